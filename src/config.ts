@@ -1,0 +1,63 @@
+/**
+ * Configuration from wrangler vars (strings) to typed values, with the contract's
+ * defaults. Every worker and Durable Object reads its settings through here, so a
+ * missing or malformed var falls back to the documented default rather than NaN.
+ */
+import type { RoadModel } from "./domain/geo";
+
+export type DispatchMode = "offer" | "auto";
+
+export interface Config {
+  environment: "development" | "staging" | "production";
+  dispatchMode: DispatchMode;
+  offerTimeoutS: number;
+  dispatchTimeoutS: number;
+  /** Pause between dispatch rounds when nobody could be reserved. */
+  dispatchRetryS: number;
+  searchRadiusM: number;
+  maxTripKm: number;
+  autoApproveDrivers: boolean;
+  /** A driver silent for longer than this is not offered rides. */
+  driverFreshnessS: number;
+  road: RoadModel;
+  quoteTtlS: number;
+}
+
+/** The vars this module reads; every worker's Env has a subset of them. */
+export type ConfigVars = Partial<Record<
+  | "ENVIRONMENT" | "DISPATCH_MODE" | "OFFER_TIMEOUT_S" | "DISPATCH_TIMEOUT_S" | "DISPATCH_RETRY_S"
+  | "SEARCH_RADIUS_M" | "MAX_TRIP_KM" | "AUTO_APPROVE_DRIVERS" | "DRIVER_FRESHNESS_S"
+  | "ROAD_FACTOR" | "CITY_SPEED_KMH" | "QUOTE_TTL_S",
+  string
+>>;
+
+function num(value: string | undefined, fallback: number, min = 0): number {
+  if (value === undefined || value.trim() === "") return fallback;
+  const n = Number(value);
+  return Number.isFinite(n) && n >= min ? n : fallback;
+}
+
+/**
+ * Reads the configuration from an env object.
+ *
+ * @example
+ * const config = readConfig(env);
+ * if (config.dispatchMode === "auto") ...
+ */
+export function readConfig(vars: ConfigVars): Config {
+  const environment =
+    vars.ENVIRONMENT === "production" || vars.ENVIRONMENT === "staging" ? vars.ENVIRONMENT : "development";
+  return {
+    environment,
+    dispatchMode: vars.DISPATCH_MODE === "auto" ? "auto" : "offer",
+    offerTimeoutS: num(vars.OFFER_TIMEOUT_S, 15, 1),
+    dispatchTimeoutS: num(vars.DISPATCH_TIMEOUT_S, 60, 1),
+    dispatchRetryS: num(vars.DISPATCH_RETRY_S, 2, 0.1),
+    searchRadiusM: num(vars.SEARCH_RADIUS_M, 5000, 1),
+    maxTripKm: num(vars.MAX_TRIP_KM, 200, 0.1),
+    autoApproveDrivers: environment === "development" ? vars.AUTO_APPROVE_DRIVERS !== "false" : vars.AUTO_APPROVE_DRIVERS === "true",
+    driverFreshnessS: num(vars.DRIVER_FRESHNESS_S, 30, 1),
+    road: { roadFactor: num(vars.ROAD_FACTOR, 1.3, 1), citySpeedKmh: num(vars.CITY_SPEED_KMH, 25, 1) },
+    quoteTtlS: num(vars.QUOTE_TTL_S, 300, 1),
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Event envelopes and the messages that travel on the queues. Every consumer is
+ * idempotent by `event.id` and every projection applies an event only if its
+ * `version` is newer than what it holds (at-least-once delivery, any order).
+ */
+import type { Locale, LatLng, Money, Product, Ride, Vehicle } from "./types";
+
+export interface DomainEvent {
+  id: string;
+  type: string;
+  rideId?: string;
+  driverId?: string;
+  /** The aggregate's version after this event. */
+  version: number;
+  occurredAt: string;
+  /** The x-request-id of the request that started it all. */
+  correlationId: string;
+  /** The id of the request or event that directly caused this one. */
+  causationId: string | null;
+  data: Record<string, unknown>;
+}
+
+export type DriverStatus = "offline" | "available" | "offered" | "on_trip";
+export type DriverApproval = "pending" | "approved" | "rejected";
+
+/** The Driver JSON of the contract. */
+export interface Driver {
+  id: string;
+  name: string;
+  vehicle: Vehicle;
+  approval: DriverApproval;
+  status: DriverStatus;
+  location: LatLng | null;
+  locationAt: string | null;
+  currentRideId: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const QUEUES = ["payments", "notifications", "ride-events"] as const;
+export type QueueName = (typeof QUEUES)[number];
+
+export interface RideEventMessage {
+  kind: "ride.event";
+  event: DomainEvent;
+  ride: Ride;
+}
+
+export interface DriverEventMessage {
+  kind: "driver.event";
+  event: DomainEvent;
+  driver: Driver;
+}
+
+export type ViewsMessage = RideEventMessage | DriverEventMessage;
+
+/** A rider-facing change to tell the rider about. */
+export interface NotificationMessage {
+  kind: "ride.notification";
+  event: DomainEvent;
+  ride: Ride;
+  locale: Locale;
+}
+
+export type PaymentAction = "authorize" | "capture" | "void";
+
+/** A saga step for the payment worker. Its idempotency key is ride id + step. */
+export interface PaymentCommandMessage {
+  kind: "payment.command";
+  action: PaymentAction;
+  rideId: string;
+  amount: Money;
+  paymentMethod: string;
+  product: Product;
+  idempotencyKey: string;
+  correlationId: string;
+  causationId: string;
+}
+
+/** What the payment worker reports back to the Ride DO. */
+export interface PaymentResult {
+  rideId: string;
+  action: PaymentAction;
+  outcome: "succeeded" | "declined";
+  idempotencyKey: string;
+  providerRef: string | null;
+  detail: string | null;
+}
+
+/** Rider-facing events: each becomes a notification. */
+export const RIDER_FACING_EVENTS = new Set(["DriverAssigned", "DriverArrived", "TripStarted", "RideCompleted", "RideCancelled"]);

@@ -1,0 +1,95 @@
+/**
+ * Geometry for dispatch and quotes: great-circle distance, ETA and geohash cells.
+ * Plain functions, unit-tested in Node.
+ */
+import type { LatLng } from "./types";
+
+const EARTH_RADIUS_M = 6_371_008.8;
+const rad = (deg: number) => (deg * Math.PI) / 180;
+
+/**
+ * Great-circle distance in metres (haversine).
+ *
+ * @example
+ * distanceMeters({ lat: 37.5219, lng: 126.9245 }, { lat: 37.4982, lng: 126.9531 }); // ≈ 3,600
+ */
+export function distanceMeters(a: LatLng, b: LatLng): number {
+  const dLat = rad(b.lat - a.lat);
+  const dLng = rad(b.lng - a.lng);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLng / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** How roads and traffic turn a straight line into a drive. */
+export interface RoadModel {
+  /** Road distance ÷ straight-line distance. */
+  roadFactor: number;
+  /** Average city speed, km/h. */
+  citySpeedKmh: number;
+}
+
+export const DEFAULT_ROAD_MODEL: RoadModel = { roadFactor: 1.3, citySpeedKmh: 25 };
+
+/** Estimated road distance (m) and driving time (s) between two points. */
+export function estimateDrive(a: LatLng, b: LatLng, model: RoadModel = DEFAULT_ROAD_MODEL) {
+  const meters = Math.round(distanceMeters(a, b) * model.roadFactor);
+  const seconds = Math.round(meters / ((model.citySpeedKmh * 1000) / 3600));
+  return { distanceMeters: meters, durationSeconds: seconds };
+}
+
+const BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz";
+
+/**
+ * Geohash of a point. Precision 5 cells are about 4.9 km × 4.9 km at the equator
+ * (3.9 km wide at Seoul's latitude): a handful of cells covers a 5 km search.
+ *
+ * @example
+ * geohash({ lat: 37.5219, lng: 126.9245 }, 5); // "wydm9"
+ */
+export function geohash(p: LatLng, precision: number): string {
+  let latLo = -90, latHi = 90, lngLo = -180, lngHi = 180;
+  let out = "";
+  let bits = 0, ch = 0, even = true;
+  while (out.length < precision) {
+    if (even) {
+      const mid = (lngLo + lngHi) / 2;
+      if (p.lng >= mid) { ch = (ch << 1) | 1; lngLo = mid; } else { ch <<= 1; lngHi = mid; }
+    } else {
+      const mid = (latLo + latHi) / 2;
+      if (p.lat >= mid) { ch = (ch << 1) | 1; latLo = mid; } else { ch <<= 1; latHi = mid; }
+    }
+    even = !even;
+    if (++bits === 5) { out += BASE32[ch]; bits = 0; ch = 0; }
+  }
+  return out;
+}
+
+/** Size in degrees of a geohash cell of the given precision. */
+export function cellSizeDegrees(precision: number) {
+  const totalBits = precision * 5;
+  const lngBits = Math.ceil(totalBits / 2);
+  const latBits = Math.floor(totalBits / 2);
+  return { lat: 180 / 2 ** latBits, lng: 360 / 2 ** lngBits };
+}
+
+/**
+ * Every geohash cell that intersects the box of `radiusM` around `center`: the
+ * pickup's own cell and its neighbours out to the search radius.
+ */
+export function cellsCovering(center: LatLng, radiusM: number, precision: number): string[] {
+  const dLat = (radiusM / EARTH_RADIUS_M) * (180 / Math.PI);
+  const cosLat = Math.max(0.01, Math.cos(rad(center.lat)));
+  const dLng = Math.min(180, dLat / cosLat);
+  const size = cellSizeDegrees(precision);
+  const cells = new Set<string>();
+  const latMin = Math.max(-90, center.lat - dLat), latMax = Math.min(90, center.lat + dLat);
+  for (let lat = latMin; ; lat = Math.min(latMax, lat + size.lat)) {
+    for (let lng = center.lng - dLng; ; lng = Math.min(center.lng + dLng, lng + size.lng)) {
+      const wrapped = ((((lng + 180) % 360) + 360) % 360) - 180;
+      cells.add(geohash({ lat, lng: wrapped }, precision));
+      if (lng >= center.lng + dLng) break;
+    }
+    if (lat >= latMax) break;
+  }
+  return [...cells].sort();
+}

@@ -1,0 +1,69 @@
+/**
+ * The rules of a driver's availability, as pure functions over the driver record.
+ * The Driver DO is the single writer of a driver; it asks these rules and applies
+ * the answer in one transaction, so a driver can never hold two rides at once.
+ */
+import type { Driver } from "../domain/events";
+import type { LatLng, Money, Place, Product } from "../domain/types";
+
+/** An offer as the driver's app lists it. */
+export interface DriverOffer {
+  rideId: string;
+  pickup: Place;
+  dropoff: Place;
+  product: Product;
+  quote: Money;
+  expiresAt: string;
+}
+
+export interface DriverRecord {
+  driver: Driver;
+  offer: DriverOffer | null;
+  /** The dispatch cell the driver is listed in, if any. */
+  indexedCell: string | null;
+}
+
+export type Reservation =
+  | { kind: "offer"; offer: DriverOffer }
+  | { kind: "assign"; rideId: string };
+
+export type RuleResult = { ok: true } | { ok: false; code: "invalid_transition" | "driver_not_approved" | "offer_not_available"; detail: string };
+
+const refuse = (code: "invalid_transition" | "driver_not_approved" | "offer_not_available", detail: string): RuleResult => ({ ok: false, code, detail });
+
+/** Whether a driver's last location is recent enough to be dispatched. */
+export function isFresh(driver: Driver, now: Date, freshnessS: number): boolean {
+  return driver.locationAt !== null && now.getTime() - Date.parse(driver.locationAt) <= freshnessS * 1000;
+}
+
+/**
+ * May this driver be reserved for a ride? Only an approved, available driver with a
+ * fresh location; a second reservation while one is held is refused.
+ *
+ * @example
+ * canReserve(record, new Date(), 30); // { ok: false, code: "offer_not_available", ... } when busy
+ */
+export function canReserve(record: DriverRecord, now: Date, freshnessS: number): RuleResult {
+  const d = record.driver;
+  if (d.approval !== "approved") return refuse("driver_not_approved", "driver not approved");
+  if (d.status !== "available") return refuse("offer_not_available", `driver is ${d.status}`);
+  if (!isFresh(d, now, freshnessS)) return refuse("offer_not_available", "driver location is stale");
+  return { ok: true };
+}
+
+export function canGoOnline(record: DriverRecord): RuleResult {
+  if (record.driver.approval !== "approved") return refuse("driver_not_approved", `driver approval is ${record.driver.approval}`);
+  return { ok: true };
+}
+
+export function canGoOffline(record: DriverRecord): RuleResult {
+  const s = record.driver.status;
+  if (s === "on_trip") return refuse("invalid_transition", "cannot go offline while on a trip");
+  if (s === "offered") return refuse("invalid_transition", "answer the open offer before going offline");
+  return { ok: true };
+}
+
+/** The point a driver should be listed at in the dispatch index, or null when not dispatchable. */
+export function indexPoint(driver: Driver): LatLng | null {
+  return driver.status === "available" && driver.approval === "approved" ? driver.location : null;
+}

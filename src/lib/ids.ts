@@ -1,0 +1,42 @@
+/** Identifiers: prefixed, URL-safe, and sortable by creation time where that helps lists. */
+
+const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
+
+function encode(bytes: Uint8Array, length: number): string {
+  let out = "";
+  for (let i = 0; i < length; i++) out += ALPHABET[bytes[i % bytes.length]! % 32];
+  return out;
+}
+
+/**
+ * A new random id with a prefix.
+ *
+ * @example
+ * newId("rd"); // "rd_0m3k5q...": time-ordered, 24 characters after the prefix
+ */
+export function newId(prefix: string, now = Date.now()): string {
+  const time = now.toString(32).padStart(10, "0");
+  return `${prefix}_${time}${encode(crypto.getRandomValues(new Uint8Array(14)), 14)}`;
+}
+
+/**
+ * A ride id derived from the rider and an Idempotency-Key: the same pair always
+ * names the same Ride Durable Object, so a retried request cannot make a second ride.
+ */
+export async function rideIdFor(riderId: string, idempotencyKey: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${riderId}\u0000${idempotencyKey}`));
+  return `rd_k${encode(new Uint8Array(digest), 23)}`;
+}
+
+/** Hex SHA-256 of a string. */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Hex HMAC-SHA256 of `body` under `secret`: the webhook signature. */
+export async function hmacSha256Hex(secret: string, body: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body));
+  return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

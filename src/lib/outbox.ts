@@ -1,0 +1,93 @@
+/**
+ * The transactional outbox of a Durable Object. Messages are written in the same
+ * storage transaction as the state change that caused them, then relayed to the
+ * queues. A failed send leaves them in place and the caller re-arms the alarm, so
+ * no state change is ever without its messages (at-least-once; consumers dedupe).
+ */
+import type { QueueName } from "../domain/events";
+
+export interface OutboxRow {
+  seq: number;
+  queue: QueueName;
+  body: string;
+  attempts: number;
+}
+
+/** Sends bodies to one queue; throws when the queue cannot take them. */
+export type QueueSender = (queue: QueueName, bodies: unknown[]) => Promise<void>;
+
+/** Delay before the n-th retry of a failed send: 0.5 s doubling, at most a minute. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(60_000, 500 * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * The outbox table in a Durable Object's SQLite.
+ *
+ * @example
+ * const outbox = new SqliteOutbox(ctx.storage.sql);
+ * ctx.storage.transactionSync(() => { saveState(); outbox.add("ride-events", msg); });
+ * const { retryAt } = await outbox.relay(send, Date.now());
+ */
+export class SqliteOutbox {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`CREATE TABLE IF NOT EXISTS outbox (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      queue TEXT NOT NULL,
+      body TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      next_attempt_at INTEGER NOT NULL DEFAULT 0)`);
+  }
+
+  /** Adds a message; call inside the transaction that changes the state. */
+  add(queue: QueueName, body: unknown): void {
+    this.sql.exec("INSERT INTO outbox (queue, body) VALUES (?, ?)", queue, JSON.stringify(body));
+  }
+
+  pending(): OutboxRow[] {
+    return this.sql.exec<{ seq: number; queue: QueueName; body: string; attempts: number }>(
+      "SELECT seq, queue, body, attempts FROM outbox ORDER BY seq",
+    ).toArray();
+  }
+
+  size(): number {
+    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n;
+  }
+
+  /**
+   * Sends everything pending, queue by queue in order. Sent rows are deleted; a
+   * queue whose send fails keeps its rows with one more attempt counted.
+   * Returns when the next attempt is due (null when the outbox is empty).
+   */
+  async relay(send: QueueSender, now: number): Promise<{ sent: number; failed: number; retryAt: number | null }> {
+    const rows = this.pending();
+    const byQueue = new Map<QueueName, OutboxRow[]>();
+    for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
+    let sent = 0, failed = 0;
+    let retryAt: number | null = null;
+    for (const [queue, group] of byQueue) {
+      // Queues take at most 100 messages per batch.
+      for (let i = 0; i < group.length; i += 100) {
+        const chunk = group.slice(i, i + 100);
+        try {
+          await send(queue, chunk.map((r) => JSON.parse(r.body) as unknown));
+          this.sql.exec(`DELETE FROM outbox WHERE seq IN (${chunk.map(() => "?").join(",")})`, ...chunk.map((r) => r.seq));
+          sent += chunk.length;
+        } catch (error) {
+          const attempts = Math.max(...chunk.map((r) => r.attempts)) + 1;
+          const at = now + retryDelayMs(attempts);
+          this.sql.exec(
+            `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE seq IN (${chunk.map(() => "?").join(",")})`,
+            at,
+            ...chunk.map((r) => r.seq),
+          );
+          console.warn(JSON.stringify({ msg: "outbox send failed", queue, attempts, error: String(error) }));
+          failed += chunk.length;
+          retryAt = retryAt === null ? at : Math.min(retryAt, at);
+          break;
+        }
+      }
+    }
+    return { sent, failed, retryAt };
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The one error type of the system. Thrown anywhere in the gateway, mapped to an
+ * RFC 9457 problem+json response in `app.onError`; returned (not thrown) across
+ * Durable Object RPC, where only plain data survives the trip.
+ */
+
+export type ProblemCode =
+  | "invalid_request"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "invalid_transition"
+  | "offer_not_available"
+  | "driver_not_approved"
+  | "trip_too_long"
+  | "no_drivers_nearby"
+  | "rate_limited"
+  | "idempotency_conflict"
+  | "unavailable"
+  | "internal";
+
+const STATUS: Record<ProblemCode, number> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  driver_not_approved: 403,
+  not_found: 404,
+  invalid_transition: 409,
+  offer_not_available: 409,
+  idempotency_conflict: 409,
+  trip_too_long: 422,
+  rate_limited: 429,
+  internal: 500,
+  no_drivers_nearby: 503,
+  unavailable: 503,
+};
+
+const TITLE: Record<ProblemCode, string> = {
+  invalid_request: "The request is not valid",
+  unauthorized: "Authentication required",
+  forbidden: "Not allowed",
+  driver_not_approved: "The driver is not approved yet",
+  not_found: "Not found",
+  invalid_transition: "Not possible in the ride's current state",
+  offer_not_available: "The offer is not available",
+  idempotency_conflict: "Idempotency key reused with a different request",
+  trip_too_long: "The trip is too long to serve",
+  rate_limited: "Too many requests",
+  internal: "Internal error",
+  no_drivers_nearby: "No drivers nearby",
+  unavailable: "Temporarily unavailable",
+};
+
+/** A problem as plain data: what crosses RPC boundaries. */
+export interface Problem {
+  code: ProblemCode;
+  detail: string;
+  retryAfterSeconds?: number;
+  errors?: { path: string; message: string }[];
+}
+
+/**
+ * An error that knows its HTTP answer.
+ *
+ * @example
+ * throw new AppError("trip_too_long", "325 km is over the 200 km limit");
+ */
+export class AppError extends Error {
+  readonly code: ProblemCode;
+  readonly status: number;
+  readonly retryAfterSeconds?: number;
+  readonly errors?: { path: string; message: string }[];
+
+  constructor(code: ProblemCode, detail: string, extra: Omit<Problem, "code" | "detail"> = {}) {
+    super(detail);
+    this.name = "AppError";
+    this.code = code;
+    this.status = STATUS[code];
+    this.retryAfterSeconds = extra.retryAfterSeconds;
+    this.errors = extra.errors;
+  }
+
+  static from(problem: Problem): AppError {
+    return new AppError(problem.code, problem.detail, problem);
+  }
+
+  /** The problem+json body. */
+  toJSON(): Record<string, unknown> {
+    return {
+      type: `https://docs.edge-rides.dev/problems/${this.code}`,
+      title: TITLE[this.code],
+      status: this.status,
+      code: this.code,
+      detail: this.message,
+      ...(this.errors ? { errors: this.errors } : {}),
+    };
+  }
+}
+
+/** Result of a command across RPC: the value, or a problem to throw on the other side. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: Problem };
+
+export const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
+export const fail = (code: ProblemCode, detail: string, extra: Omit<Problem, "code" | "detail"> = {}): Outcome<never> => ({
+  ok: false,
+  problem: { code, detail, ...extra },
+});
+
+/** Unwraps an RPC outcome, throwing its problem as an AppError. */
+export function unwrap<T>(outcome: Outcome<T>): T {
+  if (outcome.ok) return outcome.value;
+  throw AppError.from(outcome.problem);
+}

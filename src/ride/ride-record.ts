@@ -1,0 +1,136 @@
+/**
+ * Pure helpers around a ride record: creating it, who may see it, which timers it
+ * needs and which messages a change sends. The Ride DO only wires these to storage.
+ */
+import type { RideCommand, RideRecord, EventDraft } from "../domain/ride-machine";
+import { paymentActionAfter } from "../domain/ride-machine";
+import type { DomainEvent, NotificationMessage, PaymentCommandMessage, QueueName, RideEventMessage } from "../domain/events";
+import { RIDER_FACING_EVENTS } from "../domain/events";
+import { holdAmount } from "../domain/fare";
+import type { Actor, Locale, Money, Place, Product } from "../domain/types";
+
+export interface CreateRideInput {
+  rideId: string;
+  riderId: string;
+  product: Product;
+  pickup: Place;
+  dropoff: Place;
+  paymentMethod: string;
+  quote: Money;
+  distanceMeters: number;
+  durationSeconds: number;
+  locale: Locale;
+  correlationId: string;
+  /** Hash of the request body, to tell a retry from a reuse of the key for another ride. */
+  requestHash: string;
+}
+
+/** A new ride record in `requested`, version 1. */
+export function newRideRecord(input: CreateRideInput, now: Date, dispatchTimeoutS: number): RideRecord {
+  const at = now.toISOString();
+  return {
+    ride: {
+      id: input.rideId,
+      status: "requested",
+      version: 1,
+      riderId: input.riderId,
+      product: input.product,
+      pickup: input.pickup,
+      dropoff: input.dropoff,
+      quote: input.quote,
+      driver: null,
+      etaSeconds: null,
+      fare: null,
+      payment: { status: "pending" },
+      cancellation: null,
+      distanceMeters: input.distanceMeters,
+      durationSeconds: input.durationSeconds,
+      locale: input.locale,
+      createdAt: at,
+      updatedAt: at,
+    },
+    paymentMethod: input.paymentMethod,
+    holdAmount: holdAmount(input.quote),
+    offer: null,
+    excludedDriverIds: [],
+    correlationId: input.correlationId,
+    dispatchDeadlineAt: new Date(now.getTime() + dispatchTimeoutS * 1000).toISOString(),
+  };
+}
+
+/** May `actor` see this ride? Its rider, its driver, the driver it is offered to, and ops. */
+export function canView(record: RideRecord, actor: Actor): boolean {
+  if (actor.role === "ops") return true;
+  if (actor.role === "rider") return record.ride.riderId === actor.id;
+  return record.ride.driver?.id === actor.id || record.offer?.driverId === actor.id;
+}
+
+/** Commands a driver sends about a ride: only by the driver concerned. */
+export function driverCommandAllowed(record: RideRecord, actor: Actor, command: RideCommand): boolean {
+  if (actor.role !== "driver") return false;
+  return "driverId" in command && command.driverId === actor.id;
+}
+
+/** The timers a ride needs in its state (name → due time), besides the outbox's. */
+export function timersFor(record: RideRecord): Map<string, number> {
+  const timers = new Map<string, number>();
+  const status = record.ride.status;
+  if (status === "requested" || status === "dispatching") {
+    timers.set("deadline", Date.parse(record.dispatchDeadlineAt));
+    if (record.offer) timers.set("offer", Date.parse(record.offer.expiresAt));
+  }
+  return timers;
+}
+
+export interface OutboundMessage {
+  queue: QueueName;
+  body: RideEventMessage | NotificationMessage | PaymentCommandMessage;
+}
+
+/**
+ * The messages a committed change sends: every event to the views, rider-facing
+ * ones to notifications, and the payment step the saga now needs.
+ */
+export function messagesFor(before: RideRecord | null, after: RideRecord, events: DomainEvent[]): OutboundMessage[] {
+  const out: OutboundMessage[] = [];
+  for (const event of events) {
+    out.push({ queue: "ride-events", body: { kind: "ride.event", event, ride: after.ride } });
+    if (RIDER_FACING_EVENTS.has(event.type)) {
+      out.push({ queue: "notifications", body: { kind: "ride.notification", event, ride: after.ride, locale: after.ride.locale } });
+    }
+  }
+  const action = paymentActionAfter(before, after);
+  const last = events[events.length - 1];
+  if (action && last) {
+    const ride = after.ride;
+    out.push({
+      queue: "payments",
+      body: {
+        kind: "payment.command",
+        action,
+        rideId: ride.id,
+        amount: action === "capture" ? (ride.fare ?? ride.quote) : after.holdAmount,
+        paymentMethod: after.paymentMethod,
+        product: ride.product,
+        idempotencyKey: `${ride.id}:${action}`,
+        correlationId: after.correlationId,
+        causationId: last.id,
+      },
+    });
+  }
+  return out;
+}
+
+/** Gives drafts their ids, versions and time: versions run on from the record's before the change. */
+export function stampEvents(drafts: EventDraft[], rideId: string, firstVersion: number, now: Date, correlationId: string, causationId: string | null, newId: () => string): DomainEvent[] {
+  return drafts.map((d, i) => ({
+    id: newId(),
+    type: d.type,
+    rideId,
+    version: firstVersion + i,
+    occurredAt: now.toISOString(),
+    correlationId,
+    causationId,
+    data: d.data,
+  }));
+}

@@ -1,0 +1,85 @@
+/**
+ * The gateway app: the one public entry point. Request ids, CORS, access logs and
+ * the mapping of every error to problem+json live here; the routes are in ./routes.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { AppError } from "../../src/lib/problem";
+import type { GatewayEnv } from "./context";
+import { driverRoutes } from "./routes/drivers";
+import { devRoutes } from "./routes/dev";
+import { opsRoutes } from "./routes/ops";
+import { quoteRoutes } from "./routes/quotes";
+import { rideRoutes } from "./routes/rides";
+import { serviceRoutes } from "./routes/service";
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Validation failures become 400 invalid_request with the failing paths listed. */
+export function newRouter() {
+  return new OpenAPIHono<GatewayEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const errors = result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+        throw new AppError("invalid_request", errors.map((e) => `${e.path || "body"}: ${e.message}`).join("; "), { errors });
+      }
+    },
+  });
+}
+
+function problemResponse(error: AppError, requestId: string): Response {
+  const headers = new Headers({ "content-type": "application/problem+json", "x-request-id": requestId });
+  if (error.retryAfterSeconds !== undefined) headers.set("retry-after", String(Math.ceil(error.retryAfterSeconds)));
+  return new Response(JSON.stringify({ ...error.toJSON(), requestId }), { status: error.status, headers });
+}
+
+/**
+ * Builds the gateway.
+ *
+ * @example
+ * export default { fetch: createApp().fetch };
+ */
+export function createApp() {
+  const app = newRouter();
+
+  app.use("*", async (c, next) => {
+    const incoming = c.req.header("x-request-id");
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    c.set("requestId", requestId);
+    const started = Date.now();
+    await next();
+    c.res.headers.set("x-request-id", requestId);
+    console.log(JSON.stringify({ msg: "request", requestId, method: c.req.method, path: c.req.routePath, status: c.res.status, ms: Date.now() - started }));
+  });
+  app.use("*", cors({ origin: "*", allowHeaders: ["authorization", "content-type", "idempotency-key", "x-request-id"], exposeHeaders: ["x-request-id", "retry-after"] }));
+
+  app.onError((error, c) => {
+    const requestId = c.get("requestId") ?? crypto.randomUUID();
+    if (error instanceof AppError) {
+      if (error.status >= 500) console.error(JSON.stringify({ msg: "server problem", requestId, code: error.code, detail: error.message }));
+      return problemResponse(error, requestId);
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      // Hono's own 4xx: malformed JSON, missing content type.
+      return problemResponse(new AppError("invalid_request", error.message || "malformed request"), requestId);
+    }
+    console.error(JSON.stringify({ msg: "unhandled error", requestId, error: String(error), stack: error instanceof Error ? error.stack : undefined }));
+    return problemResponse(new AppError("internal", "something went wrong; the request id helps us find it"), requestId);
+  });
+  app.notFound((c) => problemResponse(new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`), c.get("requestId")));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  app.route("/", serviceRoutes());
+  app.route("/", quoteRoutes());
+  app.route("/", rideRoutes());
+  app.route("/", driverRoutes());
+  app.route("/", opsRoutes());
+  app.route("/", devRoutes());
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "Edge Rides API", version: "1.0.0", description: "Ride-hailing backend on Cloudflare Workers. Errors are application/problem+json." },
+  });
+  return app;
+}

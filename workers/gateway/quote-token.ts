@@ -1,0 +1,43 @@
+/**
+ * Quotes are stateless: the quoteId is the quote itself, signed. A ride that names
+ * a quoteId gets that fare if the signature, rider, route and expiry all match.
+ */
+import type { LatLng, Money, Product } from "../../src/domain/types";
+import { hmacSha256Hex } from "../../src/lib/ids";
+
+export interface QuotePayload {
+  riderId: string;
+  product: Product;
+  pickup: LatLng;
+  dropoff: LatLng;
+  fare: Money;
+  distanceMeters: number;
+  durationSeconds: number;
+  expiresAt: string;
+}
+
+const b64 = (s: string) => btoa(unescape(encodeURIComponent(s))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const unb64 = (s: string) => decodeURIComponent(escape(atob(s.replace(/-/g, "+").replace(/_/g, "/"))));
+
+/** @example const quoteId = await signQuote(secret, payload); // "qt_<payload>.<mac>" */
+export async function signQuote(secret: string, payload: QuotePayload): Promise<string> {
+  const body = b64(JSON.stringify(payload));
+  return `qt_${body}.${await hmacSha256Hex(secret, body)}`;
+}
+
+/** The quote behind a quoteId, or null when forged, malformed or expired. */
+export async function verifyQuote(secret: string, quoteId: string, now = Date.now()): Promise<QuotePayload | null> {
+  const match = /^qt_([A-Za-z0-9_-]+)\.([0-9a-f]{64})$/.exec(quoteId);
+  if (!match) return null;
+  const [, body, mac] = match as unknown as [string, string, string];
+  if ((await hmacSha256Hex(secret, body)) !== mac) return null;
+  try {
+    const payload = JSON.parse(unb64(body)) as QuotePayload;
+    return Date.parse(payload.expiresAt) > now ? payload : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Same point to about a metre. */
+export const samePoint = (a: LatLng, b: LatLng) => Math.abs(a.lat - b.lat) < 1e-5 && Math.abs(a.lng - b.lng) < 1e-5;

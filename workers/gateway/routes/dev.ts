@@ -1,0 +1,27 @@
+/** Development-only endpoints: 404 in every other environment. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { readConfig } from "../../../src/config";
+import { AppError } from "../../../src/lib/problem";
+import { issueToken } from "../auth";
+import { newRouter } from "../app";
+import { jsonBody, jsonResponse } from "../openapi";
+import { DevTokenRequestSchema } from "../schemas";
+
+const tokens = createRoute({
+  method: "post", path: "/v1/dev/tokens", tags: ["development"],
+  request: jsonBody(DevTokenRequestSchema),
+  responses: { 200: jsonResponse(z.object({ token: z.string() }), "A token for the subject and role (development only)"), 404: { description: "Not in development" } },
+});
+
+export function devRoutes() {
+  const app = newRouter();
+  app.use("/v1/dev/*", async (c, next) => {
+    if (readConfig(c.env).environment !== "development") throw new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`);
+    await next();
+  });
+  app.openapi(tokens, async (c) => {
+    const body = c.req.valid("json");
+    return c.json({ token: await issueToken(c.env, { id: body.sub, role: body.role }) }, 200);
+  });
+  return app;
+}

@@ -1,0 +1,67 @@
+/** Driver endpoints: the Driver DO is the single writer of the driver's state. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { readConfig } from "../../../src/config";
+import type { Driver } from "../../../src/domain/events";
+import { AppError, unwrap } from "../../../src/lib/problem";
+import { authenticate } from "../auth";
+import { newRouter } from "../app";
+import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
+import { listRides } from "../queries";
+import { DriverProfileSchema, DriverSchema, GoOnlineSchema, ListQuerySchema, LocationReportSchema, OfferSchema, RideSchema, page } from "../schemas";
+import { driverStub } from "../stubs";
+
+/** The contract's Driver JSON (internal bookkeeping fields left out). */
+export const publicDriver = (d: Driver) => ({
+  id: d.id, name: d.name, vehicle: d.vehicle, approval: d.approval, status: d.status, location: d.location, currentRideId: d.currentRideId,
+});
+
+const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["driver"], security: bearer });
+const driverResponse = (what: string) => ({ 200: jsonResponse(DriverSchema, what), ...commonProblems });
+
+const register = route({ method: "put", path: "/v1/drivers/me", request: jsonBody(DriverProfileSchema), responses: driverResponse("The driver") });
+const me = route({ method: "get", path: "/v1/drivers/me", responses: driverResponse("The driver") });
+const online = route({ method: "post", path: "/v1/drivers/me/online", request: jsonBody(GoOnlineSchema), responses: driverResponse("The driver, available") });
+const offline = route({ method: "post", path: "/v1/drivers/me/offline", responses: { ...driverResponse("The driver, offline"), 409: { description: "on a trip" } } });
+const location = route({ method: "put", path: "/v1/drivers/me/location", request: jsonBody(LocationReportSchema), responses: { 204: { description: "Taken" }, ...commonProblems } });
+const offers = route({ method: "get", path: "/v1/drivers/me/offers", responses: { 200: jsonResponse(z.object({ items: z.array(OfferSchema) }), "Open offers"), ...commonProblems } });
+const myRides = route({ method: "get", path: "/v1/drivers/me/rides", request: { query: ListQuerySchema }, responses: { 200: jsonResponse(page(RideSchema), "The driver's trips"), ...commonProblems } });
+
+export function driverRoutes() {
+  const app = newRouter();
+  app.openapi(register, async (c) => {
+    const driver = await authenticate(c, ["driver"]);
+    const body = c.req.valid("json");
+    const autoApprove = readConfig(c.env).autoApproveDrivers;
+    return c.json(publicDriver(await driverStub(c.env, driver.id).register(driver.id, body, autoApprove, c.get("requestId"))), 200);
+  });
+  app.openapi(me, async (c) => {
+    const driver = await authenticate(c, ["driver"]);
+    const found = await driverStub(c.env, driver.id).get();
+    if (!found) throw new AppError("not_found", "not registered yet: PUT /v1/drivers/me");
+    return c.json(publicDriver(found), 200);
+  });
+  app.openapi(online, async (c) => {
+    const driver = await authenticate(c, ["driver"]);
+    return c.json(publicDriver(unwrap(await driverStub(c.env, driver.id).goOnline(c.req.valid("json").location, c.get("requestId")))), 200);
+  });
+  app.openapi(offline, async (c) => {
+    const driver = await authenticate(c, ["driver"]);
+    return c.json(publicDriver(unwrap(await driverStub(c.env, driver.id).goOffline(c.get("requestId")))), 200);
+  });
+  app.openapi(location, async (c) => {
+    const driver = await authenticate(c, ["driver"]);
+    const { lat, lng } = c.req.valid("json");
+    unwrap(await driverStub(c.env, driver.id).updateLocation({ lat, lng }));
+    return c.body(null, 204);
+  });
+  app.openapi(offers, async (c) => {
+    const driver = await authenticate(c, ["driver"]);
+    return c.json({ items: await driverStub(c.env, driver.id).offers() }, 200);
+  });
+  app.openapi(myRides, async (c) => {
+    const driver = await authenticate(c, ["driver"]);
+    const q = c.req.valid("query");
+    return c.json(await listRides(c.env.VIEWS_DB, { driverId: driver.id, limit: q.limit, cursor: q.cursor }), 200);
+  });
+  return app;
+}

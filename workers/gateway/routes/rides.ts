@@ -1,0 +1,139 @@
+/**
+ * Ride endpoints. Thin: validate, authenticate, call the ride's Durable Object (the
+ * single writer, which checks ownership and the state machine) or the D1 view.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { readConfig } from "../../../src/config";
+import type { Locale } from "../../../src/domain/types";
+import { newId, rideIdFor, sha256Hex } from "../../../src/lib/ids";
+import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
+import type { TimelineItem } from "../../../src/durable-objects/ride";
+import { authenticate } from "../auth";
+import { newRouter } from "../app";
+import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
+import { listRides } from "../queries";
+import { samePoint, verifyQuote } from "../quote-token";
+import { CancelRequestSchema, CompleteRequestSchema, IdParamSchema, RideListQuerySchema, RideRequestSchema, RideSchema, TimelineSchema, page } from "../schemas";
+import { rideStub } from "../stubs";
+import { priceTrip } from "./quotes";
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** ko when the rider's app prefers Korean first, else en. */
+export function localeFrom(acceptLanguage: string | undefined): Locale {
+  if (!acceptLanguage) return "ko";
+  const first = acceptLanguage.split(",")[0]?.trim().toLowerCase() ?? "";
+  return first.startsWith("en") ? "en" : "ko";
+}
+
+const createRide = createRoute({
+  method: "post", path: "/v1/rides", tags: ["rider"], security: bearer,
+  request: { ...jsonBody(RideRequestSchema), headers: z.object({ "idempotency-key": z.string().optional() }) },
+  responses: { 202: jsonResponse(RideSchema, "The ride, accepted"), ...commonProblems, 409: { description: "idempotency_conflict" }, 422: { description: "trip_too_long" }, 503: { description: "no_drivers_nearby" } },
+});
+const getRide = createRoute({
+  method: "get", path: "/v1/rides/{id}", tags: ["rider", "driver", "ops"], security: bearer,
+  request: { params: IdParamSchema }, responses: { 200: jsonResponse(RideSchema, "The ride, strongly consistent"), ...commonProblems },
+});
+const cancelRide = createRoute({
+  method: "post", path: "/v1/rides/{id}/cancel", tags: ["rider", "ops"], security: bearer,
+  request: { params: IdParamSchema, ...jsonBody(CancelRequestSchema, false) },
+  responses: { 200: jsonResponse(RideSchema, "The cancelled ride"), ...commonProblems, 409: { description: "invalid_transition" } },
+});
+const listMyRides = createRoute({
+  method: "get", path: "/v1/rides", tags: ["rider"], security: bearer,
+  request: { query: RideListQuerySchema }, responses: { 200: jsonResponse(page(RideSchema), "The rider's rides, newest first"), ...commonProblems },
+});
+const rideEvents = createRoute({
+  method: "get", path: "/v1/rides/{id}/events", tags: ["rider", "driver", "ops"], security: bearer,
+  request: { params: IdParamSchema }, responses: { 200: jsonResponse(TimelineSchema, "The ride's timeline"), ...commonProblems },
+});
+const driverStep = (step: "accept" | "decline" | "arrive" | "start" | "complete") =>
+  createRoute({
+    method: "post", path: `/v1/rides/{id}/${step}`, tags: ["driver"], security: bearer,
+    request: step === "complete" ? { params: IdParamSchema, ...jsonBody(CompleteRequestSchema, false) } : { params: IdParamSchema },
+    responses: { 200: jsonResponse(RideSchema, `The ride after ${step}`), ...commonProblems, 409: { description: "invalid_transition or offer_not_available" } },
+  });
+
+const notFound = () => new AppError("not_found", "no such ride");
+
+export function rideRoutes() {
+  const app = newRouter();
+
+  app.openapi(createRide, async (c) => {
+    const rider = await authenticate(c, ["rider"]);
+    const body = c.req.valid("json");
+    const key = c.req.header("idempotency-key");
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new AppError("invalid_request", "Idempotency-Key: 1 to 255 visible ASCII characters");
+    const config = readConfig(c.env);
+    const price = priceTrip(config, body.product, body.pickup, body.dropoff);
+    let quote = price.fare;
+    if (body.quoteId) {
+      const quoted = await verifyQuote(c.env.JWT_SECRET, body.quoteId);
+      if (!quoted || quoted.riderId !== rider.id || quoted.product !== body.product || !samePoint(quoted.pickup, body.pickup) || !samePoint(quoted.dropoff, body.dropoff)) {
+        throw new AppError("invalid_request", "quoteId: expired, or not a quote for this rider, product and route");
+      }
+      quote = quoted.fare;
+    }
+    const rideId = key ? await rideIdFor(rider.id, key) : newId("rd");
+    const stub = rideStub(c.env, rideId);
+    if (!stub) throw new AppError("internal", "ride id out of format");
+    const result = unwrap(
+      await stub.create({
+        rideId, riderId: rider.id, product: body.product, pickup: body.pickup, dropoff: body.dropoff,
+        paymentMethod: body.paymentMethod, quote, distanceMeters: price.distanceMeters, durationSeconds: price.durationSeconds,
+        locale: localeFrom(c.req.header("accept-language")), correlationId: c.get("requestId"),
+        requestHash: await sha256Hex(JSON.stringify(body)),
+      }),
+    );
+    c.header("location", `/v1/rides/${rideId}`);
+    return c.json(result.ride, 202);
+  });
+
+  app.openapi(getRide, async (c) => {
+    const actor = await authenticate(c, ["rider", "driver", "ops"]);
+    const stub = rideStub(c.env, c.req.valid("param").id);
+    if (!stub) throw notFound();
+    return c.json(unwrap(await stub.get(actor)), 200);
+  });
+
+  app.openapi(cancelRide, async (c) => {
+    const actor = await authenticate(c, ["rider", "ops"]);
+    const stub = rideStub(c.env, c.req.valid("param").id);
+    if (!stub) throw notFound();
+    const body = c.req.valid("json") as { reason?: string } | undefined;
+    return c.json(unwrap(await stub.cancel(actor, body?.reason, c.get("requestId"))), 200);
+  });
+
+  app.openapi(listMyRides, async (c) => {
+    const rider = await authenticate(c, ["rider"]);
+    const q = c.req.valid("query");
+    return c.json(await listRides(c.env.VIEWS_DB, { riderId: rider.id, status: q.status, limit: q.limit, cursor: q.cursor }), 200);
+  });
+
+  app.openapi(rideEvents, async (c) => {
+    const actor = await authenticate(c, ["rider", "driver", "ops"]);
+    const stub = rideStub(c.env, c.req.valid("param").id);
+    if (!stub) throw notFound();
+    const items = unwrap((await stub.timeline(actor)) as Outcome<TimelineItem[]>);
+    return c.json({ items: items.map(({ type, version, occurredAt, data }) => ({ type, version, occurredAt, data })) }, 200);
+  });
+
+  for (const step of ["accept", "decline", "arrive", "start", "complete"] as const) {
+    app.openapi(driverStep(step), async (c) => {
+      const driver = await authenticate(c, ["driver"]);
+      const stub = rideStub(c.env, c.req.param("id"));
+      if (!stub) throw new AppError(step === "accept" || step === "decline" ? "offer_not_available" : "not_found", "no such ride");
+      const requestId = c.get("requestId");
+      let outcome;
+      if (step === "accept") outcome = await stub.accept(driver.id, requestId);
+      else if (step === "decline") outcome = await stub.decline(driver.id, requestId);
+      else {
+        const trip = step === "complete" ? ((await c.req.json().catch(() => ({}))) as { distanceMeters?: number; durationSeconds?: number }) : {};
+        outcome = await stub.advance(driver.id, step, trip, requestId);
+      }
+      return c.json(unwrap(outcome), 200);
+    });
+  }
+  return app;
+}

@@ -1,0 +1,134 @@
+/**
+ * The zod schemas of the public contract. The same schemas validate requests and
+ * generate `/openapi.json`, so the document cannot drift from what is enforced.
+ */
+import { z } from "@hono/zod-openapi";
+import { PAYMENT_STATUSES, PRODUCTS, RIDE_STATUSES } from "../../src/domain/types";
+
+export const LatLngSchema = z
+  .object({
+    lat: z.number().min(-90).max(90).openapi({ example: 37.5219 }),
+    lng: z.number().min(-180).max(180).openapi({ example: 126.9245 }),
+  })
+  .openapi("LatLng");
+
+export const PlaceSchema = LatLngSchema.extend({ address: z.string().max(200).optional().openapi({ example: "Yeouido" }) }).openapi("Place");
+
+export const MoneySchema = z.object({ amount: z.number().int(), currency: z.literal("KRW") }).openapi("Money");
+export const ProductSchema = z.enum(PRODUCTS).openapi({ example: "standard" });
+
+const VehicleSchema = z
+  .object({
+    plate: z.string().min(1).max(20).openapi({ example: "30우8281" }),
+    model: z.string().min(1).max(60).openapi({ example: "Hyundai Sonata" }),
+    product: ProductSchema,
+  })
+  .openapi("Vehicle");
+
+export const QuoteRequestSchema = z.object({ pickup: PlaceSchema, dropoff: PlaceSchema, product: ProductSchema }).strict().openapi("QuoteRequest");
+
+export const QuoteSchema = z
+  .object({
+    quoteId: z.string(),
+    product: ProductSchema,
+    distanceMeters: z.number().int(),
+    durationSeconds: z.number().int(),
+    fare: MoneySchema,
+    expiresAt: z.string(),
+  })
+  .openapi("Quote");
+
+export const RideRequestSchema = z
+  .object({
+    pickup: PlaceSchema,
+    dropoff: PlaceSchema,
+    product: ProductSchema,
+    paymentMethod: z.string().regex(/^pm_[A-Za-z0-9_]{1,64}$/, "a payment-method token such as pm_card_visa").openapi({ example: "pm_card_visa" }),
+    quoteId: z.string().max(2000).optional(),
+  })
+  .strict()
+  .openapi("RideRequest");
+
+export const RideSchema = z
+  .object({
+    id: z.string().openapi({ example: "rd_0m3k5q8v2c7h1x9z4w6b5n3r" }),
+    status: z.enum(RIDE_STATUSES),
+    version: z.number().int(),
+    riderId: z.string(),
+    product: ProductSchema,
+    pickup: PlaceSchema,
+    dropoff: PlaceSchema,
+    quote: MoneySchema,
+    driver: z
+      .object({ id: z.string(), name: z.string(), vehicle: VehicleSchema, location: LatLngSchema.nullable() })
+      .nullable(),
+    etaSeconds: z.number().int().nullable(),
+    fare: MoneySchema.nullable(),
+    payment: z.object({ status: z.enum(PAYMENT_STATUSES) }),
+    cancellation: z.object({ by: z.enum(["rider", "driver", "ops", "system"]), reason: z.string() }).nullable(),
+    distanceMeters: z.number().int(),
+    durationSeconds: z.number().int(),
+    locale: z.enum(["ko", "en"]),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Ride");
+
+export const CancelRequestSchema = z.object({ reason: z.string().min(1).max(200).optional() }).strict().openapi("CancelRequest");
+
+export const CompleteRequestSchema = z
+  .object({
+    distanceMeters: z.number().int().min(0).max(1_000_000).optional(),
+    durationSeconds: z.number().int().min(0).max(86_400).optional(),
+  })
+  .strict()
+  .openapi("CompleteRequest");
+
+export const TimelineSchema = z
+  .object({
+    items: z.array(z.object({ type: z.string(), version: z.number().int(), occurredAt: z.string(), data: z.record(z.string(), z.unknown()) })),
+  })
+  .openapi("Timeline");
+
+export const DriverProfileSchema = z.object({ name: z.string().min(1).max(80), vehicle: VehicleSchema }).strict().openapi("DriverProfile");
+
+export const DriverSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    vehicle: VehicleSchema,
+    approval: z.enum(["pending", "approved", "rejected"]),
+    status: z.enum(["offline", "available", "offered", "on_trip"]),
+    location: LatLngSchema.nullable(),
+    currentRideId: z.string().nullable(),
+  })
+  .openapi("Driver");
+
+export const GoOnlineSchema = z.object({ location: LatLngSchema }).strict().openapi("GoOnline");
+export const LocationReportSchema = LatLngSchema.extend({ heading: z.number().min(0).max(360).optional() }).strict().openapi("LocationReport");
+
+export const OfferSchema = z
+  .object({ rideId: z.string(), pickup: PlaceSchema, dropoff: PlaceSchema, product: ProductSchema, quote: MoneySchema, expiresAt: z.string() })
+  .openapi("Offer");
+
+export const ListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+export const RideListQuerySchema = ListQuerySchema.extend({ status: z.enum(RIDE_STATUSES).optional() });
+
+export const IdParamSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).openapi({ param: { name: "id", in: "path" } }),
+});
+
+export const ProblemSchema = z
+  .object({ type: z.string(), title: z.string(), status: z.number().int(), code: z.string(), detail: z.string() })
+  .openapi("Problem");
+
+export const DevTokenRequestSchema = z
+  .object({ sub: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), role: z.enum(["rider", "driver", "ops"]) })
+  .strict()
+  .openapi("DevTokenRequest");
+
+export const page = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -1,0 +1,127 @@
+/**
+ * The simulated payment provider (the local default): a Durable Object that keeps
+ * its payment intents and idempotency keys like a real provider, honours the
+ * contract's test payment methods, and can be told to fail (down, slow, flaky) to
+ * show the saga's retries. Not a stub: it refuses to capture more than the hold,
+ * to capture a voided hold, or to void a captured one.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Money } from "../../src/domain/types";
+import { newId } from "../../src/lib/ids";
+import type { PaymentProvider, ProviderOutcome } from "./provider";
+import { ProviderUnavailable } from "./provider";
+
+export type FaultMode = { mode: "ok" } | { mode: "down" } | { mode: "slow"; latencyMs: number } | { mode: "flaky"; failureRate: number; latencyMs?: number };
+
+type Intent = { id: string; amount: number; status: "requires_capture" | "succeeded" | "canceled"; captured: number };
+
+/** Test payment methods, as the best-known providers name them. */
+export const DECLINED_METHODS = new Set(["pm_card_chargeDeclined", "pm_card_chargeDeclinedInsufficientFunds"]);
+
+export class PaymentSimulatorDurableObject extends DurableObject<PaymentEnv> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: PaymentEnv) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec("CREATE TABLE IF NOT EXISTS intents (id TEXT PRIMARY KEY, body TEXT NOT NULL)");
+    this.sql.exec("CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, response TEXT NOT NULL)");
+    this.sql.exec("CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  }
+
+  setFaults(fault: FaultMode): FaultMode {
+    this.sql.exec("INSERT INTO settings (name, value) VALUES ('fault', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value", JSON.stringify(fault));
+    return fault;
+  }
+
+  faults(): FaultMode {
+    const row = this.sql.exec<{ value: string }>("SELECT value FROM settings WHERE name = 'fault'").toArray()[0];
+    return row ? (JSON.parse(row.value) as FaultMode) : { mode: "ok" };
+  }
+
+  /** Calls made so far per idempotency key (for tests and the ops view). */
+  callCount(): number {
+    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM idempotency").one().n;
+  }
+
+  private async injectFault(): Promise<void> {
+    const fault = this.faults();
+    if (fault.mode === "down") throw new Error("provider_unavailable: simulated outage");
+    if (fault.mode === "slow") await new Promise((r) => setTimeout(r, fault.latencyMs));
+    if (fault.mode === "flaky") {
+      if (fault.latencyMs) await new Promise((r) => setTimeout(r, Math.random() * (fault.latencyMs ?? 0)));
+      if (Math.random() < fault.failureRate) throw new Error("provider_unavailable: simulated flaky failure");
+    }
+  }
+
+  /** One provider call: faults first, then the idempotency record, then the operation. */
+  async call(op: "authorize" | "capture" | "void", input: { amount?: Money; paymentMethod?: string; holdRef?: string }, key: string): Promise<ProviderOutcome> {
+    await this.injectFault();
+    const seen = this.sql.exec<{ response: string }>("SELECT response FROM idempotency WHERE key = ?", key).toArray()[0];
+    if (seen) return JSON.parse(seen.response) as ProviderOutcome;
+    const response = this.perform(op, input);
+    this.sql.exec("INSERT INTO idempotency (key, response) VALUES (?, ?)", key, JSON.stringify(response));
+    return response;
+  }
+
+  private intent(id: string | undefined): Intent | null {
+    if (!id) return null;
+    const row = this.sql.exec<{ body: string }>("SELECT body FROM intents WHERE id = ?", id).toArray()[0];
+    return row ? (JSON.parse(row.body) as Intent) : null;
+  }
+
+  private save(intent: Intent): void {
+    this.sql.exec("INSERT INTO intents (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body", intent.id, JSON.stringify(intent));
+  }
+
+  private perform(op: "authorize" | "capture" | "void", input: { amount?: Money; paymentMethod?: string; holdRef?: string }): ProviderOutcome {
+    if (op === "authorize") {
+      if (!input.paymentMethod || DECLINED_METHODS.has(input.paymentMethod)) return { outcome: "declined", ref: null, detail: "card_declined" };
+      const intent: Intent = { id: newId("pi"), amount: input.amount?.amount ?? 0, status: "requires_capture", captured: 0 };
+      this.save(intent);
+      return { outcome: "succeeded", ref: intent.id };
+    }
+    const intent = this.intent(input.holdRef);
+    if (!intent) return { outcome: "declined", ref: null, detail: "no_such_payment_intent" };
+    if (op === "capture") {
+      if (intent.status !== "requires_capture") return { outcome: "declined", ref: intent.id, detail: `intent is ${intent.status}` };
+      const amount = input.amount?.amount ?? intent.amount;
+      if (amount > intent.amount) return { outcome: "declined", ref: intent.id, detail: "amount_too_large" };
+      this.save({ ...intent, status: "succeeded", captured: amount });
+      return { outcome: "succeeded", ref: intent.id };
+    }
+    if (intent.status === "succeeded") return { outcome: "declined", ref: intent.id, detail: "intent already captured" };
+    this.save({ ...intent, status: "canceled" });
+    return { outcome: "succeeded", ref: intent.id };
+  }
+}
+
+/**
+ * The adapter over the simulator DO.
+ *
+ * @example
+ * const provider = new SimulatedProvider(env.PAYMENT_SIMULATOR);
+ * await provider.authorize({ amount, paymentMethod: "pm_card_visa", reference: rideId }, `${rideId}:authorize`);
+ */
+export class SimulatedProvider implements PaymentProvider {
+  readonly name = "simulated";
+  constructor(private readonly ns: DurableObjectNamespace<PaymentSimulatorDurableObject>) {}
+
+  private async call(op: "authorize" | "capture" | "void", input: { amount?: Money; paymentMethod?: string; holdRef?: string }, key: string): Promise<ProviderOutcome> {
+    try {
+      return await this.ns.get(this.ns.idFromName("default")).call(op, input, key);
+    } catch (error) {
+      throw new ProviderUnavailable(String(error));
+    }
+  }
+
+  authorize(input: { amount: Money; paymentMethod: string }, key: string) {
+    return this.call("authorize", input, key);
+  }
+  capture(input: { holdRef: string; amount: Money }, key: string) {
+    return this.call("capture", input, key);
+  }
+  void(input: { holdRef: string }, key: string) {
+    return this.call("void", input, key);
+  }
+}
