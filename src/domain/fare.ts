@@ -33,7 +33,7 @@ export const FARE_MARGIN = 0.3;
  * Metered fare for a trip.
  *
  * @example
- * meteredFare("standard", 5000, 900); // { amount: 8200, currency: "KRW" }
+ * meteredFare("standard", 5000, 900); // { amount: 8100, currency: "KRW" }
  */
 export function meteredFare(product: Product, distanceMeters: number, durationSeconds: number): Money {
   const t = TARIFFS[product];

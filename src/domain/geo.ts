@@ -44,7 +44,7 @@ const BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz";
  * (3.9 km wide at Seoul's latitude): a handful of cells covers a 5 km search.
  *
  * @example
- * geohash({ lat: 37.5219, lng: 126.9245 }, 5); // "wydm9"
+ * geohash({ lat: 37.5219, lng: 126.9245 }, 5); // "wydm2"
  */
 export function geohash(p: LatLng, precision: number): string {
   let latLo = -90, latHi = 90, lngLo = -180, lngHi = 180;

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { readConfig } from "./config";
+
+describe("configuration", () => {
+  it("has the contract's defaults", () => {
+    expect(readConfig({})).toMatchObject({
+      environment: "development", dispatchMode: "offer", offerTimeoutS: 15, dispatchTimeoutS: 60, searchRadiusM: 5000, maxTripKm: 200, autoApproveDrivers: true,
+    });
+  });
+
+  it("reads overrides and ignores malformed numbers", () => {
+    const c = readConfig({ DISPATCH_MODE: "auto", OFFER_TIMEOUT_S: "5", MAX_TRIP_KM: "abc", SEARCH_RADIUS_M: "-3" });
+    expect(c).toMatchObject({ dispatchMode: "auto", offerTimeoutS: 5, maxTripKm: 200, searchRadiusM: 5000 });
+  });
+
+  it("approves drivers automatically only in development, unless told not to", () => {
+    expect(readConfig({ ENVIRONMENT: "development", AUTO_APPROVE_DRIVERS: "false" }).autoApproveDrivers).toBe(false);
+    expect(readConfig({ ENVIRONMENT: "production" }).autoApproveDrivers).toBe(false);
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import type { Driver } from "../domain/events";
+import { canGoOffline, canGoOnline, canReserve, indexPoint, type DriverRecord } from "./driver-rules";
+
+const now = new Date("2026-11-21T10:00:00Z");
+function rec(patch: Partial<Driver> = {}): DriverRecord {
+  return {
+    driver: {
+      id: "d1", name: "Kim", vehicle: { plate: "1", model: "m", product: "standard" }, approval: "approved", status: "available",
+      location: { lat: 37.5, lng: 127 }, locationAt: new Date(now.getTime() - 5000).toISOString(), currentRideId: null, version: 1,
+      createdAt: now.toISOString(), updatedAt: now.toISOString(), ...patch,
+    },
+    offer: null,
+    indexedCell: null,
+  };
+}
+
+describe("driver availability rules", () => {
+  it("reserves only an approved, available driver with a fresh location", () => {
+    expect(canReserve(rec(), now, 30)).toEqual({ ok: true });
+    expect(canReserve(rec({ status: "offered" }), now, 30)).toMatchObject({ ok: false, code: "offer_not_available" });
+    expect(canReserve(rec({ status: "on_trip" }), now, 30)).toMatchObject({ ok: false });
+    expect(canReserve(rec({ status: "offline" }), now, 30)).toMatchObject({ ok: false });
+    expect(canReserve(rec({ approval: "pending" }), now, 30)).toMatchObject({ ok: false, code: "driver_not_approved" });
+    expect(canReserve(rec({ locationAt: new Date(now.getTime() - 31_000).toISOString() }), now, 30)).toMatchObject({ ok: false });
+    expect(canReserve(rec({ locationAt: null }), now, 30)).toMatchObject({ ok: false });
+  });
+
+  it("lets only approved drivers go online and refuses going offline mid-trip", () => {
+    expect(canGoOnline(rec({ approval: "rejected" }))).toMatchObject({ ok: false, code: "driver_not_approved" });
+    expect(canGoOffline(rec({ status: "on_trip" }))).toMatchObject({ ok: false, code: "invalid_transition" });
+    expect(canGoOffline(rec())).toEqual({ ok: true });
+  });
+
+  it("lists only available, approved drivers in the dispatch index", () => {
+    expect(indexPoint(rec().driver)).toEqual({ lat: 37.5, lng: 127 });
+    expect(indexPoint(rec({ status: "on_trip" }).driver)).toBeNull();
+    expect(indexPoint(rec({ approval: "pending" }).driver)).toBeNull();
+  });
+});

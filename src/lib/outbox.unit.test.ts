@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { retryDelayMs } from "./outbox";
+import { SerialQueue } from "./timers";
+
+describe("outbox retry delay", () => {
+  it("starts at half a second, doubles, and stops at a minute", () => {
+    expect([1, 2, 3, 4].map(retryDelayMs)).toEqual([500, 1000, 2000, 4000]);
+    expect(retryDelayMs(30)).toBe(60_000);
+  });
+});
+
+describe("SerialQueue", () => {
+  it("runs work one piece at a time even across awaits, and survives a failure", async () => {
+    const q = new SerialQueue();
+    const log: string[] = [];
+    const step = (name: string, ms: number, fail = false) =>
+      q.run(async () => {
+        log.push(`${name}:start`);
+        await new Promise((r) => setTimeout(r, ms));
+        log.push(`${name}:end`);
+        if (fail) throw new Error(name);
+        return name;
+      });
+    const results = await Promise.allSettled([step("a", 20), step("b", 1, true), step("c", 5)]);
+    expect(log).toEqual(["a:start", "a:end", "b:start", "b:end", "c:start", "c:end"]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+  });
+});
