@@ -4,6 +4,6 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     name: "unit",
-    include: ["src/**/*.unit.test.ts", "workers/**/*.unit.test.ts"],
+    include: ["src/**/*.unit.test.ts", "workers/**/*.unit.test.ts", "test/*.unit.test.ts"],
   },
 });

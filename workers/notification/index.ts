@@ -1,5 +1,6 @@
 /** Notification worker entry: consumes ride-notifications. */
 import type { NotificationMessage } from "../../src/domain/events";
+import { retryDelaySeconds } from "../../src/lib/backoff";
 import { DeliveryLog } from "./delivery-log";
 import { handleNotification } from "./handler";
 import { postWebhook } from "./webhook";
@@ -21,7 +22,7 @@ export default {
         console.log(JSON.stringify({ msg: "notification", event: message.body.event.type, rideId: message.body.ride.id, outcome, correlationId: message.body.event.correlationId }));
         message.ack();
       } catch (error) {
-        const delaySeconds = Math.min(300, 2 ** message.attempts);
+        const delaySeconds = retryDelaySeconds(message.attempts);
         console.warn(JSON.stringify({ msg: "notification will retry", rideId: message.body.ride.id, attempts: message.attempts, delaySeconds, error: String(error) }));
         message.retry({ delaySeconds });
       }

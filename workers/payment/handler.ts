@@ -66,8 +66,3 @@ export async function handlePaymentCommand(command: PaymentCommandMessage, deps:
   }
   return result;
 }
-
-/** Seconds to wait before retrying the n-th attempt: 2, 4, 8 … at most 5 minutes. */
-export function retryDelaySeconds(attempts: number): number {
-  return Math.min(300, 2 ** Math.max(1, attempts));
-}

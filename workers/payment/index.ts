@@ -2,7 +2,8 @@
  * Payment worker entry: consumes ride-payments, one command at a time per message.
  */
 import type { PaymentCommandMessage } from "../../src/domain/events";
-import { handlePaymentCommand, retryDelaySeconds } from "./handler";
+import { retryDelaySeconds } from "../../src/lib/backoff";
+import { handlePaymentCommand } from "./handler";
 import { Ledger } from "./ledger";
 import { SimulatedProvider } from "./simulator";
 

@@ -1,0 +1,54 @@
+/**
+ * The configs agree with each other: the integration worker holds every binding and
+ * var of the four real workers, the queues have producers and consumers, and
+ * `npm run dev` forwards every var of the contract from the environment.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { unstable_readConfig } from "wrangler";
+
+/** The parts of a resolved wrangler config these checks read. */
+interface WorkerConfig {
+  vars: Record<string, unknown>;
+  durable_objects: { bindings: { name: string }[] };
+  queues: { producers?: { binding: string; queue: string }[]; consumers?: { queue: string }[] };
+  d1_databases: { binding: string; database_id?: string }[];
+}
+const read = (config: string) => unstable_readConfig({ config }) as unknown as WorkerConfig;
+const REAL = ["wrangler.toml", "workers/payment/wrangler.toml", "workers/notification/wrangler.toml", "workers/views/wrangler.toml"].map((path) => ({ path, config: read(path) }));
+const integration = read("test/integration/wrangler.toml");
+
+const bindingNames = (c: WorkerConfig) => [
+  ...c.durable_objects.bindings.map((b) => b.name),
+  ...(c.queues.producers ?? []).map((q) => q.binding),
+  ...c.d1_databases.map((d) => d.binding),
+];
+
+describe("wrangler configs", () => {
+  it("the integration worker has every binding and var of every real worker", () => {
+    const names = new Set(bindingNames(integration));
+    for (const { path, config } of REAL) {
+      for (const name of bindingNames(config)) expect(names.has(name), `${path}: ${name}`).toBe(true);
+      for (const [name, value] of Object.entries(config.vars)) {
+        expect(integration.vars, `${path}: var ${name}`).toHaveProperty(name);
+        if (!["NOTIFY_WEBHOOK_URL", "NOTIFY_MAX_ATTEMPTS"].includes(name)) expect(integration.vars[name], `${path}: var ${name}`).toEqual(value);
+      }
+    }
+  });
+
+  it("every queue the gateway produces to has exactly one consumer worker", () => {
+    const produced = (REAL[0]!.config.queues.producers ?? []).map((q) => q.queue).sort();
+    const consumed = REAL.flatMap(({ config }) => (config.queues.consumers ?? []).map((q) => q.queue)).sort();
+    expect(consumed).toEqual(produced);
+  });
+
+  it("workers that share the views database name the same one", () => {
+    const ids = REAL.flatMap(({ config }) => config.d1_databases.filter((d) => d.binding === "VIEWS_DB").map((d) => d.database_id));
+    expect(new Set(ids).size).toBe(1);
+  });
+
+  it("npm run dev forwards every var of every worker from the environment", () => {
+    const dev = readFileSync("scripts/dev.mjs", "utf8");
+    for (const { config } of REAL) for (const name of Object.keys(config.vars)) expect(dev, name).toContain(`"${name}"`);
+  });
+});

@@ -1,0 +1,42 @@
+import { env } from "cloudflare:test";
+import type { RideDurableObject } from "../../src/durable-objects/ride";
+import type { CreateRideInput } from "../../src/ride/ride-record";
+import { unwrap } from "../../src/lib/problem";
+
+export type TestEnv = Env & PaymentEnv & NotificationEnv & ViewsEnv & { WEBHOOK_SINK: Fetcher };
+export const testEnv = env as unknown as TestEnv;
+
+let n = 0;
+export const uniqueId = (prefix: string) => `${prefix}_${Date.now().toString(36)}${(n++).toString(36).padStart(4, "0")}${Math.random().toString(36).slice(2, 12)}`.slice(0, 30);
+
+export function rideStub(rideId: string): DurableObjectStub<RideDurableObject> {
+  return testEnv.RIDE.get(testEnv.RIDE.idFromName(rideId));
+}
+
+export function rideInput(patch: Partial<CreateRideInput> = {}): CreateRideInput {
+  return {
+    rideId: `rd_${uniqueId("t").replace(/[^a-z0-9]/g, "").padEnd(24, "0").slice(0, 24)}`,
+    riderId: "r1", product: "standard",
+    pickup: { lat: 37.5219, lng: 126.9245, address: "Yeouido" }, dropoff: { lat: 37.4982, lng: 126.9531, address: "Sangdo-dong" },
+    paymentMethod: "pm_card_visa", quote: { amount: 9800, currency: "KRW" }, distanceMeters: 4700, durationSeconds: 680,
+    locale: "ko", correlationId: "corr-1", requestHash: "h1", ...patch,
+  };
+}
+
+/** Creates a ride through its DO and returns its stub and id. */
+export async function createRide(patch: Partial<CreateRideInput> = {}) {
+  const input = rideInput(patch);
+  const stub = rideStub(input.rideId);
+  const { ride } = unwrap(await stub.create(input));
+  return { stub, ride, input };
+}
+
+export async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -1,0 +1,124 @@
+/**
+ * The Ride Durable Object in workerd: one transaction for state, events, outbox and
+ * timers; the outbox relayed by the alarm, and retried by it when a queue send fails.
+ */
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { RideDurableObject } from "../../src/durable-objects/ride";
+import type { QueueName } from "../../src/domain/events";
+import { createRide, rideInput, rideStub, until } from "./helpers";
+
+const rider = { id: "r1", role: "rider" as const };
+
+function tables(sql: SqlStorage) {
+  return {
+    ride: sql.exec<{ record: string }>("SELECT record FROM ride").toArray().map((r) => JSON.parse(r.record) as { ride: { status: string; version: number } }),
+    events: sql.exec<{ version: number; type: string }>("SELECT version, type FROM events ORDER BY version").toArray(),
+    outbox: sql.exec<{ queue: string; body: string; attempts: number }>("SELECT queue, body, attempts FROM outbox ORDER BY seq").toArray(),
+    timers: sql.exec<{ name: string; due_at: number }>("SELECT name, due_at FROM timers").toArray(),
+  };
+}
+
+describe("Ride DO: atomic commits", () => {
+  it("a new ride writes its state, first event, outbox messages and timers together", async () => {
+    const input = rideInput();
+    const stub = rideStub(input.rideId);
+    // Hold the queue so the outbox can be looked at before the alarm relays it.
+    await runInDurableObject(stub, (instance: RideDurableObject) => {
+      instance.send = async () => {
+        throw new Error("held for inspection");
+      };
+    });
+    await stub.create(input);
+    await runInDurableObject(stub, (_instance: RideDurableObject, state) => {
+      const t = tables(state.storage.sql);
+      expect(t.ride).toHaveLength(1);
+      expect(t.ride[0]!.ride).toMatchObject({ status: "requested", version: 1 });
+      expect(t.events).toEqual([{ version: 1, type: "RideRequested" }]);
+      const queues = t.outbox.map((m) => m.queue).sort();
+      expect(queues).toEqual(["payments", "ride-events"]);
+      const payment = JSON.parse(t.outbox.find((m) => m.queue === "payments")!.body) as { action: string; idempotencyKey: string; amount: { amount: number } };
+      expect(payment).toMatchObject({ action: "authorize", idempotencyKey: `${input.rideId}:authorize`, amount: { amount: 12800 } });
+      expect(t.timers.map((x) => x.name).sort()).toEqual(expect.arrayContaining(["deadline", "outbox"]));
+    });
+  });
+
+  it("a failure inside the commit leaves state, events and outbox exactly as they were", async () => {
+    const { stub, input } = await createRide();
+    await runInDurableObject(stub, async (instance: RideDurableObject, state) => {
+      const before = tables(state.storage.sql);
+      const outbox = (instance as unknown as { outbox: { add: (q: QueueName, b: unknown) => void } }).outbox;
+      const realAdd = outbox.add.bind(outbox);
+      let calls = 0;
+      outbox.add = (queue, body) => {
+        calls += 1;
+        if (calls === 2) throw new Error("disk full");
+        realAdd(queue, body);
+      };
+      await expect(instance.cancel(rider, "test", "req-x")).rejects.toThrow("disk full");
+      outbox.add = realAdd;
+      const after = tables(state.storage.sql);
+      expect(calls).toBe(2);
+      expect(after.ride).toEqual(before.ride);
+      expect(after.events).toEqual(before.events);
+      expect(after.outbox.length).toBe(before.outbox.length);
+      // and the command still works once the fault is gone
+      const retried = await instance.cancel(rider, "test", "req-y");
+      expect(retried.ok && retried.value.status).toBe("cancelled");
+    });
+    expect(input.rideId).toMatch(/^rd_/);
+  });
+
+  it("a refused command changes nothing", async () => {
+    const { stub } = await createRide();
+    const refused = await stub.advance("d1", "start", {}, "req");
+    expect(refused.ok).toBe(false);
+    await runInDurableObject(stub, (_i: RideDurableObject, state) => {
+      const t = tables(state.storage.sql);
+      expect(t.ride[0]!.ride.version).toBe(1);
+      expect(t.events).toHaveLength(1);
+    });
+  });
+});
+
+describe("Ride DO: the outbox relay", () => {
+  it("a failed queue send stays in the outbox and is retried by the alarm until it goes through", async () => {
+    const input = rideInput();
+    const stub = rideStub(input.rideId);
+    const sent: { queue: QueueName; bodies: unknown[] }[] = [];
+    let failures = 0;
+    await runInDurableObject(stub, (instance: RideDurableObject) => {
+      instance.send = async () => {
+        failures += 1;
+        throw new Error("queue unavailable");
+      };
+    });
+    await stub.create(input);
+    // The alarm runs the relay; it fails and leaves everything in place with a retry due.
+    await until(async () => (failures > 0 ? true : undefined), "a failed send");
+    await runInDurableObject(stub, async (_i: RideDurableObject, state) => {
+      const t = tables(state.storage.sql);
+      // RideRequested and (after the first dispatch round) DispatchStarted, plus the hold.
+      expect(t.outbox.map((m) => m.queue)).toEqual(expect.arrayContaining(["payments", "ride-events"]));
+      expect(Math.max(...t.outbox.map((m) => m.attempts))).toBeGreaterThanOrEqual(1);
+      expect(t.timers.find((x) => x.name === "outbox")!.due_at).toBeGreaterThan(Date.now() - 1000);
+      expect(await state.storage.getAlarm()).not.toBeNull();
+    });
+    // The queue comes back: the next alarm delivers everything, once.
+    await runInDurableObject(stub, (instance: RideDurableObject) => {
+      instance.send = async (queue, bodies) => {
+        sent.push({ queue, bodies });
+      };
+    });
+    await until(async () => {
+      await runDurableObjectAlarm(stub);
+      return runInDurableObject(stub, (_i: RideDurableObject, state) => (tables(state.storage.sql).outbox.length === 0 ? true : undefined));
+    }, "the outbox to drain");
+    const bodies = sent.flatMap((s) => s.bodies.map((b) => ({ queue: s.queue, body: b as { kind: string; event?: { type: string; version: number }; action?: string } })));
+    expect(bodies.filter((b) => b.queue === "payments").map((b) => b.body.action)).toEqual(["authorize"]);
+    const events = bodies.filter((b) => b.queue === "ride-events").map((b) => b.body.event!);
+    expect(events.map((e) => e.type)).toEqual(["RideRequested", "DispatchStarted"]);
+    expect(events.map((e) => e.version)).toEqual([1, 2]);
+    expect(failures).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -1,0 +1,43 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/**
+ * Integration tests inside workerd: real Durable Objects (SQLite storage, alarms),
+ * real D1 with the real migrations, real queue message batches. The only fake is at
+ * the edge of the world: outbound webhooks land in a recording sink, readable through
+ * the WEBHOOK_SINK binding (GET /received; POST /mode {"fail": true} to make it fail).
+ */
+export default defineConfig(async () => {
+  const views = await readD1Migrations("migrations/views");
+  const ledger = await readD1Migrations("migrations/payments");
+  const received: { url: string; signature: string | null; body: string }[] = [];
+  let failing = false;
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./test/integration/wrangler.toml" },
+        miniflare: {
+          bindings: { VIEWS_MIGRATIONS: views, LEDGER_MIGRATIONS: ledger },
+          outboundService: async (request: Request) => {
+            if (failing) return new Response("sink down", { status: 503 });
+            received.push({ url: request.url, signature: request.headers.get("x-signature"), body: await request.text() });
+            return new Response(null, { status: 204 });
+          },
+          serviceBindings: {
+            WEBHOOK_SINK: async (request: Request) => {
+              const url = new URL(request.url);
+              if (url.pathname === "/mode") failing = ((await request.json()) as { fail: boolean }).fail;
+              if (url.pathname === "/reset") received.length = 0;
+              return Response.json(received);
+            },
+          },
+        },
+      }),
+    ],
+    test: {
+      name: "integration",
+      include: ["test/integration/**/*.integration.test.ts"],
+      setupFiles: ["test/integration/setup.ts"],
+    },
+  };
+});
