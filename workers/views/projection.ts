@@ -32,7 +32,7 @@ export async function project(d1: D1Database, messages: ViewsMessage[]): Promise
         }).onConflictDoUpdate({
           target: rides.id,
           set: {
-            driverId: sql`coalesce(excluded.driver_id, ${rides.driverId})`, status: sql`excluded.status`, version: sql`excluded.version`,
+            driverId: sql`excluded.driver_id`, status: sql`excluded.status`, version: sql`excluded.version`,
             updatedAt: sql`excluded.updated_at`, snapshot: sql`excluded.snapshot`,
           },
           setWhere: sql`excluded.version > ${rides.version}`,
