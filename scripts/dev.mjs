@@ -16,7 +16,7 @@ const root = resolve(import.meta.dirname, "..");
 const CONFIGS = ["wrangler.toml", "workers/payment/wrangler.toml", "workers/notification/wrangler.toml", "workers/views/wrangler.toml"];
 const VARS = [
   "ENVIRONMENT", "DISPATCH_MODE", "OFFER_TIMEOUT_S", "DISPATCH_TIMEOUT_S", "DISPATCH_RETRY_S", "SEARCH_RADIUS_M", "MAX_TRIP_KM",
-  "AUTO_APPROVE_DRIVERS", "DRIVER_FRESHNESS_S", "ROAD_FACTOR", "CITY_SPEED_KMH", "QUOTE_TTL_S", "NOTIFY_WEBHOOK_URL",
+  "AUTO_APPROVE_DRIVERS", "DRIVER_FRESHNESS_S", "ROAD_FACTOR", "CITY_SPEED_KMH", "QUOTE_TTL_S", "REDISPATCH_TIMEOUT_S", "NO_SUPPLY_WINDOW_S", "NOTIFY_WEBHOOK_URL",
   "NOTIFY_WEBHOOK_SECRET", "NOTIFY_MAX_ATTEMPTS", "PAYMENT_PROVIDER", "JWT_SECRET",
 ];
 

@@ -14,6 +14,10 @@ export interface Config {
   dispatchTimeoutS: number;
   /** Pause between dispatch rounds when nobody could be reserved. */
   dispatchRetryS: number;
+  /** The dispatch deadline after a driver backs out (the clock restarts). */
+  redispatchTimeoutS: number;
+  /** How long an area that just failed to find a driver turns new requests away. */
+  noSupplyWindowS: number;
   searchRadiusM: number;
   maxTripKm: number;
   autoApproveDrivers: boolean;
@@ -27,7 +31,7 @@ export interface Config {
 export type ConfigVars = Partial<Record<
   | "ENVIRONMENT" | "DISPATCH_MODE" | "OFFER_TIMEOUT_S" | "DISPATCH_TIMEOUT_S" | "DISPATCH_RETRY_S"
   | "SEARCH_RADIUS_M" | "MAX_TRIP_KM" | "AUTO_APPROVE_DRIVERS" | "DRIVER_FRESHNESS_S"
-  | "ROAD_FACTOR" | "CITY_SPEED_KMH" | "QUOTE_TTL_S",
+  | "ROAD_FACTOR" | "CITY_SPEED_KMH" | "QUOTE_TTL_S" | "REDISPATCH_TIMEOUT_S" | "NO_SUPPLY_WINDOW_S",
   string
 >>;
 
@@ -45,14 +49,17 @@ function num(value: string | undefined, fallback: number, min = 0): number {
  * if (config.dispatchMode === "auto") ...
  */
 export function readConfig(vars: ConfigVars): Config {
+  const dispatchTimeoutS = num(vars.DISPATCH_TIMEOUT_S, 60, 1);
   const environment =
     vars.ENVIRONMENT === "production" || vars.ENVIRONMENT === "staging" ? vars.ENVIRONMENT : "development";
   return {
     environment,
     dispatchMode: vars.DISPATCH_MODE === "auto" ? "auto" : "offer",
     offerTimeoutS: num(vars.OFFER_TIMEOUT_S, 15, 1),
-    dispatchTimeoutS: num(vars.DISPATCH_TIMEOUT_S, 60, 1),
+    dispatchTimeoutS,
     dispatchRetryS: num(vars.DISPATCH_RETRY_S, 2, 0.1),
+    redispatchTimeoutS: num(vars.REDISPATCH_TIMEOUT_S, dispatchTimeoutS, 1),
+    noSupplyWindowS: num(vars.NO_SUPPLY_WINDOW_S, 30, 0),
     searchRadiusM: num(vars.SEARCH_RADIUS_M, 5000, 1),
     maxTripKm: num(vars.MAX_TRIP_KM, 200, 0.1),
     autoApproveDrivers: environment === "development" ? vars.AUTO_APPROVE_DRIVERS !== "false" : vars.AUTO_APPROVE_DRIVERS === "true",

@@ -89,4 +89,4 @@ export interface PaymentResult {
 }
 
 /** Rider-facing events: each becomes a notification. */
-export const RIDER_FACING_EVENTS = new Set(["DriverAssigned", "DriverArrived", "TripStarted", "RideCompleted", "RideCancelled"]);
+export const RIDER_FACING_EVENTS = new Set(["DriverAssigned", "DriverUnassigned", "DriverArrived", "TripStarted", "RideCompleted", "RideCancelled"]);

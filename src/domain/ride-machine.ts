@@ -4,7 +4,7 @@
  * (new record + events) in one storage transaction, so a refused command never
  * leaves a trace and an allowed one never lacks its events.
  */
-import type { Cancellation, CancelledBy, Money, Ride, RideDriver, RideStatus } from "./types";
+import type { Cancellation, CancelledBy, LatLng, Money, Ride, RideDriver, RideStatus } from "./types";
 
 /** A ride plus the saga's private bookkeeping, as the Ride DO stores it. */
 export interface RideRecord {
@@ -29,6 +29,7 @@ export type RideCommand =
   | { type: "expireOffer"; driverId: string }
   | { type: "assignDriver"; driver: RideDriver; etaSeconds: number }
   | { type: "backOut"; driverId: string }
+  | { type: "updateEta"; driverId: string; location: LatLng; etaSeconds: number }
   | { type: "arrive"; driverId: string }
   | { type: "start"; driverId: string }
   | { type: "complete"; driverId: string; distanceMeters: number; durationSeconds: number; fare: Money }
@@ -50,6 +51,7 @@ export type RideEventType =
   | "OfferExpired"
   | "DriverAssigned"
   | "DriverUnassigned"
+  | "EtaUpdated"
   | "DriverArrived"
   | "TripStarted"
   | "TripEnded"
@@ -83,6 +85,7 @@ export const TRANSITIONS: Record<RideCommandType, { from: readonly RideStatus[];
   expireOffer: { from: ["dispatching"], to: "same" },
   assignDriver: { from: ["dispatching"], to: "driver_assigned" },
   backOut: { from: ["driver_assigned"], to: "dispatching" },
+  updateEta: { from: ["driver_assigned"], to: "same" },
   arrive: { from: ["driver_assigned"], to: "driver_arrived" },
   start: { from: ["driver_arrived"], to: "in_progress" },
   complete: { from: ["in_progress"], to: "payment_pending" },
@@ -185,6 +188,7 @@ function checkGuard(record: RideRecord, command: RideCommand, now: Date): Decisi
       }
       return null;
     case "backOut":
+    case "updateEta":
     case "arrive":
     case "start":
     case "complete":
@@ -252,6 +256,11 @@ function applyDetails(next: RideRecord, command: RideCommand): EventDraft[] {
       ride.etaSeconds = null;
       events.push({ type: "DriverUnassigned", data: { driverId: command.driverId } });
       events.push({ type: "DriverReleased", data: { driverId: command.driverId } });
+      break;
+    case "updateEta":
+      if (ride.driver) ride.driver = { ...ride.driver, location: command.location };
+      ride.etaSeconds = command.etaSeconds;
+      events.push({ type: "EtaUpdated", data: { etaSeconds: command.etaSeconds, location: command.location } });
       break;
     case "arrive":
       ride.etaSeconds = 0;

@@ -41,6 +41,7 @@ const COMMANDS: Record<RideCommandType, RideCommand> = {
   expireOffer: { type: "expireOffer", driverId: "d1" },
   assignDriver: { type: "assignDriver", driver: d1, etaSeconds: 240 },
   backOut: { type: "backOut", driverId: "d1" },
+  updateEta: { type: "updateEta", driverId: "d1", location: { lat: 37.51, lng: 126.93 }, etaSeconds: 180 },
   arrive: { type: "arrive", driverId: "d1" },
   start: { type: "start", driverId: "d1" },
   complete: { type: "complete", driverId: "d1", distanceMeters: 4200, durationSeconds: 700, fare: { amount: 9900, currency: "KRW" } },
@@ -73,7 +74,7 @@ const EXPECTED: Record<string, Partial<Record<RideCommandType, string>>> = {
     paymentDeclined: "cancelled:PaymentDeclined,DriverReleased,RideCancelled",
   },
   driver_assigned: {
-    backOut: "dispatching:DriverUnassigned,DriverReleased", arrive: "driver_arrived:DriverArrived", cancel: "cancelled:DriverReleased,RideCancelled",
+    backOut: "dispatching:DriverUnassigned,DriverReleased", updateEta: "driver_assigned:EtaUpdated", arrive: "driver_arrived:DriverArrived", cancel: "cancelled:DriverReleased,RideCancelled",
     paymentAuthorized: "=", paymentDeclined: "cancelled:PaymentDeclined,DriverReleased,RideCancelled",
   },
   driver_arrived: {

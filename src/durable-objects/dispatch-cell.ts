@@ -24,9 +24,30 @@ export class DispatchCellDurableObject extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     this.sql.exec(`CREATE TABLE IF NOT EXISTS drivers (
       driver_id TEXT PRIMARY KEY, lat REAL NOT NULL, lng REAL NOT NULL, product TEXT NOT NULL, reported_at INTEGER NOT NULL)`);
+    this.sql.exec("CREATE TABLE IF NOT EXISTS supply (product TEXT PRIMARY KEY, no_supply_until INTEGER NOT NULL)");
   }
 
+  /**
+   * Dispatch just failed to find anyone here: turn new requests away until `until`
+   * (epoch ms) instead of letting them wait out the deadline too.
+   */
+  markNoSupply(product: Product, until: number): void {
+    this.sql.exec(
+      "INSERT INTO supply (product, no_supply_until) VALUES (?, ?) ON CONFLICT(product) DO UPDATE SET no_supply_until = max(no_supply_until, excluded.no_supply_until)",
+      product,
+      until,
+    );
+  }
+
+  /** Until when (epoch ms) this cell turns requests for `product` away, or null when it does not. */
+  noSupplyUntil(product: Product, now = Date.now()): number | null {
+    const row = this.sql.exec<{ no_supply_until: number }>("SELECT no_supply_until FROM supply WHERE product = ?", product).toArray()[0];
+    return row && row.no_supply_until > now ? row.no_supply_until : null;
+  }
+
+  /** Lists (or moves) an available driver. A driver appearing here ends the no-supply window of their product. */
   upsert(entry: CellEntry): void {
+    this.sql.exec("DELETE FROM supply WHERE product = ?", entry.product);
     this.sql.exec(
       `INSERT INTO drivers (driver_id, lat, lng, product, reported_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(driver_id) DO UPDATE SET lat = excluded.lat, lng = excluded.lng, product = excluded.product, reported_at = excluded.reported_at

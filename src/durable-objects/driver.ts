@@ -219,7 +219,10 @@ export class DriverDurableObject extends DurableObject<Env> {
     });
   }
 
-  /** A location report. Not an event for the views (too frequent); it refreshes the dispatch index. */
+  /**
+   * A location report. Not an event for the views (too frequent): it refreshes the
+   * dispatch index and, on the way to a pickup, the ride's ETA.
+   */
   updateLocation(location: LatLng): Promise<Outcome<null>> {
     return this.run(async () => {
       const record = this.load();
@@ -227,7 +230,15 @@ export class DriverDurableObject extends DurableObject<Env> {
       record.driver.location = { lat: location.lat, lng: location.lng };
       record.driver.locationAt = new Date().toISOString();
       this.commit(record, null, "");
-      await this.syncIndex(record).catch(() => undefined);
+      await this.syncIndex(record).catch((error: unknown) =>
+        console.warn(JSON.stringify({ msg: "dispatch index update failed", driverId: record.driver.id, error: String(error) })),
+      );
+      const rideId = record.driver.currentRideId;
+      if (record.driver.status === "on_trip" && rideId) {
+        await this.env.RIDE.get(this.env.RIDE.idFromName(rideId))
+          .driverMoved(record.driver.id, record.driver.location)
+          .catch((error: unknown) => console.warn(JSON.stringify({ msg: "ETA refresh failed", rideId, error: String(error) })));
+      }
       return ok(null);
     });
   }
@@ -283,8 +294,6 @@ export class DriverDurableObject extends DurableObject<Env> {
       record.driver.currentRideId = null;
       record.offer = null;
       if (record.driver.status === "offered" || record.driver.status === "on_trip") record.driver.status = "available";
-      // A location from before a long trip is no longer where the driver is: count it from now.
-      record.driver.locationAt = new Date().toISOString();
       this.commit(record, "DriverReleased", correlationId, { rideId });
       await this.afterCommit(record);
       return record.driver;

@@ -12,17 +12,17 @@
 import { DurableObject } from "cloudflare:workers";
 import { readConfig, type Config } from "../config";
 import type { DomainEvent, PaymentResult } from "../domain/events";
-import { estimateDrive } from "../domain/geo";
+import { distanceMeters, estimateDrive, geohash } from "../domain/geo";
 import { finalFare } from "../domain/fare";
 import { decide, type EventDraft, type RideCommand, type RideRecord } from "../domain/ride-machine";
-import type { Actor, Ride, RideDriver } from "../domain/types";
+import type { Actor, LatLng, Ride, RideDriver } from "../domain/types";
 import type { DriverOffer } from "../driver/driver-rules";
 import { newId } from "../lib/ids";
 import { SqliteOutbox, type QueueSender } from "../lib/outbox";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { SerialQueue, SqliteTimers } from "../lib/timers";
-import { canView, messagesFor, newRideRecord, stampEvents, timersFor, type CreateRideInput } from "../ride/ride-record";
-import { findCandidates } from "../ride/dispatch";
+import { canView, etaWorthUpdating, messagesFor, newRideRecord, stampEvents, timersFor, type CreateRideInput } from "../ride/ride-record";
+import { CELL_PRECISION, findCandidates } from "../ride/dispatch";
 import { queueSender } from "./queues";
 
 export interface TimelineItem {
@@ -227,7 +227,7 @@ export class RideDurableObject extends DurableObject<Env> {
       }
       if (record.ride.status === "driver_assigned" && record.ride.driver?.id === driverId) {
         // Backing out before pickup: back to dispatching, without this driver, with a fresh deadline.
-        const restarted: RideRecord = { ...record, dispatchDeadlineAt: new Date(Date.now() + this.config.dispatchTimeoutS * 1000).toISOString() };
+        const restarted: RideRecord = { ...record, dispatchDeadlineAt: new Date(Date.now() + this.config.redispatchTimeoutS * 1000).toISOString() };
         return this.apply(restarted, { type: "backOut", driverId }, requestId, () => this.releaseDriverOf(record), { dispatchAt: Date.now() });
       }
       return fail("offer_not_available", "this ride is not offered to or assigned to you");
@@ -245,6 +245,22 @@ export class RideDurableObject extends DurableObject<Env> {
       const fare = finalFare(record.ride.product, record.ride.quote, distanceMeters, durationSeconds);
       // The trip is over for the driver whatever the payment does: release first.
       return this.apply(record, { type: "complete", driverId, distanceMeters, durationSeconds, fare }, requestId, () => this.releaseDriverOf(record));
+    });
+  }
+
+  /**
+   * The assigned driver reported a new position: refresh the ride's driver location and
+   * ETA to the pickup, when the change is worth a version (see `etaWorthUpdating`).
+   */
+  driverMoved(driverId: string, location: LatLng): Promise<Outcome<null>> {
+    return this.serial.run(async () => {
+      const record = this.load();
+      if (!record || record.ride.status !== "driver_assigned" || record.ride.driver?.id !== driverId) return ok(null);
+      const eta = estimateDrive(location, record.ride.pickup, this.config.road).durationSeconds;
+      const moved = record.ride.driver.location ? distanceMeters(record.ride.driver.location, location) : Infinity;
+      if (!etaWorthUpdating(record, eta, moved)) return ok(null);
+      const outcome = await this.apply(record, { type: "updateEta", driverId, location, etaSeconds: eta }, null);
+      return outcome.ok ? ok(null) : outcome;
     });
   }
 
@@ -290,7 +306,8 @@ export class RideDurableObject extends DurableObject<Env> {
         const record = this.load();
         if (!record) return;
         if (Date.parse(record.dispatchDeadlineAt) > Date.now()) return;
-        await this.apply(record, { type: "dispatchTimeout" }, null, () => this.releaseDriverOf(record));
+        const outcome = await this.apply(record, { type: "dispatchTimeout" }, null, () => this.releaseDriverOf(record));
+        if (outcome.ok && outcome.value.cancellation?.reason === "no_driver_available") await this.markNoSupply(record);
         return;
       }
       case "offer": {
@@ -302,6 +319,17 @@ export class RideDurableObject extends DurableObject<Env> {
       case "dispatch":
         await this.dispatchRound();
         return;
+    }
+  }
+
+  /** Tells the pickup's cell that dispatch found nobody, so new requests there are turned away for a while. */
+  private async markNoSupply(record: RideRecord): Promise<void> {
+    if (this.config.noSupplyWindowS <= 0) return;
+    const cell = geohash(record.ride.pickup, CELL_PRECISION);
+    try {
+      await this.env.DISPATCH_CELL.get(this.env.DISPATCH_CELL.idFromName(cell)).markNoSupply(record.ride.product, Date.now() + this.config.noSupplyWindowS * 1000);
+    } catch (error) {
+      console.warn(JSON.stringify({ msg: "could not mark no supply", cell, error: String(error) }));
     }
   }
 

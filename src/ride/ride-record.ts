@@ -134,3 +134,14 @@ export function stampEvents(drafts: EventDraft[], rideId: string, firstVersion: 
     data: d.data,
   }));
 }
+
+/**
+ * Whether a driver's new position is worth a new ride version: the ETA moved by at
+ * least `minEtaDeltaS`, or the driver moved at least `minMoveM`. Location reports
+ * come every few seconds; committing each would flood the timeline and the views.
+ */
+export function etaWorthUpdating(record: RideRecord, etaSeconds: number, movedMeters: number, minEtaDeltaS = 15, minMoveM = 100): boolean {
+  const current = record.ride.etaSeconds;
+  if (current === null || record.ride.driver?.location == null) return true;
+  return Math.abs(current - etaSeconds) >= minEtaDeltaS || movedMeters >= minMoveM;
+}

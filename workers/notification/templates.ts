@@ -22,6 +22,10 @@ export const TEMPLATES: Record<string, Record<Locale, Render>> = {
     ko: (r) => `배차 완료: ${r.driver?.name ?? "기사님"} 기사님의 ${r.driver?.vehicle.model ?? ""} (${r.driver?.vehicle.plate ?? ""}) 차량이 약 ${minutes(r.etaSeconds)}분 후 도착합니다.`,
     en: (r) => `Driver assigned: ${r.driver?.name ?? "your driver"} in a ${r.driver?.vehicle.model ?? "car"} (${r.driver?.vehicle.plate ?? ""}) arrives in about ${minutes(r.etaSeconds)} min.`,
   },
+  DriverUnassigned: {
+    ko: () => "배정된 기사님이 운행을 취소하셨습니다. 다른 차량을 찾고 있습니다.",
+    en: () => "Your driver had to cancel. We are finding you another car.",
+  },
   DriverArrived: {
     ko: (r) => `${r.driver?.vehicle.plate ?? ""} 차량이 출발지에 도착했습니다.`,
     en: (r) => `Your driver has arrived at the pickup point (${r.driver?.vehicle.plate ?? ""}).`,

@@ -15,7 +15,7 @@ const event = (type: string): DomainEvent => ({ id: "ev1", type, rideId: "rd_1",
 
 describe("notification templates", () => {
   it("has Korean and English for every rider-facing event", () => {
-    for (const type of ["DriverAssigned", "DriverArrived", "TripStarted", "RideCompleted", "RideCancelled"]) {
+    for (const type of ["DriverAssigned", "DriverUnassigned", "DriverArrived", "TripStarted", "RideCompleted", "RideCancelled"]) {
       expect(TEMPLATES[type]).toBeDefined();
       expect(render(ride, event(type), "ko")).toMatch(/[가-힣]/);
       expect(render(ride, event(type), "en")?.replace(ride.driver!.vehicle.plate, "")).toMatch(/^[\x20-\x7e]+$/);

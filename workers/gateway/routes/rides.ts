@@ -4,7 +4,9 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { readConfig } from "../../../src/config";
-import type { Locale } from "../../../src/domain/types";
+import { geohash } from "../../../src/domain/geo";
+import type { LatLng, Locale, Product, Ride } from "../../../src/domain/types";
+import { CELL_PRECISION } from "../../../src/ride/dispatch";
 import { newId, rideIdFor, sha256Hex } from "../../../src/lib/ids";
 import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
 import type { TimelineItem } from "../../../src/durable-objects/ride";
@@ -57,6 +59,19 @@ const driverStep = (step: "accept" | "decline" | "arrive" | "start" | "complete"
 
 const notFound = () => new AppError("not_found", "no such ride");
 
+/**
+ * Until when (epoch ms) the pickup's area turns new requests for `product` away, or
+ * null. Fails open: a dispatch cell that cannot answer never blocks a request.
+ */
+async function noSupplyUntil(env: Env, pickup: LatLng, product: Product): Promise<number | null> {
+  try {
+    return await env.DISPATCH_CELL.get(env.DISPATCH_CELL.idFromName(geohash(pickup, CELL_PRECISION))).noSupplyUntil(product);
+  } catch (error) {
+    console.warn(JSON.stringify({ msg: "supply check failed; letting the request through", error: String(error) }));
+    return null;
+  }
+}
+
 export function rideRoutes() {
   const app = newRouter();
 
@@ -78,6 +93,15 @@ export function rideRoutes() {
     const rideId = key ? await rideIdFor(rider.id, key) : newId("rd");
     const stub = rideStub(c.env, rideId);
     if (!stub) throw new AppError("internal", "ride id out of format");
+    const closedUntil = await noSupplyUntil(c.env, body.pickup, body.product);
+    if (closedUntil !== null) {
+      // A retry of a ride made before the window opened still gets its ride back.
+      const existing = key ? ((await stub.get(rider)) as Outcome<Ride>) : null;
+      if (existing?.ok) return c.json(existing.value, 202);
+      throw new AppError("no_drivers_nearby", "no drivers are free near the pickup right now; please try again in a little while", {
+        retryAfterSeconds: Math.max(1, Math.ceil((closedUntil - Date.now()) / 1000)),
+      });
+    }
     const result = unwrap(
       await stub.create({
         rideId, riderId: rider.id, product: body.product, pickup: body.pickup, dropoff: body.dropoff,
