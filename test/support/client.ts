@@ -20,7 +20,7 @@ export class Api {
       body = JSON.stringify(options.body);
       headers["content-type"] = "application/json";
     }
-    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
+    const res = await this.fetchWithRetry(`${this.baseUrl}${path}`, { method, headers, body });
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -29,6 +29,21 @@ export class Api {
       // not JSON
     }
     return { status: res.status, headers: res.headers, body: parsed as T };
+  }
+
+  /**
+   * The local dev server sometimes closes a pooled keep-alive connection just as the
+   * client reuses it ("other side closed"): the request never reached the server, so
+   * it is sent once more, as an app's HTTP stack would.
+   */
+  private async fetchWithRetry(url: string, init: RequestInit): Promise<Response> {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause;
+      if (cause?.code !== "UND_ERR_SOCKET") throw error;
+      return fetch(url, init);
+    }
   }
 
   async token(sub: string, role: "rider" | "driver" | "ops"): Promise<string> {

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -102,6 +102,8 @@ export async function startSystem(vars: Record<string, string> = {}, timeoutMs =
     }
     await new Promise<void>((r) => receiver.server.close(() => r()));
     rmSync(persistDir, { recursive: true, force: true });
+    // E2E_LOG_DIR=dir keeps the system's output of each run, for looking into a failure.
+    if (process.env.E2E_LOG_DIR) writeFileSync(join(process.env.E2E_LOG_DIR, `system-${port}.log`), logs.join(""));
   };
 
   const baseUrl = `http://127.0.0.1:${port}`;
