@@ -1,4 +1,4 @@
 /** The integration test worker: the gateway app plus every Durable Object class. */
-export { RideDurableObject, DriverDurableObject, DispatchCellDurableObject } from "../../workers/gateway/index";
+export { RideDurableObject, DriverDurableObject, DispatchCellDurableObject, BenchFloorDurableObject } from "../../workers/gateway/index";
 export { PaymentSimulatorDurableObject } from "../../workers/payment/simulator";
 export { default } from "../../workers/gateway/index";

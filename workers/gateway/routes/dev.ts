@@ -13,6 +13,12 @@ const tokens = createRoute({
   responses: { 200: jsonResponse(z.object({ token: z.string() }), "A token for the subject and role (development only)"), 404: { description: "Not in development" } },
 });
 
+const benchFloor = createRoute({
+  method: "post", path: "/v1/dev/bench/floor", tags: ["development"],
+  request: jsonBody(z.object({ key: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) })),
+  responses: { 200: jsonResponse(z.object({ ok: z.literal(true) }), "One bare Durable Object RPC with one storage write: the benchmark floor"), 404: { description: "Not in development" } },
+});
+
 export function devRoutes() {
   const app = newRouter();
   app.use("/v1/dev/*", async (c, next) => {
@@ -22,6 +28,11 @@ export function devRoutes() {
   app.openapi(tokens, async (c) => {
     const body = c.req.valid("json");
     return c.json({ token: await issueToken(c.env, { id: body.sub, role: body.role }) }, 200);
+  });
+  app.openapi(benchFloor, async (c) => {
+    const { key } = c.req.valid("json");
+    await c.env.BENCH_FLOOR.get(c.env.BENCH_FLOOR.idFromName(key)).write(Date.now());
+    return c.json({ ok: true as const }, 200);
   });
   return app;
 }
