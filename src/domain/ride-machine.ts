@@ -139,6 +139,28 @@ export function decide(record: RideRecord, command: RideCommand, now: Date): Dec
   return { kind: "applied", record: next, events };
 }
 
+/**
+ * Decides several commands in a row, as one change: all of them are applied (in
+ * order) or none. Repeats in the chain are skipped. The dispatcher uses it to start
+ * dispatching and assign or offer in one commit.
+ *
+ * @example
+ * decideAll(record, [{ type: "startDispatch" }, { type: "assignDriver", driver, etaSeconds }], now);
+ */
+export function decideAll(record: RideRecord, commands: RideCommand[], now: Date): Decision {
+  let current = record;
+  const events: EventDraft[] = [];
+  for (const command of commands) {
+    const decision = decide(current, command, now);
+    if (decision.kind === "refused") return decision;
+    if (decision.kind === "applied") {
+      current = decision.record;
+      events.push(...decision.events);
+    }
+  }
+  return events.length === 0 ? { kind: "unchanged", record } : { kind: "applied", record: current, events };
+}
+
 /** Commands that arrive twice (at-least-once delivery, a double tap) change nothing the second time. */
 function idempotentRepeat(record: RideRecord, command: RideCommand): boolean {
   const { status, payment } = record.ride;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decide, paymentActionAfter, type RideCommand, type RideCommandType, type RideRecord } from "./ride-machine";
+import { decide, decideAll, paymentActionAfter, type RideCommand, type RideCommandType, type RideRecord } from "./ride-machine";
 import type { PaymentStatus, RideDriver, RideStatus } from "./types";
 
 const NOW = new Date("2026-11-21T10:00:00Z");
@@ -160,6 +160,28 @@ describe("ride state machine: guards and details", () => {
   it("complete sets fare, distance and duration", () => {
     const d = decide(record("in_progress", "authorized", { driver: true }), COMMANDS.complete, NOW);
     expect(d.kind === "applied" && d.record.ride).toMatchObject({ fare: { amount: 9900 }, distanceMeters: 4200, durationSeconds: 700 });
+  });
+});
+
+describe("several commands as one change", () => {
+  it("applies all in order, with one version per event", () => {
+    const r = record("requested", "pending");
+    const d = decideAll(r, [{ type: "startDispatch" }, COMMANDS.assignDriver], NOW);
+    expect(d.kind).toBe("applied");
+    if (d.kind !== "applied") return;
+    expect(d.record.ride.status).toBe("driver_assigned");
+    expect(d.events.map((e) => e.type)).toEqual(["DispatchStarted", "DriverAssigned"]);
+    expect(d.record.ride.version).toBe(r.ride.version + 2);
+  });
+
+  it("applies none when one is refused", () => {
+    const r = record("requested", "pending");
+    expect(decideAll(r, [{ type: "startDispatch" }, COMMANDS.arrive], NOW)).toMatchObject({ kind: "refused" });
+  });
+
+  it("skips repeats and is unchanged when everything was a repeat", () => {
+    const cancelled = record("cancelled", "authorized");
+    expect(decideAll(cancelled, [COMMANDS.cancel, COMMANDS.dispatchTimeout], NOW).kind).toBe("unchanged");
   });
 });
 

@@ -30,6 +30,7 @@ export class DriverDurableObject extends DurableObject<Env> {
   private readonly outbox: SqliteOutbox;
   private readonly timers: SqliteTimers;
   private readonly serial = new SerialQueue();
+  private readonly indexUpdates = new SerialQueue();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -79,12 +80,21 @@ export class DriverDurableObject extends DurableObject<Env> {
     });
   }
 
-  /** After a commit: relay events and bring the dispatch index in line. Never throws. */
-  private async afterCommit(record: DriverRecord): Promise<void> {
+  /**
+   * After a commit: arm the alarm that relays the events, and bring the dispatch
+   * index in line. `indexInBackground` leaves the index update running after the
+   * answer (reservations are on the dispatcher's critical path, and the index may lag);
+   * index updates still run one at a time, in commit order. Never throws.
+   */
+  private async afterCommit(record: DriverRecord, indexInBackground = false): Promise<void> {
     await this.armAlarm();
-    await this.syncIndex(record).catch((error: unknown) =>
-      console.warn(JSON.stringify({ msg: "dispatch index update failed", driverId: record.driver.id, error: String(error) })),
+    const update = this.indexUpdates.run(() =>
+      this.syncIndex(record).catch((error: unknown) =>
+        console.warn(JSON.stringify({ msg: "dispatch index update failed", driverId: record.driver.id, error: String(error) })),
+      ),
     );
+    if (indexInBackground) this.ctx.waitUntil(update);
+    else await update;
   }
 
   private async relay(): Promise<void> {
@@ -104,7 +114,8 @@ export class DriverDurableObject extends DurableObject<Env> {
   private async syncIndex(record: DriverRecord): Promise<void> {
     const point = indexPoint(record.driver);
     const cell = point ? geohash(point, CELL_PRECISION) : null;
-    const previous = record.indexedCell;
+    // Where the driver is listed now (an earlier update may have moved it since `record` was read).
+    const previous = this.load()?.indexedCell ?? null;
     if (previous && previous !== cell) {
       await this.env.DISPATCH_CELL.get(this.env.DISPATCH_CELL.idFromName(previous)).remove(record.driver.id);
     }
@@ -266,7 +277,7 @@ export class DriverDurableObject extends DurableObject<Env> {
         record.offer = null;
         this.commit(record, "DriverReserved", correlationId, { rideId });
       }
-      await this.afterCommit(record);
+      await this.afterCommit(record, true);
       return ok(record.driver);
     });
   }
@@ -280,7 +291,7 @@ export class DriverDurableObject extends DurableObject<Env> {
       record.driver.status = "on_trip";
       record.offer = null;
       this.commit(record, "DriverReserved", correlationId, { rideId });
-      await this.afterCommit(record);
+      await this.afterCommit(record, true);
       return ok(record.driver);
     });
   }
@@ -295,7 +306,7 @@ export class DriverDurableObject extends DurableObject<Env> {
       record.offer = null;
       if (record.driver.status === "offered" || record.driver.status === "on_trip") record.driver.status = "available";
       this.commit(record, "DriverReleased", correlationId, { rideId });
-      await this.afterCommit(record);
+      await this.afterCommit(record, true);
       return record.driver;
     });
   }

@@ -14,15 +14,15 @@ import { readConfig, type Config } from "../config";
 import type { DomainEvent, PaymentResult } from "../domain/events";
 import { distanceMeters, estimateDrive, geohash } from "../domain/geo";
 import { finalFare } from "../domain/fare";
-import { decide, type EventDraft, type RideCommand, type RideRecord } from "../domain/ride-machine";
+import { decide, decideAll, type EventDraft, type RideCommand, type RideRecord } from "../domain/ride-machine";
 import type { Actor, LatLng, Ride, RideDriver } from "../domain/types";
-import type { DriverOffer } from "../driver/driver-rules";
+import type { Reservation } from "../driver/driver-rules";
 import { newId } from "../lib/ids";
 import { SqliteOutbox, type QueueSender } from "../lib/outbox";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { SerialQueue, SqliteTimers } from "../lib/timers";
 import { canView, etaWorthUpdating, messagesFor, newRideRecord, stampEvents, timersFor, type CreateRideInput } from "../ride/ride-record";
-import { CELL_PRECISION, findCandidates } from "../ride/dispatch";
+import { CELL_PRECISION, candidates, dispatchCellQuery } from "../ride/dispatch";
 import { queueSender } from "./queues";
 
 export interface TimelineItem {
@@ -115,8 +115,13 @@ export class RideDurableObject extends DurableObject<Env> {
   }
 
   /** Decides and, if allowed, commits. Refusals become problems; repeats answer the ride as it is. */
-  private async apply(record: RideRecord, command: RideCommand, causationId: string | null, beforeCommit?: () => Promise<Outcome<unknown>>, extra: { dispatchAt?: number } = {}): Promise<Outcome<Ride>> {
-    const decision = decide(record, command, new Date());
+  private apply(record: RideRecord, command: RideCommand, causationId: string | null, beforeCommit?: () => Promise<Outcome<unknown>>, extra: { dispatchAt?: number } = {}): Promise<Outcome<Ride>> {
+    return this.applyAll(record, [command], causationId, beforeCommit, extra);
+  }
+
+  /** `apply` for several commands that make one change (one commit, all or nothing). */
+  private async applyAll(record: RideRecord, commands: RideCommand[], causationId: string | null, beforeCommit?: () => Promise<Outcome<unknown>>, extra: { dispatchAt?: number } = {}): Promise<Outcome<Ride>> {
+    const decision = decideAll(record, commands, new Date());
     if (decision.kind === "refused") return fail(decision.code, decision.detail);
     if (decision.kind === "unchanged") return ok(record.ride);
     if (beforeCommit) {
@@ -281,7 +286,9 @@ export class RideDurableObject extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     await this.serial.run(async () => {
-      for (const timer of this.timers.due(Date.now())) {
+      // Ride timers first: the outbox relay must not delay an assignment.
+      const due = this.timers.due(Date.now()).sort((a, b) => Number(a.name === "outbox") - Number(b.name === "outbox"));
+      for (const timer of due) {
         this.timers.clear(timer.name);
         try {
           await this.runTimer(timer.name);
@@ -334,39 +341,34 @@ export class RideDurableObject extends DurableObject<Env> {
   }
 
   /**
-   * One dispatch round: find candidates near the pickup, best ETA first, and reserve
-   * the first one the Driver DO lets us have (offer, or direct assignment in auto
-   * mode). Nobody: try again shortly, until the deadline timer cancels the ride.
+   * One dispatch round: walk the candidates near the pickup, best ETA first, and
+   * reserve the first one the Driver DO lets us have (an offer, or a direct
+   * assignment in auto mode); starting to dispatch and the assignment or offer are
+   * one commit. Nobody: try again shortly, until the deadline timer cancels the ride.
    */
   private async dispatchRound(): Promise<void> {
-    let record = this.load();
+    const record = this.load();
     if (!record || record.offer) return;
-    if (record.ride.status === "requested") {
-      const started = await this.apply(record, { type: "startDispatch" }, null);
-      if (!started.ok) return;
-      record = this.load()!;
-    }
-    if (record.ride.status !== "dispatching") return;
-    const candidates = await findCandidates(this.env, record, this.config);
-    for (const candidate of candidates) {
-      const current = record;
-      if (this.config.dispatchMode === "auto") {
-        const reserved = await this.driverStub(candidate.driverId).reserve({ kind: "assign", rideId: current.ride.id }, this.config.driverFreshnessS, current.correlationId);
-        if (!reserved.ok) continue;
-        const driver = toRideDriver(reserved.value);
-        const eta = etaSeconds(driver, current, this.config);
-        const outcome = await this.apply(current, { type: "assignDriver", driver, etaSeconds: eta }, null);
-        if (!outcome.ok) await this.driverStub(candidate.driverId).release(current.ride.id, current.correlationId);
-        return;
-      }
+    if (record.ride.status !== "requested" && record.ride.status !== "dispatching") return;
+    const start: RideCommand[] = record.ride.status === "requested" ? [{ type: "startDispatch" }] : [];
+    const auto = this.config.dispatchMode === "auto";
+    for await (const candidate of candidates(dispatchCellQuery(this.env, record, this.config), record, this.config)) {
+      const stub = this.driverStub(candidate.driverId);
       const expiresAt = new Date(Date.now() + this.config.offerTimeoutS * 1000).toISOString();
-      const offer: DriverOffer = { rideId: current.ride.id, pickup: current.ride.pickup, dropoff: current.ride.dropoff, product: current.ride.product, quote: current.ride.quote, expiresAt };
-      const reserved = await this.driverStub(candidate.driverId).reserve({ kind: "offer", offer }, this.config.driverFreshnessS, current.correlationId);
+      const reservation: Reservation = auto
+        ? { kind: "assign", rideId: record.ride.id }
+        : { kind: "offer", offer: { rideId: record.ride.id, pickup: record.ride.pickup, dropoff: record.ride.dropoff, product: record.ride.product, quote: record.ride.quote, expiresAt } };
+      const reserved = await stub.reserve(reservation, this.config.driverFreshnessS, record.correlationId);
       if (!reserved.ok) continue;
-      const outcome = await this.apply(current, { type: "offerDriver", driverId: candidate.driverId, expiresAt }, null);
-      if (!outcome.ok) await this.driverStub(candidate.driverId).release(current.ride.id, current.correlationId);
+      const driver = toRideDriver(reserved.value);
+      const step: RideCommand = auto
+        ? { type: "assignDriver", driver, etaSeconds: etaSeconds(driver, record, this.config) }
+        : { type: "offerDriver", driverId: driver.id, expiresAt };
+      const outcome = await this.applyAll(record, [...start, step], null);
+      if (!outcome.ok) await stub.release(record.ride.id, record.correlationId);
       return;
     }
+    if (start.length > 0) await this.applyAll(record, start, null);
     this.timers.set("dispatch", Date.now() + this.config.dispatchRetryS * 1000);
   }
 }

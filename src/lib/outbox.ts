@@ -65,29 +65,32 @@ export class SqliteOutbox {
     for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
     let sent = 0, failed = 0;
     let retryAt: number | null = null;
-    for (const [queue, group] of byQueue) {
-      // Queues take at most 100 messages per batch.
-      for (let i = 0; i < group.length; i += 100) {
-        const chunk = group.slice(i, i + 100);
-        try {
-          await send(queue, chunk.map((r) => JSON.parse(r.body) as unknown));
-          this.sql.exec(`DELETE FROM outbox WHERE seq IN (${chunk.map(() => "?").join(",")})`, ...chunk.map((r) => r.seq));
-          sent += chunk.length;
-        } catch (error) {
-          const attempts = Math.max(...chunk.map((r) => r.attempts)) + 1;
-          const at = now + retryDelayMs(attempts);
-          this.sql.exec(
-            `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE seq IN (${chunk.map(() => "?").join(",")})`,
-            at,
-            ...chunk.map((r) => r.seq),
-          );
-          console.warn(JSON.stringify({ msg: "outbox send failed", queue, attempts, error: String(error) }));
-          failed += chunk.length;
-          retryAt = retryAt === null ? at : Math.min(retryAt, at);
-          break;
+    // Queues are independent: send to all of them at once; within a queue, in order.
+    await Promise.all(
+      [...byQueue].map(async ([queue, group]) => {
+        // Queues take at most 100 messages per batch.
+        for (let i = 0; i < group.length; i += 100) {
+          const chunk = group.slice(i, i + 100);
+          try {
+            await send(queue, chunk.map((r) => JSON.parse(r.body) as unknown));
+            this.sql.exec(`DELETE FROM outbox WHERE seq IN (${chunk.map(() => "?").join(",")})`, ...chunk.map((r) => r.seq));
+            sent += chunk.length;
+          } catch (error) {
+            const attempts = Math.max(...chunk.map((r) => r.attempts)) + 1;
+            const at = now + retryDelayMs(attempts);
+            this.sql.exec(
+              `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE seq IN (${chunk.map(() => "?").join(",")})`,
+              at,
+              ...chunk.map((r) => r.seq),
+            );
+            console.warn(JSON.stringify({ msg: "outbox send failed", queue, attempts, error: String(error) }));
+            failed += group.length - i;
+            retryAt = retryAt === null ? at : Math.min(retryAt, at);
+            return;
+          }
         }
-      }
-    }
+      }),
+    );
     return { sent, failed, retryAt };
   }
 }
