@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api, eventually, uid } from "../support/client";
+import { onlineDriver } from "../support/drivers";
 import { signatureValid, startSystem, type RunningSystem } from "../support/system";
 
 type Ride = {
@@ -33,17 +34,6 @@ function area() {
   return { pickup: { lat, lng: 127.0, address: `Pickup ${areaCount}` }, dropoff: { lat: lat + 0.02, lng: 127.03, address: `Dropoff ${areaCount}` }, near: { lat: lat + 0.003, lng: 127.002 } };
 }
 
-async function onlineDriver(near: { lat: number; lng: number }, product = "standard") {
-  const id = uid("d");
-  const token = await api.token(id, "driver");
-  const reg = await api.request("PUT", "/v1/drivers/me", { token, body: { name: `Driver ${id}`, vehicle: { plate: "30우8281", model: "Sonata", product } } });
-  expect(reg.status).toBe(200);
-  const online = await api.request<{ status: string }>("POST", "/v1/drivers/me/online", { token, body: { location: near } });
-  expect(online.status).toBe(200);
-  expect(online.body.status).toBe("available");
-  return { id, token };
-}
-
 async function requestRide(token: string, where: ReturnType<typeof area>, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
   return api.request<Ride>("POST", "/v1/rides", { token, headers, body: { pickup: where.pickup, dropoff: where.dropoff, product: "standard", paymentMethod: "pm_card_visa", ...extra } });
 }
@@ -61,7 +51,7 @@ async function rideOf(token: string, id: string) {
 
 async function assignedRide(where = area()) {
   const rider = await api.token(uid("r"), "rider");
-  const driver = await onlineDriver(where.near);
+  const driver = await onlineDriver(api, where.near);
   const created = await requestRide(rider, where);
   expect(created.status).toBe(202);
   await waitForOffer(driver.token, created.body.id);
@@ -144,7 +134,7 @@ describe("one ride, end to end", () => {
     const where = area();
     const riderId = uid("r");
     const rider = await api.token(riderId, "rider");
-    const driver = await onlineDriver(where.near);
+    const driver = await onlineDriver(api, where.near);
 
     const quote = await api.request<{ quoteId: string; fare: { amount: number } }>("POST", "/v1/quotes", { token: rider, body: { pickup: where.pickup, dropoff: where.dropoff, product: "standard" } });
     expect(quote.status).toBe(200);
