@@ -25,13 +25,18 @@ export interface Config {
   driverFreshnessS: number;
   road: RoadModel;
   quoteTtlS: number;
+  /** A payment step with no result after this long is sent again. */
+  paymentWatchdogS: number;
+  /** Development only: every outbox message is sent twice. */
+  chaosDuplicateDelivery: boolean;
 }
 
 /** The vars this module reads; every worker's Env has a subset of them. */
 export type ConfigVars = Partial<Record<
   | "ENVIRONMENT" | "DISPATCH_MODE" | "OFFER_TIMEOUT_S" | "DISPATCH_TIMEOUT_S" | "DISPATCH_RETRY_S"
   | "SEARCH_RADIUS_M" | "MAX_TRIP_KM" | "AUTO_APPROVE_DRIVERS" | "DRIVER_FRESHNESS_S"
-  | "ROAD_FACTOR" | "CITY_SPEED_KMH" | "QUOTE_TTL_S" | "REDISPATCH_TIMEOUT_S" | "NO_SUPPLY_WINDOW_S",
+  | "ROAD_FACTOR" | "CITY_SPEED_KMH" | "QUOTE_TTL_S" | "REDISPATCH_TIMEOUT_S" | "NO_SUPPLY_WINDOW_S"
+  | "PAYMENT_WATCHDOG_S" | "CHAOS_DUPLICATE_DELIVERY",
   string
 >>;
 
@@ -66,5 +71,7 @@ export function readConfig(vars: ConfigVars): Config {
     driverFreshnessS: num(vars.DRIVER_FRESHNESS_S, 30, 1),
     road: { roadFactor: num(vars.ROAD_FACTOR, 1.3, 1), citySpeedKmh: num(vars.CITY_SPEED_KMH, 25, 1) },
     quoteTtlS: num(vars.QUOTE_TTL_S, 300, 1),
+    paymentWatchdogS: num(vars.PAYMENT_WATCHDOG_S, 120, 1),
+    chaosDuplicateDelivery: environment === "development" && vars.CHAOS_DUPLICATE_DELIVERY === "true",
   };
 }

@@ -10,8 +10,9 @@ import { unstable_readConfig } from "wrangler";
 /** The parts of a resolved wrangler config these checks read. */
 interface WorkerConfig {
   vars: Record<string, unknown>;
+  services?: { binding: string }[];
   durable_objects: { bindings: { name: string }[] };
-  queues: { producers?: { binding: string; queue: string }[]; consumers?: { queue: string }[] };
+  queues: { producers?: { binding: string; queue: string }[]; consumers?: { queue: string; dead_letter_queue?: string }[] };
   d1_databases: { binding: string; database_id?: string }[];
 }
 const read = (config: string) => unstable_readConfig({ config }) as unknown as WorkerConfig;
@@ -22,6 +23,7 @@ const bindingNames = (c: WorkerConfig) => [
   ...c.durable_objects.bindings.map((b) => b.name),
   ...(c.queues.producers ?? []).map((q) => q.binding),
   ...c.d1_databases.map((d) => d.binding),
+  ...(c.services ?? []).map((s) => s.binding),
 ];
 
 describe("wrangler configs", () => {
@@ -36,10 +38,11 @@ describe("wrangler configs", () => {
     }
   });
 
-  it("every queue the gateway produces to has exactly one consumer worker", () => {
-    const produced = (REAL[0]!.config.queues.producers ?? []).map((q) => q.queue).sort();
-    const consumed = REAL.flatMap(({ config }) => (config.queues.consumers ?? []).map((q) => q.queue)).sort();
-    expect(consumed).toEqual(produced);
+  it("every queue the gateway produces to, and every dead-letter queue, has exactly one consumer", () => {
+    const consumers = REAL.flatMap(({ config }) => config.queues.consumers ?? []);
+    const deadLetters = consumers.flatMap((q) => (q.dead_letter_queue ? [q.dead_letter_queue] : []));
+    const produced = (REAL[0]!.config.queues.producers ?? []).map((q) => q.queue);
+    expect(consumers.map((q) => q.queue).sort()).toEqual([...produced, ...deadLetters].sort());
   });
 
   it("workers that share the views database name the same one", () => {

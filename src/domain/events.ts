@@ -73,6 +73,8 @@ export interface PaymentCommandMessage {
   amount: Money;
   paymentMethod: string;
   product: Product;
+  /** The ride's driver, for the settlement of a capture. */
+  driverId: string | null;
   idempotencyKey: string;
   correlationId: string;
   causationId: string;
@@ -86,6 +88,15 @@ export interface PaymentResult {
   idempotencyKey: string;
   providerRef: string | null;
   detail: string | null;
+  /** For a successful capture: how the fare splits between driver and platform. */
+  settlement?: Settlement | null;
+}
+
+export interface Settlement {
+  driverId: string;
+  fare: Money;
+  commission: Money;
+  earning: Money;
 }
 
 /** Rider-facing events: each becomes a notification. */

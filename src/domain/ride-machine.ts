@@ -4,6 +4,7 @@
  * (new record + events) in one storage transaction, so a refused command never
  * leaves a trace and an allowed one never lacks its events.
  */
+import type { Settlement } from "./events";
 import type { Cancellation, CancelledBy, LatLng, Money, Ride, RideDriver, RideStatus } from "./types";
 
 /** A ride plus the saga's private bookkeeping, as the Ride DO stores it. */
@@ -20,6 +21,8 @@ export interface RideRecord {
   correlationId: string;
   /** When dispatch gives up with `no_driver_available`. */
   dispatchDeadlineAt: string;
+  /** Capture attempts so far; an operator's retry after a refused capture starts the next. */
+  captureAttempt?: number;
 }
 
 export type RideCommand =
@@ -37,7 +40,8 @@ export type RideCommand =
   | { type: "dispatchTimeout" }
   | { type: "paymentAuthorized" }
   | { type: "paymentDeclined" }
-  | { type: "paymentCaptured" }
+  | { type: "paymentCaptured"; settlement?: Settlement | null }
+  | { type: "retryCapture" }
   | { type: "paymentCaptureFailed"; reason: string }
   | { type: "paymentVoided" };
 
@@ -59,6 +63,7 @@ export type RideEventType =
   | "PaymentDeclined"
   | "PaymentCaptured"
   | "PaymentFailed"
+  | "PaymentRetryRequested"
   | "PaymentVoided"
   | "RideCompleted"
   | "RideCancelled"
@@ -97,6 +102,7 @@ export const TRANSITIONS: Record<RideCommandType, { from: readonly RideStatus[];
   paymentDeclined: { from: LIVE, to: "same" },
   paymentCaptured: { from: ["payment_pending"], to: "completed" },
   paymentCaptureFailed: { from: ["payment_pending"], to: "same" },
+  retryCapture: { from: ["payment_pending"], to: "same" },
   paymentVoided: { from: ["cancelled"], to: "same" },
 };
 
@@ -222,6 +228,9 @@ function checkGuard(record: RideRecord, command: RideCommand, now: Date): Decisi
         return refuse("invalid_transition", `no hold to capture (payment ${record.ride.payment.status})`);
       }
       return null;
+    case "retryCapture":
+      if (record.ride.payment.status !== "failed") return refuse("invalid_transition", `nothing to retry (payment ${record.ride.payment.status})`);
+      return null;
     case "paymentVoided":
       if (record.ride.payment.status !== "authorized") {
         return refuse("invalid_transition", `no hold to void (payment ${record.ride.payment.status})`);
@@ -319,12 +328,18 @@ function applyDetails(next: RideRecord, command: RideCommand): EventDraft[] {
       break;
     case "paymentCaptured":
       ride.payment = { status: "captured" };
-      events.push({ type: "PaymentCaptured", data: { amount: ride.fare } });
+      events.push({ type: "PaymentCaptured", data: { amount: ride.fare, ...(command.settlement ? { settlement: command.settlement } : {}) } });
       events.push({ type: "RideCompleted", data: { fare: ride.fare } });
       break;
     case "paymentCaptureFailed":
       ride.payment = { status: "failed" };
       events.push({ type: "PaymentFailed", data: { reason: command.reason } });
+      break;
+    case "retryCapture":
+      // The hold is still there; the next capture goes out under a new idempotency key.
+      ride.payment = { status: "authorized" };
+      next.captureAttempt = (next.captureAttempt ?? 1) + 1;
+      events.push({ type: "PaymentRetryRequested", data: { attempt: next.captureAttempt } });
       break;
     case "paymentVoided":
       ride.payment = { status: "voided" };
@@ -332,6 +347,18 @@ function applyDetails(next: RideRecord, command: RideCommand): EventDraft[] {
       break;
   }
   return events;
+}
+
+/**
+ * The payment step a ride is waiting for, whatever happened before: what the payment
+ * watchdog sends again when no result came back in time.
+ */
+export function outstandingPaymentAction(record: RideRecord): PaymentAction {
+  const { status, payment } = record.ride;
+  if (payment.status === "pending" && status !== "cancelled" && status !== "completed") return "authorize";
+  if (payment.status === "authorized" && status === "payment_pending") return "capture";
+  if (payment.status === "authorized" && status === "cancelled") return "void";
+  return null;
 }
 
 /** What the saga must ask of the payment worker after a change (derived, never stored). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decide, decideAll, paymentActionAfter, type RideCommand, type RideCommandType, type RideRecord } from "./ride-machine";
+import { decide, decideAll, outstandingPaymentAction, paymentActionAfter, type RideCommand, type RideCommandType, type RideRecord } from "./ride-machine";
 import type { PaymentStatus, RideDriver, RideStatus } from "./types";
 
 const NOW = new Date("2026-11-21T10:00:00Z");
@@ -30,6 +30,7 @@ const FIXTURES: Record<string, () => RideRecord> = {
   driver_arrived: () => record("driver_arrived", "authorized", { driver: true }),
   in_progress: () => record("in_progress", "authorized", { driver: true }),
   payment_pending: () => record("payment_pending", "authorized", { driver: true }),
+  payment_failed: () => record("payment_pending", "failed", { driver: true }),
   completed: () => record("completed", "captured", { driver: true }),
   cancelled: () => record("cancelled", "authorized"),
 };
@@ -52,6 +53,7 @@ const COMMANDS: Record<RideCommandType, RideCommand> = {
   paymentCaptured: { type: "paymentCaptured" },
   paymentCaptureFailed: { type: "paymentCaptureFailed", reason: "card_declined" },
   paymentVoided: { type: "paymentVoided" },
+  retryCapture: { type: "retryCapture" },
 };
 
 /**
@@ -85,6 +87,10 @@ const EXPECTED: Record<string, Partial<Record<RideCommandType, string>>> = {
   payment_pending: {
     paymentCaptured: "completed:PaymentCaptured,RideCompleted", paymentCaptureFailed: "payment_pending:PaymentFailed",
     paymentAuthorized: "=", paymentDeclined: "payment_pending:PaymentDeclined",
+  },
+  payment_failed: {
+    retryCapture: "payment_pending:PaymentRetryRequested", paymentCaptured: "completed:PaymentCaptured,RideCompleted",
+    paymentCaptureFailed: "=", paymentAuthorized: "=", paymentDeclined: "payment_pending:PaymentDeclined",
   },
   completed: { paymentCaptured: "=", paymentAuthorized: "=", paymentDeclined: "=" },
   cancelled: { cancel: "=", dispatchTimeout: "=", paymentAuthorized: "=", paymentDeclined: "=", paymentVoided: "cancelled:PaymentVoided" },
@@ -212,6 +218,25 @@ describe("payment steps the saga derives from state", () => {
     const cancelled = apply(unheld, COMMANDS.cancel);
     expect(paymentActionAfter(unheld, cancelled)).toBeNull();
     expect(paymentActionAfter(cancelled, apply(cancelled, COMMANDS.paymentAuthorized))).toBe("void");
+  });
+
+  it("an operator's retry after a refused capture asks for a new capture under the next attempt", () => {
+    const failed = record("payment_pending", "failed", { driver: true });
+    const retried = apply(failed, COMMANDS.retryCapture);
+    expect(paymentActionAfter(failed, retried)).toBe("capture");
+    expect(retried.captureAttempt).toBe(2);
+    expect(retried.ride.payment.status).toBe("authorized");
+  });
+
+  it("the step a ride waits for, for the watchdog", () => {
+    expect(outstandingPaymentAction(record("dispatching", "pending"))).toBe("authorize");
+    expect(outstandingPaymentAction(record("payment_pending", "pending", { driver: true }))).toBe("authorize");
+    expect(outstandingPaymentAction(record("payment_pending", "authorized", { driver: true }))).toBe("capture");
+    expect(outstandingPaymentAction(record("cancelled", "authorized"))).toBe("void");
+    expect(outstandingPaymentAction(record("driver_assigned", "authorized", { driver: true }))).toBeNull();
+    expect(outstandingPaymentAction(record("payment_pending", "failed", { driver: true }))).toBeNull();
+    expect(outstandingPaymentAction(record("cancelled", "pending"))).toBeNull();
+    expect(outstandingPaymentAction(record("completed", "captured", { driver: true }))).toBeNull();
   });
 
   it("nothing more once captured or voided", () => {

@@ -14,14 +14,14 @@ import { readConfig, type Config } from "../config";
 import type { DomainEvent, PaymentResult } from "../domain/events";
 import { distanceMeters, estimateDrive, geohash } from "../domain/geo";
 import { finalFare } from "../domain/fare";
-import { decide, decideAll, type EventDraft, type RideCommand, type RideRecord } from "../domain/ride-machine";
+import { decide, decideAll, outstandingPaymentAction, paymentActionAfter, type EventDraft, type RideCommand, type RideRecord } from "../domain/ride-machine";
 import type { Actor, LatLng, Ride, RideDriver } from "../domain/types";
 import type { Reservation } from "../driver/driver-rules";
 import { newId } from "../lib/ids";
 import { SqliteOutbox, type QueueSender } from "../lib/outbox";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { SerialQueue, SqliteTimers } from "../lib/timers";
-import { canView, etaWorthUpdating, messagesFor, newRideRecord, stampEvents, timersFor, type CreateRideInput } from "../ride/ride-record";
+import { canView, etaWorthUpdating, messagesFor, newRideRecord, paymentCommand, stampEvents, timersFor, type CreateRideInput } from "../ride/ride-record";
 import { CELL_PRECISION, candidates, dispatchCellQuery } from "../ride/dispatch";
 import { queueSender } from "./queues";
 
@@ -49,7 +49,9 @@ export class RideDurableObject extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.config = readConfig(env);
-    this.send = queueSender(env);
+    const send = queueSender(env);
+    // Chaos testing (development only): every message goes out twice.
+    this.send = this.config.chaosDuplicateDelivery ? async (queue, bodies) => (await send(queue, bodies), await send(queue, bodies)) : send;
     this.sql.exec("CREATE TABLE IF NOT EXISTS ride (id TEXT PRIMARY KEY, record TEXT NOT NULL, request_hash TEXT NOT NULL)");
     this.sql.exec(`CREATE TABLE IF NOT EXISTS events (
       version INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, occurred_at TEXT NOT NULL,
@@ -98,6 +100,11 @@ export class RideDurableObject extends DurableObject<Env> {
         const at = wanted.get(name);
         if (at === undefined) this.timers.clear(name);
         else this.timers.set(name, at);
+      }
+      // The payment watchdog: armed when a payment step goes out, kept while it waits.
+      if (!outstandingPaymentAction(after)) this.timers.clear("payment");
+      else if (paymentActionAfter(before, after) || this.timers.dueAt("payment") === null) {
+        this.timers.set("payment", now.getTime() + this.config.paymentWatchdogS * 1000);
       }
       const dispatching = after.ride.status === "requested" || after.ride.status === "dispatching";
       if (!dispatching || after.offer) this.timers.clear("dispatch");
@@ -269,12 +276,21 @@ export class RideDurableObject extends DurableObject<Env> {
     });
   }
 
+  /** An operator retries a capture the provider refused: a new capture goes out. */
+  retryPayment(actor: Actor, requestId: string): Promise<Outcome<Ride>> {
+    return this.serial.run(async () => {
+      const record = this.load();
+      if (!record || actor.role !== "ops") return fail("not_found", "no such ride");
+      return this.apply(record, { type: "retryCapture" }, requestId);
+    });
+  }
+
   /** A result from the payment worker. Idempotent: a repeated result changes nothing. */
   applyPaymentResult(result: PaymentResult): Promise<Outcome<Ride>> {
     return this.serial.run(async () => {
       const record = this.load();
       if (!record) return fail("not_found", "no such ride");
-      const command = paymentCommand(result);
+      const command = commandForResult(result);
       if (!command) return ok(record.ride);
       const decision = decide(record, command, new Date());
       const release = decision.kind === "applied" && decision.record.ride.status === "cancelled" && record.ride.status !== "cancelled";
@@ -326,6 +342,18 @@ export class RideDurableObject extends DurableObject<Env> {
       case "dispatch":
         await this.dispatchRound();
         return;
+      case "payment": {
+        // No result for the outstanding payment step in time (a lost or dead-lettered
+        // message, a long outage): send it again. Its idempotency key makes that safe.
+        const record = this.load();
+        const action = record ? outstandingPaymentAction(record) : null;
+        if (!record || !action) return;
+        this.outbox.add("payments", paymentCommand(record, action, `watchdog:${Date.now()}`));
+        this.timers.set("outbox", Date.now());
+        this.timers.set("payment", Date.now() + this.config.paymentWatchdogS * 1000);
+        console.warn(JSON.stringify({ msg: "payment step sent again by the watchdog", rideId: record.ride.id, action, correlationId: record.correlationId }));
+        return;
+      }
     }
   }
 
@@ -385,13 +413,13 @@ function etaSeconds(driver: RideDriver, record: RideRecord, config: Config): num
   return driver.location ? estimateDrive(driver.location, record.ride.pickup, config.road).durationSeconds : 0;
 }
 
-function paymentCommand(result: PaymentResult): RideCommand | null {
+function commandForResult(result: PaymentResult): RideCommand | null {
   const succeeded = result.outcome === "succeeded";
   switch (result.action) {
     case "authorize":
       return succeeded ? { type: "paymentAuthorized" } : { type: "paymentDeclined" };
     case "capture":
-      return succeeded ? { type: "paymentCaptured" } : { type: "paymentCaptureFailed", reason: result.detail ?? "declined" };
+      return succeeded ? { type: "paymentCaptured", settlement: result.settlement ?? null } : { type: "paymentCaptureFailed", reason: result.detail ?? "declined" };
     case "void":
       return succeeded ? { type: "paymentVoided" } : null;
   }

@@ -32,6 +32,11 @@ export class SqliteTimers {
     );
   }
 
+  /** When `name` is due, or null when it is not set. */
+  dueAt(name: string): number | null {
+    return this.sql.exec<{ due_at: number }>("SELECT due_at FROM timers WHERE name = ?", name).toArray()[0]?.due_at ?? null;
+  }
+
   clear(name: string): void {
     this.sql.exec("DELETE FROM timers WHERE name = ?", name);
   }

@@ -24,3 +24,27 @@ export const paymentOperations = sqliteTable(
   },
   (t) => [index("operations_by_ride").on(t.rideId, t.kind)],
 );
+
+/** The split of each captured fare: what the driver earned, what the platform keeps. */
+export const settlements = sqliteTable(
+  "settlements",
+  {
+    rideId: text("ride_id").primaryKey(),
+    driverId: text("driver_id").notNull(),
+    fare: integer("fare").notNull(),
+    commission: integer("commission").notNull(),
+    earning: integer("earning").notNull(),
+    currency: text("currency").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("settlements_by_driver").on(t.driverId, t.createdAt)],
+);
+
+/** Messages that failed every retry: kept for an operator, never dropped. */
+export const deadLetters = sqliteTable("dead_letters", {
+  id: text("id").primaryKey(),
+  queue: text("queue").notNull(),
+  body: text("body").notNull(),
+  attempts: integer("attempts").notNull(),
+  receivedAt: text("received_at").notNull(),
+});

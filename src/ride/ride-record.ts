@@ -71,7 +71,7 @@ export function driverCommandAllowed(record: RideRecord, actor: Actor, command: 
   return "driverId" in command && command.driverId === actor.id;
 }
 
-/** The timers a ride needs in its state (name → due time), besides the outbox's. */
+/** The dispatch timers a ride needs in its state (name → due time). */
 export function timersFor(record: RideRecord): Map<string, number> {
   const timers = new Map<string, number>();
   const status = record.ride.status;
@@ -101,24 +101,30 @@ export function messagesFor(before: RideRecord | null, after: RideRecord, events
   }
   const action = paymentActionAfter(before, after);
   const last = events[events.length - 1];
-  if (action && last) {
-    const ride = after.ride;
-    out.push({
-      queue: "payments",
-      body: {
-        kind: "payment.command",
-        action,
-        rideId: ride.id,
-        amount: action === "capture" ? (ride.fare ?? ride.quote) : after.holdAmount,
-        paymentMethod: after.paymentMethod,
-        product: ride.product,
-        idempotencyKey: `${ride.id}:${action}`,
-        correlationId: after.correlationId,
-        causationId: last.id,
-      },
-    });
-  }
+  if (action && last) out.push({ queue: "payments", body: paymentCommand(after, action, last.id) });
   return out;
+}
+
+/**
+ * The command for one payment step. Its idempotency key is ride id + step (and the
+ * attempt, for an operator's retry of a refused capture), so sending it again, as the
+ * watchdog does, can never charge twice.
+ */
+export function paymentCommand(record: RideRecord, action: "authorize" | "capture" | "void", causationId: string): PaymentCommandMessage {
+  const ride = record.ride;
+  const attempt = record.captureAttempt ?? 1;
+  return {
+    kind: "payment.command",
+    action,
+    rideId: ride.id,
+    amount: action === "capture" ? (ride.fare ?? ride.quote) : record.holdAmount,
+    paymentMethod: record.paymentMethod,
+    product: ride.product,
+    driverId: ride.driver?.id ?? null,
+    idempotencyKey: action === "capture" && attempt > 1 ? `${ride.id}:capture:${attempt}` : `${ride.id}:${action}`,
+    correlationId: record.correlationId,
+    causationId,
+  };
 }
 
 /** Gives drafts their ids, versions and time: versions run on from the record's before the change. */

@@ -17,6 +17,9 @@ export const rides = sqliteTable(
     version: integer("version").notNull(),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
+    paymentStatus: text("payment_status"),
+    /** Milliseconds from request to the first assignment, for the ops dispatch-time percentiles. */
+    dispatchMs: integer("dispatch_ms"),
     /** The Ride JSON of the contract at `version`. */
     snapshot: text("snapshot").notNull(),
   },
@@ -25,6 +28,7 @@ export const rides = sqliteTable(
     index("rides_by_driver").on(t.driverId, t.createdAt, t.id),
     index("rides_by_status").on(t.status, t.createdAt, t.id),
     index("rides_by_created").on(t.createdAt, t.id),
+    index("rides_by_payment").on(t.status, t.paymentStatus),
   ],
 );
 
@@ -81,4 +85,19 @@ export const notificationDeliveries = sqliteTable(
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.eventId, t.channel, t.recipient] }), index("deliveries_by_ride").on(t.rideId, t.createdAt)],
+);
+
+/** Each captured fare, split: what the driver's earnings list shows. */
+export const earnings = sqliteTable(
+  "earnings",
+  {
+    rideId: text("ride_id").primaryKey(),
+    driverId: text("driver_id").notNull(),
+    fare: integer("fare").notNull(),
+    commission: integer("commission").notNull(),
+    earning: integer("earning").notNull(),
+    currency: text("currency").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("earnings_by_driver").on(t.driverId, t.createdAt, t.rideId)],
 );

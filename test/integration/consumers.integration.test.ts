@@ -26,7 +26,7 @@ async function deliver<Body>(worker: { queue?: unknown }, queue: string, bodies:
 function authorize(rideId: string, paymentMethod = "pm_card_visa"): PaymentCommandMessage {
   return {
     kind: "payment.command", action: "authorize", rideId, amount: { amount: 12800, currency: "KRW" }, paymentMethod,
-    product: "standard", idempotencyKey: `${rideId}:authorize`, correlationId: "corr-1", causationId: "ev_1",
+    product: "standard", driverId: null, idempotencyKey: `${rideId}:authorize`, correlationId: "corr-1", causationId: "ev_1",
   };
 }
 

@@ -2,12 +2,12 @@
  * Read queries over the D1 views (drizzle). Lists are newest first with an opaque
  * cursor (created_at + id of the last item), so pages are stable while rides arrive.
  */
-import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Driver } from "../../src/domain/events";
 import type { Ride, RideStatus } from "../../src/domain/types";
 import { AppError } from "../../src/lib/problem";
-import { drivers, rides } from "../../src/views/schema";
+import { drivers, earnings, rides } from "../../src/views/schema";
 
 export interface Page<T> {
   items: T[];
@@ -64,4 +64,54 @@ export async function listDrivers(db: D1Database, filter: { status?: string; app
     .orderBy(desc(drivers.updatedAt))
     .limit(filter.limit);
   return { items: rows.map((r) => JSON.parse(r.snapshot) as Driver), nextCursor: null };
+}
+
+/** A driver's settled fares, newest first, with the total earned. */
+export async function listEarnings(db: D1Database, driverId: string, limit: number, cursor?: string) {
+  const after = decodeCursor(cursor);
+  const d = drizzle(db);
+  const rows = await d
+    .select()
+    .from(earnings)
+    .where(and(eq(earnings.driverId, driverId), after ? or(lt(earnings.createdAt, after.createdAt), and(eq(earnings.createdAt, after.createdAt), lt(earnings.rideId, after.id))) : undefined))
+    .orderBy(desc(earnings.createdAt), desc(earnings.rideId))
+    .limit(limit + 1);
+  const [sum] = await d.select({ total: sql<number>`coalesce(sum(${earnings.earning}), 0)` }).from(earnings).where(eq(earnings.driverId, driverId));
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const krw = (amount: number) => ({ amount, currency: "KRW" as const });
+  return {
+    items: page.map((r) => ({ rideId: r.rideId, fare: krw(r.fare), commission: krw(r.commission), earning: krw(r.earning), createdAt: r.createdAt })),
+    total: krw(sum?.total ?? 0),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.rideId) : null,
+  };
+}
+
+function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? null;
+}
+
+/** Counts by status, dispatch-time percentiles over the last 1,000 assignments, open payment problems. */
+export async function rideStats(db: D1Database) {
+  const d = drizzle(db);
+  const counts = await d.select({ status: rides.status, n: sql<number>`count(*)` }).from(rides).groupBy(rides.status);
+  const recent = await d
+    .select({ ms: rides.dispatchMs })
+    .from(rides)
+    .where(sql`${rides.dispatchMs} IS NOT NULL`)
+    .orderBy(desc(rides.createdAt))
+    .limit(1000);
+  const sorted = recent.map((r) => r.ms ?? 0).sort((a, b) => a - b);
+  const problems = await d
+    .select({ id: rides.id, updatedAt: rides.updatedAt })
+    .from(rides)
+    .where(and(eq(rides.status, "payment_pending"), eq(rides.paymentStatus, "failed")))
+    .orderBy(desc(rides.updatedAt))
+    .limit(100);
+  return {
+    ridesByStatus: Object.fromEntries(counts.map((c) => [c.status, c.n])),
+    dispatchTimeMs: { count: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99) },
+    openPaymentProblems: problems.map((p) => ({ rideId: p.id, since: p.updatedAt, problem: "capture_failed" })),
+  };
 }

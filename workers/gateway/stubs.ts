@@ -8,6 +8,11 @@ export function rideStub(env: Env, rideId: string): DurableObjectStub<import("..
   return env.RIDE.get(env.RIDE.idFromName(rideId));
 }
 
+/** The payment worker's internal API (service binding to its PaymentService entrypoint). */
+export function paymentService(env: Env): Service<import("../payment/service").PaymentService> {
+  return env.PAYMENTS as unknown as Service<import("../payment/service").PaymentService>;
+}
+
 export function driverStub(env: Env, driverId: string) {
   return env.DRIVER.get(env.DRIVER.idFromName(driverId));
 }

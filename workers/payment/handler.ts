@@ -1,17 +1,25 @@
 /**
  * One payment command, start to finish: the ledger first (a repeat reports the
- * recorded result), else the provider (with the command's idempotency key), then the
- * ledger, then the Ride DO. The queue message is acknowledged only after the Ride DO
- * took the result; any failure before that leaves it to be retried.
+ * recorded result), else the provider (through the circuit breaker, with a timeout,
+ * with the command's idempotency key), then the ledger, then the Ride DO. The queue
+ * message is acknowledged only after the Ride DO took the result; any failure before
+ * that leaves it to be retried.
  */
-import type { PaymentCommandMessage, PaymentResult } from "../../src/domain/events";
+import type { PaymentCommandMessage, PaymentResult, Settlement } from "../../src/domain/events";
+import type { Permit } from "../../src/payments/breaker";
+import { splitFare } from "../../src/payments/settlement";
 import type { Outcome } from "../../src/lib/problem";
 import type { Ledger, LedgerEntry } from "./ledger";
-import type { PaymentProvider, ProviderOutcome } from "./provider";
+import { ProviderUnavailable, type PaymentProvider, type ProviderOutcome } from "./provider";
 
 export interface PaymentDeps {
   ledger: Ledger;
   provider: PaymentProvider;
+  /** The shared circuit breaker. */
+  breaker: { acquire(): Promise<Permit>; record(success: boolean): Promise<void> };
+  /** A provider call slower than this is a failure. */
+  timeoutMs: number;
+  commissionRate: number;
   /** Hands a result to the ride's Durable Object. */
   report: (result: PaymentResult) => Promise<Outcome<unknown>>;
 }
@@ -19,7 +27,16 @@ export interface PaymentDeps {
 /** A hold is missing for a capture or void: wait for the authorisation to be recorded. */
 export class HoldNotReady extends Error {}
 
-function resultOf(entry: LedgerEntry): PaymentResult {
+/** The breaker is open: try again after `retryAfterMs`. */
+export class BreakerOpen extends Error {
+  readonly retryAfterMs: number;
+  constructor(retryAfterMs: number) {
+    super(`payment provider circuit open; retry in ${retryAfterMs} ms`);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+function resultOf(entry: LedgerEntry, settlement: Settlement | null): PaymentResult {
   return {
     rideId: entry.rideId,
     action: entry.kind as PaymentResult["action"],
@@ -27,25 +44,47 @@ function resultOf(entry: LedgerEntry): PaymentResult {
     idempotencyKey: entry.idempotencyKey,
     providerRef: entry.providerRef,
     detail: entry.detail,
+    settlement,
   };
+}
+
+/** Calls the provider through the breaker; a timeout or an unavailable provider counts as a failure. */
+async function guarded(deps: PaymentDeps, call: () => Promise<ProviderOutcome>): Promise<ProviderOutcome> {
+  const permit = await deps.breaker.acquire();
+  if (!permit.allowed) throw new BreakerOpen(permit.retryAfterMs);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ProviderUnavailable(`no answer within ${deps.timeoutMs} ms`)), deps.timeoutMs);
+    });
+    const outcome = await Promise.race([call(), timeout]);
+    await deps.breaker.record(true);
+    return outcome;
+  } catch (error) {
+    await deps.breaker.record(false);
+    throw error instanceof ProviderUnavailable ? error : new ProviderUnavailable(String(error));
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
 }
 
 async function callProvider(command: PaymentCommandMessage, deps: PaymentDeps): Promise<ProviderOutcome> {
   if (command.action === "authorize") {
-    return deps.provider.authorize({ amount: command.amount, paymentMethod: command.paymentMethod, reference: command.rideId }, command.idempotencyKey);
+    return guarded(deps, () => deps.provider.authorize({ amount: command.amount, paymentMethod: command.paymentMethod, reference: command.rideId }, command.idempotencyKey));
   }
   const hold = await deps.ledger.hold(command.rideId);
   if (!hold?.providerRef) throw new HoldNotReady(`no recorded hold for ${command.rideId}`);
+  const holdRef = hold.providerRef;
   return command.action === "capture"
-    ? deps.provider.capture({ holdRef: hold.providerRef, amount: command.amount }, command.idempotencyKey)
-    : deps.provider.void({ holdRef: hold.providerRef }, command.idempotencyKey);
+    ? guarded(deps, () => deps.provider.capture({ holdRef, amount: command.amount }, command.idempotencyKey))
+    : guarded(deps, () => deps.provider.void({ holdRef }, command.idempotencyKey));
 }
 
 /**
  * Handles one command. Throws when it should be retried.
  *
  * @example
- * await handlePaymentCommand(message.body, { ledger, provider, report });
+ * await handlePaymentCommand(message.body, deps);
  * message.ack();
  */
 export async function handlePaymentCommand(command: PaymentCommandMessage, deps: PaymentDeps): Promise<PaymentResult> {
@@ -54,7 +93,12 @@ export async function handlePaymentCommand(command: PaymentCommandMessage, deps:
     const outcome = await callProvider(command, deps);
     entry = await deps.ledger.record(command, outcome, deps.provider.name);
   }
-  const result = resultOf(entry);
+  let settlement: Settlement | null = null;
+  if (entry.kind === "capture" && entry.outcome === "succeeded" && command.driverId) {
+    const split = splitFare(command.amount, deps.commissionRate);
+    settlement = await deps.ledger.settle({ rideId: command.rideId, driverId: command.driverId, fare: command.amount, ...split });
+  }
+  const result = resultOf(entry, settlement);
   const reported = await deps.report(result);
   if (!reported.ok && reported.problem.code !== "invalid_transition") {
     // not_found would mean a message for a ride that does not exist: log and drop.

@@ -1,13 +1,23 @@
 /**
- * Payment worker entry: consumes ride-payments, one command at a time per message.
+ * Payment worker entry: consumes ride-payments (one saga step per message) and its
+ * dead-letter queue, runs reconciliation on a schedule, and serves the gateway's
+ * internal calls through the PaymentService entrypoint.
  */
 import type { PaymentCommandMessage } from "../../src/domain/events";
 import { retryDelaySeconds } from "../../src/lib/backoff";
-import { handlePaymentCommand } from "./handler";
+import { paymentDeps } from "./deps";
+import { BreakerOpen, handlePaymentCommand } from "./handler";
 import { Ledger } from "./ledger";
-import { SimulatedProvider } from "./simulator";
+import { reconcile, rideLookup } from "./reconcile";
 
 export { PaymentSimulatorDurableObject } from "./simulator";
+export { CircuitBreakerDurableObject } from "./breaker-do";
+export { PaymentService } from "./service";
+
+const DEAD_LETTERS = "ride-payments-dlq";
+
+/** Thrown by the chaos knob: a consumer run that dies half-way through its batch. */
+class ChaosCrash extends Error {}
 
 export default {
   async fetch(): Promise<Response> {
@@ -15,20 +25,36 @@ export default {
   },
 
   async queue(batch: MessageBatch<PaymentCommandMessage>, env: PaymentEnv): Promise<void> {
-    const ledger = new Ledger(env.LEDGER_DB);
-    const provider = new SimulatedProvider(env.PAYMENT_SIMULATOR);
-    for (const message of batch.messages) {
+    if (batch.queue === DEAD_LETTERS) {
+      // Poison messages: kept in the ledger's dead_letters for an operator, never dropped.
+      const ledger = new Ledger(env.LEDGER_DB);
+      for (const message of batch.messages) {
+        await ledger.deadLetter({ id: message.id, queue: batch.queue, body: message.body, attempts: message.attempts });
+        console.error(JSON.stringify({ msg: "payment message dead-lettered", id: message.id, body: message.body }));
+        message.ack();
+      }
+      return;
+    }
+    const deps = paymentDeps(env);
+    const crashRate = env.ENVIRONMENT === "development" ? Number(env.CHAOS_CONSUMER_CRASH_RATE) || 0 : 0;
+    const crashAt = crashRate > 0 && Math.random() < crashRate ? Math.floor(Math.random() * batch.messages.length) : -1;
+    for (const [index, message] of batch.messages.entries()) {
+      if (index === crashAt) throw new ChaosCrash("chaos: consumer crashed mid-batch");
       const command = message.body;
       try {
-        const stub = env.RIDE.get(env.RIDE.idFromName(command.rideId));
-        const result = await handlePaymentCommand(command, { ledger, provider, report: (r) => stub.applyPaymentResult(r) });
+        const result = await handlePaymentCommand(command, deps);
         console.log(JSON.stringify({ msg: "payment step", rideId: command.rideId, action: command.action, outcome: result.outcome, correlationId: command.correlationId }));
         message.ack();
       } catch (error) {
-        const delaySeconds = retryDelaySeconds(message.attempts);
+        const delaySeconds = error instanceof BreakerOpen ? Math.max(1, Math.ceil(error.retryAfterMs / 1000)) : retryDelaySeconds(message.attempts);
         console.warn(JSON.stringify({ msg: "payment step will retry", rideId: command.rideId, action: command.action, attempts: message.attempts, delaySeconds, error: String(error), correlationId: command.correlationId }));
         message.retry({ delaySeconds });
       }
     }
+  },
+
+  async scheduled(_controller: ScheduledController, env: PaymentEnv): Promise<void> {
+    const report = await reconcile({ ...paymentDeps(env), ride: rideLookup(env) }, { minAgeMs: 5 * 60_000 });
+    console.log(JSON.stringify({ msg: "payment reconciliation", ...report }));
   },
 } satisfies ExportedHandler<PaymentEnv, PaymentCommandMessage>;

@@ -5,7 +5,9 @@
 import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { PaymentCommandMessage } from "../../src/domain/events";
-import { paymentOperations } from "../../src/payments/ledger-schema";
+import { deadLetters, paymentOperations, settlements } from "../../src/payments/ledger-schema";
+import type { Settlement } from "../../src/domain/events";
+import type { Money } from "../../src/domain/types";
 import type { ProviderOutcome } from "./provider";
 
 export type LedgerEntry = typeof paymentOperations.$inferSelect;
@@ -57,6 +59,43 @@ export class Ledger {
     const entry = await this.find(command.idempotencyKey);
     if (!entry) throw new Error(`ledger lost ${command.idempotencyKey}`);
     return entry;
+  }
+
+  /** Records the split of a captured fare once; a repeat returns the first record. */
+  async settle(input: { rideId: string; driverId: string; fare: Money; commission: Money; earning: Money }): Promise<Settlement> {
+    await this.db
+      .insert(settlements)
+      .values({ rideId: input.rideId, driverId: input.driverId, fare: input.fare.amount, commission: input.commission.amount, earning: input.earning.amount, currency: input.fare.currency, createdAt: new Date().toISOString() })
+      .onConflictDoNothing();
+    const row = (await this.db.select().from(settlements).where(eq(settlements.rideId, input.rideId)).limit(1))[0];
+    if (!row) throw new Error(`settlement lost for ${input.rideId}`);
+    const krw = (amount: number) => ({ amount, currency: row.currency as Money["currency"] });
+    return { driverId: row.driverId, fare: krw(row.fare), commission: krw(row.commission), earning: krw(row.earning) };
+  }
+
+  /** Keeps a message that failed every retry. */
+  async deadLetter(input: { id: string; queue: string; body: unknown; attempts: number }): Promise<void> {
+    await this.db
+      .insert(deadLetters)
+      .values({ id: input.id, queue: input.queue, body: JSON.stringify(input.body), attempts: input.attempts, receivedAt: new Date().toISOString() })
+      .onConflictDoNothing();
+  }
+
+  async deadLetterCount(): Promise<number> {
+    const rows = await this.db.select({ id: deadLetters.id }).from(deadLetters);
+    return rows.length;
+  }
+
+  /** Holds that were authorised and never captured nor voided. */
+  async openHolds(): Promise<LedgerEntry[]> {
+    const rows = await this.db.select().from(paymentOperations);
+    const closed = new Set(rows.filter((r) => (r.kind === "capture" || r.kind === "void") && r.outcome === "succeeded").map((r) => r.rideId));
+    return rows.filter((r) => r.kind === "authorize" && r.outcome === "succeeded" && !closed.has(r.rideId));
+  }
+
+  /** Successful captures, newest first. */
+  async captures(limit = 500): Promise<LedgerEntry[]> {
+    return this.db.select().from(paymentOperations).where(and(eq(paymentOperations.kind, "capture"), eq(paymentOperations.outcome, "succeeded"))).limit(limit);
   }
 
   async forRide(rideId: string): Promise<LedgerEntry[]> {

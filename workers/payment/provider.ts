@@ -25,4 +25,6 @@ export interface PaymentProvider {
   capture(input: { holdRef: string; amount: Money }, idempotencyKey: string): Promise<ProviderOutcome>;
   /** Releases the hold `holdRef`. */
   void(input: { holdRef: string }, idempotencyKey: string): Promise<ProviderOutcome>;
+  /** Gives back `amount` of a captured payment. */
+  refund(input: { holdRef: string; amount: Money }, idempotencyKey: string): Promise<ProviderOutcome>;
 }

@@ -11,7 +11,19 @@ import { newId } from "../../src/lib/ids";
 import type { PaymentProvider, ProviderOutcome } from "./provider";
 import { ProviderUnavailable } from "./provider";
 
-export type FaultMode = { mode: "ok" } | { mode: "down" } | { mode: "slow"; latencyMs: number } | { mode: "flaky"; failureRate: number; latencyMs?: number };
+/**
+ * Fault injection (PUT /v1/dev/faults): `down` fails every call, `slow` answers after
+ * `latencyMs`, `flaky` fails a `failureRate` share of calls after up to `latencyMs`.
+ * `declineCaptures` makes the provider refuse captures for good (an extension).
+ */
+export interface FaultMode {
+  mode: "ok" | "down" | "slow" | "flaky";
+  latencyMs?: number;
+  failureRate?: number;
+  declineCaptures?: boolean;
+}
+
+type SimOperation = "authorize" | "capture" | "void" | "refund";
 
 type Intent = { id: string; amount: number; status: "requires_capture" | "succeeded" | "canceled"; captured: number };
 
@@ -47,19 +59,19 @@ export class PaymentSimulatorDurableObject extends DurableObject<PaymentEnv> {
   private async injectFault(): Promise<void> {
     const fault = this.faults();
     if (fault.mode === "down") throw new Error("provider_unavailable: simulated outage");
-    if (fault.mode === "slow") await new Promise((r) => setTimeout(r, fault.latencyMs));
+    if (fault.mode === "slow") await new Promise((r) => setTimeout(r, fault.latencyMs ?? 1000));
     if (fault.mode === "flaky") {
       if (fault.latencyMs) await new Promise((r) => setTimeout(r, Math.random() * (fault.latencyMs ?? 0)));
-      if (Math.random() < fault.failureRate) throw new Error("provider_unavailable: simulated flaky failure");
+      if (Math.random() < (fault.failureRate ?? 0.5)) throw new Error("provider_unavailable: simulated flaky failure");
     }
   }
 
   /** One provider call: faults first, then the idempotency record, then the operation. */
-  async call(op: "authorize" | "capture" | "void", input: { amount?: Money; paymentMethod?: string; holdRef?: string }, key: string): Promise<ProviderOutcome> {
+  async call(op: SimOperation, input: { amount?: Money; paymentMethod?: string; holdRef?: string }, key: string): Promise<ProviderOutcome> {
     await this.injectFault();
     const seen = this.sql.exec<{ response: string }>("SELECT response FROM idempotency WHERE key = ?", key).toArray()[0];
     if (seen) return JSON.parse(seen.response) as ProviderOutcome;
-    const response = this.perform(op, input);
+    const response = this.perform(op, input, this.faults());
     this.sql.exec("INSERT INTO idempotency (key, response) VALUES (?, ?)", key, JSON.stringify(response));
     return response;
   }
@@ -74,7 +86,7 @@ export class PaymentSimulatorDurableObject extends DurableObject<PaymentEnv> {
     this.sql.exec("INSERT INTO intents (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body", intent.id, JSON.stringify(intent));
   }
 
-  private perform(op: "authorize" | "capture" | "void", input: { amount?: Money; paymentMethod?: string; holdRef?: string }): ProviderOutcome {
+  private perform(op: SimOperation, input: { amount?: Money; paymentMethod?: string; holdRef?: string }, fault: FaultMode): ProviderOutcome {
     if (op === "authorize") {
       if (!input.paymentMethod || DECLINED_METHODS.has(input.paymentMethod)) return { outcome: "declined", ref: null, detail: "card_declined" };
       const intent: Intent = { id: newId("pi"), amount: input.amount?.amount ?? 0, status: "requires_capture", captured: 0 };
@@ -83,7 +95,12 @@ export class PaymentSimulatorDurableObject extends DurableObject<PaymentEnv> {
     }
     const intent = this.intent(input.holdRef);
     if (!intent) return { outcome: "declined", ref: null, detail: "no_such_payment_intent" };
+    if (op === "refund") {
+      if (intent.status !== "succeeded") return { outcome: "declined", ref: intent.id, detail: `intent is ${intent.status}` };
+      return { outcome: "succeeded", ref: newId("re") };
+    }
     if (op === "capture") {
+      if (fault.declineCaptures) return { outcome: "declined", ref: intent.id, detail: "capture_declined" };
       if (intent.status !== "requires_capture") return { outcome: "declined", ref: intent.id, detail: `intent is ${intent.status}` };
       const amount = input.amount?.amount ?? intent.amount;
       if (amount > intent.amount) return { outcome: "declined", ref: intent.id, detail: "amount_too_large" };
@@ -107,7 +124,7 @@ export class SimulatedProvider implements PaymentProvider {
   readonly name = "simulated";
   constructor(private readonly ns: DurableObjectNamespace<PaymentSimulatorDurableObject>) {}
 
-  private async call(op: "authorize" | "capture" | "void", input: { amount?: Money; paymentMethod?: string; holdRef?: string }, key: string): Promise<ProviderOutcome> {
+  private async call(op: SimOperation, input: { amount?: Money; paymentMethod?: string; holdRef?: string }, key: string): Promise<ProviderOutcome> {
     try {
       return await this.ns.get(this.ns.idFromName("default")).call(op, input, key);
     } catch (error) {
@@ -123,5 +140,8 @@ export class SimulatedProvider implements PaymentProvider {
   }
   void(input: { holdRef: string }, key: string) {
     return this.call("void", input, key);
+  }
+  refund(input: { holdRef: string; amount: Money }, key: string) {
+    return this.call("refund", input, key);
   }
 }

@@ -7,7 +7,29 @@ import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
 import type { ViewsMessage } from "../../src/domain/events";
-import { drivers, rideEvents, rides } from "../../src/views/schema";
+import { drivers, earnings, rideEvents, rides } from "../../src/views/schema";
+import type { Settlement } from "../../src/domain/events";
+
+/**
+ * Rows some events add besides the snapshot: the time to the first assignment (for the
+ * ops percentiles) and the split of a captured fare (the driver's earnings).
+ */
+function extraFor(db: ReturnType<typeof drizzle>, m: Extract<ViewsMessage, { kind: "ride.event" }>): BatchItem<"sqlite">[] {
+  if (m.event.type === "DriverAssigned") {
+    const ms = Date.parse(m.event.occurredAt) - Date.parse(m.ride.createdAt);
+    return [db.update(rides).set({ dispatchMs: sql`coalesce(${rides.dispatchMs}, ${ms})` }).where(sql`${rides.id} = ${m.ride.id}`)];
+  }
+  const settlement = m.event.type === "PaymentCaptured" ? (m.event.data.settlement as Settlement | undefined) : undefined;
+  if (settlement) {
+    return [
+      db.insert(earnings).values({
+        rideId: m.ride.id, driverId: settlement.driverId, fare: settlement.fare.amount, commission: settlement.commission.amount,
+        earning: settlement.earning.amount, currency: settlement.fare.currency, createdAt: m.event.occurredAt,
+      }).onConflictDoNothing(),
+    ];
+  }
+  return [];
+}
 
 /**
  * Applies a batch of messages in one D1 batch (one round trip, all or nothing).
@@ -28,15 +50,16 @@ export async function project(d1: D1Database, messages: ViewsMessage[]): Promise
         }).onConflictDoNothing(),
         db.insert(rides).values({
           id: r.id, riderId: r.riderId, driverId: r.driver?.id ?? null, status: r.status, product: r.product, version: r.version,
-          createdAt: r.createdAt, updatedAt: r.updatedAt, snapshot: JSON.stringify(r),
+          createdAt: r.createdAt, updatedAt: r.updatedAt, paymentStatus: r.payment.status, snapshot: JSON.stringify(r),
         }).onConflictDoUpdate({
           target: rides.id,
           set: {
             driverId: sql`excluded.driver_id`, status: sql`excluded.status`, version: sql`excluded.version`,
-            updatedAt: sql`excluded.updated_at`, snapshot: sql`excluded.snapshot`,
+            updatedAt: sql`excluded.updated_at`, paymentStatus: sql`excluded.payment_status`, snapshot: sql`excluded.snapshot`,
           },
           setWhere: sql`excluded.version > ${rides.version}`,
         }),
+        ...extraFor(db, m),
       ];
     }
     const d = m.driver;

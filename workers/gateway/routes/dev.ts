@@ -6,6 +6,7 @@ import { issueToken } from "../auth";
 import { newRouter } from "../app";
 import { jsonBody, jsonResponse } from "../openapi";
 import { DevTokenRequestSchema } from "../schemas";
+import { paymentService } from "../stubs";
 
 const tokens = createRoute({
   method: "post", path: "/v1/dev/tokens", tags: ["development"],
@@ -19,6 +20,20 @@ const benchFloor = createRoute({
   responses: { 200: jsonResponse(z.object({ ok: z.literal(true) }), "One bare Durable Object RPC with one storage write: the benchmark floor"), 404: { description: "Not in development" } },
 });
 
+const FaultSchema = z
+  .object({
+    mode: z.enum(["ok", "down", "slow", "flaky"]),
+    latencyMs: z.number().int().min(0).max(60_000).optional(),
+    failureRate: z.number().min(0).max(1).optional(),
+    declineCaptures: z.boolean().optional(),
+  })
+  .strict();
+const faults = createRoute({
+  method: "put", path: "/v1/dev/faults", tags: ["development"],
+  request: jsonBody(z.object({ payment: FaultSchema.optional(), notification: FaultSchema.optional() }).strict()),
+  responses: { 200: jsonResponse(z.object({ payment: FaultSchema.optional() }), "The faults now in force"), 400: { description: "invalid_request" }, 404: { description: "Not in development" } },
+});
+
 export function devRoutes() {
   const app = newRouter();
   app.use("/v1/dev/*", async (c, next) => {
@@ -28,6 +43,12 @@ export function devRoutes() {
   app.openapi(tokens, async (c) => {
     const body = c.req.valid("json");
     return c.json({ token: await issueToken(c.env, { id: body.sub, role: body.role }) }, 200);
+  });
+  app.openapi(faults, async (c) => {
+    const body = c.req.valid("json");
+    if (body.notification) throw new AppError("invalid_request", "notification: fault injection for the notification sinks is not built yet");
+    const payment = body.payment ? await paymentService(c.env).setFaults(body.payment) : undefined;
+    return c.json({ payment }, 200);
   });
   app.openapi(benchFloor, async (c) => {
     const { key } = c.req.valid("json");

@@ -6,7 +6,7 @@ import { AppError, unwrap } from "../../../src/lib/problem";
 import { authenticate } from "../auth";
 import { newRouter } from "../app";
 import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
-import { listRides } from "../queries";
+import { listEarnings, listRides } from "../queries";
 import { DriverProfileSchema, DriverSchema, GoOnlineSchema, ListQuerySchema, LocationReportSchema, OfferSchema, RideSchema, page } from "../schemas";
 import { driverStub } from "../stubs";
 
@@ -24,6 +24,14 @@ const online = route({ method: "post", path: "/v1/drivers/me/online", request: j
 const offline = route({ method: "post", path: "/v1/drivers/me/offline", responses: { ...driverResponse("The driver, offline"), 409: { description: "on a trip" } } });
 const location = route({ method: "put", path: "/v1/drivers/me/location", request: jsonBody(LocationReportSchema), responses: { 204: { description: "Taken" }, ...commonProblems } });
 const offers = route({ method: "get", path: "/v1/drivers/me/offers", responses: { 200: jsonResponse(z.object({ items: z.array(OfferSchema) }), "Open offers"), ...commonProblems } });
+const Krw = z.object({ amount: z.number().int(), currency: z.literal("KRW") });
+const myEarnings = route({
+  method: "get", path: "/v1/drivers/me/earnings", request: { query: ListQuerySchema },
+  responses: {
+    200: jsonResponse(z.object({ items: z.array(z.object({ rideId: z.string(), fare: Krw, commission: Krw, earning: Krw, createdAt: z.string() })), total: Krw, nextCursor: z.string().nullable() }), "Each captured fare split into earning and commission"),
+    ...commonProblems,
+  },
+});
 const myRides = route({ method: "get", path: "/v1/drivers/me/rides", request: { query: ListQuerySchema }, responses: { 200: jsonResponse(page(RideSchema), "The driver's trips"), ...commonProblems } });
 
 export function driverRoutes() {
@@ -57,6 +65,11 @@ export function driverRoutes() {
   app.openapi(offers, async (c) => {
     const driver = await authenticate(c, ["driver"]);
     return c.json({ items: await driverStub(c.env, driver.id).offers() }, 200);
+  });
+  app.openapi(myEarnings, async (c) => {
+    const driver = await authenticate(c, ["driver"]);
+    const q = c.req.valid("query");
+    return c.json(await listEarnings(c.env.VIEWS_DB, driver.id, q.limit, q.cursor), 200);
   });
   app.openapi(myRides, async (c) => {
     const driver = await authenticate(c, ["driver"]);

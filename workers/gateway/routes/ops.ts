@@ -1,13 +1,13 @@
 /** Operator endpoints: lists from the D1 views, approvals through the Driver DO. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { RIDE_STATUSES } from "../../../src/domain/types";
-import { unwrap } from "../../../src/lib/problem";
+import { AppError, unwrap } from "../../../src/lib/problem";
 import { authenticate } from "../auth";
 import { newRouter } from "../app";
 import { bearer, commonProblems, jsonResponse } from "../openapi";
-import { listDrivers, listRides } from "../queries";
+import { listDrivers, listRides, rideStats } from "../queries";
 import { DriverSchema, IdParamSchema, ListQuerySchema, RideSchema, page } from "../schemas";
-import { driverStub } from "../stubs";
+import { driverStub, paymentService, rideStub } from "../stubs";
 import { publicDriver } from "./drivers";
 
 const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["ops"], security: bearer });
@@ -24,6 +24,26 @@ const drivers = route({
 const decide = (verb: "approve" | "reject") =>
   route({ method: "post", path: `/v1/ops/drivers/{id}/${verb}`, request: { params: IdParamSchema }, responses: { 200: jsonResponse(DriverSchema, `The driver, ${verb}d`), ...commonProblems } });
 
+const retryPayment = route({
+  method: "post", path: "/v1/ops/rides/{id}/retry-payment", request: { params: IdParamSchema },
+  responses: { 202: jsonResponse(RideSchema, "A new capture is on its way"), ...commonProblems, 409: { description: "invalid_transition: no failed capture to retry" } },
+});
+const ridePayments = route({
+  method: "get", path: "/v1/ops/rides/{id}/payments", request: { params: IdParamSchema },
+  responses: {
+    200: jsonResponse(z.object({ items: z.array(z.object({ idempotencyKey: z.string(), kind: z.string(), amount: z.number().int(), currency: z.string(), outcome: z.string(), provider: z.string(), providerRef: z.string().nullable(), detail: z.string().nullable(), createdAt: z.string() })) }), "The ride's ledger entries"),
+    ...commonProblems,
+  },
+});
+const stats = route({
+  method: "get", path: "/v1/ops/stats",
+  responses: { 200: jsonResponse(z.object({ ridesByStatus: z.record(z.string(), z.number()), dispatchTimeMs: z.object({ count: z.number(), p50: z.number().nullable(), p90: z.number().nullable(), p99: z.number().nullable() }), openPaymentProblems: z.array(z.object({ rideId: z.string(), since: z.string(), problem: z.string() })), payments: z.unknown() }), "Counts, dispatch-time percentiles, open payment problems"), ...commonProblems },
+});
+const reconcileNow = route({
+  method: "post", path: "/v1/ops/payments/reconcile",
+  responses: { 200: jsonResponse(z.object({ openHoldsChecked: z.number(), holdsVoided: z.array(z.string()), capturesReported: z.array(z.string()), failures: z.array(z.object({ rideId: z.string(), error: z.string() })) }), "What reconciliation fixed"), ...commonProblems },
+});
+
 export function opsRoutes() {
   const app = newRouter();
   app.openapi(rides, async (c) => {
@@ -36,6 +56,27 @@ export function opsRoutes() {
     const q = c.req.valid("query");
     const list = await listDrivers(c.env.VIEWS_DB, q);
     return c.json({ items: list.items.map(publicDriver), nextCursor: null }, 200);
+  });
+  app.openapi(retryPayment, async (c) => {
+    const actor = await authenticate(c, ["ops"]);
+    const stub = rideStub(c.env, c.req.valid("param").id);
+    if (!stub) throw new AppError("not_found", "no such ride");
+    return c.json(unwrap(await stub.retryPayment(actor, c.get("requestId"))), 202);
+  });
+  app.openapi(ridePayments, async (c) => {
+    await authenticate(c, ["ops"]);
+    const entries = await paymentService(c.env).ledgerFor(c.req.valid("param").id);
+    return c.json({ items: entries.map((e) => ({ idempotencyKey: e.idempotencyKey, kind: e.kind, amount: e.amount, currency: e.currency, outcome: e.outcome, provider: e.provider, providerRef: e.providerRef, detail: e.detail, createdAt: e.createdAt })) }, 200);
+  });
+  app.openapi(stats, async (c) => {
+    await authenticate(c, ["ops"]);
+    // The payment side is reported as unknown rather than failing the whole page.
+    const payments = await paymentService(c.env).health().catch((error: unknown) => ({ error: String(error) }));
+    return c.json({ ...(await rideStats(c.env.VIEWS_DB)), payments }, 200);
+  });
+  app.openapi(reconcileNow, async (c) => {
+    await authenticate(c, ["ops"]);
+    return c.json(await paymentService(c.env).reconcile(0), 200);
   });
   for (const verb of ["approve", "reject"] as const) {
     app.openapi(decide(verb), async (c) => {

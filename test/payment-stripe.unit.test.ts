@@ -1,0 +1,70 @@
+/** The Stripe adapter against a local server that answers in Stripe's documented format. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeStripe } from "./support/fake-stripe";
+import { ProviderUnavailable } from "../workers/payment/provider";
+import { StripeProvider } from "../workers/payment/stripe";
+
+let fake: Awaited<ReturnType<typeof startFakeStripe>>;
+let stripe: StripeProvider;
+const krw = (amount: number) => ({ amount, currency: "KRW" as const });
+
+beforeAll(async () => {
+  fake = await startFakeStripe();
+  stripe = new StripeProvider({ apiKey: fake.apiKey, baseUrl: fake.url, timeoutMs: 2000 });
+});
+afterAll(async () => fake.stop());
+
+describe("Stripe adapter", () => {
+  it("authorizes a manual-capture PaymentIntent with the step's idempotency key", async () => {
+    const outcome = await stripe.authorize({ amount: krw(12800), paymentMethod: "pm_card_visa", reference: "rd_1" }, "rd_1:authorize");
+    expect(outcome).toMatchObject({ outcome: "succeeded" });
+    const call = fake.calls.at(-1)!;
+    expect(call).toMatchObject({ method: "POST", path: "/v1/payment_intents", idempotencyKey: "rd_1:authorize", authorization: `Bearer ${fake.apiKey}` });
+    expect(call.form).toMatchObject({ amount: "12800", currency: "krw", payment_method: "pm_card_visa", confirm: "true", capture_method: "manual", "metadata[ride_id]": "rd_1" });
+  });
+
+  it("captures the fare and cancels (voids) holds, each with its own key", async () => {
+    const hold = await stripe.authorize({ amount: krw(13000), paymentMethod: "pm_card_visa", reference: "rd_2" }, "rd_2:authorize");
+    expect(hold.outcome).toBe("succeeded");
+    const ref = hold.ref!;
+    expect(await stripe.capture({ holdRef: ref, amount: krw(9900) }, "rd_2:capture")).toEqual({ outcome: "succeeded", ref });
+    expect(fake.calls.at(-1)).toMatchObject({ path: `/v1/payment_intents/${ref}/capture`, idempotencyKey: "rd_2:capture", form: { amount_to_capture: "9900" } });
+    expect(fake.intents.get(ref)).toMatchObject({ status: "succeeded", amount_received: 9900 });
+
+    const other = await stripe.authorize({ amount: krw(5000), paymentMethod: "pm_card_visa", reference: "rd_3" }, "rd_3:authorize");
+    expect(await stripe.void({ holdRef: other.ref! }, "rd_3:void")).toEqual({ outcome: "succeeded", ref: other.ref });
+    expect(fake.calls.at(-1)).toMatchObject({ path: `/v1/payment_intents/${other.ref}/cancel`, idempotencyKey: "rd_3:void" });
+  });
+
+  it("refunds a captured payment", async () => {
+    const hold = await stripe.authorize({ amount: krw(8000), paymentMethod: "pm_card_visa", reference: "rd_4" }, "rd_4:authorize");
+    await stripe.capture({ holdRef: hold.ref!, amount: krw(8000) }, "rd_4:capture");
+    const refund = await stripe.refund({ holdRef: hold.ref!, amount: krw(8000) }, "rd_4:refund");
+    expect(refund.outcome).toBe("succeeded");
+    expect(refund.ref).toMatch(/^re_/);
+    expect(fake.calls.at(-1)).toMatchObject({ path: "/v1/refunds", idempotencyKey: "rd_4:refund", form: { payment_intent: hold.ref, amount: "8000" } });
+  });
+
+  it("a declined card is declined for good (402 card_error), not retried", async () => {
+    const outcome = await stripe.authorize({ amount: krw(12800), paymentMethod: "pm_card_chargeDeclined", reference: "rd_5" }, "rd_5:authorize");
+    expect(outcome).toMatchObject({ outcome: "declined", detail: "generic_decline" });
+    expect(fake.calls.at(-1)!.status).toBe(402);
+  });
+
+  it("a repeated key replays the first answer: one intent, never two", async () => {
+    const before = fake.intents.size;
+    const a = await stripe.authorize({ amount: krw(7000), paymentMethod: "pm_card_visa", reference: "rd_6" }, "rd_6:authorize");
+    const b = await stripe.authorize({ amount: krw(7000), paymentMethod: "pm_card_visa", reference: "rd_6" }, "rd_6:authorize");
+    expect(b).toEqual(a);
+    expect(fake.intents.size).toBe(before + 1);
+  });
+
+  it("a 5xx or an unreachable server is 'unavailable' (retry later), a refused capture is declined", async () => {
+    fake.failNext(1);
+    await expect(stripe.authorize({ amount: krw(7000), paymentMethod: "pm_card_visa", reference: "rd_7" }, "rd_7:authorize")).rejects.toBeInstanceOf(ProviderUnavailable);
+    const down = new StripeProvider({ apiKey: "sk", baseUrl: "http://127.0.0.1:9", timeoutMs: 500 });
+    await expect(down.void({ holdRef: "pi_x" }, "k")).rejects.toBeInstanceOf(ProviderUnavailable);
+    const gone = await stripe.capture({ holdRef: "pi_nope", amount: krw(1) }, "rd_8:capture");
+    expect(gone).toMatchObject({ outcome: "declined", detail: "resource_missing" });
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * A local stand-in for Stripe's PaymentIntents and Refunds API, answering in its
+ * documented format (form-encoded requests, JSON objects, `error` bodies with
+ * `type`/`code`/`decline_code`, 402 for card errors, replays by `Idempotency-Key`).
+ * Test cards: pm_card_visa succeeds; pm_card_chargeDeclined is declined.
+ * `failNext(n)` makes the next n requests answer 500, as during an outage.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  idempotencyKey: string | undefined;
+  authorization: string | undefined;
+  form: Record<string, string>;
+  status: number;
+}
+
+type Intent = { id: string; object: "payment_intent"; amount: number; amount_received: number; currency: string; status: string; capture_method: string; payment_method: string; metadata: Record<string, string> };
+
+export async function startFakeStripe(apiKey = "sk_test_fake") {
+  const calls: RecordedCall[] = [];
+  const intents = new Map<string, Intent>();
+  const replays = new Map<string, { status: number; body: string }>();
+  let failures = 0;
+  let n = 0;
+
+  const handle = (method: string, path: string, form: Record<string, string>): { status: number; body: unknown } => {
+    const cardError = (code: string, decline: string, intent?: Intent) => ({
+      status: 402,
+      body: { error: { type: "card_error", code, decline_code: decline, message: "Your card was declined.", payment_intent: intent } },
+    });
+    if (method === "POST" && path === "/v1/payment_intents") {
+      const id = `pi_${(++n).toString().padStart(6, "0")}`;
+      const intent: Intent = {
+        id, object: "payment_intent", amount: Number(form.amount), amount_received: 0, currency: form.currency ?? "", status: "requires_payment_method",
+        capture_method: form.capture_method ?? "automatic", payment_method: form.payment_method ?? "", metadata: { ride_id: form["metadata[ride_id]"] ?? "" },
+      };
+      if (!(intent.amount > 0) || !form.currency) return { status: 400, body: { error: { type: "invalid_request_error", code: "parameter_missing", message: "amount and currency are required" } } };
+      if (form.payment_method === "pm_card_chargeDeclined") {
+        intents.set(id, intent);
+        return cardError("card_declined", "generic_decline", intent);
+      }
+      intent.status = form.confirm === "true" ? (intent.capture_method === "manual" ? "requires_capture" : "succeeded") : "requires_confirmation";
+      intents.set(id, intent);
+      return { status: 200, body: intent };
+    }
+    const m = /^\/v1\/payment_intents\/([^/]+)\/(capture|cancel)$/.exec(path);
+    if (method === "POST" && m) {
+      const intent = intents.get(decodeURIComponent(m[1]!));
+      if (!intent) return { status: 404, body: { error: { type: "invalid_request_error", code: "resource_missing", message: "No such payment_intent" } } };
+      if (m[2] === "capture") {
+        if (intent.status !== "requires_capture") return { status: 400, body: { error: { type: "invalid_request_error", code: "payment_intent_unexpected_state", message: `status ${intent.status}`, payment_intent: intent } } };
+        const amount = form.amount_to_capture ? Number(form.amount_to_capture) : intent.amount;
+        if (amount > intent.amount) return { status: 400, body: { error: { type: "invalid_request_error", code: "amount_too_large", payment_intent: intent } } };
+        intent.status = "succeeded";
+        intent.amount_received = amount;
+        return { status: 200, body: intent };
+      }
+      if (intent.status === "succeeded" || intent.status === "canceled") return { status: 400, body: { error: { type: "invalid_request_error", code: "payment_intent_unexpected_state", payment_intent: intent } } };
+      intent.status = "canceled";
+      return { status: 200, body: intent };
+    }
+    if (method === "POST" && path === "/v1/refunds") {
+      const intent = intents.get(form.payment_intent ?? "");
+      if (!intent || intent.status !== "succeeded") return { status: 400, body: { error: { type: "invalid_request_error", code: "charge_not_refundable" } } };
+      return { status: 200, body: { id: `re_${(++n).toString().padStart(6, "0")}`, object: "refund", amount: Number(form.amount ?? intent.amount_received), payment_intent: intent.id, status: "succeeded" } };
+    }
+    return { status: 404, body: { error: { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${path})` } } };
+  };
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString("utf8")));
+      const key = req.headers["idempotency-key"] as string | undefined;
+      const auth = req.headers.authorization;
+      const path = (req.url ?? "").split("?")[0]!;
+      const reply = (status: number, body: string) => {
+        calls.push({ method: req.method ?? "", path, idempotencyKey: key, authorization: auth, form, status });
+        res.writeHead(status, { "content-type": "application/json", ...(key ? { "idempotency-key": key } : {}) }).end(body);
+      };
+      if (auth !== `Bearer ${apiKey}`) return reply(401, JSON.stringify({ error: { type: "invalid_request_error", message: "Invalid API Key provided" } }));
+      if (failures > 0) {
+        failures -= 1;
+        return reply(500, JSON.stringify({ error: { type: "api_error", message: "Something went wrong on Stripe's end." } }));
+      }
+      const replay = key ? replays.get(key) : undefined;
+      if (replay) return reply(replay.status, replay.body);
+      const { status, body } = handle(req.method ?? "", path, form);
+      const text = JSON.stringify(body);
+      if (key) replays.set(key, { status, body: text });
+      reply(status, text);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    apiKey,
+    calls,
+    intents,
+    failNext: (count: number) => {
+      failures = count;
+    },
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * The circuit breaker's shared state: one Durable Object per provider, so every
+ * isolate of the payment worker sees the same open or closed breaker.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { acquire, CLOSED, record, type BreakerSettings, type BreakerState, type Permit } from "../../src/payments/breaker";
+
+export function breakerSettings(env: { BREAKER_FAILURE_THRESHOLD?: string; BREAKER_COOLDOWN_S?: string; PAYMENT_TIMEOUT_MS?: string }): BreakerSettings {
+  const threshold = Number(env.BREAKER_FAILURE_THRESHOLD);
+  const cooldown = Number(env.BREAKER_COOLDOWN_S);
+  const timeout = Number(env.PAYMENT_TIMEOUT_MS);
+  return {
+    failureThreshold: threshold > 0 ? threshold : 5,
+    cooldownMs: (cooldown > 0 ? cooldown : 10) * 1000,
+    probeTimeoutMs: 2 * (timeout > 0 ? timeout : 5000),
+  };
+}
+
+export class CircuitBreakerDurableObject extends DurableObject<PaymentEnv> {
+  private state: BreakerState;
+  private readonly settings: BreakerSettings;
+
+  constructor(ctx: DurableObjectState, env: PaymentEnv) {
+    super(ctx, env);
+    this.settings = breakerSettings(env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS breaker (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL)");
+    const row = ctx.storage.sql.exec<{ state: string }>("SELECT state FROM breaker").toArray()[0];
+    this.state = row ? (JSON.parse(row.state) as BreakerState) : CLOSED;
+  }
+
+  private save(next: BreakerState): void {
+    if (next === this.state) return;
+    if (next.mode !== this.state.mode) console.warn(JSON.stringify({ msg: "payment circuit breaker", from: this.state.mode, to: next.mode }));
+    this.state = next;
+    this.ctx.storage.sql.exec("INSERT INTO breaker (id, state) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET state = excluded.state", JSON.stringify(next));
+  }
+
+  acquire(): Permit {
+    const { state, permit } = acquire(this.state, Date.now(), this.settings);
+    this.save(state);
+    return permit;
+  }
+
+  record(success: boolean): void {
+    this.save(record(this.state, success, Date.now(), this.settings));
+  }
+
+  status(): BreakerState {
+    return this.state;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The adapter for Stripe's PaymentIntents API with manual capture: a hold is a
+ * confirmed PaymentIntent (`capture_method=manual`), captured at drop-off, cancelled
+ * to void, refunded through /v1/refunds. Every call sends the step's idempotency key
+ * as Stripe's `Idempotency-Key` header. Selected with PAYMENT_PROVIDER=stripe and the
+ * STRIPE_SECRET_KEY secret; STRIPE_API_BASE points it elsewhere (a test server).
+ */
+import type { Money } from "../../src/domain/types";
+import { ProviderUnavailable, type PaymentProvider, type ProviderOutcome } from "./provider";
+
+interface StripeError {
+  error?: { type?: string; code?: string; decline_code?: string; message?: string; payment_intent?: { id?: string } };
+}
+
+export class StripeProvider implements PaymentProvider {
+  readonly name = "stripe";
+  private readonly apiKey: string;
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+
+  constructor(options: { apiKey: string; baseUrl?: string; timeoutMs?: number }) {
+    if (!options.apiKey) throw new Error("STRIPE_SECRET_KEY is not set");
+    this.apiKey = options.apiKey;
+    this.baseUrl = (options.baseUrl || "https://api.stripe.com").replace(/\/$/, "");
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  /** One form-encoded POST; 2xx → the object, 4xx → declined for good, else unavailable. */
+  private async post(path: string, form: Record<string, string>, idempotencyKey: string): Promise<{ ok: true; body: { id: string; status: string } } | { ok: false; outcome: ProviderOutcome }> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${this.apiKey}`,
+          "content-type": "application/x-www-form-urlencoded",
+          "idempotency-key": idempotencyKey,
+        },
+        body: new URLSearchParams(form).toString(),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw new ProviderUnavailable(`stripe unreachable: ${String(error)}`);
+    }
+    const text = await response.text();
+    if (response.status >= 500 || response.status === 429) throw new ProviderUnavailable(`stripe answered ${response.status}`);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new ProviderUnavailable(`stripe answered ${response.status} with no JSON`);
+    }
+    if (response.ok) return { ok: true, body: body as { id: string; status: string } };
+    const error = (body as StripeError).error ?? {};
+    if (response.status === 401) throw new ProviderUnavailable("stripe rejected the API key");
+    return { ok: false, outcome: { outcome: "declined", ref: error.payment_intent?.id ?? null, detail: error.decline_code ?? error.code ?? error.type ?? `http_${response.status}` } };
+  }
+
+  async authorize(input: { amount: Money; paymentMethod: string; reference: string }, key: string): Promise<ProviderOutcome> {
+    const result = await this.post(
+      "/v1/payment_intents",
+      {
+        amount: String(input.amount.amount),
+        currency: input.amount.currency.toLowerCase(),
+        payment_method: input.paymentMethod,
+        confirm: "true",
+        capture_method: "manual",
+        "payment_method_types[]": "card",
+        "metadata[ride_id]": input.reference,
+      },
+      key,
+    );
+    if (!result.ok) return result.outcome;
+    return result.body.status === "requires_capture"
+      ? { outcome: "succeeded", ref: result.body.id }
+      : { outcome: "declined", ref: result.body.id, detail: `payment intent is ${result.body.status}` };
+  }
+
+  async capture(input: { holdRef: string; amount: Money }, key: string): Promise<ProviderOutcome> {
+    const result = await this.post(`/v1/payment_intents/${encodeURIComponent(input.holdRef)}/capture`, { amount_to_capture: String(input.amount.amount) }, key);
+    if (!result.ok) return result.outcome;
+    return result.body.status === "succeeded" ? { outcome: "succeeded", ref: result.body.id } : { outcome: "declined", ref: result.body.id, detail: `payment intent is ${result.body.status}` };
+  }
+
+  async void(input: { holdRef: string }, key: string): Promise<ProviderOutcome> {
+    const result = await this.post(`/v1/payment_intents/${encodeURIComponent(input.holdRef)}/cancel`, { cancellation_reason: "abandoned" }, key);
+    if (!result.ok) return result.outcome;
+    return result.body.status === "canceled" ? { outcome: "succeeded", ref: result.body.id } : { outcome: "declined", ref: result.body.id, detail: `payment intent is ${result.body.status}` };
+  }
+
+  async refund(input: { holdRef: string; amount: Money }, key: string): Promise<ProviderOutcome> {
+    const result = await this.post("/v1/refunds", { payment_intent: input.holdRef, amount: String(input.amount.amount) }, key);
+    if (!result.ok) return result.outcome;
+    return result.body.status === "succeeded" || result.body.status === "pending" ? { outcome: "succeeded", ref: result.body.id } : { outcome: "declined", ref: result.body.id, detail: `refund is ${result.body.status}` };
+  }
+}
