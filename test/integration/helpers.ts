@@ -40,3 +40,27 @@ export async function until<T>(probe: () => Promise<T | undefined>, what: string
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** A driver registered, approved and online at `at`. */
+export async function onlineDriver(at: { lat: number; lng: number }) {
+  const id = uniqueId("d");
+  const stub = testEnv.DRIVER.get(testEnv.DRIVER.idFromName(id));
+  await stub.register(id, { name: "Kim", vehicle: { plate: "30우8281", model: "Sonata", product: "standard" } }, true, "c");
+  unwrap(await stub.goOnline(at, "c"));
+  return { id, stub };
+}
+
+/**
+ * A ride taken through dispatch (the real alarm and dispatch cells), accepted, arrived
+ * and started: ready to be completed.
+ */
+export async function rideInProgress(patch: Partial<CreateRideInput> = {}) {
+  const pickup = { lat: 33.2 + Math.random() * 0.5, lng: 126.3 + Math.random() * 0.5 };
+  const driver = await onlineDriver(pickup);
+  const { stub, ride, input } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 }, ...patch });
+  await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer");
+  unwrap(await stub.accept(driver.id, "req"));
+  unwrap(await stub.advance(driver.id, "arrive", {}, "req"));
+  unwrap(await stub.advance(driver.id, "start", {}, "req"));
+  return { stub, ride, input, driver };
+}

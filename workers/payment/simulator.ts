@@ -56,19 +56,29 @@ export class PaymentSimulatorDurableObject extends DurableObject<PaymentEnv> {
     return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM idempotency").one().n;
   }
 
-  private async injectFault(): Promise<void> {
+  /** Null when the call may go on; else why the provider "is unavailable" (as a 5xx would say). */
+  private async injectFault(): Promise<string | null> {
     const fault = this.faults();
-    if (fault.mode === "down") throw new Error("provider_unavailable: simulated outage");
+    if (fault.mode === "down") return "simulated outage";
     if (fault.mode === "slow") await new Promise((r) => setTimeout(r, fault.latencyMs ?? 1000));
     if (fault.mode === "flaky") {
       if (fault.latencyMs) await new Promise((r) => setTimeout(r, Math.random() * (fault.latencyMs ?? 0)));
-      if (Math.random() < (fault.failureRate ?? 0.5)) throw new Error("provider_unavailable: simulated flaky failure");
+      if (Math.random() < (fault.failureRate ?? 0.5)) return "simulated flaky failure";
     }
+    return null;
   }
 
   /** One provider call: faults first, then the idempotency record, then the operation. */
-  async call(op: SimOperation, input: { amount?: Money; paymentMethod?: string; holdRef?: string }, key: string): Promise<ProviderOutcome> {
-    await this.injectFault();
+  /** Every request that reached the provider, failed ones included (to see the breaker shed load). */
+  requestCount(): number {
+    const row = this.sql.exec<{ value: string }>("SELECT value FROM settings WHERE name = 'requests'").toArray()[0];
+    return row ? Number(row.value) : 0;
+  }
+
+  async call(op: SimOperation, input: { amount?: Money; paymentMethod?: string; holdRef?: string }, key: string): Promise<ProviderOutcome | { unavailable: string }> {
+    this.sql.exec("INSERT INTO settings (name, value) VALUES ('requests', '1') ON CONFLICT(name) DO UPDATE SET value = CAST(value AS INTEGER) + 1");
+    const fault = await this.injectFault();
+    if (fault) return { unavailable: fault };
     const seen = this.sql.exec<{ response: string }>("SELECT response FROM idempotency WHERE key = ?", key).toArray()[0];
     if (seen) return JSON.parse(seen.response) as ProviderOutcome;
     const response = this.perform(op, input, this.faults());
@@ -125,11 +135,14 @@ export class SimulatedProvider implements PaymentProvider {
   constructor(private readonly ns: DurableObjectNamespace<PaymentSimulatorDurableObject>) {}
 
   private async call(op: SimOperation, input: { amount?: Money; paymentMethod?: string; holdRef?: string }, key: string): Promise<ProviderOutcome> {
+    let answer: ProviderOutcome | { unavailable: string };
     try {
-      return await this.ns.get(this.ns.idFromName("default")).call(op, input, key);
+      answer = await this.ns.get(this.ns.idFromName("default")).call(op, input, key);
     } catch (error) {
       throw new ProviderUnavailable(String(error));
     }
+    if ("unavailable" in answer) throw new ProviderUnavailable(`provider unavailable: ${answer.unavailable}`);
+    return answer;
   }
 
   authorize(input: { amount: Money; paymentMethod: string }, key: string) {
