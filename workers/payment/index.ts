@@ -39,7 +39,10 @@ export default {
     const crashRate = env.ENVIRONMENT === "development" ? Number(env.CHAOS_CONSUMER_CRASH_RATE) || 0 : 0;
     const crashAt = crashRate > 0 && Math.random() < crashRate ? Math.floor(Math.random() * batch.messages.length) : -1;
     for (const [index, message] of batch.messages.entries()) {
-      if (index === crashAt) throw new ChaosCrash("chaos: consumer crashed mid-batch");
+      if (index === crashAt) {
+        console.warn(JSON.stringify({ msg: "chaos: payment consumer crashing mid-batch", index, size: batch.messages.length }));
+        throw new ChaosCrash("chaos: consumer crashed mid-batch");
+      }
       const command = message.body;
       try {
         const result = await handlePaymentCommand(command, deps);
