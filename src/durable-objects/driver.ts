@@ -7,7 +7,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Driver, DriverEventMessage } from "../domain/events";
 import { geohash } from "../domain/geo";
-import type { LatLng, Vehicle } from "../domain/types";
+import type { LatLng, Ride, Vehicle } from "../domain/types";
 import {
   canGoOffline,
   canGoOnline,
@@ -21,6 +21,7 @@ import { newId } from "../lib/ids";
 import { SqliteOutbox } from "../lib/outbox";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { SqliteTimers, SerialQueue } from "../lib/timers";
+import { acceptLive, actorFromHeaders, broadcast, onLiveClose, onLiveMessage } from "./live";
 import { queueSender } from "./queues";
 
 import { CELL_PRECISION } from "../ride/dispatch";
@@ -272,6 +273,8 @@ export class DriverDurableObject extends DurableObject<Env> {
         record.driver.status = "offered";
         record.offer = reservation.offer;
         this.commit(record, "DriverOffered", correlationId, { rideId, expiresAt: reservation.offer.expiresAt });
+        // The driver's app hears of the offer at once, with its expiry.
+        broadcast(this.ctx, JSON.stringify({ type: "offer", offer: reservation.offer }));
       } else {
         record.driver.status = "on_trip";
         record.offer = null;
@@ -309,6 +312,28 @@ export class DriverDurableObject extends DurableObject<Env> {
       await this.afterCommit(record, true);
       return record.driver;
     });
+  }
+
+  /** A ride this driver is offered or driving changed: push it to the driver's live sockets. */
+  rideChanged(ride: Ride): number {
+    return broadcast(this.ctx, JSON.stringify({ type: "ride", ride }));
+  }
+
+  /** GET /v1/drivers/me/live, forwarded by the gateway: the driver's own socket. */
+  override async fetch(request: Request): Promise<Response> {
+    const actor = actorFromHeaders(request);
+    if (!actor || actor.role !== "driver" || request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("expected the driver's WebSocket upgrade", { status: 400 });
+    const record = this.load();
+    if (!record || record.driver.id !== actor.id) return new Response("not registered", { status: 404 });
+    return acceptLive(this.ctx, actor, JSON.stringify({ type: "driver", driver: record.driver, offers: this.offers() }));
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    onLiveMessage(ws, message);
+  }
+
+  override webSocketClose(ws: WebSocket, code: number): void {
+    onLiveClose(ws, code);
   }
 
   /** The open offer, if any and not expired. */

@@ -23,6 +23,7 @@ import { fail, ok, type Outcome } from "../lib/problem";
 import { SerialQueue, SqliteTimers } from "../lib/timers";
 import { canView, etaWorthUpdating, messagesFor, newRideRecord, paymentCommand, stampEvents, timersFor, type CreateRideInput } from "../ride/ride-record";
 import { CELL_PRECISION, candidates, dispatchCellQuery } from "../ride/dispatch";
+import { acceptLive, actorFromHeaders, broadcast, onLiveClose, onLiveMessage } from "./live";
 import { queueSender } from "./queues";
 
 export interface TimelineItem {
@@ -111,7 +112,42 @@ export class RideDurableObject extends DurableObject<Env> {
       else if (extra.dispatchAt !== undefined) this.timers.set("dispatch", extra.dispatchAt);
     });
     await this.armAlarm();
+    this.publish(after);
     return events;
+  }
+
+  /**
+   * Pushes the ride to its live sockets, and to its driver's (offers and trips), in
+   * commit order. Best effort: a live client that missed something gets the current
+   * state when it reconnects.
+   */
+  private publish(after: RideRecord): void {
+    broadcast(this.ctx, JSON.stringify(after.ride));
+    const driverId = after.ride.driver?.id ?? after.offer?.driverId;
+    if (driverId) {
+      this.ctx.waitUntil(
+        this.driverStub(driverId)
+          .rideChanged(after.ride)
+          .catch((error: unknown) => console.warn(JSON.stringify({ msg: "driver live push failed", driverId, error: String(error) }))),
+      );
+    }
+  }
+
+  /** GET /v1/rides/{id}/live, forwarded by the gateway: the rider, the driver, ops. */
+  override async fetch(request: Request): Promise<Response> {
+    const actor = actorFromHeaders(request);
+    if (!actor || request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("expected an authenticated WebSocket upgrade", { status: 400 });
+    const record = this.load();
+    if (!record || !canView(record, actor)) return new Response("no such ride", { status: 404 });
+    return acceptLive(this.ctx, actor, JSON.stringify(record.ride));
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    onLiveMessage(ws, message);
+  }
+
+  override webSocketClose(ws: WebSocket, code: number): void {
+    onLiveClose(ws, code);
   }
 
   private async armAlarm(): Promise<void> {

@@ -11,6 +11,7 @@ import { driverRoutes } from "./routes/drivers";
 import { devRoutes } from "./routes/dev";
 import { opsRoutes } from "./routes/ops";
 import { quoteRoutes } from "./routes/quotes";
+import { liveRoutes } from "./routes/live";
 import { rideRoutes } from "./routes/rides";
 import { serviceRoutes } from "./routes/service";
 
@@ -72,6 +73,7 @@ export function createApp() {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.route("/", serviceRoutes());
   app.route("/", quoteRoutes());
+  app.route("/", liveRoutes());
   app.route("/", rideRoutes());
   app.route("/", driverRoutes());
   app.route("/", opsRoutes());

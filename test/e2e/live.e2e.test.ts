@@ -1,0 +1,81 @@
+/**
+ * Live updates over WebSockets against the running local system: a ride's socket
+ * sees its changes in order, a reconnect gets the current state, a driver's socket
+ * gets offers without polling, and a stranger is refused.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Api, uid } from "../support/client";
+import { openLive, upgradeStatus } from "../support/live";
+import { drive, onlineDriver, type Ride } from "../support/rides";
+import { startSystem, type RunningSystem } from "../support/system";
+
+let system: RunningSystem;
+let api: Api;
+let ws: string;
+
+beforeAll(async () => {
+  system = await startSystem({ DISPATCH_RETRY_S: "0.3" });
+  api = new Api(system.baseUrl);
+  ws = system.baseUrl.replace(/^http/, "ws");
+});
+afterAll(async () => system?.stop());
+
+describe("live sockets", () => {
+  it("the driver's socket gets the offer without polling; the ride's socket sees every change in order; a reconnect gets the current state", async () => {
+    const at = { lat: 34.9, lng: 128.7 };
+    const driver = await onlineDriver(api, at);
+    const driverLive = await openLive(`${ws}/v1/drivers/me/live`, { authorization: `Bearer ${driver.token}` });
+    const hello = await driverLive.waitFor<{ type: string; driver: { id: string } }>((m) => m.type === "driver", "the driver snapshot");
+    expect(hello.message.driver.id).toBe(driver.id);
+
+    const rider = await api.token(uid("r"), "rider");
+    const created = await api.request<Ride>("POST", "/v1/rides", { token: rider, body: { pickup: at, dropoff: { lat: 34.92, lng: 128.72 }, product: "standard", paymentMethod: "pm_card_visa" } });
+    const id = created.body.id;
+    const riderLive = await openLive(`${ws}/v1/rides/${id}/live?access_token=${rider}`);
+    const offer = await driverLive.waitFor<{ type: string; offer: { rideId: string; expiresAt: string } }>((m) => m.type === "offer" && m.offer.rideId === id, "the offer");
+    expect(Date.parse(offer.message.offer.expiresAt)).toBeGreaterThan(Date.now());
+
+    expect((await api.request("POST", `/v1/rides/${id}/accept`, { token: driver.token })).status).toBe(200);
+    await drive(api, driver, id);
+    const order = ["driver_assigned", "driver_arrived", "in_progress", "completed"];
+    let from = 0;
+    const seen: number[] = [];
+    for (const status of order) {
+      const got = await riderLive.waitFor<Ride>((m) => m.status === status, status, 20_000, from);
+      seen.push(got.index);
+      from = got.index + 1;
+    }
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    const versions = (riderLive.messages as Ride[]).map((m) => m.version);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    // the driver's socket follows the ride too
+    await driverLive.waitFor<{ type: string; ride: Ride }>((m) => m.type === "ride" && m.ride.status === "completed", "the ride on the driver's socket", 20_000);
+    await riderLive.close();
+
+    const again = await openLive(`${ws}/v1/rides/${id}/live?access_token=${rider}`);
+    const first = await again.waitFor<Ride>(() => true, "the snapshot");
+    expect(first.index).toBe(0);
+    expect(first.message).toMatchObject({ id, status: "completed", payment: { status: "captured" } });
+    await again.close();
+    await driverLive.close();
+  });
+
+  it("refuses a stranger, a missing token and a plain GET", async () => {
+    const rider = await api.token(uid("r"), "rider");
+    const created = await api.request<Ride>("POST", "/v1/rides", { token: rider, body: { pickup: { lat: 34.5, lng: 128.5 }, dropoff: { lat: 34.52, lng: 128.52 }, product: "standard", paymentMethod: "pm_card_visa" } });
+    const id = created.body.id;
+    const stranger = await api.token(uid("r"), "rider");
+    await expect(openLive(`${ws}/v1/rides/${id}/live?access_token=${stranger}`)).rejects.toThrow(/refused/);
+    await expect(openLive(`${ws}/v1/rides/${id}/live`)).rejects.toThrow(/refused/);
+    expect(await upgradeStatus(`${system.baseUrl}/v1/rides/${id}/live`, stranger)).toBe(404);
+    expect(await upgradeStatus(`${system.baseUrl}/v1/rides/${id}/live`)).toBe(401);
+    expect(await upgradeStatus(`${system.baseUrl}/v1/drivers/me/live`, rider)).toBe(403);
+    expect(await upgradeStatus(`${system.baseUrl}/v1/rides/${id}/live`, rider)).toBe(101);
+    const plain = await api.request<{ code: string }>("GET", `/v1/rides/${id}/live`, { token: rider });
+    expect(plain.status).toBe(400);
+    const ops = await api.token(uid("ops"), "ops");
+    const opsLive = await openLive(`${ws}/v1/rides/${id}/live?access_token=${ops}`);
+    expect(((await opsLive.waitFor<Ride>(() => true, "snapshot")).message).id).toBe(id);
+    await opsLive.close();
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * Live WebSockets: GET /v1/rides/{id}/live (the ride's rider, its driver, ops) and
+ * GET /v1/drivers/me/live (the driver's offers and rides). The token comes in the
+ * Authorization header or, for browsers, the `access_token` query parameter. The
+ * socket itself is accepted by the Durable Object, which hibernates while it is idle.
+ */
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { liveRequest } from "../../../src/durable-objects/live";
+import type { Actor } from "../../../src/domain/types";
+import { AppError } from "../../../src/lib/problem";
+import { authenticate } from "../auth";
+import { newRouter } from "../app";
+import type { GatewayEnv } from "../context";
+import { bearer } from "../openapi";
+import { driverStub, rideStub } from "../stubs";
+
+/** Hands the upgrade to the object; re-wraps its 101 so the middleware may add headers. */
+async function upgrade(c: Context<GatewayEnv>, stub: { fetch: (r: Request) => Promise<Response> }, actor: Actor): Promise<Response> {
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new AppError("invalid_request", "this endpoint is a WebSocket: send Upgrade: websocket");
+  const answer = await stub.fetch(liveRequest(c.req.url, actor));
+  if (answer.status === 404) throw new AppError("not_found", "no such ride");
+  if (answer.status !== 101 || !answer.webSocket) throw new AppError("internal", `live upgrade answered ${answer.status}`);
+  return new Response(null, { status: 101, webSocket: answer.webSocket });
+}
+
+export function liveRoutes() {
+  const app = newRouter();
+  app.get("/v1/rides/:id/live", async (c) => {
+    const actor = await authenticate(c, ["rider", "driver", "ops"]);
+    const stub = rideStub(c.env, c.req.param("id"));
+    if (!stub) throw new AppError("not_found", "no such ride");
+    return upgrade(c, stub, actor);
+  });
+  app.get("/v1/drivers/me/live", async (c) => {
+    const driver = await authenticate(c, ["driver"]);
+    return upgrade(c, driverStub(c.env, driver.id), driver);
+  });
+
+  const token = z.object({ access_token: z.string().optional().openapi({ description: "The bearer token, for browsers that cannot set headers" }) });
+  app.openAPIRegistry.registerPath({
+    method: "get", path: "/v1/rides/{id}/live", tags: ["rider", "driver", "ops"], security: bearer,
+    description: "WebSocket. Sends the Ride JSON at once (the current state), then on every change.",
+    request: { params: z.object({ id: z.string() }), query: token },
+    responses: { 101: { description: "Switching to WebSocket" }, 401: { description: "unauthorized" }, 404: { description: "not_found (also: not yours)" } },
+  });
+  app.openAPIRegistry.registerPath({
+    method: "get", path: "/v1/drivers/me/live", tags: ["driver"], security: bearer,
+    description: 'WebSocket. Sends {"type":"driver",driver,offers} at once, then {"type":"offer",offer} the moment an offer is made and {"type":"ride",ride} on every change of the driver\'s ride.',
+    request: { query: token },
+    responses: { 101: { description: "Switching to WebSocket" }, 401: { description: "unauthorized" }, 403: { description: "forbidden" } },
+  });
+  return app;
+}
