@@ -1,11 +1,20 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { TEMPLATE_CODES } from "./workers/notification/templates";
+import { answerAlimTalk } from "./test/support/fake-alimtalk";
+
+/** The AlimTalk account the integration worker's config names (test/integration/wrangler.toml). */
+const ALIMTALK = {
+  appKey: "app-key-test", secretKey: "kakao-secret-test", senderKey: "sender-key-test",
+  templates: new Set([...Object.values(TEMPLATE_CODES.rider), ...Object.values(TEMPLATE_CODES.driver)]),
+};
 
 /**
  * Integration tests inside workerd: real Durable Objects (SQLite storage, alarms),
  * real D1 with the real migrations, real queue message batches. The only fake is at
- * the edge of the world: outbound webhooks land in a recording sink, readable through
- * the WEBHOOK_SINK binding (GET /received; POST /mode {"fail": true} to make it fail).
+ * the edge of the world: outbound webhooks and AlimTalk calls land in a recording sink
+ * (AlimTalk ones answered in that API's format), readable through the WEBHOOK_SINK
+ * binding (GET /received; POST /mode {"fail": true} to make it fail).
  */
 export default defineConfig(async () => {
   const views = await readD1Migrations("migrations/views");
@@ -20,7 +29,13 @@ export default defineConfig(async () => {
           bindings: { VIEWS_MIGRATIONS: views, LEDGER_MIGRATIONS: ledger },
           outboundService: async (request: Request) => {
             if (failing) return new Response("sink down", { status: 503 });
-            received.push({ url: request.url, signature: request.headers.get("x-signature"), body: await request.text() });
+            const body = await request.text();
+            received.push({ url: request.url, signature: request.headers.get("x-signature"), body });
+            const url = new URL(request.url);
+            if (url.host === "alimtalk.test") {
+              const answer = answerAlimTalk(ALIMTALK, url.pathname, request.headers.get("x-secret-key"), body);
+              return Response.json(answer.body, { status: answer.status });
+            }
             return new Response(null, { status: 204 });
           },
           serviceBindings: {

@@ -4,11 +4,14 @@
 // its own interface (PaymentEnv, NotificationEnv, ViewsEnv): wrangler's extra
 // declarations (process.env, module shims) would otherwise be declared four times.
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
-const envFile = resolve(root, ".env.example");
+// The secrets, for the types: those of .env.example, and the optional ones it keeps commented.
+const envFile = resolve(mkdtempSync(join(tmpdir(), "types-")), "secrets.env");
+writeFileSync(envFile, `${readFileSync(resolve(root, ".env.example"), "utf8")}\nKAKAO_SECRET_KEY=x\nSTRIPE_SECRET_KEY=x\n`);
 const wrangler = (args) => execFileSync("wrangler", ["types", "--strict-vars=false", `--env-file=${envFile}`, ...args], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
 
 wrangler(["--env-interface", "Env", "-c", "wrangler.toml", "src/env.d.ts"]);
@@ -24,7 +27,7 @@ for (const [name, iface] of workers) {
   const text = readFileSync(resolve(root, out), "utf8");
   const start = text.indexOf(`interface __BaseEnv_${iface}`);
   const end = text.indexOf("}", start) + 1;
-  const header = text.split("\n").slice(0, 2).join("\n").replaceAll(`${root}/`, "");
+  const header = text.split("\n").slice(0, 2).join("\n").replaceAll(`${root}/`, "").replace(/--env-file=\S+/, "--env-file=(.env.example + optional secrets)");
   writeFileSync(resolve(root, out), `${header}\n${text.slice(start, end)}\ninterface ${iface} extends __BaseEnv_${iface} {}\n`);
 }
 console.log("types written: src/env.d.ts, workers/*/env.d.ts");

@@ -99,5 +99,8 @@ export interface Settlement {
   earning: Money;
 }
 
-/** Rider-facing events: each becomes a notification. */
-export const RIDER_FACING_EVENTS = new Set(["DriverAssigned", "DriverUnassigned", "DriverArrived", "TripStarted", "RideCompleted", "RideCancelled"]);
+/** Events someone is told about: rider-facing ones, and the driver's offer, cancellation and settlement. */
+export const NOTIFIED_EVENTS = new Set([
+  "DriverAssigned", "DriverUnassigned", "DriverArrived", "TripStarted", "RideCompleted", "RideCancelled",
+  "DriverOffered", "PaymentCaptured",
+]);

@@ -314,6 +314,11 @@ export class DriverDurableObject extends DurableObject<Env> {
     });
   }
 
+  /** A notification for the driver (the live channel): pushed to their open sockets. */
+  notify(payload: { type: "notification"; id: string; event: string; rideId: string; text: string }): number {
+    return broadcast(this.ctx, JSON.stringify(payload));
+  }
+
   /** A ride this driver is offered or driving changed: push it to the driver's live sockets. */
   rideChanged(ride: Ride): number {
     return broadcast(this.ctx, JSON.stringify({ type: "ride", ride }));

@@ -5,7 +5,7 @@
 import type { RideCommand, RideRecord, EventDraft } from "../domain/ride-machine";
 import { paymentActionAfter } from "../domain/ride-machine";
 import type { DomainEvent, NotificationMessage, PaymentCommandMessage, QueueName, RideEventMessage } from "../domain/events";
-import { RIDER_FACING_EVENTS } from "../domain/events";
+import { NOTIFIED_EVENTS } from "../domain/events";
 import { holdAmount } from "../domain/fare";
 import type { Actor, Locale, Money, Place, Product } from "../domain/types";
 
@@ -95,7 +95,7 @@ export function messagesFor(before: RideRecord | null, after: RideRecord, events
   const out: OutboundMessage[] = [];
   for (const event of events) {
     out.push({ queue: "ride-events", body: { kind: "ride.event", event, ride: after.ride } });
-    if (RIDER_FACING_EVENTS.has(event.type)) {
+    if (NOTIFIED_EVENTS.has(event.type)) {
       out.push({ queue: "notifications", body: { kind: "ride.notification", event, ride: after.ride, locale: after.ride.locale } });
     }
   }

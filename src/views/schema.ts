@@ -101,3 +101,31 @@ export const earnings = sqliteTable(
   },
   (t) => [index("earnings_by_driver").on(t.driverId, t.createdAt, t.rideId)],
 );
+
+/**
+ * How to reach a user outside the app (KakaoTalk): the phone number sealed with the
+ * CONTACT_KEY secret, and a masked hint. Written by the gateway (PUT /v1/me/contact).
+ */
+export const contacts = sqliteTable("contacts", {
+  userId: text("user_id").primaryKey(),
+  phoneSealed: text("phone_sealed").notNull(),
+  phoneHint: text("phone_hint").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/** Development only: faults injected into the notification sinks (one row). */
+export const notificationFaults = sqliteTable("notification_faults", {
+  id: integer("id").primaryKey(),
+  fault: text("fault").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/** Notifications given up on after the last attempt, or poisoned: kept for an operator. */
+export const notificationDeadLetters = sqliteTable("notification_dead_letters", {
+  id: text("id").primaryKey(),
+  eventId: text("event_id").notNull(),
+  rideId: text("ride_id").notNull(),
+  body: text("body").notNull(),
+  reason: text("reason").notNull(),
+  receivedAt: text("received_at").notNull(),
+});

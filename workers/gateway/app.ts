@@ -12,6 +12,7 @@ import { devRoutes } from "./routes/dev";
 import { opsRoutes } from "./routes/ops";
 import { quoteRoutes } from "./routes/quotes";
 import { liveRoutes } from "./routes/live";
+import { meRoutes } from "./routes/me";
 import { rideRoutes } from "./routes/rides";
 import { serviceRoutes } from "./routes/service";
 
@@ -74,6 +75,7 @@ export function createApp() {
   app.route("/", serviceRoutes());
   app.route("/", quoteRoutes());
   app.route("/", liveRoutes());
+  app.route("/", meRoutes());
   app.route("/", rideRoutes());
   app.route("/", driverRoutes());
   app.route("/", opsRoutes());

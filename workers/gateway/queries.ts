@@ -7,7 +7,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type { Driver } from "../../src/domain/events";
 import type { Ride, RideStatus } from "../../src/domain/types";
 import { AppError } from "../../src/lib/problem";
-import { drivers, earnings, rides } from "../../src/views/schema";
+import { drivers, earnings, notificationDeliveries, rides } from "../../src/views/schema";
 
 export interface Page<T> {
   items: T[];
@@ -113,5 +113,28 @@ export async function rideStats(db: D1Database) {
     ridesByStatus: Object.fromEntries(counts.map((c) => [c.status, c.n])),
     dispatchTimeMs: { count: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99) },
     openPaymentProblems: problems.map((p) => ({ rideId: p.id, since: p.updatedAt, problem: "capture_failed" })),
+  };
+}
+
+/** The notification delivery log, newest first. */
+export async function listDeliveries(db: D1Database, filter: { rideId?: string; status?: string; limit: number; cursor?: string }) {
+  const after = decodeCursor(filter.cursor);
+  const rows = await drizzle(db)
+    .select()
+    .from(notificationDeliveries)
+    .where(
+      and(
+        filter.rideId ? eq(notificationDeliveries.rideId, filter.rideId) : undefined,
+        filter.status ? eq(notificationDeliveries.status, filter.status) : undefined,
+        after ? or(lt(notificationDeliveries.createdAt, after.createdAt), and(eq(notificationDeliveries.createdAt, after.createdAt), lt(notificationDeliveries.id, after.id))) : undefined,
+      ),
+    )
+    .orderBy(desc(notificationDeliveries.createdAt), desc(notificationDeliveries.id))
+    .limit(filter.limit + 1);
+  const page = rows.slice(0, filter.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({ id: r.id, rideId: r.rideId, event: r.event, channel: r.channel, recipient: r.recipient, status: r.status, attempts: r.attempts, lastError: r.lastError, createdAt: r.createdAt, updatedAt: r.updatedAt })),
+    nextCursor: rows.length > filter.limit && last ? encodeCursor(last.createdAt, last.id) : null,
   };
 }

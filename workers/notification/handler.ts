@@ -1,40 +1,87 @@
 /**
- * One rider-facing event: render ko and en texts, deliver over each configured
- * channel at most once per (event, channel, recipient), log every attempt.
+ * One notified event: for each person concerned (rider, driver) and each channel that
+ * can reach them, render the text in their language and deliver it at most once per
+ * (event, channel, recipient); every attempt is logged. A delivery that fails is retried
+ * with the message (back-off), up to NOTIFY_MAX_ATTEMPTS per delivery; then it is
+ * marked failed and the event goes to the dead-letter queue.
  */
 import type { NotificationMessage } from "../../src/domain/events";
+import type { Channel } from "./channels";
 import type { DeliveryLog } from "./delivery-log";
-import { render } from "./templates";
-import type { WebhookPayload } from "./webhook";
+import { recipientsOf, render, TEMPLATE_CODES, type RenderContext } from "./templates";
 
 export interface NotifyDeps {
   log: DeliveryLog;
-  /** The webhook sender, or null when NOTIFY_WEBHOOK_URL is unset. */
-  webhook: ((payload: WebhookPayload) => Promise<void>) | null;
+  channels: Channel[];
   maxAttempts: number;
+  render: RenderContext;
+  /** Hands a notification given up on to the dead-letter queue. */
+  deadLetter: (message: NotificationMessage, reason: string) => Promise<void>;
 }
 
-/** Throws when a delivery failed and should be retried. Returns what happened. */
-export async function handleNotification(message: NotificationMessage, deps: NotifyDeps, attempt: number): Promise<"sent" | "duplicate" | "skipped" | "failed"> {
-  const { event, ride, locale } = message;
-  const text = render(ride, event, locale);
-  if (!text || !deps.webhook) return "skipped";
-  const key = { eventId: event.id, channel: "webhook", recipient: ride.riderId };
-  const row = await deps.log.claim({ ...key, id: `nt_${event.id}_webhook`, rideId: ride.id, event: event.type, locale, correlationId: event.correlationId });
-  if (row.status === "sent") return "duplicate";
-  if (row.status === "failed") return "failed";
-  const payload: WebhookPayload = {
-    id: row.id, event: event.type, rideId: ride.id, recipient: ride.riderId, locale, text,
-    texts: { ko: render(ride, event, "ko") ?? text, en: render(ride, event, "en") ?? text }, ride,
-  };
-  try {
-    await deps.webhook(payload);
-  } catch (error) {
-    const final = attempt >= deps.maxAttempts;
-    await deps.log.markFailedAttempt(key, String(error), final);
-    if (final) return "failed";
-    throw error;
+export interface NotifySummary {
+  sent: number;
+  duplicate: number;
+  failed: number;
+  retrying: number;
+}
+
+/** Some deliveries of this event failed and should be tried again later. */
+export class RetryLater extends Error {
+  readonly summary: NotifySummary;
+  constructor(summary: NotifySummary, reason: string) {
+    super(reason);
+    this.summary = summary;
   }
-  await deps.log.markSent(key);
-  return "sent";
+}
+
+/**
+ * @example
+ * await handleNotification(message.body, deps); // throws RetryLater when something should be retried
+ */
+export async function handleNotification(message: NotificationMessage, deps: NotifyDeps): Promise<NotifySummary> {
+  const { event, ride } = message;
+  const summary: NotifySummary = { sent: 0, duplicate: 0, failed: 0, retrying: 0 };
+  let lastError = "";
+  for (const { audience, recipient } of recipientsOf(ride, event)) {
+    // A rider's language is the one their app asked in; drivers' apps are Korean by default.
+    const locale = audience === "rider" ? message.locale : "ko";
+    const text = render(ride, event, audience, locale, deps.render);
+    if (!text) continue;
+    const base = {
+      eventId: event.id, event: event.type, rideId: ride.id, audience, recipient, locale, text,
+      texts: { ko: render(ride, event, audience, "ko", deps.render) ?? text, en: render(ride, event, audience, "en", deps.render) ?? text },
+      templateCode: TEMPLATE_CODES[audience][event.type] ?? "GENERIC_01", ride, correlationId: event.correlationId,
+    };
+    for (const channel of deps.channels) {
+      if (!(await channel.accepts(base))) continue;
+      const key = { eventId: event.id, channel: channel.name, recipient };
+      const row = await deps.log.claim({ ...key, id: `nt_${event.id}_${channel.name}_${audience}`, rideId: ride.id, event: event.type, locale, correlationId: event.correlationId });
+      if (row.status === "sent") {
+        summary.duplicate += 1;
+        continue;
+      }
+      if (row.status === "failed") {
+        summary.failed += 1;
+        continue;
+      }
+      try {
+        await channel.send({ ...base, id: row.id });
+        await deps.log.markSent(key);
+        summary.sent += 1;
+      } catch (error) {
+        lastError = `${channel.name}: ${String(error)}`;
+        const final = row.attempts + 1 >= deps.maxAttempts;
+        await deps.log.markFailedAttempt(key, String(error), final);
+        if (final) {
+          summary.failed += 1;
+          await deps.deadLetter(message, `${channel.name} to ${audience}: ${String(error)} after ${row.attempts + 1} attempts`);
+        } else {
+          summary.retrying += 1;
+        }
+      }
+    }
+  }
+  if (summary.retrying > 0) throw new RetryLater(summary, lastError);
+  return summary;
 }

@@ -1,31 +1,52 @@
-/** Notification worker entry: consumes ride-notifications. */
+/** Notification worker entry: consumes ride-notifications and its dead-letter queue. */
+import { drizzle } from "drizzle-orm/d1";
 import type { NotificationMessage } from "../../src/domain/events";
 import { retryDelaySeconds } from "../../src/lib/backoff";
-import { DeliveryLog } from "./delivery-log";
-import { handleNotification } from "./handler";
-import { postWebhook } from "./webhook";
+import { notificationDeadLetters, notificationDeliveries } from "../../src/views/schema";
+import { and, eq, ne } from "drizzle-orm";
+import { notifyDeps } from "./deps";
+import { handleNotification, RetryLater } from "./handler";
+
+const DEAD_LETTERS = "ride-notifications-dlq";
+
+type Incoming = NotificationMessage & { deadLetterReason?: string };
 
 export default {
   async fetch(): Promise<Response> {
     return new Response("notification worker: queue consumer only", { status: 404 });
   },
 
-  async queue(batch: MessageBatch<NotificationMessage>, env: NotificationEnv): Promise<void> {
-    const log = new DeliveryLog(env.VIEWS_DB);
-    const url = env.NOTIFY_WEBHOOK_URL;
-    const secret = env.NOTIFY_WEBHOOK_SECRET;
-    const maxAttempts = Number(env.NOTIFY_MAX_ATTEMPTS) || 5;
-    const webhook = url ? (payload: Parameters<typeof postWebhook>[2]) => postWebhook(url, secret, payload) : null;
+  async queue(batch: MessageBatch<Incoming>, env: NotificationEnv): Promise<void> {
+    if (batch.queue === DEAD_LETTERS) {
+      // Given up on (or poisoned): kept for an operator, and its unsent deliveries marked failed.
+      const db = drizzle(env.VIEWS_DB);
+      for (const message of batch.messages) {
+        const body = message.body;
+        const eventId = body.event?.id ?? message.id;
+        await db.insert(notificationDeadLetters).values({
+          id: message.id, eventId, rideId: body.ride?.id ?? "", body: JSON.stringify(body),
+          reason: body.deadLetterReason ?? "retries exhausted", receivedAt: new Date().toISOString(),
+        }).onConflictDoNothing();
+        await db.update(notificationDeliveries).set({ status: "failed", updatedAt: new Date().toISOString() })
+          .where(and(eq(notificationDeliveries.eventId, eventId), ne(notificationDeliveries.status, "sent")));
+        console.error(JSON.stringify({ msg: "notification dead-lettered", eventId, rideId: body.ride?.id, reason: body.deadLetterReason ?? "retries exhausted" }));
+        message.ack();
+      }
+      return;
+    }
+    const deps = await notifyDeps(env);
     for (const message of batch.messages) {
+      const { event, ride } = message.body;
       try {
-        const outcome = await handleNotification(message.body, { log, webhook, maxAttempts }, message.attempts);
-        console.log(JSON.stringify({ msg: "notification", event: message.body.event.type, rideId: message.body.ride.id, outcome, correlationId: message.body.event.correlationId }));
+        const summary = await handleNotification(message.body, deps);
+        console.log(JSON.stringify({ msg: "notification", event: event.type, rideId: ride.id, ...summary, correlationId: event.correlationId }));
         message.ack();
       } catch (error) {
         const delaySeconds = retryDelaySeconds(message.attempts);
-        console.warn(JSON.stringify({ msg: "notification will retry", rideId: message.body.ride.id, attempts: message.attempts, delaySeconds, error: String(error) }));
+        const summary = error instanceof RetryLater ? error.summary : undefined;
+        console.warn(JSON.stringify({ msg: "notification will retry", event: event.type, rideId: ride.id, attempts: message.attempts, delaySeconds, ...summary, error: String(error), correlationId: event.correlationId }));
         message.retry({ delaySeconds });
       }
     }
   },
-} satisfies ExportedHandler<NotificationEnv, NotificationMessage>;
+} satisfies ExportedHandler<NotificationEnv, Incoming>;

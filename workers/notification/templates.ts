@@ -1,55 +1,108 @@
 /**
- * Rider-facing texts in Korean and English, one template per event. Pure: the ride
- * snapshot in, the text out.
+ * Texts for every rider- and driver-facing event, in Korean and English, and the
+ * KakaoTalk AlimTalk template code of each. Pure: the ride snapshot and the event in,
+ * the text out.
  */
-import type { DomainEvent } from "../../src/domain/events";
-import type { Locale, Ride } from "../../src/domain/types";
+import type { DomainEvent, Settlement } from "../../src/domain/events";
+import type { Locale, Place, Ride } from "../../src/domain/types";
 
-type Render = (ride: Ride, event: DomainEvent) => string;
+export type Audience = "rider" | "driver";
+
+export interface RenderContext {
+  /** Where a rider finds the receipt of a completed ride. */
+  receiptUrl: (rideId: string) => string;
+}
+
+type Render = (ride: Ride, event: DomainEvent, ctx: RenderContext) => string;
 
 const won = (amount: number, locale: Locale) => (locale === "ko" ? `${amount.toLocaleString("ko-KR")}원` : `KRW ${amount.toLocaleString("en-US")}`);
 const minutes = (seconds: number | null) => Math.max(1, Math.round((seconds ?? 0) / 60));
+const place = (p: Place) => p.address ?? `${p.lat.toFixed(4)}, ${p.lng.toFixed(4)}`;
+const settlementOf = (event: DomainEvent) => event.data.settlement as Settlement | undefined;
+const expiry = (event: DomainEvent) => {
+  const at = typeof event.data.expiresAt === "string" ? Date.parse(event.data.expiresAt) : NaN;
+  return Number.isFinite(at) ? Math.max(1, Math.round((at - Date.parse(event.occurredAt)) / 1000)) : 15;
+};
 
 const CANCEL_REASONS: Record<string, Record<Locale, string>> = {
   no_driver_available: { ko: "주변에 배차 가능한 차량이 없습니다. 잠시 후 다시 호출해 주세요.", en: "No driver was available nearby. Please try again in a little while." },
   payment_declined: { ko: "결제 수단이 승인되지 않았습니다.", en: "Your payment method was declined." },
 };
-
 const reasonText = (reason: string, locale: Locale) => CANCEL_REASONS[reason]?.[locale] ?? reason.replace(/_/g, " ");
 
-export const TEMPLATES: Record<string, Record<Locale, Render>> = {
-  DriverAssigned: {
-    ko: (r) => `배차 완료: ${r.driver?.name ?? "기사님"} 기사님의 ${r.driver?.vehicle.model ?? ""} (${r.driver?.vehicle.plate ?? ""}) 차량이 약 ${minutes(r.etaSeconds)}분 후 도착합니다.`,
-    en: (r) => `Driver assigned: ${r.driver?.name ?? "your driver"} in a ${r.driver?.vehicle.model ?? "car"} (${r.driver?.vehicle.plate ?? ""}) arrives in about ${minutes(r.etaSeconds)} min.`,
+export const TEMPLATES: Record<Audience, Record<string, Record<Locale, Render>>> = {
+  rider: {
+    DriverAssigned: {
+      ko: (r) => `배차 완료: ${r.driver?.name ?? "기사님"} 기사님의 ${r.driver?.vehicle.model ?? ""} (${r.driver?.vehicle.plate ?? ""}) 차량이 약 ${minutes(r.etaSeconds)}분 후 도착합니다.`,
+      en: (r) => `Driver assigned: ${r.driver?.name ?? "your driver"} in a ${r.driver?.vehicle.model ?? "car"} (${r.driver?.vehicle.plate ?? ""}) arrives in about ${minutes(r.etaSeconds)} min.`,
+    },
+    DriverUnassigned: {
+      ko: () => "배정된 기사님이 운행을 취소하셨습니다. 다른 차량을 찾고 있습니다.",
+      en: () => "Your driver had to cancel. We are finding you another car.",
+    },
+    DriverArrived: {
+      ko: (r) => `${r.driver?.vehicle.plate ?? ""} 차량이 출발지(${place(r.pickup)})에 도착했습니다.`,
+      en: (r) => `Your driver has arrived at ${place(r.pickup)} (${r.driver?.vehicle.plate ?? ""}).`,
+    },
+    TripStarted: {
+      ko: (r) => `운행을 시작했습니다. 목적지: ${place(r.dropoff)}.`,
+      en: (r) => `Your trip has started. Destination: ${place(r.dropoff)}.`,
+    },
+    RideCompleted: {
+      ko: (r, _e, c) => `운행이 완료되었습니다. 요금 ${won(r.fare?.amount ?? 0, "ko")}이 결제되었습니다. 영수증: ${c.receiptUrl(r.id)}`,
+      en: (r, _e, c) => `Trip completed. Your fare of ${won(r.fare?.amount ?? 0, "en")} has been charged. Receipt: ${c.receiptUrl(r.id)}`,
+    },
+    RideCancelled: {
+      ko: (r) => `호출이 취소되었습니다. 사유: ${reasonText(r.cancellation?.reason ?? "", "ko")}`,
+      en: (r) => `Your ride was cancelled. Reason: ${reasonText(r.cancellation?.reason ?? "", "en")}`,
+    },
   },
-  DriverUnassigned: {
-    ko: () => "배정된 기사님이 운행을 취소하셨습니다. 다른 차량을 찾고 있습니다.",
-    en: () => "Your driver had to cancel. We are finding you another car.",
-  },
-  DriverArrived: {
-    ko: (r) => `${r.driver?.vehicle.plate ?? ""} 차량이 출발지에 도착했습니다.`,
-    en: (r) => `Your driver has arrived at the pickup point (${r.driver?.vehicle.plate ?? ""}).`,
-  },
-  TripStarted: {
-    ko: (r) => `운행을 시작했습니다. 목적지: ${r.dropoff.address ?? `${r.dropoff.lat}, ${r.dropoff.lng}`}.`,
-    en: (r) => `Your trip has started. Destination: ${r.dropoff.address ?? `${r.dropoff.lat}, ${r.dropoff.lng}`}.`,
-  },
-  RideCompleted: {
-    ko: (r) => `운행이 완료되었습니다. 요금 ${won(r.fare?.amount ?? 0, "ko")}이 결제되었습니다. 이용해 주셔서 감사합니다.`,
-    en: (r) => `Trip completed. Your fare of ${won(r.fare?.amount ?? 0, "en")} has been charged. Thank you for riding.`,
-  },
-  RideCancelled: {
-    ko: (r) => `호출이 취소되었습니다. 사유: ${reasonText(r.cancellation?.reason ?? "", "ko")}`,
-    en: (r) => `Your ride was cancelled. Reason: ${reasonText(r.cancellation?.reason ?? "", "en")}`,
+  driver: {
+    DriverOffered: {
+      ko: (r, e) => `새 호출: ${place(r.pickup)} → ${place(r.dropoff)}, 예상 요금 ${won(r.quote.amount, "ko")}. ${expiry(e)}초 안에 수락해 주세요.`,
+      en: (r, e) => `New ride: ${place(r.pickup)} → ${place(r.dropoff)}, about ${won(r.quote.amount, "en")}. Accept within ${expiry(e)} s.`,
+    },
+    RideCancelled: {
+      ko: (r) => `승객이 호출을 취소했습니다 (${place(r.pickup)}). 다음 호출을 기다려 주세요.`,
+      en: (r) => `The rider cancelled the ride from ${place(r.pickup)}. You are free for the next one.`,
+    },
+    PaymentCaptured: {
+      ko: (r, e) => `정산 완료: 운임 ${won(settlementOf(e)?.fare.amount ?? r.fare?.amount ?? 0, "ko")} 중 ${won(settlementOf(e)?.earning.amount ?? 0, "ko")}이 적립되었습니다.`,
+      en: (r, e) => `Payment settled: ${won(settlementOf(e)?.earning.amount ?? 0, "en")} of the ${won(settlementOf(e)?.fare.amount ?? r.fare?.amount ?? 0, "en")} fare is yours.`,
+    },
   },
 };
 
+/** The AlimTalk template registered for each text (codes are the Kakao channel's). */
+export const TEMPLATE_CODES: Record<Audience, Record<string, string>> = {
+  rider: {
+    DriverAssigned: "RIDER_ASSIGNED_01", DriverUnassigned: "RIDER_REASSIGNING_01", DriverArrived: "RIDER_ARRIVED_01",
+    TripStarted: "RIDER_STARTED_01", RideCompleted: "RIDER_COMPLETED_01", RideCancelled: "RIDER_CANCELLED_01",
+  },
+  driver: { DriverOffered: "DRIVER_OFFER_01", RideCancelled: "DRIVER_RIDER_CANCELLED_01", PaymentCaptured: "DRIVER_SETTLED_01" },
+};
+
 /**
- * The text of `event` for its ride in `locale`, or null when the event is not rider-facing.
+ * The text of `event` for `audience` in `locale`, or null when that audience is not told.
  *
  * @example
- * render(ride, event, "ko"); // "배차 완료: 김기사 기사님의 Sonata (30우8281) 차량이 약 4분 후 도착합니다."
+ * render(ride, event, "rider", "ko", ctx); // "배차 완료: 김기사 기사님의 Sonata (30우8281) 차량이 약 4분 후 도착합니다."
  */
-export function render(ride: Ride, event: DomainEvent, locale: Locale): string | null {
-  return TEMPLATES[event.type]?.[locale](ride, event) ?? null;
+export function render(ride: Ride, event: DomainEvent, audience: Audience, locale: Locale, ctx: RenderContext): string | null {
+  return TEMPLATES[audience][event.type]?.[locale](ride, event, ctx) ?? null;
+}
+
+/** Who hears of an event: the rider for rider-facing ones, the driver concerned for driver-facing ones. */
+export function recipientsOf(ride: Ride, event: DomainEvent): { audience: Audience; recipient: string }[] {
+  const out: { audience: Audience; recipient: string }[] = [];
+  if (TEMPLATES.rider[event.type]) out.push({ audience: "rider", recipient: ride.riderId });
+  if (TEMPLATES.driver[event.type]) {
+    const driverId =
+      event.type === "DriverOffered" ? (event.data.driverId as string | undefined)
+        : event.type === "PaymentCaptured" ? settlementOf(event)?.driverId
+          : event.type === "RideCancelled" && ride.cancellation?.by !== "system" ? ride.driver?.id
+            : undefined;
+    if (driverId) out.push({ audience: "driver", recipient: driverId });
+  }
+  return out;
 }

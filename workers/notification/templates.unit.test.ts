@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DomainEvent } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
-import { render, TEMPLATES } from "./templates";
+import { recipientsOf, render, TEMPLATE_CODES, TEMPLATES, type Audience } from "./templates";
 
 const ride: Ride = {
   id: "rd_1", status: "driver_assigned", version: 5, riderId: "r1", product: "standard",
@@ -11,29 +11,96 @@ const ride: Ride = {
   etaSeconds: 240, fare: { amount: 12300, currency: "KRW" }, payment: { status: "captured" }, cancellation: { by: "system", reason: "no_driver_available" },
   distanceMeters: 4000, durationSeconds: 600, locale: "ko", createdAt: "", updatedAt: "",
 };
-const event = (type: string): DomainEvent => ({ id: "ev1", type, rideId: "rd_1", version: 5, occurredAt: "", correlationId: "c", causationId: null, data: {} });
+const krw = (amount: number) => ({ amount, currency: "KRW" as const });
+const event = (type: string, data: Record<string, unknown> = {}): DomainEvent => ({ id: "ev1", type, rideId: "rd_1", version: 5, occurredAt: "2026-11-21T10:00:00.000Z", correlationId: "c", causationId: null, data });
+const ctx = { receiptUrl: (id: string) => `https://rides.example.com/receipts/${id}` };
+const text = (audience: Audience, type: string, locale: "ko" | "en", r: Ride = ride, data: Record<string, unknown> = {}) => render(r, event(type, data), audience, locale, ctx)!;
+const hangul = /[가-힣]/;
+/** English text is ASCII apart from the ride's own data (a Korean plate). */
+const english = (s: string) => expect(s.replace(ride.driver!.vehicle.plate, "")).toMatch(/^[\x20-\x7e]+$/);
 
-describe("notification templates", () => {
-  it("has Korean and English for every rider-facing event", () => {
-    for (const type of ["DriverAssigned", "DriverUnassigned", "DriverArrived", "TripStarted", "RideCompleted", "RideCancelled"]) {
-      expect(TEMPLATES[type]).toBeDefined();
-      expect(render(ride, event(type), "ko")).toMatch(/[가-힣]/);
-      expect(render(ride, event(type), "en")?.replace(ride.driver!.vehicle.plate, "")).toMatch(/^[\x20-\x7e]+$/);
+describe("rider templates", () => {
+  it("DriverAssigned: driver, vehicle, plate and ETA", () => {
+    for (const locale of ["ko", "en"] as const) {
+      const t = text("rider", "DriverAssigned", locale);
+      for (const detail of ["Kim", "Sonata", "30우8281", "4"]) expect(t).toContain(detail);
+    }
+    expect(text("rider", "DriverAssigned", "ko")).toMatch(hangul);
+    english(text("rider", "DriverAssigned", "en"));
+    expect(text("rider", "DriverAssigned", "en")).toContain("4 min");
+  });
+
+  it("DriverUnassigned: a new driver is being found", () => {
+    expect(text("rider", "DriverUnassigned", "ko")).toContain("다른 차량");
+    expect(text("rider", "DriverUnassigned", "en")).toContain("another car");
+  });
+
+  it("DriverArrived: the pickup and the plate", () => {
+    expect(text("rider", "DriverArrived", "ko")).toContain("Yeouido");
+    expect(text("rider", "DriverArrived", "ko")).toContain("30우8281");
+    expect(text("rider", "DriverArrived", "en")).toContain("arrived at Yeouido");
+  });
+
+  it("TripStarted: the destination", () => {
+    expect(text("rider", "TripStarted", "ko")).toContain("Sangdo-dong");
+    expect(text("rider", "TripStarted", "en")).toContain("Destination: Sangdo-dong");
+  });
+
+  it("RideCompleted: the fare and the receipt link", () => {
+    expect(text("rider", "RideCompleted", "ko")).toContain("12,300원");
+    expect(text("rider", "RideCompleted", "en")).toContain("KRW 12,300");
+    for (const locale of ["ko", "en"] as const) expect(text("rider", "RideCompleted", locale)).toContain("https://rides.example.com/receipts/rd_1");
+  });
+
+  it("RideCancelled: the reason, and for no_driver_available a hint to try again later", () => {
+    expect(text("rider", "RideCancelled", "ko")).toContain("잠시 후 다시 호출");
+    expect(text("rider", "RideCancelled", "en")).toContain("try again in a little while");
+    const declined = { ...ride, cancellation: { by: "system" as const, reason: "payment_declined" } };
+    expect(text("rider", "RideCancelled", "en", declined)).toContain("declined");
+    const byRider = { ...ride, cancellation: { by: "rider" as const, reason: "changed_my_mind" } };
+    expect(text("rider", "RideCancelled", "en", byRider)).toContain("changed my mind");
+  });
+});
+
+describe("driver templates", () => {
+  it("DriverOffered: the route, the quote and the time to answer", () => {
+    const offered = { driverId: "d1", expiresAt: "2026-11-21T10:00:15.000Z" };
+    expect(text("driver", "DriverOffered", "ko", ride, offered)).toContain("Yeouido → Sangdo-dong");
+    expect(text("driver", "DriverOffered", "ko", ride, offered)).toContain("9,800원");
+    expect(text("driver", "DriverOffered", "ko", ride, offered)).toContain("15초");
+    expect(text("driver", "DriverOffered", "en", ride, offered)).toContain("Accept within 15 s");
+  });
+
+  it("RideCancelled: the rider cancelled", () => {
+    expect(text("driver", "RideCancelled", "ko")).toContain("승객이 호출을 취소");
+    expect(text("driver", "RideCancelled", "en")).toContain("The rider cancelled the ride from Yeouido");
+  });
+
+  it("PaymentCaptured: the fare and the driver's share", () => {
+    const settlement = { settlement: { driverId: "d1", fare: krw(12300), commission: krw(2460), earning: krw(9840) } };
+    expect(text("driver", "PaymentCaptured", "ko", ride, settlement)).toContain("9,840원");
+    expect(text("driver", "PaymentCaptured", "ko", ride, settlement)).toContain("12,300원");
+    expect(text("driver", "PaymentCaptured", "en", ride, settlement)).toContain("KRW 9,840 of the KRW 12,300 fare");
+  });
+
+  it("every template has both languages and an AlimTalk template code", () => {
+    for (const audience of ["rider", "driver"] as const) {
+      for (const [type, byLocale] of Object.entries(TEMPLATES[audience])) {
+        expect(Object.keys(byLocale).sort(), `${audience} ${type}`).toEqual(["en", "ko"]);
+        expect(TEMPLATE_CODES[audience][type], `${audience} ${type}`).toMatch(/^[A-Z_0-9]+$/);
+      }
     }
   });
+});
 
-  it("puts the ride's details in the text", () => {
-    expect(render(ride, event("DriverAssigned"), "ko")).toContain("30우8281");
-    expect(render(ride, event("DriverAssigned"), "en")).toMatch(/Kim.*Sonata.*30우8281|Kim.*Sonata/);
-    expect(render(ride, event("DriverAssigned"), "en")).toContain("4 min");
-    expect(render(ride, event("RideCompleted"), "ko")).toContain("12,300원");
-    expect(render(ride, event("RideCompleted"), "en")).toContain("KRW 12,300");
-    expect(render(ride, event("TripStarted"), "en")).toContain("Sangdo-dong");
-    expect(render(ride, event("RideCancelled"), "en")).toContain("try again");
-    expect(render(ride, event("RideCancelled"), "ko")).toContain("다시 호출");
-  });
-
-  it("renders nothing for events riders are not told about", () => {
-    expect(render(ride, event("DriverOffered"), "ko")).toBeNull();
+describe("who is told", () => {
+  it("riders of their ride's changes, drivers of their offers, cancellations by riders and settlements", () => {
+    expect(recipientsOf(ride, event("DriverAssigned"))).toEqual([{ audience: "rider", recipient: "r1" }]);
+    expect(recipientsOf(ride, event("DriverOffered", { driverId: "d7" }))).toEqual([{ audience: "driver", recipient: "d7" }]);
+    const byRider = { ...ride, cancellation: { by: "rider" as const, reason: "x" } };
+    expect(recipientsOf(byRider, event("RideCancelled"))).toEqual([{ audience: "rider", recipient: "r1" }, { audience: "driver", recipient: "d1" }]);
+    expect(recipientsOf(ride, event("RideCancelled"))).toEqual([{ audience: "rider", recipient: "r1" }]);
+    expect(recipientsOf(ride, event("PaymentCaptured", { settlement: { driverId: "d1", fare: krw(1), commission: krw(0), earning: krw(1) } }))).toEqual([{ audience: "driver", recipient: "d1" }]);
+    expect(recipientsOf(ride, event("DispatchStarted"))).toEqual([]);
   });
 });

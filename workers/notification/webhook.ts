@@ -3,28 +3,26 @@
  * signed `x-signature: sha256=<hex HMAC-SHA256 of the raw body>`.
  */
 import { hmacSha256Hex } from "../../src/lib/ids";
-
-export interface WebhookPayload {
-  id: string;
-  event: string;
-  rideId: string;
-  recipient: string;
-  locale: string;
-  text: string;
-  texts: { ko: string; en: string };
-  ride: unknown;
-}
+import type { Channel, Delivery } from "./channels";
 
 /**
- * Posts the payload; throws on a network error or a non-2xx answer.
+ * Posts one delivery; throws on a network error or a non-2xx answer.
  *
  * @example
- * await postWebhook(url, secret, payload);
+ * await postWebhook(url, secret, delivery);
  */
-export async function postWebhook(url: string, secret: string | undefined, payload: WebhookPayload, timeoutMs = 10_000): Promise<void> {
-  const body = JSON.stringify(payload);
-  const headers: Record<string, string> = { "content-type": "application/json", "x-notification-id": payload.id };
+export async function postWebhook(url: string, secret: string | undefined, d: Delivery, timeoutMs = 10_000): Promise<void> {
+  const body = JSON.stringify({ id: d.id, event: d.event, rideId: d.rideId, recipient: d.recipient, audience: d.audience, locale: d.locale, text: d.text, texts: d.texts, ride: d.ride });
+  const headers: Record<string, string> = { "content-type": "application/json", "x-notification-id": d.id, "x-correlation-id": d.correlationId };
   if (secret) headers["x-signature"] = `sha256=${await hmacSha256Hex(secret, body)}`;
   const response = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs) });
   if (!response.ok) throw new Error(`webhook answered ${response.status}`);
+}
+
+export function webhookChannel(url: string, secret: string | undefined): Channel {
+  return {
+    name: "webhook",
+    accepts: async () => true,
+    send: (d) => postWebhook(url, secret, d),
+  };
 }

@@ -7,6 +7,8 @@ import { newRouter } from "../app";
 import { jsonBody, jsonResponse } from "../openapi";
 import { DevTokenRequestSchema } from "../schemas";
 import { paymentService } from "../stubs";
+import { drizzle } from "drizzle-orm/d1";
+import { notificationFaults } from "../../../src/views/schema";
 
 const tokens = createRoute({
   method: "post", path: "/v1/dev/tokens", tags: ["development"],
@@ -31,7 +33,7 @@ const FaultSchema = z
 const faults = createRoute({
   method: "put", path: "/v1/dev/faults", tags: ["development"],
   request: jsonBody(z.object({ payment: FaultSchema.optional(), notification: FaultSchema.optional() }).strict()),
-  responses: { 200: jsonResponse(z.object({ payment: FaultSchema.optional() }), "The faults now in force"), 400: { description: "invalid_request" }, 404: { description: "Not in development" } },
+  responses: { 200: jsonResponse(z.object({ payment: FaultSchema.optional(), notification: FaultSchema.optional() }), "The faults now in force"), 400: { description: "invalid_request" }, 404: { description: "Not in development" } },
 });
 
 export function devRoutes() {
@@ -46,9 +48,14 @@ export function devRoutes() {
   });
   app.openapi(faults, async (c) => {
     const body = c.req.valid("json");
-    if (body.notification) throw new AppError("invalid_request", "notification: fault injection for the notification sinks is not built yet");
     const payment = body.payment ? await paymentService(c.env).setFaults(body.payment) : undefined;
-    return c.json({ payment }, 200);
+    if (body.notification) {
+      // Read by the notification worker before each batch (its sinks: webhook, KakaoTalk).
+      const now = new Date().toISOString();
+      const fault = JSON.stringify(body.notification);
+      await drizzle(c.env.VIEWS_DB).insert(notificationFaults).values({ id: 1, fault, updatedAt: now }).onConflictDoUpdate({ target: notificationFaults.id, set: { fault, updatedAt: now } });
+    }
+    return c.json({ payment, notification: body.notification }, 200);
   });
   app.openapi(benchFloor, async (c) => {
     const { key } = c.req.valid("json");

@@ -5,7 +5,7 @@ import { AppError, unwrap } from "../../../src/lib/problem";
 import { authenticate } from "../auth";
 import { newRouter } from "../app";
 import { bearer, commonProblems, jsonResponse } from "../openapi";
-import { listDrivers, listRides, rideStats } from "../queries";
+import { listDeliveries, listDrivers, listRides, rideStats } from "../queries";
 import { DriverSchema, IdParamSchema, ListQuerySchema, RideSchema, page } from "../schemas";
 import { driverStub, paymentService, rideStub } from "../stubs";
 import { publicDriver } from "./drivers";
@@ -44,6 +44,15 @@ const reconcileNow = route({
   responses: { 200: jsonResponse(z.object({ openHoldsChecked: z.number(), holdsVoided: z.array(z.string()), capturesReported: z.array(z.string()), failures: z.array(z.object({ rideId: z.string(), error: z.string() })) }), "What reconciliation fixed"), ...commonProblems },
 });
 
+const notifications = route({
+  method: "get", path: "/v1/ops/notifications",
+  request: { query: ListQuerySchema.extend({ rideId: z.string().max(64).optional(), status: z.enum(["sent", "failed", "retrying"]).optional() }) },
+  responses: {
+    200: jsonResponse(page(z.object({ id: z.string(), rideId: z.string(), event: z.string(), channel: z.string(), recipient: z.string(), status: z.enum(["sent", "failed", "retrying"]), attempts: z.number().int(), lastError: z.string().nullable(), createdAt: z.string(), updatedAt: z.string() })), "The delivery log, newest first"),
+    ...commonProblems,
+  },
+});
+
 export function opsRoutes() {
   const app = newRouter();
   app.openapi(rides, async (c) => {
@@ -73,6 +82,12 @@ export function opsRoutes() {
     // The payment side is reported as unknown rather than failing the whole page.
     const payments = await paymentService(c.env).health().catch((error: unknown) => ({ error: String(error) }));
     return c.json({ ...(await rideStats(c.env.VIEWS_DB)), payments }, 200);
+  });
+  app.openapi(notifications, async (c) => {
+    await authenticate(c, ["ops"]);
+    const q = c.req.valid("query");
+    const list = await listDeliveries(c.env.VIEWS_DB, { rideId: q.rideId, status: q.status, limit: q.limit, cursor: q.cursor });
+    return c.json({ ...list, items: list.items.map((i) => ({ ...i, status: i.status as "sent" | "failed" | "retrying" })) }, 200);
   });
   app.openapi(reconcileNow, async (c) => {
     await authenticate(c, ["ops"]);

@@ -1,0 +1,49 @@
+/**
+ * A rider's or driver's phone number for KakaoTalk notifications (an extension of the
+ * contract). Stored sealed (AES-GCM under CONTACT_KEY) with a masked hint; never
+ * returned, never logged.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { normalizeKoreanMobile, phoneHint, sealPhone } from "../../../src/lib/contact-crypto";
+import { AppError } from "../../../src/lib/problem";
+import { contacts } from "../../../src/views/schema";
+import { authenticate } from "../auth";
+import { newRouter } from "../app";
+import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
+
+const ContactSchema = z.object({ phoneHint: z.string().nullable(), kakao: z.boolean() }).openapi("Contact");
+const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["rider", "driver"], security: bearer });
+
+const put = route({
+  method: "put", path: "/v1/me/contact",
+  request: jsonBody(z.object({ phone: z.string().min(9).max(20).openapi({ example: "010-1234-5678" }) }).strict()),
+  responses: { 200: jsonResponse(ContactSchema, "Stored (only a masked hint is ever shown)"), ...commonProblems },
+});
+const get = route({ method: "get", path: "/v1/me/contact", responses: { 200: jsonResponse(ContactSchema, "The masked hint"), ...commonProblems } });
+const remove = route({ method: "delete", path: "/v1/me/contact", responses: { 200: jsonResponse(ContactSchema, "Forgotten"), ...commonProblems } });
+
+export function meRoutes() {
+  const app = newRouter();
+  app.openapi(put, async (c) => {
+    const actor = await authenticate(c, ["rider", "driver"]);
+    const phone = normalizeKoreanMobile(c.req.valid("json").phone);
+    if (!phone) throw new AppError("invalid_request", "phone: a Korean mobile number such as 010-1234-5678", { errors: [{ path: "phone", message: "not a Korean mobile number" }] });
+    if (!c.env.CONTACT_KEY) throw new AppError("internal", "CONTACT_KEY is not configured");
+    const row = { userId: actor.id, phoneSealed: await sealPhone(c.env.CONTACT_KEY, phone), phoneHint: phoneHint(phone), updatedAt: new Date().toISOString() };
+    await drizzle(c.env.VIEWS_DB).insert(contacts).values(row).onConflictDoUpdate({ target: contacts.userId, set: { phoneSealed: row.phoneSealed, phoneHint: row.phoneHint, updatedAt: row.updatedAt } });
+    return c.json({ phoneHint: row.phoneHint, kakao: true }, 200);
+  });
+  app.openapi(get, async (c) => {
+    const actor = await authenticate(c, ["rider", "driver"]);
+    const row = (await drizzle(c.env.VIEWS_DB).select().from(contacts).where(eq(contacts.userId, actor.id)).limit(1))[0];
+    return c.json({ phoneHint: row?.phoneHint ?? null, kakao: Boolean(row) }, 200);
+  });
+  app.openapi(remove, async (c) => {
+    const actor = await authenticate(c, ["rider", "driver"]);
+    await drizzle(c.env.VIEWS_DB).delete(contacts).where(eq(contacts.userId, actor.id));
+    return c.json({ phoneHint: null, kakao: false }, 200);
+  });
+  return app;
+}
