@@ -9,7 +9,7 @@
 //     notification and views workers, local queues and D1, on PORT (default 8787).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
@@ -36,6 +36,12 @@ if (!existsSync(envPath)) {
   const example = readFileSync(resolve(root, ".env.example"), "utf8");
   writeFileSync(envPath, example.replace(/=change-me[^\n]*/g, () => `=${randomBytes(24).toString("hex")}`));
   console.log("dev: created .env with fresh local secrets");
+}
+// A secret added to .env.example since .env was made gets a fresh value too.
+const missing = Object.keys(parseDotenv(readFileSync(resolve(root, ".env.example"), "utf8"))).filter((k) => !(k in parseDotenv(readFileSync(envPath, "utf8"))));
+if (missing.length > 0) {
+  appendFileSync(envPath, `\n${missing.map((k) => `${k}=${randomBytes(24).toString("hex")}`).join("\n")}\n`);
+  console.log(`dev: added new local secrets to .env: ${missing.join(", ")}`);
 }
 const values = parseDotenv(readFileSync(envPath, "utf8"));
 for (const name of VARS) if (process.env[name] !== undefined) values[name] = process.env[name];

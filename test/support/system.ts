@@ -22,6 +22,10 @@ export interface RunningSystem {
   webhookSecret: string;
   webhooks: ReceivedWebhook[];
   logs: string[];
+  /** Makes the webhook receiver answer 503 (true) or take deliveries again (false). */
+  failWebhooks: (failing: boolean) => void;
+  /** The process ids of the workerd processes serving the system (for memory figures). */
+  pid: number;
   stop: () => Promise<void>;
 }
 
@@ -33,8 +37,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function startWebhookReceiver(webhooks: ReceivedWebhook[]): Promise<{ server: Server; url: string }> {
+function startWebhookReceiver(webhooks: ReceivedWebhook[], failing: { now: boolean }): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
+    if (failing.now) {
+      req.resume();
+      res.writeHead(503).end();
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -65,7 +74,8 @@ export async function startSystem(vars: Record<string, string> = {}, timeoutMs =
   const port = await freePort();
   const persistDir = mkdtempSync(join(tmpdir(), "rides-state-"));
   const webhooks: ReceivedWebhook[] = [];
-  const receiver = await startWebhookReceiver(webhooks);
+  const failing = { now: false };
+  const receiver = await startWebhookReceiver(webhooks, failing);
   const webhookSecret = "e2e-webhook-secret-0123456789";
   const logs: string[] = [];
   const child: ChildProcess = spawn(process.execPath, [resolve(root, "scripts/dev.mjs")], {
@@ -112,7 +122,7 @@ export async function startSystem(vars: Record<string, string> = {}, timeoutMs =
     if (exited) break;
     try {
       const res = await fetch(`${baseUrl}/readyz`);
-      if (res.ok) return { baseUrl, webhookSecret, webhooks, logs, stop };
+      if (res.ok) return { baseUrl, webhookSecret, webhooks, logs, stop, pid: child.pid ?? 0, failWebhooks: (value: boolean) => void (failing.now = value) };
     } catch {
       // not listening yet
     }
