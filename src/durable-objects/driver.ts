@@ -235,25 +235,32 @@ export class DriverDurableObject extends DurableObject<Env> {
    * A location report. Not an event for the views (too frequent): it refreshes the
    * dispatch index and, on the way to a pickup, the ride's ETA.
    */
-  updateLocation(location: LatLng): Promise<Outcome<null>> {
-    return this.run(async () => {
+  async updateLocation(location: LatLng): Promise<Outcome<null>> {
+    const updated = await this.run(async () => {
       const record = this.load();
-      if (!record) return fail("not_found", "register first: PUT /v1/drivers/me");
+      if (!record) return null;
       record.driver.location = { lat: location.lat, lng: location.lng };
       record.driver.locationAt = new Date().toISOString();
       this.commit(record, null, "");
-      await this.syncIndex(record).catch((error: unknown) =>
-        console.warn(JSON.stringify({ msg: "dispatch index update failed", driverId: record.driver.id, error: String(error) })),
+      await this.indexUpdates.run(() =>
+        this.syncIndex(record).catch((error: unknown) =>
+          console.warn(JSON.stringify({ msg: "dispatch index update failed", driverId: record.driver.id, error: String(error) })),
+        ),
       );
-      const rideId = record.driver.currentRideId;
-      if (record.driver.status === "on_trip" && rideId) {
-        await this.env.RIDE.get(this.env.RIDE.idFromName(rideId))
-          .driverMoved(record.driver.id, record.driver.location)
-          .catch((error: unknown) => console.warn(JSON.stringify({ msg: "ETA refresh failed", rideId, error: String(error) })));
-      }
-      return ok(null);
+      return record.driver;
     });
+    if (!updated) return fail("not_found", "register first: PUT /v1/drivers/me");
+    // Outside this driver's command queue: the Ride DO calls this DO while holding its
+    // own queue (reserve, release), so waiting on it from inside ours could deadlock.
+    const rideId = updated.currentRideId;
+    if (updated.status === "on_trip" && rideId && updated.location) {
+      await this.env.RIDE.get(this.env.RIDE.idFromName(rideId))
+        .driverMoved(updated.id, updated.location)
+        .catch((error: unknown) => console.warn(JSON.stringify({ msg: "ETA refresh failed", rideId, error: String(error) })));
+    }
+    return ok(null);
   }
+
 
   /**
    * Reserves the driver for a ride: as an offer (the driver must accept) or as a

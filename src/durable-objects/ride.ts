@@ -21,6 +21,8 @@ import { newId } from "../lib/ids";
 import { SqliteOutbox, type QueueSender } from "../lib/outbox";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { SerialQueue, SqliteTimers } from "../lib/timers";
+import { PEER_CALL_MS, within } from "../lib/timeout";
+import type { Driver } from "../domain/events";
 import { canView, etaWorthUpdating, messagesFor, newRideRecord, paymentCommand, stampEvents, timersFor, type CreateRideInput } from "../ride/ride-record";
 import { CELL_PRECISION, candidates, dispatchCellQuery } from "../ride/dispatch";
 import { acceptLive, actorFromHeaders, broadcast, onLiveClose, onLiveMessage } from "./live";
@@ -184,7 +186,7 @@ export class RideDurableObject extends DurableObject<Env> {
     const driverId = record.ride.driver?.id ?? record.offer?.driverId;
     if (!driverId) return ok(null);
     try {
-      await this.driverStub(driverId).release(record.ride.id, record.correlationId);
+      await within(PEER_CALL_MS, this.driverStub(driverId).release(record.ride.id, record.correlationId), "release driver");
       return ok(null);
     } catch (error) {
       return fail("unavailable", `could not release driver ${driverId}: ${String(error)}`, { retryAfterSeconds: 1 });
@@ -257,11 +259,16 @@ export class RideDurableObject extends DurableObject<Env> {
       // (offered → on_trip), then commit with the driver's real details and ETA.
       const probe = decide(record, { type: "assignDriver", driver: placeholderDriver(driverId), etaSeconds: 0 }, new Date());
       if (probe.kind === "refused") return fail(probe.code, probe.detail);
-      const confirmed = await this.driverStub(driverId).confirm(record.ride.id, record.correlationId);
+      let confirmed: Outcome<Driver>;
+      try {
+        confirmed = (await within(PEER_CALL_MS, Promise.resolve(this.driverStub(driverId).confirm(record.ride.id, record.correlationId)), "confirm driver")) as Outcome<Driver>;
+      } catch (error) {
+        return fail("unavailable", `could not confirm with the driver: ${String(error)}`, { retryAfterSeconds: 1 });
+      }
       if (!confirmed.ok) return confirmed;
       const driver = toRideDriver(confirmed.value);
       const outcome = await this.apply(record, { type: "assignDriver", driver, etaSeconds: etaSeconds(driver, record, this.config) }, requestId);
-      if (!outcome.ok) await this.driverStub(driverId).release(record.ride.id, record.correlationId);
+      if (!outcome.ok) await within(PEER_CALL_MS, this.driverStub(driverId).release(record.ride.id, record.correlationId), "release driver").catch(() => undefined);
       return outcome;
     });
   }
@@ -422,14 +429,22 @@ export class RideDurableObject extends DurableObject<Env> {
       const reservation: Reservation = auto
         ? { kind: "assign", rideId: record.ride.id }
         : { kind: "offer", offer: { rideId: record.ride.id, pickup: record.ride.pickup, dropoff: record.ride.dropoff, product: record.ride.product, quote: record.ride.quote, expiresAt } };
-      const reserved = await stub.reserve(reservation, this.config.driverFreshnessS, record.correlationId);
+      let reserved: Outcome<Driver>;
+      try {
+        reserved = (await within(PEER_CALL_MS, Promise.resolve(stub.reserve(reservation, this.config.driverFreshnessS, record.correlationId)), "reserve driver")) as Outcome<Driver>;
+      } catch (error) {
+        // The reservation may have gone through unseen: undo it (release is idempotent) and move on.
+        console.warn(JSON.stringify({ msg: "reservation failed", rideId: record.ride.id, driverId: candidate.driverId, error: String(error) }));
+        this.ctx.waitUntil(stub.release(record.ride.id, record.correlationId).then(() => undefined, () => undefined));
+        continue;
+      }
       if (!reserved.ok) continue;
       const driver = toRideDriver(reserved.value);
       const step: RideCommand = auto
         ? { type: "assignDriver", driver, etaSeconds: etaSeconds(driver, record, this.config) }
         : { type: "offerDriver", driverId: driver.id, expiresAt };
       const outcome = await this.applyAll(record, [...start, step], null);
-      if (!outcome.ok) await stub.release(record.ride.id, record.correlationId);
+      if (!outcome.ok) await within(PEER_CALL_MS, stub.release(record.ride.id, record.correlationId), "release driver").catch(() => undefined);
       return;
     }
     if (start.length > 0) await this.applyAll(record, start, null);

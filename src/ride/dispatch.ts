@@ -10,6 +10,7 @@ import type { Config } from "../config";
 import type { RideRecord } from "../domain/ride-machine";
 import { cellsCovering, distanceMeters, estimateDrive } from "../domain/geo";
 import type { LatLng } from "../domain/types";
+import { PEER_CALL_MS, within } from "../lib/timeout";
 
 export const CELL_PRECISION = 5;
 /** The first, cheap search ring. */
@@ -81,8 +82,7 @@ export function dispatchCellQuery(env: Pick<Env, "DISPATCH_CELL">, record: RideR
   return async (cells) => {
     const lists = await Promise.all(
       cells.map((cell) =>
-        env.DISPATCH_CELL.get(env.DISPATCH_CELL.idFromName(cell))
-          .nearby(record.ride.pickup, config.searchRadiusM, record.ride.product, freshSince)
+        within(PEER_CALL_MS, env.DISPATCH_CELL.get(env.DISPATCH_CELL.idFromName(cell)).nearby(record.ride.pickup, config.searchRadiusM, record.ride.product, freshSince), `dispatch cell ${cell}`)
           .catch((error: unknown) => {
             console.warn(JSON.stringify({ msg: "dispatch cell unavailable", cell, error: String(error) }));
             return [];

@@ -64,12 +64,18 @@ describe("payments under chaos", () => {
         : intent === "cancel" ? r.status === "cancelled" && r.payment.status === "voided"
           : r.status === "cancelled" && r.payment.status === "declined";
     let last = "";
+    let stuck: string[] = [];
     await eventually(async () => {
       const now = await Promise.all(rides.map(async (x) => ({ x, r: await rideOf(api, x.rider, x.id) })));
-      last = now.filter(({ x, r }) => !settled(r, x.intent)).map(({ x, r }) => `${x.intent}:${r.status}/${r.payment.status}`).join(", ");
+      const unsettled = now.filter(({ x, r }) => !settled(r, x.intent));
+      stuck = unsettled.map(({ x }) => x.id);
+      last = unsettled.map(({ x, r }) => `${x.intent}:${r.status}/${r.payment.status}`).join(", ");
       return last === "" ? true : undefined;
-    }, "the system to drain", 150_000, 1000).catch((e: unknown) => {
-      throw new Error(`${String(e)}; unsettled: ${last}`);
+    }, "the system to drain", 150_000, 1000).catch(async (e: unknown) => {
+      // For whoever reads the CI log: what the ledger and the system said about the stuck rides.
+      const ledgers = await Promise.all(stuck.map(async (id) => `${id}: ${JSON.stringify((await api.request("GET", `/v1/ops/rides/${id}/payments`, { token: ops })).body)}`));
+      const lines = system.logs.join("").split("\n").filter((l) => stuck.some((id) => l.includes(id)) || l.includes("circuit breaker")).slice(-60);
+      throw new Error(`${String(e)}; unsettled: ${last}\nledgers:\n${ledgers.join("\n")}\nlogs:\n${lines.join("\n")}`);
     });
 
     let capturedFares = 0;

@@ -1,0 +1,156 @@
+/**
+ * `npm run soak:live`: 1,000 rides (SOAK_RIDES) through the local system, each watched
+ * by a live WebSocket that stays open until the end. Checks that every socket saw every
+ * change of its ride after it connected, and prints the memory (RSS) of the local
+ * process tree at the start, at the peak with all sockets open, and after they close.
+ *
+ * Settings: SOAK_RIDES (default 1000), SOAK_CONCURRENCY (rides in flight, default 20),
+ * SOAK_DRIVERS (default 40).
+ */
+import { execFileSync } from "node:child_process";
+import { Api } from "../test/support/client.ts";
+import { startSystem } from "../test/support/system.ts";
+
+const RIDES = Number(process.env.SOAK_RIDES ?? 1000);
+const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 20);
+const DRIVERS = Number(process.env.SOAK_DRIVERS ?? 40);
+const CENTER = { lat: 37.5665, lng: 126.978 };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Ride = { id: string; status: string; version: number; driver: { id: string } | null };
+
+/** RSS (MiB) of every process in the system's process group, and of its workerd processes. */
+function memory(pgid: number): { totalMiB: number; workerdMiB: number } {
+  const out = execFileSync("ps", ["-o", "rss=,comm=", "-g", String(pgid)], { encoding: "utf8" });
+  let total = 0, workerd = 0;
+  for (const line of out.trim().split("\n")) {
+    const [rss, comm] = line.trim().split(/\s+/);
+    const kb = Number(rss) || 0;
+    total += kb;
+    if (comm?.includes("workerd")) workerd += kb;
+  }
+  return { totalMiB: total / 1024, workerdMiB: workerd / 1024 };
+}
+
+const STATUS_OF: Record<string, string> = { DriverAssigned: "driver_assigned", DriverArrived: "driver_arrived", TripStarted: "in_progress", TripEnded: "payment_pending", RideCompleted: "completed" };
+
+async function main() {
+  console.log(`soak: starting the local system …`);
+  const system = await startSystem({ DISPATCH_MODE: "auto", DRIVER_FRESHNESS_S: "3600", NO_SUPPLY_WINDOW_S: "0", DISPATCH_RETRY_S: "0.2", DISPATCH_TIMEOUT_S: "300" });
+  const api = new Api(system.baseUrl);
+  const ws = system.baseUrl.replace(/^http/, "ws");
+  const sockets: WebSocket[] = [];
+  try {
+    const drivers = new Map<string, string>();
+    for (let i = 0; i < DRIVERS; i++) {
+      const id = `sd_${i}`;
+      const token = await api.token(id, "driver");
+      await api.request("PUT", "/v1/drivers/me", { token, body: { name: id, vehicle: { plate: `11가${1000 + i}`, model: "Sonata", product: "standard" } } });
+      await api.request("POST", "/v1/drivers/me/online", { token, body: { location: { lat: CENTER.lat + (i % 10) * 0.001, lng: CENTER.lng + Math.floor(i / 10) * 0.001 } } });
+      drivers.set(id, token);
+    }
+    await sleep(3000);
+    const start = memory(system.pid);
+    console.log(`soak: baseline RSS ${start.totalMiB.toFixed(0)} MiB (workerd ${start.workerdMiB.toFixed(0)} MiB); ${RIDES} rides, ${CONCURRENCY} at a time`);
+
+    const results: { id: string; received: Ride[]; token: string }[] = [];
+    let peak = start;
+    let next = 0;
+    const sampler = setInterval(() => {
+      const m = memory(system.pid);
+      if (m.totalMiB > peak.totalMiB) peak = m;
+    }, 1000);
+    const started = Date.now();
+    const worker = async () => {
+      while (next < RIDES) {
+        const n = next++;
+        const rider = await api.token(`sr_${n}`, "rider");
+        const created = await api.request<Ride>("POST", "/v1/rides", {
+          token: rider, headers: { "idempotency-key": `soak-${n}` },
+          body: { pickup: CENTER, dropoff: { lat: CENTER.lat + 0.02, lng: CENTER.lng + 0.02 }, product: "standard", paymentMethod: "pm_card_visa" },
+        });
+        if (created.status !== 202) throw new Error(`request ${n}: ${created.status} ${JSON.stringify(created.body)}`);
+        const id = created.body.id;
+        const received: Ride[] = [];
+        const socket = new WebSocket(`${ws}/v1/rides/${id}/live?access_token=${rider}`);
+        sockets.push(socket);
+        let done: () => void = () => undefined;
+        const completed = new Promise<void>((r) => (done = r));
+        socket.addEventListener("message", (e) => {
+          const ride = JSON.parse(String(e.data)) as Ride;
+          received.push(ride);
+          if (ride.status === "completed") done();
+        });
+        await new Promise<void>((resolve, reject) => {
+          socket.addEventListener("open", () => resolve());
+          socket.addEventListener("error", () => reject(new Error(`socket for ${id} refused`)));
+        });
+        // auto mode: wait for the assignment, then the driver takes the trip
+        let ride = created.body;
+        while (!ride.driver) {
+          await sleep(50);
+          ride = (await api.request<Ride>("GET", `/v1/rides/${id}`, { token: rider })).body;
+        }
+        const driverToken = drivers.get(ride.driver.id)!;
+        for (const step of ["arrive", "start", "complete"]) {
+          const res = await api.request("POST", `/v1/rides/${id}/${step}`, { token: driverToken, body: step === "complete" ? { distanceMeters: 3000, durationSeconds: 500 } : undefined });
+          if (res.status !== 200) throw new Error(`${step} ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+        }
+        await Promise.race([completed, sleep(60_000).then(() => Promise.reject(new Error(`ride ${id} never completed on its socket`)))]);
+        results.push({ id, received, token: rider });
+        if (results.length % 100 === 0) console.log(`soak: ${results.length} rides completed, ${sockets.length} sockets open, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const elapsed = (Date.now() - started) / 1000;
+    await sleep(2000);
+    const open = memory(system.pid);
+    clearInterval(sampler);
+    if (open.totalMiB > peak.totalMiB) peak = open;
+
+    // every socket saw every change of its ride after it connected
+    let missing = 0;
+    for (const r of results) {
+      const first = r.received[0]!;
+      const timeline = (await api.request<{ items: { type: string; version: number }[] }>("GET", `/v1/rides/${r.id}/events`, { token: r.token })).body.items;
+      const final = timeline[timeline.length - 1]!.version;
+      const versions = r.received.map((x) => x.version);
+      const expected = timeline.filter((e) => e.version > first.version && STATUS_OF[e.type]).map((e) => STATUS_OF[e.type]!);
+      const seen = new Set(r.received.map((x) => x.status));
+      const ok = versions.every((v, i) => i === 0 || v > versions[i - 1]!) && versions[versions.length - 1] === final && expected.every((s) => seen.has(s));
+      if (!ok) missing++;
+    }
+
+    for (const s of sockets) s.close();
+    // Idle objects are evicted after a while; follow the memory down for a minute.
+    const trail: number[] = [];
+    let after = memory(system.pid);
+    for (let i = 0; i < 6; i++) {
+      await sleep(10_000);
+      after = memory(system.pid);
+      trail.push(Math.round(after.workerdMiB));
+    }
+    console.log(`soak: workerd RSS every 10 s after the sockets closed: ${trail.join(", ")} MiB`);
+    const lines = [
+      `| rides | sockets | elapsed s | rides/s | sockets that missed a change |`,
+      `|---|---|---|---|---|`,
+      `| ${results.length} | ${sockets.length} | ${elapsed.toFixed(0)} | ${(results.length / elapsed).toFixed(1)} | ${missing} |`,
+      "",
+      `| RSS of the local process tree | total MiB | workerd MiB |`,
+      `|---|---|---|`,
+      `| start (drivers online, before the rides) | ${start.totalMiB.toFixed(0)} | ${start.workerdMiB.toFixed(0)} |`,
+      `| peak (sampled every second) | ${peak.totalMiB.toFixed(0)} | ${peak.workerdMiB.toFixed(0)} |`,
+      `| all ${sockets.length} sockets open, rides done | ${open.totalMiB.toFixed(0)} | ${open.workerdMiB.toFixed(0)} |`,
+      `| 60 s after the sockets closed | ${after.totalMiB.toFixed(0)} | ${after.workerdMiB.toFixed(0)} |`,
+      "",
+      `after / start = ${(after.totalMiB / start.totalMiB).toFixed(2)} (workerd ${(after.workerdMiB / start.workerdMiB).toFixed(2)})`,
+    ];
+    console.log(`\n${lines.join("\n")}`);
+    if (missing > 0) process.exitCode = 1;
+  } finally {
+    for (const s of sockets) s.close();
+    await system.stop();
+  }
+}
+
+await main();
