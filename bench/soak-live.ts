@@ -4,8 +4,11 @@
  * change of its ride after it connected, and prints the memory (RSS) of the local
  * process tree at the start, at the peak with all sockets open, and after they close.
  *
+ * The rides run in SOAK_ROUNDS rounds (default 2); each round's sockets close at its
+ * end, so the second round shows whether memory freed by the first is used again.
+ *
  * Settings: SOAK_RIDES (default 1000), SOAK_CONCURRENCY (rides in flight, default 20),
- * SOAK_DRIVERS (default 40).
+ * SOAK_DRIVERS (default 40), SOAK_ROUNDS (default 2).
  */
 import { execFileSync } from "node:child_process";
 import { Api } from "../test/support/client.ts";
@@ -14,6 +17,7 @@ import { startSystem } from "../test/support/system.ts";
 const RIDES = Number(process.env.SOAK_RIDES ?? 1000);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 20);
 const DRIVERS = Number(process.env.SOAK_DRIVERS ?? 40);
+const ROUNDS = Number(process.env.SOAK_ROUNDS ?? 2);
 const CENTER = { lat: 37.5665, lng: 126.978 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -61,52 +65,69 @@ async function main() {
       if (m.totalMiB > peak.totalMiB) peak = m;
     }, 1000);
     const started = Date.now();
-    const worker = async () => {
-      while (next < RIDES) {
-        const n = next++;
-        const rider = await api.token(`sr_${n}`, "rider");
-        const created = await api.request<Ride>("POST", "/v1/rides", {
-          token: rider, headers: { "idempotency-key": `soak-${n}` },
-          body: { pickup: CENTER, dropoff: { lat: CENTER.lat + 0.02, lng: CENTER.lng + 0.02 }, product: "standard", paymentMethod: "pm_card_visa" },
-        });
-        if (created.status !== 202) throw new Error(`request ${n}: ${created.status} ${JSON.stringify(created.body)}`);
-        const id = created.body.id;
-        const received: Ride[] = [];
-        const socket = new WebSocket(`${ws}/v1/rides/${id}/live?access_token=${rider}`);
-        sockets.push(socket);
-        let done: () => void = () => undefined;
-        const completed = new Promise<void>((r) => (done = r));
-        socket.addEventListener("message", (e) => {
-          const ride = JSON.parse(String(e.data)) as Ride;
-          received.push(ride);
-          if (ride.status === "completed") done();
-        });
-        await new Promise<void>((resolve, reject) => {
-          socket.addEventListener("open", () => resolve());
-          socket.addEventListener("error", () => reject(new Error(`socket for ${id} refused`)));
-        });
-        // auto mode: wait for the assignment, then the driver takes the trip
-        let ride = created.body;
-        while (!ride.driver) {
-          await sleep(50);
-          ride = (await api.request<Ride>("GET", `/v1/rides/${id}`, { token: rider })).body;
+    const rounds: { rides: number; open: ReturnType<typeof memory>; closed: ReturnType<typeof memory>; trail: number[] }[] = [];
+    const perRound = Math.ceil(RIDES / ROUNDS);
+    for (let round = 1; round <= ROUNDS; round++) {
+      const roundSockets: WebSocket[] = [];
+      const last = Math.min(RIDES, round * perRound);
+      const worker = async () => {
+        while (next < last) {
+          const n = next++;
+          const rider = await api.token(`sr_${n}`, "rider");
+          const created = await api.request<Ride>("POST", "/v1/rides", {
+            token: rider, headers: { "idempotency-key": `soak-${n}` },
+            body: { pickup: CENTER, dropoff: { lat: CENTER.lat + 0.02, lng: CENTER.lng + 0.02 }, product: "standard", paymentMethod: "pm_card_visa" },
+          });
+          if (created.status !== 202) throw new Error(`request ${n}: ${created.status} ${JSON.stringify(created.body)}`);
+          const id = created.body.id;
+          const received: Ride[] = [];
+          const socket = new WebSocket(`${ws}/v1/rides/${id}/live?access_token=${rider}`);
+          sockets.push(socket);
+          roundSockets.push(socket);
+          let done: () => void = () => undefined;
+          const completed = new Promise<void>((r) => (done = r));
+          socket.addEventListener("message", (e) => {
+            const ride = JSON.parse(String(e.data)) as Ride;
+            received.push(ride);
+            if (ride.status === "completed") done();
+          });
+          await new Promise<void>((resolve, reject) => {
+            socket.addEventListener("open", () => resolve());
+            socket.addEventListener("error", () => reject(new Error(`socket for ${id} refused`)));
+          });
+          // auto mode: wait for the assignment, then the driver takes the trip
+          let ride = created.body;
+          while (!ride.driver) {
+            await sleep(50);
+            ride = (await api.request<Ride>("GET", `/v1/rides/${id}`, { token: rider })).body;
+          }
+          const driverToken = drivers.get(ride.driver.id)!;
+          for (const step of ["arrive", "start", "complete"]) {
+            const res = await api.request("POST", `/v1/rides/${id}/${step}`, { token: driverToken, body: step === "complete" ? { distanceMeters: 3000, durationSeconds: 500 } : undefined });
+            if (res.status !== 200) throw new Error(`${step} ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+          }
+          await Promise.race([completed, sleep(60_000).then(() => Promise.reject(new Error(`ride ${id} never completed on its socket`)))]);
+          results.push({ id, received, token: rider });
+          if (results.length % 100 === 0) console.log(`soak: ${results.length} rides completed, ${roundSockets.length} sockets open in round ${round}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
         }
-        const driverToken = drivers.get(ride.driver.id)!;
-        for (const step of ["arrive", "start", "complete"]) {
-          const res = await api.request("POST", `/v1/rides/${id}/${step}`, { token: driverToken, body: step === "complete" ? { distanceMeters: 3000, durationSeconds: 500 } : undefined });
-          if (res.status !== 200) throw new Error(`${step} ${id}: ${res.status} ${JSON.stringify(res.body)}`);
-        }
-        await Promise.race([completed, sleep(60_000).then(() => Promise.reject(new Error(`ride ${id} never completed on its socket`)))]);
-        results.push({ id, received, token: rider });
-        if (results.length % 100 === 0) console.log(`soak: ${results.length} rides completed, ${sockets.length} sockets open, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      };
+      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      await sleep(2000);
+      const open = memory(system.pid);
+      for (const s of roundSockets) s.close();
+      // Idle objects are evicted after about 10 s; follow the memory for half a minute.
+      const trail: number[] = [];
+      let closed = memory(system.pid);
+      for (let i = 0; i < 3; i++) {
+        await sleep(10_000);
+        closed = memory(system.pid);
+        trail.push(Math.round(closed.workerdMiB));
       }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    const elapsed = (Date.now() - started) / 1000;
-    await sleep(2000);
-    const open = memory(system.pid);
+      rounds.push({ rides: results.length, open, closed, trail });
+      console.log(`soak: round ${round}: workerd RSS every 10 s after its sockets closed: ${trail.join(", ")} MiB`);
+    }
     clearInterval(sampler);
-    if (open.totalMiB > peak.totalMiB) peak = open;
+    const elapsed = (Date.now() - started) / 1000;
 
     // every socket saw every change of its ride after it connected
     let missing = 0;
@@ -121,16 +142,6 @@ async function main() {
       if (!ok) missing++;
     }
 
-    for (const s of sockets) s.close();
-    // Idle objects are evicted after a while; follow the memory down for a minute.
-    const trail: number[] = [];
-    let after = memory(system.pid);
-    for (let i = 0; i < 6; i++) {
-      await sleep(10_000);
-      after = memory(system.pid);
-      trail.push(Math.round(after.workerdMiB));
-    }
-    console.log(`soak: workerd RSS every 10 s after the sockets closed: ${trail.join(", ")} MiB`);
     const lines = [
       `| rides | sockets | elapsed s | rides/s | sockets that missed a change |`,
       `|---|---|---|---|---|`,
@@ -140,10 +151,12 @@ async function main() {
       `|---|---|---|`,
       `| start (drivers online, before the rides) | ${start.totalMiB.toFixed(0)} | ${start.workerdMiB.toFixed(0)} |`,
       `| peak (sampled every second) | ${peak.totalMiB.toFixed(0)} | ${peak.workerdMiB.toFixed(0)} |`,
-      `| all ${sockets.length} sockets open, rides done | ${open.totalMiB.toFixed(0)} | ${open.workerdMiB.toFixed(0)} |`,
-      `| 60 s after the sockets closed | ${after.totalMiB.toFixed(0)} | ${after.workerdMiB.toFixed(0)} |`,
+      ...rounds.flatMap((r, i) => [
+        `| round ${i + 1}: ${r.rides} rides done, their sockets open | ${r.open.totalMiB.toFixed(0)} | ${r.open.workerdMiB.toFixed(0)} |`,
+        `| round ${i + 1}: 30 s after those sockets closed | ${r.closed.totalMiB.toFixed(0)} | ${r.closed.workerdMiB.toFixed(0)} |`,
+      ]),
       "",
-      `after / start = ${(after.totalMiB / start.totalMiB).toFixed(2)} (workerd ${(after.workerdMiB / start.workerdMiB).toFixed(2)})`,
+      `after / start = ${(rounds.at(-1)!.closed.totalMiB / start.totalMiB).toFixed(2)} (workerd ${(rounds.at(-1)!.closed.workerdMiB / start.workerdMiB).toFixed(2)})`,
     ];
     console.log(`\n${lines.join("\n")}`);
     if (missing > 0) process.exitCode = 1;
