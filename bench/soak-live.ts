@@ -8,7 +8,8 @@
  * end, so the second round shows whether memory freed by the first is used again.
  *
  * Settings: SOAK_RIDES (default 1000), SOAK_CONCURRENCY (rides in flight, default 20),
- * SOAK_DRIVERS (default 40), SOAK_ROUNDS (default 2).
+ * SOAK_DRIVERS (default 40), SOAK_ROUNDS (default 2), SOAK_SOCKETS=0 for the same rides
+ * without sockets (the baseline).
  */
 import { execFileSync } from "node:child_process";
 import { Api } from "../test/support/client.ts";
@@ -18,6 +19,8 @@ const RIDES = Number(process.env.SOAK_RIDES ?? 1000);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 20);
 const DRIVERS = Number(process.env.SOAK_DRIVERS ?? 40);
 const ROUNDS = Number(process.env.SOAK_ROUNDS ?? 2);
+/** SOAK_SOCKETS=0 runs the same rides with no sockets: the baseline the sockets are compared with. */
+const WITH_SOCKETS = process.env.SOAK_SOCKETS !== "0";
 const CENTER = { lat: 37.5665, lng: 126.978 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -81,20 +84,22 @@ async function main() {
           if (created.status !== 202) throw new Error(`request ${n}: ${created.status} ${JSON.stringify(created.body)}`);
           const id = created.body.id;
           const received: Ride[] = [];
-          const socket = new WebSocket(`${ws}/v1/rides/${id}/live?access_token=${rider}`);
-          sockets.push(socket);
-          roundSockets.push(socket);
           let done: () => void = () => undefined;
           const completed = new Promise<void>((r) => (done = r));
-          socket.addEventListener("message", (e) => {
-            const ride = JSON.parse(String(e.data)) as Ride;
-            received.push(ride);
-            if (ride.status === "completed") done();
-          });
-          await new Promise<void>((resolve, reject) => {
-            socket.addEventListener("open", () => resolve());
-            socket.addEventListener("error", () => reject(new Error(`socket for ${id} refused`)));
-          });
+          if (WITH_SOCKETS) {
+            const socket = new WebSocket(`${ws}/v1/rides/${id}/live?access_token=${rider}`);
+            sockets.push(socket);
+            roundSockets.push(socket);
+            socket.addEventListener("message", (e) => {
+              const ride = JSON.parse(String(e.data)) as Ride;
+              received.push(ride);
+              if (ride.status === "completed") done();
+            });
+            await new Promise<void>((resolve, reject) => {
+              socket.addEventListener("open", () => resolve());
+              socket.addEventListener("error", () => reject(new Error(`socket for ${id} refused`)));
+            });
+          }
           // auto mode: wait for the assignment, then the driver takes the trip
           let ride = created.body;
           while (!ride.driver) {
@@ -106,8 +111,13 @@ async function main() {
             const res = await api.request("POST", `/v1/rides/${id}/${step}`, { token: driverToken, body: step === "complete" ? { distanceMeters: 3000, durationSeconds: 500 } : undefined });
             if (res.status !== 200) throw new Error(`${step} ${id}: ${res.status} ${JSON.stringify(res.body)}`);
           }
-          await Promise.race([completed, sleep(60_000).then(() => Promise.reject(new Error(`ride ${id} never completed on its socket`)))]);
-          results.push({ id, received, token: rider });
+          if (WITH_SOCKETS) {
+            await Promise.race([completed, sleep(60_000).then(() => Promise.reject(new Error(`ride ${id} never completed on its socket`)))]);
+            results.push({ id, received, token: rider });
+          } else {
+            while ((await api.request<Ride>("GET", `/v1/rides/${id}`, { token: rider })).body.status !== "completed") await sleep(100);
+            results.push({ id, received, token: rider });
+          }
           if (results.length % 100 === 0) console.log(`soak: ${results.length} rides completed, ${roundSockets.length} sockets open in round ${round}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
         }
       };
@@ -131,7 +141,7 @@ async function main() {
 
     // every socket saw every change of its ride after it connected
     let missing = 0;
-    for (const r of results) {
+    for (const r of WITH_SOCKETS ? results : []) {
       const first = r.received[0]!;
       const timeline = (await api.request<{ items: { type: string; version: number }[] }>("GET", `/v1/rides/${r.id}/events`, { token: r.token })).body.items;
       const final = timeline[timeline.length - 1]!.version;

@@ -11,7 +11,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { readConfig, type Config } from "../config";
-import type { DomainEvent, PaymentResult } from "../domain/events";
+import type { DomainEvent, Driver, PaymentResult } from "../domain/events";
 import { distanceMeters, estimateDrive, geohash } from "../domain/geo";
 import { finalFare } from "../domain/fare";
 import { decide, decideAll, outstandingPaymentAction, paymentActionAfter, type EventDraft, type RideCommand, type RideRecord } from "../domain/ride-machine";
@@ -22,7 +22,6 @@ import { SqliteOutbox, type QueueSender } from "../lib/outbox";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { SerialQueue, SqliteTimers } from "../lib/timers";
 import { PEER_CALL_MS, within } from "../lib/timeout";
-import type { Driver } from "../domain/events";
 import { canView, etaWorthUpdating, messagesFor, newRideRecord, paymentCommand, stampEvents, timersFor, type CreateRideInput } from "../ride/ride-record";
 import { CELL_PRECISION, candidates, dispatchCellQuery } from "../ride/dispatch";
 import { acceptLive, actorFromHeaders, broadcast, onLiveClose, onLiveMessage } from "./live";
