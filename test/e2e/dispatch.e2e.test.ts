@@ -43,6 +43,24 @@ const ride = async (token: string, id: string) => (await api.request<Ride>("GET"
 const offerFor = (d: TestDriver, rideId: string) => eventually(async () => (await offersOf(api, d)).find((o) => o.rideId === rideId), `offer of ${rideId} to ${d.id}`, 10_000, 100);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Driver `a` 200 m from the pickup and `b` 900 m away, both reporting their location;
+ * a ride is requested and offered to `a` first. Runs the rest of the scenario.
+ */
+async function twoDrivers(run: (s: { a: TestDriver; b: TestDriver; rider: string; rideId: string }) => Promise<void>) {
+  const where = area();
+  const a = await onlineDriver(api, where.at(200));
+  const b = await onlineDriver(api, where.at(900));
+  const beat = heartbeat(api, [a, b]);
+  try {
+    const { rider, res } = await request(where);
+    await offerFor(a, res.body.id);
+    await run({ a, b, rider, rideId: res.body.id });
+  } finally {
+    await beat.stop();
+  }
+}
+
 describe("matching", () => {
   it("offers the nearest driver by ETA first, and nobody else meanwhile", async () => {
     const where = area();
@@ -88,52 +106,36 @@ describe("matching", () => {
 
 describe("offers", () => {
   it("an expired offer moves to the next driver; the late accept gets 409 offer_not_available", async () => {
-    const where = area();
-    const a = await onlineDriver(api, where.at(200));
-    const b = await onlineDriver(api, where.at(900));
-    const beat = heartbeat(api, [a, b]);
-    try {
-      const { rider, res } = await request(where);
-      await offerFor(a, res.body.id);
-      await offerFor(b, res.body.id); // after OFFER_TIMEOUT_S
+    await twoDrivers(async ({ a, b, rideId, rider }) => {
+      await offerFor(b, rideId); // after OFFER_TIMEOUT_S
       expect(await offersOf(api, a)).toEqual([]);
-      const late = await api.request<Problem>("POST", `/v1/rides/${res.body.id}/accept`, { token: a.token });
+      const late = await api.request<Problem>("POST", `/v1/rides/${rideId}/accept`, { token: a.token });
       expect(late.status).toBe(409);
       expect(late.body.code).toBe("offer_not_available");
-      const accepted = await api.request<Ride>("POST", `/v1/rides/${res.body.id}/accept`, { token: b.token });
+      const accepted = await api.request<Ride>("POST", `/v1/rides/${rideId}/accept`, { token: b.token });
       expect(accepted.status).toBe(200);
       expect(accepted.body.driver?.id).toBe(b.id);
       // once another driver has the ride, the first still gets 409
-      expect((await api.request<Problem>("POST", `/v1/rides/${res.body.id}/accept`, { token: a.token })).status).toBe(409);
-      expect((await ride(rider, res.body.id)).status).toBe("driver_assigned");
+      expect((await api.request<Problem>("POST", `/v1/rides/${rideId}/accept`, { token: a.token })).status).toBe(409);
+      expect((await ride(rider, rideId)).status).toBe("driver_assigned");
       const aNow = await api.request<{ status: string }>("GET", "/v1/drivers/me", { token: a.token });
       expect(aNow.body.status).toBe("available");
-    } finally {
-      await beat.stop();
-    }
+    });
   });
 
   it("a decline moves to the next driver and the decliner is not asked again", async () => {
-    const where = area();
-    const a = await onlineDriver(api, where.at(200));
-    const b = await onlineDriver(api, where.at(900));
-    const beat = heartbeat(api, [a, b]);
-    try {
-      const { rider, res } = await request(where);
-      await offerFor(a, res.body.id);
-      expect((await api.request("POST", `/v1/rides/${res.body.id}/decline`, { token: a.token })).status).toBe(200);
-      await offerFor(b, res.body.id);
-      expect((await api.request("POST", `/v1/rides/${res.body.id}/decline`, { token: b.token })).status).toBe(200);
+    await twoDrivers(async ({ a, b, rideId, rider }) => {
+      expect((await api.request("POST", `/v1/rides/${rideId}/decline`, { token: a.token })).status).toBe(200);
+      await offerFor(b, rideId);
+      expect((await api.request("POST", `/v1/rides/${rideId}/decline`, { token: b.token })).status).toBe(200);
       // nobody left who has not declined: no more offers to a, and the deadline cancels the ride
       const cancelled = await eventually(async () => {
         expect(await offersOf(api, a)).toEqual([]);
-        const r = await ride(rider, res.body.id);
+        const r = await ride(rider, rideId);
         return r.status === "cancelled" ? r : undefined;
       }, "the deadline", (T.deadline + 3) * 1000, 200);
       expect(cancelled.cancellation).toEqual({ by: "system", reason: "no_driver_available" });
-    } finally {
-      await beat.stop();
-    }
+    });
   });
 });
 
@@ -180,30 +182,22 @@ describe("deadline and turning away", () => {
 
 describe("after assignment", () => {
   it("a driver backing out before pickup puts the ride back to dispatching without them, tells the rider, and restarts the clock", async () => {
-    const where = area();
-    const a = await onlineDriver(api, where.at(200));
-    const b = await onlineDriver(api, where.at(900));
-    const beat = heartbeat(api, [a, b]);
-    try {
-      const { rider, res } = await request(where);
-      await offerFor(a, res.body.id);
-      expect((await api.request("POST", `/v1/rides/${res.body.id}/accept`, { token: a.token })).status).toBe(200);
+    await twoDrivers(async ({ a, b, rideId, rider }) => {
+      expect((await api.request("POST", `/v1/rides/${rideId}/accept`, { token: a.token })).status).toBe(200);
       await sleep(2000);
-      const backedOut = await api.request<Ride>("POST", `/v1/rides/${res.body.id}/decline`, { token: a.token });
+      const backedOut = await api.request<Ride>("POST", `/v1/rides/${rideId}/decline`, { token: a.token });
       expect(backedOut.status).toBe(200);
       expect(backedOut.body.status).toBe("dispatching");
       expect(backedOut.body.driver).toBeNull();
       expect((await api.request<{ status: string }>("GET", "/v1/drivers/me", { token: a.token })).body.status).toBe("available");
-      await offerFor(b, res.body.id);
+      await offerFor(b, rideId);
       expect(await offersOf(api, a)).toEqual([]);
       // the clock restarted: 2 s + the new deadline is past the first one, and the ride still waits for b
       await sleep((T.deadline - 2) * 1000 + 500);
-      const still = await ride(rider, res.body.id);
+      const still = await ride(rider, rideId);
       expect(still.status).toBe("dispatching");
-      await eventually(async () => system.webhooks.find((h) => h.json.rideId === res.body.id && h.json.event === "DriverUnassigned"), "the rider to be told");
-    } finally {
-      await beat.stop();
-    }
+      await eventually(async () => system.webhooks.find((h) => h.json.rideId === rideId && h.json.event === "DriverUnassigned"), "the rider to be told");
+    });
   });
 
   it("refreshes the ETA as the driver's location arrives, and refuses going offline on a trip", async () => {
