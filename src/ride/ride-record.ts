@@ -2,7 +2,7 @@
  * Pure helpers around a ride record: creating it, who may see it, which timers it
  * needs and which messages a change sends. The Ride DO only wires these to storage.
  */
-import type { RideCommand, RideRecord, EventDraft } from "../domain/ride-machine";
+import type { RideRecord, EventDraft } from "../domain/ride-machine";
 import { paymentActionAfter } from "../domain/ride-machine";
 import type { DomainEvent, NotificationMessage, PaymentCommandMessage, QueueName, RideEventMessage } from "../domain/events";
 import { NOTIFIED_EVENTS } from "../domain/events";
@@ -63,12 +63,6 @@ export function canView(record: RideRecord, actor: Actor): boolean {
   if (actor.role === "ops") return true;
   if (actor.role === "rider") return record.ride.riderId === actor.id;
   return record.ride.driver?.id === actor.id || record.offer?.driverId === actor.id;
-}
-
-/** Commands a driver sends about a ride: only by the driver concerned. */
-export function driverCommandAllowed(record: RideRecord, actor: Actor, command: RideCommand): boolean {
-  if (actor.role !== "driver") return false;
-  return "driverId" in command && command.driverId === actor.id;
 }
 
 /** The dispatch timers a ride needs in its state (name → due time). */

@@ -1,9 +1,6 @@
-import type { Actor } from "../../src/domain/types";
-
 /** Hono environment of the gateway: bindings plus what the middleware puts on the context. */
 export interface GatewayEnv {
   Bindings: Env;
   Variables: { requestId: string };
 }
 
-export type { Actor };
