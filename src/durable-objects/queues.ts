@@ -1,5 +1,6 @@
 import type { QueueName } from "../domain/events";
 import type { QueueSender } from "../lib/outbox";
+import { PEER_CALL_MS, within } from "../lib/timeout";
 
 /**
  * The real queue sender for a Durable Object's outbox: each logical queue to its binding.
@@ -13,7 +14,8 @@ export function queueSender(env: Pick<Env, "PAYMENTS_QUEUE" | "NOTIFICATIONS_QUE
     notifications: env.NOTIFICATIONS_QUEUE,
     "ride-events": env.RIDE_EVENTS_QUEUE,
   };
+  // Bounded: the relay runs inside the object's command queue, which a hung send would hold.
   return async (queue, bodies) => {
-    await bindings[queue].sendBatch(bodies.map((body) => ({ body, contentType: "json" as const })));
+    await within(PEER_CALL_MS, bindings[queue].sendBatch(bodies.map((body) => ({ body, contentType: "json" as const }))), `send to ${queue}`);
   };
 }

@@ -61,10 +61,7 @@ export class RideDurableObject extends DurableObject<Env> {
     this.outbox = new SqliteOutbox(this.sql);
     this.timers = new SqliteTimers(this.sql);
     // A crash between a commit and setAlarm would leave due timers with no alarm.
-    void ctx.blockConcurrencyWhile(async () => {
-      const next = this.timers.nextDueAt();
-      if (next !== null && (await ctx.storage.getAlarm()) === null) await ctx.storage.setAlarm(next);
-    });
+    void ctx.blockConcurrencyWhile(() => this.armAlarm());
   }
 
   // ---- storage -------------------------------------------------------------
@@ -151,11 +148,14 @@ export class RideDurableObject extends DurableObject<Env> {
     onLiveClose(ws, code);
   }
 
+  /**
+   * Arms the one alarm for the earliest timer. Always set, never compared with
+   * `getAlarm()`: an alarm that is running (or about to be) may still be reported,
+   * and trusting it would leave the object with no alarm at all once it finishes.
+   */
   private async armAlarm(): Promise<void> {
     const next = this.timers.nextDueAt();
-    if (next === null) return;
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > next) await this.ctx.storage.setAlarm(next);
+    if (next !== null) await this.ctx.storage.setAlarm(next);
   }
 
   /** Decides and, if allowed, commits. Refusals become problems; repeats answer the ride as it is. */

@@ -110,11 +110,16 @@ describe("payments under chaos", () => {
     }
 
     const drivers = [...new Set(rides.map((x) => x.driver))];
+    let listed: string[] = [];
     const totals = await eventually(async () => {
-      const all = await Promise.all(drivers.map(async (d) => (await api.request<{ items: unknown[]; total: { amount: number } }>("GET", "/v1/drivers/me/earnings?limit=100", { token: d.token })).body));
-      const items = all.reduce((s, e) => s + e.items.length, 0);
-      return items === rides.filter((x) => x.intent === "complete").length ? all : undefined;
-    }, "the earnings views");
+      const all = await Promise.all(drivers.map(async (d) => (await api.request<{ items: { rideId: string }[]; total: { amount: number } }>("GET", "/v1/drivers/me/earnings?limit=100", { token: d.token })).body));
+      listed = all.flatMap((e) => e.items.map((i) => i.rideId));
+      return listed.length === rides.filter((x) => x.intent === "complete").length ? all : undefined;
+    }, "the earnings views", 60_000, 500).catch((e: unknown) => {
+      const missing = rides.filter((x) => x.intent === "complete" && !listed.includes(x.id)).map((x) => x.id);
+      const lines = system.logs.join("").split("\n").filter((l) => missing.some((id) => l.includes(id)) || /projection failed|rides-views.*(error|Error)/.test(l)).slice(-60);
+      throw new Error(`${String(e)}; no earnings for ${missing.join(", ")}\nlogs:\n${lines.join("\n")}`);
+    });
     expect(totals.reduce((s, e) => s + e.total.amount, 0)).toBe(expectedEarnings);
     expect(capturedFares).toBeGreaterThan(expectedEarnings);
     console.log(`chaos: ${rides.length} rides drained; captured ${capturedFares} KRW, drivers earned ${expectedEarnings} KRW`);
