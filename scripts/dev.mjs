@@ -38,7 +38,8 @@ if (!existsSync(envPath)) {
   console.log("dev: created .env with fresh local secrets");
 }
 // A secret added to .env.example since .env was made gets a fresh value too.
-const missing = Object.keys(parseDotenv(readFileSync(resolve(root, ".env.example"), "utf8"))).filter((k) => !(k in parseDotenv(readFileSync(envPath, "utf8"))));
+const present = parseDotenv(readFileSync(envPath, "utf8"));
+const missing = Object.keys(parseDotenv(readFileSync(resolve(root, ".env.example"), "utf8"))).filter((k) => !(k in present));
 if (missing.length > 0) {
   appendFileSync(envPath, `\n${missing.map((k) => `${k}=${randomBytes(24).toString("hex")}`).join("\n")}\n`);
   console.log(`dev: added new local secrets to .env: ${missing.join(", ")}`);

@@ -56,13 +56,6 @@ export class SqliteTimers {
     const row = this.sql.exec<{ at: number | null }>("SELECT min(due_at) AS at FROM timers").one();
     return row.at ?? null;
   }
-
-  list(): DueTimer[] {
-    return this.sql
-      .exec<{ name: string; due_at: number; payload: string | null }>("SELECT name, due_at, payload FROM timers ORDER BY due_at")
-      .toArray()
-      .map((r) => ({ name: r.name, dueAt: r.due_at, payload: r.payload }));
-  }
 }
 
 /** Runs async work one piece at a time, even across awaits (the DO's input gate opens on I/O). */

@@ -2,7 +2,7 @@
  * The ledger in the payment worker's own D1: every provider operation once, by
  * idempotency key (the primary key), so a repeated message never records twice.
  */
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { PaymentCommandMessage } from "../../src/domain/events";
 import { deadLetters, paymentOperations, settlements } from "../../src/payments/ledger-schema";
@@ -82,20 +82,36 @@ export class Ledger {
   }
 
   async deadLetterCount(): Promise<number> {
-    const rows = await this.db.select({ id: deadLetters.id }).from(deadLetters);
-    return rows.length;
+    const [row] = await this.db.select({ n: sql<number>`count(*)` }).from(deadLetters);
+    return row?.n ?? 0;
   }
 
   /** Holds that were authorised and never captured nor voided. */
-  async openHolds(): Promise<LedgerEntry[]> {
-    const rows = await this.db.select().from(paymentOperations);
-    const closed = new Set(rows.filter((r) => (r.kind === "capture" || r.kind === "void") && r.outcome === "succeeded").map((r) => r.rideId));
-    return rows.filter((r) => r.kind === "authorize" && r.outcome === "succeeded" && !closed.has(r.rideId));
+  async openHolds(limit = 500): Promise<LedgerEntry[]> {
+    // In SQL, on the (ride_id, kind) index: the ledger only grows, so it is never read whole.
+    return this.db
+      .select()
+      .from(paymentOperations)
+      .where(
+        and(
+          eq(paymentOperations.kind, "authorize"),
+          eq(paymentOperations.outcome, "succeeded"),
+          sql`NOT EXISTS (SELECT 1 FROM payment_operations c WHERE c.ride_id = ${paymentOperations.rideId}
+                AND c.kind IN ('capture', 'void') AND c.outcome = 'succeeded')`,
+        ),
+      )
+      .orderBy(desc(paymentOperations.createdAt))
+      .limit(limit);
   }
 
   /** Successful captures, newest first. */
   async captures(limit = 500): Promise<LedgerEntry[]> {
-    return this.db.select().from(paymentOperations).where(and(eq(paymentOperations.kind, "capture"), eq(paymentOperations.outcome, "succeeded"))).limit(limit);
+    return this.db
+      .select()
+      .from(paymentOperations)
+      .where(and(eq(paymentOperations.kind, "capture"), eq(paymentOperations.outcome, "succeeded")))
+      .orderBy(desc(paymentOperations.createdAt))
+      .limit(limit);
   }
 
   async forRide(rideId: string): Promise<LedgerEntry[]> {
