@@ -361,6 +361,19 @@ export function outstandingPaymentAction(record: RideRecord): PaymentAction {
   return null;
 }
 
+/**
+ * True once nothing can change the ride any more: completed, or cancelled with no hold
+ * pending or standing. A cancelled ride whose hold may still arrive (payment `pending`)
+ * or is still to be voided (`authorized`) is not settled: its payment will change.
+ *
+ * @example
+ * if (isSettled(record.ride)) closeAll(ctx, "ride ended"); // no further change will be pushed
+ */
+export function isSettled(ride: Pick<Ride, "status" | "payment">): boolean {
+  if (ride.status === "completed") return true;
+  return ride.status === "cancelled" && ride.payment.status !== "pending" && ride.payment.status !== "authorized";
+}
+
 /** What the saga must ask of the payment worker after a change (derived, never stored). */
 export type PaymentAction = "authorize" | "capture" | "void" | null;
 

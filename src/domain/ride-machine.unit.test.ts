@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decide, decideAll, outstandingPaymentAction, paymentActionAfter, type RideCommand, type RideCommandType, type RideRecord } from "./ride-machine";
+import { decide, decideAll, isSettled, outstandingPaymentAction, paymentActionAfter, type RideCommand, type RideCommandType, type RideRecord } from "./ride-machine";
 import type { PaymentStatus, RideDriver, RideStatus } from "./types";
 
 const NOW = new Date("2026-11-21T10:00:00Z");
@@ -226,6 +226,17 @@ describe("payment steps the saga derives from state", () => {
     expect(paymentActionAfter(failed, retried)).toBe("capture");
     expect(retried.captureAttempt).toBe(2);
     expect(retried.ride.payment.status).toBe("authorized");
+  });
+
+  it("is settled only when no change can follow (live sockets close then)", () => {
+    expect(isSettled(record("completed", "captured", { driver: true }).ride)).toBe(true);
+    expect(isSettled(record("cancelled", "voided").ride)).toBe(true);
+    expect(isSettled(record("cancelled", "declined").ride)).toBe(true);
+    // a hold that may still arrive, or one still to be voided, will change the ride
+    expect(isSettled(record("cancelled", "pending").ride)).toBe(false);
+    expect(isSettled(record("cancelled", "authorized").ride)).toBe(false);
+    expect(isSettled(record("payment_pending", "failed", { driver: true }).ride)).toBe(false);
+    expect(isSettled(record("in_progress", "authorized", { driver: true }).ride)).toBe(false);
   });
 
   it("the step a ride waits for, for the watchdog", () => {

@@ -49,6 +49,24 @@ export function broadcast(ctx: DurableObjectState, message: string, tag?: string
   return sent;
 }
 
+/**
+ * Closes every socket on the object with 1000 and `reason`. For a ride that can no longer
+ * change: the client has its last state, and a socket the object closes while awake does
+ * not have to wake it again later (a client's late close would restart an evicted object).
+ *
+ * @example
+ * if (isSettled(after.ride)) closeAll(this.ctx, "ride ended");
+ */
+export function closeAll(ctx: DurableObjectState, reason: string): void {
+  for (const ws of ctx.getWebSockets()) {
+    try {
+      ws.close(1000, reason);
+    } catch {
+      // already closing
+    }
+  }
+}
+
 /** Answers the app's keep-alive pings; anything else a client sends is ignored. */
 export function onLiveMessage(ws: WebSocket, message: string | ArrayBuffer): void {
   if (message === "ping") ws.send("pong");

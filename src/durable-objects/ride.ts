@@ -14,7 +14,7 @@ import { readConfig, type Config } from "../config";
 import type { DomainEvent, Driver, PaymentResult } from "../domain/events";
 import { distanceMeters, estimateDrive, geohash } from "../domain/geo";
 import { finalFare } from "../domain/fare";
-import { decide, decideAll, outstandingPaymentAction, paymentActionAfter, type EventDraft, type RideCommand, type RideRecord } from "../domain/ride-machine";
+import { decide, decideAll, isSettled, outstandingPaymentAction, paymentActionAfter, type EventDraft, type RideCommand, type RideRecord } from "../domain/ride-machine";
 import type { Actor, LatLng, Ride, RideDriver } from "../domain/types";
 import type { Reservation } from "../driver/driver-rules";
 import { newId } from "../lib/ids";
@@ -24,7 +24,7 @@ import { SerialQueue, SqliteTimers } from "../lib/timers";
 import { PEER_CALL_MS, within } from "../lib/timeout";
 import { canView, etaWorthUpdating, messagesFor, newRideRecord, paymentCommand, stampEvents, timersFor, type CreateRideInput } from "../ride/ride-record";
 import { CELL_PRECISION, candidates, dispatchCellQuery } from "../ride/dispatch";
-import { acceptLive, actorFromHeaders, broadcast, onLiveClose, onLiveMessage } from "./live";
+import { acceptLive, actorFromHeaders, broadcast, closeAll, onLiveClose, onLiveMessage } from "./live";
 import { queueSender } from "./queues";
 
 export interface TimelineItem {
@@ -121,6 +121,7 @@ export class RideDurableObject extends DurableObject<Env> {
    */
   private publish(after: RideRecord): void {
     broadcast(this.ctx, JSON.stringify(after.ride));
+    if (isSettled(after.ride)) closeAll(this.ctx, "ride ended");
     const driverId = after.ride.driver?.id ?? after.offer?.driverId;
     if (driverId) {
       this.ctx.waitUntil(
@@ -137,7 +138,10 @@ export class RideDurableObject extends DurableObject<Env> {
     if (!actor || request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("expected an authenticated WebSocket upgrade", { status: 400 });
     const record = this.load();
     if (!record || !canView(record, actor)) return new Response("no such ride", { status: 404 });
-    return acceptLive(this.ctx, actor, JSON.stringify(record.ride));
+    const response = acceptLive(this.ctx, actor, JSON.stringify(record.ride));
+    // a settled ride sends its final state and ends the socket at once
+    if (isSettled(record.ride)) closeAll(this.ctx, "ride ended");
+    return response;
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {

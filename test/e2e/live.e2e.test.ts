@@ -50,13 +50,16 @@ describe("live sockets", () => {
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
     // the driver's socket follows the ride too
     await driverLive.waitFor<{ type: string; ride: Ride }>((m) => m.type === "ride" && m.ride.status === "completed", "the ride on the driver's socket", 20_000);
-    await riderLive.close();
+    // a settled ride will not change again: the server ends the socket after the last state
+    expect(await riderLive.closed).toEqual({ code: 1000, reason: "ride ended" });
+    expect((riderLive.messages.at(-1) as Ride).status).toBe("completed");
 
     const again = await openLive(`${ws}/v1/rides/${id}/live?access_token=${rider}`);
     const first = await again.waitFor<Ride>(() => true, "the snapshot");
     expect(first.index).toBe(0);
     expect(first.message).toMatchObject({ id, status: "completed", payment: { status: "captured" } });
-    await again.close();
+    expect(await again.closed).toEqual({ code: 1000, reason: "ride ended" });
+    expect(again.messages).toHaveLength(1);
     await driverLive.close();
   });
 

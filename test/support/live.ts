@@ -5,6 +5,8 @@ export interface LiveClient {
   /** Waits for the first message (from `from` on) that matches, and returns its index and value. */
   waitFor<T>(match: (m: T) => boolean, what: string, timeoutMs?: number, from?: number): Promise<{ index: number; message: T }>;
   close(): Promise<void>;
+  /** Resolves with the close code and reason once the socket has closed, from either side. */
+  closed: Promise<{ code: number; reason: string }>;
 }
 
 /**
@@ -20,6 +22,8 @@ export function openLive(url: string, headers?: Record<string, string>): Promise
     const messages: unknown[] = [];
     const waiters: (() => void)[] = [];
     let closed = false;
+    let closedWith: (c: { code: number; reason: string }) => void = () => undefined;
+    const closedPromise = new Promise<{ code: number; reason: string }>((r) => (closedWith = r));
     ws.addEventListener("message", (event) => {
       const data = typeof event.data === "string" ? event.data : "";
       try {
@@ -29,14 +33,16 @@ export function openLive(url: string, headers?: Record<string, string>): Promise
       }
       for (const w of waiters.splice(0)) w();
     });
-    ws.addEventListener("close", () => {
+    ws.addEventListener("close", (event) => {
       closed = true;
+      closedWith({ code: event.code, reason: event.reason });
       for (const w of waiters.splice(0)) w();
     });
     ws.addEventListener("error", () => reject(new Error(`WebSocket to ${url.replace(/access_token=[^&]+/, "access_token=…")} was refused`)));
     ws.addEventListener("open", () =>
       resolve({
         messages,
+        closed: closedPromise,
         async waitFor<T>(match: (m: T) => boolean, what: string, timeoutMs = 15_000, from = 0) {
           const deadline = Date.now() + timeoutMs;
           for (;;) {
