@@ -1,19 +1,21 @@
 /**
  * `npm run soak:live`: 1,000 rides (SOAK_RIDES) through the local system, each watched
  * by a live WebSocket that stays open until the end. Checks that every socket saw every
- * change of its ride after it connected, and prints the memory (RSS) of the local
- * process tree at the start, at the peak with all sockets open, and after they close.
+ * change of its ride after it connected, and prints the memory of the local runtime at
+ * the start, with the sockets open, 30 s after they close, and after one full garbage
+ * collection in every isolate (bench/runtime-memory.ts says why that step and which figures).
  *
  * The rides run in SOAK_ROUNDS rounds (default 2); each round's sockets close at its
  * end, so the second round shows whether memory freed by the first is used again.
  *
  * Settings: SOAK_RIDES (default 1000), SOAK_CONCURRENCY (rides in flight, default 20),
  * SOAK_DRIVERS (default 40), SOAK_ROUNDS (default 2), SOAK_SOCKETS=0 for the same rides
- * without sockets (the baseline).
+ * without sockets (the baseline), SOAK_IDLE_S (default 30) seconds of quiet after a round.
  */
 import { execFileSync } from "node:child_process";
 import { Api } from "../test/support/client.ts";
 import { startSystem } from "../test/support/system.ts";
+import { allocatorInUseMiB, collectAllGarbage, jsHeapMiB, rssMiB, workerdPids } from "./runtime-memory.ts";
 
 const RIDES = Number(process.env.SOAK_RIDES ?? 1000);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 20);
@@ -21,6 +23,7 @@ const DRIVERS = Number(process.env.SOAK_DRIVERS ?? 40);
 const ROUNDS = Number(process.env.SOAK_ROUNDS ?? 2);
 /** SOAK_SOCKETS=0 runs the same rides with no sockets: the baseline the sockets are compared with. */
 const WITH_SOCKETS = process.env.SOAK_SOCKETS !== "0";
+const IDLE_S = Number(process.env.SOAK_IDLE_S ?? 30);
 const CENTER = { lat: 37.5665, lng: 126.978 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -37,6 +40,23 @@ function memory(pgid: number): { totalMiB: number; workerdMiB: number } {
     if (comm?.includes("workerd")) workerd += kb;
   }
   return { totalMiB: total / 1024, workerdMiB: workerd / 1024 };
+}
+
+/** Everything the soak reports of one moment: RSS (tree and workerd), the allocator's bytes in use and the JS heaps, in MiB. */
+interface Reading { treeMiB: number; workerdMiB: number; inUseMiB: number | undefined; jsUsedMiB: number }
+
+async function read(pgid: number): Promise<Reading> {
+  const pids = workerdPids(pgid);
+  const rss = memory(pgid);
+  return { treeMiB: rss.totalMiB, workerdMiB: rssMiB(pids), inUseMiB: allocatorInUseMiB(pids), jsUsedMiB: (await jsHeapMiB(pids)).used };
+}
+
+/** One full collection in every isolate, then a reading. */
+async function readAfterCollection(pgid: number): Promise<Reading> {
+  const isolates = await collectAllGarbage(workerdPids(pgid));
+  console.log(`soak: full garbage collection in ${isolates} isolates`);
+  await sleep(2000);
+  return read(pgid);
 }
 
 const STATUS_OF: Record<string, string> = { DriverAssigned: "driver_assigned", DriverArrived: "driver_arrived", TripStarted: "in_progress", TripEnded: "payment_pending", RideCompleted: "completed" };
@@ -57,18 +77,18 @@ async function main() {
       drivers.set(id, token);
     }
     await sleep(3000);
-    const start = memory(system.pid);
-    console.log(`soak: baseline RSS ${start.totalMiB.toFixed(0)} MiB (workerd ${start.workerdMiB.toFixed(0)} MiB); ${RIDES} rides, ${CONCURRENCY} at a time`);
+    const start = await readAfterCollection(system.pid);
+    console.log(`soak: baseline RSS ${start.treeMiB.toFixed(0)} MiB (workerd ${start.workerdMiB.toFixed(0)} MiB); ${RIDES} rides, ${CONCURRENCY} at a time`);
 
     const results: { id: string; received: Ride[]; token: string }[] = [];
-    let peak = start;
+    let peak = memory(system.pid);
     let next = 0;
     const sampler = setInterval(() => {
       const m = memory(system.pid);
-      if (m.totalMiB > peak.totalMiB) peak = m;
+      if (m.workerdMiB > peak.workerdMiB) peak = m;
     }, 1000);
     const started = Date.now();
-    const rounds: { rides: number; open: ReturnType<typeof memory>; closed: ReturnType<typeof memory>; trail: number[] }[] = [];
+    const rounds: { rides: number; open: Reading; idle: Reading; collected: Reading }[] = [];
     const perRound = Math.ceil(RIDES / ROUNDS);
     for (let round = 1; round <= ROUNDS; round++) {
       const roundSockets: WebSocket[] = [];
@@ -123,18 +143,18 @@ async function main() {
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
       await sleep(2000);
-      const open = memory(system.pid);
+      const open = await read(system.pid);
       for (const s of roundSockets) s.close();
-      // Idle objects are evicted after about 10 s; follow the memory for half a minute.
+      // Idle objects are evicted after about 10 s; follow the memory while the system is quiet.
       const trail: number[] = [];
-      let closed = memory(system.pid);
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < IDLE_S / 10; i++) {
         await sleep(10_000);
-        closed = memory(system.pid);
-        trail.push(Math.round(closed.workerdMiB));
+        trail.push(Math.round(memory(system.pid).workerdMiB));
       }
-      rounds.push({ rides: results.length, open, closed, trail });
+      const idle = await read(system.pid);
       console.log(`soak: round ${round}: workerd RSS every 10 s after its sockets closed: ${trail.join(", ")} MiB`);
+      const collected = await readAfterCollection(system.pid);
+      rounds.push({ rides: results.length, open, idle, collected });
     }
     clearInterval(sampler);
     const elapsed = (Date.now() - started) / 1000;
@@ -152,21 +172,29 @@ async function main() {
       if (!ok) missing++;
     }
 
+    const fmt = (n: number | undefined) => (n === undefined ? "n/a" : n.toFixed(0));
+    const row = (label: string, r: Reading) => `| ${label} | ${fmt(r.treeMiB)} | ${fmt(r.workerdMiB)} | ${fmt(r.inUseMiB)} | ${fmt(r.jsUsedMiB)} |`;
+    const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "n/a" : (a / b).toFixed(2));
+    const last = rounds.at(-1)!;
     const lines = [
       `| rides | sockets | elapsed s | rides/s | sockets that missed a change |`,
       `|---|---|---|---|---|`,
       `| ${results.length} | ${sockets.length} | ${elapsed.toFixed(0)} | ${(results.length / elapsed).toFixed(1)} | ${missing} |`,
       "",
-      `| RSS of the local process tree | total MiB | workerd MiB |`,
-      `|---|---|---|`,
-      `| start (drivers online, before the rides) | ${start.totalMiB.toFixed(0)} | ${start.workerdMiB.toFixed(0)} |`,
-      `| peak (sampled every second) | ${peak.totalMiB.toFixed(0)} | ${peak.workerdMiB.toFixed(0)} |`,
+      `| MiB | RSS, process tree | RSS, workerd | workerd allocator, bytes in use | JS heaps, used |`,
+      `|---|---|---|---|---|`,
+      row("start (drivers online, after a full collection)", start),
+      `| peak RSS (sampled every second) | ${peak.totalMiB.toFixed(0)} | ${peak.workerdMiB.toFixed(0)} | | |`,
       ...rounds.flatMap((r, i) => [
-        `| round ${i + 1}: ${r.rides} rides done, their sockets open | ${r.open.totalMiB.toFixed(0)} | ${r.open.workerdMiB.toFixed(0)} |`,
-        `| round ${i + 1}: 30 s after those sockets closed | ${r.closed.totalMiB.toFixed(0)} | ${r.closed.workerdMiB.toFixed(0)} |`,
+        row(`round ${i + 1}: ${r.rides} rides done, their sockets open`, r.open),
+        row(`round ${i + 1}: ${IDLE_S} s after those sockets closed`, r.idle),
+        row(`round ${i + 1}: then one full collection per isolate`, r.collected),
       ]),
       "",
-      `after / start = ${(rounds.at(-1)!.closed.totalMiB / start.totalMiB).toFixed(2)} (workerd ${(rounds.at(-1)!.closed.workerdMiB / start.workerdMiB).toFixed(2)})`,
+      `end / start: allocator in use ${ratio(last.collected.inUseMiB, start.inUseMiB)}, JS heaps ${ratio(last.collected.jsUsedMiB, start.jsUsedMiB)}, workerd RSS ${ratio(last.collected.workerdMiB, start.workerdMiB)}` +
+        (rounds.length > 1 ? `; workerd RSS with the last round's sockets open / with the first's: ${ratio(last.open.workerdMiB, rounds[0]!.open.workerdMiB)}` : ""),
+      // workerd's own word for an idle object it did not evict (it keeps it, and its SQLite, until its next request)
+      `objects workerd kept because they still had strong references when their eviction timer fired: ${system.logs.filter((l) => l.includes("strong references when hibernation timeout expired")).length}`,
     ];
     console.log(`\n${lines.join("\n")}`);
     if (missing > 0) process.exitCode = 1;

@@ -1,0 +1,110 @@
+/**
+ * `npm run bench:ws-retention`: what the local runtime keeps per Durable Object once the object
+ * is idle and every isolate has collected its garbage, for objects that took one RPC (the
+ * baseline, measured in the same run) and for objects that accepted a hibernatable WebSocket
+ * which the client then closed. Runs a 40-line worker (bench/ws-retention/), not the ride
+ * system, so the figure belongs to the runtime.
+ *
+ * Fifty objects of each kind run first and are not counted: the first ones grow the runtime's
+ * tables and caches once, whichever kind comes first.
+ *
+ * Settings: WS_RETENTION_OBJECTS (default 300), WS_RETENTION_IDLE_S (default 30).
+ * Linux only; the allocator figure needs gdb (bench/runtime-memory.ts).
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { allocatorInUseMiB, collectAllGarbage, jsHeapMiB, rssMiB, workerdPids } from "./runtime-memory.ts";
+
+const OBJECTS = Number(process.env.WS_RETENTION_OBJECTS ?? 300);
+const IDLE_S = Number(process.env.WS_RETENTION_IDLE_S ?? 30);
+const root = resolve(import.meta.dirname, "..");
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+interface Reading { rssMiB: number; inUseMiB: number | undefined; jsUsedMiB: number }
+
+async function settle(pgid: number): Promise<Reading> {
+  const pids = workerdPids(pgid);
+  await collectAllGarbage(pids);
+  await sleep(2000);
+  return { rssMiB: rssMiB(pids), inUseMiB: allocatorInUseMiB(pids), jsUsedMiB: (await jsHeapMiB(pids)).used };
+}
+
+/** Opens a socket to a new object, waits for its first message, closes, and waits for the close. */
+function socketRoundTrip(url: string): Promise<void> {
+  return new Promise((resolveTrip, reject) => {
+    const ws = new WebSocket(url);
+    ws.addEventListener("message", () => ws.close(1000));
+    ws.addEventListener("close", () => resolveTrip());
+    ws.addEventListener("error", () => reject(new Error(`socket ${url} failed`)));
+  });
+}
+
+async function inBatches(count: number, run: (i: number) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < count; i += 20) await Promise.all(Array.from({ length: Math.min(20, count - i) }, (_, j) => run(i + j)));
+}
+
+async function main() {
+  const port = await freePort();
+  const persist = mkdtempSync(join(tmpdir(), "ws-retention-"));
+  const localNode = resolve(root, "node_modules/.bin/node");
+  const child = spawn(existsSync(localNode) ? localNode : process.execPath,
+    [resolve(root, "node_modules/wrangler/bin/wrangler.js"), "dev", "-c", resolve(root, "bench/ws-retention/wrangler.toml"), "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persist, "--show-interactive-dev-session=false"],
+    { cwd: root, detached: true, stdio: "ignore", env: { WRANGLER_SEND_METRICS: "false", X_LOCAL_OBSERVABILITY: "false", ...process.env } });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${base}/rpc/warmup`)).ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (i > 120) throw new Error("the worker did not start");
+      await sleep(500);
+    }
+    const pgid = child.pid!;
+    // the first objects of each kind grow the runtime's tables and caches once; not counted
+    await inBatches(50, (i) => fetch(`${base}/rpc/warm-${i}`).then((r) => r.text()));
+    await inBatches(50, (i) => socketRoundTrip(`${base.replace("http", "ws")}/ws/warm-${i}`));
+    await sleep(IDLE_S * 1000);
+    const start = await settle(pgid);
+    await inBatches(OBJECTS, (i) => fetch(`${base}/rpc/${i}`).then((r) => r.text()));
+    await sleep(IDLE_S * 1000);
+    const afterRpc = await settle(pgid);
+    await inBatches(OBJECTS, (i) => socketRoundTrip(`${base.replace("http", "ws")}/ws/${i}`));
+    await sleep(IDLE_S * 1000);
+    const afterWs = await settle(pgid);
+
+    const fmt = (n: number | undefined) => (n === undefined ? "n/a" : n.toFixed(1));
+    const kept = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "n/a" : (((a - b) * 1024) / OBJECTS).toFixed(1));
+    console.log([
+      `${OBJECTS} new objects each way; readings ${IDLE_S} s after the last, after one full collection per isolate`,
+      "",
+      "| MiB | RSS, workerd | allocator, bytes in use | JS heaps, used | KiB kept per object (allocator) |",
+      "|---|---|---|---|---|",
+      `| start | ${fmt(start.rssMiB)} | ${fmt(start.inUseMiB)} | ${fmt(start.jsUsedMiB)} | |`,
+      `| after ${OBJECTS} objects with one RPC (baseline) | ${fmt(afterRpc.rssMiB)} | ${fmt(afterRpc.inUseMiB)} | ${fmt(afterRpc.jsUsedMiB)} | ${kept(afterRpc.inUseMiB, start.inUseMiB)} |`,
+      `| after ${OBJECTS} objects with a hibernatable socket, closed | ${fmt(afterWs.rssMiB)} | ${fmt(afterWs.inUseMiB)} | ${fmt(afterWs.jsUsedMiB)} | ${kept(afterWs.inUseMiB, afterRpc.inUseMiB)} |`,
+    ].join("\n"));
+  } finally {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      // already gone
+    }
+    await sleep(1000);
+    rmSync(persist, { recursive: true, force: true });
+  }
+}
+
+await main();
