@@ -51,7 +51,8 @@ async function inspectorTargets(pids: number[]): Promise<string[]> {
         const list = (await res.json()) as { webSocketDebuggerUrl?: string }[];
         if (Array.isArray(list)) urls.push(...list.flatMap((t) => (t.webSocketDebuggerUrl ? [t.webSocketDebuggerUrl] : [])));
       } catch {
-        // not the inspector (the HTTP entry, the loopback or the debug port)
+        // not the inspector (the HTTP entry, the loopback or the debug port); a capnp port that
+        // gets this GET logs "RPC connection broken … exceeds size limit", which is harmless
       }
     }
   }
