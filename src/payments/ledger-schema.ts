@@ -4,6 +4,7 @@
  * finds its row and reports the recorded result instead of calling the provider.
  */
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { settlementColumns } from "./settlement-columns";
 
 export const paymentOperations = sqliteTable(
   "payment_operations",
@@ -28,15 +29,7 @@ export const paymentOperations = sqliteTable(
 /** The split of each captured fare: what the driver earned, what the platform keeps. */
 export const settlements = sqliteTable(
   "settlements",
-  {
-    rideId: text("ride_id").primaryKey(),
-    driverId: text("driver_id").notNull(),
-    fare: integer("fare").notNull(),
-    commission: integer("commission").notNull(),
-    earning: integer("earning").notNull(),
-    currency: text("currency").notNull(),
-    createdAt: text("created_at").notNull(),
-  },
+  settlementColumns(),
   (t) => [index("settlements_by_driver").on(t.driverId, t.createdAt)],
 );
 

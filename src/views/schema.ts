@@ -4,6 +4,7 @@
  * gateway's list and ops endpoints. Rebuildable by replaying the DOs' event logs.
  */
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { settlementColumns } from "../payments/settlement-columns";
 
 /** One row per ride: the newest snapshot the projection has seen (by version). */
 export const rides = sqliteTable(
@@ -90,15 +91,7 @@ export const notificationDeliveries = sqliteTable(
 /** Each captured fare, split: what the driver's earnings list shows. */
 export const earnings = sqliteTable(
   "earnings",
-  {
-    rideId: text("ride_id").primaryKey(),
-    driverId: text("driver_id").notNull(),
-    fare: integer("fare").notNull(),
-    commission: integer("commission").notNull(),
-    earning: integer("earning").notNull(),
-    currency: text("currency").notNull(),
-    createdAt: text("created_at").notNull(),
-  },
+  settlementColumns(),
   (t) => [index("earnings_by_driver").on(t.driverId, t.createdAt, t.rideId)],
 );
 

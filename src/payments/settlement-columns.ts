@@ -1,0 +1,24 @@
+/**
+ * The columns of a settled fare, shared by the ledger's `settlements` (the record, in the
+ * payment worker's D1) and the views' `earnings` (rebuilt from `RideSettled` events, in the
+ * views D1). Two databases, one shape: a column added here reaches both migrations.
+ */
+import { integer, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * A fresh set of column builders (each table needs its own).
+ *
+ * @example
+ * export const earnings = sqliteTable("earnings", settlementColumns(), (t) => [index("earnings_by_driver").on(t.driverId)]);
+ */
+export function settlementColumns() {
+  return {
+    rideId: text("ride_id").primaryKey(),
+    driverId: text("driver_id").notNull(),
+    fare: integer("fare").notNull(),
+    commission: integer("commission").notNull(),
+    earning: integer("earning").notNull(),
+    currency: text("currency").notNull(),
+    createdAt: text("created_at").notNull(),
+  };
+}
