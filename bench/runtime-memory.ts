@@ -15,7 +15,7 @@
  * @example
  * const pids = workerdPids(system.pid);
  * await collectAllGarbage(pids);
- * console.log(rssMiB(pids), await jsHeapMiB(pids), allocatorInUseMiB(pids));
+ * console.log(rss(system.pid), await jsHeapMiB(pids), allocatorInUseMiB(pids));
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -28,14 +28,16 @@ export function workerdPids(pgid: number): number[] {
   return out.trim().split("\n").map((l) => l.trim().split(/\s+/)).filter(([, comm]) => comm?.includes("workerd")).map(([pid]) => Number(pid));
 }
 
-/** Summed resident set of the given processes, in MiB. */
-export function rssMiB(pids: number[]): number {
-  let kb = 0;
-  for (const pid of pids) {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+/** Resident set of every process in a process group, and of its workerd processes alone, in MiB (one `ps`). */
+export function rss(pgid: number): { treeMiB: number; workerdMiB: number } {
+  const out = execFileSync("ps", ["-o", "rss=,comm=", "-g", String(pgid)], { encoding: "utf8" });
+  let tree = 0, workerd = 0;
+  for (const line of out.trim().split("\n")) {
+    const [kb, comm] = line.trim().split(/\s+/);
+    tree += Number(kb) || 0;
+    if (comm?.includes("workerd")) workerd += Number(kb) || 0;
   }
-  return kb / 1024;
+  return { treeMiB: tree / 1024, workerdMiB: workerd / 1024 };
 }
 
 /** The debugger targets (one per isolate) of each process's inspector, found by its listening ports. */

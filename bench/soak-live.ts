@@ -12,10 +12,9 @@
  * SOAK_DRIVERS (default 40), SOAK_ROUNDS (default 2), SOAK_SOCKETS=0 for the same rides
  * without sockets (the baseline), SOAK_IDLE_S (default 30) seconds of quiet after a round.
  */
-import { execFileSync } from "node:child_process";
 import { Api } from "../test/support/client.ts";
 import { startSystem } from "../test/support/system.ts";
-import { allocatorInUseMiB, collectAllGarbage, jsHeapMiB, rssMiB, workerdPids } from "./runtime-memory.ts";
+import { allocatorInUseMiB, collectAllGarbage, jsHeapMiB, rss, workerdPids } from "./runtime-memory.ts";
 
 const RIDES = Number(process.env.SOAK_RIDES ?? 1000);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 20);
@@ -29,26 +28,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Ride = { id: string; status: string; version: number; driver: { id: string } | null };
 
-/** RSS (MiB) of every process in the system's process group, and of its workerd processes. */
-function memory(pgid: number): { totalMiB: number; workerdMiB: number } {
-  const out = execFileSync("ps", ["-o", "rss=,comm=", "-g", String(pgid)], { encoding: "utf8" });
-  let total = 0, workerd = 0;
-  for (const line of out.trim().split("\n")) {
-    const [rss, comm] = line.trim().split(/\s+/);
-    const kb = Number(rss) || 0;
-    total += kb;
-    if (comm?.includes("workerd")) workerd += kb;
-  }
-  return { totalMiB: total / 1024, workerdMiB: workerd / 1024 };
-}
-
 /** Everything the soak reports of one moment: RSS (tree and workerd), the allocator's bytes in use and the JS heaps, in MiB. */
 interface Reading { treeMiB: number; workerdMiB: number; inUseMiB: number | undefined; jsUsedMiB: number }
 
 async function read(pgid: number): Promise<Reading> {
   const pids = workerdPids(pgid);
-  const rss = memory(pgid);
-  return { treeMiB: rss.totalMiB, workerdMiB: rssMiB(pids), inUseMiB: allocatorInUseMiB(pids), jsUsedMiB: (await jsHeapMiB(pids)).used };
+  return { ...rss(pgid), inUseMiB: allocatorInUseMiB(pids), jsUsedMiB: (await jsHeapMiB(pids)).used };
 }
 
 /** One full collection in every isolate, then a reading. */
@@ -81,10 +66,10 @@ async function main() {
     console.log(`soak: baseline RSS ${start.treeMiB.toFixed(0)} MiB (workerd ${start.workerdMiB.toFixed(0)} MiB); ${RIDES} rides, ${CONCURRENCY} at a time`);
 
     const results: { id: string; received: Ride[]; token: string }[] = [];
-    let peak = memory(system.pid);
+    let peak = rss(system.pid);
     let next = 0;
     const sampler = setInterval(() => {
-      const m = memory(system.pid);
+      const m = rss(system.pid);
       if (m.workerdMiB > peak.workerdMiB) peak = m;
     }, 1000);
     const started = Date.now();
@@ -149,7 +134,7 @@ async function main() {
       const trail: number[] = [];
       for (let i = 0; i < IDLE_S / 10; i++) {
         await sleep(10_000);
-        trail.push(Math.round(memory(system.pid).workerdMiB));
+        trail.push(Math.round(rss(system.pid).workerdMiB));
       }
       const idle = await read(system.pid);
       console.log(`soak: round ${round}: workerd RSS every 10 s after its sockets closed: ${trail.join(", ")} MiB`);
@@ -184,7 +169,7 @@ async function main() {
       `| MiB | RSS, process tree | RSS, workerd | workerd allocator, bytes in use | JS heaps, used |`,
       `|---|---|---|---|---|`,
       row("start (drivers online, after a full collection)", start),
-      `| peak RSS (sampled every second) | ${peak.totalMiB.toFixed(0)} | ${peak.workerdMiB.toFixed(0)} | | |`,
+      `| peak RSS (sampled every second) | ${peak.treeMiB.toFixed(0)} | ${peak.workerdMiB.toFixed(0)} | | |`,
       ...rounds.flatMap((r, i) => [
         row(`round ${i + 1}: ${r.rides} rides done, their sockets open`, r.open),
         row(`round ${i + 1}: ${IDLE_S} s after those sockets closed`, r.idle),

@@ -13,23 +13,15 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { allocatorInUseMiB, collectAllGarbage, jsHeapMiB, rssMiB, workerdPids } from "./runtime-memory.ts";
+import { freePort } from "../test/support/system.ts";
+import { allocatorInUseMiB, collectAllGarbage, jsHeapMiB, rss, workerdPids } from "./runtime-memory.ts";
 
 const OBJECTS = Number(process.env.WS_RETENTION_OBJECTS ?? 300);
 const IDLE_S = Number(process.env.WS_RETENTION_IDLE_S ?? 30);
 const root = resolve(import.meta.dirname, "..");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 interface Reading { rssMiB: number; inUseMiB: number | undefined; jsUsedMiB: number }
 
@@ -37,7 +29,7 @@ async function settle(pgid: number): Promise<Reading> {
   const pids = workerdPids(pgid);
   await collectAllGarbage(pids);
   await sleep(2000);
-  return { rssMiB: rssMiB(pids), inUseMiB: allocatorInUseMiB(pids), jsUsedMiB: (await jsHeapMiB(pids)).used };
+  return { rssMiB: rss(pgid).workerdMiB, inUseMiB: allocatorInUseMiB(pids), jsUsedMiB: (await jsHeapMiB(pids)).used };
 }
 
 /** Opens a socket to a new object, waits for its first message, closes, and waits for the close. */
