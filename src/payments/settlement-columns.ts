@@ -1,6 +1,6 @@
 /**
  * The columns of a settled fare, shared by the ledger's `settlements` (the record, in the
- * payment worker's D1) and the views' `earnings` (rebuilt from `RideSettled` events, in the
+ * payment worker's D1) and the views' `earnings` (projected from `PaymentCaptured`, in the
  * views D1). Two databases, one shape: a column added here reaches both migrations.
  */
 import { integer, text } from "drizzle-orm/sqlite-core";
