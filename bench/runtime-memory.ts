@@ -1,21 +1,25 @@
 /**
- * Memory figures of the local runtime (workerd) for the soak: resident set, JS heaps, the
- * allocator's bytes in use, and a way to make every isolate collect its garbage.
+ * Memory figures of the local runtime (workerd) for the benches: resident set, JS heaps, the
+ * allocator's bytes in use, a way to make every isolate collect its garbage, and a way to make the
+ * allocator give its free pages back.
  *
  * Why more than RSS: what a ride leaves behind in workerd is mostly native objects (requests,
  * responses, I/O contexts, stubs) owned by JS wrappers that are already garbage. An idle
  * isolate never runs a full collection on its own locally, so they stay until one happens;
  * and workerd's allocator (tcmalloc, without its background release thread) keeps freed
- * pages mapped for reuse, so RSS is a high-water mark. To tell a leak from that, the soak
- * reads the allocator's "bytes in use" and the heaps, and forces one full collection per
+ * pages mapped for reuse, so RSS is a high-water mark. To tell a leak from that, the benches
+ * read the allocator's "bytes in use" and the heaps, and force one full collection per
  * isolate, as a leak test calls `gc()` before it measures.
+ *
+ * `wrangler dev` runs two workerd processes (`workerdRoles`): the runtime, with an inspector, and
+ * wrangler's front proxy, without one; only the runtime's isolates can be made to collect.
  *
  * Linux only (`ps`, `ss`); the allocator figure needs `gdb` and is skipped without it.
  *
  * @example
- * const pids = workerdPids(system.pid);
- * await collectAllGarbage(pids);
- * console.log(rss(system.pid), await jsHeapMiB(pids), allocatorInUseMiB(pids));
+ * const { runtime } = workerdRoles(system.pid);
+ * await collectAllGarbage(runtime);
+ * console.log(rssMiB(runtime), await jsHeapMiB(runtime), allocatorInUseMiB(runtime));
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -28,16 +32,52 @@ export function workerdPids(pgid: number): number[] {
   return out.trim().split("\n").map((l) => l.trim().split(/\s+/)).filter(([, comm]) => comm?.includes("workerd")).map(([pid]) => Number(pid));
 }
 
-/** Resident set of every process in a process group, and of its workerd processes alone, in MiB (one `ps`). */
-export function rss(pgid: number): { treeMiB: number; workerdMiB: number } {
-  const out = execFileSync("ps", ["-o", "rss=,comm=", "-g", String(pgid)], { encoding: "utf8" });
-  let tree = 0, workerd = 0;
-  for (const line of out.trim().split("\n")) {
-    const [kb, comm] = line.trim().split(/\s+/);
-    tree += Number(kb) || 0;
-    if (comm?.includes("workerd")) workerd += Number(kb) || 0;
+/**
+ * The workerd processes of a `wrangler dev`, by role: the runtime that runs the workers (it has
+ * the inspector), and wrangler's front proxy, a one-object worker in a workerd of its own that
+ * every HTTP request and WebSocket passes through on its way to the runtime.
+ */
+export function workerdRoles(pgid: number): { runtime: number[]; proxy: number[] } {
+  const roles = { runtime: [] as number[], proxy: [] as number[] };
+  for (const pid of workerdPids(pgid)) {
+    let cmdline = "";
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {
+      continue; // gone meanwhile
+    }
+    (cmdline.includes("--inspector-addr") ? roles.runtime : roles.proxy).push(pid);
   }
-  return { treeMiB: tree / 1024, workerdMiB: workerd / 1024 };
+  return roles;
+}
+
+/** Resident set of some processes, in MiB, from /proc. */
+export function rssMiB(pids: number[]): number {
+  let kb = 0;
+  for (const pid of pids) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return kb / 1024;
+}
+
+/**
+ * Asks each process's allocator (tcmalloc) to give its free pages back to the system, through gdb,
+ * as its background thread would if workerd ran one. Changes no live object; afterwards RSS is
+ * what the process really holds. Returns false without gdb.
+ */
+export function releaseFreeMemory(pids: number[]): boolean {
+  try {
+    for (const pid of pids) {
+      execFileSync("gdb", ["-p", String(pid), "-batch", "-ex", "call (void)MallocExtension_Internal_ReleaseMemoryToSystem(18446744073709551615UL)"], { stdio: "ignore", timeout: 60_000 });
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The debugger targets (one per isolate) of each process's inspector, found by its listening ports. */

@@ -1,20 +1,26 @@
 /**
  * `npm run soak:live`: 1,000 rides (SOAK_RIDES) through the local system, each watched
  * by a live WebSocket that stays open until the end. Checks that every socket saw every
- * change of its ride after it connected, and prints the memory of the local runtime at
- * the start, with the sockets open, 30 s after they close, and after one full garbage
- * collection in every isolate (bench/runtime-memory.ts says why that step and which figures).
+ * change of its ride after it connected, and prints the memory of the local processes at
+ * the start, with the sockets open, 30 s after they close, and once the system has been
+ * left to settle (bench/runtime-memory.ts says why those steps and which figures).
+ *
+ * `wrangler dev` runs two workerd processes, reported apart: the runtime, which runs the
+ * ride system, and wrangler's front proxy, which every request passes through.
  *
  * The rides run in SOAK_ROUNDS rounds (default 2); each round's sockets close at its
  * end, so the second round shows whether memory freed by the first is used again.
  *
  * Settings: SOAK_RIDES (default 1000), SOAK_CONCURRENCY (rides in flight, default 20),
  * SOAK_DRIVERS (default 40), SOAK_ROUNDS (default 2), SOAK_SOCKETS=0 for the same rides
- * without sockets (the baseline), SOAK_IDLE_S (default 30) seconds of quiet after a round.
+ * without sockets (the baseline), SOAK_IDLE_S (default 30) seconds of quiet after a round,
+ * SOAK_WARMUP (default 50) rides before the start reading, SOAK_LINGER_S (default 0) seconds of
+ * quiet before a last reading, SOAK_HOLD_S to pause at the start and before stopping (to look
+ * inside with a profiler).
  */
 import { Api } from "../test/support/client.ts";
 import { startSystem } from "../test/support/system.ts";
-import { allocatorInUseMiB, collectAllGarbage, jsHeapMiB, rss, workerdPids } from "./runtime-memory.ts";
+import { allocatorInUseMiB, collectAllGarbage, jsHeapMiB, releaseFreeMemory, rssMiB, workerdRoles } from "./runtime-memory.ts";
 
 const RIDES = Number(process.env.SOAK_RIDES ?? 1000);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 20);
@@ -23,25 +29,50 @@ const ROUNDS = Number(process.env.SOAK_ROUNDS ?? 2);
 /** SOAK_SOCKETS=0 runs the same rides with no sockets: the baseline the sockets are compared with. */
 const WITH_SOCKETS = process.env.SOAK_SOCKETS !== "0";
 const IDLE_S = Number(process.env.SOAK_IDLE_S ?? 30);
+/** SOAK_LINGER_S: after the rounds, this much more quiet and one more settled reading (default 0: none). */
+const LINGER_S = Number(process.env.SOAK_LINGER_S ?? 0);
+/** Rides run before the start reading (SOAK_WARMUP, default 50); their figures are reported apart. */
+const WARMUP = Number(process.env.SOAK_WARMUP ?? 50);
+/** workerd evicts an object 10 s after its last request ends. */
+const EVICTION_WAIT_S = 15;
 const CENTER = { lat: 37.5665, lng: 126.978 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Ride = { id: string; status: string; version: number; driver: { id: string } | null };
+type RideResult = { id: string; received: Ride[]; token: string };
 
-/** Everything the soak reports of one moment: RSS (tree and workerd), the allocator's bytes in use and the JS heaps, in MiB. */
-interface Reading { treeMiB: number; workerdMiB: number; inUseMiB: number | undefined; jsUsedMiB: number }
+/** RSS and the allocator's bytes in use (MiB) of the runtime and of wrangler's proxy, and the runtime's JS heaps. */
+interface Reading { runtimeMiB: number; runtimeInUseMiB: number | undefined; proxyMiB: number; proxyInUseMiB: number | undefined; jsUsedMiB: number }
 
 async function read(pgid: number): Promise<Reading> {
-  const pids = workerdPids(pgid);
-  return { ...rss(pgid), inUseMiB: allocatorInUseMiB(pids), jsUsedMiB: (await jsHeapMiB(pids)).used };
+  const { runtime, proxy } = workerdRoles(pgid);
+  return {
+    runtimeMiB: rssMiB(runtime), runtimeInUseMiB: allocatorInUseMiB(runtime),
+    proxyMiB: rssMiB(proxy), proxyInUseMiB: allocatorInUseMiB(proxy),
+    jsUsedMiB: (await jsHeapMiB(runtime)).used,
+  };
 }
 
-/** One full collection in every isolate, then a reading. */
-async function readAfterCollection(pgid: number): Promise<Reading> {
-  const isolates = await collectAllGarbage(workerdPids(pgid));
+/**
+ * The system left to settle: a full collection in every isolate of the runtime (what requests
+ * leave is native memory owned by JS garbage), the 10 s after which workerd evicts idle objects,
+ * and a second collection for what the evicted objects left behind.
+ */
+async function readSettled(pgid: number): Promise<Reading> {
+  await collectAllGarbage(workerdRoles(pgid).runtime);
+  await sleep(EVICTION_WAIT_S * 1000);
+  const isolates = await collectAllGarbage(workerdRoles(pgid).runtime);
   console.log(`soak: full garbage collection in ${isolates} isolates`);
   await sleep(2000);
   return read(pgid);
+}
+
+/** SOAK_HOLD_S: pause this long at the start and before stopping, to look inside the runtime. */
+async function hold(when: string): Promise<void> {
+  const seconds = Number(process.env.SOAK_HOLD_S ?? 0);
+  if (seconds <= 0) return;
+  console.log(`soak: holding ${seconds} s ${when}`);
+  await sleep(seconds * 1000);
 }
 
 const STATUS_OF: Record<string, string> = { DriverAssigned: "driver_assigned", DriverArrived: "driver_arrived", TripStarted: "in_progress", TripEnded: "payment_pending", RideCompleted: "completed" };
@@ -61,19 +92,72 @@ async function main() {
       await api.request("POST", "/v1/drivers/me/online", { token, body: { location: { lat: CENTER.lat + (i % 10) * 0.001, lng: CENTER.lng + Math.floor(i / 10) * 0.001 } } });
       drivers.set(id, token);
     }
-    await sleep(3000);
-    const start = await readAfterCollection(system.pid);
-    console.log(`soak: baseline RSS ${start.treeMiB.toFixed(0)} MiB (workerd ${start.workerdMiB.toFixed(0)} MiB); ${RIDES} rides, ${CONCURRENCY} at a time`);
+    /** One ride from request to completion, watched by a live socket (added to `opened`) unless SOAK_SOCKETS=0. */
+    const oneRide = async (n: number, key: string, opened: WebSocket[]): Promise<RideResult> => {
+      const rider = await api.token(`sr_${n}`, "rider");
+      const created = await api.request<Ride>("POST", "/v1/rides", {
+        token: rider, headers: { "idempotency-key": key },
+        body: { pickup: CENTER, dropoff: { lat: CENTER.lat + 0.02, lng: CENTER.lng + 0.02 }, product: "standard", paymentMethod: "pm_card_visa" },
+      });
+      if (created.status !== 202) throw new Error(`request ${n}: ${created.status} ${JSON.stringify(created.body)}`);
+      const id = created.body.id;
+      const received: Ride[] = [];
+      let done: () => void = () => undefined;
+      const completed = new Promise<void>((r) => (done = r));
+      if (WITH_SOCKETS) {
+        const socket = new WebSocket(`${ws}/v1/rides/${id}/live?access_token=${rider}`);
+        opened.push(socket);
+        socket.addEventListener("message", (e) => {
+          const ride = JSON.parse(String(e.data)) as Ride;
+          received.push(ride);
+          if (ride.status === "completed") done();
+        });
+        await new Promise<void>((resolve, reject) => {
+          socket.addEventListener("open", () => resolve());
+          socket.addEventListener("error", () => reject(new Error(`socket for ${id} refused`)));
+        });
+      }
+      // auto mode: wait for the assignment, then the driver takes the trip
+      let ride = created.body;
+      while (!ride.driver) {
+        await sleep(50);
+        ride = (await api.request<Ride>("GET", `/v1/rides/${id}`, { token: rider })).body;
+      }
+      const driverToken = drivers.get(ride.driver.id)!;
+      for (const step of ["arrive", "start", "complete"]) {
+        const res = await api.request("POST", `/v1/rides/${id}/${step}`, { token: driverToken, body: step === "complete" ? { distanceMeters: 3000, durationSeconds: 500 } : undefined });
+        if (res.status !== 200) throw new Error(`${step} ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+      }
+      if (WITH_SOCKETS) {
+        await Promise.race([completed, sleep(60_000).then(() => Promise.reject(new Error(`ride ${id} never completed on its socket`)))]);
+      } else {
+        while ((await api.request<Ride>("GET", `/v1/rides/${id}`, { token: rider })).body.status !== "completed") await sleep(100);
+      }
+      return { id, received, token: rider };
+    };
 
-    const results: { id: string; received: Ride[]; token: string }[] = [];
-    let peak = rss(system.pid);
+    const cold = await readSettled(system.pid);
+    // Warm-up: the first rides grow the runtime to a level it then keeps (a second round adds
+    // nothing), so the start is read after some of them; the cold start is reported too.
+    const warmSockets: WebSocket[] = [];
+    await Promise.all(Array.from({ length: Math.min(WARMUP, CONCURRENCY) }, async (_, w) => {
+      for (let n = w; n < WARMUP; n += CONCURRENCY) await oneRide(RIDES + n, `soak-warmup-${n}`, warmSockets);
+    }));
+    for (const s of warmSockets) s.close();
+    const start = await readSettled(system.pid);
+    await hold("at the start");
+    console.log(`soak: runtime RSS ${start.runtimeMiB.toFixed(0)} MiB, proxy ${start.proxyMiB.toFixed(0)} MiB; ${RIDES} rides, ${CONCURRENCY} at a time`);
+
+    const results: RideResult[] = [];
+    const roles = workerdRoles(system.pid);
+    const peak = { runtimeMiB: start.runtimeMiB, proxyMiB: start.proxyMiB };
     let next = 0;
     const sampler = setInterval(() => {
-      const m = rss(system.pid);
-      if (m.workerdMiB > peak.workerdMiB) peak = m;
+      peak.runtimeMiB = Math.max(peak.runtimeMiB, rssMiB(roles.runtime));
+      peak.proxyMiB = Math.max(peak.proxyMiB, rssMiB(roles.proxy));
     }, 1000);
     const started = Date.now();
-    const rounds: { rides: number; open: Reading; idle: Reading; collected: Reading }[] = [];
+    const rounds: { rides: number; open: Reading; idle: Reading; settled: Reading }[] = [];
     const perRound = Math.ceil(RIDES / ROUNDS);
     for (let round = 1; round <= ROUNDS; round++) {
       const roundSockets: WebSocket[] = [];
@@ -81,52 +165,12 @@ async function main() {
       const worker = async () => {
         while (next < last) {
           const n = next++;
-          const rider = await api.token(`sr_${n}`, "rider");
-          const created = await api.request<Ride>("POST", "/v1/rides", {
-            token: rider, headers: { "idempotency-key": `soak-${n}` },
-            body: { pickup: CENTER, dropoff: { lat: CENTER.lat + 0.02, lng: CENTER.lng + 0.02 }, product: "standard", paymentMethod: "pm_card_visa" },
-          });
-          if (created.status !== 202) throw new Error(`request ${n}: ${created.status} ${JSON.stringify(created.body)}`);
-          const id = created.body.id;
-          const received: Ride[] = [];
-          let done: () => void = () => undefined;
-          const completed = new Promise<void>((r) => (done = r));
-          if (WITH_SOCKETS) {
-            const socket = new WebSocket(`${ws}/v1/rides/${id}/live?access_token=${rider}`);
-            sockets.push(socket);
-            roundSockets.push(socket);
-            socket.addEventListener("message", (e) => {
-              const ride = JSON.parse(String(e.data)) as Ride;
-              received.push(ride);
-              if (ride.status === "completed") done();
-            });
-            await new Promise<void>((resolve, reject) => {
-              socket.addEventListener("open", () => resolve());
-              socket.addEventListener("error", () => reject(new Error(`socket for ${id} refused`)));
-            });
-          }
-          // auto mode: wait for the assignment, then the driver takes the trip
-          let ride = created.body;
-          while (!ride.driver) {
-            await sleep(50);
-            ride = (await api.request<Ride>("GET", `/v1/rides/${id}`, { token: rider })).body;
-          }
-          const driverToken = drivers.get(ride.driver.id)!;
-          for (const step of ["arrive", "start", "complete"]) {
-            const res = await api.request("POST", `/v1/rides/${id}/${step}`, { token: driverToken, body: step === "complete" ? { distanceMeters: 3000, durationSeconds: 500 } : undefined });
-            if (res.status !== 200) throw new Error(`${step} ${id}: ${res.status} ${JSON.stringify(res.body)}`);
-          }
-          if (WITH_SOCKETS) {
-            await Promise.race([completed, sleep(60_000).then(() => Promise.reject(new Error(`ride ${id} never completed on its socket`)))]);
-            results.push({ id, received, token: rider });
-          } else {
-            while ((await api.request<Ride>("GET", `/v1/rides/${id}`, { token: rider })).body.status !== "completed") await sleep(100);
-            results.push({ id, received, token: rider });
-          }
+          results.push(await oneRide(n, `soak-${n}`, roundSockets));
           if (results.length % 100 === 0) console.log(`soak: ${results.length} rides completed, ${roundSockets.length} sockets open in round ${round}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
         }
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      sockets.push(...roundSockets);
       await sleep(2000);
       const open = await read(system.pid);
       for (const s of roundSockets) s.close();
@@ -134,15 +178,22 @@ async function main() {
       const trail: number[] = [];
       for (let i = 0; i < IDLE_S / 10; i++) {
         await sleep(10_000);
-        trail.push(Math.round(rss(system.pid).workerdMiB));
+        trail.push(Math.round(rssMiB(roles.runtime)));
       }
       const idle = await read(system.pid);
-      console.log(`soak: round ${round}: workerd RSS every 10 s after its sockets closed: ${trail.join(", ")} MiB`);
-      const collected = await readAfterCollection(system.pid);
-      rounds.push({ rides: results.length, open, idle, collected });
+      console.log(`soak: round ${round}: runtime RSS every 10 s after its sockets closed: ${trail.join(", ")} MiB`);
+      const settled = await readSettled(system.pid);
+      rounds.push({ rides: results.length, open, idle, settled });
     }
     clearInterval(sampler);
     const elapsed = (Date.now() - started) / 1000;
+    let lingered: Reading | undefined;
+    if (LINGER_S > 0) {
+      await sleep(LINGER_S * 1000);
+      lingered = await readSettled(system.pid);
+    }
+    // RSS once the runtime's allocator has given back its free pages: what it really holds
+    const released = releaseFreeMemory(roles.runtime) ? rssMiB(roles.runtime) : undefined;
 
     // every socket saw every change of its ride after it connected
     let missing = 0;
@@ -158,7 +209,7 @@ async function main() {
     }
 
     const fmt = (n: number | undefined) => (n === undefined ? "n/a" : n.toFixed(0));
-    const row = (label: string, r: Reading) => `| ${label} | ${fmt(r.treeMiB)} | ${fmt(r.workerdMiB)} | ${fmt(r.inUseMiB)} | ${fmt(r.jsUsedMiB)} |`;
+    const row = (label: string, r: Reading) => `| ${label} | ${fmt(r.runtimeMiB)} | ${fmt(r.runtimeInUseMiB)} | ${fmt(r.jsUsedMiB)} | ${fmt(r.proxyMiB)} | ${fmt(r.proxyInUseMiB)} |`;
     const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "n/a" : (a / b).toFixed(2));
     const last = rounds.at(-1)!;
     const lines = [
@@ -166,22 +217,26 @@ async function main() {
       `|---|---|---|---|---|`,
       `| ${results.length} | ${sockets.length} | ${elapsed.toFixed(0)} | ${(results.length / elapsed).toFixed(1)} | ${missing} |`,
       "",
-      `| MiB | RSS, process tree | RSS, workerd | workerd allocator, bytes in use | JS heaps, used |`,
-      `|---|---|---|---|---|`,
-      row("start (drivers online, after a full collection)", start),
-      `| peak RSS (sampled every second) | ${peak.treeMiB.toFixed(0)} | ${peak.workerdMiB.toFixed(0)} | | |`,
+      `| MiB | runtime: RSS | runtime: allocator in use | runtime: JS heaps | wrangler proxy: RSS | wrangler proxy: allocator in use |`,
+      `|---|---|---|---|---|---|`,
+      row("cold start (drivers online, settled)", cold),
+      row(`start: after ${WARMUP} warm-up rides, settled`, start),
+      `| peak RSS (sampled every second) | ${fmt(peak.runtimeMiB)} | | | ${fmt(peak.proxyMiB)} | |`,
       ...rounds.flatMap((r, i) => [
-        row(`round ${i + 1}: ${r.rides} rides done, their sockets open`, r.open),
-        row(`round ${i + 1}: ${IDLE_S} s after those sockets closed`, r.idle),
-        row(`round ${i + 1}: then one full collection per isolate`, r.collected),
+        row(`round ${i + 1}: ${r.rides} rides done${WITH_SOCKETS ? ", their sockets open" : ""}`, r.open),
+        row(`round ${i + 1}: ${IDLE_S} s ${WITH_SOCKETS ? "after those sockets closed" : "later"}`, r.idle),
+        row(`round ${i + 1}: then settled (collection, eviction, collection)`, r.settled),
       ]),
+      ...(lingered ? [row(`then ${LINGER_S} s more of quiet, settled`, lingered)] : []),
+      `| end: the runtime's allocator gives back its free pages | ${fmt(released)} | | | | |`,
       "",
-      `end / start: allocator in use ${ratio(last.collected.inUseMiB, start.inUseMiB)}, JS heaps ${ratio(last.collected.jsUsedMiB, start.jsUsedMiB)}, workerd RSS ${ratio(last.collected.workerdMiB, start.workerdMiB)}` +
-        (rounds.length > 1 ? `; workerd RSS with the last round's sockets open / with the first's: ${ratio(last.open.workerdMiB, rounds[0]!.open.workerdMiB)}` : ""),
-      // workerd's own word for an idle object it did not evict (it keeps it, and its SQLite, until its next request)
-      `objects workerd kept because they still had strong references when their eviction timer fired: ${system.logs.filter((l) => l.includes("strong references when hibernation timeout expired")).length}`,
+      `end / start, runtime: allocator in use ${ratio(last.settled.runtimeInUseMiB, start.runtimeInUseMiB)}, JS heaps ${ratio(last.settled.jsUsedMiB, start.jsUsedMiB)}, ` +
+        `RSS ${ratio(last.settled.runtimeMiB, start.runtimeMiB)} (${ratio(released, start.runtimeMiB)} once free pages are given back)` +
+        (rounds.length > 1 ? `; runtime RSS at the end of the last round / of the first: ${ratio(last.open.runtimeMiB, rounds[0]!.open.runtimeMiB)}` : ""),
+      `wrangler's proxy, allocator in use: ${fmt(start.proxyInUseMiB)} → ${fmt(last.settled.proxyInUseMiB)} MiB (its isolate has no inspector, so the soak cannot make it collect; see BENCHMARKS.md)`,
     ];
     console.log(`\n${lines.join("\n")}`);
+    await hold("before stopping");
     if (missing > 0) process.exitCode = 1;
   } finally {
     for (const s of sockets) s.close();

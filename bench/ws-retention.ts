@@ -3,12 +3,17 @@
  * is idle and every isolate has collected its garbage, for objects that took one RPC (the
  * baseline, measured in the same run) and for objects that accepted a hibernatable WebSocket
  * which the client then closed. Runs a 40-line worker (bench/ws-retention/), not the ride
- * system, so the figure belongs to the runtime.
+ * system, so the figures belong to the local runtime and to wrangler.
+ *
+ * Then WS_RETENTION_REQUESTS plain requests to one object show what each request leaves in
+ * each of the two workerd processes of `wrangler dev`: the runtime, and wrangler's front proxy
+ * (a one-object worker in a workerd with no inspector, whose garbage the bench cannot collect).
  *
  * Fifty objects of each kind run first and are not counted: the first ones grow the runtime's
  * tables and caches once, whichever kind comes first.
  *
- * Settings: WS_RETENTION_OBJECTS (default 300), WS_RETENTION_IDLE_S (default 30).
+ * Settings: WS_RETENTION_OBJECTS (default 300), WS_RETENTION_IDLE_S (default 30),
+ * WS_RETENTION_REQUESTS (default 1000).
  * Linux only; the allocator figure needs gdb (bench/runtime-memory.ts).
  */
 import { spawn } from "node:child_process";
@@ -16,20 +21,22 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePort } from "../test/support/system.ts";
-import { allocatorInUseMiB, collectAllGarbage, jsHeapMiB, rss, workerdPids } from "./runtime-memory.ts";
+import { allocatorInUseMiB, collectAllGarbage, jsHeapMiB, rssMiB, workerdRoles } from "./runtime-memory.ts";
 
 const OBJECTS = Number(process.env.WS_RETENTION_OBJECTS ?? 300);
 const IDLE_S = Number(process.env.WS_RETENTION_IDLE_S ?? 30);
+const REQUESTS = Number(process.env.WS_RETENTION_REQUESTS ?? 1000);
 const root = resolve(import.meta.dirname, "..");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Reading { rssMiB: number; inUseMiB: number | undefined; jsUsedMiB: number }
+interface Reading { rssMiB: number; inUseMiB: number | undefined; jsUsedMiB: number; proxyInUseMiB: number | undefined }
 
+/** One full collection in every isolate of the runtime, then a reading of both processes. */
 async function settle(pgid: number): Promise<Reading> {
-  const pids = workerdPids(pgid);
-  await collectAllGarbage(pids);
+  const { runtime, proxy } = workerdRoles(pgid);
+  await collectAllGarbage(runtime);
   await sleep(2000);
-  return { rssMiB: rss(pgid).workerdMiB, inUseMiB: allocatorInUseMiB(pids), jsUsedMiB: (await jsHeapMiB(pids)).used };
+  return { rssMiB: rssMiB(runtime), inUseMiB: allocatorInUseMiB(runtime), jsUsedMiB: (await jsHeapMiB(runtime)).used, proxyInUseMiB: allocatorInUseMiB(proxy) };
 }
 
 /** Opens a socket to a new object, waits for its first message, closes, and waits for the close. */
@@ -76,17 +83,24 @@ async function main() {
     await inBatches(OBJECTS, (i) => socketRoundTrip(`${base.replace("http", "ws")}/ws/${i}`));
     await sleep(IDLE_S * 1000);
     const afterWs = await settle(pgid);
+    for (let i = 0; i < REQUESTS; i += 20) await Promise.all(Array.from({ length: Math.min(20, REQUESTS - i) }, () => fetch(`${base}/rpc/same`).then((r) => r.text())));
+    await sleep(IDLE_S * 1000);
+    const afterRequests = await settle(pgid);
 
     const fmt = (n: number | undefined) => (n === undefined ? "n/a" : n.toFixed(1));
-    const kept = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "n/a" : (((a - b) * 1024) / OBJECTS).toFixed(1));
+    /** KiB kept per object or request between two readings. */
+    const kept = (a: number | undefined, b: number | undefined, per: number) => (a === undefined || b === undefined ? "n/a" : (((a - b) * 1024) / per).toFixed(1));
+    const row = (label: string, r: Reading, before: Reading | null, per: number) =>
+      `| ${label} | ${fmt(r.rssMiB)} | ${fmt(r.inUseMiB)} | ${fmt(r.jsUsedMiB)} | ${fmt(r.proxyInUseMiB)} | ${before ? kept(r.inUseMiB, before.inUseMiB, per) : ""} | ${before ? kept(r.proxyInUseMiB, before.proxyInUseMiB, per) : ""} |`;
     console.log([
-      `${OBJECTS} new objects each way; readings ${IDLE_S} s after the last, after one full collection per isolate`,
+      `${OBJECTS} new objects each way, then ${REQUESTS} requests to one object; readings ${IDLE_S} s after the last, after one full collection per isolate of the runtime`,
       "",
-      "| MiB | RSS, workerd | allocator, bytes in use | JS heaps, used | KiB kept per object (allocator) |",
-      "|---|---|---|---|---|",
-      `| start | ${fmt(start.rssMiB)} | ${fmt(start.inUseMiB)} | ${fmt(start.jsUsedMiB)} | |`,
-      `| after ${OBJECTS} objects with one RPC (baseline) | ${fmt(afterRpc.rssMiB)} | ${fmt(afterRpc.inUseMiB)} | ${fmt(afterRpc.jsUsedMiB)} | ${kept(afterRpc.inUseMiB, start.inUseMiB)} |`,
-      `| after ${OBJECTS} objects with a hibernatable socket, closed | ${fmt(afterWs.rssMiB)} | ${fmt(afterWs.inUseMiB)} | ${fmt(afterWs.jsUsedMiB)} | ${kept(afterWs.inUseMiB, afterRpc.inUseMiB)} |`,
+      "| MiB | runtime: RSS | runtime: allocator in use | runtime: JS heaps | proxy: allocator in use | kept in the runtime | kept in the proxy |",
+      "|---|---|---|---|---|---|---|",
+      row("start", start, null, 1),
+      row(`after ${OBJECTS} objects with one RPC (baseline); kept: KiB per object`, afterRpc, start, OBJECTS),
+      row(`after ${OBJECTS} objects with a hibernatable socket, closed; kept: KiB per object`, afterWs, afterRpc, OBJECTS),
+      row(`after ${REQUESTS} requests to one object; kept: KiB per request`, afterRequests, afterWs, REQUESTS),
     ].join("\n"));
   } finally {
     try {
