@@ -12,8 +12,11 @@
  * Fifty objects of each kind run first and are not counted: the first ones grow the runtime's
  * tables and caches once, whichever kind comes first.
  *
+ * With WS_RETENTION_LONG=N, it then sends N more plain requests and reads the proxy every 10,000,
+ * to show whether what the proxy keeps has a bound (its isolate collects under load) or not.
+ *
  * Settings: WS_RETENTION_OBJECTS (default 300), WS_RETENTION_IDLE_S (default 30),
- * WS_RETENTION_REQUESTS (default 1000).
+ * WS_RETENTION_REQUESTS (default 1000), WS_RETENTION_LONG (default 0).
  * Linux only; the allocator figure needs gdb (bench/runtime-memory.ts).
  */
 import { spawn } from "node:child_process";
@@ -26,6 +29,7 @@ import { allocatorInUseMiB, collectAllGarbage, jsHeapMiB, rssMiB, workerdRoles }
 const OBJECTS = Number(process.env.WS_RETENTION_OBJECTS ?? 300);
 const IDLE_S = Number(process.env.WS_RETENTION_IDLE_S ?? 30);
 const REQUESTS = Number(process.env.WS_RETENTION_REQUESTS ?? 1000);
+const LONG = Number(process.env.WS_RETENTION_LONG ?? 0);
 const root = resolve(import.meta.dirname, "..");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -102,6 +106,17 @@ async function main() {
       row(`after ${OBJECTS} objects with a hibernatable socket, closed; kept: KiB per object`, afterWs, afterRpc, OBJECTS),
       row(`after ${REQUESTS} requests to one object; kept: KiB per request`, afterRequests, afterWs, REQUESTS),
     ].join("\n"));
+
+    if (LONG > 0) {
+      const { proxy } = workerdRoles(pgid);
+      const series: string[] = [];
+      for (let sent = 0; ; sent += 10_000) {
+        series.push(`| ${sent} | ${fmt(allocatorInUseMiB(proxy))} | ${rssMiB(proxy).toFixed(0)} |`);
+        if (sent >= LONG) break;
+        for (let i = 0; i < 10_000; i += 50) await Promise.all(Array.from({ length: 50 }, () => fetch(`${base}/rpc/same`).then((r) => r.text())));
+      }
+      console.log(["", `${LONG} more requests to one object, 50 at a time; wrangler's proxy every 10,000`, "", "| requests | proxy: allocator in use, MiB | proxy: RSS, MiB |", "|---|---|---|", ...series].join("\n"));
+    }
   } finally {
     try {
       process.kill(-child.pid!, "SIGTERM");
