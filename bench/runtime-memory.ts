@@ -17,9 +17,9 @@
  * Linux only (`ps`, `ss`); the allocator figure needs `gdb` and is skipped without it.
  *
  * @example
- * const { runtime } = workerdRoles(system.pid);
- * await collectAllGarbage(runtime);
- * console.log(rssMiB(runtime), await jsHeapMiB(runtime), allocatorInUseMiB(runtime));
+ * const roles = workerdRoles(system.pid);
+ * await collectAllGarbage(roles.runtime);
+ * console.log(await readMemory(roles));
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -27,18 +27,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** The workerd processes in a process group. */
-export function workerdPids(pgid: number): number[] {
+function workerdPids(pgid: number): number[] {
   const out = execFileSync("ps", ["-o", "pid=,comm=", "-g", String(pgid)], { encoding: "utf8" });
   return out.trim().split("\n").map((l) => l.trim().split(/\s+/)).filter(([, comm]) => comm?.includes("workerd")).map(([pid]) => Number(pid));
 }
+
+export interface WorkerdRoles { runtime: number[]; proxy: number[] }
 
 /**
  * The workerd processes of a `wrangler dev`, by role: the runtime that runs the workers (it has
  * the inspector), and wrangler's front proxy, a one-object worker in a workerd of its own that
  * every HTTP request and WebSocket passes through on its way to the runtime.
  */
-export function workerdRoles(pgid: number): { runtime: number[]; proxy: number[] } {
-  const roles = { runtime: [] as number[], proxy: [] as number[] };
+export function workerdRoles(pgid: number): WorkerdRoles {
+  const roles: WorkerdRoles = { runtime: [], proxy: [] };
   for (const pid of workerdPids(pgid)) {
     let cmdline = "";
     try {
@@ -142,15 +144,24 @@ export async function collectAllGarbage(pids: number[]): Promise<number> {
   return collected;
 }
 
-/** JS heap used and reserved, summed over every isolate, in MiB. */
-export async function jsHeapMiB(pids: number[]): Promise<{ used: number; total: number }> {
-  let used = 0, total = 0;
+/** JS heap used, summed over every isolate, in MiB. */
+export async function jsHeapMiB(pids: number[]): Promise<number> {
+  let used = 0;
   for (const url of await inspectorTargets(pids)) {
-    const usage = await inspect<{ usedSize: number; totalSize: number }>(url, "Runtime.getHeapUsage", {}, 5000);
-    used += usage?.usedSize ?? 0;
-    total += usage?.totalSize ?? 0;
+    used += (await inspect<{ usedSize: number }>(url, "Runtime.getHeapUsage", {}, 5000))?.usedSize ?? 0;
   }
-  return { used: used / 2 ** 20, total: total / 2 ** 20 };
+  return used / 2 ** 20;
+}
+
+/** One moment of both processes, in MiB: RSS and allocator bytes in use of each, and the runtime's JS heaps. */
+export interface MemoryReading { runtimeMiB: number; runtimeInUseMiB: number | undefined; jsUsedMiB: number; proxyMiB: number; proxyInUseMiB: number | undefined }
+
+/** Reads both processes of a `wrangler dev` (see `MemoryReading`). */
+export async function readMemory(roles: WorkerdRoles): Promise<MemoryReading> {
+  return {
+    runtimeMiB: rssMiB(roles.runtime), runtimeInUseMiB: allocatorInUseMiB(roles.runtime), jsUsedMiB: await jsHeapMiB(roles.runtime),
+    proxyMiB: rssMiB(roles.proxy), proxyInUseMiB: allocatorInUseMiB(roles.proxy),
+  };
 }
 
 /**

@@ -20,7 +20,8 @@
  */
 import { Api } from "../test/support/client.ts";
 import { startSystem } from "../test/support/system.ts";
-import { allocatorInUseMiB, collectAllGarbage, jsHeapMiB, releaseFreeMemory, rssMiB, workerdRoles } from "./runtime-memory.ts";
+import { setTimeout as sleep } from "node:timers/promises";
+import { collectAllGarbage, readMemory, releaseFreeMemory, rssMiB, workerdRoles, type MemoryReading as Reading, type WorkerdRoles } from "./runtime-memory.ts";
 
 const RIDES = Number(process.env.SOAK_RIDES ?? 1000);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 20);
@@ -36,35 +37,22 @@ const WARMUP = Number(process.env.SOAK_WARMUP ?? 50);
 /** workerd evicts an object 10 s after its last request ends. */
 const EVICTION_WAIT_S = 15;
 const CENTER = { lat: 37.5665, lng: 126.978 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Ride = { id: string; status: string; version: number; driver: { id: string } | null };
 type RideResult = { id: string; received: Ride[]; token: string };
 
-/** RSS and the allocator's bytes in use (MiB) of the runtime and of wrangler's proxy, and the runtime's JS heaps. */
-interface Reading { runtimeMiB: number; runtimeInUseMiB: number | undefined; proxyMiB: number; proxyInUseMiB: number | undefined; jsUsedMiB: number }
-
-async function read(pgid: number): Promise<Reading> {
-  const { runtime, proxy } = workerdRoles(pgid);
-  return {
-    runtimeMiB: rssMiB(runtime), runtimeInUseMiB: allocatorInUseMiB(runtime),
-    proxyMiB: rssMiB(proxy), proxyInUseMiB: allocatorInUseMiB(proxy),
-    jsUsedMiB: (await jsHeapMiB(runtime)).used,
-  };
-}
-
 /**
- * The system left to settle: a full collection in every isolate of the runtime (what requests
- * leave is native memory owned by JS garbage), the 10 s after which workerd evicts idle objects,
- * and a second collection for what the evicted objects left behind.
+ * The system left to settle, then a reading: a full collection in every isolate of the runtime
+ * (what requests leave is native memory owned by JS garbage), the 10 s after which workerd evicts
+ * idle objects, and a second collection for what the evicted objects left behind.
  */
-async function readSettled(pgid: number): Promise<Reading> {
-  await collectAllGarbage(workerdRoles(pgid).runtime);
+async function readSettled(roles: WorkerdRoles): Promise<Reading> {
+  await collectAllGarbage(roles.runtime);
   await sleep(EVICTION_WAIT_S * 1000);
-  const isolates = await collectAllGarbage(workerdRoles(pgid).runtime);
+  const isolates = await collectAllGarbage(roles.runtime);
   console.log(`soak: full garbage collection in ${isolates} isolates`);
   await sleep(2000);
-  return read(pgid);
+  return readMemory(roles);
 }
 
 /** SOAK_HOLD_S: pause this long at the start and before stopping, to look inside the runtime. */
@@ -82,6 +70,8 @@ async function main() {
   const system = await startSystem({ DISPATCH_MODE: "auto", DRIVER_FRESHNESS_S: "3600", NO_SUPPLY_WINDOW_S: "0", DISPATCH_RETRY_S: "0.2", DISPATCH_TIMEOUT_S: "300" });
   const api = new Api(system.baseUrl);
   const ws = system.baseUrl.replace(/^http/, "ws");
+  // the runtime and wrangler's proxy, found once: they run until the system stops
+  const roles = workerdRoles(system.pid);
   const sockets: WebSocket[] = [];
   try {
     const drivers = new Map<string, string>();
@@ -136,7 +126,7 @@ async function main() {
       return { id, received, token: rider };
     };
 
-    const cold = await readSettled(system.pid);
+    const cold = await readSettled(roles);
     // Warm-up: the first rides grow the runtime to a level it then keeps (a second round adds
     // nothing), so the start is read after some of them; the cold start is reported too.
     const warmSockets: WebSocket[] = [];
@@ -144,12 +134,11 @@ async function main() {
       for (let n = w; n < WARMUP; n += CONCURRENCY) await oneRide(RIDES + n, `soak-warmup-${n}`, warmSockets);
     }));
     for (const s of warmSockets) s.close();
-    const start = await readSettled(system.pid);
+    const start = await readSettled(roles);
     await hold("at the start");
     console.log(`soak: runtime RSS ${start.runtimeMiB.toFixed(0)} MiB, proxy ${start.proxyMiB.toFixed(0)} MiB; ${RIDES} rides, ${CONCURRENCY} at a time`);
 
     const results: RideResult[] = [];
-    const roles = workerdRoles(system.pid);
     const peak = { runtimeMiB: start.runtimeMiB, proxyMiB: start.proxyMiB };
     let next = 0;
     const sampler = setInterval(() => {
@@ -172,7 +161,7 @@ async function main() {
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
       sockets.push(...roundSockets);
       await sleep(2000);
-      const open = await read(system.pid);
+      const open = await readMemory(roles);
       for (const s of roundSockets) s.close();
       // Idle objects are evicted after about 10 s; follow the memory while the system is quiet.
       const trail: number[] = [];
@@ -180,9 +169,9 @@ async function main() {
         await sleep(10_000);
         trail.push(Math.round(rssMiB(roles.runtime)));
       }
-      const idle = await read(system.pid);
+      const idle = await readMemory(roles);
       console.log(`soak: round ${round}: runtime RSS every 10 s after its sockets closed: ${trail.join(", ")} MiB`);
-      const settled = await readSettled(system.pid);
+      const settled = await readSettled(roles);
       rounds.push({ rides: results.length, open, idle, settled });
     }
     clearInterval(sampler);
@@ -190,7 +179,7 @@ async function main() {
     let lingered: Reading | undefined;
     if (LINGER_S > 0) {
       await sleep(LINGER_S * 1000);
-      lingered = await readSettled(system.pid);
+      lingered = await readSettled(roles);
     }
     // RSS once the runtime's allocator has given back its free pages: what it really holds
     const released = releaseFreeMemory(roles.runtime) ? rssMiB(roles.runtime) : undefined;

@@ -24,23 +24,20 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePort } from "../test/support/system.ts";
-import { allocatorInUseMiB, collectAllGarbage, jsHeapMiB, rssMiB, workerdRoles } from "./runtime-memory.ts";
+import { setTimeout as sleep } from "node:timers/promises";
+import { allocatorInUseMiB, collectAllGarbage, readMemory, rssMiB, workerdRoles, type MemoryReading as Reading, type WorkerdRoles } from "./runtime-memory.ts";
 
 const OBJECTS = Number(process.env.WS_RETENTION_OBJECTS ?? 300);
 const IDLE_S = Number(process.env.WS_RETENTION_IDLE_S ?? 30);
 const REQUESTS = Number(process.env.WS_RETENTION_REQUESTS ?? 1000);
 const LONG = Number(process.env.WS_RETENTION_LONG ?? 0);
 const root = resolve(import.meta.dirname, "..");
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Reading { rssMiB: number; inUseMiB: number | undefined; jsUsedMiB: number; proxyInUseMiB: number | undefined }
 
 /** One full collection in every isolate of the runtime, then a reading of both processes. */
-async function settle(pgid: number): Promise<Reading> {
-  const { runtime, proxy } = workerdRoles(pgid);
-  await collectAllGarbage(runtime);
+async function settle(roles: WorkerdRoles): Promise<Reading> {
+  await collectAllGarbage(roles.runtime);
   await sleep(2000);
-  return { rssMiB: rssMiB(runtime), inUseMiB: allocatorInUseMiB(runtime), jsUsedMiB: (await jsHeapMiB(runtime)).used, proxyInUseMiB: allocatorInUseMiB(proxy) };
+  return readMemory(roles);
 }
 
 /** Opens a socket to a new object, waits for its first message, closes, and waits for the close. */
@@ -53,8 +50,9 @@ function socketRoundTrip(url: string): Promise<void> {
   });
 }
 
-async function inBatches(count: number, run: (i: number) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < count; i += 20) await Promise.all(Array.from({ length: Math.min(20, count - i) }, (_, j) => run(i + j)));
+/** Runs `run(0 … count-1)`, `size` at a time. */
+async function inBatches(count: number, run: (i: number) => Promise<unknown>, size = 20): Promise<void> {
+  for (let i = 0; i < count; i += size) await Promise.all(Array.from({ length: Math.min(size, count - i) }, (_, j) => run(i + j)));
 }
 
 async function main() {
@@ -75,27 +73,28 @@ async function main() {
       if (i > 120) throw new Error("the worker did not start");
       await sleep(500);
     }
-    const pgid = child.pid!;
+    const roles = workerdRoles(child.pid!);
+    const same = () => fetch(`${base}/rpc/same`).then((r) => r.text());
     // the first objects of each kind grow the runtime's tables and caches once; not counted
     await inBatches(50, (i) => fetch(`${base}/rpc/warm-${i}`).then((r) => r.text()));
     await inBatches(50, (i) => socketRoundTrip(`${base.replace("http", "ws")}/ws/warm-${i}`));
     await sleep(IDLE_S * 1000);
-    const start = await settle(pgid);
+    const start = await settle(roles);
     await inBatches(OBJECTS, (i) => fetch(`${base}/rpc/${i}`).then((r) => r.text()));
     await sleep(IDLE_S * 1000);
-    const afterRpc = await settle(pgid);
+    const afterRpc = await settle(roles);
     await inBatches(OBJECTS, (i) => socketRoundTrip(`${base.replace("http", "ws")}/ws/${i}`));
     await sleep(IDLE_S * 1000);
-    const afterWs = await settle(pgid);
-    for (let i = 0; i < REQUESTS; i += 20) await Promise.all(Array.from({ length: Math.min(20, REQUESTS - i) }, () => fetch(`${base}/rpc/same`).then((r) => r.text())));
+    const afterWs = await settle(roles);
+    await inBatches(REQUESTS, same);
     await sleep(IDLE_S * 1000);
-    const afterRequests = await settle(pgid);
+    const afterRequests = await settle(roles);
 
     const fmt = (n: number | undefined) => (n === undefined ? "n/a" : n.toFixed(1));
     /** KiB kept per object or request between two readings. */
     const kept = (a: number | undefined, b: number | undefined, per: number) => (a === undefined || b === undefined ? "n/a" : (((a - b) * 1024) / per).toFixed(1));
     const row = (label: string, r: Reading, before: Reading | null, per: number) =>
-      `| ${label} | ${fmt(r.rssMiB)} | ${fmt(r.inUseMiB)} | ${fmt(r.jsUsedMiB)} | ${fmt(r.proxyInUseMiB)} | ${before ? kept(r.inUseMiB, before.inUseMiB, per) : ""} | ${before ? kept(r.proxyInUseMiB, before.proxyInUseMiB, per) : ""} |`;
+      `| ${label} | ${fmt(r.runtimeMiB)} | ${fmt(r.runtimeInUseMiB)} | ${fmt(r.jsUsedMiB)} | ${fmt(r.proxyInUseMiB)} | ${before ? kept(r.runtimeInUseMiB, before.runtimeInUseMiB, per) : ""} | ${before ? kept(r.proxyInUseMiB, before.proxyInUseMiB, per) : ""} |`;
     console.log([
       `${OBJECTS} new objects each way, then ${REQUESTS} requests to one object; readings ${IDLE_S} s after the last, after one full collection per isolate of the runtime`,
       "",
@@ -108,12 +107,11 @@ async function main() {
     ].join("\n"));
 
     if (LONG > 0) {
-      const { proxy } = workerdRoles(pgid);
       const series: string[] = [];
       for (let sent = 0; ; sent += 10_000) {
-        series.push(`| ${sent} | ${fmt(allocatorInUseMiB(proxy))} | ${rssMiB(proxy).toFixed(0)} |`);
+        series.push(`| ${sent} | ${fmt(allocatorInUseMiB(roles.proxy))} | ${rssMiB(roles.proxy).toFixed(0)} |`);
         if (sent >= LONG) break;
-        for (let i = 0; i < 10_000; i += 50) await Promise.all(Array.from({ length: 50 }, () => fetch(`${base}/rpc/same`).then((r) => r.text())));
+        await inBatches(10_000, same, 50);
       }
       console.log(["", `${LONG} more requests to one object, 50 at a time; wrangler's proxy every 10,000`, "", "| requests | proxy: allocator in use, MiB | proxy: RSS, MiB |", "|---|---|---|", ...series].join("\n"));
     }
