@@ -5,8 +5,9 @@
 //     NOTIFY_WEBHOOK_URL, ...) overrides wrangler.toml, written with the secrets into a
 //     generated .dev.vars next to each worker's config;
 //  3. D1 migrations applied to the local databases;
-//  4. wrangler dev with every worker config: gateway (+ Durable Objects), payment,
-//     notification and views workers, local queues and D1, on PORT (default 8787).
+//  4. scripts/local-runtime.mjs with every worker config: gateway (+ Durable Objects),
+//     payment, notification and views workers, local queues and D1, in one Miniflare
+//     (one workerd process) on PORT (default 8787), rebuilt on every source change.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -67,8 +68,8 @@ for (const [binding, config] of [["VIEWS_DB", "wrangler.toml"], ["LEDGER_DB", "w
 }
 console.log(`dev: migrations applied (${persistTo})`);
 
-const args = [wranglerJs, "dev", ...CONFIGS.flatMap((c) => ["-c", c]), "--port", port, "--ip", process.env.HOST ?? "127.0.0.1",
-  "--persist-to", persistTo, "--show-interactive-dev-session=false", "--inspector-port", process.env.INSPECTOR_PORT ?? "0"];
+const args = [resolve(root, "scripts/local-runtime.mjs"), "--port", port, "--host", process.env.HOST ?? "127.0.0.1",
+  "--persist-to", persistTo, "--inspector-port", process.env.INSPECTOR_PORT ?? "0", ...CONFIGS];
 const child = spawn(nodeBin, args, { cwd: root, stdio: "inherit", env: { WRANGLER_SEND_METRICS: "false", ...process.env } });
 const stop = (signal) => child.kill(signal);
 process.on("SIGINT", stop);

@@ -1,0 +1,143 @@
+/**
+ * Gives the local runtime's memory back once the system goes quiet (used by
+ * scripts/local-runtime.mjs, that is by `npm run dev`).
+ *
+ * Why: what rides, requests and sockets leave in workerd is mostly native memory (requests,
+ * I/O contexts, socket state) owned by JS objects that are already garbage. Nothing makes an
+ * idle isolate run a full collection locally, so after a burst of 500 rides with sockets the
+ * runtime held about 150 MiB more until it was busy again (BENCHMARKS.md, soak). This watches
+ * the runtime's CPU time; once it has worked and then been quiet for a while, it makes every
+ * isolate run one full collection through the inspector. workerd does not answer the
+ * inspector's `HeapProfiler.collectGarbage` (and it collects nothing); a heap snapshot runs a
+ * full collection first, so that is what is asked for, and its chunks are thrown away.
+ *
+ * Linux only (CPU time from /proc); elsewhere it does nothing.
+ *
+ * @example
+ * const collector = startIdleCollector({ inspector: () => miniflare.getInspectorURL(), quietS: 10 });
+ * // … on shutdown
+ * collector.stop();
+ */
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+
+/** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ, 100 on Linux). */
+const TICK_MS = 10;
+
+/** The workerd processes started by this process (Miniflare's runtime). */
+export function workerdChildren(parent = process.pid): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // "pid (comm) state ppid …": comm may hold spaces, so split after its closing parenthesis
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === parent && comm.includes("workerd")) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** User and system CPU time of some processes, in ms. */
+export function cpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks * TICK_MS;
+}
+
+/** Asks one isolate for a heap snapshot, which runs a full collection first; true once it has answered. */
+export async function collectIsolate(debuggerUrl: string, timeoutMs = 60_000): Promise<boolean> {
+  const ws = new WebSocket(debuggerUrl);
+  try {
+    const opened = await new Promise<boolean>((resolve) => {
+      ws.addEventListener("open", () => resolve(true));
+      ws.addEventListener("error", () => resolve(false)); // an isolate that already has a debugger
+    });
+    if (!opened) return false;
+    return await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      ws.addEventListener("message", (e) => {
+        // chunks come as notifications; the answer (id 2) comes after the last one
+        if ((JSON.parse(String(e.data)) as { id?: number }).id === 2) {
+          clearTimeout(timer);
+          resolve(true);
+        }
+      });
+      ws.send(JSON.stringify({ id: 1, method: "HeapProfiler.enable" }));
+      ws.send(JSON.stringify({ id: 2, method: "HeapProfiler.takeHeapSnapshot", params: { reportProgress: false } }));
+    });
+  } finally {
+    ws.close();
+  }
+}
+
+/** The debugger URL of every isolate behind an inspector (`ws://host:port`). */
+export async function isolatesOf(inspector: URL): Promise<string[]> {
+  const res = await fetch(`http://${inspector.host}/json/list`, { signal: AbortSignal.timeout(2000) });
+  const targets = (await res.json()) as { webSocketDebuggerUrl?: string }[];
+  return targets.flatMap((t) => (t.webSocketDebuggerUrl ? [t.webSocketDebuggerUrl] : []));
+}
+
+export interface IdleCollectorOptions {
+  /** Where the runtime's inspector listens. */
+  inspector: () => Promise<URL>;
+  /** Seconds of quiet (under 2% of a core) after work before a collection; 0 turns it off. */
+  quietS: number;
+  /** CPU the runtime must have used since the last collection for another to be worth it, in ms. */
+  busyMs?: number;
+  /** The runtime's processes (default: this process's workerd children). */
+  pids?: () => number[];
+  log?: (line: string) => void;
+}
+
+/** Starts watching; see the module comment. */
+export function startIdleCollector(options: IdleCollectorOptions): { stop: () => void } {
+  const { quietS, busyMs = 2000, pids = workerdChildren, log = console.log } = options;
+  if (quietS <= 0 || !existsSync("/proc/self/stat")) return { stop: () => {} };
+  // one check a second; the runtime's processes found again only when one has gone (a reload)
+  const window = Math.max(1, Math.round(quietS));
+  let runtime = pids();
+  const cpu = () => {
+    if (runtime.length === 0 || !runtime.every((pid) => existsSync(`/proc/${pid}`))) runtime = pids();
+    return cpuMs(runtime);
+  };
+  const samples: number[] = []; // CPU ms, one per second, the last quietS seconds of them
+  let sinceCollection = cpu();
+  let collecting = false;
+  const check = async () => {
+    if (collecting) return;
+    const now = cpu();
+    samples.push(now);
+    if (samples.length <= window) return;
+    const usedWhileQuiet = now - samples.shift()!;
+    if (usedWhileQuiet > quietS * 1000 * 0.02 || now - sinceCollection < busyMs) return;
+    collecting = true;
+    try {
+      const started = Date.now();
+      const isolates = await isolatesOf(await options.inspector());
+      let collected = 0;
+      for (const url of isolates) if (await collectIsolate(url)) collected++;
+      log(`local runtime: quiet for ${quietS} s after work; full garbage collection in ${collected} of ${isolates.length} isolates, ${Date.now() - started} ms`);
+    } catch (e) {
+      log(`local runtime: idle collection skipped: ${String(e)}`);
+    } finally {
+      sinceCollection = cpu();
+      samples.length = 0;
+      collecting = false;
+    }
+  };
+  const timer = setInterval(() => void check(), 1000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
