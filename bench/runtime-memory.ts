@@ -11,8 +11,9 @@
  * read the allocator's "bytes in use" and the heaps, and force one full collection per
  * isolate, as a leak test calls `gc()` before it measures.
  *
- * `wrangler dev` runs two workerd processes (`workerdRoles`): the runtime, with an inspector, and
- * wrangler's front proxy, without one; only the runtime's isolates can be made to collect.
+ * `npm run dev` runs one workerd process, the runtime, with an inspector (scripts/local-runtime.mjs).
+ * `wrangler dev` runs two (`workerdRoles`): the runtime, and wrangler's front proxy, without an
+ * inspector; only the runtime's isolates can be made to collect.
  *
  * Linux only (`ps`, `ss`); the allocator figure needs `gdb` and is skipped without it.
  *
@@ -25,6 +26,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { collectIsolate } from "../scripts/idle-collector.ts";
 
 /** The workerd processes in a process group. */
 function workerdPids(pgid: number): number[] {
@@ -35,9 +37,9 @@ function workerdPids(pgid: number): number[] {
 export interface WorkerdRoles { runtime: number[]; proxy: number[] }
 
 /**
- * The workerd processes of a `wrangler dev`, by role: the runtime that runs the workers (it has
- * the inspector), and wrangler's front proxy, a one-object worker in a workerd of its own that
- * every HTTP request and WebSocket passes through on its way to the runtime.
+ * The workerd processes of a local system, by role: the runtime that runs the workers (it has
+ * the inspector), and, under `wrangler dev` only, wrangler's front proxy, a one-object worker in a
+ * workerd of its own that every HTTP request and WebSocket passes through on its way to the runtime.
  */
 export function workerdRoles(pgid: number): WorkerdRoles {
   const roles: WorkerdRoles = { runtime: [], proxy: [] };
@@ -103,7 +105,7 @@ async function inspectorTargets(pids: number[]): Promise<string[]> {
   return urls;
 }
 
-/** Sends one inspector command to one isolate and waits for its answer (chunks of a heap snapshot are dropped). */
+/** Sends one inspector command to one isolate and waits for its answer. */
 async function inspect<T>(url: string, method: string, params: object, timeoutMs: number): Promise<T | undefined> {
   const ws = new WebSocket(url);
   try {
@@ -119,7 +121,6 @@ async function inspect<T>(url: string, method: string, params: object, timeoutMs
         if (m.id === 2) {
           clearTimeout(timer);
           if (m.error) console.warn(`inspector: ${method}: ${m.error.message}`);
-          // workerd answers a heap snapshot by echoing the request, without a result
           resolve(m.error ? undefined : (m.result ?? ({} as T)));
         }
       });
@@ -132,15 +133,10 @@ async function inspect<T>(url: string, method: string, params: object, timeoutMs
   }
 }
 
-/**
- * Makes every isolate run a full garbage collection. The inspector's `collectGarbage` does not
- * answer in workerd; taking a heap snapshot does a full collection first, so that is used.
- */
+/** Makes every isolate run a full garbage collection (through a heap snapshot: see `collectIsolate`). */
 export async function collectAllGarbage(pids: number[]): Promise<number> {
   let collected = 0;
-  for (const url of await inspectorTargets(pids)) {
-    if (await inspect(url, "HeapProfiler.takeHeapSnapshot", { reportProgress: false }, 60_000) !== undefined) collected++;
-  }
+  for (const url of await inspectorTargets(pids)) if (await collectIsolate(url)) collected++;
   return collected;
 }
 
@@ -153,14 +149,18 @@ export async function jsHeapMiB(pids: number[]): Promise<number> {
   return used / 2 ** 20;
 }
 
-/** One moment of both processes, in MiB: RSS and allocator bytes in use of each, and the runtime's JS heaps. */
-export interface MemoryReading { runtimeMiB: number; runtimeInUseMiB: number | undefined; jsUsedMiB: number; proxyMiB: number; proxyInUseMiB: number | undefined }
+/**
+ * One moment of the local system, in MiB: RSS and allocator bytes in use of the runtime and its
+ * JS heaps; the same for wrangler's proxy, undefined when there is none (`npm run dev`).
+ */
+export interface MemoryReading { runtimeMiB: number; runtimeInUseMiB: number | undefined; jsUsedMiB: number; proxyMiB: number | undefined; proxyInUseMiB: number | undefined }
 
-/** Reads both processes of a `wrangler dev` (see `MemoryReading`). */
+/** Reads the runtime and, if there is one, wrangler's proxy (see `MemoryReading`). */
 export async function readMemory(roles: WorkerdRoles): Promise<MemoryReading> {
+  const proxy = roles.proxy.length > 0;
   return {
     runtimeMiB: rssMiB(roles.runtime), runtimeInUseMiB: allocatorInUseMiB(roles.runtime), jsUsedMiB: await jsHeapMiB(roles.runtime),
-    proxyMiB: rssMiB(roles.proxy), proxyInUseMiB: allocatorInUseMiB(roles.proxy),
+    proxyMiB: proxy ? rssMiB(roles.proxy) : undefined, proxyInUseMiB: proxy ? allocatorInUseMiB(roles.proxy) : undefined,
   };
 }
 

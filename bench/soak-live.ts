@@ -5,8 +5,8 @@
  * the start, with the sockets open, 30 s after they close, and once the system has been
  * left to settle (bench/runtime-memory.ts says why those steps and which figures).
  *
- * `wrangler dev` runs two workerd processes, reported apart: the runtime, which runs the
- * ride system, and wrangler's front proxy, which every request passes through.
+ * The local system is one workerd process (scripts/local-runtime.mjs): every worker, Durable
+ * Object, queue and D1 database of the ride system, and the HTTP server in front of them.
  *
  * The rides run in SOAK_ROUNDS rounds (default 2); each round's sockets close at its
  * end, so the second round shows whether memory freed by the first is used again.
@@ -70,8 +70,9 @@ async function main() {
   const system = await startSystem({ DISPATCH_MODE: "auto", DRIVER_FRESHNESS_S: "3600", NO_SUPPLY_WINDOW_S: "0", DISPATCH_RETRY_S: "0.2", DISPATCH_TIMEOUT_S: "300" });
   const api = new Api(system.baseUrl);
   const ws = system.baseUrl.replace(/^http/, "ws");
-  // the runtime and wrangler's proxy, found once: they run until the system stops
+  // the local process, found once: it runs until the system stops
   const roles = workerdRoles(system.pid);
+  console.log(`soak: the local system runs in ${roles.runtime.length + roles.proxy.length} workerd process(es)`);
   const sockets: WebSocket[] = [];
   try {
     const drivers = new Map<string, string>();
@@ -136,14 +137,13 @@ async function main() {
     for (const s of warmSockets) s.close();
     const start = await readSettled(roles);
     await hold("at the start");
-    console.log(`soak: runtime RSS ${start.runtimeMiB.toFixed(0)} MiB, proxy ${start.proxyMiB.toFixed(0)} MiB; ${RIDES} rides, ${CONCURRENCY} at a time`);
+    console.log(`soak: runtime RSS ${start.runtimeMiB.toFixed(0)} MiB; ${RIDES} rides, ${CONCURRENCY} at a time`);
 
     const results: RideResult[] = [];
-    const peak = { runtimeMiB: start.runtimeMiB, proxyMiB: start.proxyMiB };
+    const peak = { runtimeMiB: start.runtimeMiB };
     let next = 0;
     const sampler = setInterval(() => {
       peak.runtimeMiB = Math.max(peak.runtimeMiB, rssMiB(roles.runtime));
-      peak.proxyMiB = Math.max(peak.proxyMiB, rssMiB(roles.proxy));
     }, 1000);
     const started = Date.now();
     const rounds: { rides: number; open: Reading; idle: Reading; settled: Reading }[] = [];
@@ -198,7 +198,7 @@ async function main() {
     }
 
     const fmt = (n: number | undefined) => (n === undefined ? "n/a" : n.toFixed(0));
-    const row = (label: string, r: Reading) => `| ${label} | ${fmt(r.runtimeMiB)} | ${fmt(r.runtimeInUseMiB)} | ${fmt(r.jsUsedMiB)} | ${fmt(r.proxyMiB)} | ${fmt(r.proxyInUseMiB)} |`;
+    const row = (label: string, r: Reading) => `| ${label} | ${fmt(r.runtimeMiB)} | ${fmt(r.runtimeInUseMiB)} | ${fmt(r.jsUsedMiB)} |`;
     const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "n/a" : (a / b).toFixed(2));
     const last = rounds.at(-1)!;
     const lines = [
@@ -206,23 +206,22 @@ async function main() {
       `|---|---|---|---|---|`,
       `| ${results.length} | ${sockets.length} | ${elapsed.toFixed(0)} | ${(results.length / elapsed).toFixed(1)} | ${missing} |`,
       "",
-      `| MiB | runtime: RSS | runtime: allocator in use | runtime: JS heaps | wrangler proxy: RSS | wrangler proxy: allocator in use |`,
-      `|---|---|---|---|---|---|`,
+      `| MiB | RSS | allocator in use | JS heaps |`,
+      `|---|---|---|---|`,
       row("cold start (drivers online, settled)", cold),
       row(`start: after ${WARMUP} warm-up rides, settled`, start),
-      `| peak RSS (sampled every second) | ${fmt(peak.runtimeMiB)} | | | ${fmt(peak.proxyMiB)} | |`,
+      `| peak RSS (sampled every second) | ${fmt(peak.runtimeMiB)} | | |`,
       ...rounds.flatMap((r, i) => [
         row(`round ${i + 1}: ${r.rides} rides done${WITH_SOCKETS ? ", their sockets open" : ""}`, r.open),
         row(`round ${i + 1}: ${IDLE_S} s ${WITH_SOCKETS ? "after those sockets closed" : "later"}`, r.idle),
         row(`round ${i + 1}: then settled (collection, eviction, collection)`, r.settled),
       ]),
       ...(lingered ? [row(`then ${LINGER_S} s more of quiet, settled`, lingered)] : []),
-      `| end: the runtime's allocator gives back its free pages | ${fmt(released)} | | | | |`,
+      `| end: the allocator gives back its free pages | ${fmt(released)} | | |`,
       "",
-      `end / start, runtime: allocator in use ${ratio(last.settled.runtimeInUseMiB, start.runtimeInUseMiB)}, JS heaps ${ratio(last.settled.jsUsedMiB, start.jsUsedMiB)}, ` +
+      `end / start: allocator in use ${ratio(last.settled.runtimeInUseMiB, start.runtimeInUseMiB)}, JS heaps ${ratio(last.settled.jsUsedMiB, start.jsUsedMiB)}, ` +
         `RSS ${ratio(last.settled.runtimeMiB, start.runtimeMiB)} (${ratio(released, start.runtimeMiB)} once free pages are given back)` +
-        (rounds.length > 1 ? `; runtime RSS at the end of the last round / of the first: ${ratio(last.open.runtimeMiB, rounds[0]!.open.runtimeMiB)}` : ""),
-      `wrangler's proxy, allocator in use: ${fmt(start.proxyInUseMiB)} → ${fmt(last.settled.proxyInUseMiB)} MiB (its isolate has no inspector, so the soak cannot make it collect; see BENCHMARKS.md)`,
+        (rounds.length > 1 ? `; RSS at the end of the last round / of the first: ${ratio(last.open.runtimeMiB, rounds[0]!.open.runtimeMiB)}` : ""),
     ];
     console.log(`\n${lines.join("\n")}`);
     await hold("before stopping");

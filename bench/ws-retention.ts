@@ -5,18 +5,22 @@
  * which the client then closed. Runs a 40-line worker (bench/ws-retention/), not the ride
  * system, so the figures belong to the local runtime and to wrangler.
  *
- * Then WS_RETENTION_REQUESTS plain requests to one object show what each request leaves in
- * each of the two workerd processes of `wrangler dev`: the runtime, and wrangler's front proxy
- * (a one-object worker in a workerd with no inspector, whose garbage the bench cannot collect).
+ * Then WS_RETENTION_REQUESTS plain requests to one object show what each request leaves.
+ *
+ * The worker runs the way `npm run dev` runs the system, on Miniflare alone (one workerd
+ * process, scripts/local-runtime.mjs), or with WS_RETENTION_RUNNER=wrangler under `wrangler dev`,
+ * which adds wrangler's front proxy: a one-object worker in a workerd of its own, with no
+ * inspector, whose garbage the bench cannot collect. Its figures are reported apart.
  *
  * Fifty objects of each kind run first and are not counted: the first ones grow the runtime's
  * tables and caches once, whichever kind comes first.
  *
- * With WS_RETENTION_LONG=N, it then sends N more plain requests and reads the proxy every 10,000,
- * to show whether what the proxy keeps has a bound (its isolate collects under load) or not.
+ * With WS_RETENTION_LONG=N, it then sends N more plain requests and reads both processes every
+ * 10,000, to show whether what they keep has a bound or not.
  *
  * Settings: WS_RETENTION_OBJECTS (default 300), WS_RETENTION_IDLE_S (default 30),
- * WS_RETENTION_REQUESTS (default 1000), WS_RETENTION_LONG (default 0).
+ * WS_RETENTION_REQUESTS (default 1000), WS_RETENTION_LONG (default 0),
+ * WS_RETENTION_RUNNER (miniflare, the default, or wrangler).
  * Linux only; the allocator figure needs gdb (bench/runtime-memory.ts).
  */
 import { spawn } from "node:child_process";
@@ -25,12 +29,13 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePort } from "../test/support/system.ts";
 import { setTimeout as sleep } from "node:timers/promises";
-import { allocatorInUseMiB, collectAllGarbage, readMemory, rssMiB, workerdRoles, type MemoryReading as Reading, type WorkerdRoles } from "./runtime-memory.ts";
+import { collectAllGarbage, readMemory, workerdRoles, type MemoryReading as Reading, type WorkerdRoles } from "./runtime-memory.ts";
 
 const OBJECTS = Number(process.env.WS_RETENTION_OBJECTS ?? 300);
 const IDLE_S = Number(process.env.WS_RETENTION_IDLE_S ?? 30);
 const REQUESTS = Number(process.env.WS_RETENTION_REQUESTS ?? 1000);
 const LONG = Number(process.env.WS_RETENTION_LONG ?? 0);
+const RUNNER = process.env.WS_RETENTION_RUNNER ?? "miniflare";
 const root = resolve(import.meta.dirname, "..");
 
 /** One full collection in every isolate of the runtime, then a reading of both processes. */
@@ -59,8 +64,11 @@ async function main() {
   const port = await freePort();
   const persist = mkdtempSync(join(tmpdir(), "ws-retention-"));
   const localNode = resolve(root, "node_modules/.bin/node");
-  const child = spawn(existsSync(localNode) ? localNode : process.execPath,
-    [resolve(root, "node_modules/wrangler/bin/wrangler.js"), "dev", "-c", resolve(root, "bench/ws-retention/wrangler.toml"), "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persist, "--show-interactive-dev-session=false"],
+  const config = resolve(root, "bench/ws-retention/wrangler.toml");
+  const args = RUNNER === "wrangler"
+    ? [resolve(root, "node_modules/wrangler/bin/wrangler.js"), "dev", "-c", config, "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persist, "--show-interactive-dev-session=false"]
+    : [resolve(root, "scripts/local-runtime.mjs"), "--port", String(port), "--persist-to", persist, config];
+  const child = spawn(existsSync(localNode) ? localNode : process.execPath, args,
     { cwd: root, detached: true, stdio: "ignore", env: { WRANGLER_SEND_METRICS: "false", X_LOCAL_OBSERVABILITY: "false", ...process.env } });
   const base = `http://127.0.0.1:${port}`;
   try {
@@ -96,7 +104,7 @@ async function main() {
     const row = (label: string, r: Reading, before: Reading | null, per: number) =>
       `| ${label} | ${fmt(r.runtimeMiB)} | ${fmt(r.runtimeInUseMiB)} | ${fmt(r.jsUsedMiB)} | ${fmt(r.proxyInUseMiB)} | ${before ? kept(r.runtimeInUseMiB, before.runtimeInUseMiB, per) : ""} | ${before ? kept(r.proxyInUseMiB, before.proxyInUseMiB, per) : ""} |`;
     console.log([
-      `${OBJECTS} new objects each way, then ${REQUESTS} requests to one object; readings ${IDLE_S} s after the last, after one full collection per isolate of the runtime`,
+      `${RUNNER}: ${OBJECTS} new objects each way, then ${REQUESTS} requests to one object; readings ${IDLE_S} s after the last, after one full collection per isolate of the runtime`,
       "",
       "| MiB | runtime: RSS | runtime: allocator in use | runtime: JS heaps | proxy: allocator in use | kept in the runtime | kept in the proxy |",
       "|---|---|---|---|---|---|---|",
@@ -109,11 +117,13 @@ async function main() {
     if (LONG > 0) {
       const series: string[] = [];
       for (let sent = 0; ; sent += 10_000) {
-        series.push(`| ${sent} | ${fmt(allocatorInUseMiB(roles.proxy))} | ${rssMiB(roles.proxy).toFixed(0)} |`);
+        const now = await readMemory(roles);
+        series.push(`| ${sent} | ${fmt(now.runtimeInUseMiB)} | ${fmt(now.runtimeMiB)} | ${fmt(now.proxyInUseMiB)} | ${fmt(now.proxyMiB)} |`);
         if (sent >= LONG) break;
         await inBatches(10_000, same, 50);
       }
-      console.log(["", `${LONG} more requests to one object, 50 at a time; wrangler's proxy every 10,000`, "", "| requests | proxy: allocator in use, MiB | proxy: RSS, MiB |", "|---|---|---|", ...series].join("\n"));
+      console.log(["", `${LONG} more requests to one object, 50 at a time; read every 10,000 (no collection forced)`, "",
+        "| requests | runtime: allocator in use, MiB | runtime: RSS, MiB | proxy: allocator in use, MiB | proxy: RSS, MiB |", "|---|---|---|---|---|", ...series].join("\n"));
     }
   } finally {
     try {
