@@ -60,23 +60,38 @@ function miniflareOptions() {
 
 let miniflare;
 let collector;
-let pending = workers.length;
 const built = new Set();
+// Builds end in any order and several at once (a change to shared code rebuilds every worker);
+// starts and reloads run one after another.
+let queue = Promise.resolve();
 
-async function onBuilt(worker, errors) {
-  if (errors.length > 0) return; // esbuild printed them; keep serving the last good bundle
-  if (!built.has(worker.name)) {
-    built.add(worker.name);
-    if (--pending > 0) return;
+async function start() {
+  try {
     miniflare = new Miniflare(miniflareOptions());
     const url = await miniflare.ready;
     console.log(`local runtime: ${workers.map((w) => w.name).join(", ")} ready on ${url.href}`);
     collector = startIdleCollector({ inspector: () => miniflare.getInspectorURL(), quietS: Number(process.env.IDLE_COLLECT_S ?? 10) });
-    return;
+  } catch (e) {
+    console.error(`local runtime: could not start: ${e instanceof Error ? e.stack : String(e)}`);
+    process.exit(1);
   }
-  if (!miniflare) return;
-  await miniflare.setOptions(miniflareOptions());
-  console.log(`local runtime: reloaded ${worker.name}`);
+}
+
+async function reload(worker) {
+  try {
+    await miniflare.setOptions(miniflareOptions());
+    console.log(`local runtime: reloaded ${worker.name}`);
+  } catch (e) {
+    console.error(`local runtime: reloading ${worker.name} failed, fix and save again: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function onBuilt(worker, errors) {
+  if (errors.length > 0) return; // esbuild printed them; keep serving the last good bundle
+  const first = !built.has(worker.name);
+  built.add(worker.name);
+  if (built.size < workers.length) return; // the first start waits for every worker's bundle
+  queue = queue.then(() => (miniflare ? reload(worker) : first ? start() : undefined));
 }
 
 const contexts = await Promise.all(
