@@ -67,7 +67,7 @@ const STATUS_OF: Record<string, string> = { DriverAssigned: "driver_assigned", D
 
 async function main() {
   console.log(`soak: starting the local system …`);
-  const system = await startSystem({ DISPATCH_MODE: "auto", DRIVER_FRESHNESS_S: "3600", NO_SUPPLY_WINDOW_S: "0", DISPATCH_RETRY_S: "0.2", DISPATCH_TIMEOUT_S: "300" });
+  const system = await startSystem({ IDLE_COLLECT_S: process.env.IDLE_COLLECT_S ?? "10", DISPATCH_MODE: "auto", DRIVER_FRESHNESS_S: "3600", NO_SUPPLY_WINDOW_S: "0", DISPATCH_RETRY_S: "0.2", DISPATCH_TIMEOUT_S: "300" });
   const api = new Api(system.baseUrl);
   const ws = system.baseUrl.replace(/^http/, "ws");
   // the local process, found once: it runs until the system stops

@@ -60,22 +60,24 @@ export function cpuMs(pids: number[]): number {
 export async function collectIsolate(debuggerUrl: string, timeoutMs = 60_000): Promise<boolean> {
   const ws = new WebSocket(debuggerUrl);
   try {
-    const opened = await new Promise<boolean>((resolve) => {
-      ws.addEventListener("open", () => resolve(true));
-      ws.addEventListener("error", () => resolve(false)); // an isolate that already has a debugger
-    });
-    if (!opened) return false;
+    // false on an error, a close or no answer in time: a stuck inspector must not stop the caller
     return await new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), timeoutMs);
+      const done = (collected: boolean) => {
+        clearTimeout(timer);
+        resolve(collected);
+      };
+      ws.addEventListener("error", () => done(false)); // e.g. an isolate that already has a debugger
+      ws.addEventListener("close", () => done(false));
       ws.addEventListener("message", (e) => {
         // chunks come as notifications; the answer (id 2) comes after the last one
-        if ((JSON.parse(String(e.data)) as { id?: number }).id === 2) {
-          clearTimeout(timer);
-          resolve(true);
-        }
+        const m = JSON.parse(String(e.data)) as { id?: number; error?: unknown };
+        if (m.id === 2) done(m.error === undefined);
       });
-      ws.send(JSON.stringify({ id: 1, method: "HeapProfiler.enable" }));
-      ws.send(JSON.stringify({ id: 2, method: "HeapProfiler.takeHeapSnapshot", params: { reportProgress: false } }));
+      ws.addEventListener("open", () => {
+        ws.send(JSON.stringify({ id: 1, method: "HeapProfiler.enable" }));
+        ws.send(JSON.stringify({ id: 2, method: "HeapProfiler.takeHeapSnapshot", params: { reportProgress: false } }));
+      });
     });
   } finally {
     ws.close();
@@ -105,19 +107,21 @@ export interface IdleCollectorOptions {
 export function startIdleCollector(options: IdleCollectorOptions): { stop: () => void } {
   const { quietS, busyMs = 2000, pids = workerdChildren, log = console.log } = options;
   if (quietS <= 0 || !existsSync("/proc/self/stat")) return { stop: () => {} };
-  // one check a second; the runtime's processes found again only when one has gone (a reload)
+  // One check a second. The runtime's processes are found again only when one has gone: a reload
+  // starts a new workerd, whose CPU time starts again from zero, so the counts start over too.
   const window = Math.max(1, Math.round(quietS));
   let runtime = pids();
-  const cpu = () => {
-    if (runtime.length === 0 || !runtime.every((pid) => existsSync(`/proc/${pid}`))) runtime = pids();
-    return cpuMs(runtime);
-  };
   const samples: number[] = []; // CPU ms, one per second, the last quietS seconds of them
-  let sinceCollection = cpu();
+  let sinceCollection = cpuMs(runtime);
   let collecting = false;
   const check = async () => {
     if (collecting) return;
-    const now = cpu();
+    if (runtime.length === 0 || !runtime.every((pid) => existsSync(`/proc/${pid}`))) {
+      runtime = pids();
+      samples.length = 0;
+      sinceCollection = 0;
+    }
+    const now = cpuMs(runtime);
     samples.push(now);
     if (samples.length <= window) return;
     const usedWhileQuiet = now - samples.shift()!;
@@ -132,7 +136,7 @@ export function startIdleCollector(options: IdleCollectorOptions): { stop: () =>
     } catch (e) {
       log(`local runtime: idle collection skipped: ${String(e)}`);
     } finally {
-      sinceCollection = cpu();
+      sinceCollection = cpuMs(runtime);
       samples.length = 0;
       collecting = false;
     }

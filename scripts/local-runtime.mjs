@@ -2,21 +2,26 @@
 // The local system in one workerd process, started by `scripts/dev.mjs`.
 //
 // Each worker's wrangler config gives its Miniflare options (bindings, Durable Objects,
-// queues, D1, the generated .dev.vars), exactly as `wrangler dev` reads them; esbuild
-// bundles each worker's `main` and rebuilds it on every change, and Miniflare reloads
-// the new bundles (this process keeps running; a bundle that fails to build is not loaded).
+// queues, D1, the generated .dev.vars) through wrangler's own reader; esbuild bundles each
+// worker's `main` and rebuilds it on every change. After a change, Miniflare restarts the
+// runtime with the new bundles (all workers: in-memory state and open sockets go, as with any
+// restart); this process keeps running, and a bundle that fails to build is not loaded.
+// Changes to a wrangler.toml or .dev.vars need `npm run dev` again.
 //
 // Why not `wrangler dev`: it puts a proxy of its own (a second workerd process, one
 // never-evicted object every request and socket passes through) in front of the
 // runtime. That proxy keeps 12-14 KiB per request as garbage until it is busy again,
 // so the local process tree never came back to its starting memory after a soak
-// (BENCHMARKS.md). Miniflare alone is the runtime and nothing else.
+// (BENCHMARKS.md). Miniflare alone is the runtime and nothing else. Not carried over from
+// `wrangler dev`: its local explorer and trace collection, source-mapped stacks in error logs
+// (stacks point into the bundles under .wrangler/tmp), and the worker's name before each line.
 //
 // Once the system has worked and then been quiet for IDLE_COLLECT_S seconds (default 10; 0
 // turns it off), every isolate runs one full collection (scripts/idle-collector.ts says why).
 //
 // Arguments: --port N --host H --persist-to DIR --inspector-port N, then the configs.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
+import { builtinModules } from "node:module";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { context } from "esbuild";
@@ -24,12 +29,35 @@ import { Log, LogLevel, Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 import { startIdleCollector } from "./idle-collector.ts";
 
+let miniflare;
+let collector;
+let contexts = [];
+let stopping = false;
+// Disposes Miniflare before anything else: a workerd that exits while Miniflare still runs is
+// taken for a crash and started again. Runs once, however many signals come.
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  try {
+    collector?.stop();
+    await miniflare?.dispose();
+    await Promise.all(contexts.map((c) => c.dispose()));
+  } finally {
+    process.exit(code);
+  }
+}
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());
+// Miniflare has exit hooks of its own that may end the process first; this one runs on any exit.
+process.on("exit", () => rmSync(outRoot, { recursive: true, force: true }));
+
 const { values: flags, positionals: configs } = parseArgs({
   allowPositionals: true,
   options: { port: { type: "string", default: "8787" }, host: { type: "string", default: "127.0.0.1" }, "persist-to": { type: "string" }, "inspector-port": { type: "string", default: "0" } },
 });
 const root = resolve(import.meta.dirname, "..");
-const outRoot = resolve(root, ".wrangler/tmp/local-runtime");
+// one folder per runner: `npm run dev` and the e2e systems may run side by side
+const outRoot = resolve(root, `.wrangler/tmp/local-runtime-${process.pid}`);
 
 /** One worker: its options from its config, and where its bundle is written. */
 function describe(configPath) {
@@ -58,12 +86,11 @@ function miniflareOptions() {
   });
 }
 
-let miniflare;
-let collector;
 const built = new Set();
-// Builds end in any order and several at once (a change to shared code rebuilds every worker);
-// starts and reloads run one after another.
-let queue = Promise.resolve();
+// Builds end in any order and several at once (a change to shared code rebuilds every worker):
+// the first start waits for every bundle, and later builds within 200 ms make one restart.
+let reloadTimer;
+let reloading = Promise.resolve();
 
 async function start() {
   try {
@@ -73,28 +100,36 @@ async function start() {
     collector = startIdleCollector({ inspector: () => miniflare.getInspectorURL(), quietS: Number(process.env.IDLE_COLLECT_S ?? 10) });
   } catch (e) {
     console.error(`local runtime: could not start: ${e instanceof Error ? e.stack : String(e)}`);
-    process.exit(1);
+    await stop(1);
   }
 }
 
-async function reload(worker) {
+async function reload() {
   try {
     await miniflare.setOptions(miniflareOptions());
-    console.log(`local runtime: reloaded ${worker.name}`);
+    console.log("local runtime: reloaded");
   } catch (e) {
-    console.error(`local runtime: reloading ${worker.name} failed, fix and save again: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`local runtime: reload failed, fix and save again: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
 function onBuilt(worker, errors) {
-  if (errors.length > 0) return; // esbuild printed them; keep serving the last good bundle
+  if (errors.length > 0 || stopping) return; // esbuild printed the errors; keep the last good bundles
   const first = !built.has(worker.name);
   built.add(worker.name);
-  if (built.size < workers.length) return; // the first start waits for every worker's bundle
-  queue = queue.then(() => (miniflare ? reload(worker) : first ? start() : undefined));
+  if (built.size < workers.length) return;
+  if (first && !miniflare) {
+    reloading = reloading.then(start);
+    return;
+  }
+  clearTimeout(reloadTimer);
+  reloadTimer = setTimeout(() => (reloading = reloading.then(reload)), 200);
 }
 
-const contexts = await Promise.all(
+// As wrangler bundles for nodejs_compat: node's built-in modules, with or without "node:",
+// come from workerd.
+const builtins = builtinModules.flatMap((m) => [m, `${m}/*`, `node:${m}`, `node:${m}/*`]);
+contexts = await Promise.all(
   workers.map((worker) =>
     context({
       entryPoints: [worker.main],
@@ -105,21 +140,13 @@ const contexts = await Promise.all(
       platform: "neutral",
       conditions: ["workerd", "worker", "browser"],
       mainFields: ["browser", "module", "main"],
-      external: ["node:*", "cloudflare:*"],
+      external: ["node:*", "cloudflare:*", ...builtins],
+      keepNames: true,
       sourcemap: true,
       logLevel: "warning",
-      define: worker.define,
+      define: { "process.env.NODE_ENV": JSON.stringify(process.env.NODE_ENV ?? "development"), ...worker.define },
       plugins: [{ name: "reload", setup: (b) => b.onEnd((result) => onBuilt(worker, result.errors)) }],
     }),
   ),
 );
 await Promise.all(contexts.map((c) => c.watch()));
-
-async function stop() {
-  collector?.stop();
-  await Promise.all(contexts.map((c) => c.dispose()));
-  await miniflare?.dispose();
-  process.exit(0);
-}
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);

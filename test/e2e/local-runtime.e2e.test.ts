@@ -78,9 +78,15 @@ describe("npm run dev's runner", () => {
     writeFileSync(join(dir, "index.js"), worker("two"));
     await eventually(async () => ((await answer()) === "two" ? true : undefined), "the changed worker", 20_000, 200);
 
+    // a change that does not build: reported, and no reload (the runtime's process stays the same)
+    const reloads = () => output.join("").split("local runtime: reloaded").length;
+    const [reloadsBefore, runtimeBefore, seen] = [reloads(), workerdRoles(child.pid!).runtime, output.length];
     writeFileSync(join(dir, "index.js"), "export default { fetch() { return new Response( };\n");
-    await eventually(async () => (output.join("").includes("ERROR") ? true : undefined), "the build error reported", 20_000, 200);
+    await eventually(async () => (output.slice(seen).join("").includes("ERROR") ? true : undefined), "the build error reported", 20_000, 200);
+    await sleep(1500);
     expect(await answer()).toBe("two");
+    expect(reloads()).toBe(reloadsBefore);
+    expect(workerdRoles(child.pid!).runtime).toEqual(runtimeBefore);
 
     writeFileSync(join(dir, "index.js"), worker("three"));
     await eventually(async () => ((await answer()) === "three" ? true : undefined), "the mended worker", 20_000, 200);

@@ -81,9 +81,10 @@ export async function startSystem(vars: Record<string, string> = {}, timeoutMs =
   const logs: string[] = [];
   const child: ChildProcess = spawn(process.execPath, [resolve(root, "scripts/dev.mjs")], {
     cwd: root,
-    detached: true, // own process group, so stop() ends wrangler and workerd together
+    detached: true, // own process group, so stop() ends the runner and workerd together
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PORT: String(port), PERSIST_DIR: persistDir, NOTIFY_WEBHOOK_URL: receiver.url, NOTIFY_WEBHOOK_SECRET: webhookSecret, ...vars },
+    // no idle collection unless asked for (the soak does): its pauses would only add noise to timed tests
+    env: { ...process.env, PORT: String(port), PERSIST_DIR: persistDir, NOTIFY_WEBHOOK_URL: receiver.url, NOTIFY_WEBHOOK_SECRET: webhookSecret, IDLE_COLLECT_S: "0", ...vars },
   });
   const keep = (b: Buffer) => {
     logs.push(b.toString());
