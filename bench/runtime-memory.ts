@@ -26,7 +26,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { collectIsolate } from "../scripts/idle-collector.ts";
+import { collectGarbage, inspect, isolatesOf } from "../scripts/inspector.ts";
 
 /** The workerd processes in a process group. */
 function workerdPids(pgid: number): number[] {
@@ -93,9 +93,7 @@ async function inspectorTargets(pids: number[]): Promise<string[]> {
       const port = /127\.0\.0\.1:(\d+)/.exec(line)?.[1];
       if (!port) continue;
       try {
-        const res = await fetch(`http://127.0.0.1:${port}/json/list`, { signal: AbortSignal.timeout(1000) });
-        const list = (await res.json()) as { webSocketDebuggerUrl?: string }[];
-        if (Array.isArray(list)) urls.push(...list.flatMap((t) => (t.webSocketDebuggerUrl ? [t.webSocketDebuggerUrl] : [])));
+        urls.push(...(await isolatesOf(`127.0.0.1:${port}`)));
       } catch {
         // not the inspector (the HTTP entry, the loopback or the debug port); a capnp port that
         // gets this GET logs "RPC connection broken … exceeds size limit", which is harmless
@@ -105,39 +103,9 @@ async function inspectorTargets(pids: number[]): Promise<string[]> {
   return urls;
 }
 
-/** Sends one inspector command to one isolate and waits for its answer. */
-async function inspect<T>(url: string, method: string, params: object, timeoutMs: number): Promise<T | undefined> {
-  const ws = new WebSocket(url);
-  try {
-    const opened = await new Promise<boolean>((resolve) => {
-      ws.addEventListener("open", () => resolve(true));
-      ws.addEventListener("error", () => resolve(false)); // wrangler's own proxy isolate takes no second debugger
-    });
-    if (!opened) return undefined;
-    return await new Promise<T | undefined>((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), timeoutMs);
-      ws.addEventListener("message", (e) => {
-        const m = JSON.parse(String(e.data)) as { id?: number; result?: T; error?: { message: string } };
-        if (m.id === 2) {
-          clearTimeout(timer);
-          if (m.error) console.warn(`inspector: ${method}: ${m.error.message}`);
-          resolve(m.error ? undefined : (m.result ?? ({} as T)));
-        }
-      });
-      const domain = method.split(".")[0];
-      ws.send(JSON.stringify({ id: 1, method: `${domain}.enable` }));
-      ws.send(JSON.stringify({ id: 2, method, params }));
-    });
-  } finally {
-    ws.close();
-  }
-}
-
-/** Makes every isolate run a full garbage collection (through a heap snapshot: see `collectIsolate`). */
+/** Makes every isolate of the processes run a full garbage collection (scripts/inspector.ts). */
 export async function collectAllGarbage(pids: number[]): Promise<number> {
-  let collected = 0;
-  for (const url of await inspectorTargets(pids)) if (await collectIsolate(url)) collected++;
-  return collected;
+  return collectGarbage(await inspectorTargets(pids));
 }
 
 /** JS heap used, summed over every isolate, in MiB. */

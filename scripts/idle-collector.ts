@@ -7,9 +7,7 @@
  * idle isolate run a full collection locally, so after a burst of 500 rides with sockets the
  * runtime held about 150 MiB more until it was busy again (BENCHMARKS.md, soak). This watches
  * the runtime's CPU time; once it has worked and then been quiet for a while, it makes every
- * isolate run one full collection through the inspector. workerd does not answer the
- * inspector's `HeapProfiler.collectGarbage` (and it collects nothing); a heap snapshot runs a
- * full collection first, so that is what is asked for, and its chunks are thrown away.
+ * isolate run one full collection through the inspector (scripts/inspector.ts).
  *
  * Linux only (CPU time from /proc); elsewhere it does nothing.
  *
@@ -19,12 +17,13 @@
  * collector.stop();
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { collectGarbage, isolatesOf } from "./inspector.ts";
 
 /** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ, 100 on Linux). */
 const TICK_MS = 10;
 
 /** The workerd processes started by this process (Miniflare's runtime). */
-export function workerdChildren(parent = process.pid): number[] {
+function workerdChildren(parent = process.pid): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -42,7 +41,7 @@ export function workerdChildren(parent = process.pid): number[] {
 }
 
 /** User and system CPU time of some processes, in ms. */
-export function cpuMs(pids: number[]): number {
+function cpuMs(pids: number[]): number {
   let ticks = 0;
   for (const pid of pids) {
     try {
@@ -56,68 +55,31 @@ export function cpuMs(pids: number[]): number {
   return ticks * TICK_MS;
 }
 
-/** Asks one isolate for a heap snapshot, which runs a full collection first; true once it has answered. */
-export async function collectIsolate(debuggerUrl: string, timeoutMs = 60_000): Promise<boolean> {
-  const ws = new WebSocket(debuggerUrl);
-  try {
-    // false on an error, a close or no answer in time: a stuck inspector must not stop the caller
-    return await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      const done = (collected: boolean) => {
-        clearTimeout(timer);
-        resolve(collected);
-      };
-      ws.addEventListener("error", () => done(false)); // e.g. an isolate that already has a debugger
-      ws.addEventListener("close", () => done(false));
-      ws.addEventListener("message", (e) => {
-        // chunks come as notifications; the answer (id 2) comes after the last one
-        const m = JSON.parse(String(e.data)) as { id?: number; error?: unknown };
-        if (m.id === 2) done(m.error === undefined);
-      });
-      ws.addEventListener("open", () => {
-        ws.send(JSON.stringify({ id: 1, method: "HeapProfiler.enable" }));
-        ws.send(JSON.stringify({ id: 2, method: "HeapProfiler.takeHeapSnapshot", params: { reportProgress: false } }));
-      });
-    });
-  } finally {
-    ws.close();
-  }
-}
-
-/** The debugger URL of every isolate behind an inspector (`ws://host:port`). */
-export async function isolatesOf(inspector: URL): Promise<string[]> {
-  const res = await fetch(`http://${inspector.host}/json/list`, { signal: AbortSignal.timeout(2000) });
-  const targets = (await res.json()) as { webSocketDebuggerUrl?: string }[];
-  return targets.flatMap((t) => (t.webSocketDebuggerUrl ? [t.webSocketDebuggerUrl] : []));
-}
+/** CPU the runtime must have used since the last collection for another to be worth it, in ms. */
+const BUSY_MS = 2000;
 
 export interface IdleCollectorOptions {
   /** Where the runtime's inspector listens. */
   inspector: () => Promise<URL>;
   /** Seconds of quiet (under 2% of a core) after work before a collection; 0 turns it off. */
   quietS: number;
-  /** CPU the runtime must have used since the last collection for another to be worth it, in ms. */
-  busyMs?: number;
-  /** The runtime's processes (default: this process's workerd children). */
-  pids?: () => number[];
-  log?: (line: string) => void;
 }
 
 /** Starts watching; see the module comment. */
 export function startIdleCollector(options: IdleCollectorOptions): { stop: () => void } {
-  const { quietS, busyMs = 2000, pids = workerdChildren, log = console.log } = options;
+  const { quietS } = options;
   if (quietS <= 0 || !existsSync("/proc/self/stat")) return { stop: () => {} };
   // One check a second. The runtime's processes are found again only when one has gone: a reload
   // starts a new workerd, whose CPU time starts again from zero, so the counts start over too.
   const window = Math.max(1, Math.round(quietS));
-  let runtime = pids();
+  let runtime = workerdChildren();
   const samples: number[] = []; // CPU ms, one per second, the last quietS seconds of them
   let sinceCollection = cpuMs(runtime);
   let collecting = false;
   const check = async () => {
     if (collecting) return;
     if (runtime.length === 0 || !runtime.every((pid) => existsSync(`/proc/${pid}`))) {
-      runtime = pids();
+      runtime = workerdChildren();
       samples.length = 0;
       sinceCollection = 0;
     }
@@ -125,16 +87,15 @@ export function startIdleCollector(options: IdleCollectorOptions): { stop: () =>
     samples.push(now);
     if (samples.length <= window) return;
     const usedWhileQuiet = now - samples.shift()!;
-    if (usedWhileQuiet > quietS * 1000 * 0.02 || now - sinceCollection < busyMs) return;
+    if (usedWhileQuiet > quietS * 1000 * 0.02 || now - sinceCollection < BUSY_MS) return;
     collecting = true;
     try {
       const started = Date.now();
-      const isolates = await isolatesOf(await options.inspector());
-      let collected = 0;
-      for (const url of isolates) if (await collectIsolate(url)) collected++;
-      log(`local runtime: quiet for ${quietS} s after work; full garbage collection in ${collected} of ${isolates.length} isolates, ${Date.now() - started} ms`);
+      const isolates = await isolatesOf((await options.inspector()).host);
+      const collected = await collectGarbage(isolates);
+      console.log(`local runtime: quiet for ${quietS} s after work; full garbage collection in ${collected} of ${isolates.length} isolates, ${Date.now() - started} ms`);
     } catch (e) {
-      log(`local runtime: idle collection skipped: ${String(e)}`);
+      console.log(`local runtime: idle collection skipped: ${String(e)}`);
     } finally {
       sinceCollection = cpuMs(runtime);
       samples.length = 0;

@@ -59,14 +59,14 @@ const root = resolve(import.meta.dirname, "..");
 // one folder per runner: `npm run dev` and the e2e systems may run side by side
 const outRoot = resolve(root, `.wrangler/tmp/local-runtime-${process.pid}`);
 
-/** One worker: its options from its config, and where its bundle is written. */
+/** One worker: its options from its config (read once), and where its bundle is written. */
 function describe(configPath) {
   const config = unstable_readConfig({ config: configPath });
-  const { workerOptions, main, define } = unstable_getMiniflareWorkerOptions(configPath);
+  const { workerOptions, main, define } = unstable_getMiniflareWorkerOptions(config);
   if (!main) throw new Error(`${configPath}: no main`);
   const outfile = resolve(outRoot, config.name, "index.js");
   mkdirSync(dirname(outfile), { recursive: true });
-  return { name: config.name, configPath, main, define, workerOptions, outfile };
+  return { name: config.name, main, define, workerOptions, outfile };
 }
 
 const workers = configs.map(describe);
