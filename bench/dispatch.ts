@@ -4,16 +4,21 @@
  *  - dispatch: time from sending POST /v1/rides to the ride's DriverAssigned event
  *    (server clock, same machine), at a fixed request rate;
  *  - location ingest: PUT /v1/drivers/me/location accepted per second, closed loop;
- *  - the floor for both: POST /v1/dev/bench/floor, one bare Durable Object RPC with
- *    one storage write: alone at the same rate, beside each ride request (same
- *    load), and in the same closed loop as the location updates;
+ *  - the floor for both: one bare Durable Object RPC with one storage write, behind its
+ *    own `wrangler dev` (bench/floor/, started beside the system in the same run and
+ *    stopped with it): alone at the same rate, beside each ride request (same load), and
+ *    in the same closed loop as the location updates;
  * and prints the figures with their ratios to the floor.
  *
  * Settings (environment): BENCH_RATE (requests/s, default 10), BENCH_RIDES (default
  * 200), BENCH_CONCURRENCY (default 16), BENCH_SECONDS (ingest window, default 8).
  */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { Api } from "../test/support/client.ts";
-import { startSystem } from "../test/support/system.ts";
+import { freePort, startSystem, stopProcessGroup } from "../test/support/system.ts";
 
 const RATE = Number(process.env.BENCH_RATE ?? 10);
 const RIDES = Number(process.env.BENCH_RIDES ?? 200);
@@ -67,10 +72,54 @@ async function closedLoop(seconds: number, concurrency: number, op: (i: number) 
   return { perSecond: done / ((performance.now() - started) / 1000), errors };
 }
 
+/**
+ * The floor worker (bench/floor/) under its own `wrangler dev`, in its own process group, on a
+ * free port with a fresh state directory; `stop` ends the group and removes the state.
+ */
+async function startFloor(): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
+  const root = resolve(import.meta.dirname, "..");
+  const localNode = resolve(root, "node_modules/.bin/node"); // wrangler needs Node 22
+  const port = await freePort();
+  const state = mkdtempSync(join(tmpdir(), "bench-floor-"));
+  const output: string[] = [];
+  const child = spawn(existsSync(localNode) ? localNode : process.execPath, [
+    resolve(root, "node_modules/wrangler/bin/wrangler.js"), "dev", "-c", resolve(root, "bench/floor/wrangler.toml"),
+    "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--inspector-port", "0", "--show-interactive-dev-session=false",
+  ], { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { WRANGLER_SEND_METRICS: "false", ...process.env } });
+  child.stdout?.on("data", (b: Buffer) => output.push(b.toString()));
+  child.stderr?.on("data", (b: Buffer) => output.push(b.toString()));
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  const stop = async () => {
+    if (child.pid) await stopProcessGroup(child.pid);
+    rmSync(state, { recursive: true, force: true });
+  };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  while (!exited && Date.now() < deadline) {
+    const ok = await fetch(`${baseUrl}/`, { method: "POST", body: JSON.stringify({ key: "ready" }) }).then((r) => r.ok, () => false);
+    if (ok) return { baseUrl, stop };
+    await sleep(300);
+  }
+  await stop();
+  throw new Error(`the floor worker did not start on ${baseUrl}:\n${output.join("").slice(-4000)}`);
+}
+
 async function main() {
-  console.log(`starting the local system (auto mode) …`);
-  const system = await startSystem({ DISPATCH_MODE: "auto", DRIVER_FRESHNESS_S: "3600", NO_SUPPLY_WINDOW_S: "0", DISPATCH_TIMEOUT_S: "120" });
+  console.log(`starting the local system (auto mode) and the floor worker …`);
+  const [systemStart, floorStart] = await Promise.allSettled([
+    startSystem({ DISPATCH_MODE: "auto", DRIVER_FRESHNESS_S: "3600", NO_SUPPLY_WINDOW_S: "0", DISPATCH_TIMEOUT_S: "120" }),
+    startFloor(),
+  ]);
+  if (systemStart.status === "rejected" || floorStart.status === "rejected") {
+    if (systemStart.status === "fulfilled") await systemStart.value.stop();
+    if (floorStart.status === "fulfilled") await floorStart.value.stop();
+    throw systemStart.status === "rejected" ? systemStart.reason : (floorStart as PromiseRejectedResult).reason;
+  }
+  const system = systemStart.value;
+  const floorWorker = floorStart.value;
   const api = new Api(system.baseUrl);
+  const floorApi = new Api(floorWorker.baseUrl);
   try {
     console.log(`registering ${RIDES + 20} dispatch drivers and 100 ingest drivers …`);
     const register = async (near: { lat: number; lng: number }, spread: number) => {
@@ -91,7 +140,7 @@ async function main() {
 
     const floorCall = async (key: string) => {
       const t0 = performance.now();
-      const res = await api.request("POST", "/v1/dev/bench/floor", { body: { key } });
+      const res = await floorApi.request("POST", "/", { body: { key } });
       if (res.status !== 200) throw new Error(`floor: ${res.status}`);
       return performance.now() - t0;
     };
@@ -113,10 +162,10 @@ async function main() {
     console.log(`floor latency, system idle: ${RIDES} calls at ${RATE}/s …`);
     const floorIdle = summary(await paced(RIDES, RATE, (i) => floorCall(`f-${i}-${Math.random().toString(36).slice(2, 8)}`)));
 
-    // Locally every Durable Object and the gateway share one workerd isolate, so the
-    // work each ride causes (queues, payments, projections) delays whatever comes next.
-    // The floor is therefore also measured interleaved with the rides: one floor call
-    // beside each ride request, under the same load.
+    // Locally the gateway and every Durable Object of the system share one workerd isolate,
+    // so the work each ride causes (queues, payments, projections) delays whatever comes next
+    // there. The floor runs in a workerd of its own, on the same cores: it is also measured
+    // interleaved with the rides, one floor call beside each ride request, under the same load.
     console.log(`dispatch: ${RIDES} ride requests at ${RATE}/s, each with a floor call beside it …`);
     const floorSamples: number[] = [];
     const sent = await paced(RIDES, RATE, async (i) => {
@@ -140,7 +189,7 @@ async function main() {
     const accepted = summary(sent.map((r) => r.acceptedMs));
 
     console.log(`floor rate: ${CONCURRENCY} loops for ${SECONDS} s …`);
-    const floorRate = await closedLoop(SECONDS, CONCURRENCY, async (i) => (await api.request("POST", "/v1/dev/bench/floor", { body: { key: `r-${i % 100}` } })).status === 200);
+    const floorRate = await closedLoop(SECONDS, CONCURRENCY, async (i) => (await floorApi.request("POST", "/", { body: { key: `r-${i % 100}` } })).status === 200);
     console.log(`location ingest: ${CONCURRENCY} loops for ${SECONDS} s over ${ingestDrivers.length} drivers …`);
     const ingest = await closedLoop(SECONDS, CONCURRENCY, async (i) => {
       const d = ingestDrivers[i % ingestDrivers.length]!;
@@ -166,7 +215,7 @@ async function main() {
     ];
     console.log(`\n${lines.join("\n")}`);
   } finally {
-    await system.stop();
+    await Promise.all([system.stop(), floorWorker.stop()]);
   }
 }
 

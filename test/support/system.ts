@@ -1,11 +1,18 @@
 /**
- * Starts the whole local system (`scripts/dev.mjs`: all four workers, Durable
- * Objects, queues, D1) on a free port with a fresh state directory, plus a webhook
- * receiver, and stops both by process id. Used by the e2e tests and the benchmarks.
+ * Starts the whole local system the way a user does (`scripts/dev.mjs`, that is
+ * `wrangler dev` with all four workers, Durable Objects, queues, D1) on a free port with
+ * a fresh state directory, plus a webhook receiver, and stops both: the system by its
+ * process group (dev.mjs, wrangler and its workerd processes). Used by the e2e tests and
+ * the benchmarks.
+ *
+ * Like `npm run dev`, each system gets its variables from the `.dev.vars` files that dev.mjs
+ * writes into the checkout, which wrangler reads when it starts and again when a config
+ * changes: systems started one after another (the e2e files run one at a time) are fine, but
+ * two suites, or a suite and `npm run dev`, in one checkout at once can read each other's.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -24,7 +31,7 @@ export interface RunningSystem {
   logs: string[];
   /** Makes the webhook receiver answer 503 (true) or take deliveries again (false). */
   failWebhooks: (failing: boolean) => void;
-  /** The process ids of the workerd processes serving the system (for memory figures). */
+  /** The id of the system's process group (scripts/dev.mjs, wrangler and its workerd processes). */
   pid: number;
   stop: () => Promise<void>;
 }
@@ -65,7 +72,57 @@ export function signatureValid(hook: ReceivedWebhook, secret: string): boolean {
   return hook.signature === `sha256=${createHmac("sha256", secret).update(hook.body).digest("hex")}`;
 }
 
+/** True while any process of the group `pgid` is alive (zombies, waiting to be reaped, do not count). */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+  if (!existsSync("/proc/self/stat")) return true;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(pgrp) === pgid && state !== "Z") return true;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return false;
+}
+
 /**
+ * Ends the process group `pgid` (a child spawned with `detached: true`) and waits until every
+ * process of it is gone: SIGTERM, then SIGKILL after 10 s. The whole group, not only its leader:
+ * wrangler's workerd processes can outlive their parent for a moment, and must be gone before
+ * their state directory is removed or their port is reused.
+ */
+export async function stopProcessGroup(pgid: number): Promise<void> {
+  if (!groupAlive(pgid)) return;
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-pgid, name);
+    } catch {
+      // already gone
+    }
+  };
+  signal("SIGTERM");
+  const deadline = Date.now() + 10_000;
+  while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (!groupAlive(pgid)) return;
+  signal("SIGKILL");
+  const killed = Date.now() + 5_000;
+  while (groupAlive(pgid) && Date.now() < killed) await new Promise((r) => setTimeout(r, 50));
+}
+
+/**
+ * `vars` override the system's configuration (the same names as `npm run dev` reads from its
+ * environment). The rate limiter is off unless a test passes `{ RATE_LIMITS: "on" }`: load and
+ * many-token tests would hit it.
+ *
  * @example
  * const system = await startSystem({ DISPATCH_MODE: "auto" });
  * try { await fetch(`${system.baseUrl}/healthz`); } finally { await system.stop(); }
@@ -81,10 +138,18 @@ export async function startSystem(vars: Record<string, string> = {}, timeoutMs =
   const logs: string[] = [];
   const child: ChildProcess = spawn(process.execPath, [resolve(root, "scripts/dev.mjs")], {
     cwd: root,
-    detached: true, // own process group, so stop() ends the runner and workerd together
-    stdio: ["ignore", "pipe", "pipe"],
-    // no idle collection unless asked for (the soak does): its pauses would only add noise to timed tests
-    env: { ...process.env, PORT: String(port), PERSIST_DIR: persistDir, NOTIFY_WEBHOOK_URL: receiver.url, NOTIFY_WEBHOOK_SECRET: webhookSecret, IDLE_COLLECT_S: "0", ...vars },
+    detached: true, // own process group, so stop() ends dev.mjs, wrangler and workerd together
+    stdio: ["ignore", "pipe", "pipe"], // no terminal: dev.mjs turns wrangler's key bindings off
+    env: {
+      ...process.env,
+      PORT: String(port),
+      PERSIST_DIR: persistDir,
+      INSPECTOR_PORT: "0", // any free devtools port: systems side by side never pick the same one
+      NOTIFY_WEBHOOK_URL: receiver.url,
+      NOTIFY_WEBHOOK_SECRET: webhookSecret,
+      RATE_LIMITS: "off",
+      ...vars,
+    },
   });
   const keep = (b: Buffer) => {
     logs.push(b.toString());
@@ -94,24 +159,20 @@ export async function startSystem(vars: Record<string, string> = {}, timeoutMs =
   child.stderr?.on("data", keep);
   let exited = false;
   child.on("exit", () => (exited = true));
+  // If this process ends without stop() (a crash, a timed-out hook), the group must not live on.
+  const killOnExit = () => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  if (child.pid) process.once("exit", killOnExit);
 
   const stop = async () => {
-    if (!exited && child.pid) {
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-      const deadline = Date.now() + 10_000;
-      while (!exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      if (!exited) {
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
-    }
+    if (child.pid) await stopProcessGroup(child.pid);
+    process.off("exit", killOnExit);
+    receiver.server.closeAllConnections();
     await new Promise<void>((r) => receiver.server.close(() => r()));
     rmSync(persistDir, { recursive: true, force: true });
     // E2E_LOG_DIR=dir keeps the system's output of each run, for looking into a failure.
@@ -123,7 +184,9 @@ export async function startSystem(vars: Record<string, string> = {}, timeoutMs =
   while (Date.now() - started < timeoutMs) {
     if (exited) break;
     try {
-      const res = await fetch(`${baseUrl}/readyz`);
+      // wrangler's proxy holds a request until the workers are up (or, after a build error,
+      // until a change builds), so each probe has its own deadline
+      const res = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(5_000) });
       if (res.ok) return { baseUrl, webhookSecret, webhooks, logs, stop, pid: child.pid ?? 0, failWebhooks: (value: boolean) => void (failing.now = value) };
     } catch {
       // not listening yet
