@@ -18,8 +18,15 @@ interface WorkerConfig {
 const read = (config: string) => unstable_readConfig({ config }) as unknown as WorkerConfig;
 const REAL = ["wrangler.toml", "workers/payment/wrangler.toml", "workers/notification/wrangler.toml", "workers/views/wrangler.toml"].map((path) => ({ path, config: read(path) }));
 const integration = read("test/integration/wrangler.toml");
-/** Vars the integration worker sets on purpose to test values (a local sink, a test account). */
-const TEST_VALUES = new Set(["NOTIFY_WEBHOOK_URL", "NOTIFY_MAX_ATTEMPTS", "KAKAO_ALIMTALK_URL", "KAKAO_APP_KEY", "KAKAO_SENDER_KEY"]);
+/**
+ * Vars the integration worker sets on purpose to test values (a local sink, a test
+ * account) or, being a local development config, to development values (the committed
+ * real configs carry production values: test/deploy-config.unit.test.ts).
+ */
+const TEST_VALUES = new Set([
+  "NOTIFY_WEBHOOK_URL", "NOTIFY_MAX_ATTEMPTS", "KAKAO_ALIMTALK_URL", "KAKAO_APP_KEY", "KAKAO_SENDER_KEY",
+  "ENVIRONMENT", "AUTO_APPROVE_DRIVERS", "PAYMENT_PROVIDER", "ALLOWED_ORIGINS",
+]);
 
 const bindingNames = (c: WorkerConfig) => [
   ...c.durable_objects.bindings.map((b) => b.name),
@@ -40,11 +47,12 @@ describe("wrangler configs", () => {
     }
   });
 
-  it("every queue the gateway produces to, and every dead-letter queue, has exactly one consumer", () => {
+  it("every queue a worker produces to, and every dead-letter queue, has exactly one consumer", () => {
     const consumers = REAL.flatMap(({ config }) => config.queues.consumers ?? []);
     const deadLetters = consumers.flatMap((q) => (q.dead_letter_queue ? [q.dead_letter_queue] : []));
-    const produced = (REAL[0]!.config.queues.producers ?? []).map((q) => q.queue);
-    expect(consumers.map((q) => q.queue).sort()).toEqual([...produced, ...deadLetters].sort());
+    const produced = new Set(REAL.flatMap(({ config }) => (config.queues.producers ?? []).map((q) => q.queue)));
+    expect(consumers.map((q) => q.queue).sort()).toEqual([...new Set([...produced, ...deadLetters])].sort());
+    expect(produced).toContain("ride-payment-results");
   });
 
   it("workers that share the views database name the same one", () => {

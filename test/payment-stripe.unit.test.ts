@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeStripe } from "./support/fake-stripe";
 import { ProviderUnavailable } from "../workers/payment/provider";
-import { StripeProvider } from "../workers/payment/stripe";
+import { STRIPE_API_VERSION, StripeProvider } from "../workers/payment/stripe";
 
 let fake: Awaited<ReturnType<typeof startFakeStripe>>;
 let stripe: StripeProvider;
@@ -66,5 +66,37 @@ describe("Stripe adapter", () => {
     await expect(down.void({ holdRef: "pi_x" }, "k")).rejects.toBeInstanceOf(ProviderUnavailable);
     const gone = await stripe.capture({ holdRef: "pi_nope", amount: krw(1) }, "rd_8:capture");
     expect(gone).toMatchObject({ outcome: "declined", detail: "resource_missing" });
+  });
+
+  it("a 409 for a request still in flight with the same key is retried, not declined; the retry gets the first result", async () => {
+    const before = fake.intents.size;
+    fake.setLatency(300);
+    try {
+      const input = { amount: krw(6000), paymentMethod: "pm_card_visa", reference: "rd_9" };
+      const [first, overlapping] = await Promise.allSettled([
+        stripe.authorize(input, "rd_9:authorize"),
+        new Promise((r) => setTimeout(r, 50)).then(() => stripe.authorize(input, "rd_9:authorize")),
+      ]);
+      expect(fake.calls.some((c) => c.idempotencyKey === "rd_9:authorize" && c.status === 409)).toBe(true);
+      expect(first).toMatchObject({ status: "fulfilled", value: { outcome: "succeeded" } });
+      expect(overlapping.status, "a 409 must not be a permanent decline").toBe("rejected");
+      expect(overlapping.status === "rejected" && overlapping.reason).toBeInstanceOf(ProviderUnavailable);
+      const retried = await stripe.authorize(input, "rd_9:authorize");
+      expect(retried).toEqual(first.status === "fulfilled" ? first.value : null);
+      expect(fake.intents.size).toBe(before + 1);
+    } finally {
+      fake.setLatency(0);
+    }
+  });
+
+  it("pins the Stripe-Version header on every request", async () => {
+    expect(STRIPE_API_VERSION).toMatch(/^\d{4}-\d{2}-\d{2}/);
+    const hold = await stripe.authorize({ amount: krw(5000), paymentMethod: "pm_card_visa", reference: "rd_10" }, "rd_10:authorize");
+    await stripe.capture({ holdRef: hold.ref!, amount: krw(5000) }, "rd_10:capture");
+    await stripe.refund({ holdRef: hold.ref!, amount: krw(5000) }, "rd_10:refund");
+    const other = await stripe.authorize({ amount: krw(5000), paymentMethod: "pm_card_visa", reference: "rd_11" }, "rd_11:authorize");
+    await stripe.void({ holdRef: other.ref! }, "rd_11:void");
+    expect(fake.calls.length).toBeGreaterThan(0);
+    for (const call of fake.calls) expect(call.stripeVersion, `${call.method} ${call.path}`).toBe(STRIPE_API_VERSION);
   });
 });

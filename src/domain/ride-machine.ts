@@ -30,6 +30,8 @@ export type RideCommand =
   | { type: "offerDriver"; driverId: string; expiresAt: string }
   | { type: "declineOffer"; driverId: string }
   | { type: "expireOffer"; driverId: string }
+  /** The offer is taken back from its driver (an operator rejected them): dispatch moves on. */
+  | { type: "withdrawOffer"; driverId: string; reason: string }
   | { type: "assignDriver"; driver: RideDriver; etaSeconds: number }
   | { type: "backOut"; driverId: string }
   | { type: "updateEta"; driverId: string; location: LatLng; etaSeconds: number }
@@ -53,6 +55,7 @@ export type RideEventType =
   | "DriverOffered"
   | "OfferDeclined"
   | "OfferExpired"
+  | "OfferWithdrawn"
   | "DriverAssigned"
   | "DriverUnassigned"
   | "EtaUpdated"
@@ -88,6 +91,7 @@ export const TRANSITIONS: Record<RideCommandType, { from: readonly RideStatus[];
   offerDriver: { from: ["dispatching"], to: "same" },
   declineOffer: { from: ["dispatching"], to: "same" },
   expireOffer: { from: ["dispatching"], to: "same" },
+  withdrawOffer: { from: ["dispatching"], to: "same" },
   assignDriver: { from: ["dispatching"], to: "driver_assigned" },
   backOut: { from: ["driver_assigned"], to: "dispatching" },
   updateEta: { from: ["driver_assigned"], to: "same" },
@@ -201,6 +205,7 @@ function checkGuard(record: RideRecord, command: RideCommand, now: Date): Decisi
       return null;
     case "declineOffer":
     case "expireOffer":
+    case "withdrawOffer":
       if (record.offer?.driverId !== command.driverId) return refuse("offer_not_available", "no offer to this driver");
       return null;
     case "assignDriver":
@@ -271,6 +276,11 @@ function applyDetails(next: RideRecord, command: RideCommand): EventDraft[] {
         type: command.type === "declineOffer" ? "OfferDeclined" : "OfferExpired",
         data: { driverId: command.driverId },
       });
+      break;
+    case "withdrawOffer":
+      next.offer = null;
+      next.excludedDriverIds.push(command.driverId);
+      events.push({ type: "OfferWithdrawn", data: { driverId: command.driverId, reason: command.reason } });
       break;
     case "assignDriver":
       next.offer = null;

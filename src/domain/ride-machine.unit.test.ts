@@ -40,6 +40,7 @@ const COMMANDS: Record<RideCommandType, RideCommand> = {
   offerDriver: { type: "offerDriver", driverId: "d2", expiresAt: LATER },
   declineOffer: { type: "declineOffer", driverId: "d1" },
   expireOffer: { type: "expireOffer", driverId: "d1" },
+  withdrawOffer: { type: "withdrawOffer", driverId: "d1", reason: "driver_rejected" },
   assignDriver: { type: "assignDriver", driver: d1, etaSeconds: 240 },
   backOut: { type: "backOut", driverId: "d1" },
   updateEta: { type: "updateEta", driverId: "d1", location: { lat: 37.51, lng: 126.93 }, etaSeconds: 180 },
@@ -71,7 +72,7 @@ const EXPECTED: Record<string, Partial<Record<RideCommandType, string>>> = {
     dispatchTimeout: "cancelled:RideCancelled", paymentAuthorized: "dispatching:PaymentAuthorized", paymentDeclined: "cancelled:PaymentDeclined,RideCancelled",
   },
   dispatching_offered: {
-    declineOffer: "dispatching:OfferDeclined", expireOffer: "dispatching:OfferExpired", assignDriver: "driver_assigned:DriverAssigned",
+    declineOffer: "dispatching:OfferDeclined", expireOffer: "dispatching:OfferExpired", withdrawOffer: "dispatching:OfferWithdrawn", assignDriver: "driver_assigned:DriverAssigned",
     cancel: "cancelled:DriverReleased,RideCancelled", dispatchTimeout: "cancelled:DriverReleased,RideCancelled", paymentAuthorized: "=",
     paymentDeclined: "cancelled:PaymentDeclined,DriverReleased,RideCancelled",
   },
@@ -145,6 +146,18 @@ describe("ride state machine: guards and details", () => {
     expect(declined.record.excludedDriverIds).toEqual(["d1"]);
     expect(declined.record.offer).toBeNull();
     expect(decide(declined.record, COMMANDS.assignDriver, NOW)).toMatchObject({ kind: "refused" });
+  });
+
+  it("a withdrawn offer (driver rejected) frees the ride for the next driver and is never made again", () => {
+    const withdrawn = decide(record("dispatching", "pending", { offer: true }), COMMANDS.withdrawOffer, NOW);
+    expect(withdrawn.kind).toBe("applied");
+    if (withdrawn.kind !== "applied") return;
+    expect(withdrawn.record.offer).toBeNull();
+    expect(withdrawn.record.excludedDriverIds).toEqual(["d1"]);
+    expect(withdrawn.events).toEqual([{ type: "OfferWithdrawn", data: { driverId: "d1", reason: "driver_rejected" } }]);
+    expect(decide(withdrawn.record, COMMANDS.assignDriver, NOW)).toMatchObject({ kind: "refused", code: "offer_not_available" });
+    // Only the driver holding the offer loses it.
+    expect(decide(record("dispatching", "pending", { offer: true }), { type: "withdrawOffer", driverId: "d9", reason: "driver_rejected" }, NOW)).toMatchObject({ kind: "refused" });
   });
 
   it("only the ride's own driver moves the trip on", () => {

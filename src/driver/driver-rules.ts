@@ -3,7 +3,7 @@
  * The Driver DO is the single writer of a driver; it asks these rules and applies
  * the answer in one transaction, so a driver can never hold two rides at once.
  */
-import type { Driver } from "../domain/events";
+import type { Driver, DriverStatus } from "../domain/events";
 import type { LatLng, Money, Place, Product } from "../domain/types";
 
 /** An offer as the driver's app lists it. */
@@ -66,4 +66,36 @@ export function canGoOffline(record: DriverRecord): RuleResult {
 /** The point a driver should be listed at in the dispatch index, or null when not dispatchable. */
 export function indexPoint(driver: Driver): LatLng | null {
   return driver.status === "available" && driver.approval === "approved" ? driver.location : null;
+}
+
+/** What an operator's decision does to the driver's availability. */
+export interface ApprovalEffect {
+  status: DriverStatus;
+  currentRideId: string | null;
+  offer: DriverOffer | null;
+  /** The ride whose open offer the driver loses, to be told to move on. */
+  withdrawnRideId: string | null;
+}
+
+/**
+ * A rejected driver goes offline and loses its open offer; a trip under way is left to
+ * finish (the driver goes offline when it is released). An approval changes nothing else:
+ * the driver goes online when they choose.
+ *
+ * @example
+ * approvalEffect(offeredRecord, "rejected"); // { status: "offline", offer: null, withdrawnRideId: "rd_..." , ... }
+ */
+export function approvalEffect(record: DriverRecord, approval: "approved" | "rejected"): ApprovalEffect {
+  const d = record.driver;
+  const unchanged: ApprovalEffect = { status: d.status, currentRideId: d.currentRideId, offer: record.offer, withdrawnRideId: null };
+  if (approval === "approved") return unchanged;
+  switch (d.status) {
+    case "offered":
+      return { status: "offline", currentRideId: null, offer: null, withdrawnRideId: d.currentRideId };
+    case "available":
+      return { ...unchanged, status: "offline" };
+    case "on_trip":
+    case "offline":
+      return unchanged;
+  }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Driver } from "../domain/events";
-import { canGoOffline, canGoOnline, canReserve, indexPoint, type DriverRecord } from "./driver-rules";
+import { approvalEffect, canGoOffline, canGoOnline, canReserve, indexPoint, type DriverRecord } from "./driver-rules";
 
 const now = new Date("2026-11-21T10:00:00Z");
 function rec(patch: Partial<Driver> = {}): DriverRecord {
@@ -36,5 +36,14 @@ describe("driver availability rules", () => {
     expect(indexPoint(rec().driver)).toEqual({ lat: 37.5, lng: 127 });
     expect(indexPoint(rec({ status: "on_trip" }).driver)).toBeNull();
     expect(indexPoint(rec({ approval: "pending" }).driver)).toBeNull();
+  });
+
+  it("a rejection takes the driver offline and takes back its offer; a trip under way is left alone", () => {
+    const offer = { rideId: "rd_1", pickup: { lat: 37.5, lng: 127 }, dropoff: { lat: 37.51, lng: 127.01 }, product: "standard" as const, quote: { amount: 9800, currency: "KRW" as const }, expiresAt: now.toISOString() };
+    const offered = { ...rec({ status: "offered", currentRideId: "rd_1" }), offer };
+    expect(approvalEffect(offered, "rejected")).toEqual({ status: "offline", currentRideId: null, offer: null, withdrawnRideId: "rd_1" });
+    expect(approvalEffect(rec(), "rejected")).toMatchObject({ status: "offline", withdrawnRideId: null });
+    expect(approvalEffect(rec({ status: "on_trip", currentRideId: "rd_2" }), "rejected")).toEqual({ status: "on_trip", currentRideId: "rd_2", offer: null, withdrawnRideId: null });
+    expect(approvalEffect(offered, "approved")).toEqual({ status: "offered", currentRideId: "rd_1", offer, withdrawnRideId: null });
   });
 });

@@ -13,6 +13,7 @@ import {
   canGoOnline,
   canReserve,
   indexPoint,
+  approvalEffect,
   type DriverOffer,
   type DriverRecord,
   type Reservation,
@@ -21,6 +22,7 @@ import { newId } from "../lib/ids";
 import { SqliteOutbox } from "../lib/outbox";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { SqliteTimers, SerialQueue } from "../lib/timers";
+import { PEER_CALL_MS, within } from "../lib/timeout";
 import { acceptLive, actorFromHeaders, broadcast, onLiveClose, onLiveMessage } from "./live";
 import { queueSender } from "./queues";
 
@@ -184,18 +186,42 @@ export class DriverDurableObject extends DurableObject<Env> {
     return this.load()?.driver ?? null;
   }
 
-  /** An operator approves or rejects the driver. */
-  setApproval(approval: "approved" | "rejected", correlationId: string): Promise<Outcome<Driver>> {
-    return this.run(async () => {
+  /**
+   * An operator approves or rejects the driver. A rejected driver is taken offline and
+   * loses its open offer at once (the ride is told to move on); a trip under way is left
+   * to finish, and the driver goes offline when it ends (see `release`).
+   */
+  async setApproval(approval: "approved" | "rejected", correlationId: string): Promise<Outcome<Driver>> {
+    const changed = await this.run(async () => {
       const record = this.load();
-      if (!record) return fail("not_found", "no such driver");
-      if (record.driver.approval === approval) return ok(record.driver);
+      if (!record) return null;
+      if (record.driver.approval === approval) return { driver: record.driver, withdrawn: null };
+      const effect = approvalEffect(record, approval);
       record.driver.approval = approval;
-      if (approval === "rejected" && record.driver.status === "available") record.driver.status = "offline";
-      this.commit(record, approval === "approved" ? "DriverApproved" : "DriverRejected", correlationId);
+      record.driver.status = effect.status;
+      record.driver.currentRideId = effect.currentRideId;
+      record.offer = effect.offer;
+      const data = effect.withdrawnRideId ? { withdrawnOfferRideId: effect.withdrawnRideId } : {};
+      this.commit(record, approval === "approved" ? "DriverApproved" : "DriverRejected", correlationId, data);
       await this.afterCommit(record);
-      return ok(record.driver);
+      broadcast(this.ctx, JSON.stringify({ type: "driver", driver: record.driver, offers: this.offers() }));
+      return { driver: record.driver, withdrawn: effect.withdrawnRideId };
     });
+    if (!changed) return fail("not_found", "no such driver");
+    // Outside this driver's command queue: the Ride DO calls this DO while holding its own.
+    if (changed.withdrawn) await this.withdrawFrom(changed.withdrawn, changed.driver.id, correlationId);
+    return ok(changed.driver);
+  }
+
+  /** Tells the ride its offer to this driver is gone. Best effort: the offer timer is the fallback. */
+  private async withdrawFrom(rideId: string, driverId: string, correlationId: string): Promise<void> {
+    try {
+      const ride = this.env.RIDE.get(this.env.RIDE.idFromName(rideId));
+      const outcome = (await within(PEER_CALL_MS, Promise.resolve(ride.withdrawOffer(driverId, "driver_rejected", correlationId)), "withdraw offer")) as Outcome<null>;
+      if (!outcome.ok) throw new Error(`${outcome.problem.code}: ${outcome.problem.detail}`);
+    } catch (error) {
+      console.warn(JSON.stringify({ msg: "offer withdrawal failed; the offer will expire instead", rideId, driverId, error: String(error) }));
+    }
   }
 
   goOnline(location: LatLng, correlationId: string): Promise<Outcome<Driver>> {
@@ -296,6 +322,8 @@ export class DriverDurableObject extends DurableObject<Env> {
   confirm(rideId: string, correlationId: string): Promise<Outcome<Driver>> {
     return this.run(async () => {
       const record = this.load();
+      // First: a driver rejected while the accept was on its way is refused as such.
+      if (record && record.driver.approval !== "approved") return fail("driver_not_approved", `driver approval is ${record.driver.approval}`);
       if (!record || record.driver.currentRideId !== rideId) return fail("offer_not_available", "no offer for this ride");
       if (record.driver.status === "on_trip") return ok(record.driver);
       record.driver.status = "on_trip";
@@ -314,7 +342,10 @@ export class DriverDurableObject extends DurableObject<Env> {
       if (record.driver.currentRideId !== rideId) return record.driver;
       record.driver.currentRideId = null;
       record.offer = null;
-      if (record.driver.status === "offered" || record.driver.status === "on_trip") record.driver.status = "available";
+      if (record.driver.status === "offered" || record.driver.status === "on_trip") {
+        // A driver rejected during the trip does not come back online after it.
+        record.driver.status = record.driver.approval === "approved" ? "available" : "offline";
+      }
       this.commit(record, "DriverReleased", correlationId, { rideId });
       await this.afterCommit(record, true);
       return record.driver;

@@ -22,7 +22,7 @@ import { SqliteOutbox, type QueueSender } from "../lib/outbox";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { SerialQueue, SqliteTimers } from "../lib/timers";
 import { PEER_CALL_MS, within } from "../lib/timeout";
-import { canView, etaWorthUpdating, messagesFor, newRideRecord, paymentCommand, stampEvents, timersFor, type CreateRideInput } from "../ride/ride-record";
+import { NOT_OFFERED_TO_YOU, canView, etaWorthUpdating, messagesFor, newRideRecord, paymentCommand, stampEvents, timersFor, type CreateRideInput } from "../ride/ride-record";
 import { CELL_PRECISION, candidates, dispatchCellQuery } from "../ride/dispatch";
 import { acceptLive, actorFromHeaders, broadcast, closeAll, onLiveClose, onLiveMessage } from "./live";
 import { queueSender } from "./queues";
@@ -253,10 +253,11 @@ export class RideDurableObject extends DurableObject<Env> {
   accept(driverId: string, requestId: string): Promise<Outcome<Ride>> {
     return this.serial.run(async () => {
       const record = this.load();
-      if (!record) return fail("offer_not_available", "no such ride");
+      // No such ride and not yours answer alike: a stranger learns nothing of the ride.
+      if (!record) return fail("offer_not_available", NOT_OFFERED_TO_YOU);
       if (record.ride.driver?.id === driverId && record.ride.status !== "cancelled") return ok(record.ride);
       if (record.ride.status !== "dispatching" || record.offer?.driverId !== driverId) {
-        return fail("offer_not_available", "this ride is not offered to you");
+        return fail("offer_not_available", NOT_OFFERED_TO_YOU);
       }
       // Check the guards before touching the driver, then confirm with the Driver DO
       // (offered → on_trip), then commit with the driver's real details and ETA.
@@ -279,7 +280,7 @@ export class RideDurableObject extends DurableObject<Env> {
   decline(driverId: string, requestId: string): Promise<Outcome<Ride>> {
     return this.serial.run(async () => {
       const record = this.load();
-      if (!record) return fail("offer_not_available", "no such ride");
+      if (!record) return fail("offer_not_available", NOT_OFFERED_TO_YOU);
       if (record.ride.status === "dispatching" && record.offer?.driverId === driverId) {
         return this.apply(record, { type: "declineOffer", driverId }, requestId, () => this.releaseDriverOf(record), { dispatchAt: Date.now() });
       }
@@ -288,7 +289,22 @@ export class RideDurableObject extends DurableObject<Env> {
         const restarted: RideRecord = { ...record, dispatchDeadlineAt: new Date(Date.now() + this.config.redispatchTimeoutS * 1000).toISOString() };
         return this.apply(restarted, { type: "backOut", driverId }, requestId, () => this.releaseDriverOf(record), { dispatchAt: Date.now() });
       }
-      return fail("offer_not_available", "this ride is not offered to or assigned to you");
+      return fail("offer_not_available", NOT_OFFERED_TO_YOU);
+    });
+  }
+
+  /**
+   * The Driver DO took its offer back (an operator rejected the driver): the ride moves
+   * on to the next driver at once, as after a decline. Idempotent; a ride no longer
+   * offered to that driver is left alone. Should this call be lost, the offer timer ends
+   * the offer anyway, and the Driver DO refuses the driver's accept meanwhile.
+   */
+  withdrawOffer(driverId: string, reason: string, correlationId: string): Promise<Outcome<null>> {
+    return this.serial.run(async () => {
+      const record = this.load();
+      if (!record || record.ride.status !== "dispatching" || record.offer?.driverId !== driverId) return ok(null);
+      const outcome = await this.apply(record, { type: "withdrawOffer", driverId, reason }, correlationId, () => this.releaseDriverOf(record), { dispatchAt: Date.now() });
+      return outcome.ok ? ok(null) : outcome;
     });
   }
 

@@ -13,6 +13,7 @@ export type ProblemCode =
   | "offer_not_available"
   | "driver_not_approved"
   | "trip_too_long"
+  | "payload_too_large"
   | "no_drivers_nearby"
   | "rate_limited"
   | "idempotency_conflict"
@@ -28,6 +29,7 @@ const STATUS: Record<ProblemCode, number> = {
   invalid_transition: 409,
   offer_not_available: 409,
   idempotency_conflict: 409,
+  payload_too_large: 413,
   trip_too_long: 422,
   rate_limited: 429,
   internal: 500,
@@ -45,6 +47,7 @@ const TITLE: Record<ProblemCode, string> = {
   offer_not_available: "The offer is not available",
   idempotency_conflict: "Idempotency key reused with a different request",
   trip_too_long: "The trip is too long to serve",
+  payload_too_large: "The request body is too large",
   rate_limited: "Too many requests",
   internal: "Internal error",
   no_drivers_nearby: "No drivers nearby",

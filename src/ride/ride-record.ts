@@ -9,6 +9,13 @@ import { NOTIFIED_EVENTS } from "../domain/events";
 import { holdAmount } from "../domain/fare";
 import type { Actor, Locale, Money, Place, Product } from "../domain/types";
 
+/**
+ * The one answer (409 offer_not_available) to a driver who accepts or declines a ride
+ * that is not offered (or, for a decline, assigned) to them: the same whether the ride
+ * exists or not, so that ride ids cannot be probed.
+ */
+export const NOT_OFFERED_TO_YOU = "this ride is not offered to you";
+
 export interface CreateRideInput {
   rideId: string;
   riderId: string;

@@ -12,14 +12,14 @@ import { unwrap, type Outcome } from "../../src/lib/problem";
 import notificationWorker from "../../workers/notification/index";
 import paymentWorker from "../../workers/payment/index";
 import viewsWorker from "../../workers/views/index";
-import { createRide, testEnv, uniqueId } from "./helpers";
+import { createRide, resultsApplied, testEnv, uniqueId } from "./helpers";
 
 const rider = { id: "r1", role: "rider" as const };
 
 async function deliver<Body>(worker: { queue?: unknown }, queue: string, bodies: Body[]) {
   const batch = createMessageBatch<Body>(queue, bodies.map((body, i) => ({ id: uniqueId(`m${i}`), timestamp: Date.now(), attempts: 1, body })));
   const ctx = createExecutionContext();
-  await (worker.queue as (b: MessageBatch<Body>, e: unknown, c: ExecutionContext) => Promise<void>)(batch, testEnv, ctx);
+  await (worker.queue as (b: MessageBatch<Body>, e: unknown, c: ExecutionContext) => Promise<void>)(batch, resultsApplied, ctx);
   return getQueueResult(batch, ctx);
 }
 

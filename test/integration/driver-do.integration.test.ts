@@ -1,13 +1,14 @@
 /**
  * The Driver DO as the lock on a driver: of two reservations racing for one driver,
- * exactly one wins; releases are idempotent and only free the ride that holds it.
+ * exactly one wins; releases are idempotent and only free the ride that holds it. A
+ * driver rejected by ops loses its offer (the ride moves on) and can confirm nothing.
  * And the Ride DO's timers are safe to run twice.
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
 import type { RideRecord } from "../../src/domain/ride-machine";
-import { createRide, testEnv, uniqueId } from "./helpers";
+import { createRide, onlineDriver as onlineAt, testEnv, uniqueId, until } from "./helpers";
 
 const offer = (rideId: string) => ({
   kind: "offer" as const,
@@ -58,6 +59,53 @@ describe("Driver DO: one ride at a time", () => {
     const { stub } = await onlineDriver();
     const stale = await stub.reserve({ kind: "assign", rideId: "rd_s" }, 0.001, "c");
     expect(stale.ok).toBe(false);
+  });
+});
+
+describe("Driver DO: rejection by ops", () => {
+  it("takes back an open offer: the ride moves on at once, the driver is offline and cannot take it", async () => {
+    const pickup = { lat: 33.1 + Math.random() * 0.05, lng: 126.2 + Math.random() * 0.05 };
+    const a = await onlineAt(pickup);
+    const { stub: ride, ride: created } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
+    await until(async () => ((await a.stub.offers()).some((o) => o.rideId === created.id) ? true : undefined), "the offer to a");
+
+    const rejected = await a.stub.setApproval("rejected", "ops-req");
+    expect(rejected.ok && rejected.value).toMatchObject({ approval: "rejected", status: "offline", currentRideId: null });
+    expect(await a.stub.offers()).toEqual([]);
+    const record = await runInDurableObject(ride, (_i: RideDurableObject, state) => {
+      const row = state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one();
+      const types = state.storage.sql.exec<{ type: string }>("SELECT type FROM events ORDER BY version").toArray().map((e) => e.type);
+      return { record: JSON.parse(row.record) as RideRecord, types };
+    });
+    expect(record.record.offer).toBeNull();
+    expect(record.record.excludedDriverIds).toContain(a.id);
+    expect(record.types).toContain("OfferWithdrawn");
+    const accepted = await ride.accept(a.id, "late");
+    expect(!accepted.ok && accepted.problem.code).toBe("offer_not_available");
+
+    // The next driver gets the ride.
+    const b = await onlineAt({ lat: pickup.lat + 0.001, lng: pickup.lng });
+    await until(async () => ((await b.stub.offers()).some((o) => o.rideId === created.id) ? true : undefined), "the offer to b");
+    const taken = await ride.accept(b.id, "req");
+    expect(taken.ok && taken.value.driver?.id).toBe(b.id);
+  });
+
+  it("a rejected driver confirms nothing, even an offer the ride still shows (the rejection raced the accept)", async () => {
+    const { stub } = await onlineDriver();
+    expect((await stub.reserve(offer("rd_raced"), 30, "c")).ok).toBe(true);
+    // No such Ride DO holds this offer: the withdrawal finds nothing to do, the driver is still refused.
+    await stub.setApproval("rejected", "c");
+    const confirmed = await stub.confirm("rd_raced", "c");
+    expect(!confirmed.ok && confirmed.problem.code).toBe("driver_not_approved");
+  });
+
+  it("a driver rejected on a trip finishes it, then goes offline rather than available", async () => {
+    const { stub } = await onlineDriver();
+    expect((await stub.reserve({ kind: "assign", rideId: "rd_trip" }, 30, "c")).ok).toBe(true);
+    const rejected = await stub.setApproval("rejected", "c");
+    expect(rejected.ok && rejected.value).toMatchObject({ status: "on_trip", currentRideId: "rd_trip" });
+    expect((await stub.release("rd_trip", "c"))?.status).toBe("offline");
+    expect((await stub.goOnline({ lat: 37.5, lng: 127 }, "c")).ok).toBe(false);
   });
 });
 

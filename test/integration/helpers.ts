@@ -1,10 +1,31 @@
-import { env } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import type { PaymentResult } from "../../src/domain/events";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
 import type { CreateRideInput } from "../../src/ride/ride-record";
 import { unwrap } from "../../src/lib/problem";
+import { consumePaymentResults, paymentResultDeps } from "../../workers/gateway/payment-results";
 
 export type TestEnv = Env & PaymentEnv & NotificationEnv & ViewsEnv & { WEBHOOK_SINK: Fetcher };
 export const testEnv = env as unknown as TestEnv;
+
+/**
+ * testEnv whose ride-payment-results queue hands each result straight to the gateway's
+ * consumer: a test that runs a payment batch sees the ride updated when the batch is
+ * done. (The real queue, also configured here, delivers it a moment later; tests that
+ * go through it wait for the ride.)
+ */
+export const resultsApplied: TestEnv = {
+  ...testEnv,
+  PAYMENT_RESULTS_QUEUE: {
+    async send(result: PaymentResult) {
+      const batch = createMessageBatch<PaymentResult>("ride-payment-results", [{ id: uniqueId("res"), timestamp: Date.now(), attempts: 1, body: result }]);
+      const ctx = createExecutionContext();
+      await consumePaymentResults(batch, paymentResultDeps(testEnv));
+      const outcome = await getQueueResult(batch, ctx);
+      if (outcome.retryMessages.length > 0) throw new Error(`the ride did not take the ${result.action} result`);
+    },
+  } as unknown as Queue,
+};
 
 let n = 0;
 export const uniqueId = (prefix: string) => `${prefix}_${Date.now().toString(36)}${(n++).toString(36).padStart(4, "0")}${Math.random().toString(36).slice(2, 12)}`.slice(0, 30);

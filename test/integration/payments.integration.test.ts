@@ -14,7 +14,8 @@ import { paymentDeps } from "../../workers/payment/deps";
 import { handlePaymentCommand } from "../../workers/payment/handler";
 import paymentWorker from "../../workers/payment/index";
 import { project } from "../../workers/views/projection";
-import { createRide, rideInProgress, testEnv, uniqueId } from "./helpers";
+import { rideLookup } from "../../workers/gateway/payment-results";
+import { createRide, resultsApplied, rideInProgress, testEnv, uniqueId, until } from "./helpers";
 
 const ops = { id: "ops-1", role: "ops" as const };
 const payments = testEnv.PAYMENTS as unknown as Service<import("../../workers/payment/service").PaymentService>;
@@ -24,7 +25,7 @@ const breaker = () => testEnv.PAYMENT_BREAKER.get(testEnv.PAYMENT_BREAKER.idFrom
 async function deliver(bodies: PaymentCommandMessage[], queue = "ride-payments") {
   const batch = createMessageBatch<PaymentCommandMessage>(queue, bodies.map((body) => ({ id: uniqueId("m"), timestamp: Date.now(), attempts: 1, body })));
   const ctx = createExecutionContext();
-  await paymentWorker.queue(batch, testEnv);
+  await paymentWorker.queue(batch, resultsApplied);
   return getQueueResult(batch, ctx);
 }
 
@@ -162,16 +163,19 @@ describe("safety nets", () => {
     await deliver([await commandFor(stub, "authorize")]);
     unwrap(await stub.advance(driver.id, "complete", {}, "req"));
     // the capture goes through and is recorded, but its result is lost on the way to the ride
-    const lost = { ...paymentDeps(testEnv), report: async () => Promise.reject(new Error("connection lost")) };
+    const lost = { ...paymentDeps(resultsApplied), report: async () => Promise.reject(new Error("connection lost")) };
     await expect(handlePaymentCommand(await commandFor(stub, "capture"), lost)).rejects.toThrow("connection lost");
     expect((await rideNow(stub)).status).toBe("payment_pending");
 
-    const report = await payments.reconcile(0);
+    // as the gateway's cron does: the ride lookup is an RPC callback into the caller, and
+    // the results travel back over the real ride-payment-results queue to the gateway
+    const report = await payments.reconcile(0, rideLookup(testEnv));
     expect(report.holdsVoided).toContain(cancelled.ride.id);
     expect(report.capturesReported).toContain((await rideNow(stub)).id);
-    expect((await rideNow(cancelled.stub)).payment.status).toBe("voided");
+    await until(async () => ((await rideNow(cancelled.stub)).payment.status === "voided" ? true : undefined), "the void applied");
+    await until(async () => ((await rideNow(stub)).status === "completed" ? true : undefined), "the capture applied");
     expect(await rideNow(stub)).toMatchObject({ status: "completed", payment: { status: "captured" } });
-    const again = await payments.reconcile(0);
+    const again = await payments.reconcile(0, rideLookup(testEnv));
     expect(again.holdsVoided).not.toContain(cancelled.ride.id);
   });
 

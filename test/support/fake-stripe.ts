@@ -4,6 +4,8 @@
  * `type`/`code`/`decline_code`, 402 for card errors, replays by `Idempotency-Key`).
  * Test cards: pm_card_visa succeeds; pm_card_chargeDeclined is declined.
  * `failNext(n)` makes the next n requests answer 500, as during an outage.
+ * `setLatency(ms)` makes every request take that long; a request arriving while another
+ * with the same `Idempotency-Key` is in flight gets Stripe's 409 `idempotency_key_in_use`.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,6 +15,8 @@ export interface RecordedCall {
   path: string;
   idempotencyKey: string | undefined;
   authorization: string | undefined;
+  /** The `Stripe-Version` header sent. */
+  stripeVersion: string | undefined;
   form: Record<string, string>;
   status: number;
 }
@@ -23,7 +27,9 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
   const calls: RecordedCall[] = [];
   const intents = new Map<string, Intent>();
   const replays = new Map<string, { status: number; body: string }>();
+  const inFlight = new Set<string>();
   let failures = 0;
+  let latencyMs = 0;
   let n = 0;
 
   const handle = (method: string, path: string, form: Record<string, string>): { status: number; body: unknown } => {
@@ -79,7 +85,7 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
       const auth = req.headers.authorization;
       const path = (req.url ?? "").split("?")[0]!;
       const reply = (status: number, body: string) => {
-        calls.push({ method: req.method ?? "", path, idempotencyKey: key, authorization: auth, form, status });
+        calls.push({ method: req.method ?? "", path, idempotencyKey: key, authorization: auth, stripeVersion: req.headers["stripe-version"] as string | undefined, form, status });
         res.writeHead(status, { "content-type": "application/json", ...(key ? { "idempotency-key": key } : {}) }).end(body);
       };
       if (auth !== `Bearer ${apiKey}`) return reply(401, JSON.stringify({ error: { type: "invalid_request_error", message: "Invalid API Key provided" } }));
@@ -87,12 +93,21 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
         failures -= 1;
         return reply(500, JSON.stringify({ error: { type: "api_error", message: "Something went wrong on Stripe's end." } }));
       }
+      if (key && inFlight.has(key)) {
+        return reply(409, JSON.stringify({ error: { type: "idempotency_error", code: "idempotency_key_in_use", message: "There is currently another in-progress request using this Idempotency Key (that probably means you submitted twice, and the other request is still going through). Please try again later." } }));
+      }
       const replay = key ? replays.get(key) : undefined;
       if (replay) return reply(replay.status, replay.body);
-      const { status, body } = handle(req.method ?? "", path, form);
-      const text = JSON.stringify(body);
-      if (key) replays.set(key, { status, body: text });
-      reply(status, text);
+      if (key) inFlight.add(key);
+      setTimeout(() => {
+        const { status, body } = handle(req.method ?? "", path, form);
+        const text = JSON.stringify(body);
+        if (key) {
+          replays.set(key, { status, body: text });
+          inFlight.delete(key);
+        }
+        reply(status, text);
+      }, latencyMs);
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -104,6 +119,9 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
     intents,
     failNext: (count: number) => {
       failures = count;
+    },
+    setLatency: (ms: number) => {
+      latencyMs = ms;
     },
     stop: () => new Promise<void>((r) => server.close(() => r())),
   };

@@ -1,12 +1,15 @@
 /**
- * The gateway app: the one public entry point. Request ids, CORS, access logs and
- * the mapping of every error to problem+json live here; the routes are in ./routes.
+ * The gateway app: the one public entry point. Request ids, access logs, the body
+ * limit, secure headers, CORS, the rate limit of unauthenticated endpoints and the
+ * mapping of every error to problem+json live here; the routes are in ./routes
+ * (authentication is each route's middleware, see auth.ts).
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { AppError } from "../../src/lib/problem";
 import type { GatewayEnv } from "./context";
+import { clientIp, enforceLimit, limitIp } from "./rate-limit";
+import { corsFromConfig, limitBody, secureResponseHeaders } from "./security";
 import { driverRoutes } from "./routes/drivers";
 import { devRoutes } from "./routes/dev";
 import { opsRoutes } from "./routes/ops";
@@ -54,7 +57,13 @@ export function createApp() {
     c.res.headers.set("x-request-id", requestId);
     console.log(JSON.stringify({ msg: "request", requestId, method: c.req.method, path: c.req.routePath, status: c.res.status, ms: Date.now() - started }));
   });
-  app.use("*", cors({ origin: "*", allowHeaders: ["authorization", "content-type", "idempotency-key", "x-request-id"], exposeHeaders: ["x-request-id", "retry-after"] }));
+  // Headers first, so that every answer has them, refusals included.
+  app.use("*", secureResponseHeaders());
+  app.use("*", corsFromConfig());
+  // Before anything reads the body or the token: a huge body is refused unread.
+  app.use("*", limitBody());
+  // The unauthenticated endpoints, per client IP (health checks stay unlimited for their checkers).
+  for (const path of ["/v1/dev/*", "/openapi.json", "/docs"]) app.use(path, limitIp);
 
   app.onError((error, c) => {
     const requestId = c.get("requestId") ?? crypto.randomUUID();
@@ -69,7 +78,16 @@ export function createApp() {
     console.error(JSON.stringify({ msg: "unhandled error", requestId, error: String(error), stack: error instanceof Error ? error.stack : undefined }));
     return problemResponse(new AppError("internal", "something went wrong; the request id helps us find it"), requestId);
   });
-  app.notFound((c) => problemResponse(new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`), c.get("requestId")));
+  app.notFound(async (c) => {
+    // Unknown paths are anonymous traffic too (scanners): limited per IP like the rest.
+    try {
+      await enforceLimit(c.env, "ip", clientIp(c));
+    } catch (error) {
+      if (error instanceof AppError) return problemResponse(error, c.get("requestId"));
+      throw error;
+    }
+    return problemResponse(new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`), c.get("requestId"));
+  });
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.route("/", serviceRoutes());

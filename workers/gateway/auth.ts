@@ -1,46 +1,74 @@
 /**
- * Bearer-JWT authentication (HS256) with roles. Every handler names the roles it
- * serves; ownership is checked where the resource lives (the Ride DO knows its rider
- * and driver).
+ * Bearer-JWT authentication (HS256) with roles, as route middleware: `requireRole`
+ * runs before the route's validators (@hono/zod-openapi puts route middleware first),
+ * so an unauthenticated bad body is 401 and a wrong role 403, never 400. It puts the
+ * actor on the context (`c.var.actor`); ownership is checked where the resource lives
+ * (the Ride DO knows its rider and driver).
+ *
+ * The token comes from the Authorization header only. The `access_token` query
+ * parameter is for browsers opening a WebSocket (they cannot set headers there) and is
+ * taken only by `requireSocketRole`: tokens in URLs end up in logs and histories.
  */
-import type { Context } from "hono";
+import type { HonoRequest, MiddlewareHandler } from "hono";
 import { sign, verify } from "hono/jwt";
 import type { Actor, Role } from "../../src/domain/types";
 import { AppError } from "../../src/lib/problem";
-import type { GatewayEnv } from "./context";
+import type { AuthedEnv } from "./context";
+import { clientIp, enforceLimit } from "./rate-limit";
 
 const ROLES = new Set<Role>(["rider", "driver", "ops"]);
 
-function secretOf(env: Env): string {
-  const secret = (env as { JWT_SECRET?: string }).JWT_SECRET;
-  if (!secret || secret.length < 16) throw new AppError("internal", "JWT_SECRET is not configured (wrangler secret put JWT_SECRET, or .dev.vars locally)");
+/** Shorter keys are refused too: HS256 with a guessable key is no authentication. */
+const MIN_SECRET_LENGTH = 16;
+
+function secretOf(env: Pick<Env, "JWT_SECRET">): string {
+  const secret: string | undefined = env.JWT_SECRET;
+  if (!secret || secret.length < MIN_SECRET_LENGTH) {
+    throw new AppError("unavailable", "JWT_SECRET is not configured (wrangler secret put JWT_SECRET, or .dev.vars locally): tokens can be neither issued nor checked");
+  }
   return secret;
 }
 
-/** Reads the bearer token from the Authorization header or, for WebSockets, `access_token`. */
-function tokenOf(c: Context<GatewayEnv>): string | null {
+/** Where a token may come from. */
+export interface TokenSources {
+  /** Also the `access_token` query parameter (WebSocket upgrades only). */
+  queryToken?: boolean;
+}
+
+/** What authentication reads of a request's context (the gateway's, with or without an actor yet). */
+export interface AuthContext {
+  req: HonoRequest;
+  env: Pick<Env, "JWT_SECRET">;
+}
+
+function tokenOf(c: AuthContext, sources: TokenSources): string {
+  const query = c.req.query("access_token");
+  if (query !== undefined && !sources.queryToken) {
+    throw new AppError("unauthorized", "the access_token query parameter is accepted only on WebSocket endpoints: send Authorization: Bearer <token>");
+  }
   const header = c.req.header("authorization");
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    return match?.[1] ?? null;
+    if (!match?.[1]) throw new AppError("unauthorized", "the Authorization header must be: Bearer <token>");
+    return match[1];
   }
-  return c.req.query("access_token") ?? null;
+  if (query) return query;
+  throw new AppError("unauthorized", "missing bearer token");
 }
 
 /**
  * Authenticates the request and checks its role.
  *
  * @example
- * const rider = await authenticate(c, ["rider"]);
+ * const actor = await authenticate(c, ["rider", "ops"], { queryToken: true });
  */
-export async function authenticate(c: Context<GatewayEnv>, roles: readonly Role[]): Promise<Actor> {
-  const token = tokenOf(c);
-  if (!token) throw new AppError("unauthorized", "missing bearer token");
+export async function authenticate(c: AuthContext, roles: readonly Role[], sources: TokenSources = {}): Promise<Actor> {
+  const token = tokenOf(c, sources);
+  const secret = secretOf(c.env);
   let payload: Record<string, unknown>;
   try {
-    payload = (await verify(token, secretOf(c.env), "HS256")) as Record<string, unknown>;
-  } catch (error) {
-    if (error instanceof AppError) throw error;
+    payload = (await verify(token, secret, "HS256")) as Record<string, unknown>;
+  } catch {
     throw new AppError("unauthorized", "invalid or expired token");
   }
   const sub = payload.sub;
@@ -53,8 +81,48 @@ export async function authenticate(c: Context<GatewayEnv>, roles: readonly Role[
   return { id: sub, role: role as Role };
 }
 
-/** Issues a token (development only, via /v1/dev/tokens). */
-export function issueToken(env: Env, actor: Actor, ttlSeconds = 24 * 3600): Promise<string> {
+function roleMiddleware(roles: readonly Role[], sources: TokenSources): MiddlewareHandler<AuthedEnv> {
+  return async (c, next) => {
+    let actor: Actor;
+    try {
+      actor = await authenticate(c, roles, sources);
+    } catch (error) {
+      // Refused callers are anonymous: they count against their address's limit.
+      if (error instanceof AppError && error.code === "unauthorized") await enforceLimit(c.env, "ip", clientIp(c));
+      throw error;
+    }
+    c.set("actor", actor);
+    await next();
+  };
+}
+
+/**
+ * Route middleware: a bearer token (Authorization header) of one of `roles`; sets `c.var.actor`.
+ *
+ * @example
+ * createRoute({ method: "post", path: "/v1/rides", middleware: [requireRole("rider")], ... });
+ */
+export function requireRole(...roles: Role[]): MiddlewareHandler<AuthedEnv> {
+  return roleMiddleware(roles, {});
+}
+
+/**
+ * `requireRole` for WebSocket upgrades: the token may also come in `access_token`.
+ *
+ * @example
+ * app.get("/v1/drivers/me/live", requireSocketRole("driver"), (c) => upgrade(c, c.var.actor));
+ */
+export function requireSocketRole(...roles: Role[]): MiddlewareHandler<AuthedEnv> {
+  return roleMiddleware(roles, { queryToken: true });
+}
+
+/**
+ * Issues a token (development only, via /v1/dev/tokens).
+ *
+ * @example
+ * const token = await issueToken(c.env, { id: "r1", role: "rider" });
+ */
+export function issueToken(env: Pick<Env, "JWT_SECRET">, actor: Actor, ttlSeconds = 24 * 3600): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return sign({ sub: actor.id, role: actor.role, iat: now, exp: now + ttlSeconds }, secretOf(env), "HS256");
 }

@@ -1,6 +1,19 @@
 /** Hono environment of the gateway: bindings plus what the middleware puts on the context. */
+import type { Actor } from "../../src/domain/types";
+
 export interface GatewayEnv {
   Bindings: Env;
-  Variables: { requestId: string };
+  Variables: {
+    requestId: string;
+    /** The authenticated caller: set by `requireRole` (auth.ts), absent on unauthenticated routes. */
+    actor?: Actor;
+    /** The CSP nonce of this response (hono/secure-headers), for the inline script of /docs. */
+    secureHeadersNonce?: string;
+  };
 }
 
+/** The environment of a route behind `requireRole`: the actor is always there. */
+export interface AuthedEnv {
+  Bindings: Env;
+  Variables: { requestId: string; actor: Actor };
+}

@@ -1,23 +1,23 @@
 /** Notification worker entry: consumes ride-notifications and its dead-letter queue. */
+import { consumerFetch } from "../../src/lib/readiness";
 import { drizzle } from "drizzle-orm/d1";
 import type { NotificationMessage } from "../../src/domain/events";
 import { retryDelaySeconds } from "../../src/lib/backoff";
+import { isDeadLetterQueue } from "../../src/lib/dead-letters";
 import { notificationDeadLetters, notificationDeliveries } from "../../src/views/schema";
 import { and, eq, ne } from "drizzle-orm";
 import { notifyDeps } from "./deps";
 import { handleNotification, RetryLater } from "./handler";
 
-const DEAD_LETTERS = "ride-notifications-dlq";
-
 type Incoming = NotificationMessage & { deadLetterReason?: string };
 
 export default {
-  async fetch(): Promise<Response> {
-    return new Response("notification worker: queue consumer only", { status: 404 });
+  fetch(request: Request, env: NotificationEnv): Response {
+    return consumerFetch("notification", request, env);
   },
 
   async queue(batch: MessageBatch<Incoming>, env: NotificationEnv): Promise<void> {
-    if (batch.queue === DEAD_LETTERS) {
+    if (isDeadLetterQueue(batch.queue)) {
       // Given up on (or poisoned): kept for an operator, and its unsent deliveries marked failed.
       const db = drizzle(env.VIEWS_DB);
       for (const message of batch.messages) {

@@ -1,13 +1,20 @@
 /** Wires the payment worker's dependencies from its environment. */
+import { ok } from "../../src/lib/problem";
 import { Ledger } from "./ledger";
 import type { PaymentDeps } from "./handler";
 import type { PaymentProvider } from "./provider";
 import { SimulatedProvider } from "./simulator";
 import { StripeProvider } from "./stripe";
 
-/** The configured provider: PAYMENT_PROVIDER=stripe with STRIPE_SECRET_KEY, else the simulator. */
+/**
+ * The configured provider: Stripe with STRIPE_SECRET_KEY, or the simulator, which serves
+ * only in development (ENVIRONMENT=development and PAYMENT_PROVIDER=simulated, as the
+ * local run's .dev.vars says). Anywhere else a missing or unknown provider name means
+ * Stripe: a misconfigured deploy fails its payments loudly, it never fakes them.
+ */
 export function providerFor(env: PaymentEnv): PaymentProvider {
-  if (env.PAYMENT_PROVIDER === "stripe") {
+  const simulated = env.ENVIRONMENT === "development" && env.PAYMENT_PROVIDER === "simulated";
+  if (!simulated) {
     return new StripeProvider({ apiKey: (env as { STRIPE_SECRET_KEY?: string }).STRIPE_SECRET_KEY ?? "", baseUrl: env.STRIPE_API_BASE, timeoutMs: Number(env.PAYMENT_TIMEOUT_MS) || 5000 });
   }
   return new SimulatedProvider(env.PAYMENT_SIMULATOR);
@@ -31,6 +38,11 @@ export function paymentDeps(env: PaymentEnv): PaymentDeps {
     breaker: { acquire: () => breaker.acquire(), record: (success) => breaker.record(success) },
     timeoutMs: Number(env.PAYMENT_TIMEOUT_MS) || 5000,
     commissionRate: Number(env.COMMISSION_RATE),
-    report: (result) => env.RIDE.get(env.RIDE.idFromName(result.rideId)).applyPaymentResult(result),
+    // The gateway consumes this queue and applies each result to the Ride DO; the
+    // payment worker binds nothing of the gateway's (see wrangler.toml: deploy order).
+    report: async (result) => {
+      await env.PAYMENT_RESULTS_QUEUE.send(result);
+      return ok(result);
+    },
   };
 }

@@ -1,12 +1,14 @@
 /**
  * One payment command, start to finish: the ledger first (a repeat reports the
  * recorded result), else the provider (through the circuit breaker, with a timeout,
- * with the command's idempotency key), then the ledger, then the Ride DO. The queue
- * message is acknowledged only after the Ride DO took the result; any failure before
- * that leaves it to be retried.
+ * with the command's idempotency key), then the ledger, then the result is reported
+ * (in the worker: sent to the ride-payment-results queue, which the gateway applies to
+ * the Ride DO). The command message is acknowledged only after the report went out;
+ * any failure before that leaves it to be retried.
  */
 import type { PaymentCommandMessage, PaymentResult, Settlement } from "../../src/domain/events";
 import type { Permit } from "../../src/payments/breaker";
+import { afterReport } from "../../src/payments/result-delivery";
 import { splitFare } from "../../src/payments/settlement";
 import type { Outcome } from "../../src/lib/problem";
 import type { Ledger, LedgerEntry } from "./ledger";
@@ -20,7 +22,7 @@ export interface PaymentDeps {
   /** A provider call slower than this is a failure. */
   timeoutMs: number;
   commissionRate: number;
-  /** Hands a result to the ride's Durable Object. */
+  /** Hands a result on towards the ride's Durable Object (the results queue, or the ride directly in tests). */
   report: (result: PaymentResult) => Promise<Outcome<unknown>>;
 }
 
@@ -100,13 +102,8 @@ export async function handlePaymentCommand(command: PaymentCommandMessage, deps:
   }
   const result = resultOf(entry, settlement);
   const reported = await deps.report(result);
-  if (!reported.ok && reported.problem.code !== "invalid_transition") {
-    // not_found would mean a message for a ride that does not exist: log and drop.
-    if (reported.problem.code === "not_found") {
-      console.error(JSON.stringify({ msg: "payment result for unknown ride", rideId: command.rideId, key: command.idempotencyKey }));
-      return result;
-    }
-    throw new Error(`ride refused payment result: ${reported.problem.code} ${reported.problem.detail}`);
-  }
+  const next = afterReport(reported);
+  if (next === "drop") console.error(JSON.stringify({ msg: "payment result for unknown ride", rideId: command.rideId, key: command.idempotencyKey }));
+  if (next === "retry" && !reported.ok) throw new Error(`ride refused payment result: ${reported.problem.code} ${reported.problem.detail}`);
   return result;
 }

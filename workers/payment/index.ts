@@ -1,31 +1,31 @@
 /**
  * Payment worker entry: consumes ride-payments (one saga step per message) and its
- * dead-letter queue, runs reconciliation on a schedule, and serves the gateway's
- * internal calls through the PaymentService entrypoint.
+ * dead-letter queue, sends each result to ride-payment-results, and serves the
+ * gateway's internal calls (reconciliation among them: the gateway's cron asks for it,
+ * since only the gateway can read the rides) through the PaymentService entrypoint.
  */
+import { consumerFetch } from "../../src/lib/readiness";
 import type { PaymentCommandMessage } from "../../src/domain/events";
 import { retryDelaySeconds } from "../../src/lib/backoff";
+import { isDeadLetterQueue } from "../../src/lib/dead-letters";
 import { paymentDeps } from "./deps";
 import { BreakerOpen, handlePaymentCommand } from "./handler";
 import { Ledger } from "./ledger";
-import { reconcile, rideLookup } from "./reconcile";
 
 export { PaymentSimulatorDurableObject } from "./simulator";
 export { CircuitBreakerDurableObject } from "./breaker-do";
 export { PaymentService } from "./service";
 
-const DEAD_LETTERS = "ride-payments-dlq";
-
 /** Thrown by the chaos knob: a consumer run that dies half-way through its batch. */
 class ChaosCrash extends Error {}
 
 export default {
-  async fetch(): Promise<Response> {
-    return new Response("payment worker: queue consumer only", { status: 404 });
+  fetch(request: Request, env: PaymentEnv): Response {
+    return consumerFetch("payment", request, env);
   },
 
   async queue(batch: MessageBatch<PaymentCommandMessage>, env: PaymentEnv): Promise<void> {
-    if (batch.queue === DEAD_LETTERS) {
+    if (isDeadLetterQueue(batch.queue)) {
       // Poison messages: kept in the ledger's dead_letters for an operator, never dropped.
       const ledger = new Ledger(env.LEDGER_DB);
       for (const message of batch.messages) {
@@ -54,10 +54,5 @@ export default {
         message.retry({ delaySeconds });
       }
     }
-  },
-
-  async scheduled(_controller: ScheduledController, env: PaymentEnv): Promise<void> {
-    const report = await reconcile({ ...paymentDeps(env), ride: rideLookup(env) }, { minAgeMs: 5 * 60_000 });
-    console.log(JSON.stringify({ msg: "payment reconciliation", ...report }));
   },
 } satisfies ExportedHandler<PaymentEnv, PaymentCommandMessage>;

@@ -5,7 +5,6 @@
  */
 import type { PaymentCommandMessage } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
-import type { Outcome } from "../../src/lib/problem";
 import { handlePaymentCommand, type PaymentDeps } from "./handler";
 
 export interface ReconcileReport {
@@ -15,9 +14,11 @@ export interface ReconcileReport {
   failures: { rideId: string; error: string }[];
 }
 
+/** The ride as its Durable Object holds it, or null when there is none (the gateway reads it). */
+export type RideLookup = (rideId: string) => Promise<Ride | null>;
+
 export interface ReconcileDeps extends PaymentDeps {
-  /** The ride as its Durable Object holds it, or null when there is none. */
-  ride: (rideId: string) => Promise<Ride | null>;
+  ride: RideLookup;
 }
 
 /**
@@ -58,12 +59,4 @@ export async function reconcile(deps: ReconcileDeps, options: { minAgeMs: number
     }
   }
   return report;
-}
-
-/** The ride lookup for reconciliation: the Ride DO, read as an operator. */
-export function rideLookup(env: Pick<PaymentEnv, "RIDE">) {
-  return async (rideId: string): Promise<Ride | null> => {
-    const outcome = (await env.RIDE.get(env.RIDE.idFromName(rideId)).get({ id: "payment-reconciler", role: "ops" })) as Outcome<Ride>;
-    return outcome.ok ? outcome.value : null;
-  };
 }

@@ -2,14 +2,33 @@
  * The adapter for Stripe's PaymentIntents API with manual capture: a hold is a
  * confirmed PaymentIntent (`capture_method=manual`), captured at drop-off, cancelled
  * to void, refunded through /v1/refunds. Every call sends the step's idempotency key
- * as Stripe's `Idempotency-Key` header. Selected with PAYMENT_PROVIDER=stripe and the
+ * as Stripe's `Idempotency-Key` header, and the API version its requests and answers
+ * are written for (`Stripe-Version`), so a change of the account's default version can
+ * never change what they mean. Selected with PAYMENT_PROVIDER=stripe and the
  * STRIPE_SECRET_KEY secret; STRIPE_API_BASE points it elsewhere (a test server).
  */
 import type { Money } from "../../src/domain/types";
 import { ProviderUnavailable, type PaymentProvider, type ProviderOutcome } from "./provider";
 
+/**
+ * The Stripe API version the request and answer shapes below follow (PaymentIntents with
+ * `confirm`, `capture_method=manual`, `payment_method_types[]`; Refunds by
+ * `payment_intent`). Change it only together with them.
+ */
+export const STRIPE_API_VERSION = "2024-06-20";
+
 interface StripeError {
   error?: { type?: string; code?: string; decline_code?: string; message?: string; payment_intent?: { id?: string } };
+}
+
+/** The error code of a Stripe error body, for logs; never throws. */
+function stripeErrorCode(text: string): string {
+  try {
+    const error = (JSON.parse(text) as StripeError).error;
+    return error?.code ?? error?.type ?? "no error code";
+  } catch {
+    return "no JSON";
+  }
 }
 
 export class StripeProvider implements PaymentProvider {
@@ -25,7 +44,13 @@ export class StripeProvider implements PaymentProvider {
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
-  /** One form-encoded POST; 2xx → the object, 4xx → declined for good, else unavailable. */
+  /**
+   * One form-encoded POST; 2xx → the object, 4xx → declined for good, else unavailable.
+   * A 409 is not a decline: Stripe answers it while another request with the same
+   * idempotency key is still in flight (`idempotency_key_in_use`, as when a redelivered
+   * message overlaps the first attempt), so it is retried like a 5xx and the retry
+   * gets the first request's result.
+   */
   private async post(path: string, form: Record<string, string>, idempotencyKey: string): Promise<{ ok: true; body: { id: string; status: string } } | { ok: false; outcome: ProviderOutcome }> {
     let response: Response;
     try {
@@ -35,6 +60,7 @@ export class StripeProvider implements PaymentProvider {
           authorization: `Bearer ${this.apiKey}`,
           "content-type": "application/x-www-form-urlencoded",
           "idempotency-key": idempotencyKey,
+          "stripe-version": STRIPE_API_VERSION,
         },
         body: new URLSearchParams(form).toString(),
         signal: AbortSignal.timeout(this.timeoutMs),
@@ -44,6 +70,7 @@ export class StripeProvider implements PaymentProvider {
     }
     const text = await response.text();
     if (response.status >= 500 || response.status === 429) throw new ProviderUnavailable(`stripe answered ${response.status}`);
+    if (response.status === 409) throw new ProviderUnavailable(`stripe answered 409 (a request with this idempotency key is in flight): ${stripeErrorCode(text)}`);
     let body: unknown;
     try {
       body = JSON.parse(text);

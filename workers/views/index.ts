@@ -1,10 +1,11 @@
 /** Views worker entry: consumes ride-events and projects them into D1. */
+import { consumerFetch } from "../../src/lib/readiness";
 import type { ViewsMessage } from "../../src/domain/events";
 import { project } from "./projection";
 
 export default {
-  async fetch(): Promise<Response> {
-    return new Response("views worker: queue consumer only", { status: 404 });
+  fetch(request: Request, env: ViewsEnv): Response {
+    return consumerFetch("views", request, env);
   },
 
   async queue(batch: MessageBatch<ViewsMessage>, env: ViewsEnv): Promise<void> {

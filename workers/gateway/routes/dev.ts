@@ -16,11 +16,6 @@ const tokens = createRoute({
   responses: { 200: jsonResponse(z.object({ token: z.string() }), "A token for the subject and role (development only)"), 404: { description: "Not in development" } },
 });
 
-const benchFloor = createRoute({
-  method: "post", path: "/v1/dev/bench/floor", tags: ["development"],
-  request: jsonBody(z.object({ key: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) })),
-  responses: { 200: jsonResponse(z.object({ ok: z.literal(true) }), "One bare Durable Object RPC with one storage write: the benchmark floor"), 404: { description: "Not in development" } },
-});
 
 const FaultSchema = z
   .object({
@@ -56,11 +51,6 @@ export function devRoutes() {
       await drizzle(c.env.VIEWS_DB).insert(notificationFaults).values({ id: 1, fault, updatedAt: now }).onConflictDoUpdate({ target: notificationFaults.id, set: { fault, updatedAt: now } });
     }
     return c.json({ payment, notification: body.notification }, 200);
-  });
-  app.openapi(benchFloor, async (c) => {
-    const { key } = c.req.valid("json");
-    await c.env.BENCH_FLOOR.get(c.env.BENCH_FLOOR.idFromName(key)).write(Date.now());
-    return c.json({ ok: true as const }, 200);
   });
   return app;
 }

@@ -3,10 +3,11 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { readConfig } from "../../../src/config";
 import type { Driver } from "../../../src/domain/events";
 import { AppError, unwrap } from "../../../src/lib/problem";
-import { authenticate } from "../auth";
+import { requireRole } from "../auth";
 import { newRouter } from "../app";
-import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
+import { bearer, commonProblems, jsonBody, jsonResponse, rateLimited } from "../openapi";
 import { listEarnings, listRides } from "../queries";
+import { limitLocation } from "../rate-limit";
 import { DriverProfileSchema, DriverSchema, GoOnlineSchema, ListQuerySchema, LocationReportSchema, OfferSchema, RideSchema, page } from "../schemas";
 import { driverStub } from "../stubs";
 
@@ -15,14 +16,17 @@ export const publicDriver = (d: Driver) => ({
   id: d.id, name: d.name, vehicle: d.vehicle, approval: d.approval, status: d.status, location: d.location, currentRideId: d.currentRideId,
 });
 
-const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["driver"], security: bearer });
+const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["driver"], security: bearer, middleware: requireRole("driver") });
 const driverResponse = (what: string) => ({ 200: jsonResponse(DriverSchema, what), ...commonProblems });
 
 const register = route({ method: "put", path: "/v1/drivers/me", request: jsonBody(DriverProfileSchema), responses: driverResponse("The driver") });
 const me = route({ method: "get", path: "/v1/drivers/me", responses: driverResponse("The driver") });
 const online = route({ method: "post", path: "/v1/drivers/me/online", request: jsonBody(GoOnlineSchema), responses: driverResponse("The driver, available") });
 const offline = route({ method: "post", path: "/v1/drivers/me/offline", responses: { ...driverResponse("The driver, offline"), 409: { description: "on a trip" } } });
-const location = route({ method: "put", path: "/v1/drivers/me/location", request: jsonBody(LocationReportSchema), responses: { 204: { description: "Taken" }, ...commonProblems } });
+const location = createRoute({
+  method: "put", path: "/v1/drivers/me/location", tags: ["driver"], security: bearer, middleware: [requireRole("driver"), limitLocation] as const,
+  request: jsonBody(LocationReportSchema), responses: { 204: { description: "Taken" }, ...commonProblems, ...rateLimited },
+});
 const offers = route({ method: "get", path: "/v1/drivers/me/offers", responses: { 200: jsonResponse(z.object({ items: z.array(OfferSchema) }), "Open offers"), ...commonProblems } });
 const Krw = z.object({ amount: z.number().int(), currency: z.literal("KRW") });
 const myEarnings = route({
@@ -37,42 +41,42 @@ const myRides = route({ method: "get", path: "/v1/drivers/me/rides", request: { 
 export function driverRoutes() {
   const app = newRouter();
   app.openapi(register, async (c) => {
-    const driver = await authenticate(c, ["driver"]);
+    const driver = c.var.actor;
     const body = c.req.valid("json");
     const autoApprove = readConfig(c.env).autoApproveDrivers;
     return c.json(publicDriver(await driverStub(c.env, driver.id).register(driver.id, body, autoApprove, c.get("requestId"))), 200);
   });
   app.openapi(me, async (c) => {
-    const driver = await authenticate(c, ["driver"]);
+    const driver = c.var.actor;
     const found = await driverStub(c.env, driver.id).get();
     if (!found) throw new AppError("not_found", "not registered yet: PUT /v1/drivers/me");
     return c.json(publicDriver(found), 200);
   });
   app.openapi(online, async (c) => {
-    const driver = await authenticate(c, ["driver"]);
+    const driver = c.var.actor;
     return c.json(publicDriver(unwrap(await driverStub(c.env, driver.id).goOnline(c.req.valid("json").location, c.get("requestId")))), 200);
   });
   app.openapi(offline, async (c) => {
-    const driver = await authenticate(c, ["driver"]);
+    const driver = c.var.actor;
     return c.json(publicDriver(unwrap(await driverStub(c.env, driver.id).goOffline(c.get("requestId")))), 200);
   });
   app.openapi(location, async (c) => {
-    const driver = await authenticate(c, ["driver"]);
+    const driver = c.var.actor;
     const { lat, lng } = c.req.valid("json");
     unwrap(await driverStub(c.env, driver.id).updateLocation({ lat, lng }));
     return c.body(null, 204);
   });
   app.openapi(offers, async (c) => {
-    const driver = await authenticate(c, ["driver"]);
+    const driver = c.var.actor;
     return c.json({ items: await driverStub(c.env, driver.id).offers() }, 200);
   });
   app.openapi(myEarnings, async (c) => {
-    const driver = await authenticate(c, ["driver"]);
+    const driver = c.var.actor;
     const q = c.req.valid("query");
     return c.json(await listEarnings(c.env.VIEWS_DB, driver.id, q.limit, q.cursor), 200);
   });
   app.openapi(myRides, async (c) => {
-    const driver = await authenticate(c, ["driver"]);
+    const driver = c.var.actor;
     const q = c.req.valid("query");
     return c.json(await listRides(c.env.VIEWS_DB, { driverId: driver.id, limit: q.limit, cursor: q.cursor }), 200);
   });

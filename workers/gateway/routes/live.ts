@@ -1,7 +1,8 @@
 /**
  * Live WebSockets: GET /v1/rides/{id}/live (the ride's rider, its driver, ops) and
  * GET /v1/drivers/me/live (the driver's offers and rides). The token comes in the
- * Authorization header or, for browsers, the `access_token` query parameter. The
+ * Authorization header or, for browsers, the `access_token` query parameter (the only
+ * endpoints that take it: `requireSocketRole`). The
  * socket itself is accepted by the Durable Object, which hibernates while it is idle.
  */
 import { z } from "@hono/zod-openapi";
@@ -9,15 +10,19 @@ import type { Context } from "hono";
 import { liveRequest } from "../../../src/durable-objects/live";
 import type { Actor } from "../../../src/domain/types";
 import { AppError } from "../../../src/lib/problem";
-import { authenticate } from "../auth";
+import { requireSocketRole } from "../auth";
 import { newRouter } from "../app";
-import type { GatewayEnv } from "../context";
+import type { AuthedEnv } from "../context";
 import { bearer } from "../openapi";
 import { driverStub, rideStub } from "../stubs";
 
-/** Hands the upgrade to the object; re-wraps its 101 so the middleware may add headers. */
-async function upgrade(c: Context<GatewayEnv>, stub: { fetch: (r: Request) => Promise<Response> }, actor: Actor): Promise<Response> {
+/** A plain GET never reaches an object. */
+function mustBeUpgrade(c: Context<AuthedEnv>): void {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new AppError("invalid_request", "this endpoint is a WebSocket: send Upgrade: websocket");
+}
+
+/** Hands the upgrade to the object; re-wraps its 101 so the middleware may add headers. */
+async function upgrade(c: Context<AuthedEnv>, stub: { fetch: (r: Request) => Promise<Response> }, actor: Actor): Promise<Response> {
   const answer = await stub.fetch(liveRequest(c.req.url, actor));
   if (answer.status === 404) throw new AppError("not_found", "no such ride");
   if (answer.status !== 101 || !answer.webSocket) throw new AppError("internal", `live upgrade answered ${answer.status}`);
@@ -26,14 +31,15 @@ async function upgrade(c: Context<GatewayEnv>, stub: { fetch: (r: Request) => Pr
 
 export function liveRoutes() {
   const app = newRouter();
-  app.get("/v1/rides/:id/live", async (c) => {
-    const actor = await authenticate(c, ["rider", "driver", "ops"]);
+  app.get("/v1/rides/:id/live", requireSocketRole("rider", "driver", "ops"), async (c) => {
+    mustBeUpgrade(c);
     const stub = rideStub(c.env, c.req.param("id"));
     if (!stub) throw new AppError("not_found", "no such ride");
-    return upgrade(c, stub, actor);
+    return upgrade(c, stub, c.var.actor);
   });
-  app.get("/v1/drivers/me/live", async (c) => {
-    const driver = await authenticate(c, ["driver"]);
+  app.get("/v1/drivers/me/live", requireSocketRole("driver"), async (c) => {
+    mustBeUpgrade(c);
+    const driver = c.var.actor;
     return upgrade(c, driverStub(c.env, driver.id), driver);
   });
 

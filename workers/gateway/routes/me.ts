@@ -9,12 +9,12 @@ import { drizzle } from "drizzle-orm/d1";
 import { normalizeKoreanMobile, phoneHint, sealPhone } from "../../../src/lib/contact-crypto";
 import { AppError } from "../../../src/lib/problem";
 import { contacts } from "../../../src/views/schema";
-import { authenticate } from "../auth";
+import { requireRole } from "../auth";
 import { newRouter } from "../app";
 import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 
 const ContactSchema = z.object({ phoneHint: z.string().nullable(), kakao: z.boolean() }).openapi("Contact");
-const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["rider", "driver"], security: bearer });
+const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["rider", "driver"], security: bearer, middleware: requireRole("rider", "driver") });
 
 const put = route({
   method: "put", path: "/v1/me/contact",
@@ -27,7 +27,7 @@ const remove = route({ method: "delete", path: "/v1/me/contact", responses: { 20
 export function meRoutes() {
   const app = newRouter();
   app.openapi(put, async (c) => {
-    const actor = await authenticate(c, ["rider", "driver"]);
+    const actor = c.var.actor;
     const phone = normalizeKoreanMobile(c.req.valid("json").phone);
     if (!phone) throw new AppError("invalid_request", "phone: a Korean mobile number such as 010-1234-5678", { errors: [{ path: "phone", message: "not a Korean mobile number" }] });
     if (!c.env.CONTACT_KEY) throw new AppError("internal", "CONTACT_KEY is not configured");
@@ -36,12 +36,12 @@ export function meRoutes() {
     return c.json({ phoneHint: row.phoneHint, kakao: true }, 200);
   });
   app.openapi(get, async (c) => {
-    const actor = await authenticate(c, ["rider", "driver"]);
+    const actor = c.var.actor;
     const row = (await drizzle(c.env.VIEWS_DB).select().from(contacts).where(eq(contacts.userId, actor.id)).limit(1))[0];
     return c.json({ phoneHint: row?.phoneHint ?? null, kakao: Boolean(row) }, 200);
   });
   app.openapi(remove, async (c) => {
-    const actor = await authenticate(c, ["rider", "driver"]);
+    const actor = c.var.actor;
     await drizzle(c.env.VIEWS_DB).delete(contacts).where(eq(contacts.userId, actor.id));
     return c.json({ phoneHint: null, kakao: false }, 200);
   });

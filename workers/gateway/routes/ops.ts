@@ -2,15 +2,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { RIDE_STATUSES } from "../../../src/domain/types";
 import { AppError, unwrap } from "../../../src/lib/problem";
-import { authenticate } from "../auth";
+import { requireRole } from "../auth";
 import { newRouter } from "../app";
 import { bearer, commonProblems, jsonResponse } from "../openapi";
 import { listDeliveries, listDrivers, listRides, rideStats } from "../queries";
 import { DriverSchema, IdParamSchema, ListQuerySchema, RideSchema, page } from "../schemas";
 import { driverStub, paymentService, rideStub } from "../stubs";
 import { publicDriver } from "./drivers";
+import { reconcilePayments } from "../payment-results";
 
-const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["ops"], security: bearer });
+const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["ops"], security: bearer, middleware: requireRole("ops") });
 
 const rides = route({
   method: "get", path: "/v1/ops/rides", request: { query: ListQuerySchema.extend({ status: z.enum(RIDE_STATUSES).optional() }) },
@@ -22,7 +23,11 @@ const drivers = route({
   responses: { 200: jsonResponse(page(DriverSchema), "All drivers"), ...commonProblems },
 });
 const decide = (verb: "approve" | "reject") =>
-  route({ method: "post", path: `/v1/ops/drivers/{id}/${verb}`, request: { params: IdParamSchema }, responses: { 200: jsonResponse(DriverSchema, `The driver, ${verb}d`), ...commonProblems } });
+  route({
+    method: "post", path: `/v1/ops/drivers/{id}/${verb}`, request: { params: IdParamSchema },
+    description: verb === "reject" ? "A rejected driver is taken offline (after a trip under way), loses its open offer (the ride moves on to the next driver) and gets 403 driver_not_approved on online and accept." : undefined,
+    responses: { 200: jsonResponse(DriverSchema, `The driver, ${verb}d`), ...commonProblems },
+  });
 
 const retryPayment = route({
   method: "post", path: "/v1/ops/rides/{id}/retry-payment", request: { params: IdParamSchema },
@@ -56,47 +61,39 @@ const notifications = route({
 export function opsRoutes() {
   const app = newRouter();
   app.openapi(rides, async (c) => {
-    await authenticate(c, ["ops"]);
     const q = c.req.valid("query");
     return c.json(await listRides(c.env.VIEWS_DB, { status: q.status, limit: q.limit, cursor: q.cursor }), 200);
   });
   app.openapi(drivers, async (c) => {
-    await authenticate(c, ["ops"]);
     const q = c.req.valid("query");
     const list = await listDrivers(c.env.VIEWS_DB, q);
     return c.json({ items: list.items.map(publicDriver), nextCursor: null }, 200);
   });
   app.openapi(retryPayment, async (c) => {
-    const actor = await authenticate(c, ["ops"]);
     const stub = rideStub(c.env, c.req.valid("param").id);
     if (!stub) throw new AppError("not_found", "no such ride");
-    return c.json(unwrap(await stub.retryPayment(actor, c.get("requestId"))), 202);
+    return c.json(unwrap(await stub.retryPayment(c.var.actor, c.get("requestId"))), 202);
   });
   app.openapi(ridePayments, async (c) => {
-    await authenticate(c, ["ops"]);
     const entries = await paymentService(c.env).ledgerFor(c.req.valid("param").id);
     return c.json({ items: entries.map((e) => ({ idempotencyKey: e.idempotencyKey, kind: e.kind, amount: e.amount, currency: e.currency, outcome: e.outcome, provider: e.provider, providerRef: e.providerRef, detail: e.detail, createdAt: e.createdAt })) }, 200);
   });
   app.openapi(stats, async (c) => {
-    await authenticate(c, ["ops"]);
     // The payment side is reported as unknown rather than failing the whole page.
     const payments = await paymentService(c.env).health().catch((error: unknown) => ({ error: String(error) }));
     return c.json({ ...(await rideStats(c.env.VIEWS_DB)), payments }, 200);
   });
   app.openapi(notifications, async (c) => {
-    await authenticate(c, ["ops"]);
     const q = c.req.valid("query");
     const list = await listDeliveries(c.env.VIEWS_DB, { rideId: q.rideId, status: q.status, limit: q.limit, cursor: q.cursor });
     return c.json({ ...list, items: list.items.map((i) => ({ ...i, status: i.status as "sent" | "failed" | "retrying" })) }, 200);
   });
   app.openapi(reconcileNow, async (c) => {
-    await authenticate(c, ["ops"]);
-    return c.json(await paymentService(c.env).reconcile(0), 200);
+    return c.json(await reconcilePayments(c.env, 0), 200);
   });
   for (const verb of ["approve", "reject"] as const) {
     app.openapi(decide(verb), async (c) => {
-      await authenticate(c, ["ops"]);
-      const { id } = c.req.valid("param");
+        const { id } = c.req.valid("param");
       const outcome = await driverStub(c.env, id).setApproval(verb === "approve" ? "approved" : "rejected", c.get("requestId"));
       return c.json(publicDriver(unwrap(outcome)), 200);
     });

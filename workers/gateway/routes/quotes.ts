@@ -4,10 +4,11 @@ import { meteredFare } from "../../../src/domain/fare";
 import { estimateDrive } from "../../../src/domain/geo";
 import type { LatLng, Money, Product } from "../../../src/domain/types";
 import { AppError } from "../../../src/lib/problem";
-import { authenticate } from "../auth";
+import { requireRole } from "../auth";
 import { newRouter } from "../app";
-import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
+import { bearer, commonProblems, jsonBody, jsonResponse, rateLimited } from "../openapi";
 import { signQuote } from "../quote-token";
+import { limitRider } from "../rate-limit";
 import { QuoteRequestSchema, QuoteSchema } from "../schemas";
 
 /** Prices a trip; refuses trips over MAX_TRIP_KM with nothing created. */
@@ -24,13 +25,14 @@ const createQuote = createRoute({
   path: "/v1/quotes",
   tags: ["rider"],
   security: bearer,
+  middleware: [requireRole("rider"), limitRider] as const,
   request: jsonBody(QuoteRequestSchema),
-  responses: { 200: jsonResponse(QuoteSchema, "The quote"), ...commonProblems, 422: { description: "trip_too_long" } },
+  responses: { 200: jsonResponse(QuoteSchema, "The quote"), ...commonProblems, ...rateLimited, 422: { description: "trip_too_long" } },
 });
 
 export function quoteRoutes() {
   return newRouter().openapi(createQuote, async (c) => {
-    const rider = await authenticate(c, ["rider"]);
+    const rider = c.var.actor;
     const body = c.req.valid("json");
     const config = readConfig(c.env);
     const price = priceTrip(config, body.product, body.pickup, body.dropoff);

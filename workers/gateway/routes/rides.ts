@@ -1,22 +1,25 @@
 /**
- * Ride endpoints. Thin: validate, authenticate, call the ride's Durable Object (the
- * single writer, which checks ownership and the state machine) or the D1 view.
+ * Ride endpoints. Thin: authenticate and authorise (route middleware, before any
+ * validation), rate-limit, validate, then call the ride's Durable Object (the single
+ * writer, which checks ownership and the state machine) or the D1 view.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { readConfig } from "../../../src/config";
 import { geohash } from "../../../src/domain/geo";
 import type { LatLng, Locale, Product, Ride } from "../../../src/domain/types";
 import { CELL_PRECISION } from "../../../src/ride/dispatch";
+import { NOT_OFFERED_TO_YOU } from "../../../src/ride/ride-record";
 import { newId, rideIdFor, sha256Hex } from "../../../src/lib/ids";
 import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
 import type { TimelineItem } from "../../../src/durable-objects/ride";
-import { authenticate } from "../auth";
+import { requireRole } from "../auth";
 import { newRouter } from "../app";
-import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
+import { bearer, commonProblems, jsonBody, jsonResponse, problem, rateLimited } from "../openapi";
 import { listRides } from "../queries";
+import { limitRider } from "../rate-limit";
 import { samePoint, verifyQuote } from "../quote-token";
 import { CancelRequestSchema, CompleteRequestSchema, IdParamSchema, RideListQuerySchema, RideRequestSchema, RideSchema, TimelineSchema, page } from "../schemas";
-import { rideStub } from "../stubs";
+import { driverStub, rideStub } from "../stubs";
 import { priceTrip } from "./quotes";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -29,35 +32,49 @@ export function localeFrom(acceptLanguage: string | undefined): Locale {
 }
 
 const createRide = createRoute({
-  method: "post", path: "/v1/rides", tags: ["rider"], security: bearer,
+  method: "post", path: "/v1/rides", tags: ["rider"], security: bearer, middleware: [requireRole("rider"), limitRider] as const,
   request: { ...jsonBody(RideRequestSchema), headers: z.object({ "idempotency-key": z.string().optional() }) },
-  responses: { 202: jsonResponse(RideSchema, "The ride, accepted"), ...commonProblems, 409: { description: "idempotency_conflict" }, 422: { description: "trip_too_long" }, 503: { description: "no_drivers_nearby" } },
+  responses: { 202: jsonResponse(RideSchema, "The ride, accepted"), ...commonProblems, ...rateLimited, 409: { description: "idempotency_conflict" }, 422: { description: "trip_too_long" }, 503: { description: "no_drivers_nearby" } },
 });
 const getRide = createRoute({
-  method: "get", path: "/v1/rides/{id}", tags: ["rider", "driver", "ops"], security: bearer,
+  method: "get", path: "/v1/rides/{id}", tags: ["rider", "driver", "ops"], security: bearer, middleware: requireRole("rider", "driver", "ops"),
   request: { params: IdParamSchema }, responses: { 200: jsonResponse(RideSchema, "The ride, strongly consistent"), ...commonProblems },
 });
 const cancelRide = createRoute({
-  method: "post", path: "/v1/rides/{id}/cancel", tags: ["rider", "ops"], security: bearer,
+  method: "post", path: "/v1/rides/{id}/cancel", tags: ["rider", "ops"], security: bearer, middleware: requireRole("rider", "ops"),
   request: { params: IdParamSchema, ...jsonBody(CancelRequestSchema, false) },
   responses: { 200: jsonResponse(RideSchema, "The cancelled ride"), ...commonProblems, 409: { description: "invalid_transition" } },
 });
 const listMyRides = createRoute({
-  method: "get", path: "/v1/rides", tags: ["rider"], security: bearer,
+  method: "get", path: "/v1/rides", tags: ["rider"], security: bearer, middleware: requireRole("rider"),
   request: { query: RideListQuerySchema }, responses: { 200: jsonResponse(page(RideSchema), "The rider's rides, newest first"), ...commonProblems },
 });
 const rideEvents = createRoute({
-  method: "get", path: "/v1/rides/{id}/events", tags: ["rider", "driver", "ops"], security: bearer,
+  method: "get", path: "/v1/rides/{id}/events", tags: ["rider", "driver", "ops"], security: bearer, middleware: requireRole("rider", "driver", "ops"),
   request: { params: IdParamSchema }, responses: { 200: jsonResponse(TimelineSchema, "The ride's timeline"), ...commonProblems },
 });
 const driverStep = (step: "accept" | "decline" | "arrive" | "start" | "complete") =>
   createRoute({
-    method: "post", path: `/v1/rides/{id}/${step}`, tags: ["driver"], security: bearer,
+    method: "post", path: `/v1/rides/{id}/${step}`, tags: ["driver"], security: bearer, middleware: requireRole("driver"),
     request: step === "complete" ? { params: IdParamSchema, ...jsonBody(CompleteRequestSchema, false) } : { params: IdParamSchema },
-    responses: { 200: jsonResponse(RideSchema, `The ride after ${step}`), ...commonProblems, 409: { description: "invalid_transition or offer_not_available" } },
+    responses: {
+      200: jsonResponse(RideSchema, `The ride after ${step}`), ...commonProblems,
+      409: problem("invalid_transition or offer_not_available (to a driver it was never offered to, the same answer whether or not the ride exists)"),
+      ...(step === "accept" ? { 403: problem("forbidden, or driver_not_approved (a pending or rejected driver)") } : {}),
+    },
   });
 
 const notFound = () => new AppError("not_found", "no such ride");
+
+/**
+ * A pending or rejected driver takes no ride: 403 driver_not_approved, whatever the
+ * ride (the Driver DO refuses the confirmation too, should a rejection land meanwhile).
+ * An unregistered driver holds no offer and is answered by the ride like any stranger.
+ */
+async function mustBeApproved(env: Env, driverId: string): Promise<void> {
+  const driver = await driverStub(env, driverId).get();
+  if (driver && driver.approval !== "approved") throw new AppError("driver_not_approved", `driver approval is ${driver.approval}`);
+}
 
 /**
  * Until when (epoch ms) the pickup's area turns new requests for `product` away, or
@@ -76,7 +93,7 @@ export function rideRoutes() {
   const app = newRouter();
 
   app.openapi(createRide, async (c) => {
-    const rider = await authenticate(c, ["rider"]);
+    const rider = c.var.actor;
     const body = c.req.valid("json");
     const key = c.req.header("idempotency-key");
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new AppError("invalid_request", "Idempotency-Key: 1 to 255 visible ASCII characters");
@@ -115,39 +132,37 @@ export function rideRoutes() {
   });
 
   app.openapi(getRide, async (c) => {
-    const actor = await authenticate(c, ["rider", "driver", "ops"]);
     const stub = rideStub(c.env, c.req.valid("param").id);
     if (!stub) throw notFound();
-    return c.json(unwrap(await stub.get(actor)), 200);
+    return c.json(unwrap(await stub.get(c.var.actor)), 200);
   });
 
   app.openapi(cancelRide, async (c) => {
-    const actor = await authenticate(c, ["rider", "ops"]);
     const stub = rideStub(c.env, c.req.valid("param").id);
     if (!stub) throw notFound();
     const body = c.req.valid("json") as { reason?: string } | undefined;
-    return c.json(unwrap(await stub.cancel(actor, body?.reason, c.get("requestId"))), 200);
+    return c.json(unwrap(await stub.cancel(c.var.actor, body?.reason, c.get("requestId"))), 200);
   });
 
   app.openapi(listMyRides, async (c) => {
-    const rider = await authenticate(c, ["rider"]);
     const q = c.req.valid("query");
-    return c.json(await listRides(c.env.VIEWS_DB, { riderId: rider.id, status: q.status, limit: q.limit, cursor: q.cursor }), 200);
+    return c.json(await listRides(c.env.VIEWS_DB, { riderId: c.var.actor.id, status: q.status, limit: q.limit, cursor: q.cursor }), 200);
   });
 
   app.openapi(rideEvents, async (c) => {
-    const actor = await authenticate(c, ["rider", "driver", "ops"]);
     const stub = rideStub(c.env, c.req.valid("param").id);
     if (!stub) throw notFound();
-    const items = unwrap((await stub.timeline(actor)) as Outcome<TimelineItem[]>);
+    const items = unwrap((await stub.timeline(c.var.actor)) as Outcome<TimelineItem[]>);
     return c.json({ items: items.map(({ type, version, occurredAt, data }) => ({ type, version, occurredAt, data })) }, 200);
   });
 
   for (const step of ["accept", "decline", "arrive", "start", "complete"] as const) {
     app.openapi(driverStep(step), async (c) => {
-      const driver = await authenticate(c, ["driver"]);
-      const stub = rideStub(c.env, c.req.param("id"));
-      if (!stub) throw new AppError(step === "accept" || step === "decline" ? "offer_not_available" : "not_found", "no such ride");
+      const driver = c.var.actor;
+      if (step === "accept") await mustBeApproved(c.env, driver.id);
+      const stub = rideStub(c.env, c.req.valid("param").id);
+      // Never-offered and nonexistent answer alike (see NOT_OFFERED_TO_YOU), malformed ids included.
+      if (!stub) throw step === "accept" || step === "decline" ? new AppError("offer_not_available", NOT_OFFERED_TO_YOU) : notFound();
       const requestId = c.get("requestId");
       let outcome;
       if (step === "accept") outcome = await stub.accept(driver.id, requestId);

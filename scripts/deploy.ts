@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+/**
+ * `npm run deploy [-- --env staging] [-- --dry-run]` (or DEPLOY_ENV=staging):
+ *  1. refuses to go on if a worker lacks a required secret (`wrangler secret list`);
+ *  2. provisions the environment's databases and queues (idempotent, scripts/provision.ts);
+ *  3. applies the D1 migrations remotely;
+ *  4. deploys the workers in binding order (payment, views, gateway, notification):
+ *     no worker is deployed before a worker it binds.
+ * `--dry-run` prints that plan, each wrangler command in order, and touches no account.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { formatPlan, isPlaceholderId, planDeploy } from "./deploy/plan.ts";
+import { deployEnvFrom, readWorkers, root, wrangler } from "./deploy/wrangler.ts";
+import { provision } from "./provision.ts";
+
+const argv = process.argv.slice(2);
+const env = deployEnvFrom(argv);
+const steps = planDeploy(readWorkers(env), env);
+
+if (argv.includes("--dry-run")) {
+  console.log(`deploy plan for ${env} (dry run: nothing is run)`);
+  console.log(formatPlan(steps));
+  process.exit(0);
+}
+
+function fail(message: string): never {
+  console.error(`deploy (${env}): ${message}`);
+  process.exit(1);
+}
+
+// 1. secrets, before anything changes
+const missing: string[] = [];
+for (const step of steps.filter((s) => s.phase === "secrets")) {
+  const worker = readWorkers(env).find((w) => w.worker === step.worker)!;
+  if (worker.secrets.length === 0) continue;
+  const listed = wrangler(step.args);
+  let names: string[] = [];
+  if (listed.status === 0) names = (JSON.parse(listed.stdout.slice(Math.max(0, listed.stdout.indexOf("[")))) as { name: string }[]).map((s) => s.name);
+  for (const secret of worker.secrets) if (!names.includes(secret)) missing.push(`${worker.name}: ${secret} (wrangler secret put ${secret} -c ${worker.config}${env === "production" ? "" : ` --env ${env}`})`);
+}
+if (missing.length > 0) fail(`required secrets are not set; nothing was deployed:\n  ${missing.join("\n  ")}`);
+
+// 2. resources
+const report = provision(env);
+console.log(`provisioned: ${report.created.length ? report.created.join(", ") : "nothing new"}`);
+const placeholders = readWorkers(env).flatMap((w) => w.databases.filter((d) => isPlaceholderId(d.id)).map((d) => `${w.config}: ${d.name}`));
+if (placeholders.length > 0) fail(`database ids are still placeholders: ${placeholders.join(", ")}`);
+
+// 3. migrations, 4. workers in binding order
+const localNode = resolve(root, "node_modules/.bin/node");
+const node = existsSync(localNode) ? localNode : process.execPath;
+for (const step of planDeploy(readWorkers(env), env).filter((s) => s.phase === "migrate" || s.phase === "deploy")) {
+  console.log(`\n$ wrangler ${step.args.join(" ")}`);
+  const r = spawnSync(node, [process.env.WRANGLER_BIN ?? resolve(root, "node_modules/wrangler/bin/wrangler.js"), ...step.args], { cwd: root, stdio: "inherit" });
+  if (r.status !== 0) fail(`"wrangler ${step.args.join(" ")}" failed; the workers before it are deployed, the rest are not (run again once fixed)`);
+}
+console.log(`\ndeploy (${env}): done. Roll back with \`wrangler rollback -c <config>${env === "production" ? "" : ` --env ${env}`}\`.`);

@@ -1,0 +1,85 @@
+/**
+ * The deploy plan of every environment, from the committed configs: no worker is
+ * deployed before a worker it binds (on an empty account nothing would resolve the
+ * binding), every queue, dead-letter queue and database is provisioned before any
+ * migration or deploy, and every worker's required secrets are checked before anything
+ * changes. `npm run deploy -- --dry-run` prints exactly that plan and runs nothing.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { DEPLOY_ENVS, deployOrder, formatPlan, planDeploy, resourcesOf, type PlannedWorker } from "../scripts/deploy/plan.ts";
+import { readWorkers } from "../scripts/deploy/wrangler.ts";
+
+const root = resolve(import.meta.dirname, "..");
+
+describe.each(DEPLOY_ENVS)("the %s deploy plan", (env) => {
+  const workers = readWorkers(env);
+  const steps = planDeploy(workers, env);
+  const index = (phase: string) => steps.map((s, i) => (s.phase === phase ? i : -1)).filter((i) => i >= 0);
+
+  it("deploys no worker before a worker it binds", () => {
+    const deployed = new Set<string>();
+    for (const step of steps.filter((s) => s.phase === "deploy")) {
+      const worker = workers.find((w) => w.worker === step.worker)!;
+      for (const target of worker.binds) expect(deployed, `${worker.name} binds ${target}`).toContain(target);
+      deployed.add(worker.name);
+    }
+    expect(deployed.size).toBe(4);
+  });
+
+  it("provisions every queue, dead-letter queue and database any config names before migrating or deploying", () => {
+    const { queues, databases } = resourcesOf(workers);
+    const firstChange = Math.min(...index("migrate"), ...index("deploy"));
+    const provisioned = steps.slice(0, firstChange).filter((s) => s.phase === "provision").map((s) => s.args.join(" "));
+    for (const q of queues) expect(provisioned).toContain(`queues create ${q}`);
+    for (const d of databases) expect(provisioned).toContain(`d1 create ${d.name}`);
+    // every dead-letter queue a consumer names is among them
+    expect(queues.filter((q) => q.includes("-dlq")).length).toBeGreaterThanOrEqual(3);
+    expect(index("migrate").length).toBe(2);
+  });
+
+  it("checks every worker's required secrets before anything changes", () => {
+    const secrets = steps.filter((s) => s.phase === "secrets");
+    expect(secrets.map((s) => s.worker).sort()).toEqual(["gateway", "notification", "payment", "views"]);
+    expect(Math.max(...index("secrets"))).toBeLessThan(Math.min(...index("provision")));
+    const needs = Object.fromEntries(workers.map((w) => [w.worker, w.secrets]));
+    expect(needs.gateway).toEqual(["JWT_SECRET", "CONTACT_KEY"]);
+    expect(needs.payment).toEqual(["STRIPE_SECRET_KEY"]);
+    expect(needs.notification).toContain("CONTACT_KEY");
+  });
+
+  it("names this environment's own workers and resources, never the other's", () => {
+    const names = [...workers.map((w) => w.name), ...resourcesOf(workers).queues, ...resourcesOf(workers).databases.map((d) => d.name)];
+    for (const name of names) expect(name.endsWith("-staging"), name).toBe(env === "staging");
+    for (const step of steps.filter((s) => s.args.includes("-c"))) expect(step.args.includes("--env"), step.args.join(" ")).toBe(env === "staging");
+  });
+});
+
+describe("deploy order", () => {
+  const worker = (name: string, binds: string[]): PlannedWorker => ({ worker: "gateway", config: `${name}.toml`, name, binds, queues: [], databases: [], secrets: [] });
+
+  it("refuses a binding cycle: the gateway and payment binding each other cannot be deployed on an empty account", () => {
+    expect(() => deployOrder([worker("rides-gateway", ["rides-payment"]), worker("rides-payment", ["rides-gateway"])])).toThrow(/binding cycle/);
+  });
+
+  it("refuses a binding to a worker that is not ours", () => {
+    expect(() => deployOrder([worker("rides-gateway", ["somebody-else"])])).toThrow(/not a worker of this project/);
+  });
+});
+
+describe("npm run deploy -- --dry-run", () => {
+  it("prints the plan, each wrangler command in order, and runs no wrangler command", () => {
+    const state = join(mkdtempSync(join(tmpdir(), "dry-run-")), "account.json");
+    for (const env of DEPLOY_ENVS) {
+      const r = spawnSync(process.execPath, ["scripts/deploy.ts", "--dry-run", "--env", env], {
+        cwd: root, encoding: "utf8", env: { ...process.env, WRANGLER_BIN: resolve(root, "test/support/fake-wrangler.mjs"), FAKE_WRANGLER_STATE: state },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain(formatPlan(planDeploy(readWorkers(env), env)));
+    }
+    expect(() => readFileSync(state)).toThrow(); // the recorded wrangler was never called
+  }, 60_000);
+});

@@ -1,0 +1,160 @@
+/**
+ * The gateway's order of checks, with `app.request()` and no Durable Object behind it:
+ * body limit, then authentication and role, then rate limits, then validation. Every
+ * request here is answered before any binding but the rate limiters would be touched
+ * (they are absent: reaching one would be a 500).
+ */
+import { sign } from "hono/jwt";
+import { describe, expect, it, vi } from "vitest";
+import type { Role } from "../../src/domain/types";
+import { createApp } from "./app";
+import { MAX_BODY_BYTES } from "./security";
+
+const SECRET = "unit-test-secret-0123456789abcdef";
+const app = createApp();
+
+function limiter(allowed: number) {
+  let n = 0;
+  return { limit: vi.fn(async (_: RateLimitOptions): Promise<RateLimitOutcome> => ({ success: ++n <= allowed })) };
+}
+
+function testEnv(patch: Record<string, unknown> = {}): Env {
+  return {
+    ENVIRONMENT: "development", JWT_SECRET: SECRET, RATE_LIMITS: "on", ALLOWED_ORIGINS: "https://console.example.test",
+    RIDER_LIMITER: limiter(100), LOCATION_LIMITER: limiter(100), IP_LIMITER: limiter(100), ...patch,
+  } as unknown as Env;
+}
+
+const token = (sub: string, role: Role) => sign({ sub, role, exp: Math.floor(Date.now() / 1000) + 600 }, SECRET, "HS256");
+
+async function call(path: string, init: RequestInit & { token?: string } = {}, env = testEnv()) {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set("authorization", `Bearer ${init.token}`);
+  if (init.body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
+  const res = await app.request(path, { ...init, headers }, env);
+  const text = await res.text();
+  let body: { code?: string; detail?: string } = {};
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    // not JSON (the /docs page)
+  }
+  return { status: res.status, headers: res.headers, body, text };
+}
+
+describe("authentication and role before validation", () => {
+  it("an unauthenticated bad body is 401, a wrong role 403, the right role 400", async () => {
+    expect((await call("/v1/rides", { method: "POST", body: "{" })).status).toBe(401);
+    expect((await call("/v1/rides", { method: "POST", body: "{", token: await token("d1", "driver") })).status).toBe(403);
+    expect((await call("/v1/ops/drivers/not!valid/reject", { method: "POST", token: await token("r1", "rider") })).status).toBe(403);
+    expect((await call("/v1/ops/rides?limit=abc")).status).toBe(401);
+    const rider = await call("/v1/rides", { method: "POST", body: "{", token: await token("r1", "rider") });
+    expect(rider.status).toBe(400);
+    expect(rider.body.code).toBe("invalid_request");
+  });
+});
+
+describe("the access_token query parameter", () => {
+  it("is refused outside the WebSocket upgrades, even with a valid token", async () => {
+    const ops = await token("o1", "ops");
+    const res = await call(`/v1/ops/rides?access_token=${ops}`);
+    expect(res.status).toBe(401);
+    expect(res.body.detail).toContain("WebSocket");
+    expect((await call(`/v1/rides/rd_0000000000aaaaaaaaaaaaaa/cancel?access_token=${ops}`, { method: "POST" })).status).toBe(401);
+  });
+
+  it("is taken by the WebSocket upgrades (which then ask for the Upgrade header)", async () => {
+    const driver = await token("d1", "driver");
+    const res = await call(`/v1/drivers/me/live?access_token=${driver}`);
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toContain("WebSocket");
+    expect((await call("/v1/drivers/me/live")).status).toBe(401);
+  });
+});
+
+describe("the body limit", () => {
+  it("413 payload_too_large over the limit, before authentication", async () => {
+    const big = JSON.stringify({ pad: "x".repeat(MAX_BODY_BYTES) });
+    const res = await call("/v1/rides", { method: "POST", body: big, headers: { "content-length": String(big.length) } });
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe("payload_too_large");
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    expect(res.headers.get("x-request-id")).toBeTruthy();
+  });
+});
+
+describe("rate limits", () => {
+  it("a rider over the limit gets 429 with Retry-After before the body is read or any object called", async () => {
+    const riderLimiter = limiter(0);
+    const env = testEnv({ RIDER_LIMITER: riderLimiter });
+    const res = await call("/v1/rides", { method: "POST", body: "{", token: await token("r7", "rider") }, env);
+    expect(res.status).toBe(429);
+    expect(res.body.code).toBe("rate_limited");
+    expect(res.headers.get("retry-after")).toBe("60");
+    expect(riderLimiter.limit).toHaveBeenCalledWith({ key: "r7" });
+    expect((await call("/v1/quotes", { method: "POST", body: "{}", token: await token("r7", "rider") }, env)).status).toBe(429);
+  });
+
+  it("a driver's location reports are limited per driver", async () => {
+    const env = testEnv({ LOCATION_LIMITER: limiter(0) });
+    const res = await call("/v1/drivers/me/location", { method: "PUT", body: JSON.stringify({ lat: 1, lng: 2 }), token: await token("d7", "driver") }, env);
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("10");
+  });
+
+  it("unauthenticated endpoints and refused tokens are limited per IP; health checks never", async () => {
+    const ipLimiter = limiter(0);
+    const env = testEnv({ IP_LIMITER: ipLimiter });
+    const from = { "cf-connecting-ip": "203.0.113.7" };
+    expect((await call("/openapi.json", { headers: from }, env)).status).toBe(429);
+    expect((await call("/docs", { headers: from }, env)).status).toBe(429);
+    expect((await call("/v1/dev/tokens", { method: "POST", body: "{}", headers: from }, env)).status).toBe(429);
+    expect((await call("/v1/ops/rides", { headers: from }, env)).status).toBe(429);
+    expect((await call("/no/such/path", { headers: from }, env)).status).toBe(429);
+    expect(ipLimiter.limit).toHaveBeenCalledWith({ key: "203.0.113.7" });
+    expect((await call("/healthz", { headers: from }, env)).status).toBe(200);
+    // An authenticated call is not counted against its address.
+    ipLimiter.limit.mockClear();
+    expect((await call("/v1/rides", { method: "POST", body: "{", token: await token("r8", "rider"), headers: from }, env)).status).toBe(400);
+    expect(ipLimiter.limit).not.toHaveBeenCalled();
+  });
+
+  it("with RATE_LIMITS off nothing is limited", async () => {
+    const env = testEnv({ RATE_LIMITS: "off", IP_LIMITER: limiter(0) });
+    expect((await call("/openapi.json", {}, env)).status).toBe(200);
+  });
+});
+
+describe("configuration problems", () => {
+  it("without JWT_SECRET an authenticated call is 503 unavailable, naming the secret", async () => {
+    const issued = await token("o1", "ops");
+    const res = await call("/v1/ops/rides", { token: issued }, testEnv({ JWT_SECRET: undefined }));
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe("unavailable");
+    expect(res.body.detail).toContain("JWT_SECRET is not configured");
+  });
+});
+
+describe("response headers", () => {
+  it("API answers forbid loading anything; /docs allows its own nonce'd script and style only", async () => {
+    const api = await call("/openapi.json");
+    expect(api.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(api.headers.get("x-content-type-options")).toBe("nosniff");
+    const docs = await call("/docs");
+    const csp = docs.headers.get("content-security-policy") ?? "";
+    const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(csp).toContain("connect-src 'self'");
+    expect(docs.text).toContain(`<script nonce="${nonce}">`);
+    expect(docs.text).toContain(`<style nonce="${nonce}">`);
+  });
+
+  it("CORS answers only the configured origins", async () => {
+    const allowed = await call("/healthz", { headers: { origin: "https://console.example.test" } });
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://console.example.test");
+    const other = await call("/healthz", { headers: { origin: "https://evil.example" } });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    const none = await call("/healthz", { headers: { origin: "https://console.example.test" } }, testEnv({ ALLOWED_ORIGINS: "" }));
+    expect(none.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});

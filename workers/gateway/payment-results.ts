@@ -1,0 +1,82 @@
+/**
+ * The gateway's consumer of `ride-payment-results`: each result of the payment worker
+ * is applied to its Ride DO. The payment worker sends results over this queue instead
+ * of calling the Ride DO itself, so that it binds nothing of the gateway's and the two
+ * can be deployed one after the other on an empty account (payment first).
+ *
+ * A result the ride cannot take yet is retried with backoff; after the queue's retries
+ * it lands in `ride-payment-results-dlq`, whose messages are kept in the payment
+ * ledger's dead letters for an operator. A lost result is not lost money: the Ride DO's
+ * payment watchdog sends the step again, and the ledger answers with the same result.
+ */
+import type { PaymentResult } from "../../src/domain/events";
+import type { Ride } from "../../src/domain/types";
+import { retryDelaySeconds } from "../../src/lib/backoff";
+import { isDeadLetterQueue } from "../../src/lib/dead-letters";
+import type { Outcome } from "../../src/lib/problem";
+import { afterReport } from "../../src/payments/result-delivery";
+import { paymentService, rideStub } from "./stubs";
+
+export interface PaymentResultDeps {
+  /** Hands the result to its Ride DO. */
+  apply: (result: PaymentResult) => Promise<Outcome<unknown>>;
+  /** Keeps a message that failed every retry. */
+  deadLetter: (entry: { id: string; queue: string; body: unknown; attempts: number }) => Promise<void>;
+}
+
+/**
+ * @example
+ * export default { queue: (batch, env) => consumePaymentResults(batch, paymentResultDeps(env)) };
+ */
+export async function consumePaymentResults(batch: MessageBatch<PaymentResult>, deps: PaymentResultDeps): Promise<void> {
+  if (isDeadLetterQueue(batch.queue)) {
+    for (const message of batch.messages) {
+      await deps.deadLetter({ id: message.id, queue: batch.queue, body: message.body, attempts: message.attempts });
+      console.error(JSON.stringify({ msg: "payment result dead-lettered", id: message.id, rideId: message.body.rideId, key: message.body.idempotencyKey }));
+      message.ack();
+    }
+    return;
+  }
+  for (const message of batch.messages) {
+    const result = message.body;
+    try {
+      const next = afterReport(await deps.apply(result));
+      if (next === "drop") console.error(JSON.stringify({ msg: "payment result for unknown ride", rideId: result.rideId, key: result.idempotencyKey }));
+      if (next === "retry") throw new Error("the ride did not take the result");
+      message.ack();
+    } catch (error) {
+      const delaySeconds = retryDelaySeconds(message.attempts);
+      console.warn(JSON.stringify({ msg: "payment result will retry", rideId: result.rideId, key: result.idempotencyKey, attempts: message.attempts, delaySeconds, error: String(error) }));
+      message.retry({ delaySeconds });
+    }
+  }
+}
+
+/** Applies one result to its ride (also what tests use to skip the queue hop). */
+export function applyPaymentResult(env: Env, result: PaymentResult): Promise<Outcome<unknown>> {
+  const stub = rideStub(env, result.rideId);
+  if (!stub) return Promise.resolve({ ok: false, problem: { code: "not_found", detail: "no such ride" } });
+  return stub.applyPaymentResult(result);
+}
+
+export function paymentResultDeps(env: Env): PaymentResultDeps {
+  return {
+    apply: (result) => applyPaymentResult(env, result),
+    deadLetter: (entry) => paymentService(env).recordDeadLetter(entry),
+  };
+}
+
+/** Reads a ride for the payment worker's reconciliation (passed to it as an RPC callback). */
+export function rideLookup(env: Env) {
+  return async (rideId: string): Promise<Ride | null> => {
+    const stub = rideStub(env, rideId);
+    if (!stub) return null;
+    const outcome = (await stub.get({ id: "payment-reconciler", role: "ops" })) as Outcome<Ride>;
+    return outcome.ok ? outcome.value : null;
+  };
+}
+
+/** Runs reconciliation: holds on ended rides voided, captures the ride never heard of reported. */
+export function reconcilePayments(env: Env, minAgeMs: number) {
+  return paymentService(env).reconcile(minAgeMs, rideLookup(env));
+}

@@ -1,0 +1,88 @@
+/**
+ * Rate limits, with the Workers Rate Limiting bindings (they run locally too): ride and
+ * quote creation per rider, location reports per driver, and unauthenticated traffic
+ * (including requests refused as unauthenticated) per client IP. On only when
+ * `RATE_LIMITS` is "on", so load tests can run without them.
+ *
+ * Used as route middleware, after authentication and before validation and any Durable
+ * Object call: a request over the limit changes nothing.
+ */
+import type { Context, HonoRequest, MiddlewareHandler } from "hono";
+import { AppError } from "../../src/lib/problem";
+import type { AuthedEnv, GatewayEnv } from "./context";
+
+/**
+ * The limiters of wrangler.toml. The binding answers only yes or no, never when its
+ * window ends, so Retry-After is the whole period: the latest a caller may have to wait.
+ * The periods here must match the configs (`simple = { limit, period }`).
+ */
+export const LIMITERS = {
+  rider: { binding: "RIDER_LIMITER", periodS: 60, what: "ride and quote requests" },
+  location: { binding: "LOCATION_LIMITER", periodS: 10, what: "location reports" },
+  ip: { binding: "IP_LIMITER", periodS: 60, what: "unauthenticated requests from this address" },
+} as const satisfies Record<string, { binding: keyof Env; periodS: number; what: string }>;
+
+export type LimiterName = keyof typeof LIMITERS;
+
+/** What the limiter needs of the environment. */
+export type LimiterEnv = Pick<Env, "RATE_LIMITS" | "RIDER_LIMITER" | "LOCATION_LIMITER" | "IP_LIMITER">;
+
+/** The key of requests that carry no client address (never the case behind Cloudflare). */
+export const UNKNOWN_IP = "unknown";
+
+/**
+ * Counts one request for `key` on the limiter `name`; throws 429 `rate_limited` (with
+ * Retry-After) past the limit. Does nothing unless RATE_LIMITS is "on". Fails open: a
+ * limiter that cannot answer lets the request through rather than taking the API down.
+ *
+ * @example
+ * await enforceLimit(c.env, "rider", rider.id);
+ */
+export async function enforceLimit(env: LimiterEnv, name: LimiterName, key: string): Promise<void> {
+  if (env.RATE_LIMITS !== "on") return;
+  const spec = LIMITERS[name];
+  const limiter: RateLimit | undefined = env[spec.binding];
+  let success = true;
+  try {
+    if (!limiter) throw new Error(`no ${spec.binding} binding`);
+    ({ success } = await limiter.limit({ key }));
+  } catch (error) {
+    console.warn(JSON.stringify({ msg: "rate limiter unavailable; letting the request through", limiter: spec.binding, error: String(error) }));
+    return;
+  }
+  if (!success) {
+    throw new AppError("rate_limited", `too many ${spec.what}; try again within ${spec.periodS} s`, { retryAfterSeconds: spec.periodS });
+  }
+}
+
+/**
+ * The caller's address as Cloudflare reports it.
+ *
+ * @example
+ * await enforceLimit(c.env, "ip", clientIp(c));
+ */
+export function clientIp(c: { req: HonoRequest }): string {
+  return c.req.header("cf-connecting-ip")?.trim() || UNKNOWN_IP;
+}
+
+/**
+ * Middleware that counts the request against `name`, keyed by `keyOf`.
+ *
+ * @example
+ * createRoute({ ..., middleware: [requireRole("rider"), limitBy("rider", (c) => c.var.actor.id)] });
+ */
+export function limitBy<E extends GatewayEnv | AuthedEnv>(name: LimiterName, keyOf: (c: Context<E>) => string): MiddlewareHandler<E> {
+  return async (c, next) => {
+    await enforceLimit(c.env, name, keyOf(c));
+    await next();
+  };
+}
+
+/** Ride and quote creation, per rider (after `requireRole("rider")`). */
+export const limitRider: MiddlewareHandler<AuthedEnv> = limitBy<AuthedEnv>("rider", (c) => c.var.actor.id);
+
+/** Location reports, per driver (after `requireRole("driver")`). */
+export const limitLocation: MiddlewareHandler<AuthedEnv> = limitBy<AuthedEnv>("location", (c) => c.var.actor.id);
+
+/** Unauthenticated endpoints, per client IP. */
+export const limitIp: MiddlewareHandler<GatewayEnv> = limitBy<GatewayEnv>("ip", clientIp);
