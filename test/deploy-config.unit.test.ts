@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { DEPLOY_ENVS, WORKERS, type WranglerConfig } from "../scripts/deploy/plan.ts";
-import { LIMITERS } from "../workers/gateway/rate-limit";
+import { LIMITERS } from "../src/rate-limits";
 
 type Config = WranglerConfig & { name: string; ratelimits?: { name: string; namespace_id: string; simple: { limit: number; period: number } }[]; migrations?: { new_sqlite_classes?: string[] }[] };
 const read = (config: string, env: string) => unstable_readConfig({ config, env: env === "production" ? undefined : env }) as unknown as Config;

@@ -9,20 +9,11 @@
  */
 import type { Context, HonoRequest, MiddlewareHandler } from "hono";
 import { AppError } from "../../src/lib/problem";
+import { LIMITERS, type LimiterName } from "../../src/rate-limits";
 import type { AuthedEnv, GatewayEnv } from "./context";
 
-/**
- * The limiters of wrangler.toml. The binding answers only yes or no, never when its
- * window ends, so Retry-After is the whole period: the latest a caller may have to wait.
- * The periods here must match the configs (`simple = { limit, period }`).
- */
-export const LIMITERS = {
-  rider: { binding: "RIDER_LIMITER", periodS: 60, what: "ride and quote requests" },
-  location: { binding: "LOCATION_LIMITER", periodS: 10, what: "location reports" },
-  ip: { binding: "IP_LIMITER", periodS: 60, what: "unauthenticated requests from this address" },
-} as const satisfies Record<string, { binding: keyof Env; periodS: number; what: string }>;
-
-export type LimiterName = keyof typeof LIMITERS;
+// The limiters' bindings and periods are data (src/rate-limits.ts, checked against the configs).
+export { LIMITERS, type LimiterName };
 
 /** What the limiter needs of the environment. */
 export type LimiterEnv = Pick<Env, "RATE_LIMITS" | "RIDER_LIMITER" | "LOCATION_LIMITER" | "IP_LIMITER">;
