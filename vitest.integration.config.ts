@@ -5,7 +5,9 @@ import { answerAlimTalk } from "./test/support/fake-alimtalk";
 
 /** The AlimTalk account the integration worker's config names (test/integration/wrangler.toml). */
 const ALIMTALK = {
-  appKey: "app-key-test", secretKey: "kakao-secret-test", senderKey: "sender-key-test",
+  appKey: "app-key-test",
+  secretKey: "kakao-secret-test",
+  senderKey: "sender-key-test",
   templates: new Set([...Object.values(TEMPLATE_CODES.rider), ...Object.values(TEMPLATE_CODES.driver)]),
 };
 

@@ -59,7 +59,9 @@ async function paced<T>(count: number, rate: number, op: (i: number) => Promise<
 /** Runs `op` from `concurrency` loops for `seconds`; returns completed operations per second. */
 async function closedLoop(seconds: number, concurrency: number, op: (i: number) => Promise<boolean>): Promise<{ perSecond: number; errors: number }> {
   const end = performance.now() + seconds * 1000;
-  let done = 0, errors = 0, n = 0;
+  let done = 0,
+    errors = 0,
+    n = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -82,10 +84,25 @@ async function startFloor(): Promise<{ baseUrl: string; stop: () => Promise<void
   const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), "bench-floor-"));
   const output: string[] = [];
-  const child = spawn(existsSync(localNode) ? localNode : process.execPath, [
-    resolve(root, "node_modules/wrangler/bin/wrangler.js"), "dev", "-c", resolve(root, "bench/floor/wrangler.toml"),
-    "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--inspector-port", "0", "--show-interactive-dev-session=false",
-  ], { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { WRANGLER_SEND_METRICS: "false", ...process.env } });
+  const child = spawn(
+    existsSync(localNode) ? localNode : process.execPath,
+    [
+      resolve(root, "node_modules/wrangler/bin/wrangler.js"),
+      "dev",
+      "-c",
+      resolve(root, "bench/floor/wrangler.toml"),
+      "--port",
+      String(port),
+      "--ip",
+      "127.0.0.1",
+      "--persist-to",
+      state,
+      "--inspector-port",
+      "0",
+      "--show-interactive-dev-session=false",
+    ],
+    { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { WRANGLER_SEND_METRICS: "false", ...process.env } },
+  );
   child.stdout?.on("data", (b: Buffer) => output.push(b.toString()));
   child.stderr?.on("data", (b: Buffer) => output.push(b.toString()));
   let exited = false;
@@ -97,7 +114,10 @@ async function startFloor(): Promise<{ baseUrl: string; stop: () => Promise<void
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   while (!exited && Date.now() < deadline) {
-    const ok = await fetch(`${baseUrl}/`, { method: "POST", body: JSON.stringify({ key: "ready" }) }).then((r) => r.ok, () => false);
+    const ok = await fetch(`${baseUrl}/`, { method: "POST", body: JSON.stringify({ key: "ready" }) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { baseUrl, stop };
     await sleep(300);
   }
@@ -189,7 +209,11 @@ async function main() {
     const accepted = summary(sent.map((r) => r.acceptedMs));
 
     console.log(`floor rate: ${CONCURRENCY} loops for ${SECONDS} s …`);
-    const floorRate = await closedLoop(SECONDS, CONCURRENCY, async (i) => (await floorApi.request("POST", "/", { body: { key: `r-${i % 100}` } })).status === 200);
+    const floorRate = await closedLoop(
+      SECONDS,
+      CONCURRENCY,
+      async (i) => (await floorApi.request("POST", "/", { body: { key: `r-${i % 100}` } })).status === 200,
+    );
     console.log(`location ingest: ${CONCURRENCY} loops for ${SECONDS} s over ${ingestDrivers.length} drivers …`);
     const ingest = await closedLoop(SECONDS, CONCURRENCY, async (i) => {
       const d = ingestDrivers[i % ingestDrivers.length]!;

@@ -25,7 +25,13 @@ const CENTER = { lat: 37.5665, lng: 126.978 };
 type Ride = { id: string; status: string; version: number; driver: { id: string } | null };
 type RideResult = { id: string; received: Ride[]; token: string };
 
-const STATUS_OF: Record<string, string> = { DriverAssigned: "driver_assigned", DriverArrived: "driver_arrived", TripStarted: "in_progress", TripEnded: "payment_pending", RideCompleted: "completed" };
+const STATUS_OF: Record<string, string> = {
+  DriverAssigned: "driver_assigned",
+  DriverArrived: "driver_arrived",
+  TripStarted: "in_progress",
+  TripEnded: "payment_pending",
+  RideCompleted: "completed",
+};
 
 /** Summed RSS (MiB) of the processes in group `pgid`, from /proc; undefined where there is no /proc. */
 function groupRssMiB(pgid: number): number | undefined {
@@ -51,7 +57,13 @@ function groupRssMiB(pgid: number): number | undefined {
 
 async function main() {
   console.log(`soak: starting the local system …`);
-  const system = await startSystem({ DISPATCH_MODE: "auto", DRIVER_FRESHNESS_S: "3600", NO_SUPPLY_WINDOW_S: "0", DISPATCH_RETRY_S: "0.2", DISPATCH_TIMEOUT_S: "300" });
+  const system = await startSystem({
+    DISPATCH_MODE: "auto",
+    DRIVER_FRESHNESS_S: "3600",
+    NO_SUPPLY_WINDOW_S: "0",
+    DISPATCH_RETRY_S: "0.2",
+    DISPATCH_TIMEOUT_S: "300",
+  });
   const api = new Api(system.baseUrl);
   const ws = system.baseUrl.replace(/^http/, "ws");
   const sockets: WebSocket[] = [];
@@ -61,14 +73,18 @@ async function main() {
       const id = `sd_${i}`;
       const token = await api.token(id, "driver");
       await api.request("PUT", "/v1/drivers/me", { token, body: { name: id, vehicle: { plate: `11가${1000 + i}`, model: "Sonata", product: "standard" } } });
-      await api.request("POST", "/v1/drivers/me/online", { token, body: { location: { lat: CENTER.lat + (i % 10) * 0.001, lng: CENTER.lng + Math.floor(i / 10) * 0.001 } } });
+      await api.request("POST", "/v1/drivers/me/online", {
+        token,
+        body: { location: { lat: CENTER.lat + (i % 10) * 0.001, lng: CENTER.lng + Math.floor(i / 10) * 0.001 } },
+      });
       drivers.set(id, token);
     }
     /** One ride from request to completion, watched by a live socket that stays open. */
     const oneRide = async (n: number): Promise<RideResult> => {
       const rider = await api.token(`sr_${n}`, "rider");
       const created = await api.request<Ride>("POST", "/v1/rides", {
-        token: rider, headers: { "idempotency-key": `soak-${n}` },
+        token: rider,
+        headers: { "idempotency-key": `soak-${n}` },
         body: { pickup: CENTER, dropoff: { lat: CENTER.lat + 0.02, lng: CENTER.lng + 0.02 }, product: "standard", paymentMethod: "pm_card_visa" },
       });
       if (created.status !== 202) throw new Error(`request ${n}: ${created.status} ${JSON.stringify(created.body)}`);
@@ -95,7 +111,10 @@ async function main() {
       }
       const driverToken = drivers.get(ride.driver.id)!;
       for (const step of ["arrive", "start", "complete"]) {
-        const res = await api.request("POST", `/v1/rides/${id}/${step}`, { token: driverToken, body: step === "complete" ? { distanceMeters: 3000, durationSeconds: 500 } : undefined });
+        const res = await api.request("POST", `/v1/rides/${id}/${step}`, {
+          token: driverToken,
+          body: step === "complete" ? { distanceMeters: 3000, durationSeconds: 500 } : undefined,
+        });
         if (res.status !== 200) throw new Error(`${step} ${id}: ${res.status} ${JSON.stringify(res.body)}`);
       }
       await Promise.race([completed, sleep(60_000).then(() => Promise.reject(new Error(`ride ${id} never completed on its socket`)))]);
@@ -109,13 +128,15 @@ async function main() {
     const results: RideResult[] = [];
     let next = 0;
     const started = Date.now();
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < RIDES) {
-        const n = next++;
-        results.push(await oneRide(n));
-        if (results.length % 100 === 0) console.log(`soak: ${results.length} rides completed, ${((Date.now() - started) / 1000).toFixed(0)} s`);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < RIDES) {
+          const n = next++;
+          results.push(await oneRide(n));
+          if (results.length % 100 === 0) console.log(`soak: ${results.length} rides completed, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        }
+      }),
+    );
     const elapsed = (Date.now() - started) / 1000;
     clearInterval(sampler);
     const rssEnd = groupRssMiB(system.pid);

@@ -38,7 +38,9 @@ for (const step of steps.filter((s) => s.phase === "secrets")) {
   const listed = wrangler(step.args);
   let names: string[] = [];
   if (listed.status === 0) names = (JSON.parse(listed.stdout.slice(Math.max(0, listed.stdout.indexOf("[")))) as { name: string }[]).map((s) => s.name);
-  for (const secret of worker.secrets) if (!names.includes(secret)) missing.push(`${worker.name}: ${secret} (wrangler secret put ${secret} -c ${worker.config}${env === "production" ? "" : ` --env ${env}`})`);
+  for (const secret of worker.secrets)
+    if (!names.includes(secret))
+      missing.push(`${worker.name}: ${secret} (wrangler secret put ${secret} -c ${worker.config}${env === "production" ? "" : ` --env ${env}`})`);
 }
 if (missing.length > 0) fail(`required secrets are not set; nothing was deployed:\n  ${missing.join("\n  ")}`);
 
@@ -53,7 +55,10 @@ const localNode = resolve(root, "node_modules/.bin/node");
 const node = existsSync(localNode) ? localNode : process.execPath;
 for (const step of planDeploy(readWorkers(env), env).filter((s) => s.phase === "migrate" || s.phase === "deploy")) {
   console.log(`\n$ wrangler ${step.args.join(" ")}`);
-  const r = spawnSync(node, [process.env.WRANGLER_BIN ?? resolve(root, "node_modules/wrangler/bin/wrangler.js"), ...step.args], { cwd: root, stdio: "inherit" });
+  const r = spawnSync(node, [process.env.WRANGLER_BIN ?? resolve(root, "node_modules/wrangler/bin/wrangler.js"), ...step.args], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (r.status !== 0) fail(`"wrangler ${step.args.join(" ")}" failed; the workers before it are deployed, the rest are not (run again once fixed)`);
 }
 console.log(`\ndeploy (${env}): done. Roll back with \`wrangler rollback -c <config>${env === "production" ? "" : ` --env ${env}`}\`.`);

@@ -32,13 +32,27 @@ export interface Config {
 }
 
 /** The vars this module reads; every worker's Env has a subset of them. */
-export type ConfigVars = Partial<Record<
-  | "ENVIRONMENT" | "DISPATCH_MODE" | "OFFER_TIMEOUT_S" | "DISPATCH_TIMEOUT_S" | "DISPATCH_RETRY_S"
-  | "SEARCH_RADIUS_M" | "MAX_TRIP_KM" | "AUTO_APPROVE_DRIVERS" | "DRIVER_FRESHNESS_S"
-  | "ROAD_FACTOR" | "CITY_SPEED_KMH" | "QUOTE_TTL_S" | "REDISPATCH_TIMEOUT_S" | "NO_SUPPLY_WINDOW_S"
-  | "PAYMENT_WATCHDOG_S" | "CHAOS_DUPLICATE_DELIVERY",
-  string
->>;
+export type ConfigVars = Partial<
+  Record<
+    | "ENVIRONMENT"
+    | "DISPATCH_MODE"
+    | "OFFER_TIMEOUT_S"
+    | "DISPATCH_TIMEOUT_S"
+    | "DISPATCH_RETRY_S"
+    | "SEARCH_RADIUS_M"
+    | "MAX_TRIP_KM"
+    | "AUTO_APPROVE_DRIVERS"
+    | "DRIVER_FRESHNESS_S"
+    | "ROAD_FACTOR"
+    | "CITY_SPEED_KMH"
+    | "QUOTE_TTL_S"
+    | "REDISPATCH_TIMEOUT_S"
+    | "NO_SUPPLY_WINDOW_S"
+    | "PAYMENT_WATCHDOG_S"
+    | "CHAOS_DUPLICATE_DELIVERY",
+    string
+  >
+>;
 
 function num(value: string | undefined, fallback: number, min = 0): number {
   if (value === undefined || value.trim() === "") return fallback;
@@ -55,8 +69,7 @@ function num(value: string | undefined, fallback: number, min = 0): number {
  */
 export function readConfig(vars: ConfigVars): Config {
   const dispatchTimeoutS = num(vars.DISPATCH_TIMEOUT_S, 60, 1);
-  const environment =
-    vars.ENVIRONMENT === "production" || vars.ENVIRONMENT === "staging" ? vars.ENVIRONMENT : "development";
+  const environment = vars.ENVIRONMENT === "production" || vars.ENVIRONMENT === "staging" ? vars.ENVIRONMENT : "development";
   return {
     environment,
     dispatchMode: vars.DISPATCH_MODE === "auto" ? "auto" : "offer",

@@ -4,7 +4,13 @@ import { readConfig } from "./config";
 describe("configuration", () => {
   it("has the contract's defaults", () => {
     expect(readConfig({})).toMatchObject({
-      environment: "development", dispatchMode: "offer", offerTimeoutS: 15, dispatchTimeoutS: 60, searchRadiusM: 5000, maxTripKm: 200, autoApproveDrivers: true,
+      environment: "development",
+      dispatchMode: "offer",
+      offerTimeoutS: 15,
+      dispatchTimeoutS: 60,
+      searchRadiusM: 5000,
+      maxTripKm: 200,
+      autoApproveDrivers: true,
     });
   });
 

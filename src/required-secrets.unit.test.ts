@@ -16,8 +16,11 @@ describe("required secrets", () => {
     expect(requiredSecrets("payment", { PAYMENT_PROVIDER: "simulated" })).toEqual([]);
     expect(requiredSecrets("payment", { PAYMENT_PROVIDER: "stripe" }).map((r) => r.name)).toEqual(["STRIPE_SECRET_KEY"]);
     expect(requiredSecrets("notification", { NOTIFY_WEBHOOK_URL: "", KAKAO_APP_KEY: "" }).map((r) => r.name)).toEqual(["CONTACT_KEY"]);
-    expect(requiredSecrets("notification", { NOTIFY_WEBHOOK_URL: "https://hooks.example/x", KAKAO_APP_KEY: "app" }).map((r) => r.name))
-      .toEqual(["CONTACT_KEY", "NOTIFY_WEBHOOK_SECRET", "KAKAO_SECRET_KEY"]);
+    expect(requiredSecrets("notification", { NOTIFY_WEBHOOK_URL: "https://hooks.example/x", KAKAO_APP_KEY: "app" }).map((r) => r.name)).toEqual([
+      "CONTACT_KEY",
+      "NOTIFY_WEBHOOK_SECRET",
+      "KAKAO_SECRET_KEY",
+    ]);
     expect(requiredSecrets("views", {})).toEqual([]);
   });
 });

@@ -16,7 +16,10 @@ interface WorkerConfig {
   d1_databases: { binding: string; database_id?: string }[];
 }
 const read = (config: string) => unstable_readConfig({ config }) as unknown as WorkerConfig;
-const REAL = ["wrangler.toml", "workers/payment/wrangler.toml", "workers/notification/wrangler.toml", "workers/views/wrangler.toml"].map((path) => ({ path, config: read(path) }));
+const REAL = ["wrangler.toml", "workers/payment/wrangler.toml", "workers/notification/wrangler.toml", "workers/views/wrangler.toml"].map((path) => ({
+  path,
+  config: read(path),
+}));
 const integration = read("test/integration/wrangler.toml");
 /**
  * Vars the integration worker sets on purpose to test values (a local sink, a test
@@ -24,8 +27,15 @@ const integration = read("test/integration/wrangler.toml");
  * real configs carry production values: test/deploy-config.unit.test.ts).
  */
 const TEST_VALUES = new Set([
-  "NOTIFY_WEBHOOK_URL", "NOTIFY_MAX_ATTEMPTS", "KAKAO_ALIMTALK_URL", "KAKAO_APP_KEY", "KAKAO_SENDER_KEY",
-  "ENVIRONMENT", "AUTO_APPROVE_DRIVERS", "PAYMENT_PROVIDER", "ALLOWED_ORIGINS",
+  "NOTIFY_WEBHOOK_URL",
+  "NOTIFY_MAX_ATTEMPTS",
+  "KAKAO_ALIMTALK_URL",
+  "KAKAO_APP_KEY",
+  "KAKAO_SENDER_KEY",
+  "ENVIRONMENT",
+  "AUTO_APPROVE_DRIVERS",
+  "PAYMENT_PROVIDER",
+  "ALLOWED_ORIGINS",
 ]);
 
 const bindingNames = (c: WorkerConfig) => [

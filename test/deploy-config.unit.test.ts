@@ -11,7 +11,11 @@ import { unstable_readConfig } from "wrangler";
 import { DEPLOY_ENVS, WORKERS, type WranglerConfig } from "../scripts/deploy/plan.ts";
 import { LIMITERS } from "../src/rate-limits";
 
-type Config = WranglerConfig & { name: string; ratelimits?: { name: string; namespace_id: string; simple: { limit: number; period: number } }[]; migrations?: { new_sqlite_classes?: string[] }[] };
+type Config = WranglerConfig & {
+  name: string;
+  ratelimits?: { name: string; namespace_id: string; simple: { limit: number; period: number } }[];
+  migrations?: { new_sqlite_classes?: string[] }[];
+};
 const read = (config: string, env: string) => unstable_readConfig({ config, env: env === "production" ? undefined : env }) as unknown as Config;
 
 /** The values a deployed environment must have; a development value in any of them fails. */

@@ -33,7 +33,10 @@ describe.each(DEPLOY_ENVS)("the %s deploy plan", (env) => {
   it("provisions every queue, dead-letter queue and database any config names before migrating or deploying", () => {
     const { queues, databases } = resourcesOf(workers);
     const firstChange = Math.min(...index("migrate"), ...index("deploy"));
-    const provisioned = steps.slice(0, firstChange).filter((s) => s.phase === "provision").map((s) => s.args.join(" "));
+    const provisioned = steps
+      .slice(0, firstChange)
+      .filter((s) => s.phase === "provision")
+      .map((s) => s.args.join(" "));
     for (const q of queues) expect(provisioned).toContain(`queues create ${q}`);
     for (const d of databases) expect(provisioned).toContain(`d1 create ${d.name}`);
     // every dead-letter queue a consumer names is among them
@@ -59,7 +62,15 @@ describe.each(DEPLOY_ENVS)("the %s deploy plan", (env) => {
 });
 
 describe("deploy order", () => {
-  const worker = (name: string, binds: string[]): PlannedWorker => ({ worker: "gateway", config: `${name}.toml`, name, binds, queues: [], databases: [], secrets: [] });
+  const worker = (name: string, binds: string[]): PlannedWorker => ({
+    worker: "gateway",
+    config: `${name}.toml`,
+    name,
+    binds,
+    queues: [],
+    databases: [],
+    secrets: [],
+  });
 
   it("refuses a binding cycle: the gateway and payment binding each other cannot be deployed on an empty account", () => {
     expect(() => deployOrder([worker("rides-gateway", ["rides-payment"]), worker("rides-payment", ["rides-gateway"])])).toThrow(/binding cycle/);
@@ -75,7 +86,9 @@ describe("npm run deploy -- --dry-run", () => {
     const state = join(mkdtempSync(join(tmpdir(), "dry-run-")), "account.json");
     for (const env of DEPLOY_ENVS) {
       const r = spawnSync(process.execPath, ["scripts/deploy.ts", "--dry-run", "--env", env], {
-        cwd: root, encoding: "utf8", env: { ...process.env, WRANGLER_BIN: resolve(root, "test/support/fake-wrangler.mjs"), FAKE_WRANGLER_STATE: state },
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, WRANGLER_BIN: resolve(root, "test/support/fake-wrangler.mjs"), FAKE_WRANGLER_STATE: state },
       });
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain(formatPlan(planDeploy(readWorkers(env), env)));

@@ -20,7 +20,14 @@ describe("Stripe adapter", () => {
     expect(outcome).toMatchObject({ outcome: "succeeded" });
     const call = fake.calls.at(-1)!;
     expect(call).toMatchObject({ method: "POST", path: "/v1/payment_intents", idempotencyKey: "rd_1:authorize", authorization: `Bearer ${fake.apiKey}` });
-    expect(call.form).toMatchObject({ amount: "12800", currency: "krw", payment_method: "pm_card_visa", confirm: "true", capture_method: "manual", "metadata[ride_id]": "rd_1" });
+    expect(call.form).toMatchObject({
+      amount: "12800",
+      currency: "krw",
+      payment_method: "pm_card_visa",
+      confirm: "true",
+      capture_method: "manual",
+      "metadata[ride_id]": "rd_1",
+    });
   });
 
   it("captures the fare and cancels (voids) holds, each with its own key", async () => {
@@ -28,7 +35,11 @@ describe("Stripe adapter", () => {
     expect(hold.outcome).toBe("succeeded");
     const ref = hold.ref!;
     expect(await stripe.capture({ holdRef: ref, amount: krw(9900) }, "rd_2:capture")).toEqual({ outcome: "succeeded", ref });
-    expect(fake.calls.at(-1)).toMatchObject({ path: `/v1/payment_intents/${ref}/capture`, idempotencyKey: "rd_2:capture", form: { amount_to_capture: "9900" } });
+    expect(fake.calls.at(-1)).toMatchObject({
+      path: `/v1/payment_intents/${ref}/capture`,
+      idempotencyKey: "rd_2:capture",
+      form: { amount_to_capture: "9900" },
+    });
     expect(fake.intents.get(ref)).toMatchObject({ status: "succeeded", amount_received: 9900 });
 
     const other = await stripe.authorize({ amount: krw(5000), paymentMethod: "pm_card_visa", reference: "rd_3" }, "rd_3:authorize");
@@ -61,7 +72,9 @@ describe("Stripe adapter", () => {
 
   it("a 5xx or an unreachable server is 'unavailable' (retry later), a refused capture is declined", async () => {
     fake.failNext(1);
-    await expect(stripe.authorize({ amount: krw(7000), paymentMethod: "pm_card_visa", reference: "rd_7" }, "rd_7:authorize")).rejects.toBeInstanceOf(ProviderUnavailable);
+    await expect(stripe.authorize({ amount: krw(7000), paymentMethod: "pm_card_visa", reference: "rd_7" }, "rd_7:authorize")).rejects.toBeInstanceOf(
+      ProviderUnavailable,
+    );
     const down = new StripeProvider({ apiKey: "sk", baseUrl: "http://127.0.0.1:9", timeoutMs: 500 });
     await expect(down.void({ holdRef: "pi_x" }, "k")).rejects.toBeInstanceOf(ProviderUnavailable);
     const gone = await stripe.capture({ holdRef: "pi_nope", amount: krw(1) }, "rd_8:capture");

@@ -30,9 +30,15 @@ function runProvision(dir: string, state: string, env: string) {
   // Runs the script itself, on the copied configs, against the recorded wrangler.
   const script = `import { provision } from ${JSON.stringify(resolve(root, "scripts/provision.ts"))}; console.log(JSON.stringify(provision(${JSON.stringify(env)}, { dir: ${JSON.stringify(dir)} })));`;
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
-    cwd: root, encoding: "utf8", env: { ...process.env, WRANGLER_BIN: resolve(root, "test/support/fake-wrangler.mjs"), FAKE_WRANGLER_STATE: state },
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, WRANGLER_BIN: resolve(root, "test/support/fake-wrangler.mjs"), FAKE_WRANGLER_STATE: state },
   });
-  return { status: r.status, stderr: r.stderr, report: r.status === 0 ? (JSON.parse(r.stdout.trim().split("\n").pop()!) as { created: string[]; existing: string[]; configsUpdated: string[] }) : null };
+  return {
+    status: r.status,
+    stderr: r.stderr,
+    report: r.status === 0 ? (JSON.parse(r.stdout.trim().split("\n").pop()!) as { created: string[]; existing: string[]; configsUpdated: string[] }) : null,
+  };
 }
 
 describe.each(["production", "staging"] as const)("npm run provision (%s)", (env) => {
@@ -77,6 +83,8 @@ describe("npm run provision on a failing account", () => {
 describe("setDatabaseId", () => {
   it("rewrites the id of the named database only", () => {
     const toml = 'database_name = "rides-views"\ndatabase_id = "0"\n\ndatabase_name = "rides-views-staging"\ndatabase_id = "1"\n';
-    expect(setDatabaseId(toml, "rides-views", "abc")).toBe('database_name = "rides-views"\ndatabase_id = "abc"\n\ndatabase_name = "rides-views-staging"\ndatabase_id = "1"\n');
+    expect(setDatabaseId(toml, "rides-views", "abc")).toBe(
+      'database_name = "rides-views"\ndatabase_id = "abc"\n\ndatabase_name = "rides-views-staging"\ndatabase_id = "1"\n',
+    );
   });
 });

@@ -14,7 +14,7 @@ export class BenchFloor extends DurableObject {
 
 export default {
   async fetch(request, env) {
-    if (request.method !== "POST") return new Response("POST {\"key\": \"...\"}", { status: 405 });
+    if (request.method !== "POST") return new Response('POST {"key": "..."}', { status: 405 });
     const { key } = await request.json();
     if (typeof key !== "string" || key.length === 0) return Response.json({ error: "key: a non-empty string" }, { status: 400 });
     await env.FLOOR.get(env.FLOOR.idFromName(key)).write(Date.now());

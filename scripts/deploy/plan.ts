@@ -74,7 +74,11 @@ export function planWorker(spec: { worker: WorkerName; config: string }, config:
     return { binding: d.binding, name: d.database_name, id: d.database_id ?? "", migrations: Boolean(d.migrations_dir) };
   });
   return {
-    ...spec, name: config.name, binds: [...new Set(binds)], queues: [...new Set(queues)], databases,
+    ...spec,
+    name: config.name,
+    binds: [...new Set(binds)],
+    queues: [...new Set(queues)],
+    databases,
     secrets: requiredSecrets(spec.worker, config.vars).map((r) => r.name),
   };
 }
@@ -124,10 +128,16 @@ export function planDeploy(workers: readonly PlannedWorker[], env: DeployEnv): S
   const { queues, databases } = resourcesOf(workers);
   const steps: Step[] = [];
   for (const w of workers) {
-    steps.push({ phase: "secrets", worker: w.worker, args: ["secret", "list", "-c", w.config, ...e, "--format", "json"], note: `needs: ${w.secrets.join(", ") || "none"}` });
+    steps.push({
+      phase: "secrets",
+      worker: w.worker,
+      args: ["secret", "list", "-c", w.config, ...e, "--format", "json"],
+      note: `needs: ${w.secrets.join(", ") || "none"}`,
+    });
   }
   steps.push({ phase: "provision", args: ["d1", "list", "--json"], note: "what exists" });
-  for (const d of databases) steps.push({ phase: "provision", args: ["d1", "create", d.name], note: "if missing; its id is written into every config that names it" });
+  for (const d of databases)
+    steps.push({ phase: "provision", args: ["d1", "create", d.name], note: "if missing; its id is written into every config that names it" });
   for (const q of queues) steps.push({ phase: "provision", args: ["queues", "create", q], note: "if missing (`wrangler queues info` says)" });
   for (const d of databases) {
     const owner = workers.find((w) => w.databases.some((x) => x.name === d.name && x.migrations));
@@ -135,7 +145,8 @@ export function planDeploy(workers: readonly PlannedWorker[], env: DeployEnv): S
     const binding = owner.databases.find((x) => x.name === d.name)!.binding;
     steps.push({ phase: "migrate", args: ["d1", "migrations", "apply", binding, "--remote", "-c", owner.config, ...e] });
   }
-  for (const w of ordered) steps.push({ phase: "deploy", worker: w.worker, args: ["deploy", "-c", w.config, ...e], note: w.binds.length ? `after ${w.binds.join(", ")}` : undefined });
+  for (const w of ordered)
+    steps.push({ phase: "deploy", worker: w.worker, args: ["deploy", "-c", w.config, ...e], note: w.binds.length ? `after ${w.binds.join(", ")}` : undefined });
   return steps;
 }
 

@@ -101,6 +101,12 @@ export interface Settlement {
 
 /** Events someone is told about: rider-facing ones, and the driver's offer, cancellation and settlement. */
 export const NOTIFIED_EVENTS = new Set([
-  "DriverAssigned", "DriverUnassigned", "DriverArrived", "TripStarted", "RideCompleted", "RideCancelled",
-  "DriverOffered", "PaymentCaptured",
+  "DriverAssigned",
+  "DriverUnassigned",
+  "DriverArrived",
+  "TripStarted",
+  "RideCompleted",
+  "RideCancelled",
+  "DriverOffered",
+  "PaymentCaptured",
 ]);

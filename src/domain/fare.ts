@@ -39,10 +39,7 @@ export function meteredFare(product: Product, distanceMeters: number, durationSe
   const t = TARIFFS[product];
   const extraMeters = Math.max(0, distanceMeters - t.baseMeters);
   const slowSeconds = Math.max(0, durationSeconds) * SLOW_SHARE;
-  const amount =
-    t.baseFare +
-    Math.ceil(extraMeters / t.stepMeters) * t.stepFare +
-    Math.floor(slowSeconds / t.slowStepSeconds) * t.slowStepFare;
+  const amount = t.baseFare + Math.ceil(extraMeters / t.stepMeters) * t.stepFare + Math.floor(slowSeconds / t.slowStepSeconds) * t.slowStepFare;
   return { amount: roundTo100(amount), currency: "KRW" };
 }
 

@@ -47,19 +47,40 @@ const BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz";
  * geohash({ lat: 37.5219, lng: 126.9245 }, 5); // "wydm2"
  */
 export function geohash(p: LatLng, precision: number): string {
-  let latLo = -90, latHi = 90, lngLo = -180, lngHi = 180;
+  let latLo = -90,
+    latHi = 90,
+    lngLo = -180,
+    lngHi = 180;
   let out = "";
-  let bits = 0, ch = 0, even = true;
+  let bits = 0,
+    ch = 0,
+    even = true;
   while (out.length < precision) {
     if (even) {
       const mid = (lngLo + lngHi) / 2;
-      if (p.lng >= mid) { ch = (ch << 1) | 1; lngLo = mid; } else { ch <<= 1; lngHi = mid; }
+      if (p.lng >= mid) {
+        ch = (ch << 1) | 1;
+        lngLo = mid;
+      } else {
+        ch <<= 1;
+        lngHi = mid;
+      }
     } else {
       const mid = (latLo + latHi) / 2;
-      if (p.lat >= mid) { ch = (ch << 1) | 1; latLo = mid; } else { ch <<= 1; latHi = mid; }
+      if (p.lat >= mid) {
+        ch = (ch << 1) | 1;
+        latLo = mid;
+      } else {
+        ch <<= 1;
+        latHi = mid;
+      }
     }
     even = !even;
-    if (++bits === 5) { out += BASE32[ch]; bits = 0; ch = 0; }
+    if (++bits === 5) {
+      out += BASE32[ch];
+      bits = 0;
+      ch = 0;
+    }
   }
   return out;
 }
@@ -82,7 +103,8 @@ export function cellsCovering(center: LatLng, radiusM: number, precision: number
   const dLng = Math.min(180, dLat / cosLat);
   const size = cellSizeDegrees(precision);
   const cells = new Set<string>();
-  const latMin = Math.max(-90, center.lat - dLat), latMax = Math.min(90, center.lat + dLat);
+  const latMin = Math.max(-90, center.lat - dLat),
+    latMax = Math.min(90, center.lat + dLat);
   for (let lat = latMin; ; lat = Math.min(latMax, lat + size.lat)) {
     for (let lng = center.lng - dLng; ; lng = Math.min(center.lng + dLng, lng + size.lng)) {
       const wrapped = ((((lng + 180) % 360) + 360) % 360) - 180;

@@ -1,61 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { decide, decideAll, isSettled, outstandingPaymentAction, paymentActionAfter, type RideCommand, type RideCommandType, type RideRecord } from "./ride-machine";
-import type { PaymentStatus, RideDriver, RideStatus } from "./types";
-
-const NOW = new Date("2026-11-21T10:00:00Z");
-const LATER = "2026-11-21T10:00:15Z";
-const d1: RideDriver = { id: "d1", name: "Kim", vehicle: { plate: "30우8281", model: "Sonata", product: "standard" }, location: { lat: 37.52, lng: 126.93 } };
-
-function record(status: RideStatus, payment: PaymentStatus, opts: { offer?: boolean; driver?: boolean } = {}): RideRecord {
-  return {
-    ride: {
-      id: "rd_test", status, version: 7, riderId: "r1", product: "standard",
-      pickup: { lat: 37.5219, lng: 126.9245 }, dropoff: { lat: 37.4982, lng: 126.9531 },
-      quote: { amount: 9800, currency: "KRW" }, driver: opts.driver ? d1 : null, etaSeconds: null, fare: null,
-      payment: { status: payment }, cancellation: status === "cancelled" ? { by: "rider", reason: "x" } : null,
-      distanceMeters: 4000, durationSeconds: 600, locale: "ko", createdAt: NOW.toISOString(), updatedAt: NOW.toISOString(),
-    },
-    paymentMethod: "pm_card_visa", holdAmount: { amount: 12800, currency: "KRW" },
-    offer: opts.offer ? { driverId: "d1", expiresAt: LATER } : null,
-    excludedDriverIds: [], correlationId: "req-1", dispatchDeadlineAt: LATER,
-  };
-}
-
-/** The states the machine is tested in; dispatching twice, with and without an open offer. */
-const FIXTURES: Record<string, () => RideRecord> = {
-  requested: () => record("requested", "pending"),
-  dispatching: () => record("dispatching", "pending"),
-  dispatching_offered: () => record("dispatching", "authorized", { offer: true }),
-  driver_assigned: () => record("driver_assigned", "authorized", { driver: true }),
-  driver_arrived: () => record("driver_arrived", "authorized", { driver: true }),
-  in_progress: () => record("in_progress", "authorized", { driver: true }),
-  payment_pending: () => record("payment_pending", "authorized", { driver: true }),
-  payment_failed: () => record("payment_pending", "failed", { driver: true }),
-  completed: () => record("completed", "captured", { driver: true }),
-  cancelled: () => record("cancelled", "authorized"),
-};
-
-const COMMANDS: Record<RideCommandType, RideCommand> = {
-  startDispatch: { type: "startDispatch" },
-  offerDriver: { type: "offerDriver", driverId: "d2", expiresAt: LATER },
-  declineOffer: { type: "declineOffer", driverId: "d1" },
-  expireOffer: { type: "expireOffer", driverId: "d1" },
-  withdrawOffer: { type: "withdrawOffer", driverId: "d1", reason: "driver_rejected" },
-  assignDriver: { type: "assignDriver", driver: d1, etaSeconds: 240 },
-  backOut: { type: "backOut", driverId: "d1" },
-  updateEta: { type: "updateEta", driverId: "d1", location: { lat: 37.51, lng: 126.93 }, etaSeconds: 180 },
-  arrive: { type: "arrive", driverId: "d1" },
-  start: { type: "start", driverId: "d1" },
-  complete: { type: "complete", driverId: "d1", distanceMeters: 4200, durationSeconds: 700, fare: { amount: 9900, currency: "KRW" } },
-  cancel: { type: "cancel", by: "rider", reason: "changed my mind" },
-  dispatchTimeout: { type: "dispatchTimeout" },
-  paymentAuthorized: { type: "paymentAuthorized" },
-  paymentDeclined: { type: "paymentDeclined" },
-  paymentCaptured: { type: "paymentCaptured" },
-  paymentCaptureFailed: { type: "paymentCaptureFailed", reason: "card_declined" },
-  paymentVoided: { type: "paymentVoided" },
-  retryCapture: { type: "retryCapture" },
-};
+import { can, decide, decideAll, type RideCommand, type RideCommandType } from "./ride-machine";
+import { COMMANDS, FIXTURES, LATER, NOW, d1, record } from "./ride/fixtures";
+import type { RideStatus } from "./types";
 
 /**
  * The expected outcome of every command in every state, written out by hand (not
@@ -64,38 +10,77 @@ const COMMANDS: Record<RideCommandType, RideCommand> = {
  */
 const EXPECTED: Record<string, Partial<Record<RideCommandType, string>>> = {
   requested: {
-    startDispatch: "dispatching:DispatchStarted", cancel: "cancelled:RideCancelled", dispatchTimeout: "cancelled:RideCancelled",
-    paymentAuthorized: "requested:PaymentAuthorized", paymentDeclined: "cancelled:PaymentDeclined,RideCancelled",
+    startDispatch: "dispatching:DispatchStarted",
+    cancel: "cancelled:RideCancelled",
+    dispatchTimeout: "cancelled:RideCancelled",
+    paymentAuthorized: "requested:PaymentAuthorized",
+    paymentDeclined: "cancelled:PaymentDeclined,RideCancelled",
   },
   dispatching: {
-    offerDriver: "dispatching:DriverOffered", assignDriver: "driver_assigned:DriverAssigned", cancel: "cancelled:RideCancelled",
-    dispatchTimeout: "cancelled:RideCancelled", paymentAuthorized: "dispatching:PaymentAuthorized", paymentDeclined: "cancelled:PaymentDeclined,RideCancelled",
+    offerDriver: "dispatching:DriverOffered",
+    assignDriver: "driver_assigned:DriverAssigned",
+    cancel: "cancelled:RideCancelled",
+    dispatchTimeout: "cancelled:RideCancelled",
+    paymentAuthorized: "dispatching:PaymentAuthorized",
+    paymentDeclined: "cancelled:PaymentDeclined,RideCancelled",
   },
   dispatching_offered: {
-    declineOffer: "dispatching:OfferDeclined", expireOffer: "dispatching:OfferExpired", withdrawOffer: "dispatching:OfferWithdrawn", assignDriver: "driver_assigned:DriverAssigned",
-    cancel: "cancelled:DriverReleased,RideCancelled", dispatchTimeout: "cancelled:DriverReleased,RideCancelled", paymentAuthorized: "=",
+    declineOffer: "dispatching:OfferDeclined",
+    expireOffer: "dispatching:OfferExpired",
+    withdrawOffer: "dispatching:OfferWithdrawn",
+    assignDriver: "driver_assigned:DriverAssigned",
+    cancel: "cancelled:DriverReleased,RideCancelled",
+    dispatchTimeout: "cancelled:DriverReleased,RideCancelled",
+    paymentAuthorized: "=",
     paymentDeclined: "cancelled:PaymentDeclined,DriverReleased,RideCancelled",
   },
   driver_assigned: {
-    backOut: "dispatching:DriverUnassigned,DriverReleased", updateEta: "driver_assigned:EtaUpdated", arrive: "driver_arrived:DriverArrived", cancel: "cancelled:DriverReleased,RideCancelled",
-    paymentAuthorized: "=", paymentDeclined: "cancelled:PaymentDeclined,DriverReleased,RideCancelled",
+    backOut: "dispatching:DriverUnassigned,DriverReleased",
+    updateEta: "driver_assigned:EtaUpdated",
+    arrive: "driver_arrived:DriverArrived",
+    cancel: "cancelled:DriverReleased,RideCancelled",
+    paymentAuthorized: "=",
+    paymentDeclined: "cancelled:PaymentDeclined,DriverReleased,RideCancelled",
   },
   driver_arrived: {
-    start: "in_progress:TripStarted", cancel: "cancelled:DriverReleased,RideCancelled", paymentAuthorized: "=",
+    start: "in_progress:TripStarted",
+    cancel: "cancelled:DriverReleased,RideCancelled",
+    paymentAuthorized: "=",
     paymentDeclined: "cancelled:PaymentDeclined,DriverReleased,RideCancelled",
   },
   in_progress: { complete: "payment_pending:TripEnded,DriverReleased", paymentAuthorized: "=", paymentDeclined: "in_progress:PaymentDeclined" },
   payment_pending: {
-    paymentCaptured: "completed:PaymentCaptured,RideCompleted", paymentCaptureFailed: "payment_pending:PaymentFailed",
-    paymentAuthorized: "=", paymentDeclined: "payment_pending:PaymentDeclined",
+    paymentCaptured: "completed:PaymentCaptured,RideCompleted",
+    paymentCaptureFailed: "payment_pending:PaymentFailed",
+    paymentAuthorized: "=",
+    paymentDeclined: "payment_pending:PaymentDeclined",
   },
   payment_failed: {
-    retryCapture: "payment_pending:PaymentRetryRequested", paymentCaptured: "completed:PaymentCaptured,RideCompleted",
-    paymentCaptureFailed: "=", paymentAuthorized: "=", paymentDeclined: "payment_pending:PaymentDeclined",
+    retryCapture: "payment_pending:PaymentRetryRequested",
+    paymentCaptured: "completed:PaymentCaptured,RideCompleted",
+    paymentCaptureFailed: "=",
+    paymentAuthorized: "=",
+    paymentDeclined: "payment_pending:PaymentDeclined",
   },
   completed: { paymentCaptured: "=", paymentAuthorized: "=", paymentDeclined: "=" },
   cancelled: { cancel: "=", dispatchTimeout: "=", paymentAuthorized: "=", paymentDeclined: "=", paymentVoided: "cancelled:PaymentVoided" },
 };
+
+/** The applied commands that release the ride's driver (d1) before their commit; none other does. */
+const RELEASES = new Set([
+  "dispatching_offered×declineOffer",
+  "dispatching_offered×expireOffer",
+  "dispatching_offered×withdrawOffer",
+  "dispatching_offered×cancel",
+  "dispatching_offered×dispatchTimeout",
+  "dispatching_offered×paymentDeclined",
+  "driver_assigned×backOut",
+  "driver_assigned×cancel",
+  "driver_assigned×paymentDeclined",
+  "driver_arrived×cancel",
+  "driver_arrived×paymentDeclined",
+  "in_progress×complete",
+]);
 
 describe("ride state machine: every state × every command", () => {
   for (const [state, make] of Object.entries(FIXTURES)) {
@@ -106,6 +91,7 @@ describe("ride state machine: every state × every command", () => {
         const snapshot = structuredClone(before);
         const decision = decide(before, command, NOW);
         expect(before, "decide never mutates its input").toEqual(snapshot);
+        expect(can(before, command, NOW) === null, "can agrees with decide").toBe(expected !== "x");
         if (expected === "x") {
           expect(decision.kind).toBe("refused");
           return;
@@ -121,6 +107,8 @@ describe("ride state machine: every state × every command", () => {
         expect(decision.events.map((e) => e.type).join(",")).toBe(events);
         expect(decision.record.ride.version).toBe(before.ride.version + decision.events.length);
         expect(decision.record.ride.updatedAt).toBe(NOW.toISOString());
+        const releases = RELEASES.has(`${state}×${name}`) ? [{ type: "releaseDriver", driverId: "d1" }] : [];
+        expect(decision.effects, "effects before the commit").toEqual(releases);
       });
     }
   }
@@ -157,18 +145,39 @@ describe("ride state machine: guards and details", () => {
     expect(withdrawn.events).toEqual([{ type: "OfferWithdrawn", data: { driverId: "d1", reason: "driver_rejected" } }]);
     expect(decide(withdrawn.record, COMMANDS.assignDriver, NOW)).toMatchObject({ kind: "refused", code: "offer_not_available" });
     // Only the driver holding the offer loses it.
-    expect(decide(record("dispatching", "pending", { offer: true }), { type: "withdrawOffer", driverId: "d9", reason: "driver_rejected" }, NOW)).toMatchObject({ kind: "refused" });
+    expect(decide(record("dispatching", "pending", { offer: true }), { type: "withdrawOffer", driverId: "d9", reason: "driver_rejected" }, NOW)).toMatchObject({
+      kind: "refused",
+    });
+  });
+
+  it("can() checks an assignment by the driver's id alone, before the driver's details exist", () => {
+    const offered = record("dispatching", "pending", { offer: true });
+    expect(can(offered, { type: "assignDriver", driverId: "d1" }, NOW)).toBeNull();
+    expect(can(offered, { type: "assignDriver", driverId: "d9" }, NOW)).toMatchObject({ code: "offer_not_available" });
+    expect(can(record("cancelled", "pending"), { type: "assignDriver", driverId: "d1" }, NOW)).toMatchObject({ code: "offer_not_available" });
+  });
+
+  it("backing out restarts dispatch with the deadline the command carries", () => {
+    const d = decide(record("driver_assigned", "authorized", { driver: true }), COMMANDS.backOut, NOW);
+    expect(d.kind === "applied" && d.record).toMatchObject({ dispatchDeadlineAt: "2026-11-21T10:01:00Z", excludedDriverIds: ["d1"], ride: { driver: null } });
   });
 
   it("only the ride's own driver moves the trip on", () => {
-    expect(decide(record("driver_assigned", "authorized", { driver: true }), { type: "arrive", driverId: "d2" }, NOW)).toMatchObject({ kind: "refused", code: "forbidden" });
+    expect(decide(record("driver_assigned", "authorized", { driver: true }), { type: "arrive", driverId: "d2" }, NOW)).toMatchObject({
+      kind: "refused",
+      code: "forbidden",
+    });
   });
 
   it("cancelling records who and why and clears the ETA", () => {
     const r = record("driver_assigned", "authorized", { driver: true });
     r.ride.etaSeconds = 120;
     const d = decide(r, COMMANDS.cancel, NOW);
-    expect(d.kind === "applied" && d.record.ride).toMatchObject({ status: "cancelled", cancellation: { by: "rider", reason: "changed my mind" }, etaSeconds: null });
+    expect(d.kind === "applied" && d.record.ride).toMatchObject({
+      status: "cancelled",
+      cancellation: { by: "rider", reason: "changed my mind" },
+      etaSeconds: null,
+    });
   });
 
   it("a dispatch timeout cancels by the system with no_driver_available", () => {
@@ -201,72 +210,5 @@ describe("several commands as one change", () => {
   it("skips repeats and is unchanged when everything was a repeat", () => {
     const cancelled = record("cancelled", "authorized");
     expect(decideAll(cancelled, [COMMANDS.cancel, COMMANDS.dispatchTimeout], NOW).kind).toBe("unchanged");
-  });
-});
-
-describe("payment steps the saga derives from state", () => {
-  const apply = (r: RideRecord, c: RideCommand) => {
-    const d = decide(r, c, NOW);
-    if (d.kind !== "applied") throw new Error(`expected applied, got ${d.kind}`);
-    return d.record;
-  };
-
-  it("a new ride needs a hold", () => {
-    expect(paymentActionAfter(null, record("requested", "pending"))).toBe("authorize");
-  });
-
-  it("drop-off with a hold needs a capture; without one, the capture waits for the hold", () => {
-    const withHold = record("in_progress", "authorized", { driver: true });
-    expect(paymentActionAfter(withHold, apply(withHold, COMMANDS.complete))).toBe("capture");
-    const noHold = record("in_progress", "pending", { driver: true });
-    const ended = apply(noHold, COMMANDS.complete);
-    expect(paymentActionAfter(noHold, ended)).toBeNull();
-    expect(paymentActionAfter(ended, apply(ended, COMMANDS.paymentAuthorized))).toBe("capture");
-  });
-
-  it("cancelling with a hold needs a void; a hold that arrives after the cancel is voided then", () => {
-    const held = record("driver_assigned", "authorized", { driver: true });
-    expect(paymentActionAfter(held, apply(held, COMMANDS.cancel))).toBe("void");
-    const unheld = record("dispatching", "pending");
-    const cancelled = apply(unheld, COMMANDS.cancel);
-    expect(paymentActionAfter(unheld, cancelled)).toBeNull();
-    expect(paymentActionAfter(cancelled, apply(cancelled, COMMANDS.paymentAuthorized))).toBe("void");
-  });
-
-  it("an operator's retry after a refused capture asks for a new capture under the next attempt", () => {
-    const failed = record("payment_pending", "failed", { driver: true });
-    const retried = apply(failed, COMMANDS.retryCapture);
-    expect(paymentActionAfter(failed, retried)).toBe("capture");
-    expect(retried.captureAttempt).toBe(2);
-    expect(retried.ride.payment.status).toBe("authorized");
-  });
-
-  it("is settled only when no change can follow (live sockets close then)", () => {
-    expect(isSettled(record("completed", "captured", { driver: true }).ride)).toBe(true);
-    expect(isSettled(record("cancelled", "voided").ride)).toBe(true);
-    expect(isSettled(record("cancelled", "declined").ride)).toBe(true);
-    // a hold that may still arrive, or one still to be voided, will change the ride
-    expect(isSettled(record("cancelled", "pending").ride)).toBe(false);
-    expect(isSettled(record("cancelled", "authorized").ride)).toBe(false);
-    expect(isSettled(record("payment_pending", "failed", { driver: true }).ride)).toBe(false);
-    expect(isSettled(record("in_progress", "authorized", { driver: true }).ride)).toBe(false);
-  });
-
-  it("the step a ride waits for, for the watchdog", () => {
-    expect(outstandingPaymentAction(record("dispatching", "pending"))).toBe("authorize");
-    expect(outstandingPaymentAction(record("payment_pending", "pending", { driver: true }))).toBe("authorize");
-    expect(outstandingPaymentAction(record("payment_pending", "authorized", { driver: true }))).toBe("capture");
-    expect(outstandingPaymentAction(record("cancelled", "authorized"))).toBe("void");
-    expect(outstandingPaymentAction(record("driver_assigned", "authorized", { driver: true }))).toBeNull();
-    expect(outstandingPaymentAction(record("payment_pending", "failed", { driver: true }))).toBeNull();
-    expect(outstandingPaymentAction(record("cancelled", "pending"))).toBeNull();
-    expect(outstandingPaymentAction(record("completed", "captured", { driver: true }))).toBeNull();
-  });
-
-  it("nothing more once captured or voided", () => {
-    const pending = record("payment_pending", "authorized", { driver: true });
-    expect(paymentActionAfter(pending, apply(pending, COMMANDS.paymentCaptured))).toBeNull();
-    const cancelled = record("cancelled", "authorized");
-    expect(paymentActionAfter(cancelled, apply(cancelled, COMMANDS.paymentVoided))).toBeNull();
   });
 });

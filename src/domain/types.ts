@@ -19,15 +19,7 @@ export type RideStatus = (typeof RIDE_STATUSES)[number];
 export const PRODUCTS = ["standard", "deluxe", "van", "parcel_small", "parcel_large"] as const;
 export type Product = (typeof PRODUCTS)[number];
 
-export const PAYMENT_STATUSES = [
-  "pending",
-  "authorized",
-  "declined",
-  "captured",
-  "voided",
-  "refunded",
-  "failed",
-] as const;
+export const PAYMENT_STATUSES = ["pending", "authorized", "declined", "captured", "voided", "refunded", "failed"] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 export type Role = "rider" | "driver" | "ops";

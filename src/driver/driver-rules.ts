@@ -4,28 +4,10 @@
  * the answer in one transaction, so a driver can never hold two rides at once.
  */
 import type { Driver, DriverStatus } from "../domain/events";
-import type { LatLng, Money, Place, Product } from "../domain/types";
+import type { LatLng } from "../domain/types";
+import type { DriverOffer, DriverRecord } from "./types";
 
-/** An offer as the driver's app lists it. */
-export interface DriverOffer {
-  rideId: string;
-  pickup: Place;
-  dropoff: Place;
-  product: Product;
-  quote: Money;
-  expiresAt: string;
-}
-
-export interface DriverRecord {
-  driver: Driver;
-  offer: DriverOffer | null;
-  /** The dispatch cell the driver is listed in, if any. */
-  indexedCell: string | null;
-}
-
-export type Reservation =
-  | { kind: "offer"; offer: DriverOffer }
-  | { kind: "assign"; rideId: string };
+export type { DriverOffer, DriverRecord, Reservation } from "./types";
 
 export type RuleResult = { ok: true } | { ok: false; code: "invalid_transition" | "driver_not_approved" | "offer_not_available"; detail: string };
 

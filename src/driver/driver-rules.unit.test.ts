@@ -6,9 +6,18 @@ const now = new Date("2026-11-21T10:00:00Z");
 function rec(patch: Partial<Driver> = {}): DriverRecord {
   return {
     driver: {
-      id: "d1", name: "Kim", vehicle: { plate: "1", model: "m", product: "standard" }, approval: "approved", status: "available",
-      location: { lat: 37.5, lng: 127 }, locationAt: new Date(now.getTime() - 5000).toISOString(), currentRideId: null, version: 1,
-      createdAt: now.toISOString(), updatedAt: now.toISOString(), ...patch,
+      id: "d1",
+      name: "Kim",
+      vehicle: { plate: "1", model: "m", product: "standard" },
+      approval: "approved",
+      status: "available",
+      location: { lat: 37.5, lng: 127 },
+      locationAt: new Date(now.getTime() - 5000).toISOString(),
+      currentRideId: null,
+      version: 1,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      ...patch,
     },
     offer: null,
     indexedCell: null,
@@ -39,11 +48,23 @@ describe("driver availability rules", () => {
   });
 
   it("a rejection takes the driver offline and takes back its offer; a trip under way is left alone", () => {
-    const offer = { rideId: "rd_1", pickup: { lat: 37.5, lng: 127 }, dropoff: { lat: 37.51, lng: 127.01 }, product: "standard" as const, quote: { amount: 9800, currency: "KRW" as const }, expiresAt: now.toISOString() };
+    const offer = {
+      rideId: "rd_1",
+      pickup: { lat: 37.5, lng: 127 },
+      dropoff: { lat: 37.51, lng: 127.01 },
+      product: "standard" as const,
+      quote: { amount: 9800, currency: "KRW" as const },
+      expiresAt: now.toISOString(),
+    };
     const offered = { ...rec({ status: "offered", currentRideId: "rd_1" }), offer };
     expect(approvalEffect(offered, "rejected")).toEqual({ status: "offline", currentRideId: null, offer: null, withdrawnRideId: "rd_1" });
     expect(approvalEffect(rec(), "rejected")).toMatchObject({ status: "offline", withdrawnRideId: null });
-    expect(approvalEffect(rec({ status: "on_trip", currentRideId: "rd_2" }), "rejected")).toEqual({ status: "on_trip", currentRideId: "rd_2", offer: null, withdrawnRideId: null });
+    expect(approvalEffect(rec({ status: "on_trip", currentRideId: "rd_2" }), "rejected")).toEqual({
+      status: "on_trip",
+      currentRideId: "rd_2",
+      offer: null,
+      withdrawnRideId: null,
+    });
     expect(approvalEffect(offered, "approved")).toEqual({ status: "offered", currentRideId: "rd_1", offer, withdrawnRideId: null });
   });
 });

@@ -52,7 +52,11 @@ export class DispatchCellDurableObject extends DurableObject<Env> {
       `INSERT INTO drivers (driver_id, lat, lng, product, reported_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(driver_id) DO UPDATE SET lat = excluded.lat, lng = excluded.lng, product = excluded.product, reported_at = excluded.reported_at
        WHERE excluded.reported_at >= drivers.reported_at`,
-      entry.driverId, entry.lat, entry.lng, entry.product, entry.reportedAt,
+      entry.driverId,
+      entry.lat,
+      entry.lng,
+      entry.product,
+      entry.reportedAt,
     );
   }
 

@@ -45,9 +45,9 @@ export class SqliteOutbox {
   }
 
   pending(): OutboxRow[] {
-    return this.sql.exec<{ seq: number; queue: QueueName; body: string; attempts: number }>(
-      "SELECT seq, queue, body, attempts FROM outbox ORDER BY seq",
-    ).toArray();
+    return this.sql
+      .exec<{ seq: number; queue: QueueName; body: string; attempts: number }>("SELECT seq, queue, body, attempts FROM outbox ORDER BY seq")
+      .toArray();
   }
 
   size(): number {
@@ -63,7 +63,8 @@ export class SqliteOutbox {
     const rows = this.pending();
     const byQueue = new Map<QueueName, OutboxRow[]>();
     for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
-    let sent = 0, failed = 0;
+    let sent = 0,
+      failed = 0;
     let retryAt: number | null = null;
     // Queues are independent: send to all of them at once; within a queue, in order.
     await Promise.all(
@@ -72,7 +73,10 @@ export class SqliteOutbox {
         for (let i = 0; i < group.length; i += 100) {
           const chunk = group.slice(i, i + 100);
           try {
-            await send(queue, chunk.map((r) => JSON.parse(r.body) as unknown));
+            await send(
+              queue,
+              chunk.map((r) => JSON.parse(r.body) as unknown),
+            );
             this.sql.exec(`DELETE FROM outbox WHERE seq IN (${chunk.map(() => "?").join(",")})`, ...chunk.map((r) => r.seq));
             sent += chunk.length;
           } catch (error) {

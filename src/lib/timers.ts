@@ -44,10 +44,7 @@ export class SqliteTimers {
   /** Timers due at `now`, earliest first. They stay set until cleared by their handler. */
   due(now: number): DueTimer[] {
     return this.sql
-      .exec<{ name: string; due_at: number; payload: string | null }>(
-        "SELECT name, due_at, payload FROM timers WHERE due_at <= ? ORDER BY due_at",
-        now,
-      )
+      .exec<{ name: string; due_at: number; payload: string | null }>("SELECT name, due_at, payload FROM timers WHERE due_at <= ? ORDER BY due_at", now)
       .toArray()
       .map((r) => ({ name: r.name, dueAt: r.due_at, payload: r.payload }));
   }

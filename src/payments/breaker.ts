@@ -44,7 +44,8 @@ export function acquire(current: BreakerState, now: number, s: BreakerSettings):
     }
     case "half_open": {
       const probing = current.probeStartedAt !== null && now - current.probeStartedAt < s.probeTimeoutMs;
-      if (probing) return { state: current, permit: { allowed: false, retryAfterMs: Math.min(s.cooldownMs, s.probeTimeoutMs - (now - current.probeStartedAt!)) } };
+      if (probing)
+        return { state: current, permit: { allowed: false, retryAfterMs: Math.min(s.cooldownMs, s.probeTimeoutMs - (now - current.probeStartedAt!)) } };
       return { state: { ...current, probeStartedAt: now }, permit: { allowed: true, probe: true } };
     }
   }

@@ -27,11 +27,7 @@ export const paymentOperations = sqliteTable(
 );
 
 /** The split of each captured fare: what the driver earned, what the platform keeps. */
-export const settlements = sqliteTable(
-  "settlements",
-  settlementColumns(),
-  (t) => [index("settlements_by_driver").on(t.driverId, t.createdAt)],
-);
+export const settlements = sqliteTable("settlements", settlementColumns(), (t) => [index("settlements_by_driver").on(t.driverId, t.createdAt)]);
 
 /** Messages that failed every retry: kept for an operator, never dropped. */
 export const deadLetters = sqliteTable("dead_letters", {

@@ -7,10 +7,11 @@
  * The index may lag; the Driver DO's reservation is what decides.
  */
 import type { Config } from "../config";
-import type { RideRecord } from "../domain/ride-machine";
+import type { Driver } from "../domain/events";
+import type { Reservation, RideCommand, RideRecord } from "../domain/ride-machine";
 import { cellsCovering, distanceMeters, estimateDrive } from "../domain/geo";
 import type { LatLng } from "../domain/types";
-import { PEER_CALL_MS, within } from "../lib/timeout";
+import { etaSeconds, toRideDriver } from "./commands";
 
 export const CELL_PRECISION = 5;
 /** The first, cheap search ring. */
@@ -43,7 +44,12 @@ export function rankCandidates(entries: CellEntryLike[], record: RideRecord, con
     const location = { lat: e.lat, lng: e.lng };
     const distance = distanceMeters(location, record.ride.pickup);
     if (distance > config.searchRadiusM) continue;
-    out.push({ driverId: e.driverId, location, distanceMeters: distance, etaSeconds: estimateDrive(location, record.ride.pickup, config.road).durationSeconds });
+    out.push({
+      driverId: e.driverId,
+      location,
+      distanceMeters: distance,
+      etaSeconds: estimateDrive(location, record.ride.pickup, config.road).durationSeconds,
+    });
   }
   return out.sort((a, b) => a.distanceMeters - b.distanceMeters || a.driverId.localeCompare(b.driverId));
 }
@@ -76,19 +82,49 @@ export async function* candidates(query: CellQuery, record: RideRecord, config: 
   }
 }
 
-/** The real cell query: fresh drivers of the ride's product, from each DispatchCell DO. */
-export function dispatchCellQuery(env: Pick<Env, "DISPATCH_CELL">, record: RideRecord, config: Config): CellQuery {
-  const freshSince = Date.now() - config.driverFreshnessS * 1000;
-  return async (cells) => {
-    const lists = await Promise.all(
-      cells.map((cell) =>
-        within(PEER_CALL_MS, env.DISPATCH_CELL.get(env.DISPATCH_CELL.idFromName(cell)).nearby(record.ride.pickup, config.searchRadiusM, record.ride.product, freshSince), `dispatch cell ${cell}`)
-          .catch((error: unknown) => {
-            console.warn(JSON.stringify({ msg: "dispatch cell unavailable", cell, error: String(error) }));
-            return [];
-          }),
-      ),
-    );
-    return lists.flat();
-  };
+/** Reserves a driver for the ride; null when that driver cannot be had (busy, stale, unreachable). */
+export type Reserve = (driverId: string, reservation: Reservation) => Promise<Driver | null>;
+
+/**
+ * One dispatch round: walk the candidates near the pickup, best ETA first, and reserve
+ * the first one the Driver DO lets us have (an offer, or a direct assignment in auto
+ * mode). Answers the commands that make one commit (starting to dispatch, and the offer
+ * or assignment) and the driver reserved, or null when nobody could be had: the caller
+ * then commits the start alone and tries again shortly, until the deadline.
+ *
+ * @example
+ * const round = await dispatchRound(record, config, new Date(), query, reserve);
+ */
+export async function dispatchRound(
+  record: RideRecord,
+  config: Config,
+  now: Date,
+  query: CellQuery,
+  reserve: Reserve,
+): Promise<{ commands: RideCommand[]; driverId: string | null }> {
+  const start: RideCommand[] = record.ride.status === "requested" ? [{ type: "startDispatch" }] : [];
+  const auto = config.dispatchMode === "auto";
+  const expiresAt = new Date(now.getTime() + config.offerTimeoutS * 1000).toISOString();
+  const { id: rideId, pickup, dropoff, product, quote } = record.ride;
+  const reservation: Reservation = auto ? { kind: "assign", rideId } : { kind: "offer", offer: { rideId, pickup, dropoff, product, quote, expiresAt } };
+  for await (const candidate of candidates(query, record, config)) {
+    const reserved = await reserve(candidate.driverId, reservation);
+    if (!reserved) continue;
+    const driver = toRideDriver(reserved);
+    const step: RideCommand = auto
+      ? { type: "assignDriver", driver, etaSeconds: etaSeconds(driver, record, config.road) }
+      : { type: "offerDriver", driverId: driver.id, expiresAt };
+    return { commands: [...start, step], driverId: driver.id };
+  }
+  return { commands: start, driverId: null };
+}
+
+/**
+ * Whether the ride is waiting for a dispatch round: not yet assigned, and nobody offered.
+ *
+ * @example
+ * if (!awaitsDriver(record)) return; // a timer that ran late or twice
+ */
+export function awaitsDriver(record: RideRecord | null): record is RideRecord {
+  return !!record && !record.offer && (record.ride.status === "requested" || record.ride.status === "dispatching");
 }

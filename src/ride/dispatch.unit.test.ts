@@ -26,7 +26,11 @@ async function all(gen: AsyncGenerator<{ driverId: string }>) {
 
 describe("candidate ranking", () => {
   it("orders by ETA to the pickup, drops excluded drivers, duplicates and those beyond the radius", () => {
-    const ranked = rankCandidates([north("far", 3300), north("near", 110), north("dX", 0), north("near", 110), north("mid", 1100), north("out", 6000)], record, readConfig({}));
+    const ranked = rankCandidates(
+      [north("far", 3300), north("near", 110), north("dX", 0), north("near", 110), north("mid", 1100), north("out", 6000)],
+      record,
+      readConfig({}),
+    );
     expect(ranked.map((c) => c.driverId)).toEqual(["near", "mid", "far"]);
     expect(ranked[0]!.etaSeconds).toBeLessThan(ranked[1]!.etaSeconds);
   });

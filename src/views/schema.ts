@@ -89,11 +89,7 @@ export const notificationDeliveries = sqliteTable(
 );
 
 /** Each captured fare, split: what the driver's earnings list shows. */
-export const earnings = sqliteTable(
-  "earnings",
-  settlementColumns(),
-  (t) => [index("earnings_by_driver").on(t.driverId, t.createdAt, t.rideId)],
-);
+export const earnings = sqliteTable("earnings", settlementColumns(), (t) => [index("earnings_by_driver").on(t.driverId, t.createdAt, t.rideId)]);
 
 /**
  * How to reach a user outside the app (KakaoTalk): the phone number sealed with the

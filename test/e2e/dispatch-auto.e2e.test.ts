@@ -24,12 +24,20 @@ describe("auto mode", () => {
     const vanNearest = await onlineDriver(api, at(50), "van");
     const nearest = await onlineDriver(api, at(400));
     const rider = await api.token(uid("r"), "rider");
-    const res = await api.request<Ride>("POST", "/v1/rides", { token: rider, body: { pickup: at(0), dropoff: at(4000), product: "standard", paymentMethod: "pm_card_visa" } });
+    const res = await api.request<Ride>("POST", "/v1/rides", {
+      token: rider,
+      body: { pickup: at(0), dropoff: at(4000), product: "standard", paymentMethod: "pm_card_visa" },
+    });
     expect(res.status).toBe(202);
-    const assigned = await eventually(async () => {
-      const r = await rideOf(rider, res.body.id);
-      return r.status === "driver_assigned" ? r : undefined;
-    }, "the assignment", 10_000, 50);
+    const assigned = await eventually(
+      async () => {
+        const r = await rideOf(rider, res.body.id);
+        return r.status === "driver_assigned" ? r : undefined;
+      },
+      "the assignment",
+      10_000,
+      50,
+    );
     expect(assigned.driver?.id).toBe(nearest.id);
     expect(assigned.etaSeconds).toBeGreaterThan(0);
     for (const d of [farther, vanNearest, nearest]) expect(await offersOf(api, d)).toEqual([]);
@@ -42,11 +50,19 @@ describe("auto mode", () => {
     const at = (m: number) => ({ lat: 35.5 + m / 111_320, lng: 128.9 });
     await onlineDriver(api, at(100), "parcel_large");
     const rider = await api.token(uid("r"), "rider");
-    const res = await api.request<Ride>("POST", "/v1/rides", { token: rider, body: { pickup: at(0), dropoff: at(3000), product: "standard", paymentMethod: "pm_card_visa" } });
-    const cancelled = await eventually(async () => {
-      const r = await rideOf(rider, res.body.id);
-      return r.status === "cancelled" ? r : undefined;
-    }, "the deadline", 8000, 100);
+    const res = await api.request<Ride>("POST", "/v1/rides", {
+      token: rider,
+      body: { pickup: at(0), dropoff: at(3000), product: "standard", paymentMethod: "pm_card_visa" },
+    });
+    const cancelled = await eventually(
+      async () => {
+        const r = await rideOf(rider, res.body.id);
+        return r.status === "cancelled" ? r : undefined;
+      },
+      "the deadline",
+      8000,
+      100,
+    );
     expect(cancelled.cancellation?.reason).toBe("no_driver_available");
   });
 });

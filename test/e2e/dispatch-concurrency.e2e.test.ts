@@ -64,7 +64,10 @@ describe("dispatch under contention", () => {
             // as a driver app would: retry a step whose answer got lost
             for (let attempt = 1; ; attempt++) {
               try {
-                await api.request("POST", `/v1/rides/${offer.rideId}/${step}`, { token: me.token, body: step === "complete" ? { distanceMeters: 2000, durationSeconds: 300 } : undefined });
+                await api.request("POST", `/v1/rides/${offer.rideId}/${step}`, {
+                  token: me.token,
+                  body: step === "complete" ? { distanceMeters: 2000, durationSeconds: 300 } : undefined,
+                });
                 break;
               } catch (error) {
                 networkErrors.push(`${step}: ${String((error as { cause?: unknown }).cause ?? error)}`);
@@ -91,11 +94,16 @@ describe("dispatch under contention", () => {
     );
 
     let lastSeen = "";
-    const settled = await eventually(async () => {
-      const rides = await Promise.all(created.map(async (c) => (await api.request<Ride>("GET", `/v1/rides/${c.id}`, { token: c.token })).body));
-      lastSeen = JSON.stringify(rides.map((r) => `${r.id}:${r.status}:${(r as unknown as { payment: { status: string } }).payment.status}`));
-      return rides.every((r) => r.status === "completed" || r.status === "cancelled") ? rides : undefined;
-    }, "every ride to settle", (DEADLINE_S + 20) * 1000, 300).catch(async (error: unknown) => {
+    const settled = await eventually(
+      async () => {
+        const rides = await Promise.all(created.map(async (c) => (await api.request<Ride>("GET", `/v1/rides/${c.id}`, { token: c.token })).body));
+        lastSeen = JSON.stringify(rides.map((r) => `${r.id}:${r.status}:${(r as unknown as { payment: { status: string } }).payment.status}`));
+        return rides.every((r) => r.status === "completed" || r.status === "cancelled") ? rides : undefined;
+      },
+      "every ride to settle",
+      (DEADLINE_S + 20) * 1000,
+      300,
+    ).catch(async (error: unknown) => {
       stop = true;
       await Promise.all(agents);
       await beat.stop();

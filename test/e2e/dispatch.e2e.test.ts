@@ -8,7 +8,15 @@ import { Api, eventually, uid } from "../support/client";
 import { heartbeat, offersOf, onlineDriver, type TestDriver } from "../support/drivers";
 import { startSystem, type RunningSystem } from "../support/system";
 
-type Ride = { id: string; status: string; driver: { id: string; location: { lat: number; lng: number } | null } | null; etaSeconds: number | null; cancellation: { by: string; reason: string } | null; payment: { status: string }; version: number };
+type Ride = {
+  id: string;
+  status: string;
+  driver: { id: string; location: { lat: number; lng: number } | null } | null;
+  etaSeconds: number | null;
+  cancellation: { by: string; reason: string } | null;
+  payment: { status: string };
+  version: number;
+};
 type Problem = { code: string; status: number };
 
 const T = { offer: 1.5, deadline: 5, window: 3, fresh: 3 };
@@ -17,8 +25,12 @@ let api: Api;
 
 beforeAll(async () => {
   system = await startSystem({
-    OFFER_TIMEOUT_S: String(T.offer), DISPATCH_TIMEOUT_S: String(T.deadline), REDISPATCH_TIMEOUT_S: String(T.deadline),
-    NO_SUPPLY_WINDOW_S: String(T.window), DRIVER_FRESHNESS_S: String(T.fresh), DISPATCH_RETRY_S: "0.3",
+    OFFER_TIMEOUT_S: String(T.offer),
+    DISPATCH_TIMEOUT_S: String(T.deadline),
+    REDISPATCH_TIMEOUT_S: String(T.deadline),
+    NO_SUPPLY_WINDOW_S: String(T.window),
+    DRIVER_FRESHNESS_S: String(T.fresh),
+    DISPATCH_RETRY_S: "0.3",
   });
   api = new Api(system.baseUrl);
 });
@@ -35,12 +47,16 @@ function area() {
 
 async function request(where: ReturnType<typeof area>, product = "standard") {
   const rider = await api.token(uid("r"), "rider");
-  const res = await api.request<Ride>("POST", "/v1/rides", { token: rider, body: { pickup: where.pickup, dropoff: where.dropoff, product, paymentMethod: "pm_card_visa" } });
+  const res = await api.request<Ride>("POST", "/v1/rides", {
+    token: rider,
+    body: { pickup: where.pickup, dropoff: where.dropoff, product, paymentMethod: "pm_card_visa" },
+  });
   return { rider, res };
 }
 
 const ride = async (token: string, id: string) => (await api.request<Ride>("GET", `/v1/rides/${id}`, { token })).body;
-const offerFor = (d: TestDriver, rideId: string) => eventually(async () => (await offersOf(api, d)).find((o) => o.rideId === rideId), `offer of ${rideId} to ${d.id}`, 10_000, 100);
+const offerFor = (d: TestDriver, rideId: string) =>
+  eventually(async () => (await offersOf(api, d)).find((o) => o.rideId === rideId), `offer of ${rideId} to ${d.id}`, 10_000, 100);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -129,11 +145,16 @@ describe("offers", () => {
       await offerFor(b, rideId);
       expect((await api.request("POST", `/v1/rides/${rideId}/decline`, { token: b.token })).status).toBe(200);
       // nobody left who has not declined: no more offers to a, and the deadline cancels the ride
-      const cancelled = await eventually(async () => {
-        expect(await offersOf(api, a)).toEqual([]);
-        const r = await ride(rider, rideId);
-        return r.status === "cancelled" ? r : undefined;
-      }, "the deadline", (T.deadline + 3) * 1000, 200);
+      const cancelled = await eventually(
+        async () => {
+          expect(await offersOf(api, a)).toEqual([]);
+          const r = await ride(rider, rideId);
+          return r.status === "cancelled" ? r : undefined;
+        },
+        "the deadline",
+        (T.deadline + 3) * 1000,
+        200,
+      );
       expect(cancelled.cancellation).toEqual({ by: "system", reason: "no_driver_available" });
     });
   });
@@ -144,10 +165,15 @@ describe("deadline and turning away", () => {
     const where = area();
     const { rider, res } = await request(where);
     const started = Date.now();
-    const cancelled = await eventually(async () => {
-      const r = await ride(rider, res.body.id);
-      return r.status === "cancelled" ? r : undefined;
-    }, "the deadline", (T.deadline + 3) * 1000, 100);
+    const cancelled = await eventually(
+      async () => {
+        const r = await ride(rider, res.body.id);
+        return r.status === "cancelled" ? r : undefined;
+      },
+      "the deadline",
+      (T.deadline + 3) * 1000,
+      100,
+    );
     const waited = (Date.now() - started) / 1000;
     expect(waited).toBeGreaterThan(T.deadline - 1);
     expect(waited).toBeLessThan(T.deadline + 2.5);

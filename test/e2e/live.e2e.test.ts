@@ -29,10 +29,16 @@ describe("live sockets", () => {
     expect(hello.message.driver.id).toBe(driver.id);
 
     const rider = await api.token(uid("r"), "rider");
-    const created = await api.request<Ride>("POST", "/v1/rides", { token: rider, body: { pickup: at, dropoff: { lat: 34.92, lng: 128.72 }, product: "standard", paymentMethod: "pm_card_visa" } });
+    const created = await api.request<Ride>("POST", "/v1/rides", {
+      token: rider,
+      body: { pickup: at, dropoff: { lat: 34.92, lng: 128.72 }, product: "standard", paymentMethod: "pm_card_visa" },
+    });
     const id = created.body.id;
     const riderLive = await openLive(`${ws}/v1/rides/${id}/live?access_token=${rider}`);
-    const offer = await driverLive.waitFor<{ type: string; offer: { rideId: string; expiresAt: string } }>((m) => m.type === "offer" && m.offer.rideId === id, "the offer");
+    const offer = await driverLive.waitFor<{ type: string; offer: { rideId: string; expiresAt: string } }>(
+      (m) => m.type === "offer" && m.offer.rideId === id,
+      "the offer",
+    );
     expect(Date.parse(offer.message.offer.expiresAt)).toBeGreaterThan(Date.now());
 
     expect((await api.request("POST", `/v1/rides/${id}/accept`, { token: driver.token })).status).toBe(200);
@@ -49,7 +55,11 @@ describe("live sockets", () => {
     const versions = (riderLive.messages as Ride[]).map((m) => m.version);
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
     // the driver's socket follows the ride too
-    await driverLive.waitFor<{ type: string; ride: Ride }>((m) => m.type === "ride" && m.ride.status === "completed", "the ride on the driver's socket", 20_000);
+    await driverLive.waitFor<{ type: string; ride: Ride }>(
+      (m) => m.type === "ride" && m.ride.status === "completed",
+      "the ride on the driver's socket",
+      20_000,
+    );
     // a settled ride will not change again: the server ends the socket after the last state
     expect(await riderLive.closed).toEqual({ code: 1000, reason: "ride ended" });
     expect((riderLive.messages.at(-1) as Ride).status).toBe("completed");
@@ -65,7 +75,10 @@ describe("live sockets", () => {
 
   it("refuses a stranger, a missing token and a plain GET", async () => {
     const rider = await api.token(uid("r"), "rider");
-    const created = await api.request<Ride>("POST", "/v1/rides", { token: rider, body: { pickup: { lat: 34.5, lng: 128.5 }, dropoff: { lat: 34.52, lng: 128.52 }, product: "standard", paymentMethod: "pm_card_visa" } });
+    const created = await api.request<Ride>("POST", "/v1/rides", {
+      token: rider,
+      body: { pickup: { lat: 34.5, lng: 128.5 }, dropoff: { lat: 34.52, lng: 128.52 }, product: "standard", paymentMethod: "pm_card_visa" },
+    });
     const id = created.body.id;
     const stranger = await api.token(uid("r"), "rider");
     await expect(openLive(`${ws}/v1/rides/${id}/live?access_token=${stranger}`)).rejects.toThrow(/refused/);
@@ -78,7 +91,7 @@ describe("live sockets", () => {
     expect(plain.status).toBe(400);
     const ops = await api.token(uid("ops"), "ops");
     const opsLive = await openLive(`${ws}/v1/rides/${id}/live?access_token=${ops}`);
-    expect(((await opsLive.waitFor<Ride>(() => true, "snapshot")).message).id).toBe(id);
+    expect((await opsLive.waitFor<Ride>(() => true, "snapshot")).message.id).toBe(id);
     await opsLive.close();
   });
 });

@@ -19,12 +19,19 @@ let ops: string;
 
 beforeAll(async () => {
   kakao = await startFakeAlimTalk({
-    appKey: "e2e-app", secretKey: "e2e-kakao-secret", senderKey: "e2e-sender",
+    appKey: "e2e-app",
+    secretKey: "e2e-kakao-secret",
+    senderKey: "e2e-sender",
     templates: new Set([...Object.values(TEMPLATE_CODES.rider), ...Object.values(TEMPLATE_CODES.driver)]),
   });
   system = await startSystem({
-    KAKAO_ALIMTALK_URL: kakao.url, KAKAO_APP_KEY: "e2e-app", KAKAO_SENDER_KEY: "e2e-sender", KAKAO_SECRET_KEY: "e2e-kakao-secret",
-    NOTIFY_MAX_ATTEMPTS: "3", DISPATCH_RETRY_S: "0.3", CHAOS_DUPLICATE_DELIVERY: "true",
+    KAKAO_ALIMTALK_URL: kakao.url,
+    KAKAO_APP_KEY: "e2e-app",
+    KAKAO_SENDER_KEY: "e2e-sender",
+    KAKAO_SECRET_KEY: "e2e-kakao-secret",
+    NOTIFY_MAX_ATTEMPTS: "3",
+    DISPATCH_RETRY_S: "0.3",
+    CHAOS_DUPLICATE_DELIVERY: "true",
   });
   api = new Api(system.baseUrl);
   ops = await api.token("ops-n", "ops");
@@ -34,7 +41,8 @@ afterAll(async () => {
   await kakao?.stop();
 });
 
-const log = async (rideId: string) => (await api.request<{ items: Delivery[] }>("GET", `/v1/ops/notifications?rideId=${rideId}&limit=100`, { token: ops })).body.items;
+const log = async (rideId: string) =>
+  (await api.request<{ items: Delivery[] }>("GET", `/v1/ops/notifications?rideId=${rideId}&limit=100`, { token: ops })).body.items;
 const faults = (notification: Record<string, unknown>) => api.request("PUT", "/v1/dev/faults", { body: { notification } });
 
 describe("contacts", () => {
@@ -58,18 +66,36 @@ describe("delivery", () => {
     const riderId = uid("r");
     const rider = await api.token(riderId, "rider");
     expect((await api.request("PUT", "/v1/me/contact", { token: rider, body: { phone: "010-7777-8888" } })).status).toBe(200);
-    const created = await api.request<{ id: string }>("POST", "/v1/rides", { token: rider, headers: { "accept-language": "en-US" }, body: { pickup: at, dropoff: { lat: 34.22, lng: 126.62 }, product: "standard", paymentMethod: "pm_card_visa" } });
+    const created = await api.request<{ id: string }>("POST", "/v1/rides", {
+      token: rider,
+      headers: { "accept-language": "en-US" },
+      body: { pickup: at, dropoff: { lat: 34.22, lng: 126.62 }, product: "standard", paymentMethod: "pm_card_visa" },
+    });
     const id = created.body.id;
-    await eventually(async () => ((await api.request<{ items: { rideId: string }[] }>("GET", "/v1/drivers/me/offers", { token: driver.token })).body.items.some((o) => o.rideId === id) ? true : undefined), "the offer");
+    await eventually(
+      async () =>
+        (await api.request<{ items: { rideId: string }[] }>("GET", "/v1/drivers/me/offers", { token: driver.token })).body.items.some((o) => o.rideId === id)
+          ? true
+          : undefined,
+      "the offer",
+    );
     expect((await api.request("POST", `/v1/rides/${id}/accept`, { token: driver.token })).status).toBe(200);
     await drive(api, driver, id);
     await waitForRide(api, rider, id, (r) => r.status === "completed", "completion");
     const expected = ["DriverAssigned", "DriverArrived", "TripStarted", "RideCompleted"];
-    const items = await eventually(async () => {
-      const l = await log(id);
-      const sent = l.filter((d) => d.status === "sent");
-      return expected.every((e) => sent.some((d) => d.event === e && d.channel === "kakao")) && sent.some((d) => d.event === "PaymentCaptured" && d.channel === "kakao") ? l : undefined;
-    }, "the deliveries", 30_000, 300);
+    const items = await eventually(
+      async () => {
+        const l = await log(id);
+        const sent = l.filter((d) => d.status === "sent");
+        return expected.every((e) => sent.some((d) => d.event === e && d.channel === "kakao")) &&
+          sent.some((d) => d.event === "PaymentCaptured" && d.channel === "kakao")
+          ? l
+          : undefined;
+      },
+      "the deliveries",
+      30_000,
+      300,
+    );
     const keys = items.map((d) => `${d.event}/${d.channel}/${d.recipient}`);
     expect(new Set(keys).size).toBe(keys.length);
     for (const e of expected) {
@@ -81,7 +107,9 @@ describe("delivery", () => {
     const toRider = kakao.sent.filter((s) => s.rideId === id && s.recipientNo === "01077778888");
     expect(toRider.map((s) => s.templateCode).sort()).toEqual(["RIDER_ARRIVED_01", "RIDER_ASSIGNED_01", "RIDER_COMPLETED_01", "RIDER_STARTED_01"]);
     expect(toRider.find((s) => s.templateCode === "RIDER_COMPLETED_01")!.text).toMatch(/^Trip completed\. Your fare of KRW/);
-    expect(kakao.sent.filter((s) => s.rideId === id && s.recipientNo === "01055556666").map((s) => s.templateCode)).toEqual(expect.arrayContaining(["DRIVER_OFFER_01", "DRIVER_SETTLED_01"]));
+    expect(kakao.sent.filter((s) => s.rideId === id && s.recipientNo === "01055556666").map((s) => s.templateCode)).toEqual(
+      expect.arrayContaining(["DRIVER_OFFER_01", "DRIVER_SETTLED_01"]),
+    );
     expect(system.webhooks.filter((h) => h.json.rideId === id && h.json.event === "RideCompleted")).toHaveLength(1);
     expect(system.logs.join("")).not.toContain("77778888");
   });
@@ -92,9 +120,17 @@ describe("delivery", () => {
       const at = { lat: 34.6, lng: 126.6 };
       const driver = await onlineDriver(api, at);
       const { id } = await requestAndAccept(api, driver, at);
-      const failed = await eventually(async () => (await log(id)).find((d) => d.event === "DriverAssigned" && d.channel === "webhook" && d.status === "failed"), "the delivery to fail", 40_000, 500);
+      const failed = await eventually(
+        async () => (await log(id)).find((d) => d.event === "DriverAssigned" && d.channel === "webhook" && d.status === "failed"),
+        "the delivery to fail",
+        40_000,
+        500,
+      );
       expect(failed.attempts).toBe(3);
-      await eventually(async () => (system.logs.join("").includes(`"msg":"notification dead-lettered","eventId"`) && system.logs.join("").includes(id) ? true : undefined), "the dead letter");
+      await eventually(
+        async () => (system.logs.join("").includes(`"msg":"notification dead-lettered","eventId"`) && system.logs.join("").includes(id) ? true : undefined),
+        "the dead letter",
+      );
     } finally {
       system.failWebhooks(false);
     }
@@ -113,10 +149,15 @@ describe("isolation", () => {
     await eventually(async () => ((await log(id)).some((d) => d.channel === "webhook" && d.status === "retrying") ? true : undefined), "retrying deliveries");
     expect(system.webhooks.filter((h) => h.json.rideId === id)).toHaveLength(0);
     expect((await faults({ mode: "ok" })).status).toBe(200);
-    await eventually(async () => {
-      const l = (await log(id)).filter((d) => d.channel === "webhook");
-      return l.length >= 4 && l.every((d) => d.status === "sent") ? true : undefined;
-    }, "the deliveries to catch up", 40_000, 500);
+    await eventually(
+      async () => {
+        const l = (await log(id)).filter((d) => d.channel === "webhook");
+        return l.length >= 4 && l.every((d) => d.status === "sent") ? true : undefined;
+      },
+      "the deliveries to catch up",
+      40_000,
+      500,
+    );
     expect(system.webhooks.filter((h) => h.json.rideId === id && h.json.event === "RideCompleted")).toHaveLength(1);
   }, 90_000);
 });

@@ -18,8 +18,12 @@ let ops: string;
 
 beforeAll(async () => {
   system = await startSystem({
-    CHAOS_DUPLICATE_DELIVERY: "true", CHAOS_CONSUMER_CRASH_RATE: "0.2", PAYMENT_WATCHDOG_S: "3",
-    BREAKER_COOLDOWN_S: "1", BREAKER_FAILURE_THRESHOLD: "5", DISPATCH_RETRY_S: "0.3",
+    CHAOS_DUPLICATE_DELIVERY: "true",
+    CHAOS_CONSUMER_CRASH_RATE: "0.2",
+    PAYMENT_WATCHDOG_S: "3",
+    BREAKER_COOLDOWN_S: "1",
+    BREAKER_FAILURE_THRESHOLD: "5",
+    DISPATCH_RETRY_S: "0.3",
   });
   api = new Api(system.baseUrl);
   ops = await api.token("ops-chaos", "ops");
@@ -40,7 +44,10 @@ describe("payments under chaos", () => {
         for (let i = 0; i < RIDES_PER_DRIVER; i++) {
           if (i === 4) {
             const rider = await api.token(uid("r"), "rider");
-            const res = await api.request<Ride>("POST", "/v1/rides", { token: rider, body: { pickup: at, dropoff: { lat: at.lat + 0.02, lng: at.lng }, product: "standard", paymentMethod: "pm_card_chargeDeclined" } });
+            const res = await api.request<Ride>("POST", "/v1/rides", {
+              token: rider,
+              body: { pickup: at, dropoff: { lat: at.lat + 0.02, lng: at.lng }, product: "standard", paymentMethod: "pm_card_chargeDeclined" },
+            });
             expect(res.status).toBe(202);
             rides.push({ id: res.body.id, rider, intent: "declined", driver });
             continue;
@@ -60,21 +67,34 @@ describe("payments under chaos", () => {
 
     // drain: every ride reaches its end in every store the rider can see
     const settled = (r: Ride, intent: string) =>
-      intent === "complete" ? r.status === "completed" && r.payment.status === "captured"
-        : intent === "cancel" ? r.status === "cancelled" && r.payment.status === "voided"
+      intent === "complete"
+        ? r.status === "completed" && r.payment.status === "captured"
+        : intent === "cancel"
+          ? r.status === "cancelled" && r.payment.status === "voided"
           : r.status === "cancelled" && r.payment.status === "declined";
     let last = "";
     let stuck: string[] = [];
-    await eventually(async () => {
-      const now = await Promise.all(rides.map(async (x) => ({ x, r: await rideOf(api, x.rider, x.id) })));
-      const unsettled = now.filter(({ x, r }) => !settled(r, x.intent));
-      stuck = unsettled.map(({ x }) => x.id);
-      last = unsettled.map(({ x, r }) => `${x.intent}:${r.status}/${r.payment.status}`).join(", ");
-      return last === "" ? true : undefined;
-    }, "the system to drain", 150_000, 1000).catch(async (e: unknown) => {
+    await eventually(
+      async () => {
+        const now = await Promise.all(rides.map(async (x) => ({ x, r: await rideOf(api, x.rider, x.id) })));
+        const unsettled = now.filter(({ x, r }) => !settled(r, x.intent));
+        stuck = unsettled.map(({ x }) => x.id);
+        last = unsettled.map(({ x, r }) => `${x.intent}:${r.status}/${r.payment.status}`).join(", ");
+        return last === "" ? true : undefined;
+      },
+      "the system to drain",
+      150_000,
+      1000,
+    ).catch(async (e: unknown) => {
       // For whoever reads the CI log: what the ledger and the system said about the stuck rides.
-      const ledgers = await Promise.all(stuck.map(async (id) => `${id}: ${JSON.stringify((await api.request("GET", `/v1/ops/rides/${id}/payments`, { token: ops })).body)}`));
-      const lines = system.logs.join("").split("\n").filter((l) => stuck.some((id) => l.includes(id)) || l.includes("circuit breaker")).slice(-60);
+      const ledgers = await Promise.all(
+        stuck.map(async (id) => `${id}: ${JSON.stringify((await api.request("GET", `/v1/ops/rides/${id}/payments`, { token: ops })).body)}`),
+      );
+      const lines = system.logs
+        .join("")
+        .split("\n")
+        .filter((l) => stuck.some((id) => l.includes(id)) || l.includes("circuit breaker"))
+        .slice(-60);
       throw new Error(`${String(e)}; unsettled: ${last}\nledgers:\n${ledgers.join("\n")}\nlogs:\n${lines.join("\n")}`);
     });
 
@@ -111,13 +131,28 @@ describe("payments under chaos", () => {
 
     const drivers = [...new Set(rides.map((x) => x.driver))];
     let listed: string[] = [];
-    const totals = await eventually(async () => {
-      const all = await Promise.all(drivers.map(async (d) => (await api.request<{ items: { rideId: string }[]; total: { amount: number } }>("GET", "/v1/drivers/me/earnings?limit=100", { token: d.token })).body));
-      listed = all.flatMap((e) => e.items.map((i) => i.rideId));
-      return listed.length === rides.filter((x) => x.intent === "complete").length ? all : undefined;
-    }, "the earnings views", 60_000, 500).catch((e: unknown) => {
+    const totals = await eventually(
+      async () => {
+        const all = await Promise.all(
+          drivers.map(
+            async (d) =>
+              (await api.request<{ items: { rideId: string }[]; total: { amount: number } }>("GET", "/v1/drivers/me/earnings?limit=100", { token: d.token }))
+                .body,
+          ),
+        );
+        listed = all.flatMap((e) => e.items.map((i) => i.rideId));
+        return listed.length === rides.filter((x) => x.intent === "complete").length ? all : undefined;
+      },
+      "the earnings views",
+      60_000,
+      500,
+    ).catch((e: unknown) => {
       const missing = rides.filter((x) => x.intent === "complete" && !listed.includes(x.id)).map((x) => x.id);
-      const lines = system.logs.join("").split("\n").filter((l) => missing.some((id) => l.includes(id)) || /projection failed|rides-views.*(error|Error)/.test(l)).slice(-60);
+      const lines = system.logs
+        .join("")
+        .split("\n")
+        .filter((l) => missing.some((id) => l.includes(id)) || /projection failed|rides-views.*(error|Error)/.test(l))
+        .slice(-60);
       throw new Error(`${String(e)}; no earnings for ${missing.join(", ")}\nlogs:\n${lines.join("\n")}`);
     });
     expect(totals.reduce((s, e) => s + e.total.amount, 0)).toBe(expectedEarnings);

@@ -34,7 +34,10 @@ describe("with the Stripe adapter", () => {
     expect(done.payment.status).toBe("captured");
     const mine = stripe.calls.filter((c) => c.idempotencyKey?.startsWith(id));
     const create = mine.find((c) => c.path === "/v1/payment_intents")!;
-    expect(create).toMatchObject({ idempotencyKey: `${id}:authorize`, form: { capture_method: "manual", confirm: "true", currency: "krw", "metadata[ride_id]": id } });
+    expect(create).toMatchObject({
+      idempotencyKey: `${id}:authorize`,
+      form: { capture_method: "manual", confirm: "true", currency: "krw", "metadata[ride_id]": id },
+    });
     const captures = mine.filter((c) => c.path.endsWith("/capture"));
     expect(captures.map((c) => c.idempotencyKey)).toEqual([`${id}:capture`]);
     expect(captures[0]!.form.amount_to_capture).toBe(String(done.fare!.amount));
@@ -43,7 +46,10 @@ describe("with the Stripe adapter", () => {
   it("a declined card cancels the ride payment_declined; a cancelled ride's intent is cancelled", async () => {
     const at = { lat: 35.6, lng: 129.0 };
     const rider = await api.token(uid("r"), "rider");
-    const declined = await api.request<Ride>("POST", "/v1/rides", { token: rider, body: { pickup: at, dropoff: { lat: 35.62, lng: 129.02 }, product: "standard", paymentMethod: "pm_card_chargeDeclined" } });
+    const declined = await api.request<Ride>("POST", "/v1/rides", {
+      token: rider,
+      body: { pickup: at, dropoff: { lat: 35.62, lng: 129.02 }, product: "standard", paymentMethod: "pm_card_chargeDeclined" },
+    });
     const cancelled = await waitForRide(api, rider, declined.body.id, (r) => r.status === "cancelled", "the decline");
     expect(cancelled.cancellation).toEqual({ by: "system", reason: "payment_declined" });
 

@@ -26,7 +26,11 @@ afterAll(async () => {
 let n = 0;
 const spot = () => ({ lat: 34.0 + ++n * 0.2, lng: 127.0 });
 const faults = (payment: Record<string, unknown>) => api.request("PUT", "/v1/dev/faults", { body: { payment } });
-type Stats = { openPaymentProblems: { rideId: string }[]; payments: { breaker: { mode: string }; provider: string }; dispatchTimeMs: { count: number; p50: number | null } };
+type Stats = {
+  openPaymentProblems: { rideId: string }[];
+  payments: { breaker: { mode: string }; provider: string };
+  dispatchTimeMs: { count: number; p50: number | null };
+};
 
 describe("fault injection", () => {
   it("takes the contract's modes and refuses anything else with 400", async () => {
@@ -48,10 +52,15 @@ describe("the provider down", () => {
     expect(waiting.status).toBe("payment_pending");
     expect(waiting.payment.status).toBe("pending");
     // the breaker has opened, and the ops page says so
-    const open = await eventually(async () => {
-      const s = (await api.request<Stats>("GET", "/v1/ops/stats", { token: ops })).body;
-      return s.payments.breaker.mode !== "closed" ? s : undefined;
-    }, "the breaker to open", 20_000, 300);
+    const open = await eventually(
+      async () => {
+        const s = (await api.request<Stats>("GET", "/v1/ops/stats", { token: ops })).body;
+        return s.payments.breaker.mode !== "closed" ? s : undefined;
+      },
+      "the breaker to open",
+      20_000,
+      300,
+    );
     expect(open.payments.provider).toBe("simulated");
     // another rider is served meanwhile
     const other = await requestAndAccept(api, driver, at);
@@ -108,7 +117,11 @@ describe("settlement", () => {
       await waitForRide(api, rider, id, (r) => r.status === "completed", "completion");
       ids.push(id);
     }
-    type Earnings = { items: { rideId: string; fare: { amount: number }; commission: { amount: number }; earning: { amount: number } }[]; total: { amount: number }; nextCursor: string | null };
+    type Earnings = {
+      items: { rideId: string; fare: { amount: number }; commission: { amount: number }; earning: { amount: number } }[];
+      total: { amount: number };
+      nextCursor: string | null;
+    };
     const earnings = await eventually(async () => {
       const e = (await api.request<Earnings>("GET", "/v1/drivers/me/earnings", { token: driver.token })).body;
       return e.items.length === 2 ? e : undefined;

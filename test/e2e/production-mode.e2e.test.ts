@@ -31,7 +31,7 @@ describe("a system in production mode", () => {
   it("answers 404 on the development endpoints, and mints no token", async () => {
     const tokens = await api.request("POST", "/v1/dev/tokens", { body: { sub: "intruder", role: "ops" } });
     expect(tokens.status).toBe(404);
-    expect(JSON.stringify(tokens.body)).not.toContain("token\":\"");
+    expect(JSON.stringify(tokens.body)).not.toContain('token":"');
     const faults = await api.request("PUT", "/v1/dev/faults", { body: { payment: { mode: "down" } } });
     expect(faults.status).toBe(404);
     // even with an ops token, fault injection does not exist here
@@ -43,7 +43,10 @@ describe("a system in production mode", () => {
   it("keeps a new driver pending, refuses it online until an operator approves it", async () => {
     const id = uid("d");
     const driver = await token(id, "driver");
-    const reg = await api.request<{ approval: string }>("PUT", "/v1/drivers/me", { token: driver, body: { name: "Kim", vehicle: { plate: "30우8281", model: "Sonata", product: "standard" } } });
+    const reg = await api.request<{ approval: string }>("PUT", "/v1/drivers/me", {
+      token: driver,
+      body: { name: "Kim", vehicle: { plate: "30우8281", model: "Sonata", product: "standard" } },
+    });
     expect(reg.status).toBe(200);
     expect(reg.body.approval).toBe("pending");
     const online = await api.request<{ code: string }>("POST", "/v1/drivers/me/online", { token: driver, body: { location: { lat: 37.5, lng: 127 } } });

@@ -8,9 +8,16 @@ import { onlineDriver } from "../support/drivers";
 import { signatureValid, startSystem, type RunningSystem } from "../support/system";
 
 type Ride = {
-  id: string; status: string; version: number; riderId: string; driver: { id: string; name: string; vehicle: { plate: string } } | null;
-  etaSeconds: number | null; fare: { amount: number; currency: string } | null; payment: { status: string };
-  cancellation: { by: string; reason: string } | null; quote: { amount: number };
+  id: string;
+  status: string;
+  version: number;
+  riderId: string;
+  driver: { id: string; name: string; vehicle: { plate: string } } | null;
+  etaSeconds: number | null;
+  fare: { amount: number; currency: string } | null;
+  payment: { status: string };
+  cancellation: { by: string; reason: string } | null;
+  quote: { amount: number };
 };
 type Problem = { type: string; title: string; status: number; code: string; detail: string };
 
@@ -31,11 +38,19 @@ let areaCount = 0;
 function area() {
   areaCount += 1;
   const lat = 35.2 + areaCount * 0.25;
-  return { pickup: { lat, lng: 127.0, address: `Pickup ${areaCount}` }, dropoff: { lat: lat + 0.02, lng: 127.03, address: `Dropoff ${areaCount}` }, near: { lat: lat + 0.003, lng: 127.002 } };
+  return {
+    pickup: { lat, lng: 127.0, address: `Pickup ${areaCount}` },
+    dropoff: { lat: lat + 0.02, lng: 127.03, address: `Dropoff ${areaCount}` },
+    near: { lat: lat + 0.003, lng: 127.002 },
+  };
 }
 
 async function requestRide(token: string, where: ReturnType<typeof area>, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  return api.request<Ride>("POST", "/v1/rides", { token, headers, body: { pickup: where.pickup, dropoff: where.dropoff, product: "standard", paymentMethod: "pm_card_visa", ...extra } });
+  return api.request<Ride>("POST", "/v1/rides", {
+    token,
+    headers,
+    body: { pickup: where.pickup, dropoff: where.dropoff, product: "standard", paymentMethod: "pm_card_visa", ...extra },
+  });
 }
 
 async function waitForOffer(driverToken: string, rideId: string) {
@@ -63,7 +78,9 @@ async function assignedRide(where = area()) {
 describe("bad input is refused with problem+json and creates nothing", () => {
   it("401 without a token, 403 for the wrong role", async () => {
     const where = area();
-    const none = await api.request<Problem>("POST", "/v1/rides", { body: { pickup: where.pickup, dropoff: where.dropoff, product: "standard", paymentMethod: "pm_card_visa" } });
+    const none = await api.request<Problem>("POST", "/v1/rides", {
+      body: { pickup: where.pickup, dropoff: where.dropoff, product: "standard", paymentMethod: "pm_card_visa" },
+    });
     expect(none.status).toBe(401);
     expect(none.headers.get("content-type")).toContain("application/problem+json");
     expect(none.body.code).toBe("unauthorized");
@@ -125,7 +142,9 @@ describe("bad input is refused with problem+json and creates nothing", () => {
     expect(res.headers.get("x-request-id")).toBe("trace-123");
     expect((await api.request("GET", "/readyz")).status).toBe(200);
     const doc = await api.request<{ paths: Record<string, unknown> }>("GET", "/openapi.json");
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(["/v1/rides", "/v1/rides/{id}", "/v1/rides/{id}/accept", "/v1/drivers/me/location", "/v1/quotes"]));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(["/v1/rides", "/v1/rides/{id}", "/v1/rides/{id}/accept", "/v1/drivers/me/location", "/v1/quotes"]),
+    );
   });
 });
 
@@ -136,7 +155,10 @@ describe("one ride, end to end", () => {
     const rider = await api.token(riderId, "rider");
     const driver = await onlineDriver(api, where.near);
 
-    const quote = await api.request<{ quoteId: string; fare: { amount: number } }>("POST", "/v1/quotes", { token: rider, body: { pickup: where.pickup, dropoff: where.dropoff, product: "standard" } });
+    const quote = await api.request<{ quoteId: string; fare: { amount: number } }>("POST", "/v1/quotes", {
+      token: rider,
+      body: { pickup: where.pickup, dropoff: where.dropoff, product: "standard" },
+    });
     expect(quote.status).toBe(200);
     const created = await requestRide(rider, where, { quoteId: quote.body.quoteId }, { "idempotency-key": uid("key"), "accept-language": "ko-KR,ko;q=0.9" });
     expect(created.status).toBe(202);
@@ -159,7 +181,10 @@ describe("one ride, end to end", () => {
       const res = await api.request<Ride>("POST", `/v1/rides/${rideId}/${step}`, { token: driver.token });
       expect(res.status).toBe(200);
     }
-    const completed = await api.request<Ride>("POST", `/v1/rides/${rideId}/complete`, { token: driver.token, body: { distanceMeters: 3200, durationSeconds: 720 } });
+    const completed = await api.request<Ride>("POST", `/v1/rides/${rideId}/complete`, {
+      token: driver.token,
+      body: { distanceMeters: 3200, durationSeconds: 720 },
+    });
     expect(completed.status).toBe(200);
     expect(["payment_pending", "completed"]).toContain(completed.body.status);
     expect(completed.body.fare?.amount).toBeGreaterThan(0);
@@ -177,7 +202,18 @@ describe("one ride, end to end", () => {
     expect(new Set(versions).size).toBe(versions.length);
     expect(versions.at(-1)).toBe(done.version);
     const types = timeline.body.items.map((e) => e.type);
-    for (const t of ["RideRequested", "DispatchStarted", "DriverOffered", "DriverAssigned", "DriverArrived", "TripStarted", "TripEnded", "PaymentAuthorized", "PaymentCaptured", "RideCompleted"]) {
+    for (const t of [
+      "RideRequested",
+      "DispatchStarted",
+      "DriverOffered",
+      "DriverAssigned",
+      "DriverArrived",
+      "TripStarted",
+      "TripEnded",
+      "PaymentAuthorized",
+      "PaymentCaptured",
+      "RideCompleted",
+    ]) {
       expect(types).toContain(t);
     }
     expect(types.indexOf("DriverAssigned")).toBeLessThan(types.indexOf("TripStarted"));
@@ -192,12 +228,18 @@ describe("one ride, end to end", () => {
     const driverFree = await api.request<{ status: string; currentRideId: string | null }>("GET", "/v1/drivers/me", { token: driver.token });
     expect(driverFree.body).toMatchObject({ status: "available", currentRideId: null });
 
-    const hook = await eventually(async () => system.webhooks.find((h) => h.json.rideId === rideId && h.json.event === "RideCompleted"), "the RideCompleted webhook");
+    const hook = await eventually(
+      async () => system.webhooks.find((h) => h.json.rideId === rideId && h.json.event === "RideCompleted"),
+      "the RideCompleted webhook",
+    );
     expect(signatureValid(hook, system.webhookSecret)).toBe(true);
     expect(hook.json.locale).toBe("ko");
     expect(hook.json.text).toContain(`${done.fare!.amount.toLocaleString("ko-KR")}원`);
     expect(hook.json.recipient).toBe(riderId);
-    const assignedHook = await eventually(async () => system.webhooks.find((h) => h.json.rideId === rideId && h.json.event === "DriverAssigned"), "the DriverAssigned webhook");
+    const assignedHook = await eventually(
+      async () => system.webhooks.find((h) => h.json.rideId === rideId && h.json.event === "DriverAssigned"),
+      "the DriverAssigned webhook",
+    );
     expect(assignedHook.json.texts.en).toContain("30우8281");
   });
 
@@ -246,7 +288,10 @@ describe("cancellation saga", () => {
     const late = await api.request<Problem>("POST", `/v1/rides/${ride.id}/arrive`, { token: driver.token });
     expect(late.status).toBe(409);
     expect(late.body.code).toBe("invalid_transition");
-    const hook = await eventually(async () => system.webhooks.find((h) => h.json.rideId === ride.id && h.json.event === "RideCancelled"), "the cancellation webhook");
+    const hook = await eventually(
+      async () => system.webhooks.find((h) => h.json.rideId === ride.id && h.json.event === "RideCancelled"),
+      "the cancellation webhook",
+    );
     expect(hook.json.text.length).toBeGreaterThan(0);
   });
 

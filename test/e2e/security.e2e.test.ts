@@ -49,10 +49,15 @@ function area() {
 }
 
 async function requestRide(rider: string, where: ReturnType<typeof area>, headers: Record<string, string> = {}) {
-  return api.request<Ride>("POST", "/v1/rides", { token: rider, headers, body: { pickup: where.pickup, dropoff: where.dropoff, product: "standard", paymentMethod: "pm_card_visa" } });
+  return api.request<Ride>("POST", "/v1/rides", {
+    token: rider,
+    headers,
+    body: { pickup: where.pickup, dropoff: where.dropoff, product: "standard", paymentMethod: "pm_card_visa" },
+  });
 }
 
-const offerFor = (d: TestDriver, rideId: string) => eventually(async () => (await offersOf(api, d)).find((o) => o.rideId === rideId), `offer of ${rideId} to ${d.id}`, 10_000, 100);
+const offerFor = (d: TestDriver, rideId: string) =>
+  eventually(async () => (await offersOf(api, d)).find((o) => o.rideId === rideId), `offer of ${rideId} to ${d.id}`, 10_000, 100);
 const driverOf = async (d: TestDriver) => (await api.request<Driver>("GET", "/v1/drivers/me", { token: d.token })).body;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -168,12 +173,20 @@ describe("the body size limit", () => {
         else controller.close();
       },
     });
-    const streamed = await fetch(`${system.baseUrl}/v1/quotes`, { method: "POST", body: stream, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit);
+    const streamed = await fetch(`${system.baseUrl}/v1/quotes`, {
+      method: "POST",
+      body: stream,
+      headers: { "content-type": "application/json" },
+      duplex: "half",
+    } as RequestInit);
     expect(streamed.status).toBe(413);
     expect(((await streamed.json()) as Problem).code).toBe("payload_too_large");
 
     // Under the limit, nothing changes.
-    const fine = await api.request("POST", "/v1/quotes", { token: rider, body: { pickup: { lat: 37.52, lng: 126.92 }, dropoff: { lat: 37.5, lng: 126.95 }, product: "standard" } });
+    const fine = await api.request("POST", "/v1/quotes", {
+      token: rider,
+      body: { pickup: { lat: 37.52, lng: 126.92 }, dropoff: { lat: 37.5, lng: 126.95 }, product: "standard" },
+    });
     expect(fine.status).toBe(200);
   });
 });
@@ -288,10 +301,16 @@ describe("response headers", () => {
     expect(res.headers.get("access-control-allow-origin")).toBe(ALLOWED_ORIGIN);
     const stranger = await fetch(`${system.baseUrl}/healthz`, { headers: { origin: "https://evil.example" } });
     expect(stranger.headers.get("access-control-allow-origin")).toBeNull();
-    const preflight = await fetch(`${system.baseUrl}/v1/rides`, { method: "OPTIONS", headers: { origin: ALLOWED_ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" } });
+    const preflight = await fetch(`${system.baseUrl}/v1/rides`, {
+      method: "OPTIONS",
+      headers: { origin: ALLOWED_ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" },
+    });
     expect(preflight.headers.get("access-control-allow-origin")).toBe(ALLOWED_ORIGIN);
     expect(preflight.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
-    const evilPreflight = await fetch(`${system.baseUrl}/v1/rides`, { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "POST" } });
+    const evilPreflight = await fetch(`${system.baseUrl}/v1/rides`, {
+      method: "OPTIONS",
+      headers: { origin: "https://evil.example", "access-control-request-method": "POST" },
+    });
     expect(evilPreflight.headers.get("access-control-allow-origin")).toBeNull();
 
     // /docs runs its one inline script under a nonce, and nothing else.

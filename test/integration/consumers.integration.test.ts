@@ -17,7 +17,10 @@ import { createRide, resultsApplied, testEnv, uniqueId } from "./helpers";
 const rider = { id: "r1", role: "rider" as const };
 
 async function deliver<Body>(worker: { queue?: unknown }, queue: string, bodies: Body[]) {
-  const batch = createMessageBatch<Body>(queue, bodies.map((body, i) => ({ id: uniqueId(`m${i}`), timestamp: Date.now(), attempts: 1, body })));
+  const batch = createMessageBatch<Body>(
+    queue,
+    bodies.map((body, i) => ({ id: uniqueId(`m${i}`), timestamp: Date.now(), attempts: 1, body })),
+  );
   const ctx = createExecutionContext();
   await (worker.queue as (b: MessageBatch<Body>, e: unknown, c: ExecutionContext) => Promise<void>)(batch, resultsApplied, ctx);
   return getQueueResult(batch, ctx);
@@ -25,8 +28,16 @@ async function deliver<Body>(worker: { queue?: unknown }, queue: string, bodies:
 
 function authorize(rideId: string, paymentMethod = "pm_card_visa"): PaymentCommandMessage {
   return {
-    kind: "payment.command", action: "authorize", rideId, amount: { amount: 12800, currency: "KRW" }, paymentMethod,
-    product: "standard", driverId: null, idempotencyKey: `${rideId}:authorize`, correlationId: "corr-1", causationId: "ev_1",
+    kind: "payment.command",
+    action: "authorize",
+    rideId,
+    amount: { amount: 12800, currency: "KRW" },
+    paymentMethod,
+    product: "standard",
+    driverId: null,
+    idempotencyKey: `${rideId}:authorize`,
+    correlationId: "corr-1",
+    causationId: "ev_1",
   };
 }
 
@@ -57,7 +68,11 @@ describe("payment consumer", () => {
     const { stub, ride } = await createRide({ paymentMethod: "pm_card_chargeDeclined" });
     await deliver(paymentWorker, "ride-payments", [authorize(ride.id, "pm_card_chargeDeclined"), authorize(ride.id, "pm_card_chargeDeclined")]);
     const now = await stub.get(rider);
-    expect(now.ok && now.value).toMatchObject({ status: "cancelled", cancellation: { by: "system", reason: "payment_declined" }, payment: { status: "declined" } });
+    expect(now.ok && now.value).toMatchObject({
+      status: "cancelled",
+      cancellation: { by: "system", reason: "payment_declined" },
+      payment: { status: "declined" },
+    });
     const rows = await testEnv.LEDGER_DB.prepare("SELECT outcome FROM payment_operations WHERE ride_id = ?").bind(ride.id).all();
     expect(rows.results).toEqual([{ outcome: "declined" }]);
   });
@@ -81,13 +96,35 @@ describe("notification consumer", () => {
   function assigned(): NotificationMessage {
     const id = uniqueId("rd");
     const ride: Ride = {
-      id, status: "driver_assigned", version: 4, riderId: "r1", product: "standard",
-      pickup: { lat: 37.52, lng: 126.92 }, dropoff: { lat: 37.49, lng: 126.95, address: "Sangdo-dong" }, quote: { amount: 9800, currency: "KRW" },
+      id,
+      status: "driver_assigned",
+      version: 4,
+      riderId: "r1",
+      product: "standard",
+      pickup: { lat: 37.52, lng: 126.92 },
+      dropoff: { lat: 37.49, lng: 126.95, address: "Sangdo-dong" },
+      quote: { amount: 9800, currency: "KRW" },
       driver: { id: "d1", name: "Kim", vehicle: { plate: "30우8281", model: "Sonata", product: "standard" }, location: null },
-      etaSeconds: 240, fare: null, payment: { status: "authorized" }, cancellation: null, distanceMeters: 4000, durationSeconds: 600,
-      locale: "en", createdAt: "2026-11-21T10:00:00Z", updatedAt: "2026-11-21T10:00:00Z",
+      etaSeconds: 240,
+      fare: null,
+      payment: { status: "authorized" },
+      cancellation: null,
+      distanceMeters: 4000,
+      durationSeconds: 600,
+      locale: "en",
+      createdAt: "2026-11-21T10:00:00Z",
+      updatedAt: "2026-11-21T10:00:00Z",
     };
-    const event: DomainEvent = { id: uniqueId("ev"), type: "DriverAssigned", rideId: id, version: 4, occurredAt: ride.updatedAt, correlationId: "corr-9", causationId: null, data: {} };
+    const event: DomainEvent = {
+      id: uniqueId("ev"),
+      type: "DriverAssigned",
+      rideId: id,
+      version: 4,
+      occurredAt: ride.updatedAt,
+      correlationId: "corr-9",
+      causationId: null,
+      data: {},
+    };
     return { kind: "ride.notification", event, ride, locale: "en" };
   }
 
@@ -126,12 +163,33 @@ describe("views consumer", () => {
     return statuses.map((status, i) => {
       const version = i + 1;
       const ride = {
-        id: rideId, status, version, riderId: "r-views", product: "standard", pickup: { lat: 37.5, lng: 127 }, dropoff: { lat: 37.6, lng: 127 },
-        quote: { amount: 9800, currency: "KRW" }, driver: status === "requested" || status === "dispatching" ? null : { id: "d7", name: "Lee", vehicle: { plate: "1", model: "m", product: "standard" }, location: null },
-        etaSeconds: null, fare: null, payment: { status: "pending" }, cancellation: null, distanceMeters: 1, durationSeconds: 1, locale: "ko",
-        createdAt: "2026-11-21T10:00:00.000Z", updatedAt: `2026-11-21T10:00:0${version}.000Z`,
+        id: rideId,
+        status,
+        version,
+        riderId: "r-views",
+        product: "standard",
+        pickup: { lat: 37.5, lng: 127 },
+        dropoff: { lat: 37.6, lng: 127 },
+        quote: { amount: 9800, currency: "KRW" },
+        driver:
+          status === "requested" || status === "dispatching"
+            ? null
+            : { id: "d7", name: "Lee", vehicle: { plate: "1", model: "m", product: "standard" }, location: null },
+        etaSeconds: null,
+        fare: null,
+        payment: { status: "pending" },
+        cancellation: null,
+        distanceMeters: 1,
+        durationSeconds: 1,
+        locale: "ko",
+        createdAt: "2026-11-21T10:00:00.000Z",
+        updatedAt: `2026-11-21T10:00:0${version}.000Z`,
       } as Ride;
-      return { kind: "ride.event", ride, event: { id: `${rideId}_ev${version}`, type: types[i]!, rideId, version, occurredAt: ride.updatedAt, correlationId: "c", causationId: null, data: {} } };
+      return {
+        kind: "ride.event",
+        ride,
+        event: { id: `${rideId}_ev${version}`, type: types[i]!, rideId, version, occurredAt: ride.updatedAt, correlationId: "c", causationId: null, data: {} },
+      };
     });
   }
 
@@ -151,13 +209,22 @@ describe("views consumer", () => {
   });
 
   it("every delivery order converges to the newest version", async () => {
-    const orders = [[0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1], [1, 3, 0, 2], [3, 0, 1, 2]];
+    const orders = [
+      [0, 1, 2, 3],
+      [3, 2, 1, 0],
+      [2, 0, 3, 1],
+      [1, 3, 0, 2],
+      [3, 0, 1, 2],
+    ];
     for (const order of orders) {
       const rideId = uniqueId("rd");
       const events = eventsOf(rideId);
       // one message per batch, so each is its own delivery, in this order
       for (const i of order) await deliver(viewsWorker, "ride-events", [events[i]!]);
-      expect(await view(rideId), `order ${order.join(",")}`).toEqual({ row: { status: "driver_arrived", version: 4, driver_id: "d7" }, versions: [1, 2, 3, 4] });
+      expect(await view(rideId), `order ${order.join(",")}`).toEqual({
+        row: { status: "driver_arrived", version: 4, driver_id: "d7" },
+        versions: [1, 2, 3, 4],
+      });
     }
   });
 

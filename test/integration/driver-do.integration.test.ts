@@ -6,13 +6,21 @@
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { DriverDurableObject } from "../../src/durable-objects/driver";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
 import type { RideRecord } from "../../src/domain/ride-machine";
 import { createRide, onlineDriver as onlineAt, testEnv, uniqueId, until } from "./helpers";
 
 const offer = (rideId: string) => ({
   kind: "offer" as const,
-  offer: { rideId, pickup: { lat: 37.5, lng: 127 }, dropoff: { lat: 37.51, lng: 127.01 }, product: "standard" as const, quote: { amount: 9800, currency: "KRW" as const }, expiresAt: new Date(Date.now() + 15_000).toISOString() },
+  offer: {
+    rideId,
+    pickup: { lat: 37.5, lng: 127 },
+    dropoff: { lat: 37.51, lng: 127.01 },
+    product: "standard" as const,
+    quote: { amount: 9800, currency: "KRW" as const },
+    expiresAt: new Date(Date.now() + 15_000).toISOString(),
+  },
 });
 
 async function onlineDriver() {
@@ -62,6 +70,22 @@ describe("Driver DO: one ride at a time", () => {
   });
 });
 
+describe("Driver DO: the alarm after a crash", () => {
+  it("a timer with no alarm (a crash between the commit and setAlarm) is re-armed when the object starts again", async () => {
+    const { stub } = await onlineDriver();
+    const dueAt = Date.now() + 60_000;
+    await runInDurableObject(stub, async (_instance: DriverDurableObject, state) => {
+      state.storage.sql.exec("DELETE FROM timers");
+      state.storage.sql.exec("INSERT INTO timers (name, due_at, payload) VALUES ('outbox', ?, NULL)", dueAt);
+      await state.storage.deleteAlarm();
+      expect(await state.storage.getAlarm()).toBeNull();
+      // The next start of the object, over the same storage: what the runtime does after a crash.
+      new DriverDurableObject(state, testEnv);
+      expect(await until(async () => (await state.storage.getAlarm()) ?? undefined, "the alarm", 3000)).toBe(dueAt);
+    });
+  });
+});
+
 describe("Driver DO: rejection by ops", () => {
   it("takes back an open offer: the ride moves on at once, the driver is offline and cannot take it", async () => {
     const pickup = { lat: 33.1 + Math.random() * 0.05, lng: 126.2 + Math.random() * 0.05 };
@@ -74,7 +98,10 @@ describe("Driver DO: rejection by ops", () => {
     expect(await a.stub.offers()).toEqual([]);
     const record = await runInDurableObject(ride, (_i: RideDurableObject, state) => {
       const row = state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one();
-      const types = state.storage.sql.exec<{ type: string }>("SELECT type FROM events ORDER BY version").toArray().map((e) => e.type);
+      const types = state.storage.sql
+        .exec<{ type: string }>("SELECT type FROM events ORDER BY version")
+        .toArray()
+        .map((e) => e.type);
       return { record: JSON.parse(row.record) as RideRecord, types };
     });
     expect(record.record.offer).toBeNull();
@@ -126,7 +153,10 @@ describe("Ride DO: timers run twice do nothing twice", () => {
     });
     await runDurableObjectAlarm(stub);
     const events = await runInDurableObject(stub, (_i: RideDurableObject, state) =>
-      state.storage.sql.exec<{ type: string }>("SELECT type FROM events ORDER BY version").toArray().map((e) => e.type),
+      state.storage.sql
+        .exec<{ type: string }>("SELECT type FROM events ORDER BY version")
+        .toArray()
+        .map((e) => e.type),
     );
     expect(events.filter((t) => t === "RideCancelled")).toHaveLength(1);
     const now = await stub.get({ id: ride.riderId, role: "rider" });

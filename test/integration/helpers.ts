@@ -28,7 +28,8 @@ export const resultsApplied: TestEnv = {
 };
 
 let n = 0;
-export const uniqueId = (prefix: string) => `${prefix}_${Date.now().toString(36)}${(n++).toString(36).padStart(4, "0")}${Math.random().toString(36).slice(2, 12)}`.slice(0, 30);
+export const uniqueId = (prefix: string) =>
+  `${prefix}_${Date.now().toString(36)}${(n++).toString(36).padStart(4, "0")}${Math.random().toString(36).slice(2, 12)}`.slice(0, 30);
 
 export function rideStub(rideId: string): DurableObjectStub<RideDurableObject> {
   return testEnv.RIDE.get(testEnv.RIDE.idFromName(rideId));
@@ -36,11 +37,22 @@ export function rideStub(rideId: string): DurableObjectStub<RideDurableObject> {
 
 export function rideInput(patch: Partial<CreateRideInput> = {}): CreateRideInput {
   return {
-    rideId: `rd_${uniqueId("t").replace(/[^a-z0-9]/g, "").padEnd(24, "0").slice(0, 24)}`,
-    riderId: "r1", product: "standard",
-    pickup: { lat: 37.5219, lng: 126.9245, address: "Yeouido" }, dropoff: { lat: 37.4982, lng: 126.9531, address: "Sangdo-dong" },
-    paymentMethod: "pm_card_visa", quote: { amount: 9800, currency: "KRW" }, distanceMeters: 4700, durationSeconds: 680,
-    locale: "ko", correlationId: "corr-1", requestHash: "h1", ...patch,
+    rideId: `rd_${uniqueId("t")
+      .replace(/[^a-z0-9]/g, "")
+      .padEnd(24, "0")
+      .slice(0, 24)}`,
+    riderId: "r1",
+    product: "standard",
+    pickup: { lat: 37.5219, lng: 126.9245, address: "Yeouido" },
+    dropoff: { lat: 37.4982, lng: 126.9531, address: "Sangdo-dong" },
+    paymentMethod: "pm_card_visa",
+    quote: { amount: 9800, currency: "KRW" },
+    distanceMeters: 4700,
+    durationSeconds: 680,
+    locale: "ko",
+    correlationId: "corr-1",
+    requestHash: "h1",
+    ...patch,
   };
 }
 

@@ -15,28 +15,59 @@ import { onlineDriver, testEnv, uniqueId } from "./helpers";
 type Sent = { url: string; signature: string | null; body: string };
 
 async function deliver(bodies: unknown[], queue = "ride-notifications", attempts = 1) {
-  const batch = createMessageBatch<NotificationMessage>(queue, bodies.map((body) => ({ id: uniqueId("m"), timestamp: Date.now(), attempts, body: body as NotificationMessage })));
+  const batch = createMessageBatch<NotificationMessage>(
+    queue,
+    bodies.map((body) => ({ id: uniqueId("m"), timestamp: Date.now(), attempts, body: body as NotificationMessage })),
+  );
   const ctx = createExecutionContext();
   await notificationWorker.queue(batch, testEnv);
   return getQueueResult(batch, ctx);
 }
-const sink = async (path: string, body?: unknown) => (await testEnv.WEBHOOK_SINK.fetch(`http://sink${path}`, body ? { method: "POST", body: JSON.stringify(body) } : undefined)).json() as Promise<Sent[]>;
+const sink = async (path: string, body?: unknown) =>
+  (await testEnv.WEBHOOK_SINK.fetch(`http://sink${path}`, body ? { method: "POST", body: JSON.stringify(body) } : undefined)).json() as Promise<Sent[]>;
 
 function message(type: string, patch: Partial<Ride> = {}, data: Record<string, unknown> = {}): NotificationMessage {
-  const id = `rd_${uniqueId("n").replace(/[^a-z0-9]/g, "").slice(0, 24)}`;
+  const id = `rd_${uniqueId("n")
+    .replace(/[^a-z0-9]/g, "")
+    .slice(0, 24)}`;
   const ride: Ride = {
-    id, status: "driver_assigned", version: 4, riderId: uniqueId("r"), product: "standard",
-    pickup: { lat: 37.52, lng: 126.92, address: "Yeouido" }, dropoff: { lat: 37.49, lng: 126.95, address: "Sangdo-dong" }, quote: { amount: 9800, currency: "KRW" },
+    id,
+    status: "driver_assigned",
+    version: 4,
+    riderId: uniqueId("r"),
+    product: "standard",
+    pickup: { lat: 37.52, lng: 126.92, address: "Yeouido" },
+    dropoff: { lat: 37.49, lng: 126.95, address: "Sangdo-dong" },
+    quote: { amount: 9800, currency: "KRW" },
     driver: { id: "d1", name: "Kim", vehicle: { plate: "30우8281", model: "Sonata", product: "standard" }, location: null },
-    etaSeconds: 240, fare: null, payment: { status: "authorized" }, cancellation: null, distanceMeters: 4000, durationSeconds: 600,
-    locale: "ko", createdAt: "2026-11-21T10:00:00Z", updatedAt: "2026-11-21T10:00:00Z", ...patch,
+    etaSeconds: 240,
+    fare: null,
+    payment: { status: "authorized" },
+    cancellation: null,
+    distanceMeters: 4000,
+    durationSeconds: 600,
+    locale: "ko",
+    createdAt: "2026-11-21T10:00:00Z",
+    updatedAt: "2026-11-21T10:00:00Z",
+    ...patch,
   };
-  const event: DomainEvent = { id: uniqueId("ev"), type, rideId: id, version: 4, occurredAt: "2026-11-21T10:00:00.000Z", correlationId: "corr-n", causationId: null, data };
+  const event: DomainEvent = {
+    id: uniqueId("ev"),
+    type,
+    rideId: id,
+    version: 4,
+    occurredAt: "2026-11-21T10:00:00.000Z",
+    correlationId: "corr-n",
+    causationId: null,
+    data,
+  };
   return { kind: "ride.notification", event, ride, locale: ride.locale };
 }
 
 const deliveries = (rideId: string) =>
-  testEnv.VIEWS_DB.prepare("SELECT channel, recipient, status, attempts, last_error FROM notification_deliveries WHERE ride_id = ? ORDER BY channel").bind(rideId).all();
+  testEnv.VIEWS_DB.prepare("SELECT channel, recipient, status, attempts, last_error FROM notification_deliveries WHERE ride_id = ? ORDER BY channel")
+    .bind(rideId)
+    .all();
 
 beforeEach(async () => {
   await sink("/reset");
@@ -47,13 +78,18 @@ describe("KakaoTalk AlimTalk channel", () => {
   it("sends the registered template to the rider's phone, once, and never writes the number down", async () => {
     const m = message("DriverAssigned");
     await testEnv.VIEWS_DB.prepare("INSERT INTO contacts (user_id, phone_sealed, phone_hint, updated_at) VALUES (?, ?, ?, ?)")
-      .bind(m.ride.riderId, await sealPhone(testEnv.CONTACT_KEY, "+821098765432"), "***-****-5432", new Date().toISOString()).run();
+      .bind(m.ride.riderId, await sealPhone(testEnv.CONTACT_KEY, "+821098765432"), "***-****-5432", new Date().toISOString())
+      .run();
     await deliver([m, m]);
     await deliver([m]);
     const kakao = (await sink("/received")).filter((r) => r.url.startsWith("http://alimtalk.test/"));
     expect(kakao).toHaveLength(1);
     expect(kakao[0]!.url).toBe("http://alimtalk.test/alimtalk/v2.3/appkeys/app-key-test/messages");
-    const body = JSON.parse(kakao[0]!.body) as { senderKey: string; templateCode: string; recipientList: { recipientNo: string; templateParameter: { text: string } }[] };
+    const body = JSON.parse(kakao[0]!.body) as {
+      senderKey: string;
+      templateCode: string;
+      recipientList: { recipientNo: string; templateParameter: { text: string } }[];
+    };
     expect(body).toMatchObject({ senderKey: "sender-key-test", templateCode: "RIDER_ASSIGNED_01" });
     expect(body.recipientList[0]!.recipientNo).toBe("01098765432");
     expect(body.recipientList[0]!.templateParameter.text).toContain("30우8281");

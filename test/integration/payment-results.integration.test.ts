@@ -20,7 +20,10 @@ function authorized(rideId: string): PaymentResult {
 }
 
 async function deliver(queue: string, bodies: PaymentResult[], handler = (b: MessageBatch<PaymentResult>) => gateway.queue(b, testEnv)) {
-  const batch = createMessageBatch<PaymentResult>(queue, bodies.map((body) => ({ id: uniqueId("m"), timestamp: Date.now(), attempts: 1, body })));
+  const batch = createMessageBatch<PaymentResult>(
+    queue,
+    bodies.map((body) => ({ id: uniqueId("m"), timestamp: Date.now(), attempts: 1, body })),
+  );
   const ctx = createExecutionContext();
   await handler(batch);
   return getQueueResult(batch, ctx);

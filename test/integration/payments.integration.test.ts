@@ -23,14 +23,20 @@ const simulator = () => testEnv.PAYMENT_SIMULATOR.get(testEnv.PAYMENT_SIMULATOR.
 const breaker = () => testEnv.PAYMENT_BREAKER.get(testEnv.PAYMENT_BREAKER.idFromName("simulated"));
 
 async function deliver(bodies: PaymentCommandMessage[], queue = "ride-payments") {
-  const batch = createMessageBatch<PaymentCommandMessage>(queue, bodies.map((body) => ({ id: uniqueId("m"), timestamp: Date.now(), attempts: 1, body })));
+  const batch = createMessageBatch<PaymentCommandMessage>(
+    queue,
+    bodies.map((body) => ({ id: uniqueId("m"), timestamp: Date.now(), attempts: 1, body })),
+  );
   const ctx = createExecutionContext();
   await paymentWorker.queue(batch, resultsApplied);
   return getQueueResult(batch, ctx);
 }
 
 async function recordOf(stub: DurableObjectStub<RideDurableObject>): Promise<RideRecord> {
-  return runInDurableObject(stub, (_i: RideDurableObject, state) => JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as RideRecord);
+  return runInDurableObject(
+    stub,
+    (_i: RideDurableObject, state) => JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as RideRecord,
+  );
 }
 
 async function commandFor(stub: DurableObjectStub<RideDurableObject>, action: "authorize" | "capture" | "void") {
@@ -192,7 +198,10 @@ describe("safety nets", () => {
     await runDurableObjectAlarm(stub);
     const keys = sent.map((c) => c.idempotencyKey);
     expect(keys.filter((k) => k === `${ride.id}:authorize`).length).toBeGreaterThanOrEqual(2);
-    const due = await runInDurableObject(stub, (_i: RideDurableObject, state) => state.storage.sql.exec<{ due_at: number }>("SELECT due_at FROM timers WHERE name = 'payment'").one().due_at);
+    const due = await runInDurableObject(
+      stub,
+      (_i: RideDurableObject, state) => state.storage.sql.exec<{ due_at: number }>("SELECT due_at FROM timers WHERE name = 'payment'").one().due_at,
+    );
     expect(due).toBeGreaterThan(Date.now() + 60_000);
   });
 
@@ -209,7 +218,9 @@ describe("safety nets", () => {
     await deliver([await commandFor(stub, "capture")]);
     await runDurableObjectAlarm(stub);
     await project(testEnv.VIEWS_DB, published as never);
-    const row = await testEnv.VIEWS_DB.prepare("SELECT driver_id, fare, commission, earning FROM earnings WHERE ride_id = ?").bind((await rideNow(stub)).id).first<{ fare: number; commission: number; earning: number; driver_id: string }>();
+    const row = await testEnv.VIEWS_DB.prepare("SELECT driver_id, fare, commission, earning FROM earnings WHERE ride_id = ?")
+      .bind((await rideNow(stub)).id)
+      .first<{ fare: number; commission: number; earning: number; driver_id: string }>();
     expect(row?.driver_id).toBe(driver.id);
     expect(row!.commission + row!.earning).toBe(row!.fare);
   });

@@ -4,15 +4,18 @@
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { RideDurableObject } from "../../src/durable-objects/ride";
+import { RideDurableObject } from "../../src/durable-objects/ride";
 import type { QueueName } from "../../src/domain/events";
-import { createRide, rideInput, rideStub, until } from "./helpers";
+import { createRide, rideInput, rideStub, testEnv, until } from "./helpers";
 
 const rider = { id: "r1", role: "rider" as const };
 
 function tables(sql: SqlStorage) {
   return {
-    ride: sql.exec<{ record: string }>("SELECT record FROM ride").toArray().map((r) => JSON.parse(r.record) as { ride: { status: string; version: number } }),
+    ride: sql
+      .exec<{ record: string }>("SELECT record FROM ride")
+      .toArray()
+      .map((r) => JSON.parse(r.record) as { ride: { status: string; version: number } }),
     events: sql.exec<{ version: number; type: string }>("SELECT version, type FROM events ORDER BY version").toArray(),
     outbox: sql.exec<{ queue: string; body: string; attempts: number }>("SELECT queue, body, attempts FROM outbox ORDER BY seq").toArray(),
     timers: sql.exec<{ name: string; due_at: number }>("SELECT name, due_at FROM timers").toArray(),
@@ -114,11 +117,29 @@ describe("Ride DO: the outbox relay", () => {
       await runDurableObjectAlarm(stub);
       return runInDurableObject(stub, (_i: RideDurableObject, state) => (tables(state.storage.sql).outbox.length === 0 ? true : undefined));
     }, "the outbox to drain");
-    const bodies = sent.flatMap((s) => s.bodies.map((b) => ({ queue: s.queue, body: b as { kind: string; event?: { type: string; version: number }; action?: string } })));
+    const bodies = sent.flatMap((s) =>
+      s.bodies.map((b) => ({ queue: s.queue, body: b as { kind: string; event?: { type: string; version: number }; action?: string } })),
+    );
     expect(bodies.filter((b) => b.queue === "payments").map((b) => b.body.action)).toEqual(["authorize"]);
     const events = bodies.filter((b) => b.queue === "ride-events").map((b) => b.body.event!);
     expect(events.map((e) => e.type)).toEqual(["RideRequested", "DispatchStarted"]);
     expect(events.map((e) => e.version)).toEqual([1, 2]);
     expect(failures).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("Ride DO: the alarm after a crash", () => {
+  it("a timer with no alarm (a crash between the commit and setAlarm) is re-armed when the object starts again", async () => {
+    const { stub } = await createRide();
+    const dueAt = Date.now() + 60_000;
+    await runInDurableObject(stub, async (_instance: RideDurableObject, state) => {
+      state.storage.sql.exec("DELETE FROM timers");
+      state.storage.sql.exec("INSERT INTO timers (name, due_at, payload) VALUES ('deadline', ?, NULL)", dueAt);
+      await state.storage.deleteAlarm();
+      expect(await state.storage.getAlarm()).toBeNull();
+      // The next start of the object, over the same storage: what the runtime does after a crash.
+      new RideDurableObject(state, testEnv);
+      expect(await until(async () => (await state.storage.getAlarm()) ?? undefined, "the alarm", 3000)).toBe(dueAt);
+    });
   });
 });

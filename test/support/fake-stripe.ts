@@ -21,7 +21,17 @@ export interface RecordedCall {
   status: number;
 }
 
-type Intent = { id: string; object: "payment_intent"; amount: number; amount_received: number; currency: string; status: string; capture_method: string; payment_method: string; metadata: Record<string, string> };
+type Intent = {
+  id: string;
+  object: "payment_intent";
+  amount: number;
+  amount_received: number;
+  currency: string;
+  status: string;
+  capture_method: string;
+  payment_method: string;
+  metadata: Record<string, string>;
+};
 
 export async function startFakeStripe(apiKey = "sk_test_fake") {
   const calls: RecordedCall[] = [];
@@ -40,10 +50,18 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
     if (method === "POST" && path === "/v1/payment_intents") {
       const id = `pi_${(++n).toString().padStart(6, "0")}`;
       const intent: Intent = {
-        id, object: "payment_intent", amount: Number(form.amount), amount_received: 0, currency: form.currency ?? "", status: "requires_payment_method",
-        capture_method: form.capture_method ?? "automatic", payment_method: form.payment_method ?? "", metadata: { ride_id: form["metadata[ride_id]"] ?? "" },
+        id,
+        object: "payment_intent",
+        amount: Number(form.amount),
+        amount_received: 0,
+        currency: form.currency ?? "",
+        status: "requires_payment_method",
+        capture_method: form.capture_method ?? "automatic",
+        payment_method: form.payment_method ?? "",
+        metadata: { ride_id: form["metadata[ride_id]"] ?? "" },
       };
-      if (!(intent.amount > 0) || !form.currency) return { status: 400, body: { error: { type: "invalid_request_error", code: "parameter_missing", message: "amount and currency are required" } } };
+      if (!(intent.amount > 0) || !form.currency)
+        return { status: 400, body: { error: { type: "invalid_request_error", code: "parameter_missing", message: "amount and currency are required" } } };
       if (form.payment_method === "pm_card_chargeDeclined") {
         intents.set(id, intent);
         return cardError("card_declined", "generic_decline", intent);
@@ -57,21 +75,38 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
       const intent = intents.get(decodeURIComponent(m[1]!));
       if (!intent) return { status: 404, body: { error: { type: "invalid_request_error", code: "resource_missing", message: "No such payment_intent" } } };
       if (m[2] === "capture") {
-        if (intent.status !== "requires_capture") return { status: 400, body: { error: { type: "invalid_request_error", code: "payment_intent_unexpected_state", message: `status ${intent.status}`, payment_intent: intent } } };
+        if (intent.status !== "requires_capture")
+          return {
+            status: 400,
+            body: {
+              error: { type: "invalid_request_error", code: "payment_intent_unexpected_state", message: `status ${intent.status}`, payment_intent: intent },
+            },
+          };
         const amount = form.amount_to_capture ? Number(form.amount_to_capture) : intent.amount;
-        if (amount > intent.amount) return { status: 400, body: { error: { type: "invalid_request_error", code: "amount_too_large", payment_intent: intent } } };
+        if (amount > intent.amount)
+          return { status: 400, body: { error: { type: "invalid_request_error", code: "amount_too_large", payment_intent: intent } } };
         intent.status = "succeeded";
         intent.amount_received = amount;
         return { status: 200, body: intent };
       }
-      if (intent.status === "succeeded" || intent.status === "canceled") return { status: 400, body: { error: { type: "invalid_request_error", code: "payment_intent_unexpected_state", payment_intent: intent } } };
+      if (intent.status === "succeeded" || intent.status === "canceled")
+        return { status: 400, body: { error: { type: "invalid_request_error", code: "payment_intent_unexpected_state", payment_intent: intent } } };
       intent.status = "canceled";
       return { status: 200, body: intent };
     }
     if (method === "POST" && path === "/v1/refunds") {
       const intent = intents.get(form.payment_intent ?? "");
       if (!intent || intent.status !== "succeeded") return { status: 400, body: { error: { type: "invalid_request_error", code: "charge_not_refundable" } } };
-      return { status: 200, body: { id: `re_${(++n).toString().padStart(6, "0")}`, object: "refund", amount: Number(form.amount ?? intent.amount_received), payment_intent: intent.id, status: "succeeded" } };
+      return {
+        status: 200,
+        body: {
+          id: `re_${(++n).toString().padStart(6, "0")}`,
+          object: "refund",
+          amount: Number(form.amount ?? intent.amount_received),
+          payment_intent: intent.id,
+          status: "succeeded",
+        },
+      };
     }
     return { status: 404, body: { error: { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${path})` } } };
   };
@@ -85,7 +120,15 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
       const auth = req.headers.authorization;
       const path = (req.url ?? "").split("?")[0]!;
       const reply = (status: number, body: string) => {
-        calls.push({ method: req.method ?? "", path, idempotencyKey: key, authorization: auth, stripeVersion: req.headers["stripe-version"] as string | undefined, form, status });
+        calls.push({
+          method: req.method ?? "",
+          path,
+          idempotencyKey: key,
+          authorization: auth,
+          stripeVersion: req.headers["stripe-version"] as string | undefined,
+          form,
+          status,
+        });
         res.writeHead(status, { "content-type": "application/json", ...(key ? { "idempotency-key": key } : {}) }).end(body);
       };
       if (auth !== `Bearer ${apiKey}`) return reply(401, JSON.stringify({ error: { type: "invalid_request_error", message: "Invalid API Key provided" } }));
@@ -94,7 +137,17 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
         return reply(500, JSON.stringify({ error: { type: "api_error", message: "Something went wrong on Stripe's end." } }));
       }
       if (key && inFlight.has(key)) {
-        return reply(409, JSON.stringify({ error: { type: "idempotency_error", code: "idempotency_key_in_use", message: "There is currently another in-progress request using this Idempotency Key (that probably means you submitted twice, and the other request is still going through). Please try again later." } }));
+        return reply(
+          409,
+          JSON.stringify({
+            error: {
+              type: "idempotency_error",
+              code: "idempotency_key_in_use",
+              message:
+                "There is currently another in-progress request using this Idempotency Key (that probably means you submitted twice, and the other request is still going through). Please try again later.",
+            },
+          }),
+        );
       }
       const replay = key ? replays.get(key) : undefined;
       if (replay) return reply(replay.status, replay.body);

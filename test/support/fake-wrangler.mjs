@@ -48,6 +48,13 @@ if (a === "queues" && b === "create") {
 if (a === "secret" && b === "list") {
   const i = args.indexOf("-c");
   const script = i >= 0 ? args[i + 1] + (args.includes("--env") ? `@${args[args.indexOf("--env") + 1]}` : "") : "";
-  exit(0, JSON.stringify((state.secrets[script] ?? []).map((name) => ({ name, type: "secret_text" })), null, 2) + "\n");
+  exit(
+    0,
+    JSON.stringify(
+      (state.secrets[script] ?? []).map((name) => ({ name, type: "secret_text" })),
+      null,
+      2,
+    ) + "\n",
+  );
 }
 exit(2, "", `fake wrangler: unknown command: ${args.join(" ")}\n`);

@@ -76,7 +76,13 @@ export async function upgradeStatus(url: string, token?: string): Promise<number
   const { request } = await import("node:http");
   return new Promise((resolve, reject) => {
     const req = request(url, {
-      headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        connection: "Upgrade",
+        upgrade: "websocket",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
     });
     req.on("upgrade", (res, socket) => {
       socket.destroy();

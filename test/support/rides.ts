@@ -4,8 +4,14 @@ import { eventually, uid } from "./client";
 import { offersOf, onlineDriver, type TestDriver } from "./drivers";
 
 export type Ride = {
-  id: string; status: string; version: number; riderId: string; driver: { id: string } | null; fare: { amount: number } | null;
-  payment: { status: string }; cancellation: { by: string; reason: string } | null;
+  id: string;
+  status: string;
+  version: number;
+  riderId: string;
+  driver: { id: string } | null;
+  fare: { amount: number } | null;
+  payment: { status: string };
+  cancellation: { by: string; reason: string } | null;
 };
 
 export async function rideOf(api: Api, token: string, id: string): Promise<Ride> {
@@ -13,10 +19,15 @@ export async function rideOf(api: Api, token: string, id: string): Promise<Ride>
 }
 
 export async function waitForRide(api: Api, token: string, id: string, done: (r: Ride) => boolean, what: string, timeoutMs = 30_000): Promise<Ride> {
-  return eventually(async () => {
-    const r = await rideOf(api, token, id);
-    return done(r) ? r : undefined;
-  }, `${what} (${id})`, timeoutMs, 200);
+  return eventually(
+    async () => {
+      const r = await rideOf(api, token, id);
+      return done(r) ? r : undefined;
+    },
+    `${what} (${id})`,
+    timeoutMs,
+    200,
+  );
 }
 
 /** A rider requests a ride at `pickup`; `driver` accepts it. */
@@ -38,7 +49,10 @@ export async function requestAndAccept(api: Api, driver: TestDriver, pickup: { l
 /** The driver takes the ride from pickup to drop-off. */
 export async function drive(api: Api, driver: TestDriver, id: string) {
   for (const step of ["arrive", "start", "complete"] as const) {
-    const res = await api.request<Ride>("POST", `/v1/rides/${id}/${step}`, { token: driver.token, body: step === "complete" ? { distanceMeters: 3500, durationSeconds: 600 } : undefined });
+    const res = await api.request<Ride>("POST", `/v1/rides/${id}/${step}`, {
+      token: driver.token,
+      body: step === "complete" ? { distanceMeters: 3500, durationSeconds: 600 } : undefined,
+    });
     if (res.status !== 200) throw new Error(`${step}: ${res.status} ${JSON.stringify(res.body)}`);
   }
 }

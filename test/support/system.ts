@@ -21,7 +21,16 @@ import { join, resolve } from "node:path";
 export interface ReceivedWebhook {
   body: string;
   signature: string | undefined;
-  json: { id: string; event: string; rideId: string; recipient: string; locale: string; text: string; texts: { ko: string; en: string }; ride: { status: string } };
+  json: {
+    id: string;
+    event: string;
+    rideId: string;
+    recipient: string;
+    locale: string;
+    text: string;
+    texts: { ko: string; en: string };
+    ride: { status: string };
+  };
 }
 
 export interface RunningSystem {

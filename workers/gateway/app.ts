@@ -2,13 +2,13 @@
  * The gateway app: the one public entry point. Request ids, access logs, the body
  * limit, secure headers, CORS, the rate limit of unauthenticated endpoints and the
  * mapping of every error to problem+json live here; the routes are in ./routes
- * (authentication is each route's middleware, see auth.ts).
+ * (authentication is each route's middleware, see auth.ts; they build their routers
+ * with router.ts, which is what keeps this module out of their imports).
  */
-import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { AppError } from "../../src/lib/problem";
-import type { GatewayEnv } from "./context";
 import { clientIp, enforceLimit, limitIp } from "./rate-limit";
+import { newRouter, problemResponse } from "./router";
 import { corsFromConfig, limitBody, secureResponseHeaders } from "./security";
 import { driverRoutes } from "./routes/drivers";
 import { devRoutes } from "./routes/dev";
@@ -20,24 +20,6 @@ import { rideRoutes } from "./routes/rides";
 import { serviceRoutes } from "./routes/service";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** Validation failures become 400 invalid_request with the failing paths listed. */
-export function newRouter() {
-  return new OpenAPIHono<GatewayEnv>({
-    defaultHook: (result) => {
-      if (!result.success) {
-        const errors = result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-        throw new AppError("invalid_request", errors.map((e) => `${e.path || "body"}: ${e.message}`).join("; "), { errors });
-      }
-    },
-  });
-}
-
-function problemResponse(error: AppError, requestId: string): Response {
-  const headers = new Headers({ "content-type": "application/problem+json", "x-request-id": requestId });
-  if (error.retryAfterSeconds !== undefined) headers.set("retry-after", String(Math.ceil(error.retryAfterSeconds)));
-  return new Response(JSON.stringify({ ...error.toJSON(), requestId }), { status: error.status, headers });
-}
 
 /**
  * Builds the gateway.

@@ -20,8 +20,14 @@ function limiter(allowed: number) {
 
 function testEnv(patch: Record<string, unknown> = {}): Env {
   return {
-    ENVIRONMENT: "development", JWT_SECRET: SECRET, RATE_LIMITS: "on", ALLOWED_ORIGINS: "https://console.example.test",
-    RIDER_LIMITER: limiter(100), LOCATION_LIMITER: limiter(100), IP_LIMITER: limiter(100), ...patch,
+    ENVIRONMENT: "development",
+    JWT_SECRET: SECRET,
+    RATE_LIMITS: "on",
+    ALLOWED_ORIGINS: "https://console.example.test",
+    RIDER_LIMITER: limiter(100),
+    LOCATION_LIMITER: limiter(100),
+    IP_LIMITER: limiter(100),
+    ...patch,
   } as unknown as Env;
 }
 

@@ -24,7 +24,10 @@ const MIN_SECRET_LENGTH = 16;
 function secretOf(env: Pick<Env, "JWT_SECRET">): string {
   const secret: string | undefined = env.JWT_SECRET;
   if (!secret || secret.length < MIN_SECRET_LENGTH) {
-    throw new AppError("unavailable", "JWT_SECRET is not configured (wrangler secret put JWT_SECRET, or .dev.vars locally): tokens can be neither issued nor checked");
+    throw new AppError(
+      "unavailable",
+      "JWT_SECRET is not configured (wrangler secret put JWT_SECRET, or .dev.vars locally): tokens can be neither issued nor checked",
+    );
   }
   return secret;
 }

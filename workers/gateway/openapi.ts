@@ -1,5 +1,5 @@
 /** Small helpers to declare routes once for validation and the OpenAPI document. */
-import { z } from "@hono/zod-openapi";
+import type { z } from "@hono/zod-openapi";
 import { ProblemSchema } from "./schemas";
 
 export const jsonBody = <T extends z.ZodTypeAny>(schema: T, required = true) => ({

@@ -15,7 +15,7 @@ import { retryDelaySeconds } from "../../src/lib/backoff";
 import { isDeadLetterQueue } from "../../src/lib/dead-letters";
 import type { Outcome } from "../../src/lib/problem";
 import { afterReport } from "../../src/payments/result-delivery";
-import { paymentService, rideStub } from "./stubs";
+import { paymentService, rideStubIfValid } from "./stubs";
 
 export interface PaymentResultDeps {
   /** Hands the result to its Ride DO. */
@@ -46,7 +46,16 @@ export async function consumePaymentResults(batch: MessageBatch<PaymentResult>, 
       message.ack();
     } catch (error) {
       const delaySeconds = retryDelaySeconds(message.attempts);
-      console.warn(JSON.stringify({ msg: "payment result will retry", rideId: result.rideId, key: result.idempotencyKey, attempts: message.attempts, delaySeconds, error: String(error) }));
+      console.warn(
+        JSON.stringify({
+          msg: "payment result will retry",
+          rideId: result.rideId,
+          key: result.idempotencyKey,
+          attempts: message.attempts,
+          delaySeconds,
+          error: String(error),
+        }),
+      );
       message.retry({ delaySeconds });
     }
   }
@@ -54,7 +63,7 @@ export async function consumePaymentResults(batch: MessageBatch<PaymentResult>, 
 
 /** Applies one result to its ride (also what tests use to skip the queue hop). */
 export function applyPaymentResult(env: Env, result: PaymentResult): Promise<Outcome<unknown>> {
-  const stub = rideStub(env, result.rideId);
+  const stub = rideStubIfValid(env, result.rideId);
   if (!stub) return Promise.resolve({ ok: false, problem: { code: "not_found", detail: "no such ride" } });
   return stub.applyPaymentResult(result);
 }
@@ -69,9 +78,9 @@ export function paymentResultDeps(env: Env): PaymentResultDeps {
 /** Reads a ride for the payment worker's reconciliation (passed to it as an RPC callback). */
 export function rideLookup(env: Env) {
   return async (rideId: string): Promise<Ride | null> => {
-    const stub = rideStub(env, rideId);
+    const stub = rideStubIfValid(env, rideId);
     if (!stub) return null;
-    const outcome = (await stub.get({ id: "payment-reconciler", role: "ops" })) as Outcome<Ride>;
+    const outcome = await stub.get({ id: "payment-reconciler", role: "ops" });
     return outcome.ok ? outcome.value : null;
   };
 }

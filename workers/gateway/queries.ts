@@ -33,7 +33,10 @@ const encodeCursor = (createdAt: string, id: string) => btoa(JSON.stringify([cre
  * @example
  * await listRides(env.VIEWS_DB, { riderId: "r1", limit: 20 });
  */
-export async function listRides(db: D1Database, filter: { riderId?: string; driverId?: string; status?: RideStatus; limit: number; cursor?: string }): Promise<Page<Ride>> {
+export async function listRides(
+  db: D1Database,
+  filter: { riderId?: string; driverId?: string; status?: RideStatus; limit: number; cursor?: string },
+): Promise<Page<Ride>> {
   const after = decodeCursor(filter.cursor);
   const conditions: (SQL | undefined)[] = [
     filter.riderId ? eq(rides.riderId, filter.riderId) : undefined,
@@ -73,10 +76,18 @@ export async function listEarnings(db: D1Database, driverId: string, limit: numb
   const rows = await d
     .select()
     .from(earnings)
-    .where(and(eq(earnings.driverId, driverId), after ? or(lt(earnings.createdAt, after.createdAt), and(eq(earnings.createdAt, after.createdAt), lt(earnings.rideId, after.id))) : undefined))
+    .where(
+      and(
+        eq(earnings.driverId, driverId),
+        after ? or(lt(earnings.createdAt, after.createdAt), and(eq(earnings.createdAt, after.createdAt), lt(earnings.rideId, after.id))) : undefined,
+      ),
+    )
     .orderBy(desc(earnings.createdAt), desc(earnings.rideId))
     .limit(limit + 1);
-  const [sum] = await d.select({ total: sql<number>`coalesce(sum(${earnings.earning}), 0)` }).from(earnings).where(eq(earnings.driverId, driverId));
+  const [sum] = await d
+    .select({ total: sql<number>`coalesce(sum(${earnings.earning}), 0)` })
+    .from(earnings)
+    .where(eq(earnings.driverId, driverId));
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const krw = (amount: number) => ({ amount, currency: "KRW" as const });
@@ -95,7 +106,10 @@ function percentile(sorted: number[], p: number): number | null {
 /** Counts by status, dispatch-time percentiles over the last 1,000 assignments, open payment problems. */
 export async function rideStats(db: D1Database) {
   const d = drizzle(db);
-  const counts = await d.select({ status: rides.status, n: sql<number>`count(*)` }).from(rides).groupBy(rides.status);
+  const counts = await d
+    .select({ status: rides.status, n: sql<number>`count(*)` })
+    .from(rides)
+    .groupBy(rides.status);
   const recent = await d
     .select({ ms: rides.dispatchMs })
     .from(rides)
@@ -126,7 +140,12 @@ export async function listDeliveries(db: D1Database, filter: { rideId?: string; 
       and(
         filter.rideId ? eq(notificationDeliveries.rideId, filter.rideId) : undefined,
         filter.status ? eq(notificationDeliveries.status, filter.status) : undefined,
-        after ? or(lt(notificationDeliveries.createdAt, after.createdAt), and(eq(notificationDeliveries.createdAt, after.createdAt), lt(notificationDeliveries.id, after.id))) : undefined,
+        after
+          ? or(
+              lt(notificationDeliveries.createdAt, after.createdAt),
+              and(eq(notificationDeliveries.createdAt, after.createdAt), lt(notificationDeliveries.id, after.id)),
+            )
+          : undefined,
       ),
     )
     .orderBy(desc(notificationDeliveries.createdAt), desc(notificationDeliveries.id))
@@ -134,7 +153,18 @@ export async function listDeliveries(db: D1Database, filter: { rideId?: string; 
   const page = rows.slice(0, filter.limit);
   const last = page[page.length - 1];
   return {
-    items: page.map((r) => ({ id: r.id, rideId: r.rideId, event: r.event, channel: r.channel, recipient: r.recipient, status: r.status, attempts: r.attempts, lastError: r.lastError, createdAt: r.createdAt, updatedAt: r.updatedAt })),
+    items: page.map((r) => ({
+      id: r.id,
+      rideId: r.rideId,
+      event: r.event,
+      channel: r.channel,
+      recipient: r.recipient,
+      status: r.status,
+      attempts: r.attempts,
+      lastError: r.lastError,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+    })),
     nextCursor: rows.length > filter.limit && last ? encodeCursor(last.createdAt, last.id) : null,
   };
 }

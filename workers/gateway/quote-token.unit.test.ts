@@ -2,8 +2,14 @@ import { describe, expect, it } from "vitest";
 import { signQuote, verifyQuote, type QuotePayload } from "./quote-token";
 
 const payload: QuotePayload = {
-  riderId: "r1", product: "standard", pickup: { lat: 37.5, lng: 127 }, dropoff: { lat: 37.6, lng: 127.1 },
-  fare: { amount: 9800, currency: "KRW" }, distanceMeters: 4000, durationSeconds: 600, expiresAt: "2026-11-21T10:05:00Z",
+  riderId: "r1",
+  product: "standard",
+  pickup: { lat: 37.5, lng: 127 },
+  dropoff: { lat: 37.6, lng: 127.1 },
+  fare: { amount: 9800, currency: "KRW" },
+  distanceMeters: 4000,
+  durationSeconds: 600,
+  expiresAt: "2026-11-21T10:05:00Z",
 };
 
 describe("signed quotes", () => {

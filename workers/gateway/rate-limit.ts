@@ -33,7 +33,7 @@ export async function enforceLimit(env: LimiterEnv, name: LimiterName, key: stri
   if (env.RATE_LIMITS !== "on") return;
   const spec = LIMITERS[name];
   const limiter: RateLimit | undefined = env[spec.binding];
-  let success = true;
+  let success: boolean;
   try {
     if (!limiter) throw new Error(`no ${spec.binding} binding`);
     ({ success } = await limiter.limit({ key }));

@@ -43,7 +43,10 @@ export const RideRequestSchema = z
     pickup: PlaceSchema,
     dropoff: PlaceSchema,
     product: ProductSchema,
-    paymentMethod: z.string().regex(/^pm_[A-Za-z0-9_]{1,64}$/, "a payment-method token such as pm_card_visa").openapi({ example: "pm_card_visa" }),
+    paymentMethod: z
+      .string()
+      .regex(/^pm_[A-Za-z0-9_]{1,64}$/, "a payment-method token such as pm_card_visa")
+      .openapi({ example: "pm_card_visa" }),
     quoteId: z.string().max(2000).optional(),
   })
   .strict()
@@ -59,9 +62,7 @@ export const RideSchema = z
     pickup: PlaceSchema,
     dropoff: PlaceSchema,
     quote: MoneySchema,
-    driver: z
-      .object({ id: z.string(), name: z.string(), vehicle: VehicleSchema, location: LatLngSchema.nullable() })
-      .nullable(),
+    driver: z.object({ id: z.string(), name: z.string(), vehicle: VehicleSchema, location: LatLngSchema.nullable() }).nullable(),
     etaSeconds: z.number().int().nullable(),
     fare: MoneySchema.nullable(),
     payment: z.object({ status: z.enum(PAYMENT_STATUSES) }),
@@ -74,7 +75,10 @@ export const RideSchema = z
   })
   .openapi("Ride");
 
-export const CancelRequestSchema = z.object({ reason: z.string().min(1).max(200).optional() }).strict().openapi("CancelRequest");
+export const CancelRequestSchema = z
+  .object({ reason: z.string().min(1).max(200).optional() })
+  .strict()
+  .openapi("CancelRequest");
 
 export const CompleteRequestSchema = z
   .object({
@@ -90,7 +94,10 @@ export const TimelineSchema = z
   })
   .openapi("Timeline");
 
-export const DriverProfileSchema = z.object({ name: z.string().min(1).max(80), vehicle: VehicleSchema }).strict().openapi("DriverProfile");
+export const DriverProfileSchema = z
+  .object({ name: z.string().min(1).max(80), vehicle: VehicleSchema })
+  .strict()
+  .openapi("DriverProfile");
 
 export const DriverSchema = z
   .object({
@@ -105,7 +112,9 @@ export const DriverSchema = z
   .openapi("Driver");
 
 export const GoOnlineSchema = z.object({ location: LatLngSchema }).strict().openapi("GoOnline");
-export const LocationReportSchema = LatLngSchema.extend({ heading: z.number().min(0).max(360).optional() }).strict().openapi("LocationReport");
+export const LocationReportSchema = LatLngSchema.extend({ heading: z.number().min(0).max(360).optional() })
+  .strict()
+  .openapi("LocationReport");
 
 export const OfferSchema = z
   .object({ rideId: z.string(), pickup: PlaceSchema, dropoff: PlaceSchema, product: ProductSchema, quote: MoneySchema, expiresAt: z.string() })
@@ -119,7 +128,10 @@ export const ListQuerySchema = z.object({
 export const RideListQuerySchema = ListQuerySchema.extend({ status: z.enum(RIDE_STATUSES).optional() });
 
 export const IdParamSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).openapi({ param: { name: "id", in: "path" } }),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .openapi({ param: { name: "id", in: "path" } }),
 });
 
 export const ProblemSchema = z

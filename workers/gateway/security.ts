@@ -74,7 +74,12 @@ export function secureResponseHeaders(): MiddlewareHandler<GatewayEnv> {
  * parseOrigins(""); // none: no cross-origin access
  */
 export function parseOrigins(value: string | undefined): Set<string> {
-  return new Set((value ?? "").split(",").map((o) => o.trim().replace(/\/+$/, "")).filter((o) => o.length > 0));
+  return new Set(
+    (value ?? "")
+      .split(",")
+      .map((o) => o.trim().replace(/\/+$/, ""))
+      .filter((o) => o.length > 0),
+  );
 }
 
 /**

@@ -17,26 +17,41 @@ export class DeliveryLog {
   }
 
   private where(key: DeliveryKey) {
-    return and(eq(notificationDeliveries.eventId, key.eventId), eq(notificationDeliveries.channel, key.channel), eq(notificationDeliveries.recipient, key.recipient));
+    return and(
+      eq(notificationDeliveries.eventId, key.eventId),
+      eq(notificationDeliveries.channel, key.channel),
+      eq(notificationDeliveries.recipient, key.recipient),
+    );
   }
 
   /** Creates the row if new (status `retrying`, 0 attempts) and returns it as stored. */
   async claim(row: Omit<DeliveryRow, "status" | "attempts" | "lastError" | "createdAt" | "updatedAt">): Promise<DeliveryRow> {
     const now = new Date().toISOString();
-    await this.db.insert(notificationDeliveries).values({ ...row, status: "retrying", attempts: 0, lastError: null, createdAt: now, updatedAt: now }).onConflictDoNothing();
+    await this.db
+      .insert(notificationDeliveries)
+      .values({ ...row, status: "retrying", attempts: 0, lastError: null, createdAt: now, updatedAt: now })
+      .onConflictDoNothing();
     const stored = await this.db.select().from(notificationDeliveries).where(this.where(row)).limit(1);
     if (!stored[0]) throw new Error("delivery claim lost");
     return stored[0];
   }
 
   async markSent(key: DeliveryKey): Promise<void> {
-    await this.db.update(notificationDeliveries).set({ status: "sent", attempts: sql`${notificationDeliveries.attempts} + 1`, lastError: null, updatedAt: new Date().toISOString() }).where(this.where(key));
+    await this.db
+      .update(notificationDeliveries)
+      .set({ status: "sent", attempts: sql`${notificationDeliveries.attempts} + 1`, lastError: null, updatedAt: new Date().toISOString() })
+      .where(this.where(key));
   }
 
   async markFailedAttempt(key: DeliveryKey, error: string, final: boolean): Promise<void> {
     await this.db
       .update(notificationDeliveries)
-      .set({ status: final ? "failed" : "retrying", attempts: sql`${notificationDeliveries.attempts} + 1`, lastError: error.slice(0, 500), updatedAt: new Date().toISOString() })
+      .set({
+        status: final ? "failed" : "retrying",
+        attempts: sql`${notificationDeliveries.attempts} + 1`,
+        lastError: error.slice(0, 500),
+        updatedAt: new Date().toISOString(),
+      })
       .where(this.where(key));
   }
 }

@@ -36,7 +36,16 @@ export async function notifyDeps(env: NotificationEnv): Promise<NotifyDeps> {
   if (env.NOTIFY_WEBHOOK_URL) channels.push(withFault(webhookChannel(env.NOTIFY_WEBHOOK_URL, env.NOTIFY_WEBHOOK_SECRET), fault));
   if (env.KAKAO_APP_KEY && env.KAKAO_SENDER_KEY && env.KAKAO_SECRET_KEY) {
     channels.push(
-      withFault(alimTalkChannel({ baseUrl: env.KAKAO_ALIMTALK_URL, appKey: env.KAKAO_APP_KEY, secretKey: env.KAKAO_SECRET_KEY, senderKey: env.KAKAO_SENDER_KEY, phoneOf: phoneLookup(env) }), fault),
+      withFault(
+        alimTalkChannel({
+          baseUrl: env.KAKAO_ALIMTALK_URL,
+          appKey: env.KAKAO_APP_KEY,
+          secretKey: env.KAKAO_SECRET_KEY,
+          senderKey: env.KAKAO_SENDER_KEY,
+          phoneOf: phoneLookup(env),
+        }),
+        fault,
+      ),
     );
   }
   channels.push(liveChannel(env));

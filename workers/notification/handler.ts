@@ -49,14 +49,29 @@ export async function handleNotification(message: NotificationMessage, deps: Not
     const text = render(ride, event, audience, locale, deps.render);
     if (!text) continue;
     const base = {
-      eventId: event.id, event: event.type, rideId: ride.id, audience, recipient, locale, text,
+      eventId: event.id,
+      event: event.type,
+      rideId: ride.id,
+      audience,
+      recipient,
+      locale,
+      text,
       texts: { ko: render(ride, event, audience, "ko", deps.render) ?? text, en: render(ride, event, audience, "en", deps.render) ?? text },
-      templateCode: TEMPLATE_CODES[audience][event.type] ?? "GENERIC_01", ride, correlationId: event.correlationId,
+      templateCode: TEMPLATE_CODES[audience][event.type] ?? "GENERIC_01",
+      ride,
+      correlationId: event.correlationId,
     };
     for (const channel of deps.channels) {
       if (!(await channel.accepts(base))) continue;
       const key = { eventId: event.id, channel: channel.name, recipient };
-      const row = await deps.log.claim({ ...key, id: `nt_${event.id}_${channel.name}_${audience}`, rideId: ride.id, event: event.type, locale, correlationId: event.correlationId });
+      const row = await deps.log.claim({
+        ...key,
+        id: `nt_${event.id}_${channel.name}_${audience}`,
+        rideId: ride.id,
+        event: event.type,
+        locale,
+        correlationId: event.correlationId,
+      });
       if (row.status === "sent") {
         summary.duplicate += 1;
         continue;

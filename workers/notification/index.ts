@@ -23,13 +23,24 @@ export default {
       for (const message of batch.messages) {
         const body = message.body;
         const eventId = body.event?.id ?? message.id;
-        await db.insert(notificationDeadLetters).values({
-          id: message.id, eventId, rideId: body.ride?.id ?? "", body: JSON.stringify(body),
-          reason: body.deadLetterReason ?? "retries exhausted", receivedAt: new Date().toISOString(),
-        }).onConflictDoNothing();
-        await db.update(notificationDeliveries).set({ status: "failed", updatedAt: new Date().toISOString() })
+        await db
+          .insert(notificationDeadLetters)
+          .values({
+            id: message.id,
+            eventId,
+            rideId: body.ride?.id ?? "",
+            body: JSON.stringify(body),
+            reason: body.deadLetterReason ?? "retries exhausted",
+            receivedAt: new Date().toISOString(),
+          })
+          .onConflictDoNothing();
+        await db
+          .update(notificationDeliveries)
+          .set({ status: "failed", updatedAt: new Date().toISOString() })
           .where(and(eq(notificationDeliveries.eventId, eventId), ne(notificationDeliveries.status, "sent")));
-        console.error(JSON.stringify({ msg: "notification dead-lettered", eventId, rideId: body.ride?.id, reason: body.deadLetterReason ?? "retries exhausted" }));
+        console.error(
+          JSON.stringify({ msg: "notification dead-lettered", eventId, rideId: body.ride?.id, reason: body.deadLetterReason ?? "retries exhausted" }),
+        );
         message.ack();
       }
       return;
@@ -44,7 +55,18 @@ export default {
       } catch (error) {
         const delaySeconds = retryDelaySeconds(message.attempts);
         const summary = error instanceof RetryLater ? error.summary : undefined;
-        console.warn(JSON.stringify({ msg: "notification will retry", event: event.type, rideId: ride.id, attempts: message.attempts, delaySeconds, ...summary, error: String(error), correlationId: event.correlationId }));
+        console.warn(
+          JSON.stringify({
+            msg: "notification will retry",
+            event: event.type,
+            rideId: ride.id,
+            attempts: message.attempts,
+            delaySeconds,
+            ...summary,
+            error: String(error),
+            correlationId: event.correlationId,
+          }),
+        );
         message.retry({ delaySeconds });
       }
     }

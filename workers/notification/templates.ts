@@ -25,7 +25,10 @@ const expiry = (event: DomainEvent) => {
 };
 
 const CANCEL_REASONS: Record<string, Record<Locale, string>> = {
-  no_driver_available: { ko: "주변에 배차 가능한 차량이 없습니다. 잠시 후 다시 호출해 주세요.", en: "No driver was available nearby. Please try again in a little while." },
+  no_driver_available: {
+    ko: "주변에 배차 가능한 차량이 없습니다. 잠시 후 다시 호출해 주세요.",
+    en: "No driver was available nearby. Please try again in a little while.",
+  },
   payment_declined: { ko: "결제 수단이 승인되지 않았습니다.", en: "Your payment method was declined." },
 };
 const reasonText = (reason: string, locale: Locale) => CANCEL_REASONS[reason]?.[locale] ?? reason.replace(/_/g, " ");
@@ -33,8 +36,10 @@ const reasonText = (reason: string, locale: Locale) => CANCEL_REASONS[reason]?.[
 export const TEMPLATES: Record<Audience, Record<string, Record<Locale, Render>>> = {
   rider: {
     DriverAssigned: {
-      ko: (r) => `배차 완료: ${r.driver?.name ?? "기사님"} 기사님의 ${r.driver?.vehicle.model ?? ""} (${r.driver?.vehicle.plate ?? ""}) 차량이 약 ${minutes(r.etaSeconds)}분 후 도착합니다.`,
-      en: (r) => `Driver assigned: ${r.driver?.name ?? "your driver"} in a ${r.driver?.vehicle.model ?? "car"} (${r.driver?.vehicle.plate ?? ""}) arrives in about ${minutes(r.etaSeconds)} min.`,
+      ko: (r) =>
+        `배차 완료: ${r.driver?.name ?? "기사님"} 기사님의 ${r.driver?.vehicle.model ?? ""} (${r.driver?.vehicle.plate ?? ""}) 차량이 약 ${minutes(r.etaSeconds)}분 후 도착합니다.`,
+      en: (r) =>
+        `Driver assigned: ${r.driver?.name ?? "your driver"} in a ${r.driver?.vehicle.model ?? "car"} (${r.driver?.vehicle.plate ?? ""}) arrives in about ${minutes(r.etaSeconds)} min.`,
     },
     DriverUnassigned: {
       ko: () => "배정된 기사님이 운행을 취소하셨습니다. 다른 차량을 찾고 있습니다.",
@@ -67,8 +72,10 @@ export const TEMPLATES: Record<Audience, Record<string, Record<Locale, Render>>>
       en: (r) => `The rider cancelled the ride from ${place(r.pickup)}. You are free for the next one.`,
     },
     PaymentCaptured: {
-      ko: (r, e) => `정산 완료: 운임 ${won(settlementOf(e)?.fare.amount ?? r.fare?.amount ?? 0, "ko")} 중 ${won(settlementOf(e)?.earning.amount ?? 0, "ko")}이 적립되었습니다.`,
-      en: (r, e) => `Payment settled: ${won(settlementOf(e)?.earning.amount ?? 0, "en")} of the ${won(settlementOf(e)?.fare.amount ?? r.fare?.amount ?? 0, "en")} fare is yours.`,
+      ko: (r, e) =>
+        `정산 완료: 운임 ${won(settlementOf(e)?.fare.amount ?? r.fare?.amount ?? 0, "ko")} 중 ${won(settlementOf(e)?.earning.amount ?? 0, "ko")}이 적립되었습니다.`,
+      en: (r, e) =>
+        `Payment settled: ${won(settlementOf(e)?.earning.amount ?? 0, "en")} of the ${won(settlementOf(e)?.fare.amount ?? r.fare?.amount ?? 0, "en")} fare is yours.`,
     },
   },
 };
@@ -76,8 +83,12 @@ export const TEMPLATES: Record<Audience, Record<string, Record<Locale, Render>>>
 /** The AlimTalk template registered for each text (codes are the Kakao channel's). */
 export const TEMPLATE_CODES: Record<Audience, Record<string, string>> = {
   rider: {
-    DriverAssigned: "RIDER_ASSIGNED_01", DriverUnassigned: "RIDER_REASSIGNING_01", DriverArrived: "RIDER_ARRIVED_01",
-    TripStarted: "RIDER_STARTED_01", RideCompleted: "RIDER_COMPLETED_01", RideCancelled: "RIDER_CANCELLED_01",
+    DriverAssigned: "RIDER_ASSIGNED_01",
+    DriverUnassigned: "RIDER_REASSIGNING_01",
+    DriverArrived: "RIDER_ARRIVED_01",
+    TripStarted: "RIDER_STARTED_01",
+    RideCompleted: "RIDER_COMPLETED_01",
+    RideCancelled: "RIDER_CANCELLED_01",
   },
   driver: { DriverOffered: "DRIVER_OFFER_01", RideCancelled: "DRIVER_RIDER_CANCELLED_01", PaymentCaptured: "DRIVER_SETTLED_01" },
 };
@@ -98,9 +109,12 @@ export function recipientsOf(ride: Ride, event: DomainEvent): { audience: Audien
   if (TEMPLATES.rider[event.type]) out.push({ audience: "rider", recipient: ride.riderId });
   if (TEMPLATES.driver[event.type]) {
     const driverId =
-      event.type === "DriverOffered" ? (event.data.driverId as string | undefined)
-        : event.type === "PaymentCaptured" ? settlementOf(event)?.driverId
-          : event.type === "RideCancelled" && ride.cancellation?.by !== "system" ? ride.driver?.id
+      event.type === "DriverOffered"
+        ? (event.data.driverId as string | undefined)
+        : event.type === "PaymentCaptured"
+          ? settlementOf(event)?.driverId
+          : event.type === "RideCancelled" && ride.cancellation?.by !== "system"
+            ? ride.driver?.id
             : undefined;
     if (driverId) out.push({ audience: "driver", recipient: driverId });
   }

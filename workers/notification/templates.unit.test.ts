@@ -4,17 +4,39 @@ import type { Ride } from "../../src/domain/types";
 import { recipientsOf, render, TEMPLATE_CODES, TEMPLATES, type Audience } from "./templates";
 
 const ride: Ride = {
-  id: "rd_1", status: "driver_assigned", version: 5, riderId: "r1", product: "standard",
-  pickup: { lat: 37.52, lng: 126.92, address: "Yeouido" }, dropoff: { lat: 37.49, lng: 126.95, address: "Sangdo-dong" },
+  id: "rd_1",
+  status: "driver_assigned",
+  version: 5,
+  riderId: "r1",
+  product: "standard",
+  pickup: { lat: 37.52, lng: 126.92, address: "Yeouido" },
+  dropoff: { lat: 37.49, lng: 126.95, address: "Sangdo-dong" },
   quote: { amount: 9800, currency: "KRW" },
   driver: { id: "d1", name: "Kim", vehicle: { plate: "30우8281", model: "Sonata", product: "standard" }, location: null },
-  etaSeconds: 240, fare: { amount: 12300, currency: "KRW" }, payment: { status: "captured" }, cancellation: { by: "system", reason: "no_driver_available" },
-  distanceMeters: 4000, durationSeconds: 600, locale: "ko", createdAt: "", updatedAt: "",
+  etaSeconds: 240,
+  fare: { amount: 12300, currency: "KRW" },
+  payment: { status: "captured" },
+  cancellation: { by: "system", reason: "no_driver_available" },
+  distanceMeters: 4000,
+  durationSeconds: 600,
+  locale: "ko",
+  createdAt: "",
+  updatedAt: "",
 };
 const krw = (amount: number) => ({ amount, currency: "KRW" as const });
-const event = (type: string, data: Record<string, unknown> = {}): DomainEvent => ({ id: "ev1", type, rideId: "rd_1", version: 5, occurredAt: "2026-11-21T10:00:00.000Z", correlationId: "c", causationId: null, data });
+const event = (type: string, data: Record<string, unknown> = {}): DomainEvent => ({
+  id: "ev1",
+  type,
+  rideId: "rd_1",
+  version: 5,
+  occurredAt: "2026-11-21T10:00:00.000Z",
+  correlationId: "c",
+  causationId: null,
+  data,
+});
 const ctx = { receiptUrl: (id: string) => `https://rides.example.com/receipts/${id}` };
-const text = (audience: Audience, type: string, locale: "ko" | "en", r: Ride = ride, data: Record<string, unknown> = {}) => render(r, event(type, data), audience, locale, ctx)!;
+const text = (audience: Audience, type: string, locale: "ko" | "en", r: Ride = ride, data: Record<string, unknown> = {}) =>
+  render(r, event(type, data), audience, locale, ctx)!;
 const hangul = /[가-힣]/;
 /** English text is ASCII apart from the ride's own data (a Korean plate). */
 const english = (s: string) => expect(s.replace(ride.driver!.vehicle.plate, "")).toMatch(/^[\x20-\x7e]+$/);
@@ -98,9 +120,14 @@ describe("who is told", () => {
     expect(recipientsOf(ride, event("DriverAssigned"))).toEqual([{ audience: "rider", recipient: "r1" }]);
     expect(recipientsOf(ride, event("DriverOffered", { driverId: "d7" }))).toEqual([{ audience: "driver", recipient: "d7" }]);
     const byRider = { ...ride, cancellation: { by: "rider" as const, reason: "x" } };
-    expect(recipientsOf(byRider, event("RideCancelled"))).toEqual([{ audience: "rider", recipient: "r1" }, { audience: "driver", recipient: "d1" }]);
+    expect(recipientsOf(byRider, event("RideCancelled"))).toEqual([
+      { audience: "rider", recipient: "r1" },
+      { audience: "driver", recipient: "d1" },
+    ]);
     expect(recipientsOf(ride, event("RideCancelled"))).toEqual([{ audience: "rider", recipient: "r1" }]);
-    expect(recipientsOf(ride, event("PaymentCaptured", { settlement: { driverId: "d1", fare: krw(1), commission: krw(0), earning: krw(1) } }))).toEqual([{ audience: "driver", recipient: "d1" }]);
+    expect(recipientsOf(ride, event("PaymentCaptured", { settlement: { driverId: "d1", fare: krw(1), commission: krw(0), earning: krw(1) } }))).toEqual([
+      { audience: "driver", recipient: "d1" },
+    ]);
     expect(recipientsOf(ride, event("DispatchStarted"))).toEqual([]);
   });
 });

@@ -12,7 +12,17 @@ import type { Channel, Delivery } from "./channels";
  * await postWebhook(url, secret, delivery);
  */
 export async function postWebhook(url: string, secret: string | undefined, d: Delivery, timeoutMs = 10_000): Promise<void> {
-  const body = JSON.stringify({ id: d.id, event: d.event, rideId: d.rideId, recipient: d.recipient, audience: d.audience, locale: d.locale, text: d.text, texts: d.texts, ride: d.ride });
+  const body = JSON.stringify({
+    id: d.id,
+    event: d.event,
+    rideId: d.rideId,
+    recipient: d.recipient,
+    audience: d.audience,
+    locale: d.locale,
+    text: d.text,
+    texts: d.texts,
+    ride: d.ride,
+  });
   const headers: Record<string, string> = { "content-type": "application/json", "x-notification-id": d.id, "x-correlation-id": d.correlationId };
   if (secret) headers["x-signature"] = `sha256=${await hmacSha256Hex(secret, body)}`;
   const response = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs) });

@@ -1,4 +1,5 @@
 /** Wires the payment worker's dependencies from its environment. */
+import { stubFor } from "../../src/durable-objects/stubs";
 import { ok } from "../../src/lib/problem";
 import { Ledger } from "./ledger";
 import type { PaymentDeps } from "./handler";
@@ -15,13 +16,17 @@ import { StripeProvider } from "./stripe";
 export function providerFor(env: PaymentEnv): PaymentProvider {
   const simulated = env.ENVIRONMENT === "development" && env.PAYMENT_PROVIDER === "simulated";
   if (!simulated) {
-    return new StripeProvider({ apiKey: (env as { STRIPE_SECRET_KEY?: string }).STRIPE_SECRET_KEY ?? "", baseUrl: env.STRIPE_API_BASE, timeoutMs: Number(env.PAYMENT_TIMEOUT_MS) || 5000 });
+    return new StripeProvider({
+      apiKey: (env as { STRIPE_SECRET_KEY?: string }).STRIPE_SECRET_KEY ?? "",
+      baseUrl: env.STRIPE_API_BASE,
+      timeoutMs: Number(env.PAYMENT_TIMEOUT_MS) || 5000,
+    });
   }
   return new SimulatedProvider(env.PAYMENT_SIMULATOR);
 }
 
 export function breakerStub(env: PaymentEnv, provider: PaymentProvider) {
-  return env.PAYMENT_BREAKER.get(env.PAYMENT_BREAKER.idFromName(provider.name));
+  return stubFor(env.PAYMENT_BREAKER, provider.name);
 }
 
 /**

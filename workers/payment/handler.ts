@@ -72,7 +72,9 @@ async function guarded(deps: PaymentDeps, call: () => Promise<ProviderOutcome>):
 
 async function callProvider(command: PaymentCommandMessage, deps: PaymentDeps): Promise<ProviderOutcome> {
   if (command.action === "authorize") {
-    return guarded(deps, () => deps.provider.authorize({ amount: command.amount, paymentMethod: command.paymentMethod, reference: command.rideId }, command.idempotencyKey));
+    return guarded(deps, () =>
+      deps.provider.authorize({ amount: command.amount, paymentMethod: command.paymentMethod, reference: command.rideId }, command.idempotencyKey),
+    );
   }
   const hold = await deps.ledger.hold(command.rideId);
   if (!hold?.providerRef) throw new HoldNotReady(`no recorded hold for ${command.rideId}`);

@@ -46,11 +46,29 @@ export default {
       const command = message.body;
       try {
         const result = await handlePaymentCommand(command, deps);
-        console.log(JSON.stringify({ msg: "payment step", rideId: command.rideId, action: command.action, outcome: result.outcome, correlationId: command.correlationId }));
+        console.log(
+          JSON.stringify({
+            msg: "payment step",
+            rideId: command.rideId,
+            action: command.action,
+            outcome: result.outcome,
+            correlationId: command.correlationId,
+          }),
+        );
         message.ack();
       } catch (error) {
         const delaySeconds = error instanceof BreakerOpen ? Math.max(1, Math.ceil(error.retryAfterMs / 1000)) : retryDelaySeconds(message.attempts);
-        console.warn(JSON.stringify({ msg: "payment step will retry", rideId: command.rideId, action: command.action, attempts: message.attempts, delaySeconds, error: String(error), correlationId: command.correlationId }));
+        console.warn(
+          JSON.stringify({
+            msg: "payment step will retry",
+            rideId: command.rideId,
+            action: command.action,
+            attempts: message.attempts,
+            delaySeconds,
+            error: String(error),
+            correlationId: command.correlationId,
+          }),
+        );
         message.retry({ delaySeconds });
       }
     }

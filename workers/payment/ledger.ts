@@ -65,7 +65,15 @@ export class Ledger {
   async settle(input: { rideId: string; driverId: string; fare: Money; commission: Money; earning: Money }): Promise<Settlement> {
     await this.db
       .insert(settlements)
-      .values({ rideId: input.rideId, driverId: input.driverId, fare: input.fare.amount, commission: input.commission.amount, earning: input.earning.amount, currency: input.fare.currency, createdAt: new Date().toISOString() })
+      .values({
+        rideId: input.rideId,
+        driverId: input.driverId,
+        fare: input.fare.amount,
+        commission: input.commission.amount,
+        earning: input.earning.amount,
+        currency: input.fare.currency,
+        createdAt: new Date().toISOString(),
+      })
       .onConflictDoNothing();
     const row = (await this.db.select().from(settlements).where(eq(settlements.rideId, input.rideId)).limit(1))[0];
     if (!row) throw new Error(`settlement lost for ${input.rideId}`);

@@ -28,9 +28,21 @@ export interface ReconcileDeps extends PaymentDeps {
 export async function reconcile(deps: ReconcileDeps, options: { minAgeMs: number; now?: number }): Promise<ReconcileReport> {
   const now = options.now ?? Date.now();
   const report: ReconcileReport = { openHoldsChecked: 0, holdsVoided: [], capturesReported: [], failures: [] };
-  const command = (base: { rideId: string; amount: number; currency: string; correlationId: string }, action: "void" | "capture", driverId: string | null): PaymentCommandMessage => ({
-    kind: "payment.command", action, rideId: base.rideId, amount: { amount: base.amount, currency: "KRW" }, paymentMethod: "", product: "standard",
-    driverId, idempotencyKey: `${base.rideId}:${action}`, correlationId: base.correlationId, causationId: "reconciliation",
+  const command = (
+    base: { rideId: string; amount: number; currency: string; correlationId: string },
+    action: "void" | "capture",
+    driverId: string | null,
+  ): PaymentCommandMessage => ({
+    kind: "payment.command",
+    action,
+    rideId: base.rideId,
+    amount: { amount: base.amount, currency: "KRW" },
+    paymentMethod: "",
+    product: "standard",
+    driverId,
+    idempotencyKey: `${base.rideId}:${action}`,
+    correlationId: base.correlationId,
+    causationId: "reconciliation",
   });
 
   for (const hold of await deps.ledger.openHolds()) {

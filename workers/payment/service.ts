@@ -4,6 +4,7 @@
  * state, dead letters, and reconciliation on demand.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
+import { stubFor } from "../../src/durable-objects/stubs";
 import type { BreakerState } from "../../src/payments/breaker";
 import { breakerStub, paymentDeps, providerFor } from "./deps";
 import type { LedgerEntry } from "./ledger";
@@ -15,7 +16,7 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
   async setFaults(fault: FaultMode): Promise<FaultMode> {
     // The gateway's dev routes answer 404 outside development; this is the second lock.
     if (this.env.ENVIRONMENT !== "development") throw new Error("fault injection exists in development only");
-    return this.env.PAYMENT_SIMULATOR.get(this.env.PAYMENT_SIMULATOR.idFromName("default")).setFaults(fault);
+    return stubFor(this.env.PAYMENT_SIMULATOR, "default").setFaults(fault);
   }
 
   async ledgerFor(rideId: string): Promise<LedgerEntry[]> {

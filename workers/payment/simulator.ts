@@ -7,6 +7,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Money } from "../../src/domain/types";
+import { stubFor } from "../../src/durable-objects/stubs";
 import { newId } from "../../src/lib/ids";
 import type { PaymentProvider, ProviderOutcome } from "./provider";
 import { ProviderUnavailable } from "./provider";
@@ -75,7 +76,11 @@ export class PaymentSimulatorDurableObject extends DurableObject<PaymentEnv> {
     return row ? Number(row.value) : 0;
   }
 
-  async call(op: SimOperation, input: { amount?: Money; paymentMethod?: string; holdRef?: string }, key: string): Promise<ProviderOutcome | { unavailable: string }> {
+  async call(
+    op: SimOperation,
+    input: { amount?: Money; paymentMethod?: string; holdRef?: string },
+    key: string,
+  ): Promise<ProviderOutcome | { unavailable: string }> {
     this.sql.exec("INSERT INTO settings (name, value) VALUES ('requests', '1') ON CONFLICT(name) DO UPDATE SET value = CAST(value AS INTEGER) + 1");
     const fault = await this.injectFault();
     if (fault) return { unavailable: fault };
@@ -137,7 +142,7 @@ export class SimulatedProvider implements PaymentProvider {
   private async call(op: SimOperation, input: { amount?: Money; paymentMethod?: string; holdRef?: string }, key: string): Promise<ProviderOutcome> {
     let answer: ProviderOutcome | { unavailable: string };
     try {
-      answer = await this.ns.get(this.ns.idFromName("default")).call(op, input, key);
+      answer = await stubFor(this.ns, "default").call(op, input, key);
     } catch (error) {
       throw new ProviderUnavailable(String(error));
     }

@@ -51,7 +51,11 @@ export class StripeProvider implements PaymentProvider {
    * message overlaps the first attempt), so it is retried like a 5xx and the retry
    * gets the first request's result.
    */
-  private async post(path: string, form: Record<string, string>, idempotencyKey: string): Promise<{ ok: true; body: { id: string; status: string } } | { ok: false; outcome: ProviderOutcome }> {
+  private async post(
+    path: string,
+    form: Record<string, string>,
+    idempotencyKey: string,
+  ): Promise<{ ok: true; body: { id: string; status: string } } | { ok: false; outcome: ProviderOutcome }> {
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
@@ -70,7 +74,8 @@ export class StripeProvider implements PaymentProvider {
     }
     const text = await response.text();
     if (response.status >= 500 || response.status === 429) throw new ProviderUnavailable(`stripe answered ${response.status}`);
-    if (response.status === 409) throw new ProviderUnavailable(`stripe answered 409 (a request with this idempotency key is in flight): ${stripeErrorCode(text)}`);
+    if (response.status === 409)
+      throw new ProviderUnavailable(`stripe answered 409 (a request with this idempotency key is in flight): ${stripeErrorCode(text)}`);
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -80,7 +85,14 @@ export class StripeProvider implements PaymentProvider {
     if (response.ok) return { ok: true, body: body as { id: string; status: string } };
     const error = (body as StripeError).error ?? {};
     if (response.status === 401) throw new ProviderUnavailable("stripe rejected the API key");
-    return { ok: false, outcome: { outcome: "declined", ref: error.payment_intent?.id ?? null, detail: error.decline_code ?? error.code ?? error.type ?? `http_${response.status}` } };
+    return {
+      ok: false,
+      outcome: {
+        outcome: "declined",
+        ref: error.payment_intent?.id ?? null,
+        detail: error.decline_code ?? error.code ?? error.type ?? `http_${response.status}`,
+      },
+    };
   }
 
   async authorize(input: { amount: Money; paymentMethod: string; reference: string }, key: string): Promise<ProviderOutcome> {
@@ -106,18 +118,24 @@ export class StripeProvider implements PaymentProvider {
   async capture(input: { holdRef: string; amount: Money }, key: string): Promise<ProviderOutcome> {
     const result = await this.post(`/v1/payment_intents/${encodeURIComponent(input.holdRef)}/capture`, { amount_to_capture: String(input.amount.amount) }, key);
     if (!result.ok) return result.outcome;
-    return result.body.status === "succeeded" ? { outcome: "succeeded", ref: result.body.id } : { outcome: "declined", ref: result.body.id, detail: `payment intent is ${result.body.status}` };
+    return result.body.status === "succeeded"
+      ? { outcome: "succeeded", ref: result.body.id }
+      : { outcome: "declined", ref: result.body.id, detail: `payment intent is ${result.body.status}` };
   }
 
   async void(input: { holdRef: string }, key: string): Promise<ProviderOutcome> {
     const result = await this.post(`/v1/payment_intents/${encodeURIComponent(input.holdRef)}/cancel`, { cancellation_reason: "abandoned" }, key);
     if (!result.ok) return result.outcome;
-    return result.body.status === "canceled" ? { outcome: "succeeded", ref: result.body.id } : { outcome: "declined", ref: result.body.id, detail: `payment intent is ${result.body.status}` };
+    return result.body.status === "canceled"
+      ? { outcome: "succeeded", ref: result.body.id }
+      : { outcome: "declined", ref: result.body.id, detail: `payment intent is ${result.body.status}` };
   }
 
   async refund(input: { holdRef: string; amount: Money }, key: string): Promise<ProviderOutcome> {
     const result = await this.post("/v1/refunds", { payment_intent: input.holdRef, amount: String(input.amount.amount) }, key);
     if (!result.ok) return result.outcome;
-    return result.body.status === "succeeded" || result.body.status === "pending" ? { outcome: "succeeded", ref: result.body.id } : { outcome: "declined", ref: result.body.id, detail: `refund is ${result.body.status}` };
+    return result.body.status === "succeeded" || result.body.status === "pending"
+      ? { outcome: "succeeded", ref: result.body.id }
+      : { outcome: "declined", ref: result.body.id, detail: `refund is ${result.body.status}` };
   }
 }

@@ -10,7 +10,10 @@ export default {
 
   async queue(batch: MessageBatch<ViewsMessage>, env: ViewsEnv): Promise<void> {
     try {
-      await project(env.VIEWS_DB, batch.messages.map((m) => m.body));
+      await project(
+        env.VIEWS_DB,
+        batch.messages.map((m) => m.body),
+      );
       batch.ackAll();
     } catch (error) {
       // The batch is one D1 transaction: nothing was applied, so all of it retries.

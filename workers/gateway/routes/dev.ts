@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { readConfig } from "../../../src/config";
 import { AppError } from "../../../src/lib/problem";
 import { issueToken } from "../auth";
-import { newRouter } from "../app";
+import { newRouter } from "../router";
 import { jsonBody, jsonResponse } from "../openapi";
 import { DevTokenRequestSchema } from "../schemas";
 import { paymentService } from "../stubs";
@@ -11,11 +11,15 @@ import { drizzle } from "drizzle-orm/d1";
 import { notificationFaults } from "../../../src/views/schema";
 
 const tokens = createRoute({
-  method: "post", path: "/v1/dev/tokens", tags: ["development"],
+  method: "post",
+  path: "/v1/dev/tokens",
+  tags: ["development"],
   request: jsonBody(DevTokenRequestSchema),
-  responses: { 200: jsonResponse(z.object({ token: z.string() }), "A token for the subject and role (development only)"), 404: { description: "Not in development" } },
+  responses: {
+    200: jsonResponse(z.object({ token: z.string() }), "A token for the subject and role (development only)"),
+    404: { description: "Not in development" },
+  },
 });
-
 
 const FaultSchema = z
   .object({
@@ -26,9 +30,15 @@ const FaultSchema = z
   })
   .strict();
 const faults = createRoute({
-  method: "put", path: "/v1/dev/faults", tags: ["development"],
+  method: "put",
+  path: "/v1/dev/faults",
+  tags: ["development"],
   request: jsonBody(z.object({ payment: FaultSchema.optional(), notification: FaultSchema.optional() }).strict()),
-  responses: { 200: jsonResponse(z.object({ payment: FaultSchema.optional(), notification: FaultSchema.optional() }), "The faults now in force"), 400: { description: "invalid_request" }, 404: { description: "Not in development" } },
+  responses: {
+    200: jsonResponse(z.object({ payment: FaultSchema.optional(), notification: FaultSchema.optional() }), "The faults now in force"),
+    400: { description: "invalid_request" },
+    404: { description: "Not in development" },
+  },
 });
 
 export function devRoutes() {
@@ -48,7 +58,10 @@ export function devRoutes() {
       // Read by the notification worker before each batch (its sinks: webhook, KakaoTalk).
       const now = new Date().toISOString();
       const fault = JSON.stringify(body.notification);
-      await drizzle(c.env.VIEWS_DB).insert(notificationFaults).values({ id: 1, fault, updatedAt: now }).onConflictDoUpdate({ target: notificationFaults.id, set: { fault, updatedAt: now } });
+      await drizzle(c.env.VIEWS_DB)
+        .insert(notificationFaults)
+        .values({ id: 1, fault, updatedAt: now })
+        .onConflictDoUpdate({ target: notificationFaults.id, set: { fault, updatedAt: now } });
     }
     return c.json({ payment, notification: body.notification }, 200);
   });

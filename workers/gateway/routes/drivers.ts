@@ -1,42 +1,65 @@
 /** Driver endpoints: the Driver DO is the single writer of the driver's state. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { readConfig } from "../../../src/config";
-import type { Driver } from "../../../src/domain/events";
 import { AppError, unwrap } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
-import { newRouter } from "../app";
+import { newRouter } from "../router";
 import { bearer, commonProblems, jsonBody, jsonResponse, rateLimited } from "../openapi";
+import { publicDriver } from "../presenters";
 import { listEarnings, listRides } from "../queries";
 import { limitLocation } from "../rate-limit";
 import { DriverProfileSchema, DriverSchema, GoOnlineSchema, ListQuerySchema, LocationReportSchema, OfferSchema, RideSchema, page } from "../schemas";
 import { driverStub } from "../stubs";
 
-/** The contract's Driver JSON (internal bookkeeping fields left out). */
-export const publicDriver = (d: Driver) => ({
-  id: d.id, name: d.name, vehicle: d.vehicle, approval: d.approval, status: d.status, location: d.location, currentRideId: d.currentRideId,
-});
-
-const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["driver"], security: bearer, middleware: requireRole("driver") });
+const route = <R extends Parameters<typeof createRoute>[0]>(r: R) =>
+  createRoute({ ...r, tags: ["driver"], security: bearer, middleware: requireRole("driver") });
 const driverResponse = (what: string) => ({ 200: jsonResponse(DriverSchema, what), ...commonProblems });
 
 const register = route({ method: "put", path: "/v1/drivers/me", request: jsonBody(DriverProfileSchema), responses: driverResponse("The driver") });
 const me = route({ method: "get", path: "/v1/drivers/me", responses: driverResponse("The driver") });
 const online = route({ method: "post", path: "/v1/drivers/me/online", request: jsonBody(GoOnlineSchema), responses: driverResponse("The driver, available") });
-const offline = route({ method: "post", path: "/v1/drivers/me/offline", responses: { ...driverResponse("The driver, offline"), 409: { description: "on a trip" } } });
-const location = createRoute({
-  method: "put", path: "/v1/drivers/me/location", tags: ["driver"], security: bearer, middleware: [requireRole("driver"), limitLocation] as const,
-  request: jsonBody(LocationReportSchema), responses: { 204: { description: "Taken" }, ...commonProblems, ...rateLimited },
+const offline = route({
+  method: "post",
+  path: "/v1/drivers/me/offline",
+  responses: { ...driverResponse("The driver, offline"), 409: { description: "on a trip" } },
 });
-const offers = route({ method: "get", path: "/v1/drivers/me/offers", responses: { 200: jsonResponse(z.object({ items: z.array(OfferSchema) }), "Open offers"), ...commonProblems } });
+const location = createRoute({
+  method: "put",
+  path: "/v1/drivers/me/location",
+  tags: ["driver"],
+  security: bearer,
+  middleware: [requireRole("driver"), limitLocation] as const,
+  request: jsonBody(LocationReportSchema),
+  responses: { 204: { description: "Taken" }, ...commonProblems, ...rateLimited },
+});
+const offers = route({
+  method: "get",
+  path: "/v1/drivers/me/offers",
+  responses: { 200: jsonResponse(z.object({ items: z.array(OfferSchema) }), "Open offers"), ...commonProblems },
+});
 const Krw = z.object({ amount: z.number().int(), currency: z.literal("KRW") });
 const myEarnings = route({
-  method: "get", path: "/v1/drivers/me/earnings", request: { query: ListQuerySchema },
+  method: "get",
+  path: "/v1/drivers/me/earnings",
+  request: { query: ListQuerySchema },
   responses: {
-    200: jsonResponse(z.object({ items: z.array(z.object({ rideId: z.string(), fare: Krw, commission: Krw, earning: Krw, createdAt: z.string() })), total: Krw, nextCursor: z.string().nullable() }), "Each captured fare split into earning and commission"),
+    200: jsonResponse(
+      z.object({
+        items: z.array(z.object({ rideId: z.string(), fare: Krw, commission: Krw, earning: Krw, createdAt: z.string() })),
+        total: Krw,
+        nextCursor: z.string().nullable(),
+      }),
+      "Each captured fare split into earning and commission",
+    ),
     ...commonProblems,
   },
 });
-const myRides = route({ method: "get", path: "/v1/drivers/me/rides", request: { query: ListQuerySchema }, responses: { 200: jsonResponse(page(RideSchema), "The driver's trips"), ...commonProblems } });
+const myRides = route({
+  method: "get",
+  path: "/v1/drivers/me/rides",
+  request: { query: ListQuerySchema },
+  responses: { 200: jsonResponse(page(RideSchema), "The driver's trips"), ...commonProblems },
+});
 
 export function driverRoutes() {
   const app = newRouter();

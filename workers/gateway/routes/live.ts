@@ -11,10 +11,10 @@ import { liveRequest } from "../../../src/durable-objects/live";
 import type { Actor } from "../../../src/domain/types";
 import { AppError } from "../../../src/lib/problem";
 import { requireSocketRole } from "../auth";
-import { newRouter } from "../app";
+import { newRouter } from "../router";
 import type { AuthedEnv } from "../context";
 import { bearer } from "../openapi";
-import { driverStub, rideStub } from "../stubs";
+import { driverStub, resolveRide } from "../stubs";
 
 /** A plain GET never reaches an object. */
 function mustBeUpgrade(c: Context<AuthedEnv>): void {
@@ -33,9 +33,7 @@ export function liveRoutes() {
   const app = newRouter();
   app.get("/v1/rides/:id/live", requireSocketRole("rider", "driver", "ops"), async (c) => {
     mustBeUpgrade(c);
-    const stub = rideStub(c.env, c.req.param("id"));
-    if (!stub) throw new AppError("not_found", "no such ride");
-    return upgrade(c, stub, c.var.actor);
+    return upgrade(c, resolveRide(c.env, c.req.param("id")), c.var.actor);
   });
   app.get("/v1/drivers/me/live", requireSocketRole("driver"), async (c) => {
     mustBeUpgrade(c);
@@ -45,14 +43,21 @@ export function liveRoutes() {
 
   const token = z.object({ access_token: z.string().optional().openapi({ description: "The bearer token, for browsers that cannot set headers" }) });
   app.openAPIRegistry.registerPath({
-    method: "get", path: "/v1/rides/{id}/live", tags: ["rider", "driver", "ops"], security: bearer,
+    method: "get",
+    path: "/v1/rides/{id}/live",
+    tags: ["rider", "driver", "ops"],
+    security: bearer,
     description: "WebSocket. Sends the Ride JSON at once (the current state), then on every change.",
     request: { params: z.object({ id: z.string() }), query: token },
     responses: { 101: { description: "Switching to WebSocket" }, 401: { description: "unauthorized" }, 404: { description: "not_found (also: not yours)" } },
   });
   app.openAPIRegistry.registerPath({
-    method: "get", path: "/v1/drivers/me/live", tags: ["driver"], security: bearer,
-    description: 'WebSocket. Sends {"type":"driver",driver,offers} at once, then {"type":"offer",offer} the moment an offer is made and {"type":"ride",ride} on every change of the driver\'s ride.',
+    method: "get",
+    path: "/v1/drivers/me/live",
+    tags: ["driver"],
+    security: bearer,
+    description:
+      'WebSocket. Sends {"type":"driver",driver,offers} at once, then {"type":"offer",offer} the moment an offer is made and {"type":"ride",ride} on every change of the driver\'s ride.',
     request: { query: token },
     responses: { 101: { description: "Switching to WebSocket" }, 401: { description: "unauthorized" }, 403: { description: "forbidden" } },
   });

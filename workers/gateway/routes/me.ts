@@ -10,14 +10,16 @@ import { normalizeKoreanMobile, phoneHint, sealPhone } from "../../../src/lib/co
 import { AppError } from "../../../src/lib/problem";
 import { contacts } from "../../../src/views/schema";
 import { requireRole } from "../auth";
-import { newRouter } from "../app";
+import { newRouter } from "../router";
 import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 
 const ContactSchema = z.object({ phoneHint: z.string().nullable(), kakao: z.boolean() }).openapi("Contact");
-const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["rider", "driver"], security: bearer, middleware: requireRole("rider", "driver") });
+const route = <R extends Parameters<typeof createRoute>[0]>(r: R) =>
+  createRoute({ ...r, tags: ["rider", "driver"], security: bearer, middleware: requireRole("rider", "driver") });
 
 const put = route({
-  method: "put", path: "/v1/me/contact",
+  method: "put",
+  path: "/v1/me/contact",
   request: jsonBody(z.object({ phone: z.string().min(9).max(20).openapi({ example: "010-1234-5678" }) }).strict()),
   responses: { 200: jsonResponse(ContactSchema, "Stored (only a masked hint is ever shown)"), ...commonProblems },
 });
@@ -29,10 +31,16 @@ export function meRoutes() {
   app.openapi(put, async (c) => {
     const actor = c.var.actor;
     const phone = normalizeKoreanMobile(c.req.valid("json").phone);
-    if (!phone) throw new AppError("invalid_request", "phone: a Korean mobile number such as 010-1234-5678", { errors: [{ path: "phone", message: "not a Korean mobile number" }] });
+    if (!phone)
+      throw new AppError("invalid_request", "phone: a Korean mobile number such as 010-1234-5678", {
+        errors: [{ path: "phone", message: "not a Korean mobile number" }],
+      });
     if (!c.env.CONTACT_KEY) throw new AppError("internal", "CONTACT_KEY is not configured");
     const row = { userId: actor.id, phoneSealed: await sealPhone(c.env.CONTACT_KEY, phone), phoneHint: phoneHint(phone), updatedAt: new Date().toISOString() };
-    await drizzle(c.env.VIEWS_DB).insert(contacts).values(row).onConflictDoUpdate({ target: contacts.userId, set: { phoneSealed: row.phoneSealed, phoneHint: row.phoneHint, updatedAt: row.updatedAt } });
+    await drizzle(c.env.VIEWS_DB)
+      .insert(contacts)
+      .values(row)
+      .onConflictDoUpdate({ target: contacts.userId, set: { phoneSealed: row.phoneSealed, phoneHint: row.phoneHint, updatedAt: row.updatedAt } });
     return c.json({ phoneHint: row.phoneHint, kakao: true }, 200);
   });
   app.openapi(get, async (c) => {

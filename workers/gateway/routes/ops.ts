@@ -1,59 +1,139 @@
 /** Operator endpoints: lists from the D1 views, approvals through the Driver DO. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { RIDE_STATUSES } from "../../../src/domain/types";
-import { AppError, unwrap } from "../../../src/lib/problem";
+import { unwrap } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
-import { newRouter } from "../app";
+import { newRouter } from "../router";
 import { bearer, commonProblems, jsonResponse } from "../openapi";
 import { listDeliveries, listDrivers, listRides, rideStats } from "../queries";
 import { DriverSchema, IdParamSchema, ListQuerySchema, RideSchema, page } from "../schemas";
-import { driverStub, paymentService, rideStub } from "../stubs";
-import { publicDriver } from "./drivers";
+import { publicDelivery, publicDriver, publicLedgerEntry } from "../presenters";
+import { driverStub, paymentService, resolveRide } from "../stubs";
 import { reconcilePayments } from "../payment-results";
 
 const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["ops"], security: bearer, middleware: requireRole("ops") });
 
 const rides = route({
-  method: "get", path: "/v1/ops/rides", request: { query: ListQuerySchema.extend({ status: z.enum(RIDE_STATUSES).optional() }) },
+  method: "get",
+  path: "/v1/ops/rides",
+  request: { query: ListQuerySchema.extend({ status: z.enum(RIDE_STATUSES).optional() }) },
   responses: { 200: jsonResponse(page(RideSchema), "All rides, newest first"), ...commonProblems },
 });
 const drivers = route({
-  method: "get", path: "/v1/ops/drivers",
-  request: { query: z.object({ status: z.enum(["offline", "available", "offered", "on_trip"]).optional(), approval: z.enum(["pending", "approved", "rejected"]).optional(), limit: z.coerce.number().int().min(1).max(100).default(100) }) },
+  method: "get",
+  path: "/v1/ops/drivers",
+  request: {
+    query: z.object({
+      status: z.enum(["offline", "available", "offered", "on_trip"]).optional(),
+      approval: z.enum(["pending", "approved", "rejected"]).optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(100),
+    }),
+  },
   responses: { 200: jsonResponse(page(DriverSchema), "All drivers"), ...commonProblems },
 });
 const decide = (verb: "approve" | "reject") =>
   route({
-    method: "post", path: `/v1/ops/drivers/{id}/${verb}`, request: { params: IdParamSchema },
-    description: verb === "reject" ? "A rejected driver is taken offline (after a trip under way), loses its open offer (the ride moves on to the next driver) and gets 403 driver_not_approved on online and accept." : undefined,
+    method: "post",
+    path: `/v1/ops/drivers/{id}/${verb}`,
+    request: { params: IdParamSchema },
+    description:
+      verb === "reject"
+        ? "A rejected driver is taken offline (after a trip under way), loses its open offer (the ride moves on to the next driver) and gets 403 driver_not_approved on online and accept."
+        : undefined,
     responses: { 200: jsonResponse(DriverSchema, `The driver, ${verb}d`), ...commonProblems },
   });
 
 const retryPayment = route({
-  method: "post", path: "/v1/ops/rides/{id}/retry-payment", request: { params: IdParamSchema },
-  responses: { 202: jsonResponse(RideSchema, "A new capture is on its way"), ...commonProblems, 409: { description: "invalid_transition: no failed capture to retry" } },
+  method: "post",
+  path: "/v1/ops/rides/{id}/retry-payment",
+  request: { params: IdParamSchema },
+  responses: {
+    202: jsonResponse(RideSchema, "A new capture is on its way"),
+    ...commonProblems,
+    409: { description: "invalid_transition: no failed capture to retry" },
+  },
 });
 const ridePayments = route({
-  method: "get", path: "/v1/ops/rides/{id}/payments", request: { params: IdParamSchema },
+  method: "get",
+  path: "/v1/ops/rides/{id}/payments",
+  request: { params: IdParamSchema },
   responses: {
-    200: jsonResponse(z.object({ items: z.array(z.object({ idempotencyKey: z.string(), kind: z.string(), amount: z.number().int(), currency: z.string(), outcome: z.string(), provider: z.string(), providerRef: z.string().nullable(), detail: z.string().nullable(), createdAt: z.string() })) }), "The ride's ledger entries"),
+    200: jsonResponse(
+      z.object({
+        items: z.array(
+          z.object({
+            idempotencyKey: z.string(),
+            kind: z.string(),
+            amount: z.number().int(),
+            currency: z.string(),
+            outcome: z.string(),
+            provider: z.string(),
+            providerRef: z.string().nullable(),
+            detail: z.string().nullable(),
+            createdAt: z.string(),
+          }),
+        ),
+      }),
+      "The ride's ledger entries",
+    ),
     ...commonProblems,
   },
 });
 const stats = route({
-  method: "get", path: "/v1/ops/stats",
-  responses: { 200: jsonResponse(z.object({ ridesByStatus: z.record(z.string(), z.number()), dispatchTimeMs: z.object({ count: z.number(), p50: z.number().nullable(), p90: z.number().nullable(), p99: z.number().nullable() }), openPaymentProblems: z.array(z.object({ rideId: z.string(), since: z.string(), problem: z.string() })), payments: z.unknown() }), "Counts, dispatch-time percentiles, open payment problems"), ...commonProblems },
+  method: "get",
+  path: "/v1/ops/stats",
+  responses: {
+    200: jsonResponse(
+      z.object({
+        ridesByStatus: z.record(z.string(), z.number()),
+        dispatchTimeMs: z.object({ count: z.number(), p50: z.number().nullable(), p90: z.number().nullable(), p99: z.number().nullable() }),
+        openPaymentProblems: z.array(z.object({ rideId: z.string(), since: z.string(), problem: z.string() })),
+        payments: z.unknown(),
+      }),
+      "Counts, dispatch-time percentiles, open payment problems",
+    ),
+    ...commonProblems,
+  },
 });
 const reconcileNow = route({
-  method: "post", path: "/v1/ops/payments/reconcile",
-  responses: { 200: jsonResponse(z.object({ openHoldsChecked: z.number(), holdsVoided: z.array(z.string()), capturesReported: z.array(z.string()), failures: z.array(z.object({ rideId: z.string(), error: z.string() })) }), "What reconciliation fixed"), ...commonProblems },
+  method: "post",
+  path: "/v1/ops/payments/reconcile",
+  responses: {
+    200: jsonResponse(
+      z.object({
+        openHoldsChecked: z.number(),
+        holdsVoided: z.array(z.string()),
+        capturesReported: z.array(z.string()),
+        failures: z.array(z.object({ rideId: z.string(), error: z.string() })),
+      }),
+      "What reconciliation fixed",
+    ),
+    ...commonProblems,
+  },
 });
 
 const notifications = route({
-  method: "get", path: "/v1/ops/notifications",
+  method: "get",
+  path: "/v1/ops/notifications",
   request: { query: ListQuerySchema.extend({ rideId: z.string().max(64).optional(), status: z.enum(["sent", "failed", "retrying"]).optional() }) },
   responses: {
-    200: jsonResponse(page(z.object({ id: z.string(), rideId: z.string(), event: z.string(), channel: z.string(), recipient: z.string(), status: z.enum(["sent", "failed", "retrying"]), attempts: z.number().int(), lastError: z.string().nullable(), createdAt: z.string(), updatedAt: z.string() })), "The delivery log, newest first"),
+    200: jsonResponse(
+      page(
+        z.object({
+          id: z.string(),
+          rideId: z.string(),
+          event: z.string(),
+          channel: z.string(),
+          recipient: z.string(),
+          status: z.enum(["sent", "failed", "retrying"]),
+          attempts: z.number().int(),
+          lastError: z.string().nullable(),
+          createdAt: z.string(),
+          updatedAt: z.string(),
+        }),
+      ),
+      "The delivery log, newest first",
+    ),
     ...commonProblems,
   },
 });
@@ -70,30 +150,31 @@ export function opsRoutes() {
     return c.json({ items: list.items.map(publicDriver), nextCursor: null }, 200);
   });
   app.openapi(retryPayment, async (c) => {
-    const stub = rideStub(c.env, c.req.valid("param").id);
-    if (!stub) throw new AppError("not_found", "no such ride");
+    const stub = resolveRide(c.env, c.req.valid("param").id);
     return c.json(unwrap(await stub.retryPayment(c.var.actor, c.get("requestId"))), 202);
   });
   app.openapi(ridePayments, async (c) => {
     const entries = await paymentService(c.env).ledgerFor(c.req.valid("param").id);
-    return c.json({ items: entries.map((e) => ({ idempotencyKey: e.idempotencyKey, kind: e.kind, amount: e.amount, currency: e.currency, outcome: e.outcome, provider: e.provider, providerRef: e.providerRef, detail: e.detail, createdAt: e.createdAt })) }, 200);
+    return c.json({ items: entries.map(publicLedgerEntry) }, 200);
   });
   app.openapi(stats, async (c) => {
     // The payment side is reported as unknown rather than failing the whole page.
-    const payments = await paymentService(c.env).health().catch((error: unknown) => ({ error: String(error) }));
+    const payments = await paymentService(c.env)
+      .health()
+      .catch((error: unknown) => ({ error: String(error) }));
     return c.json({ ...(await rideStats(c.env.VIEWS_DB)), payments }, 200);
   });
   app.openapi(notifications, async (c) => {
     const q = c.req.valid("query");
     const list = await listDeliveries(c.env.VIEWS_DB, { rideId: q.rideId, status: q.status, limit: q.limit, cursor: q.cursor });
-    return c.json({ ...list, items: list.items.map((i) => ({ ...i, status: i.status as "sent" | "failed" | "retrying" })) }, 200);
+    return c.json({ ...list, items: list.items.map(publicDelivery) }, 200);
   });
   app.openapi(reconcileNow, async (c) => {
     return c.json(await reconcilePayments(c.env, 0), 200);
   });
   for (const verb of ["approve", "reject"] as const) {
     app.openapi(decide(verb), async (c) => {
-        const { id } = c.req.valid("param");
+      const { id } = c.req.valid("param");
       const outcome = await driverStub(c.env, id).setApproval(verb === "approve" ? "approved" : "rejected", c.get("requestId"));
       return c.json(publicDriver(unwrap(outcome)), 200);
     });

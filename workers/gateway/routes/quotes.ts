@@ -5,7 +5,7 @@ import { estimateDrive } from "../../../src/domain/geo";
 import type { LatLng, Money, Product } from "../../../src/domain/types";
 import { AppError } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
-import { newRouter } from "../app";
+import { newRouter } from "../router";
 import { bearer, commonProblems, jsonBody, jsonResponse, rateLimited } from "../openapi";
 import { signQuote } from "../quote-token";
 import { limitRider } from "../rate-limit";
@@ -37,7 +37,14 @@ export function quoteRoutes() {
     const config = readConfig(c.env);
     const price = priceTrip(config, body.product, body.pickup, body.dropoff);
     const expiresAt = new Date(Date.now() + config.quoteTtlS * 1000).toISOString();
-    const quoteId = await signQuote(c.env.JWT_SECRET, { riderId: rider.id, product: body.product, pickup: body.pickup, dropoff: body.dropoff, ...price, expiresAt });
+    const quoteId = await signQuote(c.env.JWT_SECRET, {
+      riderId: rider.id,
+      product: body.product,
+      pickup: body.pickup,
+      dropoff: body.dropoff,
+      ...price,
+      expiresAt,
+    });
     return c.json({ quoteId, product: body.product, ...price, expiresAt }, 200);
   });
 }

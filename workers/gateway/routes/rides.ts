@@ -5,21 +5,29 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { readConfig } from "../../../src/config";
-import { geohash } from "../../../src/domain/geo";
-import type { LatLng, Locale, Product, Ride } from "../../../src/domain/types";
-import { CELL_PRECISION } from "../../../src/ride/dispatch";
+import type { LatLng, Locale, Product } from "../../../src/domain/types";
 import { NOT_OFFERED_TO_YOU } from "../../../src/ride/ride-record";
 import { newId, rideIdFor, sha256Hex } from "../../../src/lib/ids";
 import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
 import type { TimelineItem } from "../../../src/durable-objects/ride";
 import { requireRole } from "../auth";
-import { newRouter } from "../app";
+import { newRouter } from "../router";
 import { bearer, commonProblems, jsonBody, jsonResponse, problem, rateLimited } from "../openapi";
 import { listRides } from "../queries";
 import { limitRider } from "../rate-limit";
 import { samePoint, verifyQuote } from "../quote-token";
-import { CancelRequestSchema, CompleteRequestSchema, IdParamSchema, RideListQuerySchema, RideRequestSchema, RideSchema, TimelineSchema, page } from "../schemas";
-import { driverStub, rideStub } from "../stubs";
+import {
+  CancelRequestSchema,
+  CompleteRequestSchema,
+  IdParamSchema,
+  RideListQuerySchema,
+  RideRequestSchema,
+  RideSchema,
+  TimelineSchema,
+  page,
+} from "../schemas";
+import { publicTimelineItem } from "../presenters";
+import { cellOf, cellStub, driverStub, resolveRide } from "../stubs";
 import { priceTrip } from "./quotes";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -32,39 +40,72 @@ export function localeFrom(acceptLanguage: string | undefined): Locale {
 }
 
 const createRide = createRoute({
-  method: "post", path: "/v1/rides", tags: ["rider"], security: bearer, middleware: [requireRole("rider"), limitRider] as const,
+  method: "post",
+  path: "/v1/rides",
+  tags: ["rider"],
+  security: bearer,
+  middleware: [requireRole("rider"), limitRider] as const,
   request: { ...jsonBody(RideRequestSchema), headers: z.object({ "idempotency-key": z.string().optional() }) },
-  responses: { 202: jsonResponse(RideSchema, "The ride, accepted"), ...commonProblems, ...rateLimited, 409: { description: "idempotency_conflict" }, 422: { description: "trip_too_long" }, 503: { description: "no_drivers_nearby" } },
+  responses: {
+    202: jsonResponse(RideSchema, "The ride, accepted"),
+    ...commonProblems,
+    ...rateLimited,
+    409: { description: "idempotency_conflict" },
+    422: { description: "trip_too_long" },
+    503: { description: "no_drivers_nearby" },
+  },
 });
 const getRide = createRoute({
-  method: "get", path: "/v1/rides/{id}", tags: ["rider", "driver", "ops"], security: bearer, middleware: requireRole("rider", "driver", "ops"),
-  request: { params: IdParamSchema }, responses: { 200: jsonResponse(RideSchema, "The ride, strongly consistent"), ...commonProblems },
+  method: "get",
+  path: "/v1/rides/{id}",
+  tags: ["rider", "driver", "ops"],
+  security: bearer,
+  middleware: requireRole("rider", "driver", "ops"),
+  request: { params: IdParamSchema },
+  responses: { 200: jsonResponse(RideSchema, "The ride, strongly consistent"), ...commonProblems },
 });
 const cancelRide = createRoute({
-  method: "post", path: "/v1/rides/{id}/cancel", tags: ["rider", "ops"], security: bearer, middleware: requireRole("rider", "ops"),
+  method: "post",
+  path: "/v1/rides/{id}/cancel",
+  tags: ["rider", "ops"],
+  security: bearer,
+  middleware: requireRole("rider", "ops"),
   request: { params: IdParamSchema, ...jsonBody(CancelRequestSchema, false) },
   responses: { 200: jsonResponse(RideSchema, "The cancelled ride"), ...commonProblems, 409: { description: "invalid_transition" } },
 });
 const listMyRides = createRoute({
-  method: "get", path: "/v1/rides", tags: ["rider"], security: bearer, middleware: requireRole("rider"),
-  request: { query: RideListQuerySchema }, responses: { 200: jsonResponse(page(RideSchema), "The rider's rides, newest first"), ...commonProblems },
+  method: "get",
+  path: "/v1/rides",
+  tags: ["rider"],
+  security: bearer,
+  middleware: requireRole("rider"),
+  request: { query: RideListQuerySchema },
+  responses: { 200: jsonResponse(page(RideSchema), "The rider's rides, newest first"), ...commonProblems },
 });
 const rideEvents = createRoute({
-  method: "get", path: "/v1/rides/{id}/events", tags: ["rider", "driver", "ops"], security: bearer, middleware: requireRole("rider", "driver", "ops"),
-  request: { params: IdParamSchema }, responses: { 200: jsonResponse(TimelineSchema, "The ride's timeline"), ...commonProblems },
+  method: "get",
+  path: "/v1/rides/{id}/events",
+  tags: ["rider", "driver", "ops"],
+  security: bearer,
+  middleware: requireRole("rider", "driver", "ops"),
+  request: { params: IdParamSchema },
+  responses: { 200: jsonResponse(TimelineSchema, "The ride's timeline"), ...commonProblems },
 });
 const driverStep = (step: "accept" | "decline" | "arrive" | "start" | "complete") =>
   createRoute({
-    method: "post", path: `/v1/rides/{id}/${step}`, tags: ["driver"], security: bearer, middleware: requireRole("driver"),
+    method: "post",
+    path: `/v1/rides/{id}/${step}`,
+    tags: ["driver"],
+    security: bearer,
+    middleware: requireRole("driver"),
     request: step === "complete" ? { params: IdParamSchema, ...jsonBody(CompleteRequestSchema, false) } : { params: IdParamSchema },
     responses: {
-      200: jsonResponse(RideSchema, `The ride after ${step}`), ...commonProblems,
+      200: jsonResponse(RideSchema, `The ride after ${step}`),
+      ...commonProblems,
       409: problem("invalid_transition or offer_not_available (to a driver it was never offered to, the same answer whether or not the ride exists)"),
       ...(step === "accept" ? { 403: problem("forbidden, or driver_not_approved (a pending or rejected driver)") } : {}),
     },
   });
-
-const notFound = () => new AppError("not_found", "no such ride");
 
 /**
  * A pending or rejected driver takes no ride: 403 driver_not_approved, whatever the
@@ -82,7 +123,7 @@ async function mustBeApproved(env: Env, driverId: string): Promise<void> {
  */
 async function noSupplyUntil(env: Env, pickup: LatLng, product: Product): Promise<number | null> {
   try {
-    return await env.DISPATCH_CELL.get(env.DISPATCH_CELL.idFromName(geohash(pickup, CELL_PRECISION))).noSupplyUntil(product);
+    return await cellStub(env, cellOf(pickup)).noSupplyUntil(product);
   } catch (error) {
     console.warn(JSON.stringify({ msg: "supply check failed; letting the request through", error: String(error) }));
     return null;
@@ -102,18 +143,24 @@ export function rideRoutes() {
     let quote = price.fare;
     if (body.quoteId) {
       const quoted = await verifyQuote(c.env.JWT_SECRET, body.quoteId);
-      if (!quoted || quoted.riderId !== rider.id || quoted.product !== body.product || !samePoint(quoted.pickup, body.pickup) || !samePoint(quoted.dropoff, body.dropoff)) {
+      if (
+        !quoted ||
+        quoted.riderId !== rider.id ||
+        quoted.product !== body.product ||
+        !samePoint(quoted.pickup, body.pickup) ||
+        !samePoint(quoted.dropoff, body.dropoff)
+      ) {
         throw new AppError("invalid_request", "quoteId: expired, or not a quote for this rider, product and route");
       }
       quote = quoted.fare;
     }
     const rideId = key ? await rideIdFor(rider.id, key) : newId("rd");
-    const stub = rideStub(c.env, rideId);
-    if (!stub) throw new AppError("internal", "ride id out of format");
+    // Ids we make are always in format; failing here means newId and the check disagree.
+    const stub = resolveRide(c.env, rideId, () => new AppError("internal", "ride id out of format"));
     const closedUntil = await noSupplyUntil(c.env, body.pickup, body.product);
     if (closedUntil !== null) {
       // A retry of a ride made before the window opened still gets its ride back.
-      const existing = key ? ((await stub.get(rider)) as Outcome<Ride>) : null;
+      const existing = key ? await stub.get(rider) : null;
       if (existing?.ok) return c.json(existing.value, 202);
       throw new AppError("no_drivers_nearby", "no drivers are free near the pickup right now; please try again in a little while", {
         retryAfterSeconds: Math.max(1, Math.ceil((closedUntil - Date.now()) / 1000)),
@@ -121,9 +168,17 @@ export function rideRoutes() {
     }
     const result = unwrap(
       await stub.create({
-        rideId, riderId: rider.id, product: body.product, pickup: body.pickup, dropoff: body.dropoff,
-        paymentMethod: body.paymentMethod, quote, distanceMeters: price.distanceMeters, durationSeconds: price.durationSeconds,
-        locale: localeFrom(c.req.header("accept-language")), correlationId: c.get("requestId"),
+        rideId,
+        riderId: rider.id,
+        product: body.product,
+        pickup: body.pickup,
+        dropoff: body.dropoff,
+        paymentMethod: body.paymentMethod,
+        quote,
+        distanceMeters: price.distanceMeters,
+        durationSeconds: price.durationSeconds,
+        locale: localeFrom(c.req.header("accept-language")),
+        correlationId: c.get("requestId"),
         requestHash: await sha256Hex(JSON.stringify(body)),
       }),
     );
@@ -132,14 +187,12 @@ export function rideRoutes() {
   });
 
   app.openapi(getRide, async (c) => {
-    const stub = rideStub(c.env, c.req.valid("param").id);
-    if (!stub) throw notFound();
+    const stub = resolveRide(c.env, c.req.valid("param").id);
     return c.json(unwrap(await stub.get(c.var.actor)), 200);
   });
 
   app.openapi(cancelRide, async (c) => {
-    const stub = rideStub(c.env, c.req.valid("param").id);
-    if (!stub) throw notFound();
+    const stub = resolveRide(c.env, c.req.valid("param").id);
     const body = c.req.valid("json") as { reason?: string } | undefined;
     return c.json(unwrap(await stub.cancel(c.var.actor, body?.reason, c.get("requestId"))), 200);
   });
@@ -150,19 +203,20 @@ export function rideRoutes() {
   });
 
   app.openapi(rideEvents, async (c) => {
-    const stub = rideStub(c.env, c.req.valid("param").id);
-    if (!stub) throw notFound();
+    const stub = resolveRide(c.env, c.req.valid("param").id);
+    // The cast stays until TimelineItem.data is a serializable type: RPC typing turns
+    // `Record<string, unknown>` into never, which drops the ok branch of the Outcome.
     const items = unwrap((await stub.timeline(c.var.actor)) as Outcome<TimelineItem[]>);
-    return c.json({ items: items.map(({ type, version, occurredAt, data }) => ({ type, version, occurredAt, data })) }, 200);
+    return c.json({ items: items.map(publicTimelineItem) }, 200);
   });
 
   for (const step of ["accept", "decline", "arrive", "start", "complete"] as const) {
     app.openapi(driverStep(step), async (c) => {
       const driver = c.var.actor;
       if (step === "accept") await mustBeApproved(c.env, driver.id);
-      const stub = rideStub(c.env, c.req.valid("param").id);
       // Never-offered and nonexistent answer alike (see NOT_OFFERED_TO_YOU), malformed ids included.
-      if (!stub) throw step === "accept" || step === "decline" ? new AppError("offer_not_available", NOT_OFFERED_TO_YOU) : notFound();
+      const offerStep = step === "accept" || step === "decline";
+      const stub = resolveRide(c.env, c.req.valid("param").id, offerStep ? () => new AppError("offer_not_available", NOT_OFFERED_TO_YOU) : undefined);
       const requestId = c.get("requestId");
       let outcome;
       if (step === "accept") outcome = await stub.accept(driver.id, requestId);

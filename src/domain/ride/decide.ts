@@ -1,0 +1,64 @@
+/**
+ * The ride machine's one entry point. `decide` reads the rules table (rules.ts) and
+ * nothing else; it is pure (no I/O, no clock), so the Ride DO can apply its answer in
+ * one storage transaction: a refused command never leaves a trace, an allowed one never
+ * lacks its events.
+ */
+import { chain, type Refusal } from "../../kernel/machine";
+import { RULES, type Rule } from "./rules";
+import type { RideCommand, RideCommandType, RideDecision, RideProbe, RideRecord } from "./types";
+
+/** The rule of a command, typed loosely enough to be called with any command of its kind. */
+const ruleOf = (type: RideCommandType) => RULES[type] as unknown as Rule<RideCommandType>;
+
+/**
+ * Whether `command` could be applied to `record` now: repeat, state and guard checks
+ * only. `null` means allowed (or a harmless repeat); otherwise the refusal. The accept
+ * path asks this before confirming with the Driver DO, with only the driver's id.
+ *
+ * @example
+ * const refused = can(record, { type: "assignDriver", driverId: "d1" }, new Date());
+ * if (refused) return fail(refused.code, refused.detail);
+ */
+export function can(record: RideRecord, command: RideProbe, now: Date): Refusal | null {
+  const rule = ruleOf(command.type);
+  if (rule.repeat?.(record)) return null;
+  const status = record.ride.status;
+  if (!rule.from.includes(status)) {
+    return { kind: "refused", code: rule.refusedAs ?? "invalid_transition", detail: `cannot ${command.type} a ride that is ${status}` };
+  }
+  const refused = rule.guard?.(record, command, now);
+  return refused ? { kind: "refused", ...refused } : null;
+}
+
+/**
+ * Decides what `command` does to `record` at time `now`.
+ *
+ * @example
+ * const d = decide(record, { type: "arrive", driverId: "d1" }, new Date());
+ * if (d.kind === "applied") store.commit(d.record, d.events);
+ */
+export function decide(record: RideRecord, command: RideCommand, now: Date): RideDecision {
+  const rule = ruleOf(command.type);
+  if (rule.repeat?.(record)) return { kind: "unchanged", record };
+  const refused = can(record, command, now);
+  if (refused) return refused;
+  const next = structuredClone(record);
+  if (rule.to !== "same") next.ride.status = rule.to;
+  const events = rule.apply(next, command);
+  // One version per event: the timeline's versions are unique and gap-free.
+  next.ride.version += events.length;
+  next.ride.updatedAt = now.toISOString();
+  return { kind: "applied", record: next, events, effects: rule.before?.(record, next) ?? [] };
+}
+
+/**
+ * Decides several commands in a row, as one change: all applied (in order) or none.
+ * The dispatcher uses it to start dispatching and assign or offer in one commit.
+ *
+ * @example
+ * decideAll(record, [{ type: "startDispatch" }, { type: "assignDriver", driver, etaSeconds }], now);
+ */
+export function decideAll(record: RideRecord, commands: RideCommand[], now: Date): RideDecision {
+  return chain(record, commands, (r, c) => decide(r, c, now));
+}

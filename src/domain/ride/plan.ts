@@ -1,0 +1,118 @@
+/**
+ * What an applied ride decision writes and causes, as data: the stored events, the
+ * outbox messages (every event to the views, rider-facing ones to notifications, the
+ * payment step the saga now needs), the timer changes (dispatch deadline, offer expiry,
+ * the next dispatch round, the payment watchdog) and the effects after the commit
+ * (live pushes, the no-supply mark). Pure: the Ride DO writes it in one transaction.
+ */
+import { NOTIFIED_EVENTS, type DomainEvent } from "../events";
+import { stamp, type Outbound, type Plan, type TimerChange } from "../../kernel/machine";
+import { isSettled, outstandingPaymentAction, paymentActionAfter, paymentCommand } from "./payment";
+import { heldDriver } from "./rules";
+import type { EventDraft, RideEffect, RideRecord } from "./types";
+
+export interface PlanContext {
+  now: Date;
+  causationId: string | null;
+  newId: () => string;
+  /** How long a payment step may go unanswered before the watchdog sends it again. */
+  paymentWatchdogS: number;
+  /** How long a cell turns requests away after dispatch found nobody there (0: never). */
+  noSupplyWindowS: number;
+}
+
+/** After these, the next dispatch round runs at once. */
+const REDISPATCH = new Set(["RideRequested", "OfferDeclined", "OfferExpired", "OfferWithdrawn", "DriverUnassigned"]);
+
+const isDispatching = (r: RideRecord) => r.ride.status === "requested" || r.ride.status === "dispatching";
+
+/**
+ * The dispatch timers a ride needs in its state: `deadline` while dispatching, `offer`
+ * while an offer is out, `dispatch` (the next round) only while nobody is offered.
+ *
+ * @example
+ * timersFor(null, newRide, [{ type: "RideRequested" }], now, 120); // deadline, dispatch now, payment watchdog
+ */
+export function timersFor(before: RideRecord | null, after: RideRecord, events: { type: string }[], now: Date, watchdogS: number): TimerChange[] {
+  const dispatching = isDispatching(after);
+  const timers: TimerChange[] = [
+    { name: "deadline", at: dispatching ? Date.parse(after.dispatchDeadlineAt) : null },
+    { name: "offer", at: dispatching && after.offer ? Date.parse(after.offer.expiresAt) : null },
+  ];
+  if (!dispatching || after.offer) timers.push({ name: "dispatch", at: null });
+  else if (events.some((e) => REDISPATCH.has(e.type))) timers.push({ name: "dispatch", at: now.getTime() });
+  // The payment watchdog: armed when a payment step goes out, kept while it waits.
+  const watchdog = now.getTime() + watchdogS * 1000;
+  if (!outstandingPaymentAction(after)) timers.push({ name: "payment", at: null });
+  else timers.push({ name: "payment", at: watchdog, ifUnset: !paymentActionAfter(before, after) });
+  return timers;
+}
+
+/**
+ * The messages a committed change sends.
+ *
+ * @example
+ * messagesFor(null, newRide, events).map((m) => m.queue); // ["ride-events", "payments"]
+ */
+export function messagesFor(before: RideRecord | null, after: RideRecord, events: DomainEvent[]): Outbound[] {
+  const out: Outbound[] = [];
+  for (const event of events) {
+    out.push({ queue: "ride-events", body: { kind: "ride.event", event, ride: after.ride } });
+    if (NOTIFIED_EVENTS.has(event.type)) {
+      out.push({ queue: "notifications", body: { kind: "ride.notification", event, ride: after.ride, locale: after.ride.locale } });
+    }
+  }
+  const action = paymentActionAfter(before, after);
+  const last = events[events.length - 1];
+  if (action && last) out.push({ queue: "payments", body: paymentCommand(after, action, last.id) });
+  return out;
+}
+
+/**
+ * The ride pushed to its live sockets (closed once settled) and to its driver's, in
+ * commit order; and, when the deadline found nobody, the pickup's cell marked empty.
+ */
+function afterCommit(after: RideRecord, events: EventDraft[], ctx: PlanContext): Plan<RideEffect>["after"] {
+  const effects: Plan<RideEffect>["after"] = [{ type: "broadcast", message: JSON.stringify(after.ride) }];
+  if (isSettled(after.ride)) effects.push({ type: "closeLive", reason: "ride ended" });
+  const driverId = heldDriver(after);
+  if (driverId) effects.push({ type: "pushToDriver", driverId, ride: after.ride });
+  const nobody = events.some((e) => e.type === "RideCancelled" && e.data.reason === "no_driver_available");
+  if (nobody && ctx.noSupplyWindowS > 0) {
+    effects.push({ type: "markNoSupply", pickup: after.ride.pickup, product: after.ride.product, until: ctx.now.getTime() + ctx.noSupplyWindowS * 1000 });
+  }
+  return effects;
+}
+
+/**
+ * Everything the change from `before` (null: a new ride) to `after` writes and causes.
+ *
+ * @example
+ * const p = plan(record, decision.record, decision.events, { now, causationId: "req-1", newId, paymentWatchdogS: 120, noSupplyWindowS: 30 });
+ */
+export function plan(before: RideRecord | null, after: RideRecord, drafts: EventDraft[], ctx: PlanContext): Plan<RideEffect> {
+  const firstVersion = (before?.ride.version ?? 0) + 1;
+  const stamped = stamp(drafts, firstVersion, ctx.now, after.correlationId, ctx.causationId, ctx.newId);
+  const events: DomainEvent[] = stamped.map((e) => ({ ...e, rideId: after.ride.id }));
+  return {
+    events,
+    messages: messagesFor(before, after, events),
+    timers: timersFor(before, after, drafts, ctx.now, ctx.paymentWatchdogS),
+    after: afterCommit(after, drafts, ctx),
+    later: [],
+  };
+}
+
+/**
+ * The payment watchdog fired: the outstanding step goes out again (its idempotency key
+ * makes that safe) and the watchdog is re-armed. Null when nothing is outstanding.
+ *
+ * @example
+ * const p = watchdogPlan(record, new Date(), 120); if (p) commitPlan(p);
+ */
+export function watchdogPlan(record: RideRecord, now: Date, watchdogS: number): Plan<RideEffect> | null {
+  const action = outstandingPaymentAction(record);
+  if (!action) return null;
+  const message: Outbound = { queue: "payments", body: paymentCommand(record, action, `watchdog:${now.getTime()}`) };
+  return { events: [], messages: [message], timers: [{ name: "payment", at: now.getTime() + watchdogS * 1000 }], after: [], later: [] };
+}

@@ -1,0 +1,111 @@
+/** The ride machine's vocabulary: the record the Ride DO stores, its commands, events and effects. */
+import type { Settlement } from "../events";
+import type { Decision } from "../../kernel/machine";
+import type { CancelledBy, LatLng, Money, Place, Product, Ride, RideDriver } from "../types";
+
+/** A ride plus the saga's private bookkeeping, as the Ride DO stores it. */
+export interface RideRecord {
+  ride: Ride;
+  /** Payment-method token (never a card number). */
+  paymentMethod: string;
+  /** Amount the hold is placed for: the quote plus the fare margin. */
+  holdAmount: Money;
+  /** The live offer, while dispatching in offer mode. */
+  offer: { driverId: string; expiresAt: string } | null;
+  /** Drivers who declined, let an offer expire or backed out: not asked again. */
+  excludedDriverIds: string[];
+  correlationId: string;
+  /** When dispatch gives up with `no_driver_available`. */
+  dispatchDeadlineAt: string;
+  /** Capture attempts so far; an operator's retry after a refused capture starts the next. */
+  captureAttempt?: number;
+}
+
+export type RideCommand =
+  | { type: "startDispatch" }
+  | { type: "offerDriver"; driverId: string; expiresAt: string }
+  | { type: "declineOffer"; driverId: string }
+  | { type: "expireOffer"; driverId: string }
+  /** The offer is taken back from its driver (an operator rejected them): dispatch moves on. */
+  | { type: "withdrawOffer"; driverId: string; reason: string }
+  | { type: "assignDriver"; driver: RideDriver; etaSeconds: number }
+  /** The assigned driver backs out before pickup: dispatch again, until the new deadline. */
+  | { type: "backOut"; driverId: string; deadlineAt: string }
+  | { type: "updateEta"; driverId: string; location: LatLng; etaSeconds: number }
+  | { type: "arrive"; driverId: string }
+  | { type: "start"; driverId: string }
+  | { type: "complete"; driverId: string; distanceMeters: number; durationSeconds: number; fare: Money }
+  | { type: "cancel"; by: CancelledBy; reason: string }
+  | { type: "dispatchTimeout" }
+  | { type: "paymentAuthorized" }
+  | { type: "paymentDeclined" }
+  | { type: "paymentCaptured"; settlement?: Settlement | null }
+  | { type: "retryCapture" }
+  | { type: "paymentCaptureFailed"; reason: string }
+  | { type: "paymentVoided" };
+
+export type RideCommandType = RideCommand["type"];
+
+/**
+ * What `can` checks: a command, or the head of an assignment (who) before its details
+ * (the driver's vehicle and ETA, known only once the Driver DO confirmed) exist.
+ */
+export type RideProbe = RideCommand | { type: "assignDriver"; driverId: string };
+
+export type RideEventType =
+  | "RideRequested"
+  | "DispatchStarted"
+  | "DriverOffered"
+  | "OfferDeclined"
+  | "OfferExpired"
+  | "OfferWithdrawn"
+  | "DriverAssigned"
+  | "DriverUnassigned"
+  | "EtaUpdated"
+  | "DriverArrived"
+  | "TripStarted"
+  | "TripEnded"
+  | "PaymentAuthorized"
+  | "PaymentDeclined"
+  | "PaymentCaptured"
+  | "PaymentFailed"
+  | "PaymentRetryRequested"
+  | "PaymentVoided"
+  | "RideCompleted"
+  | "RideCancelled"
+  | "DriverReleased";
+
+/** An event before the store gives it an id, version and time. */
+export interface EventDraft {
+  type: RideEventType;
+  data: Record<string, unknown>;
+}
+
+/** An offer as the driver's app lists it (what a ride reserves a driver with). */
+export interface DriverOffer {
+  rideId: string;
+  pickup: Place;
+  dropoff: Place;
+  product: Product;
+  quote: Money;
+  expiresAt: string;
+}
+
+/** How a ride reserves a driver: an offer to accept, or a direct assignment (auto mode). */
+export type Reservation = { kind: "offer"; offer: DriverOffer } | { kind: "assign"; rideId: string };
+
+/**
+ * What the Ride DO asks of other objects, as data. `releaseDriver` is a pre-commit
+ * effect (the machine asks for it); the others come from `plan` or the dispatcher.
+ */
+export type RideEffect =
+  | { type: "releaseDriver"; driverId: string }
+  | { type: "confirmDriver"; driverId: string }
+  | { type: "reserveDriver"; driverId: string; reservation: Reservation }
+  | { type: "pushToDriver"; driverId: string; ride: Ride }
+  | { type: "markNoSupply"; pickup: LatLng; product: Product; until: number };
+
+export type RideDecision = Decision<RideRecord, EventDraft, RideEffect>;
+
+/** What the saga must ask of the payment worker (derived, never stored). */
+export type PaymentAction = "authorize" | "capture" | "void" | null;

@@ -1,0 +1,224 @@
+/**
+ * The driver machine: one rules table, a pure `decideDriver` and `planDriver`. The
+ * Driver DO is the single writer of a driver; it applies the decision in one
+ * transaction, so a driver can never hold two rides at once.
+ */
+import type { Driver, DriverEventMessage } from "../domain/events";
+import { stamp, type Plan } from "../kernel/machine";
+import type { ProblemCode } from "../lib/problem";
+import { approvalEffect, canGoOffline, canGoOnline, canReserve, type RuleResult } from "./driver-rules";
+import type { DriverCommand, DriverCommandType, DriverDecision, DriverEffect, DriverEventDraft, DriverEventType, DriverRecord, DriverOffer } from "./types";
+
+type Of<K extends DriverCommandType> = Extract<DriverCommand, { type: K }>;
+type Step = { event: DriverEventType; data?: Record<string, unknown> } | null;
+type Refused = { code: ProblemCode; detail: string };
+
+interface DriverRule<K extends DriverCommandType> {
+  /** The answer when the driver does not exist. */
+  missing: Refused;
+  repeat?: (record: DriverRecord, command: Of<K>) => boolean;
+  guard?: (record: DriverRecord, command: Of<K>, now: Date) => Refused | null;
+  /** Changes `next`; returns the event it records (null: a change with no event, like a location). */
+  apply: (next: DriverRecord, command: Of<K>, now: Date) => Step;
+}
+
+const REGISTER_FIRST: Refused = { code: "not_found", detail: "register first: PUT /v1/drivers/me" };
+const NO_DRIVER: Refused = { code: "not_found", detail: "no such driver" };
+const asRefused = (rule: RuleResult): Refused | null => (rule.ok ? null : { code: rule.code, detail: rule.detail });
+const rideOf = (c: Of<"reserve">) => (c.reservation.kind === "offer" ? c.reservation.offer.rideId : c.reservation.rideId);
+
+function setApproval(next: DriverRecord, approval: "approved" | "rejected"): Step {
+  const effect = approvalEffect(next, approval);
+  Object.assign(next.driver, { approval, status: effect.status, currentRideId: effect.currentRideId });
+  next.offer = effect.offer;
+  const data = effect.withdrawnRideId ? { withdrawnOfferRideId: effect.withdrawnRideId } : {};
+  return { event: approval === "approved" ? "DriverApproved" : "DriverRejected", data };
+}
+
+function locate(next: DriverRecord, location: { lat: number; lng: number }, now: Date): void {
+  next.driver.location = { lat: location.lat, lng: location.lng };
+  next.driver.locationAt = now.toISOString();
+}
+
+/**
+ * The driver machine as one table: per command, the answer when the driver does not
+ * exist, its repeat, its guard, and what it applies (and the event that records).
+ * `register` of a new driver is handled in `decideDriver`.
+ *
+ * @example
+ * DRIVER_RULES.offline.missing; // { code: "not_found", detail: "register first: PUT /v1/drivers/me" }
+ */
+export const DRIVER_RULES: { [K in DriverCommandType]: DriverRule<K> } = {
+  register: {
+    missing: NO_DRIVER,
+    apply: (next, c) => (Object.assign(next.driver, { name: c.profile.name, vehicle: c.profile.vehicle }), { event: "DriverUpdated" }),
+  },
+  approve: { missing: NO_DRIVER, repeat: (r) => r.driver.approval === "approved", apply: (next) => setApproval(next, "approved") },
+  reject: { missing: NO_DRIVER, repeat: (r) => r.driver.approval === "rejected", apply: (next) => setApproval(next, "rejected") },
+  online: {
+    missing: REGISTER_FIRST,
+    guard: (r) => asRefused(canGoOnline(r)),
+    apply: (next, c, now) => {
+      locate(next, c.location, now);
+      if (next.driver.status !== "offline") return null;
+      next.driver.status = "available";
+      return { event: "DriverWentOnline", data: { location: c.location } };
+    },
+  },
+  offline: {
+    missing: REGISTER_FIRST,
+    repeat: (r) => r.driver.status === "offline",
+    guard: (r) => asRefused(canGoOffline(r)),
+    apply: (next) => ((next.driver.status = "offline"), { event: "DriverWentOffline" }),
+  },
+  reserve: {
+    missing: NO_DRIVER,
+    repeat: (r, c) => r.driver.currentRideId === rideOf(c),
+    guard: (r, c, now) => asRefused(canReserve(r, now, c.freshnessS)),
+    apply: (next, c) => {
+      const rideId = rideOf(c);
+      next.driver.currentRideId = rideId;
+      if (c.reservation.kind === "assign") {
+        next.driver.status = "on_trip";
+        next.offer = null;
+        return { event: "DriverReserved", data: { rideId } };
+      }
+      next.driver.status = "offered";
+      next.offer = c.reservation.offer;
+      return { event: "DriverOffered", data: { rideId, expiresAt: c.reservation.offer.expiresAt } };
+    },
+  },
+  confirm: {
+    missing: { code: "offer_not_available", detail: "no offer for this ride" },
+    // First: a driver rejected while the accept was on its way is refused as such.
+    guard: (r, c) =>
+      r.driver.approval !== "approved"
+        ? { code: "driver_not_approved", detail: `driver approval is ${r.driver.approval}` }
+        : r.driver.currentRideId !== c.rideId
+          ? { code: "offer_not_available", detail: "no offer for this ride" }
+          : null,
+    // A repeat only for an approved driver: a rejected one is refused even if it looks done.
+    repeat: (r, c) => r.driver.approval === "approved" && r.driver.currentRideId === c.rideId && r.driver.status === "on_trip",
+    apply: (next, c) => ((next.driver.status = "on_trip"), (next.offer = null), { event: "DriverReserved", data: { rideId: c.rideId } }),
+  },
+  release: {
+    missing: NO_DRIVER,
+    repeat: (r, c) => r.driver.currentRideId !== c.rideId,
+    apply: (next, c) => {
+      next.driver.currentRideId = null;
+      next.offer = null;
+      // A driver rejected during the trip does not come back online after it.
+      if (next.driver.status === "offered" || next.driver.status === "on_trip") {
+        next.driver.status = next.driver.approval === "approved" ? "available" : "offline";
+      }
+      return { event: "DriverReleased", data: { rideId: c.rideId } };
+    },
+  },
+  locate: { missing: REGISTER_FIRST, apply: (next, c, now) => (locate(next, c.location, now), null) },
+};
+
+function newDriver(c: Of<"register">, now: Date): DriverRecord {
+  const at = now.toISOString();
+  const driver: Driver = {
+    id: c.driverId,
+    name: c.profile.name,
+    vehicle: c.profile.vehicle,
+    approval: "pending",
+    status: "offline",
+    location: null,
+    locationAt: null,
+    currentRideId: null,
+    version: 0,
+    createdAt: at,
+    updatedAt: at,
+  };
+  return { driver, offer: null, indexedCell: null };
+}
+
+function decideOne(record: DriverRecord | null, command: DriverCommand, now: Date): DriverDecision {
+  const rule = DRIVER_RULES[command.type] as unknown as DriverRule<DriverCommandType>;
+  if (!record) return { kind: "refused", ...rule.missing };
+  if (rule.repeat?.(record, command)) return { kind: "unchanged", record };
+  const refused = rule.guard?.(record, command, now);
+  if (refused) return { kind: "refused", ...refused };
+  const next = structuredClone(record);
+  const step = rule.apply(next, command, now);
+  if (!step) return { kind: "applied", record: next, events: [], effects: [] };
+  next.driver.version += 1;
+  next.driver.updatedAt = now.toISOString();
+  return { kind: "applied", record: next, events: [{ type: step.event, data: step.data ?? {}, driver: structuredClone(next.driver) }], effects: [] };
+}
+
+/**
+ * Decides what `command` does to a driver (null: not registered yet). Pure.
+ *
+ * @example
+ * const d = decideDriver(record, { type: "reserve", reservation, freshnessS: 30 }, new Date());
+ * if (d.kind === "refused") return fail(d.code, d.detail);
+ */
+export function decideDriver(record: DriverRecord | null, command: DriverCommand, now: Date): DriverDecision {
+  if (command.type !== "register" || record) return decideOne(record, command, now);
+  const created = newDriver(command, now);
+  created.driver.version = 1;
+  const registered = { type: "DriverRegistered" as const, data: {}, driver: structuredClone(created.driver) };
+  if (!command.autoApprove) return { kind: "applied", record: created, events: [registered], effects: [] };
+  const approved = decideOne(created, { type: "approve" }, now);
+  if (approved.kind !== "applied") return approved;
+  return { ...approved, events: [registered, ...approved.events] };
+}
+
+/**
+ * The open offer, if any and not expired.
+ *
+ * @example
+ * openOffers(record, new Date()); // [] once the offer expired
+ */
+export function openOffers(record: DriverRecord | null, now: Date): DriverOffer[] {
+  if (!record?.offer || record.driver.status !== "offered") return [];
+  return Date.parse(record.offer.expiresAt) > now.getTime() ? [record.offer] : [];
+}
+
+/**
+ * What the driver's live sockets get first, and after an operator's decision.
+ *
+ * @example
+ * ws.send(driverState(record, new Date())); // {"type":"driver","driver":{…},"offers":[…]}
+ */
+export function driverState(record: DriverRecord, now: Date): string {
+  return JSON.stringify({ type: "driver", driver: record.driver, offers: openOffers(record, now) });
+}
+
+/**
+ * What an applied driver decision writes and causes: each event to the views (relayed
+ * by the alarm, so a slow queue never delays the caller), the index update, live pushes,
+ * and the calls to a ride made once the command has left the driver's queue.
+ *
+ * @example
+ * const p = planDriver(command, decision.record, decision.events, { now, correlationId, newId });
+ */
+export function planDriver(
+  command: DriverCommand,
+  after: DriverRecord,
+  drafts: DriverEventDraft[],
+  ctx: { now: Date; correlationId: string; newId: () => string },
+): Plan<DriverEffect> {
+  const first = after.driver.version - drafts.length + 1;
+  const events = stamp(drafts, first, ctx.now, ctx.correlationId, ctx.correlationId, ctx.newId).map((e) => ({ ...e, driverId: after.driver.id }));
+  const messages = events.map((event, i) => ({
+    queue: "ride-events" as const,
+    body: { kind: "driver.event", event, driver: drafts[i]!.driver } satisfies DriverEventMessage,
+  }));
+  const background = command.type === "reserve" || command.type === "confirm" || command.type === "release";
+  const result: Plan<DriverEffect> = { events, messages, timers: [], after: [{ type: "syncIndex", background }], later: [] };
+  // The driver's app hears of the offer at once, with its expiry.
+  if (command.type === "reserve" && after.offer) result.after.push({ type: "broadcast", message: JSON.stringify({ type: "offer", offer: after.offer }) });
+  if (command.type === "approve" || command.type === "reject") result.after.push({ type: "broadcast", message: driverState(after, ctx.now) });
+  const withdrawn = drafts.find((d) => d.type === "DriverRejected")?.data.withdrawnOfferRideId;
+  if (typeof withdrawn === "string")
+    result.later.push({ type: "withdrawOffer", rideId: withdrawn, driverId: after.driver.id, reason: "driver_rejected", correlationId: ctx.correlationId });
+  const { status, currentRideId, location } = after.driver;
+  if (command.type === "locate" && status === "on_trip" && currentRideId && location) {
+    result.later.push({ type: "driverMoved", rideId: currentRideId, driverId: after.driver.id, location });
+  }
+  return result;
+}

@@ -1,0 +1,244 @@
+import { describe, expect, it } from "vitest";
+import type { Driver } from "../domain/events";
+import { decideDriver, openOffers, planDriver } from "./machine";
+import type { DriverCommand, DriverRecord } from "./types";
+
+const NOW = new Date("2026-11-21T10:00:00Z");
+const LATER = "2026-11-21T10:00:15Z";
+const offer = (rideId: string) => ({
+  rideId,
+  pickup: { lat: 37.5, lng: 127 },
+  dropoff: { lat: 37.51, lng: 127.01 },
+  product: "standard" as const,
+  quote: { amount: 9800, currency: "KRW" as const },
+  expiresAt: LATER,
+});
+
+function rec(patch: Partial<Driver> = {}, held = false): DriverRecord {
+  return {
+    driver: {
+      id: "d1",
+      name: "Kim",
+      vehicle: { plate: "1", model: "m", product: "standard" },
+      approval: "approved",
+      status: "available",
+      location: { lat: 37.5, lng: 127 },
+      locationAt: new Date(NOW.getTime() - 5000).toISOString(),
+      currentRideId: null,
+      version: 4,
+      createdAt: NOW.toISOString(),
+      updatedAt: NOW.toISOString(),
+      ...patch,
+    },
+    offer: held ? offer("rd_1") : null,
+    indexedCell: null,
+  };
+}
+
+/** The states the machine is tested in; `none` is a driver not registered yet. */
+const FIXTURES: Record<string, () => DriverRecord | null> = {
+  none: () => null,
+  pending: () => rec({ approval: "pending", status: "offline" }),
+  offline: () => rec({ status: "offline" }),
+  available: () => rec(),
+  offered: () => rec({ status: "offered", currentRideId: "rd_1" }, true),
+  on_trip: () => rec({ status: "on_trip", currentRideId: "rd_1" }),
+  rejected: () => rec({ approval: "rejected", status: "offline" }),
+  rejected_on_trip: () => rec({ approval: "rejected", status: "on_trip", currentRideId: "rd_1" }),
+};
+
+const COMMANDS: Record<string, DriverCommand> = {
+  register: { type: "register", driverId: "d1", profile: { name: "Lee", vehicle: { plate: "2", model: "K5", product: "standard" } }, autoApprove: false },
+  approve: { type: "approve" },
+  reject: { type: "reject" },
+  online: { type: "online", location: { lat: 37.51, lng: 127 } },
+  offline: { type: "offline" },
+  reserve: { type: "reserve", reservation: { kind: "assign", rideId: "rd_2" }, freshnessS: 30 },
+  reserveAgain: { type: "reserve", reservation: { kind: "offer", offer: offer("rd_1") }, freshnessS: 30 },
+  confirm: { type: "confirm", rideId: "rd_1" },
+  release: { type: "release", rideId: "rd_1" },
+  locate: { type: "locate", location: { lat: 37.52, lng: 127 } },
+};
+
+/**
+ * Every command in every state, written out by hand: `status:Event` applied (`status:-`
+ * applied with no event), `=` a repeat, `x:code` refused with that problem.
+ */
+const EXPECTED: Record<string, Record<string, string>> = {
+  none: {
+    register: "offline:DriverRegistered",
+    approve: "x:not_found",
+    reject: "x:not_found",
+    online: "x:not_found",
+    offline: "x:not_found",
+    reserve: "x:not_found",
+    reserveAgain: "x:not_found",
+    confirm: "x:offer_not_available",
+    release: "x:not_found",
+    locate: "x:not_found",
+  },
+  pending: {
+    register: "offline:DriverUpdated",
+    approve: "offline:DriverApproved",
+    reject: "offline:DriverRejected",
+    online: "x:driver_not_approved",
+    offline: "=",
+    reserve: "x:driver_not_approved",
+    reserveAgain: "x:driver_not_approved",
+    confirm: "x:driver_not_approved",
+    release: "=",
+    locate: "offline:-",
+  },
+  offline: {
+    register: "offline:DriverUpdated",
+    approve: "=",
+    reject: "offline:DriverRejected",
+    online: "available:DriverWentOnline",
+    offline: "=",
+    reserve: "x:offer_not_available",
+    reserveAgain: "x:offer_not_available",
+    confirm: "x:offer_not_available",
+    release: "=",
+    locate: "offline:-",
+  },
+  available: {
+    register: "available:DriverUpdated",
+    approve: "=",
+    reject: "offline:DriverRejected",
+    online: "available:-",
+    offline: "offline:DriverWentOffline",
+    reserve: "on_trip:DriverReserved",
+    reserveAgain: "offered:DriverOffered",
+    confirm: "x:offer_not_available",
+    release: "=",
+    locate: "available:-",
+  },
+  offered: {
+    register: "offered:DriverUpdated",
+    approve: "=",
+    reject: "offline:DriverRejected",
+    online: "offered:-",
+    offline: "x:invalid_transition",
+    reserve: "x:offer_not_available",
+    reserveAgain: "=",
+    confirm: "on_trip:DriverReserved",
+    release: "available:DriverReleased",
+    locate: "offered:-",
+  },
+  on_trip: {
+    register: "on_trip:DriverUpdated",
+    approve: "=",
+    reject: "on_trip:DriverRejected",
+    online: "on_trip:-",
+    offline: "x:invalid_transition",
+    reserve: "x:offer_not_available",
+    reserveAgain: "=",
+    confirm: "=",
+    release: "available:DriverReleased",
+    locate: "on_trip:-",
+  },
+  rejected: {
+    register: "offline:DriverUpdated",
+    approve: "offline:DriverApproved",
+    reject: "=",
+    online: "x:driver_not_approved",
+    offline: "=",
+    reserve: "x:driver_not_approved",
+    reserveAgain: "x:driver_not_approved",
+    confirm: "x:driver_not_approved",
+    release: "=",
+    locate: "offline:-",
+  },
+  rejected_on_trip: {
+    register: "on_trip:DriverUpdated",
+    approve: "on_trip:DriverApproved",
+    reject: "=",
+    online: "x:driver_not_approved",
+    offline: "x:invalid_transition",
+    reserve: "x:driver_not_approved",
+    reserveAgain: "=",
+    confirm: "x:driver_not_approved",
+    release: "offline:DriverReleased",
+    locate: "on_trip:-",
+  },
+};
+
+/** The calls to a ride made after the command (state × command → effect type); none elsewhere. */
+const LATER_EFFECTS: Record<string, string> = { "offered×reject": "withdrawOffer", "on_trip×locate": "driverMoved", "rejected_on_trip×locate": "driverMoved" };
+const BACKGROUND = new Set(["reserve", "confirm", "release"]);
+const ctx = {
+  now: NOW,
+  correlationId: "req-1",
+  newId: (() => {
+    let n = 0;
+    return () => `ev_${++n}`;
+  })(),
+};
+
+describe("driver machine: every state × every command", () => {
+  for (const [state, make] of Object.entries(FIXTURES)) {
+    for (const [name, command] of Object.entries(COMMANDS)) {
+      const expected = EXPECTED[state]![name]!;
+      it(`${state} × ${name} → ${expected}`, () => {
+        const before = make();
+        const snapshot = structuredClone(before);
+        const decision = decideDriver(before, command, NOW);
+        expect(before, "decide never mutates its input").toEqual(snapshot);
+        if (expected.startsWith("x:")) {
+          expect(decision).toMatchObject({ kind: "refused", code: expected.slice(2) });
+          return;
+        }
+        if (expected === "=") {
+          expect(decision.kind).toBe("unchanged");
+          return;
+        }
+        if (decision.kind !== "applied") throw new Error(`expected applied, got ${decision.kind}`);
+        const [status, event] = expected.split(":") as [string, string];
+        const events = decision.events.map((e) => e.type);
+        expect(decision.record.driver.status).toBe(status);
+        expect(events.join(",")).toBe(event === "-" ? "" : event);
+        expect(decision.record.driver.version).toBe((before?.driver.version ?? 0) + events.length);
+        const p = planDriver(command, decision.record, decision.events, ctx);
+        expect(p.events.map((e) => [e.type, e.version, e.driverId])).toEqual(decision.events.map((e) => [e.type, e.driver.version, "d1"]));
+        expect(p.messages.map((m) => m.queue)).toEqual(events.map(() => "ride-events"));
+        expect(p.after[0]).toEqual({ type: "syncIndex", background: BACKGROUND.has(command.type) });
+        expect(p.later.map((e) => e.type).join(",")).toBe(LATER_EFFECTS[`${state}×${name}`] ?? "");
+      });
+    }
+  }
+});
+
+describe("driver machine: details", () => {
+  it("registering with auto-approval records both events, each with the driver as it was then", () => {
+    const d = decideDriver(null, { ...COMMANDS.register!, autoApprove: true } as DriverCommand, NOW);
+    if (d.kind !== "applied") throw new Error(d.kind);
+    expect(d.events.map((e) => [e.type, e.driver.version, e.driver.approval])).toEqual([
+      ["DriverRegistered", 1, "pending"],
+      ["DriverApproved", 2, "approved"],
+    ]);
+    expect(d.record.driver).toMatchObject({ version: 2, approval: "approved", status: "offline", name: "Lee" });
+  });
+
+  it("a rejection takes back the open offer and tells the ride after the command; the driver's sockets hear the new state", () => {
+    const d = decideDriver(FIXTURES.offered!(), COMMANDS.reject!, NOW);
+    if (d.kind !== "applied") throw new Error(d.kind);
+    expect(d.events[0]!.data).toEqual({ withdrawnOfferRideId: "rd_1" });
+    const p = planDriver(COMMANDS.reject!, d.record, d.events, ctx);
+    expect(p.later).toEqual([{ type: "withdrawOffer", rideId: "rd_1", driverId: "d1", reason: "driver_rejected", correlationId: "req-1" }]);
+    expect(p.after[1]).toMatchObject({ type: "broadcast" });
+  });
+
+  it("an offer is pushed to the driver's sockets at once and listed until it expires", () => {
+    const d = decideDriver(rec(), COMMANDS.reserveAgain!, NOW);
+    if (d.kind !== "applied") throw new Error(d.kind);
+    const p = planDriver(COMMANDS.reserveAgain!, d.record, d.events, ctx);
+    expect(p.after[1]).toEqual({ type: "broadcast", message: JSON.stringify({ type: "offer", offer: offer("rd_1") }) });
+    expect(openOffers(d.record, NOW)).toEqual([offer("rd_1")]);
+    expect(openOffers(d.record, new Date(LATER))).toEqual([]);
+  });
+
+  it("a location report moves the driver without an event", () => {
+    const d = decideDriver(rec(), COMMANDS.locate!, NOW);
+    expect(d.kind === "applied" && d.record.driver).toMatchObject({ location: { lat: 37.52, lng: 127 }, locationAt: NOW.toISOString(), version: 4 });
+  });
+});

@@ -1,0 +1,283 @@
+/**
+ * The one Durable Object base for aggregates (Ride, Driver, and the next ones). A
+ * subclass is an RPC surface over a pure machine plus a `perform(effect)` switch; this
+ * class carries out what the machine decided:
+ *
+ * - commands one at a time (`exclusive`): the input gate opens while we await another
+ *   object, and without this a cancel could interleave with an accept;
+ * - the one-row record, the event log, the transactional outbox and the timers written
+ *   in **one** transaction (`commit`), so no change is without its messages and no
+ *   message without its change;
+ * - named timers over the single alarm, re-armed in the constructor: a crash between a
+ *   commit and `setAlarm` would otherwise leave due timers (and unsent messages) with
+ *   no alarm until the next command;
+ * - the outbox relay (the `outbox` timer), retried with back-off when a queue fails;
+ * - live sockets (hibernatable), and the effects around a commit: before it (must all
+ *   succeed, or nothing is committed), right after it, and after the command left the
+ *   queue (calls to objects that may call back while holding their own queue).
+ */
+import { DurableObject } from "cloudflare:workers";
+import { readConfig, type Config } from "../config";
+import type { Actor } from "../domain/types";
+import type { Decision, LiveEffect, Plan } from "../kernel/machine";
+import { newId } from "../lib/ids";
+import { SqliteOutbox, type QueueSender } from "../lib/outbox";
+import { fail, ok, type Outcome } from "../lib/problem";
+import { SerialQueue, SqliteTimers } from "../lib/timers";
+import { acceptLive, actorFromHeaders, broadcast, closeAll, onLiveClose, onLiveMessage } from "./live";
+import { queueSender } from "./queues";
+
+/** An event of the log, as the timeline shows it. */
+export interface TimelineItem {
+  type: string;
+  version: number;
+  occurredAt: string;
+  data: Record<string, unknown>;
+  id: string;
+  correlationId: string;
+}
+
+/** What a new live socket gets first (and `close`: end it right after, nothing will change). */
+export type Welcome = { first: string; close?: string } | Response;
+
+function isLive(effect: { type: string }): effect is LiveEffect {
+  return effect.type === "broadcast" || effect.type === "closeLive";
+}
+
+/**
+ * @example
+ * export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEffect> {
+ *   constructor(ctx: DurableObjectState, env: Env) { super(ctx, env, "rental"); }
+ *   start(id: string, by: string) {
+ *     return this.exclusive(async () => {
+ *       const before = this.load();
+ *       return this.enact(decideRental(before, { type: "start", by }, new Date()), (after, events) => planRental(before, after, events, this.newId));
+ *     });
+ *   }
+ *   // idOf, perform, onTimer, welcome
+ * }
+ */
+export abstract class AggregateObject<R, E extends { type: string }> extends DurableObject<Env> {
+  protected readonly sql: SqlStorage;
+  protected readonly outbox: SqliteOutbox;
+  protected readonly timers: SqliteTimers;
+  protected readonly config: Config;
+  /** The queue sender; replaceable so tests can make the queues fail. */
+  send: QueueSender;
+  private readonly serial = new SerialQueue();
+  /** Effects to perform once the running command has left the queue. */
+  private deferred: E[] | null = null;
+
+  /** `columns`: extra columns of the record table, set when the record is created. */
+  protected constructor(
+    ctx: DurableObjectState,
+    env: Env,
+    private readonly table: string,
+    columns = "",
+  ) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.config = readConfig(env);
+    const send = queueSender(env);
+    // Chaos testing (development only): every message goes out twice.
+    this.send = this.config.chaosDuplicateDelivery ? async (queue, bodies) => (await send(queue, bodies), await send(queue, bodies)) : send;
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, record TEXT NOT NULL${columns ? `, ${columns}` : ""})`);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS events (
+      version INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, occurred_at TEXT NOT NULL,
+      correlation_id TEXT NOT NULL, causation_id TEXT, data TEXT NOT NULL)`);
+    this.outbox = new SqliteOutbox(this.sql);
+    this.timers = new SqliteTimers(this.sql);
+    void ctx.blockConcurrencyWhile(() => this.armAlarm());
+  }
+
+  /** The id the record is stored under. */
+  protected abstract idOf(record: R): string;
+  /** The only place the object talks to other objects. */
+  protected abstract perform(effect: E): Promise<Outcome<unknown>>;
+  /** Runs a due timer other than `outbox`; must tolerate running twice. */
+  protected abstract onTimer(name: string): Promise<void>;
+  /** What a live socket of `actor` gets first, or the refusal. */
+  protected abstract welcome(actor: Actor, record: R | null): Welcome;
+
+  protected load(): R | null {
+    const row = this.sql.exec<{ record: string }>(`SELECT record FROM ${this.table} LIMIT 1`).toArray()[0];
+    return row ? (JSON.parse(row.record) as R) : null;
+  }
+
+  /** The aggregate's events, in version order. */
+  protected eventLog(): TimelineItem[] {
+    type Row = { version: number; id: string; type: string; occurred_at: string; correlation_id: string; data: string };
+    const rows = this.sql.exec<Row>("SELECT version, id, type, occurred_at, correlation_id, data FROM events ORDER BY version").toArray();
+    return rows.map((r) => ({
+      type: r.type,
+      version: r.version,
+      occurredAt: r.occurred_at,
+      data: JSON.parse(r.data) as Record<string, unknown>,
+      id: r.id,
+      correlationId: r.correlation_id,
+    }));
+  }
+
+  /** Saves the record alone (bookkeeping that is no change of the aggregate: no event, no message). */
+  protected store(record: R): void {
+    this.sql.exec(`UPDATE ${this.table} SET record = ? WHERE id = ?`, JSON.stringify(record), this.idOf(record));
+  }
+
+  /** Runs `work` alone, then the calls it deferred until it left the queue. */
+  protected async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const later: E[] = [];
+    const value = await this.serial.run(async () => {
+      this.deferred = later;
+      try {
+        return await work();
+      } finally {
+        this.deferred = null;
+      }
+    });
+    for (const effect of later) await this.attempt(effect);
+    return value;
+  }
+
+  /**
+   * Carries out a decision: a refusal is a problem, a repeat answers the record as it
+   * is; an applied one performs its effects first (compensation: if one fails, the
+   * command fails and nothing changed), then commits `planOf`'s plan.
+   */
+  protected async enact<D>(decision: Decision<R, D, E>, planOf: (record: R, events: D[]) => Plan<E>, created?: Record<string, string>): Promise<Outcome<R>> {
+    if (decision.kind === "refused") return fail(decision.code, decision.detail);
+    if (decision.kind === "unchanged") return ok(decision.record);
+    for (const effect of decision.effects) {
+      const done = await this.perform(effect);
+      if (!done.ok) return done;
+    }
+    await this.commit(planOf(decision.record, decision.events), decision.record, created);
+    return ok(decision.record);
+  }
+
+  /**
+   * Writes the record (inserted with `created`'s columns when given), its events, the
+   * plan's messages and timers in one transaction; arms the alarm that relays; then
+   * runs the plan's effects.
+   */
+  protected async commit(plan: Plan<E>, record?: R, created?: Record<string, string>): Promise<void> {
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      if (record && created) {
+        const names = ["id", "record", ...Object.keys(created)];
+        this.sql.exec(
+          `INSERT INTO ${this.table} (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")})`,
+          this.idOf(record),
+          JSON.stringify(record),
+          ...Object.values(created),
+        );
+      } else if (record) {
+        this.store(record);
+      }
+      for (const e of plan.events) {
+        this.sql.exec(
+          "INSERT INTO events (version, id, type, occurred_at, correlation_id, causation_id, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          e.version,
+          e.id,
+          e.type,
+          e.occurredAt,
+          e.correlationId,
+          e.causationId,
+          JSON.stringify(e.data),
+        );
+      }
+      for (const m of plan.messages) this.outbox.add(m.queue, m.body);
+      // Relayed by the alarm, so a slow or failing queue never delays the caller.
+      if (plan.messages.length > 0) this.timers.set("outbox", now);
+      for (const t of plan.timers) {
+        if (t.at === null) this.timers.clear(t.name);
+        else if (!t.ifUnset || this.timers.dueAt(t.name) === null) this.timers.set(t.name, t.at);
+      }
+    });
+    await this.armAlarm();
+    for (const effect of plan.after) await this.attempt(effect);
+    if (this.deferred) this.deferred.push(...plan.later);
+    else for (const effect of plan.later) await this.attempt(effect);
+  }
+
+  /** A new event id (for the machines' `plan`). */
+  protected readonly newId = () => newId("ev");
+
+  /** Sends `message` to every live socket open on the object; answers how many. */
+  protected broadcast(message: string): number {
+    return broadcast(this.ctx, message);
+  }
+
+  /** Sets a timer outside a commit (it is re-armed with the alarm). */
+  protected schedule(name: string, at: number): void {
+    this.timers.set(name, at);
+  }
+
+  /** Performs an effect after a commit: best effort, logged when it fails. */
+  private async attempt(effect: E | LiveEffect): Promise<void> {
+    if (isLive(effect)) {
+      if (effect.type === "broadcast") this.broadcast(effect.message);
+      else closeAll(this.ctx, effect.reason);
+      return;
+    }
+    try {
+      const done = await this.perform(effect);
+      if (!done.ok) throw new Error(`${done.problem.code}: ${done.problem.detail}`);
+    } catch (error) {
+      console.warn(JSON.stringify({ msg: "effect failed", effect: effect.type, error: String(error) }));
+    }
+  }
+
+  /**
+   * Arms the one alarm for the earliest timer. Always set, never compared with
+   * `getAlarm()`: an alarm that is running (or about to be) may still be reported,
+   * and trusting it would leave the object with no alarm at all once it finishes.
+   */
+  protected async armAlarm(): Promise<void> {
+    const next = this.timers.nextDueAt();
+    if (next !== null) await this.ctx.storage.setAlarm(next);
+  }
+
+  override async alarm(): Promise<void> {
+    await this.exclusive(async () => {
+      // The aggregate's own timers first: the outbox relay must not delay an assignment.
+      const due = this.timers.due(Date.now()).sort((a, b) => Number(a.name === "outbox") - Number(b.name === "outbox"));
+      for (const timer of due) {
+        this.timers.clear(timer.name);
+        try {
+          if (timer.name === "outbox") await this.relay();
+          else await this.onTimer(timer.name);
+        } catch (error) {
+          // Put it back a little later rather than lose it.
+          this.timers.set(timer.name, Date.now() + 1000);
+          console.error(JSON.stringify({ msg: "timer failed", object: this.table, timer: timer.name, error: String(error) }));
+        }
+      }
+      await this.armAlarm();
+    });
+  }
+
+  private async relay(): Promise<void> {
+    const { retryAt } = await this.outbox.relay(this.send, Date.now());
+    if (retryAt !== null) this.timers.set("outbox", retryAt);
+  }
+
+  /** A live socket, handed over by the gateway with the actor it authenticated. */
+  override async fetch(request: Request): Promise<Response> {
+    const actor = actorFromHeaders(request);
+    if (!actor || request.headers.get("upgrade")?.toLowerCase() !== "websocket")
+      return new Response("expected an authenticated WebSocket upgrade", { status: 400 });
+    const welcome = this.welcome(actor, this.load());
+    if (welcome instanceof Response) return welcome;
+    const response = acceptLive(this.ctx, actor, welcome.first);
+    if (welcome.close) closeAll(this.ctx, welcome.close);
+    return response;
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    onLiveMessage(ws, message);
+  }
+
+  override webSocketClose(ws: WebSocket, code: number): void {
+    onLiveClose(ws, code);
+  }
+}

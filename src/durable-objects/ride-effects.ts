@@ -1,0 +1,95 @@
+/**
+ * The Ride DO's `perform`: the one place a ride talks to other objects (its drivers,
+ * the dispatch cells). Every call is bounded (`within`): a ride runs one command at a
+ * time, so a peer that never answered would hold every later command of that ride.
+ */
+import type { Config } from "../config";
+import type { Driver } from "../domain/events";
+import type { RideEffect } from "../domain/ride-machine";
+import type { LatLng, Product } from "../domain/types";
+import { fail, ok, type Outcome } from "../lib/problem";
+import { PEER_CALL_MS, within } from "../lib/timeout";
+import type { CellEntryLike } from "../ride/dispatch";
+import { cellOf, cellStub, driverStub } from "./stubs";
+
+/** The dispatcher's look-up of fresh drivers of a product in some cells. */
+export type FindDrivers = { type: "findDrivers"; cells: string[]; pickup: LatLng; product: Product };
+export type RideCall = RideEffect | FindDrivers;
+/** The effects whose answer is the driver. */
+export type DriverCall = Extract<RideEffect, { type: "confirmDriver" | "reserveDriver" }>;
+
+export interface RidePeers {
+  env: Env;
+  ctx: DurableObjectState;
+  config: Config;
+  rideId: string;
+  correlationId: string;
+}
+
+const log = (msg: string, fields: Record<string, unknown>) => (error: unknown) => console.warn(JSON.stringify({ msg, ...fields, error: String(error) }));
+
+/**
+ * Performs one effect for the ride. Failures come back as `unavailable` (503, retried
+ * by the caller), never as a throw.
+ *
+ * @example
+ * const released = await performRide(peers, { type: "releaseDriver", driverId: "d1" });
+ */
+export function performRide(p: RidePeers, effect: DriverCall): Promise<Outcome<Driver>>;
+export function performRide(p: RidePeers, effect: FindDrivers): Promise<Outcome<CellEntryLike[]>>;
+export function performRide(p: RidePeers, effect: RideCall): Promise<Outcome<unknown>>;
+export async function performRide(p: RidePeers, effect: RideCall): Promise<Outcome<unknown>> {
+  const { env, ctx, config, rideId, correlationId } = p;
+  try {
+    switch (effect.type) {
+      case "releaseDriver":
+        return ok(await within(PEER_CALL_MS, driverStub(env, effect.driverId).release(rideId, correlationId), "release driver"));
+      case "confirmDriver":
+        return (await within(
+          PEER_CALL_MS,
+          Promise.resolve(driverStub(env, effect.driverId).confirm(rideId, correlationId)),
+          "confirm driver",
+        )) as Outcome<Driver>;
+      case "reserveDriver":
+        return (await within(
+          PEER_CALL_MS,
+          Promise.resolve(driverStub(env, effect.driverId).reserve(effect.reservation, config.driverFreshnessS, correlationId)),
+          "reserve driver",
+        )) as Outcome<Driver>;
+      case "pushToDriver":
+        // Best effort, in commit order: a live client that missed something gets the current state when it reconnects.
+        ctx.waitUntil(
+          driverStub(env, effect.driverId)
+            .rideChanged(effect.ride)
+            .then(() => undefined, log("driver live push failed", { driverId: effect.driverId })),
+        );
+        return ok(null);
+      case "markNoSupply":
+        return ok(await cellStub(env, cellOf(effect.pickup)).markNoSupply(effect.product, effect.until));
+      case "findDrivers": {
+        const freshSince = Date.now() - config.driverFreshnessS * 1000;
+        const lookUp = (cell: string) =>
+          within(PEER_CALL_MS, cellStub(env, cell).nearby(effect.pickup, config.searchRadiusM, effect.product, freshSince), `dispatch cell ${cell}`).catch(
+            (error: unknown) => {
+              log("dispatch cell unavailable", { cell })(error);
+              return [];
+            },
+          );
+        return ok((await Promise.all(effect.cells.map(lookUp))).flat());
+      }
+    }
+  } catch (error) {
+    // A reservation may have gone through unseen: undo it (release is idempotent) and move on.
+    if (effect.type === "reserveDriver")
+      ctx.waitUntil(
+        driverStub(env, effect.driverId)
+          .release(rideId, correlationId)
+          .then(
+            () => undefined,
+            () => undefined,
+          ),
+      );
+    if (effect.type === "reserveDriver") log("reservation failed", { rideId, driverId: effect.driverId })(error);
+    return fail("unavailable", `could not ${effect.type}: ${String(error)}`, { retryAfterSeconds: 1 });
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The one place that turns a name into a Durable Object stub. Every object in this
+ * system is addressed by name (`idFromName`): a ride by its id, a driver by theirs, a
+ * dispatch cell by its geohash. Naming lives here so that the name a writer uses and
+ * the name a reader uses can never drift apart (a cell computed at another precision
+ * would silently be another, empty object).
+ *
+ * Stubs are typed by the namespace's class, so RPC results come back as the methods
+ * declare them: `await rideStub(env, id).get(actor)` is an `Outcome<Ride>`, no cast.
+ */
+import { geohash } from "../domain/geo";
+import type { LatLng } from "../domain/types";
+import { CELL_PRECISION } from "../ride/dispatch";
+
+/** The class behind a namespace binding: what its stubs' RPC methods are typed by. */
+type ObjectOf<N> = N extends DurableObjectNamespace<infer T> ? T : never;
+/** A stub of a Ride object. */
+export type RideStub = DurableObjectStub<ObjectOf<Env["RIDE"]>>;
+/** A stub of a Driver object. */
+export type DriverStub = DurableObjectStub<ObjectOf<Env["DRIVER"]>>;
+/** A stub of a DispatchCell object. */
+export type CellStub = DurableObjectStub<ObjectOf<Env["DISPATCH_CELL"]>>;
+
+/**
+ * The stub of the object named `name` in `ns`: the generic form of every helper below,
+ * also for objects other workers own (the payment simulator, the circuit breaker).
+ *
+ * @example
+ * const breaker = stubFor(env.PAYMENT_BREAKER, "stripe");
+ * await breaker.acquire();
+ */
+export function stubFor<T extends Rpc.DurableObjectBranded | undefined>(ns: DurableObjectNamespace<T>, name: string): DurableObjectStub<T> {
+  return ns.get(ns.idFromName(name));
+}
+
+/**
+ * The Ride object of `rideId`. Trusts the id: callers holding an id from outside (a URL)
+ * check its format first, so a typo never creates an empty object (see the gateway's
+ * ride middleware).
+ *
+ * @example
+ * const outcome = await rideStub(env, rideId).get(actor); // Outcome<Ride>
+ */
+export function rideStub(env: Pick<Env, "RIDE">, rideId: string): RideStub {
+  return stubFor(env.RIDE, rideId);
+}
+
+/**
+ * The Driver object of `driverId`.
+ *
+ * @example
+ * await driverStub(env, driverId).notify({ type: "notification", id, event, rideId, text });
+ */
+export function driverStub(env: Pick<Env, "DRIVER">, driverId: string): DriverStub {
+  return stubFor(env.DRIVER, driverId);
+}
+
+/**
+ * The dispatch cell a point falls in: its geohash at the dispatch precision. Drivers
+ * register in, and rides search, cells named by this function only.
+ *
+ * @example
+ * cellOf({ lat: 37.5219, lng: 126.9245 }); // "wydm2"
+ */
+export function cellOf(point: LatLng): string {
+  return geohash(point, CELL_PRECISION);
+}
+
+/**
+ * The DispatchCell object named `cell` (a name from `cellOf`, or from `cellsCovering`
+ * at the same precision when searching around a point).
+ *
+ * @example
+ * const until = await cellStub(env, cellOf(pickup)).noSupplyUntil("standard");
+ */
+export function cellStub(env: Pick<Env, "DISPATCH_CELL">, cell: string): CellStub {
+  return stubFor(env.DISPATCH_CELL, cell);
+}

@@ -1,0 +1,109 @@
+/**
+ * The shapes every aggregate machine shares. A machine is pure: `decide(record,
+ * command, now)` answers a Decision, `plan(...)` turns an applied decision into
+ * stored events, outbox messages, timer changes and the effects to run after the
+ * commit. The Durable Object base (src/durable-objects/aggregate.ts) only carries
+ * these out, so an aggregate's behaviour is all in its machine and unit-tested in Node.
+ */
+import type { DomainEvent, QueueName } from "../domain/events";
+import type { ProblemCode } from "../lib/problem";
+
+/** A command the machine will not apply: nothing changes, the caller gets this problem. */
+export interface Refusal {
+  kind: "refused";
+  code: ProblemCode;
+  detail: string;
+}
+
+/**
+ * What a command does. `effects` are what must happen elsewhere *before* the commit
+ * (for example releasing a driver): the DO performs them in order and commits only if
+ * they all succeed, so a failed effect leaves the aggregate unchanged.
+ */
+export type Decision<R, D, E> =
+  | { kind: "applied"; record: R; events: D[]; effects: E[] }
+  /** A repeat of something already applied (duplicate message, second tap): no change. */
+  | { kind: "unchanged"; record: R }
+  | Refusal;
+
+/** An event as stored in the aggregate's log and sent to the views (with its ride or driver id). */
+export type StoredEvent = DomainEvent;
+
+export interface Outbound {
+  queue: QueueName;
+  body: unknown;
+}
+
+/** Set (`at`), clear (`at: null`) or, with `ifUnset`, set only when not already set. */
+export interface TimerChange {
+  name: string;
+  at: number | null;
+  ifUnset?: boolean;
+}
+
+/** Effects the base performs itself: pushes to the aggregate's own live sockets. */
+export type LiveEffect = { type: "broadcast"; message: string } | { type: "closeLive"; reason: string };
+
+/**
+ * Everything one commit writes and causes. `after` runs right after the commit, inside
+ * the aggregate's command queue (best effort); `later` runs once the command has left
+ * the queue: calls to an object that may call back while holding its own queue
+ * (waiting on them from inside ours could deadlock).
+ */
+export interface Plan<E> {
+  events: StoredEvent[];
+  messages: Outbound[];
+  timers: TimerChange[];
+  after: (E | LiveEffect)[];
+  later: E[];
+}
+
+/**
+ * Gives event drafts their ids, versions and time; versions run on from `firstVersion`.
+ *
+ * @example
+ * stamp([{ type: "DriverArrived", data: {} }], 8, now, "req-1", "req-9", () => newId("ev"));
+ */
+export function stamp(
+  drafts: { type: string; data: Record<string, unknown> }[],
+  firstVersion: number,
+  now: Date,
+  correlationId: string,
+  causationId: string | null,
+  newId: () => string,
+): StoredEvent[] {
+  return drafts.map((d, i) => ({
+    id: newId(),
+    type: d.type,
+    version: firstVersion + i,
+    occurredAt: now.toISOString(),
+    correlationId,
+    causationId,
+    data: d.data,
+  }));
+}
+
+/**
+ * Runs several commands as one change: all applied in order, or none. Repeats in the
+ * chain are skipped; effects and events add up.
+ *
+ * @example
+ * chain(record, [start, assign], (r, c) => decide(r, c, now));
+ */
+export function chain<R, C, D, E>(record: R, commands: C[], decide: (record: R, command: C) => Decision<R, D, E>): Decision<R, D, E> {
+  let current = record;
+  const events: D[] = [];
+  const effects: E[] = [];
+  let applied = false;
+  for (const command of commands) {
+    const decision = decide(current, command);
+    if (decision.kind === "refused") return decision;
+    if (decision.kind === "applied") {
+      applied = true;
+      current = decision.record;
+      events.push(...decision.events);
+      effects.push(...decision.effects);
+    }
+  }
+  return applied ? { kind: "applied", record: current, events, effects } : { kind: "unchanged", record };
+}

@@ -1,0 +1,127 @@
+/**
+ * From a request (or a timer, or a payment result) to the ride command it means: who
+ * may ask what, with which details. Pure; the Ride DO hands the command to `decide`.
+ */
+import type { Config } from "../config";
+import type { Driver, PaymentResult } from "../domain/events";
+import { finalFare } from "../domain/fare";
+import { distanceMeters, estimateDrive } from "../domain/geo";
+import { can, type RideCommand, type RideRecord } from "../domain/ride-machine";
+import type { LatLng, RideDriver } from "../domain/types";
+import type { Refusal } from "../kernel/machine";
+import { etaWorthUpdating, NOT_OFFERED_TO_YOU } from "./ride-record";
+
+const notOffered: Refusal = { kind: "refused", code: "offer_not_available", detail: NOT_OFFERED_TO_YOU };
+
+/** The driver as the ride shows them. */
+export function toRideDriver(driver: Pick<Driver, "id" | "name" | "vehicle" | "location">): RideDriver {
+  return { id: driver.id, name: driver.name, vehicle: driver.vehicle, location: driver.location };
+}
+
+/** Seconds from the driver to the pickup (0 when the driver's position is unknown). */
+export function etaSeconds(driver: RideDriver, record: RideRecord, road: Config["road"]): number {
+  return driver.location ? estimateDrive(driver.location, record.ride.pickup, road).durationSeconds : 0;
+}
+
+/**
+ * May `driverId` accept the ride? `"accepted"` when they already have it (a repeat),
+ * a refusal, or null: go ahead and confirm with the Driver DO. No such ride and not
+ * yours answer alike: a stranger learns nothing of the ride.
+ *
+ * @example
+ * const check = acceptance(record, "d1", new Date()); // null: confirm, then assign
+ */
+export function acceptance(record: RideRecord | null, driverId: string, now: Date): "accepted" | Refusal | null {
+  if (!record) return notOffered;
+  if (record.ride.driver?.id === driverId && record.ride.status !== "cancelled") return "accepted";
+  if (record.ride.status !== "dispatching" || record.offer?.driverId !== driverId) return notOffered;
+  return can(record, { type: "assignDriver", driverId }, now);
+}
+
+/**
+ * What a driver's decline means: turning down the offer, or backing out before pickup
+ * (dispatch again without them, with a fresh deadline). A refusal for anyone else.
+ *
+ * @example
+ * declineCommand(record, "d1", new Date(), 60); // { type: "declineOffer", driverId: "d1" }
+ */
+export function declineCommand(record: RideRecord | null, driverId: string, now: Date, redispatchTimeoutS: number): RideCommand | Refusal {
+  if (record?.ride.status === "dispatching" && record.offer?.driverId === driverId) return { type: "declineOffer", driverId };
+  if (record?.ride.status === "driver_assigned" && record.ride.driver?.id === driverId) {
+    return { type: "backOut", driverId, deadlineAt: new Date(now.getTime() + redispatchTimeoutS * 1000).toISOString() };
+  }
+  return notOffered;
+}
+
+/** What a driver reports at drop-off (the estimate's figures when left out). */
+export interface Trip {
+  distanceMeters?: number;
+  durationSeconds?: number;
+}
+
+/**
+ * arrive, start, complete: the assigned driver moves the trip on; completing prices the
+ * trip (reported distance and time, or the estimate's).
+ *
+ * @example
+ * advanceCommand(record, "d1", "complete", { distanceMeters: 4200 });
+ */
+export function advanceCommand(record: RideRecord, driverId: string, step: "arrive" | "start" | "complete", trip: Trip): RideCommand {
+  if (step !== "complete") return { type: step, driverId };
+  const distance = trip.distanceMeters ?? record.ride.distanceMeters;
+  const duration = trip.durationSeconds ?? record.ride.durationSeconds;
+  return {
+    type: "complete",
+    driverId,
+    distanceMeters: distance,
+    durationSeconds: duration,
+    fare: finalFare(record.ride.product, record.ride.quote, distance, duration),
+  };
+}
+
+/**
+ * The ETA refresh a driver's new position asks for, or null when the ride is not
+ * waiting for this driver or the change is not worth a version (see `etaWorthUpdating`).
+ *
+ * @example
+ * etaCommand(record, "d1", { lat: 37.52, lng: 126.93 }, config.road);
+ */
+export function etaCommand(record: RideRecord | null, driverId: string, location: LatLng, road: Config["road"]): RideCommand | null {
+  if (!record || record.ride.status !== "driver_assigned" || record.ride.driver?.id !== driverId) return null;
+  const eta = estimateDrive(location, record.ride.pickup, road).durationSeconds;
+  const moved = record.ride.driver.location ? distanceMeters(record.ride.driver.location, location) : Infinity;
+  return etaWorthUpdating(record, eta, moved) ? { type: "updateEta", driverId, location, etaSeconds: eta } : null;
+}
+
+/**
+ * What a due `deadline` or `offer` timer does, or null when it has nothing to do any
+ * more (it may run twice, or after the state moved on).
+ *
+ * @example
+ * timerCommand("offer", record, new Date()); // { type: "expireOffer", driverId: "d1" }
+ */
+export function timerCommand(name: string, record: RideRecord | null, now: Date): RideCommand | null {
+  if (name === "deadline" && record && Date.parse(record.dispatchDeadlineAt) <= now.getTime()) return { type: "dispatchTimeout" };
+  if (name === "offer" && record?.offer && Date.parse(record.offer.expiresAt) <= now.getTime()) return { type: "expireOffer", driverId: record.offer.driverId };
+  return null;
+}
+
+/**
+ * The command a payment worker's result means (null: nothing to do).
+ *
+ * @example
+ * commandForResult({ action: "capture", outcome: "succeeded", ... }); // { type: "paymentCaptured", ... }
+ */
+export function commandForResult(result: PaymentResult): RideCommand | null {
+  const succeeded = result.outcome === "succeeded";
+  switch (result.action) {
+    case "authorize":
+      return succeeded ? { type: "paymentAuthorized" } : { type: "paymentDeclined" };
+    case "capture":
+      return succeeded
+        ? { type: "paymentCaptured", settlement: result.settlement ?? null }
+        : { type: "paymentCaptureFailed", reason: result.detail ?? "declined" };
+    case "void":
+      return succeeded ? { type: "paymentVoided" } : null;
+  }
+}
