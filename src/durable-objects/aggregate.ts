@@ -16,7 +16,6 @@
  *   succeed, or nothing is committed), right after it, and after the command left the
  *   queue (calls to objects that may call back while holding their own queue).
  */
-import { DurableObject } from "cloudflare:workers";
 import { readConfig, type Config } from "../config";
 import type { Actor } from "../domain/types";
 import type { Decision, LiveEffect, Plan } from "../kernel/machine";
@@ -26,6 +25,7 @@ import { fail, ok, type Outcome } from "../lib/problem";
 import { SerialQueue, SqliteTimers } from "../lib/timers";
 import { acceptLive, actorFromHeaders, broadcast, closeAll, onLiveClose, onLiveMessage } from "./live";
 import { queueSender } from "./queues";
+import { StoredObject } from "./stored-object";
 
 /** An event of the log, as the timeline shows it. */
 export interface TimelineItem {
@@ -57,8 +57,7 @@ function isLive(effect: { type: string }): effect is LiveEffect {
  *   // idOf, perform, onTimer, welcome
  * }
  */
-export abstract class AggregateObject<R, E extends { type: string }> extends DurableObject<Env> {
-  protected readonly sql: SqlStorage;
+export abstract class AggregateObject<R, E extends { type: string }> extends StoredObject<Env> {
   protected readonly outbox: SqliteOutbox;
   protected readonly timers: SqliteTimers;
   protected readonly config: Config;
@@ -75,16 +74,16 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Dur
     private readonly table: string,
     columns = "",
   ) {
-    super(ctx, env);
-    this.sql = ctx.storage.sql;
+    super(ctx, env, [
+      `CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, record TEXT NOT NULL${columns ? `, ${columns}` : ""})`,
+      `CREATE TABLE IF NOT EXISTS events (
+      version INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, occurred_at TEXT NOT NULL,
+      correlation_id TEXT NOT NULL, causation_id TEXT, data TEXT NOT NULL)`,
+    ]);
     this.config = readConfig(env);
     const send = queueSender(env);
     // Chaos testing (development only): every message goes out twice.
     this.send = this.config.chaosDuplicateDelivery ? async (queue, bodies) => (await send(queue, bodies), await send(queue, bodies)) : send;
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, record TEXT NOT NULL${columns ? `, ${columns}` : ""})`);
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS events (
-      version INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, occurred_at TEXT NOT NULL,
-      correlation_id TEXT NOT NULL, causation_id TEXT, data TEXT NOT NULL)`);
     this.outbox = new SqliteOutbox(this.sql);
     this.timers = new SqliteTimers(this.sql);
     void ctx.blockConcurrencyWhile(() => this.armAlarm());

@@ -3,9 +3,9 @@
  * whose last location is in its cell, for dispatch searches. It may lag behind the
  * Driver DOs; a reservation through the Driver DO decides.
  */
-import { DurableObject } from "cloudflare:workers";
 import { distanceMeters } from "../domain/geo";
 import type { LatLng, Product } from "../domain/types";
+import { StoredObject } from "./stored-object";
 
 export interface CellEntry {
   driverId: string;
@@ -16,15 +16,13 @@ export interface CellEntry {
   reportedAt: number;
 }
 
-export class DispatchCellDurableObject extends DurableObject<Env> {
-  private readonly sql: SqlStorage;
-
+export class DispatchCellDurableObject extends StoredObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    this.sql = ctx.storage.sql;
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS drivers (
-      driver_id TEXT PRIMARY KEY, lat REAL NOT NULL, lng REAL NOT NULL, product TEXT NOT NULL, reported_at INTEGER NOT NULL)`);
-    this.sql.exec("CREATE TABLE IF NOT EXISTS supply (product TEXT PRIMARY KEY, no_supply_until INTEGER NOT NULL)");
+    super(ctx, env, [
+      `CREATE TABLE IF NOT EXISTS drivers (
+      driver_id TEXT PRIMARY KEY, lat REAL NOT NULL, lng REAL NOT NULL, product TEXT NOT NULL, reported_at INTEGER NOT NULL)`,
+      "CREATE TABLE IF NOT EXISTS supply (product TEXT PRIMARY KEY, no_supply_until INTEGER NOT NULL)",
+    ]);
   }
 
   /**

@@ -2,7 +2,7 @@
  * The circuit breaker's shared state: one Durable Object per provider, so every
  * isolate of the payment worker sees the same open or closed breaker.
  */
-import { DurableObject } from "cloudflare:workers";
+import { StoredObject } from "../../src/durable-objects/stored-object";
 import { acquire, CLOSED, record, type BreakerSettings, type BreakerState, type Permit } from "../../src/payments/breaker";
 
 export function breakerSettings(env: { BREAKER_FAILURE_THRESHOLD?: string; BREAKER_COOLDOWN_S?: string; PAYMENT_TIMEOUT_MS?: string }): BreakerSettings {
@@ -16,15 +16,14 @@ export function breakerSettings(env: { BREAKER_FAILURE_THRESHOLD?: string; BREAK
   };
 }
 
-export class CircuitBreakerDurableObject extends DurableObject<PaymentEnv> {
+export class CircuitBreakerDurableObject extends StoredObject<PaymentEnv> {
   private state: BreakerState;
   private readonly settings: BreakerSettings;
 
   constructor(ctx: DurableObjectState, env: PaymentEnv) {
-    super(ctx, env);
+    super(ctx, env, ["CREATE TABLE IF NOT EXISTS breaker (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL)"]);
     this.settings = breakerSettings(env);
-    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS breaker (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL)");
-    const row = ctx.storage.sql.exec<{ state: string }>("SELECT state FROM breaker").toArray()[0];
+    const row = this.sql.exec<{ state: string }>("SELECT state FROM breaker").toArray()[0];
     this.state = row ? (JSON.parse(row.state) as BreakerState) : CLOSED;
   }
 
@@ -32,7 +31,7 @@ export class CircuitBreakerDurableObject extends DurableObject<PaymentEnv> {
     if (next === this.state) return;
     if (next.mode !== this.state.mode) console.warn(JSON.stringify({ msg: "payment circuit breaker", from: this.state.mode, to: next.mode }));
     this.state = next;
-    this.ctx.storage.sql.exec("INSERT INTO breaker (id, state) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET state = excluded.state", JSON.stringify(next));
+    this.sql.exec("INSERT INTO breaker (id, state) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET state = excluded.state", JSON.stringify(next));
   }
 
   acquire(): Permit {

@@ -5,8 +5,8 @@
  * show the saga's retries. Not a stub: it refuses to capture more than the hold,
  * to capture a voided hold, or to void a captured one.
  */
-import { DurableObject } from "cloudflare:workers";
 import type { Money } from "../../src/domain/types";
+import { StoredObject } from "../../src/durable-objects/stored-object";
 import { stubFor } from "../../src/durable-objects/stubs";
 import { newId } from "../../src/lib/ids";
 import type { PaymentProvider, ProviderOutcome } from "./provider";
@@ -31,15 +31,13 @@ type Intent = { id: string; amount: number; status: "requires_capture" | "succee
 /** Test payment methods, as the best-known providers name them. */
 export const DECLINED_METHODS = new Set(["pm_card_chargeDeclined", "pm_card_chargeDeclinedInsufficientFunds"]);
 
-export class PaymentSimulatorDurableObject extends DurableObject<PaymentEnv> {
-  private readonly sql: SqlStorage;
-
+export class PaymentSimulatorDurableObject extends StoredObject<PaymentEnv> {
   constructor(ctx: DurableObjectState, env: PaymentEnv) {
-    super(ctx, env);
-    this.sql = ctx.storage.sql;
-    this.sql.exec("CREATE TABLE IF NOT EXISTS intents (id TEXT PRIMARY KEY, body TEXT NOT NULL)");
-    this.sql.exec("CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, response TEXT NOT NULL)");
-    this.sql.exec("CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    super(ctx, env, [
+      "CREATE TABLE IF NOT EXISTS intents (id TEXT PRIMARY KEY, body TEXT NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, response TEXT NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ]);
   }
 
   setFaults(fault: FaultMode): FaultMode {

@@ -1,0 +1,26 @@
+/**
+ * The one base of every Durable Object here: the object's SQLite handle and its schema,
+ * created when the object starts. An object's tables live with it (there is no migration
+ * step outside the object), so each class lists its `CREATE TABLE IF NOT EXISTS`
+ * statements and the base runs them before any call reaches the object. Aggregates
+ * (Ride, Driver) build on it through `AggregateObject`; indexes and adapters (the
+ * dispatch cell, the payment simulator and circuit breaker) use it directly.
+ *
+ * @example
+ * export class CounterObject extends StoredObject<Env> {
+ *   constructor(ctx: DurableObjectState, env: Env) {
+ *     super(ctx, env, ["CREATE TABLE IF NOT EXISTS counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)"]);
+ *   }
+ * }
+ */
+import { DurableObject } from "cloudflare:workers";
+
+export abstract class StoredObject<TEnv> extends DurableObject<TEnv> {
+  protected readonly sql: SqlStorage;
+
+  protected constructor(ctx: DurableObjectState, env: TEnv, schema: readonly string[]) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    for (const statement of schema) this.sql.exec(statement);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The shape issue 12 asked for, kept so: every Durable Object class builds on the one
+ * base, objects are named in one module, aggregates stay thin, and no file grows past
+ * what one reader holds in mind.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = resolve(import.meta.dirname, "..");
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return path.endsWith(".ts") && !path.endsWith("env.d.ts") ? [relative(root, path)] : [];
+  });
+}
+
+const files = [...sources(join(root, "src")), ...sources(join(root, "workers"))];
+const text = (file: string) => readFileSync(join(root, file), "utf8");
+const lines = (file: string) => text(file).split("\n").length - (text(file).endsWith("\n") ? 1 : 0);
+
+describe("structure", () => {
+  it("every Durable Object class extends the one base (StoredObject, or AggregateObject on it)", () => {
+    const classes = files.flatMap((f) =>
+      [...text(f).matchAll(/^export (?:abstract )?class (\w+)\b.*? extends (\w+)</gm)].map((m) => ({ file: f, name: m[1]!, base: m[2]! })),
+    );
+    const objects = classes.filter((c) => /DurableObject$/.test(c.name));
+    expect(objects.length).toBeGreaterThanOrEqual(5);
+    for (const o of objects) expect(["StoredObject", "AggregateObject"], `${o.file}: ${o.name}`).toContain(o.base);
+    expect(classes.find((c) => c.name === "AggregateObject")?.base).toBe("StoredObject");
+    expect(files.filter((f) => /extends DurableObject</.test(text(f)))).toEqual(["src/durable-objects/stored-object.ts"]);
+  });
+
+  it("names objects only in the stubs module", () => {
+    expect(files.filter((f) => /\.idFromName\(/.test(text(f)))).toEqual(["src/durable-objects/stubs.ts"]);
+  });
+
+  it("keeps the aggregates thin and every file under 300 lines", () => {
+    expect(lines("src/durable-objects/ride.ts")).toBeLessThanOrEqual(200);
+    expect(lines("src/durable-objects/driver.ts")).toBeLessThanOrEqual(150);
+    expect(files.filter((f) => lines(f) > 300)).toEqual([]);
+  });
+});
