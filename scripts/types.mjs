@@ -40,7 +40,10 @@ function generate({ worker, iface, configs, out, runtime }) {
     // Module paths as wrangler writes them when generating in place: relative to `out`.
     .replace(/import\("(\.[^"]*)"\)/g, (_, path) => `import("${relativeImport(dirname(resolve(root, out)), resolve(tmp, path))}")`)
     .replaceAll(`--env-file=${envFile}`, `--env-file=(REQUIRED_SECRETS.${worker})`)
-    .replaceAll(target, out);
+    .replaceAll(target, out)
+    // wrangler's hash also covers the local .dev.vars files, which differ between a
+    // developer's checkout and CI's clean clone; the types themselves do not.
+    .replace(/ \(hash: [0-9a-f]+\)/, "");
   if (runtime) return text;
   // Only the interface: the rest (process.env, module shims) is already in src/env.d.ts.
   const start = text.indexOf(`interface __BaseEnv_${iface}`);
