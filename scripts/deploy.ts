@@ -8,16 +8,14 @@
  *     no worker is deployed before a worker it binds.
  * `--dry-run` prints that plan, each wrangler command in order, and touches no account.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { formatPlan, isPlaceholderId, planDeploy } from "./deploy/plan.ts";
 import { deployEnvFrom, readWorkers, root, wrangler } from "./deploy/wrangler.ts";
 import { provision } from "./provision.ts";
 
 const argv = process.argv.slice(2);
 const env = deployEnvFrom(argv);
-const steps = planDeploy(readWorkers(env), env);
+const workers = readWorkers(env);
+const steps = planDeploy(workers, env);
 
 if (argv.includes("--dry-run")) {
   console.log(`deploy plan for ${env} (dry run: nothing is run)`);
@@ -33,7 +31,7 @@ function fail(message: string): never {
 // 1. secrets, before anything changes
 const missing: string[] = [];
 for (const step of steps.filter((s) => s.phase === "secrets")) {
-  const worker = readWorkers(env).find((w) => w.worker === step.worker)!;
+  const worker = workers.find((w) => w.worker === step.worker)!;
   if (worker.secrets.length === 0) continue;
   const listed = wrangler(step.args);
   let names: string[] = [];
@@ -44,21 +42,17 @@ for (const step of steps.filter((s) => s.phase === "secrets")) {
 }
 if (missing.length > 0) fail(`required secrets are not set; nothing was deployed:\n  ${missing.join("\n  ")}`);
 
-// 2. resources
+// 2. resources; then the configs again, since provisioning may have written database ids
 const report = provision(env);
 console.log(`provisioned: ${report.created.length ? report.created.join(", ") : "nothing new"}`);
-const placeholders = readWorkers(env).flatMap((w) => w.databases.filter((d) => isPlaceholderId(d.id)).map((d) => `${w.config}: ${d.name}`));
+const provisioned = readWorkers(env);
+const placeholders = provisioned.flatMap((w) => w.databases.filter((d) => isPlaceholderId(d.id)).map((d) => `${w.config}: ${d.name}`));
 if (placeholders.length > 0) fail(`database ids are still placeholders: ${placeholders.join(", ")}`);
 
 // 3. migrations, 4. workers in binding order
-const localNode = resolve(root, "node_modules/.bin/node");
-const node = existsSync(localNode) ? localNode : process.execPath;
-for (const step of planDeploy(readWorkers(env), env).filter((s) => s.phase === "migrate" || s.phase === "deploy")) {
+for (const step of planDeploy(provisioned, env).filter((s) => s.phase === "migrate" || s.phase === "deploy")) {
   console.log(`\n$ wrangler ${step.args.join(" ")}`);
-  const r = spawnSync(node, [process.env.WRANGLER_BIN ?? resolve(root, "node_modules/wrangler/bin/wrangler.js"), ...step.args], {
-    cwd: root,
-    stdio: "inherit",
-  });
-  if (r.status !== 0) fail(`"wrangler ${step.args.join(" ")}" failed; the workers before it are deployed, the rest are not (run again once fixed)`);
+  if (wrangler(step.args, root, true).status !== 0)
+    fail(`"wrangler ${step.args.join(" ")}" failed; the workers before it are deployed, the rest are not (run again once fixed)`);
 }
 console.log(`\ndeploy (${env}): done. Roll back with \`wrangler rollback -c <config>${env === "production" ? "" : ` --env ${env}`}\`.`);

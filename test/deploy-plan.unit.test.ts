@@ -6,7 +6,7 @@
  * changes. `npm run deploy -- --dry-run` prints exactly that plan and runs nothing.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -94,5 +94,28 @@ describe("npm run deploy -- --dry-run", () => {
       expect(r.stdout).toContain(formatPlan(planDeploy(readWorkers(env), env)));
     }
     expect(() => readFileSync(state)).toThrow(); // the recorded wrangler was never called
+  }, 60_000);
+});
+
+describe("npm run deploy without the required secrets", () => {
+  it("refuses before anything changes, naming each missing secret and how to set it", () => {
+    const state = join(mkdtempSync(join(tmpdir(), "deploy-")), "account.json");
+    // the gateway has its secrets; the payment and notification workers do not
+    writeFileSync(state, JSON.stringify({ secrets: { "wrangler.toml@staging": ["JWT_SECRET", "CONTACT_KEY"] } }));
+    const r = spawnSync(process.execPath, ["scripts/deploy.ts", "--env", "staging"], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, WRANGLER_BIN: resolve(root, "test/support/fake-wrangler.mjs"), FAKE_WRANGLER_STATE: state },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("nothing was deployed");
+    expect(r.stderr).toContain(
+      "rides-payment-staging: STRIPE_SECRET_KEY (wrangler secret put STRIPE_SECRET_KEY -c workers/payment/wrangler.toml --env staging)",
+    );
+    expect(r.stderr).toContain("rides-notification-staging: CONTACT_KEY");
+    expect(r.stderr).not.toContain("rides-gateway-staging:");
+    const calls = (JSON.parse(readFileSync(state, "utf8")) as { calls: string[][] }).calls;
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((c) => c[0] === "secret" && c[1] === "list")).toBe(true);
   }, 60_000);
 });

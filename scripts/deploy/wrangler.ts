@@ -16,13 +16,20 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs `wrangler ...args` in `cwd`; never throws, the caller reads the status. */
-export function wrangler(args: string[], cwd = root): RunResult {
-  const bin = process.env.WRANGLER_BIN;
+/**
+ * Runs `wrangler ...args` in `cwd`; never throws, the caller reads the status. With
+ * `inherit` its output goes straight to the terminal (deploys) instead of being captured.
+ */
+export function wrangler(args: string[], cwd = root, inherit = false): RunResult {
   const localNode = resolve(root, "node_modules/.bin/node");
   const node = existsSync(localNode) ? localNode : process.execPath;
-  const [cmd, argv] = bin ? [node, [bin, ...args]] : [node, [resolve(root, "node_modules/wrangler/bin/wrangler.js"), ...args]];
-  const r = spawnSync(cmd, argv, { cwd, encoding: "utf8", env: { WRANGLER_SEND_METRICS: "false", ...process.env } });
+  const bin = process.env.WRANGLER_BIN ?? resolve(root, "node_modules/wrangler/bin/wrangler.js");
+  const r = spawnSync(node, [bin, ...args], {
+    cwd,
+    encoding: "utf8",
+    stdio: inherit ? "inherit" : "pipe",
+    env: { WRANGLER_SEND_METRICS: "false", ...process.env },
+  });
   return { status: r.status ?? 1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
 

@@ -1,28 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Driver } from "../domain/events";
 import { approvalEffect, canGoOffline, canGoOnline, canReserve, indexPoint, type DriverRecord } from "./driver-rules";
+import { driverRecord } from "./fixtures";
 
 const now = new Date("2026-11-21T10:00:00Z");
-function rec(patch: Partial<Driver> = {}): DriverRecord {
-  return {
-    driver: {
-      id: "d1",
-      name: "Kim",
-      vehicle: { plate: "1", model: "m", product: "standard" },
-      approval: "approved",
-      status: "available",
-      location: { lat: 37.5, lng: 127 },
-      locationAt: new Date(now.getTime() - 5000).toISOString(),
-      currentRideId: null,
-      version: 1,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      ...patch,
-    },
-    offer: null,
-    indexedCell: null,
-  };
-}
+const rec = (patch: Partial<Driver> = {}): DriverRecord => driverRecord(now, patch);
 
 describe("driver availability rules", () => {
   it("reserves only an approved, available driver with a fresh location", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Driver } from "../domain/events";
 import { decideDriver, openOffers, planDriver } from "./machine";
+import { driverRecord } from "./fixtures";
 import type { DriverCommand, DriverRecord } from "./types";
 
 const NOW = new Date("2026-11-21T10:00:00Z");
@@ -14,26 +15,7 @@ const offer = (rideId: string) => ({
   expiresAt: LATER,
 });
 
-function rec(patch: Partial<Driver> = {}, held = false): DriverRecord {
-  return {
-    driver: {
-      id: "d1",
-      name: "Kim",
-      vehicle: { plate: "1", model: "m", product: "standard" },
-      approval: "approved",
-      status: "available",
-      location: { lat: 37.5, lng: 127 },
-      locationAt: new Date(NOW.getTime() - 5000).toISOString(),
-      currentRideId: null,
-      version: 4,
-      createdAt: NOW.toISOString(),
-      updatedAt: NOW.toISOString(),
-      ...patch,
-    },
-    offer: held ? offer("rd_1") : null,
-    indexedCell: null,
-  };
-}
+const rec = (patch: Partial<Driver> = {}, held = false): DriverRecord => driverRecord(NOW, patch, held ? offer("rd_1") : null);
 
 /** The states the machine is tested in; `none` is a driver not registered yet. */
 const FIXTURES: Record<string, () => DriverRecord | null> = {

@@ -13,7 +13,7 @@ import type { PaymentResult } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
 import { retryDelaySeconds } from "../../src/lib/backoff";
 import { isDeadLetterQueue } from "../../src/lib/dead-letters";
-import type { Outcome } from "../../src/lib/problem";
+import { fail, type Outcome } from "../../src/lib/problem";
 import { afterReport } from "../../src/payments/result-delivery";
 import { paymentService, rideStubIfValid } from "./stubs";
 
@@ -64,7 +64,7 @@ export async function consumePaymentResults(batch: MessageBatch<PaymentResult>, 
 /** Applies one result to its ride (also what tests use to skip the queue hop). */
 export function applyPaymentResult(env: Env, result: PaymentResult): Promise<Outcome<unknown>> {
   const stub = rideStubIfValid(env, result.rideId);
-  if (!stub) return Promise.resolve({ ok: false, problem: { code: "not_found", detail: "no such ride" } });
+  if (!stub) return Promise.resolve(fail("not_found", "no such ride"));
   return stub.applyPaymentResult(result);
 }
 

@@ -1,41 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "./decide";
+import { NOW, record } from "./fixtures";
 import { plan, watchdogPlan, type PlanContext } from "./plan";
 import type { RideCommand, RideRecord } from "./types";
 
-const NOW = new Date("2026-11-21T10:00:00Z");
 const T = NOW.getTime();
 const ctx: PlanContext = { now: NOW, causationId: "req-1", newId: () => "ev_1", paymentWatchdogS: 120, noSupplyWindowS: 30 };
 
+/** A ride just requested: its own correlation id and a 60 s dispatch deadline (the shared fixture has others). */
 function requested(): RideRecord {
-  return {
-    ride: {
-      id: "rd_1",
-      status: "requested",
-      version: 1,
-      riderId: "r1",
-      product: "standard",
-      pickup: { lat: 37.52, lng: 126.92 },
-      dropoff: { lat: 37.5, lng: 126.95 },
-      quote: { amount: 9800, currency: "KRW" },
-      driver: null,
-      etaSeconds: null,
-      fare: null,
-      payment: { status: "pending" },
-      cancellation: null,
-      distanceMeters: 4000,
-      durationSeconds: 600,
-      locale: "ko",
-      createdAt: NOW.toISOString(),
-      updatedAt: NOW.toISOString(),
-    },
-    paymentMethod: "pm_card_visa",
-    holdAmount: { amount: 12800, currency: "KRW" },
-    offer: null,
-    excludedDriverIds: [],
-    correlationId: "c1",
-    dispatchDeadlineAt: new Date(T + 60_000).toISOString(),
-  };
+  const base = record("requested", "pending");
+  return { ...base, ride: { ...base.ride, id: "rd_1", version: 1 }, correlationId: "c1", dispatchDeadlineAt: new Date(T + 60_000).toISOString() };
 }
 
 function step(record: RideRecord, command: RideCommand) {

@@ -1,0 +1,30 @@
+/**
+ * A driver record for the driver unit tests: approved, available, reported 5 s before
+ * `now`, holding no offer unless `offer` is given.
+ *
+ * @example
+ * const record = driverRecord(new Date(), { status: "offered" });
+ */
+import type { Driver } from "../domain/events";
+import type { DriverOffer, DriverRecord } from "./types";
+
+export function driverRecord(now: Date, patch: Partial<Driver> = {}, offer: DriverOffer | null = null): DriverRecord {
+  return {
+    driver: {
+      id: "d1",
+      name: "Kim",
+      vehicle: { plate: "1", model: "m", product: "standard" },
+      approval: "approved",
+      status: "available",
+      location: { lat: 37.5, lng: 127 },
+      locationAt: new Date(now.getTime() - 5000).toISOString(),
+      currentRideId: null,
+      version: 4,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      ...patch,
+    },
+    offer,
+    indexedCell: null,
+  };
+}
