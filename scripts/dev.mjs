@@ -14,6 +14,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { startCronTicker } from "./dev-cron.mjs";
 
 /** Development behaviour, which the committed configs (production values) do not give. */
 const DEV_DEFAULTS = {
@@ -54,6 +55,11 @@ const VARS = [
   "COMMISSION_RATE",
   "CHAOS_CONSUMER_CRASH_RATE",
   "PAYMENT_WATCHDOG_S",
+  "NO_SHOW_WAIT_S",
+  "NO_SHOW_FEE",
+  "CAPTURE_RETRY_WINDOW_S",
+  "STALE_RIDE_S",
+  "VIEWS_REPAIR_AFTER_S",
   "CHAOS_DUPLICATE_DELIVERY",
   "RECEIPT_URL_BASE",
   "KAKAO_ALIMTALK_URL",
@@ -128,6 +134,8 @@ if (!process.stdin.isTTY) args.push("--show-interactive-dev-session=false");
 // started side by side pass INSPECTOR_PORT (0: any free port) so they never pick the same one.
 if (process.env.INSPECTOR_PORT) args.push("--inspector-port", process.env.INSPECTOR_PORT);
 const child = spawn(nodeBin, args, { cwd: root, stdio: "inherit", env: { WRANGLER_SEND_METRICS: "false", ...process.env } });
+// Cloudflare runs the gateway's crons (reconciliation, the views' repair); wrangler dev does not.
+startCronTicker(`http://${process.env.HOST ?? "127.0.0.1"}:${port}`, resolve(root, "wrangler.toml"), { ...values, ...process.env });
 const stop = (signal) => child.kill(signal);
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);

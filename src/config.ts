@@ -29,6 +29,14 @@ export interface Config {
   paymentWatchdogS: number;
   /** Development only: every outbox message is sent twice. */
   chaosDuplicateDelivery: boolean;
+  /** How long after arriving a driver must wait before reporting a rider no-show. */
+  noShowWaitS: number;
+  /** The no-show fee captured from the hold (KRW; 0: the hold is voided). */
+  noShowFee: number;
+  /** How long a capture the provider refused waits for an operator's retry before the fare becomes dues. */
+  captureRetryWindowS: number;
+  /** A ride with a driver that has not moved on for this long is moved on by the system. */
+  staleRideS: number;
 }
 
 /** The vars this module reads; every worker's Env has a subset of them. */
@@ -49,7 +57,11 @@ export type ConfigVars = Partial<
     | "REDISPATCH_TIMEOUT_S"
     | "NO_SUPPLY_WINDOW_S"
     | "PAYMENT_WATCHDOG_S"
-    | "CHAOS_DUPLICATE_DELIVERY",
+    | "CHAOS_DUPLICATE_DELIVERY"
+    | "NO_SHOW_WAIT_S"
+    | "NO_SHOW_FEE"
+    | "CAPTURE_RETRY_WINDOW_S"
+    | "STALE_RIDE_S",
     string
   >
 >;
@@ -86,5 +98,9 @@ export function readConfig(vars: ConfigVars): Config {
     quoteTtlS: num(vars.QUOTE_TTL_S, 300, 1),
     paymentWatchdogS: num(vars.PAYMENT_WATCHDOG_S, 120, 1),
     chaosDuplicateDelivery: environment === "development" && vars.CHAOS_DUPLICATE_DELIVERY === "true",
+    noShowWaitS: num(vars.NO_SHOW_WAIT_S, 300, 0),
+    noShowFee: Math.round(num(vars.NO_SHOW_FEE, 0, 0)),
+    captureRetryWindowS: num(vars.CAPTURE_RETRY_WINDOW_S, 86_400, 1),
+    staleRideS: num(vars.STALE_RIDE_S, 7_200, 1),
   };
 }

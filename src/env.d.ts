@@ -17,6 +17,11 @@ interface __BaseEnv_Env {
 	REDISPATCH_TIMEOUT_S: string;
 	NO_SUPPLY_WINDOW_S: string;
 	PAYMENT_WATCHDOG_S: string;
+	VIEWS_REPAIR_AFTER_S: string;
+	NO_SHOW_WAIT_S: string;
+	NO_SHOW_FEE: string;
+	CAPTURE_RETRY_WINDOW_S: string;
+	STALE_RIDE_S: string;
 	CHAOS_DUPLICATE_DELIVERY: string;
 	SEARCH_RADIUS_M: string;
 	MAX_TRIP_KM: string;
@@ -32,12 +37,13 @@ interface __BaseEnv_Env {
 	RIDE: DurableObjectNamespace<import("../workers/gateway/index").RideDurableObject>;
 	DRIVER: DurableObjectNamespace<import("../workers/gateway/index").DriverDurableObject>;
 	DISPATCH_CELL: DurableObjectNamespace<import("../workers/gateway/index").DispatchCellDurableObject>;
+	RIDER: DurableObjectNamespace<import("../workers/gateway/index").RiderDurableObject>;
 	PAYMENTS: Service /* entrypoint PaymentService from rides-payment-staging */ | Service /* entrypoint PaymentService from rides-payment */;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("../workers/gateway/index");
-		durableNamespaces: "RideDurableObject" | "DriverDurableObject" | "DispatchCellDurableObject";
+		durableNamespaces: "RideDurableObject" | "DriverDurableObject" | "DispatchCellDurableObject" | "RiderDurableObject";
 	}
 	interface StagingEnv {
 		VIEWS_DB: D1Database;
@@ -55,6 +61,11 @@ declare namespace Cloudflare {
 		REDISPATCH_TIMEOUT_S: string;
 		NO_SUPPLY_WINDOW_S: string;
 		PAYMENT_WATCHDOG_S: string;
+		VIEWS_REPAIR_AFTER_S: string;
+		NO_SHOW_WAIT_S: string;
+		NO_SHOW_FEE: string;
+		CAPTURE_RETRY_WINDOW_S: string;
+		STALE_RIDE_S: string;
 		CHAOS_DUPLICATE_DELIVERY: string;
 		SEARCH_RADIUS_M: string;
 		MAX_TRIP_KM: string;
@@ -70,6 +81,7 @@ declare namespace Cloudflare {
 		RIDE: DurableObjectNamespace<import("../workers/gateway/index").RideDurableObject>;
 		DRIVER: DurableObjectNamespace<import("../workers/gateway/index").DriverDurableObject>;
 		DISPATCH_CELL: DurableObjectNamespace<import("../workers/gateway/index").DispatchCellDurableObject>;
+		RIDER: DurableObjectNamespace<import("../workers/gateway/index").RiderDurableObject>;
 		PAYMENTS: Service /* entrypoint PaymentService from rides-payment-staging */;
 	}
 	interface Env extends __BaseEnv_Env {}
@@ -79,7 +91,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ENVIRONMENT" | "DISPATCH_MODE" | "OFFER_TIMEOUT_S" | "DISPATCH_TIMEOUT_S" | "DISPATCH_RETRY_S" | "REDISPATCH_TIMEOUT_S" | "NO_SUPPLY_WINDOW_S" | "PAYMENT_WATCHDOG_S" | "CHAOS_DUPLICATE_DELIVERY" | "SEARCH_RADIUS_M" | "MAX_TRIP_KM" | "AUTO_APPROVE_DRIVERS" | "DRIVER_FRESHNESS_S" | "ROAD_FACTOR" | "CITY_SPEED_KMH" | "QUOTE_TTL_S" | "RATE_LIMITS" | "ALLOWED_ORIGINS" | "JWT_SECRET" | "CONTACT_KEY">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ENVIRONMENT" | "DISPATCH_MODE" | "OFFER_TIMEOUT_S" | "DISPATCH_TIMEOUT_S" | "DISPATCH_RETRY_S" | "REDISPATCH_TIMEOUT_S" | "NO_SUPPLY_WINDOW_S" | "PAYMENT_WATCHDOG_S" | "VIEWS_REPAIR_AFTER_S" | "NO_SHOW_WAIT_S" | "NO_SHOW_FEE" | "CAPTURE_RETRY_WINDOW_S" | "STALE_RIDE_S" | "CHAOS_DUPLICATE_DELIVERY" | "SEARCH_RADIUS_M" | "MAX_TRIP_KM" | "AUTO_APPROVE_DRIVERS" | "DRIVER_FRESHNESS_S" | "ROAD_FACTOR" | "CITY_SPEED_KMH" | "QUOTE_TTL_S" | "RATE_LIMITS" | "ALLOWED_ORIGINS" | "JWT_SECRET" | "CONTACT_KEY">> {}
 }
 declare module "*.txt" {
 	const value: string;

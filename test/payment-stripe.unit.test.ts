@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeStripe } from "./support/fake-stripe";
 import { ProviderUnavailable } from "../workers/payment/provider";
-import { STRIPE_API_VERSION, StripeProvider } from "../workers/payment/stripe";
+import { OPEN_HOLDS_QUERY, STRIPE_API_VERSION, STRIPE_PLATFORM_TAG, StripeProvider } from "../workers/payment/stripe";
 
 let fake: Awaited<ReturnType<typeof startFakeStripe>>;
 let stripe: StripeProvider;
@@ -100,6 +100,73 @@ describe("Stripe adapter", () => {
     } finally {
       fake.setLatency(0);
     }
+  });
+
+  it("tags each hold with the platform, what it is for and its key, for the open-holds search", async () => {
+    await stripe.authorize({ amount: krw(4000), paymentMethod: "pm_card_visa", reference: "dues:r9" }, "r9:dues:1:authorize");
+    expect(fake.calls.at(-1)!.form).toMatchObject({
+      "metadata[platform]": STRIPE_PLATFORM_TAG,
+      "metadata[reference]": "dues:r9",
+      "metadata[idempotency_key]": "r9:dues:1:authorize",
+    });
+  });
+
+  it("lists this platform's open holds by search: not captured, cancelled or another platform's ones", async () => {
+    const open = await stripe.authorize({ amount: krw(6100), paymentMethod: "pm_card_visa", reference: "rd_20" }, "rd_20:authorize");
+    const captured = await stripe.authorize({ amount: krw(6200), paymentMethod: "pm_card_visa", reference: "rd_21" }, "rd_21:authorize");
+    await stripe.capture({ holdRef: captured.ref!, amount: krw(6200) }, "rd_21:capture");
+    const cancelled = await stripe.authorize({ amount: krw(6300), paymentMethod: "pm_card_visa", reference: "rd_22" }, "rd_22:authorize");
+    await stripe.void({ holdRef: cancelled.ref! }, "rd_22:void");
+    const foreign = { ...fake.intents.get(open.ref!)!, id: "pi_foreign", metadata: { platform: "someone-else", idempotency_key: "x" } };
+    fake.intents.set(foreign.id, foreign);
+
+    const holds = await stripe.openHolds();
+    const search = fake.calls.at(-1)!;
+    expect(search).toMatchObject({ method: "GET", path: "/v1/payment_intents/search", status: 200, stripeVersion: STRIPE_API_VERSION });
+    expect(search.form).toMatchObject({ query: OPEN_HOLDS_QUERY, limit: "100" });
+    expect(OPEN_HOLDS_QUERY).toBe("status:'requires_capture' AND metadata['platform']:'edge-rides'");
+
+    const refs = holds.map((h) => h.ref);
+    expect(refs).toContain(open.ref);
+    expect(refs).not.toContain(captured.ref);
+    expect(refs).not.toContain(cancelled.ref);
+    expect(refs).not.toContain("pi_foreign");
+    const hold = holds.find((h) => h.ref === open.ref)!;
+    expect(hold).toEqual({ ref: open.ref, idempotencyKey: "rd_20:authorize", reference: "rd_20", amount: krw(6100), createdAt: expect.any(String) });
+    expect(Math.abs(Date.parse(hold.createdAt) - Date.now())).toBeLessThan(60_000);
+  });
+
+  it("reads every page of the search", async () => {
+    const template = fake.intents.get([...fake.intents.keys()][0]!)!;
+    for (let i = 0; i < 150; i++) {
+      const id = `pi_bulk_${i}`;
+      fake.intents.set(id, {
+        ...template,
+        id,
+        status: "requires_capture",
+        metadata: { platform: STRIPE_PLATFORM_TAG, idempotency_key: `rd_b${i}:authorize`, reference: `rd_b${i}` },
+      });
+    }
+    const before = fake.calls.length;
+    const holds = await stripe.openHolds();
+    expect(holds.filter((h) => h.ref.startsWith("pi_bulk_"))).toHaveLength(150);
+    expect(new Set(holds.map((h) => h.ref)).size).toBe(holds.length);
+    const searches = fake.calls.slice(before);
+    expect(searches.length).toBeGreaterThanOrEqual(2);
+    expect(searches[1]!.form.page).toBeTruthy();
+    for (let i = 0; i < 150; i++) fake.intents.delete(`pi_bulk_${i}`);
+  });
+
+  it("a search Stripe cannot answer is 'unavailable'", async () => {
+    fake.failNext(1);
+    await expect(stripe.openHolds()).rejects.toBeInstanceOf(ProviderUnavailable);
+  });
+
+  it("refuses a refund beyond what is left of the capture", async () => {
+    const hold = await stripe.authorize({ amount: krw(5000), paymentMethod: "pm_card_visa", reference: "rd_23" }, "rd_23:authorize");
+    await stripe.capture({ holdRef: hold.ref!, amount: krw(5000) }, "rd_23:capture");
+    expect((await stripe.refund({ holdRef: hold.ref!, amount: krw(3000) }, "rd_23:refund:1")).outcome).toBe("succeeded");
+    expect(await stripe.refund({ holdRef: hold.ref!, amount: krw(2001) }, "rd_23:refund:2")).toMatchObject({ outcome: "declined", detail: "amount_too_large" });
   });
 
   it("pins the Stripe-Version header on every request", async () => {

@@ -33,6 +33,12 @@ describe("structure", () => {
     expect(files.filter((f) => /extends DurableObject</.test(text(f)))).toEqual(["src/durable-objects/stored-object.ts"]);
   });
 
+  it("a worker's entry exports only its handlers and classes: workerd takes every named export for an entrypoint", () => {
+    const entries = files.filter((f) => /^workers\/[^/]+\/index\.ts$/.test(f));
+    expect(entries.length).toBeGreaterThanOrEqual(4);
+    for (const entry of entries) expect(text(entry), entry).not.toMatch(/^export (const|let|function|async function|type|interface) /m);
+  });
+
   it("names objects only in the stubs module", () => {
     expect(files.filter((f) => /\.idFromName\(/.test(text(f)))).toEqual(["src/durable-objects/stubs.ts"]);
   });

@@ -53,7 +53,22 @@ export interface DriverEventMessage {
   driver: Driver;
 }
 
-export type ViewsMessage = RideEventMessage | DriverEventMessage;
+/** What a rider owes: fares of rides whose payment failed, until paid (GET /v1/me/dues). */
+export interface RiderAccount {
+  id: string;
+  dues: Money;
+  items: { rideId: string; amount: Money; createdAt: string }[];
+  version: number;
+  updatedAt: string;
+}
+
+export interface RiderEventMessage {
+  kind: "rider.event";
+  event: DomainEvent;
+  rider: RiderAccount;
+}
+
+export type ViewsMessage = RideEventMessage | DriverEventMessage | RiderEventMessage;
 
 /** A rider-facing change to tell the rider about. */
 export interface NotificationMessage {
@@ -63,9 +78,13 @@ export interface NotificationMessage {
   locale: Locale;
 }
 
-export type PaymentAction = "authorize" | "capture" | "void";
+/**
+ * A saga step. `refund` gives back part or all of a capture; `settle` calls no provider:
+ * it records the driver's share of a fare the rider did not pay (the platform carries it).
+ */
+export type PaymentAction = "authorize" | "capture" | "void" | "refund" | "settle";
 
-/** A saga step for the payment worker. Its idempotency key is ride id + step. */
+/** A saga step for the payment worker. Its idempotency key is ride id + step (+ the refund's key). */
 export interface PaymentCommandMessage {
   kind: "payment.command";
   action: PaymentAction;
@@ -88,8 +107,12 @@ export interface PaymentResult {
   idempotencyKey: string;
   providerRef: string | null;
   detail: string | null;
-  /** For a successful capture: how the fare splits between driver and platform. */
+  /** For a successful capture or settle: how the fare splits between driver and platform. */
   settlement?: Settlement | null;
+  /** For a successful refund: the amount given back, split (negative amounts: what the driver and platform give back). */
+  adjustment?: Settlement | null;
+  /** The amount the operation was for (a refund's amount). */
+  amount?: Money;
 }
 
 export interface Settlement {
@@ -109,4 +132,6 @@ export const NOTIFIED_EVENTS = new Set([
   "RideCancelled",
   "DriverOffered",
   "PaymentCaptured",
+  "PaymentRefunded",
+  "DriverSettled",
 ]);

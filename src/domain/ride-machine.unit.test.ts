@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { can, decide, decideAll, type RideCommand, type RideCommandType } from "./ride-machine";
-import { COMMANDS, FIXTURES, LATER, NOW, d1, record } from "./ride/fixtures";
+import { COMMANDS, FARE, FIXTURES, LATER, NOW, d1, record } from "./ride/fixtures";
 import type { RideStatus } from "./types";
 
 /**
@@ -24,6 +24,7 @@ const EXPECTED: Record<string, Partial<Record<RideCommandType, string>>> = {
     paymentAuthorized: "dispatching:PaymentAuthorized",
     paymentDeclined: "cancelled:PaymentDeclined,RideCancelled",
   },
+  // From here on the hold is authorised: a decline can only be a stray repeat.
   dispatching_offered: {
     declineOffer: "dispatching:OfferDeclined",
     expireOffer: "dispatching:OfferExpired",
@@ -32,7 +33,7 @@ const EXPECTED: Record<string, Partial<Record<RideCommandType, string>>> = {
     cancel: "cancelled:DriverReleased,RideCancelled",
     dispatchTimeout: "cancelled:DriverReleased,RideCancelled",
     paymentAuthorized: "=",
-    paymentDeclined: "cancelled:PaymentDeclined,DriverReleased,RideCancelled",
+    paymentDeclined: "=",
   },
   driver_assigned: {
     backOut: "dispatching:DriverUnassigned,DriverReleased",
@@ -40,47 +41,84 @@ const EXPECTED: Record<string, Partial<Record<RideCommandType, string>>> = {
     arrive: "driver_arrived:DriverArrived",
     cancel: "cancelled:DriverReleased,RideCancelled",
     paymentAuthorized: "=",
-    paymentDeclined: "cancelled:PaymentDeclined,DriverReleased,RideCancelled",
+    paymentDeclined: "=",
   },
   driver_arrived: {
     start: "in_progress:TripStarted",
+    backOut: "dispatching:DriverUnassigned,DriverReleased",
+    noShow: "cancelled:DriverReleased,RideCancelled",
     cancel: "cancelled:DriverReleased,RideCancelled",
     paymentAuthorized: "=",
-    paymentDeclined: "cancelled:PaymentDeclined,DriverReleased,RideCancelled",
+    paymentDeclined: "=",
   },
-  in_progress: { complete: "payment_pending:TripEnded,DriverReleased", paymentAuthorized: "=", paymentDeclined: "in_progress:PaymentDeclined" },
+  in_progress: { complete: "payment_pending:TripEnded,DriverReleased", paymentAuthorized: "=", paymentDeclined: "=" },
+  in_progress_declined: {
+    complete: "completed:TripEnded,DriverReleased,PaymentFailed,DuesIncurred,RideCompleted",
+    paymentAuthorized: "=",
+    paymentDeclined: "=",
+  },
   payment_pending: {
     paymentCaptured: "completed:PaymentCaptured,RideCompleted",
     paymentCaptureFailed: "payment_pending:PaymentFailed",
     paymentAuthorized: "=",
-    paymentDeclined: "payment_pending:PaymentDeclined",
+    paymentDeclined: "=",
   },
   payment_failed: {
     retryCapture: "payment_pending:PaymentRetryRequested",
     paymentCaptured: "completed:PaymentCaptured,RideCompleted",
     paymentCaptureFailed: "=",
+    abandonCapture: "completed:DuesIncurred,RideCompleted",
     paymentAuthorized: "=",
-    paymentDeclined: "payment_pending:PaymentDeclined",
+    paymentDeclined: "=",
   },
-  completed: { paymentCaptured: "=", paymentAuthorized: "=", paymentDeclined: "=" },
-  cancelled: { cancel: "=", dispatchTimeout: "=", paymentAuthorized: "=", paymentDeclined: "=", paymentVoided: "cancelled:PaymentVoided" },
+  completed: { paymentCaptured: "=", paymentAuthorized: "=", paymentDeclined: "=", refund: "completed:RefundRequested" },
+  completed_unpaid: { paymentSettled: "completed:DriverSettled", paymentCaptureFailed: "=", paymentAuthorized: "=", paymentDeclined: "=" },
+  refund_pending: {
+    paymentRefunded: "completed:PaymentRefunded",
+    paymentRefundDeclined: "completed:RefundDeclined",
+    paymentCaptured: "=",
+    paymentAuthorized: "=",
+    paymentDeclined: "=",
+  },
+  cancelled: {
+    cancel: "=",
+    dispatchTimeout: "=",
+    paymentAuthorized: "=",
+    paymentDeclined: "=",
+    paymentVoided: "cancelled:PaymentVoided",
+    paymentCaptured: "cancelled:PaymentCaptured",
+    // No fee was asked for: a refused capture can only be a stray repeat.
+    paymentCaptureFailed: "=",
+  },
+  // Cancelled before the hold's outcome was known: the late answer still settles the payment.
+  cancelled_unknown: {
+    cancel: "=",
+    dispatchTimeout: "=",
+    paymentAuthorized: "cancelled:PaymentAuthorized",
+    paymentDeclined: "cancelled:PaymentDeclined",
+    paymentCaptureFailed: "=",
+  },
 };
 
-/** The applied commands that release the ride's driver (d1) before their commit; none other does. */
-const RELEASES = new Set([
-  "dispatching_offered×declineOffer",
-  "dispatching_offered×expireOffer",
-  "dispatching_offered×withdrawOffer",
-  "dispatching_offered×cancel",
-  "dispatching_offered×dispatchTimeout",
-  "dispatching_offered×paymentDeclined",
-  "driver_assigned×backOut",
-  "driver_assigned×cancel",
-  "driver_assigned×paymentDeclined",
-  "driver_arrived×cancel",
-  "driver_arrived×paymentDeclined",
-  "in_progress×complete",
-]);
+const release = { type: "releaseDriver", driverId: "d1" };
+const dues = { type: "addDues", riderId: "r1", rideId: "rd_test", amount: FARE };
+
+/** The effects before the commit: releasing the ride's driver (d1), adding the fare to the rider's dues; no other command has any. */
+const EFFECTS: Record<string, object[]> = {
+  "dispatching_offered×declineOffer": [release],
+  "dispatching_offered×expireOffer": [release],
+  "dispatching_offered×withdrawOffer": [release],
+  "dispatching_offered×cancel": [release],
+  "dispatching_offered×dispatchTimeout": [release],
+  "driver_assigned×backOut": [release],
+  "driver_assigned×cancel": [release],
+  "driver_arrived×backOut": [release],
+  "driver_arrived×noShow": [release],
+  "driver_arrived×cancel": [release],
+  "in_progress×complete": [release],
+  "in_progress_declined×complete": [release, dues],
+  "payment_failed×abandonCapture": [dues],
+};
 
 describe("ride state machine: every state × every command", () => {
   for (const [state, make] of Object.entries(FIXTURES)) {
@@ -107,8 +145,7 @@ describe("ride state machine: every state × every command", () => {
         expect(decision.events.map((e) => e.type).join(",")).toBe(events);
         expect(decision.record.ride.version).toBe(before.ride.version + decision.events.length);
         expect(decision.record.ride.updatedAt).toBe(NOW.toISOString());
-        const releases = RELEASES.has(`${state}×${name}`) ? [{ type: "releaseDriver", driverId: "d1" }] : [];
-        expect(decision.effects, "effects before the commit").toEqual(releases);
+        expect(decision.effects, "effects before the commit").toEqual(EFFECTS[`${state}×${name}`] ?? []);
       });
     }
   }
@@ -210,5 +247,46 @@ describe("several commands as one change", () => {
   it("skips repeats and is unchanged when everything was a repeat", () => {
     const cancelled = record("cancelled", "authorized");
     expect(decideAll(cancelled, [COMMANDS.cancel, COMMANDS.dispatchTimeout], NOW).kind).toBe("unchanged");
+  });
+});
+
+describe("ride state machine: every ride ends", () => {
+  it("a no-show before the wait is over is refused, saying how long is left; after it, allowed", () => {
+    const arrived = record("driver_arrived", "authorized", { driver: true });
+    const justArrived = { ...arrived, arrivedAt: new Date(NOW.getTime() - 60_000).toISOString() };
+    const early = decide(justArrived, COMMANDS.noShow, NOW);
+    expect(early).toMatchObject({ kind: "refused", code: "invalid_transition" });
+    expect(early.kind === "refused" && early.detail).toContain("240 s");
+    expect(decide(arrived, COMMANDS.noShow, NOW).kind).toBe("applied");
+    expect(decide(arrived, { ...COMMANDS.noShow, driverId: "d2" } as RideCommand, NOW)).toMatchObject({ kind: "refused", code: "forbidden" });
+  });
+
+  it("arriving records when, so the wait counts from the arrival", () => {
+    const d = decide(record("driver_assigned", "authorized", { driver: true }), COMMANDS.arrive, NOW);
+    expect(d.kind === "applied" && d.record.arrivedAt).toBe(NOW.toISOString());
+  });
+
+  it("a hold declined after drop-off ends the ride unpaid, its fare the rider's dues", () => {
+    const pending = record("payment_pending", "pending", { driver: true });
+    const d = decide(pending, COMMANDS.paymentDeclined, NOW);
+    expect(d.kind).toBe("applied");
+    if (d.kind !== "applied") return;
+    expect(d.record.ride).toMatchObject({ status: "completed", payment: { status: "failed" } });
+    expect(d.events.map((e) => e.type)).toEqual(["PaymentDeclined", "PaymentFailed", "DuesIncurred", "RideCompleted"]);
+    expect(d.effects).toEqual([{ type: "addDues", riderId: "r1", rideId: "rd_test", amount: FARE }]);
+  });
+
+  it("refunds: the same request twice does nothing twice; more than was captured is refused; nothing captured, nothing to refund", () => {
+    const completed = record("completed", "captured", { driver: true });
+    const part = { type: "refund", key: "a", amount: { amount: 4000, currency: "KRW" }, reason: "late" } as const;
+    const once = decide(completed, part, NOW);
+    expect(once.kind).toBe("applied");
+    if (once.kind !== "applied") return;
+    expect(decide(once.record, part, NOW).kind).toBe("unchanged");
+    const over = decide(once.record, { ...part, key: "b", amount: { amount: 6000, currency: "KRW" } }, NOW);
+    expect(over).toMatchObject({ kind: "refused", code: "invalid_transition" });
+    expect(over.kind === "refused" && over.detail).toContain("5900");
+    expect(decide(record("completed", "failed", { driver: true }), part, NOW)).toMatchObject({ kind: "refused", code: "invalid_transition" });
+    expect(decide(once.record, { type: "paymentRefunded", key: "zz", adjustment: null }, NOW)).toMatchObject({ kind: "refused", code: "not_found" });
   });
 });

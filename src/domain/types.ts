@@ -73,7 +73,8 @@ export interface Ride {
   driver: RideDriver | null;
   etaSeconds: number | null;
   fare: Money | null;
-  payment: { status: PaymentStatus };
+  /** `refundedAmount` once a refund was made. */
+  payment: { status: PaymentStatus; refundedAmount?: Money };
   cancellation: Cancellation | null;
   distanceMeters: number;
   durationSeconds: number;

@@ -10,7 +10,7 @@ import type { LatLng, Product } from "../domain/types";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { PEER_CALL_MS, within } from "../lib/timeout";
 import type { CellEntryLike } from "../ride/dispatch";
-import { cellOf, cellStub, driverStub } from "./stubs";
+import { cellOf, cellStub, driverStub, riderStub } from "./stubs";
 
 /** The dispatcher's look-up of fresh drivers of a product in some cells. */
 export type FindDrivers = { type: "findDrivers"; cells: string[]; pickup: LatLng; product: Product };
@@ -56,6 +56,12 @@ export async function performRide(p: RidePeers, effect: RideCall): Promise<Outco
           Promise.resolve(driverStub(env, effect.driverId).reserve(effect.reservation, config.driverFreshnessS, correlationId)),
           "reserve driver",
         )) as Outcome<Driver>;
+      case "addDues":
+        return await within(
+          PEER_CALL_MS,
+          Promise.resolve(riderStub(env, effect.riderId).incurDues(effect.riderId, effect.rideId, effect.amount, correlationId)),
+          "add dues",
+        );
       case "pushToDriver":
         // Best effort, in commit order: a live client that missed something gets the current state when it reconnects.
         ctx.waitUntil(

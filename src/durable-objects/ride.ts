@@ -10,7 +10,8 @@ import { decide, decideAll, isSettled, plan, watchdogPlan } from "../domain/ride
 import type { EventDraft, Reservation, RideCommand, RideDecision, RideRecord } from "../domain/ride-machine";
 import type { Actor, LatLng, Ride } from "../domain/types";
 import { fail, ok, type Outcome } from "../lib/problem";
-import { acceptance, advanceCommand, commandForResult, declineCommand, etaCommand, etaSeconds, timerCommand, toRideDriver, type Trip } from "../ride/commands";
+import { acceptance, advanceCommand, commandForResult, declineCommand, etaCommand, etaSeconds, timerCommand, toRideDriver } from "../ride/commands";
+import type { DriverStep, OpsCommand, Trip } from "../ride/commands";
 import { awaitsDriver, dispatchRound, type CellEntryLike } from "../ride/dispatch";
 import { canView, newRideRecord, requestedEvent, type CreateRideInput } from "../ride/ride-record";
 import { AggregateObject, type TimelineItem, type Welcome } from "./aggregate";
@@ -29,9 +30,9 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
 
   /** The plan of a change from `before`, with this object's clock, ids and settings. */
   private planFrom(before: RideRecord | null, causationId: string | null) {
-    const { paymentWatchdogS, noSupplyWindowS } = this.config;
+    const { paymentWatchdogS, noSupplyWindowS, captureRetryWindowS, staleRideS } = this.config;
     return (after: RideRecord, events: EventDraft[]) =>
-      plan(before, after, events, { now: new Date(), causationId, newId: this.newId, paymentWatchdogS, noSupplyWindowS });
+      plan(before, after, events, { now: new Date(), causationId, newId: this.newId, paymentWatchdogS, noSupplyWindowS, captureRetryWindowS, staleRideS });
   }
 
   private async apply(record: RideRecord, decision: RideDecision, causationId: string | null): Promise<Outcome<Ride>> {
@@ -123,10 +124,10 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
     return outcome.ok ? ok(null) : outcome;
   }
 
-  /** arrive, start, complete: the assigned driver moves the trip on. */
-  advance(driverId: string, step: "arrive" | "start" | "complete", trip: Trip, requestId: string): Promise<Outcome<Ride>> {
+  /** arrive, start, complete, or a no-show (allowed `NO_SHOW_WAIT_S` after arriving): the assigned driver moves the ride on. */
+  advance(driverId: string, step: DriverStep, trip: Trip, requestId: string): Promise<Outcome<Ride>> {
     return this.command(requestId, (r) =>
-      r && canView(r, { id: driverId, role: "driver" }) ? advanceCommand(r, driverId, step, trip) : fail("not_found", "no such ride"),
+      r && canView(r, { id: driverId, role: "driver" }) ? advanceCommand(r, driverId, step, trip, this.config) : fail("not_found", "no such ride"),
     );
   }
 
@@ -136,9 +137,13 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
     return outcome.ok ? ok(null) : outcome;
   }
 
-  /** An operator retries a capture the provider refused: a new capture goes out. */
-  retryPayment(actor: Actor, requestId: string): Promise<Outcome<Ride>> {
-    return this.command(requestId, (record) => (record && actor.role === "ops" ? { type: "retryCapture" } : fail("not_found", "no such ride")));
+  /**
+   * An operator acts on the payment: retries a capture the provider refused, or refunds
+   * all or part of a captured fare (the refund's key names the request: the same one
+   * again refunds once).
+   */
+  operate(actor: Actor, command: OpsCommand, requestId: string): Promise<Outcome<Ride>> {
+    return this.command(requestId, (record) => (record && actor.role === "ops" ? command : fail("not_found", "no such ride")));
   }
 
   /** A result from the payment worker. Idempotent: a repeated result changes nothing. */
@@ -160,7 +165,7 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
     const again = name === "payment" && record ? watchdogPlan(record, new Date(), this.config.paymentWatchdogS) : null;
     if (again) console.warn(JSON.stringify({ msg: "payment step sent again by the watchdog", rideId: record?.ride.id, correlationId: record?.correlationId }));
     if (again) return this.commit(again);
-    const command = timerCommand(name, record, new Date());
+    const command = timerCommand(name, record, new Date(), this.config);
     if (record && command) await this.apply(record, decide(record, command, new Date()), null);
   }
 

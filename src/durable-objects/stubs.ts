@@ -18,6 +18,8 @@ type ObjectOf<N> = N extends DurableObjectNamespace<infer T> ? T : never;
 export type RideStub = DurableObjectStub<ObjectOf<Env["RIDE"]>>;
 /** A stub of a Driver object. */
 export type DriverStub = DurableObjectStub<ObjectOf<Env["DRIVER"]>>;
+/** A stub of a Rider object. */
+export type RiderStub = DurableObjectStub<ObjectOf<Env["RIDER"]>>;
 /** A stub of a DispatchCell object. */
 export type CellStub = DurableObjectStub<ObjectOf<Env["DISPATCH_CELL"]>>;
 
@@ -53,6 +55,16 @@ export function rideStub(env: Pick<Env, "RIDE">, rideId: string): RideStub {
  */
 export function driverStub(env: Pick<Env, "DRIVER">, driverId: string): DriverStub {
   return stubFor(env.DRIVER, driverId);
+}
+
+/**
+ * The Rider object of `riderId` (what the rider owes).
+ *
+ * @example
+ * const { dues } = await riderStub(env, riderId).account(riderId);
+ */
+export function riderStub(env: Pick<Env, "RIDER">, riderId: string): RiderStub {
+  return stubFor(env.RIDER, riderId);
 }
 
 /**

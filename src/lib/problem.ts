@@ -17,12 +17,14 @@ export type ProblemCode =
   | "no_drivers_nearby"
   | "rate_limited"
   | "idempotency_conflict"
+  | "payment_required"
   | "unavailable"
   | "internal";
 
 const STATUS: Record<ProblemCode, number> = {
   invalid_request: 400,
   unauthorized: 401,
+  payment_required: 402,
   forbidden: 403,
   driver_not_approved: 403,
   not_found: 404,
@@ -41,6 +43,7 @@ const TITLE: Record<ProblemCode, string> = {
   invalid_request: "The request is not valid",
   unauthorized: "Authentication required",
   forbidden: "Not allowed",
+  payment_required: "Unpaid dues",
   driver_not_approved: "The driver is not approved yet",
   not_found: "Not found",
   invalid_transition: "Not possible in the ride's current state",
@@ -60,6 +63,8 @@ export interface Problem {
   detail: string;
   retryAfterSeconds?: number;
   errors?: { path: string; message: string }[];
+  /** With `payment_required`: what the caller still owes. */
+  dues?: { amount: number; currency: "KRW" };
 }
 
 /**
@@ -73,6 +78,7 @@ export class AppError extends Error {
   readonly status: number;
   readonly retryAfterSeconds?: number;
   readonly errors?: { path: string; message: string }[];
+  readonly dues?: Problem["dues"];
 
   constructor(code: ProblemCode, detail: string, extra: Omit<Problem, "code" | "detail"> = {}) {
     super(detail);
@@ -81,6 +87,7 @@ export class AppError extends Error {
     this.status = STATUS[code];
     this.retryAfterSeconds = extra.retryAfterSeconds;
     this.errors = extra.errors;
+    this.dues = extra.dues;
   }
 
   static from(problem: Problem): AppError {
@@ -96,6 +103,7 @@ export class AppError extends Error {
       code: this.code,
       detail: this.message,
       ...(this.errors ? { errors: this.errors } : {}),
+      ...(this.dues ? { dues: this.dues } : {}),
     };
   }
 }

@@ -11,7 +11,7 @@ export const paymentOperations = sqliteTable(
   {
     idempotencyKey: text("idempotency_key").primaryKey(),
     rideId: text("ride_id").notNull(),
-    /** authorize | capture | void | refund */
+    /** authorize | capture | void | refund | settle */
     kind: text("kind").notNull(),
     amount: integer("amount").notNull(),
     currency: text("currency").notNull(),
@@ -26,8 +26,37 @@ export const paymentOperations = sqliteTable(
   (t) => [index("operations_by_ride").on(t.rideId, t.kind)],
 );
 
-/** The split of each captured fare: what the driver earned, what the platform keeps. */
-export const settlements = sqliteTable("settlements", settlementColumns(), (t) => [index("settlements_by_driver").on(t.driverId, t.createdAt)]);
+/** The split of each captured (or platform-settled) fare: what the driver earned, what the platform keeps. */
+export const settlements = sqliteTable("settlements", settlementColumns(), (t) => [
+  index("settlements_by_driver").on(t.driverId, t.createdAt),
+  // The views' repair reads every settlement in (created_at, ride_id) order.
+  index("settlements_by_time").on(t.createdAt, t.rideId),
+]);
+
+/**
+ * What a refund takes back from a settlement, once per refund (id = the refund's
+ * idempotency key). Amounts are negative: the fare given back, split into the driver's
+ * and the platform's part, so a payout nets a driver's settlements and adjustments by
+ * plain addition.
+ */
+export const settlementAdjustments = sqliteTable(
+  "settlement_adjustments",
+  {
+    id: text("id").primaryKey(),
+    rideId: text("ride_id").notNull(),
+    driverId: text("driver_id").notNull(),
+    fare: integer("fare").notNull(),
+    commission: integer("commission").notNull(),
+    earning: integer("earning").notNull(),
+    currency: text("currency").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    index("adjustments_by_ride").on(t.rideId),
+    index("adjustments_by_driver").on(t.driverId, t.createdAt),
+    index("adjustments_by_time").on(t.createdAt, t.id),
+  ],
+);
 
 /** Messages that failed every retry: kept for an operator, never dropped. */
 export const deadLetters = sqliteTable("dead_letters", {

@@ -22,3 +22,19 @@ export function settlementColumns() {
     createdAt: text("created_at").notNull(),
   };
 }
+
+/**
+ * One row of a driver's earnings, as the views keep it and the ledger's earnings page
+ * lists it: a settled fare (id = the ride id) or a refund's adjustment (id = the refund's
+ * key; negative amounts). One shape for both ends, so the repair's copy matches the projection's.
+ */
+export interface EarningRow {
+  id: string;
+  rideId: string;
+  driverId: string;
+  fare: number;
+  commission: number;
+  earning: number;
+  currency: string;
+  createdAt: string;
+}

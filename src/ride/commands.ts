@@ -47,7 +47,8 @@ export function acceptance(record: RideRecord | null, driverId: string, now: Dat
  */
 export function declineCommand(record: RideRecord | null, driverId: string, now: Date, redispatchTimeoutS: number): RideCommand | Refusal {
   if (record?.ride.status === "dispatching" && record.offer?.driverId === driverId) return { type: "declineOffer", driverId };
-  if (record?.ride.status === "driver_assigned" && record.ride.driver?.id === driverId) {
+  const beforePickup = record?.ride.status === "driver_assigned" || record?.ride.status === "driver_arrived";
+  if (record && beforePickup && record.ride.driver?.id === driverId) {
     return { type: "backOut", driverId, deadlineAt: new Date(now.getTime() + redispatchTimeoutS * 1000).toISOString() };
   }
   return notOffered;
@@ -59,14 +60,27 @@ export interface Trip {
   durationSeconds?: number;
 }
 
+/** What the assigned driver can do to move the ride on. */
+export type DriverStep = "arrive" | "start" | "complete" | "noShow";
+
+/** What an operator can do to a ride's payment. */
+export type OpsCommand = Extract<RideCommand, { type: "retryCapture" | "refund" }>;
+
 /**
- * arrive, start, complete: the assigned driver moves the trip on; completing prices the
- * trip (reported distance and time, or the estimate's).
+ * arrive, start, complete, no-show: the assigned driver moves the ride on; completing
+ * prices the trip (reported distance and time, or the estimate's).
  *
  * @example
- * advanceCommand(record, "d1", "complete", { distanceMeters: 4200 });
+ * advanceCommand(record, "d1", "complete", { distanceMeters: 4200 }, config);
  */
-export function advanceCommand(record: RideRecord, driverId: string, step: "arrive" | "start" | "complete", trip: Trip): RideCommand {
+export function advanceCommand(
+  record: RideRecord,
+  driverId: string,
+  step: DriverStep,
+  trip: Trip,
+  config: Pick<Config, "noShowWaitS" | "noShowFee">,
+): RideCommand {
+  if (step === "noShow") return noShowCommand(record, driverId, "driver", config);
   if (step !== "complete") return { type: step, driverId };
   const distance = trip.distanceMeters ?? record.ride.distanceMeters;
   const duration = trip.durationSeconds ?? record.ride.durationSeconds;
@@ -94,15 +108,53 @@ export function etaCommand(record: RideRecord | null, driverId: string, location
 }
 
 /**
- * What a due `deadline` or `offer` timer does, or null when it has nothing to do any
- * more (it may run twice, or after the state moved on).
+ * The driver reports that the rider did not show up: allowed `noShowWaitS` after
+ * arriving (the machine's guard), with the configured fee.
  *
  * @example
- * timerCommand("offer", record, new Date()); // { type: "expireOffer", driverId: "d1" }
+ * noShowCommand(record, "d1", "driver", config); // { type: "noShow", by: "driver", driverId: "d1", waitS: 300, fee }
  */
-export function timerCommand(name: string, record: RideRecord | null, now: Date): RideCommand | null {
-  if (name === "deadline" && record && Date.parse(record.dispatchDeadlineAt) <= now.getTime()) return { type: "dispatchTimeout" };
-  if (name === "offer" && record?.offer && Date.parse(record.offer.expiresAt) <= now.getTime()) return { type: "expireOffer", driverId: record.offer.driverId };
+export function noShowCommand(record: RideRecord, driverId: string, by: "driver" | "system", config: Pick<Config, "noShowWaitS" | "noShowFee">): RideCommand {
+  return { type: "noShow", by, driverId, waitS: config.noShowWaitS, fee: { amount: config.noShowFee, currency: "KRW" } };
+}
+
+/**
+ * What the `stale` timer does to a ride whose driver stopped moving it on: a driver who
+ * never arrives is taken off it (dispatch again); a rider who never showed up is a
+ * no-show (reported by the system); a trip never ended is completed on the estimate.
+ */
+function staleCommand(record: RideRecord, now: Date, config: TimerConfig): RideCommand | null {
+  const driverId = record.ride.driver?.id;
+  if (!driverId) return null;
+  switch (record.ride.status) {
+    case "driver_assigned":
+      return { type: "backOut", driverId, deadlineAt: new Date(now.getTime() + config.redispatchTimeoutS * 1000).toISOString() };
+    case "driver_arrived":
+      return noShowCommand(record, driverId, "system", config);
+    case "in_progress":
+      return advanceCommand(record, driverId, "complete", {}, config);
+    default:
+      return null;
+  }
+}
+
+/** The settings the timers' commands need. */
+export type TimerConfig = Pick<Config, "redispatchTimeoutS" | "noShowWaitS" | "noShowFee">;
+
+/**
+ * What a due ride timer does, or null when it has nothing to do any more (it may run
+ * twice, or after the state moved on): `deadline`, `offer`, `capture` (a refused
+ * capture nobody retried: the fare becomes dues) and `stale`.
+ *
+ * @example
+ * timerCommand("offer", record, new Date(), config); // { type: "expireOffer", driverId: "d1" }
+ */
+export function timerCommand(name: string, record: RideRecord | null, now: Date, config: TimerConfig): RideCommand | null {
+  if (!record) return null;
+  if (name === "deadline" && Date.parse(record.dispatchDeadlineAt) <= now.getTime()) return { type: "dispatchTimeout" };
+  if (name === "offer" && record.offer && Date.parse(record.offer.expiresAt) <= now.getTime()) return { type: "expireOffer", driverId: record.offer.driverId };
+  if (name === "capture" && record.ride.status === "payment_pending" && record.ride.payment.status === "failed") return { type: "abandonCapture" };
+  if (name === "stale") return staleCommand(record, now, config);
   return null;
 }
 
@@ -123,5 +175,20 @@ export function commandForResult(result: PaymentResult): RideCommand | null {
         : { type: "paymentCaptureFailed", reason: result.detail ?? "declined" };
     case "void":
       return succeeded ? { type: "paymentVoided" } : null;
+    case "settle":
+      return succeeded ? { type: "paymentSettled", settlement: result.settlement ?? null } : null;
+    case "refund": {
+      const key = refundKeyOf(result);
+      if (!key) return null;
+      return succeeded
+        ? { type: "paymentRefunded", key, adjustment: result.adjustment ?? null }
+        : { type: "paymentRefundDeclined", key, detail: result.detail ?? "declined" };
+    }
   }
+}
+
+/** The refund's own key, from the step's idempotency key `<rideId>:refund:<key>`. */
+function refundKeyOf(result: PaymentResult): string | null {
+  const prefix = `${result.rideId}:refund:`;
+  return result.idempotencyKey.startsWith(prefix) ? result.idempotencyKey.slice(prefix.length) : null;
 }

@@ -1,7 +1,8 @@
 /**
- * The D1 query views (drizzle schema). Written only by the views worker (rides,
- * timeline, drivers) and the notification worker (its delivery log); read by the
- * gateway's list and ops endpoints. Rebuildable by replaying the DOs' event logs.
+ * The D1 query views (drizzle schema). Written by the projection (src/views/projection.ts:
+ * rides, timeline, drivers, earnings, dues), run by the views worker and, for replay,
+ * repair and rebuild, by the gateway; and by the notification worker (its delivery log).
+ * Read by the gateway's list and ops endpoints. Rebuildable by replaying the DOs' event logs.
  */
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { settlementColumns } from "../payments/settlement-columns";
@@ -23,6 +24,11 @@ export const rides = sqliteTable(
     dispatchMs: integer("dispatch_ms"),
     /** The Ride JSON of the contract at `version`. */
     snapshot: text("snapshot").notNull(),
+    /**
+     * When the repair sweep last asked the Ride DO about this row: a ride legitimately
+     * unchanged for long (a long trip) then waits its turn instead of being asked every run.
+     */
+    checkedAt: text("checked_at"),
   },
   (t) => [
     index("rides_by_rider").on(t.riderId, t.createdAt, t.id),
@@ -60,6 +66,8 @@ export const drivers = sqliteTable(
     version: integer("version").notNull(),
     updatedAt: text("updated_at").notNull(),
     snapshot: text("snapshot").notNull(),
+    /** When the repair sweep last asked the Driver DO (an idle available driver changes rarely). */
+    checkedAt: text("checked_at"),
   },
   (t) => [index("drivers_by_status").on(t.status, t.approval)],
 );
@@ -88,8 +96,62 @@ export const notificationDeliveries = sqliteTable(
   (t) => [primaryKey({ columns: [t.eventId, t.channel, t.recipient] }), index("deliveries_by_ride").on(t.rideId, t.createdAt)],
 );
 
-/** Each captured fare, split: what the driver's earnings list shows. */
-export const earnings = sqliteTable("earnings", settlementColumns(), (t) => [index("earnings_by_driver").on(t.driverId, t.createdAt, t.rideId)]);
+/**
+ * What the driver's earnings list shows: each captured (or settled) fare split, and each
+ * refund as a negative row. The ledger's columns, but keyed by `id` (the ride id for a
+ * capture or settlement, the refund's key for a refund): a ride can have several rows.
+ */
+export const earnings = sqliteTable("earnings", { id: text("id").primaryKey(), ...settlementColumns(), rideId: text("ride_id").notNull() }, (t) => [
+  index("earnings_by_driver").on(t.driverId, t.createdAt, t.id),
+  index("earnings_by_ride").on(t.rideId),
+]);
+
+/** What each rider owes (the Rider DO's account), newest snapshot by version. */
+export const riderDues = sqliteTable(
+  "rider_dues",
+  {
+    riderId: text("rider_id").primaryKey(),
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    version: integer("version").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    /** The RiderAccount JSON at `version`. */
+    snapshot: text("snapshot").notNull(),
+  },
+  (t) => [index("rider_dues_by_amount").on(t.amount)],
+);
+
+/**
+ * ride-events messages that failed every retry (from ride-events-dlq), kept for an
+ * operator and replayed by POST /v1/ops/views/replay (which sets `replayed_at`).
+ */
+export const viewDeadLetters = sqliteTable(
+  "view_dead_letters",
+  {
+    id: text("id").primaryKey(),
+    /** The ViewsMessage JSON. */
+    body: text("body").notNull(),
+    reason: text("reason").notNull(),
+    attempts: integer("attempts").notNull(),
+    receivedAt: text("received_at").notNull(),
+    replayedAt: text("replayed_at"),
+  },
+  (t) => [index("view_dead_letters_open").on(t.replayedAt, t.id)],
+);
+
+/** Development only: a fault that makes the views worker's projection fail (one row). */
+export const viewFaults = sqliteTable("view_faults", {
+  id: integer("id").primaryKey(),
+  fault: text("fault").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/** Where a repair pass stopped (the ledger's earnings cursor), so the next run goes on from there. */
+export const viewCursors = sqliteTable("view_cursors", {
+  name: text("name").primaryKey(),
+  cursor: text("cursor"),
+  updatedAt: text("updated_at").notNull(),
+});
 
 /**
  * How to reach a user outside the app (KakaoTalk): the phone number sealed with the

@@ -6,7 +6,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { PaymentCommandMessage } from "../../src/domain/events";
-import type { RideRecord } from "../../src/domain/ride-machine";
+import { outstandingPaymentStep, type RideRecord } from "../../src/domain/ride-machine";
 import type { RideDurableObject, TimelineItem } from "../../src/durable-objects/ride";
 import { unwrap, type Outcome } from "../../src/lib/problem";
 import { paymentCommand } from "../../src/ride/ride-record";
@@ -40,7 +40,12 @@ async function recordOf(stub: DurableObjectStub<RideDurableObject>): Promise<Rid
 }
 
 async function commandFor(stub: DurableObjectStub<RideDurableObject>, action: "authorize" | "capture" | "void") {
-  return paymentCommand(await recordOf(stub), action, "test");
+  const record = await recordOf(stub);
+  // The ride's own outstanding step when it is this action (its key says which attempt), else the plain step.
+  const outstanding = outstandingPaymentStep(record);
+  if (outstanding?.action === action) return paymentCommand(record, outstanding, "test");
+  const amount = action === "capture" ? (record.ride.fare ?? record.ride.quote) : record.holdAmount;
+  return paymentCommand(record, { action, idempotencyKey: `${record.ride.id}:${action}`, amount }, "test");
 }
 
 async function rideNow(stub: DurableObjectStub<RideDurableObject>) {
@@ -126,7 +131,7 @@ describe("capture and settlement", () => {
     expect(await rideNow(stub)).toMatchObject({ status: "payment_pending", payment: { status: "failed" } });
 
     await simulator().setFaults({ mode: "ok" });
-    const retried = unwrap(await stub.retryPayment(ops, "req-retry"));
+    const retried = unwrap(await stub.operate(ops, { type: "retryCapture" }, "req-retry"));
     expect(retried.payment.status).toBe("authorized");
     const second = await commandFor(stub, "capture");
     expect(second.idempotencyKey).toMatch(/:capture:2$/);
@@ -135,7 +140,7 @@ describe("capture and settlement", () => {
     const rows = await testEnv.LEDGER_DB.prepare("SELECT kind, outcome FROM payment_operations WHERE ride_id = ? ORDER BY created_at").bind(retried.id).all();
     expect(rows.results.map((r) => `${r.kind}:${r.outcome}`)).toEqual(["authorize:succeeded", "capture:declined", "capture:succeeded"]);
     // only a failed capture can be retried
-    const again = await stub.retryPayment(ops, "req-2");
+    const again = await stub.operate(ops, { type: "retryCapture" }, "req-2");
     expect(again.ok).toBe(false);
   });
 

@@ -3,6 +3,8 @@
  * documented format (form-encoded requests, JSON objects, `error` bodies with
  * `type`/`code`/`decline_code`, 402 for card errors, replays by `Idempotency-Key`).
  * Test cards: pm_card_visa succeeds; pm_card_chargeDeclined is declined.
+ * `GET /v1/payment_intents/search` answers the query shapes the adapter sends
+ * (`status:'…'` and `metadata['…']:'…'` clauses joined by AND), in pages (`limit`, `page`).
  * `failNext(n)` makes the next n requests answer 500, as during an outage.
  * `setLatency(ms)` makes every request take that long; a request arriving while another
  * with the same `Idempotency-Key` is in flight gets Stripe's 409 `idempotency_key_in_use`.
@@ -31,7 +33,23 @@ type Intent = {
   capture_method: string;
   payment_method: string;
   metadata: Record<string, string>;
+  /** Seconds since the epoch, as Stripe's `created`. */
+  created: number;
+  amount_refunded: number;
 };
+
+/** The clauses of a search query this fake understands; null for anything else (Stripe answers 400). */
+function parseSearch(query: string): ((intent: Intent) => boolean) | null {
+  const tests: ((intent: Intent) => boolean)[] = [];
+  for (const clause of query.split(/\s+AND\s+/)) {
+    const status = /^status:'([^']*)'$/.exec(clause.trim());
+    const meta = /^metadata\['([^']+)'\]:'([^']*)'$/.exec(clause.trim());
+    if (status) tests.push((i) => i.status === status[1]);
+    else if (meta) tests.push((i) => i.metadata[meta[1]!] === meta[2]);
+    else return null;
+  }
+  return (intent) => tests.every((t) => t(intent));
+}
 
 export async function startFakeStripe(apiKey = "sk_test_fake") {
   const calls: RecordedCall[] = [];
@@ -58,7 +76,13 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
         status: "requires_payment_method",
         capture_method: form.capture_method ?? "automatic",
         payment_method: form.payment_method ?? "",
-        metadata: { ride_id: form["metadata[ride_id]"] ?? "" },
+        metadata: Object.fromEntries(
+          Object.entries(form)
+            .map(([k, v]) => [/^metadata\[(.+)\]$/.exec(k)?.[1], v] as const)
+            .filter((e): e is readonly [string, string] => e[0] !== undefined),
+        ),
+        created: Math.floor(Date.now() / 1000),
+        amount_refunded: 0,
       };
       if (!(intent.amount > 0) || !form.currency)
         return { status: 400, body: { error: { type: "invalid_request_error", code: "parameter_missing", message: "amount and currency are required" } } };
@@ -94,15 +118,42 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
       intent.status = "canceled";
       return { status: 200, body: intent };
     }
+    if (method === "GET" && path === "/v1/payment_intents/search") {
+      const matches = parseSearch(form.query ?? "");
+      if (!matches) return { status: 400, body: { error: { type: "invalid_request_error", code: "parameter_invalid", message: "Unsupported search query" } } };
+      const limit = Math.min(Number(form.limit ?? 10), 100);
+      const offset = form.page ? Number(Buffer.from(form.page, "base64url").toString("utf8")) : 0;
+      // Stripe lists search results newest first.
+      const found = [...intents.values()].filter(matches).sort((a, b) => b.created - a.created || b.id.localeCompare(a.id));
+      const data = found.slice(offset, offset + limit);
+      const more = offset + limit < found.length;
+      return {
+        status: 200,
+        body: {
+          object: "search_result",
+          url: "/v1/payment_intents/search",
+          data,
+          has_more: more,
+          next_page: more ? Buffer.from(String(offset + limit)).toString("base64url") : null,
+        },
+      };
+    }
     if (method === "POST" && path === "/v1/refunds") {
       const intent = intents.get(form.payment_intent ?? "");
       if (!intent || intent.status !== "succeeded") return { status: 400, body: { error: { type: "invalid_request_error", code: "charge_not_refundable" } } };
+      const amount = Number(form.amount ?? intent.amount_received - intent.amount_refunded);
+      if (amount > intent.amount_received - intent.amount_refunded)
+        return {
+          status: 400,
+          body: { error: { type: "invalid_request_error", code: "amount_too_large", message: "Refund amount is greater than unrefunded amount" } },
+        };
+      intent.amount_refunded += amount;
       return {
         status: 200,
         body: {
           id: `re_${(++n).toString().padStart(6, "0")}`,
           object: "refund",
-          amount: Number(form.amount ?? intent.amount_received),
+          amount,
           payment_intent: intent.id,
           status: "succeeded",
         },
@@ -115,10 +166,11 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString("utf8")));
+      const [path = "", search = ""] = (req.url ?? "").split("?");
+      // A GET's parameters are its query string, a POST's its form body.
+      const form = Object.fromEntries(new URLSearchParams(req.method === "GET" ? search : Buffer.concat(chunks).toString("utf8")));
       const key = req.headers["idempotency-key"] as string | undefined;
       const auth = req.headers.authorization;
-      const path = (req.url ?? "").split("?")[0]!;
       const reply = (status: number, body: string) => {
         calls.push({
           method: req.method ?? "",

@@ -16,8 +16,10 @@ import { opsRoutes } from "./routes/ops";
 import { quoteRoutes } from "./routes/quotes";
 import { liveRoutes } from "./routes/live";
 import { meRoutes } from "./routes/me";
+import { duesRoutes } from "./routes/dues";
 import { rideRoutes } from "./routes/rides";
 import { serviceRoutes } from "./routes/service";
+import { viewRoutes } from "./routes/views";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -76,9 +78,11 @@ export function createApp() {
   app.route("/", quoteRoutes());
   app.route("/", liveRoutes());
   app.route("/", meRoutes());
+  app.route("/", duesRoutes());
   app.route("/", rideRoutes());
   app.route("/", driverRoutes());
   app.route("/", opsRoutes());
+  app.route("/", viewRoutes());
   app.route("/", devRoutes());
 
   app.doc31("/openapi.json", {

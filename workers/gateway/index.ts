@@ -1,14 +1,17 @@
 /**
  * Gateway worker entry: the HTTP app, the Durable Object classes it hosts, the consumer
- * of the payment worker's results, and the cron that reconciles payments.
+ * of the payment worker's results, and two crons: payment reconciliation (every 10
+ * minutes) and the views' repair sweep (every minute).
  */
 import type { PaymentResult } from "../../src/domain/events";
 import { createApp } from "./app";
 import { consumePaymentResults, paymentResultDeps, reconcilePayments } from "./payment-results";
+import { repairDeps, repairOptions, repairViews, VIEWS_REPAIR_CRON } from "./views-repair";
 
 export { RideDurableObject } from "../../src/durable-objects/ride";
 export { DriverDurableObject } from "../../src/durable-objects/driver";
 export { DispatchCellDurableObject } from "../../src/durable-objects/dispatch-cell";
+export { RiderDurableObject } from "../../src/durable-objects/rider";
 
 const app = createApp();
 
@@ -22,7 +25,12 @@ export default {
     await consumePaymentResults(batch, paymentResultDeps(env));
   },
 
-  async scheduled(_controller: ScheduledController, env: Env): Promise<void> {
+  async scheduled(controller: ScheduledController, env: Env): Promise<void> {
+    if (controller.cron === VIEWS_REPAIR_CRON) {
+      const report = await repairViews(repairDeps(env), repairOptions(env));
+      console.log(JSON.stringify({ msg: "views repair", ...report }));
+      return;
+    }
     const report = await reconcilePayments(env, RECONCILE_MIN_AGE_MS);
     console.log(JSON.stringify({ msg: "payment reconciliation", ...report }));
   },

@@ -7,7 +7,8 @@ import { drizzle } from "drizzle-orm/d1";
 import type { Driver } from "../../src/domain/events";
 import type { Ride, RideStatus } from "../../src/domain/types";
 import { AppError } from "../../src/lib/problem";
-import { drivers, earnings, notificationDeliveries, rides } from "../../src/views/schema";
+import { countOpenDeadLetters } from "../../src/views/dead-letters";
+import { drivers, earnings, notificationDeadLetters, notificationDeliveries, riderDues, rides } from "../../src/views/schema";
 
 export interface Page<T> {
   items: T[];
@@ -69,7 +70,11 @@ export async function listDrivers(db: D1Database, filter: { status?: string; app
   return { items: rows.map((r) => JSON.parse(r.snapshot) as Driver), nextCursor: null };
 }
 
-/** A driver's settled fares, newest first, with the total earned. */
+/**
+ * A driver's earnings rows (captured and settled fares, refunds as negative rows), newest
+ * first, with the total earned (refunds subtracted). Rows are keyed by their own id (a
+ * ride can have a capture and refunds), which is what the cursor carries.
+ */
 export async function listEarnings(db: D1Database, driverId: string, limit: number, cursor?: string) {
   const after = decodeCursor(cursor);
   const d = drizzle(db);
@@ -79,10 +84,10 @@ export async function listEarnings(db: D1Database, driverId: string, limit: numb
     .where(
       and(
         eq(earnings.driverId, driverId),
-        after ? or(lt(earnings.createdAt, after.createdAt), and(eq(earnings.createdAt, after.createdAt), lt(earnings.rideId, after.id))) : undefined,
+        after ? or(lt(earnings.createdAt, after.createdAt), and(eq(earnings.createdAt, after.createdAt), lt(earnings.id, after.id))) : undefined,
       ),
     )
-    .orderBy(desc(earnings.createdAt), desc(earnings.rideId))
+    .orderBy(desc(earnings.createdAt), desc(earnings.id))
     .limit(limit + 1);
   const [sum] = await d
     .select({ total: sql<number>`coalesce(sum(${earnings.earning}), 0)` })
@@ -94,7 +99,7 @@ export async function listEarnings(db: D1Database, driverId: string, limit: numb
   return {
     items: page.map((r) => ({ rideId: r.rideId, fare: krw(r.fare), commission: krw(r.commission), earning: krw(r.earning), createdAt: r.createdAt })),
     total: krw(sum?.total ?? 0),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.rideId) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
   };
 }
 
@@ -103,7 +108,10 @@ function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? null;
 }
 
-/** Counts by status, dispatch-time percentiles over the last 1,000 assignments, open payment problems. */
+/**
+ * Counts by status, dispatch-time percentiles over the last 1,000 assignments, open
+ * payment problems, what riders owe, and the views' and notifications' dead letters.
+ */
 export async function rideStats(db: D1Database) {
   const d = drizzle(db);
   const counts = await d
@@ -123,10 +131,21 @@ export async function rideStats(db: D1Database) {
     .where(and(eq(rides.status, "payment_pending"), eq(rides.paymentStatus, "failed")))
     .orderBy(desc(rides.updatedAt))
     .limit(100);
+  const [dues] = await d
+    .select({
+      amount: sql<number>`coalesce(sum(${riderDues.amount}), 0)`,
+      riders: sql<number>`count(*)`,
+      currency: sql<string | null>`max(${riderDues.currency})`,
+    })
+    .from(riderDues)
+    .where(sql`${riderDues.amount} > 0`);
+  const [notificationLetters] = await d.select({ n: sql<number>`count(*)` }).from(notificationDeadLetters);
   return {
     ridesByStatus: Object.fromEntries(counts.map((c) => [c.status, c.n])),
     dispatchTimeMs: { count: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99) },
     openPaymentProblems: problems.map((p) => ({ rideId: p.id, since: p.updatedAt, problem: "capture_failed" })),
+    openDues: { amount: dues?.amount ?? 0, currency: dues?.currency ?? "KRW", riders: dues?.riders ?? 0 },
+    deadLetters: { views: await countOpenDeadLetters(db), notifications: notificationLetters?.n ?? 0 },
   };
 }
 

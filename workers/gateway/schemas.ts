@@ -65,7 +65,7 @@ export const RideSchema = z
     driver: z.object({ id: z.string(), name: z.string(), vehicle: VehicleSchema, location: LatLngSchema.nullable() }).nullable(),
     etaSeconds: z.number().int().nullable(),
     fare: MoneySchema.nullable(),
-    payment: z.object({ status: z.enum(PAYMENT_STATUSES) }),
+    payment: z.object({ status: z.enum(PAYMENT_STATUSES), refundedAmount: MoneySchema.optional() }),
     cancellation: z.object({ by: z.enum(["rider", "driver", "ops", "system"]), reason: z.string() }).nullable(),
     distanceMeters: z.number().int(),
     durationSeconds: z.number().int(),
@@ -135,7 +135,14 @@ export const IdParamSchema = z.object({
 });
 
 export const ProblemSchema = z
-  .object({ type: z.string(), title: z.string(), status: z.number().int(), code: z.string(), detail: z.string() })
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string(),
+    detail: z.string(),
+    dues: MoneySchema.optional().openapi({ description: "With payment_required: what the caller still owes" }),
+  })
   .openapi("Problem");
 
 export const DevTokenRequestSchema = z

@@ -30,6 +30,7 @@ const CANCEL_REASONS: Record<string, Record<Locale, string>> = {
     en: "No driver was available nearby. Please try again in a little while.",
   },
   payment_declined: { ko: "결제 수단이 승인되지 않았습니다.", en: "Your payment method was declined." },
+  rider_no_show: { ko: "기사님이 출발지에서 기다렸으나 승객이 나타나지 않았습니다.", en: "Your driver waited at the pickup but you did not show up." },
 };
 const reasonText = (reason: string, locale: Locale) => CANCEL_REASONS[reason]?.[locale] ?? reason.replace(/_/g, " ");
 
@@ -54,8 +55,18 @@ export const TEMPLATES: Record<Audience, Record<string, Record<Locale, Render>>>
       en: (r) => `Your trip has started. Destination: ${place(r.dropoff)}.`,
     },
     RideCompleted: {
-      ko: (r, _e, c) => `운행이 완료되었습니다. 요금 ${won(r.fare?.amount ?? 0, "ko")}이 결제되었습니다. 영수증: ${c.receiptUrl(r.id)}`,
-      en: (r, _e, c) => `Trip completed. Your fare of ${won(r.fare?.amount ?? 0, "en")} has been charged. Receipt: ${c.receiptUrl(r.id)}`,
+      ko: (r, _e, c) =>
+        r.payment.status === "failed"
+          ? `운행이 완료되었으나 요금 ${won(r.fare?.amount ?? 0, "ko")}이 결제되지 않았습니다. 다음 호출 전에 미납 요금을 결제해 주세요.`
+          : `운행이 완료되었습니다. 요금 ${won(r.fare?.amount ?? 0, "ko")}이 결제되었습니다. 영수증: ${c.receiptUrl(r.id)}`,
+      en: (r, _e, c) =>
+        r.payment.status === "failed"
+          ? `Trip completed, but your fare of ${won(r.fare?.amount ?? 0, "en")} could not be charged. Please pay your dues before your next ride.`
+          : `Trip completed. Your fare of ${won(r.fare?.amount ?? 0, "en")} has been charged. Receipt: ${c.receiptUrl(r.id)}`,
+    },
+    PaymentRefunded: {
+      ko: (_r, e) => `${won((e.data.amount as { amount: number } | undefined)?.amount ?? 0, "ko")}이 환불되었습니다.`,
+      en: (_r, e) => `${won((e.data.amount as { amount: number } | undefined)?.amount ?? 0, "en")} has been refunded to you.`,
     },
     RideCancelled: {
       ko: (r) => `호출이 취소되었습니다. 사유: ${reasonText(r.cancellation?.reason ?? "", "ko")}`,
@@ -77,6 +88,12 @@ export const TEMPLATES: Record<Audience, Record<string, Record<Locale, Render>>>
       en: (r, e) =>
         `Payment settled: ${won(settlementOf(e)?.earning.amount ?? 0, "en")} of the ${won(settlementOf(e)?.fare.amount ?? r.fare?.amount ?? 0, "en")} fare is yours.`,
     },
+    DriverSettled: {
+      ko: (r, e) =>
+        `정산 완료: 승객 결제와 관계없이 운임 ${won(r.fare?.amount ?? 0, "ko")} 중 ${won(settlementOf(e)?.earning.amount ?? 0, "ko")}이 적립되었습니다.`,
+      en: (r, e) =>
+        `Payment settled: ${won(settlementOf(e)?.earning.amount ?? 0, "en")} of the ${won(r.fare?.amount ?? 0, "en")} fare is yours, whatever the rider paid.`,
+    },
   },
 };
 
@@ -89,8 +106,14 @@ export const TEMPLATE_CODES: Record<Audience, Record<string, string>> = {
     TripStarted: "RIDER_STARTED_01",
     RideCompleted: "RIDER_COMPLETED_01",
     RideCancelled: "RIDER_CANCELLED_01",
+    PaymentRefunded: "RIDER_REFUNDED_01",
   },
-  driver: { DriverOffered: "DRIVER_OFFER_01", RideCancelled: "DRIVER_RIDER_CANCELLED_01", PaymentCaptured: "DRIVER_SETTLED_01" },
+  driver: {
+    DriverOffered: "DRIVER_OFFER_01",
+    RideCancelled: "DRIVER_RIDER_CANCELLED_01",
+    PaymentCaptured: "DRIVER_SETTLED_01",
+    DriverSettled: "DRIVER_SETTLED_01",
+  },
 };
 
 /**
@@ -111,9 +134,10 @@ export function recipientsOf(ride: Ride, event: DomainEvent): { audience: Audien
     const driverId =
       event.type === "DriverOffered"
         ? (event.data.driverId as string | undefined)
-        : event.type === "PaymentCaptured"
+        : event.type === "PaymentCaptured" || event.type === "DriverSettled"
           ? settlementOf(event)?.driverId
-          : event.type === "RideCancelled" && ride.cancellation?.by !== "system"
+          : // A driver who cancelled (a no-show they reported) needs no word of it; the system's cancels free no one waiting.
+            event.type === "RideCancelled" && ride.cancellation?.by !== "system" && ride.cancellation?.by !== "driver"
             ? ride.driver?.id
             : undefined;
     if (driverId) out.push({ audience: "driver", recipient: driverId });

@@ -131,3 +131,27 @@ describe("who is told", () => {
     expect(recipientsOf(ride, event("DispatchStarted"))).toEqual([]);
   });
 });
+
+describe("rides that end otherwise", () => {
+  it("an unpaid trip tells the rider of the dues, not of a charge", () => {
+    const unpaid: Ride = { ...ride, status: "completed", payment: { status: "failed" } };
+    expect(text("rider", "RideCompleted", "en", unpaid)).toContain("could not be charged");
+    expect(text("rider", "RideCompleted", "ko", unpaid)).toContain("미납");
+    expect(text("rider", "RideCompleted", "en")).toContain("has been charged");
+  });
+
+  it("a no-show is explained to the rider, and the driver who reported it hears nothing back", () => {
+    const noShow: Ride = { ...ride, status: "cancelled", cancellation: { by: "driver", reason: "rider_no_show" } };
+    expect(text("rider", "RideCancelled", "en", noShow)).toContain("did not show up");
+    expect(recipientsOf(noShow, event("RideCancelled")).map((r) => r.audience)).toEqual(["rider"]);
+    const byRider: Ride = { ...noShow, cancellation: { by: "rider", reason: "changed plans" } };
+    expect(recipientsOf(byRider, event("RideCancelled")).map((r) => r.recipient)).toEqual(["r1", "d1"]);
+  });
+
+  it("a refund tells the rider the amount; a settled unpaid fare tells the driver their share", () => {
+    expect(text("rider", "PaymentRefunded", "en", ride, { amount: krw(4000) })).toContain("KRW 4,000");
+    const settlement = { driverId: "d1", fare: krw(12300), commission: krw(2460), earning: krw(9840) };
+    expect(text("driver", "DriverSettled", "ko", ride, { settlement })).toContain("9,840원");
+    expect(recipientsOf(ride, event("DriverSettled", { settlement }))).toEqual([{ audience: "driver", recipient: "d1" }]);
+  });
+});

@@ -5,13 +5,19 @@
  * (in the worker: sent to the ride-payment-results queue, which the gateway applies to
  * the Ride DO). The command message is acknowledged only after the report went out;
  * any failure before that leaves it to be retried.
+ *
+ * Two steps are the platform's own: a `refund` is checked against the ledger (a capture
+ * to give back from, never more than it) before the provider is asked, and a `settle`
+ * asks no provider at all (it pays the driver a fare the rider did not pay).
  */
 import type { PaymentCommandMessage, PaymentResult, Settlement } from "../../src/domain/events";
 import type { Permit } from "../../src/payments/breaker";
+import { checkRefund, refundAdjustment } from "../../src/payments/refund";
 import { afterReport } from "../../src/payments/result-delivery";
 import { splitFare } from "../../src/payments/settlement";
+import type { Money } from "../../src/domain/types";
 import type { Outcome } from "../../src/lib/problem";
-import type { Ledger, LedgerEntry } from "./ledger";
+import type { Ledger, LedgerEntry, LedgerOutcome } from "./ledger";
 import { ProviderUnavailable, type PaymentProvider, type ProviderOutcome } from "./provider";
 
 export interface PaymentDeps {
@@ -26,6 +32,9 @@ export interface PaymentDeps {
   report: (result: PaymentResult) => Promise<Outcome<unknown>>;
 }
 
+/** The ledger's provider name for what the platform decided itself (a settle, a refused refund). */
+export const PLATFORM = "platform";
+
 /** A hold is missing for a capture or void: wait for the authorisation to be recorded. */
 export class HoldNotReady extends Error {}
 
@@ -38,7 +47,7 @@ export class BreakerOpen extends Error {
   }
 }
 
-function resultOf(entry: LedgerEntry, settlement: Settlement | null): PaymentResult {
+function resultOf(entry: LedgerEntry, extra: Pick<PaymentResult, "settlement" | "adjustment" | "amount">): PaymentResult {
   return {
     rideId: entry.rideId,
     action: entry.kind as PaymentResult["action"],
@@ -46,12 +55,20 @@ function resultOf(entry: LedgerEntry, settlement: Settlement | null): PaymentRes
     idempotencyKey: entry.idempotencyKey,
     providerRef: entry.providerRef,
     detail: entry.detail,
-    settlement,
+    ...extra,
   };
 }
 
-/** Calls the provider through the breaker; a timeout or an unavailable provider counts as a failure. */
-async function guarded(deps: PaymentDeps, call: () => Promise<ProviderOutcome>): Promise<ProviderOutcome> {
+/** What a provider call needs: the provider, behind the breaker and the timeout. */
+export type GuardedDeps = Pick<PaymentDeps, "provider" | "breaker" | "timeoutMs">;
+
+/**
+ * Calls the provider through the breaker; a timeout or an unavailable provider counts as a failure.
+ *
+ * @example
+ * const outcome = await guarded(deps, () => deps.provider.void({ holdRef }, `${rideId}:void`));
+ */
+export async function guarded(deps: GuardedDeps, call: () => Promise<ProviderOutcome>): Promise<ProviderOutcome> {
   const permit = await deps.breaker.acquire();
   if (!permit.allowed) throw new BreakerOpen(permit.retryAfterMs);
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -79,19 +96,17 @@ async function callProvider(command: PaymentCommandMessage, deps: PaymentDeps): 
   const hold = await deps.ledger.hold(command.rideId);
   if (!hold?.providerRef) throw new HoldNotReady(`no recorded hold for ${command.rideId}`);
   const holdRef = hold.providerRef;
-  return command.action === "capture"
-    ? guarded(deps, () => deps.provider.capture({ holdRef, amount: command.amount }, command.idempotencyKey))
-    : guarded(deps, () => deps.provider.void({ holdRef }, command.idempotencyKey));
+  if (command.action === "capture") return guarded(deps, () => deps.provider.capture({ holdRef, amount: command.amount }, command.idempotencyKey));
+  // Reconciliation may have voided this hold already under its own key (an orphan hold of a
+  // ride that heard of it late): that void stands for this one, and the provider would
+  // refuse a second.
+  const voided = await deps.ledger.voidOf(command.rideId, holdRef);
+  if (voided) return { outcome: "succeeded", ref: holdRef };
+  return guarded(deps, () => deps.provider.void({ holdRef }, command.idempotencyKey));
 }
 
-/**
- * Handles one command. Throws when it should be retried.
- *
- * @example
- * await handlePaymentCommand(message.body, deps);
- * message.ack();
- */
-export async function handlePaymentCommand(command: PaymentCommandMessage, deps: PaymentDeps): Promise<PaymentResult> {
+/** authorize, capture, void: the ledger, else the provider; a capture's fare is settled. */
+async function providerStep(command: PaymentCommandMessage, deps: PaymentDeps): Promise<PaymentResult> {
   let entry = await deps.ledger.find(command.idempotencyKey);
   if (!entry) {
     const outcome = await callProvider(command, deps);
@@ -102,7 +117,89 @@ export async function handlePaymentCommand(command: PaymentCommandMessage, deps:
     const split = splitFare(command.amount, deps.commissionRate);
     settlement = await deps.ledger.settle({ rideId: command.rideId, driverId: command.driverId, fare: command.amount, ...split });
   }
-  const result = resultOf(entry, settlement);
+  return resultOf(entry, { settlement });
+}
+
+/**
+ * A refund: refused (declined, recorded, so a repeat gets the same answer) when the ride
+ * has no capture or the refunds would exceed it; else given back by the provider from the
+ * capture. A successful one takes its share back from the ride's settlement, recorded once
+ * as a settlement adjustment under the refund's key.
+ *
+ * Two refunds of one ride under different keys at the same moment could both pass the
+ * ledger's check; the provider, which refuses to refund more than it captured, is the
+ * backstop for that race.
+ */
+async function refundStep(command: PaymentCommandMessage, deps: PaymentDeps): Promise<PaymentResult> {
+  let entry = await deps.ledger.find(command.idempotencyKey);
+  if (!entry) {
+    const [capture, refunded] = await Promise.all([deps.ledger.capture(command.rideId), deps.ledger.refunded(command.rideId)]);
+    const check = checkRefund({ capture: capture && { amount: capture.amount, providerRef: capture.providerRef }, refunded }, command.amount);
+    if (check.ok) {
+      const outcome = await guarded(deps, () => deps.provider.refund({ holdRef: check.holdRef, amount: command.amount }, command.idempotencyKey));
+      entry = await deps.ledger.record(command, outcome, deps.provider.name);
+    } else {
+      entry = await deps.ledger.record(command, { outcome: "declined", ref: null, detail: check.detail }, PLATFORM);
+    }
+  }
+  const amount = { amount: entry.amount, currency: command.amount.currency };
+  if (entry.kind !== "refund" || entry.outcome !== "succeeded") return resultOf(entry, { adjustment: null, amount });
+  return resultOf(entry, { adjustment: await adjustmentFor(entry.idempotencyKey, command, amount, deps), amount });
+}
+
+/**
+ * A successful refund's adjustment: the recorded one, else computed from the settlement
+ * and the ride's earlier adjustments, and recorded (once). Two refunds of one ride adjusted
+ * at the same moment may each miss the other and round alike, a won at most apart.
+ */
+async function adjustmentFor(key: string, command: PaymentCommandMessage, amount: Money, deps: PaymentDeps): Promise<Settlement> {
+  const recorded = await deps.ledger.adjustment(key);
+  if (recorded) return recorded;
+  const [settlement, prior] = await Promise.all([deps.ledger.settlementOf(command.rideId), deps.ledger.adjustedBefore(command.rideId, key)]);
+  const split = refundAdjustment(settlement, amount, command.driverId, prior);
+  return deps.ledger.adjust({ id: key, rideId: command.rideId, adjustment: split });
+}
+
+/**
+ * A settle: no provider. The platform pays the driver the fare's split as if it had been
+ * captured (the rider's card was declined after boarding; the platform carries that). The
+ * settlement is the ride's one settlement row, so a later capture cannot pay it twice.
+ */
+async function settleStep(command: PaymentCommandMessage, deps: PaymentDeps): Promise<PaymentResult> {
+  let entry = await deps.ledger.find(command.idempotencyKey);
+  if (!entry) {
+    const refusal = !command.driverId
+      ? "no driver to settle with"
+      : !Number.isInteger(command.amount.amount) || command.amount.amount <= 0
+        ? `nothing to settle: ${command.amount.amount}`
+        : null;
+    const outcome: LedgerOutcome = refusal ? { outcome: "declined", ref: null, detail: refusal } : { outcome: "succeeded", ref: null };
+    entry = await deps.ledger.record(command, outcome, PLATFORM);
+  }
+  let settlement: Settlement | null = null;
+  if (entry.kind === "settle" && entry.outcome === "succeeded" && command.driverId) {
+    const split = splitFare(command.amount, deps.commissionRate);
+    settlement = await deps.ledger.settle({ rideId: command.rideId, driverId: command.driverId, fare: command.amount, ...split });
+  }
+  return resultOf(entry, { settlement });
+}
+
+/** The result of a step: each kind of step answered from the ledger when it was done before. */
+function stepFor(action: PaymentCommandMessage["action"]): (command: PaymentCommandMessage, deps: PaymentDeps) => Promise<PaymentResult> {
+  if (action === "refund") return refundStep;
+  if (action === "settle") return settleStep;
+  return providerStep;
+}
+
+/**
+ * Handles one command. Throws when it should be retried.
+ *
+ * @example
+ * await handlePaymentCommand(message.body, deps);
+ * message.ack();
+ */
+export async function handlePaymentCommand(command: PaymentCommandMessage, deps: PaymentDeps): Promise<PaymentResult> {
+  const result = await stepFor(command.action)(command, deps);
   const reported = await deps.report(result);
   const next = afterReport(reported);
   if (next === "drop") console.error(JSON.stringify({ msg: "payment result for unknown ride", rideId: command.rideId, key: command.idempotencyKey }));

@@ -2,15 +2,38 @@
  * The ledger in the payment worker's own D1: every provider operation once, by
  * idempotency key (the primary key), so a repeated message never records twice.
  */
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, ne, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import type { PaymentCommandMessage } from "../../src/domain/events";
-import { deadLetters, paymentOperations, settlements } from "../../src/payments/ledger-schema";
-import type { Settlement } from "../../src/domain/events";
+import type { PaymentAction, Settlement } from "../../src/domain/events";
 import type { Money } from "../../src/domain/types";
-import type { ProviderOutcome } from "./provider";
+import { DUES_PREFIX } from "../../src/payments/dues";
+import { deadLetters, paymentOperations, settlementAdjustments, settlements } from "../../src/payments/ledger-schema";
 
 export type LedgerEntry = typeof paymentOperations.$inferSelect;
+
+/** One operation as the ledger records it (a payment command carries all of it). */
+export interface LedgerOperation {
+  action: PaymentAction;
+  rideId: string;
+  amount: Money;
+  idempotencyKey: string;
+  correlationId: string;
+}
+
+/** What came of an operation: a provider's answer, or the platform's own (ref null). */
+export interface LedgerOutcome {
+  outcome: "succeeded" | "declined";
+  ref: string | null;
+  detail?: string | null;
+}
+
+/** Rows of the ledger that are a rider's dues, not a ride (see src/payments/dues.ts). */
+const notDues = sql`${paymentOperations.rideId} NOT LIKE ${`${DUES_PREFIX}%`}`;
+
+function asSettlement(row: { driverId: string; fare: number; commission: number; earning: number; currency: string }): Settlement {
+  const money = (amount: number) => ({ amount, currency: row.currency as Money["currency"] });
+  return { driverId: row.driverId, fare: money(row.fare), commission: money(row.commission), earning: money(row.earning) };
+}
 
 /**
  * @example
@@ -30,38 +53,73 @@ export class Ledger {
 
   /** The ride's successful hold, which captures and voids act on. */
   async hold(rideId: string): Promise<LedgerEntry | null> {
+    return this.succeeded(rideId, "authorize");
+  }
+
+  /** The ride's successful capture, which refunds give back from. */
+  async capture(rideId: string): Promise<LedgerEntry | null> {
+    return this.succeeded(rideId, "capture");
+  }
+
+  /** A successful void of the hold `holdRef` of the ride, under any key (a reconciliation's included). */
+  async voidOf(rideId: string, holdRef: string): Promise<LedgerEntry | null> {
     const rows = await this.db
       .select()
       .from(paymentOperations)
-      .where(and(eq(paymentOperations.rideId, rideId), eq(paymentOperations.kind, "authorize"), eq(paymentOperations.outcome, "succeeded")))
+      .where(
+        and(
+          eq(paymentOperations.rideId, rideId),
+          eq(paymentOperations.kind, "void"),
+          eq(paymentOperations.outcome, "succeeded"),
+          eq(paymentOperations.providerRef, holdRef),
+        ),
+      )
       .limit(1);
     return rows[0] ?? null;
   }
 
+  private async succeeded(rideId: string, kind: PaymentAction): Promise<LedgerEntry | null> {
+    const rows = await this.db
+      .select()
+      .from(paymentOperations)
+      .where(and(eq(paymentOperations.rideId, rideId), eq(paymentOperations.kind, kind), eq(paymentOperations.outcome, "succeeded")))
+      .limit(1);
+    return rows[0] ?? null;
+  }
+
+  /** The sum of the ride's successful refunds (whole won). */
+  async refunded(rideId: string): Promise<number> {
+    const [row] = await this.db
+      .select({ total: sql<number>`coalesce(sum(${paymentOperations.amount}), 0)` })
+      .from(paymentOperations)
+      .where(and(eq(paymentOperations.rideId, rideId), eq(paymentOperations.kind, "refund"), eq(paymentOperations.outcome, "succeeded")));
+    return Number(row?.total ?? 0);
+  }
+
   /** Records an operation; a second record of the same key is ignored and the first is returned. */
-  async record(command: PaymentCommandMessage, outcome: ProviderOutcome, provider: string): Promise<LedgerEntry> {
+  async record(operation: LedgerOperation, outcome: LedgerOutcome, provider: string): Promise<LedgerEntry> {
     await this.db
       .insert(paymentOperations)
       .values({
-        idempotencyKey: command.idempotencyKey,
-        rideId: command.rideId,
-        kind: command.action,
-        amount: command.amount.amount,
-        currency: command.amount.currency,
+        idempotencyKey: operation.idempotencyKey,
+        rideId: operation.rideId,
+        kind: operation.action,
+        amount: operation.amount.amount,
+        currency: operation.amount.currency,
         outcome: outcome.outcome,
         provider,
         providerRef: outcome.ref,
-        detail: outcome.outcome === "declined" ? outcome.detail : null,
-        correlationId: command.correlationId,
+        detail: outcome.detail ?? null,
+        correlationId: operation.correlationId,
         createdAt: new Date().toISOString(),
       })
       .onConflictDoNothing();
-    const entry = await this.find(command.idempotencyKey);
-    if (!entry) throw new Error(`ledger lost ${command.idempotencyKey}`);
+    const entry = await this.find(operation.idempotencyKey);
+    if (!entry) throw new Error(`ledger lost ${operation.idempotencyKey}`);
     return entry;
   }
 
-  /** Records the split of a captured fare once; a repeat returns the first record. */
+  /** Records the split of a captured (or platform-settled) fare once; a repeat returns the first record. */
   async settle(input: { rideId: string; driverId: string; fare: Money; commission: Money; earning: Money }): Promise<Settlement> {
     await this.db
       .insert(settlements)
@@ -75,10 +133,54 @@ export class Ledger {
         createdAt: new Date().toISOString(),
       })
       .onConflictDoNothing();
-    const row = (await this.db.select().from(settlements).where(eq(settlements.rideId, input.rideId)).limit(1))[0];
+    const row = await this.settlementOf(input.rideId);
     if (!row) throw new Error(`settlement lost for ${input.rideId}`);
-    const krw = (amount: number) => ({ amount, currency: row.currency as Money["currency"] });
-    return { driverId: row.driverId, fare: krw(row.fare), commission: krw(row.commission), earning: krw(row.earning) };
+    return asSettlement(row);
+  }
+
+  /** The ride's settlement row, if it was settled. */
+  async settlementOf(rideId: string): Promise<typeof settlements.$inferSelect | null> {
+    const rows = await this.db.select().from(settlements).where(eq(settlements.rideId, rideId)).limit(1);
+    return rows[0] ?? null;
+  }
+
+  /** A refund's recorded adjustment (id = the refund's idempotency key). */
+  async adjustment(id: string): Promise<Settlement | null> {
+    const rows = await this.db.select().from(settlementAdjustments).where(eq(settlementAdjustments.id, id)).limit(1);
+    return rows[0] ? asSettlement(rows[0]) : null;
+  }
+
+  /** What the ride's other adjustments already gave back, as positive whole won. */
+  async adjustedBefore(rideId: string, exceptId: string): Promise<{ refunded: number; earning: number }> {
+    const [row] = await this.db
+      .select({
+        fare: sql<number>`coalesce(sum(${settlementAdjustments.fare}), 0)`,
+        earning: sql<number>`coalesce(sum(${settlementAdjustments.earning}), 0)`,
+      })
+      .from(settlementAdjustments)
+      .where(and(eq(settlementAdjustments.rideId, rideId), ne(settlementAdjustments.id, exceptId)));
+    return { refunded: -Number(row?.fare ?? 0), earning: -Number(row?.earning ?? 0) };
+  }
+
+  /** Records a refund's adjustment once; a repeat returns the first record. */
+  async adjust(input: { id: string; rideId: string; adjustment: Settlement }): Promise<Settlement> {
+    const { adjustment } = input;
+    await this.db
+      .insert(settlementAdjustments)
+      .values({
+        id: input.id,
+        rideId: input.rideId,
+        driverId: adjustment.driverId,
+        fare: adjustment.fare.amount,
+        commission: adjustment.commission.amount,
+        earning: adjustment.earning.amount,
+        currency: adjustment.fare.currency,
+        createdAt: new Date().toISOString(),
+      })
+      .onConflictDoNothing();
+    const recorded = await this.adjustment(input.id);
+    if (!recorded) throw new Error(`adjustment lost for ${input.id}`);
+    return recorded;
   }
 
   /** Keeps a message that failed every retry. */
@@ -94,7 +196,11 @@ export class Ledger {
     return row?.n ?? 0;
   }
 
-  /** Holds that were authorised and never captured nor voided. */
+  /**
+   * Holds that were authorised and never captured nor voided, rides' and dues' alike.
+   * A ride has one hold, so any capture or void of the ride closes it; a rider's dues
+   * account may hold several over time, so there only one of the same hold does.
+   */
   async openHolds(limit = 500): Promise<LedgerEntry[]> {
     // In SQL, on the (ride_id, kind) index: the ledger only grows, so it is never read whole.
     return this.db
@@ -105,19 +211,20 @@ export class Ledger {
           eq(paymentOperations.kind, "authorize"),
           eq(paymentOperations.outcome, "succeeded"),
           sql`NOT EXISTS (SELECT 1 FROM payment_operations c WHERE c.ride_id = ${paymentOperations.rideId}
-                AND c.kind IN ('capture', 'void') AND c.outcome = 'succeeded')`,
+                AND c.kind IN ('capture', 'void') AND c.outcome = 'succeeded'
+                AND (c.ride_id NOT LIKE ${`${DUES_PREFIX}%`} OR c.provider_ref = ${paymentOperations.providerRef}))`,
         ),
       )
       .orderBy(desc(paymentOperations.createdAt))
       .limit(limit);
   }
 
-  /** Successful captures, newest first. */
+  /** Successful captures of rides (not of dues), newest first. */
   async captures(limit = 500): Promise<LedgerEntry[]> {
     return this.db
       .select()
       .from(paymentOperations)
-      .where(and(eq(paymentOperations.kind, "capture"), eq(paymentOperations.outcome, "succeeded")))
+      .where(and(eq(paymentOperations.kind, "capture"), eq(paymentOperations.outcome, "succeeded"), notDues))
       .orderBy(desc(paymentOperations.createdAt))
       .limit(limit);
   }

@@ -17,6 +17,19 @@ export class ProviderUnavailable extends Error {
   }
 }
 
+/** A hold the provider has open: authorised, neither captured nor cancelled. */
+export interface OpenHold {
+  /** The provider's id of the hold (what captures and voids name). */
+  ref: string;
+  /** The idempotency key it was placed under (`<rideId>:authorize`, or a dues charge's). */
+  idempotencyKey: string;
+  /** What it was placed for: the ride id, or a rider's dues account (`dues:<riderId>`). */
+  reference: string;
+  amount: Money;
+  /** When it was placed (ISO 8601). */
+  createdAt: string;
+}
+
 export interface PaymentProvider {
   readonly name: string;
   /** Places a hold (authorisation with manual capture). */
@@ -27,4 +40,10 @@ export interface PaymentProvider {
   void(input: { holdRef: string }, idempotencyKey: string): Promise<ProviderOutcome>;
   /** Gives back `amount` of a captured payment. */
   refund(input: { holdRef: string; amount: Money }, idempotencyKey: string): Promise<ProviderOutcome>;
+  /**
+   * Holds that are authorised and neither captured nor cancelled, placed under this
+   * platform's idempotency keys: what reconciliation compares with the ledger to find
+   * holds whose ledger record was lost. Throws ProviderUnavailable when it cannot answer.
+   */
+  openHolds(): Promise<OpenHold[]>;
 }

@@ -1,16 +1,24 @@
 /**
  * Reconciliation, run by cron (and on demand by an operator): the ledger against the
- * rides. Holds left open on rides that ended are voided; captures whose ride never
- * heard back are reported to it again. Returns what it fixed.
+ * rides, and the provider against the ledger. Holds left open on rides that ended are
+ * voided; captures whose ride never heard back are reported to it again; a rider's dues
+ * hold left without its capture is voided; and holds the provider has open but the ledger
+ * never recorded (the provider authorised, then the ledger write was lost) are voided when
+ * their ride is over. Returns what it fixed.
  */
 import type { PaymentCommandMessage } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
-import { handlePaymentCommand, type PaymentDeps } from "./handler";
+import { isDuesAccount } from "../../src/payments/dues";
+import { holdIsOwedAVoid, isOrphanCandidate } from "../../src/payments/orphans";
+import { guarded, handlePaymentCommand, type PaymentDeps } from "./handler";
+import type { OpenHold } from "./provider";
 
 export interface ReconcileReport {
   openHoldsChecked: number;
   holdsVoided: string[];
   capturesReported: string[];
+  /** Ride ids (or dues accounts) whose hold the provider had open and the ledger did not know, voided. */
+  orphanHoldsVoided: string[];
   failures: { rideId: string; error: string }[];
 }
 
@@ -22,12 +30,52 @@ export interface ReconcileDeps extends PaymentDeps {
 }
 
 /**
+ * Voids one hold at the provider and records it, without telling any ride: for holds no
+ * ride is waiting on (a dues account's, an orphan's). A repeat of the key answers the
+ * recorded void; a key already spent on another hold is an error, never a silent success.
+ */
+async function voidHold(
+  deps: PaymentDeps,
+  hold: { rideId: string; holdRef: string; amount: number; key: string; correlationId: string; detail: string | null },
+): Promise<boolean> {
+  const known = await deps.ledger.find(hold.key);
+  if (known) {
+    if (known.providerRef !== hold.holdRef) throw new Error(`${hold.key} already voided ${known.providerRef}, not ${hold.holdRef}`);
+    return known.outcome === "succeeded";
+  }
+  const outcome = await guarded(deps, () => deps.provider.void({ holdRef: hold.holdRef }, hold.key));
+  const operation = {
+    action: "void" as const,
+    rideId: hold.rideId,
+    amount: { amount: hold.amount, currency: "KRW" as const },
+    idempotencyKey: hold.key,
+    correlationId: hold.correlationId,
+  };
+  const entry = await deps.ledger.record(
+    operation,
+    { ...outcome, ref: outcome.ref ?? hold.holdRef, detail: outcome.outcome === "declined" ? outcome.detail : hold.detail },
+    deps.provider.name,
+  );
+  return entry.outcome === "succeeded";
+}
+
+/** A dues hold's void key: the charge's own key with `:void` for `:authorize`. */
+function duesVoidKey(authorizeKey: string): string {
+  return `${authorizeKey.replace(/:authorize$/, "")}:void`;
+}
+
+/** The key of an orphan hold's void: `<rideId>:void:orphan`; a dues account's is per charge. */
+function orphanVoidKey(hold: OpenHold): string {
+  return isDuesAccount(hold.reference) ? `${duesVoidKey(hold.idempotencyKey)}:orphan` : `${hold.reference}:void:orphan`;
+}
+
+/**
  * @example
  * const report = await reconcile(deps, { minAgeMs: 5 * 60_000 });
  */
 export async function reconcile(deps: ReconcileDeps, options: { minAgeMs: number; now?: number }): Promise<ReconcileReport> {
   const now = options.now ?? Date.now();
-  const report: ReconcileReport = { openHoldsChecked: 0, holdsVoided: [], capturesReported: [], failures: [] };
+  const report: ReconcileReport = { openHoldsChecked: 0, holdsVoided: [], capturesReported: [], orphanHoldsVoided: [], failures: [] };
   const command = (
     base: { rideId: string; amount: number; currency: string; correlationId: string },
     action: "void" | "capture",
@@ -49,9 +97,25 @@ export async function reconcile(deps: ReconcileDeps, options: { minAgeMs: number
     if (now - Date.parse(hold.createdAt) < options.minAgeMs) continue;
     report.openHoldsChecked += 1;
     try {
+      if (isDuesAccount(hold.rideId)) {
+        // A dues charge is done within its request; a hold still open this late lost its capture.
+        if (!hold.providerRef) continue;
+        const key = duesVoidKey(hold.idempotencyKey);
+        const voided = await voidHold(deps, {
+          rideId: hold.rideId,
+          holdRef: hold.providerRef,
+          amount: hold.amount,
+          key,
+          correlationId: hold.correlationId,
+          detail: null,
+        });
+        if (voided) report.holdsVoided.push(hold.rideId);
+        continue;
+      }
       const ride = await deps.ride(hold.rideId);
-      // A hold is owed a void when its ride is over without a capture: cancelled, or gone.
-      if (ride && ride.status !== "cancelled") continue;
+      // A hold is owed a void when its ride is over without a capture: cancelled, gone, or
+      // completed unpaid (a capture refused for good: the fare became the rider's dues).
+      if (!holdIsOwedAVoid(hold.rideId, ride)) continue;
       const result = await handlePaymentCommand(command(hold, "void", null), deps);
       if (result.outcome === "succeeded") report.holdsVoided.push(hold.rideId);
     } catch (error) {
@@ -70,5 +134,42 @@ export async function reconcile(deps: ReconcileDeps, options: { minAgeMs: number
       report.failures.push({ rideId: capture.rideId, error: String(error) });
     }
   }
+
+  await voidOrphanHolds(deps, { minAgeMs: options.minAgeMs, now }, report);
   return report;
+}
+
+/**
+ * The provider's open holds the ledger does not know as placed, old enough: voided when
+ * their ride is gone, cancelled or completed (or they are a dues account's). A live ride's
+ * hold is left alone: the ride's watchdog asks for its authorisation again under the same
+ * key, and the provider answers with this hold, which the ledger then records.
+ */
+async function voidOrphanHolds(deps: ReconcileDeps, options: { minAgeMs: number; now: number }, report: ReconcileReport): Promise<void> {
+  let holds: OpenHold[];
+  try {
+    holds = await deps.provider.openHolds();
+  } catch (error) {
+    report.failures.push({ rideId: "", error: `listing the provider's open holds failed: ${String(error)}` });
+    return;
+  }
+  for (const hold of holds) {
+    try {
+      const known = await deps.ledger.find(hold.idempotencyKey);
+      if (!isOrphanCandidate(hold, known, options.now, options.minAgeMs)) continue;
+      const ride = isDuesAccount(hold.reference) ? null : await deps.ride(hold.reference);
+      if (!holdIsOwedAVoid(hold.reference, ride)) continue;
+      const voided = await voidHold(deps, {
+        rideId: hold.reference,
+        holdRef: hold.ref,
+        amount: hold.amount.amount,
+        key: orphanVoidKey(hold),
+        correlationId: known?.correlationId ?? "reconciliation",
+        detail: `orphan hold placed under ${hold.idempotencyKey}`,
+      });
+      if (voided) report.orphanHoldsVoided.push(hold.reference);
+    } catch (error) {
+      report.failures.push({ rideId: hold.reference, error: String(error) });
+    }
+  }
 }

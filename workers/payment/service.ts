@@ -1,13 +1,17 @@
 /**
  * The payment worker's internal API for the gateway (a service binding to this
  * entrypoint): fault injection in development, the ledger of a ride, the breaker's
- * state, dead letters, and reconciliation on demand.
+ * state, dead letters, reconciliation on demand, charging a rider's dues, and the read
+ * pages the views' repair walks.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { stubFor } from "../../src/durable-objects/stubs";
+import type { Money } from "../../src/domain/types";
 import type { BreakerState } from "../../src/payments/breaker";
 import { breakerStub, paymentDeps, providerFor } from "./deps";
+import { chargeDues } from "./dues";
 import type { LedgerEntry } from "./ledger";
+import { earningsPage, rideIdsPage, type EarningsItem } from "./pages";
 import { reconcile, type ReconcileReport, type RideLookup } from "./reconcile";
 import type { FaultMode } from "./simulator";
 
@@ -36,6 +40,48 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
    */
   async reconcile(minAgeMs: number, ride: RideLookup): Promise<ReconcileReport> {
     return reconcile({ ...paymentDeps(this.env), ride }, { minAgeMs });
+  }
+
+  /**
+   * Charges a rider's unpaid dues now (authorize, then capture, under
+   * `<idempotencyKey>:authorize` and `:capture`, in the ledger under `dues:<riderId>`). A
+   * repeat answers the recorded result. Throws when the provider cannot answer: the
+   * caller answers 503.
+   *
+   * @example
+   * const paid = await env.PAYMENTS.chargeDues({ riderId, amount: dues, paymentMethod, idempotencyKey: key, correlationId });
+   */
+  async chargeDues(input: {
+    riderId: string;
+    amount: Money;
+    paymentMethod: string;
+    idempotencyKey: string;
+    correlationId: string;
+  }): Promise<{ outcome: "succeeded" | "declined"; providerRef: string | null; detail: string | null }> {
+    return chargeDues(paymentDeps(this.env), input);
+  }
+
+  /**
+   * Settlements (id = ride id) and refund adjustments (id = the refund's key), in
+   * (createdAt, id) order; `next` is the opaque cursor of the page after, null at the end.
+   *
+   * @example
+   * let page = await env.PAYMENTS.earningsPage(null, 200);
+   * while (page.next) page = await env.PAYMENTS.earningsPage(page.next, 200);
+   */
+  async earningsPage(after: string | null, limit: number): Promise<{ items: EarningsItem[]; next: string | null }> {
+    return earningsPage(this.env.LEDGER_DB, after, limit);
+  }
+
+  /**
+   * The ledger's distinct ride ids (not the dues accounts), in id order; `next` is the
+   * opaque cursor of the page after, null at the end.
+   *
+   * @example
+   * const { items, next } = await env.PAYMENTS.rideIdsPage(null, 500);
+   */
+  async rideIdsPage(after: string | null, limit: number): Promise<{ items: string[]; next: string | null }> {
+    return rideIdsPage(this.env.LEDGER_DB, after, limit);
   }
 
   /** Keeps a payment result the gateway could not apply after every retry (its dead letters). */

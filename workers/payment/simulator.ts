@@ -3,13 +3,14 @@
  * its payment intents and idempotency keys like a real provider, honours the
  * contract's test payment methods, and can be told to fail (down, slow, flaky) to
  * show the saga's retries. Not a stub: it refuses to capture more than the hold,
- * to capture a voided hold, or to void a captured one.
+ * to capture a voided hold, to void a captured one, or to refund more than was captured;
+ * and it lists its open holds, as a real provider's search does.
  */
 import type { Money } from "../../src/domain/types";
 import { StoredObject } from "../../src/durable-objects/stored-object";
 import { stubFor } from "../../src/durable-objects/stubs";
 import { newId } from "../../src/lib/ids";
-import type { PaymentProvider, ProviderOutcome } from "./provider";
+import type { OpenHold, PaymentProvider, ProviderOutcome } from "./provider";
 import { ProviderUnavailable } from "./provider";
 
 /**
@@ -26,7 +27,20 @@ export interface FaultMode {
 
 type SimOperation = "authorize" | "capture" | "void" | "refund";
 
-type Intent = { id: string; amount: number; status: "requires_capture" | "succeeded" | "canceled"; captured: number };
+type Intent = {
+  id: string;
+  amount: number;
+  status: "requires_capture" | "succeeded" | "canceled";
+  captured: number;
+  /** Refunded so far (absent on intents stored before refunds were counted). */
+  refunded?: number;
+  /** What the hold is for, the key it was placed under and when (absent on older intents). */
+  reference?: string;
+  idempotencyKey?: string;
+  createdAt?: string;
+};
+
+type SimInput = { amount?: Money; paymentMethod?: string; holdRef?: string; reference?: string };
 
 /** Test payment methods, as the best-known providers name them. */
 export const DECLINED_METHODS = new Set(["pm_card_chargeDeclined", "pm_card_chargeDeclinedInsufficientFunds"]);
@@ -67,24 +81,20 @@ export class PaymentSimulatorDurableObject extends StoredObject<PaymentEnv> {
     return null;
   }
 
-  /** One provider call: faults first, then the idempotency record, then the operation. */
   /** Every request that reached the provider, failed ones included (to see the breaker shed load). */
   requestCount(): number {
     const row = this.sql.exec<{ value: string }>("SELECT value FROM settings WHERE name = 'requests'").toArray()[0];
     return row ? Number(row.value) : 0;
   }
 
-  async call(
-    op: SimOperation,
-    input: { amount?: Money; paymentMethod?: string; holdRef?: string },
-    key: string,
-  ): Promise<ProviderOutcome | { unavailable: string }> {
+  /** One provider call: faults first, then the idempotency record, then the operation. */
+  async call(op: SimOperation, input: SimInput, key: string): Promise<ProviderOutcome | { unavailable: string }> {
     this.sql.exec("INSERT INTO settings (name, value) VALUES ('requests', '1') ON CONFLICT(name) DO UPDATE SET value = CAST(value AS INTEGER) + 1");
     const fault = await this.injectFault();
     if (fault) return { unavailable: fault };
     const seen = this.sql.exec<{ response: string }>("SELECT response FROM idempotency WHERE key = ?", key).toArray()[0];
     if (seen) return JSON.parse(seen.response) as ProviderOutcome;
-    const response = this.perform(op, input, this.faults());
+    const response = this.perform(op, input, key, this.faults());
     this.sql.exec("INSERT INTO idempotency (key, response) VALUES (?, ?)", key, JSON.stringify(response));
     return response;
   }
@@ -99,10 +109,38 @@ export class PaymentSimulatorDurableObject extends StoredObject<PaymentEnv> {
     this.sql.exec("INSERT INTO intents (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body", intent.id, JSON.stringify(intent));
   }
 
-  private perform(op: SimOperation, input: { amount?: Money; paymentMethod?: string; holdRef?: string }, fault: FaultMode): ProviderOutcome {
+  /** Open holds (authorised, neither captured nor cancelled), as a provider's search lists them. */
+  async openHolds(): Promise<OpenHold[] | { unavailable: string }> {
+    const fault = await this.injectFault();
+    if (fault) return { unavailable: fault };
+    const holds: OpenHold[] = [];
+    for (const { body } of this.sql.exec<{ body: string }>("SELECT body FROM intents").toArray()) {
+      const intent = JSON.parse(body) as Intent;
+      // An intent from before keys were kept cannot be matched with the ledger: not listed.
+      if (intent.status !== "requires_capture" || !intent.idempotencyKey || !intent.createdAt) continue;
+      holds.push({
+        ref: intent.id,
+        idempotencyKey: intent.idempotencyKey,
+        reference: intent.reference ?? "",
+        amount: { amount: intent.amount, currency: "KRW" },
+        createdAt: intent.createdAt,
+      });
+    }
+    return holds;
+  }
+
+  private perform(op: SimOperation, input: SimInput, key: string, fault: FaultMode): ProviderOutcome {
     if (op === "authorize") {
       if (!input.paymentMethod || DECLINED_METHODS.has(input.paymentMethod)) return { outcome: "declined", ref: null, detail: "card_declined" };
-      const intent: Intent = { id: newId("pi"), amount: input.amount?.amount ?? 0, status: "requires_capture", captured: 0 };
+      const intent: Intent = {
+        id: newId("pi"),
+        amount: input.amount?.amount ?? 0,
+        status: "requires_capture",
+        captured: 0,
+        reference: input.reference ?? "",
+        idempotencyKey: key,
+        createdAt: new Date().toISOString(),
+      };
       this.save(intent);
       return { outcome: "succeeded", ref: intent.id };
     }
@@ -110,6 +148,9 @@ export class PaymentSimulatorDurableObject extends StoredObject<PaymentEnv> {
     if (!intent) return { outcome: "declined", ref: null, detail: "no_such_payment_intent" };
     if (op === "refund") {
       if (intent.status !== "succeeded") return { outcome: "declined", ref: intent.id, detail: `intent is ${intent.status}` };
+      const amount = input.amount?.amount ?? intent.captured - (intent.refunded ?? 0);
+      if (amount > intent.captured - (intent.refunded ?? 0)) return { outcome: "declined", ref: intent.id, detail: "amount_too_large" };
+      this.save({ ...intent, refunded: (intent.refunded ?? 0) + amount });
       return { outcome: "succeeded", ref: newId("re") };
     }
     if (op === "capture") {
@@ -137,7 +178,7 @@ export class SimulatedProvider implements PaymentProvider {
   readonly name = "simulated";
   constructor(private readonly ns: DurableObjectNamespace<PaymentSimulatorDurableObject>) {}
 
-  private async call(op: SimOperation, input: { amount?: Money; paymentMethod?: string; holdRef?: string }, key: string): Promise<ProviderOutcome> {
+  private async call(op: SimOperation, input: SimInput, key: string): Promise<ProviderOutcome> {
     let answer: ProviderOutcome | { unavailable: string };
     try {
       answer = await stubFor(this.ns, "default").call(op, input, key);
@@ -148,8 +189,8 @@ export class SimulatedProvider implements PaymentProvider {
     return answer;
   }
 
-  authorize(input: { amount: Money; paymentMethod: string }, key: string) {
-    return this.call("authorize", input, key);
+  authorize(input: { amount: Money; paymentMethod: string; reference: string }, key: string) {
+    return this.call("authorize", { amount: input.amount, paymentMethod: input.paymentMethod, reference: input.reference }, key);
   }
   capture(input: { holdRef: string; amount: Money }, key: string) {
     return this.call("capture", input, key);
@@ -159,5 +200,16 @@ export class SimulatedProvider implements PaymentProvider {
   }
   refund(input: { holdRef: string; amount: Money }, key: string) {
     return this.call("refund", input, key);
+  }
+
+  async openHolds(): Promise<OpenHold[]> {
+    let answer: OpenHold[] | { unavailable: string };
+    try {
+      answer = await stubFor(this.ns, "default").openHolds();
+    } catch (error) {
+      throw new ProviderUnavailable(String(error));
+    }
+    if ("unavailable" in answer) throw new ProviderUnavailable(`provider unavailable: ${answer.unavailable}`);
+    return answer;
   }
 }

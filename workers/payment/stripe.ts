@@ -4,11 +4,13 @@
  * to void, refunded through /v1/refunds. Every call sends the step's idempotency key
  * as Stripe's `Idempotency-Key` header, and the API version its requests and answers
  * are written for (`Stripe-Version`), so a change of the account's default version can
- * never change what they mean. Selected with PAYMENT_PROVIDER=stripe and the
+ * never change what they mean. Each hold is tagged in its metadata with this platform,
+ * what it is for and its idempotency key, so that the open holds can be listed with
+ * Stripe's search and compared with the ledger. Selected with PAYMENT_PROVIDER=stripe and the
  * STRIPE_SECRET_KEY secret; STRIPE_API_BASE points it elsewhere (a test server).
  */
 import type { Money } from "../../src/domain/types";
-import { ProviderUnavailable, type PaymentProvider, type ProviderOutcome } from "./provider";
+import { ProviderUnavailable, type OpenHold, type PaymentProvider, type ProviderOutcome } from "./provider";
 
 /**
  * The Stripe API version the request and answer shapes below follow (PaymentIntents with
@@ -16,6 +18,25 @@ import { ProviderUnavailable, type PaymentProvider, type ProviderOutcome } from 
  * `payment_intent`). Change it only together with them.
  */
 export const STRIPE_API_VERSION = "2024-06-20";
+
+/** `metadata[platform]` on every hold this platform places: what the open-holds search filters on. */
+export const STRIPE_PLATFORM_TAG = "edge-rides";
+
+/** The search for this platform's open holds (Stripe's search query language). */
+export const OPEN_HOLDS_QUERY = `status:'requires_capture' AND metadata['platform']:'${STRIPE_PLATFORM_TAG}'`;
+
+/**
+ * At most this many pages of 100 are read per listing: reconciliation runs every ten
+ * minutes, so what is left over is read next time (the oldest holds are not favoured,
+ * but a hold stays listed until it is voided).
+ */
+const MAX_SEARCH_PAGES = 10;
+
+interface StripeSearchPage {
+  data?: { id: string; amount: number; currency: string; created: number; metadata?: Record<string, string> }[];
+  has_more?: boolean;
+  next_page?: string | null;
+}
 
 interface StripeError {
   error?: { type?: string; code?: string; decline_code?: string; message?: string; payment_intent?: { id?: string } };
@@ -95,6 +116,28 @@ export class StripeProvider implements PaymentProvider {
     };
   }
 
+  /** One GET (searches, reads: no idempotency key); 2xx → the body, anything else → unavailable. */
+  private async get<T>(path: string, query: Record<string, string>): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}?${new URLSearchParams(query).toString()}`, {
+        method: "GET",
+        headers: { authorization: `Bearer ${this.apiKey}`, "stripe-version": STRIPE_API_VERSION },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw new ProviderUnavailable(`stripe unreachable: ${String(error)}`);
+    }
+    const text = await response.text();
+    // A read has nothing to decline: any refusal means no answer now (and is logged by the caller).
+    if (!response.ok) throw new ProviderUnavailable(`stripe answered ${response.status} to GET ${path}: ${stripeErrorCode(text)}`);
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ProviderUnavailable(`stripe answered ${response.status} with no JSON`);
+    }
+  }
+
   async authorize(input: { amount: Money; paymentMethod: string; reference: string }, key: string): Promise<ProviderOutcome> {
     const result = await this.post(
       "/v1/payment_intents",
@@ -106,6 +149,9 @@ export class StripeProvider implements PaymentProvider {
         capture_method: "manual",
         "payment_method_types[]": "card",
         "metadata[ride_id]": input.reference,
+        "metadata[platform]": STRIPE_PLATFORM_TAG,
+        "metadata[reference]": input.reference,
+        "metadata[idempotency_key]": key,
       },
       key,
     );
@@ -137,5 +183,35 @@ export class StripeProvider implements PaymentProvider {
     return result.body.status === "succeeded" || result.body.status === "pending"
       ? { outcome: "succeeded", ref: result.body.id }
       : { outcome: "declined", ref: result.body.id, detail: `refund is ${result.body.status}` };
+  }
+
+  /**
+   * This platform's open holds, by Stripe's search (`GET /v1/payment_intents/search`),
+   * page after page. Search results may lag a write by up to a minute, which is far
+   * below the age reconciliation waits for before it acts on a hold.
+   */
+  async openHolds(): Promise<OpenHold[]> {
+    const holds: OpenHold[] = [];
+    let page: string | null = null;
+    for (let n = 0; n < MAX_SEARCH_PAGES; n++) {
+      const query: Record<string, string> = { query: OPEN_HOLDS_QUERY, limit: "100" };
+      if (page) query.page = page;
+      const body = await this.get<StripeSearchPage>("/v1/payment_intents/search", query);
+      for (const intent of body.data ?? []) {
+        const key = intent.metadata?.idempotency_key;
+        // Without its key an intent cannot be matched with the ledger: not one of ours to judge.
+        if (!key) continue;
+        holds.push({
+          ref: intent.id,
+          idempotencyKey: key,
+          reference: intent.metadata?.reference ?? intent.metadata?.ride_id ?? "",
+          amount: { amount: intent.amount, currency: intent.currency.toUpperCase() as Money["currency"] },
+          createdAt: new Date(intent.created * 1000).toISOString(),
+        });
+      }
+      if (!body.has_more || !body.next_page) break;
+      page = body.next_page;
+    }
+    return holds;
   }
 }

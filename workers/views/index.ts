@@ -1,7 +1,80 @@
-/** Views worker entry: consumes ride-events and projects them into D1. */
+/**
+ * Views worker entry: consumes ride-events (projected into D1) and its dead-letter
+ * queue (kept in view_dead_letters for an operator's replay).
+ */
 import { consumerFetch } from "../../src/lib/readiness";
 import type { ViewsMessage } from "../../src/domain/events";
+import { retryDelaySeconds } from "../../src/lib/backoff";
+import { isDeadLetterQueue } from "../../src/lib/dead-letters";
+import { keepDeadLetter } from "../../src/views/dead-letters";
+import { viewsFault } from "../../src/views/faults";
 import { project } from "./projection";
+
+/** The development fault (PUT /v1/dev/faults {views}), read only where it can be set. */
+async function faultDown(env: ViewsEnv): Promise<boolean> {
+  return env.ENVIRONMENT === "development" && (await viewsFault(env.VIEWS_DB)) === "down";
+}
+
+/** Keeps each dead letter; acked once stored (a failed store retries the DLQ message). */
+async function keepDeadLetters(batch: MessageBatch<unknown>, env: ViewsEnv): Promise<void> {
+  for (const message of batch.messages) {
+    try {
+      await keepDeadLetter(env.VIEWS_DB, { id: message.id, body: message.body, reason: "projection failed on every retry", attempts: message.attempts });
+      console.error(JSON.stringify({ msg: "views message dead-lettered", id: message.id, kind: (message.body as { kind?: unknown } | null)?.kind }));
+      message.ack();
+    } catch (error) {
+      console.error(JSON.stringify({ msg: "dead letter not stored; will retry", id: message.id, error: String(error) }));
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    }
+  }
+}
+
+/**
+ * Projects the batch as one D1 batch; if that fails, each message on its own, so a
+ * poison message is retried (and ends in the dead-letter queue) alone, not with the
+ * good messages it arrived with.
+ */
+async function projectBatch(batch: MessageBatch<ViewsMessage>, env: ViewsEnv): Promise<void> {
+  if (await faultDown(env)) {
+    // The whole batch fails, as with D1 down; retried within a second so that the tests
+    // watching for the dead letters see them after max_retries seconds, not the backoff's minutes.
+    console.warn(JSON.stringify({ msg: "views fault: down (development); the batch will retry", size: batch.messages.length }));
+    for (const message of batch.messages) message.retry({ delaySeconds: 1 });
+    return;
+  }
+  try {
+    await project(
+      env.VIEWS_DB,
+      batch.messages.map((m) => m.body),
+    );
+    batch.ackAll();
+    return;
+  } catch (error) {
+    // The batch is one D1 transaction: nothing of it was applied.
+    console.warn(JSON.stringify({ msg: "batch projection failed; projecting one by one", size: batch.messages.length, error: String(error) }));
+  }
+  for (const message of batch.messages) {
+    try {
+      await project(env.VIEWS_DB, [message.body]);
+      message.ack();
+    } catch (error) {
+      const delaySeconds = retryDelaySeconds(message.attempts);
+      const { kind, event } = (message.body ?? {}) as Partial<ViewsMessage>;
+      console.error(
+        JSON.stringify({
+          msg: "projection failed; will retry",
+          id: message.id,
+          kind,
+          eventId: event?.id,
+          attempts: message.attempts,
+          delaySeconds,
+          error: String(error),
+        }),
+      );
+      message.retry({ delaySeconds });
+    }
+  }
+}
 
 export default {
   fetch(request: Request, env: ViewsEnv): Response {
@@ -9,16 +82,7 @@ export default {
   },
 
   async queue(batch: MessageBatch<ViewsMessage>, env: ViewsEnv): Promise<void> {
-    try {
-      await project(
-        env.VIEWS_DB,
-        batch.messages.map((m) => m.body),
-      );
-      batch.ackAll();
-    } catch (error) {
-      // The batch is one D1 transaction: nothing was applied, so all of it retries.
-      console.error(JSON.stringify({ msg: "projection failed; batch will retry", size: batch.messages.length, error: String(error) }));
-      batch.retryAll({ delaySeconds: 2 });
-    }
+    if (isDeadLetterQueue(batch.queue)) return keepDeadLetters(batch, env);
+    return projectBatch(batch, env);
   },
 } satisfies ExportedHandler<ViewsEnv, ViewsMessage>;

@@ -22,7 +22,7 @@ const ruleOf = (type: RideCommandType) => RULES[type] as unknown as Rule<RideCom
  */
 export function can(record: RideRecord, command: RideProbe, now: Date): Refusal | null {
   const rule = ruleOf(command.type);
-  if (rule.repeat?.(record)) return null;
+  if (rule.repeat?.(record, command)) return null;
   const status = record.ride.status;
   if (!rule.from.includes(status)) {
     return { kind: "refused", code: rule.refusedAs ?? "invalid_transition", detail: `cannot ${command.type} a ride that is ${status}` };
@@ -40,12 +40,12 @@ export function can(record: RideRecord, command: RideProbe, now: Date): Refusal 
  */
 export function decide(record: RideRecord, command: RideCommand, now: Date): RideDecision {
   const rule = ruleOf(command.type);
-  if (rule.repeat?.(record)) return { kind: "unchanged", record };
+  if (rule.repeat?.(record, command)) return { kind: "unchanged", record };
   const refused = can(record, command, now);
   if (refused) return refused;
   const next = structuredClone(record);
   if (rule.to !== "same") next.ride.status = rule.to;
-  const events = rule.apply(next, command);
+  const events = rule.apply(next, command, now);
   // One version per event: the timeline's versions are unique and gap-free.
   next.ride.version += events.length;
   next.ride.updatedAt = now.toISOString();

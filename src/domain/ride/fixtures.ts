@@ -11,7 +11,12 @@ export const d1: RideDriver = {
   location: { lat: 37.52, lng: 126.93 },
 };
 
+export const FARE = { amount: 9900, currency: "KRW" } as const;
+/** Ten minutes before NOW: a driver who arrived then may report a no-show (wait 300 s). */
+export const ARRIVED_AT = "2026-11-21T09:50:00Z";
+
 export function record(status: RideStatus, payment: PaymentStatus, opts: { offer?: boolean; driver?: boolean } = {}): RideRecord {
+  const ended = status === "completed" || status === "payment_pending";
   return {
     ride: {
       id: "rd_test",
@@ -24,7 +29,7 @@ export function record(status: RideStatus, payment: PaymentStatus, opts: { offer
       quote: { amount: 9800, currency: "KRW" },
       driver: opts.driver ? d1 : null,
       etaSeconds: null,
-      fare: null,
+      fare: ended ? { ...FARE } : null,
       payment: { status: payment },
       cancellation: status === "cancelled" ? { by: "rider", reason: "x" } : null,
       distanceMeters: 4000,
@@ -39,8 +44,11 @@ export function record(status: RideStatus, payment: PaymentStatus, opts: { offer
     excludedDriverIds: [],
     correlationId: "req-1",
     dispatchDeadlineAt: LATER,
+    ...(status === "driver_arrived" ? { arrivedAt: ARRIVED_AT } : {}),
   };
 }
+
+const withRefund = (r: RideRecord): RideRecord => ({ ...r, refunds: [{ key: "k1", amount: { ...FARE }, reason: "x", status: "pending" }] });
 
 /** The states the machine is tested in; dispatching twice, with and without an open offer. */
 export const FIXTURES: Record<string, () => RideRecord> = {
@@ -52,8 +60,12 @@ export const FIXTURES: Record<string, () => RideRecord> = {
   in_progress: () => record("in_progress", "authorized", { driver: true }),
   payment_pending: () => record("payment_pending", "authorized", { driver: true }),
   payment_failed: () => record("payment_pending", "failed", { driver: true }),
+  in_progress_declined: () => record("in_progress", "declined", { driver: true }),
   completed: () => record("completed", "captured", { driver: true }),
+  completed_unpaid: () => record("completed", "failed", { driver: true }),
+  refund_pending: () => withRefund(record("completed", "captured", { driver: true })),
   cancelled: () => record("cancelled", "authorized"),
+  cancelled_unknown: () => record("cancelled", "pending"),
 };
 
 export const COMMANDS: Record<RideCommandType, RideCommand> = {
@@ -76,4 +88,10 @@ export const COMMANDS: Record<RideCommandType, RideCommand> = {
   paymentCaptureFailed: { type: "paymentCaptureFailed", reason: "card_declined" },
   paymentVoided: { type: "paymentVoided" },
   retryCapture: { type: "retryCapture" },
+  noShow: { type: "noShow", by: "driver", driverId: "d1", waitS: 300, fee: { amount: 0, currency: "KRW" } },
+  abandonCapture: { type: "abandonCapture" },
+  paymentSettled: { type: "paymentSettled", settlement: null },
+  refund: { type: "refund", key: "k2", amount: null, reason: "overcharged" },
+  paymentRefunded: { type: "paymentRefunded", key: "k1", adjustment: null },
+  paymentRefundDeclined: { type: "paymentRefundDeclined", key: "k1", detail: "refused" },
 };

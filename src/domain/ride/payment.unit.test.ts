@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "./decide";
-import { COMMANDS, NOW, record } from "./fixtures";
-import { isSettled, outstandingPaymentAction, paymentActionAfter } from "./payment";
+import { COMMANDS, FARE, NOW, record } from "./fixtures";
+import { isSettled, outstandingPaymentAction, outstandingPaymentStep, paymentActionAfter, paymentStepAfter } from "./payment";
 import type { RideCommand, RideRecord } from "./types";
 
 describe("payment steps the saga derives from state", () => {
@@ -59,8 +59,56 @@ describe("payment steps the saga derives from state", () => {
     expect(outstandingPaymentAction(record("cancelled", "authorized"))).toBe("void");
     expect(outstandingPaymentAction(record("driver_assigned", "authorized", { driver: true }))).toBeNull();
     expect(outstandingPaymentAction(record("payment_pending", "failed", { driver: true }))).toBeNull();
-    expect(outstandingPaymentAction(record("cancelled", "pending"))).toBeNull();
     expect(outstandingPaymentAction(record("completed", "captured", { driver: true }))).toBeNull();
+  });
+
+  it("a ride cancelled before its hold's outcome was known keeps asking for it, under the same key, and voids a hold that turns up", () => {
+    const unknown = record("cancelled", "pending");
+    expect(outstandingPaymentStep(unknown)).toMatchObject({ action: "authorize", idempotencyKey: "rd_test:authorize" });
+    // Cancelling did not make the step new: nothing is sent at the cancel, the watchdog keeps asking.
+    const live = record("dispatching", "pending");
+    expect(paymentStepAfter(live, apply(live, COMMANDS.cancel))).toBeNull();
+    expect(paymentStepAfter(unknown, apply(unknown, COMMANDS.paymentAuthorized))).toMatchObject({ action: "void", idempotencyKey: "rd_test:void" });
+    expect(outstandingPaymentStep(apply(unknown, COMMANDS.paymentDeclined))).toBeNull();
+    expect(isSettled(apply(unknown, COMMANDS.paymentDeclined).ride)).toBe(true);
+  });
+
+  it("a no-show captures the fee from the hold (the provider releases the rest), or voids it when there is no fee", () => {
+    const arrived = record("driver_arrived", "authorized", { driver: true });
+    const fee = { amount: 3000, currency: "KRW" as const };
+    const withFee = apply(arrived, { type: "noShow", by: "driver", driverId: "d1", waitS: 300, fee });
+    expect(withFee.ride).toMatchObject({ status: "cancelled", fare: fee, cancellation: { by: "driver", reason: "rider_no_show" } });
+    expect(paymentStepAfter(arrived, withFee)).toEqual({ action: "capture", idempotencyKey: "rd_test:capture", amount: fee });
+    expect(isSettled(withFee.ride)).toBe(false);
+    expect(isSettled(apply(withFee, COMMANDS.paymentCaptured).ride)).toBe(true);
+    const free = apply(arrived, COMMANDS.noShow);
+    expect(paymentStepAfter(arrived, free)?.action).toBe("void");
+    // The provider refused the fee: the fee is dropped and the hold voided.
+    const refused = apply(withFee, COMMANDS.paymentCaptureFailed);
+    expect(refused.ride.fare).toBeNull();
+    expect(outstandingPaymentStep(refused)?.action).toBe("void");
+    expect(decide(refused, COMMANDS.paymentCaptureFailed, NOW).kind, "the refusal again changes nothing").toBe("unchanged");
+  });
+
+  it("an unpaid fare settles the driver's share once, after the ride ended", () => {
+    const unpaid = record("completed", "failed", { driver: true });
+    expect(outstandingPaymentStep(unpaid)).toEqual({ action: "settle", idempotencyKey: "rd_test:settle", amount: FARE });
+    expect(outstandingPaymentStep(apply(unpaid, COMMANDS.paymentSettled))).toBeNull();
+  });
+
+  it("refunds go out one at a time, each under its own key, and a second one after the first", () => {
+    const completed = record("completed", "captured", { driver: true });
+    const first = apply(completed, { type: "refund", key: "a", amount: { amount: 4000, currency: "KRW" }, reason: "late" });
+    expect(paymentStepAfter(completed, first)).toEqual({ action: "refund", idempotencyKey: "rd_test:refund:a", amount: { amount: 4000, currency: "KRW" } });
+    const second = apply(first, { type: "refund", key: "b", amount: null, reason: "rest" });
+    expect(second.refunds?.[1]?.amount).toEqual({ amount: 5900, currency: "KRW" });
+    expect(paymentStepAfter(first, second), "the first is still out").toBeNull();
+    const firstDone = apply(second, { type: "paymentRefunded", key: "a", adjustment: null });
+    expect(firstDone.ride.payment).toEqual({ status: "refunded", refundedAmount: { amount: 4000, currency: "KRW" } });
+    expect(paymentStepAfter(second, firstDone)?.idempotencyKey).toBe("rd_test:refund:b");
+    const allDone = apply(firstDone, { type: "paymentRefunded", key: "b", adjustment: null });
+    expect(allDone.ride.payment.refundedAmount).toEqual(FARE);
+    expect(outstandingPaymentStep(allDone)).toBeNull();
   });
 
   it("nothing more once captured or voided", () => {

@@ -7,7 +7,7 @@
  */
 import { NOTIFIED_EVENTS, type DomainEvent } from "../events";
 import { stamp, type Outbound, type Plan, type TimerChange } from "../../kernel/machine";
-import { isSettled, outstandingPaymentAction, paymentActionAfter, paymentCommand } from "./payment";
+import { isSettled, outstandingPaymentStep, paymentCommand, paymentStepAfter } from "./payment";
 import { heldDriver } from "./rules";
 import type { EventDraft, RideEffect, RideRecord } from "./types";
 
@@ -19,7 +19,17 @@ export interface PlanContext {
   paymentWatchdogS: number;
   /** How long a cell turns requests away after dispatch found nobody there (0: never). */
   noSupplyWindowS: number;
+  /** How long a refused capture waits for an operator's retry before the fare becomes dues. */
+  captureRetryWindowS: number;
+  /** How long a ride with a driver may stand still before the system moves it on. */
+  staleRideS: number;
 }
+
+/** The timer settings `timersFor` needs. */
+export type TimerSettings = Pick<PlanContext, "paymentWatchdogS" | "captureRetryWindowS" | "staleRideS">;
+
+/** States in which only the driver moves the ride on: the `stale` timer covers them. */
+const WITH_DRIVER = new Set(["driver_assigned", "driver_arrived", "in_progress"]);
 
 /** After these, the next dispatch round runs at once. */
 const REDISPATCH = new Set(["RideRequested", "OfferDeclined", "OfferExpired", "OfferWithdrawn", "DriverUnassigned"]);
@@ -27,24 +37,33 @@ const REDISPATCH = new Set(["RideRequested", "OfferDeclined", "OfferExpired", "O
 const isDispatching = (r: RideRecord) => r.ride.status === "requested" || r.ride.status === "dispatching";
 
 /**
- * The dispatch timers a ride needs in its state: `deadline` while dispatching, `offer`
- * while an offer is out, `dispatch` (the next round) only while nobody is offered.
+ * The timers a ride needs in its state, so that no state waits for ever: `deadline`
+ * while dispatching, `offer` while an offer is out, `dispatch` (the next round) only
+ * while nobody is offered; `stale` while a driver has the ride (restarted by every
+ * change of status); `capture` while a refused capture waits for an operator; and the
+ * `payment` watchdog while a payment step is outstanding.
  *
  * @example
- * timersFor(null, newRide, [{ type: "RideRequested" }], now, 120); // deadline, dispatch now, payment watchdog
+ * timersFor(null, newRide, [{ type: "RideRequested" }], now, settings); // deadline, dispatch now, payment watchdog
  */
-export function timersFor(before: RideRecord | null, after: RideRecord, events: { type: string }[], now: Date, watchdogS: number): TimerChange[] {
+export function timersFor(before: RideRecord | null, after: RideRecord, events: { type: string }[], now: Date, settings: TimerSettings): TimerChange[] {
   const dispatching = isDispatching(after);
+  const status = after.ride.status;
   const timers: TimerChange[] = [
     { name: "deadline", at: dispatching ? Date.parse(after.dispatchDeadlineAt) : null },
     { name: "offer", at: dispatching && after.offer ? Date.parse(after.offer.expiresAt) : null },
   ];
   if (!dispatching || after.offer) timers.push({ name: "dispatch", at: null });
   else if (events.some((e) => REDISPATCH.has(e.type))) timers.push({ name: "dispatch", at: now.getTime() });
+  const statusChanged = before?.ride.status !== status;
+  if (!WITH_DRIVER.has(status)) timers.push({ name: "stale", at: null });
+  else if (statusChanged) timers.push({ name: "stale", at: now.getTime() + settings.staleRideS * 1000 });
+  const captureRefused = status === "payment_pending" && after.ride.payment.status === "failed";
+  timers.push({ name: "capture", at: captureRefused ? now.getTime() + settings.captureRetryWindowS * 1000 : null, ifUnset: captureRefused });
   // The payment watchdog: armed when a payment step goes out, kept while it waits.
-  const watchdog = now.getTime() + watchdogS * 1000;
-  if (!outstandingPaymentAction(after)) timers.push({ name: "payment", at: null });
-  else timers.push({ name: "payment", at: watchdog, ifUnset: !paymentActionAfter(before, after) });
+  const watchdog = now.getTime() + settings.paymentWatchdogS * 1000;
+  if (!outstandingPaymentStep(after)) timers.push({ name: "payment", at: null });
+  else timers.push({ name: "payment", at: watchdog, ifUnset: !paymentStepAfter(before, after) });
   return timers;
 }
 
@@ -62,9 +81,9 @@ export function messagesFor(before: RideRecord | null, after: RideRecord, events
       out.push({ queue: "notifications", body: { kind: "ride.notification", event, ride: after.ride, locale: after.ride.locale } });
     }
   }
-  const action = paymentActionAfter(before, after);
+  const step = paymentStepAfter(before, after);
   const last = events[events.length - 1];
-  if (action && last) out.push({ queue: "payments", body: paymentCommand(after, action, last.id) });
+  if (step && last) out.push({ queue: "payments", body: paymentCommand(after, step, last.id) });
   return out;
 }
 
@@ -88,7 +107,7 @@ function afterCommit(after: RideRecord, events: EventDraft[], ctx: PlanContext):
  * Everything the change from `before` (null: a new ride) to `after` writes and causes.
  *
  * @example
- * const p = plan(record, decision.record, decision.events, { now, causationId: "req-1", newId, paymentWatchdogS: 120, noSupplyWindowS: 30 });
+ * const p = plan(record, decision.record, decision.events, { now, causationId: "req-1", newId, paymentWatchdogS: 120, noSupplyWindowS: 30, captureRetryWindowS: 86400, staleRideS: 7200 });
  */
 export function plan(before: RideRecord | null, after: RideRecord, drafts: EventDraft[], ctx: PlanContext): Plan<RideEffect> {
   const firstVersion = (before?.ride.version ?? 0) + 1;
@@ -97,7 +116,7 @@ export function plan(before: RideRecord | null, after: RideRecord, drafts: Event
   return {
     events,
     messages: messagesFor(before, after, events),
-    timers: timersFor(before, after, drafts, ctx.now, ctx.paymentWatchdogS),
+    timers: timersFor(before, after, drafts, ctx.now, ctx),
     after: afterCommit(after, drafts, ctx),
     later: [],
   };
@@ -111,8 +130,8 @@ export function plan(before: RideRecord | null, after: RideRecord, drafts: Event
  * const p = watchdogPlan(record, new Date(), 120); if (p) commitPlan(p);
  */
 export function watchdogPlan(record: RideRecord, now: Date, watchdogS: number): Plan<RideEffect> | null {
-  const action = outstandingPaymentAction(record);
-  if (!action) return null;
-  const message: Outbound = { queue: "payments", body: paymentCommand(record, action, `watchdog:${now.getTime()}`) };
+  const step = outstandingPaymentStep(record);
+  if (!step) return null;
+  const message: Outbound = { queue: "payments", body: paymentCommand(record, step, `watchdog:${now.getTime()}`) };
   return { events: [], messages: [message], timers: [{ name: "payment", at: now.getTime() + watchdogS * 1000 }], after: [], later: [] };
 }

@@ -5,7 +5,15 @@ import { plan, watchdogPlan, type PlanContext } from "./plan";
 import type { RideCommand, RideRecord } from "./types";
 
 const T = NOW.getTime();
-const ctx: PlanContext = { now: NOW, causationId: "req-1", newId: () => "ev_1", paymentWatchdogS: 120, noSupplyWindowS: 30 };
+const ctx: PlanContext = {
+  now: NOW,
+  causationId: "req-1",
+  newId: () => "ev_1",
+  paymentWatchdogS: 120,
+  noSupplyWindowS: 30,
+  captureRetryWindowS: 3600,
+  staleRideS: 7200,
+};
 
 /** A ride just requested: its own correlation id and a 60 s dispatch deadline (the shared fixture has others). */
 function requested(): RideRecord {
@@ -53,7 +61,8 @@ describe("ride plan", () => {
 
   it("the deadline finding nobody cancels, marks the cell empty for a while, and ends the live sockets once settled", () => {
     const { p } = step(requested(), { type: "dispatchTimeout" });
-    expect(p.timers.filter((t) => t.at !== null)).toEqual([]);
+    // Only the payment watchdog stays: the hold's outcome is still unknown and must be learnt.
+    expect(p.timers.filter((t) => t.at !== null)).toEqual([{ name: "payment", at: T + 120_000, ifUnset: true }]);
     expect(p.after).toContainEqual({ type: "markNoSupply", pickup: requested().ride.pickup, product: "standard", until: T + 30_000 });
     expect(p.after.some((e) => e.type === "closeLive")).toBe(false); // the hold may still arrive
     const { p: voided } = step(
@@ -61,6 +70,31 @@ describe("ride plan", () => {
       { type: "paymentVoided" },
     );
     expect(voided.after).toContainEqual({ type: "closeLive", reason: "ride ended" });
+  });
+
+  it("every state a driver holds has the stale timer, restarted by each change of status; none after", () => {
+    const assigned = record("driver_assigned", "authorized", { driver: true });
+    const { after: arrived, p: atArrival } = step(assigned, { type: "arrive", driverId: "d1" });
+    expect(timer(atArrival, "stale")).toEqual({ name: "stale", at: T + 7_200_000 });
+    const { p: eta } = step(assigned, { type: "updateEta", driverId: "d1", location: { lat: 37.51, lng: 126.93 }, etaSeconds: 100 });
+    expect(timer(eta, "stale"), "no change of status: the timer runs on").toBeUndefined();
+    const { p: started } = step(arrived, { type: "start", driverId: "d1" });
+    expect(timer(started, "stale")?.at).toBe(T + 7_200_000);
+    const { p: ended } = step(record("in_progress", "authorized", { driver: true }), {
+      type: "complete",
+      driverId: "d1",
+      distanceMeters: 1,
+      durationSeconds: 1,
+      fare: { amount: 9900, currency: "KRW" },
+    });
+    expect(timer(ended, "stale")).toEqual({ name: "stale", at: null });
+  });
+
+  it("a refused capture waits for an operator's retry at most the capture window; a retry clears it", () => {
+    const { after: refused, p } = step(record("payment_pending", "authorized", { driver: true }), { type: "paymentCaptureFailed", reason: "card_declined" });
+    expect(timer(p, "capture")).toEqual({ name: "capture", at: T + 3_600_000, ifUnset: true });
+    const { p: retried } = step(refused, { type: "retryCapture" });
+    expect(timer(retried, "capture")?.at).toBeNull();
   });
 
   it("the watchdog sends the outstanding step again, and nothing when none is outstanding", () => {

@@ -2,79 +2,14 @@
  * The ride machine as one table: per command, the states it is allowed from, the
  * state it goes to, when it is a harmless repeat, its guard, what it applies (and the
  * events that records) and what must happen elsewhere before the commit. `decide`
- * (decide.ts) reads only this table; nothing about a command lives anywhere else.
+ * (decide.ts) reads only this table; nothing about a command lives anywhere else. The
+ * payment entries are in payment-rules.ts, the helpers the entries share in rule-kit.ts.
  */
-import type { Cancellation, RideStatus } from "../types";
-import type { EventDraft, RideCommand, RideEffect, RideProbe, RideRecord } from "./types";
-import type { ProblemCode } from "../../lib/problem";
+import type { EventDraft } from "./types";
+import { PAYMENT_RULES } from "./payment-rules";
+import { addDues, BEFORE_BOARDING, cancel, dropOffer, endUnpaid, offeredTo, ownDriver, refuse, releaseHeld, type Rules } from "./rule-kit";
 
-type Of<K extends RideCommand["type"]> = Extract<RideCommand, { type: K }>;
-type ProbeOf<K extends RideCommand["type"]> = Extract<RideProbe, { type: K }>;
-type Refused = { code: ProblemCode; detail: string };
-
-export interface Rule<K extends RideCommand["type"]> {
-  from: readonly RideStatus[];
-  /** `"same"` keeps the status and changes only details. */
-  to: RideStatus | "same";
-  /** The code of a refusal from a state not in `from` (default `invalid_transition`). */
-  refusedAs?: ProblemCode;
-  /** Arrives twice (at-least-once delivery, a double tap): the second time changes nothing. */
-  repeat?: (record: RideRecord) => boolean;
-  guard?: (record: RideRecord, command: ProbeOf<K>, now: Date) => Refused | null;
-  apply: (next: RideRecord, command: Of<K>) => EventDraft[];
-  /** Effects that must succeed before the commit; `next` is the record after the command. */
-  before?: (record: RideRecord, next: RideRecord) => RideEffect[];
-}
-
-export type Rules = { [K in RideCommand["type"]]: Rule<K> };
-
-const BEFORE_BOARDING: readonly RideStatus[] = ["requested", "dispatching", "driver_assigned", "driver_arrived"];
-const LIVE: readonly RideStatus[] = [...BEFORE_BOARDING, "in_progress", "payment_pending"];
-
-const refuse = (code: ProblemCode, detail: string): Refused => ({ code, detail });
-
-/**
- * The driver the ride holds (assigned, or offered), to be released when it lets go.
- *
- * @example
- * heldDriver(offeredRecord); // "d1"
- */
-export function heldDriver(record: RideRecord): string | null {
-  return record.ride.driver?.id ?? record.offer?.driverId ?? null;
-}
-
-/** Compensation: the driver is freed before the change that lets go of them is committed. */
-const releaseHeld = (record: RideRecord): RideEffect[] => {
-  const driverId = heldDriver(record);
-  return driverId ? [{ type: "releaseDriver", driverId }] : [];
-};
-
-const offeredTo = (record: RideRecord, command: { driverId: string }) =>
-  record.offer?.driverId === command.driverId ? null : refuse("offer_not_available", "no offer to this driver");
-
-const ownDriver = (record: RideRecord, command: { driverId: string }) =>
-  record.ride.driver?.id === command.driverId ? null : refuse("forbidden", "not this ride's driver");
-
-const holdToCapture = (record: RideRecord) => {
-  const p = record.ride.payment.status;
-  return p === "authorized" || p === "failed" ? null : refuse("invalid_transition", `no hold to capture (payment ${p})`);
-};
-
-function cancel(next: RideRecord, cancellation: Cancellation): EventDraft[] {
-  const ride = next.ride;
-  const held = heldDriver(next);
-  next.offer = null;
-  ride.status = "cancelled";
-  ride.cancellation = cancellation;
-  ride.etaSeconds = null;
-  const released: EventDraft[] = held ? [{ type: "DriverReleased", data: { driverId: held } }] : [];
-  return [...released, { type: "RideCancelled", data: { ...cancellation } }];
-}
-
-function dropOffer(next: RideRecord, driverId: string): void {
-  next.offer = null;
-  next.excludedDriverIds.push(driverId);
-}
+export { heldDriver, type Rule, type Rules } from "./rule-kit";
 
 /**
  * The table. Everything not allowed here is refused with `invalid_transition` (or the
@@ -135,11 +70,13 @@ export const RULES: Rules = {
     },
   },
   backOut: {
-    from: ["driver_assigned"],
+    // Before pickup only: once the rider is aboard, the driver finishes the trip.
+    from: ["driver_assigned", "driver_arrived"],
     to: "dispatching",
     guard: ownDriver,
     before: releaseHeld,
     apply: (next, c) => {
+      delete next.arrivedAt;
       next.excludedDriverIds.push(c.driverId);
       next.dispatchDeadlineAt = c.deadlineAt;
       next.ride.driver = null;
@@ -164,7 +101,31 @@ export const RULES: Rules = {
     from: ["driver_assigned"],
     to: "driver_arrived",
     guard: ownDriver,
-    apply: (next) => ((next.ride.etaSeconds = 0), [{ type: "DriverArrived", data: {} }]),
+    apply: (next, _c, now) => {
+      next.ride.etaSeconds = 0;
+      next.arrivedAt = now.toISOString();
+      return [{ type: "DriverArrived", data: {} }];
+    },
+  },
+  noShow: {
+    from: ["driver_arrived"],
+    to: "cancelled",
+    guard: (r, c, now) => {
+      const refused = ownDriver(r, c);
+      if (refused || !("waitS" in c)) return refused;
+      const allowedAt = Date.parse(r.arrivedAt ?? r.ride.updatedAt) + c.waitS * 1000;
+      const left = Math.ceil((allowedAt - now.getTime()) / 1000);
+      return left > 0 ? refuse("invalid_transition", `a no-show can be reported ${left} s from now`) : null;
+    },
+    before: releaseHeld,
+    apply: (next, c) => {
+      // The fee is the ride's final charge; the capture takes it from the hold and the provider releases the rest.
+      if (c.fee.amount > 0) {
+        next.noShowFee = c.fee;
+        next.ride.fare = c.fee;
+      }
+      return cancel(next, { by: c.by, reason: "rider_no_show" });
+    },
   },
   start: {
     from: ["driver_arrived"],
@@ -173,18 +134,20 @@ export const RULES: Rules = {
     apply: (next) => ((next.ride.etaSeconds = null), [{ type: "TripStarted", data: {} }]),
   },
   complete: {
-    // The trip is over for the driver whatever the payment does: released first.
+    // The trip is over for the driver whatever the payment does: released first. A hold
+    // declined during the trip ends the ride at once, unpaid, the fare the rider's dues.
     from: ["in_progress"],
     to: "payment_pending",
     guard: ownDriver,
-    before: releaseHeld,
+    before: (r, next) => [...releaseHeld(r), ...addDues(next)],
     apply: (next, c) => {
       Object.assign(next.ride, { fare: c.fare, distanceMeters: c.distanceMeters, durationSeconds: c.durationSeconds });
       const ended = { distanceMeters: c.distanceMeters, durationSeconds: c.durationSeconds, fare: c.fare };
-      return [
+      const events: EventDraft[] = [
         { type: "TripEnded", data: ended },
         { type: "DriverReleased", data: { driverId: c.driverId } },
       ];
+      return next.ride.payment.status === "declined" ? [...events, ...endUnpaid(next, "hold declined during the trip")] : events;
     },
   },
   cancel: {
@@ -201,63 +164,5 @@ export const RULES: Rules = {
     repeat: (r) => r.ride.status === "cancelled",
     apply: (next) => cancel(next, { by: "system", reason: "no_driver_available" }),
   },
-  paymentAuthorized: {
-    from: [...LIVE, "cancelled"],
-    to: "same",
-    repeat: (r) => r.ride.payment.status !== "pending",
-    apply: (next) => ((next.ride.payment = { status: "authorized" }), [{ type: "PaymentAuthorized", data: { amount: next.holdAmount } }]),
-  },
-  paymentDeclined: {
-    // A hold declined before boarding cancels the ride (and frees its driver); once
-    // riding, the trip goes on and the capture decides.
-    from: LIVE,
-    to: "same",
-    repeat: (r) => r.ride.payment.status === "declined" || r.ride.status === "cancelled" || r.ride.status === "completed",
-    before: (r, next) => (next.ride.status === "cancelled" ? releaseHeld(r) : []),
-    apply: (next) => {
-      const boarding = BEFORE_BOARDING.includes(next.ride.status);
-      next.ride.payment = { status: "declined" };
-      const declined: EventDraft = { type: "PaymentDeclined", data: {} };
-      return boarding ? [declined, ...cancel(next, { by: "system", reason: "payment_declined" })] : [declined];
-    },
-  },
-  paymentCaptured: {
-    from: ["payment_pending"],
-    to: "completed",
-    guard: holdToCapture,
-    repeat: (r) => r.ride.status === "completed" && r.ride.payment.status === "captured",
-    apply: (next, c) => {
-      next.ride.payment = { status: "captured" };
-      const settlement = c.settlement ? { settlement: c.settlement } : {};
-      return [
-        { type: "PaymentCaptured", data: { amount: next.ride.fare, ...settlement } },
-        { type: "RideCompleted", data: { fare: next.ride.fare } },
-      ];
-    },
-  },
-  paymentCaptureFailed: {
-    from: ["payment_pending"],
-    to: "same",
-    guard: holdToCapture,
-    repeat: (r) => r.ride.status === "payment_pending" && r.ride.payment.status === "failed",
-    apply: (next, c) => ((next.ride.payment = { status: "failed" }), [{ type: "PaymentFailed", data: { reason: c.reason } }]),
-  },
-  retryCapture: {
-    from: ["payment_pending"],
-    to: "same",
-    guard: (r) => (r.ride.payment.status === "failed" ? null : refuse("invalid_transition", `nothing to retry (payment ${r.ride.payment.status})`)),
-    apply: (next) => {
-      // The hold is still there; the next capture goes out under a new idempotency key.
-      next.ride.payment = { status: "authorized" };
-      next.captureAttempt = (next.captureAttempt ?? 1) + 1;
-      return [{ type: "PaymentRetryRequested", data: { attempt: next.captureAttempt } }];
-    },
-  },
-  paymentVoided: {
-    from: ["cancelled"],
-    to: "same",
-    repeat: (r) => r.ride.payment.status === "voided",
-    guard: (r) => (r.ride.payment.status === "authorized" ? null : refuse("invalid_transition", `no hold to void (payment ${r.ride.payment.status})`)),
-    apply: (next) => ((next.ride.payment = { status: "voided" }), [{ type: "PaymentVoided", data: { amount: next.holdAmount } }]),
-  },
+  ...PAYMENT_RULES,
 };

@@ -19,6 +19,22 @@ export interface RideRecord {
   dispatchDeadlineAt: string;
   /** Capture attempts so far; an operator's retry after a refused capture starts the next. */
   captureAttempt?: number;
+  /** When the driver arrived at the pickup (the no-show wait counts from here). */
+  arrivedAt?: string;
+  /** The fee a no-show cancellation captures from the hold. */
+  noShowFee?: Money;
+  /** Refunds asked by operators, in order; one is sent to the provider at a time. */
+  refunds?: Refund[];
+  /** The driver's share of a fare the rider did not pay has been recorded (the platform carries it). */
+  driverSettled?: boolean;
+}
+
+/** A refund an operator asked for: `key` makes a repeat of the same request do nothing twice. */
+export interface Refund {
+  key: string;
+  amount: Money;
+  reason: string;
+  status: "pending" | "succeeded" | "declined";
 }
 
 export type RideCommand =
@@ -31,6 +47,8 @@ export type RideCommand =
   | { type: "assignDriver"; driver: RideDriver; etaSeconds: number }
   /** The assigned driver backs out before pickup: dispatch again, until the new deadline. */
   | { type: "backOut"; driverId: string; deadlineAt: string }
+  /** The rider did not show up within the wait: the ride is cancelled and the fee kept from the hold. */
+  | { type: "noShow"; by: "driver" | "system"; driverId: string; waitS: number; fee: Money }
   | { type: "updateEta"; driverId: string; location: LatLng; etaSeconds: number }
   | { type: "arrive"; driverId: string }
   | { type: "start"; driverId: string }
@@ -42,7 +60,13 @@ export type RideCommand =
   | { type: "paymentCaptured"; settlement?: Settlement | null }
   | { type: "retryCapture" }
   | { type: "paymentCaptureFailed"; reason: string }
-  | { type: "paymentVoided" };
+  | { type: "paymentVoided" }
+  /** The provider refused the capture and no operator retried within the window: the fare becomes dues. */
+  | { type: "abandonCapture" }
+  | { type: "paymentSettled"; settlement: Settlement | null }
+  | { type: "refund"; key: string; amount: Money | null; reason: string }
+  | { type: "paymentRefunded"; key: string; adjustment: Settlement | null }
+  | { type: "paymentRefundDeclined"; key: string; detail: string };
 
 export type RideCommandType = RideCommand["type"];
 
@@ -71,6 +95,11 @@ export type RideEventType =
   | "PaymentFailed"
   | "PaymentRetryRequested"
   | "PaymentVoided"
+  | "DuesIncurred"
+  | "DriverSettled"
+  | "RefundRequested"
+  | "PaymentRefunded"
+  | "RefundDeclined"
   | "RideCompleted"
   | "RideCancelled"
   | "DriverReleased";
@@ -100,6 +129,8 @@ export type Reservation = { kind: "offer"; offer: DriverOffer } | { kind: "assig
  */
 export type RideEffect =
   | { type: "releaseDriver"; driverId: string }
+  /** The fare the rider did not pay, added to their dues (before the commit that ends the ride). */
+  | { type: "addDues"; riderId: string; rideId: string; amount: Money }
   | { type: "confirmDriver"; driverId: string }
   | { type: "reserveDriver"; driverId: string; reservation: Reservation }
   | { type: "pushToDriver"; driverId: string; ride: Ride }
@@ -108,4 +139,11 @@ export type RideEffect =
 export type RideDecision = Decision<RideRecord, EventDraft, RideEffect>;
 
 /** What the saga must ask of the payment worker (derived, never stored). */
-export type PaymentAction = "authorize" | "capture" | "void" | null;
+export type PaymentAction = "authorize" | "capture" | "void" | "refund" | "settle" | null;
+
+/** The outstanding payment step: its action and the idempotency key it goes out under. */
+export interface PaymentStep {
+  action: Exclude<PaymentAction, null>;
+  idempotencyKey: string;
+  amount: Money;
+}

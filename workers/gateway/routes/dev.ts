@@ -9,6 +9,7 @@ import { DevTokenRequestSchema } from "../schemas";
 import { paymentService } from "../stubs";
 import { drizzle } from "drizzle-orm/d1";
 import { notificationFaults } from "../../../src/views/schema";
+import { setViewsFault } from "../../../src/views/faults";
 
 const tokens = createRoute({
   method: "post",
@@ -29,13 +30,18 @@ const FaultSchema = z
     declineCaptures: z.boolean().optional(),
   })
   .strict();
+/** `down`: the views worker's projection fails (its messages retry, then end in the views' dead letters). */
+const ViewsFaultSchema = z.object({ mode: z.enum(["ok", "down"]) }).strict();
 const faults = createRoute({
   method: "put",
   path: "/v1/dev/faults",
   tags: ["development"],
-  request: jsonBody(z.object({ payment: FaultSchema.optional(), notification: FaultSchema.optional() }).strict()),
+  request: jsonBody(z.object({ payment: FaultSchema.optional(), notification: FaultSchema.optional(), views: ViewsFaultSchema.optional() }).strict()),
   responses: {
-    200: jsonResponse(z.object({ payment: FaultSchema.optional(), notification: FaultSchema.optional() }), "The faults now in force"),
+    200: jsonResponse(
+      z.object({ payment: FaultSchema.optional(), notification: FaultSchema.optional(), views: ViewsFaultSchema.optional() }),
+      "The faults now in force",
+    ),
     400: { description: "invalid_request" },
     404: { description: "Not in development" },
   },
@@ -63,7 +69,9 @@ export function devRoutes() {
         .values({ id: 1, fault, updatedAt: now })
         .onConflictDoUpdate({ target: notificationFaults.id, set: { fault, updatedAt: now } });
     }
-    return c.json({ payment, notification: body.notification }, 200);
+    // Read by the views worker before each batch, in development only.
+    if (body.views) await setViewsFault(c.env.VIEWS_DB, body.views.mode);
+    return c.json({ payment, notification: body.notification, views: body.views }, 200);
   });
   return app;
 }

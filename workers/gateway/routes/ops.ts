@@ -4,7 +4,8 @@ import { RIDE_STATUSES } from "../../../src/domain/types";
 import { unwrap } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
 import { newRouter } from "../router";
-import { bearer, commonProblems, jsonResponse } from "../openapi";
+import { bearer, commonProblems, jsonBody, jsonResponse, problem } from "../openapi";
+import { sha256Hex } from "../../../src/lib/ids";
 import { listDeliveries, listDrivers, listRides, rideStats } from "../queries";
 import { DriverSchema, IdParamSchema, ListQuerySchema, RideSchema, page } from "../schemas";
 import { publicDelivery, publicDriver, publicLedgerEntry } from "../presenters";
@@ -53,6 +54,29 @@ const retryPayment = route({
     409: { description: "invalid_transition: no failed capture to retry" },
   },
 });
+const refund = route({
+  method: "post",
+  path: "/v1/ops/rides/{id}/refund",
+  request: {
+    params: IdParamSchema,
+    headers: z.object({ "idempotency-key": z.string().max(255).optional() }),
+    ...jsonBody(
+      z
+        .object({
+          amount: z.number().int().positive().optional().openapi({ description: "KRW; all that is left of the captured fare when left out" }),
+          reason: z.string().min(1).max(500),
+        })
+        .strict(),
+    ),
+  },
+  description:
+    "Refunds all or part of a captured fare through the payment provider. The same request again (same Idempotency-Key, or the same amount and reason) refunds once.",
+  responses: {
+    202: jsonResponse(RideSchema, "The refund is on its way (payment becomes refunded once the provider confirms)"),
+    ...commonProblems,
+    409: problem("invalid_transition: nothing captured, or more than what is left of the captured fare"),
+  },
+});
 const ridePayments = route({
   method: "get",
   path: "/v1/ops/rides/{id}/payments",
@@ -88,9 +112,13 @@ const stats = route({
         ridesByStatus: z.record(z.string(), z.number()),
         dispatchTimeMs: z.object({ count: z.number(), p50: z.number().nullable(), p90: z.number().nullable(), p99: z.number().nullable() }),
         openPaymentProblems: z.array(z.object({ rideId: z.string(), since: z.string(), problem: z.string() })),
+        openDues: z.object({ amount: z.number().int(), currency: z.string(), riders: z.number().int() }).describe("What riders owe, from the views"),
+        deadLetters: z
+          .object({ views: z.number().int(), notifications: z.number().int() })
+          .describe("Views dead letters not replayed yet (POST /v1/ops/views/replay), notifications given up on"),
         payments: z.unknown(),
       }),
-      "Counts, dispatch-time percentiles, open payment problems",
+      "Counts, dispatch-time percentiles, open payment problems, open dues, dead-letter counts",
     ),
     ...commonProblems,
   },
@@ -103,6 +131,7 @@ const reconcileNow = route({
       z.object({
         openHoldsChecked: z.number(),
         holdsVoided: z.array(z.string()),
+        orphanHoldsVoided: z.array(z.string()),
         capturesReported: z.array(z.string()),
         failures: z.array(z.object({ rideId: z.string(), error: z.string() })),
       }),
@@ -151,7 +180,15 @@ export function opsRoutes() {
   });
   app.openapi(retryPayment, async (c) => {
     const stub = resolveRide(c.env, c.req.valid("param").id);
-    return c.json(unwrap(await stub.retryPayment(c.var.actor, c.get("requestId"))), 202);
+    return c.json(unwrap(await stub.operate(c.var.actor, { type: "retryCapture" }, c.get("requestId"))), 202);
+  });
+  app.openapi(refund, async (c) => {
+    const stub = resolveRide(c.env, c.req.valid("param").id);
+    const body = c.req.valid("json");
+    // An identical request is the same refund: its key is the Idempotency-Key, else the request itself.
+    const key = (await sha256Hex(c.req.header("idempotency-key") ?? JSON.stringify([body.amount ?? null, body.reason]))).slice(0, 24);
+    const amount = body.amount === undefined ? null : { amount: body.amount, currency: "KRW" as const };
+    return c.json(unwrap(await stub.operate(c.var.actor, { type: "refund", key, amount, reason: body.reason }, c.get("requestId"))), 202);
   });
   app.openapi(ridePayments, async (c) => {
     const entries = await paymentService(c.env).ledgerFor(c.req.valid("param").id);

@@ -29,6 +29,7 @@ import {
 import { publicTimelineItem } from "../presenters";
 import { cellOf, cellStub, driverStub, resolveRide } from "../stubs";
 import { priceTrip } from "./quotes";
+import { duesRequired, openDues } from "../dues";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -50,6 +51,7 @@ const createRide = createRoute({
     202: jsonResponse(RideSchema, "The ride, accepted"),
     ...commonProblems,
     ...rateLimited,
+    402: problem("payment_required: the rider has unpaid dues (the body carries them)"),
     409: { description: "idempotency_conflict" },
     422: { description: "trip_too_long" },
     503: { description: "no_drivers_nearby" },
@@ -91,7 +93,8 @@ const rideEvents = createRoute({
   request: { params: IdParamSchema },
   responses: { 200: jsonResponse(TimelineSchema, "The ride's timeline"), ...commonProblems },
 });
-const driverStep = (step: "accept" | "decline" | "arrive" | "start" | "complete") =>
+type DriverStep = "accept" | "decline" | "no-show" | "arrive" | "start" | "complete";
+const driverStep = (step: DriverStep) =>
   createRoute({
     method: "post",
     path: `/v1/rides/{id}/${step}`,
@@ -102,7 +105,11 @@ const driverStep = (step: "accept" | "decline" | "arrive" | "start" | "complete"
     responses: {
       200: jsonResponse(RideSchema, `The ride after ${step}`),
       ...commonProblems,
-      409: problem("invalid_transition or offer_not_available (to a driver it was never offered to, the same answer whether or not the ride exists)"),
+      409: problem(
+        step === "no-show"
+          ? "invalid_transition: not at the pickup, or before NO_SHOW_WAIT_S after arriving (the detail says how long is left)"
+          : "invalid_transition or offer_not_available (to a driver it was never offered to, the same answer whether or not the ride exists)",
+      ),
       ...(step === "accept" ? { 403: problem("forbidden, or driver_not_approved (a pending or rejected driver)") } : {}),
     },
   });
@@ -157,7 +164,13 @@ export function rideRoutes() {
     const rideId = key ? await rideIdFor(rider.id, key) : newId("rd");
     // Ids we make are always in format; failing here means newId and the check disagree.
     const stub = resolveRide(c.env, rideId, () => new AppError("internal", "ride id out of format"));
-    const closedUntil = await noSupplyUntil(c.env, body.pickup, body.product);
+    const [closedUntil, dues] = await Promise.all([noSupplyUntil(c.env, body.pickup, body.product), openDues(c.env, rider.id)]);
+    if (dues) {
+      // A retry of a ride accepted before the dues existed still gets its ride back.
+      const existing = key ? await stub.get(rider) : null;
+      if (existing?.ok) return c.json(existing.value, 202);
+      throw duesRequired(dues);
+    }
     if (closedUntil !== null) {
       // A retry of a ride made before the window opened still gets its ride back.
       const existing = key ? await stub.get(rider) : null;
@@ -210,7 +223,7 @@ export function rideRoutes() {
     return c.json({ items: items.map(publicTimelineItem) }, 200);
   });
 
-  for (const step of ["accept", "decline", "arrive", "start", "complete"] as const) {
+  for (const step of ["accept", "decline", "no-show", "arrive", "start", "complete"] as const) {
     app.openapi(driverStep(step), async (c) => {
       const driver = c.var.actor;
       if (step === "accept") await mustBeApproved(c.env, driver.id);
@@ -221,6 +234,7 @@ export function rideRoutes() {
       let outcome;
       if (step === "accept") outcome = await stub.accept(driver.id, requestId);
       else if (step === "decline") outcome = await stub.decline(driver.id, requestId);
+      else if (step === "no-show") outcome = await stub.advance(driver.id, "noShow", {}, requestId);
       else {
         const trip = step === "complete" ? ((await c.req.json().catch(() => ({}))) as { distanceMeters?: number; durationSeconds?: number }) : {};
         outcome = await stub.advance(driver.id, step, trip, requestId);

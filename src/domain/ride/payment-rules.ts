@@ -1,0 +1,180 @@
+/**
+ * The ride's payment rules: the payment worker's results (hold, capture, void, settle,
+ * refund) and the operator's payment commands, as entries of the one rules table.
+ */
+import type { EventDraft } from "./types";
+import {
+  addDues,
+  BEFORE_BOARDING,
+  cancel,
+  captured,
+  endUnpaid,
+  holdToCapture,
+  knownRefund,
+  LIVE,
+  refundable,
+  refundOf,
+  refuse,
+  releaseHeld,
+  settledRefund,
+  type Rule,
+} from "./rule-kit";
+
+type PaymentCommandType =
+  | "paymentAuthorized"
+  | "paymentDeclined"
+  | "paymentCaptured"
+  | "paymentCaptureFailed"
+  | "abandonCapture"
+  | "paymentSettled"
+  | "refund"
+  | "paymentRefunded"
+  | "paymentRefundDeclined"
+  | "retryCapture"
+  | "paymentVoided";
+
+/**
+ * @example
+ * PAYMENT_RULES.paymentVoided.from; // ["cancelled"]
+ */
+export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
+  paymentAuthorized: {
+    from: [...LIVE, "cancelled"],
+    to: "same",
+    repeat: (r) => r.ride.payment.status !== "pending",
+    apply: (next) => ((next.ride.payment = { status: "authorized" }), [{ type: "PaymentAuthorized", data: { amount: next.holdAmount } }]),
+  },
+  paymentDeclined: {
+    // Before boarding the ride is cancelled (its driver freed); during the trip it goes
+    // on; after drop-off it ends unpaid; on a cancelled ride it only settles the payment.
+    from: [...LIVE, "cancelled"],
+    to: "same",
+    repeat: (r) => r.ride.payment.status !== "pending",
+    before: (r, next) => (next.ride.status === "cancelled" && r.ride.status !== "cancelled" ? releaseHeld(r) : addDues(next)),
+    apply: (next) => {
+      const status = next.ride.status;
+      next.ride.payment = { status: "declined" };
+      const declined: EventDraft = { type: "PaymentDeclined", data: {} };
+      if (BEFORE_BOARDING.includes(status)) return [declined, ...cancel(next, { by: "system", reason: "payment_declined" })];
+      if (status === "payment_pending") return [declined, ...endUnpaid(next, "hold declined")];
+      return [declined];
+    },
+  },
+  paymentCaptured: {
+    // The fare after drop-off, or a no-show's fee from a cancelled ride's hold.
+    from: ["payment_pending", "cancelled"],
+    to: "same",
+    guard: holdToCapture,
+    repeat: (r) => r.ride.payment.status === "captured",
+    apply: (next, c) => {
+      const settlement = c.settlement ? { settlement: c.settlement } : {};
+      const capturedEvent: EventDraft = { type: "PaymentCaptured", data: { amount: next.ride.fare, ...settlement } };
+      next.ride.payment = { status: "captured" };
+      if (next.ride.status !== "payment_pending") return [capturedEvent];
+      next.ride.status = "completed";
+      return [capturedEvent, { type: "RideCompleted", data: { fare: next.ride.fare } }];
+    },
+  },
+  paymentCaptureFailed: {
+    // After drop-off the ride waits for an operator's retry (the `capture` timer bounds
+    // the wait); a no-show fee the provider refused is dropped and the hold voided.
+    from: ["payment_pending", "cancelled"],
+    to: "same",
+    guard: holdToCapture,
+    // A repeated result: the capture is marked failed, or the fee already dropped.
+    repeat: (r) => r.ride.payment.status === "failed" || (r.ride.status === "cancelled" && !r.noShowFee),
+    apply: (next, c) => {
+      if (next.ride.status === "cancelled") {
+        delete next.noShowFee;
+        next.ride.fare = null;
+        return [{ type: "PaymentFailed", data: { reason: c.reason, fee: "dropped" } }];
+      }
+      next.ride.payment = { status: "failed" };
+      return [{ type: "PaymentFailed", data: { reason: c.reason } }];
+    },
+  },
+  abandonCapture: {
+    from: ["payment_pending"],
+    to: "same",
+    guard: (r) => (r.ride.payment.status === "failed" ? null : refuse("invalid_transition", `no refused capture (payment ${r.ride.payment.status})`)),
+    before: (_r, next) => addDues(next),
+    apply: (next) => {
+      const fare = next.ride.fare ?? next.ride.quote;
+      next.ride.status = "completed";
+      return [
+        { type: "DuesIncurred", data: { amount: fare } },
+        { type: "RideCompleted", data: { fare } },
+      ];
+    },
+  },
+  paymentSettled: {
+    from: ["completed"],
+    to: "same",
+    repeat: (r) => r.driverSettled === true,
+    guard: (r) => (r.ride.payment.status === "failed" ? null : refuse("invalid_transition", "only an unpaid fare is settled by the platform")),
+    apply: (next, c) => {
+      next.driverSettled = true;
+      return [{ type: "DriverSettled", data: { settlement: c.settlement } }];
+    },
+  },
+  refund: {
+    from: ["completed"],
+    to: "same",
+    // The same request again (same key) does nothing twice.
+    repeat: (r, c) => refundOf(r, c.key) !== undefined,
+    guard: (r, c) => {
+      if (!captured(r)) return refuse("invalid_transition", `nothing captured to refund (payment ${r.ride.payment.status})`);
+      const left = refundable(r);
+      const amount = c.amount?.amount ?? left;
+      if (amount <= 0) return refuse("invalid_transition", "the fare is refunded in full already");
+      return amount > left ? refuse("invalid_transition", `${amount} is more than the ${left} KRW left to refund`) : null;
+    },
+    apply: (next, c) => {
+      const amount = c.amount ?? { amount: refundable(next), currency: "KRW" };
+      next.refunds = [...(next.refunds ?? []), { key: c.key, amount, reason: c.reason, status: "pending" }];
+      return [{ type: "RefundRequested", data: { key: c.key, amount, reason: c.reason } }];
+    },
+  },
+  paymentRefunded: {
+    from: ["completed"],
+    to: "same",
+    guard: knownRefund,
+    repeat: settledRefund,
+    apply: (next, c) => {
+      const refund = refundOf(next, c.key)!;
+      refund.status = "succeeded";
+      const refunded = (next.refunds ?? []).filter((r) => r.status === "succeeded").reduce((sum, r) => sum + r.amount.amount, 0);
+      next.ride.payment = { status: "refunded", refundedAmount: { amount: refunded, currency: "KRW" } };
+      return [{ type: "PaymentRefunded", data: { key: c.key, amount: refund.amount, adjustment: c.adjustment } }];
+    },
+  },
+  paymentRefundDeclined: {
+    from: ["completed"],
+    to: "same",
+    guard: knownRefund,
+    repeat: settledRefund,
+    apply: (next, c) => {
+      const refund = refundOf(next, c.key)!;
+      refund.status = "declined";
+      return [{ type: "RefundDeclined", data: { key: c.key, amount: refund.amount, detail: c.detail } }];
+    },
+  },
+  retryCapture: {
+    from: ["payment_pending"],
+    to: "same",
+    guard: (r) => (r.ride.payment.status === "failed" ? null : refuse("invalid_transition", `nothing to retry (payment ${r.ride.payment.status})`)),
+    apply: (next) => {
+      // The hold is still there; the next capture goes out under a new idempotency key.
+      next.ride.payment = { status: "authorized" };
+      next.captureAttempt = (next.captureAttempt ?? 1) + 1;
+      return [{ type: "PaymentRetryRequested", data: { attempt: next.captureAttempt } }];
+    },
+  },
+  paymentVoided: {
+    from: ["cancelled"],
+    to: "same",
+    repeat: (r) => r.ride.payment.status === "voided",
+    guard: (r) => (r.ride.payment.status === "authorized" ? null : refuse("invalid_transition", `no hold to void (payment ${r.ride.payment.status})`)),
+    apply: (next) => ((next.ride.payment = { status: "voided" }), [{ type: "PaymentVoided", data: { amount: next.holdAmount } }]),
+  },
+};

@@ -1,0 +1,112 @@
+/**
+ * What the ride's rules share: the shape of a rule, the refusal, the states, and the
+ * changes several rules make (cancelling, releasing the driver, ending unpaid).
+ */
+import type { Cancellation, RideStatus } from "../types";
+import type { EventDraft, RideCommand, RideEffect, RideProbe, RideRecord } from "./types";
+import type { ProblemCode } from "../../lib/problem";
+
+export type Of<K extends RideCommand["type"]> = Extract<RideCommand, { type: K }>;
+export type ProbeOf<K extends RideCommand["type"]> = Extract<RideProbe, { type: K }>;
+export type Refused = { code: ProblemCode; detail: string };
+
+export interface Rule<K extends RideCommand["type"]> {
+  from: readonly RideStatus[];
+  /** `"same"` keeps the status and changes only details. */
+  to: RideStatus | "same";
+  /** The code of a refusal from a state not in `from` (default `invalid_transition`). */
+  refusedAs?: ProblemCode;
+  /** Arrives twice (at-least-once delivery, a double tap): the second time changes nothing. */
+  repeat?: (record: RideRecord, command: ProbeOf<K>) => boolean;
+  guard?: (record: RideRecord, command: ProbeOf<K>, now: Date) => Refused | null;
+  apply: (next: RideRecord, command: Of<K>, now: Date) => EventDraft[];
+  /** Effects that must succeed before the commit; `next` is the record after the command. */
+  before?: (record: RideRecord, next: RideRecord) => RideEffect[];
+}
+
+export type Rules = { [K in RideCommand["type"]]: Rule<K> };
+
+export const BEFORE_BOARDING: readonly RideStatus[] = ["requested", "dispatching", "driver_assigned", "driver_arrived"];
+export const LIVE: readonly RideStatus[] = [...BEFORE_BOARDING, "in_progress", "payment_pending"];
+
+export const refuse = (code: ProblemCode, detail: string): Refused => ({ code, detail });
+
+/**
+ * The driver the ride holds (assigned, or offered), to be released when it lets go.
+ *
+ * @example
+ * heldDriver(offeredRecord); // "d1"
+ */
+export function heldDriver(record: RideRecord): string | null {
+  return record.ride.driver?.id ?? record.offer?.driverId ?? null;
+}
+
+/** Compensation: the driver is freed before the change that lets go of them is committed. */
+export const releaseHeld = (record: RideRecord): RideEffect[] => {
+  const driverId = heldDriver(record);
+  return driverId ? [{ type: "releaseDriver", driverId }] : [];
+};
+
+export const offeredTo = (record: RideRecord, command: { driverId: string }) =>
+  record.offer?.driverId === command.driverId ? null : refuse("offer_not_available", "no offer to this driver");
+
+export const ownDriver = (record: RideRecord, command: { driverId: string }) =>
+  record.ride.driver?.id === command.driverId ? null : refuse("forbidden", "not this ride's driver");
+
+/** The rider did not pay the fare: it becomes their dues, recorded before the ride ends. */
+export const addDues = (next: RideRecord): RideEffect[] =>
+  next.ride.status === "completed" && next.ride.payment.status === "failed" && next.ride.fare
+    ? [{ type: "addDues", riderId: next.ride.riderId, rideId: next.ride.id, amount: next.ride.fare }]
+    : [];
+
+/**
+ * The trip is over and the hold is gone (declined after boarding, or a capture refused
+ * for good): the ride ends `completed` with payment `failed`; the fare becomes the
+ * rider's dues and the driver is still paid (the `settle` step).
+ */
+export function endUnpaid(next: RideRecord, reason: string): EventDraft[] {
+  const fare = next.ride.fare ?? next.ride.quote;
+  next.ride.status = "completed";
+  next.ride.payment = { status: "failed" };
+  return [
+    { type: "PaymentFailed", data: { reason } },
+    { type: "DuesIncurred", data: { amount: fare } },
+    { type: "RideCompleted", data: { fare } },
+  ];
+}
+
+export const captured = (r: RideRecord) => r.ride.payment.status === "captured" || r.ride.payment.status === "refunded";
+
+/** What of the captured fare can still be refunded (refunds asked and not declined count). */
+export function refundable(record: RideRecord): number {
+  const fare = record.ride.fare?.amount ?? 0;
+  return fare - (record.refunds ?? []).filter((r) => r.status !== "declined").reduce((sum, r) => sum + r.amount.amount, 0);
+}
+
+export const refundOf = (record: RideRecord, key: string) => record.refunds?.find((r) => r.key === key);
+
+export const knownRefund = (record: RideRecord, command: { key: string }) => (refundOf(record, command.key) ? null : refuse("not_found", "no such refund"));
+
+/** A refund's result arrives again (at-least-once delivery): it was taken already. */
+export const settledRefund = (record: RideRecord, command: { key: string }) => (refundOf(record, command.key)?.status ?? "pending") !== "pending";
+
+export const holdToCapture = (record: RideRecord) => {
+  const p = record.ride.payment.status;
+  return p === "authorized" || p === "failed" ? null : refuse("invalid_transition", `no hold to capture (payment ${p})`);
+};
+
+export function cancel(next: RideRecord, cancellation: Cancellation): EventDraft[] {
+  const ride = next.ride;
+  const held = heldDriver(next);
+  next.offer = null;
+  ride.status = "cancelled";
+  ride.cancellation = cancellation;
+  ride.etaSeconds = null;
+  const released: EventDraft[] = held ? [{ type: "DriverReleased", data: { driverId: held } }] : [];
+  return [...released, { type: "RideCancelled", data: { ...cancellation } }];
+}
+
+export function dropOffer(next: RideRecord, driverId: string): void {
+  next.offer = null;
+  next.excludedDriverIds.push(driverId);
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { decideRider, duesPaymentKey, newRider, planRider, type RiderRecord } from "./machine";
+
+const NOW = new Date("2026-11-30T10:00:00Z");
+const krw = (amount: number) => ({ amount, currency: "KRW" as const });
+
+function applied(record: RiderRecord, command: Parameters<typeof decideRider>[1]): RiderRecord {
+  const d = decideRider(record, command, NOW);
+  if (d.kind !== "applied") throw new Error(d.kind);
+  return d.record;
+}
+
+describe("rider machine: dues", () => {
+  it("an unpaid fare adds to the dues once, however often the ride's commit is retried", () => {
+    const once = applied(newRider("r1", NOW), { type: "incurDues", rideId: "rd_1", amount: krw(9800) });
+    expect(once.account).toMatchObject({ dues: krw(9800), items: [{ rideId: "rd_1", amount: krw(9800) }], version: 1 });
+    expect(decideRider(once, { type: "incurDues", rideId: "rd_1", amount: krw(9800) }, NOW).kind).toBe("unchanged");
+    expect(applied(once, { type: "incurDues", rideId: "rd_2", amount: krw(200) }).account.dues).toEqual(krw(10_000));
+  });
+
+  it("paying clears the dues once; a payment for other dues than those owed is refused", () => {
+    const owing = applied(newRider("r1", NOW), { type: "incurDues", rideId: "rd_1", amount: krw(9800) });
+    const key = duesPaymentKey(owing);
+    expect(decideRider(owing, { type: "duesPaid", key, amount: krw(100), providerRef: "pi_1" }, NOW)).toMatchObject({
+      kind: "refused",
+      code: "invalid_transition",
+    });
+    const paid = applied(owing, { type: "duesPaid", key, amount: krw(9800), providerRef: "pi_1" });
+    expect(paid.account).toMatchObject({ dues: krw(0), items: [] });
+    expect(decideRider(paid, { type: "duesPaid", key, amount: krw(9800), providerRef: "pi_1" }, NOW).kind).toBe("unchanged");
+  });
+
+  it("the charge's key changes with the dues and after a declined attempt, and only then", () => {
+    const owing = applied(newRider("r1", NOW), { type: "incurDues", rideId: "rd_1", amount: krw(9800) });
+    expect(duesPaymentKey(owing)).toBe("r1:dues:1:0");
+    expect(duesPaymentKey({ ...owing, declinedAttempts: 1 })).toBe("r1:dues:1:1");
+    expect(duesPaymentKey(applied(owing, { type: "incurDues", rideId: "rd_2", amount: krw(1) }))).toBe("r1:dues:2:0");
+  });
+
+  it("every change sends the account to the views", () => {
+    const before = newRider("r1", NOW);
+    const d = decideRider(before, { type: "incurDues", rideId: "rd_1", amount: krw(9800) }, NOW);
+    if (d.kind !== "applied") throw new Error(d.kind);
+    const plan = planRider(before, d.record, d.events, { now: NOW, correlationId: "c1", newId: () => "ev_1" });
+    expect(plan.messages).toEqual([{ queue: "ride-events", body: { kind: "rider.event", event: plan.events[0], rider: d.record.account } }]);
+    expect(plan.events[0]).toMatchObject({ type: "DuesIncurred", version: 1, correlationId: "c1" });
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * Rider Durable Object: the single writer of what one rider owes. The RPC surface over
+ * the rider machine (src/domain/rider/machine.ts); storage and the outbox to the views
+ * are the aggregate base's. The gateway asks it before accepting a ride or rental; the
+ * Ride DO adds a fare before the commit that ends the ride unpaid.
+ */
+import type { RiderAccount } from "../domain/events";
+import type { Money } from "../domain/types";
+import { decideRider, duesPaymentKey, newRider, planRider, type RiderCommand, type RiderEffect, type RiderRecord } from "../domain/rider/machine";
+import { fail, ok, type Outcome } from "../lib/problem";
+import { AggregateObject, type Welcome } from "./aggregate";
+
+/** The payment worker's dues charge (its PaymentService, through the gateway's service binding). */
+export interface DuesCharger {
+  chargeDues(input: {
+    riderId: string;
+    amount: Money;
+    paymentMethod: string;
+    idempotencyKey: string;
+    correlationId: string;
+  }): Promise<{ outcome: "succeeded" | "declined"; providerRef: string | null; detail: string | null }>;
+}
+
+export class RiderDurableObject extends AggregateObject<RiderRecord, RiderEffect> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env, "rider");
+  }
+
+  protected idOf(record: RiderRecord): string {
+    return record.account.id;
+  }
+
+  private apply(riderId: string, command: RiderCommand, correlationId: string): Promise<Outcome<RiderAccount>> {
+    const stored = this.load();
+    const before = stored ?? newRider(riderId, new Date());
+    const now = new Date();
+    const planOf = (after: RiderRecord, events: Parameters<typeof planRider>[2]) => planRider(before, after, events, { now, correlationId, newId: this.newId });
+    return this.enact(decideRider(before, command, now), planOf, stored ? undefined : {}).then((o) => (o.ok ? ok(o.value.account) : o));
+  }
+
+  /** What the rider owes now (strongly consistent). */
+  account(riderId: string): RiderAccount {
+    return (this.load() ?? newRider(riderId, new Date())).account;
+  }
+
+  /** Adds an unpaid fare; the same ride twice counts once. */
+  incurDues(riderId: string, rideId: string, amount: Money, correlationId: string): Promise<Outcome<RiderAccount>> {
+    return this.exclusive(() => this.apply(riderId, { type: "incurDues", rideId, amount }, correlationId));
+  }
+
+  /**
+   * Charges the dues to `paymentMethod` and clears them. Declined: 402 with what is owed,
+   * nothing changed. The charge's key is the dues' version, so a retry after a lost
+   * answer is charged once; a provider that is down answers 503.
+   */
+  payDues(riderId: string, paymentMethod: string, correlationId: string): Promise<Outcome<RiderAccount>> {
+    return this.exclusive(async () => {
+      const record = this.load() ?? newRider(riderId, new Date());
+      const dues = record.account.dues;
+      if (dues.amount === 0) return ok(record.account);
+      const key = duesPaymentKey(record);
+      let charge: Awaited<ReturnType<DuesCharger["chargeDues"]>>;
+      try {
+        const payments = this.env.PAYMENTS as unknown as DuesCharger;
+        charge = await payments.chargeDues({ riderId, amount: dues, paymentMethod, idempotencyKey: key, correlationId });
+      } catch (error) {
+        return fail("unavailable", `the payment provider could not be reached: ${String(error)}`, { retryAfterSeconds: 5 });
+      }
+      if (charge.outcome === "declined") {
+        // Bookkeeping, not a change of the account: the next attempt needs a key of its own.
+        if (this.load()) this.store({ ...record, declinedAttempts: (record.declinedAttempts ?? 0) + 1 });
+        return fail("payment_required", `the charge was declined: ${charge.detail ?? "declined"}`, { dues });
+      }
+      return this.apply(riderId, { type: "duesPaid", key, amount: dues, providerRef: charge.providerRef }, correlationId);
+    });
+  }
+
+  protected welcome(): Welcome {
+    return new Response("riders have no live socket", { status: 404 });
+  }
+
+  protected onTimer(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  protected perform(effect: RiderEffect): Promise<Outcome<unknown>> {
+    return Promise.reject(new Error(`a rider performs no effect (${String(effect)})`));
+  }
+}

@@ -1,0 +1,57 @@
+/** The small rules around the ledger: dues accounts, page cursors, orphan holds. */
+import { describe, expect, it } from "vitest";
+import { duesAccount, isDuesAccount } from "./dues";
+import { holdIsOwedAVoid, isOrphanCandidate } from "./orphans";
+import { decodeCursor, encodeCursor, pageLimit } from "./page-cursor";
+
+describe("dues accounts", () => {
+  it("are named apart from rides", () => {
+    expect(duesAccount("r1")).toBe("dues:r1");
+    expect(isDuesAccount(duesAccount("r1"))).toBe(true);
+    expect(isDuesAccount("rd_abc")).toBe(false);
+  });
+});
+
+describe("page cursors", () => {
+  it("round-trip their parts, a separator in the last part included", () => {
+    const at = "2026-07-01T10:00:00.000Z";
+    expect(decodeCursor(encodeCursor([at, "rd_1:refund:ab|c"]), 2)).toEqual([at, "rd_1:refund:ab|c"]);
+    expect(decodeCursor(encodeCursor(["rd_1"]), 1)).toEqual(["rd_1"]);
+    expect(encodeCursor([at, "rd_1"])).toMatch(/^[A-Za-z0-9+/=]+$/);
+  });
+
+  it("refuse what they did not make", () => {
+    expect(() => decodeCursor("%%%", 2)).toThrow("invalid page cursor");
+    expect(() => decodeCursor(encodeCursor(["no-separator"]), 2)).toThrow("invalid page cursor");
+  });
+
+  it("keep page sizes sane", () => {
+    expect(pageLimit(0)).toBe(1);
+    expect(pageLimit(50.7)).toBe(50);
+    expect(pageLimit(10_000)).toBe(1000);
+    expect(pageLimit(Number.NaN)).toBe(1000);
+  });
+});
+
+describe("orphan holds", () => {
+  const now = Date.parse("2026-07-01T10:10:00Z");
+  const hold = { createdAt: "2026-07-01T10:00:00Z" };
+
+  it("are the holds the ledger does not know as placed, once old enough", () => {
+    expect(isOrphanCandidate(hold, null, now, 5 * 60_000)).toBe(true);
+    expect(isOrphanCandidate(hold, { outcome: "declined" }, now, 5 * 60_000)).toBe(true);
+    expect(isOrphanCandidate(hold, { outcome: "succeeded" }, now, 0)).toBe(false);
+    expect(isOrphanCandidate(hold, null, now, 11 * 60_000)).toBe(false);
+    expect(isOrphanCandidate({ createdAt: "not a date" }, null, now, 0)).toBe(false);
+  });
+
+  it("are voided when their ride is over or gone, or they are a dues account's; a live ride keeps its hold", () => {
+    expect(holdIsOwedAVoid("rd_1", null)).toBe(true);
+    expect(holdIsOwedAVoid("rd_1", { status: "cancelled" })).toBe(true);
+    expect(holdIsOwedAVoid("rd_1", { status: "completed" })).toBe(true);
+    expect(holdIsOwedAVoid("dues:r1", null)).toBe(true);
+    for (const status of ["requested", "dispatching", "driver_assigned", "in_progress", "payment_pending"] as const) {
+      expect(holdIsOwedAVoid("rd_1", { status }), status).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * Orphan holds: holds the provider has open under this platform's idempotency keys but
+ * the ledger never recorded as placed (the provider authorised, then the ledger write was
+ * lost in a crash). Reconciliation voids those whose ride is over; a live ride's hold is
+ * left to the ride's own saga, whose watchdog asks for the authorisation again and gets
+ * this very hold back (same key).
+ */
+import type { Ride } from "../domain/types";
+import { isDuesAccount } from "./dues";
+
+/**
+ * Whether a provider hold is the ledger's blind spot and old enough to act on: the ledger
+ * has no row for its key, or one that did not succeed, and it was placed at least
+ * `minAgeMs` ago (a younger one may still be on its way into the ledger).
+ *
+ * @example
+ * isOrphanCandidate({ createdAt: "2026-01-01T00:00:00Z" }, null, Date.parse("2026-01-01T00:10:00Z"), 300_000); // true
+ */
+export function isOrphanCandidate(hold: { createdAt: string }, known: { outcome: string } | null, now: number, minAgeMs: number): boolean {
+  if (known?.outcome === "succeeded") return false;
+  const placedAt = Date.parse(hold.createdAt);
+  return Number.isFinite(placedAt) && now - placedAt >= minAgeMs;
+}
+
+/**
+ * Whether a hold on this reference may be voided: a dues account's (nobody else will
+ * charge it), or a ride that is gone, cancelled or completed (nothing will capture it).
+ *
+ * @example
+ * holdIsOwedAVoid("rd_1", null); // true: the ride is gone
+ * holdIsOwedAVoid("rd_1", { status: "dispatching" }); // false: the ride's saga owns it
+ */
+export function holdIsOwedAVoid(reference: string, ride: Pick<Ride, "status"> | null): boolean {
+  if (isDuesAccount(reference)) return true;
+  return ride === null || ride.status === "cancelled" || ride.status === "completed";
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { ARRIVED_AT, NOW, record } from "../domain/ride/fixtures";
+import { commandForResult, declineCommand, timerCommand } from "./commands";
+import type { PaymentResult } from "../domain/events";
+
+const config = { redispatchTimeoutS: 60, noShowWaitS: 300, noShowFee: 2000 };
+const later = (s: number) => new Date(NOW.getTime() + s * 1000);
+
+describe("what timers do, so that no state waits for ever", () => {
+  it("stale: a driver who never arrives is taken off the ride, a rider who never came is a no-show, a trip never ended is completed on the estimate", () => {
+    expect(timerCommand("stale", record("driver_assigned", "authorized", { driver: true }), NOW, config)).toEqual({
+      type: "backOut",
+      driverId: "d1",
+      deadlineAt: later(60).toISOString(),
+    });
+    expect(timerCommand("stale", record("driver_arrived", "authorized", { driver: true }), NOW, config)).toEqual({
+      type: "noShow",
+      by: "system",
+      driverId: "d1",
+      waitS: 300,
+      fee: { amount: 2000, currency: "KRW" },
+    });
+    expect(timerCommand("stale", record("in_progress", "authorized", { driver: true }), NOW, config)).toMatchObject({ type: "complete", driverId: "d1" });
+    expect(timerCommand("stale", record("completed", "captured", { driver: true }), NOW, config)).toBeNull();
+  });
+
+  it("capture: a refused capture nobody retried ends the ride unpaid; anything else is left alone", () => {
+    expect(timerCommand("capture", record("payment_pending", "failed", { driver: true }), NOW, config)).toEqual({ type: "abandonCapture" });
+    expect(timerCommand("capture", record("payment_pending", "authorized", { driver: true }), NOW, config)).toBeNull();
+  });
+});
+
+describe("a driver's decline", () => {
+  it("backs out before pickup, at the pickup too; not once the trip started", () => {
+    const arrived = { ...record("driver_arrived", "authorized", { driver: true }), arrivedAt: ARRIVED_AT };
+    expect(declineCommand(arrived, "d1", NOW, 60)).toMatchObject({ type: "backOut", driverId: "d1" });
+    expect(declineCommand(record("in_progress", "authorized", { driver: true }), "d1", NOW, 60)).toMatchObject({ kind: "refused" });
+  });
+});
+
+describe("payment results as commands", () => {
+  const base: PaymentResult = {
+    rideId: "rd_test",
+    action: "refund",
+    outcome: "succeeded",
+    idempotencyKey: "rd_test:refund:k1",
+    providerRef: "re_1",
+    detail: null,
+  };
+  it("a refund's result names its refund by the key it went out under", () => {
+    expect(commandForResult(base)).toEqual({ type: "paymentRefunded", key: "k1", adjustment: null });
+    expect(commandForResult({ ...base, outcome: "declined", detail: "too late" })).toEqual({ type: "paymentRefundDeclined", key: "k1", detail: "too late" });
+    expect(commandForResult({ ...base, idempotencyKey: "rd_other:refund:k1" })).toBeNull();
+  });
+  it("a settle's result carries the driver's share", () => {
+    const settlement = {
+      driverId: "d1",
+      fare: { amount: 100, currency: "KRW" as const },
+      commission: { amount: 20, currency: "KRW" as const },
+      earning: { amount: 80, currency: "KRW" as const },
+    };
+    expect(commandForResult({ ...base, action: "settle", idempotencyKey: "rd_test:settle", settlement })).toEqual({ type: "paymentSettled", settlement });
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * The views' dead letters: ride-events messages that failed every retry (they reach the
+ * views worker again from ride-events-dlq), kept in `view_dead_letters` for an operator,
+ * listed by GET /v1/ops/views/dead-letters and projected again by POST /v1/ops/views/replay.
+ */
+import { and, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import type { ViewsMessage } from "../domain/events";
+import { project } from "./projection";
+import { viewDeadLetters } from "./schema";
+
+/** A dead letter as the ops list shows it. */
+export interface ViewDeadLetter {
+  id: string;
+  kind: string;
+  eventType: string | null;
+  subjectId: string | null;
+  reason: string;
+  attempts: number;
+  receivedAt: string;
+  replayedAt: string | null;
+  body: unknown;
+}
+
+/**
+ * Keeps a message that failed every retry. A message dead-lettered again (delivered
+ * twice, or failing again after a replay) is open again, with its newest reason.
+ *
+ * @example
+ * await keepDeadLetter(env.VIEWS_DB, { id: message.id, body: message.body, reason: "retries exhausted", attempts: message.attempts });
+ */
+export async function keepDeadLetter(d1: D1Database, entry: { id: string; body: unknown; reason: string; attempts: number }): Promise<void> {
+  const now = new Date().toISOString();
+  const row = { id: entry.id, body: JSON.stringify(entry.body), reason: entry.reason, attempts: entry.attempts, receivedAt: now, replayedAt: null };
+  await drizzle(d1)
+    .insert(viewDeadLetters)
+    .values(row)
+    .onConflictDoUpdate({
+      target: viewDeadLetters.id,
+      set: { body: row.body, reason: row.reason, attempts: row.attempts, receivedAt: now, replayedAt: null },
+    });
+}
+
+function describe(body: unknown): Pick<ViewDeadLetter, "kind" | "eventType" | "subjectId"> {
+  const m = (typeof body === "object" && body !== null ? body : {}) as {
+    kind?: unknown;
+    event?: { type?: unknown };
+    ride?: { id?: unknown };
+    driver?: { id?: unknown };
+    rider?: { id?: unknown };
+  };
+  const subject = m.ride?.id ?? m.driver?.id ?? m.rider?.id;
+  return {
+    kind: typeof m.kind === "string" ? m.kind : "unknown",
+    eventType: typeof m.event?.type === "string" ? m.event.type : null,
+    subjectId: typeof subject === "string" ? subject : null,
+  };
+}
+
+const parse = (body: string): unknown => {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
+};
+
+/**
+ * The dead letters, newest first; `open` only those not replayed yet. The cursor is
+ * the last item's `received_at` and id.
+ *
+ * @example
+ * const page = await listDeadLetters(env.VIEWS_DB, { open: true, limit: 20 });
+ */
+export async function listDeadLetters(
+  d1: D1Database,
+  filter: { open?: boolean; limit: number; after?: { receivedAt: string; id: string } | null },
+): Promise<{ items: ViewDeadLetter[]; last: { receivedAt: string; id: string } | null }> {
+  const after = filter.after;
+  const rows = await drizzle(d1)
+    .select()
+    .from(viewDeadLetters)
+    .where(
+      and(
+        filter.open ? isNull(viewDeadLetters.replayedAt) : undefined,
+        after
+          ? or(lt(viewDeadLetters.receivedAt, after.receivedAt), and(eq(viewDeadLetters.receivedAt, after.receivedAt), lt(viewDeadLetters.id, after.id)))
+          : undefined,
+      ),
+    )
+    .orderBy(desc(viewDeadLetters.receivedAt), desc(viewDeadLetters.id))
+    .limit(filter.limit + 1);
+  const page = rows.slice(0, filter.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => {
+      const body = parse(r.body);
+      return { id: r.id, ...describe(body), reason: r.reason, attempts: r.attempts, receivedAt: r.receivedAt, replayedAt: r.replayedAt, body };
+    }),
+    last: rows.length > filter.limit && last ? { receivedAt: last.receivedAt, id: last.id } : null,
+  };
+}
+
+/**
+ * How many dead letters wait for a replay (the ops stats).
+ *
+ * @example
+ * const open = await countOpenDeadLetters(env.VIEWS_DB);
+ */
+export async function countOpenDeadLetters(d1: D1Database): Promise<number> {
+  const [row] = await drizzle(d1)
+    .select({ n: sql<number>`count(*)` })
+    .from(viewDeadLetters)
+    .where(isNull(viewDeadLetters.replayedAt));
+  return row?.n ?? 0;
+}
+
+/** What a replay did; `more` when open dead letters were left for another call. */
+export interface ReplayReport {
+  replayed: number;
+  failed: number;
+  more: boolean;
+}
+
+/**
+ * Projects every open dead letter (at most `max` per call), one at a time so that one
+ * still failing does not hold the others back, and marks each projected one replayed.
+ * A letter that fails again stays open with the new reason. Safe to repeat: the
+ * projection is idempotent, so a letter projected but not yet marked only projects again.
+ *
+ * @example
+ * const { replayed, failed } = await replayDeadLetters(env.VIEWS_DB);
+ */
+export async function replayDeadLetters(d1: D1Database, max = 500): Promise<ReplayReport> {
+  const db = drizzle(d1);
+  const report: ReplayReport = { replayed: 0, failed: 0, more: false };
+  let after = "";
+  for (;;) {
+    const room = max - report.replayed - report.failed;
+    const rows = await db
+      .select({ id: viewDeadLetters.id, body: viewDeadLetters.body })
+      .from(viewDeadLetters)
+      .where(and(isNull(viewDeadLetters.replayedAt), gt(viewDeadLetters.id, after)))
+      .orderBy(viewDeadLetters.id)
+      .limit(Math.min(100, room + 1));
+    if (rows.length === 0) return report;
+    if (room <= 0) return { ...report, more: true };
+    for (const row of rows.slice(0, room)) {
+      try {
+        await project(d1, [JSON.parse(row.body) as ViewsMessage]);
+        await db.update(viewDeadLetters).set({ replayedAt: new Date().toISOString() }).where(eq(viewDeadLetters.id, row.id));
+        report.replayed += 1;
+      } catch (error) {
+        await db
+          .update(viewDeadLetters)
+          .set({ reason: `replay failed: ${String(error)}`.slice(0, 1000) })
+          .where(eq(viewDeadLetters.id, row.id));
+        report.failed += 1;
+      }
+    }
+    after = rows[Math.min(rows.length, room) - 1]!.id;
+  }
+}

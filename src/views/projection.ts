@@ -1,0 +1,134 @@
+/**
+ * The projection of ride, driver and rider events into the D1 views. Idempotent and
+ * order-free: the timeline keeps each event once (by id), an earnings row once (by id),
+ * and a row takes a snapshot only if its version is newer than the one it holds, so
+ * any delivery order converges, and so does any replay (dead letters, repair, rebuild).
+ *
+ * One module for every writer of the views: the views worker (the queue), and the
+ * gateway (dead-letter replay, the repair sweep, the rebuild), so that they can never
+ * project the same event two ways. `writesOf` is pure (what a message means for the
+ * views); `applyWrites` turns writes into one D1 batch.
+ */
+import type { DomainEvent, Driver, RideEventMessage, RiderAccount, Settlement, ViewsMessage } from "../domain/events";
+import type { Money, Ride } from "../domain/types";
+import { applyWrites } from "./statements";
+import type { EarningRow } from "../payments/settlement-columns";
+
+export { applyWrites, insertEarnings } from "./statements";
+
+/**
+ * One row of the driver's earnings: a captured or settled fare (id = the ride id) or a
+ * refund (negative amounts; id = `refundEarningId`). The ids are the payment ledger's
+ * (its settlements and settlement_adjustments), so the repair sweep's copy from the
+ * ledger and the projection of the events never add the same row twice.
+ */
+export type { EarningRow };
+
+/** What one message changes in the views. */
+export type ViewWrite =
+  | { kind: "ride"; event: DomainEvent; ride: Ride; dispatchMs: number | null }
+  | { kind: "driver"; driver: Driver }
+  | { kind: "rider"; rider: RiderAccount }
+  | { kind: "earning"; row: EarningRow };
+
+/** A timeline item as the Ride DO answers it (`RideDurableObject.timeline`). */
+export interface TimelineEntry {
+  id: string;
+  type: string;
+  version: number;
+  occurredAt: string;
+  correlationId: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The earnings id of a refund: its payment step's idempotency key, which is the id the
+ * ledger gives the refund's adjustment (`PaymentRefunded.data.key` is the refund's own key).
+ *
+ * @example
+ * refundEarningId("rd_1", "r-42"); // "rd_1:refund:r-42"
+ */
+export const refundEarningId = (rideId: string, key: string): string => `${rideId}:refund:${key}`;
+
+const isMoney = (v: unknown): v is Money => typeof v === "object" && v !== null && typeof (v as Money).amount === "number";
+const isSettlement = (v: unknown): v is Settlement =>
+  typeof v === "object" && v !== null && typeof (v as Settlement).driverId === "string" && isMoney((v as Settlement).fare);
+
+/**
+ * The earnings row an event adds, if any: a capture's or a settlement's split (keyed by
+ * the ride: one per ride), or a refund's negative split (keyed by the refund's step).
+ *
+ * @example
+ * earningOf(event, ride.id); // { id: "rd_…", rideId: "rd_…", driverId: "d1", fare: 12800, commission: 2560, earning: 10240, … }
+ */
+export function earningOf(event: DomainEvent, rideId: string): EarningRow | null {
+  const row = (id: string, s: Settlement): EarningRow => ({
+    id,
+    rideId,
+    driverId: s.driverId,
+    fare: s.fare.amount,
+    commission: s.commission.amount,
+    earning: s.earning.amount,
+    currency: s.fare.currency,
+    createdAt: event.occurredAt,
+  });
+  const data = event.data;
+  if ((event.type === "PaymentCaptured" || event.type === "DriverSettled") && isSettlement(data.settlement)) return row(rideId, data.settlement);
+  if (event.type === "PaymentRefunded" && isSettlement(data.adjustment) && typeof data.key === "string") {
+    return row(refundEarningId(rideId, data.key), data.adjustment);
+  }
+  return null;
+}
+
+/**
+ * What a message means for the views. Throws on a message it cannot read (an unknown
+ * kind, a missing snapshot): that message is poison, and ends in the dead letters.
+ *
+ * @example
+ * const writes = writesOf({ kind: "ride.event", event, ride });
+ */
+export function writesOf(message: ViewsMessage): ViewWrite[] {
+  switch (message.kind) {
+    case "ride.event": {
+      const { event, ride } = message;
+      if (!ride?.id || !event?.id) throw new Error("ride.event without a ride or an event");
+      const dispatchMs = event.type === "DriverAssigned" ? Date.parse(event.occurredAt) - Date.parse(ride.createdAt) : null;
+      const earning = earningOf(event, ride.id);
+      return [{ kind: "ride", event, ride, dispatchMs }, ...(earning ? [{ kind: "earning" as const, row: earning }] : [])];
+    }
+    case "driver.event":
+      if (!message.driver?.id) throw new Error("driver.event without a driver");
+      return [{ kind: "driver", driver: message.driver }];
+    case "rider.event":
+      if (!message.rider?.id) throw new Error("rider.event without a rider");
+      return [{ kind: "rider", rider: message.rider }];
+    default:
+      throw new Error(`unknown views message kind: ${String((message as { kind?: unknown }).kind)}`);
+  }
+}
+
+/**
+ * A ride's whole timeline as queue messages, each with the current snapshot: what the
+ * repair sweep and the rebuild project (missing events are inserted, the snapshot wins
+ * by version).
+ *
+ * @example
+ * await project(db, rideMessages(ride, timeline));
+ */
+export function rideMessages(ride: Ride, timeline: readonly TimelineEntry[]): RideEventMessage[] {
+  return timeline.map((item) => ({
+    kind: "ride.event",
+    ride,
+    event: { ...item, rideId: ride.id, causationId: null },
+  }));
+}
+
+/**
+ * Projects a batch of messages in one D1 batch: all of them, or none (then it throws).
+ *
+ * @example
+ * await project(env.VIEWS_DB, batch.messages.map((m) => m.body));
+ */
+export async function project(d1: D1Database, messages: readonly ViewsMessage[]): Promise<void> {
+  await applyWrites(d1, messages.flatMap(writesOf));
+}

@@ -1,0 +1,170 @@
+/**
+ * The SQL of the projection: each write of `writesOf` (src/views/projection.ts) as drizzle
+ * statements over the views, with the version check on every snapshot row.
+ */
+import { sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import type { EarningRow, ViewWrite } from "./projection";
+import { drivers, earnings, rideEvents, riderDues, rides } from "./schema";
+
+function rideStatements(db: DrizzleD1Database, w: Extract<ViewWrite, { kind: "ride" }>): BatchItem<"sqlite">[] {
+  const { event, ride: r } = w;
+  const statements: BatchItem<"sqlite">[] = [
+    db
+      .insert(rideEvents)
+      .values({
+        eventId: event.id,
+        rideId: r.id,
+        version: event.version,
+        type: event.type,
+        occurredAt: event.occurredAt,
+        correlationId: event.correlationId,
+        data: JSON.stringify(event.data),
+      })
+      .onConflictDoNothing(),
+    db
+      .insert(rides)
+      .values({
+        id: r.id,
+        riderId: r.riderId,
+        driverId: r.driver?.id ?? null,
+        status: r.status,
+        product: r.product,
+        version: r.version,
+        createdAt: r.createdAt,
+        updatedAt: r.updatedAt,
+        paymentStatus: r.payment.status,
+        snapshot: JSON.stringify(r),
+      })
+      .onConflictDoUpdate({
+        target: rides.id,
+        set: {
+          driverId: sql`excluded.driver_id`,
+          status: sql`excluded.status`,
+          version: sql`excluded.version`,
+          updatedAt: sql`excluded.updated_at`,
+          paymentStatus: sql`excluded.payment_status`,
+          snapshot: sql`excluded.snapshot`,
+        },
+        setWhere: sql`excluded.version > ${rides.version}`,
+      }),
+  ];
+  if (w.dispatchMs !== null) {
+    // The first assignment's time is kept: a re-dispatch does not rewrite it.
+    statements.push(
+      db
+        .update(rides)
+        .set({ dispatchMs: sql`coalesce(${rides.dispatchMs}, ${w.dispatchMs})` })
+        .where(sql`${rides.id} = ${r.id}`),
+    );
+  }
+  return statements;
+}
+
+/** The statement inserting an earnings row unless one with its id is there. */
+export function earningStatement(db: DrizzleD1Database, row: EarningRow) {
+  return db.insert(earnings).values(row).onConflictDoNothing();
+}
+
+function statementsOf(db: DrizzleD1Database, w: ViewWrite): BatchItem<"sqlite">[] {
+  switch (w.kind) {
+    case "ride":
+      return rideStatements(db, w);
+    case "earning":
+      return [earningStatement(db, w.row)];
+    case "driver": {
+      const d = w.driver;
+      return [
+        db
+          .insert(drivers)
+          .values({
+            id: d.id,
+            name: d.name,
+            status: d.status,
+            approval: d.approval,
+            product: d.vehicle.product,
+            version: d.version,
+            updatedAt: d.updatedAt,
+            snapshot: JSON.stringify(d),
+          })
+          .onConflictDoUpdate({
+            target: drivers.id,
+            set: {
+              name: sql`excluded.name`,
+              status: sql`excluded.status`,
+              approval: sql`excluded.approval`,
+              product: sql`excluded.product`,
+              version: sql`excluded.version`,
+              updatedAt: sql`excluded.updated_at`,
+              snapshot: sql`excluded.snapshot`,
+            },
+            setWhere: sql`excluded.version > ${drivers.version}`,
+          }),
+      ];
+    }
+    case "rider": {
+      const a = w.rider;
+      return [
+        db
+          .insert(riderDues)
+          .values({
+            riderId: a.id,
+            amount: a.dues.amount,
+            currency: a.dues.currency,
+            version: a.version,
+            updatedAt: a.updatedAt,
+            snapshot: JSON.stringify(a),
+          })
+          .onConflictDoUpdate({
+            target: riderDues.riderId,
+            set: {
+              amount: sql`excluded.amount`,
+              currency: sql`excluded.currency`,
+              version: sql`excluded.version`,
+              updatedAt: sql`excluded.updated_at`,
+              snapshot: sql`excluded.snapshot`,
+            },
+            setWhere: sql`excluded.version > ${riderDues.version}`,
+          }),
+      ];
+    }
+  }
+}
+
+/**
+ * Applies writes in one D1 batch (one round trip, all or nothing).
+ *
+ * @example
+ * await applyWrites(env.VIEWS_DB, [{ kind: "driver", driver }]);
+ */
+export async function applyWrites(d1: D1Database, writes: readonly ViewWrite[]): Promise<void> {
+  const db = drizzle(d1);
+  const [first, ...rest] = writes.flatMap((w) => statementsOf(db, w));
+  if (first) await db.batch([first, ...rest]);
+}
+
+/**
+ * Inserts the earnings rows the views lack (by id); answers how many were new.
+ *
+ * @example
+ * const added = await insertEarnings(env.VIEWS_DB, page.items);
+ */
+export async function insertEarnings(d1: D1Database, rows: readonly EarningRow[]): Promise<number> {
+  const db = drizzle(d1);
+  const [first, ...rest] = rows.map((row) =>
+    earningStatement(db, {
+      id: row.id,
+      rideId: row.rideId,
+      driverId: row.driverId,
+      fare: row.fare,
+      commission: row.commission,
+      earning: row.earning,
+      currency: row.currency,
+      createdAt: row.createdAt,
+    }),
+  );
+  if (!first) return 0;
+  const results = await db.batch([first, ...rest]);
+  return results.reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+}

@@ -1,0 +1,103 @@
+/**
+ * An in-memory payment provider for Node unit tests of the payment worker: holds with
+ * idempotency keys, the declined test card, captures, voids and refunds with a real
+ * provider's refusals, an open-holds listing, and an outage switch. It records every call.
+ */
+import type { Money } from "../../src/domain/types";
+import { ProviderUnavailable, type OpenHold, type PaymentProvider, type ProviderOutcome } from "../../workers/payment/provider";
+
+type Hold = OpenHold & { status: "requires_capture" | "succeeded" | "canceled"; captured: number; refunded: number };
+
+export class FakePaymentProvider implements PaymentProvider {
+  readonly name = "fake";
+  /** While true every call fails as "unavailable" (a 5xx). */
+  down = false;
+  readonly calls: { op: string; key: string }[] = [];
+  readonly holds = new Map<string, Hold>();
+  private readonly replies = new Map<string, ProviderOutcome>();
+  private n = 0;
+
+  private once(op: string, key: string, perform: () => ProviderOutcome): Promise<ProviderOutcome> {
+    this.calls.push({ op, key });
+    if (this.down) return Promise.reject(new ProviderUnavailable("fake provider down"));
+    const seen = this.replies.get(key);
+    if (seen) return Promise.resolve(seen);
+    const outcome = perform();
+    this.replies.set(key, outcome);
+    return Promise.resolve(outcome);
+  }
+
+  /** Places a hold as if the ledger never heard of it (an orphan), `ageMs` in the past. */
+  placeHold(input: { reference: string; amount: number; key: string; ageMs?: number }): string {
+    const ref = `pi_${++this.n}`;
+    const createdAt = new Date(Date.now() - (input.ageMs ?? 0)).toISOString();
+    this.holds.set(ref, {
+      ref,
+      idempotencyKey: input.key,
+      reference: input.reference,
+      amount: { amount: input.amount, currency: "KRW" },
+      createdAt,
+      status: "requires_capture",
+      captured: 0,
+      refunded: 0,
+    });
+    this.replies.set(input.key, { outcome: "succeeded", ref });
+    return ref;
+  }
+
+  authorize(input: { amount: Money; paymentMethod: string; reference: string }, key: string) {
+    return this.once("authorize", key, () => {
+      if (input.paymentMethod === "pm_card_chargeDeclined") return { outcome: "declined", ref: null, detail: "card_declined" };
+      const ref = `pi_${++this.n}`;
+      const hold: Hold = {
+        ref,
+        idempotencyKey: key,
+        reference: input.reference,
+        amount: input.amount,
+        createdAt: new Date().toISOString(),
+        status: "requires_capture",
+        captured: 0,
+        refunded: 0,
+      };
+      this.holds.set(ref, hold);
+      return { outcome: "succeeded", ref };
+    });
+  }
+
+  capture(input: { holdRef: string; amount: Money }, key: string) {
+    return this.once("capture", key, () => {
+      const hold = this.holds.get(input.holdRef);
+      if (!hold || hold.status !== "requires_capture") return { outcome: "declined", ref: input.holdRef, detail: "not capturable" };
+      if (input.amount.amount > hold.amount.amount) return { outcome: "declined", ref: input.holdRef, detail: "amount_too_large" };
+      Object.assign(hold, { status: "succeeded", captured: input.amount.amount });
+      return { outcome: "succeeded", ref: hold.ref };
+    });
+  }
+
+  void(input: { holdRef: string }, key: string) {
+    return this.once("void", key, () => {
+      const hold = this.holds.get(input.holdRef);
+      if (!hold || hold.status !== "requires_capture") return { outcome: "declined", ref: input.holdRef, detail: "not cancelable" };
+      hold.status = "canceled";
+      return { outcome: "succeeded", ref: hold.ref };
+    });
+  }
+
+  refund(input: { holdRef: string; amount: Money }, key: string) {
+    return this.once("refund", key, () => {
+      const hold = this.holds.get(input.holdRef);
+      if (!hold || hold.status !== "succeeded") return { outcome: "declined", ref: input.holdRef, detail: "charge_not_refundable" };
+      if (input.amount.amount > hold.captured - hold.refunded) return { outcome: "declined", ref: input.holdRef, detail: "amount_too_large" };
+      hold.refunded += input.amount.amount;
+      return { outcome: "succeeded", ref: `re_${++this.n}` };
+    });
+  }
+
+  async openHolds(): Promise<OpenHold[]> {
+    this.calls.push({ op: "openHolds", key: "" });
+    if (this.down) throw new ProviderUnavailable("fake provider down");
+    return [...this.holds.values()]
+      .filter((h) => h.status === "requires_capture")
+      .map(({ ref, idempotencyKey, reference, amount, createdAt }) => ({ ref, idempotencyKey, reference, amount, createdAt }));
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * A D1 database over Node's built-in SQLite (`node:sqlite`), with a schema from a
+ * migrations folder: lets Node unit tests run code that takes a D1 binding (the payment
+ * ledger, through drizzle) against real SQL, without workerd. It implements what drizzle's
+ * D1 driver and plain `prepare().bind().all()` use; nothing else.
+ *
+ * The Node modules are imported by name at run time so that the file type-checks in the
+ * Workers program too (which has no Node types); it runs in Node only.
+ */
+
+interface SqliteStatement {
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+  setReturnArrays(enabled: boolean): void;
+}
+interface SqliteDatabase {
+  prepare(sql: string): SqliteStatement;
+  exec(sql: string): void;
+}
+
+/** The subset of D1's prepared statement this stand-in answers. */
+export interface D1LikeStatement {
+  bind(...values: unknown[]): D1LikeStatement;
+  all<T = Record<string, unknown>>(): Promise<{ results: T[]; success: true; meta: { changes: number } }>;
+  raw<T = unknown[]>(): Promise<T[]>;
+  run(): Promise<{ results: []; success: true; meta: { changes: number } }>;
+  first<T = Record<string, unknown>>(column?: string): Promise<T | null>;
+}
+
+export interface D1Like {
+  prepare(sql: string): D1LikeStatement;
+  batch(statements: D1LikeStatement[]): Promise<unknown[]>;
+  exec(sql: string): Promise<{ count: number; duration: number }>;
+}
+
+function statement(db: SqliteDatabase, sql: string, params: unknown[]): D1LikeStatement {
+  const prepared = (arrays: boolean) => {
+    const s = db.prepare(sql);
+    s.setReturnArrays(arrays);
+    return s;
+  };
+  return {
+    bind: (...values) => statement(db, sql, values),
+    all: async <T>() => ({ results: prepared(false).all(...params) as T[], success: true as const, meta: { changes: 0 } }),
+    raw: async <T>() => prepared(true).all(...params) as T[],
+    run: async () => ({ results: [] as [], success: true as const, meta: { changes: Number(prepared(false).run(...params).changes) } }),
+    first: async <T>(column?: string) => {
+      const row = prepared(false).all(...params)[0] as Record<string, unknown> | undefined;
+      if (!row) return null;
+      return (column === undefined ? row : (row[column] ?? null)) as T | null;
+    },
+  };
+}
+
+/**
+ * A fresh in-memory database with every migration of `migrationsDir` (relative to the
+ * working directory, the repository root under vitest) applied in order.
+ *
+ * @example
+ * const d1 = (await sqliteD1("migrations/payments")) as unknown as D1Database;
+ * const ledger = new Ledger(d1);
+ */
+export async function sqliteD1(migrationsDir: string): Promise<D1Like> {
+  const sqliteModule = "node:sqlite";
+  const fsModule = "node:fs";
+  const { DatabaseSync } = (await import(/* @vite-ignore */ sqliteModule)) as { DatabaseSync: new (path: string) => SqliteDatabase };
+  const fs = (await import(/* @vite-ignore */ fsModule)) as { readdirSync(dir: string): string[]; readFileSync(path: string, encoding: "utf8"): string };
+  const db = new DatabaseSync(":memory:");
+  for (const file of fs
+    .readdirSync(migrationsDir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
+    for (const part of fs.readFileSync(`${migrationsDir}/${file}`, "utf8").split("--> statement-breakpoint")) if (part.trim()) db.exec(part);
+  }
+  const d1: D1Like = {
+    prepare: (sql) => statement(db, sql, []),
+    batch: async (statements) => {
+      db.exec("BEGIN");
+      try {
+        const results = [];
+        for (const s of statements) results.push(await s.all());
+        db.exec("COMMIT");
+        return results;
+      } catch (error) {
+        db.exec("ROLLBACK");
+        throw error;
+      }
+    },
+    exec: async (sql) => {
+      db.exec(sql);
+      return { count: 1, duration: 0 };
+    },
+  };
+  return d1;
+}

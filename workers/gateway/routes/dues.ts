@@ -1,0 +1,40 @@
+/** A rider's dues: fares of rides that ended unpaid (GET /v1/me/dues), and paying them. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { riderStub } from "../../../src/durable-objects/stubs";
+import { unwrap } from "../../../src/lib/problem";
+import { requireRole } from "../auth";
+import { newRouter } from "../router";
+import { bearer, commonProblems, jsonBody, jsonResponse, problem } from "../openapi";
+import { MoneySchema } from "../schemas";
+
+const DuesSchema = z
+  .object({ dues: MoneySchema, items: z.array(z.object({ rideId: z.string(), amount: MoneySchema, createdAt: z.string() })) })
+  .openapi("Dues");
+const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["rider"], security: bearer, middleware: requireRole("rider") });
+
+const getDues = route({ method: "get", path: "/v1/me/dues", responses: { 200: jsonResponse(DuesSchema, "What the rider still owes"), ...commonProblems } });
+const payDues = route({
+  method: "post",
+  path: "/v1/me/dues/pay",
+  request: jsonBody(z.object({ paymentMethod: z.string().min(1).max(255) }).strict()),
+  responses: {
+    200: jsonResponse(z.object({ dues: MoneySchema }), "Paid: the dues are zero"),
+    ...commonProblems,
+    402: problem("payment_required: the charge was declined; the body carries the dues"),
+    503: problem("unavailable: the payment provider could not be reached; nothing was charged or recorded"),
+  },
+});
+
+export function duesRoutes() {
+  const app = newRouter();
+  app.openapi(getDues, async (c) => {
+    const { dues, items } = await riderStub(c.env, c.var.actor.id).account(c.var.actor.id);
+    return c.json({ dues, items }, 200);
+  });
+  app.openapi(payDues, async (c) => {
+    const rider = c.var.actor.id;
+    const account = unwrap(await riderStub(c.env, rider).payDues(rider, c.req.valid("json").paymentMethod, c.get("requestId")));
+    return c.json({ dues: account.dues }, 200);
+  });
+  return app;
+}

@@ -1,0 +1,144 @@
+/**
+ * Operator endpoints of the query views: their dead letters (listed, replayed), the
+ * repair sweep on demand, and the rebuild from the objects' event logs, page by page
+ * (what `npm run views:rebuild` drives).
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { AppError } from "../../../src/lib/problem";
+import { listDeadLetters, replayDeadLetters } from "../../../src/views/dead-letters";
+import { requireRole } from "../auth";
+import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
+import { newRouter } from "../router";
+import { ListQuerySchema, page } from "../schemas";
+import { rebuildDeps, rebuildPage, repairDeps, repairOptions, repairViews, type RebuildCursor } from "../views-repair";
+
+const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["ops"], security: bearer, middleware: requireRole("ops") });
+
+/** Cursors are opaque to clients: base64 of the JSON. */
+const encode = (value: unknown): string => btoa(JSON.stringify(value));
+function decode(cursor: string | undefined): unknown {
+  if (!cursor) return undefined;
+  try {
+    return JSON.parse(atob(cursor)) as unknown;
+  } catch {
+    throw new AppError("invalid_request", "cursor: not a cursor this API gave out");
+  }
+}
+
+function rebuildCursor(cursor: string | undefined): RebuildCursor {
+  const c = decode(cursor) as Partial<RebuildCursor> | undefined;
+  if (c === undefined) return { source: "views", after: null };
+  if ((c.source === "views" || c.source === "ledger") && (c.after === null || typeof c.after === "string")) return { source: c.source, after: c.after };
+  throw new AppError("invalid_request", "cursor: not a cursor this API gave out");
+}
+
+function letterCursor(cursor: string | undefined): { receivedAt: string; id: string } | null {
+  const c = decode(cursor);
+  if (c === undefined) return null;
+  if (Array.isArray(c) && typeof c[0] === "string" && typeof c[1] === "string") return { receivedAt: c[0], id: c[1] };
+  throw new AppError("invalid_request", "cursor: not a cursor this API gave out");
+}
+
+const replay = route({
+  method: "post",
+  path: "/v1/ops/views/replay",
+  description:
+    "Projects every dead-lettered views message not replayed yet (at most 500 a call: `more` says to call again) and marks it replayed. A message that fails again stays open with the new reason.",
+  responses: {
+    202: jsonResponse(z.object({ replayed: z.number().int(), failed: z.number().int(), more: z.boolean() }), "What was replayed"),
+    ...commonProblems,
+  },
+});
+
+const deadLetters = route({
+  method: "get",
+  path: "/v1/ops/views/dead-letters",
+  request: { query: ListQuerySchema.extend({ open: z.enum(["true", "false"]).optional().describe("true: only those not replayed yet") }) },
+  responses: {
+    200: jsonResponse(
+      page(
+        z.object({
+          id: z.string(),
+          kind: z.string(),
+          eventType: z.string().nullable(),
+          subjectId: z.string().nullable().describe("The ride, driver or rider the message is about"),
+          reason: z.string(),
+          attempts: z.number().int(),
+          receivedAt: z.string(),
+          replayedAt: z.string().nullable(),
+          body: z.unknown(),
+        }),
+      ),
+      "The views' dead letters, newest first",
+    ),
+    ...commonProblems,
+  },
+});
+
+const RowsReportSchema = z.object({ checked: z.number().int(), missing: z.number().int(), failed: z.array(z.string()) });
+const repairNow = route({
+  method: "post",
+  path: "/v1/ops/views/repair",
+  description: "Runs the repair sweep now (it also runs every minute): stale rows re-read from their objects, missing earnings copied from the ledger.",
+  responses: {
+    200: jsonResponse(
+      z.object({
+        rides: RowsReportSchema,
+        drivers: RowsReportSchema,
+        earnings: z.object({ scanned: z.number().int(), inserted: z.number().int(), error: z.string().nullable() }),
+      }),
+      "What the sweep looked at",
+    ),
+    ...commonProblems,
+  },
+});
+
+const RebuildRequestSchema = z
+  .object({
+    cursor: z.string().max(400).optional().describe("nextCursor of the previous page; none: from the start"),
+    limit: z.number().int().min(1).max(50).optional().describe("Rides per page (default 20)"),
+  })
+  .strict();
+const rebuild = route({
+  method: "post",
+  path: "/v1/ops/views/rebuild",
+  description:
+    "Rebuilds one page of rides (the views' and then the ledger's) from their Ride objects' event logs, and the drivers of those rides. Call again with `nextCursor` until it is null.",
+  request: {
+    ...jsonBody(RebuildRequestSchema, false),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        rebuilt: z.number().int(),
+        missing: z.array(z.string()).describe("Ride ids no object knows"),
+        failed: z.array(z.string()),
+        nextCursor: z.string().nullable(),
+      }),
+      "One page rebuilt",
+    ),
+    ...commonProblems,
+  },
+});
+
+export function viewRoutes() {
+  const app = newRouter();
+  app.openapi(replay, async (c) => {
+    return c.json(await replayDeadLetters(c.env.VIEWS_DB), 202);
+  });
+  app.openapi(deadLetters, async (c) => {
+    const q = c.req.valid("query");
+    const list = await listDeadLetters(c.env.VIEWS_DB, { open: q.open === "true", limit: q.limit, after: letterCursor(q.cursor) });
+    return c.json({ items: list.items, nextCursor: list.last ? encode([list.last.receivedAt, list.last.id]) : null }, 200);
+  });
+  app.openapi(repairNow, async (c) => {
+    return c.json(await repairViews(repairDeps(c.env), repairOptions(c.env)), 200);
+  });
+  app.openapi(rebuild, async (c) => {
+    // The body is optional: none means from the start, 20 rides a page.
+    const body = c.req.valid("json") as z.infer<typeof RebuildRequestSchema> | undefined;
+    const result = await rebuildPage(rebuildDeps(c.env), rebuildCursor(body?.cursor), body?.limit ?? 20);
+    return c.json({ rebuilt: result.rebuilt, missing: result.missing, failed: result.failed, nextCursor: result.next ? encode(result.next) : null }, 200);
+  });
+  return app;
+}

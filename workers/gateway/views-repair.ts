@@ -1,0 +1,286 @@
+/**
+ * The views heal themselves: a sweep (the gateway's every-minute cron) asks the objects
+ * for their current state when a view row falls behind, and copies in the earnings the
+ * payment ledger has and the views lack; the rebuild (POST /v1/ops/views/rebuild, driven
+ * page by page by `npm run views:rebuild`) re-projects every ride the views or the ledger
+ * know of from its Ride DO's event log.
+ *
+ * A row "falls behind" when it is not in a final state and has not changed (nor been
+ * checked) for `VIEWS_REPAIR_AFTER_S`: its last events may never have been projected
+ * (a lost message, a dead letter nobody replayed). Asking the DO is cheap and idempotent
+ * (the projection's version check), so a row that was merely quiet costs one look per
+ * threshold. The functions take their I/O as deps (`RepairDeps`), unit-tested in Node;
+ * `repairDeps(env)` wires them to D1, the objects and the payment worker.
+ */
+import type { Driver, ViewsMessage } from "../../src/domain/events";
+import type { Ride } from "../../src/domain/types";
+import type { Outcome } from "../../src/lib/problem";
+import { applyWrites, insertEarnings, rideMessages, writesOf, type EarningRow, type TimelineEntry, type ViewWrite } from "../../src/views/projection";
+import { markChecked, readCursor, rideIdsAfter, saveCursor, staleDriverIds, staleRideIds } from "../../src/views/repair-store";
+import { driverStub, paymentService, rideStubIfValid } from "./stubs";
+
+/** A ride as its Durable Object knows it now. */
+export interface RideSnapshot {
+  ride: Ride;
+  timeline: TimelineEntry[];
+}
+
+/** A page of ids, or of the ledger's earnings rows, and where the next one starts. */
+export interface LedgerPage<T> {
+  items: T[];
+  next: string | null;
+}
+
+export interface RepairDeps {
+  now: () => Date;
+  /** View rows not final whose last change and last check are older than `before`, oldest first. */
+  staleRides: (before: string, limit: number) => Promise<string[]>;
+  staleDrivers: (before: string, limit: number) => Promise<string[]>;
+  /** Null when the object does not know the ride. */
+  rideSnapshot: (rideId: string) => Promise<RideSnapshot | null>;
+  driverSnapshot: (driverId: string) => Promise<Driver | null>;
+  /** Applies writes to the views (the shared projection, with its version check). */
+  project: (writes: ViewWrite[]) => Promise<void>;
+  /** Notes that rows were looked at, so that the next runs look at others first. */
+  markChecked: (table: "rides" | "drivers", ids: string[], at: string) => Promise<void>;
+  earningsCursor: () => Promise<string | null>;
+  saveEarningsCursor: (cursor: string | null) => Promise<void>;
+  /** The ledger's settlements and refund adjustments, in its order. */
+  earningsPage: (after: string | null, limit: number) => Promise<LedgerPage<EarningRow>>;
+  /** Inserts the rows the views lack (by id); answers how many were new. */
+  insertEarnings: (rows: EarningRow[]) => Promise<number>;
+}
+
+export interface RepairOptions {
+  /** Seconds a non-final row may stay unchanged before the sweep asks its object. */
+  afterS: number;
+  /** At most this many rides and this many drivers per run. */
+  maxRows: number;
+  /** Ledger pages per run, and their size. */
+  earningsPages: number;
+  pageSize: number;
+}
+
+/** The repair sweep's cron (wrangler.toml [triggers]); every other one is reconciliation's. */
+export const VIEWS_REPAIR_CRON = "* * * * *";
+
+export const DEFAULT_REPAIR: RepairOptions = { afterS: 120, maxRows: 25, earningsPages: 3, pageSize: 100 };
+
+interface RowsReport {
+  checked: number;
+  missing: number;
+  failed: string[];
+}
+
+export interface RepairReport {
+  rides: RowsReport;
+  drivers: RowsReport;
+  earnings: { scanned: number; inserted: number; error: string | null };
+}
+
+/**
+ * The writes that bring a ride's rows up to its object: every event of its timeline
+ * (the missing ones are inserted) with the current snapshot (taken if newer).
+ *
+ * @example
+ * await deps.project(rideWrites(snapshot));
+ */
+export function rideWrites(snapshot: RideSnapshot): ViewWrite[] {
+  return rideMessages(snapshot.ride, snapshot.timeline).flatMap((m: ViewsMessage) => writesOf(m));
+}
+
+async function repairRows(ids: string[], repairOne: (id: string) => Promise<boolean>, mark: (ids: string[]) => Promise<void>): Promise<RowsReport> {
+  const report: RowsReport = { checked: 0, missing: 0, failed: [] };
+  const outcomes = await Promise.allSettled(ids.map(repairOne));
+  outcomes.forEach((o, i) => {
+    if (o.status === "rejected") report.failed.push(`${ids[i]}: ${String(o.reason)}`);
+    else if (o.value) report.checked += 1;
+    else report.missing += 1;
+  });
+  // Failed ones too: they come back after the threshold instead of holding the front of the line.
+  if (ids.length > 0) await mark(ids);
+  return report;
+}
+
+async function repairEarnings(deps: RepairDeps, options: RepairOptions): Promise<RepairReport["earnings"]> {
+  const report = { scanned: 0, inserted: 0, error: null as string | null };
+  let cursor = await deps.earningsCursor();
+  try {
+    for (let i = 0; i < options.earningsPages; i++) {
+      const page = await deps.earningsPage(cursor, options.pageSize);
+      report.scanned += page.items.length;
+      report.inserted += await deps.insertEarnings(page.items);
+      // At the end the cursor stays before the last page: the next run reads the tail again, and what was added since.
+      if (page.next === null) break;
+      cursor = page.next;
+    }
+  } catch (error) {
+    report.error = String(error);
+  }
+  await deps.saveEarningsCursor(cursor);
+  return report;
+}
+
+/**
+ * One run of the sweep: stale rides, stale drivers, then the ledger's earnings.
+ * Bounded (`maxRows` rows each, `earningsPages` pages), so a run fits one cron invocation.
+ *
+ * @example
+ * const report = await repairViews(repairDeps(env), { ...DEFAULT_REPAIR, afterS: 120 });
+ */
+export async function repairViews(deps: RepairDeps, options: RepairOptions = DEFAULT_REPAIR): Promise<RepairReport> {
+  const now = deps.now();
+  const at = now.toISOString();
+  const before = new Date(now.getTime() - options.afterS * 1000).toISOString();
+  const rides = await repairRows(
+    await deps.staleRides(before, options.maxRows),
+    async (id) => {
+      const snapshot = await deps.rideSnapshot(id);
+      if (snapshot) await deps.project(rideWrites(snapshot));
+      return snapshot !== null;
+    },
+    (ids) => deps.markChecked("rides", ids, at),
+  );
+  const drivers = await repairRows(
+    await deps.staleDrivers(before, options.maxRows),
+    async (id) => {
+      const driver = await deps.driverSnapshot(id);
+      if (driver) await deps.project([{ kind: "driver", driver }]);
+      return driver !== null;
+    },
+    (ids) => deps.markChecked("drivers", ids, at),
+  );
+  return { rides, drivers, earnings: await repairEarnings(deps, options) };
+}
+
+/** Where a rebuild goes on: the views' ride ids first (by id), then the ledger's. */
+export interface RebuildCursor {
+  source: "views" | "ledger";
+  after: string | null;
+}
+
+export interface RebuildDeps {
+  viewRideIds: (after: string | null, limit: number) => Promise<string[]>;
+  ledgerRideIds: (after: string | null, limit: number) => Promise<LedgerPage<string>>;
+  rideSnapshot: RepairDeps["rideSnapshot"];
+  driverSnapshot: RepairDeps["driverSnapshot"];
+  project: RepairDeps["project"];
+}
+
+/**
+ * Rebuilds one page of rides from their objects' event logs (and the drivers of those
+ * rides from theirs). The views' rides come first, then the ledger's (the rides an
+ * emptied view no longer knows); a ride in both is projected twice, harmlessly.
+ *
+ * @example
+ * let cursor: RebuildCursor | null = { source: "views", after: null };
+ * while (cursor) ({ next: cursor } = await rebuildPage(deps, cursor, 20));
+ */
+export async function rebuildPage(
+  deps: RebuildDeps,
+  cursor: RebuildCursor,
+  limit: number,
+): Promise<{ rebuilt: number; missing: string[]; failed: string[]; next: RebuildCursor | null }> {
+  let ids: string[];
+  let next: RebuildCursor | null;
+  if (cursor.source === "views") {
+    ids = await deps.viewRideIds(cursor.after, limit);
+    const last = ids[ids.length - 1];
+    next = ids.length === limit && last ? { source: "views", after: last } : { source: "ledger", after: null };
+  } else {
+    const page = await deps.ledgerRideIds(cursor.after, limit);
+    ids = page.items;
+    next = page.next === null ? null : { source: "ledger", after: page.next };
+  }
+  const missing: string[] = [];
+  const failed: string[] = [];
+  const driverIds = new Set<string>();
+  const outcomes = await Promise.allSettled(
+    ids.map(async (id) => {
+      const snapshot = await deps.rideSnapshot(id);
+      if (!snapshot) return missing.push(id);
+      await deps.project(rideWrites(snapshot));
+      if (snapshot.ride.driver) driverIds.add(snapshot.ride.driver.id);
+    }),
+  );
+  outcomes.forEach((o, i) => o.status === "rejected" && failed.push(`${ids[i]}: ${String(o.reason)}`));
+  await Promise.allSettled(
+    [...driverIds].map(async (id) => {
+      const driver = await deps.driverSnapshot(id);
+      if (driver) await deps.project([{ kind: "driver", driver }]);
+    }),
+  );
+  return { rebuilt: ids.length - missing.length - failed.length, missing, failed, next };
+}
+
+/** Who the sweep and the rebuild are to the Ride DO: an operator may see every ride. */
+const REPAIRER = { id: "views-repair", role: "ops" } as const;
+
+/**
+ * A ride's snapshot, then its timeline (read after, so it holds every event up to the
+ * snapshot); null when the object does not know the ride.
+ *
+ * @example
+ * const snapshot = await rideSnapshotOf(env, "rd_…");
+ */
+export async function rideSnapshotOf(env: Pick<Env, "RIDE">, rideId: string): Promise<RideSnapshot | null> {
+  const stub = rideStubIfValid(env, rideId);
+  if (!stub) return null;
+  const ride = await stub.get(REPAIRER);
+  if (!ride.ok) return null;
+  // RPC's serializable type of a timeline (data: Record<string, unknown>) loses the Outcome's discriminant; the value is one.
+  const timeline = (await stub.timeline(REPAIRER)) as Outcome<TimelineEntry[]>;
+  if (!timeline.ok) return null;
+  return { ride: ride.value, timeline: timeline.value };
+}
+
+/**
+ * The sweep's options from the gateway's vars: `VIEWS_REPAIR_AFTER_S` (default 120).
+ *
+ * @example
+ * await repairViews(repairDeps(env), repairOptions(env));
+ */
+export function repairOptions(env: { VIEWS_REPAIR_AFTER_S?: string }): RepairOptions {
+  const afterS = Number(env.VIEWS_REPAIR_AFTER_S);
+  return { ...DEFAULT_REPAIR, afterS: env.VIEWS_REPAIR_AFTER_S && Number.isFinite(afterS) && afterS >= 0 ? afterS : DEFAULT_REPAIR.afterS };
+}
+
+/** The deps both the sweep and the rebuild use. */
+function objectDeps(env: Env): Pick<RepairDeps, "rideSnapshot" | "driverSnapshot" | "project"> {
+  return {
+    rideSnapshot: (id) => rideSnapshotOf(env, id),
+    driverSnapshot: (id) => driverStub(env, id).get(),
+    project: (writes) => applyWrites(env.VIEWS_DB, writes),
+  };
+}
+
+/**
+ * @example
+ * const report = await repairViews(repairDeps(env), repairOptions(env));
+ */
+export function repairDeps(env: Env): RepairDeps {
+  const db = env.VIEWS_DB;
+  return {
+    ...objectDeps(env),
+    now: () => new Date(),
+    staleRides: (before, limit) => staleRideIds(db, before, limit),
+    staleDrivers: (before, limit) => staleDriverIds(db, before, limit),
+    markChecked: (table, ids, at) => markChecked(db, table, ids, at),
+    earningsCursor: () => readCursor(db, "earnings"),
+    saveEarningsCursor: (cursor) => saveCursor(db, "earnings", cursor),
+    earningsPage: (after, limit) => paymentService(env).earningsPage(after, limit),
+    insertEarnings: (rows) => insertEarnings(db, rows),
+  };
+}
+
+/**
+ * @example
+ * const page = await rebuildPage(rebuildDeps(env), { source: "views", after: null }, 20);
+ */
+export function rebuildDeps(env: Env): RebuildDeps {
+  return {
+    ...objectDeps(env),
+    viewRideIds: (after, limit) => rideIdsAfter(env.VIEWS_DB, after, limit),
+    ledgerRideIds: (after, limit) => paymentService(env).rideIdsPage(after, limit),
+  };
+}

@@ -1,0 +1,187 @@
+import { describe, expect, it } from "vitest";
+import type { Driver } from "../../src/domain/events";
+import { record } from "../../src/domain/ride/fixtures";
+import type { EarningRow, TimelineEntry, ViewWrite } from "../../src/views/projection";
+import { DEFAULT_REPAIR, rebuildPage, repairOptions, repairViews, type RebuildDeps, type RepairDeps, type RideSnapshot } from "./views-repair";
+
+const NOW = new Date("2026-11-21T10:10:00.000Z");
+
+function snapshotOf(id: string, versions = 3): RideSnapshot {
+  const ride = { ...record("in_progress", "authorized", { driver: true }).ride, id, version: versions };
+  const timeline: TimelineEntry[] = Array.from({ length: versions }, (_, i) => ({
+    id: `${id}_ev${i + 1}`,
+    type: `T${i + 1}`,
+    version: i + 1,
+    occurredAt: ride.createdAt,
+    correlationId: "c",
+    data: {},
+  }));
+  return { ride, timeline };
+}
+
+const earning = (id: string): EarningRow => ({
+  id,
+  rideId: id.split(":")[0]!,
+  driverId: "d1",
+  fare: 100,
+  commission: 20,
+  earning: 80,
+  currency: "KRW",
+  createdAt: "2026-11-21T10:00:00.000Z",
+});
+
+/** In-memory deps: what the sweep asked and wrote is recorded. */
+function fakeDeps(over: Partial<RepairDeps> & { ledger?: EarningRow[][] } = {}) {
+  const written: ViewWrite[][] = [];
+  const marked: { table: string; ids: string[]; at: string }[] = [];
+  const asked: { staleBefore?: string; pages: (string | null)[] } = { pages: [] };
+  const inserted = new Set<string>();
+  let cursor: string | null = null;
+  const ledger = over.ledger ?? [];
+  const deps: RepairDeps = {
+    now: () => NOW,
+    staleRides: async (before) => {
+      asked.staleBefore = before;
+      return [];
+    },
+    staleDrivers: async () => [],
+    rideSnapshot: async (id) => snapshotOf(id),
+    driverSnapshot: async (id) => ({ id, version: 4 }) as Driver,
+    project: async (writes) => void written.push(writes),
+    markChecked: async (table, ids, at) => void marked.push({ table, ids, at }),
+    earningsCursor: async () => cursor,
+    saveEarningsCursor: async (c) => void (cursor = c),
+    earningsPage: async (after) => {
+      asked.pages.push(after);
+      const i = after === null ? 0 : Number(after);
+      return { items: ledger[i] ?? [], next: i + 1 < ledger.length ? String(i + 1) : null };
+    },
+    insertEarnings: async (rows) => rows.filter((r) => !inserted.has(r.id) && inserted.add(r.id)).length,
+    ...over,
+  };
+  return { deps, written, marked, asked, inserted, cursor: () => cursor };
+}
+
+describe("repairViews", () => {
+  it("asks each stale ride's object and projects its whole timeline with the snapshot; rows are marked checked", async () => {
+    const f = fakeDeps({ staleRides: async () => ["rd_a", "rd_b"] });
+    const report = await repairViews(f.deps, { ...DEFAULT_REPAIR, afterS: 120 });
+    expect(report.rides).toEqual({ checked: 2, missing: 0, failed: [] });
+    const forA = f.written.find((w) => w[0]?.kind === "ride" && w[0].ride.id === "rd_a")!;
+    expect(forA.map((w) => (w.kind === "ride" ? `${w.event.id}@v${w.ride.version}` : w.kind))).toEqual(["rd_a_ev1@v3", "rd_a_ev2@v3", "rd_a_ev3@v3"]);
+    expect(f.marked).toEqual([{ table: "rides", ids: ["rd_a", "rd_b"], at: NOW.toISOString() }]);
+  });
+
+  it("'stale' is older than the threshold", async () => {
+    const f = fakeDeps();
+    await repairViews(f.deps, { ...DEFAULT_REPAIR, afterS: 120 });
+    expect(f.asked.staleBefore).toBe("2026-11-21T10:08:00.000Z");
+  });
+
+  it("a ride its object does not know is counted missing, a failing one listed; the others are repaired and all are marked", async () => {
+    const f = fakeDeps({
+      staleRides: async () => ["rd_gone", "rd_err", "rd_ok"],
+      rideSnapshot: async (id) => {
+        if (id === "rd_err") throw new Error("object overloaded");
+        return id === "rd_gone" ? null : snapshotOf(id);
+      },
+    });
+    const report = await repairViews(f.deps);
+    expect(report.rides).toEqual({ checked: 1, missing: 1, failed: ["rd_err: Error: object overloaded"] });
+    expect(f.written).toHaveLength(1);
+    expect(f.marked[0]!.ids).toEqual(["rd_gone", "rd_err", "rd_ok"]);
+  });
+
+  it("stale drivers get their object's snapshot", async () => {
+    const f = fakeDeps({ staleDrivers: async () => ["d9"] });
+    const report = await repairViews(f.deps);
+    expect(report.drivers).toEqual({ checked: 1, missing: 0, failed: [] });
+    expect(f.written).toEqual([[{ kind: "driver", driver: { id: "d9", version: 4 } }]]);
+    expect(f.marked).toEqual([{ table: "drivers", ids: ["d9"], at: NOW.toISOString() }]);
+  });
+
+  it("copies the ledger's earnings the views lack, and the next run goes on from the last page", async () => {
+    const f = fakeDeps({
+      ledger: [
+        [earning("rd_1"), earning("rd_2")],
+        [earning("rd_3"), earning("rd_1:refund:k")],
+      ],
+    });
+    f.inserted.add("rd_2");
+    const first = await repairViews(f.deps);
+    expect(first.earnings).toEqual({ scanned: 4, inserted: 3, error: null });
+    expect(f.asked.pages).toEqual([null, "1"]);
+    // at the end the cursor stays before the last page: its tail is read again next time
+    expect(f.cursor()).toBe("1");
+    const second = await repairViews(f.deps);
+    expect(second.earnings).toEqual({ scanned: 2, inserted: 0, error: null });
+    expect(f.asked.pages).toEqual([null, "1", "1"]);
+  });
+
+  it("reads at most `earningsPages` pages a run", async () => {
+    const f = fakeDeps({ ledger: [[earning("rd_1")], [earning("rd_2")], [earning("rd_3")], [earning("rd_4")]] });
+    const report = await repairViews(f.deps, { ...DEFAULT_REPAIR, earningsPages: 2 });
+    expect(report.earnings.scanned).toBe(2);
+    expect(f.cursor()).toBe("2");
+  });
+
+  it("a ledger that fails is reported; the cursor keeps the last good position", async () => {
+    const f = fakeDeps({
+      earningsPage: async (after) => {
+        if (after === "1") throw new Error("ledger down");
+        return { items: [earning("rd_1")], next: "1" };
+      },
+    });
+    const report = await repairViews(f.deps);
+    expect(report.earnings).toEqual({ scanned: 1, inserted: 1, error: "Error: ledger down" });
+    expect(f.cursor()).toBe("1");
+  });
+});
+
+describe("repairOptions", () => {
+  it("reads VIEWS_REPAIR_AFTER_S, 120 by default or when it is not a number", () => {
+    expect(repairOptions({}).afterS).toBe(120);
+    expect(repairOptions({ VIEWS_REPAIR_AFTER_S: "30" }).afterS).toBe(30);
+    expect(repairOptions({ VIEWS_REPAIR_AFTER_S: "soon" }).afterS).toBe(120);
+  });
+});
+
+describe("rebuildPage", () => {
+  function rebuild(viewIds: string[], ledgerPages: string[][], snapshot: (id: string) => RideSnapshot | null = snapshotOf) {
+    const written: ViewWrite[][] = [];
+    const deps: RebuildDeps = {
+      viewRideIds: async (after, limit) => viewIds.filter((id) => after === null || id > after).slice(0, limit),
+      ledgerRideIds: async (after) => {
+        const i = after === null ? 0 : Number(after);
+        return { items: ledgerPages[i] ?? [], next: i + 1 < ledgerPages.length ? String(i + 1) : null };
+      },
+      rideSnapshot: async (id) => snapshot(id),
+      driverSnapshot: async (id) => ({ id, version: 1 }) as Driver,
+      project: async (writes) => void written.push(writes),
+    };
+    return { deps, written };
+  }
+
+  it("walks the views' rides by id, then the ledger's, to the end", async () => {
+    const r = rebuild(["rd_a", "rd_b", "rd_c"], [["rd_x"], ["rd_y"]]);
+    const pages = [];
+    let cursor: Parameters<typeof rebuildPage>[1] | null = { source: "views", after: null };
+    while (cursor) {
+      const page: Awaited<ReturnType<typeof rebuildPage>> = await rebuildPage(r.deps, cursor, 2);
+      pages.push(page.rebuilt);
+      cursor = page.next;
+    }
+    expect(pages).toEqual([2, 1, 1, 1]);
+    const rides = r.written.flat().flatMap((w) => (w.kind === "ride" ? [w.ride.id] : []));
+    expect([...new Set(rides)]).toEqual(["rd_a", "rd_b", "rd_c", "rd_x", "rd_y"]);
+  });
+
+  it("projects every event of each ride, its driver once, and names the rides no object knows", async () => {
+    const r = rebuild(["rd_a", "rd_b", "rd_gone"], [], (id) => (id === "rd_gone" ? null : snapshotOf(id)));
+    const page = await rebuildPage(r.deps, { source: "views", after: null }, 10);
+    expect(page).toMatchObject({ rebuilt: 2, missing: ["rd_gone"], failed: [], next: { source: "ledger", after: null } });
+    const writes = r.written.flat();
+    expect(writes.filter((w) => w.kind === "ride")).toHaveLength(6);
+    expect(writes.filter((w) => w.kind === "driver")).toEqual([{ kind: "driver", driver: { id: "d1", version: 1 } }]);
+  });
+});

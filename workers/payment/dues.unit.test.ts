@@ -1,0 +1,79 @@
+/** Charging a rider's dues, in Node: the real ledger on Node's SQLite, an in-memory provider. */
+import { describe, expect, it } from "vitest";
+import { chargeDues } from "./dues";
+import { ProviderUnavailable } from "./provider";
+import { reconcile } from "./reconcile";
+import { krw, unitDeps } from "./test-fixtures";
+
+const input = (patch: { key?: string; paymentMethod?: string } = {}) => ({
+  riderId: "r1",
+  amount: krw(9800),
+  paymentMethod: patch.paymentMethod ?? "pm_card_visa",
+  idempotencyKey: patch.key ?? "r1:dues:3",
+  correlationId: "req-1",
+});
+
+describe("chargeDues", () => {
+  it("authorizes then captures the dues, recorded under the rider's dues account, telling no ride", async () => {
+    const { deps, provider, reported } = await unitDeps();
+    const paid = await chargeDues(deps, input());
+    expect(paid).toMatchObject({ outcome: "succeeded", detail: null });
+    expect(paid.providerRef).toMatch(/^pi_/);
+    expect(provider.calls.map((c) => `${c.op} ${c.key}`)).toEqual(["authorize r1:dues:3:authorize", "capture r1:dues:3:capture"]);
+    const rows = await deps.ledger.forRide("dues:r1");
+    expect(rows.map((r) => `${r.kind}:${r.outcome}:${r.amount}`).sort()).toEqual(["authorize:succeeded:9800", "capture:succeeded:9800"]);
+    expect(reported).toEqual([]);
+  });
+
+  it("a repeat answers the recorded result and calls the provider no more", async () => {
+    const { deps, provider } = await unitDeps();
+    const first = await chargeDues(deps, input());
+    expect(await chargeDues(deps, input())).toEqual(first);
+    expect(provider.calls).toHaveLength(2);
+  });
+
+  it("a declined card answers declined, and so does its repeat; nothing is captured", async () => {
+    const { deps, provider } = await unitDeps();
+    const declined = await chargeDues(deps, input({ paymentMethod: "pm_card_chargeDeclined" }));
+    expect(declined).toEqual({ outcome: "declined", providerRef: null, detail: "card_declined" });
+    expect(await chargeDues(deps, input({ paymentMethod: "pm_card_chargeDeclined" }))).toEqual(declined);
+    expect(provider.calls.map((c) => c.op)).toEqual(["authorize"]);
+  });
+
+  it("throws when the provider is down (the caller answers 503), and a retry with the same key then charges once", async () => {
+    const { deps, provider } = await unitDeps();
+    provider.down = true;
+    await expect(chargeDues(deps, input())).rejects.toBeInstanceOf(ProviderUnavailable);
+    expect(await deps.ledger.forRide("dues:r1")).toEqual([]);
+    provider.down = false;
+    expect((await chargeDues(deps, input())).outcome).toBe("succeeded");
+    expect([...provider.holds.values()].filter((h) => h.status === "succeeded")).toHaveLength(1);
+  });
+
+  it("refuses to charge nothing", async () => {
+    const { deps } = await unitDeps();
+    await expect(chargeDues(deps, { ...input(), amount: krw(0) })).rejects.toBeInstanceOf(RangeError);
+  });
+});
+
+describe("reconciliation of dues", () => {
+  it("voids a dues hold left without its capture, never asks for a ride by a dues account, and leaves paid dues alone", async () => {
+    const { deps, provider } = await unitDeps();
+    await chargeDues(deps, input({ key: "r1:dues:1" }));
+    // the second charge's hold is placed, then the provider goes away before the capture
+    const capture = provider.capture.bind(provider);
+    provider.capture = () => Promise.reject(new ProviderUnavailable("gone"));
+    await expect(chargeDues(deps, input({ key: "r1:dues:2" }))).rejects.toThrow("gone");
+    provider.capture = capture;
+    const looked: string[] = [];
+    const report = await reconcile({ ...deps, ride: async (id) => (looked.push(id), null) }, { minAgeMs: 0 });
+    expect(report.holdsVoided).toEqual(["dues:r1"]);
+    expect(report.failures).toEqual([]);
+    expect(looked).toEqual([]);
+    expect(provider.calls.filter((c) => c.op === "void").map((c) => c.key)).toEqual(["r1:dues:2:void"]);
+    const statuses = [...provider.holds.values()].map((h) => h.status).sort();
+    expect(statuses).toEqual(["canceled", "succeeded"]);
+    // done: the next run finds nothing open
+    expect((await reconcile({ ...deps, ride: async () => null }, { minAgeMs: 0 })).holdsVoided).toEqual([]);
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * Reconciliation's orphan holds, in Node: holds the provider placed whose ledger record
+ * was lost. The real ledger on Node's SQLite, an in-memory provider, rides by lookup.
+ */
+import { describe, expect, it } from "vitest";
+import type { Ride } from "../../src/domain/types";
+import { handlePaymentCommand } from "./handler";
+import { reconcile } from "./reconcile";
+import { rideIn, step, unitDeps } from "./test-fixtures";
+
+const HOUR = 3_600_000;
+
+async function withRides(rides: Record<string, Ride | null>) {
+  const ctx = await unitDeps();
+  const looked: string[] = [];
+  const deps = {
+    ...ctx.deps,
+    ride: async (id: string) => {
+      looked.push(id);
+      return rides[id] ?? null;
+    },
+  };
+  return { ...ctx, reconcileDeps: deps, looked };
+}
+
+describe("orphan holds", () => {
+  it("voids the provider's hold of a cancelled ride the ledger never heard of, and leaves a live ride's alone", async () => {
+    const { d1, provider, reconcileDeps } = await withRides({ rd_cancelled: rideIn("cancelled"), rd_live: rideIn("dispatching") });
+    // the provider authorised, then the ledger write was lost
+    const orphan = provider.placeHold({ reference: "rd_cancelled", amount: 9800, key: "rd_cancelled:authorize", ageMs: HOUR });
+    const live = provider.placeHold({ reference: "rd_live", amount: 9800, key: "rd_live:authorize", ageMs: HOUR });
+    const report = await reconcile(reconcileDeps, { minAgeMs: 5 * 60_000 });
+    expect(report.orphanHoldsVoided).toEqual(["rd_cancelled"]);
+    expect(report.failures).toEqual([]);
+    expect(provider.holds.get(orphan)?.status).toBe("canceled");
+    expect(provider.holds.get(live)?.status).toBe("requires_capture");
+    expect(provider.calls.find((c) => c.op === "void")?.key).toBe("rd_cancelled:void:orphan");
+    const row = await d1.prepare("SELECT kind, outcome, provider_ref, idempotency_key FROM payment_operations WHERE ride_id = 'rd_cancelled'").first();
+    expect(row).toEqual({ kind: "void", outcome: "succeeded", provider_ref: orphan, idempotency_key: "rd_cancelled:void:orphan" });
+
+    // a second run voids nothing more
+    const again = await reconcile(reconcileDeps, { minAgeMs: 5 * 60_000 });
+    expect(again.orphanHoldsVoided).toEqual([]);
+    expect(provider.calls.filter((c) => c.op === "void")).toHaveLength(1);
+  });
+
+  it("voids the holds of completed and vanished rides; leaves young holds and holds the ledger knows to their own paths", async () => {
+    const { deps, provider, reconcileDeps, looked } = await withRides({ rd_done: rideIn("completed"), rd_known: rideIn("dispatching") });
+    provider.placeHold({ reference: "rd_done", amount: 5000, key: "rd_done:authorize", ageMs: HOUR });
+    provider.placeHold({ reference: "rd_gone", amount: 5000, key: "rd_gone:authorize", ageMs: HOUR });
+    const young = provider.placeHold({ reference: "rd_young", amount: 5000, key: "rd_young:authorize", ageMs: 1000 });
+    await handlePaymentCommand(step("rd_known", "authorize", 5000), deps);
+    const report = await reconcile(reconcileDeps, { minAgeMs: 5 * 60_000 });
+    expect(report.orphanHoldsVoided.sort()).toEqual(["rd_done", "rd_gone"]);
+    expect(provider.holds.get(young)?.status).toBe("requires_capture");
+    expect(looked).not.toContain("rd_young");
+  });
+
+  it("a ride that hears of its hold late has its own void answered by the orphan void, not refused by the provider", async () => {
+    const { deps, provider, reconcileDeps } = await withRides({ rd_late: rideIn("cancelled") });
+    const hold = provider.placeHold({ reference: "rd_late", amount: 7000, key: "rd_late:authorize", ageMs: HOUR });
+    await reconcile(reconcileDeps, { minAgeMs: 0 });
+    // the ride's watchdog asks again: the provider replays the hold, the ledger records it, the ride voids it
+    expect((await handlePaymentCommand(step("rd_late", "authorize", 7000), deps)).outcome).toBe("succeeded");
+    const voided = await handlePaymentCommand(step("rd_late", "void", 7000), deps);
+    expect(voided).toMatchObject({ outcome: "succeeded", providerRef: hold });
+    expect(provider.calls.filter((c) => c.op === "void")).toHaveLength(1);
+  });
+
+  it("a provider that cannot list its holds is a reported failure, not a failed run", async () => {
+    const { provider, reconcileDeps } = await withRides({});
+    provider.down = true;
+    const report = await reconcile(reconcileDeps, { minAgeMs: 0 });
+    expect(report.orphanHoldsVoided).toEqual([]);
+    expect(report.failures).toEqual([{ rideId: "", error: expect.stringContaining("open holds") }]);
+  });
+});
+
+describe("ledger holds", () => {
+  it("still voids a recorded hold of a cancelled ride, once", async () => {
+    const { deps, provider, reconcileDeps, reported } = await withRides({ rd_c: rideIn("cancelled") });
+    await handlePaymentCommand(step("rd_c", "authorize", 5000), deps);
+    const report = await reconcile(reconcileDeps, { minAgeMs: 0 });
+    expect(report).toMatchObject({ holdsVoided: ["rd_c"], orphanHoldsVoided: [], openHoldsChecked: 1 });
+    expect(reported.at(-1)).toMatchObject({ rideId: "rd_c", action: "void", outcome: "succeeded" });
+    expect(provider.calls.filter((c) => c.op === "void").map((c) => c.key)).toEqual(["rd_c:void"]);
+  });
+
+  it("voids the hold of a ride that ended unpaid (its capture refused for good), and leaves a live ride's hold alone", async () => {
+    const { deps, provider, reconcileDeps } = await withRides({ rd_unpaid: rideIn("completed"), rd_riding: rideIn("in_progress") });
+    await handlePaymentCommand(step("rd_unpaid", "authorize", 5000), deps);
+    await handlePaymentCommand(step("rd_riding", "authorize", 5000), deps);
+    const report = await reconcile(reconcileDeps, { minAgeMs: 0 });
+    expect(report.holdsVoided).toEqual(["rd_unpaid"]);
+    expect(provider.calls.filter((c) => c.op === "void").map((c) => c.key)).toEqual(["rd_unpaid:void"]);
+  });
+});
