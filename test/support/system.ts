@@ -40,9 +40,27 @@ export interface RunningSystem {
   logs: string[];
   /** Makes the webhook receiver answer 503 (true) or take deliveries again (false). */
   failWebhooks: (failing: boolean) => void;
-  /** The id of the system's process group (scripts/dev.mjs, wrangler and its workerd processes). */
-  pid: number;
+  /** The id of the system's process group (scripts/dev.mjs, wrangler and its workerd processes); a restart changes it. */
+  readonly pid: number;
+  /** The port it listens on, the same after a restart. */
+  port: number;
+  /** Its state directory (PERSIST_DIR), the same after a restart. */
+  persistDir: string;
+  /**
+   * Sends `signal` to the whole process group (SIGKILL: a crash, nothing gets to clean up)
+   * and waits until every process of it is gone. The state directory stays.
+   */
+  kill: (signal?: NodeJS.Signals) => Promise<void>;
+  /** Starts the system again with the same variables, port and state directory; resolves once /readyz answers. */
+  restart: (timeoutMs?: number) => Promise<void>;
   stop: () => Promise<void>;
+}
+
+export interface SystemOptions {
+  /** The port (default: a free one). */
+  port?: number;
+  /** The state directory (default: a fresh temporary one, removed by stop(); a given one is kept). */
+  persistDir?: string;
 }
 
 /** A TCP port free on 127.0.0.1 at the time of asking. */
@@ -130,77 +148,136 @@ export async function stopProcessGroup(pgid: number): Promise<void> {
 /**
  * `vars` override the system's configuration (the same names as `npm run dev` reads from its
  * environment). The rate limiter is off unless a test passes `{ RATE_LIMITS: "on" }`: load and
- * many-token tests would hit it.
+ * many-token tests would hit it. `options` choose the port and the state directory (the crash
+ * test keeps both across a `kill("SIGKILL")` and a `restart()`).
  *
  * @example
  * const system = await startSystem({ DISPATCH_MODE: "auto" });
  * try { await fetch(`${system.baseUrl}/healthz`); } finally { await system.stop(); }
  */
-export async function startSystem(vars: Record<string, string> = {}, timeoutMs = 120_000): Promise<RunningSystem> {
+export async function startSystem(vars: Record<string, string> = {}, timeoutMs = 120_000, options: SystemOptions = {}): Promise<RunningSystem> {
   const root = resolve(import.meta.dirname, "../..");
-  const port = await freePort();
-  const persistDir = mkdtempSync(join(tmpdir(), "rides-state-"));
+  const port = options.port ?? (await freePort());
+  const ownState = options.persistDir === undefined;
+  const persistDir = options.persistDir ?? mkdtempSync(join(tmpdir(), "rides-state-"));
   const webhooks: ReceivedWebhook[] = [];
   const failing = { now: false };
   const receiver = await startWebhookReceiver(webhooks, failing);
   const webhookSecret = "e2e-webhook-secret-0123456789";
   const logs: string[] = [];
-  const child: ChildProcess = spawn(process.execPath, [resolve(root, "scripts/dev.mjs")], {
-    cwd: root,
-    detached: true, // own process group, so stop() ends dev.mjs, wrangler and workerd together
-    stdio: ["ignore", "pipe", "pipe"], // no terminal: dev.mjs turns wrangler's key bindings off
-    env: {
-      ...process.env,
-      PORT: String(port),
-      PERSIST_DIR: persistDir,
-      INSPECTOR_PORT: "0", // any free devtools port: systems side by side never pick the same one
-      NOTIFY_WEBHOOK_URL: receiver.url,
-      NOTIFY_WEBHOOK_SECRET: webhookSecret,
-      RATE_LIMITS: "off",
-      ...vars,
-    },
-  });
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    PERSIST_DIR: persistDir,
+    INSPECTOR_PORT: "0", // any free devtools port: systems side by side never pick the same one
+    NOTIFY_WEBHOOK_URL: receiver.url,
+    NOTIFY_WEBHOOK_SECRET: webhookSecret,
+    RATE_LIMITS: "off",
+    ...vars,
+  };
   const keep = (b: Buffer) => {
     logs.push(b.toString());
     if (logs.length > 5000) logs.splice(0, 1000);
   };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
+  // The current process group; a restart replaces it.
+  let child: ChildProcess;
   let exited = false;
-  child.on("exit", () => (exited = true));
   // If this process ends without stop() (a crash, a timed-out hook), the group must not live on.
-  const killOnExit = () => {
+  let killOnExit = () => {};
+  const launch = () => {
+    const started = spawn(process.execPath, [resolve(root, "scripts/dev.mjs")], {
+      cwd: root,
+      detached: true, // own process group, so stop() ends dev.mjs, wrangler and workerd together
+      stdio: ["ignore", "pipe", "pipe"], // no terminal: dev.mjs turns wrangler's key bindings off
+      env,
+    });
+    started.stdout?.on("data", keep);
+    started.stderr?.on("data", keep);
+    exited = false;
+    started.on("exit", () => {
+      if (started === child) exited = true;
+    });
+    process.off("exit", killOnExit);
+    killOnExit = () => {
+      try {
+        process.kill(-started.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    };
+    if (started.pid) process.once("exit", killOnExit);
+    child = started;
+  };
+  launch();
+
+  const kill = async (signal: NodeJS.Signals = "SIGKILL") => {
+    const pgid = child.pid;
+    if (!pgid) return;
     try {
-      process.kill(-child.pid!, "SIGKILL");
+      process.kill(-pgid, signal);
     } catch {
       // already gone
     }
+    const deadline = Date.now() + 10_000;
+    while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // A signal the group ignored (or a process that outlived the deadline) ends as stop() would.
+    await stopProcessGroup(pgid);
+    process.off("exit", killOnExit);
   };
-  if (child.pid) process.once("exit", killOnExit);
 
   const stop = async () => {
     if (child.pid) await stopProcessGroup(child.pid);
     process.off("exit", killOnExit);
     receiver.server.closeAllConnections();
     await new Promise<void>((r) => receiver.server.close(() => r()));
-    rmSync(persistDir, { recursive: true, force: true });
+    if (ownState) rmSync(persistDir, { recursive: true, force: true });
     // E2E_LOG_DIR=dir keeps the system's output of each run, for looking into a failure.
     if (process.env.E2E_LOG_DIR) writeFileSync(join(process.env.E2E_LOG_DIR, `system-${port}.log`), logs.join(""));
   };
 
   const baseUrl = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    if (exited) break;
-    try {
-      // wrangler's proxy holds a request until the workers are up (or, after a build error,
-      // until a change builds), so each probe has its own deadline
-      const res = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(5_000) });
-      if (res.ok) return { baseUrl, webhookSecret, webhooks, logs, stop, pid: child.pid ?? 0, failWebhooks: (value: boolean) => void (failing.now = value) };
-    } catch {
-      // not listening yet
+  const ready = async (limitMs: number): Promise<boolean> => {
+    const started = Date.now();
+    while (Date.now() - started < limitMs) {
+      if (exited) return false;
+      try {
+        // wrangler's proxy holds a request until the workers are up (or, after a build error,
+        // until a change builds), so each probe has its own deadline
+        const res = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(5_000) });
+        if (res.ok) return true;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 300));
     }
-    await new Promise((r) => setTimeout(r, 300));
+    return false;
+  };
+
+  const restart = async (limitMs = timeoutMs) => {
+    await kill("SIGKILL");
+    launch();
+    if (!(await ready(limitMs))) {
+      await kill("SIGKILL");
+      throw new Error(`local system did not become ready again on ${baseUrl}:\n${logs.join("").slice(-4000)}`);
+    }
+  };
+
+  if (await ready(timeoutMs)) {
+    return {
+      baseUrl,
+      webhookSecret,
+      webhooks,
+      logs,
+      stop,
+      kill,
+      restart,
+      port,
+      persistDir,
+      get pid() {
+        return child.pid ?? 0;
+      },
+      failWebhooks: (value: boolean) => void (failing.now = value),
+    };
   }
   await stop();
   throw new Error(`local system did not become ready on ${baseUrl}:\n${logs.join("").slice(-4000)}`);
