@@ -27,6 +27,13 @@ const ledgerOf = async (id: string) =>
   (await api.request<Ledger>("GET", `/v1/ops/rides/${id}/payments`, { token: ops })).body.items.map((e) => `${e.kind}:${e.outcome}:${e.amount}`).sort();
 
 describe("every ride ends", () => {
+  it("the reference lists the new endpoints of the contract", async () => {
+    const doc = await api.request<{ paths: Record<string, unknown> }>("GET", "/openapi.json");
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(["/v1/me/dues", "/v1/me/dues/pay", "/v1/rides/{id}/no-show", "/v1/ops/rides/{id}/refund", "/v1/ops/views/replay"]),
+    );
+  });
+
   it("a hold declined after boarding: completed with payment failed, dues, 402 until paid", async () => {
     const at = { lat: 37.55, lng: 127.0 };
     const driver = await onlineDriver(api, at);
