@@ -23,7 +23,8 @@ export const paymentOperations = sqliteTable(
     correlationId: text("correlation_id").notNull(),
     createdAt: text("created_at").notNull(),
   },
-  (t) => [index("operations_by_ride").on(t.rideId, t.kind)],
+  // by kind and time: the views' repair pages through the holds in the order they were placed
+  (t) => [index("operations_by_ride").on(t.rideId, t.kind), index("operations_by_kind_time").on(t.kind, t.createdAt, t.rideId)],
 );
 
 /** The split of each captured (or platform-settled) fare: what the driver earned, what the platform keeps. */

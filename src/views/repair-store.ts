@@ -113,3 +113,19 @@ export async function rideIdsAfter(d1: D1Database, after: string | null, limit: 
     .limit(limit);
   return rows.map((r) => r.id);
 }
+
+/**
+ * Which of `ids` the views have no ride row for.
+ *
+ * @example
+ * const lost = await missingRideIds(env.VIEWS_DB, ["rd_a", "rd_b"]); // ["rd_b"]
+ */
+export async function missingRideIds(d1: D1Database, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await drizzle(d1)
+    .select({ id: rides.id })
+    .from(rides)
+    .where(inArray(rides.id, [...ids]));
+  const known = new Set(rows.map((r) => r.id));
+  return ids.filter((id) => !known.has(id));
+}

@@ -175,6 +175,24 @@ describe("views repair sweep", () => {
     expect(stats.body.ridesByStatus.cancelled).toBeGreaterThanOrEqual(1);
   });
 
+  it("a ride none of whose messages reached the views is found through the ledger and projected by the cron", async () => {
+    const riderId = uniqueId("r");
+    const { stub, ride } = await createRide({ riderId });
+    const lost: ViewsMessage[] = [];
+    await capture(stub, lost); // every message of this ride to the views is lost
+    await deliver(paymentWorker, "ride-payments", [authorize(ride.id)]);
+    unwrap(await stub.cancel({ id: riderId, role: "rider" }, "changed my mind", "req-cancel"));
+    await relay(stub);
+    expect(await viewRow(ride.id)).toBeNull();
+
+    for (let run = 0; run < 5 && (await viewRow(ride.id)) === null; run++) {
+      await gateway.scheduled({ cron: VIEWS_REPAIR_CRON, scheduledTime: Date.now(), noRetry: () => undefined }, testEnv);
+    }
+    const now = await rideOf(stub);
+    expect(await viewRow(ride.id)).toEqual({ status: "cancelled", version: now.version });
+    expect(await viewVersions(ride.id)).toEqual((await timelineOf(stub)).map((e) => e.version));
+  });
+
   it("a rider's dues are projected by version and summed in the ops stats", async () => {
     const riderId = uniqueId("r");
     const account = (amount: number, version: number): RiderAccount => ({

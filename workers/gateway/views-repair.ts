@@ -1,9 +1,8 @@
 /**
  * The views heal themselves: a sweep (the gateway's every-minute cron) asks the objects
- * for their current state when a view row falls behind, and copies in the earnings the
- * payment ledger has and the views lack; the rebuild (POST /v1/ops/views/rebuild, driven
- * page by page by `npm run views:rebuild`) re-projects every ride the views or the ledger
- * know of from its Ride DO's event log.
+ * for their current state when a view row falls behind, copies in the earnings the
+ * payment ledger has and the views lack, and projects the rides the ledger knows and the
+ * views never heard of. The rebuild is in views-rebuild.ts.
  *
  * A row "falls behind" when it is not in a final state and has not changed (nor been
  * checked) for `VIEWS_REPAIR_AFTER_S`: its last events may never have been projected
@@ -16,7 +15,7 @@ import type { Driver, ViewsMessage } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
 import type { Outcome } from "../../src/lib/problem";
 import { applyWrites, insertEarnings, rideMessages, writesOf, type EarningRow, type TimelineEntry, type ViewWrite } from "../../src/views/projection";
-import { markChecked, readCursor, rideIdsAfter, saveCursor, staleDriverIds, staleRideIds } from "../../src/views/repair-store";
+import { markChecked, missingRideIds, readCursor, saveCursor, staleDriverIds, staleRideIds } from "../../src/views/repair-store";
 import { driverStub, paymentService, rideStubIfValid } from "./stubs";
 
 /** A ride as its Durable Object knows it now. */
@@ -49,6 +48,12 @@ export interface RepairDeps {
   earningsPage: (after: string | null, limit: number) => Promise<LedgerPage<EarningRow>>;
   /** Inserts the rows the views lack (by id); answers how many were new. */
   insertEarnings: (rows: EarningRow[]) => Promise<number>;
+  heldRidesCursor: () => Promise<string | null>;
+  saveHeldRidesCursor: (cursor: string | null) => Promise<void>;
+  /** The rides the ledger holds an authorisation of, in the order it recorded them. */
+  heldRidesPage: (after: string | null, limit: number) => Promise<LedgerPage<string>>;
+  /** Which of these rides the views have no row for. */
+  missingRides: (ids: string[]) => Promise<string[]>;
 }
 
 export interface RepairOptions {
@@ -72,10 +77,19 @@ interface RowsReport {
   failed: string[];
 }
 
+/** One pass over a ledger page list: rows read, rows the views lacked and got, and what failed. */
+interface LedgerPassReport {
+  scanned: number;
+  inserted: number;
+  error: string | null;
+}
+
 export interface RepairReport {
   rides: RowsReport;
   drivers: RowsReport;
-  earnings: { scanned: number; inserted: number; error: string | null };
+  earnings: LedgerPassReport;
+  /** Rides the ledger knows and the views had no row for (every message of theirs lost). */
+  missingRides: LedgerPassReport;
 }
 
 /**
@@ -102,27 +116,51 @@ async function repairRows(ids: string[], repairOne: (id: string) => Promise<bool
   return report;
 }
 
-async function repairEarnings(deps: RepairDeps, options: RepairOptions): Promise<RepairReport["earnings"]> {
-  const report = { scanned: 0, inserted: 0, error: null as string | null };
-  let cursor = await deps.earningsCursor();
+/**
+ * Reads up to `options.earningsPages` pages of a ledger list from the saved cursor, hands
+ * each page to `apply` (which answers how many rows it added) and saves where it stopped.
+ * At the end the cursor stays before the last page: the next run reads the tail again,
+ * and what was added since.
+ */
+async function ledgerPass<T>(
+  cursorStore: { read: () => Promise<string | null>; save: (cursor: string | null) => Promise<void> },
+  page: (after: string | null, limit: number) => Promise<LedgerPage<T>>,
+  apply: (items: T[]) => Promise<number>,
+  options: RepairOptions,
+): Promise<LedgerPassReport> {
+  const report: LedgerPassReport = { scanned: 0, inserted: 0, error: null };
+  let cursor = await cursorStore.read();
   try {
     for (let i = 0; i < options.earningsPages; i++) {
-      const page = await deps.earningsPage(cursor, options.pageSize);
-      report.scanned += page.items.length;
-      report.inserted += await deps.insertEarnings(page.items);
-      // At the end the cursor stays before the last page: the next run reads the tail again, and what was added since.
-      if (page.next === null) break;
-      cursor = page.next;
+      const current = await page(cursor, options.pageSize);
+      report.scanned += current.items.length;
+      report.inserted += await apply(current.items);
+      if (current.next === null) break;
+      cursor = current.next;
     }
   } catch (error) {
     report.error = String(error);
   }
-  await deps.saveEarningsCursor(cursor);
+  await cursorStore.save(cursor);
   return report;
 }
 
+/** Projects the rides the views never heard of from their objects; answers how many were found. */
+async function restoreRides(deps: RepairDeps, ids: string[]): Promise<number> {
+  const missing = await deps.missingRides(ids);
+  const restored = await Promise.all(
+    missing.map(async (id) => {
+      const snapshot = await deps.rideSnapshot(id);
+      if (snapshot) await deps.project(rideWrites(snapshot));
+      return snapshot ? 1 : 0;
+    }),
+  );
+  return restored.reduce<number>((sum, n) => sum + n, 0);
+}
+
 /**
- * One run of the sweep: stale rides, stale drivers, then the ledger's earnings.
+ * One run of the sweep: stale rides, stale drivers, then the ledger's earnings and the
+ * rides the ledger knows that the views have no row for.
  * Bounded (`maxRows` rows each, `earningsPages` pages), so a run fits one cron invocation.
  *
  * @example
@@ -150,67 +188,14 @@ export async function repairViews(deps: RepairDeps, options: RepairOptions = DEF
     },
     (ids) => deps.markChecked("drivers", ids, at),
   );
-  return { rides, drivers, earnings: await repairEarnings(deps, options) };
-}
-
-/** Where a rebuild goes on: the views' ride ids first (by id), then the ledger's. */
-export interface RebuildCursor {
-  source: "views" | "ledger";
-  after: string | null;
-}
-
-export interface RebuildDeps {
-  viewRideIds: (after: string | null, limit: number) => Promise<string[]>;
-  ledgerRideIds: (after: string | null, limit: number) => Promise<LedgerPage<string>>;
-  rideSnapshot: RepairDeps["rideSnapshot"];
-  driverSnapshot: RepairDeps["driverSnapshot"];
-  project: RepairDeps["project"];
-}
-
-/**
- * Rebuilds one page of rides from their objects' event logs (and the drivers of those
- * rides from theirs). The views' rides come first, then the ledger's (the rides an
- * emptied view no longer knows); a ride in both is projected twice, harmlessly.
- *
- * @example
- * let cursor: RebuildCursor | null = { source: "views", after: null };
- * while (cursor) ({ next: cursor } = await rebuildPage(deps, cursor, 20));
- */
-export async function rebuildPage(
-  deps: RebuildDeps,
-  cursor: RebuildCursor,
-  limit: number,
-): Promise<{ rebuilt: number; missing: string[]; failed: string[]; next: RebuildCursor | null }> {
-  let ids: string[];
-  let next: RebuildCursor | null;
-  if (cursor.source === "views") {
-    ids = await deps.viewRideIds(cursor.after, limit);
-    const last = ids[ids.length - 1];
-    next = ids.length === limit && last ? { source: "views", after: last } : { source: "ledger", after: null };
-  } else {
-    const page = await deps.ledgerRideIds(cursor.after, limit);
-    ids = page.items;
-    next = page.next === null ? null : { source: "ledger", after: page.next };
-  }
-  const missing: string[] = [];
-  const failed: string[] = [];
-  const driverIds = new Set<string>();
-  const outcomes = await Promise.allSettled(
-    ids.map(async (id) => {
-      const snapshot = await deps.rideSnapshot(id);
-      if (!snapshot) return missing.push(id);
-      await deps.project(rideWrites(snapshot));
-      if (snapshot.ride.driver) driverIds.add(snapshot.ride.driver.id);
-    }),
+  const earnings = await ledgerPass({ read: deps.earningsCursor, save: deps.saveEarningsCursor }, deps.earningsPage, deps.insertEarnings, options);
+  const missingRides = await ledgerPass(
+    { read: deps.heldRidesCursor, save: deps.saveHeldRidesCursor },
+    deps.heldRidesPage,
+    (ids) => restoreRides(deps, ids),
+    options,
   );
-  outcomes.forEach((o, i) => o.status === "rejected" && failed.push(`${ids[i]}: ${String(o.reason)}`));
-  await Promise.allSettled(
-    [...driverIds].map(async (id) => {
-      const driver = await deps.driverSnapshot(id);
-      if (driver) await deps.project([{ kind: "driver", driver }]);
-    }),
-  );
-  return { rebuilt: ids.length - missing.length - failed.length, missing, failed, next };
+  return { rides, drivers, earnings, missingRides };
 }
 
 /** Who the sweep and the rebuild are to the Ride DO: an operator may see every ride. */
@@ -246,7 +231,7 @@ export function repairOptions(env: { VIEWS_REPAIR_AFTER_S?: string }): RepairOpt
 }
 
 /** The deps both the sweep and the rebuild use. */
-function objectDeps(env: Env): Pick<RepairDeps, "rideSnapshot" | "driverSnapshot" | "project"> {
+export function objectDeps(env: Env): Pick<RepairDeps, "rideSnapshot" | "driverSnapshot" | "project"> {
   return {
     rideSnapshot: (id) => rideSnapshotOf(env, id),
     driverSnapshot: (id) => driverStub(env, id).get(),
@@ -270,17 +255,9 @@ export function repairDeps(env: Env): RepairDeps {
     saveEarningsCursor: (cursor) => saveCursor(db, "earnings", cursor),
     earningsPage: (after, limit) => paymentService(env).earningsPage(after, limit),
     insertEarnings: (rows) => insertEarnings(db, rows),
-  };
-}
-
-/**
- * @example
- * const page = await rebuildPage(rebuildDeps(env), { source: "views", after: null }, 20);
- */
-export function rebuildDeps(env: Env): RebuildDeps {
-  return {
-    ...objectDeps(env),
-    viewRideIds: (after, limit) => rideIdsAfter(env.VIEWS_DB, after, limit),
-    ledgerRideIds: (after, limit) => paymentService(env).rideIdsPage(after, limit),
+    heldRidesCursor: () => readCursor(db, "held-rides"),
+    saveHeldRidesCursor: (cursor) => saveCursor(db, "held-rides", cursor),
+    heldRidesPage: (after, limit) => paymentService(env).heldRidesPage(after, limit),
+    missingRides: (ids) => missingRideIds(db, ids),
   };
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Driver } from "../../src/domain/events";
 import { record } from "../../src/domain/ride/fixtures";
 import type { EarningRow, TimelineEntry, ViewWrite } from "../../src/views/projection";
-import { DEFAULT_REPAIR, rebuildPage, repairOptions, repairViews, type RebuildDeps, type RepairDeps, type RideSnapshot } from "./views-repair";
+import { DEFAULT_REPAIR, repairOptions, repairViews, type RepairDeps, type RideSnapshot } from "./views-repair";
+import { rebuildPage, type RebuildDeps } from "./views-rebuild";
 
 const NOW = new Date("2026-11-21T10:10:00.000Z");
 
@@ -57,12 +58,36 @@ function fakeDeps(over: Partial<RepairDeps> & { ledger?: EarningRow[][] } = {}) 
       return { items: ledger[i] ?? [], next: i + 1 < ledger.length ? String(i + 1) : null };
     },
     insertEarnings: async (rows) => rows.filter((r) => !inserted.has(r.id) && inserted.add(r.id)).length,
+    heldRidesCursor: async () => null,
+    saveHeldRidesCursor: async () => undefined,
+    heldRidesPage: async () => ({ items: [], next: null }),
+    missingRides: async () => [],
     ...over,
   };
   return { deps, written, marked, asked, inserted, cursor: () => cursor };
 }
 
 describe("repairViews", () => {
+  it("finds the rides the ledger knows and the views never heard of, projects them from their objects, and goes on from where it stopped", async () => {
+    let saved: string | null = null;
+    const pages: Record<string, { items: string[]; next: string | null }> = {
+      start: { items: ["rd_a", "rd_b"], next: "p2" },
+      p2: { items: ["rd_c", "rd_gone"], next: null },
+    };
+    const f = fakeDeps({
+      heldRidesCursor: async () => saved,
+      saveHeldRidesCursor: async (c) => void (saved = c),
+      heldRidesPage: async (after) => pages[after ?? "start"]!,
+      missingRides: async (ids) => ids.filter((id) => id !== "rd_a"),
+      rideSnapshot: async (id) => (id === "rd_gone" ? null : snapshotOf(id)),
+    });
+    const report = await repairViews(f.deps, { ...DEFAULT_REPAIR, earningsPages: 3 });
+    expect(report.missingRides).toEqual({ scanned: 4, inserted: 2, error: null });
+    const restored = f.written.map((w) => (w[0]?.kind === "ride" ? w[0].ride.id : "")).sort();
+    expect(restored).toEqual(["rd_b", "rd_c"]);
+    expect(saved, "the next run reads the last page again").toBe("p2");
+  });
+
   it("asks each stale ride's object and projects its whole timeline with the snapshot; rows are marked checked", async () => {
     const f = fakeDeps({ staleRides: async () => ["rd_a", "rd_b"] });
     const report = await repairViews(f.deps, { ...DEFAULT_REPAIR, afterS: 120 });

@@ -75,3 +75,28 @@ export async function rideIdsPage(d1: D1Database, after: string | null, limit: n
   const last = items.at(-1);
   return { items, next: results.length > size && last !== undefined ? encodeCursor([last]) : null };
 }
+
+/**
+ * The rides the ledger holds a successful or refused authorisation for, in the order it
+ * recorded them (created_at, ride id), `limit` after the cursor `after` (null: from the
+ * start). Every ride asks for one authorisation, so this lists each ride once; the views'
+ * repair reads it to find rides the views never heard of.
+ *
+ * @example
+ * const { items, next } = await heldRidesPage(env.LEDGER_DB, null, 100);
+ */
+export async function heldRidesPage(d1: D1Database, after: string | null, limit: number): Promise<Page<string>> {
+  const size = pageLimit(limit);
+  const [afterAt = "", afterId = ""] = after === null ? [] : decodeCursor(after, 2);
+  const { results } = await d1
+    .prepare(
+      `SELECT ride_id, created_at FROM payment_operations
+       WHERE kind = 'authorize' AND (created_at, ride_id) > (?1, ?2) AND ride_id NOT LIKE ?3
+       ORDER BY created_at, ride_id LIMIT ?4`,
+    )
+    .bind(afterAt, afterId, `${DUES_PREFIX}%`, size + 1)
+    .all<{ ride_id: string; created_at: string }>();
+  const rows = results.slice(0, size);
+  const last = rows.at(-1);
+  return { items: rows.map((r) => r.ride_id), next: results.length > size && last ? encodeCursor([last.created_at, last.ride_id]) : null };
+}

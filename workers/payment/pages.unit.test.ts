@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { chargeDues } from "./dues";
 import { handlePaymentCommand } from "./handler";
-import { earningsPage, rideIdsPage } from "./pages";
+import { earningsPage, heldRidesPage, rideIdsPage } from "./pages";
 import { step, unitDeps } from "./test-fixtures";
 
 async function all<T>(read: (after: string | null) => Promise<{ items: T[]; next: string | null }>): Promise<T[][]> {
@@ -66,5 +66,19 @@ describe("rideIdsPage", () => {
     await chargeDues(deps, { riderId: "r1", amount: { amount: 500, currency: "KRW" }, paymentMethod: "pm_card_visa", idempotencyKey: "k", correlationId: "c" });
     const pages = await all((after) => rideIdsPage(d1, after, 2));
     expect(pages).toEqual([["rd_1", "rd_2"], ["rd_3"]]);
+  });
+});
+
+describe("heldRidesPage", () => {
+  it("lists each ride with an authorisation once, in the order the ledger recorded them, without dues accounts", async () => {
+    const { d1, deps } = await unitDeps();
+    for (const id of ["rd_3", "rd_1", "rd_2"]) {
+      await handlePaymentCommand(step(id, "authorize", 1000), deps);
+      await new Promise((r) => setTimeout(r, 2)); // distinct created_at
+    }
+    await handlePaymentCommand(step("rd_3", "capture", 1000), deps);
+    await chargeDues(deps, { riderId: "r1", amount: { amount: 500, currency: "KRW" }, paymentMethod: "pm_card_visa", idempotencyKey: "k", correlationId: "c" });
+    const pages = await all((after) => heldRidesPage(d1, after, 2));
+    expect(pages).toEqual([["rd_3", "rd_1"], ["rd_2"]]);
   });
 });

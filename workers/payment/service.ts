@@ -11,7 +11,7 @@ import type { BreakerState } from "../../src/payments/breaker";
 import { breakerStub, paymentDeps, providerFor } from "./deps";
 import { chargeDues } from "./dues";
 import type { LedgerEntry } from "./ledger";
-import { earningsPage, rideIdsPage, type EarningsItem } from "./pages";
+import { earningsPage, heldRidesPage, rideIdsPage, type EarningsItem } from "./pages";
 import { reconcile, type ReconcileReport, type RideLookup } from "./reconcile";
 import type { FaultMode } from "./simulator";
 
@@ -82,6 +82,17 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
    */
   async rideIdsPage(after: string | null, limit: number): Promise<{ items: string[]; next: string | null }> {
     return rideIdsPage(this.env.LEDGER_DB, after, limit);
+  }
+
+  /**
+   * The rides the ledger has an authorisation of, in the order it recorded them; `next`
+   * is the opaque cursor of the page after, null at the end.
+   *
+   * @example
+   * const { items, next } = await env.PAYMENTS.heldRidesPage(null, 100);
+   */
+  async heldRidesPage(after: string | null, limit: number): Promise<{ items: string[]; next: string | null }> {
+    return heldRidesPage(this.env.LEDGER_DB, after, limit);
   }
 
   /** Keeps a payment result the gateway could not apply after every retry (its dead letters). */

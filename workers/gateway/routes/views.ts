@@ -10,7 +10,8 @@ import { requireRole } from "../auth";
 import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import { newRouter } from "../router";
 import { ListQuerySchema, page } from "../schemas";
-import { rebuildDeps, rebuildPage, repairDeps, repairOptions, repairViews, type RebuildCursor } from "../views-repair";
+import { repairDeps, repairOptions, repairViews } from "../views-repair";
+import { rebuildDeps, rebuildPage, type RebuildCursor } from "../views-rebuild";
 
 const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["ops"], security: bearer, middleware: requireRole("ops") });
 

@@ -1,0 +1,1 @@
+CREATE INDEX `operations_by_kind_time` ON `payment_operations` (`kind`,`created_at`,`ride_id`);
