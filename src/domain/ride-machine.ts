@@ -7,4 +7,4 @@ export * from "./ride/types";
 export { RULES, heldDriver, type Rule } from "./ride/rules";
 export { can, decide, decideAll } from "./ride/decide";
 export { plan, messagesFor, timersFor, watchdogPlan, type PlanContext } from "./ride/plan";
-export { isSettled, outstandingPaymentAction, outstandingPaymentStep, paymentActionAfter, paymentCommand, paymentStepAfter } from "./ride/payment";
+export { isSettled, outstandingPaymentStep, paymentCommand, paymentStepAfter } from "./ride/payment";

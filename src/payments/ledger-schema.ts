@@ -4,7 +4,7 @@
  * finds its row and reports the recorded result instead of calling the provider.
  */
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { settlementColumns } from "./settlement-columns";
+import { settlementColumns, settlementColumnsById } from "./settlement-columns";
 
 export const paymentOperations = sqliteTable(
   "payment_operations",
@@ -40,24 +40,11 @@ export const settlements = sqliteTable("settlements", settlementColumns(), (t) =
  * and the platform's part, so a payout nets a driver's settlements and adjustments by
  * plain addition.
  */
-export const settlementAdjustments = sqliteTable(
-  "settlement_adjustments",
-  {
-    id: text("id").primaryKey(),
-    rideId: text("ride_id").notNull(),
-    driverId: text("driver_id").notNull(),
-    fare: integer("fare").notNull(),
-    commission: integer("commission").notNull(),
-    earning: integer("earning").notNull(),
-    currency: text("currency").notNull(),
-    createdAt: text("created_at").notNull(),
-  },
-  (t) => [
-    index("adjustments_by_ride").on(t.rideId),
-    index("adjustments_by_driver").on(t.driverId, t.createdAt),
-    index("adjustments_by_time").on(t.createdAt, t.id),
-  ],
-);
+export const settlementAdjustments = sqliteTable("settlement_adjustments", settlementColumnsById(), (t) => [
+  index("adjustments_by_ride").on(t.rideId),
+  index("adjustments_by_driver").on(t.driverId, t.createdAt),
+  index("adjustments_by_time").on(t.createdAt, t.id),
+]);
 
 /** Messages that failed every retry: kept for an operator, never dropped. */
 export const deadLetters = sqliteTable("dead_letters", {

@@ -24,6 +24,17 @@ export function settlementColumns() {
 }
 
 /**
+ * The same columns keyed by their own `id`, for tables where a ride has several rows:
+ * the ledger's refund adjustments and the views' earnings (a settled fare and its refunds).
+ *
+ * @example
+ * export const settlementAdjustments = sqliteTable("settlement_adjustments", settlementColumnsById(), (t) => [index("by_ride").on(t.rideId)]);
+ */
+export function settlementColumnsById() {
+  return { id: text("id").primaryKey(), ...settlementColumns(), rideId: text("ride_id").notNull() };
+}
+
+/**
  * One row of a driver's earnings, as the views keep it and the ledger's earnings page
  * lists it: a settled fare (id = the ride id) or a refund's adjustment (id = the refund's
  * key; negative amounts). One shape for both ends, so the repair's copy matches the projection's.

@@ -5,7 +5,7 @@
  * Read by the gateway's list and ops endpoints. Rebuildable by replaying the DOs' event logs.
  */
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { settlementColumns } from "../payments/settlement-columns";
+import { settlementColumnsById } from "../payments/settlement-columns";
 
 /** One row per ride: the newest snapshot the projection has seen (by version). */
 export const rides = sqliteTable(
@@ -101,7 +101,7 @@ export const notificationDeliveries = sqliteTable(
  * refund as a negative row. The ledger's columns, but keyed by `id` (the ride id for a
  * capture or settlement, the refund's key for a refund): a ride can have several rows.
  */
-export const earnings = sqliteTable("earnings", { id: text("id").primaryKey(), ...settlementColumns(), rideId: text("ride_id").notNull() }, (t) => [
+export const earnings = sqliteTable("earnings", settlementColumnsById(), (t) => [
   index("earnings_by_driver").on(t.driverId, t.createdAt, t.id),
   index("earnings_by_ride").on(t.rideId),
 ]);

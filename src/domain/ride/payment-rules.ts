@@ -33,6 +33,9 @@ type PaymentCommandType =
   | "retryCapture"
   | "paymentVoided";
 
+/** A refund's result (taken or declined): for a refund the ride asked, taken once. */
+const REFUND_RESULT = { from: ["completed"], to: "same", guard: knownRefund, repeat: settledRefund } as const;
+
 /**
  * @example
  * PAYMENT_RULES.paymentVoided.from; // ["cancelled"]
@@ -136,10 +139,7 @@ export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
     },
   },
   paymentRefunded: {
-    from: ["completed"],
-    to: "same",
-    guard: knownRefund,
-    repeat: settledRefund,
+    ...REFUND_RESULT,
     apply: (next, c) => {
       const refund = refundOf(next, c.key)!;
       refund.status = "succeeded";
@@ -149,10 +149,7 @@ export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
     },
   },
   paymentRefundDeclined: {
-    from: ["completed"],
-    to: "same",
-    guard: knownRefund,
-    repeat: settledRefund,
+    ...REFUND_RESULT,
     apply: (next, c) => {
       const refund = refundOf(next, c.key)!;
       refund.status = "declined";

@@ -8,7 +8,7 @@
  */
 import type { PaymentCommandMessage } from "../events";
 import type { Money, Ride } from "../types";
-import type { PaymentAction, PaymentStep, RideRecord } from "./types";
+import type { PaymentStep, RideRecord } from "./types";
 
 const hasFee = (record: RideRecord): boolean => (record.noShowFee?.amount ?? 0) > 0;
 
@@ -40,16 +40,6 @@ export function outstandingPaymentStep(record: RideRecord): PaymentStep | null {
 }
 
 /**
- * The action of the outstanding step (null: none).
- *
- * @example
- * outstandingPaymentAction(cancelledWithHold); // "void"
- */
-export function outstandingPaymentAction(record: RideRecord): PaymentAction {
-  return outstandingPaymentStep(record)?.action ?? null;
-}
-
-/**
  * The payment step a change from `before` (null: a new ride) to `after` sends: the
  * outstanding step, when the change made it outstanding (a step with a new key).
  *
@@ -59,16 +49,6 @@ export function outstandingPaymentAction(record: RideRecord): PaymentAction {
 export function paymentStepAfter(before: RideRecord | null, after: RideRecord): PaymentStep | null {
   const step = outstandingPaymentStep(after);
   return before && step && outstandingPaymentStep(before)?.idempotencyKey === step.idempotencyKey ? null : step;
-}
-
-/**
- * The action of the step a change sends (null: none).
- *
- * @example
- * paymentActionAfter(null, newRide); // "authorize"
- */
-export function paymentActionAfter(before: RideRecord | null, after: RideRecord): PaymentAction {
-  return paymentStepAfter(before, after)?.action ?? null;
 }
 
 /**

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "./decide";
 import { COMMANDS, FARE, NOW, record } from "./fixtures";
-import { isSettled, outstandingPaymentAction, outstandingPaymentStep, paymentActionAfter, paymentStepAfter } from "./payment";
+import { isSettled, outstandingPaymentStep, paymentStepAfter } from "./payment";
+import type { PaymentAction } from "./types";
+
+/** The action of the step a ride waits for, and of the step a change sends (null: none). */
+const outstandingPaymentAction = (r: RideRecord): PaymentAction => outstandingPaymentStep(r)?.action ?? null;
+const paymentActionAfter = (before: RideRecord | null, after: RideRecord): PaymentAction => paymentStepAfter(before, after)?.action ?? null;
 import type { RideCommand, RideRecord } from "./types";
 
 describe("payment steps the saga derives from state", () => {

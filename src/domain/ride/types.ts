@@ -1,5 +1,5 @@
 /** The ride machine's vocabulary: the record the Ride DO stores, its commands, events and effects. */
-import type { Settlement } from "../events";
+import type { PaymentAction as SagaStep, Settlement } from "../events";
 import type { Decision } from "../../kernel/machine";
 import type { CancelledBy, LatLng, Money, Place, Product, Ride, RideDriver } from "../types";
 
@@ -139,7 +139,7 @@ export type RideEffect =
 export type RideDecision = Decision<RideRecord, EventDraft, RideEffect>;
 
 /** What the saga must ask of the payment worker (derived, never stored). */
-export type PaymentAction = "authorize" | "capture" | "void" | "refund" | "settle" | null;
+export type PaymentAction = SagaStep | null;
 
 /** The outstanding payment step: its action and the idempotency key it goes out under. */
 export interface PaymentStep {
