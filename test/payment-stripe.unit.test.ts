@@ -169,6 +169,37 @@ describe("Stripe adapter", () => {
     expect(await stripe.refund({ holdRef: hold.ref!, amount: krw(2001) }, "rd_23:refund:2")).toMatchObject({ outcome: "declined", detail: "amount_too_large" });
   });
 
+  it("a payout without a connected account sends nothing and is declined; a bad account is declined, a 5xx unavailable", async () => {
+    const before = fake.calls.length;
+    expect(await stripe.payout({ amount: krw(8000), destination: null, reference: "d1" }, "po_none")).toEqual({
+      outcome: "declined",
+      ref: null,
+      detail: "no_payout_account",
+    });
+    expect(fake.calls.length).toBe(before);
+    expect(await stripe.payout({ amount: krw(8000), destination: "bank_1", reference: "d1" }, "po_bad")).toMatchObject({
+      outcome: "declined",
+      detail: "resource_missing",
+    });
+    fake.failNext(1);
+    await expect(stripe.payout({ amount: krw(8000), destination: "acct_1", reference: "d1" }, "po_5xx")).rejects.toBeInstanceOf(ProviderUnavailable);
+  });
+
+  it("pays a driver with a transfer to the connected account, under the payout's key, once per key", async () => {
+    const first = await stripe.payout({ amount: krw(8000), destination: "acct_driver1", reference: "d1" }, "po_abc");
+    expect(first).toMatchObject({ outcome: "succeeded" });
+    expect(first.ref).toMatch(/^tr_/);
+    expect(fake.calls.at(-1)).toMatchObject({
+      method: "POST",
+      path: "/v1/transfers",
+      idempotencyKey: "po_abc",
+      form: { amount: "8000", currency: "krw", destination: "acct_driver1", "metadata[driver_id]": "d1", "metadata[platform]": STRIPE_PLATFORM_TAG },
+    });
+    const transfers = fake.transfers.size;
+    expect(await stripe.payout({ amount: krw(8000), destination: "acct_driver1", reference: "d1" }, "po_abc")).toEqual(first);
+    expect(fake.transfers.size).toBe(transfers);
+  });
+
   it("pins the Stripe-Version header on every request", async () => {
     expect(STRIPE_API_VERSION).toMatch(/^\d{4}-\d{2}-\d{2}/);
     const hold = await stripe.authorize({ amount: krw(5000), paymentMethod: "pm_card_visa", reference: "rd_10" }, "rd_10:authorize");
@@ -176,6 +207,7 @@ describe("Stripe adapter", () => {
     await stripe.refund({ holdRef: hold.ref!, amount: krw(5000) }, "rd_10:refund");
     const other = await stripe.authorize({ amount: krw(5000), paymentMethod: "pm_card_visa", reference: "rd_11" }, "rd_11:authorize");
     await stripe.void({ holdRef: other.ref! }, "rd_11:void");
+    await stripe.payout({ amount: krw(5000), destination: "acct_driver2", reference: "d2" }, "po_version");
     expect(fake.calls.length).toBeGreaterThan(0);
     for (const call of fake.calls) expect(call.stripeVersion, `${call.method} ${call.path}`).toBe(STRIPE_API_VERSION);
   });

@@ -54,3 +54,52 @@ export const deadLetters = sqliteTable("dead_letters", {
   attempts: integer("attempts").notNull(),
   receivedAt: text("received_at").notNull(),
 });
+
+/**
+ * A payout run: one per cut-off time (id derived from it), so running the same cut-off
+ * again finds its run and its payouts instead of paying again.
+ */
+export const payoutRuns = sqliteTable("payout_runs", {
+  id: text("id").primaryKey(),
+  cutoff: text("cutoff").notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+/**
+ * What was paid (or tried) to one driver in one run: id = provider idempotency key,
+ * derived from the cut-off and the driver. `pending` is claimed and not yet answered;
+ * `failed` with `retryable` = 1 is unknown (the provider could not answer) and is sent
+ * again under the same key by the next run; `failed` with `retryable` = 0 was refused
+ * for good, and its amount is owed again.
+ */
+export const payouts = sqliteTable(
+  "payouts",
+  {
+    id: text("id").primaryKey(),
+    runId: text("run_id").notNull(),
+    driverId: text("driver_id").notNull(),
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    cutoff: text("cutoff").notNull(),
+    /** pending | succeeded | failed */
+    status: text("status").notNull(),
+    retryable: integer("retryable").notNull().default(0),
+    provider: text("provider").notNull(),
+    providerRef: text("provider_ref"),
+    detail: text("detail"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("payouts_by_driver").on(t.driverId, t.createdAt, t.id),
+    index("payouts_by_time").on(t.createdAt, t.id),
+    index("payouts_by_status").on(t.status, t.retryable),
+  ],
+);
+
+/** The connected account a driver's payouts go to (Stripe: `acct_…`), set by an operator. */
+export const payoutAccounts = sqliteTable("payout_accounts", {
+  driverId: text("driver_id").primaryKey(),
+  accountId: text("account_id").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});

@@ -1,7 +1,7 @@
 /**
  * An in-memory payment provider for Node unit tests of the payment worker: holds with
  * idempotency keys, the declined test card, captures, voids and refunds with a real
- * provider's refusals, an open-holds listing, and an outage switch. It records every call.
+ * provider's refusals, payouts, an open-holds listing, and an outage switch. It records every call.
  */
 import type { Money } from "../../src/domain/types";
 import { ProviderUnavailable, type OpenHold, type PaymentProvider, type ProviderOutcome } from "../../workers/payment/provider";
@@ -90,6 +90,16 @@ export class FakePaymentProvider implements PaymentProvider {
       if (input.amount.amount > hold.captured - hold.refunded) return { outcome: "declined", ref: input.holdRef, detail: "amount_too_large" };
       hold.refunded += input.amount.amount;
       return { outcome: "succeeded", ref: `re_${++this.n}` };
+    });
+  }
+
+  /** Payouts made, by key. */
+  readonly transfers = new Map<string, { amount: number; destination: string | null; reference: string }>();
+
+  payout(input: { amount: Money; destination: string | null; reference: string }, key: string) {
+    return this.once("payout", key, () => {
+      this.transfers.set(key, { amount: input.amount.amount, destination: input.destination, reference: input.reference });
+      return { outcome: "succeeded", ref: `tr_${++this.n}` };
     });
   }
 

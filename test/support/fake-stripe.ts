@@ -1,5 +1,5 @@
 /**
- * A local stand-in for Stripe's PaymentIntents and Refunds API, answering in its
+ * A local stand-in for Stripe's PaymentIntents, Refunds and Transfers API, answering in its
  * documented format (form-encoded requests, JSON objects, `error` bodies with
  * `type`/`code`/`decline_code`, 402 for card errors, replays by `Idempotency-Key`).
  * Test cards: pm_card_visa succeeds; pm_card_chargeDeclined is declined.
@@ -54,6 +54,7 @@ function parseSearch(query: string): ((intent: Intent) => boolean) | null {
 export async function startFakeStripe(apiKey = "sk_test_fake") {
   const calls: RecordedCall[] = [];
   const intents = new Map<string, Intent>();
+  const transfers = new Map<string, { id: string; amount: number; destination: string }>();
   const replays = new Map<string, { status: number; body: string }>();
   const inFlight = new Set<string>();
   let failures = 0;
@@ -159,6 +160,24 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
         },
       };
     }
+    if (method === "POST" && path === "/v1/transfers") {
+      const destination = form.destination ?? "";
+      if (!/^acct_/.test(destination))
+        return {
+          status: 400,
+          body: { error: { type: "invalid_request_error", code: "resource_missing", param: "destination", message: `No such destination: '${destination}'` } },
+        };
+      const transfer = {
+        id: `tr_${(++n).toString().padStart(6, "0")}`,
+        object: "transfer",
+        amount: Number(form.amount),
+        currency: form.currency,
+        destination,
+        metadata: {},
+      };
+      transfers.set(transfer.id, transfer);
+      return { status: 200, body: transfer };
+    }
     return { status: 404, body: { error: { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${path})` } } };
   };
 
@@ -222,6 +241,7 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
     apiKey,
     calls,
     intents,
+    transfers,
     failNext: (count: number) => {
       failures = count;
     },

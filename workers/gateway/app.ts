@@ -20,6 +20,7 @@ import { duesRoutes } from "./routes/dues";
 import { rideRoutes } from "./routes/rides";
 import { serviceRoutes } from "./routes/service";
 import { viewRoutes } from "./routes/views";
+import { payoutRoutes } from "./routes/payouts";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -83,6 +84,7 @@ export function createApp() {
   app.route("/", driverRoutes());
   app.route("/", opsRoutes());
   app.route("/", viewRoutes());
+  app.route("/", payoutRoutes());
   app.route("/", devRoutes());
 
   app.doc31("/openapi.json", {

@@ -46,4 +46,10 @@ export interface PaymentProvider {
    * holds whose ledger record was lost. Throws ProviderUnavailable when it cannot answer.
    */
   openHolds(): Promise<OpenHold[]>;
+  /**
+   * Pays `amount` to a driver (`reference`: the driver id) from the platform's balance:
+   * `destination` is the driver's connected account (Stripe: `acct_…`), null when none is
+   * on file (a provider that needs one declines). Repeating the key pays once.
+   */
+  payout(input: { amount: Money; destination: string | null; reference: string }, idempotencyKey: string): Promise<ProviderOutcome>;
 }

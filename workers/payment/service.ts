@@ -1,8 +1,8 @@
 /**
  * The payment worker's internal API for the gateway (a service binding to this
  * entrypoint): fault injection in development, the ledger of a ride, the breaker's
- * state, dead letters, reconciliation on demand, charging a rider's dues, and the read
- * pages the views' repair walks.
+ * state, dead letters, reconciliation on demand, charging a rider's dues, the read
+ * pages the views' repair walks, and drivers' payouts with the commission report.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { stubFor } from "../../src/durable-objects/stubs";
@@ -14,6 +14,10 @@ import type { LedgerEntry } from "./ledger";
 import { earningsPage, heldRidesPage, rideIdsPage, type EarningsItem } from "./pages";
 import { reconcile, type ReconcileReport, type RideLookup } from "./reconcile";
 import type { FaultMode } from "./simulator";
+import { driverBalance, normalizeCutoff } from "../../src/payments/payout";
+import { fail, ok, type Outcome } from "../../src/lib/problem";
+import { commissionReport, driverTotals, payoutsPage, setPayoutAccount, type PayoutItem } from "./payout-store";
+import { runPayouts, type PayoutRunReport } from "./payouts";
 
 export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
   /** Development only (the gateway checks): faults of the simulated provider. */
@@ -98,5 +102,48 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
   /** Keeps a payment result the gateway could not apply after every retry (its dead letters). */
   async recordDeadLetter(input: { id: string; queue: string; body: unknown; attempts: number }): Promise<void> {
     await paymentDeps(this.env).ledger.deadLetter(input);
+  }
+
+  /**
+   * Runs the payout run of a cut-off (default now; a future one or a non-time is
+   * invalid_request). Idempotent per cut-off; `more` asks for another call of the same cut-off.
+   *
+   * @example
+   * const report = unwrap(await paymentService(env).runPayouts(undefined));
+   */
+  async runPayouts(cutoff: string | undefined): Promise<Outcome<PayoutRunReport>> {
+    const checked = normalizeCutoff(cutoff, new Date());
+    if (!checked.ok) return fail("invalid_request", checked.detail);
+    const deps = paymentDeps(this.env);
+    return ok(await runPayouts({ db: this.env.LEDGER_DB, provider: deps.provider, breaker: deps.breaker, timeoutMs: deps.timeoutMs }, checked.cutoff));
+  }
+
+  /** A driver's balance: earned and not paid out (negative after a refund of a paid fare), and paid out. */
+  async driverBalance(driverId: string): Promise<{ owed: Money; paid: Money }> {
+    const totals = await driverTotals(this.env.LEDGER_DB, driverId);
+    const { owed, paid } = driverBalance(totals.earned, totals.payouts);
+    return { owed: { amount: owed, currency: "KRW" }, paid: { amount: paid, currency: "KRW" } };
+  }
+
+  /** Payouts newest first, of one driver (or all: null); a cursor that is not one of these pages' is invalid_request. */
+  async payouts(driverId: string | null, cursor: string | null, limit: number): Promise<Outcome<{ items: PayoutItem[]; next: string | null }>> {
+    try {
+      return ok(await payoutsPage(this.env.LEDGER_DB, { driverId, after: cursor, limit }));
+    } catch (error) {
+      if (error instanceof Error && error.message === "invalid page cursor") return fail("invalid_request", "cursor: not a cursor of this list");
+      throw error;
+    }
+  }
+
+  /** Sets the connected account (Stripe `acct_…`) a driver's payouts go to. */
+  async setPayoutAccount(driverId: string, accountId: string): Promise<void> {
+    await setPayoutAccount(this.env.LEDGER_DB, driverId, accountId, new Date().toISOString());
+  }
+
+  /** Fares, commission and earnings over [from, to) (ISO 8601), and the rides settled in it. */
+  async commissionReport(from: string, to: string): Promise<{ fares: Money; commission: Money; earnings: Money; rides: number }> {
+    const report = await commissionReport(this.env.LEDGER_DB, from, to);
+    const krw = (amount: number): Money => ({ amount, currency: "KRW" });
+    return { fares: krw(report.fares), commission: krw(report.commission), earnings: krw(report.earnings), rides: report.rides };
   }
 }

@@ -25,7 +25,7 @@ export interface FaultMode {
   declineCaptures?: boolean;
 }
 
-type SimOperation = "authorize" | "capture" | "void" | "refund";
+type SimOperation = "authorize" | "capture" | "void" | "refund" | "payout";
 
 type Intent = {
   id: string;
@@ -40,7 +40,10 @@ type Intent = {
   createdAt?: string;
 };
 
-type SimInput = { amount?: Money; paymentMethod?: string; holdRef?: string; reference?: string };
+type SimInput = { amount?: Money; paymentMethod?: string; holdRef?: string; reference?: string; destination?: string | null };
+
+/** A payout the simulator made: a transfer to a driver. */
+type SimTransfer = { id: string; amount: number; destination: string | null; reference: string; idempotencyKey: string };
 
 /** Test payment methods, as the best-known providers name them. */
 export const DECLINED_METHODS = new Set(["pm_card_chargeDeclined", "pm_card_chargeDeclinedInsufficientFunds"]);
@@ -51,6 +54,7 @@ export class PaymentSimulatorDurableObject extends StoredObject<PaymentEnv> {
       "CREATE TABLE IF NOT EXISTS intents (id TEXT PRIMARY KEY, body TEXT NOT NULL)",
       "CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, response TEXT NOT NULL)",
       "CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS transfers (id TEXT PRIMARY KEY, body TEXT NOT NULL)",
     ]);
   }
 
@@ -129,7 +133,22 @@ export class PaymentSimulatorDurableObject extends StoredObject<PaymentEnv> {
     return holds;
   }
 
+  /** The payouts made (transfers to drivers), oldest first: what a test or an operator can check. */
+  transfers(): SimTransfer[] {
+    return this.sql
+      .exec<{ body: string }>("SELECT body FROM transfers ORDER BY rowid")
+      .toArray()
+      .map((r) => JSON.parse(r.body) as SimTransfer);
+  }
+
   private perform(op: SimOperation, input: SimInput, key: string, fault: FaultMode): ProviderOutcome {
+    if (op === "payout") {
+      const amount = input.amount?.amount ?? 0;
+      if (!Number.isInteger(amount) || amount <= 0) return { outcome: "declined", ref: null, detail: "amount_invalid" };
+      const transfer: SimTransfer = { id: newId("tr"), amount, destination: input.destination ?? null, reference: input.reference ?? "", idempotencyKey: key };
+      this.sql.exec("INSERT INTO transfers (id, body) VALUES (?, ?)", transfer.id, JSON.stringify(transfer));
+      return { outcome: "succeeded", ref: transfer.id };
+    }
     if (op === "authorize") {
       if (!input.paymentMethod || DECLINED_METHODS.has(input.paymentMethod)) return { outcome: "declined", ref: null, detail: "card_declined" };
       const intent: Intent = {
@@ -200,6 +219,9 @@ export class SimulatedProvider implements PaymentProvider {
   }
   refund(input: { holdRef: string; amount: Money }, key: string) {
     return this.call("refund", input, key);
+  }
+  payout(input: { amount: Money; destination: string | null; reference: string }, key: string) {
+    return this.call("payout", input, key);
   }
 
   async openHolds(): Promise<OpenHold[]> {

@@ -4,7 +4,7 @@
  * to void, refunded through /v1/refunds. Every call sends the step's idempotency key
  * as Stripe's `Idempotency-Key` header, and the API version its requests and answers
  * are written for (`Stripe-Version`), so a change of the account's default version can
- * never change what they mean. Each hold is tagged in its metadata with this platform,
+ * never change what they mean. Payouts to drivers are transfers to their connected accounts. Each hold is tagged in its metadata with this platform,
  * what it is for and its idempotency key, so that the open holds can be listed with
  * Stripe's search and compared with the ledger. Selected with PAYMENT_PROVIDER=stripe and the
  * STRIPE_SECRET_KEY secret; STRIPE_API_BASE points it elsewhere (a test server).
@@ -183,6 +183,31 @@ export class StripeProvider implements PaymentProvider {
     return result.body.status === "succeeded" || result.body.status === "pending"
       ? { outcome: "succeeded", ref: result.body.id }
       : { outcome: "declined", ref: result.body.id, detail: `refund is ${result.body.status}` };
+  }
+
+  /**
+   * A payout is a transfer from the platform's balance to the driver's connected account
+   * (`POST /v1/transfers`, Stripe Connect's "separate charges and transfers"). The account
+   * id comes from the ledger's `payout_accounts` (set by an operator when the driver's
+   * Connect account is created); without one nothing is sent and the payout is declined.
+   * A created transfer is paid; Stripe's refusals (no such destination, insufficient
+   * platform balance) are declines.
+   */
+  async payout(input: { amount: Money; destination: string | null; reference: string }, key: string): Promise<ProviderOutcome> {
+    if (!input.destination) return { outcome: "declined", ref: null, detail: "no_payout_account" };
+    const result = await this.post(
+      "/v1/transfers",
+      {
+        amount: String(input.amount.amount),
+        currency: input.amount.currency.toLowerCase(),
+        destination: input.destination,
+        "metadata[platform]": STRIPE_PLATFORM_TAG,
+        "metadata[driver_id]": input.reference,
+        "metadata[idempotency_key]": key,
+      },
+      key,
+    );
+    return result.ok ? { outcome: "succeeded", ref: result.body.id } : result.outcome;
   }
 
   /**

@@ -1,0 +1,90 @@
+/** Schemas of drivers' balances and payouts and the commission report (validation and /openapi.json). */
+import { z } from "@hono/zod-openapi";
+import { ListQuerySchema, MoneySchema, page } from "./schemas";
+
+/** An ISO 8601 time (with its offset), as the ledger's times are compared. */
+const Instant = (description: string) =>
+  z
+    .string()
+    .max(40)
+    .refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && Number.isFinite(Date.parse(s)), "an ISO 8601 time, e.g. 2026-01-31T15:00:00Z")
+    .openapi({ description, example: "2026-01-31T15:00:00Z" });
+
+export const BalanceSchema = z
+  .object({
+    owed: MoneySchema.openapi({ description: "Earned and not paid out yet (negative after a refund of a fare already paid out)" }),
+    paid: MoneySchema.openapi({ description: "Paid out so far (succeeded payouts)" }),
+    currency: z.literal("KRW"),
+  })
+  .openapi("Balance");
+
+export const PayoutSchema = z
+  .object({
+    id: z.string(),
+    amount: MoneySchema,
+    cutoff: z.string().openapi({ description: "The run's cut-off: earnings up to this time are in the payout" }),
+    status: z.enum(["pending", "succeeded", "failed"]).openapi({
+      description: "failed: not paid; a payout the provider could not answer is sent again (same key) by the next run, a refused one is owed again",
+    }),
+    createdAt: z.string(),
+  })
+  .openapi("Payout");
+
+export const OpsPayoutSchema = PayoutSchema.extend({
+  driverId: z.string(),
+  runId: z.string(),
+  providerRef: z.string().nullable(),
+  detail: z.string().nullable(),
+  updatedAt: z.string(),
+}).openapi("OpsPayout");
+
+export const PayoutPageSchema = page(PayoutSchema).openapi("PayoutPage");
+export const OpsPayoutPageSchema = page(OpsPayoutSchema).openapi("OpsPayoutPage");
+
+export const PayoutListQuerySchema = ListQuerySchema;
+export const OpsPayoutListQuerySchema = ListQuerySchema.extend({
+  driverId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
+});
+
+export const PayoutRunRequestSchema = z
+  .object({ cutoff: Instant("Earnings created at or before this time are paid (default: now; not in the future)").optional() })
+  .strict()
+  .openapi("PayoutRunRequest");
+
+export const PayoutRunSchema = z
+  .object({
+    id: z.string().openapi({ description: "The run of this cut-off (the same cut-off is the same run)" }),
+    cutoff: z.string(),
+    drivers: z.number().int().openapi({ description: "Payouts made by this call" }),
+    total: MoneySchema.openapi({ description: "What this call paid" }),
+    failed: z.number().int().openapi({ description: "Payouts that failed in this call (see GET /v1/ops/payouts)" }),
+    more: z.boolean().openapi({ description: "More drivers are owed than one call pays: run the same cut-off again" }),
+  })
+  .openapi("PayoutRun");
+
+export const CommissionQuerySchema = z.object({
+  from: Instant("Start of the range (inclusive)"),
+  to: Instant("End of the range (exclusive)"),
+});
+
+export const CommissionReportSchema = z
+  .object({
+    fares: MoneySchema,
+    commission: MoneySchema,
+    earnings: MoneySchema,
+    rides: z.number().int().openapi({ description: "Rides whose fare was settled in the range" }),
+  })
+  .openapi("CommissionReport", { description: "Settled fares and refund adjustments in [from, to): fares = commission + earnings" });
+
+export const PayoutAccountSchema = z
+  .object({
+    accountId: z
+      .string()
+      .regex(/^acct_[A-Za-z0-9]{1,64}$/)
+      .openapi({ description: "The driver's Stripe Connect account", example: "acct_1MTfjCQ9PRzxEwkZ" }),
+  })
+  .strict()
+  .openapi("PayoutAccount");

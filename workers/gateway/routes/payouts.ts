@@ -1,0 +1,129 @@
+/**
+ * Drivers' balances and payouts, payout runs and the commission report. The ledger is the
+ * payment worker's: every answer comes through its service binding (PaymentService).
+ */
+import { createRoute, type z } from "@hono/zod-openapi";
+import { AppError, unwrap } from "../../../src/lib/problem";
+import { requireRole } from "../auth";
+import { newRouter } from "../router";
+import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
+import {
+  BalanceSchema,
+  CommissionQuerySchema,
+  CommissionReportSchema,
+  OpsPayoutListQuerySchema,
+  OpsPayoutPageSchema,
+  PayoutAccountSchema,
+  PayoutListQuerySchema,
+  PayoutPageSchema,
+  PayoutRunRequestSchema,
+  PayoutRunSchema,
+} from "../payout-schemas";
+import { IdParamSchema } from "../schemas";
+import { paymentService } from "../stubs";
+
+type Role = "driver" | "ops";
+const route = <R extends Parameters<typeof createRoute>[0]>(role: Role, r: R) =>
+  createRoute({ ...r, tags: [role], security: bearer, middleware: requireRole(role) });
+
+const balance = route("driver", {
+  method: "get",
+  path: "/v1/drivers/me/balance",
+  responses: { 200: jsonResponse(BalanceSchema, "What the driver is owed and was paid"), ...commonProblems },
+});
+const myPayouts = route("driver", {
+  method: "get",
+  path: "/v1/drivers/me/payouts",
+  request: { query: PayoutListQuerySchema },
+  responses: { 200: jsonResponse(PayoutPageSchema, "The driver's payouts, newest first"), ...commonProblems },
+});
+const runPayouts = route("ops", {
+  method: "post",
+  path: "/v1/ops/payouts",
+  request: jsonBody(PayoutRunRequestSchema, false),
+  description:
+    "Pays every driver's positive balance of earnings created at or before the cut-off. Idempotent per cut-off: the same cut-off again pays nobody twice. A payout the provider could not answer is sent again (same idempotency key) by the next run.",
+  responses: { 202: jsonResponse(PayoutRunSchema, "What this call paid"), ...commonProblems },
+});
+const opsPayouts = route("ops", {
+  method: "get",
+  path: "/v1/ops/payouts",
+  request: { query: OpsPayoutListQuerySchema },
+  responses: { 200: jsonResponse(OpsPayoutPageSchema, "The payouts made, newest first"), ...commonProblems },
+});
+const payoutAccount = route("ops", {
+  method: "put",
+  path: "/v1/ops/drivers/{id}/payout-account",
+  request: { params: IdParamSchema, ...jsonBody(PayoutAccountSchema) },
+  description: "The connected account (Stripe Connect) the driver's payouts are transferred to. Without one, a Stripe payout is refused.",
+  responses: { 200: jsonResponse(PayoutAccountSchema, "Set"), ...commonProblems },
+});
+const commission = route("ops", {
+  method: "get",
+  path: "/v1/ops/reports/commission",
+  request: { query: CommissionQuerySchema },
+  responses: { 200: jsonResponse(CommissionReportSchema, "Fares, commission and earnings settled in the range"), ...commonProblems },
+});
+
+const publicPayout = (p: {
+  id: string;
+  amount: { amount: number; currency: "KRW" };
+  cutoff: string;
+  status: "pending" | "succeeded" | "failed";
+  createdAt: string;
+}) => ({
+  id: p.id,
+  amount: p.amount,
+  cutoff: p.cutoff,
+  status: p.status,
+  createdAt: p.createdAt,
+});
+
+export function payoutRoutes() {
+  const app = newRouter();
+  app.openapi(balance, async (c) => {
+    const { owed, paid } = await paymentService(c.env).driverBalance(c.var.actor.id);
+    return c.json({ owed, paid, currency: "KRW" as const }, 200);
+  });
+  app.openapi(myPayouts, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    const page = unwrap(await paymentService(c.env).payouts(c.var.actor.id, cursor ?? null, limit));
+    return c.json({ items: page.items.map(publicPayout), nextCursor: page.next }, 200);
+  });
+  app.openapi(runPayouts, async (c) => {
+    // The body is optional: none (or {}) is a run up to now.
+    const body = c.req.valid("json") as z.infer<typeof PayoutRunRequestSchema> | undefined;
+    return c.json(unwrap(await paymentService(c.env).runPayouts(body?.cutoff)), 202);
+  });
+  app.openapi(opsPayouts, async (c) => {
+    const { limit, cursor, driverId } = c.req.valid("query");
+    const page = unwrap(await paymentService(c.env).payouts(driverId ?? null, cursor ?? null, limit));
+    return c.json(
+      {
+        items: page.items.map((p) => ({
+          ...publicPayout(p),
+          driverId: p.driverId,
+          runId: p.runId,
+          providerRef: p.providerRef,
+          detail: p.detail,
+          updatedAt: p.updatedAt,
+        })),
+        nextCursor: page.next,
+      },
+      200,
+    );
+  });
+  app.openapi(payoutAccount, async (c) => {
+    const { accountId } = c.req.valid("json");
+    await paymentService(c.env).setPayoutAccount(c.req.valid("param").id, accountId);
+    return c.json({ accountId }, 200);
+  });
+  app.openapi(commission, async (c) => {
+    const query = c.req.valid("query");
+    const from = new Date(Date.parse(query.from));
+    const to = new Date(Date.parse(query.to));
+    if (from.getTime() >= to.getTime()) throw new AppError("invalid_request", "from: must be before to");
+    return c.json(await paymentService(c.env).commissionReport(from.toISOString(), to.toISOString()), 200);
+  });
+  return app;
+}

@@ -1,0 +1,219 @@
+/**
+ * The ledger's payout tables (src/payments/ledger-schema.ts: payout_runs, payouts,
+ * payout_accounts) and the reads over settlements that payouts and the commission report
+ * need. Sums are taken in SQL, grouped so that the pure rules (src/payments/payout.ts)
+ * see everything they decide on; pages are keyset pages with opaque cursors.
+ */
+import { decodeCursor, encodeCursor, pageLimit } from "../../src/payments/page-cursor";
+import type { EarningEntry, PayoutRecord, PayoutStatus } from "../../src/payments/payout";
+import type { Page } from "./pages";
+
+/** A payout as the API shows it. */
+export interface PayoutItem {
+  id: string;
+  runId: string;
+  driverId: string;
+  amount: { amount: number; currency: "KRW" };
+  cutoff: string;
+  status: PayoutStatus;
+  providerRef: string | null;
+  detail: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+type PayoutRow = {
+  id: string;
+  run_id: string;
+  driver_id: string;
+  amount: number;
+  currency: string;
+  cutoff: string;
+  status: string;
+  provider_ref: string | null;
+  detail: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+function asItem(r: PayoutRow): PayoutItem {
+  return {
+    id: r.id,
+    runId: r.run_id,
+    driverId: r.driver_id,
+    amount: { amount: r.amount, currency: "KRW" },
+    cutoff: r.cutoff,
+    status: r.status as PayoutStatus,
+    providerRef: r.provider_ref,
+    detail: r.detail,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+const EARNINGS = `SELECT driver_id, earning, created_at FROM settlements UNION ALL SELECT driver_id, earning, created_at FROM settlement_adjustments`;
+
+/** Each driver's earnings at or before the cut-off, one summed entry per driver (dated at the cut-off). */
+export async function earnedUpTo(d1: D1Database, cutoff: string): Promise<EarningEntry[]> {
+  const { results } = await d1
+    .prepare(`SELECT driver_id, sum(earning) AS earning FROM (${EARNINGS}) WHERE created_at <= ?1 GROUP BY driver_id`)
+    .bind(cutoff)
+    .all<{ driver_id: string; earning: number }>();
+  return results.map((r) => ({ driverId: r.driver_id, earning: Number(r.earning), createdAt: cutoff }));
+}
+
+/**
+ * Every driver's payouts summed by status and whether they are of this cut-off (what the
+ * rules look at), and how many payout rows each driver has (the claim's guard).
+ */
+export async function payoutTotals(d1: D1Database, cutoff: string): Promise<{ records: PayoutRecord[]; rows: Map<string, number> }> {
+  const { results } = await d1
+    .prepare(
+      `SELECT driver_id, status, retryable, cutoff = ?1 AS this_cutoff, sum(amount) AS amount, count(*) AS n
+       FROM payouts GROUP BY driver_id, status, retryable, cutoff = ?1`,
+    )
+    .bind(cutoff)
+    .all<{ driver_id: string; status: string; retryable: number; this_cutoff: number; amount: number; n: number }>();
+  const rows = new Map<string, number>();
+  const records = results.map((r) => {
+    rows.set(r.driver_id, (rows.get(r.driver_id) ?? 0) + Number(r.n));
+    return {
+      driverId: r.driver_id,
+      amount: Number(r.amount),
+      status: r.status as PayoutStatus,
+      retryable: Number(r.retryable) === 1,
+      cutoff: Number(r.this_cutoff) === 1 ? cutoff : "",
+    };
+  });
+  return { records, rows };
+}
+
+/**
+ * Claims a payout (status pending) in one statement, only if the driver still has
+ * `expectedRows` payout rows: a concurrent run that claimed in between makes this one
+ * step back (one statement is atomic in D1), so two runs never pay the same earnings.
+ * True when this call claimed it.
+ */
+export async function claimPayout(
+  d1: D1Database,
+  claim: { id: string; runId: string; driverId: string; amount: number; cutoff: string; provider: string; now: string },
+  expectedRows: number,
+): Promise<boolean> {
+  const result = await d1
+    .prepare(
+      `INSERT OR IGNORE INTO payouts (id, run_id, driver_id, amount, currency, cutoff, status, retryable, provider, created_at, updated_at)
+       SELECT ?1, ?2, ?3, ?4, 'KRW', ?5, 'pending', 0, ?6, ?7, ?7
+       WHERE (SELECT count(*) FROM payouts WHERE driver_id = ?3) = ?8`,
+    )
+    .bind(claim.id, claim.runId, claim.driverId, claim.amount, claim.cutoff, claim.provider, claim.now, expectedRows)
+    .run();
+  return (result.meta.changes ?? 0) === 1;
+}
+
+/** Payouts whose outcome is unknown: failed without an answer, or claimed and left (a run that died) before `staleBefore`. */
+export async function unansweredPayouts(d1: D1Database, staleBefore: string, limit: number): Promise<PayoutItem[]> {
+  const { results } = await d1
+    .prepare(
+      `SELECT * FROM payouts WHERE (status = 'failed' AND retryable = 1) OR (status = 'pending' AND updated_at < ?1)
+       ORDER BY created_at, id LIMIT ?2`,
+    )
+    .bind(staleBefore, limit)
+    .all<PayoutRow>();
+  return results.map(asItem);
+}
+
+/** Records a provider's answer; a payout already answered for good (succeeded, or refused) is left as it is. */
+export async function answerPayout(
+  d1: D1Database,
+  id: string,
+  answer: { status: "succeeded" | "failed"; retryable: boolean; providerRef: string | null; detail: string | null; now: string },
+): Promise<void> {
+  await d1
+    .prepare(
+      `UPDATE payouts SET status = ?2, retryable = ?3, provider_ref = ?4, detail = ?5, updated_at = ?6
+       WHERE id = ?1 AND (status = 'pending' OR (status = 'failed' AND retryable = 1))`,
+    )
+    .bind(id, answer.status, answer.retryable ? 1 : 0, answer.providerRef, answer.detail, answer.now)
+    .run();
+}
+
+export async function recordRun(d1: D1Database, runId: string, cutoff: string, now: string): Promise<void> {
+  await d1.prepare("INSERT OR IGNORE INTO payout_runs (id, cutoff, created_at) VALUES (?1, ?2, ?3)").bind(runId, cutoff, now).run();
+}
+
+/** The connected account a driver is paid to, null when none is on file. */
+export async function payoutAccount(d1: D1Database, driverId: string): Promise<string | null> {
+  const row = await d1.prepare("SELECT account_id FROM payout_accounts WHERE driver_id = ?1").bind(driverId).first<{ account_id: string }>();
+  return row?.account_id ?? null;
+}
+
+export async function setPayoutAccount(d1: D1Database, driverId: string, accountId: string, now: string): Promise<void> {
+  await d1
+    .prepare(
+      `INSERT INTO payout_accounts (driver_id, account_id, updated_at) VALUES (?1, ?2, ?3)
+       ON CONFLICT(driver_id) DO UPDATE SET account_id = excluded.account_id, updated_at = excluded.updated_at`,
+    )
+    .bind(driverId, accountId, now)
+    .run();
+}
+
+/** A driver's total earnings (settlements and adjustments) and payouts by status. */
+export async function driverTotals(d1: D1Database, driverId: string): Promise<{ earned: number; payouts: { amount: number; status: PayoutStatus }[] }> {
+  const [earned, payouts] = await Promise.all([
+    d1
+      .prepare(
+        `SELECT (SELECT coalesce(sum(earning), 0) FROM settlements WHERE driver_id = ?1)
+              + (SELECT coalesce(sum(earning), 0) FROM settlement_adjustments WHERE driver_id = ?1) AS earned`,
+      )
+      .bind(driverId)
+      .first<{ earned: number }>(),
+    d1
+      .prepare("SELECT status, sum(amount) AS amount FROM payouts WHERE driver_id = ?1 GROUP BY status")
+      .bind(driverId)
+      .all<{ status: string; amount: number }>(),
+  ]);
+  return {
+    earned: Number(earned?.earned ?? 0),
+    payouts: payouts.results.map((r) => ({ amount: Number(r.amount), status: r.status as PayoutStatus })),
+  };
+}
+
+/**
+ * Payouts newest first, of one driver or of all, `limit` after the cursor `after` (null:
+ * from the newest). Throws on a cursor that is not one of these pages'.
+ */
+export async function payoutsPage(d1: D1Database, filter: { driverId: string | null; after: string | null; limit: number }): Promise<Page<PayoutItem>> {
+  const size = pageLimit(filter.limit, 100);
+  const [beforeAt = "\uffff", beforeId = ""] = filter.after === null ? [] : decodeCursor(filter.after, 2);
+  const { results } = await d1
+    .prepare(
+      `SELECT * FROM payouts WHERE (?1 IS NULL OR driver_id = ?1) AND (created_at < ?2 OR (created_at = ?2 AND id < ?3))
+       ORDER BY created_at DESC, id DESC LIMIT ?4`,
+    )
+    .bind(filter.driverId, beforeAt, beforeId, size + 1)
+    .all<PayoutRow>();
+  const items = results.slice(0, size).map(asItem);
+  const last = items.at(-1);
+  return { items, next: results.length > size && last ? encodeCursor([last.createdAt, last.id]) : null };
+}
+
+/**
+ * Fares, commission and earnings summed over the settlements and refund adjustments
+ * recorded in [from, to), and how many rides were settled in it.
+ */
+export async function commissionReport(
+  d1: D1Database,
+  from: string,
+  to: string,
+): Promise<{ fares: number; commission: number; earnings: number; rides: number }> {
+  const row = await d1
+    .prepare(
+      `SELECT coalesce(sum(fare), 0) AS fares, coalesce(sum(commission), 0) AS commission, coalesce(sum(earning), 0) AS earnings,
+              (SELECT count(*) FROM settlements WHERE created_at >= ?1 AND created_at < ?2) AS rides
+       FROM (SELECT fare, commission, earning FROM settlements WHERE created_at >= ?1 AND created_at < ?2
+             UNION ALL SELECT fare, commission, earning FROM settlement_adjustments WHERE created_at >= ?1 AND created_at < ?2)`,
+    )
+    .bind(from, to)
+    .first<{ fares: number; commission: number; earnings: number; rides: number }>();
+  return { fares: Number(row?.fares ?? 0), commission: Number(row?.commission ?? 0), earnings: Number(row?.earnings ?? 0), rides: Number(row?.rides ?? 0) };
+}

@@ -1,0 +1,103 @@
+/**
+ * A payout run: pays every driver what they are owed up to a cut-off time, once.
+ *
+ * 1. Payouts whose outcome is unknown (the provider could not answer, or a run died
+ *    between claiming and asking) are sent again under their own idempotency keys: the
+ *    provider pays each key once, so a retry never pays twice.
+ * 2. What each driver is owed up to the cut-off (src/payments/payout.ts) is claimed as a
+ *    `pending` payout whose id (and idempotency key) derives from the cut-off and the
+ *    driver, guarded against a concurrent run; a second run of the same cut-off finds the
+ *    ids taken and claims nothing.
+ * 3. Each claim is sent to the provider (through the circuit breaker, with the timeout)
+ *    and its answer recorded: `succeeded`; `failed` and retryable when the provider could
+ *    not answer; `failed` for good when it refused (the amount is owed again, and the
+ *    next cut-off pays it).
+ */
+import { payoutId, payoutRunId, payoutsDue } from "../../src/payments/payout";
+import { guarded, type GuardedDeps } from "./handler";
+import { answerPayout, claimPayout, earnedUpTo, payoutAccount, payoutTotals, recordRun, unansweredPayouts } from "./payout-store";
+
+/** At most this many payouts are sent per call; `more` says to run the same cut-off again for the rest. */
+export const PAYOUTS_PER_CALL = 100;
+
+/** A claim older than this with no answer belongs to a run that died: it is sent again. */
+const STALE_CLAIM_MS = 60_000;
+
+export interface PayoutDeps extends GuardedDeps {
+  db: D1Database;
+  now?: () => Date;
+}
+
+/** What one call of a run did: the payouts it made (`drivers`, `total`), the ones that failed, whether some are left. */
+export interface PayoutRunReport {
+  id: string;
+  cutoff: string;
+  drivers: number;
+  total: { amount: number; currency: "KRW" };
+  failed: number;
+  more: boolean;
+}
+
+type Send = { id: string; driverId: string; amount: number };
+
+/**
+ * Runs (or resumes) the payout run of `cutoff` (ISO 8601, normalized, not in the future).
+ *
+ * @example
+ * const report = await runPayouts({ db: env.LEDGER_DB, provider, breaker, timeoutMs: 5000 }, "2026-01-01T00:00:00.000Z");
+ */
+export async function runPayouts(deps: PayoutDeps, cutoff: string): Promise<PayoutRunReport> {
+  const now = (deps.now ?? (() => new Date()))();
+  const runId = await payoutRunId(cutoff);
+  await recordRun(deps.db, runId, cutoff, now.toISOString());
+
+  const unknown = await unansweredPayouts(deps.db, new Date(now.getTime() - STALE_CLAIM_MS).toISOString(), PAYOUTS_PER_CALL + 1);
+  const sends: Send[] = unknown.slice(0, PAYOUTS_PER_CALL).map((p) => ({ id: p.id, driverId: p.driverId, amount: p.amount.amount }));
+  let more = unknown.length > PAYOUTS_PER_CALL;
+
+  const [earned, totals] = await Promise.all([earnedUpTo(deps.db, cutoff), payoutTotals(deps.db, cutoff)]);
+  const due = payoutsDue(cutoff, earned, totals.records);
+  for (const { driverId, amount } of due) {
+    if (sends.length >= PAYOUTS_PER_CALL) {
+      more = true;
+      break;
+    }
+    const id = await payoutId(cutoff, driverId);
+    const claim = { id, runId, driverId, amount, cutoff, provider: deps.provider.name, now: now.toISOString() };
+    if (await claimPayout(deps.db, claim, totals.rows.get(driverId) ?? 0)) sends.push({ id, driverId, amount });
+  }
+
+  let drivers = 0;
+  let total = 0;
+  let failed = 0;
+  for (const send of sends) {
+    const paid = await sendPayout(deps, send);
+    if (paid) {
+      drivers += 1;
+      total += send.amount;
+    } else failed += 1;
+  }
+  console.log(JSON.stringify({ msg: "payout run", runId, cutoff, drivers, total, failed, more }));
+  return { id: runId, cutoff, drivers, total: { amount: total, currency: "KRW" }, failed, more };
+}
+
+/** Asks the provider to pay one payout and records the answer; true when it was paid. */
+async function sendPayout(deps: PayoutDeps, send: Send): Promise<boolean> {
+  const at = () => (deps.now ?? (() => new Date()))().toISOString();
+  try {
+    const destination = await payoutAccount(deps.db, send.driverId);
+    const outcome = await guarded(deps, () =>
+      deps.provider.payout({ amount: { amount: send.amount, currency: "KRW" }, destination, reference: send.driverId }, send.id),
+    );
+    if (outcome.outcome === "succeeded") {
+      await answerPayout(deps.db, send.id, { status: "succeeded", retryable: false, providerRef: outcome.ref, detail: null, now: at() });
+      return true;
+    }
+    await answerPayout(deps.db, send.id, { status: "failed", retryable: false, providerRef: outcome.ref, detail: outcome.detail, now: at() });
+  } catch (error) {
+    // Unavailable, timed out or the breaker is open: the outcome is unknown, the next run asks again under the same key.
+    await answerPayout(deps.db, send.id, { status: "failed", retryable: true, providerRef: null, detail: String(error).slice(0, 500), now: at() });
+  }
+  console.warn(JSON.stringify({ msg: "payout failed", payoutId: send.id, driverId: send.driverId }));
+  return false;
+}

@@ -1,0 +1,120 @@
+/** Payout runs over the real ledger migrations (Node's SQLite) and an in-memory provider. */
+import { describe, expect, it } from "vitest";
+import { driverBalance } from "../../src/payments/payout";
+import { handlePaymentCommand } from "./handler";
+import { claimPayout, commissionReport, driverTotals, payoutsPage } from "./payout-store";
+import { runPayouts, type PayoutDeps } from "./payouts";
+import { step, unitDeps } from "./test-fixtures";
+
+/** A ride of `driverId` captured for `fare` (commission 20 %). */
+async function capturedRide(deps: Awaited<ReturnType<typeof unitDeps>>["deps"], rideId: string, fare: number, driverId = "d1") {
+  await handlePaymentCommand(step(rideId, "authorize", fare, { driverId }), deps);
+  await handlePaymentCommand(step(rideId, "capture", fare, { driverId }), deps);
+}
+
+async function setup() {
+  const unit = await unitDeps();
+  const payoutDeps: PayoutDeps = { db: unit.d1, provider: unit.provider, breaker: unit.deps.breaker, timeoutMs: 1000 };
+  const balance = async (driverId: string) => {
+    const totals = await driverTotals(unit.d1, driverId);
+    return driverBalance(totals.earned, totals.payouts);
+  };
+  const payoutCalls = () => unit.provider.calls.filter((c) => c.op === "payout");
+  return { ...unit, payoutDeps, balance, payoutCalls };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+describe("payout runs", () => {
+  it("a provider that is down leaves the payout failed; the next run retries it under the same key and pays it once", async () => {
+    const { deps, provider, payoutDeps, balance, payoutCalls } = await setup();
+    await capturedRide(deps, "rd_1", 10000);
+    await tick();
+    provider.down = true;
+    const first = await runPayouts(payoutDeps, new Date().toISOString());
+    expect(first).toMatchObject({ drivers: 0, total: { amount: 0 }, failed: 1 });
+    expect(await balance("d1")).toEqual({ owed: 8000, paid: 0 });
+    const [failed] = (await payoutsPage(payoutDeps.db, { driverId: "d1", after: null, limit: 10 })).items;
+    expect(failed).toMatchObject({ status: "failed", amount: { amount: 8000 } });
+
+    provider.down = false;
+    await tick();
+    const second = await runPayouts(payoutDeps, new Date().toISOString());
+    expect(second).toMatchObject({ drivers: 1, total: { amount: 8000 }, failed: 0 });
+    expect(new Set(payoutCalls().map((c) => c.key))).toEqual(new Set([failed!.id]));
+    expect(provider.transfers.size).toBe(1);
+    expect(await balance("d1")).toEqual({ owed: 0, paid: 8000 });
+    const third = await runPayouts(payoutDeps, new Date().toISOString());
+    expect(third).toMatchObject({ drivers: 0, total: { amount: 0 } });
+  });
+
+  it("pays each driver the sum of their earnings up to the cut-off; the same cut-off again pays nobody", async () => {
+    const { deps, provider, payoutDeps, balance } = await setup();
+    await capturedRide(deps, "rd_1", 10000);
+    await capturedRide(deps, "rd_2", 5000);
+    await capturedRide(deps, "rd_3", 20000, "d2");
+    await tick();
+    const cutoff = new Date().toISOString();
+    const run = await runPayouts(payoutDeps, cutoff);
+    expect(run).toMatchObject({ cutoff, drivers: 2, total: { amount: 8000 + 4000 + 16000, currency: "KRW" }, failed: 0, more: false });
+    expect(await balance("d1")).toEqual({ owed: 0, paid: 12000 });
+    expect(await balance("d2")).toEqual({ owed: 0, paid: 16000 });
+    await capturedRide(deps, "rd_4", 1000);
+    const again = await runPayouts(payoutDeps, cutoff);
+    expect(again).toMatchObject({ id: run.id, drivers: 0, total: { amount: 0 } });
+    expect(provider.transfers.size).toBe(2);
+    expect(await balance("d1")).toEqual({ owed: 800, paid: 12000 });
+  });
+
+  it("a refund after a payout makes the balance negative: nothing is paid until more is earned, then only the net", async () => {
+    const { deps, payoutDeps, balance } = await setup();
+    await capturedRide(deps, "rd_1", 10000);
+    await tick();
+    await runPayouts(payoutDeps, new Date().toISOString());
+    await handlePaymentCommand(step("rd_1", "refund", 5000, { key: "rd_1:refund:a" }), deps);
+    expect(await balance("d1")).toEqual({ owed: -4000, paid: 8000 });
+    await tick();
+    expect(await runPayouts(payoutDeps, new Date().toISOString())).toMatchObject({ drivers: 0, total: { amount: 0 } });
+    await capturedRide(deps, "rd_2", 10000);
+    await tick();
+    expect(await runPayouts(payoutDeps, new Date().toISOString())).toMatchObject({ drivers: 1, total: { amount: 4000 } });
+    expect(await balance("d1")).toEqual({ owed: 0, paid: 12000 });
+  });
+
+  it("a claim steps back when another run claimed for the driver in between", async () => {
+    const { d1 } = await setup();
+    const claim = {
+      id: "po_a",
+      runId: "pr_a",
+      driverId: "d1",
+      amount: 100,
+      cutoff: "2026-01-01T00:00:00.000Z",
+      provider: "fake",
+      now: "2026-01-01T00:00:00.000Z",
+    };
+    expect(await claimPayout(d1, claim, 0)).toBe(true);
+    expect(await claimPayout(d1, { ...claim, id: "po_b", cutoff: "2026-01-01T00:00:01.000Z" }, 0)).toBe(false);
+    expect(await claimPayout(d1, claim, 1)).toBe(false);
+  });
+
+  it("the commission report sums the splits in the range, refunds included; payouts page with a cursor", async () => {
+    const { deps, d1, payoutDeps } = await setup();
+    const from = new Date(Date.now() - 1000).toISOString();
+    await capturedRide(deps, "rd_1", 10000);
+    await capturedRide(deps, "rd_2", 5000, "d2");
+    await handlePaymentCommand(step("rd_1", "refund", 1000, { key: "rd_1:refund:a" }), deps);
+    await tick();
+    const to = new Date(Date.now() + 1).toISOString();
+    expect(await commissionReport(d1, from, to)).toEqual({ fares: 14000, commission: 2800, earnings: 11200, rides: 2 });
+    expect(await commissionReport(d1, to, new Date(Date.now() + 60_000).toISOString())).toEqual({ fares: 0, commission: 0, earnings: 0, rides: 0 });
+
+    await runPayouts(payoutDeps, new Date().toISOString());
+    const first = await payoutsPage(d1, { driverId: null, after: null, limit: 1 });
+    expect(first.items).toHaveLength(1);
+    const second = await payoutsPage(d1, { driverId: null, after: first.next, limit: 1 });
+    expect(second.items).toHaveLength(1);
+    expect(second.next).toBeNull();
+    expect(new Set([...first.items, ...second.items].map((p) => p.driverId))).toEqual(new Set(["d1", "d2"]));
+    await expect(payoutsPage(d1, { driverId: null, after: "%%%", limit: 1 })).rejects.toThrow("invalid page cursor");
+  });
+});
