@@ -1,7 +1,8 @@
 /**
  * The whole system with PAYMENT_PROVIDER=stripe, against a local server that answers
  * in Stripe's documented format: holds, captures and cancellations go out as
- * PaymentIntent calls, each with the step's Idempotency-Key.
+ * PaymentIntent calls, each with the step's Idempotency-Key; a driver's payout is a
+ * transfer to their connected account.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api, eventually, uid } from "../support/client";
@@ -61,5 +62,35 @@ describe("with the Stripe adapter", () => {
     const cancel = await eventually(async () => stripe.calls.find((c) => c.idempotencyKey === `${ride.id}:void`), "the cancel call");
     expect(cancel.path).toMatch(/^\/v1\/payment_intents\/pi_\d+\/cancel$/);
     expect([...stripe.intents.values()].find((i) => i.metadata.ride_id === ride.id)?.status).toBe("canceled");
+  });
+
+  it("a payout is a transfer to the driver's connected account; without an account on file nothing is sent", async () => {
+    const ops = await api.token("ops-stripe-payouts", "ops");
+    const at = { lat: 35.9, lng: 129.0 };
+    const driver = await onlineDriver(api, at);
+    const { rider, id } = await requestAndAccept(api, driver, at);
+    await drive(api, driver, id);
+    await waitForRide(api, rider, id, (r) => r.payment.status === "captured", "the capture");
+    type Payout = { id: string; status: string; amount: { amount: number }; detail: string | null };
+    const payoutsOf = async () => (await api.request<{ items: Payout[] }>("GET", `/v1/ops/payouts?driverId=${driver.id}`, { token: ops })).body.items;
+    const owed = await eventually(async () => {
+      const b = (await api.request<{ owed: { amount: number } }>("GET", "/v1/drivers/me/balance", { token: driver.token })).body;
+      return b.owed.amount > 0 ? b.owed.amount : undefined;
+    }, "the settlement");
+
+    const transfersBefore = stripe.calls.filter((c) => c.path === "/v1/transfers").length;
+    expect((await api.request("POST", "/v1/ops/payouts", { token: ops, body: {} })).status).toBe(202);
+    expect(await payoutsOf()).toMatchObject([{ status: "failed", detail: "no_payout_account", amount: { amount: owed } }]);
+    expect(stripe.calls.filter((c) => c.path === "/v1/transfers").length).toBe(transfersBefore);
+
+    const account = await api.request("PUT", `/v1/ops/drivers/${driver.id}/payout-account`, { token: ops, body: { accountId: "acct_1DriverE2e" } });
+    expect(account.status).toBe(200);
+    expect((await api.request("PUT", `/v1/ops/drivers/${driver.id}/payout-account`, { token: ops, body: { accountId: "bank-1" } })).status).toBe(400);
+    expect((await api.request("POST", "/v1/ops/payouts", { token: ops, body: {} })).status).toBe(202);
+    const [paid] = await payoutsOf();
+    expect(paid).toMatchObject({ status: "succeeded", amount: { amount: owed } });
+    const transfer = stripe.calls.find((c) => c.path === "/v1/transfers" && c.form.destination === "acct_1DriverE2e");
+    expect(transfer).toMatchObject({ idempotencyKey: paid!.id, form: { amount: String(owed), currency: "krw", "metadata[driver_id]": driver.id } });
+    expect((await api.request("GET", "/v1/drivers/me/balance", { token: driver.token })).body).toMatchObject({ owed: { amount: 0 }, paid: { amount: owed } });
   });
 });
