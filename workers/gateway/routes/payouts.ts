@@ -21,6 +21,7 @@ import {
 } from "../payout-schemas";
 import { IdParamSchema } from "../schemas";
 import { paymentService } from "../stubs";
+import type { PayoutItem } from "../../payment/payout-store";
 
 type Role = "driver" | "ops";
 const route = <R extends Parameters<typeof createRoute>[0]>(role: Role, r: R) =>
@@ -65,13 +66,8 @@ const commission = route("ops", {
   responses: { 200: jsonResponse(CommissionReportSchema, "Fares, commission and earnings settled in the range"), ...commonProblems },
 });
 
-const publicPayout = (p: {
-  id: string;
-  amount: { amount: number; currency: "KRW" };
-  cutoff: string;
-  status: "pending" | "succeeded" | "failed";
-  createdAt: string;
-}) => ({
+/** What a driver sees of a payout (ops see all of it). */
+const publicPayout = (p: PayoutItem) => ({
   id: p.id,
   amount: p.amount,
   cutoff: p.cutoff,
@@ -98,20 +94,7 @@ export function payoutRoutes() {
   app.openapi(opsPayouts, async (c) => {
     const { limit, cursor, driverId } = c.req.valid("query");
     const page = unwrap(await paymentService(c.env).payouts(driverId ?? null, cursor ?? null, limit));
-    return c.json(
-      {
-        items: page.items.map((p) => ({
-          ...publicPayout(p),
-          driverId: p.driverId,
-          runId: p.runId,
-          providerRef: p.providerRef,
-          detail: p.detail,
-          updatedAt: p.updatedAt,
-        })),
-        nextCursor: page.next,
-      },
-      200,
-    );
+    return c.json({ items: page.items, nextCursor: page.next }, 200);
   });
   app.openapi(payoutAccount, async (c) => {
     const { accountId } = c.req.valid("json");
