@@ -81,6 +81,32 @@ describe("payout runs", () => {
     expect(await balance("d1")).toEqual({ owed: 0, paid: 12000 });
   });
 
+  it("two runs at once with different cut-offs pay the earnings once between them", async () => {
+    const { deps, provider, payoutDeps, balance } = await setup();
+    await capturedRide(deps, "rd_1", 10000);
+    await capturedRide(deps, "rd_2", 10000, "d2");
+    await tick();
+    const early = new Date().toISOString();
+    await tick();
+    const runs = await Promise.all([runPayouts(payoutDeps, early), runPayouts(payoutDeps, new Date().toISOString())]);
+    expect(runs[0].total.amount + runs[1].total.amount).toBe(16000);
+    expect([...provider.transfers.values()].reduce((sum, t) => sum + t.amount, 0)).toBe(16000);
+    expect(await balance("d1")).toEqual({ owed: 0, paid: 8000 });
+  });
+
+  it("a claim left pending by a run that died is sent by a later run, once it is stale", async () => {
+    const { deps, d1, provider, payoutDeps, balance } = await setup();
+    await capturedRide(deps, "rd_1", 10000);
+    const cutoff = new Date().toISOString();
+    const claim = { id: "po_left", runId: "pr_left", driverId: "d1", amount: 8000, cutoff, provider: "fake", now: cutoff };
+    expect(await claimPayout(d1, claim, 0)).toBe(true);
+    expect(await runPayouts(payoutDeps, cutoff)).toMatchObject({ drivers: 0, total: { amount: 0 } });
+    const later = { ...payoutDeps, now: () => new Date(Date.now() + 120_000) };
+    expect(await runPayouts(later, cutoff)).toMatchObject({ drivers: 1, total: { amount: 8000 } });
+    expect([...provider.transfers.keys()]).toEqual(["po_left"]);
+    expect(await balance("d1")).toEqual({ owed: 0, paid: 8000 });
+  });
+
   it("a claim steps back when another run claimed for the driver in between", async () => {
     const { d1 } = await setup();
     const claim = {
