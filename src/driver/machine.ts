@@ -230,9 +230,10 @@ export function planDriver(
     queue: "ride-events" as const,
     body: { kind: "driver.event", event, driver: drafts[i]!.driver } satisfies DriverEventMessage,
   }));
-  // The driver hears of each operator's decision (the notification worker, like an offer's notice).
+  // The driver hears of each operator's decision (the notification worker, like an offer's notice); not of an automatic approval.
+  const decided = command.type === "approve" || command.type === "reject";
   events.forEach((event, i) => {
-    if (NOTIFIED_DRIVER_EVENTS.has(event.type))
+    if (decided && NOTIFIED_DRIVER_EVENTS.has(event.type))
       messages.push({ queue: "notifications", body: { kind: "driver.notification", event, driver: drafts[i]!.driver } satisfies DriverNotificationMessage });
   });
   const background = command.type === "reserve" || command.type === "confirm" || command.type === "release";
@@ -240,7 +241,7 @@ export function planDriver(
   // The driver's app hears of the offer at once, with its expiry.
   if (command.type === "reserve" && after.offer) result.after.push({ type: "broadcast", message: JSON.stringify({ type: "offer", offer: after.offer }) });
   // The driver's app sees every change of approval at once (an operator's decision, a vehicle sent back to review).
-  const approvalChanged = command.type === "approve" || command.type === "reject" || drafts.some((d) => d.data.approval === "pending");
+  const approvalChanged = decided || drafts.some((d) => d.data.approval === "pending");
   if (approvalChanged) result.after.push({ type: "broadcast", message: driverState(after, ctx.now) });
   const withdrawing = drafts.find((d) => typeof d.data.withdrawnOfferRideId === "string");
   if (withdrawing) {

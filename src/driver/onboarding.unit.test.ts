@@ -55,6 +55,9 @@ describe("driver machine: onboarding", () => {
       ["DriverApproved", "approved"],
     ]);
     expect(d.record.driver.status).toBe("offline");
+    // An automatic approval is no operator's decision: nothing to tell.
+    const p = planDriver({ ...COMMANDS.registerPlate!, autoApprove: true } as DriverCommand, d.record, d.events, ctx);
+    expect(p.messages.map((m) => m.queue)).toEqual(["ride-events", "ride-events"]);
   });
 
   it("a rejection with a reason keeps it, takes the offer back and tells the driver; an approval clears it", () => {
