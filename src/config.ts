@@ -37,6 +37,8 @@ export interface Config {
   captureRetryWindowS: number;
   /** A ride with a driver that has not moved on for this long is moved on by the system. */
   staleRideS: number;
+  /** The heaviest parcel accepted (kg). */
+  parcelMaxKg: number;
 }
 
 /** The vars this module reads; every worker's Env has a subset of them. */
@@ -61,7 +63,8 @@ export type ConfigVars = Partial<
     | "NO_SHOW_WAIT_S"
     | "NO_SHOW_FEE"
     | "CAPTURE_RETRY_WINDOW_S"
-    | "STALE_RIDE_S",
+    | "STALE_RIDE_S"
+    | "PARCEL_MAX_KG",
     string
   >
 >;
@@ -102,5 +105,6 @@ export function readConfig(vars: ConfigVars): Config {
     noShowFee: Math.round(num(vars.NO_SHOW_FEE, 0, 0)),
     captureRetryWindowS: num(vars.CAPTURE_RETRY_WINDOW_S, 86_400, 1),
     staleRideS: num(vars.STALE_RIDE_S, 7_200, 1),
+    parcelMaxKg: num(vars.PARCEL_MAX_KG, 100, 0.001),
   };
 }

@@ -11,6 +11,7 @@ describe("configuration", () => {
       searchRadiusM: 5000,
       maxTripKm: 200,
       autoApproveDrivers: true,
+      parcelMaxKg: 100,
     });
   });
 

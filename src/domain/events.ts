@@ -29,6 +29,8 @@ export interface Driver {
   name: string;
   vehicle: Vehicle;
   approval: DriverApproval;
+  /** Why the operator decided as they did (or why the driver waits for a decision again). */
+  approvalReason?: string | null;
   status: DriverStatus;
   location: LatLng | null;
   locationAt: string | null;
@@ -67,6 +69,16 @@ export interface RiderEventMessage {
   event: DomainEvent;
   rider: RiderAccount;
 }
+
+/** A decision about a driver (approved, rejected) to tell the driver about: no ride involved. */
+export interface DriverNotificationMessage {
+  kind: "driver.notification";
+  event: DomainEvent;
+  driver: Driver;
+}
+
+/** Driver events the driver is told about. */
+export const NOTIFIED_DRIVER_EVENTS = new Set(["DriverApproved", "DriverRejected"]);
 
 export type ViewsMessage = RideEventMessage | DriverEventMessage | RiderEventMessage;
 

@@ -52,6 +52,8 @@ const EXPECTED: Record<string, Partial<Record<RideCommandType, string>>> = {
     paymentDeclined: "=",
   },
   in_progress: { complete: "payment_pending:TripEnded,DriverReleased", paymentAuthorized: "=", paymentDeclined: "=" },
+  // Without the sender's handover code a parcel is not delivered (see "parcel handover" below for the code's cells).
+  in_progress_parcel: { paymentAuthorized: "=", paymentDeclined: "=" },
   in_progress_declined: {
     complete: "completed:TripEnded,DriverReleased,PaymentFailed,DuesIncurred,RideCompleted",
     paymentAuthorized: "=",

@@ -45,6 +45,15 @@ export interface Vehicle {
   plate: string;
   model: string;
   product: Product;
+  /** Every product the vehicle serves (default `[product]`); dispatch matches on these. */
+  products?: Product[];
+}
+
+/** A parcel as the Ride JSON shows it: the recipient's phone is accepted on request, sealed, and never shown. */
+export interface ParcelView {
+  weightKg: number;
+  recipient: { name: string };
+  note: string | null;
 }
 
 /** The driver as a ride shows it to its rider. */
@@ -81,6 +90,10 @@ export interface Ride {
   locale: Locale;
   createdAt: string;
   updatedAt: string;
+  /** Parcel rides (`parcel_small`, `parcel_large`) only. */
+  parcel?: ParcelView;
+  /** The 4-digit code the courier needs to complete a parcel ride: in the sender's view only, never stored in `ride`. */
+  handoverCode?: string;
 }
 
 /** Who is asking: the JWT's subject and role. */

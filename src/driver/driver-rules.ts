@@ -3,8 +3,9 @@
  * The Driver DO is the single writer of a driver; it asks these rules and applies
  * the answer in one transaction, so a driver can never hold two rides at once.
  */
-import type { Driver, DriverStatus } from "../domain/events";
-import type { LatLng } from "../domain/types";
+import type { Driver, DriverApproval, DriverStatus } from "../domain/events";
+import type { LatLng, Product } from "../domain/types";
+import { serves } from "./vehicle";
 import type { DriverOffer, DriverRecord } from "./types";
 
 export type { DriverOffer, DriverRecord, Reservation } from "./types";
@@ -25,10 +26,12 @@ export function isFresh(driver: Driver, now: Date, freshnessS: number): boolean 
  * @example
  * canReserve(record, new Date(), 30); // { ok: false, code: "offer_not_available", ... } when busy
  */
-export function canReserve(record: DriverRecord, now: Date, freshnessS: number): RuleResult {
+export function canReserve(record: DriverRecord, now: Date, freshnessS: number, product?: Product): RuleResult {
   const d = record.driver;
   if (d.approval !== "approved") return refuse("driver_not_approved", "driver not approved");
   if (d.status !== "available") return refuse("offer_not_available", `driver is ${d.status}`);
+  // The index may be stale: the vehicle's own products decide.
+  if (product && !serves(d.vehicle, product)) return refuse("offer_not_available", `the vehicle does not serve ${product}`);
   if (!isFresh(d, now, freshnessS)) return refuse("offer_not_available", "driver location is stale");
   return { ok: true };
 }
@@ -60,14 +63,14 @@ export interface ApprovalEffect {
 }
 
 /**
- * A rejected driver goes offline and loses its open offer; a trip under way is left to
- * finish (the driver goes offline when it is released). An approval changes nothing else:
- * the driver goes online when they choose.
+ * A rejected driver (or one sent back to pending by a new vehicle) goes offline and loses
+ * its open offer; a trip under way is left to finish (the driver goes offline when it is
+ * released). An approval changes nothing else: the driver goes online when they choose.
  *
  * @example
  * approvalEffect(offeredRecord, "rejected"); // { status: "offline", offer: null, withdrawnRideId: "rd_..." , ... }
  */
-export function approvalEffect(record: DriverRecord, approval: "approved" | "rejected"): ApprovalEffect {
+export function approvalEffect(record: DriverRecord, approval: DriverApproval): ApprovalEffect {
   const d = record.driver;
   const unchanged: ApprovalEffect = { status: d.status, currentRideId: d.currentRideId, offer: record.offer, withdrawnRideId: null };
   if (approval === "approved") return unchanged;

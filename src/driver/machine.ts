@@ -3,11 +3,12 @@
  * Driver DO is the single writer of a driver; it applies the decision in one
  * transaction, so a driver can never hold two rides at once.
  */
-import type { Driver, DriverEventMessage } from "../domain/events";
+import { NOTIFIED_DRIVER_EVENTS, type Driver, type DriverApproval, type DriverEventMessage, type DriverNotificationMessage } from "../domain/events";
 import { stamp, type Plan } from "../kernel/machine";
 import type { ProblemCode } from "../lib/problem";
 import { approvalEffect, canGoOffline, canGoOnline, canReserve, type RuleResult } from "./driver-rules";
 import type { DriverCommand, DriverCommandType, DriverDecision, DriverEffect, DriverEventDraft, DriverEventType, DriverRecord, DriverOffer } from "./types";
+import { needsReview, withProducts } from "./vehicle";
 
 type Of<K extends DriverCommandType> = Extract<DriverCommand, { type: K }>;
 type Step = { event: DriverEventType; data?: Record<string, unknown> } | null;
@@ -26,13 +27,23 @@ const REGISTER_FIRST: Refused = { code: "not_found", detail: "register first: PU
 const NO_DRIVER: Refused = { code: "not_found", detail: "no such driver" };
 const asRefused = (rule: RuleResult): Refused | null => (rule.ok ? null : { code: rule.code, detail: rule.detail });
 const rideOf = (c: Of<"reserve">) => (c.reservation.kind === "offer" ? c.reservation.offer.rideId : c.reservation.rideId);
+const productOf = (c: Of<"reserve">) => (c.reservation.kind === "offer" ? c.reservation.offer.product : c.reservation.product);
+/** Why a driver waits for an operator again. */
+export const VEHICLE_CHANGED = "vehicle_changed";
 
-function setApproval(next: DriverRecord, approval: "approved" | "rejected"): Step {
+/** Sets the approval (and its reason); a driver no longer approved goes offline and loses its offer. Answers the event's data. */
+function setApproval(next: DriverRecord, approval: DriverApproval, reason: string | null): Record<string, unknown> {
   const effect = approvalEffect(next, approval);
-  Object.assign(next.driver, { approval, status: effect.status, currentRideId: effect.currentRideId });
+  Object.assign(next.driver, { approval, approvalReason: reason, status: effect.status, currentRideId: effect.currentRideId });
   next.offer = effect.offer;
-  const data = effect.withdrawnRideId ? { withdrawnOfferRideId: effect.withdrawnRideId } : {};
-  return { event: approval === "approved" ? "DriverApproved" : "DriverRejected", data };
+  return { ...(reason ? { reason } : {}), ...(effect.withdrawnRideId ? { withdrawnOfferRideId: effect.withdrawnRideId } : {}) };
+}
+
+/** A new plate or other products send an approved driver back to pending (offline, offer withdrawn); a new name does not. */
+function register(next: DriverRecord, c: Of<"register">): Step {
+  const review = next.driver.approval === "approved" && needsReview(next.driver.vehicle, c.profile.vehicle);
+  Object.assign(next.driver, { name: c.profile.name, vehicle: withProducts(c.profile.vehicle) });
+  return { event: "DriverUpdated", data: review ? { approval: "pending", ...setApproval(next, "pending", VEHICLE_CHANGED) } : {} };
 }
 
 function locate(next: DriverRecord, location: { lat: number; lng: number }, now: Date): void {
@@ -49,12 +60,17 @@ function locate(next: DriverRecord, location: { lat: number; lng: number }, now:
  * DRIVER_RULES.offline.missing; // { code: "not_found", detail: "register first: PUT /v1/drivers/me" }
  */
 export const DRIVER_RULES: { [K in DriverCommandType]: DriverRule<K> } = {
-  register: {
+  register: { missing: NO_DRIVER, apply: register },
+  approve: {
     missing: NO_DRIVER,
-    apply: (next, c) => (Object.assign(next.driver, { name: c.profile.name, vehicle: c.profile.vehicle }), { event: "DriverUpdated" }),
+    repeat: (r) => r.driver.approval === "approved",
+    apply: (next, c) => ({ event: "DriverApproved", data: setApproval(next, "approved", c.reason ?? null) }),
   },
-  approve: { missing: NO_DRIVER, repeat: (r) => r.driver.approval === "approved", apply: (next) => setApproval(next, "approved") },
-  reject: { missing: NO_DRIVER, repeat: (r) => r.driver.approval === "rejected", apply: (next) => setApproval(next, "rejected") },
+  reject: {
+    missing: NO_DRIVER,
+    repeat: (r) => r.driver.approval === "rejected",
+    apply: (next, c) => ({ event: "DriverRejected", data: setApproval(next, "rejected", c.reason ?? null) }),
+  },
   online: {
     missing: REGISTER_FIRST,
     guard: (r) => asRefused(canGoOnline(r)),
@@ -74,7 +90,7 @@ export const DRIVER_RULES: { [K in DriverCommandType]: DriverRule<K> } = {
   reserve: {
     missing: NO_DRIVER,
     repeat: (r, c) => r.driver.currentRideId === rideOf(c),
-    guard: (r, c, now) => asRefused(canReserve(r, now, c.freshnessS)),
+    guard: (r, c, now) => asRefused(canReserve(r, now, c.freshnessS, productOf(c))),
     apply: (next, c) => {
       const rideId = rideOf(c);
       next.driver.currentRideId = rideId;
@@ -122,8 +138,9 @@ function newDriver(c: Of<"register">, now: Date): DriverRecord {
   const driver: Driver = {
     id: c.driverId,
     name: c.profile.name,
-    vehicle: c.profile.vehicle,
+    vehicle: withProducts(c.profile.vehicle),
     approval: "pending",
+    approvalReason: null,
     status: "offline",
     location: null,
     locationAt: null,
@@ -157,14 +174,19 @@ function decideOne(record: DriverRecord | null, command: DriverCommand, now: Dat
  * if (d.kind === "refused") return fail(d.code, d.detail);
  */
 export function decideDriver(record: DriverRecord | null, command: DriverCommand, now: Date): DriverDecision {
-  if (command.type !== "register" || record) return decideOne(record, command, now);
-  const created = newDriver(command, now);
-  created.driver.version = 1;
-  const registered = { type: "DriverRegistered" as const, data: {}, driver: structuredClone(created.driver) };
-  if (!command.autoApprove) return { kind: "applied", record: created, events: [registered], effects: [] };
-  const approved = decideOne(created, { type: "approve" }, now);
+  if (command.type !== "register") return decideOne(record, command, now);
+  let registered: DriverDecision;
+  if (record) registered = decideOne(record, command, now);
+  else {
+    const created = newDriver(command, now);
+    created.driver.version = 1;
+    registered = { kind: "applied", record: created, events: [{ type: "DriverRegistered", data: {}, driver: structuredClone(created.driver) }], effects: [] };
+  }
+  // Where operators need not decide (development), a new or changed vehicle is approved at once.
+  if (!command.autoApprove || registered.kind !== "applied" || registered.record.driver.approval !== "pending") return registered;
+  const approved = decideOne(registered.record, { type: "approve" }, now);
   if (approved.kind !== "applied") return approved;
-  return { ...approved, events: [registered, ...approved.events] };
+  return { ...approved, events: [...registered.events, ...approved.events] };
 }
 
 /**
@@ -204,18 +226,29 @@ export function planDriver(
 ): Plan<DriverEffect> {
   const first = after.driver.version - drafts.length + 1;
   const events = stamp(drafts, first, ctx.now, ctx.correlationId, ctx.correlationId, ctx.newId).map((e) => ({ ...e, driverId: after.driver.id }));
-  const messages = events.map((event, i) => ({
+  const messages: Plan<DriverEffect>["messages"] = events.map((event, i) => ({
     queue: "ride-events" as const,
     body: { kind: "driver.event", event, driver: drafts[i]!.driver } satisfies DriverEventMessage,
   }));
+  // The driver hears of each operator's decision (the notification worker, like an offer's notice); not of an automatic approval.
+  const decided = command.type === "approve" || command.type === "reject";
+  events.forEach((event, i) => {
+    if (decided && NOTIFIED_DRIVER_EVENTS.has(event.type))
+      messages.push({ queue: "notifications", body: { kind: "driver.notification", event, driver: drafts[i]!.driver } satisfies DriverNotificationMessage });
+  });
   const background = command.type === "reserve" || command.type === "confirm" || command.type === "release";
   const result: Plan<DriverEffect> = { events, messages, timers: [], after: [{ type: "syncIndex", background }], later: [] };
   // The driver's app hears of the offer at once, with its expiry.
   if (command.type === "reserve" && after.offer) result.after.push({ type: "broadcast", message: JSON.stringify({ type: "offer", offer: after.offer }) });
-  if (command.type === "approve" || command.type === "reject") result.after.push({ type: "broadcast", message: driverState(after, ctx.now) });
-  const withdrawn = drafts.find((d) => d.type === "DriverRejected")?.data.withdrawnOfferRideId;
-  if (typeof withdrawn === "string")
-    result.later.push({ type: "withdrawOffer", rideId: withdrawn, driverId: after.driver.id, reason: "driver_rejected", correlationId: ctx.correlationId });
+  // The driver's app sees every change of approval at once (an operator's decision, a vehicle sent back to review).
+  const approvalChanged = decided || drafts.some((d) => d.data.approval === "pending");
+  if (approvalChanged) result.after.push({ type: "broadcast", message: driverState(after, ctx.now) });
+  const withdrawing = drafts.find((d) => typeof d.data.withdrawnOfferRideId === "string");
+  if (withdrawing) {
+    const reason = withdrawing.type === "DriverRejected" ? "driver_rejected" : VEHICLE_CHANGED;
+    const rideId = String(withdrawing.data.withdrawnOfferRideId);
+    result.later.push({ type: "withdrawOffer", rideId, driverId: after.driver.id, reason, correlationId: ctx.correlationId });
+  }
   const { status, currentRideId, location } = after.driver;
   if (command.type === "locate" && status === "on_trip" && currentRideId && location) {
     result.later.push({ type: "driverMoved", rideId: currentRideId, driverId: after.driver.id, location });

@@ -30,7 +30,10 @@ const FIXTURES: Record<string, () => DriverRecord | null> = {
 };
 
 const COMMANDS: Record<string, DriverCommand> = {
-  register: { type: "register", driverId: "d1", profile: { name: "Lee", vehicle: { plate: "2", model: "K5", product: "standard" } }, autoApprove: false },
+  // A new name and model on the same plate: no review.
+  register: { type: "register", driverId: "d1", profile: { name: "Lee", vehicle: { plate: "1", model: "K5", product: "standard" } }, autoApprove: false },
+  // A new plate: an approved driver waits for an operator again (offline, offer withdrawn).
+  registerPlate: { type: "register", driverId: "d1", profile: { name: "Kim", vehicle: { plate: "2", model: "m", product: "standard" } }, autoApprove: false },
   approve: { type: "approve" },
   reject: { type: "reject" },
   online: { type: "online", location: { lat: 37.51, lng: 127 } },
@@ -49,6 +52,7 @@ const COMMANDS: Record<string, DriverCommand> = {
 const EXPECTED: Record<string, Record<string, string>> = {
   none: {
     register: "offline:DriverRegistered",
+    registerPlate: "offline:DriverRegistered",
     approve: "x:not_found",
     reject: "x:not_found",
     online: "x:not_found",
@@ -61,6 +65,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
   },
   pending: {
     register: "offline:DriverUpdated",
+    registerPlate: "offline:DriverUpdated",
     approve: "offline:DriverApproved",
     reject: "offline:DriverRejected",
     online: "x:driver_not_approved",
@@ -73,6 +78,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
   },
   offline: {
     register: "offline:DriverUpdated",
+    registerPlate: "offline:DriverUpdated",
     approve: "=",
     reject: "offline:DriverRejected",
     online: "available:DriverWentOnline",
@@ -85,6 +91,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
   },
   available: {
     register: "available:DriverUpdated",
+    registerPlate: "offline:DriverUpdated",
     approve: "=",
     reject: "offline:DriverRejected",
     online: "available:-",
@@ -97,6 +104,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
   },
   offered: {
     register: "offered:DriverUpdated",
+    registerPlate: "offline:DriverUpdated",
     approve: "=",
     reject: "offline:DriverRejected",
     online: "offered:-",
@@ -109,6 +117,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
   },
   on_trip: {
     register: "on_trip:DriverUpdated",
+    registerPlate: "on_trip:DriverUpdated",
     approve: "=",
     reject: "on_trip:DriverRejected",
     online: "on_trip:-",
@@ -121,6 +130,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
   },
   rejected: {
     register: "offline:DriverUpdated",
+    registerPlate: "offline:DriverUpdated",
     approve: "offline:DriverApproved",
     reject: "=",
     online: "x:driver_not_approved",
@@ -133,6 +143,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
   },
   rejected_on_trip: {
     register: "on_trip:DriverUpdated",
+    registerPlate: "on_trip:DriverUpdated",
     approve: "on_trip:DriverApproved",
     reject: "=",
     online: "x:driver_not_approved",
@@ -146,7 +157,12 @@ const EXPECTED: Record<string, Record<string, string>> = {
 };
 
 /** The calls to a ride made after the command (state × command → effect type); none elsewhere. */
-const LATER_EFFECTS: Record<string, string> = { "offered×reject": "withdrawOffer", "on_trip×locate": "driverMoved", "rejected_on_trip×locate": "driverMoved" };
+const LATER_EFFECTS: Record<string, string> = {
+  "offered×reject": "withdrawOffer",
+  "offered×registerPlate": "withdrawOffer",
+  "on_trip×locate": "driverMoved",
+  "rejected_on_trip×locate": "driverMoved",
+};
 const BACKGROUND = new Set(["reserve", "confirm", "release"]);
 const ctx = {
   now: NOW,
@@ -182,7 +198,9 @@ describe("driver machine: every state × every command", () => {
         expect(decision.record.driver.version).toBe((before?.driver.version ?? 0) + events.length);
         const p = planDriver(command, decision.record, decision.events, ctx);
         expect(p.events.map((e) => [e.type, e.version, e.driverId])).toEqual(decision.events.map((e) => [e.type, e.driver.version, "d1"]));
-        expect(p.messages.map((m) => m.queue)).toEqual(events.map(() => "ride-events"));
+        // Every event to the views; an operator's decision also to the driver (notifications).
+        const notified = (type: string) => (type === "DriverApproved" || type === "DriverRejected" ? ["notifications"] : []);
+        expect(p.messages.map((m) => m.queue).sort()).toEqual(events.flatMap((e) => ["ride-events", ...notified(e)]).sort());
         expect(p.after[0]).toEqual({ type: "syncIndex", background: BACKGROUND.has(command.type) });
         expect(p.later.map((e) => e.type).join(",")).toBe(LATER_EFFECTS[`${state}×${name}`] ?? "");
       });

@@ -21,8 +21,8 @@ export interface DriverProfile {
 export type DriverCommand =
   /** Registers the driver, or updates name and vehicle. */
   | { type: "register"; driverId: string; profile: DriverProfile; autoApprove: boolean }
-  | { type: "approve" }
-  | { type: "reject" }
+  | { type: "approve"; reason?: string }
+  | { type: "reject"; reason?: string }
   | { type: "online"; location: LatLng }
   | { type: "offline" }
   /** Reserves the driver for a ride: the one place that prevents double booking. */

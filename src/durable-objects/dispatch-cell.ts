@@ -12,6 +12,8 @@ export interface CellEntry {
   lat: number;
   lng: number;
   product: Product;
+  /** Every product the driver's vehicle serves (default `[product]`): what dispatch matches on. */
+  products?: Product[];
   /** Epoch ms of the location report. */
   reportedAt: number;
 }
@@ -22,6 +24,8 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
       `CREATE TABLE IF NOT EXISTS drivers (
       driver_id TEXT PRIMARY KEY, lat REAL NOT NULL, lng REAL NOT NULL, product TEXT NOT NULL, reported_at INTEGER NOT NULL)`,
       "CREATE TABLE IF NOT EXISTS supply (product TEXT PRIMARY KEY, no_supply_until INTEGER NOT NULL)",
+      // One row per product a listed driver serves (drivers listed before products existed match on drivers.product).
+      "CREATE TABLE IF NOT EXISTS driver_products (driver_id TEXT NOT NULL, product TEXT NOT NULL, PRIMARY KEY (driver_id, product))",
     ]);
   }
 
@@ -43,9 +47,12 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
     return row && row.no_supply_until > now ? row.no_supply_until : null;
   }
 
-  /** Lists (or moves) an available driver. A driver appearing here ends the no-supply window of their product. */
+  /** Lists (or moves) an available driver. A driver appearing here ends the no-supply window of every product they serve. */
   upsert(entry: CellEntry): void {
-    this.sql.exec("DELETE FROM supply WHERE product = ?", entry.product);
+    const products = [...new Set([entry.product, ...(entry.products ?? [])])];
+    for (const product of products) this.sql.exec("DELETE FROM supply WHERE product = ?", product);
+    this.sql.exec("DELETE FROM driver_products WHERE driver_id = ?", entry.driverId);
+    for (const product of products) this.sql.exec("INSERT INTO driver_products (driver_id, product) VALUES (?, ?)", entry.driverId, product);
     this.sql.exec(
       `INSERT INTO drivers (driver_id, lat, lng, product, reported_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(driver_id) DO UPDATE SET lat = excluded.lat, lng = excluded.lng, product = excluded.product, reported_at = excluded.reported_at
@@ -60,15 +67,19 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
 
   remove(driverId: string): void {
     this.sql.exec("DELETE FROM drivers WHERE driver_id = ?", driverId);
+    this.sql.exec("DELETE FROM driver_products WHERE driver_id = ?", driverId);
   }
 
-  /** Drivers of `product` within `radiusM` of `center` who reported since `freshSince`. */
+  /** Drivers whose vehicle serves `product`, within `radiusM` of `center`, who reported since `freshSince`. */
   nearby(center: LatLng, radiusM: number, product: Product, freshSince: number): (CellEntry & { distanceMeters: number })[] {
     return this.sql
       .exec<{ driver_id: string; lat: number; lng: number; product: Product; reported_at: number }>(
-        "SELECT driver_id, lat, lng, product, reported_at FROM drivers WHERE product = ? AND reported_at >= ?",
-        product,
+        `SELECT driver_id, lat, lng, product, reported_at FROM drivers d WHERE reported_at >= ? AND (
+           EXISTS (SELECT 1 FROM driver_products p WHERE p.driver_id = d.driver_id AND p.product = ?)
+           OR (product = ? AND NOT EXISTS (SELECT 1 FROM driver_products p WHERE p.driver_id = d.driver_id)))`,
         freshSince,
+        product,
+        product,
       )
       .toArray()
       .map((r) => ({ driverId: r.driver_id, lat: r.lat, lng: r.lng, product: r.product, reportedAt: r.reported_at, distanceMeters: distanceMeters(center, r) }))

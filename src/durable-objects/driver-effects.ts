@@ -4,6 +4,7 @@
  */
 import type { DriverEffect, DriverRecord } from "../driver/types";
 import { indexPoint } from "../driver/driver-rules";
+import { productsOf } from "../driver/vehicle";
 import type { Outcome } from "../lib/problem";
 import { PEER_CALL_MS, within } from "../lib/timeout";
 import { cellOf, cellStub, rideStub } from "./stubs";
@@ -40,7 +41,8 @@ export async function listDriver(env: Pick<Env, "DISPATCH_CELL">, record: Driver
   if (previous && previous !== cell) await cellStub(env, previous).remove(driver.id);
   if (cell && point) {
     const reportedAt = Date.parse(driver.locationAt ?? new Date(0).toISOString());
-    await cellStub(env, cell).upsert({ driverId: driver.id, lat: point.lat, lng: point.lng, product: driver.vehicle.product, reportedAt });
+    const entry = { driverId: driver.id, lat: point.lat, lng: point.lng, product: driver.vehicle.product, products: productsOf(driver.vehicle), reportedAt };
+    await cellStub(env, cell).upsert(entry);
   }
   return cell;
 }

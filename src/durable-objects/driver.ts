@@ -53,8 +53,8 @@ export class DriverDurableObject extends AggregateObject<DriverRecord, DriverEff
    * left the queue: the Ride DO calls this DO while holding its own); a trip under way
    * is left to finish, and the driver goes offline when it ends (see `release`).
    */
-  setApproval(approval: "approved" | "rejected", correlationId: string): Promise<Outcome<Driver>> {
-    return this.run({ type: approval === "approved" ? "approve" : "reject" }, correlationId);
+  setApproval(approval: "approved" | "rejected", correlationId: string, reason?: string): Promise<Outcome<Driver>> {
+    return this.run({ type: approval === "approved" ? "approve" : "reject", ...(reason ? { reason } : {}) }, correlationId);
   }
 
   goOnline(location: LatLng, correlationId: string): Promise<Outcome<Driver>> {

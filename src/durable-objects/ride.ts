@@ -13,7 +13,7 @@ import { fail, ok, type Outcome } from "../lib/problem";
 import { acceptance, advanceCommand, commandForResult, declineCommand, etaCommand, etaSeconds, timerCommand, toRideDriver } from "../ride/commands";
 import type { DriverStep, OpsCommand, Trip } from "../ride/commands";
 import { awaitsDriver, dispatchRound, type CellEntryLike } from "../ride/dispatch";
-import { canView, newRideRecord, requestedEvent, type CreateRideInput } from "../ride/ride-record";
+import { canView, newRideRecord, requestedEvent, viewFor, type CreateRideInput } from "../ride/ride-record";
 import { AggregateObject, type TimelineItem, type Welcome } from "./aggregate";
 import { performRide, type DriverCall, type FindDrivers, type RideCall } from "./ride-effects";
 
@@ -53,23 +53,24 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
 
   /** Creates the ride, or answers the one this idempotency key already made. */
   create(input: CreateRideInput): Promise<Outcome<{ ride: Ride; created: boolean }>> {
+    const rider: Actor = { id: input.riderId, role: "rider" };
     return this.exclusive(async () => {
       const existing = this.sql.exec<{ record: string; request_hash: string }>("SELECT record, request_hash FROM ride LIMIT 1").toArray()[0];
       if (existing) {
-        const { ride } = JSON.parse(existing.record) as RideRecord;
-        if (ride.riderId === input.riderId && existing.request_hash === input.requestHash) return ok({ ride, created: false });
+        const stored = JSON.parse(existing.record) as RideRecord;
+        if (stored.ride.riderId === input.riderId && existing.request_hash === input.requestHash) return ok({ ride: viewFor(stored, rider), created: false });
         return fail("idempotency_conflict", "this Idempotency-Key was used for a different ride request");
       }
       const record = newRideRecord(input, new Date(), this.config.dispatchTimeoutS);
       await this.commit(this.planFrom(null, input.correlationId)(record, [requestedEvent(input)]), record, { request_hash: input.requestHash });
-      return ok({ ride: record.ride, created: true });
+      return ok({ ride: viewFor(record, rider), created: true });
     });
   }
 
   /** The ride as `actor` may see it (strongly consistent). */
   get(actor: Actor): Outcome<Ride> {
     const record = this.load();
-    return record && canView(record, actor) ? ok(record.ride) : fail("not_found", "no such ride");
+    return record && canView(record, actor) ? ok(viewFor(record, actor)) : fail("not_found", "no such ride");
   }
 
   /** The ride's timeline, in version order. */
@@ -154,7 +155,7 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
   protected welcome(actor: Actor, record: RideRecord | null): Welcome {
     if (!record || !canView(record, actor)) return new Response("no such ride", { status: 404 });
     // A settled ride sends its final state and ends the socket at once.
-    return { first: JSON.stringify(record.ride), close: isSettled(record.ride) ? "ride ended" : undefined };
+    return { first: JSON.stringify(viewFor(record, actor)), close: isSettled(record.ride) ? "ride ended" : undefined };
   }
 
   protected async onTimer(name: string): Promise<void> {

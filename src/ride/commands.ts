@@ -58,6 +58,8 @@ export function declineCommand(record: RideRecord | null, driverId: string, now:
 export interface Trip {
   distanceMeters?: number;
   durationSeconds?: number;
+  /** A parcel ride: the code the sender gave the courier. */
+  handoverCode?: string;
 }
 
 /** What the assigned driver can do to move the ride on. */
@@ -90,6 +92,7 @@ export function advanceCommand(
     distanceMeters: distance,
     durationSeconds: duration,
     fare: finalFare(record.ride.product, record.ride.quote, distance, duration),
+    ...(trip.handoverCode === undefined ? {} : { handoverCode: trip.handoverCode }),
   };
 }
 
@@ -131,8 +134,11 @@ function staleCommand(record: RideRecord, now: Date, config: TimerConfig): RideC
       return { type: "backOut", driverId, deadlineAt: new Date(now.getTime() + config.redispatchTimeoutS * 1000).toISOString() };
     case "driver_arrived":
       return noShowCommand(record, driverId, "system", config);
-    case "in_progress":
-      return advanceCommand(record, driverId, "complete", {}, config);
+    case "in_progress": {
+      // No code to check: the system ends a trip its courier never ended.
+      const complete = advanceCommand(record, driverId, "complete", {}, config);
+      return complete.type === "complete" ? { ...complete, bySystem: true } : complete;
+    }
     default:
       return null;
   }

@@ -22,6 +22,9 @@ describe("what timers do, so that no state waits for ever", () => {
     });
     expect(timerCommand("stale", record("in_progress", "authorized", { driver: true }), NOW, config)).toMatchObject({ type: "complete", driverId: "d1" });
     expect(timerCommand("stale", record("completed", "captured", { driver: true }), NOW, config)).toBeNull();
+    // A parcel never handed over is still ended by the system, without the code it cannot have.
+    const parcel = { ...record("in_progress", "authorized", { driver: true }), handoverCode: "4821" };
+    expect(timerCommand("stale", parcel, NOW, config)).toMatchObject({ type: "complete", bySystem: true });
   });
 
   it("capture: a refused capture nobody retried ends the ride unpaid; anything else is left alone", () => {

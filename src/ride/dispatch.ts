@@ -106,7 +106,9 @@ export async function dispatchRound(
   const auto = config.dispatchMode === "auto";
   const expiresAt = new Date(now.getTime() + config.offerTimeoutS * 1000).toISOString();
   const { id: rideId, pickup, dropoff, product, quote } = record.ride;
-  const reservation: Reservation = auto ? { kind: "assign", rideId } : { kind: "offer", offer: { rideId, pickup, dropoff, product, quote, expiresAt } };
+  const reservation: Reservation = auto
+    ? { kind: "assign", rideId, product }
+    : { kind: "offer", offer: { rideId, pickup, dropoff, product, quote, expiresAt } };
   for await (const candidate of candidates(query, record, config)) {
     const reserved = await reserve(candidate.driverId, reservation);
     if (!reserved) continue;

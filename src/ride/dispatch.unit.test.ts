@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../config";
 import { geohash } from "../domain/geo";
-import type { RideRecord } from "../domain/ride-machine";
-import { CELL_PRECISION, candidates, rankCandidates, type CellEntryLike } from "./dispatch";
+import type { Reservation, RideRecord } from "../domain/ride-machine";
+import { CELL_PRECISION, candidates, dispatchRound, rankCandidates, type CellEntryLike } from "./dispatch";
 
 const pickup = { lat: 37.5, lng: 127 };
 const record = { ride: { pickup }, excludedDriverIds: ["dX"] } as unknown as RideRecord;
@@ -55,5 +55,22 @@ describe("ring search", () => {
   it("finds nobody beyond the radius", async () => {
     const idx = index([north("far", 7000)]);
     expect(await all(candidates(idx.query, record, readConfig({ SEARCH_RADIUS_M: "5000" })))).toEqual([]);
+  });
+});
+
+describe("a dispatch round", () => {
+  it("reserves with the ride's product, in offer and in auto mode, so the Driver DO can check the vehicle serves it", async () => {
+    const parcel = {
+      ride: { id: "rd_p", status: "dispatching", pickup, dropoff: pickup, product: "parcel_small", quote: { amount: 1, currency: "KRW" } },
+      excludedDriverIds: [],
+    };
+    const idx = index([north("courier", 100)]);
+    for (const mode of ["offer", "auto"]) {
+      const seen: Reservation[] = [];
+      const reserve = async (_id: string, r: Reservation) => (seen.push(r), null);
+      await dispatchRound(parcel as unknown as RideRecord, readConfig({ DISPATCH_MODE: mode }), new Date(), idx.query, reserve);
+      const product = seen[0]!.kind === "offer" ? seen[0]!.offer.product : seen[0]!.product;
+      expect(product, mode).toBe("parcel_small");
+    }
   });
 });

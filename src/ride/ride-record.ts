@@ -6,7 +6,7 @@
 import type { EventDraft, RideRecord } from "../domain/ride-machine";
 export { paymentCommand } from "../domain/ride-machine";
 import { holdAmount } from "../domain/fare";
-import type { Actor, Locale, Money, Place, Product } from "../domain/types";
+import type { Actor, Locale, Money, ParcelView, Place, Product, Ride } from "../domain/types";
 
 /**
  * The one answer (409 offer_not_available) to a driver who accepts or declines a ride
@@ -29,6 +29,8 @@ export interface CreateRideInput {
   correlationId: string;
   /** Hash of the request body, to tell a retry from a reuse of the key for another ride. */
   requestHash: string;
+  /** Parcel rides: what the ride shows of the parcel, the code for the sender, the recipient's phone sealed. */
+  parcel?: { view: ParcelView; handoverCode: string; recipientPhoneSealed: string };
 }
 
 /** A new ride record in `requested`, version 1. */
@@ -54,6 +56,7 @@ export function newRideRecord(input: CreateRideInput, now: Date, dispatchTimeout
       locale: input.locale,
       createdAt: at,
       updatedAt: at,
+      ...(input.parcel ? { parcel: input.parcel.view } : {}),
     },
     paymentMethod: input.paymentMethod,
     holdAmount: holdAmount(input.quote),
@@ -61,6 +64,7 @@ export function newRideRecord(input: CreateRideInput, now: Date, dispatchTimeout
     excludedDriverIds: [],
     correlationId: input.correlationId,
     dispatchDeadlineAt: new Date(now.getTime() + dispatchTimeoutS * 1000).toISOString(),
+    ...(input.parcel ? { handoverCode: input.parcel.handoverCode, recipientPhoneSealed: input.parcel.recipientPhoneSealed } : {}),
   };
 }
 
@@ -71,7 +75,21 @@ export function newRideRecord(input: CreateRideInput, now: Date, dispatchTimeout
  * plan(null, newRideRecord(input, now, 60), [requestedEvent(input)], ctx);
  */
 export function requestedEvent(input: CreateRideInput): EventDraft {
-  return { type: "RideRequested", data: { product: input.product, pickup: input.pickup, dropoff: input.dropoff, quote: input.quote } };
+  const parcel = input.parcel ? { parcel: input.parcel.view } : {};
+  return { type: "RideRequested", data: { product: input.product, pickup: input.pickup, dropoff: input.dropoff, quote: input.quote, ...parcel } };
+}
+
+/**
+ * The Ride JSON for `actor`: a parcel's handover code is added for its sender (the rider
+ * who owns the ride) and nobody else; the record's `ride` never holds it, so the views,
+ * notifications, the driver and ops never get it.
+ *
+ * @example
+ * viewFor(record, { id: record.ride.riderId, role: "rider" }).handoverCode; // "4821"
+ */
+export function viewFor(record: RideRecord, actor: Actor): Ride {
+  const sender = actor.role === "rider" && actor.id === record.ride.riderId;
+  return sender && record.handoverCode ? { ...record.ride, handoverCode: record.handoverCode } : record.ride;
 }
 
 /** May `actor` see this ride? Its rider, its driver, the driver it is offered to, and ops. */

@@ -4,6 +4,7 @@
  * (bookkeeping, ids of other systems) never leaks into an answer by accident.
  */
 import type { Driver } from "../../src/domain/events";
+import { withProducts } from "../../src/driver/vehicle";
 import type { TimelineItem } from "../../src/durable-objects/ride";
 import type { LedgerEntry } from "../payment/ledger";
 
@@ -16,8 +17,9 @@ import type { LedgerEntry } from "../payment/ledger";
 export const publicDriver = (d: Driver) => ({
   id: d.id,
   name: d.name,
-  vehicle: d.vehicle,
+  vehicle: withProducts(d.vehicle),
   approval: d.approval,
+  approvalReason: d.approvalReason ?? null,
   status: d.status,
   location: d.location,
   currentRideId: d.currentRideId,

@@ -2,7 +2,7 @@
  * Read queries over the D1 views (drizzle). Lists are newest first with an opaque
  * cursor (created_at + id of the last item), so pages are stable while rides arrive.
  */
-import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, or, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Driver } from "../../src/domain/events";
 import type { Ride, RideStatus } from "../../src/domain/types";
@@ -59,15 +59,30 @@ export async function listRides(
   };
 }
 
-/** Drivers from the view. */
-export async function listDrivers(db: D1Database, filter: { status?: string; approval?: string; limit: number }): Promise<Page<Driver>> {
+/**
+ * Drivers from the view, filtered by status and approval, in id order: a driver's row
+ * changes often (status, location), its id never, so pages neither skip nor repeat.
+ *
+ * @example
+ * await listDrivers(env.VIEWS_DB, { approval: "pending", limit: 20 });
+ */
+export async function listDrivers(db: D1Database, filter: { status?: string; approval?: string; limit: number; cursor?: string }): Promise<Page<Driver>> {
+  const after = decodeCursor(filter.cursor);
   const rows = await drizzle(db)
-    .select({ snapshot: drivers.snapshot })
+    .select({ snapshot: drivers.snapshot, id: drivers.id })
     .from(drivers)
-    .where(and(filter.status ? eq(drivers.status, filter.status) : undefined, filter.approval ? eq(drivers.approval, filter.approval) : undefined))
-    .orderBy(desc(drivers.updatedAt))
-    .limit(filter.limit);
-  return { items: rows.map((r) => JSON.parse(r.snapshot) as Driver), nextCursor: null };
+    .where(
+      and(
+        filter.status ? eq(drivers.status, filter.status) : undefined,
+        filter.approval ? eq(drivers.approval, filter.approval) : undefined,
+        after ? gt(drivers.id, after.id) : undefined,
+      ),
+    )
+    .orderBy(asc(drivers.id))
+    .limit(filter.limit + 1);
+  const page = rows.slice(0, filter.limit);
+  const last = page[page.length - 1];
+  return { items: page.map((r) => JSON.parse(r.snapshot) as Driver), nextCursor: rows.length > filter.limit && last ? encodeCursor("", last.id) : null };
 }
 
 /**
@@ -150,7 +165,7 @@ export async function rideStats(db: D1Database) {
 }
 
 /** The notification delivery log, newest first. */
-export async function listDeliveries(db: D1Database, filter: { rideId?: string; status?: string; limit: number; cursor?: string }) {
+export async function listDeliveries(db: D1Database, filter: { rideId?: string; recipient?: string; status?: string; limit: number; cursor?: string }) {
   const after = decodeCursor(filter.cursor);
   const rows = await drizzle(db)
     .select()
@@ -158,6 +173,7 @@ export async function listDeliveries(db: D1Database, filter: { rideId?: string; 
     .where(
       and(
         filter.rideId ? eq(notificationDeliveries.rideId, filter.rideId) : undefined,
+        filter.recipient ? eq(notificationDeliveries.recipient, filter.recipient) : undefined,
         filter.status ? eq(notificationDeliveries.status, filter.status) : undefined,
         after
           ? or(

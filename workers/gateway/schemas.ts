@@ -22,10 +22,45 @@ const VehicleSchema = z
     plate: z.string().min(1).max(20).openapi({ example: "30우8281" }),
     model: z.string().min(1).max(60).openapi({ example: "Hyundai Sonata" }),
     product: ProductSchema,
+    products: z
+      .array(ProductSchema)
+      .min(1)
+      .max(PRODUCTS.length)
+      .optional()
+      .openapi({
+        description: "Every product the vehicle serves (default [product]); dispatch matches on these. Changing them sends an approved driver back to pending.",
+        example: ["parcel_large", "parcel_small"],
+      }),
   })
   .openapi("Vehicle");
 
-export const QuoteRequestSchema = z.object({ pickup: PlaceSchema, dropoff: PlaceSchema, product: ProductSchema }).strict().openapi("QuoteRequest");
+export const ParcelRequestSchema = z
+  .object({
+    weightKg: z.number().positive().openapi({ example: 4.5, description: "parcel_small: up to 10 kg; parcel_large: over 10 kg, up to PARCEL_MAX_KG" }),
+    recipient: z
+      .object({
+        name: z.string().min(1).max(80),
+        phone: z.string().min(1).max(20).openapi({ description: "A Korean mobile number; kept sealed, never returned or logged", example: "010-1234-5678" }),
+      })
+      .strict(),
+    note: z.string().max(500).optional(),
+  })
+  .strict()
+  .openapi("ParcelRequest");
+
+export const ParcelSchema = z
+  .object({ weightKg: z.number(), recipient: z.object({ name: z.string() }), note: z.string().nullable() })
+  .openapi("Parcel", { description: "The parcel as rides show it: the recipient's phone is never returned" });
+
+export const QuoteRequestSchema = z
+  .object({
+    pickup: PlaceSchema,
+    dropoff: PlaceSchema,
+    product: ProductSchema,
+    parcel: ParcelRequestSchema.optional().openapi({ description: "Optional on a quote; when given it must fit the product's class" }),
+  })
+  .strict()
+  .openapi("QuoteRequest");
 
 export const QuoteSchema = z
   .object({
@@ -48,6 +83,9 @@ export const RideRequestSchema = z
       .regex(/^pm_[A-Za-z0-9_]{1,64}$/, "a payment-method token such as pm_card_visa")
       .openapi({ example: "pm_card_visa" }),
     quoteId: z.string().max(2000).optional(),
+    parcel: ParcelRequestSchema.optional().openapi({
+      description: "Required for parcel_small and parcel_large (weight within the class), refused for any other product",
+    }),
   })
   .strict()
   .openapi("RideRequest");
@@ -72,6 +110,12 @@ export const RideSchema = z
     locale: z.enum(["ko", "en"]),
     createdAt: z.string(),
     updatedAt: z.string(),
+    parcel: ParcelSchema.optional().openapi({ description: "Parcel rides only" }),
+    handoverCode: z
+      .string()
+      .regex(/^\d{4}$/)
+      .optional()
+      .openapi({ description: "Parcel rides, to their sender only: the code the courier needs to complete", example: "4821" }),
   })
   .openapi("Ride");
 
@@ -84,6 +128,7 @@ export const CompleteRequestSchema = z
   .object({
     distanceMeters: z.number().int().min(0).max(1_000_000).optional(),
     durationSeconds: z.number().int().min(0).max(86_400).optional(),
+    handoverCode: z.string().max(16).optional().openapi({ description: "Parcel rides: the sender's code (wrong or missing: 409 handover_code_mismatch)" }),
   })
   .strict()
   .openapi("CompleteRequest");
@@ -105,11 +150,20 @@ export const DriverSchema = z
     name: z.string(),
     vehicle: VehicleSchema,
     approval: z.enum(["pending", "approved", "rejected"]),
+    approvalReason: z
+      .string()
+      .nullable()
+      .openapi({ description: "The operator's reason for the last decision, or why the driver waits again (vehicle_changed)" }),
     status: z.enum(["offline", "available", "offered", "on_trip"]),
     location: LatLngSchema.nullable(),
     currentRideId: z.string().nullable(),
   })
   .openapi("Driver");
+
+export const DriverDecisionSchema = z
+  .object({ reason: z.string().min(1).max(500).optional() })
+  .strict()
+  .openapi("DriverDecision");
 
 export const GoOnlineSchema = z.object({ location: LatLngSchema }).strict().openapi("GoOnline");
 export const LocationReportSchema = LatLngSchema.extend({ heading: z.number().min(0).max(360).optional() })

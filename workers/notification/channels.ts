@@ -18,7 +18,8 @@ export interface Delivery {
   text: string;
   texts: { ko: string; en: string };
   templateCode: string;
-  ride: Ride;
+  /** The ride the news is about (none for a decision about a driver). */
+  ride?: Ride;
   correlationId: string;
 }
 

@@ -1,12 +1,11 @@
 /** Wires the notification worker's channels and log from its environment. */
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import type { NotificationMessage } from "../../src/domain/events";
 import { openPhone } from "../../src/lib/contact-crypto";
 import { contacts, notificationFaults } from "../../src/views/schema";
 import { withFault, type Channel, type SinkFault } from "./channels";
 import { DeliveryLog } from "./delivery-log";
-import type { NotifyDeps } from "./handler";
+import type { IncomingNotification, NotifyDeps } from "./handler";
 import { alimTalkChannel } from "./kakao";
 import { liveChannel } from "./live-channel";
 import { webhookChannel } from "./webhook";
@@ -55,7 +54,7 @@ export async function notifyDeps(env: NotificationEnv): Promise<NotifyDeps> {
     channels,
     maxAttempts: Number(env.NOTIFY_MAX_ATTEMPTS) || 5,
     render: { receiptUrl: (rideId) => `${base}${rideId}` },
-    deadLetter: async (message: NotificationMessage, reason: string) => {
+    deadLetter: async (message: IncomingNotification, reason: string) => {
       await env.NOTIFICATIONS_DLQ.send({ ...message, deadLetterReason: reason }, { contentType: "json" });
     },
   };

@@ -5,10 +5,14 @@
  * with the message (back-off), up to NOTIFY_MAX_ATTEMPTS per delivery; then it is
  * marked failed and the event goes to the dead-letter queue.
  */
-import type { NotificationMessage } from "../../src/domain/events";
-import type { Channel } from "./channels";
+import type { DriverNotificationMessage, NotificationMessage } from "../../src/domain/events";
+import type { Channel, Delivery } from "./channels";
 import type { DeliveryLog } from "./delivery-log";
-import { recipientsOf, render, TEMPLATE_CODES, type RenderContext } from "./templates";
+import { ACCOUNT_TEMPLATES, recipientsOf, render, templateCode, type RenderContext } from "./templates";
+
+/** What the notifications queue carries: a ride's event, or a decision about a driver. */
+export type IncomingNotification = NotificationMessage | DriverNotificationMessage;
+type Notice = Omit<Delivery, "id">;
 
 export interface NotifyDeps {
   log: DeliveryLog;
@@ -16,7 +20,7 @@ export interface NotifyDeps {
   maxAttempts: number;
   render: RenderContext;
   /** Hands a notification given up on to the dead-letter queue. */
-  deadLetter: (message: NotificationMessage, reason: string) => Promise<void>;
+  deadLetter: (message: IncomingNotification, reason: string) => Promise<void>;
 }
 
 export interface NotifySummary {
@@ -36,38 +40,52 @@ export class RetryLater extends Error {
 }
 
 /**
+ * Who is told what of one message, each in both languages: the rider and driver of a
+ * ride's event, or the driver an operator decided about.
+ *
  * @example
- * await handleNotification(message.body, deps); // throws RetryLater when something should be retried
+ * noticesOf({ kind: "driver.notification", event, driver }, ctx); // [{ audience: "driver", recipient: driver.id, text: "기사 등록이 승인되었습니다. …", … }]
  */
-export async function handleNotification(message: NotificationMessage, deps: NotifyDeps): Promise<NotifySummary> {
-  const { event, ride } = message;
-  const summary: NotifySummary = { sent: 0, duplicate: 0, failed: 0, retrying: 0 };
-  let lastError = "";
+export function noticesOf(message: IncomingNotification, ctx: RenderContext): Notice[] {
+  const { event } = message;
+  const common = { eventId: event.id, event: event.type, correlationId: event.correlationId };
+  if (message.kind === "driver.notification") {
+    const texts = ACCOUNT_TEMPLATES[event.type];
+    if (!texts) return [];
+    const ko = texts.ko(message.driver);
+    const notice = { ...common, rideId: "", audience: "driver" as const, recipient: message.driver.id, locale: "ko" as const, text: ko };
+    return [{ ...notice, texts: { ko, en: texts.en(message.driver) }, templateCode: templateCode(null, "driver", event.type) }];
+  }
+  const ride = message.ride;
+  const notices: Notice[] = [];
   for (const { audience, recipient } of recipientsOf(ride, event)) {
     // A rider's language is the one their app asked in; drivers' apps are Korean by default.
     const locale = audience === "rider" ? message.locale : "ko";
-    const text = render(ride, event, audience, locale, deps.render);
+    const text = render(ride, event, audience, locale, ctx);
     if (!text) continue;
-    const base = {
-      eventId: event.id,
-      event: event.type,
-      rideId: ride.id,
-      audience,
-      recipient,
-      locale,
-      text,
-      texts: { ko: render(ride, event, audience, "ko", deps.render) ?? text, en: render(ride, event, audience, "en", deps.render) ?? text },
-      templateCode: TEMPLATE_CODES[audience][event.type] ?? "GENERIC_01",
-      ride,
-      correlationId: event.correlationId,
-    };
+    const texts = { ko: render(ride, event, audience, "ko", ctx) ?? text, en: render(ride, event, audience, "en", ctx) ?? text };
+    notices.push({ ...common, rideId: ride.id, audience, recipient, locale, text, texts, templateCode: templateCode(ride, audience, event.type), ride });
+  }
+  return notices;
+}
+
+/**
+ * @example
+ * await handleNotification(message.body, deps); // throws RetryLater when something should be retried
+ */
+export async function handleNotification(message: IncomingNotification, deps: NotifyDeps): Promise<NotifySummary> {
+  const { event } = message;
+  const summary: NotifySummary = { sent: 0, duplicate: 0, failed: 0, retrying: 0 };
+  let lastError = "";
+  for (const base of noticesOf(message, deps.render)) {
+    const { audience, recipient, locale, rideId } = base;
     for (const channel of deps.channels) {
       if (!(await channel.accepts(base))) continue;
       const key = { eventId: event.id, channel: channel.name, recipient };
       const row = await deps.log.claim({
         ...key,
         id: `nt_${event.id}_${channel.name}_${audience}`,
-        rideId: ride.id,
+        rideId,
         event: event.type,
         locale,
         correlationId: event.correlationId,

@@ -3,7 +3,8 @@
  * KakaoTalk AlimTalk template code of each. Pure: the ride snapshot and the event in,
  * the text out.
  */
-import type { DomainEvent, Settlement } from "../../src/domain/events";
+import type { DomainEvent, Driver, Settlement } from "../../src/domain/events";
+import { isParcel } from "../../src/domain/ride/parcel";
 import type { Locale, Place, Ride } from "../../src/domain/types";
 
 export type Audience = "rider" | "driver";
@@ -97,6 +98,65 @@ export const TEMPLATES: Record<Audience, Record<string, Record<Locale, Render>>>
   },
 };
 
+const recipientName = (r: Ride) => r.parcel?.recipient.name ?? "";
+const kg = (r: Ride) => (r.parcel ? `${r.parcel.weightKg} kg` : "");
+
+/** Parcel rides (`parcel_small`, `parcel_large`) in parcel words: picked up, delivered. Events not here use the ride's texts. */
+export const PARCEL_TEMPLATES: Record<Audience, Record<string, Record<Locale, Render>>> = {
+  rider: {
+    DriverAssigned: {
+      ko: (r) =>
+        `배송 기사 배정: ${r.driver?.name ?? "기사님"} 기사님의 ${r.driver?.vehicle.model ?? ""} (${r.driver?.vehicle.plate ?? ""}) 차량이 약 ${minutes(r.etaSeconds)}분 후 물품을 받으러 갑니다.`,
+      en: (r) =>
+        `Courier assigned: ${r.driver?.name ?? "your courier"} (${r.driver?.vehicle.model ?? "vehicle"}, ${r.driver?.vehicle.plate ?? ""}) comes to pick up your parcel in about ${minutes(r.etaSeconds)} min.`,
+    },
+    DriverArrived: {
+      ko: (r) => `배송 기사님이 출발지(${place(r.pickup)})에 도착했습니다. 물품을 전달해 주세요.`,
+      en: (r) => `Your courier has arrived at ${place(r.pickup)} to pick up the parcel.`,
+    },
+    TripStarted: {
+      ko: (r) => `물품을 픽업했습니다. ${recipientName(r)} 님께 배송 중입니다 (도착지: ${place(r.dropoff)}).`,
+      en: (r) => `Your parcel was picked up and is on its way to ${recipientName(r)} at ${place(r.dropoff)}.`,
+    },
+    RideCompleted: {
+      ko: (r, _e, c) =>
+        r.payment.status === "failed"
+          ? `물품이 ${recipientName(r)} 님께 배송 완료되었으나 요금 ${won(r.fare?.amount ?? 0, "ko")}이 결제되지 않았습니다. 미납 요금을 결제해 주세요.`
+          : `물품이 ${recipientName(r)} 님께 배송 완료되었습니다. 요금 ${won(r.fare?.amount ?? 0, "ko")}이 결제되었습니다. 영수증: ${c.receiptUrl(r.id)}`,
+      en: (r, _e, c) =>
+        r.payment.status === "failed"
+          ? `Your parcel was delivered to ${recipientName(r)}, but the fare of ${won(r.fare?.amount ?? 0, "en")} could not be charged. Please pay your dues.`
+          : `Your parcel was delivered to ${recipientName(r)}. The fare of ${won(r.fare?.amount ?? 0, "en")} has been charged. Receipt: ${c.receiptUrl(r.id)}`,
+    },
+    RideCancelled: {
+      ko: (r) => `배송 요청이 취소되었습니다. 사유: ${reasonText(r.cancellation?.reason ?? "", "ko")}`,
+      en: (r) => `Your parcel delivery was cancelled. Reason: ${reasonText(r.cancellation?.reason ?? "", "en")}`,
+    },
+  },
+  driver: {
+    DriverOffered: {
+      ko: (r, e) => `새 배송: ${place(r.pickup)} → ${place(r.dropoff)}, ${kg(r)}, 예상 요금 ${won(r.quote.amount, "ko")}. ${expiry(e)}초 안에 수락해 주세요.`,
+      en: (r, e) =>
+        `New parcel delivery: ${place(r.pickup)} → ${place(r.dropoff)}, ${kg(r)}, about ${won(r.quote.amount, "en")}. Accept within ${expiry(e)} s.`,
+    },
+  },
+};
+
+type AccountRender = (driver: Driver) => string;
+const because = (d: Driver, locale: Locale) => (d.approvalReason ? (locale === "ko" ? ` 사유: ${d.approvalReason}` : ` Reason: ${d.approvalReason}`) : "");
+
+/** What a driver is told of an operator's decision about them (no ride involved). */
+export const ACCOUNT_TEMPLATES: Record<string, Record<Locale, AccountRender>> = {
+  DriverApproved: {
+    ko: (d) => `기사 등록이 승인되었습니다. 이제 운행을 시작할 수 있습니다.${because(d, "ko")}`,
+    en: (d) => `Your driver registration was approved. You can go online now.${because(d, "en")}`,
+  },
+  DriverRejected: {
+    ko: (d) => `기사 등록이 거절되었습니다. 운행을 시작할 수 없습니다.${because(d, "ko")}`,
+    en: (d) => `Your driver registration was rejected; you cannot go online.${because(d, "en")}`,
+  },
+};
+
 /** The AlimTalk template registered for each text (codes are the Kakao channel's). */
 export const TEMPLATE_CODES: Record<Audience, Record<string, string>> = {
   rider: {
@@ -113,8 +173,32 @@ export const TEMPLATE_CODES: Record<Audience, Record<string, string>> = {
     RideCancelled: "DRIVER_RIDER_CANCELLED_01",
     PaymentCaptured: "DRIVER_SETTLED_01",
     DriverSettled: "DRIVER_SETTLED_01",
+    DriverApproved: "DRIVER_APPROVED_01",
+    DriverRejected: "DRIVER_REJECTED_01",
   },
 };
+
+export const PARCEL_TEMPLATE_CODES: Record<Audience, Record<string, string>> = {
+  rider: {
+    DriverAssigned: "PARCEL_ASSIGNED_01",
+    DriverArrived: "PARCEL_COURIER_ARRIVED_01",
+    TripStarted: "PARCEL_PICKED_UP_01",
+    RideCompleted: "PARCEL_DELIVERED_01",
+    RideCancelled: "PARCEL_CANCELLED_01",
+  },
+  driver: { DriverOffered: "PARCEL_OFFER_01" },
+};
+
+/**
+ * The AlimTalk template code of a text (parcel rides have their own where their words differ).
+ *
+ * @example
+ * templateCode(parcelRide, "rider", "RideCompleted"); // "PARCEL_DELIVERED_01"
+ */
+export function templateCode(ride: Ride | null, audience: Audience, type: string): string {
+  const parcel = ride && isParcel(ride.product) ? PARCEL_TEMPLATE_CODES[audience][type] : undefined;
+  return parcel ?? TEMPLATE_CODES[audience][type] ?? "GENERIC_01";
+}
 
 /**
  * The text of `event` for `audience` in `locale`, or null when that audience is not told.
@@ -123,7 +207,8 @@ export const TEMPLATE_CODES: Record<Audience, Record<string, string>> = {
  * render(ride, event, "rider", "ko", ctx); // "배차 완료: 김기사 기사님의 Sonata (30우8281) 차량이 약 4분 후 도착합니다."
  */
 export function render(ride: Ride, event: DomainEvent, audience: Audience, locale: Locale, ctx: RenderContext): string | null {
-  return TEMPLATES[audience][event.type]?.[locale](ride, event, ctx) ?? null;
+  const parcel = isParcel(ride.product) ? PARCEL_TEMPLATES[audience][event.type] : undefined;
+  return (parcel ?? TEMPLATES[audience][event.type])?.[locale](ride, event, ctx) ?? null;
 }
 
 /** Who hears of an event: the rider for rider-facing ones, the driver concerned for driver-facing ones. */

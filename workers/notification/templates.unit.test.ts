@@ -1,7 +1,19 @@
 import { describe, expect, it } from "vitest";
 import type { DomainEvent } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
-import { recipientsOf, render, TEMPLATE_CODES, TEMPLATES, type Audience } from "./templates";
+import {
+  ACCOUNT_TEMPLATES,
+  PARCEL_TEMPLATE_CODES,
+  PARCEL_TEMPLATES,
+  recipientsOf,
+  render,
+  TEMPLATE_CODES,
+  TEMPLATES,
+  templateCode,
+  type Audience,
+} from "./templates";
+import { noticesOf } from "./handler";
+import type { Driver } from "../../src/domain/events";
 
 const ride: Ride = {
   id: "rd_1",
@@ -153,5 +165,62 @@ describe("rides that end otherwise", () => {
     const settlement = { driverId: "d1", fare: krw(12300), commission: krw(2460), earning: krw(9840) };
     expect(text("driver", "DriverSettled", "ko", ride, { settlement })).toContain("9,840원");
     expect(recipientsOf(ride, event("DriverSettled", { settlement }))).toEqual([{ audience: "driver", recipient: "d1" }]);
+  });
+});
+
+describe("parcels", () => {
+  const parcel: Ride = {
+    ...ride,
+    product: "parcel_small",
+    parcel: { weightKg: 4.5, recipient: { name: "Park" }, note: null },
+    payment: { status: "captured" },
+  };
+
+  it("the sender hears parcel words: courier assigned, picked up, delivered, in ko and en", () => {
+    expect(text("rider", "DriverAssigned", "en", parcel)).toContain("pick up your parcel");
+    expect(text("rider", "TripStarted", "en", parcel)).toContain("picked up");
+    expect(text("rider", "TripStarted", "ko", parcel)).toContain("픽업");
+    expect(text("rider", "RideCompleted", "en", parcel)).toContain("delivered to Park");
+    expect(text("rider", "RideCompleted", "ko", parcel)).toContain("배송 완료");
+    expect(text("rider", "RideCompleted", "en"), "a ride keeps its own words").not.toContain("parcel");
+    expect(templateCode(parcel, "rider", "RideCompleted")).toBe("PARCEL_DELIVERED_01");
+    expect(templateCode(ride, "rider", "RideCompleted")).toBe("RIDER_COMPLETED_01");
+  });
+
+  it("the courier's offer says it is a parcel and its weight; events without parcel words use the ride's", () => {
+    const offered = { driverId: "d1", expiresAt: "2026-11-21T10:00:15.000Z" };
+    expect(text("driver", "DriverOffered", "en", parcel, offered)).toContain("New parcel delivery");
+    expect(text("driver", "DriverOffered", "ko", parcel, offered)).toContain("4.5 kg");
+    expect(text("rider", "PaymentRefunded", "en", parcel, { amount: krw(1000) })).toContain("KRW 1,000");
+  });
+
+  it("every parcel text has both languages and a template code", () => {
+    for (const audience of ["rider", "driver"] as const) {
+      for (const [type, byLocale] of Object.entries(PARCEL_TEMPLATES[audience])) {
+        expect(Object.keys(byLocale).sort(), `${audience} ${type}`).toEqual(["en", "ko"]);
+        expect(PARCEL_TEMPLATE_CODES[audience][type], `${audience} ${type}`).toMatch(/^[A-Z_0-9]+$/);
+      }
+    }
+  });
+});
+
+describe("a driver told of an operator's decision", () => {
+  const driver = { id: "d9", approval: "rejected", approvalReason: "documents expired" } as Driver;
+  const message = (type: string, d: Driver) => ({
+    kind: "driver.notification" as const,
+    event: { ...event(type), rideId: undefined, driverId: d.id },
+    driver: d,
+  });
+
+  it("approved and rejected, in ko and en, with the reason, to the driver alone", () => {
+    const [rejected] = noticesOf(message("DriverRejected", driver), ctx);
+    expect(rejected).toMatchObject({ audience: "driver", recipient: "d9", rideId: "", templateCode: "DRIVER_REJECTED_01" });
+    expect(rejected!.texts.en).toContain("rejected");
+    expect(rejected!.texts.en).toContain("documents expired");
+    expect(rejected!.texts.ko).toContain("거절");
+    const [approved] = noticesOf(message("DriverApproved", { ...driver, approval: "approved", approvalReason: null }), ctx);
+    expect(approved!.texts).toMatchObject({ ko: expect.stringContaining("승인") as string, en: expect.stringContaining("approved") as string });
+    expect(noticesOf(message("DriverWentOnline", driver), ctx)).toEqual([]);
+    expect(Object.keys(ACCOUNT_TEMPLATES).sort()).toEqual(["DriverApproved", "DriverRejected"]);
   });
 });

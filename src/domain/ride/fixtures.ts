@@ -66,6 +66,8 @@ export const FIXTURES: Record<string, () => RideRecord> = {
   refund_pending: () => withRefund(record("completed", "captured", { driver: true })),
   cancelled: () => record("cancelled", "authorized"),
   cancelled_unknown: () => record("cancelled", "pending"),
+  /** A parcel on its way: completing needs the sender's code (COMMANDS.complete carries none). */
+  in_progress_parcel: () => ({ ...record("in_progress", "authorized", { driver: true }), handoverCode: "4821" }),
 };
 
 export const COMMANDS: Record<RideCommandType, RideCommand> = {

@@ -7,6 +7,7 @@
  */
 import type { EventDraft } from "./types";
 import { PAYMENT_RULES } from "./payment-rules";
+import { sameCode } from "./parcel";
 import { addDues, BEFORE_BOARDING, cancel, dropOffer, endUnpaid, offeredTo, ownDriver, refuse, releaseHeld, type Rules } from "./rule-kit";
 
 export { heldDriver, type Rule, type Rules } from "./rule-kit";
@@ -138,7 +139,12 @@ export const RULES: Rules = {
     // declined during the trip ends the ride at once, unpaid, the fare the rider's dues.
     from: ["in_progress"],
     to: "payment_pending",
-    guard: ownDriver,
+    // A parcel is delivered only against the sender's code; the system's stale-trip end has none to give.
+    guard: (r, c) =>
+      ownDriver(r, c) ??
+      (r.handoverCode && !c.bySystem && !sameCode(c.handoverCode, r.handoverCode)
+        ? refuse("handover_code_mismatch", c.handoverCode === undefined ? "a parcel needs the sender's handoverCode" : "wrong handoverCode")
+        : null),
     before: (r, next) => [...releaseHeld(r), ...addDues(next)],
     apply: (next, c) => {
       Object.assign(next.ride, { fare: c.fare, distanceMeters: c.distanceMeters, durationSeconds: c.durationSeconds });

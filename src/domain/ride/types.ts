@@ -27,6 +27,10 @@ export interface RideRecord {
   refunds?: Refund[];
   /** The driver's share of a fare the rider did not pay has been recorded (the platform carries it). */
   driverSettled?: boolean;
+  /** Parcel rides: the code the courier must give to complete (shown to the sender only). */
+  handoverCode?: string;
+  /** Parcel rides: the recipient's phone, sealed with CONTACT_KEY (never opened by the ride). */
+  recipientPhoneSealed?: string;
 }
 
 /** A refund an operator asked for: `key` makes a repeat of the same request do nothing twice. */
@@ -52,7 +56,8 @@ export type RideCommand =
   | { type: "updateEta"; driverId: string; location: LatLng; etaSeconds: number }
   | { type: "arrive"; driverId: string }
   | { type: "start"; driverId: string }
-  | { type: "complete"; driverId: string; distanceMeters: number; durationSeconds: number; fare: Money }
+  /** `handoverCode`: what the courier gave for a parcel; `bySystem`: the stale timer ends the trip (no code to check). */
+  | { type: "complete"; driverId: string; distanceMeters: number; durationSeconds: number; fare: Money; handoverCode?: string; bySystem?: boolean }
   | { type: "cancel"; by: CancelledBy; reason: string }
   | { type: "dispatchTimeout" }
   | { type: "paymentAuthorized" }
@@ -121,7 +126,7 @@ export interface DriverOffer {
 }
 
 /** How a ride reserves a driver: an offer to accept, or a direct assignment (auto mode). */
-export type Reservation = { kind: "offer"; offer: DriverOffer } | { kind: "assign"; rideId: string };
+export type Reservation = { kind: "offer"; offer: DriverOffer } | { kind: "assign"; rideId: string; product?: Product };
 
 /**
  * What the Ride DO asks of other objects, as data. `releaseDriver` is a pre-commit

@@ -7,7 +7,7 @@ import { newRouter } from "../router";
 import { bearer, commonProblems, jsonBody, jsonResponse, problem } from "../openapi";
 import { sha256Hex } from "../../../src/lib/ids";
 import { listDeliveries, listDrivers, listRides, rideStats } from "../queries";
-import { DriverSchema, IdParamSchema, ListQuerySchema, RideSchema, page } from "../schemas";
+import { DriverDecisionSchema, DriverSchema, IdParamSchema, ListQuerySchema, RideSchema, page } from "../schemas";
 import { publicDelivery, publicDriver, publicLedgerEntry } from "../presenters";
 import { driverStub, paymentService, resolveRide } from "../stubs";
 import { reconcilePayments } from "../payment-results";
@@ -24,23 +24,22 @@ const drivers = route({
   method: "get",
   path: "/v1/ops/drivers",
   request: {
-    query: z.object({
+    query: ListQuerySchema.extend({
       status: z.enum(["offline", "available", "offered", "on_trip"]).optional(),
       approval: z.enum(["pending", "approved", "rejected"]).optional(),
-      limit: z.coerce.number().int().min(1).max(100).default(100),
     }),
   },
-  responses: { 200: jsonResponse(page(DriverSchema), "All drivers"), ...commonProblems },
+  responses: { 200: jsonResponse(page(DriverSchema), "All drivers, in id order; nextCursor pages on"), ...commonProblems },
 });
 const decide = (verb: "approve" | "reject") =>
   route({
     method: "post",
     path: `/v1/ops/drivers/{id}/${verb}`,
-    request: { params: IdParamSchema },
+    request: { params: IdParamSchema, ...jsonBody(DriverDecisionSchema, false) },
     description:
-      verb === "reject"
-        ? "A rejected driver is taken offline (after a trip under way), loses its open offer (the ride moves on to the next driver) and gets 403 driver_not_approved on online and accept."
-        : undefined,
+      (verb === "reject"
+        ? "A rejected driver is taken offline (after a trip under way), loses its open offer (the ride moves on to the next driver) and gets 403 driver_not_approved on online and accept. "
+        : "") + "The reason is kept on the driver (approvalReason); the driver is notified of the decision.",
     responses: { 200: jsonResponse(DriverSchema, `The driver, ${verb}d`), ...commonProblems },
   });
 
@@ -144,7 +143,13 @@ const reconcileNow = route({
 const notifications = route({
   method: "get",
   path: "/v1/ops/notifications",
-  request: { query: ListQuerySchema.extend({ rideId: z.string().max(64).optional(), status: z.enum(["sent", "failed", "retrying"]).optional() }) },
+  request: {
+    query: ListQuerySchema.extend({
+      rideId: z.string().max(64).optional(),
+      recipient: z.string().max(64).optional().openapi({ description: "One person's deliveries (a driver's approval notices have no ride)" }),
+      status: z.enum(["sent", "failed", "retrying"]).optional(),
+    }),
+  },
   responses: {
     200: jsonResponse(
       page(
@@ -176,7 +181,7 @@ export function opsRoutes() {
   app.openapi(drivers, async (c) => {
     const q = c.req.valid("query");
     const list = await listDrivers(c.env.VIEWS_DB, q);
-    return c.json({ items: list.items.map(publicDriver), nextCursor: null }, 200);
+    return c.json({ items: list.items.map(publicDriver), nextCursor: list.nextCursor }, 200);
   });
   app.openapi(retryPayment, async (c) => {
     const stub = resolveRide(c.env, c.req.valid("param").id);
@@ -203,7 +208,7 @@ export function opsRoutes() {
   });
   app.openapi(notifications, async (c) => {
     const q = c.req.valid("query");
-    const list = await listDeliveries(c.env.VIEWS_DB, { rideId: q.rideId, status: q.status, limit: q.limit, cursor: q.cursor });
+    const list = await listDeliveries(c.env.VIEWS_DB, { rideId: q.rideId, recipient: q.recipient, status: q.status, limit: q.limit, cursor: q.cursor });
     return c.json({ ...list, items: list.items.map(publicDelivery) }, 200);
   });
   app.openapi(reconcileNow, async (c) => {
@@ -212,7 +217,8 @@ export function opsRoutes() {
   for (const verb of ["approve", "reject"] as const) {
     app.openapi(decide(verb), async (c) => {
       const { id } = c.req.valid("param");
-      const outcome = await driverStub(c.env, id).setApproval(verb === "approve" ? "approved" : "rejected", c.get("requestId"));
+      const body = c.req.valid("json") as { reason?: string } | undefined;
+      const outcome = await driverStub(c.env, id).setApproval(verb === "approve" ? "approved" : "rejected", c.get("requestId"), body?.reason);
       return c.json(publicDriver(unwrap(outcome)), 200);
     });
   }

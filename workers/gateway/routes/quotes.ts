@@ -8,6 +8,7 @@ import { requireRole } from "../auth";
 import { newRouter } from "../router";
 import { bearer, commonProblems, jsonBody, jsonResponse, rateLimited } from "../openapi";
 import { signQuote } from "../quote-token";
+import { checkParcel } from "../parcel";
 import { limitRider } from "../rate-limit";
 import { QuoteRequestSchema, QuoteSchema } from "../schemas";
 
@@ -35,6 +36,8 @@ export function quoteRoutes() {
     const rider = c.var.actor;
     const body = c.req.valid("json");
     const config = readConfig(c.env);
+    // A quote needs no parcel, but one it is given must fit the product's class.
+    if (body.parcel) checkParcel(body.product, body.parcel, config);
     const price = priceTrip(config, body.product, body.pickup, body.dropoff);
     const expiresAt = new Date(Date.now() + config.quoteTtlS * 1000).toISOString();
     const quoteId = await signQuote(c.env.JWT_SECRET, {

@@ -10,6 +10,7 @@ import { NOT_OFFERED_TO_YOU } from "../../../src/ride/ride-record";
 import { newId, rideIdFor, sha256Hex } from "../../../src/lib/ids";
 import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
 import type { TimelineItem } from "../../../src/durable-objects/ride";
+import type { Trip } from "../../../src/ride/commands";
 import { requireRole } from "../auth";
 import { newRouter } from "../router";
 import { bearer, commonProblems, jsonBody, jsonResponse, problem, rateLimited } from "../openapi";
@@ -30,6 +31,7 @@ import { publicTimelineItem } from "../presenters";
 import { cellOf, cellStub, driverStub, resolveRide } from "../stubs";
 import { priceTrip } from "./quotes";
 import { duesRequired, openDues } from "../dues";
+import { parcelInput } from "../parcel";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -108,7 +110,9 @@ const driverStep = (step: DriverStep) =>
       409: problem(
         step === "no-show"
           ? "invalid_transition: not at the pickup, or before NO_SHOW_WAIT_S after arriving (the detail says how long is left)"
-          : "invalid_transition or offer_not_available (to a driver it was never offered to, the same answer whether or not the ride exists)",
+          : step === "complete"
+            ? "invalid_transition; handover_code_mismatch: a parcel ride without the sender's handoverCode, or with a wrong one (nothing changes)"
+            : "invalid_transition or offer_not_available (to a driver it was never offered to, the same answer whether or not the ride exists)",
       ),
       ...(step === "accept" ? { 403: problem("forbidden, or driver_not_approved (a pending or rejected driver)") } : {}),
     },
@@ -146,6 +150,7 @@ export function rideRoutes() {
     const key = c.req.header("idempotency-key");
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new AppError("invalid_request", "Idempotency-Key: 1 to 255 visible ASCII characters");
     const config = readConfig(c.env);
+    const parcel = await parcelInput(c.env, body.product, body.parcel, config);
     const price = priceTrip(config, body.product, body.pickup, body.dropoff);
     let quote = price.fare;
     if (body.quoteId) {
@@ -193,6 +198,7 @@ export function rideRoutes() {
         locale: localeFrom(c.req.header("accept-language")),
         correlationId: c.get("requestId"),
         requestHash: await sha256Hex(JSON.stringify(body)),
+        ...(parcel ? { parcel } : {}),
       }),
     );
     c.header("location", `/v1/rides/${rideId}`);
@@ -236,7 +242,7 @@ export function rideRoutes() {
       else if (step === "decline") outcome = await stub.decline(driver.id, requestId);
       else if (step === "no-show") outcome = await stub.advance(driver.id, "noShow", {}, requestId);
       else {
-        const trip = step === "complete" ? ((await c.req.json().catch(() => ({}))) as { distanceMeters?: number; durationSeconds?: number }) : {};
+        const trip = step === "complete" ? ((await c.req.json().catch(() => ({}))) as Trip) : {};
         outcome = await stub.advance(driver.id, step, trip, requestId);
       }
       return c.json(unwrap(outcome), 200);

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { can, decide } from "./decide";
+import { COMMANDS, FIXTURES, NOW, record } from "./fixtures";
+import { newHandoverCode, parcelProblem, sameCode } from "./parcel";
+import type { RideCommand } from "./types";
+
+const release = { type: "releaseDriver", driverId: "d1" };
+
+const parcel = (weightKg: number) => ({ weightKg, recipient: { name: "Park", phone: "010-1234-5678" } });
+
+describe("parcel classes", () => {
+  it("refuses a weight that does not fit its class, in both directions, and over PARCEL_MAX_KG", () => {
+    expect(parcelProblem("parcel_small", parcel(12), 100)).toContain("parcel_large");
+    expect(parcelProblem("parcel_large", parcel(4.5), 100)).toContain("parcel_small");
+    expect(parcelProblem("parcel_large", parcel(10), 100), "10 kg is small").toContain("not over 10 kg");
+    expect(parcelProblem("parcel_large", parcel(101), 100)).toContain("PARCEL_MAX_KG");
+    expect(parcelProblem("parcel_large", parcel(30), 20), "the configured maximum").toContain("over 20 kg");
+    expect(parcelProblem("parcel_small", parcel(0), 100)).toContain("more than 0");
+  });
+
+  it("accepts the edges of each class", () => {
+    expect(parcelProblem("parcel_small", parcel(10), 100)).toBeNull();
+    expect(parcelProblem("parcel_small", parcel(0.1), 100)).toBeNull();
+    expect(parcelProblem("parcel_large", parcel(10.5), 100)).toBeNull();
+    expect(parcelProblem("parcel_large", parcel(100), 100)).toBeNull();
+  });
+
+  it("a parcel product needs a parcel; any other product takes none", () => {
+    expect(parcelProblem("parcel_small", undefined, 100)).toContain("must carry");
+    expect(parcelProblem("standard", parcel(3), 100)).toContain("only parcel_small and parcel_large");
+    expect(parcelProblem("standard", undefined, 100)).toBeNull();
+  });
+});
+
+describe("handover codes", () => {
+  it("are four digits, padded, from the random source, skipping values that would bias the digits", () => {
+    const values = [65_000, 60_000, 482];
+    const random = (a: Uint16Array) => ((a[0] = values.shift()!), a);
+    expect(newHandoverCode(random)).toBe("0482");
+    for (let i = 0; i < 50; i++) expect(newHandoverCode()).toMatch(/^\d{4}$/);
+    expect(new Set(Array.from({ length: 50 }, () => newHandoverCode())).size, "not a constant").toBeGreaterThan(1);
+  });
+
+  it("compare exactly", () => {
+    expect(sameCode("4821", "4821")).toBe(true);
+    expect(sameCode("4822", "4821")).toBe(false);
+    expect(sameCode("482", "4821")).toBe(false);
+    expect(sameCode(undefined, "4821")).toBe(false);
+  });
+});
+
+describe("ride state machine: parcel handover", () => {
+  const parcel = FIXTURES.in_progress_parcel!;
+  const complete = (extra: Partial<Extract<RideCommand, { type: "complete" }>>) => ({ ...COMMANDS.complete, ...extra }) as RideCommand;
+
+  it("no code or a wrong one: 409 handover_code_mismatch, nothing changes", () => {
+    for (const c of [complete({}), complete({ handoverCode: "0000" }), complete({ handoverCode: "482" })]) {
+      const d = decide(parcel(), c, NOW);
+      expect(d).toMatchObject({ kind: "refused", code: "handover_code_mismatch" });
+      expect(can(parcel(), c, NOW)).toMatchObject({ code: "handover_code_mismatch" });
+    }
+  });
+
+  it("the right code completes like any trip, releasing the courier", () => {
+    const d = decide(parcel(), complete({ handoverCode: "4821" }), NOW);
+    expect(d.kind).toBe("applied");
+    if (d.kind !== "applied") return;
+    expect(d.record.ride.status).toBe("payment_pending");
+    expect(d.events.map((e) => e.type)).toEqual(["TripEnded", "DriverReleased"]);
+    expect(d.effects).toEqual([release]);
+  });
+
+  it("only the ride's courier, even with the code; the system's stale-trip end needs none", () => {
+    expect(decide(parcel(), complete({ handoverCode: "4821", driverId: "d2" }), NOW)).toMatchObject({ kind: "refused", code: "forbidden" });
+    expect(decide(parcel(), complete({ bySystem: true }), NOW).kind).toBe("applied");
+  });
+
+  it("a ride that is no parcel needs no code", () => {
+    expect(decide(record("in_progress", "authorized", { driver: true }), complete({ handoverCode: "9999" }), NOW).kind).toBe("applied");
+  });
+});

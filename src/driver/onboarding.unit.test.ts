@@ -1,0 +1,89 @@
+/** Onboarding in the driver machine: vehicle changes that need review, decisions with reasons, products at reservation. */
+import { describe, expect, it } from "vitest";
+import type { Driver } from "../domain/events";
+import { driverRecord } from "./fixtures";
+import { decideDriver, planDriver } from "./machine";
+import type { DriverCommand, DriverRecord } from "./types";
+
+const NOW = new Date("2026-11-21T10:00:00Z");
+const offer = (rideId: string) => ({
+  rideId,
+  pickup: { lat: 37.5, lng: 127 },
+  dropoff: { lat: 37.51, lng: 127.01 },
+  product: "standard" as const,
+  quote: { amount: 9800, currency: "KRW" as const },
+  expiresAt: "2026-11-21T10:00:15Z",
+});
+const rec = (patch: Partial<Driver> = {}, held = false): DriverRecord => driverRecord(NOW, patch, held ? offer("rd_1") : null);
+const FIXTURES = { offered: () => rec({ status: "offered", currentRideId: "rd_1" }, true) };
+const COMMANDS: Record<string, DriverCommand> = {
+  register: { type: "register", driverId: "d1", profile: { name: "Lee", vehicle: { plate: "1", model: "K5", product: "standard" } }, autoApprove: false },
+  registerPlate: { type: "register", driverId: "d1", profile: { name: "Kim", vehicle: { plate: "2", model: "m", product: "standard" } }, autoApprove: false },
+};
+const ctx = { now: NOW, correlationId: "req-1", newId: () => "ev_1" };
+
+describe("driver machine: onboarding", () => {
+  const products = (list: ("standard" | "parcel_small" | "parcel_large")[]): DriverCommand => ({
+    type: "register",
+    driverId: "d1",
+    profile: { name: "Kim", vehicle: { plate: "1", model: "m", product: list[0]!, products: list } },
+    autoApprove: false,
+  });
+
+  it("a new plate or other products send an approved driver back to pending, offline, with the reason; a new name does not", () => {
+    const renamed = decideDriver(
+      rec(),
+      { ...COMMANDS.register!, profile: { name: "Park", vehicle: { plate: "1", model: "m", product: "standard" } } } as DriverCommand,
+      NOW,
+    );
+    expect(renamed.kind === "applied" && renamed.record.driver).toMatchObject({ name: "Park", approval: "approved", status: "available" });
+    const replated = decideDriver(rec(), COMMANDS.registerPlate!, NOW);
+    expect(replated.kind === "applied" && replated.record.driver).toMatchObject({ approval: "pending", approvalReason: "vehicle_changed", status: "offline" });
+    const courier = decideDriver(rec(), products(["parcel_large", "parcel_small"]), NOW);
+    expect(courier.kind === "applied" && courier.record.driver).toMatchObject({ approval: "pending", vehicle: { products: ["parcel_large", "parcel_small"] } });
+    // The same products in another order are no change.
+    const again = courier.kind === "applied" ? { ...courier.record, driver: { ...courier.record.driver, approval: "approved" as const } } : rec();
+    const reordered = decideDriver(again, products(["parcel_large", "parcel_small"].reverse() as ("parcel_small" | "parcel_large")[]), NOW);
+    expect(reordered.kind === "applied" && reordered.record.driver.approval).toBe("approved");
+  });
+
+  it("a new vehicle is approved again at once where operators need not decide (development)", () => {
+    const d = decideDriver(rec(), { ...COMMANDS.registerPlate!, autoApprove: true } as DriverCommand, NOW);
+    if (d.kind !== "applied") throw new Error(d.kind);
+    expect(d.events.map((e) => [e.type, e.driver.approval])).toEqual([
+      ["DriverUpdated", "pending"],
+      ["DriverApproved", "approved"],
+    ]);
+    expect(d.record.driver.status).toBe("offline");
+    // An automatic approval is no operator's decision: nothing to tell.
+    const p = planDriver({ ...COMMANDS.registerPlate!, autoApprove: true } as DriverCommand, d.record, d.events, ctx);
+    expect(p.messages.map((m) => m.queue)).toEqual(["ride-events", "ride-events"]);
+  });
+
+  it("a rejection with a reason keeps it, takes the offer back and tells the driver; an approval clears it", () => {
+    const rejected = decideDriver(FIXTURES.offered!(), { type: "reject", reason: "documents expired" }, NOW);
+    if (rejected.kind !== "applied") throw new Error(rejected.kind);
+    expect(rejected.record.driver).toMatchObject({ approval: "rejected", approvalReason: "documents expired", status: "offline", currentRideId: null });
+    expect(rejected.record.offer).toBeNull();
+    const p = planDriver({ type: "reject", reason: "documents expired" }, rejected.record, rejected.events, ctx);
+    const notice = p.messages.find((m) => m.queue === "notifications")?.body as { kind: string; event: { type: string }; driver: { approvalReason: string } };
+    expect(notice).toMatchObject({ kind: "driver.notification", event: { type: "DriverRejected" }, driver: { approvalReason: "documents expired" } });
+    expect(p.later.map((e) => e.type)).toEqual(["withdrawOffer"]);
+    const approved = decideDriver(rejected.record, { type: "approve" }, NOW);
+    expect(approved.kind === "applied" && approved.record.driver).toMatchObject({ approval: "approved", approvalReason: null });
+  });
+
+  it("a reservation for a product the vehicle does not serve is refused, whatever the index said", () => {
+    const parcelOffer = (product: "parcel_small" | "parcel_large") => ({
+      type: "reserve" as const,
+      reservation: { kind: "offer" as const, offer: { ...offer("rd_p"), product } },
+      freshnessS: 30,
+    });
+    const courier = rec({ vehicle: { plate: "1", model: "Porter", product: "parcel_large", products: ["parcel_large", "parcel_small"] } });
+    expect(decideDriver(courier, parcelOffer("parcel_small"), NOW).kind).toBe("applied");
+    expect(decideDriver(rec(), parcelOffer("parcel_large"), NOW)).toMatchObject({ kind: "refused", code: "offer_not_available" });
+    const assign = { type: "reserve" as const, reservation: { kind: "assign" as const, rideId: "rd_p", product: "parcel_large" as const }, freshnessS: 30 };
+    expect(decideDriver(rec(), assign, NOW)).toMatchObject({ kind: "refused", code: "offer_not_available" });
+    expect(decideDriver(courier, assign, NOW).kind).toBe("applied");
+  });
+});

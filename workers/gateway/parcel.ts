@@ -1,0 +1,49 @@
+/**
+ * A parcel request at the gateway: the class check (a 400 before anything is created),
+ * the recipient's phone sealed at once (it goes no further in the clear), and the
+ * sender's handover code drawn from the CSPRNG.
+ */
+import type { Config } from "../../src/config";
+import { newHandoverCode, parcelProblem, type ParcelRequest } from "../../src/domain/ride/parcel";
+import type { Product } from "../../src/domain/types";
+import { normalizeKoreanMobile, sealPhone } from "../../src/lib/contact-crypto";
+import { AppError } from "../../src/lib/problem";
+import type { CreateRideInput } from "../../src/ride/ride-record";
+
+/**
+ * Refuses (400 invalid_request) a parcel that does not fit `product`'s class, or a
+ * parcel on a product that carries none.
+ *
+ * @example
+ * checkParcel("parcel_small", body.parcel, config); // throws when body.parcel weighs 12 kg
+ */
+export function checkParcel(product: Product, parcel: ParcelRequest | undefined, config: Pick<Config, "parcelMaxKg">): void {
+  const problem = parcelProblem(product, parcel, config.parcelMaxKg);
+  if (problem) throw new AppError("invalid_request", problem);
+  if (parcel && !normalizeKoreanMobile(parcel.recipient.phone)) {
+    throw new AppError("invalid_request", "parcel.recipient.phone: a Korean mobile number, such as 010-1234-5678");
+  }
+}
+
+/**
+ * What a new ride keeps of its parcel: the view, the sender's code, the sealed phone.
+ *
+ * @example
+ * const parcel = await parcelInput(c.env, "parcel_small", body.parcel, config);
+ */
+export async function parcelInput(
+  env: Pick<Env, "CONTACT_KEY">,
+  product: Product,
+  parcel: ParcelRequest | undefined,
+  config: Pick<Config, "parcelMaxKg">,
+): Promise<CreateRideInput["parcel"]> {
+  checkParcel(product, parcel, config);
+  if (!parcel) return undefined;
+  if (!env.CONTACT_KEY) throw new AppError("internal", "CONTACT_KEY is not configured");
+  const phone = normalizeKoreanMobile(parcel.recipient.phone)!;
+  return {
+    view: { weightKg: parcel.weightKg, recipient: { name: parcel.recipient.name }, note: parcel.note ?? null },
+    handoverCode: newHandoverCode(),
+    recipientPhoneSealed: await sealPhone(env.CONTACT_KEY, phone),
+  };
+}
