@@ -7,6 +7,7 @@ import type { Config } from "../../src/config";
 import { newHandoverCode, parcelProblem, type ParcelRequest } from "../../src/domain/ride/parcel";
 import type { Product } from "../../src/domain/types";
 import { normalizeKoreanMobile, sealPhone } from "../../src/lib/contact-crypto";
+import { hmacSha256Hex, sha256Hex } from "../../src/lib/ids";
 import { AppError } from "../../src/lib/problem";
 import type { CreateRideInput } from "../../src/ride/ride-record";
 
@@ -46,4 +47,19 @@ export async function parcelInput(
     handoverCode: newHandoverCode(),
     recipientPhoneSealed: await sealPhone(env.CONTACT_KEY, phone),
   };
+}
+
+/**
+ * The hash a ride keeps to tell a retry from a different request under the same
+ * Idempotency-Key. A plain hash of a body with a phone number in it could be reversed by
+ * trying every number, so the recipient's phone enters it only as an HMAC under CONTACT_KEY;
+ * a body without a parcel hashes as it always did.
+ *
+ * @example
+ * const hash = await requestHash(c.env, body); // the same for the same body, never the phone's plain hash
+ */
+export async function requestHash(env: Pick<Env, "CONTACT_KEY">, body: { parcel?: ParcelRequest }): Promise<string> {
+  if (!body.parcel) return sha256Hex(JSON.stringify(body));
+  const phone = await hmacSha256Hex(env.CONTACT_KEY ?? "", body.parcel.recipient.phone);
+  return sha256Hex(JSON.stringify({ ...body, parcel: { ...body.parcel, recipient: { ...body.parcel.recipient, phone } } }));
 }

@@ -7,7 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { readConfig } from "../../../src/config";
 import type { LatLng, Locale, Product } from "../../../src/domain/types";
 import { NOT_OFFERED_TO_YOU } from "../../../src/ride/ride-record";
-import { newId, rideIdFor, sha256Hex } from "../../../src/lib/ids";
+import { newId, rideIdFor } from "../../../src/lib/ids";
 import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
 import type { TimelineItem } from "../../../src/durable-objects/ride";
 import type { Trip } from "../../../src/ride/commands";
@@ -31,7 +31,7 @@ import { publicTimelineItem } from "../presenters";
 import { cellOf, cellStub, driverStub, resolveRide } from "../stubs";
 import { priceTrip } from "./quotes";
 import { duesRequired, openDues } from "../dues";
-import { parcelInput } from "../parcel";
+import { parcelInput, requestHash } from "../parcel";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -197,7 +197,7 @@ export function rideRoutes() {
         durationSeconds: price.durationSeconds,
         locale: localeFrom(c.req.header("accept-language")),
         correlationId: c.get("requestId"),
-        requestHash: await sha256Hex(JSON.stringify(body)),
+        requestHash: await requestHash(c.env, body),
         ...(parcel ? { parcel } : {}),
       }),
     );
