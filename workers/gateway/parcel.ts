@@ -58,7 +58,7 @@ export async function parcelInput(
  * @example
  * const hash = await requestHash(c.env, body); // the same for the same body, never the phone's plain hash
  */
-export async function requestHash(env: Pick<Env, "CONTACT_KEY">, body: { parcel?: ParcelRequest }): Promise<string> {
+export async function requestHash(env: Pick<Env, "CONTACT_KEY">, body: Record<string, unknown> & { parcel?: ParcelRequest }): Promise<string> {
   if (!body.parcel) return sha256Hex(JSON.stringify(body));
   const phone = await hmacSha256Hex(env.CONTACT_KEY ?? "", body.parcel.recipient.phone);
   return sha256Hex(JSON.stringify({ ...body, parcel: { ...body.parcel, recipient: { ...body.parcel.recipient, phone } } }));
