@@ -18,6 +18,7 @@ export type ProblemCode =
   | "rate_limited"
   | "idempotency_conflict"
   | "payment_required"
+  | "vehicle_unavailable"
   | "unavailable"
   | "internal";
 
@@ -31,6 +32,7 @@ const STATUS: Record<ProblemCode, number> = {
   invalid_transition: 409,
   offer_not_available: 409,
   idempotency_conflict: 409,
+  vehicle_unavailable: 409,
   payload_too_large: 413,
   trip_too_long: 422,
   rate_limited: 429,
@@ -49,6 +51,7 @@ const TITLE: Record<ProblemCode, string> = {
   invalid_transition: "Not possible in the ride's current state",
   offer_not_available: "The offer is not available",
   idempotency_conflict: "Idempotency key reused with a different request",
+  vehicle_unavailable: "The vehicle is not available",
   trip_too_long: "The trip is too long to serve",
   payload_too_large: "The request body is too large",
   rate_limited: "Too many requests",

@@ -16,6 +16,8 @@ import { isDeadLetterQueue } from "../../src/lib/dead-letters";
 import { fail, type Outcome } from "../../src/lib/problem";
 import { afterReport } from "../../src/payments/result-delivery";
 import { paymentService, rideStubIfValid } from "./stubs";
+import { rentalStub } from "../../src/durable-objects/stubs";
+import { RENTAL_ID } from "./rental-keys";
 
 export interface PaymentResultDeps {
   /** Hands the result to its Ride DO. */
@@ -61,8 +63,9 @@ export async function consumePaymentResults(batch: MessageBatch<PaymentResult>, 
   }
 }
 
-/** Applies one result to its ride (also what tests use to skip the queue hop). */
+/** Applies one result to its ride, or its rental (also what tests use to skip the queue hop). */
 export function applyPaymentResult(env: Env, result: PaymentResult): Promise<Outcome<unknown>> {
+  if (RENTAL_ID.test(result.rideId)) return rentalStub(env, result.rideId).applyPaymentResult(result);
   const stub = rideStubIfValid(env, result.rideId);
   if (!stub) return Promise.resolve(fail("not_found", "no such ride"));
   return stub.applyPaymentResult(result);

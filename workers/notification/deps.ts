@@ -1,7 +1,7 @@
 /** Wires the notification worker's channels and log from its environment. */
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import type { NotificationMessage } from "../../src/domain/events";
+import type { AnyNotification } from "./handler";
 import { openPhone } from "../../src/lib/contact-crypto";
 import { contacts, notificationFaults } from "../../src/views/schema";
 import { withFault, type Channel, type SinkFault } from "./channels";
@@ -55,7 +55,7 @@ export async function notifyDeps(env: NotificationEnv): Promise<NotifyDeps> {
     channels,
     maxAttempts: Number(env.NOTIFY_MAX_ATTEMPTS) || 5,
     render: { receiptUrl: (rideId) => `${base}${rideId}` },
-    deadLetter: async (message: NotificationMessage, reason: string) => {
+    deadLetter: async (message: AnyNotification, reason: string) => {
       await env.NOTIFICATIONS_DLQ.send({ ...message, deadLetterReason: reason }, { contentType: "json" });
     },
   };

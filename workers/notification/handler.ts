@@ -5,10 +5,13 @@
  * with the message (back-off), up to NOTIFY_MAX_ATTEMPTS per delivery; then it is
  * marked failed and the event goes to the dead-letter queue.
  */
-import type { NotificationMessage } from "../../src/domain/events";
-import type { Channel } from "./channels";
+import type { NotificationMessage, RentalNotificationMessage } from "../../src/domain/events";
+import type { Channel, Delivery } from "./channels";
 import type { DeliveryLog } from "./delivery-log";
-import { recipientsOf, render, TEMPLATE_CODES, type RenderContext } from "./templates";
+import { recipientsOf, render, renderRental, RENTAL_TEMPLATE_CODES, TEMPLATE_CODES, type Audience, type RenderContext } from "./templates";
+
+/** A ride's or a rental's notification. */
+export type AnyNotification = NotificationMessage | RentalNotificationMessage;
 
 export interface NotifyDeps {
   log: DeliveryLog;
@@ -16,7 +19,7 @@ export interface NotifyDeps {
   maxAttempts: number;
   render: RenderContext;
   /** Hands a notification given up on to the dead-letter queue. */
-  deadLetter: (message: NotificationMessage, reason: string) => Promise<void>;
+  deadLetter: (message: AnyNotification, reason: string) => Promise<void>;
 }
 
 export interface NotifySummary {
@@ -39,35 +42,19 @@ export class RetryLater extends Error {
  * @example
  * await handleNotification(message.body, deps); // throws RetryLater when something should be retried
  */
-export async function handleNotification(message: NotificationMessage, deps: NotifyDeps): Promise<NotifySummary> {
-  const { event, ride } = message;
+export async function handleNotification(message: AnyNotification, deps: NotifyDeps): Promise<NotifySummary> {
+  const { event } = message;
   const summary: NotifySummary = { sent: 0, duplicate: 0, failed: 0, retrying: 0 };
   let lastError = "";
-  for (const { audience, recipient } of recipientsOf(ride, event)) {
-    // A rider's language is the one their app asked in; drivers' apps are Korean by default.
-    const locale = audience === "rider" ? message.locale : "ko";
-    const text = render(ride, event, audience, locale, deps.render);
-    if (!text) continue;
-    const base = {
-      eventId: event.id,
-      event: event.type,
-      rideId: ride.id,
-      audience,
-      recipient,
-      locale,
-      text,
-      texts: { ko: render(ride, event, audience, "ko", deps.render) ?? text, en: render(ride, event, audience, "en", deps.render) ?? text },
-      templateCode: TEMPLATE_CODES[audience][event.type] ?? "GENERIC_01",
-      ride,
-      correlationId: event.correlationId,
-    };
+  for (const base of deliveriesOf(message, deps.render)) {
+    const { audience, recipient, locale } = base;
     for (const channel of deps.channels) {
       if (!(await channel.accepts(base))) continue;
       const key = { eventId: event.id, channel: channel.name, recipient };
       const row = await deps.log.claim({
         ...key,
         id: `nt_${event.id}_${channel.name}_${audience}`,
-        rideId: ride.id,
+        rideId: base.rideId,
         event: event.type,
         locale,
         correlationId: event.correlationId,
@@ -99,4 +86,29 @@ export async function handleNotification(message: NotificationMessage, deps: Not
   }
   if (summary.retrying > 0) throw new RetryLater(summary, lastError);
   return summary;
+}
+
+type Draft = Omit<Delivery, "id">;
+
+/** Each person told of the message, with their text in their language (a rental's rider only). */
+function deliveriesOf(message: AnyNotification, ctx: RenderContext): Draft[] {
+  const { event } = message;
+  const common = { eventId: event.id, event: event.type, correlationId: event.correlationId };
+  if (message.kind === "rental.notification") {
+    const { rental, locale } = message;
+    const text = renderRental(rental, event, locale);
+    if (!text) return [];
+    const texts = { ko: renderRental(rental, event, "ko") ?? text, en: renderRental(rental, event, "en") ?? text };
+    const templateCode = RENTAL_TEMPLATE_CODES[event.type] ?? "GENERIC_01";
+    return [{ ...common, rideId: rental.id, audience: "rider", recipient: rental.riderId, locale, text, texts, templateCode, ride: rental }];
+  }
+  const { ride } = message;
+  return recipientsOf(ride, event).flatMap(({ audience, recipient }: { audience: Audience; recipient: string }) => {
+    // A rider's language is the one their app asked in; drivers' apps are Korean by default.
+    const locale = audience === "rider" ? message.locale : "ko";
+    const text = render(ride, event, audience, locale, ctx);
+    if (!text) return [];
+    const texts = { ko: render(ride, event, audience, "ko", ctx) ?? text, en: render(ride, event, audience, "en", ctx) ?? text };
+    return [{ ...common, rideId: ride.id, audience, recipient, locale, text, texts, templateCode: TEMPLATE_CODES[audience][event.type] ?? "GENERIC_01", ride }];
+  });
 }

@@ -1,15 +1,17 @@
 /** Notification worker entry: consumes ride-notifications and its dead-letter queue. */
 import { consumerFetch } from "../../src/lib/readiness";
 import { drizzle } from "drizzle-orm/d1";
-import type { NotificationMessage } from "../../src/domain/events";
 import { retryDelaySeconds } from "../../src/lib/backoff";
 import { isDeadLetterQueue } from "../../src/lib/dead-letters";
 import { notificationDeadLetters, notificationDeliveries } from "../../src/views/schema";
 import { and, eq, ne } from "drizzle-orm";
 import { notifyDeps } from "./deps";
-import { handleNotification, RetryLater } from "./handler";
+import { handleNotification, RetryLater, type AnyNotification } from "./handler";
 
-type Incoming = NotificationMessage & { deadLetterReason?: string };
+type Incoming = AnyNotification & { deadLetterReason?: string };
+
+/** The id of the ride or rental a notification is about. */
+const subjectId = (body: Partial<AnyNotification>): string | undefined => ("rental" in body ? body.rental?.id : "ride" in body ? body.ride?.id : undefined);
 
 export default {
   fetch(request: Request, env: NotificationEnv): Response {
@@ -28,7 +30,7 @@ export default {
           .values({
             id: message.id,
             eventId,
-            rideId: body.ride?.id ?? "",
+            rideId: subjectId(body) ?? "",
             body: JSON.stringify(body),
             reason: body.deadLetterReason ?? "retries exhausted",
             receivedAt: new Date().toISOString(),
@@ -39,7 +41,7 @@ export default {
           .set({ status: "failed", updatedAt: new Date().toISOString() })
           .where(and(eq(notificationDeliveries.eventId, eventId), ne(notificationDeliveries.status, "sent")));
         console.error(
-          JSON.stringify({ msg: "notification dead-lettered", eventId, rideId: body.ride?.id, reason: body.deadLetterReason ?? "retries exhausted" }),
+          JSON.stringify({ msg: "notification dead-lettered", eventId, rideId: subjectId(body), reason: body.deadLetterReason ?? "retries exhausted" }),
         );
         message.ack();
       }
@@ -47,10 +49,11 @@ export default {
     }
     const deps = await notifyDeps(env);
     for (const message of batch.messages) {
-      const { event, ride } = message.body;
+      const { event } = message.body;
+      const rideId = subjectId(message.body);
       try {
         const summary = await handleNotification(message.body, deps);
-        console.log(JSON.stringify({ msg: "notification", event: event.type, rideId: ride.id, ...summary, correlationId: event.correlationId }));
+        console.log(JSON.stringify({ msg: "notification", event: event.type, rideId, ...summary, correlationId: event.correlationId }));
         message.ack();
       } catch (error) {
         const delaySeconds = retryDelaySeconds(message.attempts);
@@ -59,7 +62,7 @@ export default {
           JSON.stringify({
             msg: "notification will retry",
             event: event.type,
-            rideId: ride.id,
+            rideId,
             attempts: message.attempts,
             delaySeconds,
             ...summary,
