@@ -4,12 +4,10 @@
  * however often it is asked. Faults (PUT /v1/dev/faults `keys`): `down` refuses every
  * request, `slow` answers after a few seconds. One object, named "keys".
  */
+import { fail, ok, type Outcome } from "../lib/problem";
 import { StoredObject } from "./stored-object";
 
 export type KeyFault = { mode: "ok" | "down" | "slow"; latencyMs?: number };
-
-/** The key service is down: the request is to be retried later. */
-export class KeysDown extends Error {}
 
 export class KeyIssuerDurableObject extends StoredObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -29,15 +27,15 @@ export class KeyIssuerDurableObject extends StoredObject<Env> {
     return row ? (JSON.parse(row.value) as KeyFault) : { mode: "ok" };
   }
 
-  /** The rental's key (issued once); throws while the service is down. */
-  async issue(rentalId: string): Promise<string> {
+  /** The rental's key (issued once); `unavailable` while the service is down. */
+  async issue(rentalId: string): Promise<Outcome<string>> {
     const fault = this.faults();
-    if (fault.mode === "down") throw new KeysDown("key service down (injected)");
+    if (fault.mode === "down") return fail("unavailable", "key service down (injected)");
     if (fault.mode === "slow") await new Promise((r) => setTimeout(r, fault.latencyMs ?? 3000));
     const known = this.sql.exec<{ key: string }>("SELECT key FROM keys WHERE rental_id = ?", rentalId).toArray()[0];
-    if (known) return known.key;
+    if (known) return ok(known.key);
     const key = String(crypto.getRandomValues(new Uint16Array(1))[0]! % 10_000).padStart(4, "0");
     this.sql.exec("INSERT INTO keys (rental_id, key, issued_at) VALUES (?, ?, ?)", rentalId, key, new Date().toISOString());
-    return key;
+    return ok(key);
   }
 }

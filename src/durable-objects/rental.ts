@@ -104,7 +104,10 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
     if (!record) return;
     if (name === "end") {
       const outcome = await this.enact(decideRental(record, { type: "expire" }, new Date()), this.planFrom(record, "timer:end"));
-      if (!outcome.ok) throw new Error(`${outcome.problem.code}: ${outcome.problem.detail}`);
+      const endsAt = Date.parse(record.rental.endsAt ?? "");
+      // Early (a clock ahead of the record's): wait for the end itself; anything else is retried.
+      if (!outcome.ok && endsAt > Date.now()) this.schedule("end", endsAt);
+      else if (!outcome.ok) throw new Error(`${outcome.problem.code}: ${outcome.problem.detail}`);
       return;
     }
     if (name === "payment" || name === "key") {

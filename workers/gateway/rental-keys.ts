@@ -15,7 +15,7 @@ import { afterReport } from "../../src/payments/result-delivery";
 export const RENTAL_ID = /^rn_[a-z0-9]{20,30}$/;
 
 export interface RentalKeyDeps {
-  issue: (rentalId: string) => Promise<string>;
+  issue: (rentalId: string) => Promise<Outcome<string>>;
   deliver: (rentalId: string, key: string, correlationId: string) => Promise<Outcome<unknown>>;
 }
 
@@ -32,8 +32,9 @@ export async function consumeRentalKeys(batch: MessageBatch<RentalKeyMessage>, d
       continue;
     }
     try {
-      const key = await deps.issue(rentalId);
-      if (afterReport(await deps.deliver(rentalId, key, correlationId)) === "retry") throw new Error("the rental did not take its key");
+      const issued = await deps.issue(rentalId);
+      if (!issued.ok) throw new Error(`key service: ${issued.problem.detail}`);
+      if (afterReport(await deps.deliver(rentalId, issued.value, correlationId)) === "retry") throw new Error("the rental did not take its key");
       console.log(JSON.stringify({ msg: "rental key issued", rentalId, correlationId }));
       message.ack();
     } catch (error) {

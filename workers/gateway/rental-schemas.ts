@@ -72,3 +72,17 @@ export const UnlockRequestSchema = z
   .openapi("UnlockRequest");
 
 export const RentalListQuerySchema = ListQuerySchema.extend({ status: z.enum(RENTAL_STATUSES).optional() });
+
+export const LedgerEntrySchema = z
+  .object({
+    idempotencyKey: z.string(),
+    kind: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+    outcome: z.string(),
+    provider: z.string(),
+    providerRef: z.string().nullable(),
+    detail: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("RentalLedgerEntry");

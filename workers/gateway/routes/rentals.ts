@@ -12,7 +12,8 @@ import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
 import { duesRequired, openDues } from "../dues";
 import { bearer, commonProblems, jsonBody, jsonResponse, problem, rateLimited } from "../openapi";
-import { publicTimelineItem } from "../presenters";
+import { publicLedgerEntry, publicTimelineItem } from "../presenters";
+import { paymentService } from "../stubs";
 import { limitRider } from "../rate-limit";
 import { RENTAL_ID } from "../rental-keys";
 import { listRentals, listVehicles, vehiclesNear } from "../rental-queries";
@@ -126,6 +127,14 @@ const unlockRental = route({
     403: problem("forbidden: the key is wrong, invalidated, not issued yet, or the rental is not confirmed"),
   },
 });
+const rentalPayments = route({
+  method: "get",
+  path: "/v1/ops/rentals/{id}/payments",
+  tags: ["ops", "rentals"],
+  middleware: requireRole("ops"),
+  request: RentalPath,
+  responses: { 200: jsonResponse(z.object({ items: z.array(S.LedgerEntrySchema) }), "The rental's payment operations in the ledger"), ...commonProblems },
+});
 const returnRental = route({
   method: "post",
   path: "/v1/rentals/{id}/return",
@@ -216,6 +225,12 @@ export function rentalRoutes() {
   app.openapi(returnRental, async (c) => {
     const stub = resolveRental(c.env, c.req.valid("param").id);
     return c.json(unwrap(await stub.returnVehicle(c.var.actor, c.get("requestId"))), 200);
+  });
+
+  app.openapi(rentalPayments, async (c) => {
+    const id = c.req.valid("param").id;
+    if (!RENTAL_ID.test(id)) throw new AppError("not_found", "no such rental");
+    return c.json({ items: (await paymentService(c.env).ledgerFor(id)).map(publicLedgerEntry) }, 200);
   });
   return app;
 }
