@@ -16,6 +16,8 @@ import { unwrap, type Outcome } from "../../src/lib/problem";
 import type { Actor } from "../../src/domain/types";
 import { consumeRentalKeys, rentalKeyDeps } from "../../workers/gateway/rental-keys";
 import paymentWorker from "../../workers/payment/index";
+import { createApp } from "../../workers/gateway/app";
+import { issueToken } from "../../workers/gateway/auth";
 import { resultsApplied, testEnv, uniqueId } from "./helpers";
 
 const krw = (amount: number) => ({ amount, currency: "KRW" as const });
@@ -208,5 +210,27 @@ describe("Rental DO: cancel and end", () => {
     expect(unwrap((await stub.get(rider)) as Outcome<Rental>)).toMatchObject({ status: "completed", unlockKey: null });
     expect(await vehicleStatus(vehicleId)).toBe("available");
     expect((await types(stub)).at(-1)).toBe("RentalCompleted");
+  });
+});
+
+describe("POST /v1/rentals", () => {
+  const app = createApp();
+  const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
+  async function post(riderId: string, body: unknown, key: string) {
+    const token = await issueToken(testEnv, { id: riderId, role: "rider" });
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": key };
+    const res = await app.request("/v1/rentals", { method: "POST", headers, body: JSON.stringify(body) }, testEnv, ctx);
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  it("a rider with dues gets 402 payment_required and the vehicle stays free; the price is hours × the hourly rate", async () => {
+    const vehicleId = await newVehicle();
+    const debtor = uniqueId("r");
+    unwrap(await testEnv.RIDER.get(testEnv.RIDER.idFromName(debtor)).incurDues(debtor, "rd_unpaid", krw(9800), "c"));
+    const refused = await post(debtor, { vehicleId, hours: 3, paymentMethod: "pm_card_visa" }, "k1");
+    expect(refused).toMatchObject({ status: 402, body: { code: "payment_required", dues: krw(9800) } });
+    expect(await vehicleStatus(vehicleId)).toBe("available");
+    const made = await post(uniqueId("r"), { vehicleId, hours: 3, paymentMethod: "pm_card_visa" }, "k1");
+    expect(made).toMatchObject({ status: 202, body: { status: "requested", price: krw(6000), hours: 3 } });
   });
 });

@@ -178,7 +178,7 @@ export function planRental(
     events,
     messages,
     timers: rentalTimers(before, after, ctx.now, ctx.paymentWatchdogS),
-    after: [{ type: "broadcast", message: JSON.stringify(shown) }],
+    after: [],
     later: [],
   };
 }
