@@ -7,7 +7,8 @@ CREATE TABLE `rental_vehicles` (
 	`version` integer NOT NULL,
 	`created_at` text NOT NULL,
 	`updated_at` text NOT NULL,
-	`snapshot` text NOT NULL
+	`snapshot` text NOT NULL,
+	`checked_at` text
 );
 --> statement-breakpoint
 CREATE INDEX `rental_vehicles_by_place` ON `rental_vehicles` (`status`,`lat`,`lng`);--> statement-breakpoint
@@ -20,7 +21,8 @@ CREATE TABLE `rentals` (
 	`version` integer NOT NULL,
 	`created_at` text NOT NULL,
 	`updated_at` text NOT NULL,
-	`snapshot` text NOT NULL
+	`snapshot` text NOT NULL,
+	`checked_at` text
 );
 --> statement-breakpoint
 CREATE INDEX `rentals_by_rider` ON `rentals` (`rider_id`,`created_at`,`id`);--> statement-breakpoint

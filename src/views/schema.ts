@@ -194,6 +194,8 @@ export const rentals = sqliteTable(
     updatedAt: text("updated_at").notNull(),
     /** The Rental JSON at `version`, `unlockKey` null. */
     snapshot: text("snapshot").notNull(),
+    /** When the repair sweep last asked the Rental DO about this row (a confirmed rental may rightly stand still for hours). */
+    checkedAt: text("checked_at"),
   },
   (t) => [
     index("rentals_by_rider").on(t.riderId, t.createdAt, t.id),
@@ -216,6 +218,8 @@ export const rentalVehicles = sqliteTable(
     updatedAt: text("updated_at").notNull(),
     /** The Vehicle JSON at `version`. */
     snapshot: text("snapshot").notNull(),
+    /** When the repair sweep last asked the RentalVehicle DO about this row. */
+    checkedAt: text("checked_at"),
   },
   (t) => [index("rental_vehicles_by_place").on(t.status, t.lat, t.lng), index("rental_vehicles_by_created").on(t.createdAt, t.id)],
 );

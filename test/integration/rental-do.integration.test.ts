@@ -17,6 +17,8 @@ import type { Actor } from "../../src/domain/types";
 import { consumeRentalKeys, rentalKeyDeps } from "../../workers/gateway/rental-keys";
 import paymentWorker from "../../workers/payment/index";
 import { createApp } from "../../workers/gateway/app";
+import { repairRentalViews } from "../../workers/gateway/rental-repair";
+import { applyWrites } from "../../src/views/projection";
 import { issueToken } from "../../workers/gateway/auth";
 import { resultsApplied, testEnv, uniqueId } from "./helpers";
 
@@ -232,5 +234,23 @@ describe("POST /v1/rentals", () => {
     expect(await vehicleStatus(vehicleId)).toBe("available");
     const made = await post(uniqueId("r"), { vehicleId, hours: 3, paymentMethod: "pm_card_visa" }, "k1");
     expect(made).toMatchObject({ status: 202, body: { status: "requested", price: krw(6000), hours: 3 } });
+  });
+});
+
+describe("the views' repair sweep for rentals", () => {
+  it("a rental row left behind (its messages lost) is projected again from its object, without the key", async () => {
+    const { stub, i, rider } = await confirmed();
+    unwrap(await stub.keyIssued("4821", "k"));
+    const now = unwrap((await stub.get(rider)) as Outcome<Rental>);
+    const stale = { ...now, status: "requested" as const, version: 1, unlockKey: null, updatedAt: "2026-01-01T00:00:00.000Z" };
+    await applyWrites(testEnv.VIEWS_DB, [{ kind: "rental", rental: stale }]);
+    const report = await repairRentalViews(testEnv, { afterS: 0, maxRows: 500 });
+    expect(report.rentals).toBeGreaterThan(0);
+    const row = await testEnv.VIEWS_DB.prepare("SELECT status, version, snapshot, checked_at FROM rentals WHERE id = ?")
+      .bind(i.rentalId)
+      .first<Record<string, string>>();
+    expect(row).toMatchObject({ status: "confirmed", version: now.version });
+    expect(row!.checked_at).not.toBeNull();
+    expect(row!.snapshot).not.toContain("4821");
   });
 });

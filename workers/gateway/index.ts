@@ -7,6 +7,7 @@ import type { PaymentResult, RentalKeyMessage } from "../../src/domain/events";
 import { createApp } from "./app";
 import { consumePaymentResults, paymentResultDeps, reconcilePayments } from "./payment-results";
 import { consumeRentalKeys, rentalKeyDeps } from "./rental-keys";
+import { repairRentalViews } from "./rental-repair";
 import { repairDeps, repairOptions, repairViews, VIEWS_REPAIR_CRON } from "./views-repair";
 
 export { RideDurableObject } from "../../src/durable-objects/ride";
@@ -32,8 +33,10 @@ export default {
 
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
     if (controller.cron === VIEWS_REPAIR_CRON) {
-      const report = await repairViews(repairDeps(env), repairOptions(env));
-      console.log(JSON.stringify({ msg: "views repair", ...report }));
+      const options = repairOptions(env);
+      const report = await repairViews(repairDeps(env), options);
+      const rentals = await repairRentalViews(env, options);
+      console.log(JSON.stringify({ msg: "views repair", ...report, rentals }));
       return;
     }
     const report = await reconcilePayments(env, RECONCILE_MIN_AGE_MS);
