@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRental, decideRental, keyless, outstandingStep, planRental, retryPlan, commandOfPayment, type RentalCommand } from "./machine";
+import { createRental, decideRental, keyless, outstandingStep, planRental, rentalTimers, retryPlan, commandOfPayment, type RentalCommand } from "./machine";
 import { RENTAL_STATUSES, type RentalRecord, type RentalStatus } from "./types";
 
 const NOW = new Date("2026-12-01T10:00:00Z");
@@ -216,5 +216,26 @@ describe("rental machine: the rules that matter", () => {
     expect(commandOfPayment({ ...base, action: "authorize", outcome: "declined" }, krw(1))).toMatchObject({ type: "paymentDeclined" });
     expect(commandOfPayment({ ...base, action: "capture", outcome: "succeeded" }, krw(1))).toEqual({ type: "captured" });
     expect(commandOfPayment({ ...base, action: "settle", outcome: "succeeded" }, krw(1))).toBeNull();
+  });
+});
+
+describe("rental machine: no live state without a timer", () => {
+  const armed = (record: RentalRecord) =>
+    rentalTimers(null, record, NOW, 120)
+      .filter((t) => t.at !== null)
+      .map((t) => t.name);
+  it("requested: the payment watchdog; confirmed: the end, and the key while it has none; a refund awaited: the watchdog", () => {
+    expect(armed(inState("requested"))).toEqual(["payment"]);
+    expect(armed(inState("confirmed"))).toEqual(["key", "end"]);
+    expect(armed(step(inState("confirmed"), { type: "keyIssued", key: "4821" }))).toEqual(["end"]);
+    expect(armed(inState("cancelled"))).toEqual(["payment"]);
+    const captureDeclined = step(step(created(), { type: "authorized" }), { type: "paymentDeclined", action: "capture", detail: null });
+    expect(armed(captureDeclined)).toEqual(["payment"]);
+  });
+
+  it("ended states keep no timer", () => {
+    expect(armed(inState("completed"))).toEqual([]);
+    expect(armed(inState("declined"))).toEqual([]);
+    expect(armed(step(inState("cancelled"), { type: "refundSettled", outcome: "succeeded", amount: krw(4000), detail: null }))).toEqual([]);
   });
 });
