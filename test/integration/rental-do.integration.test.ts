@@ -18,6 +18,8 @@ import { consumeRentalKeys, rentalKeyDeps } from "../../workers/gateway/rental-k
 import paymentWorker from "../../workers/payment/index";
 import { createApp } from "../../workers/gateway/app";
 import { repairRentalViews } from "../../workers/gateway/rental-repair";
+import { rideLookup } from "../../workers/gateway/payment-results";
+import type { PaymentService } from "../../workers/payment/service";
 import { applyWrites } from "../../src/views/projection";
 import { issueToken } from "../../workers/gateway/auth";
 import { resultsApplied, testEnv, uniqueId } from "./helpers";
@@ -141,6 +143,7 @@ describe("Rental DO: payment results", () => {
       expect((await getQueueResult(batch, createExecutionContext())).retryMessages).toEqual([]);
     }
     expect(unwrap((await stub.get(ops)) as Outcome<Rental>).status).toBe("confirmed");
+    expect(await rideLookup(testEnv)(i.rentalId)).toEqual({ status: "completed", payment: { status: "captured" }, driver: null });
     const settled = await testEnv.LEDGER_DB.prepare("SELECT count(*) AS n FROM settlements WHERE ride_id = ?").bind(i.rentalId).first<{ n: number }>();
     expect(settled?.n).toBe(0);
   });
@@ -252,5 +255,22 @@ describe("the views' repair sweep for rentals", () => {
     expect(row).toMatchObject({ status: "confirmed", version: now.version });
     expect(row!.checked_at).not.toBeNull();
     expect(row!.snapshot).not.toContain("4821");
+  });
+});
+
+describe("reconciliation and rentals", () => {
+  it("leaves the hold of a rental still being charged alone", async () => {
+    const { stub, i } = await created();
+    const record = await recordOf(stub);
+    const batch = createMessageBatch<PaymentCommandMessage>("ride-payments", [
+      { id: uniqueId("m"), timestamp: Date.now(), attempts: 1, body: paymentCommand(record, "authorize", "t") },
+    ]);
+    // Authorised, and the result lost: the rental still waits (requested), its hold is open.
+    await paymentWorker.queue(batch, { ...testEnv, PAYMENT_RESULTS_QUEUE: { send: async () => undefined } as unknown as Queue });
+    expect(await rideLookup(testEnv)(i.rentalId)).toMatchObject({ status: "requested" });
+    const payments = testEnv.PAYMENTS as unknown as Service<PaymentService>;
+    const report = await payments.reconcile(0, rideLookup(testEnv));
+    expect(report.holdsVoided).not.toContain(i.rentalId);
+    expect(report.orphanHoldsVoided).not.toContain(i.rentalId);
   });
 });

@@ -11,6 +11,7 @@
  */
 import type { PaymentResult } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
+import type { Rental } from "../../src/domain/rental/types";
 import { retryDelaySeconds } from "../../src/lib/backoff";
 import { isDeadLetterQueue } from "../../src/lib/dead-letters";
 import { fail, type Outcome } from "../../src/lib/problem";
@@ -78,9 +79,22 @@ export function paymentResultDeps(env: Env): PaymentResultDeps {
   };
 }
 
-/** Reads a ride for the payment worker's reconciliation (passed to it as an RPC callback). */
+/**
+ * A rental as reconciliation sees it: a rental still charging (`requested`) owns its hold
+ * like a live ride; one that ended owes a hold left over its void.
+ */
+function rentalAsPayer(rental: Rental): Pick<Ride, "status" | "payment" | "driver"> {
+  const status = rental.status === "requested" ? "requested" : rental.status === "cancelled" || rental.status === "declined" ? "cancelled" : "completed";
+  return { status, payment: { status: rental.payment.status }, driver: null };
+}
+
+/** Reads a ride (or a rental) for the payment worker's reconciliation (passed to it as an RPC callback). */
 export function rideLookup(env: Env) {
-  return async (rideId: string): Promise<Ride | null> => {
+  return async (rideId: string): Promise<Pick<Ride, "status" | "payment" | "driver"> | null> => {
+    if (RENTAL_ID.test(rideId)) {
+      const rental = await rentalStub(env, rideId).get({ id: "payment-reconciler", role: "ops" });
+      return rental.ok ? rentalAsPayer(rental.value) : null;
+    }
     const stub = rideStubIfValid(env, rideId);
     if (!stub) return null;
     const outcome = await stub.get({ id: "payment-reconciler", role: "ops" });
