@@ -6,6 +6,7 @@ interface __BaseEnv_Env {
 	PAYMENTS_QUEUE: Queue;
 	NOTIFICATIONS_QUEUE: Queue;
 	RIDE_EVENTS_QUEUE: Queue;
+	RENTAL_KEYS_QUEUE: Queue;
 	RIDER_LIMITER: RateLimit;
 	LOCATION_LIMITER: RateLimit;
 	IP_LIMITER: RateLimit;
@@ -39,18 +40,22 @@ interface __BaseEnv_Env {
 	DRIVER: DurableObjectNamespace<import("../workers/gateway/index").DriverDurableObject>;
 	DISPATCH_CELL: DurableObjectNamespace<import("../workers/gateway/index").DispatchCellDurableObject>;
 	RIDER: DurableObjectNamespace<import("../workers/gateway/index").RiderDurableObject>;
+	RENTAL: DurableObjectNamespace<import("../workers/gateway/index").RentalDurableObject>;
+	RENTAL_VEHICLE: DurableObjectNamespace<import("../workers/gateway/index").RentalVehicleDurableObject>;
+	KEY_ISSUER: DurableObjectNamespace<import("../workers/gateway/index").KeyIssuerDurableObject>;
 	PAYMENTS: Service /* entrypoint PaymentService from rides-payment-staging */ | Service /* entrypoint PaymentService from rides-payment */;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("../workers/gateway/index");
-		durableNamespaces: "RideDurableObject" | "DriverDurableObject" | "DispatchCellDurableObject" | "RiderDurableObject";
+		durableNamespaces: "RideDurableObject" | "DriverDurableObject" | "DispatchCellDurableObject" | "RiderDurableObject" | "RentalDurableObject" | "RentalVehicleDurableObject" | "KeyIssuerDurableObject";
 	}
 	interface StagingEnv {
 		VIEWS_DB: D1Database;
 		PAYMENTS_QUEUE: Queue;
 		NOTIFICATIONS_QUEUE: Queue;
 		RIDE_EVENTS_QUEUE: Queue;
+		RENTAL_KEYS_QUEUE: Queue;
 		RIDER_LIMITER: RateLimit;
 		LOCATION_LIMITER: RateLimit;
 		IP_LIMITER: RateLimit;
@@ -84,6 +89,9 @@ declare namespace Cloudflare {
 		DRIVER: DurableObjectNamespace<import("../workers/gateway/index").DriverDurableObject>;
 		DISPATCH_CELL: DurableObjectNamespace<import("../workers/gateway/index").DispatchCellDurableObject>;
 		RIDER: DurableObjectNamespace<import("../workers/gateway/index").RiderDurableObject>;
+		RENTAL: DurableObjectNamespace<import("../workers/gateway/index").RentalDurableObject>;
+		RENTAL_VEHICLE: DurableObjectNamespace<import("../workers/gateway/index").RentalVehicleDurableObject>;
+		KEY_ISSUER: DurableObjectNamespace<import("../workers/gateway/index").KeyIssuerDurableObject>;
 		PAYMENTS: Service /* entrypoint PaymentService from rides-payment-staging */;
 	}
 	interface Env extends __BaseEnv_Env {}

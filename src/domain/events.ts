@@ -4,6 +4,7 @@
  * `version` is newer than what it holds (at-least-once delivery, any order).
  */
 import type { Locale, LatLng, Money, Product, Ride, Vehicle } from "./types";
+import type { Rental, RentalVehicle } from "./rental/types";
 
 export interface DomainEvent {
   id: string;
@@ -40,7 +41,7 @@ export interface Driver {
   updatedAt: string;
 }
 
-export const QUEUES = ["payments", "notifications", "ride-events"] as const;
+export const QUEUES = ["payments", "notifications", "ride-events", "rental-keys"] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export interface RideEventMessage {
@@ -80,7 +81,20 @@ export interface DriverNotificationMessage {
 /** Driver events the driver is told about. */
 export const NOTIFIED_DRIVER_EVENTS = new Set(["DriverApproved", "DriverRejected"]);
 
-export type ViewsMessage = RideEventMessage | DriverEventMessage | RiderEventMessage;
+/** A rental's change, with the rental as ops may see it (never its key). */
+export interface RentalEventMessage {
+  kind: "rental.event";
+  event: DomainEvent;
+  rental: Rental;
+}
+
+export interface RentalVehicleEventMessage {
+  kind: "rental-vehicle.event";
+  event: DomainEvent;
+  vehicle: RentalVehicle;
+}
+
+export type ViewsMessage = RideEventMessage | DriverEventMessage | RiderEventMessage | RentalEventMessage | RentalVehicleEventMessage;
 
 /** A rider-facing change to tell the rider about. */
 export interface NotificationMessage {
@@ -88,6 +102,21 @@ export interface NotificationMessage {
   event: DomainEvent;
   ride: Ride;
   locale: Locale;
+}
+
+/** A rental change to tell its rider about (the rental without its key). */
+export interface RentalNotificationMessage {
+  kind: "rental.notification";
+  event: DomainEvent;
+  rental: Rental;
+  locale: Locale;
+}
+
+/** A request to the key-issuing service for a confirmed rental's unlock key (queue rental-keys). */
+export interface RentalKeyMessage {
+  kind: "rental.key";
+  rentalId: string;
+  correlationId: string;
 }
 
 /**
@@ -103,7 +132,8 @@ export interface PaymentCommandMessage {
   rideId: string;
   amount: Money;
   paymentMethod: string;
-  product: Product;
+  /** The ride's product (a rental has none). */
+  product?: Product;
   /** The ride's driver, for the settlement of a capture. */
   driverId: string | null;
   idempotencyKey: string;

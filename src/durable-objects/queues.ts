@@ -8,11 +8,12 @@ import { PEER_CALL_MS, within } from "../lib/timeout";
  * @example
  * await outbox.relay(queueSender(env), Date.now());
  */
-export function queueSender(env: Pick<Env, "PAYMENTS_QUEUE" | "NOTIFICATIONS_QUEUE" | "RIDE_EVENTS_QUEUE">): QueueSender {
+export function queueSender(env: Pick<Env, "PAYMENTS_QUEUE" | "NOTIFICATIONS_QUEUE" | "RIDE_EVENTS_QUEUE" | "RENTAL_KEYS_QUEUE">): QueueSender {
   const bindings: Record<QueueName, Queue> = {
     payments: env.PAYMENTS_QUEUE,
     notifications: env.NOTIFICATIONS_QUEUE,
     "ride-events": env.RIDE_EVENTS_QUEUE,
+    "rental-keys": env.RENTAL_KEYS_QUEUE,
   };
   // Bounded: the relay runs inside the object's command queue, which a hung send would hold.
   return async (queue, bodies) => {

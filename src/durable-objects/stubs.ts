@@ -20,6 +20,10 @@ export type RideStub = DurableObjectStub<ObjectOf<Env["RIDE"]>>;
 export type DriverStub = DurableObjectStub<ObjectOf<Env["DRIVER"]>>;
 /** A stub of a Rider object. */
 export type RiderStub = DurableObjectStub<ObjectOf<Env["RIDER"]>>;
+/** A stub of a Rental object. */
+export type RentalStub = DurableObjectStub<ObjectOf<Env["RENTAL"]>>;
+/** A stub of a RentalVehicle object. */
+export type RentalVehicleStub = DurableObjectStub<ObjectOf<Env["RENTAL_VEHICLE"]>>;
 /** A stub of a DispatchCell object. */
 export type CellStub = DurableObjectStub<ObjectOf<Env["DISPATCH_CELL"]>>;
 
@@ -87,4 +91,34 @@ export function cellOf(point: LatLng): string {
  */
 export function cellStub(env: Pick<Env, "DISPATCH_CELL">, cell: string): CellStub {
   return stubFor(env.DISPATCH_CELL, cell);
+}
+
+/**
+ * The Rental object of `rentalId` (trusts the id, like `rideStub`).
+ *
+ * @example
+ * const outcome = await rentalStub(env, rentalId).get(actor); // Outcome<Rental>
+ */
+export function rentalStub(env: Pick<Env, "RENTAL">, rentalId: string): RentalStub {
+  return stubFor(env.RENTAL, rentalId);
+}
+
+/**
+ * The RentalVehicle object of `vehicleId`: whether the vehicle is free, and for whom it is held.
+ *
+ * @example
+ * await rentalVehicleStub(env, "rv_…").reserve(rentalId, correlationId);
+ */
+export function rentalVehicleStub(env: Pick<Env, "RENTAL_VEHICLE">, vehicleId: string): RentalVehicleStub {
+  return stubFor(env.RENTAL_VEHICLE, vehicleId);
+}
+
+/**
+ * The key-issuing service (simulated): one object.
+ *
+ * @example
+ * const key = await keyIssuerStub(env).issue(rentalId);
+ */
+export function keyIssuerStub(env: Pick<Env, "KEY_ISSUER">): DurableObjectStub<ObjectOf<Env["KEY_ISSUER"]>> {
+  return stubFor(env.KEY_ISSUER, "keys");
 }

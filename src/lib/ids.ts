@@ -24,8 +24,17 @@ export function newId(prefix: string, now = Date.now()): string {
  * names the same Ride Durable Object, so a retried request cannot make a second ride.
  */
 export async function rideIdFor(riderId: string, idempotencyKey: string): Promise<string> {
+  return keyedId("rd", riderId, idempotencyKey);
+}
+
+/** A rental id derived from the rider and an Idempotency-Key, as `rideIdFor` does for rides. */
+export async function rentalIdFor(riderId: string, idempotencyKey: string): Promise<string> {
+  return keyedId("rn", riderId, idempotencyKey);
+}
+
+async function keyedId(prefix: string, riderId: string, idempotencyKey: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${riderId}\u0000${idempotencyKey}`));
-  return `rd_k${encode(new Uint8Array(digest), 23)}`;
+  return `${prefix}_k${encode(new Uint8Array(digest), 23)}`;
 }
 
 /** Hex SHA-256 of a string. */

@@ -19,6 +19,7 @@ export type ProblemCode =
   | "idempotency_conflict"
   | "payment_required"
   | "handover_code_mismatch"
+  | "vehicle_unavailable"
   | "unavailable"
   | "internal";
 
@@ -33,6 +34,7 @@ const STATUS: Record<ProblemCode, number> = {
   offer_not_available: 409,
   idempotency_conflict: 409,
   handover_code_mismatch: 409,
+  vehicle_unavailable: 409,
   payload_too_large: 413,
   trip_too_long: 422,
   rate_limited: 429,
@@ -52,6 +54,7 @@ const TITLE: Record<ProblemCode, string> = {
   offer_not_available: "The offer is not available",
   idempotency_conflict: "Idempotency key reused with a different request",
   handover_code_mismatch: "The parcel's handover code does not match",
+  vehicle_unavailable: "The vehicle is not available",
   trip_too_long: "The trip is too long to serve",
   payload_too_large: "The request body is too large",
   rate_limited: "Too many requests",

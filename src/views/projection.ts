@@ -11,6 +11,7 @@
  */
 import type { DomainEvent, Driver, RideEventMessage, RiderAccount, Settlement, ViewsMessage } from "../domain/events";
 import type { Money, Ride } from "../domain/types";
+import type { Rental, RentalVehicle } from "../domain/rental/types";
 import { applyWrites } from "./statements";
 import type { EarningRow } from "../payments/settlement-columns";
 
@@ -29,7 +30,9 @@ export type ViewWrite =
   | { kind: "ride"; event: DomainEvent; ride: Ride; dispatchMs: number | null }
   | { kind: "driver"; driver: Driver }
   | { kind: "rider"; rider: RiderAccount }
-  | { kind: "earning"; row: EarningRow };
+  | { kind: "earning"; row: EarningRow }
+  | { kind: "rental"; rental: Rental }
+  | { kind: "rentalVehicle"; vehicle: RentalVehicle };
 
 /** A timeline item as the Ride DO answers it (`RideDurableObject.timeline`). */
 export interface TimelineEntry {
@@ -102,6 +105,12 @@ export function writesOf(message: ViewsMessage): ViewWrite[] {
     case "rider.event":
       if (!message.rider?.id) throw new Error("rider.event without a rider");
       return [{ kind: "rider", rider: message.rider }];
+    case "rental.event":
+      if (!message.rental?.id) throw new Error("rental.event without a rental");
+      return [{ kind: "rental", rental: message.rental }];
+    case "rental-vehicle.event":
+      if (!message.vehicle?.id) throw new Error("rental-vehicle.event without a vehicle");
+      return [{ kind: "rentalVehicle", vehicle: message.vehicle }];
     default:
       throw new Error(`unknown views message kind: ${String((message as { kind?: unknown }).kind)}`);
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DomainEvent, Driver, RiderAccount, ViewsMessage } from "../domain/events";
 import { record } from "../domain/ride/fixtures";
+import type { Rental, RentalVehicle } from "../domain/rental/types";
 import { earningOf, refundEarningId, rideMessages, writesOf } from "./projection";
 
 const ride = { ...record("completed", "captured", { driver: true }).ride, createdAt: "2026-11-21T10:00:00.000Z" };
@@ -74,9 +75,20 @@ describe("writesOf", () => {
   });
 
   it("a message it cannot read throws (it is poison: it ends in the dead letters)", () => {
-    expect(() => writesOf({ kind: "rental.event" } as unknown as ViewsMessage)).toThrow(/unknown views message kind: rental.event/);
+    expect(() => writesOf({ kind: "scooter.event" } as unknown as ViewsMessage)).toThrow(/unknown views message kind: scooter.event/);
+    expect(() => writesOf({ kind: "rental.event", event: event("X") } as unknown as ViewsMessage)).toThrow(/without a rental/);
+    expect(() => writesOf({ kind: "rental-vehicle.event", event: event("X") } as unknown as ViewsMessage)).toThrow(/without a vehicle/);
     expect(() => writesOf({ kind: "ride.event", event: event("X") } as unknown as ViewsMessage)).toThrow(/without a ride/);
     expect(() => writesOf({ kind: "rider.event", event: event("X") } as unknown as ViewsMessage)).toThrow(/without a rider/);
+  });
+});
+
+describe("rentals in the views", () => {
+  it("a rental's and a vehicle's events write their snapshot rows", () => {
+    const rental = { id: "rn_1", unlockKey: null, version: 4 } as Rental;
+    const vehicle = { id: "rv_1", version: 2 } as RentalVehicle;
+    expect(writesOf({ kind: "rental.event", event: event("RentalConfirmed"), rental })).toEqual([{ kind: "rental", rental }]);
+    expect(writesOf({ kind: "rental-vehicle.event", event: event("VehicleReserved"), vehicle })).toEqual([{ kind: "rentalVehicle", vehicle }]);
   });
 });
 

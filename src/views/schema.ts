@@ -4,7 +4,7 @@
  * repair and rebuild, by the gateway; and by the notification worker (its delivery log).
  * Read by the gateway's list and ops endpoints. Rebuildable by replaying the DOs' event logs.
  */
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { settlementColumnsById } from "../payments/settlement-columns";
 
 /** One row per ride: the newest snapshot the projection has seen (by version). */
@@ -180,3 +180,46 @@ export const notificationDeadLetters = sqliteTable("notification_dead_letters", 
   reason: text("reason").notNull(),
   receivedAt: text("received_at").notNull(),
 });
+
+/** One row per rental: the newest snapshot by version (never with its unlock key). */
+export const rentals = sqliteTable(
+  "rentals",
+  {
+    id: text("id").primaryKey(),
+    riderId: text("rider_id").notNull(),
+    vehicleId: text("vehicle_id").notNull(),
+    status: text("status").notNull(),
+    version: integer("version").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    /** The Rental JSON at `version`, `unlockKey` null. */
+    snapshot: text("snapshot").notNull(),
+    /** When the repair sweep last asked the Rental DO about this row (a confirmed rental may rightly stand still for hours). */
+    checkedAt: text("checked_at"),
+  },
+  (t) => [
+    index("rentals_by_rider").on(t.riderId, t.createdAt, t.id),
+    index("rentals_by_status").on(t.status, t.createdAt, t.id),
+    index("rentals_by_created").on(t.createdAt, t.id),
+  ],
+);
+
+/** One row per rental vehicle: newest snapshot by version, with its position for the nearby search. */
+export const rentalVehicles = sqliteTable(
+  "rental_vehicles",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull(),
+    status: text("status").notNull(),
+    lat: real("lat").notNull(),
+    lng: real("lng").notNull(),
+    version: integer("version").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    /** The Vehicle JSON at `version`. */
+    snapshot: text("snapshot").notNull(),
+    /** When the repair sweep last asked the RentalVehicle DO about this row. */
+    checkedAt: text("checked_at"),
+  },
+  (t) => [index("rental_vehicles_by_place").on(t.status, t.lat, t.lng), index("rental_vehicles_by_created").on(t.createdAt, t.id)],
+);

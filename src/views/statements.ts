@@ -7,6 +7,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { EarningRow, ViewWrite } from "./projection";
 import { drivers, earnings, rideEvents, riderDues, rides } from "./schema";
+import { rentalStatement, vehicleStatement } from "./rental-statements";
 
 function rideStatements(db: DrizzleD1Database, w: Extract<ViewWrite, { kind: "ride" }>): BatchItem<"sqlite">[] {
   const { event, ride: r } = w;
@@ -73,6 +74,10 @@ function statementsOf(db: DrizzleD1Database, w: ViewWrite): BatchItem<"sqlite">[
       return rideStatements(db, w);
     case "earning":
       return [earningStatement(db, w.row)];
+    case "rental":
+      return [rentalStatement(db, w.rental)];
+    case "rentalVehicle":
+      return [vehicleStatement(db, w.vehicle)];
     case "driver": {
       const d = w.driver;
       return [

@@ -18,6 +18,7 @@ import { liveRoutes } from "./routes/live";
 import { meRoutes } from "./routes/me";
 import { duesRoutes } from "./routes/dues";
 import { rideRoutes } from "./routes/rides";
+import { rentalRoutes } from "./routes/rentals";
 import { serviceRoutes } from "./routes/service";
 import { viewRoutes } from "./routes/views";
 import { payoutRoutes } from "./routes/payouts";
@@ -81,6 +82,7 @@ export function createApp() {
   app.route("/", meRoutes());
   app.route("/", duesRoutes());
   app.route("/", rideRoutes());
+  app.route("/", rentalRoutes());
   app.route("/", driverRoutes());
   app.route("/", opsRoutes());
   app.route("/", viewRoutes());

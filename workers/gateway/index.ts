@@ -3,15 +3,20 @@
  * of the payment worker's results, and two crons: payment reconciliation (every 10
  * minutes) and the views' repair sweep (every minute).
  */
-import type { PaymentResult } from "../../src/domain/events";
+import type { PaymentResult, RentalKeyMessage } from "../../src/domain/events";
 import { createApp } from "./app";
 import { consumePaymentResults, paymentResultDeps, reconcilePayments } from "./payment-results";
+import { consumeRentalKeys, rentalKeyDeps } from "./rental-keys";
+import { repairRentalViews } from "./rental-repair";
 import { repairDeps, repairOptions, repairViews, VIEWS_REPAIR_CRON } from "./views-repair";
 
 export { RideDurableObject } from "../../src/durable-objects/ride";
 export { DriverDurableObject } from "../../src/durable-objects/driver";
 export { DispatchCellDurableObject } from "../../src/durable-objects/dispatch-cell";
 export { RiderDurableObject } from "../../src/durable-objects/rider";
+export { RentalDurableObject } from "../../src/durable-objects/rental";
+export { RentalVehicleDurableObject } from "../../src/durable-objects/rental-vehicle";
+export { KeyIssuerDurableObject } from "../../src/durable-objects/key-issuer";
 
 const app = createApp();
 
@@ -21,17 +26,20 @@ const RECONCILE_MIN_AGE_MS = 5 * 60_000;
 export default {
   fetch: app.fetch,
 
-  async queue(batch: MessageBatch<PaymentResult>, env: Env): Promise<void> {
-    await consumePaymentResults(batch, paymentResultDeps(env));
+  async queue(batch: MessageBatch<PaymentResult | RentalKeyMessage>, env: Env): Promise<void> {
+    if (batch.queue.startsWith("rental-keys")) await consumeRentalKeys(batch as MessageBatch<RentalKeyMessage>, rentalKeyDeps(env));
+    else await consumePaymentResults(batch as MessageBatch<PaymentResult>, paymentResultDeps(env));
   },
 
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
     if (controller.cron === VIEWS_REPAIR_CRON) {
-      const report = await repairViews(repairDeps(env), repairOptions(env));
-      console.log(JSON.stringify({ msg: "views repair", ...report }));
+      const options = repairOptions(env);
+      const report = await repairViews(repairDeps(env), options);
+      const rentals = await repairRentalViews(env, options);
+      console.log(JSON.stringify({ msg: "views repair", ...report, rentals }));
       return;
     }
     const report = await reconcilePayments(env, RECONCILE_MIN_AGE_MS);
     console.log(JSON.stringify({ msg: "payment reconciliation", ...report }));
   },
-} satisfies ExportedHandler<Env, PaymentResult>;
+} satisfies ExportedHandler<Env, PaymentResult | RentalKeyMessage>;

@@ -11,11 +11,14 @@
  */
 import type { PaymentResult } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
+import type { Rental } from "../../src/domain/rental/types";
 import { retryDelaySeconds } from "../../src/lib/backoff";
 import { isDeadLetterQueue } from "../../src/lib/dead-letters";
 import { fail, type Outcome } from "../../src/lib/problem";
 import { afterReport } from "../../src/payments/result-delivery";
 import { paymentService, rideStubIfValid } from "./stubs";
+import { rentalStub } from "../../src/durable-objects/stubs";
+import { RENTAL_ID } from "./rental-keys";
 
 export interface PaymentResultDeps {
   /** Hands the result to its Ride DO. */
@@ -61,8 +64,9 @@ export async function consumePaymentResults(batch: MessageBatch<PaymentResult>, 
   }
 }
 
-/** Applies one result to its ride (also what tests use to skip the queue hop). */
+/** Applies one result to its ride, or its rental (also what tests use to skip the queue hop). */
 export function applyPaymentResult(env: Env, result: PaymentResult): Promise<Outcome<unknown>> {
+  if (RENTAL_ID.test(result.rideId)) return rentalStub(env, result.rideId).applyPaymentResult(result);
   const stub = rideStubIfValid(env, result.rideId);
   if (!stub) return Promise.resolve(fail("not_found", "no such ride"));
   return stub.applyPaymentResult(result);
@@ -75,9 +79,22 @@ export function paymentResultDeps(env: Env): PaymentResultDeps {
   };
 }
 
-/** Reads a ride for the payment worker's reconciliation (passed to it as an RPC callback). */
+/**
+ * A rental as reconciliation sees it: a rental still charging (`requested`) owns its hold
+ * like a live ride; one that ended owes a hold left over its void.
+ */
+function rentalAsPayer(rental: Rental): Pick<Ride, "status" | "payment" | "driver"> {
+  const status = rental.status === "requested" ? "requested" : rental.status === "cancelled" || rental.status === "declined" ? "cancelled" : "completed";
+  return { status, payment: { status: rental.payment.status }, driver: null };
+}
+
+/** Reads a ride (or a rental) for the payment worker's reconciliation (passed to it as an RPC callback). */
 export function rideLookup(env: Env) {
-  return async (rideId: string): Promise<Ride | null> => {
+  return async (rideId: string): Promise<Pick<Ride, "status" | "payment" | "driver"> | null> => {
+    if (RENTAL_ID.test(rideId)) {
+      const rental = await rentalStub(env, rideId).get({ id: "payment-reconciler", role: "ops" });
+      return rental.ok ? rentalAsPayer(rental.value) : null;
+    }
     const stub = rideStubIfValid(env, rideId);
     if (!stub) return null;
     const outcome = await stub.get({ id: "payment-reconciler", role: "ops" });

@@ -15,7 +15,7 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-function decodeCursor(cursor: string | undefined): { createdAt: string; id: string } | null {
+export function decodeCursor(cursor: string | undefined): { createdAt: string; id: string } | null {
   if (!cursor) return null;
   try {
     const [createdAt, id] = JSON.parse(atob(cursor)) as [unknown, unknown];
@@ -26,7 +26,7 @@ function decodeCursor(cursor: string | undefined): { createdAt: string; id: stri
   throw new AppError("invalid_request", "cursor: not a cursor this API gave out");
 }
 
-const encodeCursor = (createdAt: string, id: string) => btoa(JSON.stringify([createdAt, id]));
+export const encodeCursor = (createdAt: string, id: string) => btoa(JSON.stringify([createdAt, id]));
 
 /**
  * Rides from the view, filtered by rider, driver and status.

@@ -4,6 +4,7 @@
  * that recipient at all (no webhook configured, no phone on file, no live socket kind).
  */
 import type { Ride } from "../../src/domain/types";
+import type { Rental } from "../../src/domain/rental/types";
 import type { Audience } from "./templates";
 
 export interface Delivery {
@@ -18,8 +19,8 @@ export interface Delivery {
   text: string;
   texts: { ko: string; en: string };
   templateCode: string;
-  /** The ride the news is about (none for a decision about a driver). */
-  ride?: Ride;
+  /** The ride, or the rental (without its key), the news is about (none for a decision about a driver). */
+  ride?: Ride | Rental;
   correlationId: string;
 }
 

@@ -5,13 +5,13 @@
  * with the message (back-off), up to NOTIFY_MAX_ATTEMPTS per delivery; then it is
  * marked failed and the event goes to the dead-letter queue.
  */
-import type { DriverNotificationMessage, NotificationMessage } from "../../src/domain/events";
+import type { DriverNotificationMessage, NotificationMessage, RentalNotificationMessage } from "../../src/domain/events";
 import type { Channel, Delivery } from "./channels";
 import type { DeliveryLog } from "./delivery-log";
-import { ACCOUNT_TEMPLATES, recipientsOf, render, templateCode, type RenderContext } from "./templates";
+import { ACCOUNT_TEMPLATES, recipientsOf, render, renderRental, RENTAL_TEMPLATE_CODES, templateCode, type RenderContext } from "./templates";
 
-/** What the notifications queue carries: a ride's event, or a decision about a driver. */
-export type IncomingNotification = NotificationMessage | DriverNotificationMessage;
+/** What the notifications queue carries: a ride's event, a rental's, or a decision about a driver. */
+export type IncomingNotification = NotificationMessage | DriverNotificationMessage | RentalNotificationMessage;
 type Notice = Omit<Delivery, "id">;
 
 export interface NotifyDeps {
@@ -55,6 +55,15 @@ export function noticesOf(message: IncomingNotification, ctx: RenderContext): No
     const ko = texts.ko(message.driver);
     const notice = { ...common, rideId: "", audience: "driver" as const, recipient: message.driver.id, locale: "ko" as const, text: ko };
     return [{ ...notice, texts: { ko, en: texts.en(message.driver) }, templateCode: templateCode(null, "driver", event.type) }];
+  }
+  if (message.kind === "rental.notification") {
+    // A rental's news goes to its rider only, in the language their app asked in.
+    const { rental, locale } = message;
+    const text = renderRental(rental, event, locale);
+    if (!text) return [];
+    const texts = { ko: renderRental(rental, event, "ko") ?? text, en: renderRental(rental, event, "en") ?? text };
+    const code = RENTAL_TEMPLATE_CODES[event.type] ?? "GENERIC_01";
+    return [{ ...common, rideId: rental.id, audience: "rider", recipient: rental.riderId, locale, text, texts, templateCode: code, ride: rental }];
   }
   const ride = message.ride;
   const notices: Notice[] = [];

@@ -9,8 +9,8 @@ import { notifyDeps } from "./deps";
 import { handleNotification, RetryLater, type IncomingNotification } from "./handler";
 
 type Incoming = IncomingNotification & { deadLetterReason?: string };
-/** The ride a message is about ("" for a decision about a driver). */
-const rideIdOf = (body: Incoming) => ("ride" in body ? (body.ride?.id ?? "") : "");
+/** The ride or rental a message is about ("" for a decision about a driver). */
+const rideIdOf = (body: Incoming) => ("rental" in body ? (body.rental?.id ?? "") : "ride" in body ? (body.ride?.id ?? "") : "");
 
 export default {
   fetch(request: Request, env: NotificationEnv): Response {

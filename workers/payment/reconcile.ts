@@ -22,8 +22,11 @@ export interface ReconcileReport {
   failures: { rideId: string; error: string }[];
 }
 
-/** The ride as its Durable Object holds it, or null when there is none (the gateway reads it). */
-export type RideLookup = (rideId: string) => Promise<Ride | null>;
+/**
+ * What reconciliation needs of the ride (or rental) a ledger row is for, as its Durable
+ * Object holds it, or null when there is none (the gateway reads it).
+ */
+export type RideLookup = (rideId: string) => Promise<Pick<Ride, "status" | "payment" | "driver"> | null>;
 
 export interface ReconcileDeps extends PaymentDeps {
   ride: RideLookup;

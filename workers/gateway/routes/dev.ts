@@ -10,6 +10,7 @@ import { paymentService } from "../stubs";
 import { drizzle } from "drizzle-orm/d1";
 import { notificationFaults } from "../../../src/views/schema";
 import { setViewsFault } from "../../../src/views/faults";
+import { keyIssuerStub } from "../../../src/durable-objects/stubs";
 
 const tokens = createRoute({
   method: "post",
@@ -32,16 +33,18 @@ const FaultSchema = z
   .strict();
 /** `down`: the views worker's projection fails (its messages retry, then end in the views' dead letters). */
 const ViewsFaultSchema = z.object({ mode: z.enum(["ok", "down"]) }).strict();
+/** Rental key issuing: `down` refuses every request (retried later), `slow` answers after `latencyMs` (default 3 s). */
+const KeysFaultSchema = z.object({ mode: z.enum(["ok", "down", "slow"]), latencyMs: z.number().int().min(0).max(60_000).optional() }).strict();
+const FaultsSchema = z
+  .object({ payment: FaultSchema.optional(), notification: FaultSchema.optional(), views: ViewsFaultSchema.optional(), keys: KeysFaultSchema.optional() })
+  .strict();
 const faults = createRoute({
   method: "put",
   path: "/v1/dev/faults",
   tags: ["development"],
-  request: jsonBody(z.object({ payment: FaultSchema.optional(), notification: FaultSchema.optional(), views: ViewsFaultSchema.optional() }).strict()),
+  request: jsonBody(FaultsSchema),
   responses: {
-    200: jsonResponse(
-      z.object({ payment: FaultSchema.optional(), notification: FaultSchema.optional(), views: ViewsFaultSchema.optional() }),
-      "The faults now in force",
-    ),
+    200: jsonResponse(FaultsSchema, "The faults now in force"),
     400: { description: "invalid_request" },
     404: { description: "Not in development" },
   },
@@ -71,7 +74,8 @@ export function devRoutes() {
     }
     // Read by the views worker before each batch, in development only.
     if (body.views) await setViewsFault(c.env.VIEWS_DB, body.views.mode);
-    return c.json({ payment, notification: body.notification, views: body.views }, 200);
+    const keys = body.keys ? await keyIssuerStub(c.env).setFaults(body.keys) : undefined;
+    return c.json({ payment, notification: body.notification, views: body.views, keys }, 200);
   });
   return app;
 }

@@ -1,0 +1,202 @@
+/**
+ * The rental machine's entry points: creating a rental, deciding a command (from the
+ * table in rules.ts), and planning what a change writes and causes: events to the views,
+ * the rider's notifications, the payment step the rental now needs (authorize, capture,
+ * void of a hold whose capture was declined, refund of a cancelled one) and the request
+ * for its unlock key; and the timers that keep every live state moving (the payment
+ * watchdog, the key request asked again, the rental's end). Pure.
+ */
+import { NOTIFIED_RENTAL_EVENTS } from "./notified";
+import { stamp, type Decision, type Outbound, type Plan, type TimerChange } from "../../kernel/machine";
+import { decideByTable } from "../../kernel/table";
+import type { DomainEvent, PaymentCommandMessage, PaymentResult, RentalKeyMessage } from "../events";
+import type { Locale, Money } from "../types";
+import { RENTAL_ACCESS, RENTAL_RULES, type RentalCommand, type RentalEffect } from "./rules";
+import type { Rental, RentalEventDraft, RentalRecord } from "./types";
+
+export type { RentalCommand, RentalEffect } from "./rules";
+export type RentalDecision = Decision<RentalRecord, RentalEventDraft, RentalEffect>;
+
+/** How often a confirmed rental without its key asks the key service again. */
+export const KEY_RETRY_MS = 20_000;
+
+export interface CreateRentalInput {
+  rentalId: string;
+  riderId: string;
+  vehicleId: string;
+  hours: number;
+  price: Money;
+  paymentMethod: string;
+  locale: Locale;
+  correlationId: string;
+}
+
+/**
+ * A new rental, `requested`, and the decision that records it: the vehicle is reserved
+ * before the commit (taken: the creation fails `vehicle_unavailable` and nothing is written).
+ *
+ * @example
+ * const d = createRental({ rentalId, riderId, vehicleId, hours: 2, price: krw(4000), paymentMethod, locale: "ko", correlationId }, now);
+ */
+export function createRental(input: CreateRentalInput, now: Date): RentalDecision {
+  const at = now.toISOString();
+  const rental: Rental = {
+    id: input.rentalId,
+    vehicleId: input.vehicleId,
+    riderId: input.riderId,
+    hours: input.hours,
+    price: input.price,
+    status: "requested",
+    unlockKey: null,
+    payment: { status: "pending" },
+    cancellation: null,
+    confirmedAt: null,
+    endsAt: null,
+    unlockedAt: null,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const record: RentalRecord = {
+    rental,
+    paymentMethod: input.paymentMethod,
+    locale: input.locale,
+    correlationId: input.correlationId,
+    refund: null,
+    hold: false,
+  };
+  const event: RentalEventDraft = { type: "RentalRequested", data: { vehicleId: input.vehicleId, hours: input.hours, price: input.price } };
+  return { kind: "applied", record, events: [event], effects: [{ type: "reserveVehicle", vehicleId: input.vehicleId, rentalId: input.rentalId }] };
+}
+
+/**
+ * @example
+ * decideRental(record, { type: "cancel", by: "rider" }, now);
+ */
+export function decideRental(record: RentalRecord, command: RentalCommand, now: Date): RentalDecision {
+  return decideByTable(RENTAL_RULES, RENTAL_ACCESS, record, command, now);
+}
+
+/**
+ * The command a payment result means for a rental, or null for a step it never asks.
+ *
+ * @example
+ * commandOfPayment({ action: "capture", outcome: "succeeded", ... }); // { type: "captured" }
+ */
+export function commandOfPayment(result: Pick<PaymentResult, "action" | "outcome" | "detail" | "amount">, price: Money): RentalCommand | null {
+  const ok = result.outcome === "succeeded";
+  if (result.action === "authorize" || result.action === "capture") {
+    if (!ok) return { type: "paymentDeclined", action: result.action, detail: result.detail };
+    return result.action === "authorize" ? { type: "authorized" } : { type: "captured" };
+  }
+  if (result.action === "void") return ok ? { type: "voided" } : null;
+  if (result.action === "refund") return { type: "refundSettled", outcome: result.outcome, amount: result.amount ?? price, detail: result.detail };
+  return null;
+}
+
+type Step = "authorize" | "capture" | "void" | "refund";
+
+/** The payment step the rental waits for, derived in this one place. */
+export function outstandingStep(record: RentalRecord): Step | null {
+  const { status, payment } = record.rental;
+  if (status === "requested") return payment.status === "pending" ? "authorize" : payment.status === "authorized" ? "capture" : null;
+  if (status === "declined" && record.hold) return "void";
+  if (status === "cancelled" && record.refund === "pending") return "refund";
+  return null;
+}
+
+/** The saga step's message; its idempotency key is the rental id and the step. */
+export function paymentCommand(record: RentalRecord, step: Step, causationId: string): PaymentCommandMessage {
+  const id = record.rental.id;
+  return {
+    kind: "payment.command",
+    action: step,
+    rideId: id,
+    amount: record.rental.price,
+    paymentMethod: record.paymentMethod,
+    driverId: null,
+    idempotencyKey: step === "refund" ? `${id}:refund:cancel` : `${id}:${step}`,
+    correlationId: record.correlationId,
+    causationId,
+  };
+}
+
+const keyRequest = (record: RentalRecord): Outbound => ({
+  queue: "rental-keys",
+  body: { kind: "rental.key", rentalId: record.rental.id, correlationId: record.correlationId } satisfies RentalKeyMessage,
+});
+
+const awaitsKey = (r: RentalRecord) => r.rental.status === "confirmed" && r.rental.unlockKey === null && !r.keyInvalidated;
+
+/**
+ * The rental as anyone but its rider sees it (views, notifications, ops): without its key.
+ *
+ * @example
+ * keyless(record.rental).unlockKey; // null
+ */
+export const keyless = (rental: Rental): Rental => ({ ...rental, unlockKey: null });
+
+/**
+ * The timers of a state: `payment` while a step is outstanding (kept while it waits),
+ * `key` while a confirmed rental has no key, `end` at a confirmed rental's end.
+ */
+export function rentalTimers(before: RentalRecord | null, after: RentalRecord, now: Date, watchdogS: number): TimerChange[] {
+  const step = outstandingStep(after);
+  const newStep = step !== null && (before === null || outstandingStep(before) !== step);
+  const timers: TimerChange[] = [{ name: "payment", at: step ? now.getTime() + watchdogS * 1000 : null, ifUnset: step !== null && !newStep }];
+  timers.push({ name: "key", at: awaitsKey(after) ? now.getTime() + KEY_RETRY_MS : null, ifUnset: awaitsKey(after) });
+  timers.push({ name: "end", at: after.rental.status === "confirmed" && after.rental.endsAt ? Date.parse(after.rental.endsAt) : null });
+  return timers;
+}
+
+/**
+ * What the change from `before` (null: a new rental) to `after` writes and causes.
+ *
+ * @example
+ * planRental(null, record, events, { now, causationId: null, newId, paymentWatchdogS: 120 });
+ */
+export function planRental(
+  before: RentalRecord | null,
+  after: RentalRecord,
+  drafts: RentalEventDraft[],
+  ctx: { now: Date; causationId: string | null; newId: () => string; paymentWatchdogS: number },
+): Plan<RentalEffect> {
+  const events: DomainEvent[] = stamp(drafts, (before?.rental.version ?? 0) + 1, ctx.now, after.correlationId, ctx.causationId, ctx.newId);
+  const shown = keyless(after.rental);
+  const messages: Outbound[] = [];
+  for (const event of events) {
+    messages.push({ queue: "ride-events", body: { kind: "rental.event", event, rental: shown } });
+    if (NOTIFIED_RENTAL_EVENTS.has(event.type)) {
+      messages.push({ queue: "notifications", body: { kind: "rental.notification", event, rental: shown, locale: after.locale } });
+    }
+  }
+  const step = outstandingStep(after);
+  const last = events.at(-1);
+  if (step && last && (before === null || outstandingStep(before) !== step)) messages.push({ queue: "payments", body: paymentCommand(after, step, last.id) });
+  if (awaitsKey(after) && before?.rental.status !== "confirmed") messages.push(keyRequest(after));
+  return {
+    events,
+    messages,
+    timers: rentalTimers(before, after, ctx.now, ctx.paymentWatchdogS),
+    after: [],
+    later: [],
+  };
+}
+
+/**
+ * A timer with nothing to decide fired: `payment` sends the outstanding step again (same
+ * key), `key` asks for the key again; each re-arms itself. Null when nothing waits.
+ *
+ * @example
+ * const p = retryPlan(record, "key", new Date(), 120); if (p) commit(p);
+ */
+export function retryPlan(record: RentalRecord, timer: "payment" | "key", now: Date, watchdogS: number): Plan<RentalEffect> | null {
+  if (timer === "key") {
+    if (!awaitsKey(record)) return null;
+    return { events: [], messages: [keyRequest(record)], timers: [{ name: "key", at: now.getTime() + KEY_RETRY_MS }], after: [], later: [] };
+  }
+  const step = outstandingStep(record);
+  if (!step) return null;
+  const message: Outbound = { queue: "payments", body: paymentCommand(record, step, `watchdog:${now.getTime()}`) };
+  return { events: [], messages: [message], timers: [{ name: "payment", at: now.getTime() + watchdogS * 1000 }], after: [], later: [] };
+}

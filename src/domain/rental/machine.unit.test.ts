@@ -1,0 +1,241 @@
+import { describe, expect, it } from "vitest";
+import { createRental, decideRental, keyless, outstandingStep, planRental, rentalTimers, retryPlan, commandOfPayment, type RentalCommand } from "./machine";
+import { RENTAL_STATUSES, type RentalRecord, type RentalStatus } from "./types";
+
+const NOW = new Date("2026-12-01T10:00:00Z");
+const krw = (amount: number) => ({ amount, currency: "KRW" as const });
+const newId = (() => {
+  let n = 0;
+  return () => `ev_${++n}`;
+})();
+const ctx = { now: NOW, causationId: null, newId, paymentWatchdogS: 120 };
+
+function created(): RentalRecord {
+  const d = createRental(
+    { rentalId: "rn_1", riderId: "r1", vehicleId: "rv_1", hours: 2, price: krw(4000), paymentMethod: "pm_card_visa", locale: "en", correlationId: "req-1" },
+    NOW,
+  );
+  if (d.kind !== "applied") throw new Error(d.kind);
+  return d.record;
+}
+
+function step(record: RentalRecord, command: RentalCommand, now = NOW): RentalRecord {
+  const d = decideRental(record, command, now);
+  if (d.kind !== "applied") throw new Error(`${command.type}: ${d.kind} ${d.kind === "refused" ? d.detail : ""}`);
+  return d.record;
+}
+
+/** A rental in each state, reached through the machine. */
+function inState(status: RentalStatus): RentalRecord {
+  const requested = created();
+  if (status === "requested") return requested;
+  if (status === "declined") return step(requested, { type: "paymentDeclined", action: "authorize", detail: "card_declined" });
+  const confirmed = step(step(requested, { type: "authorized" }), { type: "captured" });
+  if (status === "confirmed") return confirmed;
+  if (status === "cancelled") return step(step(confirmed, { type: "keyIssued", key: "4821" }), { type: "cancel", by: "rider" });
+  return step(confirmed, { type: "return" });
+}
+
+const COMMANDS: RentalCommand[] = [
+  { type: "authorized" },
+  { type: "captured" },
+  { type: "paymentDeclined", action: "authorize", detail: null },
+  { type: "voided" },
+  { type: "refundSettled", outcome: "succeeded", amount: krw(4000), detail: null },
+  { type: "keyIssued", key: "4821" },
+  { type: "unlock", key: "4821" },
+  { type: "cancel", by: "rider" },
+  { type: "return" },
+  { type: "expire" },
+];
+
+const LATE = new Date(NOW.getTime() + 3 * 3_600_000);
+
+/** What each command does in each state: applied, unchanged (a repeat) or the refusal's code. */
+const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
+  requested: {
+    authorized: "applied",
+    captured: "applied",
+    paymentDeclined: "applied",
+    voided: "unchanged",
+    refundSettled: "unchanged",
+    keyIssued: "unchanged",
+    unlock: "forbidden",
+    cancel: "invalid_transition",
+    return: "invalid_transition",
+    expire: "unchanged",
+  },
+  confirmed: {
+    authorized: "unchanged",
+    captured: "unchanged",
+    paymentDeclined: "invalid_transition",
+    voided: "unchanged",
+    refundSettled: "unchanged",
+    keyIssued: "applied",
+    unlock: "forbidden",
+    cancel: "applied",
+    return: "applied",
+    expire: "applied",
+  },
+  cancelled: {
+    authorized: "unchanged",
+    captured: "unchanged",
+    paymentDeclined: "invalid_transition",
+    voided: "unchanged",
+    refundSettled: "applied",
+    keyIssued: "unchanged",
+    unlock: "forbidden",
+    cancel: "unchanged",
+    return: "invalid_transition",
+    expire: "unchanged",
+  },
+  completed: {
+    authorized: "unchanged",
+    captured: "unchanged",
+    paymentDeclined: "invalid_transition",
+    voided: "unchanged",
+    refundSettled: "unchanged",
+    keyIssued: "unchanged",
+    unlock: "forbidden",
+    cancel: "invalid_transition",
+    return: "unchanged",
+    expire: "unchanged",
+  },
+  declined: {
+    authorized: "unchanged",
+    captured: "invalid_transition",
+    paymentDeclined: "unchanged",
+    voided: "unchanged",
+    refundSettled: "unchanged",
+    keyIssued: "unchanged",
+    unlock: "forbidden",
+    cancel: "invalid_transition",
+    return: "invalid_transition",
+    expire: "unchanged",
+  },
+};
+
+describe("rental machine: every state × every command", () => {
+  for (const status of RENTAL_STATUSES) {
+    for (const command of COMMANDS) {
+      it(`${status} × ${command.type} → ${MATRIX[status][command.type]}`, () => {
+        const record = inState(status);
+        const d = decideRental(record, command, LATE);
+        expect(d.kind === "refused" ? d.code : d.kind).toBe(MATRIX[status][command.type]);
+        if (d.kind === "refused") expect(d).not.toHaveProperty("record");
+        if (d.kind === "applied") expect(d.record.rental.version).toBe(record.rental.version + d.events.length);
+      });
+    }
+  }
+});
+
+describe("rental machine: the rules that matter", () => {
+  it("creation reserves the vehicle before the commit and asks for the authorisation", () => {
+    const d = createRental(
+      { rentalId: "rn_1", riderId: "r1", vehicleId: "rv_1", hours: 2, price: krw(4000), paymentMethod: "pm", locale: "ko", correlationId: "c" },
+      NOW,
+    );
+    expect(d.kind === "applied" && d.effects).toEqual([{ type: "reserveVehicle", vehicleId: "rv_1", rentalId: "rn_1" }]);
+    const plan = planRental(null, created(), [{ type: "RentalRequested", data: {} }], ctx);
+    const payment = plan.messages.find((m) => m.queue === "payments");
+    expect(payment?.body).toMatchObject({ action: "authorize", idempotencyKey: "rn_1:authorize", amount: krw(4000), driverId: null });
+    expect(plan.timers).toContainEqual({ name: "payment", at: NOW.getTime() + 120_000, ifUnset: false });
+  });
+
+  it("a declined card declines the rental and frees the vehicle first", () => {
+    const d = decideRental(created(), { type: "paymentDeclined", action: "authorize", detail: "card_declined" }, NOW);
+    expect(d.kind === "applied" && d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1" }]);
+    expect(d.kind === "applied" && d.record.rental.status).toBe("declined");
+  });
+
+  it("a declined capture leaves a hold that is voided", () => {
+    const declined = step(step(created(), { type: "authorized" }), { type: "paymentDeclined", action: "capture", detail: null });
+    expect(outstandingStep(declined)).toBe("void");
+    expect(outstandingStep(step(declined, { type: "voided" }))).toBeNull();
+  });
+
+  it("confirmation asks for the key and arms the end; no key yet, a later key is taken once", () => {
+    const authorized = step(created(), { type: "authorized" });
+    const confirmed = step(authorized, { type: "captured" });
+    expect(confirmed.rental).toMatchObject({ status: "confirmed", unlockKey: null, endsAt: "2026-12-01T12:00:00.000Z" });
+    const plan = planRental(authorized, confirmed, [{ type: "RentalConfirmed", data: {} }], ctx);
+    expect(plan.messages.filter((m) => m.queue === "rental-keys")).toHaveLength(1);
+    expect(plan.timers).toContainEqual({ name: "end", at: Date.parse("2026-12-01T12:00:00.000Z") });
+    expect(plan.timers).toContainEqual({ name: "key", at: NOW.getTime() + 20_000, ifUnset: true });
+    expect(retryPlan(confirmed, "key", NOW, 120)?.messages).toHaveLength(1);
+    const keyed = step(confirmed, { type: "keyIssued", key: "4821" });
+    expect(retryPlan(keyed, "key", NOW, 120)).toBeNull();
+    expect(decideRental(keyed, { type: "keyIssued", key: "9999" }, NOW).kind).toBe("unchanged");
+    expect(decideRental(confirmed, { type: "keyIssued", key: "12a4" }, NOW)).toMatchObject({ kind: "refused", code: "invalid_request" });
+  });
+
+  it("the key unlocks only while the rental is confirmed; a wrong key never does", () => {
+    const keyed = step(inState("confirmed"), { type: "keyIssued", key: "4821" });
+    expect(decideRental(keyed, { type: "unlock", key: "0000" }, NOW)).toMatchObject({ kind: "refused", code: "forbidden" });
+    const unlocked = step(keyed, { type: "unlock", key: "4821" });
+    expect(decideRental(unlocked, { type: "unlock", key: "4821" }, NOW).kind).toBe("unchanged");
+    expect(decideRental(unlocked, { type: "cancel", by: "rider" }, NOW)).toMatchObject({ kind: "refused", code: "invalid_transition" });
+    const returned = step(unlocked, { type: "return" });
+    expect(decideRental(returned, { type: "unlock", key: "4821" }, NOW)).toMatchObject({ kind: "refused", code: "forbidden" });
+  });
+
+  it("cancelling invalidates the key first, then the refund goes out, once", () => {
+    const keyed = step(inState("confirmed"), { type: "keyIssued", key: "4821" });
+    const d = decideRental(keyed, { type: "cancel", by: "rider" }, NOW);
+    if (d.kind !== "applied") throw new Error(d.kind);
+    expect(d.events.map((e) => e.type)).toEqual(["UnlockKeyInvalidated", "VehicleReleased", "RentalCancelled"]);
+    expect(d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1" }]);
+    expect(d.record.rental.unlockKey).toBeNull();
+    const plan = planRental(keyed, d.record, d.events, ctx);
+    expect(plan.messages.filter((m) => m.queue === "payments").map((m) => m.body)).toMatchObject([{ action: "refund", idempotencyKey: "rn_1:refund:cancel" }]);
+    const refunded = step(d.record, { type: "refundSettled", outcome: "succeeded", amount: krw(4000), detail: null });
+    expect(refunded.rental.payment).toEqual({ status: "refunded", refundedAmount: krw(4000) });
+    expect(decideRental(refunded, { type: "refundSettled", outcome: "succeeded", amount: krw(4000), detail: null }, NOW).kind).toBe("unchanged");
+    expect(outstandingStep(refunded)).toBeNull();
+    expect(decideRental(d.record, { type: "keyIssued", key: "1111" }, NOW).kind).toBe("unchanged");
+  });
+
+  it("the end timer completes a rental only once its time is up", () => {
+    const confirmed = inState("confirmed");
+    expect(decideRental(confirmed, { type: "expire" }, NOW)).toMatchObject({ kind: "refused", code: "invalid_transition" });
+    expect(step(confirmed, { type: "expire" }, LATE).rental.status).toBe("completed");
+  });
+
+  it("every event goes to the views without the key; the rider hears of confirmation and key", () => {
+    const confirmed = inState("confirmed");
+    const keyed = step(confirmed, { type: "keyIssued", key: "4821" });
+    const plan = planRental(confirmed, keyed, [{ type: "RentalKeyIssued", data: {} }], ctx);
+    expect(JSON.stringify(plan.messages)).not.toContain("4821");
+    expect(plan.messages.map((m) => m.queue)).toEqual(["ride-events", "notifications"]);
+    expect(keyless(keyed.rental).unlockKey).toBeNull();
+    expect(plan.timers).toContainEqual({ name: "key", at: null, ifUnset: false });
+  });
+
+  it("payment results map to commands", () => {
+    const base = { detail: null, amount: krw(4000) };
+    expect(commandOfPayment({ ...base, action: "authorize", outcome: "declined" }, krw(1))).toMatchObject({ type: "paymentDeclined" });
+    expect(commandOfPayment({ ...base, action: "capture", outcome: "succeeded" }, krw(1))).toEqual({ type: "captured" });
+    expect(commandOfPayment({ ...base, action: "settle", outcome: "succeeded" }, krw(1))).toBeNull();
+  });
+});
+
+describe("rental machine: no live state without a timer", () => {
+  const armed = (record: RentalRecord) =>
+    rentalTimers(null, record, NOW, 120)
+      .filter((t) => t.at !== null)
+      .map((t) => t.name);
+  it("requested: the payment watchdog; confirmed: the end, and the key while it has none; a refund awaited: the watchdog", () => {
+    expect(armed(inState("requested"))).toEqual(["payment"]);
+    expect(armed(inState("confirmed"))).toEqual(["key", "end"]);
+    expect(armed(step(inState("confirmed"), { type: "keyIssued", key: "4821" }))).toEqual(["end"]);
+    expect(armed(inState("cancelled"))).toEqual(["payment"]);
+    const captureDeclined = step(step(created(), { type: "authorized" }), { type: "paymentDeclined", action: "capture", detail: null });
+    expect(armed(captureDeclined)).toEqual(["payment"]);
+  });
+
+  it("ended states keep no timer", () => {
+    expect(armed(inState("completed"))).toEqual([]);
+    expect(armed(inState("declined"))).toEqual([]);
+    expect(armed(step(inState("cancelled"), { type: "refundSettled", outcome: "succeeded", amount: krw(4000), detail: null }))).toEqual([]);
+  });
+});

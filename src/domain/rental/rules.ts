@@ -1,0 +1,155 @@
+/**
+ * The rental machine as one table (read by `decideByTable`, src/kernel/table.ts): per
+ * command, the states it is allowed from, the state it goes to, its repeat, its guard,
+ * what it applies and what must happen elsewhere before the commit (freeing the
+ * vehicle). A rental is `requested` while it is charged, `confirmed` once paid (its key
+ * arrives whenever the key service answers), and ends `completed` (returned, or its
+ * time is up), `cancelled` (before the vehicle was unlocked: key invalidated, then
+ * refunded) or `declined` (the card was declined).
+ */
+import { refuse, type RecordAccess, type RuleTable } from "../../kernel/table";
+import type { Money } from "../types";
+import type { RentalEventDraft, RentalRecord, RentalStatus } from "./types";
+
+export type RentalCommand =
+  | { type: "authorized" }
+  | { type: "captured" }
+  | { type: "paymentDeclined"; action: "authorize" | "capture"; detail: string | null }
+  | { type: "voided" }
+  | { type: "refundSettled"; outcome: "succeeded" | "declined"; amount: Money; detail: string | null }
+  | { type: "keyIssued"; key: string }
+  | { type: "unlock"; key: string }
+  | { type: "cancel"; by: "rider" | "ops" }
+  | { type: "return" }
+  | { type: "expire" };
+
+/** What the Rental DO does elsewhere: hold or free its vehicle. */
+export type RentalEffect = { type: "reserveVehicle"; vehicleId: string; rentalId: string } | { type: "releaseVehicle"; vehicleId: string; rentalId: string };
+
+type Rules = RuleTable<RentalRecord, RentalStatus, RentalCommand, RentalEventDraft, RentalEffect>;
+
+const release = (r: RentalRecord): RentalEffect[] => [{ type: "releaseVehicle", vehicleId: r.rental.vehicleId, rentalId: r.rental.id }];
+
+/** The key stops unlocking: recorded first, before anything that follows it (the refund). */
+function invalidateKey(next: RentalRecord): RentalEventDraft[] {
+  const had = next.rental.unlockKey !== null;
+  next.rental.unlockKey = null;
+  next.keyInvalidated = true;
+  return [{ type: "UnlockKeyInvalidated", data: { hadKey: had } }];
+}
+
+const ended = (next: RentalRecord, by: "rider" | "system"): RentalEventDraft[] => [
+  ...invalidateKey(next),
+  { type: "VehicleReleased", data: { vehicleId: next.rental.vehicleId } },
+  { type: "RentalCompleted", data: { by } },
+];
+
+export const RENTAL_RULES: Rules = {
+  authorized: {
+    from: ["requested"],
+    to: "same",
+    repeat: (r) => r.rental.payment.status !== "pending",
+    apply: (next) => ((next.rental.payment.status = "authorized"), (next.hold = true), [{ type: "PaymentAuthorized", data: {} }]),
+  },
+  captured: {
+    from: ["requested"],
+    to: "confirmed",
+    repeat: (r) => r.rental.payment.status === "captured" || r.rental.payment.status === "refunded",
+    guard: (r) => (r.rental.payment.status === "declined" ? refuse("invalid_transition", "the payment was declined") : null),
+    apply: (next, _c, now) => {
+      const rental = next.rental;
+      rental.payment.status = "captured";
+      next.hold = false;
+      rental.confirmedAt = now.toISOString();
+      rental.endsAt = new Date(now.getTime() + rental.hours * 3_600_000).toISOString();
+      return [
+        { type: "PaymentCaptured", data: { amount: rental.price } },
+        { type: "RentalConfirmed", data: { endsAt: rental.endsAt } },
+      ];
+    },
+  },
+  paymentDeclined: {
+    from: ["requested"],
+    to: "declined",
+    repeat: (r) => r.rental.status === "declined",
+    before: release,
+    apply: (next, c) => {
+      next.rental.payment.status = "declined";
+      return [
+        { type: "PaymentDeclined", data: { action: c.action, detail: c.detail } },
+        { type: "VehicleReleased", data: { vehicleId: next.rental.vehicleId } },
+        { type: "RentalDeclined", data: {} },
+      ];
+    },
+  },
+  voided: {
+    from: ["declined"],
+    to: "same",
+    // A void only a declined rental's hold needs; any other is a stray repeat.
+    repeat: (r) => !r.hold || r.rental.status !== "declined",
+    apply: (next) => ((next.hold = false), (next.rental.payment.status = "voided"), [{ type: "PaymentVoided", data: {} }]),
+  },
+  refundSettled: {
+    from: ["cancelled"],
+    to: "same",
+    repeat: (r) => r.refund !== "pending",
+    apply: (next, c) => {
+      next.refund = c.outcome;
+      if (c.outcome === "declined") return [{ type: "RefundDeclined", data: { detail: c.detail } }];
+      next.rental.payment = { status: "refunded", refundedAmount: c.amount };
+      return [{ type: "PaymentRefunded", data: { amount: c.amount } }];
+    },
+  },
+  keyIssued: {
+    from: ["confirmed"],
+    to: "same",
+    // A key for a rental that has one, or that ended meanwhile, is dropped: it must never unlock.
+    repeat: (r) => r.rental.unlockKey !== null || r.keyInvalidated === true || r.rental.status !== "confirmed",
+    guard: (_r, c) => (/^\d{4}$/.test(c.key) ? null : refuse("invalid_request", "an unlock key is 4 digits")),
+    apply: (next, c) => ((next.rental.unlockKey = c.key), [{ type: "RentalKeyIssued", data: {} }]),
+  },
+  unlock: {
+    from: ["confirmed"],
+    to: "same",
+    refusedAs: "forbidden",
+    repeat: (r, c) => r.rental.status === "confirmed" && r.rental.unlockedAt !== null && r.rental.unlockKey === c.key,
+    guard: (r, c) => (r.rental.unlockKey !== null && r.rental.unlockKey === c.key ? null : refuse("forbidden", "this key does not unlock the vehicle")),
+    apply: (next, _c, now) => ((next.rental.unlockedAt = now.toISOString()), [{ type: "VehicleUnlocked", data: {} }]),
+  },
+  cancel: {
+    // Before the ride starts: once the vehicle was unlocked, the rider returns it instead.
+    from: ["confirmed"],
+    to: "cancelled",
+    repeat: (r) => r.rental.status === "cancelled",
+    guard: (r) => (r.rental.unlockedAt ? refuse("invalid_transition", "the vehicle was unlocked already: return it instead") : null),
+    before: release,
+    apply: (next, c) => {
+      next.rental.cancellation = { by: c.by };
+      next.refund = "pending";
+      return [...invalidateKey(next), { type: "VehicleReleased", data: { vehicleId: next.rental.vehicleId } }, { type: "RentalCancelled", data: { by: c.by } }];
+    },
+  },
+  return: {
+    from: ["confirmed"],
+    to: "completed",
+    repeat: (r) => r.rental.status === "completed",
+    before: release,
+    apply: (next) => ended(next, "rider"),
+  },
+  expire: {
+    from: ["confirmed"],
+    to: "completed",
+    repeat: (r) => r.rental.status !== "confirmed",
+    guard: (r, _c, now) =>
+      r.rental.endsAt && Date.parse(r.rental.endsAt) <= now.getTime() ? null : refuse("invalid_transition", "the rental has not ended yet"),
+    before: release,
+    apply: (next) => ended(next, "system"),
+  },
+};
+
+export const RENTAL_ACCESS: RecordAccess<RentalRecord, RentalStatus> = {
+  name: "rental",
+  status: (r) => r.rental.status,
+  setStatus: (r, s) => (r.rental.status = s),
+  touch: (r, by, now) => ((r.rental.version += by), (r.rental.updatedAt = now.toISOString())),
+};

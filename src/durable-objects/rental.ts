@@ -1,0 +1,132 @@
+/**
+ * Rental Durable Object: the single writer of one rental. The RPC surface over the
+ * rental machine (src/domain/rental) plus `perform` (reserving and freeing the vehicle in
+ * its RentalVehicle object, before the commit that needs it); storage, timers and the
+ * outbox (payments, the key request, views, notifications) are the aggregate base's.
+ */
+import type { PaymentResult } from "../domain/events";
+import { commandOfPayment, createRental, decideRental, keyless, planRental, retryPlan, type CreateRentalInput } from "../domain/rental/machine";
+import type { RentalCommand, RentalEffect } from "../domain/rental/machine";
+import type { Rental, RentalEventDraft, RentalRecord } from "../domain/rental/types";
+import type { Actor } from "../domain/types";
+import { fail, ok, type Outcome } from "../lib/problem";
+import { AggregateObject, type TimelineItem, type Welcome } from "./aggregate";
+import { rentalVehicleStub } from "./stubs";
+
+const NO_SUCH_RENTAL = "no such rental";
+
+/** Its rider sees the key; an operator sees the rental without it; anyone else, nothing. */
+function shownTo(actor: Actor, rental: Rental): Rental | null {
+  if (actor.role === "ops") return keyless(rental);
+  return actor.role === "rider" && actor.id === rental.riderId ? rental : null;
+}
+
+export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEffect> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env, "rental", "request_hash TEXT NOT NULL");
+  }
+
+  protected idOf(record: RentalRecord): string {
+    return record.rental.id;
+  }
+
+  private planFrom(before: RentalRecord | null, causationId: string | null) {
+    const { paymentWatchdogS } = this.config;
+    return (after: RentalRecord, events: RentalEventDraft[]) =>
+      planRental(before, after, events, { now: new Date(), causationId, newId: this.newId, paymentWatchdogS });
+  }
+
+  /** Creates the rental (the vehicle reserved first), or answers the one this key already made. */
+  create(input: CreateRentalInput & { requestHash: string }): Promise<Outcome<{ rental: Rental; created: boolean }>> {
+    return this.exclusive(async () => {
+      const existing = this.sql.exec<{ record: string; request_hash: string }>("SELECT record, request_hash FROM rental LIMIT 1").toArray()[0];
+      if (existing) {
+        const { rental } = JSON.parse(existing.record) as RentalRecord;
+        if (rental.riderId !== input.riderId) return fail("idempotency_conflict", "this rental id belongs to another rider");
+        if (existing.request_hash !== input.requestHash) return fail("idempotency_conflict", "the Idempotency-Key was used for another rental request");
+        return ok({ rental, created: false });
+      }
+      const { requestHash, ...rest } = input;
+      const outcome = await this.enact(createRental(rest, new Date()), this.planFrom(null, input.correlationId), { request_hash: requestHash });
+      return outcome.ok ? ok({ rental: outcome.value.rental, created: true }) : outcome;
+    });
+  }
+
+  get(actor: Actor): Outcome<Rental> {
+    const record = this.load();
+    const shown = record && shownTo(actor, record.rental);
+    return shown ? ok(shown) : fail("not_found", NO_SUCH_RENTAL);
+  }
+
+  /** The rental's events, in order (the key never is in them). */
+  timeline(actor: Actor): Outcome<TimelineItem[]> {
+    const record = this.load();
+    if (!record || !shownTo(actor, record.rental)) return fail("not_found", NO_SUCH_RENTAL);
+    return ok(this.eventLog());
+  }
+
+  /** Applies `commandOf`'s command for `actor` (null: the system), answering the rental as `actor` sees it. */
+  private command(actor: Actor | null, commandOf: (record: RentalRecord) => RentalCommand | null, causationId: string | null): Promise<Outcome<Rental>> {
+    return this.exclusive(async () => {
+      const record = this.load();
+      if (!record || (actor && !shownTo(actor, record.rental))) return fail("not_found", NO_SUCH_RENTAL);
+      const command = commandOf(record);
+      if (!command) return ok(record.rental);
+      const outcome = await this.enact(decideRental(record, command, new Date()), this.planFrom(record, causationId));
+      if (!outcome.ok) return outcome;
+      return ok(actor ? (shownTo(actor, outcome.value.rental) ?? keyless(outcome.value.rental)) : keyless(outcome.value.rental));
+    });
+  }
+
+  applyPaymentResult(result: PaymentResult): Promise<Outcome<Rental>> {
+    return this.command(null, (r) => commandOfPayment(result, r.rental.price), result.idempotencyKey);
+  }
+
+  /** The key service's answer. */
+  keyIssued(key: string, causationId: string): Promise<Outcome<Rental>> {
+    return this.command(null, () => ({ type: "keyIssued", key }), causationId);
+  }
+
+  unlock(actor: Actor, key: string, requestId: string): Promise<Outcome<Rental>> {
+    return this.command(actor, () => ({ type: "unlock", key }), requestId);
+  }
+
+  cancel(actor: Actor, requestId: string): Promise<Outcome<Rental>> {
+    return this.command(actor, () => ({ type: "cancel", by: actor.role === "ops" ? "ops" : "rider" }), requestId);
+  }
+
+  returnVehicle(actor: Actor, requestId: string): Promise<Outcome<Rental>> {
+    return this.command(actor, () => ({ type: "return" }), requestId);
+  }
+
+  protected async onTimer(name: string): Promise<void> {
+    const record = this.load();
+    if (!record) return;
+    if (name === "end") {
+      const outcome = await this.enact(decideRental(record, { type: "expire" }, new Date()), this.planFrom(record, "timer:end"));
+      const endsAt = Date.parse(record.rental.endsAt ?? "");
+      // Early (a clock ahead of the record's): wait for the end itself; anything else is retried.
+      if (!outcome.ok && endsAt > Date.now()) this.schedule("end", endsAt);
+      else if (!outcome.ok) throw new Error(`${outcome.problem.code}: ${outcome.problem.detail}`);
+      return;
+    }
+    if (name === "payment" || name === "key") {
+      const plan = retryPlan(record, name, new Date(), this.config.paymentWatchdogS);
+      if (plan) await this.commit(plan);
+    }
+  }
+
+  protected welcome(): Welcome {
+    return new Response("rentals have no live socket", { status: 404 });
+  }
+
+  protected async perform(effect: RentalEffect): Promise<Outcome<unknown>> {
+    const vehicle = rentalVehicleStub(this.env, effect.vehicleId);
+    const correlationId = this.load()?.correlationId ?? effect.rentalId;
+    try {
+      return effect.type === "reserveVehicle" ? await vehicle.reserve(effect.rentalId, correlationId) : await vehicle.release(effect.rentalId, correlationId);
+    } catch (error) {
+      return fail("unavailable", `the vehicle could not be reached: ${String(error)}`, { retryAfterSeconds: 1 });
+    }
+  }
+}

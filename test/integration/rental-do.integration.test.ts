@@ -1,0 +1,276 @@
+/**
+ * The Rental and RentalVehicle objects in workerd: creation holds the vehicle (a second
+ * rental is refused and leaves nothing), payment results in any order and twice, the
+ * payment worker's real steps routed to the rental, a key issued late (the consumer
+ * retried while the key service is down), the cancel's order (key invalidated, then
+ * refunded once) and the end timer.
+ */
+import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { PaymentCommandMessage, PaymentResult, RentalKeyMessage } from "../../src/domain/events";
+import { outstandingStep, paymentCommand } from "../../src/domain/rental/machine";
+import type { Rental, RentalRecord } from "../../src/domain/rental/types";
+import type { RentalDurableObject } from "../../src/durable-objects/rental";
+import { keyIssuerStub, rentalStub, rentalVehicleStub } from "../../src/durable-objects/stubs";
+import { unwrap, type Outcome } from "../../src/lib/problem";
+import type { Actor } from "../../src/domain/types";
+import { consumeRentalKeys, rentalKeyDeps } from "../../workers/gateway/rental-keys";
+import paymentWorker from "../../workers/payment/index";
+import { createApp } from "../../workers/gateway/app";
+import { repairRentalViews } from "../../workers/gateway/rental-repair";
+import { rideLookup } from "../../workers/gateway/payment-results";
+import type { PaymentService } from "../../workers/payment/service";
+import { applyWrites } from "../../src/views/projection";
+import { issueToken } from "../../workers/gateway/auth";
+import { resultsApplied, testEnv, uniqueId } from "./helpers";
+
+const krw = (amount: number) => ({ amount, currency: "KRW" as const });
+const idOf = (prefix: string) =>
+  `${prefix}_${uniqueId("t")
+    .replace(/[^a-z0-9]/g, "")
+    .padEnd(24, "0")
+    .slice(0, 24)}`;
+const ops = { id: "ops-1", role: "ops" as const };
+
+async function newVehicle() {
+  const id = idOf("rv");
+  unwrap(await rentalVehicleStub(testEnv, id).register({ id, kind: "bike", location: { lat: 37.5, lng: 127 }, hourlyRate: krw(2000) }, "c"));
+  return id;
+}
+
+function input(vehicleId: string, patch: { riderId?: string; paymentMethod?: string; requestHash?: string } = {}) {
+  return {
+    rentalId: idOf("rn"),
+    riderId: patch.riderId ?? uniqueId("r"),
+    vehicleId,
+    hours: 2,
+    price: krw(4000),
+    paymentMethod: patch.paymentMethod ?? "pm_card_visa",
+    locale: "ko" as const,
+    correlationId: "corr",
+    requestHash: patch.requestHash ?? "h1",
+  };
+}
+
+async function created(patch: Parameters<typeof input>[1] = {}) {
+  const vehicleId = await newVehicle();
+  const i = input(vehicleId, patch);
+  const stub = rentalStub(testEnv, i.rentalId);
+  unwrap(await stub.create(i));
+  return { stub, i, vehicleId, rider: { id: i.riderId, role: "rider" as const } };
+}
+
+const result = (rentalId: string, action: PaymentResult["action"], outcome: PaymentResult["outcome"] = "succeeded", amount = krw(4000)): PaymentResult => ({
+  rideId: rentalId,
+  action,
+  outcome,
+  idempotencyKey: `${rentalId}:${action}`,
+  providerRef: "pi_x",
+  detail: outcome === "declined" ? "card_declined" : null,
+  amount,
+});
+
+const recordOf = (stub: DurableObjectStub<RentalDurableObject>) =>
+  runInDurableObject(
+    stub,
+    (_i: RentalDurableObject, state) => JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM rental").one().record) as RentalRecord,
+  );
+const timerDue = (stub: DurableObjectStub<RentalDurableObject>, name: string) =>
+  runInDurableObject(
+    stub,
+    (_i: RentalDurableObject, s) => s.storage.sql.exec<{ due_at: number }>("SELECT due_at FROM timers WHERE name = ?", name).toArray()[0]?.due_at ?? null,
+  );
+const fireTimer = async (stub: DurableObjectStub<RentalDurableObject>, name: string) => {
+  await runInDurableObject(stub, (_i: RentalDurableObject, s) => s.storage.sql.exec("UPDATE timers SET due_at = ? WHERE name = ?", Date.now() - 1, name));
+  await runDurableObjectAlarm(stub);
+};
+const types = async (stub: DurableObjectStub<RentalDurableObject>, actor: Actor = ops) =>
+  unwrap((await stub.timeline(actor)) as Outcome<{ type: string }[]>).map((e) => e.type);
+const vehicleStatus = async (id: string) => (await rentalVehicleStub(testEnv, id).get())?.status;
+
+async function confirmed() {
+  const made = await created();
+  unwrap(await made.stub.applyPaymentResult(result(made.i.rentalId, "authorize")));
+  unwrap(await made.stub.applyPaymentResult(result(made.i.rentalId, "capture")));
+  return made;
+}
+
+describe("Rental DO: creation", () => {
+  it("holds the vehicle; a second rental of it is refused vehicle_unavailable and leaves no rental", async () => {
+    const { vehicleId, stub, i } = await created();
+    expect(await vehicleStatus(vehicleId)).toBe("rented");
+    const other = input(vehicleId);
+    const refused = await rentalStub(testEnv, other.rentalId).create(other);
+    expect(refused).toMatchObject({ ok: false, problem: { code: "vehicle_unavailable" } });
+    expect(await rentalStub(testEnv, other.rentalId).get(ops)).toMatchObject({ ok: false, problem: { code: "not_found" } });
+    // The same request again is the same rental; another body under the key is a conflict.
+    expect(unwrap(await stub.create(i)).created).toBe(false);
+    expect(await stub.create({ ...i, requestHash: "h2" })).toMatchObject({ ok: false, problem: { code: "idempotency_conflict" } });
+    expect(await outstandingStep(await recordOf(stub))).toBe("authorize");
+  });
+});
+
+describe("Rental DO: payment results", () => {
+  it("in any order and twice: confirmed once, the version unmoved by repeats", async () => {
+    const { stub, i } = await created();
+    unwrap(await stub.applyPaymentResult(result(i.rentalId, "capture")));
+    const after = unwrap((await stub.get(ops)) as Outcome<Rental>);
+    expect(after).toMatchObject({ status: "confirmed", payment: { status: "captured" } });
+    for (const late of [result(i.rentalId, "authorize"), result(i.rentalId, "capture"), result(i.rentalId, "capture")])
+      unwrap(await stub.applyPaymentResult(late));
+    expect(unwrap((await stub.get(ops)) as Outcome<Rental>).version).toBe(after.version);
+    expect(await timerDue(stub, "end")).toBe(Date.parse(after.endsAt!));
+    expect(await timerDue(stub, "payment")).toBeNull();
+  });
+
+  it("a declined card declines the rental and frees the vehicle", async () => {
+    const { stub, i, vehicleId } = await created();
+    unwrap(await stub.applyPaymentResult(result(i.rentalId, "authorize", "declined")));
+    expect(unwrap((await stub.get(ops)) as Outcome<Rental>)).toMatchObject({ status: "declined", payment: { status: "declined" } });
+    expect(await vehicleStatus(vehicleId)).toBe("available");
+    expect(await timerDue(stub, "payment")).toBeNull();
+  });
+
+  it("the payment worker's real steps reach the rental: authorised, captured, no driver settlement", async () => {
+    const { stub, i } = await created();
+    for (let n = 0; n < 2; n++) {
+      const record = await recordOf(stub);
+      const step = outstandingStep(record)!;
+      const batch = createMessageBatch<PaymentCommandMessage>("ride-payments", [
+        { id: uniqueId("m"), timestamp: Date.now(), attempts: 1, body: paymentCommand(record, step, "t") },
+      ]);
+      await paymentWorker.queue(batch, resultsApplied);
+      expect((await getQueueResult(batch, createExecutionContext())).retryMessages).toEqual([]);
+    }
+    expect(unwrap((await stub.get(ops)) as Outcome<Rental>).status).toBe("confirmed");
+    expect(await rideLookup(testEnv)(i.rentalId)).toEqual({ status: "completed", payment: { status: "captured" }, driver: null });
+    const settled = await testEnv.LEDGER_DB.prepare("SELECT count(*) AS n FROM settlements WHERE ride_id = ?").bind(i.rentalId).first<{ n: number }>();
+    expect(settled?.n).toBe(0);
+  });
+});
+
+describe("Rental DO: the key", () => {
+  it("issued late: confirmed without a key, the consumer retried while keys are down, the key taken once", async () => {
+    const { stub, i, rider } = await confirmed();
+    expect(unwrap((await stub.get(rider)) as Outcome<Rental>).unlockKey).toBeNull();
+    expect(await timerDue(stub, "key")).not.toBeNull();
+    await fireTimer(stub, "key");
+    expect(await timerDue(stub, "key"), "asks again later").toBeGreaterThan(Date.now());
+    const batch = () =>
+      createMessageBatch<RentalKeyMessage>("rental-keys", [
+        { id: uniqueId("k"), timestamp: Date.now(), attempts: 1, body: { kind: "rental.key", rentalId: i.rentalId, correlationId: "c" } },
+      ]);
+    await keyIssuerStub(testEnv).setFaults({ mode: "down" });
+    try {
+      const down = batch();
+      await consumeRentalKeys(down, rentalKeyDeps(testEnv));
+      expect((await getQueueResult(down, createExecutionContext())).retryMessages).toHaveLength(1);
+    } finally {
+      await keyIssuerStub(testEnv).setFaults({ mode: "ok" });
+    }
+    const up = batch();
+    await consumeRentalKeys(up, rentalKeyDeps(testEnv));
+    expect((await getQueueResult(up, createExecutionContext())).retryMessages).toEqual([]);
+    const key = unwrap((await stub.get(rider)) as Outcome<Rental>).unlockKey!;
+    expect(key).toMatch(/^\d{4}$/);
+    expect(unwrap((await stub.get(ops)) as Outcome<Rental>).unlockKey, "ops never see it").toBeNull();
+    expect(await timerDue(stub, "key")).toBeNull();
+    unwrap(await stub.keyIssued(key === "1111" ? "2222" : "1111", "late duplicate"));
+    expect(unwrap((await stub.get(rider)) as Outcome<Rental>).unlockKey).toBe(key);
+    expect(JSON.stringify(await runInDurableObject(stub, (_i: RentalDurableObject, s) => s.storage.sql.exec("SELECT * FROM events").toArray()))).not.toContain(
+      `"${key}"`,
+    );
+  });
+});
+
+describe("Rental DO: cancel and end", () => {
+  it("cancel: key invalidated, then the refund asked once; the result taken once; the vehicle free", async () => {
+    const { stub, i, rider, vehicleId } = await confirmed();
+    unwrap(await stub.keyIssued("4821", "k"));
+    expect(unwrap(await stub.cancel(rider, "req"))).toMatchObject({ status: "cancelled", unlockKey: null });
+    expect(await stub.unlock(rider, "4821", "req")).toMatchObject({ ok: false, problem: { code: "forbidden" } });
+    expect(await vehicleStatus(vehicleId)).toBe("available");
+    expect(outstandingStep(await recordOf(stub))).toBe("refund");
+    const refund = { ...result(i.rentalId, "refund"), idempotencyKey: `${i.rentalId}:refund:cancel` };
+    unwrap(await stub.applyPaymentResult(refund));
+    unwrap(await stub.applyPaymentResult(refund));
+    unwrap(await stub.cancel(rider, "again"));
+    const timeline = await types(stub, rider);
+    expect(timeline.indexOf("UnlockKeyInvalidated")).toBeLessThan(timeline.indexOf("PaymentRefunded"));
+    expect(timeline.filter((t) => t === "PaymentRefunded")).toHaveLength(1);
+    expect(unwrap((await stub.get(rider)) as Outcome<Rental>).payment).toEqual({ status: "refunded", refundedAmount: krw(4000) });
+    expect(await timerDue(stub, "payment")).toBeNull();
+  });
+
+  it("a rental not returned by its end is completed by its timer, and the vehicle freed", async () => {
+    const { stub, rider, vehicleId } = await confirmed();
+    await fireTimer(stub, "end");
+    expect(unwrap((await stub.get(rider)) as Outcome<Rental>).status, "not before its end").toBe("confirmed");
+    await runInDurableObject(stub, (_i: RentalDurableObject, s) => {
+      const record = JSON.parse(s.storage.sql.exec<{ record: string }>("SELECT record FROM rental").one().record) as RentalRecord;
+      record.rental.endsAt = new Date(Date.now() - 1000).toISOString();
+      s.storage.sql.exec("UPDATE rental SET record = ?", JSON.stringify(record));
+    });
+    await fireTimer(stub, "end");
+    expect(unwrap((await stub.get(rider)) as Outcome<Rental>)).toMatchObject({ status: "completed", unlockKey: null });
+    expect(await vehicleStatus(vehicleId)).toBe("available");
+    expect((await types(stub)).at(-1)).toBe("RentalCompleted");
+  });
+});
+
+describe("POST /v1/rentals", () => {
+  const app = createApp();
+  const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
+  async function post(riderId: string, body: unknown, key: string) {
+    const token = await issueToken(testEnv, { id: riderId, role: "rider" });
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": key };
+    const res = await app.request("/v1/rentals", { method: "POST", headers, body: JSON.stringify(body) }, testEnv, ctx);
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  it("a rider with dues gets 402 payment_required and the vehicle stays free; the price is hours × the hourly rate", async () => {
+    const vehicleId = await newVehicle();
+    const debtor = uniqueId("r");
+    unwrap(await testEnv.RIDER.get(testEnv.RIDER.idFromName(debtor)).incurDues(debtor, "rd_unpaid", krw(9800), "c"));
+    const refused = await post(debtor, { vehicleId, hours: 3, paymentMethod: "pm_card_visa" }, "k1");
+    expect(refused).toMatchObject({ status: 402, body: { code: "payment_required", dues: krw(9800) } });
+    expect(await vehicleStatus(vehicleId)).toBe("available");
+    const made = await post(uniqueId("r"), { vehicleId, hours: 3, paymentMethod: "pm_card_visa" }, "k1");
+    expect(made).toMatchObject({ status: 202, body: { status: "requested", price: krw(6000), hours: 3 } });
+  });
+});
+
+describe("the views' repair sweep for rentals", () => {
+  it("a rental row left behind (its messages lost) is projected again from its object, without the key", async () => {
+    const { stub, i, rider } = await confirmed();
+    unwrap(await stub.keyIssued("4821", "k"));
+    const now = unwrap((await stub.get(rider)) as Outcome<Rental>);
+    const stale = { ...now, status: "requested" as const, version: 1, unlockKey: null, updatedAt: "2026-01-01T00:00:00.000Z" };
+    await applyWrites(testEnv.VIEWS_DB, [{ kind: "rental", rental: stale }]);
+    const report = await repairRentalViews(testEnv, { afterS: 0, maxRows: 500 });
+    expect(report.rentals).toBeGreaterThan(0);
+    const row = await testEnv.VIEWS_DB.prepare("SELECT status, version, snapshot, checked_at FROM rentals WHERE id = ?")
+      .bind(i.rentalId)
+      .first<Record<string, string>>();
+    expect(row).toMatchObject({ status: "confirmed", version: now.version });
+    expect(row!.checked_at).not.toBeNull();
+    expect(row!.snapshot).not.toContain("4821");
+  });
+});
+
+describe("reconciliation and rentals", () => {
+  it("leaves the hold of a rental still being charged alone", async () => {
+    const { stub, i } = await created();
+    const record = await recordOf(stub);
+    const batch = createMessageBatch<PaymentCommandMessage>("ride-payments", [
+      { id: uniqueId("m"), timestamp: Date.now(), attempts: 1, body: paymentCommand(record, "authorize", "t") },
+    ]);
+    // Authorised, and the result lost: the rental still waits (requested), its hold is open.
+    await paymentWorker.queue(batch, { ...testEnv, PAYMENT_RESULTS_QUEUE: { send: async () => undefined } as unknown as Queue });
+    expect(await rideLookup(testEnv)(i.rentalId)).toMatchObject({ status: "requested" });
+    const payments = testEnv.PAYMENTS as unknown as Service<PaymentService>;
+    const report = await payments.reconcile(0, rideLookup(testEnv));
+    expect(report.holdsVoided).not.toContain(i.rentalId);
+    expect(report.orphanHoldsVoided).not.toContain(i.rentalId);
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * The gateway's consumer of `rental-keys`: each confirmed rental's request for its
+ * unlock key goes to the key-issuing service, and the key to the Rental DO. While the
+ * service is down or slow the message is retried with back-off; the rental is confirmed
+ * meanwhile, and its own `key` timer asks again should every retry fail. The key is
+ * never logged.
+ */
+import type { RentalKeyMessage } from "../../src/domain/events";
+import { keyIssuerStub, rentalStub } from "../../src/durable-objects/stubs";
+import { retryDelaySeconds } from "../../src/lib/backoff";
+import type { Outcome } from "../../src/lib/problem";
+import { afterReport } from "../../src/payments/result-delivery";
+
+/** The shape of every rental id `newId("rn")` and `rentalIdFor` make. */
+export const RENTAL_ID = /^rn_[a-z0-9]{20,30}$/;
+
+export interface RentalKeyDeps {
+  issue: (rentalId: string) => Promise<Outcome<string>>;
+  deliver: (rentalId: string, key: string, correlationId: string) => Promise<Outcome<unknown>>;
+}
+
+/**
+ * @example
+ * await consumeRentalKeys(batch, rentalKeyDeps(env));
+ */
+export async function consumeRentalKeys(batch: MessageBatch<RentalKeyMessage>, deps: RentalKeyDeps): Promise<void> {
+  for (const message of batch.messages) {
+    const { rentalId, correlationId } = message.body;
+    if (!RENTAL_ID.test(rentalId)) {
+      console.error(JSON.stringify({ msg: "key request for no rental", rentalId }));
+      message.ack();
+      continue;
+    }
+    try {
+      const issued = await deps.issue(rentalId);
+      if (!issued.ok) throw new Error(`key service: ${issued.problem.detail}`);
+      if (afterReport(await deps.deliver(rentalId, issued.value, correlationId)) === "retry") throw new Error("the rental did not take its key");
+      console.log(JSON.stringify({ msg: "rental key issued", rentalId, correlationId }));
+      message.ack();
+    } catch (error) {
+      const delaySeconds = retryDelaySeconds(message.attempts);
+      console.warn(JSON.stringify({ msg: "rental key will retry", rentalId, attempts: message.attempts, delaySeconds, error: String(error), correlationId }));
+      message.retry({ delaySeconds });
+    }
+  }
+}
+
+export function rentalKeyDeps(env: Env): RentalKeyDeps {
+  return {
+    issue: (rentalId) => keyIssuerStub(env).issue(rentalId),
+    deliver: (rentalId, key, correlationId) => rentalStub(env, rentalId).keyIssued(key, correlationId),
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Read queries over the rental views: rentals (a rider's, or all for ops) newest first
+ * with the opaque cursor of queries.ts, and vehicles (all for ops; available ones near a
+ * point for riders: a bounding box in SQL, the exact circle in code).
+ */
+import { and, desc, eq, gte, lt, lte, or, type SQL } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { distanceMeters } from "../../src/domain/geo";
+import type { Rental, RentalStatus, RentalVehicle, VehicleStatus } from "../../src/domain/rental/types";
+import type { LatLng } from "../../src/domain/types";
+import { rentals, rentalVehicles } from "../../src/views/schema";
+import { decodeCursor, encodeCursor, type Page } from "./queries";
+
+type Table = typeof rentals | typeof rentalVehicles;
+
+/** A page, newest first, of `table`'s snapshots matching `conditions`. */
+async function pageOf<T>(d1: D1Database, table: Table, conditions: (SQL | undefined)[], limit: number, cursor?: string): Promise<Page<T>> {
+  const after = decodeCursor(cursor);
+  const where = [
+    ...conditions,
+    after ? or(lt(table.createdAt, after.createdAt), and(eq(table.createdAt, after.createdAt), lt(table.id, after.id))) : undefined,
+  ];
+  const rows = await drizzle(d1)
+    .select({ snapshot: table.snapshot, createdAt: table.createdAt, id: table.id })
+    .from(table)
+    .where(and(...where))
+    .orderBy(desc(table.createdAt), desc(table.id))
+    .limit(limit + 1);
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items: items.map((r) => JSON.parse(r.snapshot) as T), nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
+}
+
+/**
+ * @example
+ * await listRentals(env.VIEWS_DB, { riderId: "r1", limit: 20 });
+ */
+export function listRentals(d1: D1Database, filter: { riderId?: string; status?: RentalStatus; limit: number; cursor?: string }): Promise<Page<Rental>> {
+  const conditions = [filter.riderId ? eq(rentals.riderId, filter.riderId) : undefined, filter.status ? eq(rentals.status, filter.status) : undefined];
+  return pageOf<Rental>(d1, rentals, conditions, filter.limit, filter.cursor);
+}
+
+/**
+ * @example
+ * await listVehicles(env.VIEWS_DB, { status: "available", limit: 20 });
+ */
+export function listVehicles(d1: D1Database, filter: { status?: VehicleStatus; limit: number; cursor?: string }): Promise<Page<RentalVehicle>> {
+  return pageOf<RentalVehicle>(d1, rentalVehicles, [filter.status ? eq(rentalVehicles.status, filter.status) : undefined], filter.limit, filter.cursor);
+}
+
+/**
+ * Available vehicles within `radiusM` of `at`, nearest first (at most 100).
+ *
+ * @example
+ * await vehiclesNear(env.VIEWS_DB, { lat: 37.52, lng: 126.92 }, 1000);
+ */
+export async function vehiclesNear(d1: D1Database, at: LatLng, radiusM: number): Promise<RentalVehicle[]> {
+  const dLat = radiusM / 111_320;
+  const dLng = radiusM / (111_320 * Math.max(0.01, Math.cos((at.lat * Math.PI) / 180)));
+  const rows = await drizzle(d1)
+    .select({ snapshot: rentalVehicles.snapshot })
+    .from(rentalVehicles)
+    .where(
+      and(
+        eq(rentalVehicles.status, "available"),
+        gte(rentalVehicles.lat, at.lat - dLat),
+        lte(rentalVehicles.lat, at.lat + dLat),
+        gte(rentalVehicles.lng, at.lng - dLng),
+        lte(rentalVehicles.lng, at.lng + dLng),
+      ),
+    )
+    .limit(500);
+  return rows
+    .map((r) => JSON.parse(r.snapshot) as RentalVehicle)
+    .map((v) => ({ v, d: distanceMeters(at, v.location) }))
+    .filter(({ d }) => d <= radiusM)
+    .sort((a, b) => a.d - b.d)
+    .slice(0, 100)
+    .map(({ v }) => v);
+}

@@ -1,0 +1,60 @@
+/**
+ * The views' repair sweep for rentals (run with the rides' sweep, on the same cron):
+ * rental rows still live (requested, confirmed, or cancelled with the refund unanswered)
+ * and vehicle rows rented, unchanged and unchecked for `afterS`, are compared with their
+ * object and projected again. A row is marked checked, so one that rightly stands still
+ * for hours (a long rental) waits its turn instead of being asked every run.
+ */
+import { and, asc, inArray, lt, or, sql, eq, type AnyColumn } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { rentalStub, rentalVehicleStub } from "../../src/durable-objects/stubs";
+import { applyWrites, type ViewWrite } from "../../src/views/projection";
+import { rentals, rentalVehicles } from "../../src/views/schema";
+
+const lastSeen = (updatedAt: AnyColumn, checkedAt: AnyColumn) => sql<string>`max(${updatedAt}, coalesce(${checkedAt}, ''))`;
+const REPAIRER = { id: "views-repair", role: "ops" } as const;
+
+/** Finds stale rows of one table, asks each object, projects what it answers and marks the rows checked. */
+async function sweep(
+  d1: D1Database,
+  table: typeof rentals | typeof rentalVehicles,
+  live: ReturnType<typeof or>,
+  before: string,
+  limit: number,
+  read: (id: string) => Promise<ViewWrite | null>,
+): Promise<number> {
+  const db = drizzle(d1);
+  const seen = lastSeen(table.updatedAt, table.checkedAt);
+  const rows = await db
+    .select({ id: table.id })
+    .from(table)
+    .where(and(live, lt(seen, before)))
+    .orderBy(asc(seen))
+    .limit(limit);
+  const ids = rows.map((r) => r.id);
+  const writes = (await Promise.all(ids.map(read))).filter((w): w is ViewWrite => w !== null);
+  await applyWrites(d1, writes);
+  if (ids.length > 0) await db.update(table).set({ checkedAt: new Date().toISOString() }).where(inArray(table.id, ids));
+  return writes.length;
+}
+
+/**
+ * @example
+ * const report = await repairRentalViews(env, { afterS: 120, maxRows: 25 });
+ */
+export async function repairRentalViews(env: Env, options: { afterS: number; maxRows: number }): Promise<{ rentals: number; vehicles: number }> {
+  const before = new Date(Date.now() - options.afterS * 1000).toISOString();
+  const liveRental = or(
+    inArray(rentals.status, ["requested", "confirmed"]),
+    and(eq(rentals.status, "cancelled"), sql`json_extract(${rentals.snapshot}, '$.payment.status') <> 'refunded'`),
+  );
+  const repairedRentals = await sweep(env.VIEWS_DB, rentals, liveRental, before, options.maxRows, async (id) => {
+    const outcome = await rentalStub(env, id).get(REPAIRER);
+    return outcome.ok ? { kind: "rental", rental: outcome.value } : null;
+  });
+  const repairedVehicles = await sweep(env.VIEWS_DB, rentalVehicles, or(eq(rentalVehicles.status, "rented")), before, options.maxRows, async (id) => {
+    const vehicle = await rentalVehicleStub(env, id).get();
+    return vehicle ? { kind: "rentalVehicle", vehicle } : null;
+  });
+  return { rentals: repairedRentals, vehicles: repairedVehicles };
+}

@@ -1,0 +1,88 @@
+/** The zod schemas of the rental endpoints: validation and `/openapi.json` from one source. */
+import { z } from "@hono/zod-openapi";
+import { RENTAL_STATUSES, VEHICLE_KINDS } from "../../src/domain/rental/types";
+import { LatLngSchema, ListQuerySchema, MoneySchema } from "./schemas";
+
+/** An hourly rate: Money, or a whole number of won. */
+const RateSchema = z
+  .union([z.object({ amount: z.number().int().min(1).max(10_000_000), currency: z.literal("KRW") }), z.number().int().min(1).max(10_000_000)])
+  .openapi({ description: "Money per hour, or a whole number of KRW", example: { amount: 2000, currency: "KRW" } });
+
+export const VehicleRequestSchema = z
+  .object({ kind: z.enum(VEHICLE_KINDS), location: LatLngSchema, hourlyRate: RateSchema })
+  .strict()
+  .openapi("RentalVehicleRequest");
+
+export const RentalVehicleSchema = z
+  .object({
+    id: z.string().openapi({ example: "rv_0m3k5q8v2c7h1x9z4w6b5n3r" }),
+    kind: z.enum(VEHICLE_KINDS),
+    location: LatLngSchema,
+    hourlyRate: MoneySchema,
+    status: z.enum(["available", "rented"]),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("RentalVehicle");
+
+export const NearbyQuerySchema = z.object({
+  lat: z.coerce.number().min(-90).max(90),
+  lng: z.coerce.number().min(-180).max(180),
+  radius: z.coerce.number().int().min(1).max(50_000).default(1000).openapi({ description: "metres (default 1000)" }),
+});
+
+export const VehicleListQuerySchema = ListQuerySchema.extend({ status: z.enum(["available", "rented"]).optional() });
+
+export const RentalRequestSchema = z
+  .object({
+    vehicleId: z.string().regex(/^rv_[a-z0-9]{20,30}$/, "a vehicle id"),
+    hours: z.number().int().min(1).max(72),
+    paymentMethod: z
+      .string()
+      .regex(/^pm_[A-Za-z0-9_]{1,64}$/, "a payment-method token such as pm_card_visa")
+      .openapi({ example: "pm_card_visa" }),
+  })
+  .strict()
+  .openapi("RentalRequest");
+
+export const RentalSchema = z
+  .object({
+    id: z.string().openapi({ example: "rn_0m3k5q8v2c7h1x9z4w6b5n3r" }),
+    vehicleId: z.string(),
+    riderId: z.string(),
+    hours: z.number().int(),
+    price: MoneySchema,
+    status: z.enum(RENTAL_STATUSES),
+    unlockKey: z.string().nullable().openapi({ description: "4 digits; only for the rental's rider, while it is confirmed and once issued", example: "4821" }),
+    payment: z.object({ status: z.enum(["pending", "authorized", "captured", "declined", "voided", "refunded"]), refundedAmount: MoneySchema.optional() }),
+    cancellation: z.object({ by: z.enum(["rider", "ops"]) }).nullable(),
+    confirmedAt: z.string().nullable(),
+    endsAt: z.string().nullable(),
+    unlockedAt: z.string().nullable(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Rental");
+
+export const UnlockRequestSchema = z
+  .object({ key: z.string().max(16) })
+  .strict()
+  .openapi("UnlockRequest");
+
+export const RentalListQuerySchema = ListQuerySchema.extend({ status: z.enum(RENTAL_STATUSES).optional() });
+
+export const LedgerEntrySchema = z
+  .object({
+    idempotencyKey: z.string(),
+    kind: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+    outcome: z.string(),
+    provider: z.string(),
+    providerRef: z.string().nullable(),
+    detail: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("RentalLedgerEntry");

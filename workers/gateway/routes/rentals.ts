@@ -1,0 +1,236 @@
+/**
+ * Rental endpoints (riders rent shared vehicles; operators register vehicles and see every
+ * rental). Thin like the ride routes: authenticate and authorise first, validate, then
+ * call the Rental or RentalVehicle Durable Object (the single writers) or the D1 views.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Rental } from "../../../src/domain/rental/types";
+import { rentalStub, rentalVehicleStub, type RentalStub } from "../../../src/durable-objects/stubs";
+import type { TimelineItem } from "../../../src/durable-objects/aggregate";
+import { newId, rentalIdFor, sha256Hex } from "../../../src/lib/ids";
+import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
+import { requireRole } from "../auth";
+import { duesRequired, openDues } from "../dues";
+import { bearer, commonProblems, jsonBody, jsonResponse, problem, rateLimited } from "../openapi";
+import { publicLedgerEntry, publicTimelineItem } from "../presenters";
+import { paymentService } from "../stubs";
+import { limitRider } from "../rate-limit";
+import { RENTAL_ID } from "../rental-keys";
+import { listRentals, listVehicles, vehiclesNear } from "../rental-queries";
+import * as S from "../rental-schemas";
+import { newRouter } from "../router";
+import { IdParamSchema, TimelineSchema, page } from "../schemas";
+import { localeFrom } from "./rides";
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const RentalPath = { params: IdParamSchema };
+
+/** The Rental object of a rental id from a URL, or 404 when the id cannot be one of ours. */
+function resolveRental(env: Env, id: string): RentalStub {
+  if (!RENTAL_ID.test(id)) throw new AppError("not_found", "no such rental");
+  return rentalStub(env, id);
+}
+
+const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ security: bearer, ...r });
+
+const registerVehicle = route({
+  method: "post",
+  path: "/v1/ops/rental-vehicles",
+  tags: ["ops", "rentals"],
+  middleware: requireRole("ops"),
+  request: jsonBody(S.VehicleRequestSchema),
+  responses: { 201: jsonResponse(S.RentalVehicleSchema, "The vehicle, available"), ...commonProblems },
+});
+const opsVehicles = route({
+  method: "get",
+  path: "/v1/ops/rental-vehicles",
+  tags: ["ops", "rentals"],
+  middleware: requireRole("ops"),
+  request: { query: S.VehicleListQuerySchema },
+  responses: { 200: jsonResponse(page(S.RentalVehicleSchema), "Every rental vehicle, newest first (query view)"), ...commonProblems },
+});
+const nearbyVehicles = route({
+  method: "get",
+  path: "/v1/rental-vehicles",
+  tags: ["rider", "rentals"],
+  middleware: requireRole("rider", "ops"),
+  request: { query: S.NearbyQuerySchema },
+  responses: { 200: jsonResponse(z.object({ items: z.array(S.RentalVehicleSchema) }), "Available vehicles near the point, nearest first"), ...commonProblems },
+});
+const createRental = route({
+  method: "post",
+  path: "/v1/rentals",
+  tags: ["rider", "rentals"],
+  middleware: [requireRole("rider"), limitRider] as const,
+  request: { ...jsonBody(S.RentalRequestSchema), headers: z.object({ "idempotency-key": z.string().optional() }) },
+  responses: {
+    202: jsonResponse(S.RentalSchema, "The rental, requested: the vehicle is held for it while it is charged"),
+    ...commonProblems,
+    ...rateLimited,
+    402: problem("payment_required: the rider has unpaid dues (the body carries them)"),
+    409: problem("vehicle_unavailable: the vehicle is in another rental; or idempotency_conflict"),
+  },
+});
+const myRentals = route({
+  method: "get",
+  path: "/v1/rentals",
+  tags: ["rider", "rentals"],
+  middleware: requireRole("rider"),
+  request: { query: S.RentalListQuerySchema },
+  responses: { 200: jsonResponse(page(S.RentalSchema), "The rider's rentals, newest first (query view; no keys)"), ...commonProblems },
+});
+const opsRentals = route({
+  method: "get",
+  path: "/v1/ops/rentals",
+  tags: ["ops", "rentals"],
+  middleware: requireRole("ops"),
+  request: { query: S.RentalListQuerySchema },
+  responses: { 200: jsonResponse(page(S.RentalSchema), "Every rental, newest first (query view; no keys)"), ...commonProblems },
+});
+const getRental = route({
+  method: "get",
+  path: "/v1/rentals/{id}",
+  tags: ["rider", "ops", "rentals"],
+  middleware: requireRole("rider", "ops"),
+  request: RentalPath,
+  responses: { 200: jsonResponse(S.RentalSchema, "The rental, strongly consistent (its key only for its rider)"), ...commonProblems },
+});
+const rentalEvents = route({
+  method: "get",
+  path: "/v1/rentals/{id}/events",
+  tags: ["rider", "ops", "rentals"],
+  middleware: requireRole("rider", "ops"),
+  request: RentalPath,
+  responses: { 200: jsonResponse(TimelineSchema, "The rental's timeline"), ...commonProblems },
+});
+const cancelRental = route({
+  method: "post",
+  path: "/v1/rentals/{id}/cancel",
+  tags: ["rider", "ops", "rentals"],
+  middleware: requireRole("rider", "ops"),
+  request: RentalPath,
+  responses: {
+    200: jsonResponse(S.RentalSchema, "The rental, cancelled: its key invalidated first, then the payment refunded; again: the same answer"),
+    ...commonProblems,
+    409: problem("invalid_transition: not confirmed, or the vehicle was unlocked already (return it)"),
+  },
+});
+const unlockRental = route({
+  method: "post",
+  path: "/v1/rentals/{id}/unlock",
+  tags: ["rider", "rentals"],
+  middleware: requireRole("rider"),
+  request: { ...RentalPath, ...jsonBody(S.UnlockRequestSchema) },
+  responses: {
+    200: jsonResponse(z.object({ unlocked: z.literal(true) }), "The key is valid and the rental confirmed: the vehicle unlocks"),
+    ...commonProblems,
+    403: problem("forbidden: the key is wrong, invalidated, not issued yet, or the rental is not confirmed"),
+  },
+});
+const rentalPayments = route({
+  method: "get",
+  path: "/v1/ops/rentals/{id}/payments",
+  tags: ["ops", "rentals"],
+  middleware: requireRole("ops"),
+  request: RentalPath,
+  responses: { 200: jsonResponse(z.object({ items: z.array(S.LedgerEntrySchema) }), "The rental's payment operations in the ledger"), ...commonProblems },
+});
+const returnRental = route({
+  method: "post",
+  path: "/v1/rentals/{id}/return",
+  tags: ["rider", "rentals"],
+  middleware: requireRole("rider"),
+  request: RentalPath,
+  responses: {
+    200: jsonResponse(S.RentalSchema, "The rental, completed; the vehicle is available again"),
+    ...commonProblems,
+    409: problem("invalid_transition"),
+  },
+});
+
+export function rentalRoutes() {
+  const app = newRouter();
+
+  app.openapi(registerVehicle, async (c) => {
+    const body = c.req.valid("json");
+    const hourlyRate = typeof body.hourlyRate === "number" ? { amount: body.hourlyRate, currency: "KRW" as const } : body.hourlyRate;
+    const id = newId("rv");
+    const vehicle = unwrap(await rentalVehicleStub(c.env, id).register({ id, kind: body.kind, location: body.location, hourlyRate }, c.get("requestId")));
+    c.header("location", `/v1/ops/rental-vehicles/${id}`);
+    return c.json(vehicle, 201);
+  });
+
+  app.openapi(opsVehicles, async (c) => c.json(await listVehicles(c.env.VIEWS_DB, c.req.valid("query")), 200));
+
+  app.openapi(nearbyVehicles, async (c) => {
+    const q = c.req.valid("query");
+    return c.json({ items: await vehiclesNear(c.env.VIEWS_DB, { lat: q.lat, lng: q.lng }, q.radius) }, 200);
+  });
+
+  app.openapi(createRental, async (c) => {
+    const rider = c.var.actor;
+    const body = c.req.valid("json");
+    const key = c.req.header("idempotency-key");
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new AppError("invalid_request", "Idempotency-Key: 1 to 255 visible ASCII characters");
+    const rentalId = key ? await rentalIdFor(rider.id, key) : newId("rn");
+    const stub = rentalStub(c.env, rentalId);
+    const [vehicle, dues] = await Promise.all([rentalVehicleStub(c.env, body.vehicleId).get(), openDues(c.env, rider.id)]);
+    if (dues) {
+      // A retry of a rental accepted before the dues existed still gets its rental back.
+      const existing = key ? await stub.get(rider) : null;
+      if (existing?.ok) return c.json(existing.value, 202);
+      throw duesRequired(dues);
+    }
+    if (!vehicle) throw new AppError("not_found", "no such vehicle");
+    const result = unwrap(
+      await stub.create({
+        rentalId,
+        riderId: rider.id,
+        vehicleId: body.vehicleId,
+        hours: body.hours,
+        price: { amount: body.hours * vehicle.hourlyRate.amount, currency: vehicle.hourlyRate.currency },
+        paymentMethod: body.paymentMethod,
+        locale: localeFrom(c.req.header("accept-language")),
+        correlationId: c.get("requestId"),
+        requestHash: await sha256Hex(JSON.stringify(body)),
+      }),
+    );
+    c.header("location", `/v1/rentals/${rentalId}`);
+    return c.json(result.rental, 202);
+  });
+
+  app.openapi(myRentals, async (c) => c.json(await listRentals(c.env.VIEWS_DB, { ...c.req.valid("query"), riderId: c.var.actor.id }), 200));
+
+  app.openapi(opsRentals, async (c) => c.json(await listRentals(c.env.VIEWS_DB, c.req.valid("query")), 200));
+
+  app.openapi(getRental, async (c) => c.json(unwrap(await resolveRental(c.env, c.req.valid("param").id).get(c.var.actor)), 200));
+
+  app.openapi(rentalEvents, async (c) => {
+    // As for rides: RPC typing of `Record<string, unknown>` loses the Outcome's discriminant.
+    const items = unwrap((await resolveRental(c.env, c.req.valid("param").id).timeline(c.var.actor)) as Outcome<TimelineItem[]>);
+    return c.json({ items: items.map(publicTimelineItem) }, 200);
+  });
+
+  app.openapi(cancelRental, async (c) => {
+    const stub = resolveRental(c.env, c.req.valid("param").id);
+    return c.json(unwrap(await stub.cancel(c.var.actor, c.get("requestId"))), 200);
+  });
+
+  app.openapi(unlockRental, async (c) => {
+    const stub = resolveRental(c.env, c.req.valid("param").id);
+    unwrap<Rental>(await stub.unlock(c.var.actor, c.req.valid("json").key, c.get("requestId")));
+    return c.json({ unlocked: true as const }, 200);
+  });
+
+  app.openapi(returnRental, async (c) => {
+    const stub = resolveRental(c.env, c.req.valid("param").id);
+    return c.json(unwrap(await stub.returnVehicle(c.var.actor, c.get("requestId"))), 200);
+  });
+
+  app.openapi(rentalPayments, async (c) => {
+    const id = c.req.valid("param").id;
+    if (!RENTAL_ID.test(id)) throw new AppError("not_found", "no such rental");
+    return c.json({ items: (await paymentService(c.env).ledgerFor(id)).map(publicLedgerEntry) }, 200);
+  });
+  return app;
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import type { DomainEvent, RentalNotificationMessage } from "../../src/domain/events";
+import type { Rental } from "../../src/domain/rental/types";
+import type { Channel, Delivery } from "./channels";
+import type { DeliveryLog } from "./delivery-log";
+import { handleNotification } from "./handler";
+import { RENTAL_TEMPLATES } from "./templates";
+
+const rental = { id: "rn_1", riderId: "r1", hours: 2, price: { amount: 4000, currency: "KRW" }, unlockKey: null } as Rental;
+const event = (type: string): DomainEvent => ({
+  id: `ev_${type}`,
+  type,
+  version: 3,
+  occurredAt: "2026-12-01T10:00:00Z",
+  correlationId: "c",
+  causationId: null,
+  data: {},
+});
+
+function deps(sent: Delivery[]) {
+  const log = {
+    claim: async () => ({ status: "pending", attempts: 0, id: "nt_1" }),
+    markSent: async () => undefined,
+    markFailedAttempt: async () => undefined,
+  } as unknown as DeliveryLog;
+  const channel: Channel = { name: "webhook", accepts: async () => true, send: async (d) => void sent.push(d) };
+  return { log, channels: [channel], maxAttempts: 3, render: { receiptUrl: (id: string) => id }, deadLetter: async () => undefined };
+}
+
+describe("rental notifications", () => {
+  it("every rental event its rider hears of has a Korean and an English text", () => {
+    for (const [type, texts] of Object.entries(RENTAL_TEMPLATES)) {
+      expect(texts.ko(rental, event(type)).length, type).toBeGreaterThan(5);
+      expect(texts.en(rental, event(type)).length, type).toBeGreaterThan(5);
+    }
+  });
+
+  it("the key's arrival goes to the rental's rider alone, in their language, without the key", async () => {
+    const sent: Delivery[] = [];
+    const message: RentalNotificationMessage = { kind: "rental.notification", event: event("RentalKeyIssued"), rental: { ...rental }, locale: "en" };
+    expect(await handleNotification(message, deps(sent))).toMatchObject({ sent: 1 });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ rideId: "rn_1", recipient: "r1", audience: "rider", locale: "en", event: "RentalKeyIssued" });
+    expect(sent[0]!.text).toMatch(/unlock key is ready/);
+  });
+
+  it("an event riders are not told of sends nothing", async () => {
+    const sent: Delivery[] = [];
+    await handleNotification({ kind: "rental.notification", event: event("VehicleUnlocked"), rental, locale: "ko" }, deps(sent));
+    expect(sent).toEqual([]);
+  });
+});
