@@ -124,7 +124,7 @@ async function providerStep(command: PaymentCommandMessage, deps: PaymentDeps): 
  * A refund: refused (declined, recorded, so a repeat gets the same answer) when the ride
  * has no capture or the refunds would exceed it; else given back by the provider from the
  * capture. A successful one takes its share back from the ride's settlement, recorded once
- * as a settlement adjustment under the refund's key.
+ * as a settlement adjustment under the refund's key (none when nothing was settled: a rental).
  *
  * Two refunds of one ride under different keys at the same moment could both pass the
  * ledger's check; the provider, which refuses to refund more than it captured, is the
@@ -152,10 +152,14 @@ async function refundStep(command: PaymentCommandMessage, deps: PaymentDeps): Pr
  * and the ride's earlier adjustments, and recorded (once). Two refunds of one ride adjusted
  * at the same moment may each miss the other and round alike, a won at most apart.
  */
-async function adjustmentFor(key: string, command: PaymentCommandMessage, amount: Money, deps: PaymentDeps): Promise<Settlement> {
+async function adjustmentFor(key: string, command: PaymentCommandMessage, amount: Money, deps: PaymentDeps): Promise<Settlement | null> {
   const recorded = await deps.ledger.adjustment(key);
   if (recorded) return recorded;
   const [settlement, prior] = await Promise.all([deps.ledger.settlementOf(command.rideId), deps.ledger.adjustedBefore(command.rideId, key)]);
+  // Nothing was split, so nothing is taken back: a rental's price never entered the
+  // settlements (no driver), and its refund must not lower the commission report or any
+  // driver's balance.
+  if (!settlement) return null;
   const split = refundAdjustment(settlement, amount, command.driverId, prior);
   return deps.ledger.adjust({ id: key, rideId: command.rideId, adjustment: split });
 }

@@ -89,12 +89,14 @@ describe("refund", () => {
     expect(earning).toBe(-earned);
   });
 
-  it("a capture with no settlement (no driver) is refunded from the platform's share alone", async () => {
-    const { deps } = await unitDeps();
-    await handlePaymentCommand(step("rd_nodriver", "authorize", 5000, { driverId: null }), deps);
-    await handlePaymentCommand(step("rd_nodriver", "capture", 5000, { driverId: null }), deps);
-    const result = await handlePaymentCommand(step("rd_nodriver", "refund", 5000, { key: "rd_nodriver:refund:1", driverId: null }), deps);
-    expect(result.adjustment).toEqual({ driverId: "", fare: krw(-5000), commission: krw(-5000), earning: krw(0) });
+  it("a capture with no settlement (no driver: a rental) is refunded with no adjustment: what was never split is not taken back", async () => {
+    const { d1, deps } = await unitDeps();
+    await handlePaymentCommand(step("rn_nodriver", "authorize", 5000, { driverId: null }), deps);
+    await handlePaymentCommand(step("rn_nodriver", "capture", 5000, { driverId: null }), deps);
+    const result = await handlePaymentCommand(step("rn_nodriver", "refund", 5000, { key: "rn_nodriver:refund:1", driverId: null }), deps);
+    expect(result).toMatchObject({ outcome: "succeeded", adjustment: null, amount: krw(5000) });
+    const rows = await d1.prepare("SELECT COUNT(*) AS n FROM settlement_adjustments WHERE ride_id = 'rn_nodriver'").first();
+    expect(rows).toEqual({ n: 0 });
   });
 });
 
