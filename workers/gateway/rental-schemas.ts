@@ -1,7 +1,9 @@
 /** The zod schemas of the rental endpoints: validation and `/openapi.json` from one source. */
 import { z } from "@hono/zod-openapi";
 import { RENTAL_STATUSES, VEHICLE_KINDS } from "../../src/domain/rental/types";
-import { LatLngSchema, ListQuerySchema, MoneySchema } from "./schemas";
+import { LatLngSchema, LedgerEntrySchema, ListQuerySchema, MoneySchema } from "./schemas";
+
+export { LedgerEntrySchema };
 
 /** An hourly rate: Money, or a whole number of won. */
 const RateSchema = z
@@ -72,17 +74,3 @@ export const UnlockRequestSchema = z
   .openapi("UnlockRequest");
 
 export const RentalListQuerySchema = ListQuerySchema.extend({ status: z.enum(RENTAL_STATUSES).optional() });
-
-export const LedgerEntrySchema = z
-  .object({
-    idempotencyKey: z.string(),
-    kind: z.string(),
-    amount: z.number().int(),
-    currency: z.string(),
-    outcome: z.string(),
-    provider: z.string(),
-    providerRef: z.string().nullable(),
-    detail: z.string().nullable(),
-    createdAt: z.string(),
-  })
-  .openapi("RentalLedgerEntry");

@@ -205,3 +205,18 @@ export const DevTokenRequestSchema = z
   .openapi("DevTokenRequest");
 
 export const page = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/** One operation of the payment ledger (a ride's or a rental's), as ops see it. */
+export const LedgerEntrySchema = z
+  .object({
+    idempotencyKey: z.string(),
+    kind: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+    outcome: z.string(),
+    provider: z.string(),
+    providerRef: z.string().nullable(),
+    detail: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("LedgerEntry");

@@ -7,7 +7,7 @@ import { newRouter } from "../router";
 import { bearer, commonProblems, jsonBody, jsonResponse, problem } from "../openapi";
 import { sha256Hex } from "../../../src/lib/ids";
 import { listDeliveries, listDrivers, listRides, rideStats } from "../queries";
-import { DriverDecisionSchema, DriverSchema, IdParamSchema, ListQuerySchema, RideSchema, page } from "../schemas";
+import { DriverDecisionSchema, DriverSchema, IdParamSchema, LedgerEntrySchema, ListQuerySchema, RideSchema, page } from "../schemas";
 import { publicDelivery, publicDriver, publicLedgerEntry } from "../presenters";
 import { driverStub, paymentService, resolveRide } from "../stubs";
 import { reconcilePayments } from "../payment-results";
@@ -83,19 +83,7 @@ const ridePayments = route({
   responses: {
     200: jsonResponse(
       z.object({
-        items: z.array(
-          z.object({
-            idempotencyKey: z.string(),
-            kind: z.string(),
-            amount: z.number().int(),
-            currency: z.string(),
-            outcome: z.string(),
-            provider: z.string(),
-            providerRef: z.string().nullable(),
-            detail: z.string().nullable(),
-            createdAt: z.string(),
-          }),
-        ),
+        items: z.array(LedgerEntrySchema),
       }),
       "The ride's ledger entries",
     ),
