@@ -75,9 +75,14 @@ export const CommissionReportSchema = z
     fares: MoneySchema,
     commission: MoneySchema,
     earnings: MoneySchema,
-    rides: z.number().int().openapi({ description: "Rides whose fare was settled in the range" }),
+    rides: z.number().int().openapi({ description: "Captured rides whose fare was settled in the range" }),
+    settled: z
+      .object({ earnings: MoneySchema, rides: z.number().int() })
+      .openapi({ description: "Rides the platform settled without a capture (card declined after boarding): what it paid their drivers" }),
   })
-  .openapi("CommissionReport", { description: "Settled fares and refund adjustments in [from, to): fares = commission + earnings" });
+  .openapi("CommissionReport", {
+    description: "Captured rides' settled fares and refund adjustments in [from, to): fares = commission + earnings; platform-settled rides apart",
+  });
 
 export const PayoutAccountSchema = z
   .object({

@@ -197,23 +197,40 @@ export async function payoutsPage(d1: D1Database, filter: { driverId: string | n
   return { items, next: results.length > size && last ? encodeCursor([last.createdAt, last.id]) : null };
 }
 
+/** What the commission report sums: the captured rides' splits, and apart from them what the platform settled. */
+export interface CommissionTotals {
+  fares: number;
+  commission: number;
+  earnings: number;
+  rides: number;
+  /** Rides the platform settled without a capture (the rider's card declined after boarding): what it paid drivers for them. */
+  settled: { earnings: number; rides: number };
+}
+
 /**
  * Fares, commission and earnings summed over the settlements and refund adjustments
- * recorded in [from, to), and how many rides were settled in it.
+ * recorded in [from, to) of captured rides (a succeeded `capture` in payment_operations),
+ * and how many of them were settled in it. Settlements with no capture (`settle`: the
+ * platform paid the driver anyway) are no captured fare: they are reported apart.
  */
-export async function commissionReport(
-  d1: D1Database,
-  from: string,
-  to: string,
-): Promise<{ fares: number; commission: number; earnings: number; rides: number }> {
-  const row = await d1
+export async function commissionReport(d1: D1Database, from: string, to: string): Promise<CommissionTotals> {
+  const { results } = await d1
     .prepare(
-      `SELECT coalesce(sum(fare), 0) AS fares, coalesce(sum(commission), 0) AS commission, coalesce(sum(earning), 0) AS earnings,
-              (SELECT count(*) FROM settlements WHERE created_at >= ?1 AND created_at < ?2) AS rides
-       FROM (SELECT fare, commission, earning FROM settlements WHERE created_at >= ?1 AND created_at < ?2
-             UNION ALL SELECT fare, commission, earning FROM settlement_adjustments WHERE created_at >= ?1 AND created_at < ?2)`,
+      `SELECT EXISTS (SELECT 1 FROM payment_operations o WHERE o.ride_id = r.ride_id AND o.kind = 'capture' AND o.outcome = 'succeeded') AS captured,
+              sum(fare) AS fares, sum(commission) AS commission, sum(earning) AS earnings, sum(ride) AS rides
+       FROM (SELECT ride_id, fare, commission, earning, 1 AS ride FROM settlements WHERE created_at >= ?1 AND created_at < ?2
+             UNION ALL SELECT ride_id, fare, commission, earning, 0 AS ride FROM settlement_adjustments WHERE created_at >= ?1 AND created_at < ?2) AS r
+       GROUP BY captured`,
     )
     .bind(from, to)
-    .first<{ fares: number; commission: number; earnings: number; rides: number }>();
-  return { fares: Number(row?.fares ?? 0), commission: Number(row?.commission ?? 0), earnings: Number(row?.earnings ?? 0), rides: Number(row?.rides ?? 0) };
+    .all<{ captured: number; fares: number; commission: number; earnings: number; rides: number }>();
+  const captured = results.find((r) => Number(r.captured) === 1);
+  const settled = results.find((r) => Number(r.captured) !== 1);
+  return {
+    fares: Number(captured?.fares ?? 0),
+    commission: Number(captured?.commission ?? 0),
+    earnings: Number(captured?.earnings ?? 0),
+    rides: Number(captured?.rides ?? 0),
+    settled: { earnings: Number(settled?.earnings ?? 0), rides: Number(settled?.rides ?? 0) },
+  };
 }

@@ -123,6 +123,19 @@ describe("payout runs", () => {
     expect(await claimPayout(d1, claim, 1)).toBe(false);
   });
 
+  it("the commission report counts captured rides only: a ride the platform settled (card declined after boarding) is reported apart", async () => {
+    const { deps, d1 } = await setup();
+    const from = new Date(Date.now() - 1000).toISOString();
+    await capturedRide(deps, "rd_1", 10000);
+    await handlePaymentCommand(step("rd_2", "authorize", 5000, { driverId: "d2" }), deps);
+    await handlePaymentCommand(step("rd_2", "settle", 5000, { driverId: "d2" }), deps);
+    await handlePaymentCommand(step("rd_1", "refund", 1000, { key: "rd_1:refund:a" }), deps);
+    await tick();
+    const to = new Date(Date.now() + 1).toISOString();
+    expect(await commissionReport(d1, from, to)).toEqual({ fares: 9000, commission: 1800, earnings: 7200, rides: 1, settled: { earnings: 4000, rides: 1 } });
+    expect(await driverTotals(d1, "d2")).toMatchObject({ earned: 4000 });
+  });
+
   it("the commission report sums the splits in the range, refunds included; payouts page with a cursor", async () => {
     const { deps, d1, payoutDeps } = await setup();
     const from = new Date(Date.now() - 1000).toISOString();
@@ -131,8 +144,15 @@ describe("payout runs", () => {
     await handlePaymentCommand(step("rd_1", "refund", 1000, { key: "rd_1:refund:a" }), deps);
     await tick();
     const to = new Date(Date.now() + 1).toISOString();
-    expect(await commissionReport(d1, from, to)).toEqual({ fares: 14000, commission: 2800, earnings: 11200, rides: 2 });
-    expect(await commissionReport(d1, to, new Date(Date.now() + 60_000).toISOString())).toEqual({ fares: 0, commission: 0, earnings: 0, rides: 0 });
+    const none = { earnings: 0, rides: 0 };
+    expect(await commissionReport(d1, from, to)).toEqual({ fares: 14000, commission: 2800, earnings: 11200, rides: 2, settled: none });
+    expect(await commissionReport(d1, to, new Date(Date.now() + 60_000).toISOString())).toEqual({
+      fares: 0,
+      commission: 0,
+      earnings: 0,
+      rides: 0,
+      settled: none,
+    });
 
     await runPayouts(payoutDeps, new Date().toISOString());
     const first = await payoutsPage(d1, { driverId: null, after: null, limit: 1 });

@@ -140,10 +140,19 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
     await setPayoutAccount(this.env.LEDGER_DB, driverId, accountId, new Date().toISOString());
   }
 
-  /** Fares, commission and earnings over [from, to) (ISO 8601), and the rides settled in it. */
-  async commissionReport(from: string, to: string): Promise<{ fares: Money; commission: Money; earnings: Money; rides: number }> {
+  /** Fares, commission and earnings of the captured rides over [from, to) (ISO 8601), how many, and apart what the platform settled uncaptured. */
+  async commissionReport(
+    from: string,
+    to: string,
+  ): Promise<{ fares: Money; commission: Money; earnings: Money; rides: number; settled: { earnings: Money; rides: number } }> {
     const report = await commissionReport(this.env.LEDGER_DB, from, to);
     const krw = (amount: number): Money => ({ amount, currency: "KRW" });
-    return { fares: krw(report.fares), commission: krw(report.commission), earnings: krw(report.earnings), rides: report.rides };
+    return {
+      fares: krw(report.fares),
+      commission: krw(report.commission),
+      earnings: krw(report.earnings),
+      rides: report.rides,
+      settled: { earnings: krw(report.settled.earnings), rides: report.settled.rides },
+    };
   }
 }
