@@ -193,11 +193,28 @@ describe("Stripe adapter", () => {
       method: "POST",
       path: "/v1/transfers",
       idempotencyKey: "po_abc",
-      form: { amount: "8000", currency: "krw", destination: "acct_driver1", "metadata[driver_id]": "d1", "metadata[platform]": STRIPE_PLATFORM_TAG },
+      form: {
+        amount: "8000",
+        currency: "krw",
+        destination: "acct_driver1",
+        transfer_group: "po_abc",
+        "metadata[driver_id]": "d1",
+        "metadata[platform]": STRIPE_PLATFORM_TAG,
+      },
     });
     const transfers = fake.transfers.size;
     expect(await stripe.payout({ amount: krw(8000), destination: "acct_driver1", reference: "d1" }, "po_abc")).toEqual(first);
     expect(fake.transfers.size).toBe(transfers);
+  });
+
+  it("finds a payout by its transfer group once Stripe has forgotten the key; none made is null; a 5xx is unavailable", async () => {
+    const paid = await stripe.payout({ amount: krw(8000), destination: "acct_driver3", reference: "d3" }, "po_old");
+    fake.forget("po_old");
+    expect(await stripe.findPayout("po_old")).toEqual({ ref: paid.ref });
+    expect(fake.calls.at(-1)).toMatchObject({ method: "GET", path: "/v1/transfers", form: { transfer_group: "po_old", limit: "1" } });
+    expect(await stripe.findPayout("po_never")).toBeNull();
+    fake.failNext(1);
+    await expect(stripe.findPayout("po_old")).rejects.toBeInstanceOf(ProviderUnavailable);
   });
 
   it("pins the Stripe-Version header on every request", async () => {

@@ -93,14 +93,29 @@ export class FakePaymentProvider implements PaymentProvider {
     });
   }
 
-  /** Payouts made, by key. */
-  readonly transfers = new Map<string, { amount: number; destination: string | null; reference: string }>();
+  /** Payouts made, by key (the last one made under a key; `transferCount` counts them all). */
+  readonly transfers = new Map<string, { ref: string; amount: number; destination: string | null; reference: string }>();
+  transferCount = 0;
 
   payout(input: { amount: Money; destination: string | null; reference: string }, key: string) {
     return this.once("payout", key, () => {
-      this.transfers.set(key, { amount: input.amount.amount, destination: input.destination, reference: input.reference });
-      return { outcome: "succeeded", ref: `tr_${++this.n}` };
+      const ref = `tr_${++this.n}`;
+      this.transfers.set(key, { ref, amount: input.amount.amount, destination: input.destination, reference: input.reference });
+      this.transferCount += 1;
+      return { outcome: "succeeded", ref };
     });
+  }
+
+  /** Forgets an idempotency key, as Stripe does after about 24 h: the same key again makes a new payment. */
+  forget(key: string): void {
+    this.replies.delete(key);
+  }
+
+  async findPayout(key: string): Promise<{ ref: string } | null> {
+    this.calls.push({ op: "findPayout", key });
+    if (this.down) throw new ProviderUnavailable("fake provider down");
+    const transfer = this.transfers.get(key);
+    return transfer ? { ref: transfer.ref } : null;
   }
 
   async openHolds(): Promise<OpenHold[]> {

@@ -54,7 +54,7 @@ function parseSearch(query: string): ((intent: Intent) => boolean) | null {
 export async function startFakeStripe(apiKey = "sk_test_fake") {
   const calls: RecordedCall[] = [];
   const intents = new Map<string, Intent>();
-  const transfers = new Map<string, { id: string; amount: number; destination: string }>();
+  const transfers = new Map<string, { id: string; amount: number; destination: string; transfer_group: string | null }>();
   const replays = new Map<string, { status: number; body: string }>();
   const inFlight = new Set<string>();
   let failures = 0;
@@ -173,10 +173,17 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
         amount: Number(form.amount),
         currency: form.currency,
         destination,
+        transfer_group: form.transfer_group ?? null,
         metadata: {},
       };
       transfers.set(transfer.id, transfer);
       return { status: 200, body: transfer };
+    }
+    if (method === "GET" && path === "/v1/transfers") {
+      // Newest first, filtered by transfer_group when given, as Stripe lists them.
+      const data = [...transfers.values()].reverse().filter((t) => form.transfer_group === undefined || t.transfer_group === form.transfer_group);
+      const limit = Number(form.limit ?? 10);
+      return { status: 200, body: { object: "list", url: "/v1/transfers", has_more: data.length > limit, data: data.slice(0, limit) } };
     }
     return { status: 404, body: { error: { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${path})` } } };
   };
@@ -242,6 +249,10 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
     calls,
     intents,
     transfers,
+    /** Forgets an idempotency key, as Stripe does after about 24 h. */
+    forget: (key: string) => {
+      replays.delete(key);
+    },
     failNext: (count: number) => {
       failures = count;
     },

@@ -68,7 +68,7 @@ export type GuardedDeps = Pick<PaymentDeps, "provider" | "breaker" | "timeoutMs"
  * @example
  * const outcome = await guarded(deps, () => deps.provider.void({ holdRef }, `${rideId}:void`));
  */
-export async function guarded(deps: GuardedDeps, call: () => Promise<ProviderOutcome>): Promise<ProviderOutcome> {
+export async function guarded<T = ProviderOutcome>(deps: GuardedDeps, call: () => Promise<T>): Promise<T> {
   const permit = await deps.breaker.acquire();
   if (!permit.allowed) throw new BreakerOpen(permit.retryAfterMs);
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -12,6 +12,11 @@
  *    and its answer recorded: `succeeded`; `failed` and retryable when the provider could
  *    not answer; `failed` for good when it refused (the amount is owed again, and the
  *    next cut-off pays it).
+ *
+ * Stripe keeps an idempotency key about 24 h only, so a payout first claimed longer ago
+ * than KEY_MEMORY_MS is not simply sent again: it is first looked up at the provider by
+ * what the transfer carries (its `transfer_group`, the payout id), and recorded paid when
+ * found; sent again only when none was made.
  */
 import { payoutId, payoutRunId, payoutsDue } from "../../src/payments/payout";
 import { guarded, type GuardedDeps } from "./handler";
@@ -22,6 +27,9 @@ export const PAYOUTS_PER_CALL = 100;
 
 /** A claim older than this with no answer belongs to a run that died: it is sent again. */
 const STALE_CLAIM_MS = 60_000;
+
+/** How long the provider is trusted to remember an idempotency key (Stripe keeps it about 24 h; an hour to spare). */
+export const KEY_MEMORY_MS = 23 * 3_600_000;
 
 export interface PayoutDeps extends GuardedDeps {
   db: D1Database;
@@ -38,7 +46,8 @@ export interface PayoutRunReport {
   more: boolean;
 }
 
-type Send = { id: string; driverId: string; amount: number };
+/** One payout to send; `claimedAt` is when it was first claimed (ISO 8601). */
+type Send = { id: string; driverId: string; amount: number; claimedAt: string };
 
 /**
  * Runs (or resumes) the payout run of `cutoff` (ISO 8601, normalized, not in the future).
@@ -52,7 +61,7 @@ export async function runPayouts(deps: PayoutDeps, cutoff: string): Promise<Payo
   await recordRun(deps.db, runId, cutoff, now.toISOString());
 
   const unknown = await unansweredPayouts(deps.db, new Date(now.getTime() - STALE_CLAIM_MS).toISOString(), PAYOUTS_PER_CALL + 1);
-  const sends: Send[] = unknown.slice(0, PAYOUTS_PER_CALL).map((p) => ({ id: p.id, driverId: p.driverId, amount: p.amount.amount }));
+  const sends: Send[] = unknown.slice(0, PAYOUTS_PER_CALL).map((p) => ({ id: p.id, driverId: p.driverId, amount: p.amount.amount, claimedAt: p.createdAt }));
   let more = unknown.length > PAYOUTS_PER_CALL;
 
   const [earned, totals] = await Promise.all([earnedUpTo(deps.db, cutoff), payoutTotals(deps.db, cutoff)]);
@@ -64,14 +73,15 @@ export async function runPayouts(deps: PayoutDeps, cutoff: string): Promise<Payo
     }
     const id = await payoutId(cutoff, driverId);
     const claim = { id, runId, driverId, amount, cutoff, provider: deps.provider.name, now: now.toISOString() };
-    if (await claimPayout(deps.db, claim, totals.rows.get(driverId) ?? 0)) sends.push({ id, driverId, amount });
+    if (await claimPayout(deps.db, claim, totals.rows.get(driverId) ?? 0)) sends.push({ id, driverId, amount, claimedAt: claim.now });
   }
 
   let drivers = 0;
   let total = 0;
   let failed = 0;
+  const keysForgottenBefore = new Date(now.getTime() - KEY_MEMORY_MS).toISOString();
   for (const send of sends) {
-    const paid = await sendPayout(deps, send);
+    const paid = send.claimedAt < keysForgottenBefore ? await findOrSendPayout(deps, send) : await sendPayout(deps, send);
     if (paid) {
       drivers += 1;
       total += send.amount;
@@ -81,9 +91,30 @@ export async function runPayouts(deps: PayoutDeps, cutoff: string): Promise<Payo
   return { id: runId, cutoff, drivers, total: { amount: total, currency: "KRW" }, failed, more };
 }
 
+/**
+ * A payout whose key the provider may have forgotten: looked up first, recorded paid when
+ * the provider made it, sent again only when it did not; when the lookup gets no answer
+ * nothing is sent (it stays retryable). True when it was paid.
+ */
+async function findOrSendPayout(deps: PayoutDeps, send: Send): Promise<boolean> {
+  let found: { ref: string } | null;
+  try {
+    found = await guarded(deps, () => deps.provider.findPayout(send.id));
+  } catch (error) {
+    await answerPayout(deps.db, send.id, { status: "failed", retryable: true, providerRef: null, detail: String(error).slice(0, 500), now: nowIso(deps) });
+    console.warn(JSON.stringify({ msg: "payout lookup failed", payoutId: send.id, driverId: send.driverId }));
+    return false;
+  }
+  if (!found) return sendPayout(deps, send);
+  await answerPayout(deps.db, send.id, { status: "succeeded", retryable: false, providerRef: found.ref, detail: null, now: nowIso(deps) });
+  return true;
+}
+
+const nowIso = (deps: PayoutDeps) => (deps.now ?? (() => new Date()))().toISOString();
+
 /** Asks the provider to pay one payout and records the answer; true when it was paid. */
 async function sendPayout(deps: PayoutDeps, send: Send): Promise<boolean> {
-  const at = () => (deps.now ?? (() => new Date()))().toISOString();
+  const at = () => nowIso(deps);
   try {
     const destination = await payoutAccount(deps.db, send.driverId);
     const outcome = await guarded(deps, () =>

@@ -107,6 +107,47 @@ describe("payout runs", () => {
     expect(await balance("d1")).toEqual({ owed: 0, paid: 8000 });
   });
 
+  it("a payout claimed over 23 h ago is looked up before it is sent again: found, it is recorded paid and not sent twice", async () => {
+    const { deps, d1, provider, payoutDeps, balance, payoutCalls } = await setup();
+    await capturedRide(deps, "rd_1", 10000);
+    const claimedAt = new Date(Date.now() - 25 * 3_600_000).toISOString();
+    const claim = { id: "po_old", runId: "pr_old", driverId: "d1", amount: 8000, cutoff: new Date().toISOString(), provider: "fake", now: claimedAt };
+    expect(await claimPayout(d1, claim, 0)).toBe(true);
+    // The transfer was made but its answer was lost, and the provider has since forgotten the key.
+    await provider.payout({ amount: { amount: 8000, currency: "KRW" }, destination: null, reference: "d1" }, "po_old");
+    provider.forget("po_old");
+    await tick();
+    expect(await runPayouts(payoutDeps, new Date().toISOString())).toMatchObject({ drivers: 1, total: { amount: 8000 }, failed: 0 });
+    expect(payoutCalls()).toHaveLength(1);
+    expect(provider.transferCount).toBe(1);
+    const [paid] = (await payoutsPage(d1, { driverId: "d1", after: null, limit: 10 })).items;
+    expect(paid).toMatchObject({ id: "po_old", status: "succeeded", providerRef: provider.transfers.get("po_old")!.ref });
+    expect(await balance("d1")).toEqual({ owed: 0, paid: 8000 });
+  });
+
+  it("an old payout the provider never made is sent again; when the lookup gets no answer nothing is sent", async () => {
+    const { deps, d1, provider, payoutDeps, balance, payoutCalls } = await setup();
+    await capturedRide(deps, "rd_1", 10000);
+    const claimedAt = new Date(Date.now() - 25 * 3_600_000).toISOString();
+    expect(
+      await claimPayout(
+        d1,
+        { id: "po_old", runId: "pr_old", driverId: "d1", amount: 8000, cutoff: new Date().toISOString(), provider: "fake", now: claimedAt },
+        0,
+      ),
+    ).toBe(true);
+    await tick();
+    provider.down = true;
+    expect(await runPayouts(payoutDeps, new Date().toISOString())).toMatchObject({ drivers: 0, failed: 1 });
+    expect(payoutCalls()).toHaveLength(0);
+    expect((await payoutsPage(d1, { driverId: "d1", after: null, limit: 10 })).items[0]).toMatchObject({ status: "failed" });
+    provider.down = false;
+    expect(await runPayouts(payoutDeps, new Date().toISOString())).toMatchObject({ drivers: 1, total: { amount: 8000 } });
+    expect(provider.calls.filter((c) => c.key === "po_old").map((c) => c.op)).toEqual(["findPayout", "findPayout", "payout"]);
+    expect(provider.transferCount).toBe(1);
+    expect(await balance("d1")).toEqual({ owed: 0, paid: 8000 });
+  });
+
   it("a claim steps back when another run claimed for the driver in between", async () => {
     const { d1 } = await setup();
     const claim = {

@@ -52,4 +52,10 @@ export interface PaymentProvider {
    * on file (a provider that needs one declines). Repeating the key pays once.
    */
   payout(input: { amount: Money; destination: string | null; reference: string }, idempotencyKey: string): Promise<ProviderOutcome>;
+  /**
+   * The payout made under `idempotencyKey`, found by what the transfer carries (Stripe: its
+   * `transfer_group`), not by the key's memory (Stripe forgets keys after about 24 h); null
+   * when none was made. Throws ProviderUnavailable when it cannot answer.
+   */
+  findPayout(idempotencyKey: string): Promise<{ ref: string } | null>;
 }

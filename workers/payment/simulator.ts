@@ -141,6 +141,14 @@ export class PaymentSimulatorDurableObject extends StoredObject<PaymentEnv> {
       .map((r) => JSON.parse(r.body) as SimTransfer);
   }
 
+  /** The transfer made under `key`, found in the transfers (not the idempotency record), null when none. */
+  async findTransfer(key: string): Promise<{ ref: string } | null | { unavailable: string }> {
+    const fault = await this.injectFault();
+    if (fault) return { unavailable: fault };
+    const transfer = this.transfers().find((t) => t.idempotencyKey === key);
+    return transfer ? { ref: transfer.id } : null;
+  }
+
   private perform(op: SimOperation, input: SimInput, key: string, fault: FaultMode): ProviderOutcome {
     if (op === "payout") {
       const amount = input.amount?.amount ?? 0;
@@ -222,6 +230,17 @@ export class SimulatedProvider implements PaymentProvider {
   }
   payout(input: { amount: Money; destination: string | null; reference: string }, key: string) {
     return this.call("payout", input, key);
+  }
+
+  async findPayout(key: string): Promise<{ ref: string } | null> {
+    let answer: { ref: string } | null | { unavailable: string };
+    try {
+      answer = await stubFor(this.ns, "default").findTransfer(key);
+    } catch (error) {
+      throw new ProviderUnavailable(String(error));
+    }
+    if (answer && "unavailable" in answer) throw new ProviderUnavailable(`provider unavailable: ${answer.unavailable}`);
+    return answer;
   }
 
   async openHolds(): Promise<OpenHold[]> {

@@ -201,6 +201,8 @@ export class StripeProvider implements PaymentProvider {
         amount: String(input.amount.amount),
         currency: input.amount.currency.toLowerCase(),
         destination: input.destination,
+        // The payout's id: what findPayout looks it up by once Stripe has forgotten the key.
+        transfer_group: key,
         "metadata[platform]": STRIPE_PLATFORM_TAG,
         "metadata[driver_id]": input.reference,
         "metadata[idempotency_key]": key,
@@ -208,6 +210,13 @@ export class StripeProvider implements PaymentProvider {
       key,
     );
     return result.ok ? { outcome: "succeeded", ref: result.body.id } : result.outcome;
+  }
+
+  /** The transfer whose `transfer_group` is the payout's key (`GET /v1/transfers?transfer_group=`), null when none. */
+  async findPayout(key: string): Promise<{ ref: string } | null> {
+    const body = await this.get<{ data?: { id: string }[] }>("/v1/transfers", { transfer_group: key, limit: "1" });
+    const transfer = body.data?.[0];
+    return transfer ? { ref: transfer.id } : null;
   }
 
   /**
