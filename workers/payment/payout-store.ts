@@ -137,6 +137,13 @@ export async function answerPayout(
     .run();
 }
 
+/**
+ * Records a payout run (its id derives from the cut-off); a run of the same cut-off
+ * already recorded is left as it is, so resuming a run records nothing new.
+ *
+ * @example
+ * await recordRun(env.LEDGER_DB, await payoutRunId(cutoff), cutoff, new Date().toISOString());
+ */
 export async function recordRun(d1: D1Database, runId: string, cutoff: string, now: string): Promise<void> {
   await d1.prepare("INSERT OR IGNORE INTO payout_runs (id, cutoff, created_at) VALUES (?1, ?2, ?3)").bind(runId, cutoff, now).run();
 }
@@ -147,6 +154,12 @@ export async function payoutAccount(d1: D1Database, driverId: string): Promise<s
   return row?.account_id ?? null;
 }
 
+/**
+ * Sets (or replaces) the connected account a driver's payouts are sent to (Stripe `acct_…`).
+ *
+ * @example
+ * await setPayoutAccount(env.LEDGER_DB, "d1", "acct_1Nv0FGQ9RKHgCVdK", new Date().toISOString());
+ */
 export async function setPayoutAccount(d1: D1Database, driverId: string, accountId: string, now: string): Promise<void> {
   await d1
     .prepare(

@@ -75,6 +75,14 @@ const publicPayout = (p: PayoutItem) => ({
   createdAt: p.createdAt,
 });
 
+/**
+ * The payout and commission-report routes: a driver's balance and payouts
+ * (`/v1/drivers/me/...`), and for ops the payout runs, the payout list, drivers' payout
+ * accounts and the commission report. Each reads or asks the payment worker's service.
+ *
+ * @example
+ * app.route("/", payoutRoutes());
+ */
 export function payoutRoutes() {
   const app = newRouter();
   app.openapi(balance, async (c) => {
