@@ -71,6 +71,16 @@ describe("payout runs through the payment service", () => {
     expect(transfers).toEqual([expect.objectContaining({ amount: 8000, idempotencyKey: failed!.id })]);
   });
 
+  it("the simulated provider finds a payout by its key in its transfers, not in its idempotency record; none made is null", async () => {
+    const driver = uniqueId("d");
+    const key = uniqueId("po");
+    const paid = await deps.provider.payout({ amount: { amount: 8000, currency: "KRW" }, destination: null, reference: driver }, key);
+    expect(await deps.provider.findPayout(key)).toEqual({ ref: paid.ref });
+    expect(await deps.provider.findPayout(uniqueId("po"))).toBeNull();
+    await simulator().setFaults({ mode: "down" });
+    await expect(deps.provider.findPayout(key)).rejects.toMatchObject({ name: "ProviderUnavailable" });
+  });
+
   it("pays two rides' earnings once per cut-off, and the report sums their splits", async () => {
     const driver = uniqueId("d");
     const from = new Date(Date.now() - 1).toISOString();
