@@ -94,6 +94,8 @@ describe("driver payouts", () => {
     );
     expect(report.status).toBe(200);
     expect(report.body).toMatchObject({ fares: { amount: fares }, earnings: { amount: earned }, rides: 2 });
+    // Captured rides only; what the platform settled without a capture is reported apart.
+    expect(report.body).toMatchObject({ settled: { earnings: { currency: "KRW" }, rides: expect.any(Number) } });
     expect(report.body.commission.amount + report.body.earnings.amount).toBe(report.body.fares.amount);
 
     const mine = await api.request<{ items: Payout[]; nextCursor: string | null }>("GET", "/v1/drivers/me/payouts", { token: driver.token });
