@@ -5,10 +5,17 @@
  */
 import type { Product } from "../types";
 
+/** The products that carry a parcel (and need a courier whose vehicle serves them). */
 export const PARCEL_PRODUCTS: readonly Product[] = ["parcel_small", "parcel_large"];
 /** The heaviest parcel of the small class (kg); large parcels are heavier. */
 export const SMALL_PARCEL_MAX_KG = 10;
 
+/**
+ * Whether `product` carries a parcel.
+ *
+ * @example
+ * isParcel("parcel_small"); // true
+ */
 export const isParcel = (product: Product): boolean => PARCEL_PRODUCTS.includes(product);
 
 /** What a parcel request carries (the phone only on its way in). */
@@ -54,9 +61,16 @@ export function newHandoverCode(random: (into: Uint16Array) => Uint16Array = (a)
   }
 }
 
-/** Constant-time comparison of a code given with the one kept: no timing tells how much matched. */
-export function sameCode(given: string | undefined, kept: string): boolean {
-  if (given === undefined || given.length !== kept.length) return false;
+/**
+ * Constant-time comparison of a code given with the one kept: no timing tells how much
+ * matched. Anything but a string (missing, a number, an object with a `length`) is no match.
+ *
+ * @example
+ * sameCode("4821", "4821"); // true
+ * sameCode({ length: 4 }, "4821"); // false
+ */
+export function sameCode(given: unknown, kept: string): boolean {
+  if (typeof given !== "string" || given.length !== kept.length) return false;
   let diff = 0;
   for (let i = 0; i < kept.length; i++) diff |= given.charCodeAt(i) ^ kept.charCodeAt(i);
   return diff === 0;

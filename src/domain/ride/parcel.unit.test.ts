@@ -47,6 +47,10 @@ describe("handover codes", () => {
     expect(sameCode("482", "4821")).toBe(false);
     expect(sameCode(undefined, "4821")).toBe(false);
   });
+
+  it("is no match, never a throw, for anything but a string (an object with a length, a number, null)", () => {
+    for (const given of [{ length: 4 }, 4821, null, ["4", "8", "2", "1"]]) expect(sameCode(given, "4821")).toBe(false);
+  });
 });
 
 describe("ride state machine: parcel handover", () => {

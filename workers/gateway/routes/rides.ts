@@ -103,7 +103,7 @@ const driverStep = (step: DriverStep) =>
     tags: ["driver"],
     security: bearer,
     middleware: requireRole("driver"),
-    request: step === "complete" ? { params: IdParamSchema, ...jsonBody(CompleteRequestSchema, false) } : { params: IdParamSchema },
+    request: { params: IdParamSchema },
     responses: {
       200: jsonResponse(RideSchema, `The ride after ${step}`),
       ...commonProblems,
@@ -117,6 +117,9 @@ const driverStep = (step: DriverStep) =>
       ...(step === "accept" ? { 403: problem("forbidden, or driver_not_approved (a pending or rejected driver)") } : {}),
     },
   });
+
+/** complete takes a body (the trip's measures, a parcel's handover code): validated, whatever its content type, before the handler sees it. */
+const completeRide = createRoute({ ...driverStep("complete"), request: { params: IdParamSchema, ...jsonBody(CompleteRequestSchema, false) } });
 
 /**
  * A pending or rejected driver takes no ride: 403 driver_not_approved, whatever the
@@ -229,7 +232,7 @@ export function rideRoutes() {
     return c.json({ items: items.map(publicTimelineItem) }, 200);
   });
 
-  for (const step of ["accept", "decline", "no-show", "arrive", "start", "complete"] as const) {
+  for (const step of ["accept", "decline", "no-show", "arrive", "start"] as const) {
     app.openapi(driverStep(step), async (c) => {
       const driver = c.var.actor;
       if (step === "accept") await mustBeApproved(c.env, driver.id);
@@ -241,12 +244,15 @@ export function rideRoutes() {
       if (step === "accept") outcome = await stub.accept(driver.id, requestId);
       else if (step === "decline") outcome = await stub.decline(driver.id, requestId);
       else if (step === "no-show") outcome = await stub.advance(driver.id, "noShow", {}, requestId);
-      else {
-        const trip = step === "complete" ? ((await c.req.json().catch(() => ({}))) as Trip) : {};
-        outcome = await stub.advance(driver.id, step, trip, requestId);
-      }
+      else outcome = await stub.advance(driver.id, step, {}, requestId);
       return c.json(unwrap(outcome), 200);
     });
   }
+  app.openapi(completeRide, async (c) => {
+    const stub = resolveRide(c.env, c.req.valid("param").id);
+    // Only the validated body, never the raw one read again: a wrong type must not reach the ride.
+    const trip: Trip = c.req.valid("json");
+    return c.json(unwrap(await stub.advance(c.var.actor.id, "complete", trip, c.get("requestId"))), 200);
+  });
   return app;
 }
