@@ -215,8 +215,7 @@ export function rideRoutes() {
 
   app.openapi(cancelRide, async (c) => {
     const stub = resolveRide(c.env, c.req.valid("param").id);
-    const body = c.req.valid("json") as { reason?: string } | undefined;
-    return c.json(unwrap(await stub.cancel(c.var.actor, body?.reason, c.get("requestId"))), 200);
+    return c.json(unwrap(await stub.cancel(c.var.actor, c.req.valid("json").reason, c.get("requestId"))), 200);
   });
 
   app.openapi(listMyRides, async (c) => {
