@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../workers/gateway/app";
 import { issueToken } from "../../workers/gateway/auth";
+import { unwrap } from "../../src/lib/problem";
 import { rideInProgress, testEnv } from "./helpers";
 
 const app = createApp();
@@ -39,5 +40,25 @@ describe("a complete with a body that is not valid input", () => {
     const { ride, driver } = await rideInProgress({ parcel });
     const res = await complete(ride.id, driver.id, '{"handoverCode":"4821","distanceMeters":5000}', "Application/JSON");
     expect({ status: res.status, rideStatus: res.body.status }).toEqual({ status: 200, rideStatus: "payment_pending" });
+  });
+});
+
+describe("guessing a parcel's handover code", () => {
+  it("locks after five wrong codes: the right one is then refused too (409, locked), and the ride's version did not move", async () => {
+    const { stub, ride, driver } = await rideInProgress({ parcel });
+    const before = unwrap(await stub.get({ id: driver.id, role: "driver" }));
+    for (const [i, code] of ["0000", "1111", "2222", "3333", "4444"].entries()) {
+      const res = await complete(ride.id, driver.id, JSON.stringify({ handoverCode: code }), "application/json");
+      expect({ status: res.status, code: res.body.code, detail: res.body.detail }).toEqual({
+        status: 409,
+        code: "handover_code_mismatch",
+        detail: `wrong handoverCode (${4 - i} tries left)`,
+      });
+    }
+    const res = await complete(ride.id, driver.id, JSON.stringify({ handoverCode: "4821" }), "application/json");
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 409, code: "handover_code_mismatch" });
+    expect(String(res.body.detail)).toMatch(/locked after 5 wrong handover codes.*operator/);
+    const after = unwrap(await stub.get({ id: driver.id, role: "driver" }));
+    expect({ status: after.status, version: after.version }).toEqual({ status: "in_progress", version: before.version });
   });
 });

@@ -111,7 +111,7 @@ const driverStep = (step: DriverStep) =>
         step === "no-show"
           ? "invalid_transition: not at the pickup, or before NO_SHOW_WAIT_S after arriving (the detail says how long is left)"
           : step === "complete"
-            ? "invalid_transition; handover_code_mismatch: a parcel ride without the sender's handoverCode, or with a wrong one (nothing changes)"
+            ? "invalid_transition; handover_code_mismatch: a parcel ride without the sender's handoverCode, or with a wrong one (nothing changes but the count of wrong codes); after 5 wrong codes every complete is refused until an operator acts"
             : "invalid_transition or offer_not_available (to a driver it was never offered to, the same answer whether or not the ride exists)",
       ),
       ...(step === "accept" ? { 403: problem("forbidden, or driver_not_approved (a pending or rejected driver)") } : {}),
