@@ -18,6 +18,12 @@ export function productsOf(vehicle: Vehicle): Product[] {
 /** The vehicle with its products written out (how the driver keeps and shows it). */
 export const withProducts = (vehicle: Vehicle): Vehicle => ({ ...vehicle, products: productsOf(vehicle) });
 
+/**
+ * Whether the vehicle serves `product` (dispatch offers it only such rides).
+ *
+ * @example
+ * serves({ plate: "1", model: "Porter", product: "parcel_large", products: ["parcel_small"] }, "parcel_small"); // true
+ */
 export const serves = (vehicle: Vehicle, product: Product): boolean => productsOf(vehicle).includes(product);
 
 /**

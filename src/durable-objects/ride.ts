@@ -6,7 +6,7 @@
  * and timers in one transaction: a refused command changes nothing anywhere.
  */
 import type { Driver, PaymentResult } from "../domain/events";
-import { decide, decideAll, isSettled, plan, watchdogPlan } from "../domain/ride-machine";
+import { decide, decideAll, isSettled, plan, watchdogPlan, withMissedHandover } from "../domain/ride-machine";
 import type { EventDraft, Reservation, RideCommand, RideDecision, RideRecord } from "../domain/ride-machine";
 import type { Actor, LatLng, Ride } from "../domain/types";
 import { fail, ok, type Outcome } from "../lib/problem";
@@ -47,7 +47,10 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
       const command = commandOf(record);
       if ("ok" in command) return command;
       if (!record) return fail("not_found", "no such ride");
-      return this.apply(record, decide(record, command, new Date()), causationId);
+      const decision = decide(record, command, new Date());
+      const missed = withMissedHandover(record, command, decision); // counted though refused (src/domain/ride/parcel.ts)
+      if (missed) this.store(missed);
+      return this.apply(record, decision, causationId);
     });
   }
 

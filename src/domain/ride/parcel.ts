@@ -4,11 +4,19 @@
  * platform's CSPRNG, `crypto.getRandomValues`, which Node and workerd both have).
  */
 import type { Product } from "../types";
+import type { RideCommand, RideDecision, RideRecord } from "./types";
 
+/** The products that carry a parcel (and need a courier whose vehicle serves them). */
 export const PARCEL_PRODUCTS: readonly Product[] = ["parcel_small", "parcel_large"];
 /** The heaviest parcel of the small class (kg); large parcels are heavier. */
 export const SMALL_PARCEL_MAX_KG = 10;
 
+/**
+ * Whether `product` carries a parcel.
+ *
+ * @example
+ * isParcel("parcel_small"); // true
+ */
 export const isParcel = (product: Product): boolean => PARCEL_PRODUCTS.includes(product);
 
 /** What a parcel request carries (the phone only on its way in). */
@@ -54,10 +62,53 @@ export function newHandoverCode(random: (into: Uint16Array) => Uint16Array = (a)
   }
 }
 
-/** Constant-time comparison of a code given with the one kept: no timing tells how much matched. */
-export function sameCode(given: string | undefined, kept: string): boolean {
-  if (given === undefined || given.length !== kept.length) return false;
+/**
+ * Constant-time comparison of a code given with the one kept: no timing tells how much
+ * matched. Anything but a string (missing, a number, an object with a `length`) is no match.
+ *
+ * @example
+ * sameCode("4821", "4821"); // true
+ * sameCode({ length: 4 }, "4821"); // false
+ */
+export function sameCode(given: unknown, kept: string): boolean {
+  if (typeof given !== "string" || given.length !== kept.length) return false;
   let diff = 0;
   for (let i = 0; i < kept.length; i++) diff |= given.charCodeAt(i) ^ kept.charCodeAt(i);
   return diff === 0;
+}
+
+/** After this many wrong handover codes a parcel ride refuses every complete by its courier: an operator must act. */
+export const HANDOVER_ATTEMPTS = 5;
+
+/**
+ * Why the courier's complete of a parcel is refused, or null: the sender's code is
+ * needed, and none is taken any more after `HANDOVER_ATTEMPTS` wrong ones (an operator
+ * must act: the stale timer's end, `bySystem`, needs no code, and the fare can then be refunded).
+ *
+ * @example
+ * handoverRefusal({ handoverCode: "4821", handoverMisses: 5 }, { handoverCode: "4821" }); // "locked after 5 wrong handover codes: ..."
+ */
+export function handoverRefusal(r: Pick<RideRecord, "handoverCode" | "handoverMisses">, c: { handoverCode?: unknown; bySystem?: boolean }): string | null {
+  if (!r.handoverCode || c.bySystem) return null;
+  const misses = r.handoverMisses ?? 0;
+  if (misses >= HANDOVER_ATTEMPTS)
+    return `locked after ${HANDOVER_ATTEMPTS} wrong handover codes: an operator must act (the stale-trip timer ends the ride; then refund it)`;
+  if (c.handoverCode === undefined) return "a parcel needs the sender's handoverCode";
+  return sameCode(c.handoverCode, r.handoverCode) ? null : `wrong handoverCode (${HANDOVER_ATTEMPTS - misses - 1} tries left)`;
+}
+
+/**
+ * The record with one more wrong handover code counted, when `command` was refused for
+ * giving a wrong one; else null. The count sits beside `ride` (not in it, no new version
+ * and no event): it is stored even though the command changes nothing else.
+ *
+ * @example
+ * const missed = withMissedHandover(record, command, decide(record, command, now));
+ * if (missed) store(missed);
+ */
+export function withMissedHandover(record: RideRecord, command: RideCommand, decision: RideDecision): RideRecord | null {
+  if (command.type !== "complete" || command.handoverCode === undefined || decision.kind !== "refused") return null;
+  const misses = record.handoverMisses ?? 0;
+  if (decision.code !== "handover_code_mismatch" || misses >= HANDOVER_ATTEMPTS) return null;
+  return { ...record, handoverMisses: misses + 1 };
 }

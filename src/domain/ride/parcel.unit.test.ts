@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { can, decide } from "./decide";
 import { COMMANDS, FIXTURES, NOW, record } from "./fixtures";
-import { newHandoverCode, parcelProblem, sameCode } from "./parcel";
+import { HANDOVER_ATTEMPTS, newHandoverCode, parcelProblem, sameCode, withMissedHandover } from "./parcel";
 import type { RideCommand } from "./types";
 
 const release = { type: "releaseDriver", driverId: "d1" };
@@ -47,6 +47,10 @@ describe("handover codes", () => {
     expect(sameCode("482", "4821")).toBe(false);
     expect(sameCode(undefined, "4821")).toBe(false);
   });
+
+  it("is no match, never a throw, for anything but a string (an object with a length, a number, null)", () => {
+    for (const given of [{ length: 4 }, 4821, null, ["4", "8", "2", "1"]]) expect(sameCode(given, "4821")).toBe(false);
+  });
 });
 
 describe("ride state machine: parcel handover", () => {
@@ -77,5 +81,33 @@ describe("ride state machine: parcel handover", () => {
 
   it("a ride that is no parcel needs no code", () => {
     expect(decide(record("in_progress", "authorized", { driver: true }), complete({ handoverCode: "9999" }), NOW).kind).toBe("applied");
+  });
+
+  it(`locks after ${HANDOVER_ATTEMPTS} wrong codes: even the right one is refused, the detail says an operator must act`, () => {
+    const locked = { ...parcel(), handoverMisses: HANDOVER_ATTEMPTS };
+    const d = decide(locked, complete({ handoverCode: "4821" }), NOW);
+    expect(d).toMatchObject({ kind: "refused", code: "handover_code_mismatch" });
+    expect(d.kind === "refused" && d.detail).toMatch(/locked.*operator/);
+    expect(decide({ ...parcel(), handoverMisses: HANDOVER_ATTEMPTS - 1 }, complete({ handoverCode: "4821" }), NOW).kind).toBe("applied");
+  });
+
+  it("a locked parcel is still ended by the stale timer, and the lock changes no other command", () => {
+    const locked = { ...parcel(), handoverMisses: HANDOVER_ATTEMPTS };
+    const cancel: RideCommand = { type: "cancel", by: "ops", reason: "handover locked" };
+    expect(decide(locked, cancel, NOW)).toEqual(decide(parcel(), cancel, NOW));
+    expect(decide(locked, complete({ bySystem: true }), NOW).kind).toBe("applied");
+  });
+
+  it("counts a wrong code beside the ride (same ride, same version); not a missing code, a right one, another driver's, or past the lock", () => {
+    const count = (r: ReturnType<typeof parcel>, c: RideCommand) => withMissedHandover(r, c, decide(r, c, NOW))?.handoverMisses ?? null;
+    const wrong = complete({ handoverCode: "0000" });
+    const missed = withMissedHandover(parcel(), wrong, decide(parcel(), wrong, NOW));
+    expect(missed).toEqual({ ...parcel(), handoverMisses: 1 });
+    expect(count({ ...parcel(), handoverMisses: 3 }, wrong)).toBe(4);
+    expect(count(parcel(), complete({}))).toBeNull();
+    expect(count(parcel(), complete({ handoverCode: "4821" }))).toBeNull();
+    expect(count(parcel(), complete({ handoverCode: "0000", driverId: "d2" }))).toBeNull();
+    expect(count({ ...parcel(), handoverMisses: HANDOVER_ATTEMPTS }, wrong)).toBeNull();
+    expect(count(record("in_progress", "authorized", { driver: true }), wrong)).toBeNull();
   });
 });

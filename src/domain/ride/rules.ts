@@ -7,7 +7,7 @@
  */
 import type { EventDraft } from "./types";
 import { PAYMENT_RULES } from "./payment-rules";
-import { sameCode } from "./parcel";
+import { handoverRefusal } from "./parcel";
 import { addDues, BEFORE_BOARDING, cancel, dropOffer, endUnpaid, offeredTo, ownDriver, refuse, releaseHeld, type Rules } from "./rule-kit";
 
 export { heldDriver, type Rule, type Rules } from "./rule-kit";
@@ -140,11 +140,10 @@ export const RULES: Rules = {
     from: ["in_progress"],
     to: "payment_pending",
     // A parcel is delivered only against the sender's code; the system's stale-trip end has none to give.
-    guard: (r, c) =>
-      ownDriver(r, c) ??
-      (r.handoverCode && !c.bySystem && !sameCode(c.handoverCode, r.handoverCode)
-        ? refuse("handover_code_mismatch", c.handoverCode === undefined ? "a parcel needs the sender's handoverCode" : "wrong handoverCode")
-        : null),
+    guard: (r, c) => {
+      const refusal = handoverRefusal(r, c);
+      return ownDriver(r, c) ?? (refusal ? refuse("handover_code_mismatch", refusal) : null);
+    },
     before: (r, next) => [...releaseHeld(r), ...addDues(next)],
     apply: (next, c) => {
       Object.assign(next.ride, { fare: c.fare, distanceMeters: c.distanceMeters, durationSeconds: c.durationSeconds });

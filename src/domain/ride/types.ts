@@ -29,6 +29,8 @@ export interface RideRecord {
   driverSettled?: boolean;
   /** Parcel rides: the code the courier must give to complete (shown to the sender only). */
   handoverCode?: string;
+  /** Parcel rides: wrong handover codes given so far (HANDOVER_ATTEMPTS of them lock the complete). */
+  handoverMisses?: number;
   /** Parcel rides: the recipient's phone, sealed with CONTACT_KEY (never opened by the ride). */
   recipientPhoneSealed?: string;
 }

@@ -205,8 +205,8 @@ export function opsRoutes() {
   for (const verb of ["approve", "reject"] as const) {
     app.openapi(decide(verb), async (c) => {
       const { id } = c.req.valid("param");
-      const body = c.req.valid("json") as { reason?: string } | undefined;
-      const outcome = await driverStub(c.env, id).setApproval(verb === "approve" ? "approved" : "rejected", c.get("requestId"), body?.reason);
+      const body = c.req.valid("json");
+      const outcome = await driverStub(c.env, id).setApproval(verb === "approve" ? "approved" : "rejected", c.get("requestId"), body.reason);
       return c.json(publicDriver(unwrap(outcome)), 200);
     });
   }

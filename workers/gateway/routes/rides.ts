@@ -103,7 +103,7 @@ const driverStep = (step: DriverStep) =>
     tags: ["driver"],
     security: bearer,
     middleware: requireRole("driver"),
-    request: step === "complete" ? { params: IdParamSchema, ...jsonBody(CompleteRequestSchema, false) } : { params: IdParamSchema },
+    request: { params: IdParamSchema },
     responses: {
       200: jsonResponse(RideSchema, `The ride after ${step}`),
       ...commonProblems,
@@ -111,12 +111,15 @@ const driverStep = (step: DriverStep) =>
         step === "no-show"
           ? "invalid_transition: not at the pickup, or before NO_SHOW_WAIT_S after arriving (the detail says how long is left)"
           : step === "complete"
-            ? "invalid_transition; handover_code_mismatch: a parcel ride without the sender's handoverCode, or with a wrong one (nothing changes)"
+            ? "invalid_transition; handover_code_mismatch: a parcel ride without the sender's handoverCode, or with a wrong one (nothing changes but the count of wrong codes); after 5 wrong codes every complete is refused until an operator acts"
             : "invalid_transition or offer_not_available (to a driver it was never offered to, the same answer whether or not the ride exists)",
       ),
       ...(step === "accept" ? { 403: problem("forbidden, or driver_not_approved (a pending or rejected driver)") } : {}),
     },
   });
+
+/** complete takes a body (the trip's measures, a parcel's handover code): validated, whatever its content type, before the handler sees it. */
+const completeRide = createRoute({ ...driverStep("complete"), request: { params: IdParamSchema, ...jsonBody(CompleteRequestSchema, false) } });
 
 /**
  * A pending or rejected driver takes no ride: 403 driver_not_approved, whatever the
@@ -212,8 +215,7 @@ export function rideRoutes() {
 
   app.openapi(cancelRide, async (c) => {
     const stub = resolveRide(c.env, c.req.valid("param").id);
-    const body = c.req.valid("json") as { reason?: string } | undefined;
-    return c.json(unwrap(await stub.cancel(c.var.actor, body?.reason, c.get("requestId"))), 200);
+    return c.json(unwrap(await stub.cancel(c.var.actor, c.req.valid("json").reason, c.get("requestId"))), 200);
   });
 
   app.openapi(listMyRides, async (c) => {
@@ -229,7 +231,7 @@ export function rideRoutes() {
     return c.json({ items: items.map(publicTimelineItem) }, 200);
   });
 
-  for (const step of ["accept", "decline", "no-show", "arrive", "start", "complete"] as const) {
+  for (const step of ["accept", "decline", "no-show", "arrive", "start"] as const) {
     app.openapi(driverStep(step), async (c) => {
       const driver = c.var.actor;
       if (step === "accept") await mustBeApproved(c.env, driver.id);
@@ -241,12 +243,15 @@ export function rideRoutes() {
       if (step === "accept") outcome = await stub.accept(driver.id, requestId);
       else if (step === "decline") outcome = await stub.decline(driver.id, requestId);
       else if (step === "no-show") outcome = await stub.advance(driver.id, "noShow", {}, requestId);
-      else {
-        const trip = step === "complete" ? ((await c.req.json().catch(() => ({}))) as Trip) : {};
-        outcome = await stub.advance(driver.id, step, trip, requestId);
-      }
+      else outcome = await stub.advance(driver.id, step, {}, requestId);
       return c.json(unwrap(outcome), 200);
     });
   }
+  app.openapi(completeRide, async (c) => {
+    const stub = resolveRide(c.env, c.req.valid("param").id);
+    // Only the validated body, never the raw one read again: a wrong type must not reach the ride.
+    const trip: Trip = c.req.valid("json");
+    return c.json(unwrap(await stub.advance(c.var.actor.id, "complete", trip, c.get("requestId"))), 200);
+  });
   return app;
 }
