@@ -258,6 +258,26 @@ describe("the views' repair sweep for rentals", () => {
   });
 });
 
+describe("the repair sweep frees a vehicle no live rental holds", () => {
+  it("held by a rental that was never made (its creation died after the reserve), or that ended: released; a live one's kept", async () => {
+    const orphan = await newVehicle();
+    unwrap(await rentalVehicleStub(testEnv, orphan).reserve(idOf("rn"), "lost"));
+    const { vehicleId: live } = await created();
+    const rows = await Promise.all(
+      [orphan, live].map(async (id) => ({ ...(await rentalVehicleStub(testEnv, id).get())!, updatedAt: "2026-01-01T00:00:00.000Z" })),
+    );
+    await applyWrites(
+      testEnv.VIEWS_DB,
+      rows.map((vehicle) => ({ kind: "rentalVehicle" as const, vehicle })),
+    );
+    await repairRentalViews(testEnv, { afterS: 0, maxRows: 500 });
+    expect(await vehicleStatus(orphan)).toBe("available");
+    expect(await vehicleStatus(live)).toBe("rented");
+    const row = await testEnv.VIEWS_DB.prepare("SELECT status FROM rental_vehicles WHERE id = ?").bind(orphan).first<{ status: string }>();
+    expect(row?.status).toBe("available");
+  });
+});
+
 describe("reconciliation and rentals", () => {
   it("leaves the hold of a rental still being charged alone", async () => {
     const { stub, i } = await created();

@@ -66,7 +66,12 @@ export function createRental(input: CreateRentalInput, now: Date): RentalDecisio
     hold: false,
   };
   const event: RentalEventDraft = { type: "RentalRequested", data: { vehicleId: input.vehicleId, hours: input.hours, price: input.price } };
-  return { kind: "applied", record, events: [event], effects: [{ type: "reserveVehicle", vehicleId: input.vehicleId, rentalId: input.rentalId }] };
+  return {
+    kind: "applied",
+    record,
+    events: [event],
+    effects: [{ type: "reserveVehicle", vehicleId: input.vehicleId, rentalId: input.rentalId, correlationId: input.correlationId }],
+  };
 }
 
 /**

@@ -135,7 +135,7 @@ describe("rental machine: the rules that matter", () => {
       { rentalId: "rn_1", riderId: "r1", vehicleId: "rv_1", hours: 2, price: krw(4000), paymentMethod: "pm", locale: "ko", correlationId: "c" },
       NOW,
     );
-    expect(d.kind === "applied" && d.effects).toEqual([{ type: "reserveVehicle", vehicleId: "rv_1", rentalId: "rn_1" }]);
+    expect(d.kind === "applied" && d.effects).toEqual([{ type: "reserveVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId: "c" }]);
     const plan = planRental(null, created(), [{ type: "RentalRequested", data: {} }], ctx);
     const payment = plan.messages.find((m) => m.queue === "payments");
     expect(payment?.body).toMatchObject({ action: "authorize", idempotencyKey: "rn_1:authorize", amount: krw(4000), driverId: null });
@@ -144,7 +144,7 @@ describe("rental machine: the rules that matter", () => {
 
   it("a declined card declines the rental and frees the vehicle first", () => {
     const d = decideRental(created(), { type: "paymentDeclined", action: "authorize", detail: "card_declined" }, NOW);
-    expect(d.kind === "applied" && d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1" }]);
+    expect(d.kind === "applied" && d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId: "req-1" }]);
     expect(d.kind === "applied" && d.record.rental.status).toBe("declined");
   });
 
@@ -184,7 +184,7 @@ describe("rental machine: the rules that matter", () => {
     const d = decideRental(keyed, { type: "cancel", by: "rider" }, NOW);
     if (d.kind !== "applied") throw new Error(d.kind);
     expect(d.events.map((e) => e.type)).toEqual(["UnlockKeyInvalidated", "VehicleReleased", "RentalCancelled"]);
-    expect(d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1" }]);
+    expect(d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId: "req-1" }]);
     expect(d.record.rental.unlockKey).toBeNull();
     const plan = planRental(keyed, d.record, d.events, ctx);
     expect(plan.messages.filter((m) => m.queue === "payments").map((m) => m.body)).toMatchObject([{ action: "refund", idempotencyKey: "rn_1:refund:cancel" }]);

@@ -24,11 +24,15 @@ export type RentalCommand =
   | { type: "expire" };
 
 /** What the Rental DO does elsewhere: hold or free its vehicle. */
-export type RentalEffect = { type: "reserveVehicle"; vehicleId: string; rentalId: string } | { type: "releaseVehicle"; vehicleId: string; rentalId: string };
+export type RentalEffect =
+  | { type: "reserveVehicle"; vehicleId: string; rentalId: string; correlationId: string }
+  | { type: "releaseVehicle"; vehicleId: string; rentalId: string; correlationId: string };
 
 type Rules = RuleTable<RentalRecord, RentalStatus, RentalCommand, RentalEventDraft, RentalEffect>;
 
-const release = (r: RentalRecord): RentalEffect[] => [{ type: "releaseVehicle", vehicleId: r.rental.vehicleId, rentalId: r.rental.id }];
+const release = (r: RentalRecord): RentalEffect[] => [
+  { type: "releaseVehicle", vehicleId: r.rental.vehicleId, rentalId: r.rental.id, correlationId: r.correlationId },
+];
 
 /** The key stops unlocking: recorded first, before anything that follows it (the refund). */
 function invalidateKey(next: RentalRecord): RentalEventDraft[] {
