@@ -7,6 +7,7 @@
 import type { PaymentResult } from "../domain/events";
 import { commandOfPayment, createRental, decideRental, keyless, planRental, retryPlan, type CreateRentalInput } from "../domain/rental/machine";
 import type { RentalCommand, RentalEffect } from "../domain/rental/machine";
+import { paymentDeadline } from "../domain/rental/rules";
 import type { Rental, RentalEventDraft, RentalRecord } from "../domain/rental/types";
 import type { Actor } from "../domain/types";
 import { fail, ok, type Outcome } from "../lib/problem";
@@ -119,11 +120,12 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
   protected async onTimer(name: string): Promise<void> {
     const record = this.load();
     if (!record) return;
-    if (name === "end") {
-      const outcome = await this.enact(decideRental(record, { type: "expire" }, new Date()), this.planFrom(record, "timer:end"));
-      const endsAt = Date.parse(record.rental.endsAt ?? "");
-      // Early (a clock ahead of the record's): wait for the end itself; anything else is retried.
-      if (!outcome.ok && endsAt > Date.now()) this.schedule("end", endsAt);
+    if (name === "end" || name === "deadline") {
+      const command: RentalCommand = name === "end" ? { type: "expire" } : { type: "paymentOverdue" };
+      const outcome = await this.enact(decideRental(record, command, new Date()), this.planFrom(record, `timer:${name}`));
+      const dueAt = name === "end" ? Date.parse(record.rental.endsAt ?? "") : paymentDeadline(record);
+      // Early (a clock ahead of the record's): wait for the time itself; anything else is retried.
+      if (!outcome.ok && dueAt > Date.now()) this.schedule(name, dueAt);
       else if (!outcome.ok) throw new Error(`${outcome.problem.code}: ${outcome.problem.detail}`);
       return;
     }

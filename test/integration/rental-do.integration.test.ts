@@ -216,6 +216,22 @@ describe("Rental DO: cancel and end", () => {
     expect(await vehicleStatus(vehicleId)).toBe("available");
     expect((await types(stub)).at(-1)).toBe("RentalCompleted");
   });
+
+  it("a rental whose payment never answers is declined at its deadline, and the vehicle freed", async () => {
+    const { stub, rider, vehicleId } = await created();
+    expect(await timerDue(stub, "deadline")).not.toBeNull();
+    await fireTimer(stub, "deadline");
+    expect(unwrap((await stub.get(rider)) as Outcome<Rental>).status, "not before its deadline").toBe("requested");
+    await runInDurableObject(stub, (_i: RentalDurableObject, s) => {
+      const record = JSON.parse(s.storage.sql.exec<{ record: string }>("SELECT record FROM rental").one().record) as RentalRecord;
+      record.rental.createdAt = new Date(Date.now() - 16 * 60_000).toISOString();
+      s.storage.sql.exec("UPDATE rental SET record = ?", JSON.stringify(record));
+    });
+    await fireTimer(stub, "deadline");
+    expect(unwrap((await stub.get(rider)) as Outcome<Rental>).status).toBe("declined");
+    expect(await vehicleStatus(vehicleId)).toBe("available");
+    expect(await timerDue(stub, "deadline")).toBeNull();
+  });
 });
 
 describe("POST /v1/rentals", () => {

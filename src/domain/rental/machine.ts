@@ -11,10 +11,11 @@ import { stamp, type Decision, type Outbound, type Plan, type TimerChange } from
 import { decideByTable } from "../../kernel/table";
 import type { DomainEvent, PaymentCommandMessage, PaymentResult, RentalKeyMessage } from "../events";
 import type { Locale, Money } from "../types";
-import { RENTAL_ACCESS, RENTAL_RULES, type RentalCommand, type RentalEffect } from "./rules";
+import { paymentDeadline, RENTAL_ACCESS, RENTAL_RULES, type RentalCommand, type RentalEffect } from "./rules";
 import type { Rental, RentalEventDraft, RentalRecord } from "./types";
 
 export type { RentalCommand, RentalEffect } from "./rules";
+export { PAYMENT_DEADLINE_MS } from "./rules";
 export type RentalDecision = Decision<RentalRecord, RentalEventDraft, RentalEffect>;
 
 /** How often a confirmed rental without its key asks the key service again. */
@@ -143,7 +144,8 @@ export const keyless = (rental: Rental): Rental => ({ ...rental, unlockKey: null
 
 /**
  * The timers of a state: `payment` while a step is outstanding (kept while it waits),
- * `key` while a confirmed rental has no key, `end` at a confirmed rental's end.
+ * `key` while a confirmed rental has no key, `end` at a confirmed rental's end,
+ * `deadline` while a requested rental waits for its payment.
  */
 export function rentalTimers(before: RentalRecord | null, after: RentalRecord, now: Date, watchdogS: number): TimerChange[] {
   const step = outstandingStep(after);
@@ -151,6 +153,7 @@ export function rentalTimers(before: RentalRecord | null, after: RentalRecord, n
   const timers: TimerChange[] = [{ name: "payment", at: step ? now.getTime() + watchdogS * 1000 : null, ifUnset: step !== null && !newStep }];
   timers.push({ name: "key", at: awaitsKey(after) ? now.getTime() + KEY_RETRY_MS : null, ifUnset: awaitsKey(after) });
   timers.push({ name: "end", at: after.rental.status === "confirmed" && after.rental.endsAt ? Date.parse(after.rental.endsAt) : null });
+  timers.push({ name: "deadline", at: after.rental.status === "requested" ? paymentDeadline(after) : null });
   return timers;
 }
 

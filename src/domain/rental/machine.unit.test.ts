@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { createRental, decideRental, keyless, outstandingStep, planRental, rentalTimers, retryPlan, commandOfPayment, type RentalCommand } from "./machine";
+import {
+  PAYMENT_DEADLINE_MS,
+  createRental,
+  decideRental,
+  keyless,
+  outstandingStep,
+  planRental,
+  rentalTimers,
+  retryPlan,
+  commandOfPayment,
+  type RentalCommand,
+} from "./machine";
 import { RENTAL_STATUSES, type RentalRecord, type RentalStatus } from "./types";
 
 const NOW = new Date("2026-12-01T10:00:00Z");
@@ -47,6 +58,7 @@ const COMMANDS: RentalCommand[] = [
   { type: "cancel", by: "rider" },
   { type: "return" },
   { type: "expire" },
+  { type: "paymentOverdue" },
 ];
 
 const LATE = new Date(NOW.getTime() + 3 * 3_600_000);
@@ -64,6 +76,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     cancel: "invalid_transition",
     return: "invalid_transition",
     expire: "unchanged",
+    paymentOverdue: "applied",
   },
   confirmed: {
     authorized: "unchanged",
@@ -76,6 +89,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     cancel: "applied",
     return: "applied",
     expire: "applied",
+    paymentOverdue: "unchanged",
   },
   cancelled: {
     authorized: "unchanged",
@@ -88,6 +102,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     cancel: "unchanged",
     return: "invalid_transition",
     expire: "unchanged",
+    paymentOverdue: "unchanged",
   },
   completed: {
     authorized: "unchanged",
@@ -100,6 +115,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     cancel: "invalid_transition",
     return: "unchanged",
     expire: "unchanged",
+    paymentOverdue: "unchanged",
   },
   declined: {
     authorized: "unchanged",
@@ -112,6 +128,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     cancel: "invalid_transition",
     return: "invalid_transition",
     expire: "unchanged",
+    paymentOverdue: "unchanged",
   },
 };
 
@@ -146,6 +163,28 @@ describe("rental machine: the rules that matter", () => {
     const d = decideRental(created(), { type: "paymentDeclined", action: "authorize", detail: "card_declined" }, NOW);
     expect(d.kind === "applied" && d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId: "req-1" }]);
     expect(d.kind === "applied" && d.record.rental.status).toBe("declined");
+  });
+
+  it("a payment overdue declines the rental at its deadline, frees the vehicle and voids a hold, even one authorised late", () => {
+    const requested = created();
+    const early = new Date(NOW.getTime() + PAYMENT_DEADLINE_MS - 1);
+    expect(decideRental(requested, { type: "paymentOverdue" }, early)).toMatchObject({ kind: "refused", code: "invalid_transition" });
+    expect(planRental(null, requested, [], ctx).timers).toContainEqual({ name: "deadline", at: NOW.getTime() + PAYMENT_DEADLINE_MS });
+    const due = new Date(NOW.getTime() + PAYMENT_DEADLINE_MS);
+    const d = decideRental(requested, { type: "paymentOverdue" }, due);
+    if (d.kind !== "applied") throw new Error(d.kind);
+    expect(d.record.rental.status).toBe("declined");
+    expect(d.events.at(-1)).toEqual({ type: "RentalDeclined", data: { reason: "payment_timeout" } });
+    expect(d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId: "req-1" }]);
+    expect(planRental(requested, d.record, d.events, ctx).timers).toContainEqual({ name: "deadline", at: null });
+    expect(outstandingStep(d.record)).toBeNull();
+    // Its authorisation answered after the deadline: the hold is voided (key rn_1:void).
+    const late = step(d.record, { type: "authorized" });
+    expect(outstandingStep(late)).toBe("void");
+    const plan = planRental(d.record, late, [{ type: "PaymentAuthorized", data: {} }], ctx);
+    expect(plan.messages.find((m) => m.queue === "payments")?.body).toMatchObject({ action: "void", idempotencyKey: "rn_1:void" });
+    const held = step(requested, { type: "authorized" });
+    expect(outstandingStep(step(held, { type: "paymentOverdue" }, due))).toBe("void");
   });
 
   it("a declined capture leaves a hold that is voided", () => {
@@ -224,8 +263,8 @@ describe("rental machine: no live state without a timer", () => {
     rentalTimers(null, record, NOW, 120)
       .filter((t) => t.at !== null)
       .map((t) => t.name);
-  it("requested: the payment watchdog; confirmed: the end, and the key while it has none; a refund awaited: the watchdog", () => {
-    expect(armed(inState("requested"))).toEqual(["payment"]);
+  it("requested: the payment watchdog and the payment deadline; confirmed: the end, and the key while it has none; a refund awaited: the watchdog", () => {
+    expect(armed(inState("requested"))).toEqual(["payment", "deadline"]);
     expect(armed(inState("confirmed"))).toEqual(["key", "end"]);
     expect(armed(step(inState("confirmed"), { type: "keyIssued", key: "4821" }))).toEqual(["end"]);
     expect(armed(inState("cancelled"))).toEqual(["payment"]);

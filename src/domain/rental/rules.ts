@@ -21,7 +21,14 @@ export type RentalCommand =
   | { type: "unlock"; key: string }
   | { type: "cancel"; by: "rider" | "ops" }
   | { type: "return" }
-  | { type: "expire" };
+  | { type: "expire" }
+  | { type: "paymentOverdue" };
+
+/** How long a `requested` rental waits for its payment before it is declined and its vehicle freed. */
+export const PAYMENT_DEADLINE_MS = 15 * 60_000;
+
+/** When a requested rental's payment is overdue. */
+export const paymentDeadline = (r: RentalRecord): number => Date.parse(r.rental.createdAt) + PAYMENT_DEADLINE_MS;
 
 /** What the Rental DO does elsewhere: hold or free its vehicle. */
 export type RentalEffect =
@@ -50,7 +57,8 @@ const ended = (next: RentalRecord, by: "rider" | "system"): RentalEventDraft[] =
 
 export const RENTAL_RULES: Rules = {
   authorized: {
-    from: ["requested"],
+    // Declined while its authorisation was in flight (overdue): the hold is recorded, then voided.
+    from: ["requested", "declined"],
     to: "same",
     repeat: (r) => r.rental.payment.status !== "pending",
     apply: (next) => ((next.rental.payment.status = "authorized"), (next.hold = true), [{ type: "PaymentAuthorized", data: {} }]),
@@ -85,6 +93,18 @@ export const RENTAL_RULES: Rules = {
         { type: "RentalDeclined", data: {} },
       ];
     },
+  },
+  paymentOverdue: {
+    from: ["requested"],
+    to: "declined",
+    repeat: (r) => r.rental.status !== "requested",
+    guard: (r, _c, now) => (paymentDeadline(r) <= now.getTime() ? null : refuse("invalid_transition", "the payment is not overdue yet")),
+    before: release,
+    // The payment status stays as it is: an authorised hold (or one authorised later) is voided.
+    apply: (next) => [
+      { type: "VehicleReleased", data: { vehicleId: next.rental.vehicleId } },
+      { type: "RentalDeclined", data: { reason: "payment_timeout" } },
+    ],
   },
   voided: {
     from: ["declined"],
