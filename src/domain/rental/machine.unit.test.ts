@@ -86,7 +86,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     refundSettled: "unchanged",
     keyIssued: "applied",
     unlock: "forbidden",
-    cancel: "applied",
+    cancel: "invalid_transition",
     return: "applied",
     expire: "applied",
     paymentOverdue: "unchanged",
@@ -216,6 +216,16 @@ describe("rental machine: the rules that matter", () => {
     expect(decideRental(unlocked, { type: "cancel", by: "rider" }, NOW)).toMatchObject({ kind: "refused", code: "invalid_transition" });
     const returned = step(unlocked, { type: "return" });
     expect(decideRental(returned, { type: "unlock", key: "4821" }, NOW)).toMatchObject({ kind: "refused", code: "forbidden" });
+  });
+
+  it("once its time is up, the key no longer unlocks and the rental can no longer be cancelled, before the end timer fires", () => {
+    const keyed = step(inState("confirmed"), { type: "keyIssued", key: "4821" });
+    const end = new Date(Date.parse(keyed.rental.endsAt!));
+    const before = new Date(end.getTime() - 1);
+    expect(decideRental(keyed, { type: "unlock", key: "4821" }, before).kind).toBe("applied");
+    expect(decideRental(keyed, { type: "cancel", by: "rider" }, before).kind).toBe("applied");
+    expect(decideRental(keyed, { type: "unlock", key: "4821" }, end)).toMatchObject({ kind: "refused", code: "forbidden" });
+    expect(decideRental(keyed, { type: "cancel", by: "rider" }, end)).toMatchObject({ kind: "refused", code: "invalid_transition" });
   });
 
   it("cancelling invalidates the key first, then the refund goes out, once", () => {

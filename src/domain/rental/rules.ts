@@ -49,6 +49,9 @@ function invalidateKey(next: RentalRecord): RentalEventDraft[] {
   return [{ type: "UnlockKeyInvalidated", data: { hadKey: had } }];
 }
 
+/** The rental's time is up (its end timer may not have fired yet). */
+const over = (r: RentalRecord, now: Date): boolean => r.rental.endsAt !== null && Date.parse(r.rental.endsAt) <= now.getTime();
+
 const ended = (next: RentalRecord, by: "rider" | "system"): RentalEventDraft[] => [
   ...invalidateKey(next),
   { type: "VehicleReleased", data: { vehicleId: next.rental.vehicleId } },
@@ -137,7 +140,10 @@ export const RENTAL_RULES: Rules = {
     to: "same",
     refusedAs: "forbidden",
     repeat: (r, c) => r.rental.status === "confirmed" && r.rental.unlockedAt !== null && r.rental.unlockKey === c.key,
-    guard: (r, c) => (r.rental.unlockKey !== null && r.rental.unlockKey === c.key ? null : refuse("forbidden", "this key does not unlock the vehicle")),
+    guard: (r, c, now) => {
+      if (over(r, now)) return refuse("forbidden", "the rental has ended");
+      return r.rental.unlockKey !== null && r.rental.unlockKey === c.key ? null : refuse("forbidden", "this key does not unlock the vehicle");
+    },
     apply: (next, _c, now) => ((next.rental.unlockedAt = now.toISOString()), [{ type: "VehicleUnlocked", data: {} }]),
   },
   cancel: {
@@ -145,7 +151,10 @@ export const RENTAL_RULES: Rules = {
     from: ["confirmed"],
     to: "cancelled",
     repeat: (r) => r.rental.status === "cancelled",
-    guard: (r) => (r.rental.unlockedAt ? refuse("invalid_transition", "the vehicle was unlocked already: return it instead") : null),
+    guard: (r, _c, now) => {
+      if (over(r, now)) return refuse("invalid_transition", "the rental has ended");
+      return r.rental.unlockedAt ? refuse("invalid_transition", "the vehicle was unlocked already: return it instead") : null;
+    },
     before: release,
     apply: (next, c) => {
       next.rental.cancellation = { by: c.by };
@@ -164,8 +173,7 @@ export const RENTAL_RULES: Rules = {
     from: ["confirmed"],
     to: "completed",
     repeat: (r) => r.rental.status !== "confirmed",
-    guard: (r, _c, now) =>
-      r.rental.endsAt && Date.parse(r.rental.endsAt) <= now.getTime() ? null : refuse("invalid_transition", "the rental has not ended yet"),
+    guard: (r, _c, now) => (over(r, now) ? null : refuse("invalid_transition", "the rental has not ended yet")),
     before: release,
     apply: (next) => ended(next, "system"),
   },
