@@ -18,6 +18,7 @@ import { consumeRentalKeys, rentalKeyDeps } from "../../workers/gateway/rental-k
 import paymentWorker from "../../workers/payment/index";
 import { createApp } from "../../workers/gateway/app";
 import { repairRentalViews } from "../../workers/gateway/rental-repair";
+import { vehiclesNear } from "../../workers/gateway/rental-queries";
 import { rideLookup } from "../../workers/gateway/payment-results";
 import type { PaymentService } from "../../workers/payment/service";
 import { applyWrites } from "../../src/views/projection";
@@ -291,6 +292,32 @@ describe("the repair sweep frees a vehicle no live rental holds", () => {
     expect(await vehicleStatus(live)).toBe("rented");
     const row = await testEnv.VIEWS_DB.prepare("SELECT status FROM rental_vehicles WHERE id = ?").bind(orphan).first<{ status: string }>();
     expect(row?.status).toBe("available");
+  });
+});
+
+describe("nearby vehicles", () => {
+  it("the nearest is found even when the bounding box holds more than the query's limit", async () => {
+    const at = { lat: 10.5, lng: 20.5 };
+    const vehicle = (id: string, lat: number, lng: number) => ({
+      kind: "rentalVehicle" as const,
+      vehicle: {
+        id,
+        kind: "bike" as const,
+        location: { lat, lng },
+        hourlyRate: krw(2000),
+        status: "available" as const,
+        version: 1,
+        createdAt: "2026-01-01T00:00:00.000Z",
+        updatedAt: "2026-01-01T00:00:00.000Z",
+      },
+    });
+    // 600 in the box's corner (south-west, outside the circle), one beside the point.
+    const far = Array.from({ length: 600 }, (_, n) => vehicle(idOf("rv"), at.lat - 0.0085 - n * 1e-7, at.lng - 0.0085));
+    await applyWrites(testEnv.VIEWS_DB, far);
+    const near = vehicle(idOf("rv"), at.lat + 0.0001, at.lng);
+    await applyWrites(testEnv.VIEWS_DB, [near]);
+    const found = await vehiclesNear(testEnv.VIEWS_DB, at, 1000);
+    expect(found.map((v) => v.id)).toEqual([near.vehicle.id]);
   });
 });
 
