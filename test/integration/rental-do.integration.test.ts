@@ -245,6 +245,16 @@ describe("POST /v1/rentals", () => {
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
+  it("an operator registers a vehicle: 201 with the vehicle, and no Location header to a path no route serves", async () => {
+    const token = await issueToken(testEnv, { id: "ops-1", role: "ops" });
+    const body = { kind: "bike", location: { lat: 37.5, lng: 127 }, hourlyRate: 2000 };
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const res = await app.request("/v1/ops/rental-vehicles", { method: "POST", headers, body: JSON.stringify(body) }, testEnv, ctx);
+    expect(res.status).toBe(201);
+    expect(res.headers.get("location")).toBeNull();
+    expect(await res.json()).toMatchObject({ kind: "bike", status: "available" });
+  });
+
   it("a rider with dues gets 402 payment_required and the vehicle stays free; the price is hours × the hourly rate", async () => {
     const vehicleId = await newVehicle();
     const debtor = uniqueId("r");

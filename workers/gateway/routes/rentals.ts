@@ -156,7 +156,6 @@ export function rentalRoutes() {
     const hourlyRate = typeof body.hourlyRate === "number" ? { amount: body.hourlyRate, currency: "KRW" as const } : body.hourlyRate;
     const id = newId("rv");
     const vehicle = unwrap(await rentalVehicleStub(c.env, id).register({ id, kind: body.kind, location: body.location, hourlyRate }, c.get("requestId")));
-    c.header("location", `/v1/ops/rental-vehicles/${id}`);
     return c.json(vehicle, 201);
   });
 
