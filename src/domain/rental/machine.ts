@@ -18,8 +18,22 @@ export type { RentalCommand, RentalEffect } from "./rules";
 export { PAYMENT_DEADLINE_MS } from "./rules";
 export type RentalDecision = Decision<RentalRecord, RentalEventDraft, RentalEffect>;
 
-/** How often a confirmed rental without its key asks the key service again. */
+/** How soon a confirmed rental without its key first asks the key service again. */
 export const KEY_RETRY_MS = 20_000;
+/** The longest wait between two asks (the wait doubles up to it while the service is down). */
+export const KEY_RETRY_MAX_MS = 5 * 60_000;
+
+/**
+ * The wait before the next ask: as long as the rental has waited since its confirmation
+ * (so it doubles from one ask to the next), between KEY_RETRY_MS and KEY_RETRY_MAX_MS.
+ *
+ * @example
+ * keyRetryDelay(record, now); // 20_000 at first, 40_000, 80_000, ... 300_000
+ */
+export function keyRetryDelay(record: RentalRecord, now: Date): number {
+  const waited = now.getTime() - Date.parse(record.rental.confirmedAt ?? now.toISOString());
+  return Math.min(KEY_RETRY_MAX_MS, Math.max(KEY_RETRY_MS, waited));
+}
 
 export interface CreateRentalInput {
   rentalId: string;
@@ -193,7 +207,8 @@ export function planRental(
 
 /**
  * A timer with nothing to decide fired: `payment` sends the outstanding step again (same
- * key), `key` asks for the key again; each re-arms itself. Null when nothing waits.
+ * key), `key` asks for the key again (backing off: see keyRetryDelay); each re-arms
+ * itself. Null when nothing waits.
  *
  * @example
  * const p = retryPlan(record, "key", new Date(), 120); if (p) commit(p);
@@ -201,7 +216,7 @@ export function planRental(
 export function retryPlan(record: RentalRecord, timer: "payment" | "key", now: Date, watchdogS: number): Plan<RentalEffect> | null {
   if (timer === "key") {
     if (!awaitsKey(record)) return null;
-    return { events: [], messages: [keyRequest(record)], timers: [{ name: "key", at: now.getTime() + KEY_RETRY_MS }], after: [], later: [] };
+    return { events: [], messages: [keyRequest(record)], timers: [{ name: "key", at: now.getTime() + keyRetryDelay(record, now) }], after: [], later: [] };
   }
   const step = outstandingStep(record);
   if (!step) return null;

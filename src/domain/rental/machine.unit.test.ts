@@ -228,6 +228,21 @@ describe("rental machine: the rules that matter", () => {
     expect(decideRental(keyed, { type: "cancel", by: "rider" }, end)).toMatchObject({ kind: "refused", code: "invalid_transition" });
   });
 
+  it("while the key service stays down, the key is asked again ever less often: doubling from 20 s up to 5 min", () => {
+    const confirmed = inState("confirmed");
+    const at = (ms: number) => new Date(Date.parse(confirmed.rental.confirmedAt!) + ms);
+    let t = 20_000;
+    const waits: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const plan = retryPlan(confirmed, "key", at(t), 120);
+      expect(plan?.messages).toHaveLength(1);
+      const next = (plan!.timers[0]!.at as number) - at(t).getTime();
+      waits.push(next);
+      t += next;
+    }
+    expect(waits).toEqual([20_000, 40_000, 80_000, 160_000, 300_000, 300_000, 300_000]);
+  });
+
   it("cancelling invalidates the key first, then the refund goes out, once", () => {
     const keyed = step(inState("confirmed"), { type: "keyIssued", key: "4821" });
     const d = decideRental(keyed, { type: "cancel", by: "rider" }, NOW);
