@@ -6,46 +6,12 @@ import {
   keyless,
   outstandingStep,
   planRental,
-  rentalTimers,
   retryPlan,
   commandOfPayment,
   type RentalCommand,
 } from "./machine";
-import { RENTAL_STATUSES, type RentalRecord, type RentalStatus } from "./types";
-
-const NOW = new Date("2026-12-01T10:00:00Z");
-const krw = (amount: number) => ({ amount, currency: "KRW" as const });
-const newId = (() => {
-  let n = 0;
-  return () => `ev_${++n}`;
-})();
-const ctx = { now: NOW, causationId: null, newId, paymentWatchdogS: 120 };
-
-function created(): RentalRecord {
-  const d = createRental(
-    { rentalId: "rn_1", riderId: "r1", vehicleId: "rv_1", hours: 2, price: krw(4000), paymentMethod: "pm_card_visa", locale: "en", correlationId: "req-1" },
-    NOW,
-  );
-  if (d.kind !== "applied") throw new Error(d.kind);
-  return d.record;
-}
-
-function step(record: RentalRecord, command: RentalCommand, now = NOW): RentalRecord {
-  const d = decideRental(record, command, now);
-  if (d.kind !== "applied") throw new Error(`${command.type}: ${d.kind} ${d.kind === "refused" ? d.detail : ""}`);
-  return d.record;
-}
-
-/** A rental in each state, reached through the machine. */
-function inState(status: RentalStatus): RentalRecord {
-  const requested = created();
-  if (status === "requested") return requested;
-  if (status === "declined") return step(requested, { type: "paymentDeclined", action: "authorize", detail: "card_declined" });
-  const confirmed = step(step(requested, { type: "authorized" }), { type: "captured" });
-  if (status === "confirmed") return confirmed;
-  if (status === "cancelled") return step(step(confirmed, { type: "keyIssued", key: "4821" }), { type: "cancel", by: "rider" });
-  return step(confirmed, { type: "return" });
-}
+import { RENTAL_STATUSES, type RentalStatus } from "./types";
+import { NOW, created, ctx, inState, krw, step } from "../../../test/support/rental-fixtures";
 
 const COMMANDS: RentalCommand[] = [
   { type: "authorized" },
@@ -280,26 +246,5 @@ describe("rental machine: the rules that matter", () => {
     expect(commandOfPayment({ ...base, action: "authorize", outcome: "declined" }, krw(1))).toMatchObject({ type: "paymentDeclined" });
     expect(commandOfPayment({ ...base, action: "capture", outcome: "succeeded" }, krw(1))).toEqual({ type: "captured" });
     expect(commandOfPayment({ ...base, action: "settle", outcome: "succeeded" }, krw(1))).toBeNull();
-  });
-});
-
-describe("rental machine: no live state without a timer", () => {
-  const armed = (record: RentalRecord) =>
-    rentalTimers(null, record, NOW, 120)
-      .filter((t) => t.at !== null)
-      .map((t) => t.name);
-  it("requested: the payment watchdog and the payment deadline; confirmed: the end, and the key while it has none; a refund awaited: the watchdog", () => {
-    expect(armed(inState("requested"))).toEqual(["payment", "deadline"]);
-    expect(armed(inState("confirmed"))).toEqual(["key", "end"]);
-    expect(armed(step(inState("confirmed"), { type: "keyIssued", key: "4821" }))).toEqual(["end"]);
-    expect(armed(inState("cancelled"))).toEqual(["payment"]);
-    const captureDeclined = step(step(created(), { type: "authorized" }), { type: "paymentDeclined", action: "capture", detail: null });
-    expect(armed(captureDeclined)).toEqual(["payment"]);
-  });
-
-  it("ended states keep no timer", () => {
-    expect(armed(inState("completed"))).toEqual([]);
-    expect(armed(inState("declined"))).toEqual([]);
-    expect(armed(step(inState("cancelled"), { type: "refundSettled", outcome: "succeeded", amount: krw(4000), detail: null }))).toEqual([]);
   });
 });
