@@ -58,6 +58,7 @@ const ended = (next: RentalRecord, by: "rider" | "system"): RentalEventDraft[] =
   { type: "RentalCompleted", data: { by } },
 ];
 
+/** The rental machine's table: per command, from which states, to which, its repeat, guard, effects and events. */
 export const RENTAL_RULES: Rules = {
   authorized: {
     // Declined while its authorisation was in flight (overdue): the hold is recorded, then voided.
@@ -179,6 +180,7 @@ export const RENTAL_RULES: Rules = {
   },
 };
 
+/** How the table kernel reads and moves a rental record: its status, and its version and time touched. */
 export const RENTAL_ACCESS: RecordAccess<RentalRecord, RentalStatus> = {
   name: "rental",
   status: (r) => r.rental.status,
