@@ -41,11 +41,13 @@ async function sweep(
 
 /**
  * Frees a vehicle held by a rental that does not exist or has ended (released by the
- * rental id, so a vehicle reserved again meanwhile is left alone).
+ * rental id, so a vehicle reserved again meanwhile is left alone); one reserved less
+ * than `afterS` ago is left to its rental's creation.
  */
-async function releaseOrphan(env: Env, vehicle: ReturnType<typeof rentalVehicleStub>): Promise<void> {
+async function releaseOrphan(env: Env, vehicle: ReturnType<typeof rentalVehicleStub>, before: string): Promise<void> {
   const holder = await vehicle.heldBy();
-  if (!holder) return;
+  // Reserved only just (the object's own time, not the view's): its rental may be committing now.
+  if (!holder || ((await vehicle.get())?.updatedAt ?? "") >= before) return;
   const rental = await rentalStub(env, holder).get(REPAIRER);
   if (!rental.ok && rental.problem.code !== "not_found") return;
   if (rental.ok && (rental.value.status === "requested" || rental.value.status === "confirmed")) return;
@@ -69,7 +71,7 @@ export async function repairRentalViews(env: Env, options: { afterS: number; max
   });
   const repairedVehicles = await sweep(env.VIEWS_DB, rentalVehicles, or(eq(rentalVehicles.status, "rented")), before, options.maxRows, async (id) => {
     const stub = rentalVehicleStub(env, id);
-    await releaseOrphan(env, stub);
+    await releaseOrphan(env, stub, before);
     const vehicle = await stub.get();
     return vehicle ? { kind: "rentalVehicle", vehicle } : null;
   });
