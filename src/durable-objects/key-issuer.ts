@@ -4,9 +4,11 @@
  * however often it is asked. Faults (PUT /v1/dev/faults `keys`): `down` refuses every
  * request, `slow` answers after a few seconds. One object, named "keys".
  */
+import { newHandoverCode } from "../domain/ride/parcel";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { StoredObject } from "./stored-object";
 
+/** The key service's injected fault: `down` refuses every request, `slow` answers after `latencyMs` (default 3000). */
 export type KeyFault = { mode: "ok" | "down" | "slow"; latencyMs?: number };
 
 export class KeyIssuerDurableObject extends StoredObject<Env> {
@@ -34,7 +36,8 @@ export class KeyIssuerDurableObject extends StoredObject<Env> {
     if (fault.mode === "slow") await new Promise((r) => setTimeout(r, fault.latencyMs ?? 3000));
     const known = this.sql.exec<{ key: string }>("SELECT key FROM keys WHERE rental_id = ?", rentalId).toArray()[0];
     if (known) return ok(known.key);
-    const key = String(crypto.getRandomValues(new Uint16Array(1))[0]! % 10_000).padStart(4, "0");
+    // Uniform over 0000-9999 (a Uint16 `% 10_000` favours 0000-5535).
+    const key = newHandoverCode();
     this.sql.exec("INSERT INTO keys (rental_id, key, issued_at) VALUES (?, ?, ?)", rentalId, key, new Date().toISOString());
     return ok(key);
   }

@@ -36,6 +36,11 @@ export class RentalVehicleDurableObject extends AggregateObject<VehicleRecord, n
     return this.load()?.vehicle ?? null;
   }
 
+  /** The rental holding the vehicle, or null when it is free (the repair sweep asks it). */
+  heldBy(): string | null {
+    return this.load()?.rentalId ?? null;
+  }
+
   reserve(rentalId: string, correlationId: string): Promise<Outcome<RentalVehicle>> {
     return this.apply({ type: "reserve", rentalId }, correlationId);
   }

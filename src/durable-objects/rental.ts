@@ -7,6 +7,7 @@
 import type { PaymentResult } from "../domain/events";
 import { commandOfPayment, createRental, decideRental, keyless, planRental, retryPlan, type CreateRentalInput } from "../domain/rental/machine";
 import type { RentalCommand, RentalEffect } from "../domain/rental/machine";
+import { paymentDeadline } from "../domain/rental/rules";
 import type { Rental, RentalEventDraft, RentalRecord } from "../domain/rental/types";
 import type { Actor } from "../domain/types";
 import { fail, ok, type Outcome } from "../lib/problem";
@@ -47,9 +48,26 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
         return ok({ rental, created: false });
       }
       const { requestHash, ...rest } = input;
-      const outcome = await this.enact(createRental(rest, new Date()), this.planFrom(null, input.correlationId), { request_hash: requestHash });
-      return outcome.ok ? ok({ rental: outcome.value.rental, created: true }) : outcome;
+      try {
+        const outcome = await this.enact(createRental(rest, new Date()), this.planFrom(null, input.correlationId), { request_hash: requestHash });
+        if (outcome.ok) return ok({ rental: outcome.value.rental, created: true });
+        await this.compensate(input);
+        return outcome;
+      } catch (error) {
+        await this.compensate(input);
+        throw error;
+      }
     });
+  }
+
+  /**
+   * A creation that failed after its reserve may have left the vehicle held (the answer
+   * lost, or the commit never made): free it, best effort and idempotent by rental id
+   * (a vehicle held by another rental is left alone); the repair sweep frees what this misses.
+   */
+  private async compensate(input: CreateRentalInput): Promise<void> {
+    const done = await this.perform({ type: "releaseVehicle", vehicleId: input.vehicleId, rentalId: input.rentalId, correlationId: input.correlationId });
+    if (!done.ok) console.warn(JSON.stringify({ msg: "compensating release failed", rentalId: input.rentalId, error: done.problem.code }));
   }
 
   get(actor: Actor): Outcome<Rental> {
@@ -102,11 +120,12 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
   protected async onTimer(name: string): Promise<void> {
     const record = this.load();
     if (!record) return;
-    if (name === "end") {
-      const outcome = await this.enact(decideRental(record, { type: "expire" }, new Date()), this.planFrom(record, "timer:end"));
-      const endsAt = Date.parse(record.rental.endsAt ?? "");
-      // Early (a clock ahead of the record's): wait for the end itself; anything else is retried.
-      if (!outcome.ok && endsAt > Date.now()) this.schedule("end", endsAt);
+    if (name === "end" || name === "deadline") {
+      const command: RentalCommand = name === "end" ? { type: "expire" } : { type: "paymentOverdue" };
+      const outcome = await this.enact(decideRental(record, command, new Date()), this.planFrom(record, `timer:${name}`));
+      const dueAt = name === "end" ? Date.parse(record.rental.endsAt ?? "") : paymentDeadline(record);
+      // Early (a clock ahead of the record's): wait for the time itself; anything else is retried.
+      if (!outcome.ok && dueAt > Date.now()) this.schedule(name, dueAt);
       else if (!outcome.ok) throw new Error(`${outcome.problem.code}: ${outcome.problem.detail}`);
       return;
     }
@@ -122,9 +141,9 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
 
   protected async perform(effect: RentalEffect): Promise<Outcome<unknown>> {
     const vehicle = rentalVehicleStub(this.env, effect.vehicleId);
-    const correlationId = this.load()?.correlationId ?? effect.rentalId;
+    const { rentalId, correlationId } = effect;
     try {
-      return effect.type === "reserveVehicle" ? await vehicle.reserve(effect.rentalId, correlationId) : await vehicle.release(effect.rentalId, correlationId);
+      return effect.type === "reserveVehicle" ? await vehicle.reserve(rentalId, correlationId) : await vehicle.release(rentalId, correlationId);
     } catch (error) {
       return fail("unavailable", `the vehicle could not be reached: ${String(error)}`, { retryAfterSeconds: 1 });
     }

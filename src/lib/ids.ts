@@ -27,6 +27,15 @@ export async function rideIdFor(riderId: string, idempotencyKey: string): Promis
   return keyedId("rd", riderId, idempotencyKey);
 }
 
+/**
+ * The shape of every rental id `newId("rn")` and `rentalIdFor` make: a URL's or a
+ * message's id that is not one of ours never reaches a Rental object.
+ *
+ * @example
+ * RENTAL_ID.test(newId("rn")); // true
+ */
+export const RENTAL_ID = /^rn_[a-z0-9]{20,30}$/;
+
 /** A rental id derived from the rider and an Idempotency-Key, as `rideIdFor` does for rides. */
 export async function rentalIdFor(riderId: string, idempotencyKey: string): Promise<string> {
   return keyedId("rn", riderId, idempotencyKey);

@@ -8,6 +8,12 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { Rental, RentalVehicle } from "../domain/rental/types";
 import { rentals, rentalVehicles } from "./schema";
 
+/**
+ * The upsert of a rental's row (without its key), taken only when its version is newer.
+ *
+ * @example
+ * await db.batch([rentalStatement(db, rental)]);
+ */
 export function rentalStatement(db: DrizzleD1Database, r: Rental): BatchItem<"sqlite"> {
   // The key never reaches the views, whatever the caller passed.
   const snapshot = JSON.stringify({ ...r, unlockKey: null });
@@ -30,6 +36,12 @@ export function rentalStatement(db: DrizzleD1Database, r: Rental): BatchItem<"sq
     });
 }
 
+/**
+ * The upsert of a vehicle's row, taken only when its version is newer.
+ *
+ * @example
+ * await db.batch([vehicleStatement(db, vehicle)]);
+ */
 export function vehicleStatement(db: DrizzleD1Database, v: RentalVehicle): BatchItem<"sqlite"> {
   return db
     .insert(rentalVehicles)

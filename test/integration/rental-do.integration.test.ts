@@ -18,6 +18,7 @@ import { consumeRentalKeys, rentalKeyDeps } from "../../workers/gateway/rental-k
 import paymentWorker from "../../workers/payment/index";
 import { createApp } from "../../workers/gateway/app";
 import { repairRentalViews } from "../../workers/gateway/rental-repair";
+import { vehiclesNear } from "../../workers/gateway/rental-queries";
 import { rideLookup } from "../../workers/gateway/payment-results";
 import type { PaymentService } from "../../workers/payment/service";
 import { applyWrites } from "../../src/views/projection";
@@ -216,6 +217,22 @@ describe("Rental DO: cancel and end", () => {
     expect(await vehicleStatus(vehicleId)).toBe("available");
     expect((await types(stub)).at(-1)).toBe("RentalCompleted");
   });
+
+  it("a rental whose payment never answers is declined at its deadline, and the vehicle freed", async () => {
+    const { stub, rider, vehicleId } = await created();
+    expect(await timerDue(stub, "deadline")).not.toBeNull();
+    await fireTimer(stub, "deadline");
+    expect(unwrap((await stub.get(rider)) as Outcome<Rental>).status, "not before its deadline").toBe("requested");
+    await runInDurableObject(stub, (_i: RentalDurableObject, s) => {
+      const record = JSON.parse(s.storage.sql.exec<{ record: string }>("SELECT record FROM rental").one().record) as RentalRecord;
+      record.rental.createdAt = new Date(Date.now() - 16 * 60_000).toISOString();
+      s.storage.sql.exec("UPDATE rental SET record = ?", JSON.stringify(record));
+    });
+    await fireTimer(stub, "deadline");
+    expect(unwrap((await stub.get(rider)) as Outcome<Rental>).status).toBe("declined");
+    expect(await vehicleStatus(vehicleId)).toBe("available");
+    expect(await timerDue(stub, "deadline")).toBeNull();
+  });
 });
 
 describe("POST /v1/rentals", () => {
@@ -227,6 +244,16 @@ describe("POST /v1/rentals", () => {
     const res = await app.request("/v1/rentals", { method: "POST", headers, body: JSON.stringify(body) }, testEnv, ctx);
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
+
+  it("an operator registers a vehicle: 201 with the vehicle, and no Location header to a path no route serves", async () => {
+    const token = await issueToken(testEnv, { id: "ops-1", role: "ops" });
+    const body = { kind: "bike", location: { lat: 37.5, lng: 127 }, hourlyRate: 2000 };
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const res = await app.request("/v1/ops/rental-vehicles", { method: "POST", headers, body: JSON.stringify(body) }, testEnv, ctx);
+    expect(res.status).toBe(201);
+    expect(res.headers.get("location")).toBeNull();
+    expect(await res.json()).toMatchObject({ kind: "bike", status: "available" });
+  });
 
   it("a rider with dues gets 402 payment_required and the vehicle stays free; the price is hours × the hourly rate", async () => {
     const vehicleId = await newVehicle();
@@ -255,6 +282,56 @@ describe("the views' repair sweep for rentals", () => {
     expect(row).toMatchObject({ status: "confirmed", version: now.version });
     expect(row!.checked_at).not.toBeNull();
     expect(row!.snapshot).not.toContain("4821");
+  });
+});
+
+describe("the repair sweep frees a vehicle no live rental holds", () => {
+  it("held by a rental that was never made (its creation died after the reserve), or that ended: released; a live one's kept", async () => {
+    const orphan = await newVehicle();
+    unwrap(await rentalVehicleStub(testEnv, orphan).reserve(idOf("rn"), "lost"));
+    const { vehicleId: live } = await created();
+    const rows = await Promise.all(
+      [orphan, live].map(async (id) => ({ ...(await rentalVehicleStub(testEnv, id).get())!, updatedAt: "2026-01-01T00:00:00.000Z" })),
+    );
+    await applyWrites(
+      testEnv.VIEWS_DB,
+      rows.map((vehicle) => ({ kind: "rentalVehicle" as const, vehicle })),
+    );
+    // Reserved just now (by the object's own time): its rental may be committing, so it is left alone.
+    await repairRentalViews(testEnv, { afterS: 3600, maxRows: 500 });
+    expect(await vehicleStatus(orphan)).toBe("rented");
+    await new Promise((r) => setTimeout(r, 5));
+    await repairRentalViews(testEnv, { afterS: 0, maxRows: 500 });
+    expect(await vehicleStatus(orphan)).toBe("available");
+    expect(await vehicleStatus(live)).toBe("rented");
+    const row = await testEnv.VIEWS_DB.prepare("SELECT status FROM rental_vehicles WHERE id = ?").bind(orphan).first<{ status: string }>();
+    expect(row?.status).toBe("available");
+  });
+});
+
+describe("nearby vehicles", () => {
+  it("the nearest is found even when the bounding box holds more than the query's limit", async () => {
+    const at = { lat: 10.5, lng: 20.5 };
+    const vehicle = (id: string, lat: number, lng: number) => ({
+      kind: "rentalVehicle" as const,
+      vehicle: {
+        id,
+        kind: "bike" as const,
+        location: { lat, lng },
+        hourlyRate: krw(2000),
+        status: "available" as const,
+        version: 1,
+        createdAt: "2026-01-01T00:00:00.000Z",
+        updatedAt: "2026-01-01T00:00:00.000Z",
+      },
+    });
+    // 600 in the box's corner (south-west, outside the circle), one beside the point.
+    const far = Array.from({ length: 600 }, (_, n) => vehicle(idOf("rv"), at.lat - 0.0085 - n * 1e-7, at.lng - 0.0085));
+    await applyWrites(testEnv.VIEWS_DB, far);
+    const near = vehicle(idOf("rv"), at.lat + 0.0001, at.lng);
+    await applyWrites(testEnv.VIEWS_DB, [near]);
+    const found = await vehiclesNear(testEnv.VIEWS_DB, at, 1000);
+    expect(found.map((v) => v.id)).toEqual([near.vehicle.id]);
   });
 });
 

@@ -14,11 +14,11 @@ import type { Ride } from "../../src/domain/types";
 import type { Rental } from "../../src/domain/rental/types";
 import { retryDelaySeconds } from "../../src/lib/backoff";
 import { isDeadLetterQueue } from "../../src/lib/dead-letters";
+import { RENTAL_ID } from "../../src/lib/ids";
 import { fail, type Outcome } from "../../src/lib/problem";
 import { afterReport } from "../../src/payments/result-delivery";
 import { paymentService, rideStubIfValid } from "./stubs";
 import { rentalStub } from "../../src/durable-objects/stubs";
-import { RENTAL_ID } from "./rental-keys";
 
 export interface PaymentResultDeps {
   /** Hands the result to its Ride DO. */

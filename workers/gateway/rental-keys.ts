@@ -8,11 +8,9 @@
 import type { RentalKeyMessage } from "../../src/domain/events";
 import { keyIssuerStub, rentalStub } from "../../src/durable-objects/stubs";
 import { retryDelaySeconds } from "../../src/lib/backoff";
+import { RENTAL_ID } from "../../src/lib/ids";
 import type { Outcome } from "../../src/lib/problem";
 import { afterReport } from "../../src/payments/result-delivery";
-
-/** The shape of every rental id `newId("rn")` and `rentalIdFor` make. */
-export const RENTAL_ID = /^rn_[a-z0-9]{20,30}$/;
 
 export interface RentalKeyDeps {
   issue: (rentalId: string) => Promise<Outcome<string>>;
@@ -45,6 +43,12 @@ export async function consumeRentalKeys(batch: MessageBatch<RentalKeyMessage>, d
   }
 }
 
+/**
+ * The consumer's dependencies in production: the key-issuing object and the rental's own object.
+ *
+ * @example
+ * await consumeRentalKeys(batch, rentalKeyDeps(env));
+ */
 export function rentalKeyDeps(env: Env): RentalKeyDeps {
   return {
     issue: (rentalId) => keyIssuerStub(env).issue(rentalId),

@@ -1,9 +1,10 @@
 /**
  * Read queries over the rental views: rentals (a rider's, or all for ops) newest first
  * with the opaque cursor of queries.ts, and vehicles (all for ops; available ones near a
- * point for riders: a bounding box in SQL, the exact circle in code).
+ * point for riders: a bounding box in SQL ordered by an approximate distance before its
+ * limit, the exact circle in code).
  */
-import { and, desc, eq, gte, lt, lte, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { distanceMeters } from "../../src/domain/geo";
 import type { Rental, RentalStatus, RentalVehicle, VehicleStatus } from "../../src/domain/rental/types";
@@ -56,7 +57,10 @@ export function listVehicles(d1: D1Database, filter: { status?: VehicleStatus; l
  */
 export async function vehiclesNear(d1: D1Database, at: LatLng, radiusM: number): Promise<RentalVehicle[]> {
   const dLat = radiusM / 111_320;
-  const dLng = radiusM / (111_320 * Math.max(0.01, Math.cos((at.lat * Math.PI) / 180)));
+  const cosLat = Math.max(0.01, Math.cos((at.lat * Math.PI) / 180));
+  const dLng = radiusM / (111_320 * cosLat);
+  // Nearest first before the limit: an approximate squared distance (degrees, longitude scaled).
+  const nearness = sql`(${rentalVehicles.lat} - ${at.lat}) * (${rentalVehicles.lat} - ${at.lat}) + (${rentalVehicles.lng} - ${at.lng}) * (${rentalVehicles.lng} - ${at.lng}) * ${cosLat * cosLat}`;
   const rows = await drizzle(d1)
     .select({ snapshot: rentalVehicles.snapshot })
     .from(rentalVehicles)
@@ -69,6 +73,7 @@ export async function vehiclesNear(d1: D1Database, at: LatLng, radiusM: number):
         lte(rentalVehicles.lng, at.lng + dLng),
       ),
     )
+    .orderBy(nearness)
     .limit(500);
   return rows
     .map((r) => JSON.parse(r.snapshot) as RentalVehicle)

@@ -1,8 +1,9 @@
 /**
  * The views' repair sweep for rentals (run with the rides' sweep, on the same cron):
- * rental rows still live (requested, confirmed, or cancelled with the refund unanswered)
- * and vehicle rows rented, unchanged and unchecked for `afterS`, are compared with their
- * object and projected again. A row is marked checked, so one that rightly stands still
+ * rental rows still live (requested, confirmed, or cancelled and not yet refunded: the
+ * refund unanswered or declined) and vehicle rows rented, unchanged and unchecked for
+ * `afterS`, are compared with their object and projected again. A rented vehicle whose
+ * rental does not exist (its creation failed after the reserve) or has ended is released. A row is marked checked, so one that rightly stands still
  * for hours (a long rental) waits its turn instead of being asked every run.
  */
 import { and, asc, inArray, lt, or, sql, eq, type AnyColumn } from "drizzle-orm";
@@ -39,6 +40,22 @@ async function sweep(
 }
 
 /**
+ * Frees a vehicle held by a rental that does not exist or has ended (released by the
+ * rental id, so a vehicle reserved again meanwhile is left alone); one reserved less
+ * than `afterS` ago is left to its rental's creation.
+ */
+async function releaseOrphan(env: Env, vehicle: ReturnType<typeof rentalVehicleStub>, before: string): Promise<void> {
+  const holder = await vehicle.heldBy();
+  // Reserved only just (the object's own time, not the view's): its rental may be committing now.
+  if (!holder || ((await vehicle.get())?.updatedAt ?? "") >= before) return;
+  const rental = await rentalStub(env, holder).get(REPAIRER);
+  if (!rental.ok && rental.problem.code !== "not_found") return;
+  if (rental.ok && (rental.value.status === "requested" || rental.value.status === "confirmed")) return;
+  const released = await vehicle.release(holder, `repair:${holder}`);
+  if (!released.ok) console.warn(JSON.stringify({ msg: "orphan vehicle release failed", rentalId: holder, error: released.problem.code }));
+}
+
+/**
  * @example
  * const report = await repairRentalViews(env, { afterS: 120, maxRows: 25 });
  */
@@ -53,7 +70,9 @@ export async function repairRentalViews(env: Env, options: { afterS: number; max
     return outcome.ok ? { kind: "rental", rental: outcome.value } : null;
   });
   const repairedVehicles = await sweep(env.VIEWS_DB, rentalVehicles, or(eq(rentalVehicles.status, "rented")), before, options.maxRows, async (id) => {
-    const vehicle = await rentalVehicleStub(env, id).get();
+    const stub = rentalVehicleStub(env, id);
+    await releaseOrphan(env, stub, before);
+    const vehicle = await stub.get();
     return vehicle ? { kind: "rentalVehicle", vehicle } : null;
   });
   return { rentals: repairedRentals, vehicles: repairedVehicles };

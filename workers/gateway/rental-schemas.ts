@@ -28,10 +28,20 @@ export const RentalVehicleSchema = z
   })
   .openapi("RentalVehicle");
 
+/** The widest nearby search, in metres. */
+export const MAX_RADIUS_M = 10_000;
+
 export const NearbyQuerySchema = z.object({
-  lat: z.coerce.number().min(-90).max(90),
-  lng: z.coerce.number().min(-180).max(180),
-  radius: z.coerce.number().int().min(1).max(50_000).default(1000).openapi({ description: "metres (default 1000)" }),
+  // An empty value is missing, never 0 (z.coerce.number() alone reads "" as 0).
+  lat: z.string().trim().min(1).pipe(z.coerce.number<string>().min(-90).max(90)),
+  lng: z.string().trim().min(1).pipe(z.coerce.number<string>().min(-180).max(180)),
+  radius: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_RADIUS_M)
+    .default(1000)
+    .openapi({ description: `metres (default 1000, at most ${MAX_RADIUS_M})` }),
 });
 
 export const VehicleListQuerySchema = ListQuerySchema.extend({ status: z.enum(["available", "rented"]).optional() });

@@ -11,14 +11,29 @@ import { stamp, type Decision, type Outbound, type Plan, type TimerChange } from
 import { decideByTable } from "../../kernel/table";
 import type { DomainEvent, PaymentCommandMessage, PaymentResult, RentalKeyMessage } from "../events";
 import type { Locale, Money } from "../types";
-import { RENTAL_ACCESS, RENTAL_RULES, type RentalCommand, type RentalEffect } from "./rules";
+import { paymentDeadline, RENTAL_ACCESS, RENTAL_RULES, type RentalCommand, type RentalEffect } from "./rules";
 import type { Rental, RentalEventDraft, RentalRecord } from "./types";
 
 export type { RentalCommand, RentalEffect } from "./rules";
+export { PAYMENT_DEADLINE_MS } from "./rules";
 export type RentalDecision = Decision<RentalRecord, RentalEventDraft, RentalEffect>;
 
-/** How often a confirmed rental without its key asks the key service again. */
+/** How soon a confirmed rental without its key first asks the key service again. */
 export const KEY_RETRY_MS = 20_000;
+/** The longest wait between two asks (the wait doubles up to it while the service is down). */
+export const KEY_RETRY_MAX_MS = 5 * 60_000;
+
+/**
+ * The wait before the next ask: as long as the rental has waited since its confirmation
+ * (so it doubles from one ask to the next), between KEY_RETRY_MS and KEY_RETRY_MAX_MS.
+ *
+ * @example
+ * keyRetryDelay(record, now); // 20_000 at first, 40_000, 80_000, ... 300_000
+ */
+export function keyRetryDelay(record: RentalRecord, now: Date): number {
+  const waited = now.getTime() - Date.parse(record.rental.confirmedAt ?? now.toISOString());
+  return Math.min(KEY_RETRY_MAX_MS, Math.max(KEY_RETRY_MS, waited));
+}
 
 export interface CreateRentalInput {
   rentalId: string;
@@ -66,7 +81,12 @@ export function createRental(input: CreateRentalInput, now: Date): RentalDecisio
     hold: false,
   };
   const event: RentalEventDraft = { type: "RentalRequested", data: { vehicleId: input.vehicleId, hours: input.hours, price: input.price } };
-  return { kind: "applied", record, events: [event], effects: [{ type: "reserveVehicle", vehicleId: input.vehicleId, rentalId: input.rentalId }] };
+  return {
+    kind: "applied",
+    record,
+    events: [event],
+    effects: [{ type: "reserveVehicle", vehicleId: input.vehicleId, rentalId: input.rentalId, correlationId: input.correlationId }],
+  };
 }
 
 /**
@@ -138,7 +158,8 @@ export const keyless = (rental: Rental): Rental => ({ ...rental, unlockKey: null
 
 /**
  * The timers of a state: `payment` while a step is outstanding (kept while it waits),
- * `key` while a confirmed rental has no key, `end` at a confirmed rental's end.
+ * `key` while a confirmed rental has no key, `end` at a confirmed rental's end,
+ * `deadline` while a requested rental waits for its payment.
  */
 export function rentalTimers(before: RentalRecord | null, after: RentalRecord, now: Date, watchdogS: number): TimerChange[] {
   const step = outstandingStep(after);
@@ -146,6 +167,7 @@ export function rentalTimers(before: RentalRecord | null, after: RentalRecord, n
   const timers: TimerChange[] = [{ name: "payment", at: step ? now.getTime() + watchdogS * 1000 : null, ifUnset: step !== null && !newStep }];
   timers.push({ name: "key", at: awaitsKey(after) ? now.getTime() + KEY_RETRY_MS : null, ifUnset: awaitsKey(after) });
   timers.push({ name: "end", at: after.rental.status === "confirmed" && after.rental.endsAt ? Date.parse(after.rental.endsAt) : null });
+  timers.push({ name: "deadline", at: after.rental.status === "requested" ? paymentDeadline(after) : null });
   return timers;
 }
 
@@ -185,7 +207,8 @@ export function planRental(
 
 /**
  * A timer with nothing to decide fired: `payment` sends the outstanding step again (same
- * key), `key` asks for the key again; each re-arms itself. Null when nothing waits.
+ * key), `key` asks for the key again (backing off: see keyRetryDelay); each re-arms
+ * itself. Null when nothing waits.
  *
  * @example
  * const p = retryPlan(record, "key", new Date(), 120); if (p) commit(p);
@@ -193,7 +216,7 @@ export function planRental(
 export function retryPlan(record: RentalRecord, timer: "payment" | "key", now: Date, watchdogS: number): Plan<RentalEffect> | null {
   if (timer === "key") {
     if (!awaitsKey(record)) return null;
-    return { events: [], messages: [keyRequest(record)], timers: [{ name: "key", at: now.getTime() + KEY_RETRY_MS }], after: [], later: [] };
+    return { events: [], messages: [keyRequest(record)], timers: [{ name: "key", at: now.getTime() + keyRetryDelay(record, now) }], after: [], later: [] };
   }
   const step = outstandingStep(record);
   if (!step) return null;

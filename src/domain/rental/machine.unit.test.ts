@@ -1,40 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { createRental, decideRental, keyless, outstandingStep, planRental, rentalTimers, retryPlan, commandOfPayment, type RentalCommand } from "./machine";
-import { RENTAL_STATUSES, type RentalRecord, type RentalStatus } from "./types";
-
-const NOW = new Date("2026-12-01T10:00:00Z");
-const krw = (amount: number) => ({ amount, currency: "KRW" as const });
-const newId = (() => {
-  let n = 0;
-  return () => `ev_${++n}`;
-})();
-const ctx = { now: NOW, causationId: null, newId, paymentWatchdogS: 120 };
-
-function created(): RentalRecord {
-  const d = createRental(
-    { rentalId: "rn_1", riderId: "r1", vehicleId: "rv_1", hours: 2, price: krw(4000), paymentMethod: "pm_card_visa", locale: "en", correlationId: "req-1" },
-    NOW,
-  );
-  if (d.kind !== "applied") throw new Error(d.kind);
-  return d.record;
-}
-
-function step(record: RentalRecord, command: RentalCommand, now = NOW): RentalRecord {
-  const d = decideRental(record, command, now);
-  if (d.kind !== "applied") throw new Error(`${command.type}: ${d.kind} ${d.kind === "refused" ? d.detail : ""}`);
-  return d.record;
-}
-
-/** A rental in each state, reached through the machine. */
-function inState(status: RentalStatus): RentalRecord {
-  const requested = created();
-  if (status === "requested") return requested;
-  if (status === "declined") return step(requested, { type: "paymentDeclined", action: "authorize", detail: "card_declined" });
-  const confirmed = step(step(requested, { type: "authorized" }), { type: "captured" });
-  if (status === "confirmed") return confirmed;
-  if (status === "cancelled") return step(step(confirmed, { type: "keyIssued", key: "4821" }), { type: "cancel", by: "rider" });
-  return step(confirmed, { type: "return" });
-}
+import {
+  PAYMENT_DEADLINE_MS,
+  createRental,
+  decideRental,
+  keyless,
+  outstandingStep,
+  planRental,
+  retryPlan,
+  commandOfPayment,
+  type RentalCommand,
+} from "./machine";
+import { RENTAL_STATUSES, type RentalStatus } from "./types";
+import { NOW, created, ctx, inState, krw, step } from "../../../test/support/rental-fixtures";
 
 const COMMANDS: RentalCommand[] = [
   { type: "authorized" },
@@ -47,6 +24,7 @@ const COMMANDS: RentalCommand[] = [
   { type: "cancel", by: "rider" },
   { type: "return" },
   { type: "expire" },
+  { type: "paymentOverdue" },
 ];
 
 const LATE = new Date(NOW.getTime() + 3 * 3_600_000);
@@ -64,6 +42,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     cancel: "invalid_transition",
     return: "invalid_transition",
     expire: "unchanged",
+    paymentOverdue: "applied",
   },
   confirmed: {
     authorized: "unchanged",
@@ -73,9 +52,10 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     refundSettled: "unchanged",
     keyIssued: "applied",
     unlock: "forbidden",
-    cancel: "applied",
+    cancel: "invalid_transition",
     return: "applied",
     expire: "applied",
+    paymentOverdue: "unchanged",
   },
   cancelled: {
     authorized: "unchanged",
@@ -88,6 +68,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     cancel: "unchanged",
     return: "invalid_transition",
     expire: "unchanged",
+    paymentOverdue: "unchanged",
   },
   completed: {
     authorized: "unchanged",
@@ -100,6 +81,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     cancel: "invalid_transition",
     return: "unchanged",
     expire: "unchanged",
+    paymentOverdue: "unchanged",
   },
   declined: {
     authorized: "unchanged",
@@ -112,6 +94,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     cancel: "invalid_transition",
     return: "invalid_transition",
     expire: "unchanged",
+    paymentOverdue: "unchanged",
   },
 };
 
@@ -135,7 +118,7 @@ describe("rental machine: the rules that matter", () => {
       { rentalId: "rn_1", riderId: "r1", vehicleId: "rv_1", hours: 2, price: krw(4000), paymentMethod: "pm", locale: "ko", correlationId: "c" },
       NOW,
     );
-    expect(d.kind === "applied" && d.effects).toEqual([{ type: "reserveVehicle", vehicleId: "rv_1", rentalId: "rn_1" }]);
+    expect(d.kind === "applied" && d.effects).toEqual([{ type: "reserveVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId: "c" }]);
     const plan = planRental(null, created(), [{ type: "RentalRequested", data: {} }], ctx);
     const payment = plan.messages.find((m) => m.queue === "payments");
     expect(payment?.body).toMatchObject({ action: "authorize", idempotencyKey: "rn_1:authorize", amount: krw(4000), driverId: null });
@@ -144,8 +127,30 @@ describe("rental machine: the rules that matter", () => {
 
   it("a declined card declines the rental and frees the vehicle first", () => {
     const d = decideRental(created(), { type: "paymentDeclined", action: "authorize", detail: "card_declined" }, NOW);
-    expect(d.kind === "applied" && d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1" }]);
+    expect(d.kind === "applied" && d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId: "req-1" }]);
     expect(d.kind === "applied" && d.record.rental.status).toBe("declined");
+  });
+
+  it("a payment overdue declines the rental at its deadline, frees the vehicle and voids a hold, even one authorised late", () => {
+    const requested = created();
+    const early = new Date(NOW.getTime() + PAYMENT_DEADLINE_MS - 1);
+    expect(decideRental(requested, { type: "paymentOverdue" }, early)).toMatchObject({ kind: "refused", code: "invalid_transition" });
+    expect(planRental(null, requested, [], ctx).timers).toContainEqual({ name: "deadline", at: NOW.getTime() + PAYMENT_DEADLINE_MS });
+    const due = new Date(NOW.getTime() + PAYMENT_DEADLINE_MS);
+    const d = decideRental(requested, { type: "paymentOverdue" }, due);
+    if (d.kind !== "applied") throw new Error(d.kind);
+    expect(d.record.rental.status).toBe("declined");
+    expect(d.events.at(-1)).toEqual({ type: "RentalDeclined", data: { reason: "payment_timeout" } });
+    expect(d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId: "req-1" }]);
+    expect(planRental(requested, d.record, d.events, ctx).timers).toContainEqual({ name: "deadline", at: null });
+    expect(outstandingStep(d.record)).toBeNull();
+    // Its authorisation answered after the deadline: the hold is voided (key rn_1:void).
+    const late = step(d.record, { type: "authorized" });
+    expect(outstandingStep(late)).toBe("void");
+    const plan = planRental(d.record, late, [{ type: "PaymentAuthorized", data: {} }], ctx);
+    expect(plan.messages.find((m) => m.queue === "payments")?.body).toMatchObject({ action: "void", idempotencyKey: "rn_1:void" });
+    const held = step(requested, { type: "authorized" });
+    expect(outstandingStep(step(held, { type: "paymentOverdue" }, due))).toBe("void");
   });
 
   it("a declined capture leaves a hold that is voided", () => {
@@ -179,12 +184,37 @@ describe("rental machine: the rules that matter", () => {
     expect(decideRental(returned, { type: "unlock", key: "4821" }, NOW)).toMatchObject({ kind: "refused", code: "forbidden" });
   });
 
+  it("once its time is up, the key no longer unlocks and the rental can no longer be cancelled, before the end timer fires", () => {
+    const keyed = step(inState("confirmed"), { type: "keyIssued", key: "4821" });
+    const end = new Date(Date.parse(keyed.rental.endsAt!));
+    const before = new Date(end.getTime() - 1);
+    expect(decideRental(keyed, { type: "unlock", key: "4821" }, before).kind).toBe("applied");
+    expect(decideRental(keyed, { type: "cancel", by: "rider" }, before).kind).toBe("applied");
+    expect(decideRental(keyed, { type: "unlock", key: "4821" }, end)).toMatchObject({ kind: "refused", code: "forbidden" });
+    expect(decideRental(keyed, { type: "cancel", by: "rider" }, end)).toMatchObject({ kind: "refused", code: "invalid_transition" });
+  });
+
+  it("while the key service stays down, the key is asked again ever less often: doubling from 20 s up to 5 min", () => {
+    const confirmed = inState("confirmed");
+    const at = (ms: number) => new Date(Date.parse(confirmed.rental.confirmedAt!) + ms);
+    let t = 20_000;
+    const waits: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const plan = retryPlan(confirmed, "key", at(t), 120);
+      expect(plan?.messages).toHaveLength(1);
+      const next = (plan!.timers[0]!.at as number) - at(t).getTime();
+      waits.push(next);
+      t += next;
+    }
+    expect(waits).toEqual([20_000, 40_000, 80_000, 160_000, 300_000, 300_000, 300_000]);
+  });
+
   it("cancelling invalidates the key first, then the refund goes out, once", () => {
     const keyed = step(inState("confirmed"), { type: "keyIssued", key: "4821" });
     const d = decideRental(keyed, { type: "cancel", by: "rider" }, NOW);
     if (d.kind !== "applied") throw new Error(d.kind);
     expect(d.events.map((e) => e.type)).toEqual(["UnlockKeyInvalidated", "VehicleReleased", "RentalCancelled"]);
-    expect(d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1" }]);
+    expect(d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId: "req-1" }]);
     expect(d.record.rental.unlockKey).toBeNull();
     const plan = planRental(keyed, d.record, d.events, ctx);
     expect(plan.messages.filter((m) => m.queue === "payments").map((m) => m.body)).toMatchObject([{ action: "refund", idempotencyKey: "rn_1:refund:cancel" }]);
@@ -216,26 +246,5 @@ describe("rental machine: the rules that matter", () => {
     expect(commandOfPayment({ ...base, action: "authorize", outcome: "declined" }, krw(1))).toMatchObject({ type: "paymentDeclined" });
     expect(commandOfPayment({ ...base, action: "capture", outcome: "succeeded" }, krw(1))).toEqual({ type: "captured" });
     expect(commandOfPayment({ ...base, action: "settle", outcome: "succeeded" }, krw(1))).toBeNull();
-  });
-});
-
-describe("rental machine: no live state without a timer", () => {
-  const armed = (record: RentalRecord) =>
-    rentalTimers(null, record, NOW, 120)
-      .filter((t) => t.at !== null)
-      .map((t) => t.name);
-  it("requested: the payment watchdog; confirmed: the end, and the key while it has none; a refund awaited: the watchdog", () => {
-    expect(armed(inState("requested"))).toEqual(["payment"]);
-    expect(armed(inState("confirmed"))).toEqual(["key", "end"]);
-    expect(armed(step(inState("confirmed"), { type: "keyIssued", key: "4821" }))).toEqual(["end"]);
-    expect(armed(inState("cancelled"))).toEqual(["payment"]);
-    const captureDeclined = step(step(created(), { type: "authorized" }), { type: "paymentDeclined", action: "capture", detail: null });
-    expect(armed(captureDeclined)).toEqual(["payment"]);
-  });
-
-  it("ended states keep no timer", () => {
-    expect(armed(inState("completed"))).toEqual([]);
-    expect(armed(inState("declined"))).toEqual([]);
-    expect(armed(step(inState("cancelled"), { type: "refundSettled", outcome: "succeeded", amount: krw(4000), detail: null }))).toEqual([]);
   });
 });

@@ -21,14 +21,25 @@ export type RentalCommand =
   | { type: "unlock"; key: string }
   | { type: "cancel"; by: "rider" | "ops" }
   | { type: "return" }
-  | { type: "expire" };
+  | { type: "expire" }
+  | { type: "paymentOverdue" };
+
+/** How long a `requested` rental waits for its payment before it is declined and its vehicle freed. */
+export const PAYMENT_DEADLINE_MS = 15 * 60_000;
+
+/** When a requested rental's payment is overdue. */
+export const paymentDeadline = (r: RentalRecord): number => Date.parse(r.rental.createdAt) + PAYMENT_DEADLINE_MS;
 
 /** What the Rental DO does elsewhere: hold or free its vehicle. */
-export type RentalEffect = { type: "reserveVehicle"; vehicleId: string; rentalId: string } | { type: "releaseVehicle"; vehicleId: string; rentalId: string };
+export type RentalEffect =
+  | { type: "reserveVehicle"; vehicleId: string; rentalId: string; correlationId: string }
+  | { type: "releaseVehicle"; vehicleId: string; rentalId: string; correlationId: string };
 
 type Rules = RuleTable<RentalRecord, RentalStatus, RentalCommand, RentalEventDraft, RentalEffect>;
 
-const release = (r: RentalRecord): RentalEffect[] => [{ type: "releaseVehicle", vehicleId: r.rental.vehicleId, rentalId: r.rental.id }];
+const release = (r: RentalRecord): RentalEffect[] => [
+  { type: "releaseVehicle", vehicleId: r.rental.vehicleId, rentalId: r.rental.id, correlationId: r.correlationId },
+];
 
 /** The key stops unlocking: recorded first, before anything that follows it (the refund). */
 function invalidateKey(next: RentalRecord): RentalEventDraft[] {
@@ -38,15 +49,20 @@ function invalidateKey(next: RentalRecord): RentalEventDraft[] {
   return [{ type: "UnlockKeyInvalidated", data: { hadKey: had } }];
 }
 
+/** The rental's time is up (its end timer may not have fired yet). */
+const over = (r: RentalRecord, now: Date): boolean => r.rental.endsAt !== null && Date.parse(r.rental.endsAt) <= now.getTime();
+
 const ended = (next: RentalRecord, by: "rider" | "system"): RentalEventDraft[] => [
   ...invalidateKey(next),
   { type: "VehicleReleased", data: { vehicleId: next.rental.vehicleId } },
   { type: "RentalCompleted", data: { by } },
 ];
 
+/** The rental machine's table: per command, from which states, to which, its repeat, guard, effects and events. */
 export const RENTAL_RULES: Rules = {
   authorized: {
-    from: ["requested"],
+    // Declined while its authorisation was in flight (overdue): the hold is recorded, then voided.
+    from: ["requested", "declined"],
     to: "same",
     repeat: (r) => r.rental.payment.status !== "pending",
     apply: (next) => ((next.rental.payment.status = "authorized"), (next.hold = true), [{ type: "PaymentAuthorized", data: {} }]),
@@ -82,6 +98,18 @@ export const RENTAL_RULES: Rules = {
       ];
     },
   },
+  paymentOverdue: {
+    from: ["requested"],
+    to: "declined",
+    repeat: (r) => r.rental.status !== "requested",
+    guard: (r, _c, now) => (paymentDeadline(r) <= now.getTime() ? null : refuse("invalid_transition", "the payment is not overdue yet")),
+    before: release,
+    // The payment status stays as it is: an authorised hold (or one authorised later) is voided.
+    apply: (next) => [
+      { type: "VehicleReleased", data: { vehicleId: next.rental.vehicleId } },
+      { type: "RentalDeclined", data: { reason: "payment_timeout" } },
+    ],
+  },
   voided: {
     from: ["declined"],
     to: "same",
@@ -113,7 +141,10 @@ export const RENTAL_RULES: Rules = {
     to: "same",
     refusedAs: "forbidden",
     repeat: (r, c) => r.rental.status === "confirmed" && r.rental.unlockedAt !== null && r.rental.unlockKey === c.key,
-    guard: (r, c) => (r.rental.unlockKey !== null && r.rental.unlockKey === c.key ? null : refuse("forbidden", "this key does not unlock the vehicle")),
+    guard: (r, c, now) => {
+      if (over(r, now)) return refuse("forbidden", "the rental has ended");
+      return r.rental.unlockKey !== null && r.rental.unlockKey === c.key ? null : refuse("forbidden", "this key does not unlock the vehicle");
+    },
     apply: (next, _c, now) => ((next.rental.unlockedAt = now.toISOString()), [{ type: "VehicleUnlocked", data: {} }]),
   },
   cancel: {
@@ -121,7 +152,10 @@ export const RENTAL_RULES: Rules = {
     from: ["confirmed"],
     to: "cancelled",
     repeat: (r) => r.rental.status === "cancelled",
-    guard: (r) => (r.rental.unlockedAt ? refuse("invalid_transition", "the vehicle was unlocked already: return it instead") : null),
+    guard: (r, _c, now) => {
+      if (over(r, now)) return refuse("invalid_transition", "the rental has ended");
+      return r.rental.unlockedAt ? refuse("invalid_transition", "the vehicle was unlocked already: return it instead") : null;
+    },
     before: release,
     apply: (next, c) => {
       next.rental.cancellation = { by: c.by };
@@ -140,13 +174,13 @@ export const RENTAL_RULES: Rules = {
     from: ["confirmed"],
     to: "completed",
     repeat: (r) => r.rental.status !== "confirmed",
-    guard: (r, _c, now) =>
-      r.rental.endsAt && Date.parse(r.rental.endsAt) <= now.getTime() ? null : refuse("invalid_transition", "the rental has not ended yet"),
+    guard: (r, _c, now) => (over(r, now) ? null : refuse("invalid_transition", "the rental has not ended yet")),
     before: release,
     apply: (next) => ended(next, "system"),
   },
 };
 
+/** How the table kernel reads and moves a rental record: its status, and its version and time touched. */
 export const RENTAL_ACCESS: RecordAccess<RentalRecord, RentalStatus> = {
   name: "rental",
   status: (r) => r.rental.status,

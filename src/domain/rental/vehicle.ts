@@ -31,6 +31,7 @@ export function newVehicle(input: { id: string; kind: VehicleKind; location: Lat
   return { vehicle: { ...input, status: "available", version: 1, createdAt: at, updatedAt: at }, rentalId: null };
 }
 
+/** The vehicle machine's table: reserve (by one rental at a time) and release (by the rental holding it). */
 export const VEHICLE_RULES: RuleTable<VehicleRecord, VehicleStatus, VehicleCommand, RentalEventDraft, never> = {
   reserve: {
     from: ["available"],

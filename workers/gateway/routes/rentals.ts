@@ -7,7 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Rental } from "../../../src/domain/rental/types";
 import { rentalStub, rentalVehicleStub, type RentalStub } from "../../../src/durable-objects/stubs";
 import type { TimelineItem } from "../../../src/durable-objects/aggregate";
-import { newId, rentalIdFor, sha256Hex } from "../../../src/lib/ids";
+import { newId, RENTAL_ID, rentalIdFor, sha256Hex } from "../../../src/lib/ids";
 import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
 import { duesRequired, openDues } from "../dues";
@@ -15,7 +15,6 @@ import { bearer, commonProblems, jsonBody, jsonResponse, problem, rateLimited } 
 import { publicLedgerEntry, publicTimelineItem } from "../presenters";
 import { paymentService } from "../stubs";
 import { limitRider } from "../rate-limit";
-import { RENTAL_ID } from "../rental-keys";
 import { listRentals, listVehicles, vehiclesNear } from "../rental-queries";
 import * as S from "../rental-schemas";
 import { newRouter } from "../router";
@@ -148,6 +147,12 @@ const returnRental = route({
   },
 });
 
+/**
+ * The rental endpoints (vehicles, rentals, their timelines, cancel, unlock, return, payments), mounted by the app.
+ *
+ * @example
+ * app.route("/", rentalRoutes());
+ */
 export function rentalRoutes() {
   const app = newRouter();
 
@@ -156,7 +161,6 @@ export function rentalRoutes() {
     const hourlyRate = typeof body.hourlyRate === "number" ? { amount: body.hourlyRate, currency: "KRW" as const } : body.hourlyRate;
     const id = newId("rv");
     const vehicle = unwrap(await rentalVehicleStub(c.env, id).register({ id, kind: body.kind, location: body.location, hourlyRate }, c.get("requestId")));
-    c.header("location", `/v1/ops/rental-vehicles/${id}`);
     return c.json(vehicle, 201);
   });
 
