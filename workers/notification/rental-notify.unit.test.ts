@@ -49,4 +49,12 @@ describe("rental notifications", () => {
     await handleNotification({ kind: "rental.notification", event: event("VehicleUnlocked"), rental, locale: "ko" }, deps(sent));
     expect(sent).toEqual([]);
   });
+
+  it("a rental declined for a payment that never came in time says so, not that the card was declined", () => {
+    const timeout = { ...event("RentalDeclined"), data: { reason: "payment_timeout" } };
+    const declined = RENTAL_TEMPLATES.RentalDeclined!;
+    expect(declined.en(rental, timeout)).toContain("in time");
+    expect(declined.en(rental, event("RentalDeclined"))).toContain("declined");
+    expect(declined.ko(rental, timeout)).not.toBe(declined.ko(rental, event("RentalDeclined")));
+  });
 });

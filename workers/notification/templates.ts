@@ -244,8 +244,14 @@ export const RENTAL_TEMPLATES: Record<string, Record<Locale, RentalRender>> = {
     en: () => "Your unlock key is ready: open the app to see it and unlock your vehicle.",
   },
   RentalDeclined: {
-    ko: () => "결제 수단이 승인되지 않아 대여가 취소되었습니다.",
-    en: () => "Your rental could not be made: your payment method was declined.",
+    ko: (_r, e) =>
+      e.data.reason === "payment_timeout"
+        ? "결제 확인이 늦어져 대여가 취소되었습니다. 결제된 금액은 청구되지 않습니다. 잠시 후 다시 시도해 주세요."
+        : "결제 수단이 승인되지 않아 대여가 취소되었습니다.",
+    en: (_r, e) =>
+      e.data.reason === "payment_timeout"
+        ? "Your rental could not be made: the payment could not be confirmed in time. Nothing is charged; please try again shortly."
+        : "Your rental could not be made: your payment method was declined.",
   },
   RentalCancelled: {
     ko: () => "대여가 취소되었습니다. 잠금 해제 키는 더 이상 사용할 수 없으며, 결제 금액은 환불됩니다.",
