@@ -4,26 +4,31 @@
  * Durable Object RPC, where only plain data survives the trip.
  */
 
-export type ProblemCode =
-  | "invalid_request"
-  | "unauthorized"
-  | "forbidden"
-  | "not_found"
-  | "invalid_transition"
-  | "offer_not_available"
-  | "driver_not_approved"
-  | "trip_too_long"
-  | "payload_too_large"
-  | "no_drivers_nearby"
-  | "rate_limited"
-  | "idempotency_conflict"
-  | "payment_required"
-  | "handover_code_mismatch"
-  | "vehicle_unavailable"
-  | "unavailable"
-  | "internal";
+/** Every code the API answers with; each has its page at /problems/{code}. */
+export const PROBLEM_CODES = [
+  "invalid_request",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "invalid_transition",
+  "offer_not_available",
+  "driver_not_approved",
+  "trip_too_long",
+  "payload_too_large",
+  "no_drivers_nearby",
+  "rate_limited",
+  "idempotency_conflict",
+  "payment_required",
+  "handover_code_mismatch",
+  "vehicle_unavailable",
+  "unavailable",
+  "internal",
+] as const;
 
-const STATUS: Record<ProblemCode, number> = {
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+/** The HTTP status of each code (literal types: the OpenAPI helper keys responses by them). */
+export const PROBLEM_STATUS = {
   invalid_request: 400,
   unauthorized: 401,
   payment_required: 402,
@@ -41,9 +46,24 @@ const STATUS: Record<ProblemCode, number> = {
   internal: 500,
   no_drivers_nearby: 503,
   unavailable: 503,
-};
+} as const satisfies Record<ProblemCode, number>;
 
-const TITLE: Record<ProblemCode, string> = {
+export const isProblemCode = (value: string): value is ProblemCode => (PROBLEM_CODES as readonly string[]).includes(value);
+
+/**
+ * The problem's `type`: the page this API serves about the code. An absolute-path
+ * reference rather than an absolute URL (RFC 9457 §3.1.1 allows it and recommends the
+ * full path when relative): the identifier is the same string in every environment, it
+ * needs no request to build (problems also cross RPC from objects that know no host),
+ * and a client resolves it against the URL it called, which is the API that serves it.
+ *
+ * @example
+ * problemType("rate_limited"); // "/problems/rate_limited"
+ */
+export const problemType = (code: ProblemCode): string => `/problems/${code}`;
+
+/** The short, human title of each code (the problem's `title`). */
+export const PROBLEM_TITLE: Record<ProblemCode, string> = {
   invalid_request: "The request is not valid",
   unauthorized: "Authentication required",
   forbidden: "Not allowed",
@@ -90,7 +110,7 @@ export class AppError extends Error {
     super(detail);
     this.name = "AppError";
     this.code = code;
-    this.status = STATUS[code];
+    this.status = PROBLEM_STATUS[code];
     this.retryAfterSeconds = extra.retryAfterSeconds;
     this.errors = extra.errors;
     this.dues = extra.dues;
@@ -103,8 +123,8 @@ export class AppError extends Error {
   /** The problem+json body. */
   toJSON(): Record<string, unknown> {
     return {
-      type: `https://docs.edge-rides.dev/problems/${this.code}`,
-      title: TITLE[this.code],
+      type: problemType(this.code),
+      title: PROBLEM_TITLE[this.code],
       status: this.status,
       code: this.code,
       detail: this.message,

@@ -22,6 +22,8 @@ import { rentalRoutes } from "./routes/rentals";
 import { serviceRoutes } from "./routes/service";
 import { viewRoutes } from "./routes/views";
 import { payoutRoutes } from "./routes/payouts";
+import { problemRoutes } from "./routes/problems";
+import { DOCUMENT } from "./openapi";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -49,7 +51,7 @@ export function createApp() {
   // Before anything reads the body or the token: a huge body is refused unread.
   app.use("*", limitBody());
   // The unauthenticated endpoints, per client IP (health checks stay unlimited for their checkers).
-  for (const path of ["/v1/dev/*", "/openapi.json", "/docs"]) app.use(path, limitIp);
+  for (const path of ["/v1/dev/*", "/openapi.json", "/docs", "/problems", "/problems/*"]) app.use(path, limitIp);
 
   app.onError((error, c) => {
     const requestId = c.get("requestId") ?? crypto.randomUUID();
@@ -89,9 +91,11 @@ export function createApp() {
   app.route("/", payoutRoutes());
   app.route("/", devRoutes());
 
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: { title: "Edge Rides API", version: "1.0.0", description: "Ride-hailing backend on Cloudflare Workers. Errors are application/problem+json." },
-  });
+  app.route(
+    "/",
+    problemRoutes(() => app.getOpenAPI31Document(DOCUMENT)),
+  );
+
+  app.doc31("/openapi.json", DOCUMENT);
   return app;
 }

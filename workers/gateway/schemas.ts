@@ -4,6 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { PAYMENT_STATUSES, PRODUCTS, RIDE_STATUSES } from "../../src/domain/types";
+import { PROBLEM_CODES } from "../../src/lib/problem";
 
 export const LatLngSchema = z
   .object({
@@ -190,14 +191,19 @@ export const IdParamSchema = z.object({
 
 export const ProblemSchema = z
   .object({
-    type: z.string(),
+    type: z.string().openapi({ description: "The code's page, /problems/{code} (resolve it against the API's URL)", example: "/problems/not_found" }),
     title: z.string(),
     status: z.number().int(),
-    code: z.string(),
+    code: z.enum(PROBLEM_CODES),
     detail: z.string(),
+    requestId: z.string().optional().openapi({ description: "The request's x-request-id" }),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .openapi({ description: "With invalid_request: each failing field" }),
     dues: MoneySchema.optional().openapi({ description: "With payment_required: what the caller still owes" }),
   })
-  .openapi("Problem");
+  .openapi("Problem", { description: "RFC 9457 problem details; `code` is the stable machine code" });
 
 export const DevTokenRequestSchema = z
   .object({ sub: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), role: z.enum(["rider", "driver", "ops"]) })

@@ -4,7 +4,10 @@ import { readConfig } from "../../../src/config";
 import { AppError } from "../../../src/lib/problem";
 import { issueToken } from "../auth";
 import { newRouter } from "../router";
-import { jsonBody, jsonResponse } from "../openapi";
+import { jsonBody, jsonResponse, problems } from "../openapi";
+
+/** Anonymous, limited per address, and absent outside development. */
+const DEV_PROBLEMS = problems("invalid_request", ["not_found", "not in development"], "payload_too_large", "rate_limited", "internal");
 import { DevTokenRequestSchema } from "../schemas";
 import { paymentService } from "../stubs";
 import { drizzle } from "drizzle-orm/d1";
@@ -15,11 +18,13 @@ import { keyIssuerStub } from "../../../src/durable-objects/stubs";
 const tokens = createRoute({
   method: "post",
   path: "/v1/dev/tokens",
+  operationId: "createDevToken",
+  summary: "Mint a token (development only)",
   tags: ["development"],
   request: jsonBody(DevTokenRequestSchema),
   responses: {
     200: jsonResponse(z.object({ token: z.string() }), "A token for the subject and role (development only)"),
-    404: { description: "Not in development" },
+    ...DEV_PROBLEMS,
   },
 });
 
@@ -41,12 +46,13 @@ const FaultsSchema = z
 const faults = createRoute({
   method: "put",
   path: "/v1/dev/faults",
+  operationId: "setDevFaults",
+  summary: "Inject faults (development only)",
   tags: ["development"],
   request: jsonBody(FaultsSchema),
   responses: {
     200: jsonResponse(FaultsSchema, "The faults now in force"),
-    400: { description: "invalid_request" },
-    404: { description: "Not in development" },
+    ...DEV_PROBLEMS,
   },
 });
 

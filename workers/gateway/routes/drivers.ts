@@ -4,7 +4,7 @@ import { readConfig } from "../../../src/config";
 import { AppError, unwrap } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
 import { newRouter } from "../router";
-import { bearer, commonProblems, jsonBody, jsonResponse, rateLimited } from "../openapi";
+import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse, rateLimited } from "../openapi";
 import { publicDriver } from "../presenters";
 import { listEarnings, listRides } from "../queries";
 import { limitLocation } from "../rate-limit";
@@ -15,17 +15,41 @@ const route = <R extends Parameters<typeof createRoute>[0]>(r: R) =>
   createRoute({ ...r, tags: ["driver"], security: bearer, middleware: requireRole("driver") });
 const driverResponse = (what: string) => ({ 200: jsonResponse(DriverSchema, what), ...commonProblems });
 
-const register = route({ method: "put", path: "/v1/drivers/me", request: jsonBody(DriverProfileSchema), responses: driverResponse("The driver") });
-const me = route({ method: "get", path: "/v1/drivers/me", responses: driverResponse("The driver") });
-const online = route({ method: "post", path: "/v1/drivers/me/online", request: jsonBody(GoOnlineSchema), responses: driverResponse("The driver, available") });
+const register = route({
+  method: "put",
+  path: "/v1/drivers/me",
+  operationId: "registerDriver",
+  summary: "Register the driver or update the profile",
+  request: jsonBody(DriverProfileSchema),
+  responses: driverResponse("The driver"),
+});
+const me = route({
+  method: "get",
+  path: "/v1/drivers/me",
+  operationId: "getMyDriver",
+  summary: "Get the driver's own profile",
+  responses: driverResponse("The driver"),
+});
+const online = route({
+  method: "post",
+  path: "/v1/drivers/me/online",
+  operationId: "goOnline",
+  summary: "Go online",
+  request: jsonBody(GoOnlineSchema),
+  responses: { 200: jsonResponse(DriverSchema, "The driver, available"), ...authedProblems(["driver_not_approved", "a pending or rejected driver"]) },
+});
 const offline = route({
   method: "post",
   path: "/v1/drivers/me/offline",
-  responses: { ...driverResponse("The driver, offline"), 409: { description: "on a trip" } },
+  operationId: "goOffline",
+  summary: "Go offline",
+  responses: { 200: jsonResponse(DriverSchema, "The driver, offline"), ...authedProblems(["invalid_transition", "on a trip"]) },
 });
 const location = createRoute({
   method: "put",
   path: "/v1/drivers/me/location",
+  operationId: "reportLocation",
+  summary: "Report the driver's location",
   tags: ["driver"],
   security: bearer,
   middleware: [requireRole("driver"), limitLocation] as const,
@@ -35,12 +59,16 @@ const location = createRoute({
 const offers = route({
   method: "get",
   path: "/v1/drivers/me/offers",
+  operationId: "listMyOffers",
+  summary: "List the driver's open offers",
   responses: { 200: jsonResponse(z.object({ items: z.array(OfferSchema) }), "Open offers"), ...commonProblems },
 });
 const Krw = z.object({ amount: z.number().int(), currency: z.literal("KRW") });
 const myEarnings = route({
   method: "get",
   path: "/v1/drivers/me/earnings",
+  operationId: "listMyEarnings",
+  summary: "List the driver's earnings",
   request: { query: ListQuerySchema },
   responses: {
     200: jsonResponse(
@@ -57,6 +85,8 @@ const myEarnings = route({
 const myRides = route({
   method: "get",
   path: "/v1/drivers/me/rides",
+  operationId: "listMyTrips",
+  summary: "List the driver's trips",
   request: { query: ListQuerySchema },
   responses: { 200: jsonResponse(page(RideSchema), "The driver's trips"), ...commonProblems },
 });

@@ -4,7 +4,7 @@ import { riderStub } from "../../../src/durable-objects/stubs";
 import { unwrap } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
 import { newRouter } from "../router";
-import { bearer, commonProblems, jsonBody, jsonResponse, problem } from "../openapi";
+import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import { MoneySchema } from "../schemas";
 
 const DuesSchema = z
@@ -12,16 +12,25 @@ const DuesSchema = z
   .openapi("Dues");
 const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["rider"], security: bearer, middleware: requireRole("rider") });
 
-const getDues = route({ method: "get", path: "/v1/me/dues", responses: { 200: jsonResponse(DuesSchema, "What the rider still owes"), ...commonProblems } });
+const getDues = route({
+  method: "get",
+  path: "/v1/me/dues",
+  operationId: "getMyDues",
+  summary: "Get the rider's unpaid dues",
+  responses: { 200: jsonResponse(DuesSchema, "What the rider still owes"), ...commonProblems },
+});
 const payDues = route({
   method: "post",
   path: "/v1/me/dues/pay",
+  operationId: "payMyDues",
+  summary: "Pay the rider's dues",
   request: jsonBody(z.object({ paymentMethod: z.string().min(1).max(255) }).strict()),
   responses: {
     200: jsonResponse(z.object({ dues: MoneySchema }), "Paid: the dues are zero"),
-    ...commonProblems,
-    402: problem("payment_required: the charge was declined; the body carries the dues"),
-    503: problem("unavailable: the payment provider could not be reached; nothing was charged or recorded"),
+    ...authedProblems(
+      ["payment_required", "the charge was declined; the body carries the dues"],
+      ["unavailable", "the payment provider could not be reached; nothing was charged or recorded"],
+    ),
   },
 });
 

@@ -13,7 +13,9 @@ import { AppError } from "../../../src/lib/problem";
 import { requireSocketRole } from "../auth";
 import { newRouter } from "../router";
 import type { AuthedEnv } from "../context";
-import { bearer } from "../openapi";
+import { authedProblems, bearer } from "../openapi";
+
+const NOT_AN_UPGRADE = ["invalid_request", "not a WebSocket upgrade"] as const;
 import { driverStub, resolveRide } from "../stubs";
 
 /** A plain GET never reaches an object. */
@@ -45,21 +47,25 @@ export function liveRoutes() {
   app.openAPIRegistry.registerPath({
     method: "get",
     path: "/v1/rides/{id}/live",
+    operationId: "watchRide",
+    summary: "Watch a ride live (WebSocket)",
     tags: ["rider", "driver", "ops"],
     security: bearer,
     description: "WebSocket. Sends the Ride JSON at once (the current state), then on every change.",
     request: { params: z.object({ id: z.string() }), query: token },
-    responses: { 101: { description: "Switching to WebSocket" }, 401: { description: "unauthorized" }, 404: { description: "not_found (also: not yours)" } },
+    responses: { 101: { description: "Switching to WebSocket" }, ...authedProblems(NOT_AN_UPGRADE, ["not_found", "no such ride, or not yours"]) },
   });
   app.openAPIRegistry.registerPath({
     method: "get",
     path: "/v1/drivers/me/live",
+    operationId: "watchMyDriverFeed",
+    summary: "Watch the driver's offers and rides live (WebSocket)",
     tags: ["driver"],
     security: bearer,
     description:
       'WebSocket. Sends {"type":"driver",driver,offers} at once, then {"type":"offer",offer} the moment an offer is made and {"type":"ride",ride} on every change of the driver\'s ride.',
     request: { query: token },
-    responses: { 101: { description: "Switching to WebSocket" }, 401: { description: "unauthorized" }, 403: { description: "forbidden" } },
+    responses: { 101: { description: "Switching to WebSocket" }, ...authedProblems(NOT_AN_UPGRADE) },
   });
   return app;
 }

@@ -20,11 +20,25 @@ const route = <R extends Parameters<typeof createRoute>[0]>(r: R) =>
 const put = route({
   method: "put",
   path: "/v1/me/contact",
+  operationId: "setMyContact",
+  summary: "Set the phone number for notifications",
   request: jsonBody(z.object({ phone: z.string().min(9).max(20).openapi({ example: "010-1234-5678" }) }).strict()),
   responses: { 200: jsonResponse(ContactSchema, "Stored (only a masked hint is ever shown)"), ...commonProblems },
 });
-const get = route({ method: "get", path: "/v1/me/contact", responses: { 200: jsonResponse(ContactSchema, "The masked hint"), ...commonProblems } });
-const remove = route({ method: "delete", path: "/v1/me/contact", responses: { 200: jsonResponse(ContactSchema, "Forgotten"), ...commonProblems } });
+const get = route({
+  method: "get",
+  path: "/v1/me/contact",
+  operationId: "getMyContact",
+  summary: "Get the masked phone number",
+  responses: { 200: jsonResponse(ContactSchema, "The masked hint"), ...commonProblems },
+});
+const remove = route({
+  method: "delete",
+  path: "/v1/me/contact",
+  operationId: "deleteMyContact",
+  summary: "Forget the phone number",
+  responses: { 200: jsonResponse(ContactSchema, "Forgotten"), ...commonProblems },
+});
 
 export function meRoutes() {
   const app = newRouter();

@@ -4,7 +4,7 @@ import { RIDE_STATUSES } from "../../../src/domain/types";
 import { unwrap } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
 import { newRouter } from "../router";
-import { bearer, commonProblems, jsonBody, jsonResponse, problem } from "../openapi";
+import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import { sha256Hex } from "../../../src/lib/ids";
 import { listDeliveries, listDrivers, listRides, rideStats } from "../queries";
 import { DriverDecisionSchema, DriverSchema, IdParamSchema, LedgerEntrySchema, ListQuerySchema, RideSchema, page } from "../schemas";
@@ -17,12 +17,16 @@ const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute
 const rides = route({
   method: "get",
   path: "/v1/ops/rides",
+  operationId: "listOpsRides",
+  summary: "List all rides",
   request: { query: ListQuerySchema.extend({ status: z.enum(RIDE_STATUSES).optional() }) },
   responses: { 200: jsonResponse(page(RideSchema), "All rides, newest first"), ...commonProblems },
 });
 const drivers = route({
   method: "get",
   path: "/v1/ops/drivers",
+  operationId: "listOpsDrivers",
+  summary: "List drivers",
   request: {
     query: ListQuerySchema.extend({
       status: z.enum(["offline", "available", "offered", "on_trip"]).optional(),
@@ -35,6 +39,8 @@ const decide = (verb: "approve" | "reject") =>
   route({
     method: "post",
     path: `/v1/ops/drivers/{id}/${verb}`,
+    operationId: `${verb}Driver`,
+    summary: verb === "approve" ? "Approve a driver" : "Reject a driver",
     request: { params: IdParamSchema, ...jsonBody(DriverDecisionSchema, false) },
     description:
       (verb === "reject"
@@ -46,16 +52,19 @@ const decide = (verb: "approve" | "reject") =>
 const retryPayment = route({
   method: "post",
   path: "/v1/ops/rides/{id}/retry-payment",
+  operationId: "retryRidePayment",
+  summary: "Retry a ride's failed capture",
   request: { params: IdParamSchema },
   responses: {
     202: jsonResponse(RideSchema, "A new capture is on its way"),
-    ...commonProblems,
-    409: { description: "invalid_transition: no failed capture to retry" },
+    ...authedProblems(["invalid_transition", "no failed capture to retry"]),
   },
 });
 const refund = route({
   method: "post",
   path: "/v1/ops/rides/{id}/refund",
+  operationId: "refundRide",
+  summary: "Refund a ride",
   request: {
     params: IdParamSchema,
     headers: z.object({ "idempotency-key": z.string().max(255).optional() }),
@@ -72,13 +81,14 @@ const refund = route({
     "Refunds all or part of a captured fare through the payment provider. The same request again (same Idempotency-Key, or the same amount and reason) refunds once.",
   responses: {
     202: jsonResponse(RideSchema, "The refund is on its way (payment becomes refunded once the provider confirms)"),
-    ...commonProblems,
-    409: problem("invalid_transition: nothing captured, or more than what is left of the captured fare"),
+    ...authedProblems(["invalid_transition", "nothing captured, or more than what is left of the captured fare"]),
   },
 });
 const ridePayments = route({
   method: "get",
   path: "/v1/ops/rides/{id}/payments",
+  operationId: "listRidePayments",
+  summary: "List a ride's payment ledger",
   request: { params: IdParamSchema },
   responses: {
     200: jsonResponse(
@@ -93,6 +103,8 @@ const ridePayments = route({
 const stats = route({
   method: "get",
   path: "/v1/ops/stats",
+  operationId: "getOpsStats",
+  summary: "Get the operating figures",
   responses: {
     200: jsonResponse(
       z.object({
@@ -113,6 +125,8 @@ const stats = route({
 const reconcileNow = route({
   method: "post",
   path: "/v1/ops/payments/reconcile",
+  operationId: "reconcilePayments",
+  summary: "Reconcile payments now",
   responses: {
     200: jsonResponse(
       z.object({
@@ -131,6 +145,8 @@ const reconcileNow = route({
 const notifications = route({
   method: "get",
   path: "/v1/ops/notifications",
+  operationId: "listNotifications",
+  summary: "List notification deliveries",
   request: {
     query: ListQuerySchema.extend({
       rideId: z.string().max(64).optional(),

@@ -30,17 +30,23 @@ const route = <R extends Parameters<typeof createRoute>[0]>(role: Role, r: R) =>
 const balance = route("driver", {
   method: "get",
   path: "/v1/drivers/me/balance",
+  operationId: "getMyBalance",
+  summary: "Get the driver's balance",
   responses: { 200: jsonResponse(BalanceSchema, "What the driver is owed and was paid"), ...commonProblems },
 });
 const myPayouts = route("driver", {
   method: "get",
   path: "/v1/drivers/me/payouts",
+  operationId: "listMyPayouts",
+  summary: "List the driver's payouts",
   request: { query: PayoutListQuerySchema },
   responses: { 200: jsonResponse(PayoutPageSchema, "The driver's payouts, newest first"), ...commonProblems },
 });
 const runPayouts = route("ops", {
   method: "post",
   path: "/v1/ops/payouts",
+  operationId: "runPayouts",
+  summary: "Pay the drivers' balances",
   request: jsonBody(PayoutRunRequestSchema, false),
   description:
     "Pays every driver's positive balance of earnings created at or before the cut-off. Idempotent per cut-off: the same cut-off again pays nobody twice. A payout the provider could not answer is sent again (same idempotency key) by the next run.",
@@ -49,12 +55,16 @@ const runPayouts = route("ops", {
 const opsPayouts = route("ops", {
   method: "get",
   path: "/v1/ops/payouts",
+  operationId: "listPayouts",
+  summary: "List payouts",
   request: { query: OpsPayoutListQuerySchema },
   responses: { 200: jsonResponse(OpsPayoutPageSchema, "The payouts made, newest first"), ...commonProblems },
 });
 const payoutAccount = route("ops", {
   method: "put",
   path: "/v1/ops/drivers/{id}/payout-account",
+  operationId: "setPayoutAccount",
+  summary: "Set a driver's payout account",
   request: { params: IdParamSchema, ...jsonBody(PayoutAccountSchema) },
   description: "The connected account (Stripe Connect) the driver's payouts are transferred to. Without one, a Stripe payout is refused.",
   responses: { 200: jsonResponse(PayoutAccountSchema, "Set"), ...commonProblems },
@@ -62,6 +72,8 @@ const payoutAccount = route("ops", {
 const commission = route("ops", {
   method: "get",
   path: "/v1/ops/reports/commission",
+  operationId: "getCommissionReport",
+  summary: "Get the commission report",
   request: { query: CommissionQuerySchema },
   responses: { 200: jsonResponse(CommissionReportSchema, "Fares, commission and earnings settled in the range"), ...commonProblems },
 });

@@ -6,7 +6,7 @@ import type { LatLng, Money, Product } from "../../../src/domain/types";
 import { AppError } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
 import { newRouter } from "../router";
-import { bearer, commonProblems, jsonBody, jsonResponse, rateLimited } from "../openapi";
+import { authedProblems, bearer, jsonBody, jsonResponse } from "../openapi";
 import { signQuote } from "../quote-token";
 import { checkParcel } from "../parcel";
 import { limitRider } from "../rate-limit";
@@ -24,11 +24,13 @@ export function priceTrip(config: Config, product: Product, pickup: LatLng, drop
 const createQuote = createRoute({
   method: "post",
   path: "/v1/quotes",
+  operationId: "createQuote",
+  summary: "Get a fare quote",
   tags: ["rider"],
   security: bearer,
   middleware: [requireRole("rider"), limitRider] as const,
   request: jsonBody(QuoteRequestSchema),
-  responses: { 200: jsonResponse(QuoteSchema, "The quote"), ...commonProblems, ...rateLimited, 422: { description: "trip_too_long" } },
+  responses: { 200: jsonResponse(QuoteSchema, "The quote"), ...authedProblems(["rate_limited", "too many quote requests; nothing was done"], "trip_too_long") },
 });
 
 export function quoteRoutes() {

@@ -11,7 +11,7 @@ import { newId, RENTAL_ID, rentalIdFor, sha256Hex } from "../../../src/lib/ids";
 import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
 import { duesRequired, openDues } from "../dues";
-import { bearer, commonProblems, jsonBody, jsonResponse, problem, rateLimited } from "../openapi";
+import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import { publicLedgerEntry, publicTimelineItem } from "../presenters";
 import { paymentService } from "../stubs";
 import { limitRider } from "../rate-limit";
@@ -35,6 +35,8 @@ const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute
 const registerVehicle = route({
   method: "post",
   path: "/v1/ops/rental-vehicles",
+  operationId: "registerRentalVehicle",
+  summary: "Register a rental vehicle",
   tags: ["ops", "rentals"],
   middleware: requireRole("ops"),
   request: jsonBody(S.VehicleRequestSchema),
@@ -43,6 +45,8 @@ const registerVehicle = route({
 const opsVehicles = route({
   method: "get",
   path: "/v1/ops/rental-vehicles",
+  operationId: "listRentalVehicles",
+  summary: "List rental vehicles",
   tags: ["ops", "rentals"],
   middleware: requireRole("ops"),
   request: { query: S.VehicleListQuerySchema },
@@ -51,6 +55,8 @@ const opsVehicles = route({
 const nearbyVehicles = route({
   method: "get",
   path: "/v1/rental-vehicles",
+  operationId: "listNearbyVehicles",
+  summary: "Find available vehicles nearby",
   tags: ["rider", "rentals"],
   middleware: requireRole("rider", "ops"),
   request: { query: S.NearbyQuerySchema },
@@ -59,15 +65,19 @@ const nearbyVehicles = route({
 const createRental = route({
   method: "post",
   path: "/v1/rentals",
+  operationId: "createRental",
+  summary: "Rent a vehicle",
   tags: ["rider", "rentals"],
   middleware: [requireRole("rider"), limitRider] as const,
   request: { ...jsonBody(S.RentalRequestSchema), headers: z.object({ "idempotency-key": z.string().optional() }) },
   responses: {
     202: jsonResponse(S.RentalSchema, "The rental, requested: the vehicle is held for it while it is charged"),
-    ...commonProblems,
-    ...rateLimited,
-    402: problem("payment_required: the rider has unpaid dues (the body carries them)"),
-    409: problem("vehicle_unavailable: the vehicle is in another rental; or idempotency_conflict"),
+    ...authedProblems(
+      ["rate_limited", "too many requests; nothing was done"],
+      ["payment_required", "the rider has unpaid dues (the body carries them)"],
+      ["vehicle_unavailable", "the vehicle is in another rental"],
+      ["idempotency_conflict", "the Idempotency-Key was used for another rental request"],
+    ),
   },
 });
 const myRentals = route({
@@ -75,12 +85,16 @@ const myRentals = route({
   path: "/v1/rentals",
   tags: ["rider", "rentals"],
   middleware: requireRole("rider"),
+  operationId: "listMyRentals",
+  summary: "List the rider's rentals",
   request: { query: S.RentalListQuerySchema },
   responses: { 200: jsonResponse(page(S.RentalSchema), "The rider's rentals, newest first (query view; no keys)"), ...commonProblems },
 });
 const opsRentals = route({
   method: "get",
   path: "/v1/ops/rentals",
+  operationId: "listOpsRentals",
+  summary: "List all rentals",
   tags: ["ops", "rentals"],
   middleware: requireRole("ops"),
   request: { query: S.RentalListQuerySchema },
@@ -89,6 +103,8 @@ const opsRentals = route({
 const getRental = route({
   method: "get",
   path: "/v1/rentals/{id}",
+  operationId: "getRental",
+  summary: "Get a rental",
   tags: ["rider", "ops", "rentals"],
   middleware: requireRole("rider", "ops"),
   request: RentalPath,
@@ -97,6 +113,8 @@ const getRental = route({
 const rentalEvents = route({
   method: "get",
   path: "/v1/rentals/{id}/events",
+  operationId: "getRentalEvents",
+  summary: "Get a rental's timeline",
   tags: ["rider", "ops", "rentals"],
   middleware: requireRole("rider", "ops"),
   request: RentalPath,
@@ -105,30 +123,34 @@ const rentalEvents = route({
 const cancelRental = route({
   method: "post",
   path: "/v1/rentals/{id}/cancel",
+  operationId: "cancelRental",
+  summary: "Cancel a rental",
   tags: ["rider", "ops", "rentals"],
   middleware: requireRole("rider", "ops"),
   request: RentalPath,
   responses: {
     200: jsonResponse(S.RentalSchema, "The rental, cancelled: its key invalidated first, then the payment refunded; again: the same answer"),
-    ...commonProblems,
-    409: problem("invalid_transition: not confirmed, or the vehicle was unlocked already (return it)"),
+    ...authedProblems(["invalid_transition", "not confirmed, or the vehicle was unlocked already (return it)"]),
   },
 });
 const unlockRental = route({
   method: "post",
   path: "/v1/rentals/{id}/unlock",
+  operationId: "unlockRental",
+  summary: "Unlock the rental's vehicle",
   tags: ["rider", "rentals"],
   middleware: requireRole("rider"),
   request: { ...RentalPath, ...jsonBody(S.UnlockRequestSchema) },
   responses: {
     200: jsonResponse(z.object({ unlocked: z.literal(true) }), "The key is valid and the rental confirmed: the vehicle unlocks"),
-    ...commonProblems,
-    403: problem("forbidden: the key is wrong, invalidated, not issued yet, or the rental is not confirmed"),
+    ...authedProblems(["forbidden", "the key is wrong, invalidated, not issued yet, or the rental is not confirmed"]),
   },
 });
 const rentalPayments = route({
   method: "get",
   path: "/v1/ops/rentals/{id}/payments",
+  operationId: "listRentalPayments",
+  summary: "List a rental's payment ledger",
   tags: ["ops", "rentals"],
   middleware: requireRole("ops"),
   request: RentalPath,
@@ -137,13 +159,14 @@ const rentalPayments = route({
 const returnRental = route({
   method: "post",
   path: "/v1/rentals/{id}/return",
+  operationId: "returnRental",
+  summary: "Return the vehicle",
   tags: ["rider", "rentals"],
   middleware: requireRole("rider"),
   request: RentalPath,
   responses: {
     200: jsonResponse(S.RentalSchema, "The rental, completed; the vehicle is available again"),
-    ...commonProblems,
-    409: problem("invalid_transition"),
+    ...authedProblems(["invalid_transition", "the vehicle was not unlocked, or the rental is over"]),
   },
 });
 

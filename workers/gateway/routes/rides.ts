@@ -13,7 +13,7 @@ import type { TimelineItem } from "../../../src/durable-objects/ride";
 import type { Trip } from "../../../src/ride/commands";
 import { requireRole } from "../auth";
 import { newRouter } from "../router";
-import { bearer, commonProblems, jsonBody, jsonResponse, problem, rateLimited } from "../openapi";
+import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse, type ProblemUse } from "../openapi";
 import { listRides } from "../queries";
 import { limitRider } from "../rate-limit";
 import { samePoint, verifyQuote } from "../quote-token";
@@ -45,23 +45,28 @@ export function localeFrom(acceptLanguage: string | undefined): Locale {
 const createRide = createRoute({
   method: "post",
   path: "/v1/rides",
+  operationId: "createRide",
+  summary: "Request a ride",
   tags: ["rider"],
   security: bearer,
   middleware: [requireRole("rider"), limitRider] as const,
   request: { ...jsonBody(RideRequestSchema), headers: z.object({ "idempotency-key": z.string().optional() }) },
   responses: {
     202: jsonResponse(RideSchema, "The ride, accepted"),
-    ...commonProblems,
-    ...rateLimited,
-    402: problem("payment_required: the rider has unpaid dues (the body carries them)"),
-    409: { description: "idempotency_conflict" },
-    422: { description: "trip_too_long" },
-    503: { description: "no_drivers_nearby" },
+    ...authedProblems(
+      ["rate_limited", "too many ride requests; nothing was done"],
+      ["payment_required", "the rider has unpaid dues (the body carries them)"],
+      ["idempotency_conflict", "the Idempotency-Key was used for a different ride request"],
+      "trip_too_long",
+      ["no_drivers_nearby", "no driver was free near the pickup lately: request again after Retry-After"],
+    ),
   },
 });
 const getRide = createRoute({
   method: "get",
   path: "/v1/rides/{id}",
+  operationId: "getRide",
+  summary: "Get a ride",
   tags: ["rider", "driver", "ops"],
   security: bearer,
   middleware: requireRole("rider", "driver", "ops"),
@@ -71,15 +76,19 @@ const getRide = createRoute({
 const cancelRide = createRoute({
   method: "post",
   path: "/v1/rides/{id}/cancel",
+  operationId: "cancelRide",
+  summary: "Cancel a ride",
   tags: ["rider", "ops"],
   security: bearer,
   middleware: requireRole("rider", "ops"),
   request: { params: IdParamSchema, ...jsonBody(CancelRequestSchema, false) },
-  responses: { 200: jsonResponse(RideSchema, "The cancelled ride"), ...commonProblems, 409: { description: "invalid_transition" } },
+  responses: { 200: jsonResponse(RideSchema, "The cancelled ride"), ...authedProblems(["invalid_transition", "the ride is over"]) },
 });
 const listMyRides = createRoute({
   method: "get",
   path: "/v1/rides",
+  operationId: "listMyRides",
+  summary: "List the rider's rides",
   tags: ["rider"],
   security: bearer,
   middleware: requireRole("rider"),
@@ -89,6 +98,8 @@ const listMyRides = createRoute({
 const rideEvents = createRoute({
   method: "get",
   path: "/v1/rides/{id}/events",
+  operationId: "getRideEvents",
+  summary: "Get a ride's timeline",
   tags: ["rider", "driver", "ops"],
   security: bearer,
   middleware: requireRole("rider", "driver", "ops"),
@@ -96,25 +107,47 @@ const rideEvents = createRoute({
   responses: { 200: jsonResponse(TimelineSchema, "The ride's timeline"), ...commonProblems },
 });
 type DriverStep = "accept" | "decline" | "no-show" | "arrive" | "start" | "complete";
+const STEP_OPERATION: Record<DriverStep, { operationId: string; summary: string }> = {
+  accept: { operationId: "acceptRide", summary: "Accept an offered ride" },
+  decline: { operationId: "declineRide", summary: "Decline an offered ride" },
+  "no-show": { operationId: "reportNoShow", summary: "Report that the rider did not show up" },
+  arrive: { operationId: "arriveAtPickup", summary: "Arrive at the pickup" },
+  start: { operationId: "startRide", summary: "Start the trip" },
+  complete: { operationId: "completeRide", summary: "Complete the trip" },
+};
+const STEP_CONFLICTS: Record<DriverStep, ProblemUse[]> = {
+  accept: [
+    ["invalid_transition", "the ride is no longer waiting for this driver"],
+    ["offer_not_available", "not offered to this driver (the same answer whether or not the ride exists)"],
+    ["driver_not_approved", "a pending or rejected driver"],
+  ],
+  decline: [
+    ["invalid_transition", "the ride is no longer waiting for this driver"],
+    ["offer_not_available", "not offered to this driver (the same answer whether or not the ride exists)"],
+  ],
+  "no-show": [["invalid_transition", "not at the pickup, or before NO_SHOW_WAIT_S after arriving (the detail says how long is left)"]],
+  arrive: [["invalid_transition", "not the driver's ride in its accepted state"]],
+  start: [["invalid_transition", "not at the pickup"]],
+  complete: [
+    ["invalid_transition", "the trip has not started"],
+    [
+      "handover_code_mismatch",
+      "a parcel ride without the sender's handoverCode, or with a wrong one (nothing changes but the count of wrong codes); after 5 wrong codes every complete is refused until an operator acts",
+    ],
+  ],
+};
 const driverStep = (step: DriverStep) =>
   createRoute({
     method: "post",
     path: `/v1/rides/{id}/${step}`,
+    ...STEP_OPERATION[step],
     tags: ["driver"],
     security: bearer,
     middleware: requireRole("driver"),
     request: { params: IdParamSchema },
     responses: {
       200: jsonResponse(RideSchema, `The ride after ${step}`),
-      ...commonProblems,
-      409: problem(
-        step === "no-show"
-          ? "invalid_transition: not at the pickup, or before NO_SHOW_WAIT_S after arriving (the detail says how long is left)"
-          : step === "complete"
-            ? "invalid_transition; handover_code_mismatch: a parcel ride without the sender's handoverCode, or with a wrong one (nothing changes but the count of wrong codes); after 5 wrong codes every complete is refused until an operator acts"
-            : "invalid_transition or offer_not_available (to a driver it was never offered to, the same answer whether or not the ride exists)",
-      ),
-      ...(step === "accept" ? { 403: problem("forbidden, or driver_not_approved (a pending or rejected driver)") } : {}),
+      ...authedProblems(...STEP_CONFLICTS[step]),
     },
   });
 

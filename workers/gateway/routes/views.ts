@@ -43,6 +43,8 @@ function letterCursor(cursor: string | undefined): { receivedAt: string; id: str
 const replay = route({
   method: "post",
   path: "/v1/ops/views/replay",
+  operationId: "replayViewDeadLetters",
+  summary: "Replay the views' dead letters",
   description:
     "Projects every dead-lettered views message not replayed yet (at most 500 a call: `more` says to call again) and marks it replayed. A message that fails again stays open with the new reason.",
   responses: {
@@ -54,6 +56,8 @@ const replay = route({
 const deadLetters = route({
   method: "get",
   path: "/v1/ops/views/dead-letters",
+  operationId: "listViewDeadLetters",
+  summary: "List the views' dead letters",
   request: { query: ListQuerySchema.extend({ open: z.enum(["true", "false"]).optional().describe("true: only those not replayed yet") }) },
   responses: {
     200: jsonResponse(
@@ -80,6 +84,8 @@ const RowsReportSchema = z.object({ checked: z.number().int(), missing: z.number
 const repairNow = route({
   method: "post",
   path: "/v1/ops/views/repair",
+  operationId: "repairViews",
+  summary: "Run the views repair sweep now",
   description: "Runs the repair sweep now (it also runs every minute): stale rows re-read from their objects, missing earnings copied from the ledger.",
   responses: {
     200: jsonResponse(
@@ -103,6 +109,8 @@ const RebuildRequestSchema = z
 const rebuild = route({
   method: "post",
   path: "/v1/ops/views/rebuild",
+  operationId: "rebuildViews",
+  summary: "Rebuild a page of the views from the event logs",
   description:
     "Rebuilds one page of rides (the views' and then the ledger's) from their Ride objects' event logs, and the drivers of those rides. Call again with `nextCursor` until it is null.",
   request: {
