@@ -3,8 +3,9 @@
  * Ride/Driver/DispatchCell DOs, queues, payment, notification and views workers, D1.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api, eventually, uid } from "../support/client";
+import { Api, eventually, must, uid } from "../support/client";
 import { onlineDriver } from "../support/drivers";
+import { cancelRide } from "../support/rides";
 import { signatureValid, startSystem, type RunningSystem } from "../support/system";
 
 type Ride = {
@@ -134,6 +135,17 @@ describe("bad input is refused with problem+json and creates nothing", () => {
     const ride = await api.request<Problem>("POST", "/v1/rides", { token: rider, body: { ...trip, paymentMethod: "pm_card_visa" } });
     expect(ride.status).toBe(422);
     expect(ride.body.code).toBe("trip_too_long");
+  });
+
+  it("a problem's type is a page this API serves, explaining the code", async () => {
+    const none = await api.request<Problem>("GET", "/v1/rides");
+    expect(none.status).toBe(401);
+    expect(none.body.type).toBe("/problems/unauthorized");
+    const page = await fetch(new URL(none.body.type, system.baseUrl), { headers: { accept: "application/json" } });
+    expect(page.status).toBe(200);
+    expect(await page.json()).toMatchObject({ code: "unauthorized", status: 401 });
+    const html = await fetch(new URL(none.body.type, system.baseUrl));
+    expect(html.headers.get("content-type")).toContain("text/html");
   });
 
   it("echoes x-request-id and serves health, readiness and the OpenAPI document", async () => {
@@ -338,5 +350,58 @@ describe("who may see and change a ride", () => {
     expect((await rideOf(rider, ride.id)).status).toBe("driver_assigned");
     const ops = await api.token(uid("ops"), "ops");
     expect((await api.request<Ride>("GET", `/v1/rides/${ride.id}`, { token: ops })).status).toBe(200);
+  });
+});
+
+describe("the typed client (src/client), end to end", () => {
+  it("quote → ride → accept → arrive → start → complete → captured, and a cancel, through typed calls only", async () => {
+    const where = area();
+    const anonymous = api.client();
+    const tokenFor = async (sub: string, role: "rider" | "driver") => must("token", await anonymous.POST("/v1/dev/tokens", { body: { sub, role } })).token;
+    const riderToken = await tokenFor(uid("r"), "rider");
+    const rider = api.client(riderToken);
+    const driverId = uid("d");
+    const driver = api.client(await tokenFor(driverId, "driver"));
+
+    must(
+      "register",
+      await driver.PUT("/v1/drivers/me", { body: { name: "Typed Driver", vehicle: { plate: "12가3456", model: "Ioniq 5", product: "standard" } } }),
+    );
+    must("online", await driver.POST("/v1/drivers/me/online", { body: { location: where.near } }));
+
+    const trip = { pickup: where.pickup, dropoff: where.dropoff, product: "standard" as const };
+    const quote = must("quote", await rider.POST("/v1/quotes", { body: trip }));
+    const created = await rider.POST("/v1/rides", {
+      params: { header: { "idempotency-key": uid("k") } },
+      body: { ...trip, paymentMethod: "pm_card_visa", quoteId: quote.quoteId },
+    });
+    expect(created.response.status).toBe(202);
+    const ride = must("request", created);
+    expect(ride.quote).toEqual(quote.fare);
+    const path = { path: { id: ride.id } };
+
+    await eventually(
+      async () => (must("offers", await driver.GET("/v1/drivers/me/offers")).items.some((o) => o.rideId === ride.id) ? true : undefined),
+      "the offer",
+    );
+    expect(must("accept", await driver.POST("/v1/rides/{id}/accept", { params: path })).driver?.id).toBe(driverId);
+    must("arrive", await driver.POST("/v1/rides/{id}/arrive", { params: path }));
+    must("start", await driver.POST("/v1/rides/{id}/start", { params: path }));
+    const completed = must("complete", await driver.POST("/v1/rides/{id}/complete", { params: path, body: { distanceMeters: 3100, durationSeconds: 650 } }));
+    expect(completed.fare?.amount).toBeGreaterThan(0);
+    const done = await eventually(async () => {
+      const now = must("get", await rider.GET("/v1/rides/{id}", { params: path }));
+      return now.payment.status === "captured" ? now : undefined;
+    }, "the capture");
+    expect(done.status).toBe("completed");
+
+    // An error is the typed Problem; its code is one of the contract's.
+    const again = await rider.POST("/v1/rides/{id}/cancel", { params: path, body: { reason: "too late" } });
+    expect(again.response.status).toBe(409);
+    expect(again.error?.code).toBe("invalid_transition");
+
+    // The helper's cancel goes through the typed client too.
+    const second = must("request", await rider.POST("/v1/rides", { body: { ...trip, paymentMethod: "pm_card_visa" } }));
+    expect((await cancelRide(api, riderToken, second.id, "changed my mind")).status).toBe("cancelled");
   });
 });

@@ -1,4 +1,5 @@
-/** A small HTTP client for the public API, as an outside client would use it. */
+/** A small HTTP client for the public API, as an outside client would use it; `client()` is the typed one (src/client). */
+import { createRidesClient, type Problem, type RidesClient } from "../../src/client";
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -40,17 +41,33 @@ export class Api {
   }
 
   /**
+   * The typed client (src/client) of this API, as `token`, with the same retry of a
+   * closed keep-alive connection as `request`.
+   *
+   * @example
+   * const { data, error } = await api.client(riderToken).GET("/v1/rides/{id}", { params: { path: { id } } });
+   */
+  client(token?: string): RidesClient {
+    return createRidesClient(this.baseUrl, token, {
+      fetch: (request) => {
+        const copy = request.clone();
+        return this.fetchWithRetry(request, {}, copy);
+      },
+    });
+  }
+
+  /**
    * The local dev server sometimes closes a pooled keep-alive connection just as the
    * client reuses it ("other side closed"): the request never reached the server, so
    * it is sent once more, as an app's HTTP stack would.
    */
-  private async fetchWithRetry(url: string, init: RequestInit): Promise<Response> {
+  private async fetchWithRetry(input: string | Request, init: RequestInit, again: string | Request = input): Promise<Response> {
     try {
-      return await fetch(url, init);
+      return await fetch(input, init);
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause;
       if (cause?.code !== "UND_ERR_SOCKET") throw error;
-      return fetch(url, init);
+      return fetch(again, init);
     }
   }
 
@@ -59,6 +76,17 @@ export class Api {
     if (res.status !== 200) throw new Error(`token: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.token;
   }
+}
+
+/**
+ * The data of a typed call, or an Error naming the call, its status and its problem.
+ *
+ * @example
+ * const ride = must("get ride", await api.client(token).GET("/v1/rides/{id}", { params: { path: { id } } }));
+ */
+export function must<T>(what: string, result: { data?: T; error?: Problem | unknown; response: Response }): T {
+  if (result.data !== undefined && result.error === undefined) return result.data;
+  throw new Error(`${what}: ${result.response.status} ${JSON.stringify(result.error)}`);
 }
 
 /** Polls `probe` until it returns a value (not undefined) or the time runs out. */
