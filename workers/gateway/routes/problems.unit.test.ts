@@ -55,3 +55,14 @@ describe("GET /problems", () => {
     expect(json.items.map((i) => i.code).sort()).toEqual([...PROBLEM_CODES].sort());
   });
 });
+
+describe("anonymous traffic", () => {
+  it("is limited per address like /docs (the document declares the 429)", async () => {
+    const limited = { ...env, RATE_LIMITS: "on", IP_LIMITER: { limit: async () => ({ success: false }) } } as unknown as Env;
+    for (const path of ["/problems", "/problems/not_found"]) {
+      const res = await app.request(path, { headers: { "cf-connecting-ip": "203.0.113.9" } }, limited);
+      expect(res.status, path).toBe(429);
+      expect(res.headers.get("retry-after")).toBeTruthy();
+    }
+  });
+});
