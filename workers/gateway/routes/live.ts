@@ -14,9 +14,9 @@ import { requireSocketRole } from "../auth";
 import { newRouter } from "../router";
 import type { AuthedEnv } from "../context";
 import { authedProblems, bearer } from "../openapi";
+import { driverStub, resolveRide } from "../stubs";
 
 const NOT_AN_UPGRADE = ["invalid_request", "not a WebSocket upgrade"] as const;
-import { driverStub, resolveRide } from "../stubs";
 
 /** A plain GET never reaches an object. */
 function mustBeUpgrade(c: Context<AuthedEnv>): void {
