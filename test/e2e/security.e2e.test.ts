@@ -318,7 +318,7 @@ describe("response headers", () => {
     expect(docs.status).toBe(200);
     const csp = docs.headers.get("content-security-policy") ?? "";
     expect(csp).toContain("script-src 'self'");
-    expect(csp).not.toMatch(/script-src[^;]*(unsafe|nonce)/);
+    expect(csp).not.toMatch(/(script|style)-src[^;]*(unsafe|nonce)/);
     expect(await docs.text()).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
   });
 });

@@ -152,7 +152,7 @@ describe("response headers", () => {
       const csp = (await call(path)).headers.get("content-security-policy") ?? "";
       expect(csp, path).toContain("script-src 'self'");
       expect(csp, path).toContain("connect-src 'self' ws://localhost");
-      expect(csp, path).not.toMatch(/script-src[^;]*(unsafe|nonce)/);
+      expect(csp, path).not.toMatch(/(script|style)-src[^;]*(unsafe|nonce)/);
     }
     expect((await call("/documents")).headers.get("content-security-policy")).not.toContain("script-src");
   });

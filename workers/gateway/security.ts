@@ -60,16 +60,16 @@ const sameOriginSocket: ContentSecurityPolicyOptionHandler = (c) => {
 
 /**
  * The static pages: scripts, styles, fonts and fetches from their own origin only (no inline
- * script, no nonce: the files are static), images also inline (data:, blob:: Swagger UI's
- * icons, the console's charts), sockets to the same host. Style attributes are allowed
- * ('unsafe-inline' for styles only): Swagger UI sets some in its markup.
+ * script or style, no nonce: the files are static; styles set from script, as Swagger UI and
+ * Preact do, are not inline markup), images also inline (data:, blob:: Swagger UI's icons,
+ * the console's charts), sockets to the same host (the console's live socket).
  */
 const assetHeaders = secureHeaders({
   ...common,
   contentSecurityPolicy: {
     defaultSrc: ["'none'"],
     scriptSrc: ["'self'"],
-    styleSrc: ["'self'", "'unsafe-inline'"],
+    styleSrc: ["'self'"],
     fontSrc: ["'self'"],
     connectSrc: ["'self'", sameOriginSocket],
     imgSrc: ["'self'", "data:", "blob:"],
