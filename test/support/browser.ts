@@ -1,0 +1,91 @@
+/**
+ * The browser of the browser tests (playwright-core drives it; playwright's own browser
+ * downloads are not used). Found in this order:
+ *  1. CHROMIUM_PATH, when set (it must exist);
+ *  2. Debian's Chromium, /usr/bin/chromium (`apt-get install chromium`; what CI installs);
+ *  3. the headless Chromium inside the npm package @sparticuz/chromium, extracted to the
+ *     temporary directory on first use (a few seconds; later runs reuse it). A machine with
+ *     only Node and npm therefore runs the browser tests after `npm install`.
+ */
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser } from "playwright-core";
+
+export const DEBIAN_CHROMIUM = "/usr/bin/chromium";
+
+/** Where @sparticuz/chromium extracts its browser (its executablePath() answers this path). */
+export const NPM_CHROMIUM = join(tmpdir(), "chromium");
+
+export interface FindOptions {
+  /** The environment read for CHROMIUM_PATH (default: process.env). */
+  env?: Record<string, string | undefined>;
+  /** Whether a file exists (default: fs.existsSync); tests inject their own. */
+  exists?: (path: string) => boolean;
+  /** Extracts the npm package's Chromium and answers its path (default: @sparticuz/chromium). */
+  extractNpmChromium?: () => Promise<string>;
+  /** "npm": skip CHROMIUM_PATH and Debian's, use the npm package's Chromium. */
+  force?: "npm";
+}
+
+/** The flags every Chromium gets: headless, no sandbox (containers, root), nothing phoning home. */
+const COMMON_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** @sparticuz/chromium's own flags that loosen the page's security: never wanted in a test of that security. */
+const UNSAFE_NPM_ARGS = new Set(["--disable-web-security", "--allow-running-insecure-content"]);
+
+async function extractSparticuz(): Promise<string> {
+  const { default: Chromium } = await import("@sparticuz/chromium");
+  return Chromium.executablePath();
+}
+
+/**
+ * The path of the Chromium to run (see the order above).
+ *
+ * @example
+ * await findChromium(); // "/usr/bin/chromium" on CI, "/tmp/chromium" on a bare machine
+ * await findChromium({ force: "npm" }); // always the npm package's
+ */
+export async function findChromium(opts: FindOptions = {}): Promise<string> {
+  const env = opts.env ?? process.env;
+  const exists = opts.exists ?? existsSync;
+  if (opts.force !== "npm") {
+    const fromEnv = env.CHROMIUM_PATH;
+    if (fromEnv) {
+      if (!exists(fromEnv)) throw new Error(`CHROMIUM_PATH=${fromEnv}: no such file`);
+      return fromEnv;
+    }
+    if (exists(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
+  }
+  return (opts.extractNpmChromium ?? extractSparticuz)();
+}
+
+/** The launch flags for the Chromium at `path`: the npm build needs its own (single process, no zygote). */
+async function argsFor(path: string): Promise<string[]> {
+  if (path !== NPM_CHROMIUM) return COMMON_ARGS;
+  const { default: Chromium } = await import("@sparticuz/chromium");
+  // Its "--headless='shell'" is playwright's to set (COMMON_ARGS has --headless).
+  const own = Chromium.args.filter((arg) => !UNSAFE_NPM_ARGS.has(arg) && !arg.startsWith("--headless"));
+  return [...new Set([...COMMON_ARGS.filter((arg) => arg !== "--disable-gpu"), ...own])];
+}
+
+/**
+ * A headless Chromium (findChromium's), driven by playwright-core. Close it when done.
+ *
+ * @example
+ * const browser = await launchBrowser();
+ * const page = await browser.newPage();
+ */
+export async function launchBrowser(opts: FindOptions = {}): Promise<Browser> {
+  const executablePath = await findChromium(opts);
+  return chromium.launch({ executablePath, args: await argsFor(executablePath) });
+}
