@@ -1,15 +1,20 @@
 #!/usr/bin/env node
 // `npm run build:assets`: builds the gateway's static assets into dist/assets (never
 // committed; wrangler.toml's [build] runs this before `wrangler dev` and `wrangler deploy`).
-// The directory is emptied, then every builder module in scripts/assets/*.mjs runs, in name
-// order (helpers for them live in scripts/assets/lib/, which is not run): each exports `default async function build(outDir)` and writes its files under
-// outDir (the absolute path of dist/assets), in a folder of its own (docs/, console/, ...).
 //
-// Cache rule (workers/gateway/routes/assets.ts): a file named `name.HASH.ext` (HASH: 8 or
-// more letters/digits, e.g. from `writeHashed` in scripts/assets/lib/files.mjs or esbuild's `[name].[hash]`) is
+// Every builder module in scripts/assets/*.mjs runs, in name order (helpers for them live in
+// scripts/assets/lib/, which is not run). Each exports `default async function build(outDir)`
+// and writes its files under outDir, an absolute path, in a folder of its own (docs/,
+// console/, ...). They all write into an empty directory beside dist/assets, which then
+// replaces its content: a file no builder wrote any more is deleted, an unchanged one is left
+// alone, so a rebuild with nothing new changes nothing on disk (a running `wrangler dev`, or
+// two systems started from one checkout, never see files vanish).
+//
+// Cache rule (workers/gateway/routes/assets.ts): a file named `name.HASH.ext` (HASH: 8 or more
+// letters/digits; `writeHashed` of scripts/assets/lib/files.mjs, esbuild's `[name].[hash]`) is
 // fingerprinted and cached for a year; anything else (index.html) is revalidated every time.
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 
@@ -26,17 +31,38 @@ function listFiles(dir) {
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
-/** Empties `outDir`, runs every builder, prints each output file with its size and gzipped size. */
-export async function buildAssets(outDir = OUT_DIR) {
-  rmSync(outDir, { recursive: true, force: true });
+/** Makes `outDir` hold exactly the files of `fresh`: new and changed ones copied, stale ones deleted. */
+function sync(fresh, outDir) {
+  const wanted = new Set(listFiles(fresh));
   mkdirSync(outDir, { recursive: true });
+  for (const path of listFiles(outDir)) if (!wanted.has(path)) rmSync(join(outDir, path));
+  for (const path of wanted) {
+    const target = join(outDir, path);
+    const content = readFileSync(join(fresh, path));
+    const same = statSync(target, { throwIfNoEntry: false })?.isFile() && readFileSync(target).equals(content);
+    if (same) continue;
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(join(fresh, path), target);
+  }
+}
+
+/** Runs every builder into an empty directory, syncs `outDir` to it, prints each file with its size and gzipped size. */
+export async function buildAssets(outDir = OUT_DIR) {
+  const fresh = `${outDir}.build-${process.pid}`;
+  rmSync(fresh, { recursive: true, force: true });
+  mkdirSync(fresh, { recursive: true });
   const builders = readdirSync(join(root, "scripts/assets"))
     .filter((name) => name.endsWith(".mjs"))
     .sort();
-  for (const name of builders) {
-    const module = await import(pathToFileURL(join(root, "scripts/assets", name)).href);
-    if (typeof module.default !== "function") throw new Error(`scripts/assets/${name}: no default export build(outDir)`);
-    await module.default(outDir);
+  try {
+    for (const name of builders) {
+      const module = await import(pathToFileURL(join(root, "scripts/assets", name)).href);
+      if (typeof module.default !== "function") throw new Error(`scripts/assets/${name}: no default export build(outDir)`);
+      await module.default(fresh);
+    }
+    sync(fresh, outDir);
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
   }
   let total = 0;
   let totalGzip = 0;
