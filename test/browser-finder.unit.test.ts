@@ -46,16 +46,22 @@ describe("findChromium", () => {
 });
 
 describe("the npm package's Chromium", () => {
-  it("launches and renders a page, running its script", { timeout: 60_000 }, async () => {
+  it("launches and renders pages in one browser context after another, running their scripts", { timeout: 60_000 }, async () => {
     const browser = await launchBrowser({ force: "npm" });
     try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(String(e)));
-      await page.setContent(`<h1>Edge Rides</h1><p id="sum"></p><script>document.getElementById("sum").textContent = "2 + 3 = " + (2 + 3);</script>`);
-      expect(await page.locator("h1").innerText()).toBe("Edge Rides");
-      expect(await page.locator("#sum").innerText()).toBe("2 + 3 = 5");
-      expect(errors).toEqual([]);
+      // Two contexts in turn: a test file opens and closes several (the npm build's one-process
+      // mode, left out, closed the whole browser with the first).
+      for (const n of [2, 3]) {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        const errors: string[] = [];
+        page.on("pageerror", (e) => errors.push(String(e)));
+        await page.setContent(`<h1>Edge Rides</h1><p id="sum"></p><script>document.getElementById("sum").textContent = "${n} + 3 = " + (${n} + 3);</script>`);
+        expect(await page.locator("h1").innerText()).toBe("Edge Rides");
+        expect(await page.locator("#sum").innerText()).toBe(`${n} + 3 = ${n + 3}`);
+        expect(errors).toEqual([]);
+        await context.close();
+      }
     } finally {
       await browser.close();
     }

@@ -40,8 +40,12 @@ const COMMON_ARGS = [
   "--disable-sync",
 ];
 
-/** @sparticuz/chromium's own flags that loosen the page's security: never wanted in a test of that security. */
-const UNSAFE_NPM_ARGS = new Set(["--disable-web-security", "--allow-running-insecure-content"]);
+/**
+ * @sparticuz/chromium's own flags that are left out: those that loosen the page's security
+ * (never wanted in a test of that security), and its one-process mode (made for AWS Lambda:
+ * there, closing a browser context closes the whole browser).
+ */
+const DROPPED_NPM_ARGS = new Set(["--disable-web-security", "--allow-running-insecure-content", "--single-process", "--no-zygote"]);
 
 async function extractSparticuz(): Promise<string> {
   const { default: Chromium } = await import("@sparticuz/chromium");
@@ -69,12 +73,12 @@ export async function findChromium(opts: FindOptions = {}): Promise<string> {
   return (opts.extractNpmChromium ?? extractSparticuz)();
 }
 
-/** The launch flags for the Chromium at `path`: the npm build needs its own (single process, no zygote). */
+/** The launch flags for the Chromium at `path`: the npm build needs some of its own (its graphics stack, fonts). */
 async function argsFor(path: string): Promise<string[]> {
   if (path !== NPM_CHROMIUM) return COMMON_ARGS;
   const { default: Chromium } = await import("@sparticuz/chromium");
   // Its "--headless='shell'" is playwright's to set (COMMON_ARGS has --headless).
-  const own = Chromium.args.filter((arg) => !UNSAFE_NPM_ARGS.has(arg) && !arg.startsWith("--headless"));
+  const own = Chromium.args.filter((arg) => !DROPPED_NPM_ARGS.has(arg) && !arg.startsWith("--headless"));
   return [...new Set([...COMMON_ARGS.filter((arg) => arg !== "--disable-gpu"), ...own])];
 }
 
