@@ -4,18 +4,24 @@
  *  1. CHROMIUM_PATH, when set (it must exist);
  *  2. Debian's Chromium, /usr/bin/chromium (`apt-get install chromium`; what CI installs);
  *  3. the headless Chromium inside the npm package @sparticuz/chromium, extracted to the
- *     temporary directory on first use (a few seconds; later runs reuse it). A machine with
- *     only Node and npm therefore runs the browser tests after `npm install`.
+ *     temporary directory on first use (a few seconds; later runs reuse it), with the shared
+ *     libraries it needs beyond glibc (NSS, NSPR, expat: the package ships them for Amazon
+ *     Linux) and its fonts, so it needs nothing a bare machine lacks. A machine with only Node
+ *     and npm therefore runs the browser tests after `npm install`.
  */
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 
 export const DEBIAN_CHROMIUM = "/usr/bin/chromium";
 
 /** Where @sparticuz/chromium extracts its browser (its executablePath() answers this path). */
 export const NPM_CHROMIUM = join(tmpdir(), "chromium");
+/** Where it extracts the shared libraries and the fonts that browser is run with. */
+const NPM_LIBS = join(tmpdir(), "al2023", "lib");
+const NPM_FONTS = join(tmpdir(), "fonts");
 
 export interface FindOptions {
   /** The environment read for CHROMIUM_PATH (default: process.env). */
@@ -47,9 +53,14 @@ const COMMON_ARGS = [
  */
 const DROPPED_NPM_ARGS = new Set(["--disable-web-security", "--allow-running-insecure-content", "--single-process", "--no-zygote"]);
 
+/** Extracts the npm package's browser, fonts and shared libraries (each once); answers the browser's path. */
 async function extractSparticuz(): Promise<string> {
-  const { default: Chromium } = await import("@sparticuz/chromium");
-  return Chromium.executablePath();
+  const { default: Chromium, inflate } = await import("@sparticuz/chromium");
+  const path = await Chromium.executablePath();
+  // Its own code extracts the libraries on Amazon Linux only; they are what a bare Debian lacks too.
+  const bin = join(dirname(createRequire(import.meta.url).resolve("@sparticuz/chromium")), "..", "bin");
+  await inflate(join(bin, "al2023.tar.br"));
+  return path;
 }
 
 /**
@@ -91,5 +102,9 @@ async function argsFor(path: string): Promise<string[]> {
  */
 export async function launchBrowser(opts: FindOptions = {}): Promise<Browser> {
   const executablePath = await findChromium(opts);
-  return chromium.launch({ executablePath, args: await argsFor(executablePath) });
+  if (executablePath !== NPM_CHROMIUM) return chromium.launch({ executablePath, args: await argsFor(executablePath) });
+  // The npm build with the libraries and fonts it came with, first (not the machine's, which may be missing).
+  const libraryPath = [NPM_LIBS, ...(process.env.LD_LIBRARY_PATH ?? "").split(":").filter(Boolean)].join(":");
+  const env = { ...process.env, LD_LIBRARY_PATH: libraryPath, FONTCONFIG_PATH: process.env.FONTCONFIG_PATH ?? NPM_FONTS };
+  return chromium.launch({ executablePath, args: await argsFor(executablePath), env });
 }
