@@ -31,11 +31,17 @@ function listFiles(dir) {
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
-/** Makes `outDir` hold exactly the files of `fresh`: new and changed ones copied, stale ones deleted. */
+/** Makes `outDir` hold exactly the files of `fresh`: new and changed ones copied, stale ones (and emptied folders) deleted. */
 function sync(fresh, outDir) {
   const wanted = new Set(listFiles(fresh));
   mkdirSync(outDir, { recursive: true });
   for (const path of listFiles(outDir)) if (!wanted.has(path)) rmSync(join(outDir, path));
+  // Then the folders left empty, deepest first.
+  const folders = readdirSync(outDir, { recursive: true })
+    .map(String)
+    .filter((path) => statSync(join(outDir, path)).isDirectory())
+    .sort((a, b) => b.length - a.length);
+  for (const path of folders) if (readdirSync(join(outDir, path)).length === 0) rmSync(join(outDir, path), { recursive: true });
   for (const path of wanted) {
     const target = join(outDir, path);
     const content = readFileSync(join(fresh, path));
