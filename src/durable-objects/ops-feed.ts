@@ -83,7 +83,7 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
   }
 
   /**
-   * The markers of a batch the views worker wrote (the latest of each ride and driver).
+   * The markers of a batch the views worker wrote (each change once, oldest first).
    * Answers how many frames went out.
    */
   publish(rides: RideMarker[], drivers: DriverMarker[]): number {

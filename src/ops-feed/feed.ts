@@ -3,7 +3,7 @@
  * draws, the topics a socket chose, how a driver's fresh position and an event's
  * snapshot merge, and how often a driver pushes its position. The OpsFeed Durable
  * Object (src/durable-objects/ops-feed.ts) only wires these to sockets, RPCs and D1.
- * The protocol is in docs/ARCHITECTURE.md ("The operators' live feed").
+ * The protocol is the description of GET /v1/ops/live in /openapi.json.
  */
 import type { Driver, DriverApproval, DriverStatus, ViewsMessage } from "../domain/events";
 import type { LatLng, Product, Ride, RideStatus } from "../domain/types";
@@ -161,20 +161,20 @@ export function mergeSnapshot(fromViews: DriverMarker[], known: ReadonlyMap<stri
 }
 
 /**
- * One marker per id, the highest version (a batch may carry several events of one ride).
+ * Each version once, oldest first (a batch may carry several changes of one ride, and
+ * a message delivered twice): the console sees every change, in order.
  *
  * @example
- * latestById([v1, v3, v2]); // [v3]
+ * inVersionOrder([v3, v1, v3]); // [v1, v3]
  */
-export function latestById<T extends { id: string; version: number }>(markers: T[]): T[] {
-  const latest = new Map<string, T>();
-  for (const m of markers) if ((latest.get(m.id)?.version ?? -1) < m.version) latest.set(m.id, m);
-  return [...latest.values()];
+export function inVersionOrder<T extends { id: string; version: number }>(markers: T[]): T[] {
+  const once = new Map(markers.map((m) => [`${m.id}@${m.version}`, m]));
+  return [...once.values()].sort((a, b) => a.version - b.version);
 }
 
 /**
- * The markers of a batch of views messages, one per ride and driver (the latest):
- * what the views worker publishes to the feed once it has written the batch.
+ * The markers of a batch of views messages, every change once and in order: what the
+ * views worker publishes to the feed once it has written the batch.
  *
  * @example
  * const { rides, drivers } = markersOf(batch.messages.map((m) => m.body));
@@ -186,7 +186,7 @@ export function markersOf(messages: readonly ViewsMessage[]): { rides: RideMarke
     if (m?.kind === "ride.event" && m.ride) rides.push(rideMarker(m.ride));
     else if (m?.kind === "driver.event" && m.driver) drivers.push(driverMarker(m.driver));
   }
-  return { rides: latestById(rides), drivers: latestById(drivers) };
+  return { rides: inVersionOrder(rides), drivers: inVersionOrder(drivers) };
 }
 
 /**

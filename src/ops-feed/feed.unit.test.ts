@@ -4,7 +4,7 @@ import type { Ride } from "../domain/types";
 import {
   DEFAULT_TOPICS,
   driverMarker,
-  latestById,
+  inVersionOrder,
   markersOf,
   mergeDriver,
   mergeSnapshot,
@@ -118,23 +118,28 @@ describe("markers", () => {
     expect(driverMarker(driver({ location: null, locationAt: null })).location).toBeNull();
   });
 
-  it("a batch gives one marker per ride and driver, the highest version, whatever the order; other kinds give none", () => {
+  it("a batch gives every change of a ride and driver once, oldest first, whatever the order; other kinds give none", () => {
     const messages = [
       { kind: "ride.event", ride: ride({ version: 3, status: "driver_assigned" }) },
       { kind: "ride.event", ride: ride({ version: 2 }) },
       { kind: "ride.event", ride: ride({ id: "rd_2", version: 1, status: "requested" }) },
       { kind: "driver.event", driver: driver({ version: 4, status: "on_trip" }) },
       { kind: "driver.event", driver: driver({ version: 3 }) },
+      { kind: "ride.event", ride: ride({ version: 3, status: "driver_assigned" }) },
       { kind: "rider.event", rider: {} },
     ] as unknown as ViewsMessage[];
     const { rides, drivers } = markersOf(messages);
     expect(rides.map((r) => [r.id, r.version, r.status])).toEqual([
-      ["rd_1", 3, "driver_assigned"],
       ["rd_2", 1, "requested"],
+      ["rd_1", 2, "dispatching"],
+      ["rd_1", 3, "driver_assigned"],
     ]);
-    expect(drivers.map((d) => [d.id, d.version, d.status])).toEqual([["d1", 4, "on_trip"]]);
+    expect(drivers.map((d) => [d.id, d.version, d.status])).toEqual([
+      ["d1", 3, "available"],
+      ["d1", 4, "on_trip"],
+    ]);
     expect(markersOf([])).toEqual({ rides: [], drivers: [] });
-    expect(latestById([{ id: "a", version: 1 }])).toEqual([{ id: "a", version: 1 }]);
+    expect(inVersionOrder([{ id: "a", version: 1 }])).toEqual([{ id: "a", version: 1 }]);
   });
 
   it("a snapshot fills only the subscribed topics' arrays", () => {

@@ -87,7 +87,7 @@ describe("OpsFeed", () => {
     expect((await ownFeed().fetch(new Request("http://gateway/v1/ops/live", { headers: { upgrade: "websocket" } }))).status).toBe(400);
   });
 
-  it("starts with a snapshot of the open rides; the views worker's batch reaches rides sockets once, latest version, never a stats-only one", async () => {
+  it("starts with a snapshot of the open rides; the views worker's batch reaches rides sockets, each change once and in order, never a stats-only one", async () => {
     const open = uniqueId("rd");
     const done = uniqueId("rd");
     expect((await viewsBatch([rideMessage(open, 1, "requested"), rideMessage(done, 1, "requested"), rideMessage(done, 2, "cancelled")])).ackAll).toBe(true);
@@ -103,15 +103,15 @@ describe("OpsFeed", () => {
     expect([quietSnapshot.rides, quietSnapshot.drivers]).toEqual([[], []]);
     await quiet.waitFor((f) => f.type === "stats", "stats at once");
 
-    // one batch with two versions of the ride: one frame, the latest
-    await viewsBatch([rideMessage(open, 2, "dispatching"), rideMessage(open, 3, "driver_assigned")]);
-    const changed = await map.waitFor((f) => f.type === "ride" && f.ride?.id === open, "the ride's change");
+    // one batch with two changes of the ride, out of order and one twice: each once, in order
+    await viewsBatch([rideMessage(open, 3, "driver_assigned"), rideMessage(open, 2, "dispatching"), rideMessage(open, 3, "driver_assigned")]);
+    const changed = await map.waitFor((f) => f.type === "ride" && f.ride?.id === open && f.ride.version === 3, "the ride's change");
     expect(changed.ride).toMatchObject({ status: "driver_assigned", version: 3 });
     // a late, older batch moves nothing back; the ride's last change (cancelled) still goes out
     await viewsBatch([rideMessage(open, 2, "dispatching")]);
     await viewsBatch([rideMessage(open, 4, "cancelled")]);
     await map.waitFor((f) => f.type === "ride" && f.ride?.status === "cancelled" && f.ride.id === open, "the last change");
-    expect(map.frames.filter((f) => f.type === "ride" && f.ride?.id === open).map((f) => f.ride!.version)).toEqual([3, 4]);
+    expect(map.frames.filter((f) => f.type === "ride" && f.ride?.id === open).map((f) => f.ride!.version)).toEqual([2, 3, 4]);
     expect(quiet.frames.some((f) => f.type === "ride")).toBe(false);
 
     map.ws.send("ping");

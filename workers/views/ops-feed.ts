@@ -1,7 +1,7 @@
 /**
  * The operators' live map hears of ride and driver changes from here: once a batch is
- * written to the views, its markers (the latest per ride and driver) go to the OpsFeed
- * object in one call. Best effort: a failure is logged and never fails or retries the
+ * written to the views, its markers (each change of a ride or driver once, in order) go
+ * to the OpsFeed object in one call. Best effort: a failure is logged and never fails or retries the
  * batch (the views are written; a console catches up at its next snapshot).
  */
 import type { ViewsMessage } from "../../src/domain/events";
