@@ -1,10 +1,10 @@
 /**
  * Live WebSockets: GET /v1/rides/{id}/live (the ride's rider, its driver, ops),
  * GET /v1/drivers/me/live (the driver's offers and rides) and GET /v1/ops/live (the
- * operators' city map and figures, src/durable-objects/ops-feed.ts). The token comes in the
- * Authorization header or, for browsers, the `access_token` query parameter (the only
- * endpoints that take it: `requireSocketRole`). The
- * socket itself is accepted by the Durable Object, which hibernates while it is idle.
+ * operators' city map and figures, src/durable-objects/ops-feed.ts). The token comes in
+ * the Authorization header or, for browsers, the `access_token` query parameter (the
+ * only endpoints that take it: `requireSocketRole`). The socket itself is accepted by
+ * the Durable Object, which hibernates while it is idle.
  */
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
