@@ -60,6 +60,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/ops/live": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The operators' live feed (WebSocket)
+     * @description WebSocket, one per console, filtered server side. Sends {"type":"snapshot",at,rides,drivers} at once (open rides, drivers not offline), then {"type":"ride",ride} on every change of a ride (its last one included) and {"type":"driver",driver} on a driver's change of status and, throttled, of position. The client sends `ping` (answered `pong`) or {"type":"subscribe","topics":["rides","drivers","stats"]} (any subset; default rides and drivers), answered with a fresh snapshot; while subscribed to stats, {"type":"stats",at,stats} (the body of GET /v1/ops/stats) at once and every 5 s.
+     */
+    get: operations["opsLive"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/me/contact": {
     parameters: {
       query?: never;
@@ -1692,6 +1712,103 @@ export interface operations {
         };
       };
       /** @description forbidden: Not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description not_found: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description payload_too_large: The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description rate_limited: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before sending the same request again (see the code's /problems page) */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description internal: Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description unavailable: Temporarily unavailable */
+      503: {
+        headers: {
+          /** @description Seconds to wait before sending the same request again (see the code's /problems page) */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  opsLive: {
+    parameters: {
+      query?: {
+        /** @description The bearer token, for browsers that cannot set headers */
+        access_token?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Switching to WebSocket */
+      101: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: not a WebSocket upgrade */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description unauthorized: Authentication required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description forbidden: operators only */
       403: {
         headers: {
           [name: string]: unknown;

@@ -5,6 +5,8 @@ export interface LiveClient {
   /** Waits for the first message (from `from` on) that matches, and returns its index and value. */
   waitFor<T>(match: (m: T) => boolean, what: string, timeoutMs?: number, from?: number): Promise<{ index: number; message: T }>;
   close(): Promise<void>;
+  /** Sends a text frame (a subscription, a ping). */
+  send(text: string): void;
   /** Resolves with the close code and reason once the socket has closed, from either side. */
   closed: Promise<{ code: number; reason: string }>;
 }
@@ -60,6 +62,7 @@ export function openLive(url: string, headers?: Record<string, string>): Promise
             });
           }
         },
+        send: (text: string) => ws.send(text),
         close: () =>
           new Promise<void>((r) => {
             if (closed) return r();

@@ -1,9 +1,10 @@
 /**
- * Live WebSockets: GET /v1/rides/{id}/live (the ride's rider, its driver, ops) and
- * GET /v1/drivers/me/live (the driver's offers and rides). The token comes in the
- * Authorization header or, for browsers, the `access_token` query parameter (the only
- * endpoints that take it: `requireSocketRole`). The
- * socket itself is accepted by the Durable Object, which hibernates while it is idle.
+ * Live WebSockets: GET /v1/rides/{id}/live (the ride's rider, its driver, ops),
+ * GET /v1/drivers/me/live (the driver's offers and rides) and GET /v1/ops/live (the
+ * operators' city map and figures, src/durable-objects/ops-feed.ts). The token comes in
+ * the Authorization header or, for browsers, the `access_token` query parameter (the
+ * only endpoints that take it: `requireSocketRole`). The socket itself is accepted by
+ * the Durable Object, which hibernates while it is idle.
  */
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -14,7 +15,7 @@ import { requireSocketRole } from "../auth";
 import { newRouter } from "../router";
 import type { AuthedEnv } from "../context";
 import { authedProblems, bearer } from "../openapi";
-import { driverStub, resolveRide } from "../stubs";
+import { driverStub, opsFeedStub, resolveRide } from "../stubs";
 
 const NOT_AN_UPGRADE = ["invalid_request", "not a WebSocket upgrade"] as const;
 
@@ -42,6 +43,10 @@ export function liveRoutes() {
     const driver = c.var.actor;
     return upgrade(c, driverStub(c.env, driver.id), driver);
   });
+  app.get("/v1/ops/live", requireSocketRole("ops"), async (c) => {
+    mustBeUpgrade(c);
+    return upgrade(c, opsFeedStub(c.env), c.var.actor);
+  });
 
   const token = z.object({ access_token: z.string().optional().openapi({ description: "The bearer token, for browsers that cannot set headers" }) });
   app.openAPIRegistry.registerPath({
@@ -66,6 +71,22 @@ export function liveRoutes() {
       'WebSocket. Sends {"type":"driver",driver,offers} at once, then {"type":"offer",offer} the moment an offer is made and {"type":"ride",ride} on every change of the driver\'s ride.',
     request: { query: token },
     responses: { 101: { description: "Switching to WebSocket" }, ...authedProblems(NOT_AN_UPGRADE) },
+  });
+  app.openAPIRegistry.registerPath({
+    method: "get",
+    path: "/v1/ops/live",
+    tags: ["ops"],
+    operationId: "opsLive",
+    summary: "The operators' live feed (WebSocket)",
+    security: bearer,
+    description:
+      'WebSocket, one per console, filtered server side. Sends {"type":"snapshot",at,rides,drivers} at once (open rides, drivers not offline), ' +
+      'then {"type":"ride",ride} on every change of a ride (its last one included) and {"type":"driver",driver} on a driver\'s change of status ' +
+      "and, throttled, of position. The client sends `ping` (answered `pong`) or " +
+      '{"type":"subscribe","topics":["rides","drivers","stats"]} (any subset; default rides and drivers), answered with a fresh snapshot; ' +
+      'while subscribed to stats, {"type":"stats",at,stats} (the body of GET /v1/ops/stats) at once and every 5 s.',
+    request: { query: token },
+    responses: { 101: { description: "Switching to WebSocket" }, ...authedProblems(NOT_AN_UPGRADE, ["forbidden", "operators only"]) },
   });
   return app;
 }
