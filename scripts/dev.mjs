@@ -8,7 +8,8 @@
 //     `wrangler dev` reads over the config's [vars];
 //  3. D1 migrations applied to the local databases;
 //  4. `wrangler dev` with every worker config: gateway (+ Durable Objects), payment,
-//     notification and views workers, local queues and D1, on PORT (default 8787). In a
+//     notification and views workers, local queues and D1, on PORT (default 8787); the
+//     gateway's [build] first builds its static assets (/docs, /console) into dist/assets. In a
 //     terminal it keeps wrangler's key bindings (b: browser, d: devtools, e: Local Explorer, ...).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";

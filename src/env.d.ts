@@ -10,6 +10,7 @@ interface __BaseEnv_Env {
 	RIDER_LIMITER: RateLimit;
 	LOCATION_LIMITER: RateLimit;
 	IP_LIMITER: RateLimit;
+	ASSETS: Fetcher;
 	ENVIRONMENT: string;
 	DISPATCH_MODE: string;
 	OFFER_TIMEOUT_S: string;
@@ -59,6 +60,7 @@ declare namespace Cloudflare {
 		RIDER_LIMITER: RateLimit;
 		LOCATION_LIMITER: RateLimit;
 		IP_LIMITER: RateLimit;
+		ASSETS: Fetcher;
 		ENVIRONMENT: string;
 		DISPATCH_MODE: string;
 		OFFER_TIMEOUT_S: string;

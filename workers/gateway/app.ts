@@ -20,6 +20,7 @@ import { duesRoutes } from "./routes/dues";
 import { rideRoutes } from "./routes/rides";
 import { rentalRoutes } from "./routes/rentals";
 import { serviceRoutes } from "./routes/service";
+import { assetRoutes } from "./routes/assets";
 import { viewRoutes } from "./routes/views";
 import { payoutRoutes } from "./routes/payouts";
 
@@ -49,7 +50,7 @@ export function createApp() {
   // Before anything reads the body or the token: a huge body is refused unread.
   app.use("*", limitBody());
   // The unauthenticated endpoints, per client IP (health checks stay unlimited for their checkers).
-  for (const path of ["/v1/dev/*", "/openapi.json", "/docs"]) app.use(path, limitIp);
+  for (const path of ["/v1/dev/*", "/openapi.json", "/docs", "/docs/*", "/console", "/console/*"]) app.use(path, limitIp);
 
   app.onError((error, c) => {
     const requestId = c.get("requestId") ?? crypto.randomUUID();
@@ -88,6 +89,7 @@ export function createApp() {
   app.route("/", viewRoutes());
   app.route("/", payoutRoutes());
   app.route("/", devRoutes());
+  app.route("/", assetRoutes());
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -114,6 +114,8 @@ describe("rate limits", () => {
     const from = { "cf-connecting-ip": "203.0.113.7" };
     expect((await call("/openapi.json", { headers: from }, env)).status).toBe(429);
     expect((await call("/docs", { headers: from }, env)).status).toBe(429);
+    expect((await call("/docs/swagger-ui.css", { headers: from }, env)).status).toBe(429);
+    expect((await call("/console/rides", { headers: from }, env)).status).toBe(429);
     expect((await call("/v1/dev/tokens", { method: "POST", body: "{}", headers: from }, env)).status).toBe(429);
     expect((await call("/v1/ops/rides", { headers: from }, env)).status).toBe(429);
     expect((await call("/no/such/path", { headers: from }, env)).status).toBe(429);
@@ -142,17 +144,17 @@ describe("configuration problems", () => {
 });
 
 describe("response headers", () => {
-  it("API answers forbid loading anything; /docs allows its own nonce'd script and style only", async () => {
+  it("API answers forbid loading anything; the static pages run only their own files", async () => {
     const api = await call("/openapi.json");
     expect(api.headers.get("content-security-policy")).toContain("default-src 'none'");
     expect(api.headers.get("x-content-type-options")).toBe("nosniff");
-    const docs = await call("/docs");
-    const csp = docs.headers.get("content-security-policy") ?? "";
-    const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
-    expect(nonce).toBeTruthy();
-    expect(csp).toContain("connect-src 'self'");
-    expect(docs.text).toContain(`<script nonce="${nonce}">`);
-    expect(docs.text).toContain(`<style nonce="${nonce}">`);
+    for (const path of ["/docs", "/console/rides/r_1"]) {
+      const csp = (await call(path)).headers.get("content-security-policy") ?? "";
+      expect(csp, path).toContain("script-src 'self'");
+      expect(csp, path).toContain("connect-src 'self' ws://localhost");
+      expect(csp, path).not.toMatch(/(script|style)-src[^;]*(unsafe|nonce)/);
+    }
+    expect((await call("/documents")).headers.get("content-security-policy")).not.toContain("script-src");
   });
 
   it("CORS answers only the configured origins", async () => {

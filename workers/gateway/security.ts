@@ -1,13 +1,13 @@
 /**
  * What every request and response of the gateway goes through before any route: a
  * body-size limit, secure response headers (a Content-Security-Policy that lets the API
- * answer only data, and lets /docs run nothing but its own inline script), and CORS for
- * the origins of ALLOWED_ORIGINS only.
+ * answer only data, and lets the static pages, /docs and /console, run nothing but their
+ * own files), and CORS for the origins of ALLOWED_ORIGINS only.
  */
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
-import { NONCE, secureHeaders } from "hono/secure-headers";
+import { secureHeaders, type ContentSecurityPolicyOptionHandler } from "hono/secure-headers";
 import { AppError } from "../../src/lib/problem";
 import type { GatewayEnv } from "./context";
 
@@ -30,8 +30,19 @@ export function limitBody(): MiddlewareHandler<GatewayEnv> {
   });
 }
 
-/** The page that must run a script: the API reference. */
-export const DOCS_PATH = "/docs";
+/** Where the gateway serves its static assets (routes/assets.ts): /docs, /console and below. */
+export const ASSET_PREFIXES = ["/docs", "/console"] as const;
+
+/**
+ * Whether a path is one of the static pages or their files.
+ *
+ * @example
+ * isAssetPath("/console/rides/r1"); // true
+ * isAssetPath("/documents"); // false
+ */
+export function isAssetPath(path: string): boolean {
+  return ASSET_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+}
 
 const common = { xFrameOptions: "DENY", referrerPolicy: "no-referrer" } as const;
 
@@ -41,15 +52,27 @@ const apiHeaders = secureHeaders({
   contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
 });
 
-/** /docs: its own inline script and style (by nonce) and fetches to its own origin; nothing else. */
-const docsHeaders = secureHeaders({
+/** This request's own origin as a WebSocket origin (ws: or wss:), for the console's live socket. */
+const sameOriginSocket: ContentSecurityPolicyOptionHandler = (c) => {
+  const url = new URL(c.req.url);
+  return `${url.protocol === "https:" ? "wss:" : "ws:"}//${url.host}`;
+};
+
+/**
+ * The static pages: scripts, styles, fonts and fetches from their own origin only (no inline
+ * script or style, no nonce: the files are static; styles set from script, as Swagger UI and
+ * Preact do, are not inline markup), images also inline (data:, blob:: Swagger UI's icons,
+ * the console's charts), sockets to the same host (the console's live socket).
+ */
+const assetHeaders = secureHeaders({
   ...common,
   contentSecurityPolicy: {
     defaultSrc: ["'none'"],
-    scriptSrc: [NONCE],
-    styleSrc: [NONCE],
-    connectSrc: ["'self'"],
-    imgSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'", sameOriginSocket],
+    imgSrc: ["'self'", "data:", "blob:"],
     frameAncestors: ["'none'"],
     baseUri: ["'none'"],
     formAction: ["'none'"],
@@ -57,13 +80,13 @@ const docsHeaders = secureHeaders({
 });
 
 /**
- * Secure response headers; on /docs the nonce is in `c.var.secureHeadersNonce`.
+ * Secure response headers: the static pages' policy under /docs and /console, the API's elsewhere.
  *
  * @example
  * app.use("*", secureResponseHeaders());
  */
 export function secureResponseHeaders(): MiddlewareHandler<GatewayEnv> {
-  return (c, next) => (c.req.path === DOCS_PATH ? docsHeaders(c, next) : apiHeaders(c, next));
+  return (c, next) => (isAssetPath(c.req.path) ? assetHeaders(c, next) : apiHeaders(c, next));
 }
 
 /**
