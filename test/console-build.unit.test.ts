@@ -20,8 +20,8 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 describe("console build", () => {
   it("writes index.html that loads one fingerprinted script and stylesheet from /console/, and no inline script", () => {
     const html = readFileSync(join(out, "console/index.html"), "utf8");
-    expect(built.js).toMatch(/^app-[A-Z0-9]{8}\.js$/);
-    expect(built.css).toMatch(/^style-[A-Z0-9]{8}\.css$/);
+    expect(built.js).toMatch(/^app\.[A-Z0-9]{8}\.js$/);
+    expect(built.css).toMatch(/^style\.[A-Z0-9]{8}\.css$/);
     expect(html).toContain(`<script type="module" src="/console/${built.js}"></script>`);
     expect(html).toContain(`<link rel="stylesheet" href="/console/${built.css}" />`);
     expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);

@@ -22,7 +22,7 @@ export default async function build(outDir) {
     absWorkingDir: root,
     entryPoints: { app: join(src, "main.tsx"), style: join(src, "styles.css") },
     outdir: dir,
-    entryNames: "[name]-[hash]",
+    entryNames: "[name].[hash]", // name.HASH.ext: cached for a year by the gateway (routes/assets.ts)
     bundle: true,
     minify: true,
     format: "esm",
