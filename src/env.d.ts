@@ -44,12 +44,13 @@ interface __BaseEnv_Env {
 	RENTAL: DurableObjectNamespace<import("../workers/gateway/index").RentalDurableObject>;
 	RENTAL_VEHICLE: DurableObjectNamespace<import("../workers/gateway/index").RentalVehicleDurableObject>;
 	KEY_ISSUER: DurableObjectNamespace<import("../workers/gateway/index").KeyIssuerDurableObject>;
+	OPS_FEED: DurableObjectNamespace<import("../workers/gateway/index").OpsFeedDurableObject>;
 	PAYMENTS: Service /* entrypoint PaymentService from rides-payment-staging */ | Service /* entrypoint PaymentService from rides-payment */;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("../workers/gateway/index");
-		durableNamespaces: "RideDurableObject" | "DriverDurableObject" | "DispatchCellDurableObject" | "RiderDurableObject" | "RentalDurableObject" | "RentalVehicleDurableObject" | "KeyIssuerDurableObject";
+		durableNamespaces: "RideDurableObject" | "DriverDurableObject" | "DispatchCellDurableObject" | "RiderDurableObject" | "RentalDurableObject" | "RentalVehicleDurableObject" | "KeyIssuerDurableObject" | "OpsFeedDurableObject";
 	}
 	interface StagingEnv {
 		VIEWS_DB: D1Database;
@@ -94,6 +95,7 @@ declare namespace Cloudflare {
 		RENTAL: DurableObjectNamespace<import("../workers/gateway/index").RentalDurableObject>;
 		RENTAL_VEHICLE: DurableObjectNamespace<import("../workers/gateway/index").RentalVehicleDurableObject>;
 		KEY_ISSUER: DurableObjectNamespace<import("../workers/gateway/index").KeyIssuerDurableObject>;
+		OPS_FEED: DurableObjectNamespace<import("../workers/gateway/index").OpsFeedDurableObject>;
 		PAYMENTS: Service /* entrypoint PaymentService from rides-payment-staging */;
 	}
 	interface Env extends __BaseEnv_Env {}

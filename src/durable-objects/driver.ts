@@ -13,10 +13,13 @@ import { ok, unwrap, type Outcome } from "../lib/problem";
 import { SerialQueue } from "../lib/timers";
 import { AggregateObject, type Welcome } from "./aggregate";
 import { listDriver, tellRide } from "./driver-effects";
+import { OpsPositionPush } from "./ops-push";
 
 export class DriverDurableObject extends AggregateObject<DriverRecord, DriverEffect> {
   /** Dispatch index updates, one at a time in commit order (some finish after the answer). */
   private readonly indexUpdates = new SerialQueue();
+  /** The operators' map: the position pushed now and then, never on the report's path (ops-push.ts). */
+  private readonly opsPush = new OpsPositionPush(this.ctx, this.env);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, "driver");
@@ -68,7 +71,9 @@ export class DriverDurableObject extends AggregateObject<DriverRecord, DriverEff
   /** A location report: refreshes the dispatch index and, on the way to a pickup, the ride's ETA. */
   async updateLocation(location: LatLng): Promise<Outcome<null>> {
     const outcome = await this.run({ type: "locate", location }, "");
-    return outcome.ok ? ok(null) : outcome;
+    if (!outcome.ok) return outcome;
+    this.opsPush.after(outcome.value);
+    return ok(null);
   }
 
   /** Reserves the driver for a ride: as an offer (the driver must accept) or as a direct assignment (auto mode). */

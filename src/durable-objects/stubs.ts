@@ -122,3 +122,14 @@ export function rentalVehicleStub(env: Pick<Env, "RENTAL_VEHICLE">, vehicleId: s
 export function keyIssuerStub(env: Pick<Env, "KEY_ISSUER">): DurableObjectStub<ObjectOf<Env["KEY_ISSUER"]>> {
   return stubFor(env.KEY_ISSUER, "keys");
 }
+
+/**
+ * The operators' live feed: one object for the deployment (every console's socket, every
+ * driver's throttled position, the views worker's markers).
+ *
+ * @example
+ * const nextPushMs = await opsFeedStub(env).driverMoved(driverMarker(driver));
+ */
+export function opsFeedStub(env: Pick<Env, "OPS_FEED">): DurableObjectStub<ObjectOf<Env["OPS_FEED"]>> {
+  return stubFor(env.OPS_FEED, "city");
+}

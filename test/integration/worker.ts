@@ -1,6 +1,7 @@
 /** The integration test worker: the gateway app plus every Durable Object class. */
 export { RideDurableObject, DriverDurableObject, DispatchCellDurableObject, RiderDurableObject } from "../../workers/gateway/index";
 export { RentalDurableObject, RentalVehicleDurableObject, KeyIssuerDurableObject } from "../../workers/gateway/index";
+export { OpsFeedDurableObject } from "../../workers/gateway/index";
 export { PaymentSimulatorDurableObject } from "../../workers/payment/simulator";
 export { CircuitBreakerDurableObject } from "../../workers/payment/breaker-do";
 export { PaymentService } from "../../workers/payment/service";

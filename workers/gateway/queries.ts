@@ -7,8 +7,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type { Driver } from "../../src/domain/events";
 import type { Ride, RideStatus } from "../../src/domain/types";
 import { AppError } from "../../src/lib/problem";
-import { countOpenDeadLetters } from "../../src/views/dead-letters";
-import { drivers, earnings, notificationDeadLetters, notificationDeliveries, riderDues, rides } from "../../src/views/schema";
+import { drivers, earnings, notificationDeliveries, rides } from "../../src/views/schema";
 
 export interface Page<T> {
   items: T[];
@@ -115,52 +114,6 @@ export async function listEarnings(db: D1Database, driverId: string, limit: numb
     items: page.map((r) => ({ rideId: r.rideId, fare: krw(r.fare), commission: krw(r.commission), earning: krw(r.earning), createdAt: r.createdAt })),
     total: krw(sum?.total ?? 0),
     nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
-  };
-}
-
-function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? null;
-}
-
-/**
- * Counts by status, dispatch-time percentiles over the last 1,000 assignments, open
- * payment problems, what riders owe, and the views' and notifications' dead letters.
- */
-export async function rideStats(db: D1Database) {
-  const d = drizzle(db);
-  const counts = await d
-    .select({ status: rides.status, n: sql<number>`count(*)` })
-    .from(rides)
-    .groupBy(rides.status);
-  const recent = await d
-    .select({ ms: rides.dispatchMs })
-    .from(rides)
-    .where(sql`${rides.dispatchMs} IS NOT NULL`)
-    .orderBy(desc(rides.createdAt))
-    .limit(1000);
-  const sorted = recent.map((r) => r.ms ?? 0).sort((a, b) => a - b);
-  const problems = await d
-    .select({ id: rides.id, updatedAt: rides.updatedAt })
-    .from(rides)
-    .where(and(eq(rides.status, "payment_pending"), eq(rides.paymentStatus, "failed")))
-    .orderBy(desc(rides.updatedAt))
-    .limit(100);
-  const [dues] = await d
-    .select({
-      amount: sql<number>`coalesce(sum(${riderDues.amount}), 0)`,
-      riders: sql<number>`count(*)`,
-      currency: sql<string | null>`max(${riderDues.currency})`,
-    })
-    .from(riderDues)
-    .where(sql`${riderDues.amount} > 0`);
-  const [notificationLetters] = await d.select({ n: sql<number>`count(*)` }).from(notificationDeadLetters);
-  return {
-    ridesByStatus: Object.fromEntries(counts.map((c) => [c.status, c.n])),
-    dispatchTimeMs: { count: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99) },
-    openPaymentProblems: problems.map((p) => ({ rideId: p.id, since: p.updatedAt, problem: "capture_failed" })),
-    openDues: { amount: dues?.amount ?? 0, currency: dues?.currency ?? "KRW", riders: dues?.riders ?? 0 },
-    deadLetters: { views: await countOpenDeadLetters(db), notifications: notificationLetters?.n ?? 0 },
   };
 }
 

@@ -7,7 +7,7 @@ import { AppError } from "../../src/lib/problem";
 import { rideStub, type RideStub } from "../../src/durable-objects/stubs";
 import type { PaymentService } from "../payment/service";
 
-export { cellOf, cellStub, driverStub, rideStub, type DriverStub, type RideStub } from "../../src/durable-objects/stubs";
+export { cellOf, cellStub, driverStub, opsFeedStub, rideStub, type DriverStub, type RideStub } from "../../src/durable-objects/stubs";
 
 /** The shape of every id `newId("rd")` and `rideIdFor` make. */
 const RIDE_ID = /^rd_[a-z0-9]{20,30}$/;

@@ -3,5 +3,6 @@
 interface __BaseEnv_ViewsEnv {
 	VIEWS_DB: D1Database;
 	ENVIRONMENT: string;
+	OPS_FEED: DurableObjectNamespace<import("../gateway/index").OpsFeedDurableObject>;
 }
 interface ViewsEnv extends __BaseEnv_ViewsEnv {}

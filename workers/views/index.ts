@@ -8,6 +8,7 @@ import { retryDelaySeconds } from "../../src/lib/backoff";
 import { isDeadLetterQueue } from "../../src/lib/dead-letters";
 import { keepDeadLetter } from "../../src/views/dead-letters";
 import { viewsFault } from "../../src/views/faults";
+import { publishToOps } from "./ops-feed";
 import { project } from "./projection";
 
 /** The development fault (PUT /v1/dev/faults {views}), read only where it can be set. */
@@ -32,7 +33,7 @@ async function keepDeadLetters(batch: MessageBatch<unknown>, env: ViewsEnv): Pro
 /**
  * Projects the batch as one D1 batch; if that fails, each message on its own, so a
  * poison message is retried (and ends in the dead-letter queue) alone, not with the
- * good messages it arrived with.
+ * good messages it arrived with. Then the operators' live map hears of what was written.
  */
 async function projectBatch(batch: MessageBatch<ViewsMessage>, env: ViewsEnv): Promise<void> {
   if (await faultDown(env)) {
@@ -42,21 +43,25 @@ async function projectBatch(batch: MessageBatch<ViewsMessage>, env: ViewsEnv): P
     for (const message of batch.messages) message.retry({ delaySeconds: 1 });
     return;
   }
+  const bodies = batch.messages.map((m) => m.body);
   try {
-    await project(
-      env.VIEWS_DB,
-      batch.messages.map((m) => m.body),
-    );
+    await project(env.VIEWS_DB, bodies);
     batch.ackAll();
-    return;
   } catch (error) {
     // The batch is one D1 transaction: nothing of it was applied.
     console.warn(JSON.stringify({ msg: "batch projection failed; projecting one by one", size: batch.messages.length, error: String(error) }));
+    return projectOneByOne(batch, env);
   }
+  await publishToOps(env, bodies);
+}
+
+async function projectOneByOne(batch: MessageBatch<ViewsMessage>, env: ViewsEnv): Promise<void> {
+  const written: ViewsMessage[] = [];
   for (const message of batch.messages) {
     try {
       await project(env.VIEWS_DB, [message.body]);
       message.ack();
+      written.push(message.body);
     } catch (error) {
       const delaySeconds = retryDelaySeconds(message.attempts);
       const { kind, event } = (message.body ?? {}) as Partial<ViewsMessage>;
@@ -74,6 +79,7 @@ async function projectBatch(batch: MessageBatch<ViewsMessage>, env: ViewsEnv): P
       message.retry({ delaySeconds });
     }
   }
+  await publishToOps(env, written);
 }
 
 export default {

@@ -1,6 +1,7 @@
 /**
- * Live WebSockets: GET /v1/rides/{id}/live (the ride's rider, its driver, ops) and
- * GET /v1/drivers/me/live (the driver's offers and rides). The token comes in the
+ * Live WebSockets: GET /v1/rides/{id}/live (the ride's rider, its driver, ops),
+ * GET /v1/drivers/me/live (the driver's offers and rides) and GET /v1/ops/live (the
+ * operators' city map and figures, src/durable-objects/ops-feed.ts). The token comes in the
  * Authorization header or, for browsers, the `access_token` query parameter (the only
  * endpoints that take it: `requireSocketRole`). The
  * socket itself is accepted by the Durable Object, which hibernates while it is idle.
@@ -13,8 +14,8 @@ import { AppError } from "../../../src/lib/problem";
 import { requireSocketRole } from "../auth";
 import { newRouter } from "../router";
 import type { AuthedEnv } from "../context";
-import { bearer } from "../openapi";
-import { driverStub, resolveRide } from "../stubs";
+import { bearer, problem } from "../openapi";
+import { driverStub, opsFeedStub, resolveRide } from "../stubs";
 
 /** A plain GET never reaches an object. */
 function mustBeUpgrade(c: Context<AuthedEnv>): void {
@@ -40,6 +41,10 @@ export function liveRoutes() {
     const driver = c.var.actor;
     return upgrade(c, driverStub(c.env, driver.id), driver);
   });
+  app.get("/v1/ops/live", requireSocketRole("ops"), async (c) => {
+    mustBeUpgrade(c);
+    return upgrade(c, opsFeedStub(c.env), c.var.actor);
+  });
 
   const token = z.object({ access_token: z.string().optional().openapi({ description: "The bearer token, for browsers that cannot set headers" }) });
   app.openAPIRegistry.registerPath({
@@ -60,6 +65,27 @@ export function liveRoutes() {
       'WebSocket. Sends {"type":"driver",driver,offers} at once, then {"type":"offer",offer} the moment an offer is made and {"type":"ride",ride} on every change of the driver\'s ride.',
     request: { query: token },
     responses: { 101: { description: "Switching to WebSocket" }, 401: { description: "unauthorized" }, 403: { description: "forbidden" } },
+  });
+  app.openAPIRegistry.registerPath({
+    method: "get",
+    path: "/v1/ops/live",
+    tags: ["ops"],
+    operationId: "opsLive",
+    summary: "The operators' live feed (WebSocket)",
+    security: bearer,
+    description:
+      'WebSocket, one per console, filtered server side. Sends {"type":"snapshot",at,rides,drivers} at once (open rides, drivers not offline), ' +
+      'then {"type":"ride",ride} on every change of a ride (its last one included) and {"type":"driver",driver} on a driver\'s change of status ' +
+      "and, throttled, of position. The client sends `ping` (answered `pong`) or " +
+      '{"type":"subscribe","topics":["rides","drivers","stats"]} (any subset; default rides and drivers), answered with a fresh snapshot; ' +
+      'while subscribed to stats, {"type":"stats",at,stats} (the body of GET /v1/ops/stats) at once and every 5 s.',
+    request: { query: token },
+    responses: {
+      101: { description: "Switching to WebSocket" },
+      400: problem("invalid_request: not a WebSocket upgrade"),
+      401: problem("unauthorized"),
+      403: problem("forbidden: operators only"),
+    },
   });
   return app;
 }

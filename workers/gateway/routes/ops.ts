@@ -6,7 +6,8 @@ import { requireRole } from "../auth";
 import { newRouter } from "../router";
 import { bearer, commonProblems, jsonBody, jsonResponse, problem } from "../openapi";
 import { sha256Hex } from "../../../src/lib/ids";
-import { listDeliveries, listDrivers, listRides, rideStats } from "../queries";
+import { listDeliveries, listDrivers, listRides } from "../queries";
+import { opsStats } from "../../../src/views/stats";
 import { DriverDecisionSchema, DriverSchema, IdParamSchema, LedgerEntrySchema, ListQuerySchema, RideSchema, page } from "../schemas";
 import { publicDelivery, publicDriver, publicLedgerEntry } from "../presenters";
 import { driverStub, paymentService, resolveRide } from "../stubs";
@@ -188,11 +189,8 @@ export function opsRoutes() {
     return c.json({ items: entries.map(publicLedgerEntry) }, 200);
   });
   app.openapi(stats, async (c) => {
-    // The payment side is reported as unknown rather than failing the whole page.
-    const payments = await paymentService(c.env)
-      .health()
-      .catch((error: unknown) => ({ error: String(error) }));
-    return c.json({ ...(await rideStats(c.env.VIEWS_DB)), payments }, 200);
+    // The same builder sends the live feed's stats frames (src/views/stats.ts).
+    return c.json(await opsStats(c.env.VIEWS_DB, () => paymentService(c.env).health()), 200);
   });
   app.openapi(notifications, async (c) => {
     const q = c.req.valid("query");

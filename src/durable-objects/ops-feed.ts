@@ -1,0 +1,165 @@
+/**
+ * OpsFeed: the operators' live socket (GET /v1/ops/live), one object for the city. It
+ * holds the consoles' hibernatable sockets, each with the topics it chose in its
+ * attachment (so the filter survives hibernation), and forwards what reaches it:
+ *
+ * - ride and driver markers, published by the views worker once it has written a batch
+ *   (`publish`: one call per batch);
+ * - drivers' positions, pushed by the Driver DOs, throttled on their side by the interval
+ *   this object answers (`driverMoved`);
+ * - the GET /v1/ops/stats figures every 5 s, from an alarm that runs only while a socket
+ *   watches `stats`.
+ *
+ * A snapshot (open rides, drivers on duty) comes from the D1 views, with the fresher
+ * positions held here. The rules are pure, in src/ops-feed/feed.ts; this class only wires.
+ * What it holds in memory (positions, versions sent) is lost on eviction and rebuilt by
+ * the next pushes: the views stay the truth.
+ */
+import {
+  DEFAULT_TOPICS,
+  driverMarker,
+  isOpenRide,
+  mergeDriver,
+  mergeSnapshot,
+  parseClientMessage,
+  pushIntervalMs,
+  rideMarker,
+  snapshotFrame,
+  topicsOf,
+  type DriverMarker,
+  type RideMarker,
+  type Topic,
+} from "../ops-feed/feed";
+import { driversOnDuty, openRides } from "../views/ops-map";
+import { opsStats } from "../views/stats";
+import { acceptLive, actorFromHeaders, onLiveClose, onLiveMessage } from "./live";
+import { StoredObject } from "./stored-object";
+
+/** How often a socket watching `stats` gets them. */
+export const STATS_EVERY_MS = 5_000;
+/** Rides whose last version sent is remembered (a late, older batch never moves a ride back); past it the memory starts over. */
+const RIDES_REMEMBERED = 50_000;
+
+/** The payment worker's health, through the gateway's service binding (its class lives in workers/, which objects may not import). */
+type PaymentsHealth = { health(): Promise<unknown> };
+
+export class OpsFeedDurableObject extends StoredObject<Env> {
+  /** Every driver on duty the feed heard of: status from the views, position from the Driver DO's pushes. */
+  private readonly drivers = new Map<string, DriverMarker>();
+  private readonly rideVersions = new Map<string, number>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env, []);
+  }
+
+  /** A console's socket, handed over by the gateway (which checked the ops role). */
+  override async fetch(request: Request): Promise<Response> {
+    const actor = actorFromHeaders(request);
+    if (!actor || request.headers.get("upgrade")?.toLowerCase() !== "websocket")
+      return new Response("expected an authenticated WebSocket upgrade", { status: 400 });
+    if (actor.role !== "ops") return new Response("operators only", { status: 403 });
+    return acceptLive(this.ctx, actor, await this.snapshot(DEFAULT_TOPICS));
+  }
+
+  /** `ping`, or a subscription (answered with a fresh snapshot, and stats at once); anything else is ignored. */
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const parsed = typeof message === "string" ? parseClientMessage(message) : null;
+    if (!parsed) return;
+    if (parsed.type === "ping") return onLiveMessage(ws, message);
+    ws.serializeAttachment({ ...(ws.deserializeAttachment() as object | null), topics: parsed.topics });
+    try {
+      ws.send(await this.snapshot(parsed.topics));
+      if (parsed.topics.includes("stats")) {
+        ws.send(await this.statsFrame());
+        if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + STATS_EVERY_MS);
+      }
+    } catch (error) {
+      console.warn(JSON.stringify({ msg: "ops feed: subscription answer failed", error: String(error) }));
+    }
+  }
+
+  override webSocketClose(ws: WebSocket, code: number): void {
+    onLiveClose(ws, code);
+  }
+
+  /**
+   * The markers of a batch the views worker wrote (each change once, oldest first).
+   * Answers how many frames went out.
+   */
+  publish(rides: RideMarker[], drivers: DriverMarker[]): number {
+    let sent = 0;
+    const rideWatchers = this.watching("rides");
+    for (const ride of rides) {
+      if ((this.rideVersions.get(ride.id) ?? 0) >= ride.version) continue;
+      if (this.rideVersions.size >= RIDES_REMEMBERED) this.rideVersions.clear();
+      this.rideVersions.set(ride.id, ride.version);
+      sent += send(rideWatchers, JSON.stringify({ type: "ride", ride }));
+    }
+    const driverWatchers = drivers.length > 0 ? this.watching("drivers") : [];
+    for (const driver of drivers) sent += this.takeDriver(driver, driverWatchers);
+    return sent;
+  }
+
+  /**
+   * A driver's position (a Driver DO, after a location report). Answers in how many ms
+   * that driver should push again: long while nobody watches drivers, short while watched.
+   */
+  driverMoved(marker: DriverMarker): number {
+    const watchers = this.watching("drivers");
+    this.takeDriver(marker, watchers);
+    return pushIntervalMs(watchers.length, this.drivers.size);
+  }
+
+  /** The stats frame every `STATS_EVERY_MS` while a socket watches stats; no alarm again once nobody does. */
+  override async alarm(): Promise<void> {
+    const watchers = this.watching("stats");
+    if (watchers.length === 0) return;
+    try {
+      send(watchers, await this.statsFrame());
+    } catch (error) {
+      console.warn(JSON.stringify({ msg: "ops feed: stats failed", error: String(error) }));
+    }
+    await this.ctx.storage.setAlarm(Date.now() + STATS_EVERY_MS);
+  }
+
+  private takeDriver(incoming: DriverMarker, watchers: WebSocket[]): number {
+    const merged = mergeDriver(this.drivers.get(incoming.id), incoming);
+    if (!merged) return 0;
+    if (merged.status === "offline") this.drivers.delete(merged.id);
+    else this.drivers.set(merged.id, merged);
+    return send(watchers, JSON.stringify({ type: "driver", driver: merged }));
+  }
+
+  /** The open sockets subscribed to `topic`. */
+  private watching(topic: Topic): WebSocket[] {
+    return this.ctx.getWebSockets().filter((ws) => topicsOf(ws.deserializeAttachment()).includes(topic));
+  }
+
+  private async snapshot(topics: readonly Topic[]): Promise<string> {
+    const db = this.env.VIEWS_DB;
+    const [rides, drivers] = await Promise.all([topics.includes("rides") ? openRides(db) : [], topics.includes("drivers") ? driversOnDuty(db) : []]);
+    const rideMarkers = rides.map(rideMarker).filter((r) => isOpenRide(r.status) && (this.rideVersions.get(r.id) ?? 0) <= r.version);
+    const driverMarkers = topics.includes("drivers") ? mergeSnapshot(drivers.map(driverMarker), this.drivers) : [];
+    return snapshotFrame(topics, rideMarkers, driverMarkers, new Date());
+  }
+
+  private async statsFrame(): Promise<string> {
+    const payments = this.env.PAYMENTS as unknown as PaymentsHealth;
+    const stats = await opsStats(this.env.VIEWS_DB, () => payments.health());
+    return JSON.stringify({ type: "stats", at: new Date().toISOString(), stats });
+  }
+}
+
+/** Sends `frame` to each socket; a socket closing under us is skipped (the runtime calls webSocketClose). */
+function send(sockets: WebSocket[], frame: string): number {
+  let sent = 0;
+  for (const ws of sockets) {
+    try {
+      ws.send(frame);
+      sent += 1;
+    } catch {
+      // closing
+    }
+  }
+  return sent;
+}

@@ -1,0 +1,237 @@
+/**
+ * The operators' live feed (GET /v1/ops/live), as pure rules: the markers the console
+ * draws, the topics a socket chose, how a driver's fresh position and an event's
+ * snapshot merge, and how often a driver pushes its position. The OpsFeed Durable
+ * Object (src/durable-objects/ops-feed.ts) only wires these to sockets, RPCs and D1.
+ * The protocol is the description of GET /v1/ops/live in /openapi.json.
+ */
+import type { Driver, DriverApproval, DriverStatus, ViewsMessage } from "../domain/events";
+import type { LatLng, Product, Ride, RideStatus } from "../domain/types";
+
+export const TOPICS = ["rides", "drivers", "stats"] as const;
+export type Topic = (typeof TOPICS)[number];
+/** What a socket gets until it subscribes. */
+export const DEFAULT_TOPICS: readonly Topic[] = ["rides", "drivers"];
+
+/** A ride on the operators' map. */
+export interface RideMarker {
+  id: string;
+  status: RideStatus;
+  product: Product;
+  riderId: string;
+  driverId: string | null;
+  pickup: LatLng;
+  dropoff: LatLng;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+/** A driver on the operators' map. `version` and `product` are additions to the shared protocol (ordering, legend). */
+export interface DriverMarker {
+  id: string;
+  name: string;
+  status: DriverStatus;
+  approval: DriverApproval;
+  product: Product;
+  location: LatLng | null;
+  locationAt: string | null;
+  currentRideId: string | null;
+  updatedAt: string;
+  version: number;
+}
+
+/** What a client may send: `ping`, or a subscription. Anything else is null (ignored, never an error). */
+export type ClientMessage = { type: "ping" } | { type: "subscribe"; topics: Topic[] };
+
+const point = (p: LatLng): LatLng => ({ lat: p.lat, lng: p.lng });
+const FINAL: ReadonlySet<RideStatus> = new Set(["completed", "cancelled"]);
+
+/** A ride the map shows (not completed, not cancelled). */
+export const isOpenRide = (status: RideStatus): boolean => !FINAL.has(status);
+
+/**
+ * The marker of a ride (the addresses, fare and payment stay out).
+ *
+ * @example
+ * ws.send(JSON.stringify({ type: "ride", ride: rideMarker(ride) }));
+ */
+export function rideMarker(ride: Ride): RideMarker {
+  return {
+    id: ride.id,
+    status: ride.status,
+    product: ride.product,
+    riderId: ride.riderId,
+    driverId: ride.driver?.id ?? null,
+    pickup: point(ride.pickup),
+    dropoff: point(ride.dropoff),
+    createdAt: ride.createdAt,
+    updatedAt: ride.updatedAt,
+    version: ride.version,
+  };
+}
+
+/**
+ * The marker of a driver (the vehicle's plate and the approval reason stay out).
+ *
+ * @example
+ * driverMarker(driver).location; // { lat: 37.5, lng: 127 }
+ */
+export function driverMarker(driver: Driver): DriverMarker {
+  return {
+    id: driver.id,
+    name: driver.name,
+    status: driver.status,
+    approval: driver.approval,
+    product: driver.vehicle.product,
+    location: driver.location ? point(driver.location) : null,
+    locationAt: driver.locationAt,
+    currentRideId: driver.currentRideId,
+    updatedAt: driver.updatedAt,
+    version: driver.version,
+  };
+}
+
+/**
+ * Reads a client's text frame. Unknown topics are dropped; a subscription to none is allowed (a quiet socket).
+ *
+ * @example
+ * parseClientMessage('{"type":"subscribe","topics":["stats","x"]}'); // { type: "subscribe", topics: ["stats"] }
+ */
+export function parseClientMessage(text: string): ClientMessage | null {
+  if (text === "ping") return { type: "ping" };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== "object" || value === null) return null;
+  const { type, topics } = value as { type?: unknown; topics?: unknown };
+  if (type !== "subscribe" || !Array.isArray(topics)) return null;
+  return { type: "subscribe", topics: TOPICS.filter((t) => topics.includes(t)) };
+}
+
+/**
+ * The topics a socket's attachment says it watches (a socket that never subscribed: the default).
+ *
+ * @example
+ * topicsOf(ws.deserializeAttachment()); // ["rides", "drivers"]
+ */
+export function topicsOf(attachment: unknown): readonly Topic[] {
+  const topics = (attachment as { topics?: unknown } | null)?.topics;
+  return Array.isArray(topics) ? TOPICS.filter((t) => topics.includes(t)) : DEFAULT_TOPICS;
+}
+
+const newer = (a: string | null, b: string | null) => (a ?? "") > (b ?? "");
+
+/**
+ * What the feed knows of a driver after `incoming`: the status of the higher version,
+ * the position of the later report. An event's snapshot (from the views) carries the
+ * position of its time, older than the Driver DO's last push; a push may overtake a
+ * status event still on its way through the queue. Answers null when nothing changed.
+ *
+ * @example
+ * const merged = mergeDriver(known.get(id), marker);
+ * if (merged) (known.set(id, merged), send(merged));
+ */
+export function mergeDriver(known: DriverMarker | undefined, incoming: DriverMarker): DriverMarker | null {
+  if (!known) return incoming;
+  const base = incoming.version >= known.version ? incoming : known;
+  const placed = newer(incoming.locationAt, known.locationAt) ? incoming : known;
+  const merged = { ...base, location: placed.location, locationAt: placed.locationAt };
+  return JSON.stringify(merged) === JSON.stringify(known) ? null : merged;
+}
+
+/**
+ * The snapshot's drivers: the views' drivers merged with what the feed holds in memory
+ * (fresher positions: a position push changes no view row; and drivers whose change the
+ * views have not written yet). Offline drivers are left out.
+ *
+ * @example
+ * mergeSnapshot(viewDrivers.map(driverMarker), known);
+ */
+export function mergeSnapshot(fromViews: DriverMarker[], known: ReadonlyMap<string, DriverMarker>): DriverMarker[] {
+  const merged = new Map(fromViews.map((d) => [d.id, d]));
+  for (const [id, memory] of known) {
+    const view = merged.get(id);
+    merged.set(id, view ? (mergeDriver(view, memory) ?? view) : memory);
+  }
+  return [...merged.values()].filter((d) => d.status !== "offline");
+}
+
+/**
+ * Each version once, oldest first (a batch may carry several changes of one ride, and
+ * a message delivered twice): the console sees every change, in order.
+ *
+ * @example
+ * inVersionOrder([v3, v1, v3]); // [v1, v3]
+ */
+export function inVersionOrder<T extends { id: string; version: number }>(markers: T[]): T[] {
+  const once = new Map(markers.map((m) => [`${m.id}@${m.version}`, m]));
+  return [...once.values()].sort((a, b) => a.version - b.version);
+}
+
+/**
+ * The markers of a batch of views messages, every change once and in order: what the
+ * views worker publishes to the feed once it has written the batch.
+ *
+ * @example
+ * const { rides, drivers } = markersOf(batch.messages.map((m) => m.body));
+ */
+export function markersOf(messages: readonly ViewsMessage[]): { rides: RideMarker[]; drivers: DriverMarker[] } {
+  const rides: RideMarker[] = [];
+  const drivers: DriverMarker[] = [];
+  for (const m of messages) {
+    if (m?.kind === "ride.event" && m.ride) rides.push(rideMarker(m.ride));
+    else if (m?.kind === "driver.event" && m.driver) drivers.push(driverMarker(m.driver));
+  }
+  return { rides: inVersionOrder(rides), drivers: inVersionOrder(drivers) };
+}
+
+/**
+ * The snapshot frame: only the subscribed topics' arrays are filled.
+ *
+ * @example
+ * ws.send(snapshotFrame(["rides"], rides, drivers, new Date())); // drivers: []
+ */
+export function snapshotFrame(topics: readonly Topic[], rides: RideMarker[], drivers: DriverMarker[], now: Date): string {
+  return JSON.stringify({
+    type: "snapshot",
+    at: now.toISOString(),
+    rides: topics.includes("rides") ? rides : [],
+    drivers: topics.includes("drivers") ? drivers : [],
+  });
+}
+
+/** While nobody watches drivers: a push now and then keeps the feed's positions warm for the next snapshot. */
+export const UNWATCHED_PUSH_MS = 60_000;
+/** While watched: every few seconds (the console's markers move at this pace)... */
+export const WATCHED_PUSH_MS = 3_000;
+/** ...but never more than this many pushes a second reach the one feed object, however many drivers there are. */
+export const MAX_PUSHES_PER_S = 200;
+
+/**
+ * How long a driver waits before pushing its position again: long while no socket
+ * watches drivers; while watched, short, growing with the drivers the feed knows so
+ * that all of them together push at most `MAX_PUSHES_PER_S`.
+ *
+ * @example
+ * pushIntervalMs(0, 50); // 60000
+ * pushIntervalMs(1, 2000); // 10000
+ */
+export function pushIntervalMs(watchers: number, driversKnown: number): number {
+  if (watchers <= 0) return UNWATCHED_PUSH_MS;
+  return Math.max(WATCHED_PUSH_MS, Math.ceil((driversKnown / MAX_PUSHES_PER_S) * 1000));
+}
+
+/**
+ * Whether a driver's location report should push its position to the feed now. An
+ * offline driver is not on the map; a driver pushes again only once `nextAt` passed.
+ *
+ * @example
+ * if (shouldPush(driver, Date.now(), this.nextAt)) push();
+ */
+export function shouldPush(driver: Pick<Driver, "status" | "location"> | null | undefined, now: number, nextAt: number): boolean {
+  return !!driver && driver.status !== "offline" && driver.location !== null && now >= nextAt;
+}

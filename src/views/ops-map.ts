@@ -1,0 +1,43 @@
+/**
+ * What the operators' live map starts from (the snapshot of GET /v1/ops/live): open
+ * rides and drivers not offline, read from the D1 views.
+ */
+import { desc, inArray, notInArray } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import type { Driver } from "../domain/events";
+import type { Ride } from "../domain/types";
+import { drivers, rides } from "./schema";
+
+/** The most a snapshot carries of each (newest first): a city's open rides and drivers on duty fit well under it. */
+export const MAP_LIMIT = 5000;
+
+/**
+ * Rides not completed or cancelled, newest first.
+ *
+ * @example
+ * const open = await openRides(env.VIEWS_DB);
+ */
+export async function openRides(db: D1Database, limit = MAP_LIMIT): Promise<Ride[]> {
+  const rows = await drizzle(db)
+    .select({ snapshot: rides.snapshot })
+    .from(rides)
+    .where(notInArray(rides.status, ["completed", "cancelled"]))
+    .orderBy(desc(rides.createdAt))
+    .limit(limit);
+  return rows.map((r) => JSON.parse(r.snapshot) as Ride);
+}
+
+/**
+ * Drivers available, offered or on a trip (the `drivers_by_status` index).
+ *
+ * @example
+ * const onDuty = await driversOnDuty(env.VIEWS_DB);
+ */
+export async function driversOnDuty(db: D1Database, limit = MAP_LIMIT): Promise<Driver[]> {
+  const rows = await drizzle(db)
+    .select({ snapshot: drivers.snapshot })
+    .from(drivers)
+    .where(inArray(drivers.status, ["available", "offered", "on_trip"]))
+    .limit(limit);
+  return rows.map((r) => JSON.parse(r.snapshot) as Driver);
+}

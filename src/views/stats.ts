@@ -1,0 +1,70 @@
+/**
+ * The operators' figures (GET /v1/ops/stats, and the live feed's `stats` frames every
+ * 5 s): one builder, so the page and the socket can never disagree.
+ */
+import { and, desc, eq, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { countOpenDeadLetters } from "./dead-letters";
+import { notificationDeadLetters, riderDues, rides } from "./schema";
+
+function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? null;
+}
+
+/**
+ * Counts by status, dispatch-time percentiles over the last 1,000 assignments, open
+ * payment problems, what riders owe, and the views' and notifications' dead letters.
+ */
+export async function rideStats(db: D1Database) {
+  const d = drizzle(db);
+  const counts = await d
+    .select({ status: rides.status, n: sql<number>`count(*)` })
+    .from(rides)
+    .groupBy(rides.status);
+  const recent = await d
+    .select({ ms: rides.dispatchMs })
+    .from(rides)
+    .where(sql`${rides.dispatchMs} IS NOT NULL`)
+    .orderBy(desc(rides.createdAt))
+    .limit(1000);
+  const sorted = recent.map((r) => r.ms ?? 0).sort((a, b) => a - b);
+  const problems = await d
+    .select({ id: rides.id, updatedAt: rides.updatedAt })
+    .from(rides)
+    .where(and(eq(rides.status, "payment_pending"), eq(rides.paymentStatus, "failed")))
+    .orderBy(desc(rides.updatedAt))
+    .limit(100);
+  const [dues] = await d
+    .select({
+      amount: sql<number>`coalesce(sum(${riderDues.amount}), 0)`,
+      riders: sql<number>`count(*)`,
+      currency: sql<string | null>`max(${riderDues.currency})`,
+    })
+    .from(riderDues)
+    .where(sql`${riderDues.amount} > 0`);
+  const [notificationLetters] = await d.select({ n: sql<number>`count(*)` }).from(notificationDeadLetters);
+  return {
+    ridesByStatus: Object.fromEntries(counts.map((c) => [c.status, c.n])),
+    dispatchTimeMs: { count: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99) },
+    openPaymentProblems: problems.map((p) => ({ rideId: p.id, since: p.updatedAt, problem: "capture_failed" })),
+    openDues: { amount: dues?.amount ?? 0, currency: dues?.currency ?? "KRW", riders: dues?.riders ?? 0 },
+    deadLetters: { views: await countOpenDeadLetters(db), notifications: notificationLetters?.n ?? 0 },
+  };
+}
+
+/** The body of GET /v1/ops/stats. */
+export type OpsStats = Awaited<ReturnType<typeof rideStats>> & { payments: unknown };
+
+/**
+ * The whole GET /v1/ops/stats body: the views' figures and the payment worker's health
+ * (`paymentsHealth`, its service binding's `health()`). The payment side is reported as
+ * an error rather than failing the whole answer.
+ *
+ * @example
+ * const stats = await opsStats(env.VIEWS_DB, () => paymentService(env).health());
+ */
+export async function opsStats(db: D1Database, paymentsHealth: () => Promise<unknown>): Promise<OpsStats> {
+  const payments = await paymentsHealth().catch((error: unknown) => ({ error: String(error) }));
+  return { ...(await rideStats(db)), payments };
+}

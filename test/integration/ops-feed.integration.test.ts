@@ -1,0 +1,190 @@
+/**
+ * The operators' live feed inside workerd: the OpsFeed object accepts only an ops
+ * socket, starts it with a snapshot from the D1 views, forwards what the views worker
+ * publishes after a batch to the sockets whose topics match, merges the Driver DO's
+ * throttled position pushes, answers the push interval, and sends stats from an alarm
+ * that stops when nobody watches them.
+ */
+import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { RideEventMessage, ViewsMessage } from "../../src/domain/events";
+import type { Ride } from "../../src/domain/types";
+import { liveRequest } from "../../src/durable-objects/live";
+import type { OpsFeedDurableObject } from "../../src/durable-objects/ops-feed";
+import { driverMarker, UNWATCHED_PUSH_MS, WATCHED_PUSH_MS } from "../../src/ops-feed/feed";
+import viewsWorker from "../../workers/views/index";
+import { onlineDriver, testEnv, uniqueId, until } from "./helpers";
+
+const ops = { id: "ops-1", role: "ops" as const };
+/** The deployment's one feed, which the views worker and the Driver DOs talk to. */
+const city = () => testEnv.OPS_FEED.get(testEnv.OPS_FEED.idFromName("city"));
+/** A feed of its own, for tests that must see no one else's traffic. */
+const ownFeed = () => testEnv.OPS_FEED.get(testEnv.OPS_FEED.idFromName(uniqueId("feed")));
+
+type Frame = {
+  type: string;
+  rides?: { id: string; status: string; version: number }[];
+  drivers?: { id: string }[];
+  ride?: { id: string; status: string; version: number };
+  driver?: { id: string; status: string; location: { lat: number; lng: number } | null };
+  stats?: Record<string, unknown>;
+};
+
+async function connect(feed: DurableObjectStub<OpsFeedDurableObject>, actor = ops) {
+  const response = await feed.fetch(liveRequest("http://gateway/v1/ops/live", actor));
+  expect(response.status).toBe(101);
+  const ws = response.webSocket!;
+  const frames: Frame[] = [];
+  ws.accept();
+  ws.addEventListener("message", (e) => {
+    frames.push(String(e.data) === "pong" ? { type: "pong" } : (JSON.parse(String(e.data)) as Frame));
+  });
+  const waitFor = (match: (f: Frame) => boolean, what: string) => until(async () => frames.find(match), what, 5_000);
+  return { ws, frames, waitFor };
+}
+
+function rideMessage(rideId: string, version: number, status: Ride["status"]): RideEventMessage {
+  const at = `2026-12-01T05:00:0${version}.000Z`;
+  const ride = {
+    id: rideId,
+    status,
+    version,
+    riderId: "r-ops",
+    product: "standard",
+    pickup: { lat: 37.5, lng: 127 },
+    dropoff: { lat: 37.52, lng: 127.02 },
+    quote: { amount: 9800, currency: "KRW" },
+    driver: null,
+    etaSeconds: null,
+    fare: null,
+    payment: { status: "pending" },
+    cancellation: null,
+    distanceMeters: 1,
+    durationSeconds: 1,
+    locale: "ko",
+    createdAt: "2026-12-01T05:00:00.000Z",
+    updatedAt: at,
+  } as Ride;
+  const event = { id: `${rideId}_ev${version}`, type: "X", rideId, version, occurredAt: at, correlationId: "c", causationId: null, data: {} };
+  return { kind: "ride.event", ride, event };
+}
+
+/** Runs the views worker on `bodies` as one batch (it writes D1, then publishes to the city feed). */
+async function viewsBatch(bodies: ViewsMessage[]) {
+  const batch = createMessageBatch<ViewsMessage>(
+    "ride-events",
+    bodies.map((body, i) => ({ id: uniqueId(`m${i}`), timestamp: Date.now(), attempts: 1, body })),
+  );
+  const ctx = createExecutionContext();
+  await viewsWorker.queue(batch, testEnv);
+  return getQueueResult(batch, ctx);
+}
+
+describe("OpsFeed", () => {
+  it("refuses anyone but an operator, and a request that is not an upgrade", async () => {
+    expect((await ownFeed().fetch(liveRequest("http://gateway/v1/ops/live", { id: "r1", role: "rider" }))).status).toBe(403);
+    expect((await ownFeed().fetch(liveRequest("http://gateway/v1/ops/live", { id: "d1", role: "driver" }))).status).toBe(403);
+    expect((await ownFeed().fetch(new Request("http://gateway/v1/ops/live", { headers: { upgrade: "websocket" } }))).status).toBe(400);
+  });
+
+  it("starts with a snapshot of the open rides; the views worker's batch reaches rides sockets, each change once and in order, never a stats-only one", async () => {
+    const open = uniqueId("rd");
+    const done = uniqueId("rd");
+    expect((await viewsBatch([rideMessage(open, 1, "requested"), rideMessage(done, 1, "requested"), rideMessage(done, 2, "cancelled")])).ackAll).toBe(true);
+
+    const map = await connect(city());
+    const quiet = await connect(city());
+    const snapshot = await map.waitFor((f) => f.type === "snapshot", "the snapshot");
+    expect(snapshot.rides!.map((r) => r.id)).toContain(open);
+    expect(snapshot.rides!.map((r) => r.id)).not.toContain(done);
+
+    quiet.ws.send(JSON.stringify({ type: "subscribe", topics: ["stats"] }));
+    const quietSnapshot = await quiet.waitFor((f) => f.type === "snapshot" && quiet.frames.indexOf(f) > 0, "the stats-only snapshot");
+    expect([quietSnapshot.rides, quietSnapshot.drivers]).toEqual([[], []]);
+    await quiet.waitFor((f) => f.type === "stats", "stats at once");
+
+    // one batch with two changes of the ride, out of order and one twice: each once, in order
+    await viewsBatch([rideMessage(open, 3, "driver_assigned"), rideMessage(open, 2, "dispatching"), rideMessage(open, 3, "driver_assigned")]);
+    const changed = await map.waitFor((f) => f.type === "ride" && f.ride?.id === open && f.ride.version === 3, "the ride's change");
+    expect(changed.ride).toMatchObject({ status: "driver_assigned", version: 3 });
+    // a late, older batch moves nothing back; the ride's last change (cancelled) still goes out
+    await viewsBatch([rideMessage(open, 2, "dispatching")]);
+    await viewsBatch([rideMessage(open, 4, "cancelled")]);
+    await map.waitFor((f) => f.type === "ride" && f.ride?.status === "cancelled" && f.ride.id === open, "the last change");
+    expect(map.frames.filter((f) => f.type === "ride" && f.ride?.id === open).map((f) => f.ride!.version)).toEqual([2, 3, 4]);
+    expect(quiet.frames.some((f) => f.type === "ride")).toBe(false);
+
+    map.ws.send("ping");
+    await map.waitFor((f) => f.type === "pong", "pong");
+    map.ws.send("not json");
+    map.ws.send(JSON.stringify({ type: "subscribe", topics: "rides" }));
+    map.ws.send("ping");
+    await until(async () => (map.frames.filter((f) => f.type === "pong").length === 2 ? true : undefined), "still open after junk");
+    map.ws.close();
+    quiet.ws.close();
+  });
+
+  it("a position push reaches drivers sockets and answers the interval: long unwatched, short watched", async () => {
+    const feed = ownFeed();
+    const d = (lat: number, locationAt: string, version = 3) =>
+      driverMarker({
+        id: "d-push",
+        name: "Kim",
+        vehicle: { plate: "1", model: "m", product: "standard" },
+        approval: "approved",
+        status: "available",
+        location: { lat, lng: 127 },
+        locationAt,
+        currentRideId: null,
+        version,
+        createdAt: "2026-12-01T04:00:00.000Z",
+        updatedAt: "2026-12-01T04:00:00.000Z",
+      });
+    expect(await feed.driverMoved(d(37.5, "2026-12-01T05:00:00.000Z"))).toBe(UNWATCHED_PUSH_MS);
+    const ridesOnly = await connect(feed);
+    ridesOnly.ws.send(JSON.stringify({ type: "subscribe", topics: ["rides"] }));
+    await until(async () => (ridesOnly.frames.length === 2 ? true : undefined), "the rides-only snapshot");
+    expect(await feed.driverMoved(d(37.51, "2026-12-01T05:00:05.000Z"))).toBe(UNWATCHED_PUSH_MS);
+
+    const map = await connect(feed);
+    const snapshot = await map.waitFor((f) => f.type === "snapshot", "the snapshot");
+    // what the feed holds in memory is in the snapshot (this feed's views have no such driver)
+    expect(snapshot.drivers).toContainEqual(expect.objectContaining({ id: "d-push", location: { lat: 37.51, lng: 127 } }));
+    expect(await feed.driverMoved(d(37.52, "2026-12-01T05:00:10.000Z"))).toBe(WATCHED_PUSH_MS);
+    const moved = await map.waitFor((f) => f.type === "driver", "the moved marker");
+    expect(moved.driver!.location).toEqual({ lat: 37.52, lng: 127 });
+    // an event older than the position moves nothing: no frame
+    expect(await runInDurableObject(feed, (instance: OpsFeedDurableObject) => instance.publish([], [d(37.4, "2026-12-01T04:59:00.000Z", 2)]))).toBe(0);
+    expect(ridesOnly.frames.some((f) => f.type === "driver")).toBe(false);
+  });
+
+  it("a Driver DO's location report pushes its position to the city feed, without an event", async () => {
+    const map = await connect(city());
+    await map.waitFor((f) => f.type === "snapshot", "the snapshot");
+    const driver = await onlineDriver({ lat: 37.55, lng: 126.97 });
+    expect((await driver.stub.updateLocation({ lat: 37.56, lng: 126.98 })).ok).toBe(true);
+    const moved = await map.waitFor((f) => f.type === "driver" && f.driver?.id === driver.id, "the driver's position");
+    expect(moved.driver).toMatchObject({ status: "available", location: { lat: 37.56, lng: 126.98 } });
+    map.ws.close();
+  });
+
+  it("sends stats every few seconds while a socket watches them, and stops its alarm once none does", async () => {
+    const feed = ownFeed();
+    const watcher = await connect(feed);
+    watcher.ws.send(JSON.stringify({ type: "subscribe", topics: ["stats", "rides"] }));
+    const first = await watcher.waitFor((f) => f.type === "stats", "stats at once");
+    expect(first.stats).toHaveProperty("ridesByStatus");
+    expect(first.stats).toHaveProperty("dispatchTimeMs");
+    expect(first.stats).toHaveProperty("payments");
+    expect(await runInDurableObject(feed, (_i: OpsFeedDurableObject, state) => state.storage.getAlarm())).not.toBeNull();
+    expect(await runDurableObjectAlarm(feed)).toBe(true);
+    await until(async () => (watcher.frames.filter((f) => f.type === "stats").length >= 2 ? true : undefined), "stats from the alarm");
+    expect(await runInDurableObject(feed, (_i: OpsFeedDurableObject, state) => state.storage.getAlarm())).not.toBeNull();
+
+    watcher.ws.send(JSON.stringify({ type: "subscribe", topics: ["rides"] }));
+    await until(async () => (watcher.frames.filter((f) => f.type === "snapshot").length === 3 ? true : undefined), "the new snapshot");
+    await runDurableObjectAlarm(feed);
+    expect(await runInDurableObject(feed, (_i: OpsFeedDurableObject, state) => state.storage.getAlarm())).toBeNull();
+    watcher.ws.close();
+  });
+});
