@@ -168,6 +168,10 @@ describe("operator console", () => {
     await page.locator(`g.ride[data-ride="${b}"]`).waitFor({ timeout: 5_000 });
     await shot("console-map.png");
     copyFileSync(join(SHOTS, "console-map.png"), join(ROOT, "docs/console.png"));
+    // A ride's pin opens its page.
+    await page.locator(`g.ride[data-ride="${b}"] a`).click();
+    await page.getByRole("heading", { name: `Ride ${b}` }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/console/rides/${b}`);
 
     await nav("Rides");
     await showsStatus(a, "driver assigned");
@@ -233,6 +237,12 @@ describe("operator console", () => {
     await page.getByRole("img", { name: "Rides by status" }).waitFor();
     expect(await page.locator("svg.bars text", { hasText: "completed" }).count()).toBe(1);
     await shot("console-health.png");
+  });
+
+  it("signs out: the token is gone from the tab and the sign-in page is back", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("Ops token").waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
   });
 
   it("raised no page error, broke no content security rule and asked no other host for anything", () => {
