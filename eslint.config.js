@@ -45,7 +45,7 @@ export default defineConfig(
   js.configs.recommended,
   tseslint.configs.recommended,
   {
-    files: ["**/*.{ts,mjs,js}"],
+    files: ["**/*.{ts,tsx,mjs,js}"],
     languageOptions: { ecmaVersion: 2023, sourceType: "module" },
     linterOptions: { reportUnusedDisableDirectives: "error" },
     rules: {
@@ -63,6 +63,11 @@ export default defineConfig(
     // globals for scripts, the Workers runtime's (service worker) for bench/floor.
     files: ["scripts/**/*.{js,mjs}", "test/**/*.{js,mjs}", "*.config.js"],
     languageOptions: { globals: globals.node },
+  },
+  {
+    // The operator console runs in the browser (typed by web/tsconfig.json's DOM lib).
+    files: ["web/**/*.{ts,tsx}"],
+    languageOptions: { globals: globals.browser },
   },
   {
     files: ["bench/floor/**/*.js"],

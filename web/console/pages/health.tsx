@@ -1,0 +1,91 @@
+/** The /v1/ops/stats figures, pushed by the socket every 5 s, with sparklines of the last samples. */
+import { get } from "../api";
+import { Bars, Sparkline } from "../charts";
+import { useLive, useLoad } from "../hooks";
+import { isOpen } from "../live-state";
+import { RIDE_STATUSES, type Stats } from "../types";
+import { Link, Problem, seconds, time, won } from "../ui";
+
+interface PaymentHealth {
+  provider?: string;
+  breaker?: { mode?: string; failures?: number; openedAt?: number | null };
+  deadLetters?: number;
+  error?: string;
+}
+
+const paymentsOf = (stats: Stats): PaymentHealth => (typeof stats.payments === "object" && stats.payments !== null ? (stats.payments as PaymentHealth) : {});
+const openRides = (s: Stats) => Object.entries(s.ridesByStatus).reduce((n, [status, count]) => (isOpen(status) ? n + count : n), 0);
+
+function Figure(props: { label: string; value: string | number; spark?: (number | null)[]; id?: string }) {
+  return (
+    <div class="figure" data-figure={props.id}>
+      <div class="label">{props.label}</div>
+      <div class="value">{props.value}</div>
+      {props.spark && props.spark.length > 1 ? <Sparkline values={props.spark} label={`${props.label}, last ${props.spark.length} samples`} /> : null}
+    </div>
+  );
+}
+
+export function HealthPage() {
+  const { state } = useLive();
+  // The socket's first stats arrive within a moment; the page does not wait for them.
+  const first = useLoad(() => get<Stats>("/v1/ops/stats"), []);
+  const samples = state.stats.map((s) => s.stats);
+  const latest = samples[samples.length - 1] ?? first.data;
+  const at = state.stats[state.stats.length - 1]?.at;
+  if (!latest) {
+    return (
+      <section>
+        <h1>Health</h1>
+        <Problem error={first.error} />
+        <p>Loading…</p>
+      </section>
+    );
+  }
+  const payments = paymentsOf(latest);
+  const mode = payments.breaker?.mode ?? (payments.error ? "unknown" : "–");
+  const byStatus = RIDE_STATUSES.map((s) => [s, latest.ridesByStatus[s] ?? 0] as [string, number]);
+  return (
+    <section aria-labelledby="health-title">
+      <h1 id="health-title">Health</h1>
+      <p class="sub">{at ? `Live, last sample ${time(at)} (every 5 s)` : "From GET /v1/ops/stats; live samples follow"}</p>
+      <div class="figures">
+        <Figure id="open-rides" label="Open rides" value={openRides(latest)} spark={samples.map(openRides)} />
+        <Figure id="dispatch-p50" label="Dispatch time p50" value={seconds(latest.dispatchTimeMs.p50)} spark={samples.map((s) => s.dispatchTimeMs.p50)} />
+        <Figure id="dispatch-p90" label="Dispatch time p90" value={seconds(latest.dispatchTimeMs.p90)} spark={samples.map((s) => s.dispatchTimeMs.p90)} />
+        <Figure id="dispatch-p99" label="Dispatch time p99" value={seconds(latest.dispatchTimeMs.p99)} />
+        <Figure id="dispatched" label="Rides dispatched (sample)" value={latest.dispatchTimeMs.count} />
+        <Figure
+          id="payment-problems"
+          label="Open payment problems"
+          value={latest.openPaymentProblems.length}
+          spark={samples.map((s) => s.openPaymentProblems.length)}
+        />
+        <Figure id="dues" label={`Open dues (${latest.openDues.riders} riders)`} value={won(latest.openDues.amount, latest.openDues.currency)} />
+        <Figure
+          id="dead-letters"
+          label="Dead letters: views / notifications / payments"
+          value={`${latest.deadLetters.views} / ${latest.deadLetters.notifications} / ${payments.deadLetters ?? "–"}`}
+          spark={samples.map((s) => s.deadLetters.views + s.deadLetters.notifications)}
+        />
+        <div class={`figure breaker b-${mode}`} data-figure="breaker">
+          <div class="label">Payment circuit breaker{payments.provider ? ` (${payments.provider})` : ""}</div>
+          <div class="value">{mode.replace("_", " ")}</div>
+          {payments.breaker?.failures ? <div class="sub">{payments.breaker.failures} failures in a row</div> : null}
+          {payments.error ? <div class="sub">{payments.error}</div> : null}
+        </div>
+      </div>
+      <h2>Rides by status</h2>
+      <Bars entries={byStatus} label="Rides by status" />
+      <h2>Open payment problems</h2>
+      {latest.openPaymentProblems.length === 0 ? <p>None.</p> : null}
+      <ul>
+        {latest.openPaymentProblems.map((p) => (
+          <li key={p.rideId}>
+            <Link to={`/rides/${p.rideId}`}>{p.rideId}</Link>: {p.problem.replace(/_/g, " ")} since {time(p.since)}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

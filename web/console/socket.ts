@@ -1,0 +1,87 @@
+/**
+ * The console's one socket to GET /v1/ops/live: subscribes to rides, drivers and stats, folds
+ * every message into the live state (live-state.ts) and tells the pages; reconnects with a
+ * growing pause when the connection drops, and pings so idle proxies keep it open.
+ */
+import { apply, EMPTY, parseMessage, type LiveState } from "./live-state";
+
+export type Connection = "connecting" | "open" | "closed";
+export interface LiveView {
+  state: LiveState;
+  connection: Connection;
+}
+type Listener = (view: LiveView) => void;
+
+const TOPICS = ["rides", "drivers", "stats"];
+const PING_MS = 20_000;
+
+export class LiveSocket {
+  private view: LiveView = { state: EMPTY, connection: "closed" };
+  private readonly listeners = new Set<Listener>();
+  private socket: WebSocket | null = null;
+  private retry = 0;
+  private timer: number | undefined;
+  private ping: number | undefined;
+  private token: string | null = null;
+
+  get current(): LiveView {
+    return this.view;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Opens the socket with `token`, or closes it (null: signed out). */
+  use(token: string | null): void {
+    if (token === this.token) return;
+    this.token = token;
+    this.close();
+    if (token) this.open();
+    else this.set({ state: EMPTY, connection: "closed" });
+  }
+
+  private set(view: LiveView) {
+    this.view = view;
+    for (const l of this.listeners) l(view);
+  }
+
+  private open() {
+    const token = this.token;
+    if (!token) return;
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const socket = new WebSocket(`${scheme}//${location.host}/v1/ops/live?access_token=${encodeURIComponent(token)}`);
+    this.socket = socket;
+    this.set({ ...this.view, connection: "connecting" });
+    socket.onopen = () => {
+      this.retry = 0;
+      socket.send(JSON.stringify({ type: "subscribe", topics: TOPICS }));
+      this.ping = window.setInterval(() => socket.readyState === WebSocket.OPEN && socket.send("ping"), PING_MS);
+      this.set({ ...this.view, connection: "open" });
+    };
+    socket.onmessage = (event: MessageEvent) => {
+      if (typeof event.data !== "string") return;
+      const message = parseMessage(event.data);
+      if (message) this.set({ ...this.view, state: apply(this.view.state, message) });
+    };
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      window.clearInterval(this.ping);
+      this.set({ ...this.view, connection: "closed" });
+      const wait = Math.min(30_000, 500 * 2 ** this.retry++);
+      this.timer = window.setTimeout(() => this.open(), wait);
+    };
+  }
+
+  private close() {
+    window.clearTimeout(this.timer);
+    window.clearInterval(this.ping);
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close();
+  }
+}
+
+export const live = new LiveSocket();
