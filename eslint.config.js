@@ -26,6 +26,7 @@ export const PURE_CORE = [
   "src/payments/**/*.ts",
   "src/views/**/*.ts",
   "src/kernel/**/*.ts",
+  "src/ops-feed/**/*.ts",
   "src/config.ts",
   "src/required-secrets.ts",
   "src/rate-limits.ts",

@@ -7,8 +7,6 @@ export interface GatewayEnv {
     requestId: string;
     /** The authenticated caller: set by `requireRole` (auth.ts), absent on unauthenticated routes. */
     actor?: Actor;
-    /** The CSP nonce of this response (hono/secure-headers), for the inline script of /docs. */
-    secureHeadersNonce?: string;
   };
 }
 
