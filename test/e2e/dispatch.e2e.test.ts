@@ -19,7 +19,8 @@ type Ride = {
 };
 type Problem = { code: string; status: number };
 
-const T = { offer: 1.5, deadline: 5, window: 3, fresh: 3 };
+// The no-supply window is wide enough that a slow second on a busy machine between the cancel and the next request cannot close it.
+const T = { offer: 1.5, deadline: 5, window: 6, fresh: 3 };
 let system: RunningSystem;
 let api: Api;
 
