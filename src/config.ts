@@ -23,6 +23,8 @@ export interface Config {
   autoApproveDrivers: boolean;
   /** A driver silent for longer than this is not offered rides. */
   driverFreshnessS: number;
+  /** How often a listed driver's dispatch-cell entry is rewritten while nothing else about it changes (the cell's lease follows from it). */
+  cellRefreshS: number;
   road: RoadModel;
   quoteTtlS: number;
   /** A payment step with no result after this long is sent again. */
@@ -53,6 +55,7 @@ export type ConfigVars = Partial<
     | "MAX_TRIP_KM"
     | "AUTO_APPROVE_DRIVERS"
     | "DRIVER_FRESHNESS_S"
+    | "CELL_REFRESH_S"
     | "ROAD_FACTOR"
     | "CITY_SPEED_KMH"
     | "QUOTE_TTL_S"
@@ -97,6 +100,7 @@ export function readConfig(vars: ConfigVars): Config {
     maxTripKm: num(vars.MAX_TRIP_KM, 200, 0.1),
     autoApproveDrivers: environment === "development" ? vars.AUTO_APPROVE_DRIVERS !== "false" : vars.AUTO_APPROVE_DRIVERS === "true",
     driverFreshnessS: num(vars.DRIVER_FRESHNESS_S, 30, 1),
+    cellRefreshS: num(vars.CELL_REFRESH_S, 60, 1),
     road: { roadFactor: num(vars.ROAD_FACTOR, 1.3, 1), citySpeedKmh: num(vars.CITY_SPEED_KMH, 25, 1) },
     quoteTtlS: num(vars.QUOTE_TTL_S, 300, 1),
     paymentWatchdogS: num(vars.PAYMENT_WATCHDOG_S, 120, 1),

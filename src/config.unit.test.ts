@@ -24,4 +24,11 @@ describe("configuration", () => {
     expect(readConfig({ ENVIRONMENT: "development", AUTO_APPROVE_DRIVERS: "false" }).autoApproveDrivers).toBe(false);
     expect(readConfig({ ENVIRONMENT: "production" }).autoApproveDrivers).toBe(false);
   });
+
+  it("rewrites a listed driver's dispatch cell every CELL_REFRESH_S (60 s by default, at least 1 s)", () => {
+    expect(readConfig({}).cellRefreshS).toBe(60);
+    expect(readConfig({ CELL_REFRESH_S: "30" }).cellRefreshS).toBe(30);
+    expect(readConfig({ CELL_REFRESH_S: "0" }).cellRefreshS).toBe(60);
+    expect(readConfig({ CELL_REFRESH_S: "soon" }).cellRefreshS).toBe(60);
+  });
 });

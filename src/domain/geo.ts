@@ -93,6 +93,19 @@ export function cellSizeDegrees(precision: number) {
   return { lat: 180 / 2 ** latBits, lng: 360 / 2 ** lngBits };
 }
 
+/** The geohash precision of the dispatch cells: drivers are listed in, and rides search, cells at this precision only. */
+export const CELL_PRECISION = 5;
+
+/**
+ * The dispatch cell a point falls in (the name of its DispatchCell object).
+ *
+ * @example
+ * dispatchCell({ lat: 37.5219, lng: 126.9245 }); // "wydm2"
+ */
+export function dispatchCell(point: LatLng): string {
+  return geohash(point, CELL_PRECISION);
+}
+
 /**
  * Every geohash cell that intersects the box of `radiusM` around `center`: the
  * pickup's own cell and its neighbours out to the search radius.

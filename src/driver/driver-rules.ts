@@ -3,7 +3,9 @@
  * The Driver DO is the single writer of a driver; it asks these rules and applies
  * the answer in one transaction, so a driver can never hold two rides at once.
  */
+import type { Config } from "../config";
 import type { Driver, DriverApproval, DriverStatus } from "../domain/events";
+import { dispatchCell } from "../domain/geo";
 import type { LatLng, Product } from "../domain/types";
 import { serves } from "./vehicle";
 import type { DriverOffer, DriverRecord } from "./types";
@@ -48,9 +50,54 @@ export function canGoOffline(record: DriverRecord): RuleResult {
   return { ok: true };
 }
 
-/** The point a driver should be listed at in the dispatch index, or null when not dispatchable. */
-export function indexPoint(driver: Driver): LatLng | null {
-  return driver.status === "available" && driver.approval === "approved" ? driver.location : null;
+/**
+ * The point a driver should be listed at in the dispatch index, or null when not
+ * dispatchable: not available, not approved, or (given `now` and `freshnessS`) silent
+ * for longer than the freshness limit.
+ */
+export function indexPoint(driver: Driver, now?: Date, freshnessS?: number): LatLng | null {
+  if (driver.status !== "available" || driver.approval !== "approved") return null;
+  if (now && freshnessS !== undefined && !isFresh(driver, now, freshnessS)) return null;
+  return driver.location;
+}
+
+/** The settings the dispatch index is kept by. */
+export type ListingConfig = Pick<Config, "cellRefreshS" | "driverFreshnessS">;
+
+/** What the driver's dispatch cell needs now: nothing, the driver's entry (re)written, or the entry removed. */
+export type IndexWrite = "none" | "upsert" | "remove";
+
+/**
+ * How long (ms) a cell lists a driver after a write: until the next refresh is due plus
+ * the longer of another refresh and the freshness limit. A driver who keeps reporting
+ * is rewritten before the lease runs out, one still fresh is never dropped, and one
+ * who went silent drops out by itself.
+ *
+ * @example
+ * leaseMs({ cellRefreshS: 60, driverFreshnessS: 30 }); // 120_000
+ */
+export function leaseMs(config: ListingConfig): number {
+  return (config.cellRefreshS + Math.max(config.cellRefreshS, config.driverFreshnessS)) * 1000;
+}
+
+/**
+ * Whether a driver's dispatch cell must be written, so that location reports do not
+ * write it every time: a dispatchable driver's entry is written when it is in another
+ * cell than the one listing them, after any event of theirs (availability, approval,
+ * vehicle), and when `cellRefreshS` has passed since the last write (the lease); a
+ * driver no longer dispatchable (busy, offline, not approved, silent past the
+ * freshness limit) is removed from the cell listing them. Freshness itself stays the
+ * Driver DO's to decide (`canReserve`): a cell may list a silent driver until its lease
+ * runs out, and the reservation refuses them.
+ *
+ * @example
+ * indexWrite(record, new Date(), { cellRefreshS: 60, driverFreshnessS: 30 }); // "none" for a report 4 s after the last write
+ */
+export function indexWrite(record: DriverRecord, now: Date, config: ListingConfig): IndexWrite {
+  const point = indexPoint(record.driver, now, config.driverFreshnessS);
+  if (!point) return record.indexedCell ? "remove" : "none";
+  if (dispatchCell(point) !== record.indexedCell || record.indexedVersion !== record.driver.version) return "upsert";
+  return now.getTime() - (record.indexedAt ?? 0) >= config.cellRefreshS * 1000 ? "upsert" : "none";
 }
 
 /** What an operator's decision does to the driver's availability. */

@@ -1,30 +1,37 @@
 /**
  * A driver record for the driver unit tests: approved, available, reported 5 s before
- * `now`, holding no offer unless `offer` is given.
+ * `now` and listed in its dispatch cell then, holding no offer unless `offer` is given.
  *
  * @example
  * const record = driverRecord(new Date(), { status: "offered" });
  */
 import type { Driver } from "../domain/events";
+import { dispatchCell } from "../domain/geo";
+import { indexPoint } from "./driver-rules";
 import type { DriverOffer, DriverRecord } from "./types";
 
 export function driverRecord(now: Date, patch: Partial<Driver> = {}, offer: DriverOffer | null = null): DriverRecord {
+  const driver: Driver = {
+    id: "d1",
+    name: "Kim",
+    vehicle: { plate: "1", model: "m", product: "standard" },
+    approval: "approved",
+    status: "available",
+    location: { lat: 37.5, lng: 127 },
+    locationAt: new Date(now.getTime() - 5000).toISOString(),
+    currentRideId: null,
+    version: 4,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    ...patch,
+  };
+  // Listed as the Driver DO leaves a driver: in the cell of their position while dispatchable, written with the last report.
+  const point = indexPoint(driver);
   return {
-    driver: {
-      id: "d1",
-      name: "Kim",
-      vehicle: { plate: "1", model: "m", product: "standard" },
-      approval: "approved",
-      status: "available",
-      location: { lat: 37.5, lng: 127 },
-      locationAt: new Date(now.getTime() - 5000).toISOString(),
-      currentRideId: null,
-      version: 4,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      ...patch,
-    },
+    driver,
     offer,
-    indexedCell: null,
+    indexedCell: point ? dispatchCell(point) : null,
+    indexedAt: Date.parse(driver.locationAt ?? driver.updatedAt),
+    indexedVersion: driver.version,
   };
 }

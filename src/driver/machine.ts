@@ -6,7 +6,7 @@
 import { NOTIFIED_DRIVER_EVENTS, type Driver, type DriverApproval, type DriverEventMessage, type DriverNotificationMessage } from "../domain/events";
 import { stamp, type Plan } from "../kernel/machine";
 import type { ProblemCode } from "../lib/problem";
-import { approvalEffect, canGoOffline, canGoOnline, canReserve, type RuleResult } from "./driver-rules";
+import { approvalEffect, canGoOffline, canGoOnline, canReserve, indexWrite, type ListingConfig, type RuleResult } from "./driver-rules";
 import type { DriverCommand, DriverCommandType, DriverDecision, DriverEffect, DriverEventDraft, DriverEventType, DriverRecord, DriverOffer } from "./types";
 import { needsReview, withProducts } from "./vehicle";
 
@@ -212,17 +212,18 @@ export function driverState(record: DriverRecord, now: Date): string {
 
 /**
  * What an applied driver decision writes and causes: each event to the views (relayed
- * by the alarm, so a slow queue never delays the caller), the index update, live pushes,
- * and the calls to a ride made once the command has left the driver's queue.
+ * by the alarm, so a slow queue never delays the caller), the index update when the
+ * cell needs one (`indexWrite`: most location reports need none), live pushes, and the
+ * calls to a ride made once the command has left the driver's queue.
  *
  * @example
- * const p = planDriver(command, decision.record, decision.events, { now, correlationId, newId });
+ * const p = planDriver(command, decision.record, decision.events, { now, correlationId, newId, listing: config });
  */
 export function planDriver(
   command: DriverCommand,
   after: DriverRecord,
   drafts: DriverEventDraft[],
-  ctx: { now: Date; correlationId: string; newId: () => string },
+  ctx: { now: Date; correlationId: string; newId: () => string; listing: ListingConfig },
 ): Plan<DriverEffect> {
   const first = after.driver.version - drafts.length + 1;
   const events = stamp(drafts, first, ctx.now, ctx.correlationId, ctx.correlationId, ctx.newId).map((e) => ({ ...e, driverId: after.driver.id }));
@@ -237,7 +238,8 @@ export function planDriver(
       messages.push({ queue: "notifications", body: { kind: "driver.notification", event, driver: drafts[i]!.driver } satisfies DriverNotificationMessage });
   });
   const background = command.type === "reserve" || command.type === "confirm" || command.type === "release";
-  const result: Plan<DriverEffect> = { events, messages, timers: [], after: [{ type: "syncIndex", background }], later: [] };
+  const index: Plan<DriverEffect>["after"] = indexWrite(after, ctx.now, ctx.listing) === "none" ? [] : [{ type: "syncIndex", background }];
+  const result: Plan<DriverEffect> = { events, messages, timers: [], after: index, later: [] };
   // The driver's app hears of the offer at once, with its expiry.
   if (command.type === "reserve" && after.offer) result.after.push({ type: "broadcast", message: JSON.stringify({ type: "offer", offer: after.offer }) });
   // The driver's app sees every change of approval at once (an operator's decision, a vehicle sent back to review).
@@ -250,7 +252,8 @@ export function planDriver(
     result.later.push({ type: "withdrawOffer", rideId, driverId: after.driver.id, reason, correlationId: ctx.correlationId });
   }
   const { status, currentRideId, location } = after.driver;
-  if (command.type === "locate" && status === "on_trip" && currentRideId && location) {
+  // On the way to a pickup the ride refreshes its ETA; once it said it wants no more positions, none go to it.
+  if (command.type === "locate" && status === "on_trip" && currentRideId && location && currentRideId !== after.etaDoneRideId) {
     result.later.push({ type: "driverMoved", rideId: currentRideId, driverId: after.driver.id, location });
   }
   return result;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Driver } from "../domain/events";
+import { indexWrite } from "./driver-rules";
 import { decideDriver, openOffers, planDriver } from "./machine";
 import { driverRecord } from "./fixtures";
 import type { DriverCommand, DriverRecord } from "./types";
@@ -163,8 +164,26 @@ const LATER_EFFECTS: Record<string, string> = {
   "on_trip×locate": "driverMoved",
   "rejected_on_trip×locate": "driverMoved",
 };
+/**
+ * The commands after which the dispatch cell is written (state × command → write); none
+ * elsewhere. Every record starts listed as the Driver DO leaves it (5 s ago, in its cell
+ * while dispatchable): a location report or a move within the cell writes nothing.
+ */
+const INDEX_WRITES: Record<string, "upsert" | "remove"> = {
+  "offline×online": "upsert",
+  "available×register": "upsert",
+  "available×registerPlate": "remove",
+  "available×reject": "remove",
+  "available×offline": "remove",
+  "available×reserve": "remove",
+  "available×reserveAgain": "remove",
+  "offered×release": "upsert",
+  "on_trip×release": "upsert",
+};
 const BACKGROUND = new Set(["reserve", "confirm", "release"]);
+const LISTING = { cellRefreshS: 60, driverFreshnessS: 30 };
 const ctx = {
+  listing: LISTING,
   now: NOW,
   correlationId: "req-1",
   newId: (() => {
@@ -201,7 +220,9 @@ describe("driver machine: every state × every command", () => {
         // Every event to the views; an operator's decision also to the driver (notifications).
         const notified = (type: string) => (type === "DriverApproved" || type === "DriverRejected" ? ["notifications"] : []);
         expect(p.messages.map((m) => m.queue).sort()).toEqual(events.flatMap((e) => ["ride-events", ...notified(e)]).sort());
-        expect(p.after[0]).toEqual({ type: "syncIndex", background: BACKGROUND.has(command.type) });
+        const write = INDEX_WRITES[`${state}×${name}`];
+        expect(indexWrite(decision.record, NOW, LISTING)).toBe(write ?? "none");
+        expect(p.after.filter((e) => e.type === "syncIndex")).toEqual(write ? [{ type: "syncIndex", background: BACKGROUND.has(command.type) }] : []);
         expect(p.later.map((e) => e.type).join(",")).toBe(LATER_EFFECTS[`${state}×${name}`] ?? "");
       });
     }
@@ -225,14 +246,17 @@ describe("driver machine: details", () => {
     expect(d.events[0]!.data).toEqual({ withdrawnOfferRideId: "rd_1" });
     const p = planDriver(COMMANDS.reject!, d.record, d.events, ctx);
     expect(p.later).toEqual([{ type: "withdrawOffer", rideId: "rd_1", driverId: "d1", reason: "driver_rejected", correlationId: "req-1" }]);
-    expect(p.after[1]).toMatchObject({ type: "broadcast" });
+    expect(p.after.map((e) => e.type)).toEqual(["broadcast"]);
   });
 
   it("an offer is pushed to the driver's sockets at once and listed until it expires", () => {
     const d = decideDriver(rec(), COMMANDS.reserveAgain!, NOW);
     if (d.kind !== "applied") throw new Error(d.kind);
     const p = planDriver(COMMANDS.reserveAgain!, d.record, d.events, ctx);
-    expect(p.after[1]).toEqual({ type: "broadcast", message: JSON.stringify({ type: "offer", offer: offer("rd_1") }) });
+    expect(p.after).toEqual([
+      { type: "syncIndex", background: true },
+      { type: "broadcast", message: JSON.stringify({ type: "offer", offer: offer("rd_1") }) },
+    ]);
     expect(openOffers(d.record, NOW)).toEqual([offer("rd_1")]);
     expect(openOffers(d.record, new Date(LATER))).toEqual([]);
   });
@@ -240,5 +264,29 @@ describe("driver machine: details", () => {
   it("a location report moves the driver without an event", () => {
     const d = decideDriver(rec(), COMMANDS.locate!, NOW);
     expect(d.kind === "applied" && d.record.driver).toMatchObject({ location: { lat: 37.52, lng: 127 }, locationAt: NOW.toISOString(), version: 4 });
+  });
+
+  it("a location report writes the dispatch cell only once the refresh is due, or in another cell", () => {
+    const planFor = (record: DriverRecord, location: { lat: number; lng: number }) => {
+      const d = decideDriver(record, { type: "locate", location }, NOW);
+      if (d.kind !== "applied") throw new Error(d.kind);
+      return planDriver({ type: "locate", location }, d.record, d.events, ctx).after;
+    };
+    expect(planFor(rec(), { lat: 37.501, lng: 127 })).toEqual([]);
+    expect(planFor({ ...rec(), indexedAt: NOW.getTime() - 60_000 }, { lat: 37.501, lng: 127 })).toEqual([{ type: "syncIndex", background: false }]);
+    expect(planFor(rec(), { lat: 35.1, lng: 129 })).toEqual([{ type: "syncIndex", background: false }]);
+  });
+
+  it("on a trip, positions go to the ride until it said it wants no more", () => {
+    const moved = (record: DriverRecord) => {
+      const d = decideDriver(record, COMMANDS.locate!, NOW);
+      if (d.kind !== "applied") throw new Error(d.kind);
+      return planDriver(COMMANDS.locate!, d.record, d.events, ctx).later.map((e) => e.type);
+    };
+    const onTrip = rec({ status: "on_trip", currentRideId: "rd_1" });
+    expect(moved(onTrip)).toEqual(["driverMoved"]);
+    expect(moved({ ...onTrip, etaDoneRideId: "rd_1" })).toEqual([]);
+    // A later trip is fed again.
+    expect(moved({ ...rec({ status: "on_trip", currentRideId: "rd_2" }), etaDoneRideId: "rd_1" })).toEqual(["driverMoved"]);
   });
 });

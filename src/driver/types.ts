@@ -11,6 +11,12 @@ export interface DriverRecord {
   offer: DriverOffer | null;
   /** The dispatch cell the driver is listed in, if any. */
   indexedCell: string | null;
+  /** When (epoch ms) the dispatch index was last written for the driver (absent: never, or before this was kept). */
+  indexedAt?: number;
+  /** The driver's version when the index was last written: a new event (availability, approval, vehicle) writes it again. */
+  indexedVersion?: number;
+  /** The ride that no longer wants this driver's positions (past the pickup): reports stop going to it. */
+  etaDoneRideId?: string;
 }
 
 export interface DriverProfile {

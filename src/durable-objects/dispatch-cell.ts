@@ -1,11 +1,15 @@
 /**
  * DispatchCell: one per geohash cell (precision 5). Knows the available drivers
- * whose last location is in its cell, for dispatch searches. It may lag behind the
- * Driver DOs; a reservation through the Driver DO decides.
+ * listed in its cell, for dispatch searches. A driver's entry is written when the
+ * driver enters the cell, becomes available, or renews it (every `CELL_REFRESH_S`),
+ * not on every location report: each entry holds a lease (`listed_until`) and lapses
+ * if the driver stops renewing it. It may lag behind the Driver DOs (a position up to
+ * a refresh old, a driver gone silent within the lease); a reservation through the
+ * Driver DO decides.
  */
 import { distanceMeters } from "../domain/geo";
 import type { LatLng, Product } from "../domain/types";
-import { StoredObject } from "./stored-object";
+import { addColumn, StoredObject } from "./stored-object";
 
 export interface CellEntry {
   driverId: string;
@@ -16,7 +20,12 @@ export interface CellEntry {
   products?: Product[];
   /** Epoch ms of the location report. */
   reportedAt: number;
+  /** Epoch ms until which the entry is listed (the Driver DO renews it before then while the driver reports). */
+  listedUntil: number;
 }
+
+/** How long entries written before leases existed stay listed after their report (the freshness limit of the time). */
+const LEGACY_LEASE_MS = 30_000;
 
 export class DispatchCellDurableObject extends StoredObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -27,6 +36,11 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
       // One row per product a listed driver serves (drivers listed before products existed match on drivers.product).
       "CREATE TABLE IF NOT EXISTS driver_products (driver_id TEXT NOT NULL, product TEXT NOT NULL, PRIMARY KEY (driver_id, product))",
     ]);
+    // Cells created before leases: their entries keep the old freshness window, then lapse unless renewed.
+    if (addColumn(this.sql, "drivers", "listed_until", "INTEGER NOT NULL DEFAULT 0"))
+      this.sql.exec("UPDATE drivers SET listed_until = reported_at + ?", LEGACY_LEASE_MS);
+    // How many times each entry was written since it was listed here (what the lease saves is visible).
+    addColumn(this.sql, "drivers", "writes", "INTEGER NOT NULL DEFAULT 0");
   }
 
   /**
@@ -47,21 +61,30 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
     return row && row.no_supply_until > now ? row.no_supply_until : null;
   }
 
-  /** Lists (or moves) an available driver. A driver appearing here ends the no-supply window of every product they serve. */
+  /**
+   * Lists (or moves, or renews) an available driver. A driver appearing here ends the
+   * no-supply window of every product they serve. Entries whose lease ran out go.
+   */
   upsert(entry: CellEntry): void {
     const products = [...new Set([entry.product, ...(entry.products ?? [])])];
     for (const product of products) this.sql.exec("DELETE FROM supply WHERE product = ?", product);
-    this.sql.exec("DELETE FROM driver_products WHERE driver_id = ?", entry.driverId);
-    for (const product of products) this.sql.exec("INSERT INTO driver_products (driver_id, product) VALUES (?, ?)", entry.driverId, product);
+    this.dropLapsed(Date.now());
+    const listed = this.sql.exec<{ product: string }>("SELECT product FROM driver_products WHERE driver_id = ? ORDER BY product", entry.driverId).toArray();
+    if (listed.map((r) => r.product).join() !== [...products].sort().join()) {
+      this.sql.exec("DELETE FROM driver_products WHERE driver_id = ?", entry.driverId);
+      for (const product of products) this.sql.exec("INSERT INTO driver_products (driver_id, product) VALUES (?, ?)", entry.driverId, product);
+    }
     this.sql.exec(
-      `INSERT INTO drivers (driver_id, lat, lng, product, reported_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT(driver_id) DO UPDATE SET lat = excluded.lat, lng = excluded.lng, product = excluded.product, reported_at = excluded.reported_at
+      `INSERT INTO drivers (driver_id, lat, lng, product, reported_at, listed_until, writes) VALUES (?, ?, ?, ?, ?, ?, 1)
+       ON CONFLICT(driver_id) DO UPDATE SET lat = excluded.lat, lng = excluded.lng, product = excluded.product, reported_at = excluded.reported_at,
+         listed_until = excluded.listed_until, writes = drivers.writes + 1
        WHERE excluded.reported_at >= drivers.reported_at`,
       entry.driverId,
       entry.lat,
       entry.lng,
       entry.product,
       entry.reportedAt,
+      entry.listedUntil,
     );
   }
 
@@ -70,19 +93,36 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
     this.sql.exec("DELETE FROM driver_products WHERE driver_id = ?", driverId);
   }
 
-  /** Drivers whose vehicle serves `product`, within `radiusM` of `center`, who reported since `freshSince`. */
-  nearby(center: LatLng, radiusM: number, product: Product, freshSince: number): (CellEntry & { distanceMeters: number })[] {
+  /**
+   * Drivers whose vehicle serves `product`, within `radiusM` of `center`, listed at
+   * `now` (epoch ms). Whether each is fresh enough is the Driver DO's to decide.
+   */
+  nearby(center: LatLng, radiusM: number, product: Product, now: number): (CellEntry & { distanceMeters: number })[] {
     return this.sql
-      .exec<{ driver_id: string; lat: number; lng: number; product: Product; reported_at: number }>(
-        `SELECT driver_id, lat, lng, product, reported_at FROM drivers d WHERE reported_at >= ? AND (
+      .exec<{ driver_id: string; lat: number; lng: number; product: Product; reported_at: number; listed_until: number }>(
+        `SELECT driver_id, lat, lng, product, reported_at, listed_until FROM drivers d WHERE listed_until >= ? AND (
            EXISTS (SELECT 1 FROM driver_products p WHERE p.driver_id = d.driver_id AND p.product = ?)
            OR (product = ? AND NOT EXISTS (SELECT 1 FROM driver_products p WHERE p.driver_id = d.driver_id)))`,
-        freshSince,
+        now,
         product,
         product,
       )
       .toArray()
-      .map((r) => ({ driverId: r.driver_id, lat: r.lat, lng: r.lng, product: r.product, reportedAt: r.reported_at, distanceMeters: distanceMeters(center, r) }))
+      .map((r) => ({
+        driverId: r.driver_id,
+        lat: r.lat,
+        lng: r.lng,
+        product: r.product,
+        reportedAt: r.reported_at,
+        listedUntil: r.listed_until,
+        distanceMeters: distanceMeters(center, r),
+      }))
       .filter((e) => e.distanceMeters <= radiusM);
+  }
+
+  /** Forgets the entries whose lease ran out (drivers who went silent and never came back here). */
+  private dropLapsed(now: number): void {
+    this.sql.exec("DELETE FROM driver_products WHERE driver_id IN (SELECT driver_id FROM drivers WHERE listed_until < ?)", now);
+    this.sql.exec("DELETE FROM drivers WHERE listed_until < ?", now);
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { Driver } from "../domain/events";
 import type { Actor, LatLng, Ride } from "../domain/types";
+import { indexWrite } from "../driver/driver-rules";
 import { decideDriver, driverState, openOffers, planDriver } from "../driver/machine";
 import type { DriverCommand, DriverEffect, DriverOffer, DriverProfile, DriverRecord, Reservation } from "../driver/types";
 import { ok, unwrap, type Outcome } from "../lib/problem";
@@ -35,8 +36,10 @@ export class DriverDurableObject extends AggregateObject<DriverRecord, DriverEff
       const before = this.load();
       const now = new Date();
       const planOf = (after: DriverRecord, events: Parameters<typeof planDriver>[2]) =>
-        planDriver(command, after, events, { now, correlationId, newId: this.newId });
+        planDriver(command, after, events, { now, correlationId, newId: this.newId, listing: this.config });
       const outcome = await this.enact(decideDriver(before, command, now), planOf, before ? undefined : {});
+      // A refusal commits nothing but may show the cell lists a driver it should not (one silent past the freshness limit): fix it after the answer.
+      if (!outcome.ok && before && indexWrite(before, now, this.config) !== "none") await this.perform({ type: "syncIndex", background: true });
       return outcome.ok ? ok(outcome.value.driver) : outcome;
     });
   }
@@ -68,7 +71,7 @@ export class DriverDurableObject extends AggregateObject<DriverRecord, DriverEff
     return this.run({ type: "offline" }, correlationId);
   }
 
-  /** A location report: refreshes the dispatch index and, on the way to a pickup, the ride's ETA. */
+  /** A location report: the cell is written only when it needs to be (`indexWrite`); on the way to a pickup, the ride refreshes its ETA. */
   async updateLocation(location: LatLng): Promise<Outcome<null>> {
     const outcome = await this.run({ type: "locate", location }, "");
     if (!outcome.ok) return outcome;
@@ -117,22 +120,29 @@ export class DriverDurableObject extends AggregateObject<DriverRecord, DriverEff
   /** The driver has no timers of its own: only the outbox relay, which the base runs. */
   protected async onTimer(): Promise<void> {}
 
-  /** The only place the driver talks to other objects (driver-effects.ts). */
+  /** The only place the driver talks to other objects (driver-effects.ts). A ride past the pickup gets no more positions. */
   protected async perform(effect: DriverEffect): Promise<Outcome<unknown>> {
-    if (effect.type !== "syncIndex") return tellRide(this.env, effect);
-    const update = this.indexUpdates.run(() => this.syncIndex());
-    if (effect.background) this.ctx.waitUntil(update);
-    return ok(effect.background ? null : await update);
+    if (effect.type === "syncIndex") {
+      const update = this.indexUpdates.run(() => this.syncIndex());
+      if (effect.background) this.ctx.waitUntil(update);
+      return ok(effect.background ? null : await update);
+    }
+    const told = await tellRide(this.env, effect);
+    const current = told.ok && told.value?.more === false && effect.type === "driverMoved" ? this.load() : null;
+    if (current?.driver.currentRideId === effect.rideId) this.store({ ...current, etaDoneRideId: effect.rideId });
+    return told;
   }
 
-  /** Brings the dispatch index in line with the driver. Never throws: the index may lag, the reservation here decides. */
+  /** Writes the dispatch cell if the driver as it is now needs it (`indexWrite`). Never throws: the index may lag, the reservation here decides. */
   private async syncIndex(): Promise<void> {
     const record = this.load();
+    const now = new Date();
+    if (!record || indexWrite(record, now, this.config) === "none") return;
     try {
-      const cell = record ? await listDriver(this.env, record) : null;
-      // Where the driver is listed now (a command may have changed the record meanwhile).
+      const listed = await listDriver(this.env, record, now, this.config);
+      // Only the listing: a command may have changed the record meanwhile (its own update follows this one).
       const current = this.load();
-      if (current && record && cell !== record.indexedCell) this.store({ ...current, indexedCell: cell });
+      if (current) this.store({ ...current, ...listed });
     } catch (error) {
       console.warn(JSON.stringify({ msg: "dispatch index update failed", driverId: record?.driver.id, error: String(error) }));
     }

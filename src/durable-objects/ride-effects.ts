@@ -12,7 +12,7 @@ import { PEER_CALL_MS, within } from "../lib/timeout";
 import type { CellEntryLike } from "../ride/dispatch";
 import { cellOf, cellStub, driverStub, riderStub } from "./stubs";
 
-/** The dispatcher's look-up of fresh drivers of a product in some cells. */
+/** The dispatcher's look-up of the drivers of a product listed in some cells. */
 export type FindDrivers = { type: "findDrivers"; cells: string[]; pickup: LatLng; product: Product };
 export type RideCall = RideEffect | FindDrivers;
 /** The effects whose answer is the driver. */
@@ -73,9 +73,10 @@ export async function performRide(p: RidePeers, effect: RideCall): Promise<Outco
       case "markNoSupply":
         return ok(await cellStub(env, cellOf(effect.pickup)).markNoSupply(effect.product, effect.until));
       case "findDrivers": {
-        const freshSince = Date.now() - config.driverFreshnessS * 1000;
+        // The drivers listed now; a silent one still within its lease is refused by its own Driver DO.
+        const now = Date.now();
         const lookUp = (cell: string) =>
-          within(PEER_CALL_MS, cellStub(env, cell).nearby(effect.pickup, config.searchRadiusM, effect.product, freshSince), `dispatch cell ${cell}`).catch(
+          within(PEER_CALL_MS, cellStub(env, cell).nearby(effect.pickup, config.searchRadiusM, effect.product, now), `dispatch cell ${cell}`).catch(
             (error: unknown) => {
               log("dispatch cell unavailable", { cell })(error);
               return [];

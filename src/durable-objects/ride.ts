@@ -13,7 +13,7 @@ import { fail, ok, type Outcome } from "../lib/problem";
 import { acceptance, advanceCommand, commandForResult, declineCommand, etaCommand, etaSeconds, timerCommand, toRideDriver } from "../ride/commands";
 import type { DriverStep, OpsCommand, Trip } from "../ride/commands";
 import { awaitsDriver, dispatchRound, type CellEntryLike } from "../ride/dispatch";
-import { canView, newRideRecord, requestedEvent, viewFor, type CreateRideInput } from "../ride/ride-record";
+import { canView, newRideRecord, requestedEvent, viewFor, wantsDriverPositions, type CreateRideInput } from "../ride/ride-record";
 import { AggregateObject, type TimelineItem, type Welcome } from "./aggregate";
 import { performRide, type DriverCall, type FindDrivers, type RideCall } from "./ride-effects";
 
@@ -135,10 +135,10 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
     );
   }
 
-  /** The assigned driver reported a new position: refresh the ride's driver location and ETA, when worth a version. */
-  async driverMoved(driverId: string, location: LatLng): Promise<Outcome<null>> {
+  /** The assigned driver's new position: refreshes its location and ETA when worth a version; `more`: false once past the pickup. */
+  async driverMoved(driverId: string, location: LatLng): Promise<Outcome<{ more: boolean }>> {
     const outcome = await this.command(null, (record) => etaCommand(record, driverId, location, this.config.road) ?? ok(null));
-    return outcome.ok ? ok(null) : outcome;
+    return outcome.ok ? ok({ more: wantsDriverPositions(this.load()) }) : outcome;
   }
 
   /**

@@ -24,3 +24,18 @@ export abstract class StoredObject<TEnv> extends DurableObject<TEnv> {
     for (const statement of schema) this.sql.exec(statement);
   }
 }
+
+/**
+ * Adds a column to a table an object created before the column existed (`CREATE TABLE
+ * IF NOT EXISTS` leaves an existing table as it was). Idempotent: answers whether it
+ * added the column, so a caller can fill it in for the rows already there, once.
+ *
+ * @example
+ * if (addColumn(this.sql, "drivers", "listed_until", "INTEGER NOT NULL DEFAULT 0")) this.sql.exec("UPDATE drivers SET listed_until = …");
+ */
+export function addColumn(sql: SqlStorage, table: string, column: string, definition: string): boolean {
+  const columns = sql.exec<{ name: string }>(`PRAGMA table_info(${table})`).toArray();
+  if (columns.some((c) => c.name === column)) return false;
+  sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  return true;
+}

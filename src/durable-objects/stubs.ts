@@ -8,9 +8,8 @@
  * Stubs are typed by the namespace's class, so RPC results come back as the methods
  * declare them: `await rideStub(env, id).get(actor)` is an `Outcome<Ride>`, no cast.
  */
-import { geohash } from "../domain/geo";
+import { dispatchCell } from "../domain/geo";
 import type { LatLng } from "../domain/types";
-import { CELL_PRECISION } from "../ride/dispatch";
 
 /** The class behind a namespace binding: what its stubs' RPC methods are typed by. */
 type ObjectOf<N> = N extends DurableObjectNamespace<infer T> ? T : never;
@@ -79,7 +78,7 @@ export function riderStub(env: Pick<Env, "RIDER">, riderId: string): RiderStub {
  * cellOf({ lat: 37.5219, lng: 126.9245 }); // "wydm2"
  */
 export function cellOf(point: LatLng): string {
-  return geohash(point, CELL_PRECISION);
+  return dispatchCell(point);
 }
 
 /**

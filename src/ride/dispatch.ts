@@ -9,11 +9,11 @@
 import type { Config } from "../config";
 import type { Driver } from "../domain/events";
 import type { Reservation, RideCommand, RideRecord } from "../domain/ride-machine";
-import { cellsCovering, distanceMeters, estimateDrive } from "../domain/geo";
+import { CELL_PRECISION, cellsCovering, distanceMeters, estimateDrive } from "../domain/geo";
 import type { LatLng } from "../domain/types";
 import { etaSeconds, toRideDriver } from "./commands";
 
-export const CELL_PRECISION = 5;
+export { CELL_PRECISION };
 /** The first, cheap search ring. */
 export const INNER_RADIUS_M = 1500;
 

@@ -109,3 +109,15 @@ export function etaWorthUpdating(record: RideRecord, etaSeconds: number, movedMe
   if (current === null || record.ride.driver?.location == null) return true;
   return Math.abs(current - etaSeconds) >= minEtaDeltaS || movedMeters >= minMoveM;
 }
+
+/**
+ * Whether a ride may still want its driver's positions (to refresh the pickup ETA):
+ * until the driver arrives. A ride the object does not know is given the benefit of the doubt.
+ *
+ * @example
+ * wantsDriverPositions(record); // false once the ride is driver_arrived, in_progress or ended
+ */
+export function wantsDriverPositions(record: RideRecord | null): boolean {
+  const status = record?.ride.status;
+  return status === undefined || status === "requested" || status === "dispatching" || status === "driver_assigned";
+}
