@@ -1,5 +1,5 @@
 /** A small HTTP client for the public API, as an outside client would use it; `client()` is the typed one (src/client). */
-import { createRidesClient, type Problem, type RidesClient } from "../../src/client";
+import { createRidesClient, type Problem, type RidesClient } from "../../src/client/index.ts";
 
 export interface ApiResponse<T = unknown> {
   status: number;
