@@ -156,6 +156,9 @@ async function phase(
   const after = await settle(s, done);
   const { cpuS, wallS } = endSpan(span, idle);
   const counters = delta(after, before);
+  // A worker that restarted (wrangler reloads on a file change) starts its counters again from zero.
+  const reset = Object.entries(counters).filter(([, n]) => n < 0);
+  if (reset.length > 0) console.warn(`  warning: counters went down (a worker restarted during the phase): ${reset.map(([k]) => k).join(", ")}`);
   const cpuMsEach = (cpuS * 1000) / n;
   return {
     what,
