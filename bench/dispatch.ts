@@ -13,12 +13,9 @@
  * Settings (environment): BENCH_RATE (requests/s, default 10), BENCH_RIDES (default
  * 200), BENCH_CONCURRENCY (default 16), BENCH_SECONDS (ingest window, default 8).
  */
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { Api } from "../test/support/client.ts";
-import { freePort, startSystem, stopProcessGroup } from "../test/support/system.ts";
+import { startSystem } from "../test/support/system.ts";
+import { startFloor } from "./support/floor.ts";
 
 const RATE = Number(process.env.BENCH_RATE ?? 10);
 const RIDES = Number(process.env.BENCH_RIDES ?? 200);
@@ -72,57 +69,6 @@ async function closedLoop(seconds: number, concurrency: number, op: (i: number) 
     }),
   );
   return { perSecond: done / ((performance.now() - started) / 1000), errors };
-}
-
-/**
- * The floor worker (bench/floor/) under its own `wrangler dev`, in its own process group, on a
- * free port with a fresh state directory; `stop` ends the group and removes the state.
- */
-async function startFloor(): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
-  const root = resolve(import.meta.dirname, "..");
-  const localNode = resolve(root, "node_modules/.bin/node"); // wrangler needs Node 22
-  const port = await freePort();
-  const state = mkdtempSync(join(tmpdir(), "bench-floor-"));
-  const output: string[] = [];
-  const child = spawn(
-    existsSync(localNode) ? localNode : process.execPath,
-    [
-      resolve(root, "node_modules/wrangler/bin/wrangler.js"),
-      "dev",
-      "-c",
-      resolve(root, "bench/floor/wrangler.toml"),
-      "--port",
-      String(port),
-      "--ip",
-      "127.0.0.1",
-      "--persist-to",
-      state,
-      "--inspector-port",
-      "0",
-      "--show-interactive-dev-session=false",
-    ],
-    { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { WRANGLER_SEND_METRICS: "false", ...process.env } },
-  );
-  child.stdout?.on("data", (b: Buffer) => output.push(b.toString()));
-  child.stderr?.on("data", (b: Buffer) => output.push(b.toString()));
-  let exited = false;
-  child.on("exit", () => (exited = true));
-  const stop = async () => {
-    if (child.pid) await stopProcessGroup(child.pid);
-    rmSync(state, { recursive: true, force: true });
-  };
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  while (!exited && Date.now() < deadline) {
-    const ok = await fetch(`${baseUrl}/`, { method: "POST", body: JSON.stringify({ key: "ready" }) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { baseUrl, stop };
-    await sleep(300);
-  }
-  await stop();
-  throw new Error(`the floor worker did not start on ${baseUrl}:\n${output.join("").slice(-4000)}`);
 }
 
 async function main() {

@@ -978,6 +978,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/dev/metrics": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Calls, messages and writes counted in this run (development only)
+     * @description Object calls by object and method, alarms, queue messages sent, consumer runs and D1 writes, counted since the workers started, with the hottest ride, driver and cell objects over the last windowS seconds (most requests in one second, and the mean).
+     */
+    get: operations["getDevMetrics"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/problems": {
     parameters: {
       query?: never;
@@ -7885,6 +7905,145 @@ export interface operations {
               mode: "ok" | "down" | "slow";
               latencyMs?: number;
             };
+          };
+        };
+      };
+      /** @description invalid_request: The request is not valid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description not_found: not in development */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description payload_too_large: The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description rate_limited: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before sending the same request again (see the code's /problems page) */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description internal: Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  getDevMetrics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The gateway's counters (with every object it hosts) and the payment worker's */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            windowS: number;
+            hottest: {
+              ride: {
+                maxPerSecond: number;
+                meanPerSecond: number;
+                object: string;
+                total: number;
+              }[];
+              driver: {
+                maxPerSecond: number;
+                meanPerSecond: number;
+                object: string;
+                total: number;
+              }[];
+              cell: {
+                maxPerSecond: number;
+                meanPerSecond: number;
+                object: string;
+                total: number;
+              }[];
+            };
+            d1: {
+              [key: string]: {
+                maxPerSecond: number;
+                meanPerSecond: number;
+                statements: number;
+                transactions: number;
+                rows: number;
+              };
+            };
+            gateway: {
+              windowS: number;
+              totals: {
+                [key: string]: number;
+              };
+              hottest: {
+                [key: string]: {
+                  maxPerSecond: number;
+                  meanPerSecond: number;
+                  object: string;
+                  total: number;
+                }[];
+              };
+              rates: {
+                [key: string]: {
+                  maxPerSecond: number;
+                  meanPerSecond: number;
+                };
+              };
+            };
+            payment: {
+              windowS: number;
+              totals: {
+                [key: string]: number;
+              };
+              hottest: {
+                [key: string]: {
+                  maxPerSecond: number;
+                  meanPerSecond: number;
+                  object: string;
+                  total: number;
+                }[];
+              };
+              rates: {
+                [key: string]: {
+                  maxPerSecond: number;
+                  meanPerSecond: number;
+                };
+              };
+            } | null;
+            elsewhere: string;
           };
         };
       };

@@ -20,6 +20,7 @@ import { readConfig, type Config } from "../config";
 import type { Actor } from "../domain/types";
 import type { Decision, LiveEffect, Plan } from "../kernel/machine";
 import { newId } from "../lib/ids";
+import { count } from "../lib/metrics";
 import { SqliteOutbox, type QueueSender } from "../lib/outbox";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { SerialQueue, SqliteTimers } from "../lib/timers";
@@ -237,6 +238,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
   }
 
   override async alarm(): Promise<void> {
+    count(`alarm:${this.table}`);
     await this.exclusive(async () => {
       // The aggregate's own timers first: the outbox relay must not delay an assignment.
       const due = this.timers.due(Date.now()).sort((a, b) => Number(a.name === "outbox") - Number(b.name === "outbox"));

@@ -14,12 +14,14 @@
  * }
  */
 import { DurableObject } from "cloudflare:workers";
+import { meterEnv } from "../lib/metrics";
 
 export abstract class StoredObject<TEnv> extends DurableObject<TEnv> {
   protected readonly sql: SqlStorage;
 
   protected constructor(ctx: DurableObjectState, env: TEnv, schema: readonly string[]) {
     super(ctx, env);
+    meterEnv(env); // development metrics: on when env is a development one
     this.sql = ctx.storage.sql;
     for (const statement of schema) this.sql.exec(statement);
   }

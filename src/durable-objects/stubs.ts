@@ -10,6 +10,7 @@
  */
 import { dispatchCell } from "../domain/geo";
 import type { LatLng } from "../domain/types";
+import { countedStub } from "../lib/metering";
 
 /** The class behind a namespace binding: what its stubs' RPC methods are typed by. */
 type ObjectOf<N> = N extends DurableObjectNamespace<infer T> ? T : never;
@@ -35,7 +36,8 @@ export type CellStub = DurableObjectStub<ObjectOf<Env["DISPATCH_CELL"]>>;
  * await breaker.acquire();
  */
 export function stubFor<T extends Rpc.DurableObjectBranded | undefined>(ns: DurableObjectNamespace<T>, name: string): DurableObjectStub<T> {
-  return ns.get(ns.idFromName(name));
+  // Development only: counted per object and method (src/lib/metrics.ts); the stub itself otherwise.
+  return countedStub(ns.get(ns.idFromName(name)), ns, name);
 }
 
 /**

@@ -5,6 +5,7 @@
  * no state change is ever without its messages (at-least-once; consumers dedupe).
  */
 import type { QueueName } from "../domain/events";
+import { count } from "./metrics";
 
 export interface OutboxRow {
   seq: number;
@@ -79,6 +80,7 @@ export class SqliteOutbox {
             );
             this.sql.exec(`DELETE FROM outbox WHERE seq IN (${chunk.map(() => "?").join(",")})`, ...chunk.map((r) => r.seq));
             sent += chunk.length;
+            count(`queue:sent:${queue}`, chunk.length);
           } catch (error) {
             const attempts = Math.max(...chunk.map((r) => r.attempts)) + 1;
             const at = now + retryDelayMs(attempts);

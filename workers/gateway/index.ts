@@ -4,6 +4,8 @@
  * minutes) and the views' repair sweep (every minute).
  */
 import type { PaymentResult, RentalKeyMessage } from "../../src/domain/events";
+import { meterBatch } from "../../src/lib/metering";
+import { meterEnv } from "../../src/lib/metrics";
 import { createApp } from "./app";
 import { consumePaymentResults, paymentResultDeps, reconcilePayments } from "./payment-results";
 import { consumeRentalKeys, rentalKeyDeps } from "./rental-keys";
@@ -25,14 +27,19 @@ const app = createApp();
 const RECONCILE_MIN_AGE_MS = 5 * 60_000;
 
 export default {
-  fetch: app.fetch,
+  fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
+    meterEnv(env); // development metrics (GET /v1/dev/metrics): on in development only
+    return app.fetch(request, env, ctx);
+  },
 
   async queue(batch: MessageBatch<PaymentResult | RentalKeyMessage>, env: Env): Promise<void> {
+    env = meterBatch(env, "gateway", batch);
     if (batch.queue.startsWith("rental-keys")) await consumeRentalKeys(batch as MessageBatch<RentalKeyMessage>, rentalKeyDeps(env));
     else await consumePaymentResults(batch as MessageBatch<PaymentResult>, paymentResultDeps(env));
   },
 
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
+    meterEnv(env);
     if (controller.cron === VIEWS_REPAIR_CRON) {
       const options = repairOptions(env);
       const report = await repairViews(repairDeps(env), options);

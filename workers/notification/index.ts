@@ -1,5 +1,6 @@
 /** Notification worker entry: consumes ride-notifications and its dead-letter queue. */
 import { consumerFetch } from "../../src/lib/readiness";
+import { logMetrics, meterBatch } from "../../src/lib/metering";
 import { drizzle } from "drizzle-orm/d1";
 import { retryDelaySeconds } from "../../src/lib/backoff";
 import { isDeadLetterQueue } from "../../src/lib/dead-letters";
@@ -18,6 +19,7 @@ export default {
   },
 
   async queue(batch: MessageBatch<Incoming>, env: NotificationEnv): Promise<void> {
+    env = meterBatch(env, "notification", batch);
     if (isDeadLetterQueue(batch.queue)) {
       // Given up on (or poisoned): kept for an operator, and its unsent deliveries marked failed.
       const db = drizzle(env.VIEWS_DB);
@@ -72,5 +74,7 @@ export default {
         message.retry({ delaySeconds });
       }
     }
+    // Development: the gateway cannot ask this worker, so its counters go to the log after each run.
+    logMetrics("notification");
   },
 } satisfies ExportedHandler<NotificationEnv, Incoming>;

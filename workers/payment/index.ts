@@ -5,6 +5,7 @@
  * since only the gateway can read the rides) through the PaymentService entrypoint.
  */
 import { consumerFetch } from "../../src/lib/readiness";
+import { meterBatch } from "../../src/lib/metering";
 import type { PaymentCommandMessage } from "../../src/domain/events";
 import { retryDelaySeconds } from "../../src/lib/backoff";
 import { isDeadLetterQueue } from "../../src/lib/dead-letters";
@@ -25,6 +26,7 @@ export default {
   },
 
   async queue(batch: MessageBatch<PaymentCommandMessage>, env: PaymentEnv): Promise<void> {
+    env = meterBatch(env, "payment", batch); // development metrics, read through PaymentService.metrics()
     if (isDeadLetterQueue(batch.queue)) {
       // Poison messages: kept in the ledger's dead_letters for an operator, never dropped.
       const ledger = new Ledger(env.LEDGER_DB);

@@ -6,6 +6,7 @@
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { stubFor } from "../../src/durable-objects/stubs";
+import { meterEnv, metrics, metricsOn, type MetricsSnapshot } from "../../src/lib/metrics";
 import type { Money } from "../../src/domain/types";
 import type { BreakerState } from "../../src/payments/breaker";
 import { breakerStub, paymentDeps, providerFor } from "./deps";
@@ -25,6 +26,12 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
     // The gateway's dev routes answer 404 outside development; this is the second lock.
     if (this.env.ENVIRONMENT !== "development") throw new Error("fault injection exists in development only");
     return stubFor(this.env.PAYMENT_SIMULATOR, "default").setFaults(fault);
+  }
+
+  /** Development only: this worker's counters (src/lib/metrics.ts), null elsewhere. */
+  async metrics(): Promise<MetricsSnapshot | null> {
+    meterEnv(this.env);
+    return metricsOn() ? metrics.snapshot() : null;
   }
 
   async ledgerFor(rideId: string): Promise<LedgerEntry[]> {

@@ -3,6 +3,7 @@
  * queue (kept in view_dead_letters for an operator's replay).
  */
 import { consumerFetch } from "../../src/lib/readiness";
+import { logMetrics, meterBatch } from "../../src/lib/metering";
 import type { ViewsMessage } from "../../src/domain/events";
 import { retryDelaySeconds } from "../../src/lib/backoff";
 import { isDeadLetterQueue } from "../../src/lib/dead-letters";
@@ -88,7 +89,10 @@ export default {
   },
 
   async queue(batch: MessageBatch<ViewsMessage>, env: ViewsEnv): Promise<void> {
-    if (isDeadLetterQueue(batch.queue)) return keepDeadLetters(batch, env);
-    return projectBatch(batch, env);
+    env = meterBatch(env, "views", batch);
+    if (isDeadLetterQueue(batch.queue)) await keepDeadLetters(batch, env);
+    else await projectBatch(batch, env);
+    // Development: the gateway cannot ask this worker, so its counters go to the log after each run.
+    logMetrics("views");
   },
 } satisfies ExportedHandler<ViewsEnv, ViewsMessage>;

@@ -14,6 +14,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { notificationFaults } from "../../../src/views/schema";
 import { setViewsFault } from "../../../src/views/faults";
 import { keyIssuerStub } from "../../../src/durable-objects/stubs";
+import { metrics, type MetricsSnapshot } from "../../../src/lib/metrics";
 
 const tokens = createRoute({
   method: "post",
@@ -56,6 +57,57 @@ const faults = createRoute({
   },
 });
 
+const RateSchema = z.object({ maxPerSecond: z.number(), meanPerSecond: z.number() });
+const ObjectRateSchema = RateSchema.extend({ object: z.string(), total: z.number() });
+const SnapshotSchema = z.object({
+  windowS: z.number(),
+  totals: z.record(z.string(), z.number()),
+  hottest: z.record(z.string(), z.array(ObjectRateSchema)),
+  rates: z.record(z.string(), RateSchema),
+});
+const D1Schema = RateSchema.extend({ statements: z.number(), transactions: z.number(), rows: z.number() });
+const MetricsSchema = z.object({
+  windowS: z.number(),
+  hottest: z.object({ ride: z.array(ObjectRateSchema), driver: z.array(ObjectRateSchema), cell: z.array(ObjectRateSchema) }),
+  d1: z.record(z.string(), D1Schema),
+  gateway: SnapshotSchema,
+  payment: SnapshotSchema.nullable(),
+  elsewhere: z.string(),
+});
+const metricsRoute = createRoute({
+  method: "get",
+  path: "/v1/dev/metrics",
+  operationId: "getDevMetrics",
+  summary: "Calls, messages and writes counted in this run (development only)",
+  description:
+    "Object calls by object and method, alarms, queue messages sent, consumer runs and D1 writes, counted since the workers started, " +
+    "with the hottest ride, driver and cell objects over the last windowS seconds (most requests in one second, and the mean).",
+  tags: ["development"],
+  responses: {
+    200: jsonResponse(MetricsSchema, "The gateway's counters (with every object it hosts) and the payment worker's"),
+    ...DEV_PROBLEMS,
+  },
+});
+
+/** D1 writes by database (`d1:BINDING:statements|transactions|rows` of each snapshot), summed. */
+function d1Writes(snapshots: readonly MetricsSnapshot[]): z.infer<typeof MetricsSchema>["d1"] {
+  const d1: z.infer<typeof MetricsSchema>["d1"] = {};
+  for (const s of snapshots) {
+    for (const [key, n] of Object.entries(s.totals)) {
+      const [kind, db, what] = key.split(":");
+      if (kind !== "d1" || !db || (what !== "statements" && what !== "transactions" && what !== "rows")) continue;
+      const entry = (d1[db] ??= { statements: 0, transactions: 0, rows: 0, maxPerSecond: 0, meanPerSecond: 0 });
+      entry[what] += n;
+      const rate = what === "statements" ? s.rates[key] : undefined;
+      if (rate) {
+        entry.maxPerSecond += rate.maxPerSecond;
+        entry.meanPerSecond += rate.meanPerSecond;
+      }
+    }
+  }
+  return d1;
+}
+
 export function devRoutes() {
   const app = newRouter();
   app.use("/v1/dev/*", async (c, next) => {
@@ -82,6 +134,21 @@ export function devRoutes() {
     if (body.views) await setViewsFault(c.env.VIEWS_DB, body.views.mode);
     const keys = body.keys ? await keyIssuerStub(c.env).setFaults(body.keys) : undefined;
     return c.json({ payment, notification: body.notification, views: body.views, keys }, 200);
+  });
+  app.openapi(metricsRoute, async (c) => {
+    const gateway = metrics.snapshot();
+    const payment = await paymentService(c.env).metrics();
+    return c.json(
+      {
+        windowS: gateway.windowS,
+        hottest: { ride: gateway.hottest.RIDE ?? [], driver: gateway.hottest.DRIVER ?? [], cell: gateway.hottest.DISPATCH_CELL ?? [] },
+        d1: d1Writes(payment ? [gateway, payment] : [gateway]),
+        gateway,
+        payment,
+        elsewhere: 'The views and notification workers log their totals after each consumer run: lines {"msg":"dev metrics","worker":…,"totals":…}.',
+      },
+      200,
+    );
   });
   return app;
 }

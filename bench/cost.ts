@@ -1,0 +1,336 @@
+/**
+ * `npm run bench:cost`: what a ride costs, in floor operations, in one run (issue 16).
+ *
+ * The unit, the floor operation: a request to a new Durable Object that does one SQL write and
+ * sends one queue message, which a consumer takes (alone) and acks (bench/floor/, `POST /op`).
+ * Its CPU is read from /proc for the floor worker's process group (bench/support/cpu.ts), less
+ * the rate that group burns idle, over K operations sent one after another, until the consumer
+ * has acked the last one. The same reading of the ride system's process group (dev.mjs,
+ * wrangler, workerd: every worker, object, queue and D1 of it) over each phase below, less its
+ * own idle rate, divided by the phase's rides (or reports), is that thing's cost; divided by the
+ * floor operation's CPU, its cost in floor units.
+ *
+ * Phases (each ends when every consumer has settled: the counters have not moved for 3 s and the
+ * views show each ride's end):
+ *  1. served rides, one after another: request → auto assignment (DISPATCH_MODE=auto) → arrive →
+ *     start → complete → captured, projected and notified;
+ *  2. location reports of online drivers with no ride (closed loop);
+ *  3. unserved rides, all at once, each in its own cell far from every driver, at
+ *     DISPATCH_TIMEOUT_S=10 (this system) and =60 (a second system, started after the first stops).
+ * With the CPU, the structural counts per ride from the development counters (GET /v1/dev/metrics
+ * and the views/notification workers' log lines): object calls, alarms, queue messages, consumer
+ * runs, D1 write statements, transactions and rows.
+ *
+ * Only 127.0.0.1; every server it starts is stopped by its process group id. Prints a table and
+ * writes bench/results/cost-<time>.json.
+ *
+ * Settings (environment): COST_FLOOR_OPS (K, default 200), COST_RIDES (served, default 30),
+ * COST_REPORTS (default 300), COST_UNSERVED (per deadline, default 8), COST_IDLE_S (default 10),
+ * COST_SKIP_60=1 (no second system).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { startSystem, type RunningSystem } from "../test/support/system.ts";
+import { delta, readCounters, scale, structure, type Counters, type Structure } from "./support/counters.ts";
+import { endSpan, idleRate, startSpan } from "./support/cpu.ts";
+import { startFloor, type FloorWorker } from "./support/floor.ts";
+
+const K = Number(process.env.COST_FLOOR_OPS ?? 200);
+const SERVED = Number(process.env.COST_RIDES ?? 30);
+const REPORTS = Number(process.env.COST_REPORTS ?? 300);
+const UNSERVED = Number(process.env.COST_UNSERVED ?? 8);
+const IDLE_S = Number(process.env.COST_IDLE_S ?? 10);
+const SKIP_60 = process.env.COST_SKIP_60 === "1";
+
+const CENTER = { lat: 37.5219, lng: 126.9245 };
+const REPORT_AREA = { lat: 37.3, lng: 127.1 };
+/** The i-th unserved pickup: far from every driver, 11 km from the next, so each is in its own cells. */
+const nowhere = (i: number) => ({ lat: 36.0 + i * 0.1, lng: 128.5 });
+const jitter = (p: { lat: number; lng: number }, meters: number) => ({
+  lat: p.lat + ((Math.random() * 2 - 1) * meters) / 111_320,
+  lng: p.lng + ((Math.random() * 2 - 1) * meters) / 88_000,
+});
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const rand = () => Math.random().toString(36).slice(2, 10);
+
+type Ride = { id: string; status: string; driver: { id: string } | null; payment: { status: string } };
+type Driver = { id: string; token: string; location: { lat: number; lng: number } };
+
+interface Phase {
+  what: string;
+  n: number;
+  cpuMsEach: number;
+  units: number;
+  wallS: number;
+  /** HTTP requests the benchmark made per ride (or report), each one work of the system too. */
+  clientRequestsEach: number;
+  perEach: Structure;
+  counters: Counters;
+}
+
+/** A local system and the client calls made to it, counted (each is work the system does). */
+class Subject {
+  requests = 0;
+  readonly system: RunningSystem;
+  constructor(system: RunningSystem) {
+    this.system = system;
+  }
+  async call<T>(method: string, path: string, token: string | null, body?: unknown, expect = 200): Promise<T> {
+    this.requests++;
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (method === "POST") headers["idempotency-key"] = rand();
+    const res = await fetch(`${this.system.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    if (res.status !== expect) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : null) as T;
+  }
+  async token(sub: string, role: "rider" | "driver"): Promise<string> {
+    return (await this.call<{ token: string }>("POST", "/v1/dev/tokens", null, { sub, role })).token;
+  }
+  async driver(near: { lat: number; lng: number }, spread: number): Promise<Driver> {
+    const id = `cd_${rand()}`;
+    const token = await this.token(id, "driver");
+    await this.call("PUT", "/v1/drivers/me", token, { name: id, vehicle: { plate: "12가3456", model: "Sonata", product: "standard" } });
+    const location = jitter(near, spread);
+    await this.call("POST", "/v1/drivers/me/online", token, { location });
+    return { id, token, location };
+  }
+  request(rider: string, pickup: { lat: number; lng: number }): Promise<{ id: string }> {
+    const dropoff = { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 };
+    return this.call("POST", "/v1/rides", rider, { pickup, dropoff, product: "standard", paymentMethod: "pm_card_visa" }, 202);
+  }
+  /** Polls the ride (its object) until `done`. */
+  async until(rider: string, id: string, done: (r: Ride) => boolean, limitMs: number, everyMs: number): Promise<Ride> {
+    const deadline = Date.now() + limitMs;
+    for (;;) {
+      const ride = await this.call<Ride>("GET", `/v1/rides/${id}`, rider);
+      if (done(ride)) return ride;
+      if (Date.now() > deadline) throw new Error(`ride ${id} still ${ride.status}`);
+      await sleep(everyMs);
+    }
+  }
+  /** The views' copies (D1) of `ids`, as their riders list them. */
+  async viewed(riders: readonly string[]): Promise<Ride[]> {
+    const lists = await Promise.all(riders.map((r) => this.call<{ items: Ride[] }>("GET", "/v1/rides?limit=100", r)));
+    return lists.flatMap((l) => l.items);
+  }
+}
+
+/** Waits until no counter moved for `quietMs` and `done` holds; answers the counters then. */
+async function settle(s: Subject, done: () => Promise<boolean>, quietMs = 3000, limitMs = 120_000): Promise<Counters> {
+  const deadline = Date.now() + limitMs;
+  let last = "";
+  let since = Date.now();
+  for (;;) {
+    const counters = await readCounters(s.system);
+    const now = JSON.stringify(counters);
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs && (await done())) return counters;
+    if (Date.now() > deadline) throw new Error("the system did not settle within the limit");
+    await sleep(500);
+  }
+}
+
+const finalPayment = (r: Ride) => !["pending", "authorized"].includes(r.payment.status);
+
+/** Measures `run` (n rides or reports) on `s`: CPU less the idle rate, and the counters' delta until settled. */
+async function phase(
+  s: Subject,
+  idle: number,
+  floorCpuMs: number,
+  what: string,
+  n: number,
+  run: () => Promise<void>,
+  done: () => Promise<boolean>,
+): Promise<Phase> {
+  console.log(`${what}: ${n} …`);
+  const before = await readCounters(s.system);
+  const span = startSpan(s.system.pid);
+  const r0 = s.requests;
+  await run();
+  const clientRequestsEach = (s.requests - r0) / n;
+  const after = await settle(s, done);
+  const { cpuS, wallS } = endSpan(span, idle);
+  const counters = delta(after, before);
+  // A worker that restarted (wrangler reloads on a file change) starts its counters again from zero.
+  const reset = Object.entries(counters).filter(([, n]) => n < 0);
+  if (reset.length > 0) console.warn(`  warning: counters went down (a worker restarted during the phase): ${reset.map(([k]) => k).join(", ")}`);
+  const cpuMsEach = (cpuS * 1000) / n;
+  return {
+    what,
+    n,
+    cpuMsEach,
+    units: cpuMsEach / floorCpuMs,
+    wallS,
+    clientRequestsEach,
+    perEach: scale(structure(counters), 1 / n),
+    counters: scale(counters, 1 / n),
+  };
+}
+
+async function floorUnit(floor: FloorWorker): Promise<{ cpuMs: number; idle: number }> {
+  const op = (key: string) => fetch(`${floor.baseUrl}/op`, { method: "POST", body: JSON.stringify({ key }) }).then((r) => r.ok);
+  const consumed = async () => ((await (await fetch(`${floor.baseUrl}/consumed`)).json()) as { consumed: number }).consumed;
+  for (let i = 0; i < 20; i++) await op(`warm-${i}-${rand()}`);
+  while ((await consumed()) < 20) await sleep(100);
+  const idle = await idleRate(floor.pid, IDLE_S);
+  console.log(`floor: ${K} operations …`);
+  const span = startSpan(floor.pid);
+  for (let i = 0; i < K; i++) if (!(await op(`op-${i}-${rand()}`))) throw new Error("floor operation failed");
+  const deadline = Date.now() + 60_000;
+  while ((await consumed()) < K + 20 && Date.now() < deadline) await sleep(100);
+  const { cpuS } = endSpan(span, idle);
+  return { cpuMs: (cpuS * 1000) / K, idle };
+}
+
+/** Served rides, reports and unserved rides on a system with DISPATCH_TIMEOUT_S=10. */
+async function firstSystem(system: RunningSystem, floorCpuMs: number): Promise<Phase[]> {
+  const s = new Subject(system);
+  const drivers = await Promise.all(Array.from({ length: 3 }, () => s.driver(CENTER, 300)));
+  const reporters = await Promise.all(Array.from({ length: 10 }, () => s.driver(REPORT_AREA, 1000)));
+  const riders = await Promise.all(Array.from({ length: 5 }, (_, i) => s.token(`cr_${i}_${rand()}`, "rider")));
+  const served: string[] = [];
+  const serve = async (i: number) => {
+    const rider = riders[i % riders.length]!;
+    const { id } = await s.request(rider, jitter(CENTER, 200));
+    const assigned = await s.until(rider, id, (r) => r.driver !== null, 20_000, 150);
+    const driver = drivers.find((d) => d.id === assigned.driver!.id)!;
+    await s.call("POST", `/v1/rides/${id}/arrive`, driver.token);
+    await s.call("POST", `/v1/rides/${id}/start`, driver.token);
+    await s.call("POST", `/v1/rides/${id}/complete`, driver.token, { distanceMeters: 3500, durationSeconds: 600 });
+    served.push(id);
+  };
+  console.log("warming up (2 rides) …");
+  for (let i = 0; i < 2; i++) await serve(i);
+  const servedDone = async () =>
+    (await s.viewed(riders)).filter((r) => served.includes(r.id)).every((r) => r.status === "completed" && r.payment.status === "captured");
+  await settle(s, servedDone);
+  const idle = await idleRate(system.pid, IDLE_S);
+  const phases: Phase[] = [];
+
+  phases.push(
+    await phase(
+      s,
+      idle,
+      floorCpuMs,
+      "served ride",
+      SERVED,
+      async () => {
+        for (let i = 0; i < SERVED; i++) await serve(i);
+      },
+      servedDone,
+    ),
+  );
+
+  let sent = 0;
+  phases.push(
+    await phase(
+      s,
+      idle,
+      floorCpuMs,
+      "location report",
+      REPORTS,
+      async () => {
+        await Promise.all(
+          Array.from({ length: 4 }, async () => {
+            while (sent < REPORTS) {
+              const d = reporters[sent++ % reporters.length]!;
+              await s.call("PUT", "/v1/drivers/me/location", d.token, jitter(d.location, 30), 204);
+            }
+          }),
+        );
+      },
+      async () => true,
+    ),
+  );
+
+  phases.push(await unserved(s, idle, floorCpuMs, 10));
+  return phases;
+}
+
+/** UNSERVED rides requested at once where no driver is, left to the dispatch deadline. */
+async function unserved(s: Subject, idle: number, floorCpuMs: number, deadlineS: number): Promise<Phase> {
+  const riders = await Promise.all(Array.from({ length: UNSERVED }, (_, i) => s.token(`cu_${i}_${rand()}`, "rider")));
+  const ids: string[] = [];
+  const done = async () => {
+    const views = (await s.viewed(riders)).filter((r) => ids.includes(r.id));
+    return views.length === ids.length && views.every((r) => r.status === "cancelled" && finalPayment(r));
+  };
+  return phase(
+    s,
+    idle,
+    floorCpuMs,
+    `unserved ride, DISPATCH_TIMEOUT_S=${deadlineS}`,
+    UNSERVED,
+    async () => {
+      ids.push(...(await Promise.all(riders.map((r, i) => s.request(r, nowhere(i))))).map((r) => r.id));
+      await sleep(deadlineS * 1000);
+    },
+    done,
+  );
+}
+
+async function secondSystem(floorCpuMs: number): Promise<Phase> {
+  console.log("starting a second system with DISPATCH_TIMEOUT_S=60 …");
+  const system = await startSystem({ DISPATCH_MODE: "auto", DISPATCH_TIMEOUT_S: "60", DEV_CRON: "off" });
+  try {
+    const s = new Subject(system);
+    // Warm the isolates with one ride requested and cancelled at once, then measure idle.
+    const warm = await s.token(`cw_${rand()}`, "rider");
+    const { id } = await s.request(warm, { lat: 35.0, lng: 129.0 });
+    await s.call("POST", `/v1/rides/${id}/cancel`, warm, {});
+    await settle(s, async () => true);
+    const idle = await idleRate(system.pid, IDLE_S);
+    return await unserved(s, idle, floorCpuMs, 60);
+  } finally {
+    await system.stop();
+  }
+}
+
+function table(floorCpuMs: number, phases: Phase[]): string {
+  const f1 = (x: number) => x.toFixed(1);
+  const rows = phases.map(
+    (p) =>
+      `| ${p.what} | ${p.n} | ${p.cpuMsEach.toFixed(2)} | **${f1(p.units)}** | ${f1(p.clientRequestsEach)} | ${f1(p.perEach.objectCalls)} | ${f1(p.perEach.alarms)} | ${f1(p.perEach.messages)} | ${f1(p.perEach.consumerRuns)} | ${f1(p.perEach.d1Statements)} / ${f1(p.perEach.d1Transactions)} / ${f1(p.perEach.d1Rows)} |`,
+  );
+  return [
+    `| what | n | CPU ms each | floor units | client requests | object calls | alarms | queue msgs | consumer runs | D1 writes: statements / txns / rows |`,
+    `|---|---|---|---|---|---|---|---|---|---|`,
+    `| floor operation: new object, 1 SQL write, 1 queue message and its consumer | ${K} | ${floorCpuMs.toFixed(2)} | 1 | 1 | 1 | 0 | 1 | 1 | 0 |`,
+    ...rows,
+  ].join("\n");
+}
+
+async function main() {
+  console.log("starting the floor worker and the local system (auto mode, DISPATCH_TIMEOUT_S=10) …");
+  const [floorStart, systemStart] = await Promise.allSettled([
+    startFloor(),
+    startSystem({ DISPATCH_MODE: "auto", DISPATCH_TIMEOUT_S: "10", DRIVER_FRESHNESS_S: "3600", DEV_CRON: "off" }),
+  ]);
+  const floor = floorStart.status === "fulfilled" ? floorStart.value : undefined;
+  let system = systemStart.status === "fulfilled" ? systemStart.value : undefined;
+  try {
+    if (!floor || !system) throw floorStart.status === "rejected" ? floorStart.reason : (systemStart as PromiseRejectedResult).reason;
+    const unit = await floorUnit(floor);
+    console.log(`floor operation: ${unit.cpuMs.toFixed(2)} ms CPU (idle ${(unit.idle * 1000).toFixed(1)} ms/s taken off)`);
+    const phases = await firstSystem(system, unit.cpuMs);
+    await system.stop();
+    system = undefined;
+    if (!SKIP_60) phases.push(await secondSystem(unit.cpuMs));
+    const text = table(unit.cpuMs, phases);
+    console.log(`\n${text}\n`);
+    const dir = resolve(import.meta.dirname, "results");
+    mkdirSync(dir, { recursive: true });
+    const file = resolve(dir, `cost-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    writeFileSync(file, JSON.stringify({ floor: { ops: K, cpuMsEach: unit.cpuMs }, phases }, null, 2));
+    console.log(`written ${file}`);
+  } finally {
+    await Promise.all([system?.stop(), floor?.stop()]);
+  }
+}
+
+await main();
