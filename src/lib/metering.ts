@@ -133,6 +133,9 @@ export function meterBatch<E extends object>(env: E, worker: string, batch: { qu
   const metered: Record<string, unknown> = { ...(env as Record<string, unknown>) };
   for (const [name, value] of Object.entries(env)) {
     if (typeof value !== "object" || value === null) continue;
+    // A service binding is an RPC stub: every property of it looks like a function, `prepare`
+    // and `sendBatch` included. It has `fetch`; a D1 database and a queue do not.
+    if (typeof (value as { fetch?: unknown }).fetch === "function") continue;
     if (typeof (value as { prepare?: unknown }).prepare === "function" && typeof (value as { batch?: unknown }).batch === "function")
       metered[name] = countedD1(value as D1Database, name);
     else if (typeof (value as { sendBatch?: unknown }).sendBatch === "function") metered[name] = countedQueue(value as Queue, queueName(name));

@@ -81,4 +81,20 @@ describe("the counting wrappers, in development", () => {
       "queue:sent:payment-results": 3,
     });
   });
+
+  it("meterBatch leaves a service binding alone, though every property of an RPC stub looks like a function", async () => {
+    const calls: string[] = [];
+    const rpc = new Proxy({} as Record<string, unknown>, {
+      get: (_target, name) =>
+        Object.assign(async () => void calls.push(String(name)), {
+          bind: () => {
+            throw new Error("an RPC stub has no bind");
+          },
+        }),
+    });
+    const env = meterBatch({ ENVIRONMENT: "development", PAYMENTS: rpc }, "gateway", { queue: "ride-payment-results", messages: [1] });
+    expect(env.PAYMENTS).toBe(rpc);
+    await (env.PAYMENTS.recordDeadLetter as () => Promise<void>)();
+    expect(calls).toEqual(["recordDeadLetter"]);
+  });
 });
