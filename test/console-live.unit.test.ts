@@ -24,10 +24,12 @@ const driver = (id: string, over: Partial<DriverMarker> = {}): DriverMarker => (
   name: `Driver ${id}`,
   status: "available",
   approval: "approved",
+  product: "standard",
   location: { lat: 37.56, lng: 126.97 },
   locationAt: at(1),
   currentRideId: null,
   updatedAt: at(1),
+  version: 1,
   ...over,
 });
 const stats = (open: number): Stats => ({

@@ -1,48 +1,16 @@
 /** The shapes the console reads: the live socket's markers (see the ops live protocol) and the API's bodies. */
-export interface LatLng {
-  lat: number;
-  lng: number;
-}
+import type { DriverMarker, RideMarker } from "../../src/ops-feed/feed";
+import type { DriverApproval, DriverStatus } from "../../src/domain/events";
+import type { LatLng, RideStatus } from "../../src/domain/types";
 
-export const RIDE_STATUSES = [
-  "requested",
-  "dispatching",
-  "driver_assigned",
-  "driver_arrived",
-  "in_progress",
-  "payment_pending",
-  "completed",
-  "cancelled",
-] as const;
-export type RideStatus = (typeof RIDE_STATUSES)[number];
-export const DRIVER_STATUSES = ["offline", "available", "offered", "on_trip"] as const;
-export type DriverStatus = (typeof DRIVER_STATUSES)[number];
-export const APPROVALS = ["pending", "approved", "rejected"] as const;
-export type Approval = (typeof APPROVALS)[number];
-
-export interface RideMarker {
-  id: string;
-  status: RideStatus;
-  product: string;
-  riderId: string;
-  driverId: string | null;
-  pickup: LatLng;
-  dropoff: LatLng;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
-
-export interface DriverMarker {
-  id: string;
-  name: string;
-  status: DriverStatus;
-  approval: Approval;
-  location: LatLng | null;
-  locationAt: string | null;
-  currentRideId: string | null;
-  updatedAt: string;
-}
+// One source for the shapes the server sends: the ride vocabulary and the live socket's markers
+// are the server's own types (pure modules, no runtime import beyond the status list).
+export { RIDE_STATUSES } from "../../src/domain/types";
+export type { DriverMarker, RideMarker } from "../../src/ops-feed/feed";
+export type { DriverStatus, LatLng, RideStatus };
+export type Approval = DriverApproval;
+export const DRIVER_STATUSES = ["offline", "available", "offered", "on_trip"] as const satisfies readonly DriverStatus[];
+export const APPROVALS = ["pending", "approved", "rejected"] as const satisfies readonly DriverApproval[];
 
 export interface Money {
   amount: number;
