@@ -16,6 +16,7 @@
 import { Api } from "../test/support/client.ts";
 import { startSystem } from "../test/support/system.ts";
 import { startFloor } from "./support/floor.ts";
+import { summary } from "./support/stats.ts";
 
 const RATE = Number(process.env.BENCH_RATE ?? 10);
 const RIDES = Number(process.env.BENCH_RIDES ?? 200);
@@ -29,16 +30,6 @@ const jitter = (p: { lat: number; lng: number }, meters: number) => ({
   lat: p.lat + ((Math.random() * 2 - 1) * meters) / 111_320,
   lng: p.lng + ((Math.random() * 2 - 1) * meters) / 88_000,
 });
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-function summary(values: number[]) {
-  const s = [...values].sort((a, b) => a - b);
-  return { n: s.length, p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN };
-}
 
 /** Sends `count` operations at `rate` per second (open loop), returning each one's result. */
 async function paced<T>(count: number, rate: number, op: (i: number) => Promise<T>): Promise<T[]> {
