@@ -6,6 +6,13 @@
  * if the driver stops renewing it. It may lag behind the Driver DOs (a position up to
  * a refresh old, a driver gone silent within the lease); a reservation through the
  * Driver DO decides.
+ *
+ * It also holds the **waiting demand** near it: a ride that found nobody registers here
+ * (`wait`) instead of searching again every few seconds, and a driver newly listed here
+ * (became available, or moved in) is answered the oldest rides waiting within their
+ * radius (`upsert`), for the Driver DO to wake (decision 12: dispatch waits instead of
+ * polling). A waiter lapses at its ride's dispatch deadline; a woken ride that no longer
+ * waits is forgotten (`forget`).
  */
 import { distanceMeters } from "../domain/geo";
 import type { LatLng, Product } from "../domain/types";
@@ -24,6 +31,19 @@ export interface CellEntry {
   listedUntil: number;
 }
 
+/** A ride waiting for a driver near its pickup, until its dispatch deadline. */
+export interface Waiter {
+  rideId: string;
+  product: Product;
+  pickup: LatLng;
+  radiusM: number;
+  /** Epoch ms: the ride's dispatch deadline, after which it no longer waits. */
+  until: number;
+}
+
+/** How many waiting rides a newly listed driver is answered (woken in order until one takes the driver). */
+export const WAKE_CANDIDATES = 3;
+
 /** How long entries written before leases existed stay listed after their report (the freshness limit of the time). */
 const LEGACY_LEASE_MS = 30_000;
 
@@ -35,6 +55,9 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
       "CREATE TABLE IF NOT EXISTS supply (product TEXT PRIMARY KEY, no_supply_until INTEGER NOT NULL)",
       // One row per product a listed driver serves (drivers listed before products existed match on drivers.product).
       "CREATE TABLE IF NOT EXISTS driver_products (driver_id TEXT NOT NULL, product TEXT NOT NULL, PRIMARY KEY (driver_id, product))",
+      `CREATE TABLE IF NOT EXISTS waiters (
+      ride_id TEXT PRIMARY KEY, product TEXT NOT NULL, lat REAL NOT NULL, lng REAL NOT NULL, radius_m REAL NOT NULL,
+      until INTEGER NOT NULL, since INTEGER NOT NULL)`,
     ]);
     // Cells created before leases: their entries keep the old freshness window, then lapse unless renewed.
     if (addColumn(this.sql, "drivers", "listed_until", "INTEGER NOT NULL DEFAULT 0"))
@@ -64,8 +87,11 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
   /**
    * Lists (or moves, or renews) an available driver. A driver appearing here ends the
    * no-supply window of every product they serve. Entries whose lease ran out go.
+   * `relisted`: the driver just became available or moved into this cell (not a renewal);
+   * then the answer names the rides waiting here that the driver could serve, oldest
+   * first, for the Driver DO to wake.
    */
-  upsert(entry: CellEntry): void {
+  upsert(entry: CellEntry, relisted = false): { waiting: string[] } {
     const products = [...new Set([entry.product, ...(entry.products ?? [])])];
     for (const product of products) this.sql.exec("DELETE FROM supply WHERE product = ?", product);
     this.dropLapsed(Date.now());
@@ -86,6 +112,50 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
       entry.reportedAt,
       entry.listedUntil,
     );
+    return { waiting: relisted ? this.waitingFor(entry, products, Date.now()) : [] };
+  }
+
+  /**
+   * Registers a ride as waiting here (again: its first registration keeps its place in
+   * line) and answers the drivers listed here for it now. A driver listed between the
+   * ride's search and this registration is in that answer, so the ride never misses one.
+   *
+   * @example
+   * const { listed } = await cellStub(env, cell).wait({ rideId, product, pickup, radiusM: 5000, until: deadline }, Date.now());
+   */
+  wait(waiter: Waiter, now: number): { listed: string[] } {
+    this.sql.exec("DELETE FROM waiters WHERE until < ?", now);
+    this.sql.exec(
+      `INSERT INTO waiters (ride_id, product, lat, lng, radius_m, until, since) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(ride_id) DO UPDATE SET until = excluded.until`,
+      waiter.rideId,
+      waiter.product,
+      waiter.pickup.lat,
+      waiter.pickup.lng,
+      waiter.radiusM,
+      waiter.until,
+      now,
+    );
+    return { listed: this.nearby(waiter.pickup, waiter.radiusM, waiter.product, now).map((e) => e.driverId) };
+  }
+
+  /** Forgets rides that no longer wait (woken and served elsewhere, cancelled). */
+  forget(rideIds: string[]): void {
+    for (const rideId of rideIds) this.sql.exec("DELETE FROM waiters WHERE ride_id = ?", rideId);
+  }
+
+  /** The rides waiting here that `entry`'s driver could serve, oldest first. */
+  private waitingFor(entry: CellEntry, products: Product[], now: number): string[] {
+    return this.sql
+      .exec<{ ride_id: string; lat: number; lng: number; radius_m: number }>(
+        `SELECT ride_id, lat, lng, radius_m FROM waiters WHERE until >= ? AND product IN (${products.map(() => "?").join(", ")}) ORDER BY since, ride_id`,
+        now,
+        ...products,
+      )
+      .toArray()
+      .filter((w) => distanceMeters(entry, w) <= w.radius_m)
+      .slice(0, WAKE_CANDIDATES)
+      .map((w) => w.ride_id);
   }
 
   remove(driverId: string): void {

@@ -30,17 +30,23 @@ export async function tellRide(env: Pick<Env, "RIDE">, effect: Exclude<DriverEff
 /** What the driver record keeps of its listing once the dispatch index was written. */
 export type Listed = Pick<DriverRecord, "indexedCell" | "indexedAt" | "indexedVersion">;
 
+/** The listing, and the rides waiting near the driver to wake (oldest first): only when the driver was newly listed. */
+export type ListedWithWaiting = { listed: Listed; waiting: { cell: string; rideIds: string[] } | null };
+
 /**
  * Lists the driver in the cell of their position while dispatchable (with a lease, see
  * `leaseMs`), and removes them from the cell they were listed in when they moved or
  * stopped being dispatchable (a driver silent past the freshness limit included).
- * Answers where the driver is listed now, for the record.
+ * Answers where the driver is listed now, for the record, and the rides waiting nearby
+ * when the driver is newly listed (became available, changed, or moved into the cell;
+ * not on a renewal of the lease, which finds nobody new).
  *
  * @example
- * Object.assign(record, await listDriver(env, record, new Date(), config));
+ * const { listed, waiting } = await listDriver(env, record, new Date(), config);
  */
-export async function listDriver(env: Pick<Env, "DISPATCH_CELL">, record: DriverRecord, now: Date, config: ListingConfig): Promise<Listed> {
+export async function listDriver(env: Pick<Env, "DISPATCH_CELL">, record: DriverRecord, now: Date, config: ListingConfig): Promise<ListedWithWaiting> {
   const { driver, indexedCell: previous } = record;
+  let waiting: ListedWithWaiting["waiting"] = null;
   const point = indexPoint(driver, now, config.driverFreshnessS);
   const cell = point ? cellOf(point) : null;
   if (previous && previous !== cell) await cellStub(env, previous).remove(driver.id);
@@ -56,7 +62,34 @@ export async function listDriver(env: Pick<Env, "DISPATCH_CELL">, record: Driver
       reportedAt,
       listedUntil,
     };
-    await cellStub(env, cell).upsert(entry);
+    const relisted = previous !== cell || record.indexedVersion !== driver.version;
+    const answer = await cellStub(env, cell).upsert(entry, relisted);
+    if (answer.waiting.length > 0) waiting = { cell, rideIds: answer.waiting };
   }
-  return { indexedCell: cell, indexedAt: now.getTime(), indexedVersion: driver.version };
+  return { listed: { indexedCell: cell, indexedAt: now.getTime(), indexedVersion: driver.version }, waiting };
+}
+
+/**
+ * Wakes the rides waiting near a newly listed driver, oldest first, until one takes the
+ * wake (it then runs a dispatch round at once and reserves the driver, or the next
+ * one); one that excluded this driver (declined them) is passed over, and rides that no
+ * longer wait are forgotten by the cell. Best effort: a ride
+ * nobody woke still ends at its deadline. Runs after the driver's command has left its
+ * queue: the woken ride calls this driver back to reserve it.
+ *
+ * @example
+ * ctx.waitUntil(wakeWaiting(env, "d_1", { cell: "wydm2", rideIds: ["rd_1"] }));
+ */
+export async function wakeWaiting(env: Pick<Env, "DISPATCH_CELL" | "RIDE">, driverId: string, waiting: { cell: string; rideIds: string[] }): Promise<void> {
+  const gone: string[] = [];
+  try {
+    for (const rideId of waiting.rideIds) {
+      const answer = await within(PEER_CALL_MS, Promise.resolve(rideStub(env, rideId).wake(driverId)), "wake ride");
+      if (answer === "dispatching") break;
+      if (answer === "not_waiting") gone.push(rideId);
+    }
+    if (gone.length > 0) await cellStub(env, waiting.cell).forget(gone);
+  } catch (error) {
+    console.warn(JSON.stringify({ msg: "waking waiting rides failed", cell: waiting.cell, error: String(error) }));
+  }
 }

@@ -13,7 +13,7 @@ import type { DriverCommand, DriverEffect, DriverOffer, DriverProfile, DriverRec
 import { ok, unwrap, type Outcome } from "../lib/problem";
 import { SerialQueue } from "../lib/timers";
 import { AggregateObject, type Welcome } from "./aggregate";
-import { listDriver, tellRide } from "./driver-effects";
+import { listDriver, tellRide, wakeWaiting } from "./driver-effects";
 import { OpsPositionPush } from "./ops-push";
 
 export class DriverDurableObject extends AggregateObject<DriverRecord, DriverEffect> {
@@ -133,16 +133,16 @@ export class DriverDurableObject extends AggregateObject<DriverRecord, DriverEff
     return told;
   }
 
-  /** Writes the dispatch cell if the driver as it is now needs it (`indexWrite`). Never throws: the index may lag, the reservation here decides. */
+  /** Writes the cell if needed (`indexWrite`), keeps only the listing, wakes waiting rides unawaited (they reserve this driver). Never throws. */
   private async syncIndex(): Promise<void> {
     const record = this.load();
     const now = new Date();
     if (!record || indexWrite(record, now, this.config) === "none") return;
     try {
-      const listed = await listDriver(this.env, record, now, this.config);
-      // Only the listing: a command may have changed the record meanwhile (its own update follows this one).
+      const { listed, waiting } = await listDriver(this.env, record, now, this.config);
       const current = this.load();
       if (current) this.store({ ...current, ...listed });
+      if (waiting) this.ctx.waitUntil(wakeWaiting(this.env, record.driver.id, waiting));
     } catch (error) {
       console.warn(JSON.stringify({ msg: "dispatch index update failed", driverId: record?.driver.id, error: String(error) }));
     }

@@ -9,12 +9,14 @@ import type { RideEffect } from "../domain/ride-machine";
 import type { LatLng, Product } from "../domain/types";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { PEER_CALL_MS, within } from "../lib/timeout";
-import type { CellEntryLike } from "../ride/dispatch";
+import type { CellAnswer, DispatchPeers, Waiter } from "../ride/dispatch";
 import { cellOf, cellStub, driverStub, riderStub } from "./stubs";
 
 /** The dispatcher's look-up of the drivers of a product listed in some cells. */
 export type FindDrivers = { type: "findDrivers"; cells: string[]; pickup: LatLng; product: Product };
-export type RideCall = RideEffect | FindDrivers;
+/** The dispatcher found nobody: the ride waits in these cells to be woken. */
+export type WaitInCells = { type: "waitInCells"; cells: string[]; waiter: Waiter };
+export type RideCall = RideEffect | FindDrivers | WaitInCells;
 /** The effects whose answer is the driver. */
 export type DriverCall = Extract<RideEffect, { type: "confirmDriver" | "reserveDriver" }>;
 
@@ -24,6 +26,16 @@ export interface RidePeers {
   config: Config;
   rideId: string;
   correlationId: string;
+}
+
+/** One bounded call to a dispatch cell; null when it failed (logged): the round goes on with the others. */
+async function askCell<T>(cell: string, call: () => Promise<T> | T): Promise<T | null> {
+  try {
+    return await within(PEER_CALL_MS, Promise.resolve(call()), `dispatch cell ${cell}`);
+  } catch (error) {
+    log("dispatch cell unavailable", { cell })(error);
+    return null;
+  }
 }
 
 const log = (msg: string, fields: Record<string, unknown>) => (error: unknown) => console.warn(JSON.stringify({ msg, ...fields, error: String(error) }));
@@ -36,7 +48,8 @@ const log = (msg: string, fields: Record<string, unknown>) => (error: unknown) =
  * const released = await performRide(peers, { type: "releaseDriver", driverId: "d1" });
  */
 export function performRide(p: RidePeers, effect: DriverCall): Promise<Outcome<Driver>>;
-export function performRide(p: RidePeers, effect: FindDrivers): Promise<Outcome<CellEntryLike[]>>;
+export function performRide(p: RidePeers, effect: FindDrivers): Promise<Outcome<CellAnswer>>;
+export function performRide(p: RidePeers, effect: WaitInCells): Promise<Outcome<{ listed: string[]; failed: boolean }>>;
 export function performRide(p: RidePeers, effect: RideCall): Promise<Outcome<unknown>>;
 export async function performRide(p: RidePeers, effect: RideCall): Promise<Outcome<unknown>> {
   const { env, ctx, config, rideId, correlationId } = p;
@@ -75,14 +88,15 @@ export async function performRide(p: RidePeers, effect: RideCall): Promise<Outco
       case "findDrivers": {
         // The drivers listed now; a silent one still within its lease is refused by its own Driver DO.
         const now = Date.now();
-        const lookUp = (cell: string) =>
-          within(PEER_CALL_MS, cellStub(env, cell).nearby(effect.pickup, config.searchRadiusM, effect.product, now), `dispatch cell ${cell}`).catch(
-            (error: unknown) => {
-              log("dispatch cell unavailable", { cell })(error);
-              return [];
-            },
-          );
-        return ok((await Promise.all(effect.cells.map(lookUp))).flat());
+        const answers = await Promise.all(
+          effect.cells.map((cell) => askCell(cell, () => cellStub(env, cell).nearby(effect.pickup, config.searchRadiusM, effect.product, now))),
+        );
+        return ok({ entries: answers.flatMap((a) => a ?? []), failed: answers.includes(null) });
+      }
+      case "waitInCells": {
+        const now = Date.now();
+        const answers = await Promise.all(effect.cells.map((cell) => askCell(cell, () => cellStub(env, cell).wait(effect.waiter, now))));
+        return ok({ listed: answers.flatMap((a) => a?.listed ?? []), failed: answers.includes(null) });
       }
     }
   } catch (error) {
@@ -99,4 +113,22 @@ export async function performRide(p: RidePeers, effect: RideCall): Promise<Outco
     if (effect.type === "reserveDriver") log("reservation failed", { rideId, driverId: effect.driverId })(error);
     return fail("unavailable", `could not ${effect.type}: ${String(error)}`, { retryAfterSeconds: 1 });
   }
+}
+
+const unwrapOr = <T, F>(outcome: Outcome<T>, fallback: F): T | F => (outcome.ok ? outcome.value : fallback);
+
+/**
+ * The dispatch round's peers for a ride: its cell searches, reservations and waiting,
+ * each through `performRide` (bounded, never throwing: a failed cell counts as failed).
+ *
+ * @example
+ * const round = await dispatchRound(record, config, new Date(), dispatchPeers(peers, record.ride));
+ */
+export function dispatchPeers(p: RidePeers, { pickup, product }: { pickup: LatLng; product: Product }): DispatchPeers {
+  const none = { entries: [], listed: [], failed: true };
+  return {
+    query: async (cells) => unwrapOr(await performRide(p, { type: "findDrivers", cells, pickup, product }), none),
+    reserve: async (driverId, reservation) => unwrapOr(await performRide(p, { type: "reserveDriver", driverId, reservation }), null),
+    wait: async (cells, waiter) => unwrapOr(await performRide(p, { type: "waitInCells", cells, waiter }), none),
+  };
 }

@@ -7,17 +7,15 @@
  */
 import type { Driver, PaymentResult } from "../domain/events";
 import { decide, decideAll, isSettled, plan, watchdogPlan, withMissedHandover } from "../domain/ride-machine";
-import type { EventDraft, Reservation, RideCommand, RideDecision, RideRecord } from "../domain/ride-machine";
+import type { EventDraft, RideCommand, RideDecision, RideRecord } from "../domain/ride-machine";
 import type { Actor, LatLng, Ride } from "../domain/types";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { acceptance, advanceCommand, commandForResult, declineCommand, etaCommand, etaSeconds, timerCommand, toRideDriver } from "../ride/commands";
 import type { DriverStep, OpsCommand, Trip } from "../ride/commands";
-import { awaitsDriver, dispatchRound, type CellEntryLike } from "../ride/dispatch";
+import { awaitsDriver, dispatchRound, wakeAnswer, type Wake } from "../ride/dispatch";
 import { canView, newRideRecord, requestedEvent, viewFor, wantsDriverPositions, type CreateRideInput } from "../ride/ride-record";
 import { AggregateObject, type TimelineItem, type Welcome } from "./aggregate";
-import { performRide, type DriverCall, type FindDrivers, type RideCall } from "./ride-effects";
-
-export type { TimelineItem };
+import { dispatchPeers, performRide, type DriverCall, type RideCall, type RidePeers } from "./ride-effects";
 
 export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -173,28 +171,29 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
     if (record && command) await this.apply(record, decide(record, command, new Date()), null);
   }
 
-  /** One dispatch round (src/ride/dispatch.ts); nobody reserved: another round shortly, until the deadline. */
+  /** `driverId` was listed near the waiting ride (its cell told the Driver DO): a round at once, unless the ride no longer waits or excluded them. */
+  async wake(driverId: string): Promise<Wake> {
+    const answer = wakeAnswer(this.load(), driverId);
+    if (answer === "dispatching") await (this.schedule("dispatch", Date.now()), this.armAlarm());
+    return answer;
+  }
+
+  /** One dispatch round (src/ride/dispatch.ts); nobody reserved: the ride waits to be woken, or searches again if told to. */
   private async dispatch(record: RideRecord | null): Promise<void> {
     if (!awaitsDriver(record)) return;
-    const { pickup, product } = record.ride;
-    const query = async (cells: string[]) => unwrapOr(await this.perform({ type: "findDrivers", cells, pickup, product }), []);
-    const reserve = async (driverId: string, reservation: Reservation) => unwrapOr(await this.perform({ type: "reserveDriver", driverId, reservation }), null);
-    const round = await dispatchRound(record, this.config, new Date(), query, reserve);
+    const round = await dispatchRound(record, this.config, new Date(), dispatchPeers(this.peers(record), record.ride));
     const outcome = round.commands.length > 0 ? await this.apply(record, decideAll(record, round.commands, new Date()), null) : ok(null);
     if (!outcome.ok && round.driverId) await this.perform({ type: "releaseDriver", driverId: round.driverId });
-    if (!round.driverId) this.schedule("dispatch", Date.now() + this.config.dispatchRetryS * 1000);
+    if (round.retryAt !== null) this.schedule("dispatch", round.retryAt);
   }
 
   protected perform(effect: DriverCall): Promise<Outcome<Driver>>;
-  protected perform(effect: FindDrivers): Promise<Outcome<CellEntryLike[]>>;
   protected perform(effect: RideCall): Promise<Outcome<unknown>>;
   protected perform(effect: RideCall): Promise<Outcome<unknown>> {
-    const record = this.load();
-    return performRide(
-      { env: this.env, ctx: this.ctx, config: this.config, rideId: record?.ride.id ?? "", correlationId: record?.correlationId ?? "" },
-      effect,
-    );
+    return performRide(this.peers(), effect);
+  }
+
+  private peers(record = this.load()): RidePeers {
+    return { env: this.env, ctx: this.ctx, config: this.config, rideId: record?.ride.id ?? "", correlationId: record?.correlationId ?? "" };
   }
 }
-
-const unwrapOr = <T, F>(outcome: Outcome<T>, fallback: F): T | F => (outcome.ok ? outcome.value : fallback);

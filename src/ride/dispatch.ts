@@ -1,6 +1,9 @@
 /**
  * Candidate search for dispatch: drivers of the ride's product near the pickup, in
- * order of ETA. The search starts with the cells around a small inner radius and
+ * order of ETA; and, when nobody could be had, the ride registered as waiting demand in
+ * every cell of its search radius, to be woken by the next driver listed there
+ * (decision 12: dispatch waits instead of polling; the deadline still ends a ride nobody
+ * woke). The search starts with the cells around a small inner radius and
  * widens to SEARCH_RADIUS_M only when nobody suitable is that close: usually one to
  * four cell lookups instead of a dozen. The order stays exact: every driver within
  * the inner radius is in the inner cells, and nearer than anyone outside it.
@@ -10,7 +13,7 @@ import type { Config } from "../config";
 import type { Driver } from "../domain/events";
 import type { Reservation, RideCommand, RideRecord } from "../domain/ride-machine";
 import { CELL_PRECISION, cellsCovering, distanceMeters, estimateDrive } from "../domain/geo";
-import type { LatLng } from "../domain/types";
+import type { LatLng, Product } from "../domain/types";
 import { etaSeconds, toRideDriver } from "./commands";
 
 export { CELL_PRECISION };
@@ -85,23 +88,52 @@ export async function* candidates(query: CellQuery, record: RideRecord, config: 
 /** Reserves a driver for the ride; null when that driver cannot be had (busy, stale, unreachable). */
 export type Reserve = (driverId: string, reservation: Reservation) => Promise<Driver | null>;
 
+/** A ride waiting for a driver near its pickup, until its dispatch deadline (what a DispatchCell holds). */
+export interface Waiter {
+  rideId: string;
+  product: Product;
+  pickup: LatLng;
+  radiusM: number;
+  /** Epoch ms: the ride's dispatch deadline, after which it no longer waits. */
+  until: number;
+}
+
+/** A woken ride's answer: it runs a round now, it no longer waits (the cell forgets it), or it will not take that driver (declined before). */
+export type Wake = "dispatching" | "not_waiting" | "excluded";
+
+/** What a cell search answered: the entries, and whether some cell could not be asked. */
+export type CellAnswer = { entries: CellEntryLike[]; failed: boolean };
+
+/** The objects a dispatch round talks to (the Ride DO's `perform`; in-memory in tests). */
+export interface DispatchPeers {
+  query: (cells: string[]) => Promise<CellAnswer>;
+  reserve: Reserve;
+  /** Registers the ride as waiting in `cells`; answers the drivers they list for it now, and whether some cell failed. */
+  wait: (cells: string[], waiter: Waiter) => Promise<{ listed: string[]; failed: boolean }>;
+}
+
+/** The outcome of a round: the commands of its one commit, the driver reserved, and when to search again (null: wait to be woken). */
+export interface DispatchRound {
+  commands: RideCommand[];
+  driverId: string | null;
+  retryAt: number | null;
+}
+
 /**
  * One dispatch round: walk the candidates near the pickup, best ETA first, and reserve
  * the first one the Driver DO lets us have (an offer, or a direct assignment in auto
  * mode). Answers the commands that make one commit (starting to dispatch, and the offer
- * or assignment) and the driver reserved, or null when nobody could be had: the caller
- * then commits the start alone and tries again shortly, until the deadline.
+ * or assignment) and the driver reserved. When nobody could be had the ride waits: it
+ * registers in every cell of its search radius and searches again only when woken, or
+ * after `DISPATCH_RETRY_S` when a cell could not be asked or a driver it did not try
+ * was listed meanwhile (so a driver listed between the search and the registration is
+ * never missed). Its cost no longer grows with the deadline.
  *
  * @example
- * const round = await dispatchRound(record, config, new Date(), query, reserve);
+ * const round = await dispatchRound(record, config, new Date(), peers);
+ * if (round.retryAt !== null) schedule("dispatch", round.retryAt);
  */
-export async function dispatchRound(
-  record: RideRecord,
-  config: Config,
-  now: Date,
-  query: CellQuery,
-  reserve: Reserve,
-): Promise<{ commands: RideCommand[]; driverId: string | null }> {
+export async function dispatchRound(record: RideRecord, config: Config, now: Date, peers: DispatchPeers): Promise<DispatchRound> {
   const start: RideCommand[] = record.ride.status === "requested" ? [{ type: "startDispatch" }] : [];
   const auto = config.dispatchMode === "auto";
   const expiresAt = new Date(now.getTime() + config.offerTimeoutS * 1000).toISOString();
@@ -109,16 +141,29 @@ export async function dispatchRound(
   const reservation: Reservation = auto
     ? { kind: "assign", rideId, product }
     : { kind: "offer", offer: { rideId, pickup, dropoff, product, quote, expiresAt } };
+  let failed = false;
+  const query: CellQuery = async (cells) => {
+    const answer = await peers.query(cells);
+    failed ||= answer.failed;
+    return answer.entries;
+  };
+  const tried = new Set(record.excludedDriverIds);
   for await (const candidate of candidates(query, record, config)) {
-    const reserved = await reserve(candidate.driverId, reservation);
+    tried.add(candidate.driverId);
+    const reserved = await peers.reserve(candidate.driverId, reservation);
     if (!reserved) continue;
     const driver = toRideDriver(reserved);
     const step: RideCommand = auto
       ? { type: "assignDriver", driver, etaSeconds: etaSeconds(driver, record, config.road) }
       : { type: "offerDriver", driverId: driver.id, expiresAt };
-    return { commands: [...start, step], driverId: driver.id };
+    return { commands: [...start, step], driverId: driver.id, retryAt: null };
   }
-  return { commands: start, driverId: null };
+  const cells = cellsCovering(pickup, config.searchRadiusM, CELL_PRECISION);
+  const until = Date.parse(record.dispatchDeadlineAt);
+  const waited = await peers.wait(cells, { rideId, product, pickup, radiusM: config.searchRadiusM, until });
+  const missed = waited.listed.some((id) => !tried.has(id));
+  const retryAt = failed || waited.failed || missed ? now.getTime() + config.dispatchRetryS * 1000 : null;
+  return { commands: start, driverId: null, retryAt };
 }
 
 /**
@@ -129,4 +174,16 @@ export async function dispatchRound(
  */
 export function awaitsDriver(record: RideRecord | null): record is RideRecord {
   return !!record && !record.offer && (record.ride.status === "requested" || record.ride.status === "dispatching");
+}
+
+/**
+ * What a ride answers a driver listed near it: it runs a round now, it no longer waits
+ * (assigned, offered, ended: the cell forgets it), or it will not take that driver.
+ *
+ * @example
+ * wakeAnswer(record, "d1"); // "excluded" after d1 declined this ride
+ */
+export function wakeAnswer(record: RideRecord | null, driverId: string): Wake {
+  if (!awaitsDriver(record)) return "not_waiting";
+  return record.excludedDriverIds.includes(driverId) ? "excluded" : "dispatching";
 }

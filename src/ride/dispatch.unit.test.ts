@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readConfig } from "../config";
 import { geohash } from "../domain/geo";
 import type { Reservation, RideRecord } from "../domain/ride-machine";
-import { CELL_PRECISION, candidates, dispatchRound, rankCandidates, type CellEntryLike } from "./dispatch";
+import { CELL_PRECISION, candidates, dispatchRound, rankCandidates, wakeAnswer, type CellEntryLike, type DispatchPeers, type Waiter } from "./dispatch";
 
 const pickup = { lat: 37.5, lng: 127 };
 const record = { ride: { pickup }, excludedDriverIds: ["dX"] } as unknown as RideRecord;
@@ -68,9 +68,94 @@ describe("a dispatch round", () => {
     for (const mode of ["offer", "auto"]) {
       const seen: Reservation[] = [];
       const reserve = async (_id: string, r: Reservation) => (seen.push(r), null);
-      await dispatchRound(parcel as unknown as RideRecord, readConfig({ DISPATCH_MODE: mode }), new Date(), idx.query, reserve);
+      const peers = {
+        query: async (cells: string[]) => ({ entries: await idx.query(cells), failed: false }),
+        reserve,
+        wait: async () => ({ listed: [], failed: false }),
+      };
+      await dispatchRound(
+        { ...parcel, dispatchDeadlineAt: new Date().toISOString() } as unknown as RideRecord,
+        readConfig({ DISPATCH_MODE: mode }),
+        new Date(),
+        peers,
+      );
       const product = seen[0]!.kind === "offer" ? seen[0]!.offer.product : seen[0]!.product;
       expect(product, mode).toBe("parcel_small");
     }
+  });
+});
+
+/** Peers over an in-memory index: `reservable` drivers can be had; `listedLater` appear in the cells only after the search. */
+function peersOver(entries: CellEntryLike[], reservable: string[], opts: { failing?: boolean; listedLater?: CellEntryLike[] } = {}) {
+  const idx = index(entries);
+  const waits: { cells: string[]; waiter: Waiter }[] = [];
+  const reserved: string[] = [];
+  const peers: DispatchPeers = {
+    query: async (cells) => ({ entries: await idx.query(cells), failed: !!opts.failing }),
+    reserve: async (driverId) => {
+      reserved.push(driverId);
+      return reservable.includes(driverId) ? ({ id: driverId, name: driverId, vehicle: {}, location: pickup } as never) : null;
+    },
+    wait: async (cells, waiter) => {
+      waits.push({ cells, waiter });
+      const all = [...entries, ...(opts.listedLater ?? [])];
+      return { listed: all.filter((e) => cells.includes(geohash(e, CELL_PRECISION))).map((e) => e.driverId), failed: false };
+    },
+  };
+  return { peers, waits, reserved, asked: idx.asked };
+}
+
+describe("a dispatch round that finds nobody waits instead of polling", () => {
+  const now = new Date("2026-12-01T10:00:00Z");
+  const deadline = "2026-12-01T10:01:00Z";
+  const waiting = {
+    ride: { id: "rd_w", status: "requested", pickup, dropoff: pickup, product: "standard", quote: {} },
+    excludedDriverIds: ["dX"],
+    dispatchDeadlineAt: deadline,
+  } as unknown as RideRecord;
+  const config = readConfig({ DISPATCH_RETRY_S: "2" });
+
+  it("registers the ride in every cell of its search radius until its deadline, and sets no retry", async () => {
+    const { peers, waits } = peersOver([north("busy", 200)], []);
+    const round = await dispatchRound(waiting, config, now, peers);
+    expect(round).toEqual({ commands: [{ type: "startDispatch" }], driverId: null, retryAt: null });
+    expect(waits).toHaveLength(1);
+    expect(waits[0]!.waiter).toEqual({ rideId: "rd_w", product: "standard", pickup, radiusM: config.searchRadiusM, until: Date.parse(deadline) });
+    expect(waits[0]!.cells).toContain(geohash(pickup, CELL_PRECISION));
+    expect(waits[0]!.cells.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("does not register when a driver was reserved", async () => {
+    const { peers, waits } = peersOver([north("busy", 100), north("free", 300)], ["free"]);
+    const round = await dispatchRound(waiting, config, now, peers);
+    expect(round.driverId).toBe("free");
+    expect(round.retryAt).toBeNull();
+    expect(waits).toHaveLength(0);
+  });
+
+  it("searches again after DISPATCH_RETRY_S when a driver it did not try was listed between its search and its registration", async () => {
+    const { peers } = peersOver([north("busy", 100)], [], { listedLater: [north("late", 400)] });
+    expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBe(now.getTime() + 2000);
+  });
+
+  it("does not search again for drivers it tried or excluded (they are listed but cannot be had)", async () => {
+    const { peers } = peersOver([north("busy", 100)], [], { listedLater: [north("dX", 300)] });
+    expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBeNull();
+  });
+
+  it("searches again after DISPATCH_RETRY_S when a cell could not be asked", async () => {
+    const { peers } = peersOver([], [], { failing: true });
+    expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBe(now.getTime() + 2000);
+  });
+});
+
+describe("a woken ride", () => {
+  const base = { ride: { status: "dispatching" }, excludedDriverIds: ["dX"] };
+  it("dispatches at once while it waits, passes over a driver it excluded, and says so when it no longer waits", () => {
+    expect(wakeAnswer(base as unknown as RideRecord, "d1")).toBe("dispatching");
+    expect(wakeAnswer(base as unknown as RideRecord, "dX")).toBe("excluded");
+    expect(wakeAnswer({ ...base, offer: { driverId: "d2" } } as unknown as RideRecord, "d1")).toBe("not_waiting");
+    expect(wakeAnswer({ ...base, ride: { status: "cancelled" } } as unknown as RideRecord, "d1")).toBe("not_waiting");
+    expect(wakeAnswer(null, "d1")).toBe("not_waiting");
   });
 });

@@ -7,7 +7,8 @@ import { createExecutionContext, createMessageBatch, getQueueResult, runInDurabl
 import { beforeEach, describe, expect, it } from "vitest";
 import type { DomainEvent, NotificationMessage, PaymentCommandMessage, RideEventMessage } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
-import type { RideDurableObject, TimelineItem } from "../../src/durable-objects/ride";
+import type { TimelineItem } from "../../src/durable-objects/aggregate";
+import type { RideDurableObject } from "../../src/durable-objects/ride";
 import { unwrap, type Outcome } from "../../src/lib/problem";
 import notificationWorker from "../../workers/notification/index";
 import paymentWorker from "../../workers/payment/index";

@@ -7,7 +7,8 @@ import { createExecutionContext, createMessageBatch, getQueueResult, runDurableO
 import { beforeEach, describe, expect, it } from "vitest";
 import type { PaymentCommandMessage } from "../../src/domain/events";
 import { outstandingPaymentStep, type RideRecord } from "../../src/domain/ride-machine";
-import type { RideDurableObject, TimelineItem } from "../../src/durable-objects/ride";
+import type { TimelineItem } from "../../src/durable-objects/aggregate";
+import type { RideDurableObject } from "../../src/durable-objects/ride";
 import { unwrap, type Outcome } from "../../src/lib/problem";
 import { paymentCommand } from "../../src/ride/ride-record";
 import { paymentDeps } from "../../workers/payment/deps";

@@ -10,7 +10,8 @@ import { createExecutionContext, createMessageBatch, getQueueResult, runInDurabl
 import { describe, expect, it } from "vitest";
 import type { PaymentCommandMessage, RideEventMessage, RiderAccount, ViewsMessage } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
-import type { RideDurableObject, TimelineItem } from "../../src/durable-objects/ride";
+import type { TimelineItem } from "../../src/durable-objects/aggregate";
+import type { RideDurableObject } from "../../src/durable-objects/ride";
 import { unwrap, type Outcome } from "../../src/lib/problem";
 import { createApp } from "../../workers/gateway/app";
 import { issueToken } from "../../workers/gateway/auth";

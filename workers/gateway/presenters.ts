@@ -5,7 +5,7 @@
  */
 import type { Driver } from "../../src/domain/events";
 import { withProducts } from "../../src/driver/vehicle";
-import type { TimelineItem } from "../../src/durable-objects/ride";
+import type { TimelineItem } from "../../src/durable-objects/aggregate";
 import type { LedgerEntry } from "../payment/ledger";
 
 /**

@@ -9,7 +9,7 @@ import type { LatLng, Locale, Product } from "../../../src/domain/types";
 import { NOT_OFFERED_TO_YOU } from "../../../src/ride/ride-record";
 import { newId, rideIdFor } from "../../../src/lib/ids";
 import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
-import type { TimelineItem } from "../../../src/durable-objects/ride";
+import type { TimelineItem } from "../../../src/durable-objects/aggregate";
 import type { Trip } from "../../../src/ride/commands";
 import { requireRole } from "../auth";
 import { newRouter } from "../router";

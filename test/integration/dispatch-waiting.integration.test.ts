@@ -1,0 +1,107 @@
+/**
+ * Dispatch that waits instead of polling (decision 12), with real Ride, Driver and
+ * DispatchCell objects: a ride that finds nobody registers in the cells around its
+ * pickup and sets no retry timer; a driver going online (or freed) near it wakes it, oldest
+ * ride first, and it is offered to that driver at once; a ride that no longer waits is
+ * forgotten by the cell; the deadline still cancels a ride nobody woke.
+ */
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { DispatchCellDurableObject } from "../../src/durable-objects/dispatch-cell";
+import type { RideDurableObject } from "../../src/durable-objects/ride";
+import { cellOf, cellStub } from "../../src/durable-objects/stubs";
+import type { Product } from "../../src/domain/types";
+import { unwrap } from "../../src/lib/problem";
+import { createRide, onlineDriver, testEnv, uniqueId, until } from "./helpers";
+
+type Point = { lat: number; lng: number };
+const RIDER = { id: "r1", role: "rider" as const };
+/** A pickup of its own: far from every other test's drivers. */
+const somewhere = (): Point => ({ lat: 34.0 + Math.random() * 0.8, lng: 127.5 + Math.random() * 0.8 });
+const north = (p: Point, m: number): Point => ({ lat: p.lat + m / 111_320, lng: p.lng });
+
+const waitersIn = (point: Point) =>
+  runInDurableObject(cellStub(testEnv, cellOf(point)), (_i: DispatchCellDurableObject, state) =>
+    state.storage.sql
+      .exec<{ ride_id: string }>("SELECT ride_id FROM waiters ORDER BY since")
+      .toArray()
+      .map((r) => r.ride_id),
+  );
+const timersOf = (stub: DurableObjectStub<RideDurableObject>) =>
+  runInDurableObject(stub, (_i: RideDurableObject, state) =>
+    state.storage.sql
+      .exec<{ name: string }>("SELECT name FROM timers ORDER BY name")
+      .toArray()
+      .map((r) => r.name),
+  );
+const statusOf = async (stub: DurableObjectStub<RideDurableObject>) => {
+  const got = await stub.get(RIDER);
+  return got.ok ? got.value : undefined;
+};
+
+describe("DispatchCell: waiting demand", () => {
+  const at = { lat: 37.5, lng: 127 };
+  const entry = (driverId: string, point: Point, products: Product[] = ["standard"]) => {
+    const now = Date.now();
+    return { driverId, ...point, product: products[0]!, products, reportedAt: now, listedUntil: now + 60_000 };
+  };
+
+  it("a newly listed driver is answered the waiting rides it can serve, oldest first, within their radius; a renewal is answered none", async () => {
+    const cell = cellStub(testEnv, uniqueId("cell"));
+    const until = Date.now() + 60_000;
+    await cell.wait({ rideId: "old", product: "standard", pickup: at, radiusM: 5000, until }, Date.now() - 2000);
+    await cell.wait({ rideId: "parcel", product: "parcel_small", pickup: at, radiusM: 5000, until }, Date.now() - 1500);
+    await cell.wait({ rideId: "young", product: "standard", pickup: at, radiusM: 5000, until }, Date.now() - 1000);
+    await cell.wait({ rideId: "near-only", product: "standard", pickup: north(at, 3000), radiusM: 1000, until }, Date.now() - 3000);
+    await cell.wait({ rideId: "lapsed", product: "standard", pickup: at, radiusM: 5000, until: Date.now() - 1 }, Date.now() - 4000);
+    expect(await cell.upsert(entry("d1", at), true)).toEqual({ waiting: ["old", "young"] });
+    expect(await cell.upsert(entry("d1", at), false)).toEqual({ waiting: [] });
+    // Registering again keeps a ride's place in line.
+    await cell.wait({ rideId: "old", product: "standard", pickup: at, radiusM: 5000, until }, Date.now());
+    expect((await cell.upsert(entry("d2", at), true)).waiting[0]).toBe("old");
+    await cell.forget(["old"]);
+    expect(await cell.upsert(entry("d3", at, ["standard", "parcel_small"]), true)).toEqual({ waiting: ["parcel", "young"] });
+  });
+
+  it("registering answers the drivers listed for the ride now, so one listed meanwhile is not missed", async () => {
+    const cell = cellStub(testEnv, uniqueId("cell"));
+    await cell.upsert(entry("d1", at), true);
+    await cell.upsert(entry("far", north(at, 7000)), true);
+    const { listed } = await cell.wait({ rideId: "r1", product: "standard", pickup: at, radiusM: 5000, until: Date.now() + 60_000 }, Date.now());
+    expect(listed).toEqual(["d1"]);
+  });
+});
+
+describe("Ride DO: waiting for a driver, woken by one", () => {
+  it("a ride with nobody near waits in its cells with no retry timer; a driver going online wakes it and gets the offer within a second", async () => {
+    const pickup = somewhere();
+    const { stub, ride } = await createRide({ pickup, dropoff: north(pickup, 3000) });
+    await until(async () => ((await waitersIn(pickup)).includes(ride.id) ? true : undefined), "the ride waiting in its cell");
+    expect((await statusOf(stub))?.status).toBe("dispatching");
+    // Only the deadline (and the payment watchdog) move it on: no polling round.
+    expect(await timersOf(stub)).not.toContain("dispatch");
+    const started = Date.now();
+    const driver = await onlineDriver(north(pickup, 800));
+    await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer", 5000);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await driver.stub.get()).toMatchObject({ status: "offered", currentRideId: ride.id });
+  });
+
+  it("the oldest waiting ride is woken first; a cancelled one is forgotten and the next one gets the driver", async () => {
+    const pickup = somewhere();
+    const first = await createRide({ pickup, dropoff: north(pickup, 3000) });
+    await until(async () => ((await waitersIn(pickup)).includes(first.ride.id) ? true : undefined), "the first ride waiting");
+    const second = await createRide({ pickup: north(pickup, 100), dropoff: north(pickup, 3000) });
+    await until(async () => ((await waitersIn(pickup)).includes(second.ride.id) ? true : undefined), "the second ride waiting");
+    const third = await createRide({ pickup: north(pickup, 200), dropoff: north(pickup, 3000) });
+    await until(async () => ((await waitersIn(pickup)).includes(third.ride.id) ? true : undefined), "the third ride waiting");
+    unwrap(await first.stub.cancel(RIDER, undefined, "req"));
+    const driver = await onlineDriver(pickup);
+    await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === second.ride.id) ? true : undefined), "the offer to the second ride");
+    await until(async () => (!(await waitersIn(pickup)).includes(first.ride.id) ? true : undefined), "the cancelled ride forgotten");
+    expect(await waitersIn(pickup)).toContain(third.ride.id);
+    // Declined: the driver is excluded, the second ride waits again, and the driver's release wakes the third.
+    unwrap(await second.stub.decline(driver.id, "req"));
+    await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === third.ride.id) ? true : undefined), "the offer to the third ride");
+  });
+});
