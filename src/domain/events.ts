@@ -50,6 +50,16 @@ export interface RideEventMessage {
   ride: Ride;
 }
 
+/**
+ * Every event of one ride commit, with the ride as it is after it: one message per commit
+ * instead of one per event (the views worker fans it out into timeline rows).
+ */
+export interface RideEventsMessage {
+  kind: "ride.events";
+  events: DomainEvent[];
+  ride: Ride;
+}
+
 export interface DriverEventMessage {
   kind: "driver.event";
   event: DomainEvent;
@@ -94,7 +104,7 @@ export interface RentalVehicleEventMessage {
   vehicle: RentalVehicle;
 }
 
-export type ViewsMessage = RideEventMessage | DriverEventMessage | RiderEventMessage | RentalEventMessage | RentalVehicleEventMessage;
+export type ViewsMessage = RideEventMessage | RideEventsMessage | DriverEventMessage | RiderEventMessage | RentalEventMessage | RentalVehicleEventMessage;
 
 /** A rider-facing change to tell the rider about. */
 export interface NotificationMessage {

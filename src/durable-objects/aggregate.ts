@@ -11,7 +11,9 @@
  * - named timers over the single alarm, re-armed in the constructor: a crash between a
  *   commit and `setAlarm` would otherwise leave due timers (and unsent messages) with
  *   no alarm until the next command;
- * - the outbox relay (the `outbox` timer), retried with back-off when a queue fails;
+ * - the outbox relay: right after the commit, in the background (never on the caller's
+ *   path), with the `outbox` timer written in the same transaction as the fallback
+ *   should the object die first; retried with back-off when a queue fails;
  * - live sockets (hibernatable), and the effects around a commit: before it (must all
  *   succeed, or nothing is committed), right after it, and after the command left the
  *   queue (calls to objects that may call back while holding their own queue).
@@ -21,7 +23,7 @@ import type { Actor } from "../domain/types";
 import type { Decision, LiveEffect, Plan } from "../kernel/machine";
 import { newId } from "../lib/ids";
 import { count } from "../lib/metrics";
-import { SqliteOutbox, type QueueSender } from "../lib/outbox";
+import { RELAY_FALLBACK_MS, relayOutbox, SqliteOutbox, type QueueSender } from "../lib/outbox";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { SerialQueue, SqliteTimers } from "../lib/timers";
 import { acceptLive, actorFromHeaders, broadcast, closeAll, onLiveClose, onLiveMessage } from "./live";
@@ -65,6 +67,8 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
   /** The queue sender; replaceable so tests can make the queues fail. */
   send: QueueSender;
   private readonly serial = new SerialQueue();
+  /** Relays one at a time (the one after a commit, the alarm's), so a message is not sent twice by two of them. */
+  private readonly relays = new SerialQueue();
   /** Effects to perform once the running command has left the queue. */
   private deferred: E[] | null = null;
 
@@ -186,14 +190,17 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
         );
       }
       for (const m of plan.messages) this.outbox.add(m.queue, m.body);
-      // Relayed by the alarm, so a slow or failing queue never delays the caller.
-      if (plan.messages.length > 0) this.timers.set("outbox", now);
+      // The fallback: relayed by the alarm if the relay below never ran (the object died) or failed.
+      const due = this.timers.dueAt("outbox");
+      if (plan.messages.length > 0 && (due === null || due > now + RELAY_FALLBACK_MS)) this.timers.set("outbox", now + RELAY_FALLBACK_MS);
       for (const t of plan.timers) {
         if (t.at === null) this.timers.clear(t.name);
         else if (!t.ifUnset || this.timers.dueAt(t.name) === null) this.timers.set(t.name, t.at);
       }
     });
     await this.armAlarm();
+    // Relayed at once but in the background: a slow or failing queue never delays the caller, and no alarm runs for it.
+    if (plan.messages.length > 0) this.ctx.waitUntil(this.relay());
     for (const effect of plan.after) await this.attempt(effect);
     if (this.deferred) this.deferred.push(...plan.later);
     else for (const effect of plan.later) await this.attempt(effect);
@@ -234,7 +241,9 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
    */
   protected async armAlarm(): Promise<void> {
     const next = this.timers.nextDueAt();
+    // No timer left (the relay after a commit cleared the outbox fallback): no alarm either, rather than one that finds nothing.
     if (next !== null) await this.ctx.storage.setAlarm(next);
+    else await this.ctx.storage.deleteAlarm();
   }
 
   override async alarm(): Promise<void> {
@@ -257,9 +266,12 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     });
   }
 
-  private async relay(): Promise<void> {
-    const { retryAt } = await this.outbox.relay(this.send, Date.now());
-    if (retryAt !== null) this.timers.set("outbox", retryAt);
+  /** Sends what the outbox holds; a failure leaves it there with the `outbox` timer at the retry. Never throws. */
+  private relay(): Promise<void> {
+    return this.relays.run(async () => {
+      await relayOutbox(this.outbox, this.timers, this.send, Date.now());
+      await this.armAlarm();
+    });
   }
 
   /** A live socket, handed over by the gateway with the actor it authenticated. */

@@ -6,6 +6,7 @@
  */
 import type { QueueName } from "../domain/events";
 import { count } from "./metrics";
+import type { SqliteTimers } from "./timers";
 
 export interface OutboxRow {
   seq: number;
@@ -98,5 +99,27 @@ export class SqliteOutbox {
       }),
     );
     return { sent, failed, retryAt };
+  }
+}
+
+/** How long after a commit the alarm relays its messages if the relay right after it did not. */
+export const RELAY_FALLBACK_MS = 2000;
+
+/**
+ * Relays the outbox and keeps its `outbox` timer true to what is left: cleared once it
+ * is empty, at the retry when a queue failed, at the fallback when the relay itself
+ * broke. Never throws. The caller arms its alarm after.
+ *
+ * @example
+ * await relayOutbox(outbox, timers, send, Date.now()); await armAlarm();
+ */
+export async function relayOutbox(outbox: SqliteOutbox, timers: SqliteTimers, send: QueueSender, now: number): Promise<void> {
+  try {
+    const { retryAt } = await outbox.relay(send, now);
+    if (retryAt !== null) timers.set("outbox", retryAt);
+    else if (outbox.size() === 0) timers.clear("outbox");
+  } catch (error) {
+    timers.set("outbox", Date.now() + RELAY_FALLBACK_MS);
+    console.error(JSON.stringify({ msg: "outbox relay failed", error: String(error) }));
   }
 }

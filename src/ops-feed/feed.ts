@@ -183,7 +183,7 @@ export function markersOf(messages: readonly ViewsMessage[]): { rides: RideMarke
   const rides: RideMarker[] = [];
   const drivers: DriverMarker[] = [];
   for (const m of messages) {
-    if (m?.kind === "ride.event" && m.ride) rides.push(rideMarker(m.ride));
+    if ((m?.kind === "ride.event" || m?.kind === "ride.events") && m.ride) rides.push(rideMarker(m.ride));
     else if (m?.kind === "driver.event" && m.driver) drivers.push(driverMarker(m.driver));
   }
   return { rides: inVersionOrder(rides), drivers: inVersionOrder(drivers) };

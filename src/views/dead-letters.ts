@@ -45,14 +45,17 @@ function describe(body: unknown): Pick<ViewDeadLetter, "kind" | "eventType" | "s
   const m = (typeof body === "object" && body !== null ? body : {}) as {
     kind?: unknown;
     event?: { type?: unknown };
+    events?: { type?: unknown }[];
     ride?: { id?: unknown };
     driver?: { id?: unknown };
     rider?: { id?: unknown };
   };
   const subject = m.ride?.id ?? m.driver?.id ?? m.rider?.id;
+  // A commit's message (`ride.events`) is named by its last event, the one that made the snapshot.
+  const event = m.event ?? (Array.isArray(m.events) ? m.events[m.events.length - 1] : undefined);
   return {
     kind: typeof m.kind === "string" ? m.kind : "unknown",
-    eventType: typeof m.event?.type === "string" ? m.event.type : null,
+    eventType: typeof event?.type === "string" ? event.type : null,
     subjectId: typeof subject === "string" ? subject : null,
   };
 }

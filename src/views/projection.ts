@@ -99,6 +99,11 @@ export function writesOf(message: ViewsMessage): ViewWrite[] {
       const earning = earningOf(event, ride.id);
       return [{ kind: "ride", event, ride, dispatchMs }, ...(earning ? [{ kind: "earning" as const, row: earning }] : [])];
     }
+    case "ride.events": {
+      const { events, ride } = message;
+      if (!ride?.id || !Array.isArray(events) || events.length === 0) throw new Error("ride.events without a ride or its events");
+      return events.flatMap((event) => writesOf({ kind: "ride.event", event, ride }));
+    }
     case "driver.event":
       if (!message.driver?.id) throw new Error("driver.event without a driver");
       return [{ kind: "driver", driver: message.driver }];

@@ -62,6 +62,16 @@ describe("writesOf", () => {
     expect(writes[0]).toMatchObject({ kind: "ride", event: e, ride, dispatchMs: null });
   });
 
+  it("a commit's message is every one of its events, each with the ride's snapshot; one without events is poison", () => {
+    const events = [event("DispatchStarted", {}, 2), event("DriverAssigned", {}, 3)];
+    const writes = writesOf({ kind: "ride.events", events, ride });
+    expect(writes.map((w) => (w.kind === "ride" ? [w.event.type, w.ride.version, w.dispatchMs !== null] : w.kind))).toEqual([
+      ["DispatchStarted", ride.version, false],
+      ["DriverAssigned", ride.version, true],
+    ]);
+    expect(() => writesOf({ kind: "ride.events", events: [], ride })).toThrow(/without a ride or its events/);
+  });
+
   it("the first assignment carries the dispatch time", () => {
     const e = { ...event("DriverAssigned"), occurredAt: "2026-11-21T10:00:04.500Z" };
     expect(writesOf({ kind: "ride.event", event: e, ride })[0]).toMatchObject({ dispatchMs: 4500 });

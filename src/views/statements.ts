@@ -5,25 +5,38 @@
 import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import type { Driver, RiderAccount } from "../domain/events";
+import { coalesceWrites, type CoalescedWrites } from "./coalesce";
 import type { EarningRow, ViewWrite } from "./projection";
 import { drivers, earnings, rideEvents, riderDues, rides } from "./schema";
 import { rentalStatement, vehicleStatement } from "./rental-statements";
 
-function rideStatements(db: DrizzleD1Database, w: Extract<ViewWrite, { kind: "ride" }>): BatchItem<"sqlite">[] {
-  const { event, ride: r } = w;
+/** D1 binds at most 100 parameters per statement: 7 per timeline row. */
+const EVENT_ROWS_PER_INSERT = 14;
+
+function timelineStatements(db: DrizzleD1Database, events: CoalescedWrites["events"]): BatchItem<"sqlite">[] {
+  const rows = events.map(({ event, rideId }) => ({
+    eventId: event.id,
+    rideId,
+    version: event.version,
+    type: event.type,
+    occurredAt: event.occurredAt,
+    correlationId: event.correlationId,
+    data: JSON.stringify(event.data),
+  }));
+  const out: BatchItem<"sqlite">[] = [];
+  for (let i = 0; i < rows.length; i += EVENT_ROWS_PER_INSERT)
+    out.push(
+      db
+        .insert(rideEvents)
+        .values(rows.slice(i, i + EVENT_ROWS_PER_INSERT))
+        .onConflictDoNothing(),
+    );
+  return out;
+}
+
+function rideStatements(db: DrizzleD1Database, { ride: r, dispatchMs }: CoalescedWrites["rides"][number]): BatchItem<"sqlite">[] {
   const statements: BatchItem<"sqlite">[] = [
-    db
-      .insert(rideEvents)
-      .values({
-        eventId: event.id,
-        rideId: r.id,
-        version: event.version,
-        type: event.type,
-        occurredAt: event.occurredAt,
-        correlationId: event.correlationId,
-        data: JSON.stringify(event.data),
-      })
-      .onConflictDoNothing(),
     db
       .insert(rides)
       .values({
@@ -51,12 +64,12 @@ function rideStatements(db: DrizzleD1Database, w: Extract<ViewWrite, { kind: "ri
         setWhere: sql`excluded.version > ${rides.version}`,
       }),
   ];
-  if (w.dispatchMs !== null) {
+  if (dispatchMs !== null) {
     // The first assignment's time is kept: a re-dispatch does not rewrite it.
     statements.push(
       db
         .update(rides)
-        .set({ dispatchMs: sql`coalesce(${rides.dispatchMs}, ${w.dispatchMs})` })
+        .set({ dispatchMs: sql`coalesce(${rides.dispatchMs}, ${dispatchMs})` })
         .where(sql`${rides.id} = ${r.id}`),
     );
   }
@@ -68,10 +81,11 @@ export function earningStatement(db: DrizzleD1Database, row: EarningRow) {
   return db.insert(earnings).values(row).onConflictDoNothing();
 }
 
-function statementsOf(db: DrizzleD1Database, w: ViewWrite): BatchItem<"sqlite">[] {
+function statementsOf(
+  db: DrizzleD1Database,
+  w: CoalescedWrites["others"][number] | { kind: "driver"; driver: Driver } | { kind: "rider"; rider: RiderAccount },
+): BatchItem<"sqlite">[] {
   switch (w.kind) {
-    case "ride":
-      return rideStatements(db, w);
     case "earning":
       return [earningStatement(db, w.row)];
     case "rental":
@@ -138,14 +152,22 @@ function statementsOf(db: DrizzleD1Database, w: ViewWrite): BatchItem<"sqlite">[
 }
 
 /**
- * Applies writes in one D1 batch (one round trip, all or nothing).
+ * Applies writes in one D1 batch (one round trip, all or nothing), coalesced first
+ * (`coalesceWrites`: the newest snapshot of each row, the timeline rows together).
  *
  * @example
  * await applyWrites(env.VIEWS_DB, [{ kind: "driver", driver }]);
  */
 export async function applyWrites(d1: D1Database, writes: readonly ViewWrite[]): Promise<void> {
   const db = drizzle(d1);
-  const [first, ...rest] = writes.flatMap((w) => statementsOf(db, w));
+  const c = coalesceWrites(writes);
+  const [first, ...rest] = [
+    ...timelineStatements(db, c.events),
+    ...c.rides.flatMap((r) => rideStatements(db, r)),
+    ...c.drivers.flatMap((driver) => statementsOf(db, { kind: "driver", driver })),
+    ...c.riders.flatMap((rider) => statementsOf(db, { kind: "rider", rider })),
+    ...c.others.flatMap((w) => statementsOf(db, w)),
+  ];
   if (first) await db.batch([first, ...rest]);
 }
 

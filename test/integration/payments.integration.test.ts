@@ -16,7 +16,7 @@ import { handlePaymentCommand } from "../../workers/payment/handler";
 import paymentWorker from "../../workers/payment/index";
 import { project } from "../../workers/views/projection";
 import { rideLookup } from "../../workers/gateway/payment-results";
-import { createRide, resultsApplied, rideInProgress, testEnv, uniqueId, until } from "./helpers";
+import { createRide, resultsApplied, rideInProgress, rideInput, rideStub, testEnv, uniqueId, until } from "./helpers";
 
 const ops = { id: "ops-1", role: "ops" as const };
 const payments = testEnv.PAYMENTS as unknown as Service<import("../../workers/payment/service").PaymentService>;
@@ -192,18 +192,23 @@ describe("safety nets", () => {
   });
 
   it("the payment watchdog sends an unanswered step again, under the same idempotency key", async () => {
-    const { stub, ride } = await createRide();
+    const input = rideInput();
+    const stub = rideStub(input.rideId);
     const sent: PaymentCommandMessage[] = [];
-    await runInDurableObject(stub, (instance: RideDurableObject, state) => {
+    await runInDurableObject(stub, (instance: RideDurableObject) => {
       instance.send = async (queue, bodies) => {
         if (queue === "payments") sent.push(...(bodies as PaymentCommandMessage[]));
       };
+    });
+    const { ride } = unwrap(await stub.create(input));
+    await until(async () => (sent.length > 0 ? true : undefined), "the authorize command relayed");
+    await runInDurableObject(stub, (_i: RideDurableObject, state) => {
       state.storage.sql.exec("UPDATE timers SET due_at = ? WHERE name = 'payment'", Date.now() - 1);
     });
     await runDurableObjectAlarm(stub);
     await runDurableObjectAlarm(stub);
-    const keys = sent.map((c) => c.idempotencyKey);
-    expect(keys.filter((k) => k === `${ride.id}:authorize`).length).toBeGreaterThanOrEqual(2);
+    const again = async () => (sent.filter((c) => c.idempotencyKey === `${ride.id}:authorize`).length >= 2 ? true : undefined);
+    expect(await until(again, "the authorize command sent again under the same key")).toBe(true);
     const due = await runInDurableObject(
       stub,
       (_i: RideDurableObject, state) => state.storage.sql.exec<{ due_at: number }>("SELECT due_at FROM timers WHERE name = 'payment'").one().due_at,

@@ -6,7 +6,8 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { RideDurableObject } from "../../src/durable-objects/ride";
 import type { QueueName } from "../../src/domain/events";
-import { createRide, rideInput, rideStub, testEnv, until } from "./helpers";
+import type { DriverDurableObject } from "../../src/durable-objects/driver";
+import { createRide, onlineDriver, rideInput, rideStub, testEnv, until } from "./helpers";
 
 const rider = { id: "r1", role: "rider" as const };
 
@@ -118,10 +119,12 @@ describe("Ride DO: the outbox relay", () => {
       return runInDurableObject(stub, (_i: RideDurableObject, state) => (tables(state.storage.sql).outbox.length === 0 ? true : undefined));
     }, "the outbox to drain");
     const bodies = sent.flatMap((s) =>
-      s.bodies.map((b) => ({ queue: s.queue, body: b as { kind: string; event?: { type: string; version: number }; action?: string } })),
+      s.bodies.map((b) => ({ queue: s.queue, body: b as { kind: string; events?: { type: string; version: number }[]; action?: string } })),
     );
     expect(bodies.filter((b) => b.queue === "payments").map((b) => b.body.action)).toEqual(["authorize"]);
-    const events = bodies.filter((b) => b.queue === "ride-events").map((b) => b.body.event!);
+    // One message per commit, carrying the commit's events.
+    expect(bodies.filter((b) => b.queue === "ride-events").map((b) => b.body.kind)).toEqual(["ride.events", "ride.events"]);
+    const events = bodies.filter((b) => b.queue === "ride-events").flatMap((b) => b.body.events!);
     expect(events.map((e) => e.type)).toEqual(["RideRequested", "DispatchStarted"]);
     expect(events.map((e) => e.version)).toEqual([1, 2]);
     expect(failures).toBeGreaterThanOrEqual(1);
@@ -141,5 +144,26 @@ describe("Ride DO: the alarm after a crash", () => {
       new RideDurableObject(state, testEnv);
       expect(await until(async () => (await state.storage.getAlarm()) ?? undefined, "the alarm", 3000)).toBe(dueAt);
     });
+  });
+});
+
+describe("Aggregates: the relay right after a commit", () => {
+  it("a driver's change reaches the queue with no alarm run for it: the outbox is empty, the fallback timer cleared, no alarm left", async () => {
+    const driver = await onlineDriver({ lat: 35.5, lng: 128.5 });
+    const state = () =>
+      runInDurableObject(driver.stub, async (_i: DriverDurableObject, s) => ({
+        outbox: s.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n,
+        timers: s.storage.sql.exec<{ name: string }>("SELECT name FROM timers").toArray(),
+        alarm: await s.storage.getAlarm(),
+      }));
+    const settled = await until(
+      async () => {
+        const now = await state();
+        return now.outbox === 0 && now.timers.length === 0 ? now : undefined;
+      },
+      "the outbox relayed",
+      1500,
+    );
+    expect(settled).toEqual({ outbox: 0, timers: [], alarm: null });
   });
 });

@@ -12,6 +12,7 @@ import type { PaymentCommandMessage, RideEventMessage, RiderAccount, ViewsMessag
 import type { Ride } from "../../src/domain/types";
 import type { TimelineItem } from "../../src/durable-objects/aggregate";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
+import type { CreateRideInput } from "../../src/ride/ride-record";
 import { unwrap, type Outcome } from "../../src/lib/problem";
 import { createApp } from "../../workers/gateway/app";
 import { issueToken } from "../../workers/gateway/auth";
@@ -20,7 +21,7 @@ import { VIEWS_REPAIR_CRON } from "../../workers/gateway/views-repair";
 import paymentWorker from "../../workers/payment/index";
 import viewsWorker from "../../workers/views/index";
 import { project } from "../../workers/views/projection";
-import { createRide, onlineDriver, resultsApplied, testEnv, uniqueId } from "./helpers";
+import { createRide, onlineDriver, resultsApplied, rideInput, rideStub, testEnv, uniqueId, until } from "./helpers";
 
 const app = createApp();
 const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
@@ -44,16 +45,31 @@ async function deliver<Body>(worker: { queue?: unknown }, queue: string, bodies:
   return { ids: batch.messages.map((m) => m.id), result: await getQueueResult(batch, c) };
 }
 
-/** From now on, what the ride publishes to ride-events lands in `into` (the queue is not consumed here); the outbox is relayed once. */
-async function capture(stub: RideStub, into: ViewsMessage[]): Promise<void> {
-  await runInDurableObject(stub, async (instance: RideDurableObject) => {
+/**
+ * A ride whose messages to ride-events land in `into` (the queue is not consumed here),
+ * from its first commit on: the outbox is relayed right after each commit.
+ */
+async function createCaptured(into: ViewsMessage[], patch: Partial<CreateRideInput> = {}) {
+  const input = rideInput(patch);
+  const stub = rideStub(input.rideId);
+  await runInDurableObject(stub, (instance: RideDurableObject) => {
     instance.send = async (queue, bodies) => {
       if (queue === "ride-events") into.push(...(bodies as ViewsMessage[]));
     };
-    await instance.alarm();
   });
+  const { ride } = unwrap(await stub.create(input));
+  await relay(stub);
+  return { stub, ride };
 }
-const relay = (stub: RideStub) => runInDurableObject(stub, (instance: RideDurableObject) => instance.alarm());
+
+const outboxSize = (stub: RideStub) =>
+  runInDurableObject(stub, (_i: RideDurableObject, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n);
+
+/** Runs the ride's due timers (the first dispatch round), then waits for its outbox to be relayed. */
+async function relay(stub: RideStub): Promise<void> {
+  await runInDurableObject(stub, (instance: RideDurableObject) => instance.alarm());
+  await until(async () => ((await outboxSize(stub)) === 0 ? true : undefined), "the outbox relayed");
+}
 
 function authorize(rideId: string): PaymentCommandMessage {
   return {
@@ -81,9 +97,8 @@ const viewVersions = async (id: string) =>
 
 describe("views dead letters", () => {
   it("with the views fault on, a ride's messages retry, land in view_dead_letters from the DLQ, and POST /v1/ops/views/replay projects them", async () => {
-    const { stub, ride } = await createRide({ riderId: uniqueId("r") });
     const published: ViewsMessage[] = [];
-    await capture(stub, published);
+    const { stub, ride } = await createCaptured(published, { riderId: uniqueId("r") });
     expect(published.length).toBeGreaterThan(0);
 
     expect((await call("PUT", "/v1/dev/faults", null, { views: { mode: "down" } })).status).toBe(200);
@@ -102,7 +117,7 @@ describe("views dead letters", () => {
     );
     const mine = open.body.items.filter((l) => l.subjectId === ride.id);
     expect(mine.map((l) => l.id).sort()).toEqual([...dead.ids].sort());
-    expect(mine.every((l) => l.kind === "ride.event" && l.replayedAt === null)).toBe(true);
+    expect(mine.every((l) => l.kind === "ride.events" && l.replayedAt === null)).toBe(true);
     const stats = await call<{ deadLetters: { views: number } }>("GET", "/v1/ops/stats", "ops");
     expect(stats.body.deadLetters.views).toBeGreaterThanOrEqual(published.length);
 
@@ -123,9 +138,8 @@ describe("views dead letters", () => {
   });
 
   it("one poison message in a batch is retried alone; the good ones are projected", async () => {
-    const { stub, ride } = await createRide({ riderId: uniqueId("r") });
     const published: ViewsMessage[] = [];
-    await capture(stub, published);
+    const { ride } = await createCaptured(published, { riderId: uniqueId("r") });
     const poison = { kind: "ride.event", event: { id: uniqueId("ev") } } as unknown as RideEventMessage;
     const { ids, result } = await deliver(viewsWorker, "ride-events", [...published, poison]);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual([ids[ids.length - 1]]);
@@ -137,9 +151,8 @@ describe("views dead letters", () => {
 describe("views repair sweep", () => {
   it("a ride row whose last events were never projected, a stale driver row and missing earnings are repaired by the cron", async () => {
     const riderId = uniqueId("r");
-    const { stub, ride } = await createRide({ riderId });
     const published: ViewsMessage[] = [];
-    await capture(stub, published);
+    const { stub, ride } = await createCaptured(published, { riderId });
     await deliver(viewsWorker, "ride-events", published.slice(0, 1));
     unwrap(await stub.cancel({ id: riderId, role: "rider" }, "changed my mind", "req-cancel"));
     await relay(stub); // RideCancelled is published (into `published`) but never projected
@@ -150,7 +163,13 @@ describe("views repair sweep", () => {
     const driver = await onlineDriver({ lat: 35.1, lng: 129.0 });
     const current = (await driver.stub.get())!;
     const old = { ...current, version: 1, status: "on_trip" as const, updatedAt: "2000-01-01T00:00:00.000Z" };
-    await project(testEnv.VIEWS_DB, [{ kind: "driver.event", event: { ...published[0]!.event, id: uniqueId("ev") }, driver: old }]);
+    await project(testEnv.VIEWS_DB, [
+      {
+        kind: "driver.event",
+        event: { ...(published[0]!.kind === "ride.events" ? published[0]!.events[0]! : (published[0] as RideEventMessage).event), id: uniqueId("ev") },
+        driver: old,
+      },
+    ]);
 
     const settled = `rd_${uniqueId("s").replace(/[^a-z0-9]/g, "")}`;
     const now = new Date().toISOString();
@@ -178,9 +197,8 @@ describe("views repair sweep", () => {
 
   it("a ride none of whose messages reached the views is found through the ledger and projected by the cron", async () => {
     const riderId = uniqueId("r");
-    const { stub, ride } = await createRide({ riderId });
     const lost: ViewsMessage[] = [];
-    await capture(stub, lost); // every message of this ride to the views is lost
+    const { stub, ride } = await createCaptured(lost, { riderId }); // every message of this ride to the views is lost
     await deliver(paymentWorker, "ride-payments", [authorize(ride.id)]);
     unwrap(await stub.cancel({ id: riderId, role: "rider" }, "changed my mind", "req-cancel"));
     await relay(stub);
@@ -273,9 +291,8 @@ describe("views rebuild", () => {
     const rides: { stub: RideStub; id: string }[] = [];
     const published: ViewsMessage[] = [];
     for (let i = 0; i < 3; i++) {
-      const { stub, ride } = await createRide({ riderId });
+      const { stub, ride } = await createCaptured(published, { riderId });
       rides.push({ stub, id: ride.id });
-      await capture(stub, published);
       await deliver(paymentWorker, "ride-payments", [authorize(ride.id)]);
       // ended, so that nothing moves them while the test looks
       unwrap(await stub.cancel(i === 0 ? ops : { id: riderId, role: "rider" }, "test", `req-${i}`));

@@ -65,13 +65,15 @@ async function projectOneByOne(batch: MessageBatch<ViewsMessage>, env: ViewsEnv)
       written.push(message.body);
     } catch (error) {
       const delaySeconds = retryDelaySeconds(message.attempts);
-      const { kind, event } = (message.body ?? {}) as Partial<ViewsMessage>;
+      const body = (message.body ?? {}) as Partial<ViewsMessage>;
+      const kind = body.kind;
+      const eventId = "events" in body ? body.events?.map((e) => e.id) : "event" in body ? body.event?.id : undefined;
       console.error(
         JSON.stringify({
           msg: "projection failed; will retry",
           id: message.id,
           kind,
-          eventId: event?.id,
+          eventId,
           attempts: message.attempts,
           delaySeconds,
           error: String(error),

@@ -1,11 +1,11 @@
 /**
  * What an applied ride decision writes and causes, as data: the stored events, the
- * outbox messages (every event to the views, rider-facing ones to notifications, the
+ * outbox messages (the commit's events to the views in one message, rider-facing ones to notifications, the
  * payment step the saga now needs), the timer changes (dispatch deadline, offer expiry,
  * the next dispatch round, the payment watchdog) and the effects after the commit
  * (live pushes, the no-supply mark). Pure: the Ride DO writes it in one transaction.
  */
-import { NOTIFIED_EVENTS, type DomainEvent } from "../events";
+import { NOTIFIED_EVENTS, type DomainEvent, type RideEventsMessage } from "../events";
 import { stamp, type Outbound, type Plan, type TimerChange } from "../../kernel/machine";
 import { isSettled, outstandingPaymentStep, paymentCommand, paymentStepAfter } from "./payment";
 import { heldDriver } from "./rules";
@@ -74,9 +74,10 @@ export function timersFor(before: RideRecord | null, after: RideRecord, events: 
  * messagesFor(null, newRide, events).map((m) => m.queue); // ["ride-events", "payments"]
  */
 export function messagesFor(before: RideRecord | null, after: RideRecord, events: DomainEvent[]): Outbound[] {
-  const out: Outbound[] = [];
+  // One message per commit to the views, carrying every event of it (the consumer fans them out).
+  const out: Outbound[] =
+    events.length > 0 ? [{ queue: "ride-events", body: { kind: "ride.events", events, ride: after.ride } satisfies RideEventsMessage }] : [];
   for (const event of events) {
-    out.push({ queue: "ride-events", body: { kind: "ride.event", event, ride: after.ride } });
     if (NOTIFIED_EVENTS.has(event.type)) {
       out.push({ queue: "notifications", body: { kind: "ride.notification", event, ride: after.ride, locale: after.ride.locale } });
     }

@@ -36,6 +36,7 @@ describe("ride plan", () => {
     expect(p.events).toMatchObject([{ type: "RideRequested", version: 1, rideId: "rd_1", correlationId: "c1", causationId: "req-1" }]);
     expect(p.messages.map((m) => m.queue)).toEqual(["ride-events", "payments"]);
     expect(p.messages[1]!.body).toMatchObject({ action: "authorize", idempotencyKey: "rd_1:authorize" });
+    expect(p.messages[0]!.body).toEqual({ kind: "ride.events", events: p.events, ride: r.ride });
     expect(timer(p, "deadline")).toEqual({ name: "deadline", at: T + 60_000 });
     expect(timer(p, "dispatch")).toEqual({ name: "dispatch", at: T });
     expect(timer(p, "payment")).toEqual({ name: "payment", at: T + 120_000, ifUnset: false });
@@ -49,6 +50,16 @@ describe("ride plan", () => {
     expect(timer(p, "dispatch")).toEqual({ name: "dispatch", at: null });
     expect(timer(p, "payment")).toMatchObject({ ifUnset: true });
     expect(p.after.map((e) => e.type)).toEqual(["broadcast", "pushToDriver"]);
+  });
+
+  it("a commit of several events sends one message to the views carrying them all, in order", () => {
+    const { after } = step(requested(), { type: "startDispatch" });
+    const { after: offered } = step(after, { type: "offerDriver", driverId: "d1", expiresAt: new Date(T + 15_000).toISOString() });
+    const { p } = step(offered, { type: "cancel", by: "rider", reason: "changed my mind" });
+    const views = p.messages.filter((m) => m.queue === "ride-events");
+    expect(p.events.length).toBeGreaterThan(1);
+    expect(views).toHaveLength(1);
+    expect((views[0]!.body as { events: { type: string }[] }).events.map((e) => e.type)).toEqual(p.events.map((e) => e.type));
   });
 
   it("a declined offer dispatches again at once", () => {
