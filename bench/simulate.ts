@@ -296,6 +296,7 @@ async function main(): Promise<number> {
     viewLagMs: tally.viewLagMs,
     viewLagTimeouts: tally.viewLagTimeouts,
     reports: tally.reports,
+    reportsByCell: Object.fromEntries(tally.reportsByCell),
     drivers: {
       count: drivers.length,
       online: up.length,

@@ -1,7 +1,7 @@
 /** The simulator's report (bench/sim/report.ts, metrics.ts, window.ts, tally.ts): outcomes from timelines, figures, invariants. */
 import { describe, expect, it } from "vitest";
 import { summarizeMetrics } from "../bench/sim/metrics";
-import { brokenInvariants, buildReport, factsOf, reportText, type RunFacts, type TimelineEvent } from "../bench/sim/report";
+import { brokenInvariants, buildReport, factsOf, hottestCellLoad, reportText, type RunFacts, type TimelineEvent } from "../bench/sim/report";
 import { buildSchedule } from "../bench/sim/schedule";
 import { Tally } from "../bench/sim/tally";
 import { Window } from "../bench/sim/window";
@@ -129,7 +129,7 @@ describe("the metrics of GET /v1/dev/metrics", () => {
 
   it("takes the hottest object of each kind and the D1 writes per second of the run", () => {
     const m = summarizeMetrics(snapshot(100), snapshot(700), 60)!;
-    expect(m.hottest.ride).toEqual({ name: "RIDE:rd_1", perSecond: 6, meanPerSecond: 0.25 });
+    expect(m.hottest.ride).toEqual({ name: "RIDE:rd_1", perSecond: 6, meanPerSecond: 0.25, total: 30 });
     expect(m.hottest.driver).toBeNull();
     expect(m.hottest.cell?.perSecond).toBe(25);
     expect(m.d1WritesPerSecond).toBe(10);
@@ -177,5 +177,24 @@ describe("windows, percentiles and the live counts", () => {
     expect(t.unsettled()).toBe(1);
     expect(t.dispatch.percentile(5_000, 50)).toBe(2_000);
     expect(t.line(5_000, 0)).toMatch(/requests 2 sent\/2 accepted\/0 refused \| waiting 1 \| assigned 1 \| completed 1/);
+  });
+});
+
+describe("the hottest cell against its reports", () => {
+  const metrics = (total: number) => ({
+    windowS: 120,
+    hottest: { ride: null, driver: null, cell: { name: "DISPATCH_CELL:wydm2", perSecond: 4, meanPerSecond: 1, total } },
+    d1WritesPerSecond: null,
+    d1TransactionsPerSecond: null,
+    d1Writes: {},
+  });
+
+  it("compares every request the hottest cell took with the location reports made inside it", () => {
+    expect(hottestCellLoad(metrics(120), { wydm2: 2400, wydm3: 10 })).toEqual({ cell: "wydm2", requests: 120, reports: 2400, reportsPerRequest: 20 });
+  });
+
+  it("is empty without the development counters, and says so in the text", () => {
+    expect(hottestCellLoad(null, { wydm2: 1 })).toBeNull();
+    expect(reportText(buildReport(run()))).toMatch(/hot cell {6}–/);
   });
 });

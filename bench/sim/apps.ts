@@ -9,6 +9,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Api, ApiResponse } from "../../test/support/client.ts";
 import { openLive, type LiveClient } from "../../test/support/live.ts";
+import { dispatchCell } from "../../src/domain/geo.ts";
 import { distanceM, lerp, towards, type Point } from "./area.ts";
 import { pauses, type ScheduledDriver, type ScheduledRide } from "./schedule.ts";
 import type { Tally } from "./tally.ts";
@@ -198,7 +199,7 @@ export class DriverApp {
       if (this.online) {
         const at = this.whereNow(Date.now());
         const res = await call(this.ctx, "location", "PUT", "/v1/drivers/me/location", { token: this.token, body: { lat: at.lat, lng: at.lng } }, 10_000);
-        this.ctx.tally.report(Date.now(), res ? res.status : "error");
+        this.ctx.tally.report(Date.now(), res ? res.status : "error", dispatchCell(at));
         if (res?.status === 204) this.lastReportAt = Date.now();
       }
       const wait = due - Date.now();

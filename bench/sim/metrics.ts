@@ -14,6 +14,8 @@ export interface HotObject {
   /** Most requests in one second within the system's window. */
   perSecond: number;
   meanPerSecond: number;
+  /** Every request it took while the system counted (development counters start with the system). */
+  total: number;
 }
 
 export interface MetricsSummary {
@@ -32,7 +34,12 @@ function hottestOf(list: unknown): HotObject | null {
   if (!Array.isArray(list) || list.length === 0) return null;
   const top = list[0] as unknown;
   if (!isRecord(top) || typeof top.object !== "string" || typeof top.maxPerSecond !== "number") return null;
-  return { name: top.object, perSecond: top.maxPerSecond, meanPerSecond: typeof top.meanPerSecond === "number" ? top.meanPerSecond : NaN };
+  return {
+    name: top.object,
+    perSecond: top.maxPerSecond,
+    meanPerSecond: typeof top.meanPerSecond === "number" ? top.meanPerSecond : NaN,
+    total: typeof top.total === "number" ? top.total : NaN,
+  };
 }
 
 /** D1 statements and transactions by database in one snapshot. */

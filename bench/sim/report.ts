@@ -116,6 +116,8 @@ export interface RunFacts {
   drivers: { count: number; online: number; silent: number; offersWhileSilent: number; offersSilentPastFreshness: number; freshnessS: number };
   errors: number;
   metrics: MetricsSummary | null;
+  /** Location reports taken, by dispatch cell (what the hottest cell's requests are compared with). */
+  reportsByCell?: Record<string, number>;
   notes: string[];
 }
 
@@ -125,6 +127,22 @@ const statsOf = (values: number[]) => {
   const s = ms(summary(values));
   return { n: s.n, p50: nullIfNaN(s.p50), p90: nullIfNaN(s.p90), p99: nullIfNaN(s.p99), max: nullIfNaN(s.max) };
 };
+
+/**
+ * The hottest dispatch cell's requests (all of them: lease writes, searches, waits) against
+ * the location reports made inside it: how much the lease spares the cell (issue 16: at
+ * least ten times fewer writes than reports). Null without the development counters.
+ *
+ * @example
+ * hottestCellLoad(metrics, { wydm2: 2400 }); // { cell: "wydm2", requests: 120, reports: 2400, reportsPerRequest: 20 }
+ */
+export function hottestCellLoad(metrics: MetricsSummary | null, reportsByCell: Record<string, number>) {
+  const hot = metrics?.hottest.cell;
+  if (!hot || !Number.isFinite(hot.total)) return null;
+  const cell = hot.name.replace(/^DISPATCH_CELL:/, "");
+  const reports = reportsByCell[cell] ?? 0;
+  return { cell, requests: hot.total, reports, reportsPerRequest: hot.total > 0 ? Math.round((reports / hot.total) * 10) / 10 : null };
+}
 
 /** The report's figures (the JSON written under bench/results/). */
 export function buildReport(run: RunFacts) {
@@ -163,6 +181,7 @@ export function buildReport(run: RunFacts) {
     drivers: run.drivers,
     errors: run.errors,
     metrics: run.metrics,
+    hottestCell: hottestCellLoad(run.metrics, run.reportsByCell ?? {}),
     cpuPerRide: null,
     notes: run.notes,
   };
@@ -212,6 +231,9 @@ export function reportText(r: Report): string {
     `reports       ${r.reports.accepted} accepted (${r.reports.perSecond}/s) of ${r.reports.sent}`,
     `drivers       ${r.drivers.count}, ${r.drivers.silent} went silent; offers/assignments to a silent driver ${r.drivers.offersWhileSilent}, past ${r.drivers.freshnessS} s of silence ${r.drivers.offersSilentPastFreshness}`,
     `hottest       ride ${hot(m?.hottest.ride)}, driver ${hot(m?.hottest.driver)}, cell ${hot(m?.hottest.cell)}; D1 writes ${m?.d1WritesPerSecond == null ? "–" : `${m.d1WritesPerSecond.toFixed(1)}/s`}`,
+    r.hottestCell
+      ? `hot cell      ${r.hottestCell.cell}: ${r.hottestCell.requests} requests in all (lease writes, searches, waits) for ${r.hottestCell.reports} location reports made in it (${r.hottestCell.reportsPerRequest ?? "–"} reports a request)`
+      : "hot cell      –",
     `errors        ${r.errors}`,
     ...r.notes.map((n) => `note          ${n}`),
   ].join("\n");

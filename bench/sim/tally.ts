@@ -63,11 +63,15 @@ export class Tally {
     else this.cancelled++;
   }
 
-  report(now: number, status: number | "error"): void {
+  /** Location reports taken, by the dispatch cell of the reported position. */
+  readonly reportsByCell = new Map<string, number>();
+
+  report(now: number, status: number | "error", cell?: string): void {
     this.reports.sent++;
     if (status === 204) {
       this.reports.accepted++;
       this.reportsWindow.add(now);
+      if (cell) this.reportsByCell.set(cell, (this.reportsByCell.get(cell) ?? 0) + 1);
     } else this.reports.refused[status] = (this.reports.refused[status] ?? 0) + 1;
   }
 

@@ -41,23 +41,27 @@ export function countedStub<S extends object>(stub: S, ns: object, name: string)
 }
 
 const WRITE = /^\s*(insert|update|delete|replace)\b/i;
-type Meta = { meta?: { rows_written?: number } };
+type Meta = { meta?: { rows_written?: number; duration?: number } };
 const rowsOf = (result: unknown) => (result as Meta | null)?.meta?.rows_written ?? 0;
+/** How long D1 took to run it (`meta.duration`, ms): a database runs one query at a time, so this is its busy time. */
+const msOf = (result: unknown) => (result as Meta | null)?.meta?.duration ?? 0;
 /** The SQL of a statement: workerd's D1PreparedStatement keeps it in a public `statement` field. */
 const sqlOf = (st: D1PreparedStatement) => (st as unknown as { statement: string }).statement;
 
 /**
  * `db`, counting its writes: `d1:BINDING:statements` (each INSERT, UPDATE, DELETE),
- * `d1:BINDING:transactions` (each `batch` holding a write, or each write run on its own) and
- * `d1:BINDING:rows` (`meta.rows_written`). Reads are not counted.
+ * `d1:BINDING:transactions` (each `batch` holding a write, or each write run on its own),
+ * `d1:BINDING:rows` (`meta.rows_written`) and `d1:BINDING:ms` (`meta.duration`, the database's
+ * busy time). Reads are not counted.
  */
 export function countedD1(db: D1Database, binding: string): D1Database {
-  const counted = (statements: readonly string[], rows: number) => {
+  const counted = (statements: readonly string[], rows: number, ms: number) => {
     const writes = statements.filter((s) => WRITE.test(s)).length;
     if (writes === 0) return;
     count(`d1:${binding}:statements`, writes);
     count(`d1:${binding}:transactions`);
     if (rows > 0) count(`d1:${binding}:rows`, rows);
+    if (ms > 0) count(`d1:${binding}:ms`, ms);
   };
   // Each wrapped statement remembers its real one, which `batch` hands to D1.
   const unwrap = new WeakMap<D1PreparedStatement, D1PreparedStatement>();
@@ -70,7 +74,7 @@ export function countedD1(db: D1Database, binding: string): D1Database {
         if (prop === "run" || prop === "all" || prop === "first" || prop === "raw")
           return async (...args: unknown[]) => {
             const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-            counted([sqlOf(target)], rowsOf(result));
+            counted([sqlOf(target)], rowsOf(result), msOf(result));
             return result;
           };
         return (value as (...a: unknown[]) => unknown).bind(target);
@@ -88,6 +92,7 @@ export function countedD1(db: D1Database, binding: string): D1Database {
           counted(
             statements.map(sqlOf),
             results.reduce((sum, r) => sum + rowsOf(r), 0),
+            results.reduce((sum, r) => sum + msOf(r), 0),
           );
           return results;
         };

@@ -13,7 +13,7 @@ function fakeD1() {
   });
   const db = {
     prepare: (sql: string) => statement(sql),
-    batch: async (sts: { statement: string }[]) => sts.map((s) => (ran.push(s.statement), { meta: { rows_written: 2 } })),
+    batch: async (sts: { statement: string }[]) => sts.map((s) => (ran.push(s.statement), { meta: { rows_written: 2, duration: 0.25 } })),
   };
   return { db: db as unknown as D1Database, ran };
 }
@@ -47,7 +47,7 @@ describe("the counting wrappers, in development", () => {
     expect(metrics.snapshot().hottest.RIDE![0]).toMatchObject({ object: "RIDE:rd_1", total: 2 });
   });
 
-  it("counts D1 writes (statements, transactions, rows), never reads", async () => {
+  it("counts D1 writes (statements, transactions, rows, the database's busy ms), never reads", async () => {
     const { db, ran } = fakeD1();
     const d1 = countedD1(db, "VIEWS_DB");
     await d1.prepare("SELECT 1").all();
@@ -57,6 +57,7 @@ describe("the counting wrappers, in development", () => {
     expect(metrics.total("d1:VIEWS_DB:statements")).toBe(3);
     expect(metrics.total("d1:VIEWS_DB:transactions")).toBe(2);
     expect(metrics.total("d1:VIEWS_DB:rows")).toBe(7);
+    expect(metrics.total("d1:VIEWS_DB:ms")).toBe(0.75);
   });
 
   it("meterBatch counts the run and its messages, and wraps the D1 and queue bindings", async () => {

@@ -65,4 +65,30 @@ describe("auto mode", () => {
     );
     expect(cancelled.cancellation?.reason).toBe("no_driver_available");
   });
+
+  it("a ride waiting with nobody near is assigned within a second of a driver coming online near it (the driver wakes it)", async () => {
+    const at = (m: number) => ({ lat: 36.1 + m / 111_320, lng: 127.4 });
+    const rider = await api.token(uid("r"), "rider");
+    const res = await api.request<Ride>("POST", "/v1/rides", {
+      token: rider,
+      body: { pickup: at(0), dropoff: at(3000), product: "standard", paymentMethod: "pm_card_visa" },
+    });
+    expect(res.status).toBe(202);
+    await eventually(async () => ((await rideOf(rider, res.body.id)).status === "dispatching" ? true : undefined), "the first round", 3000, 50);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await rideOf(rider, res.body.id)).status).toBe("dispatching");
+    const driver = await onlineDriver(api, at(600));
+    const free = Date.now();
+    const assigned = await eventually(
+      async () => {
+        const r = await rideOf(rider, res.body.id);
+        return r.status === "driver_assigned" ? r : undefined;
+      },
+      "the assignment",
+      2000,
+      25,
+    );
+    expect(Date.now() - free).toBeLessThan(1000);
+    expect(assigned.driver?.id).toBe(driver.id);
+  });
 });

@@ -34,10 +34,11 @@ export class CircuitBreakerDurableObject extends StoredObject<PaymentEnv> {
     this.sql.exec("INSERT INTO breaker (id, state) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET state = excluded.state", JSON.stringify(next));
   }
 
-  acquire(): Permit {
+  /** May a call go now; an allowed call also learns the failures counted (an isolate's `BreakerView` keeps a clean "closed" a second). */
+  acquire(): Permit & { failures?: number } {
     const { state, permit } = acquire(this.state, Date.now(), this.settings);
     this.save(state);
-    return permit;
+    return permit.allowed ? { ...permit, failures: state.failures } : permit;
   }
 
   record(success: boolean): void {

@@ -1,6 +1,7 @@
 /** Wires the payment worker's dependencies from its environment. */
 import { stubFor } from "../../src/durable-objects/stubs";
 import { ok } from "../../src/lib/problem";
+import { BreakerView } from "../../src/payments/breaker-view";
 import { Ledger } from "./ledger";
 import type { PaymentDeps } from "./handler";
 import type { PaymentProvider } from "./provider";
@@ -29,6 +30,18 @@ export function breakerStub(env: PaymentEnv, provider: PaymentProvider) {
   return stubFor(env.PAYMENT_BREAKER, provider.name);
 }
 
+/** This isolate's view of each provider's breaker, kept across queue runs (src/payments/breaker-view.ts). */
+const breakerViews = new Map<string, BreakerView>();
+
+function viewOf(env: PaymentEnv, provider: PaymentProvider): PaymentDeps["breaker"] {
+  const stub = breakerStub(env, provider);
+  const remote = { acquire: () => stub.acquire(), record: (success: boolean) => stub.record(success) };
+  let view = breakerViews.get(provider.name);
+  if (!view) breakerViews.set(provider.name, (view = new BreakerView()));
+  const kept = view;
+  return { acquire: () => kept.acquire(remote), record: (success) => kept.record(remote, success) };
+}
+
 /**
  * @example
  * const deps = paymentDeps(env);
@@ -36,11 +49,11 @@ export function breakerStub(env: PaymentEnv, provider: PaymentProvider) {
  */
 export function paymentDeps(env: PaymentEnv): PaymentDeps {
   const provider = providerFor(env);
-  const breaker = breakerStub(env, provider);
+  const breaker = viewOf(env, provider);
   return {
     ledger: new Ledger(env.LEDGER_DB),
     provider,
-    breaker: { acquire: () => breaker.acquire(), record: (success) => breaker.record(success) },
+    breaker,
     timeoutMs: Number(env.PAYMENT_TIMEOUT_MS) || 5000,
     commissionRate: Number(env.COMMISSION_RATE),
     // The gateway consumes this queue and applies each result to the Ride DO; the
