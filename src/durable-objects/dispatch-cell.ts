@@ -16,6 +16,7 @@
  */
 import { distanceMeters } from "../domain/geo";
 import type { LatLng, Product } from "../domain/types";
+import type { Waiter } from "../ride/dispatch";
 import { addColumn, StoredObject } from "./stored-object";
 
 export interface CellEntry {
@@ -29,16 +30,6 @@ export interface CellEntry {
   reportedAt: number;
   /** Epoch ms until which the entry is listed (the Driver DO renews it before then while the driver reports). */
   listedUntil: number;
-}
-
-/** A ride waiting for a driver near its pickup, until its dispatch deadline. */
-export interface Waiter {
-  rideId: string;
-  product: Product;
-  pickup: LatLng;
-  radiusM: number;
-  /** Epoch ms: the ride's dispatch deadline, after which it no longer waits. */
-  until: number;
 }
 
 /** How many waiting rides a newly listed driver is answered (woken in order until one takes the driver). */

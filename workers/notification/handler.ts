@@ -1,5 +1,5 @@
 /**
- * One notified event: for each person concerned (rider, driver) and each channel that
+ * Notified events: for each person concerned (rider, driver) and each channel that
  * can reach them, render the text in their language and deliver it at most once per
  * (event, channel, recipient); every attempt is logged. A delivery that fails is retried
  * with the message (back-off), up to NOTIFY_MAX_ATTEMPTS per delivery; then it is
@@ -7,7 +7,7 @@
  */
 import type { DriverNotificationMessage, NotificationMessage, RentalNotificationMessage } from "../../src/domain/events";
 import type { Channel, Delivery } from "./channels";
-import type { DeliveryLog } from "./delivery-log";
+import { keyOf, type DeliveryClaim, type DeliveryKey, type DeliveryLog, type DeliveryOutcome } from "./delivery-log";
 import { ACCOUNT_TEMPLATES, recipientsOf, render, renderRental, RENTAL_TEMPLATE_CODES, templateCode, type RenderContext } from "./templates";
 
 /** What the notifications queue carries: a ride's event, a rental's, or a decision about a driver. */
@@ -28,6 +28,8 @@ export interface NotifySummary {
   duplicate: number;
   failed: number;
   retrying: number;
+  /** Why the last delivery that will be retried failed. */
+  lastError?: string;
 }
 
 /** Some deliveries of this event failed and should be tried again later. */
@@ -78,52 +80,75 @@ export function noticesOf(message: IncomingNotification, ctx: RenderContext): No
   return notices;
 }
 
+type Pending = { index: number; base: Notice; channel: Channel; key: DeliveryKey; claim: DeliveryClaim };
+
 /**
+ * Delivers the notices of a consumer run's messages: every delivery claimed in one batch,
+ * each sent unless already sent or failed for good, every outcome recorded in one batch.
+ * Answers each message's summary, in order; throws only when the log itself failed (then
+ * every message is retried, and what was sent is found `retrying` and sent again, as a
+ * send whose mark was lost always was).
+ *
+ * @example
+ * const summaries = await handleNotifications(batch.messages.map((m) => m.body), deps);
+ */
+export async function handleNotifications(messages: readonly IncomingNotification[], deps: NotifyDeps): Promise<NotifySummary[]> {
+  const summaries: NotifySummary[] = messages.map(() => ({ sent: 0, duplicate: 0, failed: 0, retrying: 0 }));
+  const pending: Pending[] = [];
+  for (const [index, message] of messages.entries()) {
+    const { event } = message;
+    for (const base of noticesOf(message, deps.render)) {
+      const { audience, recipient, locale, rideId } = base;
+      for (const channel of deps.channels) {
+        if (!(await channel.accepts(base))) continue;
+        const key = { eventId: event.id, channel: channel.name, recipient };
+        const id = `nt_${event.id}_${channel.name}_${audience}`;
+        pending.push({ index, base, channel, key, claim: { ...key, id, rideId, event: event.type, locale, correlationId: event.correlationId } });
+      }
+    }
+  }
+  const rows = await deps.log.claimAll(pending.map((p) => p.claim));
+  const outcomes: DeliveryOutcome[] = [];
+  const givenUp: { index: number; reason: string }[] = [];
+  // The same event twice in one run (a redelivery beside the first): the first one delivers.
+  const handled = new Set<string>();
+  for (const { index, base, channel, key } of pending) {
+    const row = rows.get(keyOf(key))!;
+    const summary = summaries[index]!;
+    if (handled.has(keyOf(key))) {
+      summary.duplicate += 1;
+      continue;
+    }
+    handled.add(keyOf(key));
+    if (row.status === "sent" || row.status === "failed") {
+      summary[row.status === "sent" ? "duplicate" : "failed"] += 1;
+      continue;
+    }
+    try {
+      await channel.send({ ...base, id: row.id });
+      outcomes.push({ key, sent: true });
+      summary.sent += 1;
+    } catch (error) {
+      const final = row.attempts + 1 >= deps.maxAttempts;
+      if (!final) summary.lastError = `${channel.name}: ${String(error)}`;
+      outcomes.push({ key, sent: false, error: String(error), final });
+      summary[final ? "failed" : "retrying"] += 1;
+      if (final) givenUp.push({ index, reason: `${channel.name} to ${base.audience}: ${String(error)} after ${row.attempts + 1} attempts` });
+    }
+  }
+  await deps.log.recordAll(outcomes);
+  for (const { index, reason } of givenUp) await deps.deadLetter(messages[index]!, reason);
+  return summaries;
+}
+
+/**
+ * One message on its own (`handleNotifications` of one).
+ *
  * @example
  * await handleNotification(message.body, deps); // throws RetryLater when something should be retried
  */
 export async function handleNotification(message: IncomingNotification, deps: NotifyDeps): Promise<NotifySummary> {
-  const { event } = message;
-  const summary: NotifySummary = { sent: 0, duplicate: 0, failed: 0, retrying: 0 };
-  let lastError = "";
-  for (const base of noticesOf(message, deps.render)) {
-    const { audience, recipient, locale, rideId } = base;
-    for (const channel of deps.channels) {
-      if (!(await channel.accepts(base))) continue;
-      const key = { eventId: event.id, channel: channel.name, recipient };
-      const row = await deps.log.claim({
-        ...key,
-        id: `nt_${event.id}_${channel.name}_${audience}`,
-        rideId,
-        event: event.type,
-        locale,
-        correlationId: event.correlationId,
-      });
-      if (row.status === "sent") {
-        summary.duplicate += 1;
-        continue;
-      }
-      if (row.status === "failed") {
-        summary.failed += 1;
-        continue;
-      }
-      try {
-        await channel.send({ ...base, id: row.id });
-        await deps.log.markSent(key);
-        summary.sent += 1;
-      } catch (error) {
-        lastError = `${channel.name}: ${String(error)}`;
-        const final = row.attempts + 1 >= deps.maxAttempts;
-        await deps.log.markFailedAttempt(key, String(error), final);
-        if (final) {
-          summary.failed += 1;
-          await deps.deadLetter(message, `${channel.name} to ${audience}: ${String(error)} after ${row.attempts + 1} attempts`);
-        } else {
-          summary.retrying += 1;
-        }
-      }
-    }
-  }
-  if (summary.retrying > 0) throw new RetryLater(summary, lastError);
-  return summary;
+  const [summary] = await handleNotifications([message], deps);
+  if (summary!.retrying > 0) throw new RetryLater(summary!, summary!.lastError ?? "");
+  return summary!;
 }

@@ -7,7 +7,7 @@ import { isDeadLetterQueue } from "../../src/lib/dead-letters";
 import { notificationDeadLetters, notificationDeliveries } from "../../src/views/schema";
 import { and, eq, ne } from "drizzle-orm";
 import { notifyDeps } from "./deps";
-import { handleNotification, RetryLater, type IncomingNotification } from "./handler";
+import { handleNotifications, type IncomingNotification, type NotifySummary } from "./handler";
 
 type Incoming = IncomingNotification & { deadLetterReason?: string };
 /** The ride or rental a message is about ("" for a decision about a driver). */
@@ -49,30 +49,40 @@ export default {
       return;
     }
     const deps = await notifyDeps(env);
-    for (const message of batch.messages) {
+    let summaries: NotifySummary[] | null = null;
+    let failure = "";
+    try {
+      summaries = await handleNotifications(
+        batch.messages.map((m) => m.body),
+        deps,
+      );
+    } catch (error) {
+      failure = String(error); // the delivery log failed: every message is retried
+    }
+    for (const [i, message] of batch.messages.entries()) {
       const { event } = message.body;
       const rideId = rideIdOf(message.body);
-      try {
-        const summary = await handleNotification(message.body, deps);
+      const summary = summaries?.[i];
+      if (summary && summary.retrying === 0) {
         console.log(JSON.stringify({ msg: "notification", event: event.type, rideId, ...summary, correlationId: event.correlationId }));
         message.ack();
-      } catch (error) {
-        const delaySeconds = retryDelaySeconds(message.attempts);
-        const summary = error instanceof RetryLater ? error.summary : undefined;
-        console.warn(
-          JSON.stringify({
-            msg: "notification will retry",
-            event: event.type,
-            rideId,
-            attempts: message.attempts,
-            delaySeconds,
-            ...summary,
-            error: String(error),
-            correlationId: event.correlationId,
-          }),
-        );
-        message.retry({ delaySeconds });
+        continue;
       }
+      const delaySeconds = retryDelaySeconds(message.attempts);
+      const { lastError, ...counts } = summary ?? { lastError: failure };
+      console.warn(
+        JSON.stringify({
+          msg: "notification will retry",
+          event: event.type,
+          rideId,
+          attempts: message.attempts,
+          delaySeconds,
+          ...counts,
+          error: lastError ?? failure,
+          correlationId: event.correlationId,
+        }),
+      );
+      message.retry({ delaySeconds });
     }
     // Development: the gateway cannot ask this worker, so its counters go to the log after each run.
     logMetrics("notification");

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import type { DomainEvent, RentalNotificationMessage } from "../../src/domain/events";
+import type { Rental } from "../../src/domain/rental/types";
+import type { Channel, Delivery } from "./channels";
+import { keyOf, type DeliveryClaim, type DeliveryLog, type DeliveryOutcome } from "./delivery-log";
+import { handleNotifications } from "./handler";
+
+const rental = (id: string) => ({ id, riderId: `r_${id}`, hours: 2, price: { amount: 4000, currency: "KRW" }, unlockKey: null }) as Rental;
+const keyIssued = (id: string): RentalNotificationMessage => ({
+  kind: "rental.notification",
+  event: {
+    id: `ev_${id}`,
+    type: "RentalKeyIssued",
+    version: 3,
+    occurredAt: "2026-12-01T10:00:00Z",
+    correlationId: "c",
+    causationId: null,
+    data: {},
+  } as DomainEvent,
+  rental: rental(id),
+  locale: "en",
+});
+
+/** A delivery log in memory that counts its round trips. */
+function memoryLog(stored: Record<string, { status: string; attempts: number }> = {}) {
+  const calls = { claimAll: 0, recordAll: 0 };
+  const recorded: DeliveryOutcome[] = [];
+  const log = {
+    claimAll: async (rows: DeliveryClaim[]) => {
+      calls.claimAll += 1;
+      return new Map(rows.map((r) => [keyOf(r), { id: r.id, ...(stored[r.eventId] ?? { status: "retrying", attempts: 0 }) }]));
+    },
+    recordAll: async (outcomes: DeliveryOutcome[]) => {
+      calls.recordAll += 1;
+      recorded.push(...outcomes);
+    },
+  } as unknown as DeliveryLog;
+  return { log, calls, recorded };
+}
+
+const depsWith = (log: DeliveryLog, send: Channel["send"], dead: string[] = []) => ({
+  log,
+  channels: [{ name: "webhook", accepts: async () => true, send } satisfies Channel],
+  maxAttempts: 3,
+  render: { receiptUrl: (id: string) => id },
+  deadLetter: async (_m: unknown, reason: string) => void dead.push(reason),
+});
+
+describe("a consumer run's notifications", () => {
+  it("claims every delivery in one round trip and records every outcome in one, whatever the number of messages", async () => {
+    const { log, calls, recorded } = memoryLog();
+    const sent: Delivery[] = [];
+    const summaries = await handleNotifications(
+      [keyIssued("a"), keyIssued("b"), keyIssued("c")],
+      depsWith(log, async (d) => void sent.push(d)),
+    );
+    expect(calls).toEqual({ claimAll: 1, recordAll: 1 });
+    expect(summaries.map((s) => s.sent)).toEqual([1, 1, 1]);
+    expect(sent.map((d) => d.rideId)).toEqual(["a", "b", "c"]);
+    expect(recorded.every((o) => o.sent)).toBe(true);
+  });
+
+  it("the same event twice in one run is delivered once; one already sent is not sent again", async () => {
+    const { log } = memoryLog({ ev_old: { status: "sent", attempts: 1 } });
+    const sent: Delivery[] = [];
+    const summaries = await handleNotifications(
+      [keyIssued("a"), keyIssued("a"), keyIssued("old")],
+      depsWith(log, async (d) => void sent.push(d)),
+    );
+    expect(sent.map((d) => d.rideId)).toEqual(["a"]);
+    expect(summaries.map((s) => [s.sent, s.duplicate])).toEqual([
+      [1, 0],
+      [0, 1],
+      [0, 1],
+    ]);
+  });
+
+  it("a failed send is retried with its message alone; on its last attempt it is failed for good and dead-lettered", async () => {
+    const { log, recorded } = memoryLog({ ev_last: { status: "retrying", attempts: 2 } });
+    const dead: string[] = [];
+    const send: Channel["send"] = async (d) => {
+      if (d.rideId !== "ok") throw new Error("sink down");
+    };
+    const summaries = await handleNotifications([keyIssued("ok"), keyIssued("again"), keyIssued("last")], depsWith(log, send, dead));
+    expect(summaries.map((s) => [s.sent, s.retrying, s.failed])).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
+    expect(summaries[1]!.lastError).toMatch(/webhook: Error: sink down/);
+    expect(recorded.map((o) => (o.sent ? "sent" : o.final ? "failed" : "retrying"))).toEqual(["sent", "retrying", "failed"]);
+    expect(dead).toEqual([expect.stringMatching(/after 3 attempts/)]);
+  });
+
+  it("a delivery log that cannot be reached fails the run (every message is retried), having sent nothing", async () => {
+    const log = { claimAll: async () => Promise.reject(new Error("D1 down")), recordAll: async () => undefined } as unknown as DeliveryLog;
+    const sent: Delivery[] = [];
+    await expect(
+      handleNotifications(
+        [keyIssued("a")],
+        depsWith(log, async (d) => void sent.push(d)),
+      ),
+    ).rejects.toThrow("D1 down");
+    expect(sent).toEqual([]);
+  });
+});
