@@ -28,7 +28,7 @@ import { parseArgs } from "node:util";
 import { Api } from "../test/support/client.ts";
 import { startSystem, type RunningSystem } from "../test/support/system.ts";
 import { call, DriverApp, riderRide, type SimContext } from "./sim/apps.ts";
-import { summarizeMetrics } from "./sim/metrics.ts";
+import { cellWritesOf, summarizeMetrics } from "./sim/metrics.ts";
 import { brokenInvariants, buildReport, factsOf, reportText, type RideFacts, type TimelineEvent } from "./sim/report.ts";
 import { buildSchedule, type ScheduleSettings } from "./sim/schedule.ts";
 import { Tally } from "./sim/tally.ts";
@@ -251,6 +251,8 @@ async function main(): Promise<number> {
   while (!interrupted && Date.now() < drainUntil && (tally.unsettled() > 0 || tally.sent > tally.sentAt.size + tally.refusedTotal())) await sleep(250);
   stopped = true;
   clearInterval(progress);
+  // Every write the densest cell took, from the system's start until the reports stopped (before the drivers go offline).
+  const final = await metricsSnapshot(api);
   silences.forEach(clearTimeout);
   if (tty) process.stdout.write("\n");
   await Promise.allSettled([...ctx.sockets].map((l) => l.close()));
@@ -297,6 +299,7 @@ async function main(): Promise<number> {
     viewLagTimeouts: tally.viewLagTimeouts,
     reports: tally.reports,
     reportsByCell: Object.fromEntries(tally.reportsByCell),
+    cellWrites: cellWritesOf(final),
     drivers: {
       count: drivers.length,
       online: up.length,

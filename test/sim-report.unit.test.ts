@@ -1,7 +1,8 @@
 /** The simulator's report (bench/sim/report.ts, metrics.ts, window.ts, tally.ts): outcomes from timelines, figures, invariants. */
 import { describe, expect, it } from "vitest";
 import { summarizeMetrics } from "../bench/sim/metrics";
-import { brokenInvariants, buildReport, factsOf, hottestCellLoad, reportText, type RunFacts, type TimelineEvent } from "../bench/sim/report";
+import { cellWritesOf } from "../bench/sim/metrics";
+import { brokenInvariants, buildReport, factsOf, densestCellLoad, reportText, type RunFacts, type TimelineEvent } from "../bench/sim/report";
 import { buildSchedule } from "../bench/sim/schedule";
 import { Tally } from "../bench/sim/tally";
 import { Window } from "../bench/sim/window";
@@ -180,21 +181,19 @@ describe("windows, percentiles and the live counts", () => {
   });
 });
 
-describe("the hottest cell against its reports", () => {
-  const metrics = (total: number) => ({
-    windowS: 120,
-    hottest: { ride: null, driver: null, cell: { name: "DISPATCH_CELL:wydm2", perSecond: 4, meanPerSecond: 1, total } },
-    d1WritesPerSecond: null,
-    d1TransactionsPerSecond: null,
-    d1Writes: {},
+describe("the densest cell against its writes", () => {
+  it("reads every cell's writes from the gateway's counters", () => {
+    expect(cellWritesOf({ gateway: { totals: { "cell-writes:wydm2": 7, "do:RIDE:get": 3 } } })).toEqual({ wydm2: 7 });
+    expect(cellWritesOf(null)).toEqual({});
   });
 
-  it("compares every request the hottest cell took with the location reports made inside it", () => {
-    expect(hottestCellLoad(metrics(120), { wydm2: 2400, wydm3: 10 })).toEqual({ cell: "wydm2", requests: 120, reports: 2400, reportsPerRequest: 20 });
+  it("takes the cell with the most reports made in it and sets its writes against them", () => {
+    expect(densestCellLoad({ wydm2: 2400, wydm3: 10 }, { wydm2: 120, wydm3: 50 })).toEqual({ cell: "wydm2", reports: 2400, writes: 120, reportsPerWrite: 20 });
   });
 
   it("is empty without the development counters, and says so in the text", () => {
-    expect(hottestCellLoad(null, { wydm2: 1 })).toBeNull();
-    expect(reportText(buildReport(run()))).toMatch(/hot cell {6}–/);
+    expect(densestCellLoad({ wydm2: 1 }, null)).toBeNull();
+    expect(densestCellLoad({ wydm2: 1 }, {})).toBeNull();
+    expect(reportText(buildReport(run()))).toMatch(/densest cell {2}–/);
   });
 });

@@ -80,3 +80,18 @@ export function summarizeMetrics(before: unknown, after: unknown, seconds: numbe
     d1Writes,
   };
 }
+
+/**
+ * Every dispatch cell's writes (listing, moving, renewing, removing a driver: the
+ * `cell-writes:NAME` counters of the gateway) in one snapshot; empty without them.
+ *
+ * @example
+ * cellWritesOf(await (await fetch(`${base}/v1/dev/metrics`)).json()); // { wydm2: 31, … }
+ */
+export function cellWritesOf(snapshot: unknown): Record<string, number> {
+  const gateway = isRecord(snapshot) && isRecord(snapshot.gateway) ? snapshot.gateway : null;
+  const totals = gateway && isRecord(gateway.totals) ? gateway.totals : {};
+  const out: Record<string, number> = {};
+  for (const [key, n] of Object.entries(totals)) if (key.startsWith("cell-writes:") && typeof n === "number") out[key.slice(12)] = n;
+  return out;
+}

@@ -116,8 +116,9 @@ export interface RunFacts {
   drivers: { count: number; online: number; silent: number; offersWhileSilent: number; offersSilentPastFreshness: number; freshnessS: number };
   errors: number;
   metrics: MetricsSummary | null;
-  /** Location reports taken, by dispatch cell (what the hottest cell's requests are compared with). */
+  /** Location reports taken, by dispatch cell, and each cell's writes (the development counters; null without them). */
   reportsByCell?: Record<string, number>;
+  cellWrites?: Record<string, number> | null;
   notes: string[];
 }
 
@@ -129,19 +130,20 @@ const statsOf = (values: number[]) => {
 };
 
 /**
- * The hottest dispatch cell's requests (all of them: lease writes, searches, waits) against
- * the location reports made inside it: how much the lease spares the cell (issue 16: at
- * least ten times fewer writes than reports). Null without the development counters.
+ * The densest dispatch cell (the one with the most location reports made inside it)
+ * against its writes (listing, moving, renewing, removing a driver; from the system's start
+ * until the reports stopped): how much the lease spares the cell (issue 16: at least ten times
+ * fewer writes than reports). Null without the development counters.
  *
  * @example
- * hottestCellLoad(metrics, { wydm2: 2400 }); // { cell: "wydm2", requests: 120, reports: 2400, reportsPerRequest: 20 }
+ * densestCellLoad({ wydm2: 2400 }, { wydm2: 120 }); // { cell: "wydm2", reports: 2400, writes: 120, reportsPerWrite: 20 }
  */
-export function hottestCellLoad(metrics: MetricsSummary | null, reportsByCell: Record<string, number>) {
-  const hot = metrics?.hottest.cell;
-  if (!hot || !Number.isFinite(hot.total)) return null;
-  const cell = hot.name.replace(/^DISPATCH_CELL:/, "");
-  const reports = reportsByCell[cell] ?? 0;
-  return { cell, requests: hot.total, reports, reportsPerRequest: hot.total > 0 ? Math.round((reports / hot.total) * 10) / 10 : null };
+export function densestCellLoad(reportsByCell: Record<string, number>, cellWrites: Record<string, number> | null) {
+  const densest = Object.entries(reportsByCell).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+  if (!densest || !cellWrites || Object.keys(cellWrites).length === 0) return null;
+  const [cell, reports] = densest;
+  const writes = cellWrites[cell] ?? 0;
+  return { cell, reports, writes, reportsPerWrite: writes > 0 ? Math.round((reports / writes) * 10) / 10 : null };
 }
 
 /** The report's figures (the JSON written under bench/results/). */
@@ -181,7 +183,7 @@ export function buildReport(run: RunFacts) {
     drivers: run.drivers,
     errors: run.errors,
     metrics: run.metrics,
-    hottestCell: hottestCellLoad(run.metrics, run.reportsByCell ?? {}),
+    densestCell: densestCellLoad(run.reportsByCell ?? {}, run.cellWrites ?? null),
     cpuPerRide: null,
     notes: run.notes,
   };
@@ -231,9 +233,9 @@ export function reportText(r: Report): string {
     `reports       ${r.reports.accepted} accepted (${r.reports.perSecond}/s) of ${r.reports.sent}`,
     `drivers       ${r.drivers.count}, ${r.drivers.silent} went silent; offers/assignments to a silent driver ${r.drivers.offersWhileSilent}, past ${r.drivers.freshnessS} s of silence ${r.drivers.offersSilentPastFreshness}`,
     `hottest       ride ${hot(m?.hottest.ride)}, driver ${hot(m?.hottest.driver)}, cell ${hot(m?.hottest.cell)}; D1 writes ${m?.d1WritesPerSecond == null ? "–" : `${m.d1WritesPerSecond.toFixed(1)}/s`}`,
-    r.hottestCell
-      ? `hot cell      ${r.hottestCell.cell}: ${r.hottestCell.requests} requests in all (lease writes, searches, waits) for ${r.hottestCell.reports} location reports made in it (${r.hottestCell.reportsPerRequest ?? "–"} reports a request)`
-      : "hot cell      –",
+    r.densestCell
+      ? `densest cell  ${r.densestCell.cell}: ${r.densestCell.reports} location reports made in it, ${r.densestCell.writes} writes to it (listing, moving, renewing, removing drivers): ${r.densestCell.reportsPerWrite ?? "–"} reports a write`
+      : "densest cell  –",
     `errors        ${r.errors}`,
     ...r.notes.map((n) => `note          ${n}`),
   ].join("\n");

@@ -18,6 +18,8 @@ import { bindingOf, count, meterEnv, metrics, metricsOn } from "./metrics";
  * `await`), and what tools read to recognise a stub (`constructor.name`, as the vitest pool does).
  */
 const NOT_CALLS = new Set(["id", "name", "then", "constructor", "toString", "toJSON", "valueOf"]);
+/** A dispatch cell's writes (listing, moving, renewing, removing a driver), also counted per cell as `cell-writes:NAME` (never dropped). */
+const CELL_WRITES = new Set(["upsert", "remove"]);
 
 /**
  * `stub`, counting each method call under `do:BINDING:name:method` (RPC and `fetch` alike).
@@ -27,13 +29,15 @@ const NOT_CALLS = new Set(["id", "name", "then", "constructor", "toString", "toJ
  */
 export function countedStub<S extends object>(stub: S, ns: object, name: string): S {
   if (!metricsOn()) return stub;
-  const prefix = `do:${bindingOf(ns)}:${name}:`;
+  const binding = bindingOf(ns);
+  const prefix = `do:${binding}:${name}:`;
   return new Proxy(stub, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop);
       if (typeof prop !== "string" || NOT_CALLS.has(prop) || value === undefined) return value;
       return (...args: unknown[]) => {
         count(prefix + prop);
+        if (binding === "DISPATCH_CELL" && CELL_WRITES.has(prop)) count(`cell-writes:${name}`);
         return (target as Record<string, (...a: unknown[]) => unknown>)[prop]!(...args);
       };
     },

@@ -29,8 +29,9 @@ describe("the counting wrappers, off", () => {
 
 describe("the counting wrappers, in development", () => {
   const RIDE = { idFromName: () => "id" };
+  const DISPATCH_CELL = { idFromName: () => "id" };
   beforeEach(() => {
-    meterEnv({ ENVIRONMENT: "development", RIDE });
+    meterEnv({ ENVIRONMENT: "development", RIDE, DISPATCH_CELL });
     metrics.reset();
   });
 
@@ -45,6 +46,15 @@ describe("the counting wrappers, in development", () => {
     await counted.get(1);
     expect(metrics.total("do:RIDE:get")).toBe(2);
     expect(metrics.snapshot().hottest.RIDE![0]).toMatchObject({ object: "RIDE:rd_1", total: 2 });
+  });
+
+  it("counts a dispatch cell's writes per cell too (listing and removing a driver), not its searches", async () => {
+    const cell = countedStub({ upsert: async () => ({ waiting: [] }), remove: async () => undefined, nearby: async () => [] }, DISPATCH_CELL, "wydm2");
+    await cell.upsert();
+    await cell.remove();
+    await cell.nearby();
+    expect(metrics.total("cell-writes:wydm2")).toBe(2);
+    expect(metrics.total("do:DISPATCH_CELL:nearby")).toBe(1);
   });
 
   it("counts D1 writes (statements, transactions, rows, the database's busy ms), never reads", async () => {
