@@ -100,7 +100,7 @@ export function readConfig(vars: ConfigVars): Config {
     maxTripKm: num(vars.MAX_TRIP_KM, 200, 0.1),
     autoApproveDrivers: environment === "development" ? vars.AUTO_APPROVE_DRIVERS !== "false" : vars.AUTO_APPROVE_DRIVERS === "true",
     driverFreshnessS: num(vars.DRIVER_FRESHNESS_S, 30, 1),
-    cellRefreshS: num(vars.CELL_REFRESH_S, 60, 1),
+    cellRefreshS: num(vars.CELL_REFRESH_S, 120, 1),
     road: { roadFactor: num(vars.ROAD_FACTOR, 1.3, 1), citySpeedKmh: num(vars.CITY_SPEED_KMH, 25, 1) },
     quoteTtlS: num(vars.QUOTE_TTL_S, 300, 1),
     paymentWatchdogS: num(vars.PAYMENT_WATCHDOG_S, 120, 1),

