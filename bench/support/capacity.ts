@@ -8,7 +8,7 @@
  * drivers' reports cause), so the ride rate at which a component reaches half its limit is
  * `(limit / 2 − base) / perRide`; the smallest of those is the peak one deployment serves.
  */
-import type { Counters } from "./counters.ts";
+import { keyOf as key, sumOf as sum, type Counters } from "./counters.ts";
 
 /** Published limits: a Durable Object's soft limit, a queue's message throughput, a D1 database at 1 ms a query. */
 export const LIMITS = { objectRequestsPerS: 1000, queueMessagesPerS: 5000, d1QueriesPerS: 1000 } as const;
@@ -51,9 +51,6 @@ export interface Load {
   /** The ride rate at which this component reaches half its limit. */
   ridesAtHalf: number;
 }
-
-const sum = (c: Counters, test: (key: string) => boolean) => Object.entries(c).reduce((s, [k, n]) => (test(k) ? s + n : s), 0);
-const key = (k: string) => k.slice(k.indexOf("/") + 1);
 
 function load(component: string, kind: Load["kind"], limit: number, base: number, perRide: number, peak: Peak): Load {
   const perSecond = base + perRide * peak.ridesPerS;

@@ -58,8 +58,10 @@ export interface Structure {
   d1Rows: number;
 }
 
-const sumOf = (c: Counters, test: (key: string) => boolean) => Object.entries(c).reduce((s, [k, n]) => (test(k) ? s + n : s), 0);
-const keyOf = (k: string) => k.slice(k.indexOf("/") + 1);
+/** The sum of the counters whose key passes `test`. */
+export const sumOf = (c: Counters, test: (key: string) => boolean) => Object.entries(c).reduce((s, [k, n]) => (test(k) ? s + n : s), 0);
+/** A counter's key without its worker (`views/d1:VIEWS_DB:ms` → `d1:VIEWS_DB:ms`). */
+export const keyOf = (k: string) => k.slice(k.indexOf("/") + 1);
 
 export function structure(c: Counters): Structure {
   return {

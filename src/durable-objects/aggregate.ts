@@ -241,9 +241,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
    */
   protected async armAlarm(): Promise<void> {
     const next = this.timers.nextDueAt();
-    // No timer left (the relay after a commit cleared the outbox fallback): no alarm either, rather than one that finds nothing.
     if (next !== null) await this.ctx.storage.setAlarm(next);
-    else await this.ctx.storage.deleteAlarm();
   }
 
   override async alarm(): Promise<void> {
@@ -270,7 +268,9 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
   private relay(): Promise<void> {
     return this.relays.run(async () => {
       await relayOutbox(this.outbox, this.timers, this.send, Date.now());
-      await this.armAlarm();
+      // The relay may have cleared the last timer (the outbox fallback): then no alarm either, rather than one that finds nothing.
+      if (this.timers.nextDueAt() === null) await this.ctx.storage.deleteAlarm();
+      else await this.armAlarm();
     });
   }
 

@@ -73,9 +73,9 @@ export async function listDriver(env: Pick<Env, "DISPATCH_CELL">, record: Driver
  * Wakes the rides waiting near a newly listed driver, oldest first, until one takes the
  * wake (it then runs a dispatch round at once and reserves the driver, or the next
  * one); one that excluded this driver (declined them) is passed over, and rides that no
- * longer wait are forgotten by the cell. Best effort: a ride
- * nobody woke still ends at its deadline. Runs after the driver's command has left its
- * queue: the woken ride calls this driver back to reserve it.
+ * longer wait are forgotten by the cell. Best effort: a ride nobody woke still ends at its
+ * deadline. Runs after the driver's command has left its queue: the woken ride calls this
+ * driver back to reserve it.
  *
  * @example
  * ctx.waitUntil(wakeWaiting(env, "d_1", { cell: "wydm2", rideIds: ["rd_1"] }));

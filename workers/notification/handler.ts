@@ -32,15 +32,6 @@ export interface NotifySummary {
   lastError?: string;
 }
 
-/** Some deliveries of this event failed and should be tried again later. */
-export class RetryLater extends Error {
-  readonly summary: NotifySummary;
-  constructor(summary: NotifySummary, reason: string) {
-    super(reason);
-    this.summary = summary;
-  }
-}
-
 /**
  * Who is told what of one message, each in both languages: the rider and driver of a
  * ride's event, or the driver an operator decided about.
@@ -139,16 +130,4 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
   await deps.log.recordAll(outcomes);
   for (const { index, reason } of givenUp) await deps.deadLetter(messages[index]!, reason);
   return summaries;
-}
-
-/**
- * One message on its own (`handleNotifications` of one).
- *
- * @example
- * await handleNotification(message.body, deps); // throws RetryLater when something should be retried
- */
-export async function handleNotification(message: IncomingNotification, deps: NotifyDeps): Promise<NotifySummary> {
-  const [summary] = await handleNotifications([message], deps);
-  if (summary!.retrying > 0) throw new RetryLater(summary!, summary!.lastError ?? "");
-  return summary!;
 }

@@ -3,7 +3,7 @@ import type { DomainEvent, RentalNotificationMessage } from "../../src/domain/ev
 import type { Rental } from "../../src/domain/rental/types";
 import type { Channel, Delivery } from "./channels";
 import { keyOf, type DeliveryLog } from "./delivery-log";
-import { handleNotification } from "./handler";
+import { handleNotifications } from "./handler";
 import { RENTAL_TEMPLATES } from "./templates";
 
 const rental = { id: "rn_1", riderId: "r1", hours: 2, price: { amount: 4000, currency: "KRW" }, unlockKey: null } as Rental;
@@ -38,7 +38,7 @@ describe("rental notifications", () => {
   it("the key's arrival goes to the rental's rider alone, in their language, without the key", async () => {
     const sent: Delivery[] = [];
     const message: RentalNotificationMessage = { kind: "rental.notification", event: event("RentalKeyIssued"), rental: { ...rental }, locale: "en" };
-    expect(await handleNotification(message, deps(sent))).toMatchObject({ sent: 1 });
+    expect((await handleNotifications([message], deps(sent)))[0]).toMatchObject({ sent: 1 });
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ rideId: "rn_1", recipient: "r1", audience: "rider", locale: "en", event: "RentalKeyIssued" });
     expect(sent[0]!.text).toMatch(/unlock key is ready/);
@@ -46,7 +46,7 @@ describe("rental notifications", () => {
 
   it("an event riders are not told of sends nothing", async () => {
     const sent: Delivery[] = [];
-    await handleNotification({ kind: "rental.notification", event: event("VehicleUnlocked"), rental, locale: "ko" }, deps(sent));
+    await handleNotifications([{ kind: "rental.notification", event: event("VehicleUnlocked"), rental, locale: "ko" }], deps(sent));
     expect(sent).toEqual([]);
   });
 
