@@ -6,6 +6,11 @@
  * that ended between two readings take their time with them, which is why the benchmarks
  * read groups whose processes live as long as the run.
  *
+ * The bundler's file watcher (wrangler's `esbuild` process) is left out: it polls the source
+ * tree and does none of the system's work, but it was the largest and least steady part of the
+ * idle rate (30–40 ms/s, measured per thread on 2026-12-01), and over a phase of a minute its
+ * swings moved a ride's figure by whole floor units.
+ *
  * `idleRate` measures what the group burns doing nothing (wrangler's proxy, the dev cron
  * ticks, workerd's timers) over a few seconds, to be subtracted from every later span:
  * `work = (after − before) − idle × seconds`.
@@ -21,7 +26,10 @@ import { readdirSync, readFileSync } from "node:fs";
 /** Clock ticks per second of /proc's counters (USER_HZ: 100 on Linux). */
 const CLK_TCK = Number(process.env.CLK_TCK ?? 100);
 
-/** The group's CPU seconds so far (user + system, live processes); undefined without /proc. */
+/** Processes of the group that do none of the system's work: the bundler's file watcher. */
+const NOT_THE_SYSTEM = new Set(["esbuild"]);
+
+/** The group's CPU seconds so far (user + system, live processes but the watcher); undefined without /proc. */
 export function groupCpuSeconds(pgid: number): number | undefined {
   let ticks = 0;
   let entries: string[];
@@ -38,6 +46,7 @@ export function groupCpuSeconds(pgid: number): number | undefined {
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       // fields[0] is field 3 (state): pgrp is field 5, utime 14, stime 15.
       if (Number(fields[2]) !== pgid) continue;
+      if (NOT_THE_SYSTEM.has(stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")))) continue;
       ticks += Number(fields[11]) + Number(fields[12]);
     } catch {
       // gone meanwhile

@@ -13,7 +13,9 @@
  *   no alarm until the next command;
  * - the outbox relay: right after the commit, in the background (never on the caller's
  *   path), with the `outbox` timer written in the same transaction as the fallback
- *   should the object die first; retried with back-off when a queue fails;
+ *   should the object die first; retried with back-off when a queue fails. A timer a
+ *   commit sets due at once (a new ride's first dispatch round) runs the same way: right
+ *   after the command, with the alarm only as the fallback;
  * - live sockets (hibernatable), and the effects around a commit: before it (must all
  *   succeed, or nothing is committed), right after it, and after the command left the
  *   queue (calls to objects that may call back while holding their own queue).
@@ -26,19 +28,12 @@ import { count } from "../lib/metrics";
 import { RELAY_FALLBACK_MS, relayOutbox, SqliteOutbox, type QueueSender } from "../lib/outbox";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { SerialQueue, SqliteTimers } from "../lib/timers";
+import { appendEvents, EVENTS_TABLE, readEventLog, type TimelineItem } from "./event-log";
 import { acceptLive, actorFromHeaders, broadcast, closeAll, onLiveClose, onLiveMessage } from "./live";
 import { queueSender } from "./queues";
 import { StoredObject } from "./stored-object";
 
-/** An event of the log, as the timeline shows it. */
-export interface TimelineItem {
-  type: string;
-  version: number;
-  occurredAt: string;
-  data: Record<string, unknown>;
-  id: string;
-  correlationId: string;
-}
+export type { TimelineItem };
 
 /** What a new live socket gets first (and `close`: end it right after, nothing will change). */
 export type Welcome = { first: string; close?: string } | Response;
@@ -79,12 +74,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     private readonly table: string,
     columns = "",
   ) {
-    super(ctx, env, [
-      `CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, record TEXT NOT NULL${columns ? `, ${columns}` : ""})`,
-      `CREATE TABLE IF NOT EXISTS events (
-      version INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, occurred_at TEXT NOT NULL,
-      correlation_id TEXT NOT NULL, causation_id TEXT, data TEXT NOT NULL)`,
-    ]);
+    super(ctx, env, [`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, record TEXT NOT NULL${columns ? `, ${columns}` : ""})`, EVENTS_TABLE]);
     this.config = readConfig(env);
     const send = queueSender(env);
     // Chaos testing (development only): every message goes out twice.
@@ -110,16 +100,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
 
   /** The aggregate's events, in version order. */
   protected eventLog(): TimelineItem[] {
-    type Row = { version: number; id: string; type: string; occurred_at: string; correlation_id: string; data: string };
-    const rows = this.sql.exec<Row>("SELECT version, id, type, occurred_at, correlation_id, data FROM events ORDER BY version").toArray();
-    return rows.map((r) => ({
-      type: r.type,
-      version: r.version,
-      occurredAt: r.occurred_at,
-      data: JSON.parse(r.data) as Record<string, unknown>,
-      id: r.id,
-      correlationId: r.correlation_id,
-    }));
+    return readEventLog(this.sql);
   }
 
   /** Saves the record alone (bookkeeping that is no change of the aggregate: no event, no message). */
@@ -165,6 +146,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
    */
   protected async commit(plan: Plan<E>, record?: R, created?: Record<string, string>): Promise<void> {
     const now = Date.now();
+    const soon: string[] = [];
     this.ctx.storage.transactionSync(() => {
       if (record && created) {
         const names = ["id", "record", ...Object.keys(created)];
@@ -177,30 +159,24 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
       } else if (record) {
         this.store(record);
       }
-      for (const e of plan.events) {
-        this.sql.exec(
-          "INSERT INTO events (version, id, type, occurred_at, correlation_id, causation_id, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          e.version,
-          e.id,
-          e.type,
-          e.occurredAt,
-          e.correlationId,
-          e.causationId,
-          JSON.stringify(e.data),
-        );
-      }
+      appendEvents(this.sql, plan.events);
       for (const m of plan.messages) this.outbox.add(m.queue, m.body);
       // The fallback: relayed by the alarm if the relay below never ran (the object died) or failed.
       const due = this.timers.dueAt("outbox");
       if (plan.messages.length > 0 && (due === null || due > now + RELAY_FALLBACK_MS)) this.timers.set("outbox", now + RELAY_FALLBACK_MS);
       for (const t of plan.timers) {
         if (t.at === null) this.timers.clear(t.name);
-        else if (!t.ifUnset || this.timers.dueAt(t.name) === null) this.timers.set(t.name, t.at);
+        else if (t.ifUnset && this.timers.dueAt(t.name) !== null) continue;
+        else if (t.at <= now) soon.push(t.name);
+        else this.timers.set(t.name, t.at);
       }
+      // A timer due at once runs right after the commit (below), like the relay; written for the alarm only as the fallback.
+      for (const name of soon) this.timers.set(name, now + RELAY_FALLBACK_MS);
     });
     await this.armAlarm();
     // Relayed at once but in the background: a slow or failing queue never delays the caller, and no alarm runs for it.
     if (plan.messages.length > 0) this.ctx.waitUntil(this.relay());
+    for (const name of soon) this.ctx.waitUntil(this.runSoon(name, now + RELAY_FALLBACK_MS));
     for (const effect of plan.after) await this.attempt(effect);
     if (this.deferred) this.deferred.push(...plan.later);
     else for (const effect of plan.later) await this.attempt(effect);
@@ -217,6 +193,23 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
   /** Sets a timer outside a commit (it is re-armed with the alarm). */
   protected schedule(name: string, at: number): void {
     this.timers.set(name, at);
+  }
+
+  /** Runs timer `name` now, in the background, once the running command is done; the alarm runs it should the object die first. */
+  protected async runNow(name: string): Promise<void> {
+    const fallbackAt = Date.now() + RELAY_FALLBACK_MS;
+    this.timers.set(name, fallbackAt);
+    await this.armAlarm();
+    this.ctx.waitUntil(this.runSoon(name, fallbackAt));
+  }
+
+  /** Runs a timer that fell due at once, unless a later commit moved or cleared it, without waiting for the alarm. */
+  private runSoon(name: string, fallbackAt: number): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.timers.dueAt(name) !== fallbackAt) return;
+      await this.runTimer(name);
+      await this.rearm();
+    });
   }
 
   /** Performs an effect after a commit: best effort, logged when it fails. */
@@ -249,28 +242,35 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     await this.exclusive(async () => {
       // The aggregate's own timers first: the outbox relay must not delay an assignment.
       const due = this.timers.due(Date.now()).sort((a, b) => Number(a.name === "outbox") - Number(b.name === "outbox"));
-      for (const timer of due) {
-        this.timers.clear(timer.name);
-        try {
-          if (timer.name === "outbox") await this.relay();
-          else await this.onTimer(timer.name);
-        } catch (error) {
-          // Put it back a little later rather than lose it.
-          this.timers.set(timer.name, Date.now() + 1000);
-          console.error(JSON.stringify({ msg: "timer failed", object: this.table, timer: timer.name, error: String(error) }));
-        }
-      }
+      for (const timer of due) await this.runTimer(timer.name);
       await this.armAlarm();
     });
+  }
+
+  private async runTimer(name: string): Promise<void> {
+    this.timers.clear(name);
+    try {
+      if (name === "outbox") await this.relay();
+      else await this.onTimer(name);
+    } catch (error) {
+      // Put it back a little later rather than lose it.
+      this.timers.set(name, Date.now() + 1000);
+      console.error(JSON.stringify({ msg: "timer failed", object: this.table, timer: name, error: String(error) }));
+    }
+  }
+
+  /** Arms the alarm for the earliest timer, or deletes it when none is left (rather than one that finds nothing). */
+  private async rearm(): Promise<void> {
+    if (this.timers.nextDueAt() === null) await this.ctx.storage.deleteAlarm();
+    else await this.armAlarm();
   }
 
   /** Sends what the outbox holds; a failure leaves it there with the `outbox` timer at the retry. Never throws. */
   private relay(): Promise<void> {
     return this.relays.run(async () => {
       await relayOutbox(this.outbox, this.timers, this.send, Date.now());
-      // The relay may have cleared the last timer (the outbox fallback): then no alarm either, rather than one that finds nothing.
-      if (this.timers.nextDueAt() === null) await this.ctx.storage.deleteAlarm();
-      else await this.armAlarm();
+      // The relay may have cleared the last timer (the outbox fallback).
+      await this.rearm();
     });
   }
 

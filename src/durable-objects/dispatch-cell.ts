@@ -115,6 +115,29 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
    * const { listed } = await cellStub(env, cell).wait({ rideId, product, pickup, radiusM: 5000, until: deadline }, Date.now());
    */
   wait(waiter: Waiter, now: number): { listed: string[] } {
+    this.register(waiter, now);
+    return { listed: this.nearby(waiter.pickup, waiter.radiusM, waiter.product, now).map((e) => e.driverId) };
+  }
+
+  /**
+   * A dispatch search that waits where it finds nobody: the drivers listed here for the
+   * ride, and when there are none, the ride registered as waiting here in the same call
+   * (one call a cell instead of a search and then a registration; no driver can be listed
+   * between the two, since a cell runs one call at a time). A cell with drivers does not
+   * register the ride: its round goes on with them, and waits there later only if none
+   * of them could be had.
+   *
+   * @example
+   * const { entries, waiting } = await cellStub(env, cell).search(pickup, 5000, "standard", Date.now(), waiter);
+   */
+  search(center: LatLng, radiusM: number, product: Product, now: number, waiter: Waiter): { entries: CellEntry[]; waiting: boolean } {
+    const entries = this.nearby(center, radiusM, product, now);
+    if (entries.length > 0) return { entries, waiting: false };
+    this.register(waiter, now);
+    return { entries, waiting: true };
+  }
+
+  private register(waiter: Waiter, now: number): void {
     this.sql.exec("DELETE FROM waiters WHERE until < ?", now);
     this.sql.exec(
       `INSERT INTO waiters (ride_id, product, lat, lng, radius_m, until, since) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -127,7 +150,6 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
       waiter.until,
       now,
     );
-    return { listed: this.nearby(waiter.pickup, waiter.radiusM, waiter.product, now).map((e) => e.driverId) };
   }
 
   /** Forgets rides that no longer wait (woken and served elsewhere, cancelled). */

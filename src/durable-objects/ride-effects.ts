@@ -6,14 +6,13 @@
 import type { Config } from "../config";
 import type { Driver } from "../domain/events";
 import type { RideEffect } from "../domain/ride-machine";
-import type { LatLng, Product } from "../domain/types";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { PEER_CALL_MS, within } from "../lib/timeout";
 import type { CellAnswer, DispatchPeers, Waiter } from "../ride/dispatch";
 import { cellOf, cellStub, driverStub, riderStub } from "./stubs";
 
-/** The dispatcher's look-up of the drivers of a product listed in some cells. */
-export type FindDrivers = { type: "findDrivers"; cells: string[]; pickup: LatLng; product: Product };
+/** The dispatcher's look-up of the drivers of a product listed in some cells; the ride waits in those that list nobody. */
+export type FindDrivers = { type: "findDrivers"; cells: string[]; waiter: Waiter };
 /** The dispatcher found nobody: the ride waits in these cells to be woken. */
 export type WaitInCells = { type: "waitInCells"; cells: string[]; waiter: Waiter };
 export type RideCall = RideEffect | FindDrivers | WaitInCells;
@@ -88,10 +87,15 @@ export async function performRide(p: RidePeers, effect: RideCall): Promise<Outco
       case "findDrivers": {
         // The drivers listed now; a silent one still within its lease is refused by its own Driver DO.
         const now = Date.now();
+        const { pickup, product } = effect.waiter;
         const answers = await Promise.all(
-          effect.cells.map((cell) => askCell(cell, () => cellStub(env, cell).nearby(effect.pickup, config.searchRadiusM, effect.product, now))),
+          effect.cells.map((cell) => askCell(cell, () => cellStub(env, cell).search(pickup, config.searchRadiusM, product, now, effect.waiter))),
         );
-        return ok({ entries: answers.flatMap((a) => a ?? []), failed: answers.includes(null) });
+        return ok({
+          entries: answers.flatMap((a) => a?.entries ?? []),
+          failed: answers.includes(null),
+          waitingIn: effect.cells.filter((_, i) => answers[i]?.waiting),
+        });
       }
       case "waitInCells": {
         const now = Date.now();
@@ -122,12 +126,12 @@ const unwrapOr = <T, F>(outcome: Outcome<T>, fallback: F): T | F => (outcome.ok 
  * each through `performRide` (bounded, never throwing: a failed cell counts as failed).
  *
  * @example
- * const round = await dispatchRound(record, config, new Date(), dispatchPeers(peers, record.ride));
+ * const round = await dispatchRound(record, config, new Date(), dispatchPeers(peers));
  */
-export function dispatchPeers(p: RidePeers, { pickup, product }: { pickup: LatLng; product: Product }): DispatchPeers {
-  const none = { entries: [], listed: [], failed: true };
+export function dispatchPeers(p: RidePeers): DispatchPeers {
+  const none = { entries: [], listed: [], waitingIn: [], failed: true };
   return {
-    query: async (cells) => unwrapOr(await performRide(p, { type: "findDrivers", cells, pickup, product }), none),
+    query: async (cells, waiter) => unwrapOr(await performRide(p, { type: "findDrivers", cells, waiter }), none),
     reserve: async (driverId, reservation) => unwrapOr(await performRide(p, { type: "reserveDriver", driverId, reservation }), null),
     wait: async (cells, waiter) => unwrapOr(await performRide(p, { type: "waitInCells", cells, waiter }), none),
   };

@@ -174,14 +174,14 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
   /** `driverId` was listed near the waiting ride (its cell told the Driver DO): a round at once, unless the ride no longer waits or excluded them. */
   async wake(driverId: string): Promise<Wake> {
     const answer = wakeAnswer(this.load(), driverId);
-    if (answer === "dispatching") await (this.schedule("dispatch", Date.now()), this.armAlarm());
+    if (answer === "dispatching") await this.runNow("dispatch");
     return answer;
   }
 
   /** One dispatch round (src/ride/dispatch.ts); nobody reserved: the ride waits to be woken, or searches again if told to. */
   private async dispatch(record: RideRecord | null): Promise<void> {
     if (!awaitsDriver(record)) return;
-    const round = await dispatchRound(record, this.config, new Date(), dispatchPeers(this.peers(record), record.ride));
+    const round = await dispatchRound(record, this.config, new Date(), dispatchPeers(this.peers(record)));
     const outcome = round.commands.length > 0 ? await this.apply(record, decideAll(record, round.commands, new Date()), null) : ok(null);
     if (!outcome.ok && round.driverId) await this.perform({ type: "releaseDriver", driverId: round.driverId });
     if (round.retryAt !== null) this.schedule("dispatch", round.retryAt);

@@ -101,12 +101,13 @@ export interface Waiter {
 /** A woken ride's answer: it runs a round now, it no longer waits (the cell forgets it), or it will not take that driver (declined before). */
 export type Wake = "dispatching" | "not_waiting" | "excluded";
 
-/** What a cell search answered: the entries, and whether some cell could not be asked. */
-export type CellAnswer = { entries: CellEntryLike[]; failed: boolean };
+/** What a cell search answered: the entries, whether some cell could not be asked, and the cells that listed nobody and so registered the ride as waiting. */
+export type CellAnswer = { entries: CellEntryLike[]; failed: boolean; waitingIn: string[] };
 
 /** The objects a dispatch round talks to (the Ride DO's `perform`; in-memory in tests). */
 export interface DispatchPeers {
-  query: (cells: string[]) => Promise<CellAnswer>;
+  /** Searches `cells`; each that lists nobody for the ride registers `waiter` in the same call. */
+  query: (cells: string[], waiter: Waiter) => Promise<CellAnswer>;
   reserve: Reserve;
   /** Registers the ride as waiting in `cells`; answers the drivers they list for it now, and whether some cell failed. */
   wait: (cells: string[], waiter: Waiter) => Promise<{ listed: string[]; failed: boolean }>;
@@ -123,11 +124,14 @@ export interface DispatchRound {
  * One dispatch round: walk the candidates near the pickup, best ETA first, and reserve
  * the first one the Driver DO lets us have (an offer, or a direct assignment in auto
  * mode). Answers the commands that make one commit (starting to dispatch, and the offer
- * or assignment) and the driver reserved. When nobody could be had the ride waits: it
- * registers in every cell of its search radius and searches again only when woken, or
+ * or assignment) and the driver reserved. When nobody could be had the ride waits: it is
+ * registered in every cell of its search radius (by the search itself in the cells that
+ * listed nobody, by one more call in the others) and searches again only when woken, or
  * after `DISPATCH_RETRY_S` when a cell could not be asked or a driver it did not try
  * was listed meanwhile (so a driver listed between the search and the registration is
- * never missed). Its cost no longer grows with the deadline.
+ * never missed). Its cost no longer grows with the deadline. A ride served from one cell
+ * may stay registered in the empty cells it searched: a driver listed there later wakes
+ * it, it answers `not_waiting`, and the cell forgets it (or it lapses at its deadline).
  *
  * @example
  * const round = await dispatchRound(record, config, new Date(), peers);
@@ -141,10 +145,14 @@ export async function dispatchRound(record: RideRecord, config: Config, now: Dat
   const reservation: Reservation = auto
     ? { kind: "assign", rideId, product }
     : { kind: "offer", offer: { rideId, pickup, dropoff, product, quote, expiresAt } };
+  const until = Date.parse(record.dispatchDeadlineAt);
+  const waiter: Waiter = { rideId, product, pickup, radiusM: config.searchRadiusM, until };
   let failed = false;
+  const waitingIn = new Set<string>();
   const query: CellQuery = async (cells) => {
-    const answer = await peers.query(cells);
+    const answer = await peers.query(cells, waiter);
     failed ||= answer.failed;
+    for (const cell of answer.waitingIn) waitingIn.add(cell);
     return answer.entries;
   };
   const tried = new Set(record.excludedDriverIds);
@@ -158,9 +166,8 @@ export async function dispatchRound(record: RideRecord, config: Config, now: Dat
       : { type: "offerDriver", driverId: driver.id, expiresAt };
     return { commands: [...start, step], driverId: driver.id, retryAt: null };
   }
-  const cells = cellsCovering(pickup, config.searchRadiusM, CELL_PRECISION);
-  const until = Date.parse(record.dispatchDeadlineAt);
-  const waited = await peers.wait(cells, { rideId, product, pickup, radiusM: config.searchRadiusM, until });
+  const rest = cellsCovering(pickup, config.searchRadiusM, CELL_PRECISION).filter((cell) => !waitingIn.has(cell));
+  const waited = rest.length > 0 ? await peers.wait(rest, waiter) : { listed: [], failed: false };
   const missed = waited.listed.some((id) => !tried.has(id));
   const retryAt = failed || waited.failed || missed ? now.getTime() + config.dispatchRetryS * 1000 : null;
   return { commands: start, driverId: null, retryAt };

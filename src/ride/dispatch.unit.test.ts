@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../config";
-import { geohash } from "../domain/geo";
+import { cellsCovering, geohash } from "../domain/geo";
 import type { Reservation, RideRecord } from "../domain/ride-machine";
 import { CELL_PRECISION, candidates, dispatchRound, rankCandidates, wakeAnswer, type CellEntryLike, type DispatchPeers, type Waiter } from "./dispatch";
 
@@ -69,7 +69,7 @@ describe("a dispatch round", () => {
       const seen: Reservation[] = [];
       const reserve = async (_id: string, r: Reservation) => (seen.push(r), null);
       const peers = {
-        query: async (cells: string[]) => ({ entries: await idx.query(cells), failed: false }),
+        query: async (cells: string[]) => ({ entries: await idx.query(cells), failed: false, waitingIn: [] }),
         reserve,
         wait: async () => ({ listed: [], failed: false }),
       };
@@ -85,24 +85,36 @@ describe("a dispatch round", () => {
   });
 });
 
-/** Peers over an in-memory index: `reservable` drivers can be had; `listedLater` appear in the cells only after the search. */
+/**
+ * Peers over an in-memory index, as the DispatchCell answers: a searched cell that lists
+ * nobody registers the ride in the same call. `reservable` drivers can be had;
+ * `listedLater` appear in the cells only after the search; `failing` cells answer nothing.
+ */
 function peersOver(entries: CellEntryLike[], reservable: string[], opts: { failing?: boolean; listedLater?: CellEntryLike[] } = {}) {
   const idx = index(entries);
   const waits: { cells: string[]; waiter: Waiter }[] = [];
+  const registered = new Map<string, Waiter>();
   const reserved: string[] = [];
+  const cellOf = (e: CellEntryLike) => geohash(e, CELL_PRECISION);
   const peers: DispatchPeers = {
-    query: async (cells) => ({ entries: await idx.query(cells), failed: !!opts.failing }),
+    query: async (cells, waiter) => {
+      const found = await idx.query(cells);
+      const waitingIn = opts.failing ? [] : cells.filter((c) => !found.some((e) => cellOf(e) === c));
+      for (const cell of waitingIn) registered.set(cell, waiter);
+      return { entries: found, failed: !!opts.failing, waitingIn };
+    },
     reserve: async (driverId) => {
       reserved.push(driverId);
       return reservable.includes(driverId) ? ({ id: driverId, name: driverId, vehicle: {}, location: pickup } as never) : null;
     },
     wait: async (cells, waiter) => {
       waits.push({ cells, waiter });
+      for (const cell of cells) registered.set(cell, waiter);
       const all = [...entries, ...(opts.listedLater ?? [])];
-      return { listed: all.filter((e) => cells.includes(geohash(e, CELL_PRECISION))).map((e) => e.driverId), failed: false };
+      return { listed: all.filter((e) => cells.includes(cellOf(e))).map((e) => e.driverId), failed: false };
     },
   };
-  return { peers, waits, reserved, asked: idx.asked };
+  return { peers, waits, registered, reserved, asked: idx.asked };
 }
 
 describe("a dispatch round that finds nobody waits instead of polling", () => {
@@ -114,23 +126,36 @@ describe("a dispatch round that finds nobody waits instead of polling", () => {
     dispatchDeadlineAt: deadline,
   } as unknown as RideRecord;
   const config = readConfig({ DISPATCH_RETRY_S: "2" });
+  const radiusCells = () => cellsCovering(pickup, config.searchRadiusM, CELL_PRECISION).sort();
+  const waiter = { rideId: "rd_w", product: "standard", pickup, radiusM: config.searchRadiusM, until: Date.parse(deadline) };
 
-  it("registers the ride in every cell of its search radius until its deadline, and sets no retry", async () => {
-    const { peers, waits } = peersOver([north("busy", 200)], []);
+  it("is registered in every cell of its search radius until its deadline, and sets no retry", async () => {
+    const { peers, registered } = peersOver([north("busy", 200)], []);
     const round = await dispatchRound(waiting, config, now, peers);
     expect(round).toEqual({ commands: [{ type: "startDispatch" }], driverId: null, retryAt: null });
-    expect(waits).toHaveLength(1);
-    expect(waits[0]!.waiter).toEqual({ rideId: "rd_w", product: "standard", pickup, radiusM: config.searchRadiusM, until: Date.parse(deadline) });
-    expect(waits[0]!.cells).toContain(geohash(pickup, CELL_PRECISION));
-    expect(waits[0]!.cells.length).toBeGreaterThanOrEqual(4);
+    expect([...registered.keys()].sort()).toEqual(radiusCells());
+    expect(radiusCells().length).toBeGreaterThanOrEqual(4);
+    for (const w of registered.values()) expect(w).toEqual(waiter);
   });
 
-  it("does not register when a driver was reserved", async () => {
-    const { peers, waits } = peersOver([north("busy", 100), north("free", 300)], ["free"]);
+  it("is registered by the search itself where a cell lists nobody: one more call only for the cells that listed drivers it could not have", async () => {
+    const empty = peersOver([], []);
+    await dispatchRound(waiting, config, now, empty.peers);
+    expect(empty.waits).toHaveLength(0);
+    expect([...empty.registered.keys()].sort()).toEqual(radiusCells());
+
+    const busy = peersOver([north("busy", 200)], []);
+    await dispatchRound(waiting, config, now, busy.peers);
+    expect(busy.waits.map((w) => w.cells)).toEqual([[geohash(north("busy", 200), CELL_PRECISION)]]);
+  });
+
+  it("makes no extra call when a driver was reserved, and is not registered where that driver is listed", async () => {
+    const { peers, waits, registered } = peersOver([north("busy", 100), north("free", 300)], ["free"]);
     const round = await dispatchRound(waiting, config, now, peers);
     expect(round.driverId).toBe("free");
     expect(round.retryAt).toBeNull();
     expect(waits).toHaveLength(0);
+    expect(registered.has(geohash(north("free", 300), CELL_PRECISION))).toBe(false);
   });
 
   it("searches again after DISPATCH_RETRY_S when a driver it did not try was listed between its search and its registration", async () => {

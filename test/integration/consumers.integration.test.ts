@@ -13,7 +13,7 @@ import { unwrap, type Outcome } from "../../src/lib/problem";
 import notificationWorker from "../../workers/notification/index";
 import paymentWorker from "../../workers/payment/index";
 import viewsWorker from "../../workers/views/index";
-import { createRide, resultsApplied, testEnv, uniqueId } from "./helpers";
+import { createRide, firstRound, resultsApplied, rideInput, rideStub, testEnv, uniqueId, until } from "./helpers";
 
 const rider = { id: "r1", role: "rider" as const };
 
@@ -230,14 +230,18 @@ describe("views consumer", () => {
   });
 
   it("the rider's list in the view is what the real Ride DO published", async () => {
-    const { stub, ride } = await createRide({ riderId: "r-real" });
+    const input = rideInput({ riderId: "r-real" });
+    const stub = rideStub(input.rideId);
     const published: unknown[] = [];
-    await runInDurableObject(stub, async (instance: RideDurableObject) => {
+    await runInDurableObject(stub, (instance: RideDurableObject) => {
       instance.send = async (queue, bodies) => {
         if (queue === "ride-events") published.push(...bodies);
       };
-      await instance.alarm();
     });
+    const { ride } = unwrap(await stub.create(input));
+    await firstRound(stub);
+    // One message per commit: the creation's and the first round's.
+    await until(async () => (published.length >= 2 ? true : undefined), "the ride's messages");
     await deliver(viewsWorker, "ride-events", published as RideEventMessage[]);
     const row = await testEnv.VIEWS_DB.prepare("SELECT rider_id, status FROM rides WHERE id = ?").bind(ride.id).first();
     expect(row).toMatchObject({ rider_id: "r-real" });

@@ -70,6 +70,23 @@ describe("DispatchCell: waiting demand", () => {
     const { listed } = await cell.wait({ rideId: "r1", product: "standard", pickup: at, radiusM: 5000, until: Date.now() + 60_000 }, Date.now());
     expect(listed).toEqual(["d1"]);
   });
+
+  it("a search that finds nobody registers the ride in the same call; one that finds a driver does not", async () => {
+    const empty = cellStub(testEnv, uniqueId("cell"));
+    const waiter = { rideId: "r1", product: "standard" as const, pickup: at, radiusM: 5000, until: Date.now() + 60_000 };
+    // A driver of another product, or beyond the ride's radius, is nobody for this ride.
+    await empty.upsert(entry("courier", at, ["parcel_small"]), true);
+    await empty.upsert(entry("far", north(at, 7000)), true);
+    expect(await empty.search(at, 5000, "standard", Date.now(), waiter)).toEqual({ entries: [], waiting: true });
+    expect(await empty.upsert(entry("d1", at), true)).toEqual({ waiting: ["r1"] });
+
+    const listed = cellStub(testEnv, uniqueId("cell"));
+    await listed.upsert(entry("d2", at), true);
+    const found = await listed.search(at, 5000, "standard", Date.now(), waiter);
+    expect(found.waiting).toBe(false);
+    expect(found.entries.map((e) => e.driverId)).toEqual(["d2"]);
+    expect(await listed.upsert(entry("d3", at), true)).toEqual({ waiting: [] });
+  });
 });
 
 describe("Ride DO: waiting for a driver, woken by one", () => {

@@ -1,4 +1,4 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject } from "cloudflare:test";
 import type { PaymentResult } from "../../src/domain/events";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
 import type { CreateRideInput } from "../../src/ride/ride-record";
@@ -57,11 +57,26 @@ export function rideInput(patch: Partial<CreateRideInput> = {}): CreateRideInput
 }
 
 /** Creates a ride through its DO and returns its stub and id. */
+/**
+ * A new ride, once its first dispatch round (which runs right after the creation, in the
+ * background) is done: what a test looks at next is not moved under it by that round.
+ */
 export async function createRide(patch: Partial<CreateRideInput> = {}) {
   const input = rideInput(patch);
   const stub = rideStub(input.rideId);
   const { ride } = unwrap(await stub.create(input));
+  await firstRound(stub);
   return { stub, ride, input };
+}
+
+/** Waits until the ride's first dispatch round committed (every round's first commit moves a requested ride on). */
+export async function firstRound(stub: DurableObjectStub<RideDurableObject>): Promise<void> {
+  const requested = (): Promise<boolean> =>
+    runInDurableObject(stub, (_i: RideDurableObject, state) => {
+      const { record } = state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one();
+      return (JSON.parse(record) as { ride: { status: string } }).ride.status === "requested";
+    });
+  await until(async () => ((await requested()) ? undefined : true), "the first dispatch round");
 }
 
 export async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
