@@ -10,13 +10,20 @@
  * own idle rate, divided by the phase's rides (or reports), is that thing's cost; divided by the
  * floor operation's CPU, its cost in floor units.
  *
+ * The floor is measured again after every phase, and a phase is divided by the mean of the
+ * readings before and after it (as its idle rate is): this machine's cores are shared, and a
+ * stretch of minutes when everything runs slower then slows the floor with the ride.
+ *
  * Phases (each ends when every consumer has settled: the counters have not moved for 3 s and the
  * views show each ride's end):
  *  1. served rides, one after another: request → auto assignment (DISPATCH_MODE=auto) → arrive →
  *     start → complete → captured, projected and notified;
  *  2. location reports of online drivers with no ride (closed loop);
  *  3. unserved rides, all at once, each in its own cell far from every driver, at
- *     DISPATCH_TIMEOUT_S=10 (this system) and =60 (a second system, started after the first stops).
+ *     DISPATCH_TIMEOUT_S=10 (this system) and =60 (a second system, started after the first stops);
+ *     each after the same batch unmeasured, so that both run on code the runtime has warmed
+ *     alike (the second system is new: its first rides ran colder code, about 4 floor units
+ *     more a ride, which read as a cost of the longer wait).
  * With the CPU, the structural counts per ride from the development counters (GET /v1/dev/metrics
  * and the views/notification workers' log lines): object calls, alarms, queue messages, consumer
  * runs, D1 write statements, transactions and rows.
@@ -66,6 +73,8 @@ interface Phase {
   clientRequestsEach: number;
   perEach: Structure;
   counters: Counters;
+  /** The floor operation's CPU this phase is divided by: the mean of the readings before and after it. */
+  floorCpuMs: number;
 }
 
 /** A local system and the client calls made to it, counted (each is work the system does). */
@@ -145,11 +154,39 @@ const finalPayment = (r: Ride) => !["pending", "authorized"].includes(r.payment.
  */
 type Idle = { rate: number };
 
-/** Measures `run` (n rides or reports) on `s`: CPU less the idle rate, and the counters' delta until settled. */
+/**
+ * The floor operation's CPU per operation, measured K operations at a time whenever asked:
+ * `latest` is the newest reading.
+ */
+class FloorMeter {
+  latest = NaN;
+  readonly readings: number[] = [];
+  constructor(
+    private readonly floor: FloorWorker,
+    private readonly idle: number,
+  ) {}
+  async measure(): Promise<number> {
+    const before = await consumedOf(this.floor);
+    const span = startSpan(this.floor.pid);
+    for (let i = 0; i < K; i++) if (!(await floorOp(this.floor, `op-${i}-${rand()}`))) throw new Error("floor operation failed");
+    const deadline = Date.now() + 60_000;
+    while ((await consumedOf(this.floor)) < before + K && Date.now() < deadline) await sleep(100);
+    const { cpuS } = endSpan(span, this.idle);
+    this.latest = (cpuS * 1000) / K;
+    this.readings.push(this.latest);
+    console.log(`  floor operation: ${this.latest.toFixed(2)} ms CPU`);
+    return this.latest;
+  }
+}
+
+const floorOp = (floor: FloorWorker, key: string) => fetch(`${floor.baseUrl}/op`, { method: "POST", body: JSON.stringify({ key }) }).then((r) => r.ok);
+const consumedOf = async (floor: FloorWorker) => ((await (await fetch(`${floor.baseUrl}/consumed`)).json()) as { consumed: number }).consumed;
+
+/** Measures `run` (n rides or reports) on `s`: CPU less the idle rate, and the counters' delta until settled; in floor operations measured before and after it. */
 async function phase(
   s: Subject,
   idle: Idle,
-  floorCpuMs: number,
+  floorMeter: FloorMeter,
   what: string,
   n: number,
   run: () => Promise<void>,
@@ -175,10 +212,13 @@ async function phase(
   const reset = Object.entries(counters).filter(([, n]) => n < 0);
   if (reset.length > 0) console.warn(`  warning: counters went down (a worker restarted during the phase): ${reset.map(([k]) => k).join(", ")}`);
   const cpuMsEach = (cpuS * 1000) / n;
+  const floorBefore = floorMeter.latest;
+  const floorCpuMs = (floorBefore + (await floorMeter.measure())) / 2;
   return {
     what,
     n,
     cpuMsEach,
+    floorCpuMs,
     units: cpuMsEach / floorCpuMs,
     wallS,
     clientRequestsEach,
@@ -187,23 +227,19 @@ async function phase(
   };
 }
 
-async function floorUnit(floor: FloorWorker): Promise<{ cpuMs: number; idle: number }> {
-  const op = (key: string) => fetch(`${floor.baseUrl}/op`, { method: "POST", body: JSON.stringify({ key }) }).then((r) => r.ok);
-  const consumed = async () => ((await (await fetch(`${floor.baseUrl}/consumed`)).json()) as { consumed: number }).consumed;
-  for (let i = 0; i < 20; i++) await op(`warm-${i}-${rand()}`);
-  while ((await consumed()) < 20) await sleep(100);
+/** The floor worker warmed up, its idle rate, and its first reading. */
+async function floorMeterOf(floor: FloorWorker): Promise<FloorMeter> {
+  for (let i = 0; i < 20; i++) await floorOp(floor, `warm-${i}-${rand()}`);
+  while ((await consumedOf(floor)) < 20) await sleep(100);
   const idle = await idleRate(floor.pid, IDLE_S);
-  console.log(`floor: ${K} operations …`);
-  const span = startSpan(floor.pid);
-  for (let i = 0; i < K; i++) if (!(await op(`op-${i}-${rand()}`))) throw new Error("floor operation failed");
-  const deadline = Date.now() + 60_000;
-  while ((await consumed()) < K + 20 && Date.now() < deadline) await sleep(100);
-  const { cpuS } = endSpan(span, idle);
-  return { cpuMs: (cpuS * 1000) / K, idle };
+  console.log(`floor: ${K} operations at a time (idle ${(idle * 1000).toFixed(1)} ms/s taken off) …`);
+  const meter = new FloorMeter(floor, idle);
+  await meter.measure();
+  return meter;
 }
 
 /** Served rides, reports and unserved rides on a system with DISPATCH_TIMEOUT_S=10. */
-async function firstSystem(system: RunningSystem, floorCpuMs: number): Promise<Phase[]> {
+async function firstSystem(system: RunningSystem, floorMeter: FloorMeter): Promise<Phase[]> {
   const s = new Subject(system);
   const drivers = await Promise.all(Array.from({ length: 3 }, () => s.driver(CENTER, 300)));
   const reporters = await Promise.all(Array.from({ length: 10 }, () => s.driver(REPORT_AREA, 1000)));
@@ -231,7 +267,7 @@ async function firstSystem(system: RunningSystem, floorCpuMs: number): Promise<P
     await phase(
       s,
       idle,
-      floorCpuMs,
+      floorMeter,
       "served ride",
       SERVED,
       async () => {
@@ -246,7 +282,7 @@ async function firstSystem(system: RunningSystem, floorCpuMs: number): Promise<P
     await phase(
       s,
       idle,
-      floorCpuMs,
+      floorMeter,
       "location report",
       REPORTS,
       async () => {
@@ -263,33 +299,38 @@ async function firstSystem(system: RunningSystem, floorCpuMs: number): Promise<P
     ),
   );
 
-  phases.push(await unserved(s, idle, floorCpuMs, 10));
+  phases.push(await unserved(s, idle, floorMeter, 10));
   return phases;
 }
 
-/** UNSERVED rides requested at once where no driver is, left to the dispatch deadline. */
-async function unserved(s: Subject, idle: Idle, floorCpuMs: number, deadlineS: number): Promise<Phase> {
-  const riders = await Promise.all(Array.from({ length: UNSERVED }, (_, i) => s.token(`cu_${i}_${rand()}`, "rider")));
-  const ids: string[] = [];
-  const done = async () => {
-    const views = (await s.viewed(riders)).filter((r) => ids.includes(r.id));
-    return views.length === ids.length && views.every((r) => r.status === "cancelled" && finalPayment(r));
-  };
-  return phase(
-    s,
-    idle,
-    floorCpuMs,
-    `unserved ride, DISPATCH_TIMEOUT_S=${deadlineS}`,
-    UNSERVED,
-    async () => {
-      ids.push(...(await Promise.all(riders.map((r, i) => s.request(r, nowhere(i))))).map((r) => r.id));
+/**
+ * UNSERVED rides requested at once where no driver is, left to the dispatch deadline: first a
+ * batch unmeasured (the same number, in cells of their own), then the measured one.
+ */
+async function unserved(s: Subject, idle: Idle, floorMeter: FloorMeter, deadlineS: number): Promise<Phase> {
+  const batch = async (where: (i: number) => { lat: number; lng: number }) => {
+    const riders = await Promise.all(Array.from({ length: UNSERVED }, (_, i) => s.token(`cu_${i}_${rand()}`, "rider")));
+    const ids: string[] = [];
+    const request = async () => {
+      ids.push(...(await Promise.all(riders.map((r, i) => s.request(r, where(i))))).map((r) => r.id));
       await sleep(deadlineS * 1000);
-    },
-    done,
-  );
+    };
+    const done = async () => {
+      const views = (await s.viewed(riders)).filter((r) => ids.includes(r.id));
+      return views.length === ids.length && views.every((r) => r.status === "cancelled" && finalPayment(r));
+    };
+    return { request, done };
+  };
+  console.log(`unserved rides at DISPATCH_TIMEOUT_S=${deadlineS}, warming up (${UNSERVED}, not measured) …`);
+  const warm = await batch((i) => ({ lat: 36.0 + i * 0.1, lng: 129.5 }));
+  await warm.request();
+  await settle(s, warm.done);
+  idle.rate = await idleRate(s.system.pid, IDLE_S);
+  const measured = await batch(nowhere);
+  return phase(s, idle, floorMeter, `unserved ride, DISPATCH_TIMEOUT_S=${deadlineS}`, UNSERVED, measured.request, measured.done);
 }
 
-async function secondSystem(floorCpuMs: number): Promise<Phase> {
+async function secondSystem(floorMeter: FloorMeter): Promise<Phase> {
   console.log("starting a second system with DISPATCH_TIMEOUT_S=60 …");
   const system = await startSystem({ DISPATCH_MODE: "auto", DISPATCH_TIMEOUT_S: "60", DEV_CRON: "off" });
   try {
@@ -300,22 +341,22 @@ async function secondSystem(floorCpuMs: number): Promise<Phase> {
     await s.call("POST", `/v1/rides/${id}/cancel`, warm, {});
     await settle(s, async () => true);
     const idle: Idle = { rate: await idleRate(system.pid, IDLE_S) };
-    return await unserved(s, idle, floorCpuMs, 60);
+    return await unserved(s, idle, floorMeter, 60);
   } finally {
     await system.stop();
   }
 }
 
-function table(floorCpuMs: number, phases: Phase[]): string {
+function table(floorReadings: readonly number[], phases: Phase[]): string {
   const f1 = (x: number) => x.toFixed(1);
   const rows = phases.map(
     (p) =>
-      `| ${p.what} | ${p.n} | ${p.cpuMsEach.toFixed(2)} | **${f1(p.units)}** | ${f1(p.clientRequestsEach)} | ${f1(p.perEach.objectCalls)} | ${f1(p.perEach.alarms)} | ${f1(p.perEach.messages)} | ${f1(p.perEach.consumerRuns)} | ${f1(p.perEach.d1Statements)} / ${f1(p.perEach.d1Transactions)} / ${f1(p.perEach.d1Rows)} |`,
+      `| ${p.what} | ${p.n} | ${p.cpuMsEach.toFixed(2)} | ${p.floorCpuMs.toFixed(2)} | **${f1(p.units)}** | ${f1(p.clientRequestsEach)} | ${f1(p.perEach.objectCalls)} | ${f1(p.perEach.alarms)} | ${f1(p.perEach.messages)} | ${f1(p.perEach.consumerRuns)} | ${f1(p.perEach.d1Statements)} / ${f1(p.perEach.d1Transactions)} / ${f1(p.perEach.d1Rows)} |`,
   );
   return [
-    `| what | n | CPU ms each | floor units | client requests | object calls | alarms | queue msgs | consumer runs | D1 writes: statements / txns / rows |`,
-    `|---|---|---|---|---|---|---|---|---|---|`,
-    `| floor operation: new object, 1 SQL write, 1 queue message and its consumer | ${K} | ${floorCpuMs.toFixed(2)} | 1 | 1 | 1 | 0 | 1 | 1 | 0 |`,
+    `| what | n | CPU ms each | floor op CPU ms (mean around it) | floor units | client requests | object calls | alarms | queue msgs | consumer runs | D1 writes: statements / txns / rows |`,
+    `|---|---|---|---|---|---|---|---|---|---|---|`,
+    `| floor operation: new object, 1 SQL write, 1 queue message and its consumer | ${K} × ${floorReadings.length} | ${floorReadings.map((r) => r.toFixed(1)).join(", ")} | | 1 | 1 | 1 | 0 | 1 | 1 | 0 |`,
     ...rows,
   ].join("\n");
 }
@@ -330,18 +371,17 @@ async function main() {
   let system = systemStart.status === "fulfilled" ? systemStart.value : undefined;
   try {
     if (!floor || !system) throw floorStart.status === "rejected" ? floorStart.reason : (systemStart as PromiseRejectedResult).reason;
-    const unit = await floorUnit(floor);
-    console.log(`floor operation: ${unit.cpuMs.toFixed(2)} ms CPU (idle ${(unit.idle * 1000).toFixed(1)} ms/s taken off)`);
-    const phases = await firstSystem(system, unit.cpuMs);
+    const floorMeter = await floorMeterOf(floor);
+    const phases = await firstSystem(system, floorMeter);
     await system.stop();
     system = undefined;
-    if (!SKIP_60) phases.push(await secondSystem(unit.cpuMs));
-    const text = table(unit.cpuMs, phases);
+    if (!SKIP_60) phases.push(await secondSystem(floorMeter));
+    const text = table(floorMeter.readings, phases);
     console.log(`\n${text}\n`);
     const dir = resolve(import.meta.dirname, "results");
     mkdirSync(dir, { recursive: true });
     const file = resolve(dir, `cost-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-    writeFileSync(file, JSON.stringify({ floor: { ops: K, cpuMsEach: unit.cpuMs }, phases }, null, 2));
+    writeFileSync(file, JSON.stringify({ floor: { ops: K, readings: floorMeter.readings }, phases }, null, 2));
     console.log(`written ${file}`);
   } finally {
     await Promise.all([system?.stop(), floor?.stop()]);
