@@ -161,10 +161,12 @@ type Idle = { rate: number };
 class FloorMeter {
   latest = NaN;
   readonly readings: number[] = [];
-  constructor(
-    private readonly floor: FloorWorker,
-    private readonly idle: number,
-  ) {}
+  private readonly floor: FloorWorker;
+  private readonly idle: number;
+  constructor(floor: FloorWorker, idle: number) {
+    this.floor = floor;
+    this.idle = idle;
+  }
   async measure(): Promise<number> {
     const before = await consumedOf(this.floor);
     const span = startSpan(this.floor.pid);
