@@ -13,9 +13,7 @@
  *   no alarm until the next command;
  * - the outbox relay: right after the commit, in the background (never on the caller's
  *   path), with the `outbox` timer written in the same transaction as the fallback
- *   should the object die first; retried with back-off when a queue fails. A timer a
- *   commit sets due at once (a new ride's first dispatch round) runs the same way: right
- *   after the command, with the alarm only as the fallback;
+ *   should the object die first; retried with back-off when a queue fails;
  * - live sockets (hibernatable), and the effects around a commit: before it (must all
  *   succeed, or nothing is committed), right after it, and after the command left the
  *   queue (calls to objects that may call back while holding their own queue).
@@ -146,7 +144,6 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
    */
   protected async commit(plan: Plan<E>, record?: R, created?: Record<string, string>): Promise<void> {
     const now = Date.now();
-    const soon: string[] = [];
     this.ctx.storage.transactionSync(() => {
       if (record && created) {
         const names = ["id", "record", ...Object.keys(created)];
@@ -166,17 +163,12 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
       if (plan.messages.length > 0 && (due === null || due > now + RELAY_FALLBACK_MS)) this.timers.set("outbox", now + RELAY_FALLBACK_MS);
       for (const t of plan.timers) {
         if (t.at === null) this.timers.clear(t.name);
-        else if (t.ifUnset && this.timers.dueAt(t.name) !== null) continue;
-        else if (t.at <= now) soon.push(t.name);
-        else this.timers.set(t.name, t.at);
+        else if (!t.ifUnset || this.timers.dueAt(t.name) === null) this.timers.set(t.name, t.at);
       }
-      // A timer due at once runs right after the commit (below), like the relay; written for the alarm only as the fallback.
-      for (const name of soon) this.timers.set(name, now + RELAY_FALLBACK_MS);
     });
     await this.armAlarm();
     // Relayed at once but in the background: a slow or failing queue never delays the caller, and no alarm runs for it.
     if (plan.messages.length > 0) this.ctx.waitUntil(this.relay());
-    for (const name of soon) this.ctx.waitUntil(this.runSoon(name, now + RELAY_FALLBACK_MS));
     for (const effect of plan.after) await this.attempt(effect);
     if (this.deferred) this.deferred.push(...plan.later);
     else for (const effect of plan.later) await this.attempt(effect);
@@ -193,23 +185,6 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
   /** Sets a timer outside a commit (it is re-armed with the alarm). */
   protected schedule(name: string, at: number): void {
     this.timers.set(name, at);
-  }
-
-  /** Runs timer `name` now, in the background, once the running command is done; the alarm runs it should the object die first. */
-  protected async runNow(name: string): Promise<void> {
-    const fallbackAt = Date.now() + RELAY_FALLBACK_MS;
-    this.timers.set(name, fallbackAt);
-    await this.armAlarm();
-    this.ctx.waitUntil(this.runSoon(name, fallbackAt));
-  }
-
-  /** Runs a timer that fell due at once, unless a later commit moved or cleared it, without waiting for the alarm. */
-  private runSoon(name: string, fallbackAt: number): Promise<void> {
-    return this.exclusive(async () => {
-      if (this.timers.dueAt(name) !== fallbackAt) return;
-      await this.runTimer(name);
-      await this.rearm();
-    });
   }
 
   /** Performs an effect after a commit: best effort, logged when it fails. */

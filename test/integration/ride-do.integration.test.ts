@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { RideDurableObject } from "../../src/durable-objects/ride";
 import type { QueueName } from "../../src/domain/events";
 import type { DriverDurableObject } from "../../src/durable-objects/driver";
+import { unwrap } from "../../src/lib/problem";
 import { createRide, onlineDriver, rideInput, rideStub, testEnv, until } from "./helpers";
 
 const rider = { id: "r1", role: "rider" as const };
@@ -88,6 +89,24 @@ describe("Ride DO: atomic commits", () => {
 });
 
 describe("Ride DO: the outbox relay", () => {
+  it("a slow queue does not hold the rider's request: the creation answers before the relay ends", async () => {
+    const input = rideInput();
+    const stub = rideStub(input.rideId);
+    let relayed = 0;
+    await runInDurableObject(stub, (instance: RideDurableObject) => {
+      instance.send = async () => {
+        await new Promise((r) => setTimeout(r, 1500));
+        relayed += 1;
+      };
+    });
+    const started = Date.now();
+    unwrap(await stub.create(input));
+    const answeredInMs = Date.now() - started;
+    expect(relayed).toBe(0);
+    expect(answeredInMs).toBeLessThan(1000);
+    await until(async () => (relayed > 0 ? true : undefined), "the slow relay", 5000);
+  });
+
   it("a failed queue send stays in the outbox and is retried by the alarm until it goes through", async () => {
     const input = rideInput();
     const stub = rideStub(input.rideId);
