@@ -56,10 +56,10 @@ export function rideInput(patch: Partial<CreateRideInput> = {}): CreateRideInput
   };
 }
 
-/** Creates a ride through its DO and returns its stub and id. */
 /**
- * A new ride, once its first dispatch round (which runs right after the creation, in the
- * background) is done: what a test looks at next is not moved under it by that round.
+ * Creates a ride through its DO and returns its stub, view and input, once its first
+ * dispatch round (which the alarm runs at once) is done: what a test looks at next is not
+ * moved under it by that round.
  */
 export async function createRide(patch: Partial<CreateRideInput> = {}) {
   const input = rideInput(patch);
