@@ -63,13 +63,28 @@ export interface SystemOptions {
   persistDir?: string;
 }
 
-/** A TCP port free on 127.0.0.1 at the time of asking. */
+/** Below Linux's ephemeral range (32768–60999), where no socket gets a port it did not ask for. */
+const OWN_PORTS = { from: 20_000, to: 32_000 };
+
+/**
+ * A TCP port free on 127.0.0.1 at the time of asking, below the ephemeral range: a port the
+ * kernel hands out (listen(0)) can be handed out again to one of the many sockets wrangler and
+ * workerd open with port 0 while the system starts, before it binds its own (seen once in CI:
+ * "Address already in use" on the port just chosen).
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = OWN_PORTS.from + Math.floor(Math.random() * (OWN_PORTS.to - OWN_PORTS.from));
+    const server = createServer();
+    const bound = await new Promise<boolean>((r) => {
+      server.once("error", () => r(false));
+      server.listen(port, "127.0.0.1", () => r(true));
+    });
+    if (!bound) continue;
+    await new Promise<void>((r) => server.close(() => r()));
+    return port;
+  }
+  throw new Error(`no free port between ${OWN_PORTS.from} and ${OWN_PORTS.to} after 50 tries`);
 }
 
 function startWebhookReceiver(webhooks: ReceivedWebhook[], failing: { now: boolean }): Promise<{ server: Server; url: string }> {
