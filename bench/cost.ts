@@ -301,7 +301,7 @@ async function firstSystem(system: RunningSystem, floorMeter: FloorMeter): Promi
     ),
   );
 
-  phases.push(await unserved(s, idle, floorMeter, 10));
+  phases.push(await unserved(s, floorMeter, 10));
   return phases;
 }
 
@@ -309,7 +309,7 @@ async function firstSystem(system: RunningSystem, floorMeter: FloorMeter): Promi
  * UNSERVED rides requested at once where no driver is, left to the dispatch deadline: first a
  * batch unmeasured (the same number, in cells of their own), then the measured one.
  */
-async function unserved(s: Subject, idle: Idle, floorMeter: FloorMeter, deadlineS: number): Promise<Phase> {
+async function unserved(s: Subject, floorMeter: FloorMeter, deadlineS: number): Promise<Phase> {
   const batch = async (where: (i: number) => { lat: number; lng: number }) => {
     const riders = await Promise.all(Array.from({ length: UNSERVED }, (_, i) => s.token(`cu_${i}_${rand()}`, "rider")));
     const ids: string[] = [];
@@ -327,7 +327,7 @@ async function unserved(s: Subject, idle: Idle, floorMeter: FloorMeter, deadline
   const warm = await batch((i) => ({ lat: 36.0 + i * 0.1, lng: 129.5 }));
   await warm.request();
   await settle(s, warm.done);
-  idle.rate = await idleRate(s.system.pid, IDLE_S);
+  const idle: Idle = { rate: await idleRate(s.system.pid, IDLE_S) };
   const measured = await batch(nowhere);
   return phase(s, idle, floorMeter, `unserved ride, DISPATCH_TIMEOUT_S=${deadlineS}`, UNSERVED, measured.request, measured.done);
 }
@@ -336,14 +336,8 @@ async function secondSystem(floorMeter: FloorMeter): Promise<Phase> {
   console.log("starting a second system with DISPATCH_TIMEOUT_S=60 …");
   const system = await startSystem({ DISPATCH_MODE: "auto", DISPATCH_TIMEOUT_S: "60", DEV_CRON: "off" });
   try {
-    const s = new Subject(system);
-    // Warm the isolates with one ride requested and cancelled at once, then measure idle.
-    const warm = await s.token(`cw_${rand()}`, "rider");
-    const { id } = await s.request(warm, { lat: 35.0, lng: 129.0 });
-    await s.call("POST", `/v1/rides/${id}/cancel`, warm, {});
-    await settle(s, async () => true);
-    const idle: Idle = { rate: await idleRate(system.pid, IDLE_S) };
-    return await unserved(s, idle, floorMeter, 60);
+    // The phase warms the system up itself (a batch unmeasured) and reads its idle rate after that.
+    return await unserved(new Subject(system), floorMeter, 60);
   } finally {
     await system.stop();
   }

@@ -25,7 +25,7 @@ describe("configuration", () => {
     expect(readConfig({ ENVIRONMENT: "production" }).autoApproveDrivers).toBe(false);
   });
 
-  it("rewrites a listed driver's dispatch cell every CELL_REFRESH_S (60 s by default, at least 1 s)", () => {
+  it("rewrites a listed driver's dispatch cell every CELL_REFRESH_S (120 s by default, at least 1 s)", () => {
     expect(readConfig({}).cellRefreshS).toBe(120);
     expect(readConfig({ CELL_REFRESH_S: "30" }).cellRefreshS).toBe(30);
     expect(readConfig({ CELL_REFRESH_S: "0" }).cellRefreshS).toBe(120);

@@ -1,7 +1,6 @@
 /** The simulator's report (bench/sim/report.ts, metrics.ts, window.ts, tally.ts): outcomes from timelines, figures, invariants. */
 import { describe, expect, it } from "vitest";
-import { summarizeMetrics } from "../bench/sim/metrics";
-import { cellWritesOf } from "../bench/sim/metrics";
+import { cellWritesOf, summarizeMetrics } from "../bench/sim/metrics";
 import { brokenInvariants, buildReport, factsOf, densestCellLoad, reportText, type RunFacts, type TimelineEvent } from "../bench/sim/report";
 import { buildSchedule } from "../bench/sim/schedule";
 import { Tally } from "../bench/sim/tally";

@@ -217,35 +217,28 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     await this.exclusive(async () => {
       // The aggregate's own timers first: the outbox relay must not delay an assignment.
       const due = this.timers.due(Date.now()).sort((a, b) => Number(a.name === "outbox") - Number(b.name === "outbox"));
-      for (const timer of due) await this.runTimer(timer.name);
+      for (const timer of due) {
+        this.timers.clear(timer.name);
+        try {
+          if (timer.name === "outbox") await this.relay();
+          else await this.onTimer(timer.name);
+        } catch (error) {
+          // Put it back a little later rather than lose it.
+          this.timers.set(timer.name, Date.now() + 1000);
+          console.error(JSON.stringify({ msg: "timer failed", object: this.table, timer: timer.name, error: String(error) }));
+        }
+      }
       await this.armAlarm();
     });
-  }
-
-  private async runTimer(name: string): Promise<void> {
-    this.timers.clear(name);
-    try {
-      if (name === "outbox") await this.relay();
-      else await this.onTimer(name);
-    } catch (error) {
-      // Put it back a little later rather than lose it.
-      this.timers.set(name, Date.now() + 1000);
-      console.error(JSON.stringify({ msg: "timer failed", object: this.table, timer: name, error: String(error) }));
-    }
-  }
-
-  /** Arms the alarm for the earliest timer, or deletes it when none is left (rather than one that finds nothing). */
-  private async rearm(): Promise<void> {
-    if (this.timers.nextDueAt() === null) await this.ctx.storage.deleteAlarm();
-    else await this.armAlarm();
   }
 
   /** Sends what the outbox holds; a failure leaves it there with the `outbox` timer at the retry. Never throws. */
   private relay(): Promise<void> {
     return this.relays.run(async () => {
       await relayOutbox(this.outbox, this.timers, this.send, Date.now());
-      // The relay may have cleared the last timer (the outbox fallback).
-      await this.rearm();
+      // The relay may have cleared the last timer (the outbox fallback): then no alarm either, rather than one that finds nothing.
+      if (this.timers.nextDueAt() === null) await this.ctx.storage.deleteAlarm();
+      else await this.armAlarm();
     });
   }
 

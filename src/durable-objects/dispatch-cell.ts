@@ -128,10 +128,10 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
    * of them could be had.
    *
    * @example
-   * const { entries, waiting } = await cellStub(env, cell).search(pickup, 5000, "standard", Date.now(), waiter);
+   * const { entries, waiting } = await cellStub(env, cell).search({ rideId, product, pickup, radiusM: 5000, until: deadline }, Date.now());
    */
-  search(center: LatLng, radiusM: number, product: Product, now: number, waiter: Waiter): { entries: CellEntry[]; waiting: boolean } {
-    const entries = this.nearby(center, radiusM, product, now);
+  search(waiter: Waiter, now: number): { entries: CellEntry[]; waiting: boolean } {
+    const entries = this.nearby(waiter.pickup, waiter.radiusM, waiter.product, now);
     if (entries.length > 0) return { entries, waiting: false };
     this.register(waiter, now);
     return { entries, waiting: true };

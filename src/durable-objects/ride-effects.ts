@@ -87,10 +87,7 @@ export async function performRide(p: RidePeers, effect: RideCall): Promise<Outco
       case "findDrivers": {
         // The drivers listed now; a silent one still within its lease is refused by its own Driver DO.
         const now = Date.now();
-        const { pickup, product } = effect.waiter;
-        const answers = await Promise.all(
-          effect.cells.map((cell) => askCell(cell, () => cellStub(env, cell).search(pickup, config.searchRadiusM, product, now, effect.waiter))),
-        );
+        const answers = await Promise.all(effect.cells.map((cell) => askCell(cell, () => cellStub(env, cell).search(effect.waiter, now))));
         return ok({
           entries: answers.flatMap((a) => a?.entries ?? []),
           failed: answers.includes(null),

@@ -77,12 +77,12 @@ describe("DispatchCell: waiting demand", () => {
     // A driver of another product, or beyond the ride's radius, is nobody for this ride.
     await empty.upsert(entry("courier", at, ["parcel_small"]), true);
     await empty.upsert(entry("far", north(at, 7000)), true);
-    expect(await empty.search(at, 5000, "standard", Date.now(), waiter)).toEqual({ entries: [], waiting: true });
+    expect(await empty.search(waiter, Date.now())).toEqual({ entries: [], waiting: true });
     expect(await empty.upsert(entry("d1", at), true)).toEqual({ waiting: ["r1"] });
 
     const listed = cellStub(testEnv, uniqueId("cell"));
     await listed.upsert(entry("d2", at), true);
-    const found = await listed.search(at, 5000, "standard", Date.now(), waiter);
+    const found = await listed.search(waiter, Date.now());
     expect(found.waiting).toBe(false);
     expect(found.entries.map((e) => e.driverId)).toEqual(["d2"]);
     expect(await listed.upsert(entry("d3", at), true)).toEqual({ waiting: [] });
