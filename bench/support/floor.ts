@@ -29,6 +29,7 @@ export async function startFloor(): Promise<FloorWorker> {
   const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), "bench-floor-"));
   const output: string[] = [];
+  // As for the ride system (scripts/dev.mjs): without wrangler's local observability collector.
   const child = spawn(
     existsSync(localNode) ? localNode : process.execPath,
     [
@@ -46,7 +47,7 @@ export async function startFloor(): Promise<FloorWorker> {
       "0",
       "--show-interactive-dev-session=false",
     ],
-    { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { WRANGLER_SEND_METRICS: "false", ...process.env } },
+    { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { WRANGLER_SEND_METRICS: "false", X_LOCAL_OBSERVABILITY: "false", ...process.env } },
   );
   child.stdout?.on("data", (b: Buffer) => output.push(b.toString()));
   child.stderr?.on("data", (b: Buffer) => output.push(b.toString()));
