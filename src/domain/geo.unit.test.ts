@@ -36,4 +36,41 @@ describe("geo", () => {
       expect(cells).toContain(geohash(p, 5));
     }
   });
+
+  it("covers every point within the radius, wherever the center is in its cell", () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    for (let c = 0; c < 200; c++) {
+      const center = { lat: 37.4 + random() * 0.3, lng: 126.8 + random() * 0.4 };
+      const radius = c % 2 === 0 ? 5000 : 1500;
+      const cells = new Set(cellsCovering(center, radius, 5));
+      for (let i = 0; i < 50; i++) {
+        // a point at a random bearing, just inside the radius (great-circle destination)
+        const bearing = random() * 2 * Math.PI;
+        const d = (radius * 0.999) / 6_371_008.8;
+        const la1 = (center.lat * Math.PI) / 180;
+        const la2 = Math.asin(Math.sin(la1) * Math.cos(d) + Math.cos(la1) * Math.sin(d) * Math.cos(bearing));
+        const lo2 = (center.lng * Math.PI) / 180 + Math.atan2(Math.sin(bearing) * Math.sin(d) * Math.cos(la1), Math.cos(d) - Math.sin(la1) * Math.sin(la2));
+        const p = { lat: (la2 * 180) / Math.PI, lng: (lo2 * 180) / Math.PI };
+        expect(distanceMeters(center, p)).toBeLessThanOrEqual(radius);
+        expect(cells.has(geohash(p, 5)), `${geohash(p, 5)} within ${radius} m of ${JSON.stringify(center)}`).toBe(true);
+      }
+    }
+  });
+
+  it("leaves out the cells of the box that no point within the radius falls in", () => {
+    // Yeouido sits near its cell's middle: the 5 km box spans 3 rows × 4 columns of cells (3.9 km × 4.9 km),
+    // and some of its corner cells lie wholly farther than 5 km.
+    const cells = cellsCovering(yeouido, 5000, 5);
+    const boxCorners = [
+      { lat: yeouido.lat + 0.0449, lng: yeouido.lng + 0.0567 },
+      { lat: yeouido.lat + 0.0449, lng: yeouido.lng - 0.0567 },
+      { lat: yeouido.lat - 0.0449, lng: yeouido.lng + 0.0567 },
+      { lat: yeouido.lat - 0.0449, lng: yeouido.lng - 0.0567 },
+    ].map((p) => geohash(p, 5));
+    const dropped = boxCorners.filter((cell) => !cells.includes(cell));
+    expect(dropped.length).toBeGreaterThan(0);
+    expect(cells.length).toBeLessThan(new Set([...cells, ...boxCorners]).size);
+    expect(cellsCovering(yeouido, 100, 5)).toEqual([geohash(yeouido, 5)]);
+  });
 });
