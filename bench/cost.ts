@@ -23,7 +23,9 @@
  *     DISPATCH_TIMEOUT_S=10 (this system) and =60 (a second system, started after the first stops);
  *     each after the same batch unmeasured, so that both run on code the runtime has warmed
  *     alike (the second system is new: its first rides ran colder code, about 4 floor units
- *     more a ride, which read as a cost of the longer wait).
+ *     more a ride, which read as a cost of the longer wait); then the same number again in cells
+ *     that the measured batch made: an unserved ride in new cells makes about 10 new objects,
+ *     one in old cells wakes them (idle objects are evicted within seconds locally).
  * With the CPU, the structural counts per ride from the development counters (GET /v1/dev/metrics
  * and the views/notification workers' log lines): object calls, alarms, queue messages, consumer
  * runs, D1 write statements, transactions and rows.
@@ -301,15 +303,19 @@ async function firstSystem(system: RunningSystem, floorMeter: FloorMeter): Promi
     ),
   );
 
-  phases.push(await unserved(s, floorMeter, 10));
+  phases.push(...(await unserved(s, floorMeter, 10)));
   return phases;
 }
 
 /**
  * UNSERVED rides requested at once where no driver is, left to the dispatch deadline: first a
- * batch unmeasured (the same number, in cells of their own), then the measured one.
+ * batch unmeasured (the same number, in cells of their own), then the measured one, in cells
+ * nothing has used yet (each of its ~10 dispatch cells is a new object); then one more, in
+ * cells that exist: its pickups are 5 km north of the last batch's, so that all but about
+ * 0.2 of a ride's cells were made by that batch (and its pickup's cell is not one that batch
+ * marked empty). A city's unserved rides are mostly of the second kind.
  */
-async function unserved(s: Subject, floorMeter: FloorMeter, deadlineS: number): Promise<Phase> {
+async function unserved(s: Subject, floorMeter: FloorMeter, deadlineS: number): Promise<Phase[]> {
   const batch = async (where: (i: number) => { lat: number; lng: number }) => {
     const riders = await Promise.all(Array.from({ length: UNSERVED }, (_, i) => s.token(`cu_${i}_${rand()}`, "rider")));
     const ids: string[] = [];
@@ -328,11 +334,22 @@ async function unserved(s: Subject, floorMeter: FloorMeter, deadlineS: number): 
   await warm.request();
   await settle(s, warm.done);
   const idle: Idle = { rate: await idleRate(s.system.pid, IDLE_S) };
-  const measured = await batch(nowhere);
-  return phase(s, idle, floorMeter, `unserved ride, DISPATCH_TIMEOUT_S=${deadlineS}`, UNSERVED, measured.request, measured.done);
+  const fresh = await batch(nowhere);
+  const inNewCells = await phase(s, idle, floorMeter, `unserved ride, DISPATCH_TIMEOUT_S=${deadlineS}`, UNSERVED, fresh.request, fresh.done);
+  const again = await batch((i) => ({ lat: nowhere(i).lat + 0.045, lng: nowhere(i).lng }));
+  const inOldCells = await phase(
+    s,
+    idle,
+    floorMeter,
+    `unserved ride, DISPATCH_TIMEOUT_S=${deadlineS}, in cells that exist`,
+    UNSERVED,
+    again.request,
+    again.done,
+  );
+  return [inNewCells, inOldCells];
 }
 
-async function secondSystem(floorMeter: FloorMeter): Promise<Phase> {
+async function secondSystem(floorMeter: FloorMeter): Promise<Phase[]> {
   console.log("starting a second system with DISPATCH_TIMEOUT_S=60 …");
   const system = await startSystem({ DISPATCH_MODE: "auto", DISPATCH_TIMEOUT_S: "60", DEV_CRON: "off" });
   try {
@@ -371,7 +388,7 @@ async function main() {
     const phases = await firstSystem(system, floorMeter);
     await system.stop();
     system = undefined;
-    if (!SKIP_60) phases.push(await secondSystem(floorMeter));
+    if (!SKIP_60) phases.push(...(await secondSystem(floorMeter)));
     const text = table(floorMeter.readings, phases);
     console.log(`\n${text}\n`);
     const dir = resolve(import.meta.dirname, "results");
