@@ -25,7 +25,7 @@
  *     alike (the second system is new: its first rides ran colder code, about 4 floor units
  *     more a ride, which read as a cost of the longer wait); then the same number again in cells
  *     that the measured batch made: an unserved ride in new cells makes about 10 new objects,
- *     one in old cells wakes them (idle objects are evicted within seconds locally).
+ *     one in old cells finds them made (if perhaps evicted from memory while idle).
  * With the CPU, the structural counts per ride from the development counters (GET /v1/dev/metrics
  * and the views/notification workers' log lines): object calls, alarms, queue messages, consumer
  * runs, D1 write statements, transactions and rows.
