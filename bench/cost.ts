@@ -10,9 +10,13 @@
  * own idle rate, divided by the phase's rides (or reports), is that thing's cost; divided by the
  * floor operation's CPU, its cost in floor units.
  *
- * The floor is measured again after every phase, and a phase is divided by the mean of the
- * readings before and after it (as its idle rate is): this machine's cores are shared, and a
- * stretch of minutes when everything runs slower then slows the floor with the ride.
+ * A phase is divided by the floor operation measured beside it: floor operations are sent at
+ * COST_FLOOR_RATE a second (default 20) for as long as the phase runs, and their CPU over the
+ * same span, per operation, is the phase's unit. This machine's cores are shared, and a stretch
+ * of minutes when everything runs slower slows the floor with the ride only if both run in it.
+ * For comparison the floor is also measured alone (K operations one after another) before the
+ * first phase and after each one, and the table shows the phase against the mean of the
+ * readings before and after it too (the method until 2026-12-01).
  *
  * Phases (each ends when every consumer has settled: the counters have not moved for 3 s and the
  * views show each ride's end):
@@ -33,7 +37,7 @@
  * Only 127.0.0.1; every server it starts is stopped by its process group id. Prints a table and
  * writes bench/results/cost-<time>.json.
  *
- * Settings (environment): COST_FLOOR_OPS (K, default 200), COST_RIDES (served, default 30),
+ * Settings (environment): COST_FLOOR_OPS (K, default 200), COST_FLOOR_RATE (default 20), COST_RIDES (served, default 30),
  * COST_REPORTS (default 300), COST_UNSERVED (per deadline, default 8), COST_IDLE_S (default 10),
  * COST_SKIP_60=1 (no second system).
  */
@@ -50,6 +54,8 @@ const REPORTS = Number(process.env.COST_REPORTS ?? 300);
 const UNSERVED = Number(process.env.COST_UNSERVED ?? 8);
 const IDLE_S = Number(process.env.COST_IDLE_S ?? 10);
 const SKIP_60 = process.env.COST_SKIP_60 === "1";
+/** Floor operations a second sent beside each phase. */
+const FLOOR_RATE = Number(process.env.COST_FLOOR_RATE ?? 20);
 
 const CENTER = { lat: 37.5219, lng: 126.9245 };
 const REPORT_AREA = { lat: 37.3, lng: 127.1 };
@@ -75,8 +81,14 @@ interface Phase {
   clientRequestsEach: number;
   perEach: Structure;
   counters: Counters;
-  /** The floor operation's CPU this phase is divided by: the mean of the readings before and after it. */
+  /** The floor operation's CPU this phase is divided by: measured beside it, over the same span (`FloorMeter.beside`). */
   floorCpuMs: number;
+  /** How many floor operations that was. */
+  floorBesideOps: number;
+  /** The mean of the floor readings before and after the phase (K operations each, nothing beside them): the method until 2026-12-01. */
+  floorAroundMs: number;
+  /** The phase in units of `floorAroundMs`. */
+  unitsAround: number;
 }
 
 /** A local system and the client calls made to it, counted (each is work the system does). */
@@ -181,12 +193,48 @@ class FloorMeter {
     console.log(`  floor operation: ${this.latest.toFixed(2)} ms CPU`);
     return this.latest;
   }
+
+  /**
+   * Runs `work` with floor operations sent beside it, one after another at FLOOR_RATE a
+   * second until it ends, and answers the floor operation's CPU over that same span: the
+   * phase and its unit then run under the same conditions of this shared machine, which
+   * readings minutes apart did not (they moved by up to 1.8× within one run).
+   */
+  async beside<T>(work: () => Promise<T>): Promise<{ value: T; floorCpuMs: number; ops: number }> {
+    const before = await consumedOf(this.floor);
+    const span = startSpan(this.floor.pid);
+    let sent = 0;
+    let stop = false;
+    const loop = (async () => {
+      const start = performance.now();
+      while (!stop) {
+        if (!(await floorOp(this.floor, `beside-${sent}-${rand()}`))) throw new Error("floor operation failed");
+        sent++;
+        const wait = start + (sent * 1000) / FLOOR_RATE - performance.now();
+        if (wait > 0) await sleep(wait);
+      }
+    })();
+    loop.catch(() => undefined); // awaited below; this only keeps a failure from going unhandled meanwhile
+    let value: T;
+    try {
+      value = await work();
+    } finally {
+      stop = true;
+      await loop;
+    }
+    const deadline = Date.now() + 60_000;
+    while ((await consumedOf(this.floor)) < before + sent && Date.now() < deadline) await sleep(100);
+    const { cpuS } = endSpan(span, this.idle);
+    const floorCpuMs = (cpuS * 1000) / sent;
+    console.log(`  floor operation beside it: ${floorCpuMs.toFixed(2)} ms CPU (${sent} operations)`);
+    return { value, floorCpuMs, ops: sent };
+  }
 }
 
 const floorOp = (floor: FloorWorker, key: string) => fetch(`${floor.baseUrl}/op`, { method: "POST", body: JSON.stringify({ key }) }).then((r) => r.ok);
 const consumedOf = async (floor: FloorWorker) => ((await (await fetch(`${floor.baseUrl}/consumed`)).json()) as { consumed: number }).consumed;
 
-/** Measures `run` (n rides or reports) on `s`: CPU less the idle rate, and the counters' delta until settled; in floor operations measured before and after it. */
+/** Measures `run` (n rides or reports) on `s`: CPU less the idle rate, and the counters' delta until settled; in floor operations measured beside it (and, for comparison, before and after it). */
 async function phase(
   s: Subject,
   idle: Idle,
@@ -198,12 +246,16 @@ async function phase(
 ): Promise<Phase> {
   console.log(`${what}: ${n} …`);
   const before = await readCounters(s.system);
-  const span = startSpan(s.system.pid);
   const r0 = s.requests;
-  await run();
-  const clientRequestsEach = (s.requests - r0) / n;
-  const after = await settle(s, done);
-  const { rawCpuS, wallS } = endSpan(span, 0);
+  const beside = await floorMeter.beside(async () => {
+    const span = startSpan(s.system.pid);
+    await run();
+    const requests = s.requests - r0; // the ride's own, not the views read while settling
+    const settled = await settle(s, done);
+    return { settled, requests, ...endSpan(span, 0) };
+  });
+  const { settled: after, requests, rawCpuS, wallS } = beside.value;
+  const clientRequestsEach = requests / n;
   const idleBefore = idle.rate;
   idle.rate = await idleRate(s.system.pid, IDLE_S);
   const idleTakenOff = (idleBefore + idle.rate) / 2;
@@ -217,13 +269,16 @@ async function phase(
   if (reset.length > 0) console.warn(`  warning: counters went down (a worker restarted during the phase): ${reset.map(([k]) => k).join(", ")}`);
   const cpuMsEach = (cpuS * 1000) / n;
   const floorBefore = floorMeter.latest;
-  const floorCpuMs = (floorBefore + (await floorMeter.measure())) / 2;
+  const floorAroundMs = (floorBefore + (await floorMeter.measure())) / 2;
   return {
     what,
     n,
     cpuMsEach,
-    floorCpuMs,
-    units: cpuMsEach / floorCpuMs,
+    floorCpuMs: beside.floorCpuMs,
+    floorBesideOps: beside.ops,
+    floorAroundMs,
+    units: cpuMsEach / beside.floorCpuMs,
+    unitsAround: cpuMsEach / floorAroundMs,
     wallS,
     clientRequestsEach,
     perEach: scale(structure(counters), 1 / n),
@@ -364,12 +419,12 @@ function table(floorReadings: readonly number[], phases: Phase[]): string {
   const f1 = (x: number) => x.toFixed(1);
   const rows = phases.map(
     (p) =>
-      `| ${p.what} | ${p.n} | ${p.cpuMsEach.toFixed(2)} | ${p.floorCpuMs.toFixed(2)} | **${f1(p.units)}** | ${f1(p.clientRequestsEach)} | ${f1(p.perEach.objectCalls)} | ${f1(p.perEach.alarms)} | ${f1(p.perEach.messages)} | ${f1(p.perEach.consumerRuns)} | ${f1(p.perEach.d1Statements)} / ${f1(p.perEach.d1Transactions)} / ${f1(p.perEach.d1Rows)} |`,
+      `| ${p.what} | ${p.n} | ${p.cpuMsEach.toFixed(2)} | ${p.floorCpuMs.toFixed(2)} (${p.floorBesideOps}) | **${f1(p.units)}** | ${p.floorAroundMs.toFixed(2)} / ${f1(p.unitsAround)} | ${f1(p.clientRequestsEach)} | ${f1(p.perEach.objectCalls)} | ${f1(p.perEach.alarms)} | ${f1(p.perEach.messages)} | ${f1(p.perEach.consumerRuns)} | ${f1(p.perEach.d1Statements)} / ${f1(p.perEach.d1Transactions)} / ${f1(p.perEach.d1Rows)} |`,
   );
   return [
-    `| what | n | CPU ms each | floor op CPU ms (mean around it) | floor units | client requests | object calls | alarms | queue msgs | consumer runs | D1 writes: statements / txns / rows |`,
-    `|---|---|---|---|---|---|---|---|---|---|---|`,
-    `| floor operation: new object, 1 SQL write, 1 queue message and its consumer | ${K} × ${floorReadings.length} | ${floorReadings.map((r) => r.toFixed(1)).join(", ")} | | 1 | 1 | 1 | 0 | 1 | 1 | 0 |`,
+    `| what | n | CPU ms each | floor op CPU ms beside it (ops) | floor units | floor op ms around it / units | client requests | object calls | alarms | queue msgs | consumer runs | D1 writes: statements / txns / rows |`,
+    `|---|---|---|---|---|---|---|---|---|---|---|---|`,
+    `| floor operation: new object, 1 SQL write, 1 queue message and its consumer | ${K} × ${floorReadings.length}, alone | ${floorReadings.map((r) => r.toFixed(1)).join(", ")} | | 1 | | 1 | 1 | 0 | 1 | 1 | 0 |`,
     ...rows,
   ].join("\n");
 }
