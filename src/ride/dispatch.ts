@@ -3,20 +3,21 @@
  * order of ETA; and, when nobody could be had, the ride registered as waiting demand in
  * every cell of its search radius, to be woken by the next driver listed there
  * (decision 12: dispatch waits instead of polling; the deadline still ends a ride nobody
- * woke). The search asks the nearest cells first and widens only while a cell not yet
- * asked could hold someone nearer than the best found: where drivers are near, one cell
- * lookup instead of the four of the inner ring (or the ten of the radius). The order
- * stays exact. The index may lag; the Driver DO's reservation is what decides.
+ * woke). The search starts with the cells around a small inner radius and
+ * widens to SEARCH_RADIUS_M only when nobody suitable is that close: usually one to
+ * four cell lookups instead of a dozen. The order stays exact: every driver within
+ * the inner radius is in the inner cells, and nearer than anyone outside it.
+ * The index may lag; the Driver DO's reservation is what decides.
  */
 import type { Config } from "../config";
 import type { Driver } from "../domain/events";
 import type { Reservation, RideCommand, RideRecord } from "../domain/ride-machine";
-import { CELL_PRECISION, cellsCovering, cellsNear, distanceMeters, estimateDrive } from "../domain/geo";
+import { CELL_PRECISION, cellsCovering, distanceMeters, estimateDrive } from "../domain/geo";
 import type { LatLng, Product } from "../domain/types";
 import { etaSeconds, toRideDriver } from "./commands";
 
 export { CELL_PRECISION };
-/** The ring asked after the pickup's own cell when that cell had nobody. */
+/** The first, cheap search ring. */
 export const INNER_RADIUS_M = 1500;
 
 export interface Candidate {
@@ -57,40 +58,30 @@ export function rankCandidates(entries: CellEntryLike[], record: RideRecord, con
 }
 
 /**
- * Candidates in ETA order, looked up lazily, nearest cells first: the pickup's own cell;
- * then, while nobody has been found, the cells within INNER_RADIUS_M, then the rest of the
- * radius. A candidate is yielded only once every cell that could hold someone nearer has
- * been asked (each cell's `nearestM` is a lower bound), so the order stays exact while a
- * pickup with a driver nearer than its cell's sides costs one cell call. The dispatcher
- * stops reading as soon as one driver is reserved.
+ * Candidates in ETA order, looked up lazily ring by ring: the dispatcher stops
+ * reading as soon as one driver is reserved.
  *
  * @example
  * for await (const c of candidates(query, record, config)) if (await reserve(c)) break;
  */
 export async function* candidates(query: CellQuery, record: RideRecord, config: Config): AsyncGenerator<Candidate> {
-  const cells = cellsNear(record.ride.pickup, config.searchRadiusM, CELL_PRECISION);
+  const pickup = record.ride.pickup;
   const inner = Math.min(INNER_RADIUS_M, config.searchRadiusM);
-  const entries: CellEntryLike[] = [];
+  const innerCells = cellsCovering(pickup, inner, CELL_PRECISION);
+  const first = await query(innerCells);
+  const firstRanked = rankCandidates(first, record, config);
   const offered = new Set<string>();
-  let ranked: Candidate[] = [];
-  let next = 0; // the first cell not asked yet
-  for (let i = 0; ;) {
-    while (i < ranked.length && offered.has(ranked[i]!.driverId)) i++;
-    const best = ranked[i];
-    const frontier = cells[next]?.nearestM ?? Infinity;
-    if (best && best.distanceMeters <= frontier) {
-      offered.add(best.driverId);
-      yield best;
-      continue;
-    }
-    if (next >= cells.length) return;
-    // Ask every cell that could hold someone nearer than the best so far; with nobody yet, the next ring.
-    const upTo = best ? best.distanceMeters : next === 0 ? 0 : frontier <= inner ? inner : Infinity;
-    const batch: string[] = [];
-    while (next < cells.length && (batch.length === 0 || cells[next]!.nearestM <= upTo)) batch.push(cells[next++]!.cell);
-    entries.push(...(await query(batch)));
-    ranked = rankCandidates(entries, record, config);
-    i = 0;
+  for (const c of firstRanked) {
+    if (c.distanceMeters > inner) break;
+    offered.add(c.driverId);
+    yield c;
+  }
+  if (inner >= config.searchRadiusM) return;
+  const seen = new Set(innerCells);
+  const outerCells = cellsCovering(pickup, config.searchRadiusM, CELL_PRECISION).filter((c) => !seen.has(c));
+  const second = outerCells.length > 0 ? await query(outerCells) : [];
+  for (const c of rankCandidates([...first, ...second], record, config)) {
+    if (!offered.has(c.driverId)) yield c;
   }
 }
 
