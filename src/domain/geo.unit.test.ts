@@ -59,8 +59,8 @@ describe("geo", () => {
   });
 
   it("leaves out the cells of the box that no point within the radius falls in", () => {
-    // Yeouido sits near its cell's middle: the 5 km box spans 3 rows × 4 columns of cells (3.9 km × 4.9 km),
-    // and some of its corner cells lie wholly farther than 5 km.
+    // The 5 km box around Yeouido spans 3 rows × 4 columns of cells (each 4.9 km tall, 3.9 km wide):
+    // 12 cells, of which a corner one lies wholly farther than 5 km.
     const cells = cellsCovering(yeouido, 5000, 5);
     const boxCorners = [
       { lat: yeouido.lat + 0.0449, lng: yeouido.lng + 0.0567 },
@@ -70,6 +70,7 @@ describe("geo", () => {
     ].map((p) => geohash(p, 5));
     const dropped = boxCorners.filter((cell) => !cells.includes(cell));
     expect(dropped.length).toBeGreaterThan(0);
+    expect(cells).toHaveLength(11);
     expect(cells.length).toBeLessThan(new Set([...cells, ...boxCorners]).size);
     expect(cellsCovering(yeouido, 100, 5)).toEqual([geohash(yeouido, 5)]);
   });
