@@ -197,8 +197,9 @@ class FloorMeter {
   /**
    * Runs `work` with floor operations sent beside it, one after another at FLOOR_RATE a
    * second until it ends, and answers the floor operation's CPU over that same span: the
-   * phase and its unit then run under the same conditions of this shared machine, which
-   * readings minutes apart did not (they moved by up to 1.8× within one run).
+   * phase and its unit then run at the same time on this shared machine, where readings
+   * minutes apart moved by up to 1.8× within one run (the ratio was not steadier for it in
+   * the first runs, BENCHMARKS.md: a ride and a new object do not slow alike).
    */
   async beside<T>(work: () => Promise<T>): Promise<{ value: T; floorCpuMs: number; ops: number }> {
     const before = await consumedOf(this.floor);
