@@ -45,7 +45,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { startSystem, type RunningSystem } from "../test/support/system.ts";
 import { delta, readCounters, scale, structure, type Counters, type Structure } from "./support/counters.ts";
-import { endSpan, idleRate, startSpan } from "./support/cpu.ts";
+import { endSpan, idleRate, startSpan, type Span } from "./support/cpu.ts";
 import { startFloor, type FloorWorker } from "./support/floor.ts";
 
 const K = Number(process.env.COST_FLOOR_OPS ?? 200);
@@ -185,13 +185,17 @@ class FloorMeter {
     const before = await consumedOf(this.floor);
     const span = startSpan(this.floor.pid);
     for (let i = 0; i < K; i++) if (!(await floorOp(this.floor, `op-${i}-${rand()}`))) throw new Error("floor operation failed");
-    const deadline = Date.now() + 60_000;
-    while ((await consumedOf(this.floor)) < before + K && Date.now() < deadline) await sleep(100);
-    const { cpuS } = endSpan(span, this.idle);
-    this.latest = (cpuS * 1000) / K;
+    this.latest = await this.perOperation(span, before, K);
     this.readings.push(this.latest);
     console.log(`  floor operation: ${this.latest.toFixed(2)} ms CPU`);
     return this.latest;
+  }
+
+  /** Once the consumer has acked the `n` operations sent since `consumed` was `before`: the span's CPU (less the idle rate) per operation, in ms. */
+  private async perOperation(span: Span, before: number, n: number): Promise<number> {
+    const deadline = Date.now() + 60_000;
+    while ((await consumedOf(this.floor)) < before + n && Date.now() < deadline) await sleep(100);
+    return (endSpan(span, this.idle).cpuS * 1000) / n;
   }
 
   /**
@@ -223,10 +227,7 @@ class FloorMeter {
       stop = true;
       await loop;
     }
-    const deadline = Date.now() + 60_000;
-    while ((await consumedOf(this.floor)) < before + sent && Date.now() < deadline) await sleep(100);
-    const { cpuS } = endSpan(span, this.idle);
-    const floorCpuMs = (cpuS * 1000) / sent;
+    const floorCpuMs = await this.perOperation(span, before, sent);
     console.log(`  floor operation beside it: ${floorCpuMs.toFixed(2)} ms CPU (${sent} operations)`);
     return { value, floorCpuMs, ops: sent };
   }

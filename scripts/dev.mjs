@@ -16,6 +16,7 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { startCronTicker } from "./dev-cron.mjs";
+import { localWranglerEnv } from "./wrangler-env.mjs";
 
 /** Development behaviour, which the committed configs (production values) do not give. */
 const DEV_DEFAULTS = {
@@ -121,7 +122,7 @@ for (const [binding, config] of [
   const r = spawnSync(nodeBin, [wranglerJs, "d1", "migrations", "apply", binding, "--local", "-c", config, "--persist-to", persistTo], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { WRANGLER_SEND_METRICS: "false", ...process.env, CI: "true" },
+    env: { ...localWranglerEnv(), CI: "true" },
   });
   if (r.status !== 0) {
     console.error(`dev: migrations for ${binding} failed\n${r.stdout}\n${r.stderr}`);
@@ -136,11 +137,8 @@ if (!process.stdin.isTTY) args.push("--show-interactive-dev-session=false");
 // wrangler's default devtools port is the first free one from 9229 (what `d` opens); systems
 // started side by side pass INSPECTOR_PORT (0: any free port) so they never pick the same one.
 if (process.env.INSPECTOR_PORT) args.push("--inspector-port", process.env.INSPECTOR_PORT);
-// wrangler's local observability streams every invocation of every worker and object to a
-// collector: measured with perf over served rides, it more than doubled the local runtime's CPU
-// (16,930 samples against 7,855 without it). Off unless asked for (X_LOCAL_OBSERVABILITY=true);
-// logs still reach this terminal, and the Local Explorer stays.
-const child = spawn(nodeBin, args, { cwd: root, stdio: "inherit", env: { WRANGLER_SEND_METRICS: "false", X_LOCAL_OBSERVABILITY: "false", ...process.env } });
+// Without wrangler's local observability collector unless asked for (wrangler-env.mjs).
+const child = spawn(nodeBin, args, { cwd: root, stdio: "inherit", env: localWranglerEnv() });
 // Cloudflare runs the gateway's crons (reconciliation, the views' repair); wrangler dev does not.
 startCronTicker(`http://${process.env.HOST ?? "127.0.0.1"}:${port}`, resolve(root, "wrangler.toml"), { ...values, ...process.env });
 const stop = (signal) => child.kill(signal);

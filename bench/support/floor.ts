@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePort, stopProcessGroup } from "../../test/support/system.ts";
+import { localWranglerEnv } from "../../scripts/wrangler-env.mjs";
 
 export interface FloorWorker {
   baseUrl: string;
@@ -29,7 +30,7 @@ export async function startFloor(): Promise<FloorWorker> {
   const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), "bench-floor-"));
   const output: string[] = [];
-  // As for the ride system (scripts/dev.mjs): without wrangler's local observability collector.
+  // The same wrangler environment as the ride system's (scripts/dev.mjs), so both are measured alike.
   const child = spawn(
     existsSync(localNode) ? localNode : process.execPath,
     [
@@ -47,7 +48,7 @@ export async function startFloor(): Promise<FloorWorker> {
       "0",
       "--show-interactive-dev-session=false",
     ],
-    { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { WRANGLER_SEND_METRICS: "false", X_LOCAL_OBSERVABILITY: "false", ...process.env } },
+    { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"], env: localWranglerEnv() },
   );
   child.stdout?.on("data", (b: Buffer) => output.push(b.toString()));
   child.stderr?.on("data", (b: Buffer) => output.push(b.toString()));
