@@ -41,6 +41,7 @@ interface __BaseEnv_Env {
 	RIDE: DurableObjectNamespace<import("../workers/gateway/index").RideDurableObject>;
 	DRIVER: DurableObjectNamespace<import("../workers/gateway/index").DriverDurableObject>;
 	DISPATCH_CELL: DurableObjectNamespace<import("../workers/gateway/index").DispatchCellDurableObject>;
+	DISPATCH_DISTRICT: DurableObjectNamespace<import("../workers/gateway/index").DispatchDistrictDurableObject>;
 	RIDER: DurableObjectNamespace<import("../workers/gateway/index").RiderDurableObject>;
 	RENTAL: DurableObjectNamespace<import("../workers/gateway/index").RentalDurableObject>;
 	RENTAL_VEHICLE: DurableObjectNamespace<import("../workers/gateway/index").RentalVehicleDurableObject>;
@@ -51,7 +52,7 @@ interface __BaseEnv_Env {
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("../workers/gateway/index");
-		durableNamespaces: "RideDurableObject" | "DriverDurableObject" | "DispatchCellDurableObject" | "RiderDurableObject" | "RentalDurableObject" | "RentalVehicleDurableObject" | "KeyIssuerDurableObject" | "OpsFeedDurableObject";
+		durableNamespaces: "RideDurableObject" | "DriverDurableObject" | "DispatchCellDurableObject" | "RiderDurableObject" | "RentalDurableObject" | "RentalVehicleDurableObject" | "KeyIssuerDurableObject" | "OpsFeedDurableObject" | "DispatchDistrictDurableObject";
 	}
 	interface StagingEnv {
 		VIEWS_DB: D1Database;
@@ -93,6 +94,7 @@ declare namespace Cloudflare {
 		RIDE: DurableObjectNamespace<import("../workers/gateway/index").RideDurableObject>;
 		DRIVER: DurableObjectNamespace<import("../workers/gateway/index").DriverDurableObject>;
 		DISPATCH_CELL: DurableObjectNamespace<import("../workers/gateway/index").DispatchCellDurableObject>;
+		DISPATCH_DISTRICT: DurableObjectNamespace<import("../workers/gateway/index").DispatchDistrictDurableObject>;
 		RIDER: DurableObjectNamespace<import("../workers/gateway/index").RiderDurableObject>;
 		RENTAL: DurableObjectNamespace<import("../workers/gateway/index").RentalDurableObject>;
 		RENTAL_VEHICLE: DurableObjectNamespace<import("../workers/gateway/index").RentalVehicleDurableObject>;

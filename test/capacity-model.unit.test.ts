@@ -11,6 +11,7 @@ const perRide = {
   "gateway/do:DISPATCH_CELL:nearby": 4,
   "gateway/do:DISPATCH_CELL:upsert": 1,
   "gateway/do:DRIVER:reserve": 1,
+  "gateway/do:DISPATCH_DISTRICT:supply": 1,
 };
 const perReport = { "gateway/do:DRIVER:updateLocation": 1, "gateway/do:OPS_FEED:driverMoved": 0.1 };
 
@@ -31,6 +32,12 @@ describe("the capacity model", () => {
     const cell = named("object DISPATCH_CELL");
     expect(cell.base).toBeCloseTo(7000 * (1 / 120 + 1 / 600));
     expect(cell.perRide).toBeCloseTo(5 * 0.1);
+  });
+
+  it("the busiest district carries its cells' telling of their supply and its share of the rides' district calls", () => {
+    const district = named("object DISPATCH_DISTRICT");
+    expect(district.base).toBeCloseTo((32 * 5) / 120);
+    expect(district.perRide).toBeCloseTo(1 * 0.5);
   });
 
   it("the operators' feed takes positions up to its cap, whatever the drivers report", () => {

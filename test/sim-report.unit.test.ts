@@ -120,6 +120,7 @@ describe("the metrics of GET /v1/dev/metrics", () => {
       ride: [{ object: "RIDE:rd_1", total: 30, maxPerSecond: 6, meanPerSecond: 0.25 }],
       driver: [],
       cell: [{ object: "DISPATCH_CELL:wydm9", total: 900, maxPerSecond: 25, meanPerSecond: 7.5 }],
+      district: [{ object: "DISPATCH_DISTRICT:wydm", total: 120, maxPerSecond: 4, meanPerSecond: 1 }],
     },
     d1: { PAYMENTS_DB: { statements, transactions: statements / 2, rows: statements, maxPerSecond: 3, meanPerSecond: 1 } },
     gateway: {},
@@ -132,6 +133,7 @@ describe("the metrics of GET /v1/dev/metrics", () => {
     expect(m.hottest.ride).toEqual({ name: "RIDE:rd_1", perSecond: 6, meanPerSecond: 0.25, total: 30 });
     expect(m.hottest.driver).toBeNull();
     expect(m.hottest.cell?.perSecond).toBe(25);
+    expect(m.hottest.district?.name).toBe("DISPATCH_DISTRICT:wydm");
     expect(m.d1WritesPerSecond).toBe(10);
     expect(m.d1TransactionsPerSecond).toBe(5);
     expect(m.d1Writes).toEqual({ PAYMENTS_DB: 600 });

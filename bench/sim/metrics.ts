@@ -20,7 +20,7 @@ export interface HotObject {
 
 export interface MetricsSummary {
   windowS: number;
-  hottest: { ride: HotObject | null; driver: HotObject | null; cell: HotObject | null };
+  hottest: { ride: HotObject | null; driver: HotObject | null; cell: HotObject | null; district: HotObject | null };
   /** D1 write statements (gateway and payment worker databases) per second of the request phase. */
   d1WritesPerSecond: number | null;
   d1TransactionsPerSecond: number | null;
@@ -74,7 +74,7 @@ export function summarizeMetrics(before: unknown, after: unknown, seconds: numbe
   const perSecond = (n: number) => (start && seconds > 0 ? Math.round((n / seconds) * 10) / 10 : null);
   return {
     windowS: after.windowS,
-    hottest: { ride: hottestOf(hot.ride), driver: hottestOf(hot.driver), cell: hottestOf(hot.cell) },
+    hottest: { ride: hottestOf(hot.ride), driver: hottestOf(hot.driver), cell: hottestOf(hot.cell), district: hottestOf(hot.district) },
     d1WritesPerSecond: perSecond(statements),
     d1TransactionsPerSecond: perSecond(transactions),
     d1Writes,

@@ -232,7 +232,7 @@ export function reportText(r: Report): string {
     `cancels       asked ${r.cancels.asked}: cancelled ${r.cancels.cancelled}, too late ${r.cancels.tooLate}, failed ${r.cancels.failed}`,
     `reports       ${r.reports.accepted} accepted (${r.reports.perSecond}/s) of ${r.reports.sent}`,
     `drivers       ${r.drivers.count}, ${r.drivers.silent} went silent; offers/assignments to a silent driver ${r.drivers.offersWhileSilent}, past ${r.drivers.freshnessS} s of silence ${r.drivers.offersSilentPastFreshness}`,
-    `hottest       ride ${hot(m?.hottest.ride)}, driver ${hot(m?.hottest.driver)}, cell ${hot(m?.hottest.cell)}; D1 writes ${m?.d1WritesPerSecond == null ? "–" : `${m.d1WritesPerSecond.toFixed(1)}/s`}`,
+    `hottest       ride ${hot(m?.hottest.ride)}, driver ${hot(m?.hottest.driver)}, cell ${hot(m?.hottest.cell)}, district ${hot(m?.hottest.district)}; D1 writes ${m?.d1WritesPerSecond == null ? "–" : `${m.d1WritesPerSecond.toFixed(1)}/s`}`,
     r.densestCell
       ? `densest cell  ${r.densestCell.cell}: ${r.densestCell.reports} location reports made in it, ${r.densestCell.writes} writes to it (listing, moving, renewing, removing drivers): ${r.densestCell.reportsPerWrite ?? "–"} reports a write`
       : "densest cell  –",

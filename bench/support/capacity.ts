@@ -25,6 +25,10 @@ export interface Peak {
   cellDwellS: number;
   /** The operators' feed takes at most this many driver positions a second (src/ops-feed). */
   opsFeedPositionsPerS: number;
+  /** Share of ride requests in the busiest dispatch district (precision 4, 32 cells; Seoul spans about six). */
+  hottestDistrictShare: number;
+  /** Products a cell can list (each told to the district on its own). */
+  products: number;
 }
 
 export const SEOUL_PEAK: Peak = {
@@ -35,6 +39,8 @@ export const SEOUL_PEAK: Peak = {
   cellRefreshS: 120,
   cellDwellS: 600,
   opsFeedPositionsPerS: 200,
+  hottestDistrictShare: 0.5,
+  products: 5,
 };
 
 export interface Load {
@@ -95,6 +101,19 @@ export function capacity(perRide: Counters, perReport: Counters, peak: Peak): { 
       LIMITS.objectRequestsPerS,
       leaseWrites,
       calls(perRide, "DISPATCH_CELL") * peak.hottestCellShare,
+      peak,
+    ),
+  );
+  // The busiest district: its share of the rides' district calls, and its 32 cells telling it of their supply,
+  // once per half lease per cell and product (the lease is CELL_REFRESH_S plus at least as much again: twice it by default).
+  const districtTells = (32 * peak.products) / peak.cellRefreshS;
+  loads.push(
+    load(
+      `object DISPATCH_DISTRICT, the busiest (${peak.hottestDistrictShare * 100} % of rides)`,
+      "object",
+      LIMITS.objectRequestsPerS,
+      districtTells,
+      calls(perRide, "DISPATCH_DISTRICT") * peak.hottestDistrictShare,
       peak,
     ),
   );

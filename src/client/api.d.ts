@@ -987,7 +987,7 @@ export interface paths {
     };
     /**
      * Calls, messages and writes counted in this run (development only)
-     * @description Object calls by object and method, alarms, queue messages sent, consumer runs and D1 writes, counted since the workers started, with the hottest ride, driver and cell objects over the last windowS seconds (most requests in one second, and the mean).
+     * @description Object calls by object and method, alarms, queue messages sent, consumer runs and D1 writes, counted since the workers started, with the hottest ride, driver, cell and district objects over the last windowS seconds (most requests in one second, and the mean).
      */
     get: operations["getDevMetrics"];
     put?: never;
@@ -7988,6 +7988,12 @@ export interface operations {
                 total: number;
               }[];
               cell: {
+                maxPerSecond: number;
+                meanPerSecond: number;
+                object: string;
+                total: number;
+              }[];
+              district: {
                 maxPerSecond: number;
                 meanPerSecond: number;
                 object: string;

@@ -107,6 +107,24 @@ export function dispatchCell(point: LatLng): string {
 }
 
 /**
+ * The geohash precision of dispatch districts: one district (about 31 × 19 km at Seoul)
+ * holds the map of which of its 32 cells list drivers, and the rides waiting on cells that
+ * list nobody (decision 12): a ride far from every driver asks its district, not every cell.
+ */
+export const DISTRICT_PRECISION = 4;
+
+/**
+ * The district a dispatch cell belongs to (the name of its DispatchDistrict object): the
+ * cell's geohash cut to `DISTRICT_PRECISION`.
+ *
+ * @example
+ * districtOf("wydm2"); // "wydm"
+ */
+export function districtOf(cell: string): string {
+  return cell.slice(0, DISTRICT_PRECISION);
+}
+
+/**
  * Every geohash cell that comes within `radiusM` of `center`: the pickup's own cell and
  * its neighbours out to the search radius. Cells of the bounding box whose nearest point
  * is farther than the radius (the box's corners) are left out: no driver in them could

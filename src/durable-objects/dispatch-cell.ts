@@ -14,10 +14,13 @@
  * polling). A waiter lapses at its ride's dispatch deadline; a woken ride that no longer
  * waits is forgotten (`forget`).
  */
-import { distanceMeters } from "../domain/geo";
+import { dispatchCell, distanceMeters, districtOf } from "../domain/geo";
 import type { LatLng, Product } from "../domain/types";
 import type { Waiter } from "../ride/dispatch";
+import { PEER_CALL_MS, within } from "../lib/timeout";
 import { addColumn, StoredObject } from "./stored-object";
+import { districtStub } from "./stubs";
+import { registerWaiter, waitersFor, WAITERS_SCHEMA } from "./waiters";
 
 export interface CellEntry {
   driverId: string;
@@ -46,9 +49,9 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
       "CREATE TABLE IF NOT EXISTS supply (product TEXT PRIMARY KEY, no_supply_until INTEGER NOT NULL)",
       // One row per product a listed driver serves (drivers listed before products existed match on drivers.product).
       "CREATE TABLE IF NOT EXISTS driver_products (driver_id TEXT NOT NULL, product TEXT NOT NULL, PRIMARY KEY (driver_id, product))",
-      `CREATE TABLE IF NOT EXISTS waiters (
-      ride_id TEXT PRIMARY KEY, product TEXT NOT NULL, lat REAL NOT NULL, lng REAL NOT NULL, radius_m REAL NOT NULL,
-      until INTEGER NOT NULL, since INTEGER NOT NULL)`,
+      WAITERS_SCHEMA,
+      // Until when the district was told this cell lists each product (the district's supply map).
+      "CREATE TABLE IF NOT EXISTS district_told (product TEXT PRIMARY KEY, listed_until INTEGER NOT NULL)",
     ]);
     // Cells created before leases: their entries keep the old freshness window, then lapse unless renewed.
     if (addColumn(this.sql, "drivers", "listed_until", "INTEGER NOT NULL DEFAULT 0"))
@@ -82,7 +85,7 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
    * then the answer names the rides waiting here that the driver could serve, oldest
    * first, for the Driver DO to wake.
    */
-  upsert(entry: CellEntry, relisted = false): { waiting: string[] } {
+  async upsert(entry: CellEntry, relisted = false): Promise<{ waiting: string[] }> {
     const products = [...new Set([entry.product, ...(entry.products ?? [])])];
     for (const product of products) this.sql.exec("DELETE FROM supply WHERE product = ?", product);
     this.dropLapsed(Date.now());
@@ -103,7 +106,44 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
       entry.reportedAt,
       entry.listedUntil,
     );
-    return { waiting: relisted ? this.waitingFor(entry, products, Date.now()) : [] };
+    // Tell the district before answering, so a ride that waits with it is woken by this driver.
+    // The cell is its own name (`ctx.id.name`, from `idFromName`); a driver is listed in the cell of their position.
+    const cell = this.ctx.id.name ?? dispatchCell(entry);
+    const handed = await this.tellDistrict(cell, products, entry.listedUntil, Date.now());
+    return { waiting: relisted || handed > 0 ? this.waitingFor(entry, products, Date.now()) : [] };
+  }
+
+  /**
+   * Tells the district this cell lists `products` until `listedUntil`, for the products
+   * it was not told about or whose telling lapses within half of this lease (so about
+   * once per half lease per product, however many drivers renew here). Takes over the
+   * rides waiting with the district that this cell could serve; answers how many. A
+   * failed telling is logged and tried again at the next listing here: meanwhile the
+   * district sends rides past this cell only until its next renewal.
+   */
+  private async tellDistrict(cell: string, products: Product[], listedUntil: number, now: number): Promise<number> {
+    const told = new Map(
+      this.sql
+        .exec<{ product: string; listed_until: number }>("SELECT product, listed_until FROM district_told")
+        .toArray()
+        .map((r) => [r.product, r.listed_until]),
+    );
+    const due = products.filter((p) => (told.get(p) ?? 0) - now < (listedUntil - now) / 2);
+    if (due.length === 0) return 0;
+    try {
+      const { waiters } = await within(PEER_CALL_MS, districtStub(this.env, districtOf(cell)).listed(cell, due, listedUntil, now), "tell district");
+      for (const product of due)
+        this.sql.exec(
+          "INSERT INTO district_told (product, listed_until) VALUES (?, ?) ON CONFLICT(product) DO UPDATE SET listed_until = max(listed_until, excluded.listed_until)",
+          product,
+          listedUntil,
+        );
+      for (const waiter of waiters) registerWaiter(this.sql, waiter, waiter.since, now);
+      return waiters.length;
+    } catch (error) {
+      console.warn(JSON.stringify({ msg: "telling the district failed", cell, error: String(error) }));
+      return 0;
+    }
   }
 
   /**
@@ -115,7 +155,7 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
    * const { listed } = await cellStub(env, cell).wait({ rideId, product, pickup, radiusM: 5000, until: deadline }, Date.now());
    */
   wait(waiter: Waiter, now: number): { listed: string[] } {
-    this.register(waiter, now);
+    registerWaiter(this.sql, waiter, now);
     return { listed: this.nearby(waiter.pickup, waiter.radiusM, waiter.product, now).map((e) => e.driverId) };
   }
 
@@ -133,23 +173,8 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
   search(waiter: Waiter, now: number): { entries: CellEntry[]; waiting: boolean } {
     const entries = this.nearby(waiter.pickup, waiter.radiusM, waiter.product, now);
     if (entries.length > 0) return { entries, waiting: false };
-    this.register(waiter, now);
+    registerWaiter(this.sql, waiter, now);
     return { entries, waiting: true };
-  }
-
-  private register(waiter: Waiter, now: number): void {
-    this.sql.exec("DELETE FROM waiters WHERE until < ?", now);
-    this.sql.exec(
-      `INSERT INTO waiters (ride_id, product, lat, lng, radius_m, until, since) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(ride_id) DO UPDATE SET until = excluded.until`,
-      waiter.rideId,
-      waiter.product,
-      waiter.pickup.lat,
-      waiter.pickup.lng,
-      waiter.radiusM,
-      waiter.until,
-      now,
-    );
   }
 
   /** Forgets rides that no longer wait (woken and served elsewhere, cancelled). */
@@ -159,16 +184,10 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
 
   /** The rides waiting here that `entry`'s driver could serve, oldest first. */
   private waitingFor(entry: CellEntry, products: Product[], now: number): string[] {
-    return this.sql
-      .exec<{ ride_id: string; lat: number; lng: number; radius_m: number }>(
-        `SELECT ride_id, lat, lng, radius_m FROM waiters WHERE until >= ? AND product IN (${products.map(() => "?").join(", ")}) ORDER BY since, ride_id`,
-        now,
-        ...products,
-      )
-      .toArray()
-      .filter((w) => distanceMeters(entry, w) <= w.radius_m)
+    return waitersFor(this.sql, products, now)
+      .filter((w) => distanceMeters(entry, w.pickup) <= w.radiusM)
       .slice(0, WAKE_CANDIDATES)
-      .map((w) => w.ride_id);
+      .map((w) => w.rideId);
   }
 
   remove(driverId: string): void {

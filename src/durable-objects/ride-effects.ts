@@ -8,14 +8,19 @@ import type { Driver } from "../domain/events";
 import type { RideEffect } from "../domain/ride-machine";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { PEER_CALL_MS, within } from "../lib/timeout";
-import type { CellAnswer, DispatchPeers, Waiter } from "../ride/dispatch";
-import { cellOf, cellStub, driverStub, riderStub } from "./stubs";
+import { districtOf } from "../domain/geo";
+import type { CellAnswer, DispatchPeers, SupplyAnswer, Waiter } from "../ride/dispatch";
+import { cellOf, cellStub, districtStub, driverStub, riderStub } from "./stubs";
 
 /** The dispatcher's look-up of the drivers of a product listed in some cells; the ride waits in those that list nobody. */
 export type FindDrivers = { type: "findDrivers"; cells: string[]; waiter: Waiter };
 /** The dispatcher found nobody: the ride waits in these cells to be woken. */
 export type WaitInCells = { type: "waitInCells"; cells: string[]; waiter: Waiter };
-export type RideCall = RideEffect | FindDrivers | WaitInCells;
+/** The dispatcher's first question, to the districts of its cells: which list anyone; the ride waits with a district none of whose cells do. */
+export type FindSupply = { type: "findSupply"; cells: string[]; waiter: Waiter };
+/** The dispatcher found nobody: the ride waits with the districts of these cells (which listed nobody) to be woken. */
+export type WaitForSupply = { type: "waitForSupply"; cells: string[]; waiter: Waiter };
+export type RideCall = RideEffect | FindDrivers | WaitInCells | FindSupply | WaitForSupply;
 /** The effects whose answer is the driver. */
 export type DriverCall = Extract<RideEffect, { type: "confirmDriver" | "reserveDriver" }>;
 
@@ -27,14 +32,21 @@ export interface RidePeers {
   correlationId: string;
 }
 
-/** One bounded call to a dispatch cell; null when it failed (logged): the round goes on with the others. */
+/** One bounded call to a dispatch cell or district; null when it failed (logged): the round goes on with the others. */
 async function askCell<T>(cell: string, call: () => Promise<T> | T): Promise<T | null> {
   try {
-    return await within(PEER_CALL_MS, Promise.resolve(call()), `dispatch cell ${cell}`);
+    return await within(PEER_CALL_MS, Promise.resolve(call()), `dispatch ${cell}`);
   } catch (error) {
     log("dispatch cell unavailable", { cell })(error);
     return null;
   }
+}
+
+/** Cells grouped by their district, in order. */
+function byDistrict(cells: string[]): [string, string[]][] {
+  const groups = new Map<string, string[]>();
+  for (const cell of cells) groups.set(districtOf(cell), [...(groups.get(districtOf(cell)) ?? []), cell]);
+  return [...groups];
 }
 
 const log = (msg: string, fields: Record<string, unknown>) => (error: unknown) => console.warn(JSON.stringify({ msg, ...fields, error: String(error) }));
@@ -49,6 +61,8 @@ const log = (msg: string, fields: Record<string, unknown>) => (error: unknown) =
 export function performRide(p: RidePeers, effect: DriverCall): Promise<Outcome<Driver>>;
 export function performRide(p: RidePeers, effect: FindDrivers): Promise<Outcome<CellAnswer>>;
 export function performRide(p: RidePeers, effect: WaitInCells): Promise<Outcome<{ listed: string[]; failed: boolean }>>;
+export function performRide(p: RidePeers, effect: FindSupply): Promise<Outcome<SupplyAnswer>>;
+export function performRide(p: RidePeers, effect: WaitForSupply): Promise<Outcome<{ listing: string[]; failed: boolean }>>;
 export function performRide(p: RidePeers, effect: RideCall): Promise<Outcome<unknown>>;
 export async function performRide(p: RidePeers, effect: RideCall): Promise<Outcome<unknown>> {
   const { env, ctx, config, rideId, correlationId } = p;
@@ -99,6 +113,22 @@ export async function performRide(p: RidePeers, effect: RideCall): Promise<Outco
         const answers = await Promise.all(effect.cells.map((cell) => askCell(cell, () => cellStub(env, cell).wait(effect.waiter, now))));
         return ok({ listed: answers.flatMap((a) => a?.listed ?? []), failed: answers.includes(null) });
       }
+      case "findSupply": {
+        // A district that cannot be asked hides nothing: its cells are all searched, as before districts.
+        const now = Date.now();
+        const groups = byDistrict(effect.cells);
+        const answers = await Promise.all(groups.map(([d, cells]) => askCell(d, () => districtStub(env, d).supply(cells, effect.waiter, now))));
+        return ok({
+          listing: groups.flatMap(([, cells], i) => answers[i]?.listing ?? (answers[i] ? [] : cells)),
+          waitingIn: groups.flatMap(([, cells], i) => (answers[i]?.waiting ? cells : [])),
+        });
+      }
+      case "waitForSupply": {
+        const now = Date.now();
+        const groups = byDistrict(effect.cells);
+        const answers = await Promise.all(groups.map(([d, cells]) => askCell(d, () => districtStub(env, d).wait(cells, effect.waiter, now))));
+        return ok({ listing: answers.flatMap((a) => a?.listing ?? []), failed: answers.includes(null) });
+      }
     }
   } catch (error) {
     // A reservation may have gone through unseen: undo it (release is idempotent) and move on.
@@ -126,8 +156,11 @@ const unwrapOr = <T, F>(outcome: Outcome<T>, fallback: F): T | F => (outcome.ok 
  * const round = await dispatchRound(record, config, new Date(), dispatchPeers(peers));
  */
 export function dispatchPeers(p: RidePeers): DispatchPeers {
-  const none = { entries: [], listed: [], waitingIn: [], failed: true };
+  const none = { entries: [], listed: [], listing: [], waitingIn: [], failed: true };
   return {
+    // Should the effect itself fail, every cell is searched (and the ride waits in them), as before districts.
+    supply: async (cells, waiter) => unwrapOr(await performRide(p, { type: "findSupply", cells, waiter }), { listing: cells, waitingIn: [] }),
+    waitForSupply: async (cells, waiter) => unwrapOr(await performRide(p, { type: "waitForSupply", cells, waiter }), none),
     query: async (cells, waiter) => unwrapOr(await performRide(p, { type: "findDrivers", cells, waiter }), none),
     reserve: async (driverId, reservation) => unwrapOr(await performRide(p, { type: "reserveDriver", driverId, reservation }), null),
     wait: async (cells, waiter) => unwrapOr(await performRide(p, { type: "waitInCells", cells, waiter }), none),

@@ -26,6 +26,8 @@ export type RentalStub = DurableObjectStub<ObjectOf<Env["RENTAL"]>>;
 export type RentalVehicleStub = DurableObjectStub<ObjectOf<Env["RENTAL_VEHICLE"]>>;
 /** A stub of a DispatchCell object. */
 export type CellStub = DurableObjectStub<ObjectOf<Env["DISPATCH_CELL"]>>;
+/** A stub of a DispatchDistrict object. */
+export type DistrictStub = DurableObjectStub<ObjectOf<Env["DISPATCH_DISTRICT"]>>;
 
 /**
  * The stub of the object named `name` in `ns`: the generic form of every helper below,
@@ -92,6 +94,17 @@ export function cellOf(point: LatLng): string {
  */
 export function cellStub(env: Pick<Env, "DISPATCH_CELL">, cell: string): CellStub {
   return stubFor(env.DISPATCH_CELL, cell);
+}
+
+/**
+ * The DispatchDistrict object named `district` (a name from `districtOf(cell)`): the
+ * supply map of its cells and the rides waiting on those that list nobody.
+ *
+ * @example
+ * const { listing } = await districtStub(env, districtOf("wydm2")).supply(["wydm2"], waiter, Date.now());
+ */
+export function districtStub(env: Pick<Env, "DISPATCH_DISTRICT">, district: string): DistrictStub {
+  return stubFor(env.DISPATCH_DISTRICT, district);
 }
 
 /**

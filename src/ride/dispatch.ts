@@ -1,9 +1,11 @@
 /**
  * Candidate search for dispatch: drivers of the ride's product near the pickup, in
- * order of ETA; and, when nobody could be had, the ride registered as waiting demand in
- * every cell of its search radius, to be woken by the next driver listed there
+ * order of ETA; and, when nobody could be had, the ride registered as waiting demand
+ * around its pickup (in the cells it searched, with the districts of the others), to be
+ * woken by the next driver listed there
  * (decision 12: dispatch waits instead of polling; the deadline still ends a ride nobody
- * woke). The search starts with the cells around a small inner radius and
+ * woke). The districts around the pickup say which cells list anyone at all; only those
+ * are searched. The search starts with the cells around a small inner radius and
  * widens to SEARCH_RADIUS_M only when nobody suitable is that close: usually one to
  * four cell lookups instead of a dozen. The order stays exact: every driver within
  * the inner radius is in the inner cells, and nearer than anyone outside it.
@@ -104,13 +106,25 @@ export type Wake = "dispatching" | "not_waiting" | "excluded";
 /** What a cell search answered: the entries, whether some cell could not be asked, and the cells that listed nobody and so registered the ride as waiting. */
 export type CellAnswer = { entries: CellEntryLike[]; failed: boolean; waitingIn: string[] };
 
+/**
+ * What the districts answered about some cells: those listing drivers of the ride's
+ * product (to search), and those the ride now waits on with their district (a district
+ * registers the ride in the same call when none of its cells list anyone). A district
+ * that could not be asked answers all its cells as listing: they are searched instead.
+ */
+export type SupplyAnswer = { listing: string[]; waitingIn: string[] };
+
 /** The objects a dispatch round talks to (the Ride DO's `perform`; in-memory in tests). */
 export interface DispatchPeers {
+  /** Asks the districts of `cells` which of them list drivers for the ride; registers `waiter` with each district none of whose cells do. */
+  supply: (cells: string[], waiter: Waiter) => Promise<SupplyAnswer>;
   /** Searches `cells`; each that lists nobody for the ride registers `waiter` in the same call. */
   query: (cells: string[], waiter: Waiter) => Promise<CellAnswer>;
   reserve: Reserve;
   /** Registers the ride as waiting in `cells`; answers the drivers they list for it now, and whether some cell failed. */
   wait: (cells: string[], waiter: Waiter) => Promise<{ listed: string[]; failed: boolean }>;
+  /** Registers the ride with the districts of `cells` (cells that listed nobody); answers those of them listing drivers for it now, and whether some district failed. */
+  waitForSupply: (cells: string[], waiter: Waiter) => Promise<{ listing: string[]; failed: boolean }>;
 }
 
 /** The outcome of a round: the commands of its one commit, the driver reserved, and when to search again (null: wait to be woken). */
@@ -124,14 +138,20 @@ export interface DispatchRound {
  * One dispatch round: walk the candidates near the pickup, best ETA first, and reserve
  * the first one the Driver DO lets us have (an offer, or a direct assignment in auto
  * mode). Answers the commands that make one commit (starting to dispatch, and the offer
- * or assignment) and the driver reserved. When nobody could be had the ride waits: it is
- * registered in every cell of its search radius (by the search itself in the cells that
- * listed nobody, by one more call in the others) and searches again only when woken, or
- * after `DISPATCH_RETRY_S` when a cell could not be asked or a driver it did not try
- * was listed meanwhile (so a driver listed between the search and the registration is
- * never missed). Its cost no longer grows with the deadline. A ride served from one cell
- * may stay registered in the empty cells it searched: a driver listed there later wakes
- * it, it answers `not_waiting`, and the cell forgets it (or it lapses at its deadline).
+ * or assignment) and the driver reserved.
+ *
+ * The round first asks the districts around the pickup which cells of its radius list
+ * drivers of the ride's product, and searches only those: a ride far from every driver
+ * makes one call (its district's), not one per cell, and is registered as waiting with
+ * the district in that same call. When nobody could be had the ride waits: in every
+ * cell it searched (by the search itself where a cell listed nobody, by one more call in
+ * the others) and with the districts of the cells it did not search. It searches again
+ * only when woken, or after `DISPATCH_RETRY_S` when a cell or district could not be
+ * asked, or when a driver (or a cell's supply) it did not try appeared between its
+ * search and its registration, so none is ever missed. Its cost no longer grows with
+ * the deadline. A ride served from one cell may stay registered in the empty cells it
+ * searched: a driver listed there later wakes it, it answers `not_waiting`, and the cell
+ * forgets it (or it lapses at its deadline).
  *
  * @example
  * const round = await dispatchRound(record, config, new Date(), peers);
@@ -147,10 +167,15 @@ export async function dispatchRound(record: RideRecord, config: Config, now: Dat
     : { kind: "offer", offer: { rideId, pickup, dropoff, product, quote, expiresAt } };
   const until = Date.parse(record.dispatchDeadlineAt);
   const waiter: Waiter = { rideId, product, pickup, radiusM: config.searchRadiusM, until };
+  const radius = cellsCovering(pickup, config.searchRadiusM, CELL_PRECISION);
+  const supply = await peers.supply(radius, waiter);
+  const listing = new Set(supply.listing);
   let failed = false;
-  const waitingIn = new Set<string>();
+  const waitingIn = new Set(supply.waitingIn);
   const query: CellQuery = async (cells) => {
-    const answer = await peers.query(cells, waiter);
+    const asked = cells.filter((cell) => listing.has(cell));
+    if (asked.length === 0) return [];
+    const answer = await peers.query(asked, waiter);
     failed ||= answer.failed;
     for (const cell of answer.waitingIn) waitingIn.add(cell);
     return answer.entries;
@@ -166,10 +191,16 @@ export async function dispatchRound(record: RideRecord, config: Config, now: Dat
       : { type: "offerDriver", driverId: driver.id, expiresAt };
     return { commands: [...start, step], driverId: driver.id, retryAt: null };
   }
-  const rest = cellsCovering(pickup, config.searchRadiusM, CELL_PRECISION).filter((cell) => !waitingIn.has(cell));
-  const waited = rest.length > 0 ? await peers.wait(rest, waiter) : { listed: [], failed: false };
-  const missed = waited.listed.some((id) => !tried.has(id));
-  const retryAt = failed || waited.failed || missed ? now.getTime() + config.dispatchRetryS * 1000 : null;
+  const rest = radius.filter((cell) => !waitingIn.has(cell));
+  const searched = rest.filter((cell) => listing.has(cell));
+  const unlisted = rest.filter((cell) => !listing.has(cell));
+  const none = { listed: [], listing: [], failed: false };
+  const [waited, districts] = await Promise.all([
+    searched.length > 0 ? peers.wait(searched, waiter) : none,
+    unlisted.length > 0 ? peers.waitForSupply(unlisted, waiter) : none,
+  ]);
+  const missed = waited.listed.some((id) => !tried.has(id)) || districts.listing.length > 0;
+  const retryAt = failed || waited.failed || districts.failed || missed ? now.getTime() + config.dispatchRetryS * 1000 : null;
   return { commands: start, driverId: null, retryAt };
 }
 

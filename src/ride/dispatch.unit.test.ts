@@ -68,10 +68,12 @@ describe("a dispatch round", () => {
     for (const mode of ["offer", "auto"]) {
       const seen: Reservation[] = [];
       const reserve = async (_id: string, r: Reservation) => (seen.push(r), null);
-      const peers = {
+      const peers: DispatchPeers = {
+        supply: async (cells) => ({ listing: cells, waitingIn: [] }),
         query: async (cells: string[]) => ({ entries: await idx.query(cells), failed: false, waitingIn: [] }),
         reserve,
         wait: async () => ({ listed: [], failed: false }),
+        waitForSupply: async () => ({ listing: [], failed: false }),
       };
       await dispatchRound(
         { ...parcel, dispatchDeadlineAt: new Date().toISOString() } as unknown as RideRecord,
@@ -86,17 +88,30 @@ describe("a dispatch round", () => {
 });
 
 /**
- * Peers over an in-memory index, as the DispatchCell answers: a searched cell that lists
- * nobody registers the ride in the same call. `reservable` drivers can be had;
- * `listedLater` appear in the cells only after the search; `failing` cells answer nothing.
+ * Peers over an in-memory index, as the DispatchDistrict and DispatchCell answer: the
+ * district says which cells list anyone and registers the ride when none do; a searched
+ * cell that lists nobody registers the ride in the same call. `reservable` drivers can
+ * be had; `listedLater` appear in the cells only after the search; `failing` cells
+ * answer nothing; `districtDown` districts answer nothing (every cell is searched).
  */
-function peersOver(entries: CellEntryLike[], reservable: string[], opts: { failing?: boolean; listedLater?: CellEntryLike[] } = {}) {
+function peersOver(entries: CellEntryLike[], reservable: string[], opts: { failing?: boolean; listedLater?: CellEntryLike[]; districtDown?: boolean } = {}) {
   const idx = index(entries);
   const waits: { cells: string[]; waiter: Waiter }[] = [];
   const registered = new Map<string, Waiter>();
+  const withDistrict = new Map<string, Waiter>();
+  const supplyCalls: string[][] = [];
   const reserved: string[] = [];
   const cellOf = (e: CellEntryLike) => geohash(e, CELL_PRECISION);
+  const listingOf = (cells: string[], all: CellEntryLike[]) => cells.filter((c) => all.some((e) => cellOf(e) === c));
   const peers: DispatchPeers = {
+    supply: async (cells, waiter) => {
+      supplyCalls.push(cells);
+      if (opts.districtDown) return { listing: cells, waitingIn: [] };
+      const listing = listingOf(cells, entries);
+      if (listing.length > 0) return { listing, waitingIn: [] };
+      for (const cell of cells) withDistrict.set(cell, waiter);
+      return { listing, waitingIn: cells };
+    },
     query: async (cells, waiter) => {
       const found = await idx.query(cells);
       const waitingIn = opts.failing ? [] : cells.filter((c) => !found.some((e) => cellOf(e) === c));
@@ -113,8 +128,12 @@ function peersOver(entries: CellEntryLike[], reservable: string[], opts: { faili
       const all = [...entries, ...(opts.listedLater ?? [])];
       return { listed: all.filter((e) => cells.includes(cellOf(e))).map((e) => e.driverId), failed: false };
     },
+    waitForSupply: async (cells, waiter) => {
+      for (const cell of cells) withDistrict.set(cell, waiter);
+      return { listing: listingOf(cells, [...entries, ...(opts.listedLater ?? [])]), failed: false };
+    },
   };
-  return { peers, waits, registered, reserved, asked: idx.asked };
+  return { peers, waits, registered, withDistrict, supplyCalls, reserved, asked: idx.asked };
 }
 
 describe("a dispatch round that finds nobody waits instead of polling", () => {
@@ -129,24 +148,47 @@ describe("a dispatch round that finds nobody waits instead of polling", () => {
   const radiusCells = () => cellsCovering(pickup, config.searchRadiusM, CELL_PRECISION).sort();
   const waiter = { rideId: "rd_w", product: "standard", pickup, radiusM: config.searchRadiusM, until: Date.parse(deadline) };
 
-  it("is registered in every cell of its search radius until its deadline, and sets no retry", async () => {
-    const { peers, registered } = peersOver([north("busy", 200)], []);
+  it("waits on every cell of its search radius until its deadline: in the cells it searched, with the district for the others; and sets no retry", async () => {
+    const { peers, registered, withDistrict } = peersOver([north("busy", 200)], []);
     const round = await dispatchRound(waiting, config, now, peers);
     expect(round).toEqual({ commands: [{ type: "startDispatch" }], driverId: null, retryAt: null });
-    expect([...registered.keys()].sort()).toEqual(radiusCells());
+    const busyCell = geohash(north("busy", 200), CELL_PRECISION);
+    expect([...registered.keys()]).toEqual([busyCell]);
+    expect([...withDistrict.keys()].sort()).toEqual(radiusCells().filter((c) => c !== busyCell));
     expect(radiusCells().length).toBeGreaterThanOrEqual(4);
-    for (const w of registered.values()) expect(w).toEqual(waiter);
+    for (const w of [...registered.values(), ...withDistrict.values()]) expect(w).toEqual(waiter);
   });
 
-  it("is registered by the search itself where a cell lists nobody: one more call only for the cells that listed drivers it could not have", async () => {
+  it("far from every driver, asks its district once, is registered there in the same call, and searches no cell", async () => {
     const empty = peersOver([], []);
-    await dispatchRound(waiting, config, now, empty.peers);
+    const round = await dispatchRound(waiting, config, now, empty.peers);
+    expect(round.retryAt).toBeNull();
+    expect(empty.supplyCalls).toEqual([radiusCells()]);
+    expect(empty.asked).toHaveLength(0);
     expect(empty.waits).toHaveLength(0);
-    expect([...empty.registered.keys()].sort()).toEqual(radiusCells());
+    expect([...empty.withDistrict.keys()].sort()).toEqual(radiusCells());
+  });
 
+  it("searches only the cells its district lists; one more call only for the cells that listed drivers it could not have", async () => {
     const busy = peersOver([north("busy", 200)], []);
     await dispatchRound(waiting, config, now, busy.peers);
-    expect(busy.waits.map((w) => w.cells)).toEqual([[geohash(north("busy", 200), CELL_PRECISION)]]);
+    const busyCell = geohash(north("busy", 200), CELL_PRECISION);
+    expect(busy.asked.flat()).toEqual([busyCell]);
+    expect(busy.waits.map((w) => w.cells)).toEqual([[busyCell]]);
+  });
+
+  it("with its district down, searches every cell and waits in each, as before districts", async () => {
+    const down = peersOver([], [], { districtDown: true });
+    const round = await dispatchRound(waiting, config, now, down.peers);
+    expect(round.retryAt).toBeNull();
+    expect(down.asked.flat().sort()).toEqual(radiusCells());
+    expect([...down.registered.keys()].sort()).toEqual(radiusCells());
+    expect(down.withDistrict.size).toBe(0);
+  });
+
+  it("searches again after DISPATCH_RETRY_S when a cell it did not search started listing between its question and its registration", async () => {
+    const { peers } = peersOver([north("busy", 100)], [], { listedLater: [north("late", 4000)] });
+    expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBe(now.getTime() + 2000);
   });
 
   it("makes no extra call when a driver was reserved, and is not registered where that driver is listed", async () => {
@@ -169,7 +211,14 @@ describe("a dispatch round that finds nobody waits instead of polling", () => {
   });
 
   it("searches again after DISPATCH_RETRY_S when a cell could not be asked", async () => {
-    const { peers } = peersOver([], [], { failing: true });
+    // The district lists the cell; the cell does not answer.
+    const { peers } = peersOver([north("busy", 100)], [], { failing: true });
+    expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBe(now.getTime() + 2000);
+  });
+
+  it("searches again after DISPATCH_RETRY_S when a district could not register it", async () => {
+    const { peers } = peersOver([north("busy", 100)], []);
+    peers.waitForSupply = async () => ({ listing: [], failed: true });
     expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBe(now.getTime() + 2000);
   });
 });

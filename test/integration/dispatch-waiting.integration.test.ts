@@ -9,7 +9,9 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { DispatchCellDurableObject } from "../../src/durable-objects/dispatch-cell";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
-import { cellOf, cellStub } from "../../src/durable-objects/stubs";
+import type { DispatchDistrictDurableObject } from "../../src/durable-objects/dispatch-district";
+import { cellOf, cellStub, districtStub } from "../../src/durable-objects/stubs";
+import { districtOf } from "../../src/domain/geo";
 import type { Product } from "../../src/domain/types";
 import { unwrap } from "../../src/lib/problem";
 import { createRide, onlineDriver, testEnv, uniqueId, until } from "./helpers";
@@ -27,6 +29,16 @@ const waitersIn = (point: Point) =>
       .toArray()
       .map((r) => r.ride_id),
   );
+/** The rides waiting near `point`: in its cell, or with its district (for a cell that lists nobody). */
+const waitingNear = async (point: Point) => {
+  const withDistrict = await runInDurableObject(districtStub(testEnv, districtOf(cellOf(point))), (_i: DispatchDistrictDurableObject, state) =>
+    state.storage.sql
+      .exec<{ ride_id: string }>("SELECT ride_id FROM waiters ORDER BY since")
+      .toArray()
+      .map((r) => r.ride_id),
+  );
+  return [...(await waitersIn(point)), ...withDistrict];
+};
 const timersOf = (stub: DurableObjectStub<RideDurableObject>) =>
   runInDurableObject(stub, (_i: RideDurableObject, state) =>
     state.storage.sql
@@ -90,10 +102,10 @@ describe("DispatchCell: waiting demand", () => {
 });
 
 describe("Ride DO: waiting for a driver, woken by one", () => {
-  it("a ride with nobody near waits in its cells with no retry timer; a driver going online wakes it and gets the offer within a second", async () => {
+  it("a ride with nobody near waits with its district with no retry timer; a driver going online wakes it and gets the offer within a second", async () => {
     const pickup = somewhere();
     const { stub, ride } = await createRide({ pickup, dropoff: north(pickup, 3000) });
-    await until(async () => ((await waitersIn(pickup)).includes(ride.id) ? true : undefined), "the ride waiting in its cell");
+    await until(async () => ((await waitingNear(pickup)).includes(ride.id) ? true : undefined), "the ride waiting near its pickup");
     expect((await statusOf(stub))?.status).toBe("dispatching");
     // Only the deadline (and the payment watchdog) move it on: no polling round.
     expect(await timersOf(stub)).not.toContain("dispatch");
@@ -107,11 +119,11 @@ describe("Ride DO: waiting for a driver, woken by one", () => {
   it("the oldest waiting ride is woken first; a cancelled one is forgotten and the next one gets the driver", async () => {
     const pickup = somewhere();
     const first = await createRide({ pickup, dropoff: north(pickup, 3000) });
-    await until(async () => ((await waitersIn(pickup)).includes(first.ride.id) ? true : undefined), "the first ride waiting");
+    await until(async () => ((await waitingNear(pickup)).includes(first.ride.id) ? true : undefined), "the first ride waiting");
     const second = await createRide({ pickup: north(pickup, 100), dropoff: north(pickup, 3000) });
-    await until(async () => ((await waitersIn(pickup)).includes(second.ride.id) ? true : undefined), "the second ride waiting");
+    await until(async () => ((await waitingNear(pickup)).includes(second.ride.id) ? true : undefined), "the second ride waiting");
     const third = await createRide({ pickup: north(pickup, 200), dropoff: north(pickup, 3000) });
-    await until(async () => ((await waitersIn(pickup)).includes(third.ride.id) ? true : undefined), "the third ride waiting");
+    await until(async () => ((await waitingNear(pickup)).includes(third.ride.id) ? true : undefined), "the third ride waiting");
     unwrap(await first.stub.cancel(RIDER, undefined, "req"));
     const driver = await onlineDriver(pickup);
     await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === second.ride.id) ? true : undefined), "the offer to the second ride");

@@ -1,5 +1,11 @@
 /** The integration test worker: the gateway app plus every Durable Object class. */
-export { RideDurableObject, DriverDurableObject, DispatchCellDurableObject, RiderDurableObject } from "../../workers/gateway/index";
+export {
+  RideDurableObject,
+  DriverDurableObject,
+  DispatchCellDurableObject,
+  DispatchDistrictDurableObject,
+  RiderDurableObject,
+} from "../../workers/gateway/index";
 export { RentalDurableObject, RentalVehicleDurableObject, KeyIssuerDurableObject } from "../../workers/gateway/index";
 export { OpsFeedDurableObject } from "../../workers/gateway/index";
 export { PaymentSimulatorDurableObject } from "../../workers/payment/simulator";

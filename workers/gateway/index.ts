@@ -15,6 +15,7 @@ import { repairDeps, repairOptions, repairViews, VIEWS_REPAIR_CRON } from "./vie
 export { RideDurableObject } from "../../src/durable-objects/ride";
 export { DriverDurableObject } from "../../src/durable-objects/driver";
 export { DispatchCellDurableObject } from "../../src/durable-objects/dispatch-cell";
+export { DispatchDistrictDurableObject } from "../../src/durable-objects/dispatch-district";
 export { RiderDurableObject } from "../../src/durable-objects/rider";
 export { RentalDurableObject } from "../../src/durable-objects/rental";
 export { RentalVehicleDurableObject } from "../../src/durable-objects/rental-vehicle";

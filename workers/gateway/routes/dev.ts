@@ -68,7 +68,12 @@ const SnapshotSchema = z.object({
 const D1Schema = RateSchema.extend({ statements: z.number(), transactions: z.number(), rows: z.number() });
 const MetricsSchema = z.object({
   windowS: z.number(),
-  hottest: z.object({ ride: z.array(ObjectRateSchema), driver: z.array(ObjectRateSchema), cell: z.array(ObjectRateSchema) }),
+  hottest: z.object({
+    ride: z.array(ObjectRateSchema),
+    driver: z.array(ObjectRateSchema),
+    cell: z.array(ObjectRateSchema),
+    district: z.array(ObjectRateSchema),
+  }),
   d1: z.record(z.string(), D1Schema),
   gateway: SnapshotSchema,
   payment: SnapshotSchema.nullable(),
@@ -81,7 +86,7 @@ const metricsRoute = createRoute({
   summary: "Calls, messages and writes counted in this run (development only)",
   description:
     "Object calls by object and method, alarms, queue messages sent, consumer runs and D1 writes, counted since the workers started, " +
-    "with the hottest ride, driver and cell objects over the last windowS seconds (most requests in one second, and the mean).",
+    "with the hottest ride, driver, cell and district objects over the last windowS seconds (most requests in one second, and the mean).",
   tags: ["development"],
   responses: {
     200: jsonResponse(MetricsSchema, "The gateway's counters (with every object it hosts) and the payment worker's"),
@@ -141,7 +146,12 @@ export function devRoutes() {
     return c.json(
       {
         windowS: gateway.windowS,
-        hottest: { ride: gateway.hottest.RIDE ?? [], driver: gateway.hottest.DRIVER ?? [], cell: gateway.hottest.DISPATCH_CELL ?? [] },
+        hottest: {
+          ride: gateway.hottest.RIDE ?? [],
+          driver: gateway.hottest.DRIVER ?? [],
+          cell: gateway.hottest.DISPATCH_CELL ?? [],
+          district: gateway.hottest.DISPATCH_DISTRICT ?? [],
+        },
         d1: d1Writes(payment ? [gateway, payment] : [gateway]),
         gateway,
         payment,
