@@ -10,7 +10,10 @@
  *   message without its change;
  * - named timers over the single alarm, re-armed in the constructor: a crash between a
  *   commit and `setAlarm` would otherwise leave due timers (and unsent messages) with
- *   no alarm until the next command;
+ *   no alarm until the next command. A timer a commit makes due at once (a ride's first
+ *   dispatch round) runs right after the command instead, like the relay: the alarm
+ *   backs it up `RELAY_FALLBACK_MS` later, should the object die first, and otherwise
+ *   never runs for it (one invocation fewer, and no alarm's scheduling delay);
  * - the outbox relay: right after the commit, in the background (never on the caller's
  *   path), with the `outbox` timer written in the same transaction as the fallback
  *   should the object die first; retried with back-off when a queue fails;
@@ -144,6 +147,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
    */
   protected async commit(plan: Plan<E>, record?: R, created?: Record<string, string>): Promise<void> {
     const now = Date.now();
+    const soon: { name: string; at: number }[] = [];
     this.ctx.storage.transactionSync(() => {
       if (record && created) {
         const names = ["id", "record", ...Object.keys(created)];
@@ -163,10 +167,17 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
       if (plan.messages.length > 0 && (due === null || due > now + RELAY_FALLBACK_MS)) this.timers.set("outbox", now + RELAY_FALLBACK_MS);
       for (const t of plan.timers) {
         if (t.at === null) this.timers.clear(t.name);
-        else if (!t.ifUnset || this.timers.dueAt(t.name) === null) this.timers.set(t.name, t.at);
+        else if (t.ifUnset && this.timers.dueAt(t.name) !== null) continue;
+        else if (t.at > now) this.timers.set(t.name, t.at);
+        else {
+          // Due now: run right after this command; the alarm only backs it up.
+          soon.push({ name: t.name, at: now + RELAY_FALLBACK_MS });
+          this.timers.set(t.name, now + RELAY_FALLBACK_MS);
+        }
       }
     });
     await this.armAlarm();
+    if (soon.length > 0) this.ctx.waitUntil(this.runSoon(soon));
     // Relayed at once but in the background: a slow or failing queue never delays the caller, and no alarm runs for it.
     if (plan.messages.length > 0) this.ctx.waitUntil(this.relay());
     for (const effect of plan.after) await this.attempt(effect);
@@ -185,6 +196,14 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
   /** Sets a timer outside a commit (it is re-armed with the alarm). */
   protected schedule(name: string, at: number): void {
     this.timers.set(name, at);
+  }
+
+  /** Runs timer `name` after the command running now (or at once), backed up by the alarm `RELAY_FALLBACK_MS` later. */
+  protected async runSoonAfter(name: string): Promise<void> {
+    const at = Date.now() + RELAY_FALLBACK_MS;
+    this.timers.set(name, at);
+    await this.armAlarm();
+    this.ctx.waitUntil(this.runSoon([{ name, at }]));
   }
 
   /** Performs an effect after a commit: best effort, logged when it fails. */
@@ -217,19 +236,29 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     await this.exclusive(async () => {
       // The aggregate's own timers first: the outbox relay must not delay an assignment.
       const due = this.timers.due(Date.now()).sort((a, b) => Number(a.name === "outbox") - Number(b.name === "outbox"));
-      for (const timer of due) {
-        this.timers.clear(timer.name);
-        try {
-          if (timer.name === "outbox") await this.relay();
-          else await this.onTimer(timer.name);
-        } catch (error) {
-          // Put it back a little later rather than lose it.
-          this.timers.set(timer.name, Date.now() + 1000);
-          console.error(JSON.stringify({ msg: "timer failed", object: this.table, timer: timer.name, error: String(error) }));
-        }
-      }
+      for (const timer of due) await this.runTimer(timer.name);
       await this.armAlarm();
     });
+  }
+
+  /** Runs timers made due at once, after the command running now; each only if still as it was left (not cleared or moved since). */
+  private runSoon(timers: { name: string; at: number }[]): Promise<void> {
+    return this.exclusive(async () => {
+      for (const { name, at } of timers) if (this.timers.dueAt(name) === at) await this.runTimer(name);
+      await this.armAlarm();
+    });
+  }
+
+  /** Clears and runs one timer; one that fails is put back a little later rather than lost. */
+  private async runTimer(name: string): Promise<void> {
+    this.timers.clear(name);
+    try {
+      if (name === "outbox") await this.relay();
+      else await this.onTimer(name);
+    } catch (error) {
+      this.timers.set(name, Date.now() + 1000);
+      console.error(JSON.stringify({ msg: "timer failed", object: this.table, timer: name, error: String(error) }));
+    }
   }
 
   /** Sends what the outbox holds; a failure leaves it there with the `outbox` timer at the retry. Never throws. */

@@ -174,7 +174,7 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
   /** `driverId` was listed near the waiting ride (its cell told the Driver DO): a round at once, unless the ride no longer waits or excluded them. */
   async wake(driverId: string): Promise<Wake> {
     const answer = wakeAnswer(this.load(), driverId);
-    if (answer === "dispatching") await (this.schedule("dispatch", Date.now()), this.armAlarm());
+    if (answer === "dispatching") await this.runSoonAfter("dispatch");
     return answer;
   }
 
