@@ -10,10 +10,11 @@
  *   message without its change;
  * - named timers over the single alarm, re-armed in the constructor: a crash between a
  *   commit and `setAlarm` would otherwise leave due timers (and unsent messages) with
- *   no alarm until the next command. A timer a commit makes due at once (a ride's first
- *   dispatch round) runs right after the command instead, like the relay: the alarm
- *   backs it up `RELAY_FALLBACK_MS` later, should the object die first, and otherwise
- *   never runs for it (one invocation fewer, and no alarm's scheduling delay);
+ *   no alarm until the next command. A timer a commit makes due at once still runs on the
+ *   alarm: run right after the command, it held the caller's answer until it ended (a
+ *   rider's 202 came after the first dispatch round, which a slow cell stretches to
+ *   `PEER_CALL_MS`). A call that is no client's request may run one right after it
+ *   instead (`runSoonAfter`: a woken ride's round);
  * - the outbox relay: right after the commit, in the background (never on the caller's
  *   path), with the `outbox` timer written in the same transaction as the fallback
  *   should the object die first; retried with back-off when a queue fails;
@@ -147,7 +148,6 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
    */
   protected async commit(plan: Plan<E>, record?: R, created?: Record<string, string>): Promise<void> {
     const now = Date.now();
-    const soon: { name: string; at: number }[] = [];
     this.ctx.storage.transactionSync(() => {
       if (record && created) {
         const names = ["id", "record", ...Object.keys(created)];
@@ -167,17 +167,10 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
       if (plan.messages.length > 0 && (due === null || due > now + RELAY_FALLBACK_MS)) this.timers.set("outbox", now + RELAY_FALLBACK_MS);
       for (const t of plan.timers) {
         if (t.at === null) this.timers.clear(t.name);
-        else if (t.ifUnset && this.timers.dueAt(t.name) !== null) continue;
-        else if (t.at > now) this.timers.set(t.name, t.at);
-        else {
-          // Due now: run right after this command; the alarm only backs it up.
-          soon.push({ name: t.name, at: now + RELAY_FALLBACK_MS });
-          this.timers.set(t.name, now + RELAY_FALLBACK_MS);
-        }
+        else if (!t.ifUnset || this.timers.dueAt(t.name) === null) this.timers.set(t.name, t.at);
       }
     });
     await this.armAlarm();
-    if (soon.length > 0) this.ctx.waitUntil(this.runSoon(soon));
     // Relayed at once but in the background: a slow or failing queue never delays the caller, and no alarm runs for it.
     if (plan.messages.length > 0) this.ctx.waitUntil(this.relay());
     for (const effect of plan.after) await this.attempt(effect);
