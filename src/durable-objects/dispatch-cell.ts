@@ -17,7 +17,7 @@
 import { dispatchCell, distanceMeters, districtOf } from "../domain/geo";
 import type { LatLng, Product } from "../domain/types";
 import type { Waiter } from "../ride/dispatch";
-import { PEER_CALL_MS, within } from "../lib/timeout";
+import { within } from "../lib/timeout";
 import { addColumn, StoredObject } from "./stored-object";
 import { districtStub } from "./stubs";
 import { registerWaiter, waitersFor, WAITERS_SCHEMA } from "./waiters";
@@ -37,6 +37,13 @@ export interface CellEntry {
 
 /** How many waiting rides a newly listed driver is answered (woken in order until one takes the driver). */
 export const WAKE_CANDIDATES = 3;
+
+/**
+ * The bound on telling the district: a driver's location report (or going online) waits
+ * for it when a telling is due, so a sick district delays that report by at most this, not
+ * by the usual peer bound of 10 s; the telling is tried again at the next listing.
+ */
+export const DISTRICT_TELL_MS = 1000;
 
 /** How long entries written before leases existed stay listed after their report (the freshness limit of the time). */
 const LEGACY_LEASE_MS = 30_000;
@@ -131,7 +138,8 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
     const due = products.filter((p) => (told.get(p) ?? 0) - now < (listedUntil - now) / 2);
     if (due.length === 0) return 0;
     try {
-      const { waiters } = await within(PEER_CALL_MS, districtStub(this.env, districtOf(cell)).listed(cell, due, listedUntil, now), "tell district");
+      const district = districtStub(this.env, districtOf(cell)).listed(cell, due, listedUntil, now);
+      const { waiters } = await within(DISTRICT_TELL_MS, district, "tell district");
       for (const product of due)
         this.sql.exec(
           "INSERT INTO district_told (product, listed_until) VALUES (?, ?) ON CONFLICT(product) DO UPDATE SET listed_until = max(listed_until, excluded.listed_until)",
