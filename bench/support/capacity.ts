@@ -8,7 +8,11 @@
  * drivers' reports cause), so the ride rate at which a component reaches half its limit is
  * `(limit / 2 − base) / perRide`; the smallest of those is the peak one deployment serves.
  */
+import { CELL_PRECISION, DISTRICT_PRECISION } from "../../src/domain/geo.ts";
 import { keyOf as key, sumOf as sum, type Counters } from "./counters.ts";
+
+/** Dispatch cells in a district: 5 geohash bits a character. */
+const CELLS_PER_DISTRICT = 2 ** (5 * (CELL_PRECISION - DISTRICT_PRECISION));
 
 /** Published limits: a Durable Object's soft limit, a queue's message throughput, a D1 database at 1 ms a query. */
 export const LIMITS = { objectRequestsPerS: 1000, queueMessagesPerS: 5000, d1QueriesPerS: 1000 } as const;
@@ -106,7 +110,7 @@ export function capacity(perRide: Counters, perReport: Counters, peak: Peak): { 
   );
   // The busiest district: its share of the rides' district calls, and its 32 cells telling it of their supply,
   // once per half lease per cell and product (the lease is CELL_REFRESH_S plus at least as much again: twice it by default).
-  const districtTells = (32 * peak.products) / peak.cellRefreshS;
+  const districtTells = (CELLS_PER_DISTRICT * peak.products) / peak.cellRefreshS;
   loads.push(
     load(
       `object DISPATCH_DISTRICT, the busiest (${peak.hottestDistrictShare * 100} % of rides)`,

@@ -196,7 +196,13 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     const at = Date.now() + RELAY_FALLBACK_MS;
     this.timers.set(name, at);
     await this.armAlarm();
-    this.ctx.waitUntil(this.runSoon([{ name, at }]));
+    // After the command running now, and only if the timer is still as set here (not cleared or moved since).
+    this.ctx.waitUntil(
+      this.exclusive(async () => {
+        if (this.timers.dueAt(name) === at) await this.runTimer(name);
+        await this.armAlarm();
+      }),
+    );
   }
 
   /** Performs an effect after a commit: best effort, logged when it fails. */
@@ -230,14 +236,6 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
       // The aggregate's own timers first: the outbox relay must not delay an assignment.
       const due = this.timers.due(Date.now()).sort((a, b) => Number(a.name === "outbox") - Number(b.name === "outbox"));
       for (const timer of due) await this.runTimer(timer.name);
-      await this.armAlarm();
-    });
-  }
-
-  /** Runs timers made due at once, after the command running now; each only if still as it was left (not cleared or moved since). */
-  private runSoon(timers: { name: string; at: number }[]): Promise<void> {
-    return this.exclusive(async () => {
-      for (const { name, at } of timers) if (this.timers.dueAt(name) === at) await this.runTimer(name);
       await this.armAlarm();
     });
   }

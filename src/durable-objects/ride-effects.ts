@@ -33,11 +33,11 @@ export interface RidePeers {
 }
 
 /** One bounded call to a dispatch cell or district; null when it failed (logged): the round goes on with the others. */
-async function askCell<T>(cell: string, call: () => Promise<T> | T): Promise<T | null> {
+async function askDispatch<T>(what: string, call: () => Promise<T> | T): Promise<T | null> {
   try {
-    return await within(PEER_CALL_MS, Promise.resolve(call()), `dispatch ${cell}`);
+    return await within(PEER_CALL_MS, Promise.resolve(call()), `dispatch ${what}`);
   } catch (error) {
-    log("dispatch cell unavailable", { cell })(error);
+    log("dispatch object unavailable", { what })(error);
     return null;
   }
 }
@@ -45,7 +45,11 @@ async function askCell<T>(cell: string, call: () => Promise<T> | T): Promise<T |
 /** Cells grouped by their district, in order. */
 function byDistrict(cells: string[]): [string, string[]][] {
   const groups = new Map<string, string[]>();
-  for (const cell of cells) groups.set(districtOf(cell), [...(groups.get(districtOf(cell)) ?? []), cell]);
+  for (const cell of cells) {
+    const group = groups.get(districtOf(cell));
+    if (group) group.push(cell);
+    else groups.set(districtOf(cell), [cell]);
+  }
   return [...groups];
 }
 
@@ -101,7 +105,7 @@ export async function performRide(p: RidePeers, effect: RideCall): Promise<Outco
       case "findDrivers": {
         // The drivers listed now; a silent one still within its lease is refused by its own Driver DO.
         const now = Date.now();
-        const answers = await Promise.all(effect.cells.map((cell) => askCell(cell, () => cellStub(env, cell).search(effect.waiter, now))));
+        const answers = await Promise.all(effect.cells.map((cell) => askDispatch(`cell ${cell}`, () => cellStub(env, cell).search(effect.waiter, now))));
         return ok({
           entries: answers.flatMap((a) => a?.entries ?? []),
           failed: answers.includes(null),
@@ -110,14 +114,16 @@ export async function performRide(p: RidePeers, effect: RideCall): Promise<Outco
       }
       case "waitInCells": {
         const now = Date.now();
-        const answers = await Promise.all(effect.cells.map((cell) => askCell(cell, () => cellStub(env, cell).wait(effect.waiter, now))));
+        const answers = await Promise.all(effect.cells.map((cell) => askDispatch(`cell ${cell}`, () => cellStub(env, cell).wait(effect.waiter, now))));
         return ok({ listed: answers.flatMap((a) => a?.listed ?? []), failed: answers.includes(null) });
       }
       case "findSupply": {
         // A district that cannot be asked hides nothing: its cells are all searched, as before districts.
         const now = Date.now();
         const groups = byDistrict(effect.cells);
-        const answers = await Promise.all(groups.map(([d, cells]) => askCell(d, () => districtStub(env, d).supply(cells, effect.waiter, now))));
+        const answers = await Promise.all(
+          groups.map(([d, cells]) => askDispatch(`district ${d}`, () => districtStub(env, d).supply(cells, effect.waiter, now))),
+        );
         return ok({
           listing: groups.flatMap(([, cells], i) => answers[i]?.listing ?? (answers[i] ? [] : cells)),
           waitingIn: groups.flatMap(([, cells], i) => (answers[i]?.waiting ? cells : [])),
@@ -126,7 +132,7 @@ export async function performRide(p: RidePeers, effect: RideCall): Promise<Outco
       case "waitForSupply": {
         const now = Date.now();
         const groups = byDistrict(effect.cells);
-        const answers = await Promise.all(groups.map(([d, cells]) => askCell(d, () => districtStub(env, d).wait(cells, effect.waiter, now))));
+        const answers = await Promise.all(groups.map(([d, cells]) => askDispatch(`district ${d}`, () => districtStub(env, d).wait(cells, effect.waiter, now))));
         return ok({ listing: answers.flatMap((a) => a?.listing ?? []), failed: answers.includes(null) });
       }
     }
