@@ -45,7 +45,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { startSystem, type RunningSystem } from "../test/support/system.ts";
 import { delta, readCounters, scale, structure, type Counters, type Structure } from "./support/counters.ts";
-import { endSpan, idleRate, startSpan, type Span } from "./support/cpu.ts";
+import { endSpan, idleRate, minus, ROLES, startSpan, type ByRole, type IdleRate, type Span } from "./support/cpu.ts";
 import { startFloor, type FloorWorker } from "./support/floor.ts";
 
 const K = Number(process.env.COST_FLOOR_OPS ?? 200);
@@ -89,7 +89,19 @@ interface Phase {
   floorAroundMs: number;
   /** The phase in units of `floorAroundMs`. */
   unitsAround: number;
+  /** CPU ms each by role (bench/support/cpu.ts), each less its own idle rate. */
+  byRoleMsEach: ByRole;
+  /** The runtime alone (both its parts: what Cloudflare runs), each and against the floor's runtime beside it. */
+  runtimeMsEach: number;
+  floorRuntimeMs: number;
+  runtimeUnits: number;
 }
+
+/** The runtime's share of a reading by role: what Cloudflare would run, without wrangler's parts. */
+const runtimeOf = (x: ByRole) => x["runtime main thread"] + x["runtime other threads"];
+/** A span's CPU by role, less each role's idle rate over it, in ms per one of `n`. */
+const perEachMs = (raw: ByRole, idle: ByRole, wallS: number, n: number): ByRole =>
+  Object.fromEntries(Object.entries(minus(raw, idle, wallS)).map(([r, s]) => [r, (Math.max(0, s) * 1000) / n])) as ByRole;
 
 /** A local system and the client calls made to it, counted (each is work the system does). */
 class Subject {
@@ -166,7 +178,7 @@ const finalPayment = (r: Ride) => !["pending", "authorized"].includes(r.payment.
  * unserved ride waiting out a 60 s deadline) keeps its objects in memory and the system's idle
  * rate with them; the reading before alone left that on the phase.
  */
-type Idle = { rate: number };
+type Idle = IdleRate;
 
 /**
  * The floor operation's CPU per operation, measured K operations at a time whenever asked:
@@ -175,9 +187,11 @@ type Idle = { rate: number };
 class FloorMeter {
   latest = NaN;
   readonly readings: number[] = [];
+  /** The runtime's part of each reading (ms per operation). */
+  readonly runtimeReadings: number[] = [];
   private readonly floor: FloorWorker;
-  private readonly idle: number;
-  constructor(floor: FloorWorker, idle: number) {
+  private readonly idle: IdleRate;
+  constructor(floor: FloorWorker, idle: IdleRate) {
     this.floor = floor;
     this.idle = idle;
   }
@@ -185,17 +199,20 @@ class FloorMeter {
     const before = await consumedOf(this.floor);
     const span = startSpan(this.floor.pid);
     for (let i = 0; i < K; i++) if (!(await floorOp(this.floor, `op-${i}-${rand()}`))) throw new Error("floor operation failed");
-    this.latest = await this.perOperation(span, before, K);
-    this.readings.push(this.latest);
+    const { ms, runtimeMs } = await this.perOperation(span, before, K);
+    this.latest = ms;
+    this.readings.push(ms);
+    this.runtimeReadings.push(runtimeMs);
     console.log(`  floor operation: ${this.latest.toFixed(2)} ms CPU`);
     return this.latest;
   }
 
-  /** Once the consumer has acked the `n` operations sent since `consumed` was `before`: the span's CPU (less the idle rate) per operation, in ms. */
-  private async perOperation(span: Span, before: number, n: number): Promise<number> {
+  /** Once the consumer has acked the `n` operations sent since `consumed` was `before`: the span's CPU (less the idle rate) per operation, in ms; in all and the runtime's part. */
+  private async perOperation(span: Span, before: number, n: number): Promise<{ ms: number; runtimeMs: number }> {
     const deadline = Date.now() + 60_000;
     while ((await consumedOf(this.floor)) < before + n && Date.now() < deadline) await sleep(100);
-    return (endSpan(span, this.idle).cpuS * 1000) / n;
+    const { cpuS, rawByRole, wallS } = endSpan(span, this.idle.rate);
+    return { ms: (cpuS * 1000) / n, runtimeMs: runtimeOf(perEachMs(rawByRole, this.idle.byRole, wallS, n)) };
   }
 
   /**
@@ -205,7 +222,7 @@ class FloorMeter {
    * minutes apart moved by up to 1.8× within one run (the ratio was not steadier for it in
    * the first runs, BENCHMARKS.md: a ride and a new object do not slow alike).
    */
-  async beside<T>(work: () => Promise<T>): Promise<{ value: T; floorCpuMs: number; ops: number }> {
+  async beside<T>(work: () => Promise<T>): Promise<{ value: T; floorCpuMs: number; floorRuntimeMs: number; ops: number }> {
     const before = await consumedOf(this.floor);
     const span = startSpan(this.floor.pid);
     let sent = 0;
@@ -227,9 +244,9 @@ class FloorMeter {
       stop = true;
       await loop;
     }
-    const floorCpuMs = await this.perOperation(span, before, sent);
-    console.log(`  floor operation beside it: ${floorCpuMs.toFixed(2)} ms CPU (${sent} operations)`);
-    return { value, floorCpuMs, ops: sent };
+    const { ms: floorCpuMs, runtimeMs: floorRuntimeMs } = await this.perOperation(span, before, sent);
+    console.log(`  floor operation beside it: ${floorCpuMs.toFixed(2)} ms CPU, ${floorRuntimeMs.toFixed(2)} in its runtime (${sent} operations)`);
+    return { value, floorCpuMs, floorRuntimeMs, ops: sent };
   }
 }
 
@@ -256,11 +273,16 @@ async function phase(
     const settled = await settle(s, done);
     return { settled, requests, ...endSpan(span, 0) };
   });
-  const { settled: after, requests, rawCpuS, wallS } = beside.value;
+  const { settled: after, requests, rawCpuS, rawByRole, wallS } = beside.value;
   const clientRequestsEach = requests / n;
   const idleBefore = idle.rate;
-  idle.rate = await idleRate(s.system.pid, IDLE_S);
+  const idleByRoleBefore = idle.byRole;
+  Object.assign(idle, await idleRate(s.system.pid, IDLE_S));
   const idleTakenOff = (idleBefore + idle.rate) / 2;
+  const idleByRole = Object.fromEntries(ROLES.map((r) => [r, (idleByRoleBefore[r] + idle.byRole[r]) / 2])) as ByRole;
+  const byRoleMsEach = perEachMs(rawByRole, idleByRole, wallS, n);
+  const runtimeMsEach = runtimeOf(byRoleMsEach);
+  console.log(`  by role, ms each: ${ROLES.map((r) => `${r} ${byRoleMsEach[r].toFixed(1)}`).join(", ")}`);
   const cpuS = Math.max(0, rawCpuS - idleTakenOff * wallS);
   console.log(
     `  idle ${(idleBefore * 1000).toFixed(1)} ms/s before, ${(idle.rate * 1000).toFixed(1)} after; ${(idleTakenOff * 1000).toFixed(1)} ms/s × ${wallS.toFixed(1)} s taken off`,
@@ -281,6 +303,10 @@ async function phase(
     floorAroundMs,
     units: cpuMsEach / beside.floorCpuMs,
     unitsAround: cpuMsEach / floorAroundMs,
+    byRoleMsEach,
+    runtimeMsEach,
+    floorRuntimeMs: beside.floorRuntimeMs,
+    runtimeUnits: runtimeMsEach / beside.floorRuntimeMs,
     wallS,
     clientRequestsEach,
     perEach: scale(structure(counters), 1 / n),
@@ -293,7 +319,7 @@ async function floorMeterOf(floor: FloorWorker): Promise<FloorMeter> {
   for (let i = 0; i < 20; i++) await floorOp(floor, `warm-${i}-${rand()}`);
   while ((await consumedOf(floor)) < 20) await sleep(100);
   const idle = await idleRate(floor.pid, IDLE_S);
-  console.log(`floor: ${K} operations at a time (idle ${(idle * 1000).toFixed(1)} ms/s taken off) …`);
+  console.log(`floor: ${K} operations at a time (idle ${(idle.rate * 1000).toFixed(1)} ms/s taken off) …`);
   const meter = new FloorMeter(floor, idle);
   await meter.measure();
   return meter;
@@ -321,7 +347,7 @@ async function firstSystem(system: RunningSystem, floorMeter: FloorMeter): Promi
   const servedDone = async () =>
     (await s.viewed(riders)).filter((r) => served.includes(r.id)).every((r) => r.status === "completed" && r.payment.status === "captured");
   await settle(s, servedDone);
-  const idle: Idle = { rate: await idleRate(system.pid, IDLE_S) };
+  const idle: Idle = await idleRate(system.pid, IDLE_S);
   const phases: Phase[] = [];
 
   phases.push(
@@ -390,7 +416,7 @@ async function unserved(s: Subject, floorMeter: FloorMeter, deadlineS: number): 
   const warm = await batch((i) => ({ lat: 36.0 + i * 0.1, lng: 129.5 }));
   await warm.request();
   await settle(s, warm.done);
-  const idle: Idle = { rate: await idleRate(s.system.pid, IDLE_S) };
+  const idle: Idle = await idleRate(s.system.pid, IDLE_S);
   const fresh = await batch(nowhere);
   const inNewCells = await phase(s, idle, floorMeter, `unserved ride, DISPATCH_TIMEOUT_S=${deadlineS}`, UNSERVED, fresh.request, fresh.done);
   const again = await batch((i) => ({ lat: nowhere(i).lat + 0.045, lng: nowhere(i).lng }));
@@ -417,16 +443,17 @@ async function secondSystem(floorMeter: FloorMeter): Promise<Phase[]> {
   }
 }
 
-function table(floorReadings: readonly number[], phases: Phase[]): string {
+function table(floorMeter: FloorMeter, phases: Phase[]): string {
+  const floorReadings = floorMeter.readings;
   const f1 = (x: number) => x.toFixed(1);
   const rows = phases.map(
     (p) =>
-      `| ${p.what} | ${p.n} | ${p.cpuMsEach.toFixed(2)} | ${p.floorCpuMs.toFixed(2)} (${p.floorBesideOps}) | **${f1(p.units)}** | ${p.floorAroundMs.toFixed(2)} / ${f1(p.unitsAround)} | ${f1(p.clientRequestsEach)} | ${f1(p.perEach.objectCalls)} | ${f1(p.perEach.alarms)} | ${f1(p.perEach.messages)} | ${f1(p.perEach.consumerRuns)} | ${f1(p.perEach.d1Statements)} / ${f1(p.perEach.d1Transactions)} / ${f1(p.perEach.d1Rows)} |`,
+      `| ${p.what} | ${p.n} | ${p.cpuMsEach.toFixed(2)} | ${p.floorCpuMs.toFixed(2)} (${p.floorBesideOps}) | **${f1(p.units)}** | ${p.floorAroundMs.toFixed(2)} / ${f1(p.unitsAround)} | ${p.runtimeMsEach.toFixed(1)} / ${p.floorRuntimeMs.toFixed(2)} / **${f1(p.runtimeUnits)}** | ${f1(p.clientRequestsEach)} | ${f1(p.perEach.objectCalls)} | ${f1(p.perEach.alarms)} | ${f1(p.perEach.messages)} | ${f1(p.perEach.consumerRuns)} | ${f1(p.perEach.d1Statements)} / ${f1(p.perEach.d1Transactions)} / ${f1(p.perEach.d1Rows)} |`,
   );
   return [
-    `| what | n | CPU ms each | floor op CPU ms beside it (ops) | floor units | floor op ms around it / units | client requests | object calls | alarms | queue msgs | consumer runs | D1 writes: statements / txns / rows |`,
-    `|---|---|---|---|---|---|---|---|---|---|---|---|`,
-    `| floor operation: new object, 1 SQL write, 1 queue message and its consumer | ${K} × ${floorReadings.length}, alone | ${floorReadings.map((r) => r.toFixed(1)).join(", ")} | | 1 | | 1 | 1 | 0 | 1 | 1 | 0 |`,
+    `| what | n | CPU ms each | floor op CPU ms beside it (ops) | floor units | floor op ms around it / units | runtime alone: ms each / floor op's ms beside it / units | client requests | object calls | alarms | queue msgs | consumer runs | D1 writes: statements / txns / rows |`,
+    `|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
+    `| floor operation: new object, 1 SQL write, 1 queue message and its consumer | ${K} × ${floorReadings.length}, alone | ${floorReadings.map((r) => r.toFixed(1)).join(", ")} | | 1 | | ${floorMeter.runtimeReadings.map((r) => r.toFixed(1)).join(", ")} | 1 | 1 | 0 | 1 | 1 | 0 |`,
     ...rows,
   ].join("\n");
 }
@@ -446,12 +473,12 @@ async function main() {
     await system.stop();
     system = undefined;
     if (!SKIP_60) phases.push(...(await secondSystem(floorMeter)));
-    const text = table(floorMeter.readings, phases);
+    const text = table(floorMeter, phases);
     console.log(`\n${text}\n`);
     const dir = resolve(import.meta.dirname, "results");
     mkdirSync(dir, { recursive: true });
     const file = resolve(dir, `cost-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-    writeFileSync(file, JSON.stringify({ floor: { ops: K, readings: floorMeter.readings }, phases }, null, 2));
+    writeFileSync(file, JSON.stringify({ floor: { ops: K, readings: floorMeter.readings, runtimeReadings: floorMeter.runtimeReadings }, phases }, null, 2));
     console.log(`written ${file}`);
   } finally {
     await Promise.all([system?.stop(), floor?.stop()]);

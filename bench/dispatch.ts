@@ -8,13 +8,17 @@
  *    own `wrangler dev` (bench/floor/, started beside the system in the same run and
  *    stopped with it): alone at the same rate, beside each ride request (same load), and
  *    in the same closed loop as the location updates;
- * and prints the figures with their ratios to the floor.
+ * and prints the figures with their ratios to the floor, and how busy each part of the system
+ * was while the ride requests went out (bench/support/cpu.ts: the runtime's main thread runs
+ * every worker and object, so it bounds what this machine serves).
  *
  * Settings (environment): BENCH_RATE (requests/s, default 10), BENCH_RIDES (default
  * 200), BENCH_CONCURRENCY (default 16), BENCH_SECONDS (ingest window, default 8).
  */
 import { Api } from "../test/support/client.ts";
 import { startSystem } from "../test/support/system.ts";
+import { availableParallelism } from "node:os";
+import { endSpan, ROLES, startSpan } from "./support/cpu.ts";
 import { startFloor } from "./support/floor.ts";
 import { summary } from "./support/stats.ts";
 
@@ -128,11 +132,16 @@ async function main() {
     // interleaved with the rides, one floor call beside each ride request, under the same load.
     console.log(`dispatch: ${RIDES} ride requests at ${RATE}/s, each with a floor call beside it …`);
     const floorSamples: number[] = [];
+    // How busy the system's processes were while the requests went out: the runtime runs every
+    // worker and object on its one main thread, and a thread near 100 % makes every call wait its turn.
+    const load = startSpan(system.pid);
     const sent = await paced(RIDES, RATE, async (i) => {
       const [r, f] = await Promise.all([ride(i), floorCall(`g-${i}-${Math.random().toString(36).slice(2, 8)}`)]);
       floorSamples.push(f);
       return r;
     });
+    const { rawByRole, wallS } = endSpan(load, 0);
+    const busy = ROLES.map((r) => `${r} ${((100 * rawByRole[r]) / wallS).toFixed(0)} %`).join(", ");
     const floor = summary(floorSamples);
     const assignedAt = new Map<string, number>();
     const deadline = Date.now() + 120_000;
@@ -177,6 +186,8 @@ async function main() {
       `dispatch p99 / floor p99 (same load) = ${(dispatch.p99 / floor.p99).toFixed(2)}; against the idle floor: ${(dispatch.p99 / floorIdle.p99).toFixed(2)} (issue 16's target ≤ 2)`,
       `request acceptance p99 / floor p99 (same load) = ${(accepted.p99 / floor.p99).toFixed(2)}; against the idle floor: ${(accepted.p99 / floorIdle.p99).toFixed(2)} (issue 16's target ≤ 1.5)`,
       `location ingest / floor rate = ${(ingest.perSecond / floorRate.perSecond).toFixed(2)} (target ≥ 0.5)`,
+      "",
+      `CPU of the system while the ride requests went out (${wallS.toFixed(1)} s, ${availableParallelism()} cores, CPU s per wall s): ${busy}`,
     ];
     console.log(`\n${lines.join("\n")}`);
   } finally {

@@ -29,7 +29,7 @@ import { newId } from "../lib/ids";
 import { count } from "../lib/metrics";
 import { RELAY_FALLBACK_MS, relayOutbox, SqliteOutbox, type QueueSender } from "../lib/outbox";
 import { fail, ok, type Outcome } from "../lib/problem";
-import { SerialQueue, SqliteTimers } from "../lib/timers";
+import { Alarm, SerialQueue, SqliteTimers } from "../lib/timers";
 import { appendEvents, EVENTS_TABLE, readEventLog, type TimelineItem } from "./event-log";
 import { acceptLive, actorFromHeaders, broadcast, closeAll, onLiveClose, onLiveMessage } from "./live";
 import { queueSender } from "./queues";
@@ -68,6 +68,8 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
   private readonly relays = new SerialQueue();
   /** Effects to perform once the running command has left the queue. */
   private deferred: E[] | null = null;
+  /** The one alarm, set only when it moves. */
+  private readonly oneAlarm: Alarm;
 
   /** `columns`: extra columns of the record table, set when the record is created. */
   protected constructor(
@@ -83,6 +85,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     this.send = this.config.chaosDuplicateDelivery ? async (queue, bodies) => (await send(queue, bodies), await send(queue, bodies)) : send;
     this.outbox = new SqliteOutbox(this.sql);
     this.timers = new SqliteTimers(this.sql);
+    this.oneAlarm = new Alarm(ctx.storage);
     void ctx.blockConcurrencyWhile(() => this.armAlarm());
   }
 
@@ -220,17 +223,13 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     }
   }
 
-  /**
-   * Arms the one alarm for the earliest timer. Always set, never compared with
-   * `getAlarm()`: an alarm that is running (or about to be) may still be reported,
-   * and trusting it would leave the object with no alarm at all once it finishes.
-   */
+  /** Arms the one alarm for the earliest timer (a write only when that moved it: `Alarm`). */
   protected async armAlarm(): Promise<void> {
-    const next = this.timers.nextDueAt();
-    if (next !== null) await this.ctx.storage.setAlarm(next);
+    await this.oneAlarm.arm(this.timers.nextDueAt());
   }
 
   override async alarm(): Promise<void> {
+    this.oneAlarm.fired();
     count(`alarm:${this.table}`);
     await this.exclusive(async () => {
       // The aggregate's own timers first: the outbox relay must not delay an assignment.
@@ -257,7 +256,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     return this.relays.run(async () => {
       await relayOutbox(this.outbox, this.timers, this.send, Date.now());
       // The relay may have cleared the last timer (the outbox fallback): then no alarm either, rather than one that finds nothing.
-      if (this.timers.nextDueAt() === null) await this.ctx.storage.deleteAlarm();
+      if (this.timers.nextDueAt() === null) await this.oneAlarm.clear();
       else await this.armAlarm();
     });
   }

@@ -65,3 +65,47 @@ export class SerialQueue {
     return result;
   }
 }
+
+/**
+ * The object's one alarm, set only when it would move. Every commit re-arms it, and many
+ * re-arm it where it already is (a relay that leaves the earliest timer as it was); each set is
+ * a write of its own (measured: 3.6 of an unserved ride's 11 sets were to the same time).
+ *
+ * What this instance set is known to be pending until the alarm runs (`fired`: the runtime
+ * clears it after the handler unless the handler sets it again) or is deleted (`clear`). The
+ * alarm is never read back with `getAlarm()`, which may still report one that is running; a
+ * new instance knows nothing and sets. A set that fails is forgotten, so the next one is made.
+ *
+ * @example
+ * const alarm = new Alarm(ctx.storage);
+ * await alarm.arm(timers.nextDueAt()); // sets
+ * await alarm.arm(timers.nextDueAt()); // nothing moved: no write
+ */
+export class Alarm {
+  private armedAt: number | null = null;
+  constructor(private readonly storage: Pick<DurableObjectStorage, "setAlarm" | "deleteAlarm">) {}
+
+  /** Arms the alarm at `at` unless it is armed there already; null leaves it as it is. */
+  async arm(at: number | null): Promise<void> {
+    if (at === null || at === this.armedAt) return;
+    // Known before the write is awaited: a second arm meanwhile compares with what is being set (sets apply in order).
+    this.armedAt = at;
+    try {
+      await this.storage.setAlarm(at);
+    } catch (error) {
+      this.armedAt = null;
+      throw error;
+    }
+  }
+
+  /** The alarm is running: once its handler ends it is gone unless set again. */
+  fired(): void {
+    this.armedAt = null;
+  }
+
+  /** Deletes the alarm. */
+  async clear(): Promise<void> {
+    this.armedAt = null;
+    await this.storage.deleteAlarm();
+  }
+}
