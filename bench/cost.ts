@@ -448,10 +448,10 @@ function table(floorMeter: FloorMeter, phases: Phase[]): string {
   const f1 = (x: number) => x.toFixed(1);
   const rows = phases.map(
     (p) =>
-      `| ${p.what} | ${p.n} | ${p.cpuMsEach.toFixed(2)} | ${p.floorCpuMs.toFixed(2)} (${p.floorBesideOps}) | **${f1(p.units)}** | ${p.floorAroundMs.toFixed(2)} / ${f1(p.unitsAround)} | ${p.runtimeMsEach.toFixed(1)} / ${p.floorRuntimeMs.toFixed(2)} / **${f1(p.runtimeUnits)}** | ${f1(p.clientRequestsEach)} | ${f1(p.perEach.objectCalls)} | ${f1(p.perEach.alarms)} | ${f1(p.perEach.messages)} | ${f1(p.perEach.consumerRuns)} | ${f1(p.perEach.d1Statements)} / ${f1(p.perEach.d1Transactions)} / ${f1(p.perEach.d1Rows)} |`,
+      `| ${p.what} | ${p.n} | ${p.cpuMsEach.toFixed(2)} | ${p.floorCpuMs.toFixed(2)} (${p.floorBesideOps}) | **${f1(p.units)}** | ${p.floorAroundMs.toFixed(2)} / ${f1(p.unitsAround)} | ${p.runtimeMsEach.toFixed(1)} / ${p.floorRuntimeMs.toFixed(2)} / **${f1(p.runtimeUnits)}** | ${f1(p.clientRequestsEach)} | ${f1(p.perEach.objectCalls)} | ${f1(p.perEach.alarms)} (${f1(p.perEach.alarmWrites)}) | ${f1(p.perEach.messages)} | ${f1(p.perEach.consumerRuns)} | ${f1(p.perEach.d1Statements)} / ${f1(p.perEach.d1Transactions)} / ${f1(p.perEach.d1Rows)} |`,
   );
   return [
-    `| what | n | CPU ms each | floor op CPU ms beside it (ops) | floor units | floor op ms around it / units | runtime alone: ms each / floor op's ms beside it / units | client requests | object calls | alarms | queue msgs | consumer runs | D1 writes: statements / txns / rows |`,
+    `| what | n | CPU ms each | floor op CPU ms beside it (ops) | floor units | floor op ms around it / units | runtime alone: ms each / floor op's ms beside it / units | client requests | object calls | alarms (alarm writes) | queue msgs | consumer runs | D1 writes: statements / txns / rows |`,
     `|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
     `| floor operation: new object, 1 SQL write, 1 queue message and its consumer | ${K} × ${floorReadings.length}, alone | ${floorReadings.map((r) => r.toFixed(1)).join(", ")} | | 1 | | ${floorMeter.runtimeReadings.map((r) => r.toFixed(1)).join(", ")} | 1 | 1 | 0 | 1 | 1 | 0 |`,
     ...rows,

@@ -48,6 +48,8 @@ export interface Structure {
   objectCalls: number;
   /** Alarm runs of aggregates (Ride, Driver, Rider, Rental …). */
   alarms: number;
+  /** Alarm writes (set or delete) of aggregates: each a storage write of its own. */
+  alarmWrites: number;
   /** Queue messages sent (outbox relays, payment results). */
   messages: number;
   /** Consumer runs (`queue()` invocations), every worker. */
@@ -67,6 +69,7 @@ export function structure(c: Counters): Structure {
   return {
     objectCalls: sumOf(c, (k) => keyOf(k).startsWith("do:")),
     alarms: sumOf(c, (k) => keyOf(k).startsWith("alarm:")),
+    alarmWrites: sumOf(c, (k) => keyOf(k) === "alarm-writes"),
     messages: sumOf(c, (k) => keyOf(k).startsWith("queue:sent:")),
     consumerRuns: sumOf(c, (k) => keyOf(k).startsWith("consumer:")),
     d1Statements: sumOf(c, (k) => /^d1:.*:statements$/.test(keyOf(k))),

@@ -4,6 +4,7 @@
  * timer that is due. Handlers must tolerate running twice (an alarm can be retried
  * after a crash), so each one re-checks the state it acts on.
  */
+import { count } from "./metrics";
 
 export interface DueTimer {
   name: string;
@@ -90,6 +91,7 @@ export class Alarm {
     if (at === null || at === this.armedAt) return;
     // Known before the write is awaited: a second arm meanwhile compares with what is being set (sets apply in order).
     this.armedAt = at;
+    count("alarm-writes");
     try {
       await this.storage.setAlarm(at);
     } catch (error) {
@@ -106,6 +108,7 @@ export class Alarm {
   /** Deletes the alarm. */
   async clear(): Promise<void> {
     this.armedAt = null;
+    count("alarm-writes");
     await this.storage.deleteAlarm();
   }
 }
