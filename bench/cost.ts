@@ -47,6 +47,7 @@ import { startSystem, type RunningSystem } from "../test/support/system.ts";
 import { delta, readCounters, scale, structure, type Counters, type Structure } from "./support/counters.ts";
 import { endSpan, idleRate, minus, ROLES, startSpan, type ByRole, type IdleRate, type Span } from "./support/cpu.ts";
 import { startFloor, type FloorWorker } from "./support/floor.ts";
+import { stateMedium } from "./support/state-medium.ts";
 
 const K = Number(process.env.COST_FLOOR_OPS ?? 200);
 const SERVED = Number(process.env.COST_RIDES ?? 30);
@@ -474,11 +475,14 @@ async function main() {
     system = undefined;
     if (!SKIP_60) phases.push(...(await secondSystem(floorMeter)));
     const text = table(floorMeter, phases);
-    console.log(`\n${text}\n`);
+    console.log(`\n${text}\n\nstate directories under ${stateMedium()} (bench/support/state-medium.ts)\n`);
     const dir = resolve(import.meta.dirname, "results");
     mkdirSync(dir, { recursive: true });
     const file = resolve(dir, `cost-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-    writeFileSync(file, JSON.stringify({ floor: { ops: K, readings: floorMeter.readings, runtimeReadings: floorMeter.runtimeReadings }, phases }, null, 2));
+    writeFileSync(
+      file,
+      JSON.stringify({ state: stateMedium(), floor: { ops: K, readings: floorMeter.readings, runtimeReadings: floorMeter.runtimeReadings }, phases }, null, 2),
+    );
     console.log(`written ${file}`);
   } finally {
     await Promise.all([system?.stop(), floor?.stop()]);

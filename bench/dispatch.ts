@@ -12,6 +12,9 @@
  * was while the ride requests went out (bench/support/cpu.ts: the runtime's main thread runs
  * every worker and object, so it bounds what this machine serves).
  *
+ * The state directories are made under TMPDIR, and the figures depend on what that is on: see
+ * bench/support/state-medium.ts (`TMPDIR=/dev/shm npm run bench:dispatch` for tmpfs).
+ *
  * Settings (environment): BENCH_RATE (requests/s, default 10), BENCH_RIDES (default
  * 200), BENCH_CONCURRENCY (default 16), BENCH_SECONDS (ingest window, default 8).
  */
@@ -20,6 +23,7 @@ import { startSystem } from "../test/support/system.ts";
 import { availableParallelism } from "node:os";
 import { endSpan, ROLES, startSpan } from "./support/cpu.ts";
 import { startFloor } from "./support/floor.ts";
+import { stateMedium } from "./support/state-medium.ts";
 import { summary } from "./support/stats.ts";
 
 const RATE = Number(process.env.BENCH_RATE ?? 10);
@@ -187,6 +191,7 @@ async function main() {
       `request acceptance p99 / floor p99 (same load) = ${(accepted.p99 / floor.p99).toFixed(2)}; against the idle floor: ${(accepted.p99 / floorIdle.p99).toFixed(2)} (issue 16's target ≤ 1.5)`,
       `location ingest / floor rate = ${(ingest.perSecond / floorRate.perSecond).toFixed(2)} (target ≥ 0.5)`,
       "",
+      `state directories of the system and the floor under ${stateMedium()}; TMPDIR=/dev/shm puts them on tmpfs (bench/support/state-medium.ts)`,
       `CPU of the system while the ride requests went out (${wallS.toFixed(1)} s, ${availableParallelism()} cores, CPU s per wall s): ${busy}`,
     ];
     console.log(`\n${lines.join("\n")}`);
