@@ -47,7 +47,7 @@ export type ByRole = Record<Role, number>;
  * (`--inspector-addr`), else wrangler's proxy.
  *
  * @example
- * roleOf("workerd", "workerd serve --binary --inspector-addr=127.0.0.1:0") // "runtime main thread"
+ * roleOf("workerd", "workerd serve --binary --inspector-addr=127.0.0.1:0") // "runtime" (its main thread and the others are read apart)
  */
 export function roleOf(comm: string, cmdline: string): "runtime" | "wrangler's proxy" | "wrangler (node)" | null {
   if (comm === "workerd") return cmdline.includes("--inspector-addr") ? "runtime" : "wrangler's proxy";
