@@ -19,7 +19,9 @@ import { createRide, onlineDriver, testEnv, uniqueId, until } from "./helpers";
 type Point = { lat: number; lng: number };
 const RIDER = { id: "r1", role: "rider" as const };
 /** A pickup of its own: far from every other test's drivers. */
-const somewhere = (): Point => ({ lat: 34.0 + Math.random() * 0.8, lng: 127.5 + Math.random() * 0.8 });
+// Each test's place 44 km north of the last one's, so no test's rides or drivers are near another's.
+let places = 0;
+const somewhere = (): Point => ({ lat: 34.0 + places++ * 0.4 + Math.random() * 0.05, lng: 127.5 + Math.random() * 0.05 });
 const north = (p: Point, m: number): Point => ({ lat: p.lat + m / 111_320, lng: p.lng });
 
 const waitersIn = (point: Point) =>
