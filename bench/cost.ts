@@ -475,13 +475,14 @@ async function main() {
     system = undefined;
     if (!SKIP_60) phases.push(...(await secondSystem(floorMeter)));
     const text = table(floorMeter, phases);
-    console.log(`\n${text}\n\nstate directories under ${stateMedium()} (bench/support/state-medium.ts)\n`);
+    const state = stateMedium();
+    console.log(`\n${text}\n\nstate directories under ${state} (bench/support/state-medium.ts)\n`);
     const dir = resolve(import.meta.dirname, "results");
     mkdirSync(dir, { recursive: true });
     const file = resolve(dir, `cost-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
     writeFileSync(
       file,
-      JSON.stringify({ state: stateMedium(), floor: { ops: K, readings: floorMeter.readings, runtimeReadings: floorMeter.runtimeReadings }, phases }, null, 2),
+      JSON.stringify({ state, floor: { ops: K, readings: floorMeter.readings, runtimeReadings: floorMeter.runtimeReadings }, phases }, null, 2),
     );
     console.log(`written ${file}`);
   } finally {

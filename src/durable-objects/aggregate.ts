@@ -256,8 +256,9 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     return this.relays.run(async () => {
       await relayOutbox(this.outbox, this.timers, this.send, Date.now());
       // The relay may have cleared the last timer (the outbox fallback): then no alarm either, rather than one that finds nothing.
-      if (this.timers.nextDueAt() === null) await this.oneAlarm.clear();
-      else await this.armAlarm();
+      const next = this.timers.nextDueAt();
+      if (next === null) await this.oneAlarm.clear();
+      else await this.oneAlarm.arm(next);
     });
   }
 

@@ -46,9 +46,10 @@ async function askDispatch<T>(what: string, call: () => Promise<T> | T): Promise
 function byDistrict(cells: string[]): [string, string[]][] {
   const groups = new Map<string, string[]>();
   for (const cell of cells) {
-    const group = groups.get(districtOf(cell));
+    const district = districtOf(cell);
+    const group = groups.get(district);
     if (group) group.push(cell);
-    else groups.set(districtOf(cell), [cell]);
+    else groups.set(district, [cell]);
   }
   return [...groups];
 }
