@@ -16,8 +16,12 @@
  *   `PEER_CALL_MS`). A call that is no client's request may run one right after it
  *   instead (`runSoonAfter`: a woken ride's round);
  * - the outbox relay: right after the commit, in the background (never on the caller's
- *   path), with the `outbox` timer written in the same transaction as the fallback
- *   should the object die first; retried with back-off when a queue fails;
+ *   path); retried with back-off when a queue fails. Should the object die before it
+ *   ends, the object's next start relays what is left (the constructor), and a start is
+ *   never far: any timer of the object starts it, so a commit writes the `outbox` timer
+ *   as the fallback only when the object has no other timer (`needsRelayFallback`). The
+ *   fallback on every commit moved the alarm twice a commit (there and back), 14 of a
+ *   served ride's 17 alarm writes, each a storage write of its own;
  * - live sockets (hibernatable), and the effects around a commit: before it (must all
  *   succeed, or nothing is committed), right after it, and after the command left the
  *   queue (calls to objects that may call back while holding their own queue).
@@ -27,7 +31,7 @@ import type { Actor } from "../domain/types";
 import type { Decision, LiveEffect, Plan } from "../kernel/machine";
 import { newId } from "../lib/ids";
 import { count } from "../lib/metrics";
-import { RELAY_FALLBACK_MS, relayOutbox, SqliteOutbox, type QueueSender } from "../lib/outbox";
+import { needsRelayFallback, RELAY_FALLBACK_MS, relayOutbox, SqliteOutbox, type QueueSender } from "../lib/outbox";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { Alarm, SerialQueue, SqliteTimers } from "../lib/timers";
 import { appendEvents, EVENTS_TABLE, readEventLog, type TimelineItem } from "./event-log";
@@ -86,7 +90,11 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     this.outbox = new SqliteOutbox(this.sql);
     this.timers = new SqliteTimers(this.sql);
     this.oneAlarm = new Alarm(ctx.storage);
-    void ctx.blockConcurrencyWhile(() => this.armAlarm());
+    void ctx.blockConcurrencyWhile(async () => {
+      // Messages left in the outbox with no `outbox` timer: the last instance died before its relay ended.
+      if (this.outbox.size() > 0 && this.timers.dueAt("outbox") === null) this.timers.set("outbox", Date.now());
+      await this.armAlarm();
+    });
   }
 
   /** The id the record is stored under. */
@@ -165,13 +173,13 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
       }
       appendEvents(this.sql, plan.events);
       for (const m of plan.messages) this.outbox.add(m.queue, m.body);
-      // The fallback: relayed by the alarm if the relay below never ran (the object died) or failed.
-      const due = this.timers.dueAt("outbox");
-      if (plan.messages.length > 0 && (due === null || due > now + RELAY_FALLBACK_MS)) this.timers.set("outbox", now + RELAY_FALLBACK_MS);
       for (const t of plan.timers) {
         if (t.at === null) this.timers.clear(t.name);
         else if (!t.ifUnset || this.timers.dueAt(t.name) === null) this.timers.set(t.name, t.at);
       }
+      // After the plan's timers: the one that will start the object again may be one it just cleared.
+      if (needsRelayFallback(this.timers.nextDueAt(), () => plan.messages.length > 0 || this.outbox.size() > 0))
+        this.timers.set("outbox", now + RELAY_FALLBACK_MS);
     });
     await this.armAlarm();
     // Relayed at once but in the background: a slow or failing queue never delays the caller, and no alarm runs for it.
@@ -223,9 +231,14 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     }
   }
 
-  /** Arms the one alarm for the earliest timer (a write only when that moved it: `Alarm`). */
+  /**
+   * Arms the one alarm for the earliest timer (a write only when that moved it: `Alarm`).
+   * An alarm that ran the timer a commit's messages counted on leaves none: then the fallback.
+   */
   protected async armAlarm(): Promise<void> {
-    await this.oneAlarm.arm(this.timers.nextDueAt());
+    let next = this.timers.nextDueAt();
+    if (needsRelayFallback(next, () => this.outbox.size() > 0)) this.timers.set("outbox", (next = Date.now() + RELAY_FALLBACK_MS));
+    await this.oneAlarm.arm(next);
   }
 
   override async alarm(): Promise<void> {

@@ -102,8 +102,25 @@ export class SqliteOutbox {
   }
 }
 
-/** How long after a commit the alarm relays its messages if the relay right after it did not. */
+/** How long after a commit the alarm relays its messages if the relay right after it did not, when no other timer is set. */
 export const RELAY_FALLBACK_MS = 2000;
+
+/**
+ * Whether unsent messages need the `outbox` timer as their fallback: only when the object
+ * has no timer at all. Any timer starts the object again (its alarm), every call to it
+ * does too, and a start relays what a dead instance left; so the fallback is written only
+ * where nothing else would ever start the object (a ride that just ended, a driver).
+ * Messages of an instance that died between its commit and its relay then wait for the
+ * object's next start instead of 2 s: for a ride in a trip, the driver's next step, the
+ * views' repair sweep asking it (`VIEWS_REPAIR_AFTER_S`), or its `stale` timer.
+ *
+ * @example
+ * needsRelayFallback(null, () => outbox.size() > 0); // true if anything is unsent: nothing else would start the object
+ * needsRelayFallback(Date.now() + 60_000, () => true); // false: the timer a minute away will
+ */
+export function needsRelayFallback(nextTimerAt: number | null, unsent: () => boolean): boolean {
+  return nextTimerAt === null && unsent();
+}
 
 /**
  * Relays the outbox and keeps its `outbox` timer true to what is left: cleared once it

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { retryDelayMs } from "./outbox";
+import { needsRelayFallback, retryDelayMs } from "./outbox";
 import { SerialQueue } from "./timers";
 
 describe("outbox retry delay", () => {
@@ -24,5 +24,19 @@ describe("SerialQueue", () => {
     const results = await Promise.allSettled([step("a", 20), step("b", 1, true), step("c", 5)]);
     expect(log).toEqual(["a:start", "a:end", "b:start", "b:end", "c:start", "c:end"]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+  });
+});
+
+describe("the relay's fallback timer", () => {
+  it("is needed only when something is unsent and no timer would start the object again", () => {
+    let asked = 0;
+    const unsent = (answer: boolean) => () => (asked++, answer);
+    expect(needsRelayFallback(null, unsent(true))).toBe(true);
+    expect(needsRelayFallback(null, unsent(false))).toBe(false);
+    expect(asked).toBe(2);
+    // A timer, however far, starts the object: the outbox is not even counted.
+    expect(needsRelayFallback(Date.now() + 7_200_000, unsent(true))).toBe(false);
+    expect(needsRelayFallback(0, unsent(true))).toBe(false);
+    expect(asked).toBe(2);
   });
 });

@@ -44,7 +44,8 @@ describe("Ride DO: atomic commits", () => {
       expect(queues).toEqual(["payments", "ride-events"]);
       const payment = JSON.parse(t.outbox.find((m) => m.queue === "payments")!.body) as { action: string; idempotencyKey: string; amount: { amount: number } };
       expect(payment).toMatchObject({ action: "authorize", idempotencyKey: `${input.rideId}:authorize`, amount: { amount: 12800 } });
-      expect(t.timers.map((x) => x.name).sort()).toEqual(expect.arrayContaining(["deadline", "outbox"]));
+      // The dispatch round (due now) and the deadline; the messages ride on them should the object die before its relay.
+      expect(t.timers.map((x) => x.name).sort()).toEqual(expect.arrayContaining(["deadline", "dispatch"]));
     });
   });
 
@@ -165,6 +166,92 @@ describe("Ride DO: the alarm after a crash", () => {
       new RideDurableObject(state, testEnv);
       expect(await until(async () => (await state.storage.getAlarm()) ?? undefined, "the alarm", 3000)).toBe(dueAt);
     });
+  });
+});
+
+describe("Ride DO: the relay's fallback", () => {
+  it("a commit writes the `outbox` timer only when the ride has no other timer to start it again", async () => {
+    const input = rideInput();
+    const stub = rideStub(input.rideId);
+    // Every send waits for the test: the relay after each commit is still running while the tables are read.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    let sends = 0;
+    await runInDurableObject(stub, (instance: RideDurableObject) => {
+      instance.send = async () => {
+        sends += 1;
+        await held;
+      };
+    });
+    const look = () =>
+      runInDurableObject(stub, (_i: RideDurableObject, state) => {
+        const t = tables(state.storage.sql);
+        return {
+          outbox: t.outbox.length,
+          fallback: t.timers.some((x) => x.name === "outbox"),
+          others: t.timers.filter((x) => x.name !== "outbox").map((x) => x.name),
+        };
+      });
+    unwrap(await stub.create(input));
+    await until(async () => (sends > 0 ? true : undefined), "the relay started");
+    const created = await look();
+    // Unsent messages, and the deadline and the dispatch round to start the ride again: no fallback.
+    expect(created.outbox).toBeGreaterThan(0);
+    expect(created.others).toEqual(expect.arrayContaining(["deadline", "dispatch"]));
+    expect(created.fallback).toBe(false);
+
+    // The card declined: the ride ends with nothing left to do, no timer to start it again, so the fallback is written.
+    const declined = await stub.applyPaymentResult({
+      rideId: input.rideId,
+      action: "authorize",
+      outcome: "declined",
+      idempotencyKey: `${input.rideId}:authorize`,
+      providerRef: null,
+      detail: "card_declined",
+    });
+    expect(declined.ok).toBe(true);
+    expect(unwrap(await stub.get(rider)).status).toBe("cancelled");
+    const ended = await look();
+    expect(ended.outbox).toBeGreaterThan(0);
+    expect(ended.others).toEqual([]);
+    expect(ended.fallback).toBe(true);
+
+    // The queue takes them: outbox empty, fallback cleared, no alarm left.
+    release();
+    const settled = await until(
+      () =>
+        runInDurableObject(stub, async (_i: RideDurableObject, state) => {
+          const t = tables(state.storage.sql);
+          return t.outbox.length === 0 && t.timers.length === 0 ? { alarm: await state.storage.getAlarm() } : undefined;
+        }),
+      "the outbox relayed",
+      5000,
+    );
+    expect(settled.alarm).toBeNull();
+  });
+
+  it("messages a dead instance left unsent, with no `outbox` timer, are relayed when the object starts again", async () => {
+    const { stub } = await createRide();
+    const sent: unknown[] = [];
+    await runInDurableObject(stub, async (instance: RideDurableObject, state) => {
+      instance.send = async (_queue, bodies) => void sent.push(...bodies);
+      // What an instance that died between its commit and its relay leaves: a message, and only the ride's own timers.
+      state.storage.sql.exec("DELETE FROM outbox");
+      state.storage.sql.exec("DELETE FROM timers WHERE name = 'outbox'");
+      state.storage.sql.exec("INSERT INTO outbox (queue, body) VALUES ('notifications', ?)", JSON.stringify({ left: "by the dead instance" }));
+      // The next start of the object, over the same storage: it sets the `outbox` timer due now, and the alarm relays.
+      new RideDurableObject(state, testEnv);
+    });
+    // Without that, nothing here would relay it: the alarm (run now by force) finds only the deadline, a minute away.
+    await until(
+      async () => {
+        await runDurableObjectAlarm(stub);
+        return sent.some((b) => JSON.stringify(b).includes("by the dead instance")) ? true : undefined;
+      },
+      "the leftover relayed",
+      3000,
+    );
+    await runInDurableObject(stub, (_i: RideDurableObject, state) => expect(tables(state.storage.sql).outbox).toEqual([]));
   });
 });
 
