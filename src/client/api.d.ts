@@ -49,7 +49,7 @@ export interface paths {
     };
     /**
      * Watch the driver's offers and rides live (WebSocket)
-     * @description WebSocket. Sends {"type":"driver",driver,offers} at once, then {"type":"offer",offer} the moment an offer is made and {"type":"ride",ride} on every change of the driver's ride.
+     * @description WebSocket. Sends {"type":"driver",driver,offers} at once, then {"type":"offer",offer} the moment an offer is made and {"type":"ride",ride} on every change of the driver's ride that the driver did not ask for (the answer to an accept, arrive, start or complete carries the ride already).
      */
     get: operations["watchMyDriverFeed"];
     put?: never;

@@ -11,7 +11,7 @@ import type { EventDraft, RideCommand, RideDecision, RideRecord } from "../domai
 import type { Actor, LatLng, Ride } from "../domain/types";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { acceptance, advanceCommand, commandForResult, declineCommand, etaCommand, etaSeconds, timerCommand, toRideDriver } from "../ride/commands";
-import type { DriverStep, OpsCommand, Trip } from "../ride/commands";
+import type { CommandOf, DriverStep, OpsCommand, Trip } from "../ride/commands";
 import { awaitsDriver, dispatchRound, wakeAnswer, type Wake } from "../ride/dispatch";
 import { canView, newRideRecord, requestedEvent, viewFor, wantsDriverPositions, type CreateRideInput } from "../ride/ride-record";
 import { AggregateObject, type TimelineItem, type Welcome } from "./aggregate";
@@ -26,20 +26,20 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
     return record.ride.id;
   }
 
-  /** The plan of a change from `before`, with this object's clock, ids and settings. */
-  private planFrom(before: RideRecord | null, causationId: string | null) {
+  /** The plan of a change from `before`, with this object's clock, ids and settings; `answeredTo`: who gets the ride in the answer. */
+  private planFrom(before: RideRecord | null, causationId: string | null, answeredTo: string | null = null) {
     const { paymentWatchdogS, noSupplyWindowS, captureRetryWindowS, staleRideS } = this.config;
-    return (after: RideRecord, events: EventDraft[]) =>
-      plan(before, after, events, { now: new Date(), causationId, newId: this.newId, paymentWatchdogS, noSupplyWindowS, captureRetryWindowS, staleRideS });
+    const context = { causationId, answeredTo, newId: this.newId, paymentWatchdogS, noSupplyWindowS, captureRetryWindowS, staleRideS };
+    return (after: RideRecord, events: EventDraft[]) => plan(before, after, events, { ...context, now: new Date() });
   }
 
-  private async apply(record: RideRecord, decision: RideDecision, causationId: string | null): Promise<Outcome<Ride>> {
-    const outcome = await this.enact(decision, this.planFrom(record, causationId));
+  private async apply(record: RideRecord, decision: RideDecision, causationId: string | null, answeredTo: string | null = null): Promise<Outcome<Ride>> {
+    const outcome = await this.enact(decision, this.planFrom(record, causationId, answeredTo));
     return outcome.ok ? ok(outcome.value.ride) : outcome;
   }
 
-  /** Loads the ride, asks `commandOf` what the call means (a command, or the answer), and applies it. */
-  private command<T>(causationId: string | null, commandOf: (record: RideRecord | null) => RideCommand | Outcome<T>): Promise<Outcome<Ride | T>> {
+  /** Loads the ride, asks `commandOf` what the call means (a command, or the answer), and applies it; `answeredTo` as in `planFrom`. */
+  private command<T>(causationId: string | null, commandOf: CommandOf<T>, answeredTo: string | null = null): Promise<Outcome<Ride | T>> {
     return this.exclusive(async () => {
       const record = this.load();
       const command = commandOf(record);
@@ -48,7 +48,7 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
       const decision = decide(record, command, new Date());
       const missed = withMissedHandover(record, command, decision); // counted though refused (src/domain/ride/parcel.ts)
       if (missed) this.store(missed);
-      return this.apply(record, decision, causationId);
+      return this.apply(record, decision, causationId, answeredTo);
     });
   }
 
@@ -100,7 +100,7 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
       if (!confirmed.ok) return confirmed;
       const driver = toRideDriver(confirmed.value);
       const assign: RideCommand = { type: "assignDriver", driver, etaSeconds: etaSeconds(driver, record, this.config.road) };
-      const outcome = await this.apply(record, decide(record, assign, new Date()), requestId);
+      const outcome = await this.apply(record, decide(record, assign, new Date()), requestId, driverId);
       if (!outcome.ok) await this.perform({ type: "releaseDriver", driverId });
       return outcome;
     });
@@ -128,9 +128,9 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
 
   /** arrive, start, complete, or a no-show (allowed `NO_SHOW_WAIT_S` after arriving): the assigned driver moves the ride on. */
   advance(driverId: string, step: DriverStep, trip: Trip, requestId: string): Promise<Outcome<Ride>> {
-    return this.command(requestId, (r) =>
-      r && canView(r, { id: driverId, role: "driver" }) ? advanceCommand(r, driverId, step, trip, this.config) : fail("not_found", "no such ride"),
-    );
+    const commandOf: CommandOf<never> = (r) =>
+      r && canView(r, { id: driverId, role: "driver" }) ? advanceCommand(r, driverId, step, trip, this.config) : fail("not_found", "no such ride");
+    return this.command(requestId, commandOf, driverId);
   }
 
   /** The assigned driver's new position: refreshes its location and ETA when worth a version; `more`: false once past the pickup. */

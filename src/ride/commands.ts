@@ -9,6 +9,7 @@ import { distanceMeters, estimateDrive } from "../domain/geo";
 import { can, type RideCommand, type RideRecord } from "../domain/ride-machine";
 import type { LatLng, RideDriver } from "../domain/types";
 import type { Refusal } from "../kernel/machine";
+import type { Outcome } from "../lib/problem";
 import { etaWorthUpdating, NOT_OFFERED_TO_YOU } from "./ride-record";
 
 const notOffered: Refusal = { kind: "refused", code: "offer_not_available", detail: NOT_OFFERED_TO_YOU };
@@ -143,6 +144,9 @@ function staleCommand(record: RideRecord, now: Date, config: TimerConfig): RideC
       return null;
   }
 }
+
+/** What a call means on the ride as it is: the command to decide, or the answer (a refusal, or nothing to do). */
+export type CommandOf<T> = (record: RideRecord | null) => RideCommand | Outcome<T>;
 
 /** The settings the timers' commands need. */
 export type TimerConfig = Pick<Config, "redispatchTimeoutS" | "noShowWaitS" | "noShowFee">;

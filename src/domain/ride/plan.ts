@@ -23,6 +23,11 @@ export interface PlanContext {
   captureRetryWindowS: number;
   /** How long a ride with a driver may stand still before the system moves it on. */
   staleRideS: number;
+  /**
+   * Who asked for this change and gets the ride in the answer to that request (a driver's
+   * accept, arrive, start, complete): their own live socket is not sent it a second time.
+   */
+  answeredTo?: string | null;
 }
 
 /** The timer settings `timersFor` needs. */
@@ -90,13 +95,15 @@ export function messagesFor(before: RideRecord | null, after: RideRecord, events
 
 /**
  * The ride pushed to its live sockets (closed once settled) and to its driver's, in
- * commit order; and, when the deadline found nobody, the pickup's cell marked empty.
+ * commit order, unless the driver made the change and has the ride in the answer already
+ * (half a served ride's pushes, each an RPC to the Driver DO); and, when the deadline
+ * found nobody, the pickup's cell marked empty.
  */
 function afterCommit(after: RideRecord, events: EventDraft[], ctx: PlanContext): Plan<RideEffect>["after"] {
   const effects: Plan<RideEffect>["after"] = [{ type: "broadcast", message: JSON.stringify(after.ride) }];
   if (isSettled(after.ride)) effects.push({ type: "closeLive", reason: "ride ended" });
   const driverId = heldDriver(after);
-  if (driverId) effects.push({ type: "pushToDriver", driverId, ride: after.ride });
+  if (driverId && driverId !== ctx.answeredTo) effects.push({ type: "pushToDriver", driverId, ride: after.ride });
   const nobody = events.some((e) => e.type === "RideCancelled" && e.data.reason === "no_driver_available");
   if (nobody && ctx.noSupplyWindowS > 0) {
     effects.push({ type: "markNoSupply", pickup: after.ride.pickup, product: after.ride.product, until: ctx.now.getTime() + ctx.noSupplyWindowS * 1000 });

@@ -52,6 +52,19 @@ describe("ride plan", () => {
     expect(p.after.map((e) => e.type)).toEqual(["broadcast", "pushToDriver"]);
   });
 
+  it("a change the driver asked for is not pushed back to that driver, who has it in the answer; a change anyone else made is", () => {
+    const before = record("driver_assigned", "authorized", { driver: true });
+    const driverId = before.ride.driver!.id;
+    const arrived = decide(before, { type: "arrive", driverId }, NOW);
+    if (arrived.kind !== "applied") throw new Error(arrived.kind);
+    const effects = (answeredTo: string | null | undefined) => plan(before, arrived.record, arrived.events, { ...ctx, answeredTo }).after.map((e) => e.type);
+    expect(effects(undefined)).toEqual(["broadcast", "pushToDriver"]);
+    expect(effects(null)).toEqual(["broadcast", "pushToDriver"]);
+    expect(effects("d_someone_else")).toEqual(["broadcast", "pushToDriver"]);
+    // The ride's own live sockets (the rider's) still get every change.
+    expect(effects(driverId)).toEqual(["broadcast"]);
+  });
+
   it("a commit of several events sends one message to the views carrying them all, in order", () => {
     const { after } = step(requested(), { type: "startDispatch" });
     const { after: offered } = step(after, { type: "offerDriver", driverId: "d1", expiresAt: new Date(T + 15_000).toISOString() });
