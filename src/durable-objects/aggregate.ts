@@ -159,7 +159,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
    */
   protected async commit(plan: Plan<E>, record?: R, created?: Record<string, string>): Promise<void> {
     const now = Date.now();
-    this.ctx.storage.transactionSync(() => {
+    const next = this.ctx.storage.transactionSync(() => {
       if (record && created) {
         const names = ["id", "record", ...Object.keys(created)];
         this.sql.exec(
@@ -178,10 +178,9 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
         else if (!t.ifUnset || this.timers.dueAt(t.name) === null) this.timers.set(t.name, t.at);
       }
       // After the plan's timers: the one that will start the object again may be one it just cleared.
-      if (needsRelayFallback(this.timers.nextDueAt(), () => plan.messages.length > 0 || this.outbox.size() > 0))
-        this.timers.set("outbox", now + RELAY_FALLBACK_MS);
+      return this.nextWake(now, () => plan.messages.length > 0 || this.outbox.size() > 0);
     });
-    await this.armAlarm();
+    await this.oneAlarm.arm(next);
     // Relayed at once but in the background: a slow or failing queue never delays the caller, and no alarm runs for it.
     if (plan.messages.length > 0) this.ctx.waitUntil(this.relay());
     for (const effect of plan.after) await this.attempt(effect);
@@ -231,14 +230,17 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     }
   }
 
-  /**
-   * Arms the one alarm for the earliest timer (a write only when that moved it: `Alarm`).
-   * An alarm that ran the timer a commit's messages counted on leaves none: then the fallback.
-   */
+  /** Arms the one alarm for `nextWake` (a write only when that moved it: `Alarm`); after an alarm, the timer unsent messages counted on may be gone. */
   protected async armAlarm(): Promise<void> {
-    let next = this.timers.nextDueAt();
-    if (needsRelayFallback(next, () => this.outbox.size() > 0)) this.timers.set("outbox", (next = Date.now() + RELAY_FALLBACK_MS));
-    await this.oneAlarm.arm(next);
+    await this.oneAlarm.arm(this.nextWake(Date.now(), () => this.outbox.size() > 0));
+  }
+
+  /** When the object must start next: its earliest timer, after writing the relay's fallback if `unsent` messages have none. */
+  private nextWake(now: number, unsent: () => boolean): number | null {
+    const next = this.timers.nextDueAt();
+    if (!needsRelayFallback(next, unsent)) return next;
+    this.timers.set("outbox", now + RELAY_FALLBACK_MS);
+    return now + RELAY_FALLBACK_MS;
   }
 
   override async alarm(): Promise<void> {
