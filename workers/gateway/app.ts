@@ -34,6 +34,18 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * @example
  * export default { fetch: createApp().fetch };
  */
+/** A request answered this slowly gets its access line even when it succeeded. */
+export const SLOW_REQUEST_MS = 1000;
+
+/**
+ * Whether a request gets the gateway's own access line: it failed (4xx, 5xx) or was slow.
+ *
+ * @example
+ * worthALook(204, 12); // false: the platform's invocation log has it
+ * worthALook(409, 12); // true
+ */
+export const worthALook = (status: number, ms: number): boolean => status >= 400 || ms >= SLOW_REQUEST_MS;
+
 export function createApp() {
   const app = newRouter();
 
@@ -44,7 +56,12 @@ export function createApp() {
     const started = Date.now();
     await next();
     c.res.headers.set("x-request-id", requestId);
-    console.log(JSON.stringify({ msg: "request", requestId, method: c.req.method, path: c.req.routePath, status: c.res.status, ms: Date.now() - started }));
+    // Every request is in the platform's invocation log (method, URL, status, time; wrangler's own line locally). This
+    // line adds the request id and route to those worth a look, failed or slow: not to every location report (one per
+    // driver every 4 s) and ride step that went well, each a log event to carry and store (BENCHMARKS.md, 2026-12-02 evening).
+    const ms = Date.now() - started;
+    if (worthALook(c.res.status, ms))
+      console.log(JSON.stringify({ msg: "request", requestId, method: c.req.method, path: c.req.routePath, status: c.res.status, ms }));
   });
   // Headers first, so that every answer has them, refusals included.
   app.use("*", secureResponseHeaders());

@@ -7,7 +7,7 @@
 import { sign } from "hono/jwt";
 import { describe, expect, it, vi } from "vitest";
 import type { Role } from "../../src/domain/types";
-import { createApp } from "./app";
+import { createApp, SLOW_REQUEST_MS, worthALook } from "./app";
 import { MAX_BODY_BYTES } from "./security";
 
 const SECRET = "unit-test-secret-0123456789abcdef";
@@ -164,5 +164,31 @@ describe("response headers", () => {
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
     const none = await call("/healthz", { headers: { origin: "https://console.example.test" } }, testEnv({ ALLOWED_ORIGINS: "" }));
     expect(none.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("the access line", () => {
+  it("a failed request gets one with its request id and route; one that went well and fast gets none (the platform's invocation log has it)", async () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
+    try {
+      const fine = await call("/healthz");
+      expect(fine.status).toBe(200);
+      const refused = await call("/v1/rides", { method: "POST", body: "{}" });
+      expect(refused.status).toBe(401);
+      const access = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === "request");
+      expect(access).toEqual([
+        { msg: "request", requestId: refused.headers.get("x-request-id"), method: "POST", path: "/v1/rides", status: 401, ms: expect.any(Number) },
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("a slow request gets one even when it succeeded", () => {
+    expect(worthALook(200, SLOW_REQUEST_MS - 1)).toBe(false);
+    expect(worthALook(200, SLOW_REQUEST_MS)).toBe(true);
+    expect(worthALook(404, 0)).toBe(true);
+    expect(worthALook(503, 0)).toBe(true);
   });
 });

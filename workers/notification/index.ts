@@ -3,6 +3,7 @@ import { consumerFetch } from "../../src/lib/readiness";
 import { logMetrics, meterBatch } from "../../src/lib/metering";
 import { drizzle } from "drizzle-orm/d1";
 import { retryDelaySeconds } from "../../src/lib/backoff";
+import { RunLog } from "../../src/lib/run-log";
 import { isDeadLetterQueue } from "../../src/lib/dead-letters";
 import { notificationDeadLetters, notificationDeliveries } from "../../src/views/schema";
 import { and, eq, ne } from "drizzle-orm";
@@ -59,12 +60,14 @@ export default {
     } catch (error) {
       failure = String(error); // the delivery log failed: every message is retried
     }
+    // The delivered ones on one line for the run (a line each is log volume, billed per line); a retry gets its own warning.
+    const delivered = new RunLog<Record<string, unknown>>("notifications");
     for (const [i, message] of batch.messages.entries()) {
       const { event } = message.body;
       const rideId = rideIdOf(message.body);
       const summary = summaries?.[i];
       if (summary && summary.retrying === 0) {
-        console.log(JSON.stringify({ msg: "notification", event: event.type, rideId, ...summary, correlationId: event.correlationId }));
+        delivered.add({ event: event.type, rideId, ...summary, correlationId: event.correlationId });
         message.ack();
         continue;
       }
@@ -84,6 +87,7 @@ export default {
       );
       message.retry({ delaySeconds });
     }
+    delivered.flush();
     // Development: the gateway cannot ask this worker, so its counters go to the log after each run.
     logMetrics("notification");
   },

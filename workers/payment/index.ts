@@ -8,6 +8,7 @@ import { consumerFetch } from "../../src/lib/readiness";
 import { meterBatch } from "../../src/lib/metering";
 import type { PaymentCommandMessage } from "../../src/domain/events";
 import { retryDelaySeconds } from "../../src/lib/backoff";
+import { RunLog } from "../../src/lib/run-log";
 import { isDeadLetterQueue } from "../../src/lib/dead-letters";
 import { paymentDeps } from "./deps";
 import { BreakerOpen, handlePaymentCommand } from "./handler";
@@ -40,23 +41,18 @@ export default {
     const deps = paymentDeps(env);
     const crashRate = env.ENVIRONMENT === "development" ? Number(env.CHAOS_CONSUMER_CRASH_RATE) || 0 : 0;
     const crashAt = crashRate > 0 && Math.random() < crashRate ? Math.floor(Math.random() * batch.messages.length) : -1;
+    // The steps done on one line for the run (a line each is log volume, billed per line); a retry gets its own warning.
+    const done = new RunLog<{ rideId: string; action: string; outcome: string; correlationId: string }>("payment steps");
     for (const [index, message] of batch.messages.entries()) {
       if (index === crashAt) {
+        done.flush();
         console.warn(JSON.stringify({ msg: "chaos: payment consumer crashing mid-batch", index, size: batch.messages.length }));
         throw new ChaosCrash("chaos: consumer crashed mid-batch");
       }
       const command = message.body;
       try {
         const result = await handlePaymentCommand(command, deps);
-        console.log(
-          JSON.stringify({
-            msg: "payment step",
-            rideId: command.rideId,
-            action: command.action,
-            outcome: result.outcome,
-            correlationId: command.correlationId,
-          }),
-        );
+        done.add({ rideId: command.rideId, action: command.action, outcome: result.outcome, correlationId: command.correlationId });
         message.ack();
       } catch (error) {
         const delaySeconds = error instanceof BreakerOpen ? Math.max(1, Math.ceil(error.retryAfterMs / 1000)) : retryDelaySeconds(message.attempts);
@@ -74,5 +70,6 @@ export default {
         message.retry({ delaySeconds });
       }
     }
+    done.flush();
   },
 } satisfies ExportedHandler<PaymentEnv, PaymentCommandMessage>;
