@@ -90,6 +90,8 @@ interface Phase {
   floorAroundMs: number;
   /** The phase in units of `floorAroundMs`. */
   unitsAround: number;
+  /** CPU ms each of the benchmark's own reads after the counters stopped (left out of `cpuMsEach` since 2026-12-02 evening). */
+  benchReadsMsEach: number;
   /** CPU ms each by role (bench/support/cpu.ts), each less its own idle rate. */
   byRoleMsEach: ByRole;
   /** The runtime alone (both its parts: what Cloudflare runs), each and against the floor's runtime beside it. */
@@ -154,18 +156,34 @@ class Subject {
   }
 }
 
-/** Waits until no counter moved for `quietMs` and `done` holds; answers the counters then. */
-async function settle(s: Subject, done: () => Promise<boolean>, quietMs = 3000, limitMs = 120_000): Promise<Counters> {
+/**
+ * Waits until no counter moved for `quietMs` and `done` holds; answers the counters then and,
+ * given a `span`, its reading at the first poll that found the counters still (`quiet`). The
+ * quiet polls after that one, and the `done` checks (each a client's list of rides), are the
+ * benchmark's own reads, not the rides' work: with them a served ride read about 1 floor unit more.
+ */
+async function settle(
+  s: Subject,
+  done: () => Promise<boolean>,
+  span?: Span,
+  quietMs = 3000,
+  limitMs = 120_000,
+): Promise<{ counters: Counters; quiet?: ReturnType<typeof endSpan> }> {
   const deadline = Date.now() + limitMs;
   let last = "";
   let since = Date.now();
+  let quiet: ReturnType<typeof endSpan> | undefined;
   for (;;) {
     const counters = await readCounters(s.system);
     const now = JSON.stringify(counters);
     if (now !== last) {
       last = now;
       since = Date.now();
-    } else if (Date.now() - since >= quietMs && (await done())) return counters;
+      quiet = undefined;
+    } else {
+      quiet ??= span && endSpan(span, 0);
+      if (Date.now() - since >= quietMs && (await done())) return { counters, quiet };
+    }
     if (Date.now() > deadline) throw new Error("the system did not settle within the limit");
     await sleep(500);
   }
@@ -271,10 +289,11 @@ async function phase(
     const span = startSpan(s.system.pid);
     await run();
     const requests = s.requests - r0; // the ride's own, not the views read while settling
-    const settled = await settle(s, done);
-    return { settled, requests, ...endSpan(span, 0) };
+    const { counters: settled, quiet } = await settle(s, done, span);
+    const withReads = endSpan(span, 0);
+    return { settled, requests, ...(quiet ?? withReads), withReadsCpuS: withReads.rawCpuS, withReadsWallS: withReads.wallS };
   });
-  const { settled: after, requests, rawCpuS, rawByRole, wallS } = beside.value;
+  const { settled: after, requests, rawCpuS, rawByRole, wallS, withReadsCpuS, withReadsWallS } = beside.value;
   const clientRequestsEach = requests / n;
   const idleBefore = idle.rate;
   const idleByRoleBefore = idle.byRole;
@@ -285,6 +304,8 @@ async function phase(
   const runtimeMsEach = runtimeOf(byRoleMsEach);
   console.log(`  by role, ms each: ${ROLES.map((r) => `${r} ${byRoleMsEach[r].toFixed(1)}`).join(", ")}`);
   const cpuS = Math.max(0, rawCpuS - idleTakenOff * wallS);
+  const readsMsEach = ((withReadsCpuS - rawCpuS - idleTakenOff * (withReadsWallS - wallS)) * 1000) / n;
+  console.log(`  the benchmark's own reads after the counters stopped, left out: ${readsMsEach.toFixed(1)} ms each`);
   console.log(
     `  idle ${(idleBefore * 1000).toFixed(1)} ms/s before, ${(idle.rate * 1000).toFixed(1)} after; ${(idleTakenOff * 1000).toFixed(1)} ms/s × ${wallS.toFixed(1)} s taken off`,
   );
@@ -302,6 +323,7 @@ async function phase(
     floorCpuMs: beside.floorCpuMs,
     floorBesideOps: beside.ops,
     floorAroundMs,
+    benchReadsMsEach: readsMsEach,
     units: cpuMsEach / beside.floorCpuMs,
     unitsAround: cpuMsEach / floorAroundMs,
     byRoleMsEach,
@@ -449,12 +471,12 @@ function table(floorMeter: FloorMeter, phases: Phase[]): string {
   const f1 = (x: number) => x.toFixed(1);
   const rows = phases.map(
     (p) =>
-      `| ${p.what} | ${p.n} | ${p.cpuMsEach.toFixed(2)} | ${p.floorCpuMs.toFixed(2)} (${p.floorBesideOps}) | **${f1(p.units)}** | ${p.floorAroundMs.toFixed(2)} / ${f1(p.unitsAround)} | ${p.runtimeMsEach.toFixed(1)} / ${p.floorRuntimeMs.toFixed(2)} / **${f1(p.runtimeUnits)}** | ${f1(p.clientRequestsEach)} | ${f1(p.perEach.objectCalls)} | ${f1(p.perEach.alarms)} (${f1(p.perEach.alarmWrites)}) | ${f1(p.perEach.messages)} | ${f1(p.perEach.consumerRuns)} | ${f1(p.perEach.d1Statements)} / ${f1(p.perEach.d1Transactions)} / ${f1(p.perEach.d1Rows)} |`,
+      `| ${p.what} | ${p.n} | ${p.cpuMsEach.toFixed(2)} | ${p.floorCpuMs.toFixed(2)} (${p.floorBesideOps}) | **${f1(p.units)}** | ${p.floorAroundMs.toFixed(2)} / ${f1(p.unitsAround)} | ${p.runtimeMsEach.toFixed(1)} / ${p.floorRuntimeMs.toFixed(2)} / **${f1(p.runtimeUnits)}** | ${f1(p.clientRequestsEach)} | ${f1(p.perEach.logLines)} | ${f1(p.perEach.objectCalls)} | ${f1(p.perEach.alarms)} (${f1(p.perEach.alarmWrites)}) | ${f1(p.perEach.messages)} | ${f1(p.perEach.consumerRuns)} | ${f1(p.perEach.d1Statements)} / ${f1(p.perEach.d1Transactions)} / ${f1(p.perEach.d1Rows)} |`,
   );
   return [
-    `| what | n | CPU ms each | floor op CPU ms beside it (ops) | floor units | floor op ms around it / units | runtime alone: ms each / floor op's ms beside it / units | client requests | object calls | alarms (alarm writes) | queue msgs | consumer runs | D1 writes: statements / txns / rows |`,
-    `|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
-    `| floor operation: new object, 1 SQL write, 1 queue message and its consumer | ${K} × ${floorReadings.length}, alone | ${floorReadings.map((r) => r.toFixed(1)).join(", ")} | | 1 | | ${floorMeter.runtimeReadings.map((r) => r.toFixed(1)).join(", ")} | 1 | 1 | 0 | 1 | 1 | 0 |`,
+    `| what | n | CPU ms each | floor op CPU ms beside it (ops) | floor units | floor op ms around it / units | runtime alone: ms each / floor op's ms beside it / units | client requests | log lines | object calls | alarms (alarm writes) | queue msgs | consumer runs | D1 writes: statements / txns / rows |`,
+    `|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
+    `| floor operation: new object, 1 SQL write, 1 queue message and its consumer | ${K} × ${floorReadings.length}, alone | ${floorReadings.map((r) => r.toFixed(1)).join(", ")} | | 1 | | ${floorMeter.runtimeReadings.map((r) => r.toFixed(1)).join(", ")} | 1 | | 1 | 0 | 1 | 1 | 0 |`,
     ...rows,
   ].join("\n");
 }

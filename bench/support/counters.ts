@@ -17,7 +17,7 @@ export type Counters = Record<string, number>;
 const LOG_LINE = /\{"msg":"dev metrics","worker":"(\w+)","totals":(\{[^{}]*\})\}/g;
 
 /** Every counter of the system, keyed `worker/key` (e.g. `views/d1:VIEWS_DB:statements`). */
-export async function readCounters(system: Pick<RunningSystem, "baseUrl" | "logs">): Promise<Counters> {
+export async function readCounters(system: Pick<RunningSystem, "baseUrl" | "logs"> & { logLines?: number }): Promise<Counters> {
   const res = await fetch(`${system.baseUrl}/v1/dev/metrics`);
   if (res.status !== 200) throw new Error(`GET /v1/dev/metrics: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { gateway: { totals: Counters }; payment: { totals: Counters } | null };
@@ -30,6 +30,7 @@ export async function readCounters(system: Pick<RunningSystem, "baseUrl" | "logs
   const last = new Map<string, Counters>();
   for (const m of system.logs.join("").matchAll(LOG_LINE)) last.set(m[1]!, JSON.parse(m[2]!) as Counters);
   for (const [worker, totals] of last) add(worker, totals);
+  if (system.logLines !== undefined) out["output/log-lines"] = system.logLines;
   return out;
 }
 
@@ -58,6 +59,8 @@ export interface Structure {
   d1Statements: number;
   d1Transactions: number;
   d1Rows: number;
+  /** Log lines the workers wrote (`RunningSystem.logLines`): each a log event to carry and store. */
+  logLines: number;
 }
 
 /** The sum of the counters whose key passes `test`. */
@@ -75,6 +78,7 @@ export function structure(c: Counters): Structure {
     d1Statements: sumOf(c, (k) => /^d1:.*:statements$/.test(keyOf(k))),
     d1Transactions: sumOf(c, (k) => /^d1:.*:transactions$/.test(keyOf(k))),
     d1Rows: sumOf(c, (k) => /^d1:.*:rows$/.test(keyOf(k))),
+    logLines: sumOf(c, (k) => keyOf(k) === "log-lines"),
   };
 }
 

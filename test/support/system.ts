@@ -38,6 +38,8 @@ export interface RunningSystem {
   webhookSecret: string;
   webhooks: ReceivedWebhook[];
   logs: string[];
+  /** Log lines the workers have written so far, the development counters' own lines left out: a log line is work too. */
+  readonly logLines: number;
   /** Makes the webhook receiver answer 503 (true) or take deliveries again (false). */
   failWebhooks: (failing: boolean) => void;
   /** The id of the system's process group (scripts/dev.mjs, wrangler and its workerd processes); a restart changes it. */
@@ -190,8 +192,11 @@ export async function startSystem(vars: Record<string, string> = {}, timeoutMs =
     RATE_LIMITS: "off",
     ...vars,
   };
+  let logLines = 0;
   const keep = (b: Buffer) => {
-    logs.push(b.toString());
+    const text = b.toString();
+    logs.push(text);
+    for (const m of text.matchAll(/\{"msg":"([^"]*)"/g)) if (m[1] !== "dev metrics") logLines++;
     if (logs.length > 5000) logs.splice(0, 1000);
   };
   // The current process group; a restart replaces it.
@@ -288,6 +293,9 @@ export async function startSystem(vars: Record<string, string> = {}, timeoutMs =
       restart,
       port,
       persistDir,
+      get logLines() {
+        return logLines;
+      },
       get pid() {
         return child.pid ?? 0;
       },
