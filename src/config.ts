@@ -23,6 +23,8 @@ export interface Config {
   autoApproveDrivers: boolean;
   /** A driver silent for longer than this is not offered rides. */
   driverFreshnessS: number;
+  /** An available driver silent for this long is taken offline (the `silent` timer), so no one is shown available for ever. */
+  driverOfflineAfterS: number;
   /** How often a listed driver's dispatch-cell entry is rewritten while nothing else about it changes (the cell's lease follows from it). */
   cellRefreshS: number;
   road: RoadModel;
@@ -55,6 +57,7 @@ export type ConfigVars = Partial<
     | "MAX_TRIP_KM"
     | "AUTO_APPROVE_DRIVERS"
     | "DRIVER_FRESHNESS_S"
+    | "DRIVER_OFFLINE_AFTER_S"
     | "CELL_REFRESH_S"
     | "ROAD_FACTOR"
     | "CITY_SPEED_KMH"
@@ -100,6 +103,7 @@ export function readConfig(vars: ConfigVars): Config {
     maxTripKm: num(vars.MAX_TRIP_KM, 200, 0.1),
     autoApproveDrivers: environment === "development" ? vars.AUTO_APPROVE_DRIVERS !== "false" : vars.AUTO_APPROVE_DRIVERS === "true",
     driverFreshnessS: num(vars.DRIVER_FRESHNESS_S, 30, 1),
+    driverOfflineAfterS: num(vars.DRIVER_OFFLINE_AFTER_S, 600, 1),
     cellRefreshS: num(vars.CELL_REFRESH_S, 120, 1),
     road: { roadFactor: num(vars.ROAD_FACTOR, 1.3, 1), citySpeedKmh: num(vars.CITY_SPEED_KMH, 25, 1) },
     quoteTtlS: num(vars.QUOTE_TTL_S, 300, 1),

@@ -30,6 +30,7 @@ interface __BaseEnv_Env {
 	MAX_TRIP_KM: string;
 	AUTO_APPROVE_DRIVERS: string;
 	DRIVER_FRESHNESS_S: string;
+	DRIVER_OFFLINE_AFTER_S: string;
 	CELL_REFRESH_S: string;
 	ROAD_FACTOR: string;
 	CITY_SPEED_KMH: string;
@@ -83,6 +84,7 @@ declare namespace Cloudflare {
 		MAX_TRIP_KM: string;
 		AUTO_APPROVE_DRIVERS: string;
 		DRIVER_FRESHNESS_S: string;
+		DRIVER_OFFLINE_AFTER_S: string;
 		CELL_REFRESH_S: string;
 		ROAD_FACTOR: string;
 		CITY_SPEED_KMH: string;
@@ -109,7 +111,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ENVIRONMENT" | "DISPATCH_MODE" | "OFFER_TIMEOUT_S" | "DISPATCH_TIMEOUT_S" | "DISPATCH_RETRY_S" | "REDISPATCH_TIMEOUT_S" | "NO_SUPPLY_WINDOW_S" | "PAYMENT_WATCHDOG_S" | "VIEWS_REPAIR_AFTER_S" | "NO_SHOW_WAIT_S" | "NO_SHOW_FEE" | "PARCEL_MAX_KG" | "CAPTURE_RETRY_WINDOW_S" | "STALE_RIDE_S" | "CHAOS_DUPLICATE_DELIVERY" | "SEARCH_RADIUS_M" | "MAX_TRIP_KM" | "AUTO_APPROVE_DRIVERS" | "DRIVER_FRESHNESS_S" | "CELL_REFRESH_S" | "ROAD_FACTOR" | "CITY_SPEED_KMH" | "QUOTE_TTL_S" | "RATE_LIMITS" | "ALLOWED_ORIGINS" | "JWT_SECRET" | "CONTACT_KEY">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ENVIRONMENT" | "DISPATCH_MODE" | "OFFER_TIMEOUT_S" | "DISPATCH_TIMEOUT_S" | "DISPATCH_RETRY_S" | "REDISPATCH_TIMEOUT_S" | "NO_SUPPLY_WINDOW_S" | "PAYMENT_WATCHDOG_S" | "VIEWS_REPAIR_AFTER_S" | "NO_SHOW_WAIT_S" | "NO_SHOW_FEE" | "PARCEL_MAX_KG" | "CAPTURE_RETRY_WINDOW_S" | "STALE_RIDE_S" | "CHAOS_DUPLICATE_DELIVERY" | "SEARCH_RADIUS_M" | "MAX_TRIP_KM" | "AUTO_APPROVE_DRIVERS" | "DRIVER_FRESHNESS_S" | "DRIVER_OFFLINE_AFTER_S" | "CELL_REFRESH_S" | "ROAD_FACTOR" | "CITY_SPEED_KMH" | "QUOTE_TTL_S" | "RATE_LIMITS" | "ALLOWED_ORIGINS" | "JWT_SECRET" | "CONTACT_KEY">> {}
 }
 declare module "*.txt" {
 	const value: string;

@@ -49,7 +49,7 @@ export interface paths {
     };
     /**
      * Watch the driver's offers and rides live (WebSocket)
-     * @description WebSocket. Sends {"type":"driver",driver,offers} at once, then {"type":"offer",offer} the moment an offer is made and {"type":"ride",ride} on every change of the driver's ride that the driver did not ask for (the answer to an accept, arrive, start or complete carries the ride already).
+     * @description WebSocket. Sends {"type":"driver",driver,offers} at once, then {"type":"offer",offer} the moment an offer is made and {"type":"ride",ride} on every change of the driver's ride that the driver did not ask for (the answer to an accept, arrive, start or complete carries the ride already). {"type":"driver",driver,offers} again after an operator's decision and when the driver is taken offline for silence.
      */
     get: operations["watchMyDriverFeed"];
     put?: never;
@@ -536,7 +536,10 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
-    /** Report the driver's location */
+    /**
+     * Report the driver's location
+     * @description Every few seconds while online. A driver silent for longer than DRIVER_FRESHNESS_S (30 s) is offered no ride; an available driver silent for DRIVER_OFFLINE_AFTER_S (10 min) is taken offline (DriverWentOffline with reason silent) and comes back by going online.
+     */
     put: operations["reportLocation"];
     post?: never;
     delete?: never;

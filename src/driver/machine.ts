@@ -8,6 +8,7 @@ import { stamp, type Plan } from "../kernel/machine";
 import type { ProblemCode } from "../lib/problem";
 import { approvalEffect, canGoOffline, canGoOnline, canReserve, indexWrite, type ListingConfig, type RuleResult } from "./driver-rules";
 import type { DriverCommand, DriverCommandType, DriverDecision, DriverEffect, DriverEventDraft, DriverEventType, DriverRecord, DriverOffer } from "./types";
+import { silentTimer } from "./silence";
 import { needsReview, withProducts } from "./vehicle";
 
 type Of<K extends DriverCommandType> = Extract<DriverCommand, { type: K }>;
@@ -85,7 +86,7 @@ export const DRIVER_RULES: { [K in DriverCommandType]: DriverRule<K> } = {
     missing: REGISTER_FIRST,
     repeat: (r) => r.driver.status === "offline",
     guard: (r) => asRefused(canGoOffline(r)),
-    apply: (next) => ((next.driver.status = "offline"), { event: "DriverWentOffline" }),
+    apply: (next, c) => ((next.driver.status = "offline"), { event: "DriverWentOffline", data: c.reason ? { reason: c.reason } : {} }),
   },
   reserve: {
     missing: NO_DRIVER,
@@ -217,13 +218,13 @@ export function driverState(record: DriverRecord, now: Date): string {
  * calls to a ride made once the command has left the driver's queue.
  *
  * @example
- * const p = planDriver(command, decision.record, decision.events, { now, correlationId, newId, listing: config });
+ * const p = planDriver(command, decision.record, decision.events, { now, correlationId, newId, listing: config, offlineAfterS: 600 });
  */
 export function planDriver(
   command: DriverCommand,
   after: DriverRecord,
   drafts: DriverEventDraft[],
-  ctx: { now: Date; correlationId: string; newId: () => string; listing: ListingConfig },
+  ctx: { now: Date; correlationId: string; newId: () => string; listing: ListingConfig; offlineAfterS: number },
 ): Plan<DriverEffect> {
   const first = after.driver.version - drafts.length + 1;
   const events = stamp(drafts, first, ctx.now, ctx.correlationId, ctx.correlationId, ctx.newId).map((e) => ({ ...e, driverId: after.driver.id }));
@@ -239,12 +240,15 @@ export function planDriver(
   });
   const background = command.type === "reserve" || command.type === "confirm" || command.type === "release";
   const index: Plan<DriverEffect>["after"] = indexWrite(after, ctx.now, ctx.listing) === "none" ? [] : [{ type: "syncIndex", background }];
-  const result: Plan<DriverEffect> = { events, messages, timers: [], after: index, later: [] };
+  // Only a change of the driver moves the `silent` timer: location reports never write it.
+  const timers = drafts.length > 0 ? [silentTimer(after, ctx.offlineAfterS)] : [];
+  const result: Plan<DriverEffect> = { events, messages, timers, after: index, later: [] };
   // The driver's app hears of the offer at once, with its expiry.
   if (command.type === "reserve" && after.offer) result.after.push({ type: "broadcast", message: JSON.stringify({ type: "offer", offer: after.offer }) });
-  // The driver's app sees every change of approval at once (an operator's decision, a vehicle sent back to review).
-  const approvalChanged = decided || drafts.some((d) => d.data.approval === "pending");
-  if (approvalChanged) result.after.push({ type: "broadcast", message: driverState(after, ctx.now) });
+  // The driver's app sees every change of approval at once (an operator's decision, a vehicle sent back to review),
+  // and being taken offline for silence (if the app is still there to hear it).
+  const changedForThem = decided || drafts.some((d) => d.data.approval === "pending" || d.data.reason === "silent");
+  if (changedForThem) result.after.push({ type: "broadcast", message: driverState(after, ctx.now) });
   const withdrawing = drafts.find((d) => typeof d.data.withdrawnOfferRideId === "string");
   if (withdrawing) {
     const reason = withdrawing.type === "DriverRejected" ? "driver_rejected" : VEHICLE_CHANGED;

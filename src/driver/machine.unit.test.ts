@@ -184,6 +184,7 @@ const BACKGROUND = new Set(["reserve", "confirm", "release"]);
 const LISTING = { cellRefreshS: 60, driverFreshnessS: 30 };
 const ctx = {
   listing: LISTING,
+  offlineAfterS: 600,
   now: NOW,
   correlationId: "req-1",
   newId: (() => {

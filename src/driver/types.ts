@@ -30,7 +30,8 @@ export type DriverCommand =
   | { type: "approve"; reason?: string }
   | { type: "reject"; reason?: string }
   | { type: "online"; location: LatLng }
-  | { type: "offline" }
+  /** `reason` "silent": the `silent` timer, for a driver who stopped reporting (src/driver/silence.ts). */
+  | { type: "offline"; reason?: "silent" }
   /** Reserves the driver for a ride: the one place that prevents double booking. */
   | { type: "reserve"; reservation: Reservation; freshnessS: number }
   /** The driver accepted the offer for `rideId`: offered → on_trip. */

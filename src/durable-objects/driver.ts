@@ -1,14 +1,14 @@
 /**
- * Driver Durable Object: the single writer of one driver's status, location and
- * reservation. The RPC surface over the driver machine (src/driver/machine.ts) plus
- * `perform`; storage, the outbox relay, timers and sockets are the aggregate base's. A
- * driver holds at most one offer or trip: a second reservation is refused here,
- * atomically, whatever the dispatch index believed.
+ * Driver Durable Object: the single writer of one driver's status, location and reservation.
+ * The RPC surface over the driver machine (src/driver/machine.ts) plus `perform`; storage, the
+ * outbox relay, timers and sockets are the aggregate base's. A driver holds at most one offer
+ * or trip: a second reservation is refused here, atomically, whatever the dispatch index believed.
  */
 import type { Driver } from "../domain/events";
 import type { Actor, LatLng, Ride } from "../domain/types";
 import { indexWrite } from "../driver/driver-rules";
 import { decideDriver, driverState, openOffers, planDriver } from "../driver/machine";
+import { checkSilence, SILENT_TIMER } from "../driver/silence";
 import type { DriverCommand, DriverEffect, DriverOffer, DriverProfile, DriverRecord, Reservation } from "../driver/types";
 import { ok, unwrap, type Outcome } from "../lib/problem";
 import { SerialQueue } from "../lib/timers";
@@ -30,18 +30,16 @@ export class DriverDurableObject extends AggregateObject<DriverRecord, DriverEff
     return record.driver.id;
   }
 
-  /** Decides `command` and carries it out; answers the driver as it now is. */
-  private run(command: DriverCommand, correlationId: string): Promise<Outcome<Driver>> {
-    return this.exclusive(async () => {
-      const before = this.load();
-      const now = new Date();
-      const planOf = (after: DriverRecord, events: Parameters<typeof planDriver>[2]) =>
-        planDriver(command, after, events, { now, correlationId, newId: this.newId, listing: this.config });
-      const outcome = await this.enact(decideDriver(before, command, now), planOf, before ? undefined : {});
-      // A refusal commits nothing but may show the cell lists a driver it should not (one silent past the freshness limit): fix it after the answer.
-      if (!outcome.ok && before && indexWrite(before, now, this.config) !== "none") await this.perform({ type: "syncIndex", background: true });
-      return outcome.ok ? ok(outcome.value.driver) : outcome;
-    });
+  /** Decides `command` and carries it out after the commands before it (`queued`: the caller is one, a timer); answers the driver as it now is. */
+  private async run(command: DriverCommand, correlationId: string, queued = false): Promise<Outcome<Driver>> {
+    if (!queued) return this.exclusive(() => this.run(command, correlationId, true));
+    const before = this.load();
+    const now = new Date();
+    const ctx = { now, correlationId, newId: this.newId, listing: this.config, offlineAfterS: this.config.driverOfflineAfterS };
+    const outcome = await this.enact(decideDriver(before, command, now), (after, events) => planDriver(command, after, events, ctx), before ? undefined : {});
+    // A refusal commits nothing but may show the cell lists a driver it should not (one silent past the freshness limit): fix it after the answer.
+    if (!outcome.ok && before && indexWrite(before, now, this.config) !== "none") await this.perform({ type: "syncIndex", background: true });
+    return outcome.ok ? ok(outcome.value.driver) : outcome;
   }
 
   /** Registers the driver, or updates name and vehicle. */
@@ -74,9 +72,8 @@ export class DriverDurableObject extends AggregateObject<DriverRecord, DriverEff
   /** A location report: the cell is written only when it needs to be (`indexWrite`); on the way to a pickup, the ride refreshes its ETA. */
   async updateLocation(location: LatLng): Promise<Outcome<null>> {
     const outcome = await this.run({ type: "locate", location }, "");
-    if (!outcome.ok) return outcome;
-    this.opsPush.after(outcome.value);
-    return ok(null);
+    if (outcome.ok) this.opsPush.after(outcome.value);
+    return outcome.ok ? ok(null) : outcome;
   }
 
   /** Reserves the driver for a ride: as an offer (the driver must accept) or as a direct assignment (auto mode). */
@@ -90,9 +87,8 @@ export class DriverDurableObject extends AggregateObject<DriverRecord, DriverEff
   }
 
   /** Frees the driver from `rideId` (trip ended, ride cancelled, offer declined or expired). Idempotent. */
-  async release(rideId: string, correlationId: string): Promise<Driver | null> {
-    const outcome = await this.run({ type: "release", rideId }, correlationId);
-    return outcome.ok ? outcome.value : null;
+  release(rideId: string, correlationId: string): Promise<Driver | null> {
+    return this.run({ type: "release", rideId }, correlationId).then((outcome) => (outcome.ok ? outcome.value : null));
   }
 
   /** A notification for the driver (the live channel): pushed to their open sockets. */
@@ -117,8 +113,12 @@ export class DriverDurableObject extends AggregateObject<DriverRecord, DriverEff
     return { first: driverState(record, new Date()) };
   }
 
-  /** The driver has no timers of its own: only the outbox relay, which the base runs. */
-  protected async onTimer(): Promise<void> {}
+  /** `silent` (src/driver/silence.ts): a driver heard from since is looked at again later; one available and silent too long goes offline. */
+  protected async onTimer(name: string): Promise<void> {
+    const check = name === SILENT_TIMER ? checkSilence(this.load(), new Date(), this.config.driverOfflineAfterS) : null;
+    if (check?.type === "again") this.schedule(SILENT_TIMER, check.at);
+    else if (check) await this.run({ type: "offline", reason: "silent" }, `silent-${this.newId()}`, true);
+  }
 
   /** The only place the driver talks to other objects (driver-effects.ts). A ride past the pickup gets no more positions. */
   protected async perform(effect: DriverEffect): Promise<Outcome<unknown>> {

@@ -9,13 +9,10 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { DispatchCellDurableObject } from "../../src/durable-objects/dispatch-cell";
-import type { DriverDurableObject } from "../../src/durable-objects/driver";
 import { cellOf, cellStub } from "../../src/durable-objects/stubs";
-import type { DriverRecord } from "../../src/driver/types";
 import { unwrap } from "../../src/lib/problem";
-import { createRide, onlineDriver, testEnv, until } from "./helpers";
+import { age, createRide, driverRecordOf as record, onlineDriver, testEnv, until } from "./helpers";
 
-type DriverStub = Awaited<ReturnType<typeof onlineDriver>>["stub"];
 type Point = { lat: number; lng: number };
 const OPS = { id: "ops", role: "ops" as const };
 
@@ -27,19 +24,6 @@ function entryIn(point: Point, driverId: string) {
   });
 }
 
-/** Changes the Driver DO's stored record as time would have (a report long ago, a write long ago). */
-function age(stub: DriverStub, change: (record: DriverRecord) => DriverRecord) {
-  return runInDurableObject(stub, (_i: DriverDurableObject, state) => {
-    const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM driver").one().record) as DriverRecord;
-    state.storage.sql.exec("UPDATE driver SET record = ?", JSON.stringify(change(record)));
-  });
-}
-
-const record = (stub: DriverStub) =>
-  runInDurableObject(
-    stub,
-    (_i: DriverDurableObject, state) => JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM driver").one().record) as DriverRecord,
-  );
 const listedNear = async (point: Point) => (await cellStub(testEnv, cellOf(point)).nearby(point, 5000, "standard", Date.now())).map((e) => e.driverId);
 
 describe("Driver DO and DispatchCell: the cell is written when it needs to be", () => {

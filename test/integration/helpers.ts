@@ -1,6 +1,8 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject } from "cloudflare:test";
 import type { PaymentResult } from "../../src/domain/events";
+import type { DriverDurableObject } from "../../src/durable-objects/driver";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
+import type { DriverRecord } from "../../src/driver/types";
 import type { CreateRideInput } from "../../src/ride/ride-record";
 import { unwrap } from "../../src/lib/problem";
 import { consumePaymentResults, paymentResultDeps } from "../../workers/gateway/payment-results";
@@ -88,6 +90,21 @@ export async function until<T>(probe: () => Promise<T | undefined>, what: string
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** Changes the Driver DO's stored record as time would have (a report long ago, a write long ago). */
+export function age(stub: DurableObjectStub<DriverDurableObject>, change: (record: DriverRecord) => DriverRecord) {
+  return runInDurableObject(stub, (_i: DriverDurableObject, state) => {
+    const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM driver").one().record) as DriverRecord;
+    state.storage.sql.exec("UPDATE driver SET record = ?", JSON.stringify(change(record)));
+  });
+}
+
+/** The Driver DO's stored record. */
+export const driverRecordOf = (stub: DurableObjectStub<DriverDurableObject>) =>
+  runInDurableObject(
+    stub,
+    (_i: DriverDurableObject, state) => JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM driver").one().record) as DriverRecord,
+  );
 
 /** A driver registered, approved and online at `at`. */
 export async function onlineDriver(at: { lat: number; lng: number }) {

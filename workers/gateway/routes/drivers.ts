@@ -50,6 +50,8 @@ const location = createRoute({
   path: "/v1/drivers/me/location",
   operationId: "reportLocation",
   summary: "Report the driver's location",
+  description:
+    "Every few seconds while online. A driver silent for longer than DRIVER_FRESHNESS_S (30 s) is offered no ride; an available driver silent for DRIVER_OFFLINE_AFTER_S (10 min) is taken offline (DriverWentOffline with reason silent) and comes back by going online.",
   tags: ["driver"],
   security: bearer,
   middleware: [requireRole("driver"), limitLocation] as const,

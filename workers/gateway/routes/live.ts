@@ -68,7 +68,7 @@ export function liveRoutes() {
     tags: ["driver"],
     security: bearer,
     description:
-      'WebSocket. Sends {"type":"driver",driver,offers} at once, then {"type":"offer",offer} the moment an offer is made and {"type":"ride",ride} on every change of the driver\'s ride that the driver did not ask for (the answer to an accept, arrive, start or complete carries the ride already).',
+      'WebSocket. Sends {"type":"driver",driver,offers} at once, then {"type":"offer",offer} the moment an offer is made and {"type":"ride",ride} on every change of the driver\'s ride that the driver did not ask for (the answer to an accept, arrive, start or complete carries the ride already). {"type":"driver",driver,offers} again after an operator\'s decision and when the driver is taken offline for silence.',
     request: { query: token },
     responses: { 101: { description: "Switching to WebSocket" }, ...authedProblems(NOT_AN_UPGRADE) },
   });

@@ -1,0 +1,49 @@
+/**
+ * The `silent` timer: an available driver who stops reporting (the app was killed, the phone
+ * died) is taken offline after `DRIVER_OFFLINE_AFTER_S`, so that no view, operator or dispatch
+ * cell shows them available for ever: no non-terminal state without a timer that moves it on.
+ *
+ * It is set once, when the driver comes online, and location reports do not move it (a report
+ * every 4 s would move the alarm every 4 s): when it fires it looks at the last report, and sets
+ * itself again at that report plus the limit if the driver was heard from since. While it is set
+ * the driver's object has a timer, so its commits need no relay fallback of their own
+ * (`needsRelayFallback`): the alarm is not moved there and back by each reservation and release.
+ */
+import type { TimerChange } from "../kernel/machine";
+import type { DriverRecord } from "./types";
+
+export const SILENT_TIMER = "silent";
+
+/** When the driver was last heard from (its last location report; its last change if it never reported). */
+const lastHeard = (record: DriverRecord): number => Date.parse(record.driver.locationAt ?? record.driver.updatedAt);
+
+/**
+ * The `silent` timer change of a committed driver event: cleared once offline, else set (if
+ * not set yet) at the last report plus the limit.
+ *
+ * @example
+ * silentTimer(onlineRecord, 600); // { name: "silent", at: lastReport + 600_000, ifUnset: true }
+ */
+export function silentTimer(after: DriverRecord, offlineAfterS: number): TimerChange {
+  if (after.driver.status === "offline") return { name: SILENT_TIMER, at: null };
+  return { name: SILENT_TIMER, at: lastHeard(after) + offlineAfterS * 1000, ifUnset: true };
+}
+
+/** What the due `silent` timer does: take the driver offline, look again at `at`, or nothing (offline already). */
+export type SilenceCheck = { type: "offline" } | { type: "again"; at: number } | null;
+
+/**
+ * Decides the due `silent` timer. A driver with an offer or a trip is left to it (the offer
+ * expires; the ride's own timers end a trip whose driver went silent) and looked at again a
+ * limit later, when the release has made them available.
+ *
+ * @example
+ * checkSilence(record, new Date(), 600); // { type: "again", at } if they reported 2 minutes ago
+ */
+export function checkSilence(record: DriverRecord | null, now: Date, offlineAfterS: number): SilenceCheck {
+  if (!record || record.driver.status === "offline") return null;
+  const due = lastHeard(record) + offlineAfterS * 1000;
+  if (due > now.getTime()) return { type: "again", at: due };
+  if (record.driver.status !== "available") return { type: "again", at: now.getTime() + offlineAfterS * 1000 };
+  return { type: "offline" };
+}

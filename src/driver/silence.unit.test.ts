@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { driverRecord } from "./fixtures";
+import { decideDriver, planDriver } from "./machine";
+import { checkSilence, silentTimer, SILENT_TIMER } from "./silence";
+import type { DriverCommand } from "./types";
+
+const NOW = new Date("2026-12-02T09:00:00Z");
+const LIMIT_S = 600;
+const ago = (s: number) => new Date(NOW.getTime() - s * 1000).toISOString();
+const ctx = { now: NOW, correlationId: "c", newId: () => "ev_1", listing: { cellRefreshS: 60, driverFreshnessS: 30 }, offlineAfterS: LIMIT_S };
+
+describe("the silent timer: a driver who stops reporting is taken offline", () => {
+  it("an available driver silent for the limit goes offline; one heard from since is looked at again at their last report + the limit", () => {
+    expect(checkSilence(driverRecord(NOW, { locationAt: ago(LIMIT_S) }), NOW, LIMIT_S)).toEqual({ type: "offline" });
+    expect(checkSilence(driverRecord(NOW, { locationAt: ago(LIMIT_S + 3600) }), NOW, LIMIT_S)).toEqual({ type: "offline" });
+    const heard = driverRecord(NOW, { locationAt: ago(120) });
+    expect(checkSilence(heard, NOW, LIMIT_S)).toEqual({ type: "again", at: NOW.getTime() + (LIMIT_S - 120) * 1000 });
+  });
+
+  it("a silent driver with an offer or a trip is left to it and looked at again a limit later; an offline one is nothing to do", () => {
+    for (const status of ["offered", "on_trip"] as const) {
+      const busy = driverRecord(NOW, { status, currentRideId: "r1", locationAt: ago(LIMIT_S * 3) });
+      expect(checkSilence(busy, NOW, LIMIT_S)).toEqual({ type: "again", at: NOW.getTime() + LIMIT_S * 1000 });
+    }
+    expect(checkSilence(driverRecord(NOW, { status: "offline", locationAt: ago(LIMIT_S * 3) }), NOW, LIMIT_S)).toBeNull();
+    expect(checkSilence(null, NOW, LIMIT_S)).toBeNull();
+  });
+
+  it("is set (if unset) from the last report while the driver is online, cleared once offline", () => {
+    const online = driverRecord(NOW, { locationAt: ago(5) });
+    expect(silentTimer(online, LIMIT_S)).toEqual({ name: SILENT_TIMER, at: NOW.getTime() + (LIMIT_S - 5) * 1000, ifUnset: true });
+    expect(silentTimer(driverRecord(NOW, { status: "offline" }), LIMIT_S)).toEqual({ name: SILENT_TIMER, at: null });
+  });
+
+  it("only a change of the driver writes it: going online sets it, a location report does not touch it, going offline clears it", () => {
+    const timersOf = (before: ReturnType<typeof driverRecord>, command: DriverCommand) => {
+      const d = decideDriver(before, command, NOW);
+      if (d.kind !== "applied") throw new Error(`not applied: ${d.kind}`);
+      return planDriver(command, d.record, d.events, ctx).timers;
+    };
+    const offline = driverRecord(NOW, { status: "offline" });
+    expect(timersOf(offline, { type: "online", location: { lat: 37.5, lng: 127 } })).toEqual([
+      { name: SILENT_TIMER, at: NOW.getTime() + LIMIT_S * 1000, ifUnset: true },
+    ]);
+    expect(timersOf(driverRecord(NOW), { type: "locate", location: { lat: 37.51, lng: 127 } })).toEqual([]);
+    expect(timersOf(driverRecord(NOW), { type: "offline" })).toEqual([{ name: SILENT_TIMER, at: null }]);
+    expect(timersOf(driverRecord(NOW), { type: "reserve", reservation: { kind: "assign", rideId: "r1" }, freshnessS: 30 })[0]?.ifUnset).toBe(true);
+  });
+
+  it("the offline for silence says why, and is pushed to the driver's app; a driver's own offline is not", () => {
+    const command: DriverCommand = { type: "offline", reason: "silent" };
+    const d = decideDriver(driverRecord(NOW, { locationAt: ago(LIMIT_S) }), command, NOW);
+    if (d.kind !== "applied") throw new Error("not applied");
+    expect(d.events.map((e) => [e.type, e.data])).toEqual([["DriverWentOffline", { reason: "silent" }]]);
+    const pushed = planDriver(command, d.record, d.events, ctx).after.filter((e) => e.type === "broadcast");
+    expect(pushed).toHaveLength(1);
+    const own = decideDriver(driverRecord(NOW), { type: "offline" }, NOW);
+    if (own.kind !== "applied") throw new Error("not applied");
+    expect(own.events[0]?.data).toEqual({});
+    expect(planDriver({ type: "offline" }, own.record, own.events, ctx).after.filter((e) => e.type === "broadcast")).toEqual([]);
+  });
+
+  it("a driver on a trip cannot be taken offline for silence (the refusal of a driver's own offline)", () => {
+    const d = decideDriver(
+      driverRecord(NOW, { status: "on_trip", currentRideId: "r1", locationAt: ago(LIMIT_S * 2) }),
+      { type: "offline", reason: "silent" },
+      NOW,
+    );
+    expect(d.kind).toBe("refused");
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * The driver's `silent` timer, with real Driver DOs, dispatch cells and alarms: an available
+ * driver who stops reporting is taken offline after DRIVER_OFFLINE_AFTER_S and drops out of
+ * the cell; one heard from since stays available and is looked at again later; and while the
+ * timer is set, the driver's commits write no relay fallback of their own.
+ */
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { DriverDurableObject } from "../../src/durable-objects/driver";
+import { cellOf, cellStub } from "../../src/durable-objects/stubs";
+import { age, driverRecordOf, onlineDriver, testEnv, until } from "./helpers";
+
+type DriverStub = Awaited<ReturnType<typeof onlineDriver>>["stub"];
+const LIMIT_MS = Number(testEnv.DRIVER_OFFLINE_AFTER_S) * 1000;
+
+/** The driver's timers, outbox size, events and alarm. */
+const tables = (stub: DriverStub) =>
+  runInDurableObject(stub, async (_i: DriverDurableObject, state) => ({
+    timers: state.storage.sql.exec<{ name: string; due_at: number }>("SELECT name, due_at FROM timers ORDER BY name").toArray(),
+    outbox: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n,
+    events: state.storage.sql.exec<{ type: string; data: string }>("SELECT type, data FROM events ORDER BY version").toArray(),
+    alarm: await state.storage.getAlarm(),
+  }));
+
+/** Makes the `silent` timer due now, as time would have. */
+const silentDueNow = (stub: DriverStub) =>
+  runInDurableObject(
+    stub,
+    (_i: DriverDurableObject, state) => void state.storage.sql.exec("UPDATE timers SET due_at = ? WHERE name = 'silent'", Date.now() - 1),
+  );
+
+const point = () => ({ lat: 34.6 + Math.random() * 0.2, lng: 127.6 + Math.random() * 0.2 });
+const listedNear = async (at: { lat: number; lng: number }) =>
+  (await cellStub(testEnv, cellOf(at)).nearby(at, 5000, "standard", Date.now())).map((e) => e.driverId);
+
+describe("Driver DO: a driver who stops reporting", () => {
+  it("going online sets the silent timer at the report + DRIVER_OFFLINE_AFTER_S, and the alarm with it", async () => {
+    expect(LIMIT_MS).toBeGreaterThan(0);
+    const { stub } = await onlineDriver(point());
+    const reportedAt = Date.parse((await driverRecordOf(stub)).driver.locationAt!);
+    const t = await until(async () => {
+      const now = await tables(stub);
+      return now.outbox === 0 ? now : undefined;
+    }, "the outbox relayed");
+    expect(t.timers).toEqual([{ name: "silent", due_at: reportedAt + LIMIT_MS }]);
+    expect(t.alarm).toBe(reportedAt + LIMIT_MS);
+  });
+
+  it("an available driver silent past the limit is taken offline by the alarm, says why, and drops out of the cell", async () => {
+    const at = point();
+    const { id, stub } = await onlineDriver(at);
+    expect(await listedNear(at)).toContain(id);
+    await age(stub, (r) => ({ ...r, driver: { ...r.driver, locationAt: new Date(Date.now() - LIMIT_MS - 1000).toISOString() } }));
+    await silentDueNow(stub);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+
+    expect((await stub.get())?.status).toBe("offline");
+    const t = await tables(stub);
+    expect(t.events.at(-1)).toEqual({ type: "DriverWentOffline", data: JSON.stringify({ reason: "silent" }) });
+    expect(t.timers.filter((x) => x.name === "silent")).toEqual([]);
+    expect(await listedNear(at)).not.toContain(id);
+    // Offline for silence is like any offline: the driver comes back by going online.
+    expect((await stub.goOnline(at, "back")).ok).toBe(true);
+    expect(await listedNear(at)).toContain(id);
+  });
+
+  it("a driver heard from since the timer was set stays available, and is looked at again at the last report + the limit", async () => {
+    const at = point();
+    const { id, stub } = await onlineDriver(at);
+    expect((await stub.updateLocation({ lat: at.lat + 0.0001, lng: at.lng })).ok).toBe(true);
+    const reportedAt = Date.parse((await driverRecordOf(stub)).driver.locationAt!);
+    await silentDueNow(stub);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+
+    expect((await stub.get())?.status).toBe("available");
+    const t = await tables(stub);
+    expect(t.timers).toEqual([{ name: "silent", due_at: reportedAt + LIMIT_MS }]);
+    expect(t.alarm).toBe(reportedAt + LIMIT_MS);
+    expect(await listedNear(at)).toContain(id);
+  });
+
+  it("a driver on a trip is not taken offline for silence: looked at again a limit later", async () => {
+    const { stub } = await onlineDriver(point());
+    expect((await stub.reserve({ kind: "assign", rideId: "rd_silent_trip" }, 30, "c")).ok).toBe(true);
+    await age(stub, (r) => ({ ...r, driver: { ...r.driver, locationAt: new Date(Date.now() - LIMIT_MS * 2).toISOString() } }));
+    await silentDueNow(stub);
+    const before = Date.now();
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await stub.get())?.status).toBe("on_trip");
+    const silent = (await tables(stub)).timers.find((x) => x.name === "silent");
+    expect(silent!.due_at).toBeGreaterThanOrEqual(before + LIMIT_MS);
+  });
+});
+
+describe("Driver DO: no relay fallback while the silent timer is set", () => {
+  it("a reservation and a release leave their messages unsent for a while with no `outbox` timer and the alarm unmoved", async () => {
+    const { stub } = await onlineDriver(point());
+    const alarmBefore = (
+      await until(async () => {
+        const t = await tables(stub);
+        return t.outbox === 0 ? t : undefined;
+      }, "the outbox relayed")
+    ).alarm;
+    // Every send waits for the test: the relay after each commit is still running while the tables are read.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    await runInDurableObject(stub, (instance: DriverDurableObject) => {
+      instance.send = async () => void (await held);
+    });
+    expect((await stub.reserve({ kind: "assign", rideId: "rd_nofallback" }, 30, "c")).ok).toBe(true);
+    expect((await stub.release("rd_nofallback", "c"))?.status).toBe("available");
+    const during = await tables(stub);
+    expect(during.outbox).toBeGreaterThan(0);
+    expect(during.timers.map((x) => x.name)).toEqual(["silent"]);
+    expect(during.alarm).toBe(alarmBefore);
+
+    release();
+    const after = await until(async () => {
+      const t = await tables(stub);
+      return t.outbox === 0 ? t : undefined;
+    }, "the outbox relayed");
+    expect(after.timers.map((x) => x.name)).toEqual(["silent"]);
+    expect(after.alarm).toBe(alarmBefore);
+  });
+});
