@@ -240,8 +240,10 @@ export function planDriver(
   });
   const background = command.type === "reserve" || command.type === "confirm" || command.type === "release";
   const index: Plan<DriverEffect>["after"] = indexWrite(after, ctx.now, ctx.listing) === "none" ? [] : [{ type: "syncIndex", background }];
-  // Only a change of the driver moves the `silent` timer: location reports never write it.
-  const timers = drafts.length > 0 ? [silentTimer(after, ctx.offlineAfterS)] : [];
+  // A change of the driver sets or clears the `silent` timer; a location report only sets it if it is missing (a driver
+  // online since before the timer existed), never moves it: its alarm is not written every 4 s.
+  const ensure = command.type === "locate" && after.driver.status !== "offline";
+  const timers = drafts.length > 0 || ensure ? [silentTimer(after, ctx.offlineAfterS)] : [];
   const result: Plan<DriverEffect> = { events, messages, timers, after: index, later: [] };
   // The driver's app hears of the offer at once, with its expiry.
   if (command.type === "reserve" && after.offer) result.after.push({ type: "broadcast", message: JSON.stringify({ type: "offer", offer: after.offer }) });

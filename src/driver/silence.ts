@@ -3,9 +3,10 @@
  * died) is taken offline after `DRIVER_OFFLINE_AFTER_S`, so that no view, operator or dispatch
  * cell shows them available for ever: no non-terminal state without a timer that moves it on.
  *
- * It is set once, when the driver comes online, and location reports do not move it (a report
- * every 4 s would move the alarm every 4 s): when it fires it looks at the last report, and sets
- * itself again at that report plus the limit if the driver was heard from since. While it is set
+ * It is set when the driver comes online (or by a report that finds it missing: a driver online
+ * since before it existed), and location reports never move it (a report every 4 s would move the
+ * alarm every 4 s): when it fires it looks at the last report, and sets itself again at that
+ * report plus the limit if the driver was heard from since. While it is set
  * the driver's object has a timer, so its commits need no relay fallback of their own
  * (`needsRelayFallback`): the alarm is not moved there and back by each reservation and release.
  */

@@ -32,7 +32,7 @@ describe("the silent timer: a driver who stops reporting is taken offline", () =
     expect(silentTimer(driverRecord(NOW, { status: "offline" }), LIMIT_S)).toEqual({ name: SILENT_TIMER, at: null });
   });
 
-  it("only a change of the driver writes it: going online sets it, a location report does not touch it, going offline clears it", () => {
+  it("a change of the driver writes it: going online sets it, going offline clears it; a location report only sets it if missing", () => {
     const timersOf = (before: ReturnType<typeof driverRecord>, command: DriverCommand) => {
       const d = decideDriver(before, command, NOW);
       if (d.kind !== "applied") throw new Error(`not applied: ${d.kind}`);
@@ -42,7 +42,11 @@ describe("the silent timer: a driver who stops reporting is taken offline", () =
     expect(timersOf(offline, { type: "online", location: { lat: 37.5, lng: 127 } })).toEqual([
       { name: SILENT_TIMER, at: NOW.getTime() + LIMIT_S * 1000, ifUnset: true },
     ]);
-    expect(timersOf(driverRecord(NOW), { type: "locate", location: { lat: 37.51, lng: 127 } })).toEqual([]);
+    // `ifUnset`: a timer already set is not moved by the report (no alarm write every 4 s); one missing is set.
+    expect(timersOf(driverRecord(NOW), { type: "locate", location: { lat: 37.51, lng: 127 } })).toEqual([
+      { name: SILENT_TIMER, at: NOW.getTime() + LIMIT_S * 1000, ifUnset: true },
+    ]);
+    expect(timersOf(driverRecord(NOW, { status: "offline" }), { type: "locate", location: { lat: 37.51, lng: 127 } })).toEqual([]);
     expect(timersOf(driverRecord(NOW), { type: "offline" })).toEqual([{ name: SILENT_TIMER, at: null }]);
     expect(timersOf(driverRecord(NOW), { type: "reserve", reservation: { kind: "assign", rideId: "r1" }, freshnessS: 30 })[0]?.ifUnset).toBe(true);
   });

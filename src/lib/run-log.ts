@@ -1,8 +1,8 @@
 /**
  * One log line per consumer run for the messages it handled as expected, instead of one line
- * per message. A log line is not free: the isolate serialises it, and the log pipeline carries,
- * stores and bills it per line (Workers Logs); under `wrangler dev` each line costs about 2 ms of
- * CPU in wrangler's log relay, a fifth of a floor operation (BENCHMARKS.md, 2026-12-02 evening).
+ * per message. A log line is not free: the isolate serialises it, and the log pipeline (Workers
+ * Logs, Logpush) carries and stores it as an event of its own; under `wrangler dev` each line costs
+ * about 2 ms of CPU in wrangler's log relay, a fifth of a floor operation (BENCHMARKS.md, 2026-12-02 evening).
  * Every message stays findable by its correlation id, which each item carries. A message that went
  * wrong (retried, dead-lettered) still gets a warning or error line of its own.
  *

@@ -79,6 +79,18 @@ describe("Driver DO: a driver who stops reporting", () => {
     expect(await listedNear(at)).toContain(id);
   });
 
+  it("a location report never moves the timer, and sets it if it is missing (a driver online since before it existed)", async () => {
+    const at = point();
+    const { stub } = await onlineDriver(at);
+    const set = (await tables(stub)).timers;
+    expect((await stub.updateLocation({ lat: at.lat + 0.0001, lng: at.lng })).ok).toBe(true);
+    expect((await tables(stub)).timers).toEqual(set);
+    await runInDurableObject(stub, (_i: DriverDurableObject, state) => void state.storage.sql.exec("DELETE FROM timers WHERE name = 'silent'"));
+    expect((await stub.updateLocation({ lat: at.lat + 0.0002, lng: at.lng })).ok).toBe(true);
+    const reportedAt = Date.parse((await driverRecordOf(stub)).driver.locationAt!);
+    expect((await tables(stub)).timers).toEqual([{ name: "silent", due_at: reportedAt + LIMIT_MS }]);
+  });
+
   it("a driver on a trip is not taken offline for silence: looked at again a limit later", async () => {
     const { stub } = await onlineDriver(point());
     expect((await stub.reserve({ kind: "assign", rideId: "rd_silent_trip" }, 30, "c")).ok).toBe(true);

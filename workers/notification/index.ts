@@ -60,7 +60,7 @@ export default {
     } catch (error) {
       failure = String(error); // the delivery log failed: every message is retried
     }
-    // The delivered ones on one line for the run (a line each is log volume, billed per line); a retry gets its own warning.
+    // The delivered ones on one line for the run (each line is a log event to carry and store); a retry gets its own warning.
     const delivered = new RunLog<Record<string, unknown>>("notifications");
     for (const [i, message] of batch.messages.entries()) {
       const { event } = message.body;

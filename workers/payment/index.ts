@@ -41,7 +41,7 @@ export default {
     const deps = paymentDeps(env);
     const crashRate = env.ENVIRONMENT === "development" ? Number(env.CHAOS_CONSUMER_CRASH_RATE) || 0 : 0;
     const crashAt = crashRate > 0 && Math.random() < crashRate ? Math.floor(Math.random() * batch.messages.length) : -1;
-    // The steps done on one line for the run (a line each is log volume, billed per line); a retry gets its own warning.
+    // The steps done on one line for the run (each line is a log event to carry and store); a retry gets its own warning.
     const done = new RunLog<{ rideId: string; action: string; outcome: string; correlationId: string }>("payment steps");
     for (const [index, message] of batch.messages.entries()) {
       if (index === crashAt) {
