@@ -254,12 +254,13 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     });
   }
 
-  /** Clears and runs one timer; one that fails is put back a little later rather than lost. */
+  /** Runs one timer, then clears it unless set again (an instance dying mid-run leaves it due); a failed one is put back a little later. */
   private async runTimer(name: string): Promise<void> {
-    this.timers.clear(name);
+    const dueAt = this.timers.dueAt(name);
     try {
       if (name === "outbox") await this.relay();
       else await this.onTimer(name);
+      if (dueAt !== null && this.timers.dueAt(name) === dueAt) this.timers.clear(name);
     } catch (error) {
       this.timers.set(name, Date.now() + 1000);
       console.error(JSON.stringify({ msg: "timer failed", object: this.table, timer: name, error: String(error) }));

@@ -160,9 +160,9 @@ const unwrapOr = <T, F>(outcome: Outcome<T>, fallback: F): T | F => (outcome.ok 
  * each through `performRide` (bounded, never throwing: a failed cell counts as failed).
  *
  * @example
- * const round = await dispatchRound(record, config, new Date(), dispatchPeers(peers));
+ * const round = await dispatchRound(record, config, new Date(), dispatchPeers(peers, (driverId) => store({ ...record, reserving: driverId ?? undefined })));
  */
-export function dispatchPeers(p: RidePeers): DispatchPeers {
+export function dispatchPeers(p: RidePeers, reserving: DispatchPeers["reserving"]): DispatchPeers {
   const none = { entries: [], listed: [], listing: [], waitingIn: [], failed: true };
   return {
     // Should the effect itself fail, every cell is searched (and the ride waits in them), as before districts.
@@ -170,6 +170,7 @@ export function dispatchPeers(p: RidePeers): DispatchPeers {
     waitForSupply: async (cells, waiter) => unwrapOr(await performRide(p, { type: "waitForSupply", cells, waiter }), none),
     query: async (cells, waiter) => unwrapOr(await performRide(p, { type: "findDrivers", cells, waiter }), none),
     reserve: async (driverId, reservation) => unwrapOr(await performRide(p, { type: "reserveDriver", driverId, reservation }), null),
+    reserving,
     wait: async (cells, waiter) => unwrapOr(await performRide(p, { type: "waitInCells", cells, waiter }), none),
   };
 }

@@ -181,7 +181,8 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
   /** One dispatch round (src/ride/dispatch.ts); nobody reserved: the ride waits to be woken, or searches again if told to. */
   private async dispatch(record: RideRecord | null): Promise<void> {
     if (!awaitsDriver(record)) return;
-    const round = await dispatchRound(record, this.config, new Date(), dispatchPeers(this.peers(record)));
+    const ahead = (reserving: string | null) => this.store({ ...(this.load() ?? record), reserving: reserving ?? undefined });
+    const round = await dispatchRound(record, this.config, new Date(), dispatchPeers(this.peers(record), ahead));
     const outcome = round.commands.length > 0 ? await this.apply(record, decideAll(record, round.commands, new Date()), null) : ok(null);
     if (!outcome.ok && round.driverId) await this.perform({ type: "releaseDriver", driverId: round.driverId });
     if (round.retryAt !== null) this.schedule("dispatch", round.retryAt);

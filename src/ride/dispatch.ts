@@ -121,6 +121,8 @@ export interface DispatchPeers {
   /** Searches `cells`; each that lists nobody for the ride registers `waiter` in the same call. */
   query: (cells: string[], waiter: Waiter) => Promise<CellAnswer>;
   reserve: Reserve;
+  /** Writes ahead the driver about to be reserved (null: none), stored before the reservation leaves (`RideRecord.reserving`). */
+  reserving: (driverId: string | null) => void;
   /** Registers the ride as waiting in `cells`; answers the drivers they list for it now, and whether some cell failed. */
   wait: (cells: string[], waiter: Waiter) => Promise<{ listed: string[]; failed: boolean }>;
   /** Registers the ride with the districts of `cells` (cells that listed nobody); answers those of them listing drivers for it now, and whether some district failed. */
@@ -168,6 +170,23 @@ export async function dispatchRound(record: RideRecord, config: Config, now: Dat
   const until = Date.parse(record.dispatchDeadlineAt);
   const waiter: Waiter = { rideId, product, pickup, radiusM: config.searchRadiusM, until };
   const radius = cellsCovering(pickup, config.searchRadiusM, CELL_PRECISION);
+  const tried = new Set(record.excludedDriverIds);
+  // Written ahead, so that an instance dying between the reservation and its commit leaves the driver findable.
+  const reserve = async (driverId: string): Promise<DispatchRound | null> => {
+    tried.add(driverId);
+    peers.reserving(driverId);
+    const reserved = await peers.reserve(driverId, reservation);
+    if (!reserved) peers.reserving(null);
+    if (!reserved) return null;
+    const driver = toRideDriver(reserved);
+    const step: RideCommand = auto
+      ? { type: "assignDriver", driver, etaSeconds: etaSeconds(driver, record, config.road) }
+      : { type: "offerDriver", driverId: driver.id, expiresAt };
+    return { commands: [...start, step], driverId: driver.id, retryAt: null };
+  };
+  // A driver an earlier round reserved and never committed (its instance died in between) holds the ride: taken first.
+  const left = record.reserving && !tried.has(record.reserving) ? await reserve(record.reserving) : null;
+  if (left) return left;
   const supply = await peers.supply(radius, waiter);
   const listing = new Set(supply.listing);
   let failed = false;
@@ -180,16 +199,9 @@ export async function dispatchRound(record: RideRecord, config: Config, now: Dat
     for (const cell of answer.waitingIn) waitingIn.add(cell);
     return answer.entries;
   };
-  const tried = new Set(record.excludedDriverIds);
   for await (const candidate of candidates(query, record, config)) {
-    tried.add(candidate.driverId);
-    const reserved = await peers.reserve(candidate.driverId, reservation);
-    if (!reserved) continue;
-    const driver = toRideDriver(reserved);
-    const step: RideCommand = auto
-      ? { type: "assignDriver", driver, etaSeconds: etaSeconds(driver, record, config.road) }
-      : { type: "offerDriver", driverId: driver.id, expiresAt };
-    return { commands: [...start, step], driverId: driver.id, retryAt: null };
+    const round = tried.has(candidate.driverId) ? null : await reserve(candidate.driverId);
+    if (round) return round;
   }
   const rest = radius.filter((cell) => !waitingIn.has(cell));
   const searched = rest.filter((cell) => listing.has(cell));

@@ -72,6 +72,7 @@ describe("a dispatch round", () => {
         supply: async (cells) => ({ listing: cells, waitingIn: [] }),
         query: async (cells: string[]) => ({ entries: await idx.query(cells), failed: false, waitingIn: [] }),
         reserve,
+        reserving: () => undefined,
         wait: async () => ({ listed: [], failed: false }),
         waitForSupply: async () => ({ listing: [], failed: false }),
       };
@@ -101,6 +102,8 @@ function peersOver(entries: CellEntryLike[], reservable: string[], opts: { faili
   const withDistrict = new Map<string, Waiter>();
   const supplyCalls: string[][] = [];
   const reserved: string[] = [];
+  /** Reservations and what was written ahead of them, in the order they happened. */
+  const log: string[] = [];
   const cellOf = (e: CellEntryLike) => geohash(e, CELL_PRECISION);
   const listingOf = (cells: string[], all: CellEntryLike[]) => cells.filter((c) => all.some((e) => cellOf(e) === c));
   const peers: DispatchPeers = {
@@ -118,8 +121,10 @@ function peersOver(entries: CellEntryLike[], reservable: string[], opts: { faili
       for (const cell of waitingIn) registered.set(cell, waiter);
       return { entries: found, failed: !!opts.failing, waitingIn };
     },
+    reserving: (driverId) => void log.push(`ahead ${driverId ?? "none"}`),
     reserve: async (driverId) => {
       reserved.push(driverId);
+      log.push(`reserve ${driverId}`);
       return reservable.includes(driverId) ? ({ id: driverId, name: driverId, vehicle: {}, location: pickup } as never) : null;
     },
     wait: async (cells, waiter) => {
@@ -133,7 +138,7 @@ function peersOver(entries: CellEntryLike[], reservable: string[], opts: { faili
       return { listing: listingOf(cells, [...entries, ...(opts.listedLater ?? [])]), failed: false };
     },
   };
-  return { peers, waits, registered, withDistrict, supplyCalls, reserved, asked: idx.asked };
+  return { peers, waits, registered, withDistrict, supplyCalls, reserved, log, asked: idx.asked };
 }
 
 describe("a dispatch round that finds nobody waits instead of polling", () => {
@@ -231,5 +236,39 @@ describe("a woken ride", () => {
     expect(wakeAnswer({ ...base, offer: { driverId: "d2" } } as unknown as RideRecord, "d1")).toBe("not_waiting");
     expect(wakeAnswer({ ...base, ride: { status: "cancelled" } } as unknown as RideRecord, "d1")).toBe("not_waiting");
     expect(wakeAnswer(null, "d1")).toBe("not_waiting");
+  });
+});
+
+describe("a round writes its reservation ahead (an instance dying between the reservation and its commit)", () => {
+  const now = new Date("2026-12-01T10:00:00Z");
+  const config = readConfig({ DISPATCH_MODE: "auto" });
+  const dispatching = {
+    ride: { id: "rd_a", status: "dispatching", pickup, dropoff: pickup, product: "standard", quote: {} },
+    excludedDriverIds: [],
+    dispatchDeadlineAt: "2026-12-01T10:01:00Z",
+  } as unknown as RideRecord;
+
+  it("writes each driver ahead before the reservation leaves, and forgets one refused", async () => {
+    const { peers, log } = peersOver([north("refuses", 100), north("takes", 300)], ["takes"]);
+    const round = await dispatchRound(dispatching, config, now, peers);
+    expect(round.driverId).toBe("takes");
+    expect(log).toEqual(["ahead refuses", "reserve refuses", "ahead none", "ahead takes", "reserve takes"]);
+  });
+
+  it("takes first the driver an earlier round reserved and never committed (they hold the ride), before any search", async () => {
+    const { peers, log, asked, supplyCalls } = peersOver([north("near", 100)], ["near", "held"]);
+    const round = await dispatchRound({ ...dispatching, reserving: "held" }, config, now, peers);
+    expect(round.driverId).toBe("held");
+    expect(round.commands.map((c) => c.type)).toEqual(["assignDriver"]);
+    expect(log).toEqual(["ahead held", "reserve held"]);
+    expect(asked).toHaveLength(0);
+    expect(supplyCalls).toHaveLength(0);
+  });
+
+  it("searches as usual when that driver cannot be had, and does not ask them twice", async () => {
+    const { peers, log } = peersOver([north("near", 100), north("gone", 200)], ["near"]);
+    const round = await dispatchRound({ ...dispatching, reserving: "gone" }, config, now, peers);
+    expect(round.driverId).toBe("near");
+    expect(log).toEqual(["ahead gone", "reserve gone", "ahead none", "ahead near", "reserve near"]);
   });
 });

@@ -46,6 +46,8 @@ export function decide(record: RideRecord, command: RideCommand, now: Date): Rid
   const next = structuredClone(record);
   if (rule.to !== "same") next.ride.status = rule.to;
   const events = rule.apply(next, command, now);
+  // A reservation a round wrote ahead is settled once the ride holds a driver or no longer dispatches (released first: `releaseHeld`).
+  if (next.reserving && (next.ride.driver || next.offer || !["requested", "dispatching"].includes(next.ride.status))) delete next.reserving;
   // One version per event: the timeline's versions are unique and gap-free.
   next.ride.version += events.length;
   next.ride.updatedAt = now.toISOString();

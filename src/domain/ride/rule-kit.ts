@@ -41,9 +41,9 @@ export function heldDriver(record: RideRecord): string | null {
   return record.ride.driver?.id ?? record.offer?.driverId ?? null;
 }
 
-/** Compensation: the driver is freed before the change that lets go of them is committed. */
+/** Compensation: the driver is freed before the change that lets go of them is committed (or one a round was reserving). */
 export const releaseHeld = (record: RideRecord): RideEffect[] => {
-  const driverId = heldDriver(record);
+  const driverId = heldDriver(record) ?? record.reserving;
   return driverId ? [{ type: "releaseDriver", driverId }] : [];
 };
 

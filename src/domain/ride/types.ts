@@ -12,6 +12,12 @@ export interface RideRecord {
   holdAmount: Money;
   /** The live offer, while dispatching in offer mode. */
   offer: { driverId: string; expiresAt: string } | null;
+  /**
+   * The driver a dispatch round is reserving, written before the call: should the ride's instance
+   * die before the assignment is committed, the next round takes that driver (who holds the ride)
+   * and a cancellation releases them. Gone once the ride holds a driver or no longer dispatches.
+   */
+  reserving?: string;
   /** Drivers who declined, let an offer expire or backed out: not asked again. */
   excludedDriverIds: string[];
   correlationId: string;

@@ -1,0 +1,98 @@
+/**
+ * A ride's instance dying between two steps of a dispatch round, with real Ride and Driver
+ * DOs: the Driver DO committed the reservation, the ride never committed the assignment.
+ * The round wrote the driver ahead (`RideRecord.reserving`), so the next round takes that
+ * driver and a cancellation releases them: no driver is left on a trip the ride never had.
+ * And a timer whose run was cut short stays due, so that next round runs at all.
+ */
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { DriverDurableObject } from "../../src/durable-objects/driver";
+import type { RideDurableObject } from "../../src/durable-objects/ride";
+import type { RideRecord } from "../../src/domain/ride-machine";
+import { unwrap } from "../../src/lib/problem";
+import { createRide, onlineDriver, until } from "./helpers";
+
+const far = () => ({ lat: 33.3 + Math.random() * 0.1, lng: 126.6 + Math.random() * 0.1 });
+type RideStub = Awaited<ReturnType<typeof createRide>>["stub"];
+
+/** What a dead instance leaves: the driver reserved for the ride (their DO committed it), the ride's record naming them as written ahead. */
+async function leftBehind() {
+  const pickup = far();
+  const { stub, ride, input } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
+  // Far from the pickup: their going online must not wake the ride (it would reserve them itself).
+  const driver = await onlineDriver({ lat: pickup.lat + 1, lng: pickup.lng });
+  // This worker dispatches in offer mode: the round's reservation is an offer.
+  const offer = {
+    rideId: ride.id,
+    pickup: ride.pickup,
+    dropoff: ride.dropoff,
+    product: ride.product,
+    quote: ride.quote,
+    expiresAt: new Date(Date.now() + 15_000).toISOString(),
+  };
+  expect((await driver.stub.reserve({ kind: "offer", offer }, 30, "round")).ok).toBe(true);
+  await runInDurableObject(stub, (_i: RideDurableObject, state) => {
+    const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as RideRecord;
+    expect(record.ride).toMatchObject({ status: "dispatching", driver: null });
+    state.storage.sql.exec("UPDATE ride SET record = ?", JSON.stringify({ ...record, reserving: driver.id }));
+  });
+  return { stub, ride, input, driver };
+}
+
+const dispatchDueNow = (stub: RideStub) =>
+  runInDurableObject(stub, (_i: RideDurableObject, state) => {
+    state.storage.sql.exec("DELETE FROM timers WHERE name = 'dispatch'");
+    state.storage.sql.exec("INSERT INTO timers (name, due_at, payload) VALUES ('dispatch', ?, NULL)", Date.now() - 1);
+  });
+
+describe("Ride DO: an instance dying between the reservation and its commit", () => {
+  it("the next round takes the driver written ahead, who holds the ride: the offer is theirs, and they can accept it", async () => {
+    const { stub, ride, driver } = await leftBehind();
+    await dispatchDueNow(stub);
+    await runDurableObjectAlarm(stub);
+    const record = await until(
+      async () => {
+        const now = await runInDurableObject(
+          stub,
+          (_i: RideDurableObject, state) => JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as RideRecord,
+        );
+        return now.offer ? now : undefined;
+      },
+      "the offer",
+      3000,
+    );
+    expect(record.offer?.driverId).toBe(driver.id);
+    expect(record.reserving).toBeUndefined();
+    const accepted = unwrap(await stub.accept(driver.id, "req-accept"));
+    expect(accepted.driver?.id).toBe(driver.id);
+    expect(await driver.stub.get()).toMatchObject({ status: "on_trip", currentRideId: ride.id });
+  });
+
+  it("a cancellation before that round releases the driver written ahead", async () => {
+    const { stub, input, driver } = await leftBehind();
+    const cancelled = unwrap(await stub.cancel({ id: input.riderId, role: "rider" }, "changed plans", "req-cancel"));
+    expect(cancelled.status).toBe("cancelled");
+    expect(await driver.stub.get()).toMatchObject({ status: "available", currentRideId: null });
+  });
+});
+
+describe("Aggregates: a timer cut short stays due", () => {
+  it("a timer whose run never ended (a process killed in the middle) is still due, for the object's next start to run", async () => {
+    const { stub } = await onlineDriver(far());
+    let ran = 0;
+    await runInDurableObject(stub, async (instance: DriverDurableObject, state) => {
+      state.storage.sql.exec("UPDATE timers SET due_at = ? WHERE name = 'silent'", Date.now() - 1);
+      // The run never ends: what a process killed in the middle of it looks like from storage.
+      (instance as unknown as { onTimer: () => Promise<void> }).onTimer = () => ((ran += 1), new Promise<void>(() => undefined));
+      void instance.alarm();
+      await until(async () => (ran > 0 ? true : undefined), "the run started", 2000);
+      expect(
+        state.storage.sql
+          .exec<{ name: string }>("SELECT name FROM timers")
+          .toArray()
+          .map((t) => t.name),
+      ).toContain("silent");
+    });
+  });
+});
