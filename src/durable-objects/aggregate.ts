@@ -31,7 +31,7 @@ import type { Actor } from "../domain/types";
 import type { Decision, LiveEffect, Plan } from "../kernel/machine";
 import { newId } from "../lib/ids";
 import { count } from "../lib/metrics";
-import { needsRelayFallback, RELAY_FALLBACK_MS, relayOutbox, SqliteOutbox, type QueueSender } from "../lib/outbox";
+import { nextWake, RELAY_FALLBACK_MS, relayOutbox, SqliteOutbox, type QueueSender } from "../lib/outbox";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { Alarm, SerialQueue, SqliteTimers } from "../lib/timers";
 import { appendEvents, EVENTS_TABLE, readEventLog, type TimelineItem } from "./event-log";
@@ -178,7 +178,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
         else if (!t.ifUnset || this.timers.dueAt(t.name) === null) this.timers.set(t.name, t.at);
       }
       // After the plan's timers: the one that will start the object again may be one it just cleared.
-      return this.nextWake(now, () => plan.messages.length > 0 || this.outbox.size() > 0);
+      return nextWake(this.timers, now, () => plan.messages.length > 0 || this.outbox.size() > 0);
     });
     await this.oneAlarm.arm(next);
     // Relayed at once but in the background: a slow or failing queue never delays the caller, and no alarm runs for it.
@@ -232,15 +232,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
 
   /** Arms the one alarm for `nextWake` (a write only when that moved it: `Alarm`); after an alarm, the timer unsent messages counted on may be gone. */
   protected async armAlarm(): Promise<void> {
-    await this.oneAlarm.arm(this.nextWake(Date.now(), () => this.outbox.size() > 0));
-  }
-
-  /** When the object must start next: its earliest timer, after writing the relay's fallback if `unsent` messages have none. */
-  private nextWake(now: number, unsent: () => boolean): number | null {
-    const next = this.timers.nextDueAt();
-    if (!needsRelayFallback(next, unsent)) return next;
-    this.timers.set("outbox", now + RELAY_FALLBACK_MS);
-    return now + RELAY_FALLBACK_MS;
+    await this.oneAlarm.arm(nextWake(this.timers, Date.now(), () => this.outbox.size() > 0));
   }
 
   override async alarm(): Promise<void> {
@@ -250,6 +242,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
       // The aggregate's own timers first: the outbox relay must not delay an assignment.
       const due = this.timers.due(Date.now()).sort((a, b) => Number(a.name === "outbox") - Number(b.name === "outbox"));
       for (const timer of due) await this.runTimer(timer.name);
+      this.oneAlarm.ended();
       await this.armAlarm();
     });
   }

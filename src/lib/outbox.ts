@@ -123,6 +123,20 @@ export function needsRelayFallback(nextTimerAt: number | null, unsent: () => boo
 }
 
 /**
+ * When the object must start next: its earliest timer, after writing the relay's fallback
+ * (`outbox`, `RELAY_FALLBACK_MS` ahead) if `unsent` messages have no timer to start the object.
+ *
+ * @example
+ * await alarm.arm(nextWake(timers, Date.now(), () => outbox.size() > 0));
+ */
+export function nextWake(timers: Pick<SqliteTimers, "nextDueAt" | "set">, now: number, unsent: () => boolean): number | null {
+  const next = timers.nextDueAt();
+  if (!needsRelayFallback(next, unsent)) return next;
+  timers.set("outbox", now + RELAY_FALLBACK_MS);
+  return now + RELAY_FALLBACK_MS;
+}
+
+/**
  * Relays the outbox and keeps its `outbox` timer true to what is left: cleared once it
  * is empty, at the retry when a queue failed, at the fallback when the relay itself
  * broke. Never throws. The caller arms its alarm after.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { needsRelayFallback, retryDelayMs } from "./outbox";
+import { needsRelayFallback, nextWake, RELAY_FALLBACK_MS, retryDelayMs } from "./outbox";
 import { SerialQueue } from "./timers";
 
 describe("outbox retry delay", () => {
@@ -38,5 +38,15 @@ describe("the relay's fallback timer", () => {
     expect(needsRelayFallback(Date.now() + 7_200_000, unsent(true))).toBe(false);
     expect(needsRelayFallback(0, unsent(true))).toBe(false);
     expect(asked).toBe(2);
+  });
+
+  it("the next wake is the earliest timer, or the fallback written when unsent messages have none", () => {
+    const set: [string, number][] = [];
+    const timers = (next: number | null) => ({ nextDueAt: () => next, set: (name: string, at: number) => void set.push([name, at]) });
+    expect(nextWake(timers(5000), 1000, () => true)).toBe(5000);
+    expect(nextWake(timers(null), 1000, () => false)).toBeNull();
+    expect(set).toEqual([]);
+    expect(nextWake(timers(null), 1000, () => true)).toBe(1000 + RELAY_FALLBACK_MS);
+    expect(set).toEqual([["outbox", 1000 + RELAY_FALLBACK_MS]]);
   });
 });

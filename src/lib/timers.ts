@@ -84,11 +84,16 @@ export class SerialQueue {
  */
 export class Alarm {
   private armedAt: number | null = null;
+  /** Between `fired` and `ended`: the run arms the alarm itself at its end. */
+  private running = false;
   constructor(private readonly storage: Pick<DurableObjectStorage, "setAlarm" | "deleteAlarm">) {}
 
   /** Arms the alarm at `at` unless it is armed there already; null leaves it as it is. */
   async arm(at: number | null): Promise<void> {
     if (at === null || at === this.armedAt) return;
+    // During a run, a time already due is the run's to arm when it ends (its timer is cleared after its handler, so
+    // a commit inside the handler still sees it): writing it now would move the alarm there and back.
+    if (this.running && at <= Date.now()) return;
     // Known before the write is awaited: a second arm meanwhile compares with what is being set (sets apply in order).
     this.armedAt = at;
     count("alarm-writes");
@@ -103,6 +108,12 @@ export class Alarm {
   /** The alarm is running: once its handler ends it is gone unless set again. */
   fired(): void {
     this.armedAt = null;
+    this.running = true;
+  }
+
+  /** The run is over but for its last arm, which is written whenever it is due. */
+  ended(): void {
+    this.running = false;
   }
 
   /** Deletes the alarm. */
