@@ -249,7 +249,8 @@ export function planDriver(
   if (command.type === "reserve" && after.offer) result.after.push({ type: "broadcast", message: JSON.stringify({ type: "offer", offer: after.offer }) });
   // The driver's app sees every change of approval at once (an operator's decision, a vehicle sent back to review),
   // and being taken offline for silence (if the app is still there to hear it).
-  const changedForThem = decided || drafts.some((d) => d.data.approval === "pending" || d.data.reason === "silent");
+  const silenced = command.type === "offline" && command.reason === "silent" && drafts.length > 0;
+  const changedForThem = decided || silenced || drafts.some((d) => d.data.approval === "pending");
   if (changedForThem) result.after.push({ type: "broadcast", message: driverState(after, ctx.now) });
   const withdrawing = drafts.find((d) => typeof d.data.withdrawnOfferRideId === "string");
   if (withdrawing) {

@@ -172,11 +172,14 @@ export async function dispatchRound(record: RideRecord, config: Config, now: Dat
   const radius = cellsCovering(pickup, config.searchRadiusM, CELL_PRECISION);
   const tried = new Set(record.excludedDriverIds);
   // Written ahead, so that an instance dying between the reservation and its commit leaves the driver findable.
+  // A refusal is not forgotten at once: the next candidate's write replaces it, and a round that ends with
+  // nobody forgets it once (as it does a driver an earlier round left there and this one did not ask).
+  let wroteAhead = false;
   const reserve = async (driverId: string): Promise<DispatchRound | null> => {
     tried.add(driverId);
     peers.reserving(driverId);
+    wroteAhead = true;
     const reserved = await peers.reserve(driverId, reservation);
-    if (!reserved) peers.reserving(null);
     if (!reserved) return null;
     const driver = toRideDriver(reserved);
     const step: RideCommand = auto
@@ -203,6 +206,7 @@ export async function dispatchRound(record: RideRecord, config: Config, now: Dat
     const round = tried.has(candidate.driverId) ? null : await reserve(candidate.driverId);
     if (round) return round;
   }
+  if (wroteAhead || record.reserving) peers.reserving(null);
   const rest = radius.filter((cell) => !waitingIn.has(cell));
   const searched = rest.filter((cell) => listing.has(cell));
   const unlisted = rest.filter((cell) => !listing.has(cell));

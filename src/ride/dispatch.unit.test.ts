@@ -248,11 +248,32 @@ describe("a round writes its reservation ahead (an instance dying between the re
     dispatchDeadlineAt: "2026-12-01T10:01:00Z",
   } as unknown as RideRecord;
 
-  it("writes each driver ahead before the reservation leaves, and forgets one refused", async () => {
+  it("writes each driver ahead before the reservation leaves; the next one replaces a refusal", async () => {
     const { peers, log } = peersOver([north("refuses", 100), north("takes", 300)], ["takes"]);
     const round = await dispatchRound(dispatching, config, now, peers);
     expect(round.driverId).toBe("takes");
-    expect(log).toEqual(["ahead refuses", "reserve refuses", "ahead none", "ahead takes", "reserve takes"]);
+    expect(log).toEqual(["ahead refuses", "reserve refuses", "ahead takes", "reserve takes"]);
+  });
+
+  it("forgets the write-ahead once when every driver refused", async () => {
+    const { peers, log } = peersOver([north("first", 100), north("second", 300)], []);
+    const round = await dispatchRound(dispatching, config, now, peers);
+    expect(round.driverId).toBeNull();
+    expect(log).toEqual(["ahead first", "reserve first", "ahead second", "reserve second", "ahead none"]);
+  });
+
+  it("writes nothing ahead when nobody could be asked", async () => {
+    const { peers, log } = peersOver([], []);
+    const round = await dispatchRound(dispatching, config, now, peers);
+    expect(round.driverId).toBeNull();
+    expect(log).toEqual([]);
+  });
+
+  it("forgets a driver an earlier round left there whom this round may not ask (they declined this ride)", async () => {
+    const { peers, log } = peersOver([], []);
+    const round = await dispatchRound({ ...dispatching, reserving: "declined", excludedDriverIds: ["declined"] }, config, now, peers);
+    expect(round.driverId).toBeNull();
+    expect(log).toEqual(["ahead none"]);
   });
 
   it("takes first the driver an earlier round reserved and never committed (they hold the ride), before any search", async () => {
@@ -269,6 +290,6 @@ describe("a round writes its reservation ahead (an instance dying between the re
     const { peers, log } = peersOver([north("near", 100), north("gone", 200)], ["near"]);
     const round = await dispatchRound({ ...dispatching, reserving: "gone" }, config, now, peers);
     expect(round.driverId).toBe("near");
-    expect(log).toEqual(["ahead gone", "reserve gone", "ahead none", "ahead near", "reserve near"]);
+    expect(log).toEqual(["ahead gone", "reserve gone", "ahead near", "reserve near"]);
   });
 });
