@@ -538,7 +538,7 @@ export interface paths {
     get?: never;
     /**
      * Report the driver's location
-     * @description Every few seconds while online. A driver silent for longer than DRIVER_FRESHNESS_S (30 s) is offered no ride; an available driver silent for DRIVER_OFFLINE_AFTER_S (10 min) is taken offline (DriverWentOffline with reason silent) and comes back by going online.
+     * @description Every few seconds while online. A driver silent for longer than DRIVER_FRESHNESS_S (30 s) is offered no ride; an available driver silent for DRIVER_OFFLINE_AFTER_S (10 min) is taken offline (DriverWentOffline with reason silent), is told so (KakaoTalk, webhook, the live feed) and comes back by going online.
      */
     put: operations["reportLocation"];
     post?: never;

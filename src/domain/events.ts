@@ -81,15 +81,12 @@ export interface RiderEventMessage {
   rider: RiderAccount;
 }
 
-/** A decision about a driver (approved, rejected) to tell the driver about: no ride involved. */
+/** A change of a driver to tell the driver about, no ride involved: approved, rejected, taken offline for silence (`toldOf`). */
 export interface DriverNotificationMessage {
   kind: "driver.notification";
   event: DomainEvent;
   driver: Driver;
 }
-
-/** Driver events the driver is told about. */
-export const NOTIFIED_DRIVER_EVENTS = new Set(["DriverApproved", "DriverRejected"]);
 
 /** A rental's change, with the rental as ops may see it (never its key). */
 export interface RentalEventMessage {

@@ -3,7 +3,7 @@
  * Driver DO is the single writer of a driver; it applies the decision in one
  * transaction, so a driver can never hold two rides at once.
  */
-import { NOTIFIED_DRIVER_EVENTS, type Driver, type DriverApproval, type DriverEventMessage, type DriverNotificationMessage } from "../domain/events";
+import { type Driver, type DriverApproval, type DriverEventMessage, type DriverNotificationMessage } from "../domain/events";
 import { stamp, type Plan } from "../kernel/machine";
 import type { ProblemCode } from "../lib/problem";
 import { approvalEffect, canGoOffline, canGoOnline, canReserve, indexWrite, type ListingConfig, type RuleResult } from "./driver-rules";
@@ -212,6 +212,20 @@ export function driverState(record: DriverRecord, now: Date): string {
 }
 
 /**
+ * The event of a command the driver is told of through the notification worker (KakaoTalk,
+ * webhook), as of an offer: an operator's decision (not an automatic approval), and being
+ * taken offline for silence (the app that stopped reporting may not be there to hear it).
+ *
+ * @example
+ * toldOf({ type: "offline", reason: "silent" }); // "DriverWentOffline"
+ */
+export function toldOf(command: DriverCommand): string | null {
+  if (command.type === "approve") return "DriverApproved";
+  if (command.type === "reject") return "DriverRejected";
+  return command.type === "offline" && command.reason === "silent" ? "DriverWentOffline" : null;
+}
+
+/**
  * What an applied driver decision writes and causes: each event to the views (relayed
  * by the alarm, so a slow queue never delays the caller), the index update when the
  * cell needs one (`indexWrite`: most location reports need none), live pushes, and the
@@ -232,10 +246,9 @@ export function planDriver(
     queue: "ride-events" as const,
     body: { kind: "driver.event", event, driver: drafts[i]!.driver } satisfies DriverEventMessage,
   }));
-  // The driver hears of each operator's decision (the notification worker, like an offer's notice); not of an automatic approval.
-  const decided = command.type === "approve" || command.type === "reject";
+  const told = toldOf(command);
   events.forEach((event, i) => {
-    if (decided && NOTIFIED_DRIVER_EVENTS.has(event.type))
+    if (event.type === told)
       messages.push({ queue: "notifications", body: { kind: "driver.notification", event, driver: drafts[i]!.driver } satisfies DriverNotificationMessage });
   });
   const background = command.type === "reserve" || command.type === "confirm" || command.type === "release";
@@ -249,8 +262,7 @@ export function planDriver(
   if (command.type === "reserve" && after.offer) result.after.push({ type: "broadcast", message: JSON.stringify({ type: "offer", offer: after.offer }) });
   // The driver's app sees every change of approval at once (an operator's decision, a vehicle sent back to review),
   // and being taken offline for silence (if the app is still there to hear it).
-  const silenced = command.type === "offline" && command.reason === "silent" && drafts.length > 0;
-  const changedForThem = decided || silenced || drafts.some((d) => d.data.approval === "pending");
+  const changedForThem = told !== null || drafts.some((d) => d.data.approval === "pending");
   if (changedForThem) result.after.push({ type: "broadcast", message: driverState(after, ctx.now) });
   const withdrawing = drafts.find((d) => typeof d.data.withdrawnOfferRideId === "string");
   if (withdrawing) {

@@ -56,12 +56,17 @@ describe("the silent timer: a driver who stops reporting is taken offline", () =
     const d = decideDriver(driverRecord(NOW, { locationAt: ago(LIMIT_S) }), command, NOW);
     if (d.kind !== "applied") throw new Error("not applied");
     expect(d.events.map((e) => [e.type, e.data])).toEqual([["DriverWentOffline", { reason: "silent" }]]);
-    const pushed = planDriver(command, d.record, d.events, ctx).after.filter((e) => e.type === "broadcast");
-    expect(pushed).toHaveLength(1);
+    const silenced = planDriver(command, d.record, d.events, ctx);
+    expect(silenced.after.filter((e) => e.type === "broadcast")).toHaveLength(1);
     const own = decideDriver(driverRecord(NOW), { type: "offline" }, NOW);
     if (own.kind !== "applied") throw new Error("not applied");
     expect(own.events[0]?.data).toEqual({});
-    expect(planDriver({ type: "offline" }, own.record, own.events, ctx).after.filter((e) => e.type === "broadcast")).toEqual([]);
+    const ownPlan = planDriver({ type: "offline" }, own.record, own.events, ctx);
+    expect(ownPlan.after.filter((e) => e.type === "broadcast")).toEqual([]);
+    // Told through the notification worker too (KakaoTalk, webhook): the app that went silent may not be there to hear it.
+    const notices = (p: typeof ownPlan) => p.messages.filter((m) => m.queue === "notifications").map((m) => m.body);
+    expect(notices(silenced)).toEqual([{ kind: "driver.notification", event: silenced.events[0], driver: d.record.driver }]);
+    expect(notices(ownPlan)).toEqual([]);
   });
 
   it("a driver on a trip cannot be taken offline for silence (the refusal of a driver's own offline)", () => {

@@ -44,10 +44,11 @@ export function noticesOf(message: IncomingNotification, ctx: RenderContext): No
   const common = { eventId: event.id, event: event.type, correlationId: event.correlationId };
   if (message.kind === "driver.notification") {
     const texts = ACCOUNT_TEMPLATES[event.type];
-    if (!texts) return [];
-    const ko = texts.ko(message.driver);
+    const ko = texts?.ko(message.driver, event.data);
+    const en = texts?.en(message.driver, event.data);
+    if (!ko || !en) return [];
     const notice = { ...common, rideId: "", audience: "driver" as const, recipient: message.driver.id, locale: "ko" as const, text: ko };
-    return [{ ...notice, texts: { ko, en: texts.en(message.driver) }, templateCode: templateCode(null, "driver", event.type) }];
+    return [{ ...notice, texts: { ko, en }, templateCode: templateCode(null, "driver", event.type) }];
   }
   if (message.kind === "rental.notification") {
     // A rental's news goes to its rider only, in the language their app asked in.

@@ -143,10 +143,12 @@ export const PARCEL_TEMPLATES: Record<Audience, Record<string, Record<Locale, Re
   },
 };
 
-type AccountRender = (driver: Driver) => string;
+/** A driver's text from the driver and the event's data; null: nothing to tell of this one. */
+type AccountRender = (driver: Driver, data: Record<string, unknown>) => string | null;
 const because = (d: Driver, locale: Locale) => (d.approvalReason ? (locale === "ko" ? ` 사유: ${d.approvalReason}` : ` Reason: ${d.approvalReason}`) : "");
+const silent = (text: string) => (_d: Driver, data: Record<string, unknown>) => (data.reason === "silent" ? text : null);
 
-/** What a driver is told of an operator's decision about them (no ride involved). */
+/** What a driver is told of a change of them with no ride involved: an operator's decision, being taken offline for silence. */
 export const ACCOUNT_TEMPLATES: Record<string, Record<Locale, AccountRender>> = {
   DriverApproved: {
     ko: (d) => `기사 등록이 승인되었습니다. 이제 운행을 시작할 수 있습니다.${because(d, "ko")}`,
@@ -155,6 +157,11 @@ export const ACCOUNT_TEMPLATES: Record<string, Record<Locale, AccountRender>> = 
   DriverRejected: {
     ko: (d) => `기사 등록이 거절되었습니다. 운행을 시작할 수 없습니다.${because(d, "ko")}`,
     en: (d) => `Your driver registration was rejected; you cannot go online.${because(d, "en")}`,
+  },
+  // Only the silent timer's offline is told (a driver's own offline is their own doing).
+  DriverWentOffline: {
+    ko: silent("앱에서 한동안 위치가 오지 않아 운행을 오프라인으로 바꿨습니다. 다시 운행하려면 앱에서 운행을 시작해 주세요."),
+    en: silent("We had not heard from your app for a while, so we took you offline. Go online in the app to take rides again."),
   },
 };
 
@@ -176,6 +183,7 @@ export const TEMPLATE_CODES: Record<Audience, Record<string, string>> = {
     DriverSettled: "DRIVER_SETTLED_01",
     DriverApproved: "DRIVER_APPROVED_01",
     DriverRejected: "DRIVER_REJECTED_01",
+    DriverWentOffline: "DRIVER_OFFLINE_SILENT_01",
   },
 };
 

@@ -221,6 +221,19 @@ describe("a driver told of an operator's decision", () => {
     const [approved] = noticesOf(message("DriverApproved", { ...driver, approval: "approved", approvalReason: null }), ctx);
     expect(approved!.texts).toMatchObject({ ko: expect.stringContaining("승인") as string, en: expect.stringContaining("approved") as string });
     expect(noticesOf(message("DriverWentOnline", driver), ctx)).toEqual([]);
-    expect(Object.keys(ACCOUNT_TEMPLATES).sort()).toEqual(["DriverApproved", "DriverRejected"]);
+    expect(Object.keys(ACCOUNT_TEMPLATES).sort()).toEqual(["DriverApproved", "DriverRejected", "DriverWentOffline"]);
+  });
+
+  it("taken offline for silence, in ko and en, to the driver alone; a driver's own offline is not told", () => {
+    const online = { ...driver, approval: "approved", approvalReason: null } as Driver;
+    const silent = {
+      ...message("DriverWentOffline", online),
+      event: { ...event("DriverWentOffline"), rideId: undefined, driverId: "d9", data: { reason: "silent" } },
+    };
+    const [notice] = noticesOf(silent, ctx);
+    expect(notice).toMatchObject({ audience: "driver", recipient: "d9", rideId: "", templateCode: "DRIVER_OFFLINE_SILENT_01" });
+    expect(notice!.texts.ko).toContain("오프라인");
+    expect(notice!.texts.en).toContain("took you offline");
+    expect(noticesOf({ ...silent, event: { ...silent.event, data: {} } }, ctx)).toEqual([]);
   });
 });
