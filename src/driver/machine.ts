@@ -128,7 +128,7 @@ export const DRIVER_RULES: { [K in DriverCommandType]: DriverRule<K> } = {
       if (next.driver.status === "offered" || next.driver.status === "on_trip") {
         next.driver.status = next.driver.approval === "approved" ? "available" : "offline";
       }
-      return { event: "DriverReleased", data: { rideId: c.rideId } };
+      return { event: "DriverReleased", data: { rideId: c.rideId, ...(c.reason ? { reason: c.reason } : {}) } };
     },
   },
   locate: { missing: REGISTER_FIRST, apply: (next, c, now) => (locate(next, c.location, now), null) },

@@ -11,7 +11,7 @@
  * (`needsRelayFallback`): the alarm is not moved there and back by each reservation and release.
  */
 import type { TimerChange } from "../kernel/machine";
-import type { DriverRecord } from "./types";
+import type { DriverCommand, DriverRecord } from "./types";
 
 export const SILENT_TIMER = "silent";
 
@@ -47,4 +47,33 @@ export function checkSilence(record: DriverRecord | null, now: Date, offlineAfte
   if (due > now.getTime()) return { type: "again", at: due };
   if (record.driver.status !== "available") return { type: "again", at: now.getTime() + offlineAfterS * 1000 };
   return { type: "offline" };
+}
+
+/** What the due `silent` timer leads to: the timer set again (`again`), and a command to run (`command`). */
+export type SilenceStep = { again?: number; command?: DriverCommand } | null;
+
+/**
+ * The due `silent` timer, whole: `checkSilence`, and for a driver held by a ride (offered, on
+ * a trip) the question whether that ride still claims them (`claims`; null: it could not be
+ * asked, asked again next time). A ride with no claim on its driver left them held through a
+ * release a crash lost (its deadline or its end released nobody): nothing else would ever
+ * free them, so the driver lets go of it here (`release`, reason `unclaimed`). The Driver DO
+ * runs timers in its command queue, so no reservation slips in between the answer and the
+ * release: one that comes after it finds the driver free and is a new one.
+ *
+ * @example
+ * await silenceStep(record, new Date(), 600, (rideId, driverId) => rideClaims(env, rideId, driverId));
+ */
+export async function silenceStep(
+  record: DriverRecord | null,
+  now: Date,
+  offlineAfterS: number,
+  claims: (rideId: string, driverId: string) => Promise<boolean | null>,
+): Promise<SilenceStep> {
+  const check = checkSilence(record, now, offlineAfterS);
+  if (!check || !record) return null;
+  if (check.type === "offline") return { command: { type: "offline", reason: "silent" } };
+  const rideId = record.driver.currentRideId;
+  const unclaimed = rideId !== null && (await claims(rideId, record.driver.id)) === false;
+  return { again: check.at, ...(unclaimed && rideId ? { command: { type: "release", rideId, reason: "unclaimed" } } : {}) };
 }

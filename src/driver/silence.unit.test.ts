@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { driverRecord } from "./fixtures";
 import { decideDriver, planDriver } from "./machine";
-import { checkSilence, silentTimer, SILENT_TIMER } from "./silence";
+import { checkSilence, silenceStep, silentTimer, SILENT_TIMER } from "./silence";
 import type { DriverCommand } from "./types";
 
 const NOW = new Date("2026-12-02T09:00:00Z");
@@ -76,5 +76,37 @@ describe("the silent timer: a driver who stops reporting is taken offline", () =
       NOW,
     );
     expect(d.kind).toBe("refused");
+  });
+});
+
+describe("the silent timer and a ride that no longer claims its driver (a release lost to a crash)", () => {
+  const held = driverRecord(NOW, { status: "on_trip", currentRideId: "r1", locationAt: ago(5) });
+  const asked: string[] = [];
+  const answering = (answer: boolean | null) => async (rideId: string, driverId: string) => (asked.push(`${rideId} ${driverId}`), answer);
+
+  it("a held driver's ride is asked; one that no longer claims them is let go of (release, reason unclaimed), the timer set again", async () => {
+    asked.length = 0;
+    const step = await silenceStep(held, NOW, LIMIT_S, answering(false));
+    expect(asked).toEqual([`r1 ${held.driver.id}`]);
+    expect(step).toEqual({ again: NOW.getTime() + (LIMIT_S - 5) * 1000, command: { type: "release", rideId: "r1", reason: "unclaimed" } });
+    const released = decideDriver(held, step!.command!, NOW);
+    if (released.kind !== "applied") throw new Error("not applied");
+    expect(released.record.driver).toMatchObject({ status: "available", currentRideId: null });
+    expect(released.events.map((e) => [e.type, e.data])).toEqual([["DriverReleased", { rideId: "r1", reason: "unclaimed" }]]);
+  });
+
+  it("a ride that claims them, or cannot be asked, leaves them held: the timer alone is set again", async () => {
+    expect(await silenceStep(held, NOW, LIMIT_S, answering(true))).toEqual({ again: NOW.getTime() + (LIMIT_S - 5) * 1000 });
+    expect(await silenceStep(held, NOW, LIMIT_S, answering(null))).toEqual({ again: NOW.getTime() + (LIMIT_S - 5) * 1000 });
+  });
+
+  it("nobody is asked for a driver held by no ride; an available one silent too long goes offline; an offline one is nothing", async () => {
+    asked.length = 0;
+    const available = driverRecord(NOW, { locationAt: ago(5) });
+    expect(await silenceStep(available, NOW, LIMIT_S, answering(false))).toEqual({ again: NOW.getTime() + (LIMIT_S - 5) * 1000 });
+    const silent = driverRecord(NOW, { locationAt: ago(LIMIT_S) });
+    expect(await silenceStep(silent, NOW, LIMIT_S, answering(false))).toEqual({ command: { type: "offline", reason: "silent" } });
+    expect(await silenceStep(driverRecord(NOW, { status: "offline" }), NOW, LIMIT_S, answering(false))).toBeNull();
+    expect(asked).toEqual([]);
   });
 });

@@ -37,7 +37,8 @@ export type DriverCommand =
   /** The driver accepted the offer for `rideId`: offered → on_trip. */
   | { type: "confirm"; rideId: string }
   /** Frees the driver from `rideId` (trip ended, ride cancelled, offer declined or expired). */
-  | { type: "release"; rideId: string }
+  /** `unclaimed`: the driver lets go of a ride that no longer claims them (src/driver/silence.ts). */
+  | { type: "release"; rideId: string; reason?: "unclaimed" }
   /** A location report: no event (too frequent), but the index and a ride's ETA follow it. */
   | { type: "locate"; location: LatLng };
 

@@ -27,6 +27,24 @@ export async function tellRide(env: Pick<Env, "RIDE">, effect: Exclude<DriverEff
   )) as Outcome<null>;
 }
 
+/**
+ * Whether the ride still claims the driver (`claimsDriver`); null when it could not be
+ * asked in time (the `silent` timer asks again next time).
+ *
+ * @example
+ * if ((await rideClaims(env, rideId, driverId)) === false) release(rideId);
+ */
+export async function rideClaims(env: Pick<Env, "RIDE">, rideId: string, driverId: string): Promise<boolean | null> {
+  try {
+    const claims = await within(PEER_CALL_MS, Promise.resolve(rideStub(env, rideId).claims(driverId)), "ask the ride");
+    // A release was lost (a crash between two steps): worth a look, though the driver now frees themselves.
+    if (!claims) console.warn(JSON.stringify({ msg: "driver held by a ride that no longer claims them: let go", rideId, driverId }));
+    return claims;
+  } catch {
+    return null;
+  }
+}
+
 /** What the driver record keeps of its listing once the dispatch index was written. */
 export type Listed = Pick<DriverRecord, "indexedCell" | "indexedAt" | "indexedVersion">;
 

@@ -8,12 +8,12 @@ import type { Driver } from "../domain/events";
 import type { Actor, LatLng, Ride } from "../domain/types";
 import { indexWrite } from "../driver/driver-rules";
 import { decideDriver, driverState, openOffers, planDriver } from "../driver/machine";
-import { checkSilence, SILENT_TIMER } from "../driver/silence";
+import { silenceStep, SILENT_TIMER } from "../driver/silence";
 import type { DriverCommand, DriverEffect, DriverOffer, DriverProfile, DriverRecord, Reservation } from "../driver/types";
 import { ok, unwrap, type Outcome } from "../lib/problem";
 import { SerialQueue } from "../lib/timers";
 import { AggregateObject, type Welcome } from "./aggregate";
-import { listDriver, tellRide, wakeWaiting } from "./driver-effects";
+import { listDriver, rideClaims, tellRide, wakeWaiting } from "./driver-effects";
 import { OpsPositionPush } from "./ops-push";
 
 export class DriverDurableObject extends AggregateObject<DriverRecord, DriverEffect> {
@@ -52,10 +52,9 @@ export class DriverDurableObject extends AggregateObject<DriverRecord, DriverEff
   }
 
   /**
-   * An operator approves or rejects the driver. A rejected driver is taken offline and
-   * loses its open offer at once (the ride is told to move on, once this command has
-   * left the queue: the Ride DO calls this DO while holding its own); a trip under way
-   * is left to finish, and the driver goes offline when it ends (see `release`).
+   * An operator approves or rejects the driver. A rejected driver goes offline and loses its open offer at once (the ride
+   * is told to move on once this command has left the queue: the Ride DO calls this DO while holding its own); a trip
+   * under way is left to finish, and the driver goes offline when it ends (see `release`).
    */
   setApproval(approval: "approved" | "rejected", correlationId: string, reason?: string): Promise<Outcome<Driver>> {
     return this.run({ type: approval === "approved" ? "approve" : "reject", ...(reason ? { reason } : {}) }, correlationId);
@@ -113,11 +112,12 @@ export class DriverDurableObject extends AggregateObject<DriverRecord, DriverEff
     return { first: driverState(record, new Date()) };
   }
 
-  /** `silent` (src/driver/silence.ts): a driver heard from since is looked at again later; one available and silent too long goes offline. */
+  /** `silent` (src/driver/silence.ts): looked at again later; offline when available and silent too long; let go of a ride that no longer claims them. */
   protected async onTimer(name: string): Promise<void> {
-    const check = name === SILENT_TIMER ? checkSilence(this.load(), new Date(), this.config.driverOfflineAfterS) : null;
-    if (check?.type === "again") this.schedule(SILENT_TIMER, check.at);
-    else if (check) await this.run({ type: "offline", reason: "silent" }, `silent-${this.newId()}`, true);
+    const ask = (rideId: string, driverId: string) => rideClaims(this.env, rideId, driverId);
+    const step = name === SILENT_TIMER ? await silenceStep(this.load(), new Date(), this.config.driverOfflineAfterS, ask) : null;
+    if (step?.again) this.schedule(SILENT_TIMER, step.again);
+    if (step?.command) await this.run(step.command, `silent-${this.newId()}`, true);
   }
 
   /** The only place the driver talks to other objects (driver-effects.ts). A ride past the pickup gets no more positions. */

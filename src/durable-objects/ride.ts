@@ -12,7 +12,7 @@ import type { Actor, LatLng, Ride } from "../domain/types";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { acceptance, advanceCommand, commandForResult, declineCommand, etaCommand, etaSeconds, timerCommand, toRideDriver } from "../ride/commands";
 import type { CommandOf, DriverStep, OpsCommand, Trip } from "../ride/commands";
-import { awaitsDriver, dispatchRound, wakeAnswer, type Wake } from "../ride/dispatch";
+import { awaitsDriver, claimsDriver, dispatchRound, wakeAnswer, type Wake } from "../ride/dispatch";
 import { canView, newRideRecord, requestedEvent, viewFor, wantsDriverPositions, type CreateRideInput } from "../ride/ride-record";
 import { AggregateObject, type TimelineItem, type Welcome } from "./aggregate";
 import { dispatchPeers, performRide, type DriverCall, type RideCall, type RidePeers } from "./ride-effects";
@@ -113,12 +113,7 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
     });
   }
 
-  /**
-   * The Driver DO took its offer back (an operator rejected the driver): the ride moves
-   * on to the next driver at once, as after a decline. Idempotent; a ride no longer
-   * offered to that driver is left alone. Should this call be lost, the offer timer ends
-   * the offer anyway, and the Driver DO refuses the driver's accept meanwhile.
-   */
+  /** The Driver DO took its offer back (an operator rejected them): on to the next driver, as after a decline. Idempotent; if lost, the offer timer ends it. */
   async withdrawOffer(driverId: string, reason: string, correlationId: string): Promise<Outcome<null>> {
     const outcome = await this.command(correlationId, (r) =>
       r?.ride.status === "dispatching" && r.offer?.driverId === driverId ? { type: "withdrawOffer", driverId, reason } : ok(null),
@@ -169,6 +164,11 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
     if (again) return this.commit(again);
     const command = timerCommand(name, record, new Date(), this.config);
     if (record && command) await this.apply(record, decide(record, command, new Date()), null);
+  }
+
+  /** Whether the ride still claims `driverId` (`claimsDriver`): a Driver DO held for this ride asks now and then. */
+  claims(driverId: string): boolean {
+    return claimsDriver(this.load(), driverId);
   }
 
   /** `driverId` was listed near the waiting ride (its cell told the Driver DO): a round at once, unless the ride no longer waits or excluded them. */

@@ -230,6 +230,22 @@ export function awaitsDriver(record: RideRecord | null): record is RideRecord {
   return !!record && !record.offer && (record.ride.status === "requested" || record.ride.status === "dispatching");
 }
 
+/** Statuses in which a ride may hold a driver; once it completes or is cancelled it has released them. */
+const HOLDING = new Set(["requested", "dispatching", "driver_assigned", "driver_arrived", "in_progress"]);
+
+/**
+ * Whether the ride still has a claim on `driverId`: it holds them (assigned, or offered), or a
+ * round is reserving them (written ahead, the commit not yet made). A driver whose ride has
+ * no claim on them was left held by a release lost to a crash, and lets go (src/driver/silence.ts).
+ *
+ * @example
+ * claimsDriver(cancelledRide, "d1"); // false: a cancelled ride released its driver
+ */
+export function claimsDriver(record: RideRecord | null, driverId: string): boolean {
+  if (!record || !HOLDING.has(record.ride.status)) return false;
+  return record.ride.driver?.id === driverId || record.offer?.driverId === driverId || record.reserving === driverId;
+}
+
 /**
  * What a ride answers a driver listed near it: it runs a round now, it no longer waits
  * (assigned, offered, ended: the cell forgets it), or it will not take that driver.

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readConfig } from "../config";
 import { cellsCovering, geohash } from "../domain/geo";
 import type { Reservation, RideRecord } from "../domain/ride-machine";
-import { CELL_PRECISION, candidates, dispatchRound, rankCandidates, wakeAnswer, type CellEntryLike, type DispatchPeers, type Waiter } from "./dispatch";
+import { CELL_PRECISION, candidates, dispatchRound, rankCandidates, type CellEntryLike, type DispatchPeers, type Waiter } from "./dispatch";
 
 const pickup = { lat: 37.5, lng: 127 };
 const record = { ride: { pickup }, excludedDriverIds: ["dX"] } as unknown as RideRecord;
@@ -225,17 +225,6 @@ describe("a dispatch round that finds nobody waits instead of polling", () => {
     const { peers } = peersOver([north("busy", 100)], []);
     peers.waitForSupply = async () => ({ listing: [], failed: true });
     expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBe(now.getTime() + 2000);
-  });
-});
-
-describe("a woken ride", () => {
-  const base = { ride: { status: "dispatching" }, excludedDriverIds: ["dX"] };
-  it("dispatches at once while it waits, passes over a driver it excluded, and says so when it no longer waits", () => {
-    expect(wakeAnswer(base as unknown as RideRecord, "d1")).toBe("dispatching");
-    expect(wakeAnswer(base as unknown as RideRecord, "dX")).toBe("excluded");
-    expect(wakeAnswer({ ...base, offer: { driverId: "d2" } } as unknown as RideRecord, "d1")).toBe("not_waiting");
-    expect(wakeAnswer({ ...base, ride: { status: "cancelled" } } as unknown as RideRecord, "d1")).toBe("not_waiting");
-    expect(wakeAnswer(null, "d1")).toBe("not_waiting");
   });
 });
 

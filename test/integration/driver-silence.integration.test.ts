@@ -1,14 +1,17 @@
 /**
  * The driver's `silent` timer, with real Driver DOs, dispatch cells and alarms: an available
  * driver who stops reporting is taken offline after DRIVER_OFFLINE_AFTER_S and drops out of
- * the cell; one heard from since stays available and is looked at again later; and while the
+ * the cell; one heard from since stays available and is looked at again later; one held by a
+ * ride that no longer claims them (a release lost to a crash) lets go of it; and while the
  * timer is set, the driver's commits write no relay fallback of their own.
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { DriverDurableObject } from "../../src/durable-objects/driver";
+import type { RideDurableObject } from "../../src/durable-objects/ride";
+import type { RideRecord } from "../../src/domain/ride-machine";
 import { cellOf, cellStub } from "../../src/durable-objects/stubs";
-import { age, driverRecordOf, onlineDriver, testEnv, until } from "./helpers";
+import { age, createRide, driverRecordOf, onlineDriver, rideInProgress, testEnv, until } from "./helpers";
 
 type DriverStub = Awaited<ReturnType<typeof onlineDriver>>["stub"];
 const LIMIT_MS = Number(testEnv.DRIVER_OFFLINE_AFTER_S) * 1000;
@@ -92,15 +95,63 @@ describe("Driver DO: a driver who stops reporting", () => {
   });
 
   it("a driver on a trip is not taken offline for silence: looked at again a limit later", async () => {
-    const { stub } = await onlineDriver(point());
-    expect((await stub.reserve({ kind: "assign", rideId: "rd_silent_trip" }, 30, "c")).ok).toBe(true);
+    const { driver, ride } = await rideInProgress();
+    const { stub } = driver;
     await age(stub, (r) => ({ ...r, driver: { ...r.driver, locationAt: new Date(Date.now() - LIMIT_MS * 2).toISOString() } }));
     await silentDueNow(stub);
     const before = Date.now();
     expect(await runDurableObjectAlarm(stub)).toBe(true);
-    expect((await stub.get())?.status).toBe("on_trip");
+    expect(await stub.get()).toMatchObject({ status: "on_trip", currentRideId: ride.id });
     const silent = (await tables(stub)).timers.find((x) => x.name === "silent");
     expect(silent!.due_at).toBeGreaterThanOrEqual(before + LIMIT_MS);
+  });
+});
+
+describe("Driver DO: held by a ride that no longer claims them (a release lost to a crash)", () => {
+  /** A driver offered a dispatching ride that does not know it (the ride's record as a lost round leaves it, or written ahead). */
+  async function heldBy(writtenAhead: boolean) {
+    const pickup = point();
+    const { stub: rideStub, ride } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
+    // Far from the pickup: their going online must not wake the ride (it would reserve them itself).
+    const driver = await onlineDriver({ lat: pickup.lat + 1, lng: pickup.lng });
+    const offer = {
+      rideId: ride.id,
+      pickup: ride.pickup,
+      dropoff: ride.dropoff,
+      product: ride.product,
+      quote: ride.quote,
+      expiresAt: new Date(Date.now() + 15_000).toISOString(),
+    };
+    expect((await driver.stub.reserve({ kind: "offer", offer }, 30, "round")).ok).toBe(true);
+    if (writtenAhead)
+      await runInDurableObject(rideStub, (_i: RideDurableObject, state) => {
+        const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as RideRecord;
+        state.storage.sql.exec("UPDATE ride SET record = ?", JSON.stringify({ ...record, reserving: driver.id }));
+      });
+    expect(await rideStub.claims(driver.id)).toBe(writtenAhead);
+    return { ride, driver };
+  }
+
+  it("lets go of it at the silent timer (DriverReleased, reason unclaimed) and is available and listed again", async () => {
+    const { ride, driver } = await heldBy(false);
+    expect(await driver.stub.get()).toMatchObject({ status: "offered", currentRideId: ride.id });
+    await silentDueNow(driver.stub);
+    expect(await runDurableObjectAlarm(driver.stub)).toBe(true);
+
+    expect(await driver.stub.get()).toMatchObject({ status: "available", currentRideId: null });
+    const t = await tables(driver.stub);
+    expect(t.events.at(-1)).toEqual({ type: "DriverReleased", data: JSON.stringify({ rideId: ride.id, reason: "unclaimed" }) });
+    expect(t.timers.map((x) => x.name)).toEqual(["silent"]);
+    const at = (await driverRecordOf(driver.stub)).driver.location!;
+    await until(async () => ((await listedNear(at)).includes(driver.id) ? true : undefined), "the driver listed again");
+  });
+
+  it("stays held while the ride claims them (a round wrote them ahead, its commit not yet made)", async () => {
+    const { ride, driver } = await heldBy(true);
+    await silentDueNow(driver.stub);
+    expect(await runDurableObjectAlarm(driver.stub)).toBe(true);
+    expect(await driver.stub.get()).toMatchObject({ status: "offered", currentRideId: ride.id });
+    expect((await tables(driver.stub)).events.at(-1)?.type).toBe("DriverOffered");
   });
 });
 
