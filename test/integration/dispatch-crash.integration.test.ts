@@ -11,34 +11,13 @@ import type { DriverDurableObject } from "../../src/durable-objects/driver";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
 import type { RideRecord } from "../../src/domain/ride-machine";
 import { unwrap } from "../../src/lib/problem";
-import { createRide, onlineDriver, until } from "./helpers";
+import { onlineDriver, reservedBehindRide, until } from "./helpers";
 
 const far = () => ({ lat: 33.3 + Math.random() * 0.1, lng: 126.6 + Math.random() * 0.1 });
-type RideStub = Awaited<ReturnType<typeof createRide>>["stub"];
+type RideStub = Awaited<ReturnType<typeof reservedBehindRide>>["stub"];
 
 /** What a dead instance leaves: the driver reserved for the ride (their DO committed it), the ride's record naming them as written ahead. */
-async function leftBehind() {
-  const pickup = far();
-  const { stub, ride, input } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
-  // Far from the pickup: their going online must not wake the ride (it would reserve them itself).
-  const driver = await onlineDriver({ lat: pickup.lat + 1, lng: pickup.lng });
-  // This worker dispatches in offer mode: the round's reservation is an offer.
-  const offer = {
-    rideId: ride.id,
-    pickup: ride.pickup,
-    dropoff: ride.dropoff,
-    product: ride.product,
-    quote: ride.quote,
-    expiresAt: new Date(Date.now() + 15_000).toISOString(),
-  };
-  expect((await driver.stub.reserve({ kind: "offer", offer }, 30, "round")).ok).toBe(true);
-  await runInDurableObject(stub, (_i: RideDurableObject, state) => {
-    const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as RideRecord;
-    expect(record.ride).toMatchObject({ status: "dispatching", driver: null });
-    state.storage.sql.exec("UPDATE ride SET record = ?", JSON.stringify({ ...record, reserving: driver.id }));
-  });
-  return { stub, ride, input, driver };
-}
+const leftBehind = () => reservedBehindRide(true);
 
 const dispatchDueNow = (stub: RideStub) =>
   runInDurableObject(stub, (_i: RideDurableObject, state) => {

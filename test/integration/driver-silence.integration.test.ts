@@ -8,10 +8,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { DriverDurableObject } from "../../src/durable-objects/driver";
-import type { RideDurableObject } from "../../src/durable-objects/ride";
-import type { RideRecord } from "../../src/domain/ride-machine";
 import { cellOf, cellStub } from "../../src/durable-objects/stubs";
-import { age, createRide, driverRecordOf, onlineDriver, rideInProgress, testEnv, until } from "./helpers";
+import { age, driverRecordOf, onlineDriver, reservedBehindRide, rideInProgress, testEnv, until } from "./helpers";
 
 type DriverStub = Awaited<ReturnType<typeof onlineDriver>>["stub"];
 const LIMIT_MS = Number(testEnv.DRIVER_OFFLINE_AFTER_S) * 1000;
@@ -108,27 +106,10 @@ describe("Driver DO: a driver who stops reporting", () => {
 });
 
 describe("Driver DO: held by a ride that no longer claims them (a release lost to a crash)", () => {
-  /** A driver offered a dispatching ride that does not know it (the ride's record as a lost round leaves it, or written ahead). */
+  /** A driver offered a dispatching ride that does not know them (a lost round and a lost release), or names them as written ahead. */
   async function heldBy(writtenAhead: boolean) {
-    const pickup = point();
-    const { stub: rideStub, ride } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
-    // Far from the pickup: their going online must not wake the ride (it would reserve them itself).
-    const driver = await onlineDriver({ lat: pickup.lat + 1, lng: pickup.lng });
-    const offer = {
-      rideId: ride.id,
-      pickup: ride.pickup,
-      dropoff: ride.dropoff,
-      product: ride.product,
-      quote: ride.quote,
-      expiresAt: new Date(Date.now() + 15_000).toISOString(),
-    };
-    expect((await driver.stub.reserve({ kind: "offer", offer }, 30, "round")).ok).toBe(true);
-    if (writtenAhead)
-      await runInDurableObject(rideStub, (_i: RideDurableObject, state) => {
-        const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as RideRecord;
-        state.storage.sql.exec("UPDATE ride SET record = ?", JSON.stringify({ ...record, reserving: driver.id }));
-      });
-    expect(await rideStub.claims(driver.id)).toBe(writtenAhead);
+    const { stub, ride, driver } = await reservedBehindRide(writtenAhead);
+    expect(await stub.claims(driver.id)).toBe(writtenAhead);
     return { ride, driver };
   }
 

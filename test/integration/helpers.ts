@@ -2,6 +2,7 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult, runInD
 import type { PaymentResult } from "../../src/domain/events";
 import type { DriverDurableObject } from "../../src/durable-objects/driver";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
+import type { RideRecord } from "../../src/domain/ride-machine";
 import type { DriverRecord } from "../../src/driver/types";
 import type { CreateRideInput } from "../../src/ride/ride-record";
 import { unwrap } from "../../src/lib/problem";
@@ -127,5 +128,27 @@ export async function rideInProgress(patch: Partial<CreateRideInput> = {}) {
   unwrap(await stub.accept(driver.id, "req"));
   unwrap(await stub.advance(driver.id, "arrive", {}, "req"));
   unwrap(await stub.advance(driver.id, "start", {}, "req"));
+  return { stub, ride, input, driver };
+}
+
+/**
+ * A dispatching ride and a driver reserved for it (an offer: this worker dispatches in offer
+ * mode) that the ride never committed: what a ride's instance dying between the Driver DO's
+ * reservation and its own commit leaves. The ride's record names the driver as written ahead
+ * (`reserving`) when `writtenAhead`; else it does not know them at all (a release lost too).
+ */
+export async function reservedBehindRide(writtenAhead: boolean) {
+  const pickup = { lat: 33.3 + Math.random() * 0.1, lng: 126.6 + Math.random() * 0.1 };
+  const { stub, ride, input } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
+  // Far from the pickup: their going online must not wake the ride (it would reserve them itself).
+  const driver = await onlineDriver({ lat: pickup.lat + 1, lng: pickup.lng });
+  const { id: rideId, dropoff, product, quote } = ride;
+  const offer = { rideId, pickup: ride.pickup, dropoff, product, quote, expiresAt: new Date(Date.now() + 15_000).toISOString() };
+  unwrap(await driver.stub.reserve({ kind: "offer", offer }, 30, "round"));
+  await runInDurableObject(stub, (_i: RideDurableObject, state) => {
+    const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as RideRecord;
+    if (record.ride.status !== "dispatching" || record.ride.driver) throw new Error(`the ride moved on: ${record.ride.status}`);
+    if (writtenAhead) state.storage.sql.exec("UPDATE ride SET record = ?", JSON.stringify({ ...record, reserving: driver.id }));
+  });
   return { stub, ride, input, driver };
 }
