@@ -36,8 +36,7 @@ export type DriverCommand =
   | { type: "reserve"; reservation: Reservation; freshnessS: number }
   /** The driver accepted the offer for `rideId`: offered → on_trip. */
   | { type: "confirm"; rideId: string }
-  /** Frees the driver from `rideId` (trip ended, ride cancelled, offer declined or expired). */
-  /** `unclaimed`: the driver lets go of a ride that no longer claims them (src/driver/silence.ts). */
+  /** Frees the driver from `rideId` (trip ended, ride cancelled, offer declined or expired); `unclaimed`: the driver lets go of a ride that no longer claims them (src/driver/silence.ts). */
   | { type: "release"; rideId: string; reason?: "unclaimed" }
   /** A location report: no event (too frequent), but the index and a ride's ETA follow it. */
   | { type: "locate"; location: LatLng };

@@ -38,7 +38,7 @@ export async function rideClaims(env: Pick<Env, "RIDE">, rideId: string, driverI
   try {
     const claims = await within(PEER_CALL_MS, Promise.resolve(rideStub(env, rideId).claims(driverId)), "ask the ride");
     // A release was lost (a crash between two steps): worth a look, though the driver now frees themselves.
-    if (!claims) console.warn(JSON.stringify({ msg: "driver held by a ride that no longer claims them: let go", rideId, driverId }));
+    if (!claims) console.warn(JSON.stringify({ msg: "a ride no longer claims its driver: the driver lets go of it", rideId, driverId }));
     return claims;
   } catch {
     return null;
