@@ -6,6 +6,7 @@ const perRide = {
   "gateway/queue:sent:payments": 2,
   "views/d1:VIEWS_DB:statements": 10,
   "views/d1:VIEWS_DB:ms": 2,
+  "notification/d1:VIEWS_DB:readMs": 0.5,
   "payment/d1:LEDGER_DB:statements": 3,
   "payment/do:PAYMENT_BREAKER:acquire": 0.5,
   "gateway/do:DISPATCH_CELL:nearby": 4,
@@ -23,8 +24,8 @@ describe("the capacity model", () => {
     expect(named("queue ride-events")).toMatchObject({ perSecond: 700, limit: 5000, share: 0.14, ridesAtHalf: 2500 / 7 });
   });
 
-  it("a D1 database is loaded by its measured busy time where there is one, else by its statements as 1 ms queries", () => {
-    expect(named("D1 VIEWS_DB")).toMatchObject({ perRide: 2, perSecond: 200 });
+  it("a D1 database is loaded by its measured busy time (writes, and reads alone) where there is one, else by its statements as 1 ms queries", () => {
+    expect(named("D1 VIEWS_DB")).toMatchObject({ perRide: 2.5, perSecond: 250 });
     expect(named("D1 LEDGER_DB")).toMatchObject({ perRide: 3, perSecond: 300 });
   });
 

@@ -80,15 +80,17 @@ export function capacity(perRide: Counters, perReport: Counters, peak: Peak): { 
     const of = (c: Counters) => sum(c, (k) => key(k) === `queue:sent:${q}`);
     loads.push(load(`queue ${q}`, "queue", LIMITS.queueMessagesPerS, of(perReport) * reportsPerS, of(perRide), peak));
   }
-  // D1 runs one query at a time: its load is its busy time (`meta.duration` of the writes, ms per second, out of 1,000),
-  // where measured; else every write statement counted as a 1 ms query, the conservative reading.
+  // D1 runs one query at a time: its load is its busy time (`meta.duration` of the writes and of the consumers' reads
+  // alone, ms per second, out of 1,000), where measured; else every write statement counted as a 1 ms query, the
+  // conservative reading.
   const dbs = new Set(Object.keys(perRide).flatMap((k) => (/^d1:.*:statements$/.test(key(k)) ? [key(k).split(":")[1]!] : [])));
   for (const db of [...dbs].sort()) {
     const of = (c: Counters, what: string) => sum(c, (k) => key(k) === `d1:${db}:${what}`);
+    const busy = (c: Counters) => of(c, "ms") + of(c, "readMs");
     const measured = of(perRide, "ms") > 0;
-    const what = measured ? "ms" : "statements";
+    const at = (c: Counters) => (measured ? busy(c) : of(c, "statements"));
     const label = `D1 ${db} (${measured ? "busy ms" : "write statements as 1 ms queries"}; ${of(perRide, "statements").toFixed(1)} statements a ride)`;
-    loads.push(load(label, "database", LIMITS.d1QueriesPerS, of(perReport, what) * reportsPerS, of(perRide, what), peak));
+    loads.push(load(label, "database", LIMITS.d1QueriesPerS, at(perReport) * reportsPerS, at(perRide), peak));
   }
   // The objects every ride or report shares: the payment breaker (one per provider) and the operators' feed (one per deployment).
   const calls = (c: Counters, cls: string) => sum(c, (k) => key(k).startsWith(`do:${cls}:`));

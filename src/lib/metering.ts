@@ -56,12 +56,17 @@ const sqlOf = (st: D1PreparedStatement) => (st as unknown as { statement: string
  * `db`, counting its writes: `d1:BINDING:statements` (each INSERT, UPDATE, DELETE),
  * `d1:BINDING:transactions` (each `batch` holding a write, or each write run on its own),
  * `d1:BINDING:rows` (`meta.rows_written`) and `d1:BINDING:ms` (`meta.duration`, the database's
- * busy time). Reads are not counted.
+ * busy time); and a read alone (a statement or `batch` with no write) as `d1:BINDING:reads` and
+ * `d1:BINDING:readMs`, since the database is busy with it too.
  */
 export function countedD1(db: D1Database, binding: string): D1Database {
   const counted = (statements: readonly string[], rows: number, ms: number) => {
     const writes = statements.filter((s) => WRITE.test(s)).length;
-    if (writes === 0) return;
+    if (writes === 0) {
+      count(`d1:${binding}:reads`);
+      if (ms > 0) count(`d1:${binding}:readMs`, ms);
+      return;
+    }
     count(`d1:${binding}:statements`, writes);
     count(`d1:${binding}:transactions`);
     if (rows > 0) count(`d1:${binding}:rows`, rows);

@@ -9,7 +9,7 @@ function fakeD1() {
     statement: sql,
     bind: () => statement(sql),
     run: async () => (ran.push(sql), { meta: { rows_written: /^select/i.test(sql) ? 0 : 1 } }),
-    all: async () => (ran.push(sql), { results: [], meta: { rows_written: 0 } }),
+    all: async () => (ran.push(sql), { results: [], meta: { rows_written: 0, duration: 0.5 } }),
   });
   const db = {
     prepare: (sql: string) => statement(sql),
@@ -57,17 +57,21 @@ describe("the counting wrappers, in development", () => {
     expect(metrics.total("do:DISPATCH_CELL:nearby")).toBe(1);
   });
 
-  it("counts D1 writes (statements, transactions, rows, the database's busy ms), never reads", async () => {
+  it("counts D1 writes (statements, transactions, rows, the database's busy ms), and a read alone as a read with its busy ms", async () => {
     const { db, ran } = fakeD1();
     const d1 = countedD1(db, "VIEWS_DB");
     await d1.prepare("SELECT 1").all();
     await d1.prepare("INSERT INTO rides VALUES (?)").bind("a").run();
     await d1.batch([d1.prepare("INSERT INTO a VALUES (1)"), d1.prepare("update b set x = 1"), d1.prepare("SELECT 2")]);
-    expect(ran).toEqual(["SELECT 1", "INSERT INTO rides VALUES (?)", "INSERT INTO a VALUES (1)", "update b set x = 1", "SELECT 2"]);
+    await d1.batch([d1.prepare("SELECT 3"), d1.prepare("select 4")]);
+    expect(ran).toEqual(["SELECT 1", "INSERT INTO rides VALUES (?)", "INSERT INTO a VALUES (1)", "update b set x = 1", "SELECT 2", "SELECT 3", "select 4"]);
     expect(metrics.total("d1:VIEWS_DB:statements")).toBe(3);
     expect(metrics.total("d1:VIEWS_DB:transactions")).toBe(2);
     expect(metrics.total("d1:VIEWS_DB:rows")).toBe(7);
     expect(metrics.total("d1:VIEWS_DB:ms")).toBe(0.75);
+    // The read alone (0.5 ms) and the batch of reads (2 × 0.25 ms); the SELECT inside the write batch is the write's.
+    expect(metrics.total("d1:VIEWS_DB:reads")).toBe(2);
+    expect(metrics.total("d1:VIEWS_DB:readMs")).toBe(1);
   });
 
   it("meterBatch counts the run and its messages, and wraps the D1 and queue bindings", async () => {

@@ -1,11 +1,14 @@
 /**
- * The delivery log in D1, which is also the at-most-once claim: a row per
- * (event, channel, recipient). A duplicate event finds its row `sent` and stops.
- * A consumer run claims all its deliveries in one D1 batch and records how they went in
- * another (`claimAll`, `recordAll`): two round trips a run instead of two a delivery,
- * since the views database runs one query at a time (the capacity model in BENCHMARKS.md).
+ * The delivery log in D1: a row per (event, channel, recipient), written with how the
+ * delivery went. A duplicate event finds its row `sent` (or `failed` for good) and stops.
+ * A consumer run looks up all its deliveries in one read (`lookUp`) and writes every outcome
+ * in one batch (`recordAll`): one statement a delivery and one a run, where a claim and its read
+ * before the send and the outcome after it made three a delivery (the views database runs one
+ * query at a time: the capacity model in BENCHMARKS.md). A worker that dies between a send and its
+ * record leaves no row, or the row of an earlier attempt, and the redelivered message sends
+ * again: at least once, as a send whose mark was lost always was.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { notificationDeliveries } from "../../src/views/schema";
 
@@ -13,10 +16,13 @@ export type DeliveryRow = typeof notificationDeliveries.$inferSelect;
 export type DeliveryKey = { eventId: string; channel: string; recipient: string };
 export type DeliveryClaim = Omit<DeliveryRow, "status" | "attempts" | "lastError" | "createdAt" | "updatedAt">;
 /** How one delivery went: sent, or failed (for good when `final`). */
-export type DeliveryOutcome = { key: DeliveryKey } & ({ sent: true } | { sent: false; error: string; final: boolean });
+export type DeliveryOutcome = { claim: DeliveryClaim } & ({ sent: true } | { sent: false; error: string; final: boolean });
 
 /** The key of a delivery as one string (a map key). */
 export const keyOf = (k: DeliveryKey): string => JSON.stringify([k.eventId, k.channel, k.recipient]);
+
+/** D1 binds at most 100 parameters a statement: a key takes 3. */
+const KEYS_PER_READ = 33;
 
 /** @example const log = new DeliveryLog(env.VIEWS_DB); */
 export class DeliveryLog {
@@ -33,39 +39,41 @@ export class DeliveryLog {
     );
   }
 
-  /** Creates the rows that are new (status `retrying`, 0 attempts) and answers every row as stored, by `keyOf`; one batch. */
-  async claimAll(rows: readonly DeliveryClaim[]): Promise<Map<string, DeliveryRow>> {
+  /** The stored row of each delivery that has one, by `keyOf` (none: never attempted); one read for up to 33 deliveries. */
+  async lookUp(keys: readonly DeliveryKey[]): Promise<Map<string, DeliveryRow>> {
     const stored = new Map<string, DeliveryRow>();
-    if (rows.length === 0) return stored;
-    const now = new Date().toISOString();
-    const inserts = rows.map((row) =>
-      this.db
-        .insert(notificationDeliveries)
-        .values({ ...row, status: "retrying", attempts: 0, lastError: null, createdAt: now, updatedAt: now })
-        .onConflictDoNothing(),
-    );
-    const reads = rows.map((row) => this.db.select().from(notificationDeliveries).where(this.where(row)).limit(1));
-    const [first, ...rest] = [...inserts, ...reads];
-    const results = await this.db.batch([first!, ...rest]);
-    for (const found of results.slice(inserts.length) as DeliveryRow[][]) if (found[0]) stored.set(keyOf(found[0]), found[0]);
-    for (const row of rows) if (!stored.has(keyOf(row))) throw new Error("delivery claim lost");
+    const reads = [];
+    for (let i = 0; i < keys.length; i += KEYS_PER_READ) {
+      const chunk = keys.slice(i, i + KEYS_PER_READ);
+      reads.push(
+        this.db
+          .select()
+          .from(notificationDeliveries)
+          .where(or(...chunk.map((k) => this.where(k)))),
+      );
+    }
+    const [first, ...rest] = reads;
+    if (!first) return stored;
+    const results = rest.length > 0 ? await this.db.batch([first, ...rest]) : [await first];
+    for (const row of results.flat()) stored.set(keyOf(row), row);
     return stored;
   }
 
-  /** Records how each delivery went (one more attempt each); one batch. */
+  /** Writes how each delivery went: a new row (`attempts` 1), or one more attempt on the row there; one batch. */
   async recordAll(outcomes: readonly DeliveryOutcome[]): Promise<void> {
-    const updatedAt = new Date().toISOString();
-    const updates = outcomes.map((o) =>
-      this.db
-        .update(notificationDeliveries)
-        .set(
-          o.sent
-            ? { status: "sent", attempts: sql`${notificationDeliveries.attempts} + 1`, lastError: null, updatedAt }
-            : { status: o.final ? "failed" : "retrying", attempts: sql`${notificationDeliveries.attempts} + 1`, lastError: o.error.slice(0, 500), updatedAt },
-        )
-        .where(this.where(o.key)),
-    );
-    const [first, ...rest] = updates;
+    const now = new Date().toISOString();
+    const writes = outcomes.map((o) => {
+      const status = o.sent ? "sent" : o.final ? "failed" : "retrying";
+      const lastError = o.sent ? null : o.error.slice(0, 500);
+      return this.db
+        .insert(notificationDeliveries)
+        .values({ ...o.claim, status, attempts: 1, lastError, createdAt: now, updatedAt: now })
+        .onConflictDoUpdate({
+          target: [notificationDeliveries.eventId, notificationDeliveries.channel, notificationDeliveries.recipient],
+          set: { status, attempts: sql`${notificationDeliveries.attempts} + 1`, lastError, updatedAt: now },
+        });
+    });
+    const [first, ...rest] = writes;
     if (first) await this.db.batch([first, ...rest]);
   }
 }

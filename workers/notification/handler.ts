@@ -75,7 +75,7 @@ export function noticesOf(message: IncomingNotification, ctx: RenderContext): No
 type Pending = { index: number; base: Notice; channel: Channel; key: DeliveryKey; claim: DeliveryClaim };
 
 /**
- * Delivers the notices of a consumer run's messages: every delivery claimed in one batch,
+ * Delivers the notices of a consumer run's messages: every delivery looked up in one read,
  * each sent unless already sent or failed for good, every outcome recorded in one batch.
  * Answers each message's summary, in order; throws only when the log itself failed (then
  * every message is retried, and what was sent is found `retrying` and sent again, as a
@@ -99,13 +99,14 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
       }
     }
   }
-  const rows = await deps.log.claimAll(pending.map((p) => p.claim));
+  const rows = await deps.log.lookUp(pending.map((p) => p.key));
   const outcomes: DeliveryOutcome[] = [];
   const givenUp: { index: number; reason: string }[] = [];
   // The same event twice in one run (a redelivery beside the first): the first one delivers.
   const handled = new Set<string>();
-  for (const { index, base, channel, key } of pending) {
-    const row = rows.get(keyOf(key))!;
+  for (const { index, base, channel, key, claim } of pending) {
+    // Never attempted: as a row retrying with no attempt yet.
+    const row = rows.get(keyOf(key)) ?? { ...claim, status: "retrying", attempts: 0 };
     const summary = summaries[index]!;
     if (handled.has(keyOf(key))) {
       summary.duplicate += 1;
@@ -118,12 +119,12 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
     }
     try {
       await channel.send({ ...base, id: row.id });
-      outcomes.push({ key, sent: true });
+      outcomes.push({ claim, sent: true });
       summary.sent += 1;
     } catch (error) {
       const final = row.attempts + 1 >= deps.maxAttempts;
       if (!final) summary.lastError = `${channel.name}: ${String(error)}`;
-      outcomes.push({ key, sent: false, error: String(error), final });
+      outcomes.push({ claim, sent: false, error: String(error), final });
       summary[final ? "failed" : "retrying"] += 1;
       if (final) givenUp.push({ index, reason: `${channel.name} to ${base.audience}: ${String(error)} after ${row.attempts + 1} attempts` });
     }

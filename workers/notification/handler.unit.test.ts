@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { DomainEvent, RentalNotificationMessage } from "../../src/domain/events";
 import type { Rental } from "../../src/domain/rental/types";
 import type { Channel, Delivery } from "./channels";
-import { keyOf, type DeliveryClaim, type DeliveryLog, type DeliveryOutcome } from "./delivery-log";
+import { keyOf, type DeliveryKey, type DeliveryLog, type DeliveryOutcome } from "./delivery-log";
 import { handleNotifications } from "./handler";
 
 const rental = (id: string) => ({ id, riderId: `r_${id}`, hours: 2, price: { amount: 4000, currency: "KRW" }, unlockKey: null }) as Rental;
@@ -21,14 +21,14 @@ const keyIssued = (id: string): RentalNotificationMessage => ({
   locale: "en",
 });
 
-/** A delivery log in memory that counts its round trips. */
+/** A delivery log in memory that counts its round trips; `stored`: rows there already, by event id. */
 function memoryLog(stored: Record<string, { status: string; attempts: number }> = {}) {
-  const calls = { claimAll: 0, recordAll: 0 };
+  const calls = { lookUp: 0, recordAll: 0 };
   const recorded: DeliveryOutcome[] = [];
   const log = {
-    claimAll: async (rows: DeliveryClaim[]) => {
-      calls.claimAll += 1;
-      return new Map(rows.map((r) => [keyOf(r), { id: r.id, ...(stored[r.eventId] ?? { status: "retrying", attempts: 0 }) }]));
+    lookUp: async (keys: DeliveryKey[]) => {
+      calls.lookUp += 1;
+      return new Map(keys.flatMap((k) => (stored[k.eventId] ? [[keyOf(k), { id: `nt_${k.eventId}`, ...k, ...stored[k.eventId] }]] : [])));
     },
     recordAll: async (outcomes: DeliveryOutcome[]) => {
       calls.recordAll += 1;
@@ -47,14 +47,14 @@ const depsWith = (log: DeliveryLog, send: Channel["send"], dead: string[] = []) 
 });
 
 describe("a consumer run's notifications", () => {
-  it("claims every delivery in one round trip and records every outcome in one, whatever the number of messages", async () => {
+  it("looks every delivery up in one round trip and records every outcome in one, whatever the number of messages", async () => {
     const { log, calls, recorded } = memoryLog();
     const sent: Delivery[] = [];
     const summaries = await handleNotifications(
       [keyIssued("a"), keyIssued("b"), keyIssued("c")],
       depsWith(log, async (d) => void sent.push(d)),
     );
-    expect(calls).toEqual({ claimAll: 1, recordAll: 1 });
+    expect(calls).toEqual({ lookUp: 1, recordAll: 1 });
     expect(summaries.map((s) => s.sent)).toEqual([1, 1, 1]);
     expect(sent.map((d) => d.rideId)).toEqual(["a", "b", "c"]);
     expect(recorded.every((o) => o.sent)).toBe(true);
@@ -93,7 +93,7 @@ describe("a consumer run's notifications", () => {
   });
 
   it("a delivery log that cannot be reached fails the run (every message is retried), having sent nothing", async () => {
-    const log = { claimAll: async () => Promise.reject(new Error("D1 down")), recordAll: async () => undefined } as unknown as DeliveryLog;
+    const log = { lookUp: async () => Promise.reject(new Error("D1 down")), recordAll: async () => undefined } as unknown as DeliveryLog;
     const sent: Delivery[] = [];
     await expect(
       handleNotifications(

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { DomainEvent, RentalNotificationMessage } from "../../src/domain/events";
 import type { Rental } from "../../src/domain/rental/types";
 import type { Channel, Delivery } from "./channels";
-import { keyOf, type DeliveryLog } from "./delivery-log";
+import type { DeliveryLog } from "./delivery-log";
 import { handleNotifications } from "./handler";
 import { RENTAL_TEMPLATES } from "./templates";
 
@@ -18,11 +18,8 @@ const event = (type: string): DomainEvent => ({
 });
 
 function deps(sent: Delivery[]) {
-  const log = {
-    claimAll: async (rows: { eventId: string; channel: string; recipient: string }[]) =>
-      new Map(rows.map((r) => [keyOf(r), { status: "retrying", attempts: 0, id: "nt_1" }])),
-    recordAll: async () => undefined,
-  } as unknown as DeliveryLog;
+  // Nothing stored yet: every delivery is new.
+  const log = { lookUp: async () => new Map(), recordAll: async () => undefined } as unknown as DeliveryLog;
   const channel: Channel = { name: "webhook", accepts: async () => true, send: async (d) => void sent.push(d) };
   return { log, channels: [channel], maxAttempts: 3, render: { receiptUrl: (id: string) => id }, deadLetter: async () => undefined };
 }
