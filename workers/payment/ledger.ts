@@ -96,9 +96,9 @@ export class Ledger {
     return Number(row?.total ?? 0);
   }
 
-  /** Records an operation; a second record of the same key is ignored and the first is returned. */
+  /** Records an operation; a second record of the same key is ignored and the first is returned. One round trip (a D1 batch: the insert, then the read). */
   async record(operation: LedgerOperation, outcome: LedgerOutcome, provider: string): Promise<LedgerEntry> {
-    await this.db
+    const insert = this.db
       .insert(paymentOperations)
       .values({
         idempotencyKey: operation.idempotencyKey,
@@ -114,14 +114,15 @@ export class Ledger {
         createdAt: new Date().toISOString(),
       })
       .onConflictDoNothing();
-    const entry = await this.find(operation.idempotencyKey);
+    const read = this.db.select().from(paymentOperations).where(eq(paymentOperations.idempotencyKey, operation.idempotencyKey)).limit(1);
+    const [, [entry]] = await this.db.batch([insert, read]);
     if (!entry) throw new Error(`ledger lost ${operation.idempotencyKey}`);
     return entry;
   }
 
-  /** Records the split of a captured (or platform-settled) fare once; a repeat returns the first record. */
+  /** Records the split of a captured (or platform-settled) fare once; a repeat returns the first record. One round trip. */
   async settle(input: { rideId: string; driverId: string; fare: Money; commission: Money; earning: Money }): Promise<Settlement> {
-    await this.db
+    const insert = this.db
       .insert(settlements)
       .values({
         rideId: input.rideId,
@@ -133,7 +134,7 @@ export class Ledger {
         createdAt: new Date().toISOString(),
       })
       .onConflictDoNothing();
-    const row = await this.settlementOf(input.rideId);
+    const [, [row]] = await this.db.batch([insert, this.db.select().from(settlements).where(eq(settlements.rideId, input.rideId)).limit(1)]);
     if (!row) throw new Error(`settlement lost for ${input.rideId}`);
     return asSettlement(row);
   }
@@ -162,10 +163,10 @@ export class Ledger {
     return { refunded: -Number(row?.fare ?? 0), earning: -Number(row?.earning ?? 0) };
   }
 
-  /** Records a refund's adjustment once; a repeat returns the first record. */
+  /** Records a refund's adjustment once; a repeat returns the first record. One round trip. */
   async adjust(input: { id: string; rideId: string; adjustment: Settlement }): Promise<Settlement> {
     const { adjustment } = input;
-    await this.db
+    const insert = this.db
       .insert(settlementAdjustments)
       .values({
         id: input.id,
@@ -178,9 +179,10 @@ export class Ledger {
         createdAt: new Date().toISOString(),
       })
       .onConflictDoNothing();
-    const recorded = await this.adjustment(input.id);
+    const read = this.db.select().from(settlementAdjustments).where(eq(settlementAdjustments.id, input.id)).limit(1);
+    const [, [recorded]] = await this.db.batch([insert, read]);
     if (!recorded) throw new Error(`adjustment lost for ${input.id}`);
-    return recorded;
+    return asSettlement(recorded);
   }
 
   /** Keeps a message that failed every retry. */
