@@ -14,9 +14,10 @@ import { notificationDeliveries } from "../../src/views/schema";
 
 export type DeliveryRow = typeof notificationDeliveries.$inferSelect;
 export type DeliveryKey = { eventId: string; channel: string; recipient: string };
-export type DeliveryClaim = Omit<DeliveryRow, "status" | "attempts" | "lastError" | "createdAt" | "updatedAt">;
+/** A delivery as the log keeps it, before any attempt: its key, id, ride, event and locale. */
+export type PlannedDelivery = Omit<DeliveryRow, "status" | "attempts" | "lastError" | "createdAt" | "updatedAt">;
 /** How one delivery went: sent, or failed (for good when `final`). */
-export type DeliveryOutcome = { claim: DeliveryClaim } & ({ sent: true } | { sent: false; error: string; final: boolean });
+export type DeliveryOutcome = { delivery: PlannedDelivery } & ({ sent: true } | { sent: false; error: string; final: boolean });
 
 /** The key of a delivery as one string (a map key). */
 export const keyOf = (k: DeliveryKey): string => JSON.stringify([k.eventId, k.channel, k.recipient]);
@@ -67,7 +68,7 @@ export class DeliveryLog {
       const lastError = o.sent ? null : o.error.slice(0, 500);
       return this.db
         .insert(notificationDeliveries)
-        .values({ ...o.claim, status, attempts: 1, lastError, createdAt: now, updatedAt: now })
+        .values({ ...o.delivery, status, attempts: 1, lastError, createdAt: now, updatedAt: now })
         .onConflictDoUpdate({
           target: [notificationDeliveries.eventId, notificationDeliveries.channel, notificationDeliveries.recipient],
           set: { status, attempts: sql`${notificationDeliveries.attempts} + 1`, lastError, updatedAt: now },

@@ -7,7 +7,7 @@
  */
 import type { DriverNotificationMessage, NotificationMessage, RentalNotificationMessage } from "../../src/domain/events";
 import type { Channel, Delivery } from "./channels";
-import { keyOf, type DeliveryClaim, type DeliveryKey, type DeliveryLog, type DeliveryOutcome } from "./delivery-log";
+import { keyOf, type PlannedDelivery, type DeliveryKey, type DeliveryLog, type DeliveryOutcome } from "./delivery-log";
 import { ACCOUNT_TEMPLATES, recipientsOf, render, renderRental, RENTAL_TEMPLATE_CODES, templateCode, type RenderContext } from "./templates";
 
 /** What the notifications queue carries: a ride's event, a rental's, or a decision about a driver. */
@@ -72,13 +72,13 @@ export function noticesOf(message: IncomingNotification, ctx: RenderContext): No
   return notices;
 }
 
-type Pending = { index: number; base: Notice; channel: Channel; key: DeliveryKey; claim: DeliveryClaim };
+type Pending = { index: number; base: Notice; channel: Channel; key: DeliveryKey; delivery: PlannedDelivery };
 
 /**
  * Delivers the notices of a consumer run's messages: every delivery looked up in one read,
  * each sent unless already sent or failed for good, every outcome recorded in one batch.
  * Answers each message's summary, in order; throws only when the log itself failed (then
- * every message is retried, and what was sent is found `retrying` and sent again, as a
+ * every message is retried, and what was sent is not found `sent` and is sent again, as a
  * send whose mark was lost always was).
  *
  * @example
@@ -95,7 +95,7 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
         if (!(await channel.accepts(base))) continue;
         const key = { eventId: event.id, channel: channel.name, recipient };
         const id = `nt_${event.id}_${channel.name}_${audience}`;
-        pending.push({ index, base, channel, key, claim: { ...key, id, rideId, event: event.type, locale, correlationId: event.correlationId } });
+        pending.push({ index, base, channel, key, delivery: { ...key, id, rideId, event: event.type, locale, correlationId: event.correlationId } });
       }
     }
   }
@@ -104,9 +104,9 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
   const givenUp: { index: number; reason: string }[] = [];
   // The same event twice in one run (a redelivery beside the first): the first one delivers.
   const handled = new Set<string>();
-  for (const { index, base, channel, key, claim } of pending) {
+  for (const { index, base, channel, key, delivery } of pending) {
     // Never attempted: as a row retrying with no attempt yet.
-    const row = rows.get(keyOf(key)) ?? { ...claim, status: "retrying", attempts: 0 };
+    const row = rows.get(keyOf(key)) ?? { ...delivery, status: "retrying", attempts: 0 };
     const summary = summaries[index]!;
     if (handled.has(keyOf(key))) {
       summary.duplicate += 1;
@@ -119,12 +119,12 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
     }
     try {
       await channel.send({ ...base, id: row.id });
-      outcomes.push({ claim, sent: true });
+      outcomes.push({ delivery, sent: true });
       summary.sent += 1;
     } catch (error) {
       const final = row.attempts + 1 >= deps.maxAttempts;
       if (!final) summary.lastError = `${channel.name}: ${String(error)}`;
-      outcomes.push({ claim, sent: false, error: String(error), final });
+      outcomes.push({ delivery, sent: false, error: String(error), final });
       summary[final ? "failed" : "retrying"] += 1;
       if (final) givenUp.push({ index, reason: `${channel.name} to ${base.audience}: ${String(error)} after ${row.attempts + 1} attempts` });
     }
