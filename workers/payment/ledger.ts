@@ -46,9 +46,20 @@ export class Ledger {
     this.db = drizzle(d1);
   }
 
+  // The reads by key, each run alone or after its insert in one batch (`record`, `settle`, `adjust`).
+  private operationByKey(idempotencyKey: string) {
+    return this.db.select().from(paymentOperations).where(eq(paymentOperations.idempotencyKey, idempotencyKey)).limit(1);
+  }
+  private settlementByRide(rideId: string) {
+    return this.db.select().from(settlements).where(eq(settlements.rideId, rideId)).limit(1);
+  }
+  private adjustmentById(id: string) {
+    return this.db.select().from(settlementAdjustments).where(eq(settlementAdjustments.id, id)).limit(1);
+  }
+
   async find(idempotencyKey: string): Promise<LedgerEntry | null> {
-    const rows = await this.db.select().from(paymentOperations).where(eq(paymentOperations.idempotencyKey, idempotencyKey)).limit(1);
-    return rows[0] ?? null;
+    const [row] = await this.operationByKey(idempotencyKey);
+    return row ?? null;
   }
 
   /** The ride's successful hold, which captures and voids act on. */
@@ -114,8 +125,7 @@ export class Ledger {
         createdAt: new Date().toISOString(),
       })
       .onConflictDoNothing();
-    const read = this.db.select().from(paymentOperations).where(eq(paymentOperations.idempotencyKey, operation.idempotencyKey)).limit(1);
-    const [, [entry]] = await this.db.batch([insert, read]);
+    const [, [entry]] = await this.db.batch([insert, this.operationByKey(operation.idempotencyKey)]);
     if (!entry) throw new Error(`ledger lost ${operation.idempotencyKey}`);
     return entry;
   }
@@ -134,21 +144,21 @@ export class Ledger {
         createdAt: new Date().toISOString(),
       })
       .onConflictDoNothing();
-    const [, [row]] = await this.db.batch([insert, this.db.select().from(settlements).where(eq(settlements.rideId, input.rideId)).limit(1)]);
+    const [, [row]] = await this.db.batch([insert, this.settlementByRide(input.rideId)]);
     if (!row) throw new Error(`settlement lost for ${input.rideId}`);
     return asSettlement(row);
   }
 
   /** The ride's settlement row, if it was settled. */
   async settlementOf(rideId: string): Promise<typeof settlements.$inferSelect | null> {
-    const rows = await this.db.select().from(settlements).where(eq(settlements.rideId, rideId)).limit(1);
-    return rows[0] ?? null;
+    const [row] = await this.settlementByRide(rideId);
+    return row ?? null;
   }
 
   /** A refund's recorded adjustment (id = the refund's idempotency key). */
   async adjustment(id: string): Promise<Settlement | null> {
-    const rows = await this.db.select().from(settlementAdjustments).where(eq(settlementAdjustments.id, id)).limit(1);
-    return rows[0] ? asSettlement(rows[0]) : null;
+    const [row] = await this.adjustmentById(id);
+    return row ? asSettlement(row) : null;
   }
 
   /** What the ride's other adjustments already gave back, as positive whole won. */
@@ -179,8 +189,7 @@ export class Ledger {
         createdAt: new Date().toISOString(),
       })
       .onConflictDoNothing();
-    const read = this.db.select().from(settlementAdjustments).where(eq(settlementAdjustments.id, input.id)).limit(1);
-    const [, [recorded]] = await this.db.batch([insert, read]);
+    const [, [recorded]] = await this.db.batch([insert, this.adjustmentById(input.id)]);
     if (!recorded) throw new Error(`adjustment lost for ${input.id}`);
     return asSettlement(recorded);
   }
