@@ -4,7 +4,7 @@
  * payment step (ride/payment.ts).
  */
 export * from "./ride/types";
-export { RULES, heldDriver, type Rule } from "./ride/rules";
+export { RULES, claimedDriver, heldDriver, type Rule } from "./ride/rules";
 export { can, decide, decideAll } from "./ride/decide";
 export { plan, messagesFor, timersFor, watchdogPlan, type PlanContext } from "./ride/plan";
 export { isSettled, outstandingPaymentStep, paymentCommand, paymentStepAfter } from "./ride/payment";

@@ -74,6 +74,7 @@ export async function silenceStep(
   if (!check || !record) return null;
   if (check.type === "offline") return { command: { type: "offline", reason: "silent" } };
   const rideId = record.driver.currentRideId;
-  const unclaimed = rideId !== null && (await claims(rideId, record.driver.id)) === false;
-  return { again: check.at, ...(unclaimed && rideId ? { command: { type: "release", rideId, reason: "unclaimed" } } : {}) };
+  // Only a ride that answered "no claim" is let go of: one that could not be asked (null) is asked again next time.
+  if (rideId === null || (await claims(rideId, record.driver.id)) !== false) return { again: check.at };
+  return { again: check.at, command: { type: "release", rideId, reason: "unclaimed" } };
 }

@@ -13,7 +13,7 @@
  */
 import type { Config } from "../config";
 import type { Driver } from "../domain/events";
-import type { Reservation, RideCommand, RideRecord } from "../domain/ride-machine";
+import { claimedDriver, type Reservation, type RideCommand, type RideRecord } from "../domain/ride-machine";
 import { CELL_PRECISION, cellsCovering, distanceMeters, estimateDrive } from "../domain/geo";
 import type { LatLng, Product } from "../domain/types";
 import { etaSeconds, toRideDriver } from "./commands";
@@ -230,20 +230,15 @@ export function awaitsDriver(record: RideRecord | null): record is RideRecord {
   return !!record && !record.offer && (record.ride.status === "requested" || record.ride.status === "dispatching");
 }
 
-/** Statuses in which a ride may hold a driver; once it completes or is cancelled it has released them. */
-const HOLDING = new Set(["requested", "dispatching", "driver_assigned", "driver_arrived", "in_progress"]);
-
 /**
- * Whether the ride still has a claim on `driverId`: it holds them (assigned, or offered), or a
- * round is reserving them (written ahead, the commit not yet made). A driver whose ride has
- * no claim on them was left held by a release lost to a crash, and lets go (src/driver/silence.ts).
+ * Whether the ride (null: none) still has a claim on `driverId` (`claimedDriver`): a Driver DO
+ * held for it asks, and lets go of a ride that has none (src/driver/silence.ts).
  *
  * @example
  * claimsDriver(cancelledRide, "d1"); // false: a cancelled ride released its driver
  */
 export function claimsDriver(record: RideRecord | null, driverId: string): boolean {
-  if (!record || !HOLDING.has(record.ride.status)) return false;
-  return record.ride.driver?.id === driverId || record.offer?.driverId === driverId || record.reserving === driverId;
+  return !!record && claimedDriver(record) === driverId;
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import type { DriverNotificationMessage, NotificationMessage, RentalNotificationMessage } from "../../src/domain/events";
 import type { Channel, Delivery } from "./channels";
-import { keyOf, type PlannedDelivery, type DeliveryKey, type DeliveryLog, type DeliveryOutcome } from "./delivery-log";
+import { keyOf, type DeliveryLog, type DeliveryOutcome, type PlannedDelivery } from "./delivery-log";
 import { ACCOUNT_TEMPLATES, recipientsOf, render, renderRental, RENTAL_TEMPLATE_CODES, templateCode, type RenderContext } from "./templates";
 
 /** What the notifications queue carries: a ride's event, a rental's, or a decision about a driver. */
@@ -72,7 +72,7 @@ export function noticesOf(message: IncomingNotification, ctx: RenderContext): No
   return notices;
 }
 
-type Pending = { index: number; base: Notice; channel: Channel; key: DeliveryKey; delivery: PlannedDelivery };
+type Pending = { index: number; base: Notice; channel: Channel; delivery: PlannedDelivery };
 
 /**
  * Delivers the notices of a consumer run's messages: every delivery looked up in one read,
@@ -93,26 +93,27 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
       const { audience, recipient, locale, rideId } = base;
       for (const channel of deps.channels) {
         if (!(await channel.accepts(base))) continue;
-        const key = { eventId: event.id, channel: channel.name, recipient };
         const id = `nt_${event.id}_${channel.name}_${audience}`;
-        pending.push({ index, base, channel, key, delivery: { ...key, id, rideId, event: event.type, locale, correlationId: event.correlationId } });
+        const delivery = { eventId: event.id, channel: channel.name, recipient, id, rideId, event: event.type, locale, correlationId: event.correlationId };
+        pending.push({ index, base, channel, delivery });
       }
     }
   }
-  const rows = await deps.log.lookUp(pending.map((p) => p.key));
+  const rows = await deps.log.lookUp(pending.map((p) => p.delivery));
   const outcomes: DeliveryOutcome[] = [];
   const givenUp: { index: number; reason: string }[] = [];
   // The same event twice in one run (a redelivery beside the first): the first one delivers.
   const handled = new Set<string>();
-  for (const { index, base, channel, key, delivery } of pending) {
+  for (const { index, base, channel, delivery } of pending) {
+    const key = keyOf(delivery);
     // Never attempted: as a row retrying with no attempt yet.
-    const row = rows.get(keyOf(key)) ?? { ...delivery, status: "retrying", attempts: 0 };
+    const row = rows.get(key) ?? { ...delivery, status: "retrying", attempts: 0 };
     const summary = summaries[index]!;
-    if (handled.has(keyOf(key))) {
+    if (handled.has(key)) {
       summary.duplicate += 1;
       continue;
     }
-    handled.add(keyOf(key));
+    handled.add(key);
     if (row.status === "sent" || row.status === "failed") {
       summary[row.status === "sent" ? "duplicate" : "failed"] += 1;
       continue;

@@ -5,7 +5,7 @@
  * lacks its events.
  */
 import { chain, type Refusal } from "../../kernel/machine";
-import { RULES, type Rule } from "./rules";
+import { heldDriver, RULES, type Rule } from "./rules";
 import type { RideCommand, RideCommandType, RideDecision, RideProbe, RideRecord } from "./types";
 
 /** The rule of a command, typed loosely enough to be called with any command of its kind. */
@@ -47,7 +47,7 @@ export function decide(record: RideRecord, command: RideCommand, now: Date): Rid
   if (rule.to !== "same") next.ride.status = rule.to;
   const events = rule.apply(next, command, now);
   // A reservation a round wrote ahead is settled once the ride holds a driver or no longer dispatches (released first: `releaseHeld`).
-  if (next.reserving && (next.ride.driver || next.offer || !["requested", "dispatching"].includes(next.ride.status))) delete next.reserving;
+  if (next.reserving && (heldDriver(next) || !["requested", "dispatching"].includes(next.ride.status))) delete next.reserving;
   // One version per event: the timeline's versions are unique and gap-free.
   next.ride.version += events.length;
   next.ride.updatedAt = now.toISOString();

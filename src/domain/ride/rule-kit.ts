@@ -28,6 +28,8 @@ export type Rules = { [K in RideCommand["type"]]: Rule<K> };
 
 export const BEFORE_BOARDING: readonly RideStatus[] = ["requested", "dispatching", "driver_assigned", "driver_arrived"];
 export const LIVE: readonly RideStatus[] = [...BEFORE_BOARDING, "in_progress", "payment_pending"];
+/** While a ride may hold a driver: at `payment_pending` it has released them. */
+const WHILE_HELD: readonly RideStatus[] = [...BEFORE_BOARDING, "in_progress"];
 
 export const refuse = (code: ProblemCode, detail: string): Refused => ({ code, detail });
 
@@ -41,9 +43,24 @@ export function heldDriver(record: RideRecord): string | null {
   return record.ride.driver?.id ?? record.offer?.driverId ?? null;
 }
 
+/** The driver the ride holds, or the one a dispatch round is reserving (written ahead, not yet committed). */
+const heldOrReserving = (record: RideRecord): string | null => heldDriver(record) ?? record.reserving ?? null;
+
+/**
+ * The driver the ride still has a claim on: held or being reserved, while it may hold one (before
+ * boarding or on the trip; a completed or cancelled ride released its driver). A Driver DO held
+ * for a ride with no claim on them was left by a release lost to a crash (src/driver/silence.ts).
+ *
+ * @example
+ * claimedDriver(cancelledRide); // null
+ */
+export function claimedDriver(record: RideRecord): string | null {
+  return WHILE_HELD.includes(record.ride.status) ? heldOrReserving(record) : null;
+}
+
 /** Compensation: the driver is freed before the change that lets go of them is committed (or one a round was reserving). */
 export const releaseHeld = (record: RideRecord): RideEffect[] => {
-  const driverId = heldDriver(record) ?? record.reserving;
+  const driverId = heldOrReserving(record);
   return driverId ? [{ type: "releaseDriver", driverId }] : [];
 };
 

@@ -10,7 +10,7 @@ import { PAYMENT_RULES } from "./payment-rules";
 import { handoverRefusal } from "./parcel";
 import { addDues, BEFORE_BOARDING, cancel, dropOffer, endUnpaid, offeredTo, ownDriver, refuse, releaseHeld, type Rules } from "./rule-kit";
 
-export { heldDriver, type Rule, type Rules } from "./rule-kit";
+export { claimedDriver, heldDriver, type Rule, type Rules } from "./rule-kit";
 
 /**
  * The table. Everything not allowed here is refused with `invalid_transition` (or the
