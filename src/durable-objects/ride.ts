@@ -13,7 +13,7 @@ import { fail, ok, type Outcome } from "../lib/problem";
 import { acceptance, advanceCommand, commandForResult, declineCommand, etaCommand, etaSeconds, timerCommand, toRideDriver } from "../ride/commands";
 import type { CommandOf, DriverStep, OpsCommand, Trip } from "../ride/commands";
 import { awaitsDriver, claimsDriver, dispatchRound, wakeAnswer, type Wake } from "../ride/dispatch";
-import { canView, newRideRecord, requestedEvent, viewFor, wantsDriverPositions, type CreateRideInput } from "../ride/ride-record";
+import { canView, openRide, viewFor, wantsDriverPositions, type CreateRideInput } from "../ride/ride-record";
 import { AggregateObject, type TimelineItem, type Welcome } from "./aggregate";
 import { dispatchPeers, performRide, type DriverCall, type RideCall, type RidePeers } from "./ride-effects";
 
@@ -62,8 +62,8 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
         if (stored.ride.riderId === input.riderId && existing.request_hash === input.requestHash) return ok({ ride: viewFor(stored, rider), created: false });
         return fail("idempotency_conflict", "this Idempotency-Key was used for a different ride request");
       }
-      const record = newRideRecord(input, new Date(), this.config.dispatchTimeoutS);
-      await this.commit(this.planFrom(null, input.correlationId)(record, [requestedEvent(input)]), record, { request_hash: input.requestHash });
+      const { record, events } = openRide(input, new Date(), this.config.dispatchTimeoutS);
+      await this.commit(this.planFrom(null, input.correlationId)(record, events), record, { request_hash: input.requestHash });
       return ok({ ride: viewFor(record, rider), created: true });
     });
   }

@@ -3,7 +3,7 @@
  * move is worth a version. (Timers, messages and the payment step are the machine's:
  * src/domain/ride/plan.ts and payment.ts.)
  */
-import type { EventDraft, RideRecord } from "../domain/ride-machine";
+import { decide, type EventDraft, type RideRecord } from "../domain/ride-machine";
 export { paymentCommand } from "../domain/ride-machine";
 import { holdAmount } from "../domain/fare";
 import type { Actor, Locale, Money, ParcelView, Place, Product, Ride } from "../domain/types";
@@ -77,6 +77,24 @@ export function newRideRecord(input: CreateRideInput, now: Date, dispatchTimeout
 export function requestedEvent(input: CreateRideInput): EventDraft {
   const parcel = input.parcel ? { parcel: input.parcel.view } : {};
   return { type: "RideRequested", data: { product: input.product, pickup: input.pickup, dropoff: input.dropoff, quote: input.quote, ...parcel } };
+}
+
+/**
+ * A new ride as its first commit stores it: requested and already dispatching (version 2,
+ * `RideRequested` then `DispatchStarted`), since its first round runs right after. Starting
+ * the search in a commit of its own was one more commit, views message and relay for every
+ * ride that found nobody at once; a record stored `requested` (before this) is still
+ * started by its first round.
+ *
+ * @example
+ * const { record, events } = openRide(input, new Date(), 60); // record.ride.status === "dispatching"
+ */
+export function openRide(input: CreateRideInput, now: Date, dispatchTimeoutS: number): { record: RideRecord; events: EventDraft[] } {
+  const requested = newRideRecord(input, now, dispatchTimeoutS);
+  const started = decide(requested, { type: "startDispatch" }, now);
+  // A new record is `requested`, from which the rules always allow startDispatch.
+  if (started.kind !== "applied") throw new Error(`a new ride could not start dispatching: ${started.kind}`);
+  return { record: started.record, events: [requestedEvent(input), ...started.events] };
 }
 
 /**

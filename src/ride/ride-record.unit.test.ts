@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { NOW } from "../domain/ride/fixtures";
-import { newRideRecord, requestedEvent, viewFor, type CreateRideInput } from "./ride-record";
+import { decide, plan } from "../domain/ride-machine";
+import { newRideRecord, openRide, requestedEvent, viewFor, type CreateRideInput } from "./ride-record";
 
 const input: CreateRideInput = {
   rideId: "rd_p",
@@ -40,5 +41,39 @@ describe("a parcel ride's record", () => {
     const plain = newRideRecord({ ...input, product: "standard", parcel: undefined }, NOW, 60);
     expect(plain.ride.parcel).toBeUndefined();
     expect(viewFor(plain, { id: "r1", role: "rider" }).handoverCode).toBeUndefined();
+  });
+});
+
+describe("a new ride's first commit", () => {
+  const standard: CreateRideInput = { ...input, product: "standard", parcel: undefined };
+  const { record, events } = openRide(standard, NOW, 60);
+  const ctx = { now: NOW, causationId: "req-1", newId: () => "ev", paymentWatchdogS: 120, noSupplyWindowS: 30, captureRetryWindowS: 86400, staleRideS: 7200 };
+
+  it("is requested and already dispatching: two events, two versions, one commit", () => {
+    expect(record.ride).toMatchObject({ status: "dispatching", version: 2, payment: { status: "pending" } });
+    expect(events.map((e) => e.type)).toEqual(["RideRequested", "DispatchStarted"]);
+    const committed = plan(null, record, events, ctx);
+    expect(committed.events.map((e) => [e.type, e.version])).toEqual([
+      ["RideRequested", 1],
+      ["DispatchStarted", 2],
+    ]);
+  });
+
+  it("sends one views message carrying both events, and the hold", () => {
+    const { messages } = plan(null, record, events, ctx);
+    expect(messages.map((m) => m.queue)).toEqual(["ride-events", "payments"]);
+    const views = messages[0]!.body as { events: { type: string }[]; ride: { status: string } };
+    expect(views.events.map((e) => e.type)).toEqual(["RideRequested", "DispatchStarted"]);
+    expect(views.ride.status).toBe("dispatching");
+    expect(messages[1]!.body).toMatchObject({ action: "authorize", idempotencyKey: "rd_p:authorize" });
+  });
+
+  it("arms its deadline and its first round at once, as a requested ride did", () => {
+    const timers = Object.fromEntries(plan(null, record, events, ctx).timers.map((t) => [t.name, t.at]));
+    expect(timers).toMatchObject({ deadline: NOW.getTime() + 60_000, dispatch: NOW.getTime() });
+  });
+
+  it("leaves nothing for the first round to start: a round that finds nobody has no command to commit", () => {
+    expect(decide(record, { type: "startDispatch" }, NOW)).toMatchObject({ kind: "refused", code: "invalid_transition" });
   });
 });

@@ -174,7 +174,8 @@ describe("one ride, end to end", () => {
     expect(quote.status).toBe(200);
     const created = await requestRide(rider, where, { quoteId: quote.body.quoteId }, { "idempotency-key": uid("key"), "accept-language": "ko-KR,ko;q=0.9" });
     expect(created.status).toBe(202);
-    expect(created.body.status).toBe("requested");
+    // Requested and already dispatching: the first commit starts the search (the contract lets `requested` pass straight on).
+    expect(created.body.status).toBe("dispatching");
     expect(created.body.quote.amount).toBe(quote.body.fare.amount);
     const rideId = created.body.id;
 

@@ -72,14 +72,18 @@ export async function createRide(patch: Partial<CreateRideInput> = {}) {
   return { stub, ride, input };
 }
 
-/** Waits until the ride's first dispatch round committed (every round's first commit moves a requested ride on). */
+/**
+ * Waits until the ride's first dispatch round ran: the round due at its creation is no longer
+ * due (a round that finds nobody commits nothing, so the record alone cannot tell).
+ */
 export async function firstRound(stub: DurableObjectStub<RideDurableObject>): Promise<void> {
-  const requested = (): Promise<boolean> =>
+  const since = Date.now();
+  const roundDue = (): Promise<boolean> =>
     runInDurableObject(stub, (_i: RideDurableObject, state) => {
-      const { record } = state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one();
-      return (JSON.parse(record) as { ride: { status: string } }).ride.status === "requested";
+      const due = state.storage.sql.exec<{ due_at: number }>("SELECT due_at FROM timers WHERE name = 'dispatch'").toArray()[0];
+      return due !== undefined && due.due_at <= since;
     });
-  await until(async () => ((await requested()) ? undefined : true), "the first dispatch round");
+  await until(async () => ((await roundDue()) ? undefined : true), "the first dispatch round");
 }
 
 export async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {

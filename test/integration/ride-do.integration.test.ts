@@ -38,8 +38,12 @@ describe("Ride DO: atomic commits", () => {
     await runInDurableObject(stub, (_instance: RideDurableObject, state) => {
       const t = tables(state.storage.sql);
       expect(t.ride).toHaveLength(1);
-      expect(t.ride[0]!.ride).toMatchObject({ status: "requested", version: 1 });
-      expect(t.events).toEqual([{ version: 1, type: "RideRequested" }]);
+      // Requested and already dispatching, in one commit: its first round needs no commit to start.
+      expect(t.ride[0]!.ride).toMatchObject({ status: "dispatching", version: 2 });
+      expect(t.events).toEqual([
+        { version: 1, type: "RideRequested" },
+        { version: 2, type: "DispatchStarted" },
+      ]);
       const queues = t.outbox.map((m) => m.queue).sort();
       expect(queues).toEqual(["payments", "ride-events"]);
       const payment = JSON.parse(t.outbox.find((m) => m.queue === "payments")!.body) as { action: string; idempotencyKey: string; amount: { amount: number } };
@@ -124,7 +128,7 @@ describe("Ride DO: the outbox relay", () => {
     await until(async () => (failures > 0 ? true : undefined), "a failed send");
     await runInDurableObject(stub, async (_i: RideDurableObject, state) => {
       const t = tables(state.storage.sql);
-      // RideRequested and (after the first dispatch round) DispatchStarted, plus the hold.
+      // RideRequested and DispatchStarted (one commit), plus the hold.
       expect(t.outbox.map((m) => m.queue)).toEqual(expect.arrayContaining(["payments", "ride-events"]));
       expect(Math.max(...t.outbox.map((m) => m.attempts))).toBeGreaterThanOrEqual(1);
       expect(t.timers.find((x) => x.name === "outbox")!.due_at).toBeGreaterThan(Date.now() - 1000);
@@ -144,8 +148,8 @@ describe("Ride DO: the outbox relay", () => {
       s.bodies.map((b) => ({ queue: s.queue, body: b as { kind: string; events?: { type: string; version: number }[]; action?: string } })),
     );
     expect(bodies.filter((b) => b.queue === "payments").map((b) => b.body.action)).toEqual(["authorize"]);
-    // One message per commit, carrying the commit's events.
-    expect(bodies.filter((b) => b.queue === "ride-events").map((b) => b.body.kind)).toEqual(["ride.events", "ride.events"]);
+    // One message per commit, carrying the commit's events: the creation's two in one (no driver here, so no other commit).
+    expect(bodies.filter((b) => b.queue === "ride-events").map((b) => b.body.kind)).toEqual(["ride.events"]);
     const events = bodies.filter((b) => b.queue === "ride-events").flatMap((b) => b.body.events!);
     expect(events.map((e) => e.type)).toEqual(["RideRequested", "DispatchStarted"]);
     expect(events.map((e) => e.version)).toEqual([1, 2]);
