@@ -30,7 +30,7 @@ export type Driver = components["schemas"]["Driver"];
  *   body: { pickup, dropoff, product: "standard", paymentMethod: "pm_card_visa", quoteId: quote?.quoteId },
  * });
  * if (error) console.log(error.code, error.detail); // e.g. "no_drivers_nearby": retry after the Retry-After header
- * else console.log(ride.status); // "requested"
+ * else console.log(ride.status); // "dispatching"
  */
 export function createRidesClient(baseUrl: string, token?: string, options: Omit<ClientOptions, "baseUrl" | "headers"> = {}): RidesClient {
   return createClient<paths>({ ...options, baseUrl, headers: token ? { authorization: `Bearer ${token}` } : {} });

@@ -77,7 +77,13 @@ describe("parcels", () => {
       headers: { "idempotency-key": key },
     });
     expect(made.status).toBe(202);
-    expect(made.body).toMatchObject({ version: 1, product: "parcel_small", parcel: { weightKg: 3, recipient: { name: "Park Jiwoo" }, note: "fragile" } });
+    // A new ride: its first commit (RideRequested, DispatchStarted) is version 2.
+    expect(made.body).toMatchObject({
+      version: 2,
+      status: "dispatching",
+      product: "parcel_small",
+      parcel: { weightKg: 3, recipient: { name: "Park Jiwoo" }, note: "fragile" },
+    });
     expect(made.body.parcel?.recipient).toEqual({ name: "Park Jiwoo" });
     expect(made.body.handoverCode).toMatch(/^\d{4}$/);
     expect((await api.request("POST", `/v1/rides/${made.body.id}/cancel`, { token: rider })).status).toBe(200);
