@@ -60,6 +60,13 @@ export class SqliteOutbox {
    * Sends everything pending, queue by queue in order. Sent rows are deleted; a
    * queue whose send fails keeps its rows with one more attempt counted.
    * Returns when the next attempt is due (null when the outbox is empty).
+   *
+   * The sent rows of every queue are deleted together once all the sends have ended: each
+   * write after an await is a storage transaction of its own (with its flush to disk, on the
+   * object's one thread), and a commit's messages usually go to two or three queues. An
+   * instance that dies after one queue took its messages and before the delete sends them
+   * again on its next start, as it would have between a send and its own delete: consumers
+   * dedupe.
    */
   async relay(send: QueueSender, now: number): Promise<{ sent: number; failed: number; retryAt: number | null }> {
     const rows = this.pending();
@@ -68,6 +75,7 @@ export class SqliteOutbox {
     let sent = 0,
       failed = 0;
     let retryAt: number | null = null;
+    const delivered: number[] = [];
     // Queues are independent: send to all of them at once; within a queue, in order.
     await Promise.all(
       [...byQueue].map(async ([queue, group]) => {
@@ -79,7 +87,7 @@ export class SqliteOutbox {
               queue,
               chunk.map((r) => JSON.parse(r.body) as unknown),
             );
-            this.sql.exec(`DELETE FROM outbox WHERE seq IN (${chunk.map(() => "?").join(",")})`, ...chunk.map((r) => r.seq));
+            delivered.push(...chunk.map((r) => r.seq));
             sent += chunk.length;
             count(`queue:sent:${queue}`, chunk.length);
           } catch (error) {
@@ -98,6 +106,11 @@ export class SqliteOutbox {
         }
       }),
     );
+    // At most 100 bound parameters a statement, as for the batches; all in the same transaction.
+    for (let i = 0; i < delivered.length; i += 100) {
+      const seqs = delivered.slice(i, i + 100);
+      this.sql.exec(`DELETE FROM outbox WHERE seq IN (${seqs.map(() => "?").join(",")})`, ...seqs);
+    }
     return { sent, failed, retryAt };
   }
 }

@@ -8,6 +8,7 @@ import { RideDurableObject } from "../../src/durable-objects/ride";
 import type { QueueName } from "../../src/domain/events";
 import type { DriverDurableObject } from "../../src/durable-objects/driver";
 import { unwrap } from "../../src/lib/problem";
+import { SqliteOutbox } from "../../src/lib/outbox";
 import { createRide, onlineDriver, rideInput, rideStub, testEnv, until } from "./helpers";
 
 const rider = { id: "r1", role: "rider" as const };
@@ -110,6 +111,29 @@ describe("Ride DO: the outbox relay", () => {
     expect(relayed).toBe(0);
     expect(answeredInMs).toBeLessThan(1000);
     await until(async () => (relayed > 0 ? true : undefined), "the slow relay", 5000);
+  });
+
+  it("the sent rows of every queue go in one delete after all the sends, in statements of at most 100; a failed queue's stay", async () => {
+    const stub = rideStub(rideInput().rideId);
+    await runInDurableObject(stub, async (_i: RideDurableObject, state) => {
+      const outbox = new SqliteOutbox(state.storage.sql);
+      for (let n = 0; n < 150; n++) outbox.add("ride-events", { n });
+      for (let n = 0; n < 30; n++) outbox.add("payments", { n });
+      for (let n = 0; n < 5; n++) outbox.add("notifications", { n });
+      const batches: { queue: QueueName; size: number; leftWhenSent: number }[] = [];
+      const result = await outbox.relay(async (queue, bodies) => {
+        // Nothing is deleted while any send is still going: the rows are all still there.
+        batches.push({ queue, size: bodies.length, leftWhenSent: outbox.size() });
+        if (queue === "notifications") throw new Error("notifications queue down");
+      }, Date.now());
+      expect(batches.map((b) => `${b.queue}:${b.size}`).sort()).toEqual(["notifications:5", "payments:30", "ride-events:100", "ride-events:50"]);
+      expect(batches.every((b) => b.leftWhenSent === 185)).toBe(true);
+      expect(result).toMatchObject({ sent: 180, failed: 5 });
+      expect(result.retryAt).not.toBeNull();
+      const left = tables(state.storage.sql).outbox;
+      expect(left.map((m) => m.queue)).toEqual(Array(5).fill("notifications"));
+      expect(left.every((m) => m.attempts === 1)).toBe(true);
+    });
   });
 
   it("a failed queue send stays in the outbox and is retried by the alarm until it goes through", async () => {
