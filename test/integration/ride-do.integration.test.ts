@@ -113,7 +113,7 @@ describe("Ride DO: the outbox relay", () => {
     await until(async () => (relayed > 0 ? true : undefined), "the slow relay", 5000);
   });
 
-  it("the sent rows of every queue go in one delete after all the sends, in statements of at most 100; a failed queue's stay", async () => {
+  it("the sent rows of every queue are deleted after all the sends ended, more than one statement binds among them; a failed queue's stay", async () => {
     const stub = rideStub(rideInput().rideId);
     await runInDurableObject(stub, async (_i: RideDurableObject, state) => {
       const outbox = new SqliteOutbox(state.storage.sql);
