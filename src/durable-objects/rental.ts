@@ -97,7 +97,7 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
   }
 
   applyPaymentResult(result: PaymentResult): Promise<Outcome<Rental>> {
-    return this.command(null, (r) => commandOfPayment(result, r.rental.price), result.idempotencyKey);
+    return this.command(null, (r) => commandOfPayment(result, r.rental), result.idempotencyKey);
   }
 
   /** The key service's answer. */

@@ -23,7 +23,7 @@ import { rideLookup } from "../../workers/gateway/payment-results";
 import type { PaymentService } from "../../workers/payment/service";
 import { applyWrites } from "../../src/views/projection";
 import { issueToken } from "../../workers/gateway/auth";
-import { resultsApplied, testEnv, uniqueId } from "./helpers";
+import { resultsApplied, testEnv, uniqueId, until } from "./helpers";
 
 const krw = (amount: number) => ({ amount, currency: "KRW" as const });
 const idOf = (prefix: string) =>
@@ -218,8 +218,8 @@ describe("Rental DO: cancel and end", () => {
     expect((await types(stub)).at(-1)).toBe("RentalCompleted");
   });
 
-  it("a rental whose payment never answers is declined at its deadline, and the vehicle freed", async () => {
-    const { stub, rider, vehicleId } = await created();
+  it("a rental whose payment never answers is declined at its deadline, and the vehicle freed; a capture answered later is refunded", async () => {
+    const { stub, rider, vehicleId, i } = await created();
     expect(await timerDue(stub, "deadline")).not.toBeNull();
     await fireTimer(stub, "deadline");
     expect(unwrap((await stub.get(rider)) as Outcome<Rental>).status, "not before its deadline").toBe("requested");
@@ -232,6 +232,29 @@ describe("Rental DO: cancel and end", () => {
     expect(unwrap((await stub.get(rider)) as Outcome<Rental>).status).toBe("declined");
     expect(await vehicleStatus(vehicleId)).toBe("available");
     expect(await timerDue(stub, "deadline")).toBeNull();
+
+    // Its payment answers after all: authorised (a hold to void), then the capture sent in time went through.
+    unwrap(await stub.applyPaymentResult(result(i.rentalId, "authorize")));
+    expect(await outstandingStep(await recordOf(stub))).toBe("void");
+    const sent: { queue: string; body: { action?: string; idempotencyKey?: string } }[] = [];
+    await runInDurableObject(stub, (instance: RentalDurableObject) => {
+      instance.send = async (queue, bodies) => void sent.push(...bodies.map((body) => ({ queue, body: body as { action?: string; idempotencyKey?: string } })));
+    });
+    const charged = unwrap(await stub.applyPaymentResult(result(i.rentalId, "capture")));
+    // Still declined, the vehicle still free; the money goes back: a refund is the step it waits for, the watchdog on it.
+    expect(charged).toMatchObject({ status: "declined", payment: { status: "captured" } });
+    expect(await vehicleStatus(vehicleId)).toBe("available");
+    expect(await outstandingStep(await recordOf(stub))).toBe("refund");
+    expect(await timerDue(stub, "payment")).not.toBeNull();
+    await until(async () => (sent.some((m) => m.queue === "payments") ? true : undefined), "the refund sent");
+    expect(sent.filter((m) => m.queue === "payments").map((m) => m.body)).toEqual([
+      expect.objectContaining({ action: "refund", idempotencyKey: `${i.rentalId}:refund:late-capture`, amount: krw(4000) }),
+    ]);
+    const refunded = unwrap(await stub.applyPaymentResult({ ...result(i.rentalId, "refund"), idempotencyKey: `${i.rentalId}:refund:late-capture` }));
+    expect(refunded).toMatchObject({ status: "declined", payment: { status: "refunded", refundedAmount: krw(4000) } });
+    expect(await outstandingStep(await recordOf(stub))).toBeNull();
+    expect(await timerDue(stub, "payment")).toBeNull();
+    expect((await types(stub)).slice(-2)).toEqual(["PaymentCaptured", "PaymentRefunded"]);
   });
 });
 

@@ -98,19 +98,24 @@ export function decideRental(record: RentalRecord, command: RentalCommand, now: 
 }
 
 /**
- * The command a payment result means for a rental, or null for a step it never asks.
+ * The command a payment result means for a rental, or null for a step it never asks. A capture
+ * that succeeds on a rental already declined (its deadline came first) is `capturedLate`.
  *
  * @example
- * commandOfPayment({ action: "capture", outcome: "succeeded", ... }); // { type: "captured" }
+ * commandOfPayment({ action: "capture", outcome: "succeeded", ... }, record.rental); // { type: "captured" }
  */
-export function commandOfPayment(result: Pick<PaymentResult, "action" | "outcome" | "detail" | "amount">, price: Money): RentalCommand | null {
+export function commandOfPayment(
+  result: Pick<PaymentResult, "action" | "outcome" | "detail" | "amount">,
+  rental: Pick<Rental, "price" | "status">,
+): RentalCommand | null {
   const ok = result.outcome === "succeeded";
   if (result.action === "authorize" || result.action === "capture") {
     if (!ok) return { type: "paymentDeclined", action: result.action, detail: result.detail };
-    return result.action === "authorize" ? { type: "authorized" } : { type: "captured" };
+    if (result.action === "authorize") return { type: "authorized" };
+    return rental.status === "declined" ? { type: "capturedLate" } : { type: "captured" };
   }
   if (result.action === "void") return ok ? { type: "voided" } : null;
-  if (result.action === "refund") return { type: "refundSettled", outcome: result.outcome, amount: result.amount ?? price, detail: result.detail };
+  if (result.action === "refund") return { type: "refundSettled", outcome: result.outcome, amount: result.amount ?? rental.price, detail: result.detail };
   return null;
 }
 
@@ -121,7 +126,7 @@ export function outstandingStep(record: RentalRecord): Step | null {
   const { status, payment } = record.rental;
   if (status === "requested") return payment.status === "pending" ? "authorize" : payment.status === "authorized" ? "capture" : null;
   if (status === "declined" && record.hold) return "void";
-  if (status === "cancelled" && record.refund === "pending") return "refund";
+  if ((status === "cancelled" || status === "declined") && record.refund === "pending") return "refund";
   return null;
 }
 
@@ -135,7 +140,8 @@ export function paymentCommand(record: RentalRecord, step: Step, causationId: st
     amount: record.rental.price,
     paymentMethod: record.paymentMethod,
     driverId: null,
-    idempotencyKey: step === "refund" ? `${id}:refund:cancel` : `${id}:${step}`,
+    // One refund a rental at most: a cancelled one's, or a declined one's late capture.
+    idempotencyKey: step === "refund" ? `${id}:refund:${record.rental.status === "declined" ? "late-capture" : "cancel"}` : `${id}:${step}`,
     correlationId: record.correlationId,
     causationId,
   };

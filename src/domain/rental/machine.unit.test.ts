@@ -16,6 +16,7 @@ import { NOW, created, ctx, inState, krw, step } from "../../../test/support/ren
 const COMMANDS: RentalCommand[] = [
   { type: "authorized" },
   { type: "captured" },
+  { type: "capturedLate" },
   { type: "paymentDeclined", action: "authorize", detail: null },
   { type: "voided" },
   { type: "refundSettled", outcome: "succeeded", amount: krw(4000), detail: null },
@@ -34,6 +35,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
   requested: {
     authorized: "applied",
     captured: "applied",
+    capturedLate: "invalid_transition",
     paymentDeclined: "applied",
     voided: "unchanged",
     refundSettled: "unchanged",
@@ -47,6 +49,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
   confirmed: {
     authorized: "unchanged",
     captured: "unchanged",
+    capturedLate: "unchanged",
     paymentDeclined: "invalid_transition",
     voided: "unchanged",
     refundSettled: "unchanged",
@@ -60,6 +63,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
   cancelled: {
     authorized: "unchanged",
     captured: "unchanged",
+    capturedLate: "unchanged",
     paymentDeclined: "invalid_transition",
     voided: "unchanged",
     refundSettled: "applied",
@@ -73,6 +77,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
   completed: {
     authorized: "unchanged",
     captured: "unchanged",
+    capturedLate: "unchanged",
     paymentDeclined: "invalid_transition",
     voided: "unchanged",
     refundSettled: "unchanged",
@@ -86,6 +91,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
   declined: {
     authorized: "unchanged",
     captured: "invalid_transition",
+    capturedLate: "applied",
     paymentDeclined: "unchanged",
     voided: "unchanged",
     refundSettled: "unchanged",
@@ -243,8 +249,42 @@ describe("rental machine: the rules that matter", () => {
 
   it("payment results map to commands", () => {
     const base = { detail: null, amount: krw(4000) };
-    expect(commandOfPayment({ ...base, action: "authorize", outcome: "declined" }, krw(1))).toMatchObject({ type: "paymentDeclined" });
-    expect(commandOfPayment({ ...base, action: "capture", outcome: "succeeded" }, krw(1))).toEqual({ type: "captured" });
-    expect(commandOfPayment({ ...base, action: "settle", outcome: "succeeded" }, krw(1))).toBeNull();
+    const requested = { price: krw(1), status: "requested" as const };
+    expect(commandOfPayment({ ...base, action: "authorize", outcome: "declined" }, requested)).toMatchObject({ type: "paymentDeclined" });
+    expect(commandOfPayment({ ...base, action: "capture", outcome: "succeeded" }, requested)).toEqual({ type: "captured" });
+    expect(commandOfPayment({ ...base, action: "capture", outcome: "succeeded" }, { ...requested, status: "declined" })).toEqual({ type: "capturedLate" });
+    expect(commandOfPayment({ ...base, action: "capture", outcome: "declined" }, { ...requested, status: "declined" })).toMatchObject({
+      type: "paymentDeclined",
+    });
+    expect(commandOfPayment({ ...base, action: "settle", outcome: "succeeded" }, requested)).toBeNull();
+  });
+
+  it("a capture answered after the deadline declined the rental is refunded at once, under its own key, and the rider told", () => {
+    // Authorised, the capture sent, then overdue: declined with the hold to void.
+    const authorized = step(created(), { type: "authorized" });
+    const declined = step(authorized, { type: "paymentOverdue" }, new Date(NOW.getTime() + PAYMENT_DEADLINE_MS));
+    expect(outstandingStep(declined)).toBe("void");
+    // The capture had gone through: no void (the hold is spent), a refund of the price instead.
+    const d = decideRental(declined, { type: "capturedLate" }, new Date(NOW.getTime() + PAYMENT_DEADLINE_MS + 1000));
+    if (d.kind !== "applied") throw new Error(`not applied: ${d.kind}`);
+    expect(d.record.rental).toMatchObject({ status: "declined", payment: { status: "captured" } });
+    expect(d.record).toMatchObject({ hold: false, refund: "pending" });
+    expect(d.effects).toEqual([]);
+    expect(outstandingStep(d.record)).toBe("refund");
+    const plan = planRental(declined, d.record, d.events, ctx);
+    expect(plan.messages.find((m) => m.queue === "payments")?.body).toMatchObject({
+      action: "refund",
+      idempotencyKey: "rn_1:refund:late-capture",
+      amount: krw(4000),
+    });
+    expect(plan.timers).toContainEqual({ name: "payment", at: NOW.getTime() + 120_000, ifUnset: false });
+    // The same late capture again changes nothing; the refund's answer ends it, and the rider hears of it.
+    expect(decideRental(d.record, { type: "capturedLate" }, NOW).kind).toBe("unchanged");
+    const refunded = step(d.record, { type: "refundSettled", outcome: "succeeded", amount: krw(4000), detail: null });
+    expect(refunded.rental).toMatchObject({ status: "declined", payment: { status: "refunded", refundedAmount: krw(4000) } });
+    expect(outstandingStep(refunded)).toBeNull();
+    const told = planRental(d.record, refunded, [{ type: "PaymentRefunded", data: {} }], ctx);
+    expect(told.messages.map((m) => m.queue)).toContain("notifications");
+    expect(told.timers).toContainEqual({ name: "payment", at: null, ifUnset: false });
   });
 });

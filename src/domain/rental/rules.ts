@@ -5,7 +5,8 @@
  * vehicle). A rental is `requested` while it is charged, `confirmed` once paid (its key
  * arrives whenever the key service answers), and ends `completed` (returned, or its
  * time is up), `cancelled` (before the vehicle was unlocked: key invalidated, then
- * refunded) or `declined` (the card was declined).
+ * refunded) or `declined` (the card was declined, or the payment did not answer in time:
+ * a capture that succeeds after that is refunded).
  */
 import { refuse, type RecordAccess, type RuleTable } from "../../kernel/table";
 import type { Money } from "../types";
@@ -14,6 +15,7 @@ import type { RentalEventDraft, RentalRecord, RentalStatus } from "./types";
 export type RentalCommand =
   | { type: "authorized" }
   | { type: "captured" }
+  | { type: "capturedLate" }
   | { type: "paymentDeclined"; action: "authorize" | "capture"; detail: string | null }
   | { type: "voided" }
   | { type: "refundSettled"; outcome: "succeeded" | "declined"; amount: Money; detail: string | null }
@@ -84,6 +86,19 @@ export const RENTAL_RULES: Rules = {
       ];
     },
   },
+  capturedLate: {
+    // A capture sent in time and answered after the deadline declined the rental: the rider was
+    // charged for a vehicle they do not have, so the money goes back at once (the refund step).
+    from: ["declined"],
+    to: "same",
+    repeat: (r) => r.rental.payment.status === "captured" || r.rental.payment.status === "refunded" || r.refund !== null,
+    apply: (next) => {
+      next.rental.payment.status = "captured";
+      next.hold = false;
+      next.refund = "pending";
+      return [{ type: "PaymentCaptured", data: { amount: next.rental.price, afterDecline: true } }];
+    },
+  },
   paymentDeclined: {
     from: ["requested"],
     to: "declined",
@@ -118,7 +133,7 @@ export const RENTAL_RULES: Rules = {
     apply: (next) => ((next.hold = false), (next.rental.payment.status = "voided"), [{ type: "PaymentVoided", data: {} }]),
   },
   refundSettled: {
-    from: ["cancelled"],
+    from: ["cancelled", "declined"],
     to: "same",
     repeat: (r) => r.refund !== "pending",
     apply: (next, c) => {
