@@ -83,6 +83,10 @@ const VARS = {
   REDISPATCH_TIMEOUT_S: "30",
   NO_SUPPLY_WINDOW_S: "0",
   DRIVER_FRESHNESS_S: "60",
+  // A driver held by a ride that no longer claims them (a trip's end whose release a crash lost)
+  // is let go at their `silent` check, every DRIVER_OFFLINE_AFTER_S: short enough to happen while
+  // the run settles, longer than a restart (about 19 s) plus a driver's 5 s between reports.
+  DRIVER_OFFLINE_AFTER_S: "30",
   BREAKER_COOLDOWN_S: "2",
   // The views' repair sweep looks at rows unchanged this long (where the code has the sweep).
   VIEWS_REPAIR_AFTER_S: "5",

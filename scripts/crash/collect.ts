@@ -35,11 +35,26 @@ export interface SettleReport {
 }
 
 /**
+ * Whether the operators' list shows a driver still busy with one of `rides` that is over: a
+ * trip's end whose release a crash lost is undone by the driver's own `silent` timer, which
+ * the system is given time for, as for any of its timers.
+ */
+async function heldAfterTheirRide(http: Http, ops: string, rides: Record<string, RideView | null>, until: number): Promise<boolean> {
+  const res = await http.send<{ items: DriverView[] }>("GET", "/v1/ops/drivers?limit=100", { token: ops }, until);
+  if (res?.status !== 200) return true;
+  return res.body.items.some((d) => {
+    const ride = d.currentRideId ? rides[d.currentRideId] : undefined;
+    return (d.status === "on_trip" || d.status === "offered") && !!ride && (ride.status === "completed" || ride.status === "cancelled");
+  });
+}
+
+/**
  * Polls the accepted rides and the operators' list every 3 s until every ride is over
- * (completed or cancelled, its payment settled) and the list agrees, or until nothing has
- * changed for `quietMs` (longer, `activeQuietMs`, while some ride is still under way: it may
- * be waiting for its dispatch deadline), or `boundMs` passed. `sweep`, when given, runs every
- * `sweepEveryMs` meanwhile.
+ * (completed or cancelled, its payment settled), the list agrees and no driver is still held
+ * by a ride that is over, or until nothing has changed for `quietMs` (longer,
+ * `activeQuietMs`, while some ride or driver is still under way: a ride may be waiting for its
+ * dispatch deadline, a driver for their `silent` check), or `boundMs` passed. `sweep`, when
+ * given, runs every `sweepEveryMs` meanwhile.
  */
 export async function settle(
   http: Http,
@@ -80,6 +95,10 @@ export async function settle(
         !active &&
         all.every((r) => r && (isFinal(r) || (r.status === "cancelled" && r.payment.status === "pending"))) &&
         Object.entries(rides).every(([id, r]) => line(listed.get(id)) === line(r));
+      if (ended && (await heldAfterTheirRide(http, ops, rides, until))) {
+        ended = false;
+        active = true;
+      }
       fingerprint = JSON.stringify([Object.entries(fresh).map(([id, r]) => `${id}:${line(r)}`), [...listed].map(([id, r]) => `${id}:${line(r)}`)]);
     } catch {
       fingerprint = last; // the system did not answer in time: nothing learned

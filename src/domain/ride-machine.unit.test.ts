@@ -117,8 +117,8 @@ const EFFECTS: Record<string, object[]> = {
   "driver_arrived×backOut": [release],
   "driver_arrived×noShow": [release],
   "driver_arrived×cancel": [release],
-  "in_progress×complete": [release],
-  "in_progress_declined×complete": [release, dues],
+  // The trip's end releases its driver after the commit (plan's `later`: see "a trip's end").
+  "in_progress_declined×complete": [dues],
   "payment_failed×abandonCapture": [dues],
 };
 

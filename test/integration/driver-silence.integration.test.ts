@@ -8,6 +8,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { DriverDurableObject } from "../../src/durable-objects/driver";
+import type { RideDurableObject } from "../../src/durable-objects/ride";
+import type { RideCall } from "../../src/durable-objects/ride-effects";
+import { fail, unwrap, type Outcome } from "../../src/lib/problem";
 import { cellOf, cellStub } from "../../src/durable-objects/stubs";
 import { age, driverRecordOf, onlineDriver, reservedBehindRide, rideInProgress, testEnv, until } from "./helpers";
 
@@ -125,6 +128,27 @@ describe("Driver DO: held by a ride that no longer claims them (a release lost t
     expect(t.timers.map((x) => x.name)).toEqual(["silent"]);
     const at = (await driverRecordOf(driver.stub)).driver.location!;
     await until(async () => ((await listedNear(at)).includes(driver.id) ? true : undefined), "the driver listed again");
+  });
+
+  it("a trip's end whose release is lost: the ride ends at once, and the driver lets go of it at the silent timer", async () => {
+    const { stub, ride, driver } = await rideInProgress();
+    // The release after the commit fails, as a process killed right after the commit would lose it.
+    let releases = 0;
+    await runInDurableObject(stub, (instance: RideDurableObject) => {
+      const self = instance as unknown as { perform: (effect: RideCall) => Promise<Outcome<unknown>> };
+      const perform = self.perform.bind(instance);
+      self.perform = async (effect) => (effect.type === "releaseDriver" ? (releases++, fail("unavailable", "driver object down")) : perform(effect));
+    });
+    const ended = unwrap(await stub.advance(driver.id, "complete", {}, "req-complete"));
+    expect(ended.status).not.toBe("in_progress");
+    expect(releases).toBe(1);
+    // The driver still thinks they are on the trip; the ride no longer claims them.
+    expect(await driver.stub.get()).toMatchObject({ status: "on_trip", currentRideId: ride.id });
+    expect(await stub.claims(driver.id)).toBe(false);
+    await silentDueNow(driver.stub);
+    expect(await runDurableObjectAlarm(driver.stub)).toBe(true);
+    expect(await driver.stub.get()).toMatchObject({ status: "available", currentRideId: null });
+    expect((await tables(driver.stub)).events.at(-1)).toEqual({ type: "DriverReleased", data: JSON.stringify({ rideId: ride.id, reason: "unclaimed" }) });
   });
 
   it("stays held while the ride claims them (a round wrote them ahead, its commit not yet made)", async () => {

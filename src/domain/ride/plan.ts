@@ -126,8 +126,22 @@ export function plan(before: RideRecord | null, after: RideRecord, drafts: Event
     messages: messagesFor(before, after, events),
     timers: timersFor(before, after, drafts, ctx.now, ctx),
     after: afterCommit(after, drafts, ctx),
-    later: [],
+    later: tripEndRelease(before, after),
   };
+}
+
+/**
+ * The driver of a trip that just ended, freed once the end is committed (and once the ride
+ * has left its queue: the Driver DO's release may wake rides). Best effort: should it fail or
+ * the process die first, the driver's `silent` timer asks the ride, which no longer claims
+ * them, and they let go (src/driver/silence.ts).
+ *
+ * @example
+ * tripEndRelease(inProgress, paymentPending); // [{ type: "releaseDriver", driverId: "d1" }]
+ */
+export function tripEndRelease(before: RideRecord | null, after: RideRecord): RideEffect[] {
+  const driverId = before?.ride.status === "in_progress" ? before.ride.driver?.id : undefined;
+  return driverId && after.ride.status !== "in_progress" ? [{ type: "releaseDriver", driverId }] : [];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "./decide";
-import { NOW, record } from "./fixtures";
-import { plan, watchdogPlan, type PlanContext } from "./plan";
+import { COMMANDS, FIXTURES, NOW, record } from "./fixtures";
+import { plan, tripEndRelease, watchdogPlan, type PlanContext } from "./plan";
 import type { RideCommand, RideRecord } from "./types";
 
 const T = NOW.getTime();
@@ -94,6 +94,24 @@ describe("ride plan", () => {
       { type: "paymentVoided" },
     );
     expect(voided.after).toContainEqual({ type: "closeLive", reason: "ride ended" });
+  });
+
+  it("a trip's end frees its driver after the commit, paid or not, by the driver or the stale timer; nothing else does", () => {
+    for (const start of [FIXTURES.in_progress!(), FIXTURES.in_progress_declined!()]) {
+      const { after, p } = step(start, COMMANDS.complete);
+      expect(after.ride.status).not.toBe("in_progress");
+      expect(p.later).toEqual([{ type: "releaseDriver", driverId: "d1" }]);
+      // Not before it: the decision's own effects no longer hold the release.
+      const d = decide(start, COMMANDS.complete, NOW);
+      expect(d.kind === "applied" && d.effects.filter((e) => e.type === "releaseDriver")).toEqual([]);
+    }
+    const bySystem = step(FIXTURES.in_progress!(), { ...COMMANDS.complete, type: "complete", driverId: "d1", bySystem: true } as RideCommand);
+    expect(bySystem.p.later).toEqual([{ type: "releaseDriver", driverId: "d1" }]);
+    // Any other change of a ride with a driver, and a trip that goes on, free nobody after the commit.
+    expect(step(FIXTURES.driver_arrived!(), COMMANDS.start).p.later).toEqual([]);
+    expect(step(FIXTURES.driver_assigned!(), COMMANDS.cancel).p.later).toEqual([]);
+    expect(tripEndRelease(FIXTURES.in_progress!(), FIXTURES.in_progress!())).toEqual([]);
+    expect(tripEndRelease(null, FIXTURES.payment_pending!())).toEqual([]);
   });
 
   it("every state a driver holds has the stale timer, restarted by each change of status; none after", () => {

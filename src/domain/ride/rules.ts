@@ -135,8 +135,12 @@ export const RULES: Rules = {
     apply: (next) => ((next.ride.etaSeconds = null), [{ type: "TripStarted", data: {} }]),
   },
   complete: {
-    // The trip is over for the driver whatever the payment does: released first. A hold
-    // declined during the trip ends the ride at once, unpaid, the fare the rider's dues.
+    // The trip is over for the driver whatever the payment does. Released right after the
+    // commit (plan.ts, `tripEndRelease`), not before: a process killed between a release and
+    // its commit left the ride in progress with its driver free, who could then not end it
+    // (only the 2-hour stale timer did, on the estimate). Killed after the commit, the
+    // driver's own timer finds the ride no longer claims them and lets go (silence.ts). A
+    // hold declined during the trip ends the ride at once, unpaid, the fare the rider's dues.
     from: ["in_progress"],
     to: "payment_pending",
     // A parcel is delivered only against the sender's code; the system's stale-trip end has none to give.
@@ -144,7 +148,7 @@ export const RULES: Rules = {
       const refusal = handoverRefusal(r, c);
       return ownDriver(r, c) ?? (refusal ? refuse("handover_code_mismatch", refusal) : null);
     },
-    before: (r, next) => [...releaseHeld(r), ...addDues(next)],
+    before: (_r, next) => addDues(next),
     apply: (next, c) => {
       Object.assign(next.ride, { fare: c.fare, distanceMeters: c.distanceMeters, durationSeconds: c.durationSeconds });
       const ended = { distanceMeters: c.distanceMeters, durationSeconds: c.durationSeconds, fare: c.fare };
