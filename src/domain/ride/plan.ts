@@ -9,6 +9,7 @@ import { NOTIFIED_EVENTS, type DomainEvent, type RideEventsMessage } from "../ev
 import { stamp, type Outbound, type Plan, type TimerChange } from "../../kernel/machine";
 import { isSettled, outstandingPaymentStep, paymentCommand, paymentStepAfter } from "./payment";
 import { heldDriver } from "./rules";
+import { releaseHeld } from "./rule-kit";
 import type { EventDraft, RideEffect, RideRecord } from "./types";
 
 export interface PlanContext {
@@ -140,8 +141,7 @@ export function plan(before: RideRecord | null, after: RideRecord, drafts: Event
  * tripEndRelease(inProgress, paymentPending); // [{ type: "releaseDriver", driverId: "d1" }]
  */
 export function tripEndRelease(before: RideRecord | null, after: RideRecord): RideEffect[] {
-  const driverId = before?.ride.status === "in_progress" ? before.ride.driver?.id : undefined;
-  return driverId && after.ride.status !== "in_progress" ? [{ type: "releaseDriver", driverId }] : [];
+  return before?.ride.status === "in_progress" && after.ride.status !== "in_progress" ? releaseHeld(before) : [];
 }
 
 /**
