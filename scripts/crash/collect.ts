@@ -4,7 +4,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { eachLimited, type Answer, type Http } from "./http.ts";
-import type { DriverView, Earnings, LedgerEntry, Observed, RideView } from "./invariants.ts";
+import { heldWithoutRide, type DriverView, type Earnings, type LedgerEntry, type Observed, type RideView } from "./invariants.ts";
 import type { Actor } from "./load.ts";
 
 const WIDTH = 8;
@@ -35,17 +35,14 @@ export interface SettleReport {
 }
 
 /**
- * Whether the operators' list shows a driver still busy with one of `rides` that is over: a
- * trip's end whose release a crash lost is undone by the driver's own `silent` timer, which
- * the system is given time for, as for any of its timers.
+ * Whether the operators' list shows a driver busy without a ride under way with them (the
+ * `busyDrivers` invariant): a trip's end whose release a crash lost is undone by the driver's
+ * own `silent` timer, which the system is given time for, as for any of its timers.
  */
 async function heldAfterTheirRide(http: Http, ops: string, rides: Record<string, RideView | null>, until: number): Promise<boolean> {
   const res = await http.send<{ items: DriverView[] }>("GET", "/v1/ops/drivers?limit=100", { token: ops }, until);
   if (res?.status !== 200) return true;
-  return res.body.items.some((d) => {
-    const ride = d.currentRideId ? rides[d.currentRideId] : undefined;
-    return (d.status === "on_trip" || d.status === "offered") && !!ride && (ride.status === "completed" || ride.status === "cancelled");
-  });
+  return res.body.items.some((d) => heldWithoutRide(d.id, d, rides));
 }
 
 /**

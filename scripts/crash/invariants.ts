@@ -203,6 +203,16 @@ export function checkLedger(o: Observed): Violation[] {
 }
 
 /**
+ * Whether driver `driverId`, as `d` says, is busy (`on_trip` or `offered`) without a ride that
+ * is still under way with them: the `busyDrivers` invariant, and what settling waits out.
+ */
+export function heldWithoutRide(driverId: string, d: Pick<DriverView, "status" | "currentRideId">, rides: Readonly<Record<string, RideView | null>>): boolean {
+  if (d.status !== "on_trip" && d.status !== "offered") return false;
+  const ride = d.currentRideId ? rides[d.currentRideId] : null;
+  return !(!!ride && ACTIVE.includes(ride.status) && (d.status === "offered" || ride.driver?.id === driverId));
+}
+
+/**
  * A driver `on_trip` or `offered` must hold a ride that is still under way (and be that
  * ride's driver); no driver may be the driver of two rides under way. Checked on the Driver
  * DO and on the drivers' view.
@@ -227,13 +237,10 @@ export function checkDrivers(o: Observed): Violation[] {
       ["driver", truth],
       ["view", view],
     ] as const) {
-      if (!d || (d.status !== "on_trip" && d.status !== "offered")) continue;
+      if (!d || !heldWithoutRide(driverId, d, o.rides)) continue;
       const ride = d.currentRideId ? o.rides[d.currentRideId] : null;
-      const underWay = !!ride && ACTIVE.includes(ride.status) && (d.status === "offered" || ride.driver?.id === driverId);
-      if (!underWay) {
-        const detail = `${store} says ${d.status} with ride ${d.currentRideId ?? "none"}, which is ${ride ? said(ride) : "absent"}`;
-        out.push({ invariant: "busyDrivers", driverId, rideId: d.currentRideId ?? undefined, detail, stores: { ...stores, ride: said(ride) } });
-      }
+      const detail = `${store} says ${d.status} with ride ${d.currentRideId ?? "none"}, which is ${ride ? said(ride) : "absent"}`;
+      out.push({ invariant: "busyDrivers", driverId, rideId: d.currentRideId ?? undefined, detail, stores: { ...stores, ride: said(ride) } });
     }
     const rides = activeOf.get(driverId) ?? [];
     if (rides.length > 1) {
