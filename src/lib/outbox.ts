@@ -18,6 +18,9 @@ export interface OutboxRow {
 /** Sends bodies to one queue; throws when the queue cannot take them. */
 export type QueueSender = (queue: QueueName, bodies: unknown[]) => Promise<void>;
 
+/** `?, ?, …` for `n` bound values of an `IN (…)` list. */
+const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(",");
+
 /** Delay before the n-th retry of a failed send: 0.5 s doubling, at most a minute. */
 export function retryDelayMs(attempts: number): number {
   return Math.min(60_000, 500 * 2 ** Math.max(0, attempts - 1));
@@ -94,7 +97,7 @@ export class SqliteOutbox {
             const attempts = Math.max(...chunk.map((r) => r.attempts)) + 1;
             const at = now + retryDelayMs(attempts);
             this.sql.exec(
-              `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE seq IN (${chunk.map(() => "?").join(",")})`,
+              `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE seq IN (${placeholders(chunk.length)})`,
               at,
               ...chunk.map((r) => r.seq),
             );
@@ -109,7 +112,7 @@ export class SqliteOutbox {
     // At most 100 bound parameters a statement, as for the batches; all in the same transaction.
     for (let i = 0; i < delivered.length; i += 100) {
       const seqs = delivered.slice(i, i + 100);
-      this.sql.exec(`DELETE FROM outbox WHERE seq IN (${seqs.map(() => "?").join(",")})`, ...seqs);
+      this.sql.exec(`DELETE FROM outbox WHERE seq IN (${placeholders(seqs.length)})`, ...seqs);
     }
     return { sent, failed, retryAt };
   }

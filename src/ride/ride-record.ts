@@ -69,10 +69,10 @@ export function newRideRecord(input: CreateRideInput, now: Date, dispatchTimeout
 }
 
 /**
- * The first event of a ride.
+ * The first event of a ride (`openRide` commits it with the start of the search).
  *
  * @example
- * plan(null, newRideRecord(input, now, 60), [requestedEvent(input)], ctx);
+ * requestedEvent(input).type; // "RideRequested"
  */
 export function requestedEvent(input: CreateRideInput): EventDraft {
   const parcel = input.parcel ? { parcel: input.parcel.view } : {};
