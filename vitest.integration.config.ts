@@ -55,6 +55,8 @@ export default defineConfig(async () => {
       name: "integration",
       include: ["test/integration/**/*.integration.test.ts"],
       setupFiles: ["test/integration/setup.ts"],
+      // Longer than `until`'s 10 s, so a wait that fails names what it waited for.
+      testTimeout: 15_000,
     },
   };
 });

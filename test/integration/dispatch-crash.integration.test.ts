@@ -11,9 +11,8 @@ import type { DriverDurableObject } from "../../src/durable-objects/driver";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
 import type { RideRecord } from "../../src/domain/ride-machine";
 import { unwrap } from "../../src/lib/problem";
-import { onlineDriver, reservedBehindRide, until } from "./helpers";
+import { apart, onlineDriver, reservedBehindRide, until } from "./helpers";
 
-const far = () => ({ lat: 33.3 + Math.random() * 0.1, lng: 126.6 + Math.random() * 0.1 });
 type RideStub = Awaited<ReturnType<typeof reservedBehindRide>>["stub"];
 
 /** What a dead instance leaves: the driver reserved for the ride (their DO committed it), the ride's record naming them as written ahead. */
@@ -58,7 +57,7 @@ describe("Ride DO: an instance dying between the reservation and its commit", ()
 
 describe("Aggregates: a timer cut short stays due", () => {
   it("a timer whose run never ended (a process killed in the middle) is still due, for the object's next start to run", async () => {
-    const { stub } = await onlineDriver(far());
+    const { stub } = await onlineDriver(apart());
     let ran = 0;
     await runInDurableObject(stub, async (instance: DriverDurableObject, state) => {
       state.storage.sql.exec("UPDATE timers SET due_at = ? WHERE name = 'silent'", Date.now() - 1);

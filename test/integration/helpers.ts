@@ -111,6 +111,19 @@ export const driverRecordOf = (stub: DurableObjectStub<DriverDurableObject>) =>
     (_i: DriverDurableObject, state) => JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM driver").one().record) as DriverRecord,
   );
 
+let places = 0;
+/**
+ * A pickup no other call in this test file gets near: each call is 0.2° (about 20 km, four
+ * search radii) from every other. A ride or driver one test leaves behind (a ride still
+ * waiting for a driver, a driver still available) must not take another test's: a driver
+ * going online wakes the oldest ride waiting near them, which need not be the test's own.
+ * @example const pickup = apart(); // { lat: 30, lng: 124 }, then { lat: 30, lng: 124.2 }, …
+ */
+export function apart(): { lat: number; lng: number } {
+  const k = places++;
+  return { lat: 30 + Math.floor(k / 20) * 0.2, lng: 124 + (k % 20) * 0.2 };
+}
+
 /** A driver registered, approved and online at `at`. */
 export async function onlineDriver(at: { lat: number; lng: number }) {
   const id = uniqueId("d");
@@ -125,7 +138,7 @@ export async function onlineDriver(at: { lat: number; lng: number }) {
  * and started: ready to be completed.
  */
 export async function rideInProgress(patch: Partial<CreateRideInput> = {}) {
-  const pickup = { lat: 33.2 + Math.random() * 0.5, lng: 126.3 + Math.random() * 0.5 };
+  const pickup = apart();
   const driver = await onlineDriver(pickup);
   const { stub, ride, input } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 }, ...patch });
   await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer");
@@ -142,10 +155,11 @@ export async function rideInProgress(patch: Partial<CreateRideInput> = {}) {
  * (`reserving`) when `writtenAhead`; else it does not know them at all (a release lost too).
  */
 export async function reservedBehindRide(writtenAhead: boolean) {
-  const pickup = { lat: 33.3 + Math.random() * 0.1, lng: 126.6 + Math.random() * 0.1 };
+  const pickup = apart();
   const { stub, ride, input } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
-  // Far from the pickup: their going online must not wake the ride (it would reserve them itself).
-  const driver = await onlineDriver({ lat: pickup.lat + 1, lng: pickup.lng });
+  // Far from the pickup (about 14 km, and as far from every other `apart()`): their going online
+  // must not wake the ride (it would reserve them itself).
+  const driver = await onlineDriver({ lat: pickup.lat + 0.1, lng: pickup.lng + 0.1 });
   const { id: rideId, dropoff, product, quote } = ride;
   const offer = { rideId, pickup: ride.pickup, dropoff, product, quote, expiresAt: new Date(Date.now() + 15_000).toISOString() };
   unwrap(await driver.stub.reserve({ kind: "offer", offer }, 30, "round"));
