@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run views:rebuild [-- --base-url URL] [-- --limit N] [-- --cursor C]`: rebuilds the
- * D1 query views from the Durable Objects' event logs, for every ride the views or the
+ * D1 query views from the Durable Objects, for every ride and rental the views or the
  * payment ledger know of, on a RUNNING system (local `npm run dev`, or a deployment).
  * It calls `POST /v1/ops/views/rebuild` page by page until the gateway says it is done;
  * each page is idempotent, so a run stopped half-way is resumed with the printed cursor.
@@ -133,7 +133,7 @@ export async function rebuildAll(
     totals.rebuilt += page.rebuilt;
     totals.missing.push(...(page.missing ?? []));
     totals.failed.push(...(page.failed ?? []));
-    log(`page ${totals.pages}: ${page.rebuilt} rides rebuilt (${totals.rebuilt} so far)`);
+    log(`page ${totals.pages}: ${page.rebuilt} rides and rentals rebuilt (${totals.rebuilt} so far)`);
     cursor = page.nextCursor;
   } while (cursor);
   return totals;
@@ -145,10 +145,10 @@ if (import.meta.main) {
     const token = opsToken(process.env);
     console.log(`views:rebuild against ${args.baseUrl}`);
     const totals = await rebuildAll({ ...args, token, log: (line) => console.log(line) });
-    console.log(`views:rebuild: ${totals.rebuilt} rides rebuilt in ${totals.pages} pages`);
-    if (totals.missing.length) console.log(`no object knows ${totals.missing.length} rides: ${totals.missing.join(", ")}`);
+    console.log(`views:rebuild: ${totals.rebuilt} rides and rentals rebuilt in ${totals.pages} pages`);
+    if (totals.missing.length) console.log(`no object knows ${totals.missing.length} rides or rentals: ${totals.missing.join(", ")}`);
     if (totals.failed.length) {
-      console.error(`${totals.failed.length} rides failed (run again to retry them):\n  ${totals.failed.join("\n  ")}`);
+      console.error(`${totals.failed.length} rides or rentals failed (run again to retry them):\n  ${totals.failed.join("\n  ")}`);
       process.exit(1);
     }
   } catch (error) {

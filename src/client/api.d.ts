@@ -826,7 +826,7 @@ export interface paths {
     put?: never;
     /**
      * Run the views repair sweep now
-     * @description Runs the repair sweep now (it also runs every minute): stale rows re-read from their objects, missing earnings copied from the ledger.
+     * @description Runs the repair sweep now (it also runs every minute): stale rows (rides, drivers, rentals, rented vehicles) re-read from their objects, missing earnings copied from the ledger, rides and rentals the ledger knows and the views lack projected from their objects.
      */
     post: operations["repairViews"];
     delete?: never;
@@ -846,7 +846,7 @@ export interface paths {
     put?: never;
     /**
      * Rebuild a page of the views from the event logs
-     * @description Rebuilds one page of rides (the views' and then the ledger's) from their Ride objects' event logs, and the drivers of those rides. Call again with `nextCursor` until it is null.
+     * @description Rebuilds one page of rides and rentals (the views' rides, their rentals, then the ledger's) from their objects: a ride from its event log, with its driver; a rental from its snapshot, with its vehicle. Call again with `nextCursor` until it is null.
      */
     post: operations["rebuildViews"];
     delete?: never;
@@ -6978,6 +6978,17 @@ export interface operations {
               inserted: number;
               error: string | null;
             };
+            /** @description Rides and rentals the ledger knows that the views had no row for (inserted: projected from their objects) */
+            lost: {
+              scanned: number;
+              inserted: number;
+              error: string | null;
+            };
+            /** @description Stale rental and rented-vehicle rows projected again */
+            rentals: {
+              rentals: number;
+              vehicles: number;
+            };
           };
         };
       };
@@ -7071,7 +7082,7 @@ export interface operations {
         "application/json": {
           /** @description nextCursor of the previous page; none: from the start */
           cursor?: string;
-          /** @description Rides per page (default 20) */
+          /** @description Rides or rentals per page (default 20) */
           limit?: number;
         };
       };
@@ -7085,7 +7096,7 @@ export interface operations {
         content: {
           "application/json": {
             rebuilt: number;
-            /** @description Ride ids no object knows */
+            /** @description Ride and rental ids no object knows */
             missing: string[];
             failed: string[];
             nextCursor: string | null;

@@ -1,12 +1,12 @@
 /**
  * The views' side of the repair sweep and the rebuild (workers/gateway/views-repair.ts):
  * which rows fell behind, which were looked at, where the earnings pass stopped, and the
- * ride ids in id order.
+ * ride and rental ids in id order.
  */
 import { and, asc, eq, gt, inArray, lt, or, sql, type AnyColumn } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { RIDE_STATUSES } from "../domain/types";
-import { drivers, rides, viewCursors } from "./schema";
+import { drivers, rides, viewCursors, type rentals } from "./schema";
 
 /** Statuses after which a ride changes no more (a cancelled one still may: its hold is voided after). */
 const NOT_FINAL = RIDE_STATUSES.filter((s) => s !== "completed" && s !== "cancelled");
@@ -99,33 +99,33 @@ export async function saveCursor(d1: D1Database, name: string, cursor: string | 
 }
 
 /**
- * The views' ride ids after `after`, in id order (the rebuild's first source).
+ * The ids of `table` (rides or rentals) after `after`, in id order (the rebuild's first sources).
  *
  * @example
- * const ids = await rideIdsAfter(env.VIEWS_DB, null, 20);
+ * const ids = await idsAfter(env.VIEWS_DB, rides, null, 20);
  */
-export async function rideIdsAfter(d1: D1Database, after: string | null, limit: number): Promise<string[]> {
+export async function idsAfter(d1: D1Database, table: typeof rides | typeof rentals, after: string | null, limit: number): Promise<string[]> {
   const rows = await drizzle(d1)
-    .select({ id: rides.id })
-    .from(rides)
-    .where(after === null ? undefined : gt(rides.id, after))
-    .orderBy(asc(rides.id))
+    .select({ id: table.id })
+    .from(table)
+    .where(after === null ? undefined : gt(table.id, after))
+    .orderBy(asc(table.id))
     .limit(limit);
   return rows.map((r) => r.id);
 }
 
 /**
- * Which of `ids` the views have no ride row for.
+ * Which of `ids` the views have no row for in `table` (rides or rentals).
  *
  * @example
- * const lost = await missingRideIds(env.VIEWS_DB, ["rd_a", "rd_b"]); // ["rd_b"]
+ * const lost = await missingIds(env.VIEWS_DB, rides, ["rd_a", "rd_b"]); // ["rd_b"]
  */
-export async function missingRideIds(d1: D1Database, ids: readonly string[]): Promise<string[]> {
+export async function missingIds(d1: D1Database, table: typeof rides | typeof rentals, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   const rows = await drizzle(d1)
-    .select({ id: rides.id })
-    .from(rides)
-    .where(inArray(rides.id, [...ids]));
+    .select({ id: table.id })
+    .from(table)
+    .where(inArray(table.id, [...ids]));
   const known = new Set(rows.map((r) => r.id));
   return ids.filter((id) => !known.has(id));
 }

@@ -23,43 +23,10 @@ import { rideLookup } from "../../workers/gateway/payment-results";
 import type { PaymentService } from "../../workers/payment/service";
 import { applyWrites } from "../../src/views/projection";
 import { issueToken } from "../../workers/gateway/auth";
-import { resultsApplied, testEnv, uniqueId, until } from "./helpers";
+import { testEnv, uniqueId, until } from "./helpers";
+import { created, idOf, input, krw, newVehicle, payThroughWorker, recordOf } from "./rentals";
 
-const krw = (amount: number) => ({ amount, currency: "KRW" as const });
-const idOf = (prefix: string) =>
-  `${prefix}_${uniqueId("t")
-    .replace(/[^a-z0-9]/g, "")
-    .padEnd(24, "0")
-    .slice(0, 24)}`;
 const ops = { id: "ops-1", role: "ops" as const };
-
-async function newVehicle() {
-  const id = idOf("rv");
-  unwrap(await rentalVehicleStub(testEnv, id).register({ id, kind: "bike", location: { lat: 37.5, lng: 127 }, hourlyRate: krw(2000) }, "c"));
-  return id;
-}
-
-function input(vehicleId: string, patch: { riderId?: string; paymentMethod?: string; requestHash?: string } = {}) {
-  return {
-    rentalId: idOf("rn"),
-    riderId: patch.riderId ?? uniqueId("r"),
-    vehicleId,
-    hours: 2,
-    price: krw(4000),
-    paymentMethod: patch.paymentMethod ?? "pm_card_visa",
-    locale: "ko" as const,
-    correlationId: "corr",
-    requestHash: patch.requestHash ?? "h1",
-  };
-}
-
-async function created(patch: Parameters<typeof input>[1] = {}) {
-  const vehicleId = await newVehicle();
-  const i = input(vehicleId, patch);
-  const stub = rentalStub(testEnv, i.rentalId);
-  unwrap(await stub.create(i));
-  return { stub, i, vehicleId, rider: { id: i.riderId, role: "rider" as const } };
-}
 
 const result = (rentalId: string, action: PaymentResult["action"], outcome: PaymentResult["outcome"] = "succeeded", amount = krw(4000)): PaymentResult => ({
   rideId: rentalId,
@@ -71,11 +38,6 @@ const result = (rentalId: string, action: PaymentResult["action"], outcome: Paym
   amount,
 });
 
-const recordOf = (stub: DurableObjectStub<RentalDurableObject>) =>
-  runInDurableObject(
-    stub,
-    (_i: RentalDurableObject, state) => JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM rental").one().record) as RentalRecord,
-  );
 const timerDue = (stub: DurableObjectStub<RentalDurableObject>, name: string) =>
   runInDurableObject(
     stub,
@@ -134,15 +96,7 @@ describe("Rental DO: payment results", () => {
 
   it("the payment worker's real steps reach the rental: authorised, captured, no driver settlement", async () => {
     const { stub, i } = await created();
-    for (let n = 0; n < 2; n++) {
-      const record = await recordOf(stub);
-      const step = outstandingStep(record)!;
-      const batch = createMessageBatch<PaymentCommandMessage>("ride-payments", [
-        { id: uniqueId("m"), timestamp: Date.now(), attempts: 1, body: paymentCommand(record, step, "t") },
-      ]);
-      await paymentWorker.queue(batch, resultsApplied);
-      expect((await getQueueResult(batch, createExecutionContext())).retryMessages).toEqual([]);
-    }
+    await payThroughWorker(stub);
     expect(unwrap((await stub.get(ops)) as Outcome<Rental>).status).toBe("confirmed");
     expect(await rideLookup(testEnv)(i.rentalId)).toEqual({ status: "completed", payment: { status: "captured" }, driver: null });
     const settled = await testEnv.LEDGER_DB.prepare("SELECT count(*) AS n FROM settlements WHERE ride_id = ?").bind(i.rentalId).first<{ n: number }>();

@@ -9,8 +9,7 @@ import { meterEnv } from "../../src/lib/metrics";
 import { createApp } from "./app";
 import { consumePaymentResults, paymentResultDeps, reconcilePayments } from "./payment-results";
 import { consumeRentalKeys, rentalKeyDeps } from "./rental-keys";
-import { repairRentalViews } from "./rental-repair";
-import { repairDeps, repairOptions, repairViews, VIEWS_REPAIR_CRON } from "./views-repair";
+import { repairAll, VIEWS_REPAIR_CRON } from "./views-repair";
 
 export { RideDurableObject } from "../../src/durable-objects/ride";
 export { DriverDurableObject } from "../../src/durable-objects/driver";
@@ -42,10 +41,7 @@ export default {
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
     meterEnv(env);
     if (controller.cron === VIEWS_REPAIR_CRON) {
-      const options = repairOptions(env);
-      const report = await repairViews(repairDeps(env), options);
-      const rentals = await repairRentalViews(env, options);
-      console.log(JSON.stringify({ msg: "views repair", ...report, rentals }));
+      console.log(JSON.stringify({ msg: "views repair", ...(await repairAll(env)) }));
       return;
     }
     const report = await reconcilePayments(env, RECONCILE_MIN_AGE_MS);

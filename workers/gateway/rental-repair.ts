@@ -3,8 +3,11 @@
  * rental rows still live (requested, confirmed, or cancelled and not yet refunded: the
  * refund unanswered or declined) and vehicle rows rented, unchanged and unchecked for
  * `afterS`, are compared with their object and projected again. A rented vehicle whose
- * rental does not exist (its creation failed after the reserve) or has ended is released. A row is marked checked, so one that rightly stands still
- * for hours (a long rental) waits its turn instead of being asked every run.
+ * rental does not exist (its creation failed after the reserve) or has ended is released.
+ * A row is marked checked, so one that rightly stands still for hours (a long rental)
+ * waits its turn instead of being asked every run. A rental the views never heard of
+ * (every message of it lost) has no row to fall behind: the rides' sweep finds it in the
+ * ledger, and projects it with `rentalWrites`.
  */
 import { and, asc, inArray, lt, or, sql, eq, type AnyColumn } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
@@ -53,6 +56,21 @@ async function releaseOrphan(env: Env, vehicle: ReturnType<typeof rentalVehicleS
   if (rental.ok && (rental.value.status === "requested" || rental.value.status === "confirmed")) return;
   const released = await vehicle.release(holder, `repair:${holder}`);
   if (!released.ok) console.warn(JSON.stringify({ msg: "orphan vehicle release failed", rentalId: holder, error: released.problem.code }));
+}
+
+/**
+ * The writes that bring a rental's row, and its vehicle's, up to their objects; null when
+ * no Rental object knows the rental. The vehicle comes along because the messages that
+ * lost the rental lost its `rented` too.
+ *
+ * @example
+ * const writes = await rentalWrites(env, "rn_…"); // [{ kind: "rental", … }, { kind: "rentalVehicle", … }]
+ */
+export async function rentalWrites(env: Pick<Env, "RENTAL" | "RENTAL_VEHICLE">, rentalId: string): Promise<ViewWrite[] | null> {
+  const outcome = await rentalStub(env, rentalId).get(REPAIRER);
+  if (!outcome.ok) return null;
+  const vehicle = await rentalVehicleStub(env, outcome.value.vehicleId).get();
+  return [{ kind: "rental", rental: outcome.value }, ...(vehicle ? [{ kind: "rentalVehicle" as const, vehicle }] : [])];
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * The views heal themselves: a sweep (the gateway's every-minute cron) asks the objects
  * for their current state when a view row falls behind, copies in the earnings the
- * payment ledger has and the views lack, and projects the rides the ledger knows and the
- * views never heard of. The rebuild is in views-rebuild.ts.
+ * payment ledger has and the views lack, and projects the rides and rentals the ledger
+ * knows and the views never heard of. The rebuild is in views-rebuild.ts; the rentals'
+ * own stale rows are rental-repair.ts's.
  *
  * A row "falls behind" when it is not in a final state and has not changed (nor been
  * checked) for `VIEWS_REPAIR_AFTER_S`: its last events may never have been projected
@@ -15,7 +16,10 @@ import type { Driver, ViewsMessage } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
 import type { Outcome } from "../../src/lib/problem";
 import { applyWrites, insertEarnings, rideMessages, writesOf, type EarningRow, type TimelineEntry, type ViewWrite } from "../../src/views/projection";
-import { markChecked, missingRideIds, readCursor, saveCursor, staleDriverIds, staleRideIds } from "../../src/views/repair-store";
+import { RENTAL_ID } from "../../src/lib/ids";
+import { markChecked, missingIds, readCursor, saveCursor, staleDriverIds, staleRideIds } from "../../src/views/repair-store";
+import { rentals, rides } from "../../src/views/schema";
+import { rentalWrites, repairRentalViews } from "./rental-repair";
 import { driverStub, paymentService, rideStubIfValid } from "./stubs";
 
 /** A ride as its Durable Object knows it now. */
@@ -37,6 +41,8 @@ export interface RepairDeps {
   staleDrivers: (before: string, limit: number) => Promise<string[]>;
   /** Null when the object does not know the ride. */
   rideSnapshot: (rideId: string) => Promise<RideSnapshot | null>;
+  /** The rental's writes and its vehicle's; null when the object does not know the rental. */
+  rentalWrites: (rentalId: string) => Promise<ViewWrite[] | null>;
   driverSnapshot: (driverId: string) => Promise<Driver | null>;
   /** Applies writes to the views (the shared projection, with its version check). */
   project: (writes: ViewWrite[]) => Promise<void>;
@@ -50,10 +56,12 @@ export interface RepairDeps {
   insertEarnings: (rows: EarningRow[]) => Promise<number>;
   heldRidesCursor: () => Promise<string | null>;
   saveHeldRidesCursor: (cursor: string | null) => Promise<void>;
-  /** The rides the ledger holds an authorisation of, in the order it recorded them. */
+  /** The rides and rentals the ledger holds an authorisation of, in the order it recorded them. */
   heldRidesPage: (after: string | null, limit: number) => Promise<LedgerPage<string>>;
   /** Which of these rides the views have no row for. */
   missingRides: (ids: string[]) => Promise<string[]>;
+  /** Which of these rentals the views have no row for. */
+  missingRentals: (ids: string[]) => Promise<string[]>;
 }
 
 export interface RepairOptions {
@@ -88,8 +96,8 @@ export interface RepairReport {
   rides: RowsReport;
   drivers: RowsReport;
   earnings: LedgerPassReport;
-  /** Rides the ledger knows and the views had no row for (every message of theirs lost). */
-  missingRides: LedgerPassReport;
+  /** Rides and rentals the ledger knows and the views had no row for (every message of theirs lost). */
+  lost: LedgerPassReport;
 }
 
 /**
@@ -145,14 +153,23 @@ async function ledgerPass<T>(
   return report;
 }
 
-/** Projects the rides the views never heard of from their objects; answers how many were found. */
-async function restoreRides(deps: RepairDeps, ids: string[]): Promise<number> {
-  const missing = await deps.missingRides(ids);
+/**
+ * Projects the rides and rentals (the ledger's ids are both) the views never heard of from
+ * their objects; answers how many were found.
+ */
+async function restoreLost(deps: RepairDeps, ids: string[]): Promise<number> {
+  const isRental = (id: string) => RENTAL_ID.test(id);
+  const [lostRides, lostRentals] = await Promise.all([deps.missingRides(ids.filter((id) => !isRental(id))), deps.missingRentals(ids.filter(isRental))]);
+  const writesOf = async (id: string): Promise<ViewWrite[] | null> => {
+    if (isRental(id)) return deps.rentalWrites(id);
+    const snapshot = await deps.rideSnapshot(id);
+    return snapshot && rideWrites(snapshot);
+  };
   const restored = await Promise.all(
-    missing.map(async (id) => {
-      const snapshot = await deps.rideSnapshot(id);
-      if (snapshot) await deps.project(rideWrites(snapshot));
-      return snapshot ? 1 : 0;
+    [...lostRides, ...lostRentals].map(async (id) => {
+      const writes = await writesOf(id);
+      if (writes) await deps.project(writes);
+      return writes ? 1 : 0;
     }),
   );
   return restored.reduce<number>((sum, n) => sum + n, 0);
@@ -160,7 +177,7 @@ async function restoreRides(deps: RepairDeps, ids: string[]): Promise<number> {
 
 /**
  * One run of the sweep: stale rides, stale drivers, then the ledger's earnings and the
- * rides the ledger knows that the views have no row for.
+ * rides and rentals the ledger knows that the views have no row for.
  * Bounded (`maxRows` rows each, `earningsPages` pages), so a run fits one cron invocation.
  *
  * @example
@@ -189,13 +206,8 @@ export async function repairViews(deps: RepairDeps, options: RepairOptions = DEF
     (ids) => deps.markChecked("drivers", ids, at),
   );
   const earnings = await ledgerPass({ read: deps.earningsCursor, save: deps.saveEarningsCursor }, deps.earningsPage, deps.insertEarnings, options);
-  const missingRides = await ledgerPass(
-    { read: deps.heldRidesCursor, save: deps.saveHeldRidesCursor },
-    deps.heldRidesPage,
-    (ids) => restoreRides(deps, ids),
-    options,
-  );
-  return { rides, drivers, earnings, missingRides };
+  const lost = await ledgerPass({ read: deps.heldRidesCursor, save: deps.saveHeldRidesCursor }, deps.heldRidesPage, (ids) => restoreLost(deps, ids), options);
+  return { rides, drivers, earnings, lost };
 }
 
 /** Who the sweep and the rebuild are to the Ride DO: an operator may see every ride. */
@@ -231,9 +243,10 @@ export function repairOptions(env: { VIEWS_REPAIR_AFTER_S?: string }): RepairOpt
 }
 
 /** The deps both the sweep and the rebuild use. */
-export function objectDeps(env: Env): Pick<RepairDeps, "rideSnapshot" | "driverSnapshot" | "project"> {
+export function objectDeps(env: Env): Pick<RepairDeps, "rideSnapshot" | "rentalWrites" | "driverSnapshot" | "project"> {
   return {
     rideSnapshot: (id) => rideSnapshotOf(env, id),
+    rentalWrites: (id) => rentalWrites(env, id),
     driverSnapshot: (id) => driverStub(env, id).get(),
     project: (writes) => applyWrites(env.VIEWS_DB, writes),
   };
@@ -258,6 +271,20 @@ export function repairDeps(env: Env): RepairDeps {
     heldRidesCursor: () => readCursor(db, "held-rides"),
     saveHeldRidesCursor: (cursor) => saveCursor(db, "held-rides", cursor),
     heldRidesPage: (after, limit) => paymentService(env).heldRidesPage(after, limit),
-    missingRides: (ids) => missingRideIds(db, ids),
+    missingRides: (ids) => missingIds(db, rides, ids),
+    missingRentals: (ids) => missingIds(db, rentals, ids),
   };
+}
+
+/**
+ * The whole sweep, as the cron and `POST /v1/ops/views/repair` run it: rides, drivers and
+ * the ledger's passes, then the rentals' and rented vehicles' stale rows.
+ *
+ * @example
+ * console.log(JSON.stringify({ msg: "views repair", ...(await repairAll(env)) }));
+ */
+export async function repairAll(env: Env): Promise<RepairReport & { rentals: Awaited<ReturnType<typeof repairRentalViews>> }> {
+  const options = repairOptions(env);
+  const report = await repairViews(repairDeps(env), options);
+  return { ...report, rentals: await repairRentalViews(env, options) };
 }

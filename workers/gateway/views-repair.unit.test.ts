@@ -1,11 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { Driver } from "../../src/domain/events";
 import { record } from "../../src/domain/ride/fixtures";
+import type { Rental, RentalVehicle } from "../../src/domain/rental/types";
 import type { EarningRow, TimelineEntry, ViewWrite } from "../../src/views/projection";
 import { DEFAULT_REPAIR, repairOptions, repairViews, type RepairDeps, type RideSnapshot } from "./views-repair";
 import { rebuildPage, type RebuildDeps } from "./views-rebuild";
 
 const NOW = new Date("2026-11-21T10:10:00.000Z");
+/** A rental id (the ledger's ids are rides' and rentals'). */
+const rn = (name: string) => `rn_${name.padEnd(20, "0")}`;
+const rentalWritesOf = (id: string): ViewWrite[] => [
+  { kind: "rental", rental: { id, vehicleId: "rv_1" } as Rental },
+  { kind: "rentalVehicle", vehicle: { id: "rv_1" } as RentalVehicle },
+];
 
 function snapshotOf(id: string, versions = 3): RideSnapshot {
   const ride = { ...record("in_progress", "authorized", { driver: true }).ride, id, version: versions };
@@ -47,6 +54,7 @@ function fakeDeps(over: Partial<RepairDeps> & { ledger?: EarningRow[][] } = {}) 
     },
     staleDrivers: async () => [],
     rideSnapshot: async (id) => snapshotOf(id),
+    rentalWrites: async (id) => rentalWritesOf(id),
     driverSnapshot: async (id) => ({ id, version: 4 }) as Driver,
     project: async (writes) => void written.push(writes),
     markChecked: async (table, ids, at) => void marked.push({ table, ids, at }),
@@ -62,6 +70,7 @@ function fakeDeps(over: Partial<RepairDeps> & { ledger?: EarningRow[][] } = {}) 
     saveHeldRidesCursor: async () => undefined,
     heldRidesPage: async () => ({ items: [], next: null }),
     missingRides: async () => [],
+    missingRentals: async () => [],
     ...over,
   };
   return { deps, written, marked, asked, inserted, cursor: () => cursor };
@@ -82,10 +91,26 @@ describe("repairViews", () => {
       rideSnapshot: async (id) => (id === "rd_gone" ? null : snapshotOf(id)),
     });
     const report = await repairViews(f.deps, { ...DEFAULT_REPAIR, earningsPages: 3 });
-    expect(report.missingRides).toEqual({ scanned: 4, inserted: 2, error: null });
+    expect(report.lost).toEqual({ scanned: 4, inserted: 2, error: null });
     const restored = f.written.map((w) => (w[0]?.kind === "ride" ? w[0].ride.id : "")).sort();
     expect(restored).toEqual(["rd_b", "rd_c"]);
     expect(saved, "the next run reads the last page again").toBe("p2");
+  });
+
+  it("a rental among the ledger's ids the views lack is projected from its object with its vehicle; one the views have, or no object knows, is not", async () => {
+    const asked: { rides: string[][]; rentals: string[][] } = { rides: [], rentals: [] };
+    const f = fakeDeps({
+      heldRidesPage: async () => ({ items: ["rd_a", rn("known"), rn("lost"), rn("gone")], next: null }),
+      missingRides: async (ids) => (asked.rides.push(ids), ids),
+      missingRentals: async (ids) => (asked.rentals.push(ids), ids.filter((id) => id !== rn("known"))),
+      rentalWrites: async (id) => (id === rn("gone") ? null : rentalWritesOf(id)),
+    });
+    const report = await repairViews(f.deps);
+    expect(asked).toEqual({ rides: [["rd_a"]], rentals: [[rn("known"), rn("lost"), rn("gone")]] });
+    expect(report.lost).toEqual({ scanned: 4, inserted: 2, error: null });
+    const rentalWrites = f.written.filter((w) => w[0]?.kind === "rental");
+    expect(rentalWrites).toEqual([rentalWritesOf(rn("lost"))]);
+    expect(f.written.filter((w) => w[0]?.kind === "ride").map((w) => (w[0]?.kind === "ride" ? w[0].ride.id : ""))).toEqual(["rd_a"]);
   });
 
   it("asks each stale ride's object and projects its whole timeline with the snapshot; rows are marked checked", async () => {
@@ -172,23 +197,26 @@ describe("repairOptions", () => {
 });
 
 describe("rebuildPage", () => {
-  function rebuild(viewIds: string[], ledgerPages: string[][], snapshot: (id: string) => RideSnapshot | null = snapshotOf) {
+  function rebuild(viewIds: string[], ledgerPages: string[][], snapshot: (id: string) => RideSnapshot | null = snapshotOf, viewRentals: string[] = []) {
     const written: ViewWrite[][] = [];
+    const after = (ids: string[]) => async (cursor: string | null, limit: number) => ids.filter((id) => cursor === null || id > cursor).slice(0, limit);
     const deps: RebuildDeps = {
-      viewRideIds: async (after, limit) => viewIds.filter((id) => after === null || id > after).slice(0, limit),
+      viewRideIds: after(viewIds),
+      viewRentalIds: after(viewRentals),
       ledgerRideIds: async (after) => {
         const i = after === null ? 0 : Number(after);
         return { items: ledgerPages[i] ?? [], next: i + 1 < ledgerPages.length ? String(i + 1) : null };
       },
       rideSnapshot: async (id) => snapshot(id),
+      rentalWrites: async (id) => (id === rn("gone") ? null : rentalWritesOf(id)),
       driverSnapshot: async (id) => ({ id, version: 1 }) as Driver,
       project: async (writes) => void written.push(writes),
     };
     return { deps, written };
   }
 
-  it("walks the views' rides by id, then the ledger's, to the end", async () => {
-    const r = rebuild(["rd_a", "rd_b", "rd_c"], [["rd_x"], ["rd_y"]]);
+  it("walks the views' rides by id, then their rentals, then the ledger's rides and rentals, to the end", async () => {
+    const r = rebuild(["rd_a", "rd_b", "rd_c"], [["rd_x"], ["rd_y", rn("l")]], snapshotOf, [rn("a"), rn("b")]);
     const pages = [];
     let cursor: Parameters<typeof rebuildPage>[1] | null = { source: "views", after: null };
     while (cursor) {
@@ -196,17 +224,42 @@ describe("rebuildPage", () => {
       pages.push(page.rebuilt);
       cursor = page.next;
     }
-    expect(pages).toEqual([2, 1, 1, 1]);
+    // views' rides 2 + 1, their rentals 2 then none left, the ledger 1 then 2
+    expect(pages).toEqual([2, 1, 2, 0, 1, 2]);
     const rides = r.written.flat().flatMap((w) => (w.kind === "ride" ? [w.ride.id] : []));
     expect([...new Set(rides)]).toEqual(["rd_a", "rd_b", "rd_c", "rd_x", "rd_y"]);
+    const rentals = r.written.flat().flatMap((w) => (w.kind === "rental" ? [w.rental.id] : []));
+    expect(rentals).toEqual([rn("a"), rn("b"), rn("l")]);
+    expect(r.written.flat().filter((w) => w.kind === "rentalVehicle")).toHaveLength(3);
   });
 
   it("projects every event of each ride, its driver once, and names the rides no object knows", async () => {
     const r = rebuild(["rd_a", "rd_b", "rd_gone"], [], (id) => (id === "rd_gone" ? null : snapshotOf(id)));
     const page = await rebuildPage(r.deps, { source: "views", after: null }, 10);
-    expect(page).toMatchObject({ rebuilt: 2, missing: ["rd_gone"], failed: [], next: { source: "ledger", after: null } });
+    expect(page).toMatchObject({ rebuilt: 2, missing: ["rd_gone"], failed: [], next: { source: "rentals", after: null } });
     const writes = r.written.flat();
     expect(writes.filter((w) => w.kind === "ride")).toHaveLength(6);
     expect(writes.filter((w) => w.kind === "driver")).toEqual([{ kind: "driver", driver: { id: "d1", version: 1 } }]);
+  });
+});
+
+describe("rebuildPage, rentals", () => {
+  it("a rental no object knows is named missing; a failing one listed; the others rebuilt", async () => {
+    const written: ViewWrite[][] = [];
+    const deps: RebuildDeps = {
+      viewRideIds: async () => [],
+      viewRentalIds: async () => [rn("a"), rn("gone"), rn("err")],
+      ledgerRideIds: async () => ({ items: [], next: null }),
+      rideSnapshot: async () => null,
+      rentalWrites: async (id) => {
+        if (id === rn("err")) throw new Error("object overloaded");
+        return id === rn("gone") ? null : rentalWritesOf(id);
+      },
+      driverSnapshot: async () => null,
+      project: async (writes) => void written.push(writes),
+    };
+    const page = await rebuildPage(deps, { source: "rentals", after: null }, 10);
+    expect(page).toEqual({ rebuilt: 1, missing: [rn("gone")], failed: [`${rn("err")}: Error: object overloaded`], next: { source: "ledger", after: null } });
+    expect(written).toEqual([rentalWritesOf(rn("a"))]);
   });
 });

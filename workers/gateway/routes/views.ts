@@ -10,7 +10,7 @@ import { requireRole } from "../auth";
 import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import { newRouter } from "../router";
 import { ListQuerySchema, page } from "../schemas";
-import { repairDeps, repairOptions, repairViews } from "../views-repair";
+import { repairAll } from "../views-repair";
 import { rebuildDeps, rebuildPage, type RebuildCursor } from "../views-rebuild";
 
 const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["ops"], security: bearer, middleware: requireRole("ops") });
@@ -29,7 +29,8 @@ function decode(cursor: string | undefined): unknown {
 function rebuildCursor(cursor: string | undefined): RebuildCursor {
   const c = decode(cursor) as Partial<RebuildCursor> | undefined;
   if (c === undefined) return { source: "views", after: null };
-  if ((c.source === "views" || c.source === "ledger") && (c.after === null || typeof c.after === "string")) return { source: c.source, after: c.after };
+  const sources: readonly unknown[] = ["views", "rentals", "ledger"] satisfies RebuildCursor["source"][];
+  if (sources.includes(c.source) && (c.after === null || typeof c.after === "string")) return { source: c.source as RebuildCursor["source"], after: c.after };
   throw new AppError("invalid_request", "cursor: not a cursor this API gave out");
 }
 
@@ -81,18 +82,22 @@ const deadLetters = route({
 });
 
 const RowsReportSchema = z.object({ checked: z.number().int(), missing: z.number().int(), failed: z.array(z.string()) });
+const LedgerPassSchema = z.object({ scanned: z.number().int(), inserted: z.number().int(), error: z.string().nullable() });
 const repairNow = route({
   method: "post",
   path: "/v1/ops/views/repair",
   operationId: "repairViews",
   summary: "Run the views repair sweep now",
-  description: "Runs the repair sweep now (it also runs every minute): stale rows re-read from their objects, missing earnings copied from the ledger.",
+  description:
+    "Runs the repair sweep now (it also runs every minute): stale rows (rides, drivers, rentals, rented vehicles) re-read from their objects, missing earnings copied from the ledger, rides and rentals the ledger knows and the views lack projected from their objects.",
   responses: {
     200: jsonResponse(
       z.object({
         rides: RowsReportSchema,
         drivers: RowsReportSchema,
-        earnings: z.object({ scanned: z.number().int(), inserted: z.number().int(), error: z.string().nullable() }),
+        earnings: LedgerPassSchema,
+        lost: LedgerPassSchema.describe("Rides and rentals the ledger knows that the views had no row for (inserted: projected from their objects)"),
+        rentals: z.object({ rentals: z.number().int(), vehicles: z.number().int() }).describe("Stale rental and rented-vehicle rows projected again"),
       }),
       "What the sweep looked at",
     ),
@@ -103,7 +108,7 @@ const repairNow = route({
 const RebuildRequestSchema = z
   .object({
     cursor: z.string().max(400).optional().describe("nextCursor of the previous page; none: from the start"),
-    limit: z.number().int().min(1).max(50).optional().describe("Rides per page (default 20)"),
+    limit: z.number().int().min(1).max(50).optional().describe("Rides or rentals per page (default 20)"),
   })
   .strict();
 const rebuild = route({
@@ -112,7 +117,7 @@ const rebuild = route({
   operationId: "rebuildViews",
   summary: "Rebuild a page of the views from the event logs",
   description:
-    "Rebuilds one page of rides (the views' and then the ledger's) from their Ride objects' event logs, and the drivers of those rides. Call again with `nextCursor` until it is null.",
+    "Rebuilds one page of rides and rentals (the views' rides, their rentals, then the ledger's) from their objects: a ride from its event log, with its driver; a rental from its snapshot, with its vehicle. Call again with `nextCursor` until it is null.",
   request: {
     ...jsonBody(RebuildRequestSchema, false),
   },
@@ -120,7 +125,7 @@ const rebuild = route({
     200: jsonResponse(
       z.object({
         rebuilt: z.number().int(),
-        missing: z.array(z.string()).describe("Ride ids no object knows"),
+        missing: z.array(z.string()).describe("Ride and rental ids no object knows"),
         failed: z.array(z.string()),
         nextCursor: z.string().nullable(),
       }),
@@ -141,10 +146,10 @@ export function viewRoutes() {
     return c.json({ items: list.items, nextCursor: list.last ? encode([list.last.receivedAt, list.last.id]) : null }, 200);
   });
   app.openapi(repairNow, async (c) => {
-    return c.json(await repairViews(repairDeps(c.env), repairOptions(c.env)), 200);
+    return c.json(await repairAll(c.env), 200);
   });
   app.openapi(rebuild, async (c) => {
-    // The body is optional: none means from the start, 20 rides a page.
+    // The body is optional: none means from the start, 20 rides or rentals a page.
     const body = c.req.valid("json") as z.infer<typeof RebuildRequestSchema> | undefined;
     const result = await rebuildPage(rebuildDeps(c.env), rebuildCursor(body?.cursor), body?.limit ?? 20);
     return c.json({ rebuilt: result.rebuilt, missing: result.missing, failed: result.failed, nextCursor: result.next ? encode(result.next) : null }, 200);

@@ -1,0 +1,89 @@
+/**
+ * Rentals heal like rides, inside workerd with the real Rental and RentalVehicle objects,
+ * the real payment worker, ledger and views: a rental none of whose messages reached the
+ * views (here the ride-events queue has no consumer, so every one of them is lost) is found
+ * through the ledger by the repair sweep, and projected with its vehicle; the rebuild
+ * projects it too (what an emptied view needs); `POST /v1/ops/views/repair` runs the
+ * rentals' part of the sweep as the cron does.
+ */
+import { describe, expect, it } from "vitest";
+import type { Rental } from "../../src/domain/rental/types";
+import { rentalStub } from "../../src/durable-objects/stubs";
+import { unwrap, type Outcome } from "../../src/lib/problem";
+import { createApp } from "../../workers/gateway/app";
+import { issueToken } from "../../workers/gateway/auth";
+import gateway from "../../workers/gateway/index";
+import { VIEWS_REPAIR_CRON } from "../../workers/gateway/views-repair";
+import { testEnv } from "./helpers";
+import { created, payThroughWorker } from "./rentals";
+
+const app = createApp();
+const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
+const ops = { id: "ops-rental-views", role: "ops" as const };
+
+async function asOps<T>(path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const headers = { "content-type": "application/json", authorization: `Bearer ${await issueToken(testEnv, ops)}` };
+  const res = await app.request(path, { method: "POST", headers, body: body === undefined ? undefined : JSON.stringify(body) }, testEnv, ctx);
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+const rentalRow = (id: string) =>
+  testEnv.VIEWS_DB.prepare("SELECT status, version FROM rentals WHERE id = ?").bind(id).first<{ status: string; version: number }>();
+const vehicleRow = (id: string) =>
+  testEnv.VIEWS_DB.prepare("SELECT status, version FROM rental_vehicles WHERE id = ?").bind(id).first<{ status: string; version: number }>();
+const rentalNow = async (id: string) => unwrap((await rentalStub(testEnv, id).get(ops)) as Outcome<Rental>);
+
+/** A confirmed rental, paid through the real payment worker (so the ledger knows it), that the views never heard of. */
+async function lostRental() {
+  const made = await created();
+  await payThroughWorker(made.stub);
+  const rental = await rentalNow(made.i.rentalId);
+  expect(rental.status).toBe("confirmed");
+  expect(await rentalRow(rental.id), "no message of the rental reached the views").toBeNull();
+  return { rental, vehicleId: made.vehicleId };
+}
+
+describe("rentals in the views' repair", () => {
+  it("a rental none of whose messages reached the views is found through the ledger by the cron, and projected with its vehicle", async () => {
+    const { rental, vehicleId } = await lostRental();
+    for (let run = 0; run < 5 && (await rentalRow(rental.id)) === null; run++) {
+      await gateway.scheduled({ cron: VIEWS_REPAIR_CRON, scheduledTime: Date.now(), noRetry: () => undefined }, testEnv);
+    }
+    expect(await rentalRow(rental.id)).toEqual({ status: "confirmed", version: rental.version });
+    expect(await vehicleRow(vehicleId)).toMatchObject({ status: "rented" });
+  });
+
+  it("POST /v1/ops/views/repair finds it too, and reports it restored", async () => {
+    const { rental, vehicleId } = await lostRental();
+    let restored = 0;
+    for (let run = 0; run < 5 && (await rentalRow(rental.id)) === null; run++) {
+      const report = await asOps<{ lost: { inserted: number; error: string | null }; rentals: { rentals: number; vehicles: number } }>("/v1/ops/views/repair");
+      expect(report.status).toBe(200);
+      expect(report.body.lost.error).toBeNull();
+      expect(report.body.rentals).toEqual({ rentals: expect.any(Number), vehicles: expect.any(Number) });
+      restored += report.body.lost.inserted;
+    }
+    expect(restored).toBeGreaterThanOrEqual(1);
+    expect(await rentalRow(rental.id)).toEqual({ status: "confirmed", version: rental.version });
+    expect(await vehicleRow(vehicleId)).toMatchObject({ status: "rented" });
+  });
+
+  it("the rebuild projects the rentals the views lack, with their vehicles, from the ledger's ids; no rental is reported missing", async () => {
+    const { rental, vehicleId } = await lostRental();
+    const missing: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await asOps<{ missing: string[]; failed: string[]; nextCursor: string | null }>("/v1/ops/views/rebuild", { cursor, limit: 50 });
+      expect(page.status).toBe(200);
+      expect(page.body.failed).toEqual([]);
+      missing.push(...page.body.missing);
+      cursor = page.body.nextCursor ?? undefined;
+      pages += 1;
+    } while (cursor && pages < 100);
+    expect(cursor).toBeUndefined();
+    expect(missing.filter((id) => id.startsWith("rn_"))).toEqual([]);
+    expect(await rentalRow(rental.id)).toEqual({ status: "confirmed", version: rental.version });
+    expect(await vehicleRow(vehicleId)).toMatchObject({ status: "rented" });
+  });
+});
