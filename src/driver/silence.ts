@@ -10,6 +10,7 @@
  * the driver's object has a timer, so its commits need no relay fallback of their own
  * (`needsRelayFallback`): the alarm is not moved there and back by each reservation and release.
  */
+import type { Ride, RideStatus } from "../domain/types";
 import type { TimerChange } from "../kernel/machine";
 import type { DriverCommand, DriverRecord } from "./types";
 
@@ -62,7 +63,7 @@ export type SilenceStep = { again?: number; command?: DriverCommand } | null;
  * release: one that comes after it finds the driver free and is a new one.
  *
  * @example
- * await silenceStep(record, new Date(), 600, (rideId, driverId) => rideClaims(env, rideId, driverId));
+ * await silenceStep(record, new Date(), 600, rideClaims(env));
  */
 export async function silenceStep(
   record: DriverRecord | null,
@@ -77,4 +78,24 @@ export async function silenceStep(
   // Only a ride that answered "no claim" is let go of: one that could not be asked (null) is asked again next time.
   if (rideId === null || (await claims(rideId, record.driver.id)) !== false) return { again: check.at };
   return { again: check.at, command: { type: "release", rideId, reason: "unclaimed" } };
+}
+
+/** A ride in one of these has let go of its driver: its trip ended, or it was cancelled. */
+const LET_GO: readonly RideStatus[] = ["payment_pending", "completed", "cancelled"];
+
+/**
+ * The release a pushed ride calls for (the Ride DO pushes each change its driver did not make
+ * to the Driver DO): the driver is still held for that ride, which has let go of them. That is
+ * a trip's end whose release after the commit was lost (a crash, the Driver DO unreachable);
+ * the ride's next commit (its capture, or the stale timer's end) pushes it, and the driver is
+ * free then instead of at the silent timer. An older push cannot undo a newer reservation:
+ * only the ride the driver is held for is let go of, and an ended ride never reserves again.
+ *
+ * @example
+ * releaseForPush(onTripForR1, { id: "r1", status: "completed" }); // { type: "release", rideId: "r1", reason: "unclaimed" }
+ */
+export function releaseForPush(record: DriverRecord | null, ride: Pick<Ride, "id" | "status">): DriverCommand | null {
+  const held = record?.driver.status === "offered" || record?.driver.status === "on_trip";
+  if (!held || record?.driver.currentRideId !== ride.id || !LET_GO.includes(ride.status)) return null;
+  return { type: "release", rideId: ride.id, reason: "unclaimed" };
 }

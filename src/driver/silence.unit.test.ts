@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { driverRecord } from "./fixtures";
 import { decideDriver, planDriver } from "./machine";
-import { checkSilence, silenceStep, silentTimer, SILENT_TIMER } from "./silence";
+import { RIDE_STATUSES } from "../domain/types";
+import { checkSilence, releaseForPush, silenceStep, silentTimer, SILENT_TIMER } from "./silence";
 import type { DriverCommand } from "./types";
 
 const NOW = new Date("2026-12-02T09:00:00Z");
@@ -108,5 +109,32 @@ describe("the silent timer and a ride that no longer claims its driver (a releas
     expect(await silenceStep(silent, NOW, LIMIT_S, answering(false))).toEqual({ command: { type: "offline", reason: "silent" } });
     expect(await silenceStep(driverRecord(NOW, { status: "offline" }), NOW, LIMIT_S, answering(false))).toBeNull();
     expect(asked).toEqual([]);
+  });
+});
+
+describe("a pushed ride that let go of its driver (a trip's end whose release was lost)", () => {
+  const onTrip = driverRecord(NOW, { status: "on_trip", currentRideId: "r1" });
+  const release: DriverCommand = { type: "release", rideId: "r1", reason: "unclaimed" };
+
+  it("a driver held for the ride is let go of once it is past the trip or cancelled, and only then", () => {
+    const lets = RIDE_STATUSES.filter((status) => releaseForPush(onTrip, { id: "r1", status }) !== null);
+    expect(lets).toEqual(["payment_pending", "completed", "cancelled"]);
+    expect(releaseForPush(onTrip, { id: "r1", status: "completed" })).toEqual(release);
+    const offered = driverRecord(NOW, { status: "offered", currentRideId: "r1" });
+    expect(releaseForPush(offered, { id: "r1", status: "cancelled" })).toEqual(release);
+  });
+
+  it("another ride's push, a free or offline driver, or no driver at all: nothing", () => {
+    expect(releaseForPush(onTrip, { id: "r0", status: "completed" }), "held for another ride now").toBeNull();
+    expect(releaseForPush(driverRecord(NOW, { status: "available" }), { id: "r1", status: "completed" })).toBeNull();
+    expect(releaseForPush(driverRecord(NOW, { status: "offline", currentRideId: "r1" }), { id: "r1", status: "completed" })).toBeNull();
+    expect(releaseForPush(null, { id: "r1", status: "completed" })).toBeNull();
+  });
+
+  it("the release it calls for frees the driver (DriverReleased, reason unclaimed)", () => {
+    const released = decideDriver(onTrip, releaseForPush(onTrip, { id: "r1", status: "payment_pending" })!, NOW);
+    if (released.kind !== "applied") throw new Error("not applied");
+    expect(released.record.driver).toMatchObject({ status: "available", currentRideId: null });
+    expect(released.events.map((e) => [e.type, e.data])).toEqual([["DriverReleased", { rideId: "r1", reason: "unclaimed" }]]);
   });
 });

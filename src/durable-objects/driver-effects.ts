@@ -28,22 +28,24 @@ export async function tellRide(env: Pick<Env, "RIDE">, effect: Exclude<DriverEff
 }
 
 /**
- * Whether the ride still claims the driver (`claimsDriver`); null when it could not be
+ * Asks whether a ride still claims a driver (`claimsDriver`); null when it could not be
  * asked in time (the `silent` timer asks again next time).
  *
  * @example
- * if ((await rideClaims(env, rideId, driverId)) === false) release(rideId);
+ * if ((await rideClaims(env)(rideId, driverId)) === false) release(rideId);
  */
-export async function rideClaims(env: Pick<Env, "RIDE">, rideId: string, driverId: string): Promise<boolean | null> {
-  try {
-    const claims = await within(PEER_CALL_MS, Promise.resolve(rideStub(env, rideId).claims(driverId)), "ask the ride");
-    // A release was lost (a crash between two steps): worth a look, though the driver now frees themselves.
-    if (!claims) console.warn(JSON.stringify({ msg: "a ride no longer claims its driver: the driver lets go of it", rideId, driverId }));
-    return claims;
-  } catch {
-    return null;
-  }
-}
+export const rideClaims =
+  (env: Pick<Env, "RIDE">) =>
+  async (rideId: string, driverId: string): Promise<boolean | null> => {
+    try {
+      const claims = await within(PEER_CALL_MS, Promise.resolve(rideStub(env, rideId).claims(driverId)), "ask the ride");
+      // A release was lost (a crash between two steps): worth a look, though the driver now frees themselves.
+      if (!claims) console.warn(JSON.stringify({ msg: "a ride no longer claims its driver: the driver lets go of it", rideId, driverId }));
+      return claims;
+    } catch {
+      return null;
+    }
+  };
 
 /** What the driver record keeps of its listing once the dispatch index was written. */
 export type Listed = Pick<DriverRecord, "indexedCell" | "indexedAt" | "indexedVersion">;

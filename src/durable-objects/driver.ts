@@ -8,7 +8,7 @@ import type { Driver } from "../domain/events";
 import type { Actor, LatLng, Ride } from "../domain/types";
 import { indexWrite } from "../driver/driver-rules";
 import { decideDriver, driverState, openOffers, planDriver } from "../driver/machine";
-import { silenceStep, SILENT_TIMER } from "../driver/silence";
+import { releaseForPush, silenceStep, SILENT_TIMER } from "../driver/silence";
 import type { DriverCommand, DriverEffect, DriverOffer, DriverProfile, DriverRecord, Reservation } from "../driver/types";
 import { ok, unwrap, type Outcome } from "../lib/problem";
 import { SerialQueue } from "../lib/timers";
@@ -52,9 +52,8 @@ export class DriverDurableObject extends AggregateObject<DriverRecord, DriverEff
   }
 
   /**
-   * An operator approves or rejects the driver. A rejected driver goes offline and loses its open offer at once (the ride
-   * is told to move on once this command has left the queue: the Ride DO calls this DO while holding its own); a trip
-   * under way is left to finish, and the driver goes offline when it ends (see `release`).
+   * An operator approves or rejects the driver. A rejected driver goes offline and loses its open offer at once (the ride is told to move
+   * on once this command has left the queue: the Ride DO calls this DO while holding its own); a trip under way ends first, then offline (`release`).
    */
   setApproval(approval: "approved" | "rejected", correlationId: string, reason?: string): Promise<Outcome<Driver>> {
     return this.run({ type: approval === "approved" ? "approve" : "reject", ...(reason ? { reason } : {}) }, correlationId);
@@ -95,8 +94,10 @@ export class DriverDurableObject extends AggregateObject<DriverRecord, DriverEff
     return this.broadcast(JSON.stringify(payload));
   }
 
-  /** A ride this driver is offered or driving changed: push it to the driver's live sockets. */
-  rideChanged(ride: Ride): number {
+  /** A ride this driver is offered or driving changed: pushed to their sockets; one that let go of them (a release lost) is let go of (`releaseForPush`). */
+  async rideChanged(ride: Ride): Promise<number> {
+    const release = releaseForPush(this.load(), ride);
+    if (release) await this.run(release, `push-${ride.id}`);
     return this.broadcast(JSON.stringify({ type: "ride", ride }));
   }
 
@@ -114,8 +115,7 @@ export class DriverDurableObject extends AggregateObject<DriverRecord, DriverEff
 
   /** `silent` (src/driver/silence.ts): looked at again later; offline when available and silent too long; let go of a ride that no longer claims them. */
   protected async onTimer(name: string): Promise<void> {
-    const ask = (rideId: string, driverId: string) => rideClaims(this.env, rideId, driverId);
-    const step = name === SILENT_TIMER ? await silenceStep(this.load(), new Date(), this.config.driverOfflineAfterS, ask) : null;
+    const step = name === SILENT_TIMER ? await silenceStep(this.load(), new Date(), this.config.driverOfflineAfterS, rideClaims(this.env)) : null;
     if (step?.again) this.schedule(SILENT_TIMER, step.again);
     if (step?.command) await this.run(step.command, `silent-${this.newId()}`, true);
   }

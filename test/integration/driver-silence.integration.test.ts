@@ -2,7 +2,8 @@
  * The driver's `silent` timer, with real Driver DOs, dispatch cells and alarms: an available
  * driver who stops reporting is taken offline after DRIVER_OFFLINE_AFTER_S and drops out of
  * the cell; one heard from since stays available and is looked at again later; one held by a
- * ride that no longer claims them (a release lost to a crash) lets go of it; and while the
+ * ride that no longer claims them (a release lost to a crash) lets go of it, at the ride's next
+ * push or at the silent timer; and while the
  * timer is set, the driver's commits write no relay fallback of their own.
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
@@ -10,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import type { DriverDurableObject } from "../../src/durable-objects/driver";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
 import type { RideCall } from "../../src/durable-objects/ride-effects";
+import type { PaymentResult } from "../../src/domain/events";
 import { fail, unwrap, type Outcome } from "../../src/lib/problem";
 import { cellOf, cellStub } from "../../src/durable-objects/stubs";
 import { age, driverRecordOf, onlineDriver, reservedBehindRide, rideInProgress, testEnv, until } from "./helpers";
@@ -149,6 +151,34 @@ describe("Driver DO: held by a ride that no longer claims them (a release lost t
     expect(await runDurableObjectAlarm(driver.stub)).toBe(true);
     expect(await driver.stub.get()).toMatchObject({ status: "available", currentRideId: null });
     expect((await tables(driver.stub)).events.at(-1)).toEqual({ type: "DriverReleased", data: JSON.stringify({ rideId: ride.id, reason: "unclaimed" }) });
+  });
+
+  it("a trip's end whose release is lost: the ride's next commit pushes it to the driver, who lets go of it then, not at the silent timer", async () => {
+    const { stub, ride, driver } = await rideInProgress();
+    await runInDurableObject(stub, (instance: RideDurableObject) => {
+      const self = instance as unknown as { perform: (effect: RideCall) => Promise<Outcome<unknown>> };
+      const perform = self.perform.bind(instance);
+      self.perform = async (effect) => (effect.type === "releaseDriver" ? fail("unavailable", "driver object down") : perform(effect));
+    });
+    expect(unwrap(await stub.advance(driver.id, "complete", {}, "req-complete")).status).toBe("payment_pending");
+    expect(await driver.stub.get()).toMatchObject({ status: "on_trip", currentRideId: ride.id });
+    const silentBefore = (await tables(driver.stub)).timers;
+    // The ride's next commit (here its hold's answer; in a served ride, the capture's) that the driver did not make is pushed to them.
+    const result: PaymentResult = {
+      rideId: ride.id,
+      action: "authorize",
+      outcome: "succeeded",
+      idempotencyKey: `${ride.id}:authorize`,
+      providerRef: "pi_push",
+      detail: null,
+      amount: ride.quote,
+    };
+    unwrap(await stub.applyPaymentResult(result));
+    const freed = await until(async () => ((await driver.stub.get())?.status === "available" ? await driver.stub.get() : undefined), "the driver let go");
+    expect(freed).toMatchObject({ status: "available", currentRideId: null });
+    const after = await tables(driver.stub);
+    expect(after.events.at(-1)).toEqual({ type: "DriverReleased", data: JSON.stringify({ rideId: ride.id, reason: "unclaimed" }) });
+    expect(after.timers, "the silent timer did not fire: it is as it was").toEqual(silentBefore);
   });
 
   it("stays held while the ride claims them (a round wrote them ahead, its commit not yet made)", async () => {
