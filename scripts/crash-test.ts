@@ -6,15 +6,18 @@
  * with none) it starts the local system (scripts/dev.mjs, as test/support/system.ts does) on a
  * port and state directory of its own, puts a steady load of whole rides on it (scripts/crash/
  * load.ts: drivers online taking their rides from pickup to drop-off, riders requesting rides
- * with an Idempotency-Key each, some with the declined card, some cancelling before pickup),
- * and meanwhile kills the whole system (its process group) with SIGKILL at random moments and
+ * with an Idempotency-Key each, some with the declined card, some cancelling before pickup;
+ * renters renting bikes an operator registered, some on the declined card, some cancelling,
+ * the others unlocking and returning them: scripts/crash/rentals.ts), and meanwhile kills the whole system (its process group) with SIGKILL at random moments and
  * starts it again on the same port and state. Clients send an unanswered request again, the
  * same, once the system is back. Then it stops the riders, lets the system settle, asks every
  * store through the public API what it holds (scripts/crash/collect.ts) and checks the
  * invariants (scripts/crash/invariants.ts): no accepted ride lost, every ride over (completed
  * and captured, or cancelled and voided or declined), no double capture, no open hold, the
  * ledger and the ride agreeing, no driver busy without a ride, the lists and stats agreeing
- * with the rides, the drivers' earnings exactly their captured fares.
+ * with the rides, the drivers' earnings exactly their captured fares; and every accepted
+ * rental over (completed and captured, or cancelled or declined with nothing kept), its
+ * ledger and the operators' list agreeing, no vehicle left rented (crash/rental-invariants.ts).
  *
  * It prints each invariant's count and the offending rides with what each store said, writes
  * the figures to bench/results/crash-<timestamp>.json, and exits 1 if an invariant broke (or a
@@ -28,7 +31,8 @@
  *
  * Other settings: --rate (rides a second, 2), --drivers (20), --riders (30), --declined
  * (share with the declined card, 0.1), --cancel (share cancelled by the rider, 0.15),
- * --settle-s (bound on settling, 90), --keep-state (keep the state directories).
+ * --settle-s (bound on settling, 90), --rental-rate (rentals a second, 0.3), --vehicles (8),
+ * --renters (8), --keep-state (keep the state directories).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,6 +43,8 @@ import { observe, settle, type SettleReport } from "./crash/collect.ts";
 import { Gate, Http } from "./crash/http.ts";
 import { checkAll, countViolations, INVARIANTS, outcomes, type InvariantName, type Violation } from "./crash/invariants.ts";
 import { driveLoop, driversOnline, newRecord, ridersLoop, seeded, type Actor, type LoadRecord } from "./crash/load.ts";
+import { checkRentals, rentalOutcomes } from "./crash/rental-invariants.ts";
+import { newRentalLoad, observeRentals, rentalsSettled, rentersLoop, vehiclesRegistered, type RentalLoad } from "./crash/rentals.ts";
 
 const root = resolve(import.meta.dirname, "..");
 
@@ -66,6 +72,9 @@ const settings = {
   declined: num("declined", 0.1),
   cancel: num("cancel", 0.15),
   settleS: num("settle-s", 90),
+  rentalRate: num("rental-rate", 0.3),
+  vehicles: num("vehicles", 8),
+  renters: num("renters", 8),
   seed: num("seed", Math.floor(Math.random() * 1e9)),
   maxMinutes: num("max-minutes", 13),
   keepState: process.argv.includes("--keep-state"),
@@ -104,6 +113,7 @@ interface RunResult {
   downMs: number;
   durations: { startMs: number; loadMs: number; settle: SettleReport; observeMs: number; totalMs: number };
   rides: { requested: number; accepted: number; unanswered: number; refused: Record<string, number>; unacknowledged: number };
+  rentals: Omit<RentalLoad, "accepted"> & { accepted: number; settledMs: number; settled: boolean; outcomes: Record<string, number> };
   outcomes: ReturnType<typeof outcomes>;
   cancels: LoadRecord["cancels"];
   driverSteps: Record<string, number>;
@@ -166,6 +176,7 @@ async function runOnce(crashes: number, index: number): Promise<RunResult> {
   const gate = new Gate();
   const http = new Http(system.baseUrl, gate);
   const record = newRecord();
+  const rentalLoad = newRentalLoad();
   const state = { crashes: 0, downMs: 0, lastUpAt: Date.now() };
   let harnessProblem: string | null = null;
   let driversStop = false;
@@ -176,6 +187,9 @@ async function runOnce(crashes: number, index: number): Promise<RunResult> {
     const riders: Actor[] = [];
     for (let i = 0; i < settings.riders; i++) riders.push({ id: `${run}-r${i}`, token: await http.token(`${run}-r${i}`, "rider", setupUntil) });
     const drivers = await driversOnline(http, run, settings.drivers, random, setupUntil);
+    const renters: Actor[] = [];
+    for (let i = 0; i < settings.renters; i++) renters.push({ id: `${run}-rt${i}`, token: await http.token(`${run}-rt${i}`, "rider", setupUntil) });
+    const vehicles = await vehiclesRegistered(http, ops, settings.vehicles, random, setupUntil);
     console.log(
       `${crashes} crash${crashes === 1 ? "" : "es"}: system up in ${(startMs / 1000).toFixed(1)} s on ${system.baseUrl}; ${drivers.length} drivers online; load for ${settings.loadS} s`,
     );
@@ -205,7 +219,23 @@ async function runOnce(crashes: number, index: number): Promise<RunResult> {
       random,
       stopRiders,
     );
-    await Promise.all([crashed, riding]);
+    const renting = rentersLoop(
+      http,
+      renters,
+      vehicles,
+      {
+        run,
+        rate: settings.rentalRate,
+        maxRentals: Math.ceil(settings.rentalRate * settings.loadS * 1.5),
+        declinedShare: settings.declined,
+        cancelShare: settings.cancel,
+        giveUpAt,
+      },
+      rentalLoad,
+      random,
+      stopRiders,
+    );
+    await Promise.all([crashed, riding, renting]);
     clearInterval(progress);
     const loadDoneMs = Date.now() - loadStart;
     console.log(`  load done: ${record.requested} rides requested, ${record.accepted.size} accepted in ${(loadDoneMs / 1000).toFixed(0)} s; settling …`);
@@ -226,13 +256,23 @@ async function runOnce(crashes: number, index: number): Promise<RunResult> {
       sweep: settings.sweeps ? sweep : undefined,
       sweepEveryMs: 10_000,
     });
+    // The rentals settle after the rides (the sweeps go on): every one over, the list agreeing, no vehicle rented.
+    const rentalsFrom = Date.now();
+    const rentalIds = [...rentalLoad.accepted.keys()];
+    let rentalsOk = false;
+    for (let sweptAt = Date.now(); Date.now() - rentalsFrom < settings.settleS * 1000; await sleep(3_000)) {
+      if ((rentalsOk = await rentalsSettled(http, ops, rentalIds, vehicles, Date.now() + 30_000))) break;
+      if (settings.sweeps && Date.now() - sweptAt >= 10_000) await sweep().then(() => (sweptAt = Date.now()));
+    }
+    const rentalsSettledMs = Date.now() - rentalsFrom;
     driversStop = true;
     await driving;
     const observedAt = Date.now();
     console.log(`  settled in ${(settled.settledMs / 1000).toFixed(0)} s (${settled.how}); asking every store …`);
     const observed = await observe(http, { ops, riders, drivers }, record.accepted, Date.now() + 90_000);
     const observeMs = Date.now() - observedAt;
-    const violations = checkAll(observed);
+    const observedRentals = await observeRentals(http, ops, rentalIds, Date.now() + 90_000);
+    const violations = [...checkAll(observed), ...checkRentals(observedRentals, vehicles)];
     if (state.crashes < crashes) harnessProblem = `asked for ${crashes} crashes, made ${state.crashes}`;
     return {
       crashesAsked: crashes,
@@ -245,6 +285,13 @@ async function runOnce(crashes: number, index: number): Promise<RunResult> {
         unanswered: record.unanswered,
         refused: record.refused,
         unacknowledged: observed.opsList.filter((r) => !record.accepted.has(r.id)).length,
+      },
+      rentals: {
+        ...rentalLoad,
+        accepted: rentalLoad.accepted.size,
+        settledMs: rentalsSettledMs,
+        settled: rentalsOk,
+        outcomes: rentalOutcomes(observedRentals),
       },
       outcomes: outcomes(observed),
       cancels: record.cancels,
@@ -276,6 +323,11 @@ const LABELS: Record<InvariantName, string> = {
   viewMismatches: "view mismatches",
   statsMismatches: "stats mismatches",
   earningsMismatches: "earnings mismatches",
+  rentalsLost: "rentals lost",
+  rentalsStuck: "rentals stuck",
+  rentalLedgerMismatches: "rental ledger mismatches",
+  rentalViewMismatches: "rental view mismatches",
+  vehiclesHeld: "vehicles held with no rental",
 };
 
 function report(r: RunResult, listed = 15) {
@@ -291,6 +343,11 @@ function report(r: RunResult, listed = 15) {
       .map(([k, n]) => `${k} ${n}`)
       .join(", ");
   console.log(`   rides by status/payment: ${list(o.byStatusAndPayment)}; cancelled by ${list(o.cancelledFor) || "nobody"}`);
+  const rt = r.rentals;
+  console.log(
+    `   rentals: ${rt.requested} requested, ${rt.accepted} accepted (refused ${list(rt.refused) || "none"}, ${rt.unanswered} unanswered): ${list(rt.outcomes) || "none"}; ` +
+      `renters' steps ${list(rt.steps) || "none"}; settled ${rt.settled ? "" : "NOT "}in ${(rt.settledMs / 1000).toFixed(0)} s`,
+  );
   console.log(`   ${INVARIANTS.map((name) => `${LABELS[name]} ${r.counts[name]}`).join(", ")}`);
   if (Object.keys(r.sweeps).length > 0) console.log(`   sweeps while settling: ${list(r.sweeps)}`);
   if (r.harnessProblem) console.log(`   harness: ${r.harnessProblem}`);
@@ -299,7 +356,7 @@ function report(r: RunResult, listed = 15) {
     if (of.length === 0) continue;
     console.log(`   ${LABELS[name]} (${of.length}):`);
     for (const v of of.slice(0, listed)) {
-      const who = [v.rideId, v.driverId].filter(Boolean).join(" ") || "-";
+      const who = [v.rideId, v.driverId, v.rentalId].filter(Boolean).join(" ") || "-";
       console.log(
         `     ${who}: ${v.detail} | ${Object.entries(v.stores)
           .map(([store, s]) => `${store}: ${Array.isArray(s) ? s.join(", ") : String(s)}`)

@@ -83,6 +83,12 @@ export const INVARIANTS = [
   "viewMismatches",
   "statsMismatches",
   "earningsMismatches",
+  // rentals (rental-invariants.ts)
+  "rentalsLost",
+  "rentalsStuck",
+  "rentalLedgerMismatches",
+  "rentalViewMismatches",
+  "vehiclesHeld",
 ] as const;
 export type InvariantName = (typeof INVARIANTS)[number];
 
@@ -90,6 +96,7 @@ export interface Violation {
   invariant: InvariantName;
   rideId?: string;
   driverId?: string;
+  rentalId?: string;
   detail: string;
   /** What each store said. */
   stores: Record<string, unknown>;
