@@ -27,7 +27,10 @@ const DEV_DEFAULTS = {
 };
 
 const root = resolve(import.meta.dirname, "..");
-const CONFIGS = ["wrangler.toml", "workers/payment/wrangler.toml", "workers/notification/wrangler.toml", "workers/views/wrangler.toml"];
+const ALL_CONFIGS = ["wrangler.toml", "workers/payment/wrangler.toml", "workers/notification/wrangler.toml", "workers/views/wrangler.toml"];
+// DEV_GATEWAY_ONLY=1: the gateway and its objects alone, nothing consuming the payment, notification
+// and views queues; a diagnostic, to measure the request path without the work behind it (BENCHMARKS.md).
+const CONFIGS = process.env.DEV_GATEWAY_ONLY === "1" ? ALL_CONFIGS.slice(0, 1) : ALL_CONFIGS;
 /** Contract variables taken from the process environment when set there. */
 const VARS = [
   "ENVIRONMENT",
