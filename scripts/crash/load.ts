@@ -193,31 +193,48 @@ async function oneRide(http: Http, rider: Actor, n: number, s: RiderSettings, re
 }
 
 /**
- * Riders requesting `rate` rides a second until `stop()` (no new request while the system is
- * down, as an app shows an error instead), each one in flight on its own; resolves once every
- * ride request and cancellation has been answered or given up.
+ * Starts `start(n)` about `rate` times a second until `stop()` or `max` starts (none while the
+ * system is down, as an app shows an error instead), each one in flight on its own; `sized`
+ * hears how many are in flight. Resolves, with how many were started, once every one ended.
  */
-export async function ridersLoop(http: Http, riders: Actor[], s: RiderSettings, record: LoadRecord, random: () => number, stop: () => boolean) {
+export async function paced(
+  http: Http,
+  pace: { rate: number; max: number },
+  random: () => number,
+  stop: () => boolean,
+  start: (n: number) => Promise<void>,
+  sized: (inFlight: number) => void = () => undefined,
+): Promise<number> {
   const inFlight = new Set<Promise<void>>();
-  const every = 1_000 / s.rate;
   let n = 0;
-  while (!stop() && n < s.maxRides) {
+  while (!stop() && n < pace.max) {
     if (!http.gate.up) {
       await http.gate.wait(1_000);
       continue;
     }
-    const rider = riders[Math.floor(random() * riders.length)]!;
-    const task = oneRide(http, rider, n++, s, record, random).catch((error: unknown) => {
-      record.refused[`error: ${String(error)}`] = (record.refused[`error: ${String(error)}`] ?? 0) + 1;
-    });
+    const task = start(n++);
     inFlight.add(task);
-    record.inFlight = inFlight.size;
+    sized(inFlight.size);
     void task.finally(() => {
       inFlight.delete(task);
-      record.inFlight = inFlight.size;
+      sized(inFlight.size);
     });
-    await sleep(every * (0.5 + random()));
+    await sleep((1_000 / pace.rate) * (0.5 + random()));
   }
   await Promise.all(inFlight);
   return n;
+}
+
+/**
+ * Riders requesting `rate` rides a second until `stop()`, each one in flight on its own (`paced`);
+ * resolves once every ride request and cancellation has been answered or given up.
+ */
+export function ridersLoop(http: Http, riders: Actor[], s: RiderSettings, record: LoadRecord, random: () => number, stop: () => boolean) {
+  const start = (n: number) => {
+    const rider = riders[Math.floor(random() * riders.length)]!;
+    return oneRide(http, rider, n, s, record, random).catch((error: unknown) => {
+      record.refused[`error: ${String(error)}`] = (record.refused[`error: ${String(error)}`] ?? 0) + 1;
+    });
+  };
+  return paced(http, { rate: s.rate, max: s.maxRides }, random, stop, start, (size) => (record.inFlight = size));
 }

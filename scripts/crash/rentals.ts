@@ -9,7 +9,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { eachLimited, type Http } from "./http.ts";
 import { type LedgerEntry } from "./invariants.ts";
-import { CENTER, DECLINED_CARD, type Actor } from "./load.ts";
+import { CENTER, DECLINED_CARD, paced, type Actor } from "./load.ts";
 import { rentalNotOver, type ObservedRentals, type RentalView, type VehicleView } from "./rental-invariants.ts";
 
 /** What the renters did and were told. */
@@ -105,30 +105,13 @@ async function oneRental(http: Http, renter: Actor, vehicles: string[], n: numbe
   await followRental(http, renter, res.body.id, cancel, load, random, s.giveUpAt);
 }
 
-/** Renters renting `rate` a second until `stop()` (none while the system is down); resolves once each rental was followed to its end or given up. */
-export async function rentersLoop(
-  http: Http,
-  renters: Actor[],
-  vehicles: string[],
-  s: RenterSettings,
-  load: RentalLoad,
-  random: () => number,
-  stop: () => boolean,
-) {
-  const inFlight = new Set<Promise<void>>();
-  let n = 0;
-  while (!stop() && n < s.maxRentals) {
-    if (!http.gate.up) {
-      await http.gate.wait(1_000);
-      continue;
-    }
+/** Renters renting `rate` a second until `stop()` (`paced`); resolves once each rental was followed to its end or given up. */
+export function rentersLoop(http: Http, renters: Actor[], vehicles: string[], s: RenterSettings, load: RentalLoad, random: () => number, stop: () => boolean) {
+  const start = (n: number) => {
     const renter = renters[Math.floor(random() * renters.length)]!;
-    const task = oneRental(http, renter, vehicles, n++, s, load, random).catch((error: unknown) => void count(load.refused, `error: ${String(error)}`));
-    inFlight.add(task);
-    void task.finally(() => inFlight.delete(task));
-    await sleep((1_000 / s.rate) * (0.5 + random()));
-  }
-  await Promise.all(inFlight);
+    return oneRental(http, renter, vehicles, n, s, load, random).catch((error: unknown) => void count(load.refused, `error: ${String(error)}`));
+  };
+  return paced(http, { rate: s.rate, max: s.maxRentals }, random, stop, start);
 }
 
 /** What every store holds of the accepted rentals and the load's vehicles. */
