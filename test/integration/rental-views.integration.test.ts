@@ -87,3 +87,15 @@ describe("rentals in the views' repair", () => {
     expect(await vehicleRow(vehicleId)).toMatchObject({ status: "rented" });
   });
 });
+
+describe("the rebuild's cursor", () => {
+  it("anything but a cursor the API gave out is a 400 problem, never a 500; a rentals cursor it gave out goes on from there", async () => {
+    const bad = ["not base64 %%", btoa("null"), btoa("5"), btoa("[]"), btoa('{"source":"elsewhere","after":null}'), btoa('{"source":"rentals","after":5}')];
+    for (const cursor of bad) {
+      const page = await asOps<{ code: string; detail: string }>("/v1/ops/views/rebuild", { cursor });
+      expect([page.status, page.body.code], cursor).toEqual([400, "invalid_request"]);
+    }
+    const rentals = await asOps<{ nextCursor: string | null }>("/v1/ops/views/rebuild", { cursor: btoa('{"source":"rentals","after":null}'), limit: 50 });
+    expect(rentals.status).toBe(200);
+  });
+});

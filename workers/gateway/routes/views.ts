@@ -27,10 +27,12 @@ function decode(cursor: string | undefined): unknown {
 }
 
 function rebuildCursor(cursor: string | undefined): RebuildCursor {
-  const c = decode(cursor) as Partial<RebuildCursor> | undefined;
+  const c = decode(cursor);
   if (c === undefined) return { source: "views", after: null };
   const sources: readonly unknown[] = ["views", "rentals", "ledger"] satisfies RebuildCursor["source"][];
-  if (sources.includes(c.source) && (c.after === null || typeof c.after === "string")) return { source: c.source as RebuildCursor["source"], after: c.after };
+  // Any JSON decodes (null, a number, an array): only an object of a known source and a string or null `after` is a cursor.
+  const { source, after } = typeof c === "object" && c !== null ? (c as Partial<Record<keyof RebuildCursor, unknown>>) : {};
+  if (sources.includes(source) && (after === null || typeof after === "string")) return { source: source as RebuildCursor["source"], after };
   throw new AppError("invalid_request", "cursor: not a cursor this API gave out");
 }
 
