@@ -4,7 +4,8 @@
  * hostile path parameters (ids out of format, well-formed ids of nothing), queries (limits and
  * cursors that are not numbers or not cursors, cursors that decode to JSON of the wrong shape)
  * and bodies (not JSON, JSON of the wrong shape, every property of the wrong type). Every answer
- * must be below 500, and every 4xx a problem (application/problem+json with its code).
+ * must be below 500, and every 4xx a problem (application/problem+json with its code). And an
+ * operation that needs a token answers 401 to none or a forged one before it looks at the input.
  */
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../workers/gateway/app";
@@ -15,6 +16,7 @@ const app = createApp();
 const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
 
 interface Operation {
+  security?: unknown[];
   parameters?: { name: string; in: string }[];
   requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> };
 }
@@ -60,8 +62,19 @@ const bodies = (properties: string[]): string[] => [
   ...properties.flatMap((p) => WRONG.map((value) => JSON.stringify({ [p]: value }))),
 ];
 
+let document: Promise<Document> | undefined;
+/** The gateway's OpenAPI document, asked once (the route is rate-limited by address). */
+const openApi = () => (document ??= request("get", "/openapi.json", "").then((res) => JSON.parse(res.text) as Document));
+
+let addresses = 0;
 async function request(method: string, path: string, token: string, body?: string) {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": "hostile-1" };
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "idempotency-key": "hostile-1",
+    // An address of its own each time: unauthenticated traffic is limited by address, and this file sends much of it.
+    "cf-connecting-ip": `2001:db8::${(addresses++).toString(16)}`,
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  };
   const res = await app.request(path, { method: method.toUpperCase(), headers, body }, testEnv, ctx);
   const text = await res.text();
   return { status: res.status, type: res.headers.get("content-type") ?? "", text };
@@ -69,7 +82,7 @@ async function request(method: string, path: string, token: string, body?: strin
 
 describe("hostile input, every operation, every role", () => {
   it("no answer is a 5xx; every 4xx is a problem", { timeout: 120_000 }, async () => {
-    const doc = JSON.parse((await request("get", "/openapi.json", "none")).text) as Document;
+    const doc = await openApi();
     const tokens = Object.fromEntries(
       await Promise.all(ROLES.map(async (role) => [role, await issueToken(testEnv, { id: `hostile-${role}`, role })] as const)),
     );
@@ -99,6 +112,29 @@ describe("hostile input, every operation, every role", () => {
       }
     }
     expect(calls).toBeGreaterThan(1000);
+    expect(failures).toEqual([]);
+  });
+});
+
+describe("authentication before validation, every operation that needs a token", () => {
+  it("no token, or one that is not ours, is 401 unauthorized whatever the input: nothing about the input is told first", async () => {
+    const doc = await openApi();
+    const failures: string[] = [];
+    let checked = 0;
+    for (const [template, methods] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        if (!operation.security?.length) continue;
+        const path = template.replace(/\{[^}]+\}/g, "x");
+        for (const token of ["", "not-a-token", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"]) {
+          const res = await request(method, method === "get" ? `${path}?limit=abc` : path, token, method === "get" ? undefined : "not json");
+          checked += 1;
+          const code = /"code":"([a-z_]+)"/.exec(res.text)?.[1];
+          if (res.status !== 401 || code !== "unauthorized")
+            failures.push(`${res.status} ${code} ${method.toUpperCase()} ${template} token "${token.slice(0, 12)}"`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
     expect(failures).toEqual([]);
   });
 });
