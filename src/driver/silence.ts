@@ -10,7 +10,8 @@
  * the driver's object has a timer, so its commits need no relay fallback of their own
  * (`needsRelayFallback`): the alarm is not moved there and back by each reservation and release.
  */
-import type { Ride, RideStatus } from "../domain/types";
+import { mayHoldDriver } from "../domain/ride/rule-kit";
+import type { Ride } from "../domain/types";
 import type { TimerChange } from "../kernel/machine";
 import type { DriverCommand, DriverRecord } from "./types";
 
@@ -80,9 +81,6 @@ export async function silenceStep(
   return { again: check.at, command: { type: "release", rideId, reason: "unclaimed" } };
 }
 
-/** A ride in one of these has let go of its driver: its trip ended, or it was cancelled. */
-const LET_GO: readonly RideStatus[] = ["payment_pending", "completed", "cancelled"];
-
 /**
  * The release a pushed ride calls for (the Ride DO pushes each change its driver did not make
  * to the Driver DO): the driver is still held for that ride, which has let go of them. That is
@@ -96,6 +94,7 @@ const LET_GO: readonly RideStatus[] = ["payment_pending", "completed", "cancelle
  */
 export function releaseForPush(record: DriverRecord | null, ride: Pick<Ride, "id" | "status">): DriverCommand | null {
   const held = record?.driver.status === "offered" || record?.driver.status === "on_trip";
-  if (!held || record?.driver.currentRideId !== ride.id || !LET_GO.includes(ride.status)) return null;
+  // Past its trip or cancelled, the ride has let go of them (`mayHoldDriver`, the rule `claims` answers by too).
+  if (!held || record?.driver.currentRideId !== ride.id || mayHoldDriver(ride.status)) return null;
   return { type: "release", rideId: ride.id, reason: "unclaimed" };
 }

@@ -134,8 +134,9 @@ export function plan(before: RideRecord | null, after: RideRecord, drafts: Event
 /**
  * The driver of a trip that just ended, freed once the end is committed (and once the ride
  * has left its queue: the Driver DO's release may wake rides). Best effort: should it fail or
- * the process die first, the driver's `silent` timer asks the ride, which no longer claims
- * them, and they let go (src/driver/silence.ts).
+ * the process die first, the ride's next commit pushed to the driver frees them
+ * (`releaseForPush`), else their `silent` timer asks the ride, which no longer claims them
+ * (src/driver/silence.ts).
  *
  * @example
  * tripEndRelease(inProgress, paymentPending); // [{ type: "releaseDriver", driverId: "d1" }]

@@ -31,6 +31,15 @@ export const LIVE: readonly RideStatus[] = [...BEFORE_BOARDING, "in_progress", "
 /** While a ride may hold a driver: at `payment_pending` it has released them. */
 const WHILE_HELD: readonly RideStatus[] = [...BEFORE_BOARDING, "in_progress"];
 
+/**
+ * Whether a ride in `status` may still hold its driver (before boarding or on the trip); past
+ * the trip or cancelled it has let go of them.
+ *
+ * @example
+ * mayHoldDriver("payment_pending"); // false
+ */
+export const mayHoldDriver = (status: RideStatus): boolean => WHILE_HELD.includes(status);
+
 export const refuse = (code: ProblemCode, detail: string): Refused => ({ code, detail });
 
 /**
@@ -55,7 +64,7 @@ const heldOrReserving = (record: RideRecord): string | null => heldDriver(record
  * claimedDriver(cancelledRide); // null
  */
 export function claimedDriver(record: RideRecord): string | null {
-  return WHILE_HELD.includes(record.ride.status) ? heldOrReserving(record) : null;
+  return mayHoldDriver(record.ride.status) ? heldOrReserving(record) : null;
 }
 
 /** Compensation: the driver is freed before the change that lets go of them is committed (or one a round was reserving). */
