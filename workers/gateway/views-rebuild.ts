@@ -5,11 +5,10 @@
  * its vehicle). The views' ride ids first, then their rental ids, then the ledger's (the
  * rides and rentals an emptied view no longer knows).
  */
-import { RENTAL_ID } from "../../src/lib/ids";
 import { idsAfter } from "../../src/views/repair-store";
 import { rentals, rides } from "../../src/views/schema";
 import { paymentService } from "./stubs";
-import { objectDeps, rideWrites, type LedgerPage, type RepairDeps } from "./views-repair";
+import { objectDeps, objectWrites, type LedgerPage, type RepairDeps } from "./views-repair";
 
 /** Where a rebuild goes on: the views' ride ids (by id), their rental ids, then the ledger's. */
 export interface RebuildCursor {
@@ -60,14 +59,10 @@ export async function rebuildPage(
   const driverIds = new Set<string>();
   const outcomes = await Promise.allSettled(
     ids.map(async (id) => {
-      if (RENTAL_ID.test(id)) {
-        const writes = await deps.rentalWrites(id);
-        return writes ? deps.project(writes) : missing.push(id);
-      }
-      const snapshot = await deps.rideSnapshot(id);
-      if (!snapshot) return missing.push(id);
-      await deps.project(rideWrites(snapshot));
-      if (snapshot.ride.driver) driverIds.add(snapshot.ride.driver.id);
+      const found = await objectWrites(deps, id);
+      if (!found) return missing.push(id);
+      await deps.project(found.writes);
+      if (found.driverId) driverIds.add(found.driverId);
     }),
   );
   outcomes.forEach((o, i) => o.status === "rejected" && failed.push(`${ids[i]}: ${String(o.reason)}`));

@@ -153,23 +153,33 @@ async function ledgerPass<T>(
   return report;
 }
 
+const isRental = (id: string) => RENTAL_ID.test(id);
+type ObjectWrites = { writes: ViewWrite[]; driverId: string | null };
+
 /**
- * Projects the rides and rentals (the ledger's ids are both) the views never heard of from
- * their objects; answers how many were found.
+ * The writes that bring a ride's or a rental's rows (by the id's kind) up to its object, and
+ * the ride's driver; null when no object knows it. The sweep and the rebuild both project by it.
+ *
+ * @example
+ * const found = await objectWrites(deps, "rn_…"); // { writes: [rental, vehicle], driverId: null }
  */
+export async function objectWrites(deps: Pick<RepairDeps, "rideSnapshot" | "rentalWrites">, id: string): Promise<ObjectWrites | null> {
+  if (isRental(id)) {
+    const writes = await deps.rentalWrites(id);
+    return writes && { writes, driverId: null };
+  }
+  const snapshot = await deps.rideSnapshot(id);
+  return snapshot && { writes: rideWrites(snapshot), driverId: snapshot.ride.driver?.id ?? null };
+}
+
+/** Projects the rides and rentals (the ledger's ids are both) the views never heard of from their objects; answers how many were found. */
 async function restoreLost(deps: RepairDeps, ids: string[]): Promise<number> {
-  const isRental = (id: string) => RENTAL_ID.test(id);
   const [lostRides, lostRentals] = await Promise.all([deps.missingRides(ids.filter((id) => !isRental(id))), deps.missingRentals(ids.filter(isRental))]);
-  const writesOf = async (id: string): Promise<ViewWrite[] | null> => {
-    if (isRental(id)) return deps.rentalWrites(id);
-    const snapshot = await deps.rideSnapshot(id);
-    return snapshot && rideWrites(snapshot);
-  };
   const restored = await Promise.all(
     [...lostRides, ...lostRentals].map(async (id) => {
-      const writes = await writesOf(id);
-      if (writes) await deps.project(writes);
-      return writes ? 1 : 0;
+      const found = await objectWrites(deps, id);
+      if (found) await deps.project(found.writes);
+      return found ? 1 : 0;
     }),
   );
   return restored.reduce<number>((sum, n) => sum + n, 0);
