@@ -10,7 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { eachLimited, type Http } from "./http.ts";
 import { type LedgerEntry } from "./invariants.ts";
 import { CENTER, DECLINED_CARD, paced, type Actor } from "./load.ts";
-import { rentalNotOver, type ObservedRentals, type RentalView, type VehicleView } from "./rental-invariants.ts";
+import { checkRentals, type ObservedRentals, type RentalView, type VehicleView } from "./rental-invariants.ts";
 
 /** What the renters did and were told. */
 export interface RentalLoad {
@@ -132,17 +132,10 @@ export async function observeRentals(http: Http, ops: string, accepted: string[]
   };
 }
 
-/** Whether every accepted rental is over, the operators' list agrees and no vehicle is rented: what settling waits for. */
+/** Whether the rental checks find nothing: every accepted rental over, the operators' list agreeing, no vehicle rented. What settling waits for. */
 export async function rentalsSettled(http: Http, ops: string, accepted: string[], vehicleIds: string[], until: number): Promise<boolean> {
   try {
-    const o = await observeRentals(http, ops, accepted, until);
-    const line = (r: RentalView | null | undefined) => (r ? `${r.status}/${r.payment.status}/${r.version ?? ""}` : "absent");
-    return (
-      accepted.every((id) => {
-        const rental = o.rentals[id];
-        return rental && rentalNotOver(rental) === null && line(o.opsList.find((r) => r.id === id)) === line(rental);
-      }) && vehicleIds.every((id) => o.vehicles.find((v) => v.id === id)?.status === "available")
-    );
+    return checkRentals(await observeRentals(http, ops, accepted, until), vehicleIds).length === 0;
   } catch {
     return false;
   }
