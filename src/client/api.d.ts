@@ -459,6 +459,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/ops/rentals/{id}/refund": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a declined rental refund again */
+    post: operations["retryRentalRefund"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/ops/rentals/{id}/payments": {
     parameters: {
       query?: never;
@@ -3892,6 +3909,7 @@ export interface operations {
         limit?: number;
         cursor?: string;
         status?: "requested" | "confirmed" | "completed" | "cancelled" | "declined";
+        payment?: "pending" | "authorized" | "captured" | "declined" | "voided" | "refunded";
       };
       header?: never;
       path?: never;
@@ -4115,6 +4133,7 @@ export interface operations {
         limit?: number;
         cursor?: string;
         status?: "requested" | "confirmed" | "completed" | "cancelled" | "declined";
+        payment?: "pending" | "authorized" | "captured" | "declined" | "voided" | "refunded";
       };
       header?: never;
       path?: never;
@@ -4677,6 +4696,113 @@ export interface operations {
         };
       };
       /** @description invalid_transition: the vehicle was not unlocked, or the rental is over */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description payload_too_large: The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description rate_limited: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before sending the same request again (see the code's /problems page) */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description internal: Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description unavailable: Temporarily unavailable */
+      503: {
+        headers: {
+          /** @description Seconds to wait before sending the same request again (see the code's /problems page) */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  retryRentalRefund: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The refund the provider declined is on its way again, as a new attempt; asked again while it is out: the same answer */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Rental"];
+        };
+      };
+      /** @description invalid_request: The request is not valid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description unauthorized: Authentication required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description forbidden: Not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description not_found: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description invalid_transition: the rental was refunded already, or has no refund the provider declined */
       409: {
         headers: {
           [name: string]: unknown;
@@ -7868,6 +7994,7 @@ export interface operations {
             latencyMs?: number;
             failureRate?: number;
             declineCaptures?: boolean;
+            declineRefunds?: boolean;
           };
           notification?: {
             /** @enum {string} */
@@ -7875,6 +8002,7 @@ export interface operations {
             latencyMs?: number;
             failureRate?: number;
             declineCaptures?: boolean;
+            declineRefunds?: boolean;
           };
           views?: {
             /** @enum {string} */
@@ -7902,6 +8030,7 @@ export interface operations {
               latencyMs?: number;
               failureRate?: number;
               declineCaptures?: boolean;
+              declineRefunds?: boolean;
             };
             notification?: {
               /** @enum {string} */
@@ -7909,6 +8038,7 @@ export interface operations {
               latencyMs?: number;
               failureRate?: number;
               declineCaptures?: boolean;
+              declineRefunds?: boolean;
             };
             views?: {
               /** @enum {string} */

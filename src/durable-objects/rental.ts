@@ -117,6 +117,12 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
     return this.command(actor, () => ({ type: "return" }), requestId);
   }
 
+  /** An operator sends a refund the provider declined again (a new attempt, under its own key). */
+  retryRefund(actor: Actor, requestId: string): Promise<Outcome<Rental>> {
+    if (actor.role !== "ops") return Promise.resolve(fail("not_found", NO_SUCH_RENTAL));
+    return this.command(actor, () => ({ type: "retryRefund" }), requestId);
+  }
+
   protected async onTimer(name: string): Promise<void> {
     const record = this.load();
     if (!record) return;

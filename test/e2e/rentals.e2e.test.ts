@@ -4,7 +4,8 @@
  * service over its queue), unlocks and returns it; a declined card; one Idempotency-Key,
  * one rental; two riders racing for one vehicle; the key service down (confirmed at once,
  * the key later by itself, with a notification); a cancel (key invalid before the refund,
- * refunded once); and the rider's and the operators' lists agree with the rentals.
+ * refunded once); a refund the provider declines, sent again by an operator; and the
+ * rider's and the operators' lists agree with the rentals.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api, eventually, uid } from "../support/client";
@@ -80,6 +81,7 @@ describe("rentals", () => {
         "/v1/rentals/{id}/unlock",
         "/v1/rentals/{id}/return",
         "/v1/ops/rentals",
+        "/v1/ops/rentals/{id}/refund",
       ]),
     );
   });
@@ -212,6 +214,74 @@ describe("rentals", () => {
     expect(await unlock(rider, id, key)).toBe(403);
     await listed(v, rider, true, "the vehicle free after the cancel");
   }, 90_000);
+
+  it("a refund the provider declines: the capture kept and shown; an operator sends it again, a new attempt each time, refunded once", async () => {
+    const v = await vehicle(3500);
+    const rider = await api.token(uid("r"), "rider");
+    const id = (await rent(rider, v.id)).body.id;
+    await waitFor(rider, id, (r) => r.status === "confirmed", "the rental confirmed");
+    const retry = (token?: string) => api.request<Rental & Problem & { detail: string }>("POST", `/v1/ops/rentals/${id}/refund`, token ? { token } : {});
+    const events = async () =>
+      (await api.request<{ items: { type: string }[] }>("GET", `/v1/rentals/${id}/events`, { token: ops })).body.items.map((e) => e.type);
+    const refunds = async () =>
+      (
+        await api.request<{ items: { kind: string; outcome: string; idempotencyKey: string }[] }>("GET", `/v1/ops/rentals/${id}/payments`, { token: ops })
+      ).body.items
+        .filter((e) => e.kind === "refund")
+        .map((e) => `${e.idempotencyKey}:${e.outcome}`)
+        .sort();
+    const owedListed = (listed: boolean, what: string) =>
+      eventually(
+        async () => {
+          const page = await api.request<{ items: Rental[] }>("GET", "/v1/ops/rentals?status=cancelled&payment=captured&limit=100", { token: ops });
+          expect(page.status).toBe(200);
+          expect(page.body.items.every((r) => r.status === "cancelled" && r.payment.status === "captured")).toBe(true);
+          return page.body.items.some((r) => r.id === id) === listed ? true : undefined;
+        },
+        what,
+        30_000,
+      );
+    const declinedTimes = (n: number) =>
+      eventually(async () => ((await events()).filter((t) => t === "RefundDeclined").length === n ? true : undefined), `decline ${n}`);
+    // Authenticated and authorised first; nothing declined yet, nothing to retry.
+    expect((await retry()).status).toBe(401);
+    expect((await retry(rider)).status).toBe(403);
+    expect(await retry(ops)).toMatchObject({ status: 409, body: { code: "invalid_transition" } });
+    const setPayment = async (payment: Record<string, unknown>) => expect((await api.request("PUT", "/v1/dev/faults", { body: { payment } })).status).toBe(200);
+    await setPayment({ mode: "ok", declineRefunds: true });
+    try {
+      expect((await api.request("POST", `/v1/rentals/${id}/cancel`, { token: rider })).status).toBe(200);
+      await declinedTimes(1);
+      expect((await rentalOf(ops, id)).payment.status).toBe("captured");
+      // Sent again while the provider still declines: a second attempt, under its own key, declined too.
+      const second = await retry(ops);
+      expect(second.status).toBe(202);
+      expect(second.body).toMatchObject({ id, status: "cancelled", payment: { status: "captured" } });
+      await declinedTimes(2);
+      // Operators find it: the cancelled rentals whose money has not gone back.
+      await owedListed(true, "listed as cancelled and still captured");
+    } finally {
+      await setPayment({ mode: "ok" });
+    }
+    expect((await retry(ops)).status).toBe(202);
+    const refunded = await waitFor(rider, id, (r) => r.payment.status === "refunded", "the third attempt refunded");
+    expect(refunded.payment).toEqual({ status: "refunded", refundedAmount: { amount: 7000, currency: "KRW" } });
+    expect(await refunds()).toEqual([`${id}:refund:cancel:2:declined`, `${id}:refund:cancel:3:succeeded`, `${id}:refund:cancel:declined`]);
+    const timeline = await events();
+    expect(timeline.filter((t) => t === "RefundRetried")).toHaveLength(2);
+    expect(timeline.filter((t) => t === "PaymentRefunded")).toHaveLength(1);
+    expect(await retry(ops)).toMatchObject({ status: 409, body: { code: "invalid_transition", detail: "the rental was refunded already" } });
+    await owedListed(false, "no longer listed once refunded");
+    // The rider's list shows it refunded too.
+    await eventually(
+      async () => {
+        const mine = (await api.request<{ items: Rental[] }>("GET", "/v1/rentals", { token: rider })).body.items;
+        return mine.find((r) => r.id === id)?.payment.status === "refunded" ? true : undefined;
+      },
+      "the rider's list refunded",
+      30_000,
+    );
+  }, 120_000);
 
   it("my page and the operators' list agree with the rentals", async () => {
     const riderId = uid("r");

@@ -7,7 +7,7 @@
 import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { distanceMeters } from "../../src/domain/geo";
-import type { Rental, RentalStatus, RentalVehicle, VehicleStatus } from "../../src/domain/rental/types";
+import type { Rental, RentalPaymentStatus, RentalStatus, RentalVehicle, VehicleStatus } from "../../src/domain/rental/types";
 import type { LatLng } from "../../src/domain/types";
 import { rentals, rentalVehicles } from "../../src/views/schema";
 import { decodeCursor, encodeCursor, type Page } from "./queries";
@@ -36,8 +36,16 @@ async function pageOf<T>(d1: D1Database, table: Table, conditions: (SQL | undefi
  * @example
  * await listRentals(env.VIEWS_DB, { riderId: "r1", limit: 20 });
  */
-export function listRentals(d1: D1Database, filter: { riderId?: string; status?: RentalStatus; limit: number; cursor?: string }): Promise<Page<Rental>> {
-  const conditions = [filter.riderId ? eq(rentals.riderId, filter.riderId) : undefined, filter.status ? eq(rentals.status, filter.status) : undefined];
+export function listRentals(
+  d1: D1Database,
+  filter: { riderId?: string; status?: RentalStatus; payment?: RentalPaymentStatus; limit: number; cursor?: string },
+): Promise<Page<Rental>> {
+  const conditions = [
+    filter.riderId ? eq(rentals.riderId, filter.riderId) : undefined,
+    filter.status ? eq(rentals.status, filter.status) : undefined,
+    // Read from the snapshot: an operator's occasional look (cancelled rentals still captured), not a hot path.
+    filter.payment ? sql`json_extract(${rentals.snapshot}, '$.payment.status') = ${filter.payment}` : undefined,
+  ];
   return pageOf<Rental>(d1, rentals, conditions, filter.limit, filter.cursor);
 }
 

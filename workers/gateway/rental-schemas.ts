@@ -1,6 +1,6 @@
 /** The zod schemas of the rental endpoints: validation and `/openapi.json` from one source. */
 import { z } from "@hono/zod-openapi";
-import { RENTAL_STATUSES, VEHICLE_KINDS } from "../../src/domain/rental/types";
+import { RENTAL_PAYMENT_STATUSES, RENTAL_STATUSES, VEHICLE_KINDS } from "../../src/domain/rental/types";
 import { LatLngSchema, LedgerEntrySchema, ListQuerySchema, MoneySchema } from "./schemas";
 
 export { LedgerEntrySchema };
@@ -67,7 +67,7 @@ export const RentalSchema = z
     price: MoneySchema,
     status: z.enum(RENTAL_STATUSES),
     unlockKey: z.string().nullable().openapi({ description: "4 digits; only for the rental's rider, while it is confirmed and once issued", example: "4821" }),
-    payment: z.object({ status: z.enum(["pending", "authorized", "captured", "declined", "voided", "refunded"]), refundedAmount: MoneySchema.optional() }),
+    payment: z.object({ status: z.enum(RENTAL_PAYMENT_STATUSES), refundedAmount: MoneySchema.optional() }),
     cancellation: z.object({ by: z.enum(["rider", "ops"]) }).nullable(),
     confirmedAt: z.string().nullable(),
     endsAt: z.string().nullable(),
@@ -83,4 +83,8 @@ export const UnlockRequestSchema = z
   .strict()
   .openapi("UnlockRequest");
 
-export const RentalListQuerySchema = ListQuerySchema.extend({ status: z.enum(RENTAL_STATUSES).optional() });
+/** `payment`: by the rental's payment status (`status=cancelled&payment=captured`: the cancelled rentals whose money has not gone back). */
+export const RentalListQuerySchema = ListQuerySchema.extend({
+  status: z.enum(RENTAL_STATUSES).optional(),
+  payment: z.enum(RENTAL_PAYMENT_STATUSES).optional(),
+});

@@ -16,13 +16,15 @@ import { ProviderUnavailable } from "./provider";
 /**
  * Fault injection (PUT /v1/dev/faults): `down` fails every call, `slow` answers after
  * `latencyMs`, `flaky` fails a `failureRate` share of calls after up to `latencyMs`.
- * `declineCaptures` makes the provider refuse captures for good (an extension).
+ * `declineCaptures` makes the provider refuse captures for good, `declineRefunds` refunds
+ * (extensions: a closed card account, a disputed charge).
  */
 export interface FaultMode {
   mode: "ok" | "down" | "slow" | "flaky";
   latencyMs?: number;
   failureRate?: number;
   declineCaptures?: boolean;
+  declineRefunds?: boolean;
 }
 
 type SimOperation = "authorize" | "capture" | "void" | "refund" | "payout";
@@ -174,6 +176,7 @@ export class PaymentSimulatorDurableObject extends StoredObject<PaymentEnv> {
     const intent = this.intent(input.holdRef);
     if (!intent) return { outcome: "declined", ref: null, detail: "no_such_payment_intent" };
     if (op === "refund") {
+      if (fault.declineRefunds) return { outcome: "declined", ref: intent.id, detail: "refund_declined" };
       if (intent.status !== "succeeded") return { outcome: "declined", ref: intent.id, detail: `intent is ${intent.status}` };
       const amount = input.amount?.amount ?? intent.captured - (intent.refunded ?? 0);
       if (amount > intent.captured - (intent.refunded ?? 0)) return { outcome: "declined", ref: intent.id, detail: "amount_too_large" };

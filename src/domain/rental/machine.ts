@@ -11,11 +11,11 @@ import { stamp, type Decision, type Outbound, type Plan, type TimerChange } from
 import { decideByTable } from "../../kernel/table";
 import type { DomainEvent, PaymentCommandMessage, PaymentResult, RentalKeyMessage } from "../events";
 import type { Locale, Money } from "../types";
-import { paymentDeadline, RENTAL_ACCESS, RENTAL_RULES, type RentalCommand, type RentalEffect } from "./rules";
+import { paymentDeadline, refundKey, RENTAL_ACCESS, RENTAL_RULES, type RentalCommand, type RentalEffect } from "./rules";
 import type { Rental, RentalEventDraft, RentalRecord } from "./types";
 
 export type { RentalCommand, RentalEffect } from "./rules";
-export { PAYMENT_DEADLINE_MS } from "./rules";
+export { PAYMENT_DEADLINE_MS, refundKey } from "./rules";
 export type RentalDecision = Decision<RentalRecord, RentalEventDraft, RentalEffect>;
 
 /** How soon a confirmed rental without its key first asks the key service again. */
@@ -105,7 +105,7 @@ export function decideRental(record: RentalRecord, command: RentalCommand, now: 
  * commandOfPayment({ action: "capture", outcome: "succeeded", ... }, record.rental); // { type: "captured" }
  */
 export function commandOfPayment(
-  result: Pick<PaymentResult, "action" | "outcome" | "detail" | "amount">,
+  result: Pick<PaymentResult, "action" | "outcome" | "detail" | "amount" | "idempotencyKey">,
   rental: Pick<Rental, "price" | "status">,
 ): RentalCommand | null {
   const ok = result.outcome === "succeeded";
@@ -115,7 +115,8 @@ export function commandOfPayment(
     return rental.status === "declined" ? { type: "capturedLate" } : { type: "captured" };
   }
   if (result.action === "void") return ok ? { type: "voided" } : null;
-  if (result.action === "refund") return { type: "refundSettled", outcome: result.outcome, amount: result.amount ?? rental.price, detail: result.detail };
+  if (result.action === "refund")
+    return { type: "refundSettled", outcome: result.outcome, amount: result.amount ?? rental.price, detail: result.detail, key: result.idempotencyKey };
   return null;
 }
 
@@ -140,8 +141,7 @@ export function paymentCommand(record: RentalRecord, step: Step, causationId: st
     amount: record.rental.price,
     paymentMethod: record.paymentMethod,
     driverId: null,
-    // One refund a rental at most: a cancelled one's, or a declined one's late capture.
-    idempotencyKey: step === "refund" ? `${id}:refund:${record.rental.status === "declined" ? "late-capture" : "cancel"}` : `${id}:${step}`,
+    idempotencyKey: step === "refund" ? refundKey(record) : `${id}:${step}`,
     correlationId: record.correlationId,
     causationId,
   };

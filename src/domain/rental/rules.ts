@@ -18,7 +18,8 @@ export type RentalCommand =
   | { type: "capturedLate" }
   | { type: "paymentDeclined"; action: "authorize" | "capture"; detail: string | null }
   | { type: "voided" }
-  | { type: "refundSettled"; outcome: "succeeded" | "declined"; amount: Money; detail: string | null }
+  | { type: "refundSettled"; outcome: "succeeded" | "declined"; amount: Money; detail: string | null; key: string }
+  | { type: "retryRefund" }
   | { type: "keyIssued"; key: string }
   | { type: "unlock"; key: string }
   | { type: "cancel"; by: "rider" | "ops" }
@@ -42,6 +43,22 @@ type Rules = RuleTable<RentalRecord, RentalStatus, RentalCommand, RentalEventDra
 const release = (r: RentalRecord): RentalEffect[] => [
   { type: "releaseVehicle", vehicleId: r.rental.vehicleId, rentalId: r.rental.id, correlationId: r.correlationId },
 ];
+
+/**
+ * The idempotency key of the rental's refund as it stands: one refund a rental (a cancelled
+ * one's, or a declined one's late capture), sent again under a key of its own each time an
+ * operator retries it after the provider declined (`retryRefund`): a declined key answers
+ * the same decline forever, in the ledger and at the provider. The first attempt keeps the
+ * key refunds always had.
+ *
+ * @example
+ * refundKey(cancelled); // "rn_1:refund:cancel"; after one retry "rn_1:refund:cancel:2"
+ */
+export function refundKey(r: RentalRecord): string {
+  const base = `${r.rental.id}:refund:${r.rental.status === "declined" ? "late-capture" : "cancel"}`;
+  const attempt = r.refundAttempt ?? 1;
+  return attempt > 1 ? `${base}:${attempt}` : base;
+}
 
 /** The key stops unlocking: recorded first, before anything that follows it (the refund). */
 function invalidateKey(next: RentalRecord): RentalEventDraft[] {
@@ -135,12 +152,29 @@ export const RENTAL_RULES: Rules = {
   refundSettled: {
     from: ["cancelled", "declined"],
     to: "same",
-    repeat: (r) => r.refund !== "pending",
+    // The answer to an earlier attempt (a message delivered twice) is not this one's.
+    repeat: (r, c) => r.refund !== "pending" || c.key !== refundKey(r),
     apply: (next, c) => {
       next.refund = c.outcome;
       if (c.outcome === "declined") return [{ type: "RefundDeclined", data: { detail: c.detail } }];
       next.rental.payment = { status: "refunded", refundedAmount: c.amount };
       return [{ type: "PaymentRefunded", data: { amount: c.amount } }];
+    },
+  },
+  retryRefund: {
+    // An operator sends a refund the provider declined again, as a new attempt (refundKey);
+    // asked again while that attempt is out, nothing more is sent.
+    from: ["cancelled", "declined"],
+    to: "same",
+    repeat: (r) => r.refund === "pending",
+    guard: (r) =>
+      r.refund === "declined"
+        ? null
+        : refuse("invalid_transition", r.refund === "succeeded" ? "the rental was refunded already" : "the rental has no refund to retry"),
+    apply: (next) => {
+      next.refund = "pending";
+      next.refundAttempt = (next.refundAttempt ?? 1) + 1;
+      return [{ type: "RefundRetried", data: { attempt: next.refundAttempt } }];
     },
   },
   keyIssued: {

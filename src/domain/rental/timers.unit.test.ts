@@ -20,6 +20,7 @@ describe("rental machine: no live state without a timer", () => {
   it("ended states keep no timer", () => {
     expect(armed(inState("completed"))).toEqual([]);
     expect(armed(inState("declined"))).toEqual([]);
-    expect(armed(step(inState("cancelled"), { type: "refundSettled", outcome: "succeeded", amount: krw(4000), detail: null }))).toEqual([]);
+    const refunded = step(inState("cancelled"), { type: "refundSettled", outcome: "succeeded", amount: krw(4000), detail: null, key: "rn_1:refund:cancel" });
+    expect(armed(refunded)).toEqual([]);
   });
 });

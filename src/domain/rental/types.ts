@@ -23,7 +23,8 @@ export interface RentalVehicle {
 
 export const RENTAL_STATUSES = ["requested", "confirmed", "completed", "cancelled", "declined"] as const;
 export type RentalStatus = (typeof RENTAL_STATUSES)[number];
-export type RentalPaymentStatus = "pending" | "authorized" | "captured" | "declined" | "voided" | "refunded";
+export const RENTAL_PAYMENT_STATUSES = ["pending", "authorized", "captured", "declined", "voided", "refunded"] as const;
+export type RentalPaymentStatus = (typeof RENTAL_PAYMENT_STATUSES)[number];
 
 /** The Rental JSON of the contract (`unlockKey` only for its rider, only while it unlocks). */
 export interface Rental {
@@ -52,6 +53,8 @@ export interface RentalRecord {
   correlationId: string;
   /** A refund asked for and not yet answered (set on cancel). */
   refund: "pending" | "succeeded" | "declined" | null;
+  /** Which attempt the refund is (absent: the first); an operator's retry after a decline is the next. */
+  refundAttempt?: number;
   /** The provider holds money for it (authorised, not yet captured or voided). */
   hold: boolean;
   /** The key was invalidated (cancelled or ended): a key issued later is dropped. */

@@ -35,6 +35,7 @@ const FaultSchema = z
     latencyMs: z.number().int().min(0).max(60_000).optional(),
     failureRate: z.number().min(0).max(1).optional(),
     declineCaptures: z.boolean().optional(),
+    declineRefunds: z.boolean().optional(),
   })
   .strict();
 /** `down`: the views worker's projection fails (its messages retry, then end in the views' dead letters). */

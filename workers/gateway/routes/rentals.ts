@@ -156,6 +156,19 @@ const rentalPayments = route({
   request: RentalPath,
   responses: { 200: jsonResponse(z.object({ items: z.array(S.LedgerEntrySchema) }), "The rental's payment operations in the ledger"), ...commonProblems },
 });
+const retryRentalRefund = route({
+  method: "post",
+  path: "/v1/ops/rentals/{id}/refund",
+  operationId: "retryRentalRefund",
+  summary: "Send a declined rental refund again",
+  tags: ["ops", "rentals"],
+  middleware: requireRole("ops"),
+  request: RentalPath,
+  responses: {
+    202: jsonResponse(S.RentalSchema, "The refund the provider declined is on its way again, as a new attempt; asked again while it is out: the same answer"),
+    ...authedProblems(["invalid_transition", "the rental was refunded already, or has no refund the provider declined"]),
+  },
+});
 const returnRental = route({
   method: "post",
   path: "/v1/rentals/{id}/return",
@@ -171,7 +184,7 @@ const returnRental = route({
 });
 
 /**
- * The rental endpoints (vehicles, rentals, their timelines, cancel, unlock, return, payments), mounted by the app.
+ * The rental endpoints (vehicles, rentals, their timelines, cancel, unlock, return, payments, refund retry), mounted by the app.
  *
  * @example
  * app.route("/", rentalRoutes());
@@ -252,6 +265,11 @@ export function rentalRoutes() {
   app.openapi(returnRental, async (c) => {
     const stub = resolveRental(c.env, c.req.valid("param").id);
     return c.json(unwrap(await stub.returnVehicle(c.var.actor, c.get("requestId"))), 200);
+  });
+
+  app.openapi(retryRentalRefund, async (c) => {
+    const stub = resolveRental(c.env, c.req.valid("param").id);
+    return c.json(unwrap(await stub.retryRefund(c.var.actor, c.get("requestId"))), 202);
   });
 
   app.openapi(rentalPayments, async (c) => {
