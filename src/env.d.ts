@@ -47,13 +47,14 @@ interface __BaseEnv_Env {
 	RENTAL: DurableObjectNamespace<import("../workers/gateway/index").RentalDurableObject>;
 	RENTAL_VEHICLE: DurableObjectNamespace<import("../workers/gateway/index").RentalVehicleDurableObject>;
 	KEY_ISSUER: DurableObjectNamespace<import("../workers/gateway/index").KeyIssuerDurableObject>;
+	FLEET: DurableObjectNamespace<import("../workers/gateway/index").FleetDurableObject>;
 	OPS_FEED: DurableObjectNamespace<import("../workers/gateway/index").OpsFeedDurableObject>;
 	PAYMENTS: Service /* entrypoint PaymentService from rides-payment-staging */ | Service /* entrypoint PaymentService from rides-payment */;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("../workers/gateway/index");
-		durableNamespaces: "RideDurableObject" | "DriverDurableObject" | "DispatchCellDurableObject" | "RiderDurableObject" | "RentalDurableObject" | "RentalVehicleDurableObject" | "KeyIssuerDurableObject" | "OpsFeedDurableObject" | "DispatchDistrictDurableObject";
+		durableNamespaces: "RideDurableObject" | "DriverDurableObject" | "DispatchCellDurableObject" | "RiderDurableObject" | "RentalDurableObject" | "RentalVehicleDurableObject" | "KeyIssuerDurableObject" | "OpsFeedDurableObject" | "DispatchDistrictDurableObject" | "FleetDurableObject";
 	}
 	interface StagingEnv {
 		VIEWS_DB: D1Database;
@@ -101,6 +102,7 @@ declare namespace Cloudflare {
 		RENTAL: DurableObjectNamespace<import("../workers/gateway/index").RentalDurableObject>;
 		RENTAL_VEHICLE: DurableObjectNamespace<import("../workers/gateway/index").RentalVehicleDurableObject>;
 		KEY_ISSUER: DurableObjectNamespace<import("../workers/gateway/index").KeyIssuerDurableObject>;
+		FLEET: DurableObjectNamespace<import("../workers/gateway/index").FleetDurableObject>;
 		OPS_FEED: DurableObjectNamespace<import("../workers/gateway/index").OpsFeedDurableObject>;
 		PAYMENTS: Service /* entrypoint PaymentService from rides-payment-staging */;
 	}

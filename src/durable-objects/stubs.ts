@@ -138,6 +138,16 @@ export function keyIssuerStub(env: Pick<Env, "KEY_ISSUER">): DurableObjectStub<O
 }
 
 /**
+ * The fleet: the one list of every rental vehicle registered (one object).
+ *
+ * @example
+ * await fleetStub(env).add([vehicleId]);
+ */
+export function fleetStub(env: Pick<Env, "FLEET">): DurableObjectStub<ObjectOf<Env["FLEET"]>> {
+  return stubFor(env.FLEET, "fleet");
+}
+
+/**
  * The operators' live feed: one object for the deployment (every console's socket, every
  * driver's throttled position, the views worker's markers).
  *

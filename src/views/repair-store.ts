@@ -6,7 +6,7 @@
 import { and, asc, eq, gt, inArray, lt, or, sql, type AnyColumn } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { RIDE_STATUSES } from "../domain/types";
-import { drivers, rides, viewCursors, type rentals } from "./schema";
+import { drivers, rides, viewCursors, type rentals, type rentalVehicles } from "./schema";
 
 /** Statuses after which a ride changes no more (a cancelled one still may: its hold is voided after). */
 const NOT_FINAL = RIDE_STATUSES.filter((s) => s !== "completed" && s !== "cancelled");
@@ -104,7 +104,12 @@ export async function saveCursor(d1: D1Database, name: string, cursor: string | 
  * @example
  * const ids = await idsAfter(env.VIEWS_DB, rides, null, 20);
  */
-export async function idsAfter(d1: D1Database, table: typeof rides | typeof rentals, after: string | null, limit: number): Promise<string[]> {
+export async function idsAfter(
+  d1: D1Database,
+  table: typeof rides | typeof rentals | typeof rentalVehicles,
+  after: string | null,
+  limit: number,
+): Promise<string[]> {
   const rows = await drizzle(d1)
     .select({ id: table.id })
     .from(table)

@@ -4,18 +4,20 @@
  * views (here the ride-events queue has no consumer, so every one of them is lost) is found
  * through the ledger by the repair sweep, and projected with its vehicle; the rebuild
  * projects it too (what an emptied view needs); `POST /v1/ops/views/repair` runs the
- * rentals' part of the sweep as the cron does.
+ * rentals' part of the sweep as the cron does; a vehicle never rented comes back from the
+ * fleet.
  */
 import { describe, expect, it } from "vitest";
 import type { Rental } from "../../src/domain/rental/types";
-import { rentalStub } from "../../src/durable-objects/stubs";
+import { fleetStub, rentalStub, rentalVehicleStub } from "../../src/durable-objects/stubs";
+import { applyWrites } from "../../src/views/projection";
 import { unwrap, type Outcome } from "../../src/lib/problem";
 import { createApp } from "../../workers/gateway/app";
 import { issueToken } from "../../workers/gateway/auth";
 import gateway from "../../workers/gateway/index";
 import { VIEWS_REPAIR_CRON } from "../../workers/gateway/views-repair";
 import { testEnv } from "./helpers";
-import { created, payThroughWorker } from "./rentals";
+import { created, newVehicle, payThroughWorker } from "./rentals";
 
 const app = createApp();
 const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
@@ -32,6 +34,25 @@ const rentalRow = (id: string) =>
 const vehicleRow = (id: string) =>
   testEnv.VIEWS_DB.prepare("SELECT status, version FROM rental_vehicles WHERE id = ?").bind(id).first<{ status: string; version: number }>();
 const rentalNow = async (id: string) => unwrap((await rentalStub(testEnv, id).get(ops)) as Outcome<Rental>);
+
+/** Runs `POST /v1/ops/views/rebuild` page by page to its end; answers the ids it reported missing. */
+async function rebuildToEnd(): Promise<string[]> {
+  const missing: string[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await asOps<{ missing: string[]; failed: string[]; nextCursor: string | null }>("/v1/ops/views/rebuild", { cursor, limit: 50 });
+    expect(page.status).toBe(200);
+    expect(page.body.failed).toEqual([]);
+    missing.push(...page.body.missing);
+    cursor = page.body.nextCursor ?? undefined;
+    pages += 1;
+  } while (cursor && pages < 100);
+  expect(cursor, "the rebuild came to its end").toBeUndefined();
+  return missing;
+}
+
+const inFleet = async (vehicleId: string) => (await fleetStub(testEnv).page(null, 10_000)).includes(vehicleId);
 
 /** A confirmed rental, paid through the real payment worker (so the ledger knows it), that the views never heard of. */
 async function lostRental() {
@@ -70,27 +91,38 @@ describe("rentals in the views' repair", () => {
 
   it("the rebuild projects the rentals the views lack, with their vehicles, from the ledger's ids; no rental is reported missing", async () => {
     const { rental, vehicleId } = await lostRental();
-    const missing: string[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const page = await asOps<{ missing: string[]; failed: string[]; nextCursor: string | null }>("/v1/ops/views/rebuild", { cursor, limit: 50 });
-      expect(page.status).toBe(200);
-      expect(page.body.failed).toEqual([]);
-      missing.push(...page.body.missing);
-      cursor = page.body.nextCursor ?? undefined;
-      pages += 1;
-    } while (cursor && pages < 100);
-    expect(cursor).toBeUndefined();
+    const missing = await rebuildToEnd();
     expect(missing.filter((id) => id.startsWith("rn_"))).toEqual([]);
     expect(await rentalRow(rental.id)).toEqual({ status: "confirmed", version: rental.version });
     expect(await vehicleRow(vehicleId)).toMatchObject({ status: "rented" });
   });
 });
 
+describe("vehicles in the rebuild", () => {
+  it("a vehicle never rented, gone from an emptied view, comes back from the fleet; one registered before the fleet is listed in it by the rebuild", async () => {
+    // Registered through the gateway: listed in the fleet before its object is made.
+    const registered = await asOps<{ id: string }>("/v1/ops/rental-vehicles", { kind: "bike", location: { lat: 37.41, lng: 126.71 }, hourlyRate: 1500 });
+    expect(registered.status).toBe(201);
+    const fresh = registered.body.id;
+    expect(await inFleet(fresh)).toBe(true);
+    // Registered through its object alone, as before the fleet existed, and in the views.
+    const older = await newVehicle();
+    const olderVehicle = await rentalVehicleStub(testEnv, older).get();
+    await applyWrites(testEnv.VIEWS_DB, [{ kind: "rentalVehicle", vehicle: olderVehicle! }]);
+    expect(await inFleet(older)).toBe(false);
+    expect(await rebuildToEnd()).not.toContain(older);
+    expect(await inFleet(older), "listed by the rebuild's walk of the views' vehicles").toBe(true);
+    // The views lose both (an emptied view); neither was ever rented, so no rental and no ledger entry names them.
+    await testEnv.VIEWS_DB.prepare("DELETE FROM rental_vehicles WHERE id IN (?, ?)").bind(fresh, older).run();
+    expect(await rebuildToEnd()).toEqual(expect.not.arrayContaining([fresh, older]));
+    expect(await vehicleRow(fresh)).toMatchObject({ status: "available" });
+    expect(await vehicleRow(older)).toMatchObject({ status: "available" });
+  });
+});
+
 describe("the rebuild's cursor", () => {
   it("anything but a cursor the API gave out is a 400 problem, never a 500; a rentals cursor it gave out goes on from there", async () => {
-    const bad = ["not base64 %%", btoa("null"), btoa("5"), btoa("[]"), btoa('{"source":"elsewhere","after":null}'), btoa('{"source":"rentals","after":5}')];
+    const bad = ["not base64 %%", btoa("null"), btoa("5"), btoa("[]"), btoa('{"source":"elsewhere","after":null}'), btoa('{"source":"fleet","after":5}')];
     for (const cursor of bad) {
       const page = await asOps<{ code: string; detail: string }>("/v1/ops/views/rebuild", { cursor });
       expect([page.status, page.body.code], cursor).toEqual([400, "invalid_request"]);

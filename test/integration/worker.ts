@@ -6,7 +6,7 @@ export {
   DispatchDistrictDurableObject,
   RiderDurableObject,
 } from "../../workers/gateway/index";
-export { RentalDurableObject, RentalVehicleDurableObject, KeyIssuerDurableObject } from "../../workers/gateway/index";
+export { RentalDurableObject, RentalVehicleDurableObject, KeyIssuerDurableObject, FleetDurableObject } from "../../workers/gateway/index";
 export { OpsFeedDurableObject } from "../../workers/gateway/index";
 export { PaymentSimulatorDurableObject } from "../../workers/payment/simulator";
 export { CircuitBreakerDurableObject } from "../../workers/payment/breaker-do";

@@ -19,6 +19,7 @@ export { RiderDurableObject } from "../../src/durable-objects/rider";
 export { RentalDurableObject } from "../../src/durable-objects/rental";
 export { RentalVehicleDurableObject } from "../../src/durable-objects/rental-vehicle";
 export { KeyIssuerDurableObject } from "../../src/durable-objects/key-issuer";
+export { FleetDurableObject } from "../../src/durable-objects/fleet";
 export { OpsFeedDurableObject } from "../../src/durable-objects/ops-feed";
 
 const app = createApp();

@@ -69,8 +69,18 @@ async function releaseOrphan(env: Env, vehicle: ReturnType<typeof rentalVehicleS
 export async function rentalWrites(env: Pick<Env, "RENTAL" | "RENTAL_VEHICLE">, rentalId: string): Promise<ViewWrite[] | null> {
   const outcome = await rentalStub(env, rentalId).get(REPAIRER);
   if (!outcome.ok) return null;
-  const vehicle = await rentalVehicleStub(env, outcome.value.vehicleId).get();
-  return [{ kind: "rental", rental: outcome.value }, ...(vehicle ? [{ kind: "rentalVehicle" as const, vehicle }] : [])];
+  return [{ kind: "rental", rental: outcome.value }, ...((await vehicleWrites(env, outcome.value.vehicleId)) ?? [])];
+}
+
+/**
+ * The write that brings a vehicle's row up to its object; null when no object knows it.
+ *
+ * @example
+ * const writes = await vehicleWrites(env, "rv_…"); // [{ kind: "rentalVehicle", vehicle }]
+ */
+export async function vehicleWrites(env: Pick<Env, "RENTAL_VEHICLE">, vehicleId: string): Promise<ViewWrite[] | null> {
+  const vehicle = await rentalVehicleStub(env, vehicleId).get();
+  return vehicle ? [{ kind: "rentalVehicle", vehicle }] : null;
 }
 
 /**

@@ -1,42 +1,63 @@
 /**
  * The rebuild (POST /v1/ops/views/rebuild, driven page by page by `npm run views:rebuild`):
- * every ride and rental the views or the ledger know of is projected again from its
- * object (a ride from its event log, with its driver; a rental from its snapshot, with
- * its vehicle). The views' ride ids first, then their rental ids, then the ledger's (the
- * rides and rentals an emptied view no longer knows).
+ * every ride, rental and rental vehicle the views, the ledger or the fleet know of is
+ * projected again from its object (a ride from its event log, with its driver; a rental from
+ * its snapshot, with its vehicle; a vehicle from its own). The views' ride ids first, then
+ * their rental ids, then their vehicle ids (each listed in the fleet on the way: vehicles
+ * registered before the fleet existed), then the ledger's (the rides and rentals an emptied
+ * view no longer knows), then the fleet's (the vehicles it no longer knows, never rented
+ * ones included).
  */
 import { idsAfter } from "../../src/views/repair-store";
-import { rentals, rides } from "../../src/views/schema";
+import { rentals, rentalVehicles, rides } from "../../src/views/schema";
+import { fleetStub } from "../../src/durable-objects/stubs";
+import { vehicleWrites } from "./rental-repair";
 import { paymentService } from "./stubs";
 import { objectDeps, objectWrites, type LedgerPage, type RepairDeps } from "./views-repair";
 
-/** Where a rebuild goes on: the views' ride ids (by id), their rental ids, then the ledger's. */
+/** The rebuild's sources, in the order it walks them. */
+export const REBUILD_SOURCES = ["views", "rentals", "vehicles", "ledger", "fleet"] as const;
+
+/** Where a rebuild goes on: a source and the last id done in it. */
 export interface RebuildCursor {
-  source: "views" | "rentals" | "ledger";
+  source: (typeof REBUILD_SOURCES)[number];
   after: string | null;
 }
 
 export interface RebuildDeps {
   viewRideIds: (after: string | null, limit: number) => Promise<string[]>;
   viewRentalIds: (after: string | null, limit: number) => Promise<string[]>;
+  viewVehicleIds: (after: string | null, limit: number) => Promise<string[]>;
   /** The ledger's ride and rental ids. */
   ledgerRideIds: (after: string | null, limit: number) => Promise<LedgerPage<string>>;
+  fleetIds: (after: string | null, limit: number) => Promise<string[]>;
+  /** Lists vehicles in the fleet (those the views know that were registered before it). */
+  enroll: (vehicleIds: string[]) => Promise<void>;
   rideSnapshot: RepairDeps["rideSnapshot"];
   rentalWrites: RepairDeps["rentalWrites"];
+  vehicleWrites: RepairDeps["rentalWrites"];
   driverSnapshot: RepairDeps["driverSnapshot"];
   project: RepairDeps["project"];
 }
 
+/** A vehicle's writes, as `objectWrites` answers a ride's or a rental's. */
+async function vehicleFound(deps: RebuildDeps, id: string) {
+  const writes = await deps.vehicleWrites(id);
+  return writes && { writes, driverId: null };
+}
+
 /** The page of ids at `cursor`, and the cursor after it. */
 async function idsAt(deps: RebuildDeps, cursor: RebuildCursor, limit: number): Promise<{ ids: string[]; next: RebuildCursor | null }> {
+  const then = REBUILD_SOURCES[REBUILD_SOURCES.indexOf(cursor.source) + 1];
+  const after = (source: RebuildCursor["source"], id: string | null | undefined): RebuildCursor | null =>
+    id ? { source, after: id } : then ? { source: then, after: null } : null;
   if (cursor.source === "ledger") {
     const page = await deps.ledgerRideIds(cursor.after, limit);
-    return { ids: page.items, next: page.next === null ? null : { source: "ledger", after: page.next } };
+    return { ids: page.items, next: after("ledger", page.next) };
   }
-  const ids = await (cursor.source === "views" ? deps.viewRideIds : deps.viewRentalIds)(cursor.after, limit);
-  const last = ids[ids.length - 1];
-  const then = cursor.source === "views" ? "rentals" : "ledger";
-  return { ids, next: ids.length === limit && last ? { source: cursor.source, after: last } : { source: then, after: null } };
+  const list = { views: deps.viewRideIds, rentals: deps.viewRentalIds, vehicles: deps.viewVehicleIds, fleet: deps.fleetIds }[cursor.source];
+  const ids = await list(cursor.after, limit);
+  return { ids, next: after(cursor.source, ids.length === limit ? ids[ids.length - 1] : null) };
 }
 
 /**
@@ -54,12 +75,14 @@ export async function rebuildPage(
   limit: number,
 ): Promise<{ rebuilt: number; missing: string[]; failed: string[]; next: RebuildCursor | null }> {
   const { ids, next } = await idsAt(deps, cursor, limit);
+  const vehicles = cursor.source === "vehicles" || cursor.source === "fleet";
+  if (cursor.source === "vehicles") await deps.enroll(ids);
   const missing: string[] = [];
   const failed: string[] = [];
   const driverIds = new Set<string>();
   const outcomes = await Promise.allSettled(
     ids.map(async (id) => {
-      const found = await objectWrites(deps, id);
+      const found = vehicles ? await vehicleFound(deps, id) : await objectWrites(deps, id);
       if (!found) return missing.push(id);
       await deps.project(found.writes);
       if (found.driverId) driverIds.add(found.driverId);
@@ -84,6 +107,10 @@ export function rebuildDeps(env: Env): RebuildDeps {
     ...objectDeps(env),
     viewRideIds: (after, limit) => idsAfter(env.VIEWS_DB, rides, after, limit),
     viewRentalIds: (after, limit) => idsAfter(env.VIEWS_DB, rentals, after, limit),
+    viewVehicleIds: (after, limit) => idsAfter(env.VIEWS_DB, rentalVehicles, after, limit),
     ledgerRideIds: (after, limit) => paymentService(env).rideIdsPage(after, limit),
+    fleetIds: (after, limit) => fleetStub(env).page(after, limit),
+    enroll: (ids) => fleetStub(env).add(ids),
+    vehicleWrites: (id) => vehicleWrites(env, id),
   };
 }

@@ -5,7 +5,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Rental } from "../../../src/domain/rental/types";
-import { rentalStub, rentalVehicleStub, type RentalStub } from "../../../src/durable-objects/stubs";
+import { fleetStub, rentalStub, rentalVehicleStub, type RentalStub } from "../../../src/durable-objects/stubs";
 import type { TimelineItem } from "../../../src/durable-objects/aggregate";
 import { newId, RENTAL_ID, rentalIdFor, sha256Hex } from "../../../src/lib/ids";
 import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
@@ -196,6 +196,8 @@ export function rentalRoutes() {
     const body = c.req.valid("json");
     const hourlyRate = typeof body.hourlyRate === "number" ? { amount: body.hourlyRate, currency: "KRW" as const } : body.hourlyRate;
     const id = newId("rv");
+    // Listed first: no vehicle exists that the fleet (what the views' rebuild walks) does not name.
+    await fleetStub(c.env).add([id]);
     const vehicle = unwrap(await rentalVehicleStub(c.env, id).register({ id, kind: body.kind, location: body.location, hourlyRate }, c.get("requestId")));
     return c.json(vehicle, 201);
   });

@@ -11,7 +11,7 @@ import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import { newRouter } from "../router";
 import { ListQuerySchema, page } from "../schemas";
 import { repairAll } from "../views-repair";
-import { rebuildDeps, rebuildPage, type RebuildCursor } from "../views-rebuild";
+import { REBUILD_SOURCES, rebuildDeps, rebuildPage, type RebuildCursor } from "../views-rebuild";
 
 const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["ops"], security: bearer, middleware: requireRole("ops") });
 
@@ -29,7 +29,7 @@ function decode(cursor: string | undefined): unknown {
 function rebuildCursor(cursor: string | undefined): RebuildCursor {
   const c = decode(cursor);
   if (c === undefined) return { source: "views", after: null };
-  const sources: readonly unknown[] = ["views", "rentals", "ledger"] satisfies RebuildCursor["source"][];
+  const sources: readonly unknown[] = REBUILD_SOURCES;
   // Any JSON decodes (null, a number, an array): only an object of a known source and a string or null `after` is a cursor.
   const { source, after } = typeof c === "object" && c !== null ? (c as Partial<Record<keyof RebuildCursor, unknown>>) : {};
   if (sources.includes(source) && (after === null || typeof after === "string")) return { source: source as RebuildCursor["source"], after };
