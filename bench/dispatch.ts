@@ -21,6 +21,7 @@
 import { Api } from "../test/support/client.ts";
 import { startSystem } from "../test/support/system.ts";
 import { availableParallelism } from "node:os";
+import { delta, keyOf, readCounters, scale, structure } from "./support/counters.ts";
 import { endSpan, ROLES, startSpan } from "./support/cpu.ts";
 import { startFloor } from "./support/floor.ts";
 import { stateMedium } from "./support/state-medium.ts";
@@ -38,6 +39,25 @@ const jitter = (p: { lat: number; lng: number }, meters: number) => ({
   lat: p.lat + ((Math.random() * 2 - 1) * meters) / 111_320,
   lng: p.lng + ((Math.random() * 2 - 1) * meters) / 88_000,
 });
+
+/**
+ * What one ride request made the system do while the requests went out (and 3 s after), from
+ * the development counters: object calls by binding and method, alarms, queue messages, D1
+ * writes. On the request path alone (`DEV_GATEWAY_ONLY=1`) this is the work behind each
+ * acceptance and dispatch round; in the whole system, some of the work behind the rides too.
+ */
+function perRide(work: Record<string, number>, rides: number): string[] {
+  const f = (x: number) => x.toFixed(2);
+  const s = scale(structure(work), 1 / rides);
+  const calls = Object.entries(work)
+    .filter(([k]) => keyOf(k).startsWith("do:") && keyOf(k).split(":").length === 3)
+    .map(([k, n]) => [keyOf(k).slice(3), n / rides] as const)
+    .sort((a, b) => b[1] - a[1]);
+  return [
+    `per ride request, from the development counters: ${f(s.objectCalls)} object calls, ${f(s.alarms)} alarms (${f(s.alarmWrites)} alarm writes), ${f(s.messages)} queue messages, ${f(s.consumerRuns)} consumer runs, ${f(s.d1Statements)} D1 write statements`,
+    `object calls per ride request, by object and method: ${calls.map(([k, n]) => `${k} ${f(n)}`).join(", ")}`,
+  ];
+}
 
 /** Sends `count` operations at `rate` per second (open loop), returning each one's result. */
 async function paced<T>(count: number, rate: number, op: (i: number) => Promise<T>): Promise<T[]> {
@@ -138,6 +158,7 @@ async function main() {
     const floorSamples: number[] = [];
     // How busy the system's processes were while the requests went out: the runtime runs every
     // worker and object on its one main thread, and a thread near 100 % makes every call wait its turn.
+    const countedBefore = await readCounters(system);
     const load = startSpan(system.pid);
     const sent = await paced(RIDES, RATE, async (i) => {
       const [r, f] = await Promise.all([ride(i), floorCall(`g-${i}-${Math.random().toString(36).slice(2, 8)}`)]);
@@ -145,6 +166,11 @@ async function main() {
       return r;
     });
     const { rawByRole, wallS } = endSpan(load, 0);
+    // What the rides made the system do (development counters), before the bench's own reads of
+    // the timelines: a few seconds for the last rounds to end (the work behind them goes on
+    // in the whole system, and what of it falls in these seconds is counted too).
+    await sleep(3000);
+    const work = delta(await readCounters(system), countedBefore);
     const busy = ROLES.map((r) => `${r} ${((100 * rawByRole[r]) / wallS).toFixed(0)} %`).join(", ");
     const floor = summary(floorSamples);
     const assignedAt = new Map<string, number>();
@@ -190,6 +216,8 @@ async function main() {
       `dispatch p99 / floor p99 (same load) = ${(dispatch.p99 / floor.p99).toFixed(2)}; against the idle floor: ${(dispatch.p99 / floorIdle.p99).toFixed(2)} (issue 16's target ≤ 2)`,
       `request acceptance p99 / floor p99 (same load) = ${(accepted.p99 / floor.p99).toFixed(2)}; against the idle floor: ${(accepted.p99 / floorIdle.p99).toFixed(2)} (issue 16's target ≤ 1.5)`,
       `location ingest / floor rate = ${(ingest.perSecond / floorRate.perSecond).toFixed(2)} (target ≥ 0.5)`,
+      "",
+      ...perRide(work, RIDES),
       "",
       `state directories of the system and the floor under ${stateMedium()}; TMPDIR=/dev/shm puts them on tmpfs (bench/support/state-medium.ts)`,
       `CPU of the system while the ride requests went out (${wallS.toFixed(1)} s, ${availableParallelism()} cores, CPU s per wall s): ${busy}`,
