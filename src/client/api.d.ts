@@ -8110,7 +8110,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The gateway's counters (with every object it hosts) and the payment worker's */
+      /** @description The gateway's counters (with every object it hosts) and the payment worker's (null when it does not answer) */
       200: {
         headers: {
           [name: string]: unknown;

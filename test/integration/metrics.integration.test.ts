@@ -29,6 +29,16 @@ describe("development metrics", () => {
     expect(res.status).toBe(404);
   });
 
+  it("answers the gateway's counters, with the payment worker's null, when the payment worker does not answer (DEV_GATEWAY_ONLY=1)", async () => {
+    meterEnv(testEnv);
+    const down = { metrics: () => Promise.reject(new Error("no such service")) };
+    const res = await devMetrics({ ...testEnv, PAYMENTS: down } as unknown as Env);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as MetricsBody;
+    expect(body.payment).toBeNull();
+    expect(body.gateway.totals).toEqual(expect.any(Object));
+  });
+
   it("count a ride's object calls, alarms and queue messages, and answer them by object", async () => {
     meterEnv(testEnv);
     const before = metrics.snapshot().totals;
