@@ -141,6 +141,11 @@ async function refundStep(command: PaymentCommandMessage, deps: PaymentDeps): Pr
     } else {
       entry = await deps.ledger.record(command, { outcome: "declined", ref: null, detail: check.detail }, PLATFORM);
     }
+    // Money the rider is owed stays with us until an operator sends it again: once a refund, a line on-call can alert on.
+    if (entry.outcome === "declined") {
+      const { rideId, idempotencyKey: key } = command;
+      console.error(JSON.stringify({ msg: "refund declined", rideId, key, amount: command.amount.amount, detail: entry.detail, provider: entry.provider }));
+    }
   }
   const amount = { amount: entry.amount, currency: command.amount.currency };
   if (entry.kind !== "refund" || entry.outcome !== "succeeded") return resultOf(entry, { adjustment: null, amount });

@@ -2,7 +2,7 @@
  * The refund and settle steps of the payment handler, in Node: the real ledger (its
  * migrations on Node's SQLite) and an in-memory provider that refuses like a real one.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { handlePaymentCommand } from "./handler";
 import { krw, step, unitDeps } from "./test-fixtures";
 
@@ -66,6 +66,23 @@ describe("refund", () => {
     const rest = await handlePaymentCommand(step(rideId, "refund", 4000, { key: `${rideId}:refund:c` }), deps);
     expect(rest.outcome).toBe("succeeded");
     expect(await deps.ledger.refunded(rideId)).toBe(10000);
+  });
+
+  it("a declined refund is logged once, as an error on-call can alert on; a taken one and a repeat are not", async () => {
+    const { deps, rideId } = await capturedRide(10000);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      await handlePaymentCommand(step(rideId, "refund", 4000, { key: `${rideId}:refund:ok` }), deps);
+      const over = step(rideId, "refund", 7000, { key: `${rideId}:refund:over` });
+      await handlePaymentCommand(over, deps);
+      await handlePaymentCommand(over, deps);
+      const lines = errors.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>);
+      expect(lines).toEqual([
+        { msg: "refund declined", rideId, key: `${rideId}:refund:over`, amount: 7000, detail: expect.stringContaining("exceeds"), provider: "platform" },
+      ]);
+    } finally {
+      errors.mockRestore();
+    }
   });
 
   it("declines a refund of a ride that was never captured", async () => {
