@@ -1,6 +1,6 @@
 /** Drivers as a driver app behaves: register, go online, report the location every so often. */
-import type { Api } from "./client";
-import { uid } from "./client";
+import type { Api } from "./client.ts";
+import { uid } from "./client.ts";
 
 export interface TestDriver {
   id: string;

@@ -1,7 +1,7 @@
 /** Riders and drivers going through whole rides over HTTP, as their apps would. */
-import type { Api } from "./client";
-import { eventually, must, uid } from "./client";
-import { offersOf, onlineDriver, type TestDriver } from "./drivers";
+import type { Api } from "./client.ts";
+import { eventually, must, uid } from "./client.ts";
+import { offersOf, onlineDriver, type TestDriver } from "./drivers.ts";
 
 export type Ride = {
   id: string;

@@ -1,0 +1,117 @@
+/**
+ * `npm run bench:storage`: what a served ride leaves behind in storage (issue 16's capacity
+ * model counted rates only; a D1 database also has a size limit, 10 GB, and a day of a
+ * Seoul-size city's rides is millions of them).
+ *
+ * Starts the whole local system (`wrangler dev`, every worker, object, queue and D1 of it),
+ * serves STORAGE_WARMUP rides (the tables' first pages), measures every SQLite file of its
+ * state (both D1 databases and every Durable Object), serves STORAGE_RIDES rides more, one
+ * after another (request → accept → arrive → start → complete → captured, and each ride in
+ * the rider's list as completed: projected, notified), waits for the system to go quiet and
+ * measures again. The difference, per ride: bytes by database and table (SQLite's `dbstat`:
+ * the pages each table and index uses, over a copy of the file), and by object class.
+ *
+ * Only 127.0.0.1; the system it starts is stopped by its process group id. Prints a table and
+ * writes bench/results/storage-<time>.json, which `npm run capacity` reads.
+ *
+ * Settings (environment): STORAGE_WARMUP (default 5), STORAGE_RIDES (default 40).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Api, eventually, uid } from "../test/support/client.ts";
+import { heartbeat, offersOf, type TestDriver } from "../test/support/drivers.ts";
+import { drive, onlineDriver, waitForRide } from "../test/support/rides.ts";
+import { startSystem } from "../test/support/system.ts";
+import { delta, keyOf, readCounters, sumOf } from "./support/counters.ts";
+import { storageOf, storageDelta, type StorageReading } from "./support/storage.ts";
+
+const WARMUP = Number(process.env.STORAGE_WARMUP ?? 5);
+const RIDES = Number(process.env.STORAGE_RIDES ?? 40);
+const PICKUP = { lat: 37.5219, lng: 126.9245 };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One driver and one rider, `n` rides one after another: what a ride adds, not what a new
+ * driver or rider adds (their objects are made in the warm-up).
+ */
+async function serve(api: Api, people: { driver: TestDriver; rider: string }, n: number): Promise<void> {
+  const { driver, rider } = people;
+  for (let i = 0; i < n; i++) {
+    const created = await api.request<{ id: string }>("POST", "/v1/rides", {
+      token: rider,
+      headers: { "idempotency-key": uid("k") },
+      body: { pickup: PICKUP, dropoff: { lat: PICKUP.lat + 0.02, lng: PICKUP.lng + 0.02 }, product: "standard", paymentMethod: "pm_card_visa" },
+    });
+    if (created.status !== 202) throw new Error(`request: ${created.status} ${JSON.stringify(created.body)}`);
+    const id = created.body.id;
+    await eventually(async () => ((await offersOf(api, driver)).some((o) => o.rideId === id) ? true : undefined), `offer of ${id}`, 15_000, 100);
+    const accepted = await api.request("POST", `/v1/rides/${id}/accept`, { token: driver.token });
+    if (accepted.status !== 200) throw new Error(`accept: ${accepted.status}`);
+    await drive(api, driver, id);
+    await waitForRide(api, rider, id, (r) => r.status === "completed" && r.payment.status === "captured", "captured", 30_000);
+    // Projected: the rider's list (the views) shows it completed.
+    await eventually(
+      async () => {
+        const list = await api.request<{ items: { id: string; status: string }[] }>("GET", "/v1/rides?limit=5", { token: rider });
+        return list.body.items.some((r) => r.id === id && r.status === "completed") ? true : undefined;
+      },
+      `ride ${id} in the rider's list as completed`,
+      30_000,
+      200,
+    );
+    process.stdout.write(`\r  ${i + 1}/${n} rides served`);
+  }
+  process.stdout.write("\n");
+}
+
+async function main() {
+  const system = await startSystem({ DISPATCH_MODE: "offer" });
+  try {
+    const api = new Api(system.baseUrl);
+    const people = { driver: await onlineDriver(api, PICKUP), rider: await api.token(uid("r"), "rider") };
+    // The driver's app reports its place, as a driver's does: dispatch offers only a fresh driver.
+    const beat = heartbeat(api, [people.driver], 3000);
+    try {
+      console.log(`warm-up: ${WARMUP} rides`);
+      await serve(api, people, WARMUP);
+      await sleep(5000); // the notifications' and views' last messages
+      const before: StorageReading = storageOf(system.persistDir);
+      const countedBefore = await readCounters(system);
+      console.log(`stores: ${Object.keys(before).sort().join(", ")}`);
+      console.log(`measured: ${RIDES} rides`);
+      await serve(api, people, RIDES);
+      await sleep(5000);
+      const after: StorageReading = storageOf(system.persistDir);
+      const counted = delta(await readCounters(system), countedBefore);
+      // D1 writes a ride, by database: what D1 bills (rows written, each index entry one) besides the bytes.
+      const d1Writes = Object.fromEntries(
+        ["VIEWS_DB", "LEDGER_DB"].map((db) => [
+          db,
+          {
+            statements: sumOf(counted, (k) => keyOf(k) === `d1:${db}:statements`) / RIDES,
+            rows: sumOf(counted, (k) => keyOf(k) === `d1:${db}:rows`) / RIDES,
+          },
+        ]),
+      );
+      const perRide = storageDelta(before, after, RIDES);
+      console.log(`\nbytes a served ride leaves (${RIDES} rides, state under ${system.persistDir}):\n`);
+      console.log("| store | table or object class | bytes a ride |");
+      console.log("|---|---|---|");
+      for (const row of perRide.rows) console.log(`| ${row.store} | ${row.part} | ${row.bytes.toFixed(0)} |`);
+      for (const [store, bytes] of Object.entries(perRide.byStore)) console.log(`| ${store} | **all** | **${bytes.toFixed(0)}** |`);
+      const dir = resolve(import.meta.dirname, "results");
+      mkdirSync(dir, { recursive: true });
+      const out = resolve(dir, `storage-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+      writeFileSync(out, JSON.stringify({ rides: RIDES, warmup: WARMUP, perRide, d1Writes }, null, 2));
+      for (const [db, w] of Object.entries(d1Writes))
+        console.log(`D1 ${db}: ${w.statements.toFixed(1)} write statements, ${w.rows.toFixed(1)} rows written a ride`);
+      console.log(`\nwritten ${out}`);
+    } finally {
+      await beat.stop();
+    }
+  } finally {
+    await system.stop();
+  }
+}
+
+await main();

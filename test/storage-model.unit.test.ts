@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { firstFull, SEOUL_DAY, storage, STORAGE_LIMITS } from "../bench/support/storage-model.ts";
+import { storageDelta } from "../bench/support/storage.ts";
+
+describe("the storage model", () => {
+  const loads = storage({ "D1 views": 10_000, "D1 ledger": 1_000, "object RideDurableObject": 45_000 }, SEOUL_DAY);
+  const named = (store: string) => loads.find((l) => l.store === store)!;
+
+  it("a day holds the peak rate for its peak hours: 2.16 million rides at Seoul's", () => {
+    expect(named("D1 views").bytesPerDay).toBe(10_000 * 100 * 3600 * 6);
+  });
+
+  it("a D1 database reaches half its 10 GB in (limit / 2) / bytes a day", () => {
+    expect(STORAGE_LIMITS.d1DatabaseBytes).toBe(10e9);
+    expect(named("D1 views").daysToHalf).toBeCloseTo(5e9 / 21.6e9);
+    expect(named("D1 ledger").daysToHalf).toBeCloseTo(5e9 / 2.16e9);
+    expect(named("D1 ledger").shareADay).toBeCloseTo(0.216);
+  });
+
+  it("an object class made anew each ride has no size limit in reach, only a sum that grows", () => {
+    expect(named("object RideDurableObject")).toMatchObject({ bytesPerDay: 45_000 * 2.16e6, daysToHalf: Infinity, shareADay: 0 });
+  });
+
+  it("names the D1 database that fills first, and none when no database grows", () => {
+    expect(firstFull(loads)?.store).toBe("D1 views");
+    expect(firstFull(storage({ "object RideDurableObject": 1 }, SEOUL_DAY))).toBeUndefined();
+    expect(storage({ "D1 views": 0 }, SEOUL_DAY)[0]!.daysToHalf).toBe(Infinity);
+  });
+});
+
+describe("what rides left between two readings", () => {
+  it("is per ride, by store and part, with the bytes in use beside the pages, object file counts left out and unchanged parts dropped", () => {
+    const before = {
+      "D1 views": { rides: 4096, "rides (in use)": 3000, drivers: 4096, "drivers (in use)": 100 },
+      "object RideDurableObject": { all: 0, files: 0 },
+    };
+    const after = {
+      "D1 views": { rides: 12288, "rides (in use)": 7000, drivers: 4096, "drivers (in use)": 300, ride_events: 8192, "ride_events (in use)": 8000 },
+      "object RideDurableObject": { all: 90_000, files: 2 },
+    };
+    expect(storageDelta(before, after, 2)).toEqual({
+      rows: [
+        { store: "D1 views", part: "drivers", bytes: 0, inUse: 100 },
+        { store: "D1 views", part: "ride_events", bytes: 4096, inUse: 4000 },
+        { store: "D1 views", part: "rides", bytes: 4096, inUse: 2000 },
+        { store: "object RideDurableObject", part: "all", bytes: 45_000 },
+      ],
+      byStore: { "D1 views": 8192, "object RideDurableObject": 45_000 },
+    });
+  });
+});
