@@ -728,7 +728,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List notification deliveries */
+    /**
+     * List notification deliveries
+     * @description Deliveries made in the last 30 days: older ones are deleted by the delivery log's retention.
+     */
     get: operations["listNotifications"];
     put?: never;
     post?: never;

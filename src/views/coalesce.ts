@@ -2,19 +2,17 @@
  * Coalescing a batch of view writes before it becomes SQL (decision 13's "projections
  * written in batches"). Every snapshot row is guarded by its version, so of several
  * writes of one ride, driver or rider in a batch only the newest can change the row:
- * the older ones are dropped here instead of being sent to D1 only to be refused. A
- * ride's timeline rows go in as one multi-row insert per chunk. What the views end up
+ * the older ones are dropped here instead of being sent to D1 only to be refused. What the views end up
  * holding is the same as writing every message on its own, in any order.
  */
-import type { DomainEvent, Driver, RiderAccount } from "../domain/events";
+import type { Driver, RiderAccount } from "../domain/events";
 import type { Ride } from "../domain/types";
 import type { ViewWrite } from "./projection";
 
 type RideWrite = Extract<ViewWrite, { kind: "ride" }>;
 
-/** A batch's writes, coalesced: timeline rows, the newest snapshot of each ride, driver and rider, and the rest in order. */
+/** A batch's writes, coalesced: the newest snapshot of each ride, driver and rider, and the rest in order. */
 export interface CoalescedWrites {
-  events: { event: DomainEvent; rideId: string }[];
   /** The newest snapshot of each ride, with the earliest dispatch time of the batch (the first assignment's). */
   rides: { ride: Ride; dispatchMs: number | null }[];
   drivers: Driver[];
@@ -33,12 +31,10 @@ function newest<T extends { id: string; version: number }>(items: T[]): T[] {
 
 /**
  * @example
- * const { events, rides } = coalesceWrites(messages.flatMap(writesOf)); // 12 events of one ride: 12 rows, 1 snapshot
+ * const { rides } = coalesceWrites(messages.flatMap(writesOf)); // 12 events of one ride: 1 snapshot
  */
 export function coalesceWrites(writes: readonly ViewWrite[]): CoalescedWrites {
   const rideWrites = writes.filter((w): w is RideWrite => w.kind === "ride");
-  const seen = new Set<string>();
-  const events = rideWrites.filter((w) => !seen.has(w.event.id) && seen.add(w.event.id)).map((w) => ({ event: w.event, rideId: w.ride.id }));
   // The first assignment's time is the one kept: the earliest assignment of the batch (the SQL keeps an earlier one already there).
   const dispatchMs = new Map<string, { version: number; ms: number }>();
   for (const w of rideWrites) {
@@ -49,5 +45,5 @@ export function coalesceWrites(writes: readonly ViewWrite[]): CoalescedWrites {
   const drivers = newest(writes.flatMap((w) => (w.kind === "driver" ? [w.driver] : [])));
   const riders = newest(writes.flatMap((w) => (w.kind === "rider" ? [w.rider] : [])));
   const others = writes.filter((w): w is CoalescedWrites["others"][number] => w.kind !== "ride" && w.kind !== "driver" && w.kind !== "rider");
-  return { events, rides, drivers, riders, others };
+  return { rides, drivers, riders, others };
 }

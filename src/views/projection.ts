@@ -1,7 +1,7 @@
 /**
  * The projection of ride, driver and rider events into the D1 views. Idempotent and
- * order-free: the timeline keeps each event once (by id), an earnings row once (by id),
- * and a row takes a snapshot only if its version is newer than the one it holds, so
+ * order-free: an earnings row is kept once (by id), and a row takes a snapshot only if its
+ * version is newer than the one it holds, so
  * any delivery order converges, and so does any replay (dead letters, repair, rebuild).
  *
  * One module for every writer of the views: the views worker (the queue), and the

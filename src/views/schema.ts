@@ -39,21 +39,6 @@ export const rides = sqliteTable(
   ],
 );
 
-/** The ride timeline: every event once (by id), ordered by version. */
-export const rideEvents = sqliteTable(
-  "ride_events",
-  {
-    eventId: text("event_id").primaryKey(),
-    rideId: text("ride_id").notNull(),
-    version: integer("version").notNull(),
-    type: text("type").notNull(),
-    occurredAt: text("occurred_at").notNull(),
-    correlationId: text("correlation_id").notNull(),
-    data: text("data").notNull(),
-  },
-  (t) => [index("ride_events_by_ride").on(t.rideId, t.version)],
-);
-
 /** One row per driver: newest snapshot by version. */
 export const drivers = sqliteTable(
   "drivers",
@@ -93,7 +78,12 @@ export const notificationDeliveries = sqliteTable(
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.eventId, t.channel, t.recipient] }), index("deliveries_by_ride").on(t.rideId, t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.channel, t.recipient] }),
+    index("deliveries_by_ride").on(t.rideId, t.createdAt),
+    // The retention's prune walks the oldest first (src/views/retention.ts).
+    index("deliveries_by_created").on(t.createdAt),
+  ],
 );
 
 /**

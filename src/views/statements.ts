@@ -8,32 +8,8 @@ import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { Driver, RiderAccount } from "../domain/events";
 import { coalesceWrites, type CoalescedWrites } from "./coalesce";
 import type { EarningRow, ViewWrite } from "./projection";
-import { drivers, earnings, rideEvents, riderDues, rides } from "./schema";
+import { drivers, earnings, riderDues, rides } from "./schema";
 import { rentalStatement, vehicleStatement } from "./rental-statements";
-
-/** D1 binds at most 100 parameters per statement: 7 per timeline row. */
-const EVENT_ROWS_PER_INSERT = 14;
-
-function timelineStatements(db: DrizzleD1Database, events: CoalescedWrites["events"]): BatchItem<"sqlite">[] {
-  const rows = events.map(({ event, rideId }) => ({
-    eventId: event.id,
-    rideId,
-    version: event.version,
-    type: event.type,
-    occurredAt: event.occurredAt,
-    correlationId: event.correlationId,
-    data: JSON.stringify(event.data),
-  }));
-  const out: BatchItem<"sqlite">[] = [];
-  for (let i = 0; i < rows.length; i += EVENT_ROWS_PER_INSERT)
-    out.push(
-      db
-        .insert(rideEvents)
-        .values(rows.slice(i, i + EVENT_ROWS_PER_INSERT))
-        .onConflictDoNothing(),
-    );
-  return out;
-}
 
 function rideStatements(db: DrizzleD1Database, { ride: r, dispatchMs }: CoalescedWrites["rides"][number]): BatchItem<"sqlite">[] {
   const statements: BatchItem<"sqlite">[] = [
@@ -153,7 +129,9 @@ function statementsOf(
 
 /**
  * Applies writes in one D1 batch (one round trip, all or nothing), coalesced first
- * (`coalesceWrites`: the newest snapshot of each row, the timeline rows together).
+ * (`coalesceWrites`: the newest snapshot of each row). A ride's timeline is not among them: the
+ * Ride DO keeps it exactly (`GET /v1/rides/{id}/events` reads it there), and a copy in D1 was
+ * read by nobody and took over a third of the views' bytes a ride (BENCHMARKS.md, storage).
  *
  * @example
  * await applyWrites(env.VIEWS_DB, [{ kind: "driver", driver }]);
@@ -162,7 +140,6 @@ export async function applyWrites(d1: D1Database, writes: readonly ViewWrite[]):
   const db = drizzle(d1);
   const c = coalesceWrites(writes);
   const [first, ...rest] = [
-    ...timelineStatements(db, c.events),
     ...c.rides.flatMap((r) => rideStatements(db, r)),
     ...c.drivers.flatMap((driver) => statementsOf(db, { kind: "driver", driver })),
     ...c.riders.flatMap((rider) => statementsOf(db, { kind: "rider", rider })),

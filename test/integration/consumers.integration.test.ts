@@ -196,8 +196,8 @@ describe("views consumer", () => {
 
   async function view(rideId: string) {
     const row = await testEnv.VIEWS_DB.prepare("SELECT status, version, driver_id FROM rides WHERE id = ?").bind(rideId).first();
-    const events = await testEnv.VIEWS_DB.prepare("SELECT version FROM ride_events WHERE ride_id = ? ORDER BY version").bind(rideId).all();
-    return { row, versions: events.results.map((e) => e.version) };
+    const rows = await testEnv.VIEWS_DB.prepare("SELECT count(*) AS n FROM rides WHERE id = ?").bind(rideId).first<{ n: number }>();
+    return { row, rows: rows?.n };
   }
 
   it("duplicates are applied once", async () => {
@@ -206,7 +206,7 @@ describe("views consumer", () => {
     const result = await deliver(viewsWorker, "ride-events", [e1!, e1!, e2!, e2!]);
     expect(result.ackAll).toBe(true);
     await deliver(viewsWorker, "ride-events", [e2!]);
-    expect(await view(rideId)).toEqual({ row: { status: "dispatching", version: 2, driver_id: null }, versions: [1, 2] });
+    expect(await view(rideId)).toEqual({ row: { status: "dispatching", version: 2, driver_id: null }, rows: 1 });
   });
 
   it("every delivery order converges to the newest version", async () => {
@@ -224,7 +224,7 @@ describe("views consumer", () => {
       for (const i of order) await deliver(viewsWorker, "ride-events", [events[i]!]);
       expect(await view(rideId), `order ${order.join(",")}`).toEqual({
         row: { status: "driver_arrived", version: 4, driver_id: "d7" },
-        versions: [1, 2, 3, 4],
+        rows: 1,
       });
     }
   });

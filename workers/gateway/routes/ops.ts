@@ -7,6 +7,7 @@ import { newRouter } from "../router";
 import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import { sha256Hex } from "../../../src/lib/ids";
 import { listDeliveries, listDrivers, listRides } from "../queries";
+import { DELIVERY_LOG_RETENTION_DAYS } from "../../../src/views/retention";
 import { opsStats } from "../../../src/views/stats";
 import { DriverDecisionSchema, DriverSchema, IdParamSchema, LedgerEntrySchema, ListQuerySchema, RideSchema, page } from "../schemas";
 import { publicDelivery, publicDriver, publicLedgerEntry } from "../presenters";
@@ -148,6 +149,7 @@ const notifications = route({
   path: "/v1/ops/notifications",
   operationId: "listNotifications",
   summary: "List notification deliveries",
+  description: `Deliveries made in the last ${DELIVERY_LOG_RETENTION_DAYS} days: older ones are deleted by the delivery log's retention.`,
   request: {
     query: ListQuerySchema.extend({
       rideId: z.string().max(64).optional(),

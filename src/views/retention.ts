@@ -1,0 +1,44 @@
+/**
+ * How long the notification delivery log keeps a delivery. The log is what makes a
+ * redelivered message not send again, and what an operator reads to answer "did the rider
+ * get it?" (`GET /v1/ops/notifications`); after a month it does neither (a queue keeps a
+ * message at most 14 days), and it was the largest table of the views a ride: about 3.6 KB
+ * of the 4.8 (BENCHMARKS.md, storage). Without this the views database only ever grows
+ * towards D1's 10 GB limit.
+ */
+
+/** Deliveries created longer ago than this are deleted. */
+export const DELIVERY_LOG_RETENTION_DAYS = 30;
+/** Rows one statement deletes: a D1 statement holds the database while it runs, so many small ones leave room for the consumers' writes. */
+export const PRUNE_CHUNK = 500;
+
+/** The cut-off of a prune run at `now`: deliveries created before it go. */
+export function deliveryCutoff(now: Date, retentionDays = DELIVERY_LOG_RETENTION_DAYS): string {
+  return new Date(now.getTime() - retentionDays * 86_400_000).toISOString();
+}
+
+/**
+ * Deletes deliveries created before `before`, oldest first, in statements of `PRUNE_CHUNK`
+ * rows and at most `maxRows` in all (a cron run's bound); answers how many went. A run that
+ * stops at the bound leaves the rest to the next run.
+ *
+ * @example
+ * const pruned = await pruneDeliveries(env.VIEWS_DB, deliveryCutoff(new Date()), 5_000);
+ */
+export async function pruneDeliveries(db: D1Database, before: string, maxRows: number): Promise<number> {
+  let pruned = 0;
+  while (pruned < maxRows) {
+    const chunk = Math.min(PRUNE_CHUNK, maxRows - pruned);
+    const result = await db
+      .prepare(
+        `DELETE FROM notification_deliveries WHERE rowid IN
+           (SELECT rowid FROM notification_deliveries WHERE created_at < ?1 ORDER BY created_at LIMIT ?2)`,
+      )
+      .bind(before, chunk)
+      .run();
+    const deleted = result.meta.changes ?? 0;
+    pruned += deleted;
+    if (deleted < chunk) break;
+  }
+  return pruned;
+}
