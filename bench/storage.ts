@@ -95,10 +95,10 @@ async function main() {
       );
       const perRide = storageDelta(before, after, RIDES);
       console.log(`\nbytes a served ride leaves (${RIDES} rides, state under ${system.persistDir}):\n`);
-      console.log("| store | table or object class | bytes a ride |");
-      console.log("|---|---|---|");
-      for (const row of perRide.rows) console.log(`| ${row.store} | ${row.part} | ${row.bytes.toFixed(0)} |`);
-      for (const [store, bytes] of Object.entries(perRide.byStore)) console.log(`| ${store} | **all** | **${bytes.toFixed(0)}** |`);
+      console.log("| store | table (with its indexes) or object class | bytes a ride (pages) | bytes a ride (in use) |");
+      console.log("|---|---|---|---|");
+      for (const row of perRide.rows) console.log(`| ${row.store} | ${row.part} | ${row.bytes.toFixed(0)} | ${row.inUse?.toFixed(0) ?? ""} |`);
+      for (const [store, bytes] of Object.entries(perRide.byStore)) console.log(`| ${store} | **all** | **${bytes.toFixed(0)}** | |`);
       const dir = resolve(import.meta.dirname, "results");
       mkdirSync(dir, { recursive: true });
       const out = resolve(dir, `storage-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);

@@ -2,8 +2,8 @@
  * How long the notification delivery log keeps a delivery. The log is what makes a
  * redelivered message not send again, and what an operator reads to answer "did the rider
  * get it?" (`GET /v1/ops/notifications`); after a month it does neither (a queue keeps a
- * message at most 14 days), and it was the largest table of the views a ride: about 3.6 KB
- * of the 4.8 (BENCHMARKS.md, storage). Without this the views database only ever grows
+ * message at most 14 days), and it is the largest table of the views a ride: about 4 KB of
+ * the 5.2 (BENCHMARKS.md, storage). Without this the views database only ever grows
  * towards D1's 10 GB limit.
  */
 

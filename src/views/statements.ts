@@ -131,7 +131,7 @@ function statementsOf(
  * Applies writes in one D1 batch (one round trip, all or nothing), coalesced first
  * (`coalesceWrites`: the newest snapshot of each row). A ride's timeline is not among them: the
  * Ride DO keeps it exactly (`GET /v1/rides/{id}/events` reads it there), and a copy in D1 was
- * read by nobody and took over a third of the views' bytes a ride (BENCHMARKS.md, storage).
+ * read by nobody and took 43 % of the views' bytes a ride (BENCHMARKS.md, storage).
  *
  * @example
  * await applyWrites(env.VIEWS_DB, [{ kind: "driver", driver }]);
