@@ -6,8 +6,10 @@
  * measured bytes and the city in, the loads out (`bench/capacity.ts` prints them).
  */
 
-/** Published (Workers Paid): a D1 database's size, and the D1 storage of one account. */
-export const STORAGE_LIMITS = { d1DatabaseBytes: 10e9, d1AccountBytes: 1e12 } as const;
+import { D1_DATABASE_LIMIT_BYTES } from "../../src/views/database-size.ts";
+
+/** Published (Workers Paid): a D1 database's size (the one the operators' figures use), and the D1 storage of one account. */
+export const STORAGE_LIMITS = { d1DatabaseBytes: D1_DATABASE_LIMIT_BYTES, d1AccountBytes: 1e12 } as const;
 
 export interface City {
   /** Ride requests a second at the peak. */

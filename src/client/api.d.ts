@@ -6352,6 +6352,14 @@ export interface operations {
               views: number;
               notifications: number;
             };
+            /** @description How full the views database is: bytes, D1's limit, their share (from half of it an error line is logged) */
+            storage: {
+              views: {
+                bytes: number;
+                limitBytes: number;
+                share: number;
+              };
+            };
             payments?: unknown;
           };
         };

@@ -4,6 +4,7 @@
  */
 import { and, desc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { databaseSize } from "./database-size";
 import { countOpenDeadLetters } from "./dead-letters";
 import { notificationDeadLetters, riderDues, rides } from "./schema";
 
@@ -14,7 +15,8 @@ function percentile(sorted: number[], p: number): number | null {
 
 /**
  * Counts by status, dispatch-time percentiles over the last 1,000 assignments, open
- * payment problems, what riders owe, and the views' and notifications' dead letters.
+ * payment problems, what riders owe, the views' and notifications' dead letters, and how
+ * full the views database is.
  */
 export async function rideStats(db: D1Database) {
   const d = drizzle(db);
@@ -50,6 +52,7 @@ export async function rideStats(db: D1Database) {
     openPaymentProblems: problems.map((p) => ({ rideId: p.id, since: p.updatedAt, problem: "capture_failed" })),
     openDues: { amount: dues?.amount ?? 0, currency: dues?.currency ?? "KRW", riders: dues?.riders ?? 0 },
     deadLetters: { views: await countOpenDeadLetters(db), notifications: notificationLetters?.n ?? 0 },
+    storage: { views: await databaseSize(db) },
   };
 }
 

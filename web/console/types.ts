@@ -88,7 +88,15 @@ export interface Stats {
   openPaymentProblems: { rideId: string; since: string; problem: string }[];
   openDues: { amount: number; currency: string; riders: number };
   deadLetters: { views: number; notifications: number };
+  /** How full the views database is (D1 holds at most `limitBytes`). */
+  storage?: { views: DatabaseSize };
   payments?: unknown;
+}
+
+export interface DatabaseSize {
+  bytes: number;
+  limitBytes: number;
+  share: number;
 }
 
 /** What the server sends over the live socket. */

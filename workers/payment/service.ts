@@ -9,6 +9,7 @@ import { stubFor } from "../../src/durable-objects/stubs";
 import { meterEnv, metrics, metricsOn, type MetricsSnapshot } from "../../src/lib/metrics";
 import type { Money } from "../../src/domain/types";
 import type { BreakerState } from "../../src/payments/breaker";
+import { databaseSize, type DatabaseSize } from "../../src/views/database-size";
 import { breakerStub, paymentDeps, providerFor } from "./deps";
 import { chargeDues } from "./dues";
 import type { LedgerEntry } from "./ledger";
@@ -38,10 +39,16 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
     return paymentDeps(this.env).ledger.forRide(rideId);
   }
 
-  async health(): Promise<{ provider: string; breaker: BreakerState; deadLetters: number }> {
+  /** The provider's breaker, the dead letters, and how full the ledger database is. */
+  async health(): Promise<{ provider: string; breaker: BreakerState; deadLetters: number; ledger: DatabaseSize }> {
     const provider = providerFor(this.env);
     const deps = paymentDeps(this.env);
-    return { provider: provider.name, breaker: await breakerStub(this.env, provider).status(), deadLetters: await deps.ledger.deadLetterCount() };
+    return {
+      provider: provider.name,
+      breaker: await breakerStub(this.env, provider).status(),
+      deadLetters: await deps.ledger.deadLetterCount(),
+      ledger: await databaseSize(this.env.LEDGER_DB),
+    };
   }
 
   /**

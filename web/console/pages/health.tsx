@@ -3,17 +3,20 @@ import { get } from "../api";
 import { Bars, Sparkline } from "../charts";
 import { useLive, useLoad } from "../hooks";
 import { isOpen } from "../live-state";
-import { RIDE_STATUSES, type Stats } from "../types";
+import { RIDE_STATUSES, type DatabaseSize, type Stats } from "../types";
 import { Link, Problem, seconds, time, won } from "../ui";
 
 interface PaymentHealth {
   provider?: string;
   breaker?: { mode?: string; failures?: number; openedAt?: number | null };
   deadLetters?: number;
+  ledger?: DatabaseSize;
   error?: string;
 }
 
 const paymentsOf = (stats: Stats): PaymentHealth => (typeof stats.payments === "object" && stats.payments !== null ? (stats.payments as PaymentHealth) : {});
+/** A database's size: MB below a gigabyte, GB from there (its limit is 10 GB). */
+const sizeOf = (size?: DatabaseSize) => (size ? (size.bytes < 1e9 ? `${(size.bytes / 1e6).toFixed(1)} MB` : `${(size.bytes / 1e9).toFixed(2)} GB`) : "–");
 const openRides = (s: Stats) => Object.entries(s.ridesByStatus).reduce((n, [status, count]) => (isOpen(status) ? n + count : n), 0);
 
 function Figure(props: { label: string; value: string | number; spark?: (number | null)[]; id?: string }) {
@@ -67,6 +70,12 @@ export function HealthPage() {
           label="Dead letters: views / notifications / payments"
           value={`${latest.deadLetters.views} / ${latest.deadLetters.notifications} / ${payments.deadLetters ?? "–"}`}
           spark={samples.map((s) => s.deadLetters.views + s.deadLetters.notifications)}
+        />
+        <Figure
+          id="storage"
+          label={`Databases: views / ledger (of ${((latest.storage?.views.limitBytes ?? 10e9) / 1e9).toFixed(0)} GB each)`}
+          value={`${sizeOf(latest.storage?.views)} / ${sizeOf(payments.ledger)}`}
+          spark={samples.map((s) => s.storage?.views.share ?? null)}
         />
         <div class={`figure breaker b-${mode}`} data-figure="breaker">
           <div class="label">Payment circuit breaker{payments.provider ? ` (${payments.provider})` : ""}</div>

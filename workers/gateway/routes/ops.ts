@@ -117,6 +117,9 @@ const stats = route({
         deadLetters: z
           .object({ views: z.number().int(), notifications: z.number().int() })
           .describe("Views dead letters not replayed yet (POST /v1/ops/views/replay), notifications given up on"),
+        storage: z
+          .object({ views: z.object({ bytes: z.number(), limitBytes: z.number(), share: z.number() }) })
+          .describe("How full the views database is: bytes, D1's limit, their share (from half of it an error line is logged)"),
         payments: z.unknown(),
       }),
       "Counts, dispatch-time percentiles, open payment problems, open dues, dead-letter counts",

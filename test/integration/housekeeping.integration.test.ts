@@ -1,0 +1,99 @@
+/**
+ * The gateway's ten-minute cron (workers/gateway/housekeeping.ts), with the real views and
+ * ledger databases and payment worker: the notification delivery log's retention
+ * (deliveries older than it go, newer ones stay; a failing database is reported, not
+ * swallowed) and the databases' size (in the operators' figures, and an error line from
+ * half of D1's limit).
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createApp } from "../../workers/gateway/app";
+import { issueToken } from "../../workers/gateway/auth";
+import gateway from "../../workers/gateway/index";
+import { DELIVERY_LOG_RETENTION_DAYS } from "../../src/views/retention";
+import { testEnv, uniqueId } from "./helpers";
+import { createExecutionContext } from "cloudflare:test";
+
+const TEN_MINUTES = "*/10 * * * *";
+const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
+
+async function delivery(eventId: string, createdAt: string) {
+  await testEnv.VIEWS_DB.prepare(
+    `INSERT INTO notification_deliveries (event_id, channel, recipient, id, ride_id, event, locale, status, attempts, correlation_id, created_at, updated_at)
+     VALUES (?1, 'webhook', 'rider', ?1, 'rd_retention', 'RideCompleted', 'ko', 'sent', 1, 'c', ?2, ?2)`,
+  )
+    .bind(eventId, createdAt)
+    .run();
+}
+const kept = async (eventId: string) =>
+  (await testEnv.VIEWS_DB.prepare("SELECT count(*) AS n FROM notification_deliveries WHERE event_id = ?").bind(eventId).first<{ n: number }>())?.n === 1;
+const run = (env: Env) => gateway.scheduled({ cron: TEN_MINUTES, scheduledTime: Date.now(), noRetry: () => undefined }, env);
+
+describe("the delivery log's retention", () => {
+  it("a database that fails the prune fails the cron run (reported, not swallowed)", async () => {
+    const broken = {
+      ...testEnv,
+      VIEWS_DB: {
+        prepare: () => {
+          throw new Error("D1 unavailable");
+        },
+      },
+    } as unknown as Env;
+    await expect(run(broken)).rejects.toThrow("D1 unavailable");
+  });
+
+  it("the ten-minute cron deletes deliveries older than the retention and keeps the rest", async () => {
+    const old = uniqueId("ev_old");
+    const recent = uniqueId("ev_recent");
+    await delivery(old, daysAgo(DELIVERY_LOG_RETENTION_DAYS + 1));
+    await delivery(recent, daysAgo(DELIVERY_LOG_RETENTION_DAYS - 1));
+    expect([await kept(old), await kept(recent)]).toEqual([true, true]);
+    await run(testEnv);
+    expect([await kept(old), await kept(recent)]).toEqual([false, true]);
+  });
+});
+
+/** The views database as it is, except that it says it holds `bytes` (D1's `meta.size_after` of every query). */
+function viewsSaying(bytes: number): D1Database {
+  const real = testEnv.VIEWS_DB;
+  return new Proxy(real, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop);
+      if (prop !== "prepare") return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      return (sql: string) => {
+        const statement = target.prepare(sql);
+        if (sql !== "SELECT 1") return statement;
+        return {
+          run: async () => {
+            const result = await statement.run();
+            return { ...result, meta: { ...result.meta, size_after: bytes } };
+          },
+        };
+      };
+    },
+  });
+}
+
+describe("the databases' size", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("GET /v1/ops/stats shows how full the views database is, and the payment worker's health the ledger", async () => {
+    const token = await issueToken(testEnv, { id: "ops-1", role: "ops" });
+    const res = await createApp().request("/v1/ops/stats", { headers: { authorization: `Bearer ${token}` } }, testEnv, createExecutionContext());
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { storage: { views: { bytes: number; limitBytes: number; share: number } }; payments: { ledger: { bytes: number } } };
+    expect(body.storage.views.limitBytes).toBe(10e9);
+    expect(body.storage.views.bytes).toBeGreaterThan(0);
+    expect(body.storage.views.share).toBeCloseTo(body.storage.views.bytes / 10e9);
+    expect(body.payments.ledger.bytes).toBeGreaterThan(0);
+  });
+
+  it("the ten-minute cron logs an error line for a database at half its limit, and none below", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    await run({ ...testEnv, VIEWS_DB: viewsSaying(4e9) } as Env);
+    expect(errors.mock.calls.flat().filter((l) => String(l).includes("size limit"))).toEqual([]);
+    await run({ ...testEnv, VIEWS_DB: viewsSaying(6e9) } as Env);
+    const lines = errors.mock.calls.flat().flatMap((l) => (String(l).startsWith("{") ? [JSON.parse(String(l)) as Record<string, unknown>] : []));
+    expect(lines).toContainEqual({ msg: "database above half its size limit", database: "views", bytes: 6e9, limitBytes: 10e9, share: 0.6 });
+    expect(lines.filter((l) => l.database === "ledger")).toEqual([]);
+  });
+});
