@@ -50,16 +50,7 @@ export const newRecord = (): LoadRecord => ({
 });
 
 /** A small seeded generator (mulberry32), so a run's choices can be replayed with --seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seeded } from "../../test/support/seeded.ts";
 
 const near = (random: () => number, km: number) => ({
   lat: CENTER.lat + (random() - 0.5) * 2 * (km / 111),

@@ -103,3 +103,20 @@ export const payoutAccounts = sqliteTable("payout_accounts", {
   accountId: text("account_id").notNull(),
   updatedAt: text("updated_at").notNull(),
 });
+
+/**
+ * The point up to which every driver's earnings are summed in `driver_earnings`: a payout
+ * run sums only the settlements and adjustments recorded after it, not all history (one
+ * row, id 1). It trails the clock by a margin (workers/payment/earnings-checkpoint.ts),
+ * so no settlement can still commit with a time at or before it.
+ */
+export const earningsCheckpoint = sqliteTable("earnings_checkpoint", {
+  id: integer("id").primaryKey(),
+  through: text("through").notNull(),
+});
+
+/** Each driver's earnings (settlements and adjustments) recorded at or before the checkpoint's `through`. */
+export const driverEarnings = sqliteTable("driver_earnings", {
+  driverId: text("driver_id").primaryKey(),
+  earned: integer("earned").notNull(),
+});

@@ -97,3 +97,30 @@ describe("the databases' size", () => {
     expect(lines.filter((l) => l.database === "ledger")).toEqual([]);
   });
 });
+
+describe("the payout runs' earnings checkpoint", () => {
+  it("the ten-minute cron moves it to ten minutes ago, folding in each earning settled before once", async () => {
+    const through = async () =>
+      (await testEnv.LEDGER_DB.prepare("SELECT coalesce((SELECT through FROM earnings_checkpoint WHERE id = 1), '') AS t").first<{ t: string }>())?.t ?? "";
+    const earned = async (driverId: string) =>
+      (await testEnv.LEDGER_DB.prepare("SELECT earned FROM driver_earnings WHERE driver_id = ?").bind(driverId).first<{ earned: number }>())?.earned ?? null;
+    const driverId = uniqueId("d_checkpoint");
+    // Settled about eleven minutes ago (ten is how far the checkpoint trails the clock), after
+    // wherever an earlier cron run of this file left it.
+    const standing = Date.parse(await through());
+    const at = new Date(Math.max(Date.now() - 11 * 60_000, Number.isNaN(standing) ? 0 : standing + 1)).toISOString();
+    await testEnv.LEDGER_DB.prepare(
+      "INSERT INTO settlements (ride_id, driver_id, fare, commission, earning, currency, created_at) VALUES (?1, ?2, 10000, 2000, 8000, 'KRW', ?3)",
+    )
+      .bind(uniqueId("rd_checkpoint"), driverId, at)
+      .run();
+    const before = Date.now();
+    await run(testEnv);
+    expect(await earned(driverId)).toBe(8000);
+    const lag = before - Date.parse(await through());
+    expect(lag).toBeGreaterThan(9 * 60_000);
+    expect(lag).toBeLessThanOrEqual(10 * 60_000);
+    await run(testEnv);
+    expect(await earned(driverId)).toBe(8000);
+  });
+});

@@ -29,9 +29,14 @@ export interface D1LikeStatement {
 
 export interface D1Like {
   prepare(sql: string): D1LikeStatement;
-  batch(statements: D1LikeStatement[]): Promise<unknown[]>;
+  batch(statements: D1LikeStatement[]): Promise<{ results: unknown[]; meta: { changes: number } }[]>;
   exec(sql: string): Promise<{ count: number; duration: number }>;
 }
+
+/** Each statement's synchronous run, for batch(). */
+const runNow = new WeakMap<D1LikeStatement, () => { results: unknown[]; meta: { changes: number } }>();
+
+const totalChanges = (db: SqliteDatabase) => Number((db.prepare("SELECT total_changes() AS n").all()[0] as { n: number | bigint }).n);
 
 function statement(db: SqliteDatabase, sql: string, params: unknown[]): D1LikeStatement {
   const prepared = (arrays: boolean) => {
@@ -39,9 +44,15 @@ function statement(db: SqliteDatabase, sql: string, params: unknown[]): D1LikeSt
     s.setReturnArrays(arrays);
     return s;
   };
-  return {
+  // Rows changed, as D1 reports them for a write run with all() (in a batch, say).
+  const allNow = <T>() => {
+    const before = totalChanges(db);
+    const results = prepared(false).all(...params) as T[];
+    return { results, success: true as const, meta: { changes: totalChanges(db) - before } };
+  };
+  const self: D1LikeStatement = {
     bind: (...values) => statement(db, sql, values),
-    all: async <T>() => ({ results: prepared(false).all(...params) as T[], success: true as const, meta: { changes: 0 } }),
+    all: async <T>() => allNow<T>(),
     raw: async <T>() => prepared(true).all(...params) as T[],
     run: async () => ({ results: [] as [], success: true as const, meta: { changes: Number(prepared(false).run(...params).changes) } }),
     first: async <T>(column?: string) => {
@@ -50,6 +61,8 @@ function statement(db: SqliteDatabase, sql: string, params: unknown[]): D1LikeSt
       return (column === undefined ? row : (row[column] ?? null)) as T | null;
     },
   };
+  runNow.set(self, allNow);
+  return self;
 }
 
 /**
@@ -74,11 +87,16 @@ export async function sqliteD1(migrationsDir: string): Promise<D1Like> {
   }
   const d1: D1Like = {
     prepare: (sql) => statement(db, sql, []),
+    // All statements at once, with no await in between: D1 runs a batch as one transaction,
+    // and another batch must not begin inside this one.
     batch: async (statements) => {
       db.exec("BEGIN");
       try {
-        const results = [];
-        for (const s of statements) results.push(await s.all());
+        const results = statements.map((s) => {
+          const now = runNow.get(s);
+          if (!now) throw new Error("a statement of another database in the batch");
+          return now();
+        });
         db.exec("COMMIT");
         return results;
       } catch (error) {

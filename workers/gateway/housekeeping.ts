@@ -1,6 +1,7 @@
 /**
  * The gateway's ten-minute cron: payment reconciliation, the notification delivery log's
- * retention, and how full the two D1 databases are. Each runs on its own: a payment worker
+ * retention, how full the two D1 databases are, and the payout runs' earnings checkpoint
+ * (moved often, so that no run and no batch sums more than minutes of earnings). Each runs on its own: a payment worker
  * that does not answer must not stop the log's retention, nor the other way round; the run
  * fails afterwards if any of them failed, so the failure shows in the cron's history.
  */
@@ -38,6 +39,9 @@ export async function everyTenMinutes(env: Env): Promise<void> {
     reconcilePayments(env, RECONCILE_MIN_AGE_MS).then((report) => log({ msg: "payment reconciliation", ...report })),
     pruneDeliveries(env.VIEWS_DB, before, PRUNE_MAX_ROWS).then((pruned) => log({ msg: "delivery log pruned", pruned, before })),
     checkSizes(env),
+    paymentService(env)
+      .advanceEarnings()
+      .then((checkpoint) => log({ msg: "earnings checkpoint", ...checkpoint })),
   ]);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;

@@ -5,7 +5,7 @@
  * see everything they decide on; pages are keyset pages with opaque cursors.
  */
 import { decodeCursor, encodeCursor, pageLimit } from "../../src/payments/page-cursor";
-import type { EarningEntry, PayoutRecord, PayoutStatus } from "../../src/payments/payout";
+import type { PayoutRecord, PayoutStatus } from "../../src/payments/payout";
 import type { Page } from "./pages";
 
 /** A payout as the API shows it. */
@@ -49,17 +49,6 @@ function asItem(r: PayoutRow): PayoutItem {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
-}
-
-const EARNINGS = `SELECT driver_id, earning, created_at FROM settlements UNION ALL SELECT driver_id, earning, created_at FROM settlement_adjustments`;
-
-/** Each driver's earnings at or before the cut-off, one summed entry per driver (dated at the cut-off). */
-export async function earnedUpTo(d1: D1Database, cutoff: string): Promise<EarningEntry[]> {
-  const { results } = await d1
-    .prepare(`SELECT driver_id, sum(earning) AS earning FROM (${EARNINGS}) WHERE created_at <= ?1 GROUP BY driver_id`)
-    .bind(cutoff)
-    .all<{ driver_id: string; earning: number }>();
-  return results.map((r) => ({ driverId: r.driver_id, earning: Number(r.earning), createdAt: cutoff }));
 }
 
 /**

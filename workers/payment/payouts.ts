@@ -7,7 +7,8 @@
  * 2. What each driver is owed up to the cut-off (src/payments/payout.ts) is claimed as a
  *    `pending` payout whose id (and idempotency key) derives from the cut-off and the
  *    driver, guarded against a concurrent run; a second run of the same cut-off finds the
- *    ids taken and claims nothing.
+ *    ids taken and claims nothing. The earnings are summed since the last run's checkpoint
+ *    (./earnings-checkpoint.ts), not over all history.
  * 3. Each claim is sent to the provider (through the circuit breaker, with the timeout)
  *    and its answer recorded: `succeeded`; `failed` and retryable when the provider could
  *    not answer; `failed` for good when it refused (the amount is owed again, and the
@@ -20,7 +21,8 @@
  */
 import { payoutId, payoutRunId, payoutsDue } from "../../src/payments/payout";
 import { guarded, type GuardedDeps } from "./handler";
-import { answerPayout, claimPayout, earnedUpTo, payoutAccount, payoutTotals, recordRun, unansweredPayouts } from "./payout-store";
+import { advanceEarningsCheckpoint, EARNINGS_SETTLED_MS, earnedUpTo } from "./earnings-checkpoint";
+import { answerPayout, claimPayout, payoutAccount, payoutTotals, recordRun, unansweredPayouts } from "./payout-store";
 
 /** At most this many payouts are sent per call; `more` says to run the same cut-off again for the rest. */
 export const PAYOUTS_PER_CALL = 100;
@@ -64,6 +66,10 @@ export async function runPayouts(deps: PayoutDeps, cutoff: string): Promise<Payo
   const sends: Send[] = unknown.slice(0, PAYOUTS_PER_CALL).map((p) => ({ id: p.id, driverId: p.driverId, amount: p.amount.amount, claimedAt: p.createdAt }));
   let more = unknown.length > PAYOUTS_PER_CALL;
 
+  // Sum only what was recorded since the last run: the checkpoint moves up to the cut-off,
+  // or up to where no insert can still be committing, whichever is earlier.
+  const settled = new Date(now.getTime() - EARNINGS_SETTLED_MS).toISOString();
+  await advanceEarningsCheckpoint(deps.db, settled < cutoff ? settled : cutoff);
   const [earned, totals] = await Promise.all([earnedUpTo(deps.db, cutoff), payoutTotals(deps.db, cutoff)]);
   const due = payoutsDue(cutoff, earned, totals.records);
   for (const { driverId, amount } of due) {

@@ -4,7 +4,11 @@ import { driverBalance } from "../../src/payments/payout";
 import { handlePaymentCommand } from "./handler";
 import { claimPayout, commissionReport, driverTotals, payoutsPage } from "./payout-store";
 import { runPayouts, type PayoutDeps } from "./payouts";
+import { recordEarnings, type EarningRow } from "../../test/support/earnings-history";
+import { checkpointThrough, EARNINGS_SETTLED_MS } from "./earnings-checkpoint";
 import { step, unitDeps } from "./test-fixtures";
+
+const DAY = 86_400_000;
 
 /** A ride of `driverId` captured for `fare` (commission 20 %). */
 async function capturedRide(deps: Awaited<ReturnType<typeof unitDeps>>["deps"], rideId: string, fare: number, driverId = "d1") {
@@ -92,6 +96,43 @@ describe("payout runs", () => {
     expect(runs[0].total.amount + runs[1].total.amount).toBe(16000);
     expect([...provider.transfers.values()].reduce((sum, t) => sum + t.amount, 0)).toBe(16000);
     expect(await balance("d1")).toEqual({ owed: 0, paid: 8000 });
+  });
+
+  it("runs after the earnings checkpoint pay its sums plus what came after, each earning once, a late refund included", async () => {
+    const { deps, d1, provider, payoutDeps, balance } = await setup();
+    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+    const history: EarningRow[] = [
+      { kind: "settlement", id: "rd_a", driverId: "d1", earning: 8000, at: ago(3 * DAY) },
+      { kind: "settlement", id: "rd_b", driverId: "d2", earning: 5000, at: ago(3 * DAY) },
+    ];
+    await recordEarnings(d1, history);
+    // A past cut-off: the checkpoint moves to it, and holds both settlements.
+    const first = await runPayouts(payoutDeps, ago(2 * DAY));
+    expect(first).toMatchObject({ drivers: 2, total: { amount: 13000 } });
+    expect(await checkpointThrough(d1)).toBe(first.cutoff);
+
+    await recordEarnings(d1, [
+      { kind: "settlement", id: "rd_c", driverId: "d1", earning: 4000, at: ago(DAY) },
+      { kind: "adjustment", id: "rd_b:refund:a", driverId: "d2", earning: -1000, at: ago(3_600_000) },
+    ]);
+    await capturedRide(deps, "rd_d", 1000);
+    await tick();
+    // Now: the checkpoint moves to ten minutes ago (rd_c, the refund); rd_d, just recorded, is summed after it.
+    const second = await runPayouts(payoutDeps, new Date().toISOString());
+    expect(second).toMatchObject({ drivers: 1, total: { amount: 4000 + 800 } });
+    const lag = Date.now() - Date.parse(await checkpointThrough(d1));
+    expect(lag).toBeGreaterThanOrEqual(EARNINGS_SETTLED_MS);
+    expect(lag).toBeLessThan(EARNINGS_SETTLED_MS + 5_000);
+    expect(await d1.prepare("SELECT driver_id, earned FROM driver_earnings ORDER BY driver_id").all()).toMatchObject({
+      results: [
+        { driver_id: "d1", earned: 12000 },
+        { driver_id: "d2", earned: 4000 },
+      ],
+    });
+    expect(await balance("d1")).toEqual({ owed: 0, paid: 12800 });
+    expect(await balance("d2")).toEqual({ owed: -1000, paid: 5000 });
+    expect(await runPayouts(payoutDeps, new Date().toISOString())).toMatchObject({ drivers: 0 });
+    expect([...provider.transfers.values()].reduce((sum, t) => sum + t.amount, 0)).toBe(17800);
   });
 
   it("a claim left pending by a run that died is sent by a later run, once it is stale", async () => {

@@ -2,7 +2,8 @@
  * The payment worker's internal API for the gateway (a service binding to this
  * entrypoint): fault injection in development, the ledger of a ride, the breaker's
  * state, dead letters, reconciliation on demand, charging a rider's dues, the read
- * pages the views' repair walks, and drivers' payouts with the commission report.
+ * pages the views' repair walks, and drivers' payouts (with their earnings checkpoint) and
+ * the commission report.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { stubFor } from "../../src/durable-objects/stubs";
@@ -20,6 +21,7 @@ import { driverBalance, normalizeCutoff } from "../../src/payments/payout";
 import { fail, ok, type Outcome } from "../../src/lib/problem";
 import { commissionReport, driverTotals, payoutsPage, setPayoutAccount, type PayoutItem } from "./payout-store";
 import { runPayouts, type PayoutRunReport } from "./payouts";
+import { advanceEarningsCheckpoint, EARNINGS_SETTLED_MS } from "./earnings-checkpoint";
 
 export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
   /** Development only (the gateway checks): faults of the simulated provider. */
@@ -130,6 +132,18 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
     if (!checked.ok) return fail("invalid_request", checked.detail);
     const deps = paymentDeps(this.env);
     return ok(await runPayouts({ db: this.env.LEDGER_DB, provider: deps.provider, breaker: deps.breaker, timeoutMs: deps.timeoutMs }, checked.cutoff));
+  }
+
+  /**
+   * Moves the payout runs' earnings checkpoint up to ten minutes ago (the gateway's
+   * ten-minute cron), so that a run folds in minutes of earnings, not the days since the
+   * last run. Answers where it stands and how many batches it took.
+   *
+   * @example
+   * const { through } = await paymentService(env).advanceEarnings();
+   */
+  async advanceEarnings(): Promise<{ through: string; steps: number }> {
+    return advanceEarningsCheckpoint(this.env.LEDGER_DB, new Date(Date.now() - EARNINGS_SETTLED_MS).toISOString());
   }
 
   /** A driver's balance: earned and not paid out (negative after a refund of a paid fare), and paid out. */
