@@ -13,18 +13,34 @@
  * both ways on the same database, and both must sum the same or the bench fails. The first
  * run after deploying has no checkpoint yet: it sums all history once, like before.
  *
- * Prints a table; writes bench/results/payouts-<time>.json.
+ * The same for the payouts each run reads (what each driver was paid): PAYOUTS_PAST_RUNS
+ * daily runs before the bench's, each paying 70 % of the drivers; before, a run grouped them
+ * all; after, it folds the final ones into one row a driver and reads those plus the open ones.
+ * Both must decide the same payouts.
+ *
+ * Prints two tables; writes bench/results/payouts-<time>.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { earningHistory, recordEarnings } from "../test/support/earnings-history.ts";
+import { payoutsDue, type EarningEntry } from "../src/payments/payout.ts";
+import { earningHistory, payoutHistory, PAYOUTS_GROUPED_BEFORE, recordEarnings, recordPayouts, type PayoutRow } from "../test/support/ledger-history.ts";
 import { sqliteD1 } from "../test/support/sqlite-d1.ts";
 import { advanceEarningsCheckpoint, EARNINGS_SETTLED_MS, earnedUpTo, type LedgerSql } from "../workers/payment/earnings-checkpoint.ts";
+import { foldFinalPayouts, payoutTotals } from "../workers/payment/payout-totals.ts";
 
 const DAYS = Number(process.env.PAYOUTS_DAYS ?? 30);
 const ROWS_PER_DAY = Number(process.env.PAYOUTS_ROWS_PER_DAY ?? 20_000);
 const DRIVERS = Number(process.env.PAYOUTS_DRIVERS ?? 2_000);
 const RUNS = Number(process.env.PAYOUTS_RUNS ?? 3);
+/** Payout runs made before the bench's: one a day, each paying 70 % of the drivers. */
+const PAST_RUNS = Number(process.env.PAYOUTS_PAST_RUNS ?? 365);
+/** How past payouts ended: almost all paid, one in twenty refused for good. */
+const PAST_STATES: Pick<PayoutRow, "status" | "retryable">[] = [
+  ...Array.from({ length: 19 }, () => ({ status: "succeeded" as const, retryable: 0 as const })),
+  { status: "failed", retryable: 0 },
+];
+/** A run's own payouts as it reads them again: some still open (pending, or unknown and retryable). */
+const STATES: Pick<PayoutRow, "status" | "retryable">[] = [...PAST_STATES, { status: "pending", retryable: 0 }, { status: "failed", retryable: 1 }];
 const DAY = 86_400_000;
 const T0 = Date.parse("2026-01-01T00:00:00.000Z");
 /** D1's published limit on one query's duration. */
@@ -74,9 +90,22 @@ interface RunFigure {
   resumedMs: number | null;
 }
 
+interface PayoutFigure {
+  run: number;
+  payouts: number;
+  beforeMs: number;
+  foldMs: number;
+  readMs: number;
+  ratio: number;
+}
+
 const d1 = await sqliteD1("migrations/payments");
 const loading = await timed(() => recordEarnings(d1, earningHistory(16, { rows: DAYS * ROWS_PER_DAY, drivers: DRIVERS, from: T0, spanMs: DAYS * DAY })));
 console.log(`ledger: ${DAYS} days × ${ROWS_PER_DAY.toLocaleString("en")} earnings, ${DRIVERS} drivers (written in ${(loading.ms / 1000).toFixed(1)} s)`);
+const pastCutoffs = Array.from({ length: PAST_RUNS }, (_, k) => new Date(T0 - (PAST_RUNS - k) * DAY).toISOString());
+const pastPayouts = payoutHistory(17, { cutoffs: pastCutoffs, drivers: DRIVERS, share: 0.7, states: PAST_STATES });
+await recordPayouts(d1, pastPayouts);
+console.log(`payouts: ${PAST_RUNS} daily runs before, ${pastPayouts.length.toLocaleString("en")} payouts`);
 
 function same(a: Sums, b: Sums, what: string): void {
   if (JSON.stringify(sorted(a)) === JSON.stringify(sorted(b))) return;
@@ -85,6 +114,8 @@ function same(a: Sums, b: Sums, what: string): void {
 }
 
 const figures: RunFigure[] = [];
+const payoutFigures: PayoutFigure[] = [];
+let payoutCount = pastPayouts.length;
 let previousCutoff: string | null = null;
 for (let run = 1; run <= RUNS + 1; run++) {
   const dayStart = T0 + (DAYS + run - 1) * DAY;
@@ -104,6 +135,20 @@ for (let run = 1; run <= RUNS + 1; run++) {
     resumedMs = resumed.ms;
   }
   previousCutoff = cutoff;
+
+  // The run's own payouts, then what it reads of all payouts, both ways; the rules must decide the same.
+  const payouts = payoutHistory(200 + run, { cutoffs: [cutoff], drivers: DRIVERS, share: 0.7, states: STATES });
+  await recordPayouts(d1, payouts);
+  payoutCount += payouts.length;
+  const grouped = await median3(() => payoutTotals(d1, cutoff, PAYOUTS_GROUPED_BEFORE));
+  const fold = await timed(() => foldFinalPayouts(d1));
+  const folded = await median3(() => payoutTotals(d1, cutoff));
+  const earned: EarningEntry[] = read.value.map((e) => ({ ...e, createdAt: cutoff }));
+  if (JSON.stringify(payoutsDue(cutoff, earned, grouped.value.records)) !== JSON.stringify(payoutsDue(cutoff, earned, folded.value.records))) {
+    console.error(`run ${run}: the folded payouts decide otherwise than all payouts`);
+    process.exit(1);
+  }
+  payoutFigures.push({ run, payouts: payoutCount, beforeMs: grouped.ms, foldMs: fold.ms, readMs: folded.ms, ratio: grouped.ms / (fold.ms + folded.ms) });
   const afterMs = checkpoint.ms + read.ms;
   figures.push({
     run,
@@ -138,10 +183,33 @@ console.log(
     `\nafter: a run sums one day (its checkpoint) and reads ${DRIVERS.toLocaleString("en")} drivers' sums, whatever the history.`,
 );
 
+console.log("\nrun  payout rows   before ms   after ms (fold + read)   before/after");
+for (const f of payoutFigures) {
+  const label = f.run === 1 ? "1st" : String(f.run).padStart(3);
+  console.log(
+    `${label}  ${f.payouts.toLocaleString("en").padStart(11)}  ${ms(f.beforeMs)}    ${ms(f.foldMs + f.readMs)} (${f.foldMs.toFixed(1)} + ${f.readMs.toFixed(1)})`.padEnd(
+      60,
+    ) + `${f.ratio.toFixed(1)}×`,
+  );
+}
+
 const out = resolve("bench/results", `payouts-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
 mkdirSync(resolve("bench/results"), { recursive: true });
 writeFileSync(
   out,
-  JSON.stringify({ days: DAYS, rowsPerDay: ROWS_PER_DAY, drivers: DRIVERS, figures, perRowNs: perRowMs * 1e6, seoulDaysToQueryLimit: daysToLimit }, null, 2),
+  JSON.stringify(
+    {
+      days: DAYS,
+      rowsPerDay: ROWS_PER_DAY,
+      drivers: DRIVERS,
+      pastRuns: PAST_RUNS,
+      figures,
+      payoutFigures,
+      perRowNs: perRowMs * 1e6,
+      seoulDaysToQueryLimit: daysToLimit,
+    },
+    null,
+    2,
+  ),
 );
 console.log(`wrote ${out}`);

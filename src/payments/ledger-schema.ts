@@ -89,13 +89,29 @@ export const payouts = sqliteTable(
     detail: text("detail"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
+    /** 1 once its final state (succeeded, or refused for good) is summed in `driver_payouts`. */
+    folded: integer("folded").notNull().default(0),
   },
   (t) => [
     index("payouts_by_driver").on(t.driverId, t.createdAt, t.id),
     index("payouts_by_time").on(t.createdAt, t.id),
     index("payouts_by_status").on(t.status, t.retryable),
+    // A run reads the payouts not folded yet, and those of its cut-off.
+    index("payouts_unfolded").on(t.folded, t.driverId),
+    index("payouts_by_cutoff").on(t.cutoff, t.folded, t.driverId),
   ],
 );
+
+/**
+ * Each driver's payouts in a final state, summed (workers/payment/payout-totals.ts): what
+ * they took (succeeded) and how many payouts (every final one), so that a run does not group
+ * every payout ever made.
+ */
+export const driverPayouts = sqliteTable("driver_payouts", {
+  driverId: text("driver_id").primaryKey(),
+  taken: integer("taken").notNull(),
+  payouts: integer("payouts").notNull(),
+});
 
 /** The connected account a driver's payouts go to (Stripe: `acct_…`), set by an operator. */
 export const payoutAccounts = sqliteTable("payout_accounts", {

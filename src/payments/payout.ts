@@ -8,7 +8,7 @@
  * (`retryable`: it is sent again under the same idempotency key, so the provider pays it
  * once). Only a payout the provider refused for good gives its amount back to what is owed.
  */
-import { sha256Hex } from "../lib/ids";
+import { sha256Hex } from "../lib/ids.ts";
 
 export type PayoutStatus = "pending" | "succeeded" | "failed";
 

@@ -3,7 +3,7 @@
  * ledger databases and payment worker: the notification delivery log's retention
  * (deliveries older than it go, newer ones stay; a failing database is reported, not
  * swallowed) and the databases' size (in the operators' figures, and an error line from
- * half of D1's limit).
+ * half of D1's limit), and the payout runs' sums kept current.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../workers/gateway/app";
@@ -98,7 +98,7 @@ describe("the databases' size", () => {
   });
 });
 
-describe("the payout runs' earnings checkpoint", () => {
+describe("the payout runs' sums", () => {
   it("the ten-minute cron moves it to ten minutes ago, folding in each earning settled before once", async () => {
     const through = async () =>
       (await testEnv.LEDGER_DB.prepare("SELECT coalesce((SELECT through FROM earnings_checkpoint WHERE id = 1), '') AS t").first<{ t: string }>())?.t ?? "";
@@ -122,5 +122,26 @@ describe("the payout runs' earnings checkpoint", () => {
     expect(lag).toBeLessThanOrEqual(10 * 60_000);
     await run(testEnv);
     expect(await earned(driverId)).toBe(8000);
+  });
+
+  it("the ten-minute cron folds the payouts answered for good into the driver's sums, and leaves the open ones", async () => {
+    const driverId = uniqueId("d_fold");
+    const payout = (id: string, status: string, amount: number) =>
+      testEnv.LEDGER_DB.prepare(
+        `INSERT INTO payouts (id, run_id, driver_id, amount, currency, cutoff, status, retryable, provider, created_at, updated_at)
+         VALUES (?1, 'pr_fold', ?2, ?3, 'KRW', '2026-01-01T00:00:00.000Z', ?4, 0, 'fake', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`,
+      ).bind(id, driverId, amount, status);
+    await testEnv.LEDGER_DB.batch([
+      payout(uniqueId("po_paid"), "succeeded", 7000),
+      payout(uniqueId("po_refused"), "failed", 500),
+      payout(uniqueId("po_open"), "pending", 900),
+    ]);
+    await run(testEnv);
+    expect(await testEnv.LEDGER_DB.prepare("SELECT taken, payouts FROM driver_payouts WHERE driver_id = ?").bind(driverId).first()).toEqual({
+      taken: 7000,
+      payouts: 2,
+    });
+    const open = await testEnv.LEDGER_DB.prepare("SELECT status FROM payouts WHERE driver_id = ? AND folded = 0").bind(driverId).all();
+    expect(open.results).toEqual([{ status: "pending" }]);
   });
 });

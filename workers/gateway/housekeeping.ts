@@ -1,9 +1,10 @@
 /**
  * The gateway's ten-minute cron: payment reconciliation, the notification delivery log's
- * retention, how full the two D1 databases are, and the payout runs' earnings checkpoint
- * (moved often, so that no run and no batch sums more than minutes of earnings). Each runs on its own: a payment worker
- * that does not answer must not stop the log's retention, nor the other way round; the run
- * fails afterwards if any of them failed, so the failure shows in the cron's history.
+ * retention, how full the two D1 databases are, and the payout runs' sums (the earnings
+ * checkpoint and the folded payouts, kept current so that no run reads all history). Each
+ * runs on its own: a payment worker that does not answer must not stop the log's
+ * retention, nor the other way round; the run fails afterwards if any of them failed, so
+ * the failure shows in the cron's history.
  */
 import { databaseSize, sizeAlert } from "../../src/views/database-size";
 import { deliveryCutoff, pruneDeliveries } from "../../src/views/retention";
@@ -40,8 +41,8 @@ export async function everyTenMinutes(env: Env): Promise<void> {
     pruneDeliveries(env.VIEWS_DB, before, PRUNE_MAX_ROWS).then((pruned) => log({ msg: "delivery log pruned", pruned, before })),
     checkSizes(env),
     paymentService(env)
-      .advanceEarnings()
-      .then((checkpoint) => log({ msg: "earnings checkpoint", ...checkpoint })),
+      .advancePayoutSums()
+      .then((sums) => log({ msg: "payout sums", ...sums })),
   ]);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;

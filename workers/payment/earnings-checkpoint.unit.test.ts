@@ -1,6 +1,6 @@
 /** The payout runs' earnings checkpoint over the real ledger migrations (Node's SQLite). */
 import { describe, expect, it } from "vitest";
-import { earningHistory, recordEarnings, summedUpTo, type EarningRow } from "../../test/support/earnings-history";
+import { earningHistory, recordEarnings, summedUpTo, type EarningRow } from "../../test/support/ledger-history";
 import { sqliteD1 } from "../../test/support/sqlite-d1";
 import { advanceEarningsCheckpoint, checkpointThrough, EARNED_UP_TO, earnedUpTo, moveCheckpoint } from "./earnings-checkpoint";
 

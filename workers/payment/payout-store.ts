@@ -5,7 +5,7 @@
  * see everything they decide on; pages are keyset pages with opaque cursors.
  */
 import { decodeCursor, encodeCursor, pageLimit } from "../../src/payments/page-cursor";
-import type { PayoutRecord, PayoutStatus } from "../../src/payments/payout";
+import type { PayoutStatus } from "../../src/payments/payout";
 import type { Page } from "./pages";
 
 /** A payout as the API shows it. */
@@ -49,32 +49,6 @@ function asItem(r: PayoutRow): PayoutItem {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
-}
-
-/**
- * Every driver's payouts summed by status and whether they are of this cut-off (what the
- * rules look at), and how many payout rows each driver has (the claim's guard).
- */
-export async function payoutTotals(d1: D1Database, cutoff: string): Promise<{ records: PayoutRecord[]; rows: Map<string, number> }> {
-  const { results } = await d1
-    .prepare(
-      `SELECT driver_id, status, retryable, cutoff = ?1 AS this_cutoff, sum(amount) AS amount, count(*) AS n
-       FROM payouts GROUP BY driver_id, status, retryable, cutoff = ?1`,
-    )
-    .bind(cutoff)
-    .all<{ driver_id: string; status: string; retryable: number; this_cutoff: number; amount: number; n: number }>();
-  const rows = new Map<string, number>();
-  const records = results.map((r) => {
-    rows.set(r.driver_id, (rows.get(r.driver_id) ?? 0) + Number(r.n));
-    return {
-      driverId: r.driver_id,
-      amount: Number(r.amount),
-      status: r.status as PayoutStatus,
-      retryable: Number(r.retryable) === 1,
-      cutoff: Number(r.this_cutoff) === 1 ? cutoff : "",
-    };
-  });
-  return { records, rows };
 }
 
 /**

@@ -8,7 +8,8 @@
  *    `pending` payout whose id (and idempotency key) derives from the cut-off and the
  *    driver, guarded against a concurrent run; a second run of the same cut-off finds the
  *    ids taken and claims nothing. The earnings are summed since the last run's checkpoint
- *    (./earnings-checkpoint.ts), not over all history.
+ *    (./earnings-checkpoint.ts) and the payouts in a final state are read folded
+ *    (./payout-totals.ts), not over all history.
  * 3. Each claim is sent to the provider (through the circuit breaker, with the timeout)
  *    and its answer recorded: `succeeded`; `failed` and retryable when the provider could
  *    not answer; `failed` for good when it refused (the amount is owed again, and the
@@ -22,7 +23,8 @@
 import { payoutId, payoutRunId, payoutsDue } from "../../src/payments/payout";
 import { guarded, type GuardedDeps } from "./handler";
 import { advanceEarningsCheckpoint, EARNINGS_SETTLED_MS, earnedUpTo } from "./earnings-checkpoint";
-import { answerPayout, claimPayout, payoutAccount, payoutTotals, recordRun, unansweredPayouts } from "./payout-store";
+import { answerPayout, claimPayout, payoutAccount, recordRun, unansweredPayouts } from "./payout-store";
+import { foldFinalPayouts, payoutTotals } from "./payout-totals";
 
 /** At most this many payouts are sent per call; `more` says to run the same cut-off again for the rest. */
 export const PAYOUTS_PER_CALL = 100;
@@ -70,6 +72,8 @@ export async function runPayouts(deps: PayoutDeps, cutoff: string): Promise<Payo
   // or up to where no insert can still be committing, whichever is earlier.
   const settled = new Date(now.getTime() - EARNINGS_SETTLED_MS).toISOString();
   await advanceEarningsCheckpoint(deps.db, settled < cutoff ? settled : cutoff);
+  // And read the payouts in a final state as one sum a driver (./payout-totals.ts).
+  await foldFinalPayouts(deps.db);
   const [earned, totals] = await Promise.all([earnedUpTo(deps.db, cutoff), payoutTotals(deps.db, cutoff)]);
   const due = payoutsDue(cutoff, earned, totals.records);
   for (const { driverId, amount } of due) {

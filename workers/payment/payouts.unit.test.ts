@@ -4,7 +4,7 @@ import { driverBalance } from "../../src/payments/payout";
 import { handlePaymentCommand } from "./handler";
 import { claimPayout, commissionReport, driverTotals, payoutsPage } from "./payout-store";
 import { runPayouts, type PayoutDeps } from "./payouts";
-import { recordEarnings, type EarningRow } from "../../test/support/earnings-history";
+import { recordEarnings, type EarningRow } from "../../test/support/ledger-history";
 import { checkpointThrough, EARNINGS_SETTLED_MS } from "./earnings-checkpoint";
 import { step, unitDeps } from "./test-fixtures";
 

@@ -2,7 +2,7 @@
  * The payment worker's internal API for the gateway (a service binding to this
  * entrypoint): fault injection in development, the ledger of a ride, the breaker's
  * state, dead letters, reconciliation on demand, charging a rider's dues, the read
- * pages the views' repair walks, and drivers' payouts (with their earnings checkpoint) and
+ * pages the views' repair walks, and drivers' payouts (with the sums their runs read) and
  * the commission report.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
@@ -22,6 +22,7 @@ import { fail, ok, type Outcome } from "../../src/lib/problem";
 import { commissionReport, driverTotals, payoutsPage, setPayoutAccount, type PayoutItem } from "./payout-store";
 import { runPayouts, type PayoutRunReport } from "./payouts";
 import { advanceEarningsCheckpoint, EARNINGS_SETTLED_MS } from "./earnings-checkpoint";
+import { foldFinalPayouts } from "./payout-totals";
 
 export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
   /** Development only (the gateway checks): faults of the simulated provider. */
@@ -135,15 +136,16 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
   }
 
   /**
-   * Moves the payout runs' earnings checkpoint up to ten minutes ago (the gateway's
-   * ten-minute cron), so that a run folds in minutes of earnings, not the days since the
-   * last run. Answers where it stands and how many batches it took.
+   * Keeps the payout runs' sums current (the gateway's ten-minute cron): moves the earnings
+   * checkpoint up to ten minutes ago and folds the payouts answered for good, so that a run
+   * reads minutes of earnings and the payouts still open, not all history.
    *
    * @example
-   * const { through } = await paymentService(env).advanceEarnings();
+   * const { through, folded } = await paymentService(env).advancePayoutSums();
    */
-  async advanceEarnings(): Promise<{ through: string; steps: number }> {
-    return advanceEarningsCheckpoint(this.env.LEDGER_DB, new Date(Date.now() - EARNINGS_SETTLED_MS).toISOString());
+  async advancePayoutSums(): Promise<{ through: string; steps: number; folded: number }> {
+    const checkpoint = await advanceEarningsCheckpoint(this.env.LEDGER_DB, new Date(Date.now() - EARNINGS_SETTLED_MS).toISOString());
+    return { ...checkpoint, folded: await foldFinalPayouts(this.env.LEDGER_DB) };
   }
 
   /** A driver's balance: earned and not paid out (negative after a refund of a paid fare), and paid out. */
