@@ -2,7 +2,7 @@
  * Gateway worker entry: the HTTP app, the Durable Object classes it hosts, the consumer
  * of the payment worker's results, and two crons: the views' repair sweep (every minute)
  * and housekeeping (every 10 minutes: payment reconciliation, the notification delivery
- * log's retention, the databases' size; ./housekeeping.ts).
+ * log's retention, the databases' size, the payout runs' sums; ./housekeeping.ts).
  */
 import type { PaymentResult, RentalKeyMessage } from "../../src/domain/events";
 import { meterBatch } from "../../src/lib/metering";
