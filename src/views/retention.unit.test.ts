@@ -3,16 +3,17 @@ import { sqliteD1 } from "../../test/support/sqlite-d1";
 import { deliveryCutoff, PRUNE_CHUNK, pruneDeliveries } from "./retention";
 
 let db: D1Database;
-const day = (d: number) => new Date(Date.UTC(2026, 10, 1 + d)).toISOString();
+const day = (d: number) => new Date(Date.UTC(2026, 10, 1 + d));
 
-async function deliveries(n: number, createdAt: string, prefix: string) {
+/** Records `n` deliveries created at `createdAt`, after every one there (the next `seq`s). */
+async function deliveries(n: number, createdAt: Date, prefix: string) {
   const statements = Array.from({ length: n }, (_, i) =>
     db
       .prepare(
-        `INSERT INTO notification_deliveries (event_id, channel, recipient, id, ride_id, event, locale, status, attempts, correlation_id, created_at, updated_at)
-         VALUES (?1, 'push', 'r1', ?1, 'rd_1', 'DriverAssigned', 'ko', 'sent', 1, 'c', ?2, ?2)`,
+        `INSERT INTO notification_deliveries (event_id, channel, recipient, audience, ride_id, event, status, attempts, created_at, updated_at)
+         VALUES (?1, 'push', 'r1', 'rider', 'rd_1', 'DriverAssigned', 'sent', 1, ?2, ?2)`,
       )
-      .bind(`${prefix}-${i}`, createdAt),
+      .bind(`${prefix}-${i}`, createdAt.getTime()),
   );
   await db.batch(statements);
 }
@@ -25,8 +26,8 @@ beforeEach(async () => {
 
 describe("the delivery log's retention", () => {
   it("the cut-off is 30 days before now by default", () => {
-    expect(deliveryCutoff(new Date(day(40)))).toBe(day(10));
-    expect(deliveryCutoff(new Date(day(40)), 7)).toBe(day(33));
+    expect(deliveryCutoff(day(40))).toEqual(day(10));
+    expect(deliveryCutoff(day(40), 7)).toEqual(day(33));
   });
 
   it("deletes only deliveries created before the cut-off, a delivery made at it kept", async () => {
@@ -48,5 +49,21 @@ describe("the delivery log's retention", () => {
     expect(after.filter((id) => id.startsWith("b-"))).toHaveLength(30);
     expect(await pruneDeliveries(db, day(10), 10_000)).toBe(40);
     expect(await left()).toEqual(["keep-0", "keep-1", "keep-2", "keep-3", "keep-4"]);
+  });
+
+  it("a delivery recorded a little out of order (a consumer's clock behind) goes at the next run, and nothing after the cut-off goes", async () => {
+    await deliveries(PRUNE_CHUNK, day(1), "old");
+    await deliveries(PRUNE_CHUNK, day(20), "new");
+    // Recorded after the new ones, created before the cut-off. The run stops at the first chunk
+    // of new ones: a prune that looked past them (filtering on time inside the LIMIT) would scan
+    // the whole log whenever nothing is old, and would delete this one now.
+    await deliveries(1, day(2), "late");
+    expect(await pruneDeliveries(db, day(10), 10_000)).toBe(PRUNE_CHUNK);
+    const after = await left();
+    expect(after).toHaveLength(PRUNE_CHUNK + 1);
+    expect(after).toContain("late-0");
+    await db.prepare("DELETE FROM notification_deliveries WHERE event_id LIKE 'new-%'").run();
+    expect(await pruneDeliveries(db, day(10), 10_000)).toBe(1);
+    expect(await left()).toEqual([]);
   });
 });

@@ -14,12 +14,12 @@ import { testEnv, uniqueId } from "./helpers";
 import { createExecutionContext } from "cloudflare:test";
 
 const TEN_MINUTES = "*/10 * * * *";
-const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
+const daysAgo = (d: number) => Date.now() - d * 86_400_000;
 
-async function delivery(eventId: string, createdAt: string) {
+async function delivery(eventId: string, createdAt: number) {
   await testEnv.VIEWS_DB.prepare(
-    `INSERT INTO notification_deliveries (event_id, channel, recipient, id, ride_id, event, locale, status, attempts, correlation_id, created_at, updated_at)
-     VALUES (?1, 'webhook', 'rider', ?1, 'rd_retention', 'RideCompleted', 'ko', 'sent', 1, 'c', ?2, ?2)`,
+    `INSERT INTO notification_deliveries (event_id, channel, recipient, audience, ride_id, event, status, attempts, created_at, updated_at)
+     VALUES (?1, 'webhook', 'rider_1', 'rider', 'rd_retention', 'RideCompleted', 'sent', 1, ?2, ?2)`,
   )
     .bind(eventId, createdAt)
     .run();

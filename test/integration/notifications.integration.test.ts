@@ -129,6 +129,17 @@ describe("attempts and dead letters", () => {
     await deliver([m]);
     expect((await sink("/received")).filter((r) => r.body.includes(m.ride.id))).toHaveLength(0);
   });
+  it("a message the queue gave up on first: its delivery still retrying is marked failed, and only that ride's", async () => {
+    await sink("/mode", { fail: true });
+    const m = message("TripStarted");
+    const other = message("TripStarted");
+    await deliver([m, other]);
+    expect((await deliveries(m.ride.id)).results[0]).toMatchObject({ status: "retrying", attempts: 1 });
+    await sink("/mode", { fail: false });
+    await deliver([{ ...m, deadLetterReason: "retries exhausted" }], "ride-notifications-dlq");
+    expect((await deliveries(m.ride.id)).results[0]).toMatchObject({ status: "failed", attempts: 1 });
+    expect((await deliveries(other.ride.id)).results[0]).toMatchObject({ status: "retrying", attempts: 1 });
+  });
 });
 
 describe("live channel", () => {

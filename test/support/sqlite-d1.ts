@@ -67,13 +67,14 @@ function statement(db: SqliteDatabase, sql: string, params: unknown[]): D1LikeSt
 
 /**
  * A fresh in-memory database with every migration of `migrationsDir` (relative to the
- * working directory, the repository root under vitest) applied in order.
+ * working directory, the repository root under vitest) applied in order; with `before`, only
+ * the migrations whose file name sorts before it (to test a migration over older rows).
  *
  * @example
  * const d1 = (await sqliteD1("migrations/payments")) as unknown as D1Database;
  * const ledger = new Ledger(d1);
  */
-export async function sqliteD1(migrationsDir: string): Promise<D1Like> {
+export async function sqliteD1(migrationsDir: string, options: { before?: string } = {}): Promise<D1Like> {
   const sqliteModule = "node:sqlite";
   const fsModule = "node:fs";
   const { DatabaseSync } = (await import(/* @vite-ignore */ sqliteModule)) as { DatabaseSync: new (path: string) => SqliteDatabase };
@@ -81,7 +82,7 @@ export async function sqliteD1(migrationsDir: string): Promise<D1Like> {
   const db = new DatabaseSync(":memory:");
   for (const file of fs
     .readdirSync(migrationsDir)
-    .filter((f) => f.endsWith(".sql"))
+    .filter((f) => f.endsWith(".sql") && (options.before === undefined || f < options.before))
     .sort()) {
     for (const part of fs.readFileSync(`${migrationsDir}/${file}`, "utf8").split("--> statement-breakpoint")) if (part.trim()) db.exec(part);
   }

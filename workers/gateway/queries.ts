@@ -7,7 +7,10 @@ import { drizzle } from "drizzle-orm/d1";
 import type { Driver } from "../../src/domain/events";
 import type { Ride, RideStatus } from "../../src/domain/types";
 import { AppError } from "../../src/lib/problem";
+import { deliveryId } from "../../src/views/delivery-id";
 import { drivers, earnings, notificationDeliveries, rides } from "../../src/views/schema";
+
+type DeliveryStatus = (typeof notificationDeliveries.$inferSelect)["status"];
 
 export interface Page<T> {
   items: T[];
@@ -117,9 +120,14 @@ export async function listEarnings(db: D1Database, driverId: string, limit: numb
   };
 }
 
-/** The notification delivery log, newest first. */
-export async function listDeliveries(db: D1Database, filter: { rideId?: string; recipient?: string; status?: string; limit: number; cursor?: string }) {
+/**
+ * The notification delivery log, newest first: in the order deliveries were first recorded
+ * (`seq`), the cursor the last one's `seq`.
+ */
+export async function listDeliveries(db: D1Database, filter: { rideId?: string; recipient?: string; status?: DeliveryStatus; limit: number; cursor?: string }) {
   const after = decodeCursor(filter.cursor);
+  const afterSeq = after ? Number(after.id) : null;
+  if (afterSeq !== null && !Number.isSafeInteger(afterSeq)) throw new AppError("invalid_request", "cursor: not a cursor this API gave out");
   const rows = await drizzle(db)
     .select()
     .from(notificationDeliveries)
@@ -128,21 +136,16 @@ export async function listDeliveries(db: D1Database, filter: { rideId?: string; 
         filter.rideId ? eq(notificationDeliveries.rideId, filter.rideId) : undefined,
         filter.recipient ? eq(notificationDeliveries.recipient, filter.recipient) : undefined,
         filter.status ? eq(notificationDeliveries.status, filter.status) : undefined,
-        after
-          ? or(
-              lt(notificationDeliveries.createdAt, after.createdAt),
-              and(eq(notificationDeliveries.createdAt, after.createdAt), lt(notificationDeliveries.id, after.id)),
-            )
-          : undefined,
+        afterSeq !== null ? lt(notificationDeliveries.seq, afterSeq) : undefined,
       ),
     )
-    .orderBy(desc(notificationDeliveries.createdAt), desc(notificationDeliveries.id))
+    .orderBy(desc(notificationDeliveries.seq))
     .limit(filter.limit + 1);
   const page = rows.slice(0, filter.limit);
   const last = page[page.length - 1];
   return {
     items: page.map((r) => ({
-      id: r.id,
+      id: deliveryId(r),
       rideId: r.rideId,
       event: r.event,
       channel: r.channel,
@@ -150,9 +153,9 @@ export async function listDeliveries(db: D1Database, filter: { rideId?: string; 
       status: r.status,
       attempts: r.attempts,
       lastError: r.lastError,
-      createdAt: r.createdAt,
-      updatedAt: r.updatedAt,
+      createdAt: r.createdAt.toISOString(),
+      updatedAt: r.updatedAt.toISOString(),
     })),
-    nextCursor: rows.length > filter.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    nextCursor: rows.length > filter.limit && last ? encodeCursor("", String(last.seq)) : null,
   };
 }

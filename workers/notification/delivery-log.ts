@@ -1,5 +1,5 @@
 /**
- * The delivery log in D1: a row per (event, channel, recipient), written with how the
+ * The delivery log in D1: a row per (ride, event, channel, recipient), written with how the
  * delivery went. A duplicate event finds its row `sent` (or `failed` for good) and stops.
  * A consumer run looks up all its deliveries in one read (`lookUp`) and writes every outcome
  * in one batch (`recordAll`): one statement a delivery and one a run, where a claim and its read
@@ -8,22 +8,30 @@
  * record leaves no row, or the row of an earlier attempt, and the redelivered message sends
  * again: at least once, as a send whose mark was lost always was.
  */
-import { and, eq, or, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { deliveryId } from "../../src/views/delivery-id";
 import { notificationDeliveries } from "../../src/views/schema";
 
-export type DeliveryRow = typeof notificationDeliveries.$inferSelect;
-export type DeliveryKey = { eventId: string; channel: string; recipient: string };
-/** A delivery as the log keeps it, before any attempt: its key, id, ride, event and locale. */
-export type PlannedDelivery = Omit<DeliveryRow, "status" | "attempts" | "lastError" | "createdAt" | "updatedAt">;
+/** A delivery's stored row, with its id (computed from its key, never stored). */
+export type DeliveryRow = Omit<typeof notificationDeliveries.$inferSelect, "seq"> & { id: string };
+/** A delivery's key: its ride first (the log's one index serves the claim and the ride's list). A driver's account notice has ride "". */
+export type DeliveryKey = { rideId: string; eventId: string; channel: string; recipient: string };
+/** A delivery as the log keeps it, before any attempt: its key, audience, ride and event. */
+export type PlannedDelivery = Pick<DeliveryRow, "eventId" | "channel" | "recipient" | "audience" | "rideId" | "event">;
 /** How one delivery went: sent, or failed (for good when `final`). */
 export type DeliveryOutcome = { delivery: PlannedDelivery } & ({ sent: true } | { sent: false; error: string; final: boolean });
 
-/** The key of a delivery as one string (a map key). */
-export const keyOf = (k: DeliveryKey): string => JSON.stringify([k.eventId, k.channel, k.recipient]);
+export { deliveryId };
 
-/** D1 binds at most 100 parameters a statement: a key takes 3. */
-const KEYS_PER_READ = 33;
+/** The key of a delivery as one string (a map key). */
+export const keyOf = (k: DeliveryKey): string => JSON.stringify([k.rideId, k.eventId, k.channel, k.recipient]);
+
+/** Every column but `seq` (the order only the list and the retention read). */
+const { seq: _order, ...storedColumns } = getTableColumns(notificationDeliveries);
+
+/** D1 binds at most 100 parameters a statement: a key takes 4. */
+const KEYS_PER_READ = 25;
 
 /** @example const log = new DeliveryLog(env.VIEWS_DB); */
 export class DeliveryLog {
@@ -34,13 +42,14 @@ export class DeliveryLog {
 
   private where(key: DeliveryKey) {
     return and(
+      eq(notificationDeliveries.rideId, key.rideId),
       eq(notificationDeliveries.eventId, key.eventId),
       eq(notificationDeliveries.channel, key.channel),
       eq(notificationDeliveries.recipient, key.recipient),
     );
   }
 
-  /** The stored row of each delivery that has one, by `keyOf` (none: never attempted); one read for up to 33 deliveries. */
+  /** The stored row of each delivery that has one, by `keyOf` (none: never attempted); one read for up to 25 deliveries. */
   async lookUp(keys: readonly DeliveryKey[]): Promise<Map<string, DeliveryRow>> {
     const stored = new Map<string, DeliveryRow>();
     const reads = [];
@@ -48,7 +57,7 @@ export class DeliveryLog {
       const chunk = keys.slice(i, i + KEYS_PER_READ);
       reads.push(
         this.db
-          .select()
+          .select(storedColumns)
           .from(notificationDeliveries)
           .where(or(...chunk.map((k) => this.where(k)))),
       );
@@ -56,13 +65,13 @@ export class DeliveryLog {
     const [first, ...rest] = reads;
     if (!first) return stored;
     const results = rest.length > 0 ? await this.db.batch([first, ...rest]) : [await first];
-    for (const row of results.flat()) stored.set(keyOf(row), row);
+    for (const row of results.flat()) stored.set(keyOf(row), { ...row, id: deliveryId(row) });
     return stored;
   }
 
   /** Writes how each delivery went: a new row (`attempts` 1), or one more attempt on the row there; one batch. */
   async recordAll(outcomes: readonly DeliveryOutcome[]): Promise<void> {
-    const now = new Date().toISOString();
+    const now = new Date();
     const writes = outcomes.map((o) => {
       const status = o.sent ? "sent" : o.final ? "failed" : "retrying";
       const lastError = o.sent ? null : o.error.slice(0, 500);
@@ -70,7 +79,7 @@ export class DeliveryLog {
         .insert(notificationDeliveries)
         .values({ ...o.delivery, status, attempts: 1, lastError, createdAt: now, updatedAt: now })
         .onConflictDoUpdate({
-          target: [notificationDeliveries.eventId, notificationDeliveries.channel, notificationDeliveries.recipient],
+          target: [notificationDeliveries.rideId, notificationDeliveries.eventId, notificationDeliveries.channel, notificationDeliveries.recipient],
           set: { status, attempts: sql`${notificationDeliveries.attempts} + 1`, lastError, updatedAt: now },
         });
     });

@@ -7,7 +7,7 @@
  */
 import type { DriverNotificationMessage, NotificationMessage, RentalNotificationMessage } from "../../src/domain/events";
 import type { Channel, Delivery } from "./channels";
-import { keyOf, type DeliveryLog, type DeliveryOutcome, type PlannedDelivery } from "./delivery-log";
+import { deliveryId, keyOf, type DeliveryLog, type DeliveryOutcome, type PlannedDelivery } from "./delivery-log";
 import { ACCOUNT_TEMPLATES, recipientsOf, render, renderRental, RENTAL_TEMPLATE_CODES, templateCode, type RenderContext } from "./templates";
 
 /** What the notifications queue carries: a ride's event, a rental's, or a decision about a driver. */
@@ -90,11 +90,10 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
   for (const [index, message] of messages.entries()) {
     const { event } = message;
     for (const base of noticesOf(message, deps.render)) {
-      const { audience, recipient, locale, rideId } = base;
+      const { audience, recipient, rideId } = base;
       for (const channel of deps.channels) {
         if (!(await channel.accepts(base))) continue;
-        const id = `nt_${event.id}_${channel.name}_${audience}`;
-        const delivery = { eventId: event.id, channel: channel.name, recipient, id, rideId, event: event.type, locale, correlationId: event.correlationId };
+        const delivery: PlannedDelivery = { eventId: event.id, channel: channel.name, recipient, audience, rideId, event: event.type };
         pending.push({ index, base, channel, delivery });
       }
     }
@@ -107,7 +106,7 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
   for (const { index, base, channel, delivery } of pending) {
     const key = keyOf(delivery);
     // Never attempted: as a row retrying with no attempt yet.
-    const row = rows.get(key) ?? { ...delivery, status: "retrying", attempts: 0 };
+    const row = rows.get(key) ?? { id: deliveryId(delivery), status: "retrying", attempts: 0 };
     const summary = summaries[index]!;
     if (handled.has(key)) {
       summary.duplicate += 1;

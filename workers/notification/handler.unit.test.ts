@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { DomainEvent, RentalNotificationMessage } from "../../src/domain/events";
 import type { Rental } from "../../src/domain/rental/types";
 import type { Channel, Delivery } from "./channels";
-import { keyOf, type DeliveryKey, type DeliveryLog, type DeliveryOutcome } from "./delivery-log";
+import { deliveryId, keyOf, type DeliveryKey, type DeliveryLog, type DeliveryOutcome } from "./delivery-log";
 import { handleNotifications } from "./handler";
 
 const rental = (id: string) => ({ id, riderId: `r_${id}`, hours: 2, price: { amount: 4000, currency: "KRW" }, unlockKey: null }) as Rental;
@@ -28,7 +28,7 @@ function memoryLog(stored: Record<string, { status: string; attempts: number }> 
   const log = {
     lookUp: async (keys: DeliveryKey[]) => {
       calls.lookUp += 1;
-      return new Map(keys.flatMap((k) => (stored[k.eventId] ? [[keyOf(k), { id: `nt_${k.eventId}`, ...k, ...stored[k.eventId] }]] : [])));
+      return new Map(keys.flatMap((k) => (stored[k.eventId] ? [[keyOf(k), { id: `nt_${k.eventId}_${k.channel}_rider`, ...k, ...stored[k.eventId] }]] : [])));
     },
     recordAll: async (outcomes: DeliveryOutcome[]) => {
       calls.recordAll += 1;
@@ -57,6 +57,9 @@ describe("a consumer run's notifications", () => {
     expect(calls).toEqual({ lookUp: 1, recordAll: 1 });
     expect(summaries.map((s) => s.sent)).toEqual([1, 1, 1]);
     expect(sent.map((d) => d.rideId)).toEqual(["a", "b", "c"]);
+    // The id each channel sends with is the one the log's list shows for the delivery.
+    expect(sent.map((d) => d.id)).toEqual(["nt_ev_a_webhook_rider", "nt_ev_b_webhook_rider", "nt_ev_c_webhook_rider"]);
+    expect(recorded.map((o) => deliveryId(o.delivery))).toEqual(sent.map((d) => d.id));
     expect(recorded.every((o) => o.sent)).toBe(true);
   });
 

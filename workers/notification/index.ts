@@ -40,8 +40,10 @@ export default {
           .onConflictDoNothing();
         await db
           .update(notificationDeliveries)
-          .set({ status: "failed", updatedAt: new Date().toISOString() })
-          .where(and(eq(notificationDeliveries.eventId, eventId), ne(notificationDeliveries.status, "sent")));
+          .set({ status: "failed", updatedAt: new Date() })
+          .where(
+            and(eq(notificationDeliveries.rideId, rideIdOf(body)), eq(notificationDeliveries.eventId, eventId), ne(notificationDeliveries.status, "sent")),
+          );
         console.error(
           JSON.stringify({ msg: "notification dead-lettered", eventId, rideId: rideIdOf(body), reason: body.deadLetterReason ?? "retries exhausted" }),
         );

@@ -1,0 +1,75 @@
+/**
+ * Views migration 0006 (the slimmer delivery log) over rows written before it: each keeps its
+ * key, status and attempts, gains its audience from the id it had, and its times become
+ * milliseconds; `seq` follows the time the rows were created, whatever order they were stored in.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { deliveryId } from "../src/views/delivery-id";
+import { sqliteD1 } from "./support/sqlite-d1";
+
+const MIGRATION = "0006_delivery_log_slim.sql";
+
+describe("views migration 0006: the delivery log slimmed", () => {
+  it("keeps every delivery, with its audience, its id and its times, in the order they were created", async () => {
+    const db = await sqliteD1("migrations/views", { before: MIGRATION });
+    const old = (eventId: string, audience: string, createdAt: string, status = "sent", attempts = 1, lastError: string | null = null) =>
+      db
+        .prepare(
+          `INSERT INTO notification_deliveries (event_id, channel, recipient, id, ride_id, event, locale, status, attempts, last_error, correlation_id, created_at, updated_at)
+           VALUES (?1, 'webhook', ?2, ?3, 'rd_1', 'DriverAssigned', 'ko', ?4, ?5, ?6, 'c1', ?7, ?7)`,
+        )
+        .bind(eventId, `${audience}_1`, `nt_${eventId}_webhook_${audience}`, status, attempts, lastError, createdAt)
+        .run();
+    // Stored out of time order: the copy must put them in order.
+    await old("ev_b", "driver", "2026-11-02T10:00:00.250Z", "retrying", 2, "timeout");
+    await old("ev_a", "rider", "2026-11-01T09:30:00.000Z");
+    await old("ev_c", "rider", "2026-11-03T00:00:00.001Z", "failed", 3, "gone");
+
+    for (const part of readFileSync(`migrations/views/${MIGRATION}`, "utf8").split("--> statement-breakpoint")) if (part.trim()) await db.exec(part);
+
+    const rows = (await db.prepare("SELECT * FROM notification_deliveries ORDER BY seq").all()).results;
+    expect(rows).toEqual([
+      expect.objectContaining({
+        event_id: "ev_a",
+        audience: "rider",
+        recipient: "rider_1",
+        status: "sent",
+        attempts: 1,
+        last_error: null,
+        created_at: Date.parse("2026-11-01T09:30:00.000Z"),
+      }),
+      expect.objectContaining({
+        event_id: "ev_b",
+        audience: "driver",
+        status: "retrying",
+        attempts: 2,
+        last_error: "timeout",
+        created_at: Date.parse("2026-11-02T10:00:00.250Z"),
+      }),
+      expect.objectContaining({
+        event_id: "ev_c",
+        audience: "rider",
+        status: "failed",
+        attempts: 3,
+        last_error: "gone",
+        updated_at: Date.parse("2026-11-03T00:00:00.001Z"),
+      }),
+    ]);
+    // The ids the channels sent with before are the ids computed now.
+    const typed = rows as { event_id: string; channel: string; audience: "rider" | "driver" }[];
+    expect(typed.map((r) => deliveryId({ eventId: r.event_id, channel: r.channel, audience: r.audience }))).toEqual([
+      "nt_ev_a_webhook_rider",
+      "nt_ev_b_webhook_driver",
+      "nt_ev_c_webhook_rider",
+    ]);
+    // The claim still holds: the same (event, channel, recipient) cannot be recorded twice.
+    await expect(
+      db
+        .prepare(
+          "INSERT INTO notification_deliveries (event_id, channel, recipient, audience, ride_id, event, status, attempts, created_at, updated_at) VALUES ('ev_a', 'webhook', 'rider_1', 'rider', 'rd_1', 'X', 'sent', 1, 0, 0)",
+        )
+        .run(),
+    ).rejects.toThrow(/UNIQUE/);
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * The delivery log over the views' real schema (Node's SQLite): the claim per (ride, event,
+ * channel, recipient), the attempts counted on one row, lookups of more keys than one
+ * statement binds, and the one index every lookup uses.
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import { sqliteD1, type D1Like } from "../../test/support/sqlite-d1";
+import { DeliveryLog, keyOf, type PlannedDelivery } from "./delivery-log";
+
+let d1: D1Like;
+let log: DeliveryLog;
+const planned = (i: number, over: Partial<PlannedDelivery> = {}): PlannedDelivery => ({
+  rideId: `rd_${i}`,
+  eventId: `ev_${i}`,
+  channel: "webhook",
+  recipient: `r_${i}`,
+  audience: "rider",
+  event: "DriverAssigned",
+  ...over,
+});
+
+beforeEach(async () => {
+  d1 = await sqliteD1("migrations/views");
+  log = new DeliveryLog(d1 as unknown as D1Database);
+});
+
+describe("the delivery log", () => {
+  it("records a delivery once and counts each attempt on its row", async () => {
+    const d = planned(1);
+    await log.recordAll([{ delivery: d, sent: false, error: "sink down", final: false }]);
+    await log.recordAll([{ delivery: d, sent: true }]);
+    const row = (await log.lookUp([d])).get(keyOf(d));
+    expect(row).toEqual(expect.objectContaining({ id: "nt_ev_1_webhook_rider", status: "sent", attempts: 2, lastError: null, rideId: "rd_1" }));
+    expect(row!.updatedAt.getTime()).toBeGreaterThanOrEqual(row!.createdAt.getTime());
+    const count = await d1.prepare("SELECT count(*) AS n FROM notification_deliveries").first<{ n: number }>();
+    expect(count?.n).toBe(1);
+  });
+
+  it("finds each of more deliveries than one statement can bind, and only those recorded", async () => {
+    const all = Array.from({ length: 60 }, (_, i) => planned(i));
+    await log.recordAll(all.filter((_, i) => i % 2 === 0).map((delivery) => ({ delivery, sent: true as const })));
+    const found = await log.lookUp(all);
+    expect([...found.keys()].sort()).toEqual(
+      all
+        .filter((_, i) => i % 2 === 0)
+        .map(keyOf)
+        .sort(),
+    );
+  });
+
+  it("keeps the same recipient's deliveries of two channels, or of the rider and the driver, apart", async () => {
+    const rider = planned(1);
+    const kakao = planned(1, { channel: "kakao" });
+    const driver = planned(1, { recipient: "d_1", audience: "driver" });
+    await log.recordAll([{ delivery: rider, sent: true }]);
+    const found = await log.lookUp([rider, kakao, driver]);
+    expect([...found.keys()]).toEqual([keyOf(rider)]);
+  });
+
+  it("looks deliveries up through the ride's index, never by scanning the log", async () => {
+    const prepared: string[] = [];
+    const watching = { ...d1, prepare: (query: string) => (prepared.push(query), d1.prepare(query)) };
+    await new DeliveryLog(watching as unknown as D1Database).lookUp([planned(1), planned(2)]);
+    expect(prepared).toHaveLength(1);
+    const plan = await d1
+      .prepare(`EXPLAIN QUERY PLAN ${prepared[0]}`)
+      .bind(...Array.from({ length: 8 }, (_, i) => `v${i}`))
+      .all<{ detail: string }>();
+    const details = plan.results.map((r) => r.detail).join("\n");
+    expect(details).toMatch(/USING INDEX deliveries_by_ride/);
+    expect(details).not.toMatch(/^SCAN notification_deliveries$/m);
+  });
+});
