@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../workers/gateway/app";
 import { issueToken } from "../../workers/gateway/auth";
 import gateway from "../../workers/gateway/index";
+import { sizeOf } from "../../src/views/database-size";
 import { DELIVERY_LOG_RETENTION_DAYS } from "../../src/views/retention";
 import { testEnv, uniqueId } from "./helpers";
 import { createExecutionContext } from "cloudflare:test";
@@ -95,6 +96,22 @@ describe("the databases' size", () => {
     const lines = errors.mock.calls.flat().flatMap((l) => (String(l).startsWith("{") ? [JSON.parse(String(l)) as Record<string, unknown>] : []));
     expect(lines).toContainEqual({ msg: "database above half its size limit", database: "views", bytes: 6e9, limitBytes: 10e9, share: 0.6 });
     expect(lines.filter((l) => l.database === "ledger")).toEqual([]);
+  });
+
+  it("the cron reads the ledger's size alone (not the payment worker's whole health) and logs it at half its limit", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const real = testEnv.PAYMENTS;
+    const payments = new Proxy(real, {
+      get(target, prop) {
+        if (prop === "health") return () => Promise.reject(new Error("the size check read health()"));
+        if (prop === "ledgerSize") return async () => sizeOf(7e9);
+        // Every other method called on the real binding (an RPC stub's methods are not bound functions).
+        return (...args: unknown[]) => (target as unknown as Record<string | symbol, (...a: unknown[]) => unknown>)[prop]!(...args);
+      },
+    });
+    await run({ ...testEnv, PAYMENTS: payments } as Env);
+    const lines = errors.mock.calls.flat().flatMap((l) => (String(l).startsWith("{") ? [JSON.parse(String(l)) as Record<string, unknown>] : []));
+    expect(lines).toContainEqual({ msg: "database above half its size limit", database: "ledger", bytes: 7e9, limitBytes: 10e9, share: 0.7 });
   });
 });
 

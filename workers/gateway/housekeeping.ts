@@ -20,10 +20,10 @@ const log = (line: Record<string, unknown>) => console.log(JSON.stringify(line))
 
 /** The views' and the ledger's sizes; an error line for each at half its limit or more (src/views/database-size.ts). */
 async function checkSizes(env: Env): Promise<void> {
-  const [views, payments] = await Promise.all([databaseSize(env.VIEWS_DB), paymentService(env).health()]);
+  const [views, ledger] = await Promise.all([databaseSize(env.VIEWS_DB), paymentService(env).ledgerSize()]);
   for (const [database, size] of [
     ["views", views],
-    ["ledger", payments.ledger],
+    ["ledger", ledger],
   ] as const) {
     const alert = sizeAlert(database, size);
     if (alert) console.error(alert);

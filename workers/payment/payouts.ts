@@ -70,10 +70,11 @@ export async function runPayouts(deps: PayoutDeps, cutoff: string): Promise<Payo
 
   // Sum only what was recorded since the last run: the checkpoint moves up to the cut-off,
   // or up to where no insert can still be committing, whichever is earlier.
+  // And read the payouts in a final state as one sum a driver (./payout-totals.ts). The two
+  // touch different tables: the database runs them one after the other, without a round trip
+  // between.
   const settled = new Date(now.getTime() - EARNINGS_SETTLED_MS).toISOString();
-  await advanceEarningsCheckpoint(deps.db, settled < cutoff ? settled : cutoff);
-  // And read the payouts in a final state as one sum a driver (./payout-totals.ts).
-  await foldFinalPayouts(deps.db);
+  await Promise.all([advanceEarningsCheckpoint(deps.db, settled < cutoff ? settled : cutoff), foldFinalPayouts(deps.db)]);
   const [earned, totals] = await Promise.all([earnedUpTo(deps.db, cutoff), payoutTotals(deps.db, cutoff)]);
   const due = payoutsDue(cutoff, earned, totals.records);
   for (const { driverId, amount } of due) {
