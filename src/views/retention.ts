@@ -26,7 +26,8 @@ export function deliveryCutoff(now: Date, retentionDays = DELIVERY_LOG_RETENTION
  * (the rowid, the order deliveries were first recorded in) and deletes those among them
  * created before the cut-off. A statement that deletes fewer than it took has reached the
  * cut-off, so a run never scans past it. Clocks of two consumers a few milliseconds apart may
- * record a delivery a little out of order; such a row goes at the next run, not lost.
+ * record a delivery a little out of order; such a row goes once the rows recorded before it
+ * have gone (a run or so later), never lost.
  *
  * @example
  * const pruned = await pruneDeliveries(env.VIEWS_DB, deliveryCutoff(new Date()), 5_000);

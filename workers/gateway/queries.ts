@@ -17,6 +17,9 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** The answer to a cursor this API did not give out: bad input, never a 500. */
+const notOurCursor = () => new AppError("invalid_request", "cursor: not a cursor this API gave out");
+
 export function decodeCursor(cursor: string | undefined): { createdAt: string; id: string } | null {
   if (!cursor) return null;
   try {
@@ -25,7 +28,7 @@ export function decodeCursor(cursor: string | undefined): { createdAt: string; i
   } catch {
     // fall through
   }
-  throw new AppError("invalid_request", "cursor: not a cursor this API gave out");
+  throw notOurCursor();
 }
 
 export const encodeCursor = (createdAt: string, id: string) => btoa(JSON.stringify([createdAt, id]));
@@ -127,7 +130,7 @@ export async function listEarnings(db: D1Database, driverId: string, limit: numb
 export async function listDeliveries(db: D1Database, filter: { rideId?: string; recipient?: string; status?: DeliveryStatus; limit: number; cursor?: string }) {
   const after = decodeCursor(filter.cursor);
   const afterSeq = after ? Number(after.id) : null;
-  if (afterSeq !== null && !Number.isSafeInteger(afterSeq)) throw new AppError("invalid_request", "cursor: not a cursor this API gave out");
+  if (afterSeq !== null && !Number.isSafeInteger(afterSeq)) throw notOurCursor();
   const rows = await drizzle(db)
     .select()
     .from(notificationDeliveries)

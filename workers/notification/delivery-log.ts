@@ -22,8 +22,6 @@ export type PlannedDelivery = Pick<DeliveryRow, "eventId" | "channel" | "recipie
 /** How one delivery went: sent, or failed (for good when `final`). */
 export type DeliveryOutcome = { delivery: PlannedDelivery } & ({ sent: true } | { sent: false; error: string; final: boolean });
 
-export { deliveryId };
-
 /** The key of a delivery as one string (a map key). */
 export const keyOf = (k: DeliveryKey): string => JSON.stringify([k.rideId, k.eventId, k.channel, k.recipient]);
 

@@ -6,8 +6,9 @@
  * marked failed and the event goes to the dead-letter queue.
  */
 import type { DriverNotificationMessage, NotificationMessage, RentalNotificationMessage } from "../../src/domain/events";
+import { deliveryId } from "../../src/views/delivery-id";
 import type { Channel, Delivery } from "./channels";
-import { deliveryId, keyOf, type DeliveryLog, type DeliveryOutcome, type PlannedDelivery } from "./delivery-log";
+import { keyOf, type DeliveryLog, type DeliveryOutcome, type PlannedDelivery } from "./delivery-log";
 import { ACCOUNT_TEMPLATES, recipientsOf, render, renderRental, RENTAL_TEMPLATE_CODES, templateCode, type RenderContext } from "./templates";
 
 /** What the notifications queue carries: a ride's event, a rental's, or a decision about a driver. */

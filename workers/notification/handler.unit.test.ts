@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { DomainEvent, RentalNotificationMessage } from "../../src/domain/events";
 import type { Rental } from "../../src/domain/rental/types";
+import { deliveryId } from "../../src/views/delivery-id";
 import type { Channel, Delivery } from "./channels";
-import { deliveryId, keyOf, type DeliveryKey, type DeliveryLog, type DeliveryOutcome } from "./delivery-log";
+import { keyOf, type DeliveryKey, type DeliveryLog, type DeliveryOutcome } from "./delivery-log";
 import { handleNotifications } from "./handler";
 
 const rental = (id: string) => ({ id, riderId: `r_${id}`, hours: 2, price: { amount: 4000, currency: "KRW" }, unlockKey: null }) as Rental;
