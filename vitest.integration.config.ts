@@ -21,6 +21,7 @@ const ALIMTALK = {
 export default defineConfig(async () => {
   const views = await readD1Migrations("migrations/views");
   const ledger = await readD1Migrations("migrations/payments");
+  const notifications = await readD1Migrations("migrations/notifications");
   const received: { url: string; signature: string | null; body: string }[] = [];
   let failing = false;
   return {
@@ -28,7 +29,7 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: "./test/integration/wrangler.toml" },
         miniflare: {
-          bindings: { VIEWS_MIGRATIONS: views, LEDGER_MIGRATIONS: ledger },
+          bindings: { VIEWS_MIGRATIONS: views, LEDGER_MIGRATIONS: ledger, NOTIFICATIONS_MIGRATIONS: notifications },
           outboundService: async (request: Request) => {
             if (failing) return new Response("sink down", { status: 503 });
             const body = await request.text();

@@ -8,13 +8,15 @@
  *
  * With a `npm run bench:storage` result in bench/results (the latest, or CAPACITY_STORAGE=file),
  * also what a day of the peak's rides adds to every store, and when each D1 database holds half
- * its size limit. Setting: CAPACITY_PEAK_HOURS (6: a day's rides in hours at the peak rate).
+ * its size limit. Settings: CAPACITY_PEAK_HOURS (6: a day's rides in hours at the peak rate),
+ * DELIVERY_LOG_RETENTION_DAYS (30: the days the notification database keeps, as the gateway's var).
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { capacity, SEOUL_PEAK, servedPeak, type Load, type Peak } from "./support/capacity.ts";
-import { firstFull, SEOUL_DAY, storage, STORAGE_LIMITS, type StorageLoad } from "./support/storage-model.ts";
+import { firstFull, RETENTION_DAYS, SEOUL_DAY, storage, STORAGE_LIMITS, type StorageLoad } from "./support/storage-model.ts";
 import type { Counters } from "./support/counters.ts";
+import { retentionDaysOf } from "../src/notifications/retention.ts";
 
 type CostResult = { phases: { what: string; counters: Counters }[] };
 
@@ -67,17 +69,23 @@ let stored: { from: string; loads: StorageLoad[]; firstFull: string | null } | n
 if (storageFile) {
   const { perRide } = JSON.parse(readFileSync(storageFile, "utf8")) as { perRide: { byStore: Record<string, number> } };
   const city = { ...SEOUL_DAY, ridesPerS: peak.ridesPerS, drivers: peak.drivers, peakHoursADay: num(process.env.CAPACITY_PEAK_HOURS, SEOUL_DAY.peakHoursADay) };
-  const loads = storage(perRide.byStore, city);
+  // The delivery log's retention as the deployment sets it (the gateway's var of the same name, read by the same rule).
+  const retention = { ...RETENTION_DAYS, "D1 notifications": retentionDaysOf(process.env.DELIVERY_LOG_RETENTION_DAYS) };
+  const loads = storage(perRide.byStore, city, retention);
   const full = firstFull(loads);
   const gb = (b: number) => (b / 1e9).toFixed(2);
   console.log(`\nstorage, bytes a served ride from ${storageFile}; a day is ${city.peakHoursADay} hours at the peak's ${city.ridesPerS} rides a second`);
   console.log(`(a D1 database holds at most ${gb(STORAGE_LIMITS.d1DatabaseBytes)} GB, an account's D1 databases ${gb(STORAGE_LIMITS.d1AccountBytes)} GB)\n`);
-  console.log("| store | bytes a ride | GB a day | share of a D1 database's limit a day | days to half the limit |");
-  console.log("|---|---|---|---|---|");
-  for (const l of loads)
+  console.log(
+    "| store | bytes a ride | GB a day | share of a D1 database's limit a day | keeps (days) | days to half the limit | rides a day under half for good |",
+  );
+  console.log("|---|---|---|---|---|---|---|");
+  for (const l of loads) {
+    const d1 = l.store.startsWith("D1 ");
     console.log(
-      `| ${l.store} | ${l.bytesPerRide.toFixed(0)} | ${gb(l.bytesPerDay)} | ${l.store.startsWith("D1 ") ? `${(l.shareADay * 100).toFixed(1)} %` : "(no shared limit)"} | ${f(l.daysToHalf)} |`,
+      `| ${l.store} | ${l.bytesPerRide.toFixed(0)} | ${gb(l.bytesPerDay)} | ${d1 ? `${(l.shareADay * 100).toFixed(1)} %` : "(no shared limit)"} | ${Number.isFinite(l.retentionDays) ? l.retentionDays : "all"} | ${f(l.daysToHalf)} | ${d1 ? (l.ridesADayUnderHalf > 0 ? f(l.ridesADayUnderHalf) : "none: it only grows") : ""} |`,
     );
+  }
   if (full) console.log(`\nfirst database to hold half its size: ${full.store}, in ${f(full.daysToHalf)} days`);
   stored = { from: storageFile, loads, firstFull: full?.store ?? null };
 }

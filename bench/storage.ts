@@ -5,7 +5,7 @@
  *
  * Starts the whole local system (`wrangler dev`, every worker, object, queue and D1 of it),
  * serves STORAGE_WARMUP rides (the tables' first pages), measures every SQLite file of its
- * state (both D1 databases and every Durable Object), serves STORAGE_RIDES rides more, one
+ * state (the three D1 databases and every Durable Object), serves STORAGE_RIDES rides more, one
  * after another (request → accept → arrive → start → complete → captured, and each ride in
  * the rider's list as completed: projected, notified), waits for the system to go quiet and
  * measures again. The difference, per ride: bytes by database and table (SQLite's `dbstat`:
@@ -85,7 +85,7 @@ async function main() {
       const counted = delta(await readCounters(system), countedBefore);
       // D1 writes a ride, by database: what D1 bills (rows written, each index entry one) besides the bytes.
       const d1Writes = Object.fromEntries(
-        ["VIEWS_DB", "LEDGER_DB"].map((db) => [
+        ["VIEWS_DB", "NOTIFICATIONS_DB", "LEDGER_DB"].map((db) => [
           db,
           {
             statements: sumOf(counted, (k) => keyOf(k) === `d1:${db}:statements`) / RIDES,

@@ -67,6 +67,7 @@ const VARS = [
   "PARCEL_MAX_KG",
   "CAPTURE_RETRY_WINDOW_S",
   "STALE_RIDE_S",
+  "DELIVERY_LOG_RETENTION_DAYS",
   "VIEWS_REPAIR_AFTER_S",
   "CHAOS_DUPLICATE_DELIVERY",
   "RECEIPT_URL_BASE",
@@ -121,6 +122,7 @@ const port = process.env.PORT ?? "8787";
 
 for (const [binding, config] of [
   ["VIEWS_DB", "wrangler.toml"],
+  ["NOTIFICATIONS_DB", "wrangler.toml"],
   ["LEDGER_DB", "workers/payment/wrangler.toml"],
 ]) {
   const r = spawnSync(nodeBin, [wranglerJs, "d1", "migrations", "apply", binding, "--local", "-c", config, "--persist-to", persistTo], {

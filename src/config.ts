@@ -4,6 +4,7 @@
  * missing or malformed var falls back to the documented default rather than NaN.
  */
 import type { RoadModel } from "./domain/geo";
+import { retentionDaysOf } from "./notifications/retention";
 
 export type DispatchMode = "offer" | "auto";
 
@@ -43,6 +44,8 @@ export interface Config {
   staleRideS: number;
   /** The heaviest parcel accepted (kg). */
   parcelMaxKg: number;
+  /** Days the notification delivery log keeps a delivery (at least 1: longer than any redelivery of a message, its retries and the outbox's). */
+  deliveryLogRetentionDays: number;
 }
 
 /** The vars this module reads; every worker's Env has a subset of them. */
@@ -70,7 +73,8 @@ export type ConfigVars = Partial<
     | "NO_SHOW_FEE"
     | "CAPTURE_RETRY_WINDOW_S"
     | "STALE_RIDE_S"
-    | "PARCEL_MAX_KG",
+    | "PARCEL_MAX_KG"
+    | "DELIVERY_LOG_RETENTION_DAYS",
     string
   >
 >;
@@ -114,5 +118,6 @@ export function readConfig(vars: ConfigVars): Config {
     captureRetryWindowS: num(vars.CAPTURE_RETRY_WINDOW_S, 86_400, 1),
     staleRideS: num(vars.STALE_RIDE_S, 7_200, 1),
     parcelMaxKg: num(vars.PARCEL_MAX_KG, 100, 0.001),
+    deliveryLogRetentionDays: retentionDaysOf(vars.DELIVERY_LOG_RETENTION_DAYS),
   };
 }

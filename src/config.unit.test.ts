@@ -20,6 +20,12 @@ describe("configuration", () => {
     expect(c).toMatchObject({ dispatchMode: "auto", offerTimeoutS: 5, maxTripKm: 200, searchRadiusM: 5000 });
   });
 
+  it("keeps the delivery log DELIVERY_LOG_RETENTION_DAYS (30 by default, at least a day: longer than any redelivery)", () => {
+    expect(readConfig({}).deliveryLogRetentionDays).toBe(30);
+    expect(readConfig({ DELIVERY_LOG_RETENTION_DAYS: "1" }).deliveryLogRetentionDays).toBe(1);
+    for (const malformed of ["0.5", "0", "-2", "thirty", ""]) expect(readConfig({ DELIVERY_LOG_RETENTION_DAYS: malformed }).deliveryLogRetentionDays).toBe(30);
+  });
+
   it("approves drivers automatically only in development, unless told not to", () => {
     expect(readConfig({ ENVIRONMENT: "development", AUTO_APPROVE_DRIVERS: "false" }).autoApproveDrivers).toBe(false);
     expect(readConfig({ ENVIRONMENT: "production" }).autoApproveDrivers).toBe(false);

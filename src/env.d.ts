@@ -3,6 +3,7 @@
 // Runtime types generated with workerd@1.20261117.1 2026-07-01 nodejs_compat
 interface __BaseEnv_Env {
 	VIEWS_DB: D1Database;
+	NOTIFICATIONS_DB: D1Database;
 	PAYMENTS_QUEUE: Queue;
 	NOTIFICATIONS_QUEUE: Queue;
 	RIDE_EVENTS_QUEUE: Queue;
@@ -25,6 +26,7 @@ interface __BaseEnv_Env {
 	PARCEL_MAX_KG: string;
 	CAPTURE_RETRY_WINDOW_S: string;
 	STALE_RIDE_S: string;
+	DELIVERY_LOG_RETENTION_DAYS: string;
 	CHAOS_DUPLICATE_DELIVERY: string;
 	SEARCH_RADIUS_M: string;
 	MAX_TRIP_KM: string;
@@ -58,6 +60,7 @@ declare namespace Cloudflare {
 	}
 	interface StagingEnv {
 		VIEWS_DB: D1Database;
+		NOTIFICATIONS_DB: D1Database;
 		PAYMENTS_QUEUE: Queue;
 		NOTIFICATIONS_QUEUE: Queue;
 		RIDE_EVENTS_QUEUE: Queue;
@@ -80,6 +83,7 @@ declare namespace Cloudflare {
 		PARCEL_MAX_KG: string;
 		CAPTURE_RETRY_WINDOW_S: string;
 		STALE_RIDE_S: string;
+		DELIVERY_LOG_RETENTION_DAYS: string;
 		CHAOS_DUPLICATE_DELIVERY: string;
 		SEARCH_RADIUS_M: string;
 		MAX_TRIP_KM: string;
@@ -113,7 +117,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ENVIRONMENT" | "DISPATCH_MODE" | "OFFER_TIMEOUT_S" | "DISPATCH_TIMEOUT_S" | "DISPATCH_RETRY_S" | "REDISPATCH_TIMEOUT_S" | "NO_SUPPLY_WINDOW_S" | "PAYMENT_WATCHDOG_S" | "VIEWS_REPAIR_AFTER_S" | "NO_SHOW_WAIT_S" | "NO_SHOW_FEE" | "PARCEL_MAX_KG" | "CAPTURE_RETRY_WINDOW_S" | "STALE_RIDE_S" | "CHAOS_DUPLICATE_DELIVERY" | "SEARCH_RADIUS_M" | "MAX_TRIP_KM" | "AUTO_APPROVE_DRIVERS" | "DRIVER_FRESHNESS_S" | "DRIVER_OFFLINE_AFTER_S" | "CELL_REFRESH_S" | "ROAD_FACTOR" | "CITY_SPEED_KMH" | "QUOTE_TTL_S" | "RATE_LIMITS" | "ALLOWED_ORIGINS" | "JWT_SECRET" | "CONTACT_KEY">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ENVIRONMENT" | "DISPATCH_MODE" | "OFFER_TIMEOUT_S" | "DISPATCH_TIMEOUT_S" | "DISPATCH_RETRY_S" | "REDISPATCH_TIMEOUT_S" | "NO_SUPPLY_WINDOW_S" | "PAYMENT_WATCHDOG_S" | "VIEWS_REPAIR_AFTER_S" | "NO_SHOW_WAIT_S" | "NO_SHOW_FEE" | "PARCEL_MAX_KG" | "CAPTURE_RETRY_WINDOW_S" | "STALE_RIDE_S" | "DELIVERY_LOG_RETENTION_DAYS" | "CHAOS_DUPLICATE_DELIVERY" | "SEARCH_RADIUS_M" | "MAX_TRIP_KM" | "AUTO_APPROVE_DRIVERS" | "DRIVER_FRESHNESS_S" | "DRIVER_OFFLINE_AFTER_S" | "CELL_REFRESH_S" | "ROAD_FACTOR" | "CITY_SPEED_KMH" | "QUOTE_TTL_S" | "RATE_LIMITS" | "ALLOWED_ORIGINS" | "JWT_SECRET" | "CONTACT_KEY">> {}
 }
 declare module "*.txt" {
 	const value: string;

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { deliveryId } from "../src/views/delivery-id";
+import { deliveryId } from "../src/notifications/delivery-id";
 import { sqliteD1 } from "./support/sqlite-d1";
 
 const MIGRATION = "0006_delivery_log_slim.sql";
@@ -71,5 +71,23 @@ describe("views migration 0006: the delivery log slimmed", () => {
         )
         .run(),
     ).rejects.toThrow(/UNIQUE/);
+  });
+});
+
+describe("the delivery log moved to the notification database", () => {
+  /** Every table and index of the notification worker, as SQLite keeps their definitions (quoting aside: a table recreated by a migration keeps its name in double quotes). */
+  const shapes = async (dir: string) =>
+    (
+      await (
+        await sqliteD1(dir)
+      )
+        .prepare("SELECT type, name, sql FROM sqlite_master WHERE name LIKE 'notification%' OR name = 'deliveries_by_ride' ORDER BY name")
+        .all<{ type: string; name: string; sql: string }>()
+    ).results.map((r) => ({ ...r, sql: r.sql.replace(/["`]/g, "") }));
+
+  it("the views keep the old log in the shape of the new one, so the same retention empties both", async () => {
+    const inViews = await shapes("migrations/views");
+    expect(inViews.map((r) => r.name)).toEqual(["deliveries_by_ride", "notification_dead_letters", "notification_deliveries", "notification_faults"]);
+    expect(await shapes("migrations/notifications")).toEqual(inViews);
   });
 });

@@ -21,6 +21,18 @@ describe("the storage model", () => {
     expect(named("object RideDurableObject")).toMatchObject({ bytesPerDay: 45_000 * 2.16e6, daysToHalf: Infinity, shareADay: 0 });
   });
 
+  it("a database that keeps a window holds its days' worth: half the limit only when the window is larger than that", () => {
+    // The delivery log keeps 30 days: at 216,000 rides a day (a tenth of Seoul's), 100 bytes a ride is 0.65 GB held;
+    // at Seoul's 2.16 million, 1,000 bytes a ride reaches half the limit in 2.3 days, long before the window is full.
+    const [small] = storage({ "D1 notifications": 100 }, { ...SEOUL_DAY, ridesPerS: 10 });
+    expect(small).toMatchObject({ retentionDays: 30, heldBytes: 100 * 216_000 * 30, daysToHalf: Infinity });
+    expect(small!.ridesADayUnderHalf).toBeCloseTo(5e9 / (100 * 30));
+    const [large] = storage({ "D1 notifications": 1_000 }, SEOUL_DAY);
+    expect(large!.daysToHalf).toBeCloseTo(5e9 / 2.16e9);
+    // All history: whatever the rate it gets there, so no rate is under half for good.
+    expect(named("D1 views")).toMatchObject({ retentionDays: Infinity, heldBytes: Infinity, ridesADayUnderHalf: 0 });
+  });
+
   it("names the D1 database that fills first, and none when no database grows", () => {
     expect(firstFull(loads)?.store).toBe("D1 views");
     expect(firstFull(storage({ "object RideDurableObject": 1 }, SEOUL_DAY))).toBeUndefined();

@@ -6,10 +6,14 @@
  * measured bytes and the city in, the loads out (`bench/capacity.ts` prints them).
  */
 
+import { DELIVERY_LOG_RETENTION_DAYS } from "../../src/notifications/retention.ts";
 import { D1_DATABASE_LIMIT_BYTES } from "../../src/views/database-size.ts";
 
 /** Published (Workers Paid): a D1 database's size (the one the operators' figures use), and the D1 storage of one account. */
 export const STORAGE_LIMITS = { d1DatabaseBytes: D1_DATABASE_LIMIT_BYTES, d1AccountBytes: 1e12 } as const;
+
+/** The stores that keep a window, not all history: the notification database holds the delivery log's retention. */
+export const RETENTION_DAYS: Record<string, number> = { "D1 notifications": DELIVERY_LOG_RETENTION_DAYS };
 
 export interface City {
   /** Ride requests a second at the peak. */
@@ -25,10 +29,16 @@ export interface StorageLoad {
   store: string;
   bytesPerRide: number;
   bytesPerDay: number;
-  /** D1 only: days until the database holds half its limit (Infinity when nothing grows). */
+  /** D1 only: days until the database holds half its limit (Infinity when nothing grows, or when its window never gets there). */
   daysToHalf: number;
   /** D1 only: share of the limit one day of rides takes. */
   shareADay: number;
+  /** The days it keeps (RETENTION_DAYS), or Infinity: all history. */
+  retentionDays: number;
+  /** What it holds once its window is full (bytes a day × its days); Infinity for all history. */
+  heldBytes: number;
+  /** D1 only: the most rides a day for which it stays under half its limit for good (0 for all history: it only grows). */
+  ridesADayUnderHalf: number;
 }
 
 /**
@@ -38,20 +48,27 @@ export interface StorageLoad {
  *
  * @example
  * storage({ "D1 views": 10_000 }, SEOUL_DAY)[0]; // { bytesPerDay: 21.6e9, daysToHalf: 0.23, … }
+ * storage({ "D1 notifications": 1_741 }, SEOUL_DAY, { "D1 notifications": 1 })[0]; // { heldBytes: 3.76e9, daysToHalf: Infinity, … }
  */
-export function storage(bytesPerRide: Record<string, number>, city: City): StorageLoad[] {
+export function storage(bytesPerRide: Record<string, number>, city: City, retention: Record<string, number> = RETENTION_DAYS): StorageLoad[] {
   const ridesADay = city.ridesPerS * 3600 * city.peakHoursADay;
   return Object.entries(bytesPerRide)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([store, bytes]) => {
       const bytesPerDay = bytes * ridesADay;
       const d1 = store.startsWith("D1 ");
+      const half = STORAGE_LIMITS.d1DatabaseBytes / 2;
+      const retentionDays = retention[store] ?? Infinity;
+      const heldBytes = bytesPerDay > 0 ? bytesPerDay * retentionDays : 0;
       return {
         store,
         bytesPerRide: bytes,
         bytesPerDay,
-        daysToHalf: d1 && bytesPerDay > 0 ? STORAGE_LIMITS.d1DatabaseBytes / 2 / bytesPerDay : Infinity,
+        daysToHalf: d1 && bytesPerDay > 0 && heldBytes >= half ? half / bytesPerDay : Infinity,
         shareADay: d1 ? bytesPerDay / STORAGE_LIMITS.d1DatabaseBytes : 0,
+        retentionDays,
+        heldBytes,
+        ridesADayUnderHalf: d1 && Number.isFinite(retentionDays) && bytes > 0 ? half / (bytes * retentionDays) : bytes > 0 ? 0 : Infinity,
       };
     });
 }

@@ -3,7 +3,8 @@
  * state directory, named by store, and per D1 table the bytes of its pages and its indexes'.
  *
  * A D1 database is one SQLite file of `miniflare-D1DatabaseObject`, told apart by its tables
- * (`rides`: the views; `settlements`: the ledger). A Durable Object is one file of
+ * (`rides`: the views; `settlements`: the ledger; `notification_deliveries` without `rides`: the
+ * notification database). A Durable Object is one file of
  * `<script>-<Class>`. Each file is copied first (with its write-ahead log) and read from the
  * copy, so the running system is never blocked or changed.
  */
@@ -66,10 +67,15 @@ function tablesOf(file: string): Record<string, number> {
   }
 }
 
-/** "D1 views", "D1 ledger", or "object <Class>" for the object classes' folders (`rides-gateway-RideDurableObject` → `object RideDurableObject`). */
+/**
+ * "D1 views", "D1 ledger", "D1 notifications" (each D1 database by a table only it has; the views
+ * still hold an empty copy of the delivery log), or "object <Class>" for the object classes'
+ * folders (`rides-gateway-RideDurableObject` → `object RideDurableObject`).
+ */
 function storeOf(file: string, tables: Record<string, number>): string {
   const folder = basename(dirname(file));
-  if (folder === "miniflare-D1DatabaseObject") return "rides" in tables ? "D1 views" : "settlements" in tables ? "D1 ledger" : "D1 other";
+  if (folder === "miniflare-D1DatabaseObject")
+    return "rides" in tables ? "D1 views" : "settlements" in tables ? "D1 ledger" : "notification_deliveries" in tables ? "D1 notifications" : "D1 other";
   return `object ${folder.slice(folder.lastIndexOf("-") + 1)}`;
 }
 

@@ -730,7 +730,7 @@ export interface paths {
     };
     /**
      * List notification deliveries
-     * @description Deliveries made in the last 30 days: older ones are deleted by the delivery log's retention.
+     * @description Deliveries made within the delivery log's retention (the DELIVERY_LOG_RETENTION_DAYS setting, 30 days unless configured): older ones are deleted.
      */
     get: operations["listNotifications"];
     put?: never;
@@ -6352,9 +6352,14 @@ export interface operations {
               views: number;
               notifications: number;
             };
-            /** @description How full the views database is: bytes, D1's limit, their share (from half of it an error line is logged) */
+            /** @description How full the views and the notification databases are: bytes, D1's limit, their share (from half of it an error line is logged); the ledger's is in payments */
             storage: {
               views: {
+                bytes: number;
+                limitBytes: number;
+                share: number;
+              };
+              notifications: {
                 bytes: number;
                 limitBytes: number;
                 share: number;

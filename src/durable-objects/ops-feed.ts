@@ -145,7 +145,7 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
 
   private async statsFrame(): Promise<string> {
     const payments = this.env.PAYMENTS as unknown as PaymentsHealth;
-    const stats = await opsStats(this.env.VIEWS_DB, () => payments.health());
+    const stats = await opsStats(this.env, () => payments.health());
     return JSON.stringify({ type: "stats", at: new Date().toISOString(), stats });
   }
 }

@@ -1,11 +1,26 @@
 /**
  * The D1 query views (drizzle schema). Written by the projection (src/views/projection.ts:
  * rides, timeline, drivers, earnings, dues), run by the views worker and, for replay,
- * repair and rebuild, by the gateway; and by the notification worker (its delivery log).
- * Read by the gateway's list and ops endpoints. Rebuildable by replaying the DOs' event logs.
+ * repair and rebuild, by the gateway. Read by the gateway's list and ops endpoints, and by the
+ * notification worker (the riders' contacts). Rebuildable by replaying the DOs' event logs.
  */
-import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { settlementColumnsById } from "../payments/settlement-columns";
+
+/**
+ * The notification worker's tables lived here until they moved to a database of their own
+ * (src/notifications/schema.ts). They stay in this database, the same shape, for one release
+ * (expand, then contract): nothing writes them any more, and the gateway's ten-minute cron
+ * empties them (src/notifications/views-log.ts: the old log by the delivery log's retention, the
+ * old dead letters moved to the notification database). A later migration drops all three, in
+ * the release that deletes views-log.ts. Exported here only so that drizzle-kit keeps them in
+ * the views' migrations meanwhile.
+ */
+export {
+  notificationDeliveries as legacyNotificationDeliveries,
+  notificationDeadLetters as legacyNotificationDeadLetters,
+  notificationFaults as legacyNotificationFaults,
+} from "../notifications/schema";
 
 /** One row per ride: the newest snapshot the projection has seen (by version). */
 export const rides = sqliteTable(
@@ -55,37 +70,6 @@ export const drivers = sqliteTable(
     checkedAt: text("checked_at"),
   },
   (t) => [index("drivers_by_status").on(t.status, t.approval)],
-);
-
-/**
- * The notification delivery log. The key (ride, event, channel, recipient) is also the
- * at-most-once claim: a duplicate event finds its row already `sent`.
- *
- * It is the views' largest table a ride (BENCHMARKS.md, storage), so a row keeps only what
- * the claim and the operators' list read: the delivery's id is computed from its key and
- * audience (`deliveryId`), its times are milliseconds, and `seq` (the rowid) orders the
- * deliveries as they were first recorded: the list reads it newest first, the retention oldest
- * first, with no index on time. One index a row, where there were four: D1 bills every index
- * entry a write makes as a row written.
- */
-export const notificationDeliveries = sqliteTable(
-  "notification_deliveries",
-  {
-    seq: integer("seq").primaryKey(),
-    eventId: text("event_id").notNull(),
-    channel: text("channel").notNull(),
-    recipient: text("recipient").notNull(),
-    audience: text("audience", { enum: ["rider", "driver"] }).notNull(),
-    rideId: text("ride_id").notNull(),
-    event: text("event").notNull(),
-    status: text("status", { enum: ["sent", "failed", "retrying"] }).notNull(),
-    attempts: integer("attempts").notNull(),
-    lastError: text("last_error"),
-    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
-    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
-  },
-  // The ride first: the one index is both the claim's key and the ride's deliveries.
-  (t) => [uniqueIndex("deliveries_by_ride").on(t.rideId, t.eventId, t.channel, t.recipient)],
 );
 
 /**
@@ -154,23 +138,6 @@ export const contacts = sqliteTable("contacts", {
   phoneSealed: text("phone_sealed").notNull(),
   phoneHint: text("phone_hint").notNull(),
   updatedAt: text("updated_at").notNull(),
-});
-
-/** Development only: faults injected into the notification sinks (one row). */
-export const notificationFaults = sqliteTable("notification_faults", {
-  id: integer("id").primaryKey(),
-  fault: text("fault").notNull(),
-  updatedAt: text("updated_at").notNull(),
-});
-
-/** Notifications given up on after the last attempt, or poisoned: kept for an operator. */
-export const notificationDeadLetters = sqliteTable("notification_dead_letters", {
-  id: text("id").primaryKey(),
-  eventId: text("event_id").notNull(),
-  rideId: text("ride_id").notNull(),
-  body: text("body").notNull(),
-  reason: text("reason").notNull(),
-  receivedAt: text("received_at").notNull(),
 });
 
 /** One row per rental: the newest snapshot by version (never with its unlock key). */

@@ -6,19 +6,23 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { databaseSize } from "./database-size";
 import { countOpenDeadLetters } from "./dead-letters";
-import { notificationDeadLetters, riderDues, rides } from "./schema";
+import { notificationDeadLetters } from "../notifications/schema";
+import { riderDues, rides } from "./schema";
 
 function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? null;
 }
 
+/** The two databases the figures read: the views and the notification database. */
+export type StatsDatabases = { VIEWS_DB: D1Database; NOTIFICATIONS_DB: D1Database };
+
 /**
  * Counts by status, dispatch-time percentiles over the last 1,000 assignments, open
  * payment problems, what riders owe, the views' and notifications' dead letters, and how
- * full the views database is.
+ * full the views and the notification databases are.
  */
-export async function rideStats(db: D1Database) {
+export async function rideStats({ VIEWS_DB: db, NOTIFICATIONS_DB: notifications }: StatsDatabases) {
   const d = drizzle(db);
   const counts = await d
     .select({ status: rides.status, n: sql<number>`count(*)` })
@@ -45,14 +49,16 @@ export async function rideStats(db: D1Database) {
     })
     .from(riderDues)
     .where(sql`${riderDues.amount} > 0`);
-  const [notificationLetters] = await d.select({ n: sql<number>`count(*)` }).from(notificationDeadLetters);
+  const [notificationLetters] = await drizzle(notifications)
+    .select({ n: sql<number>`count(*)` })
+    .from(notificationDeadLetters);
   return {
     ridesByStatus: Object.fromEntries(counts.map((c) => [c.status, c.n])),
     dispatchTimeMs: { count: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99) },
     openPaymentProblems: problems.map((p) => ({ rideId: p.id, since: p.updatedAt, problem: "capture_failed" })),
     openDues: { amount: dues?.amount ?? 0, currency: dues?.currency ?? "KRW", riders: dues?.riders ?? 0 },
     deadLetters: { views: await countOpenDeadLetters(db), notifications: notificationLetters?.n ?? 0 },
-    storage: { views: await databaseSize(db) },
+    storage: { views: await databaseSize(db), notifications: await databaseSize(notifications) },
   };
 }
 
@@ -65,9 +71,9 @@ export type OpsStats = Awaited<ReturnType<typeof rideStats>> & { payments: unkno
  * an error rather than failing the whole answer.
  *
  * @example
- * const stats = await opsStats(env.VIEWS_DB, () => paymentService(env).health());
+ * const stats = await opsStats(env, () => paymentService(env).health());
  */
-export async function opsStats(db: D1Database, paymentsHealth: () => Promise<unknown>): Promise<OpsStats> {
+export async function opsStats(databases: StatsDatabases, paymentsHealth: () => Promise<unknown>): Promise<OpsStats> {
   const payments = await paymentsHealth().catch((error: unknown) => ({ error: String(error) }));
-  return { ...(await rideStats(db)), payments };
+  return { ...(await rideStats(databases)), payments };
 }

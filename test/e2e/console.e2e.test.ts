@@ -235,8 +235,8 @@ describe("operator console", () => {
     expect(Number(open)).toBeGreaterThanOrEqual(0);
     expect(await page.locator('[data-figure="dispatch-p50"] .value').textContent()).toMatch(/^\d+\.\d s$/);
     expect(await page.locator('[data-figure="breaker"] .value').textContent()).toMatch(/^(closed|open|half open)$/);
-    // How full the two D1 databases are, read from D1 (a size, not a dash), against 10 GB each.
-    expect(await page.locator('[data-figure="storage"] .value').textContent()).toMatch(/^\d+\.\d+ (MB|GB) \/ \d+\.\d+ (MB|GB)$/);
+    // How full the three D1 databases are (views, notifications, ledger), read from D1 (a size, not a dash), against 10 GB each.
+    expect(await page.locator('[data-figure="storage"] .value').textContent()).toMatch(/^\d+\.\d+ (MB|GB) \/ \d+\.\d+ (MB|GB) \/ \d+\.\d+ (MB|GB)$/);
     expect(await page.locator('[data-figure="storage"] .label').textContent()).toContain("of 10 GB each");
     await page.getByRole("img", { name: "Rides by status" }).waitFor();
     expect(await page.locator("svg.bars text", { hasText: "completed" }).count()).toBe(1);

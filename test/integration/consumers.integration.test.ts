@@ -142,7 +142,9 @@ describe("notification consumer", () => {
     const body = JSON.parse(mine[0]!.body) as { event: string; text: string; locale: string; recipient: string };
     expect(body).toMatchObject({ event: "DriverAssigned", locale: "en", recipient: "r1" });
     expect(body.text).toContain("30우8281");
-    const log = await testEnv.VIEWS_DB.prepare("SELECT status, attempts, channel FROM notification_deliveries WHERE ride_id = ?").bind(message.ride.id).all();
+    const log = await testEnv.NOTIFICATIONS_DB.prepare("SELECT status, attempts, channel FROM notification_deliveries WHERE ride_id = ?")
+      .bind(message.ride.id)
+      .all();
     expect(log.results).toEqual([{ status: "sent", attempts: 1, channel: "webhook" }]);
   });
 
@@ -152,7 +154,7 @@ describe("notification consumer", () => {
     const result = await deliver(notificationWorker, "ride-notifications", [message]);
     expect(result.retryMessages).toHaveLength(1);
     expect(result.explicitAcks).toHaveLength(0);
-    const log = await testEnv.VIEWS_DB.prepare("SELECT status, attempts FROM notification_deliveries WHERE ride_id = ?").bind(message.ride.id).all();
+    const log = await testEnv.NOTIFICATIONS_DB.prepare("SELECT status, attempts FROM notification_deliveries WHERE ride_id = ?").bind(message.ride.id).all();
     expect(log.results).toEqual([{ status: "retrying", attempts: 1 }]);
   });
 });

@@ -1,8 +1,9 @@
 /**
- * The gateway's ten-minute cron (workers/gateway/housekeeping.ts), with the real views and
- * ledger databases and payment worker: the notification delivery log's retention
- * (deliveries older than it go, newer ones stay; a failing database is reported, not
- * swallowed) and the databases' size (in the operators' figures, and an error line from
+ * The gateway's ten-minute cron (workers/gateway/housekeeping.ts), with the real views,
+ * notification and ledger databases and payment worker: the notification delivery log's
+ * retention (deliveries older than it go, newer ones stay, in the notification database and
+ * in the old log the views kept; a failing database is reported, not swallowed) and the
+ * databases' size (in the operators' figures, and an error line from
  * half of D1's limit), and the payout runs' sums kept current.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -10,52 +11,93 @@ import { createApp } from "../../workers/gateway/app";
 import { issueToken } from "../../workers/gateway/auth";
 import gateway from "../../workers/gateway/index";
 import { sizeOf } from "../../src/views/database-size";
-import { DELIVERY_LOG_RETENTION_DAYS } from "../../src/views/retention";
+import { DELIVERY_LOG_RETENTION_DAYS } from "../../src/notifications/retention";
+import { VIEWS_REPAIR_CRON } from "../../workers/gateway/views-repair";
 import { testEnv, uniqueId } from "./helpers";
 import { createExecutionContext } from "cloudflare:test";
 
 const TEN_MINUTES = "*/10 * * * *";
 const daysAgo = (d: number) => Date.now() - d * 86_400_000;
 
-async function delivery(eventId: string, createdAt: number) {
-  await testEnv.VIEWS_DB.prepare(
-    `INSERT INTO notification_deliveries (event_id, channel, recipient, audience, ride_id, event, status, attempts, created_at, updated_at)
+async function delivery(eventId: string, createdAt: number, db = testEnv.NOTIFICATIONS_DB) {
+  await db
+    .prepare(
+      `INSERT INTO notification_deliveries (event_id, channel, recipient, audience, ride_id, event, status, attempts, created_at, updated_at)
      VALUES (?1, 'webhook', 'rider_1', 'rider', 'rd_retention', 'RideCompleted', 'sent', 1, ?2, ?2)`,
-  )
+    )
     .bind(eventId, createdAt)
     .run();
 }
-const kept = async (eventId: string) =>
-  (await testEnv.VIEWS_DB.prepare("SELECT count(*) AS n FROM notification_deliveries WHERE event_id = ?").bind(eventId).first<{ n: number }>())?.n === 1;
-const run = (env: Env) => gateway.scheduled({ cron: TEN_MINUTES, scheduledTime: Date.now(), noRetry: () => undefined }, env);
+const kept = async (eventId: string, db = testEnv.NOTIFICATIONS_DB) =>
+  (await db.prepare("SELECT count(*) AS n FROM notification_deliveries WHERE event_id = ?").bind(eventId).first<{ n: number }>())?.n === 1;
+const brokenDatabase = {
+  prepare: () => {
+    throw new Error("D1 unavailable");
+  },
+} as unknown as D1Database;
+const run = (env: Env, cron = TEN_MINUTES) => gateway.scheduled({ cron, scheduledTime: Date.now(), noRetry: () => undefined }, env);
+/** The every-minute cron: the views' repair sweep and the delivery log's retention. */
+const everyMinute = (env: Env) => run(env, VIEWS_REPAIR_CRON);
 
 describe("the delivery log's retention", () => {
   it("a database that fails the prune fails the cron run (reported, not swallowed)", async () => {
-    const broken = {
-      ...testEnv,
-      VIEWS_DB: {
-        prepare: () => {
-          throw new Error("D1 unavailable");
-        },
-      },
-    } as unknown as Env;
-    await expect(run(broken)).rejects.toThrow("D1 unavailable");
+    await expect(everyMinute({ ...testEnv, NOTIFICATIONS_DB: brokenDatabase })).rejects.toThrow("D1 unavailable");
+    await expect(run({ ...testEnv, VIEWS_DB: brokenDatabase })).rejects.toThrow("D1 unavailable");
   });
 
-  it("the ten-minute cron deletes deliveries older than the retention and keeps the rest", async () => {
+  it("the every-minute cron deletes deliveries older than the retention and keeps the rest", async () => {
     const old = uniqueId("ev_old");
     const recent = uniqueId("ev_recent");
     await delivery(old, daysAgo(DELIVERY_LOG_RETENTION_DAYS + 1));
     await delivery(recent, daysAgo(DELIVERY_LOG_RETENTION_DAYS - 1));
     expect([await kept(old), await kept(recent)]).toEqual([true, true]);
-    await run(testEnv);
+    await everyMinute(testEnv);
     expect([await kept(old), await kept(recent)]).toEqual([false, true]);
+  });
+
+  it("keeps what DELIVERY_LOG_RETENTION_DAYS says: a day, for a city whose month of deliveries would not fit", async () => {
+    const older = uniqueId("ev_day_old");
+    const younger = uniqueId("ev_day_young");
+    await delivery(older, daysAgo(1.5));
+    await delivery(younger, daysAgo(0.5));
+    await everyMinute(testEnv);
+    expect([await kept(older), await kept(younger)]).toEqual([true, true]);
+    await everyMinute({ ...testEnv, DELIVERY_LOG_RETENTION_DAYS: "1" });
+    expect([await kept(older), await kept(younger)]).toEqual([false, true]);
+  });
+
+  it("the old log the views kept (before the notification database) is emptied by the same retention, every ten minutes", async () => {
+    const old = uniqueId("ev_views_old");
+    const recent = uniqueId("ev_views_recent");
+    await delivery(old, daysAgo(DELIVERY_LOG_RETENTION_DAYS + 1), testEnv.VIEWS_DB);
+    await delivery(recent, daysAgo(DELIVERY_LOG_RETENTION_DAYS - 1), testEnv.VIEWS_DB);
+    await run(testEnv);
+    expect([await kept(old, testEnv.VIEWS_DB), await kept(recent, testEnv.VIEWS_DB)]).toEqual([false, true]);
+  });
+
+  it("the old dead letters the views kept move to the notification database, where the operators' figures count them", async () => {
+    const token = await issueToken(testEnv, { id: "ops-1", role: "ops" });
+    const counted = async () => {
+      const res = await createApp().request("/v1/ops/stats", { headers: { authorization: `Bearer ${token}` } }, testEnv, createExecutionContext());
+      return ((await res.json()) as { deadLetters: { notifications: number } }).deadLetters.notifications;
+    };
+    const id = uniqueId("msg_old");
+    await testEnv.VIEWS_DB.prepare(
+      "INSERT INTO notification_dead_letters (id, event_id, ride_id, body, reason, received_at) VALUES (?, 'ev_1', 'rd_old', '{}', 'retries exhausted', ?)",
+    )
+      .bind(id, new Date().toISOString())
+      .run();
+    const before = await counted();
+    await run(testEnv);
+    const where = async (db: D1Database) =>
+      (await db.prepare("SELECT reason FROM notification_dead_letters WHERE id = ?").bind(id).first<{ reason: string }>())?.reason;
+    expect([await where(testEnv.VIEWS_DB), await where(testEnv.NOTIFICATIONS_DB)]).toEqual([undefined, "retries exhausted"]);
+    expect(await counted()).toBe(before + 1);
   });
 });
 
-/** The views database as it is, except that it says it holds `bytes` (D1's `meta.size_after` of every query). */
-function viewsSaying(bytes: number): D1Database {
-  const real = testEnv.VIEWS_DB;
+/** A database as it is, except that it says it holds `bytes` (D1's `meta.size_after` of every query). */
+function saying(real: D1Database, bytes: number): D1Database {
   return new Proxy(real, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop);
@@ -77,24 +119,28 @@ function viewsSaying(bytes: number): D1Database {
 describe("the databases' size", () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it("GET /v1/ops/stats shows how full the views database is, and the payment worker's health the ledger", async () => {
+  it("GET /v1/ops/stats shows how full the views and the notification databases are, and the payment worker's health the ledger", async () => {
     const token = await issueToken(testEnv, { id: "ops-1", role: "ops" });
-    const res = await createApp().request("/v1/ops/stats", { headers: { authorization: `Bearer ${token}` } }, testEnv, createExecutionContext());
+    const env = { ...testEnv, NOTIFICATIONS_DB: saying(testEnv.NOTIFICATIONS_DB, 3e9) };
+    const res = await createApp().request("/v1/ops/stats", { headers: { authorization: `Bearer ${token}` } }, env, createExecutionContext());
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { storage: { views: { bytes: number; limitBytes: number; share: number } }; payments: { ledger: { bytes: number } } };
+    type Size = { bytes: number; limitBytes: number; share: number };
+    const body = (await res.json()) as { storage: { views: Size; notifications: Size }; payments: { ledger: { bytes: number } } };
     expect(body.storage.views.limitBytes).toBe(10e9);
     expect(body.storage.views.bytes).toBeGreaterThan(0);
     expect(body.storage.views.share).toBeCloseTo(body.storage.views.bytes / 10e9);
+    expect(body.storage.notifications).toEqual({ bytes: 3e9, limitBytes: 10e9, share: 0.3 });
     expect(body.payments.ledger.bytes).toBeGreaterThan(0);
   });
 
   it("the ten-minute cron logs an error line for a database at half its limit, and none below", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    await run({ ...testEnv, VIEWS_DB: viewsSaying(4e9) } as Env);
+    await run({ ...testEnv, VIEWS_DB: saying(testEnv.VIEWS_DB, 4e9), NOTIFICATIONS_DB: saying(testEnv.NOTIFICATIONS_DB, 4.9e9) });
     expect(errors.mock.calls.flat().filter((l) => String(l).includes("size limit"))).toEqual([]);
-    await run({ ...testEnv, VIEWS_DB: viewsSaying(6e9) } as Env);
+    await run({ ...testEnv, VIEWS_DB: saying(testEnv.VIEWS_DB, 6e9), NOTIFICATIONS_DB: saying(testEnv.NOTIFICATIONS_DB, 5e9) });
     const lines = errors.mock.calls.flat().flatMap((l) => (String(l).startsWith("{") ? [JSON.parse(String(l)) as Record<string, unknown>] : []));
     expect(lines).toContainEqual({ msg: "database above half its size limit", database: "views", bytes: 6e9, limitBytes: 10e9, share: 0.6 });
+    expect(lines).toContainEqual({ msg: "database above half its size limit", database: "notifications", bytes: 5e9, limitBytes: 10e9, share: 0.5 });
     expect(lines.filter((l) => l.database === "ledger")).toEqual([]);
   });
 

@@ -65,7 +65,7 @@ function message(type: string, patch: Partial<Ride> = {}, data: Record<string, u
 }
 
 const deliveries = (rideId: string) =>
-  testEnv.VIEWS_DB.prepare("SELECT channel, recipient, status, attempts, last_error FROM notification_deliveries WHERE ride_id = ? ORDER BY channel")
+  testEnv.NOTIFICATIONS_DB.prepare("SELECT channel, recipient, status, attempts, last_error FROM notification_deliveries WHERE ride_id = ? ORDER BY channel")
     .bind(rideId)
     .all();
 
@@ -95,7 +95,7 @@ describe("KakaoTalk AlimTalk channel", () => {
     expect(body.recipientList[0]!.templateParameter.text).toContain("30우8281");
     const log = await deliveries(m.ride.id);
     expect(log.results.map((r) => `${r.channel}:${r.status}:${r.attempts}`)).toEqual(["kakao:sent:1", "webhook:sent:1"]);
-    const everything = JSON.stringify((await testEnv.VIEWS_DB.prepare("SELECT * FROM notification_deliveries").all()).results);
+    const everything = JSON.stringify((await testEnv.NOTIFICATIONS_DB.prepare("SELECT * FROM notification_deliveries").all()).results);
     expect(everything).not.toContain("98765432");
     const stored = JSON.stringify((await testEnv.VIEWS_DB.prepare("SELECT * FROM contacts").all()).results);
     expect(stored).not.toContain("98765432");
@@ -122,7 +122,7 @@ describe("attempts and dead letters", () => {
     expect((await deliveries(m.ride.id)).results[0]).toMatchObject({ status: "failed", attempts: 3 });
     // the dead-letter consumer keeps it for an operator
     await deliver([{ ...m, deadLetterReason: "webhook: gave up" }], "ride-notifications-dlq");
-    const row = await testEnv.VIEWS_DB.prepare("SELECT event_id, reason FROM notification_dead_letters WHERE ride_id = ?").bind(m.ride.id).first();
+    const row = await testEnv.NOTIFICATIONS_DB.prepare("SELECT event_id, reason FROM notification_dead_letters WHERE ride_id = ?").bind(m.ride.id).first();
     expect(row).toEqual({ event_id: m.event.id, reason: "webhook: gave up" });
     // and a later copy of the event does not try again
     await sink("/mode", { fail: false });

@@ -88,8 +88,8 @@ export interface Stats {
   openPaymentProblems: { rideId: string; since: string; problem: string }[];
   openDues: { amount: number; currency: string; riders: number };
   deadLetters: { views: number; notifications: number };
-  /** How full the views database is (D1 holds at most `limitBytes`). */
-  storage?: { views: DatabaseSize };
+  /** How full the views and the notification databases are (D1 holds at most `limitBytes`). */
+  storage?: { views: DatabaseSize; notifications?: DatabaseSize };
   payments?: unknown;
 }
 

@@ -24,7 +24,7 @@ async function record(...rows: { eventId: string; rideId: string; recipient: str
 }
 
 beforeEach(async () => {
-  db = (await sqliteD1("migrations/views")) as unknown as D1Database;
+  db = (await sqliteD1("migrations/notifications")) as unknown as D1Database;
   await record(
     { eventId: "ev_1", rideId: "rd_a", recipient: "r_1", audience: "rider", status: "sent", minute: 1 },
     { eventId: "ev_2", rideId: "rd_a", recipient: "d_1", audience: "driver", status: "sent", minute: 2 },

@@ -1,28 +1,45 @@
 /**
- * The gateway's ten-minute cron: payment reconciliation, the notification delivery log's
- * retention, how full the two D1 databases are, and the payout runs' sums (the earnings
- * checkpoint and the folded payouts, kept current so that no run reads all history). Each
- * runs on its own: a payment worker that does not answer must not stop the log's
- * retention, nor the other way round; the run fails afterwards if any of them failed, so
- * the failure shows in the cron's history.
+ * The gateway's crons besides the views' repair sweep. Every minute: the notification delivery
+ * log's retention (a minute's deliveries at a city's peak are far fewer than a run deletes; ten
+ * minutes' would take more statements than one invocation may make of D1, 1,000). Every ten
+ * minutes: payment reconciliation, the old log the views kept (./src/notifications/views-log.ts),
+ * how full the three D1 databases are, and the payout runs' sums (the earnings checkpoint and
+ * the folded payouts, kept current so that no run reads all history). Each runs on its own: a
+ * payment worker that does not answer must not stop the log's retention, nor the other way
+ * round; the run fails afterwards if any of them failed, so the failure shows in the cron's
+ * history.
  */
+import { readConfig } from "../../src/config";
 import { databaseSize, sizeAlert } from "../../src/views/database-size";
-import { deliveryCutoff, pruneDeliveries } from "../../src/views/retention";
+import { deliveryCutoff, pruneDeliveries } from "../../src/notifications/retention";
+import { retireViewsLog } from "../../src/notifications/views-log";
 import { reconcilePayments } from "./payment-results";
 import { paymentService } from "./stubs";
 
 /** Reconciliation leaves young holds alone: their ride may still be on its way to a capture. */
 const RECONCILE_MIN_AGE_MS = 5 * 60_000;
-/** Deliveries one retention run deletes at most: 720,000 a day, the log of about 140,000 rides a day. */
-const PRUNE_MAX_ROWS = 5_000;
+/**
+ * Deliveries one minute's run deletes at most: 144 million a day, where a Seoul-size peak
+ * records 48,000 a minute (100 rides a second, 8 deliveries a served ride: BENCHMARKS.md,
+ * storage). 200 statements of 500 rows; each held SQLite 0.7-4 ms over a log of 1.2 million rows
+ * on this machine, so the notification worker's own writes wait at most that long between two.
+ */
+const PRUNE_MAX_ROWS = 100_000;
 
 const log = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
 
-/** The views' and the ledger's sizes; an error line for each at half its limit or more (src/views/database-size.ts). */
+/** Waits for every task; then fails with the first failure, if any (each ran to its end whatever the others did). */
+async function allOnTheirOwn(tasks: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(tasks)).find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+/** The views', the notification database's and the ledger's sizes; an error line for each at half its limit or more (src/views/database-size.ts). */
 async function checkSizes(env: Env): Promise<void> {
-  const [views, ledger] = await Promise.all([databaseSize(env.VIEWS_DB), paymentService(env).ledgerSize()]);
+  const [views, notifications, ledger] = await Promise.all([databaseSize(env.VIEWS_DB), databaseSize(env.NOTIFICATIONS_DB), paymentService(env).ledgerSize()]);
   for (const [database, size] of [
     ["views", views],
+    ["notifications", notifications],
     ["ledger", ledger],
   ] as const) {
     const alert = sizeAlert(database, size);
@@ -30,20 +47,35 @@ async function checkSizes(env: Env): Promise<void> {
   }
 }
 
+/** Deliveries created before this go (`DELIVERY_LOG_RETENTION_DAYS`). */
+const cutoff = (env: Env) => deliveryCutoff(new Date(), readConfig(env).deliveryLogRetentionDays);
+
+/**
+ * The every-minute share of housekeeping, beside the views' repair sweep (`tasks`).
+ *
+ * @example
+ * if (controller.cron === "* * * * *") await everyMinute(env, [repairAll(env)]);
+ */
+export async function everyMinute(env: Env, tasks: Promise<unknown>[] = []): Promise<void> {
+  const before = cutoff(env);
+  await allOnTheirOwn([
+    ...tasks,
+    pruneDeliveries(env.NOTIFICATIONS_DB, before, PRUNE_MAX_ROWS).then((pruned) => pruned > 0 && log({ msg: "delivery log pruned", pruned, before })),
+  ]);
+}
+
 /**
  * @example
  * if (controller.cron === "*\/10 * * * *") await everyTenMinutes(env);
  */
 export async function everyTenMinutes(env: Env): Promise<void> {
-  const before = deliveryCutoff(new Date());
-  const results = await Promise.allSettled([
+  const before = cutoff(env);
+  await allOnTheirOwn([
     reconcilePayments(env, RECONCILE_MIN_AGE_MS).then((report) => log({ msg: "payment reconciliation", ...report })),
-    pruneDeliveries(env.VIEWS_DB, before, PRUNE_MAX_ROWS).then((pruned) => log({ msg: "delivery log pruned", pruned, before })),
+    retireViewsLog(env, before).then((retired) => (retired.pruned > 0 || retired.moved > 0) && log({ msg: "old delivery log retired", ...retired, before })),
     checkSizes(env),
     paymentService(env)
       .advancePayoutSums()
       .then((sums) => log({ msg: "payout sums", ...sums })),
   ]);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed) throw failed.reason;
 }

@@ -1,14 +1,14 @@
 /**
  * Gateway worker entry: the HTTP app, the Durable Object classes it hosts, the consumer
- * of the payment worker's results, and two crons: the views' repair sweep (every minute)
- * and housekeeping (every 10 minutes: payment reconciliation, the notification delivery
- * log's retention, the databases' size, the payout runs' sums; ./housekeeping.ts).
+ * of the payment worker's results, and two crons: every minute the views' repair sweep and the
+ * notification delivery log's retention, every 10 minutes the rest of housekeeping (payment
+ * reconciliation, the databases' size, the payout runs' sums; ./housekeeping.ts).
  */
 import type { PaymentResult, RentalKeyMessage } from "../../src/domain/events";
 import { meterBatch } from "../../src/lib/metering";
 import { meterEnv } from "../../src/lib/metrics";
 import { createApp } from "./app";
-import { everyTenMinutes } from "./housekeeping";
+import { everyMinute, everyTenMinutes } from "./housekeeping";
 import { consumePaymentResults, paymentResultDeps } from "./payment-results";
 import { consumeRentalKeys, rentalKeyDeps } from "./rental-keys";
 import { repairAll, VIEWS_REPAIR_CRON } from "./views-repair";
@@ -41,7 +41,7 @@ export default {
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
     meterEnv(env);
     if (controller.cron === VIEWS_REPAIR_CRON) {
-      console.log(JSON.stringify({ msg: "views repair", ...(await repairAll(env)) }));
+      await everyMinute(env, [repairAll(env).then((report) => console.log(JSON.stringify({ msg: "views repair", ...report })))]);
       return;
     }
     await everyTenMinutes(env);

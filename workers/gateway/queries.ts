@@ -7,8 +7,9 @@ import { drizzle } from "drizzle-orm/d1";
 import type { Driver } from "../../src/domain/events";
 import type { Ride, RideStatus } from "../../src/domain/types";
 import { AppError } from "../../src/lib/problem";
-import { deliveryId } from "../../src/views/delivery-id";
-import { drivers, earnings, notificationDeliveries, rides } from "../../src/views/schema";
+import { deliveryId } from "../../src/notifications/delivery-id";
+import { notificationDeliveries } from "../../src/notifications/schema";
+import { drivers, earnings, rides } from "../../src/views/schema";
 
 type DeliveryStatus = (typeof notificationDeliveries.$inferSelect)["status"];
 

@@ -3,15 +3,15 @@
  * delivery went. A duplicate event finds its row `sent` (or `failed` for good) and stops.
  * A consumer run looks up all its deliveries in one read (`lookUp`) and writes every outcome
  * in one batch (`recordAll`): one statement a delivery and one a run, where a claim and its read
- * before the send and the outcome after it made three a delivery (the views database runs one
+ * before the send and the outcome after it made three a delivery (a D1 database runs one
  * query at a time: the capacity model in BENCHMARKS.md). A worker that dies between a send and its
  * record leaves no row, or the row of an earlier attempt, and the redelivered message sends
  * again: at least once, as a send whose mark was lost always was.
  */
 import { and, eq, getTableColumns, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { deliveryId } from "../../src/views/delivery-id";
-import { notificationDeliveries } from "../../src/views/schema";
+import { deliveryId } from "../../src/notifications/delivery-id";
+import { notificationDeliveries } from "../../src/notifications/schema";
 
 /** A delivery's stored row, with its id (computed from its key, never stored). */
 export type DeliveryRow = Omit<typeof notificationDeliveries.$inferSelect, "seq"> & { id: string };
@@ -31,7 +31,7 @@ const { seq: _order, ...storedColumns } = getTableColumns(notificationDeliveries
 /** D1 binds at most 100 parameters a statement: a key takes 4. */
 const KEYS_PER_READ = 25;
 
-/** @example const log = new DeliveryLog(env.VIEWS_DB); */
+/** @example const log = new DeliveryLog(env.NOTIFICATIONS_DB); */
 export class DeliveryLog {
   private readonly db;
   constructor(d1: D1Database) {

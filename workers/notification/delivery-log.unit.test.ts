@@ -20,7 +20,7 @@ const planned = (i: number, over: Partial<PlannedDelivery> = {}): PlannedDeliver
 });
 
 beforeEach(async () => {
-  d1 = await sqliteD1("migrations/views");
+  d1 = await sqliteD1("migrations/notifications");
   log = new DeliveryLog(d1 as unknown as D1Database);
 });
 

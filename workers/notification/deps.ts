@@ -2,7 +2,8 @@
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { openPhone } from "../../src/lib/contact-crypto";
-import { contacts, notificationFaults } from "../../src/views/schema";
+import { notificationFaults } from "../../src/notifications/schema";
+import { contacts } from "../../src/views/schema";
 import { withFault, type Channel, type SinkFault } from "./channels";
 import { DeliveryLog } from "./delivery-log";
 import type { IncomingNotification, NotifyDeps } from "./handler";
@@ -13,7 +14,7 @@ import { webhookChannel } from "./webhook";
 /** The fault injected into the sinks (development only; `ok` elsewhere). */
 export async function sinkFault(env: NotificationEnv): Promise<SinkFault> {
   if (env.ENVIRONMENT !== "development") return { mode: "ok" };
-  const row = (await drizzle(env.VIEWS_DB).select().from(notificationFaults).where(eq(notificationFaults.id, 1)).limit(1))[0];
+  const row = (await drizzle(env.NOTIFICATIONS_DB).select().from(notificationFaults).where(eq(notificationFaults.id, 1)).limit(1))[0];
   return row ? (JSON.parse(row.fault) as SinkFault) : { mode: "ok" };
 }
 
@@ -50,7 +51,7 @@ export async function notifyDeps(env: NotificationEnv): Promise<NotifyDeps> {
   channels.push(liveChannel(env));
   const base = env.RECEIPT_URL_BASE || "https://rides.example.com/receipts/";
   return {
-    log: new DeliveryLog(env.VIEWS_DB),
+    log: new DeliveryLog(env.NOTIFICATIONS_DB),
     channels,
     maxAttempts: Number(env.NOTIFY_MAX_ATTEMPTS) || 5,
     render: { receiptUrl: (rideId) => `${base}${rideId}` },

@@ -6,7 +6,7 @@
  * marked failed and the event goes to the dead-letter queue.
  */
 import type { DriverNotificationMessage, NotificationMessage, RentalNotificationMessage } from "../../src/domain/events";
-import { deliveryId } from "../../src/views/delivery-id";
+import { deliveryId } from "../../src/notifications/delivery-id";
 import type { Channel, Delivery } from "./channels";
 import { keyOf, type DeliveryLog, type DeliveryOutcome, type PlannedDelivery } from "./delivery-log";
 import { ACCOUNT_TEMPLATES, recipientsOf, render, renderRental, RENTAL_TEMPLATE_CODES, templateCode, type RenderContext } from "./templates";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DomainEvent, RentalNotificationMessage } from "../../src/domain/events";
 import type { Rental } from "../../src/domain/rental/types";
-import { deliveryId } from "../../src/views/delivery-id";
+import { deliveryId } from "../../src/notifications/delivery-id";
 import type { Channel, Delivery } from "./channels";
 import { keyOf, type DeliveryKey, type DeliveryLog, type DeliveryOutcome } from "./delivery-log";
 import { handleNotifications } from "./handler";

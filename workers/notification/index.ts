@@ -5,7 +5,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { retryDelaySeconds } from "../../src/lib/backoff";
 import { RunLog } from "../../src/lib/run-log";
 import { isDeadLetterQueue } from "../../src/lib/dead-letters";
-import { notificationDeadLetters, notificationDeliveries } from "../../src/views/schema";
+import { notificationDeadLetters, notificationDeliveries } from "../../src/notifications/schema";
 import { and, eq, ne } from "drizzle-orm";
 import { notifyDeps } from "./deps";
 import { handleNotifications, type IncomingNotification, type NotifySummary } from "./handler";
@@ -23,7 +23,7 @@ export default {
     env = meterBatch(env, "notification", batch);
     if (isDeadLetterQueue(batch.queue)) {
       // Given up on (or poisoned): kept for an operator, and its unsent deliveries marked failed.
-      const db = drizzle(env.VIEWS_DB);
+      const db = drizzle(env.NOTIFICATIONS_DB);
       for (const message of batch.messages) {
         const body = message.body;
         const eventId = body.event?.id ?? message.id;

@@ -73,9 +73,9 @@ export function HealthPage() {
         />
         <Figure
           id="storage"
-          label={`Databases: views / ledger (of ${((latest.storage?.views.limitBytes ?? 10e9) / 1e9).toFixed(0)} GB each)`}
-          value={`${sizeOf(latest.storage?.views)} / ${sizeOf(payments.ledger)}`}
-          spark={samples.map((s) => s.storage?.views.share ?? null)}
+          label={`Databases: views / notifications / ledger (of ${((latest.storage?.views.limitBytes ?? 10e9) / 1e9).toFixed(0)} GB each)`}
+          value={`${sizeOf(latest.storage?.views)} / ${sizeOf(latest.storage?.notifications)} / ${sizeOf(payments.ledger)}`}
+          spark={samples.map((s) => (s.storage ? Math.max(s.storage.views.share, s.storage.notifications?.share ?? 0) : null))}
         />
         <div class={`figure breaker b-${mode}`} data-figure="breaker">
           <div class="label">Payment circuit breaker{payments.provider ? ` (${payments.provider})` : ""}</div>

@@ -11,7 +11,7 @@ const DEV_PROBLEMS = problems("invalid_request", ["not_found", "not in developme
 import { DevTokenRequestSchema } from "../schemas";
 import { paymentService } from "../stubs";
 import { drizzle } from "drizzle-orm/d1";
-import { notificationFaults } from "../../../src/views/schema";
+import { notificationFaults } from "../../../src/notifications/schema";
 import { setViewsFault } from "../../../src/views/faults";
 import { keyIssuerStub } from "../../../src/durable-objects/stubs";
 import { metrics, type MetricsSnapshot } from "../../../src/lib/metrics";
@@ -131,7 +131,7 @@ export function devRoutes() {
       // Read by the notification worker before each batch (its sinks: webhook, KakaoTalk).
       const now = new Date().toISOString();
       const fault = JSON.stringify(body.notification);
-      await drizzle(c.env.VIEWS_DB)
+      await drizzle(c.env.NOTIFICATIONS_DB)
         .insert(notificationFaults)
         .values({ id: 1, fault, updatedAt: now })
         .onConflictDoUpdate({ target: notificationFaults.id, set: { fault, updatedAt: now } });

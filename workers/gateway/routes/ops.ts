@@ -7,7 +7,7 @@ import { newRouter } from "../router";
 import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import { sha256Hex } from "../../../src/lib/ids";
 import { listDeliveries, listDrivers, listRides } from "../queries";
-import { DELIVERY_LOG_RETENTION_DAYS } from "../../../src/views/retention";
+import { DELIVERY_LOG_RETENTION_DAYS } from "../../../src/notifications/retention";
 import { opsStats } from "../../../src/views/stats";
 import { DriverDecisionSchema, DriverSchema, IdParamSchema, LedgerEntrySchema, ListQuerySchema, RideSchema, page } from "../schemas";
 import { publicDelivery, publicDriver, publicLedgerEntry } from "../presenters";
@@ -118,8 +118,13 @@ const stats = route({
           .object({ views: z.number().int(), notifications: z.number().int() })
           .describe("Views dead letters not replayed yet (POST /v1/ops/views/replay), notifications given up on"),
         storage: z
-          .object({ views: z.object({ bytes: z.number(), limitBytes: z.number(), share: z.number() }) })
-          .describe("How full the views database is: bytes, D1's limit, their share (from half of it an error line is logged)"),
+          .object({
+            views: z.object({ bytes: z.number(), limitBytes: z.number(), share: z.number() }),
+            notifications: z.object({ bytes: z.number(), limitBytes: z.number(), share: z.number() }),
+          })
+          .describe(
+            "How full the views and the notification databases are: bytes, D1's limit, their share (from half of it an error line is logged); the ledger's is in payments",
+          ),
         payments: z.unknown(),
       }),
       "Counts, dispatch-time percentiles, open payment problems, open dues, dead-letter counts",
@@ -152,7 +157,7 @@ const notifications = route({
   path: "/v1/ops/notifications",
   operationId: "listNotifications",
   summary: "List notification deliveries",
-  description: `Deliveries made in the last ${DELIVERY_LOG_RETENTION_DAYS} days: older ones are deleted by the delivery log's retention.`,
+  description: `Deliveries made within the delivery log's retention (the DELIVERY_LOG_RETENTION_DAYS setting, ${DELIVERY_LOG_RETENTION_DAYS} days unless configured): older ones are deleted.`,
   request: {
     query: ListQuerySchema.extend({
       rideId: z.string().max(64).optional(),
@@ -211,11 +216,11 @@ export function opsRoutes() {
   });
   app.openapi(stats, async (c) => {
     // The same builder sends the live feed's stats frames (src/views/stats.ts).
-    return c.json(await opsStats(c.env.VIEWS_DB, () => paymentService(c.env).health()), 200);
+    return c.json(await opsStats(c.env, () => paymentService(c.env).health()), 200);
   });
   app.openapi(notifications, async (c) => {
     const q = c.req.valid("query");
-    const list = await listDeliveries(c.env.VIEWS_DB, { rideId: q.rideId, recipient: q.recipient, status: q.status, limit: q.limit, cursor: q.cursor });
+    const list = await listDeliveries(c.env.NOTIFICATIONS_DB, { rideId: q.rideId, recipient: q.recipient, status: q.status, limit: q.limit, cursor: q.cursor });
     return c.json({ ...list, items: list.items.map(publicDelivery) }, 200);
   });
   app.openapi(reconcileNow, async (c) => {

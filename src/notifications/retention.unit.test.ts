@@ -21,7 +21,7 @@ const left = async () =>
   (await db.prepare("SELECT event_id FROM notification_deliveries ORDER BY event_id").all<{ event_id: string }>()).results.map((r) => r.event_id);
 
 beforeEach(async () => {
-  db = (await sqliteD1("migrations/views")) as unknown as D1Database;
+  db = (await sqliteD1("migrations/notifications")) as unknown as D1Database;
 });
 
 describe("the delivery log's retention", () => {

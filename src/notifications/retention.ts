@@ -2,15 +2,41 @@
  * How long the notification delivery log keeps a delivery. The log is what makes a
  * redelivered message not send again, and what an operator reads to answer "did the rider
  * get it?" (`GET /v1/ops/notifications`); after a month it does neither (a queue keeps a
- * message at most 14 days), and it is the largest table of the views a ride: about 1.7 KB of
- * the 3.0 (BENCHMARKS.md, storage). Without this the views database only ever grows
- * towards D1's 10 GB limit.
+ * message at most 14 days), and it is the largest table a ride leaves in D1: about 1.7 KB
+ * (BENCHMARKS.md, storage). Without this the notification database only ever grows towards
+ * D1's 10 GB limit.
  */
 
-/** Deliveries created longer ago than this are deleted. */
+/**
+ * Deliveries created longer ago than this are deleted, unless the gateway's
+ * `DELIVERY_LOG_RETENTION_DAYS` var says otherwise (src/config.ts; at least 1 day, which is
+ * longer than any redelivery: a message's ten retries take under an hour). A deployment of
+ * Seoul's size should keep a day: 30 days of its log would not fit in one D1 database
+ * (BENCHMARKS.md, storage).
+ */
 export const DELIVERY_LOG_RETENTION_DAYS = 30;
+
+/**
+ * The retention a `DELIVERY_LOG_RETENTION_DAYS` value sets: its days, or the default when it is
+ * missing, not a number, or under a day (a value that would delete rows a redelivery still needs).
+ *
+ * @example
+ * retentionDaysOf("1"); // 1
+ * retentionDaysOf("0"); // 30
+ */
+export function retentionDaysOf(value: string | undefined): number {
+  if (value === undefined || value.trim() === "") return DELIVERY_LOG_RETENTION_DAYS;
+  const days = Number(value);
+  return Number.isFinite(days) && days >= 1 ? days : DELIVERY_LOG_RETENTION_DAYS;
+}
 /** Rows one statement deletes: a D1 statement holds the database while it runs, so many small ones leave room for the consumers' writes. */
 export const PRUNE_CHUNK = 500;
+
+/**
+ * What `pruneDeliveries` needs of a D1 database: structural, since the benchmarks' Node build
+ * reads this file's retention and has no Workers types.
+ */
+type PrunedDatabase = { prepare(sql: string): { bind(...values: unknown[]): { run(): Promise<{ meta: { changes?: number } }> } } };
 
 /** The cut-off of a prune run at `now`: deliveries created before it go. */
 export function deliveryCutoff(now: Date, retentionDays = DELIVERY_LOG_RETENTION_DAYS): Date {
@@ -30,9 +56,9 @@ export function deliveryCutoff(now: Date, retentionDays = DELIVERY_LOG_RETENTION
  * have gone (a run or so later), never lost.
  *
  * @example
- * const pruned = await pruneDeliveries(env.VIEWS_DB, deliveryCutoff(new Date()), 5_000);
+ * const pruned = await pruneDeliveries(env.NOTIFICATIONS_DB, deliveryCutoff(new Date()), 5_000);
  */
-export async function pruneDeliveries(db: D1Database, before: Date, maxRows: number): Promise<number> {
+export async function pruneDeliveries(db: PrunedDatabase, before: Date, maxRows: number): Promise<number> {
   let pruned = 0;
   while (pruned < maxRows) {
     const chunk = Math.min(PRUNE_CHUNK, maxRows - pruned);
