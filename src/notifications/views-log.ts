@@ -6,41 +6,41 @@
  * see, moved into the notification database a few at a time. Delete this file, and its call, in
  * the release whose views migration drops the tables: a cron that prunes a dropped table fails.
  */
+import { asc, inArray } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
 import { pruneDeliveries } from "./retention";
+import { notificationDeadLetters } from "./schema";
 
 /** Old log rows one run deletes at most: the old log grew at most this fast (5,000 a ten-minute run was its own retention's bound). */
 export const OLD_LOG_PRUNE_MAX_ROWS = 5_000;
 /** Old dead letters one run moves: each keeps its message's body, so a few at a time. */
 export const DEAD_LETTERS_A_MOVE = 50;
 
-const COLUMNS = "id, event_id, ride_id, body, reason, received_at";
-
 /**
- * Moves up to `DEAD_LETTERS_A_MOVE` dead letters from the views into the notification database:
- * copied first (a letter already there is kept as it is), then deleted from the views. A run that
- * dies between the two leaves a letter in both, and the next run copies nothing new and deletes it.
+ * Moves up to `DEAD_LETTERS_A_MOVE` dead letters from the views into the notification database
+ * (the same table in both: src/views/schema.ts): copied first (a letter already there is kept as
+ * it is), then deleted from the views. A run that dies between the two leaves a letter in both,
+ * and the next run copies nothing new and deletes it.
  *
  * @example
  * const moved = await moveOldDeadLetters(env.VIEWS_DB, env.NOTIFICATIONS_DB);
  */
 export async function moveOldDeadLetters(views: D1Database, notifications: D1Database): Promise<number> {
-  const { results } = await views
-    .prepare(`SELECT ${COLUMNS} FROM notification_dead_letters ORDER BY received_at LIMIT ?`)
-    .bind(DEAD_LETTERS_A_MOVE)
-    .all<{ id: string; event_id: string; ride_id: string; body: string; reason: string; received_at: string }>();
-  if (results.length === 0) return 0;
-  await notifications.batch(
-    results.map((l) =>
-      notifications
-        .prepare(`INSERT OR IGNORE INTO notification_dead_letters (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`)
-        .bind(l.id, l.event_id, l.ride_id, l.body, l.reason, l.received_at),
+  const old = drizzle(views);
+  const letters = await old.select().from(notificationDeadLetters).orderBy(asc(notificationDeadLetters.receivedAt)).limit(DEAD_LETTERS_A_MOVE);
+  const [first, ...rest] = letters;
+  if (!first) return 0;
+  // One statement a letter: D1 binds at most 100 values a statement, and a letter has 6.
+  const db = drizzle(notifications);
+  const copy = (letter: typeof first) => db.insert(notificationDeadLetters).values(letter).onConflictDoNothing();
+  await db.batch([copy(first), ...rest.map(copy)]);
+  await old.delete(notificationDeadLetters).where(
+    inArray(
+      notificationDeadLetters.id,
+      letters.map((l) => l.id),
     ),
   );
-  await views
-    .prepare(`DELETE FROM notification_dead_letters WHERE id IN (${results.map(() => "?").join(", ")})`)
-    .bind(...results.map((l) => l.id))
-    .run();
-  return results.length;
+  return letters.length;
 }
 
 /**

@@ -23,6 +23,13 @@ export type StatsDatabases = { VIEWS_DB: D1Database; NOTIFICATIONS_DB: D1Databas
  * full the views and the notification databases are.
  */
 export async function rideStats({ VIEWS_DB: db, NOTIFICATIONS_DB: notifications }: StatsDatabases) {
+  // The notification database's two figures, asked at once beside the views' queries: another database, no reason to wait.
+  const notificationFigures = Promise.all([
+    drizzle(notifications)
+      .select({ n: sql<number>`count(*)` })
+      .from(notificationDeadLetters),
+    databaseSize(notifications),
+  ]);
   const d = drizzle(db);
   const counts = await d
     .select({ status: rides.status, n: sql<number>`count(*)` })
@@ -49,16 +56,14 @@ export async function rideStats({ VIEWS_DB: db, NOTIFICATIONS_DB: notifications 
     })
     .from(riderDues)
     .where(sql`${riderDues.amount} > 0`);
-  const [notificationLetters] = await drizzle(notifications)
-    .select({ n: sql<number>`count(*)` })
-    .from(notificationDeadLetters);
+  const [[notificationLetters], notificationsSize] = await notificationFigures;
   return {
     ridesByStatus: Object.fromEntries(counts.map((c) => [c.status, c.n])),
     dispatchTimeMs: { count: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99) },
     openPaymentProblems: problems.map((p) => ({ rideId: p.id, since: p.updatedAt, problem: "capture_failed" })),
     openDues: { amount: dues?.amount ?? 0, currency: dues?.currency ?? "KRW", riders: dues?.riders ?? 0 },
     deadLetters: { views: await countOpenDeadLetters(db), notifications: notificationLetters?.n ?? 0 },
-    storage: { views: await databaseSize(db), notifications: await databaseSize(notifications) },
+    storage: { views: await databaseSize(db), notifications: notificationsSize },
   };
 }
 
