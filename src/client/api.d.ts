@@ -6347,10 +6347,10 @@ export interface operations {
               currency: string;
               riders: number;
             };
-            /** @description Views dead letters not replayed yet (POST /v1/ops/views/replay), notifications given up on */
+            /** @description Views dead letters not replayed yet (POST /v1/ops/views/replay), notifications given up on (null while the notification database does not answer: see errors) */
             deadLetters: {
               views: number;
-              notifications: number;
+              notifications: number | null;
             };
             /** @description How full the views and the notification databases are: bytes, D1's limit, their share (from half of it an error line is logged); the ledger's is in payments */
             storage: {
@@ -6363,7 +6363,11 @@ export interface operations {
                 bytes: number;
                 limitBytes: number;
                 share: number;
-              };
+              } | null;
+            };
+            /** @description Why a part's figures are null: the notification database did not answer (empty when every part answered) */
+            errors: {
+              notifications?: string;
             };
             payments?: unknown;
           };

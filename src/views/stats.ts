@@ -18,18 +18,34 @@ function percentile(sorted: number[], p: number): number | null {
 export type StatsDatabases = { VIEWS_DB: D1Database; NOTIFICATIONS_DB: D1Database };
 
 /**
+ * The notification database's two figures, or why they are missing: the delivery log's
+ * database going down must not take the operators' whole page with it (the views' figures
+ * are what an operator needs most when something is down). Never rejects.
+ */
+async function notificationFigures(notifications: D1Database) {
+  try {
+    const [[letters], size] = await Promise.all([
+      drizzle(notifications)
+        .select({ n: sql<number>`count(*)` })
+        .from(notificationDeadLetters),
+      databaseSize(notifications),
+    ]);
+    return { deadLetters: letters?.n ?? 0, size, error: null };
+  } catch (error) {
+    return { deadLetters: null, size: null, error: String(error) };
+  }
+}
+
+/**
  * Counts by status, dispatch-time percentiles over the last 1,000 assignments, open
  * payment problems, what riders owe, the views' and notifications' dead letters, and how
- * full the views and the notification databases are.
+ * full the views and the notification databases are. Should the notification database not
+ * answer, its two figures are null and `errors.notifications` says why; the views' figures
+ * still fail the answer (they are the page).
  */
 export async function rideStats({ VIEWS_DB: db, NOTIFICATIONS_DB: notifications }: StatsDatabases) {
-  // The notification database's two figures, asked at once beside the views' queries: another database, no reason to wait.
-  const notificationFigures = Promise.all([
-    drizzle(notifications)
-      .select({ n: sql<number>`count(*)` })
-      .from(notificationDeadLetters),
-    databaseSize(notifications),
-  ]);
+  // Asked at once beside the views' queries: another database, no reason to wait.
+  const notificationsAsked = notificationFigures(notifications);
   const d = drizzle(db);
   const counts = await d
     .select({ status: rides.status, n: sql<number>`count(*)` })
@@ -56,14 +72,15 @@ export async function rideStats({ VIEWS_DB: db, NOTIFICATIONS_DB: notifications 
     })
     .from(riderDues)
     .where(sql`${riderDues.amount} > 0`);
-  const [[notificationLetters], notificationsSize] = await notificationFigures;
+  const notificationsAnswered = await notificationsAsked;
   return {
     ridesByStatus: Object.fromEntries(counts.map((c) => [c.status, c.n])),
     dispatchTimeMs: { count: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99) },
     openPaymentProblems: problems.map((p) => ({ rideId: p.id, since: p.updatedAt, problem: "capture_failed" })),
     openDues: { amount: dues?.amount ?? 0, currency: dues?.currency ?? "KRW", riders: dues?.riders ?? 0 },
-    deadLetters: { views: await countOpenDeadLetters(db), notifications: notificationLetters?.n ?? 0 },
-    storage: { views: await databaseSize(db), notifications: notificationsSize },
+    deadLetters: { views: await countOpenDeadLetters(db), notifications: notificationsAnswered.deadLetters },
+    storage: { views: await databaseSize(db), notifications: notificationsAnswered.size },
+    errors: notificationsAnswered.error === null ? {} : { notifications: notificationsAnswered.error },
   };
 }
 

@@ -133,6 +133,32 @@ describe("the databases' size", () => {
     expect(body.payments.ledger.bytes).toBeGreaterThan(0);
   });
 
+  it("a notification database that does not answer leaves its two figures null and says why; the views' figures and the payments' are still there", async () => {
+    const token = await issueToken(testEnv, { id: "ops-1", role: "ops" });
+    const env = { ...testEnv, NOTIFICATIONS_DB: brokenDatabase };
+    const res = await createApp().request("/v1/ops/stats", { headers: { authorization: `Bearer ${token}` } }, env, createExecutionContext());
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      deadLetters: { views: number; notifications: number | null };
+      storage: { views: { bytes: number }; notifications: unknown };
+      errors: { notifications?: string };
+      ridesByStatus: Record<string, number>;
+      payments: { ledger: { bytes: number } };
+    };
+    expect(body.deadLetters.notifications).toBeNull();
+    expect(body.storage.notifications).toBeNull();
+    expect(body.errors.notifications).toContain("D1 unavailable");
+    expect(body.deadLetters.views).toBeGreaterThanOrEqual(0);
+    expect(body.storage.views.bytes).toBeGreaterThan(0);
+    expect(typeof body.ridesByStatus).toBe("object");
+    expect(body.payments.ledger.bytes).toBeGreaterThan(0);
+    // And with every database answering, nothing is said to be missing.
+    const whole = await createApp().request("/v1/ops/stats", { headers: { authorization: `Bearer ${token}` } }, testEnv, createExecutionContext());
+    const fine = (await whole.json()) as { errors: Record<string, string>; deadLetters: { notifications: number | null } };
+    expect(fine.errors).toEqual({});
+    expect(typeof fine.deadLetters.notifications).toBe("number");
+  });
+
   it("the ten-minute cron logs an error line for a database at half its limit, and none below", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
     await run({ ...testEnv, VIEWS_DB: saying(testEnv.VIEWS_DB, 4e9), NOTIFICATIONS_DB: saying(testEnv.NOTIFICATIONS_DB, 4.9e9) });

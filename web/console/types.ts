@@ -87,9 +87,12 @@ export interface Stats {
   dispatchTimeMs: { count: number; p50: number | null; p90: number | null; p99: number | null };
   openPaymentProblems: { rideId: string; since: string; problem: string }[];
   openDues: { amount: number; currency: string; riders: number };
-  deadLetters: { views: number; notifications: number };
+  /** `notifications` is null while the notification database does not answer (`errors.notifications` says why). */
+  deadLetters: { views: number; notifications: number | null };
   /** How full the views and the notification databases are (D1 holds at most `limitBytes`). */
-  storage?: { views: DatabaseSize; notifications?: DatabaseSize };
+  storage?: { views: DatabaseSize; notifications?: DatabaseSize | null };
+  /** Why a part's figures are null. */
+  errors?: { notifications?: string };
   payments?: unknown;
 }
 

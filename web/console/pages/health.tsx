@@ -16,7 +16,8 @@ interface PaymentHealth {
 
 const paymentsOf = (stats: Stats): PaymentHealth => (typeof stats.payments === "object" && stats.payments !== null ? (stats.payments as PaymentHealth) : {});
 /** A database's size: MB below a gigabyte, GB from there (its limit is 10 GB). */
-const sizeOf = (size?: DatabaseSize) => (size ? (size.bytes < 1e9 ? `${(size.bytes / 1e6).toFixed(1)} MB` : `${(size.bytes / 1e9).toFixed(2)} GB`) : "–");
+const sizeOf = (size?: DatabaseSize | null) =>
+  size ? (size.bytes < 1e9 ? `${(size.bytes / 1e6).toFixed(1)} MB` : `${(size.bytes / 1e9).toFixed(2)} GB`) : "–";
 const openRides = (s: Stats) => Object.entries(s.ridesByStatus).reduce((n, [status, count]) => (isOpen(status) ? n + count : n), 0);
 
 function Figure(props: { label: string; value: string | number; spark?: (number | null)[]; id?: string }) {
@@ -68,8 +69,8 @@ export function HealthPage() {
         <Figure
           id="dead-letters"
           label="Dead letters: views / notifications / payments"
-          value={`${latest.deadLetters.views} / ${latest.deadLetters.notifications} / ${payments.deadLetters ?? "–"}`}
-          spark={samples.map((s) => s.deadLetters.views + s.deadLetters.notifications)}
+          value={`${latest.deadLetters.views} / ${latest.deadLetters.notifications ?? "–"} / ${payments.deadLetters ?? "–"}`}
+          spark={samples.map((s) => s.deadLetters.views + (s.deadLetters.notifications ?? 0))}
         />
         <Figure
           id="storage"
@@ -77,6 +78,13 @@ export function HealthPage() {
           value={`${sizeOf(latest.storage?.views)} / ${sizeOf(latest.storage?.notifications)} / ${sizeOf(payments.ledger)}`}
           spark={samples.map((s) => (s.storage ? Math.max(s.storage.views.share, s.storage.notifications?.share ?? 0) : null))}
         />
+        {latest.errors?.notifications ? (
+          <div class="figure" data-figure="notifications-error">
+            <div class="label">Notification database</div>
+            <div class="value">not answering</div>
+            <div class="sub">{latest.errors.notifications}</div>
+          </div>
+        ) : null}
         <div class={`figure breaker b-${mode}`} data-figure="breaker">
           <div class="label">Payment circuit breaker{payments.provider ? ` (${payments.provider})` : ""}</div>
           <div class="value">{mode.replace("_", " ")}</div>

@@ -115,16 +115,21 @@ const stats = route({
         openPaymentProblems: z.array(z.object({ rideId: z.string(), since: z.string(), problem: z.string() })),
         openDues: z.object({ amount: z.number().int(), currency: z.string(), riders: z.number().int() }).describe("What riders owe, from the views"),
         deadLetters: z
-          .object({ views: z.number().int(), notifications: z.number().int() })
-          .describe("Views dead letters not replayed yet (POST /v1/ops/views/replay), notifications given up on"),
+          .object({ views: z.number().int(), notifications: z.number().int().nullable() })
+          .describe(
+            "Views dead letters not replayed yet (POST /v1/ops/views/replay), notifications given up on (null while the notification database does not answer: see errors)",
+          ),
         storage: z
           .object({
             views: z.object({ bytes: z.number(), limitBytes: z.number(), share: z.number() }),
-            notifications: z.object({ bytes: z.number(), limitBytes: z.number(), share: z.number() }),
+            notifications: z.object({ bytes: z.number(), limitBytes: z.number(), share: z.number() }).nullable(),
           })
           .describe(
             "How full the views and the notification databases are: bytes, D1's limit, their share (from half of it an error line is logged); the ledger's is in payments",
           ),
+        errors: z
+          .object({ notifications: z.string().optional() })
+          .describe("Why a part's figures are null: the notification database did not answer (empty when every part answered)"),
         payments: z.unknown(),
       }),
       "Counts, dispatch-time percentiles, open payment problems, open dues, dead-letter counts",
