@@ -3,10 +3,9 @@
  * key, status and attempts, gains its audience from the id it had, and its times become
  * milliseconds; `seq` follows the time the rows were created, whatever order they were stored in.
  */
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { deliveryId } from "../src/notifications/delivery-id";
-import { sqliteD1 } from "./support/sqlite-d1";
+import { applyMigration, sqliteD1 } from "./support/sqlite-d1";
 
 const MIGRATION = "0006_delivery_log_slim.sql";
 
@@ -26,7 +25,7 @@ describe("views migration 0006: the delivery log slimmed", () => {
     await old("ev_a", "rider", "2026-11-01T09:30:00.000Z");
     await old("ev_c", "rider", "2026-11-03T00:00:00.001Z", "failed", 3, "gone");
 
-    for (const part of readFileSync(`migrations/views/${MIGRATION}`, "utf8").split("--> statement-breakpoint")) if (part.trim()) await db.exec(part);
+    await applyMigration(db, "migrations/views", MIGRATION);
 
     const rows = (await db.prepare("SELECT * FROM notification_deliveries ORDER BY seq").all()).results;
     expect(rows).toEqual([

@@ -921,7 +921,7 @@ export interface paths {
     put?: never;
     /**
      * Pay the drivers' balances
-     * @description Pays every driver's positive balance of earnings created at or before the cut-off. Idempotent per cut-off: the same cut-off again pays nobody twice. A payout the provider could not answer is sent again (same idempotency key) by the next run.
+     * @description Pays every driver's positive balance of earnings created at or before the cut-off. Idempotent per cut-off: the same cut-off again pays nobody twice. A payout the provider could not answer is sent again (same idempotency key) by the next run. Each driver is notified of a payout once it is paid or refused for good (event PayoutSent or PayoutFailed; the delivery log files it under the payout's id).
      */
     post: operations["runPayouts"];
     delete?: never;
@@ -6456,8 +6456,9 @@ export interface operations {
       query?: {
         limit?: number;
         cursor?: string;
+        /** @description What the news is about: a ride's id, a rental's, or a payout's (a driver told of a payout) */
         rideId?: string;
-        /** @description One person's deliveries (a driver's approval notices have no ride) */
+        /** @description One person's deliveries (an operator's decision about a driver is filed under no ride: find it by its driver) */
         recipient?: string;
         status?: "sent" | "failed" | "retrying";
       };

@@ -88,6 +88,17 @@ export interface DriverNotificationMessage {
   driver: Driver;
 }
 
+/**
+ * A payout answered for good (paid, or refused by the provider), for its driver: sent by the
+ * gateway from the ledger's untold payouts (workers/gateway/payout-notices.ts), at least once.
+ * The event's id is the payout's, so every copy is one delivery in the notification log.
+ */
+export interface PayoutNotificationMessage {
+  kind: "payout.notification";
+  event: DomainEvent;
+  payout: { id: string; driverId: string; amount: Money; cutoff: string; status: "succeeded" | "failed"; answeredAt: string };
+}
+
 /** A rental's change, with the rental as ops may see it (never its key). */
 export interface RentalEventMessage {
   kind: "rental.event";

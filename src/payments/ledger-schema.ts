@@ -3,6 +3,7 @@
  * provider operation once, keyed by its idempotency key: a repeated queue message
  * finds its row and reports the recorded result instead of calling the provider.
  */
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { settlementColumns, settlementColumnsById } from "./settlement-columns";
 
@@ -91,8 +92,18 @@ export const payouts = sqliteTable(
     updatedAt: text("updated_at").notNull(),
     /** 1 once its final state (succeeded, or refused for good) is summed in `driver_payouts`. */
     folded: integer("folded").notNull().default(0),
+    /**
+     * When its driver was sent the news of its final state (workers/gateway/payout-notices.ts);
+     * null until then. Payouts answered before drivers were told of payouts were marked by the
+     * migration that added it, so no driver hears of an old one.
+     */
+    toldAt: text("told_at"),
   },
   (t) => [
+    // The untold ones alone (a few at any time, among every payout ever made), oldest answer first.
+    index("payouts_untold")
+      .on(t.updatedAt, t.id)
+      .where(sql`${t.toldAt} IS NULL`),
     index("payouts_by_driver").on(t.driverId, t.createdAt, t.id),
     index("payouts_by_time").on(t.createdAt, t.id),
     index("payouts_by_status").on(t.status, t.retryable),

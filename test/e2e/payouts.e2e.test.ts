@@ -3,8 +3,8 @@
  * completed rides make the driver's balance the sum of their earnings; a payout run pays
  * it (paid = the sum, owed 0); the same cut-off again pays nothing; the commission report
  * over the range is the sum of the splits; a refund after the payout makes the balance
- * negative; the payouts are listed for the driver and for ops; with the provider down a
- * payout fails and the next run pays it, once.
+ * negative; the payouts are listed for the driver and for ops, and the driver is told of
+ * theirs; with the provider down a payout fails and the next run pays it, once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api, eventually } from "../support/client";
@@ -104,6 +104,28 @@ describe("driver payouts", () => {
     ]);
     const listed = await api.request<{ items: Payout[] }>("GET", `/v1/ops/payouts?driverId=${driver.id}`, { token: ops });
     expect(listed.body.items).toMatchObject([{ id: mine.body.items[0]!.id, driverId: driver.id, status: "succeeded" }]);
+
+    // The driver is told, once, by the notification worker: the delivery log files the news under the payout's id.
+    const payoutId = mine.body.items[0]!.id;
+    type Delivery = { rideId: string; event: string; recipient: string; channel: string; status: string };
+    const told = await eventually(
+      async () => {
+        const page = (await api.request<{ items: Delivery[] }>("GET", `/v1/ops/notifications?rideId=${payoutId}`, { token: ops })).body;
+        return page.items.some((d) => d.channel === "live") && page.items.every((d) => d.status === "sent") ? page.items : undefined;
+      },
+      "the driver's payout notice",
+      30_000,
+    );
+    for (const d of told) expect(d).toMatchObject({ rideId: payoutId, event: "PayoutSent", recipient: driver.id, status: "sent" });
+    expect(told.map((d) => d.channel).sort()).toEqual(["live", "webhook"]);
+    // The webhook the local system posts to got it once, in Korean, with the amount; the same
+    // cut-off run again (and its telling) sends nothing more.
+    expect((await runPayouts({ cutoff })).body).toMatchObject({ drivers: 0 });
+    await new Promise((r) => setTimeout(r, 1000));
+    const posted = system.webhooks.filter((h) => h.json.rideId === payoutId);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.json).toMatchObject({ event: "PayoutSent", recipient: driver.id, locale: "ko" });
+    expect(posted[0]!.json.texts.en).toContain(earned.toLocaleString("en-US"));
 
     // A refund of part of a fare already paid out: the driver's share comes off, owed goes below zero.
     const refund = await api.request("POST", `/v1/ops/rides/${rides[0]}/refund`, { token: ops, body: { amount: 1000, reason: "detour" } });

@@ -3,9 +3,12 @@
  * provider's Durable Object (its transfers and its faults) and the payment worker's RPC
  * entrypoint, as the gateway calls it.
  */
-import { runInDurableObject } from "cloudflare:test";
-import { beforeEach, describe, expect, it } from "vitest";
-import type { PaymentCommandMessage } from "../../src/domain/events";
+import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { PaymentCommandMessage, PayoutNotificationMessage } from "../../src/domain/events";
+import { createApp } from "../../workers/gateway/app";
+import { issueToken } from "../../workers/gateway/auth";
+import gateway from "../../workers/gateway/index";
 import { ok, unwrap } from "../../src/lib/problem";
 import { paymentDeps } from "../../workers/payment/deps";
 import { handlePaymentCommand } from "../../workers/payment/handler";
@@ -97,5 +100,88 @@ describe("payout runs through the payment service", () => {
     const report = await payments.commissionReport(from, new Date(Date.now() + 1).toISOString());
     expect(report.fares.amount).toBeGreaterThanOrEqual(15000);
     expect(report.commission.amount + report.earnings.amount).toBe(report.fares.amount);
+  });
+});
+
+describe("drivers told of their payouts", () => {
+  /** A notifications queue that keeps what is sent to it, or fails every send. */
+  function notificationsQueue(failing = false) {
+    const sent: PayoutNotificationMessage[] = [];
+    const queue = {
+      send: async () => {
+        throw new Error("one message at a time is not how notices go");
+      },
+      sendBatch: async (messages: Iterable<{ body: unknown }>) => {
+        if (failing) throw new Error("queue unavailable");
+        for (const m of messages) sent.push(m.body as PayoutNotificationMessage);
+      },
+    } as unknown as Queue;
+    return { queue, sent };
+  }
+  const ofDriver = (sent: PayoutNotificationMessage[], driverId: string) => sent.filter((m) => m.payout.driverId === driverId);
+
+  async function payoutsCall(env: Env) {
+    const token = await issueToken(testEnv, { id: "ops-payouts", role: "ops" });
+    const ctx = createExecutionContext();
+    const res = await createApp().request(
+      "/v1/ops/payouts",
+      { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "x-request-id": "req-payouts-1" }, body: "{}" },
+      env,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    return res;
+  }
+
+  it("a queue down during the payouts call leaves the news untold; the ten-minute cron tells it, once", async () => {
+    const driver = uniqueId("d");
+    await capturedRide(driver, 10000);
+    await tick();
+    const down = notificationsQueue(true);
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    expect((await payoutsCall({ ...testEnv, NOTIFICATIONS_QUEUE: down.queue })).status).toBe(202);
+    expect(warnings.mock.calls.flat().some((l) => String(l).includes("payout notices not sent"))).toBe(true);
+    warnings.mockRestore();
+    expect((await payments.untoldPayouts(100)).filter((p) => p.driverId === driver)).toHaveLength(1);
+
+    const up = notificationsQueue();
+    await gateway.scheduled({ cron: "*/10 * * * *", scheduledTime: Date.now(), noRetry: () => undefined }, { ...testEnv, NOTIFICATIONS_QUEUE: up.queue });
+    expect(ofDriver(up.sent, driver)).toMatchObject([
+      { kind: "payout.notification", event: { type: "PayoutSent" }, payout: { driverId: driver, amount: { amount: 8000 } } },
+    ]);
+    await gateway.scheduled({ cron: "*/10 * * * *", scheduledTime: Date.now(), noRetry: () => undefined }, { ...testEnv, NOTIFICATIONS_QUEUE: up.queue });
+    expect(ofDriver(up.sent, driver)).toHaveLength(1);
+  });
+
+  it("the payouts call tells each driver it paid, once, with the call's request id; a payout the provider could not answer is told only once paid", async () => {
+    const paidDriver = uniqueId("d");
+    await capturedRide(paidDriver, 10000);
+    await tick();
+    const queue = notificationsQueue();
+    const env = { ...testEnv, NOTIFICATIONS_QUEUE: queue.queue };
+    expect((await payoutsCall(env)).status).toBe(202);
+    const [told] = ofDriver(queue.sent, paidDriver);
+    expect(told).toMatchObject({
+      kind: "payout.notification",
+      event: { type: "PayoutSent", driverId: paidDriver, correlationId: "req-payouts-1", data: { amount: { amount: 8000, currency: "KRW" } } },
+      payout: { driverId: paidDriver, status: "succeeded", amount: { amount: 8000, currency: "KRW" } },
+    });
+    expect(told!.event.id).toBe(`ev_${told!.payout.id}`);
+    expect((await payments.untoldPayouts(100)).filter((p) => p.driverId === paidDriver)).toEqual([]);
+
+    // The provider down: the payout's outcome is unknown, nothing is told; paid by the next call, told then.
+    const laterDriver = uniqueId("d");
+    await capturedRide(laterDriver, 5000);
+    await tick();
+    await simulator().setFaults({ mode: "down" });
+    expect((await payoutsCall(env)).status).toBe(202);
+    expect(ofDriver(queue.sent, laterDriver)).toEqual([]);
+    await simulator().setFaults({ mode: "ok" });
+    await runInDurableObject(breaker(), (instance) => {
+      (instance as unknown as { state: unknown }).state = { mode: "closed", failures: 0, openedAt: null, probeStartedAt: null };
+    });
+    expect((await payoutsCall(env)).status).toBe(202);
+    expect(ofDriver(queue.sent, laterDriver)).toMatchObject([{ event: { type: "PayoutSent" }, payout: { amount: { amount: 4000 } } }]);
+    expect(ofDriver(queue.sent, paidDriver)).toHaveLength(1);
   });
 });

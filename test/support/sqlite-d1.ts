@@ -18,6 +18,9 @@ interface SqliteDatabase {
   exec(sql: string): void;
 }
 
+/** D1 binds at most this many values to one statement (its published limit). */
+export const D1_MAX_BOUND_VALUES = 100;
+
 /** The subset of D1's prepared statement this stand-in answers. */
 export interface D1LikeStatement {
   bind(...values: unknown[]): D1LikeStatement;
@@ -51,7 +54,11 @@ function statement(db: SqliteDatabase, sql: string, params: unknown[]): D1LikeSt
     return { results, success: true as const, meta: { changes: totalChanges(db) - before } };
   };
   const self: D1LikeStatement = {
-    bind: (...values) => statement(db, sql, values),
+    bind: (...values) => {
+      // D1's limit, which Node's SQLite (32,766) would not enforce: code that binds more fails here as it would there.
+      if (values.length > D1_MAX_BOUND_VALUES) throw new Error(`D1_ERROR: too many SQL variables: ${values.length} bound, D1 allows ${D1_MAX_BOUND_VALUES}`);
+      return statement(db, sql, values);
+    },
     all: async <T>() => allNow<T>(),
     raw: async <T>() => prepared(true).all(...params) as T[],
     run: async () => ({ results: [] as [], success: true as const, meta: { changes: Number(prepared(false).run(...params).changes) } }),
@@ -64,6 +71,9 @@ function statement(db: SqliteDatabase, sql: string, params: unknown[]): D1LikeSt
   runNow.set(self, allNow);
   return self;
 }
+
+/** A drizzle-kit migration's statements, as wrangler applies them one by one. */
+const statementsOf = (migration: string) => migration.split("--> statement-breakpoint").filter((part) => part.trim());
 
 /**
  * A fresh in-memory database with every migration of `migrationsDir` (relative to the
@@ -84,7 +94,7 @@ export async function sqliteD1(migrationsDir: string, options: { before?: string
     .readdirSync(migrationsDir)
     .filter((f) => f.endsWith(".sql") && (options.before === undefined || f < options.before))
     .sort()) {
-    for (const part of fs.readFileSync(`${migrationsDir}/${file}`, "utf8").split("--> statement-breakpoint")) if (part.trim()) db.exec(part);
+    for (const part of statementsOf(fs.readFileSync(`${migrationsDir}/${file}`, "utf8"))) db.exec(part);
   }
   const d1: D1Like = {
     prepare: (sql) => statement(db, sql, []),
@@ -111,4 +121,18 @@ export async function sqliteD1(migrationsDir: string, options: { before?: string
     },
   };
   return d1;
+}
+
+/**
+ * Applies one migration file of `migrationsDir` to a database `sqliteD1` made (with `before`
+ * it), statement by statement as wrangler does: to test a migration over rows written before it.
+ *
+ * @example
+ * const d1 = await sqliteD1("migrations/payments", { before: "0007_payout_told.sql" });
+ * await applyMigration(d1, "migrations/payments", "0007_payout_told.sql");
+ */
+export async function applyMigration(d1: D1Like, migrationsDir: string, file: string): Promise<void> {
+  const fsModule = "node:fs";
+  const fs = (await import(/* @vite-ignore */ fsModule)) as { readFileSync(path: string, encoding: "utf8"): string };
+  for (const part of statementsOf(fs.readFileSync(`${migrationsDir}/${file}`, "utf8"))) await d1.exec(part);
 }

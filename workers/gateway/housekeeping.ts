@@ -3,8 +3,9 @@
  * log's retention (a minute's deliveries at a city's peak are far fewer than a run deletes; ten
  * minutes' would take more statements than one invocation may make of D1, 1,000). Every ten
  * minutes: payment reconciliation, the old log the views kept (./src/notifications/views-log.ts),
- * how full the three D1 databases are, and the payout runs' sums (the earnings checkpoint and
- * the folded payouts, kept current so that no run reads all history). Each runs on its own: a
+ * how full the three D1 databases are, the payout runs' sums (the earnings checkpoint and
+ * the folded payouts, kept current so that no run reads all history), and the payouts whose
+ * drivers a payouts call left untold (./payout-notices.ts). Each runs on its own: a
  * payment worker that does not answer must not stop the log's retention, nor the other way
  * round; the run fails afterwards if any of them failed, so the failure shows in the cron's
  * history.
@@ -14,6 +15,7 @@ import { databaseSize, sizeAlert } from "../../src/views/database-size";
 import { deliveryCutoff, pruneDeliveries } from "../../src/notifications/retention";
 import { retireViewsLog } from "../../src/notifications/views-log";
 import { reconcilePayments } from "./payment-results";
+import { payoutNoticeDeps, tellPayouts } from "./payout-notices";
 import { paymentService } from "./stubs";
 
 /** Reconciliation leaves young holds alone: their ride may still be on its way to a capture. */
@@ -77,5 +79,7 @@ export async function everyTenMinutes(env: Env): Promise<void> {
     paymentService(env)
       .advancePayoutSums()
       .then((sums) => log({ msg: "payout sums", ...sums })),
+    // What a payouts call could not tell its drivers (./payout-notices.ts): 1,000 a run.
+    tellPayouts(payoutNoticeDeps(env), `cron-${crypto.randomUUID()}`, 10).then((told) => told > 0 && log({ msg: "payout notices sent", told })),
   ]);
 }

@@ -2,7 +2,8 @@
  * Gateway worker entry: the HTTP app, the Durable Object classes it hosts, the consumer
  * of the payment worker's results, and two crons: every minute the views' repair sweep and the
  * notification delivery log's retention, every 10 minutes the rest of housekeeping (payment
- * reconciliation, the databases' size, the payout runs' sums; ./housekeeping.ts).
+ * reconciliation, the databases' size, the payout runs' sums, the payout notices a payouts
+ * call left unsent; ./housekeeping.ts).
  */
 import type { PaymentResult, RentalKeyMessage } from "../../src/domain/events";
 import { meterBatch } from "../../src/lib/metering";

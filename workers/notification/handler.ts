@@ -5,14 +5,15 @@
  * with the message (back-off), up to NOTIFY_MAX_ATTEMPTS per delivery; then it is
  * marked failed and the event goes to the dead-letter queue.
  */
-import type { DriverNotificationMessage, NotificationMessage, RentalNotificationMessage } from "../../src/domain/events";
+import type { DriverNotificationMessage, NotificationMessage, PayoutNotificationMessage, RentalNotificationMessage } from "../../src/domain/events";
 import { deliveryId } from "../../src/notifications/delivery-id";
 import type { Channel, Delivery } from "./channels";
 import { keyOf, type DeliveryLog, type DeliveryOutcome, type PlannedDelivery } from "./delivery-log";
-import { ACCOUNT_TEMPLATES, recipientsOf, render, renderRental, RENTAL_TEMPLATE_CODES, templateCode, type RenderContext } from "./templates";
+import { ACCOUNT_TEMPLATES, PAYOUT_TEMPLATES } from "./account-templates";
+import { recipientsOf, render, renderRental, RENTAL_TEMPLATE_CODES, templateCode, type RenderContext } from "./templates";
 
-/** What the notifications queue carries: a ride's event, a rental's, or a decision about a driver. */
-export type IncomingNotification = NotificationMessage | DriverNotificationMessage | RentalNotificationMessage;
+/** What the notifications queue carries: a ride's event, a rental's, a decision about a driver, or a driver's payout. */
+export type IncomingNotification = NotificationMessage | DriverNotificationMessage | RentalNotificationMessage | PayoutNotificationMessage;
 type Notice = Omit<Delivery, "id">;
 
 export interface NotifyDeps {
@@ -33,9 +34,18 @@ export interface NotifySummary {
   lastError?: string;
 }
 
+/** The message kinds this worker knows; a newer sender's other kinds wait for a newer worker. */
+const KNOWN_KINDS: ReadonlySet<string> = new Set<IncomingNotification["kind"]>([
+  "ride.notification",
+  "driver.notification",
+  "rental.notification",
+  "payout.notification",
+]);
+
 /**
  * Who is told what of one message, each in both languages: the rider and driver of a
- * ride's event, or the driver an operator decided about.
+ * ride's event, the rider of a rental's, the driver an operator decided about, or the
+ * driver of a payout (filed under the payout's id).
  *
  * @example
  * noticesOf({ kind: "driver.notification", event, driver }, ctx); // [{ audience: "driver", recipient: driver.id, text: "기사 등록이 승인되었습니다. …", … }]
@@ -50,6 +60,16 @@ export function noticesOf(message: IncomingNotification, ctx: RenderContext): No
     if (!ko || !en) return [];
     const notice = { ...common, rideId: "", audience: "driver" as const, recipient: message.driver.id, locale: "ko" as const, text: ko };
     return [{ ...notice, texts: { ko, en }, templateCode: templateCode(null, "driver", event.type) }];
+  }
+  if (message.kind === "payout.notification") {
+    // The driver's, in Korean with the English beside it (a driver's app is Korean by default);
+    // filed under the payout's id where a ride's news is filed under the ride's.
+    const { payout } = message;
+    const texts = PAYOUT_TEMPLATES[event.type];
+    if (!texts) return [];
+    const ko = texts.ko(payout);
+    const notice = { ...common, rideId: payout.id, audience: "driver" as const, recipient: payout.driverId, locale: "ko" as const, text: ko };
+    return [{ ...notice, texts: { ko, en: texts.en(payout) }, templateCode: templateCode(null, "driver", event.type) }];
   }
   if (message.kind === "rental.notification") {
     // A rental's news goes to its rider only, in the language their app asked in.
@@ -90,6 +110,12 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
   const pending: Pending[] = [];
   for (const [index, message] of messages.entries()) {
     const { event } = message;
+    if (!KNOWN_KINDS.has(message.kind)) {
+      // Sent by a newer version than this one (during a deploy, or after a rollback of this
+      // worker): retried, so the newer worker delivers it, never acked as told to nobody.
+      summaries[index] = { ...summaries[index]!, retrying: 1, lastError: `unknown message kind ${String(message.kind)}` };
+      continue;
+    }
     for (const base of noticesOf(message, deps.render)) {
       const { audience, recipient, rideId } = base;
       for (const channel of deps.channels) {

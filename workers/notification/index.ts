@@ -11,8 +11,9 @@ import { notifyDeps } from "./deps";
 import { handleNotifications, type IncomingNotification, type NotifySummary } from "./handler";
 
 type Incoming = IncomingNotification & { deadLetterReason?: string };
-/** The ride or rental a message is about ("" for a decision about a driver). */
-const rideIdOf = (body: Incoming) => ("rental" in body ? (body.rental?.id ?? "") : "ride" in body ? (body.ride?.id ?? "") : "");
+/** The ride, rental or payout a message is about ("" for a decision about a driver). */
+const rideIdOf = (body: Incoming) =>
+  "rental" in body ? (body.rental?.id ?? "") : "ride" in body ? (body.ride?.id ?? "") : "payout" in body ? (body.payout?.id ?? "") : "";
 
 export default {
   fetch(request: Request, env: NotificationEnv): Response {

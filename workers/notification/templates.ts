@@ -1,9 +1,10 @@
 /**
- * Texts for every rider- and driver-facing event, in Korean and English, and the
- * KakaoTalk AlimTalk template code of each. Pure: the ride snapshot and the event in,
- * the text out.
+ * Texts for every rider- and driver-facing event of a ride or a rental, in Korean and
+ * English, and the KakaoTalk AlimTalk template code of every text (a driver's news with no
+ * ride, their account and payouts, is written in ./account-templates.ts). Pure: the ride
+ * snapshot and the event in, the text out.
  */
-import type { DomainEvent, Driver, Settlement } from "../../src/domain/events";
+import type { DomainEvent, Settlement } from "../../src/domain/events";
 import { isParcel } from "../../src/domain/ride/parcel";
 import type { Locale, Place, Ride } from "../../src/domain/types";
 import type { Rental } from "../../src/domain/rental/types";
@@ -17,7 +18,8 @@ export interface RenderContext {
 
 type Render = (ride: Ride, event: DomainEvent, ctx: RenderContext) => string;
 
-const won = (amount: number, locale: Locale) => (locale === "ko" ? `${amount.toLocaleString("ko-KR")}원` : `KRW ${amount.toLocaleString("en-US")}`);
+/** An amount of won as the texts write it. */
+export const won = (amount: number, locale: Locale) => (locale === "ko" ? `${amount.toLocaleString("ko-KR")}원` : `KRW ${amount.toLocaleString("en-US")}`);
 const minutes = (seconds: number | null) => Math.max(1, Math.round((seconds ?? 0) / 60));
 const place = (p: Place) => p.address ?? `${p.lat.toFixed(4)}, ${p.lng.toFixed(4)}`;
 const settlementOf = (event: DomainEvent) => event.data.settlement as Settlement | undefined;
@@ -143,28 +145,6 @@ export const PARCEL_TEMPLATES: Record<Audience, Record<string, Record<Locale, Re
   },
 };
 
-/** A driver's text from the driver and the event's data; null: nothing to tell of this one. */
-type AccountRender = (driver: Driver, data: Record<string, unknown>) => string | null;
-const because = (d: Driver, locale: Locale) => (d.approvalReason ? (locale === "ko" ? ` 사유: ${d.approvalReason}` : ` Reason: ${d.approvalReason}`) : "");
-const silent = (text: string) => (_d: Driver, data: Record<string, unknown>) => (data.reason === "silent" ? text : null);
-
-/** What a driver is told of a change of them with no ride involved: an operator's decision, being taken offline for silence. */
-export const ACCOUNT_TEMPLATES: Record<string, Record<Locale, AccountRender>> = {
-  DriverApproved: {
-    ko: (d) => `기사 등록이 승인되었습니다. 이제 운행을 시작할 수 있습니다.${because(d, "ko")}`,
-    en: (d) => `Your driver registration was approved. You can go online now.${because(d, "en")}`,
-  },
-  DriverRejected: {
-    ko: (d) => `기사 등록이 거절되었습니다. 운행을 시작할 수 없습니다.${because(d, "ko")}`,
-    en: (d) => `Your driver registration was rejected; you cannot go online.${because(d, "en")}`,
-  },
-  // Only the silent timer's offline is told (a driver's own offline is their own doing).
-  DriverWentOffline: {
-    ko: silent("앱에서 한동안 위치가 오지 않아 운행을 오프라인으로 바꿨습니다. 다시 운행하려면 앱에서 운행을 시작해 주세요."),
-    en: silent("We had not heard from your app for a while, so we took you offline. Go online in the app to take rides again."),
-  },
-};
-
 /** The AlimTalk template registered for each text (codes are the Kakao channel's). */
 export const TEMPLATE_CODES: Record<Audience, Record<string, string>> = {
   rider: {
@@ -184,6 +164,8 @@ export const TEMPLATE_CODES: Record<Audience, Record<string, string>> = {
     DriverApproved: "DRIVER_APPROVED_01",
     DriverRejected: "DRIVER_REJECTED_01",
     DriverWentOffline: "DRIVER_OFFLINE_SILENT_01",
+    PayoutSent: "DRIVER_PAYOUT_SENT_01",
+    PayoutFailed: "DRIVER_PAYOUT_FAILED_01",
   },
 };
 

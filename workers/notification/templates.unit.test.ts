@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { DomainEvent } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
-import {
-  ACCOUNT_TEMPLATES,
-  PARCEL_TEMPLATE_CODES,
-  PARCEL_TEMPLATES,
-  recipientsOf,
-  render,
-  TEMPLATE_CODES,
-  TEMPLATES,
-  templateCode,
-  type Audience,
-} from "./templates";
+import { ACCOUNT_TEMPLATES } from "./account-templates";
+import { PARCEL_TEMPLATE_CODES, PARCEL_TEMPLATES, recipientsOf, render, TEMPLATE_CODES, TEMPLATES, templateCode, type Audience } from "./templates";
 import { noticesOf } from "./handler";
 import type { Driver } from "../../src/domain/events";
 

@@ -19,7 +19,16 @@ import { reconcile, type ReconcileReport, type RideLookup } from "./reconcile";
 import type { FaultMode } from "./simulator";
 import { driverBalance, normalizeCutoff } from "../../src/payments/payout";
 import { fail, ok, type Outcome } from "../../src/lib/problem";
-import { commissionReport, driverTotals, payoutsPage, setPayoutAccount, type PayoutItem } from "./payout-store";
+import {
+  commissionReport,
+  driverTotals,
+  markPayoutsTold,
+  payoutsPage,
+  setPayoutAccount,
+  untoldPayouts,
+  type PayoutItem,
+  type UntoldPayout,
+} from "./payout-store";
 import { runPayouts, type PayoutRunReport } from "./payouts";
 import { advanceEarningsCheckpoint, EARNINGS_SETTLED_MS } from "./earnings-checkpoint";
 import { foldFinalPayouts } from "./payout-totals";
@@ -144,6 +153,27 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
     if (!checked.ok) return fail("invalid_request", checked.detail);
     const deps = paymentDeps(this.env);
     return ok(await runPayouts({ db: this.env.LEDGER_DB, provider: deps.provider, breaker: deps.breaker, timeoutMs: deps.timeoutMs }, checked.cutoff));
+  }
+
+  /**
+   * The oldest payouts answered for good whose drivers were not told yet (the gateway tells
+   * them: workers/gateway/payout-notices.ts), at most `limit`.
+   *
+   * @example
+   * const untold = await paymentService(env).untoldPayouts(100);
+   */
+  async untoldPayouts(limit: number): Promise<UntoldPayout[]> {
+    return untoldPayouts(this.env.LEDGER_DB, limit);
+  }
+
+  /**
+   * Marks payouts told (after their notifications were sent).
+   *
+   * @example
+   * await paymentService(env).markPayoutsTold(untold.map((p) => p.id));
+   */
+  async markPayoutsTold(ids: string[]): Promise<void> {
+    await markPayoutsTold(this.env.LEDGER_DB, ids, new Date().toISOString());
   }
 
   /**

@@ -165,8 +165,16 @@ const notifications = route({
   description: `Deliveries made within the delivery log's retention (the DELIVERY_LOG_RETENTION_DAYS setting, ${DELIVERY_LOG_RETENTION_DAYS} days unless configured): older ones are deleted.`,
   request: {
     query: ListQuerySchema.extend({
-      rideId: z.string().max(64).optional(),
-      recipient: z.string().max(64).optional().openapi({ description: "One person's deliveries (a driver's approval notices have no ride)" }),
+      rideId: z
+        .string()
+        .max(64)
+        .optional()
+        .openapi({ description: "What the news is about: a ride's id, a rental's, or a payout's (a driver told of a payout)" }),
+      recipient: z
+        .string()
+        .max(64)
+        .optional()
+        .openapi({ description: "One person's deliveries (an operator's decision about a driver is filed under no ride: find it by its driver)" }),
       status: z.enum(["sent", "failed", "retrying"]).optional(),
     }),
   },

@@ -5,6 +5,7 @@
 import { createRoute, type z } from "@hono/zod-openapi";
 import { AppError, unwrap } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
+import { tellPayoutsAfterRun } from "../payout-notices";
 import { newRouter } from "../router";
 import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import {
@@ -49,7 +50,7 @@ const runPayouts = route("ops", {
   summary: "Pay the drivers' balances",
   request: jsonBody(PayoutRunRequestSchema, false),
   description:
-    "Pays every driver's positive balance of earnings created at or before the cut-off. Idempotent per cut-off: the same cut-off again pays nobody twice. A payout the provider could not answer is sent again (same idempotency key) by the next run.",
+    "Pays every driver's positive balance of earnings created at or before the cut-off. Idempotent per cut-off: the same cut-off again pays nobody twice. A payout the provider could not answer is sent again (same idempotency key) by the next run. Each driver is notified of a payout once it is paid or refused for good (event PayoutSent or PayoutFailed; the delivery log files it under the payout's id).",
   responses: { 202: jsonResponse(PayoutRunSchema, "What this call paid"), ...commonProblems },
 });
 const opsPayouts = route("ops", {
@@ -109,7 +110,10 @@ export function payoutRoutes() {
   app.openapi(runPayouts, async (c) => {
     // The body is optional: none (or {}) is a run up to now.
     const body = c.req.valid("json") as z.infer<typeof PayoutRunRequestSchema> | undefined;
-    return c.json(unwrap(await paymentService(c.env).runPayouts(body?.cutoff)), 202);
+    const report = unwrap(await paymentService(c.env).runPayouts(body?.cutoff));
+    // The drivers hear of what the run answered after the answer (./payout-notices.ts).
+    c.executionCtx.waitUntil(tellPayoutsAfterRun(c.env, c.get("requestId")));
+    return c.json(report, 202);
   });
   app.openapi(opsPayouts, async (c) => {
     const { limit, cursor, driverId } = c.req.valid("query");
