@@ -105,7 +105,7 @@ const CATALOG: Record<ProblemCode, ProblemText> = {
     retry: "after-retry-after",
   },
   unavailable: {
-    when: "A service this request needs could not be reached (the payment provider, a vehicle, the ride's effects) or is not configured (JWT_SECRET). Nothing was charged or recorded.",
+    when: "A service this request needs could not be reached (the payment provider, a vehicle, the ride's effects), is not configured (JWT_SECRET), or the platform under it asked to be tried again (a Durable Object restarting or overloaded, the database's connection lost). Nothing was charged; a request that may have reached its ride before the failure is safe to send again (with the same Idempotency-Key where it takes one).",
     action: "Retry after the seconds of the Retry-After header when it is given, else with backoff.",
     retry: "after-retry-after",
   },

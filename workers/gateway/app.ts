@@ -7,6 +7,7 @@
  */
 import { HTTPException } from "hono/http-exception";
 import { AppError } from "../../src/lib/problem";
+import { transientOf } from "../../src/lib/transient";
 import { clientIp, enforceLimit, limitIp } from "./rate-limit";
 import { newRouter, problemResponse } from "./router";
 import { corsFromConfig, limitBody, secureResponseHeaders } from "./security";
@@ -80,6 +81,14 @@ export function createApp() {
     if (error instanceof HTTPException && error.status < 500) {
       // Hono's own 4xx: malformed JSON, missing content type.
       return problemResponse(new AppError("invalid_request", error.message || "malformed request"), requestId);
+    }
+    // The platform saying "try again" (a Durable Object restarting or overloaded, D1's lost
+    // connection) is a 503 with Retry-After: the client retries, and the log says what it was.
+    const transient = transientOf(error);
+    if (transient) {
+      console.warn(JSON.stringify({ msg: "dependency unavailable", requestId, kind: transient.kind, error: String(error) }));
+      const detail = "a service behind this one did not answer; try again shortly (the request id helps us find it)";
+      return problemResponse(new AppError("unavailable", detail, { retryAfterSeconds: transient.retryAfterSeconds }), requestId);
     }
     console.error(JSON.stringify({ msg: "unhandled error", requestId, error: String(error), stack: error instanceof Error ? error.stack : undefined }));
     return problemResponse(new AppError("internal", "something went wrong; the request id helps us find it"), requestId);

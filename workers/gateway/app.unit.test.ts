@@ -192,3 +192,65 @@ describe("the access line", () => {
     expect(worthALook(503, 0)).toBe(true);
   });
 });
+
+describe("a dependency that says try again is a 503 with Retry-After, not a 500", () => {
+  /** An error as the platform raises it: an Error with the runtime's properties on it. */
+  const platformError = (message: string, props: Record<string, unknown> = {}) => Object.assign(new Error(message), props);
+  const viewsThrowing = (error: Error) =>
+    ({
+      prepare: () => {
+        throw error;
+      },
+    }) as unknown as D1Database;
+  const ridesThrowing = (error: Error) =>
+    ({ idFromName: (name: string) => name, get: () => ({ get: async () => Promise.reject(error) }) }) as unknown as DurableObjectNamespace;
+  const RIDE_ID = "rd_abcdefghij0123456789";
+
+  it("an error of our own is still a 500 internal, its stack in the log and not in the answer", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const res = await call("/v1/rides", { token: await token("r1", "rider") }, testEnv({ VIEWS_DB: viewsThrowing(new Error("D1_ERROR: no such column: x")) }));
+    expect(res.status).toBe(500);
+    expect(res.body.code).toBe("internal");
+    expect(res.headers.get("retry-after")).toBeNull();
+    expect(res.text).not.toContain("no such column");
+    expect(errors.mock.calls.flat().some((l) => String(l).includes("unhandled error"))).toBe(true);
+    errors.mockRestore();
+  });
+
+  it("D1's lost connection: 503 unavailable, Retry-After 1, a warning line with the request id, no error line", async () => {
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const res = await call(
+      "/v1/rides",
+      { token: await token("r1", "rider"), headers: { "x-request-id": "req-transient-1" } },
+      testEnv({ VIEWS_DB: viewsThrowing(new Error("D1_ERROR: Network connection lost.")) }),
+    );
+    expect(res.status).toBe(503);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    expect(res.headers.get("retry-after")).toBe("1");
+    expect(res.body.code).toBe("unavailable");
+    const lines = warnings.mock.calls.flat().map((l) => JSON.parse(String(l)) as Record<string, unknown>);
+    expect(lines).toContainEqual(expect.objectContaining({ msg: "dependency unavailable", requestId: "req-transient-1", kind: "d1" }));
+    expect(errors).not.toHaveBeenCalled();
+    warnings.mockRestore();
+    errors.mockRestore();
+  });
+
+  it("a Durable Object overloaded: 503 with Retry-After 5; one restarting (retryable): Retry-After 1", async () => {
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const rider = await token("r1", "rider");
+    const overloaded = await call(
+      `/v1/rides/${RIDE_ID}`,
+      { token: rider },
+      testEnv({ RIDE: ridesThrowing(platformError("Durable Object is overloaded.", { overloaded: true })) }),
+    );
+    expect([overloaded.status, overloaded.body.code, overloaded.headers.get("retry-after")]).toEqual([503, "unavailable", "5"]);
+    const restarting = await call(
+      `/v1/rides/${RIDE_ID}`,
+      { token: rider },
+      testEnv({ RIDE: ridesThrowing(platformError("Network connection lost.", { retryable: true })) }),
+    );
+    expect([restarting.status, restarting.headers.get("retry-after")]).toEqual([503, "1"]);
+    warnings.mockRestore();
+  });
+});
