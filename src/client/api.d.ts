@@ -2402,7 +2402,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description unavailable: the payment provider could not be reached; nothing was charged or recorded */
+      /** @description unavailable: the payment provider (or the platform) did not answer; paying again with the same method never charges twice */
       503: {
         headers: {
           /** @description Seconds to wait before sending the same request again (see the code's /problems page) */

@@ -1,8 +1,10 @@
+import { DrizzleQueryError } from "drizzle-orm/errors";
 import { describe, expect, it } from "vitest";
-import { transientOf } from "./transient";
+import { overloadedRetryAfter, transientOf } from "./transient";
 
 /** An error as the runtime raises it: an Error with the platform's properties set on it. */
-const platformError = (message: string, props: Record<string, unknown>) => Object.assign(new Error(message), props);
+const platformError = (message: string, props: Record<string, unknown> = {}) => Object.assign(new Error(message), props);
+const fixed = () => 0;
 
 describe("which errors mean try again", () => {
   it("our own errors, SQL errors, non-errors and a retryable flag that is not true stay ours (a 500)", () => {
@@ -14,24 +16,49 @@ describe("which errors mean try again", () => {
     for (const value of [null, undefined, "Network connection lost", 42]) expect(transientOf(value)).toBeNull();
   });
 
-  it("an overloaded Durable Object is asked again later, not at once, even when also marked retryable", () => {
-    expect(transientOf(platformError("Durable Object is overloaded. Too many requests queued.", { overloaded: true, retryable: true }))).toEqual({
-      retryAfterSeconds: 5,
-      kind: "overloaded",
-    });
+  it("an object out of memory or CPU time is our bug, though the runtime marks it overloaded", () => {
+    const memory = "Durable Object's isolate exceeded its memory limit due to overflowing the storage cache.";
+    expect(transientOf(platformError(memory, { overloaded: true, remote: true }))).toBeNull();
+    expect(transientOf(platformError("Worker exceeded CPU time limit.", { overloaded: true }))).toBeNull();
+    expect(transientOf(new DrizzleQueryError("select 1", [], platformError(memory, { overloaded: true })))).toBeNull();
   });
 
-  it("a Durable Object's retryable infrastructure error, and D1's documented transient errors, are asked again in a second", () => {
+  it("an overloaded Durable Object, or D1, is asked again in 5 to 15 s, spread, even when also marked retryable", () => {
+    expect(transientOf(platformError("Durable Object is overloaded. Too many requests queued.", { overloaded: true, retryable: true }), fixed)).toEqual({
+      retryAfterSeconds: 5,
+      kind: "overloaded",
+      remote: false,
+    });
+    expect(transientOf(new Error("D1_ERROR: D1 DB is overloaded. Too many requests queued."), () => 0.999)).toMatchObject({
+      retryAfterSeconds: 15,
+      kind: "overloaded",
+    });
+    const spread = new Set(Array.from({ length: 200 }, () => overloadedRetryAfter()));
+    expect(Math.min(...spread)).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...spread)).toBeLessThanOrEqual(15);
+    expect(spread.size).toBeGreaterThan(3);
+  });
+
+  it("a Durable Object's retryable error, and D1's documented transient errors, are asked again in a second; a flag our object let through says so", () => {
     expect(transientOf(platformError("Durable Object reset because its code was updated.", { retryable: true }))).toEqual({
       retryAfterSeconds: 1,
       kind: "retryable",
+      remote: false,
     });
+    expect(transientOf(platformError("Network connection lost.", { retryable: true, remote: true }))).toMatchObject({ kind: "retryable", remote: true });
     for (const message of [
       "D1_ERROR: Network connection lost.",
       "D1_ERROR: Internal error while starting up D1 DB storage caused object to be reset.",
       "D1_ERROR: D1 DB reset because its code was updated.",
     ]) {
-      expect(transientOf(new Error(message)), message).toEqual({ retryAfterSeconds: 1, kind: "d1" });
+      expect(transientOf(new Error(message)), message).toEqual({ retryAfterSeconds: 1, kind: "d1", remote: false });
     }
+  });
+
+  it("D1's error inside drizzle's wrapper (its cause) is found; a SQL error inside it is not", () => {
+    const wrapped = new DrizzleQueryError("select * from rides", [], platformError("D1_ERROR: Network connection lost.", { retryable: true }));
+    expect(wrapped.message).toContain("Failed query");
+    expect(transientOf(wrapped)).toMatchObject({ retryAfterSeconds: 1, kind: "retryable" });
+    expect(transientOf(new DrizzleQueryError("select x", [], new Error("D1_ERROR: no such column: x")))).toBeNull();
   });
 });

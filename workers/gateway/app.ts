@@ -86,7 +86,7 @@ export function createApp() {
     // connection) is a 503 with Retry-After: the client retries, and the log says what it was.
     const transient = transientOf(error);
     if (transient) {
-      console.warn(JSON.stringify({ msg: "dependency unavailable", requestId, kind: transient.kind, error: String(error) }));
+      console.warn(JSON.stringify({ msg: "dependency unavailable", requestId, kind: transient.kind, remote: transient.remote, error: String(error) }));
       const detail = "a service behind this one did not answer; try again shortly (the request id helps us find it)";
       return problemResponse(new AppError("unavailable", detail, { retryAfterSeconds: transient.retryAfterSeconds }), requestId);
     }

@@ -88,7 +88,8 @@ export function problems<const U extends readonly ProblemUse[]>(...uses: U): Pro
 
 /**
  * What every authenticated route can answer: 401 and 403 (before any 400), a body over
- * the limit, refused tokens rate limited per address, JWT_SECRET missing, a fault.
+ * the limit, refused tokens rate limited per address, JWT_SECRET missing or the platform
+ * asking to be tried again (503), a fault (500).
  */
 export const AUTHED_CODES = [
   "invalid_request",

@@ -29,7 +29,7 @@ const payDues = route({
     200: jsonResponse(z.object({ dues: MoneySchema }), "Paid: the dues are zero"),
     ...authedProblems(
       ["payment_required", "the charge was declined; the body carries the dues"],
-      ["unavailable", "the payment provider could not be reached; nothing was charged or recorded"],
+      ["unavailable", "the payment provider (or the platform) did not answer; paying again with the same method never charges twice"],
     ),
   },
 });
