@@ -43,6 +43,27 @@ const KNOWN_KINDS: ReadonlySet<string> = new Set<IncomingNotification["kind"]>([
 ]);
 
 /**
+ * What a message is about: the ride, rental or payout its deliveries and dead letters are
+ * filed under, or "" for a decision about a driver and for a kind this worker does not know
+ * (a newer sender's message can still reach the dead-letter queue).
+ *
+ * @example
+ * subjectIdOf({ kind: "payout.notification", event, payout }); // payout.id
+ */
+export function subjectIdOf(message: IncomingNotification): string {
+  switch (message.kind) {
+    case "ride.notification":
+      return message.ride?.id ?? "";
+    case "rental.notification":
+      return message.rental?.id ?? "";
+    case "payout.notification":
+      return message.payout?.id ?? "";
+    default:
+      return "";
+  }
+}
+
+/**
  * Who is told what of one message, each in both languages: the rider and driver of a
  * ride's event, the rider of a rental's, the driver an operator decided about, or the
  * driver of a payout (filed under the payout's id).
@@ -58,7 +79,7 @@ export function noticesOf(message: IncomingNotification, ctx: RenderContext): No
     const ko = texts?.ko(message.driver, event.data);
     const en = texts?.en(message.driver, event.data);
     if (!ko || !en) return [];
-    const notice = { ...common, rideId: "", audience: "driver" as const, recipient: message.driver.id, locale: "ko" as const, text: ko };
+    const notice = { ...common, rideId: subjectIdOf(message), audience: "driver" as const, recipient: message.driver.id, locale: "ko" as const, text: ko };
     return [{ ...notice, texts: { ko, en }, templateCode: templateCode(null, "driver", event.type) }];
   }
   if (message.kind === "payout.notification") {
@@ -68,7 +89,7 @@ export function noticesOf(message: IncomingNotification, ctx: RenderContext): No
     const texts = PAYOUT_TEMPLATES[event.type];
     if (!texts) return [];
     const ko = texts.ko(payout);
-    const notice = { ...common, rideId: payout.id, audience: "driver" as const, recipient: payout.driverId, locale: "ko" as const, text: ko };
+    const notice = { ...common, rideId: subjectIdOf(message), audience: "driver" as const, recipient: payout.driverId, locale: "ko" as const, text: ko };
     return [{ ...notice, texts: { ko, en: texts.en(payout) }, templateCode: templateCode(null, "driver", event.type) }];
   }
   if (message.kind === "rental.notification") {
@@ -78,7 +99,7 @@ export function noticesOf(message: IncomingNotification, ctx: RenderContext): No
     if (!text) return [];
     const texts = { ko: renderRental(rental, event, "ko") ?? text, en: renderRental(rental, event, "en") ?? text };
     const code = RENTAL_TEMPLATE_CODES[event.type] ?? "GENERIC_01";
-    return [{ ...common, rideId: rental.id, audience: "rider", recipient: rental.riderId, locale, text, texts, templateCode: code, ride: rental }];
+    return [{ ...common, rideId: subjectIdOf(message), audience: "rider", recipient: rental.riderId, locale, text, texts, templateCode: code, ride: rental }];
   }
   const ride = message.ride;
   const notices: Notice[] = [];
@@ -88,7 +109,17 @@ export function noticesOf(message: IncomingNotification, ctx: RenderContext): No
     const text = render(ride, event, audience, locale, ctx);
     if (!text) continue;
     const texts = { ko: render(ride, event, audience, "ko", ctx) ?? text, en: render(ride, event, audience, "en", ctx) ?? text };
-    notices.push({ ...common, rideId: ride.id, audience, recipient, locale, text, texts, templateCode: templateCode(ride, audience, event.type), ride });
+    notices.push({
+      ...common,
+      rideId: subjectIdOf(message),
+      audience,
+      recipient,
+      locale,
+      text,
+      texts,
+      templateCode: templateCode(ride, audience, event.type),
+      ride,
+    });
   }
   return notices;
 }

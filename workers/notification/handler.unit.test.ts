@@ -4,7 +4,7 @@ import type { Rental } from "../../src/domain/rental/types";
 import { deliveryId } from "../../src/notifications/delivery-id";
 import type { Channel, Delivery } from "./channels";
 import { keyOf, type DeliveryKey, type DeliveryLog, type DeliveryOutcome } from "./delivery-log";
-import { handleNotifications } from "./handler";
+import { handleNotifications, subjectIdOf, type IncomingNotification } from "./handler";
 
 const rental = (id: string) => ({ id, riderId: `r_${id}`, hours: 2, price: { amount: 4000, currency: "KRW" }, unlockKey: null }) as Rental;
 const keyIssued = (id: string): RentalNotificationMessage => ({
@@ -106,5 +106,31 @@ describe("a consumer run's notifications", () => {
       ),
     ).rejects.toThrow("D1 down");
     expect(sent).toEqual([]);
+  });
+});
+
+describe("subjectIdOf", () => {
+  it("names the rental, ride or payout a message is about, and nothing for a driver's decision or an unknown kind", () => {
+    const event = keyIssued("x").event;
+    expect(subjectIdOf(keyIssued("rn_1"))).toBe("rn_1");
+    expect(subjectIdOf({ kind: "ride.notification", event, ride: { id: "rd_1" }, locale: "ko" } as unknown as IncomingNotification)).toBe("rd_1");
+    expect(subjectIdOf({ kind: "payout.notification", event, payout: { id: "po_1" } } as unknown as IncomingNotification)).toBe("po_1");
+    expect(subjectIdOf({ kind: "driver.notification", event, driver: { id: "d1" } } as unknown as IncomingNotification)).toBe("");
+    // A newer sender's kind dead-lettered by this worker: filed under nothing rather than a guess.
+    expect(subjectIdOf({ kind: "fleet.notification", event, ride: { id: "rd_2" } } as unknown as IncomingNotification)).toBe("");
+  });
+
+  it("files each notice of a message under that message's subject", async () => {
+    const { log } = memoryLog();
+    const sent: Delivery[] = [];
+    const channel: Channel = { name: "live", accepts: async () => true, send: async (d) => void sent.push(d) };
+    await handleNotifications([keyIssued("rn_9")], {
+      log,
+      channels: [channel],
+      maxAttempts: 3,
+      render: { receiptUrl: (id: string) => id },
+      deadLetter: async () => undefined,
+    });
+    expect(sent.map((d) => d.rideId)).toEqual(["rn_9"]);
   });
 });

@@ -8,12 +8,9 @@ import { isDeadLetterQueue } from "../../src/lib/dead-letters";
 import { notificationDeadLetters, notificationDeliveries } from "../../src/notifications/schema";
 import { and, eq, ne } from "drizzle-orm";
 import { notifyDeps } from "./deps";
-import { handleNotifications, type IncomingNotification, type NotifySummary } from "./handler";
+import { handleNotifications, subjectIdOf, type IncomingNotification, type NotifySummary } from "./handler";
 
 type Incoming = IncomingNotification & { deadLetterReason?: string };
-/** The ride, rental or payout a message is about ("" for a decision about a driver). */
-const rideIdOf = (body: Incoming) =>
-  "rental" in body ? (body.rental?.id ?? "") : "ride" in body ? (body.ride?.id ?? "") : "payout" in body ? (body.payout?.id ?? "") : "";
 
 export default {
   fetch(request: Request, env: NotificationEnv): Response {
@@ -33,7 +30,7 @@ export default {
           .values({
             id: message.id,
             eventId,
-            rideId: rideIdOf(body),
+            rideId: subjectIdOf(body),
             body: JSON.stringify(body),
             reason: body.deadLetterReason ?? "retries exhausted",
             receivedAt: new Date().toISOString(),
@@ -43,10 +40,10 @@ export default {
           .update(notificationDeliveries)
           .set({ status: "failed", updatedAt: new Date() })
           .where(
-            and(eq(notificationDeliveries.rideId, rideIdOf(body)), eq(notificationDeliveries.eventId, eventId), ne(notificationDeliveries.status, "sent")),
+            and(eq(notificationDeliveries.rideId, subjectIdOf(body)), eq(notificationDeliveries.eventId, eventId), ne(notificationDeliveries.status, "sent")),
           );
         console.error(
-          JSON.stringify({ msg: "notification dead-lettered", eventId, rideId: rideIdOf(body), reason: body.deadLetterReason ?? "retries exhausted" }),
+          JSON.stringify({ msg: "notification dead-lettered", eventId, rideId: subjectIdOf(body), reason: body.deadLetterReason ?? "retries exhausted" }),
         );
         message.ack();
       }
@@ -67,7 +64,7 @@ export default {
     const delivered = new RunLog<Record<string, unknown>>("notifications");
     for (const [i, message] of batch.messages.entries()) {
       const { event } = message.body;
-      const rideId = rideIdOf(message.body);
+      const rideId = subjectIdOf(message.body);
       const summary = summaries?.[i];
       if (summary && summary.retrying === 0) {
         delivered.add({ event: event.type, rideId, ...summary, correlationId: event.correlationId });
