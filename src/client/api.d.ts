@@ -798,6 +798,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/ops/notifications/dead-letters": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List the notifications given up on
+     * @description Notifications whose delivery failed every attempt (NOTIFY_MAX_ATTEMPTS), or that no notification worker could read, newest first. Their deliveries show `failed` in GET /v1/ops/notifications.
+     */
+    get: operations["listNotificationDeadLetters"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/ops/notifications/replay": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send the notifications given up on again
+     * @description Sends open dead letters again (those named, or the oldest, at most 50 a call: `more` says to call again): their failed deliveries are tried again from the first attempt, a delivery already sent is not sent again, and each letter is marked replayed. A notification that fails again comes back as a new dead letter. Send it once what failed is mended: a rider's news of an hour ago arrives an hour late.
+     */
+    post: operations["replayNotificationDeadLetters"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/ops/views/replay": {
     parameters: {
       query?: never;
@@ -6347,7 +6387,7 @@ export interface operations {
               currency: string;
               riders: number;
             };
-            /** @description Views dead letters not replayed yet (POST /v1/ops/views/replay), notifications given up on (null while the notification database does not answer: see errors) */
+            /** @description Views dead letters not replayed yet (POST /v1/ops/views/replay), notifications given up on and not sent again yet (POST /v1/ops/notifications/replay; null while the notification database does not answer: see errors) */
             deadLetters: {
               views: number;
               notifications: number | null;
@@ -6799,6 +6839,232 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["Driver"];
+        };
+      };
+      /** @description invalid_request: The request is not valid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description unauthorized: Authentication required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description forbidden: Not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description not_found: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description payload_too_large: The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description rate_limited: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before sending the same request again (see the code's /problems page) */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description internal: Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description unavailable: Temporarily unavailable */
+      503: {
+        headers: {
+          /** @description Seconds to wait before sending the same request again (see the code's /problems page) */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  listNotificationDeadLetters: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        /** @description true: only those not replayed yet */
+        open?: "true" | "false";
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The notification dead letters, newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            items: {
+              id: string;
+              eventId: string;
+              /** @description The message's kind: ride.notification, rental.notification, driver.notification, payout.notification */
+              kind: string;
+              eventType: string | null;
+              /** @description The ride, rental or payout it is about (null: a decision about a driver) */
+              subjectId: string | null;
+              reason: string;
+              receivedAt: string;
+              replayedAt: string | null;
+              body?: unknown;
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description invalid_request: The request is not valid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description unauthorized: Authentication required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description forbidden: Not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description not_found: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description payload_too_large: The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description rate_limited: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before sending the same request again (see the code's /problems page) */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description internal: Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description unavailable: Temporarily unavailable */
+      503: {
+        headers: {
+          /** @description Seconds to wait before sending the same request again (see the code's /problems page) */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  replayNotificationDeadLetters: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        "application/json": {
+          /** @description The dead letters to send again; none: the oldest open ones, at most 50 a call */
+          ids?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description What was sent again */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            replayed: number;
+            /** @description Ids asked for that are not open: replayed already, or no such dead letter */
+            notOpen: string[];
+            /** @description Kept bodies that are not JSON, left open */
+            unreadable: string[];
+            more: boolean;
+          };
         };
       };
       /** @description invalid_request: The request is not valid */

@@ -45,12 +45,19 @@ export const notificationFaults = sqliteTable("notification_faults", {
   updatedAt: text("updated_at").notNull(),
 });
 
-/** Notifications given up on after the last attempt, or poisoned: kept for an operator. */
-export const notificationDeadLetters = sqliteTable("notification_dead_letters", {
+/** A dead letter's columns, as the views' old copy of the table still has them (src/views/schema.ts). */
+export const deadLetterColumns = () => ({
   id: text("id").primaryKey(),
   eventId: text("event_id").notNull(),
+  /** What it is about (`subjectIdOf`): a ride, rental or payout id, "" for a decision about a driver. */
   rideId: text("ride_id").notNull(),
   body: text("body").notNull(),
   reason: text("reason").notNull(),
   receivedAt: text("received_at").notNull(),
 });
+
+/**
+ * Notifications given up on after the last attempt, or poisoned: kept for an operator, who
+ * lists them and sends them again (src/notifications/dead-letters.ts); `replayedAt` once sent.
+ */
+export const notificationDeadLetters = sqliteTable("notification_dead_letters", { ...deadLetterColumns(), replayedAt: text("replayed_at") });

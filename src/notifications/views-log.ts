@@ -9,6 +9,7 @@
 import { asc, inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { pruneDeliveries } from "./retention";
+import { legacyNotificationDeadLetters as viewsNotificationDeadLetters } from "../views/schema";
 import { notificationDeadLetters } from "./schema";
 
 /** Old log rows one run deletes at most: the old log grew at most this fast (5,000 a ten-minute run was its own retention's bound). */
@@ -18,7 +19,7 @@ export const DEAD_LETTERS_A_MOVE = 50;
 
 /**
  * Moves up to `DEAD_LETTERS_A_MOVE` dead letters from the views into the notification database
- * (the same table in both: src/views/schema.ts): copied first (a letter already there is kept as
+ * (the same table in both, but the replay mark: src/views/schema.ts): copied first (a letter already there is kept as
  * it is), then deleted from the views. A run that dies between the two leaves a letter in both,
  * and the next run copies nothing new and deletes it.
  *
@@ -27,16 +28,16 @@ export const DEAD_LETTERS_A_MOVE = 50;
  */
 export async function moveOldDeadLetters(views: D1Database, notifications: D1Database): Promise<number> {
   const old = drizzle(views);
-  const letters = await old.select().from(notificationDeadLetters).orderBy(asc(notificationDeadLetters.receivedAt)).limit(DEAD_LETTERS_A_MOVE);
+  const letters = await old.select().from(viewsNotificationDeadLetters).orderBy(asc(viewsNotificationDeadLetters.receivedAt)).limit(DEAD_LETTERS_A_MOVE);
   const [first, ...rest] = letters;
   if (!first) return 0;
   // One statement a letter: D1 binds at most 100 values a statement, and a letter has 6.
   const db = drizzle(notifications);
   const copy = (letter: typeof first) => db.insert(notificationDeadLetters).values(letter).onConflictDoNothing();
   await db.batch([copy(first), ...rest.map(copy)]);
-  await old.delete(notificationDeadLetters).where(
+  await old.delete(viewsNotificationDeadLetters).where(
     inArray(
-      notificationDeadLetters.id,
+      viewsNotificationDeadLetters.id,
       letters.map((l) => l.id),
     ),
   );

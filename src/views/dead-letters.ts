@@ -3,7 +3,8 @@
  * views worker again from ride-events-dlq), kept in `view_dead_letters` for an operator,
  * listed by GET /v1/ops/views/dead-letters and projected again by POST /v1/ops/views/replay.
  */
-import { and, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { countOpenLetters, newestFirstAfter, parseLetterBody, type LetterCursor } from "../lib/dead-letters";
 import { drizzle } from "drizzle-orm/d1";
 import type { ViewsMessage } from "../domain/events";
 import { project } from "./projection";
@@ -60,14 +61,6 @@ function describe(body: unknown): Pick<ViewDeadLetter, "kind" | "eventType" | "s
   };
 }
 
-const parse = (body: string): unknown => {
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    return body;
-  }
-};
-
 /**
  * The dead letters, newest first; `open` only those not replayed yet. The cursor is
  * the last item's `received_at` and id.
@@ -77,27 +70,20 @@ const parse = (body: string): unknown => {
  */
 export async function listDeadLetters(
   d1: D1Database,
-  filter: { open?: boolean; limit: number; after?: { receivedAt: string; id: string } | null },
-): Promise<{ items: ViewDeadLetter[]; last: { receivedAt: string; id: string } | null }> {
+  filter: { open?: boolean; limit: number; after?: LetterCursor | null },
+): Promise<{ items: ViewDeadLetter[]; last: LetterCursor | null }> {
   const after = filter.after;
   const rows = await drizzle(d1)
     .select()
     .from(viewDeadLetters)
-    .where(
-      and(
-        filter.open ? isNull(viewDeadLetters.replayedAt) : undefined,
-        after
-          ? or(lt(viewDeadLetters.receivedAt, after.receivedAt), and(eq(viewDeadLetters.receivedAt, after.receivedAt), lt(viewDeadLetters.id, after.id)))
-          : undefined,
-      ),
-    )
+    .where(and(filter.open ? isNull(viewDeadLetters.replayedAt) : undefined, newestFirstAfter(viewDeadLetters.receivedAt, viewDeadLetters.id, after)))
     .orderBy(desc(viewDeadLetters.receivedAt), desc(viewDeadLetters.id))
     .limit(filter.limit + 1);
   const page = rows.slice(0, filter.limit);
   const last = page[page.length - 1];
   return {
     items: page.map((r) => {
-      const body = parse(r.body);
+      const body = parseLetterBody(r.body);
       return { id: r.id, ...describe(body), reason: r.reason, attempts: r.attempts, receivedAt: r.receivedAt, replayedAt: r.replayedAt, body };
     }),
     last: rows.length > filter.limit && last ? { receivedAt: last.receivedAt, id: last.id } : null,
@@ -110,12 +96,8 @@ export async function listDeadLetters(
  * @example
  * const open = await countOpenDeadLetters(env.VIEWS_DB);
  */
-export async function countOpenDeadLetters(d1: D1Database): Promise<number> {
-  const [row] = await drizzle(d1)
-    .select({ n: sql<number>`count(*)` })
-    .from(viewDeadLetters)
-    .where(isNull(viewDeadLetters.replayedAt));
-  return row?.n ?? 0;
+export function countOpenDeadLetters(d1: D1Database): Promise<number> {
+  return countOpenLetters(d1, viewDeadLetters, viewDeadLetters.replayedAt);
 }
 
 /** What a replay did; `more` when open dead letters were left for another call. */

@@ -6,6 +6,7 @@
  */
 import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { settlementColumnsById } from "../payments/settlement-columns";
+import { deadLetterColumns } from "../notifications/schema";
 
 /**
  * The notification worker's tables lived here until they moved to a database of their own
@@ -16,11 +17,10 @@ import { settlementColumnsById } from "../payments/settlement-columns";
  * the release that deletes views-log.ts. Exported here only so that drizzle-kit keeps them in
  * the views' migrations meanwhile.
  */
-export {
-  notificationDeliveries as legacyNotificationDeliveries,
-  notificationDeadLetters as legacyNotificationDeadLetters,
-  notificationFaults as legacyNotificationFaults,
-} from "../notifications/schema";
+export { notificationDeliveries as legacyNotificationDeliveries, notificationFaults as legacyNotificationFaults } from "../notifications/schema";
+
+/** The old dead letters: as the notification database's, but with no replay mark (they are moved over, open). */
+export const legacyNotificationDeadLetters = sqliteTable("notification_dead_letters", deadLetterColumns());
 
 /** One row per ride: the newest snapshot the projection has seen (by version). */
 export const rides = sqliteTable(

@@ -6,7 +6,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { databaseSize } from "./database-size";
 import { countOpenDeadLetters } from "./dead-letters";
-import { notificationDeadLetters } from "../notifications/schema";
+import { countOpenNotificationDeadLetters } from "../notifications/dead-letters";
 import { riderDues, rides } from "./schema";
 
 function percentile(sorted: number[], p: number): number | null {
@@ -24,13 +24,8 @@ export type StatsDatabases = { VIEWS_DB: D1Database; NOTIFICATIONS_DB: D1Databas
  */
 async function notificationFigures(notifications: D1Database) {
   try {
-    const [[letters], size] = await Promise.all([
-      drizzle(notifications)
-        .select({ n: sql<number>`count(*)` })
-        .from(notificationDeadLetters),
-      databaseSize(notifications),
-    ]);
-    return { deadLetters: letters?.n ?? 0, size, error: null };
+    const [letters, size] = await Promise.all([countOpenNotificationDeadLetters(notifications), databaseSize(notifications)]);
+    return { deadLetters: letters, size, error: null };
   } catch (error) {
     return { deadLetters: null, size: null, error: String(error) };
   }

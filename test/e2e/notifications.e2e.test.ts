@@ -1,7 +1,8 @@
 /**
  * Notifications over the running local system: each (event, channel, recipient) is
  * delivered once over the signed webhook and KakaoTalk (to a local AlimTalk-format
- * server); a webhook that keeps failing ends failed and dead-lettered; with the sinks
+ * server); a webhook that keeps failing ends failed and dead-lettered, and an operator's
+ * replay delivers it once the webhook is mended; with the sinks
  * down a whole ride still completes and the deliveries catch up afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +13,7 @@ import { startSystem, type RunningSystem } from "../support/system";
 import { TEMPLATE_CODES } from "../../workers/notification/templates";
 
 type Delivery = { id: string; rideId: string; event: string; channel: string; recipient: string; status: string; attempts: number };
+type Letter = { id: string; eventType: string | null; subjectId: string | null; reason: string };
 let kakao: Awaited<ReturnType<typeof startFakeAlimTalk>>;
 let system: RunningSystem;
 let api: Api;
@@ -131,10 +133,36 @@ describe("delivery", () => {
         async () => (system.logs.join("").includes(`"msg":"notification dead-lettered","eventId"`) && system.logs.join("").includes(id) ? true : undefined),
         "the dead letter",
       );
+
+      // The receiver mended, an operator sends the ride's dead letters again: delivered once, from a first attempt.
+      system.failWebhooks(false);
+      const letters = await eventually(async () => {
+        const open = (await api.request<{ items: Letter[] }>("GET", "/v1/ops/notifications/dead-letters?open=true&limit=100", { token: ops })).body.items;
+        const mine = open.filter((l) => l.subjectId === id);
+        return mine.some((l) => l.eventType === "DriverAssigned") ? mine : undefined;
+      }, "the dead letters listed");
+      expect(letters[0]!.reason).toBeTruthy();
+      const ids = letters.map((l) => l.id);
+      const replay = await api.request<{ replayed: number; notOpen: string[] }>("POST", "/v1/ops/notifications/replay", { token: ops, body: { ids } });
+      expect(replay.status).toBe(202);
+      expect(replay.body).toMatchObject({ replayed: ids.length, notOpen: [] });
+      const sent = await eventually(
+        async () => (await log(id)).find((d) => d.event === "DriverAssigned" && d.channel === "webhook" && d.status === "sent"),
+        "the replayed delivery",
+        20_000,
+        300,
+      );
+      expect(sent.attempts).toBe(1);
+      expect(system.webhooks.filter((h) => h.json.rideId === id && h.json.event === "DriverAssigned")).toHaveLength(1);
+      const again = await api.request<{ replayed: number; notOpen: string[] }>("POST", "/v1/ops/notifications/replay", { token: ops, body: { ids } });
+      expect(again.body).toMatchObject({ replayed: 0, notOpen: ids });
+      const rider = await api.token(uid("r"), "rider");
+      expect((await api.request("POST", "/v1/ops/notifications/replay", { token: rider, body: { ids } })).status).toBe(403);
+      expect((await api.request("POST", "/v1/ops/notifications/replay", { token: ops, body: { ids: [] } })).status).toBe(400);
     } finally {
       system.failWebhooks(false);
     }
-  }, 60_000);
+  }, 90_000);
 });
 
 describe("isolation", () => {

@@ -93,6 +93,33 @@ describe("the delivery log's retention", () => {
       (await db.prepare("SELECT reason FROM notification_dead_letters WHERE id = ?").bind(id).first<{ reason: string }>())?.reason;
     expect([await where(testEnv.VIEWS_DB), await where(testEnv.NOTIFICATIONS_DB)]).toEqual([undefined, "retries exhausted"]);
     expect(await counted()).toBe(before + 1);
+
+    // Moved over open, it can be sent again; once sent, the figures no longer count it.
+    const sent: unknown[] = [];
+    const queue = { sendBatch: async (messages: Iterable<{ body: unknown }>) => void sent.push(...[...messages].map((m) => m.body)) } as unknown as Queue;
+    const replay = (body: unknown, role = "ops") =>
+      issueToken(testEnv, { id: `${role}-1`, role: role as "ops" }).then((t) =>
+        createApp().request(
+          "/v1/ops/notifications/replay",
+          { method: "POST", headers: { authorization: `Bearer ${t}`, "content-type": "application/json" }, body: JSON.stringify(body) },
+          { ...testEnv, NOTIFICATIONS_QUEUE: queue },
+          createExecutionContext(),
+        ),
+      );
+    // Who asks is checked before what they ask: a rider's bad request is a 403, not a 400.
+    expect((await replay({ ids: [] }, "rider")).status).toBe(403);
+    for (const bad of [{ ids: [] }, { ids: [""] }, { ids: "all" }, { ids: [id], also: 1 }]) {
+      const res = await replay(bad);
+      expect(res.status).toBe(400);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+    }
+    expect(sent).toEqual([]);
+    const res = await replay({ ids: [id] });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ replayed: 1, notOpen: [], unreadable: [], more: false });
+    expect(sent).toEqual([{}]);
+    expect(await counted()).toBe(before);
+    expect(await (await replay({ ids: [id] })).json()).toMatchObject({ replayed: 0, notOpen: [id] });
   });
 });
 

@@ -13,6 +13,7 @@ import { newRouter, problemResponse } from "./router";
 import { corsFromConfig, limitBody, secureResponseHeaders } from "./security";
 import { driverRoutes } from "./routes/drivers";
 import { devRoutes } from "./routes/dev";
+import { notificationLetterRoutes } from "./routes/notification-letters";
 import { opsRoutes } from "./routes/ops";
 import { quoteRoutes } from "./routes/quotes";
 import { liveRoutes } from "./routes/live";
@@ -114,6 +115,7 @@ export function createApp() {
   app.route("/", rentalRoutes());
   app.route("/", driverRoutes());
   app.route("/", opsRoutes());
+  app.route("/", notificationLetterRoutes());
   app.route("/", viewRoutes());
   app.route("/", payoutRoutes());
   app.route("/", devRoutes());

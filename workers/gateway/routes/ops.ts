@@ -117,7 +117,7 @@ const stats = route({
         deadLetters: z
           .object({ views: z.number().int(), notifications: z.number().int().nullable() })
           .describe(
-            "Views dead letters not replayed yet (POST /v1/ops/views/replay), notifications given up on (null while the notification database does not answer: see errors)",
+            "Views dead letters not replayed yet (POST /v1/ops/views/replay), notifications given up on and not sent again yet (POST /v1/ops/notifications/replay; null while the notification database does not answer: see errors)",
           ),
         storage: z
           .object({

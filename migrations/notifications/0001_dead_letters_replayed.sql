@@ -1,0 +1,1 @@
+ALTER TABLE `notification_dead_letters` ADD `replayed_at` text;
