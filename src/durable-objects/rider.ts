@@ -64,7 +64,9 @@ export class RiderDurableObject extends AggregateObject<RiderRecord, RiderEffect
         const payments = this.env.PAYMENTS as unknown as DuesCharger;
         charge = await payments.chargeDues({ riderId, amount: dues, paymentMethod, idempotencyKey: key, correlationId });
       } catch (error) {
-        return fail("unavailable", `the payment provider could not be reached: ${String(error)}`, { retryAfterSeconds: 5 });
+        // The error stays in our log: it may carry the ledger's SQL and its values, not for a rider's eyes.
+        console.warn(JSON.stringify({ msg: "dues charge failed", riderId, correlationId, error: String(error) }));
+        return fail("unavailable", "the payment service could not be reached; try again shortly", { retryAfterSeconds: 5 });
       }
       if (charge.outcome === "declined") {
         // Bookkeeping, not a change of the account: the next attempt needs a key of its own.

@@ -3,7 +3,7 @@
  * entrypoint): fault injection in development, the ledger of a ride, the breaker's
  * state, dead letters, reconciliation on demand, charging a rider's dues, the read
  * pages the views' repair walks, and drivers' payouts (with the sums their runs read) and
- * the commission report.
+ * the commission report. A transient error of any method leaves marked as such.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { stubFor } from "../../src/durable-objects/stubs";
@@ -19,6 +19,7 @@ import { reconcile, type ReconcileReport, type RideLookup } from "./reconcile";
 import type { FaultMode } from "./simulator";
 import { driverBalance, normalizeCutoff } from "../../src/payments/payout";
 import { fail, ok, type Outcome } from "../../src/lib/problem";
+import { markTransientErrors } from "../../src/lib/transient";
 import {
   commissionReport,
   driverTotals,
@@ -232,3 +233,7 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
     };
   }
 }
+
+// A D1 hiccup behind a method reaches the gateway as a 503 to retry, not a 500: only an error's
+// message crosses the service binding, so its transient errors are marked there (src/lib/transient.ts).
+markTransientErrors(PaymentService);

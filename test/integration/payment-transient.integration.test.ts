@@ -1,0 +1,124 @@
+/**
+ * A hiccup of the ledger's D1 behind the payment worker reaches a client as a 503, not a 500:
+ * only an error's message crosses RPC, and drizzle's "Failed query" wrapper keeps D1's error as
+ * its cause, so the payment worker's entrypoint marks the transient error in its message and
+ * the gateway reads the mark. The ledger here is the real one, with every statement
+ * failing as D1's fail (when run, so that drizzle wraps them).
+ */
+import { createExecutionContext, runInDurableObject } from "cloudflare:test";
+import type { RiderDurableObject } from "../../src/durable-objects/rider";
+import { unwrap } from "../../src/lib/problem";
+import { describe, expect, it, vi } from "vitest";
+import { transientOf } from "../../src/lib/transient";
+import { createApp } from "../../workers/gateway/app";
+import { issueToken } from "../../workers/gateway/auth";
+import { PaymentService } from "../../workers/payment/service";
+import { testEnv, uniqueId } from "./helpers";
+
+/** A D1 database whose every statement fails with `error` when run. */
+function failingD1(error: Error): D1Database {
+  const statement = {
+    bind: () => statement,
+    all: () => Promise.reject(error),
+    raw: () => Promise.reject(error),
+    run: () => Promise.reject(error),
+    first: () => Promise.reject(error),
+  };
+  return { prepare: () => statement, batch: () => Promise.reject(error) } as unknown as D1Database;
+}
+
+/** The payment service over a failing ledger, as the gateway sees it across RPC: each error's message and name, nothing else. */
+function paymentsOver(ledger: D1Database): Fetcher {
+  const service = new PaymentService(createExecutionContext(), { ...testEnv, LEDGER_DB: ledger });
+  return new Proxy(service, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop);
+      if (typeof value !== "function") return value;
+      return async (...args: unknown[]) => {
+        try {
+          return await (value as (...a: unknown[]) => unknown).apply(target, args);
+        } catch (error) {
+          const crossed = new Error((error as Error).message);
+          crossed.name = (error as Error).name;
+          throw crossed;
+        }
+      };
+    },
+  }) as unknown as Fetcher;
+}
+
+/** A ride's ledger entries (GET /v1/ops/rides/{id}/payments), read through drizzle, whose wrapper keeps D1's error as its cause. */
+async function ridePayments(ledger: D1Database) {
+  const token = await issueToken(testEnv, { id: "ops_transient", role: "ops" });
+  const res = await createApp().request(
+    "/v1/ops/rides/rd_transient0123456789/payments",
+    { headers: { authorization: `Bearer ${token}` } },
+    { ...testEnv, PAYMENTS: paymentsOver(ledger) },
+    createExecutionContext(),
+  );
+  return { status: res.status, retryAfter: res.headers.get("retry-after"), body: (await res.json()) as { code?: string; detail?: string } };
+}
+
+describe("the ledger's D1 failing behind the payment worker", () => {
+  it("its lost connection is a 503 unavailable with Retry-After 1, a warning line and no error line", async () => {
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const res = await ridePayments(failingD1(new Error("D1_ERROR: Network connection lost.")));
+      expect([res.status, res.body.code, res.retryAfter]).toEqual([503, "unavailable", "1"]);
+      const lines = warnings.mock.calls.flat().map((l) => JSON.parse(String(l)) as Record<string, unknown>);
+      expect(lines).toContainEqual(expect.objectContaining({ msg: "dependency unavailable", kind: "d1" }));
+      expect(errors).not.toHaveBeenCalled();
+    } finally {
+      warnings.mockRestore();
+      errors.mockRestore();
+    }
+  });
+
+  it("a SQL error of ours is still a 500, with no SQL in the answer", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const res = await ridePayments(failingD1(new Error("D1_ERROR: no such table: payment_operations: SQLITE_ERROR")));
+      expect([res.status, res.body.code, res.retryAfter]).toEqual([500, "internal", null]);
+      expect(JSON.stringify(res.body)).not.toContain("payment_operations");
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it("the entrypoint's error says why in its message, the one part that crosses", async () => {
+    const service = new PaymentService(createExecutionContext(), { ...testEnv, LEDGER_DB: failingD1(new Error("D1_ERROR: D1 DB is overloaded.")) });
+    const error = (await service.ledgerFor("rd_transient0123456789").catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe("[transient overloaded] D1_ERROR: D1 DB is overloaded.");
+    expect(transientOf(new Error(error.message))).toMatchObject({ kind: "overloaded" });
+  });
+});
+
+describe("the payment service failing under a rider paying their dues", () => {
+  it("the rider reads a plain 503, never the ledger's SQL or values; the error goes to the log", async () => {
+    const riderId = uniqueId("r");
+    const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));
+    unwrap(await stub.incurDues(riderId, "rd_dues_transient", { amount: 5000, currency: "KRW" }, "req-dues"));
+    const leaky = new Error("Failed query: insert into payment_operations values (?, ?) params: pm_card_visa,dues:secret-key");
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const outcome = await runInDurableObject(stub, async (instance: RiderDurableObject) => {
+        const own = instance as unknown as { env: Env };
+        const real = own.env;
+        own.env = { ...real, PAYMENTS: { chargeDues: () => Promise.reject(leaky) } as unknown as Fetcher };
+        try {
+          return await instance.payDues(riderId, "pm_card_visa", "req-dues-pay");
+        } finally {
+          own.env = real;
+        }
+      });
+      expect(outcome.ok).toBe(false);
+      expect(outcome).toMatchObject({ problem: { code: "unavailable" } });
+      expect(JSON.stringify(outcome)).not.toMatch(/payment_operations|pm_card_visa|secret-key/);
+      expect(warnings.mock.calls.flat().join("\n")).toContain("dues charge failed");
+      expect((await stub.account(riderId)).dues).toEqual({ amount: 5000, currency: "KRW" });
+    } finally {
+      warnings.mockRestore();
+    }
+  });
+});
