@@ -829,7 +829,7 @@ export interface paths {
     put?: never;
     /**
      * Send the notifications given up on again
-     * @description Sends open dead letters again (those named, or the oldest, at most 50 a call: `more` says to call again): their failed deliveries are tried again from the first attempt, a delivery already sent is not sent again, and each letter is marked replayed. A notification that fails again comes back as a new dead letter. Send it once what failed is mended: a rider's news of an hour ago arrives an hour late.
+     * @description Sends open dead letters again (those named, or the oldest, at most 50 a call: `more` says to call again): one message an event, its failed deliveries tried again from the first attempt; a delivery already sent is not sent again, a letter older than the delivery log's retention is not sent (`tooOld`), and each letter sent is marked replayed. Two calls at once never send the same letter. A notification that fails again comes back as a new dead letter. Send it once what failed is mended: a rider's news of an hour ago arrives an hour late.
      */
     post: operations["replayNotificationDeadLetters"];
     delete?: never;
@@ -7059,9 +7059,11 @@ export interface operations {
         content: {
           "application/json": {
             replayed: number;
-            /** @description Ids asked for that are not open: replayed already, or no such dead letter */
+            /** @description Ids asked for that are not open: replayed already, being replayed by another call, or no such dead letter */
             notOpen: string[];
-            /** @description Kept bodies that are not JSON, left open */
+            /** @description Ids older than the delivery log's retention (DELIVERY_LOG_RETENTION_DAYS) allows: the log may no longer know what was sent, so they are not sent again */
+            tooOld: string[];
+            /** @description Kept bodies a notification worker could not read, left open */
             unreadable: string[];
             more: boolean;
           };

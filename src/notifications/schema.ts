@@ -58,6 +58,12 @@ export const deadLetterColumns = () => ({
 
 /**
  * Notifications given up on after the last attempt, or poisoned: kept for an operator, who
- * lists them and sends them again (src/notifications/dead-letters.ts); `replayedAt` once sent.
+ * lists them (src/notifications/dead-letters.ts) and sends them again (src/notifications/replay.ts);
+ * `replayedAt` once sent.
  */
-export const notificationDeadLetters = sqliteTable("notification_dead_letters", { ...deadLetterColumns(), replayedAt: text("replayed_at") });
+export const notificationDeadLetters = sqliteTable("notification_dead_letters", {
+  ...deadLetterColumns(),
+  replayedAt: text("replayed_at"),
+  /** A replay's claim (src/notifications/replay.ts): until then, no other replay sends the letter. */
+  replayingUntil: text("replaying_until"),
+});

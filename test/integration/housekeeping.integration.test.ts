@@ -82,10 +82,11 @@ describe("the delivery log's retention", () => {
       return ((await res.json()) as { deadLetters: { notifications: number } }).deadLetters.notifications;
     };
     const id = uniqueId("msg_old");
+    const kept = { kind: "ride.notification", event: { id: "ev_1", type: "DriverAssigned" }, ride: { id: "rd_old" }, locale: "ko" };
     await testEnv.VIEWS_DB.prepare(
-      "INSERT INTO notification_dead_letters (id, event_id, ride_id, body, reason, received_at) VALUES (?, 'ev_1', 'rd_old', '{}', 'retries exhausted', ?)",
+      "INSERT INTO notification_dead_letters (id, event_id, ride_id, body, reason, received_at) VALUES (?, 'ev_1', 'rd_old', ?, 'retries exhausted', ?)",
     )
-      .bind(id, new Date().toISOString())
+      .bind(id, JSON.stringify(kept), new Date().toISOString())
       .run();
     const before = await counted();
     await run(testEnv);
@@ -116,8 +117,8 @@ describe("the delivery log's retention", () => {
     expect(sent).toEqual([]);
     const res = await replay({ ids: [id] });
     expect(res.status).toBe(202);
-    expect(await res.json()).toEqual({ replayed: 1, notOpen: [], unreadable: [], more: false });
-    expect(sent).toEqual([{}]);
+    expect(await res.json()).toEqual({ replayed: 1, notOpen: [], tooOld: [], unreadable: [], more: false });
+    expect(sent).toEqual([kept]);
     expect(await counted()).toBe(before);
     expect(await (await replay({ ids: [id] })).json()).toMatchObject({ replayed: 0, notOpen: [id] });
   });

@@ -25,23 +25,28 @@ export default {
       for (const message of batch.messages) {
         const body = message.body;
         const eventId = body.event?.id ?? message.id;
-        await db
-          .insert(notificationDeadLetters)
-          .values({
-            id: message.id,
-            eventId,
-            rideId: subjectIdOf(body),
-            body: JSON.stringify(body),
-            reason: body.deadLetterReason ?? "retries exhausted",
-            receivedAt: new Date().toISOString(),
-          })
-          .onConflictDoNothing();
-        await db
-          .update(notificationDeliveries)
-          .set({ status: "failed", updatedAt: new Date() })
-          .where(
-            and(eq(notificationDeliveries.rideId, subjectIdOf(body)), eq(notificationDeliveries.eventId, eventId), ne(notificationDeliveries.status, "sent")),
-          );
+        // One transaction, the deliveries marked failed before the letter is there: a replay that
+        // finds the letter finds its deliveries failed already (a later letter of the same event may
+        // still fail them again under a replay; that letter then shows it).
+        await db.batch([
+          db
+            .update(notificationDeliveries)
+            .set({ status: "failed", updatedAt: new Date() })
+            .where(
+              and(eq(notificationDeliveries.rideId, subjectIdOf(body)), eq(notificationDeliveries.eventId, eventId), ne(notificationDeliveries.status, "sent")),
+            ),
+          db
+            .insert(notificationDeadLetters)
+            .values({
+              id: message.id,
+              eventId,
+              rideId: subjectIdOf(body),
+              body: JSON.stringify(body),
+              reason: body.deadLetterReason ?? "retries exhausted",
+              receivedAt: new Date().toISOString(),
+            })
+            .onConflictDoNothing(),
+        ]);
         console.error(
           JSON.stringify({ msg: "notification dead-lettered", eventId, rideId: subjectIdOf(body), reason: body.deadLetterReason ?? "retries exhausted" }),
         );

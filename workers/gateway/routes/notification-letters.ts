@@ -1,10 +1,12 @@
 /**
  * Operator endpoints of the notifications given up on: listed, and sent again once whatever
- * failed is mended (src/notifications/dead-letters.ts says how a replay stays at least once).
+ * failed is mended (src/notifications/replay.ts says how a replay never sends a delivery twice).
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { queueSender } from "../../../src/durable-objects/queues";
-import { listNotificationDeadLetters, REPLAY_MAX, replayNotificationDeadLetters } from "../../../src/notifications/dead-letters";
+import { readConfig } from "../../../src/config";
+import { listNotificationDeadLetters } from "../../../src/notifications/dead-letters";
+import { REPLAY_MAX, replayNotificationDeadLetters } from "../../../src/notifications/replay";
 import { requireRole } from "../auth";
 import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import { decodeCursor, encodeCursor } from "../queries";
@@ -58,14 +60,19 @@ const replay = route({
   path: "/v1/ops/notifications/replay",
   operationId: "replayNotificationDeadLetters",
   summary: "Send the notifications given up on again",
-  description: `Sends open dead letters again (those named, or the oldest, at most ${REPLAY_MAX} a call: \`more\` says to call again): their failed deliveries are tried again from the first attempt, a delivery already sent is not sent again, and each letter is marked replayed. A notification that fails again comes back as a new dead letter. Send it once what failed is mended: a rider's news of an hour ago arrives an hour late.`,
+  description: `Sends open dead letters again (those named, or the oldest, at most ${REPLAY_MAX} a call: \`more\` says to call again): one message an event, its failed deliveries tried again from the first attempt; a delivery already sent is not sent again, a letter older than the delivery log's retention is not sent (\`tooOld\`), and each letter sent is marked replayed. Two calls at once never send the same letter. A notification that fails again comes back as a new dead letter. Send it once what failed is mended: a rider's news of an hour ago arrives an hour late.`,
   request: { ...jsonBody(ReplayRequestSchema, false) },
   responses: {
     202: jsonResponse(
       z.object({
         replayed: z.number().int(),
-        notOpen: z.array(z.string()).describe("Ids asked for that are not open: replayed already, or no such dead letter"),
-        unreadable: z.array(z.string()).describe("Kept bodies that are not JSON, left open"),
+        notOpen: z.array(z.string()).describe("Ids asked for that are not open: replayed already, being replayed by another call, or no such dead letter"),
+        tooOld: z
+          .array(z.string())
+          .describe(
+            "Ids older than the delivery log's retention (DELIVERY_LOG_RETENTION_DAYS) allows: the log may no longer know what was sent, so they are not sent again",
+          ),
+        unreadable: z.array(z.string()).describe("Kept bodies a notification worker could not read, left open"),
         more: z.boolean(),
       }),
       "What was sent again",
@@ -90,7 +97,11 @@ export function notificationLetterRoutes() {
     // The body is optional: none means the oldest open ones.
     const body = c.req.valid("json") as z.infer<typeof ReplayRequestSchema> | undefined;
     const send = queueSender(c.env);
-    return c.json(await replayNotificationDeadLetters(c.env.NOTIFICATIONS_DB, (bodies) => send("notifications", bodies), { ids: body?.ids }), 202);
+    const retentionDays = readConfig(c.env).deliveryLogRetentionDays;
+    return c.json(
+      await replayNotificationDeadLetters(c.env.NOTIFICATIONS_DB, (bodies) => send("notifications", bodies), { ids: body?.ids, retentionDays }),
+      202,
+    );
   });
   return app;
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `notification_dead_letters` ADD `replaying_until` text;
