@@ -4,8 +4,8 @@
  * queue, which keeps it in `notification_dead_letters` and marks its unsent deliveries
  * `failed`. Listed by GET /v1/ops/notifications/dead-letters and sent again by
  * POST /v1/ops/notifications/replay, once whatever failed (a customer's webhook, the
- * KakaoTalk gateway, an older worker during a deploy) is mended.
- * (src/notifications/replay.ts says how a replay stays at least once and never sends twice).
+ * KakaoTalk gateway, an older worker during a deploy) is mended: src/notifications/replay.ts
+ * says how a replay never sends a delivery twice.
  */
 import { and, desc, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
