@@ -9,12 +9,14 @@
  * With a `npm run bench:storage` result in bench/results (the latest, or CAPACITY_STORAGE=file),
  * also what a day of the peak's rides adds to every store, and when each D1 database holds half
  * its size limit. Settings: CAPACITY_PEAK_HOURS (6: a day's rides in hours at the peak rate),
- * DELIVERY_LOG_RETENTION_DAYS (30: the days the notification database keeps, as the gateway's var).
+ * DELIVERY_LOG_RETENTION_DAYS (30: the days the notification database keeps, as the gateway's var),
+ * VIEWS_WINDOW_DAYS (30: the days the views keep, as the gateway's var). With what the storage
+ * result measured handed over by the views' window, also what a driver's object holds a year.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { capacity, SEOUL_PEAK, servedPeak, type Load, type Peak } from "./support/capacity.ts";
-import { firstFull, RETENTION_DAYS, SEOUL_DAY, storage, STORAGE_LIMITS, type StorageLoad } from "./support/storage-model.ts";
+import { firstFull, ownerLoad, RETENTION_DAYS, SEOUL_DAY, storage, STORAGE_LIMITS, VIEWS_WINDOW_DAYS, type StorageLoad } from "./support/storage-model.ts";
 import type { Counters } from "./support/counters.ts";
 import { retentionDaysOf } from "../src/notifications/retention.ts";
 
@@ -65,12 +67,21 @@ if (file) {
 }
 
 // Storage: what a day of the peak's rides leaves, from the latest bench:storage result.
-let stored: { from: string; loads: StorageLoad[]; firstFull: string | null } | null = null;
+let stored: { from: string; loads: StorageLoad[]; firstFull: string | null; owners: { store: string; bytesPerRide: number; ridesToHalf: number }[] } | null =
+  null;
 if (storageFile) {
-  const { perRide } = JSON.parse(readFileSync(storageFile, "utf8")) as { perRide: { byStore: Record<string, number> } };
+  const { perRide, keptPerRide } = JSON.parse(readFileSync(storageFile, "utf8")) as {
+    perRide: { byStore: Record<string, number> };
+    keptPerRide?: { byStore: Record<string, number> };
+  };
   const city = { ...SEOUL_DAY, ridesPerS: peak.ridesPerS, drivers: peak.drivers, peakHoursADay: num(process.env.CAPACITY_PEAK_HOURS, SEOUL_DAY.peakHoursADay) };
   // The delivery log's retention as the deployment sets it (the gateway's var of the same name, read by the same rule).
-  const retention = { ...RETENTION_DAYS, "D1 notifications": retentionDaysOf(process.env.DELIVERY_LOG_RETENTION_DAYS) };
+  const retention = {
+    ...RETENTION_DAYS,
+    "D1 notifications": retentionDaysOf(process.env.DELIVERY_LOG_RETENTION_DAYS),
+    // At least a day, as the gateway reads it outside development.
+    "D1 views": Math.max(1, num(process.env.VIEWS_WINDOW_DAYS, VIEWS_WINDOW_DAYS)),
+  };
   const loads = storage(perRide.byStore, city, retention);
   const full = firstFull(loads);
   const gb = (b: number) => (b / 1e9).toFixed(2);
@@ -87,7 +98,18 @@ if (storageFile) {
     );
   }
   if (full) console.log(`\nfirst database to hold half its size: ${full.store}, in ${f(full.daysToHalf)} days`);
-  stored = { from: storageFile, loads, firstFull: full?.store ?? null };
+  else console.log("\nevery D1 database stays under half its size limit for good");
+  // The owners' objects: each its own 10 GB; a driver's grows with the driver's rides a day.
+  const owners = Object.entries(keptPerRide?.byStore ?? {})
+    .filter(([store, bytes]) => store.startsWith("object ") && bytes > 0)
+    .map(([store, bytes]) => ({ store, ...ownerLoad(bytes) }));
+  const ridesADayPerDriver = (city.ridesPerS * 3600 * city.peakHoursADay) / city.drivers;
+  if (owners.length > 0) console.log(`\nhanded over by the views' window, into each owner's object (${f(ridesADayPerDriver)} rides a day a driver):\n`);
+  for (const o of owners)
+    console.log(
+      `| ${o.store} | ${o.bytesPerRide.toFixed(0)} bytes a ride | ${f(o.ridesToHalf)} rides to half of one object's 10 GB${o.store.includes("Driver") ? ` (${f(o.ridesToHalf / ridesADayPerDriver / 365)} years of a driver)` : ""} |`,
+    );
+  stored = { from: storageFile, loads, firstFull: full?.store ?? null, owners };
 }
 mkdirSync(dir, { recursive: true });
 const out = resolve(dir, `capacity-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);

@@ -9,7 +9,11 @@
  * after another (request → accept → arrive → start → complete → captured, and each ride in
  * the rider's list as completed: projected, notified), waits for the system to go quiet and
  * measures again. The difference, per ride: bytes by database and table (SQLite's `dbstat`:
- * the pages each table and index uses, over a copy of the file), and by object class.
+ * the pages each table and index uses, over a copy of the file), and by object class. Then it
+ * runs the every-minute cron once with the views' window at 0 days (its crons are otherwise
+ * off), which hands every settled ride and earnings row to the rider's and the driver's
+ * objects (src/views/window.ts), checks that the rider's list still shows every ride, and
+ * measures a third time: what an owner's object holds per ride handed over.
  *
  * Only 127.0.0.1; the system it starts is stopped by its process group id. Prints a table and
  * writes bench/results/storage-<time>.json, which `npm run capacity` reads.
@@ -22,7 +26,7 @@ import { Api, eventually, uid } from "../test/support/client.ts";
 import { heartbeat, offersOf, type TestDriver } from "../test/support/drivers.ts";
 import { drive, onlineDriver, waitForRide } from "../test/support/rides.ts";
 import { startSystem } from "../test/support/system.ts";
-import { delta, keyOf, readCounters, sumOf } from "./support/counters.ts";
+import { delta, keyOf, readCounters, scale, structure, sumOf } from "./support/counters.ts";
 import { storageOf, storageDelta, type StorageReading } from "./support/storage.ts";
 
 const WARMUP = Number(process.env.STORAGE_WARMUP ?? 5);
@@ -64,8 +68,32 @@ async function serve(api: Api, people: { driver: TestDriver; rider: string }, n:
   process.stdout.write("\n");
 }
 
+/**
+ * Runs the every-minute cron once (the views' window is 0 days), checks that the views let
+ * every ride go and that the rider's list still shows all `rides` of them, and reads the state.
+ */
+async function handOver(api: Api, system: Awaited<ReturnType<typeof startSystem>>, rider: string, rides: number): Promise<StorageReading> {
+  const cron = await fetch(`${system.baseUrl}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("* * * * *")}`);
+  if (!cron.ok) throw new Error(`the every-minute cron answered ${cron.status}`);
+  const ops = await api.token(uid("ops"), "ops");
+  const inViews = await api.request<{ items: unknown[] }>("GET", "/v1/ops/rides?limit=100", { token: ops });
+  if (inViews.body.items.length !== 0) {
+    const said = system.logs
+      .join("")
+      .split("\n")
+      .filter((l) => /window|scheduled|rror/.test(l));
+    throw new Error(`the views still hold ${inViews.body.items.length} rides after the window's run; the system said:\n${said.slice(-20).join("\n")}`);
+  }
+  const listed = await api.request<{ items: { status: string }[] }>("GET", "/v1/rides?limit=100", { token: rider });
+  if (listed.body.items.length !== rides || listed.body.items.some((r) => r.status !== "completed"))
+    throw new Error(`the rider's list shows ${listed.body.items.length} rides after the window's run, not ${rides}`);
+  await sleep(2000);
+  return storageOf(system.persistDir);
+}
+
 async function main() {
-  const system = await startSystem({ DISPATCH_MODE: "offer" });
+  // No crons but the one run below: a window of 0 days would otherwise hand rides over while they are measured.
+  const system = await startSystem({ DISPATCH_MODE: "offer", VIEWS_WINDOW_DAYS: "0", DEV_CRON: "off" });
   try {
     const api = new Api(system.baseUrl);
     const people = { driver: await onlineDriver(api, PICKUP), rider: await api.token(uid("r"), "rider") };
@@ -99,10 +127,20 @@ async function main() {
       console.log("|---|---|---|---|");
       for (const row of perRide.rows) console.log(`| ${row.store} | ${row.part} | ${row.bytes.toFixed(0)} | ${row.inUse?.toFixed(0) ?? ""} |`);
       for (const [store, bytes] of Object.entries(perRide.byStore)) console.log(`| ${store} | **all** | **${bytes.toFixed(0)}** | |`);
+      const countedBeforeHandover = await readCounters(system);
+      const handedOver = await handOver(api, system, people.rider, WARMUP + RIDES);
+      // The whole cron run's work, the repair sweep and the log's prune in it too, per ride handed over.
+      const handoverWork = scale(structure(delta(await readCounters(system), countedBeforeHandover)), 1 / (WARMUP + RIDES));
+      const keptPerRide = storageDelta(after, handedOver, WARMUP + RIDES);
+      console.log(`\nhanded over by the views' window (${WARMUP + RIDES} rides): bytes a ride, by store\n`);
+      for (const [store, bytes] of Object.entries(keptPerRide.byStore)) console.log(`| ${store} | ${bytes.toFixed(0)} |`);
+      console.log(
+        `the cron run that handed them over, a ride: ${handoverWork.objectCalls.toFixed(2)} object calls, ${handoverWork.d1Statements.toFixed(2)} D1 write statements, ${handoverWork.d1Rows.toFixed(1)} rows written`,
+      );
       const dir = resolve(import.meta.dirname, "results");
       mkdirSync(dir, { recursive: true });
       const out = resolve(dir, `storage-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-      writeFileSync(out, JSON.stringify({ rides: RIDES, warmup: WARMUP, perRide, d1Writes }, null, 2));
+      writeFileSync(out, JSON.stringify({ rides: RIDES, warmup: WARMUP, perRide, d1Writes, keptPerRide, handoverWork }, null, 2));
       for (const [db, w] of Object.entries(d1Writes))
         console.log(`D1 ${db}: ${w.statements.toFixed(1)} write statements, ${w.rows.toFixed(1)} rows written a ride`);
       console.log(`\nwritten ${out}`);

@@ -8,6 +8,9 @@ import { retentionDaysOf } from "./notifications/retention";
 
 export type DispatchMode = "offer" | "auto";
 
+/** Days the views keep a settled ride and its earnings unless `VIEWS_WINDOW_DAYS` says otherwise (src/views/window.ts). */
+export const VIEWS_WINDOW_DAYS = 30;
+
 export interface Config {
   environment: "development" | "staging" | "production";
   dispatchMode: DispatchMode;
@@ -46,6 +49,8 @@ export interface Config {
   parcelMaxKg: number;
   /** Days the notification delivery log keeps a delivery (at least 1: longer than any redelivery of a message, its retries and the outbox's). */
   deliveryLogRetentionDays: number;
+  /** Days the views keep a settled ride and an earnings row before handing them to their owners' objects (at least 1 outside development: src/views/window.ts). */
+  viewsWindowDays: number;
 }
 
 /** The vars this module reads; every worker's Env has a subset of them. */
@@ -74,7 +79,8 @@ export type ConfigVars = Partial<
     | "CAPTURE_RETRY_WINDOW_S"
     | "STALE_RIDE_S"
     | "PARCEL_MAX_KG"
-    | "DELIVERY_LOG_RETENTION_DAYS",
+    | "DELIVERY_LOG_RETENTION_DAYS"
+    | "VIEWS_WINDOW_DAYS",
     string
   >
 >;
@@ -119,5 +125,7 @@ export function readConfig(vars: ConfigVars): Config {
     staleRideS: num(vars.STALE_RIDE_S, 7_200, 1),
     parcelMaxKg: num(vars.PARCEL_MAX_KG, 100, 0.001),
     deliveryLogRetentionDays: retentionDaysOf(vars.DELIVERY_LOG_RETENTION_DAYS),
+    // Development may hand rides over at once (bench:storage measures what the owners then hold); elsewhere at least a day.
+    viewsWindowDays: num(vars.VIEWS_WINDOW_DAYS, VIEWS_WINDOW_DAYS, environment === "development" ? 0 : 1),
   };
 }

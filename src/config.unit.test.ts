@@ -26,6 +26,16 @@ describe("configuration", () => {
     for (const malformed of ["0.5", "0", "-2", "thirty", ""]) expect(readConfig({ DELIVERY_LOG_RETENTION_DAYS: malformed }).deliveryLogRetentionDays).toBe(30);
   });
 
+  it("keeps VIEWS_WINDOW_DAYS of settled rides in the views (30 by default; at least a day outside development)", () => {
+    expect(readConfig({ ENVIRONMENT: "production" }).viewsWindowDays).toBe(30);
+    expect(readConfig({ ENVIRONMENT: "production", VIEWS_WINDOW_DAYS: "1" }).viewsWindowDays).toBe(1);
+    for (const malformed of ["0.5", "0", "-2", "thirty"])
+      expect(readConfig({ ENVIRONMENT: "production", VIEWS_WINDOW_DAYS: malformed }).viewsWindowDays).toBe(30);
+    // A local run may hand rides over at once (what bench:storage measures).
+    expect(readConfig({ ENVIRONMENT: "development", VIEWS_WINDOW_DAYS: "0" }).viewsWindowDays).toBe(0);
+    expect(readConfig({ ENVIRONMENT: "development", VIEWS_WINDOW_DAYS: "-1" }).viewsWindowDays).toBe(30);
+  });
+
   it("approves drivers automatically only in development, unless told not to", () => {
     expect(readConfig({ ENVIRONMENT: "development", AUTO_APPROVE_DRIVERS: "false" }).autoApproveDrivers).toBe(false);
     expect(readConfig({ ENVIRONMENT: "production" }).autoApproveDrivers).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { firstFull, SEOUL_DAY, storage, STORAGE_LIMITS } from "../bench/support/storage-model.ts";
+import { firstFull, ownerLoad, RETENTION_DAYS, SEOUL_DAY, storage, STORAGE_LIMITS } from "../bench/support/storage-model.ts";
 import { storageDelta } from "../bench/support/storage.ts";
 
 describe("the storage model", () => {
@@ -21,6 +21,18 @@ describe("the storage model", () => {
     expect(named("object RideDurableObject")).toMatchObject({ bytesPerDay: 45_000 * 2.16e6, daysToHalf: Infinity, shareADay: 0 });
   });
 
+  it("the views keep their window (30 days unless set): with a day of it, 1.2 KB a ride at Seoul's day is 2.6 GB held, under half for good", () => {
+    expect(storage({ "D1 views": 1_200 }, SEOUL_DAY)[0]!.retentionDays).toBe(30);
+    const [day] = storage({ "D1 views": 1_200 }, SEOUL_DAY, { ...RETENTION_DAYS, "D1 views": 1 });
+    expect(day).toMatchObject({ retentionDays: 1, heldBytes: 1_200 * 2.16e6, daysToHalf: Infinity });
+    expect(day!.ridesADayUnderHalf).toBeCloseTo(5e9 / 1_200);
+  });
+
+  it("an owner's object holds half of one object's 10 GB at 5 GB / bytes a ride", () => {
+    expect(ownerLoad(2_000)).toEqual({ bytesPerRide: 2_000, ridesToHalf: 2_500_000 });
+    expect(ownerLoad(0).ridesToHalf).toBe(Infinity);
+  });
+
   it("a database that keeps a window holds its days' worth: half the limit only when the window is larger than that", () => {
     // The delivery log keeps 30 days: at 216,000 rides a day (a tenth of Seoul's), 100 bytes a ride is 0.65 GB held;
     // at Seoul's 2.16 million, 1,000 bytes a ride reaches half the limit in 2.3 days, long before the window is full.
@@ -29,8 +41,8 @@ describe("the storage model", () => {
     expect(small!.ridesADayUnderHalf).toBeCloseTo(5e9 / (100 * 30));
     const [large] = storage({ "D1 notifications": 1_000 }, SEOUL_DAY);
     expect(large!.daysToHalf).toBeCloseTo(5e9 / 2.16e9);
-    // All history: whatever the rate it gets there, so no rate is under half for good.
-    expect(named("D1 views")).toMatchObject({ retentionDays: Infinity, heldBytes: Infinity, ridesADayUnderHalf: 0 });
+    // All history (the ledger's): whatever the rate it gets there, so no rate is under half for good.
+    expect(named("D1 ledger")).toMatchObject({ retentionDays: Infinity, heldBytes: Infinity, ridesADayUnderHalf: 0 });
   });
 
   it("names the D1 database that fills first, and none when no database grows", () => {

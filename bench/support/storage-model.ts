@@ -12,8 +12,28 @@ import { D1_DATABASE_LIMIT_BYTES } from "../../src/views/database-size.ts";
 /** Published (Workers Paid): a D1 database's size (the one the operators' figures use), and the D1 storage of one account. */
 export const STORAGE_LIMITS = { d1DatabaseBytes: D1_DATABASE_LIMIT_BYTES, d1AccountBytes: 1e12 } as const;
 
-/** The stores that keep a window, not all history: the notification database holds the delivery log's retention. */
-export const RETENTION_DAYS: Record<string, number> = { "D1 notifications": DELIVERY_LOG_RETENTION_DAYS };
+/** The views' window by default (the gateway's `VIEWS_WINDOW_DAYS`: src/views/window.ts, which this Node build cannot import). */
+export const VIEWS_WINDOW_DAYS = 30;
+
+/**
+ * The stores that keep a window, not all history: the notification database holds the delivery
+ * log's retention, the views their window (what is older is in the owners' objects).
+ */
+export const RETENTION_DAYS: Record<string, number> = { "D1 notifications": DELIVERY_LOG_RETENTION_DAYS, "D1 views": VIEWS_WINDOW_DAYS };
+
+/** Published (Workers Paid): what one SQLite-backed Durable Object holds. */
+export const OBJECT_LIMIT_BYTES = 10e9;
+
+/**
+ * What one owner's object holds of the rides handed over to it: bytes a ride, and the rides
+ * it holds before half its limit.
+ *
+ * @example
+ * ownerLoad(2_000); // { bytesPerRide: 2000, ridesToHalf: 2_500_000 }
+ */
+export function ownerLoad(bytesPerRide: number): { bytesPerRide: number; ridesToHalf: number } {
+  return { bytesPerRide, ridesToHalf: bytesPerRide > 0 ? OBJECT_LIMIT_BYTES / 2 / bytesPerRide : Infinity };
+}
 
 export interface City {
   /** Ride requests a second at the peak. */

@@ -12,11 +12,11 @@ import { releaseForPush, silenceStep, SILENT_TIMER } from "../driver/silence";
 import type { DriverCommand, DriverEffect, DriverOffer, DriverProfile, DriverRecord, Reservation } from "../driver/types";
 import { ok, unwrap, type Outcome } from "../lib/problem";
 import { SerialQueue } from "../lib/timers";
-import { AggregateObject, type Welcome } from "./aggregate";
+import { RideOwnerObject, type Welcome } from "./owner";
 import { listDriver, rideClaims, tellRide, wakeWaiting } from "./driver-effects";
 import { OpsPositionPush } from "./ops-push";
 
-export class DriverDurableObject extends AggregateObject<DriverRecord, DriverEffect> {
+export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEffect> {
   /** Dispatch index updates, one at a time in commit order (some finish after the answer). */
   private readonly indexUpdates = new SerialQueue();
   /** The operators' map: the position pushed now and then, never on the report's path (ops-push.ts). */

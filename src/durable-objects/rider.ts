@@ -2,13 +2,14 @@
  * Rider Durable Object: the single writer of what one rider owes. The RPC surface over
  * the rider machine (src/domain/rider/machine.ts); storage and the outbox to the views
  * are the aggregate base's. The gateway asks it before accepting a ride or rental; the
- * Ride DO adds a fare before the commit that ends the ride unpaid.
+ * Ride DO adds a fare before the commit that ends the ride unpaid. It also keeps the rider's
+ * rides the views let go (./owner.ts).
  */
 import type { RiderAccount } from "../domain/events";
 import type { Money } from "../domain/types";
 import { decideRider, duesPaymentKey, newRider, planRider, type RiderCommand, type RiderEffect, type RiderRecord } from "../domain/rider/machine";
 import { fail, ok, type Outcome } from "../lib/problem";
-import { AggregateObject, type Welcome } from "./aggregate";
+import { RideOwnerObject, type Welcome } from "./owner";
 
 /** The payment worker's dues charge (its PaymentService, through the gateway's service binding). */
 export interface DuesCharger {
@@ -21,7 +22,7 @@ export interface DuesCharger {
   }): Promise<{ outcome: "succeeded" | "declined"; providerRef: string | null; detail: string | null }>;
 }
 
-export class RiderDurableObject extends AggregateObject<RiderRecord, RiderEffect> {
+export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, "rider");
   }

@@ -6,49 +6,22 @@
  * out at the pickup; a no-show is refused before the wait and cancels after it with the
  * fee captured; refunds in full and in part, repeated and too large.
  */
-import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { PaymentCommandMessage } from "../../src/domain/events";
-import { outstandingPaymentStep, paymentCommand, type RideRecord } from "../../src/domain/ride-machine";
+import { outstandingPaymentStep, type RideRecord } from "../../src/domain/ride-machine";
 import type { Ride } from "../../src/domain/types";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
 import { unwrap, type Outcome } from "../../src/lib/problem";
 import { createApp } from "../../workers/gateway/app";
 import { issueToken } from "../../workers/gateway/auth";
-import paymentWorker from "../../workers/payment/index";
-import { createRide, onlineDriver, resultsApplied, rideInProgress, testEnv, uniqueId, until } from "./helpers";
+import { createRide, onlineDriver, rideInProgress, testEnv, uniqueId, until } from "./helpers";
+import { deliver, outstanding, recordOf } from "./payment-steps";
 
 const ops = { id: "ops-1", role: "ops" as const };
 const app = createApp();
 const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
 const simulator = () => testEnv.PAYMENT_SIMULATOR.get(testEnv.PAYMENT_SIMULATOR.idFromName("default"));
 const riderStub = (id: string) => testEnv.RIDER.get(testEnv.RIDER.idFromName(id));
-
-async function recordOf(stub: DurableObjectStub<RideDurableObject>): Promise<RideRecord> {
-  return runInDurableObject(
-    stub,
-    (_i: RideDurableObject, state) => JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as RideRecord,
-  );
-}
-
-/** The payment step the ride waits for, as the payment worker would receive it. */
-async function outstanding(stub: DurableObjectStub<RideDurableObject>): Promise<PaymentCommandMessage> {
-  const record = await recordOf(stub);
-  const step = outstandingPaymentStep(record);
-  if (!step) throw new Error(`no payment step outstanding (${record.ride.status}/${record.ride.payment.status})`);
-  return paymentCommand(record, step, "test");
-}
-
-/** Runs a batch through the payment worker; its results are applied to the rides at once. */
-async function deliver(bodies: PaymentCommandMessage[]) {
-  const batch = createMessageBatch<PaymentCommandMessage>(
-    "ride-payments",
-    bodies.map((body) => ({ id: uniqueId("m"), timestamp: Date.now(), attempts: 1, body })),
-  );
-  const execution = createExecutionContext();
-  await paymentWorker.queue(batch, resultsApplied);
-  return getQueueResult(batch, execution);
-}
 
 const rideNow = async (stub: DurableObjectStub<RideDurableObject>) => unwrap((await stub.get(ops)) as Outcome<Ride>);
 const timerDue = (stub: DurableObjectStub<RideDurableObject>, name: string) =>

@@ -207,7 +207,8 @@ describe("a dependency that says try again is a 503 with Retry-After, not a 500"
       run: () => Promise.reject(error),
       first: () => Promise.reject(error),
     };
-    return { prepare: () => statement } as unknown as D1Database;
+    // A batch fails as a whole with its failing statement's error.
+    return { prepare: () => statement, batch: () => Promise.reject(error) } as unknown as D1Database;
   };
   const ridesThrowing = (error: Error) =>
     ({ idFromName: (name: string) => name, get: () => ({ get: async () => Promise.reject(error) }) }) as unknown as DurableObjectNamespace;

@@ -1,7 +1,8 @@
 /**
  * The gateway's crons besides the views' repair sweep. Every minute: the notification delivery
  * log's retention (a minute's deliveries at a city's peak are far fewer than a run deletes; ten
- * minutes' would take more statements than one invocation may make of D1, 1,000). Every ten
+ * minutes' would take more statements than one invocation may make of D1, 1,000), and the views'
+ * window (settled rides and earnings past it handed to their owners: src/views/window.ts). Every ten
  * minutes: payment reconciliation, the old log the views kept (./src/notifications/views-log.ts),
  * how full the three D1 databases are, the payout runs' sums (the earnings checkpoint and
  * the folded payouts, kept current so that no run reads all history), and the payouts whose
@@ -14,6 +15,8 @@ import { readConfig } from "../../src/config";
 import { databaseSize, sizeAlert } from "../../src/views/database-size";
 import { deliveryCutoff, pruneDeliveries } from "../../src/notifications/retention";
 import { retireViewsLog } from "../../src/notifications/views-log";
+import { driverStub, riderStub } from "../../src/durable-objects/stubs";
+import { letGoOfHistory, windowStart, type HistoryKeepers } from "../../src/views/window";
 import { reconcilePayments } from "./payment-results";
 import { payoutNoticeDeps, tellPayouts } from "./payout-notices";
 import { paymentService } from "./stubs";
@@ -29,6 +32,29 @@ const RECONCILE_MIN_AGE_MS = 5 * 60_000;
 const PRUNE_MAX_ROWS = 100_000;
 
 const log = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
+
+/**
+ * Rides (and, apart, earnings rows) the views' window hands over in one run at most: up to
+ * 2,000 riders' and 2,000 drivers' calls, and 2,000 more for the earnings, in the 10,000
+ * subrequests an invocation may make. 2,000 a minute is 2.9 million a day, above a Seoul-size
+ * day's 2.16 million: a peak's rides are handed over at this pace a window later, the backlog
+ * drained in the hours after it (BENCHMARKS.md, storage).
+ */
+const WINDOW_MAX_ROWS = 2_000;
+
+/** The owners' objects the views' window hands history to. */
+const durableKeepers = (env: Env): HistoryKeepers => ({
+  keepRides: (owner, id, rides) => (owner === "rider" ? riderStub(env, id).keepRides(rides) : driverStub(env, id).keepRides(rides)),
+  keepEarnings: (driverId, rows) => driverStub(env, driverId).keepEarnings(rows),
+});
+
+/** The views' window's run: fails (after the rest) when an owner could not be reached, so that it shows in the cron's history. */
+async function keepWindow(env: Env): Promise<void> {
+  const before = windowStart(env);
+  const run = await letGoOfHistory(env.VIEWS_DB, durableKeepers(env), before, WINDOW_MAX_ROWS);
+  if (run.rides > 0 || run.earnings > 0 || run.failedCalls > 0) log({ msg: "views window kept", ...run, before });
+  if (run.failedCalls > 0) throw new Error(`views window: ${run.failedCalls} owners' calls failed; their rows stay in the views for the next run`);
+}
 
 /** Waits for every task; then fails with the first failure, if any (each ran to its end whatever the others did). */
 async function allOnTheirOwn(tasks: Promise<unknown>[]): Promise<void> {
@@ -63,6 +89,7 @@ export async function everyMinute(env: Env, tasks: Promise<unknown>[] = []): Pro
   await allOnTheirOwn([
     ...tasks,
     pruneDeliveries(env.NOTIFICATIONS_DB, before, PRUNE_MAX_ROWS).then((pruned) => pruned > 0 && log({ msg: "delivery log pruned", pruned, before })),
+    keepWindow(env),
   ]);
 }
 

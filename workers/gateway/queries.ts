@@ -2,14 +2,14 @@
  * Read queries over the D1 views (drizzle). Lists are newest first with an opaque
  * cursor (created_at + id of the last item), so pages are stable while rides arrive.
  */
-import { and, asc, desc, eq, gt, lt, or, sql, type SQL } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
+import { and, asc, desc, eq, gt, lt, or, type AnyColumn } from "drizzle-orm";
+import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { Driver } from "../../src/domain/events";
 import type { Ride, RideStatus } from "../../src/domain/types";
 import { AppError } from "../../src/lib/problem";
 import { deliveryId } from "../../src/notifications/delivery-id";
 import { notificationDeliveries } from "../../src/notifications/schema";
-import { drivers, earnings, rides } from "../../src/views/schema";
+import { drivers, rides } from "../../src/views/schema";
 
 type DeliveryStatus = (typeof notificationDeliveries.$inferSelect)["status"];
 
@@ -34,29 +34,52 @@ export function decodeCursor(cursor: string | undefined): { createdAt: string; i
 
 export const encodeCursor = (createdAt: string, id: string) => btoa(JSON.stringify([createdAt, id]));
 
+/** Which rides a list wants: of a rider, of a driver, of a status, after a cursor. */
+export interface RideFilter {
+  riderId?: string;
+  driverId?: string;
+  status?: RideStatus;
+  limit: number;
+  cursor?: string;
+}
+
+/** Rows newer first strictly after a cursor's key, over a table's `createdAt` and `id`. */
+export const afterKey = (createdAt: AnyColumn, id: AnyColumn, after: { createdAt: string; id: string } | null) =>
+  after ? or(lt(createdAt, after.createdAt), and(eq(createdAt, after.createdAt), lt(id, after.id))) : undefined;
+
 /**
- * Rides from the view, filtered by rider, driver and status.
+ * The query of a rides page: `limit + 1` rows after the cursor, newest first, with their
+ * version (a query, not its rows, so that a caller can batch it with another).
  *
  * @example
- * await listRides(env.VIEWS_DB, { riderId: "r1", limit: 20 });
+ * const rows = await ridesAfter(drizzle(env.VIEWS_DB), { riderId: "r1", limit: 20 });
  */
-export async function listRides(
-  db: D1Database,
-  filter: { riderId?: string; driverId?: string; status?: RideStatus; limit: number; cursor?: string },
-): Promise<Page<Ride>> {
+export function ridesAfter(d: DrizzleD1Database, filter: RideFilter) {
   const after = decodeCursor(filter.cursor);
-  const conditions: (SQL | undefined)[] = [
-    filter.riderId ? eq(rides.riderId, filter.riderId) : undefined,
-    filter.driverId ? eq(rides.driverId, filter.driverId) : undefined,
-    filter.status ? eq(rides.status, filter.status) : undefined,
-    after ? or(lt(rides.createdAt, after.createdAt), and(eq(rides.createdAt, after.createdAt), lt(rides.id, after.id))) : undefined,
-  ];
-  const rows = await drizzle(db)
-    .select({ snapshot: rides.snapshot, createdAt: rides.createdAt, id: rides.id })
+  return d
+    .select({ snapshot: rides.snapshot, createdAt: rides.createdAt, id: rides.id, version: rides.version })
     .from(rides)
-    .where(and(...conditions))
+    .where(
+      and(
+        filter.riderId ? eq(rides.riderId, filter.riderId) : undefined,
+        filter.driverId ? eq(rides.driverId, filter.driverId) : undefined,
+        filter.status ? eq(rides.status, filter.status) : undefined,
+        afterKey(rides.createdAt, rides.id, after),
+      ),
+    )
     .orderBy(desc(rides.createdAt), desc(rides.id))
     .limit(filter.limit + 1);
+}
+
+/**
+ * Rides from the view, filtered by rider, driver and status: the operators' list, which covers
+ * the views' window (a rider's and a driver's own lists go past it: ./own-lists.ts).
+ *
+ * @example
+ * await listRides(env.VIEWS_DB, { status: "completed", limit: 20 });
+ */
+export async function listRides(db: D1Database, filter: RideFilter): Promise<Page<Ride>> {
+  const rows = await ridesAfter(drizzle(db), filter);
   const page = rows.slice(0, filter.limit);
   const last = page[page.length - 1];
   return {
@@ -89,39 +112,6 @@ export async function listDrivers(db: D1Database, filter: { status?: string; app
   const page = rows.slice(0, filter.limit);
   const last = page[page.length - 1];
   return { items: page.map((r) => JSON.parse(r.snapshot) as Driver), nextCursor: rows.length > filter.limit && last ? encodeCursor("", last.id) : null };
-}
-
-/**
- * A driver's earnings rows (captured and settled fares, refunds as negative rows), newest
- * first, with the total earned (refunds subtracted). Rows are keyed by their own id (a
- * ride can have a capture and refunds), which is what the cursor carries.
- */
-export async function listEarnings(db: D1Database, driverId: string, limit: number, cursor?: string) {
-  const after = decodeCursor(cursor);
-  const d = drizzle(db);
-  const rows = await d
-    .select()
-    .from(earnings)
-    .where(
-      and(
-        eq(earnings.driverId, driverId),
-        after ? or(lt(earnings.createdAt, after.createdAt), and(eq(earnings.createdAt, after.createdAt), lt(earnings.id, after.id))) : undefined,
-      ),
-    )
-    .orderBy(desc(earnings.createdAt), desc(earnings.id))
-    .limit(limit + 1);
-  const [sum] = await d
-    .select({ total: sql<number>`coalesce(sum(${earnings.earning}), 0)` })
-    .from(earnings)
-    .where(eq(earnings.driverId, driverId));
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  const krw = (amount: number) => ({ amount, currency: "KRW" as const });
-  return {
-    items: page.map((r) => ({ rideId: r.rideId, fare: krw(r.fare), commission: krw(r.commission), earning: krw(r.earning), createdAt: r.createdAt })),
-    total: krw(sum?.total ?? 0),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
-  };
 }
 
 /**

@@ -9,9 +9,8 @@
  * checked) for `VIEWS_REPAIR_AFTER_S`: its last events may never have been projected
  * (a lost message, a dead letter nobody replayed). Asking the DO is cheap and idempotent
  * (the projection's version check), so a row that was merely quiet costs one look per
- * threshold. The functions take their I/O as deps (`RepairDeps`), unit-tested in Node;
- * `repairDeps(env)` wires them to D1, the objects and the payment worker.
- */
+ * threshold. Nothing past the views' window comes back (src/views/window.ts, `insideWindow`).
+ * The I/O is in deps (`RepairDeps`, unit-tested in Node; `repairDeps(env)` wires them). */
 import type { Driver, ViewsMessage } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
 import type { Outcome } from "../../src/lib/problem";
@@ -19,6 +18,7 @@ import { applyWrites, insertEarnings, rideMessages, writesOf, type EarningRow, t
 import { RENTAL_ID } from "../../src/lib/ids";
 import { markChecked, missingIds, readCursor, saveCursor, staleDriverIds, staleRideIds } from "../../src/views/repair-store";
 import { rentals, rides } from "../../src/views/schema";
+import { insideWindow, windowStart } from "../../src/views/window";
 import { rentalWrites, repairRentalViews } from "./rental-repair";
 import { driverStub, paymentService, rideStubIfValid } from "./stubs";
 
@@ -277,11 +277,11 @@ export function repairDeps(env: Env): RepairDeps {
     earningsCursor: () => readCursor(db, "earnings"),
     saveEarningsCursor: (cursor) => saveCursor(db, "earnings", cursor),
     earningsPage: (after, limit) => paymentService(env).earningsPage(after, limit),
-    insertEarnings: (rows) => insertEarnings(db, rows),
+    insertEarnings: (rows) => insertEarnings(db, insideWindow.earnings(rows, windowStart(env))),
     heldRidesCursor: () => readCursor(db, "held-rides"),
     saveHeldRidesCursor: (cursor) => saveCursor(db, "held-rides", cursor),
     heldRidesPage: (after, limit) => paymentService(env).heldRidesPage(after, limit),
-    missingRides: (ids) => missingIds(db, rides, ids),
+    missingRides: async (ids) => insideWindow.rides(await missingIds(db, rides, ids), (id) => rideSnapshotOf(env, id), windowStart(env)),
     missingRentals: (ids) => missingIds(db, rentals, ids),
   };
 }

@@ -6,7 +6,7 @@ import { requireRole } from "../auth";
 import { newRouter } from "../router";
 import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse, rateLimited } from "../openapi";
 import { publicDriver } from "../presenters";
-import { listEarnings, listRides } from "../queries";
+import { listOwnEarnings, listOwnRides } from "../own-lists";
 import { limitLocation } from "../rate-limit";
 import { DriverProfileSchema, DriverSchema, GoOnlineSchema, ListQuerySchema, LocationReportSchema, OfferSchema, RideSchema, page } from "../schemas";
 import { driverStub } from "../stubs";
@@ -128,12 +128,12 @@ export function driverRoutes() {
   app.openapi(myEarnings, async (c) => {
     const driver = c.var.actor;
     const q = c.req.valid("query");
-    return c.json(await listEarnings(c.env.VIEWS_DB, driver.id, q.limit, q.cursor), 200);
+    return c.json(await listOwnEarnings(c.env, driver.id, q.limit, q.cursor), 200);
   });
   app.openapi(myRides, async (c) => {
     const driver = c.var.actor;
     const q = c.req.valid("query");
-    return c.json(await listRides(c.env.VIEWS_DB, { driverId: driver.id, limit: q.limit, cursor: q.cursor }), 200);
+    return c.json(await listOwnRides(c.env, { kind: "driver", id: driver.id }, { limit: q.limit, cursor: q.cursor }), 200);
   });
   return app;
 }

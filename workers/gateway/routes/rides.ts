@@ -14,7 +14,7 @@ import type { Trip } from "../../../src/ride/commands";
 import { requireRole } from "../auth";
 import { newRouter } from "../router";
 import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse, type ProblemUse } from "../openapi";
-import { listRides } from "../queries";
+import { listOwnRides } from "../own-lists";
 import { limitRider } from "../rate-limit";
 import { samePoint, verifyQuote } from "../quote-token";
 import {
@@ -253,7 +253,7 @@ export function rideRoutes() {
 
   app.openapi(listMyRides, async (c) => {
     const q = c.req.valid("query");
-    return c.json(await listRides(c.env.VIEWS_DB, { riderId: c.var.actor.id, status: q.status, limit: q.limit, cursor: q.cursor }), 200);
+    return c.json(await listOwnRides(c.env, { kind: "rider", id: c.var.actor.id }, { status: q.status, limit: q.limit, cursor: q.cursor }), 200);
   });
 
   app.openapi(rideEvents, async (c) => {

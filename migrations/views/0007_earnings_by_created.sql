@@ -1,0 +1,1 @@
+CREATE INDEX `earnings_by_created` ON `earnings` (`created_at`,`id`);

@@ -1,0 +1,105 @@
+/**
+ * A rider's rides, a driver's trips and a driver's earnings: the views' window, then what the
+ * owner's object keeps past it (src/views/window.ts hands rows over; src/history/). One page
+ * is one D1 round trip (the page and the window's mark, batched) and, once anything was
+ * handed over, one call to the owner's object, saved on the pages the views answer alone.
+ */
+import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import type { Ride, RideStatus } from "../../src/domain/types";
+import { driverStub, riderStub } from "../../src/durable-objects/stubs";
+import type { KeptEarning, KeptRide } from "../../src/history/kept-history";
+import { mergeNewestFirst, viewsAlone } from "../../src/history/merge";
+import { earnings, viewCursors } from "../../src/views/schema";
+import { KEPT_BEFORE } from "../../src/views/window";
+import { afterKey, decodeCursor, encodeCursor, ridesAfter, type Page } from "./queries";
+
+type OwnerEnv = Pick<Env, "VIEWS_DB" | "RIDER" | "DRIVER">;
+
+/** The window's mark: every row handed over was created before it (null: none ever was). */
+const keptBefore = (d: ReturnType<typeof drizzle>, name: string) =>
+  d.select({ cursor: viewCursors.cursor }).from(viewCursors).where(eq(viewCursors.name, name));
+
+const nextCursorOf = (page: { items: { createdAt: string; id: string }[]; more: boolean }) => {
+  const last = page.items[page.items.length - 1];
+  return page.more && last ? encodeCursor(last.createdAt, last.id) : null;
+};
+
+/**
+ * A rider's rides (`riderId`) or a driver's trips (`driverId`), newest first, past the views'
+ * window too.
+ *
+ * @example
+ * await listOwnRides(env, { kind: "rider", id: "rider_1" }, { limit: 20 });
+ */
+export async function listOwnRides(
+  env: OwnerEnv,
+  owner: { kind: "rider" | "driver"; id: string },
+  filter: { status?: RideStatus; limit: number; cursor?: string },
+): Promise<Page<Ride>> {
+  const d = drizzle(env.VIEWS_DB);
+  const ownerFilter = owner.kind === "rider" ? { riderId: owner.id } : { driverId: owner.id };
+  const [rows, [mark]] = await d.batch([ridesAfter(d, { ...filter, ...ownerFilter }), keptBefore(d, KEPT_BEFORE.rides)]);
+  let page: { items: (typeof rows)[number][]; more: boolean } = { items: rows.slice(0, filter.limit), more: rows.length > filter.limit };
+  if (!viewsAlone(rows, filter.limit, mark?.cursor ?? null)) {
+    const query = { before: decodeCursor(filter.cursor), limit: filter.limit + 1, ...(filter.status ? { status: filter.status } : {}) };
+    const kept: KeptRide[] = await (owner.kind === "rider" ? riderStub(env, owner.id).keptRides(query) : driverStub(env, owner.id).keptRides(query));
+    page = mergeNewestFirst(rows, kept, filter.limit);
+  }
+  return { items: page.items.map((r) => JSON.parse(r.snapshot) as Ride), nextCursor: nextCursorOf(page) };
+}
+
+/**
+ * A driver's earnings rows (captured and settled fares, refunds as negative rows), newest
+ * first, with the total earned (refunds subtracted), past the views' window too. A row the
+ * window handed over but has not yet deleted here counts once: the Driver DO sums those of
+ * the views' rows it holds too, which the total takes away.
+ *
+ * @example
+ * await listOwnEarnings(env, "driver_1", 20);
+ */
+export async function listOwnEarnings(env: OwnerEnv, driverId: string, limit: number, cursor?: string) {
+  const after = decodeCursor(cursor);
+  const d = drizzle(env.VIEWS_DB);
+  const mine = eq(earnings.driverId, driverId);
+  const [rows, [sum], [mark], older] = await d.batch([
+    d
+      .select()
+      .from(earnings)
+      .where(and(mine, afterKey(earnings.createdAt, earnings.id, after)))
+      .orderBy(desc(earnings.createdAt), desc(earnings.id))
+      .limit(limit + 1),
+    d
+      .select({ total: sql<number>`coalesce(sum(${earnings.earning}), 0)` })
+      .from(earnings)
+      .where(mine),
+    keptBefore(d, KEPT_BEFORE.earnings),
+    // The views' rows the Driver DO may hold too: only those created before the mark ever went over.
+    d
+      .select({ id: earnings.id })
+      .from(earnings)
+      .where(and(mine, lt(earnings.createdAt, sql`(SELECT ${viewCursors.cursor} FROM ${viewCursors} WHERE ${viewCursors.name} = ${KEPT_BEFORE.earnings})`))),
+  ]);
+  const inViews = rows.map((r): KeptEarning => ({
+    id: r.id,
+    rideId: r.rideId,
+    createdAt: r.createdAt,
+    fare: r.fare,
+    commission: r.commission,
+    earning: r.earning,
+    currency: r.currency,
+  }));
+  let page = { items: inViews.slice(0, limit), more: inViews.length > limit };
+  let total = sum?.total ?? 0;
+  if (mark?.cursor) {
+    const kept = await driverStub(env, driverId).keptEarnings({ before: after, limit: limit + 1, alsoInViews: older.map((r) => r.id) });
+    page = mergeNewestFirst(inViews, kept.items, limit);
+    total += kept.total - kept.counted;
+  }
+  const krw = (amount: number) => ({ amount, currency: "KRW" as const });
+  return {
+    items: page.items.map((r) => ({ rideId: r.rideId, fare: krw(r.fare), commission: krw(r.commission), earning: krw(r.earning), createdAt: r.createdAt })),
+    total: krw(total),
+    nextCursor: nextCursorOf(page),
+  };
+}
