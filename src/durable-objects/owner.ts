@@ -16,6 +16,7 @@ export abstract class RideOwnerObject<R, E extends { type: string }> extends Agg
 
   /** Keeps rides the views let go, all or none (one transaction). */
   keepRides(rides: KeptRide[]): void {
+    this.history.ensureTables();
     this.ctx.storage.transactionSync(() => this.history.keepRides(rides));
   }
 
@@ -26,11 +27,12 @@ export abstract class RideOwnerObject<R, E extends { type: string }> extends Agg
 
   /** Keeps earnings rows the views let go (a driver's), all or none. */
   keepEarnings(rows: KeptEarning[]): void {
+    this.history.ensureTables();
     this.ctx.storage.transactionSync(() => this.history.keepEarnings(rows));
   }
 
   /** Kept earnings newest first, their sum, and the sum of those the views still hold too (src/history/kept-history.ts). */
-  keptEarnings(query: KeptQuery & { alsoInViews: string[] }): { items: KeptEarning[]; total: number; counted: number } {
+  keptEarnings(query: KeptQuery & { alsoInViews: string[]; sumBefore: string }): { items: KeptEarning[]; total: number; counted: number } {
     return this.history.earnings(query);
   }
 }

@@ -60,11 +60,18 @@ export class KeptHistory {
 
   constructor(private readonly storage: SqlStorage) {}
 
+  /**
+   * Makes the tables if this object has none yet. Called outside any transaction: tables made
+   * in one that rolls back would be gone while this object believed them made.
+   */
+  ensureTables(): void {
+    if (this.ready) return;
+    for (const statement of TABLES) this.storage.exec(statement);
+    this.ready = true;
+  }
+
   private get sql(): SqlStorage {
-    if (!this.ready) {
-      for (const statement of TABLES) this.storage.exec(statement);
-      this.ready = true;
-    }
+    this.ensureTables();
     return this.storage;
   }
 
@@ -119,11 +126,13 @@ export class KeptHistory {
   }
 
   /**
-   * Kept earnings newest first, the sum of all kept, and the sum of those among `alsoInViews`
-   * (rows the views still hold too, kept but not yet deleted there): the caller adds the views'
-   * sum and takes this away, so that no row counts twice.
+   * Kept earnings newest first; the sum of those kept created before `sumBefore` (the views'
+   * mark as the caller read it, with the views' own sum: a row a later run kept after that read
+   * is in the caller's sum already); and the sum of those among `alsoInViews` (rows the views
+   * still held too, kept but not yet deleted there), which the caller takes away. So no row
+   * counts twice, nor none.
    */
-  earnings(query: KeptQuery & { alsoInViews: readonly string[] }): { items: KeptEarning[]; total: number; counted: number } {
+  earnings(query: KeptQuery & { alsoInViews: readonly string[]; sumBefore: string }): { items: KeptEarning[]; total: number; counted: number } {
     const [where, values] = after(query.before);
     type Row = { id: string; ride_id: string; created_at: string; fare: number; commission: number; earning: number; currency: string };
     const items = this.sql
@@ -133,6 +142,6 @@ export class KeptHistory {
     const sum = (clause: string, ...bound: string[]) =>
       this.sql.exec<{ total: number }>(`SELECT coalesce(sum(earning), 0) AS total FROM kept_earnings ${clause}`, ...bound).one().total;
     const counted = query.alsoInViews.length === 0 ? 0 : sum("WHERE id IN (SELECT value FROM json_each(?))", JSON.stringify(query.alsoInViews));
-    return { items, total: sum(""), counted };
+    return { items, total: sum("WHERE created_at < ?", query.sumBefore), counted };
   }
 }

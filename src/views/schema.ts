@@ -4,6 +4,7 @@
  * repair and rebuild, by the gateway. Read by the gateway's list and ops endpoints, and by the
  * notification worker (the riders' contacts). Rebuildable by replaying the DOs' event logs.
  */
+import { sql } from "drizzle-orm";
 import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { settlementColumnsById } from "../payments/settlement-columns";
 import { deadLetterColumns } from "../notifications/schema";
@@ -21,6 +22,17 @@ export { notificationDeliveries as legacyNotificationDeliveries, notificationFau
 
 /** The old dead letters: as the notification database's, but with no replay mark (they are moved over, open). */
 export const legacyNotificationDeadLetters = sqliteTable("notification_dead_letters", deadLetterColumns());
+
+/** Payment states after which a ride does not change by itself (a refund may still come; the views' window then keeps it again). */
+export const SETTLED_PAYMENTS = ["captured", "voided", "refunded", "declined"] as const;
+
+/**
+ * A ride the views' window may hand over (src/views/window.ts): completed or cancelled, with no
+ * payment open or failed. `rides_settled` indexes exactly these rows and the window's query
+ * repeats this text, which is what lets SQLite use a partial index: the rides that never go (a
+ * failed payment an operator must still find) are then never walked past.
+ */
+export const SETTLED_RIDE = `status IN ('completed', 'cancelled') AND (payment_status IS NULL OR payment_status IN (${SETTLED_PAYMENTS.map((p) => `'${p}'`).join(", ")}))`;
 
 /** One row per ride: the newest snapshot the projection has seen (by version). */
 export const rides = sqliteTable(
@@ -51,6 +63,7 @@ export const rides = sqliteTable(
     index("rides_by_status").on(t.status, t.createdAt, t.id),
     index("rides_by_created").on(t.createdAt, t.id),
     index("rides_by_payment").on(t.status, t.paymentStatus),
+    index("rides_settled").on(t.createdAt, t.id).where(sql.raw(SETTLED_RIDE)),
   ],
 );
 

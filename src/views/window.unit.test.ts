@@ -1,40 +1,111 @@
+/**
+ * The views' window (src/views/window.ts) over the real views migrations in Node's SQLite,
+ * with owners that keep in memory or fail: chunks and the run's bound, an owner that fails
+ * passed over while the rest still goes, and the query on its partial index (so that rides
+ * that never go are never walked past).
+ */
 import { describe, expect, it } from "vitest";
-import { insideWindow, pastWindow, windowCutoff, windowStart } from "./window";
+import type { KeptEarning, KeptRide } from "../history/kept-history";
+import { handOverWrites, letGoOfHistory, RIDES_PAST_WINDOW, WINDOW_CHUNK, type HistoryKeepers } from "./window";
+import { sqliteD1, type D1Like } from "../../test/support/sqlite-d1";
 
-const cutoff = new Date("2026-11-01T00:00:00.000Z");
-const old = "2026-10-01T09:00:00.000Z";
-const ride = (status: string, payment: string | null, createdAt = old) => ({ status, createdAt, payment: payment === null ? null : { status: payment } });
+const BEFORE = new Date("2026-11-01T00:00:00.000Z");
+const at = (day: number) => new Date(Date.UTC(2026, 9, day)).toISOString(); // October: before the cut-off
 
-describe("the views' window", () => {
-  it("hands over settled rides created before the cut-off, and nothing else", () => {
-    expect(pastWindow(ride("completed", "captured"), cutoff)).toBe(true);
-    expect(pastWindow(ride("completed", "refunded"), cutoff)).toBe(true);
-    expect(pastWindow(ride("cancelled", "voided"), cutoff)).toBe(true);
-    expect(pastWindow(ride("cancelled", null), cutoff)).toBe(true);
-    expect(pastWindow(ride("completed", "captured", "2026-11-02T00:00:00.000Z"), cutoff)).toBe(false);
-    // Open or failed payments stay where an operator's lists find them.
-    for (const payment of ["pending", "authorized", "failed"]) expect(pastWindow(ride("completed", payment), cutoff), payment).toBe(false);
-    expect(pastWindow(ride("in_progress", "authorized"), cutoff)).toBe(false);
+async function ride(db: D1Like, id: string, riderId: string, driverId: string | null, createdAt: string, payment = "captured", status = "completed") {
+  const snapshot = JSON.stringify({ id, status, version: 9, createdAt, payment: { status: payment } });
+  await db
+    .prepare(
+      `INSERT INTO rides (id, rider_id, driver_id, status, product, version, created_at, updated_at, payment_status, snapshot)
+       VALUES (?1, ?2, ?3, ?4, 'standard', 9, ?5, ?5, ?6, ?7)`,
+    )
+    .bind(id, riderId, driverId, status, createdAt, payment, snapshot)
+    .run();
+}
+
+/** Owners that keep in memory; `failing` owners throw. */
+function owners(failing: string[] = []) {
+  const rides = new Map<string, KeptRide[]>();
+  const earnings = new Map<string, KeptEarning[]>();
+  const keep = <T>(into: Map<string, T[]>, owner: string, rows: T[]) => {
+    if (failing.includes(owner)) return Promise.reject(new Error(`${owner} unreachable`));
+    into.set(owner, [...(into.get(owner) ?? []), ...rows]);
+    return Promise.resolve();
+  };
+  const keepers: HistoryKeepers = {
+    keepRides: (kind, id, rows) => keep(rides, `${kind}:${id}`, rows),
+    keepEarnings: (id, rows) => keep(earnings, `driver:${id}`, rows),
+  };
+  return { keepers, rides, earnings };
+}
+
+const left = async (db: D1Like) => (await db.prepare("SELECT id FROM rides ORDER BY id").all<{ id: string }>()).results.map((r) => r.id);
+const asD1 = (db: D1Like) => db as unknown as D1Database;
+
+describe("the views' window over SQLite", () => {
+  it("reads the settled rides past the cut-off by their partial index, never by the table", async () => {
+    const db = await sqliteD1("migrations/views");
+    const plan = await db.prepare(`EXPLAIN QUERY PLAN ${RIDES_PAST_WINDOW}`).bind(BEFORE.toISOString(), "[]", 10).all<{ detail: string }>();
+    const details = plan.results.map((r) => r.detail).join("\n");
+    expect(details).toMatch(/USING (COVERING )?INDEX rides_settled/);
+    expect(details).not.toMatch(/SCAN rides\b(?! USING)/);
   });
 
-  it("the repair restores lost rides not past the window (and those no object knows, which it then skips), and earnings inside it", async () => {
-    const snapshots: Record<string, ReturnType<typeof ride> | null> = {
-      handed: ride("completed", "captured"),
-      recent: ride("completed", "captured", "2026-11-20T00:00:00.000Z"),
-      open: ride("completed", "failed"),
-      unknown: null,
-    };
-    const kept = await insideWindow.rides(Object.keys(snapshots), async (id) => (snapshots[id] ? { ride: snapshots[id] } : null), cutoff);
-    expect(kept).toEqual(["recent", "open", "unknown"]);
-    const rows = [{ createdAt: old }, { createdAt: "2026-11-01T00:00:00.000Z" }];
-    expect(insideWindow.earnings(rows, cutoff)).toEqual([rows[1]]);
+  it("moves rides in chunks up to the run's bound, oldest first, and the next run goes on", async () => {
+    const db = await sqliteD1("migrations/views");
+    const n = WINDOW_CHUNK + 50;
+    for (let i = 0; i < n; i++) await ride(db, `rd_${String(i).padStart(4, "0")}`, `r${i % 7}`, `d${i % 5}`, at(1 + (i % 28)));
+    await ride(db, "rd_failed", "r0", "d0", at(1), "failed");
+    const { keepers, rides } = owners();
+    const first = await letGoOfHistory(asD1(db), keepers, BEFORE, WINDOW_CHUNK + 10);
+    expect(first).toEqual({ rides: WINDOW_CHUNK + 10, earnings: 0, notKept: 0 });
+    const second = await letGoOfHistory(asD1(db), keepers, BEFORE, 1_000);
+    expect(second.rides).toBe(40);
+    expect(await left(db)).toEqual(["rd_failed"]);
+    const keptByRiders = [...rides].filter(([k]) => k.startsWith("rider:")).flatMap(([, v]) => v.map((r) => r.id));
+    expect(new Set(keptByRiders).size).toBe(n);
   });
 
-  it("cuts off VIEWS_WINDOW_DAYS before now: 30 days unless set", () => {
-    const now = new Date("2026-12-01T00:00:00.000Z");
-    expect(windowCutoff(now).toISOString()).toBe("2026-11-01T00:00:00.000Z");
-    expect(windowCutoff(now, 1).toISOString()).toBe("2026-11-30T00:00:00.000Z");
-    const start = windowStart({ ENVIRONMENT: "production", VIEWS_WINDOW_DAYS: "2" }).getTime();
-    expect(Math.abs(start - (Date.now() - 2 * 86_400_000))).toBeLessThan(5_000);
+  it("an owner that fails keeps its rows here; the run passes them over and still moves the others", async () => {
+    const db = await sqliteD1("migrations/views");
+    // The failing driver's rides are the oldest: they come first in every read.
+    for (let i = 0; i < WINDOW_CHUNK; i++) await ride(db, `rd_a${String(i).padStart(4, "0")}`, `ra${i}`, "d_down", at(1));
+    for (let i = 0; i < 30; i++) await ride(db, `rd_b${String(i).padStart(4, "0")}`, `rb${i}`, "d_up", at(5));
+    const { keepers } = owners(["driver:d_down"]);
+    const run = await letGoOfHistory(asD1(db), keepers, BEFORE, 1_000);
+    expect(run).toEqual({ rides: 30, earnings: 0, notKept: WINDOW_CHUNK });
+    expect((await left(db)).every((id) => id.startsWith("rd_a"))).toBe(true);
+  });
+
+  it("the rebuild's writes: a ride past the window goes to its owners, in its newest version; the rest is answered for the views", async () => {
+    const db = await sqliteD1("migrations/views");
+    const ride = (id: string, version: number, createdAt: string) =>
+      ({ id, riderId: "r1", driver: { id: "d1" }, status: "completed", version, createdAt, payment: { status: "captured" } }) as never;
+    const event = {} as never;
+    const earning = { id: "rd_old", rideId: "rd_old", driverId: "d1", fare: 10_000, commission: 2_000, earning: 8_000, currency: "KRW", createdAt: at(3) };
+    const { keepers, rides, earnings } = owners();
+    const rest = await handOverWrites(
+      asD1(db),
+      keepers,
+      [
+        { kind: "ride", event, ride: ride("rd_old", 7, at(3)), dispatchMs: null },
+        { kind: "ride", event, ride: ride("rd_old", 9, at(3)), dispatchMs: null },
+        { kind: "earning", row: earning },
+        { kind: "ride", event, ride: ride("rd_new", 4, "2026-11-20T00:00:00.000Z"), dispatchMs: null },
+      ],
+      BEFORE,
+    );
+    expect(rest.map((w) => (w.kind === "ride" ? w.ride.id : w.kind))).toEqual(["rd_new"]);
+    expect(rides.get("rider:r1")?.map((r) => [r.id, r.version])).toEqual([["rd_old", 9]]);
+    expect(rides.get("driver:d1")?.map((r) => r.id)).toEqual(["rd_old"]);
+    expect(earnings.get("driver:d1")?.map((e) => e.earning)).toEqual([8_000]);
+    const marks = await db.prepare("SELECT name, cursor FROM view_cursors ORDER BY name").all<{ name: string; cursor: string }>();
+    expect(marks.results).toEqual([
+      { name: "earnings_kept_before", cursor: BEFORE.toISOString() },
+      { name: "rides_kept_before", cursor: BEFORE.toISOString() },
+    ]);
+    await expect(
+      handOverWrites(asD1(db), owners(["rider:r1"]).keepers, [{ kind: "ride", event, ride: ride("rd_old", 9, at(3)), dispatchMs: null }], BEFORE),
+    ).rejects.toThrow("not kept");
   });
 });

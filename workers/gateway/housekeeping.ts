@@ -15,8 +15,9 @@ import { readConfig } from "../../src/config";
 import { databaseSize, sizeAlert } from "../../src/views/database-size";
 import { deliveryCutoff, pruneDeliveries } from "../../src/notifications/retention";
 import { retireViewsLog } from "../../src/notifications/views-log";
-import { driverStub, riderStub } from "../../src/durable-objects/stubs";
-import { letGoOfHistory, windowStart, type HistoryKeepers } from "../../src/views/window";
+import { letGoOfHistory } from "../../src/views/window";
+import { durableKeepers } from "./window-keepers";
+import { windowStart } from "../../src/views/window-rules";
 import { reconcilePayments } from "./payment-results";
 import { payoutNoticeDeps, tellPayouts } from "./payout-notices";
 import { paymentService } from "./stubs";
@@ -42,18 +43,12 @@ const log = (line: Record<string, unknown>) => console.log(JSON.stringify(line))
  */
 const WINDOW_MAX_ROWS = 2_000;
 
-/** The owners' objects the views' window hands history to. */
-const durableKeepers = (env: Env): HistoryKeepers => ({
-  keepRides: (owner, id, rides) => (owner === "rider" ? riderStub(env, id).keepRides(rides) : driverStub(env, id).keepRides(rides)),
-  keepEarnings: (driverId, rows) => driverStub(env, driverId).keepEarnings(rows),
-});
-
 /** The views' window's run: fails (after the rest) when an owner could not be reached, so that it shows in the cron's history. */
 async function keepWindow(env: Env): Promise<void> {
   const before = windowStart(env);
   const run = await letGoOfHistory(env.VIEWS_DB, durableKeepers(env), before, WINDOW_MAX_ROWS);
-  if (run.rides > 0 || run.earnings > 0 || run.failedCalls > 0) log({ msg: "views window kept", ...run, before });
-  if (run.failedCalls > 0) throw new Error(`views window: ${run.failedCalls} owners' calls failed; their rows stay in the views for the next run`);
+  if (run.rides > 0 || run.earnings > 0 || run.notKept > 0) log({ msg: "views window kept", ...run, before });
+  if (run.notKept > 0) throw new Error(`views window: ${run.notKept} rows not kept by their owners; they stay in the views for the next run`);
 }
 
 /** Waits for every task; then fails with the first failure, if any (each ran to its end whatever the others did). */

@@ -2,7 +2,8 @@
  * A rider's rides, a driver's trips and a driver's earnings: the views' window, then what the
  * owner's object keeps past it (src/views/window.ts hands rows over; src/history/). One page
  * is one D1 round trip (the page and the window's mark, batched) and, once anything was
- * handed over, one call to the owner's object, saved on the pages the views answer alone.
+ * handed over, one call to the owner's object: saved for rides on the pages the views answer
+ * alone, made for earnings on every page (their total needs the kept sum).
  */
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
@@ -11,7 +12,7 @@ import { driverStub, riderStub } from "../../src/durable-objects/stubs";
 import type { KeptEarning, KeptRide } from "../../src/history/kept-history";
 import { mergeNewestFirst, viewsAlone } from "../../src/history/merge";
 import { earnings, viewCursors } from "../../src/views/schema";
-import { KEPT_BEFORE } from "../../src/views/window";
+import { KEPT_BEFORE } from "../../src/views/window-rules";
 import { afterKey, decodeCursor, encodeCursor, ridesAfter, type Page } from "./queries";
 
 type OwnerEnv = Pick<Env, "VIEWS_DB" | "RIDER" | "DRIVER">;
@@ -92,7 +93,8 @@ export async function listOwnEarnings(env: OwnerEnv, driverId: string, limit: nu
   let page = { items: inViews.slice(0, limit), more: inViews.length > limit };
   let total = sum?.total ?? 0;
   if (mark?.cursor) {
-    const kept = await driverStub(env, driverId).keptEarnings({ before: after, limit: limit + 1, alsoInViews: older.map((r) => r.id) });
+    // The mark as read with the views' sum: rows a later run kept are in that sum already.
+    const kept = await driverStub(env, driverId).keptEarnings({ before: after, limit: limit + 1, alsoInViews: older.map((r) => r.id), sumBefore: mark.cursor });
     page = mergeNewestFirst(inViews, kept.items, limit);
     total += kept.total - kept.counted;
   }

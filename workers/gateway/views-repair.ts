@@ -14,11 +14,11 @@
 import type { Driver, ViewsMessage } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
 import type { Outcome } from "../../src/lib/problem";
-import { applyWrites, insertEarnings, rideMessages, writesOf, type EarningRow, type TimelineEntry, type ViewWrite } from "../../src/views/projection";
+import { insertEarnings, rideMessages, writesOf, type EarningRow, type TimelineEntry, type ViewWrite } from "../../src/views/projection";
 import { RENTAL_ID } from "../../src/lib/ids";
 import { markChecked, missingIds, readCursor, saveCursor, staleDriverIds, staleRideIds } from "../../src/views/repair-store";
 import { rentals, rides } from "../../src/views/schema";
-import { insideWindow, windowStart } from "../../src/views/window";
+import { insideWindow, projectOrKeep, windowStart } from "./window-keepers";
 import { rentalWrites, repairRentalViews } from "./rental-repair";
 import { driverStub, paymentService, rideStubIfValid } from "./stubs";
 
@@ -258,7 +258,7 @@ export function objectDeps(env: Env): Pick<RepairDeps, "rideSnapshot" | "rentalW
     rideSnapshot: (id) => rideSnapshotOf(env, id),
     rentalWrites: (id) => rentalWrites(env, id),
     driverSnapshot: (id) => driverStub(env, id).get(),
-    project: (writes) => applyWrites(env.VIEWS_DB, writes),
+    project: (writes) => projectOrKeep(env, writes),
   };
 }
 

@@ -1,0 +1,1 @@
+CREATE INDEX `rides_settled` ON `rides` (`created_at`,`id`) WHERE status IN ('completed', 'cancelled') AND (payment_status IS NULL OR payment_status IN ('captured', 'voided', 'refunded', 'declined'));
