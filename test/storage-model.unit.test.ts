@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { firstFull, ownerLoad, RETENTION_DAYS, SEOUL_DAY, storage, STORAGE_LIMITS } from "../bench/support/storage-model.ts";
 import { storageDelta } from "../bench/support/storage.ts";
+import { VIEWS_WINDOW_DAYS as GATEWAY_VIEWS_WINDOW_DAYS } from "../src/config";
 
 describe("the storage model", () => {
   const loads = storage({ "D1 views": 10_000, "D1 ledger": 1_000, "object RideDurableObject": 45_000 }, SEOUL_DAY);
@@ -23,6 +24,8 @@ describe("the storage model", () => {
 
   it("the views keep their window (30 days unless set): with a day of it, 1.2 KB a ride at Seoul's day is 2.6 GB held, under half for good", () => {
     expect(storage({ "D1 views": 1_200 }, SEOUL_DAY)[0]!.retentionDays).toBe(30);
+    // The bench's copy of the gateway's default (its Node build cannot import src/config.ts at run time).
+    expect(RETENTION_DAYS["D1 views"]).toBe(GATEWAY_VIEWS_WINDOW_DAYS);
     const [day] = storage({ "D1 views": 1_200 }, SEOUL_DAY, { ...RETENTION_DAYS, "D1 views": 1 });
     expect(day).toMatchObject({ retentionDays: 1, heldBytes: 1_200 * 2.16e6, daysToHalf: Infinity });
     expect(day!.ridesADayUnderHalf).toBeCloseTo(5e9 / 1_200);

@@ -6,7 +6,7 @@
  * with that owner's rides, so it lives with the owner, written once by the window's run and
  * read by the owner's lists past the window (workers/gateway/own-lists.ts).
  *
- * The tables are made on the first call that needs them, not in the object's constructor:
+ * The tables are made by the first keep, not in the object's constructor (a list read makes none):
  * a Driver DO wakes for every location report, which has no use for them.
  */
 import type { ListKey } from "./merge";
@@ -75,6 +75,15 @@ export class KeptHistory {
     return this.storage;
   }
 
+  /**
+   * Whether this object was ever handed anything: a list read on an object that was not (a new
+   * rider's) answers nothing without making the tables, which would be a write on a read.
+   */
+  private kept(): boolean {
+    this.ready ||= this.storage.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'kept_rides'").toArray().length > 0;
+    return this.ready;
+  }
+
   /** Keeps rides; a ride kept twice keeps its newest version (a run that died before its delete sends them again). */
   keepRides(rides: readonly KeptRide[]): void {
     for (const r of rides) {
@@ -93,6 +102,7 @@ export class KeptHistory {
 
   /** Kept rides newest first, of one status if asked. */
   rides(query: KeptQuery & { status?: string }): KeptRide[] {
+    if (!this.kept()) return [];
     const [where, values] = after(query.before);
     const status = query.status ? "status = ?" : "1 = 1";
     type Row = { id: string; created_at: string; status: string; version: number; snapshot: string };
@@ -133,6 +143,7 @@ export class KeptHistory {
    * counts twice, nor none.
    */
   earnings(query: KeptQuery & { alsoInViews: readonly string[]; sumBefore: string }): { items: KeptEarning[]; total: number; counted: number } {
+    if (!this.kept()) return { items: [], total: 0, counted: 0 };
     const [where, values] = after(query.before);
     type Row = { id: string; ride_id: string; created_at: string; fare: number; commission: number; earning: number; currency: string };
     const items = this.sql

@@ -240,6 +240,15 @@ describe("the views' window", () => {
     expect((await stub.keptRides({ before: null, limit: 5 })).map((r) => r.id)).toEqual([`${riderId}_r`]);
   });
 
+  it("a list read on an owner never handed anything answers nothing and makes no tables", async () => {
+    const stub = riderStub(testEnv, uniqueId("rider_new"));
+    expect(await stub.keptRides({ before: null, limit: 5 })).toEqual([]);
+    const tables = await runInDurableObject(stub, (_i: RiderDurableObject, state) =>
+      state.storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE name LIKE 'kept_%'").toArray(),
+    );
+    expect(tables).toEqual([]);
+  });
+
   it("runs in the every-minute cron", async () => {
     const riderId = uniqueId("rider_c");
     const id = `${riderId}_r`;

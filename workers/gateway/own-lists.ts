@@ -40,10 +40,11 @@ export async function listOwnRides(
 ): Promise<Page<Ride>> {
   const d = drizzle(env.VIEWS_DB);
   const ownerFilter = owner.kind === "rider" ? { riderId: owner.id } : { driverId: owner.id };
-  const [rows, [mark]] = await d.batch([ridesAfter(d, { ...filter, ...ownerFilter }), keptBefore(d, KEPT_BEFORE.rides)]);
+  const before = decodeCursor(filter.cursor);
+  const [rows, [mark]] = await d.batch([ridesAfter(d, { ...filter, ...ownerFilter }, before), keptBefore(d, KEPT_BEFORE.rides)]);
   let page: { items: (typeof rows)[number][]; more: boolean } = { items: rows.slice(0, filter.limit), more: rows.length > filter.limit };
   if (!viewsAlone(rows, filter.limit, mark?.cursor ?? null)) {
-    const query = { before: decodeCursor(filter.cursor), limit: filter.limit + 1, ...(filter.status ? { status: filter.status } : {}) };
+    const query = { before, limit: filter.limit + 1, ...(filter.status ? { status: filter.status } : {}) };
     const kept: KeptRide[] = await (owner.kind === "rider" ? riderStub(env, owner.id).keptRides(query) : driverStub(env, owner.id).keptRides(query));
     page = mergeNewestFirst(rows, kept, filter.limit);
   }

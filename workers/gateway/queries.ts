@@ -54,8 +54,7 @@ export const afterKey = (createdAt: AnyColumn, id: AnyColumn, after: { createdAt
  * @example
  * const rows = await ridesAfter(drizzle(env.VIEWS_DB), { riderId: "r1", limit: 20 });
  */
-export function ridesAfter(d: DrizzleD1Database, filter: RideFilter) {
-  const after = decodeCursor(filter.cursor);
+export function ridesAfter(d: DrizzleD1Database, filter: RideFilter, after = decodeCursor(filter.cursor)) {
   return d
     .select({ snapshot: rides.snapshot, createdAt: rides.createdAt, id: rides.id, version: rides.version })
     .from(rides)
