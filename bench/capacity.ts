@@ -10,13 +10,24 @@
  * also what a day of the peak's rides adds to every store, and when each D1 database holds half
  * its size limit. Settings: CAPACITY_PEAK_HOURS (6: a day's rides in hours at the peak rate),
  * DELIVERY_LOG_RETENTION_DAYS (30: the days the notification database keeps, as the gateway's var),
- * VIEWS_WINDOW_DAYS (30: the days the views keep, as the gateway's var). With what the storage
- * result measured handed over by the views' window, also what a driver's object holds a year.
+ * VIEWS_WINDOW_DAYS and LEDGER_WINDOW_DAYS (30 each: the days the views and the ledger keep, as
+ * the gateway's vars). With what the storage result measured handed over by the views' window,
+ * also what a driver's object holds a year.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { capacity, SEOUL_PEAK, servedPeak, type Load, type Peak } from "./support/capacity.ts";
-import { firstFull, ownerLoad, RETENTION_DAYS, SEOUL_DAY, storage, STORAGE_LIMITS, VIEWS_WINDOW_DAYS, type StorageLoad } from "./support/storage-model.ts";
+import {
+  firstFull,
+  LEDGER_WINDOW_DAYS,
+  ownerLoad,
+  RETENTION_DAYS,
+  SEOUL_DAY,
+  storage,
+  STORAGE_LIMITS,
+  VIEWS_WINDOW_DAYS,
+  type StorageLoad,
+} from "./support/storage-model.ts";
 import type { Counters } from "./support/counters.ts";
 import { retentionDaysOf } from "../src/notifications/retention.ts";
 
@@ -81,6 +92,7 @@ if (storageFile) {
     "D1 notifications": retentionDaysOf(process.env.DELIVERY_LOG_RETENTION_DAYS),
     // At least a day, as the gateway reads it outside development.
     "D1 views": Math.max(1, num(process.env.VIEWS_WINDOW_DAYS, VIEWS_WINDOW_DAYS)),
+    "D1 ledger": Math.max(1, num(process.env.LEDGER_WINDOW_DAYS, LEDGER_WINDOW_DAYS)),
   };
   const loads = storage(perRide.byStore, city, retention);
   const full = firstFull(loads);

@@ -13,7 +13,11 @@
  * runs the every-minute cron once with the views' window at 0 days (its crons are otherwise
  * off), which hands every settled ride and earnings row to the rider's and the driver's
  * objects (src/views/window.ts), checks that the rider's list still shows every ride, and
- * measures a third time: what an owner's object holds per ride handed over.
+ * measures a third time: what an owner's object holds per ride handed over. Last, the ledger's
+ * window (also 0 days): it lets a ride go only once the earnings checkpoint, which trails the
+ * clock by ten minutes, has passed it, so the bench waits those ten minutes, runs the ten-minute
+ * cron (which moves the checkpoint) and the every-minute one, checks that the ledger let every
+ * ride go to its Ride DO, and measures a fourth time (workers/payment/ledger-window.ts).
  *
  * Only 127.0.0.1; the system it starts is stopped by its process group id. Prints a table and
  * writes bench/results/storage-<time>.json, which `npm run capacity` reads.
@@ -28,6 +32,7 @@ import { drive, onlineDriver, waitForRide } from "../test/support/rides.ts";
 import { startSystem } from "../test/support/system.ts";
 import { delta, keyOf, readCounters, scale, structure, sumOf } from "./support/counters.ts";
 import { storageOf, storageDelta, type StorageReading } from "./support/storage.ts";
+import { EARNINGS_SETTLED_MS } from "../workers/payment/earnings-checkpoint.ts";
 
 const WARMUP = Number(process.env.STORAGE_WARMUP ?? 5);
 const RIDES = Number(process.env.STORAGE_RIDES ?? 40);
@@ -91,9 +96,38 @@ async function handOver(api: Api, system: Awaited<ReturnType<typeof startSystem>
   return storageOf(system.persistDir);
 }
 
+/** Runs one of the gateway's crons in the local system. */
+async function cron(system: Awaited<ReturnType<typeof startSystem>>, schedule: string): Promise<void> {
+  const run = await fetch(`${system.baseUrl}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(schedule)}`);
+  if (!run.ok) throw new Error(`the cron ${schedule} answered ${run.status}`);
+}
+
+/**
+ * The ledger's window (0 days): waits until the earnings checkpoint can pass the last ride
+ * (`lastAt`), moves it (the ten-minute cron), runs the every-minute cron, checks from the
+ * gateway's log lines that the ledger let all `rides` go to their Ride DOs, and reads the state.
+ */
+async function handOverLedger(system: Awaited<ReturnType<typeof startSystem>>, rides: number, lastAt: number): Promise<StorageReading> {
+  const wait = Math.max(0, lastAt + EARNINGS_SETTLED_MS + 5_000 - Date.now());
+  console.log(`\nthe ledger's window: waiting ${(wait / 60_000).toFixed(1)} minutes for the earnings checkpoint to pass the last ride`);
+  await sleep(wait);
+  await cron(system, "*/10 * * * *");
+  const seen = system.logs.join("").length;
+  await cron(system, "* * * * *");
+  await sleep(2000);
+  const kept = system.logs
+    .join("")
+    .slice(seen)
+    .split("\n")
+    .flatMap((l) => (l.includes('"msg":"ledger window kept"') ? [JSON.parse(l.slice(l.indexOf("{"))) as { rides: number; notKept: number }] : []));
+  const went = kept.reduce((sum, k) => sum + k.rides, 0);
+  if (went !== rides) throw new Error(`the ledger let ${went} rides go, not ${rides}: ${JSON.stringify(kept)}`);
+  return storageOf(system.persistDir);
+}
+
 async function main() {
   // No crons but the one run below: a window of 0 days would otherwise hand rides over while they are measured.
-  const system = await startSystem({ DISPATCH_MODE: "offer", VIEWS_WINDOW_DAYS: "0", DEV_CRON: "off" });
+  const system = await startSystem({ DISPATCH_MODE: "offer", VIEWS_WINDOW_DAYS: "0", LEDGER_WINDOW_DAYS: "0", DEV_CRON: "off" });
   try {
     const api = new Api(system.baseUrl);
     const people = { driver: await onlineDriver(api, PICKUP), rider: await api.token(uid("r"), "rider") };
@@ -108,6 +142,7 @@ async function main() {
       console.log(`stores: ${Object.keys(before).sort().join(", ")}`);
       console.log(`measured: ${RIDES} rides`);
       await serve(api, people, RIDES);
+      const lastRideAt = Date.now();
       await sleep(5000);
       const after: StorageReading = storageOf(system.persistDir);
       const counted = delta(await readCounters(system), countedBefore);
@@ -137,10 +172,23 @@ async function main() {
       console.log(
         `the cron run that handed them over, a ride: ${handoverWork.objectCalls.toFixed(2)} object calls, ${handoverWork.d1Statements.toFixed(2)} D1 write statements, ${handoverWork.d1Rows.toFixed(1)} rows written`,
       );
+      const countedBeforeLedger = await readCounters(system);
+      const ledgerHandedOver = await handOverLedger(system, WARMUP + RIDES, lastRideAt);
+      const ledgerWork = scale(structure(delta(await readCounters(system), countedBeforeLedger)), 1 / (WARMUP + RIDES));
+      const ledgerKeptPerRide = storageDelta(handedOver, ledgerHandedOver, WARMUP + RIDES);
+      console.log(`\nhanded over by the ledger's window (${WARMUP + RIDES} rides): bytes a ride, by store\n`);
+      for (const row of ledgerKeptPerRide.rows) console.log(`| ${row.store} | ${row.part} | ${row.bytes.toFixed(0)} | ${row.inUse?.toFixed(0) ?? ""} |`);
+      for (const [store, bytes] of Object.entries(ledgerKeptPerRide.byStore)) console.log(`| ${store} | **all** | **${bytes.toFixed(0)}** | |`);
+      console.log(
+        `the cron runs that handed them over, a ride: ${ledgerWork.objectCalls.toFixed(2)} object calls, ${ledgerWork.d1Statements.toFixed(2)} D1 write statements, ${ledgerWork.d1Rows.toFixed(1)} rows written`,
+      );
       const dir = resolve(import.meta.dirname, "results");
       mkdirSync(dir, { recursive: true });
       const out = resolve(dir, `storage-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-      writeFileSync(out, JSON.stringify({ rides: RIDES, warmup: WARMUP, perRide, d1Writes, keptPerRide, handoverWork }, null, 2));
+      writeFileSync(
+        out,
+        JSON.stringify({ rides: RIDES, warmup: WARMUP, perRide, d1Writes, keptPerRide, handoverWork, ledgerKeptPerRide, ledgerWork }, null, 2),
+      );
       for (const [db, w] of Object.entries(d1Writes))
         console.log(`D1 ${db}: ${w.statements.toFixed(1)} write statements, ${w.rows.toFixed(1)} rows written a ride`);
       console.log(`\nwritten ${out}`);

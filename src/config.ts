@@ -10,6 +10,8 @@ export type DispatchMode = "offer" | "auto";
 
 /** Days the views keep a settled ride and its earnings unless `VIEWS_WINDOW_DAYS` says otherwise (src/views/window.ts). */
 export const VIEWS_WINDOW_DAYS = 30;
+/** Days the ledger keeps a settled ride's rows unless `LEDGER_WINDOW_DAYS` says otherwise (workers/payment/ledger-window.ts). */
+export const LEDGER_WINDOW_DAYS = 30;
 
 export interface Config {
   environment: "development" | "staging" | "production";
@@ -51,6 +53,8 @@ export interface Config {
   deliveryLogRetentionDays: number;
   /** Days the views keep a settled ride and an earnings row before handing them to their owners' objects (at least 1 outside development: src/views/window.ts). */
   viewsWindowDays: number;
+  /** Days the ledger keeps a settled ride's rows before handing them to its Ride DO (at least 1 outside development, and never fewer than the views': workers/payment/ledger-window.ts). */
+  ledgerWindowDays: number;
 }
 
 /** The vars this module reads; every worker's Env has a subset of them. */
@@ -80,7 +84,8 @@ export type ConfigVars = Partial<
     | "STALE_RIDE_S"
     | "PARCEL_MAX_KG"
     | "DELIVERY_LOG_RETENTION_DAYS"
-    | "VIEWS_WINDOW_DAYS",
+    | "VIEWS_WINDOW_DAYS"
+    | "LEDGER_WINDOW_DAYS",
     string
   >
 >;
@@ -127,5 +132,10 @@ export function readConfig(vars: ConfigVars): Config {
     deliveryLogRetentionDays: retentionDaysOf(vars.DELIVERY_LOG_RETENTION_DAYS),
     // Development may hand rides over at once (bench:storage measures what the owners then hold); elsewhere at least a day.
     viewsWindowDays: num(vars.VIEWS_WINDOW_DAYS, VIEWS_WINDOW_DAYS, environment === "development" ? 0 : 1),
+    // Never shorter than the views' window: the repair sweep and the rebuild find the views' lost rides by the ledger's holds.
+    ledgerWindowDays: Math.max(
+      num(vars.LEDGER_WINDOW_DAYS, LEDGER_WINDOW_DAYS, environment === "development" ? 0 : 1),
+      num(vars.VIEWS_WINDOW_DAYS, VIEWS_WINDOW_DAYS, environment === "development" ? 0 : 1),
+    ),
   };
 }

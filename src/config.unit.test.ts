@@ -26,6 +26,17 @@ describe("configuration", () => {
     for (const malformed of ["0.5", "0", "-2", "thirty", ""]) expect(readConfig({ DELIVERY_LOG_RETENTION_DAYS: malformed }).deliveryLogRetentionDays).toBe(30);
   });
 
+  it("keeps LEDGER_WINDOW_DAYS of settled rides in the ledger (30 by default; at least a day outside development)", () => {
+    expect(readConfig({ ENVIRONMENT: "production" }).ledgerWindowDays).toBe(30);
+    expect(readConfig({ ENVIRONMENT: "production", LEDGER_WINDOW_DAYS: "2", VIEWS_WINDOW_DAYS: "1" }).ledgerWindowDays).toBe(2);
+    for (const malformed of ["0.5", "0", "-2", "thirty"])
+      expect(readConfig({ ENVIRONMENT: "production", LEDGER_WINDOW_DAYS: malformed }).ledgerWindowDays).toBe(30);
+    expect(readConfig({ ENVIRONMENT: "development", LEDGER_WINDOW_DAYS: "0", VIEWS_WINDOW_DAYS: "0" }).ledgerWindowDays).toBe(0);
+    // Never shorter than the views' window (their repair finds lost rides by the ledger's holds).
+    expect(readConfig({ ENVIRONMENT: "production", LEDGER_WINDOW_DAYS: "1", VIEWS_WINDOW_DAYS: "7" }).ledgerWindowDays).toBe(7);
+    expect(readConfig({ ENVIRONMENT: "production", LEDGER_WINDOW_DAYS: "2" }).ledgerWindowDays).toBe(30);
+  });
+
   it("keeps VIEWS_WINDOW_DAYS of settled rides in the views (30 by default; at least a day outside development)", () => {
     expect(readConfig({ ENVIRONMENT: "production" }).viewsWindowDays).toBe(30);
     expect(readConfig({ ENVIRONMENT: "production", VIEWS_WINDOW_DAYS: "1" }).viewsWindowDays).toBe(1);

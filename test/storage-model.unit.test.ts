@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { firstFull, ownerLoad, RETENTION_DAYS, SEOUL_DAY, storage, STORAGE_LIMITS } from "../bench/support/storage-model.ts";
 import { storageDelta } from "../bench/support/storage.ts";
-import { VIEWS_WINDOW_DAYS as GATEWAY_VIEWS_WINDOW_DAYS } from "../src/config";
+import { LEDGER_WINDOW_DAYS as GATEWAY_LEDGER_WINDOW_DAYS, VIEWS_WINDOW_DAYS as GATEWAY_VIEWS_WINDOW_DAYS } from "../src/config";
 
 describe("the storage model", () => {
-  const loads = storage({ "D1 views": 10_000, "D1 ledger": 1_000, "object RideDurableObject": 45_000 }, SEOUL_DAY);
+  const loads = storage({ "D1 views": 10_000, "D1 ledger": 1_000, "D1 other": 1_000, "object RideDurableObject": 45_000 }, SEOUL_DAY);
   const named = (store: string) => loads.find((l) => l.store === store)!;
 
   it("a day holds the peak rate for its peak hours: 2.16 million rides at Seoul's", () => {
@@ -31,6 +31,14 @@ describe("the storage model", () => {
     expect(day!.ridesADayUnderHalf).toBeCloseTo(5e9 / 1_200);
   });
 
+  it("the ledger keeps its window (30 days unless set): with a day of it, 0.9 KB a ride at Seoul's day is 1.9 GB held, under half for good", () => {
+    expect(RETENTION_DAYS["D1 ledger"]).toBe(GATEWAY_LEDGER_WINDOW_DAYS);
+    expect(named("D1 ledger").retentionDays).toBe(30);
+    const [day] = storage({ "D1 ledger": 900 }, SEOUL_DAY, { ...RETENTION_DAYS, "D1 ledger": 1 });
+    expect(day).toMatchObject({ retentionDays: 1, heldBytes: 900 * 2.16e6, daysToHalf: Infinity });
+    expect(day!.ridesADayUnderHalf).toBeCloseTo(5e9 / 900);
+  });
+
   it("an owner's object holds half of one object's 10 GB at 5 GB / bytes a ride", () => {
     expect(ownerLoad(2_000)).toEqual({ bytesPerRide: 2_000, ridesToHalf: 2_500_000 });
     expect(ownerLoad(0).ridesToHalf).toBe(Infinity);
@@ -44,13 +52,16 @@ describe("the storage model", () => {
     expect(small!.ridesADayUnderHalf).toBeCloseTo(5e9 / (100 * 30));
     const [large] = storage({ "D1 notifications": 1_000 }, SEOUL_DAY);
     expect(large!.daysToHalf).toBeCloseTo(5e9 / 2.16e9);
-    // All history (the ledger's): whatever the rate it gets there, so no rate is under half for good.
-    expect(named("D1 ledger")).toMatchObject({ retentionDays: Infinity, heldBytes: Infinity, ridesADayUnderHalf: 0 });
+    // All history (a store with no window): whatever the rate it gets there, so no rate is under half for good.
+    expect(named("D1 other")).toMatchObject({ retentionDays: Infinity, heldBytes: Infinity, ridesADayUnderHalf: 0 });
   });
 
   it("names the D1 database that fills first, and none when no database grows", () => {
     expect(firstFull(loads)?.store).toBe("D1 views");
     expect(firstFull(storage({ "object RideDurableObject": 1 }, SEOUL_DAY))).toBeUndefined();
+    // Every database keeping a window it holds under half: none fills.
+    const windows = { "D1 views": 1, "D1 ledger": 1, "D1 notifications": 1 };
+    expect(firstFull(storage({ "D1 views": 1_229, "D1 ledger": 717, "D1 notifications": 1_741 }, SEOUL_DAY, windows))).toBeUndefined();
     expect(storage({ "D1 views": 0 }, SEOUL_DAY)[0]!.daysToHalf).toBe(Infinity);
   });
 });

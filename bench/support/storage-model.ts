@@ -15,11 +15,19 @@ export const STORAGE_LIMITS = { d1DatabaseBytes: D1_DATABASE_LIMIT_BYTES, d1Acco
 /** The views' window by default (the gateway's `VIEWS_WINDOW_DAYS`: src/views/window.ts, which this Node build cannot import). */
 export const VIEWS_WINDOW_DAYS = 30;
 
+/** The ledger's window by default (the gateway's `LEDGER_WINDOW_DAYS`: workers/payment/ledger-window.ts). */
+export const LEDGER_WINDOW_DAYS = 30;
+
 /**
  * The stores that keep a window, not all history: the notification database holds the delivery
- * log's retention, the views their window (what is older is in the owners' objects).
+ * log's retention, the views and the ledger their windows (what is older is in the owners' and
+ * the rides' objects).
  */
-export const RETENTION_DAYS: Record<string, number> = { "D1 notifications": DELIVERY_LOG_RETENTION_DAYS, "D1 views": VIEWS_WINDOW_DAYS };
+export const RETENTION_DAYS: Record<string, number> = {
+  "D1 notifications": DELIVERY_LOG_RETENTION_DAYS,
+  "D1 views": VIEWS_WINDOW_DAYS,
+  "D1 ledger": LEDGER_WINDOW_DAYS,
+};
 
 /** Published (Workers Paid): what one SQLite-backed Durable Object holds. */
 export const OBJECT_LIMIT_BYTES = 10e9;
@@ -93,9 +101,9 @@ export function storage(bytesPerRide: Record<string, number>, city: City, retent
     });
 }
 
-/** The D1 database that fills first, and when (days to half its limit). */
+/** The D1 database that fills first, and when (days to half its limit); none when every one stays under half for good. */
 export function firstFull(loads: StorageLoad[]): StorageLoad | undefined {
   return loads
-    .filter((l) => l.store.startsWith("D1 "))
+    .filter((l) => l.store.startsWith("D1 ") && Number.isFinite(l.daysToHalf))
     .reduce<StorageLoad | undefined>((a, b) => (a === undefined || b.daysToHalf < a.daysToHalf ? b : a), undefined);
 }

@@ -997,7 +997,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Get the commission report */
+    /**
+     * Get the commission report
+     * @description Fares, commission and earnings of the rides captured in [from, to), and apart what the platform settled uncaptured. Past the ledger's window (LEDGER_WINDOW_DAYS) rides are counted by the hour their split was made in: an hour that begins in the range counts whole.
+     */
     get: operations["getCommissionReport"];
     put?: never;
     post?: never;

@@ -14,10 +14,10 @@ import { acceptance, advanceCommand, commandForResult, declineCommand, etaComman
 import type { CommandOf, DriverStep, OpsCommand, Trip } from "../ride/commands";
 import { awaitsDriver, claimsDriver, dispatchRound, wakeAnswer, type Wake } from "../ride/dispatch";
 import { canView, openRide, viewFor, wantsDriverPositions, type CreateRideInput } from "../ride/ride-record";
-import { AggregateObject, type TimelineItem, type Welcome } from "./aggregate";
+import { RideLedgerObject, type TimelineItem, type Welcome } from "./ride-ledger";
 import { dispatchPeers, performRide, type DriverCall, type RideCall, type RidePeers } from "./ride-effects";
 
-export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
+export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, "ride", "request_hash TEXT NOT NULL");
   }
@@ -135,12 +135,12 @@ export class RideDurableObject extends AggregateObject<RideRecord, RideCall> {
   }
 
   /**
-   * An operator acts on the payment: retries a capture the provider refused, or refunds
-   * all or part of a captured fare (the refund's key names the request: the same one
-   * again refunds once).
+   * An operator acts on the payment: retries a refused capture, or refunds all or part of a captured fare (the refund's
+   * key names the request: the same one again refunds once), its ledger rows put back first if the window let them go.
    */
-  operate(actor: Actor, command: OpsCommand, requestId: string): Promise<Outcome<Ride>> {
-    return this.command(requestId, (record) => (record && actor.role === "ops" ? command : fail("not_found", "no such ride")));
+  async operate(actor: Actor, command: OpsCommand, requestId: string): Promise<Outcome<Ride>> {
+    const back = command.type === "refund" && actor.role === "ops" ? await this.ledgerBack(this.load()?.ride.id, this.config.ledgerWindowDays) : ok(null);
+    return back.ok ? this.command(requestId, (record) => (record && actor.role === "ops" ? command : fail("not_found", "no such ride"))) : back;
   }
 
   /** A result from the payment worker. Idempotent: a repeated result changes nothing. */

@@ -4,7 +4,7 @@
  * finds its row and reports the recorded result instead of calling the provider.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { settlementColumns, settlementColumnsById } from "./settlement-columns";
 
 export const paymentOperations = sqliteTable(
@@ -146,4 +146,64 @@ export const earningsCheckpoint = sqliteTable("earnings_checkpoint", {
 export const driverEarnings = sqliteTable("driver_earnings", {
   driverId: text("driver_id").primaryKey(),
   earned: integer("earned").notNull(),
+});
+
+/**
+ * What the ledger let go (workers/payment/ledger-window.ts) still counts for the commission report:
+ * the settlements and adjustments of the rides handed to their Ride DOs, summed by the hour they
+ * were made in and by whether the ride's fare was captured.
+ */
+export const ledgerHours = sqliteTable(
+  "ledger_hours",
+  {
+    hour: text("hour").notNull(),
+    captured: integer("captured").notNull(),
+    fares: integer("fares").notNull(),
+    commission: integer("commission").notNull(),
+    earnings: integer("earnings").notNull(),
+    rides: integer("rides").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.captured] })],
+);
+
+/**
+ * Rides pinned by a refund (and their rows put back if the window had let them go): the window
+ * lets a ride go only once its pin is older than its cut-off, so a refund on its way never
+ * finds its capture gone. Deleted with the ride's rows.
+ */
+export const ledgerRestores = sqliteTable("ledger_restores", {
+  rideId: text("ride_id").primaryKey(),
+  restoredAt: text("restored_at").notNull(),
+});
+
+/**
+ * Rides the window's walk met too early (a hold still open, a row after the cut-off, a pin, a
+ * Ride DO that did not keep them): judged again after `retry_after`, each time later (10 minutes,
+ * doubled each try, at most a day), so the walk itself never waits and never skips a ride for good.
+ */
+export const ledgerDeferred = sqliteTable(
+  "ledger_deferred",
+  {
+    rideId: text("ride_id").primaryKey(),
+    retryAfter: text("retry_after").notNull(),
+    tries: integer("tries").notNull().default(0),
+  },
+  (t) => [index("ledger_deferred_due").on(t.retryAfter)],
+);
+
+/**
+ * How far the window's walk through the holds went (one row, id 1): the next run reads after it.
+ * `let_go_before`: every row let go was made before it, so a payout run of an earlier cut-off,
+ * which would take back from the drivers' sums what the ledger no longer holds, is refused.
+ */
+export const ledgerWindow = sqliteTable("ledger_window", {
+  id: integer("id").primaryKey(),
+  afterCreatedAt: text("after_created_at").notNull(),
+  afterRideId: text("after_ride_id").notNull(),
+  letGoBefore: text("let_go_before").notNull().default(""),
+});
+
+/** The rides one let-go deletes, listed and emptied inside its batch (a transaction). */
+export const ledgerLettingGo = sqliteTable("ledger_letting_go", {
+  rideId: text("ride_id").primaryKey(),
 });

@@ -24,12 +24,10 @@ import type { KeptEarning, KeptRide } from "../history/kept-history";
 import type { ViewWrite } from "./projection";
 import { SETTLED_RIDE } from "./schema";
 import { KEPT_BEFORE, pastWindow } from "./window-rules";
+import { failedOf } from "../lib/at-once";
 
 /** Rows one read takes: their owners are reached, then they are deleted, before the next read. */
 export const WINDOW_CHUNK = 200;
-/** Owners' calls at once: a Worker holds at most 6 connections open, more wait their turn. */
-const CALLS_AT_ONCE = 6;
-
 /** The owners' objects, as the window reaches them (injected: the cron's are Durable Object stubs). */
 export interface HistoryKeepers {
   keepRides(owner: "rider" | "driver", ownerId: string, rides: KeptRide[]): Promise<void>;
@@ -41,23 +39,6 @@ export interface WindowRun {
   rides: number;
   earnings: number;
   notKept: number;
-}
-
-/** Runs `call` for every item, `CALLS_AT_ONCE` at a time; the items whose call failed. */
-async function failedOf<T>(items: T[], call: (item: T) => Promise<void>): Promise<T[]> {
-  const failed: T[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await call(item).catch((error: unknown) => {
-        failed.push(item);
-        console.warn(JSON.stringify({ msg: "views window: an owner did not keep its rows", error: String(error) }));
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CALLS_AT_ONCE, items.length) }, worker));
-  return failed;
 }
 
 /** Rows grouped by an owner's id (rows with none left out). */
@@ -109,7 +90,7 @@ async function keepAll(
     ...byOwner(rides, (r) => r.driverId).map(([id, rows]) => ({ rows, keep: () => keepers.keepRides("driver", id, rows.map(toKept)) })),
     ...byOwner(earnings, (e) => e.driverId).map(([id, rows]) => ({ rows, keep: () => keepers.keepEarnings(id, rows.map(toKeptEarning)) })),
   ];
-  const failed = await failedOf(calls, (c) => c.keep());
+  const failed = await failedOf(calls, (c) => c.keep(), "views window: an owner did not keep its rows");
   return new Set(failed.flatMap((c) => c.rows.map((r) => r.id)));
 }
 

@@ -2,7 +2,9 @@
  * The gateway's crons besides the views' repair sweep. Every minute: the notification delivery
  * log's retention (a minute's deliveries at a city's peak are far fewer than a run deletes; ten
  * minutes' would take more statements than one invocation may make of D1, 1,000), and the views'
- * window (settled rides and earnings past it handed to their owners: src/views/window.ts). Every ten
+ * window (settled rides and earnings past it handed to their owners: src/views/window.ts), and the
+ * ledger's (each settled ride's payment rows past it handed to its Ride DO:
+ * workers/payment/ledger-window.ts). Every ten
  * minutes: payment reconciliation, the old log the views kept (./src/notifications/views-log.ts),
  * how full the three D1 databases are, the payout runs' sums (the earnings checkpoint and
  * the folded payouts, kept current so that no run reads all history), and the payouts whose
@@ -21,6 +23,8 @@ import { windowStart } from "../../src/views/window-rules";
 import { reconcilePayments } from "./payment-results";
 import { payoutNoticeDeps, tellPayouts } from "./payout-notices";
 import { paymentService } from "./stubs";
+import { rideStub } from "../../src/durable-objects/stubs";
+import { handOverLedger, SETTLE_LAG_MS, type LedgerHandoverDeps } from "../../src/payments/ledger-handover";
 
 /** Reconciliation leaves young holds alone: their ride may still be on its way to a capture. */
 const RECONCILE_MIN_AGE_MS = 5 * 60_000;
@@ -50,6 +54,34 @@ async function keepWindow(env: Env): Promise<void> {
   if (run.rides > 0 || run.earnings > 0 || run.notKept > 0) log({ msg: "views window kept", ...run, before });
   if (run.notKept > 0) throw new Error(`views window: ${run.notKept} rows not kept by their owners; they stay in the views for the next run`);
 }
+
+/**
+ * Rides the ledger's window judges in one run at most: as many Ride DO calls at most, at the
+ * views' window's pace (2.9 million a day, above a Seoul-size day's 2.16 million). With the views'
+ * window's 6,000 owners' calls, about 20 of the payment worker's and the repair sweep's, one run
+ * stays inside the 10,000 subrequests an invocation may make.
+ */
+const LEDGER_MAX_RIDES = 2_000;
+
+/** The ledger's window: each settled ride's rows past it go to its own Ride DO (src/payments/ledger-handover.ts); fails, after the rest, when one did not keep them. */
+async function keepLedgerWindow(env: Env): Promise<void> {
+  const before = new Date(Date.now() - readConfig(env).ledgerWindowDays * 86_400_000);
+  const run = await handOverLedger(ledgerHandoverDeps(env), before, LEDGER_MAX_RIDES);
+  if (run.rides > 0 || run.notKept > 0) log({ msg: "ledger window kept", ...run, before });
+  if (run.notKept > 0) throw new Error(`ledger window: ${run.notKept} rides not kept by their Ride DOs; they stay in the ledger, judged again later`);
+}
+
+/**
+ * The ledger window's calls: the payment worker's service and the rides' objects.
+ *
+ * @example
+ * await handOverLedger(ledgerHandoverDeps(env), before, 2_000);
+ */
+export const ledgerHandoverDeps = (env: Env): LedgerHandoverDeps => ({
+  pastWindow: (before, limit) => paymentService(env).ledgerPastWindow(before, limit, readConfig(env).ledgerWindowDays === 0 ? 0 : SETTLE_LAG_MS),
+  keep: (rideId, ledger) => rideStub(env, rideId).keepLedger(ledger),
+  letGo: (rides, cutoff, after) => paymentService(env).letGoOfLedger(rides, cutoff, after),
+});
 
 /** Waits for every task; then fails with the first failure, if any (each ran to its end whatever the others did). */
 async function allOnTheirOwn(tasks: Promise<unknown>[]): Promise<void> {
@@ -85,6 +117,7 @@ export async function everyMinute(env: Env, tasks: Promise<unknown>[] = []): Pro
     ...tasks,
     pruneDeliveries(env.NOTIFICATIONS_DB, before, PRUNE_MAX_ROWS).then((pruned) => pruned > 0 && log({ msg: "delivery log pruned", pruned, before })),
     keepWindow(env),
+    keepLedgerWindow(env),
   ]);
 }
 

@@ -31,7 +31,8 @@ interface LedgerStatement {
 /** How far behind the clock the checkpoint stays: longer than any insert can take to commit. */
 export const EARNINGS_SETTLED_MS = 10 * 60_000;
 
-const CHECKPOINT = "coalesce((SELECT through FROM earnings_checkpoint WHERE id = 1), '')";
+/** Where the checkpoint stands, in SQL ('' before the first move). */
+export const CHECKPOINT = "coalesce((SELECT through FROM earnings_checkpoint WHERE id = 1), '')";
 
 const earningsIn = (from: string, to: string) =>
   `SELECT driver_id, earning FROM settlements WHERE created_at > ${from} AND created_at <= ${to}

@@ -4,6 +4,8 @@
  * need. Sums are taken in SQL, grouped so that the pure rules (src/payments/payout.ts)
  * see everything they decide on; pages are keyset pages with opaque cursors.
  */
+import { capturedRide, splitsWhere } from "./splits-sql";
+import { CHECKPOINT } from "./earnings-checkpoint";
 import { decodeCursor, encodeCursor, pageLimit } from "../../src/payments/page-cursor";
 import type { PayoutNotificationMessage } from "../../src/domain/events";
 import type { PayoutStatus } from "../../src/payments/payout";
@@ -180,13 +182,19 @@ export async function setPayoutAccount(d1: D1Database, driverId: string, account
     .run();
 }
 
-/** A driver's total earnings (settlements and adjustments) and payouts by status. */
+/**
+ * A driver's total earnings (settlements and adjustments) and payouts by status. Earnings are the
+ * checkpoint's sum plus what was recorded after it: the rows before it may have been let go by
+ * the ledger's window (./ledger-window.ts), and a row put back by a refund is already in the sum.
+ */
 export async function driverTotals(d1: D1Database, driverId: string): Promise<{ earned: number; payouts: { amount: number; status: PayoutStatus }[] }> {
   const [earned, payouts] = await Promise.all([
     d1
       .prepare(
-        `SELECT (SELECT coalesce(sum(earning), 0) FROM settlements WHERE driver_id = ?1)
-              + (SELECT coalesce(sum(earning), 0) FROM settlement_adjustments WHERE driver_id = ?1) AS earned`,
+        `WITH checkpoint AS (SELECT ${CHECKPOINT} AS through)
+         SELECT coalesce((SELECT earned FROM driver_earnings WHERE driver_id = ?1), 0)
+              + (SELECT coalesce(sum(earning), 0) FROM settlements WHERE driver_id = ?1 AND created_at > (SELECT through FROM checkpoint))
+              + (SELECT coalesce(sum(earning), 0) FROM settlement_adjustments WHERE driver_id = ?1 AND created_at > (SELECT through FROM checkpoint)) AS earned`,
       )
       .bind(driverId)
       .first<{ earned: number }>(),
@@ -234,15 +242,18 @@ export interface CommissionTotals {
  * Fares, commission and earnings summed over the settlements and refund adjustments
  * recorded in [from, to) of captured rides (a succeeded `capture` in payment_operations),
  * and how many of them were settled in it. Settlements with no capture (`settle`: the
- * platform paid the driver anyway) are no captured fare: they are reported apart.
+ * platform paid the driver anyway) are no captured fare: they are reported apart. What the
+ * ledger's window let go is counted from its hour's sums (`ledger_hours`), by the hour it was
+ * made in: an hour that began in [from, to) counts whole.
  */
 export async function commissionReport(d1: D1Database, from: string, to: string): Promise<CommissionTotals> {
   const { results } = await d1
     .prepare(
-      `SELECT EXISTS (SELECT 1 FROM payment_operations o WHERE o.ride_id = r.ride_id AND o.kind = 'capture' AND o.outcome = 'succeeded') AS captured,
-              sum(fare) AS fares, sum(commission) AS commission, sum(earning) AS earnings, sum(ride) AS rides
-       FROM (SELECT ride_id, fare, commission, earning, 1 AS ride FROM settlements WHERE created_at >= ?1 AND created_at < ?2
-             UNION ALL SELECT ride_id, fare, commission, earning, 0 AS ride FROM settlement_adjustments WHERE created_at >= ?1 AND created_at < ?2) AS r
+      `SELECT captured, sum(fare) AS fares, sum(commission) AS commission, sum(earning) AS earnings, sum(ride) AS rides
+       FROM (SELECT ${capturedRide("r")} AS captured, fare, commission, earning, ride
+             FROM (${splitsWhere("created_at >= ?1 AND created_at < ?2")}) AS r
+             UNION ALL SELECT captured, fares, commission, earnings, rides FROM ledger_hours
+             WHERE hour || ':00:00.000Z' >= ?1 AND hour || ':00:00.000Z' < ?2)
        GROUP BY captured`,
     )
     .bind(from, to)

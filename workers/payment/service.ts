@@ -33,6 +33,7 @@ import {
 import { runPayouts, type PayoutRunReport } from "./payouts";
 import { advanceEarningsCheckpoint, EARNINGS_SETTLED_MS } from "./earnings-checkpoint";
 import { foldFinalPayouts } from "./payout-totals";
+import { letGoBefore, letGoOfLedger, ledgerPastWindow, restoreLedger, type LedgerChunk, type RideLedger } from "./ledger-window";
 
 export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
   /** Development only (the gateway checks): faults of the simulated provider. */
@@ -137,14 +138,39 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
     return heldRidesPage(this.env.LEDGER_DB, after, limit);
   }
 
+  /**
+   * The ledger's window (./ledger-window.ts): the next rides past it, held `lagMs` before
+   * `before` (and the earnings checkpoint), judged, each with its rows when they may go to its Ride DO.
+   *
+   * @example
+   * const chunk = await env.PAYMENTS.ledgerPastWindow(cutoff.toISOString(), 200, SETTLE_LAG_MS);
+   */
+  async ledgerPastWindow(before: string, limit: number, lagMs: number): Promise<LedgerChunk> {
+    return ledgerPastWindow(this.env.LEDGER_DB, before, limit, new Date().toISOString(), lagMs);
+  }
+
+  /** Lets go of the rides their Ride DOs kept, defers those met too early, and moves the window's walk to `after`; how many went. */
+  async letGoOfLedger(rides: { kept: string[]; later: string[]; never: string[] }, cutoff: string, after: LedgerChunk["after"]): Promise<number> {
+    return letGoOfLedger(this.env.LEDGER_DB, rides, cutoff, after, new Date().toISOString());
+  }
+
+  /**
+   * Pins a ride before a refund (`ledger` null), or puts back the rows its Ride DO kept; judged
+   * by the window again after `retryAfter`. A repeat changes nothing.
+   */
+  async restoreLedger(rideId: string, ledger: RideLedger | null, retryAfter: string): Promise<void> {
+    await restoreLedger(this.env.LEDGER_DB, rideId, ledger, retryAfter, new Date().toISOString());
+  }
+
   /** Keeps a payment result the gateway could not apply after every retry (its dead letters). */
   async recordDeadLetter(input: { id: string; queue: string; body: unknown; attempts: number }): Promise<void> {
     await paymentDeps(this.env).ledger.deadLetter(input);
   }
 
   /**
-   * Runs the payout run of a cut-off (default now; a future one or a non-time is
-   * invalid_request). Idempotent per cut-off; `more` asks for another call of the same cut-off.
+   * Runs the payout run of a cut-off (default now; a future one, a non-time, or one before what
+   * the ledger's window let go is invalid_request). Idempotent per cut-off; `more` asks for
+   * another call of the same cut-off.
    *
    * @example
    * const report = unwrap(await paymentService(env).runPayouts(undefined));
@@ -152,6 +178,8 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
   async runPayouts(cutoff: string | undefined): Promise<Outcome<PayoutRunReport>> {
     const checked = normalizeCutoff(cutoff, new Date());
     if (!checked.ok) return fail("invalid_request", checked.detail);
+    const held = await letGoBefore(this.env.LEDGER_DB);
+    if (checked.cutoff < held) return fail("invalid_request", `cutoff: before ${held}, since when the ledger's window let rides go (LEDGER_WINDOW_DAYS)`);
     const deps = paymentDeps(this.env);
     return ok(await runPayouts({ db: this.env.LEDGER_DB, provider: deps.provider, breaker: deps.breaker, timeoutMs: deps.timeoutMs }, checked.cutoff));
   }

@@ -11,7 +11,8 @@ import { DELIVERY_LOG_RETENTION_DAYS } from "../../../src/notifications/retentio
 import { opsStats } from "../../../src/views/stats";
 import { DriverDecisionSchema, DriverSchema, IdParamSchema, LedgerEntrySchema, ListQuerySchema, RideSchema, page } from "../schemas";
 import { publicDelivery, publicDriver, publicLedgerEntry } from "../presenters";
-import { driverStub, paymentService, resolveRide } from "../stubs";
+import { driverStub, paymentService, resolveRide, rideStubIfValid } from "../stubs";
+import { keptEntries } from "../../../src/payments/kept-ledger";
 import { reconcilePayments } from "../payment-results";
 
 const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["ops"], security: bearer, middleware: requireRole("ops") });
@@ -224,8 +225,14 @@ export function opsRoutes() {
     return c.json(unwrap(await stub.operate(c.var.actor, { type: "refund", key, amount, reason: body.reason }, c.get("requestId"))), 202);
   });
   app.openapi(ridePayments, async (c) => {
-    const entries = await paymentService(c.env).ledgerFor(c.req.valid("param").id);
-    return c.json({ items: entries.map(publicLedgerEntry) }, 200);
+    const id = c.req.valid("param").id;
+    // Past the ledger's window a ride's operations are with its own object (workers/payment/ledger-window.ts):
+    // both, each once, as a late row (a reconciliation's void) may be in the ledger beside the copy.
+    const ride = rideStubIfValid(c.env, id);
+    const [entries, kept] = await Promise.all([paymentService(c.env).ledgerFor(id), ride ? ride.keptLedger() : null]);
+    const keys = new Set(entries.map((e) => e.idempotencyKey));
+    const all = [...keptEntries(kept).filter((e) => !keys.has(e.idempotencyKey)), ...entries];
+    return c.json({ items: all.map(publicLedgerEntry) }, 200);
   });
   app.openapi(stats, async (c) => {
     // The same builder sends the live feed's stats frames (src/views/stats.ts).

@@ -75,6 +75,8 @@ const commission = route("ops", {
   path: "/v1/ops/reports/commission",
   operationId: "getCommissionReport",
   summary: "Get the commission report",
+  description:
+    "Fares, commission and earnings of the rides captured in [from, to), and apart what the platform settled uncaptured. Past the ledger's window (LEDGER_WINDOW_DAYS) rides are counted by the hour their split was made in: an hour that begins in the range counts whole.",
   request: { query: CommissionQuerySchema },
   responses: { 200: jsonResponse(CommissionReportSchema, "Fares, commission and earnings settled in the range"), ...commonProblems },
 });

@@ -1,0 +1,51 @@
+/**
+ * The base of the Ride DO: the aggregate base, plus the ride's ledger rows once the ledger's
+ * window let them go (workers/payment/ledger-window.ts, kept by src/payments/kept-ledger.ts).
+ * The ride owns them: the window's run hands them here (`keepLedger`), an operator's view of
+ * the ride's payments reads them (`keptLedger`), and a refund pins the ride and puts them back
+ * into the ledger before it is sent (`ledgerBack`), since the payment worker refunds from the
+ * capture it records.
+ * None of it touches the aggregate's record, outbox or timers.
+ */
+import { fail, ok, type Outcome } from "../lib/problem";
+import { KeptLedger, type LedgerRestorer, type RideLedger } from "../payments/kept-ledger";
+import { AggregateObject } from "./aggregate";
+
+export type { TimelineItem, Welcome } from "./aggregate";
+
+export abstract class RideLedgerObject<R, E extends { type: string }> extends AggregateObject<R, E> {
+  private readonly ledgerCopy = new KeptLedger(this.ctx.storage.sql);
+
+  /** Keeps the ride's ledger rows the ledger's window lets go; a second keep replaces the first. */
+  keepLedger(ledger: RideLedger): void {
+    this.ledgerCopy.keep(ledger);
+  }
+
+  /** The ride's ledger rows this object keeps; null while the ledger holds them. */
+  keptLedger(): RideLedger | null {
+    return this.ledgerCopy.kept();
+  }
+
+  /**
+   * Before a refund: pins the ride in the ledger, so that the window cannot let it go from now
+   * on, then puts back the rows it kept (idempotent) and forgets them. The pin commits before the
+   * copy is read: a let-go that committed first left its copy here, one that commits after skips
+   * the pinned ride, so the refund finds its capture either way. A payment worker that does not
+   * answer is `unavailable` (a 503 to retry): the refund is not sent without its capture.
+   */
+  protected async ledgerBack(rideId: string | undefined, windowDays: number): Promise<Outcome<null>> {
+    if (!rideId) return ok(null);
+    const payments = this.env.PAYMENTS as unknown as LedgerRestorer;
+    const retryAfter = new Date(Date.now() + windowDays * 86_400_000).toISOString();
+    try {
+      await payments.restoreLedger(rideId, null, retryAfter);
+      const kept = this.ledgerCopy.kept();
+      if (kept) await payments.restoreLedger(rideId, kept, retryAfter);
+    } catch (error) {
+      console.warn(JSON.stringify({ msg: "ride ledger not pinned or restored", rideId, error: String(error) }));
+      return fail("unavailable", "the payment ledger is unavailable; retry the refund");
+    }
+    this.ledgerCopy.forget();
+    return ok(null);
+  }
+}
