@@ -8,7 +8,7 @@
  * None of it touches the aggregate's record, outbox or timers.
  */
 import { fail, ok, type Outcome } from "../lib/problem";
-import { KeptLedger, type LedgerRestorer, type RideLedger } from "../payments/kept-ledger";
+import { bringLedgerBack, KeptLedger, type LedgerRestorer, type RideLedger } from "../payments/kept-ledger";
 import { AggregateObject } from "./aggregate";
 
 export type { TimelineItem, Welcome } from "./aggregate";
@@ -27,25 +27,25 @@ export abstract class RideLedgerObject<R, E extends { type: string }> extends Ag
   }
 
   /**
-   * Before a refund: pins the ride in the ledger, so that the window cannot let it go from now
-   * on, then puts back the rows it kept (idempotent) and forgets them. The pin commits before the
-   * copy is read: a let-go that committed first left its copy here, one that commits after skips
-   * the pinned ride, so the refund finds its capture either way. A payment worker that does not
-   * answer is `unavailable` (a 503 to retry): the refund is not sent without its capture.
+   * Before a refund: pins the ride in the ledger, then puts back the rows it kept (idempotent)
+   * and forgets them, in that order (`bringLedgerBack`). A payment worker that does not answer
+   * is `unavailable` (a 503 to retry): the refund is not sent without its capture.
    */
   protected async ledgerBack(rideId: string | undefined, windowDays: number): Promise<Outcome<null>> {
     if (!rideId) return ok(null);
     const payments = this.env.PAYMENTS as unknown as LedgerRestorer;
     const retryAfter = new Date(Date.now() + windowDays * 86_400_000).toISOString();
     try {
-      await payments.restoreLedger(rideId, null, retryAfter);
-      const kept = this.ledgerCopy.kept();
-      if (kept) await payments.restoreLedger(rideId, kept, retryAfter);
+      await bringLedgerBack({
+        pin: () => payments.restoreLedger(rideId, null, retryAfter),
+        kept: () => this.ledgerCopy.kept(),
+        restore: (ledger) => payments.restoreLedger(rideId, ledger, retryAfter),
+        forget: () => this.ledgerCopy.forget(),
+      });
     } catch (error) {
       console.warn(JSON.stringify({ msg: "ride ledger not pinned or restored", rideId, error: String(error) }));
       return fail("unavailable", "the payment ledger is unavailable; retry the refund");
     }
-    this.ledgerCopy.forget();
     return ok(null);
   }
 }

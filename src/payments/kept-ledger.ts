@@ -38,6 +38,41 @@ export interface LedgerRestorer {
   restoreLedger(rideId: string, ledger: RideLedger | null, retryAfter: string): Promise<void>;
 }
 
+/** Each table's key: a row of `b` replaces the row of `a` with the same key. */
+const KEYS: Record<keyof RideLedger, string> = { payment_operations: "idempotency_key", settlements: "ride_id", settlement_adjustments: "id" };
+
+/**
+ * Two copies of a ride's rows as one, each row once by its table's key (`b`'s version first).
+ *
+ * @example
+ * mergeLedgers(kept, { payment_operations: [late], settlements: [], settlement_adjustments: [] });
+ */
+export function mergeLedgers(a: RideLedger | null, b: RideLedger): RideLedger {
+  const merged = (table: keyof RideLedger) => [...new Map([...(a?.[table] ?? []), ...b[table]].map((row) => [String(row[KEYS[table]]), row])).values()];
+  return { payment_operations: merged("payment_operations"), settlements: merged("settlements"), settlement_adjustments: merged("settlement_adjustments") };
+}
+
+/**
+ * Before a refund: pins the ride in the ledger, only then reads the kept copy and puts it back,
+ * then forgets it. The order is the guarantee: a let-go that committed before the pin left its
+ * copy here to be read; one that commits after skips the pinned ride. Either way the refund
+ * finds its capture in the ledger. A step that throws leaves the copy kept.
+ *
+ * @example
+ * await bringLedgerBack({ pin: () => payments.restoreLedger(id, null, at), kept: () => copy.kept(), restore: (l) => payments.restoreLedger(id, l, at), forget: () => copy.forget() });
+ */
+export async function bringLedgerBack(steps: {
+  pin(): Promise<void>;
+  kept(): RideLedger | null;
+  restore(ledger: RideLedger): Promise<void>;
+  forget(): void;
+}): Promise<void> {
+  await steps.pin();
+  const kept = steps.kept();
+  if (kept) await steps.restore(kept);
+  steps.forget();
+}
+
 /**
  * @example
  * const copy = new KeptLedger(ctx.storage.sql);
@@ -51,10 +86,14 @@ export class KeptLedger {
     return this.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'kept_ledger'").toArray().length > 0;
   }
 
-  /** Keeps the rows; a second keep (a run that died before letting go sends them again) replaces the first. */
+  /**
+   * Keeps the rows, merged into any kept before, row by row (the newer version of a row wins):
+   * a second keep (a run that died before letting go sends them again, or a stray late row let
+   * go on its own) never loses a row the first kept.
+   */
   keep(ledger: RideLedger): void {
     this.sql.exec("CREATE TABLE IF NOT EXISTS kept_ledger (id INTEGER PRIMARY KEY CHECK (id = 1), ledger TEXT NOT NULL)");
-    this.sql.exec("INSERT OR REPLACE INTO kept_ledger (id, ledger) VALUES (1, ?)", JSON.stringify(ledger));
+    this.sql.exec("INSERT OR REPLACE INTO kept_ledger (id, ledger) VALUES (1, ?)", JSON.stringify(mergeLedgers(this.kept(), ledger)));
   }
 
   /** The rows kept, or null when the ledger still holds them. */

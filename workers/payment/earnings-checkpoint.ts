@@ -10,7 +10,11 @@
  * `through` once `through` is set. Rows take their time from the worker's clock just
  * before their insert, so the checkpoint trails the clock by EARNINGS_SETTLED_MS, far more
  * than one statement can take. A late queue message does not break it: its row takes the
- * time it is written, not the ride's.
+ * time it is written, not the ride's. One exception, on purpose: a refund past the ledger's
+ * window puts a ride's old rows back (./ledger-window.ts, `restoreLedger`) with their old
+ * times. They were summed before they were let go, so they are in `driver_earnings` already;
+ * a balance reads only rows after `through`, and a payout run of a cut-off before them (whose
+ * read would take them back out) is refused (`let_go_before`).
  */
 import type { EarningEntry } from "../../src/payments/payout";
 

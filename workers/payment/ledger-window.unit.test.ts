@@ -1,94 +1,18 @@
 /**
  * The ledger's window over the real ledger migrations in Node's SQLite, run as the cron runs it
- * (src/payments/ledger-handover.ts) with Ride DOs that keep in memory or fail and a clock the
- * test moves: what goes and what waits, rides met before they are over, the commission report,
- * a driver's balance and payout runs the same before and after, and a refund's pin and restore
- * in either order with a let-go.
+ * (src/payments/ledger-handover.ts) with Ride DOs that keep in memory and a clock the test moves:
+ * what goes and what waits, rides met before they are over, the commission report and a
+ * driver's balance the same before and after, and a refund's pin and restore in either order
+ * with a let-go. The run's own guards: ./ledger-handover.unit.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { keptEntries, type RideLedger } from "../../src/payments/kept-ledger";
-import { handOverLedger, SETTLE_LAG_MS, type LedgerHandoverDeps } from "../../src/payments/ledger-handover";
-import { sqliteD1, type D1Like } from "../../test/support/sqlite-d1";
+import { keptEntries } from "../../src/payments/kept-ledger";
+import { SETTLE_LAG_MS } from "../../src/payments/ledger-handover";
+import { asD1, HOUR, DAY, iso, T0, at, op, settle, adjust, capturedRide, rowsOf, october, cron } from "./ledger-fixtures";
+import { sqliteD1 } from "../../test/support/sqlite-d1";
 import { HOLDS_PAST_WINDOW, ledgerPastWindow, letGoBefore, letGoOfLedger, restoreLedger } from "./ledger-window";
-import { commissionReport, driverTotals } from "./payout-store";
+import { driverTotals } from "./payout-store";
 import { advanceEarningsCheckpoint } from "./earnings-checkpoint";
-
-const asD1 = (db: D1Like) => db as unknown as D1Database;
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const iso = (ms: number) => new Date(ms).toISOString();
-const T0 = Date.parse("2026-10-01T00:00:00.000Z");
-/** Hours after T0. */
-const at = (hours: number) => iso(T0 + hours * HOUR);
-
-async function op(db: D1Like, rideId: string, kind: string, createdAt: string, outcome = "succeeded", amount = 10_000) {
-  await db
-    .prepare(
-      `INSERT INTO payment_operations (idempotency_key, ride_id, kind, amount, currency, outcome, provider, provider_ref, detail, correlation_id, created_at)
-       VALUES (?1, ?2, ?3, ?4, 'KRW', ?5, 'simulated', ?6, NULL, 'corr', ?7)`,
-    )
-    .bind(`${rideId}:${kind}:${createdAt}`, rideId, kind, amount, outcome, `pi_${rideId}`, createdAt)
-    .run();
-}
-
-async function settle(db: D1Like, rideId: string, createdAt: string, fare = 10_000) {
-  await db
-    .prepare("INSERT INTO settlements (ride_id, driver_id, fare, commission, earning, currency, created_at) VALUES (?1, 'd1', ?2, ?3, ?4, 'KRW', ?5)")
-    .bind(rideId, fare, fare / 5, fare - fare / 5, createdAt)
-    .run();
-}
-
-async function adjust(db: D1Like, rideId: string, createdAt: string, fare: number) {
-  await db
-    .prepare(
-      "INSERT INTO settlement_adjustments (id, ride_id, driver_id, fare, commission, earning, currency, created_at) VALUES (?1, ?2, 'd1', ?3, ?4, ?5, 'KRW', ?6)",
-    )
-    .bind(`${rideId}:refund:${createdAt}`, rideId, -fare, -fare / 5, -(fare - fare / 5), createdAt)
-    .run();
-}
-
-/** A ride held at `hour` and captured and settled `tripHours` later. */
-async function capturedRide(db: D1Like, rideId: string, hour: number, tripHours = 0.5) {
-  await op(db, rideId, "authorize", at(hour));
-  await op(db, rideId, "capture", at(hour + tripHours));
-  await settle(db, rideId, at(hour + tripHours));
-}
-
-const rowsOf = async (db: D1Like, rideId: string) =>
-  (
-    await db
-      .prepare(
-        `SELECT (SELECT count(*) FROM payment_operations WHERE ride_id = ?1) + (SELECT count(*) FROM settlements WHERE ride_id = ?1)
-              + (SELECT count(*) FROM settlement_adjustments WHERE ride_id = ?1) AS n`,
-      )
-      .bind(rideId)
-      .first<{ n: number }>()
-  )?.n;
-
-/** The commission report over October, by whole hours. */
-const october = (db: D1Like) => commissionReport(asD1(db), at(0), at(31 * 24));
-
-/**
- * The cron over a clock the test moves (`clock.now`, ms), a window of `windowDays`, the
- * earnings checkpoint moved to ten minutes before each run as the ten-minute cron does, and
- * Ride DOs that keep in memory (`failing` ones throw).
- */
-function cron(db: D1Like, clock: { now: number }, failing: string[] = [], windowDays = 30) {
-  const kept = new Map<string, RideLedger>();
-  const deps: LedgerHandoverDeps = {
-    pastWindow: (before, limit) => ledgerPastWindow(asD1(db), before, limit, iso(clock.now), SETTLE_LAG_MS),
-    keep: async (rideId, ledger) => {
-      if (failing.includes(rideId)) throw new Error(`${rideId} unreachable`);
-      kept.set(rideId, ledger);
-    },
-    letGo: (rides, cutoff, after) => letGoOfLedger(asD1(db), rides, cutoff, after, iso(clock.now)),
-  };
-  const run = async (maxRides = 2_000, chunk?: number) => {
-    await advanceEarningsCheckpoint(db, iso(clock.now - 10 * 60_000));
-    return handOverLedger(deps, new Date(clock.now - windowDays * DAY), maxRides, chunk);
-  };
-  return { run, kept };
-}
 
 describe("the ledger's window over SQLite", () => {
   it("walks the holds by their index, never the table", async () => {
@@ -98,7 +22,6 @@ describe("the ledger's window over SQLite", () => {
     expect(details).toMatch(/USING (COVERING )?INDEX operations_by_kind_time/);
     expect(details).not.toMatch(/SCAN payment_operations\b(?! USING)/);
   });
-
   it("in steady state every ride goes a window after it was over, though the walk meets many before their capture", async () => {
     const db = await sqliteD1("migrations/payments");
     // Rides held every ten minutes for a day; some trips last five hours, past the walk's lag.
@@ -116,7 +39,6 @@ describe("the ledger's window over SQLite", () => {
     expect(await db.prepare("SELECT count(*) AS n FROM payment_operations").first<{ n: number }>()).toEqual({ n: 0 });
     expect(await db.prepare("SELECT count(*) AS n FROM ledger_deferred").first<{ n: number }>()).toEqual({ n: 0 });
   });
-
   it("lets settled rides go; an open hold and a ride refunded after the cut-off wait, a rental and a dues account stay", async () => {
     const db = await sqliteD1("migrations/payments");
     await capturedRide(db, "rd_done", 1);
@@ -159,7 +81,6 @@ describe("the ledger's window over SQLite", () => {
     expect(await october(db)).toEqual(before);
     expect(await db.prepare("SELECT ride_id FROM ledger_deferred").all()).toMatchObject({ results: [{ ride_id: "rd_open" }] });
   });
-
   it("a driver's balance and the commission report's settled figures are the same before and after", async () => {
     const db = await sqliteD1("migrations/payments");
     await capturedRide(db, "rd_paid", 1);
@@ -178,29 +99,6 @@ describe("the ledger's window over SQLite", () => {
     expect(await october(db)).toEqual(report);
     expect(await driverTotals(asD1(db), "d1")).toEqual(balance);
   });
-
-  it("a Ride DO that fails does not stop the walk: its ride waits, the rest go, and it goes at a later run", async () => {
-    const db = await sqliteD1("migrations/payments");
-    for (let hour = 1; hour <= 5; hour++) await capturedRide(db, `rd_${hour}`, hour);
-    const clock = { now: T0 + 31 * DAY };
-    const down = cron(db, clock, ["rd_3"]);
-    expect(await down.run()).toEqual({ rides: 4, judged: 5, later: 1, notKept: 1 });
-    expect(await Promise.all([1, 2, 3, 4, 5].map((h) => rowsOf(db, `rd_${h}`)))).toEqual([0, 0, 3, 0, 0]);
-    const up = cron(db, clock);
-    expect(await up.run()).toMatchObject({ rides: 0, judged: 0 }); // not due yet
-    clock.now += 11 * 60_000;
-    expect(await up.run()).toMatchObject({ rides: 1, judged: 1 });
-    expect([...up.kept.keys()]).toEqual(["rd_3"]);
-  });
-
-  it("judges at most the run's bound, in chunks, and the next run goes on", async () => {
-    const db = await sqliteD1("migrations/payments");
-    for (let i = 0; i < 7; i++) await capturedRide(db, `rd_${i}`, 1 + i);
-    const { run } = cron(db, { now: T0 + 31 * DAY });
-    expect(await run(5, 2)).toEqual({ rides: 5, judged: 5, later: 0, notKept: 0 });
-    expect(await run(5, 2)).toEqual({ rides: 2, judged: 2, later: 0, notKept: 0 });
-  });
-
   it("a refund pins the ride before its copy is read: rows back once, out of the hour's sums; let go again a window after the pin", async () => {
     const db = await sqliteD1("migrations/payments");
     await capturedRide(db, "rd_back", 1);
@@ -235,7 +133,6 @@ describe("the ledger's window over SQLite", () => {
     expect(await october(db)).toEqual(before);
     expect(await db.prepare("SELECT count(*) AS n FROM ledger_restores").first()).toEqual({ n: 0 });
   });
-
   it("a pin on a ride still in the ledger (a refund inside the window) holds it a window after the pin", async () => {
     const db = await sqliteD1("migrations/payments");
     await capturedRide(db, "rd_early_refund", 1);
@@ -247,7 +144,6 @@ describe("the ledger's window over SQLite", () => {
     clock.now = T0 + 51 * DAY;
     expect(await run()).toMatchObject({ rides: 1 });
   });
-
   it("a ride written to after the cut-off since it was read stays, and waits", async () => {
     const db = await sqliteD1("migrations/payments");
     await capturedRide(db, "rd_busy", 1);
@@ -260,21 +156,5 @@ describe("the ledger's window over SQLite", () => {
     expect(await rowsOf(db, "rd_busy")).toBe(4);
     expect(await letGoBefore(asD1(db))).toBe(""); // nothing went
     expect(await db.prepare("SELECT ride_id, tries FROM ledger_deferred").all()).toMatchObject({ results: [{ ride_id: "rd_busy", tries: 0 }] });
-  });
-
-  it("two runs at once let each ride go once, count it once, and leave nothing to read again", async () => {
-    const db = await sqliteD1("migrations/payments");
-    for (let i = 0; i < 30; i++) await capturedRide(db, `rd_${String(i).padStart(2, "0")}`, 1 + i / 2);
-    const clock = { now: T0 + 31 * DAY };
-    const [a, b] = [cron(db, clock), cron(db, clock)];
-    const before = await october(db);
-    const runs = await Promise.all([a.run(2_000, 7), b.run(2_000, 7)]);
-    expect(runs[0]!.rides + runs[1]!.rides).toBe(30);
-    expect(new Set([...a.kept.keys(), ...b.kept.keys()]).size).toBe(30);
-    expect(await october(db)).toEqual(before);
-    expect(await db.prepare("SELECT count(*) AS n FROM payment_operations").first()).toEqual({ n: 0 });
-    clock.now += 2 * DAY;
-    expect(await a.run()).toMatchObject({ judged: 0 });
-    expect(await db.prepare("SELECT count(*) AS n FROM ledger_deferred").first()).toEqual({ n: 0 });
   });
 });
