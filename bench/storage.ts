@@ -73,13 +73,18 @@ async function serve(api: Api, people: { driver: TestDriver; rider: string }, n:
   process.stdout.write("\n");
 }
 
+/** Runs one of the gateway's crons in the local system. */
+async function cron(system: Awaited<ReturnType<typeof startSystem>>, schedule: string): Promise<void> {
+  const run = await fetch(`${system.baseUrl}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(schedule)}`);
+  if (!run.ok) throw new Error(`the cron ${schedule} answered ${run.status}`);
+}
+
 /**
  * Runs the every-minute cron once (the views' window is 0 days), checks that the views let
  * every ride go and that the rider's list still shows all `rides` of them, and reads the state.
  */
 async function handOver(api: Api, system: Awaited<ReturnType<typeof startSystem>>, rider: string, rides: number): Promise<StorageReading> {
-  const cron = await fetch(`${system.baseUrl}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("* * * * *")}`);
-  if (!cron.ok) throw new Error(`the every-minute cron answered ${cron.status}`);
+  await cron(system, "* * * * *");
   const ops = await api.token(uid("ops"), "ops");
   const inViews = await api.request<{ items: unknown[] }>("GET", "/v1/ops/rides?limit=100", { token: ops });
   if (inViews.body.items.length !== 0) {
@@ -94,12 +99,6 @@ async function handOver(api: Api, system: Awaited<ReturnType<typeof startSystem>
     throw new Error(`the rider's list shows ${listed.body.items.length} rides after the window's run, not ${rides}`);
   await sleep(2000);
   return storageOf(system.persistDir);
-}
-
-/** Runs one of the gateway's crons in the local system. */
-async function cron(system: Awaited<ReturnType<typeof startSystem>>, schedule: string): Promise<void> {
-  const run = await fetch(`${system.baseUrl}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(schedule)}`);
-  if (!run.ok) throw new Error(`the cron ${schedule} answered ${run.status}`);
 }
 
 /**

@@ -82,12 +82,12 @@ export async function ledgerPastWindow(d1: D1Database, before: string, limit: nu
   const checkpoint = String(through?.results[0]?.through ?? "");
   const cutoff = before < checkpoint ? before : checkpoint;
   const dueIds = (due?.results ?? []).map((r) => String(r.ride_id));
-  const walkBefore = new Date(Math.max(0, Date.parse(cutoff || "1970-01-01T00:00:00.000Z") - lagMs)).toISOString();
+  // No checkpoint yet (''): nothing is summed, so no hold is walked.
   const walked = cutoff
     ? (
         await d1
           .prepare(HOLDS_PAST_WINDOW)
-          .bind(position?.after_created_at ?? "", position?.after_ride_id ?? "", walkBefore, limit - dueIds.length)
+          .bind(position?.after_created_at ?? "", position?.after_ride_id ?? "", new Date(Date.parse(cutoff) - lagMs).toISOString(), limit - dueIds.length)
           .all<{ ride_id: string; created_at: string }>()
       ).results
     : [];
