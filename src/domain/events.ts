@@ -173,6 +173,11 @@ export interface PaymentResult {
   adjustment?: Settlement | null;
   /** The amount the operation was for (a refund's amount). */
   amount?: Money;
+  /**
+   * The ledger holds nothing of the ride (its window let the rows go to the Ride DO): nothing
+   * was recorded or paid, and the gateway brings the rows back instead of applying this.
+   */
+  letGo?: true;
 }
 
 export interface Settlement {

@@ -4,7 +4,7 @@
  * The ride owns them: the window's run hands them here (`keepLedger`), an operator's view of
  * the ride's payments reads them (`keptLedger`), and a refund pins the ride and puts them back
  * into the ledger before it is sent (`ledgerBack`), since the payment worker refunds from the
- * capture it records.
+ * capture it records; a payment step that found them let go asks for them back the same way.
  * None of it touches the aggregate's record, outbox or timers.
  */
 import { fail, ok, type Outcome } from "../lib/problem";
@@ -27,11 +27,13 @@ export abstract class RideLedgerObject<R, E extends { type: string }> extends Ag
   }
 
   /**
-   * Before a refund: pins the ride in the ledger, then puts back the rows it kept (idempotent)
-   * and forgets them, in that order (`bringLedgerBack`). A payment worker that does not answer
-   * is `unavailable` (a 503 to retry): the refund is not sent without its capture.
+   * Pins the ride in the ledger, then puts back the rows it kept (idempotent) and forgets them,
+   * in that order (`bringLedgerBack`): before an operator's refund, and when a payment step
+   * found the ride let go (the gateway asks, workers/gateway/payment-results.ts). A payment
+   * worker that does not answer is `unavailable` (a 503 to retry, or the result retried): the
+   * refund is not sent without its capture.
    */
-  protected async ledgerBack(rideId: string | undefined, windowDays: number): Promise<Outcome<null>> {
+  async ledgerBack(rideId: string | undefined, windowDays: number): Promise<Outcome<null>> {
     if (!rideId) return ok(null);
     const payments = this.env.PAYMENTS as unknown as LedgerRestorer;
     const retryAfter = new Date(Date.now() + windowDays * 86_400_000).toISOString();

@@ -33,18 +33,30 @@ const rowsOf = async (rideId: string) =>
       .first<{ n: number }>()
   )?.n;
 
-/** A captured ride whose ledger rows are made `days` old (the ride itself stays as it is). */
-async function capturedRideAged(days: number) {
-  const { stub, driver, ride } = await rideInProgress();
-  await deliver([await outstanding(stub)]); // the hold
-  unwrap(await stub.advance(driver.id, "complete", { distanceMeters: 4000, durationSeconds: 600 }, "req"));
-  await deliver([await outstanding(stub)]); // the capture
+/** A ride whose ledger rows are made `days` old (the ride itself stays as it is). */
+async function ageRows(rideId: string, days: number) {
   const aged = new Date(Date.now() - days * DAY).toISOString();
   for (const table of ["payment_operations", "settlements"])
-    await testEnv.LEDGER_DB.prepare(`UPDATE ${table} SET created_at = ?1 WHERE ride_id = ?2`).bind(aged, ride.id).run();
+    await testEnv.LEDGER_DB.prepare(`UPDATE ${table} SET created_at = ?1 WHERE ride_id = ?2`).bind(aged, rideId).run();
   // The earnings checkpoint moves to ten minutes ago, as the ten-minute cron does: the aged rows are before it.
   await payments.advancePayoutSums();
-  return { stub, ride, aged };
+  return aged;
+}
+
+/** A ride driven to the end; `pm_card_chargeDeclined` ends it unpaid, its driver settled by the platform. */
+async function rideDone(paymentMethod?: string) {
+  const { stub, driver, ride } = await rideInProgress(paymentMethod ? { paymentMethod } : {});
+  await deliver([await outstanding(stub)]); // the hold
+  unwrap(await stub.advance(driver.id, "complete", { distanceMeters: 4000, durationSeconds: 600 }, "req"));
+  const last = await outstanding(stub); // the capture, or the settle
+  await deliver([last]);
+  return { stub, driver, ride, last };
+}
+
+/** A captured ride whose ledger rows are made `days` old. */
+async function capturedRideAged(days: number) {
+  const { stub, ride } = await rideDone();
+  return { stub, ride, aged: await ageRows(ride.id, days) };
 }
 
 const everyMinute = () => gateway.scheduled({ cron: VIEWS_REPAIR_CRON, scheduledTime: Date.now(), noRetry: () => undefined }, testEnv);
@@ -122,5 +134,48 @@ describe("the ledger's window", () => {
     expect(await stub.keptLedger()).toEqual(broken);
     expect(unwrap(await stub.get({ id: ride.riderId, role: "rider" })).version).toBe(version);
     expect(await rowsOf(ride.id)).toBe(0);
+  });
+
+  it("a settle delivered again after its ride was let go pays the driver nothing twice: the ride's rows come back, pinned, and answer it", async () => {
+    const { stub, driver, ride, last: settle } = await rideDone("pm_card_chargeDeclined");
+    expect(settle.action).toBe("settle");
+    await ageRows(ride.id, 34);
+    const balance = await payments.driverBalance(driver.id);
+    await everyMinute();
+    expect(await rowsOf(ride.id)).toBe(0);
+    expect(await stub.keptLedger()).toMatchObject({ settlements: [{ ride_id: ride.id }] });
+
+    await deliver([settle]); // the same message, a window late
+    expect(await stub.keptLedger()).toBeNull();
+    expect(await rowsOf(ride.id)).toBe(3); // the declined hold, the settle and its settlement: back, and nothing new
+    expect(await testEnv.LEDGER_DB.prepare("SELECT count(*) AS n FROM ledger_restores WHERE ride_id = ?").bind(ride.id).first()).toEqual({ n: 1 });
+    await deliver([settle]);
+    expect(await rowsOf(ride.id)).toBe(3);
+    expect(await payments.driverBalance(driver.id)).toEqual(balance);
+  });
+
+  it("a refund still waiting when its pin ran out is not declined: the watchdog's next send brings the rows back, the one after is refunded", async () => {
+    const { stub, ride } = await capturedRideAged(33);
+    const refund = await asOps(`/v1/ops/rides/${ride.id}/refund`, { method: "POST", body: JSON.stringify({ amount: 700, reason: "late complaint" }) });
+    expect(refund.status).toBe(202);
+    // The payment path was down for longer than the window: the pin is as old as the rows.
+    await testEnv.LEDGER_DB.prepare("UPDATE ledger_restores SET restored_at = ?1 WHERE ride_id = ?2")
+      .bind(new Date(Date.now() - 33 * DAY).toISOString(), ride.id)
+      .run();
+    await testEnv.LEDGER_DB.prepare("UPDATE ledger_deferred SET retry_after = ?1 WHERE ride_id = ?2")
+      .bind(new Date(Date.now() - DAY).toISOString(), ride.id)
+      .run();
+    await everyMinute();
+    expect(await rowsOf(ride.id)).toBe(0);
+
+    const resent = await outstanding(stub);
+    expect(resent.action).toBe("refund");
+    await deliver([resent]);
+    expect(await rowsOf(ride.id)).toBe(3);
+    expect(unwrap(await stub.get({ id: ride.riderId, role: "rider" })).payment.status).toBe("captured"); // the refund still waits, not declined
+    await deliver([await outstanding(stub)]);
+    const refunded = await testEnv.LEDGER_DB.prepare("SELECT outcome FROM payment_operations WHERE ride_id = ? AND kind = 'refund'").bind(ride.id).first();
+    expect(refunded).toEqual({ outcome: "succeeded" });
+    expect(unwrap(await stub.get({ id: ride.riderId, role: "rider" })).payment).toMatchObject({ refundedAmount: { amount: 700 } });
   });
 });

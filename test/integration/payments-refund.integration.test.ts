@@ -93,6 +93,9 @@ describe("refunds with the simulated provider", () => {
   it("settles a driver's share with no provider call, and the earnings page shows it", async () => {
     const { deps } = depsRecording();
     const rideId = uniqueId("rd");
+    // A settle follows a hold the card refused (after boarding): the ledger holds the ride.
+    const declined = await handlePaymentCommand({ ...command(rideId, "authorize", 10000), paymentMethod: "pm_card_chargeDeclined" }, deps);
+    expect(declined.outcome).toBe("declined");
     const before = await simulator().requestCount();
     const settled = await handlePaymentCommand(command(rideId, "settle", 10000), deps);
     expect(settled).toMatchObject({ outcome: "succeeded", providerRef: null, settlement: { fare: krw(10000), commission: krw(2000), earning: krw(8000) } });

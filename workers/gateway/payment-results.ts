@@ -8,6 +8,11 @@
  * it lands in `ride-payment-results-dlq`, whose messages are kept in the payment
  * ledger's dead letters for an operator. A lost result is not lost money: the Ride DO's
  * payment watchdog sends the step again, and the ledger answers with the same result.
+ *
+ * A result marked `letGo` (a refund or settle that found the ride's ledger rows let go by the
+ * ledger's window: workers/payment/handler.ts) is not applied: the ride's own object is asked
+ * to put its rows back into the ledger, pinned, and its watchdog sends the step again if the
+ * ride still waits for it.
  */
 import type { PaymentResult } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
@@ -17,12 +22,15 @@ import { isDeadLetterQueue } from "../../src/lib/dead-letters";
 import { RENTAL_ID } from "../../src/lib/ids";
 import { fail, type Outcome } from "../../src/lib/problem";
 import { afterReport } from "../../src/payments/result-delivery";
+import { readConfig } from "../../src/config";
 import { paymentService, rideStubIfValid } from "./stubs";
 import { rentalStub } from "../../src/durable-objects/stubs";
 
 export interface PaymentResultDeps {
   /** Hands the result to its Ride DO. */
   apply: (result: PaymentResult) => Promise<Outcome<unknown>>;
+  /** Asks the ride's object to put the ledger rows it keeps back into the ledger, pinned. */
+  bringBack: (rideId: string) => Promise<Outcome<unknown>>;
   /** Keeps a message that failed every retry. */
   deadLetter: (entry: { id: string; queue: string; body: unknown; attempts: number }) => Promise<void>;
 }
@@ -43,7 +51,7 @@ export async function consumePaymentResults(batch: MessageBatch<PaymentResult>, 
   for (const message of batch.messages) {
     const result = message.body;
     try {
-      const next = afterReport(await deps.apply(result));
+      const next = afterReport(await (result.letGo ? deps.bringBack(result.rideId) : deps.apply(result)));
       if (next === "drop") console.error(JSON.stringify({ msg: "payment result for unknown ride", rideId: result.rideId, key: result.idempotencyKey }));
       if (next === "retry") throw new Error("the ride did not take the result");
       message.ack();
@@ -75,6 +83,11 @@ export function applyPaymentResult(env: Env, result: PaymentResult): Promise<Out
 export function paymentResultDeps(env: Env): PaymentResultDeps {
   return {
     apply: (result) => applyPaymentResult(env, result),
+    bringBack: (rideId) => {
+      // A rental's rows are never let go; no valid ride, no rows to bring back.
+      const stub = RENTAL_ID.test(rideId) ? null : rideStubIfValid(env, rideId);
+      return stub ? stub.ledgerBack(rideId, readConfig(env).ledgerWindowDays) : Promise.resolve(fail("not_found", "no ride to bring ledger rows back to"));
+    },
     deadLetter: (entry) => paymentService(env).recordDeadLetter(entry),
   };
 }

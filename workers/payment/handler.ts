@@ -8,7 +8,9 @@
  *
  * Two steps are the platform's own: a `refund` is checked against the ledger (a capture
  * to give back from, never more than it) before the provider is asked, and a `settle`
- * asks no provider at all (it pays the driver a fare the rider did not pay).
+ * asks no provider at all (it pays the driver a fare the rider did not pay). Either one, when
+ * new to a ride the ledger holds nothing of (its window let the rows go), is answered
+ * `letGo` and not carried out (`letGoResult`).
  */
 import type { PaymentCommandMessage, PaymentResult, Settlement } from "../../src/domain/events";
 import type { Permit } from "../../src/payments/breaker";
@@ -121,6 +123,21 @@ async function providerStep(command: PaymentCommandMessage, deps: PaymentDeps): 
 }
 
 /**
+ * The answer to a refund or settle new to a ride the ledger holds nothing of. A ride never
+ * reaches either step without rows here (its hold was asked first), so its rows were let go
+ * by the ledger's window (workers/payment/ledger-window.ts) to its Ride DO. Carried out now,
+ * a settle delivered again a window late would pay the driver twice, and a refund would be
+ * declined for want of the capture. So nothing is recorded or paid: the gateway brings the
+ * rows back, pinned (workers/gateway/payment-results.ts), and the step, if the ride still
+ * waits for it, comes again with its watchdog and is answered from the rows or carried out.
+ */
+function letGoResult(command: PaymentCommandMessage): PaymentResult {
+  const { rideId, action, idempotencyKey: key } = command;
+  console.warn(JSON.stringify({ msg: "payment step for a ride let go: its rows are asked back", rideId, key }));
+  return { rideId, action, outcome: "declined", idempotencyKey: key, providerRef: null, detail: "the ride's ledger rows were let go", letGo: true };
+}
+
+/**
  * A refund: refused (declined, recorded, so a repeat gets the same answer) when the ride
  * has no capture or the refunds would exceed it; else given back by the provider from the
  * capture. A successful one takes its share back from the ride's settlement, recorded once
@@ -132,6 +149,7 @@ async function providerStep(command: PaymentCommandMessage, deps: PaymentDeps): 
  */
 async function refundStep(command: PaymentCommandMessage, deps: PaymentDeps): Promise<PaymentResult> {
   let entry = await deps.ledger.find(command.idempotencyKey);
+  if (!entry && !(await deps.ledger.knows(command.rideId))) return letGoResult(command);
   if (!entry) {
     const [capture, refunded] = await Promise.all([deps.ledger.capture(command.rideId), deps.ledger.refunded(command.rideId)]);
     const check = checkRefund({ capture: capture && { amount: capture.amount, providerRef: capture.providerRef }, refunded }, command.amount);
@@ -176,6 +194,7 @@ async function adjustmentFor(key: string, command: PaymentCommandMessage, amount
  */
 async function settleStep(command: PaymentCommandMessage, deps: PaymentDeps): Promise<PaymentResult> {
   let entry = await deps.ledger.find(command.idempotencyKey);
+  if (!entry && !(await deps.ledger.knows(command.rideId))) return letGoResult(command);
   if (!entry) {
     const refusal = !command.driverId
       ? "no driver to settle with"

@@ -6,7 +6,8 @@
  * wired in workers/gateway/housekeeping.ts) walks the holds past `LEDGER_WINDOW_DAYS`, hands each
  * settled ride's rows to its own Ride DO and only then lets them go here. A refund of such a ride
  * pins it and brings them back first (`restoreLedger`, asked by the Ride DO:
- * src/durable-objects/ride-ledger.ts), and the commission report still counts them (`ledger_hours`).
+ * src/durable-objects/ride-ledger.ts), as does a refund or settle message that found it gone
+ * (answered `letGo`: handler.ts), and the commission report still counts them (`ledger_hours`).
  *
  * Invariants:
  * - a ride goes only when every row of it is older than the cut-off, which is never later than

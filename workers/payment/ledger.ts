@@ -62,6 +62,15 @@ export class Ledger {
     return row ?? null;
   }
 
+  /**
+   * Whether the ledger holds any operation of the ride. None: its rows were let go by the
+   * ledger's window (workers/payment/ledger-window.ts), or it never had any.
+   */
+  async knows(rideId: string): Promise<boolean> {
+    const [row] = await this.db.select({ key: paymentOperations.idempotencyKey }).from(paymentOperations).where(eq(paymentOperations.rideId, rideId)).limit(1);
+    return row !== undefined;
+  }
+
   /** The ride's successful hold, which captures and voids act on. */
   async hold(rideId: string): Promise<LedgerEntry | null> {
     return this.succeeded(rideId, "authorize");
