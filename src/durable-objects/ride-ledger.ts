@@ -28,12 +28,12 @@ export abstract class RideLedgerObject<R, E extends { type: string }> extends Ag
 
   /**
    * Pins the ride in the ledger, then puts back the rows it kept (idempotent) and forgets them,
-   * in that order (`bringLedgerBack`): before an operator's refund, and when a payment step
-   * found the ride let go (the gateway asks, workers/gateway/payment-results.ts). A payment
+   * in that order (`bringLedgerBack` of kept-ledger.ts): before an operator's refund, and when a
+   * payment step found the ride let go (the gateway asks, workers/gateway/payment-results.ts). A payment
    * worker that does not answer is `unavailable` (a 503 to retry, or the result retried): the
    * refund is not sent without its capture.
    */
-  async ledgerBack(rideId: string | undefined, windowDays: number): Promise<Outcome<null>> {
+  protected async ledgerBack(rideId: string | undefined, windowDays: number): Promise<Outcome<null>> {
     if (!rideId) return ok(null);
     const payments = this.env.PAYMENTS as unknown as LedgerRestorer;
     const retryAfter = new Date(Date.now() + windowDays * 86_400_000).toISOString();
@@ -49,5 +49,14 @@ export abstract class RideLedgerObject<R, E extends { type: string }> extends Ag
       return fail("unavailable", "the payment ledger is unavailable; retry the refund");
     }
     return ok(null);
+  }
+
+  /**
+   * `ledgerBack` for the gateway, when a payment step found the ride let go; `not_found` (and
+   * nothing pinned) when this object holds no ride.
+   */
+  restoreKeptLedger(rideId: string, windowDays: number): Promise<Outcome<null>> {
+    if (!this.load()) return Promise.resolve(fail("not_found", "no such ride"));
+    return this.ledgerBack(rideId, windowDays);
   }
 }

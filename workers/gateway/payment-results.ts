@@ -86,7 +86,9 @@ export function paymentResultDeps(env: Env): PaymentResultDeps {
     bringBack: (rideId) => {
       // A rental's rows are never let go; no valid ride, no rows to bring back.
       const stub = RENTAL_ID.test(rideId) ? null : rideStubIfValid(env, rideId);
-      return stub ? stub.ledgerBack(rideId, readConfig(env).ledgerWindowDays) : Promise.resolve(fail("not_found", "no ride to bring ledger rows back to"));
+      return stub
+        ? stub.restoreKeptLedger(rideId, readConfig(env).ledgerWindowDays)
+        : Promise.resolve(fail("not_found", "no ride to bring ledger rows back to"));
     },
     deadLetter: (entry) => paymentService(env).recordDeadLetter(entry),
   };

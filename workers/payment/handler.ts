@@ -20,6 +20,7 @@ import { splitFare } from "../../src/payments/settlement";
 import type { Money } from "../../src/domain/types";
 import type { Outcome } from "../../src/lib/problem";
 import type { Ledger, LedgerEntry, LedgerOutcome } from "./ledger";
+import { windowed } from "./ledger-window";
 import { ProviderUnavailable, type PaymentProvider, type ProviderOutcome } from "./provider";
 
 export interface PaymentDeps {
@@ -123,14 +124,25 @@ async function providerStep(command: PaymentCommandMessage, deps: PaymentDeps): 
 }
 
 /**
- * The answer to a refund or settle new to a ride the ledger holds nothing of. A ride never
+ * Whether a refund or settle new to the ledger finds its ride let go. A ride never
  * reaches either step without rows here (its hold was asked first), so its rows were let go
  * by the ledger's window (workers/payment/ledger-window.ts) to its Ride DO. Carried out now,
  * a settle delivered again a window late would pay the driver twice, and a refund would be
  * declined for want of the capture. So nothing is recorded or paid: the gateway brings the
  * rows back, pinned (workers/gateway/payment-results.ts), and the step, if the ride still
  * waits for it, comes again with its watchdog and is answered from the rows or carried out.
+ * Only a ride's rows are ever let go (`windowed`): a rental's or a dues account's step is
+ * carried out as always.
  */
+async function letGone(command: PaymentCommandMessage, deps: PaymentDeps): Promise<boolean> {
+  if (!windowed(command.rideId)) return false;
+  // The pin first, as an operator's refund does: a let-go that commits after it skips the
+  // ride, so the rows `knows` found are still there for the step's reads and writes.
+  await deps.ledger.pin(command.rideId);
+  return !(await deps.ledger.knows(command.rideId));
+}
+
+/** The answer to a step whose ride was let go: nothing recorded or paid, the rows asked back. */
 function letGoResult(command: PaymentCommandMessage): PaymentResult {
   const { rideId, action, idempotencyKey: key } = command;
   console.warn(JSON.stringify({ msg: "payment step for a ride let go: its rows are asked back", rideId, key }));
@@ -149,7 +161,7 @@ function letGoResult(command: PaymentCommandMessage): PaymentResult {
  */
 async function refundStep(command: PaymentCommandMessage, deps: PaymentDeps): Promise<PaymentResult> {
   let entry = await deps.ledger.find(command.idempotencyKey);
-  if (!entry && !(await deps.ledger.knows(command.rideId))) return letGoResult(command);
+  if (!entry && (await letGone(command, deps))) return letGoResult(command);
   if (!entry) {
     const [capture, refunded] = await Promise.all([deps.ledger.capture(command.rideId), deps.ledger.refunded(command.rideId)]);
     const check = checkRefund({ capture: capture && { amount: capture.amount, providerRef: capture.providerRef }, refunded }, command.amount);
@@ -194,7 +206,7 @@ async function adjustmentFor(key: string, command: PaymentCommandMessage, amount
  */
 async function settleStep(command: PaymentCommandMessage, deps: PaymentDeps): Promise<PaymentResult> {
   let entry = await deps.ledger.find(command.idempotencyKey);
-  if (!entry && !(await deps.ledger.knows(command.rideId))) return letGoResult(command);
+  if (!entry && (await letGone(command, deps))) return letGoResult(command);
   if (!entry) {
     const refusal = !command.driverId
       ? "no driver to settle with"

@@ -54,12 +54,20 @@ function openHold(operations: LedgerRow[]): boolean {
 }
 
 /**
+ * Whether the window ever lets an id's rows go: a ride's. A rental and a dues account stay.
+ *
+ * @example
+ * windowed("rd_1"); // true
+ */
+export const windowed = (rideId: string): boolean => rideId.startsWith("rd_");
+
+/**
  * What the window does with a ride now: `never` for what is not a ride's (a rental, a dues
  * account) or has no rows left; `later` while its hold is open, a row or its pin is not older
  * than the cut-off; else `go`.
  */
 export function verdictOf(rideId: string, ledger: RideLedger, pinnedAt: string | null, cutoff: string): JudgedRide["verdict"] {
-  if (!rideId.startsWith("rd_") || ledger.payment_operations.length === 0) return "never";
+  if (!windowed(rideId) || ledger.payment_operations.length === 0) return "never";
   const rows = TABLE_NAMES.flatMap((t) => ledger[t]);
   const settled = !openHold(ledger.payment_operations) && rows.every((r) => String(r.created_at) < cutoff);
   return settled && (pinnedAt === null || pinnedAt < cutoff) ? "go" : "later";

@@ -7,7 +7,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type { PaymentAction, Settlement } from "../../src/domain/events";
 import type { Money } from "../../src/domain/types";
 import { DUES_PREFIX } from "../../src/payments/dues";
-import { deadLetters, paymentOperations, settlementAdjustments, settlements } from "../../src/payments/ledger-schema";
+import { deadLetters, ledgerRestores, paymentOperations, settlementAdjustments, settlements } from "../../src/payments/ledger-schema";
 
 export type LedgerEntry = typeof paymentOperations.$inferSelect;
 
@@ -69,6 +69,15 @@ export class Ledger {
   async knows(rideId: string): Promise<boolean> {
     const [row] = await this.db.select({ key: paymentOperations.idempotencyKey }).from(paymentOperations).where(eq(paymentOperations.rideId, rideId)).limit(1);
     return row !== undefined;
+  }
+
+  /**
+   * Pins the ride (`ledger_restores`, as before an operator's refund): a let-go of the window
+   * that commits after it skips the ride until the pin is a window old.
+   */
+  async pin(rideId: string): Promise<void> {
+    const restoredAt = new Date().toISOString();
+    await this.db.insert(ledgerRestores).values({ rideId, restoredAt }).onConflictDoUpdate({ target: ledgerRestores.rideId, set: { restoredAt } });
   }
 
   /** The ride's successful hold, which captures and voids act on. */
