@@ -84,8 +84,8 @@ export function paymentResultDeps(env: Env): PaymentResultDeps {
   return {
     apply: (result) => applyPaymentResult(env, result),
     bringBack: (rideId) => {
-      // A rental's rows are never let go; no valid ride, no rows to bring back.
-      const stub = RENTAL_ID.test(rideId) ? null : rideStubIfValid(env, rideId);
+      // Only a ride's rows are let go: no valid ride id (a rental's is none), no rows to bring back.
+      const stub = rideStubIfValid(env, rideId);
       return stub
         ? stub.restoreKeptLedger(rideId, readConfig(env).ledgerWindowDays)
         : Promise.resolve(fail("not_found", "no ride to bring ledger rows back to"));

@@ -202,6 +202,12 @@ export async function letGoBefore(d1: D1Database): Promise<string> {
 }
 
 /**
+ * Pins a ride `?1` at `?2` (a refund or settle is coming): a let-go that commits after it skips
+ * the ride until the pin is older than its cut-off.
+ */
+export const PIN = "INSERT INTO ledger_restores (ride_id, restored_at) VALUES (?1, ?2) ON CONFLICT (ride_id) DO UPDATE SET restored_at = excluded.restored_at";
+
+/**
  * Pins a ride (a refund is coming) and, with its Ride DO's copy, puts its rows back, each row
  * once, taking what it puts back out of the hour's sums; the ride is judged again after
  * `retryAfter` (a window later). One batch; a repeat changes nothing.
@@ -236,9 +242,7 @@ export async function restoreLedger(d1: D1Database, rideId: string, ledger: Ride
     }
   }
   statements.push(
-    d1
-      .prepare("INSERT INTO ledger_restores (ride_id, restored_at) VALUES (?1, ?2) ON CONFLICT (ride_id) DO UPDATE SET restored_at = excluded.restored_at")
-      .bind(rideId, now),
+    d1.prepare(PIN).bind(rideId, now),
     d1
       .prepare(
         "INSERT INTO ledger_deferred (ride_id, retry_after, tries) VALUES (?1, ?2, 0) ON CONFLICT (ride_id) DO UPDATE SET retry_after = excluded.retry_after",

@@ -7,7 +7,8 @@ import { drizzle } from "drizzle-orm/d1";
 import type { PaymentAction, Settlement } from "../../src/domain/events";
 import type { Money } from "../../src/domain/types";
 import { DUES_PREFIX } from "../../src/payments/dues";
-import { deadLetters, ledgerRestores, paymentOperations, settlementAdjustments, settlements } from "../../src/payments/ledger-schema";
+import { deadLetters, paymentOperations, settlementAdjustments, settlements } from "../../src/payments/ledger-schema";
+import { PIN } from "./ledger-window";
 
 export type LedgerEntry = typeof paymentOperations.$inferSelect;
 
@@ -42,7 +43,7 @@ function asSettlement(row: { driverId: string; fare: number; commission: number;
  */
 export class Ledger {
   private readonly db;
-  constructor(d1: D1Database) {
+  constructor(private readonly d1: D1Database) {
     this.db = drizzle(d1);
   }
 
@@ -71,13 +72,9 @@ export class Ledger {
     return row !== undefined;
   }
 
-  /**
-   * Pins the ride (`ledger_restores`, as before an operator's refund): a let-go of the window
-   * that commits after it skips the ride until the pin is a window old.
-   */
+  /** Pins the ride as an operator's refund does (ledger-window.ts `PIN`). */
   async pin(rideId: string): Promise<void> {
-    const restoredAt = new Date().toISOString();
-    await this.db.insert(ledgerRestores).values({ rideId, restoredAt }).onConflictDoUpdate({ target: ledgerRestores.rideId, set: { restoredAt } });
+    await this.d1.prepare(PIN).bind(rideId, new Date().toISOString()).run();
   }
 
   /** The ride's successful hold, which captures and voids act on. */
