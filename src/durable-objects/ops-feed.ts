@@ -3,8 +3,9 @@
  * holds the consoles' hibernatable sockets, each with the topics it chose in its
  * attachment (so the filter survives hibernation), and forwards what reaches it:
  *
- * - ride and driver markers, published by the views worker once it has written a batch
- *   (`publish`: one call per batch);
+ * - ride and driver markers, published by the views worker once it has written a batch,
+ *   and by the views' repair, rebuild and replay once they wrote theirs (`publish`: one
+ *   call per batch or run, ./ops-publish.ts);
  * - drivers' positions, pushed by the Driver DOs, throttled on their side by the interval
  *   this object answers (`driverMoved`);
  * - the GET /v1/ops/stats figures every 5 s, from an alarm that runs only while a socket

@@ -116,7 +116,7 @@ export interface ReplayReport {
  * @example
  * const { replayed, failed } = await replayDeadLetters(env.VIEWS_DB);
  */
-export async function replayDeadLetters(d1: D1Database, max = 500): Promise<ReplayReport> {
+export async function replayDeadLetters(d1: D1Database, max = 500, heard: (message: ViewsMessage) => void = () => undefined): Promise<ReplayReport> {
   const db = drizzle(d1);
   const report: ReplayReport = { replayed: 0, failed: 0, more: false };
   let after = "";
@@ -132,7 +132,9 @@ export async function replayDeadLetters(d1: D1Database, max = 500): Promise<Repl
     if (room <= 0) return { ...report, more: true };
     for (const row of rows.slice(0, room)) {
       try {
-        await project(d1, [JSON.parse(row.body) as ViewsMessage]);
+        const message = JSON.parse(row.body) as ViewsMessage;
+        await project(d1, [message]);
+        heard(message);
         await db.update(viewDeadLetters).set({ replayedAt: new Date().toISOString() }).where(eq(viewDeadLetters.id, row.id));
         report.replayed += 1;
       } catch (error) {

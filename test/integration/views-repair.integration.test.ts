@@ -10,6 +10,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult, runInDurabl
 import { describe, expect, it } from "vitest";
 import type { PaymentCommandMessage, RideEventMessage, RiderAccount, ViewsMessage } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
+import { liveRequest } from "../../src/durable-objects/live";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
 import type { CreateRideInput } from "../../src/ride/ride-record";
 import { unwrap, type Outcome } from "../../src/lib/problem";
@@ -85,6 +86,33 @@ function authorize(rideId: string): PaymentCommandMessage {
   };
 }
 
+/**
+ * An operator's console on the city's feed (rides and drivers, as a socket that never
+ * subscribed): `sawRide` waits for the frame of a ride's version, which the views' healing
+ * tells the feed as the views worker does.
+ */
+async function watchCity() {
+  const feed = testEnv.OPS_FEED.get(testEnv.OPS_FEED.idFromName("city"));
+  const response = await feed.fetch(liveRequest("http://gateway/v1/ops/live", ops));
+  expect(response.status).toBe(101);
+  const ws = response.webSocket!;
+  const rides: { id: string; status: string; version: number }[] = [];
+  ws.accept();
+  ws.addEventListener("message", (e) => {
+    const frame = String(e.data) === "pong" ? null : (JSON.parse(String(e.data)) as { type: string; ride?: (typeof rides)[number] });
+    if (frame?.type === "ride" && frame.ride) rides.push(frame.ride);
+  });
+  return {
+    sawRide: (ride: Pick<Ride, "id" | "status" | "version">) =>
+      until(
+        async () => rides.find((r) => r.id === ride.id && r.version === ride.version && r.status === ride.status),
+        `the console told of ${ride.id} ${ride.status}`,
+        5_000,
+      ),
+    close: () => ws.close(1000, "done"),
+  };
+}
+
 const rideOf = async (stub: RideStub) => unwrap((await stub.get(ops)) as Outcome<Ride>);
 const viewRow = (id: string) =>
   testEnv.VIEWS_DB.prepare("SELECT status, version FROM rides WHERE id = ?").bind(id).first<{ status: string; version: number }>();
@@ -119,11 +147,14 @@ describe("views dead letters", () => {
     const poison = await deliver(viewsWorker, "ride-events-dlq", [{ kind: "ride.event", event: { id: uniqueId("ev") } }]);
 
     expect((await call("PUT", "/v1/dev/faults", null, { views: { mode: "ok" } })).status).toBe(200);
+    const console_ = await watchCity();
     const replay = await call<{ replayed: number; failed: number; more: boolean }>("POST", "/v1/ops/views/replay", "ops");
     expect(replay.status).toBe(202);
     expect(replay.body.replayed).toBeGreaterThanOrEqual(published.length);
     expect(replay.body.failed).toBeGreaterThanOrEqual(1);
     expect(await viewRow(ride.id)).toEqual({ status: (await rideOf(stub)).status, version: (await rideOf(stub)).version });
+    await console_.sawRide(await rideOf(stub)); // the replayed rows reach the consoles' maps too
+    console_.close();
 
     const after = await call<{ items: { id: string; reason: string }[] }>("GET", "/v1/ops/views/dead-letters?open=true&limit=100", "ops");
     expect(after.body.items.filter((l) => dead.ids.includes(l.id))).toEqual([]);
@@ -173,11 +204,15 @@ describe("views repair sweep", () => {
       .bind(settled, now)
       .run();
 
+    const console_ = await watchCity();
     await gateway.scheduled({ cron: VIEWS_REPAIR_CRON, scheduledTime: Date.now(), noRetry: () => undefined }, testEnv);
 
     const cancelled = await rideOf(stub);
     expect(cancelled.status).toBe("cancelled");
     expect(await viewRow(ride.id)).toEqual({ status: "cancelled", version: cancelled.version });
+    // The console's map hears it too: the ride leaves it now, not at the console's next snapshot.
+    await console_.sawRide(cancelled);
+    console_.close();
     const driverRow = await testEnv.VIEWS_DB.prepare("SELECT status, version FROM drivers WHERE id = ?").bind(driver.id).first();
     expect(driverRow).toEqual({ status: current.status, version: current.version });
     const earning = await testEnv.VIEWS_DB.prepare("SELECT id, driver_id, earning FROM earnings WHERE ride_id = ?").bind(settled).first();
@@ -318,5 +353,28 @@ describe("views rebuild", () => {
     expect((await riderList()).body.items).toEqual(before.rider);
     expect(await opsListOf(ids)).toEqual(before.ops);
     for (const { stub, id } of rides) expect((await viewRow(id))?.version).toBe((await rideOf(stub)).version);
+  });
+
+  it("a ride the views never heard of comes back with the rebuild, and the consoles' maps hear of it", async () => {
+    const riderId = uniqueId("r");
+    const { stub, ride } = await createCaptured([], { riderId }); // every message of this ride to the views is lost
+    await deliver(paymentWorker, "ride-payments", [authorize(ride.id)]);
+    unwrap(await stub.cancel({ id: riderId, role: "rider" }, "changed my mind", "req-cancel"));
+    await relay(stub);
+    expect(await viewRow(ride.id)).toBeNull();
+
+    const console_ = await watchCity();
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await call<{ nextCursor: string | null }>("POST", "/v1/ops/views/rebuild", "ops", { cursor, limit: 50 });
+      expect(page.status).toBe(200);
+      cursor = page.body.nextCursor ?? undefined;
+      pages += 1;
+    } while (cursor && pages < 100);
+    const now = await rideOf(stub);
+    expect(await viewRow(ride.id)).toEqual({ status: "cancelled", version: now.version });
+    await console_.sawRide(now);
+    console_.close();
   });
 });

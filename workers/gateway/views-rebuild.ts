@@ -13,6 +13,7 @@ import { rentals, rentalVehicles, rides } from "../../src/views/schema";
 import { fleetStub } from "../../src/durable-objects/stubs";
 import { vehicleWrites } from "./rental-repair";
 import { paymentService } from "./stubs";
+import type { FeedNews } from "../../src/durable-objects/ops-publish";
 import { objectDeps, objectWrites, type LedgerPage, type RepairDeps } from "./views-repair";
 
 /** The rebuild's sources, in the order it walks them. */
@@ -102,9 +103,9 @@ export async function rebuildPage(
  * @example
  * const page = await rebuildPage(rebuildDeps(env), { source: "views", after: null }, 20);
  */
-export function rebuildDeps(env: Env): RebuildDeps {
+export function rebuildDeps(env: Env, news?: FeedNews): RebuildDeps {
   return {
-    ...objectDeps(env),
+    ...objectDeps(env, news),
     viewRideIds: (after, limit) => idsAfter(env.VIEWS_DB, rides, after, limit),
     viewRentalIds: (after, limit) => idsAfter(env.VIEWS_DB, rentals, after, limit),
     viewVehicleIds: (after, limit) => idsAfter(env.VIEWS_DB, rentalVehicles, after, limit),

@@ -12,21 +12,17 @@
  * threshold. Nothing past the views' window comes back (src/views/window.ts, `insideWindow`).
  * The I/O is in deps (`RepairDeps`, unit-tested in Node; `repairDeps(env)` wires them). */
 import type { Driver, ViewsMessage } from "../../src/domain/events";
-import type { Ride } from "../../src/domain/types";
-import type { Outcome } from "../../src/lib/problem";
-import { insertEarnings, rideMessages, writesOf, type EarningRow, type TimelineEntry, type ViewWrite } from "../../src/views/projection";
+import { insertEarnings, rideMessages, writesOf, type EarningRow, type ViewWrite } from "../../src/views/projection";
 import { RENTAL_ID } from "../../src/lib/ids";
 import { markChecked, missingIds, readCursor, saveCursor, staleDriverIds, staleRideIds } from "../../src/views/repair-store";
 import { rentals, rides } from "../../src/views/schema";
 import { insideWindow, projectOrKeep, windowStart } from "./window-keepers";
 import { rentalWrites, repairRentalViews } from "./rental-repair";
-import { driverStub, paymentService, rideStubIfValid } from "./stubs";
+import { driverStub, paymentService } from "./stubs";
+import { FeedNews } from "../../src/durable-objects/ops-publish";
+import { rideSnapshotOf, type RideSnapshot } from "./ride-snapshot";
 
-/** A ride as its Durable Object knows it now. */
-export interface RideSnapshot {
-  ride: Ride;
-  timeline: TimelineEntry[];
-}
+export { rideSnapshotOf, type RideSnapshot };
 
 /** A page of ids, or of the ledger's earnings rows, and where the next one starts. */
 export interface LedgerPage<T> {
@@ -220,27 +216,6 @@ export async function repairViews(deps: RepairDeps, options: RepairOptions = DEF
   return { rides, drivers, earnings, lost };
 }
 
-/** Who the sweep and the rebuild are to the Ride DO: an operator may see every ride. */
-const REPAIRER = { id: "views-repair", role: "ops" } as const;
-
-/**
- * A ride's snapshot, then its timeline (read after, so it holds every event up to the
- * snapshot); null when the object does not know the ride.
- *
- * @example
- * const snapshot = await rideSnapshotOf(env, "rd_…");
- */
-export async function rideSnapshotOf(env: Pick<Env, "RIDE">, rideId: string): Promise<RideSnapshot | null> {
-  const stub = rideStubIfValid(env, rideId);
-  if (!stub) return null;
-  const ride = await stub.get(REPAIRER);
-  if (!ride.ok) return null;
-  // RPC's serializable type of a timeline (data: Record<string, unknown>) loses the Outcome's discriminant; the value is one.
-  const timeline = (await stub.timeline(REPAIRER)) as Outcome<TimelineEntry[]>;
-  if (!timeline.ok) return null;
-  return { ride: ride.value, timeline: timeline.value };
-}
-
 /**
  * The sweep's options from the gateway's vars: `VIEWS_REPAIR_AFTER_S` (default 120).
  *
@@ -252,13 +227,16 @@ export function repairOptions(env: { VIEWS_REPAIR_AFTER_S?: string }): RepairOpt
   return { ...DEFAULT_REPAIR, afterS: env.VIEWS_REPAIR_AFTER_S && Number.isFinite(afterS) && afterS >= 0 ? afterS : DEFAULT_REPAIR.afterS };
 }
 
-/** The deps both the sweep and the rebuild use. */
-export function objectDeps(env: Env): Pick<RepairDeps, "rideSnapshot" | "rentalWrites" | "driverSnapshot" | "project"> {
+/** The deps both the sweep and the rebuild use; what they project is heard by `news`, for the operators' feed. */
+export function objectDeps(env: Env, news?: FeedNews): Pick<RepairDeps, "rideSnapshot" | "rentalWrites" | "driverSnapshot" | "project"> {
   return {
     rideSnapshot: (id) => rideSnapshotOf(env, id),
     rentalWrites: (id) => rentalWrites(env, id),
     driverSnapshot: (id) => driverStub(env, id).get(),
-    project: (writes) => projectOrKeep(env, writes),
+    project: async (writes) => {
+      await projectOrKeep(env, writes);
+      news?.heardWrites(writes);
+    },
   };
 }
 
@@ -266,10 +244,10 @@ export function objectDeps(env: Env): Pick<RepairDeps, "rideSnapshot" | "rentalW
  * @example
  * const report = await repairViews(repairDeps(env), repairOptions(env));
  */
-export function repairDeps(env: Env): RepairDeps {
+export function repairDeps(env: Env, news?: FeedNews): RepairDeps {
   const db = env.VIEWS_DB;
   return {
-    ...objectDeps(env),
+    ...objectDeps(env, news),
     now: () => new Date(),
     staleRides: (before, limit) => staleRideIds(db, before, limit),
     staleDrivers: (before, limit) => staleDriverIds(db, before, limit),
@@ -288,13 +266,20 @@ export function repairDeps(env: Env): RepairDeps {
 
 /**
  * The whole sweep, as the cron and `POST /v1/ops/views/repair` run it: rides, drivers and
- * the ledger's passes, then the rentals' and rented vehicles' stale rows.
+ * the ledger's passes, then the rentals' and rented vehicles' stale rows. What it wrote of
+ * rides and drivers is told to the operators' feed at the end, even when a step failed:
+ * a ride the sweep found ended leaves the consoles' maps now, not at their next snapshot.
  *
  * @example
  * console.log(JSON.stringify({ msg: "views repair", ...(await repairAll(env)) }));
  */
 export async function repairAll(env: Env): Promise<RepairReport & { rentals: Awaited<ReturnType<typeof repairRentalViews>> }> {
   const options = repairOptions(env);
-  const report = await repairViews(repairDeps(env), options);
-  return { ...report, rentals: await repairRentalViews(env, options) };
+  const news = new FeedNews();
+  try {
+    const report = await repairViews(repairDeps(env, news), options);
+    return { ...report, rentals: await repairRentalViews(env, options) };
+  } finally {
+    await news.tell(env, "views repair");
+  }
 }

@@ -11,6 +11,7 @@ import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import { newRouter } from "../router";
 import { ListQuerySchema, page } from "../schemas";
 import { repairAll } from "../views-repair";
+import { FeedNews } from "../../../src/durable-objects/ops-publish";
 import { REBUILD_SOURCES, rebuildDeps, rebuildPage, type RebuildCursor } from "../views-rebuild";
 
 const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["ops"], security: bearer, middleware: requireRole("ops") });
@@ -140,7 +141,13 @@ const rebuild = route({
 export function viewRoutes() {
   const app = newRouter();
   app.openapi(replay, async (c) => {
-    return c.json(await replayDeadLetters(c.env.VIEWS_DB), 202);
+    // What a replay or a rebuild page wrote goes to the operators' feed too, even when it failed midway.
+    const news = new FeedNews();
+    try {
+      return c.json(await replayDeadLetters(c.env.VIEWS_DB, undefined, (message) => news.heardMessages([message])), 202);
+    } finally {
+      await news.tell(c.env, "views replay");
+    }
   });
   app.openapi(deadLetters, async (c) => {
     const q = c.req.valid("query");
@@ -153,7 +160,8 @@ export function viewRoutes() {
   app.openapi(rebuild, async (c) => {
     // The body is optional: none means from the start, 20 rides or rentals a page.
     const body = c.req.valid("json") as z.infer<typeof RebuildRequestSchema> | undefined;
-    const result = await rebuildPage(rebuildDeps(c.env), rebuildCursor(body?.cursor), body?.limit ?? 20);
+    const news = new FeedNews();
+    const result = await rebuildPage(rebuildDeps(c.env, news), rebuildCursor(body?.cursor), body?.limit ?? 20).finally(() => news.tell(c.env, "views rebuild"));
     return c.json({ rebuilt: result.rebuilt, missing: result.missing, failed: result.failed, nextCursor: result.next ? encode(result.next) : null }, 200);
   });
   return app;

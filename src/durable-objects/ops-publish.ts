@@ -1,0 +1,78 @@
+/**
+ * Telling the operators' feed what the views now hold. The views worker tells it once per
+ * batch it wrote; the views' own healing (the repair sweep, the rebuild, a dead letter's
+ * replay) writes rows no queue message carried, so it tells it too, once per run or page
+ * (`FeedNews`): else a ride the sweep found ended would stay open on every console until its
+ * next snapshot. Best effort: the views are written whatever the feed answers.
+ */
+import type { ViewsMessage } from "../domain/events";
+import { opsFeedStub } from "./stubs";
+import { within } from "../lib/timeout";
+import type { ViewWrite } from "../views/projection";
+import { driverMarker, inVersionOrder, markersOf, rideMarker, type DriverMarker, type RideMarker } from "../ops-feed/feed";
+
+/** The bound of one publish: the next batch (or the rest of a sweep) waits for it. */
+export const PUBLISH_TIMEOUT_MS = 2_000;
+
+/** What one publish carries: each change once, oldest first. */
+export interface Markers {
+  rides: RideMarker[];
+  drivers: DriverMarker[];
+}
+
+/**
+ * Publishes `markers` (already written to the views) to the feed in one call. Never throws:
+ * a failure is one warning line, and a console catches up at its next snapshot.
+ *
+ * @example
+ * await publishMarkers(env, markersOf(written), "views batch");
+ */
+export async function publishMarkers(env: Pick<Env, "OPS_FEED">, markers: Markers, from: string): Promise<void> {
+  const { rides, drivers } = markers;
+  if (rides.length + drivers.length === 0) return;
+  try {
+    await within(PUBLISH_TIMEOUT_MS, Promise.resolve(opsFeedStub(env).publish(rides, drivers)), "ops feed publish");
+  } catch (error) {
+    console.warn(JSON.stringify({ msg: "ops feed publish failed", from, rides: rides.length, drivers: drivers.length, error: String(error) }));
+  }
+}
+
+/**
+ * What one run of the views' healing wrote of rides and drivers, told to the feed once at the
+ * end (`tell`), in version order.
+ *
+ * @example
+ * const news = new FeedNews();
+ * try {
+ *   await repairViews(repairDeps(env, news), options);
+ * } finally {
+ *   await news.tell(env, "views repair");
+ * }
+ */
+export class FeedNews {
+  private rides: RideMarker[] = [];
+  private drivers: DriverMarker[] = [];
+
+  /** Writes the sweep or the rebuild projected (a rental's and the rest carry no marker). */
+  heardWrites(writes: readonly ViewWrite[]): void {
+    for (const w of writes) {
+      if (w.kind === "ride") this.rides.push(rideMarker(w.ride));
+      else if (w.kind === "driver") this.drivers.push(driverMarker(w.driver));
+    }
+  }
+
+  /** Messages a replay projected. */
+  heardMessages(messages: readonly ViewsMessage[]): void {
+    const { rides, drivers } = markersOf(messages);
+    this.rides.push(...rides);
+    this.drivers.push(...drivers);
+  }
+
+  /** Publishes what was heard since the last `tell`, in one call; never throws. */
+  async tell(env: Pick<Env, "OPS_FEED">, from: string): Promise<void> {
+    const markers = { rides: inVersionOrder(this.rides), drivers: inVersionOrder(this.drivers) };
+    this.rides = [];
+    this.drivers = [];
+    await publishMarkers(env, markers, from);
+  }
+}

@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { ViewsMessage } from "../domain/events";
+import { driverRecord } from "../driver/fixtures";
+import type { Ride } from "../domain/types";
+import type { ViewWrite } from "../views/projection";
+import { FeedNews, PUBLISH_TIMEOUT_MS } from "./ops-publish";
+
+const at = "2026-12-01T05:00:00.000Z";
+const point = { lat: 37.5, lng: 127 };
+/** What a ride's marker reads of it. */
+const ride = (version: number, status: Ride["status"] = "dispatching") =>
+  ({ id: "rd_1", status, version, riderId: "r1", product: "standard", pickup: point, dropoff: point, driver: null, createdAt: at, updatedAt: at }) as Ride;
+const driver = (version: number) => driverRecord(new Date(at), { version }).driver;
+
+const event = { id: "ev", type: "X", rideId: "rd_1", version: 1, occurredAt: "", correlationId: "c", causationId: null, data: {} };
+const rideWrite = (version: number, status?: Ride["status"]): ViewWrite => ({
+  kind: "ride",
+  event: { ...event, version },
+  ride: ride(version, status),
+  dispatchMs: null,
+});
+
+/** The city's feed as the publisher sees it: one object whose `publish` is `publish`. */
+function feedOf(publish: (rides: unknown[], drivers: unknown[]) => unknown) {
+  const object = { publish: vi.fn(publish) };
+  const env = { OPS_FEED: { idFromName: (name: string) => name, get: () => object } } as unknown as Pick<Env, "OPS_FEED">;
+  return { env, publish: object.publish };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe("what the views' healing tells the operators' feed", () => {
+  it("tells every change of a ride or driver once, oldest first, in one call; a rental and an earning carry none", async () => {
+    const { env, publish } = feedOf(() => 2);
+    const news = new FeedNews();
+    news.heardWrites([rideWrite(3, "cancelled"), { kind: "driver", driver: driver(4) }]);
+    news.heardWrites([rideWrite(2), rideWrite(3, "cancelled"), { kind: "rental", rental: { id: "rn_1" } as never }]);
+    news.heardWrites([{ kind: "earning", row: { id: "rd_1" } as never }]);
+    await news.tell(env, "views repair");
+    expect(publish).toHaveBeenCalledTimes(1);
+    const [rides, drivers] = publish.mock.calls[0]!;
+    expect(rides).toMatchObject([
+      { id: "rd_1", version: 2, status: "dispatching" },
+      { id: "rd_1", version: 3, status: "cancelled" },
+    ]);
+    expect(drivers).toMatchObject([{ id: "d1", version: 4 }]);
+  });
+
+  it("tells a replay's messages like the views worker's batch; what was told is not told again, and nothing heard is no call", async () => {
+    const { env, publish } = feedOf(() => 1);
+    const news = new FeedNews();
+    await news.tell(env, "views replay");
+    expect(publish).not.toHaveBeenCalled();
+    const message: ViewsMessage = { kind: "ride.event", event, ride: ride(1) };
+    news.heardMessages([message, { kind: "driver.event", event, driver: driver(1) }]);
+    await news.tell(env, "views replay");
+    await news.tell(env, "views replay");
+    expect(publish).toHaveBeenCalledTimes(1);
+    expect(publish.mock.calls[0]![0]).toMatchObject([{ id: "rd_1", version: 1 }]);
+  });
+
+  it("a feed that fails or never answers costs one warning line, never the run", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const failing = feedOf(() => Promise.reject(new Error("feed down")));
+    const news = new FeedNews();
+    news.heardWrites([rideWrite(1)]);
+    await expect(news.tell(failing.env, "views rebuild")).resolves.toBeUndefined();
+    expect(JSON.parse(String(warn.mock.calls[0]![0]))).toMatchObject({ msg: "ops feed publish failed", from: "views rebuild", rides: 1, drivers: 0 });
+
+    vi.useFakeTimers();
+    const silent = feedOf(() => new Promise(() => undefined));
+    news.heardWrites([rideWrite(2)]);
+    const told = news.tell(silent.env, "views repair");
+    await vi.advanceTimersByTimeAsync(PUBLISH_TIMEOUT_MS);
+    await expect(told).resolves.toBeUndefined();
+    expect(JSON.parse(String(warn.mock.calls[1]![0]))).toMatchObject({
+      msg: "ops feed publish failed",
+      from: "views repair",
+      error: expect.stringMatching(/no answer/),
+    });
+  });
+});
