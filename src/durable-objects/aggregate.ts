@@ -33,7 +33,7 @@ import { newId } from "../lib/ids";
 import { count } from "../lib/metrics";
 import { nextWake, RELAY_FALLBACK_MS, relayOutbox, SqliteOutbox, type QueueSender } from "../lib/outbox";
 import { fail, ok, type Outcome } from "../lib/problem";
-import { Alarm, SerialQueue, SqliteTimers } from "../lib/timers";
+import { Alarm, SerialQueue, SqliteTimers, timerRetryMs } from "../lib/timers";
 import { appendEvents, EVENTS_TABLE, readEventLog, type TimelineItem } from "./event-log";
 import { acceptLive, actorFromHeaders, broadcast, closeAll, onLiveClose, onLiveMessage } from "./live";
 import { queueSender } from "./queues";
@@ -74,6 +74,8 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
   private deferred: E[] | null = null;
   /** The one alarm, set only when it moves. */
   private readonly oneAlarm: Alarm;
+  /** Failures in a row of each timer since this instance started: the wait before its next run grows with them. */
+  private readonly timerFailures = new Map<string, number>();
 
   /** `columns`: extra columns of the record table, set when the record is created. */
   protected constructor(
@@ -247,16 +249,20 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     });
   }
 
-  /** Runs one timer, then clears it unless set again (an instance dying mid-run leaves it due); a failed one is put back a little later. */
+  /** Runs one timer, then clears it unless set again (an instance dying mid-run leaves it due); a failed one is put back later, longer each time (`timerRetryMs`). */
   private async runTimer(name: string): Promise<void> {
     const dueAt = this.timers.dueAt(name);
     try {
       if (name === "outbox") await this.relay();
       else await this.onTimer(name);
       if (dueAt !== null && this.timers.dueAt(name) === dueAt) this.timers.clear(name);
+      this.timerFailures.delete(name);
     } catch (error) {
-      this.timers.set(name, Date.now() + 1000);
-      console.error(JSON.stringify({ msg: "timer failed", object: this.table, timer: name, error: String(error) }));
+      const failures = (this.timerFailures.get(name) ?? 0) + 1;
+      this.timerFailures.set(name, failures);
+      this.timers.set(name, Date.now() + timerRetryMs(failures));
+      const id = this.sql.exec<{ id: string }>(`SELECT id FROM ${this.table} LIMIT 1`).toArray()[0]?.id ?? null;
+      console.error(JSON.stringify({ msg: "timer failed", object: this.table, id, timer: name, failures, error: String(error) }));
     }
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AppError, PROBLEM_CODES, PROBLEM_STATUS } from "./problem";
+import { AppError, isFault, PROBLEM_CODES, PROBLEM_STATUS } from "./problem";
 import { problemPage, problemPages } from "./problem-catalog";
 
 describe("the problem catalog", () => {
@@ -32,5 +32,13 @@ describe("a problem's type", () => {
     const body = new AppError("trip_too_long", "325 km").toJSON();
     expect(body.type).toBe("/problems/trip_too_long");
     expect(body.status).toBe(422);
+  });
+});
+
+describe("which answers are faults (an error line, an alert)", () => {
+  it("every 5xx but a rider turned away from an area with no supply; no 4xx", () => {
+    const faults = PROBLEM_CODES.filter((code) => isFault(new AppError(code, "x")));
+    expect(faults.sort()).toEqual(["internal", "unavailable"]);
+    expect(isFault(new AppError("no_drivers_nearby", "x", { retryAfterSeconds: 30 }))).toBe(false);
   });
 });

@@ -48,6 +48,17 @@ export const PROBLEM_STATUS = {
   unavailable: 503,
 } as const satisfies Record<ProblemCode, number>;
 
+/**
+ * Whether an answer is the server's fault, worth an error line and an alert: a 5xx, except
+ * `no_drivers_nearby`, which is the product turning riders away from an area with no free
+ * driver (R4: a 503 with Retry-After by contract, many a minute on a busy evening).
+ *
+ * @example
+ * isFault(new AppError("internal", "…")); // true
+ * isFault(new AppError("no_drivers_nearby", "…")); // false
+ */
+export const isFault = (error: { status: number; code: ProblemCode }): boolean => error.status >= 500 && error.code !== "no_drivers_nearby";
+
 export const isProblemCode = (value: string): value is ProblemCode => (PROBLEM_CODES as readonly string[]).includes(value);
 
 /**

@@ -18,6 +18,23 @@ export interface DueTimer {
  * timers.set("offer-expiry", Date.now() + 15_000, "d1");
  * await ctx.storage.setAlarm(timers.nextDueAt()!);
  */
+/** The longest wait before a failing timer runs again. */
+export const TIMER_RETRY_MAX_MS = 30_000;
+
+/**
+ * How long a timer that failed `failures` times in a row waits before it runs again: 1 s, 2 s,
+ * 4 s … at most `TIMER_RETRY_MAX_MS`. Every ride, driver and rental whose timers call a
+ * dependency that is down would otherwise call it every second, each one an alarm and an
+ * error line, while the dependency tries to come back; 30 s at most keeps a recovered one's
+ * deadlines (a dispatch outcome within a minute) close.
+ *
+ * @example
+ * timers.set(name, Date.now() + timerRetryMs(3)); // in 4 s
+ */
+export function timerRetryMs(failures: number): number {
+  return Math.min(TIMER_RETRY_MAX_MS, 1000 * 2 ** Math.max(0, failures - 1));
+}
+
 export class SqliteTimers {
   constructor(private readonly sql: SqlStorage) {
     sql.exec("CREATE TABLE IF NOT EXISTS timers (name TEXT PRIMARY KEY, due_at INTEGER NOT NULL, payload TEXT)");

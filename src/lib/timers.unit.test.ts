@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Alarm } from "./timers";
+import { Alarm, TIMER_RETRY_MAX_MS, timerRetryMs } from "./timers";
 
 /** A storage whose alarm writes are recorded, and which fails the next set when told to. */
 function storage() {
@@ -84,5 +84,13 @@ describe("the one alarm, set only when it moves", () => {
     const alarm = new Alarm(s);
     await Promise.all([alarm.arm(1000), alarm.arm(1000), alarm.arm(2000)]);
     expect(s.writes).toEqual([1000, 2000]);
+  });
+});
+
+describe("a failing timer's wait", () => {
+  it("doubles from 1 s with each failure in a row, up to 30 s", () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 20].map(timerRetryMs)).toEqual([1000, 2000, 4000, 8000, 16000, TIMER_RETRY_MAX_MS, TIMER_RETRY_MAX_MS, TIMER_RETRY_MAX_MS]);
+    expect(TIMER_RETRY_MAX_MS).toBe(30_000);
+    expect(timerRetryMs(0)).toBe(1000);
   });
 });

@@ -124,6 +124,20 @@ describe("the delivery log's retention", () => {
   });
 });
 
+/** The payment worker's binding with `methods` in place of its own; every other call reaches the real one (an RPC stub's methods are not bound functions). */
+function paymentsWith(methods: Record<string, (...args: unknown[]) => Promise<unknown>>): Env["PAYMENTS"] {
+  return new Proxy(testEnv.PAYMENTS, {
+    get(target, prop) {
+      if (typeof prop === "string" && prop in methods) return methods[prop];
+      return (...args: unknown[]) => (target as unknown as Record<string | symbol, (...a: unknown[]) => unknown>)[prop]!(...args);
+    },
+  });
+}
+
+/** The JSON lines a console spy saw. */
+const jsonLines = (spy: { mock: { calls: unknown[][] } }) =>
+  spy.mock.calls.flat().flatMap((l) => (String(l).startsWith("{") ? [JSON.parse(String(l)) as Record<string, unknown>] : []));
+
 /** A database as it is, except that it says it holds `bytes` (D1's `meta.size_after` of every query). */
 function saying(real: D1Database, bytes: number): D1Database {
   return new Proxy(real, {
@@ -200,18 +214,21 @@ describe("the databases' size", () => {
 
   it("the cron reads the ledger's size alone (not the payment worker's whole health) and logs it at half its limit", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const real = testEnv.PAYMENTS;
-    const payments = new Proxy(real, {
-      get(target, prop) {
-        if (prop === "health") return () => Promise.reject(new Error("the size check read health()"));
-        if (prop === "ledgerSize") return async () => sizeOf(7e9);
-        // Every other method called on the real binding (an RPC stub's methods are not bound functions).
-        return (...args: unknown[]) => (target as unknown as Record<string | symbol, (...a: unknown[]) => unknown>)[prop]!(...args);
-      },
+    const payments = paymentsWith({
+      health: () => Promise.reject(new Error("the size check read health()")),
+      ledgerSize: async () => sizeOf(7e9),
     });
     await run({ ...testEnv, PAYMENTS: payments } as Env);
-    const lines = errors.mock.calls.flat().flatMap((l) => (String(l).startsWith("{") ? [JSON.parse(String(l)) as Record<string, unknown>] : []));
+    const lines = jsonLines(errors);
     expect(lines).toContainEqual({ msg: "database above half its size limit", database: "ledger", bytes: 7e9, limitBytes: 10e9, share: 0.7 });
+  });
+
+  it("a database that cannot be measured fails the run, after the others' alerts were written", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const payments = paymentsWith({ ledgerSize: () => Promise.reject(new Error("payment worker down")) });
+    await expect(run({ ...testEnv, PAYMENTS: payments, VIEWS_DB: saying(testEnv.VIEWS_DB, 6e9) } as Env)).rejects.toThrow("payment worker down");
+    const lines = jsonLines(errors);
+    expect(lines).toContainEqual({ msg: "database above half its size limit", database: "views", bytes: 6e9, limitBytes: 10e9, share: 0.6 });
   });
 });
 

@@ -6,7 +6,7 @@
  * with router.ts, which is what keeps this module out of their imports).
  */
 import { HTTPException } from "hono/http-exception";
-import { AppError } from "../../src/lib/problem";
+import { AppError, isFault } from "../../src/lib/problem";
 import { transientOf } from "../../src/lib/transient";
 import { clientIp, enforceLimit, limitIp } from "./rate-limit";
 import { newRouter, problemResponse } from "./router";
@@ -76,7 +76,7 @@ export function createApp() {
   app.onError((error, c) => {
     const requestId = c.get("requestId") ?? crypto.randomUUID();
     if (error instanceof AppError) {
-      if (error.status >= 500) console.error(JSON.stringify({ msg: "server problem", requestId, code: error.code, detail: error.message }));
+      if (isFault(error)) console.error(JSON.stringify({ msg: "server problem", requestId, code: error.code, detail: error.message }));
       return problemResponse(error, requestId);
     }
     if (error instanceof HTTPException && error.status < 500) {

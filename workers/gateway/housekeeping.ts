@@ -89,17 +89,19 @@ async function allOnTheirOwn(tasks: Promise<unknown>[]): Promise<void> {
   if (failed) throw failed.reason;
 }
 
-/** The views', the notification database's and the ledger's sizes; an error line for each at half its limit or more (src/views/database-size.ts). */
+/**
+ * The views', the notification database's and the ledger's sizes; an error line for each at half
+ * its limit or more (src/views/database-size.ts). Each on its own: one that cannot be measured
+ * (the payment worker down) fails the run after the others were judged, never hides their alert.
+ */
 async function checkSizes(env: Env): Promise<void> {
-  const [views, notifications, ledger] = await Promise.all([databaseSize(env.VIEWS_DB), databaseSize(env.NOTIFICATIONS_DB), paymentService(env).ledgerSize()]);
-  for (const [database, size] of [
-    ["views", views],
-    ["notifications", notifications],
-    ["ledger", ledger],
-  ] as const) {
-    const alert = sizeAlert(database, size);
-    if (alert) console.error(alert);
-  }
+  const measures = { views: databaseSize(env.VIEWS_DB), notifications: databaseSize(env.NOTIFICATIONS_DB), ledger: paymentService(env).ledgerSize() };
+  await allOnTheirOwn(
+    Object.entries(measures).map(async ([database, size]) => {
+      const alert = sizeAlert(database, await size);
+      if (alert) console.error(alert);
+    }),
+  );
 }
 
 /** Deliveries created before this go (`DELIVERY_LOG_RETENTION_DAYS`). */

@@ -32,8 +32,11 @@ export async function consumeRentalKeys(batch: MessageBatch<RentalKeyMessage>, d
     try {
       const issued = await deps.issue(rentalId);
       if (!issued.ok) throw new Error(`key service: ${issued.problem.detail}`);
-      if (afterReport(await deps.deliver(rentalId, issued.value, correlationId)) === "retry") throw new Error("the rental did not take its key");
-      console.log(JSON.stringify({ msg: "rental key issued", rentalId, correlationId }));
+      const next = afterReport(await deps.deliver(rentalId, issued.value, correlationId));
+      if (next === "retry") throw new Error("the rental did not take its key");
+      // No object holds the rental: the key reaches no one, and saying "issued" would hide it.
+      if (next === "drop") console.error(JSON.stringify({ msg: "key request for no rental", rentalId, correlationId }));
+      else console.log(JSON.stringify({ msg: "rental key issued", rentalId, correlationId }));
       message.ack();
     } catch (error) {
       const delaySeconds = retryDelaySeconds(message.attempts);

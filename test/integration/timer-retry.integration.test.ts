@@ -1,0 +1,62 @@
+/**
+ * A timer that keeps failing (its dependency down) waits longer each time, 1 s, 2 s, 4 s … up
+ * to 30 s, rather than calling the dependency every second from every ride; its error line
+ * names the object, so the engineer on call knows which ride is stuck; and one success starts
+ * the count again. On a real Ride DO, through its own alarm.
+ */
+import { runInDurableObject } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { RideDurableObject } from "../../src/durable-objects/ride";
+import { unwrap } from "../../src/lib/problem";
+import { rideInput, rideStub } from "./helpers";
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** What the tests reach of the aggregate base: its timer hook and its scheduling. */
+type Reachable = { onTimer(name: string): Promise<void>; schedule(name: string, at: number): void };
+
+describe("a failing timer", () => {
+  it("is put back 1 s, 2 s, 4 s later, each failure an error line naming the ride; a success starts the count again", async () => {
+    const input = rideInput();
+    const stub = rideStub(input.rideId);
+    unwrap(await stub.create(input));
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const waits = await runInDurableObject(stub, async (instance: RideDurableObject, state) => {
+      const base = instance as unknown as Reachable;
+      const original = base.onTimer.bind(instance);
+      let down = true;
+      base.onTimer = async (name) => {
+        if (name !== "probe") return original(name);
+        if (down) throw new Error("the dispatch cell is down");
+      };
+      const dueIn = () => {
+        const row = state.storage.sql.exec<{ due_at: number }>("SELECT due_at FROM timers WHERE name = 'probe'").toArray()[0];
+        return row ? row.due_at - Date.now() : null;
+      };
+      const fire = async () => {
+        base.schedule("probe", Date.now() - 1);
+        await instance.alarm();
+        return dueIn();
+      };
+      const failing = [await fire(), await fire(), await fire()];
+      down = false;
+      const recovered = await fire();
+      down = true;
+      const again = await fire();
+      return { failing, recovered, again };
+    });
+    const near = (ms: number) => expect.closeTo(ms, -3); // within 500 ms
+    expect(waits.failing).toEqual([near(1000), near(2000), near(4000)]);
+    expect(waits.recovered).toBeNull();
+    expect(waits.again).toEqual(near(1000));
+    const lines = errors.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>).filter((l) => l.msg === "timer failed");
+    expect(lines.map((l) => [l.id, l.object, l.timer, l.failures])).toEqual([
+      [input.rideId, "ride", "probe", 1],
+      [input.rideId, "ride", "probe", 2],
+      [input.rideId, "ride", "probe", 3],
+      [input.rideId, "ride", "probe", 1],
+    ]);
+  });
+});
