@@ -136,10 +136,17 @@ async function sendPayout(deps: PayoutDeps, send: Send): Promise<boolean> {
       return true;
     }
     await answerPayout(deps.db, send.id, { status: "failed", retryable: false, providerRef: outcome.ref, detail: outcome.detail, now: at() });
+    // Refused for good: the amount is owed again, and only a later cut-off pays it (a wrong payout account, say).
+    payoutFailed(send, "refused", outcome.detail);
   } catch (error) {
     // Unavailable, timed out or the breaker is open: the outcome is unknown, the next run asks again under the same key.
     await answerPayout(deps.db, send.id, { status: "failed", retryable: true, providerRef: null, detail: String(error).slice(0, 500), now: at() });
+    payoutFailed(send, "unknown", String(error).slice(0, 200));
   }
-  console.warn(JSON.stringify({ msg: "payout failed", payoutId: send.id, driverId: send.driverId }));
   return false;
+}
+
+/** The line on-call reads: `refused` (the provider said no, for good) or `unknown` (no answer; the next run asks again). */
+function payoutFailed(send: Send, outcome: "refused" | "unknown", detail: string | null): void {
+  console.warn(JSON.stringify({ msg: "payout failed", payoutId: send.id, driverId: send.driverId, outcome, detail }));
 }

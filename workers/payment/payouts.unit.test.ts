@@ -1,5 +1,5 @@
 /** Payout runs over the real ledger migrations (Node's SQLite) and an in-memory provider. */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { driverBalance } from "../../src/payments/payout";
 import { handlePaymentCommand } from "./handler";
 import { claimPayout, commissionReport, driverTotals, payoutsPage } from "./payout-store";
@@ -50,6 +50,26 @@ describe("payout runs", () => {
     expect(await balance("d1")).toEqual({ owed: 0, paid: 8000 });
     const third = await runPayouts(payoutDeps, new Date().toISOString());
     expect(third).toMatchObject({ drivers: 0, total: { amount: 0 } });
+  });
+
+  it("a failed payout's line says whether the provider refused it for good or did not answer", async () => {
+    const { deps, provider, payoutDeps } = await setup();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    onTestFinished(() => warn.mockRestore());
+    const failedLines = () => warn.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>).filter((l) => l.msg === "payout failed");
+    await capturedRide(deps, "rd_1", 10000);
+    await tick();
+    provider.down = true;
+    await runPayouts(payoutDeps, new Date().toISOString());
+    expect(failedLines()).toMatchObject([{ driverId: "d1", outcome: "unknown" }]);
+
+    provider.down = false;
+    await capturedRide(deps, "rd_2", 10000, "d2");
+    await tick();
+    const refuse = vi.spyOn(provider, "payout").mockResolvedValue({ outcome: "declined", ref: null, detail: "account_closed" });
+    onTestFinished(() => refuse.mockRestore());
+    await runPayouts(payoutDeps, new Date().toISOString());
+    expect(failedLines().filter((l) => l.driverId === "d2")).toMatchObject([{ outcome: "refused", detail: "account_closed" }]);
   });
 
   it("pays each driver the sum of their earnings up to the cut-off; the same cut-off again pays nobody", async () => {
