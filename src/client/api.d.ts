@@ -838,6 +838,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/ops/payments/dead-letters": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List the payment dead letters
+     * @description Payment steps that failed every retry and payment results the gateway could not apply, newest first (their count is `payments.deadLetters` in GET /v1/ops/stats). Each says what it was about, never its body (a step carries the rider's payment method). Nothing replays them by hand: the ride's or rental's watchdog sends its open step again under the same idempotency key; GET /v1/ops/rides/{id}/payments shows where it stands.
+     */
+    get: operations["listPaymentDeadLetters"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/ops/views/replay": {
     parameters: {
       query?: never;
@@ -7069,6 +7089,121 @@ export interface operations {
             /** @description Kept bodies a notification worker could not read, left open */
             unreadable: string[];
             more: boolean;
+          };
+        };
+      };
+      /** @description invalid_request: The request is not valid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description unauthorized: Authentication required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description forbidden: Not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description not_found: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description payload_too_large: The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description rate_limited: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before sending the same request again (see the code's /problems page) */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description internal: Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description unavailable: Temporarily unavailable */
+      503: {
+        headers: {
+          /** @description Seconds to wait before sending the same request again (see the code's /problems page) */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  listPaymentDeadLetters: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The payment dead letters, newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            items: {
+              id: string;
+              /** @description ride-payments-dlq (a step) or ride-payment-results-dlq (a result) */
+              queue: string;
+              /** @description authorize, capture, void, refund, settle */
+              action: string | null;
+              /** @description The ride's, rental's or dues account's id */
+              rideId: string | null;
+              idempotencyKey: string | null;
+              /** @description A result's outcome; null for a step */
+              outcome: string | null;
+              attempts: number;
+              receivedAt: string;
+            }[];
+            nextCursor: string | null;
           };
         };
       };

@@ -14,6 +14,7 @@ import { corsFromConfig, limitBody, secureResponseHeaders } from "./security";
 import { driverRoutes } from "./routes/drivers";
 import { devRoutes } from "./routes/dev";
 import { notificationLetterRoutes } from "./routes/notification-letters";
+import { paymentLetterRoutes } from "./routes/payment-letters";
 import { opsRoutes } from "./routes/ops";
 import { quoteRoutes } from "./routes/quotes";
 import { liveRoutes } from "./routes/live";
@@ -116,6 +117,7 @@ export function createApp() {
   app.route("/", driverRoutes());
   app.route("/", opsRoutes());
   app.route("/", notificationLetterRoutes());
+  app.route("/", paymentLetterRoutes());
   app.route("/", viewRoutes());
   app.route("/", payoutRoutes());
   app.route("/", devRoutes());

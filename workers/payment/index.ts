@@ -4,6 +4,7 @@
  * gateway's internal calls (reconciliation among them: the gateway's cron asks for it,
  * since only the gateway can read the rides) through the PaymentService entrypoint.
  */
+import { letterAbout } from "./dead-letters";
 import { consumerFetch } from "../../src/lib/readiness";
 import { meterBatch } from "../../src/lib/metering";
 import type { PaymentCommandMessage } from "../../src/domain/events";
@@ -33,7 +34,7 @@ export default {
       const ledger = new Ledger(env.LEDGER_DB);
       for (const message of batch.messages) {
         await ledger.deadLetter({ id: message.id, queue: batch.queue, body: message.body, attempts: message.attempts });
-        console.error(JSON.stringify({ msg: "payment message dead-lettered", id: message.id, body: message.body }));
+        console.error(JSON.stringify({ msg: "payment message dead-lettered", id: message.id, ...letterAbout(message.body) }));
         message.ack();
       }
       return;

@@ -5,6 +5,8 @@
  * pages the views' repair walks, and drivers' payouts (with the sums their runs read) and
  * the commission report. A transient error of any method leaves marked as such.
  */
+import { paymentDeadLetters, type PaymentDeadLetter } from "./dead-letters";
+import type { LetterCursor } from "../../src/lib/dead-letters";
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { stubFor } from "../../src/durable-objects/stubs";
 import { meterEnv, metrics, metricsOn, type MetricsSnapshot } from "../../src/lib/metrics";
@@ -160,6 +162,11 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
    */
   async restoreLedger(rideId: string, ledger: RideLedger | null, retryAfter: string): Promise<void> {
     await restoreLedger(this.env.LEDGER_DB, rideId, ledger, retryAfter, new Date().toISOString());
+  }
+
+  /** The dead letters, newest first (GET /v1/ops/payments/dead-letters): what each was about, never its body. */
+  async deadLettersPage(after: LetterCursor | null, limit: number): Promise<{ items: PaymentDeadLetter[]; last: LetterCursor | null }> {
+    return paymentDeadLetters(this.env.LEDGER_DB, after, limit);
   }
 
   /** Keeps a payment result the gateway could not apply after every retry (its dead letters). */
