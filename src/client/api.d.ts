@@ -7191,7 +7191,7 @@ export interface operations {
           "application/json": {
             items: {
               id: string;
-              /** @description ride-payments-dlq (a step) or ride-payment-results-dlq (a result) */
+              /** @description ride-payments-dlq (a step) or ride-payment-results-dlq (a result); staging adds -staging */
               queue: string;
               /** @description authorize, capture, void, refund, settle */
               action: string | null;

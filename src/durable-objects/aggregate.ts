@@ -33,7 +33,7 @@ import { newId } from "../lib/ids";
 import { count } from "../lib/metrics";
 import { nextWake, RELAY_FALLBACK_MS, relayOutbox, SqliteOutbox, type QueueSender } from "../lib/outbox";
 import { fail, ok, type Outcome } from "../lib/problem";
-import { Alarm, SerialQueue, SqliteTimers, timerRetryMs } from "../lib/timers";
+import { Alarm, SerialQueue, SqliteTimers, TimerRetries } from "../lib/timers";
 import { appendEvents, EVENTS_TABLE, readEventLog, type TimelineItem } from "./event-log";
 import { acceptLive, actorFromHeaders, broadcast, closeAll, onLiveClose, onLiveMessage } from "./live";
 import { queueSender } from "./queues";
@@ -75,7 +75,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
   /** The one alarm, set only when it moves. */
   private readonly oneAlarm: Alarm;
   /** Failures in a row of each timer since this instance started: the wait before its next run grows with them. */
-  private readonly timerFailures = new Map<string, number>();
+  private readonly retries = new TimerRetries();
 
   /** `columns`: extra columns of the record table, set when the record is created. */
   protected constructor(
@@ -249,18 +249,17 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     });
   }
 
-  /** Runs one timer, then clears it unless set again (an instance dying mid-run leaves it due); a failed one is put back later, longer each time (`timerRetryMs`). */
+  /** Runs one timer, then clears it unless set again (an instance dying mid-run leaves it due); a failed one is put back later, longer each failure in a row (`TimerRetries`). */
   private async runTimer(name: string): Promise<void> {
     const dueAt = this.timers.dueAt(name);
     try {
       if (name === "outbox") await this.relay();
       else await this.onTimer(name);
       if (dueAt !== null && this.timers.dueAt(name) === dueAt) this.timers.clear(name);
-      this.timerFailures.delete(name);
+      this.retries.succeeded(name);
     } catch (error) {
-      const failures = (this.timerFailures.get(name) ?? 0) + 1;
-      this.timerFailures.set(name, failures);
-      this.timers.set(name, Date.now() + timerRetryMs(failures));
+      const { failures, at } = this.retries.failed(name, dueAt, this.timers.dueAt(name), Date.now());
+      this.timers.set(name, at);
       const id = this.sql.exec<{ id: string }>(`SELECT id FROM ${this.table} LIMIT 1`).toArray()[0]?.id ?? null;
       console.error(JSON.stringify({ msg: "timer failed", object: this.table, id, timer: name, failures, error: String(error) }));
     }

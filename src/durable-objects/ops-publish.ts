@@ -38,8 +38,32 @@ export async function publishMarkers(env: Pick<Env, "OPS_FEED">, markers: Marker
 }
 
 /**
+ * Of `markers`, those the views hold now, each at its row's version: a replayed dead letter is
+ * often older than the row the sweep healed since (its write was refused by the version check),
+ * and a ride past the views' window went to its owners, not to the views. The console hears
+ * only what its lists show.
+ */
+async function asTheViewsHoldThem(db: D1Database, markers: Markers): Promise<Markers> {
+  const ask = (table: "rides" | "drivers", ids: string[]) =>
+    db.prepare(`SELECT id, version FROM ${table} WHERE id IN (SELECT value FROM json_each(?1))`).bind(JSON.stringify([...new Set(ids)]));
+  const [rides, drivers] = await db.batch<{ id: string; version: number }>([
+    ask(
+      "rides",
+      markers.rides.map((r) => r.id),
+    ),
+    ask(
+      "drivers",
+      markers.drivers.map((d) => d.id),
+    ),
+  ]);
+  const held = (rows: { id: string; version: number }[] | undefined) => new Map((rows ?? []).map((r) => [r.id, r.version]));
+  const [heldRides, heldDrivers] = [held(rides?.results), held(drivers?.results)];
+  return { rides: markers.rides.filter((r) => heldRides.get(r.id) === r.version), drivers: markers.drivers.filter((d) => heldDrivers.get(d.id) === d.version) };
+}
+
+/**
  * What one run of the views' healing wrote of rides and drivers, told to the feed once at the
- * end (`tell`), in version order.
+ * end (`tell`), in version order, as the views hold them then.
  *
  * @example
  * const news = new FeedNews();
@@ -53,26 +77,48 @@ export class FeedNews {
   private rides: RideMarker[] = [];
   private drivers: DriverMarker[] = [];
 
-  /** Writes the sweep or the rebuild projected (a rental's and the rest carry no marker). */
+  /** Writes the sweep or the rebuild projected (a rental's and the rest carry no marker). Never throws. */
   heardWrites(writes: readonly ViewWrite[]): void {
     for (const w of writes) {
-      if (w.kind === "ride") this.rides.push(rideMarker(w.ride));
-      else if (w.kind === "driver") this.drivers.push(driverMarker(w.driver));
+      this.hear(() => {
+        if (w.kind === "ride") this.rides.push(rideMarker(w.ride));
+        else if (w.kind === "driver") this.drivers.push(driverMarker(w.driver));
+      });
     }
   }
 
-  /** Messages a replay projected. */
+  /** Messages a replay projected. Never throws. */
   heardMessages(messages: readonly ViewsMessage[]): void {
-    const { rides, drivers } = markersOf(messages);
-    this.rides.push(...rides);
-    this.drivers.push(...drivers);
+    this.hear(() => {
+      const { rides, drivers } = markersOf(messages);
+      this.rides.push(...rides);
+      this.drivers.push(...drivers);
+    });
   }
 
-  /** Publishes what was heard since the last `tell`, in one call; never throws. */
-  async tell(env: Pick<Env, "OPS_FEED">, from: string): Promise<void> {
-    const markers = { rides: inVersionOrder(this.rides), drivers: inVersionOrder(this.drivers) };
+  /** Publishes what was heard since the last `tell` and the views hold, in one call; never throws. */
+  async tell(env: Pick<Env, "OPS_FEED" | "VIEWS_DB">, from: string): Promise<void> {
+    const heard = { rides: inVersionOrder(this.rides), drivers: inVersionOrder(this.drivers) };
     this.rides = [];
     this.drivers = [];
-    await publishMarkers(env, markers, from);
+    if (heard.rides.length + heard.drivers.length === 0) return;
+    let held: Markers;
+    try {
+      held = await asTheViewsHoldThem(env.VIEWS_DB, heard);
+    } catch (error) {
+      return void console.warn(
+        JSON.stringify({ msg: "ops feed publish failed", from, rides: heard.rides.length, drivers: heard.drivers.length, error: String(error) }),
+      );
+    }
+    await publishMarkers(env, held, from);
+  }
+
+  /** A snapshot a marker cannot be made of (a body with no pickup) is no news, never a failed run. */
+  private hear(take: () => void): void {
+    try {
+      take();
+    } catch {
+      // Not on the map: the lists still have what was written.
+    }
   }
 }

@@ -12,12 +12,6 @@ export interface DueTimer {
   payload: string | null;
 }
 
-/**
- * @example
- * const timers = new SqliteTimers(ctx.storage.sql);
- * timers.set("offer-expiry", Date.now() + 15_000, "d1");
- * await ctx.storage.setAlarm(timers.nextDueAt()!);
- */
 /** The longest wait before a failing timer runs again. */
 export const TIMER_RETRY_MAX_MS = 30_000;
 
@@ -35,6 +29,44 @@ export function timerRetryMs(failures: number): number {
   return Math.min(TIMER_RETRY_MAX_MS, 1000 * 2 ** Math.max(0, failures - 1));
 }
 
+/**
+ * The failures in a row of each timer, in memory (a new instance starts at none). A failure
+ * counts as one more in a row only when the run was the retry this put back: a timer a commit
+ * set anew (a new offer, a new deadline) starts again at 1 s, not at the old one's 30 s.
+ *
+ * @example
+ * const { failures, at } = retries.failed(name, ranDueAt, timers.dueAt(name), Date.now());
+ * timers.set(name, at);
+ */
+export class TimerRetries {
+  private readonly put = new Map<string, { failures: number; at: number }>();
+
+  /**
+   * A run of `name` (due at `ranDueAt`) threw; `leftAt` is where its handler left the timer.
+   * Answers the failures in a row and when to run it again: after `timerRetryMs`, or sooner
+   * where the handler had moved it sooner before it threw.
+   */
+  failed(name: string, ranDueAt: number | null, leftAt: number | null, now: number): { failures: number; at: number } {
+    const before = this.put.get(name);
+    const failures = before && before.at === ranDueAt ? before.failures + 1 : 1;
+    const retry = now + timerRetryMs(failures);
+    const at = leftAt !== null && leftAt !== ranDueAt ? Math.min(leftAt, retry) : retry;
+    this.put.set(name, { failures, at });
+    return { failures, at };
+  }
+
+  /** A run of `name` ended well. */
+  succeeded(name: string): void {
+    this.put.delete(name);
+  }
+}
+
+/**
+ * @example
+ * const timers = new SqliteTimers(ctx.storage.sql);
+ * timers.set("offer-expiry", Date.now() + 15_000, "d1");
+ * await ctx.storage.setAlarm(timers.nextDueAt()!);
+ */
 export class SqliteTimers {
   constructor(private readonly sql: SqlStorage) {
     sql.exec("CREATE TABLE IF NOT EXISTS timers (name TEXT PRIMARY KEY, due_at INTEGER NOT NULL, payload TEXT)");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Alarm, TIMER_RETRY_MAX_MS, timerRetryMs } from "./timers";
+import { Alarm, TIMER_RETRY_MAX_MS, TimerRetries, timerRetryMs } from "./timers";
 
 /** A storage whose alarm writes are recorded, and which fails the next set when told to. */
 function storage() {
@@ -92,5 +92,34 @@ describe("a failing timer's wait", () => {
     expect([1, 2, 3, 4, 5, 6, 7, 20].map(timerRetryMs)).toEqual([1000, 2000, 4000, 8000, 16000, TIMER_RETRY_MAX_MS, TIMER_RETRY_MAX_MS, TIMER_RETRY_MAX_MS]);
     expect(TIMER_RETRY_MAX_MS).toBe(30_000);
     expect(timerRetryMs(0)).toBe(1000);
+  });
+});
+
+describe("a failing timer's failures in a row", () => {
+  it("count while each run is the retry put back; grow the wait; a success starts again", () => {
+    const retries = new TimerRetries();
+    const first = retries.failed("dispatch", 100, 100, 1_000);
+    expect(first).toEqual({ failures: 1, at: 2_000 });
+    const second = retries.failed("dispatch", first.at, first.at, 2_000);
+    expect(second).toEqual({ failures: 2, at: 4_000 });
+    expect(retries.failed("dispatch", second.at, second.at, 4_000)).toEqual({ failures: 3, at: 8_000 });
+    retries.succeeded("dispatch");
+    expect(retries.failed("dispatch", 8_000, 8_000, 9_000)).toEqual({ failures: 1, at: 10_000 });
+  });
+
+  it("start again for a timer a commit set anew, and keep each timer's own count", () => {
+    const retries = new TimerRetries();
+    const put = retries.failed("offer", 100, 100, 1_000);
+    retries.failed("offer", put.at, put.at, 2_000); // 2 in a row
+    expect(retries.failed("deadline", 500, 500, 2_000)).toEqual({ failures: 1, at: 3_000 });
+    // A new offer's timer (due at 20_000, not the retry's 4_000) fails: its first failure.
+    expect(retries.failed("offer", 20_000, 20_000, 20_000)).toEqual({ failures: 1, at: 21_000 });
+  });
+
+  it("keep a time the handler moved sooner before it threw; never one later than the retry", () => {
+    const retries = new TimerRetries();
+    expect(retries.failed("silent", 100, 1_200, 1_000)).toEqual({ failures: 1, at: 1_200 });
+    expect(retries.failed("stale", 100, 600_000, 1_000)).toEqual({ failures: 1, at: 2_000 });
+    expect(retries.failed("end", 100, null, 1_000)).toEqual({ failures: 1, at: 2_000 });
   });
 });

@@ -7,7 +7,7 @@
  */
 import type { ViewsMessage } from "../../src/domain/events";
 import { markersOf } from "../../src/ops-feed/feed";
-import { publishMarkers } from "../../src/durable-objects/ops-publish";
+import { publishMarkers, type Markers } from "../../src/durable-objects/ops-publish";
 
 /**
  * Publishes the markers of `messages` (already written) to the feed. Never throws.
@@ -15,6 +15,13 @@ import { publishMarkers } from "../../src/durable-objects/ops-publish";
  * @example
  * await publishToOps(env, written);
  */
-export function publishToOps(env: Pick<ViewsEnv, "OPS_FEED">, messages: readonly ViewsMessage[]): Promise<void> {
-  return publishMarkers(env, markersOf(messages), "views batch");
+export async function publishToOps(env: Pick<ViewsEnv, "OPS_FEED">, messages: readonly ViewsMessage[]): Promise<void> {
+  let markers: Markers;
+  try {
+    markers = markersOf(messages);
+  } catch (error) {
+    // A snapshot no marker can be made of: the batch is written all the same.
+    return void console.warn(JSON.stringify({ msg: "ops feed publish failed", from: "views batch", size: messages.length, error: String(error) }));
+  }
+  await publishMarkers(env, markers, "views batch");
 }

@@ -28,7 +28,7 @@ const list = createRoute({
       page(
         z.object({
           id: z.string(),
-          queue: z.string().describe("ride-payments-dlq (a step) or ride-payment-results-dlq (a result)"),
+          queue: z.string().describe("ride-payments-dlq (a step) or ride-payment-results-dlq (a result); staging adds -staging"),
           action: z.string().nullable().describe("authorize, capture, void, refund, settle"),
           rideId: z.string().nullable().describe("The ride's, rental's or dues account's id"),
           idempotencyKey: z.string().nullable(),
