@@ -38,6 +38,28 @@ export async function publishMarkers(env: Pick<Env, "OPS_FEED">, markers: Marker
 }
 
 /**
+ * The markers of `messages`, each message on its own: one no marker can be made of (a snapshot
+ * with no pickup) is skipped, never the rest; every change once, oldest first.
+ *
+ * @example
+ * await publishMarkers(env, markersOfMessages(written), "views batch");
+ */
+export function markersOfMessages(messages: readonly ViewsMessage[]): Markers {
+  const rides: RideMarker[] = [];
+  const drivers: DriverMarker[] = [];
+  for (const message of messages) {
+    try {
+      const one = markersOf([message]);
+      rides.push(...one.rides);
+      drivers.push(...one.drivers);
+    } catch {
+      // Not on the map: the lists still have what was written.
+    }
+  }
+  return { rides: inVersionOrder(rides), drivers: inVersionOrder(drivers) };
+}
+
+/**
  * Of `markers`, those the views hold now, each at its row's version: a replayed dead letter is
  * often older than the row the sweep healed since (its write was refused by the version check),
  * and a ride past the views' window went to its owners, not to the views. The console hears
@@ -80,20 +102,20 @@ export class FeedNews {
   /** Writes the sweep or the rebuild projected (a rental's and the rest carry no marker). Never throws. */
   heardWrites(writes: readonly ViewWrite[]): void {
     for (const w of writes) {
-      this.hear(() => {
+      try {
         if (w.kind === "ride") this.rides.push(rideMarker(w.ride));
         else if (w.kind === "driver") this.drivers.push(driverMarker(w.driver));
-      });
+      } catch {
+        // A snapshot no marker can be made of (no pickup): not on the map, the lists still have it.
+      }
     }
   }
 
   /** Messages a replay projected. Never throws. */
   heardMessages(messages: readonly ViewsMessage[]): void {
-    this.hear(() => {
-      const { rides, drivers } = markersOf(messages);
-      this.rides.push(...rides);
-      this.drivers.push(...drivers);
-    });
+    const { rides, drivers } = markersOfMessages(messages);
+    this.rides.push(...rides);
+    this.drivers.push(...drivers);
   }
 
   /** Publishes what was heard since the last `tell` and the views hold, in one call; never throws. */
@@ -111,14 +133,5 @@ export class FeedNews {
       );
     }
     await publishMarkers(env, held, from);
-  }
-
-  /** A snapshot a marker cannot be made of (a body with no pickup) is no news, never a failed run. */
-  private hear(take: () => void): void {
-    try {
-      take();
-    } catch {
-      // Not on the map: the lists still have what was written.
-    }
   }
 }

@@ -3,7 +3,7 @@ import type { ViewsMessage } from "../domain/events";
 import { driverRecord } from "../driver/fixtures";
 import type { Ride } from "../domain/types";
 import type { ViewWrite } from "../views/projection";
-import { FeedNews, PUBLISH_TIMEOUT_MS } from "./ops-publish";
+import { FeedNews, markersOfMessages, PUBLISH_TIMEOUT_MS } from "./ops-publish";
 
 const at = "2026-12-01T05:00:00.000Z";
 const point = { lat: 37.5, lng: 127 };
@@ -90,6 +90,17 @@ describe("what the views' healing tells the operators' feed", () => {
       from: "views repair",
       error: expect.stringMatching(/D1 down/),
     });
+  });
+
+  it("a views batch's markers skip only the message no marker can be made of", () => {
+    const noPickup = { ...ride(2), pickup: undefined } as unknown as Ride;
+    const markers = markersOfMessages([
+      { kind: "ride.event", event, ride: ride(1) },
+      { kind: "ride.event", event, ride: noPickup },
+      { kind: "driver.event", event, driver: driver(4) },
+    ]);
+    expect(markers.rides.map((r) => r.version)).toEqual([1]);
+    expect(markers.drivers.map((d) => d.version)).toEqual([4]);
   });
 
   it("a feed that fails or never answers costs one warning line, never the run", async () => {

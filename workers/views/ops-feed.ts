@@ -6,8 +6,7 @@
  * the batch (the views are written; a console catches up at its next snapshot).
  */
 import type { ViewsMessage } from "../../src/domain/events";
-import { markersOf } from "../../src/ops-feed/feed";
-import { publishMarkers, type Markers } from "../../src/durable-objects/ops-publish";
+import { markersOfMessages, publishMarkers } from "../../src/durable-objects/ops-publish";
 
 /**
  * Publishes the markers of `messages` (already written) to the feed. Never throws.
@@ -15,13 +14,6 @@ import { publishMarkers, type Markers } from "../../src/durable-objects/ops-publ
  * @example
  * await publishToOps(env, written);
  */
-export async function publishToOps(env: Pick<ViewsEnv, "OPS_FEED">, messages: readonly ViewsMessage[]): Promise<void> {
-  let markers: Markers;
-  try {
-    markers = markersOf(messages);
-  } catch (error) {
-    // A snapshot no marker can be made of: the batch is written all the same.
-    return void console.warn(JSON.stringify({ msg: "ops feed publish failed", from: "views batch", size: messages.length, error: String(error) }));
-  }
-  await publishMarkers(env, markers, "views batch");
+export function publishToOps(env: Pick<ViewsEnv, "OPS_FEED">, messages: readonly ViewsMessage[]): Promise<void> {
+  return publishMarkers(env, markersOfMessages(messages), "views batch");
 }
