@@ -77,9 +77,11 @@ async function followRental(http: Http, renter: Actor, id: string, cancel: boole
         unlocked = (await step("unlock", `/v1/rentals/${id}/unlock`, { key: rental.unlockKey }))?.status === 200;
         await sleep(500 + random() * 1500);
         continue;
-      } else if (unlocked || Date.now() - confirmedSince.at > 8_000) {
-        // Returned once ridden; one whose key is late (a crash, the key service) is returned unridden.
+      } else if (unlocked) {
         await step("return", `/v1/rentals/${id}/return`);
+      } else if (Date.now() - confirmedSince.at > 8_000) {
+        // One whose key is late (a crash, the key service) was never ridden: cancelled and refunded (a return is 409).
+        await step("cancel", `/v1/rentals/${id}/cancel`);
       }
     }
     await sleep(500 + random() * 500);

@@ -1382,9 +1382,12 @@ export interface components {
         status: "pending" | "authorized" | "captured" | "declined" | "voided" | "refunded";
         refundedAmount?: components["schemas"]["Money"];
       };
+      /** @description Who cancelled it; `system` with reason `never_unlocked`: its time ran out and its vehicle was never unlocked, so it is refunded in full */
       cancellation: {
         /** @enum {string} */
-        by: "rider" | "ops";
+        by: "rider" | "ops" | "system";
+        /** @enum {string} */
+        reason?: "never_unlocked";
       } | null;
       confirmedAt: string | null;
       endsAt: string | null;

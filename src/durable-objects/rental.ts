@@ -5,7 +5,7 @@
  * outbox (payments, the key request, views, notifications) are the aggregate base's.
  */
 import type { PaymentResult } from "../domain/events";
-import { commandOfPayment, createRental, decideRental, keyless, planRental, retryPlan, type CreateRentalInput } from "../domain/rental/machine";
+import { commandOfPayment, createRental, decideRental, endCommand, keyless, planRental, retryPlan, type CreateRentalInput } from "../domain/rental/machine";
 import type { RentalCommand, RentalEffect } from "../domain/rental/machine";
 import { paymentDeadline } from "../domain/rental/rules";
 import type { Rental, RentalEventDraft, RentalRecord } from "../domain/rental/types";
@@ -127,7 +127,8 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
     const record = this.load();
     if (!record) return;
     if (name === "end" || name === "deadline") {
-      const command: RentalCommand = name === "end" ? { type: "expire" } : { type: "paymentOverdue" };
+      // The end completes a rental that was ridden and cancels, refunded, one never unlocked.
+      const command: RentalCommand = name === "end" ? endCommand(record) : { type: "paymentOverdue" };
       const outcome = await this.enact(decideRental(record, command, new Date()), this.planFrom(record, `timer:${name}`));
       const dueAt = name === "end" ? Date.parse(record.rental.endsAt ?? "") : paymentDeadline(record);
       // Early (a clock ahead of the record's): wait for the time itself; anything else is retried.

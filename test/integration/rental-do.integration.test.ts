@@ -3,7 +3,7 @@
  * rental is refused and leaves nothing), payment results in any order and twice, the
  * payment worker's real steps routed to the rental, a key issued late (the consumer
  * retried while the key service is down), the cancel's order (key invalidated, then
- * refunded once) and the end timer.
+ * refunded once) and the end timer of a rental ridden (one never unlocked: rental-endings).
  */
 import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
@@ -157,8 +157,11 @@ describe("Rental DO: cancel and end", () => {
     expect(await timerDue(stub, "payment")).toBeNull();
   });
 
-  it("a rental not returned by its end is completed by its timer, and the vehicle freed", async () => {
+  it("a rental unlocked and not returned by its end is completed by its timer, and the vehicle freed", async () => {
     const { stub, rider, vehicleId } = await confirmed();
+    // Ridden: a rental never unlocked is cancelled and refunded at its end instead (rental-endings).
+    unwrap(await stub.keyIssued("4821", "k"));
+    unwrap(await stub.unlock(rider, "4821", "req"));
     await fireTimer(stub, "end");
     expect(unwrap((await stub.get(rider)) as Outcome<Rental>).status, "not before its end").toBe("confirmed");
     await runInDurableObject(stub, (_i: RentalDurableObject, s) => {
@@ -170,6 +173,7 @@ describe("Rental DO: cancel and end", () => {
     expect(unwrap((await stub.get(rider)) as Outcome<Rental>)).toMatchObject({ status: "completed", unlockKey: null });
     expect(await vehicleStatus(vehicleId)).toBe("available");
     expect((await types(stub)).at(-1)).toBe("RentalCompleted");
+    expect(outstandingStep(await recordOf(stub)), "the payment is kept").toBeNull();
   });
 
   it("a rental whose payment never answers is declined at its deadline, and the vehicle freed; a capture answered later is refunded", async () => {

@@ -32,6 +32,8 @@ export function inState(status: RentalStatus): RentalRecord {
   if (status === "declined") return step(requested, { type: "paymentDeclined", action: "authorize", detail: "card_declined" });
   const confirmed = step(step(requested, { type: "authorized" }), { type: "captured" });
   if (status === "confirmed") return confirmed;
-  if (status === "cancelled") return step(step(confirmed, { type: "keyIssued", key: "4821" }), { type: "cancel", by: "rider" });
-  return step(confirmed, { type: "return" });
+  const keyed = step(confirmed, { type: "keyIssued", key: "4821" });
+  if (status === "cancelled") return step(keyed, { type: "cancel", by: "rider" });
+  // Only a vehicle that was unlocked is returned (one never unlocked is cancelled, refunded).
+  return step(step(keyed, { type: "unlock", key: "4821" }), { type: "return" });
 }

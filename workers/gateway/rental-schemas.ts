@@ -68,7 +68,12 @@ export const RentalSchema = z
     status: z.enum(RENTAL_STATUSES),
     unlockKey: z.string().nullable().openapi({ description: "4 digits; only for the rental's rider, while it is confirmed and once issued", example: "4821" }),
     payment: z.object({ status: z.enum(RENTAL_PAYMENT_STATUSES), refundedAmount: MoneySchema.optional() }),
-    cancellation: z.object({ by: z.enum(["rider", "ops"]) }).nullable(),
+    cancellation: z
+      .object({ by: z.enum(["rider", "ops", "system"]), reason: z.enum(["never_unlocked"]).optional() })
+      .nullable()
+      .openapi({
+        description: "Who cancelled it; `system` with reason `never_unlocked`: its time ran out and its vehicle was never unlocked, so it is refunded in full",
+      }),
     confirmedAt: z.string().nullable(),
     endsAt: z.string().nullable(),
     unlockedAt: z.string().nullable(),

@@ -15,7 +15,7 @@ import { paymentDeadline, refundKey, RENTAL_ACCESS, RENTAL_RULES, type RentalCom
 import type { Rental, RentalEventDraft, RentalRecord } from "./types";
 
 export type { RentalCommand, RentalEffect } from "./rules";
-export { PAYMENT_DEADLINE_MS, refundKey } from "./rules";
+export { endCommand, PAYMENT_DEADLINE_MS, refundKey } from "./rules";
 export type RentalDecision = Decision<RentalRecord, RentalEventDraft, RentalEffect>;
 
 /** How soon a confirmed rental without its key first asks the key service again. */

@@ -25,13 +25,14 @@ const COMMANDS: RentalCommand[] = [
   { type: "cancel", by: "rider" },
   { type: "return" },
   { type: "expire" },
+  { type: "expireUnused" },
   { type: "paymentOverdue" },
   { type: "retryRefund" },
 ];
 
 const LATE = new Date(NOW.getTime() + 3 * 3_600_000);
 
-/** What each command does in each state: applied, unchanged (a repeat) or the refusal's code. */
+/** What each command does in each state (`confirmed`: never unlocked), at LATE: applied, unchanged (a repeat) or the refusal's code. */
 const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
   requested: {
     authorized: "applied",
@@ -45,6 +46,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     cancel: "invalid_transition",
     return: "invalid_transition",
     expire: "unchanged",
+    expireUnused: "unchanged",
     paymentOverdue: "applied",
     retryRefund: "invalid_transition",
   },
@@ -58,8 +60,9 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     keyIssued: "applied",
     unlock: "forbidden",
     cancel: "invalid_transition",
-    return: "applied",
-    expire: "applied",
+    return: "invalid_transition",
+    expire: "invalid_transition",
+    expireUnused: "applied",
     paymentOverdue: "unchanged",
     retryRefund: "invalid_transition",
   },
@@ -75,6 +78,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     cancel: "unchanged",
     return: "invalid_transition",
     expire: "unchanged",
+    expireUnused: "unchanged",
     paymentOverdue: "unchanged",
     retryRefund: "unchanged",
   },
@@ -90,6 +94,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     cancel: "invalid_transition",
     return: "unchanged",
     expire: "unchanged",
+    expireUnused: "unchanged",
     paymentOverdue: "unchanged",
     retryRefund: "invalid_transition",
   },
@@ -105,6 +110,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     cancel: "invalid_transition",
     return: "invalid_transition",
     expire: "unchanged",
+    expireUnused: "unchanged",
     paymentOverdue: "unchanged",
     retryRefund: "invalid_transition",
   },
@@ -237,12 +243,6 @@ describe("rental machine: the rules that matter", () => {
     );
     expect(outstandingStep(refunded)).toBeNull();
     expect(decideRental(d.record, { type: "keyIssued", key: "1111" }, NOW).kind).toBe("unchanged");
-  });
-
-  it("the end timer completes a rental only once its time is up", () => {
-    const confirmed = inState("confirmed");
-    expect(decideRental(confirmed, { type: "expire" }, NOW)).toMatchObject({ kind: "refused", code: "invalid_transition" });
-    expect(step(confirmed, { type: "expire" }, LATE).rental.status).toBe("completed");
   });
 
   it("every event goes to the views without the key; the rider hears of confirmation and key", () => {

@@ -3,14 +3,16 @@
  * command, the states it is allowed from, the state it goes to, its repeat, its guard,
  * what it applies and what must happen elsewhere before the commit (freeing the
  * vehicle). A rental is `requested` while it is charged, `confirmed` once paid (its key
- * arrives whenever the key service answers), and ends `completed` (returned, or its
- * time is up), `cancelled` (before the vehicle was unlocked: key invalidated, then
+ * arrives whenever the key service answers), and ends `completed` (unlocked, then returned
+ * or its time is up), `cancelled` (never unlocked: by its rider or ops before its end, or
+ * by the system at its end, `never_unlocked`; the key invalidated, then the whole price
  * refunded) or `declined` (the card was declined, or the payment did not answer in time:
- * a capture that succeeds after that is refunded).
+ * a capture that succeeds after that is refunded). The rider pays only for a vehicle they
+ * could open: no rental is completed, its payment kept, without its vehicle unlocked.
  */
 import { refuse, type RecordAccess, type RuleTable } from "../../kernel/table";
 import type { Money } from "../types";
-import type { RentalEventDraft, RentalRecord, RentalStatus } from "./types";
+import type { Rental, RentalEventDraft, RentalRecord, RentalStatus } from "./types";
 
 export type RentalCommand =
   | { type: "authorized" }
@@ -25,6 +27,7 @@ export type RentalCommand =
   | { type: "cancel"; by: "rider" | "ops" }
   | { type: "return" }
   | { type: "expire" }
+  | { type: "expireUnused" }
   | { type: "paymentOverdue" };
 
 /** How long a `requested` rental waits for its payment before it is declined and its vehicle freed. */
@@ -76,6 +79,31 @@ const ended = (next: RentalRecord, by: "rider" | "system"): RentalEventDraft[] =
   { type: "VehicleReleased", data: { vehicleId: next.rental.vehicleId } },
   { type: "RentalCompleted", data: { by } },
 ];
+
+/**
+ * A confirmed rental ends unused, whoever ends it (its rider, ops, or the system at its end):
+ * the key dies first, the vehicle is freed, and the whole price goes back (the refund step,
+ * under refundKey, and `retryRefund` if the provider declines it).
+ */
+function cancelled(next: RentalRecord, cancellation: NonNullable<Rental["cancellation"]>): RentalEventDraft[] {
+  next.rental.cancellation = cancellation;
+  next.refund = "pending";
+  return [
+    ...invalidateKey(next),
+    { type: "VehicleReleased", data: { vehicleId: next.rental.vehicleId } },
+    { type: "RentalCancelled", data: { ...cancellation } },
+  ];
+}
+
+/**
+ * What the `end` timer asks of a rental: one whose vehicle was unlocked is completed, and its
+ * payment kept; one never unlocked (its key never came, or its rider never used it) is
+ * cancelled and refunded, since its rider could never ride.
+ *
+ * @example
+ * decideRental(record, endCommand(record), now);
+ */
+export const endCommand = (r: RentalRecord): RentalCommand => (r.rental.unlockedAt === null ? { type: "expireUnused" } : { type: "expire" });
 
 /** The rental machine's table: per command, from which states, to which, its repeat, guard, effects and events. */
 export const RENTAL_RULES: Rules = {
@@ -206,26 +234,49 @@ export const RENTAL_RULES: Rules = {
       return r.rental.unlockedAt ? refuse("invalid_transition", "the vehicle was unlocked already: return it instead") : null;
     },
     before: release,
-    apply: (next, c) => {
-      next.rental.cancellation = { by: c.by };
-      next.refund = "pending";
-      return [...invalidateKey(next), { type: "VehicleReleased", data: { vehicleId: next.rental.vehicleId } }, { type: "RentalCancelled", data: { by: c.by } }];
-    },
+    apply: (next, c) => cancelled(next, { by: c.by }),
   },
   return: {
     from: ["confirmed"],
     to: "completed",
     repeat: (r) => r.rental.status === "completed",
+    // Nothing was ridden, so nothing is returned: completing it would keep the price of a
+    // vehicle the rider never opened. Before its end the way out is cancel; after it, the
+    // end timer cancels it (expireUnused); either way the whole price goes back.
+    guard: (r, _c, now) => {
+      if (r.rental.unlockedAt !== null) return null;
+      return refuse(
+        "invalid_transition",
+        over(r, now) ? "the vehicle was not unlocked: the rental ends unused and is refunded" : "the vehicle was not unlocked: cancel the rental instead",
+      );
+    },
     before: release,
     apply: (next) => ended(next, "rider"),
   },
   expire: {
+    // The end of a rental that was ridden (see endCommand): the payment is kept.
     from: ["confirmed"],
     to: "completed",
     repeat: (r) => r.rental.status !== "confirmed",
-    guard: (r, _c, now) => (over(r, now) ? null : refuse("invalid_transition", "the rental has not ended yet")),
+    guard: (r, _c, now) => {
+      if (!over(r, now)) return refuse("invalid_transition", "the rental has not ended yet");
+      return r.rental.unlockedAt === null ? refuse("invalid_transition", "the vehicle was not unlocked: the rental ends unused (expireUnused)") : null;
+    },
     before: release,
     apply: (next) => ended(next, "system"),
+  },
+  expireUnused: {
+    // The end of a rental never unlocked (see endCommand): its rider could not ride, so it is
+    // cancelled by the system and refunded in full, as a cancel before its end would have been.
+    from: ["confirmed"],
+    to: "cancelled",
+    repeat: (r) => r.rental.status !== "confirmed",
+    guard: (r, _c, now) => {
+      if (!over(r, now)) return refuse("invalid_transition", "the rental has not ended yet");
+      return r.rental.unlockedAt !== null ? refuse("invalid_transition", "the vehicle was unlocked: the rental is completed (expire)") : null;
+    },
+    before: release,
+    apply: (next) => cancelled(next, { by: "system", reason: "never_unlocked" }),
   },
 };
 

@@ -36,7 +36,8 @@ export interface Rental {
   status: RentalStatus;
   unlockKey: string | null;
   payment: { status: RentalPaymentStatus; refundedAmount?: Money };
-  cancellation: { by: "rider" | "ops" } | null;
+  /** Who cancelled it; the system cancels a rental whose time is up and whose vehicle was never unlocked (refunded in full). */
+  cancellation: { by: "rider" | "ops" } | { by: "system"; reason: "never_unlocked" } | null;
   confirmedAt: string | null;
   endsAt: string | null;
   unlockedAt: string | null;

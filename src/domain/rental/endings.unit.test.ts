@@ -1,0 +1,129 @@
+/**
+ * How a confirmed rental ends: only one whose vehicle was unlocked is completed (returned, or
+ * its time up) and its payment kept; one never unlocked (its key never came, or was never
+ * used) is cancelled and refunded in full: by its rider or ops before its end, by the system
+ * at it (`expireUnused`, reason `never_unlocked`).
+ */
+import { describe, expect, it } from "vitest";
+import { decideRental, endCommand, outstandingStep, planRental } from "./machine";
+import type { RentalRecord } from "./types";
+import { NOW, ctx, inState, krw, step } from "../../../test/support/rental-fixtures";
+
+const LATE = new Date(NOW.getTime() + 3 * 3_600_000);
+
+/** A confirmed rental, its vehicle unlocked or not. */
+const confirmedThat = (unlocked: boolean): RentalRecord => {
+  const keyed = step(inState("confirmed"), { type: "keyIssued", key: "4821" });
+  return unlocked ? step(keyed, { type: "unlock", key: "4821" }) : keyed;
+};
+const ENDING_COMMANDS = [{ type: "cancel", by: "rider" }, { type: "return" }, { type: "expire" }, { type: "expireUnused" }] as const;
+type Ending = (typeof ENDING_COMMANDS)[number]["type"];
+
+/**
+ * How a confirmed rental can end, by whether its vehicle was unlocked and whether its time is
+ * up: the status it ends in, or the refusal's code. Only one ridden is completed (its payment
+ * kept); one never unlocked is cancelled (refunded), by its rider before its end, by the
+ * system at it.
+ */
+const ENDINGS: Record<"never unlocked" | "unlocked", Record<"before its end" | "after its end", Record<Ending, string>>> = {
+  "never unlocked": {
+    "before its end": { cancel: "cancelled", return: "invalid_transition", expire: "invalid_transition", expireUnused: "invalid_transition" },
+    "after its end": { cancel: "invalid_transition", return: "invalid_transition", expire: "invalid_transition", expireUnused: "cancelled" },
+  },
+  unlocked: {
+    "before its end": { cancel: "invalid_transition", return: "completed", expire: "invalid_transition", expireUnused: "invalid_transition" },
+    "after its end": { cancel: "invalid_transition", return: "completed", expire: "completed", expireUnused: "invalid_transition" },
+  },
+};
+
+describe("rental machine: how a confirmed rental ends, unlocked or not × before or after its end × each ending command", () => {
+  for (const unlocked of [false, true]) {
+    const row = ENDINGS[unlocked ? "unlocked" : "never unlocked"];
+    for (const [when, at] of [
+      ["before its end", NOW],
+      ["after its end", LATE],
+    ] as const) {
+      for (const command of ENDING_COMMANDS) {
+        it(`${unlocked ? "unlocked" : "never unlocked"}, ${when} × ${command.type} → ${row[when][command.type]}`, () => {
+          const d = decideRental(confirmedThat(unlocked), command, at);
+          expect(d.kind === "refused" ? d.code : d.kind === "applied" ? d.record.rental.status : d.kind).toBe(row[when][command.type]);
+        });
+      }
+    }
+  }
+});
+
+describe("rental machine: the end of a confirmed rental", () => {
+  it("the end timer completes a rental only once its time is up, and only one whose vehicle was unlocked", () => {
+    const ridden = confirmedThat(true);
+    expect(decideRental(ridden, { type: "expire" }, NOW)).toMatchObject({
+      kind: "refused",
+      code: "invalid_transition",
+      detail: "the rental has not ended yet",
+    });
+    expect(decideRental(confirmedThat(false), { type: "expire" }, LATE)).toMatchObject({ kind: "refused", code: "invalid_transition" });
+    expect(endCommand(ridden)).toEqual({ type: "expire" });
+    const d = decideRental(ridden, endCommand(ridden), LATE);
+    if (d.kind !== "applied") throw new Error(d.kind);
+    expect(d.record.rental).toMatchObject({ status: "completed", payment: { status: "captured" }, unlockKey: null });
+    expect(d.record.refund).toBeNull();
+    expect(d.events.at(-1)).toEqual({ type: "RentalCompleted", data: { by: "system" } });
+  });
+
+  it("a vehicle never unlocked cannot be returned: refused, no vehicle freed, the way out named (cancel before the end, the refund after it)", () => {
+    for (const neverUnlocked of [inState("confirmed"), confirmedThat(false)]) {
+      expect(decideRental(neverUnlocked, { type: "return" }, NOW)).toEqual({
+        kind: "refused",
+        code: "invalid_transition",
+        detail: "the vehicle was not unlocked: cancel the rental instead",
+      });
+      expect(decideRental(neverUnlocked, { type: "return" }, LATE)).toEqual({
+        kind: "refused",
+        code: "invalid_transition",
+        detail: "the vehicle was not unlocked: the rental ends unused and is refunded",
+      });
+      expect(step(neverUnlocked, { type: "cancel", by: "rider" }).rental.status).toBe("cancelled");
+    }
+    // Once unlocked, the return completes it and frees the vehicle first.
+    const d = decideRental(confirmedThat(true), { type: "return" }, NOW);
+    if (d.kind !== "applied") throw new Error(d.kind);
+    expect(d.record.rental.status).toBe("completed");
+    expect(d.events.at(-1)).toEqual({ type: "RentalCompleted", data: { by: "rider" } });
+    expect(d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId: "req-1" }]);
+  });
+
+  it("a rental whose time runs out without its vehicle ever unlocked is cancelled by the system and refunded in full, as a cancel is", () => {
+    // Its key never came (the key service down the whole time), or came and was never used.
+    for (const neverUnlocked of [inState("confirmed"), confirmedThat(false)]) {
+      expect(endCommand(neverUnlocked)).toEqual({ type: "expireUnused" });
+      expect(decideRental(neverUnlocked, { type: "expireUnused" }, NOW)).toMatchObject({ kind: "refused", detail: "the rental has not ended yet" });
+      const d = decideRental(neverUnlocked, endCommand(neverUnlocked), LATE);
+      if (d.kind !== "applied") throw new Error(d.kind);
+      // The key dies first, the vehicle is freed before the commit, then the refund.
+      expect(d.events).toEqual([
+        { type: "UnlockKeyInvalidated", data: { hadKey: neverUnlocked.rental.unlockKey !== null } },
+        { type: "VehicleReleased", data: { vehicleId: "rv_1" } },
+        { type: "RentalCancelled", data: { by: "system", reason: "never_unlocked" } },
+      ]);
+      expect(d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId: "req-1" }]);
+      expect(d.record.rental).toMatchObject({ status: "cancelled", cancellation: { by: "system", reason: "never_unlocked" }, unlockKey: null });
+      expect(d.record).toMatchObject({ refund: "pending", keyInvalidated: true });
+      // The refund a cancel sends: the whole price, under the cancel's key; the rider is told; no live timer but its watchdog.
+      const plan = planRental(neverUnlocked, d.record, d.events, { ...ctx, now: LATE });
+      expect(plan.messages.filter((m) => m.queue === "payments").map((m) => m.body)).toMatchObject([
+        { action: "refund", idempotencyKey: "rn_1:refund:cancel", amount: krw(4000) },
+      ]);
+      expect(plan.messages.filter((m) => m.queue === "notifications").map((m) => (m.body as { event: { type: string } }).event.type)).toEqual([
+        "RentalCancelled",
+      ]);
+      expect(plan.timers.filter((t) => t.at !== null).map((t) => t.name)).toEqual(["payment"]);
+      // The end again, as either command, changes nothing; a key issued late is dropped.
+      expect(decideRental(d.record, { type: "expireUnused" }, LATE).kind).toBe("unchanged");
+      expect(decideRental(d.record, { type: "expire" }, LATE).kind).toBe("unchanged");
+      expect(decideRental(d.record, { type: "keyIssued", key: "1111" }, LATE).kind).toBe("unchanged");
+      const refunded = step(d.record, { type: "refundSettled", outcome: "succeeded", amount: krw(4000), detail: null, key: "rn_1:refund:cancel" });
+      expect(refunded.rental).toMatchObject({ status: "cancelled", payment: { status: "refunded", refundedAmount: krw(4000) } });
+      expect(outstandingStep(refunded)).toBeNull();
+    }
+  });
+});
