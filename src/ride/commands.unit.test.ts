@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ARRIVED_AT, NOW, record } from "../domain/ride/fixtures";
 import { commandForResult, declineCommand, timerCommand } from "./commands";
 import type { PaymentResult } from "../domain/events";
+import { decide } from "../domain/ride/decide";
+import { outstandingPaymentStep } from "../domain/ride/payment";
 
 const config = { redispatchTimeoutS: 60, noShowWaitS: 300, noShowFee: 2000 };
 const later = (s: number) => new Date(NOW.getTime() + s * 1000);
@@ -54,6 +56,19 @@ describe("payment results as commands", () => {
     expect(commandForResult(base)).toEqual({ type: "paymentRefunded", key: "k1", adjustment: null });
     expect(commandForResult({ ...base, outcome: "declined", detail: "too late" })).toEqual({ type: "paymentRefundDeclined", key: "k1", detail: "too late" });
     expect(commandForResult({ ...base, idempotencyKey: "rd_other:refund:k1" })).toBeNull();
+  });
+  it("a void the provider refuses ends the payment all the same (no hold was left to release), saying so", () => {
+    const voidResult: PaymentResult = { ...base, action: "void", idempotencyKey: "rd_test:void" };
+    expect(commandForResult(voidResult)).toEqual({ type: "paymentVoided" });
+    const refused = commandForResult({ ...voidResult, outcome: "declined", detail: "payment_intent_unexpected_state" });
+    expect(refused).toEqual({ type: "paymentVoided", refused: "payment_intent_unexpected_state" });
+    const cancelledWithHold = record("cancelled", "authorized");
+    const decision = decide(cancelledWithHold, refused!, NOW);
+    expect(decision.kind).toBe("applied");
+    if (decision.kind !== "applied") return;
+    expect(decision.record.ride.payment.status).toBe("voided");
+    expect(decision.events[0]).toMatchObject({ type: "PaymentVoided", data: { refused: "payment_intent_unexpected_state" } });
+    expect(outstandingPaymentStep(decision.record), "nothing is sent again").toBeNull();
   });
   it("a settle's result carries the driver's share", () => {
     const settlement = {

@@ -2,7 +2,7 @@
  * Every ride ends, over HTTP against the local system: a hold declined after boarding
  * (the provider down until the trip started) ends the ride unpaid with dues that the
  * next request is refused for (402) until they are paid; a no-show is refused before
- * NO_SHOW_WAIT_S and cancels after it with the fee captured; an operator refunds part of
+ * NO_SHOW_WAIT_S and cancels after it with the fee captured (an operator can refund the fee); an operator refunds part of
  * a fare, the same request twice refunds once, and too much is 409.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -92,6 +92,16 @@ describe("every ride ends", () => {
     await waitForRide(api, rider, id, (r) => r.payment.status === "captured", "the fee's capture");
     const ledger = await ledgerOf(id);
     expect(ledger.filter((e) => e.startsWith("capture:succeeded"))).toEqual(["capture:succeeded:3000"]);
+    // The driver's app sends the no-show again (its answer lost): the ride, not a 409.
+    const again = await api.request<Ride>("POST", `/v1/rides/${id}/no-show`, { token: driver.token });
+    expect(again.status).toBe(200);
+    expect(again.body.status).toBe("cancelled");
+    // The rider was there after all: an operator gives the fee back.
+    const refund = await api.request<Ride>("POST", `/v1/ops/rides/${id}/refund`, { token: ops, body: { reason: "the rider was at the pickup" } });
+    expect(refund.status).toBe(202);
+    const refunded = await waitForRide(api, rider, id, (r) => r.payment.status === "refunded", "the fee's refund");
+    expect(refunded).toMatchObject({ status: "cancelled", payment: { status: "refunded", refundedAmount: { amount: 3000, currency: "KRW" } } });
+    expect((await ledgerOf(id)).filter((e) => e.startsWith("refund:"))).toEqual(["refund:succeeded:3000"]);
   }, 120_000);
 
   it("refunds: part, the same request again once, too much 409, then the rest; the driver's earnings get negative rows", async () => {

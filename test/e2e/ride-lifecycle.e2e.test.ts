@@ -313,6 +313,11 @@ describe("cancellation saga", () => {
     await api.request("POST", `/v1/rides/${ride.id}/arrive`, { token: driver.token });
     const started = await api.request<Ride>("POST", `/v1/rides/${ride.id}/start`, { token: driver.token });
     expect(started.body.status).toBe("in_progress");
+    // The driver's app sends start again (its answer was lost): the ride, unchanged, not a 409.
+    const retried = await api.request<Ride>("POST", `/v1/rides/${ride.id}/start`, { token: driver.token });
+    expect(retried.status).toBe(200);
+    expect(retried.body.status).toBe("in_progress");
+    expect(retried.body.version).toBeGreaterThanOrEqual(started.body.version);
     const refused = await api.request<Problem>("POST", `/v1/rides/${ride.id}/cancel`, { token: rider });
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe("invalid_transition");

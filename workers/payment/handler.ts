@@ -114,6 +114,10 @@ async function providerStep(command: PaymentCommandMessage, deps: PaymentDeps): 
   if (!entry) {
     const outcome = await callProvider(command, deps);
     entry = await deps.ledger.record(command, outcome, deps.provider.name);
+    if (entry.kind === "void" && entry.outcome !== "succeeded") {
+      // The ride (or rental) takes it as voided: nothing was left to release, or the hold lapses by itself.
+      console.warn(JSON.stringify({ msg: "void refused by the provider", rideId: command.rideId, key: command.idempotencyKey, detail: entry.detail }));
+    }
   }
   let settlement: Settlement | null = null;
   if (entry.kind === "capture" && entry.outcome === "succeeded" && command.driverId) {

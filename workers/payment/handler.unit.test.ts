@@ -116,6 +116,24 @@ describe("refund", () => {
   });
 });
 
+describe("void", () => {
+  it("a void the provider refuses is answered declined and logged once as a warning; its repeat asks nobody and logs nothing", async () => {
+    const { deps, provider, rideId } = await capturedRide(10000);
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const command = step(rideId, "void", 10000);
+      const first = await handlePaymentCommand(command, deps);
+      expect(first).toMatchObject({ action: "void", outcome: "declined", detail: "not cancelable" });
+      expect(await handlePaymentCommand(command, deps)).toEqual(first);
+      expect(provider.calls.filter((c) => c.op === "void")).toHaveLength(1);
+      const lines = warnings.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>);
+      expect(lines).toEqual([{ msg: "void refused by the provider", rideId, key: command.idempotencyKey, detail: "not cancelable" }]);
+    } finally {
+      warnings.mockRestore();
+    }
+  });
+});
+
 describe("settle", () => {
   it("pays the driver's share of a fare the rider did not pay, with no provider call", async () => {
     const { d1, deps, provider, reported } = await unitDeps();

@@ -114,7 +114,9 @@ export function commandOfPayment(
     if (result.action === "authorize") return { type: "authorized" };
     return rental.status === "declined" ? { type: "capturedLate" } : { type: "captured" };
   }
-  if (result.action === "void") return ok ? { type: "voided" } : null;
+  // A void the provider refuses finds no hold to release (it lapsed, or was released already):
+  // sent again it is refused for ever, so the hold is over all the same, the refusal recorded.
+  if (result.action === "void") return ok ? { type: "voided" } : { type: "voided", refused: result.detail ?? "declined" };
   if (result.action === "refund")
     return { type: "refundSettled", outcome: result.outcome, amount: result.amount ?? rental.price, detail: result.detail, key: result.idempotencyKey };
   return null;

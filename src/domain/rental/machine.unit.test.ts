@@ -177,6 +177,18 @@ describe("rental machine: the rules that matter", () => {
     expect(outstandingStep(step(declined, { type: "voided" }))).toBeNull();
   });
 
+  it("a void the provider refuses ends the hold all the same, the refusal recorded, and nothing is sent again", () => {
+    const declined = step(step(created(), { type: "authorized" }), { type: "paymentDeclined", action: "capture", detail: null });
+    const refused = commandOfPayment({ action: "void", outcome: "declined", detail: "not cancelable", idempotencyKey: "rn_1:void" }, declined.rental);
+    expect(refused).toEqual({ type: "voided", refused: "not cancelable" });
+    const d = decideRental(declined, refused!, NOW);
+    expect(d.kind).toBe("applied");
+    if (d.kind !== "applied") return;
+    expect(d.record.rental.payment.status).toBe("voided");
+    expect(d.events).toEqual([expect.objectContaining({ type: "PaymentVoided", data: { refused: "not cancelable" } })]);
+    expect(outstandingStep(d.record)).toBeNull();
+  });
+
   it("confirmation asks for the key and arms the end; no key yet, a later key is taken once", () => {
     const authorized = step(created(), { type: "authorized" });
     const confirmed = step(authorized, { type: "captured" });

@@ -19,7 +19,8 @@ export type RentalCommand =
   | { type: "captured" }
   | { type: "capturedLate" }
   | { type: "paymentDeclined"; action: "authorize" | "capture"; detail: string | null }
-  | { type: "voided" }
+  /** `refused`: the provider's detail when it refused the void (no hold was left to release). */
+  | { type: "voided"; refused?: string }
   | { type: "refundSettled"; outcome: "succeeded" | "declined"; amount: Money; detail: string | null; key: string }
   | { type: "retryRefund" }
   | { type: "keyIssued"; key: string }
@@ -175,7 +176,11 @@ export const RENTAL_RULES: Rules = {
     to: "same",
     // A void only a declined rental's hold needs; any other is a stray repeat.
     repeat: (r) => !r.hold || r.rental.status !== "declined",
-    apply: (next) => ((next.hold = false), (next.rental.payment.status = "voided"), [{ type: "PaymentVoided", data: {} }]),
+    apply: (next, c) => {
+      next.hold = false;
+      next.rental.payment.status = "voided";
+      return [{ type: "PaymentVoided", data: c.refused ? { refused: c.refused } : {} }];
+    },
   },
   refundSettled: {
     from: ["cancelled", "declined"],

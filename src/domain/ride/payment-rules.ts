@@ -33,8 +33,14 @@ type PaymentCommandType =
   | "retryCapture"
   | "paymentVoided";
 
+/**
+ * Rides a refund may come for: a completed ride's fare, and a cancelled ride's no-show fee
+ * (its fare too, captured from the hold). The guard asks for a capture; a plain cancel has none.
+ */
+const REFUNDABLE = ["completed", "cancelled"] as const;
+
 /** A refund's result (taken or declined): for a refund the ride asked, taken once. */
-const REFUND_RESULT = { from: ["completed"], to: "same", guard: knownRefund, repeat: settledRefund } as const;
+const REFUND_RESULT = { from: REFUNDABLE, to: "same", guard: knownRefund, repeat: settledRefund } as const;
 
 /**
  * @example
@@ -121,7 +127,7 @@ export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
     },
   },
   refund: {
-    from: ["completed"],
+    from: REFUNDABLE,
     to: "same",
     // The same request again (same key) does nothing twice.
     repeat: (r, c) => refundOf(r, c.key) !== undefined,
@@ -172,6 +178,9 @@ export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
     to: "same",
     repeat: (r) => r.ride.payment.status === "voided",
     guard: (r) => (r.ride.payment.status === "authorized" ? null : refuse("invalid_transition", `no hold to void (payment ${r.ride.payment.status})`)),
-    apply: (next) => ((next.ride.payment = { status: "voided" }), [{ type: "PaymentVoided", data: { amount: next.holdAmount } }]),
+    apply: (next, c) => {
+      next.ride.payment = { status: "voided" };
+      return [{ type: "PaymentVoided", data: { amount: next.holdAmount, ...(c.refused ? { refused: c.refused } : {}) } }];
+    },
   },
 };

@@ -40,13 +40,24 @@ const WITH_DRIVER = new Set(["driver_assigned", "driver_arrived", "in_progress"]
 /** After these, the next dispatch round runs at once. */
 const REDISPATCH = new Set(["RideRequested", "OfferDeclined", "OfferExpired", "OfferWithdrawn", "DriverUnassigned"]);
 
+/**
+ * A trip is not taken for stale before this many times its estimated duration: a trip of
+ * several hours (MAX_TRIP_KM allows about eight at city speed) is not ended, and its driver
+ * freed, with the rider still in the car.
+ */
+export const STALE_TRIP_FACTOR = 3;
+
+/** How long the ride may wait in its state for its driver before the `stale` timer moves it on. */
+const staleAfterS = (r: RideRecord, staleRideS: number) =>
+  r.ride.status === "in_progress" ? Math.max(staleRideS, STALE_TRIP_FACTOR * r.ride.durationSeconds) : staleRideS;
+
 const isDispatching = (r: RideRecord) => r.ride.status === "requested" || r.ride.status === "dispatching";
 
 /**
  * The timers a ride needs in its state, so that no state waits for ever: `deadline`
  * while dispatching, `offer` while an offer is out, `dispatch` (the next round) only
  * while nobody is offered; `stale` while a driver has the ride (restarted by every
- * change of status); `capture` while a refused capture waits for an operator; and the
+ * change of status; a trip's at least STALE_TRIP_FACTOR times its estimate); `capture` while a refused capture waits for an operator; and the
  * `payment` watchdog while a payment step is outstanding.
  *
  * @example
@@ -63,7 +74,7 @@ export function timersFor(before: RideRecord | null, after: RideRecord, events: 
   else if (events.some((e) => REDISPATCH.has(e.type))) timers.push({ name: "dispatch", at: now.getTime() });
   const statusChanged = before?.ride.status !== status;
   if (!WITH_DRIVER.has(status)) timers.push({ name: "stale", at: null });
-  else if (statusChanged) timers.push({ name: "stale", at: now.getTime() + settings.staleRideS * 1000 });
+  else if (statusChanged) timers.push({ name: "stale", at: now.getTime() + staleAfterS(after, settings.staleRideS) * 1000 });
   const captureRefused = status === "payment_pending" && after.ride.payment.status === "failed";
   timers.push({ name: "capture", at: captureRefused ? now.getTime() + settings.captureRetryWindowS * 1000 : null, ifUnset: captureRefused });
   // The payment watchdog: armed when a payment step goes out, kept while it waits.
@@ -97,14 +108,17 @@ export function messagesFor(before: RideRecord | null, after: RideRecord, events
 /**
  * The ride pushed to its live sockets (closed once settled) and to its driver's, in
  * commit order, unless the driver made the change and has the ride in the answer already
- * (half a served ride's pushes, each an RPC to the Driver DO); and, when the deadline
- * found nobody, the pickup's cell marked empty.
+ * (half a served ride's pushes, each an RPC to the Driver DO). A driver the change let go
+ * of (an offer that expired, was withdrawn, or whose ride was cancelled) hears of it too, so
+ * their app drops the offer. And, when the deadline found nobody, the pickup's cell marked empty.
  */
-function afterCommit(after: RideRecord, events: EventDraft[], ctx: PlanContext): Plan<RideEffect>["after"] {
+function afterCommit(before: RideRecord | null, after: RideRecord, events: EventDraft[], ctx: PlanContext): Plan<RideEffect>["after"] {
   const effects: Plan<RideEffect>["after"] = [{ type: "broadcast", message: JSON.stringify(after.ride) }];
   if (isSettled(after.ride)) effects.push({ type: "closeLive", reason: "ride ended" });
   const driverId = heldDriver(after);
   if (driverId && driverId !== ctx.answeredTo) effects.push({ type: "pushToDriver", driverId, ride: after.ride });
+  const letGo = before ? heldDriver(before) : null;
+  if (letGo && letGo !== driverId && letGo !== ctx.answeredTo) effects.push({ type: "pushToDriver", driverId: letGo, ride: after.ride });
   const nobody = events.some((e) => e.type === "RideCancelled" && e.data.reason === "no_driver_available");
   if (nobody && ctx.noSupplyWindowS > 0) {
     effects.push({ type: "markNoSupply", pickup: after.ride.pickup, product: after.ride.product, until: ctx.now.getTime() + ctx.noSupplyWindowS * 1000 });
@@ -126,7 +140,7 @@ export function plan(before: RideRecord | null, after: RideRecord, drafts: Event
     events,
     messages: messagesFor(before, after, events),
     timers: timersFor(before, after, drafts, ctx.now, ctx),
-    after: afterCommit(after, drafts, ctx),
+    after: afterCommit(before, after, drafts, ctx),
     later: tripEndRelease(before, after),
   };
 }

@@ -52,6 +52,25 @@ describe("ride plan", () => {
     expect(p.after.map((e) => e.type)).toEqual(["broadcast", "pushToDriver"]);
   });
 
+  it("a driver the change let go of hears of it (an offer expired, withdrawn, or its ride cancelled); one who declined has the answer", () => {
+    const offered = record("dispatching", "authorized", { offer: true });
+    const pushedTo = (command: RideCommand, answeredTo: string | null = null) => {
+      const d = decide(offered, command, new Date(Date.parse(offered.offer!.expiresAt) + 1));
+      if (d.kind !== "applied") throw new Error(`${command.type}: ${d.kind}`);
+      return plan(offered, d.record, d.events, { ...ctx, answeredTo }).after.flatMap((e) => (e.type === "pushToDriver" ? [[e.driverId, e.ride.status]] : []));
+    };
+    expect(pushedTo(COMMANDS.expireOffer)).toEqual([["d1", "dispatching"]]);
+    expect(pushedTo(COMMANDS.withdrawOffer)).toEqual([["d1", "dispatching"]]);
+    expect(pushedTo(COMMANDS.cancel)).toEqual([["d1", "cancelled"]]);
+    expect(pushedTo(COMMANDS.dispatchTimeout)).toEqual([["d1", "cancelled"]]);
+    expect(pushedTo(COMMANDS.declineOffer, "d1"), "the decliner has the ride in the answer").toEqual([]);
+    // Backing out: the driver asked, and is answered; nobody else is pushed.
+    const assigned = record("driver_assigned", "authorized", { driver: true });
+    const out = decide(assigned, COMMANDS.backOut, NOW);
+    if (out.kind !== "applied") throw new Error(out.kind);
+    expect(plan(assigned, out.record, out.events, { ...ctx, answeredTo: "d1" }).after.some((e) => e.type === "pushToDriver")).toBe(false);
+  });
+
   it("a change the driver asked for is not pushed back to that driver, who has it in the answer; a change anyone else made is", () => {
     const before = record("driver_assigned", "authorized", { driver: true });
     const driverId = before.ride.driver!.id;
@@ -130,6 +149,19 @@ describe("ride plan", () => {
       fare: { amount: 9900, currency: "KRW" },
     });
     expect(timer(ended, "stale")).toEqual({ name: "stale", at: null });
+  });
+
+  it("a trip goes stale no sooner than three times its estimated duration, so a long trip is not ended on the way", () => {
+    const arrived = record("driver_arrived", "authorized", { driver: true });
+    const hours = (h: number) => h * 3_600_000;
+    const long = { ...arrived, ride: { ...arrived.ride, durationSeconds: 7 * 3600 } };
+    expect(timer(step(long, { type: "start", driverId: "d1" }).p, "stale")?.at).toBe(T + hours(21));
+    const short = { ...arrived, ride: { ...arrived.ride, durationSeconds: 1200 } };
+    expect(timer(step(short, { type: "start", driverId: "d1" }).p, "stale")?.at, "a city trip keeps STALE_RIDE_S").toBe(T + hours(2));
+    // Only the trip: a long ride's pickup leg keeps STALE_RIDE_S.
+    const assigned = record("driver_assigned", "authorized", { driver: true });
+    const longAssigned = { ...assigned, ride: { ...assigned.ride, durationSeconds: 7 * 3600 } };
+    expect(timer(step(longAssigned, { type: "arrive", driverId: "d1" }).p, "stale")?.at).toBe(T + hours(2));
   });
 
   it("a refused capture waits for an operator's retry at most the capture window; a retry clears it", () => {

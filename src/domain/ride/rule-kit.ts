@@ -79,6 +79,24 @@ export const offeredTo = (record: RideRecord, command: { driverId: string }) =>
 export const ownDriver = (record: RideRecord, command: { driverId: string }) =>
   record.ride.driver?.id === command.driverId ? null : refuse("forbidden", "not this ride's driver");
 
+/**
+ * A driver's step sent again after it took effect (the answer lost on a bad network, the
+ * app retrying): the ride is past it and still this driver's, so the retry gets the ride,
+ * not a 409 for what already happened. Another driver's is no repeat (ownDriver refuses it).
+ *
+ * @example
+ * DRIVER_STEP_DONE.start(inProgressRecord, { driverId: "d1" }); // true
+ */
+export const DRIVER_STEP_DONE = {
+  arrive: (r: RideRecord, c: { driverId: string }) => r.ride.status === "driver_arrived" && r.ride.driver?.id === c.driverId,
+  start: (r: RideRecord, c: { driverId: string }) => r.ride.status === "in_progress" && r.ride.driver?.id === c.driverId,
+  // Ended by the driver, by the stale timer on the estimate, or unpaid: the trip is over either way.
+  complete: (r: RideRecord, c: { driverId: string }) =>
+    (r.ride.status === "payment_pending" || r.ride.status === "completed") && r.ride.driver?.id === c.driverId,
+  noShow: (r: RideRecord, c: { driverId: string }) =>
+    r.ride.status === "cancelled" && r.ride.cancellation?.reason === "rider_no_show" && r.ride.driver?.id === c.driverId,
+};
+
 /** The rider did not pay the fare: it becomes their dues, recorded before the ride ends. */
 export const addDues = (next: RideRecord): RideEffect[] =>
   next.ride.status === "completed" && next.ride.payment.status === "failed" && next.ride.fare

@@ -8,7 +8,7 @@
 import type { EventDraft } from "./types";
 import { PAYMENT_RULES } from "./payment-rules";
 import { handoverRefusal } from "./parcel";
-import { addDues, BEFORE_BOARDING, cancel, dropOffer, endUnpaid, offeredTo, ownDriver, refuse, releaseHeld, type Rules } from "./rule-kit";
+import { addDues, BEFORE_BOARDING, cancel, DRIVER_STEP_DONE, dropOffer, endUnpaid, offeredTo, ownDriver, refuse, releaseHeld, type Rules } from "./rule-kit";
 
 export { claimedDriver, heldDriver, type Rule, type Rules } from "./rule-kit";
 
@@ -101,6 +101,7 @@ export const RULES: Rules = {
   arrive: {
     from: ["driver_assigned"],
     to: "driver_arrived",
+    repeat: DRIVER_STEP_DONE.arrive,
     guard: ownDriver,
     apply: (next, _c, now) => {
       next.ride.etaSeconds = 0;
@@ -111,6 +112,7 @@ export const RULES: Rules = {
   noShow: {
     from: ["driver_arrived"],
     to: "cancelled",
+    repeat: DRIVER_STEP_DONE.noShow,
     guard: (r, c, now) => {
       const refused = ownDriver(r, c);
       if (refused || !("waitS" in c)) return refused;
@@ -131,6 +133,7 @@ export const RULES: Rules = {
   start: {
     from: ["driver_arrived"],
     to: "in_progress",
+    repeat: DRIVER_STEP_DONE.start,
     guard: ownDriver,
     apply: (next) => ((next.ride.etaSeconds = null), [{ type: "TripStarted", data: {} }]),
   },
@@ -143,6 +146,7 @@ export const RULES: Rules = {
     // hold declined during the trip ends the ride at once, unpaid, the fare the rider's dues.
     from: ["in_progress"],
     to: "payment_pending",
+    repeat: DRIVER_STEP_DONE.complete,
     // A parcel is delivered only against the sender's code; the system's stale-trip end has none to give.
     guard: (r, c) => {
       const refusal = handoverRefusal(r, c);

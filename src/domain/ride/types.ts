@@ -73,7 +73,8 @@ export type RideCommand =
   | { type: "paymentCaptured"; settlement?: Settlement | null }
   | { type: "retryCapture" }
   | { type: "paymentCaptureFailed"; reason: string }
-  | { type: "paymentVoided" }
+  /** `refused`: the provider's detail when it refused the void (the hold was gone already: it lapsed, or was released). */
+  | { type: "paymentVoided"; refused?: string }
   /** The provider refused the capture and no operator retried within the window: the fare becomes dues. */
   | { type: "abandonCapture" }
   | { type: "paymentSettled"; settlement: Settlement | null }

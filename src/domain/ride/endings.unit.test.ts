@@ -1,0 +1,71 @@
+/**
+ * Every ride ends: no-shows, a hold declined after drop-off, refunds of a fare and of a
+ * no-show fee (split from ride-machine.unit.test.ts, which keeps the state × command matrix).
+ */
+import { describe, expect, it } from "vitest";
+import { decide } from "./decide";
+import { COMMANDS, FARE, NOW, record } from "./fixtures";
+import type { RideCommand } from "./types";
+
+describe("ride state machine: every ride ends", () => {
+  it("a no-show before the wait is over is refused, saying how long is left; after it, allowed", () => {
+    const arrived = record("driver_arrived", "authorized", { driver: true });
+    const justArrived = { ...arrived, arrivedAt: new Date(NOW.getTime() - 60_000).toISOString() };
+    const early = decide(justArrived, COMMANDS.noShow, NOW);
+    expect(early).toMatchObject({ kind: "refused", code: "invalid_transition" });
+    expect(early.kind === "refused" && early.detail).toContain("240 s");
+    expect(decide(arrived, COMMANDS.noShow, NOW).kind).toBe("applied");
+    expect(decide(arrived, { ...COMMANDS.noShow, driverId: "d2" } as RideCommand, NOW)).toMatchObject({ kind: "refused", code: "forbidden" });
+  });
+
+  it("arriving records when, so the wait counts from the arrival", () => {
+    const d = decide(record("driver_assigned", "authorized", { driver: true }), COMMANDS.arrive, NOW);
+    expect(d.kind === "applied" && d.record.arrivedAt).toBe(NOW.toISOString());
+  });
+
+  it("a hold declined after drop-off ends the ride unpaid, its fare the rider's dues", () => {
+    const pending = record("payment_pending", "pending", { driver: true });
+    const d = decide(pending, COMMANDS.paymentDeclined, NOW);
+    expect(d.kind).toBe("applied");
+    if (d.kind !== "applied") return;
+    expect(d.record.ride).toMatchObject({ status: "completed", payment: { status: "failed" } });
+    expect(d.events.map((e) => e.type)).toEqual(["PaymentDeclined", "PaymentFailed", "DuesIncurred", "RideCompleted"]);
+    expect(d.effects).toEqual([{ type: "addDues", riderId: "r1", rideId: "rd_test", amount: FARE }]);
+  });
+
+  it("refunds: the same request twice does nothing twice; more than was captured is refused; nothing captured, nothing to refund", () => {
+    const completed = record("completed", "captured", { driver: true });
+    const part = { type: "refund", key: "a", amount: { amount: 4000, currency: "KRW" }, reason: "late" } as const;
+    const once = decide(completed, part, NOW);
+    expect(once.kind).toBe("applied");
+    if (once.kind !== "applied") return;
+    expect(decide(once.record, part, NOW).kind).toBe("unchanged");
+    const over = decide(once.record, { ...part, key: "b", amount: { amount: 6000, currency: "KRW" } }, NOW);
+    expect(over).toMatchObject({ kind: "refused", code: "invalid_transition" });
+    expect(over.kind === "refused" && over.detail).toContain("5900");
+    expect(decide(record("completed", "failed", { driver: true }), part, NOW)).toMatchObject({ kind: "refused", code: "invalid_transition" });
+    expect(decide(once.record, { type: "paymentRefunded", key: "zz", adjustment: null }, NOW)).toMatchObject({ kind: "refused", code: "not_found" });
+  });
+
+  it("a captured no-show fee can be refunded, no more than the fee; a cancel that captured nothing cannot", () => {
+    const arrived = record("driver_arrived", "authorized", { driver: true });
+    const fee = { amount: 3000, currency: "KRW" } as const;
+    const noShow = decide(arrived, { type: "noShow", by: "driver", driverId: "d1", waitS: 0, fee }, NOW);
+    if (noShow.kind !== "applied") throw new Error("no-show refused");
+    const charged = decide(noShow.record, { type: "paymentCaptured", settlement: null }, NOW);
+    if (charged.kind !== "applied") throw new Error("capture refused");
+    const refund = { type: "refund", key: "fee", amount: null, reason: "the rider was there" } as const;
+    expect(decide(charged.record, { ...refund, amount: { amount: 3001, currency: "KRW" } }, NOW)).toMatchObject({
+      kind: "refused",
+      code: "invalid_transition",
+    });
+    const asked = decide(charged.record, refund, NOW);
+    if (asked.kind !== "applied") throw new Error("refund refused");
+    expect(asked.events.map((e) => e.data)).toEqual([{ key: "fee", amount: fee, reason: "the rider was there" }]);
+    const refunded = decide(asked.record, { type: "paymentRefunded", key: "fee", adjustment: null }, NOW);
+    expect(refunded.kind === "applied" && refunded.record.ride).toMatchObject({ status: "cancelled", payment: { status: "refunded", refundedAmount: fee } });
+    // A plain cancel voids the hold: there is nothing to give back.
+    const voided = decide(record("cancelled", "authorized"), { type: "paymentVoided" }, NOW);
+    expect(voided.kind === "applied" && decide(voided.record, refund, NOW)).toMatchObject({ kind: "refused", code: "invalid_transition" });
+  });
+});
