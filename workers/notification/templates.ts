@@ -38,6 +38,18 @@ const CANCEL_REASONS: Record<string, Record<Locale, string>> = {
 };
 const reasonText = (reason: string, locale: Locale) => CANCEL_REASONS[reason]?.[locale] ?? reason.replace(/_/g, " ");
 
+/** Why the driver's ride was cancelled, in the driver's words (an operator's own reason stays with the operators). */
+function driverCancelWhy(r: Ride, locale: Locale): string {
+  const ko = locale === "ko";
+  if (r.cancellation?.by === "rider") return ko ? "승객이 호출을 취소했습니다" : "The rider cancelled the ride";
+  if (r.cancellation?.by === "ops") return ko ? "운영자가 호출을 취소했습니다" : "An operator cancelled the ride";
+  if (r.cancellation?.reason === "payment_declined")
+    return ko ? "승객의 결제가 승인되지 않아 호출이 취소되었습니다" : "The ride was cancelled: the rider's payment was declined";
+  if (r.cancellation?.reason === "rider_no_show")
+    return ko ? "승객이 나타나지 않아 호출이 취소되었습니다" : "The ride was cancelled: the rider did not show up";
+  return ko ? "호출이 취소되었습니다" : "The ride was cancelled";
+}
+
 export const TEMPLATES: Record<Audience, Record<string, Record<Locale, Render>>> = {
   rider: {
     DriverAssigned: {
@@ -83,8 +95,8 @@ export const TEMPLATES: Record<Audience, Record<string, Record<Locale, Render>>>
       en: (r, e) => `New ride: ${place(r.pickup)} → ${place(r.dropoff)}, about ${won(r.quote.amount, "en")}. Accept within ${expiry(e)} s.`,
     },
     RideCancelled: {
-      ko: (r) => `승객이 호출을 취소했습니다 (${place(r.pickup)}). 다음 호출을 기다려 주세요.`,
-      en: (r) => `The rider cancelled the ride from ${place(r.pickup)}. You are free for the next one.`,
+      ko: (r) => `${driverCancelWhy(r, "ko")} (${place(r.pickup)}). 다음 호출을 기다려 주세요.`,
+      en: (r) => `${driverCancelWhy(r, "en")} (from ${place(r.pickup)}). You are free for the next one.`,
     },
     PaymentCaptured: {
       ko: (r, e) =>
@@ -158,6 +170,7 @@ export const TEMPLATE_CODES: Record<Audience, Record<string, string>> = {
   },
   driver: {
     DriverOffered: "DRIVER_OFFER_01",
+    // The rider's cancel; others (an operator's, the system's) are DRIVER_CANCEL_OTHERS.
     RideCancelled: "DRIVER_RIDER_CANCELLED_01",
     PaymentCaptured: "DRIVER_SETTLED_01",
     DriverSettled: "DRIVER_SETTLED_01",
@@ -180,6 +193,9 @@ export const PARCEL_TEMPLATE_CODES: Record<Audience, Record<string, string>> = {
   driver: { DriverOffered: "PARCEL_OFFER_01" },
 };
 
+/** The AlimTalk template of a driver's ride cancelled by an operator or by the system (its reason a variable). */
+export const DRIVER_CANCEL_OTHERS = "DRIVER_RIDE_CANCELLED_01";
+
 /**
  * The AlimTalk template code of a text (parcel rides have their own where their words differ).
  *
@@ -187,6 +203,7 @@ export const PARCEL_TEMPLATE_CODES: Record<Audience, Record<string, string>> = {
  * templateCode(parcelRide, "rider", "RideCompleted"); // "PARCEL_DELIVERED_01"
  */
 export function templateCode(ride: Ride | null, audience: Audience, type: string): string {
+  if (audience === "driver" && type === "RideCancelled" && ride?.cancellation && ride.cancellation.by !== "rider") return DRIVER_CANCEL_OTHERS;
   const parcel = ride && isParcel(ride.product) ? PARCEL_TEMPLATE_CODES[audience][type] : undefined;
   return parcel ?? TEMPLATE_CODES[audience][type] ?? "GENERIC_01";
 }
@@ -212,8 +229,10 @@ export function recipientsOf(ride: Ride, event: DomainEvent): { audience: Audien
         ? (event.data.driverId as string | undefined)
         : event.type === "PaymentCaptured" || event.type === "DriverSettled"
           ? settlementOf(event)?.driverId
-          : // A driver who cancelled (a no-show they reported) needs no word of it; the system's cancels free no one waiting.
-            event.type === "RideCancelled" && ride.cancellation?.by !== "system" && ride.cancellation?.by !== "driver"
+          : // A driver who cancelled (a no-show they reported) needs no word of it. Anyone else's cancel
+            // (the rider's, an operator's, the system's: a hold declined after the assignment, a
+            // no-show the stale timer reported) frees a driver who may be driving to the pickup.
+            event.type === "RideCancelled" && ride.cancellation?.by !== "driver"
             ? ride.driver?.id
             : undefined;
     if (driverId) out.push({ audience: "driver", recipient: driverId });

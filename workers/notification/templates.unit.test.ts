@@ -96,9 +96,20 @@ describe("driver templates", () => {
     expect(text("driver", "DriverOffered", "en", ride, offered)).toContain("Accept within 15 s");
   });
 
-  it("RideCancelled: the rider cancelled", () => {
-    expect(text("driver", "RideCancelled", "ko")).toContain("승객이 호출을 취소");
-    expect(text("driver", "RideCancelled", "en")).toContain("The rider cancelled the ride from Yeouido");
+  it("RideCancelled: who cancelled, or why the system did, in the driver's words; its own AlimTalk template unless the rider did", () => {
+    const by = (cancellation: Ride["cancellation"]) => ({ ...ride, cancellation });
+    const rider = by({ by: "rider", reason: "changed my mind" });
+    expect(text("driver", "RideCancelled", "ko", rider)).toContain("승객이 호출을 취소");
+    expect(text("driver", "RideCancelled", "en", rider)).toBe("The rider cancelled the ride (from Yeouido). You are free for the next one.");
+    expect(templateCode(rider, "driver", "RideCancelled")).toBe("DRIVER_RIDER_CANCELLED_01");
+    const ops = by({ by: "ops", reason: "fraud suspected: internal note" });
+    expect(text("driver", "RideCancelled", "en", ops)).toContain("An operator cancelled the ride");
+    expect(text("driver", "RideCancelled", "en", ops), "an operator's reason stays with the operators").not.toContain("fraud");
+    const declined = by({ by: "system", reason: "payment_declined" });
+    expect(text("driver", "RideCancelled", "en", declined)).toContain("the rider's payment was declined");
+    expect(text("driver", "RideCancelled", "ko", declined)).toContain("결제가 승인되지 않아");
+    expect(text("driver", "RideCancelled", "en", by({ by: "system", reason: "rider_no_show" }))).toContain("the rider did not show up");
+    for (const other of [ops, declined]) expect(templateCode(other, "driver", "RideCancelled")).toBe("DRIVER_RIDE_CANCELLED_01");
   });
 
   it("PaymentCaptured: the fare and the driver's share", () => {
@@ -127,7 +138,17 @@ describe("who is told", () => {
       { audience: "rider", recipient: "r1" },
       { audience: "driver", recipient: "d1" },
     ]);
-    expect(recipientsOf(ride, event("RideCancelled"))).toEqual([{ audience: "rider", recipient: "r1" }]);
+    // Nobody was found: no driver to tell.
+    expect(recipientsOf({ ...ride, driver: null }, event("RideCancelled"))).toEqual([{ audience: "rider", recipient: "r1" }]);
+    // The hold declined after the assignment, or the stale timer's no-show: the driver on the way is told.
+    for (const reason of ["payment_declined", "rider_no_show"]) {
+      expect(recipientsOf({ ...ride, cancellation: { by: "system", reason } }, event("RideCancelled"))).toContainEqual({ audience: "driver", recipient: "d1" });
+    }
+    expect(recipientsOf({ ...ride, cancellation: { by: "ops", reason: "x" } }, event("RideCancelled"))).toContainEqual({ audience: "driver", recipient: "d1" });
+    // The driver's own no-show report needs no word back.
+    expect(recipientsOf({ ...ride, cancellation: { by: "driver", reason: "rider_no_show" } }, event("RideCancelled"))).toEqual([
+      { audience: "rider", recipient: "r1" },
+    ]);
     expect(recipientsOf(ride, event("PaymentCaptured", { settlement: { driverId: "d1", fare: krw(1), commission: krw(0), earning: krw(1) } }))).toEqual([
       { audience: "driver", recipient: "d1" },
     ]);
