@@ -1,18 +1,23 @@
 /**
  * What a vehicle serves. A vehicle declares every product it can take (`products`,
- * default `[product]`): a courier who carries large parcels lists small ones too, and
- * dispatch offers a ride only to a vehicle whose products include the ride's.
+ * default `[product]`), and dispatch offers a ride only to a vehicle whose products
+ * include the ride's. A vehicle that carries large parcels carries small ones too, listed
+ * or not (requirement P1).
  */
 import type { Product, Vehicle } from "../domain/types";
+
+/** Products a vehicle serving the key serves as well, whether it lists them or not. */
+const IMPLIED: Partial<Record<Product, Product[]>> = { parcel_large: ["parcel_small"] };
 
 /**
  * Every product the vehicle serves, its main `product` first, each once.
  *
  * @example
- * productsOf({ plate: "1", model: "Porter", product: "parcel_large", products: ["parcel_small"] }); // ["parcel_large", "parcel_small"]
+ * productsOf({ plate: "1", model: "Porter", product: "parcel_large" }); // ["parcel_large", "parcel_small"]
  */
 export function productsOf(vehicle: Vehicle): Product[] {
-  return [...new Set([vehicle.product, ...(vehicle.products ?? [])])];
+  const listed = [vehicle.product, ...(vehicle.products ?? [])];
+  return [...new Set([...listed, ...listed.flatMap((p) => IMPLIED[p] ?? [])])];
 }
 
 /** The vehicle with its products written out (how the driver keeps and shows it). */
@@ -22,7 +27,7 @@ export const withProducts = (vehicle: Vehicle): Vehicle => ({ ...vehicle, produc
  * Whether the vehicle serves `product` (dispatch offers it only such rides).
  *
  * @example
- * serves({ plate: "1", model: "Porter", product: "parcel_large", products: ["parcel_small"] }, "parcel_small"); // true
+ * serves({ plate: "1", model: "Porter", product: "parcel_large" }, "parcel_small"); // true
  */
 export const serves = (vehicle: Vehicle, product: Product): boolean => productsOf(vehicle).includes(product);
 
