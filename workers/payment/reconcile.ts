@@ -62,6 +62,14 @@ async function voidHold(
   return entry.outcome === "succeeded";
 }
 
+/**
+ * How old a dues hold must be before reconciliation takes it for one that lost its capture,
+ * whatever age the caller asks for: a dues charge is authorised and captured within its
+ * request, and an operator's "reconcile now" (age 0) must not void one in flight, which
+ * would answer the rider's good card 402.
+ */
+export const DUES_CHARGE_MAX_MS = 5 * 60_000;
+
 /** A dues hold's void key: the charge's own key with `:void` for `:authorize`. */
 function duesVoidKey(authorizeKey: string): string {
   return `${authorizeKey.replace(/:authorize$/, "")}:void`;
@@ -102,7 +110,7 @@ export async function reconcile(deps: ReconcileDeps, options: { minAgeMs: number
     try {
       if (isDuesAccount(hold.rideId)) {
         // A dues charge is done within its request; a hold still open this late lost its capture.
-        if (!hold.providerRef) continue;
+        if (!hold.providerRef || now - Date.parse(hold.createdAt) < DUES_CHARGE_MAX_MS) continue;
         const key = duesVoidKey(hold.idempotencyKey);
         const voided = await voidHold(deps, {
           rideId: hold.rideId,
