@@ -128,6 +128,17 @@ describe("crash invariants", () => {
     // a ride still under way may hold its authorisation
     o.rides.rd_void = ride("rd_void", "in_progress", "authorized");
     expect(checkOpenHolds(o).map((v) => v.rideId)).toEqual(["rd_done"]);
+    // a void the provider refused (the hold lapsed) closes a cancelled ride's hold; not one that was captured
+    o.rides.rd_void = ride("rd_void", "cancelled", "voided", null, null);
+    o.ledgers.rd_void = [op("rd_void", "authorize"), op("rd_void", "void", "declined")];
+    expect(checkOpenHolds(o).map((v) => v.rideId)).toEqual(["rd_done"]);
+    expect(checkLedger(o).map((v) => v.rideId)).not.toContain("rd_void");
+    o.ledgers.rd_void.push(op("rd_void", "capture"));
+    expect(
+      checkLedger(o)
+        .filter((v) => v.rideId === "rd_void")
+        .map((v) => v.detail),
+    ).toEqual(["the ledger captured, the ride says voided"]);
   });
 
   it("ledger mismatches: the ride and the ledger tell different stories", () => {

@@ -106,6 +106,8 @@ const ACTIVE = ["requested", "dispatching", "driver_assigned", "driver_arrived",
 const ENDED = ["completed", "cancelled"];
 
 const succeeded = (ledger: LedgerEntry[], kind: string) => ledger.filter((e) => e.kind === kind && e.outcome === "succeeded");
+/** A void the provider refused, with no capture: the hold was gone (the ride and the ledger take it as closed). */
+const refusedVoid = (ledger: LedgerEntry[]) => succeeded(ledger, "capture").length === 0 && ledger.some((e) => e.kind === "void" && e.outcome === "declined");
 const said = (r: RideView | null | undefined) => (r ? `${r.status}/${r.payment.status}` : "absent");
 /** A ledger in one line: `authorize:succeeded capture:succeeded`. */
 export const ledgerLine = (ledger: LedgerEntry[] | undefined) => (ledger ?? []).map((e) => `${e.kind}:${e.outcome}`).join(" ") || "empty";
@@ -173,14 +175,17 @@ export function checkDoubleCaptures(o: Observed): Violation[] {
     }));
 }
 
-/** A successful hold of an ended (or vanished) ride must be settled exactly once: one capture or one void. */
+/**
+ * A successful hold of an ended (or vanished) ride must be settled exactly once: one capture or
+ * one void, or else a void the provider refused (nothing left to release: the ride takes it as voided).
+ */
 export function checkOpenHolds(o: Observed): Violation[] {
   const out: Violation[] = [];
   for (const [id, ledger] of Object.entries(o.ledgers)) {
     const ride = o.rides[id];
     if (succeeded(ledger, "authorize").length === 0 || (ride && !ENDED.includes(ride.status))) continue;
     const settled = succeeded(ledger, "capture").length + succeeded(ledger, "void").length;
-    if (settled === 1) continue;
+    if (settled === 1 || (settled === 0 && refusedVoid(ledger))) continue;
     const detail = settled === 0 ? "hold neither captured nor voided" : `hold settled ${settled} times`;
     out.push({ invariant: "openHolds", rideId: id, detail, stores: { ride: said(ride), ledger: ledgerLine(ledger) } });
   }
@@ -197,10 +202,12 @@ export function checkLedger(o: Observed): Violation[] {
     const p = ride.payment.status;
     const captured = succeeded(ledger, "capture").length > 0;
     const voided = succeeded(ledger, "void").length > 0;
+    const voidRefused = refusedVoid(ledger);
     const declined = ledger.some((e) => e.kind === "authorize" && e.outcome === "declined");
     let why: string | null = null;
     if (p === "captured" && !captured) why = "ride says captured, the ledger has no successful capture";
-    else if (p === "voided" && !voided) why = "ride says voided, the ledger has no successful void";
+    else if (p === "voided" && !voided && !voidRefused)
+      why = captured ? "the ledger captured, the ride says voided" : "ride says voided, the ledger has no void, done or refused";
     else if (p === "declined" && !declined) why = "ride says declined, the ledger has no declined hold";
     else if (captured && p !== "captured" && p !== "refunded") why = `the ledger captured, the ride says ${p}`;
     else if (voided && p !== "voided") why = `the ledger voided, the ride says ${p}`;

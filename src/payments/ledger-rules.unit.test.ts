@@ -1,5 +1,6 @@
 /** The small rules around the ledger: dues accounts, page cursors, orphan holds. */
 import { describe, expect, it } from "vitest";
+import type { Ride } from "../domain/types";
 import { duesAccount, isDuesAccount } from "./dues";
 import { holdIsOwedAVoid, isOrphanCandidate } from "./orphans";
 import { decodeCursor, encodeCursor, pageLimit } from "./page-cursor";
@@ -45,13 +46,21 @@ describe("orphan holds", () => {
     expect(isOrphanCandidate({ createdAt: "not a date" }, null, now, 0)).toBe(false);
   });
 
-  it("are voided when their ride is over or gone, or they are a dues account's; a live ride keeps its hold", () => {
+  it("are voided when their ride is over or gone, or they are a dues account's; a live ride keeps its hold, and so does a no-show fee to capture", () => {
+    const ride = (status: Ride["status"], fare: Ride["fare"] = null, payment: Ride["payment"]["status"] = "authorized") => ({
+      status,
+      fare,
+      payment: { status: payment },
+    });
     expect(holdIsOwedAVoid("rd_1", null)).toBe(true);
-    expect(holdIsOwedAVoid("rd_1", { status: "cancelled" })).toBe(true);
-    expect(holdIsOwedAVoid("rd_1", { status: "completed" })).toBe(true);
+    expect(holdIsOwedAVoid("rd_1", ride("cancelled"))).toBe(true);
+    expect(holdIsOwedAVoid("rd_1", ride("completed", { amount: 9900, currency: "KRW" }, "failed"))).toBe(true);
     expect(holdIsOwedAVoid("dues:r1", null)).toBe(true);
     for (const status of ["requested", "dispatching", "driver_assigned", "in_progress", "payment_pending"] as const) {
-      expect(holdIsOwedAVoid("rd_1", { status }), status).toBe(false);
+      expect(holdIsOwedAVoid("rd_1", ride(status)), status).toBe(false);
     }
+    // A no-show's fee is captured from the hold: voiding it first would lose the fee (or, raced, void a charged hold).
+    const fee = { amount: 3000, currency: "KRW" as const };
+    expect(holdIsOwedAVoid("rd_1", ride("cancelled", fee, "authorized"))).toBe(false);
   });
 });

@@ -24,13 +24,16 @@ export function isOrphanCandidate(hold: { createdAt: string }, known: { outcome:
 
 /**
  * Whether a hold on this reference may be voided: a dues account's (nobody else will
- * charge it), or a ride that is gone, cancelled or completed (nothing will capture it).
+ * charge it), or a ride that is gone, cancelled or completed (nothing will capture it), but
+ * for a cancelled ride whose no-show fee (its `fare`) is still to be captured from that hold.
  *
  * @example
  * holdIsOwedAVoid("rd_1", null); // true: the ride is gone
- * holdIsOwedAVoid("rd_1", { status: "dispatching" }); // false: the ride's saga owns it
+ * holdIsOwedAVoid("rd_1", { status: "dispatching", fare: null, payment: { status: "authorized" } }); // false: the ride's saga owns it
  */
-export function holdIsOwedAVoid(reference: string, ride: Pick<Ride, "status"> | null): boolean {
+export function holdIsOwedAVoid(reference: string, ride: Pick<Ride, "status" | "fare" | "payment"> | null): boolean {
   if (isDuesAccount(reference)) return true;
-  return ride === null || ride.status === "cancelled" || ride.status === "completed";
+  if (ride === null) return true;
+  if (ride.status === "cancelled" && (ride.fare?.amount ?? 0) > 0 && ride.payment.status === "authorized") return false;
+  return ride.status === "cancelled" || ride.status === "completed";
 }

@@ -98,7 +98,7 @@ describe("Rental DO: payment results", () => {
     const { stub, i } = await created();
     await payThroughWorker(stub);
     expect(unwrap((await stub.get(ops)) as Outcome<Rental>).status).toBe("confirmed");
-    expect(await rideLookup(testEnv)(i.rentalId)).toEqual({ status: "completed", payment: { status: "captured" }, driver: null });
+    expect(await rideLookup(testEnv)(i.rentalId)).toEqual({ status: "completed", payment: { status: "captured" }, driver: null, fare: null });
     const settled = await testEnv.LEDGER_DB.prepare("SELECT count(*) AS n FROM settlements WHERE ride_id = ?").bind(i.rentalId).first<{ n: number }>();
     expect(settled?.n).toBe(0);
   });

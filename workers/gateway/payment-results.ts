@@ -98,14 +98,14 @@ export function paymentResultDeps(env: Env): PaymentResultDeps {
  * A rental as reconciliation sees it: a rental still charging (`requested`) owns its hold
  * like a live ride; one that ended owes a hold left over its void.
  */
-function rentalAsPayer(rental: Rental): Pick<Ride, "status" | "payment" | "driver"> {
+function rentalAsPayer(rental: Rental): Pick<Ride, "status" | "payment" | "driver" | "fare"> {
   const status = rental.status === "requested" ? "requested" : rental.status === "cancelled" || rental.status === "declined" ? "cancelled" : "completed";
-  return { status, payment: { status: rental.payment.status }, driver: null };
+  return { status, payment: { status: rental.payment.status }, driver: null, fare: null };
 }
 
 /** Reads a ride (or a rental) for the payment worker's reconciliation (passed to it as an RPC callback). */
 export function rideLookup(env: Env) {
-  return async (rideId: string): Promise<Pick<Ride, "status" | "payment" | "driver"> | null> => {
+  return async (rideId: string): Promise<Pick<Ride, "status" | "payment" | "driver" | "fare"> | null> => {
     if (RENTAL_ID.test(rideId)) {
       const rental = await rentalStub(env, rideId).get({ id: "payment-reconciler", role: "ops" });
       return rental.ok ? rentalAsPayer(rental.value) : null;

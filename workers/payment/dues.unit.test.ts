@@ -80,4 +80,14 @@ describe("reconciliation of dues", () => {
     // done: the next run finds nothing open
     expect((await reconcile({ ...deps, ride: async () => null }, later)).holdsVoided).toEqual([]);
   });
+
+  it("a dues hold the provider placed and the ledger has not recorded yet is left alone while young, even by 'reconcile now'; voided once old", async () => {
+    const { deps, provider } = await unitDeps();
+    const young = provider.placeHold({ reference: "dues:r2", amount: 5000, key: "r2:dues:1:authorize", ageMs: 1000 });
+    const old = provider.placeHold({ reference: "dues:r3", amount: 5000, key: "r3:dues:1:authorize", ageMs: DUES_CHARGE_MAX_MS + 60_000 });
+    const report = await reconcile({ ...deps, ride: async () => null }, { minAgeMs: 0 });
+    expect(report.orphanHoldsVoided).toEqual(["dues:r3"]);
+    expect(provider.holds.get(young)?.status).toBe("requires_capture");
+    expect(provider.holds.get(old)?.status).toBe("canceled");
+  });
 });

@@ -47,10 +47,10 @@ export const HOLDS_PAST_WINDOW = `SELECT ride_id, created_at FROM payment_operat
   WHERE kind = 'authorize' AND (created_at > ?1 OR (created_at = ?1 AND ride_id > ?2)) AND created_at < ?3
   ORDER BY created_at, ride_id LIMIT ?4`;
 
-/** Whether a ride's hold is still open: authorised, and neither captured nor voided. */
+/** Whether a ride's hold is still open: authorised, and neither captured nor voided (a void the provider refused closes it: nothing was left to release). */
 function openHold(operations: LedgerRow[]): boolean {
   const succeeded = (kind: string) => operations.some((o) => o.kind === kind && o.outcome === "succeeded");
-  return succeeded("authorize") && !succeeded("capture") && !succeeded("void");
+  return succeeded("authorize") && !succeeded("capture") && !operations.some((o) => o.kind === "void");
 }
 
 /**

@@ -45,6 +45,8 @@ describe("the ledger's window over SQLite", () => {
     await op(db, "rd_voided", "authorize", at(2));
     await op(db, "rd_voided", "void", at(2.1));
     await op(db, "rd_declined", "authorize", at(2), "declined"); // no hold was ever placed
+    await op(db, "rd_void_refused", "authorize", at(2));
+    await op(db, "rd_void_refused", "void", at(2.1), "declined"); // the hold lapsed: nothing left to release
     await op(db, "rd_open", "authorize", at(3)); // held, never captured nor voided
     await op(db, "rn_rental", "authorize", at(3));
     await op(db, "rn_rental", "capture", at(3.5));
@@ -56,8 +58,8 @@ describe("the ledger's window over SQLite", () => {
     const { run, kept } = cron(db, clock);
     const before = await october(db);
     expect(await letGoBefore(asD1(db))).toBe("");
-    expect(await run()).toEqual({ rides: 3, judged: 7, later: 2, notKept: 0 });
-    expect([...kept.keys()].sort()).toEqual(["rd_declined", "rd_done", "rd_voided"]);
+    expect(await run()).toEqual({ rides: 4, judged: 8, later: 2, notKept: 0 });
+    expect([...kept.keys()].sort()).toEqual(["rd_declined", "rd_done", "rd_void_refused", "rd_voided"]);
     expect(kept.get("rd_done")).toMatchObject({ payment_operations: [{ kind: "authorize" }, { kind: "capture" }], settlements: [{ fare: 10_000 }] });
     // Payout runs of a cut-off before the run's are refused from now on.
     expect(await letGoBefore(asD1(db))).toBe(iso(clock.now - 30 * DAY));

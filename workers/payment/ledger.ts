@@ -225,7 +225,9 @@ export class Ledger {
   /**
    * Holds that were authorised and never captured nor voided, rides' and dues' alike.
    * A ride has one hold, so any capture or void of the ride closes it; a rider's dues
-   * account may hold several over time, so there only one of the same hold does.
+   * account may hold several over time, so there only one of the same hold does. A void the
+   * provider refused closes it too: there was nothing left to release, and the ride took it
+   * as voided (asked again, the provider would refuse again).
    */
   async openHolds(limit = 500): Promise<LedgerEntry[]> {
     // In SQL, on the (ride_id, kind) index: the ledger only grows, so it is never read whole.
@@ -237,7 +239,7 @@ export class Ledger {
           eq(paymentOperations.kind, "authorize"),
           eq(paymentOperations.outcome, "succeeded"),
           sql`NOT EXISTS (SELECT 1 FROM payment_operations c WHERE c.ride_id = ${paymentOperations.rideId}
-                AND c.kind IN ('capture', 'void') AND c.outcome = 'succeeded'
+                AND c.kind IN ('capture', 'void') AND (c.outcome = 'succeeded' OR c.kind = 'void')
                 AND (c.ride_id NOT LIKE ${`${DUES_PREFIX}%`} OR c.provider_ref = ${paymentOperations.providerRef}))`,
         ),
       )

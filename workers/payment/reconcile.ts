@@ -26,7 +26,7 @@ export interface ReconcileReport {
  * What reconciliation needs of the ride (or rental) a ledger row is for, as its Durable
  * Object holds it, or null when there is none (the gateway reads it).
  */
-export type RideLookup = (rideId: string) => Promise<Pick<Ride, "status" | "payment" | "driver"> | null>;
+export type RideLookup = (rideId: string) => Promise<Pick<Ride, "status" | "payment" | "driver" | "fare"> | null>;
 
 export interface ReconcileDeps extends PaymentDeps {
   ride: RideLookup;
@@ -168,6 +168,8 @@ async function voidOrphanHolds(deps: ReconcileDeps, options: { minAgeMs: number;
     try {
       const known = await deps.ledger.find(hold.idempotencyKey);
       if (!isOrphanCandidate(hold, known, options.now, options.minAgeMs)) continue;
+      // A dues charge in flight: its capture may still come (see DUES_CHARGE_MAX_MS).
+      if (isDuesAccount(hold.reference) && !isOrphanCandidate(hold, known, options.now, DUES_CHARGE_MAX_MS)) continue;
       const ride = isDuesAccount(hold.reference) ? null : await deps.ride(hold.reference);
       if (!holdIsOwedAVoid(hold.reference, ride)) continue;
       const voided = await voidHold(deps, {

@@ -77,6 +77,18 @@ describe("orphan holds", () => {
 });
 
 describe("ledger holds", () => {
+  it("a hold whose void the provider refused (it lapsed) is closed: later runs neither check it nor send it again", async () => {
+    const { deps, provider, reconcileDeps } = await withRides({ rd_l: rideIn("cancelled") });
+    await handlePaymentCommand(step("rd_l", "authorize", 5000), deps);
+    for (const hold of provider.holds.values()) if (hold.reference === "rd_l") hold.status = "canceled"; // lapsed at the provider
+    const first = await reconcile(reconcileDeps, { minAgeMs: 0 });
+    expect(first).toMatchObject({ openHoldsChecked: 1, holdsVoided: [], failures: [] });
+    expect(await deps.ledger.openHolds()).toEqual([]);
+    const again = await reconcile(reconcileDeps, { minAgeMs: 0 });
+    expect(again.openHoldsChecked).toBe(0);
+    expect(provider.calls.filter((c) => c.op === "void")).toHaveLength(1);
+  });
+
   it("still voids a recorded hold of a cancelled ride, once", async () => {
     const { deps, provider, reconcileDeps, reported } = await withRides({ rd_c: rideIn("cancelled") });
     await handlePaymentCommand(step("rd_c", "authorize", 5000), deps);

@@ -64,5 +64,5 @@ export function step(
 
 /** A ride as the reconciliation's lookup returns it: only its status (and payment) matter there. */
 export function rideIn(status: Ride["status"]): Ride {
-  return { status, payment: { status: "authorized" }, driver: null } as unknown as Ride;
+  return { status, payment: { status: "authorized" }, driver: null, fare: null } as unknown as Ride;
 }

@@ -176,7 +176,10 @@ export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
   paymentVoided: {
     from: ["cancelled"],
     to: "same",
-    repeat: (r) => r.ride.payment.status === "voided",
+    // A void refused while the ride owes a capture (a no-show fee; reconciliation voids any
+    // cancelled ride's hold) is no news: the hold is being charged, not gone, and the capture's
+    // result settles the ride. Only a void the ride itself waits for is ended by a refusal.
+    repeat: (r, c) => r.ride.payment.status === "voided" || (c.refused !== undefined && (r.noShowFee?.amount ?? 0) > 0),
     guard: (r) => (r.ride.payment.status === "authorized" ? null : refuse("invalid_transition", `no hold to void (payment ${r.ride.payment.status})`)),
     apply: (next, c) => {
       next.ride.payment = { status: "voided" };
