@@ -223,6 +223,19 @@ describe("ride state machine: guards and details", () => {
     expect(decide(noShow.record, { ...COMMANDS.noShow, driverId: "d2" } as RideCommand, NOW).kind).toBe("refused");
     const cancelledByRider = decide(arrived, COMMANDS.cancel, NOW);
     expect(cancelledByRider.kind === "applied" && decide(cancelledByRider.record, COMMANDS.noShow, NOW).kind, "a rider's cancel is no no-show").toBe("refused");
+    // A rider (or an operator) may write "rider_no_show" as a reason: it is still no no-show report.
+    const sameWords = decide(arrived, { type: "cancel", by: "rider", reason: "rider_no_show" }, NOW);
+    expect(sameWords.kind === "applied" && decide(sameWords.record, COMMANDS.noShow, NOW).kind).toBe("refused");
+  });
+
+  it("a trip the stale timer ended on the estimate is no repeat for the driver's own complete: refused, not a 200 that took nothing", () => {
+    const onTrip = record("in_progress", "authorized", { driver: true });
+    const bySystem = decide(onTrip, { ...COMMANDS.complete, bySystem: true } as RideCommand, NOW);
+    if (bySystem.kind !== "applied") throw new Error(bySystem.kind);
+    expect(decide(bySystem.record, COMMANDS.complete, NOW)).toMatchObject({ kind: "refused", code: "invalid_transition" });
+    const byDriver = decide(onTrip, COMMANDS.complete, NOW);
+    if (byDriver.kind !== "applied") throw new Error(byDriver.kind);
+    expect(decide(byDriver.record, COMMANDS.complete, NOW).kind).toBe("unchanged");
   });
 
   it("only the ride's own driver moves the trip on", () => {

@@ -107,10 +107,7 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
   }
 
   decline(driverId: string, requestId: string): Promise<Outcome<Ride>> {
-    return this.command(requestId, (record) => {
-      const command = declineCommand(record, driverId, new Date(), this.config.redispatchTimeoutS);
-      return "kind" in command ? fail(command.code, command.detail) : command;
-    });
+    return this.command(requestId, (record) => declineCommand(record, driverId, new Date(), this.config.redispatchTimeoutS), driverId);
   }
 
   /** The Driver DO took its offer back (an operator rejected them): on to the next driver, as after a decline. Idempotent; if lost, the offer timer ends it. */

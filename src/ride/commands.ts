@@ -9,7 +9,7 @@ import { distanceMeters, estimateDrive } from "../domain/geo";
 import { can, type RideCommand, type RideRecord } from "../domain/ride-machine";
 import type { LatLng, RideDriver } from "../domain/types";
 import type { Refusal } from "../kernel/machine";
-import type { Outcome } from "../lib/problem";
+import { fail, type Outcome } from "../lib/problem";
 import { etaWorthUpdating, NOT_OFFERED_TO_YOU } from "./ride-record";
 
 const notOffered: Refusal = { kind: "refused", code: "offer_not_available", detail: NOT_OFFERED_TO_YOU };
@@ -41,18 +41,18 @@ export function acceptance(record: RideRecord | null, driverId: string, now: Dat
 
 /**
  * What a driver's decline means: turning down the offer, or backing out before pickup
- * (dispatch again without them, with a fresh deadline). A refusal for anyone else.
+ * (dispatch again without them, with a fresh deadline). The answer `offer_not_available` for anyone else.
  *
  * @example
  * declineCommand(record, "d1", new Date(), 60); // { type: "declineOffer", driverId: "d1" }
  */
-export function declineCommand(record: RideRecord | null, driverId: string, now: Date, redispatchTimeoutS: number): RideCommand | Refusal {
+export function declineCommand(record: RideRecord | null, driverId: string, now: Date, redispatchTimeoutS: number): RideCommand | Outcome<never> {
   if (record?.ride.status === "dispatching" && record.offer?.driverId === driverId) return { type: "declineOffer", driverId };
   const beforePickup = record?.ride.status === "driver_assigned" || record?.ride.status === "driver_arrived";
   if (record && beforePickup && record.ride.driver?.id === driverId) {
     return { type: "backOut", driverId, deadlineAt: new Date(now.getTime() + redispatchTimeoutS * 1000).toISOString() };
   }
-  return notOffered;
+  return fail(notOffered.code, notOffered.detail);
 }
 
 /** What a driver reports at drop-off (the estimate's figures when left out). */

@@ -39,7 +39,10 @@ describe("a driver's decline", () => {
   it("backs out before pickup, at the pickup too; not once the trip started", () => {
     const arrived = { ...record("driver_arrived", "authorized", { driver: true }), arrivedAt: ARRIVED_AT };
     expect(declineCommand(arrived, "d1", NOW, 60)).toMatchObject({ type: "backOut", driverId: "d1" });
-    expect(declineCommand(record("in_progress", "authorized", { driver: true }), "d1", NOW, 60)).toMatchObject({ kind: "refused" });
+    expect(declineCommand(record("in_progress", "authorized", { driver: true }), "d1", NOW, 60)).toMatchObject({
+      ok: false,
+      problem: { code: "offer_not_available" },
+    });
   });
 });
 
@@ -69,6 +72,14 @@ describe("payment results as commands", () => {
     expect(decision.record.ride.payment.status).toBe("voided");
     expect(decision.events[0]).toMatchObject({ type: "PaymentVoided", data: { refused: "payment_intent_unexpected_state" } });
     expect(outstandingPaymentStep(decision.record), "nothing is sent again").toBeNull();
+  });
+  it("a void refused while a no-show fee is owed changes nothing: the hold is being charged, and the capture's result settles the ride", () => {
+    const owingFee = { ...record("cancelled", "authorized"), noShowFee: { amount: 3000, currency: "KRW" as const } };
+    const refused = commandForResult({ ...base, action: "void", idempotencyKey: "rd_test:void", outcome: "declined", detail: "intent already captured" });
+    expect(decide(owingFee, refused!, NOW).kind).toBe("unchanged");
+    expect(outstandingPaymentStep(owingFee)?.action).toBe("capture");
+    const captured = decide(owingFee, { type: "paymentCaptured", settlement: null }, NOW);
+    expect(captured.kind === "applied" && captured.record.ride.payment.status).toBe("captured");
   });
   it("a settle's result carries the driver's share", () => {
     const settlement = {

@@ -90,11 +90,16 @@ export const ownDriver = (record: RideRecord, command: { driverId: string }) =>
 export const DRIVER_STEP_DONE = {
   arrive: (r: RideRecord, c: { driverId: string }) => r.ride.status === "driver_arrived" && r.ride.driver?.id === c.driverId,
   start: (r: RideRecord, c: { driverId: string }) => r.ride.status === "in_progress" && r.ride.driver?.id === c.driverId,
-  // Ended by the driver, by the stale timer on the estimate, or unpaid: the trip is over either way.
+  // Ended by the driver (paid, pending or unpaid). Not one the stale timer ended on the estimate:
+  // the driver's measures and a parcel's code were never taken, and a 200 would say they were.
   complete: (r: RideRecord, c: { driverId: string }) =>
-    (r.ride.status === "payment_pending" || r.ride.status === "completed") && r.ride.driver?.id === c.driverId,
+    (r.ride.status === "payment_pending" || r.ride.status === "completed") && r.ride.driver?.id === c.driverId && !r.endedBySystem,
+  // The reason alone is free text a rider or an operator may write: only the driver's or the system's report counts.
   noShow: (r: RideRecord, c: { driverId: string }) =>
-    r.ride.status === "cancelled" && r.ride.cancellation?.reason === "rider_no_show" && r.ride.driver?.id === c.driverId,
+    r.ride.status === "cancelled" &&
+    r.ride.cancellation?.reason === "rider_no_show" &&
+    (r.ride.cancellation.by === "driver" || r.ride.cancellation.by === "system") &&
+    r.ride.driver?.id === c.driverId,
 };
 
 /** The rider did not pay the fare: it becomes their dues, recorded before the ride ends. */

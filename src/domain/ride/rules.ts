@@ -155,6 +155,7 @@ export const RULES: Rules = {
     before: (_r, next) => addDues(next),
     apply: (next, c) => {
       Object.assign(next.ride, { fare: c.fare, distanceMeters: c.distanceMeters, durationSeconds: c.durationSeconds });
+      if (c.bySystem) next.endedBySystem = true;
       const ended = { distanceMeters: c.distanceMeters, durationSeconds: c.durationSeconds, fare: c.fare };
       const events: EventDraft[] = [
         { type: "TripEnded", data: ended },

@@ -27,6 +27,8 @@ export interface RideRecord {
   captureAttempt?: number;
   /** When the driver arrived at the pickup (the no-show wait counts from here). */
   arrivedAt?: string;
+  /** The stale timer ended the trip on the estimate: the driver's own complete after it is no repeat. */
+  endedBySystem?: boolean;
   /** The fee a no-show cancellation captures from the hold. */
   noShowFee?: Money;
   /** Refunds asked by operators, in order; one is sent to the provider at a time. */
