@@ -125,6 +125,23 @@ export function districtOf(cell: string): string {
 }
 
 /**
+ * Cells grouped by their district, in order (one call to each district asks for its cells).
+ *
+ * @example
+ * cellsByDistrict(["wydm2", "wydm3", "wydq0"]); // [["wydm", ["wydm2", "wydm3"]], ["wydq", ["wydq0"]]]
+ */
+export function cellsByDistrict(cells: string[]): [string, string[]][] {
+  const groups = new Map<string, string[]>();
+  for (const cell of cells) {
+    const district = districtOf(cell);
+    const group = groups.get(district);
+    if (group) group.push(cell);
+    else groups.set(district, [cell]);
+  }
+  return [...groups];
+}
+
+/**
  * Every geohash cell that comes within `radiusM` of `center`: the pickup's own cell and
  * its neighbours out to the search radius. Cells of the bounding box whose nearest point
  * is farther than the radius (the box's corners) are left out: no driver in them could

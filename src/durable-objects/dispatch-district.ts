@@ -83,6 +83,17 @@ export class DispatchDistrictDurableObject extends StoredObject<Env> {
     return { waiters: waiters.slice(0, HANDOVER_LIMIT) };
   }
 
+  /**
+   * Which of `cells` list drivers of `product` at `now`, registering nothing: the gateway's
+   * no-supply check asks it before turning a rider away.
+   *
+   * @example
+   * const listing = await districtStub(env, "wydm").listingOf(["wydm2", "wydm3"], "standard", Date.now());
+   */
+  listingOf(cells: string[], product: Product, now: number): string[] {
+    return this.listing(cells, product, now);
+  }
+
   private listing(cells: string[], product: Product, now: number): string[] {
     if (cells.length === 0) return [];
     return this.sql

@@ -8,7 +8,7 @@ import type { Driver } from "../domain/events";
 import type { RideEffect } from "../domain/ride-machine";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { PEER_CALL_MS, within } from "../lib/timeout";
-import { districtOf } from "../domain/geo";
+import { cellsByDistrict as byDistrict } from "../domain/geo";
 import type { CellAnswer, DispatchPeers, SupplyAnswer, Waiter } from "../ride/dispatch";
 import { cellOf, cellStub, districtStub, driverStub, riderStub } from "./stubs";
 
@@ -40,18 +40,6 @@ async function askDispatch<T>(what: string, call: () => Promise<T> | T): Promise
     log("dispatch object unavailable", { what })(error);
     return null;
   }
-}
-
-/** Cells grouped by their district, in order. */
-function byDistrict(cells: string[]): [string, string[]][] {
-  const groups = new Map<string, string[]>();
-  for (const cell of cells) {
-    const district = districtOf(cell);
-    const group = groups.get(district);
-    if (group) group.push(cell);
-    else groups.set(district, [cell]);
-  }
-  return [...groups];
 }
 
 const log = (msg: string, fields: Record<string, unknown>) => (error: unknown) => console.warn(JSON.stringify({ msg, ...fields, error: String(error) }));

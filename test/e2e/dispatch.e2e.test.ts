@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api, eventually, uid } from "../support/client";
 import { heartbeat, offersOf, onlineDriver, type TestDriver } from "../support/drivers";
 import { startSystem, type RunningSystem } from "../support/system";
+import { dispatchCell } from "../../src/domain/geo";
 
 type Ride = {
   id: string;
@@ -195,12 +196,15 @@ describe("deadline and turning away", () => {
     expect((await request(where)).res.status).toBe(202);
   });
 
-  it("a driver coming online in the area closes the window at once", async () => {
+  it("a driver coming online in the area closes the window at once, in the pickup's cell or across its edge", async () => {
     const where = area();
     const { rider, res } = await request(where);
     await eventually(async () => ((await ride(rider, res.body.id)).status === "cancelled" ? true : undefined), "the deadline", (T.deadline + 3) * 1000, 100);
     expect((await request(where)).res.status).toBe(503);
-    const d = await onlineDriver(api, where.at(100));
+    // The nearest point north of the pickup in another dispatch cell: the mark is the pickup cell's, the driver is listed next door.
+    let metres = 100;
+    while (dispatchCell(where.at(metres)) === dispatchCell(where.pickup)) metres += 100;
+    const d = await onlineDriver(api, where.at(metres));
     const again = await request(where);
     expect(again.res.status).toBe(202);
     await offerFor(d, again.res.body.id);

@@ -5,7 +5,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { readConfig } from "../../../src/config";
-import type { LatLng, Locale, Product } from "../../../src/domain/types";
+import type { Locale } from "../../../src/domain/types";
 import { NOT_OFFERED_TO_YOU } from "../../../src/ride/ride-record";
 import { newId, rideIdFor } from "../../../src/lib/ids";
 import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
@@ -28,10 +28,11 @@ import {
   page,
 } from "../schemas";
 import { publicTimelineItem } from "../presenters";
-import { cellOf, cellStub, driverStub, resolveRide } from "../stubs";
+import { driverStub, resolveRide } from "../stubs";
 import { priceTrip } from "./quotes";
 import { duesRequired, openDues } from "../dues";
 import { parcelInput, requestHash } from "../parcel";
+import { noSupplyUntil } from "../supply";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -164,19 +165,6 @@ async function mustBeApproved(env: Env, driverId: string): Promise<void> {
   if (driver && driver.approval !== "approved") throw new AppError("driver_not_approved", `driver approval is ${driver.approval}`);
 }
 
-/**
- * Until when (epoch ms) the pickup's area turns new requests for `product` away, or
- * null. Fails open: a dispatch cell that cannot answer never blocks a request.
- */
-async function noSupplyUntil(env: Env, pickup: LatLng, product: Product): Promise<number | null> {
-  try {
-    return await cellStub(env, cellOf(pickup)).noSupplyUntil(product);
-  } catch (error) {
-    console.warn(JSON.stringify({ msg: "supply check failed; letting the request through", error: String(error) }));
-    return null;
-  }
-}
-
 export function rideRoutes() {
   const app = newRouter();
 
@@ -205,7 +193,7 @@ export function rideRoutes() {
     const rideId = key ? await rideIdFor(rider.id, key) : newId("rd");
     // Ids we make are always in format; failing here means newId and the check disagree.
     const stub = resolveRide(c.env, rideId, () => new AppError("internal", "ride id out of format"));
-    const [closedUntil, dues] = await Promise.all([noSupplyUntil(c.env, body.pickup, body.product), openDues(c.env, rider.id)]);
+    const [closedUntil, dues] = await Promise.all([noSupplyUntil(c.env, body.pickup, body.product, config.searchRadiusM), openDues(c.env, rider.id)]);
     if (dues) {
       // A retry of a ride accepted before the dues existed still gets its ride back.
       const existing = key ? await stub.get(rider) : null;
