@@ -537,7 +537,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Go offline */
+    /**
+     * Go offline
+     * @description An open offer is declined first (the ride goes to the next driver); a driver on a trip is refused.
+     */
     post: operations["goOffline"];
     delete?: never;
     options?: never;
