@@ -5,6 +5,13 @@
  * the actor in headers; the object decides whether that actor may watch it.
  */
 import type { Actor, Role } from "../domain/types";
+import type { OwnView } from "../kernel/machine";
+
+/** Whether the socket is the actor's (the attachment `acceptLive` wrote). */
+function isActor(ws: WebSocket, actor: Pick<OwnView, "actorId" | "role">): boolean {
+  const attached = ws.deserializeAttachment() as { actorId?: string; role?: string } | null;
+  return attached?.actorId === actor.actorId && attached.role === actor.role;
+}
 
 const ROLES = new Set<Role>(["rider", "driver", "ops"]);
 
@@ -35,12 +42,15 @@ export function acceptLive(ctx: DurableObjectState, actor: Actor, first: string)
   return new Response(null, { status: 101, webSocket: client });
 }
 
-/** Sends `message` to every socket open on the object (or those tagged `tag`). Never throws. */
-export function broadcast(ctx: DurableObjectState, message: string, tag?: string): number {
+/**
+ * Sends `message` to every socket open on the object (or those tagged `tag`), and `own.message`
+ * instead to the sockets of the actor `own` names (their own view). Never throws.
+ */
+export function broadcast(ctx: DurableObjectState, message: string, tag?: string, own?: OwnView): number {
   let sent = 0;
   for (const ws of ctx.getWebSockets(tag)) {
     try {
-      ws.send(message);
+      ws.send(own && isActor(ws, own) ? own.message : message);
       sent += 1;
     } catch {
       // a socket closing under us: the runtime will call webSocketClose

@@ -41,8 +41,19 @@ export interface TimerChange {
   ifUnset?: boolean;
 }
 
-/** Effects the base performs itself: pushes to the aggregate's own live sockets. */
-export type LiveEffect = { type: "broadcast"; message: string } | { type: "closeLive"; reason: string };
+/**
+ * Effects the base performs itself: pushes to the aggregate's own live sockets. `own`: one
+ * actor's own view (a parcel's sender, with the handover code), sent to that actor's sockets
+ * instead of `message`.
+ */
+export type LiveEffect = { type: "broadcast"; message: string; own?: OwnView } | { type: "closeLive"; reason: string };
+
+/** One actor's own version of a broadcast. */
+export interface OwnView {
+  actorId: string;
+  role: "rider" | "driver" | "ops";
+  message: string;
+}
 
 /**
  * Everything one commit writes and causes. `after` runs right after the commit, inside

@@ -7,6 +7,7 @@ import { decide, type EventDraft, type RideRecord } from "../domain/ride-machine
 export { paymentCommand } from "../domain/ride-machine";
 import { holdAmount } from "../domain/fare";
 import type { Actor, Locale, Money, ParcelView, Place, Product, Ride } from "../domain/types";
+import { senderView } from "../domain/ride/parcel";
 
 /**
  * The one answer (409 offer_not_available) to a driver who accepts or declines a ride
@@ -107,7 +108,7 @@ export function openRide(input: CreateRideInput, now: Date, dispatchTimeoutS: nu
  */
 export function viewFor(record: RideRecord, actor: Actor): Ride {
   const sender = actor.role === "rider" && actor.id === record.ride.riderId;
-  return sender && record.handoverCode ? { ...record.ride, handoverCode: record.handoverCode } : record.ride;
+  return sender ? senderView(record) : record.ride;
 }
 
 /** May `actor` see this ride? Its rider, its driver, the driver it is offered to, and ops. */

@@ -11,6 +11,7 @@ import { Api, eventually, uid } from "../support/client";
 import { heartbeat, offersOf, type TestDriver } from "../support/drivers";
 import { waitForRide, type Ride } from "../support/rides";
 import { startSystem, type RunningSystem } from "../support/system";
+import { openLive } from "../support/live";
 
 type ParcelRide = Ride & { product: string; parcel?: { weightKg: number; recipient: Record<string, unknown>; note: string | null }; handoverCode?: string };
 
@@ -122,7 +123,16 @@ describe("parcels", () => {
       const accepted = await api.request<ParcelRide>("POST", `/v1/rides/${id}/accept`, { token: courier.token });
       expect(accepted.status).toBe(200);
       expect(accepted.body.handoverCode, "the courier's answer has no code").toBeUndefined();
+      // The sender's live pushes carry the code; the courier's, on the same ride, never do.
+      const ws = system.baseUrl.replace("http", "ws");
+      const senderLive = await openLive(`${ws}/v1/rides/${id}/live?access_token=${sender}`);
+      const courierLive = await openLive(`${ws}/v1/rides/${id}/live?access_token=${courier.token}`);
       for (const step of ["arrive", "start"]) expect((await api.request("POST", `/v1/rides/${id}/${step}`, { token: courier.token })).status).toBe(200);
+      const started = (m: ParcelRide) => m.status === "in_progress";
+      expect((await senderLive.waitFor<ParcelRide>(started, "the sender's push of the trip's start")).message.handoverCode).toBe(code);
+      await courierLive.waitFor<ParcelRide>(started, "the courier's push of the trip's start");
+      expect(courierLive.messages.some((m) => typeof m === "object" && m !== null && "handoverCode" in m)).toBe(false);
+      await Promise.all([senderLive.close(), courierLive.close()]);
 
       // Wrong or missing code: 409, nothing changes.
       const before = (await api.request<ParcelRide>("GET", `/v1/rides/${id}`, { token: sender })).body;

@@ -3,7 +3,7 @@
  * code the sender gives the courier. Pure (the code takes its randomness from the
  * platform's CSPRNG, `crypto.getRandomValues`, which Node and workerd both have).
  */
-import type { Product } from "../types";
+import type { Product, Ride } from "../types";
 import type { RideCommand, RideDecision, RideRecord } from "./types";
 
 /** The products that carry a parcel (and need a courier whose vehicle serves them). */
@@ -76,6 +76,14 @@ export function sameCode(given: unknown, kept: string): boolean {
   for (let i = 0; i < kept.length; i++) diff |= given.charCodeAt(i) ^ kept.charCodeAt(i);
   return diff === 0;
 }
+
+/**
+ * The ride as its sender sees it: with the parcel's handover code (kept beside `ride`, never in it).
+ *
+ * @example
+ * senderView(parcelRecord).handoverCode; // "4821"
+ */
+export const senderView = (r: Pick<RideRecord, "ride" | "handoverCode">): Ride => (r.handoverCode ? { ...r.ride, handoverCode: r.handoverCode } : r.ride);
 
 /** After this many wrong handover codes a parcel ride refuses every complete by its courier: an operator must act. */
 export const HANDOVER_ATTEMPTS = 5;

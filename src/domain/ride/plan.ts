@@ -10,6 +10,7 @@ import { stamp, type Outbound, type Plan, type TimerChange } from "../../kernel/
 import { isSettled, outstandingPaymentStep, paymentCommand, paymentStepAfter } from "./payment";
 import { heldDriver } from "./rules";
 import { releaseHeld } from "./rule-kit";
+import { senderView } from "./parcel";
 import type { EventDraft, RideEffect, RideRecord } from "./types";
 
 export interface PlanContext {
@@ -113,7 +114,9 @@ export function messagesFor(before: RideRecord | null, after: RideRecord, events
  * their app drops the offer. And, when the deadline found nobody, the pickup's cell marked empty.
  */
 function afterCommit(before: RideRecord | null, after: RideRecord, events: EventDraft[], ctx: PlanContext): Plan<RideEffect>["after"] {
-  const effects: Plan<RideEffect>["after"] = [{ type: "broadcast", message: JSON.stringify(after.ride) }];
+  // A parcel's sender gets their own view on their sockets: the one with the handover code.
+  const own = after.handoverCode ? { actorId: after.ride.riderId, role: "rider" as const, message: JSON.stringify(senderView(after)) } : undefined;
+  const effects: Plan<RideEffect>["after"] = [{ type: "broadcast", message: JSON.stringify(after.ride), ...(own ? { own } : {}) }];
   if (isSettled(after.ride)) effects.push({ type: "closeLive", reason: "ride ended" });
   const driverId = heldDriver(after);
   if (driverId && driverId !== ctx.answeredTo) effects.push({ type: "pushToDriver", driverId, ride: after.ride });

@@ -71,6 +71,22 @@ describe("ride plan", () => {
     expect(plan(assigned, out.record, out.events, { ...ctx, answeredTo: "d1" }).after.some((e) => e.type === "pushToDriver")).toBe(false);
   });
 
+  it("a parcel's sender gets their own push, with the handover code; everyone else's (the courier's, the driver's object) has none", () => {
+    const parcel = FIXTURES.in_progress_parcel!();
+    expect(parcel.handoverCode).toMatch(/^\d{4}$/);
+    const p = plan(parcel, parcel, [{ type: "EtaUpdated", data: {} }], ctx);
+    const broadcast = p.after.find((e) => e.type === "broadcast");
+    expect(broadcast?.type === "broadcast" && JSON.parse(broadcast.message).handoverCode).toBeUndefined();
+    expect(broadcast?.type === "broadcast" && broadcast.own).toMatchObject({ actorId: parcel.ride.riderId, role: "rider" });
+    expect(broadcast?.type === "broadcast" && JSON.parse(broadcast.own!.message).handoverCode).toBe(parcel.handoverCode);
+    const pushed = p.after.find((e) => e.type === "pushToDriver");
+    expect(pushed?.type === "pushToDriver" && (pushed.ride as { handoverCode?: string }).handoverCode).toBeUndefined();
+    // A ride with no parcel has no own view.
+    const taxi = record("in_progress", "authorized", { driver: true });
+    const plain = plan(taxi, taxi, [{ type: "EtaUpdated", data: {} }], ctx).after.find((e) => e.type === "broadcast");
+    expect(plain?.type === "broadcast" && plain.own).toBeUndefined();
+  });
+
   it("a change the driver asked for is not pushed back to that driver, who has it in the answer; a change anyone else made is", () => {
     const before = record("driver_assigned", "authorized", { driver: true });
     const driverId = before.ride.driver!.id;
