@@ -82,7 +82,7 @@ export const ownDriver = (record: RideRecord, command: { driverId: string }) =>
 /**
  * A driver's step sent again after it took effect (the answer lost on a bad network, the
  * app retrying): the ride is past it and still this driver's, so the retry gets the ride,
- * not a 409 for what already happened. Another driver's is no repeat (ownDriver refuses it).
+ * not a 409 for what already happened. Another driver's is no repeat (the state refuses it, as before).
  *
  * @example
  * DRIVER_STEP_DONE.start(inProgressRecord, { driverId: "d1" }); // true
