@@ -22,10 +22,11 @@ export async function goOffline(env: Pick<Env, "DRIVER" | "RIDE">, driverId: str
   for (let declined = 0; ; declined += 1) {
     const outcome = await driver.goOffline(requestId);
     if (outcome.ok || declined >= MAX_DECLINES) return outcome;
-    const open = await driver.offers();
+    // The ride holding the driver, even one whose offer ran out and has not let go yet.
+    const now = await driver.get();
     // Refused for another reason (on a trip): the refusal is the answer.
-    if (open.length === 0) return outcome;
-    // An offer that expired or was taken back meanwhile is refused by its ride: nothing to undo.
-    for (const offer of open) await resolveRide(env, offer.rideId).decline(driverId, requestId);
+    if (now?.status !== "offered" || !now.currentRideId) return outcome;
+    // An offer taken back meanwhile is refused by its ride: nothing to undo, and the next try tells.
+    await resolveRide(env, now.currentRideId).decline(driverId, requestId);
   }
 }
