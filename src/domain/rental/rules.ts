@@ -10,7 +10,7 @@
  * a capture that succeeds after that is refunded). The rider pays only for a vehicle they
  * could open: no rental is completed, its payment kept, without its vehicle unlocked.
  */
-import { refuse, type RecordAccess, type RuleTable } from "../../kernel/table";
+import { refuse, type RecordAccess, type Refused, type RuleTable } from "../../kernel/table";
 import type { Money } from "../types";
 import type { Rental, RentalEventDraft, RentalRecord, RentalStatus } from "./types";
 
@@ -105,6 +105,15 @@ function cancelled(next: RentalRecord, cancellation: NonNullable<Rental["cancell
  * decideRental(record, endCommand(record), now);
  */
 export const endCommand = (r: RentalRecord): RentalCommand => (r.rental.unlockedAt === null ? { type: "expireUnused" } : { type: "expire" });
+
+/** The end timer's guard: the time is up and the vehicle was (`expire`) or never was (`expireUnused`) unlocked. */
+function atEnd(unlocked: boolean) {
+  const other = unlocked ? "the vehicle was not unlocked: the rental ends unused (expireUnused)" : "the vehicle was unlocked: the rental is completed (expire)";
+  return (r: RentalRecord, _c: unknown, now: Date): Refused | null => {
+    if (!over(r, now)) return refuse("invalid_transition", "the rental has not ended yet");
+    return (r.rental.unlockedAt !== null) === unlocked ? null : refuse("invalid_transition", other);
+  };
+}
 
 /** The rental machine's table: per command, from which states, to which, its repeat, guard, effects and events. */
 export const RENTAL_RULES: Rules = {
@@ -263,10 +272,7 @@ export const RENTAL_RULES: Rules = {
     from: ["confirmed"],
     to: "completed",
     repeat: (r) => r.rental.status !== "confirmed",
-    guard: (r, _c, now) => {
-      if (!over(r, now)) return refuse("invalid_transition", "the rental has not ended yet");
-      return r.rental.unlockedAt === null ? refuse("invalid_transition", "the vehicle was not unlocked: the rental ends unused (expireUnused)") : null;
-    },
+    guard: atEnd(true),
     before: release,
     apply: (next) => ended(next, "system"),
   },
@@ -276,10 +282,7 @@ export const RENTAL_RULES: Rules = {
     from: ["confirmed"],
     to: "cancelled",
     repeat: (r) => r.rental.status !== "confirmed",
-    guard: (r, _c, now) => {
-      if (!over(r, now)) return refuse("invalid_transition", "the rental has not ended yet");
-      return r.rental.unlockedAt !== null ? refuse("invalid_transition", "the vehicle was unlocked: the rental is completed (expire)") : null;
-    },
+    guard: atEnd(false),
     before: release,
     apply: (next) => cancelled(next, { by: "system", reason: "never_unlocked" }),
   },

@@ -3,6 +3,7 @@
  * refund) and the operator's payment commands, as entries of the one rules table.
  */
 import type { EventDraft } from "./types";
+import { hasFee } from "./payment";
 import {
   addDues,
   BEFORE_BOARDING,
@@ -179,7 +180,7 @@ export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
     // A void refused while the ride owes a capture (a no-show fee; reconciliation voids any
     // cancelled ride's hold) is no news: the hold is being charged, not gone, and the capture's
     // result settles the ride. Only a void the ride itself waits for is ended by a refusal.
-    repeat: (r, c) => r.ride.payment.status === "voided" || (c.refused !== undefined && (r.noShowFee?.amount ?? 0) > 0),
+    repeat: (r, c) => r.ride.payment.status === "voided" || (c.refused !== undefined && hasFee(r)),
     guard: (r) => (r.ride.payment.status === "authorized" ? null : refuse("invalid_transition", `no hold to void (payment ${r.ride.payment.status})`)),
     apply: (next, c) => {
       next.ride.payment = { status: "voided" };

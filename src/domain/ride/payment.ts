@@ -10,7 +10,8 @@ import type { PaymentCommandMessage } from "../events";
 import type { Money, Ride } from "../types";
 import type { PaymentStep, RideRecord } from "./types";
 
-const hasFee = (record: RideRecord): boolean => (record.noShowFee?.amount ?? 0) > 0;
+/** The ride owes a no-show fee, captured from its hold. */
+export const hasFee = (record: RideRecord): boolean => (record.noShowFee?.amount ?? 0) > 0;
 
 /** The fare the capture charges: the final fare (a no-show's fee), else the quote. */
 const chargeOf = (record: RideRecord): Money => record.ride.fare ?? record.ride.quote;

@@ -79,6 +79,11 @@ export const offeredTo = (record: RideRecord, command: { driverId: string }) =>
 export const ownDriver = (record: RideRecord, command: { driverId: string }) =>
   record.ride.driver?.id === command.driverId ? null : refuse("forbidden", "not this ride's driver");
 
+/** A step's repeat: the ride is in one of `after`, still this driver's, and `also` holds. */
+function stepDone(after: readonly RideStatus[], also: (r: RideRecord) => boolean = () => true) {
+  return (r: RideRecord, c: { driverId: string }) => after.includes(r.ride.status) && r.ride.driver?.id === c.driverId && also(r);
+}
+
 /**
  * A driver's step sent again after it took effect (the answer lost on a bad network, the
  * app retrying): the ride is past it and still this driver's, so the retry gets the ride,
@@ -88,18 +93,13 @@ export const ownDriver = (record: RideRecord, command: { driverId: string }) =>
  * DRIVER_STEP_DONE.start(inProgressRecord, { driverId: "d1" }); // true
  */
 export const DRIVER_STEP_DONE = {
-  arrive: (r: RideRecord, c: { driverId: string }) => r.ride.status === "driver_arrived" && r.ride.driver?.id === c.driverId,
-  start: (r: RideRecord, c: { driverId: string }) => r.ride.status === "in_progress" && r.ride.driver?.id === c.driverId,
+  arrive: stepDone(["driver_arrived"]),
+  start: stepDone(["in_progress"]),
   // Ended by the driver (paid, pending or unpaid). Not one the stale timer ended on the estimate:
   // the driver's measures and a parcel's code were never taken, and a 200 would say they were.
-  complete: (r: RideRecord, c: { driverId: string }) =>
-    (r.ride.status === "payment_pending" || r.ride.status === "completed") && r.ride.driver?.id === c.driverId && !r.endedBySystem,
+  complete: stepDone(["payment_pending", "completed"], (r) => !r.endedBySystem),
   // The reason alone is free text a rider or an operator may write: only the driver's or the system's report counts.
-  noShow: (r: RideRecord, c: { driverId: string }) =>
-    r.ride.status === "cancelled" &&
-    r.ride.cancellation?.reason === "rider_no_show" &&
-    (r.ride.cancellation.by === "driver" || r.ride.cancellation.by === "system") &&
-    r.ride.driver?.id === c.driverId,
+  noShow: stepDone(["cancelled"], (r) => r.ride.cancellation?.reason === "rider_no_show" && ["driver", "system"].includes(r.ride.cancellation.by)),
 };
 
 /** The rider did not pay the fare: it becomes their dues, recorded before the ride ends. */
