@@ -51,8 +51,11 @@ export function checkSilence(record: DriverRecord | null, now: Date, offlineAfte
   return { type: "offline" };
 }
 
-/** What the due `silent` timer leads to: the timer set again (`again`), and a command to run (`command`). */
-export type SilenceStep = { again?: number; command?: DriverCommand } | null;
+/**
+ * What the due `silent` timer leads to: the timer set again (`again`), a command to run
+ * (`command`), and a ride to ask to take the driver off (`takeOff`).
+ */
+export type SilenceStep = { again?: number; command?: DriverCommand; takeOff?: { rideId: string; driverId: string } } | null;
 
 /**
  * The due `silent` timer, whole: `checkSilence`, and for a driver held by a ride (offered, on
@@ -62,6 +65,12 @@ export type SilenceStep = { again?: number; command?: DriverCommand } | null;
  * free them, so the driver lets go of it here (`release`, reason `unclaimed`). The Driver DO
  * runs timers in its command queue, so no reservation slips in between the answer and the
  * release: one that comes after it finds the driver free and is a new one.
+ *
+ * A ride that still claims a driver silent past the limit is asked to take them off
+ * (`takeOff`): before the pickup it dispatches again without them (a rider would otherwise
+ * wait for a driver whose app died until the ride's 2-hour stale timer); past it, the trip
+ * is the driver's to end and the ride says no. The ask must be made once the timer has left
+ * the command queue: the ride releases the driver before its commit, a call back into it.
  *
  * @example
  * await silenceStep(record, new Date(), 600, rideClaims(env));
@@ -77,8 +86,11 @@ export async function silenceStep(
   if (check.type === "offline") return { command: { type: "offline", reason: "silent" } };
   const rideId = record.driver.currentRideId;
   // Only a ride that answered "no claim" is let go of: one that could not be asked (null) is asked again next time.
-  if (rideId === null || (await claims(rideId, record.driver.id)) !== false) return { again: check.at };
-  return { again: check.at, command: { type: "release", rideId, reason: "unclaimed" } };
+  if (rideId === null) return { again: check.at };
+  const claimed = await claims(rideId, record.driver.id);
+  if (claimed === false) return { again: check.at, command: { type: "release", rideId, reason: "unclaimed" } };
+  const silent = lastHeard(record) + offlineAfterS * 1000 <= now.getTime();
+  return claimed && silent ? { again: check.at, takeOff: { rideId, driverId: record.driver.id } } : { again: check.at };
 }
 
 /**

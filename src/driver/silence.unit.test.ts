@@ -101,6 +101,20 @@ describe("the silent timer and a ride that no longer claims its driver (a releas
     expect(await silenceStep(held, NOW, LIMIT_S, answering(null))).toEqual({ again: NOW.getTime() + (LIMIT_S - 5) * 1000 });
   });
 
+  it("a ride that claims a driver silent past the limit is asked to take them off (takeOff), the timer set again a limit on", async () => {
+    for (const status of ["offered", "on_trip"] as const) {
+      const gone = driverRecord(NOW, { status, currentRideId: "r1", locationAt: ago(LIMIT_S) });
+      expect(await silenceStep(gone, NOW, LIMIT_S, answering(true))).toEqual({
+        again: NOW.getTime() + LIMIT_S * 1000,
+        takeOff: { rideId: "r1", driverId: gone.driver.id },
+      });
+      // One second short of the limit is not silent yet; a ride that cannot be asked is asked again next time, taken off nothing.
+      const almost = driverRecord(NOW, { status, currentRideId: "r1", locationAt: ago(LIMIT_S - 1) });
+      expect(await silenceStep(almost, NOW, LIMIT_S, answering(true))).toEqual({ again: NOW.getTime() + 1000 });
+      expect(await silenceStep(gone, NOW, LIMIT_S, answering(null))).toEqual({ again: NOW.getTime() + LIMIT_S * 1000 });
+    }
+  });
+
   it("nobody is asked for a driver held by no ride; an available one silent too long goes offline; an offline one is nothing", async () => {
     asked.length = 0;
     const available = driverRecord(NOW, { locationAt: ago(5) });

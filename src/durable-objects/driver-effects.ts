@@ -47,6 +47,28 @@ export const rideClaims =
     }
   };
 
+/**
+ * Asks a ride to take off its driver, silent past the limit (`decline`, why `silent`): before
+ * the pickup it dispatches again without them. Best effort and never awaited inside the
+ * Driver DO's queue (the ride releases the driver first); the next `silent` check asks again.
+ * A ride past the pickup refuses: the trip is the driver's to end.
+ *
+ * @example
+ * ctx.waitUntil(takeOffSilent(env, { rideId: "rd_1", driverId: "d1" }));
+ */
+export async function takeOffSilent(env: Pick<Env, "RIDE">, { rideId, driverId }: { rideId: string; driverId: string }): Promise<void> {
+  try {
+    const answer = await within(
+      PEER_CALL_MS,
+      Promise.resolve(rideStub(env, rideId).decline(driverId, `silent-${driverId}`, "silent")),
+      "take a silent driver off",
+    );
+    if (answer.ok) console.warn(JSON.stringify({ msg: "a silent driver was taken off their ride", rideId, driverId }));
+  } catch {
+    // Asked again at the next check.
+  }
+}
+
 /** What the driver record keeps of its listing once the dispatch index was written. */
 export type Listed = Pick<DriverRecord, "indexedCell" | "indexedAt" | "indexedVersion">;
 

@@ -1,8 +1,7 @@
 /**
- * Driver Durable Object: the single writer of one driver's status, location and reservation.
- * The RPC surface over the driver machine (src/driver/machine.ts) plus `perform`; storage, the
- * outbox relay, timers and sockets are the aggregate base's. A driver holds at most one offer
- * or trip: a second reservation is refused here, atomically, whatever the dispatch index believed.
+ * Driver Durable Object: the single writer of one driver's status, location and reservation. The RPC surface over the driver machine
+ * (src/driver/machine.ts) plus `perform`; storage, the outbox relay, timers and sockets are the aggregate base's. A driver holds at
+ * most one offer or trip: a second reservation is refused here, atomically, whatever the dispatch index believed.
  */
 import type { Driver } from "../domain/events";
 import type { Actor, LatLng, Ride } from "../domain/types";
@@ -13,7 +12,7 @@ import type { DriverCommand, DriverEffect, DriverOffer, DriverProfile, DriverRec
 import { ok, unwrap, type Outcome } from "../lib/problem";
 import { SerialQueue } from "../lib/timers";
 import { RideOwnerObject, type Welcome } from "./owner";
-import { listDriver, rideClaims, tellRide, wakeWaiting } from "./driver-effects";
+import { listDriver, rideClaims, takeOffSilent, tellRide, wakeWaiting } from "./driver-effects";
 import { OpsPositionPush } from "./ops-push";
 
 export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEffect> {
@@ -113,11 +112,12 @@ export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEff
     return { first: driverState(record, new Date()) };
   }
 
-  /** `silent` (src/driver/silence.ts): looked at again later; offline when available and silent too long; let go of a ride that no longer claims them. */
+  /** `silent` (src/driver/silence.ts): again later; offline; let go of a ride; taken off one, unawaited (the ride calls back into this queue). */
   protected async onTimer(name: string): Promise<void> {
     const step = name === SILENT_TIMER ? await silenceStep(this.load(), new Date(), this.config.driverOfflineAfterS, rideClaims(this.env)) : null;
     if (step?.again) this.schedule(SILENT_TIMER, step.again);
     if (step?.command) await this.run(step.command, `silent-${this.newId()}`, true);
+    if (step?.takeOff) this.ctx.waitUntil(takeOffSilent(this.env, step.takeOff));
   }
 
   /** The only place the driver talks to other objects (driver-effects.ts). A ride past the pickup gets no more positions. */

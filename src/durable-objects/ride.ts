@@ -106,8 +106,9 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
     });
   }
 
-  decline(driverId: string, requestId: string): Promise<Outcome<Ride>> {
-    return this.command(requestId, (record) => declineCommand(record, driverId, new Date(), this.config.redispatchTimeoutS), driverId);
+  /** The driver turns the offer down or backs out before pickup; `silent`: their Driver DO takes them off, heard from by nobody for too long. */
+  decline(driverId: string, requestId: string, why?: "silent"): Promise<Outcome<Ride>> {
+    return this.command(requestId, (record) => declineCommand(record, driverId, new Date(), this.config.redispatchTimeoutS, why), why ? null : driverId);
   }
 
   /** The Driver DO took its offer back (an operator rejected them): on to the next driver, as after a decline. Idempotent; if lost, the offer timer ends it. */

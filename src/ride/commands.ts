@@ -41,16 +41,24 @@ export function acceptance(record: RideRecord | null, driverId: string, now: Dat
 
 /**
  * What a driver's decline means: turning down the offer, or backing out before pickup
- * (dispatch again without them, with a fresh deadline). The answer `offer_not_available` for anyone else.
+ * (dispatch again without them, with a fresh deadline; `why: "silent"` when their Driver DO
+ * takes them off, heard from by nobody for too long). The answer `offer_not_available` for
+ * anyone else, and for a driver already past the pickup (a trip is theirs to end).
  *
  * @example
  * declineCommand(record, "d1", new Date(), 60); // { type: "declineOffer", driverId: "d1" }
  */
-export function declineCommand(record: RideRecord | null, driverId: string, now: Date, redispatchTimeoutS: number): RideCommand | Outcome<never> {
+export function declineCommand(
+  record: RideRecord | null,
+  driverId: string,
+  now: Date,
+  redispatchTimeoutS: number,
+  why?: "silent",
+): RideCommand | Outcome<never> {
   if (record?.ride.status === "dispatching" && record.offer?.driverId === driverId) return { type: "declineOffer", driverId };
   const beforePickup = record?.ride.status === "driver_assigned" || record?.ride.status === "driver_arrived";
   if (record && beforePickup && record.ride.driver?.id === driverId) {
-    return { type: "backOut", driverId, deadlineAt: new Date(now.getTime() + redispatchTimeoutS * 1000).toISOString() };
+    return { type: "backOut", driverId, deadlineAt: new Date(now.getTime() + redispatchTimeoutS * 1000).toISOString(), ...(why ? { why } : {}) };
   }
   return fail(notOffered.code, notOffered.detail);
 }
@@ -132,7 +140,7 @@ function staleCommand(record: RideRecord, now: Date, config: TimerConfig): RideC
   if (!driverId) return null;
   switch (record.ride.status) {
     case "driver_assigned":
-      return { type: "backOut", driverId, deadlineAt: new Date(now.getTime() + config.redispatchTimeoutS * 1000).toISOString() };
+      return { type: "backOut", driverId, deadlineAt: new Date(now.getTime() + config.redispatchTimeoutS * 1000).toISOString(), why: "stale" };
     case "driver_arrived":
       return noShowCommand(record, driverId, "system", config);
     case "in_progress": {

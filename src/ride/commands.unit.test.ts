@@ -3,6 +3,7 @@ import { ARRIVED_AT, NOW, record } from "../domain/ride/fixtures";
 import { commandForResult, declineCommand, timerCommand } from "./commands";
 import type { PaymentResult } from "../domain/events";
 import { decide } from "../domain/ride/decide";
+import type { RideCommand } from "../domain/ride/types";
 import { outstandingPaymentStep } from "../domain/ride/payment";
 
 const config = { redispatchTimeoutS: 60, noShowWaitS: 300, noShowFee: 2000 };
@@ -14,6 +15,7 @@ describe("what timers do, so that no state waits for ever", () => {
       type: "backOut",
       driverId: "d1",
       deadlineAt: later(60).toISOString(),
+      why: "stale",
     });
     expect(timerCommand("stale", record("driver_arrived", "authorized", { driver: true }), NOW, config)).toEqual({
       type: "noShow",
@@ -43,6 +45,22 @@ describe("a driver's decline", () => {
       ok: false,
       problem: { code: "offer_not_available" },
     });
+  });
+
+  it("for a driver gone silent (their Driver DO asks) backs out the same, saying why; refused past the pickup and to anyone else", () => {
+    const assigned = record("driver_assigned", "authorized", { driver: true });
+    expect(declineCommand(assigned, "d1", NOW, 60, "silent")).toEqual({ type: "backOut", driverId: "d1", deadlineAt: later(60).toISOString(), why: "silent" });
+    expect(declineCommand(assigned, "d2", NOW, 60, "silent")).toMatchObject({ ok: false, problem: { code: "offer_not_available" } });
+    const started = record("in_progress", "authorized", { driver: true });
+    expect(declineCommand(started, "d1", NOW, 60, "silent")).toMatchObject({ ok: false, problem: { code: "offer_not_available" } });
+    const backedOut = decide(assigned, declineCommand(assigned, "d1", NOW, 60, "silent") as RideCommand, NOW);
+    if (backedOut.kind !== "applied") throw new Error(backedOut.kind);
+    expect(backedOut.record.ride).toMatchObject({ status: "dispatching", driver: null });
+    expect(backedOut.record.excludedDriverIds).toContain("d1");
+    expect(backedOut.events.map((e) => [e.type, e.data])).toEqual([
+      ["DriverUnassigned", { driverId: "d1", why: "silent" }],
+      ["DriverReleased", { driverId: "d1" }],
+    ]);
   });
 });
 

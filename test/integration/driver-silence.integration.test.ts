@@ -11,10 +11,11 @@ import { describe, expect, it } from "vitest";
 import type { DriverDurableObject } from "../../src/durable-objects/driver";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
 import type { RideCall } from "../../src/durable-objects/ride-effects";
+import type { TimelineItem } from "../../src/durable-objects/ride-ledger";
 import type { PaymentResult } from "../../src/domain/events";
 import { fail, unwrap, type Outcome } from "../../src/lib/problem";
 import { cellOf, cellStub } from "../../src/durable-objects/stubs";
-import { age, driverRecordOf, onlineDriver, reservedBehindRide, rideInProgress, testEnv, until } from "./helpers";
+import { age, apart, createRide, driverRecordOf, rideStub, onlineDriver, reservedBehindRide, rideInProgress, testEnv, until } from "./helpers";
 
 type DriverStub = Awaited<ReturnType<typeof onlineDriver>>["stub"];
 const LIMIT_MS = Number(testEnv.DRIVER_OFFLINE_AFTER_S) * 1000;
@@ -107,6 +108,50 @@ describe("Driver DO: a driver who stops reporting", () => {
     expect(await stub.get()).toMatchObject({ status: "on_trip", currentRideId: ride.id });
     const silent = (await tables(stub)).timers.find((x) => x.name === "silent");
     expect(silent!.due_at).toBeGreaterThanOrEqual(before + LIMIT_MS);
+    // The ride, asked to take them off, says no: past the pickup the trip is theirs to end.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(unwrap(await rideStub(ride.id).get({ id: "ops", role: "ops" }))).toMatchObject({ status: "in_progress", driver: { id: driver.id } });
+  });
+});
+
+describe("Driver DO: a driver assigned to a pickup who goes silent", () => {
+  it("is taken off it at the silent check: the ride dispatches again without them (why silent), and they are released", async () => {
+    const pickup = apart();
+    const driver = await onlineDriver(pickup);
+    const { stub, ride } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
+    await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer");
+    expect(unwrap(await stub.accept(driver.id, "req")).status).toBe("driver_assigned");
+    await age(driver.stub, (r) => ({ ...r, driver: { ...r.driver, locationAt: new Date(Date.now() - LIMIT_MS - 1000).toISOString() } }));
+    await silentDueNow(driver.stub);
+    const checkedAt = Date.now();
+    expect(await runDurableObjectAlarm(driver.stub)).toBe(true);
+
+    const again = await until(async () => {
+      const now = unwrap(await stub.get({ id: "ops", role: "ops" }));
+      return now.status === "dispatching" ? now : undefined;
+    }, "the ride dispatching again");
+    expect(again.driver).toBeNull();
+    const timeline = unwrap((await stub.timeline({ id: "ops", role: "ops" })) as Outcome<TimelineItem[]>);
+    expect(timeline.find((e) => e.type === "DriverUnassigned")?.data).toEqual({ driverId: driver.id, why: "silent" });
+    expect(await driver.stub.get()).toMatchObject({ status: "available", currentRideId: null });
+    // Not offered the ride again, and looked at again a limit on (then taken offline, being available and silent).
+    expect(await stub.claims(driver.id)).toBe(false);
+    const silent = (await tables(driver.stub)).timers.find((x) => x.name === "silent");
+    expect(silent!.due_at).toBeGreaterThanOrEqual(checkedAt + LIMIT_MS);
+  });
+
+  it("one heard from within the limit is left on the ride", async () => {
+    const pickup = apart();
+    const driver = await onlineDriver(pickup);
+    const { stub, ride } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
+    await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer");
+    unwrap(await stub.accept(driver.id, "req"));
+    await age(driver.stub, (r) => ({ ...r, driver: { ...r.driver, locationAt: new Date(Date.now() - LIMIT_MS + 60_000).toISOString() } }));
+    await silentDueNow(driver.stub);
+    expect(await runDurableObjectAlarm(driver.stub)).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(unwrap(await stub.get({ id: "ops", role: "ops" }))).toMatchObject({ status: "driver_assigned", driver: { id: driver.id } });
+    expect(await driver.stub.get()).toMatchObject({ status: "on_trip", currentRideId: ride.id });
   });
 });
 

@@ -83,7 +83,7 @@ export const RULES: Rules = {
       next.ride.driver = null;
       next.ride.etaSeconds = null;
       return [
-        { type: "DriverUnassigned", data: { driverId: c.driverId } },
+        { type: "DriverUnassigned", data: { driverId: c.driverId, ...(c.why ? { why: c.why } : {}) } },
         { type: "DriverReleased", data: { driverId: c.driverId } },
       ];
     },
