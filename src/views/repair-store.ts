@@ -6,7 +6,7 @@
 import { and, asc, eq, gt, inArray, lt, or, sql, type AnyColumn } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { RIDE_STATUSES } from "../domain/types";
-import { drivers, rides, viewCursors, type rentals, type rentalVehicles } from "./schema";
+import { drivers, rides, viewCursors, type earnings, type rentals, type rentalVehicles } from "./schema";
 
 /** Statuses after which a ride changes no more (a cancelled one still may: its hold is voided after). */
 const NOT_FINAL = RIDE_STATUSES.filter((s) => s !== "completed" && s !== "cancelled");
@@ -120,12 +120,12 @@ export async function idsAfter(
 }
 
 /**
- * Which of `ids` the views have no row for in `table` (rides or rentals).
+ * Which of `ids` the views have no row for in `table` (rides, rentals or earnings).
  *
  * @example
  * const lost = await missingIds(env.VIEWS_DB, rides, ["rd_a", "rd_b"]); // ["rd_b"]
  */
-export async function missingIds(d1: D1Database, table: typeof rides | typeof rentals, ids: readonly string[]): Promise<string[]> {
+export async function missingIds(d1: D1Database, table: typeof rides | typeof rentals | typeof earnings, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   const rows = await drizzle(d1)
     .select({ id: table.id })

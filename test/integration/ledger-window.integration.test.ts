@@ -12,8 +12,8 @@ import { issueToken } from "../../workers/gateway/auth";
 import gateway from "../../workers/gateway/index";
 import { VIEWS_REPAIR_CRON } from "../../workers/gateway/views-repair";
 import type { PaymentService } from "../../workers/payment/service";
-import { rideInProgress, testEnv } from "./helpers";
-import { deliver, outstanding, recordOf } from "./payment-steps";
+import { testEnv } from "./helpers";
+import { deliver, outstanding, recordOf, rideDone } from "./payment-steps";
 
 const payments = testEnv.PAYMENTS as unknown as Service<PaymentService>;
 const DAY = 86_400_000;
@@ -42,16 +42,6 @@ async function ageRows(rideId: string, days: number) {
   // The earnings checkpoint moves to ten minutes ago, as the ten-minute cron does: the aged rows are before it.
   await payments.advancePayoutSums();
   return aged;
-}
-
-/** A ride driven to the end; `pm_card_chargeDeclined` ends it unpaid, its driver settled by the platform. */
-async function rideDone(paymentMethod?: string) {
-  const { stub, driver, ride } = await rideInProgress(paymentMethod ? { paymentMethod } : {});
-  await deliver([await outstanding(stub)]); // the hold
-  unwrap(await stub.advance(driver.id, "complete", { distanceMeters: 4000, durationSeconds: 600 }, "req"));
-  const last = await outstanding(stub); // the capture, or the settle
-  await deliver([last]);
-  return { stub, driver, ride, last };
 }
 
 /** A captured ride whose ledger rows are made `days` old. */
@@ -138,7 +128,7 @@ describe("the ledger's window", () => {
   });
 
   it("a settle delivered again after its ride was let go pays the driver nothing twice: the ride's rows come back, pinned, and answer it", async () => {
-    const { stub, driver, ride, last: settle } = await rideDone("pm_card_chargeDeclined");
+    const { stub, driver, ride, last: settle } = await rideDone({ paymentMethod: "pm_card_chargeDeclined" });
     expect(settle.action).toBe("settle");
     await ageRows(ride.id, 34);
     const balance = await payments.driverBalance(driver.id);

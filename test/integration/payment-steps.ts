@@ -5,10 +5,12 @@
  */
 import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
 import type { PaymentCommandMessage } from "../../src/domain/events";
+import type { CreateRideInput } from "../../src/ride/ride-record";
+import { unwrap } from "../../src/lib/problem";
 import { outstandingPaymentStep, paymentCommand, type RideRecord } from "../../src/domain/ride-machine";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
 import paymentWorker from "../../workers/payment/index";
-import { resultsApplied, uniqueId } from "./helpers";
+import { resultsApplied, rideInProgress, uniqueId } from "./helpers";
 
 /** The ride's record as its object stores it. */
 export async function recordOf(stub: DurableObjectStub<RideDurableObject>): Promise<RideRecord> {
@@ -35,4 +37,17 @@ export async function deliver(bodies: PaymentCommandMessage[]) {
   const execution = createExecutionContext();
   await paymentWorker.queue(batch, resultsApplied);
   return getQueueResult(batch, execution);
+}
+
+/**
+ * A ride driven to the end through the payment worker: its hold, the trip, then its last step
+ * (the capture; or, for `pm_card_chargeDeclined`, the platform's settle of the driver).
+ */
+export async function rideDone(patch: Partial<CreateRideInput> = {}) {
+  const { stub, driver, ride } = await rideInProgress(patch);
+  await deliver([await outstanding(stub)]); // the hold
+  unwrap(await stub.advance(driver.id, "complete", { distanceMeters: 4000, durationSeconds: 600 }, "req"));
+  const last = await outstanding(stub); // the capture, or the settle
+  await deliver([last]);
+  return { stub, driver, ride, last };
 }

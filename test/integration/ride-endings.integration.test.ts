@@ -15,7 +15,7 @@ import { unwrap, type Outcome } from "../../src/lib/problem";
 import { createApp } from "../../workers/gateway/app";
 import { issueToken } from "../../workers/gateway/auth";
 import { createRide, onlineDriver, rideInProgress, testEnv, uniqueId, until } from "./helpers";
-import { deliver, outstanding, recordOf } from "./payment-steps";
+import { deliver, outstanding, recordOf, rideDone } from "./payment-steps";
 
 const ops = { id: "ops-1", role: "ops" as const };
 const app = createApp();
@@ -203,10 +203,7 @@ describe("before pickup", () => {
 
 describe("refunds", () => {
   async function capturedRide() {
-    const { stub, driver } = await rideInProgress({ riderId: uniqueId("r") });
-    await deliver([await outstanding(stub)]);
-    unwrap(await stub.advance(driver.id, "complete", { distanceMeters: 5000, durationSeconds: 900 }, "req"));
-    await deliver([await outstanding(stub)]);
+    const { stub, driver } = await rideDone({ riderId: uniqueId("r") });
     const ride = await rideNow(stub);
     expect(ride).toMatchObject({ status: "completed", payment: { status: "captured" } });
     return { stub, ride, driver };

@@ -17,11 +17,12 @@ import { unwrap, type Outcome } from "../../src/lib/problem";
 import { createApp } from "../../workers/gateway/app";
 import { issueToken } from "../../workers/gateway/auth";
 import gateway from "../../workers/gateway/index";
-import { VIEWS_REPAIR_CRON } from "../../workers/gateway/views-repair";
+import { rideSnapshotOf, rideWrites, VIEWS_REPAIR_CRON } from "../../workers/gateway/views-repair";
 import paymentWorker from "../../workers/payment/index";
 import viewsWorker from "../../workers/views/index";
-import { project } from "../../workers/views/projection";
+import { applyWrites, project } from "../../workers/views/projection";
 import { createRide, onlineDriver, resultsApplied, rideInput, rideStub, testEnv, uniqueId, until } from "./helpers";
+import { deliver as pay, outstanding, rideDone } from "./payment-steps";
 
 const app = createApp();
 const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
@@ -237,6 +238,29 @@ describe("views repair sweep", () => {
     }
     const now = await rideOf(stub);
     expect(await viewRow(ride.id)).toEqual({ status: "cancelled", version: now.version });
+  });
+
+  it("a refund of a completed ride none of whose messages reached the views is found through the ledger's earnings and projected by the cron", async () => {
+    const { stub } = await rideDone({ riderId: uniqueId("r") });
+    const captured = await rideOf(stub);
+    expect(captured).toMatchObject({ status: "completed", payment: { status: "captured" } });
+    // The views had the ride up to its capture (a final row: the stale sweep never looks at it again) ...
+    await applyWrites(testEnv.VIEWS_DB, rideWrites((await rideSnapshotOf(testEnv, captured.id))!));
+    const paymentRow = (id: string) => testEnv.VIEWS_DB.prepare("SELECT payment_status, version FROM rides WHERE id = ?").bind(id).first();
+    expect(await paymentRow(captured.id)).toEqual({ payment_status: "captured", version: captured.version });
+    // ... and every message of its refund is lost (nothing consumes the queue here).
+    expect((await call("POST", `/v1/ops/rides/${captured.id}/refund`, "ops", { reason: "detour" })).status).toBe(202);
+    await pay([await outstanding(stub)]);
+    const refunded = await rideOf(stub);
+    expect(refunded.payment.status).toBe("refunded");
+    const adjustment = (id: string) => testEnv.VIEWS_DB.prepare("SELECT earning FROM earnings WHERE ride_id = ? AND id <> ride_id").bind(id).first();
+    expect(await adjustment(captured.id)).toBeNull();
+
+    for (let run = 0; run < 5 && (await adjustment(captured.id)) === null; run++) {
+      await gateway.scheduled({ cron: VIEWS_REPAIR_CRON, scheduledTime: Date.now(), noRetry: () => undefined }, testEnv);
+    }
+    expect(await adjustment(captured.id)).toMatchObject({ earning: expect.any(Number) as number });
+    expect(await paymentRow(captured.id)).toEqual({ payment_status: "refunded", version: refunded.version });
   });
 
   it("a rider's dues are projected by version and summed in the ops stats", async () => {

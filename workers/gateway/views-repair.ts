@@ -11,24 +11,18 @@
  * (the projection's version check), so a row that was merely quiet costs one look per
  * threshold. Nothing past the views' window comes back (src/views/window.ts, `insideWindow`).
  * The I/O is in deps (`RepairDeps`, unit-tested in Node; `repairDeps(env)` wires them). */
-import type { Driver, ViewsMessage } from "../../src/domain/events";
-import { insertEarnings, rideMessages, writesOf, type EarningRow, type ViewWrite } from "../../src/views/projection";
-import { RENTAL_ID } from "../../src/lib/ids";
+import type { Driver } from "../../src/domain/events";
+import { insertEarnings, type EarningRow, type ViewWrite } from "../../src/views/projection";
 import { markChecked, missingIds, readCursor, saveCursor, staleDriverIds, staleRideIds } from "../../src/views/repair-store";
-import { rentals, rides } from "../../src/views/schema";
+import { earnings as earningRows, rentals, rides } from "../../src/views/schema";
 import { insideWindow, projectOrKeep, windowStart } from "./window-keepers";
 import { rentalWrites, repairRentalViews } from "./rental-repair";
 import { driverStub, paymentService } from "./stubs";
 import { FeedNews } from "../../src/durable-objects/ops-publish";
 import { rideSnapshotOf, type RideSnapshot } from "./ride-snapshot";
+import { copyEarnings, ledgerPass, objectWrites, restoreLost, rideWrites, type LedgerPage, type LedgerPassReport } from "./ledger-passes";
 
-export { rideSnapshotOf, type RideSnapshot };
-
-/** A page of ids, or of the ledger's earnings rows, and where the next one starts. */
-export interface LedgerPage<T> {
-  items: T[];
-  next: string | null;
-}
+export { objectWrites, rideSnapshotOf, rideWrites, type LedgerPage, type RideSnapshot };
 
 export interface RepairDeps {
   now: () => Date;
@@ -48,6 +42,8 @@ export interface RepairDeps {
   saveEarningsCursor: (cursor: string | null) => Promise<void>;
   /** The ledger's settlements and refund adjustments, in its order. */
   earningsPage: (after: string | null, limit: number) => Promise<LedgerPage<EarningRow>>;
+  /** Which of these rows the views lack (by id), inside the views' window. */
+  missingEarnings: (rows: EarningRow[]) => Promise<EarningRow[]>;
   /** Inserts the rows the views lack (by id); answers how many were new. */
   insertEarnings: (rows: EarningRow[]) => Promise<number>;
   heldRidesCursor: () => Promise<string | null>;
@@ -81,30 +77,12 @@ interface RowsReport {
   failed: string[];
 }
 
-/** One pass over a ledger page list: rows read, rows the views lacked and got, and what failed. */
-interface LedgerPassReport {
-  scanned: number;
-  inserted: number;
-  error: string | null;
-}
-
 export interface RepairReport {
   rides: RowsReport;
   drivers: RowsReport;
   earnings: LedgerPassReport;
   /** Rides and rentals the ledger knows and the views had no row for (every message of theirs lost). */
   lost: LedgerPassReport;
-}
-
-/**
- * The writes that bring a ride's rows up to its object: every event of its timeline
- * (the missing ones are inserted) with the current snapshot (taken if newer).
- *
- * @example
- * await deps.project(rideWrites(snapshot));
- */
-export function rideWrites(snapshot: RideSnapshot): ViewWrite[] {
-  return rideMessages(snapshot.ride, snapshot.timeline).flatMap((m: ViewsMessage) => writesOf(m));
 }
 
 async function repairRows(ids: string[], repairOne: (id: string) => Promise<boolean>, mark: (ids: string[]) => Promise<void>): Promise<RowsReport> {
@@ -118,67 +96,6 @@ async function repairRows(ids: string[], repairOne: (id: string) => Promise<bool
   // Failed ones too: they come back after the threshold instead of holding the front of the line.
   if (ids.length > 0) await mark(ids);
   return report;
-}
-
-/**
- * Reads up to `options.earningsPages` pages of a ledger list from the saved cursor, hands
- * each page to `apply` (which answers how many rows it added) and saves where it stopped.
- * At the end the cursor stays before the last page: the next run reads the tail again,
- * and what was added since.
- */
-async function ledgerPass<T>(
-  cursorStore: { read: () => Promise<string | null>; save: (cursor: string | null) => Promise<void> },
-  page: (after: string | null, limit: number) => Promise<LedgerPage<T>>,
-  apply: (items: T[]) => Promise<number>,
-  options: RepairOptions,
-): Promise<LedgerPassReport> {
-  const report: LedgerPassReport = { scanned: 0, inserted: 0, error: null };
-  let cursor = await cursorStore.read();
-  try {
-    for (let i = 0; i < options.earningsPages; i++) {
-      const current = await page(cursor, options.pageSize);
-      report.scanned += current.items.length;
-      report.inserted += await apply(current.items);
-      if (current.next === null) break;
-      cursor = current.next;
-    }
-  } catch (error) {
-    report.error = String(error);
-  }
-  await cursorStore.save(cursor);
-  return report;
-}
-
-const isRental = (id: string) => RENTAL_ID.test(id);
-type ObjectWrites = { writes: ViewWrite[]; driverId: string | null };
-
-/**
- * The writes that bring a ride's or a rental's rows (by the id's kind) up to its object, and
- * the ride's driver; null when no object knows it. The sweep and the rebuild both project by it.
- *
- * @example
- * const found = await objectWrites(deps, "rn_…"); // { writes: [rental, vehicle], driverId: null }
- */
-export async function objectWrites(deps: Pick<RepairDeps, "rideSnapshot" | "rentalWrites">, id: string): Promise<ObjectWrites | null> {
-  if (isRental(id)) {
-    const writes = await deps.rentalWrites(id);
-    return writes && { writes, driverId: null };
-  }
-  const snapshot = await deps.rideSnapshot(id);
-  return snapshot && { writes: rideWrites(snapshot), driverId: snapshot.ride.driver?.id ?? null };
-}
-
-/** Projects the rides and rentals (the ledger's ids are both) the views never heard of from their objects; answers how many were found. */
-async function restoreLost(deps: RepairDeps, ids: string[]): Promise<number> {
-  const [lostRides, lostRentals] = await Promise.all([deps.missingRides(ids.filter((id) => !isRental(id))), deps.missingRentals(ids.filter(isRental))]);
-  const restored = await Promise.all(
-    [...lostRides, ...lostRentals].map(async (id) => {
-      const found = await objectWrites(deps, id);
-      if (found) await deps.project(found.writes);
-      return found ? 1 : 0;
-    }),
-  );
-  return restored.reduce<number>((sum, n) => sum + n, 0);
 }
 
 /**
@@ -211,7 +128,12 @@ export async function repairViews(deps: RepairDeps, options: RepairOptions = DEF
     },
     (ids) => deps.markChecked("drivers", ids, at),
   );
-  const earnings = await ledgerPass({ read: deps.earningsCursor, save: deps.saveEarningsCursor }, deps.earningsPage, deps.insertEarnings, options);
+  const earnings = await ledgerPass(
+    { read: deps.earningsCursor, save: deps.saveEarningsCursor },
+    deps.earningsPage,
+    (rows) => copyEarnings(deps, rows),
+    options,
+  );
   const lost = await ledgerPass({ read: deps.heldRidesCursor, save: deps.saveHeldRidesCursor }, deps.heldRidesPage, (ids) => restoreLost(deps, ids), options);
   return { rides, drivers, earnings, lost };
 }
@@ -255,6 +177,17 @@ export function repairDeps(env: Env, news?: FeedNews): RepairDeps {
     earningsCursor: () => readCursor(db, "earnings"),
     saveEarningsCursor: (cursor) => saveCursor(db, "earnings", cursor),
     earningsPage: (after, limit) => paymentService(env).earningsPage(after, limit),
+    missingEarnings: async (rows) => {
+      const inWindow = insideWindow.earnings(rows, windowStart(env));
+      const lacking = new Set(
+        await missingIds(
+          db,
+          earningRows,
+          inWindow.map((row) => row.id),
+        ),
+      );
+      return inWindow.filter((row) => lacking.has(row.id));
+    },
     insertEarnings: (rows) => insertEarnings(db, insideWindow.earnings(rows, windowStart(env))),
     heldRidesCursor: () => readCursor(db, "held-rides"),
     saveHeldRidesCursor: (cursor) => saveCursor(db, "held-rides", cursor),

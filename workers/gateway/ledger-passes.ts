@@ -1,0 +1,118 @@
+/**
+ * The repair sweep's two passes over the payment ledger (views-repair.ts runs them): the
+ * earnings the views lack, and the rides and rentals the views never heard of. Both read the
+ * ledger's pages from a saved cursor and bring what is missing from the objects.
+ */
+import type { ViewsMessage } from "../../src/domain/events";
+import { RENTAL_ID } from "../../src/lib/ids";
+import { rideMessages, writesOf, type EarningRow, type ViewWrite } from "../../src/views/projection";
+import type { RideSnapshot } from "./ride-snapshot";
+import type { RepairDeps, RepairOptions } from "./views-repair";
+
+/** A page of ids, or of the ledger's earnings rows, and where the next one starts. */
+export interface LedgerPage<T> {
+  items: T[];
+  next: string | null;
+}
+
+/** One pass over a ledger page list: rows read, rows the views lacked and got, and what failed. */
+export interface LedgerPassReport {
+  scanned: number;
+  inserted: number;
+  error: string | null;
+}
+
+/**
+ * The writes that bring a ride's rows up to its object: every event of its timeline
+ * (the missing ones are inserted) with the current snapshot (taken if newer).
+ *
+ * @example
+ * await deps.project(rideWrites(snapshot));
+ */
+export function rideWrites(snapshot: RideSnapshot): ViewWrite[] {
+  return rideMessages(snapshot.ride, snapshot.timeline).flatMap((m: ViewsMessage) => writesOf(m));
+}
+
+/**
+ * Reads up to `options.earningsPages` pages of a ledger list from the saved cursor, hands
+ * each page to `apply` (which answers how many rows it added) and saves where it stopped.
+ * At the end the cursor stays before the last page: the next run reads the tail again,
+ * and what was added since.
+ */
+export async function ledgerPass<T>(
+  cursorStore: { read: () => Promise<string | null>; save: (cursor: string | null) => Promise<void> },
+  page: (after: string | null, limit: number) => Promise<LedgerPage<T>>,
+  apply: (items: T[]) => Promise<number>,
+  options: RepairOptions,
+): Promise<LedgerPassReport> {
+  const report: LedgerPassReport = { scanned: 0, inserted: 0, error: null };
+  let cursor = await cursorStore.read();
+  try {
+    for (let i = 0; i < options.earningsPages; i++) {
+      const current = await page(cursor, options.pageSize);
+      report.scanned += current.items.length;
+      report.inserted += await apply(current.items);
+      if (current.next === null) break;
+      cursor = current.next;
+    }
+  } catch (error) {
+    report.error = String(error);
+  }
+  await cursorStore.save(cursor);
+  return report;
+}
+
+const isRental = (id: string) => RENTAL_ID.test(id);
+type ObjectWrites = { writes: ViewWrite[]; driverId: string | null };
+
+/**
+ * The writes that bring a ride's or a rental's rows (by the id's kind) up to its object, and
+ * the ride's driver; null when no object knows it. The sweep and the rebuild both project by it.
+ *
+ * @example
+ * const found = await objectWrites(deps, "rn_…"); // { writes: [rental, vehicle], driverId: null }
+ */
+export async function objectWrites(deps: Pick<RepairDeps, "rideSnapshot" | "rentalWrites">, id: string): Promise<ObjectWrites | null> {
+  if (isRental(id)) {
+    const writes = await deps.rentalWrites(id);
+    return writes && { writes, driverId: null };
+  }
+  const snapshot = await deps.rideSnapshot(id);
+  return snapshot && { writes: rideWrites(snapshot), driverId: snapshot.ride.driver?.id ?? null };
+}
+
+/** Projects the rides and rentals (the ledger's ids are both) the views never heard of from their objects; answers how many were found. */
+export async function restoreLost(deps: RepairDeps, ids: string[]): Promise<number> {
+  const [lostRides, lostRentals] = await Promise.all([deps.missingRides(ids.filter((id) => !isRental(id))), deps.missingRentals(ids.filter(isRental))]);
+  const restored = await Promise.all(
+    [...lostRides, ...lostRentals].map(async (id) => {
+      const found = await objectWrites(deps, id);
+      if (found) await deps.project(found.writes);
+      return found ? 1 : 0;
+    }),
+  );
+  return restored.reduce<number>((sum, n) => sum + n, 0);
+}
+
+/**
+ * Copies in the ledger's earnings rows the views lack, and first brings each one's ride up to
+ * its object: a settlement or refund row missing means the message that carried it was lost,
+ * and with it the ride's own change (a refund of a completed ride, or of a cancelled ride's
+ * no-show fee), which the stale sweep never looks at again, the ride being final. A ride that
+ * cannot be read fails the page, whose rows stay missing: the next run tries them again.
+ * Answers how many rows were added.
+ *
+ * @example
+ * await ledgerPass(cursor, deps.earningsPage, (rows) => copyEarnings(deps, rows), options);
+ */
+export async function copyEarnings(deps: RepairDeps, rows: EarningRow[]): Promise<number> {
+  const lacking = await deps.missingEarnings(rows);
+  const rideIds = [...new Set(lacking.map((row) => row.rideId))];
+  await Promise.all(
+    rideIds.map(async (id) => {
+      const found = await objectWrites(deps, id);
+      if (found) await deps.project(found.writes);
+    }),
+  );
+  return deps.insertEarnings(lacking);
+}
