@@ -1408,6 +1408,9 @@ export interface components {
     UnlockRequest: {
       key: string;
     };
+    ReturnRequest: {
+      location?: components["schemas"]["LatLng"] & unknown;
+    };
     LedgerEntry: {
       idempotencyKey: string;
       kind: string;
@@ -4720,9 +4723,13 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        "application/json": components["schemas"]["ReturnRequest"];
+      };
+    };
     responses: {
-      /** @description The rental, completed; the vehicle is available again */
+      /** @description The rental, completed; the vehicle is available again, where the rider left it when they say where */
       200: {
         headers: {
           [name: string]: unknown;

@@ -45,8 +45,8 @@ export class RentalVehicleDurableObject extends AggregateObject<VehicleRecord, n
     return this.apply({ type: "reserve", rentalId }, correlationId);
   }
 
-  release(rentalId: string, correlationId: string): Promise<Outcome<RentalVehicle>> {
-    return this.apply({ type: "release", rentalId }, correlationId);
+  release(rentalId: string, correlationId: string, at?: LatLng): Promise<Outcome<RentalVehicle>> {
+    return this.apply({ type: "release", rentalId, ...(at ? { at } : {}) }, correlationId);
   }
 
   private apply(command: VehicleCommand, correlationId: string): Promise<Outcome<RentalVehicle>> {

@@ -9,7 +9,7 @@ import { commandOfPayment, createRental, decideRental, endCommand, keyless, plan
 import type { RentalCommand, RentalEffect } from "../domain/rental/machine";
 import { paymentDeadline } from "../domain/rental/rules";
 import type { Rental, RentalEventDraft, RentalRecord } from "../domain/rental/types";
-import type { Actor } from "../domain/types";
+import type { Actor, LatLng } from "../domain/types";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { AggregateObject, type TimelineItem, type Welcome } from "./aggregate";
 import { rentalVehicleStub } from "./stubs";
@@ -113,8 +113,9 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
     return this.command(actor, () => ({ type: "cancel", by: actor.role === "ops" ? "ops" : "rider" }), requestId);
   }
 
-  returnVehicle(actor: Actor, requestId: string): Promise<Outcome<Rental>> {
-    return this.command(actor, () => ({ type: "return" }), requestId);
+  /** The rider returns the vehicle, `at` where they left it (where it is listed from then on). */
+  returnVehicle(actor: Actor, requestId: string, at?: LatLng): Promise<Outcome<Rental>> {
+    return this.command(actor, () => ({ type: "return", ...(at ? { at } : {}) }), requestId);
   }
 
   /** An operator sends a refund the provider declined again (a new attempt, under its own key). */
@@ -150,7 +151,7 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
     const vehicle = rentalVehicleStub(this.env, effect.vehicleId);
     const { rentalId, correlationId } = effect;
     try {
-      return effect.type === "reserveVehicle" ? await vehicle.reserve(rentalId, correlationId) : await vehicle.release(rentalId, correlationId);
+      return effect.type === "reserveVehicle" ? await vehicle.reserve(rentalId, correlationId) : await vehicle.release(rentalId, correlationId, effect.at);
     } catch (error) {
       return fail("unavailable", `the vehicle could not be reached: ${String(error)}`, { retryAfterSeconds: 1 });
     }

@@ -128,6 +128,32 @@ describe("rentals", () => {
     expect(system.logs.join("").includes(`"${key}"`)).toBe(false);
   }, 120_000);
 
+  it("returned where the rider left it: listed there from then on, not where it was rented; a bad place is 400 and returns nothing", async () => {
+    const v = await vehicle();
+    const rider = await api.token(uid("r"), "rider");
+    const id = (await rent(rider, v.id)).body.id;
+    const keyed = await waitFor(rider, id, (r) => r.unlockKey !== null, "the unlock key");
+    expect(await unlock(rider, id, keyed.unlockKey!)).toBe(200);
+
+    const bad = await api.request<Problem>("POST", `/v1/rentals/${id}/return`, { token: rider, body: { location: { lat: 91, lng: 0 } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe("invalid_request");
+    expect((await rentalOf(rider, id)).status).toBe("confirmed");
+
+    const there = { lat: v.location.lat + 0.02, lng: v.location.lng };
+    const returned = await api.request<Rental>("POST", `/v1/rentals/${id}/return`, { token: rider, body: { location: there } });
+    expect(returned.status).toBe(200);
+    expect(returned.body.status).toBe("completed");
+    const moved = { ...v, location: there };
+    await listed(moved, rider, true, "the vehicle listed where it was left");
+    expect((await near(moved, rider)).find((x) => x.id === v.id)).toMatchObject({ status: "available", location: there });
+    expect((await near(v, rider)).some((x) => x.id === v.id)).toBe(false);
+    // Sent again (a lost answer), the return answers the rental and moves nothing.
+    const again = await api.request<Rental>("POST", `/v1/rentals/${id}/return`, { token: rider, body: { location: v.location } });
+    expect(again.status).toBe(200);
+    expect((await near(moved, rider)).some((x) => x.id === v.id)).toBe(true);
+  }, 120_000);
+
   it("a declined card: the rental declined, the vehicle free again", async () => {
     const v = await vehicle();
     const rider = await api.token(uid("r"), "rider");

@@ -88,6 +88,13 @@ export const UnlockRequestSchema = z
   .strict()
   .openapi("UnlockRequest");
 
+export const ReturnRequestSchema = z
+  .object({
+    location: LatLngSchema.optional().openapi({ description: "Where the rider left the vehicle: it is listed there from then on. Left out: where it was." }),
+  })
+  .strict()
+  .openapi("ReturnRequest");
+
 /** `payment`: by the rental's payment status (`status=cancelled&payment=captured`: the cancelled rentals whose money has not gone back). */
 export const RentalListQuerySchema = ListQuerySchema.extend({
   status: z.enum(RENTAL_STATUSES).optional(),

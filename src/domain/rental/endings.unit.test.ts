@@ -127,3 +127,19 @@ describe("rental machine: the end of a confirmed rental", () => {
     }
   });
 });
+
+describe("rental machine: returned where the rider left it", () => {
+  it("a return that says where frees the vehicle there (the effect, before the commit) and records it; one that does not, where it was", () => {
+    const here = { lat: 37.55, lng: 126.97 };
+    const d = decideRental(confirmedThat(true), { type: "return", at: here }, NOW);
+    if (d.kind !== "applied") throw new Error(d.kind);
+    expect(d.effects).toEqual([expect.objectContaining({ type: "releaseVehicle", at: here })]);
+    expect(d.events.find((e) => e.type === "VehicleReleased")?.data).toMatchObject({ location: here });
+    const plain = decideRental(confirmedThat(true), { type: "return" }, NOW);
+    if (plain.kind !== "applied") throw new Error(plain.kind);
+    expect(plain.effects).toEqual([expect.not.objectContaining({ at: expect.anything() as unknown })]);
+    // Only a return says where: a cancel or the end timer frees the vehicle where it was.
+    const cancel = decideRental(confirmedThat(false), { type: "cancel", by: "rider" }, NOW);
+    expect(cancel.kind === "applied" && cancel.effects).toEqual([expect.not.objectContaining({ at: expect.anything() as unknown })]);
+  });
+});

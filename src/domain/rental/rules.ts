@@ -11,7 +11,7 @@
  * could open: no rental is completed, its payment kept, without its vehicle unlocked.
  */
 import { refuse, type RecordAccess, type Refused, type RuleTable } from "../../kernel/table";
-import type { Money } from "../types";
+import type { LatLng, Money } from "../types";
 import type { Rental, RentalEventDraft, RentalRecord, RentalStatus } from "./types";
 
 export type RentalCommand =
@@ -26,7 +26,7 @@ export type RentalCommand =
   | { type: "keyIssued"; key: string }
   | { type: "unlock"; key: string }
   | { type: "cancel"; by: "rider" | "ops" }
-  | { type: "return" }
+  | { type: "return"; at?: LatLng } // at: where the rider left the vehicle (listed there from then on)
   | { type: "expire" }
   | { type: "expireUnused" }
   | { type: "paymentOverdue" };
@@ -40,13 +40,15 @@ export const paymentDeadline = (r: RentalRecord): number => Date.parse(r.rental.
 /** What the Rental DO does elsewhere: hold or free its vehicle. */
 export type RentalEffect =
   | { type: "reserveVehicle"; vehicleId: string; rentalId: string; correlationId: string }
-  | { type: "releaseVehicle"; vehicleId: string; rentalId: string; correlationId: string };
+  | { type: "releaseVehicle"; vehicleId: string; rentalId: string; correlationId: string; at?: LatLng };
 
 type Rules = RuleTable<RentalRecord, RentalStatus, RentalCommand, RentalEventDraft, RentalEffect>;
 
-const release = (r: RentalRecord): RentalEffect[] => [
-  { type: "releaseVehicle", vehicleId: r.rental.vehicleId, rentalId: r.rental.id, correlationId: r.correlationId },
-];
+/** Frees the vehicle; a return says where it was left (`at`). */
+const release = (r: RentalRecord, _next?: RentalRecord, c?: RentalCommand): RentalEffect[] => {
+  const at = c?.type === "return" ? c.at : undefined;
+  return [{ type: "releaseVehicle", vehicleId: r.rental.vehicleId, rentalId: r.rental.id, correlationId: r.correlationId, ...(at ? { at } : {}) }];
+};
 
 /**
  * The idempotency key of the rental's refund as it stands: one refund a rental (a cancelled
@@ -75,9 +77,9 @@ function invalidateKey(next: RentalRecord): RentalEventDraft[] {
 /** The rental's time is up (its end timer may not have fired yet). */
 const over = (r: RentalRecord, now: Date): boolean => r.rental.endsAt !== null && Date.parse(r.rental.endsAt) <= now.getTime();
 
-const ended = (next: RentalRecord, by: "rider" | "system"): RentalEventDraft[] => [
+const ended = (next: RentalRecord, by: "rider" | "system", at?: LatLng): RentalEventDraft[] => [
   ...invalidateKey(next),
-  { type: "VehicleReleased", data: { vehicleId: next.rental.vehicleId } },
+  { type: "VehicleReleased", data: { vehicleId: next.rental.vehicleId, ...(at ? { location: at } : {}) } },
   { type: "RentalCompleted", data: { by } },
 ];
 
@@ -265,7 +267,7 @@ export const RENTAL_RULES: Rules = {
       );
     },
     before: release,
-    apply: (next) => ended(next, "rider"),
+    apply: (next, c) => ended(next, "rider", c.at),
   },
   expire: {
     // The end of a rental that was ridden (see endCommand): the payment is kept.

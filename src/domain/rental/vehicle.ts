@@ -17,7 +17,8 @@ export interface VehicleRecord {
   rentalId: string | null;
 }
 
-export type VehicleCommand = { type: "reserve"; rentalId: string } | { type: "release"; rentalId: string };
+/** `at` on a release: where the vehicle was left (its rider said so on returning it). */
+export type VehicleCommand = { type: "reserve"; rentalId: string } | { type: "release"; rentalId: string; at?: LatLng };
 export type VehicleDecision = Decision<VehicleRecord, RentalEventDraft, never>;
 
 /**
@@ -46,7 +47,11 @@ export const VEHICLE_RULES: RuleTable<VehicleRecord, VehicleStatus, VehicleComma
     to: "available",
     // Not held by this rental (never reserved, or released already): nothing to free.
     repeat: (r, c) => r.rentalId !== c.rentalId,
-    apply: (next, c) => ((next.rentalId = null), [{ type: "VehicleReleased", data: { rentalId: c.rentalId } }]),
+    apply: (next, c) => {
+      next.rentalId = null;
+      if (c.at) next.vehicle.location = c.at;
+      return [{ type: "VehicleReleased", data: { rentalId: c.rentalId, ...(c.at ? { location: c.at } : {}) } }];
+    },
   },
 };
 

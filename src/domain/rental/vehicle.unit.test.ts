@@ -27,6 +27,17 @@ describe("rental vehicle machine", () => {
     expect(step(free, { type: "reserve", rentalId: "rn_2" }).rentalId).toBe("rn_2");
   });
 
+  it("a release that says where leaves the vehicle there (listed there from then on); a repeat by another rental moves nothing", () => {
+    const rented = step(fresh(), { type: "reserve", rentalId: "rn_1" });
+    const there = { lat: 37.55, lng: 126.97 };
+    expect(decideVehicle(rented, { type: "release", rentalId: "rn_2", at: there }, NOW).kind).toBe("unchanged");
+    const d = decideVehicle(rented, { type: "release", rentalId: "rn_1", at: there }, NOW);
+    if (d.kind !== "applied") throw new Error(d.kind);
+    expect(d.record.vehicle).toMatchObject({ status: "available", location: there });
+    expect(d.events).toEqual([{ type: "VehicleReleased", data: { rentalId: "rn_1", location: there } }]);
+    expect(step(rented, { type: "release", rentalId: "rn_1" }).vehicle.location).toEqual({ lat: 37.5, lng: 127 });
+  });
+
   it("every change goes to the views with the vehicle", () => {
     const plan = planVehicle(null, fresh(), [{ type: "VehicleRegistered", data: {} }], { now: NOW, correlationId: "c", newId: () => "ev_1" });
     expect(plan.events[0]).toMatchObject({ type: "VehicleRegistered", version: 1 });

@@ -176,9 +176,9 @@ const returnRental = route({
   summary: "Return the vehicle",
   tags: ["rider", "rentals"],
   middleware: requireRole("rider"),
-  request: RentalPath,
+  request: { ...RentalPath, ...jsonBody(S.ReturnRequestSchema, false) },
   responses: {
-    200: jsonResponse(S.RentalSchema, "The rental, completed; the vehicle is available again"),
+    200: jsonResponse(S.RentalSchema, "The rental, completed; the vehicle is available again, where the rider left it when they say where"),
     ...authedProblems(["invalid_transition", "the vehicle was not unlocked, or the rental is over"]),
   },
 });
@@ -266,7 +266,7 @@ export function rentalRoutes() {
 
   app.openapi(returnRental, async (c) => {
     const stub = resolveRental(c.env, c.req.valid("param").id);
-    return c.json(unwrap(await stub.returnVehicle(c.var.actor, c.get("requestId"))), 200);
+    return c.json(unwrap(await stub.returnVehicle(c.var.actor, c.get("requestId"), c.req.valid("json")?.location)), 200);
   });
 
   app.openapi(retryRentalRefund, async (c) => {
