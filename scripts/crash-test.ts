@@ -94,8 +94,10 @@ const VARS = {
   DRIVER_FRESHNESS_S: "60",
   // A driver held by a ride that no longer claims them (a trip's end whose release a crash lost)
   // is let go at their `silent` check, every DRIVER_OFFLINE_AFTER_S: short enough to happen while
-  // the run settles, longer than a restart (about 19 s) plus a driver's 5 s between reports.
-  DRIVER_OFFLINE_AFTER_S: "30",
+  // the run settles (90 s). A driver silent that long on the way to a pickup is taken off the
+  // ride, so the limit stays well above a restart (about 20 s) plus a driver's gap between
+  // reports under load (5 s, and a loop turn's requests and pauses): a crash takes nobody off.
+  DRIVER_OFFLINE_AFTER_S: "60",
   BREAKER_COOLDOWN_S: "2",
   // The views' repair sweep looks at rows unchanged this long (where the code has the sweep).
   VIEWS_REPAIR_AFTER_S: "5",

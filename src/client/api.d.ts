@@ -558,7 +558,7 @@ export interface paths {
     get?: never;
     /**
      * Report the driver's location
-     * @description Every few seconds while online. A driver silent for longer than DRIVER_FRESHNESS_S (30 s) is offered no ride; an available driver silent for DRIVER_OFFLINE_AFTER_S (10 min) is taken offline (DriverWentOffline with reason silent), is told so (KakaoTalk, webhook, the live feed) and comes back by going online.
+     * @description Every few seconds while online. A driver silent for longer than DRIVER_FRESHNESS_S (30 s) is offered no ride; an available driver silent for DRIVER_OFFLINE_AFTER_S (10 min) is taken offline (DriverWentOffline with reason silent), is told so (KakaoTalk, webhook, the live feed) and comes back by going online; one on the way to a pickup is taken off the ride that long silent (DriverUnassigned with why silent), which goes to another driver.
      */
     put: operations["reportLocation"];
     post?: never;
@@ -4513,7 +4513,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The rental, cancelled: its key invalidated first, then the payment refunded; again: the same answer */
+      /** @description The rental, cancelled: its key invalidated first, then the payment refunded (a payment still in flight: its hold voided, a late charge refunded); again: the same answer */
       200: {
         headers: {
           [name: string]: unknown;
@@ -4558,7 +4558,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description invalid_transition: not confirmed, or the vehicle was unlocked already (return it) */
+      /** @description invalid_transition: the vehicle was unlocked already (return it), or the rental is over */
       409: {
         headers: {
           [name: string]: unknown;

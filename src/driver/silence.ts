@@ -32,13 +32,25 @@ export function silentTimer(after: DriverRecord, offlineAfterS: number): TimerCh
   return { name: SILENT_TIMER, at: lastHeard(after) + offlineAfterS * 1000, ifUnset: true };
 }
 
+/**
+ * Whether the driver is still silent past the limit (checked again once the commands queued
+ * behind the timer, a location report among them, have run: a driver heard from meanwhile is
+ * not taken off their ride).
+ *
+ * @example
+ * stillSilent(record, new Date(), 600); // false once they reported
+ */
+export const stillSilent = (record: DriverRecord | null, now: Date, offlineAfterS: number): boolean =>
+  record !== null && lastHeard(record) + offlineAfterS * 1000 <= now.getTime();
+
 /** What the due `silent` timer does: take the driver offline, look again at `at`, or nothing (offline already). */
 export type SilenceCheck = { type: "offline" } | { type: "again"; at: number } | null;
 
 /**
- * Decides the due `silent` timer. A driver with an offer or a trip is left to it (the offer
- * expires; the ride's own timers end a trip whose driver went silent) and looked at again a
- * limit later, when the release has made them available.
+ * Decides the due `silent` timer. A driver with an offer or a trip is not taken offline (the
+ * offer expires; the ride's own timers end a trip whose driver went silent; before the pickup
+ * `silenceStep` has the ride take them off) and is looked at again a limit later, when the
+ * release has made them available.
  *
  * @example
  * checkSilence(record, new Date(), 600); // { type: "again", at } if they reported 2 minutes ago
@@ -89,8 +101,7 @@ export async function silenceStep(
   if (rideId === null) return { again: check.at };
   const claimed = await claims(rideId, record.driver.id);
   if (claimed === false) return { again: check.at, command: { type: "release", rideId, reason: "unclaimed" } };
-  const silent = lastHeard(record) + offlineAfterS * 1000 <= now.getTime();
-  return claimed && silent ? { again: check.at, takeOff: { rideId, driverId: record.driver.id } } : { again: check.at };
+  return claimed && stillSilent(record, now, offlineAfterS) ? { again: check.at, takeOff: { rideId, driverId: record.driver.id } } : { again: check.at };
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { driverRecord } from "./fixtures";
 import { decideDriver, planDriver } from "./machine";
 import { RIDE_STATUSES } from "../domain/types";
-import { checkSilence, releaseForPush, silenceStep, silentTimer, SILENT_TIMER } from "./silence";
+import { checkSilence, releaseForPush, silenceStep, silentTimer, SILENT_TIMER, stillSilent } from "./silence";
 import type { DriverCommand } from "./types";
 
 const NOW = new Date("2026-12-02T09:00:00Z");
@@ -113,6 +113,13 @@ describe("the silent timer and a ride that no longer claims its driver (a releas
       expect(await silenceStep(almost, NOW, LIMIT_S, answering(true))).toEqual({ again: NOW.getTime() + 1000 });
       expect(await silenceStep(gone, NOW, LIMIT_S, answering(null))).toEqual({ again: NOW.getTime() + LIMIT_S * 1000 });
     }
+  });
+
+  it("stillSilent: checked again before the ride is asked, false once the driver was heard from", () => {
+    const gone = driverRecord(NOW, { status: "on_trip", currentRideId: "r1", locationAt: ago(LIMIT_S) });
+    expect(stillSilent(gone, NOW, LIMIT_S)).toBe(true);
+    expect(stillSilent({ ...gone, driver: { ...gone.driver, locationAt: ago(1) } }, NOW, LIMIT_S)).toBe(false);
+    expect(stillSilent(null, NOW, LIMIT_S)).toBe(false);
   });
 
   it("nobody is asked for a driver held by no ride; an available one silent too long goes offline; an offline one is nothing", async () => {

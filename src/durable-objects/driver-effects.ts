@@ -48,16 +48,23 @@ export const rideClaims =
   };
 
 /**
- * Asks a ride to take off its driver, silent past the limit (`decline`, why `silent`): before
- * the pickup it dispatches again without them. Best effort and never awaited inside the
- * Driver DO's queue (the ride releases the driver first); the next `silent` check asks again.
+ * Asks a ride to take off its driver, silent past the limit (`decline`, why `silent`), unless
+ * `stillSilent` (asked in the Driver DO's queue, after what was queued behind the timer) says
+ * they were heard from meanwhile: before the pickup it dispatches again without them. Best
+ * effort and never awaited inside the Driver DO's queue (the ride releases the driver first);
+ * the next `silent` check asks again.
  * A ride past the pickup refuses: the trip is the driver's to end.
  *
  * @example
- * ctx.waitUntil(takeOffSilent(env, { rideId: "rd_1", driverId: "d1" }));
+ * ctx.waitUntil(takeOffSilent(env, { rideId: "rd_1", driverId: "d1" }, async () => true));
  */
-export async function takeOffSilent(env: Pick<Env, "RIDE">, { rideId, driverId }: { rideId: string; driverId: string }): Promise<void> {
+export async function takeOffSilent(
+  env: Pick<Env, "RIDE">,
+  { rideId, driverId }: { rideId: string; driverId: string },
+  stillSilent: () => Promise<boolean>,
+): Promise<void> {
   try {
+    if (!(await stillSilent())) return;
     const answer = await within(
       PEER_CALL_MS,
       Promise.resolve(rideStub(env, rideId).decline(driverId, `silent-${driverId}`, "silent")),

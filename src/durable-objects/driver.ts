@@ -1,13 +1,12 @@
 /**
- * Driver Durable Object: the single writer of one driver's status, location and reservation. The RPC surface over the driver machine
- * (src/driver/machine.ts) plus `perform`; storage, the outbox relay, timers and sockets are the aggregate base's. A driver holds at
- * most one offer or trip: a second reservation is refused here, atomically, whatever the dispatch index believed.
+ * Driver Durable Object: the single writer of one driver's status, location and reservation (one offer or trip: a second is refused
+ * here, atomically, whatever the dispatch index believed). The RPC surface over src/driver/machine.ts plus `perform`; the rest is the base's.
  */
 import type { Driver } from "../domain/events";
 import type { Actor, LatLng, Ride } from "../domain/types";
 import { indexWrite } from "../driver/driver-rules";
 import { decideDriver, driverState, openOffers, planDriver } from "../driver/machine";
-import { releaseForPush, silenceStep, SILENT_TIMER } from "../driver/silence";
+import { releaseForPush, silenceStep, SILENT_TIMER, stillSilent } from "../driver/silence";
 import type { DriverCommand, DriverEffect, DriverOffer, DriverProfile, DriverRecord, Reservation } from "../driver/types";
 import { ok, unwrap, type Outcome } from "../lib/problem";
 import { SerialQueue } from "../lib/timers";
@@ -117,7 +116,8 @@ export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEff
     const step = name === SILENT_TIMER ? await silenceStep(this.load(), new Date(), this.config.driverOfflineAfterS, rideClaims(this.env)) : null;
     if (step?.again) this.schedule(SILENT_TIMER, step.again);
     if (step?.command) await this.run(step.command, `silent-${this.newId()}`, true);
-    if (step?.takeOff) this.ctx.waitUntil(takeOffSilent(this.env, step.takeOff));
+    const silent = () => this.exclusive(async () => stillSilent(this.load(), new Date(), this.config.driverOfflineAfterS));
+    if (step?.takeOff) this.ctx.waitUntil(takeOffSilent(this.env, step.takeOff, silent));
   }
 
   /** The only place the driver talks to other objects (driver-effects.ts). A ride past the pickup gets no more positions. */

@@ -148,10 +148,14 @@ describe("rentals", () => {
     await listed(moved, rider, true, "the vehicle listed where it was left");
     expect((await near(moved, rider)).find((x) => x.id === v.id)).toMatchObject({ status: "available", location: there });
     expect((await near(v, rider)).some((x) => x.id === v.id)).toBe(false);
-    // Sent again (a lost answer), the return answers the rental and moves nothing.
+    // Sent again (a lost answer), the return answers the rental and moves nothing: no new event, no second release.
+    const timeline = async () => (await api.request<{ items: { type: string }[] }>("GET", `/v1/rentals/${id}/events`, { token: ops })).body.items;
+    const before = await timeline();
+    expect(before.filter((e) => e.type === "VehicleReleased")).toHaveLength(1);
     const again = await api.request<Rental>("POST", `/v1/rentals/${id}/return`, { token: rider, body: { location: v.location } });
     expect(again.status).toBe(200);
-    expect((await near(moved, rider)).some((x) => x.id === v.id)).toBe(true);
+    expect(again.body.status).toBe("completed");
+    expect(await timeline()).toEqual(before);
   }, 120_000);
 
   it("a declined card: the rental declined, the vehicle free again", async () => {
@@ -240,6 +244,33 @@ describe("rentals", () => {
     expect(await unlock(rider, id, key)).toBe(403);
     await listed(v, rider, true, "the vehicle free after the cancel");
   }, 90_000);
+
+  it("cancelled while its payment is in flight: cancelled at once, the vehicle free; the hold the late answer placed is voided, nothing charged", async () => {
+    const v = await vehicle(1500);
+    const rider = await api.token(uid("r"), "rider");
+    const setPayment = async (payment: Record<string, unknown>) => expect((await api.request("PUT", "/v1/dev/faults", { body: { payment } })).status).toBe(200);
+    await setPayment({ mode: "slow", latencyMs: 3000 });
+    let id: string;
+    try {
+      const created = await rent(rider, v.id);
+      expect(created.status).toBe(202);
+      id = created.body.id;
+      expect((await rentalOf(rider, id)).status).toBe("requested");
+      const cancelled = await api.request<Rental>("POST", `/v1/rentals/${id}/cancel`, { token: rider });
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body).toMatchObject({ status: "cancelled", unlockKey: null, cancellation: { by: "rider" } });
+      await listed(v, rider, true, "the vehicle free at once");
+    } finally {
+      await setPayment({ mode: "ok" });
+    }
+    // The authorisation answered after the cancel: its hold is voided; nothing was captured.
+    const ended = await waitFor(rider, id, (r) => r.payment.status === "voided", "the late hold voided", 60_000);
+    expect(ended.status).toBe("cancelled");
+    const ledger = await api.request<{ items: { kind: string; outcome: string }[] }>("GET", `/v1/ops/rentals/${id}/payments`, { token: ops });
+    expect(ledger.body.items.map((e) => `${e.kind}:${e.outcome}`).sort()).toEqual(["authorize:succeeded", "void:succeeded"]);
+    // A second rider may rent the vehicle meanwhile freed.
+    expect((await rent(await api.token(uid("r"), "rider"), v.id)).status).toBe(202);
+  }, 120_000);
 
   it("a refund the provider declines: the capture kept and shown; an operator sends it again, a new attempt each time, refunded once", async () => {
     const v = await vehicle(3500);

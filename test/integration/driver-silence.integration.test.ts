@@ -29,6 +29,22 @@ const tables = (stub: DriverStub) =>
     alarm: await state.storage.getAlarm(),
   }));
 
+/** The answers of the ride's commands asked by a Driver DO taking a silent driver off (causation `silent-…`), from here on. */
+async function watchDeclines(rideId: string): Promise<Promise<Outcome<unknown>>[]> {
+  const answers: Promise<Outcome<unknown>>[] = [];
+  await runInDurableObject(rideStub(rideId), (instance: RideDurableObject) => {
+    type Command = (causationId: string | null, ...rest: unknown[]) => Promise<Outcome<unknown>>;
+    const self = instance as unknown as { command: Command };
+    const command = self.command.bind(instance);
+    self.command = (causationId, ...rest) => {
+      const answer = command(causationId, ...rest);
+      if (causationId?.startsWith("silent-")) answers.push(answer);
+      return answer;
+    };
+  });
+  return answers;
+}
+
 /** Makes the `silent` timer due now, as time would have. */
 const silentDueNow = (stub: DriverStub) =>
   runInDurableObject(
@@ -101,6 +117,7 @@ describe("Driver DO: a driver who stops reporting", () => {
   it("a driver on a trip is not taken offline for silence: looked at again a limit later", async () => {
     const { driver, ride } = await rideInProgress();
     const { stub } = driver;
+    const asked = await watchDeclines(ride.id);
     await age(stub, (r) => ({ ...r, driver: { ...r.driver, locationAt: new Date(Date.now() - LIMIT_MS * 2).toISOString() } }));
     await silentDueNow(stub);
     const before = Date.now();
@@ -109,7 +126,8 @@ describe("Driver DO: a driver who stops reporting", () => {
     const silent = (await tables(stub)).timers.find((x) => x.name === "silent");
     expect(silent!.due_at).toBeGreaterThanOrEqual(before + LIMIT_MS);
     // The ride, asked to take them off, says no: past the pickup the trip is theirs to end.
-    await new Promise((r) => setTimeout(r, 300));
+    const answers = await until(async () => (asked.length > 0 ? asked : undefined), "the ride asked");
+    expect(await Promise.all(answers)).toMatchObject([{ ok: false, problem: { code: "offer_not_available" } }]);
     expect(unwrap(await rideStub(ride.id).get({ id: "ops", role: "ops" }))).toMatchObject({ status: "in_progress", driver: { id: driver.id } });
   });
 });

@@ -198,7 +198,8 @@ describe("views repair sweep", () => {
     ]);
 
     const settled = `rd_${uniqueId("s").replace(/[^a-z0-9]/g, "")}`;
-    const now = new Date().toISOString();
+    // Older than VIEWS_REPAIR_AFTER_S: a row younger is left to the views worker, its message likely on its way.
+    const now = new Date(Date.now() - 10 * 60_000).toISOString();
     await testEnv.LEDGER_DB.prepare(
       "INSERT INTO settlements (ride_id, driver_id, fare, commission, earning, currency, created_at) VALUES (?, 'd-ledger', 10000, 2000, 8000, 'KRW', ?)",
     )
@@ -256,6 +257,9 @@ describe("views repair sweep", () => {
     const adjustment = (id: string) => testEnv.VIEWS_DB.prepare("SELECT earning FROM earnings WHERE ride_id = ? AND id <> ride_id").bind(id).first();
     expect(await adjustment(captured.id)).toBeNull();
 
+    // Older than VIEWS_REPAIR_AFTER_S, as a lost message's row would be by the time the sweep copies it.
+    const longAgo = new Date(Date.now() - 10 * 60_000).toISOString();
+    await testEnv.LEDGER_DB.prepare("UPDATE settlement_adjustments SET created_at = ? WHERE ride_id = ?").bind(longAgo, captured.id).run();
     for (let run = 0; run < 5 && (await adjustment(captured.id)) === null; run++) {
       await gateway.scheduled({ cron: VIEWS_REPAIR_CRON, scheduledTime: Date.now(), noRetry: () => undefined }, testEnv);
     }

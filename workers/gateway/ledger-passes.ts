@@ -33,16 +33,22 @@ export function rideWrites(snapshot: RideSnapshot): ViewWrite[] {
   return rideMessages(snapshot.ride, snapshot.timeline).flatMap((m: ViewsMessage) => writesOf(m));
 }
 
+/** What `apply` made of one page: rows it added; `stop`: read no further this run (the cursor stays before this page); what failed. */
+export interface PageStep {
+  added: number;
+  stop?: boolean;
+  error?: string;
+}
+
 /**
  * Reads up to `options.earningsPages` pages of a ledger list from the saved cursor, hands
- * each page to `apply` (which answers how many rows it added) and saves where it stopped.
- * At the end the cursor stays before the last page: the next run reads the tail again,
- * and what was added since.
+ * each page to `apply` and saves where it stopped. At the end the cursor stays before the
+ * last page read: the next run reads the tail again, and what was added since.
  */
 export async function ledgerPass<T>(
   cursorStore: { read: () => Promise<string | null>; save: (cursor: string | null) => Promise<void> },
   page: (after: string | null, limit: number) => Promise<LedgerPage<T>>,
-  apply: (items: T[]) => Promise<number>,
+  apply: (items: T[]) => Promise<PageStep>,
   options: RepairOptions,
 ): Promise<LedgerPassReport> {
   const report: LedgerPassReport = { scanned: 0, inserted: 0, error: null };
@@ -51,8 +57,10 @@ export async function ledgerPass<T>(
     for (let i = 0; i < options.earningsPages; i++) {
       const current = await page(cursor, options.pageSize);
       report.scanned += current.items.length;
-      report.inserted += await apply(current.items);
-      if (current.next === null) break;
+      const step = await apply(current.items);
+      report.inserted += step.added;
+      report.error = step.error ?? null;
+      if (step.stop || step.error || current.next === null) break;
       cursor = current.next;
     }
   } catch (error) {
@@ -82,7 +90,7 @@ export async function objectWrites(deps: Pick<RepairDeps, "rideSnapshot" | "rent
 }
 
 /** Projects the rides and rentals (the ledger's ids are both) the views never heard of from their objects; answers how many were found. */
-export async function restoreLost(deps: RepairDeps, ids: string[]): Promise<number> {
+export async function restoreLost(deps: RepairDeps, ids: string[]): Promise<PageStep> {
   const [lostRides, lostRentals] = await Promise.all([deps.missingRides(ids.filter((id) => !isRental(id))), deps.missingRentals(ids.filter(isRental))]);
   const restored = await Promise.all(
     [...lostRides, ...lostRentals].map(async (id) => {
@@ -91,28 +99,38 @@ export async function restoreLost(deps: RepairDeps, ids: string[]): Promise<numb
       return found ? 1 : 0;
     }),
   );
-  return restored.reduce<number>((sum, n) => sum + n, 0);
+  return { added: restored.reduce<number>((sum, n) => sum + n, 0) };
 }
 
 /**
  * Copies in the ledger's earnings rows the views lack, and first brings each one's ride up to
  * its object: a settlement or refund row missing means the message that carried it was lost,
  * and with it the ride's own change (a refund of a completed ride, or of a cancelled ride's
- * no-show fee), which the stale sweep never looks at again, the ride being final. A ride that
- * cannot be read fails the page, whose rows stay missing: the next run tries them again.
- * Answers how many rows were added.
+ * no-show fee), which the stale sweep never looks at again, the ride being final.
+ *
+ * Bounded: rows younger than `before` are left to the views worker, whose message is likely
+ * on its way (the page's rows are in time order, so the rest of the ledger is younger too: the
+ * pass stops here); at most `maxRides` rides are read a run (the rest wait for the next). A
+ * ride that cannot be read keeps its rows out, and the pass stops at its page: the next run
+ * tries it again. Answers the rows added (the projection may write them first).
  *
  * @example
- * await ledgerPass(cursor, deps.earningsPage, (rows) => copyEarnings(deps, rows), options);
+ * await ledgerPass(cursor, deps.earningsPage, (rows) => copyEarnings(deps, rows, { before, maxRides: 25 }), options);
  */
-export async function copyEarnings(deps: RepairDeps, rows: EarningRow[]): Promise<number> {
-  const lacking = await deps.missingEarnings(rows);
+export async function copyEarnings(deps: RepairDeps, rows: EarningRow[], limits: { before: string; maxRides: number }): Promise<PageStep> {
+  const settled = rows.filter((row) => row.createdAt <= limits.before);
+  const lacking = await deps.missingEarnings(settled);
   const rideIds = [...new Set(lacking.map((row) => row.rideId))];
-  await Promise.all(
-    rideIds.map(async (id) => {
+  const chosen = rideIds.slice(0, limits.maxRides);
+  const reads = await Promise.allSettled(
+    chosen.map(async (id) => {
       const found = await objectWrites(deps, id);
       if (found) await deps.project(found.writes);
     }),
   );
-  return deps.insertEarnings(lacking);
+  const failed = new Map(chosen.flatMap((id, i) => (reads[i]?.status === "rejected" ? [[id, String(reads[i].reason)] as const] : [])));
+  const healed = lacking.filter((row) => chosen.includes(row.rideId) && !failed.has(row.rideId));
+  await deps.insertEarnings(healed);
+  const error = failed.size > 0 ? [...failed].map(([id, why]) => `${id}: ${why}`).join("; ") : undefined;
+  return { added: healed.length, stop: settled.length < rows.length || chosen.length < rideIds.length, ...(error ? { error } : {}) };
 }

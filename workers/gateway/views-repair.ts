@@ -131,7 +131,7 @@ export async function repairViews(deps: RepairDeps, options: RepairOptions = DEF
   const earnings = await ledgerPass(
     { read: deps.earningsCursor, save: deps.saveEarningsCursor },
     deps.earningsPage,
-    (rows) => copyEarnings(deps, rows),
+    (rows) => copyEarnings(deps, rows, { before, maxRides: options.maxRows }),
     options,
   );
   const lost = await ledgerPass({ read: deps.heldRidesCursor, save: deps.saveHeldRidesCursor }, deps.heldRidesPage, (ids) => restoreLost(deps, ids), options);

@@ -160,12 +160,33 @@ describe("repairViews", () => {
       },
     });
     const first = await repairViews(f.deps);
-    expect(first.earnings).toEqual({ scanned: 1, inserted: 0, error: "Error: ride object overloaded" });
+    expect(first.earnings).toEqual({ scanned: 1, inserted: 0, error: "rd_1: Error: ride object overloaded" });
     expect(f.inserted.size).toBe(0);
     down = false;
     const second = await repairViews(f.deps);
     expect(second.earnings).toEqual({ scanned: 1, inserted: 1, error: null });
     expect(f.written.map((w) => (w[0]?.kind === "ride" ? w[0].ride.id : ""))).toEqual(["rd_1"]);
+  });
+
+  it("leaves rows younger than the threshold to the views worker (their message is on its way), and reads no further", async () => {
+    const young = { ...earning("rd_new:refund:k"), createdAt: "2026-11-21T10:09:30.000Z" };
+    const f = fakeDeps({ ledger: [[earning("rd_old"), young], [earning("rd_later")]] });
+    const report = await repairViews(f.deps, { ...DEFAULT_REPAIR, afterS: 120 });
+    expect(report.earnings).toEqual({ scanned: 2, inserted: 1, error: null });
+    expect([...f.inserted]).toEqual(["rd_old"]);
+    expect(f.written.map((w) => (w[0]?.kind === "ride" ? w[0].ride.id : ""))).toEqual(["rd_old"]);
+    expect(f.cursor(), "the next run reads this page again").toBeNull();
+    expect(f.asked.pages).toEqual([null]);
+  });
+
+  it("reads at most `maxRows` rides a run for the rows the views lack; the next run goes on with the rest of the page", async () => {
+    const f = fakeDeps({ ledger: [[earning("rd_1"), earning("rd_2"), earning("rd_2:refund:k"), earning("rd_3")]] });
+    const first = await repairViews(f.deps, { ...DEFAULT_REPAIR, maxRows: 2 });
+    expect(first.earnings).toEqual({ scanned: 4, inserted: 3, error: null });
+    expect(f.written).toHaveLength(2);
+    const second = await repairViews(f.deps, { ...DEFAULT_REPAIR, maxRows: 2 });
+    expect(second.earnings).toEqual({ scanned: 4, inserted: 1, error: null });
+    expect(f.written.map((w) => (w[0]?.kind === "ride" ? w[0].ride.id : ""))).toEqual(["rd_1", "rd_2", "rd_3"]);
   });
 
   it("reads at most `earningsPages` pages a run", async () => {

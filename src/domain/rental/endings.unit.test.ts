@@ -5,7 +5,7 @@
  * at it (`expireUnused`, reason `never_unlocked`).
  */
 import { describe, expect, it } from "vitest";
-import { decideRental, endCommand, outstandingStep, planRental } from "./machine";
+import { commandOfPayment, decideRental, endCommand, outstandingStep, planRental } from "./machine";
 import type { RentalRecord } from "./types";
 import { NOW, ctx, inState, krw, step } from "../../../test/support/rental-fixtures";
 
@@ -141,5 +141,44 @@ describe("rental machine: returned where the rider left it", () => {
     // Only a return says where: a cancel or the end timer frees the vehicle where it was.
     const cancel = decideRental(confirmedThat(false), { type: "cancel", by: "rider" }, NOW);
     expect(cancel.kind === "applied" && cancel.effects).toEqual([expect.not.objectContaining({ at: expect.anything() as unknown })]);
+  });
+});
+
+describe("rental machine: cancelled while its payment is in flight", () => {
+  const cancelledRequested = (authorized: boolean) => {
+    const requested = authorized ? step(inState("requested"), { type: "authorized" }) : inState("requested");
+    const d = decideRental(requested, { type: "cancel", by: "rider" }, NOW);
+    if (d.kind !== "applied") throw new Error(d.kind);
+    return d;
+  };
+
+  it("is cancelled at once, the vehicle freed before the commit; nothing to refund yet, a hold already placed is voided", () => {
+    const pending = cancelledRequested(false);
+    expect(pending.record.rental).toMatchObject({ status: "cancelled", cancellation: { by: "rider" }, payment: { status: "pending" } });
+    expect(pending.effects).toEqual([expect.objectContaining({ type: "releaseVehicle" })]);
+    expect(pending.events.map((e) => e.type)).toEqual(["UnlockKeyInvalidated", "VehicleReleased", "RentalCancelled"]);
+    expect(pending.record.refund).toBeNull();
+    expect(outstandingStep(pending.record)).toBeNull();
+    const held = cancelledRequested(true).record;
+    expect(outstandingStep(held)).toBe("void");
+    const voided = step(held, { type: "voided" });
+    expect(voided.rental.payment.status).toBe("voided");
+    expect(outstandingStep(voided)).toBeNull();
+  });
+
+  it("the answers still on their way: a late hold is voided, a late capture refunded in full, a late decline recorded", () => {
+    const cancelled = cancelledRequested(false).record;
+    const held = step(cancelled, { type: "authorized" });
+    expect(held.rental.status).toBe("cancelled");
+    expect(outstandingStep(held)).toBe("void");
+    const charged = step(step(cancelledRequested(false).record, { type: "authorized" }), { type: "capturedLate" });
+    expect(charged.rental).toMatchObject({ status: "cancelled", payment: { status: "captured" } });
+    expect(outstandingStep(charged)).toBe("refund");
+    const refused = commandOfPayment({ action: "authorize", outcome: "declined", detail: "card_declined", idempotencyKey: "k" }, cancelled.rental);
+    expect(refused).toEqual({ type: "paymentDeclinedLate", detail: "card_declined" });
+    const declined = step(cancelled, refused!);
+    expect(declined.rental).toMatchObject({ status: "cancelled", payment: { status: "declined" } });
+    expect(outstandingStep(declined)).toBeNull();
+    expect(decideRental(declined, refused!, NOW).kind).toBe("unchanged");
   });
 });

@@ -99,7 +99,7 @@ export function decideRental(record: RentalRecord, command: RentalCommand, now: 
 
 /**
  * The command a payment result means for a rental, or null for a step it never asks. A capture
- * that succeeds on a rental already declined (its deadline came first) is `capturedLate`.
+ * that succeeds on a rental already declined (its deadline came first) or cancelled is `capturedLate`.
  *
  * @example
  * commandOfPayment({ action: "capture", outcome: "succeeded", ... }, record.rental); // { type: "captured" }
@@ -110,9 +110,12 @@ export function commandOfPayment(
 ): RentalCommand | null {
   const ok = result.outcome === "succeeded";
   if (result.action === "authorize" || result.action === "capture") {
-    if (!ok) return { type: "paymentDeclined", action: result.action, detail: result.detail };
+    if (!ok)
+      return rental.status === "cancelled"
+        ? { type: "paymentDeclinedLate", detail: result.detail }
+        : { type: "paymentDeclined", action: result.action, detail: result.detail };
     if (result.action === "authorize") return { type: "authorized" };
-    return rental.status === "declined" ? { type: "capturedLate" } : { type: "captured" };
+    return rental.status === "declined" || rental.status === "cancelled" ? { type: "capturedLate" } : { type: "captured" };
   }
   // A void the provider refuses finds no hold to release (it lapsed, or was released already):
   // sent again it is refused for ever, so the hold is over all the same, the refusal recorded.
@@ -128,7 +131,7 @@ type Step = "authorize" | "capture" | "void" | "refund";
 export function outstandingStep(record: RentalRecord): Step | null {
   const { status, payment } = record.rental;
   if (status === "requested") return payment.status === "pending" ? "authorize" : payment.status === "authorized" ? "capture" : null;
-  if (status === "declined" && record.hold) return "void";
+  if ((status === "declined" || status === "cancelled") && record.hold) return "void";
   if ((status === "cancelled" || status === "declined") && record.refund === "pending") return "refund";
   return null;
 }

@@ -13,12 +13,16 @@
 import { refuse, type RecordAccess, type Refused, type RuleTable } from "../../kernel/table";
 import type { LatLng, Money } from "../types";
 import type { Rental, RentalEventDraft, RentalRecord, RentalStatus } from "./types";
+import { refundKey } from "./refund-key";
+
+export { refundKey };
 
 export type RentalCommand =
   | { type: "authorized" }
   | { type: "captured" }
   | { type: "capturedLate" }
   | { type: "paymentDeclined"; action: "authorize" | "capture"; detail: string | null }
+  | { type: "paymentDeclinedLate"; detail: string | null }
   /** `refused`: the provider's detail when it refused the void (no hold was left to release). */
   | { type: "voided"; refused?: string }
   | { type: "refundSettled"; outcome: "succeeded" | "declined"; amount: Money; detail: string | null; key: string }
@@ -50,22 +54,6 @@ const release = (r: RentalRecord, _next?: RentalRecord, c?: RentalCommand): Rent
   return [{ type: "releaseVehicle", vehicleId: r.rental.vehicleId, rentalId: r.rental.id, correlationId: r.correlationId, ...(at ? { at } : {}) }];
 };
 
-/**
- * The idempotency key of the rental's refund as it stands: one refund a rental (a cancelled
- * one's, or a declined one's late capture), sent again under a key of its own each time an
- * operator retries it after the provider declined (`retryRefund`): a declined key answers
- * the same decline forever, in the ledger and at the provider. The first attempt keeps the
- * key refunds always had.
- *
- * @example
- * refundKey(cancelled); // "rn_1:refund:cancel"; after one retry "rn_1:refund:cancel:2"
- */
-export function refundKey(r: RentalRecord): string {
-  const base = `${r.rental.id}:refund:${r.rental.status === "declined" ? "late-capture" : "cancel"}`;
-  const attempt = r.refundAttempt ?? 1;
-  return attempt > 1 ? `${base}:${attempt}` : base;
-}
-
 /** The key stops unlocking: recorded first, before anything that follows it (the refund). */
 function invalidateKey(next: RentalRecord): RentalEventDraft[] {
   const had = next.rental.unlockKey !== null;
@@ -90,7 +78,7 @@ const ended = (next: RentalRecord, by: "rider" | "system", at?: LatLng): RentalE
  */
 function cancelled(next: RentalRecord, cancellation: NonNullable<Rental["cancellation"]>): RentalEventDraft[] {
   next.rental.cancellation = cancellation;
-  next.refund = "pending";
+  next.refund = next.rental.payment.status === "captured" ? "pending" : null; // in flight: a hold is voided, a late capture refunded
   return [
     ...invalidateKey(next),
     { type: "VehicleReleased", data: { vehicleId: next.rental.vehicleId } },
@@ -120,8 +108,8 @@ function atEnd(unlocked: boolean) {
 /** The rental machine's table: per command, from which states, to which, its repeat, guard, effects and events. */
 export const RENTAL_RULES: Rules = {
   authorized: {
-    // Declined while its authorisation was in flight (overdue): the hold is recorded, then voided.
-    from: ["requested", "declined"],
+    // Declined (overdue) or cancelled while its authorisation was in flight: the hold is recorded, then voided.
+    from: ["requested", "declined", "cancelled"],
     to: "same",
     repeat: (r) => r.rental.payment.status !== "pending",
     apply: (next) => ((next.rental.payment.status = "authorized"), (next.hold = true), [{ type: "PaymentAuthorized", data: {} }]),
@@ -144,9 +132,9 @@ export const RENTAL_RULES: Rules = {
     },
   },
   capturedLate: {
-    // A capture sent in time and answered after the deadline declined the rental: the rider was
-    // charged for a vehicle they do not have, so the money goes back at once (the refund step).
-    from: ["declined"],
+    // A capture answered after the deadline declined the rental, or its rider cancelled it: the
+    // rider was charged for a vehicle they do not have, so the money goes back at once (refund).
+    from: ["declined", "cancelled"],
     to: "same",
     repeat: (r) => r.rental.payment.status === "captured" || r.rental.payment.status === "refunded" || r.refund !== null,
     apply: (next) => {
@@ -170,6 +158,13 @@ export const RENTAL_RULES: Rules = {
       ];
     },
   },
+  paymentDeclinedLate: {
+    // A decline answered after its rider cancelled: recorded (a hold a declined capture left is still voided).
+    from: ["cancelled"],
+    to: "same",
+    repeat: (r) => r.rental.payment.status !== "pending" && r.rental.payment.status !== "authorized",
+    apply: (next, c) => ((next.rental.payment.status = "declined"), [{ type: "PaymentDeclined", data: { detail: c.detail, afterCancel: true } }]),
+  },
   paymentOverdue: {
     from: ["requested"],
     to: "declined",
@@ -183,10 +178,10 @@ export const RENTAL_RULES: Rules = {
     ],
   },
   voided: {
-    from: ["declined"],
+    from: ["declined", "cancelled"],
     to: "same",
-    // A void only a declined rental's hold needs; any other is a stray repeat.
-    repeat: (r) => !r.hold || r.rental.status !== "declined",
+    // A void only a declined or cancelled rental's hold needs; any other is a stray repeat.
+    repeat: (r) => !r.hold || (r.rental.status !== "declined" && r.rental.status !== "cancelled"),
     apply: (next, c) => {
       next.hold = false;
       next.rental.payment.status = "voided";
@@ -241,8 +236,8 @@ export const RENTAL_RULES: Rules = {
     apply: (next, _c, now) => ((next.rental.unlockedAt = now.toISOString()), [{ type: "VehicleUnlocked", data: {} }]),
   },
   cancel: {
-    // Before the ride starts: once the vehicle was unlocked, the rider returns it instead.
-    from: ["confirmed"],
+    // Before the ride starts (its payment in flight too): once unlocked, the rider returns it instead.
+    from: ["requested", "confirmed"],
     to: "cancelled",
     repeat: (r) => r.rental.status === "cancelled",
     guard: (r, _c, now) => {

@@ -129,8 +129,11 @@ const cancelRental = route({
   middleware: requireRole("rider", "ops"),
   request: RentalPath,
   responses: {
-    200: jsonResponse(S.RentalSchema, "The rental, cancelled: its key invalidated first, then the payment refunded; again: the same answer"),
-    ...authedProblems(["invalid_transition", "not confirmed, or the vehicle was unlocked already (return it)"]),
+    200: jsonResponse(
+      S.RentalSchema,
+      "The rental, cancelled: its key invalidated first, then the payment refunded (a payment still in flight: its hold voided, a late charge refunded); again: the same answer",
+    ),
+    ...authedProblems(["invalid_transition", "the vehicle was unlocked already (return it), or the rental is over"]),
   },
 });
 const unlockRental = route({
