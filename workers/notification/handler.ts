@@ -10,7 +10,8 @@ import { deliveryId } from "../../src/notifications/delivery-id";
 import type { Channel, Delivery } from "./channels";
 import { keyOf, type DeliveryLog, type DeliveryOutcome, type PlannedDelivery } from "./delivery-log";
 import { ACCOUNT_TEMPLATES, PAYOUT_TEMPLATES } from "./account-templates";
-import { recipientsOf, render, renderRental, RENTAL_TEMPLATE_CODES, templateCode, type RenderContext } from "./templates";
+import { renderRental, RENTAL_TEMPLATE_CODES } from "./rental-templates";
+import { recipientsOf, render, templateCode, type RenderContext } from "./templates";
 
 /** What the notifications queue carries: a ride's event, a rental's, a decision about a driver, or a driver's payout. */
 export type IncomingNotification = NotificationMessage | DriverNotificationMessage | RentalNotificationMessage | PayoutNotificationMessage;

@@ -4,9 +4,9 @@ import type { Rental } from "../../src/domain/rental/types";
 import type { Channel, Delivery } from "./channels";
 import type { DeliveryLog } from "./delivery-log";
 import { handleNotifications } from "./handler";
-import { RENTAL_TEMPLATES } from "./templates";
+import { RENTAL_TEMPLATES } from "./rental-templates";
 
-const rental = { id: "rn_1", riderId: "r1", hours: 2, price: { amount: 4000, currency: "KRW" }, unlockKey: null } as Rental;
+const rental = { id: "rn_1", riderId: "r1", hours: 2, price: { amount: 4000, currency: "KRW" }, unlockKey: null, payment: { status: "captured" } } as Rental;
 const event = (type: string): DomainEvent => ({
   id: `ev_${type}`,
   type,
@@ -53,5 +53,16 @@ describe("rental notifications", () => {
     expect(declined.en(rental, timeout)).toContain("in time");
     expect(declined.en(rental, event("RentalDeclined"))).toContain("declined");
     expect(declined.ko(rental, timeout)).not.toBe(declined.ko(rental, event("RentalDeclined")));
+  });
+
+  it("a rental cancelled after it was charged is refunded; one cancelled while its payment was in flight was never charged", () => {
+    const cancelled = RENTAL_TEMPLATES.RentalCancelled!;
+    expect(cancelled.en(rental, event("RentalCancelled"))).toContain("refunded");
+    for (const status of ["pending", "authorized"] as const) {
+      const inFlight = { ...rental, payment: { status } };
+      expect(cancelled.en(inFlight, event("RentalCancelled"))).toContain("Nothing is charged");
+      expect(cancelled.en(inFlight, event("RentalCancelled"))).not.toContain("refunded");
+      expect(cancelled.ko(inFlight, event("RentalCancelled"))).not.toBe(cancelled.ko(rental, event("RentalCancelled")));
+    }
   });
 });

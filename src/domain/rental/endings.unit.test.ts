@@ -5,7 +5,7 @@
  * at it (`expireUnused`, reason `never_unlocked`).
  */
 import { describe, expect, it } from "vitest";
-import { commandOfPayment, decideRental, endCommand, outstandingStep, planRental } from "./machine";
+import { commandOfPayment, decideRental, endCommand, outstandingStep, planRental, retryPlan } from "./machine";
 import type { RentalRecord } from "./types";
 import { NOW, ctx, inState, krw, step } from "../../../test/support/rental-fixtures";
 
@@ -158,7 +158,8 @@ describe("rental machine: cancelled while its payment is in flight", () => {
     expect(pending.effects).toEqual([expect.objectContaining({ type: "releaseVehicle" })]);
     expect(pending.events.map((e) => e.type)).toEqual(["UnlockKeyInvalidated", "VehicleReleased", "RentalCancelled"]);
     expect(pending.record.refund).toBeNull();
-    expect(outstandingStep(pending.record)).toBeNull();
+    // The authorisation's answer is still awaited (asked again by the watchdog if it is lost).
+    expect(outstandingStep(pending.record)).toBe("authorize");
     const held = cancelledRequested(true).record;
     expect(outstandingStep(held)).toBe("void");
     const voided = step(held, { type: "voided" });
@@ -180,5 +181,45 @@ describe("rental machine: cancelled while its payment is in flight", () => {
     expect(declined.rental).toMatchObject({ status: "cancelled", payment: { status: "declined" } });
     expect(outstandingStep(declined)).toBeNull();
     expect(decideRental(declined, refused!, NOW).kind).toBe("unchanged");
+  });
+});
+
+describe("rental machine: cancelled in flight, a result lost", () => {
+  const cancelledWith = (authorized: boolean) => {
+    const requested = authorized ? step(inState("requested"), { type: "authorized" }) : inState("requested");
+    return step(requested, { type: "cancel", by: "rider" });
+  };
+
+  it("an authorisation never answered is asked again by the watchdog (its hold then voided); a void found for it ends the payment", () => {
+    const pending = cancelledWith(false);
+    expect(outstandingStep(pending)).toBe("authorize");
+    expect(retryPlan(pending, "payment", NOW, 120)?.messages[0]?.body).toMatchObject({ action: "authorize", idempotencyKey: "rn_1:authorize" });
+    // Reconciliation voided the hold the lost answer placed: the payment is over.
+    const voided = step(pending, { type: "voided" });
+    expect(voided.rental.payment.status).toBe("voided");
+    expect(outstandingStep(voided)).toBeNull();
+  });
+
+  it("a void the provider refuses after a capture went out asks for that capture again: refunded if it took, declined if not", () => {
+    const held = cancelledWith(true);
+    expect(held.captureSent).toBe(true);
+    expect(outstandingStep(held)).toBe("void");
+    const refused = step(held, { type: "voided", refused: "payment_intent_unexpected_state" });
+    expect(refused.rental.payment.status).toBe("authorized");
+    expect(outstandingStep(refused)).toBe("capture");
+    expect(retryPlan(refused, "payment", NOW, 120)?.messages[0]?.body).toMatchObject({ action: "capture", idempotencyKey: "rn_1:capture" });
+    const charged = step(refused, commandOfPayment({ action: "capture", outcome: "succeeded", detail: null, idempotencyKey: "rn_1:capture" }, refused.rental)!);
+    expect(charged.rental.payment.status).toBe("captured");
+    expect(outstandingStep(charged)).toBe("refund");
+    const notTaken = step(
+      refused,
+      commandOfPayment({ action: "capture", outcome: "declined", detail: "expired", idempotencyKey: "rn_1:capture" }, refused.rental)!,
+    );
+    expect(notTaken.rental.payment.status).toBe("declined");
+    expect(outstandingStep(notTaken)).toBeNull();
+    // A refused void with no capture ever sent (cancelled before any hold) ends the hold as before.
+    const late = step(step(cancelledWith(false), { type: "authorized" }), { type: "voided", refused: "expired" });
+    expect(late.rental.payment.status).toBe("voided");
+    expect(outstandingStep(late)).toBeNull();
   });
 });

@@ -132,6 +132,10 @@ export function outstandingStep(record: RentalRecord): Step | null {
   const { status, payment } = record.rental;
   if (status === "requested") return payment.status === "pending" ? "authorize" : payment.status === "authorized" ? "capture" : null;
   if ((status === "declined" || status === "cancelled") && record.hold) return "void";
+  // Cancelled in flight: an authorisation never answered is asked again (its hold then voided); a
+  // capture that went out before a void the provider refused is asked again (refunded if it took).
+  if (status === "cancelled" && payment.status === "pending") return "authorize";
+  if (status === "cancelled" && payment.status === "authorized" && record.captureSent) return "capture";
   if ((status === "cancelled" || status === "declined") && record.refund === "pending") return "refund";
   return null;
 }

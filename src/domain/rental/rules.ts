@@ -79,6 +79,7 @@ const ended = (next: RentalRecord, by: "rider" | "system", at?: LatLng): RentalE
 function cancelled(next: RentalRecord, cancellation: NonNullable<Rental["cancellation"]>): RentalEventDraft[] {
   next.rental.cancellation = cancellation;
   next.refund = next.rental.payment.status === "captured" ? "pending" : null; // in flight: a hold is voided, a late capture refunded
+  if (next.rental.payment.status === "authorized") next.captureSent = true; // its capture is on its way: see `voided`
   return [
     ...invalidateKey(next),
     { type: "VehicleReleased", data: { vehicleId: next.rental.vehicleId } },
@@ -180,11 +181,13 @@ export const RENTAL_RULES: Rules = {
   voided: {
     from: ["declined", "cancelled"],
     to: "same",
-    // A void only a declined or cancelled rental's hold needs; any other is a stray repeat.
-    repeat: (r) => !r.hold || (r.rental.status !== "declined" && r.rental.status !== "cancelled"),
+    // A void only a declined or cancelled rental's hold needs (or one whose authorisation's answer was lost); others are stray repeats.
+    repeat: (r) => (!r.hold && r.rental.payment.status !== "pending") || (r.rental.status !== "declined" && r.rental.status !== "cancelled"),
     apply: (next, c) => {
       next.hold = false;
-      next.rental.payment.status = "voided";
+      // Refused after a capture went out (cancelled while it was on its way): that capture may have taken the money, so it is
+      // asked again under its key (outstandingStep), answered captured (refunded) or declined, not taken for voided.
+      if (!(c.refused && next.captureSent)) next.rental.payment.status = "voided";
       return [{ type: "PaymentVoided", data: c.refused ? { refused: c.refused } : {} }];
     },
   },

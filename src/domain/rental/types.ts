@@ -58,6 +58,8 @@ export interface RentalRecord {
   refundAttempt?: number;
   /** The provider holds money for it (authorised, not yet captured or voided). */
   hold: boolean;
+  /** Cancelled while its capture was on its way: a void the provider refuses asks for that capture again. */
+  captureSent?: boolean;
   /** The key was invalidated (cancelled or ended): a key issued later is dropped. */
   keyInvalidated?: boolean;
 }
