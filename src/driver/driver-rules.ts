@@ -46,7 +46,6 @@ export function canGoOnline(record: DriverRecord): RuleResult {
 export function canGoOffline(record: DriverRecord): RuleResult {
   const s = record.driver.status;
   if (s === "on_trip") return refuse("invalid_transition", "cannot go offline while on a trip");
-  if (s === "offered") return refuse("invalid_transition", "answer the open offer before going offline");
   return { ok: true };
 }
 

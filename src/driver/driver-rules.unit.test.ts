@@ -21,6 +21,8 @@ describe("driver availability rules", () => {
     expect(canGoOnline(rec({ approval: "rejected" }))).toMatchObject({ ok: false, code: "driver_not_approved" });
     expect(canGoOffline(rec({ status: "on_trip" }))).toMatchObject({ ok: false, code: "invalid_transition" });
     expect(canGoOffline(rec())).toEqual({ ok: true });
+    // An open offer is let go on the way out (DriverWentOffline withdraws it), not a reason to refuse.
+    expect(canGoOffline(rec({ status: "offered" }))).toEqual({ ok: true });
   });
 
   it("lists only available, approved drivers in the dispatch index", () => {

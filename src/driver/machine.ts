@@ -86,7 +86,13 @@ export const DRIVER_RULES: { [K in DriverCommandType]: DriverRule<K> } = {
     missing: REGISTER_FIRST,
     repeat: (r) => r.driver.status === "offline",
     guard: (r) => asRefused(canGoOffline(r)),
-    apply: (next, c) => ((next.driver.status = "offline"), { event: "DriverWentOffline", data: c.reason ? { reason: c.reason } : {} }),
+    // A driver with an open offer lets it go as they leave (the ride moves on at once: withdrawOffer, as for a rejection).
+    apply: (next, c) => {
+      const withdrawn = next.driver.status === "offered" ? next.driver.currentRideId : null;
+      Object.assign(next.driver, { status: "offline", ...(withdrawn ? { currentRideId: null } : {}) });
+      if (withdrawn) next.offer = null;
+      return { event: "DriverWentOffline", data: { ...(c.reason ? { reason: c.reason } : {}), ...(withdrawn ? { withdrawnOfferRideId: withdrawn } : {}) } };
+    },
   },
   reserve: {
     missing: NO_DRIVER,
@@ -266,7 +272,7 @@ export function planDriver(
   if (changedForThem) result.after.push({ type: "broadcast", message: driverState(after, ctx.now) });
   const withdrawing = drafts.find((d) => typeof d.data.withdrawnOfferRideId === "string");
   if (withdrawing) {
-    const reason = withdrawing.type === "DriverRejected" ? "driver_rejected" : VEHICLE_CHANGED;
+    const reason = withdrawing.type === "DriverRejected" ? "driver_rejected" : withdrawing.type === "DriverWentOffline" ? "driver_offline" : VEHICLE_CHANGED;
     const rideId = String(withdrawing.data.withdrawnOfferRideId);
     result.later.push({ type: "withdrawOffer", rideId, driverId: after.driver.id, reason, correlationId: ctx.correlationId });
   }

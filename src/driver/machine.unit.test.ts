@@ -109,7 +109,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
     approve: "=",
     reject: "offline:DriverRejected",
     online: "offered:-",
-    offline: "x:invalid_transition",
+    offline: "offline:DriverWentOffline",
     reserve: "x:offer_not_available",
     reserveAgain: "=",
     confirm: "on_trip:DriverReserved",
@@ -160,6 +160,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
 /** The calls to a ride made after the command (state × command → effect type); none elsewhere. */
 const LATER_EFFECTS: Record<string, string> = {
   "offered×reject": "withdrawOffer",
+  "offered×offline": "withdrawOffer",
   "offered×registerPlate": "withdrawOffer",
   "on_trip×locate": "driverMoved",
   "rejected_on_trip×locate": "driverMoved",

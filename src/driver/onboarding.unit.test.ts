@@ -73,6 +73,16 @@ describe("driver machine: onboarding", () => {
     expect(approved.kind === "applied" && approved.record.driver).toMatchObject({ approval: "approved", approvalReason: null });
   });
 
+  it("going offline with an open offer lets it go and tells the ride after the command (driver_offline); the driver is free of it", () => {
+    const d = decideDriver(FIXTURES.offered!(), { type: "offline" }, NOW);
+    if (d.kind !== "applied") throw new Error(d.kind);
+    expect(d.record.driver).toMatchObject({ status: "offline", currentRideId: null });
+    expect(d.record.offer).toBeNull();
+    expect(d.events[0]).toMatchObject({ type: "DriverWentOffline", data: { withdrawnOfferRideId: "rd_1" } });
+    const p = planDriver({ type: "offline" }, d.record, d.events, ctx);
+    expect(p.later).toEqual([{ type: "withdrawOffer", rideId: "rd_1", driverId: "d1", reason: "driver_offline", correlationId: "req-1" }]);
+  });
+
   it("a reservation for a product the vehicle does not serve is refused, whatever the index said", () => {
     const parcelOffer = (product: "parcel_small" | "parcel_large") => ({
       type: "reserve" as const,

@@ -161,7 +161,7 @@ describe("offers", () => {
     });
   });
 
-  it("going offline with an open offer declines it: the ride goes to the next driver, and the first is offline", async () => {
+  it("going offline with an open offer lets it go: the ride goes to the next driver, and the first is offline", async () => {
     await twoDrivers(async ({ a, b, rideId, rider }) => {
       const offline = await api.request<{ status: string }>("POST", "/v1/drivers/me/offline", { token: a.token });
       expect(offline.status).toBe(200);
@@ -170,8 +170,10 @@ describe("offers", () => {
       expect(await offersOf(api, a)).toEqual([]);
       const accepted = await api.request<Ride>("POST", `/v1/rides/${rideId}/accept`, { token: b.token });
       expect(accepted.body.driver?.id).toBe(b.id);
-      const timeline = await api.request<{ items: { type: string; data: { driverId?: string } }[] }>("GET", `/v1/rides/${rideId}/events`, { token: rider });
-      expect(timeline.body.items.filter((e) => e.type === "OfferDeclined").map((e) => e.data.driverId)).toEqual([a.id]);
+      const timeline = await api.request<{ items: { type: string; data: { driverId?: string; reason?: string } }[] }>("GET", `/v1/rides/${rideId}/events`, {
+        token: rider,
+      });
+      expect(timeline.body.items.filter((e) => e.type === "OfferWithdrawn").map((e) => [e.data.driverId, e.data.reason])).toEqual([[a.id, "driver_offline"]]);
     });
   });
 });

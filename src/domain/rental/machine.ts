@@ -11,11 +11,13 @@ import { stamp, type Decision, type Outbound, type Plan, type TimerChange } from
 import { decideByTable } from "../../kernel/table";
 import type { DomainEvent, PaymentCommandMessage, PaymentResult, RentalKeyMessage } from "../events";
 import type { Locale, Money } from "../types";
-import { paymentDeadline, refundKey, RENTAL_ACCESS, RENTAL_RULES, type RentalCommand, type RentalEffect } from "./rules";
+import { refundKey } from "./refund-key";
+import { paymentDeadline, RENTAL_ACCESS, RENTAL_RULES, type RentalCommand, type RentalEffect } from "./rules";
 import type { Rental, RentalEventDraft, RentalRecord } from "./types";
 
 export type { RentalCommand, RentalEffect } from "./rules";
-export { endCommand, PAYMENT_DEADLINE_MS, refundKey } from "./rules";
+export { endCommand, PAYMENT_DEADLINE_MS } from "./rules";
+export { refundKey } from "./refund-key";
 export type RentalDecision = Decision<RentalRecord, RentalEventDraft, RentalEffect>;
 
 /** How soon a confirmed rental without its key first asks the key service again. */

@@ -15,8 +15,6 @@ import type { LatLng, Money } from "../types";
 import type { Rental, RentalEventDraft, RentalRecord, RentalStatus } from "./types";
 import { refundKey } from "./refund-key";
 
-export { refundKey };
-
 export type RentalCommand =
   | { type: "authorized" }
   | { type: "captured" }

@@ -10,7 +10,6 @@ import { listOwnEarnings, listOwnRides } from "../own-lists";
 import { limitLocation } from "../rate-limit";
 import { DriverProfileSchema, DriverSchema, GoOnlineSchema, ListQuerySchema, LocationReportSchema, OfferSchema, RideSchema, page } from "../schemas";
 import { driverStub } from "../stubs";
-import { goOffline } from "../going-offline";
 
 const route = <R extends Parameters<typeof createRoute>[0]>(r: R) =>
   createRoute({ ...r, tags: ["driver"], security: bearer, middleware: requireRole("driver") });
@@ -115,7 +114,7 @@ export function driverRoutes() {
   });
   app.openapi(offline, async (c) => {
     const driver = c.var.actor;
-    return c.json(publicDriver(unwrap(await goOffline(c.env, driver.id, c.get("requestId")))), 200);
+    return c.json(publicDriver(unwrap(await driverStub(c.env, driver.id).goOffline(c.get("requestId")))), 200);
   });
   app.openapi(location, async (c) => {
     const driver = c.var.actor;
