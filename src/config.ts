@@ -31,6 +31,8 @@ export interface Config {
   driverFreshnessS: number;
   /** An available driver silent for this long is taken offline (the `silent` timer), so no one is shown available for ever. */
   driverOfflineAfterS: number;
+  /** A driver on the way to a pickup silent for this long (or `driverOfflineAfterS` if shorter) is taken off the ride, which goes to another. */
+  driverPickupSilentS: number;
   /** How often a listed driver's dispatch-cell entry is rewritten while nothing else about it changes (the cell's lease follows from it). */
   cellRefreshS: number;
   road: RoadModel;
@@ -70,6 +72,7 @@ export type ConfigVars = Partial<
     | "AUTO_APPROVE_DRIVERS"
     | "DRIVER_FRESHNESS_S"
     | "DRIVER_OFFLINE_AFTER_S"
+    | "DRIVER_PICKUP_SILENT_S"
     | "CELL_REFRESH_S"
     | "ROAD_FACTOR"
     | "CITY_SPEED_KMH"
@@ -119,6 +122,7 @@ export function readConfig(vars: ConfigVars): Config {
     autoApproveDrivers: environment === "development" ? vars.AUTO_APPROVE_DRIVERS !== "false" : vars.AUTO_APPROVE_DRIVERS === "true",
     driverFreshnessS: num(vars.DRIVER_FRESHNESS_S, 30, 1),
     driverOfflineAfterS: num(vars.DRIVER_OFFLINE_AFTER_S, 600, 1),
+    driverPickupSilentS: num(vars.DRIVER_PICKUP_SILENT_S, 180, 1),
     cellRefreshS: num(vars.CELL_REFRESH_S, 120, 1),
     road: { roadFactor: num(vars.ROAD_FACTOR, 1.3, 1), citySpeedKmh: num(vars.CITY_SPEED_KMH, 25, 1) },
     quoteTtlS: num(vars.QUOTE_TTL_S, 300, 1),

@@ -8,7 +8,7 @@ import { stamp, type Plan } from "../kernel/machine";
 import type { ProblemCode } from "../lib/problem";
 import { approvalEffect, canGoOffline, canGoOnline, canReserve, indexWrite, type ListingConfig, type RuleResult } from "./driver-rules";
 import type { DriverCommand, DriverCommandType, DriverDecision, DriverEffect, DriverEventDraft, DriverEventType, DriverRecord, DriverOffer } from "./types";
-import { silentTimer } from "./silence";
+import { silentTimer, type SilenceLimits } from "./silence";
 import { needsReview, withProducts } from "./vehicle";
 
 type Of<K extends DriverCommandType> = Extract<DriverCommand, { type: K }>;
@@ -238,13 +238,13 @@ export function toldOf(command: DriverCommand): string | null {
  * calls to a ride made once the command has left the driver's queue.
  *
  * @example
- * const p = planDriver(command, decision.record, decision.events, { now, correlationId, newId, listing: config, offlineAfterS: 600 });
+ * const p = planDriver(command, decision.record, decision.events, { now, correlationId, newId, listing: config, silence: config });
  */
 export function planDriver(
   command: DriverCommand,
   after: DriverRecord,
   drafts: DriverEventDraft[],
-  ctx: { now: Date; correlationId: string; newId: () => string; listing: ListingConfig; offlineAfterS: number },
+  ctx: { now: Date; correlationId: string; newId: () => string; listing: ListingConfig; silence: SilenceLimits },
 ): Plan<DriverEffect> {
   const first = after.driver.version - drafts.length + 1;
   const events = stamp(drafts, first, ctx.now, ctx.correlationId, ctx.correlationId, ctx.newId).map((e) => ({ ...e, driverId: after.driver.id }));
@@ -259,10 +259,11 @@ export function planDriver(
   });
   const background = command.type === "reserve" || command.type === "confirm" || command.type === "release";
   const index: Plan<DriverEffect>["after"] = indexWrite(after, ctx.now, ctx.listing) === "none" ? [] : [{ type: "syncIndex", background }];
-  // A change of the driver sets or clears the `silent` timer; a location report only sets it if it is missing (a driver
-  // online since before the timer existed), never moves it: its alarm is not written every 4 s.
+  // A change of the driver sets, brings forward (an assignment: the pickup limit) or clears the `silent` timer; a location
+  // report only sets it if it is missing (a driver online since before the timer existed), never moves it later: its
+  // alarm is not written every 4 s.
   const ensure = command.type === "locate" && after.driver.status !== "offline";
-  const timers = drafts.length > 0 || ensure ? [silentTimer(after, ctx.offlineAfterS)] : [];
+  const timers = drafts.length > 0 || ensure ? [silentTimer(after, ctx.silence)] : [];
   const result: Plan<DriverEffect> = { events, messages, timers, after: index, later: [] };
   // The driver's app hears of the offer at once, with its expiry.
   if (command.type === "reserve" && after.offer) result.after.push({ type: "broadcast", message: JSON.stringify({ type: "offer", offer: after.offer }) });

@@ -185,7 +185,7 @@ const BACKGROUND = new Set(["reserve", "confirm", "release"]);
 const LISTING = { cellRefreshS: 60, driverFreshnessS: 30 };
 const ctx = {
   listing: LISTING,
-  offlineAfterS: 600,
+  silence: { driverOfflineAfterS: 600, driverPickupSilentS: 180 },
   now: NOW,
   correlationId: "req-1",
   newId: (() => {

@@ -20,7 +20,13 @@ const COMMANDS: Record<string, DriverCommand> = {
   register: { type: "register", driverId: "d1", profile: { name: "Lee", vehicle: { plate: "1", model: "K5", product: "standard" } }, autoApprove: false },
   registerPlate: { type: "register", driverId: "d1", profile: { name: "Kim", vehicle: { plate: "2", model: "m", product: "standard" } }, autoApprove: false },
 };
-const ctx = { now: NOW, correlationId: "req-1", newId: () => "ev_1", listing: { cellRefreshS: 60, driverFreshnessS: 30 }, offlineAfterS: 600 };
+const ctx = {
+  now: NOW,
+  correlationId: "req-1",
+  newId: () => "ev_1",
+  listing: { cellRefreshS: 60, driverFreshnessS: 30 },
+  silence: { driverOfflineAfterS: 600, driverPickupSilentS: 180 },
+};
 
 describe("driver machine: onboarding", () => {
   const products = (list: ("standard" | "parcel_small" | "parcel_large")[]): DriverCommand => ({

@@ -2,6 +2,8 @@
  * The `silent` timer: an available driver who stops reporting (the app was killed, the phone
  * died) is taken offline after `DRIVER_OFFLINE_AFTER_S`, so that no view, operator or dispatch
  * cell shows them available for ever: no non-terminal state without a timer that moves it on.
+ * On the way to a pickup the limit is `DRIVER_PICKUP_SILENT_S` (shorter): a rider is waiting,
+ * and a driver silent that long is taken off the ride, which goes to another driver.
  *
  * It is set when the driver comes online (or by a report that finds it missing: a driver online
  * since before it existed), and location reports never move it (a report every 4 s would move the
@@ -17,19 +19,41 @@ import type { DriverCommand, DriverRecord } from "./types";
 
 export const SILENT_TIMER = "silent";
 
+/** The limits of silence (the settings `DRIVER_OFFLINE_AFTER_S` and `DRIVER_PICKUP_SILENT_S`). */
+export interface SilenceLimits {
+  driverOfflineAfterS: number;
+  driverPickupSilentS: number;
+}
+
+/** On the way to a pickup: on a trip whose ride still wants positions (it says it wants none once the driver arrived). */
+const toPickup = (record: DriverRecord): boolean =>
+  record.driver.status === "on_trip" && record.driver.currentRideId !== null && record.driver.currentRideId !== record.etaDoneRideId;
+
+/**
+ * How long the driver may be silent, in seconds: the pickup limit on the way to a pickup (never longer than the other).
+ *
+ * @example
+ * limitS(onTheWayToPickup, { driverOfflineAfterS: 600, driverPickupSilentS: 180 }); // 180
+ */
+export function limitS(record: DriverRecord, limits: SilenceLimits): number {
+  return toPickup(record) ? Math.min(limits.driverPickupSilentS, limits.driverOfflineAfterS) : limits.driverOfflineAfterS;
+}
+
 /** When the driver was last heard from (its last location report; its last change if it never reported). */
 const lastHeard = (record: DriverRecord): number => Date.parse(record.driver.locationAt ?? record.driver.updatedAt);
 
 /**
- * The `silent` timer change of a committed driver event: cleared once offline, else set (if
- * not set yet) at the last report plus the limit.
+ * The `silent` timer change of a committed driver event: cleared once offline, else set at the
+ * last report plus the limit when that is sooner than where it is (`ifEarlier`): a report
+ * never moves it later (no alarm write every 4 s), an assignment brings it forward to the
+ * pickup limit.
  *
  * @example
- * silentTimer(onlineRecord, 600); // { name: "silent", at: lastReport + 600_000, ifUnset: true }
+ * silentTimer(onlineRecord, limits); // { name: "silent", at: lastReport + 600_000, ifEarlier: true }
  */
-export function silentTimer(after: DriverRecord, offlineAfterS: number): TimerChange {
+export function silentTimer(after: DriverRecord, limits: SilenceLimits): TimerChange {
   if (after.driver.status === "offline") return { name: SILENT_TIMER, at: null };
-  return { name: SILENT_TIMER, at: lastHeard(after) + offlineAfterS * 1000, ifUnset: true };
+  return { name: SILENT_TIMER, at: lastHeard(after) + limitS(after, limits) * 1000, ifEarlier: true };
 }
 
 /**
@@ -38,10 +62,10 @@ export function silentTimer(after: DriverRecord, offlineAfterS: number): TimerCh
  * not taken off their ride).
  *
  * @example
- * stillSilent(record, new Date(), 600); // false once they reported
+ * stillSilent(record, new Date(), limits); // false once they reported
  */
-export const stillSilent = (record: DriverRecord | null, now: Date, offlineAfterS: number): boolean =>
-  record !== null && lastHeard(record) + offlineAfterS * 1000 <= now.getTime();
+export const stillSilent = (record: DriverRecord | null, now: Date, limits: SilenceLimits): boolean =>
+  record !== null && lastHeard(record) + limitS(record, limits) * 1000 <= now.getTime();
 
 /** What the due `silent` timer does: take the driver offline, look again at `at`, or nothing (offline already). */
 export type SilenceCheck = { type: "offline" } | { type: "again"; at: number } | null;
@@ -53,13 +77,14 @@ export type SilenceCheck = { type: "offline" } | { type: "again"; at: number } |
  * release has made them available.
  *
  * @example
- * checkSilence(record, new Date(), 600); // { type: "again", at } if they reported 2 minutes ago
+ * checkSilence(record, new Date(), limits); // { type: "again", at } if they reported 2 minutes ago
  */
-export function checkSilence(record: DriverRecord | null, now: Date, offlineAfterS: number): SilenceCheck {
+export function checkSilence(record: DriverRecord | null, now: Date, limits: SilenceLimits): SilenceCheck {
   if (!record || record.driver.status === "offline") return null;
-  const due = lastHeard(record) + offlineAfterS * 1000;
+  const limitMs = limitS(record, limits) * 1000;
+  const due = lastHeard(record) + limitMs;
   if (due > now.getTime()) return { type: "again", at: due };
-  if (record.driver.status !== "available") return { type: "again", at: now.getTime() + offlineAfterS * 1000 };
+  if (record.driver.status !== "available") return { type: "again", at: now.getTime() + limitMs };
   return { type: "offline" };
 }
 
@@ -85,15 +110,15 @@ export type SilenceStep = { again?: number; command?: DriverCommand; takeOff?: {
  * the command queue: the ride releases the driver before its commit, a call back into it.
  *
  * @example
- * await silenceStep(record, new Date(), 600, rideClaims(env));
+ * await silenceStep(record, new Date(), config, rideClaims(env));
  */
 export async function silenceStep(
   record: DriverRecord | null,
   now: Date,
-  offlineAfterS: number,
+  limits: SilenceLimits,
   claims: (rideId: string, driverId: string) => Promise<boolean | null>,
 ): Promise<SilenceStep> {
-  const check = checkSilence(record, now, offlineAfterS);
+  const check = checkSilence(record, now, limits);
   if (!check || !record) return null;
   if (check.type === "offline") return { command: { type: "offline", reason: "silent" } };
   const rideId = record.driver.currentRideId;
@@ -101,7 +126,7 @@ export async function silenceStep(
   if (rideId === null) return { again: check.at };
   const claimed = await claims(rideId, record.driver.id);
   if (claimed === false) return { again: check.at, command: { type: "release", rideId, reason: "unclaimed" } };
-  return claimed && stillSilent(record, now, offlineAfterS) ? { again: check.at, takeOff: { rideId, driverId: record.driver.id } } : { again: check.at };
+  return claimed && stillSilent(record, now, limits) ? { again: check.at, takeOff: { rideId, driverId: record.driver.id } } : { again: check.at };
 }
 
 /**

@@ -2,35 +2,42 @@ import { describe, expect, it } from "vitest";
 import { driverRecord } from "./fixtures";
 import { decideDriver, planDriver } from "./machine";
 import { RIDE_STATUSES } from "../domain/types";
-import { checkSilence, releaseForPush, silenceStep, silentTimer, SILENT_TIMER, stillSilent } from "./silence";
+import { checkSilence, limitS, releaseForPush, silenceStep, silentTimer, SILENT_TIMER, stillSilent } from "./silence";
 import type { DriverCommand } from "./types";
 
 const NOW = new Date("2026-12-02T09:00:00Z");
 const LIMIT_S = 600;
+const PICKUP_S = 180;
+const LIMITS = { driverOfflineAfterS: LIMIT_S, driverPickupSilentS: PICKUP_S };
 const ago = (s: number) => new Date(NOW.getTime() - s * 1000).toISOString();
-const ctx = { now: NOW, correlationId: "c", newId: () => "ev_1", listing: { cellRefreshS: 60, driverFreshnessS: 30 }, offlineAfterS: LIMIT_S };
+/** A driver held by ride r1: offered it, or on its trip past the pickup (the ride wants no more positions). */
+const heldBy = (status: "offered" | "on_trip", secondsSilent: number) => ({
+  ...driverRecord(NOW, { status, currentRideId: "r1", locationAt: ago(secondsSilent) }),
+  etaDoneRideId: "r1",
+});
+const ctx = { now: NOW, correlationId: "c", newId: () => "ev_1", listing: { cellRefreshS: 60, driverFreshnessS: 30 }, silence: LIMITS };
 
 describe("the silent timer: a driver who stops reporting is taken offline", () => {
   it("an available driver silent for the limit goes offline; one heard from since is looked at again at their last report + the limit", () => {
-    expect(checkSilence(driverRecord(NOW, { locationAt: ago(LIMIT_S) }), NOW, LIMIT_S)).toEqual({ type: "offline" });
-    expect(checkSilence(driverRecord(NOW, { locationAt: ago(LIMIT_S + 3600) }), NOW, LIMIT_S)).toEqual({ type: "offline" });
+    expect(checkSilence(driverRecord(NOW, { locationAt: ago(LIMIT_S) }), NOW, LIMITS)).toEqual({ type: "offline" });
+    expect(checkSilence(driverRecord(NOW, { locationAt: ago(LIMIT_S + 3600) }), NOW, LIMITS)).toEqual({ type: "offline" });
     const heard = driverRecord(NOW, { locationAt: ago(120) });
-    expect(checkSilence(heard, NOW, LIMIT_S)).toEqual({ type: "again", at: NOW.getTime() + (LIMIT_S - 120) * 1000 });
+    expect(checkSilence(heard, NOW, LIMITS)).toEqual({ type: "again", at: NOW.getTime() + (LIMIT_S - 120) * 1000 });
   });
 
   it("a silent driver with an offer or a trip is left to it and looked at again a limit later; an offline one is nothing to do", () => {
     for (const status of ["offered", "on_trip"] as const) {
-      const busy = driverRecord(NOW, { status, currentRideId: "r1", locationAt: ago(LIMIT_S * 3) });
-      expect(checkSilence(busy, NOW, LIMIT_S)).toEqual({ type: "again", at: NOW.getTime() + LIMIT_S * 1000 });
+      const busy = heldBy(status, LIMIT_S * 3);
+      expect(checkSilence(busy, NOW, LIMITS)).toEqual({ type: "again", at: NOW.getTime() + LIMIT_S * 1000 });
     }
-    expect(checkSilence(driverRecord(NOW, { status: "offline", locationAt: ago(LIMIT_S * 3) }), NOW, LIMIT_S)).toBeNull();
-    expect(checkSilence(null, NOW, LIMIT_S)).toBeNull();
+    expect(checkSilence(driverRecord(NOW, { status: "offline", locationAt: ago(LIMIT_S * 3) }), NOW, LIMITS)).toBeNull();
+    expect(checkSilence(null, NOW, LIMITS)).toBeNull();
   });
 
-  it("is set (if unset) from the last report while the driver is online, cleared once offline", () => {
+  it("is set (if sooner than where it is) from the last report while the driver is online, cleared once offline", () => {
     const online = driverRecord(NOW, { locationAt: ago(5) });
-    expect(silentTimer(online, LIMIT_S)).toEqual({ name: SILENT_TIMER, at: NOW.getTime() + (LIMIT_S - 5) * 1000, ifUnset: true });
-    expect(silentTimer(driverRecord(NOW, { status: "offline" }), LIMIT_S)).toEqual({ name: SILENT_TIMER, at: null });
+    expect(silentTimer(online, LIMITS)).toEqual({ name: SILENT_TIMER, at: NOW.getTime() + (LIMIT_S - 5) * 1000, ifEarlier: true });
+    expect(silentTimer(driverRecord(NOW, { status: "offline" }), LIMITS)).toEqual({ name: SILENT_TIMER, at: null });
   });
 
   it("a change of the driver writes it: going online sets it, going offline clears it; a location report only sets it if missing", () => {
@@ -41,15 +48,18 @@ describe("the silent timer: a driver who stops reporting is taken offline", () =
     };
     const offline = driverRecord(NOW, { status: "offline" });
     expect(timersOf(offline, { type: "online", location: { lat: 37.5, lng: 127 } })).toEqual([
-      { name: SILENT_TIMER, at: NOW.getTime() + LIMIT_S * 1000, ifUnset: true },
+      { name: SILENT_TIMER, at: NOW.getTime() + LIMIT_S * 1000, ifEarlier: true },
     ]);
-    // `ifUnset`: a timer already set is not moved by the report (no alarm write every 4 s); one missing is set.
+    // `ifEarlier`: a timer already set is not moved later by the report (no alarm write every 4 s); one missing is set.
     expect(timersOf(driverRecord(NOW), { type: "locate", location: { lat: 37.51, lng: 127 } })).toEqual([
-      { name: SILENT_TIMER, at: NOW.getTime() + LIMIT_S * 1000, ifUnset: true },
+      { name: SILENT_TIMER, at: NOW.getTime() + LIMIT_S * 1000, ifEarlier: true },
     ]);
     expect(timersOf(driverRecord(NOW, { status: "offline" }), { type: "locate", location: { lat: 37.51, lng: 127 } })).toEqual([]);
     expect(timersOf(driverRecord(NOW), { type: "offline" })).toEqual([{ name: SILENT_TIMER, at: null }]);
-    expect(timersOf(driverRecord(NOW), { type: "reserve", reservation: { kind: "assign", rideId: "r1" }, freshnessS: 30 })[0]?.ifUnset).toBe(true);
+    // An assignment brings it forward to the pickup limit (from the driver's last report, 5 s ago).
+    expect(timersOf(driverRecord(NOW), { type: "reserve", reservation: { kind: "assign", rideId: "r1" }, freshnessS: 30 })).toEqual([
+      { name: SILENT_TIMER, at: NOW.getTime() + (PICKUP_S - 5) * 1000, ifEarlier: true },
+    ]);
   });
 
   it("the offline for silence says why, and is pushed to the driver's app; a driver's own offline is not", () => {
@@ -81,13 +91,13 @@ describe("the silent timer: a driver who stops reporting is taken offline", () =
 });
 
 describe("the silent timer and a ride that no longer claims its driver (a release lost to a crash)", () => {
-  const held = driverRecord(NOW, { status: "on_trip", currentRideId: "r1", locationAt: ago(5) });
+  const held = heldBy("on_trip", 5);
   const asked: string[] = [];
   const answering = (answer: boolean | null) => async (rideId: string, driverId: string) => (asked.push(`${rideId} ${driverId}`), answer);
 
   it("a held driver's ride is asked; one that no longer claims them is let go of (release, reason unclaimed), the timer set again", async () => {
     asked.length = 0;
-    const step = await silenceStep(held, NOW, LIMIT_S, answering(false));
+    const step = await silenceStep(held, NOW, LIMITS, answering(false));
     expect(asked).toEqual([`r1 ${held.driver.id}`]);
     expect(step).toEqual({ again: NOW.getTime() + (LIMIT_S - 5) * 1000, command: { type: "release", rideId: "r1", reason: "unclaimed" } });
     const released = decideDriver(held, step!.command!, NOW);
@@ -97,39 +107,78 @@ describe("the silent timer and a ride that no longer claims its driver (a releas
   });
 
   it("a ride that claims them, or cannot be asked, leaves them held: the timer alone is set again", async () => {
-    expect(await silenceStep(held, NOW, LIMIT_S, answering(true))).toEqual({ again: NOW.getTime() + (LIMIT_S - 5) * 1000 });
-    expect(await silenceStep(held, NOW, LIMIT_S, answering(null))).toEqual({ again: NOW.getTime() + (LIMIT_S - 5) * 1000 });
+    expect(await silenceStep(held, NOW, LIMITS, answering(true))).toEqual({ again: NOW.getTime() + (LIMIT_S - 5) * 1000 });
+    expect(await silenceStep(held, NOW, LIMITS, answering(null))).toEqual({ again: NOW.getTime() + (LIMIT_S - 5) * 1000 });
   });
 
   it("a ride that claims a driver silent past the limit is asked to take them off (takeOff), the timer set again a limit on", async () => {
     for (const status of ["offered", "on_trip"] as const) {
-      const gone = driverRecord(NOW, { status, currentRideId: "r1", locationAt: ago(LIMIT_S) });
-      expect(await silenceStep(gone, NOW, LIMIT_S, answering(true))).toEqual({
+      const gone = heldBy(status, LIMIT_S);
+      expect(await silenceStep(gone, NOW, LIMITS, answering(true))).toEqual({
         again: NOW.getTime() + LIMIT_S * 1000,
         takeOff: { rideId: "r1", driverId: gone.driver.id },
       });
       // One second short of the limit is not silent yet; a ride that cannot be asked is asked again next time, taken off nothing.
-      const almost = driverRecord(NOW, { status, currentRideId: "r1", locationAt: ago(LIMIT_S - 1) });
-      expect(await silenceStep(almost, NOW, LIMIT_S, answering(true))).toEqual({ again: NOW.getTime() + 1000 });
-      expect(await silenceStep(gone, NOW, LIMIT_S, answering(null))).toEqual({ again: NOW.getTime() + LIMIT_S * 1000 });
+      const almost = heldBy(status, LIMIT_S - 1);
+      expect(await silenceStep(almost, NOW, LIMITS, answering(true))).toEqual({ again: NOW.getTime() + 1000 });
+      expect(await silenceStep(gone, NOW, LIMITS, answering(null))).toEqual({ again: NOW.getTime() + LIMIT_S * 1000 });
     }
   });
 
   it("stillSilent: checked again before the ride is asked, false once the driver was heard from", () => {
-    const gone = driverRecord(NOW, { status: "on_trip", currentRideId: "r1", locationAt: ago(LIMIT_S) });
-    expect(stillSilent(gone, NOW, LIMIT_S)).toBe(true);
-    expect(stillSilent({ ...gone, driver: { ...gone.driver, locationAt: ago(1) } }, NOW, LIMIT_S)).toBe(false);
-    expect(stillSilent(null, NOW, LIMIT_S)).toBe(false);
+    const gone = heldBy("on_trip", LIMIT_S);
+    expect(stillSilent(gone, NOW, LIMITS)).toBe(true);
+    expect(stillSilent({ ...gone, driver: { ...gone.driver, locationAt: ago(1) } }, NOW, LIMITS)).toBe(false);
+    expect(stillSilent(null, NOW, LIMITS)).toBe(false);
   });
 
   it("nobody is asked for a driver held by no ride; an available one silent too long goes offline; an offline one is nothing", async () => {
     asked.length = 0;
     const available = driverRecord(NOW, { locationAt: ago(5) });
-    expect(await silenceStep(available, NOW, LIMIT_S, answering(false))).toEqual({ again: NOW.getTime() + (LIMIT_S - 5) * 1000 });
+    expect(await silenceStep(available, NOW, LIMITS, answering(false))).toEqual({ again: NOW.getTime() + (LIMIT_S - 5) * 1000 });
     const silent = driverRecord(NOW, { locationAt: ago(LIMIT_S) });
-    expect(await silenceStep(silent, NOW, LIMIT_S, answering(false))).toEqual({ command: { type: "offline", reason: "silent" } });
-    expect(await silenceStep(driverRecord(NOW, { status: "offline" }), NOW, LIMIT_S, answering(false))).toBeNull();
+    expect(await silenceStep(silent, NOW, LIMITS, answering(false))).toEqual({ command: { type: "offline", reason: "silent" } });
+    expect(await silenceStep(driverRecord(NOW, { status: "offline" }), NOW, LIMITS, answering(false))).toBeNull();
     expect(asked).toEqual([]);
+  });
+});
+
+describe("on the way to a pickup: a shorter limit, since a rider is waiting", () => {
+  const toPickup = (secondsSilent: number) => driverRecord(NOW, { status: "on_trip", currentRideId: "r1", locationAt: ago(secondsSilent) });
+  const claimed = async () => true;
+
+  it("the pickup limit holds while the ride wants positions; once the driver arrived (etaDone), or never assigned, the offline limit", () => {
+    expect(limitS(toPickup(5), LIMITS)).toBe(PICKUP_S);
+    expect(limitS({ ...toPickup(5), etaDoneRideId: "r1" }, LIMITS)).toBe(LIMIT_S);
+    // An older ride's etaDone says nothing of this one.
+    expect(limitS({ ...toPickup(5), etaDoneRideId: "r0" }, LIMITS)).toBe(PICKUP_S);
+    expect(limitS(driverRecord(NOW, { status: "offered", currentRideId: "r1" }), LIMITS)).toBe(LIMIT_S);
+    expect(limitS(driverRecord(NOW), LIMITS)).toBe(LIMIT_S);
+    // Never longer than the offline limit (a test setting of 3 s for both stays 3 s).
+    expect(limitS(toPickup(5), { driverOfflineAfterS: 3, driverPickupSilentS: 180 })).toBe(3);
+  });
+
+  it("a driver silent for the pickup limit is taken off; one second short is looked at again a second later", async () => {
+    expect(await silenceStep(toPickup(PICKUP_S), NOW, LIMITS, claimed)).toEqual({
+      again: NOW.getTime() + PICKUP_S * 1000,
+      takeOff: { rideId: "r1", driverId: "d1" },
+    });
+    expect(await silenceStep(toPickup(PICKUP_S - 1), NOW, LIMITS, claimed)).toEqual({ again: NOW.getTime() + 1000 });
+    expect(stillSilent(toPickup(PICKUP_S), NOW, LIMITS)).toBe(true);
+    expect(stillSilent(toPickup(PICKUP_S - 1), NOW, LIMITS)).toBe(false);
+  });
+
+  it("past the pickup the same silence takes nobody off: the offline limit applies", async () => {
+    const arrived = { ...toPickup(PICKUP_S), etaDoneRideId: "r1" };
+    expect(await silenceStep(arrived, NOW, LIMITS, claimed)).toEqual({ again: NOW.getTime() + (LIMIT_S - PICKUP_S) * 1000 });
+    expect(stillSilent(arrived, NOW, LIMITS)).toBe(false);
+  });
+
+  it("once released (taken off, or the trip ended), the timer is set from the offline limit again, never moved later than it is", () => {
+    const released = decideDriver(toPickup(PICKUP_S), { type: "release", rideId: "r1" }, NOW);
+    if (released.kind !== "applied") throw new Error("not applied");
+    const timers = planDriver({ type: "release", rideId: "r1" }, released.record, released.events, ctx).timers;
+    expect(timers).toEqual([{ name: SILENT_TIMER, at: NOW.getTime() + (LIMIT_S - PICKUP_S) * 1000, ifEarlier: true }]);
   });
 });
 

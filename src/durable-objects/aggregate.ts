@@ -28,7 +28,7 @@
  */
 import { readConfig, type Config } from "../config";
 import type { Actor } from "../domain/types";
-import type { Decision, LiveEffect, OwnView, Plan } from "../kernel/machine";
+import { setsTimer, type Decision, type LiveEffect, type OwnView, type Plan } from "../kernel/machine";
 import { newId } from "../lib/ids";
 import { count } from "../lib/metrics";
 import { nextWake, RELAY_FALLBACK_MS, relayOutbox, SqliteOutbox, type QueueSender } from "../lib/outbox";
@@ -177,7 +177,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
       for (const m of plan.messages) this.outbox.add(m.queue, m.body);
       for (const t of plan.timers) {
         if (t.at === null) this.timers.clear(t.name);
-        else if (!t.ifUnset || this.timers.dueAt(t.name) === null) this.timers.set(t.name, t.at);
+        else if (setsTimer(t, this.timers.dueAt(t.name))) this.timers.set(t.name, t.at);
       }
       // After the plan's timers: the one that will start the object again may be one it just cleared.
       return nextWake(this.timers, now, () => plan.messages.length > 0 || this.outbox.size() > 0);

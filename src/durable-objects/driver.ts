@@ -33,7 +33,7 @@ export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEff
     if (!queued) return this.exclusive(() => this.run(command, correlationId, true));
     const before = this.load();
     const now = new Date();
-    const ctx = { now, correlationId, newId: this.newId, listing: this.config, offlineAfterS: this.config.driverOfflineAfterS };
+    const ctx = { now, correlationId, newId: this.newId, listing: this.config, silence: this.config };
     const outcome = await this.enact(decideDriver(before, command, now), (after, events) => planDriver(command, after, events, ctx), before ? undefined : {});
     // A refusal commits nothing but may show the cell lists a driver it should not (one silent past the freshness limit): fix it after the answer.
     if (!outcome.ok && before && indexWrite(before, now, this.config) !== "none") await this.perform({ type: "syncIndex", background: true });
@@ -113,10 +113,10 @@ export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEff
 
   /** `silent` (src/driver/silence.ts): again later; offline; let go of a ride; taken off one, unawaited (the ride calls back into this queue). */
   protected async onTimer(name: string): Promise<void> {
-    const step = name === SILENT_TIMER ? await silenceStep(this.load(), new Date(), this.config.driverOfflineAfterS, rideClaims(this.env)) : null;
+    const step = name === SILENT_TIMER ? await silenceStep(this.load(), new Date(), this.config, rideClaims(this.env)) : null;
     if (step?.again) this.schedule(SILENT_TIMER, step.again);
     if (step?.command) await this.run(step.command, `silent-${this.newId()}`, true);
-    const silent = () => this.exclusive(async () => stillSilent(this.load(), new Date(), this.config.driverOfflineAfterS));
+    const silent = () => this.exclusive(async () => stillSilent(this.load(), new Date(), this.config));
     if (step?.takeOff) this.ctx.waitUntil(takeOffSilent(this.env, step.takeOff, silent));
   }
 

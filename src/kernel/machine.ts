@@ -34,11 +34,25 @@ export interface Outbound {
   body: unknown;
 }
 
-/** Set (`at`), clear (`at: null`) or, with `ifUnset`, set only when not already set. */
+/** Set (`at`), clear (`at: null`) or, with `ifUnset`, set only when not already set; with `ifEarlier`, only when not set or set later. */
 export interface TimerChange {
   name: string;
   at: number | null;
   ifUnset?: boolean;
+  ifEarlier?: boolean;
+}
+
+/**
+ * Whether a timer change sets its timer, given when the timer is due now (null: not set).
+ *
+ * @example
+ * setsTimer({ name: "silent", at: 5, ifEarlier: true }, 9); // true: sooner than where it is
+ */
+export function setsTimer(change: TimerChange, dueAt: number | null): boolean {
+  if (change.at === null) return false;
+  if (dueAt === null) return true;
+  if (change.ifUnset) return false;
+  return !change.ifEarlier || change.at < dueAt;
 }
 
 /**

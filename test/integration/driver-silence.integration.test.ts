@@ -1,7 +1,7 @@
 /**
  * The driver's `silent` timer, with real Driver DOs, dispatch cells and alarms: an available
  * driver who stops reporting is taken offline after DRIVER_OFFLINE_AFTER_S and drops out of
- * the cell; one heard from since stays available and is looked at again later; one held by a
+ * the cell; one on the way to a pickup is taken off the ride after DRIVER_PICKUP_SILENT_S; one heard from since stays available and is looked at again later; one held by a
  * ride that no longer claims them (a release lost to a crash) lets go of it, at the ride's next
  * push or at the silent timer; and while the
  * timer is set, the driver's commits write no relay fallback of their own.
@@ -19,6 +19,8 @@ import { age, apart, createRide, driverRecordOf, rideStub, onlineDriver, reserve
 
 type DriverStub = Awaited<ReturnType<typeof onlineDriver>>["stub"];
 const LIMIT_MS = Number(testEnv.DRIVER_OFFLINE_AFTER_S) * 1000;
+/** On the way to a pickup (DRIVER_PICKUP_SILENT_S): shorter, a rider is waiting. */
+const PICKUP_MS = Number(testEnv.DRIVER_PICKUP_SILENT_S) * 1000;
 
 /** The driver's timers, outbox size, events and alarm. */
 const tables = (stub: DriverStub) =>
@@ -117,6 +119,9 @@ describe("Driver DO: a driver who stops reporting", () => {
   it("a driver on a trip is not taken offline for silence: looked at again a limit later", async () => {
     const { driver, ride } = await rideInProgress();
     const { stub } = driver;
+    // Their first report past the pickup: the ride says it wants no more positions, and the Driver DO knows the pickup is behind.
+    expect((await stub.updateLocation({ ...ride.pickup, lat: ride.pickup.lat + 0.0001 })).ok).toBe(true);
+    await until(async () => ((await driverRecordOf(stub)).etaDoneRideId === ride.id ? true : undefined), "the ride wants no more positions");
     const asked = await watchDeclines(ride.id);
     await age(stub, (r) => ({ ...r, driver: { ...r.driver, locationAt: new Date(Date.now() - LIMIT_MS * 2).toISOString() } }));
     await silentDueNow(stub);
@@ -133,13 +138,29 @@ describe("Driver DO: a driver who stops reporting", () => {
 });
 
 describe("Driver DO: a driver assigned to a pickup who goes silent", () => {
+  it("accepting brings the silent timer forward to the last report + DRIVER_PICKUP_SILENT_S, and the alarm with it", async () => {
+    expect(PICKUP_MS).toBeGreaterThan(0);
+    expect(PICKUP_MS).toBeLessThan(LIMIT_MS);
+    const pickup = apart();
+    const driver = await onlineDriver(pickup);
+    const { stub, ride } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
+    await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer");
+    const reportedAt = Date.parse((await driverRecordOf(driver.stub)).driver.locationAt!);
+    expect((await tables(driver.stub)).timers).toEqual([{ name: "silent", due_at: reportedAt + LIMIT_MS }]);
+    unwrap(await stub.accept(driver.id, "req"));
+    const t = await tables(driver.stub);
+    expect(t.timers).toEqual([{ name: "silent", due_at: reportedAt + PICKUP_MS }]);
+    expect(t.alarm).toBe(reportedAt + PICKUP_MS);
+  });
+
   it("is taken off it at the silent check: the ride dispatches again without them (why silent), and they are released", async () => {
     const pickup = apart();
     const driver = await onlineDriver(pickup);
     const { stub, ride } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
     await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer");
     expect(unwrap(await stub.accept(driver.id, "req")).status).toBe("driver_assigned");
-    await age(driver.stub, (r) => ({ ...r, driver: { ...r.driver, locationAt: new Date(Date.now() - LIMIT_MS - 1000).toISOString() } }));
+    // Silent past the pickup limit, well short of the offline limit.
+    await age(driver.stub, (r) => ({ ...r, driver: { ...r.driver, locationAt: new Date(Date.now() - PICKUP_MS - 1000).toISOString() } }));
     await silentDueNow(driver.stub);
     const checkedAt = Date.now();
     expect(await runDurableObjectAlarm(driver.stub)).toBe(true);
@@ -155,7 +176,7 @@ describe("Driver DO: a driver assigned to a pickup who goes silent", () => {
     // Not offered the ride again, and looked at again a limit on (then taken offline, being available and silent).
     expect(await stub.claims(driver.id)).toBe(false);
     const silent = (await tables(driver.stub)).timers.find((x) => x.name === "silent");
-    expect(silent!.due_at).toBeGreaterThanOrEqual(checkedAt + LIMIT_MS);
+    expect(silent!.due_at).toBeGreaterThanOrEqual(checkedAt + PICKUP_MS);
   });
 
   it("one heard from within the limit is left on the ride", async () => {
@@ -164,7 +185,7 @@ describe("Driver DO: a driver assigned to a pickup who goes silent", () => {
     const { stub, ride } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
     await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer");
     unwrap(await stub.accept(driver.id, "req"));
-    await age(driver.stub, (r) => ({ ...r, driver: { ...r.driver, locationAt: new Date(Date.now() - LIMIT_MS + 60_000).toISOString() } }));
+    await age(driver.stub, (r) => ({ ...r, driver: { ...r.driver, locationAt: new Date(Date.now() - PICKUP_MS + 60_000).toISOString() } }));
     await silentDueNow(driver.stub);
     expect(await runDurableObjectAlarm(driver.stub)).toBe(true);
     await new Promise((r) => setTimeout(r, 300));
@@ -268,7 +289,16 @@ describe("Driver DO: no relay fallback while the silent timer is set", () => {
     await runInDurableObject(stub, (instance: DriverDurableObject) => {
       instance.send = async () => void (await held);
     });
-    expect((await stub.reserve({ kind: "assign", rideId: "rd_nofallback" }, 30, "c")).ok).toBe(true);
+    // An offer, then its release (an assignment brings the timer forward to the pickup limit, tested above).
+    const offer = {
+      rideId: "rd_nofallback",
+      pickup: { lat: 37.5, lng: 127 },
+      dropoff: { lat: 37.51, lng: 127.01 },
+      product: "standard" as const,
+      quote: { amount: 9800, currency: "KRW" as const },
+      expiresAt: new Date(Date.now() + 15_000).toISOString(),
+    };
+    expect((await stub.reserve({ kind: "offer", offer }, 30, "c")).ok).toBe(true);
     expect((await stub.release("rd_nofallback", "c"))?.status).toBe("available");
     const during = await tables(stub);
     expect(during.outbox).toBeGreaterThan(0);

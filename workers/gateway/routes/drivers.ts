@@ -52,7 +52,7 @@ const location = createRoute({
   operationId: "reportLocation",
   summary: "Report the driver's location",
   description:
-    "Every few seconds while online. A driver silent for longer than DRIVER_FRESHNESS_S (30 s) is offered no ride; an available driver silent for DRIVER_OFFLINE_AFTER_S (10 min) is taken offline (DriverWentOffline with reason silent), is told so (KakaoTalk, webhook, the live feed) and comes back by going online; one on the way to a pickup is taken off the ride that long silent (DriverUnassigned with why silent), which goes to another driver.",
+    "Every few seconds while online. A driver silent for longer than DRIVER_FRESHNESS_S (30 s) is offered no ride; an available driver silent for DRIVER_OFFLINE_AFTER_S (10 min) is taken offline (DriverWentOffline with reason silent), is told so (KakaoTalk, webhook, the live feed) and comes back by going online; one on the way to a pickup silent for DRIVER_PICKUP_SILENT_S (3 min) is taken off the ride (DriverUnassigned with why silent), which goes to another driver.",
   tags: ["driver"],
   security: bearer,
   middleware: [requireRole("driver"), limitLocation] as const,
