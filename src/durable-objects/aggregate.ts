@@ -28,7 +28,7 @@
  */
 import { readConfig, type Config } from "../config";
 import type { Actor } from "../domain/types";
-import { setsTimer, type Decision, type LiveEffect, type OwnView, type Plan } from "../kernel/machine";
+import { setsTimer, type Decision, type LiveEffect, type LiveView, type Plan } from "../kernel/machine";
 import { newId } from "../lib/ids";
 import { count } from "../lib/metrics";
 import { nextWake, RELAY_FALLBACK_MS, relayOutbox, SqliteOutbox, type QueueSender } from "../lib/outbox";
@@ -193,9 +193,9 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
   /** A new event id (for the machines' `plan`). */
   protected readonly newId = () => newId("ev");
 
-  /** Sends `message` to every live socket open on the object (`own.message` to its actor's); answers how many. */
-  protected broadcast(message: string, own?: OwnView): number {
-    return broadcast(this.ctx, message, undefined, own);
+  /** Sends `message` to every live socket open on the object (a view of it to the sockets it is for); answers how many. */
+  protected broadcast(message: string, views?: LiveView[]): number {
+    return broadcast(this.ctx, message, undefined, views);
   }
 
   /** Sets a timer outside a commit (it is re-armed with the alarm). */
@@ -220,7 +220,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
   /** Performs an effect after a commit: best effort, logged when it fails. */
   private async attempt(effect: E | LiveEffect): Promise<void> {
     if (isLive(effect)) {
-      if (effect.type === "broadcast") this.broadcast(effect.message, effect.own);
+      if (effect.type === "broadcast") this.broadcast(effect.message, effect.views);
       else closeAll(this.ctx, effect.reason);
       return;
     }

@@ -5,12 +5,12 @@
  * the actor in headers; the object decides whether that actor may watch it.
  */
 import type { Actor, Role } from "../domain/types";
-import type { OwnView } from "../kernel/machine";
+import type { LiveView } from "../kernel/machine";
 
-/** Whether the socket is the actor's (the attachment `acceptLive` wrote). */
-function isActor(ws: WebSocket, actor: Pick<OwnView, "actorId" | "role">): boolean {
+/** The first of `views` for the socket's actor (the attachment `acceptLive` wrote): by role, and by actor if the view names one. */
+function viewOf(ws: WebSocket, views: readonly LiveView[]): LiveView | undefined {
   const attached = ws.deserializeAttachment() as { actorId?: string; role?: string } | null;
-  return attached?.actorId === actor.actorId && attached.role === actor.role;
+  return views.find((v) => attached?.role === v.role && (v.actorId === undefined || attached.actorId === v.actorId));
 }
 
 const ROLES = new Set<Role>(["rider", "driver", "ops"]);
@@ -43,14 +43,14 @@ export function acceptLive(ctx: DurableObjectState, actor: Actor, first: string)
 }
 
 /**
- * Sends `message` to every socket open on the object (or those tagged `tag`), and `own.message`
- * instead to the sockets of the actor `own` names (their own view). Never throws.
+ * Sends `message` to every socket open on the object (or those tagged `tag`), and to a socket
+ * one of `views` is for, that view instead (`viewOf`). Never throws.
  */
-export function broadcast(ctx: DurableObjectState, message: string, tag?: string, own?: OwnView): number {
+export function broadcast(ctx: DurableObjectState, message: string, tag?: string, views?: readonly LiveView[]): number {
   let sent = 0;
   for (const ws of ctx.getWebSockets(tag)) {
     try {
-      ws.send(own && isActor(ws, own) ? own.message : message);
+      ws.send((views?.length ? viewOf(ws, views)?.message : undefined) ?? message);
       sent += 1;
     } catch {
       // a socket closing under us: the runtime will call webSocketClose

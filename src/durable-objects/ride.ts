@@ -6,6 +6,7 @@
  * and timers in one transaction: a refused command changes nothing anywhere.
  */
 import type { Driver, PaymentResult } from "../domain/events";
+import { driverView, timelineFor } from "../domain/ride/audience";
 import { decide, decideAll, isSettled, plan, watchdogPlan, withMissedHandover } from "../domain/ride-machine";
 import type { EventDraft, RideCommand, RideDecision, RideRecord } from "../domain/ride-machine";
 import type { Actor, LatLng, Ride } from "../domain/types";
@@ -35,7 +36,7 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
 
   private async apply(record: RideRecord, decision: RideDecision, causationId: string | null, answeredTo: string | null = null): Promise<Outcome<Ride>> {
     const outcome = await this.enact(decision, this.planFrom(record, causationId, answeredTo));
-    return outcome.ok ? ok(outcome.value.ride) : outcome;
+    return outcome.ok ? ok(answeredTo ? driverView(outcome.value.ride) : outcome.value.ride) : outcome;
   }
 
   /** Loads the ride, asks `commandOf` what the call means (a command, or the answer), and applies it; `answeredTo` as in `planFrom`. */
@@ -74,10 +75,10 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
     return record && canView(record, actor) ? ok(viewFor(record, actor)) : fail("not_found", "no such ride");
   }
 
-  /** The ride's timeline, in version order. */
+  /** The ride's timeline, in version order (a driver's without an operator's words). */
   timeline(actor: Actor): Outcome<TimelineItem[]> {
     const record = this.load();
-    return record && canView(record, actor) ? ok(this.eventLog()) : fail("not_found", "no such ride");
+    return record && canView(record, actor) ? ok(timelineFor(this.eventLog(), actor.role)) : fail("not_found", "no such ride");
   }
 
   cancel(actor: Actor, reason: string | undefined, requestId: string): Promise<Outcome<Ride>> {

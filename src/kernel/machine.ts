@@ -56,16 +56,16 @@ export function setsTimer(change: TimerChange, dueAt: number | null): boolean {
 }
 
 /**
- * Effects the base performs itself: pushes to the aggregate's own live sockets. `own`: one
- * actor's own view (a parcel's sender, with the handover code), sent to that actor's sockets
- * instead of `message`.
+ * Effects the base performs itself: pushes to the aggregate's own live sockets. `views`: what
+ * some sockets get instead of `message` (a parcel's sender, with the handover code; drivers,
+ * without an operator's cancel reason): each socket gets the first view that is theirs.
  */
-export type LiveEffect = { type: "broadcast"; message: string; own?: OwnView } | { type: "closeLive"; reason: string };
+export type LiveEffect = { type: "broadcast"; message: string; views?: LiveView[] } | { type: "closeLive"; reason: string };
 
-/** One actor's own version of a broadcast. */
-export interface OwnView {
-  actorId: string;
+/** A version of a broadcast for the sockets of one role, or of one actor of it (`actorId`). */
+export interface LiveView {
   role: "rider" | "driver" | "ops";
+  actorId?: string;
   message: string;
 }
 

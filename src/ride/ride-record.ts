@@ -7,6 +7,7 @@ import { decide, type EventDraft, type RideRecord } from "../domain/ride-machine
 export { paymentCommand } from "../domain/ride-machine";
 import { holdAmount } from "../domain/fare";
 import type { Actor, Locale, Money, ParcelView, Place, Product, Ride } from "../domain/types";
+import { driverView } from "../domain/ride/audience";
 import { senderView } from "../domain/ride/parcel";
 
 /**
@@ -101,12 +102,14 @@ export function openRide(input: CreateRideInput, now: Date, dispatchTimeoutS: nu
 /**
  * The Ride JSON for `actor`: a parcel's handover code is added for its sender (the rider
  * who owns the ride) and nobody else; the record's `ride` never holds it, so the views,
- * notifications, the driver and ops never get it.
+ * notifications, the driver and ops never get it. A driver reads no operator's cancel
+ * reason (`driverView`).
  *
  * @example
  * viewFor(record, { id: record.ride.riderId, role: "rider" }).handoverCode; // "4821"
  */
 export function viewFor(record: RideRecord, actor: Actor): Ride {
+  if (actor.role === "driver") return driverView(record.ride);
   const sender = actor.role === "rider" && actor.id === record.ride.riderId;
   return sender ? senderView(record) : record.ride;
 }

@@ -4,7 +4,7 @@
  * gets offers without polling, and a stranger is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api, uid } from "../support/client";
+import { Api, eventually, uid } from "../support/client";
 import { openLive, upgradeStatus } from "../support/live";
 import { drive, onlineDriver, type Ride } from "../support/rides";
 import { startSystem, type RunningSystem } from "../support/system";
@@ -93,5 +93,55 @@ describe("live sockets", () => {
     const opsLive = await openLive(`${ws}/v1/rides/${id}/live?access_token=${ops}`);
     expect((await opsLive.waitFor<Ride>(() => true, "snapshot")).message.id).toBe(id);
     await opsLive.close();
+  });
+
+  it("an operator's cancel reason is for the rider and ops: the driver reads ops_cancelled in every answer, push, timeline and list", async () => {
+    const at = { lat: 34.3, lng: 128.3 };
+    const driver = await onlineDriver(api, at);
+    const driverLive = await openLive(`${ws}/v1/drivers/me/live`, { authorization: `Bearer ${driver.token}` });
+    const rider = await api.token(uid("r"), "rider");
+    const ops = await api.token(uid("ops"), "ops");
+    const created = await api.request<Ride>("POST", "/v1/rides", {
+      token: rider,
+      body: { pickup: at, dropoff: { lat: 34.32, lng: 128.32 }, product: "standard", paymentMethod: "pm_card_visa" },
+    });
+    const id = created.body.id;
+    await driverLive.waitFor<{ type: string; offer: { rideId: string } }>((m) => m.type === "offer" && m.offer.rideId === id, "the offer");
+    expect((await api.request("POST", `/v1/rides/${id}/accept`, { token: driver.token })).status).toBe(200);
+    const riderLive = await openLive(`${ws}/v1/rides/${id}/live?access_token=${rider}`);
+    const driverOnRide = await openLive(`${ws}/v1/rides/${id}/live?access_token=${driver.token}`);
+    await driverOnRide.waitFor<Ride>((m) => m.status === "driver_assigned", "the ride on its socket, as the driver");
+
+    const words = "the rider reported the driver";
+    const cancelled = await api.request<Ride>("POST", `/v1/rides/${id}/cancel`, { token: ops, body: { reason: words } });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.cancellation).toEqual({ by: "ops", reason: words });
+    const hidden = { by: "ops", reason: "ops_cancelled" };
+
+    // The rider and ops read the operator's words, live and on request.
+    const toRider = await riderLive.waitFor<Ride>((m) => m.status === "cancelled", "the cancel on the rider's socket");
+    expect(toRider.message.cancellation).toEqual({ by: "ops", reason: words });
+    expect((await api.request<Ride>("GET", `/v1/rides/${id}`, { token: rider })).body.cancellation).toEqual({ by: "ops", reason: words });
+    // The driver reads none of them: on the ride's socket, on their own, in the ride, its timeline and their list.
+    const onRide = await driverOnRide.waitFor<Ride>((m) => m.status === "cancelled", "the cancel on the ride's socket, as the driver");
+    expect(onRide.message.cancellation).toEqual(hidden);
+    const pushed = await driverLive.waitFor<{ type: string; ride: Ride }>(
+      (m) => m.type === "ride" && m.ride.id === id && m.ride.status === "cancelled",
+      "the cancel on the driver's socket",
+    );
+    expect(pushed.message.ride.cancellation).toEqual(hidden);
+    expect((await api.request<Ride>("GET", `/v1/rides/${id}`, { token: driver.token })).body.cancellation).toEqual(hidden);
+    type Timeline = { items: { type: string; data: Record<string, unknown> }[] };
+    const eventsOf = async (token: string) =>
+      (await api.request<Timeline>("GET", `/v1/rides/${id}/events`, { token })).body.items.find((e) => e.type === "RideCancelled")?.data;
+    expect(await eventsOf(driver.token)).toEqual(hidden);
+    expect(await eventsOf(ops)).toEqual({ by: "ops", reason: words });
+    const listed = await eventually(async () => {
+      const list = await api.request<{ items: Ride[] }>("GET", "/v1/drivers/me/rides?limit=10", { token: driver.token });
+      return list.body.items.find((r) => r.id === id && r.status === "cancelled");
+    }, "the cancelled ride in the driver's list");
+    expect(listed.cancellation).toEqual(hidden);
+    expect(JSON.stringify([onRide, pushed, listed])).not.toContain(words);
+    await Promise.all([driverLive.close(), riderLive.close(), driverOnRide.close()]);
   });
 });

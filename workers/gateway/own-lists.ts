@@ -7,6 +7,7 @@
  */
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { driverView } from "../../src/domain/ride/audience";
 import type { Ride, RideStatus } from "../../src/domain/types";
 import { driverStub, riderStub } from "../../src/durable-objects/stubs";
 import type { KeptEarning, KeptRide } from "../../src/history/kept-history";
@@ -48,7 +49,9 @@ export async function listOwnRides(
     const kept: KeptRide[] = await (owner.kind === "rider" ? riderStub(env, owner.id).keptRides(query) : driverStub(env, owner.id).keptRides(query));
     page = mergeNewestFirst(rows, kept, filter.limit);
   }
-  return { items: page.items.map((r) => JSON.parse(r.snapshot) as Ride), nextCursor: nextCursorOf(page) };
+  // A driver reads no operator's cancel reason (src/domain/ride/audience.ts).
+  const shown = owner.kind === "driver" ? driverView : (ride: Ride) => ride;
+  return { items: page.items.map((r) => shown(JSON.parse(r.snapshot) as Ride)), nextCursor: nextCursorOf(page) };
 }
 
 /**

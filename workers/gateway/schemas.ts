@@ -105,7 +105,10 @@ export const RideSchema = z
     etaSeconds: z.number().int().nullable(),
     fare: MoneySchema.nullable(),
     payment: z.object({ status: z.enum(PAYMENT_STATUSES), refundedAmount: MoneySchema.optional() }),
-    cancellation: z.object({ by: z.enum(["rider", "driver", "ops", "system"]), reason: z.string() }).nullable(),
+    cancellation: z
+      .object({ by: z.enum(["rider", "driver", "ops", "system"]), reason: z.string() })
+      .nullable()
+      .describe("Who cancelled, and why. A driver reads `ops_cancelled` for the reason an operator gave (kept for the rider and operators)."),
     distanceMeters: z.number().int(),
     durationSeconds: z.number().int(),
     locale: z.enum(["ko", "en"]),

@@ -6,10 +6,11 @@
  * (live pushes, the no-supply mark). Pure: the Ride DO writes it in one transaction.
  */
 import { NOTIFIED_EVENTS, type DomainEvent, type RideEventsMessage } from "../events";
-import { stamp, type Outbound, type Plan, type TimerChange } from "../../kernel/machine";
+import { stamp, type LiveView, type Outbound, type Plan, type TimerChange } from "../../kernel/machine";
 import { isSettled, outstandingPaymentStep, paymentCommand, paymentStepAfter } from "./payment";
 import { heldDriver } from "./rules";
 import { releaseHeld } from "./rule-kit";
+import { driverView } from "./audience";
 import { senderView } from "./parcel";
 import type { EventDraft, RideEffect, RideRecord } from "./types";
 
@@ -114,14 +115,16 @@ export function messagesFor(before: RideRecord | null, after: RideRecord, events
  * their app drops the offer. And, when the deadline found nobody, the pickup's cell marked empty.
  */
 function afterCommit(before: RideRecord | null, after: RideRecord, events: EventDraft[], ctx: PlanContext): Plan<RideEffect>["after"] {
-  // A parcel's sender gets their own view on their sockets: the one with the handover code.
-  const own = after.handoverCode ? { actorId: after.ride.riderId, role: "rider" as const, message: JSON.stringify(senderView(after)) } : undefined;
-  const effects: Plan<RideEffect>["after"] = [{ type: "broadcast", message: JSON.stringify(after.ride), ...(own ? { own } : {}) }];
+  // A parcel's sender gets their own view on their sockets (the one with the handover code); drivers, theirs (src/domain/ride/audience.ts).
+  const views: LiveView[] = after.handoverCode ? [{ role: "rider", actorId: after.ride.riderId, message: JSON.stringify(senderView(after)) }] : [];
+  const forDriver = driverView(after.ride);
+  if (forDriver !== after.ride) views.push({ role: "driver", message: JSON.stringify(forDriver) });
+  const effects: Plan<RideEffect>["after"] = [{ type: "broadcast", message: JSON.stringify(after.ride), ...(views.length ? { views } : {}) }];
   if (isSettled(after.ride)) effects.push({ type: "closeLive", reason: "ride ended" });
   const driverId = heldDriver(after);
-  if (driverId && driverId !== ctx.answeredTo) effects.push({ type: "pushToDriver", driverId, ride: after.ride });
+  if (driverId && driverId !== ctx.answeredTo) effects.push({ type: "pushToDriver", driverId, ride: forDriver });
   const letGo = before ? heldDriver(before) : null;
-  if (letGo && letGo !== driverId && letGo !== ctx.answeredTo) effects.push({ type: "pushToDriver", driverId: letGo, ride: after.ride });
+  if (letGo && letGo !== driverId && letGo !== ctx.answeredTo) effects.push({ type: "pushToDriver", driverId: letGo, ride: forDriver });
   const nobody = events.some((e) => e.type === "RideCancelled" && e.data.reason === "no_driver_available");
   if (nobody && ctx.noSupplyWindowS > 0) {
     effects.push({ type: "markNoSupply", pickup: after.ride.pickup, product: after.ride.product, until: ctx.now.getTime() + ctx.noSupplyWindowS * 1000 });

@@ -77,14 +77,15 @@ describe("ride plan", () => {
     const p = plan(parcel, parcel, [{ type: "EtaUpdated", data: {} }], ctx);
     const broadcast = p.after.find((e) => e.type === "broadcast");
     expect(broadcast?.type === "broadcast" && JSON.parse(broadcast.message).handoverCode).toBeUndefined();
-    expect(broadcast?.type === "broadcast" && broadcast.own).toMatchObject({ actorId: parcel.ride.riderId, role: "rider" });
-    expect(broadcast?.type === "broadcast" && JSON.parse(broadcast.own!.message).handoverCode).toBe(parcel.handoverCode);
+    const views = broadcast?.type === "broadcast" ? broadcast.views : undefined;
+    expect(views).toMatchObject([{ actorId: parcel.ride.riderId, role: "rider" }]);
+    expect(JSON.parse(views![0]!.message).handoverCode).toBe(parcel.handoverCode);
     const pushed = p.after.find((e) => e.type === "pushToDriver");
     expect(pushed?.type === "pushToDriver" && (pushed.ride as { handoverCode?: string }).handoverCode).toBeUndefined();
     // A ride with no parcel has no own view.
     const taxi = record("in_progress", "authorized", { driver: true });
     const plain = plan(taxi, taxi, [{ type: "EtaUpdated", data: {} }], ctx).after.find((e) => e.type === "broadcast");
-    expect(plain?.type === "broadcast" && plain.own).toBeUndefined();
+    expect(plain?.type === "broadcast" && plain.views).toBeUndefined();
   });
 
   it("a change the driver asked for is not pushed back to that driver, who has it in the answer; a change anyone else made is", () => {

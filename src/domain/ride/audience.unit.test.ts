@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { viewFor } from "../../ride/ride-record";
+import type { Ride } from "../types";
+import { driverView, OPS_CANCELLED, timelineFor } from "./audience";
+import { decide } from "./decide";
+import { NOW, record } from "./fixtures";
+import { plan, type PlanContext } from "./plan";
+
+const WORDS = "the rider reported the driver";
+const ctx: PlanContext = {
+  now: NOW,
+  causationId: "ops-1",
+  newId: () => "ev_1",
+  paymentWatchdogS: 120,
+  noSupplyWindowS: 30,
+  captureRetryWindowS: 3600,
+  staleRideS: 7200,
+};
+
+/** An assigned ride (driver d1) cancelled by `by` with `reason`: the record before and after, and the plan of the change. */
+function cancelledBy(by: "ops" | "rider", reason: string) {
+  const before = record("driver_assigned", "authorized", { driver: true });
+  const d = decide(before, { type: "cancel", by, reason }, NOW);
+  if (d.kind !== "applied") throw new Error(d.kind);
+  return { before, after: d.record, p: plan(before, d.record, d.events, ctx) };
+}
+
+describe("what a driver reads of a ride: no operator's words", () => {
+  it("driverView: an operator's cancel reason is replaced; any other ride is the same object", () => {
+    const { after } = cancelledBy("ops", WORDS);
+    expect(after.ride.cancellation).toEqual({ by: "ops", reason: WORDS });
+    expect(driverView(after.ride).cancellation).toEqual({ by: "ops", reason: OPS_CANCELLED });
+    expect(driverView(after.ride)).toMatchObject({ id: after.ride.id, status: "cancelled", version: after.ride.version });
+    const byRider = cancelledBy("rider", "changed my mind").after.ride;
+    expect(driverView(byRider)).toBe(byRider);
+    const open = record("driver_assigned", "authorized", { driver: true }).ride;
+    expect(driverView(open)).toBe(open);
+    const quiet: Ride = { ...after.ride, cancellation: { by: "ops", reason: OPS_CANCELLED } };
+    expect(driverView(quiet)).toBe(quiet);
+  });
+
+  it("viewFor: the driver gets the driver's view; the rider and ops the operator's words", () => {
+    const { after } = cancelledBy("ops", WORDS);
+    expect(viewFor(after, { id: "d1", role: "driver" }).cancellation?.reason).toBe(OPS_CANCELLED);
+    expect(viewFor(after, { id: after.ride.riderId, role: "rider" }).cancellation?.reason).toBe(WORDS);
+    expect(viewFor(after, { id: "ops-1", role: "ops" }).cancellation?.reason).toBe(WORDS);
+  });
+
+  it("the live push: riders and ops get the words; the ride's driver sockets and the Driver DO's push the driver's view", () => {
+    const { p } = cancelledBy("ops", WORDS);
+    const broadcast = p.after.find((e) => e.type === "broadcast");
+    if (broadcast?.type !== "broadcast") throw new Error("no broadcast");
+    expect(JSON.parse(broadcast.message).cancellation.reason).toBe(WORDS);
+    expect(broadcast.views?.map((v) => [v.role, v.actorId, JSON.parse(v.message).cancellation.reason])).toEqual([["driver", undefined, OPS_CANCELLED]]);
+    const pushed = p.after.filter((e) => e.type === "pushToDriver");
+    expect(pushed.length).toBeGreaterThan(0);
+    for (const e of pushed) expect(e.type === "pushToDriver" && e.ride.cancellation).toEqual({ by: "ops", reason: OPS_CANCELLED });
+    // A rider's cancel has nothing to hide: one message for every socket, as before.
+    const byRider = cancelledBy("rider", "changed my mind").p.after.find((e) => e.type === "broadcast");
+    expect(byRider?.type === "broadcast" && byRider.views).toBeUndefined();
+  });
+
+  it("timelineFor: a driver's timeline has the cancel reason replaced and a refund's reason left out; the rider's and ops' are as stored", () => {
+    const items = [
+      { type: "RideCancelled", data: { by: "ops", reason: WORDS } },
+      { type: "RideCancelled", data: { by: "rider", reason: "changed my mind" } },
+      { type: "RefundRequested", data: { key: "k1", amount: { amount: 1000, currency: "KRW" }, reason: "long route" } },
+      { type: "DriverAssigned", data: { etaSeconds: 60 } },
+    ];
+    expect(timelineFor(items, "driver").map((e) => e.data)).toEqual([
+      { by: "ops", reason: OPS_CANCELLED },
+      { by: "rider", reason: "changed my mind" },
+      { key: "k1", amount: { amount: 1000, currency: "KRW" } },
+      { etaSeconds: 60 },
+    ]);
+    expect(timelineFor(items, "rider")).toBe(items);
+    expect(timelineFor(items, "ops")).toBe(items);
+  });
+});
