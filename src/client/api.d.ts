@@ -1257,7 +1257,7 @@ export interface components {
         status: "pending" | "authorized" | "declined" | "captured" | "voided" | "refunded" | "failed";
         refundedAmount?: components["schemas"]["Money"];
       };
-      /** @description Who cancelled, and why. A driver reads `ops_cancelled` for the reason an operator gave (kept for the rider and operators). */
+      /** @description Who cancelled, and why. The driver reads `rider_cancelled` or `ops_cancelled` in place of a reason a rider or an operator wrote. */
       cancellation: {
         /** @enum {string} */
         by: "rider" | "driver" | "ops" | "system";

@@ -6,7 +6,7 @@
  * and timers in one transaction: a refused command changes nothing anywhere.
  */
 import type { Driver, PaymentResult } from "../domain/events";
-import { driverView, timelineFor } from "../domain/ride/audience";
+import { cancelledReason, driverView, timelineFor } from "../domain/ride/audience";
 import { decide, decideAll, isSettled, plan, watchdogPlan, withMissedHandover } from "../domain/ride-machine";
 import type { EventDraft, RideCommand, RideDecision, RideRecord } from "../domain/ride-machine";
 import type { Actor, LatLng, Ride } from "../domain/types";
@@ -86,7 +86,7 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
     return this.command(requestId, (record) => {
       if (!record || !canView(record, actor)) return fail("not_found", "no such ride");
       if (actor.role === "driver") return fail("forbidden", "drivers decline rides instead of cancelling them");
-      return { type: "cancel", by, reason: reason ?? `${by}_cancelled` };
+      return { type: "cancel", by, reason: reason ?? cancelledReason(by) };
     });
   }
 

@@ -287,6 +287,8 @@ describe("cancellation saga", () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe("cancelled");
     expect(cancelled.body.cancellation).toEqual({ by: "rider", reason: "changed my mind" });
+    // The rider's words are for the platform: their driver reads who cancelled, not why.
+    expect((await rideOf(driver.token, ride.id)).cancellation).toEqual({ by: "rider", reason: "rider_cancelled" });
     const me = await api.request<{ status: string; currentRideId: string | null }>("GET", "/v1/drivers/me", { token: driver.token });
     expect(me.body).toMatchObject({ status: "available", currentRideId: null });
     const voided = await eventually(async () => {

@@ -108,7 +108,7 @@ export const RideSchema = z
     cancellation: z
       .object({ by: z.enum(["rider", "driver", "ops", "system"]), reason: z.string() })
       .nullable()
-      .describe("Who cancelled, and why. A driver reads `ops_cancelled` for the reason an operator gave (kept for the rider and operators)."),
+      .describe("Who cancelled, and why. The driver reads `rider_cancelled` or `ops_cancelled` in place of a reason a rider or an operator wrote."),
     distanceMeters: z.number().int(),
     durationSeconds: z.number().int(),
     locale: z.enum(["ko", "en"]),

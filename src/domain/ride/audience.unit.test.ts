@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { viewFor } from "../../ride/ride-record";
 import type { Ride } from "../types";
-import { driverView, OPS_CANCELLED, timelineFor } from "./audience";
+import { cancelledReason, driverView, timelineFor } from "./audience";
 import { decide } from "./decide";
 import { NOW, record } from "./fixtures";
 import { plan, type PlanContext } from "./plan";
 
 const WORDS = "the rider reported the driver";
+const OPS_CANCELLED = cancelledReason("ops");
 const ctx: PlanContext = {
   now: NOW,
   causationId: "ops-1",
@@ -25,14 +26,22 @@ function cancelledBy(by: "ops" | "rider", reason: string) {
   return { before, after: d.record, p: plan(before, d.record, d.events, ctx) };
 }
 
-describe("what a driver reads of a ride: no operator's words", () => {
-  it("driverView: an operator's cancel reason is replaced; any other ride is the same object", () => {
+describe("what a driver reads of a ride: no rider's or operator's words", () => {
+  it("driverView: an operator's or a rider's cancel reason is replaced; the system's and the driver's are not; any other ride is the same object", () => {
     const { after } = cancelledBy("ops", WORDS);
     expect(after.ride.cancellation).toEqual({ by: "ops", reason: WORDS });
     expect(driverView(after.ride).cancellation).toEqual({ by: "ops", reason: OPS_CANCELLED });
     expect(driverView(after.ride)).toMatchObject({ id: after.ride.id, status: "cancelled", version: after.ride.version });
-    const byRider = cancelledBy("rider", "changed my mind").after.ride;
-    expect(driverView(byRider)).toBe(byRider);
+    const byRider = cancelledBy("rider", "the driver was rude").after.ride;
+    expect(driverView(byRider).cancellation).toEqual({ by: "rider", reason: "rider_cancelled" });
+    for (const cancellation of [
+      { by: "system", reason: "no_driver_available" },
+      { by: "driver", reason: "rider_no_show" },
+      { by: "rider", reason: "rider_cancelled" },
+    ] as const) {
+      const ride: Ride = { ...byRider, cancellation };
+      expect(driverView(ride)).toBe(ride);
+    }
     const open = record("driver_assigned", "authorized", { driver: true }).ride;
     expect(driverView(open)).toBe(open);
     const quiet: Ride = { ...after.ride, cancellation: { by: "ops", reason: OPS_CANCELLED } };
@@ -55,21 +64,23 @@ describe("what a driver reads of a ride: no operator's words", () => {
     const pushed = p.after.filter((e) => e.type === "pushToDriver");
     expect(pushed.length).toBeGreaterThan(0);
     for (const e of pushed) expect(e.type === "pushToDriver" && e.ride.cancellation).toEqual({ by: "ops", reason: OPS_CANCELLED });
-    // A rider's cancel has nothing to hide: one message for every socket, as before.
-    const byRider = cancelledBy("rider", "changed my mind").p.after.find((e) => e.type === "broadcast");
-    expect(byRider?.type === "broadcast" && byRider.views).toBeUndefined();
+    // A rider's cancel with no reason given has nothing to hide: one message for every socket.
+    const quiet = cancelledBy("rider", "rider_cancelled").p.after.find((e) => e.type === "broadcast");
+    expect(quiet?.type === "broadcast" && quiet.views).toBeUndefined();
   });
 
   it("timelineFor: a driver's timeline has the cancel reason replaced and a refund's reason left out; the rider's and ops' are as stored", () => {
     const items = [
       { type: "RideCancelled", data: { by: "ops", reason: WORDS } },
-      { type: "RideCancelled", data: { by: "rider", reason: "changed my mind" } },
+      { type: "RideCancelled", data: { by: "rider", reason: "the driver was rude" } },
+      { type: "RideCancelled", data: { by: "system", reason: "payment_declined" } },
       { type: "RefundRequested", data: { key: "k1", amount: { amount: 1000, currency: "KRW" }, reason: "long route" } },
       { type: "DriverAssigned", data: { etaSeconds: 60 } },
     ];
     expect(timelineFor(items, "driver").map((e) => e.data)).toEqual([
       { by: "ops", reason: OPS_CANCELLED },
-      { by: "rider", reason: "changed my mind" },
+      { by: "rider", reason: "rider_cancelled" },
+      { by: "system", reason: "payment_declined" },
       { key: "k1", amount: { amount: 1000, currency: "KRW" } },
       { etaSeconds: 60 },
     ]);
