@@ -58,4 +58,12 @@ describe("configuration", () => {
     expect(readConfig({ CELL_REFRESH_S: "0" }).cellRefreshS).toBe(120);
     expect(readConfig({ CELL_REFRESH_S: "soon" }).cellRefreshS).toBe(120);
   });
+
+  it("takes a driver silent on the way to a pickup off the ride after DRIVER_PICKUP_SILENT_S (180 s by default, at least 1 s)", () => {
+    expect(readConfig({}).driverPickupSilentS).toBe(180);
+    expect(readConfig({}).driverOfflineAfterS).toBe(600);
+    expect(readConfig({ DRIVER_PICKUP_SILENT_S: "90" }).driverPickupSilentS).toBe(90);
+    expect(readConfig({ DRIVER_PICKUP_SILENT_S: "0" }).driverPickupSilentS).toBe(180);
+    expect(readConfig({ DRIVER_PICKUP_SILENT_S: "soon" }).driverPickupSilentS).toBe(180);
+  });
 });

@@ -251,7 +251,7 @@ export class DriverApp {
   /**
    * A silent driver only counts what it is sent: offers and assignments, and whether it had
    * been silent past the freshness window. An assignment (`assigned`) holds the ride until the
-   * driver's `silent` check takes them off it (DRIVER_OFFLINE_AFTER_S), and the run does not wait for it.
+   * driver's `silent` check takes them off it (DRIVER_PICKUP_SILENT_S), and the run does not wait for it.
    */
   private noteIfSilent(decidedAt: number, assigned: string | null): boolean {
     if (!this.silent) return false;

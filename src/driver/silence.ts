@@ -13,6 +13,7 @@
  * (`needsRelayFallback`): the alarm is not moved there and back by each reservation and release.
  */
 import { mayHoldDriver } from "../domain/ride/rule-kit";
+import type { SilentAsk } from "../domain/ride/types";
 import type { Ride } from "../domain/types";
 import type { TimerChange } from "../kernel/machine";
 import type { DriverCommand, DriverRecord } from "./types";
@@ -92,7 +93,7 @@ export function checkSilence(record: DriverRecord | null, now: Date, limits: Sil
  * What the due `silent` timer leads to: the timer set again (`again`), a command to run
  * (`command`), and a ride to ask to take the driver off (`takeOff`).
  */
-export type SilenceStep = { again?: number; command?: DriverCommand; takeOff?: { rideId: string; driverId: string } } | null;
+export type SilenceStep = { again?: number; command?: DriverCommand; takeOff?: { rideId: string; driverId: string; why: SilentAsk } } | null;
 
 /**
  * The due `silent` timer, whole: `checkSilence`, and for a driver held by a ride (offered, on
@@ -126,7 +127,10 @@ export async function silenceStep(
   if (rideId === null) return { again: check.at };
   const claimed = await claims(rideId, record.driver.id);
   if (claimed === false) return { again: check.at, command: { type: "release", rideId, reason: "unclaimed" } };
-  return claimed && stillSilent(record, now, limits) ? { again: check.at, takeOff: { rideId, driverId: record.driver.id } } : { again: check.at };
+  if (!claimed || !stillSilent(record, now, limits)) return { again: check.at };
+  // Past the pickup limit only: the ride, if the driver arrived (this object hears of it at their next report), leaves them on.
+  const why = lastHeard(record) + limits.driverOfflineAfterS * 1000 <= now.getTime() ? "silent" : "silent_on_the_way";
+  return { again: check.at, takeOff: { rideId, driverId: record.driver.id, why } };
 }
 
 /**

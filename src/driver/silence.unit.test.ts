@@ -116,7 +116,7 @@ describe("the silent timer and a ride that no longer claims its driver (a releas
       const gone = heldBy(status, LIMIT_S);
       expect(await silenceStep(gone, NOW, LIMITS, answering(true))).toEqual({
         again: NOW.getTime() + LIMIT_S * 1000,
-        takeOff: { rideId: "r1", driverId: gone.driver.id },
+        takeOff: { rideId: "r1", driverId: gone.driver.id, why: "silent" },
       });
       // One second short of the limit is not silent yet; a ride that cannot be asked is asked again next time, taken off nothing.
       const almost = heldBy(status, LIMIT_S - 1);
@@ -159,10 +159,13 @@ describe("on the way to a pickup: a shorter limit, since a rider is waiting", ()
   });
 
   it("a driver silent for the pickup limit is taken off; one second short is looked at again a second later", async () => {
+    // Past the pickup limit only: asked as `silent_on_the_way` (a ride whose driver arrived leaves them on).
     expect(await silenceStep(toPickup(PICKUP_S), NOW, LIMITS, claimed)).toEqual({
       again: NOW.getTime() + PICKUP_S * 1000,
-      takeOff: { rideId: "r1", driverId: "d1" },
+      takeOff: { rideId: "r1", driverId: "d1", why: "silent_on_the_way" },
     });
+    // Past the offline limit too: asked as `silent` (taken off at the pickup as well).
+    expect((await silenceStep(toPickup(LIMIT_S), NOW, LIMITS, claimed))?.takeOff).toEqual({ rideId: "r1", driverId: "d1", why: "silent" });
     expect(await silenceStep(toPickup(PICKUP_S - 1), NOW, LIMITS, claimed)).toEqual({ again: NOW.getTime() + 1000 });
     expect(stillSilent(toPickup(PICKUP_S), NOW, LIMITS)).toBe(true);
     expect(stillSilent(toPickup(PICKUP_S - 1), NOW, LIMITS)).toBe(false);
@@ -172,6 +175,11 @@ describe("on the way to a pickup: a shorter limit, since a rider is waiting", ()
     const arrived = { ...toPickup(PICKUP_S), etaDoneRideId: "r1" };
     expect(await silenceStep(arrived, NOW, LIMITS, claimed)).toEqual({ again: NOW.getTime() + (LIMIT_S - PICKUP_S) * 1000 });
     expect(stillSilent(arrived, NOW, LIMITS)).toBe(false);
+  });
+
+  it("a ride that no longer claims a driver on the way to it is let go of as at any other time", async () => {
+    const step = await silenceStep(toPickup(PICKUP_S), NOW, LIMITS, async () => false);
+    expect(step).toEqual({ again: NOW.getTime() + PICKUP_S * 1000, command: { type: "release", rideId: "r1", reason: "unclaimed" } });
   });
 
   it("once released (taken off, or the trip ended), the timer is set from the offline limit again, never moved later than it is", () => {

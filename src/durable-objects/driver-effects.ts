@@ -2,6 +2,7 @@
  * The Driver DO's calls to other objects: the rides it is offered or driving, and the
  * dispatch cells that list it. Only the Driver DO's `perform` calls these.
  */
+import type { SilentAsk } from "../domain/ride/types";
 import type { DriverEffect, DriverRecord } from "../driver/types";
 import { indexPoint, leaseMs, type ListingConfig } from "../driver/driver-rules";
 import { productsOf } from "../driver/vehicle";
@@ -56,20 +57,16 @@ export const rideClaims =
  * A ride past the pickup refuses: the trip is the driver's to end.
  *
  * @example
- * ctx.waitUntil(takeOffSilent(env, { rideId: "rd_1", driverId: "d1" }, async () => true));
+ * ctx.waitUntil(takeOffSilent(env, { rideId: "rd_1", driverId: "d1", why: "silent" }, async () => true));
  */
 export async function takeOffSilent(
   env: Pick<Env, "RIDE">,
-  { rideId, driverId }: { rideId: string; driverId: string },
+  { rideId, driverId, why }: { rideId: string; driverId: string; why: SilentAsk },
   stillSilent: () => Promise<boolean>,
 ): Promise<void> {
   try {
     if (!(await stillSilent())) return;
-    const answer = await within(
-      PEER_CALL_MS,
-      Promise.resolve(rideStub(env, rideId).decline(driverId, `silent-${driverId}`, "silent")),
-      "take a silent driver off",
-    );
+    const answer = await within(PEER_CALL_MS, Promise.resolve(rideStub(env, rideId).decline(driverId, `silent-${driverId}`, why)), "take a silent driver off");
     if (answer.ok) console.warn(JSON.stringify({ msg: "a silent driver was taken off their ride", rideId, driverId }));
   } catch {
     // Asked again at the next check.

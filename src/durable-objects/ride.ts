@@ -8,7 +8,7 @@
 import type { Driver, PaymentResult } from "../domain/events";
 import { cancelledReason, driverView, timelineFor } from "../domain/ride/audience";
 import { decide, decideAll, isSettled, plan, watchdogPlan, withMissedHandover } from "../domain/ride-machine";
-import type { EventDraft, RideCommand, RideDecision, RideRecord } from "../domain/ride-machine";
+import type { EventDraft, RideCommand, RideDecision, RideRecord, SilentAsk } from "../domain/ride-machine";
 import type { Actor, LatLng, Ride } from "../domain/types";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { acceptance, advanceCommand, commandForResult, declineCommand, etaCommand, etaSeconds, timerCommand, toRideDriver } from "../ride/commands";
@@ -108,7 +108,7 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
   }
 
   /** The driver turns the offer down or backs out before pickup; `silent`: their Driver DO takes them off, heard from by nobody for too long. */
-  decline(driverId: string, requestId: string, why?: "silent"): Promise<Outcome<Ride>> {
+  decline(driverId: string, requestId: string, why?: SilentAsk): Promise<Outcome<Ride>> {
     return this.command(requestId, (record) => declineCommand(record, driverId, new Date(), this.config.redispatchTimeoutS, why), why ? null : driverId);
   }
 

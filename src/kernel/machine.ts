@@ -58,7 +58,7 @@ export function setsTimer(change: TimerChange, dueAt: number | null): boolean {
 /**
  * Effects the base performs itself: pushes to the aggregate's own live sockets. `views`: what
  * some sockets get instead of `message` (a parcel's sender, with the handover code; drivers,
- * without an operator's cancel reason): each socket gets the first view that is theirs.
+ * without a rider's or an operator's cancel reason): each socket gets the first view that is theirs.
  */
 export type LiveEffect = { type: "broadcast"; message: string; views?: LiveView[] } | { type: "closeLive"; reason: string };
 

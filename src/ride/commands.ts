@@ -6,7 +6,7 @@ import type { Config } from "../config";
 import type { Driver, PaymentResult } from "../domain/events";
 import { finalFare } from "../domain/fare";
 import { distanceMeters, estimateDrive } from "../domain/geo";
-import { can, type RideCommand, type RideRecord } from "../domain/ride-machine";
+import { can, type RideCommand, type RideRecord, type SilentAsk } from "../domain/ride-machine";
 import type { LatLng, RideDriver } from "../domain/types";
 import type { Refusal } from "../kernel/machine";
 import { fail, type Outcome } from "../lib/problem";
@@ -43,7 +43,9 @@ export function acceptance(record: RideRecord | null, driverId: string, now: Dat
  * What a driver's decline means: turning down the offer, or backing out before pickup
  * (dispatch again without them, with a fresh deadline; `why: "silent"` when their Driver DO
  * takes them off, heard from by nobody for too long). The answer `offer_not_available` for
- * anyone else, and for a driver already past the pickup (a trip is theirs to end).
+ * anyone else, and for a driver already past the pickup (a trip is theirs to end); for a
+ * driver silent past the pickup limit only (`silent_on_the_way`), at the pickup too: their
+ * Driver DO may not know yet that they arrived, and asks again at the offline limit.
  *
  * @example
  * declineCommand(record, "d1", new Date(), 60); // { type: "declineOffer", driverId: "d1" }
@@ -53,12 +55,13 @@ export function declineCommand(
   driverId: string,
   now: Date,
   redispatchTimeoutS: number,
-  why?: "silent",
+  why?: SilentAsk,
 ): RideCommand | Outcome<never> {
   if (record?.ride.status === "dispatching" && record.offer?.driverId === driverId) return { type: "declineOffer", driverId };
-  const beforePickup = record?.ride.status === "driver_assigned" || record?.ride.status === "driver_arrived";
+  const status = record?.ride.status;
+  const beforePickup = status === "driver_assigned" || (status === "driver_arrived" && why !== "silent_on_the_way");
   if (record && beforePickup && record.ride.driver?.id === driverId) {
-    return { type: "backOut", driverId, deadlineAt: new Date(now.getTime() + redispatchTimeoutS * 1000).toISOString(), ...(why ? { why } : {}) };
+    return { type: "backOut", driverId, deadlineAt: new Date(now.getTime() + redispatchTimeoutS * 1000).toISOString(), ...(why ? { why: "silent" } : {}) };
   }
   return fail(notOffered.code, notOffered.detail);
 }

@@ -53,6 +53,16 @@ describe("a driver's decline", () => {
     expect(declineCommand(assigned, "d2", NOW, 60, "silent")).toMatchObject({ ok: false, problem: { code: "offer_not_available" } });
     const started = record("in_progress", "authorized", { driver: true });
     expect(declineCommand(started, "d1", NOW, 60, "silent")).toMatchObject({ ok: false, problem: { code: "offer_not_available" } });
+    // Silent past the pickup limit only: taken off on the way (the event says `silent`), left on at the pickup.
+    expect(declineCommand(assigned, "d1", NOW, 60, "silent_on_the_way")).toEqual({
+      type: "backOut",
+      driverId: "d1",
+      deadlineAt: later(60).toISOString(),
+      why: "silent",
+    });
+    const arrived = { ...record("driver_arrived", "authorized", { driver: true }), arrivedAt: ARRIVED_AT };
+    expect(declineCommand(arrived, "d1", NOW, 60, "silent_on_the_way")).toMatchObject({ ok: false, problem: { code: "offer_not_available" } });
+    expect(declineCommand(arrived, "d1", NOW, 60, "silent")).toMatchObject({ type: "backOut", driverId: "d1", why: "silent" });
     const backedOut = decide(assigned, declineCommand(assigned, "d1", NOW, 60, "silent") as RideCommand, NOW);
     if (backedOut.kind !== "applied") throw new Error(backedOut.kind);
     expect(backedOut.record.ride).toMatchObject({ status: "dispatching", driver: null });

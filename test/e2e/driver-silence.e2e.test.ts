@@ -4,7 +4,9 @@
  * through the notification worker (the webhook channel here; KakaoTalk alike), since the app
  * that went silent may not be there to hear it on its socket. A driver who keeps reporting
  * stays available past the limit; a driver who goes offline themselves is not told. A driver
- * assigned to a pickup who goes silent is taken off it: the ride goes to another driver.
+ * assigned to a pickup who goes silent is taken off it: the ride goes to another driver (the
+ * pickup limit, DRIVER_PICKUP_SILENT_S, is never longer than DRIVER_OFFLINE_AFTER_S; the two
+ * apart are tested in test/integration/driver-silence.integration.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api, eventually } from "../support/client";
@@ -58,7 +60,7 @@ describe("a driver who stops reporting", () => {
 });
 
 describe("a driver assigned to a pickup who stops reporting", () => {
-  it("is taken off the ride after DRIVER_OFFLINE_AFTER_S: the rider is told, and the ride goes to another driver", async () => {
+  it("is taken off the ride after DRIVER_PICKUP_SILENT_S (here the shorter DRIVER_OFFLINE_AFTER_S, 3 s): the rider is told, and the ride goes to another driver", async () => {
     const pickup = { lat: 37.45, lng: 127.1 };
     const gone = await onlineDriver(api, pickup);
     // The app reports until the ride is theirs, then dies.

@@ -179,6 +179,33 @@ describe("Driver DO: a driver assigned to a pickup who goes silent", () => {
     expect(silent!.due_at).toBeGreaterThanOrEqual(checkedAt + PICKUP_MS);
   });
 
+  it("one who arrived before going silent is left on past the pickup limit (their Driver DO had not heard), and taken off at the offline limit", async () => {
+    const pickup = apart();
+    const driver = await onlineDriver(pickup);
+    const { stub, ride } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
+    await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer");
+    unwrap(await stub.accept(driver.id, "req"));
+    expect(unwrap(await stub.advance(driver.id, "arrive", {}, "req-arrive")).status).toBe("driver_arrived");
+    const asked = await watchDeclines(ride.id);
+    const silentFor = (ms: number) => age(driver.stub, (r) => ({ ...r, driver: { ...r.driver, locationAt: new Date(Date.now() - ms).toISOString() } }));
+    await silentFor(PICKUP_MS + 1000);
+    await silentDueNow(driver.stub);
+    expect(await runDurableObjectAlarm(driver.stub)).toBe(true);
+    const first = await until(async () => (asked.length > 0 ? asked.slice() : undefined), "the ride asked");
+    expect(await Promise.all(first)).toMatchObject([{ ok: false, problem: { code: "offer_not_available" } }]);
+    expect(unwrap(await stub.get({ id: "ops", role: "ops" }))).toMatchObject({ status: "driver_arrived", driver: { id: driver.id } });
+
+    await silentFor(LIMIT_MS + 1000);
+    await silentDueNow(driver.stub);
+    expect(await runDurableObjectAlarm(driver.stub)).toBe(true);
+    const again = await until(async () => {
+      const now = unwrap(await stub.get({ id: "ops", role: "ops" }));
+      return now.status === "dispatching" ? now : undefined;
+    }, "the ride dispatching again");
+    expect(again.driver).toBeNull();
+    expect(await driver.stub.get()).toMatchObject({ status: "available", currentRideId: null });
+  });
+
   it("one heard from within the limit is left on the ride", async () => {
     const pickup = apart();
     const driver = await onlineDriver(pickup);

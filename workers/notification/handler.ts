@@ -6,6 +6,7 @@
  * marked failed and the event goes to the dead-letter queue.
  */
 import type { DriverNotificationMessage, NotificationMessage, PayoutNotificationMessage, RentalNotificationMessage } from "../../src/domain/events";
+import { driverView } from "../../src/domain/ride/audience";
 import { deliveryId } from "../../src/notifications/delivery-id";
 import type { Channel, Delivery } from "./channels";
 import { keyOf, type DeliveryLog, type DeliveryOutcome, type PlannedDelivery } from "./delivery-log";
@@ -119,7 +120,8 @@ export function noticesOf(message: IncomingNotification, ctx: RenderContext): No
       text,
       texts,
       templateCode: templateCode(ride, audience, event.type),
-      ride,
+      // A driver's copy of the ride carries no rider's or operator's words (src/domain/ride/audience.ts).
+      ride: audience === "driver" ? driverView(ride) : ride,
     });
   }
   return notices;

@@ -4,7 +4,8 @@ import type { Rental } from "../../src/domain/rental/types";
 import { deliveryId } from "../../src/notifications/delivery-id";
 import type { Channel, Delivery } from "./channels";
 import { keyOf, type DeliveryKey, type DeliveryLog, type DeliveryOutcome } from "./delivery-log";
-import { handleNotifications, subjectIdOf, type IncomingNotification } from "./handler";
+import { record } from "../../src/domain/ride/fixtures";
+import { handleNotifications, noticesOf, subjectIdOf, type IncomingNotification } from "./handler";
 
 const rental = (id: string) => ({ id, riderId: `r_${id}`, hours: 2, price: { amount: 4000, currency: "KRW" }, unlockKey: null }) as Rental;
 const keyIssued = (id: string): RentalNotificationMessage => ({
@@ -132,5 +133,18 @@ describe("subjectIdOf", () => {
       deadLetter: async () => undefined,
     });
     expect(sent.map((d) => d.rideId)).toEqual(["rn_9"]);
+  });
+
+  it("a driver's notice of a ride an operator cancelled carries who cancelled, not the operator's words; the rider's carries them", () => {
+    const words = "the rider reported the driver";
+    const base = record("cancelled", "voided", { driver: true });
+    const ride = { ...base.ride, cancellation: { by: "ops" as const, reason: words } };
+    const event = { ...keyIssued("x").event, type: "RideCancelled", data: { by: "ops", reason: words } } as DomainEvent;
+    const notices = noticesOf({ kind: "ride.notification", event, ride, locale: "en" } as IncomingNotification, { receiptUrl: (id: string) => id });
+    const byAudience = Object.fromEntries(notices.map((n) => [n.audience, n]));
+    expect(Object.keys(byAudience).sort()).toEqual(["driver", "rider"]);
+    expect((byAudience.driver!.ride as typeof ride).cancellation).toEqual({ by: "ops", reason: "ops_cancelled" });
+    expect(JSON.stringify(byAudience.driver)).not.toContain(words);
+    expect((byAudience.rider!.ride as typeof ride).cancellation).toEqual({ by: "ops", reason: words });
   });
 });

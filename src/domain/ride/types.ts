@@ -51,6 +51,13 @@ export interface Refund {
   status: "pending" | "succeeded" | "declined";
 }
 
+/**
+ * Why a Driver DO asks a ride to take its silent driver off: silent past the offline limit
+ * (`silent`: before the pickup or at it), or past the shorter pickup limit only
+ * (`silent_on_the_way`: a driver who already arrived is left until the offline limit).
+ */
+export type SilentAsk = "silent" | "silent_on_the_way";
+
 export type RideCommand =
   | { type: "startDispatch" }
   | { type: "offerDriver"; driverId: string; expiresAt: string }
