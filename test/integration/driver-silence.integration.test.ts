@@ -203,7 +203,9 @@ describe("Driver DO: a driver assigned to a pickup who goes silent", () => {
       return now.status === "dispatching" ? now : undefined;
     }, "the ride dispatching again");
     expect(again.driver).toBeNull();
-    expect(await driver.stub.get()).toMatchObject({ status: "available", currentRideId: null });
+    // Released, and silent past the offline limit: the release brings the timer forward, which takes them offline.
+    const gone = await until(async () => ((await driver.stub.get())?.status === "offline" ? await driver.stub.get() : undefined), "the driver offline");
+    expect(gone).toMatchObject({ status: "offline", currentRideId: null });
   });
 
   it("one heard from within the limit is left on the ride", async () => {
