@@ -137,14 +137,27 @@ describe("Driver DO: a driver who stops reporting", () => {
   });
 });
 
+/** The ride once it dispatches again (its driver taken off). */
+const dispatchingAgain = (stub: Awaited<ReturnType<typeof createRide>>["stub"]) =>
+  until(async () => {
+    const now = unwrap(await stub.get({ id: "ops", role: "ops" }));
+    return now.status === "dispatching" ? now : undefined;
+  }, "the ride dispatching again");
+
+/** A ride offered to a driver online at its pickup (offer mode), not yet accepted. */
+async function offeredRide() {
+  const pickup = apart();
+  const driver = await onlineDriver(pickup);
+  const { stub, ride } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
+  await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer");
+  return { stub, ride, driver };
+}
+
 describe("Driver DO: a driver assigned to a pickup who goes silent", () => {
   it("accepting brings the silent timer forward to the last report + DRIVER_PICKUP_SILENT_S, and the alarm with it", async () => {
     expect(PICKUP_MS).toBeGreaterThan(0);
     expect(PICKUP_MS).toBeLessThan(LIMIT_MS);
-    const pickup = apart();
-    const driver = await onlineDriver(pickup);
-    const { stub, ride } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
-    await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer");
+    const { stub, driver } = await offeredRide();
     const reportedAt = Date.parse((await driverRecordOf(driver.stub)).driver.locationAt!);
     expect((await tables(driver.stub)).timers).toEqual([{ name: "silent", due_at: reportedAt + LIMIT_MS }]);
     unwrap(await stub.accept(driver.id, "req"));
@@ -154,10 +167,7 @@ describe("Driver DO: a driver assigned to a pickup who goes silent", () => {
   });
 
   it("is taken off it at the silent check: the ride dispatches again without them (why silent), and they are released", async () => {
-    const pickup = apart();
-    const driver = await onlineDriver(pickup);
-    const { stub, ride } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
-    await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer");
+    const { stub, driver } = await offeredRide();
     expect(unwrap(await stub.accept(driver.id, "req")).status).toBe("driver_assigned");
     // Silent past the pickup limit, well short of the offline limit.
     await age(driver.stub, (r) => ({ ...r, driver: { ...r.driver, locationAt: new Date(Date.now() - PICKUP_MS - 1000).toISOString() } }));
@@ -165,11 +175,7 @@ describe("Driver DO: a driver assigned to a pickup who goes silent", () => {
     const checkedAt = Date.now();
     expect(await runDurableObjectAlarm(driver.stub)).toBe(true);
 
-    const again = await until(async () => {
-      const now = unwrap(await stub.get({ id: "ops", role: "ops" }));
-      return now.status === "dispatching" ? now : undefined;
-    }, "the ride dispatching again");
-    expect(again.driver).toBeNull();
+    expect((await dispatchingAgain(stub)).driver).toBeNull();
     const timeline = unwrap((await stub.timeline({ id: "ops", role: "ops" })) as Outcome<TimelineItem[]>);
     expect(timeline.find((e) => e.type === "DriverUnassigned")?.data).toEqual({ driverId: driver.id, why: "silent" });
     expect(await driver.stub.get()).toMatchObject({ status: "available", currentRideId: null });
@@ -180,10 +186,7 @@ describe("Driver DO: a driver assigned to a pickup who goes silent", () => {
   });
 
   it("one who arrived before going silent is left on past the pickup limit (their Driver DO had not heard), and taken off at the offline limit", async () => {
-    const pickup = apart();
-    const driver = await onlineDriver(pickup);
-    const { stub, ride } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
-    await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer");
+    const { stub, ride, driver } = await offeredRide();
     unwrap(await stub.accept(driver.id, "req"));
     expect(unwrap(await stub.advance(driver.id, "arrive", {}, "req-arrive")).status).toBe("driver_arrived");
     const asked = await watchDeclines(ride.id);
@@ -198,21 +201,14 @@ describe("Driver DO: a driver assigned to a pickup who goes silent", () => {
     await silentFor(LIMIT_MS + 1000);
     await silentDueNow(driver.stub);
     expect(await runDurableObjectAlarm(driver.stub)).toBe(true);
-    const again = await until(async () => {
-      const now = unwrap(await stub.get({ id: "ops", role: "ops" }));
-      return now.status === "dispatching" ? now : undefined;
-    }, "the ride dispatching again");
-    expect(again.driver).toBeNull();
+    expect((await dispatchingAgain(stub)).driver).toBeNull();
     // Released, and silent past the offline limit: the release brings the timer forward, which takes them offline.
     const gone = await until(async () => ((await driver.stub.get())?.status === "offline" ? await driver.stub.get() : undefined), "the driver offline");
     expect(gone).toMatchObject({ status: "offline", currentRideId: null });
   });
 
   it("one heard from within the limit is left on the ride", async () => {
-    const pickup = apart();
-    const driver = await onlineDriver(pickup);
-    const { stub, ride } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
-    await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer");
+    const { stub, ride, driver } = await offeredRide();
     unwrap(await stub.accept(driver.id, "req"));
     await age(driver.stub, (r) => ({ ...r, driver: { ...r.driver, locationAt: new Date(Date.now() - PICKUP_MS + 60_000).toISOString() } }));
     await silentDueNow(driver.stub);
