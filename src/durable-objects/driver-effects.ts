@@ -54,7 +54,9 @@ export const rideClaims =
  * they were heard from meanwhile: before the pickup it dispatches again without them. Best
  * effort and never awaited inside the Driver DO's queue (the ride releases the driver first);
  * the next `silent` check asks again.
- * A ride past the pickup refuses: the trip is the driver's to end.
+ * A ride past the pickup refuses: the trip is the driver's to end; so does one at the pickup
+ * asked `silent_on_the_way` (silent past the pickup limit only: this object may not know yet
+ * that the driver arrived).
  *
  * @example
  * ctx.waitUntil(takeOffSilent(env, { rideId: "rd_1", driverId: "d1", why: "silent" }, async () => true));

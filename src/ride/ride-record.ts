@@ -102,8 +102,8 @@ export function openRide(input: CreateRideInput, now: Date, dispatchTimeoutS: nu
 /**
  * The Ride JSON for `actor`: a parcel's handover code is added for its sender (the rider
  * who owns the ride) and nobody else; the record's `ride` never holds it, so the views,
- * notifications, the driver and ops never get it. A driver reads no operator's cancel
- * reason (`driverView`).
+ * notifications, the driver and ops never get it. A driver reads who cancelled, not the
+ * reason a rider or an operator wrote (`driverView`).
  *
  * @example
  * viewFor(record, { id: record.ride.riderId, role: "rider" }).handoverCode; // "4821"

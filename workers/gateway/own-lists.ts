@@ -49,7 +49,7 @@ export async function listOwnRides(
     const kept: KeptRide[] = await (owner.kind === "rider" ? riderStub(env, owner.id).keptRides(query) : driverStub(env, owner.id).keptRides(query));
     page = mergeNewestFirst(rows, kept, filter.limit);
   }
-  // A driver reads no operator's cancel reason (src/domain/ride/audience.ts).
+  // A driver reads who cancelled, not a rider's or an operator's words (src/domain/ride/audience.ts).
   const shown = owner.kind === "driver" ? driverView : (ride: Ride) => ride;
   return { items: page.items.map((r) => shown(JSON.parse(r.snapshot) as Ride)), nextCursor: nextCursorOf(page) };
 }
