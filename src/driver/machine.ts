@@ -89,8 +89,11 @@ export const DRIVER_RULES: { [K in DriverCommandType]: DriverRule<K> } = {
     // A driver with an open offer lets it go as they leave (the ride moves on at once: withdrawOffer, as for a rejection).
     apply: (next, c) => {
       const withdrawn = next.driver.status === "offered" ? next.driver.currentRideId : null;
-      Object.assign(next.driver, { status: "offline", ...(withdrawn ? { currentRideId: null } : {}) });
-      if (withdrawn) next.offer = null;
+      next.driver.status = "offline";
+      if (withdrawn) {
+        next.driver.currentRideId = null;
+        next.offer = null;
+      }
       return { event: "DriverWentOffline", data: { ...(c.reason ? { reason: c.reason } : {}), ...(withdrawn ? { withdrawnOfferRideId: withdrawn } : {}) } };
     },
   },

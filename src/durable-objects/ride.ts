@@ -6,7 +6,7 @@
  * and timers in one transaction: a refused command changes nothing anywhere.
  */
 import type { Driver, PaymentResult } from "../domain/events";
-import { cancelledReason, driverView, timelineFor } from "../domain/ride/audience";
+import { cancelledReason, timelineFor } from "../domain/ride/audience";
 import { decide, decideAll, isSettled, plan, watchdogPlan, withMissedHandover } from "../domain/ride-machine";
 import type { EventDraft, RideCommand, RideDecision, RideRecord, SilentAsk } from "../domain/ride-machine";
 import type { Actor, LatLng, Ride } from "../domain/types";
@@ -36,7 +36,7 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
 
   private async apply(record: RideRecord, decision: RideDecision, causationId: string | null, answeredTo: string | null = null): Promise<Outcome<Ride>> {
     const outcome = await this.enact(decision, this.planFrom(record, causationId, answeredTo));
-    return outcome.ok ? ok(answeredTo ? driverView(outcome.value.ride) : outcome.value.ride) : outcome;
+    return outcome.ok ? ok(outcome.value.ride) : outcome;
   }
 
   /** Loads the ride, asks `commandOf` what the call means (a command, or the answer), and applies it; `answeredTo` as in `planFrom`. */

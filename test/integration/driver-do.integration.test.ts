@@ -9,19 +9,7 @@ import { describe, expect, it } from "vitest";
 import { DriverDurableObject } from "../../src/durable-objects/driver";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
 import type { RideRecord } from "../../src/domain/ride-machine";
-import { createRide, onlineDriver as onlineAt, testEnv, uniqueId, until } from "./helpers";
-
-const offer = (rideId: string) => ({
-  kind: "offer" as const,
-  offer: {
-    rideId,
-    pickup: { lat: 37.5, lng: 127 },
-    dropoff: { lat: 37.51, lng: 127.01 },
-    product: "standard" as const,
-    quote: { amount: 9800, currency: "KRW" as const },
-    expiresAt: new Date(Date.now() + 15_000).toISOString(),
-  },
-});
+import { createRide, offerOf, onlineDriver as onlineAt, testEnv, uniqueId, until } from "./helpers";
 
 async function onlineDriver() {
   const id = uniqueId("d");
@@ -36,7 +24,7 @@ describe("Driver DO: one ride at a time", () => {
   it("of many reservations racing for one driver, exactly one wins", async () => {
     const { stub } = await onlineDriver();
     const rides = Array.from({ length: 8 }, (_, i) => `rd_race${i}`);
-    const results = await Promise.all(rides.map((r, i) => stub.reserve(i % 2 ? offer(r) : { kind: "assign", rideId: r }, 30, "c")));
+    const results = await Promise.all(rides.map((r, i) => stub.reserve(i % 2 ? offerOf(r) : { kind: "assign", rideId: r }, 30, "c")));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     const winner = rides[results.findIndex((r) => r.ok)]!;
     const now = await stub.get();
@@ -56,7 +44,7 @@ describe("Driver DO: one ride at a time", () => {
 
   it("confirming an offer turns it into the trip; a confirm for another ride is refused", async () => {
     const { stub } = await onlineDriver();
-    expect((await stub.reserve(offer("rd_o1"), 30, "c")).ok).toBe(true);
+    expect((await stub.reserve(offerOf("rd_o1"), 30, "c")).ok).toBe(true);
     expect((await stub.confirm("rd_o2", "c")).ok).toBe(false);
     const confirmed = await stub.confirm("rd_o1", "c");
     expect(confirmed.ok && confirmed.value.status).toBe("on_trip");
@@ -119,7 +107,7 @@ describe("Driver DO: rejection by ops", () => {
 
   it("a rejected driver confirms nothing, even an offer the ride still shows (the rejection raced the accept)", async () => {
     const { stub } = await onlineDriver();
-    expect((await stub.reserve(offer("rd_raced"), 30, "c")).ok).toBe(true);
+    expect((await stub.reserve(offerOf("rd_raced"), 30, "c")).ok).toBe(true);
     // No such Ride DO holds this offer: the withdrawal finds nothing to do, the driver is still refused.
     await stub.setApproval("rejected", "c");
     const confirmed = await stub.confirm("rd_raced", "c");

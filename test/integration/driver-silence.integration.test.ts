@@ -15,7 +15,7 @@ import type { TimelineItem } from "../../src/durable-objects/ride-ledger";
 import type { PaymentResult } from "../../src/domain/events";
 import { fail, unwrap, type Outcome } from "../../src/lib/problem";
 import { cellOf, cellStub } from "../../src/durable-objects/stubs";
-import { age, apart, createRide, driverRecordOf, rideStub, onlineDriver, reservedBehindRide, rideInProgress, testEnv, until } from "./helpers";
+import { age, apart, createRide, driverRecordOf, offerOf, rideStub, onlineDriver, reservedBehindRide, rideInProgress, testEnv, until } from "./helpers";
 
 type DriverStub = Awaited<ReturnType<typeof onlineDriver>>["stub"];
 const LIMIT_MS = Number(testEnv.DRIVER_OFFLINE_AFTER_S) * 1000;
@@ -315,15 +315,7 @@ describe("Driver DO: no relay fallback while the silent timer is set", () => {
       instance.send = async () => void (await held);
     });
     // An offer, then its release (an assignment brings the timer forward to the pickup limit, tested above).
-    const offer = {
-      rideId: "rd_nofallback",
-      pickup: { lat: 37.5, lng: 127 },
-      dropoff: { lat: 37.51, lng: 127.01 },
-      product: "standard" as const,
-      quote: { amount: 9800, currency: "KRW" as const },
-      expiresAt: new Date(Date.now() + 15_000).toISOString(),
-    };
-    expect((await stub.reserve({ kind: "offer", offer }, 30, "c")).ok).toBe(true);
+    expect((await stub.reserve(offerOf("rd_nofallback"), 30, "c")).ok).toBe(true);
     expect((await stub.release("rd_nofallback", "c"))?.status).toBe("available");
     const during = await tables(stub);
     expect(during.outbox).toBeGreaterThan(0);

@@ -112,6 +112,19 @@ export const driverRecordOf = (stub: DurableObjectStub<DriverDurableObject>) =>
   );
 
 let places = 0;
+/** A reservation as an offer of `rideId` (a pickup in Seoul, 15 s to answer), for a Driver DO's `reserve`. */
+export const offerOf = (rideId: string) => ({
+  kind: "offer" as const,
+  offer: {
+    rideId,
+    pickup: { lat: 37.5, lng: 127 },
+    dropoff: { lat: 37.51, lng: 127.01 },
+    product: "standard" as const,
+    quote: { amount: 9800, currency: "KRW" as const },
+    expiresAt: new Date(Date.now() + 15_000).toISOString(),
+  },
+});
+
 /**
  * A pickup no other call in this test file gets near: each call is 0.2° (about 20 km, four
  * search radii) from every other. A ride or driver one test leaves behind (a ride still

@@ -121,16 +121,21 @@ export async function copyEarnings(deps: RepairDeps, rows: EarningRow[], limits:
   const settled = rows.filter((row) => row.createdAt <= limits.before);
   const lacking = await deps.missingEarnings(settled);
   const rideIds = [...new Set(lacking.map((row) => row.rideId))];
-  const chosen = new Set(rideIds.slice(0, limits.maxRides));
-  const reads = await Promise.allSettled(
-    [...chosen].map(async (id) => {
-      const found = await objectWrites(deps, id);
-      if (found) await deps.project(found.writes);
+  const chosen = rideIds.slice(0, limits.maxRides);
+  const failed: string[] = [];
+  const read = new Set<string>();
+  await Promise.all(
+    chosen.map(async (id) => {
+      try {
+        const found = await objectWrites(deps, id);
+        if (found) await deps.project(found.writes);
+        read.add(id);
+      } catch (error) {
+        failed.push(`${id}: ${String(error)}`);
+      }
     }),
   );
-  const failed = new Map([...chosen].flatMap((id, i) => (reads[i]?.status === "rejected" ? [[id, String(reads[i].reason)] as const] : [])));
-  const healed = lacking.filter((row) => chosen.has(row.rideId) && !failed.has(row.rideId));
+  const healed = lacking.filter((row) => read.has(row.rideId));
   await deps.insertEarnings(healed);
-  const error = failed.size > 0 ? [...failed].map(([id, why]) => `${id}: ${why}`).join("; ") : undefined;
-  return { added: healed.length, stop: settled.length < rows.length || chosen.size < rideIds.length, ...(error ? { error } : {}) };
+  return { added: healed.length, stop: settled.length < rows.length || chosen.length < rideIds.length, ...(failed.length ? { error: failed.join("; ") } : {}) };
 }

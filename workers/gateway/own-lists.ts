@@ -50,8 +50,8 @@ export async function listOwnRides(
     page = mergeNewestFirst(rows, kept, filter.limit);
   }
   // A driver reads who cancelled, not a rider's or an operator's words (src/domain/ride/audience.ts).
-  const shown = owner.kind === "driver" ? driverView : (ride: Ride) => ride;
-  return { items: page.items.map((r) => shown(JSON.parse(r.snapshot) as Ride)), nextCursor: nextCursorOf(page) };
+  const items = page.items.map((r) => JSON.parse(r.snapshot) as Ride);
+  return { items: owner.kind === "driver" ? items.map(driverView) : items, nextCursor: nextCursorOf(page) };
 }
 
 /**

@@ -5,7 +5,9 @@
  * sees who cancelled, not why. The system's reasons (codes such as `no_driver_available`)
  * and the driver's own are shown as they are. Every path to a driver goes through these: the
  * ride as they get it (`viewFor`), its live pushes (to the ride's sockets and to the Driver
- * DO's), its timeline and the driver's list of trips.
+ * DO's), its timeline, the driver's list of trips and their webhook notices. The answers to a
+ * driver's own commands need none: every one of them is refused on a ride a rider or an
+ * operator cancelled (a repeat included: `DRIVER_STEP_DONE` in ./rule-kit.ts).
  */
 import type { CancelledBy, Ride, Role } from "../types";
 

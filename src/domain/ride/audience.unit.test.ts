@@ -3,20 +3,12 @@ import { viewFor } from "../../ride/ride-record";
 import type { Ride } from "../types";
 import { cancelledReason, driverView, timelineFor } from "./audience";
 import { decide } from "./decide";
-import { NOW, record } from "./fixtures";
-import { plan, type PlanContext } from "./plan";
+import { NOW, PLAN_CONTEXT, record } from "./fixtures";
+import { plan } from "./plan";
 
 const WORDS = "the rider reported the driver";
 const OPS_CANCELLED = cancelledReason("ops");
-const ctx: PlanContext = {
-  now: NOW,
-  causationId: "ops-1",
-  newId: () => "ev_1",
-  paymentWatchdogS: 120,
-  noSupplyWindowS: 30,
-  captureRetryWindowS: 3600,
-  staleRideS: 7200,
-};
+const ctx = { ...PLAN_CONTEXT, causationId: "ops-1" };
 
 /** An assigned ride (driver d1) cancelled by `by` with `reason`: the record before and after, and the plan of the change. */
 function cancelledBy(by: "ops" | "rider", reason: string) {

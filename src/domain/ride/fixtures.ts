@@ -1,4 +1,5 @@
 /** Test fixtures for the ride machine's unit tests: a ride in any state, and one command of each kind. */
+import type { PlanContext } from "./plan";
 import type { RideCommand, RideCommandType, RideRecord } from "./types";
 import type { PaymentStatus, RideDriver, RideStatus } from "../types";
 
@@ -12,6 +13,17 @@ export const d1: RideDriver = {
 };
 
 export const FARE = { amount: 9900, currency: "KRW" } as const;
+
+/** The plan's settings as the tests take them: a 2-minute watchdog, a 30 s no-supply window, an hour's capture retries, 2 h stale. */
+export const PLAN_CONTEXT: PlanContext = {
+  now: NOW,
+  causationId: "req-1",
+  newId: () => "ev_1",
+  paymentWatchdogS: 120,
+  noSupplyWindowS: 30,
+  captureRetryWindowS: 3600,
+  staleRideS: 7200,
+};
 /** Ten minutes before NOW: a driver who arrived then may report a no-show (wait 300 s). */
 export const ARRIVED_AT = "2026-11-21T09:50:00Z";
 

@@ -1,19 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "./decide";
-import { COMMANDS, FIXTURES, NOW, record } from "./fixtures";
-import { plan, tripEndRelease, watchdogPlan, type PlanContext } from "./plan";
+import { COMMANDS, FIXTURES, NOW, PLAN_CONTEXT, record } from "./fixtures";
+import { plan, tripEndRelease, watchdogPlan } from "./plan";
 import type { RideCommand, RideRecord } from "./types";
 
 const T = NOW.getTime();
-const ctx: PlanContext = {
-  now: NOW,
-  causationId: "req-1",
-  newId: () => "ev_1",
-  paymentWatchdogS: 120,
-  noSupplyWindowS: 30,
-  captureRetryWindowS: 3600,
-  staleRideS: 7200,
-};
+const ctx = PLAN_CONTEXT;
 
 /** A ride just requested: its own correlation id and a 60 s dispatch deadline (the shared fixture has others). */
 function requested(): RideRecord {
