@@ -1234,6 +1234,7 @@ export interface components {
       id: string;
       /** @enum {string} */
       status: "requested" | "dispatching" | "driver_assigned" | "driver_arrived" | "in_progress" | "payment_pending" | "completed" | "cancelled";
+      /** @description Rises by one with every change of the ride: a gap between two pushes is a missed one. */
       version: number;
       riderId: string;
       /**
@@ -1322,6 +1323,7 @@ export interface components {
     Timeline: {
       items: {
         type: string;
+        /** @description The ride's version after the change that made the event; the events of one change share it. */
         version: number;
         occurredAt: string;
         data: {

@@ -151,7 +151,8 @@ describe("ride state machine: every state × every command", () => {
         if (decision.kind !== "applied") return;
         expect(decision.record.ride.status).toBe(status);
         expect(decision.events.map((e) => e.type).join(",")).toBe(events);
-        expect(decision.record.ride.version).toBe(before.ride.version + decision.events.length);
+        // One version per change, however many events it makes (api-contract.md).
+        expect(decision.record.ride.version).toBe(before.ride.version + 1);
         expect(decision.record.ride.updatedAt).toBe(NOW.toISOString());
         expect(decision.effects, "effects before the commit").toEqual(EFFECTS[`${state}×${name}`] ?? []);
       });
@@ -268,14 +269,20 @@ describe("ride state machine: guards and details", () => {
 });
 
 describe("several commands as one change", () => {
-  it("applies all in order, with one version per event", () => {
+  it("applies all in order, as one version", () => {
     const r = record("requested", "pending");
     const d = decideAll(r, [{ type: "startDispatch" }, COMMANDS.assignDriver], NOW);
     expect(d.kind).toBe("applied");
     if (d.kind !== "applied") return;
     expect(d.record.ride.status).toBe("driver_assigned");
     expect(d.events.map((e) => e.type)).toEqual(["DispatchStarted", "DriverAssigned"]);
-    expect(d.record.ride.version).toBe(r.ride.version + 2);
+    expect(d.record.ride.version).toBe(r.ride.version + 1);
+  });
+
+  it("counts one version for the change when a command in it is a repeat and another makes two events", () => {
+    const r = record("in_progress", "authorized", { driver: true });
+    const d = decideAll(r, [COMMANDS.start, COMMANDS.complete], NOW);
+    expect(d.kind === "applied" && [d.events.map((e) => e.type), d.record.ride.version]).toEqual([["TripEnded", "DriverReleased"], r.ride.version + 1]);
   });
 
   it("applies none when one is refused", () => {

@@ -34,7 +34,7 @@ import { count } from "../lib/metrics";
 import { nextWake, RELAY_FALLBACK_MS, relayOutbox, SqliteOutbox, type QueueSender } from "../lib/outbox";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { Alarm, SerialQueue, SqliteTimers, TimerRetries } from "../lib/timers";
-import { appendEvents, EVENTS_TABLE, readEventLog, type TimelineItem } from "./event-log";
+import { appendEvents, EVENTS_TABLE, migrateEventLog, readEventLog, type TimelineItem } from "./event-log";
 import { acceptLive, actorFromHeaders, broadcast, closeAll, onLiveClose, onLiveMessage } from "./live";
 import { queueSender } from "./queues";
 import { StoredObject } from "./stored-object";
@@ -85,6 +85,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     columns = "",
   ) {
     super(ctx, env, [`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, record TEXT NOT NULL${columns ? `, ${columns}` : ""})`, EVENTS_TABLE]);
+    migrateEventLog(this.sql);
     this.config = readConfig(env);
     const send = queueSender(env);
     // Chaos testing (development only): every message goes out twice.
@@ -113,7 +114,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     return row ? (JSON.parse(row.record) as R) : null;
   }
 
-  /** The aggregate's events, in version order. */
+  /** The aggregate's events, in the order committed. */
   protected eventLog(): TimelineItem[] {
     return readEventLog(this.sql);
   }

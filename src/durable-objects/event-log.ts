@@ -1,9 +1,15 @@
 /**
- * An aggregate's event log: every event it committed, in version order, in its own
+ * An aggregate's event log: every event it committed, in the order committed, in its own
  * SQLite table. Written in the commit's transaction (`appendEvents`), read for the
  * timeline (`readEventLog`).
+ *
+ * Each event has its place in the log (`position`, one each, gap-free) and the version of
+ * the record its change made (`version`): a change that makes several events (a ride
+ * cancelled with its driver released) gives them one version, since a ride's version rises
+ * by one with every change (api-contract.md), not with every event.
  */
 import type { StoredEvent } from "../kernel/machine";
+import { addColumn } from "./stored-object";
 
 /** An event of the log, as the timeline shows it. */
 export interface TimelineItem {
@@ -17,11 +23,29 @@ export interface TimelineItem {
 
 /** The log's table. */
 export const EVENTS_TABLE = `CREATE TABLE IF NOT EXISTS events (
-      version INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, occurred_at TEXT NOT NULL,
-      correlation_id TEXT NOT NULL, causation_id TEXT, data TEXT NOT NULL)`;
+      position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, occurred_at TEXT NOT NULL,
+      correlation_id TEXT NOT NULL, causation_id TEXT, data TEXT NOT NULL, version INTEGER NOT NULL)`;
 
 /**
- * Appends a commit's events (inside its transaction: a version taken twice throws and undoes the commit).
+ * Brings a log written before events had a position of their own to this shape, once: its
+ * key, then named `version`, becomes the position, and each old event keeps that number as
+ * its version (one version per event was the rule then; the record's version went on from
+ * there, so versions still only rise). Runs after `EVENTS_TABLE`, before any call.
+ *
+ * @example
+ * migrateEventLog(ctx.storage.sql); // false: the log already has positions
+ */
+export function migrateEventLog(sql: SqlStorage): boolean {
+  const columns = sql.exec<{ name: string }>("PRAGMA table_info(events)").toArray();
+  if (columns.some((c) => c.name === "position")) return false;
+  sql.exec("ALTER TABLE events RENAME COLUMN version TO position");
+  addColumn(sql, "events", "version", "INTEGER");
+  sql.exec("UPDATE events SET version = position");
+  return true;
+}
+
+/**
+ * Appends a commit's events (inside its transaction), each at the next position.
  *
  * @example
  * ctx.storage.transactionSync(() => { store(record); appendEvents(sql, plan.events); });
@@ -29,20 +53,20 @@ export const EVENTS_TABLE = `CREATE TABLE IF NOT EXISTS events (
 export function appendEvents(sql: SqlStorage, events: readonly StoredEvent[]): void {
   for (const e of events) {
     sql.exec(
-      "INSERT INTO events (version, id, type, occurred_at, correlation_id, causation_id, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      e.version,
+      "INSERT INTO events (id, type, occurred_at, correlation_id, causation_id, data, version) VALUES (?, ?, ?, ?, ?, ?, ?)",
       e.id,
       e.type,
       e.occurredAt,
       e.correlationId,
       e.causationId,
       JSON.stringify(e.data),
+      e.version,
     );
   }
 }
 
 /**
- * The aggregate's events, in version order.
+ * The aggregate's events, in the order committed.
  *
  * @example
  * readEventLog(sql).map((e) => e.type); // ["RideRequested", "DispatchStarted", ...]
@@ -50,7 +74,7 @@ export function appendEvents(sql: SqlStorage, events: readonly StoredEvent[]): v
 export function readEventLog(sql: SqlStorage): TimelineItem[] {
   type Row = { version: number; id: string; type: string; occurred_at: string; correlation_id: string; data: string };
   return sql
-    .exec<Row>("SELECT version, id, type, occurred_at, correlation_id, data FROM events ORDER BY version")
+    .exec<Row>("SELECT version, id, type, occurred_at, correlation_id, data FROM events ORDER BY position")
     .toArray()
     .map((r) => ({
       type: r.type,

@@ -84,23 +84,26 @@ export interface Plan<E> {
 }
 
 /**
- * Gives event drafts their ids, versions and time; versions run on from `firstVersion`.
+ * Gives event drafts their ids, versions and time. `"per event"` (the default): versions run
+ * on from `version`, one each. `"per change"`: every event gets `version`, the record's
+ * version after the change (a ride's version rises by one with every change, api-contract.md).
  *
  * @example
  * stamp([{ type: "DriverArrived", data: {} }], 8, now, "req-1", "req-9", () => newId("ev"));
  */
 export function stamp(
   drafts: { type: string; data: Record<string, unknown> }[],
-  firstVersion: number,
+  version: number,
   now: Date,
   correlationId: string,
   causationId: string | null,
   newId: () => string,
+  versions: "per event" | "per change" = "per event",
 ): StoredEvent[] {
   return drafts.map((d, i) => ({
     id: newId(),
     type: d.type,
-    version: firstVersion + i,
+    version: versions === "per change" ? version : version + i,
     occurredAt: now.toISOString(),
     correlationId,
     causationId,

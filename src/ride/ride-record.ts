@@ -35,14 +35,14 @@ export interface CreateRideInput {
   parcel?: { view: ParcelView; handoverCode: string; recipientPhoneSealed: string };
 }
 
-/** A new ride record in `requested`, version 1. */
+/** A new ride record in `requested`, version 0: nothing stored yet (its first change makes it 1). */
 export function newRideRecord(input: CreateRideInput, now: Date, dispatchTimeoutS: number): RideRecord {
   const at = now.toISOString();
   return {
     ride: {
       id: input.rideId,
       status: "requested",
-      version: 1,
+      version: 0,
       riderId: input.riderId,
       product: input.product,
       pickup: input.pickup,
@@ -82,8 +82,8 @@ export function requestedEvent(input: CreateRideInput): EventDraft {
 }
 
 /**
- * A new ride as its first commit stores it: requested and already dispatching (version 2,
- * `RideRequested` then `DispatchStarted`), since its first round runs right after. Starting
+ * A new ride as its first commit stores it: requested and already dispatching (version 1,
+ * `RideRequested` then `DispatchStarted`: one change), since its first round runs right after. Starting
  * the search in a commit of its own was one more commit, views message and relay for every
  * ride that found nobody at once; a record stored `requested` (before this) is still
  * started by its first round.

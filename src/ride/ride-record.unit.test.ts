@@ -49,13 +49,13 @@ describe("a new ride's first commit", () => {
   const { record, events } = openRide(standard, NOW, 60);
   const ctx = { now: NOW, causationId: "req-1", newId: () => "ev", paymentWatchdogS: 120, noSupplyWindowS: 30, captureRetryWindowS: 86400, staleRideS: 7200 };
 
-  it("is requested and already dispatching: two events, two versions, one commit", () => {
-    expect(record.ride).toMatchObject({ status: "dispatching", version: 2, payment: { status: "pending" } });
+  it("is requested and already dispatching: two events of one change, version 1", () => {
+    expect(record.ride).toMatchObject({ status: "dispatching", version: 1, payment: { status: "pending" } });
     expect(events.map((e) => e.type)).toEqual(["RideRequested", "DispatchStarted"]);
     const committed = plan(null, record, events, ctx);
     expect(committed.events.map((e) => [e.type, e.version])).toEqual([
       ["RideRequested", 1],
-      ["DispatchStarted", 2],
+      ["DispatchStarted", 1],
     ]);
   });
 

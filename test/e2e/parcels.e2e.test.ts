@@ -78,9 +78,9 @@ describe("parcels", () => {
       headers: { "idempotency-key": key },
     });
     expect(made.status).toBe(202);
-    // A new ride: its first commit (RideRequested, DispatchStarted) is version 2.
+    // A new ride: its first commit (RideRequested, DispatchStarted) is one change, version 1.
     expect(made.body).toMatchObject({
-      version: 2,
+      version: 1,
       status: "dispatching",
       product: "parcel_small",
       parcel: { weightKg: 3, recipient: { name: "Park Jiwoo" }, note: "fragile" },

@@ -247,6 +247,6 @@ describe("views consumer", () => {
     expect(published).toHaveLength(1);
     await deliver(viewsWorker, "ride-events", published as RideEventMessage[]);
     const row = await testEnv.VIEWS_DB.prepare("SELECT rider_id, status, version FROM rides WHERE id = ?").bind(ride.id).first();
-    expect(row).toMatchObject({ rider_id: "r-real", status: "dispatching", version: 2 });
+    expect(row).toMatchObject({ rider_id: "r-real", status: "dispatching", version: 1 });
   });
 });

@@ -184,7 +184,7 @@ describe("views repair sweep", () => {
     await relay(stub); // RideCancelled is published (into `published`) but never projected
     // ... and long ago, as far as the view knows
     await testEnv.VIEWS_DB.prepare("UPDATE rides SET updated_at = '2000-01-01T00:00:00.000Z' WHERE id = ?").bind(ride.id).run();
-    expect(await viewRow(ride.id)).toEqual({ status: "dispatching", version: 2 });
+    expect(await viewRow(ride.id)).toEqual({ status: "dispatching", version: 1 });
 
     const driver = await onlineDriver({ lat: 35.1, lng: 129.0 });
     const current = (await driver.stub.get())!;

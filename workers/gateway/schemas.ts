@@ -95,7 +95,7 @@ export const RideSchema = z
   .object({
     id: z.string().openapi({ example: "rd_0m3k5q8v2c7h1x9z4w6b5n3r" }),
     status: z.enum(RIDE_STATUSES),
-    version: z.number().int(),
+    version: z.number().int().openapi({ description: "Rises by one with every change of the ride: a gap between two pushes is a missed one." }),
     riderId: z.string(),
     product: ProductSchema,
     pickup: PlaceSchema,
@@ -139,7 +139,14 @@ export const CompleteRequestSchema = z
 
 export const TimelineSchema = z
   .object({
-    items: z.array(z.object({ type: z.string(), version: z.number().int(), occurredAt: z.string(), data: z.record(z.string(), z.unknown()) })),
+    items: z.array(
+      z.object({
+        type: z.string(),
+        version: z.number().int().openapi({ description: "The ride's version after the change that made the event; the events of one change share it." }),
+        occurredAt: z.string(),
+        data: z.record(z.string(), z.unknown()),
+      }),
+    ),
   })
   .openapi("Timeline");
 

@@ -48,8 +48,8 @@ export function decide(record: RideRecord, command: RideCommand, now: Date): Rid
   const events = rule.apply(next, command, now);
   // A reservation a round wrote ahead is settled once the ride holds a driver or no longer dispatches (released first: `releaseHeld`).
   if (next.reserving && (heldDriver(next) || !["requested", "dispatching"].includes(next.ride.status))) delete next.reserving;
-  // One version per event: the timeline's versions are unique and gap-free.
-  next.ride.version += events.length;
+  // One version per change, however many events it makes (api-contract.md): a client sees a gap as a missed push.
+  if (events.length > 0) next.ride.version += 1;
   next.ride.updatedAt = now.toISOString();
   return { kind: "applied", record: next, events, effects: rule.before?.(record, next) ?? [] };
 }
@@ -62,5 +62,8 @@ export function decide(record: RideRecord, command: RideCommand, now: Date): Rid
  * decideAll(record, [{ type: "startDispatch" }, { type: "assignDriver", driver, etaSeconds }], now);
  */
 export function decideAll(record: RideRecord, commands: RideCommand[], now: Date): RideDecision {
-  return chain(record, commands, (r, c) => decide(r, c, now));
+  const decision = chain(record, commands, (r, c) => decide(r, c, now));
+  // The chain is one change: one version, whatever each command raised it by.
+  if (decision.kind === "applied" && decision.events.length > 0) decision.record.ride.version = record.ride.version + 1;
+  return decision;
 }

@@ -139,8 +139,7 @@ function afterCommit(before: RideRecord | null, after: RideRecord, events: Event
  * const p = plan(record, decision.record, decision.events, { now, causationId: "req-1", newId, paymentWatchdogS: 120, noSupplyWindowS: 30, captureRetryWindowS: 86400, staleRideS: 7200 });
  */
 export function plan(before: RideRecord | null, after: RideRecord, drafts: EventDraft[], ctx: PlanContext): Plan<RideEffect> {
-  const firstVersion = (before?.ride.version ?? 0) + 1;
-  const stamped = stamp(drafts, firstVersion, ctx.now, after.correlationId, ctx.causationId, ctx.newId);
+  const stamped = stamp(drafts, after.ride.version, ctx.now, after.correlationId, ctx.causationId, ctx.newId, "per change");
   const events: DomainEvent[] = stamped.map((e) => ({ ...e, rideId: after.ride.id }));
   return {
     events,

@@ -103,6 +103,15 @@ describe("ride plan", () => {
     expect((views[0]!.body as { events: { type: string }[] }).events.map((e) => e.type)).toEqual(p.events.map((e) => e.type));
   });
 
+  it("the events of one change carry its one version: the ride's after it, one above the ride's before", () => {
+    const { after } = step(requested(), { type: "startDispatch" });
+    const { after: offered } = step(after, { type: "offerDriver", driverId: "d1", expiresAt: new Date(T + 15_000).toISOString() });
+    const { p, after: cancelled } = step(offered, { type: "cancel", by: "rider", reason: "changed my mind" });
+    expect(p.events.map((e) => e.type)).toEqual(["DriverReleased", "RideCancelled"]);
+    expect(p.events.map((e) => e.version)).toEqual([offered.ride.version + 1, offered.ride.version + 1]);
+    expect(cancelled.ride.version).toBe(offered.ride.version + 1);
+  });
+
   it("a declined offer dispatches again at once", () => {
     const { after } = step(requested(), { type: "startDispatch" });
     const { after: offered } = step(after, { type: "offerDriver", driverId: "d1", expiresAt: new Date(T + 15_000).toISOString() });

@@ -136,8 +136,9 @@ export function RidePage(props: { id: string }) {
           <Actions ride={ride} done={page.reload} />
           <h2>Timeline</h2>
           <ol class="timeline">
-            {data.events.map((e) => (
-              <li key={e.version}>
+            {/* Append-only and in order; the events of one change share a version, so the place is the key. */}
+            {data.events.map((e, i) => (
+              <li key={i}>
                 <time dateTime={e.occurredAt}>{time(e.occurredAt)}</time> <strong>{e.type}</strong> <span class="sub">v{e.version}</span>
               </li>
             ))}
