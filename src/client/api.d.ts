@@ -2503,7 +2503,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The rider's rides, newest first */
+      /** @description The rider's rides, newest first; each parcel with its handover code, as the sender reads it */
       200: {
         headers: {
           [name: string]: unknown;
@@ -3995,7 +3995,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The rider's rentals, newest first (query view; no keys) */
+      /** @description The rider's rentals, newest first (query view); each confirmed one with its unlock key */
       200: {
         headers: {
           [name: string]: unknown;

@@ -30,7 +30,9 @@ export const EVENTS_TABLE = `CREATE TABLE IF NOT EXISTS events (
  * Brings a log written before events had a position of their own to this shape, once: its
  * key, then named `version`, becomes the position, and each old event keeps that number as
  * its version (one version per event was the rule then; the record's version went on from
- * there, so versions still only rise). Runs after `EVENTS_TABLE`, before any call.
+ * there, so versions still only rise). Runs after `EVENTS_TABLE`, before any call. A code
+ * rolled back to the one before still works on the new shape: it names `version` on insert
+ * (no longer the key, so the position is given) and reads in version order.
  *
  * @example
  * migrateEventLog(ctx.storage.sql); // false: the log already has positions

@@ -160,7 +160,7 @@ describe("parcels", () => {
       await waitForRide(api, sender, id, (r) => r.status === "completed" && r.payment.status === "captured", "the capture");
       expect((await api.request<{ status: string }>("GET", "/v1/drivers/me", { token: courier.token })).body.status).toBe("available");
 
-      // The views (rider's list, ops list, timeline) and every webhook: no code, no phone; the sender heard parcel words.
+      // The ops list, the timeline, the courier's list and every webhook: no code, no phone; the sender heard parcel words.
       const delivered = await eventually(
         async () => system.webhooks.find((w) => w.json.rideId === id && w.json.event === "RideCompleted"),
         "the delivered notice",
@@ -168,8 +168,10 @@ describe("parcels", () => {
       );
       expect(delivered.json.texts.en).toContain("delivered to Park Jiwoo");
       expect(delivered.json.texts.ko).toContain("배송 완료");
+      // The sender's list carries the code, asked of the ride's object (api-contract.md: the sender's Ride has it).
+      const senderList = await api.request<{ items: ParcelRide[] }>("GET", "/v1/rides", { token: sender });
+      expect(senderList.body.items.find((r) => r.id === id)).toMatchObject({ id, status: "completed", handoverCode: code });
       const lists = [
-        await api.request("GET", "/v1/rides", { token: sender }),
         await api.request("GET", "/v1/ops/rides?limit=100", { token: ops }),
         await api.request("GET", `/v1/rides/${id}/events`, { token: sender }),
         await api.request("GET", "/v1/drivers/me/rides", { token: courier.token }),

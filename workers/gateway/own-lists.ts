@@ -9,14 +9,15 @@ import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { driverView } from "../../src/domain/ride/audience";
 import type { Ride, RideStatus } from "../../src/domain/types";
-import { driverStub, riderStub } from "../../src/durable-objects/stubs";
+import { driverStub, riderStub, rideStub } from "../../src/durable-objects/stubs";
 import type { KeptEarning, KeptRide } from "../../src/history/kept-history";
 import { mergeNewestFirst, viewsAlone } from "../../src/history/merge";
 import { earnings, viewCursors } from "../../src/views/schema";
 import { KEPT_BEFORE } from "../../src/views/window-rules";
+import { withOwnerSecrets } from "./owner-secrets";
 import { afterKey, decodeCursor, encodeCursor, ridesAfter, type Page } from "./queries";
 
-type OwnerEnv = Pick<Env, "VIEWS_DB" | "RIDER" | "DRIVER">;
+type OwnerEnv = Pick<Env, "VIEWS_DB" | "RIDER" | "DRIVER" | "RIDE">;
 
 /** The window's mark: every row handed over was created before it (null: none ever was). */
 const keptBefore = (d: ReturnType<typeof drizzle>, name: string) =>
@@ -51,7 +52,23 @@ export async function listOwnRides(
   }
   // A driver reads who cancelled, not a rider's or an operator's words (src/domain/ride/audience.ts).
   const items = page.items.map((r) => JSON.parse(r.snapshot) as Ride);
-  return { items: owner.kind === "driver" ? items.map(driverView) : items, nextCursor: nextCursorOf(page) };
+  return { items: owner.kind === "driver" ? items.map(driverView) : await withHandoverCodes(env, owner.id, items), nextCursor: nextCursorOf(page) };
+}
+
+/**
+ * The sender's handover code on each of their parcel rides of a page, as `GET /v1/rides/{id}`
+ * gives it, asked of the ride's object (owner-secrets.ts).
+ */
+function withHandoverCodes(env: Pick<Env, "RIDE">, senderId: string, rides: Ride[]): Promise<Ride[]> {
+  const sender = { id: senderId, role: "rider" } as const;
+  return withOwnerSecrets(
+    rides,
+    (ride) => Boolean(ride.parcel),
+    async (ride) => {
+      const seen = await rideStub(env, ride.id).get(sender);
+      return seen.ok && seen.value.handoverCode ? { handoverCode: seen.value.handoverCode } : null;
+    },
+  );
 }
 
 /**

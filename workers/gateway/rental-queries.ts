@@ -9,10 +9,15 @@ import { drizzle } from "drizzle-orm/d1";
 import { distanceMeters } from "../../src/domain/geo";
 import type { Rental, RentalPaymentStatus, RentalStatus, RentalVehicle, VehicleStatus } from "../../src/domain/rental/types";
 import type { LatLng } from "../../src/domain/types";
+import { rentalStub } from "../../src/durable-objects/stubs";
 import { rentals, rentalVehicles } from "../../src/views/schema";
+import { withOwnerSecrets } from "./owner-secrets";
 import { decodeCursor, encodeCursor, type Page } from "./queries";
 
 type Table = typeof rentals | typeof rentalVehicles;
+
+/** Which rentals a list reads: a rider's (`riderId`) or everyone's, by status and payment. */
+type RentalFilter = { riderId?: string; status?: RentalStatus; payment?: RentalPaymentStatus; limit: number; cursor?: string };
 
 /** A page, newest first, of `table`'s snapshots matching `conditions`. */
 async function pageOf<T>(d1: D1Database, table: Table, conditions: (SQL | undefined)[], limit: number, cursor?: string): Promise<Page<T>> {
@@ -36,10 +41,7 @@ async function pageOf<T>(d1: D1Database, table: Table, conditions: (SQL | undefi
  * @example
  * await listRentals(env.VIEWS_DB, { riderId: "r1", limit: 20 });
  */
-export function listRentals(
-  d1: D1Database,
-  filter: { riderId?: string; status?: RentalStatus; payment?: RentalPaymentStatus; limit: number; cursor?: string },
-): Promise<Page<Rental>> {
+export function listRentals(d1: D1Database, filter: RentalFilter): Promise<Page<Rental>> {
   const conditions = [
     filter.riderId ? eq(rentals.riderId, filter.riderId) : undefined,
     filter.status ? eq(rentals.status, filter.status) : undefined,
@@ -47,6 +49,28 @@ export function listRentals(
     filter.payment ? sql`json_extract(${rentals.snapshot}, '$.payment.status') = ${filter.payment}` : undefined,
   ];
   return pageOf<Rental>(d1, rentals, conditions, filter.limit, filter.cursor);
+}
+
+/**
+ * A rider's rentals, newest first, each confirmed one with its unlock key as
+ * `GET /v1/rentals/{id}` gives it, asked of the rental's object (the views hold no key:
+ * owner-secrets.ts). A rental the views still read `requested` is listed without one.
+ *
+ * @example
+ * await listOwnRentals(env, "r1", { limit: 20 });
+ */
+export async function listOwnRentals(env: Pick<Env, "VIEWS_DB" | "RENTAL">, riderId: string, filter: Omit<RentalFilter, "riderId">): Promise<Page<Rental>> {
+  const page = await listRentals(env.VIEWS_DB, { ...filter, riderId });
+  const rider = { id: riderId, role: "rider" } as const;
+  const items = await withOwnerSecrets(
+    page.items,
+    (rental) => rental.status === "confirmed",
+    async (rental) => {
+      const seen = await rentalStub(env, rental.id).get(rider);
+      return seen.ok && seen.value.unlockKey ? { unlockKey: seen.value.unlockKey } : null;
+    },
+  );
+  return { ...page, items };
 }
 
 /**

@@ -15,7 +15,7 @@ import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse } from "
 import { publicLedgerEntry, publicTimelineItem } from "../presenters";
 import { paymentService } from "../stubs";
 import { limitRider } from "../rate-limit";
-import { listRentals, listVehicles, vehiclesNear } from "../rental-queries";
+import { listOwnRentals, listRentals, listVehicles, vehiclesNear } from "../rental-queries";
 import * as S from "../rental-schemas";
 import { newRouter } from "../router";
 import { IdParamSchema, TimelineSchema, page } from "../schemas";
@@ -88,7 +88,10 @@ const myRentals = route({
   operationId: "listMyRentals",
   summary: "List the rider's rentals",
   request: { query: S.RentalListQuerySchema },
-  responses: { 200: jsonResponse(page(S.RentalSchema), "The rider's rentals, newest first (query view; no keys)"), ...commonProblems },
+  responses: {
+    200: jsonResponse(page(S.RentalSchema), "The rider's rentals, newest first (query view); each confirmed one with its unlock key"),
+    ...commonProblems,
+  },
 });
 const opsRentals = route({
   method: "get",
@@ -244,7 +247,7 @@ export function rentalRoutes() {
     return c.json(result.rental, 202);
   });
 
-  app.openapi(myRentals, async (c) => c.json(await listRentals(c.env.VIEWS_DB, { ...c.req.valid("query"), riderId: c.var.actor.id }), 200));
+  app.openapi(myRentals, async (c) => c.json(await listOwnRentals(c.env, c.var.actor.id, c.req.valid("query")), 200));
 
   app.openapi(opsRentals, async (c) => c.json(await listRentals(c.env.VIEWS_DB, c.req.valid("query")), 200));
 

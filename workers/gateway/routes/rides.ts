@@ -94,7 +94,10 @@ const listMyRides = createRoute({
   security: bearer,
   middleware: requireRole("rider"),
   request: { query: RideListQuerySchema },
-  responses: { 200: jsonResponse(page(RideSchema), "The rider's rides, newest first"), ...commonProblems },
+  responses: {
+    200: jsonResponse(page(RideSchema), "The rider's rides, newest first; each parcel with its handover code, as the sender reads it"),
+    ...commonProblems,
+  },
 });
 const rideEvents = createRoute({
   method: "get",

@@ -1,0 +1,24 @@
+/**
+ * What only an item's owner may read and the views never hold (operators and drivers read
+ * the views too): a parcel's handover code, a rental's unlock key. A list page read from the
+ * views gets it from each item's own object, asked at once, and only for the items that can
+ * have it: one object call per such item, none for the others.
+ */
+
+/**
+ * `items` with what `read` answers (null: nothing) merged into each one `needs` it. An item
+ * whose object does not answer is listed as the views have it: a list never fails for one
+ * object.
+ *
+ * @example
+ * await withOwnerSecrets(rides, (r) => Boolean(r.parcel), async (r) => ({ handoverCode: "4821" }));
+ */
+export function withOwnerSecrets<T>(items: readonly T[], needs: (item: T) => boolean, read: (item: T) => Promise<Partial<T> | null>): Promise<T[]> {
+  return Promise.all(
+    items.map(async (item) => {
+      if (!needs(item)) return item;
+      const secret = await read(item).catch(() => null);
+      return secret ? { ...item, ...secret } : item;
+    }),
+  );
+}
