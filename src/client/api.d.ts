@@ -1323,7 +1323,7 @@ export interface components {
     Timeline: {
       items: {
         type: string;
-        /** @description The ride's version after the change that made the event; the events of one change share it. */
+        /** @description The version after the change that made the event: a ride's events of one change share it; a rental counts one per event. */
         version: number;
         occurredAt: string;
         data: {

@@ -11,7 +11,7 @@ export interface DomainEvent {
   type: string;
   rideId?: string;
   driverId?: string;
-  /** The aggregate's version after this event. */
+  /** The aggregate's version after the change that made this event (a ride's events of one change share it). */
   version: number;
   occurredAt: string;
   /** The x-request-id of the request that started it all. */

@@ -85,7 +85,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     columns = "",
   ) {
     super(ctx, env, [`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, record TEXT NOT NULL${columns ? `, ${columns}` : ""})`, EVENTS_TABLE]);
-    migrateEventLog(this.sql);
+    migrateEventLog(ctx.storage);
     this.config = readConfig(env);
     const send = queueSender(env);
     // Chaos testing (development only): every message goes out twice.

@@ -27,32 +27,47 @@ export const EVENTS_TABLE = `CREATE TABLE IF NOT EXISTS events (
       correlation_id TEXT NOT NULL, causation_id TEXT, data TEXT NOT NULL, version INTEGER NOT NULL)`;
 
 /**
- * Brings a log written before events had a position of their own to this shape, once: its
- * key, then named `version`, becomes the position, and each old event keeps that number as
- * its version (one version per event was the rule then; the record's version went on from
- * there, so versions still only rise). Runs after `EVENTS_TABLE`, before any call. A code
- * rolled back to the one before still works on the new shape: it names `version` on insert
- * (no longer the key, so the position is given) and reads in version order.
+ * Brings a log written before events had a position of their own to this shape, once and all
+ * at once (one transaction): its key, then named `version`, becomes the position, and each
+ * old event keeps that number as its version (one version per event was the rule then; the
+ * record's version went on from there, so versions still only rise). Runs after
+ * `EVENTS_TABLE`, before any call. Code rolled back to the one before still works on the new
+ * shape: it names `version` on insert (no longer the key, so the position is given) and reads
+ * in version order (the events of one change then in no set order among themselves).
  *
  * @example
- * migrateEventLog(ctx.storage.sql); // false: the log already has positions
+ * migrateEventLog(ctx.storage); // false: the log already has positions
  */
-export function migrateEventLog(sql: SqlStorage): boolean {
-  const columns = sql.exec<{ name: string }>("PRAGMA table_info(events)").toArray();
-  if (columns.some((c) => c.name === "position")) return false;
-  sql.exec("ALTER TABLE events RENAME COLUMN version TO position");
-  addColumn(sql, "events", "version", "INTEGER");
-  sql.exec("UPDATE events SET version = position");
+export function migrateEventLog(storage: DurableObjectStorage): boolean {
+  const sql = storage.sql;
+  const columns = sql
+    .exec<{ name: string }>("PRAGMA table_info(events)")
+    .toArray()
+    .map((c) => c.name);
+  if (columns.includes("position") && columns.includes("version")) return false;
+  storage.transactionSync(() => {
+    if (!columns.includes("position")) sql.exec("ALTER TABLE events RENAME COLUMN version TO position");
+    addColumn(sql, "events", "version", "INTEGER");
+    sql.exec("UPDATE events SET version = position WHERE version IS NULL");
+  });
   return true;
 }
 
 /**
- * Appends a commit's events (inside its transaction), each at the next position.
+ * Appends a commit's events (inside its transaction), each at the next position. A commit
+ * whose first version is not past the log's last throws, undoing it: it was decided on a
+ * record older than the one stored (the objects run one command at a time, so this guards
+ * against a bug, not a race).
  *
  * @example
  * ctx.storage.transactionSync(() => { store(record); appendEvents(sql, plan.events); });
  */
 export function appendEvents(sql: SqlStorage, events: readonly StoredEvent[]): void {
+  const first = events[0];
+  if (!first) return;
+  const last = sql.exec<{ version: number }>("SELECT version FROM events ORDER BY position DESC LIMIT 1").toArray()[0];
+  if (last && first.version <= last.version)
+    throw new Error(`event version ${first.version} is not past the log's ${last.version}: a commit decided on a stale record`);
   for (const e of events) {
     sql.exec(
       "INSERT INTO events (id, type, occurred_at, correlation_id, causation_id, data, version) VALUES (?, ?, ?, ?, ?, ?, ?)",

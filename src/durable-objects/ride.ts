@@ -75,7 +75,7 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
     return record && canView(record, actor) ? ok(viewFor(record, actor)) : fail("not_found", "no such ride");
   }
 
-  /** The ride's timeline, in version order (a driver's without an operator's words). */
+  /** The ride's timeline, in the order committed (a driver's without an operator's words). */
   timeline(actor: Actor): Outcome<TimelineItem[]> {
     const record = this.load();
     return record && canView(record, actor) ? ok(timelineFor(this.eventLog(), actor.role)) : fail("not_found", "no such ride");

@@ -171,6 +171,7 @@ describe("parcels", () => {
       // The sender's list carries the code, asked of the ride's object (api-contract.md: the sender's Ride has it).
       const senderList = await api.request<{ items: ParcelRide[] }>("GET", "/v1/rides", { token: sender });
       expect(senderList.body.items.find((r) => r.id === id)).toMatchObject({ id, status: "completed", handoverCode: code });
+      for (const digits of PHONE_DIGITS) expect(JSON.stringify(senderList.body), "the recipient's phone in the sender's list").not.toContain(digits);
       const lists = [
         await api.request("GET", "/v1/ops/rides?limit=100", { token: ops }),
         await api.request("GET", `/v1/rides/${id}/events`, { token: sender }),

@@ -8,9 +8,9 @@ import { RideDurableObject } from "../../src/durable-objects/ride";
 import type { QueueName } from "../../src/domain/events";
 import type { DriverDurableObject } from "../../src/durable-objects/driver";
 import { unwrap, type Outcome } from "../../src/lib/problem";
-import type { TimelineItem } from "../../src/durable-objects/event-log";
+import { appendEvents, readEventLog, type TimelineItem } from "../../src/durable-objects/event-log";
 import { SqliteOutbox } from "../../src/lib/outbox";
-import { createRide, onlineDriver, rideInput, rideStub, testEnv, until } from "./helpers";
+import { createRide, onlineDriver, rideInput, rideStub, testEnv, uniqueId, until } from "./helpers";
 
 const rider = { id: "r1", role: "rider" as const };
 
@@ -127,6 +127,43 @@ describe("Ride DO: an event log written before events had a position", () => {
     expect(timeline.map((e) => [e.type, e.version])).toEqual([["RideRequested", 1], ["DispatchStarted", 2], ...timeline.slice(2).map((e) => [e.type, 3])]);
     expect(timeline.slice(2).map((e) => e.type)).toContain("RideCancelled");
     expect(cancelled.version).toBe(3);
+  });
+});
+
+describe("Ride DO: the event log's guard and the code before", () => {
+  it("a commit whose version is not past the log's last throws and adds nothing; an insert as the code before wrote it still lands and reads", async () => {
+    const { stub } = await createRide();
+    await runInDurableObject(stub, (_instance: RideDurableObject, state) => {
+      const sql = state.storage.sql;
+      const before = readEventLog(sql);
+      const last = before.at(-1)!;
+      const stale = {
+        id: uniqueId("ev"),
+        type: "RideCancelled",
+        version: last.version,
+        occurredAt: new Date().toISOString(),
+        correlationId: "c",
+        causationId: null,
+        data: {},
+      };
+      expect(() => state.storage.transactionSync(() => appendEvents(sql, [stale]))).toThrow(/not past the log's/);
+      expect(readEventLog(sql)).toEqual(before);
+      // The code before named `version` as the key on insert: on the new shape the position is given.
+      sql.exec(
+        "INSERT INTO events (version, id, type, occurred_at, correlation_id, causation_id, data) VALUES (?, ?, ?, ?, ?, NULL, ?)",
+        last.version + 1,
+        "ev-old-code",
+        "RideCancelled",
+        new Date().toISOString(),
+        "c",
+        "{}",
+      );
+      expect(
+        readEventLog(sql)
+          .map((e) => [e.id, e.version])
+          .at(-1),
+      ).toEqual(["ev-old-code", last.version + 1]);
+    });
   });
 });
 

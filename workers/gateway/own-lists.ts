@@ -3,7 +3,8 @@
  * owner's object keeps past it (src/views/window.ts hands rows over; src/history/). One page
  * is one D1 round trip (the page and the window's mark, batched) and, once anything was
  * handed over, one call to the owner's object: saved for rides on the pages the views answer
- * alone, made for earnings on every page (their total needs the kept sum).
+ * alone, made for earnings on every page (their total needs the kept sum). A sender's page
+ * also asks each of its parcel rides for the handover code (owner-secrets.ts).
  */
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";

@@ -7,17 +7,24 @@
 
 /**
  * `items` with what `read` answers (null: nothing) merged into each one `needs` it. An item
- * whose object does not answer is listed as the views have it: a list never fails for one
- * object.
+ * whose object does not answer is listed as the views have it (a rental's key reads null, as
+ * before it is issued): a list never fails for one object, and the failure is logged.
  *
  * @example
  * await withOwnerSecrets(rides, (r) => Boolean(r.parcel), async (r) => ({ handoverCode: "4821" }));
  */
-export function withOwnerSecrets<T>(items: readonly T[], needs: (item: T) => boolean, read: (item: T) => Promise<Partial<T> | null>): Promise<T[]> {
+export function withOwnerSecrets<T extends { id: string }>(
+  items: readonly T[],
+  needs: (item: T) => boolean,
+  read: (item: T) => Promise<Partial<T> | null>,
+): Promise<T[]> {
   return Promise.all(
     items.map(async (item) => {
       if (!needs(item)) return item;
-      const secret = await read(item).catch(() => null);
+      const secret = await read(item).catch((error: unknown) => {
+        console.warn(JSON.stringify({ msg: "owner secret unread", id: item.id, error: String(error) }));
+        return null;
+      });
       return secret ? { ...item, ...secret } : item;
     }),
   );

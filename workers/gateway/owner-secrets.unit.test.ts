@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { withOwnerSecrets } from "./owner-secrets";
 
 type Item = { id: string; parcel: boolean; code?: string };
@@ -33,7 +33,9 @@ describe("withOwnerSecrets", () => {
     ]);
   });
 
-  it("lists an item as it was when its object answers nothing or fails, and never fails itself", async () => {
+  it("lists an item as it was when its object answers nothing or fails, logs the failure, and never fails itself", async () => {
+    const warned: string[] = [];
+    const warn = vi.spyOn(console, "warn").mockImplementation((line: string) => void warned.push(line));
     const items: Item[] = [
       { id: "gone", parcel: true },
       { id: "down", parcel: true },
@@ -46,6 +48,8 @@ describe("withOwnerSecrets", () => {
         return null;
       },
     );
+    warn.mockRestore();
     expect(out).toEqual(items);
+    expect(warned.map((l) => JSON.parse(l) as unknown)).toEqual([{ msg: "owner secret unread", id: "down", error: "Error: object unreachable" }]);
   });
 });

@@ -142,7 +142,10 @@ export const TimelineSchema = z
     items: z.array(
       z.object({
         type: z.string(),
-        version: z.number().int().openapi({ description: "The ride's version after the change that made the event; the events of one change share it." }),
+        version: z
+          .number()
+          .int()
+          .openapi({ description: "The version after the change that made the event: a ride's events of one change share it; a rental counts one per event." }),
         occurredAt: z.string(),
         data: z.record(z.string(), z.unknown()),
       }),
