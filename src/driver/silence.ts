@@ -43,6 +43,9 @@ export function limitS(record: DriverRecord, limits: SilenceLimits): number {
 /** When the driver was last heard from (its last location report; its last change if it never reported). */
 const lastHeard = (record: DriverRecord): number => Date.parse(record.driver.locationAt ?? record.driver.updatedAt);
 
+/** Whether nothing was heard from the driver for `seconds` or more. */
+const silentFor = (record: DriverRecord, now: Date, seconds: number): boolean => lastHeard(record) + seconds * 1000 <= now.getTime();
+
 /**
  * The `silent` timer change of a committed driver event: cleared once offline, else set at the
  * last report plus the limit when that is sooner than where it is (`ifEarlier`): a report
@@ -66,7 +69,7 @@ export function silentTimer(after: DriverRecord, limits: SilenceLimits): TimerCh
  * stillSilent(record, new Date(), limits); // false once they reported
  */
 export const stillSilent = (record: DriverRecord | null, now: Date, limits: SilenceLimits): boolean =>
-  record !== null && lastHeard(record) + limitS(record, limits) * 1000 <= now.getTime();
+  record !== null && silentFor(record, now, limitS(record, limits));
 
 /** What the due `silent` timer does: take the driver offline, look again at `at`, or nothing (offline already). */
 export type SilenceCheck = { type: "offline" } | { type: "again"; at: number } | null;
@@ -129,7 +132,7 @@ export async function silenceStep(
   if (claimed === false) return { again: check.at, command: { type: "release", rideId, reason: "unclaimed" } };
   if (!claimed || !stillSilent(record, now, limits)) return { again: check.at };
   // Past the pickup limit only: the ride, if the driver arrived (this object hears of it at their next report), leaves them on.
-  const why = lastHeard(record) + limits.driverOfflineAfterS * 1000 <= now.getTime() ? "silent" : "silent_on_the_way";
+  const why = silentFor(record, now, limits.driverOfflineAfterS) ? "silent" : "silent_on_the_way";
   return { again: check.at, takeOff: { rideId, driverId: record.driver.id, why } };
 }
 

@@ -31,14 +31,8 @@ export function can(record: RideRecord, command: RideProbe, now: Date): Refusal 
   return refused ? { kind: "refused", ...refused } : null;
 }
 
-/**
- * Decides what `command` does to `record` at time `now`.
- *
- * @example
- * const d = decide(record, { type: "arrive", driverId: "d1" }, new Date());
- * if (d.kind === "applied") store.commit(d.record, d.events);
- */
-export function decide(record: RideRecord, command: RideCommand, now: Date): RideDecision {
+/** One command applied, its version not yet raised (`asOneChange` does that, once per change). */
+function step(record: RideRecord, command: RideCommand, now: Date): RideDecision {
   const rule = ruleOf(command.type);
   if (rule.repeat?.(record, command)) return { kind: "unchanged", record };
   const refused = can(record, command, now);
@@ -48,10 +42,25 @@ export function decide(record: RideRecord, command: RideCommand, now: Date): Rid
   const events = rule.apply(next, command, now);
   // A reservation a round wrote ahead is settled once the ride holds a driver or no longer dispatches (released first: `releaseHeld`).
   if (next.reserving && (heldDriver(next) || !["requested", "dispatching"].includes(next.ride.status))) delete next.reserving;
-  // One version per change, however many events it makes (api-contract.md): a client sees a gap as a missed push.
-  if (events.length > 0) next.ride.version += 1;
   next.ride.updatedAt = now.toISOString();
   return { kind: "applied", record: next, events, effects: rule.before?.(record, next) ?? [] };
+}
+
+/** One version per change, however many commands and events it holds (api-contract.md): a client sees a gap as a missed push. */
+function asOneChange(before: RideRecord, decision: RideDecision): RideDecision {
+  if (decision.kind === "applied" && decision.events.length > 0) decision.record.ride.version = before.ride.version + 1;
+  return decision;
+}
+
+/**
+ * Decides what `command` does to `record` at time `now`.
+ *
+ * @example
+ * const d = decide(record, { type: "arrive", driverId: "d1" }, new Date());
+ * if (d.kind === "applied") store.commit(d.record, d.events);
+ */
+export function decide(record: RideRecord, command: RideCommand, now: Date): RideDecision {
+  return asOneChange(record, step(record, command, now));
 }
 
 /**
@@ -62,8 +71,8 @@ export function decide(record: RideRecord, command: RideCommand, now: Date): Rid
  * decideAll(record, [{ type: "startDispatch" }, { type: "assignDriver", driver, etaSeconds }], now);
  */
 export function decideAll(record: RideRecord, commands: RideCommand[], now: Date): RideDecision {
-  const decision = chain(record, commands, (r, c) => decide(r, c, now));
-  // The chain is one change: one version, whatever each command raised it by.
-  if (decision.kind === "applied" && decision.events.length > 0) decision.record.ride.version = record.ride.version + 1;
-  return decision;
+  return asOneChange(
+    record,
+    chain(record, commands, (r, c) => step(r, c, now)),
+  );
 }
