@@ -52,4 +52,32 @@ describe("withOwnerSecrets", () => {
     expect(out).toEqual(items);
     expect(warned.map((l) => JSON.parse(l) as unknown)).toEqual([{ msg: "owner secret unread", id: "down", error: "Error: object unreachable" }]);
   });
+
+  it("lists an item as it was when its object does not answer within the bound, without waiting for it", async () => {
+    const warned: string[] = [];
+    const warn = vi.spyOn(console, "warn").mockImplementation((line: string) => void warned.push(line));
+    const items: Item[] = [
+      { id: "hangs", parcel: true },
+      { id: "quick", parcel: true },
+    ];
+    const started = Date.now();
+    const out = await withOwnerSecrets(
+      items,
+      () => true,
+      (i) => (i.id === "hangs" ? new Promise<never>(() => {}) : Promise.resolve({ code: "code-quick" })),
+      50,
+    );
+    const tookMs = Date.now() - started;
+    warn.mockRestore();
+    expect(out).toEqual([
+      { id: "hangs", parcel: true },
+      { id: "quick", parcel: true, code: "code-quick" },
+    ]);
+    expect(tookMs).toBeGreaterThanOrEqual(45);
+    expect(tookMs).toBeLessThan(1_000);
+    const lines = warned.map((l) => JSON.parse(l) as { msg: string; id: string; error: string });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ msg: "owner secret unread", id: "hangs" });
+    expect(lines[0]?.error).toMatch(/no answer within 50 ms/);
+  });
 });
