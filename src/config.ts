@@ -108,7 +108,9 @@ function num(value: string | undefined, fallback: number, min = 0): number {
  */
 export function readConfig(vars: ConfigVars): Config {
   const dispatchTimeoutS = num(vars.DISPATCH_TIMEOUT_S, 60, 1);
-  const environment = vars.ENVIRONMENT === "production" || vars.ENVIRONMENT === "staging" ? vars.ENVIRONMENT : "development";
+  // Fail safe: development behaviour (tokens minted by `POST /v1/dev/tokens`, fault knobs, drivers approved
+  // at once) only when the local run's own files say so exactly; a typo or a missing var is production.
+  const environment = vars.ENVIRONMENT === "development" || vars.ENVIRONMENT === "staging" ? vars.ENVIRONMENT : "production";
   return {
     environment,
     dispatchMode: vars.DISPATCH_MODE === "auto" ? "auto" : "offer",

@@ -4,15 +4,27 @@ import { readConfig } from "./config";
 describe("configuration", () => {
   it("has the contract's defaults", () => {
     expect(readConfig({})).toMatchObject({
-      environment: "development",
+      environment: "production",
       dispatchMode: "offer",
       offerTimeoutS: 15,
       dispatchTimeoutS: 60,
       searchRadiusM: 5000,
       maxTripKm: 200,
-      autoApproveDrivers: true,
+      autoApproveDrivers: false,
       parcelMaxKg: 100,
     });
+  });
+
+  it("is production unless ENVIRONMENT says development or staging exactly: a typo or a missing var never opens the development routes", () => {
+    for (const value of [undefined, "", "dev", "Development", "development ", "prod", "test"]) {
+      const c = readConfig({ ENVIRONMENT: value, CHAOS_DUPLICATE_DELIVERY: "true" });
+      expect(c.environment, String(value)).toBe("production");
+      expect(c.autoApproveDrivers).toBe(false);
+      expect(c.chaosDuplicateDelivery).toBe(false);
+    }
+    expect(readConfig({ ENVIRONMENT: "development" }).environment).toBe("development");
+    expect(readConfig({ ENVIRONMENT: "development" }).autoApproveDrivers).toBe(true);
+    expect(readConfig({ ENVIRONMENT: "staging" }).environment).toBe("staging");
   });
 
   it("reads overrides and ignores malformed numbers", () => {
