@@ -10,7 +10,7 @@ import { cancelledReason, timelineFor } from "../domain/ride/audience";
 import { decide, decideAll, isSettled, plan, watchdogPlan, withMissedHandover } from "../domain/ride-machine";
 import type { EventDraft, RideCommand, RideDecision, RideRecord, SilentAsk } from "../domain/ride-machine";
 import type { Actor, LatLng, Ride } from "../domain/types";
-import { fail, ok, type Outcome } from "../lib/problem";
+import { fail, ok, unwrap, type Outcome } from "../lib/problem";
 import { acceptance, advanceCommand, commandForResult, declineCommand, etaCommand, etaSeconds, timerCommand, toRideDriver } from "../ride/commands";
 import type { CommandOf, DriverStep, OpsCommand, Trip } from "../ride/commands";
 import { awaitsDriver, claimsDriver, dispatchRound, wakeAnswer, type Wake } from "../ride/dispatch";
@@ -162,7 +162,8 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
     if (again) console.warn(JSON.stringify({ msg: "payment step sent again by the watchdog", rideId: record?.ride.id, correlationId: record?.correlationId }));
     if (again) return this.commit(again);
     const command = timerCommand(name, record, new Date(), this.config);
-    if (record && command) await this.apply(record, decide(record, command, new Date()), null);
+    // Never dropped, as it may be the ride's only timer (a driver's `stale`, a refused `capture`): a peer that failed or a refusal throws, and the base puts it back later (`timer failed`).
+    if (record && command) unwrap(await this.apply(record, decide(record, command, new Date()), null));
   }
 
   /** Whether the ride still claims `driverId` (`claimsDriver`): a Driver DO held for this ride asks now and then. */

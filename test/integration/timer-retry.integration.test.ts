@@ -8,7 +8,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
 import { unwrap } from "../../src/lib/problem";
-import { rideInput, rideStub } from "./helpers";
+import { apart, createRide, onlineDriver, rideInput, rideStub, until } from "./helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -71,5 +71,54 @@ describe("a failing timer", () => {
       [input.rideId, "ride", "probe", 1],
       [input.rideId, "ride", "probe", 1],
     ]);
+  });
+});
+
+describe("a ride's timer whose call to its driver fails", () => {
+  it("is put back, not dropped: a stale assignment whose driver's object does not answer is tried again, and then ends", async () => {
+    const pickup = apart();
+    const driver = await onlineDriver(pickup);
+    const { stub, ride } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
+    await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer");
+    unwrap(await stub.accept(driver.id, "req"));
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const seen = await runInDurableObject(stub, async (instance: RideDurableObject, state) => {
+      type Perform = (effect: { type: string }) => Promise<unknown>;
+      const reachable = instance as unknown as { perform: Perform };
+      const original = reachable.perform.bind(instance);
+      // The driver's object down (a deploy, an overload): every release fails as a peer call does.
+      reachable.perform = async (effect) =>
+        effect.type === "releaseDriver" ? { ok: false, problem: { code: "unavailable", detail: "driver object down" } } : original(effect);
+      const staleAt = () => state.storage.sql.exec<{ due_at: number }>("SELECT due_at FROM timers WHERE name = 'stale'").toArray()[0]?.due_at ?? null;
+      const status = () =>
+        (JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as { ride: { status: string } }).ride.status;
+      const realNow = Date.now;
+      const fireStale = async () => {
+        const offset = (staleAt() ?? realNow()) + 1 - realNow();
+        Date.now = () => realNow() + offset;
+        try {
+          await instance.alarm();
+        } finally {
+          Date.now = realNow;
+        }
+      };
+      const assignedStaleAt = staleAt();
+      await fireStale();
+      const afterFailure = { status: status(), staleAt: staleAt() };
+      reachable.perform = original;
+      await fireStale();
+      return { assignedStaleAt, afterFailure, afterRecovery: { status: status(), staleAt: staleAt() } };
+    });
+    expect(seen.assignedStaleAt).not.toBeNull();
+    // Failed: nothing changed, and the timer is still there, due again about 1 s after the failed run.
+    expect(seen.afterFailure.status).toBe("driver_assigned");
+    expect(seen.afterFailure.staleAt).toBeGreaterThan(seen.assignedStaleAt ?? Infinity);
+    const lines = errors.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>).filter((l) => l.msg === "timer failed");
+    expect(lines).toEqual([
+      expect.objectContaining({ object: "ride", id: ride.id, timer: "stale", failures: 1, error: expect.stringMatching(/driver object down/) }),
+    ]);
+    // The driver's object back: the stale assignment is taken off the driver and the ride dispatches again.
+    expect(seen.afterRecovery.status).toBe("dispatching");
+    expect(seen.afterRecovery.staleAt).toBeNull();
   });
 });
