@@ -2387,6 +2387,7 @@ export interface operations {
     requestBody: {
       content: {
         "application/json": {
+          /** @example pm_card_visa */
           paymentMethod: string;
         };
       };

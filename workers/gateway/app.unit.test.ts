@@ -59,6 +59,25 @@ describe("authentication and role before validation", () => {
     expect(rider.status).toBe(400);
     expect(rider.body.code).toBe("invalid_request");
   });
+
+  it("a payment method is a provider's token everywhere (a card number for the dues is 400, never sent on); a day that does not exist is 400, not the day after", async () => {
+    const rider = await token("r1", "rider");
+    for (const paymentMethod of ["4111 1111 1111 1111", "   ", "<script>", "pm_", "pm_card visa"]) {
+      const dues = await call("/v1/me/dues/pay", { method: "POST", body: JSON.stringify({ paymentMethod }), token: rider });
+      expect([dues.status, dues.body.code], paymentMethod).toEqual([400, "invalid_request"]);
+    }
+    const ops = await token("o1", "ops");
+    const run = await call("/v1/ops/payouts", { method: "POST", body: JSON.stringify({ cutoff: "2026-02-30T00:00:00Z" }), token: ops });
+    expect([run.status, run.body.code]).toEqual([400, "invalid_request"]);
+    for (const range of [
+      "from=2025-02-29T00:00:00Z&to=2025-03-02T00:00:00Z",
+      "from=2025-01-01T00:00:00Z&to=2025-04-31T00:00:00Z",
+      "from=2025-13-01T00:00:00Z&to=2026-01-01T00:00:00Z",
+    ]) {
+      const report = await call(`/v1/ops/reports/commission?${range}`, { token: ops });
+      expect([report.status, report.body.code], range).toEqual([400, "invalid_request"]);
+    }
+  });
 });
 
 describe("the access_token query parameter", () => {

@@ -2,12 +2,24 @@
 import { z } from "@hono/zod-openapi";
 import { ListQuerySchema, MoneySchema, page } from "./schemas";
 
+/**
+ * Whether `s` starts with a day the calendar has: the runtime's `Date.parse` takes 2026-02-30
+ * and answers 2 March, so a payout run or a report would silently cover days nobody asked for.
+ */
+function isCalendarDay(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T/.exec(s);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 /** An ISO 8601 time (with its offset), as the ledger's times are compared. */
 const Instant = (description: string) =>
   z
     .string()
     .max(40)
-    .refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && Number.isFinite(Date.parse(s)), "an ISO 8601 time, e.g. 2026-01-31T15:00:00Z")
+    .refine((s) => isCalendarDay(s) && Number.isFinite(Date.parse(s)), "an ISO 8601 time on a day that exists, e.g. 2026-01-31T15:00:00Z")
     .openapi({ description, example: "2026-01-31T15:00:00Z" });
 
 export const BalanceSchema = z

@@ -1,7 +1,7 @@
 /** The zod schemas of the rental endpoints: validation and `/openapi.json` from one source. */
 import { z } from "@hono/zod-openapi";
 import { RENTAL_PAYMENT_STATUSES, RENTAL_STATUSES, VEHICLE_KINDS } from "../../src/domain/rental/types";
-import { LatLngSchema, LedgerEntrySchema, ListQuerySchema, MoneySchema } from "./schemas";
+import { LatLngSchema, LedgerEntrySchema, ListQuerySchema, MoneySchema, PaymentMethodSchema } from "./schemas";
 
 export { LedgerEntrySchema };
 
@@ -50,10 +50,7 @@ export const RentalRequestSchema = z
   .object({
     vehicleId: z.string().regex(/^rv_[a-z0-9]{20,30}$/, "a vehicle id"),
     hours: z.number().int().min(1).max(72),
-    paymentMethod: z
-      .string()
-      .regex(/^pm_[A-Za-z0-9_]{1,64}$/, "a payment-method token such as pm_card_visa")
-      .openapi({ example: "pm_card_visa" }),
+    paymentMethod: PaymentMethodSchema,
   })
   .strict()
   .openapi("RentalRequest");

@@ -74,15 +74,18 @@ export const QuoteSchema = z
   })
   .openapi("Quote");
 
+/** A payment method: the provider's token for it (a card number or anything else is never taken, stored or sent on). */
+export const PaymentMethodSchema = z
+  .string()
+  .regex(/^pm_[A-Za-z0-9_]{1,64}$/, "a payment-method token such as pm_card_visa")
+  .openapi({ example: "pm_card_visa" });
+
 export const RideRequestSchema = z
   .object({
     pickup: PlaceSchema,
     dropoff: PlaceSchema,
     product: ProductSchema,
-    paymentMethod: z
-      .string()
-      .regex(/^pm_[A-Za-z0-9_]{1,64}$/, "a payment-method token such as pm_card_visa")
-      .openapi({ example: "pm_card_visa" }),
+    paymentMethod: PaymentMethodSchema,
     quoteId: z.string().max(2000).optional(),
     parcel: ParcelRequestSchema.optional().openapi({
       description: "Required for parcel_small and parcel_large (weight within the class), refused for any other product",

@@ -5,7 +5,7 @@ import { unwrap } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
 import { newRouter } from "../router";
 import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
-import { MoneySchema } from "../schemas";
+import { MoneySchema, PaymentMethodSchema } from "../schemas";
 
 const DuesSchema = z
   .object({ dues: MoneySchema, items: z.array(z.object({ rideId: z.string(), amount: MoneySchema, createdAt: z.string() })) })
@@ -24,7 +24,7 @@ const payDues = route({
   path: "/v1/me/dues/pay",
   operationId: "payMyDues",
   summary: "Pay the rider's dues",
-  request: jsonBody(z.object({ paymentMethod: z.string().min(1).max(255) }).strict()),
+  request: jsonBody(z.object({ paymentMethod: PaymentMethodSchema }).strict()),
   responses: {
     200: jsonResponse(z.object({ dues: MoneySchema }), "Paid: the dues are zero"),
     ...authedProblems(
