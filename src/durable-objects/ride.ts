@@ -75,10 +75,10 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
     return record && canView(record, actor) ? ok(viewFor(record, actor)) : fail("not_found", "no such ride");
   }
 
-  /** The ride's timeline, in the order committed (a driver's without an operator's words). */
+  /** The ride's timeline, in the order committed, as `actor` may read it (`timelineFor`: a driver's without other drivers' or an operator's words). */
   timeline(actor: Actor): Outcome<TimelineItem[]> {
     const record = this.load();
-    return record && canView(record, actor) ? ok(timelineFor(this.eventLog(), actor.role)) : fail("not_found", "no such ride");
+    return record && canView(record, actor) ? ok(timelineFor(this.eventLog(), actor)) : fail("not_found", "no such ride");
   }
 
   cancel(actor: Actor, reason: string | undefined, requestId: string): Promise<Outcome<Ride>> {

@@ -11,6 +11,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { outstandingPaymentStep, type RideRecord } from "../../src/domain/ride-machine";
 import type { Ride } from "../../src/domain/types";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
+import type { TimelineItem } from "../../src/durable-objects/ride-ledger";
 import { unwrap, type Outcome } from "../../src/lib/problem";
 import { createApp } from "../../workers/gateway/app";
 import { issueToken } from "../../workers/gateway/auth";
@@ -166,6 +167,13 @@ describe("before pickup", () => {
     const second = await onlineDriver(pickup);
     await until(async () => ((await second.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer to another driver");
     expect((await first.stub.offers()).some((o) => o.rideId === ride.id)).toBe(false);
+    // The driver now offered it reads nothing of the one who gave it up: not their id, name, plate or position.
+    const timeline = unwrap((await stub.timeline({ id: second.id, role: "driver" })) as Outcome<TimelineItem[]>);
+    expect(timeline.map((e) => e.type)).toContain("DriverOffered");
+    expect(JSON.stringify(timeline)).not.toContain(first.id);
+    expect(timeline.some((e) => e.type === "DriverAssigned" || e.type === "DriverArrived")).toBe(false);
+    const all = unwrap((await stub.timeline({ id: "ops", role: "ops" })) as Outcome<TimelineItem[]>);
+    expect(JSON.stringify(all)).toContain(first.id);
   });
 
   it("a no-show is refused before NO_SHOW_WAIT_S; after it the ride is cancelled by the driver, the driver freed, the fee captured and the rest voided", async () => {

@@ -9,7 +9,7 @@
  * driver's own commands need none: every one of them is refused on a ride a rider or an
  * operator cancelled (a repeat included: `DRIVER_STEP_DONE` in ./rule-kit.ts).
  */
-import type { CancelledBy, Ride, Role } from "../types";
+import type { Actor, CancelledBy, Ride } from "../types";
 
 /** Whose cancel reasons are words a driver does not read. */
 const SPOKEN: ReadonlySet<CancelledBy> = new Set(["rider", "ops"]);
@@ -35,22 +35,57 @@ export function driverView(ride: Ride): Ride {
   return { ...ride, cancellation: { by: c.by, reason: cancelledReason(c.by) } };
 }
 
+/** Events of a stint that name no driver: they are the driver's who held the ride then. */
+const STINT = new Set(["EtaUpdated", "DriverArrived", "TripStarted", "TripEnded", "DriverSettled"]);
+/** The search's events: which drivers were asked, and how each answered. */
+const OFFERS = new Set(["DriverOffered", "OfferDeclined", "OfferExpired", "OfferWithdrawn"]);
+
+type Item = { type: string; data: Record<string, unknown> };
+
+/** The driver an event is about: the one it names, or for a stint's event the driver assigned then (`held`). */
+function driverOf(item: Item, held: string | null): string | null {
+  const named = item.data.driverId ?? (item.data.driver as { id?: unknown } | undefined)?.id;
+  if (typeof named === "string") return named;
+  return STINT.has(item.type) ? held : null;
+}
+
 /**
- * A timeline as `role` may read it: a driver's with a rider's or an operator's cancel reason
- * replaced and a refund's reason left out; anyone else's as stored.
+ * A timeline as `viewer` may read it. A driver's: only what is about them or about no driver
+ * (another driver's offer, assignment, name, plate and positions are not theirs: a driver
+ * offered a ride another gave up must not read the other's trail), with a rider's or an
+ * operator's cancel reason replaced and a refund's reason left out. A rider's: the drivers
+ * asked and how they answered without their ids (the driver they got is on the ride). An
+ * operator's: as stored.
  *
  * @example
- * timelineFor(items, "driver").find((e) => e.type === "RefundRequested")?.data.reason; // undefined
+ * timelineFor(items, { id: "d2", role: "driver" }).some((e) => e.data.driverId === "d1"); // false
  */
-export function timelineFor<T extends { type: string; data: Record<string, unknown> }>(items: T[], role: Role): T[] {
-  if (role !== "driver") return items;
-  return items.map((item) => {
-    const by = item.data.by as CancelledBy;
-    if (item.type === "RideCancelled" && SPOKEN.has(by)) return { ...item, data: { ...item.data, reason: cancelledReason(by) } };
-    if (item.type === "RefundRequested" && "reason" in item.data) {
-      const { reason: _operatorsWords, ...data } = item.data;
-      return { ...item, data };
-    }
-    return item;
-  });
+export function timelineFor<T extends Item>(items: T[], viewer: Pick<Actor, "id" | "role">): T[] {
+  if (viewer.role === "ops") return items;
+  if (viewer.role === "rider") return items.map((item) => (OFFERS.has(item.type) ? { ...item, data: withoutDriverId(item.data) } : item));
+  let held: string | null = null;
+  const out: T[] = [];
+  for (const item of items) {
+    const about = driverOf(item, held);
+    if (item.type === "DriverAssigned") held = about;
+    else if ((item.type === "DriverUnassigned" || item.type === "DriverReleased") && about === held) held = null;
+    if (about === null || about === viewer.id) out.push(forDriver(item));
+  }
+  return out;
+}
+
+function withoutDriverId(data: Record<string, unknown>): Record<string, unknown> {
+  const { driverId: _asked, ...rest } = data;
+  return rest;
+}
+
+/** One item as a driver reads it: a rider's or an operator's cancel reason replaced, a refund's reason left out. */
+function forDriver<T extends Item>(item: T): T {
+  const by = item.data.by as CancelledBy;
+  if (item.type === "RideCancelled" && SPOKEN.has(by)) return { ...item, data: { ...item.data, reason: cancelledReason(by) } };
+  if (item.type === "RefundRequested" && "reason" in item.data) {
+    const { reason: _operatorsWords, ...data } = item.data;
+    return { ...item, data };
+  }
+  return item;
 }

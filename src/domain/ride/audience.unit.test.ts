@@ -69,14 +69,62 @@ describe("what a driver reads of a ride: no rider's or operator's words", () => 
       { type: "RefundRequested", data: { key: "k1", amount: { amount: 1000, currency: "KRW" }, reason: "long route" } },
       { type: "DriverAssigned", data: { etaSeconds: 60 } },
     ];
-    expect(timelineFor(items, "driver").map((e) => e.data)).toEqual([
+    expect(timelineFor(items, { id: "d1", role: "driver" }).map((e) => e.data)).toEqual([
       { by: "ops", reason: OPS_CANCELLED },
       { by: "rider", reason: "rider_cancelled" },
       { by: "system", reason: "payment_declined" },
       { key: "k1", amount: { amount: 1000, currency: "KRW" } },
       { etaSeconds: 60 },
     ]);
-    expect(timelineFor(items, "rider")).toBe(items);
-    expect(timelineFor(items, "ops")).toBe(items);
+    expect(timelineFor(items, { id: "r1", role: "rider" })).toEqual(items);
+    expect(timelineFor(items, { id: "o1", role: "ops" })).toBe(items);
+  });
+
+  it("timelineFor: a driver offered a ride another gave up reads nothing of the other (no name, plate, positions or offers); the rider reads who was asked without ids", () => {
+    const d1 = { id: "d1", name: "Kim", vehicle: { plate: "30우8281" }, location: { lat: 37.5, lng: 127 } };
+    const items = [
+      { type: "RideRequested", data: { product: "standard" } },
+      { type: "DriverOffered", data: { driverId: "d1", expiresAt: "t" } },
+      { type: "DriverAssigned", data: { driver: d1, etaSeconds: 300 } },
+      { type: "EtaUpdated", data: { etaSeconds: 200, location: { lat: 37.51, lng: 127.01 } } },
+      { type: "DriverUnassigned", data: { driverId: "d1", why: "backed_out" } },
+      { type: "DriverReleased", data: { driverId: "d1" } },
+      { type: "DriverOffered", data: { driverId: "d3", expiresAt: "t" } },
+      { type: "OfferDeclined", data: { driverId: "d3" } },
+      { type: "DriverOffered", data: { driverId: "d2", expiresAt: "t" } },
+      { type: "DriverAssigned", data: { driver: { id: "d2", name: "Lee" }, etaSeconds: 120 } },
+      { type: "EtaUpdated", data: { etaSeconds: 60, location: { lat: 37.52, lng: 127.02 } } },
+      { type: "DriverArrived", data: {} },
+      { type: "RideCancelled", data: { by: "rider", reason: "too slow" } },
+    ];
+    const seenBy = (id: string) => timelineFor(items, { id, role: "driver" }).map((e) => [e.type, e.data]);
+    expect(seenBy("d2")).toEqual([
+      ["RideRequested", { product: "standard" }],
+      ["DriverOffered", { driverId: "d2", expiresAt: "t" }],
+      ["DriverAssigned", { driver: { id: "d2", name: "Lee" }, etaSeconds: 120 }],
+      ["EtaUpdated", { etaSeconds: 60, location: { lat: 37.52, lng: 127.02 } }],
+      ["DriverArrived", {}],
+      ["RideCancelled", { by: "rider", reason: "rider_cancelled" }],
+    ]);
+    expect(JSON.stringify(seenBy("d2"))).not.toMatch(/Kim|30우8281|37\.51|"d1"|"d3"/);
+    // The driver who gave it up keeps their own stint, and reads nothing of the next driver's.
+    expect(seenBy("d1").map(([type]) => type)).toEqual([
+      "RideRequested",
+      "DriverOffered",
+      "DriverAssigned",
+      "EtaUpdated",
+      "DriverUnassigned",
+      "DriverReleased",
+      "RideCancelled",
+    ]);
+    const rider = timelineFor(items, { id: "r1", role: "rider" });
+    expect(rider.map((e) => e.type)).toEqual(items.map((e) => e.type));
+    expect(rider.filter((e) => ["DriverOffered", "OfferDeclined"].includes(e.type)).map((e) => e.data)).toEqual([
+      { expiresAt: "t" },
+      { expiresAt: "t" },
+      {},
+      { expiresAt: "t" },
+    ]);
+    expect(rider.find((e) => e.type === "DriverAssigned")?.data).toEqual({ driver: d1, etaSeconds: 300 });
   });
 });
