@@ -6240,7 +6240,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description invalid_transition: nothing captured, or more than what is left of the captured fare */
+      /** @description invalid_transition: nothing captured, or more than what is left of the captured fare; idempotency_conflict: the Idempotency-Key was used for a refund of another amount or reason */
       409: {
         headers: {
           [name: string]: unknown;

@@ -14,7 +14,7 @@ import { fail, ok, unwrap, type Outcome } from "../lib/problem";
 import { acceptance, advanceCommand, commandForResult, declineCommand, etaCommand, etaSeconds, timerCommand, toRideDriver } from "../ride/commands";
 import type { CommandOf, DriverStep, OpsCommand, Trip } from "../ride/commands";
 import { awaitsDriver, claimsDriver, dispatchRound, wakeAnswer, type Wake } from "../ride/dispatch";
-import { canView, openRide, viewFor, wantsDriverPositions, type CreateRideInput } from "../ride/ride-record";
+import { canView, openRide, refundToPin, viewFor, wantsDriverPositions, type CreateRideInput } from "../ride/ride-record";
 import { RideLedgerObject, type TimelineItem, type Welcome } from "./ride-ledger";
 import { dispatchPeers, performRide, type DriverCall, type RideCall, type RidePeers } from "./ride-effects";
 
@@ -134,11 +134,11 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
   }
 
   /**
-   * An operator acts on the payment: retries a refused capture, or refunds all or part of a captured fare (the refund's
-   * key names the request: the same one again refunds once), its ledger rows put back first if the window let them go.
+   * An operator acts on the payment: retries a refused capture, or refunds all or part of a captured fare (the refund's key
+   * names the request: the same one again refunds once), its ledger rows put back first if the window let them go (`refundToPin`).
    */
   async operate(actor: Actor, command: OpsCommand, requestId: string): Promise<Outcome<Ride>> {
-    const back = command.type === "refund" && actor.role === "ops" ? await this.ledgerBack(this.load()?.ride.id, this.config.ledgerWindowDays) : ok(null);
+    const back = await this.ledgerBack(refundToPin(this.load(), actor, command, new Date()) ?? undefined, this.config.ledgerWindowDays);
     return back.ok ? this.command(requestId, (record) => (record && actor.role === "ops" ? command : fail("not_found", "no such ride"))) : back;
   }
 

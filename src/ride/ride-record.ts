@@ -3,12 +3,13 @@
  * move is worth a version. (Timers, messages and the payment step are the machine's:
  * src/domain/ride/plan.ts and payment.ts.)
  */
-import { decide, type EventDraft, type RideRecord } from "../domain/ride-machine";
+import { can, decide, type EventDraft, type RideRecord } from "../domain/ride-machine";
 export { paymentCommand } from "../domain/ride-machine";
 import { holdAmount } from "../domain/fare";
 import type { Actor, Locale, Money, ParcelView, Place, Product, Ride } from "../domain/types";
 import { driverView } from "../domain/ride/audience";
 import { senderView } from "../domain/ride/parcel";
+import type { OpsCommand } from "./commands";
 
 /**
  * The one answer (409 offer_not_available) to a driver who accepts or declines a ride
@@ -142,4 +143,18 @@ export function etaWorthUpdating(record: RideRecord, etaSeconds: number, movedMe
 export function wantsDriverPositions(record: RideRecord | null): boolean {
   const status = record?.ride.status;
   return status === undefined || status === "requested" || status === "dispatching" || status === "driver_assigned";
+}
+
+/**
+ * The ride whose ledger rows an operator's command needs put back first (the window may have
+ * let them go, and the payment worker refunds from the capture it holds): a refund the ride
+ * would take, or a repeat of one. Null for anything else: a refund refused (nothing captured,
+ * more than is left, a key used for another refund) leaves the ledger untouched.
+ *
+ * @example
+ * refundToPin(record, ops, { type: "refund", key: "k1", amount: null, reason: "detour" }, new Date()); // "rd_…"
+ */
+export function refundToPin(record: RideRecord | null, actor: Pick<Actor, "role">, command: OpsCommand, now: Date): string | null {
+  if (!record || actor.role !== "ops" || command.type !== "refund") return null;
+  return can(record, command, now) ? null : record.ride.id;
 }

@@ -21,7 +21,12 @@ const DAY = 86_400_000;
 async function asOps(path: string, init: RequestInit = {}) {
   const token = await issueToken(testEnv, { id: "ops_ledger", role: "ops" });
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-  return createApp().request(path, { ...init, headers }, testEnv, createExecutionContext());
+  return createApp().request(
+    path,
+    { ...init, headers: { ...headers, ...(init.headers as Record<string, string> | undefined) } },
+    testEnv,
+    createExecutionContext(),
+  );
 }
 
 const rowsOf = async (rideId: string) =>
@@ -168,5 +173,38 @@ describe("the ledger's window", () => {
     const refunded = await testEnv.LEDGER_DB.prepare("SELECT outcome FROM payment_operations WHERE ride_id = ? AND kind = 'refund'").bind(ride.id).first();
     expect(refunded).toEqual({ outcome: "succeeded" });
     expect(unwrap(await stub.get({ id: ride.riderId, role: "rider" })).payment).toMatchObject({ refundedAmount: { amount: 700 } });
+  });
+
+  it("a refund the ride refuses leaves the ledger as it was (no rows back, no pin); the key again with another amount is a 409 conflict", async () => {
+    const { stub, ride } = await capturedRideAged(32);
+    await everyMinute();
+    const kept = await stub.keptLedger();
+    expect(await rowsOf(ride.id)).toBe(0);
+    const tooMuch = await asOps(`/v1/ops/rides/${ride.id}/refund`, { method: "POST", body: JSON.stringify({ amount: 10_000_000, reason: "late" }) });
+    expect([tooMuch.status, tooMuch.headers.get("content-type")]).toEqual([409, expect.stringContaining("application/problem+json")]);
+    expect(await rowsOf(ride.id)).toBe(0);
+    expect(await stub.keptLedger()).toEqual(kept);
+    expect(await testEnv.LEDGER_DB.prepare("SELECT count(*) AS n FROM ledger_restores WHERE ride_id = ?").bind(ride.id).first()).toEqual({ n: 0 });
+
+    const first = await asOps(`/v1/ops/rides/${ride.id}/refund`, {
+      method: "POST",
+      headers: { "idempotency-key": "refund-once" },
+      body: JSON.stringify({ amount: 1000, reason: "late" }),
+    });
+    expect(first.status).toBe(202);
+    const again = await asOps(`/v1/ops/rides/${ride.id}/refund`, {
+      method: "POST",
+      headers: { "idempotency-key": "refund-once" },
+      body: JSON.stringify({ amount: 1000, reason: "late" }),
+    });
+    expect(again.status).toBe(202);
+    const other = await asOps(`/v1/ops/rides/${ride.id}/refund`, {
+      method: "POST",
+      headers: { "idempotency-key": "refund-once" },
+      body: JSON.stringify({ amount: 5000, reason: "late" }),
+    });
+    expect(other.status).toBe(409);
+    expect(((await other.json()) as { code: string }).code).toBe("idempotency_conflict");
+    expect((await recordOf(stub)).refunds).toMatchObject([{ amount: { amount: 1000 }, status: "pending" }]);
   });
 });

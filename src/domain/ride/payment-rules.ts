@@ -15,6 +15,7 @@ import {
   LIVE,
   refundable,
   refundOf,
+  sameRefund,
   refuse,
   releaseHeld,
   settledRefund,
@@ -130,9 +131,10 @@ export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
   refund: {
     from: REFUNDABLE,
     to: "same",
-    // The same request again (same key) does nothing twice.
-    repeat: (r, c) => refundOf(r, c.key) !== undefined,
+    // The same request again (same key, same body) does nothing twice; the key with another body is a conflict (guard).
+    repeat: (r, c) => sameRefund(refundOf(r, c.key), c),
     guard: (r, c) => {
+      if (refundOf(r, c.key)) return refuse("idempotency_conflict", "this Idempotency-Key was used for a different refund");
       if (!captured(r)) return refuse("invalid_transition", `nothing captured to refund (payment ${r.ride.payment.status})`);
       const left = refundable(r);
       const amount = c.amount?.amount ?? left;
@@ -141,7 +143,7 @@ export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
     },
     apply: (next, c) => {
       const amount = c.amount ?? { amount: refundable(next), currency: "KRW" };
-      next.refunds = [...(next.refunds ?? []), { key: c.key, amount, reason: c.reason, status: "pending" }];
+      next.refunds = [...(next.refunds ?? []), { key: c.key, amount, asked: c.amount?.amount ?? null, reason: c.reason, status: "pending" }];
       return [{ type: "RefundRequested", data: { key: c.key, amount, reason: c.reason } }];
     },
   },

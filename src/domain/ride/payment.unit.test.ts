@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { decide } from "./decide";
 import { COMMANDS, FARE, NOW, record } from "./fixtures";
 import { isSettled, outstandingPaymentStep, paymentStepAfter } from "./payment";
+import { refundToPin } from "../../ride/ride-record";
 import type { PaymentAction } from "./types";
 
 /** The action of the step a ride waits for, and of the step a change sends (null: none). */
@@ -114,6 +115,43 @@ describe("payment steps the saga derives from state", () => {
     const allDone = apply(firstDone, { type: "paymentRefunded", key: "b", adjustment: null });
     expect(allDone.ride.payment.refundedAmount).toEqual(FARE);
     expect(outstandingPaymentStep(allDone)).toBeNull();
+  });
+
+  it("a refund's key again with the same body is the same refund; with another amount or reason it is a conflict, and nothing changes", () => {
+    const completed = record("completed", "captured", { driver: true });
+    const asked = { type: "refund", key: "k", amount: { amount: 1000, currency: "KRW" }, reason: "late" } as const;
+    const first = apply(completed, asked);
+    expect(decide(first, asked, NOW).kind).toBe("unchanged");
+    for (const other of [
+      { ...asked, amount: { amount: 5000, currency: "KRW" as const } },
+      { ...asked, amount: null },
+      { ...asked, reason: "rude" },
+    ]) {
+      expect(decide(first, other, NOW)).toMatchObject({ kind: "refused", code: "idempotency_conflict" });
+    }
+    // All that is left, asked twice: the same refund, though the rest has been worked out once.
+    const rest = apply(completed, { ...asked, key: "r", amount: null });
+    expect(decide(rest, { ...asked, key: "r", amount: null }, NOW).kind).toBe("unchanged");
+    expect(decide(rest, { ...asked, key: "r" }, NOW)).toMatchObject({ kind: "refused", code: "idempotency_conflict" });
+    // A refund kept before the amount asked was: the amount it came to, or none, repeats it.
+    const { asked: _unkept, ...old } = first.refunds![0]!;
+    const before = { ...first, refunds: [old] };
+    expect(decide(before, asked, NOW).kind).toBe("unchanged");
+    expect(decide(before, { ...asked, amount: null }, NOW).kind).toBe("unchanged");
+    expect(decide(before, { ...asked, amount: { amount: 2000, currency: "KRW" } }, NOW).kind).toBe("refused");
+  });
+
+  it("refundToPin: only a refund the ride would take (or its repeat) has its ledger rows put back; a refused one leaves the ledger alone", () => {
+    const ops = { role: "ops" } as const;
+    const captured = record("completed", "captured", { driver: true });
+    const refund = { type: "refund", key: "k", amount: null, reason: "late" } as const;
+    expect(refundToPin(captured, ops, refund, NOW)).toBe(captured.ride.id);
+    expect(refundToPin(apply(captured, refund), ops, refund, NOW), "a repeat").toBe(captured.ride.id);
+    expect(refundToPin(record("in_progress", "authorized", { driver: true }), ops, refund, NOW), "nothing captured").toBeNull();
+    expect(refundToPin(captured, ops, { ...refund, amount: { amount: FARE.amount + 1, currency: "KRW" } }, NOW), "more than the fare").toBeNull();
+    expect(refundToPin(captured, { role: "rider" }, refund, NOW)).toBeNull();
+    expect(refundToPin(captured, ops, { type: "retryCapture" }, NOW)).toBeNull();
+    expect(refundToPin(null, ops, refund, NOW)).toBeNull();
   });
 
   it("nothing more once captured or voided", () => {

@@ -2,8 +2,8 @@
  * What the ride's rules share: the shape of a rule, the refusal, the states, and the
  * changes several rules make (cancelling, releasing the driver, ending unpaid).
  */
-import type { Cancellation, RideStatus } from "../types";
-import type { EventDraft, RideCommand, RideEffect, RideProbe, RideRecord } from "./types";
+import type { Cancellation, Money, RideStatus } from "../types";
+import type { EventDraft, Refund, RideCommand, RideEffect, RideProbe, RideRecord } from "./types";
 import type { ProblemCode } from "../../lib/problem";
 
 export type Of<K extends RideCommand["type"]> = Extract<RideCommand, { type: K }>;
@@ -133,6 +133,19 @@ export function refundable(record: RideRecord): number {
 }
 
 export const refundOf = (record: RideRecord, key: string) => record.refunds?.find((r) => r.key === key);
+
+/**
+ * Whether a refund request repeats the one kept under its key: the same amount asked (or, for
+ * a refund kept before `asked` was, the amount it came to) and the same reason.
+ *
+ * @example
+ * sameRefund(refundOf(record, "k1"), { key: "k1", amount: null, reason: "detour" });
+ */
+export function sameRefund(kept: Refund | undefined, asked: { amount: Money | null; reason: string }): boolean {
+  if (!kept || kept.reason !== asked.reason) return false;
+  const amount = asked.amount?.amount ?? null;
+  return kept.asked !== undefined ? kept.asked === amount : amount === null || amount === kept.amount.amount;
+}
 
 export const knownRefund = (record: RideRecord, command: { key: string }) => (refundOf(record, command.key) ? null : refuse("not_found", "no such refund"));
 

@@ -47,6 +47,8 @@ export interface RideRecord {
 export interface Refund {
   key: string;
   amount: Money;
+  /** The amount the request named (null: all that was left); absent on refunds asked for before it was kept. */
+  asked?: number | null;
   reason: string;
   status: "pending" | "succeeded" | "declined";
 }

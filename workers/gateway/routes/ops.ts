@@ -84,7 +84,10 @@ const refund = route({
     "Refunds all or part of a captured fare (a completed ride's, or a cancelled ride's no-show fee) through the payment provider. The same request again (same Idempotency-Key, or the same amount and reason) refunds once.",
   responses: {
     202: jsonResponse(RideSchema, "The refund is on its way (payment becomes refunded once the provider confirms)"),
-    ...authedProblems(["invalid_transition", "nothing captured, or more than what is left of the captured fare"]),
+    ...authedProblems(
+      ["invalid_transition", "nothing captured, or more than what is left of the captured fare"],
+      ["idempotency_conflict", "the Idempotency-Key was used for a refund of another amount or reason"],
+    ),
   },
 });
 const ridePayments = route({
