@@ -207,3 +207,15 @@ export const ledgerWindow = sqliteTable("ledger_window", {
 export const ledgerLettingGo = sqliteTable("ledger_letting_go", {
   rideId: text("ride_id").primaryKey(),
 });
+
+/**
+ * How far reconciliation's walk through the older holds went (one row, id 1): the next run
+ * reads the page of holds made before it. The newest open holds fill a run's first page at
+ * any volume (every live ride has one); the walk reaches the older ones too, a bounded page a
+ * run, and starts again from the newest when it reaches the end.
+ */
+export const reconcileWalk = sqliteTable("reconcile_walk", {
+  id: integer("id").primaryKey(),
+  beforeCreatedAt: text("before_created_at").notNull(),
+  beforeRideId: text("before_ride_id").notNull(),
+});

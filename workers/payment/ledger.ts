@@ -2,12 +2,13 @@
  * The ledger in the payment worker's own D1: every provider operation once, by
  * idempotency key (the primary key), so a repeated message never records twice.
  */
-import { and, desc, eq, ne, sql } from "drizzle-orm";
+import { and, desc, eq, lte, ne, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { PaymentAction, Settlement } from "../../src/domain/events";
 import type { Money } from "../../src/domain/types";
 import { DUES_PREFIX } from "../../src/payments/dues";
 import { deadLetters, paymentOperations, settlementAdjustments, settlements } from "../../src/payments/ledger-schema";
+import { holdStillOpen, walkOlderHolds } from "./hold-walk";
 import { PIN } from "./ledger-window";
 
 export type LedgerEntry = typeof paymentOperations.$inferSelect;
@@ -222,29 +223,21 @@ export class Ledger {
     return row?.n ?? 0;
   }
 
-  /**
-   * Holds that were authorised and never captured nor voided, rides' and dues' alike.
-   * A ride has one hold, so any capture or void of the ride closes it; a rider's dues
-   * account may hold several over time, so there only one of the same hold does. A void the
-   * provider refused closes it too: there was nothing left to release, and the ride took it
-   * as voided (asked again, the provider would refuse again).
-   */
-  async openHolds(limit = 500): Promise<LedgerEntry[]> {
-    // In SQL, on the (ride_id, kind) index: the ledger only grows, so it is never read whole.
+  /** The newest `limit` holds still open (`holdStillOpen`) made before `before`, rides' and dues' alike. */
+  async openHolds(before: string, limit = 500): Promise<LedgerEntry[]> {
+    // In SQL, on the (kind, created_at) index, old enough in SQL too: the young ones (every ride in
+    // flight has one) would otherwise fill the page and hide the old ones owed a void.
     return this.db
       .select()
       .from(paymentOperations)
-      .where(
-        and(
-          eq(paymentOperations.kind, "authorize"),
-          eq(paymentOperations.outcome, "succeeded"),
-          sql`NOT EXISTS (SELECT 1 FROM payment_operations c WHERE c.ride_id = ${paymentOperations.rideId}
-                AND c.kind IN ('capture', 'void') AND (c.outcome = 'succeeded' OR c.kind = 'void')
-                AND (c.ride_id NOT LIKE ${`${DUES_PREFIX}%`} OR c.provider_ref = ${paymentOperations.providerRef}))`,
-        ),
-      )
+      .where(and(holdStillOpen, lte(paymentOperations.createdAt, before)))
       .orderBy(desc(paymentOperations.createdAt))
       .limit(limit);
+  }
+
+  /** The next page of reconciliation's walk through the older holds: the open ones of `scan` authorisations (`walkOlderHolds`). */
+  olderOpenHolds(before: string, scan: number): Promise<LedgerEntry[]> {
+    return walkOlderHolds(this.d1, before, scan);
   }
 
   /** Successful captures of rides (not of dues), newest first. */

@@ -11,6 +11,8 @@ import type { Ride } from "../../src/domain/types";
 import { isDuesAccount } from "../../src/payments/dues";
 import { holdIsOwedAVoid, isOrphanCandidate } from "../../src/payments/orphans";
 import { guarded, handlePaymentCommand, type PaymentDeps } from "./handler";
+import { WALK_SCAN } from "./hold-walk";
+import type { LedgerEntry } from "./ledger";
 import type { OpenHold } from "./provider";
 
 export interface ReconcileReport {
@@ -80,6 +82,13 @@ function orphanVoidKey(hold: OpenHold): string {
   return isDuesAccount(hold.reference) ? `${duesVoidKey(hold.idempotencyKey)}:orphan` : `${hold.reference}:void:orphan`;
 }
 
+/** The newest open holds old enough, and the walk's next page of older ones (./hold-walk.ts), each once. */
+async function openHoldsToCheck(deps: ReconcileDeps, before: string): Promise<LedgerEntry[]> {
+  const [newest, older] = await Promise.all([deps.ledger.openHolds(before), deps.ledger.olderOpenHolds(before, WALK_SCAN)]);
+  const keys = new Set(newest.map((h) => h.idempotencyKey));
+  return [...newest, ...older.filter((h) => !keys.has(h.idempotencyKey))];
+}
+
 /**
  * @example
  * const report = await reconcile(deps, { minAgeMs: 5 * 60_000 });
@@ -104,8 +113,8 @@ export async function reconcile(deps: ReconcileDeps, options: { minAgeMs: number
     causationId: "reconciliation",
   });
 
-  for (const hold of await deps.ledger.openHolds()) {
-    if (now - Date.parse(hold.createdAt) < options.minAgeMs) continue;
+  const before = new Date(now - options.minAgeMs).toISOString();
+  for (const hold of await openHoldsToCheck(deps, before)) {
     report.openHoldsChecked += 1;
     try {
       if (isDuesAccount(hold.rideId)) {

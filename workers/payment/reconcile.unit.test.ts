@@ -83,7 +83,7 @@ describe("ledger holds", () => {
     for (const hold of provider.holds.values()) if (hold.reference === "rd_l") hold.status = "canceled"; // lapsed at the provider
     const first = await reconcile(reconcileDeps, { minAgeMs: 0 });
     expect(first).toMatchObject({ openHoldsChecked: 1, holdsVoided: [], failures: [] });
-    expect(await deps.ledger.openHolds()).toEqual([]);
+    expect(await deps.ledger.openHolds(new Date().toISOString())).toEqual([]);
     const again = await reconcile(reconcileDeps, { minAgeMs: 0 });
     expect(again.openHoldsChecked).toBe(0);
     expect(provider.calls.filter((c) => c.op === "void")).toHaveLength(1);
@@ -106,4 +106,50 @@ describe("ledger holds", () => {
     expect(report.holdsVoided).toEqual(["rd_unpaid"]);
     expect(provider.calls.filter((c) => c.op === "void").map((c) => c.key)).toEqual(["rd_unpaid:void"]);
   });
+
+  it("reaches a hold owed a void a day back though more live holds than a page, all old enough, are newer (the walk)", async () => {
+    const rides: Record<string, Ride | null> = { rd_unpaid: rideIn("completed") };
+    const { d1, deps, provider, reconcileDeps } = await withRides(rides);
+    await handlePaymentCommand(step("rd_unpaid", "authorize", 5000), deps);
+    await d1
+      .prepare("UPDATE payment_operations SET created_at = ? WHERE ride_id = 'rd_unpaid'")
+      .bind(new Date(Date.now() - 24 * HOUR).toISOString())
+      .run();
+    const live = Array.from({ length: 600 }, (_, i) => `rd_live${String(i).padStart(3, "0")}`);
+    for (const id of live) rides[id] = rideIn("in_progress");
+    await insertHolds(d1, live, Date.now() - HOUR);
+    const report = await reconcile(reconcileDeps, { minAgeMs: 5 * 60_000 });
+    expect(report.holdsVoided).toEqual(["rd_unpaid"]);
+    expect(report.openHoldsChecked).toBe(601); // the newest 500, and the walk's page of the rest, each once
+    expect(provider.calls.filter((c) => c.op === "void").map((c) => c.key)).toEqual(["rd_unpaid:void"]);
+  });
+
+  it("the walk reads a bounded page a run, newest first from where it stopped, and starts again from the newest at the end", async () => {
+    const { d1, deps } = await unitDeps();
+    const ids = Array.from({ length: 250 }, (_, i) => `rd_w${String(i).padStart(3, "0")}`);
+    await insertHolds(d1, ids, Date.now() - 2 * HOUR);
+    // Every third hold closed: a page is `scan` authorisations, open or not.
+    for (const id of ids.filter((_, i) => i % 3 === 0)) await handlePaymentCommand(step(id, "void", 5000), deps);
+    const before = new Date(Date.now() - HOUR).toISOString();
+    const runs: string[][] = [];
+    for (let i = 0; i < 4; i++) runs.push((await deps.ledger.olderOpenHolds(before, 100)).map((h) => h.rideId).sort());
+    const open = ids.filter((_, i) => i % 3 !== 0);
+    expect(runs.slice(0, 3).flat().sort()).toEqual(open);
+    expect(runs.slice(0, 3).map((r) => r.length)).toEqual([
+      open.filter((id) => id >= "rd_w150").length,
+      open.filter((id) => id >= "rd_w050" && id < "rd_w150").length,
+      open.filter((id) => id < "rd_w050").length,
+    ]);
+    expect(runs[3]).toEqual(runs[0]); // past the end: from the newest again
+    // Nothing old enough: an empty page, and the walk stays at the start.
+    expect(await deps.ledger.olderOpenHolds(new Date(Date.now() - 3 * HOUR).toISOString(), 100)).toEqual([]);
+  });
 });
+
+/** Authorised holds of `rideIds`, made at `at` one millisecond apart in id order (written as the handler writes them, in one batch). */
+async function insertHolds(d1: D1Database, rideIds: string[], at: number): Promise<void> {
+  const insert = d1.prepare(
+    "INSERT INTO payment_operations (idempotency_key, ride_id, kind, amount, currency, outcome, provider, provider_ref, detail, correlation_id, created_at) VALUES (?1, ?2, 'authorize', 5000, 'KRW', 'succeeded', 'simulated', ?3, NULL, 'c', ?4)",
+  );
+  await d1.batch(rideIds.map((id, i) => insert.bind(`${id}:authorize`, id, `pi_${id}`, new Date(at + i).toISOString())));
+}

@@ -1,0 +1,69 @@
+/**
+ * Reconciliation's walk through the older holds. Its first page, the newest open holds, is
+ * filled at any volume by the rides in flight (each has one), so a hold owed a void further
+ * back (a ride that ended unpaid a day after its trip, a dues charge that lost its capture)
+ * would never be read. The walk reads one page of authorisations a run, newest first from
+ * where the last run stopped (`reconcile_walk`), and answers the open ones among them; at the
+ * end it starts again from the newest. A run scans `scan` authorisations however few are
+ * open, so its cost is bounded; a full pass takes (authorisations in the ledger / `scan`) runs.
+ */
+import { and, desc, eq, gte, lt, lte, or, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { paymentOperations as po, reconcileWalk } from "../../src/payments/ledger-schema";
+import type { LedgerEntry } from "./ledger";
+import { DUES_PREFIX } from "../../src/payments/dues";
+
+/**
+ * An authorisation that succeeded and that nothing closed. A ride has one hold, so any capture
+ * or void of the ride closes it; a rider's dues account may hold several over time, so there
+ * only one of the same hold does. A void the provider refused closes it too: there was nothing
+ * left to release, and the ride took it as voided (asked again, the provider would refuse again).
+ */
+export const holdStillOpen = and(
+  eq(po.kind, "authorize"),
+  eq(po.outcome, "succeeded"),
+  sql`NOT EXISTS (SELECT 1 FROM payment_operations c WHERE c.ride_id = ${po.rideId}
+        AND c.kind IN ('capture', 'void') AND (c.outcome = 'succeeded' OR c.kind = 'void')
+        AND (c.ride_id NOT LIKE ${`${DUES_PREFIX}%`} OR c.provider_ref = ${po.providerRef}))`,
+);
+
+/** Authorisations one run of the walk reads. */
+export const WALK_SCAN = 2_000;
+
+/**
+ * The open holds of the walk's next page of `scan` authorisations made before `before`, and
+ * the walk moved past them.
+ *
+ * @example
+ * const older = await walkOlderHolds(env.LEDGER_DB, new Date(Date.now() - 300_000).toISOString());
+ */
+export async function walkOlderHolds(d1: D1Database, before: string, scan = WALK_SCAN): Promise<LedgerEntry[]> {
+  const db = drizzle(d1);
+  const cursor = (await db.select().from(reconcileWalk).where(eq(reconcileWalk.id, 1)).limit(1))[0];
+  // A cursor not before `before` (a first run, or a wrap) starts from the newest old enough.
+  const from = cursor && cursor.beforeCreatedAt < before ? cursor : { beforeCreatedAt: before, beforeRideId: "\uffff" };
+  const page = await db
+    .select({ createdAt: po.createdAt, rideId: po.rideId })
+    .from(po)
+    .where(
+      and(eq(po.kind, "authorize"), or(lt(po.createdAt, from.beforeCreatedAt), and(eq(po.createdAt, from.beforeCreatedAt), lt(po.rideId, from.beforeRideId)))),
+    )
+    .orderBy(desc(po.createdAt), desc(po.rideId))
+    .limit(scan);
+  const [first, last] = [page[0], page.at(-1)];
+  // The open ones in the page's span of time, on the same index (a bound, not a scan).
+  const open =
+    first && last
+      ? await db
+          .select()
+          .from(po)
+          .where(and(holdStillOpen, gte(po.createdAt, last.createdAt), lte(po.createdAt, first.createdAt)))
+      : [];
+  if (page.length < scan || !last) await db.delete(reconcileWalk).where(eq(reconcileWalk.id, 1));
+  else
+    await db
+      .insert(reconcileWalk)
+      .values({ id: 1, beforeCreatedAt: last.createdAt, beforeRideId: last.rideId })
+      .onConflictDoUpdate({ target: reconcileWalk.id, set: { beforeCreatedAt: last.createdAt, beforeRideId: last.rideId } });
+  return open;
+}
