@@ -8197,7 +8197,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description not_found: Not found */
+      /** @description not_found: no driver with this id */
       404: {
         headers: {
           [name: string]: unknown;

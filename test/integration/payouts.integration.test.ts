@@ -103,6 +103,34 @@ describe("payout runs through the payment service", () => {
   });
 });
 
+describe("a driver's payout account", () => {
+  it("is set for a driver who exists; an id no driver has is 404 and stores nothing", async () => {
+    const token = await issueToken(testEnv, { id: "ops_accounts", role: "ops" });
+    const put = (id: string) =>
+      createApp().request(
+        `/v1/ops/drivers/${id}/payout-account`,
+        {
+          method: "PUT",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify({ accountId: "acct_1Payee" }),
+        },
+        testEnv,
+        createExecutionContext(),
+      );
+    const nobody = uniqueId("d");
+    const refused = await put(nobody);
+    expect([refused.status, ((await refused.json()) as { code: string }).code]).toEqual([404, "not_found"]);
+    const stored = () => testEnv.LEDGER_DB.prepare("SELECT count(*) AS n FROM payout_accounts WHERE driver_id = ?").bind(nobody).first<{ n: number }>();
+    expect(await stored()).toEqual({ n: 0 });
+
+    const driver = uniqueId("d");
+    const stub = testEnv.DRIVER.get(testEnv.DRIVER.idFromName(driver));
+    await stub.register(driver, { name: "Kim", vehicle: { plate: "30우8281", model: "Sonata", product: "standard" } }, true, "c");
+    const set = await put(driver);
+    expect([set.status, await set.json()]).toEqual([200, { accountId: "acct_1Payee" }]);
+  });
+});
+
 describe("drivers told of their payouts", () => {
   /** A notifications queue that keeps what is sent to it, or fails every send. */
   function notificationsQueue(failing = false) {

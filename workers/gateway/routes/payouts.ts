@@ -7,7 +7,7 @@ import { AppError, unwrap } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
 import { tellPayoutsAfterRun } from "../payout-notices";
 import { newRouter } from "../router";
-import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
+import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import {
   BalanceSchema,
   CommissionQuerySchema,
@@ -21,7 +21,7 @@ import {
   PayoutRunSchema,
 } from "../payout-schemas";
 import { IdParamSchema } from "../schemas";
-import { paymentService } from "../stubs";
+import { driverStub, paymentService } from "../stubs";
 import type { PayoutItem } from "../../payment/payout-store";
 
 type Role = "driver" | "ops";
@@ -68,7 +68,7 @@ const payoutAccount = route("ops", {
   summary: "Set a driver's payout account",
   request: { params: IdParamSchema, ...jsonBody(PayoutAccountSchema) },
   description: "The connected account (Stripe Connect) the driver's payouts are transferred to. Without one, a Stripe payout is refused.",
-  responses: { 200: jsonResponse(PayoutAccountSchema, "Set"), ...commonProblems },
+  responses: { 200: jsonResponse(PayoutAccountSchema, "Set"), ...authedProblems(["not_found", "no driver with this id"]) },
 });
 const commission = route("ops", {
   method: "get",
@@ -124,7 +124,10 @@ export function payoutRoutes() {
   });
   app.openapi(payoutAccount, async (c) => {
     const { accountId } = c.req.valid("json");
-    await paymentService(c.env).setPayoutAccount(c.req.valid("param").id, accountId);
+    const id = c.req.valid("param").id;
+    // A typo must not store an account nobody is paid to while the driver's payouts stay refused.
+    if (!(await driverStub(c.env, id).get())) throw new AppError("not_found", "no driver with this id");
+    await paymentService(c.env).setPayoutAccount(id, accountId);
     return c.json({ accountId }, 200);
   });
   app.openapi(commission, async (c) => {
