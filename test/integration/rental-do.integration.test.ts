@@ -264,6 +264,16 @@ describe("the views' repair sweep for rentals", () => {
     expect(row!.checked_at).not.toBeNull();
     expect(row!.snapshot).not.toContain("4821");
   });
+
+  it("a declined rental's row with money still in play (a void's or a late capture's message lost) is read again too", async () => {
+    const { stub, i, rider } = await created();
+    const now = unwrap((await stub.get(rider)) as Outcome<Rental>);
+    const stale = { ...now, status: "declined" as const, payment: { status: "authorized" as const }, version: 0, updatedAt: "2026-01-01T00:00:00.000Z" };
+    await applyWrites(testEnv.VIEWS_DB, [{ kind: "rental", rental: stale }]);
+    await repairRentalViews(testEnv, { afterS: 0, maxRows: 500 });
+    const row = await testEnv.VIEWS_DB.prepare("SELECT status, version FROM rentals WHERE id = ?").bind(i.rentalId).first<Record<string, unknown>>();
+    expect(row).toEqual({ status: now.status, version: now.version });
+  });
 });
 
 describe("the repair sweep frees a vehicle no live rental holds", () => {

@@ -91,8 +91,12 @@ export async function repairRentalViews(env: Env, options: { afterS: number; max
   const before = new Date(Date.now() - options.afterS * 1000).toISOString();
   const liveRental = or(
     inArray(rentals.status, ["requested", "confirmed"]),
-    // Cancelled with money still in play: a hold, a charge to refund, an answer awaited (not voided, declined or refunded: over).
-    and(eq(rentals.status, "cancelled"), sql`json_extract(${rentals.snapshot}, '$.payment.status') IN ('pending', 'authorized', 'captured')`),
+    // Cancelled, or declined at its deadline, with money still in play: a hold, a charge to refund, an answer awaited (not
+    // voided, declined or refunded: over).
+    and(
+      inArray(rentals.status, ["cancelled", "declined"]),
+      sql`json_extract(${rentals.snapshot}, '$.payment.status') IN ('pending', 'authorized', 'captured')`,
+    ),
   );
   const repairedRentals = await sweep(env.VIEWS_DB, rentals, liveRental, before, options.maxRows, async (id) => {
     const outcome = await rentalStub(env, id).get(REPAIRER);

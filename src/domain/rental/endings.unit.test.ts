@@ -5,9 +5,9 @@
  * at it (`expireUnused`, reason `never_unlocked`).
  */
 import { describe, expect, it } from "vitest";
-import { commandOfPayment, decideRental, endCommand, outstandingStep, planRental, retryPlan } from "./machine";
+import { commandOfPayment, decideRental, endCommand, outstandingStep, PAYMENT_DEADLINE_MS, planRental, retryPlan } from "./machine";
 import type { RentalRecord } from "./types";
-import { NOW, ctx, inState, krw, step } from "../../../test/support/rental-fixtures";
+import { NOW, created, ctx, inState, krw, step } from "../../../test/support/rental-fixtures";
 
 const LATE = new Date(NOW.getTime() + 3 * 3_600_000);
 
@@ -221,5 +221,34 @@ describe("rental machine: cancelled in flight, a result lost", () => {
     const late = step(step(cancelledWith(false), { type: "authorized" }), { type: "voided", refused: "expired" });
     expect(late.rental.payment.status).toBe("voided");
     expect(outstandingStep(late)).toBeNull();
+  });
+});
+
+describe("a rental declined at its payment deadline with its payment in flight", () => {
+  it("declined at its deadline with the capture on its way: a void the provider refuses (the capture took) asks for the capture again, and a capture that took is refunded", () => {
+    const due = new Date(NOW.getTime() + PAYMENT_DEADLINE_MS);
+    const held = step(created(), { type: "authorized" });
+    expect(outstandingStep(held)).toBe("capture"); // sent at once
+    const declined = step(held, { type: "paymentOverdue" }, due);
+    expect(outstandingStep(declined)).toBe("void");
+    const refused = step(declined, { type: "voided", refused: "payment_intent_unexpected_state" });
+    expect(refused.rental.payment.status).toBe("authorized"); // not taken for voided
+    expect(outstandingStep(refused)).toBe("capture");
+    const answer = (action: "capture" | "authorize", outcome: "succeeded" | "declined", r: RentalRecord) =>
+      commandOfPayment(
+        { action, outcome, detail: outcome === "declined" ? "card_declined" : null, amount: undefined, idempotencyKey: `rn_1:${action}` },
+        r.rental,
+      );
+    const took = step(refused, answer("capture", "succeeded", refused)!);
+    expect([took.rental.status, took.rental.payment.status, took.refund]).toEqual(["declined", "captured", "pending"]);
+    expect(outstandingStep(took)).toBe("refund");
+    // The capture declined instead: recorded, and nothing more is owed.
+    const none = step(refused, answer("capture", "declined", refused)!);
+    expect([none.rental.status, none.rental.payment.status]).toEqual(["declined", "declined"]);
+    expect(outstandingStep(none)).toBeNull();
+    // Declined with its authorisation never answered: asked again, and a decline then ends the asking.
+    const unanswered = step(created(), { type: "paymentOverdue" }, due);
+    const refusedToo = step(unanswered, answer("authorize", "declined", unanswered)!);
+    expect([refusedToo.rental.payment.status, outstandingStep(refusedToo)]).toEqual(["declined", null]);
   });
 });

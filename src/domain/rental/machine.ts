@@ -113,7 +113,7 @@ export function commandOfPayment(
   const ok = result.outcome === "succeeded";
   if (result.action === "authorize" || result.action === "capture") {
     if (!ok)
-      return rental.status === "cancelled"
+      return rental.status === "cancelled" || rental.status === "declined"
         ? { type: "paymentDeclinedLate", detail: result.detail }
         : { type: "paymentDeclined", action: result.action, detail: result.detail };
     if (result.action === "authorize") return { type: "authorized" };
@@ -134,10 +134,11 @@ export function outstandingStep(record: RentalRecord): Step | null {
   const { status, payment } = record.rental;
   if (status === "requested") return payment.status === "pending" ? "authorize" : payment.status === "authorized" ? "capture" : null;
   if ((status === "declined" || status === "cancelled") && record.hold) return "void";
-  // Cancelled in flight: an authorisation never answered is asked again (its hold then voided); a
-  // capture that went out before a void the provider refused is asked again (refunded if it took).
-  if (status === "cancelled" && payment.status === "pending") return "authorize";
-  if (status === "cancelled" && payment.status === "authorized" && record.captureSent) return "capture";
+  // Cancelled or declined in flight: an authorisation never answered is asked again (its hold then
+  // voided); a capture that went out before a void the provider refused is asked again (refunded if it took).
+  const ended = status === "cancelled" || status === "declined";
+  if (ended && payment.status === "pending") return "authorize";
+  if (ended && payment.status === "authorized" && record.captureSent) return "capture";
   if ((status === "cancelled" || status === "declined") && record.refund === "pending") return "refund";
   return null;
 }

@@ -167,7 +167,9 @@ describe("rental machine: the rules that matter", () => {
     expect(d.events.at(-1)).toEqual({ type: "RentalDeclined", data: { reason: "payment_timeout" } });
     expect(d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId: "req-1" }]);
     expect(planRental(requested, d.record, d.events, ctx).timers).toContainEqual({ name: "deadline", at: null });
-    expect(outstandingStep(d.record)).toBeNull();
+    // Its authorisation never answered: asked again under its key (the watchdog), so a hold it placed is found and voided.
+    expect(outstandingStep(d.record)).toBe("authorize");
+    expect(planRental(requested, d.record, d.events, ctx).timers.find((t) => t.name === "payment")?.at).not.toBeNull();
     // Its authorisation answered after the deadline: the hold is voided (key rn_1:void).
     const late = step(d.record, { type: "authorized" });
     expect(outstandingStep(late)).toBe("void");
@@ -280,7 +282,7 @@ describe("rental machine: the rules that matter", () => {
     expect(commandOfPayment({ ...base, action: "capture", outcome: "succeeded" }, requested)).toEqual({ type: "captured" });
     expect(commandOfPayment({ ...base, action: "capture", outcome: "succeeded" }, { ...requested, status: "declined" })).toEqual({ type: "capturedLate" });
     expect(commandOfPayment({ ...base, action: "capture", outcome: "declined" }, { ...requested, status: "declined" })).toMatchObject({
-      type: "paymentDeclined",
+      type: "paymentDeclinedLate",
     });
     expect(commandOfPayment({ ...base, action: "settle", outcome: "succeeded" }, requested)).toBeNull();
     expect(commandOfPayment({ ...base, action: "refund", outcome: "declined" }, { ...requested, status: "cancelled" })).toEqual({

@@ -158,8 +158,8 @@ export const RENTAL_RULES: Rules = {
     },
   },
   paymentDeclinedLate: {
-    // A decline answered after its rider cancelled: recorded (a hold a declined capture left is still voided).
-    from: ["cancelled"],
+    // A decline answered after its rider cancelled, or its deadline declined it: recorded (a hold a declined capture left is still voided).
+    from: ["cancelled", "declined"],
     to: "same",
     repeat: (r) => r.rental.payment.status !== "pending" && r.rental.payment.status !== "authorized",
     apply: (next, c) => ((next.rental.payment.status = "declined"), [{ type: "PaymentDeclined", data: { detail: c.detail, afterCancel: true } }]),
@@ -170,11 +170,15 @@ export const RENTAL_RULES: Rules = {
     repeat: (r) => r.rental.status !== "requested",
     guard: (r, _c, now) => (paymentDeadline(r) <= now.getTime() ? null : refuse("invalid_transition", "the payment is not overdue yet")),
     before: release,
-    // The payment status stays as it is: an authorised hold (or one authorised later) is voided.
-    apply: (next) => [
-      { type: "VehicleReleased", data: { vehicleId: next.rental.vehicleId } },
-      { type: "RentalDeclined", data: { reason: "payment_timeout" } },
-    ],
+    // The payment status stays as it is: an authorised hold (or one authorised later) is voided. An authorised one's capture
+    // is on its way (a requested rental captures at once), as on a cancel: a void refused then is not taken for voided (`voided`).
+    apply: (next) => {
+      if (next.rental.payment.status === "authorized") next.captureSent = true;
+      return [
+        { type: "VehicleReleased", data: { vehicleId: next.rental.vehicleId } },
+        { type: "RentalDeclined", data: { reason: "payment_timeout" } },
+      ];
+    },
   },
   voided: {
     from: ["declined", "cancelled"],
