@@ -8,7 +8,7 @@
  * const retryAfter = LIMITERS.location.periodS; // 10
  */
 export const LIMITERS = {
-  rider: { binding: "RIDER_LIMITER", periodS: 60, what: "ride and quote requests" },
+  rider: { binding: "RIDER_LIMITER", periodS: 60, what: "ride, quote, rental and dues payment requests" },
   location: { binding: "LOCATION_LIMITER", periodS: 10, what: "location reports" },
   ip: { binding: "IP_LIMITER", periodS: 60, what: "unauthenticated requests from this address" },
 } as const;

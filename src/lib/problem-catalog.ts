@@ -90,7 +90,7 @@ const CATALOG: Record<ProblemCode, ProblemText> = {
     retry: "after-fixing",
   },
   rate_limited: {
-    when: "Too many requests: a rider's ride and quote requests, a driver's location reports, or anonymous calls (and refused tokens) from one address. Nothing was done.",
+    when: "Too many requests: a rider's ride, quote, rental and dues payment requests, a driver's location reports, or anonymous calls (and refused tokens) from one address. Nothing was done.",
     action: "Wait the seconds of the Retry-After header, then send the same request.",
     retry: "after-retry-after",
   },

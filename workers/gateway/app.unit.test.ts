@@ -119,6 +119,8 @@ describe("rate limits", () => {
     expect(res.headers.get("retry-after")).toBe("60");
     expect(riderLimiter.limit).toHaveBeenCalledWith({ key: "r7" });
     expect((await call("/v1/quotes", { method: "POST", body: "{}", token: await token("r7", "rider") }, env)).status).toBe(429);
+    // Paying dues too: each declined charge reaches the provider, so unlimited it would test card after card.
+    expect((await call("/v1/me/dues/pay", { method: "POST", body: "{}", token: await token("r7", "rider") }, env)).status).toBe(429);
   });
 
   it("a driver's location reports are limited per driver", async () => {

@@ -69,7 +69,7 @@ export function limitBy<E extends GatewayEnv | AuthedEnv>(name: LimiterName, key
   };
 }
 
-/** Ride and quote creation, per rider (after `requireRole("rider")`). */
+/** Ride, quote and rental creation and dues payments, per rider (after `requireRole("rider")`). */
 export const limitRider: MiddlewareHandler<AuthedEnv> = limitBy<AuthedEnv>("rider", (c) => c.var.actor.id);
 
 /** Location reports, per driver (after `requireRole("driver")`). */

@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { riderStub } from "../../../src/durable-objects/stubs";
 import { unwrap } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
+import { limitRider } from "../rate-limit";
 import { newRouter } from "../router";
 import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import { MoneySchema, PaymentMethodSchema } from "../schemas";
@@ -19,7 +20,11 @@ const getDues = route({
   summary: "Get the rider's unpaid dues",
   responses: { 200: jsonResponse(DuesSchema, "What the rider still owes"), ...commonProblems },
 });
-const payDues = route({
+const payDues = createRoute({
+  tags: ["rider"],
+  security: bearer,
+  // Limited like a ride request: each declined charge goes to the provider, so unlimited it would let a card number be tested.
+  middleware: [requireRole("rider"), limitRider] as const,
   method: "post",
   path: "/v1/me/dues/pay",
   operationId: "payMyDues",
@@ -28,6 +33,7 @@ const payDues = route({
   responses: {
     200: jsonResponse(z.object({ dues: MoneySchema }), "Paid: the dues are zero"),
     ...authedProblems(
+      ["rate_limited", "too many payment attempts; nothing was charged"],
       ["payment_required", "the charge was declined; the body carries the dues"],
       ["unavailable", "the payment provider (or the platform) did not answer; paying again with the same method never charges twice"],
     ),
