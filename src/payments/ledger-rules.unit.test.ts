@@ -62,5 +62,8 @@ describe("orphan holds", () => {
     // A no-show's fee is captured from the hold: voiding it first would lose the fee (or, raced, void a charged hold).
     const fee = { amount: 3000, currency: "KRW" as const };
     expect(holdIsOwedAVoid("rd_1", ride("cancelled", fee, "authorized"))).toBe(false);
+    // Its authorisation's answer not yet applied (a backlog of results): the same hold, still owed the fee.
+    expect(holdIsOwedAVoid("rd_1", ride("cancelled", fee, "pending"))).toBe(false);
+    expect(holdIsOwedAVoid("rd_1", ride("cancelled", fee, "captured"))).toBe(true);
   });
 });

@@ -25,7 +25,8 @@ export function isOrphanCandidate(hold: { createdAt: string }, known: { outcome:
 /**
  * Whether a hold on this reference may be voided: a dues account's (nobody else will
  * charge it), or a ride that is gone, cancelled or completed (nothing will capture it), but
- * for a cancelled ride whose no-show fee (its `fare`) is still to be captured from that hold.
+ * for a cancelled ride whose no-show fee (its `fare`) is still to be captured from that hold (held, or its
+ * authorisation not yet heard of by the ride).
  *
  * @example
  * holdIsOwedAVoid("rd_1", null); // true: the ride is gone
@@ -34,6 +35,8 @@ export function isOrphanCandidate(hold: { createdAt: string }, known: { outcome:
 export function holdIsOwedAVoid(reference: string, ride: Pick<Ride, "status" | "fare" | "payment"> | null): boolean {
   if (isDuesAccount(reference)) return true;
   if (ride === null) return true;
-  if (ride.status === "cancelled" && (ride.fare?.amount ?? 0) > 0 && ride.payment.status === "authorized") return false;
+  // A fee's hold is left to the ride's saga also while the ride has not heard of it yet (`pending`: its result delayed or
+  // lost): the watchdog asks for it again under its key, and the capture of the fee follows.
+  if (ride.status === "cancelled" && (ride.fare?.amount ?? 0) > 0 && ["authorized", "pending"].includes(ride.payment.status)) return false;
   return ride.status === "cancelled" || ride.status === "completed";
 }
