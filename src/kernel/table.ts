@@ -18,8 +18,8 @@ export interface TableRule<R, S extends string, C, D, E> {
   to: S | "same";
   /** The code of a refusal from a state not in `from` (default `invalid_transition`). */
   refusedAs?: ProblemCode;
-  /** Arrives twice (at-least-once delivery, a double tap): the second time changes nothing. */
-  repeat?: (record: R, command: C) => boolean;
+  /** Arrives twice (at-least-once delivery, a double tap): the second time changes nothing (`now`: a repeat may be one only in time). */
+  repeat?: (record: R, command: C, now: Date) => boolean;
   guard?: (record: R, command: C, now: Date) => Refused | null;
   /** Changes `next` (already in the new status) and answers the events that record it. */
   apply: (next: R, command: C, now: Date) => D[];
@@ -53,7 +53,7 @@ export function decideByTable<R, S extends string, C extends { type: string }, D
   now: Date,
 ): Decision<R, D, E> {
   const rule = table[command.type as C["type"]] as unknown as TableRule<R, S, C, D, E>;
-  if (rule.repeat?.(record, command)) return { kind: "unchanged", record };
+  if (rule.repeat?.(record, command, now)) return { kind: "unchanged", record };
   const status = access.status(record);
   if (!rule.from.includes(status)) {
     return { kind: "refused", code: rule.refusedAs ?? "invalid_transition", detail: `cannot ${command.type} a ${access.name} that is ${status}` };

@@ -230,6 +230,10 @@ describe("rental machine: the rules that matter", () => {
     expect(decideRental(keyed, { type: "cancel", by: "rider" }, before).kind).toBe("applied");
     expect(decideRental(keyed, { type: "unlock", key: "4821" }, end)).toMatchObject({ kind: "refused", code: "forbidden" });
     expect(decideRental(keyed, { type: "cancel", by: "rider" }, end)).toMatchObject({ kind: "refused", code: "invalid_transition" });
+    // Unlocked before: the same key again is a repeat while the rental lasts, refused like any key once it is over.
+    const unlocked = step(keyed, { type: "unlock", key: "4821" }, before);
+    expect(decideRental(unlocked, { type: "unlock", key: "4821" }, before).kind).toBe("unchanged");
+    expect(decideRental(unlocked, { type: "unlock", key: "4821" }, end)).toMatchObject({ kind: "refused", code: "forbidden" });
   });
 
   it("while the key service stays down, the key is asked again ever less often: doubling from 20 s up to 5 min", () => {

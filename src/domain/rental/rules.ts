@@ -233,7 +233,8 @@ export const RENTAL_RULES: Rules = {
     from: ["confirmed"],
     to: "same",
     refusedAs: "forbidden",
-    repeat: (r, c) => r.rental.status === "confirmed" && r.rental.unlockedAt !== null && r.rental.unlockKey === c.key,
+    // The same key again while the rental lasts; past its end (its timer not yet run) it is refused like any key.
+    repeat: (r, c, now) => r.rental.status === "confirmed" && r.rental.unlockedAt !== null && r.rental.unlockKey === c.key && !over(r, now),
     guard: (r, c, now) => {
       if (over(r, now)) return refuse("forbidden", "the rental has ended");
       return r.rental.unlockKey !== null && r.rental.unlockKey === c.key ? null : refuse("forbidden", "this key does not unlock the vehicle");
