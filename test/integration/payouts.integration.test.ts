@@ -74,6 +74,22 @@ describe("payout runs through the payment service", () => {
     expect(transfers).toEqual([expect.objectContaining({ amount: 8000, idempotencyKey: failed!.id })]);
   });
 
+  it("a payout whose answer never came is sent again by the ten-minute cron, not only by an operator's next run; once", async () => {
+    const driver = uniqueId("d");
+    await capturedRide(driver, 10000);
+    await tick();
+    await simulator().setFaults({ mode: "down" });
+    unwrap(await payments.runPayouts(undefined));
+    expect(unwrap(await payments.payouts(driver, null, 10)).items).toMatchObject([{ status: "failed" }]);
+    await simulator().setFaults({ mode: "ok" });
+    const tenMinutes = () => gateway.scheduled({ cron: "*/10 * * * *", scheduledTime: Date.now(), noRetry: () => undefined }, testEnv);
+    await tenMinutes();
+    expect(await payments.driverBalance(driver)).toMatchObject({ owed: { amount: 0 }, paid: { amount: 8000 } });
+    await tenMinutes();
+    expect((await simulator().transfers()).filter((t) => t.reference === driver)).toHaveLength(1);
+    expect(unwrap(await payments.payouts(driver, null, 10)).items).toMatchObject([{ status: "succeeded", amount: { amount: 8000 } }]);
+  });
+
   it("the simulated provider finds a payout by its key in its transfers, not in its idempotency record; none made is null", async () => {
     const driver = uniqueId("d");
     const key = uniqueId("po");

@@ -136,6 +136,10 @@ export async function everyTenMinutes(env: Env): Promise<void> {
     paymentService(env)
       .advancePayoutSums()
       .then((sums) => log({ msg: "payout sums", ...sums })),
+    // A payout whose answer never came is sent again (same key) without waiting for the next run.
+    paymentService(env)
+      .resendPayouts()
+      .then((sent) => sent.drivers + sent.failed > 0 && log({ msg: "payouts sent again", ...sent })),
     // What a payouts call could not tell its drivers (./payout-notices.ts): 1,000 a run.
     tellPayouts(payoutNoticeDeps(env), `cron-${crypto.randomUUID()}`, 10).then((told) => told > 0 && log({ msg: "payout notices sent", told })),
   ]);

@@ -64,9 +64,9 @@ export async function runPayouts(deps: PayoutDeps, cutoff: string): Promise<Payo
   const runId = await payoutRunId(cutoff);
   await recordRun(deps.db, runId, cutoff, now.toISOString());
 
-  const unknown = await unansweredPayouts(deps.db, new Date(now.getTime() - STALE_CLAIM_MS).toISOString(), PAYOUTS_PER_CALL + 1);
-  const sends: Send[] = unknown.slice(0, PAYOUTS_PER_CALL).map((p) => ({ id: p.id, driverId: p.driverId, amount: p.amount.amount, claimedAt: p.createdAt }));
-  let more = unknown.length > PAYOUTS_PER_CALL;
+  const unanswered = await unansweredSends(deps, now);
+  const sends = unanswered.sends;
+  let more = unanswered.more;
 
   // Sum only what was recorded since the last run: the checkpoint moves up to the cut-off,
   // or up to where no insert can still be committing, whichever is earlier.
@@ -87,6 +87,35 @@ export async function runPayouts(deps: PayoutDeps, cutoff: string): Promise<Payo
     if (await claimPayout(deps.db, claim, totals.rows.get(driverId) ?? 0)) sends.push({ id, driverId, amount, claimedAt: claim.now });
   }
 
+  const { drivers, total, failed } = await sendAll(deps, sends, now);
+  console.log(JSON.stringify({ msg: "payout run", runId, cutoff, drivers, total, failed, more }));
+  return { id: runId, cutoff, drivers, total: { amount: total, currency: "KRW" }, failed, more };
+}
+
+/**
+ * Sends again, between runs, the payouts whose outcome is unknown (no answer, or a run that
+ * died after claiming them), at most PAYOUTS_PER_CALL: the ten-minute cron's, so that a
+ * payout in flight never waits for an operator's next run, and a driver's balance is not held
+ * by one for days. Under the same keys: paid at most once.
+ *
+ * @example
+ * const { drivers, failed } = await resendUnansweredPayouts(deps);
+ */
+export async function resendUnansweredPayouts(deps: PayoutDeps): Promise<{ drivers: number; total: number; failed: number; more: boolean }> {
+  const now = (deps.now ?? (() => new Date()))();
+  const { sends, more } = await unansweredSends(deps, now);
+  return { ...(await sendAll(deps, sends, now)), more };
+}
+
+/** The payouts whose outcome is unknown, as sends (at most PAYOUTS_PER_CALL; `more` when there are others). */
+async function unansweredSends(deps: PayoutDeps, now: Date): Promise<{ sends: Send[]; more: boolean }> {
+  const unknown = await unansweredPayouts(deps.db, new Date(now.getTime() - STALE_CLAIM_MS).toISOString(), PAYOUTS_PER_CALL + 1);
+  const sends = unknown.slice(0, PAYOUTS_PER_CALL).map((p) => ({ id: p.id, driverId: p.driverId, amount: p.amount.amount, claimedAt: p.createdAt }));
+  return { sends, more: unknown.length > PAYOUTS_PER_CALL };
+}
+
+/** Sends each payout, one at a time (a key the provider may have forgotten is looked up first); counts what was paid. */
+async function sendAll(deps: PayoutDeps, sends: Send[], now: Date): Promise<{ drivers: number; total: number; failed: number }> {
   let drivers = 0;
   let total = 0;
   let failed = 0;
@@ -98,8 +127,7 @@ export async function runPayouts(deps: PayoutDeps, cutoff: string): Promise<Payo
       total += send.amount;
     } else failed += 1;
   }
-  console.log(JSON.stringify({ msg: "payout run", runId, cutoff, drivers, total, failed, more }));
-  return { id: runId, cutoff, drivers, total: { amount: total, currency: "KRW" }, failed, more };
+  return { drivers, total, failed };
 }
 
 /**

@@ -32,7 +32,7 @@ import {
   type PayoutItem,
   type UntoldPayout,
 } from "./payout-store";
-import { runPayouts, type PayoutRunReport } from "./payouts";
+import { resendUnansweredPayouts, runPayouts, type PayoutRunReport } from "./payouts";
 import { advanceEarningsCheckpoint, EARNINGS_SETTLED_MS } from "./earnings-checkpoint";
 import { foldFinalPayouts } from "./payout-totals";
 import { letGoBefore, letGoOfLedger, ledgerPastWindow, restoreLedger, type LedgerChunk, type RideLedger } from "./ledger-window";
@@ -189,6 +189,16 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
     if (checked.cutoff < held) return fail("invalid_request", `cutoff: before ${held}, since when the ledger's window let rides go (LEDGER_WINDOW_DAYS)`);
     const deps = paymentDeps(this.env);
     return ok(await runPayouts({ db: this.env.LEDGER_DB, provider: deps.provider, breaker: deps.breaker, timeoutMs: deps.timeoutMs }, checked.cutoff));
+  }
+  /**
+   * Sends again the payouts whose outcome is unknown, between runs (the gateway's ten-minute cron).
+   *
+   * @example
+   * const { drivers, failed } = await paymentService(env).resendPayouts();
+   */
+  async resendPayouts(): Promise<{ drivers: number; total: number; failed: number; more: boolean }> {
+    const deps = paymentDeps(this.env);
+    return resendUnansweredPayouts({ db: this.env.LEDGER_DB, provider: deps.provider, breaker: deps.breaker, timeoutMs: deps.timeoutMs });
   }
 
   /**
