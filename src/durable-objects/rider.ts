@@ -7,7 +7,7 @@
  */
 import type { RiderAccount } from "../domain/events";
 import type { Money } from "../domain/types";
-import { decideRider, duesPaymentKey, newRider, planRider, type RiderCommand, type RiderEffect, type RiderRecord } from "../domain/rider/machine";
+import { decideRider, newRider, nextDuesCharge, planRider, type RiderCommand, type RiderEffect, type RiderRecord } from "../domain/rider/machine";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { RideOwnerObject, type Welcome } from "./owner";
 
@@ -52,29 +52,37 @@ export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect
   /**
    * Charges the dues to `paymentMethod` and clears them. Declined: 402 with what is owed,
    * nothing changed. The charge's key is the dues' version, so a retry after a lost
-   * answer is charged once; a provider that is down answers 503.
+   * answer is charged once; a provider that is down answers 503. A charge whose answer was
+   * lost before the dues changed is sent again first, under its own key (`nextDuesCharge`).
    */
   payDues(riderId: string, paymentMethod: string, correlationId: string): Promise<Outcome<RiderAccount>> {
     return this.exclusive(async () => {
-      const record = this.load() ?? newRider(riderId, new Date());
-      const dues = record.account.dues;
-      if (dues.amount === 0) return ok(record.account);
-      const key = duesPaymentKey(record);
-      let charge: Awaited<ReturnType<DuesCharger["chargeDues"]>>;
-      try {
-        const payments = this.env.PAYMENTS as unknown as DuesCharger;
-        charge = await payments.chargeDues({ riderId, amount: dues, paymentMethod, idempotencyKey: key, correlationId });
-      } catch (error) {
-        // The error stays in our log: it may carry the ledger's SQL and its values, not for a rider's eyes.
-        console.warn(JSON.stringify({ msg: "dues charge failed", riderId, correlationId, error: String(error) }));
-        return fail("unavailable", "the payment service could not be reached; try again shortly", { retryAfterSeconds: 5 });
+      // At most two charges: an earlier one sent again, then what is owed now.
+      for (let charges = 0; ; charges++) {
+        const record = this.load() ?? newRider(riderId, new Date());
+        const dues = record.account.dues;
+        if (dues.amount === 0) return ok(record.account);
+        const { earlier, ...charge } = nextDuesCharge(record);
+        if (this.load()) this.store({ ...record, chargeInFlight: charge }); // written ahead: see RiderRecord.chargeInFlight
+        let answer: Awaited<ReturnType<DuesCharger["chargeDues"]>>;
+        try {
+          const payments = this.env.PAYMENTS as unknown as DuesCharger;
+          answer = await payments.chargeDues({ riderId, amount: charge.amount, paymentMethod, idempotencyKey: charge.key, correlationId });
+        } catch (error) {
+          // The error stays in our log: it may carry the ledger's SQL and its values, not for a rider's eyes.
+          console.warn(JSON.stringify({ msg: "dues charge failed", riderId, correlationId, error: String(error) }));
+          return fail("unavailable", "the payment service could not be reached; try again shortly", { retryAfterSeconds: 5 });
+        }
+        if (answer.outcome === "declined") {
+          // Bookkeeping, not a change of the account: the next attempt needs a key of its own (an earlier charge's does not count).
+          const latest = this.load();
+          if (latest) this.store({ ...latest, chargeInFlight: undefined, declinedAttempts: (latest.declinedAttempts ?? 0) + (earlier ? 0 : 1) });
+          if (earlier && charges === 0) continue;
+          return fail("payment_required", `the charge was declined: ${answer.detail ?? "declined"}`, { dues });
+        }
+        const paid = await this.apply(riderId, { type: "duesPaid", ...charge, providerRef: answer.providerRef }, correlationId);
+        if (!paid.ok || !earlier || charges > 0) return paid;
       }
-      if (charge.outcome === "declined") {
-        // Bookkeeping, not a change of the account: the next attempt needs a key of its own.
-        if (this.load()) this.store({ ...record, declinedAttempts: (record.declinedAttempts ?? 0) + 1 });
-        return fail("payment_required", `the charge was declined: ${charge.detail ?? "declined"}`, { dues });
-      }
-      return this.apply(riderId, { type: "duesPaid", key, amount: dues, providerRef: charge.providerRef }, correlationId);
     });
   }
 

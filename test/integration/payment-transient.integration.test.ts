@@ -6,7 +6,7 @@
  * failing as D1's fail (when run, so that drizzle wraps them).
  */
 import { createExecutionContext, runInDurableObject } from "cloudflare:test";
-import type { RiderDurableObject } from "../../src/durable-objects/rider";
+import type { DuesCharger, RiderDurableObject } from "../../src/durable-objects/rider";
 import { unwrap } from "../../src/lib/problem";
 import { describe, expect, it, vi } from "vitest";
 import { transientOf } from "../../src/lib/transient";
@@ -120,5 +120,44 @@ describe("the payment service failing under a rider paying their dues", () => {
     } finally {
       warnings.mockRestore();
     }
+  });
+
+  it("a charge whose answer was lost, then more dues: paying again sends the lost charge again under its key and charges only the rest", async () => {
+    const riderId = uniqueId("r");
+    const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));
+    unwrap(await stub.incurDues(riderId, "rd_dues_first", { amount: 5000, currency: "KRW" }, "req-dues"));
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const lost = await runInDurableObject(stub, async (instance: RiderDurableObject) => {
+        const own = instance as unknown as { env: Env };
+        const real = own.env;
+        const payments = real.PAYMENTS as unknown as DuesCharger;
+        // The provider charged, and the answer never came back.
+        const chargeDues: DuesCharger["chargeDues"] = async (input) => {
+          await payments.chargeDues(input);
+          throw new Error("connection reset");
+        };
+        own.env = { ...real, PAYMENTS: { chargeDues } as unknown as Fetcher };
+        try {
+          return await instance.payDues(riderId, "pm_card_visa", "req-pay-1");
+        } finally {
+          own.env = real;
+        }
+      });
+      expect(lost).toMatchObject({ ok: false, problem: { code: "unavailable" } });
+    } finally {
+      warnings.mockRestore();
+    }
+    // Another ride ends unpaid before the rider pays again: the dues change (and with them the charge's key).
+    unwrap(await stub.incurDues(riderId, "rd_dues_second", { amount: 3000, currency: "KRW" }, "req-dues-2"));
+    expect((await stub.account(riderId)).dues).toEqual({ amount: 8000, currency: "KRW" });
+    const paid = unwrap(await stub.payDues(riderId, "pm_card_visa", "req-pay-2"));
+    expect(paid.dues).toEqual({ amount: 0, currency: "KRW" });
+    const { results } = await testEnv.LEDGER_DB.prepare(
+      "SELECT amount FROM payment_operations WHERE ride_id = ? AND kind = 'capture' AND outcome = 'succeeded' ORDER BY created_at",
+    )
+      .bind(`dues:${riderId}`)
+      .all<{ amount: number }>();
+    expect(results.map((r) => r.amount)).toEqual([5000, 3000]); // not 5000 and then 8000
   });
 });

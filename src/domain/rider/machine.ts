@@ -15,9 +15,19 @@ export interface RiderRecord {
   payments: { key: string; amount: Money; providerRef: string | null; at: string }[];
   /** Charges declined since the dues last changed: each new attempt goes out under a new key. */
   declinedAttempts?: number;
+  /**
+   * The charge sent and not yet answered (written before it goes out): should its answer be
+   * lost and the dues change before the rider pays again, the next payment sends this one
+   * again first, under its own key, rather than charging its items a second time.
+   */
+  chargeInFlight?: DuesCharge;
 }
 
-export type RiderCommand = { type: "incurDues"; rideId: string; amount: Money } | { type: "duesPaid"; key: string; amount: Money; providerRef: string | null };
+/** A charge of dues: its key, its amount, and the unpaid rides it pays. */
+export type DuesCharge = { key: string; amount: Money; rideIds: string[] };
+
+export type RiderCommand =
+  { type: "incurDues"; rideId: string; amount: Money } | { type: "duesPaid"; key: string; amount: Money; providerRef: string | null; rideIds?: string[] };
 
 export type RiderEventDraft = { type: "DuesIncurred" | "DuesPaid"; data: Record<string, unknown> };
 /** The Rider DO talks to no other object: it has no effects. */
@@ -53,11 +63,15 @@ export function decideRider(record: RiderRecord, command: RiderCommand, now: Dat
     event = { type: "DuesIncurred", data: { rideId: command.rideId, amount: command.amount } };
   } else {
     if (next.payments.some((p) => p.key === command.key)) return { kind: "unchanged", record };
-    if (command.amount.amount !== account.dues.amount) {
-      return { kind: "refused", code: "invalid_transition", detail: `the dues changed (${account.dues.amount} KRW owed, ${command.amount.amount} KRW paid)` };
+    // The rides the charge paid: those named (a charge sent before the dues changed), else all.
+    const paid = command.rideIds ? account.items.filter((i) => command.rideIds?.includes(i.rideId)) : account.items;
+    const owed = paid.reduce((sum, i) => sum + i.amount.amount, 0);
+    if (command.amount.amount !== owed) {
+      return { kind: "refused", code: "invalid_transition", detail: `the dues changed (${owed} KRW owed, ${command.amount.amount} KRW paid)` };
     }
     next.payments.push({ key: command.key, amount: command.amount, providerRef: command.providerRef, at: now.toISOString() });
-    account.items = [];
+    account.items = account.items.filter((i) => !paid.includes(i));
+    if (next.chargeInFlight?.key === command.key) delete next.chargeInFlight;
     next.declinedAttempts = 0;
     event = { type: "DuesPaid", data: { amount: command.amount, key: command.key } };
   }
@@ -78,6 +92,21 @@ export function decideRider(record: RiderRecord, command: RiderCommand, now: Dat
  */
 export function duesPaymentKey(record: RiderRecord): string {
   return `${record.account.id}:dues:${record.account.version}:${record.declinedAttempts ?? 0}`;
+}
+
+/**
+ * What a payment of the dues charges next: a charge sent before and never answered, whose
+ * dues have changed since (`earlier`: sent again under its key first, so its rides are not
+ * charged twice), else all the dues now under `duesPaymentKey`.
+ *
+ * @example
+ * const { key, amount, rideIds, earlier } = nextDuesCharge(record);
+ */
+export function nextDuesCharge(record: RiderRecord): DuesCharge & { earlier: boolean } {
+  const key = duesPaymentKey(record);
+  const inFlight = record.chargeInFlight;
+  if (inFlight && inFlight.key !== key) return { ...inFlight, earlier: true };
+  return { key, amount: record.account.dues, rideIds: record.account.items.map((i) => i.rideId), earlier: false };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideRider, duesPaymentKey, newRider, planRider, type RiderRecord } from "./machine";
+import { decideRider, duesPaymentKey, nextDuesCharge, newRider, planRider, type RiderRecord } from "./machine";
 
 const NOW = new Date("2026-11-30T10:00:00Z");
 const krw = (amount: number) => ({ amount, currency: "KRW" as const });
@@ -35,6 +35,24 @@ describe("rider machine: dues", () => {
     expect(duesPaymentKey(owing)).toBe("r1:dues:1:0");
     expect(duesPaymentKey({ ...owing, declinedAttempts: 1 })).toBe("r1:dues:1:1");
     expect(duesPaymentKey(applied(owing, { type: "incurDues", rideId: "rd_2", amount: krw(1) }))).toBe("r1:dues:2:0");
+  });
+
+  it("a charge sent before the dues changed is sent again first, under its key, and pays only its rides", () => {
+    const owing = applied(newRider("r1", NOW), { type: "incurDues", rideId: "rd_1", amount: krw(5000) });
+    const first = { key: duesPaymentKey(owing), amount: krw(5000), rideIds: ["rd_1"] };
+    expect(nextDuesCharge(owing)).toEqual({ ...first, earlier: false });
+    // Sent, and its answer lost: the same dues again are the same charge (same key).
+    const sent = { ...owing, chargeInFlight: first };
+    expect(nextDuesCharge(sent)).toEqual({ ...first, earlier: false });
+    // More dues meanwhile: the lost charge goes first, as it was.
+    const more = applied(sent, { type: "incurDues", rideId: "rd_2", amount: krw(3000) });
+    expect(nextDuesCharge(more)).toEqual({ ...first, earlier: true });
+    const partly = applied(more, { type: "duesPaid", ...first, providerRef: "pi_1" });
+    expect(partly.account).toMatchObject({ dues: krw(3000), items: [{ rideId: "rd_2" }] });
+    expect(partly.chargeInFlight).toBeUndefined();
+    expect(nextDuesCharge(partly)).toEqual({ key: duesPaymentKey(partly), amount: krw(3000), rideIds: ["rd_2"], earlier: false });
+    // A charge of named rides for another amount than theirs is refused.
+    expect(decideRider(more, { type: "duesPaid", ...first, amount: krw(8000), providerRef: "pi_1" }, NOW).kind).toBe("refused");
   });
 
   it("every change sends the account to the views", () => {
