@@ -260,15 +260,16 @@ describe("the payout runs' sums", () => {
 
   it("the ten-minute cron folds the payouts answered for good into the driver's sums, and leaves the open ones", async () => {
     const driverId = uniqueId("d_fold");
-    const payout = (id: string, status: string, amount: number) =>
+    const payout = (id: string, status: string, amount: number, updatedAt = "2026-01-01T00:00:00.000Z") =>
       testEnv.LEDGER_DB.prepare(
         `INSERT INTO payouts (id, run_id, driver_id, amount, currency, cutoff, status, retryable, provider, created_at, updated_at)
-         VALUES (?1, 'pr_fold', ?2, ?3, 'KRW', '2026-01-01T00:00:00.000Z', ?4, 0, 'fake', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`,
-      ).bind(id, driverId, amount, status);
+         VALUES (?1, 'pr_fold', ?2, ?3, 'KRW', '2026-01-01T00:00:00.000Z', ?4, 0, 'fake', '2026-01-01T00:00:00.000Z', ?5)`,
+      ).bind(id, driverId, amount, status, updatedAt);
     await testEnv.LEDGER_DB.batch([
       payout(uniqueId("po_paid"), "succeeded", 7000),
       payout(uniqueId("po_refused"), "failed", 500),
-      payout(uniqueId("po_open"), "pending", 900),
+      // Claimed just now: on its way (an older one the same cron would send again: see payouts.integration).
+      payout(uniqueId("po_open"), "pending", 900, new Date().toISOString()),
     ]);
     await run(testEnv);
     expect(await testEnv.LEDGER_DB.prepare("SELECT taken, payouts FROM driver_payouts WHERE driver_id = ?").bind(driverId).first()).toEqual({

@@ -14,6 +14,23 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** When the timer `name` is due (null: not set). */
+const dueAtOf = (state: DurableObjectState, name: string): number | null =>
+  state.storage.sql.exec<{ due_at: number }>("SELECT due_at FROM timers WHERE name = ?", name).toArray()[0]?.due_at ?? null;
+
+/** Runs the object's alarm with the clock just past `dueAt` (now when null), as after the real wait; answers that moment. */
+async function alarmAt(instance: { alarm(): Promise<void> }, dueAt: number | null): Promise<number> {
+  const realNow = Date.now;
+  const offset = (dueAt ?? realNow()) + 1 - realNow();
+  Date.now = () => realNow() + offset;
+  try {
+    await instance.alarm();
+    return Date.now();
+  } finally {
+    Date.now = realNow;
+  }
+}
+
 /** What the tests reach of the aggregate base: its timer hook and its scheduling. */
 type Reachable = { onTimer(name: string): Promise<void>; schedule(name: string, at: number): void };
 
@@ -31,20 +48,13 @@ describe("a failing timer", () => {
         if (name !== "probe") return original(name);
         if (down) throw new Error("the dispatch cell is down");
       };
-      const dueAt = () => state.storage.sql.exec<{ due_at: number }>("SELECT due_at FROM timers WHERE name = 'probe'").toArray()[0]?.due_at ?? null;
+      const dueAt = () => dueAtOf(state, "probe");
       // The alarm runs as if the clock were just past the probe's due time: the retry the base put
       // back is the run, as it would be after the real wait (its failures count in a row).
-      const realNow = Date.now;
       const fireAtDue = async () => {
-        const offset = (dueAt() ?? realNow()) + 1 - realNow();
-        Date.now = () => realNow() + offset;
-        try {
-          await instance.alarm();
-          const next = dueAt();
-          return next === null ? null : next - Date.now();
-        } finally {
-          Date.now = realNow;
-        }
+        const firedAt = await alarmAt(instance, dueAt());
+        const next = dueAt();
+        return next === null ? null : next - firedAt;
       };
       const fire = async () => {
         base.schedule("probe", Date.now() - 1); // set anew, as a commit would
@@ -89,19 +99,10 @@ describe("a ride's timer whose call to its driver fails", () => {
       // The driver's object down (a deploy, an overload): every release fails as a peer call does.
       reachable.perform = async (effect) =>
         effect.type === "releaseDriver" ? { ok: false, problem: { code: "unavailable", detail: "driver object down" } } : original(effect);
-      const staleAt = () => state.storage.sql.exec<{ due_at: number }>("SELECT due_at FROM timers WHERE name = 'stale'").toArray()[0]?.due_at ?? null;
+      const staleAt = () => dueAtOf(state, "stale");
       const status = () =>
         (JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as { ride: { status: string } }).ride.status;
-      const realNow = Date.now;
-      const fireStale = async () => {
-        const offset = (staleAt() ?? realNow()) + 1 - realNow();
-        Date.now = () => realNow() + offset;
-        try {
-          await instance.alarm();
-        } finally {
-          Date.now = realNow;
-        }
-      };
+      const fireStale = () => alarmAt(instance, staleAt());
       const assignedStaleAt = staleAt();
       await fireStale();
       const afterFailure = { status: status(), staleAt: staleAt() };
