@@ -1,5 +1,5 @@
 /**
- * Reconciliation's walk through the older holds. Its first page, the newest open holds, is
+ * Reconciliation's walk through the older holds (back to HOLD_LIFETIME_MS). Its first page, the newest open holds, is
  * filled at any volume by the rides in flight (each has one), so a hold owed a void further
  * back (a ride that ended unpaid a day after its trip, a dues charge that lost its capture)
  * would never be read. The walk reads one page of authorisations a run, newest first from
@@ -31,6 +31,15 @@ export const holdStillOpen = and(
 export const WALK_SCAN = 2_000;
 
 /**
+ * How far back the walk goes: past a provider's hold lifetime (Stripe cancels an uncaptured
+ * payment after 7 days) a void releases nothing, and a shorter walk comes round sooner.
+ */
+export const HOLD_LIFETIME_MS = 8 * 86_400_000;
+
+/** How far back the newest open holds are looked for: the walk reads further (a bound, so that few open holds never mean a scan of the whole ledger). */
+export const NEWEST_HOLDS_MS = 86_400_000;
+
+/**
  * The open holds of the walk's next page of `scan` authorisations made before `before`, and
  * the walk moved past them.
  *
@@ -38,6 +47,7 @@ export const WALK_SCAN = 2_000;
  * const older = await walkOlderHolds(env.LEDGER_DB, new Date(Date.now() - 300_000).toISOString());
  */
 export async function walkOlderHolds(d1: D1Database, before: string, scan = WALK_SCAN): Promise<LedgerEntry[]> {
+  const since = new Date(Date.parse(before) - HOLD_LIFETIME_MS).toISOString();
   const db = drizzle(d1);
   const cursor = (await db.select().from(reconcileWalk).where(eq(reconcileWalk.id, 1)).limit(1))[0];
   // A cursor not before `before` (a first run, or a wrap) starts from the newest old enough.
@@ -46,7 +56,11 @@ export async function walkOlderHolds(d1: D1Database, before: string, scan = WALK
     .select({ createdAt: po.createdAt, rideId: po.rideId })
     .from(po)
     .where(
-      and(eq(po.kind, "authorize"), or(lt(po.createdAt, from.beforeCreatedAt), and(eq(po.createdAt, from.beforeCreatedAt), lt(po.rideId, from.beforeRideId)))),
+      and(
+        eq(po.kind, "authorize"),
+        gte(po.createdAt, since),
+        or(lt(po.createdAt, from.beforeCreatedAt), and(eq(po.createdAt, from.beforeCreatedAt), lt(po.rideId, from.beforeRideId))),
+      ),
     )
     .orderBy(desc(po.createdAt), desc(po.rideId))
     .limit(scan);

@@ -2,13 +2,13 @@
  * The ledger in the payment worker's own D1: every provider operation once, by
  * idempotency key (the primary key), so a repeated message never records twice.
  */
-import { and, desc, eq, lte, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gte, lte, ne, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { PaymentAction, Settlement } from "../../src/domain/events";
 import type { Money } from "../../src/domain/types";
 import { DUES_PREFIX } from "../../src/payments/dues";
 import { deadLetters, paymentOperations, settlementAdjustments, settlements } from "../../src/payments/ledger-schema";
-import { holdStillOpen, walkOlderHolds } from "./hold-walk";
+import { holdStillOpen, NEWEST_HOLDS_MS, walkOlderHolds } from "./hold-walk";
 import { PIN } from "./ledger-window";
 
 export type LedgerEntry = typeof paymentOperations.$inferSelect;
@@ -223,14 +223,16 @@ export class Ledger {
     return row?.n ?? 0;
   }
 
-  /** The newest `limit` holds still open (`holdStillOpen`) made before `before`, rides' and dues' alike. */
+  /** The newest `limit` holds still open (`holdStillOpen`) made before `before` and within NEWEST_HOLDS_MS of it, rides' and dues' alike. */
   async openHolds(before: string, limit = 500): Promise<LedgerEntry[]> {
     // In SQL, on the (kind, created_at) index, old enough in SQL too: the young ones (every ride in
-    // flight has one) would otherwise fill the page and hide the old ones owed a void.
+    // flight has one) would otherwise fill the page and hide the old ones owed a void; and not older
+    // than a day, so that fewer than `limit` open never means a read of every hold (the walk goes further).
+    const since = new Date(Date.parse(before) - NEWEST_HOLDS_MS).toISOString();
     return this.db
       .select()
       .from(paymentOperations)
-      .where(and(holdStillOpen, lte(paymentOperations.createdAt, before)))
+      .where(and(holdStillOpen, lte(paymentOperations.createdAt, before), gte(paymentOperations.createdAt, since)))
       .orderBy(desc(paymentOperations.createdAt))
       .limit(limit);
   }

@@ -130,7 +130,10 @@ describe("ledger holds", () => {
     await insertHolds(d1, ids, Date.now() - 2 * HOUR);
     // Every third hold closed: a page is `scan` authorisations, open or not.
     for (const id of ids.filter((_, i) => i % 3 === 0)) await handlePaymentCommand(step(id, "void", 5000), deps);
+    // Open, and older than a provider's hold lifetime: a void would release nothing, and neither read takes it.
+    await insertHolds(d1, ["rd_lapsed"], Date.now() - 9 * 24 * HOUR);
     const before = new Date(Date.now() - HOUR).toISOString();
+    expect((await deps.ledger.openHolds(before)).map((h) => h.rideId).sort()).toEqual(ids.filter((_, i) => i % 3 !== 0));
     const runs: string[][] = [];
     for (let i = 0; i < 4; i++) runs.push((await deps.ledger.olderOpenHolds(before, 100)).map((h) => h.rideId).sort());
     const open = ids.filter((_, i) => i % 3 !== 0);

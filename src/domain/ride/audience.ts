@@ -54,15 +54,22 @@ function driverOf(item: Item, held: string | null): string | null {
  * (another driver's offer, assignment, name, plate and positions are not theirs: a driver
  * offered a ride another gave up must not read the other's trail), with a rider's or an
  * operator's cancel reason replaced and a refund's reason left out. A rider's: the drivers
- * asked and how they answered without their ids (the driver they got is on the ride). An
- * operator's: as stored.
+ * asked and how they answered, and any driver the ride never got (released when it was
+ * cancelled with an offer out), without their ids. An operator's: as stored.
  *
  * @example
  * timelineFor(items, { id: "d2", role: "driver" }).some((e) => e.data.driverId === "d1"); // false
  */
 export function timelineFor<T extends Item>(items: T[], viewer: Pick<Actor, "id" | "role">): T[] {
   if (viewer.role === "ops") return items;
-  if (viewer.role === "rider") return items.map((item) => (OFFERS.has(item.type) ? { ...item, data: withoutDriverId(item.data) } : item));
+  if (viewer.role === "rider") {
+    // The drivers the ride got the rider read of (name, plate: on the ride); any other only as "a driver".
+    const got = new Set(items.filter((i) => i.type === "DriverAssigned").map((i) => driverOf(i, null)));
+    return items.map((item) => {
+      const about = driverOf(item, null);
+      return about !== null && (OFFERS.has(item.type) || !got.has(about)) ? { ...item, data: withoutDriverId(item.data) } : item;
+    });
+  }
   let held: string | null = null;
   const out: T[] = [];
   for (const item of items) {

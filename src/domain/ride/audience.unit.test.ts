@@ -126,5 +126,13 @@ describe("what a driver reads of a ride: no rider's or operator's words", () => 
       { expiresAt: "t" },
     ]);
     expect(rider.find((e) => e.type === "DriverAssigned")?.data).toEqual({ driver: d1, etaSeconds: 300 });
+    expect(rider.find((e) => e.type === "DriverReleased")?.data, "a driver the ride got").toEqual({ driverId: "d1" });
+    // Cancelled with an offer out: the offered driver is released, and the rider does not learn who they were.
+    const offered = [
+      { type: "DriverOffered", data: { driverId: "d9", expiresAt: "t" } },
+      { type: "DriverReleased", data: { driverId: "d9" } },
+      { type: "RideCancelled", data: { by: "rider", reason: "changed my mind" } },
+    ];
+    expect(JSON.stringify(timelineFor(offered, { id: "r1", role: "rider" }))).not.toContain("d9");
   });
 });
