@@ -5,7 +5,17 @@
  * outbox (payments, the key request, views, notifications) are the aggregate base's.
  */
 import type { PaymentResult } from "../domain/events";
-import { commandOfPayment, createRental, decideRental, endCommand, keyless, planRental, retryPlan, type CreateRentalInput } from "../domain/rental/machine";
+import {
+  commandOfPayment,
+  createRental,
+  decideRental,
+  endCommand,
+  keyless,
+  outstandingStep,
+  planRental,
+  retryPlan,
+  type CreateRentalInput,
+} from "../domain/rental/machine";
 import type { RentalCommand, RentalEffect } from "../domain/rental/machine";
 import { paymentDeadline } from "../domain/rental/rules";
 import type { Rental, RentalEventDraft, RentalRecord } from "../domain/rental/types";
@@ -25,6 +35,14 @@ function shownTo(actor: Actor, rental: Rental): Rental | null {
 export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEffect> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, "rental", "request_hash TEXT NOT NULL");
+    // A payment step outstanding with no watchdog (a rental an older code declined at its deadline with its payment in
+    // flight, before such a rental asked again): it gets one when the object starts, as the repair sweep's read starts it.
+    void ctx.blockConcurrencyWhile(async () => {
+      const record = this.load();
+      if (!record || outstandingStep(record) === null || this.timers.dueAt("payment") !== null) return;
+      this.schedule("payment", Date.now());
+      await this.armAlarm();
+    });
   }
 
   protected idOf(record: RentalRecord): string {

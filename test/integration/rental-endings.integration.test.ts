@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { PaymentCommandMessage, ViewsMessage } from "../../src/domain/events";
 import { outstandingStep } from "../../src/domain/rental/machine";
 import type { Rental, RentalRecord } from "../../src/domain/rental/types";
-import type { RentalDurableObject } from "../../src/durable-objects/rental";
+import { RentalDurableObject as RentalObject, type RentalDurableObject } from "../../src/durable-objects/rental";
 import { keyIssuerStub, rentalVehicleStub } from "../../src/durable-objects/stubs";
 import { unwrap, type Outcome } from "../../src/lib/problem";
 import { project } from "../../src/views/projection";
@@ -136,5 +136,31 @@ describe("a rental never unlocked", () => {
     } finally {
       await keyIssuerStub(testEnv).setFaults({ mode: "ok" });
     }
+  });
+});
+
+describe("a rental an older code left with its payment step and no watchdog", () => {
+  it("gets the watchdog when its object starts, and the watchdog sends the step again", async () => {
+    const { stub } = await created();
+    // Declined at its deadline with its authorisation never answered, as the code before 2026-12-05 left it: no timer at all.
+    await runInDurableObject(stub, async (_i: RentalDurableObject, state) => {
+      const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM rental").one().record) as RentalRecord;
+      record.rental.status = "declined";
+      state.storage.sql.exec("UPDATE rental SET record = ?", JSON.stringify(record));
+      state.storage.sql.exec("DELETE FROM timers");
+      await state.storage.deleteAlarm();
+      expect(outstandingStep(record)).toBe("authorize");
+      // The next start of the object, over the same storage.
+      new RentalObject(state, testEnv);
+      await until(async () => (await state.storage.getAlarm()) ?? undefined, "the alarm", 3000);
+    });
+    await runDurableObjectAlarm(stub); // runs the watchdog now, unless it ran already
+    // Sent again, and watched again: the watchdog is set a while ahead.
+    const watchdog = await until(async () => {
+      const due = await timerDue(stub, "payment");
+      return due !== null && due > Date.now() + 60_000 ? due : undefined;
+    }, "the watchdog set again");
+    expect(watchdog).toBeGreaterThan(Date.now());
+    expect((await recordOf(stub)).rental).toMatchObject({ status: "declined", payment: { status: "pending" } });
   });
 });
