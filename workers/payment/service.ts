@@ -32,10 +32,16 @@ import {
   type PayoutItem,
   type UntoldPayout,
 } from "./payout-store";
-import { resendUnansweredPayouts, runPayouts, type PayoutRunReport } from "./payouts";
+import { resendUnansweredPayouts, runPayouts, type PayoutDeps, type PayoutRunReport } from "./payouts";
 import { advanceEarningsCheckpoint, EARNINGS_SETTLED_MS } from "./earnings-checkpoint";
 import { foldFinalPayouts } from "./payout-totals";
 import { letGoBefore, letGoOfLedger, ledgerPastWindow, restoreLedger, type LedgerChunk, type RideLedger } from "./ledger-window";
+
+/** What a payout run and the cron's resend send through: the provider behind its breaker, over the ledger. */
+function payoutDeps(env: PaymentEnv): PayoutDeps {
+  const { provider, breaker, timeoutMs } = paymentDeps(env);
+  return { db: env.LEDGER_DB, provider, breaker, timeoutMs };
+}
 
 export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
   /** Development only (the gateway checks): faults of the simulated provider. */
@@ -187,9 +193,9 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
     if (!checked.ok) return fail("invalid_request", checked.detail);
     const held = await letGoBefore(this.env.LEDGER_DB);
     if (checked.cutoff < held) return fail("invalid_request", `cutoff: before ${held}, since when the ledger's window let rides go (LEDGER_WINDOW_DAYS)`);
-    const deps = paymentDeps(this.env);
-    return ok(await runPayouts({ db: this.env.LEDGER_DB, provider: deps.provider, breaker: deps.breaker, timeoutMs: deps.timeoutMs }, checked.cutoff));
+    return ok(await runPayouts(payoutDeps(this.env), checked.cutoff));
   }
+
   /**
    * Sends again the payouts whose outcome is unknown, between runs (the gateway's ten-minute cron).
    *
@@ -197,8 +203,7 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
    * const { drivers, failed } = await paymentService(env).resendPayouts();
    */
   async resendPayouts(): Promise<{ drivers: number; total: number; failed: number; more: boolean }> {
-    const deps = paymentDeps(this.env);
-    return resendUnansweredPayouts({ db: this.env.LEDGER_DB, provider: deps.provider, breaker: deps.breaker, timeoutMs: deps.timeoutMs });
+    return resendUnansweredPayouts(payoutDeps(this.env));
   }
 
   /**
