@@ -22,6 +22,9 @@ export interface DuesCharger {
   }): Promise<{ outcome: "succeeded" | "declined"; providerRef: string | null; detail: string | null }>;
 }
 
+/** A lost charge sent again was answered: what is owed now is charged next. */
+const EARLIER_SETTLED = "earlier settled";
+
 export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, "rider");
@@ -57,33 +60,38 @@ export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect
    */
   payDues(riderId: string, paymentMethod: string, correlationId: string): Promise<Outcome<RiderAccount>> {
     return this.exclusive(async () => {
-      // At most two charges: an earlier one sent again, then what is owed now.
-      for (let charges = 0; ; charges++) {
-        const record = this.load() ?? newRider(riderId, new Date());
-        const dues = record.account.dues;
-        if (dues.amount === 0) return ok(record.account);
-        const { earlier, ...charge } = nextDuesCharge(record);
-        if (this.load()) this.store({ ...record, chargeInFlight: charge }); // written ahead: see RiderRecord.chargeInFlight
-        let answer: Awaited<ReturnType<DuesCharger["chargeDues"]>>;
-        try {
-          const payments = this.env.PAYMENTS as unknown as DuesCharger;
-          answer = await payments.chargeDues({ riderId, amount: charge.amount, paymentMethod, idempotencyKey: charge.key, correlationId });
-        } catch (error) {
-          // The error stays in our log: it may carry the ledger's SQL and its values, not for a rider's eyes.
-          console.warn(JSON.stringify({ msg: "dues charge failed", riderId, correlationId, error: String(error) }));
-          return fail("unavailable", "the payment service could not be reached; try again shortly", { retryAfterSeconds: 5 });
-        }
-        if (answer.outcome === "declined") {
-          // Bookkeeping, not a change of the account: the next attempt needs a key of its own (an earlier charge's does not count).
-          const latest = this.load();
-          if (latest) this.store({ ...latest, chargeInFlight: undefined, declinedAttempts: (latest.declinedAttempts ?? 0) + (earlier ? 0 : 1) });
-          if (earlier && charges === 0) continue;
-          return fail("payment_required", `the charge was declined: ${answer.detail ?? "declined"}`, { dues });
-        }
-        const paid = await this.apply(riderId, { type: "duesPaid", ...charge, providerRef: answer.providerRef }, correlationId);
-        if (!paid.ok || !earlier || charges > 0) return paid;
-      }
+      // A lost charge sent again first is settled (paid or declined); then what is owed now is charged. Only the
+      // first charge can be an earlier one: settling it clears `chargeInFlight`.
+      const first = await this.chargeNext(riderId, paymentMethod, correlationId);
+      const last = first === EARLIER_SETTLED ? await this.chargeNext(riderId, paymentMethod, correlationId) : first;
+      return last === EARLIER_SETTLED ? ok(this.account(riderId)) : last;
     });
+  }
+
+  /** One charge (`nextDuesCharge`), written down before it goes out; `EARLIER_SETTLED` when it was a lost charge sent again. */
+  private async chargeNext(riderId: string, paymentMethod: string, correlationId: string): Promise<Outcome<RiderAccount> | typeof EARLIER_SETTLED> {
+    const record = this.load() ?? newRider(riderId, new Date());
+    const dues = record.account.dues;
+    if (dues.amount === 0) return ok(record.account);
+    const { earlier, ...charge } = nextDuesCharge(record);
+    if (this.load()) this.store({ ...record, chargeInFlight: charge }); // written ahead: see RiderRecord.chargeInFlight
+    let answer: Awaited<ReturnType<DuesCharger["chargeDues"]>>;
+    try {
+      const payments = this.env.PAYMENTS as unknown as DuesCharger;
+      answer = await payments.chargeDues({ riderId, amount: charge.amount, paymentMethod, idempotencyKey: charge.key, correlationId });
+    } catch (error) {
+      // The error stays in our log: it may carry the ledger's SQL and its values, not for a rider's eyes.
+      console.warn(JSON.stringify({ msg: "dues charge failed", riderId, correlationId, error: String(error) }));
+      return fail("unavailable", "the payment service could not be reached; try again shortly", { retryAfterSeconds: 5 });
+    }
+    if (answer.outcome === "declined") {
+      // Bookkeeping, not a change of the account: the next attempt needs a key of its own (an earlier charge's does not count).
+      const latest = this.load();
+      if (latest) this.store({ ...latest, chargeInFlight: undefined, declinedAttempts: (latest.declinedAttempts ?? 0) + (earlier ? 0 : 1) });
+      return earlier ? EARLIER_SETTLED : fail("payment_required", `the charge was declined: ${answer.detail ?? "declined"}`, { dues });
+    }
+    const paid = await this.apply(riderId, { type: "duesPaid", ...charge, providerRef: answer.providerRef }, correlationId);
+    return paid.ok && earlier ? EARLIER_SETTLED : paid;
   }
 
   protected welcome(): Welcome {
