@@ -49,6 +49,18 @@ beforeEach(async () => {
   });
 });
 
+/** A driver owed 8000 whose payout a run sent while the simulator was down: failed, its answer unknown. The simulator stays down. */
+async function payoutFailedWithProviderDown() {
+  const driver = uniqueId("d");
+  await capturedRide(driver, 10000);
+  await tick();
+  await simulator().setFaults({ mode: "down" });
+  unwrap(await payments.runPayouts(undefined));
+  const payouts = unwrap(await payments.payouts(driver, null, 10)).items;
+  expect(payouts).toMatchObject([{ status: "failed", amount: { amount: 8000 } }]);
+  return { driver, failed: payouts[0] };
+}
+
 describe("payout runs through the payment service", () => {
   it("refuses a cut-off in the future, pays nothing", async () => {
     const outcome = await payments.runPayouts(new Date(Date.now() + 60_000).toISOString());
@@ -56,14 +68,8 @@ describe("payout runs through the payment service", () => {
   });
 
   it("with the simulator down the payout fails; the next run pays it under the same key, once", async () => {
-    const driver = uniqueId("d");
-    await capturedRide(driver, 10000);
-    await tick();
-    await simulator().setFaults({ mode: "down" });
-    unwrap(await payments.runPayouts(undefined));
+    const { driver, failed } = await payoutFailedWithProviderDown();
     expect(await payments.driverBalance(driver)).toEqual({ owed: { amount: 8000, currency: "KRW" }, paid: { amount: 0, currency: "KRW" } });
-    const [failed] = unwrap(await payments.payouts(driver, null, 10)).items;
-    expect(failed).toMatchObject({ status: "failed", amount: { amount: 8000 } });
 
     await simulator().setFaults({ mode: "ok" });
     await tick();
@@ -75,12 +81,7 @@ describe("payout runs through the payment service", () => {
   });
 
   it("a payout whose answer never came is sent again by the ten-minute cron, not only by an operator's next run; once", async () => {
-    const driver = uniqueId("d");
-    await capturedRide(driver, 10000);
-    await tick();
-    await simulator().setFaults({ mode: "down" });
-    unwrap(await payments.runPayouts(undefined));
-    expect(unwrap(await payments.payouts(driver, null, 10)).items).toMatchObject([{ status: "failed" }]);
+    const { driver } = await payoutFailedWithProviderDown();
     await simulator().setFaults({ mode: "ok" });
     const tenMinutes = () => gateway.scheduled({ cron: "*/10 * * * *", scheduledTime: Date.now(), noRetry: () => undefined }, testEnv);
     await tenMinutes();

@@ -3,6 +3,13 @@ import { withOwnerSecrets } from "./owner-secrets";
 
 type Item = { id: string; parcel: boolean; code?: string };
 
+/** The warning lines written while the spy is on (`warn.mockRestore()` ends it). */
+function warnings() {
+  const warned: string[] = [];
+  const warn = vi.spyOn(console, "warn").mockImplementation((line: string) => void warned.push(line));
+  return { warned, warn };
+}
+
 describe("withOwnerSecrets", () => {
   it("asks only the items that need it, all at once, and keeps the page's order", async () => {
     const asked: string[] = [];
@@ -34,8 +41,7 @@ describe("withOwnerSecrets", () => {
   });
 
   it("lists an item as it was when its object answers nothing or fails, logs the failure, and never fails itself", async () => {
-    const warned: string[] = [];
-    const warn = vi.spyOn(console, "warn").mockImplementation((line: string) => void warned.push(line));
+    const { warned, warn } = warnings();
     const items: Item[] = [
       { id: "gone", parcel: true },
       { id: "down", parcel: true },
@@ -54,8 +60,7 @@ describe("withOwnerSecrets", () => {
   });
 
   it("lists an item as it was when its object does not answer within the bound, without waiting for it", async () => {
-    const warned: string[] = [];
-    const warn = vi.spyOn(console, "warn").mockImplementation((line: string) => void warned.push(line));
+    const { warned, warn } = warnings();
     const items: Item[] = [
       { id: "hangs", parcel: true },
       { id: "quick", parcel: true },
