@@ -909,7 +909,7 @@ export interface paths {
     put?: never;
     /**
      * Run the views repair sweep now
-     * @description Runs the repair sweep now (it also runs every minute): stale rows (rides, drivers, rentals, rented vehicles) re-read from their objects, missing earnings copied from the ledger, rides and rentals the ledger knows and the views lack projected from their objects.
+     * @description Runs the repair sweep now (it also runs every minute): stale rows (rides, drivers, riders' dues, rentals, rented vehicles) re-read from their objects, missing earnings copied from the ledger, rides and rentals the ledger knows and the views lack projected from their objects.
      */
     post: operations["repairViews"];
     delete?: never;
@@ -7539,6 +7539,12 @@ export interface operations {
               failed: string[];
             };
             drivers: {
+              checked: number;
+              missing: number;
+              failed: string[];
+            };
+            /** @description Riders' dues rows re-read from their objects: open dues gone quiet, and the riders of rides that ended unpaid */
+            riders: {
               checked: number;
               missing: number;
               failed: string[];

@@ -6,7 +6,7 @@
 import { and, asc, eq, gt, inArray, lt, or, sql, type AnyColumn } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { RIDE_STATUSES } from "../domain/types";
-import { drivers, rides, viewCursors, type earnings, type rentals, type rentalVehicles } from "./schema";
+import { drivers, riderDues, rides, UNPAID_RIDE, viewCursors, type earnings, type rentals, type rentalVehicles } from "./schema";
 
 /** Statuses after which a ride changes no more (a cancelled one still may: its hold is voided after). */
 const NOT_FINAL = RIDE_STATUSES.filter((s) => s !== "completed" && s !== "cancelled");
@@ -54,23 +54,55 @@ export async function staleDriverIds(d1: D1Database, before: string, limit: numb
   return rows.map((r) => r.id);
 }
 
+/** How far back the sweep looks for rides that ended unpaid; older ones are the rebuild's (the sweep stopped for a day). */
+export const UNPAID_LOOKBACK_MS = 24 * 3600_000;
+
+const seen = (t: string) => `max(${t}.updated_at, coalesce(${t}.checked_at, ''))`;
+
+/**
+ * `staleRiderIds`'s query (?1 before, ?2 a day before that, ?3 the limit). UNPAID_RIDE's columns
+ * are the rides' alone (rider_dues has none of them), so its text matches `rides_unpaid`'s;
+ * INDEXED BY, since SQLite would rather take rides_by_payment's two equalities and read every
+ * unpaid ride ever kept.
+ */
+export const STALE_RIDERS = `SELECT id, min(at) AS at FROM (
+  SELECT rider_id AS id, ${seen("d")} AS at FROM rider_dues d WHERE d.amount > 0 AND ${seen("d")} < ?1
+  UNION ALL
+  SELECT rides.rider_id AS id, rides.updated_at AS at FROM rides INDEXED BY rides_unpaid LEFT JOIN rider_dues d ON d.rider_id = rides.rider_id
+  WHERE ${UNPAID_RIDE} AND rides.updated_at >= ?2 AND rides.updated_at < ?1 AND rides.updated_at > coalesce(${seen("d")}, '')
+) GROUP BY id ORDER BY at LIMIT ?3`;
+
+/**
+ * Riders whose dues row may be behind their Rider DO, oldest first: open dues unchanged and
+ * unchecked since `before` (a lost payment's message leaves them open), and the riders of
+ * rides that ended unpaid (a day back from `before`, by `rides_unpaid`) after their row's last
+ * change and check (a lost message of the dues added: no row, or an older one). The Ride DO adds
+ * the dues before the commit that ends the ride, so each unpaid ride's rider is asked once.
+ *
+ * @example
+ * const ids = await staleRiderIds(env.VIEWS_DB, "2026-11-21T10:00:00.000Z", 25);
+ */
+export async function staleRiderIds(d1: D1Database, before: string, limit: number): Promise<string[]> {
+  const since = new Date(Date.parse(before) - UNPAID_LOOKBACK_MS).toISOString();
+  const { results } = await d1.prepare(STALE_RIDERS).bind(before, since, limit).all<{ id: string }>();
+  return results.map((r) => r.id);
+}
+
 /**
  * Notes that the sweep looked at these rows at `at`.
  *
  * @example
  * await markChecked(env.VIEWS_DB, "rides", ["rd_…"], new Date().toISOString());
  */
-export async function markChecked(d1: D1Database, table: "rides" | "drivers", ids: readonly string[], at: string): Promise<void> {
+export async function markChecked(d1: D1Database, table: "rides" | "drivers" | "riders", ids: readonly string[], at: string): Promise<void> {
   const db = drizzle(d1);
-  const t = table === "rides" ? rides : drivers;
+  const mark = (chunk: string[]) => {
+    if (table === "riders") return db.update(riderDues).set({ checkedAt: at }).where(inArray(riderDues.riderId, chunk));
+    const t = table === "rides" ? rides : drivers;
+    return db.update(t).set({ checkedAt: at }).where(inArray(t.id, chunk));
+  };
   const statements = [];
-  for (let i = 0; i < ids.length; i += CHUNK)
-    statements.push(
-      db
-        .update(t)
-        .set({ checkedAt: at })
-        .where(inArray(t.id, ids.slice(i, i + CHUNK))),
-    );
+  for (let i = 0; i < ids.length; i += CHUNK) statements.push(mark(ids.slice(i, i + CHUNK)));
   const [first, ...rest] = statements;
   if (first) await db.batch([first, ...rest]);
 }

@@ -34,6 +34,9 @@ export const SETTLED_PAYMENTS = ["captured", "voided", "refunded", "declined"] a
  */
 export const SETTLED_RIDE = `status IN ('completed', 'cancelled') AND (payment_status IS NULL OR payment_status IN (${SETTLED_PAYMENTS.map((p) => `'${p}'`).join(", ")}))`;
 
+/** A ride that ended unpaid: its fare became the rider's dues (`rides_unpaid` indexes exactly these rows). */
+export const UNPAID_RIDE = `status = 'completed' AND payment_status = 'failed'`;
+
 /** One row per ride: the newest snapshot the projection has seen (by version). */
 export const rides = sqliteTable(
   "rides",
@@ -64,6 +67,8 @@ export const rides = sqliteTable(
     index("rides_by_created").on(t.createdAt, t.id),
     index("rides_by_payment").on(t.status, t.paymentStatus),
     index("rides_settled").on(t.createdAt, t.id).where(sql.raw(SETTLED_RIDE)),
+    // The repair sweep's riders to look at (src/views/repair-store.ts, `staleRiderIds`): rides that ended unpaid, by time.
+    index("rides_unpaid").on(t.updatedAt).where(sql.raw(UNPAID_RIDE)),
   ],
 );
 
@@ -108,6 +113,8 @@ export const riderDues = sqliteTable(
     updatedAt: text("updated_at").notNull(),
     /** The RiderAccount JSON at `version`. */
     snapshot: text("snapshot").notNull(),
+    /** When the repair sweep last asked the Rider DO (open dues change only when paid or added to). */
+    checkedAt: text("checked_at"),
   },
   (t) => [index("rider_dues_by_amount").on(t.amount)],
 );

@@ -71,11 +71,13 @@ export async function ledgerPass<T>(
 }
 
 const isRental = (id: string) => RENTAL_ID.test(id);
-type ObjectWrites = { writes: ViewWrite[]; driverId: string | null };
+/** A ride's or a rental's writes; for a ride, its driver and, when it ended unpaid, the rider whose dues it added to. */
+type ObjectWrites = { writes: ViewWrite[]; driverId: string | null; owingRiderId?: string };
 
 /**
  * The writes that bring a ride's or a rental's rows (by the id's kind) up to its object, and
- * the ride's driver; null when no object knows it. The sweep and the rebuild both project by it.
+ * the ride's driver (and its rider, when it ended unpaid); null when no object knows it. The
+ * sweep and the rebuild both project by it.
  *
  * @example
  * const found = await objectWrites(deps, "rn_…"); // { writes: [rental, vehicle], driverId: null }
@@ -86,7 +88,10 @@ export async function objectWrites(deps: Pick<RepairDeps, "rideSnapshot" | "rent
     return writes && { writes, driverId: null };
   }
   const snapshot = await deps.rideSnapshot(id);
-  return snapshot && { writes: rideWrites(snapshot), driverId: snapshot.ride.driver?.id ?? null };
+  if (!snapshot) return null;
+  const { ride } = snapshot;
+  const unpaid = ride.status === "completed" && ride.payment.status === "failed";
+  return { writes: rideWrites(snapshot), driverId: ride.driver?.id ?? null, ...(unpaid ? { owingRiderId: ride.riderId } : {}) };
 }
 
 /** Projects the rides and rentals (the ledger's ids are both) the views never heard of from their objects; answers how many were found. */

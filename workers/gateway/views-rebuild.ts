@@ -38,6 +38,7 @@ export interface RebuildDeps {
   rentalWrites: RepairDeps["rentalWrites"];
   vehicleWrites: RepairDeps["rentalWrites"];
   driverSnapshot: RepairDeps["driverSnapshot"];
+  riderAccount: RepairDeps["riderAccount"];
   project: RepairDeps["project"];
 }
 
@@ -63,7 +64,7 @@ async function idsAt(deps: RebuildDeps, cursor: RebuildCursor, limit: number): P
 
 /**
  * Rebuilds one page of rides and rentals from their objects (and the drivers of those
- * rides from theirs). The views' come first, then the ledger's (what an emptied view no
+ * rides from theirs, and the dues of the riders of those that ended unpaid). The views' come first, then the ledger's (what an emptied view no
  * longer knows); one in both is projected twice, harmlessly.
  *
  * @example
@@ -81,21 +82,24 @@ export async function rebuildPage(
   const missing: string[] = [];
   const failed: string[] = [];
   const driverIds = new Set<string>();
+  const riderIds = new Set<string>();
   const outcomes = await Promise.allSettled(
     ids.map(async (id) => {
       const found = vehicles ? await vehicleFound(deps, id) : await objectWrites(deps, id);
       if (!found) return missing.push(id);
       await deps.project(found.writes);
       if (found.driverId) driverIds.add(found.driverId);
+      if ("owingRiderId" in found && found.owingRiderId) riderIds.add(found.owingRiderId);
     }),
   );
   outcomes.forEach((o, i) => o.status === "rejected" && failed.push(`${ids[i]}: ${String(o.reason)}`));
-  await Promise.allSettled(
-    [...driverIds].map(async (id) => {
+  await Promise.allSettled([
+    ...[...driverIds].map(async (id) => {
       const driver = await deps.driverSnapshot(id);
       if (driver) await deps.project([{ kind: "driver", driver }]);
     }),
-  );
+    ...[...riderIds].map(async (id) => deps.project([{ kind: "rider", rider: await deps.riderAccount(id) }])),
+  ]);
   return { rebuilt: ids.length - missing.length - failed.length, missing, failed, next };
 }
 

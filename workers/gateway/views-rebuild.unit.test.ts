@@ -33,6 +33,7 @@ describe("rebuildPage", () => {
       rentalWrites: async (id) => (id === rn("gone") ? null : rentalWritesOf(id)),
       vehicleWrites: async (id) => (id === "rv_gone" ? null : vehicleWritesOf(id)),
       driverSnapshot: async (id) => ({ id, version: 1 }) as Driver,
+      riderAccount: async (id) => ({ id, dues: { amount: 9900, currency: "KRW" }, items: [], version: 1, updatedAt: "2026-11-21T10:00:00.000Z" }),
       project: async (writes) => void written.push(writes),
     };
     return { deps, written, enrolled };
@@ -76,6 +77,27 @@ describe("rebuildPage", () => {
     const writes = r.written.flat();
     expect(writes.filter((w) => w.kind === "ride")).toHaveLength(6);
     expect(writes.filter((w) => w.kind === "driver")).toEqual([{ kind: "driver", driver: { id: "d1", version: 1 } }]);
+    expect(
+      writes.filter((w) => w.kind === "rider"),
+      "no ride ended unpaid: no rider's dues are read",
+    ).toEqual([]);
+  });
+
+  it("the riders of rides that ended unpaid get their dues projected, once each", async () => {
+    const unpaid = (id: string, riderId: string): RideSnapshot => {
+      const s = snapshotOf(id);
+      return { ...s, ride: { ...s.ride, riderId, status: "completed", payment: { status: "failed" } } };
+    };
+    const snapshots: Record<string, RideSnapshot> = {
+      rd_a: unpaid("rd_a", "r1"),
+      rd_b: unpaid("rd_b", "r1"),
+      rd_c: unpaid("rd_c", "r2"),
+      rd_d: snapshotOf("rd_d"),
+    };
+    const r = rebuild(Object.keys(snapshots), [], (id) => snapshots[id] ?? null);
+    await rebuildPage(r.deps, { source: "views", after: null }, 10);
+    const riders = r.written.flat().flatMap((w) => (w.kind === "rider" ? [w.rider.id] : []));
+    expect(riders.sort()).toEqual(["r1", "r2"]);
   });
 });
 
@@ -96,6 +118,9 @@ describe("rebuildPage, rentals", () => {
         return id === rn("gone") ? null : rentalWritesOf(id);
       },
       driverSnapshot: async () => null,
+      riderAccount: async () => {
+        throw new Error("no ride here ended unpaid");
+      },
       project: async (writes) => void written.push(writes),
     };
     const page = await rebuildPage(deps, { source: "rentals", after: null }, 10);

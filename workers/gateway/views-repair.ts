@@ -11,13 +11,14 @@
  * (the projection's version check), so a row that was merely quiet costs one look per
  * threshold. Nothing past the views' window comes back (src/views/window.ts, `insideWindow`).
  * The I/O is in deps (`RepairDeps`, unit-tested in Node; `repairDeps(env)` wires them). */
-import type { Driver } from "../../src/domain/events";
+import type { Driver, RiderAccount } from "../../src/domain/events";
 import { insertEarnings, type EarningRow, type ViewWrite } from "../../src/views/projection";
-import { markChecked, missingIds, readCursor, saveCursor, staleDriverIds, staleRideIds } from "../../src/views/repair-store";
+import { markChecked, missingIds, readCursor, saveCursor, staleDriverIds, staleRideIds, staleRiderIds } from "../../src/views/repair-store";
 import { earnings as earningRows, rentals, rides } from "../../src/views/schema";
 import { insideWindow, projectOrKeep, windowStart } from "./window-keepers";
 import { rentalWrites, repairRentalViews } from "./rental-repair";
 import { driverStub, paymentService } from "./stubs";
+import { riderStub } from "../../src/durable-objects/stubs";
 import { FeedNews } from "../../src/durable-objects/ops-publish";
 import { rideSnapshotOf, type RideSnapshot } from "./ride-snapshot";
 import { copyEarnings, ledgerPass, objectWrites, restoreLost, rideWrites, type LedgerPage, type LedgerPassReport } from "./ledger-passes";
@@ -29,15 +30,19 @@ export interface RepairDeps {
   /** View rows not final whose last change and last check are older than `before`, oldest first. */
   staleRides: (before: string, limit: number) => Promise<string[]>;
   staleDrivers: (before: string, limit: number) => Promise<string[]>;
+  /** Riders whose dues row may be behind: open dues as stale, or a ride that ended unpaid since the row's last look. */
+  staleRiders: (before: string, limit: number) => Promise<string[]>;
   /** Null when the object does not know the ride. */
   rideSnapshot: (rideId: string) => Promise<RideSnapshot | null>;
   /** The rental's writes and its vehicle's; null when the object does not know the rental. */
   rentalWrites: (rentalId: string) => Promise<ViewWrite[] | null>;
   driverSnapshot: (driverId: string) => Promise<Driver | null>;
+  /** What the rider owes now (a rider the object never saw owes nothing, at version 0). */
+  riderAccount: (riderId: string) => Promise<RiderAccount>;
   /** Applies writes to the views (the shared projection, with its version check). */
   project: (writes: ViewWrite[]) => Promise<void>;
   /** Notes that rows were looked at, so that the next runs look at others first. */
-  markChecked: (table: "rides" | "drivers", ids: string[], at: string) => Promise<void>;
+  markChecked: (table: "rides" | "drivers" | "riders", ids: string[], at: string) => Promise<void>;
   earningsCursor: () => Promise<string | null>;
   saveEarningsCursor: (cursor: string | null) => Promise<void>;
   /** The ledger's settlements and refund adjustments, in its order. */
@@ -59,7 +64,7 @@ export interface RepairDeps {
 export interface RepairOptions {
   /** Seconds a non-final row may stay unchanged before the sweep asks its object. */
   afterS: number;
-  /** At most this many rides and this many drivers per run. */
+  /** At most this many rides, this many drivers and this many riders per run. */
   maxRows: number;
   /** Ledger pages per run, and their size. */
   earningsPages: number;
@@ -80,6 +85,8 @@ interface RowsReport {
 export interface RepairReport {
   rides: RowsReport;
   drivers: RowsReport;
+  /** Riders' dues rows (the operators' open dues). */
+  riders: RowsReport;
   earnings: LedgerPassReport;
   /** Rides and rentals the ledger knows and the views had no row for (every message of theirs lost). */
   lost: LedgerPassReport;
@@ -99,7 +106,7 @@ async function repairRows(ids: string[], repairOne: (id: string) => Promise<bool
 }
 
 /**
- * One run of the sweep: stale rides, stale drivers, then the ledger's earnings and the
+ * One run of the sweep: stale rides, drivers and riders' dues, then the ledger's earnings and the
  * rides and rentals the ledger knows that the views have no row for.
  * Bounded (`maxRows` rows each, `earningsPages` pages), so a run fits one cron invocation.
  *
@@ -128,6 +135,14 @@ export async function repairViews(deps: RepairDeps, options: RepairOptions = DEF
     },
     (ids) => deps.markChecked("drivers", ids, at),
   );
+  const riders = await repairRows(
+    await deps.staleRiders(before, options.maxRows),
+    async (id) => {
+      await deps.project([{ kind: "rider", rider: await deps.riderAccount(id) }]);
+      return true;
+    },
+    (ids) => deps.markChecked("riders", ids, at),
+  );
   const earnings = await ledgerPass(
     { read: deps.earningsCursor, save: deps.saveEarningsCursor },
     deps.earningsPage,
@@ -135,7 +150,7 @@ export async function repairViews(deps: RepairDeps, options: RepairOptions = DEF
     options,
   );
   const lost = await ledgerPass({ read: deps.heldRidesCursor, save: deps.saveHeldRidesCursor }, deps.heldRidesPage, (ids) => restoreLost(deps, ids), options);
-  return { rides, drivers, earnings, lost };
+  return { rides, drivers, riders, earnings, lost };
 }
 
 /**
@@ -150,11 +165,12 @@ export function repairOptions(env: { VIEWS_REPAIR_AFTER_S?: string }): RepairOpt
 }
 
 /** The deps both the sweep and the rebuild use; what they project is heard by `news`, for the operators' feed. */
-export function objectDeps(env: Env, news?: FeedNews): Pick<RepairDeps, "rideSnapshot" | "rentalWrites" | "driverSnapshot" | "project"> {
+export function objectDeps(env: Env, news?: FeedNews): Pick<RepairDeps, "rideSnapshot" | "rentalWrites" | "driverSnapshot" | "riderAccount" | "project"> {
   return {
     rideSnapshot: (id) => rideSnapshotOf(env, id),
     rentalWrites: (id) => rentalWrites(env, id),
     driverSnapshot: (id) => driverStub(env, id).get(),
+    riderAccount: (id) => riderStub(env, id).account(id),
     project: async (writes) => {
       await projectOrKeep(env, writes);
       news?.heardWrites(writes);
@@ -173,6 +189,7 @@ export function repairDeps(env: Env, news?: FeedNews): RepairDeps {
     now: () => new Date(),
     staleRides: (before, limit) => staleRideIds(db, before, limit),
     staleDrivers: (before, limit) => staleDriverIds(db, before, limit),
+    staleRiders: (before, limit) => staleRiderIds(db, before, limit),
     markChecked: (table, ids, at) => markChecked(db, table, ids, at),
     earningsCursor: () => readCursor(db, "earnings"),
     saveEarningsCursor: (cursor) => saveCursor(db, "earnings", cursor),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Driver } from "../../src/domain/events";
+import type { Driver, RiderAccount } from "../../src/domain/events";
 import type { EarningRow, ViewWrite } from "../../src/views/projection";
 import { earning, rentalWritesOf, rn, snapshotOf } from "./repair-fixtures";
 import { DEFAULT_REPAIR, repairOptions, repairViews, type RepairDeps } from "./views-repair";
@@ -21,9 +21,11 @@ function fakeDeps(over: Partial<RepairDeps> & { ledger?: EarningRow[][] } = {}) 
       return [];
     },
     staleDrivers: async () => [],
+    staleRiders: async () => [],
     rideSnapshot: async (id) => snapshotOf(id),
     rentalWrites: async (id) => rentalWritesOf(id),
     driverSnapshot: async (id) => ({ id, version: 4 }) as Driver,
+    riderAccount: async (id) => ({ id, dues: { amount: 0, currency: "KRW" }, items: [], version: 2, updatedAt: NOW.toISOString() }),
     project: async (writes) => void written.push(writes),
     markChecked: async (table, ids, at) => void marked.push({ table, ids, at }),
     earningsCursor: async () => cursor,
@@ -109,6 +111,21 @@ describe("repairViews", () => {
     expect(report.rides).toEqual({ checked: 1, missing: 1, failed: ["rd_err: Error: object overloaded"] });
     expect(f.written).toHaveLength(1);
     expect(f.marked[0]!.ids).toEqual(["rd_gone", "rd_err", "rd_ok"]);
+  });
+
+  it("riders whose dues row fell behind get their object's account, a failing one is listed, and all are marked checked", async () => {
+    const owes = (id: string): RiderAccount => ({ id, dues: { amount: 9900, currency: "KRW" }, items: [], version: 3, updatedAt: NOW.toISOString() });
+    const f = fakeDeps({
+      staleRiders: async () => ["r1", "r-err"],
+      riderAccount: async (id) => {
+        if (id === "r-err") throw new Error("object overloaded");
+        return owes(id);
+      },
+    });
+    const report = await repairViews(f.deps);
+    expect(report.riders).toEqual({ checked: 1, missing: 0, failed: ["r-err: Error: object overloaded"] });
+    expect(f.written).toEqual([[{ kind: "rider", rider: owes("r1") }]]);
+    expect(f.marked).toEqual([{ table: "riders", ids: ["r1", "r-err"], at: NOW.toISOString() }]);
   });
 
   it("stale drivers get their object's snapshot", async () => {

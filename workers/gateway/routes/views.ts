@@ -92,12 +92,13 @@ const repairNow = route({
   operationId: "repairViews",
   summary: "Run the views repair sweep now",
   description:
-    "Runs the repair sweep now (it also runs every minute): stale rows (rides, drivers, rentals, rented vehicles) re-read from their objects, missing earnings copied from the ledger, rides and rentals the ledger knows and the views lack projected from their objects.",
+    "Runs the repair sweep now (it also runs every minute): stale rows (rides, drivers, riders' dues, rentals, rented vehicles) re-read from their objects, missing earnings copied from the ledger, rides and rentals the ledger knows and the views lack projected from their objects.",
   responses: {
     200: jsonResponse(
       z.object({
         rides: RowsReportSchema,
         drivers: RowsReportSchema,
+        riders: RowsReportSchema.describe("Riders' dues rows re-read from their objects: open dues gone quiet, and the riders of rides that ended unpaid"),
         earnings: LedgerPassSchema,
         lost: LedgerPassSchema.describe("Rides and rentals the ledger knows that the views had no row for (inserted: projected from their objects)"),
         rentals: z.object({ rentals: z.number().int(), vehicles: z.number().int() }).describe("Stale rental and rented-vehicle rows projected again"),

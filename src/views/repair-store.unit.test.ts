@@ -1,0 +1,75 @@
+/**
+ * The sweep's choice of riders (src/views/repair-store.ts, `staleRiderIds`) over the real views
+ * migrations in Node's SQLite: which dues rows it reads again, in what order, and by which index.
+ */
+import { describe, expect, it } from "vitest";
+import { sqliteD1, type D1Like } from "../../test/support/sqlite-d1";
+import { markChecked, STALE_RIDERS, staleRiderIds } from "./repair-store";
+
+const NOW = "2026-12-05T10:00:00.000Z";
+/** `minutes` before NOW. */
+const ago = (minutes: number) => new Date(Date.parse(NOW) - minutes * 60_000).toISOString();
+/** The sweep's threshold: rows unchanged and unchecked for two minutes. */
+const BEFORE = ago(2);
+const asD1 = (db: D1Like) => db as unknown as D1Database;
+
+async function ride(db: D1Like, id: string, riderId: string, updatedAt: string, payment = "failed", status = "completed") {
+  await db
+    .prepare(
+      `INSERT INTO rides (id, rider_id, status, product, version, created_at, updated_at, payment_status, snapshot)
+       VALUES (?1, ?2, ?3, 'standard', 9, ?4, ?4, ?5, '{}')`,
+    )
+    .bind(id, riderId, status, updatedAt, payment)
+    .run();
+}
+
+async function dues(db: D1Like, riderId: string, amount: number, updatedAt: string, checkedAt: string | null = null) {
+  await db
+    .prepare(`INSERT INTO rider_dues (rider_id, amount, currency, version, updated_at, snapshot, checked_at) VALUES (?1, ?2, 'KRW', 1, ?3, '{}', ?4)`)
+    .bind(riderId, amount, updatedAt, checkedAt)
+    .run();
+}
+
+describe("staleRiderIds", () => {
+  it("reads the unpaid rides by their partial index, never every unpaid ride kept", async () => {
+    const db = await sqliteD1("migrations/views");
+    const plan = await db
+      .prepare(`EXPLAIN QUERY PLAN ${STALE_RIDERS}`)
+      .bind(BEFORE, ago(24 * 60), 25)
+      .all<{ detail: string }>();
+    const details = plan.results.map((r) => r.detail).join("\n");
+    expect(details).toMatch(/SEARCH rides USING INDEX rides_unpaid \(updated_at>\? AND updated_at<\?\)/);
+    expect(details).toMatch(/SEARCH d USING INDEX rider_dues_by_amount/);
+    expect(details).not.toMatch(/SCAN (rides|d)\b/);
+  });
+
+  it("open dues gone quiet, and the riders of rides that ended unpaid since their row's last look, oldest first", async () => {
+    const db = await sqliteD1("migrations/views");
+    await dues(db, "r-open", 9900, ago(30)); // open, quiet for 30 minutes: its payment's message may be lost
+    await dues(db, "r-open-young", 9900, ago(1)); // open, changed a minute ago: the views worker's
+    await dues(db, "r-open-checked", 9900, ago(30), ago(1)); // looked at a minute ago
+    await dues(db, "r-clear", 0, ago(60)); // owes nothing
+    await ride(db, "rd_lost", "r-lost", ago(10)); // ended unpaid, no row at all: the dues' message lost
+    await dues(db, "r-behind", 0, ago(50));
+    await ride(db, "rd_behind", "r-behind", ago(20)); // ended unpaid after the row's last change
+    await dues(db, "r-seen", 0, ago(50), ago(5));
+    await ride(db, "rd_seen", "r-seen", ago(20)); // ... but looked at since
+    await ride(db, "rd_young", "r-young", ago(1)); // ended unpaid a minute ago: the views worker's
+    await ride(db, "rd_old", "r-old", ago(2 * 24 * 60)); // two days ago: the rebuild's
+    await ride(db, "rd_paid", "r-paid", ago(10), "captured");
+    await ride(db, "rd_cancelled", "r-cancelled", ago(10), "failed", "cancelled");
+    expect(await staleRiderIds(asD1(db), BEFORE, 25)).toEqual(["r-open", "r-behind", "r-lost"]);
+    expect(await staleRiderIds(asD1(db), BEFORE, 2)).toEqual(["r-open", "r-behind"]);
+  });
+
+  it("a rider with open dues and an unpaid ride is read once; once checked, not again until the threshold", async () => {
+    const db = await sqliteD1("migrations/views");
+    await dues(db, "r1", 9900, ago(40));
+    await ride(db, "rd_1", "r1", ago(30));
+    expect(await staleRiderIds(asD1(db), BEFORE, 25)).toEqual(["r1"]);
+    await markChecked(asD1(db), "riders", ["r1"], NOW);
+    expect(await staleRiderIds(asD1(db), BEFORE, 25)).toEqual([]);
+    const threshold = new Date(Date.parse(NOW) + 60_000).toISOString(); // the threshold, three minutes on
+    expect(await staleRiderIds(asD1(db), threshold, 25), "open dues are looked at again a threshold later").toEqual(["r1"]);
+  });
+});
