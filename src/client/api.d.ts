@@ -29,7 +29,7 @@ export interface paths {
     };
     /**
      * Watch a ride live (WebSocket)
-     * @description WebSocket. Sends the Ride JSON at once (the current state), then on every change.
+     * @description WebSocket. Sends the Ride JSON at once (the current state), then on every change. Closed with 1000 once the ride is settled, with 4401 at the first frame or ping after the token expires, and with 4403 at the first change after a driver may no longer watch the ride (declined, let go, backed out).
      */
     get: operations["watchRide"];
     put?: never;
@@ -49,7 +49,7 @@ export interface paths {
     };
     /**
      * Watch the driver's offers and rides live (WebSocket)
-     * @description WebSocket. Sends {"type":"driver",driver,offers} at once, then {"type":"offer",offer} the moment an offer is made and {"type":"ride",ride} on every change of the driver's ride that the driver did not ask for (the answer to an accept, arrive, start or complete carries the ride already). {"type":"driver",driver,offers} again after an operator's decision and when the driver is taken offline for silence.
+     * @description WebSocket. Closed with 4401 at the first frame or ping after the token expires. Sends {"type":"driver",driver,offers} at once, then {"type":"offer",offer} the moment an offer is made and {"type":"ride",ride} on every change of the driver's ride that the driver did not ask for (the answer to an accept, arrive, start or complete carries the ride already). {"type":"driver",driver,offers} again after an operator's decision and when the driver is taken offline for silence.
      */
     get: operations["watchMyDriverFeed"];
     put?: never;
@@ -69,7 +69,7 @@ export interface paths {
     };
     /**
      * The operators' live feed (WebSocket)
-     * @description WebSocket, one per console, filtered server side. Sends {"type":"snapshot",at,rides,drivers} at once (open rides, drivers not offline), then {"type":"ride",ride} on every change of a ride (its last one included) and {"type":"driver",driver} on a driver's change of status and, throttled, of position. The client sends `ping` (answered `pong`) or {"type":"subscribe","topics":["rides","drivers","stats"]} (any subset; default rides and drivers), answered with a fresh snapshot; while subscribed to stats, {"type":"stats",at,stats} (the body of GET /v1/ops/stats) at once and every 5 s.
+     * @description WebSocket, one per console, filtered server side; closed with 4401 at the first frame or ping after the token expires. Sends {"type":"snapshot",at,rides,drivers} at once (open rides, drivers not offline), then {"type":"ride",ride} on every change of a ride (its last one included) and {"type":"driver",driver} on a driver's change of status and, throttled, of position. The client sends `ping` (answered `pong`) or {"type":"subscribe","topics":["rides","drivers","stats"]} (any subset; default rides and drivers), answered with a fresh snapshot; while subscribed to stats, {"type":"stats",at,stats} (the body of GET /v1/ops/stats) at once and every 5 s.
      */
     get: operations["opsLive"];
     put?: never;
@@ -1543,6 +1543,8 @@ export interface components {
       sub: string;
       /** @enum {string} */
       role: "rider" | "driver" | "ops";
+      /** @description How long the token lasts (default a day): a short one tries what happens when it expires */
+      ttlSeconds?: number;
     };
     ProblemPage: {
       /** @enum {string} */

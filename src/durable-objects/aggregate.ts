@@ -28,7 +28,7 @@
  */
 import { readConfig, type Config } from "../config";
 import type { Actor } from "../domain/types";
-import { setsTimer, type Decision, type LiveEffect, type LiveView, type Plan } from "../kernel/machine";
+import { setsTimer, type Decision, type LiveEffect, type LiveView, type LiveWatchers, type Plan } from "../kernel/machine";
 import { newId } from "../lib/ids";
 import { count } from "../lib/metrics";
 import { nextWake, RELAY_FALLBACK_MS, relayOutbox, SqliteOutbox, type QueueSender } from "../lib/outbox";
@@ -195,8 +195,8 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
   protected readonly newId = () => newId("ev");
 
   /** Sends `message` to every live socket open on the object (a view of it to the sockets it is for); answers how many. */
-  protected broadcast(message: string, views?: LiveView[]): number {
-    return broadcast(this.ctx, message, undefined, views);
+  protected broadcast(message: string, views?: LiveView[], watchers?: LiveWatchers): number {
+    return broadcast(this.ctx, message, views, watchers);
   }
 
   /** Sets a timer outside a commit (it is re-armed with the alarm). */
@@ -221,7 +221,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
   /** Performs an effect after a commit: best effort, logged when it fails. */
   private async attempt(effect: E | LiveEffect): Promise<void> {
     if (isLive(effect)) {
-      if (effect.type === "broadcast") this.broadcast(effect.message, effect.views);
+      if (effect.type === "broadcast") this.broadcast(effect.message, effect.views, effect.watchers);
       else closeAll(this.ctx, effect.reason);
       return;
     }

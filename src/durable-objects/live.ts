@@ -2,29 +2,75 @@
  * Live WebSockets on a Durable Object, with hibernation: the object accepts the
  * socket through the runtime (`acceptWebSocket`), so an idle connection keeps no
  * isolate awake and costs nothing. The gateway authenticates the request and passes
- * the actor in headers; the object decides whether that actor may watch it.
+ * the actor in headers, with when its token expires; the object decides whether that
+ * actor may watch it.
+ *
+ * A socket lives no longer than its token, nor than its actor's right to watch: a frame
+ * due to a socket whose token expired closes it instead (`TOKEN_EXPIRED`), and so does its
+ * next ping; a broadcast that names who may watch (`Watchers`) closes the sockets of that
+ * role's other actors (`NO_LONGER_YOURS`: a driver who declined, or was let go of, a ride).
+ * An idle socket past its token hears nothing: it is closed at its next frame or ping.
  */
 import type { Actor, Role } from "../domain/types";
-import type { LiveView } from "../kernel/machine";
+import type { LiveView, LiveWatchers as Watchers } from "../kernel/machine";
+
+/** Close codes a client can act on: sign in again, or stop watching. */
+export const TOKEN_EXPIRED = { code: 4401, reason: "token expired" } as const;
+export const NO_LONGER_YOURS = { code: 4403, reason: "no longer yours to watch" } as const;
+
+/** What `acceptLive` attaches to a socket (it survives hibernation). */
+interface Attached {
+  actorId?: string;
+  role?: string;
+  /** When the token the socket was opened with expires (ms since the epoch). */
+  until?: number;
+}
+
+const attachedTo = (ws: WebSocket) => (ws.deserializeAttachment() as Attached | null) ?? {};
 
 /** The first of `views` for the socket's actor (the attachment `acceptLive` wrote): by role, and by actor if the view names one. */
-function viewOf(ws: WebSocket, views: readonly LiveView[]): LiveView | undefined {
-  const attached = ws.deserializeAttachment() as { actorId?: string; role?: string } | null;
-  return views.find((v) => attached?.role === v.role && (v.actorId === undefined || attached.actorId === v.actorId));
+function viewOf(attached: Attached, views: readonly LiveView[]): LiveView | undefined {
+  return views.find((v) => attached.role === v.role && (v.actorId === undefined || attached.actorId === v.actorId));
+}
+
+/** Closes `ws` with `why`; a socket already closing is left to the runtime. */
+function closeWith(ws: WebSocket, why: { code: number; reason: string }): void {
+  try {
+    ws.close(why.code, why.reason);
+  } catch {
+    // already closing
+  }
+}
+
+/** Why `ws` may no longer be sent anything (and is closed), or null. A socket with no expiry attached (none is opened so) counts as expired. */
+function refusal(attached: Attached, now: number, watchers?: Watchers): { code: number; reason: string } | null {
+  if (!(typeof attached.until === "number" && attached.until > now)) return TOKEN_EXPIRED;
+  if (watchers && attached.role === watchers.role && !watchers.actorIds.includes(attached.actorId ?? "")) return NO_LONGER_YOURS;
+  return null;
 }
 
 const ROLES = new Set<Role>(["rider", "driver", "ops"]);
 
-/** The actor the gateway authenticated, from the internal request it forwards. */
-export function actorFromHeaders(request: Request): Actor | null {
+/** The actor the gateway authenticated, and when its token expires. */
+export type LiveActor = Actor & { until: number };
+
+/** The actor the gateway authenticated, from the internal request it forwards; null without one, or without its token's expiry. */
+export function actorFromHeaders(request: Request): LiveActor | null {
   const id = request.headers.get("x-actor-id");
   const role = request.headers.get("x-actor-role") as Role | null;
-  return id && role && ROLES.has(role) ? { id, role } : null;
+  const until = Number(request.headers.get("x-actor-until"));
+  return id && role && ROLES.has(role) && Number.isFinite(until) && until > 0 ? { id, role, until } : null;
 }
 
-/** The internal request that hands a WebSocket upgrade to a Durable Object. */
-export function liveRequest(url: string, actor: Actor): Request {
-  return new Request(url, { headers: { upgrade: "websocket", "x-actor-id": actor.id, "x-actor-role": actor.role } });
+/**
+ * The internal request that hands a WebSocket upgrade to a Durable Object; `until` is when the
+ * actor's token expires (ms since the epoch): the socket is closed at its first frame after.
+ *
+ * @example
+ * await stub.fetch(liveRequest(c.req.url, c.var.actor, c.var.tokenExpiresAt));
+ */
+export function liveRequest(url: string, actor: Actor, until: number): Request {
+  return new Request(url, { headers: { upgrade: "websocket", "x-actor-id": actor.id, "x-actor-role": actor.role, "x-actor-until": String(until) } });
 }
 
 /**
@@ -33,24 +79,39 @@ export function liveRequest(url: string, actor: Actor): Request {
  * @example
  * return acceptLive(this.ctx, actor, JSON.stringify(ride));
  */
-export function acceptLive(ctx: DurableObjectState, actor: Actor, first: string): Response {
+export function acceptLive(ctx: DurableObjectState, actor: LiveActor, first: string): Response {
   const pair = new WebSocketPair();
   const [client, server] = [pair[0], pair[1]];
   ctx.acceptWebSocket(server, [actor.id]);
-  server.serializeAttachment({ actorId: actor.id, role: actor.role, since: Date.now() });
+  server.serializeAttachment({ actorId: actor.id, role: actor.role, since: Date.now(), until: actor.until });
   server.send(first);
   return new Response(null, { status: 101, webSocket: client });
 }
 
 /**
- * Sends `message` to every socket open on the object (or those tagged `tag`), and to a socket
- * one of `views` is for, that view instead (`viewOf`). Never throws.
+ * The sockets open on the object that may still be sent frames; the others (token expired, or
+ * of a role `watchers` names and not one of its actors) are closed now.
+ *
+ * @example
+ * for (const ws of openSockets(this.ctx.getWebSockets(), Date.now())) ws.send(frame);
  */
-export function broadcast(ctx: DurableObjectState, message: string, tag?: string, views?: readonly LiveView[]): number {
+export function openSockets(sockets: readonly WebSocket[], now: number, watchers?: Watchers): WebSocket[] {
+  return sockets.filter((ws) => {
+    const why = refusal(attachedTo(ws), now, watchers);
+    if (why) closeWith(ws, why);
+    return why === null;
+  });
+}
+
+/**
+ * Sends `message` to every socket open on the object that may still watch it (`openSockets`),
+ * and to a socket one of `views` is for, that view instead (`viewOf`). Never throws.
+ */
+export function broadcast(ctx: DurableObjectState, message: string, views?: readonly LiveView[], watchers?: Watchers): number {
   let sent = 0;
-  for (const ws of ctx.getWebSockets(tag)) {
+  for (const ws of openSockets(ctx.getWebSockets(), Date.now(), watchers)) {
     try {
-      ws.send((views?.length ? viewOf(ws, views)?.message : undefined) ?? message);
+      ws.send((views?.length ? viewOf(attachedTo(ws), views)?.message : undefined) ?? message);
       sent += 1;
     } catch {
       // a socket closing under us: the runtime will call webSocketClose
@@ -68,18 +129,12 @@ export function broadcast(ctx: DurableObjectState, message: string, tag?: string
  * if (isSettled(after.ride)) closeAll(this.ctx, "ride ended");
  */
 export function closeAll(ctx: DurableObjectState, reason: string): void {
-  for (const ws of ctx.getWebSockets()) {
-    try {
-      ws.close(1000, reason);
-    } catch {
-      // already closing
-    }
-  }
+  for (const ws of ctx.getWebSockets()) closeWith(ws, { code: 1000, reason });
 }
 
-/** Answers the app's keep-alive pings; anything else a client sends is ignored. */
+/** Answers the app's keep-alive pings (a socket past its token is closed instead); anything else a client sends is ignored. */
 export function onLiveMessage(ws: WebSocket, message: string | ArrayBuffer): void {
-  if (message === "ping") ws.send("pong");
+  if (message === "ping" && openSockets([ws], Date.now()).length > 0) ws.send("pong");
 }
 
 export function onLiveClose(ws: WebSocket, code: number): void {

@@ -1,10 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { broadcast } from "./live";
+import { broadcast, NO_LONGER_YOURS, onLiveMessage, TOKEN_EXPIRED } from "./live";
 
-/** A socket as the runtime hands it back: its attachment (who opened it) and what was sent on it. */
-function socket(role: string, actorId: string) {
+/** A socket as the runtime hands it back: its attachment (who opened it, until when) and what was sent on it, and how it was closed. */
+function socket(role: string, actorId: string, until: number | null = Date.now() + 60_000) {
   const sent: string[] = [];
-  return { sent, ws: { deserializeAttachment: () => ({ role, actorId }), send: (m: string) => void sent.push(m) } as unknown as WebSocket };
+  const closed: { code: number; reason: string }[] = [];
+  const ws = {
+    deserializeAttachment: () => ({ role, actorId, ...(until === null ? {} : { until }) }),
+    send: (m: string) => void sent.push(m),
+    close: (code: number, reason: string) => void closed.push({ code, reason }),
+  } as unknown as WebSocket;
+  return { sent, closed, ws };
 }
 
 const ctxWith = (...sockets: ReturnType<typeof socket>[]) => ({ getWebSockets: () => sockets.map((s) => s.ws) }) as unknown as DurableObjectState;
@@ -23,20 +29,46 @@ describe("broadcast: one message, and views of it for the sockets they are for",
       { role: "driver" as const, message: "driver's" },
       { role: "driver" as const, actorId: "d1", message: "never: the role's view came first" },
     ];
-    expect(broadcast(ctxWith(sender, otherRider, driver, ops), "all", undefined, views)).toBe(4);
+    expect(broadcast(ctxWith(sender, otherRider, driver, ops), "all", views)).toBe(4);
     expect([sender.sent, otherRider.sent, driver.sent, ops.sent]).toEqual([["sender's"], ["all"], ["driver's"], ["all"]]);
   });
 
   it("a socket that throws on send is skipped, not counted, and stops nobody else", () => {
     const broken = {
-      deserializeAttachment: () => ({ role: "rider", actorId: "r1" }),
+      deserializeAttachment: () => ({ role: "rider", actorId: "r1", until: Date.now() + 60_000 }),
       send: () => {
         throw new Error("closing");
       },
     } as unknown as WebSocket;
     const driver = socket("driver", "d1");
     const ctx = { getWebSockets: () => [broken, driver.ws] } as unknown as DurableObjectState;
-    expect(broadcast(ctx, "all", undefined, [{ role: "driver", message: "driver's" }])).toBe(1);
+    expect(broadcast(ctx, "all", [{ role: "driver", message: "driver's" }])).toBe(1);
     expect(driver.sent).toEqual(["driver's"]);
+  });
+});
+
+describe("a socket lives no longer than its token, nor than its actor's right to watch", () => {
+  it("a socket whose token expired (or that has no expiry) is closed with 4401 instead of sent the frame", () => {
+    const [current, expired, legacy] = [socket("ops", "o1"), socket("ops", "o2", Date.now() - 1), socket("ops", "o3", null)];
+    expect(broadcast(ctxWith(current, expired, legacy), "frame")).toBe(1);
+    expect([current.sent, expired.sent, legacy.sent]).toEqual([["frame"], [], []]);
+    expect([current.closed, expired.closed, legacy.closed]).toEqual([[], [TOKEN_EXPIRED], [TOKEN_EXPIRED]]);
+  });
+
+  it("watchers of a role: that role's other actors are closed with 4403; other roles are untouched", () => {
+    const [rider, d1, d2, ops] = [socket("rider", "r1"), socket("driver", "d1"), socket("driver", "d2"), socket("ops", "o1")];
+    expect(broadcast(ctxWith(rider, d1, d2, ops), "ride", undefined, { role: "driver", actorIds: ["d2"] })).toBe(3);
+    expect([rider.sent, d1.sent, d2.sent, ops.sent]).toEqual([["ride"], [], ["ride"], ["ride"]]);
+    expect(d1.closed).toEqual([NO_LONGER_YOURS]);
+    expect(broadcast(ctxWith(d2), "ride", undefined, { role: "driver", actorIds: [] })).toBe(0);
+    expect(d2.closed).toEqual([NO_LONGER_YOURS]);
+  });
+
+  it("a ping is answered while the token holds; after, the socket is closed instead", () => {
+    const [current, expired] = [socket("driver", "d1"), socket("driver", "d1", Date.now() - 1)];
+    onLiveMessage(current.ws, "ping");
+    onLiveMessage(expired.ws, "ping");
+    expect([current.sent, expired.sent]).toEqual([["pong"], []]);
+    expect(expired.closed).toEqual([TOKEN_EXPIRED]);
   });
 });

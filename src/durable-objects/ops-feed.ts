@@ -33,7 +33,7 @@ import {
 } from "../ops-feed/feed";
 import { driversOnDuty, openRides } from "../views/ops-map";
 import { opsStats } from "../views/stats";
-import { acceptLive, actorFromHeaders, onLiveClose, onLiveMessage } from "./live";
+import { acceptLive, actorFromHeaders, onLiveClose, onLiveMessage, openSockets } from "./live";
 import { StoredObject } from "./stored-object";
 
 /** How often a socket watching `stats` gets them. */
@@ -62,10 +62,10 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     return acceptLive(this.ctx, actor, await this.snapshot(DEFAULT_TOPICS));
   }
 
-  /** `ping`, or a subscription (answered with a fresh snapshot, and stats at once); anything else is ignored. */
+  /** `ping`, or a subscription (answered with a fresh snapshot, and stats at once); anything else is ignored. A socket past its token is closed instead. */
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const parsed = typeof message === "string" ? parseClientMessage(message) : null;
-    if (!parsed) return;
+    if (!parsed || openSockets([ws], Date.now()).length === 0) return;
     if (parsed.type === "ping") return onLiveMessage(ws, message);
     ws.serializeAttachment({ ...(ws.deserializeAttachment() as object | null), topics: parsed.topics });
     try {
@@ -131,9 +131,9 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     return send(watchers, JSON.stringify({ type: "driver", driver: merged }));
   }
 
-  /** The open sockets subscribed to `topic`. */
+  /** The open sockets subscribed to `topic` (those past their token are closed here). */
   private watching(topic: Topic): WebSocket[] {
-    return this.ctx.getWebSockets().filter((ws) => topicsOf(ws.deserializeAttachment()).includes(topic));
+    return openSockets(this.ctx.getWebSockets(), Date.now()).filter((ws) => topicsOf(ws.deserializeAttachment()).includes(topic));
   }
 
   private async snapshot(topics: readonly Topic[]): Promise<string> {

@@ -60,7 +60,13 @@ export function setsTimer(change: TimerChange, dueAt: number | null): boolean {
  * some sockets get instead of `message` (a parcel's sender, with the handover code; drivers,
  * without a rider's or an operator's cancel reason): each socket gets the first view that is theirs.
  */
-export type LiveEffect = { type: "broadcast"; message: string; views?: LiveView[] } | { type: "closeLive"; reason: string };
+export type LiveEffect = { type: "broadcast"; message: string; views?: LiveView[]; watchers?: LiveWatchers } | { type: "closeLive"; reason: string };
+
+/** Who of one role may still watch the object: that role's sockets of any other actor are closed, not sent the broadcast. */
+export interface LiveWatchers {
+  role: LiveView["role"];
+  actorIds: readonly string[];
+}
 
 /** A version of a broadcast for the sockets of one role, or of one actor of it (`actorId`). */
 export interface LiveView {

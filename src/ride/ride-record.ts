@@ -7,7 +7,7 @@ import { can, decide, type EventDraft, type RideRecord } from "../domain/ride-ma
 export { paymentCommand } from "../domain/ride-machine";
 import { holdAmount } from "../domain/fare";
 import type { Actor, Locale, Money, ParcelView, Place, Product, Ride } from "../domain/types";
-import { driverView } from "../domain/ride/audience";
+import { driversWatching, driverView } from "../domain/ride/audience";
 import { senderView } from "../domain/ride/parcel";
 import type { OpsCommand } from "./commands";
 
@@ -119,7 +119,7 @@ export function viewFor(record: RideRecord, actor: Actor): Ride {
 export function canView(record: RideRecord, actor: Actor): boolean {
   if (actor.role === "ops") return true;
   if (actor.role === "rider") return record.ride.riderId === actor.id;
-  return record.ride.driver?.id === actor.id || record.offer?.driverId === actor.id;
+  return driversWatching(record).includes(actor.id);
 }
 
 /**

@@ -249,6 +249,17 @@ describe("operator console", () => {
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
   });
 
+  it("a token that expires ends the session on the live map, which reads nothing but its socket: the feed closes it and the sign-in page is back", async () => {
+    await page.getByLabel("Ops token").fill(await api.token("ops-console-short", "ops", 4));
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Map" }).click();
+    await page.getByRole("heading", { name: "Live map" }).waitFor();
+    await page.locator(".conn", { hasText: "live" }).waitFor({ timeout: 3_000 });
+    // The feed's next frame after the expiry (its stats, every 5 s) closes the socket with 4401 instead.
+    await page.getByLabel("Ops token").waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  });
+
   it("raised no page error, broke no content security rule and asked no other host for anything", () => {
     expect(pageErrors).toEqual([]);
     expect(consoleErrors).toEqual([]);

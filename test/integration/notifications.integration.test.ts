@@ -145,7 +145,7 @@ describe("attempts and dead letters", () => {
 describe("live channel", () => {
   it("pushes a driver-facing notification to the driver's open socket", async () => {
     const driver = await onlineDriver({ lat: 33.5, lng: 126.5 });
-    const response = await driver.stub.fetch(liveRequest("http://gateway/v1/drivers/me/live", { id: driver.id, role: "driver" }));
+    const response = await driver.stub.fetch(liveRequest("http://gateway/v1/drivers/me/live", { id: driver.id, role: "driver" }, Date.now() + 3_600_000));
     expect(response.status).toBe(101);
     const ws = response.webSocket!;
     const got: string[] = [];

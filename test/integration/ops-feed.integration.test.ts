@@ -9,7 +9,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult, runDurableO
 import { describe, expect, it } from "vitest";
 import type { RideEventMessage, ViewsMessage } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
-import { liveRequest } from "../../src/durable-objects/live";
+import { liveRequest, TOKEN_EXPIRED } from "../../src/durable-objects/live";
 import type { OpsFeedDurableObject } from "../../src/durable-objects/ops-feed";
 import { driverMarker, UNWATCHED_PUSH_MS, WATCHED_PUSH_MS } from "../../src/ops-feed/feed";
 import viewsWorker from "../../workers/views/index";
@@ -30,17 +30,20 @@ type Frame = {
   stats?: Record<string, unknown>;
 };
 
-async function connect(feed: DurableObjectStub<OpsFeedDurableObject>, actor = ops) {
-  const response = await feed.fetch(liveRequest("http://gateway/v1/ops/live", actor));
+async function connect(feed: DurableObjectStub<OpsFeedDurableObject>, actor = ops, expiresAt = Date.now() + 3_600_000) {
+  const response = await feed.fetch(liveRequest("http://gateway/v1/ops/live", actor, expiresAt));
   expect(response.status).toBe(101);
   const ws = response.webSocket!;
   const frames: Frame[] = [];
+  let closed: number | null = null;
   ws.accept();
   ws.addEventListener("message", (e) => {
     frames.push(String(e.data) === "pong" ? { type: "pong" } : (JSON.parse(String(e.data)) as Frame));
   });
+  ws.addEventListener("close", (e) => (closed = e.code));
   const waitFor = (match: (f: Frame) => boolean, what: string) => until(async () => frames.find(match), what, 5_000);
-  return { ws, frames, waitFor };
+  const closedWith = () => until(async () => closed ?? undefined, "the socket closed", 5_000);
+  return { ws, frames, waitFor, closedWith };
 }
 
 function rideMessage(rideId: string, version: number, status: Ride["status"]): RideEventMessage {
@@ -82,9 +85,28 @@ async function viewsBatch(bodies: ViewsMessage[]) {
 
 describe("OpsFeed", () => {
   it("refuses anyone but an operator, and a request that is not an upgrade", async () => {
-    expect((await ownFeed().fetch(liveRequest("http://gateway/v1/ops/live", { id: "r1", role: "rider" }))).status).toBe(403);
-    expect((await ownFeed().fetch(liveRequest("http://gateway/v1/ops/live", { id: "d1", role: "driver" }))).status).toBe(403);
+    expect((await ownFeed().fetch(liveRequest("http://gateway/v1/ops/live", { id: "r1", role: "rider" }, Date.now() + 3_600_000))).status).toBe(403);
+    expect((await ownFeed().fetch(liveRequest("http://gateway/v1/ops/live", { id: "d1", role: "driver" }, Date.now() + 3_600_000))).status).toBe(403);
     expect((await ownFeed().fetch(new Request("http://gateway/v1/ops/live", { headers: { upgrade: "websocket" } }))).status).toBe(400);
+  });
+
+  it("a console whose token expired is closed (4401) at its next frame instead of being sent it, and at its next ping", async () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const current = await connect(city());
+    const expiring = await connect(city(), ops, Date.now() + 400);
+    const pinging = await connect(ownFeed(), ops, Date.now() + 400); // a feed nothing publishes to: only its ping can close it
+    await expiring.waitFor((f) => f.type === "snapshot", "the snapshot");
+    await sleep(500);
+
+    const rideId = uniqueId("rd");
+    await viewsBatch([rideMessage(rideId, 1, "requested")]);
+    await current.waitFor((f) => f.type === "ride" && f.ride?.id === rideId, "the ride, on the socket whose token holds");
+    expect(await expiring.closedWith()).toBe(TOKEN_EXPIRED.code);
+    expect(expiring.frames.some((f) => f.type === "ride")).toBe(false);
+
+    pinging.ws.send("ping");
+    expect(await pinging.closedWith()).toBe(TOKEN_EXPIRED.code);
+    expect(pinging.frames.some((f) => f.type === "pong")).toBe(false);
   });
 
   it("starts with a snapshot of the open rides; the views worker's batch reaches rides sockets, each change once and in order, never a stats-only one", async () => {

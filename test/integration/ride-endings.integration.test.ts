@@ -10,6 +10,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { outstandingPaymentStep, type RideRecord } from "../../src/domain/ride-machine";
 import type { Ride } from "../../src/domain/types";
+import { liveRequest, NO_LONGER_YOURS } from "../../src/durable-objects/live";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
 import type { TimelineItem } from "../../src/durable-objects/ride-ledger";
 import { unwrap, type Outcome } from "../../src/lib/problem";
@@ -161,8 +162,20 @@ describe("before pickup", () => {
     await until(async () => ((await first.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer");
     unwrap(await stub.accept(first.id, "req"));
     unwrap(await stub.advance(first.id, "arrive", {}, "req"));
+    // The first driver's app watches the ride on its own socket.
+    const socket = (await stub.fetch(liveRequest(`http://gateway/v1/rides/${ride.id}/live`, { id: first.id, role: "driver" }, Date.now() + 3_600_000)))
+      .webSocket!;
+    const frames: string[] = [];
+    let closed: number | null = null;
+    socket.accept();
+    socket.addEventListener("message", (e) => frames.push(String(e.data)));
+    socket.addEventListener("close", (e) => (closed = e.code));
     const backedOut = unwrap(await stub.decline(first.id, "req-back-out"));
     expect(backedOut).toMatchObject({ status: "dispatching", driver: null });
+    // Their socket ends with the change that let them go, and hears nothing after it.
+    await until(async () => (closed === null ? undefined : true), "the first driver's socket closed");
+    expect(closed).toBe(NO_LONGER_YOURS.code);
+    const heard = frames.length;
     expect((await first.stub.get())?.status).toBe("available");
     const second = await onlineDriver(pickup);
     await until(async () => ((await second.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer to another driver");
@@ -174,6 +187,10 @@ describe("before pickup", () => {
     expect(timeline.some((e) => e.type === "DriverAssigned" || e.type === "DriverArrived")).toBe(false);
     const all = unwrap((await stub.timeline({ id: "ops", role: "ops" })) as Outcome<TimelineItem[]>);
     expect(JSON.stringify(all)).toContain(first.id);
+    // The second driver takes it: the first one's socket, closed, carried none of it.
+    expect(unwrap(await stub.accept(second.id, "req-second"))).toMatchObject({ driver: { id: second.id } });
+    expect(frames.length).toBe(heard);
+    expect(frames.join("\n")).not.toContain(second.id);
   });
 
   it("a no-show is refused before NO_SHOW_WAIT_S; after it the ride is cancelled by the driver, the driver freed, the fee captured and the rest voided", async () => {

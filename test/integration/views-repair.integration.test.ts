@@ -94,7 +94,7 @@ function authorize(rideId: string): PaymentCommandMessage {
  */
 async function watchCity() {
   const feed = testEnv.OPS_FEED.get(testEnv.OPS_FEED.idFromName("city"));
-  const response = await feed.fetch(liveRequest("http://gateway/v1/ops/live", ops));
+  const response = await feed.fetch(liveRequest("http://gateway/v1/ops/live", ops, Date.now() + 3_600_000));
   expect(response.status).toBe(101);
   const ws = response.webSocket!;
   const rides: { id: string; status: string; version: number }[] = [];

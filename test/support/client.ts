@@ -71,8 +71,9 @@ export class Api {
     }
   }
 
-  async token(sub: string, role: "rider" | "driver" | "ops"): Promise<string> {
-    const res = await this.request<{ token: string }>("POST", "/v1/dev/tokens", { body: { sub, role } });
+  /** A development token (a day long, or `ttlSeconds`). */
+  async token(sub: string, role: "rider" | "driver" | "ops", ttlSeconds?: number): Promise<string> {
+    const res = await this.request<{ token: string }>("POST", "/v1/dev/tokens", { body: { sub, role, ...(ttlSeconds ? { ttlSeconds } : {}) } });
     if (res.status !== 200) throw new Error(`token: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.token;
   }

@@ -3,7 +3,11 @@
  * every message into the live state (live-state.ts) and tells the pages; reconnects with a
  * growing pause when the connection drops, and pings so idle proxies keep it open.
  */
+import { setToken } from "./api";
 import { apply, EMPTY, parseMessage, type LiveState } from "./live-state";
+
+/** The feed closes a socket whose token expired with this code (src/durable-objects/live.ts, TOKEN_EXPIRED): sign in again. */
+const TOKEN_EXPIRED = 4401;
 
 export type Connection = "connecting" | "open" | "closed";
 export interface LiveView {
@@ -65,11 +69,13 @@ export class LiveSocket {
       const message = parseMessage(event.data);
       if (message) this.set({ ...this.view, state: apply(this.view.state, message) });
     };
-    socket.onclose = () => {
+    socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return;
       this.socket = null;
       window.clearInterval(this.ping);
       this.set({ ...this.view, connection: "closed" });
+      // The session is over, as a REST call's 401 ends it: the sign-in page comes back (and `use(null)` closes this).
+      if (event.code === TOKEN_EXPIRED) return setToken(null);
       const wait = Math.min(30_000, 500 * 2 ** this.retry++);
       this.timer = window.setTimeout(() => this.open(), wait);
     };

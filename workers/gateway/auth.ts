@@ -60,12 +60,12 @@ function tokenOf(c: AuthContext, sources: TokenSources): string {
 }
 
 /**
- * Authenticates the request and checks its role.
+ * Authenticates the request and checks its role; answers the actor and when its token expires (ms).
  *
  * @example
- * const actor = await authenticate(c, ["rider", "ops"], { queryToken: true });
+ * const { actor, expiresAt } = await authenticate(c, ["rider", "ops"], { queryToken: true });
  */
-export async function authenticate(c: AuthContext, roles: readonly Role[], sources: TokenSources = {}): Promise<Actor> {
+export async function authenticate(c: AuthContext, roles: readonly Role[], sources: TokenSources = {}): Promise<{ actor: Actor; expiresAt: number }> {
   const token = tokenOf(c, sources);
   const secret = secretOf(c.env);
   let payload: Record<string, unknown>;
@@ -81,20 +81,21 @@ export async function authenticate(c: AuthContext, roles: readonly Role[], sourc
   }
   if (typeof payload.exp !== "number") throw new AppError("unauthorized", "token lacks exp");
   if (!roles.includes(role as Role)) throw new AppError("forbidden", `this endpoint is for ${roles.join(" or ")}`);
-  return { id: sub, role: role as Role };
+  return { actor: { id: sub, role: role as Role }, expiresAt: payload.exp * 1000 };
 }
 
 function roleMiddleware(roles: readonly Role[], sources: TokenSources): MiddlewareHandler<AuthedEnv> {
   return async (c, next) => {
-    let actor: Actor;
+    let authenticated: Awaited<ReturnType<typeof authenticate>>;
     try {
-      actor = await authenticate(c, roles, sources);
+      authenticated = await authenticate(c, roles, sources);
     } catch (error) {
       // Refused callers are anonymous: they count against their address's limit.
       if (error instanceof AppError && error.code === "unauthorized") await enforceLimit(c.env, "ip", clientIp(c));
       throw error;
     }
-    c.set("actor", actor);
+    c.set("actor", authenticated.actor);
+    c.set("tokenExpiresAt", authenticated.expiresAt);
     await next();
   };
 }

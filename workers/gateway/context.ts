@@ -7,11 +7,13 @@ export interface GatewayEnv {
     requestId: string;
     /** The authenticated caller: set by `requireRole` (auth.ts), absent on unauthenticated routes. */
     actor?: Actor;
+    /** When the caller's token expires (ms since the epoch): a live socket is closed then (src/durable-objects/live.ts). */
+    tokenExpiresAt?: number;
   };
 }
 
 /** The environment of a route behind `requireRole`: the actor is always there. */
 export interface AuthedEnv {
   Bindings: Env;
-  Variables: { requestId: string; actor: Actor };
+  Variables: { requestId: string; actor: Actor; tokenExpiresAt: number };
 }

@@ -222,7 +222,17 @@ export const ProblemSchema = z
   .openapi("Problem", { description: "RFC 9457 problem details; `code` is the stable machine code" });
 
 export const DevTokenRequestSchema = z
-  .object({ sub: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), role: z.enum(["rider", "driver", "ops"]) })
+  .object({
+    sub: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    role: z.enum(["rider", "driver", "ops"]),
+    ttlSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .optional()
+      .openapi({ description: "How long the token lasts (default a day): a short one tries what happens when it expires" }),
+  })
   .strict()
   .openapi("DevTokenRequest");
 

@@ -10,6 +10,7 @@
  * operator cancelled (a repeat included: `DRIVER_STEP_DONE` in ./rule-kit.ts).
  */
 import type { Actor, CancelledBy, Ride } from "../types";
+import type { RideRecord } from "./types";
 
 /** Whose cancel reasons are words a driver does not read. */
 const SPOKEN: ReadonlySet<CancelledBy> = new Set(["rider", "ops"]);
@@ -33,6 +34,19 @@ export function driverView(ride: Ride): Ride {
   const c = ride.cancellation;
   if (!c || !SPOKEN.has(c.by) || c.reason === cancelledReason(c.by)) return ride;
   return { ...ride, cancellation: { by: c.by, reason: cancelledReason(c.by) } };
+}
+
+/**
+ * The drivers who may watch a ride now: its driver, and the driver it is offered to. Any other
+ * driver (one who declined, whose offer expired or was withdrawn, who backed out or was let go)
+ * reads nothing more of it: a request answers 404, and a live socket they still hold on the
+ * ride is closed at its next push rather than sent the next driver's name, plate and trail.
+ *
+ * @example
+ * driversWatching(offeredToD2); // ["d2"]
+ */
+export function driversWatching(record: Pick<RideRecord, "ride" | "offer">): string[] {
+  return [record.ride.driver?.id, record.offer?.driverId].filter((id): id is string => typeof id === "string");
 }
 
 /** Events of a stint that name no driver: they are the driver's who held the ride then. */

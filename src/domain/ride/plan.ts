@@ -10,7 +10,7 @@ import { stamp, type LiveView, type Outbound, type Plan, type TimerChange } from
 import { isSettled, outstandingPaymentStep, paymentCommand, paymentStepAfter } from "./payment";
 import { heldDriver } from "./rules";
 import { releaseHeld } from "./rule-kit";
-import { driverView } from "./audience";
+import { driversWatching, driverView } from "./audience";
 import { senderView } from "./parcel";
 import type { EventDraft, RideEffect, RideRecord } from "./types";
 
@@ -112,14 +112,17 @@ export function messagesFor(before: RideRecord | null, after: RideRecord, events
  * commit order, unless the driver made the change and has the ride in the answer already
  * (half a served ride's pushes, each an RPC to the Driver DO). A driver the change let go
  * of (an offer that expired, was withdrawn, or whose ride was cancelled) hears of it too, so
- * their app drops the offer. And, when the deadline found nobody, the pickup's cell marked empty.
+ * their app drops the offer (on the Driver DO's socket: the ride's own socket of a driver who
+ * may no longer watch it is closed, `driversWatching`). And, when the deadline found nobody, the
+ * pickup's cell marked empty.
  */
 function afterCommit(before: RideRecord | null, after: RideRecord, events: EventDraft[], ctx: PlanContext): Plan<RideEffect>["after"] {
   // A parcel's sender gets their own view on their sockets (the one with the handover code); drivers, theirs (src/domain/ride/audience.ts).
   const views: LiveView[] = after.handoverCode ? [{ role: "rider", actorId: after.ride.riderId, message: JSON.stringify(senderView(after)) }] : [];
   const forDriver = driverView(after.ride);
   if (forDriver !== after.ride) views.push({ role: "driver", message: JSON.stringify(forDriver) });
-  const effects: Plan<RideEffect>["after"] = [{ type: "broadcast", message: JSON.stringify(after.ride), ...(views.length ? { views } : {}) }];
+  const watchers = { role: "driver" as const, actorIds: driversWatching(after) };
+  const effects: Plan<RideEffect>["after"] = [{ type: "broadcast", message: JSON.stringify(after.ride), ...(views.length ? { views } : {}), watchers }];
   if (isSettled(after.ride)) effects.push({ type: "closeLive", reason: "ride ended" });
   const driverId = heldDriver(after);
   if (driverId && driverId !== ctx.answeredTo) effects.push({ type: "pushToDriver", driverId, ride: forDriver });

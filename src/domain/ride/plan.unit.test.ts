@@ -32,7 +32,29 @@ describe("ride plan", () => {
     expect(timer(p, "deadline")).toEqual({ name: "deadline", at: T + 60_000 });
     expect(timer(p, "dispatch")).toEqual({ name: "dispatch", at: T });
     expect(timer(p, "payment")).toEqual({ name: "payment", at: T + 120_000, ifUnset: false });
-    expect(p.after).toEqual([{ type: "broadcast", message: JSON.stringify(r.ride) }]);
+    expect(p.after).toEqual([{ type: "broadcast", message: JSON.stringify(r.ride), watchers: { role: "driver", actorIds: [] } }]);
+  });
+
+  it("the ride's push names the drivers who may still watch it: the one offered or assigned; not one who declined, was let go or backed out", () => {
+    const watching = (before: RideRecord, command: RideCommand, at = NOW) => {
+      const d = decide(before, command, at);
+      if (d.kind !== "applied") throw new Error(`${command.type}: ${d.kind}`);
+      const broadcast = plan(before, d.record, d.events, ctx).after.find((e) => e.type === "broadcast");
+      return broadcast?.type === "broadcast" ? broadcast.watchers : undefined;
+    };
+    const offered = record("dispatching", "authorized", { offer: true });
+    const expired = new Date(Date.parse(offered.offer!.expiresAt) + 1);
+    expect(watching(offered, COMMANDS.declineOffer, expired)).toEqual({ role: "driver", actorIds: [] });
+    expect(watching(offered, COMMANDS.expireOffer, expired)).toEqual({ role: "driver", actorIds: [] });
+    expect(watching(offered, COMMANDS.withdrawOffer, expired)).toEqual({ role: "driver", actorIds: [] });
+    const assigned = record("driver_assigned", "authorized", { driver: true });
+    expect(watching(assigned, COMMANDS.backOut)).toEqual({ role: "driver", actorIds: [] });
+    const { after } = step(requested(), { type: "startDispatch" });
+    expect(watching(after, { type: "offerDriver", driverId: "d2", expiresAt: new Date(T + 15_000).toISOString() })).toEqual({
+      role: "driver",
+      actorIds: ["d2"],
+    });
+    expect(watching(FIXTURES.in_progress!(), COMMANDS.complete)).toEqual({ role: "driver", actorIds: [assigned.ride.driver!.id] });
   });
 
   it("an offer out: the offer timer, no dispatch round; the driver's sockets hear of the ride; the watchdog is only kept", () => {

@@ -122,7 +122,7 @@ export function devRoutes() {
   });
   app.openapi(tokens, async (c) => {
     const body = c.req.valid("json");
-    return c.json({ token: await issueToken(c.env, { id: body.sub, role: body.role }) }, 200);
+    return c.json({ token: await issueToken(c.env, { id: body.sub, role: body.role }, body.ttlSeconds) }, 200);
   });
   app.openapi(faults, async (c) => {
     const body = c.req.valid("json");

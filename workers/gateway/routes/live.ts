@@ -24,9 +24,9 @@ function mustBeUpgrade(c: Context<AuthedEnv>): void {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new AppError("invalid_request", "this endpoint is a WebSocket: send Upgrade: websocket");
 }
 
-/** Hands the upgrade to the object; re-wraps its 101 so the middleware may add headers. */
+/** Hands the upgrade to the object, with when the token expires (the socket ends then); re-wraps its 101 so the middleware may add headers. */
 async function upgrade(c: Context<AuthedEnv>, stub: { fetch: (r: Request) => Promise<Response> }, actor: Actor): Promise<Response> {
-  const answer = await stub.fetch(liveRequest(c.req.url, actor));
+  const answer = await stub.fetch(liveRequest(c.req.url, actor, c.var.tokenExpiresAt));
   if (answer.status === 404) throw new AppError("not_found", "no such ride");
   if (answer.status !== 101 || !answer.webSocket) throw new AppError("internal", `live upgrade answered ${answer.status}`);
   return new Response(null, { status: 101, webSocket: answer.webSocket });
@@ -56,7 +56,8 @@ export function liveRoutes() {
     summary: "Watch a ride live (WebSocket)",
     tags: ["rider", "driver", "ops"],
     security: bearer,
-    description: "WebSocket. Sends the Ride JSON at once (the current state), then on every change.",
+    description:
+      "WebSocket. Sends the Ride JSON at once (the current state), then on every change. Closed with 1000 once the ride is settled, with 4401 at the first frame or ping after the token expires, and with 4403 at the first change after a driver may no longer watch the ride (declined, let go, backed out).",
     request: { params: z.object({ id: z.string() }), query: token },
     responses: { 101: { description: "Switching to WebSocket" }, ...authedProblems(NOT_AN_UPGRADE, ["not_found", "no such ride, or not yours"]) },
   });
@@ -68,7 +69,7 @@ export function liveRoutes() {
     tags: ["driver"],
     security: bearer,
     description:
-      'WebSocket. Sends {"type":"driver",driver,offers} at once, then {"type":"offer",offer} the moment an offer is made and {"type":"ride",ride} on every change of the driver\'s ride that the driver did not ask for (the answer to an accept, arrive, start or complete carries the ride already). {"type":"driver",driver,offers} again after an operator\'s decision and when the driver is taken offline for silence.',
+      'WebSocket. Closed with 4401 at the first frame or ping after the token expires. Sends {"type":"driver",driver,offers} at once, then {"type":"offer",offer} the moment an offer is made and {"type":"ride",ride} on every change of the driver\'s ride that the driver did not ask for (the answer to an accept, arrive, start or complete carries the ride already). {"type":"driver",driver,offers} again after an operator\'s decision and when the driver is taken offline for silence.',
     request: { query: token },
     responses: { 101: { description: "Switching to WebSocket" }, ...authedProblems(NOT_AN_UPGRADE) },
   });
@@ -80,7 +81,7 @@ export function liveRoutes() {
     summary: "The operators' live feed (WebSocket)",
     security: bearer,
     description:
-      'WebSocket, one per console, filtered server side. Sends {"type":"snapshot",at,rides,drivers} at once (open rides, drivers not offline), ' +
+      'WebSocket, one per console, filtered server side; closed with 4401 at the first frame or ping after the token expires. Sends {"type":"snapshot",at,rides,drivers} at once (open rides, drivers not offline), ' +
       'then {"type":"ride",ride} on every change of a ride (its last one included) and {"type":"driver",driver} on a driver\'s change of status ' +
       "and, throttled, of position. The client sends `ping` (answered `pong`) or " +
       '{"type":"subscribe","topics":["rides","drivers","stats"]} (any subset; default rides and drivers), answered with a fresh snapshot; ' +
