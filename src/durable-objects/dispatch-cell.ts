@@ -20,7 +20,7 @@ import type { Waiter } from "../ride/dispatch";
 import { within } from "../lib/timeout";
 import { addColumn, StoredObject } from "./stored-object";
 import { districtStub } from "./stubs";
-import { registerWaiter, waitersFor, WAITERS_SCHEMA } from "./waiters";
+import { registerWaiter, WAKE_CANDIDATES, waitersFor, WAITERS_SCHEMA } from "./waiters";
 
 export interface CellEntry {
   driverId: string;
@@ -34,9 +34,6 @@ export interface CellEntry {
   /** Epoch ms until which the entry is listed (the Driver DO renews it before then while the driver reports). */
   listedUntil: number;
 }
-
-/** How many waiting rides a newly listed driver is answered (woken in order until one takes the driver). */
-export const WAKE_CANDIDATES = 3;
 
 /**
  * The bound on telling the district: a driver's location report (or going online) waits
@@ -190,10 +187,32 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
     for (const rideId of rideIds) this.sql.exec("DELETE FROM waiters WHERE ride_id = ?", rideId);
   }
 
-  /** The rides waiting here that `entry`'s driver could serve, oldest first. */
-  private waitingFor(entry: CellEntry, products: Product[], now: number): string[] {
+  /**
+   * Forgets `gone` (rides that answered they no longer wait) and answers the next rides waiting
+   * here that listed driver `driverId` could serve, oldest first, past `skip` (rides already
+   * asked: they declined this driver, or a round of theirs is on its way). None once the driver
+   * is no longer listed here (reserved meanwhile, or moved). A ride registered here stays until
+   * its deadline though it was served from elsewhere or cancelled, so the first candidates a
+   * driver is answered may all be such: the driver asks for the next ones.
+   *
+   * @example
+   * const next = await cellStub(env, cell).nextWaiting("d1", ["rd_gone"], ["rd_declined"]);
+   */
+  nextWaiting(driverId: string, gone: string[], skip: string[]): string[] {
+    this.forget(gone);
+    const entry = this.sql
+      .exec<{ lat: number; lng: number; product: Product }>("SELECT lat, lng, product FROM drivers WHERE driver_id = ?", driverId)
+      .toArray()[0];
+    if (!entry) return [];
+    const listed = this.sql.exec<{ product: Product }>("SELECT product FROM driver_products WHERE driver_id = ?", driverId).toArray();
+    const products = listed.length > 0 ? listed.map((r) => r.product) : [entry.product];
+    return this.waitingFor(entry, products, Date.now(), new Set(skip));
+  }
+
+  /** The rides waiting here that a driver at `at` could serve, oldest first, but those in `skip`. */
+  private waitingFor(at: LatLng, products: Product[], now: number, skip: ReadonlySet<string> = new Set()): string[] {
     return waitersFor(this.sql, products, now)
-      .filter((w) => distanceMeters(entry, w.pickup) <= w.radiusM)
+      .filter((w) => !skip.has(w.rideId) && distanceMeters(at, w.pickup) <= w.radiusM)
       .slice(0, WAKE_CANDIDATES)
       .map((w) => w.rideId);
   }

@@ -117,26 +117,45 @@ export async function listDriver(env: Pick<Env, "DISPATCH_CELL">, record: Driver
   return { listed: { indexedCell: cell, indexedAt: now.getTime(), indexedVersion: driver.version }, waiting };
 }
 
+/** How many times a driver asks its cell for the next waiting rides, after the first ones it was answered: at most (1 + this) × WAKE_CANDIDATES wakes a listing. */
+export const WAKE_PASSES = 3;
+
 /**
  * Wakes the rides waiting near a newly listed driver, oldest first, until one takes the
  * wake (it then runs a dispatch round at once and reserves the driver, or the next
- * one); one that excluded this driver (declined them) is passed over, and rides that no
- * longer wait are forgotten by the cell. Best effort: a ride nobody woke still ends at its
- * deadline. Runs after the driver's command has left its queue: the woken ride calls this
- * driver back to reserve it.
+ * one). One that excluded this driver (declined them), or whose round is already on its way
+ * (`queued`: another driver woke it a moment ago), is passed over; rides that no longer wait
+ * are forgotten by the cell. When none of a page took the wake, the cell is asked for the
+ * next page (`nextWaiting`), a bounded number of times: rides served elsewhere or cancelled
+ * stay registered until their deadline, and must not hide a ride still waiting behind them.
+ * Best effort: a ride nobody woke still ends at its deadline. Runs after the driver's command
+ * has left its queue: the woken ride calls this driver back to reserve it.
  *
  * @example
  * ctx.waitUntil(wakeWaiting(env, "d_1", { cell: "wydm2", rideIds: ["rd_1"] }));
  */
 export async function wakeWaiting(env: Pick<Env, "DISPATCH_CELL" | "RIDE">, driverId: string, waiting: { cell: string; rideIds: string[] }): Promise<void> {
-  const gone: string[] = [];
+  const asked = new Set<string>();
+  let page = waiting.rideIds;
   try {
-    for (const rideId of waiting.rideIds) {
-      const answer = await within(PEER_CALL_MS, Promise.resolve(rideStub(env, rideId).wake(driverId)), "wake ride");
-      if (answer === "dispatching") break;
-      if (answer === "not_waiting") gone.push(rideId);
+    for (let pass = 0; page.length > 0; pass++) {
+      const gone: string[] = [];
+      let taken = false;
+      for (const rideId of page) {
+        asked.add(rideId);
+        const answer = await within(PEER_CALL_MS, Promise.resolve(rideStub(env, rideId).wake(driverId)), "wake ride");
+        if (answer === "not_waiting") gone.push(rideId);
+        if (answer === "dispatching") {
+          taken = true;
+          break;
+        }
+      }
+      if (taken || pass >= WAKE_PASSES) {
+        if (gone.length > 0) await cellStub(env, waiting.cell).forget(gone);
+        return;
+      }
+      page = await cellStub(env, waiting.cell).nextWaiting(driverId, gone, [...asked]);
     }
-    if (gone.length > 0) await cellStub(env, waiting.cell).forget(gone);
   } catch (error) {
     console.warn(JSON.stringify({ msg: "waking waiting rides failed", cell: waiting.cell, error: String(error) }));
   }

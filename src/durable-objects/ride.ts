@@ -173,7 +173,7 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
 
   /** `driverId` was listed near the waiting ride (its cell told the Driver DO): a round at once, unless the ride no longer waits or excluded them. */
   async wake(driverId: string): Promise<Wake> {
-    const answer = wakeAnswer(this.load(), driverId);
+    const answer = wakeAnswer(this.load(), driverId, this.timers.dueAt("dispatch"), Date.now());
     if (answer === "dispatching") await this.runSoonAfter("dispatch");
     return answer;
   }

@@ -7,6 +7,9 @@
 import type { Product } from "../domain/types";
 import type { Waiter } from "../ride/dispatch";
 
+/** How many waiting rides a newly listed driver is answered at a time (woken in order until one takes the driver; then the next ones, the cell's `nextWaiting`). */
+export const WAKE_CANDIDATES = 5;
+
 /** The table (created by the object's schema). */
 export const WAITERS_SCHEMA = `CREATE TABLE IF NOT EXISTS waiters (
   ride_id TEXT PRIMARY KEY, product TEXT NOT NULL, lat REAL NOT NULL, lng REAL NOT NULL, radius_m REAL NOT NULL,

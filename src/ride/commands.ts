@@ -162,6 +162,9 @@ export type CommandOf<T> = (record: RideRecord | null) => RideCommand | Outcome<
 /** The settings the timers' commands need. */
 export type TimerConfig = Pick<Config, "redispatchTimeoutS" | "noShowWaitS" | "noShowFee">;
 
+/** `command` if the ride may take it now (a repeat, which changes nothing, included), else null. */
+const mayRun = (record: RideRecord, command: RideCommand, now: Date): RideCommand | null => (can(record, command, now) === null ? command : null);
+
 /**
  * What a due ride timer does, or null when it has nothing to do any more (it may run
  * twice, or after the state moved on): `deadline`, `offer`, `capture` (a refused
@@ -172,7 +175,9 @@ export type TimerConfig = Pick<Config, "redispatchTimeoutS" | "noShowWaitS" | "n
  */
 export function timerCommand(name: string, record: RideRecord | null, now: Date, config: TimerConfig): RideCommand | null {
   if (!record) return null;
-  if (name === "deadline" && Date.parse(record.dispatchDeadlineAt) <= now.getTime()) return { type: "dispatchTimeout" };
+  // Only while the ride may still time out: an alarm's list of due timers is read once, and a round run before
+  // this one in it may have assigned (its commit cleared the deadline); refused, it would be retried and logged for nothing.
+  if (name === "deadline" && Date.parse(record.dispatchDeadlineAt) <= now.getTime()) return mayRun(record, { type: "dispatchTimeout" }, now);
   if (name === "offer" && record.offer && Date.parse(record.offer.expiresAt) <= now.getTime()) return { type: "expireOffer", driverId: record.offer.driverId };
   if (name === "capture" && record.ride.status === "payment_pending" && record.ride.payment.status === "failed") return { type: "abandonCapture" };
   if (name === "stale") return staleCommand(record, now, config);

@@ -10,6 +10,20 @@ const config = { redispatchTimeoutS: 60, noShowWaitS: 300, noShowFee: 2000 };
 const later = (s: number) => new Date(NOW.getTime() + s * 1000);
 
 describe("what timers do, so that no state waits for ever", () => {
+  it("deadline: a ride still looking for a driver is cancelled; one a round assigned in the same alarm is left alone, not refused and retried", () => {
+    const past = later(3600);
+    expect(timerCommand("deadline", record("dispatching", "authorized"), past, config)).toEqual({ type: "dispatchTimeout" });
+    expect(timerCommand("deadline", record("dispatching", "authorized"), NOW, config), "not due yet").toBeNull();
+    for (const assigned of [record("driver_assigned", "authorized", { driver: true }), record("in_progress", "authorized", { driver: true })]) {
+      const command = timerCommand("deadline", assigned, past, config);
+      expect(command, assigned.ride.status).toBeNull();
+    }
+    // A ride already cancelled takes it as a repeat: nothing changes, nothing is refused.
+    const cancelled = record("cancelled", "voided");
+    const repeat = timerCommand("deadline", cancelled, past, config);
+    expect(repeat && decide(cancelled, repeat, past).kind).toBe("unchanged");
+  });
+
   it("stale: a driver who never arrives is taken off the ride, a rider who never came is a no-show, a trip never ended is completed on the estimate", () => {
     expect(timerCommand("stale", record("driver_assigned", "authorized", { driver: true }), NOW, config)).toEqual({
       type: "backOut",

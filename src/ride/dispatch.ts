@@ -16,6 +16,7 @@ import type { Driver } from "../domain/events";
 import { claimedDriver, type Reservation, type RideCommand, type RideRecord } from "../domain/ride-machine";
 import { CELL_PRECISION, cellsCovering, distanceMeters, estimateDrive } from "../domain/geo";
 import type { LatLng, Product } from "../domain/types";
+import { RELAY_FALLBACK_MS } from "../lib/outbox";
 import { etaSeconds, toRideDriver } from "./commands";
 
 export { CELL_PRECISION };
@@ -100,8 +101,16 @@ export interface Waiter {
   until: number;
 }
 
-/** A woken ride's answer: it runs a round now, it no longer waits (the cell forgets it), or it will not take that driver (declined before). */
-export type Wake = "dispatching" | "not_waiting" | "excluded";
+/**
+ * A woken ride's answer: it runs a round now, it no longer waits (the cell forgets it), it will
+ * not take that driver (declined before), or a round of it is already on its way (`queued`:
+ * woken by another driver a moment ago, or its first round), which may well take another
+ * driver, so the driver goes on waking the next ride rather than stopping at this one.
+ */
+export type Wake = "dispatching" | "not_waiting" | "excluded" | "queued";
+
+/** A round due within this many ms (a wake's or a new ride's: `runSoonAfter`'s fallback) is one on its way: a wake then answers `queued`. */
+export const ROUND_ON_ITS_WAY_MS = RELAY_FALLBACK_MS;
 
 /** What a cell search answered: the entries, whether some cell could not be asked, and the cells that listed nobody and so registered the ride as waiting. */
 export type CellAnswer = { entries: CellEntryLike[]; failed: boolean; waitingIn: string[] };
@@ -127,6 +136,8 @@ export interface DispatchPeers {
   wait: (cells: string[], waiter: Waiter) => Promise<{ listed: string[]; failed: boolean }>;
   /** Registers the ride with the districts of `cells` (cells that listed nobody); answers those of them listing drivers for it now, and whether some district failed. */
   waitForSupply: (cells: string[], waiter: Waiter) => Promise<{ listing: string[]; failed: boolean }>;
+  /** Epoch ms now (default: the round's `now` plus the time it has taken): an offer's time counts from its reservation. */
+  clock?: () => number;
 }
 
 /** The outcome of a round: the commands of its one commit, the driver reserved, and when to search again (null: wait to be woken). */
@@ -162,11 +173,11 @@ export interface DispatchRound {
 export async function dispatchRound(record: RideRecord, config: Config, now: Date, peers: DispatchPeers): Promise<DispatchRound> {
   const start: RideCommand[] = record.ride.status === "requested" ? [{ type: "startDispatch" }] : [];
   const auto = config.dispatchMode === "auto";
-  const expiresAt = new Date(now.getTime() + config.offerTimeoutS * 1000).toISOString();
+  const startedAt = Date.now();
+  const clock = peers.clock ?? (() => now.getTime() + (Date.now() - startedAt));
   const { id: rideId, pickup, dropoff, product, quote } = record.ride;
-  const reservation: Reservation = auto
-    ? { kind: "assign", rideId, product }
-    : { kind: "offer", offer: { rideId, pickup, dropoff, product, quote, expiresAt } };
+  const reservationUntil = (expiresAt: string): Reservation =>
+    auto ? { kind: "assign", rideId, product } : { kind: "offer", offer: { rideId, pickup, dropoff, product, quote, expiresAt } };
   const until = Date.parse(record.dispatchDeadlineAt);
   const waiter: Waiter = { rideId, product, pickup, radiusM: config.searchRadiusM, until };
   const radius = cellsCovering(pickup, config.searchRadiusM, CELL_PRECISION);
@@ -179,7 +190,9 @@ export async function dispatchRound(record: RideRecord, config: Config, now: Dat
     tried.add(driverId);
     peers.reserving(driverId);
     wroteAhead = true;
-    const reserved = await peers.reserve(driverId, reservation);
+    // From now, not from the round's start: slow peers before this reservation (up to PEER_CALL_MS each) must not eat the driver's time to answer.
+    const expiresAt = new Date(clock() + config.offerTimeoutS * 1000).toISOString();
+    const reserved = await peers.reserve(driverId, reservationUntil(expiresAt));
     if (!reserved) return null;
     const driver = toRideDriver(reserved);
     const step: RideCommand = auto
@@ -243,12 +256,16 @@ export function claimsDriver(record: RideRecord | null, driverId: string): boole
 
 /**
  * What a ride answers a driver listed near it: it runs a round now, it no longer waits
- * (assigned, offered, ended: the cell forgets it), or it will not take that driver.
+ * (assigned, offered, ended: the cell forgets it), it will not take that driver, or a round
+ * is already due by `roundDueAt` (epoch ms, null: none) within `ROUND_ON_ITS_WAY_MS` of `now`.
+ * Without `queued`, two drivers freed a moment apart would both stop at the oldest ride, whose
+ * one round reserves one of them, and the next ride would wait out its deadline.
  *
  * @example
- * wakeAnswer(record, "d1"); // "excluded" after d1 declined this ride
+ * wakeAnswer(record, "d1", null, Date.now()); // "excluded" after d1 declined this ride
  */
-export function wakeAnswer(record: RideRecord | null, driverId: string): Wake {
+export function wakeAnswer(record: RideRecord | null, driverId: string, roundDueAt: number | null, now: number): Wake {
   if (!awaitsDriver(record)) return "not_waiting";
-  return record.excludedDriverIds.includes(driverId) ? "excluded" : "dispatching";
+  if (record.excludedDriverIds.includes(driverId)) return "excluded";
+  return roundDueAt !== null && roundDueAt <= now + ROUND_ON_ITS_WAY_MS ? "queued" : "dispatching";
 }

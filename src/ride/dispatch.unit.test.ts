@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../config";
 import { cellsCovering, geohash } from "../domain/geo";
-import type { Reservation, RideRecord } from "../domain/ride-machine";
+import type { RideRecord } from "../domain/ride-machine";
 import { CELL_PRECISION, candidates, dispatchRound, rankCandidates, type CellEntryLike, type DispatchPeers, type Waiter } from "./dispatch";
 
 const pickup = { lat: 37.5, lng: 127 };
@@ -55,36 +55,6 @@ describe("ring search", () => {
   it("finds nobody beyond the radius", async () => {
     const idx = index([north("far", 7000)]);
     expect(await all(candidates(idx.query, record, readConfig({ SEARCH_RADIUS_M: "5000" })))).toEqual([]);
-  });
-});
-
-describe("a dispatch round", () => {
-  it("reserves with the ride's product, in offer and in auto mode, so the Driver DO can check the vehicle serves it", async () => {
-    const parcel = {
-      ride: { id: "rd_p", status: "dispatching", pickup, dropoff: pickup, product: "parcel_small", quote: { amount: 1, currency: "KRW" } },
-      excludedDriverIds: [],
-    };
-    const idx = index([north("courier", 100)]);
-    for (const mode of ["offer", "auto"]) {
-      const seen: Reservation[] = [];
-      const reserve = async (_id: string, r: Reservation) => (seen.push(r), null);
-      const peers: DispatchPeers = {
-        supply: async (cells) => ({ listing: cells, waitingIn: [] }),
-        query: async (cells: string[]) => ({ entries: await idx.query(cells), failed: false, waitingIn: [] }),
-        reserve,
-        reserving: () => undefined,
-        wait: async () => ({ listed: [], failed: false }),
-        waitForSupply: async () => ({ listing: [], failed: false }),
-      };
-      await dispatchRound(
-        { ...parcel, dispatchDeadlineAt: new Date().toISOString() } as unknown as RideRecord,
-        readConfig({ DISPATCH_MODE: mode }),
-        new Date(),
-        peers,
-      );
-      const product = seen[0]!.kind === "offer" ? seen[0]!.offer.product : seen[0]!.product;
-      expect(product, mode).toBe("parcel_small");
-    }
   });
 });
 

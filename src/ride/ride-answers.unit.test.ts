@@ -1,16 +1,25 @@
 /** What a ride answers a Driver DO: a wake (a driver listed near it), and whether it still claims the driver. */
 import { describe, expect, it } from "vitest";
 import type { RideRecord } from "../domain/ride-machine";
-import { claimsDriver, wakeAnswer } from "./dispatch";
+import { claimsDriver, ROUND_ON_ITS_WAY_MS, wakeAnswer } from "./dispatch";
 
 describe("a woken ride", () => {
   const base = { ride: { status: "dispatching" }, excludedDriverIds: ["dX"] };
+  const NOW = 1_000_000;
   it("dispatches at once while it waits, passes over a driver it excluded, and says so when it no longer waits", () => {
-    expect(wakeAnswer(base as unknown as RideRecord, "d1")).toBe("dispatching");
-    expect(wakeAnswer(base as unknown as RideRecord, "dX")).toBe("excluded");
-    expect(wakeAnswer({ ...base, offer: { driverId: "d2" } } as unknown as RideRecord, "d1")).toBe("not_waiting");
-    expect(wakeAnswer({ ...base, ride: { status: "cancelled" } } as unknown as RideRecord, "d1")).toBe("not_waiting");
-    expect(wakeAnswer(null, "d1")).toBe("not_waiting");
+    expect(wakeAnswer(base as unknown as RideRecord, "d1", null, NOW)).toBe("dispatching");
+    expect(wakeAnswer(base as unknown as RideRecord, "dX", null, NOW)).toBe("excluded");
+    expect(wakeAnswer({ ...base, offer: { driverId: "d2" } } as unknown as RideRecord, "d1", null, NOW)).toBe("not_waiting");
+    expect(wakeAnswer({ ...base, ride: { status: "cancelled" } } as unknown as RideRecord, "d1", null, NOW)).toBe("not_waiting");
+    expect(wakeAnswer(null, "d1", null, NOW)).toBe("not_waiting");
+  });
+
+  it("a round already on its way (woken a moment ago, or its first) answers queued, so the driver goes on to the next ride; one due later is brought forward", () => {
+    const ride = base as unknown as RideRecord;
+    expect(wakeAnswer(ride, "d2", NOW + ROUND_ON_ITS_WAY_MS, NOW)).toBe("queued");
+    expect(wakeAnswer(ride, "d2", NOW - 5, NOW), "a round running now").toBe("queued");
+    expect(wakeAnswer(ride, "d2", NOW + ROUND_ON_ITS_WAY_MS + 1, NOW)).toBe("dispatching");
+    expect(wakeAnswer(ride, "dX", NOW, NOW), "excluded is said first").toBe("excluded");
   });
 });
 

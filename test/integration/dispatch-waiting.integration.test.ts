@@ -11,6 +11,7 @@ import type { DispatchCellDurableObject } from "../../src/durable-objects/dispat
 import type { RideDurableObject } from "../../src/durable-objects/ride";
 import type { DispatchDistrictDurableObject } from "../../src/durable-objects/dispatch-district";
 import { cellOf, cellStub, districtStub } from "../../src/durable-objects/stubs";
+import { WAKE_CANDIDATES } from "../../src/durable-objects/waiters";
 import { districtOf } from "../../src/domain/geo";
 import type { Product } from "../../src/domain/types";
 import { unwrap } from "../../src/lib/problem";
@@ -134,5 +135,20 @@ describe("Ride DO: waiting for a driver, woken by one", () => {
     // Declined: the driver is excluded, the second ride waits again, and the driver's release wakes the third.
     unwrap(await second.stub.decline(driver.id, "req"));
     await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === third.ride.id) ? true : undefined), "the offer to the third ride");
+  });
+
+  it("rides that no longer wait at the head of the line (more than a driver is answered at once) do not hide the one still waiting behind them", async () => {
+    const pickup = somewhere();
+    const rides = [];
+    for (let i = 0; i <= WAKE_CANDIDATES; i++) {
+      const ride = await createRide({ pickup: north(pickup, 20 * i), dropoff: north(pickup, 3000) });
+      await until(async () => ((await waitingNear(pickup)).includes(ride.ride.id) ? true : undefined), `ride ${i} waiting`);
+      rides.push(ride);
+    }
+    const last = rides.pop()!;
+    for (const cancelled of rides) unwrap(await cancelled.stub.cancel(RIDER, undefined, "req"));
+    const driver = await onlineDriver(pickup);
+    await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === last.ride.id) ? true : undefined), "the offer to the ride still waiting");
+    await until(async () => ((await waitersIn(pickup)).length === 1 ? true : undefined), "the cancelled rides forgotten");
   });
 });

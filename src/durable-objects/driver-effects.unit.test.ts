@@ -1,0 +1,72 @@
+/**
+ * A newly listed driver wakes the rides waiting near them (`wakeWaiting`), over a cell and
+ * rides that answer from tables: rides served elsewhere or cancelled stay registered until
+ * their deadline, and must not hide a ride still waiting behind them.
+ */
+import { describe, expect, it } from "vitest";
+import type { Wake } from "../ride/dispatch";
+import { WAKE_CANDIDATES } from "./waiters";
+import { WAKE_PASSES, wakeWaiting } from "./driver-effects";
+
+/** A cell holding `waiting` (oldest first) and rides answering `answers` (unnamed: dispatching); what was woken and forgotten is recorded. */
+function city(waiting: string[], answers: Record<string, Wake>) {
+  const woken: string[] = [];
+  let registered = [...waiting];
+  const forget = (ids: string[]) => void (registered = registered.filter((id) => !ids.includes(id)));
+  const cell = {
+    forget: async (ids: string[]) => forget(ids),
+    nextWaiting: async (_driverId: string, gone: string[], skip: string[]) => {
+      forget(gone);
+      return registered.filter((id) => !skip.includes(id)).slice(0, WAKE_CANDIDATES);
+    },
+  };
+  const namespace = (make: (name: string) => object) => ({ idFromName: (name: string) => name, get: (id: string) => make(id) });
+  const env = {
+    RIDE: namespace((id) => ({ wake: async () => (woken.push(id), answers[id] ?? "dispatching") })),
+    DISPATCH_CELL: namespace(() => cell),
+  } as unknown as Parameters<typeof wakeWaiting>[0];
+  const first = { cell: "wydm2", rideIds: waiting.slice(0, WAKE_CANDIDATES) };
+  return { env, first, woken, registered: () => registered };
+}
+
+const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
+
+describe("wakeWaiting", () => {
+  it("rides that no longer wait at the head of the line are forgotten, and the driver goes on to the one still waiting behind them", async () => {
+    const served = ids("served", 7);
+    const c = city([...served, "waiting"], Object.fromEntries(served.map((id) => [id, "not_waiting" as const])));
+    await wakeWaiting(c.env, "d1", c.first);
+    expect(c.woken).toEqual([...served, "waiting"]);
+    expect(c.registered()).toEqual(["waiting"]);
+  });
+
+  it("a ride whose round is on its way (another driver woke it a moment ago) is passed over, not forgotten: the next ride is woken", async () => {
+    const c = city(["oldest", "next", "last"], { oldest: "queued" });
+    await wakeWaiting(c.env, "d2", c.first);
+    expect(c.woken).toEqual(["oldest", "next"]);
+    expect(c.registered()).toEqual(["oldest", "next", "last"]);
+  });
+
+  it("rides that declined this driver are passed over, page after page, and stay registered for others", async () => {
+    const declined = ids("declined", WAKE_CANDIDATES + 2);
+    const c = city([...declined, "waiting"], Object.fromEntries(declined.map((id) => [id, "excluded" as const])));
+    await wakeWaiting(c.env, "d1", c.first);
+    expect(c.woken).toEqual([...declined, "waiting"]);
+    expect(c.registered()).toEqual([...declined, "waiting"]);
+  });
+
+  it("stops at the first ride that takes the wake, and asks the cell for no more", async () => {
+    const c = city(["gone", "takes", "after"], { gone: "not_waiting" });
+    await wakeWaiting(c.env, "d1", c.first);
+    expect(c.woken).toEqual(["gone", "takes"]);
+    expect(c.registered()).toEqual(["takes", "after"]);
+  });
+
+  it("is bounded: at most (1 + WAKE_PASSES) pages of wakes a listing, what no longer waits forgotten", async () => {
+    const gone = ids("gone", 100);
+    const c = city(gone, Object.fromEntries(gone.map((id) => [id, "not_waiting" as const])));
+    await wakeWaiting(c.env, "d1", c.first);
+    expect(c.woken).toHaveLength((1 + WAKE_PASSES) * WAKE_CANDIDATES);
+    expect(c.registered()).toHaveLength(100 - (1 + WAKE_PASSES) * WAKE_CANDIDATES);
+  });
+});
