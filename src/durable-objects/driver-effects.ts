@@ -97,7 +97,8 @@ export async function listDriver(env: Pick<Env, "DISPATCH_CELL">, record: Driver
   let waiting: ListedWithWaiting["waiting"] = null;
   const point = indexPoint(driver, now, config.driverFreshnessS);
   const cell = point ? cellOf(point) : null;
-  if (previous && previous !== cell) await cellStub(env, previous).remove(driver.id);
+  // Bounded, as every call between our objects: a hung cell must not hold the driver's index updates (and a command waiting on one) for good.
+  if (previous && previous !== cell) await within(PEER_CALL_MS, Promise.resolve(cellStub(env, previous).remove(driver.id)), "unlist the driver");
   if (cell && point) {
     const reportedAt = Date.parse(driver.locationAt ?? new Date(0).toISOString());
     const listedUntil = now.getTime() + leaseMs(config);
@@ -111,7 +112,7 @@ export async function listDriver(env: Pick<Env, "DISPATCH_CELL">, record: Driver
       listedUntil,
     };
     const relisted = previous !== cell || record.indexedVersion !== driver.version;
-    const answer = await cellStub(env, cell).upsert(entry, relisted);
+    const answer = await within(PEER_CALL_MS, Promise.resolve(cellStub(env, cell).upsert(entry, relisted)), "list the driver");
     if (answer.waiting.length > 0) waiting = { cell, rideIds: answer.waiting };
   }
   return { listed: { indexedCell: cell, indexedAt: now.getTime(), indexedVersion: driver.version }, waiting };

@@ -3,10 +3,12 @@
  * rides that answer from tables: rides served elsewhere or cancelled stay registered until
  * their deadline, and must not hide a ride still waiting behind them.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { driverRecord } from "../driver/fixtures";
+import { PEER_CALL_MS } from "../lib/timeout";
 import type { Wake } from "../ride/dispatch";
 import { WAKE_CANDIDATES } from "./waiters";
-import { WAKE_PASSES, wakeWaiting } from "./driver-effects";
+import { listDriver, WAKE_PASSES, wakeWaiting } from "./driver-effects";
 
 /** A cell holding `waiting` (oldest first) and rides answering `answers` (unnamed: dispatching); what was woken and forgotten is recorded. */
 function city(waiting: string[], answers: Record<string, Wake>) {
@@ -68,5 +70,30 @@ describe("wakeWaiting", () => {
     await wakeWaiting(c.env, "d1", c.first);
     expect(c.woken).toHaveLength((1 + WAKE_PASSES) * WAKE_CANDIDATES);
     expect(c.registered()).toHaveLength(100 - (1 + WAKE_PASSES) * WAKE_CANDIDATES);
+  });
+});
+
+describe("listDriver", () => {
+  it("gives up on a cell that never answers after PEER_CALL_MS (the driver's next report tries again), rather than waiting for ever", async () => {
+    vi.useFakeTimers();
+    try {
+      const never = new Promise<never>(() => undefined);
+      const namespace = { idFromName: (name: string) => name, get: () => ({ upsert: () => never, remove: () => never }) };
+      const env = { DISPATCH_CELL: namespace } as unknown as Parameters<typeof listDriver>[0];
+      const now = new Date("2026-12-05T10:00:00.000Z");
+      const moved = { ...driverRecord(now), indexedCell: "somewhere-else" };
+      const listing = listDriver(env, moved, now, { cellRefreshS: 60, driverFreshnessS: 30 });
+      const settled = listing.then(
+        () => "answered",
+        (error: unknown) => String(error),
+      );
+      await vi.advanceTimersByTimeAsync(PEER_CALL_MS);
+      expect(await settled).toMatch(/unlist the driver: no answer within 10000 ms/);
+      const renewal = listDriver(env, driverRecord(now), now, { cellRefreshS: 60, driverFreshnessS: 30 }).catch((error: unknown) => String(error));
+      await vi.advanceTimersByTimeAsync(PEER_CALL_MS);
+      expect(await renewal).toMatch(/list the driver: no answer within 10000 ms/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
