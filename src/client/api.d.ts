@@ -29,7 +29,7 @@ export interface paths {
     };
     /**
      * Watch a ride live (WebSocket)
-     * @description WebSocket. Sends the Ride JSON at once (the current state), then on every change. Closed with 1000 once the ride is settled, with 4401 at the first frame or ping after the token expires, and with 4403 at the first change after a driver may no longer watch the ride (declined, let go, backed out).
+     * @description WebSocket. Sends the Ride JSON at once (the current state), then on every change. Closed with 1000 once the ride is settled, with 4401 at the first frame or ping after the token expires, with 4403 at the first change after a driver may no longer watch the ride (an offer declined, expired, withdrawn or cancelled with the ride; backed out), and with 1012 when it must reconnect.
      */
     get: operations["watchRide"];
     put?: never;

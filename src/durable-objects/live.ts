@@ -17,6 +17,8 @@ import type { LiveView, LiveWatchers as Watchers } from "../kernel/machine";
 /** Close codes a client can act on: sign in again, or stop watching. */
 export const TOKEN_EXPIRED = { code: 4401, reason: "token expired" } as const;
 export const NO_LONGER_YOURS = { code: 4403, reason: "no longer yours to watch" } as const;
+/** 1012, service restart: connect again (the console and the apps do, with their token). */
+export const RECONNECT = { code: 1012, reason: "reconnect" } as const;
 
 /** What `acceptLive` attaches to a socket (it survives hibernation). */
 interface Attached {
@@ -42,9 +44,14 @@ function closeWith(ws: WebSocket, why: { code: number; reason: string }): void {
   }
 }
 
-/** Why `ws` may no longer be sent anything (and is closed), or null. A socket with no expiry attached (none is opened so) counts as expired. */
+/**
+ * Why `ws` may no longer be sent anything (and is closed), or null. A socket with no expiry
+ * attached was opened by an older code (a deploy normally disconnects them all): it is asked to
+ * reconnect (`RECONNECT`), which brings its token's expiry, rather than told its token expired.
+ */
 function refusal(attached: Attached, now: number, watchers?: Watchers): { code: number; reason: string } | null {
-  if (!(typeof attached.until === "number" && attached.until > now)) return TOKEN_EXPIRED;
+  if (typeof attached.until !== "number") return RECONNECT;
+  if (attached.until <= now) return TOKEN_EXPIRED;
   if (watchers && attached.role === watchers.role && !watchers.actorIds.includes(attached.actorId ?? "")) return NO_LONGER_YOURS;
   return null;
 }

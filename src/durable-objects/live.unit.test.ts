@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { broadcast, NO_LONGER_YOURS, onLiveMessage, TOKEN_EXPIRED } from "./live";
+import { broadcast, NO_LONGER_YOURS, onLiveMessage, RECONNECT, TOKEN_EXPIRED } from "./live";
 
 /** A socket as the runtime hands it back: its attachment (who opened it, until when) and what was sent on it, and how it was closed. */
 function socket(role: string, actorId: string, until: number | null = Date.now() + 60_000) {
@@ -48,11 +48,11 @@ describe("broadcast: one message, and views of it for the sockets they are for",
 });
 
 describe("a socket lives no longer than its token, nor than its actor's right to watch", () => {
-  it("a socket whose token expired (or that has no expiry) is closed with 4401 instead of sent the frame", () => {
+  it("a socket whose token expired is closed with 4401 instead of sent the frame; one an older code opened (no expiry) is asked to reconnect", () => {
     const [current, expired, legacy] = [socket("ops", "o1"), socket("ops", "o2", Date.now() - 1), socket("ops", "o3", null)];
     expect(broadcast(ctxWith(current, expired, legacy), "frame")).toBe(1);
     expect([current.sent, expired.sent, legacy.sent]).toEqual([["frame"], [], []]);
-    expect([current.closed, expired.closed, legacy.closed]).toEqual([[], [TOKEN_EXPIRED], [TOKEN_EXPIRED]]);
+    expect([current.closed, expired.closed, legacy.closed]).toEqual([[], [TOKEN_EXPIRED], [RECONNECT]]);
   });
 
   it("watchers of a role: that role's other actors are closed with 4403; other roles are untouched", () => {

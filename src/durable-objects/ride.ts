@@ -147,9 +147,9 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
     return this.command(result.idempotencyKey, (record) => (record ? (commandForResult(result) ?? ok(record.ride)) : fail("not_found", "no such ride")));
   }
 
+  /** The ride as the actor may see it; a settled ride sends its final state and ends the socket at once. */
   protected welcome(actor: Actor, record: RideRecord | null): Welcome {
     if (!record || !canView(record, actor)) return new Response("no such ride", { status: 404 });
-    // A settled ride sends its final state and ends the socket at once.
     return { first: JSON.stringify(viewFor(record, actor)), close: isSettled(record.ride) ? "ride ended" : undefined };
   }
 
@@ -171,10 +171,10 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
     return claimsDriver(this.load(), driverId);
   }
 
-  /** `driverId` was listed near the waiting ride (its cell told the Driver DO): a round at once, unless the ride no longer waits or excluded them. */
+  /** `driverId` was listed near the waiting ride: a round right after what runs now (`queued` too: a running round may have searched before them), unless it no longer waits or excluded them. */
   async wake(driverId: string): Promise<Wake> {
     const answer = wakeAnswer(this.load(), driverId, this.timers.dueAt("dispatch"), Date.now());
-    if (answer === "dispatching") await this.runSoonAfter("dispatch");
+    if (answer === "dispatching" || answer === "queued") await this.runSoonAfter("dispatch");
     return answer;
   }
 

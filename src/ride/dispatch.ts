@@ -105,7 +105,9 @@ export interface Waiter {
  * A woken ride's answer: it runs a round now, it no longer waits (the cell forgets it), it will
  * not take that driver (declined before), or a round of it is already on its way (`queued`:
  * woken by another driver a moment ago, or its first round), which may well take another
- * driver, so the driver goes on waking the next ride rather than stopping at this one.
+ * driver, so the driver goes on waking the next ride rather than stopping at this one. A
+ * `queued` ride still runs a round right after the one on its way (which may have searched
+ * before this driver was listed): that one does nothing if the first served the ride.
  */
 export type Wake = "dispatching" | "not_waiting" | "excluded" | "queued";
 

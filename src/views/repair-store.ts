@@ -57,34 +57,41 @@ export async function staleDriverIds(d1: D1Database, before: string, limit: numb
 /** How far back the sweep looks for rides that ended unpaid; older ones are the rebuild's (the sweep stopped for a day). */
 export const UNPAID_LOOKBACK_MS = 24 * 3600_000;
 
+/** How long open dues stay quiet (unchanged, unchecked) past the threshold before the sweep reads them again: a lost payment's message heals within about that. */
+export const OPEN_DUES_QUIET_MS = 3600_000;
+
 const seen = (t: string) => `max(${t}.updated_at, coalesce(${t}.checked_at, ''))`;
 
 /**
- * `staleRiderIds`'s query (?1 before, ?2 a day before that, ?3 the limit). UNPAID_RIDE's columns
- * are the rides' alone (rider_dues has none of them), so its text matches `rides_unpaid`'s;
- * INDEXED BY, since SQLite would rather take rides_by_payment's two equalities and read every
- * unpaid ride ever kept.
+ * `staleRiderIds`'s query (?1 before, ?2 a day before that, ?3 the limit, ?4 an hour before
+ * ?1). The riders of unpaid rides come first (`rank` 0: their row is behind for sure), then
+ * open dues gone quiet (1: a check, which finds them right almost always). UNPAID_RIDE's
+ * columns are the rides' alone (rider_dues has none of them), so its text matches
+ * `rides_unpaid`'s; INDEXED BY, since SQLite would rather take rides_by_payment's two
+ * equalities and read every unpaid ride ever kept.
  */
-export const STALE_RIDERS = `SELECT id, min(at) AS at FROM (
-  SELECT rider_id AS id, ${seen("d")} AS at FROM rider_dues d WHERE d.amount > 0 AND ${seen("d")} < ?1
+export const STALE_RIDERS = `SELECT id, min(rank) AS rank, min(at) AS at FROM (
+  SELECT rider_id AS id, 1 AS rank, ${seen("d")} AS at FROM rider_dues d WHERE d.amount > 0 AND ${seen("d")} < ?4
   UNION ALL
-  SELECT rides.rider_id AS id, rides.updated_at AS at FROM rides INDEXED BY rides_unpaid LEFT JOIN rider_dues d ON d.rider_id = rides.rider_id
+  SELECT rides.rider_id AS id, 0 AS rank, rides.updated_at AS at FROM rides INDEXED BY rides_unpaid LEFT JOIN rider_dues d ON d.rider_id = rides.rider_id
   WHERE ${UNPAID_RIDE} AND rides.updated_at >= ?2 AND rides.updated_at < ?1 AND rides.updated_at > coalesce(${seen("d")}, '')
-) GROUP BY id ORDER BY at LIMIT ?3`;
+) GROUP BY id ORDER BY rank, at LIMIT ?3`;
 
 /**
- * Riders whose dues row may be behind their Rider DO, oldest first: open dues unchanged and
- * unchecked since `before` (a lost payment's message leaves them open), and the riders of
- * rides that ended unpaid (a day back from `before`, by `rides_unpaid`) after their row's last
- * change and check (a lost message of the dues added: no row, or an older one). The Ride DO adds
- * the dues before the commit that ends the ride, so each unpaid ride's rider is asked once.
+ * Riders whose dues row may be behind their Rider DO: first the riders of rides that ended
+ * unpaid (a day back from `before`, by `rides_unpaid`) after their row's last change and check
+ * (the dues' message lost: no row, or an older one), oldest first; then open dues unchanged and
+ * unchecked for `OPEN_DUES_QUIET_MS` past `before` (a lost payment's message leaves them open).
+ * The Ride DO adds the dues before the commit that ends the ride, so the row is usually newer
+ * than the ride and its rider is asked at most once a ride (when the row is older).
  *
  * @example
  * const ids = await staleRiderIds(env.VIEWS_DB, "2026-11-21T10:00:00.000Z", 25);
  */
 export async function staleRiderIds(d1: D1Database, before: string, limit: number): Promise<string[]> {
-  const since = new Date(Date.parse(before) - UNPAID_LOOKBACK_MS).toISOString();
-  const { results } = await d1.prepare(STALE_RIDERS).bind(before, since, limit).all<{ id: string }>();
+  const at = Date.parse(before);
+  const [since, quiet] = [at - UNPAID_LOOKBACK_MS, at - OPEN_DUES_QUIET_MS].map((ms) => new Date(ms).toISOString());
+  const { results } = await d1.prepare(STALE_RIDERS).bind(before, since, limit, quiet).all<{ id: string }>();
   return results.map((r) => r.id);
 }
 

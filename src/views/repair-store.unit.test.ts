@@ -43,12 +43,12 @@ describe("staleRiderIds", () => {
     expect(details).not.toMatch(/SCAN (rides|d)\b/);
   });
 
-  it("open dues gone quiet, and the riders of rides that ended unpaid since their row's last look, oldest first", async () => {
+  it("the riders of rides that ended unpaid since their row's last look, oldest first; then open dues quiet for an hour past the threshold", async () => {
     const db = await sqliteD1("migrations/views");
-    await dues(db, "r-open", 9900, ago(30)); // open, quiet for 30 minutes: its payment's message may be lost
-    await dues(db, "r-open-young", 9900, ago(1)); // open, changed a minute ago: the views worker's
-    await dues(db, "r-open-checked", 9900, ago(30), ago(1)); // looked at a minute ago
-    await dues(db, "r-clear", 0, ago(60)); // owes nothing
+    await dues(db, "r-open", 9900, ago(90)); // open, quiet for an hour and a half: its payment's message may be lost
+    await dues(db, "r-open-recent", 9900, ago(30)); // open, changed half an hour ago: not yet
+    await dues(db, "r-open-checked", 9900, ago(90), ago(10)); // looked at ten minutes ago
+    await dues(db, "r-clear", 0, ago(120)); // owes nothing
     await ride(db, "rd_lost", "r-lost", ago(10)); // ended unpaid, no row at all: the dues' message lost
     await dues(db, "r-behind", 0, ago(50));
     await ride(db, "rd_behind", "r-behind", ago(20)); // ended unpaid after the row's last change
@@ -58,18 +58,18 @@ describe("staleRiderIds", () => {
     await ride(db, "rd_old", "r-old", ago(2 * 24 * 60)); // two days ago: the rebuild's
     await ride(db, "rd_paid", "r-paid", ago(10), "captured");
     await ride(db, "rd_cancelled", "r-cancelled", ago(10), "failed", "cancelled");
-    expect(await staleRiderIds(asD1(db), BEFORE, 25)).toEqual(["r-open", "r-behind", "r-lost"]);
-    expect(await staleRiderIds(asD1(db), BEFORE, 2)).toEqual(["r-open", "r-behind"]);
+    expect(await staleRiderIds(asD1(db), BEFORE, 25)).toEqual(["r-behind", "r-lost", "r-open"]);
+    expect(await staleRiderIds(asD1(db), BEFORE, 2), "open dues never crowd out a rider whose row is behind for sure").toEqual(["r-behind", "r-lost"]);
   });
 
-  it("a rider with open dues and an unpaid ride is read once; once checked, not again until the threshold", async () => {
+  it("a rider with open dues and an unpaid ride is read once; once checked, not again until their dues are quiet for an hour", async () => {
     const db = await sqliteD1("migrations/views");
-    await dues(db, "r1", 9900, ago(40));
+    await dues(db, "r1", 9900, ago(100));
     await ride(db, "rd_1", "r1", ago(30));
     expect(await staleRiderIds(asD1(db), BEFORE, 25)).toEqual(["r1"]);
     await markChecked(asD1(db), "riders", ["r1"], NOW);
     expect(await staleRiderIds(asD1(db), BEFORE, 25)).toEqual([]);
-    const threshold = new Date(Date.parse(NOW) + 60_000).toISOString(); // the threshold, three minutes on
-    expect(await staleRiderIds(asD1(db), threshold, 25), "open dues are looked at again a threshold later").toEqual(["r1"]);
+    const hourOn = new Date(Date.parse(NOW) + 61 * 60_000 + 2 * 60_000).toISOString(); // the threshold, an hour and a minute on
+    expect(await staleRiderIds(asD1(db), hourOn, 25), "open dues are looked at again").toEqual(["r1"]);
   });
 });

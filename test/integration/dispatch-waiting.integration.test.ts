@@ -137,6 +137,25 @@ describe("Ride DO: waiting for a driver, woken by one", () => {
     await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === third.ride.id) ? true : undefined), "the offer to the third ride");
   });
 
+  it("a ride whose round is on its way answers a second driver queued (who goes on to the next ride), and still runs a round after it: that one may have searched before this driver was listed", async () => {
+    const pickup = somewhere();
+    const { stub, ride } = await createRide({ pickup, dropoff: north(pickup, 3000) });
+    await until(async () => ((await waitingNear(pickup)).includes(ride.id) ? true : undefined), "the ride waiting");
+    const dueAt = Date.now() + 1000;
+    await runInDurableObject(stub, (_i: RideDurableObject, state) => {
+      state.storage.sql.exec("INSERT INTO timers (name, due_at) VALUES ('dispatch', ?) ON CONFLICT(name) DO UPDATE SET due_at = excluded.due_at", dueAt);
+    });
+    expect(await stub.wake("d-listed-meanwhile")).toBe("queued");
+    const dispatchDue = () =>
+      runInDurableObject(
+        stub,
+        (_i: RideDurableObject, state) =>
+          state.storage.sql.exec<{ due_at: number }>("SELECT due_at FROM timers WHERE name = 'dispatch'").toArray()[0]?.due_at ?? null,
+      );
+    expect(await dispatchDue(), "a round is run right after, not left to the one on its way").not.toBe(dueAt);
+    await until(async () => ((await dispatchDue()) === null ? true : undefined), "the round run, and its timer cleared");
+  });
+
   it("rides that no longer wait at the head of the line (more than a driver is answered at once) do not hide the one still waiting behind them", async () => {
     const pickup = somewhere();
     const rides = [];

@@ -10,6 +10,7 @@ import { issueToken } from "../../workers/gateway/auth";
 import gateway from "../../workers/gateway/index";
 import { rebuildDeps, rebuildPage } from "../../workers/gateway/views-rebuild";
 import { rideSnapshotOf, rideWrites, VIEWS_REPAIR_CRON } from "../../workers/gateway/views-repair";
+import { OPEN_DUES_QUIET_MS } from "../../src/views/repair-store";
 import { applyWrites } from "../../workers/views/projection";
 import { rideDone } from "./payment-steps";
 import { testEnv, uniqueId } from "./helpers";
@@ -47,10 +48,11 @@ describe("the views' rider dues", () => {
     expect(await duesRow(riderId)).toEqual({ amount: fare.amount, version: 1, checked: 1 });
 
     expect(await payDues(riderId)).toBe(200);
-    // The payment's message is lost too; the row stays open until the sweep looks again, a threshold later.
+    // The payment's message is lost too; the row stays open until the sweep looks again, once the dues were quiet for an hour (OPEN_DUES_QUIET_MS).
     await sweep();
     expect(await duesRow(riderId)).toMatchObject({ amount: fare.amount, version: 1 });
-    await testEnv.VIEWS_DB.prepare("UPDATE rider_dues SET updated_at = ?1, checked_at = ?1 WHERE rider_id = ?2").bind(longAgo(), riderId).run();
+    const quiet = new Date(Date.now() - OPEN_DUES_QUIET_MS - 10 * 60_000).toISOString();
+    await testEnv.VIEWS_DB.prepare("UPDATE rider_dues SET updated_at = ?1, checked_at = ?1 WHERE rider_id = ?2").bind(quiet, riderId).run();
     await sweep();
     expect(await duesRow(riderId)).toEqual({ amount: 0, version: 2, checked: 1 });
   });

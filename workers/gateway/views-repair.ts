@@ -92,7 +92,18 @@ export interface RepairReport {
   lost: LedgerPassReport;
 }
 
-async function repairRows(ids: string[], repairOne: (id: string) => Promise<boolean>, mark: (ids: string[]) => Promise<void>): Promise<RowsReport> {
+/**
+ * Repairs each row, then marks them looked at: failed ones too by default (they come back after
+ * the threshold instead of holding the front of the line), unless `markFailed` is false: a row
+ * whose staleness the mark itself would hide (a rider's dues behind an unpaid ride) must be
+ * read again at the next run.
+ */
+async function repairRows(
+  ids: string[],
+  repairOne: (id: string) => Promise<boolean>,
+  mark: (ids: string[]) => Promise<void>,
+  markFailed = true,
+): Promise<RowsReport> {
   const report: RowsReport = { checked: 0, missing: 0, failed: [] };
   const outcomes = await Promise.allSettled(ids.map(repairOne));
   outcomes.forEach((o, i) => {
@@ -100,8 +111,8 @@ async function repairRows(ids: string[], repairOne: (id: string) => Promise<bool
     else if (o.value) report.checked += 1;
     else report.missing += 1;
   });
-  // Failed ones too: they come back after the threshold instead of holding the front of the line.
-  if (ids.length > 0) await mark(ids);
+  const marked = markFailed ? ids : ids.filter((_, i) => outcomes[i]?.status === "fulfilled");
+  if (marked.length > 0) await mark(marked);
   return report;
 }
 
@@ -142,6 +153,7 @@ export async function repairViews(deps: RepairDeps, options: RepairOptions = DEF
       return true;
     },
     (ids) => deps.markChecked("riders", ids, at),
+    false,
   );
   const earnings = await ledgerPass(
     { read: deps.earningsCursor, save: deps.saveEarningsCursor },

@@ -57,7 +57,7 @@ export function liveRoutes() {
     tags: ["rider", "driver", "ops"],
     security: bearer,
     description:
-      "WebSocket. Sends the Ride JSON at once (the current state), then on every change. Closed with 1000 once the ride is settled, with 4401 at the first frame or ping after the token expires, and with 4403 at the first change after a driver may no longer watch the ride (declined, let go, backed out).",
+      "WebSocket. Sends the Ride JSON at once (the current state), then on every change. Closed with 1000 once the ride is settled, with 4401 at the first frame or ping after the token expires, with 4403 at the first change after a driver may no longer watch the ride (an offer declined, expired, withdrawn or cancelled with the ride; backed out), and with 1012 when it must reconnect.",
     request: { params: z.object({ id: z.string() }), query: token },
     responses: { 101: { description: "Switching to WebSocket" }, ...authedProblems(NOT_AN_UPGRADE, ["not_found", "no such ride, or not yours"]) },
   });
