@@ -65,8 +65,10 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
   /** `ping`, or a subscription (answered with a fresh snapshot, and stats at once); anything else is ignored. A socket past its token is closed instead. */
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const parsed = typeof message === "string" ? parseClientMessage(message) : null;
-    if (!parsed || openSockets([ws], Date.now()).length === 0) return;
+    if (!parsed) return;
+    // A ping is onLiveMessage's (it closes a socket past its token); a subscription is checked here.
     if (parsed.type === "ping") return onLiveMessage(ws, message);
+    if (openSockets([ws], Date.now()).length === 0) return;
     ws.serializeAttachment({ ...(ws.deserializeAttachment() as object | null), topics: parsed.topics });
     try {
       ws.send(await this.snapshot(parsed.topics));

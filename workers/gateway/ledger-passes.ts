@@ -72,7 +72,7 @@ export async function ledgerPass<T>(
 
 const isRental = (id: string) => RENTAL_ID.test(id);
 /** A ride's or a rental's writes; for a ride, its driver and, when it ended unpaid, the rider whose dues it added to. */
-type ObjectWrites = { writes: ViewWrite[]; driverId: string | null; owingRiderId?: string };
+export type ObjectWrites = { writes: ViewWrite[]; driverId: string | null; owingRiderId?: string };
 
 /**
  * The writes that bring a ride's or a rental's rows (by the id's kind) up to its object, and

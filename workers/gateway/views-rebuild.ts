@@ -15,6 +15,7 @@ import { vehicleWrites } from "./rental-repair";
 import { paymentService } from "./stubs";
 import type { FeedNews } from "../../src/durable-objects/ops-publish";
 import { objectDeps, objectWrites, type LedgerPage, type RepairDeps } from "./views-repair";
+import type { ObjectWrites } from "./ledger-passes";
 
 /** The rebuild's sources, in the order it walks them. */
 export const REBUILD_SOURCES = ["views", "rentals", "vehicles", "ledger", "fleet"] as const;
@@ -43,7 +44,7 @@ export interface RebuildDeps {
 }
 
 /** A vehicle's writes, as `objectWrites` answers a ride's or a rental's. */
-async function vehicleFound(deps: RebuildDeps, id: string) {
+async function vehicleFound(deps: RebuildDeps, id: string): Promise<ObjectWrites | null> {
   const writes = await deps.vehicleWrites(id);
   return writes && { writes, driverId: null };
 }
@@ -89,7 +90,7 @@ export async function rebuildPage(
       if (!found) return missing.push(id);
       await deps.project(found.writes);
       if (found.driverId) driverIds.add(found.driverId);
-      if ("owingRiderId" in found && found.owingRiderId) riderIds.add(found.owingRiderId);
+      if (found.owingRiderId) riderIds.add(found.owingRiderId);
     }),
   );
   outcomes.forEach((o, i) => o.status === "rejected" && failed.push(`${ids[i]}: ${String(o.reason)}`));
