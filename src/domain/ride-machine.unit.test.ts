@@ -118,12 +118,10 @@ const EFFECTS: Record<string, object[]> = {
   "dispatching_offered×withdrawOffer": [release],
   "dispatching_offered×cancel": [release],
   "dispatching_offered×dispatchTimeout": [release],
-  "driver_assigned×backOut": [release],
   "driver_assigned×cancel": [release],
-  "driver_arrived×backOut": [release],
   "driver_arrived×noShow": [release],
   "driver_arrived×cancel": [release],
-  // The trip's end releases its driver after the commit (plan's `later`: see "a trip's end").
+  // The trip's end and a back-out release their driver after the commit (plan's `later`: see "a trip's end").
   "in_progress_declined×complete": [dues],
   "payment_failed×abandonCapture": [dues],
 };

@@ -111,7 +111,8 @@ export type SilenceStep = { again?: number; command?: DriverCommand; takeOff?: {
  * (`takeOff`): before the pickup it dispatches again without them (a rider would otherwise
  * wait for a driver whose app died until the ride's 2-hour stale timer); past it, the trip
  * is the driver's to end and the ride says no. The ask must be made once the timer has left
- * the command queue: the ride releases the driver before its commit, a call back into it.
+ * the command queue: the ride releases the driver once its change is committed, a call back into it
+ * (and a release lost then is the one above: the ride no longer claims them).
  *
  * @example
  * await silenceStep(record, new Date(), config, rideClaims(env));

@@ -52,7 +52,7 @@ export const rideClaims =
  * Asks a ride to take off its driver, silent past the limit (`decline`, why `silent`), unless
  * `stillSilent` (asked in the Driver DO's queue, after what was queued behind the timer) says
  * they were heard from meanwhile: before the pickup it dispatches again without them. Best
- * effort and never awaited inside the Driver DO's queue (the ride releases the driver first);
+ * effort and never awaited inside the Driver DO's queue (the ride calls back to release the driver);
  * the next `silent` check asks again.
  * A ride past the pickup refuses: the trip is the driver's to end; so does one at the pickup
  * asked `silent_on_the_way` (silent past the pickup limit only: this object may not know yet

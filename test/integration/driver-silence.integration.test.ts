@@ -2,7 +2,7 @@
  * The driver's `silent` timer, with real Driver DOs, dispatch cells and alarms: an available
  * driver who stops reporting is taken offline after DRIVER_OFFLINE_AFTER_S and drops out of
  * the cell; one on the way to a pickup is taken off the ride after DRIVER_PICKUP_SILENT_S; one heard from since stays available and is looked at again later; one held by a
- * ride that no longer claims them (a release lost to a crash) lets go of it, at the ride's next
+ * ride that no longer claims them (a release lost to a crash: a trip's end, a take-off) lets go of it, at the ride's next
  * push or at the silent timer; and while the
  * timer is set, the driver's commits write no relay fallback of their own.
  */
@@ -288,6 +288,32 @@ describe("Driver DO: held by a ride that no longer claims them (a release lost t
     const after = await tables(driver.stub);
     expect(after.events.at(-1)).toEqual({ type: "DriverReleased", data: JSON.stringify({ rideId: ride.id, reason: "unclaimed" }) });
     expect(after.timers, "the silent timer did not fire: it is as it was").toEqual(silentBefore);
+  });
+
+  it("a silent driver's take-off whose release is lost: the ride dispatches again at once, and the driver lets go of it at the next silent check", async () => {
+    const { stub, ride, driver } = await offeredRide();
+    unwrap(await stub.accept(driver.id, "req"));
+    // The release fails, as a process killed right after the take-off's commit would lose it (before, the ride released first:
+    // killed then, it kept a driver who no longer held it, and nobody asked again for two hours).
+    let releases = 0;
+    await runInDurableObject(stub, (instance: RideDurableObject) => {
+      const self = instance as unknown as { perform: (effect: RideCall) => Promise<Outcome<unknown>> };
+      const perform = self.perform.bind(instance);
+      self.perform = async (effect) => (effect.type === "releaseDriver" ? (releases++, fail("unavailable", "driver object down")) : perform(effect));
+    });
+    await age(driver.stub, (r) => ({ ...r, driver: { ...r.driver, locationAt: new Date(Date.now() - PICKUP_MS - 1000).toISOString() } }));
+    await silentDueNow(driver.stub);
+    expect(await runDurableObjectAlarm(driver.stub)).toBe(true);
+
+    expect((await dispatchingAgain(stub)).driver).toBeNull();
+    await until(async () => (releases > 0 ? true : undefined), "the release tried");
+    expect(await stub.claims(driver.id)).toBe(false);
+    expect(await driver.stub.get()).toMatchObject({ status: "on_trip", currentRideId: ride.id });
+    // The next check (a pickup limit on) asks the ride, which no longer claims them.
+    await silentDueNow(driver.stub);
+    expect(await runDurableObjectAlarm(driver.stub)).toBe(true);
+    expect(await driver.stub.get()).toMatchObject({ status: "available", currentRideId: null });
+    expect((await tables(driver.stub)).events.at(-1)).toEqual({ type: "DriverReleased", data: JSON.stringify({ rideId: ride.id, reason: "unclaimed" }) });
   });
 
   it("stays held while the ride claims them (a round wrote them ahead, its commit not yet made)", async () => {

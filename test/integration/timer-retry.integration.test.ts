@@ -85,12 +85,19 @@ describe("a failing timer", () => {
 });
 
 describe("a ride's timer whose call to its driver fails", () => {
-  it("is put back, not dropped: a stale assignment whose driver's object does not answer is tried again, and then ends", async () => {
+  it("is put back, not dropped: a stale arrival (a no-show) whose driver's object does not answer is tried again, and then ends", async () => {
     const pickup = apart();
     const driver = await onlineDriver(pickup);
     const { stub, ride } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
     await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer");
     unwrap(await stub.accept(driver.id, "req"));
+    // Arrived long enough ago for a no-show: the stale timer's command there releases the driver before its commit
+    // (a stale assignment's take-off releases after it: plan.ts, `releaseAfterCommit`).
+    unwrap(await stub.advance(driver.id, "arrive", {}, "req-arrive"));
+    await runInDurableObject(stub, (_i: RideDurableObject, state) => {
+      const waited = new Date(Date.now() - 3_600_000).toISOString();
+      state.storage.sql.exec("UPDATE ride SET record = json_set(record, '$.arrivedAt', ?)", waited);
+    });
     const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const seen = await runInDurableObject(stub, async (instance: RideDurableObject, state) => {
       type Perform = (effect: { type: string }) => Promise<unknown>;
@@ -112,14 +119,14 @@ describe("a ride's timer whose call to its driver fails", () => {
     });
     expect(seen.assignedStaleAt).not.toBeNull();
     // Failed: nothing changed, and the timer is still there, due again about 1 s after the failed run.
-    expect(seen.afterFailure.status).toBe("driver_assigned");
+    expect(seen.afterFailure.status).toBe("driver_arrived");
     expect(seen.afterFailure.staleAt).toBeGreaterThan(seen.assignedStaleAt ?? Infinity);
     const lines = errors.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>).filter((l) => l.msg === "timer failed");
     expect(lines).toEqual([
       expect.objectContaining({ object: "ride", id: ride.id, timer: "stale", failures: 1, error: expect.stringMatching(/driver object down/) }),
     ]);
-    // The driver's object back: the stale assignment is taken off the driver and the ride dispatches again.
-    expect(seen.afterRecovery.status).toBe("dispatching");
+    // The driver's object back: the no-show is reported by the system and the ride ends.
+    expect(seen.afterRecovery.status).toBe("cancelled");
     expect(seen.afterRecovery.staleAt).toBeNull();
   });
 });

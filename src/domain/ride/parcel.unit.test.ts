@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { can, decide } from "./decide";
 import { COMMANDS, FIXTURES, NOW, record } from "./fixtures";
 import { HANDOVER_ATTEMPTS, newHandoverCode, parcelProblem, sameCode, withMissedHandover } from "./parcel";
-import { tripEndRelease } from "./plan";
+import { releaseAfterCommit } from "./plan";
 import type { RideCommand } from "./types";
 
 const release = { type: "releaseDriver", driverId: "d1" };
@@ -74,7 +74,7 @@ describe("ride state machine: parcel handover", () => {
     expect(d.events.map((e) => e.type)).toEqual(["TripEnded", "DriverReleased"]);
     // The courier is freed right after the commit, not before it.
     expect(d.effects).toEqual([]);
-    expect(tripEndRelease(parcel(), d.record)).toEqual([release]);
+    expect(releaseAfterCommit(parcel(), d.record)).toEqual([release]);
   });
 
   it("only the ride's courier, even with the code; the system's stale-trip end needs none", () => {

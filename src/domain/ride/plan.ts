@@ -149,22 +149,28 @@ export function plan(before: RideRecord | null, after: RideRecord, drafts: Event
     messages: messagesFor(before, after, events),
     timers: timersFor(before, after, drafts, ctx.now, ctx),
     after: afterCommit(before, after, drafts, ctx),
-    later: tripEndRelease(before, after),
+    later: releaseAfterCommit(before, after),
   };
 }
 
 /**
- * The driver of a trip that just ended, freed once the end is committed (and once the ride
- * has left its queue: the Driver DO's release may wake rides). Best effort: should it fail or
- * the process die first, the ride's next commit pushed to the driver frees them
- * (`releaseForPush`), else their `silent` timer asks the ride, which no longer claims them
- * (src/driver/silence.ts).
+ * The driver a committed change let go of after the pickup or before it: a trip that just
+ * ended, or a driver taken off before the pickup (`backOut`: backing out, silent, stale),
+ * freed once the change is committed (and once the ride has left its queue: the Driver DO's
+ * release may wake rides). Best effort: should it fail or the process die first, the ride's
+ * next commit pushed to the driver frees them (`releaseForPush`), else their `silent` timer
+ * asks the ride, which no longer claims them (src/driver/silence.ts). Released before the
+ * commit instead, a process killed in between would leave the ride claiming a driver who no
+ * longer holds it, which only its 2-hour `stale` timer undoes.
  *
  * @example
- * tripEndRelease(inProgress, paymentPending); // [{ type: "releaseDriver", driverId: "d1" }]
+ * releaseAfterCommit(inProgress, paymentPending); // [{ type: "releaseDriver", driverId: "d1" }]
  */
-export function tripEndRelease(before: RideRecord | null, after: RideRecord): RideEffect[] {
-  return before?.ride.status === "in_progress" && after.ride.status !== "in_progress" ? releaseHeld(before) : [];
+export function releaseAfterCommit(before: RideRecord | null, after: RideRecord): RideEffect[] {
+  const status = before?.ride.status;
+  const tripEnded = status === "in_progress" && after.ride.status !== "in_progress";
+  const takenOff = (status === "driver_assigned" || status === "driver_arrived") && after.ride.status === "dispatching";
+  return before && (tripEnded || takenOff) ? releaseHeld(before) : [];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "./decide";
 import { COMMANDS, FIXTURES, NOW, PLAN_CONTEXT, record } from "./fixtures";
-import { plan, tripEndRelease, watchdogPlan } from "./plan";
+import { plan, releaseAfterCommit, watchdogPlan } from "./plan";
 import type { RideCommand, RideRecord } from "./types";
 
 const T = NOW.getTime();
@@ -169,8 +169,25 @@ describe("ride plan", () => {
     // Any other change of a ride with a driver, and a trip that goes on, free nobody after the commit.
     expect(step(FIXTURES.driver_arrived!(), COMMANDS.start).p.later).toEqual([]);
     expect(step(FIXTURES.driver_assigned!(), COMMANDS.cancel).p.later).toEqual([]);
-    expect(tripEndRelease(FIXTURES.in_progress!(), FIXTURES.in_progress!())).toEqual([]);
-    expect(tripEndRelease(null, FIXTURES.payment_pending!())).toEqual([]);
+    expect(step(FIXTURES.driver_assigned!(), COMMANDS.arrive).p.later).toEqual([]);
+    expect(releaseAfterCommit(FIXTURES.in_progress!(), FIXTURES.in_progress!())).toEqual([]);
+    expect(releaseAfterCommit(null, FIXTURES.payment_pending!())).toEqual([]);
+  });
+
+  it("a driver taken off before the pickup (backing out, silent, stale) is freed after the commit, not before it", () => {
+    const silent = { ...COMMANDS.backOut, why: "silent" } as RideCommand;
+    const stale = { ...COMMANDS.backOut, why: "stale" } as RideCommand;
+    for (const start of [FIXTURES.driver_assigned!(), FIXTURES.driver_arrived!()]) {
+      for (const command of [COMMANDS.backOut, silent, stale]) {
+        const { after, p } = step(start, command);
+        expect(after.ride.status).toBe("dispatching");
+        expect(after.ride.driver).toBeNull();
+        expect(p.later).toEqual([{ type: "releaseDriver", driverId: "d1" }]);
+        // A process killed between a release and the commit would leave the ride claiming a driver who no longer holds it.
+        const d = decide(start, command, NOW);
+        expect(d.kind === "applied" && d.effects).toEqual([]);
+      }
+    }
   });
 
   it("every state a driver holds has the stale timer, restarted by each change of status; none after", () => {

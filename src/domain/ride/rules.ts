@@ -71,11 +71,13 @@ export const RULES: Rules = {
     },
   },
   backOut: {
-    // Before pickup only: once the rider is aboard, the driver finishes the trip.
+    // Before pickup only: once the rider is aboard, the driver finishes the trip. Released
+    // after the commit (plan.ts, `releaseAfterCommit`), as a trip's end: a silent driver's
+    // take-off is asked by their own Driver DO, which no longer holds the ride once released,
+    // so a ride killed between a release and its commit kept a driver nobody asked about again.
     from: ["driver_assigned", "driver_arrived"],
     to: "dispatching",
     guard: ownDriver,
-    before: releaseHeld,
     apply: (next, c) => {
       delete next.arrivedAt;
       next.excludedDriverIds.push(c.driverId);
@@ -139,7 +141,7 @@ export const RULES: Rules = {
   },
   complete: {
     // The trip is over for the driver whatever the payment does. Released right after the
-    // commit (plan.ts, `tripEndRelease`), not before: a process killed between a release and
+    // commit (plan.ts, `releaseAfterCommit`), not before: a process killed between a release and
     // its commit left the ride in progress with its driver free, who could then not end it
     // (only the 2-hour stale timer did, on the estimate). Killed after the commit, the
     // driver's own timer finds the ride no longer claims them and lets go (silence.ts). A
