@@ -8,7 +8,7 @@ import type { Driver, DriverApproval, DriverStatus } from "../domain/events";
 import { dispatchCell } from "../domain/geo";
 import type { LatLng, Product } from "../domain/types";
 import { serves } from "./vehicle";
-import type { DriverOffer, DriverRecord } from "./types";
+import type { DriverOffer, DriverRecord, Reservation } from "./types";
 
 export type { DriverOffer, DriverRecord, Reservation } from "./types";
 
@@ -19,6 +19,22 @@ const refuse = (code: "invalid_transition" | "driver_not_approved" | "offer_not_
 /** Whether a driver's last location is recent enough to be dispatched. */
 export function isFresh(driver: Driver, now: Date, freshnessS: number): boolean {
   return driver.locationAt !== null && now.getTime() - Date.parse(driver.locationAt) <= freshnessS * 1000;
+}
+
+/**
+ * Whether `reservation` is an offer for the ride the driver is offered already, expiring
+ * later: the round after a crash that came between this driver's commit and the ride's
+ * reserves the driver written ahead again, with a new `OFFER_TIMEOUT_S`, and the ride commits
+ * that expiry. Answered as a repeat, the driver's app would keep the first offer's, gone
+ * already when the recovery took longer (the ride then waits out an offer its driver cannot
+ * see, and never offers them the ride again). An older one (a late copy) stays a repeat.
+ *
+ * @example
+ * refreshesOffer(offeredUntil15s, { kind: "offer", offer: { ...sameRide, expiresAt: in35s } }); // true
+ */
+export function refreshesOffer(record: DriverRecord, reservation: Reservation): boolean {
+  if (reservation.kind !== "offer" || record.driver.status !== "offered" || record.driver.currentRideId !== reservation.offer.rideId) return false;
+  return Date.parse(reservation.offer.expiresAt) > Date.parse(record.offer?.expiresAt ?? "");
 }
 
 /**

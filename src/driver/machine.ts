@@ -6,7 +6,7 @@
 import { type Driver, type DriverApproval, type DriverEventMessage, type DriverNotificationMessage } from "../domain/events";
 import { stamp, type Plan } from "../kernel/machine";
 import type { ProblemCode } from "../lib/problem";
-import { approvalEffect, canGoOffline, canGoOnline, canReserve, indexWrite, type ListingConfig, type RuleResult } from "./driver-rules";
+import { approvalEffect, canGoOffline, canGoOnline, canReserve, indexWrite, refreshesOffer, type ListingConfig, type RuleResult } from "./driver-rules";
 import type { DriverCommand, DriverCommandType, DriverDecision, DriverEffect, DriverEventDraft, DriverEventType, DriverRecord, DriverOffer } from "./types";
 import { silentTimer, type SilenceLimits } from "./silence";
 import { needsReview, withProducts } from "./vehicle";
@@ -99,8 +99,9 @@ export const DRIVER_RULES: { [K in DriverCommandType]: DriverRule<K> } = {
   },
   reserve: {
     missing: NO_DRIVER,
-    repeat: (r, c) => r.driver.currentRideId === rideOf(c),
-    guard: (r, c, now) => asRefused(canReserve(r, now, c.freshnessS, productOf(c))),
+    // A later offer for the ride the driver is offered already replaces the first (`refreshesOffer`).
+    repeat: (r, c) => r.driver.currentRideId === rideOf(c) && !refreshesOffer(r, c.reservation),
+    guard: (r, c, now) => (refreshesOffer(r, c.reservation) ? null : asRefused(canReserve(r, now, c.freshnessS, productOf(c)))),
     apply: (next, c) => {
       const rideId = rideOf(c);
       next.driver.currentRideId = rideId;

@@ -47,6 +47,26 @@ describe("Ride DO: an instance dying between the reservation and its commit", ()
     expect(await driver.stub.get()).toMatchObject({ status: "on_trip", currentRideId: ride.id });
   });
 
+  it("a round long after the crash (the first offer expired) shows the driver the offer the ride committed, until its expiry", async () => {
+    const { stub, ride, driver } = await reservedBehindRide(true, Date.now() - 1000);
+    expect(await driver.stub.offers()).toEqual([]);
+    await dispatchDueNow(stub);
+    await runDurableObjectAlarm(stub);
+    const record = await until(
+      async () => {
+        const now = await runInDurableObject(
+          stub,
+          (_i: RideDurableObject, state) => JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as RideRecord,
+        );
+        return now.offer ? now : undefined;
+      },
+      "the offer",
+      3000,
+    );
+    expect(record.offer?.driverId).toBe(driver.id);
+    expect(await driver.stub.offers()).toEqual([expect.objectContaining({ rideId: ride.id, expiresAt: record.offer!.expiresAt })]);
+  });
+
   it("a cancellation before that round releases the driver written ahead", async () => {
     const { stub, input, driver } = await leftBehind();
     const cancelled = unwrap(await stub.cancel({ id: input.riderId, role: "rider" }, "changed plans", "req-cancel"));

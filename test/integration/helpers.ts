@@ -167,14 +167,14 @@ export async function rideInProgress(patch: Partial<CreateRideInput> = {}) {
  * reservation and its own commit leaves. The ride's record names the driver as written ahead
  * (`reserving`) when `writtenAhead`; else it does not know them at all (a release lost too).
  */
-export async function reservedBehindRide(writtenAhead: boolean) {
+export async function reservedBehindRide(writtenAhead: boolean, offeredUntil = Date.now() + 15_000) {
   const pickup = apart();
   const { stub, ride, input } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
   // Far from the pickup (about 14 km, and as far from every other `apart()`): their going online
   // must not wake the ride (it would reserve them itself).
   const driver = await onlineDriver({ lat: pickup.lat + 0.1, lng: pickup.lng + 0.1 });
   const { id: rideId, dropoff, product, quote } = ride;
-  const offer = { rideId, pickup: ride.pickup, dropoff, product, quote, expiresAt: new Date(Date.now() + 15_000).toISOString() };
+  const offer = { rideId, pickup: ride.pickup, dropoff, product, quote, expiresAt: new Date(offeredUntil).toISOString() };
   unwrap(await driver.stub.reserve({ kind: "offer", offer }, 30, "round"));
   await runInDurableObject(stub, (_i: RideDurableObject, state) => {
     const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as RideRecord;
