@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { can, decide, decideAll, type RideCommand, type RideCommandType } from "./ride-machine";
+import { can, decide, type RideCommand, type RideCommandType } from "./ride-machine";
 import { COMMANDS, FARE, FIXTURES, LATER, NOW, d1, record } from "./ride/fixtures";
+import { releaseAfterCommit } from "./ride/plan";
 import type { RideStatus } from "./types";
 
 /**
@@ -111,20 +112,30 @@ const EXPECTED: Record<string, Partial<Record<RideCommandType, string>>> = {
 const release = { type: "releaseDriver", driverId: "d1" };
 const dues = { type: "addDues", riderId: "r1", rideId: "rd_test", amount: FARE };
 
-/** The effects before the commit: releasing the ride's driver (d1), adding the fare to the rider's dues; no other command has any. */
+/** The effects before the commit: adding the fare to the rider's dues; no other command has any. */
 const EFFECTS: Record<string, object[]> = {
-  "dispatching_offered×declineOffer": [release],
-  "dispatching_offered×expireOffer": [release],
-  "dispatching_offered×withdrawOffer": [release],
-  "dispatching_offered×cancel": [release],
-  "dispatching_offered×dispatchTimeout": [release],
-  "driver_assigned×cancel": [release],
-  "driver_arrived×noShow": [release],
-  "driver_arrived×cancel": [release],
-  // The trip's end and a back-out release their driver after the commit (plan's `later`: see "a trip's end").
   "in_progress_declined×complete": [dues],
   "payment_failed×abandonCapture": [dues],
 };
+
+/**
+ * The driver (d1) each change lets go of, released after its commit (plan's `later`): the ride
+ * claimed them before and does not after. No other change releases anyone.
+ */
+const RELEASED_AFTER = new Set([
+  "dispatching_offered×declineOffer",
+  "dispatching_offered×expireOffer",
+  "dispatching_offered×withdrawOffer",
+  "dispatching_offered×cancel",
+  "dispatching_offered×dispatchTimeout",
+  "driver_assigned×backOut",
+  "driver_assigned×cancel",
+  "driver_arrived×backOut",
+  "driver_arrived×noShow",
+  "driver_arrived×cancel",
+  "in_progress×complete",
+  "in_progress_declined×complete",
+]);
 
 describe("ride state machine: every state × every command", () => {
   for (const [state, make] of Object.entries(FIXTURES)) {
@@ -153,6 +164,7 @@ describe("ride state machine: every state × every command", () => {
         expect(decision.record.ride.version).toBe(before.ride.version + 1);
         expect(decision.record.ride.updatedAt).toBe(NOW.toISOString());
         expect(decision.effects, "effects before the commit").toEqual(EFFECTS[`${state}×${name}`] ?? []);
+        expect(releaseAfterCommit(before, decision.record), "released after the commit").toEqual(RELEASED_AFTER.has(`${state}×${name}`) ? [release] : []);
       });
     }
   }
@@ -263,33 +275,5 @@ describe("ride state machine: guards and details", () => {
   it("complete sets fare, distance and duration", () => {
     const d = decide(record("in_progress", "authorized", { driver: true }), COMMANDS.complete, NOW);
     expect(d.kind === "applied" && d.record.ride).toMatchObject({ fare: { amount: 9900 }, distanceMeters: 4200, durationSeconds: 700 });
-  });
-});
-
-describe("several commands as one change", () => {
-  it("applies all in order, as one version", () => {
-    const r = record("requested", "pending");
-    const d = decideAll(r, [{ type: "startDispatch" }, COMMANDS.assignDriver], NOW);
-    expect(d.kind).toBe("applied");
-    if (d.kind !== "applied") return;
-    expect(d.record.ride.status).toBe("driver_assigned");
-    expect(d.events.map((e) => e.type)).toEqual(["DispatchStarted", "DriverAssigned"]);
-    expect(d.record.ride.version).toBe(r.ride.version + 1);
-  });
-
-  it("counts one version for the change when a command in it is a repeat and another makes two events", () => {
-    const r = record("in_progress", "authorized", { driver: true });
-    const d = decideAll(r, [COMMANDS.start, COMMANDS.complete], NOW);
-    expect(d.kind === "applied" && [d.events.map((e) => e.type), d.record.ride.version]).toEqual([["TripEnded", "DriverReleased"], r.ride.version + 1]);
-  });
-
-  it("applies none when one is refused", () => {
-    const r = record("requested", "pending");
-    expect(decideAll(r, [{ type: "startDispatch" }, COMMANDS.arrive], NOW)).toMatchObject({ kind: "refused" });
-  });
-
-  it("skips repeats and is unchanged when everything was a repeat", () => {
-    const cancelled = record("cancelled", "authorized");
-    expect(decideAll(cancelled, [COMMANDS.cancel, COMMANDS.dispatchTimeout], NOW).kind).toBe("unchanged");
   });
 });

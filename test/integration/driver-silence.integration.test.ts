@@ -148,9 +148,9 @@ const dispatchingAgain = (stub: Awaited<ReturnType<typeof createRide>>["stub"]) 
 async function offeredRide() {
   const pickup = apart();
   const driver = await onlineDriver(pickup);
-  const { stub, ride } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
+  const { stub, ride, input } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
   await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer");
-  return { stub, ride, driver };
+  return { stub, ride, input, driver };
 }
 
 describe("Driver DO: a driver assigned to a pickup who goes silent", () => {
@@ -313,6 +313,24 @@ describe("Driver DO: held by a ride that no longer claims them (a release lost t
     await silentDueNow(driver.stub);
     expect(await runDurableObjectAlarm(driver.stub)).toBe(true);
     expect(await driver.stub.get()).toMatchObject({ status: "available", currentRideId: null });
+    expect((await tables(driver.stub)).events.at(-1)).toEqual({ type: "DriverReleased", data: JSON.stringify({ rideId: ride.id, reason: "unclaimed" }) });
+  });
+
+  it("a rider's cancel whose release fails is made all the same (not a 503), and its push to the driver frees them", async () => {
+    const { stub, ride, input, driver } = await offeredRide();
+    unwrap(await stub.accept(driver.id, "req"));
+    let releases = 0;
+    await runInDurableObject(stub, (instance: RideDurableObject) => {
+      const self = instance as unknown as { perform: (effect: RideCall) => Promise<Outcome<unknown>> };
+      const perform = self.perform.bind(instance);
+      self.perform = async (effect) => (effect.type === "releaseDriver" ? (releases++, fail("unavailable", "driver object down")) : perform(effect));
+    });
+    // Released first, a driver's object that could not be reached made the cancel fail; the rider's cancel no longer waits on it.
+    expect(unwrap(await stub.cancel({ id: input.riderId, role: "rider" }, "changed plans", "req-cancel")).status).toBe("cancelled");
+    expect(releases).toBe(1);
+    expect(await stub.claims(driver.id)).toBe(false);
+    const freed = await until(async () => ((await driver.stub.get())?.status === "available" ? await driver.stub.get() : undefined), "the driver let go");
+    expect(freed).toMatchObject({ status: "available", currentRideId: null });
     expect((await tables(driver.stub)).events.at(-1)).toEqual({ type: "DriverReleased", data: JSON.stringify({ rideId: ride.id, reason: "unclaimed" }) });
   });
 

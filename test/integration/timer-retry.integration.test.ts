@@ -8,7 +8,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
 import { unwrap } from "../../src/lib/problem";
-import { apart, createRide, onlineDriver, rideInput, rideStub, until } from "./helpers";
+import type { PaymentResult } from "../../src/domain/events";
+import { rideInProgress, rideInput, rideStub } from "./helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -84,49 +85,54 @@ describe("a failing timer", () => {
   });
 });
 
-describe("a ride's timer whose call to its driver fails", () => {
-  it("is put back, not dropped: a stale arrival (a no-show) whose driver's object does not answer is tried again, and then ends", async () => {
-    const pickup = apart();
-    const driver = await onlineDriver(pickup);
-    const { stub, ride } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
-    await until(async () => ((await driver.stub.offers()).some((o) => o.rideId === ride.id) ? true : undefined), "the offer");
-    unwrap(await stub.accept(driver.id, "req"));
-    // Arrived long enough ago for a no-show: the stale timer's command there releases the driver before its commit
-    // (a stale assignment's take-off releases after it: plan.ts, `releaseAfterCommit`).
-    unwrap(await stub.advance(driver.id, "arrive", {}, "req-arrive"));
-    await runInDurableObject(stub, (_i: RideDurableObject, state) => {
-      const waited = new Date(Date.now() - 3_600_000).toISOString();
-      state.storage.sql.exec("UPDATE ride SET record = json_set(record, '$.arrivedAt', ?)", waited);
+describe("a ride's timer whose call to another object fails", () => {
+  it("is put back, not dropped: a refused capture's window ending while the rider's object does not answer is tried again, and then ends", async () => {
+    const { stub, ride, driver } = await rideInProgress();
+    expect(unwrap(await stub.advance(driver.id, "complete", {}, "req-complete")).status).toBe("payment_pending");
+    const result = (action: "authorize" | "capture", outcome: "succeeded" | "declined"): PaymentResult => ({
+      rideId: ride.id,
+      action,
+      outcome,
+      idempotencyKey: `${ride.id}:${action}`,
+      providerRef: "pi_retry",
+      detail: outcome === "declined" ? "card_declined" : null,
+      amount: ride.quote,
     });
+    unwrap(await stub.applyPaymentResult(result("authorize", "succeeded")));
+    unwrap(await stub.applyPaymentResult(result("capture", "declined")));
     const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const seen = await runInDurableObject(stub, async (instance: RideDurableObject, state) => {
       type Perform = (effect: { type: string }) => Promise<unknown>;
       const reachable = instance as unknown as { perform: Perform };
       const original = reachable.perform.bind(instance);
-      // The driver's object down (a deploy, an overload): every release fails as a peer call does.
+      // The rider's object down (a deploy, an overload): adding the fare to their dues fails as a peer call does,
+      // and the ride may not end unpaid without it (the dues are added before that commit).
       reachable.perform = async (effect) =>
-        effect.type === "releaseDriver" ? { ok: false, problem: { code: "unavailable", detail: "driver object down" } } : original(effect);
-      const staleAt = () => dueAtOf(state, "stale");
-      const status = () =>
-        (JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as { ride: { status: string } }).ride.status;
-      const fireStale = () => alarmAt(instance, staleAt());
-      const assignedStaleAt = staleAt();
-      await fireStale();
-      const afterFailure = { status: status(), staleAt: staleAt() };
+        effect.type === "addDues" ? { ok: false, problem: { code: "unavailable", detail: "rider object down" } } : original(effect);
+      const captureAt = () => dueAtOf(state, "capture");
+      const ride = () =>
+        (
+          JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as {
+            ride: { status: string; payment: { status: string } };
+          }
+        ).ride;
+      const fire = () => alarmAt(instance, captureAt());
+      const windowEndsAt = captureAt();
+      await fire();
+      const afterFailure = { status: ride().status, captureAt: captureAt() };
       reachable.perform = original;
-      await fireStale();
-      return { assignedStaleAt, afterFailure, afterRecovery: { status: status(), staleAt: staleAt() } };
+      await fire();
+      return { windowEndsAt, afterFailure, afterRecovery: { status: ride().status, payment: ride().payment.status, captureAt: captureAt() } };
     });
-    expect(seen.assignedStaleAt).not.toBeNull();
+    expect(seen.windowEndsAt).not.toBeNull();
     // Failed: nothing changed, and the timer is still there, due again about 1 s after the failed run.
-    expect(seen.afterFailure.status).toBe("driver_arrived");
-    expect(seen.afterFailure.staleAt).toBeGreaterThan(seen.assignedStaleAt ?? Infinity);
+    expect(seen.afterFailure.status).toBe("payment_pending");
+    expect(seen.afterFailure.captureAt).toBeGreaterThan(seen.windowEndsAt ?? Infinity);
     const lines = errors.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>).filter((l) => l.msg === "timer failed");
     expect(lines).toEqual([
-      expect.objectContaining({ object: "ride", id: ride.id, timer: "stale", failures: 1, error: expect.stringMatching(/driver object down/) }),
+      expect.objectContaining({ object: "ride", id: ride.id, timer: "capture", failures: 1, error: expect.stringMatching(/rider object down/) }),
     ]);
-    // The driver's object back: the no-show is reported by the system and the ride ends.
-    expect(seen.afterRecovery.status).toBe("cancelled");
-    expect(seen.afterRecovery.staleAt).toBeNull();
+    // The rider's object back: the ride ends unpaid, the fare their dues.
+    expect(seen.afterRecovery).toEqual({ status: "completed", payment: "failed", captureAt: null });
   });
 });

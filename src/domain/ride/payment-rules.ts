@@ -17,7 +17,6 @@ import {
   refundOf,
   sameRefund,
   refuse,
-  releaseHeld,
   settledRefund,
   type Rule,
 } from "./rule-kit";
@@ -61,7 +60,7 @@ export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
     from: [...LIVE, "cancelled"],
     to: "same",
     repeat: (r) => r.ride.payment.status !== "pending",
-    before: (r, next) => (next.ride.status === "cancelled" && r.ride.status !== "cancelled" ? releaseHeld(r) : addDues(next)),
+    before: (_r, next) => addDues(next),
     apply: (next) => {
       const status = next.ride.status;
       next.ride.payment = { status: "declined" };

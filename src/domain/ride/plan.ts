@@ -9,7 +9,7 @@ import { NOTIFIED_EVENTS, type DomainEvent, type RideEventsMessage } from "../ev
 import { stamp, type LiveView, type Outbound, type Plan, type TimerChange } from "../../kernel/machine";
 import { isSettled, outstandingPaymentStep, paymentCommand, paymentStepAfter } from "./payment";
 import { heldDriver } from "./rules";
-import { releaseHeld } from "./rule-kit";
+import { claimedDriver } from "./rule-kit";
 import { driversWatching, driverView } from "./audience";
 import { senderView } from "./parcel";
 import type { EventDraft, RideEffect, RideRecord } from "./types";
@@ -154,23 +154,24 @@ export function plan(before: RideRecord | null, after: RideRecord, drafts: Event
 }
 
 /**
- * The driver a committed change let go of after the pickup or before it: a trip that just
- * ended, or a driver taken off before the pickup (`backOut`: backing out, silent, stale),
- * freed once the change is committed (and once the ride has left its queue: the Driver DO's
- * release may wake rides). Best effort: should it fail or the process die first, the ride's
- * next commit pushed to the driver frees them (`releaseForPush`), else their `silent` timer
- * asks the ride, which no longer claims them (src/driver/silence.ts). Released before the
- * commit instead, a process killed in between would leave the ride claiming a driver who no
- * longer holds it, which only its 2-hour `stale` timer undoes.
+ * The driver a committed change let go of (the ride claimed them before it and no longer
+ * does: a trip's end, a cancel, a no-show, a back-out or take-off, an offer declined, expired
+ * or withdrawn, or a driver a crashed round was reserving), freed once the change is committed
+ * (and once the ride has left its queue: the Driver DO's release may wake rides). Best effort:
+ * should it fail or the process die first, the ride's push to the driver frees them
+ * (`releaseForPush`, for a ride that ended), else their `silent` timer asks the ride, which no
+ * longer claims them (src/driver/silence.ts). Released before the commit instead, a process
+ * killed in between would leave the ride claiming a driver who no longer holds it, which only
+ * its 2-hour `stale` timer undoes (a trip's end: a driver who could not end it; a silent
+ * driver's take-off: nobody asked again), and a cancel would fail while the driver's object is
+ * down. So the invariant: a ride never claims a driver who does not hold it.
  *
  * @example
  * releaseAfterCommit(inProgress, paymentPending); // [{ type: "releaseDriver", driverId: "d1" }]
  */
 export function releaseAfterCommit(before: RideRecord | null, after: RideRecord): RideEffect[] {
-  const status = before?.ride.status;
-  const tripEnded = status === "in_progress" && after.ride.status !== "in_progress";
-  const takenOff = (status === "driver_assigned" || status === "driver_arrived") && after.ride.status === "dispatching";
-  return before && (tripEnded || takenOff) ? releaseHeld(before) : [];
+  const claimed = before ? claimedDriver(before) : null;
+  return claimed && claimed !== claimedDriver(after) ? [{ type: "releaseDriver", driverId: claimed }] : [];
 }
 
 /**

@@ -67,12 +67,6 @@ export function claimedDriver(record: RideRecord): string | null {
   return mayHoldDriver(record.ride.status) ? heldOrReserving(record) : null;
 }
 
-/** Compensation: the driver is freed before the change that lets go of them is committed (or one a round was reserving). */
-export const releaseHeld = (record: RideRecord): RideEffect[] => {
-  const driverId = heldOrReserving(record);
-  return driverId ? [{ type: "releaseDriver", driverId }] : [];
-};
-
 export const offeredTo = (record: RideRecord, command: { driverId: string }) =>
   record.offer?.driverId === command.driverId ? null : refuse("offer_not_available", "no offer to this driver");
 

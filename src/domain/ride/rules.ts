@@ -8,7 +8,7 @@
 import type { EventDraft } from "./types";
 import { PAYMENT_RULES } from "./payment-rules";
 import { handoverRefusal } from "./parcel";
-import { addDues, BEFORE_BOARDING, cancel, DRIVER_STEP_DONE, dropOffer, endUnpaid, offeredTo, ownDriver, refuse, releaseHeld, type Rules } from "./rule-kit";
+import { addDues, BEFORE_BOARDING, cancel, DRIVER_STEP_DONE, dropOffer, endUnpaid, offeredTo, ownDriver, refuse, type Rules } from "./rule-kit";
 
 export { claimedDriver, heldDriver, type Rule, type Rules } from "./rule-kit";
 
@@ -34,21 +34,18 @@ export const RULES: Rules = {
     from: ["dispatching"],
     to: "same",
     guard: offeredTo,
-    before: releaseHeld,
     apply: (next, c) => (dropOffer(next, c.driverId), [{ type: "OfferDeclined", data: { driverId: c.driverId } }]),
   },
   expireOffer: {
     from: ["dispatching"],
     to: "same",
     guard: offeredTo,
-    before: releaseHeld,
     apply: (next, c) => (dropOffer(next, c.driverId), [{ type: "OfferExpired", data: { driverId: c.driverId } }]),
   },
   withdrawOffer: {
     from: ["dispatching"],
     to: "same",
     guard: offeredTo,
-    before: releaseHeld,
     apply: (next, c) => (dropOffer(next, c.driverId), [{ type: "OfferWithdrawn", data: { driverId: c.driverId, reason: c.reason } }]),
   },
   assignDriver: {
@@ -71,10 +68,7 @@ export const RULES: Rules = {
     },
   },
   backOut: {
-    // Before pickup only: once the rider is aboard, the driver finishes the trip. Released
-    // after the commit (plan.ts, `releaseAfterCommit`), as a trip's end: a silent driver's
-    // take-off is asked by their own Driver DO, which no longer holds the ride once released,
-    // so a ride killed between a release and its commit kept a driver nobody asked about again.
+    // Before pickup only: once the rider is aboard, the driver finishes the trip.
     from: ["driver_assigned", "driver_arrived"],
     to: "dispatching",
     guard: ownDriver,
@@ -122,7 +116,6 @@ export const RULES: Rules = {
       const left = Math.ceil((allowedAt - now.getTime()) / 1000);
       return left > 0 ? refuse("invalid_transition", `a no-show can be reported ${left} s from now`) : null;
     },
-    before: releaseHeld,
     apply: (next, c) => {
       // The fee is the ride's final charge; the capture takes it from the hold and the provider releases the rest.
       if (c.fee.amount > 0) {
@@ -140,12 +133,9 @@ export const RULES: Rules = {
     apply: (next) => ((next.ride.etaSeconds = null), [{ type: "TripStarted", data: {} }]),
   },
   complete: {
-    // The trip is over for the driver whatever the payment does. Released right after the
-    // commit (plan.ts, `releaseAfterCommit`), not before: a process killed between a release and
-    // its commit left the ride in progress with its driver free, who could then not end it
-    // (only the 2-hour stale timer did, on the estimate). Killed after the commit, the
-    // driver's own timer finds the ride no longer claims them and lets go (silence.ts). A
-    // hold declined during the trip ends the ride at once, unpaid, the fare the rider's dues.
+    // The trip is over for the driver whatever the payment does (released after the commit,
+    // as every driver a change lets go of: plan.ts, `releaseAfterCommit`). A hold declined
+    // during the trip ends the ride at once, unpaid, the fare the rider's dues.
     from: ["in_progress"],
     to: "payment_pending",
     repeat: DRIVER_STEP_DONE.complete,
@@ -169,14 +159,12 @@ export const RULES: Rules = {
   cancel: {
     from: BEFORE_BOARDING,
     to: "cancelled",
-    before: releaseHeld,
     repeat: (r) => r.ride.status === "cancelled",
     apply: (next, c) => cancel(next, { by: c.by, reason: c.reason }),
   },
   dispatchTimeout: {
     from: ["requested", "dispatching"],
     to: "cancelled",
-    before: releaseHeld,
     repeat: (r) => r.ride.status === "cancelled",
     apply: (next) => cancel(next, { by: "system", reason: "no_driver_available" }),
   },

@@ -150,8 +150,9 @@ export interface DriverOffer {
 export type Reservation = { kind: "offer"; offer: DriverOffer } | { kind: "assign"; rideId: string; product?: Product };
 
 /**
- * What the Ride DO asks of other objects, as data. `releaseDriver` is a pre-commit
- * effect (the machine asks for it); the others come from `plan` or the dispatcher.
+ * What the Ride DO asks of other objects, as data. `addDues` is a pre-commit effect (the
+ * machine asks for it); the others come from `plan` (`releaseDriver` after the commit) or
+ * the dispatcher.
  */
 export type RideEffect =
   | { type: "releaseDriver"; driverId: string }
