@@ -207,6 +207,16 @@ describe("Stripe adapter", () => {
     expect(fake.transfers.size).toBe(transfers);
   });
 
+  it("a key reused with other parameters (400 idempotency_error) is unavailable, not a refusal: the first request may have paid", async () => {
+    const first = await stripe.payout({ amount: krw(8000), destination: "acct_old", reference: "d7" }, "po_reused");
+    expect(first).toMatchObject({ outcome: "succeeded" });
+    const moved = stripe.payout({ amount: krw(8000), destination: "acct_new", reference: "d7" }, "po_reused");
+    await expect(moved).rejects.toBeInstanceOf(ProviderUnavailable);
+    expect(fake.calls.at(-1)).toMatchObject({ path: "/v1/transfers", idempotencyKey: "po_reused", status: 400 });
+    // The same parameters still replay the first answer.
+    expect(await stripe.payout({ amount: krw(8000), destination: "acct_old", reference: "d7" }, "po_reused")).toEqual(first);
+  });
+
   it("finds a payout by its transfer group once Stripe has forgotten the key; none made is null; a 5xx is unavailable", async () => {
     const paid = await stripe.payout({ amount: krw(8000), destination: "acct_driver3", reference: "d3" }, "po_old");
     fake.forget("po_old");

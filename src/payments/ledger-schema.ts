@@ -98,6 +98,13 @@ export const payouts = sqliteTable(
      * migration that added it, so no driver hears of an old one.
      */
     toldAt: text("told_at"),
+    /**
+     * The connected account the payout was first sent to, pinned by its first send
+     * (workers/payment/payouts.ts): a send again under the same key goes there too, even if
+     * an operator changed the driver's account meanwhile (Stripe refuses a key reused with
+     * other parameters, and the outcome of the first would stay unknown). Null until sent.
+     */
+    destination: text("destination"),
   },
   (t) => [
     // The untold ones alone (a few at any time, among every payout ever made), oldest answer first.

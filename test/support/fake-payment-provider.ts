@@ -12,18 +12,24 @@ export class FakePaymentProvider implements PaymentProvider {
   readonly name = "fake";
   /** While true every call fails as "unavailable" (a 5xx). */
   down = false;
-  readonly calls: { op: string; key: string }[] = [];
+  /** Every call; a payout's with the account it was sent to. */
+  readonly calls: { op: string; key: string; destination?: string | null }[] = [];
+  /** This many next calls are made but their answers lost (a timeout after the provider acted). */
+  loseAnswers = 0;
   readonly holds = new Map<string, Hold>();
   private readonly replies = new Map<string, ProviderOutcome>();
   private n = 0;
 
-  private once(op: string, key: string, perform: () => ProviderOutcome): Promise<ProviderOutcome> {
-    this.calls.push({ op, key });
+  private once(op: string, key: string, perform: () => ProviderOutcome, destination?: string | null): Promise<ProviderOutcome> {
+    this.calls.push({ op, key, ...(destination === undefined ? {} : { destination }) });
     if (this.down) return Promise.reject(new ProviderUnavailable("fake provider down"));
     const seen = this.replies.get(key);
-    if (seen) return Promise.resolve(seen);
-    const outcome = perform();
+    const outcome = seen ?? perform();
     this.replies.set(key, outcome);
+    if (this.loseAnswers > 0) {
+      this.loseAnswers -= 1;
+      return Promise.reject(new ProviderUnavailable("fake provider timed out after acting"));
+    }
     return Promise.resolve(outcome);
   }
 
@@ -98,12 +104,17 @@ export class FakePaymentProvider implements PaymentProvider {
   transferCount = 0;
 
   payout(input: { amount: Money; destination: string | null; reference: string }, key: string) {
-    return this.once("payout", key, () => {
-      const ref = `tr_${++this.n}`;
-      this.transfers.set(key, { ref, amount: input.amount.amount, destination: input.destination, reference: input.reference });
-      this.transferCount += 1;
-      return { outcome: "succeeded", ref };
-    });
+    return this.once(
+      "payout",
+      key,
+      () => {
+        const ref = `tr_${++this.n}`;
+        this.transfers.set(key, { ref, amount: input.amount.amount, destination: input.destination, reference: input.reference });
+        this.transferCount += 1;
+        return { outcome: "succeeded", ref };
+      },
+      input.destination,
+    );
   }
 
   /** Forgets an idempotency key, as Stripe does after about 24 h: the same key again makes a new payment. */

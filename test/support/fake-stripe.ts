@@ -1,7 +1,8 @@
 /**
  * A local stand-in for Stripe's PaymentIntents, Refunds and Transfers API, answering in its
  * documented format (form-encoded requests, JSON objects, `error` bodies with
- * `type`/`code`/`decline_code`, 402 for card errors, replays by `Idempotency-Key`).
+ * `type`/`code`/`decline_code`, 402 for card errors, replays by `Idempotency-Key`, and 400
+ * `idempotency_error` for a key reused with other parameters).
  * Test cards: pm_card_visa succeeds; pm_card_chargeDeclined is declined.
  * `GET /v1/payment_intents/search` answers the query shapes the adapter sends
  * (`status:'…'` and `metadata['…']:'…'` clauses joined by AND), in pages (`limit`, `page`).
@@ -55,7 +56,8 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
   const calls: RecordedCall[] = [];
   const intents = new Map<string, Intent>();
   const transfers = new Map<string, { id: string; amount: number; destination: string; transfer_group: string | null }>();
-  const replays = new Map<string, { status: number; body: string }>();
+  /** First answers by idempotency key, with the parameters they were for (a key reused with others is refused, as Stripe does). */
+  const replays = new Map<string, { status: number; body: string; params: string }>();
   const inFlight = new Set<string>();
   let failures = 0;
   let latencyMs = 0;
@@ -228,13 +230,18 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
         );
       }
       const replay = key ? replays.get(key) : undefined;
+      const params = `${req.method} ${path} ${JSON.stringify(form)}`;
+      if (replay && replay.params !== params) {
+        const message = `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`;
+        return reply(400, JSON.stringify({ error: { type: "idempotency_error", message } }));
+      }
       if (replay) return reply(replay.status, replay.body);
       if (key) inFlight.add(key);
       setTimeout(() => {
         const { status, body } = handle(req.method ?? "", path, form);
         const text = JSON.stringify(body);
         if (key) {
-          replays.set(key, { status, body: text });
+          replays.set(key, { status, body: text, params });
           inFlight.delete(key);
         }
         reply(status, text);

@@ -160,10 +160,22 @@ export async function recordRun(d1: D1Database, runId: string, cutoff: string, n
   await d1.prepare("INSERT OR IGNORE INTO payout_runs (id, cutoff, created_at) VALUES (?1, ?2, ?3)").bind(runId, cutoff, now).run();
 }
 
-/** The connected account a driver is paid to, null when none is on file. */
-export async function payoutAccount(d1: D1Database, driverId: string): Promise<string | null> {
-  const row = await d1.prepare("SELECT account_id FROM payout_accounts WHERE driver_id = ?1").bind(driverId).first<{ account_id: string }>();
-  return row?.account_id ?? null;
+/**
+ * The account payout `payoutId` goes to: the one its first send pinned, else the driver's
+ * account on file now, pinned by this call (one statement: two sends of one payout at once
+ * get the same). Null when neither is set (nothing is pinned; the payout is refused).
+ *
+ * @example
+ * const destination = await pinnedDestination(env.LEDGER_DB, payout.id, "d1");
+ */
+export async function pinnedDestination(d1: D1Database, payoutId: string, driverId: string): Promise<string | null> {
+  const row = await d1
+    .prepare(
+      "UPDATE payouts SET destination = coalesce(destination, (SELECT account_id FROM payout_accounts WHERE driver_id = ?2)) WHERE id = ?1 RETURNING destination",
+    )
+    .bind(payoutId, driverId)
+    .first<{ destination: string | null }>();
+  return row?.destination ?? null;
 }
 
 /**

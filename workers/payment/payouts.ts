@@ -23,7 +23,7 @@
 import { payoutId, payoutRunId, payoutsDue } from "../../src/payments/payout";
 import { guarded, type GuardedDeps } from "./handler";
 import { advanceEarningsCheckpoint, EARNINGS_SETTLED_MS, earnedUpTo } from "./earnings-checkpoint";
-import { answerPayout, claimPayout, payoutAccount, recordRun, unansweredPayouts } from "./payout-store";
+import { answerPayout, claimPayout, pinnedDestination, recordRun, unansweredPayouts } from "./payout-store";
 import { foldFinalPayouts, payoutTotals } from "./payout-totals";
 
 /** At most this many payouts are sent per call; `more` says to run the same cut-off again for the rest. */
@@ -155,7 +155,8 @@ const nowIso = (deps: PayoutDeps) => (deps.now ?? (() => new Date()))().toISOStr
 async function sendPayout(deps: PayoutDeps, send: Send): Promise<boolean> {
   const at = () => nowIso(deps);
   try {
-    const destination = await payoutAccount(deps.db, send.driverId);
+    // The account of its first send: an operator may have changed the driver's since, and a key reused with another account is refused.
+    const destination = await pinnedDestination(deps.db, send.id, send.driverId);
     const outcome = await guarded(deps, () =>
       deps.provider.payout({ amount: { amount: send.amount, currency: "KRW" }, destination, reference: send.driverId }, send.id),
     );

@@ -106,6 +106,9 @@ export class StripeProvider implements PaymentProvider {
     if (response.ok) return { ok: true, body: body as { id: string; status: string } };
     const error = (body as StripeError).error ?? {};
     if (response.status === 401) throw new ProviderUnavailable("stripe rejected the API key");
+    // A key reused with other parameters: the first request under it may have been made (a payout's account
+    // changed after a lost answer), so the outcome is unknown, not a refusal (a refusal would pay a payout twice).
+    if (error.type === "idempotency_error") throw new ProviderUnavailable(`stripe refused a reused idempotency key: ${error.message ?? ""}`);
     return {
       ok: false,
       outcome: {
