@@ -36,6 +36,15 @@ export async function rideIdFor(riderId: string, idempotencyKey: string): Promis
  */
 export const RENTAL_ID = /^rn_[a-z0-9]{20,30}$/;
 
+/**
+ * What an id in a path or a query may be (a ride's, a driver's, a rider's): and so what a
+ * token's `sub` must be, or an operator could never name that driver (approve, pay) or rider.
+ *
+ * @example
+ * ENTITY_ID.test("d_42"); // true; "auth0|65f0" is not
+ */
+export const ENTITY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** A rental id derived from the rider and an Idempotency-Key, as `rideIdFor` does for rides. */
 export async function rentalIdFor(riderId: string, idempotencyKey: string): Promise<string> {
   return keyedId("rn", riderId, idempotencyKey);

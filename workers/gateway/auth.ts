@@ -12,6 +12,7 @@
 import type { HonoRequest, MiddlewareHandler } from "hono";
 import { sign, verify } from "hono/jwt";
 import type { Actor, Role } from "../../src/domain/types";
+import { ENTITY_ID } from "../../src/lib/ids";
 import { AppError } from "../../src/lib/problem";
 import type { AuthedEnv } from "./context";
 import { clientIp, enforceLimit } from "./rate-limit";
@@ -79,6 +80,8 @@ export async function authenticate(c: AuthContext, roles: readonly Role[], sourc
   if (typeof sub !== "string" || sub.length === 0 || typeof role !== "string" || !ROLES.has(role as Role)) {
     throw new AppError("unauthorized", "token lacks sub or role");
   }
+  // An id no path or filter could name (a driver operators could never approve or pay): refused, with the rule.
+  if (!ENTITY_ID.test(sub)) throw new AppError("unauthorized", "token's sub must be 1-64 letters, digits, '_' or '-'");
   if (typeof payload.exp !== "number") throw new AppError("unauthorized", "token lacks exp");
   if (!roles.includes(role as Role)) throw new AppError("forbidden", `this endpoint is for ${roles.join(" or ")}`);
   return { actor: { id: sub, role: role as Role }, expiresAt: payload.exp * 1000 };

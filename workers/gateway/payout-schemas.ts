@@ -1,5 +1,6 @@
 /** Schemas of drivers' balances and payouts and the commission report (validation and /openapi.json). */
 import { z } from "@hono/zod-openapi";
+import { ENTITY_ID } from "../../src/lib/ids";
 import { ListQuerySchema, MoneySchema, page } from "./schemas";
 
 /**
@@ -55,10 +56,7 @@ export const OpsPayoutPageSchema = page(OpsPayoutSchema).openapi("OpsPayoutPage"
 
 export const PayoutListQuerySchema = ListQuerySchema;
 export const OpsPayoutListQuerySchema = ListQuerySchema.extend({
-  driverId: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/)
-    .optional(),
+  driverId: z.string().regex(ENTITY_ID).optional(),
 });
 
 export const PayoutRunRequestSchema = z

@@ -3,6 +3,7 @@
  * generate `/openapi.json`, so the document cannot drift from what is enforced.
  */
 import { z } from "@hono/zod-openapi";
+import { ENTITY_ID } from "../../src/lib/ids";
 import { PAYMENT_STATUSES, PRODUCTS, RIDE_STATUSES } from "../../src/domain/types";
 import { PROBLEM_CODES } from "../../src/lib/problem";
 
@@ -201,7 +202,7 @@ export const RideListQuerySchema = ListQuerySchema.extend({ status: z.enum(RIDE_
 export const IdParamSchema = z.object({
   id: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .regex(ENTITY_ID)
     .openapi({ param: { name: "id", in: "path" } }),
 });
 
@@ -223,7 +224,7 @@ export const ProblemSchema = z
 
 export const DevTokenRequestSchema = z
   .object({
-    sub: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    sub: z.string().regex(ENTITY_ID),
     role: z.enum(["rider", "driver", "ops"]),
     ttlSeconds: z
       .number()
