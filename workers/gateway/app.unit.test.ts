@@ -60,15 +60,6 @@ describe("authentication and role before validation", () => {
     expect(rider.body.code).toBe("invalid_request");
   });
 
-  it("a token whose sub no path could name (an operator could never approve or pay that driver) is 401, before the body is read", async () => {
-    for (const sub of ["auth0|65f0c0ffee", "kim@example.com", "x".repeat(65)]) {
-      const res = await call("/v1/drivers/me", { method: "PUT", body: "{", token: await token(sub, "driver") });
-      expect([res.status, res.body.code], sub).toEqual([401, "unauthorized"]);
-      expect(res.body.detail).toContain("sub");
-    }
-    expect((await call("/v1/drivers/me", { method: "PUT", body: "{", token: await token("d_42-x", "driver") })).status).toBe(400);
-  });
-
   it("a payment method is a provider's token everywhere (a card number for the dues is 400, never sent on); a day that does not exist is 400, not the day after", async () => {
     const rider = await token("r1", "rider");
     for (const paymentMethod of ["4111 1111 1111 1111", "   ", "<script>", "pm_", "pm_card visa"]) {
