@@ -277,6 +277,30 @@ describe("the views' repair sweep for rentals", () => {
 });
 
 describe("the repair sweep frees a vehicle no live rental holds", () => {
+  it("a cancel whose vehicle release is lost is made all the same (its key dead, never two live rentals of the vehicle), and the sweep frees the vehicle", async () => {
+    const { stub, rider, vehicleId } = await confirmed();
+    unwrap(await stub.keyIssued("4821", "k"));
+    // The vehicle's object committed nothing, or its answer was lost: either way the release failed.
+    await runInDurableObject(stub, (instance: RentalDurableObject) => {
+      const self = instance as unknown as { perform: (effect: { type: string }) => Promise<Outcome<unknown>> };
+      const perform = self.perform.bind(instance);
+      self.perform = async (effect) =>
+        effect.type === "releaseVehicle" ? { ok: false, problem: { code: "unavailable", detail: "vehicle down" } } : perform(effect);
+    });
+    // Before, the release came first: the cancel failed 503 here, or (the answer lost after the vehicle's commit) left the
+    // rental confirmed, its key unlocking, with the vehicle free to rent again.
+    expect(unwrap(await stub.cancel(rider, "req"))).toMatchObject({ status: "cancelled", unlockKey: null });
+    expect(await stub.unlock(rider, "4821", "req")).toMatchObject({ ok: false, problem: { code: "forbidden" } });
+    expect(await vehicleStatus(vehicleId)).toBe("rented");
+    const other = input(vehicleId);
+    expect(await rentalStub(testEnv, other.rentalId).create(other)).toMatchObject({ ok: false, problem: { code: "vehicle_unavailable" } });
+    const row = { ...(await rentalVehicleStub(testEnv, vehicleId).get())!, updatedAt: "2026-01-01T00:00:00.000Z" };
+    await applyWrites(testEnv.VIEWS_DB, [{ kind: "rentalVehicle", vehicle: row }]);
+    await new Promise((r) => setTimeout(r, 5));
+    await repairRentalViews(testEnv, { afterS: 0, maxRows: 500 });
+    expect(await vehicleStatus(vehicleId)).toBe("available");
+  });
+
   it("held by a rental that was never made (its creation died after the reserve), or that ended: released; a live one's kept", async () => {
     const orphan = await newVehicle();
     unwrap(await rentalVehicleStub(testEnv, orphan).reserve(idOf("rn"), "lost"));

@@ -1,6 +1,7 @@
 /** The rental machine's test fixtures: a rental in each state, reached through the machine. */
-import { createRental, decideRental, type RentalCommand } from "../../src/domain/rental/machine";
-import type { RentalRecord, RentalStatus } from "../../src/domain/rental/types";
+import { createRental, decideRental, vehicleReleaseAfterCommit, type RentalCommand } from "../../src/domain/rental/machine";
+import type { RentalEffect } from "../../src/domain/rental/rules";
+import type { RentalEventDraft, RentalRecord, RentalStatus } from "../../src/domain/rental/types";
 
 export const NOW = new Date("2026-12-01T10:00:00Z");
 export const krw = (amount: number) => ({ amount, currency: "KRW" as const });
@@ -37,3 +38,12 @@ export function inState(status: RentalStatus): RentalRecord {
   // Only a vehicle that was unlocked is returned (one never unlocked is cancelled, refunded).
   return step(step(keyed, { type: "unlock", key: "4821" }), { type: "return" });
 }
+
+/** Where an applied change frees its vehicle: before its commit (the decision's effects: never) and after it (the plan's `later`). */
+export const freed = (d: { effects: RentalEffect[]; record: RentalRecord; events: RentalEventDraft[] }) => ({
+  before: d.effects,
+  after: vehicleReleaseAfterCommit(d.record, d.events),
+});
+
+/** What `freed` answers for a change of rn_1 that lets go of rv_1 (no return location). */
+export const FREED_AFTER_COMMIT = { before: [], after: [{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId: "req-1" }] };

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { commandOfPayment, decideRental, endCommand, outstandingStep, PAYMENT_DEADLINE_MS, planRental, retryPlan } from "./machine";
 import type { RentalRecord } from "./types";
-import { NOW, created, ctx, inState, krw, step } from "../../../test/support/rental-fixtures";
+import { FREED_AFTER_COMMIT, NOW, created, ctx, freed, inState, krw, step } from "../../../test/support/rental-fixtures";
 
 const LATE = new Date(NOW.getTime() + 3 * 3_600_000);
 
@@ -84,12 +84,12 @@ describe("rental machine: the end of a confirmed rental", () => {
       });
       expect(step(neverUnlocked, { type: "cancel", by: "rider" }).rental.status).toBe("cancelled");
     }
-    // Once unlocked, the return completes it and frees the vehicle first.
+    // Once unlocked, the return completes it and frees the vehicle after its commit.
     const d = decideRental(confirmedThat(true), { type: "return" }, NOW);
     if (d.kind !== "applied") throw new Error(d.kind);
     expect(d.record.rental.status).toBe("completed");
     expect(d.events.at(-1)).toEqual({ type: "RentalCompleted", data: { by: "rider" } });
-    expect(d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId: "req-1" }]);
+    expect(freed(d)).toEqual(FREED_AFTER_COMMIT);
   });
 
   it("a rental whose time runs out without its vehicle ever unlocked is cancelled by the system and refunded in full, as a cancel is", () => {
@@ -99,13 +99,13 @@ describe("rental machine: the end of a confirmed rental", () => {
       expect(decideRental(neverUnlocked, { type: "expireUnused" }, NOW)).toMatchObject({ kind: "refused", detail: "the rental has not ended yet" });
       const d = decideRental(neverUnlocked, endCommand(neverUnlocked), LATE);
       if (d.kind !== "applied") throw new Error(d.kind);
-      // The key dies first, the vehicle is freed before the commit, then the refund.
+      // The key dies first, the vehicle is freed (after the commit), then the refund.
       expect(d.events).toEqual([
         { type: "UnlockKeyInvalidated", data: { hadKey: neverUnlocked.rental.unlockKey !== null } },
         { type: "VehicleReleased", data: { vehicleId: "rv_1" } },
         { type: "RentalCancelled", data: { by: "system", reason: "never_unlocked" } },
       ]);
-      expect(d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId: "req-1" }]);
+      expect(freed(d)).toEqual(FREED_AFTER_COMMIT);
       expect(d.record.rental).toMatchObject({ status: "cancelled", cancellation: { by: "system", reason: "never_unlocked" }, unlockKey: null });
       expect(d.record).toMatchObject({ refund: "pending", keyInvalidated: true });
       // The refund a cancel sends: the whole price, under the cancel's key; the rider is told; no live timer but its watchdog.
@@ -129,18 +129,18 @@ describe("rental machine: the end of a confirmed rental", () => {
 });
 
 describe("rental machine: returned where the rider left it", () => {
-  it("a return that says where frees the vehicle there (the effect, before the commit) and records it; one that does not, where it was", () => {
+  it("a return that says where frees the vehicle there (after the commit) and records it; one that does not, where it was", () => {
     const here = { lat: 37.55, lng: 126.97 };
     const d = decideRental(confirmedThat(true), { type: "return", at: here }, NOW);
     if (d.kind !== "applied") throw new Error(d.kind);
-    expect(d.effects).toEqual([expect.objectContaining({ type: "releaseVehicle", at: here })]);
+    expect(freed(d)).toEqual({ before: [], after: [expect.objectContaining({ type: "releaseVehicle", at: here })] });
     expect(d.events.find((e) => e.type === "VehicleReleased")?.data).toMatchObject({ location: here });
     const plain = decideRental(confirmedThat(true), { type: "return" }, NOW);
     if (plain.kind !== "applied") throw new Error(plain.kind);
-    expect(plain.effects).toEqual([expect.not.objectContaining({ at: expect.anything() as unknown })]);
+    expect(freed(plain).after).toEqual([expect.not.objectContaining({ at: expect.anything() as unknown })]);
     // Only a return says where: a cancel or the end timer frees the vehicle where it was.
     const cancel = decideRental(confirmedThat(false), { type: "cancel", by: "rider" }, NOW);
-    expect(cancel.kind === "applied" && cancel.effects).toEqual([expect.not.objectContaining({ at: expect.anything() as unknown })]);
+    expect(cancel.kind === "applied" && freed(cancel).after).toEqual([expect.not.objectContaining({ at: expect.anything() as unknown })]);
   });
 });
 
@@ -152,10 +152,10 @@ describe("rental machine: cancelled while its payment is in flight", () => {
     return d;
   };
 
-  it("is cancelled at once, the vehicle freed before the commit; nothing to refund yet, a hold already placed is voided", () => {
+  it("is cancelled at once, the vehicle freed after the commit; nothing to refund yet, a hold already placed is voided", () => {
     const pending = cancelledRequested(false);
     expect(pending.record.rental).toMatchObject({ status: "cancelled", cancellation: { by: "rider" }, payment: { status: "pending" } });
-    expect(pending.effects).toEqual([expect.objectContaining({ type: "releaseVehicle" })]);
+    expect(freed(pending)).toEqual({ before: [], after: [expect.objectContaining({ type: "releaseVehicle" })] });
     expect(pending.events.map((e) => e.type)).toEqual(["UnlockKeyInvalidated", "VehicleReleased", "RentalCancelled"]);
     expect(pending.record.refund).toBeNull();
     // The authorisation's answer is still awaited (asked again by the watchdog if it is lost).

@@ -10,7 +10,7 @@ import { NOTIFIED_RENTAL_EVENTS } from "./notified";
 import { stamp, type Decision, type Outbound, type Plan, type TimerChange } from "../../kernel/machine";
 import { decideByTable } from "../../kernel/table";
 import type { DomainEvent, PaymentCommandMessage, PaymentResult, RentalKeyMessage } from "../events";
-import type { Locale, Money } from "../types";
+import type { LatLng, Locale, Money } from "../types";
 import { refundKey } from "./refund-key";
 import { paymentDeadline, RENTAL_ACCESS, RENTAL_RULES, type RentalCommand, type RentalEffect } from "./rules";
 import type { Rental, RentalEventDraft, RentalRecord } from "./types";
@@ -219,8 +219,26 @@ export function planRental(
     messages,
     timers: rentalTimers(before, after, ctx.now, ctx.paymentWatchdogS),
     after: [],
-    later: [],
+    later: vehicleReleaseAfterCommit(after, drafts),
   };
+}
+
+/**
+ * The vehicle a committed change let go of (its `VehicleReleased`: declined, cancelled,
+ * returned or ended), freed once the change is committed, where a return left it (`at`).
+ * Freed before the commit instead, a release whose answer was lost (or a process killed
+ * after it) left the rental live, its key unlocking, while the vehicle was free to rent
+ * again: two live rentals of one vehicle. Committed first, a lost release leaves the vehicle
+ * rented by an ended rental until the repair sweep frees it (workers/gateway/rental-repair.ts).
+ *
+ * @example
+ * vehicleReleaseAfterCommit(cancelled, [{ type: "VehicleReleased", data: { vehicleId: "rv_1" } }]); // [{ type: "releaseVehicle", … }]
+ */
+export function vehicleReleaseAfterCommit(after: RentalRecord, drafts: RentalEventDraft[]): RentalEffect[] {
+  const released = drafts.find((d) => d.type === "VehicleReleased");
+  if (!released) return [];
+  const at = (released.data as { location?: LatLng }).location;
+  return [{ type: "releaseVehicle", vehicleId: after.rental.vehicleId, rentalId: after.rental.id, correlationId: after.correlationId, ...(at ? { at } : {}) }];
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   type RentalCommand,
 } from "./machine";
 import { RENTAL_STATUSES, type RentalStatus } from "./types";
-import { NOW, created, ctx, inState, krw, step } from "../../../test/support/rental-fixtures";
+import { FREED_AFTER_COMMIT, NOW, created, ctx, freed, inState, krw, step } from "../../../test/support/rental-fixtures";
 
 const COMMANDS: RentalCommand[] = [
   { type: "authorized" },
@@ -149,9 +149,9 @@ describe("rental machine: the rules that matter", () => {
     expect(plan.timers).toContainEqual({ name: "payment", at: NOW.getTime() + 120_000, ifUnset: false });
   });
 
-  it("a declined card declines the rental and frees the vehicle first", () => {
+  it("a declined card declines the rental and frees the vehicle after its commit", () => {
     const d = decideRental(created(), { type: "paymentDeclined", action: "authorize", detail: "card_declined" }, NOW);
-    expect(d.kind === "applied" && d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId: "req-1" }]);
+    expect(d.kind === "applied" && freed(d)).toEqual(FREED_AFTER_COMMIT);
     expect(d.kind === "applied" && d.record.rental.status).toBe("declined");
   });
 
@@ -165,7 +165,7 @@ describe("rental machine: the rules that matter", () => {
     if (d.kind !== "applied") throw new Error(d.kind);
     expect(d.record.rental.status).toBe("declined");
     expect(d.events.at(-1)).toEqual({ type: "RentalDeclined", data: { reason: "payment_timeout" } });
-    expect(d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId: "req-1" }]);
+    expect(freed(d)).toEqual(FREED_AFTER_COMMIT);
     expect(planRental(requested, d.record, d.events, ctx).timers).toContainEqual({ name: "deadline", at: null });
     // Its authorisation never answered: asked again under its key (the watchdog), so a hold it placed is found and voided.
     expect(outstandingStep(d.record)).toBe("authorize");
@@ -256,7 +256,7 @@ describe("rental machine: the rules that matter", () => {
     const d = decideRental(keyed, { type: "cancel", by: "rider" }, NOW);
     if (d.kind !== "applied") throw new Error(d.kind);
     expect(d.events.map((e) => e.type)).toEqual(["UnlockKeyInvalidated", "VehicleReleased", "RentalCancelled"]);
-    expect(d.effects).toEqual([{ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId: "req-1" }]);
+    expect(freed(d)).toEqual(FREED_AFTER_COMMIT);
     expect(d.record.rental.unlockKey).toBeNull();
     const plan = planRental(keyed, d.record, d.events, ctx);
     expect(plan.messages.filter((m) => m.queue === "payments").map((m) => m.body)).toMatchObject([{ action: "refund", idempotencyKey: "rn_1:refund:cancel" }]);

@@ -1,8 +1,8 @@
 /**
  * The rental machine as one table (read by `decideByTable`, src/kernel/table.ts): per
  * command, the states it is allowed from, the state it goes to, its repeat, its guard,
- * what it applies and what must happen elsewhere before the commit (freeing the
- * vehicle). A rental is `requested` while it is charged, `confirmed` once paid (its key
+ * what it applies (a change that lets go of the vehicle says so by its `VehicleReleased`,
+ * and the vehicle is freed after the commit: machine.ts, `vehicleReleaseAfterCommit`). A rental is `requested` while it is charged, `confirmed` once paid (its key
  * arrives whenever the key service answers), and ends `completed` (unlocked, then returned
  * or its time is up), `cancelled` (never unlocked: by its rider or ops before its end, or
  * by the system at its end, `never_unlocked`; the key invalidated, then the whole price
@@ -45,12 +45,6 @@ export type RentalEffect =
   | { type: "releaseVehicle"; vehicleId: string; rentalId: string; correlationId: string; at?: LatLng };
 
 type Rules = RuleTable<RentalRecord, RentalStatus, RentalCommand, RentalEventDraft, RentalEffect>;
-
-/** Frees the vehicle; a return says where it was left (`at`). */
-const release = (r: RentalRecord, _next?: RentalRecord, c?: RentalCommand): RentalEffect[] => {
-  const at = c?.type === "return" ? c.at : undefined;
-  return [{ type: "releaseVehicle", vehicleId: r.rental.vehicleId, rentalId: r.rental.id, correlationId: r.correlationId, ...(at ? { at } : {}) }];
-};
 
 /** The key stops unlocking: recorded first, before anything that follows it (the refund). */
 function invalidateKey(next: RentalRecord): RentalEventDraft[] {
@@ -147,7 +141,6 @@ export const RENTAL_RULES: Rules = {
     from: ["requested"],
     to: "declined",
     repeat: (r) => r.rental.status === "declined",
-    before: release,
     apply: (next, c) => {
       next.rental.payment.status = "declined";
       return [
@@ -169,7 +162,6 @@ export const RENTAL_RULES: Rules = {
     to: "declined",
     repeat: (r) => r.rental.status !== "requested",
     guard: (r, _c, now) => (paymentDeadline(r) <= now.getTime() ? null : refuse("invalid_transition", "the payment is not overdue yet")),
-    before: release,
     // The payment status stays as it is: an authorised hold (or one authorised later) is voided. An authorised one's capture
     // is on its way (a requested rental captures at once), as on a cancel: a void refused then is not taken for voided (`voided`).
     apply: (next) => {
@@ -250,7 +242,6 @@ export const RENTAL_RULES: Rules = {
       if (over(r, now)) return refuse("invalid_transition", "the rental has ended");
       return r.rental.unlockedAt ? refuse("invalid_transition", "the vehicle was unlocked already: return it instead") : null;
     },
-    before: release,
     apply: (next, c) => cancelled(next, { by: c.by }),
   },
   return: {
@@ -267,7 +258,6 @@ export const RENTAL_RULES: Rules = {
         over(r, now) ? "the vehicle was not unlocked: the rental ends unused and is refunded" : "the vehicle was not unlocked: cancel the rental instead",
       );
     },
-    before: release,
     apply: (next, c) => ended(next, "rider", c.at),
   },
   expire: {
@@ -276,7 +266,6 @@ export const RENTAL_RULES: Rules = {
     to: "completed",
     repeat: (r) => r.rental.status !== "confirmed",
     guard: atEnd(true),
-    before: release,
     apply: (next) => ended(next, "system"),
   },
   expireUnused: {
@@ -286,7 +275,6 @@ export const RENTAL_RULES: Rules = {
     to: "cancelled",
     repeat: (r) => r.rental.status !== "confirmed",
     guard: atEnd(false),
-    before: release,
     apply: (next) => cancelled(next, { by: "system", reason: "never_unlocked" }),
   },
 };
