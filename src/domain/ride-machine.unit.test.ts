@@ -112,22 +112,25 @@ const EXPECTED: Record<string, Partial<Record<RideCommandType, string>>> = {
 const release = { type: "releaseDriver", driverId: "d1" };
 const dues = { type: "addDues", riderId: "r1", rideId: "rd_test", amount: FARE };
 
-/** The effects before the commit: adding the fare to the rider's dues; no other command has any. */
+/**
+ * The effects before the commit: releasing the driver offered the ride (d1), adding the fare
+ * to the rider's dues; no other command has any.
+ */
 const EFFECTS: Record<string, object[]> = {
+  "dispatching_offered×declineOffer": [release],
+  "dispatching_offered×expireOffer": [release],
+  "dispatching_offered×withdrawOffer": [release],
+  "dispatching_offered×cancel": [release],
+  "dispatching_offered×dispatchTimeout": [release],
   "in_progress_declined×complete": [dues],
   "payment_failed×abandonCapture": [dues],
 };
 
 /**
- * The driver (d1) each change lets go of, released after its commit (plan's `later`): the ride
- * claimed them before and does not after. No other change releases anyone.
+ * The assigned driver (d1) each change lets go of, released after its commit (plan's `later`):
+ * the ride claimed them before and does not after. No other change releases anyone after it.
  */
 const RELEASED_AFTER = new Set([
-  "dispatching_offered×declineOffer",
-  "dispatching_offered×expireOffer",
-  "dispatching_offered×withdrawOffer",
-  "dispatching_offered×cancel",
-  "dispatching_offered×dispatchTimeout",
   "driver_assigned×backOut",
   "driver_assigned×cancel",
   "driver_arrived×backOut",

@@ -334,6 +334,24 @@ describe("Driver DO: held by a ride that no longer claims them (a release lost t
     expect((await tables(driver.stub)).events.at(-1)).toEqual({ type: "DriverReleased", data: JSON.stringify({ rideId: ride.id, reason: "unclaimed" }) });
   });
 
+  it("a declined offer whose release fails changes nothing (503): the offer stays, and the decline sent again frees the driver", async () => {
+    const { stub, ride, driver } = await offeredRide();
+    let down = true;
+    await runInDurableObject(stub, (instance: RideDurableObject) => {
+      const self = instance as unknown as { perform: (effect: RideCall) => Promise<Outcome<unknown>> };
+      const perform = self.perform.bind(instance);
+      self.perform = async (effect) => (effect.type === "releaseDriver" && down ? fail("unavailable", "driver object down") : perform(effect));
+    });
+    // Released after the commit, a lost release would leave the driver offered, refused by every other ride, for ten minutes.
+    expect(await stub.decline(driver.id, "req-decline")).toMatchObject({ ok: false, problem: { code: "unavailable" } });
+    expect(await stub.claims(driver.id)).toBe(true);
+    expect(await driver.stub.get()).toMatchObject({ status: "offered", currentRideId: ride.id });
+    down = false;
+    expect((await stub.decline(driver.id, "req-decline-2")).ok).toBe(true);
+    expect(await stub.claims(driver.id)).toBe(false);
+    expect(await driver.stub.get()).toMatchObject({ status: "available", currentRideId: null });
+  });
+
   it("stays held while the ride claims them (a round wrote them ahead, its commit not yet made)", async () => {
     const { ride, driver } = await heldBy(true);
     await silentDueNow(driver.stub);

@@ -40,7 +40,7 @@ function step(record: RideRecord, command: RideCommand, now: Date): RideDecision
   const next = structuredClone(record);
   if (rule.to !== "same") next.ride.status = rule.to;
   const events = rule.apply(next, command, now);
-  // A reservation a round wrote ahead is settled once the ride holds a driver or no longer dispatches (released after the commit: `releaseAfterCommit`).
+  // A reservation a round wrote ahead is settled once the ride holds a driver or no longer dispatches (released first: `releaseOffered`).
   if (next.reserving && (heldDriver(next) || !["requested", "dispatching"].includes(next.ride.status))) delete next.reserving;
   next.ride.updatedAt = now.toISOString();
   return { kind: "applied", record: next, events, effects: rule.before?.(record, next) ?? [] };

@@ -17,6 +17,7 @@ import {
   refundOf,
   sameRefund,
   refuse,
+  releaseOffered,
   settledRefund,
   type Rule,
 } from "./rule-kit";
@@ -60,7 +61,7 @@ export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
     from: [...LIVE, "cancelled"],
     to: "same",
     repeat: (r) => r.ride.payment.status !== "pending",
-    before: (_r, next) => addDues(next),
+    before: (r, next) => (next.ride.status === "cancelled" && r.ride.status !== "cancelled" ? releaseOffered(r) : addDues(next)),
     apply: (next) => {
       const status = next.ride.status;
       next.ride.payment = { status: "declined" };

@@ -154,24 +154,26 @@ export function plan(before: RideRecord | null, after: RideRecord, drafts: Event
 }
 
 /**
- * The driver a committed change let go of (the ride claimed them before it and no longer
- * does: a trip's end, a cancel, a no-show, a back-out or take-off, an offer declined, expired
- * or withdrawn, or a driver a crashed round was reserving), freed once the change is committed
- * (and once the ride has left its queue: the Driver DO's release may wake rides). Best effort:
- * should it fail or the process die first, the ride's push to the driver frees them
- * (`releaseForPush`, for a ride that ended), else their `silent` timer asks the ride, which no
- * longer claims them (src/driver/silence.ts). Released before the commit instead, a process
- * killed in between would leave the ride claiming a driver who no longer holds it, which only
- * its 2-hour `stale` timer undoes (a trip's end: a driver who could not end it; a silent
- * driver's take-off: nobody asked again), and a cancel would fail while the driver's object is
- * down. So the invariant: a ride never claims a driver who does not hold it.
+ * The assigned driver a committed change let go of (the ride claimed them before it and no
+ * longer does: a trip's end, a cancel or a no-show, a back-out or a silent driver's
+ * take-off), freed once the change is committed (and once the ride has left its queue: the
+ * Driver DO's release may wake rides). Best effort: should it fail or the process die first,
+ * the ride's push to the driver frees them (`releaseForPush`, a ride that ended), else their
+ * `silent` timer asks the ride, which no longer claims them (src/driver/silence.ts), within
+ * `DRIVER_PICKUP_SILENT_S` on the way to a pickup. Released before the commit instead, a
+ * process killed in between would leave the ride claiming a driver who no longer holds it,
+ * which only its 2-hour `stale` timer undoes (a trip's end: a driver who could not end it; a
+ * silent driver's take-off: nobody asked again), and a rider's cancel would fail while the
+ * driver's object is down. An offered driver is released before the commit (`releaseOffered`):
+ * the offer's own timer heals that side sooner.
  *
  * @example
  * releaseAfterCommit(inProgress, paymentPending); // [{ type: "releaseDriver", driverId: "d1" }]
  */
 export function releaseAfterCommit(before: RideRecord | null, after: RideRecord): RideEffect[] {
-  const claimed = before ? claimedDriver(before) : null;
-  return claimed && claimed !== claimedDriver(after) ? [{ type: "releaseDriver", driverId: claimed }] : [];
+  // Assigned and claimed: a ride past its trip keeps its driver's name but claims them no more.
+  const assigned = before?.ride.driver ? claimedDriver(before) : null;
+  return assigned && assigned !== claimedDriver(after) ? [{ type: "releaseDriver", driverId: assigned }] : [];
 }
 
 /**

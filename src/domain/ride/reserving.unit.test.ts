@@ -1,7 +1,7 @@
 /**
  * A reservation a dispatch round wrote ahead and never committed (the ride's instance died
  * between the Driver DO's reservation and the ride's commit): the driver holds the ride, so a
- * cancellation or the deadline must release them (after its commit), and the record forgets it once settled.
+ * cancellation or the deadline must release them (before its commit, as an offered driver), and the record forgets it once settled.
  */
 import { describe, expect, it } from "vitest";
 import { decide, decideAll } from "./decide";
@@ -12,12 +12,12 @@ import type { RideRecord } from "./types";
 const leftBehind = (): RideRecord => ({ ...record("dispatching", "authorized"), reserving: "d9" });
 
 describe("a reservation written ahead and never committed", () => {
-  it("a rider's cancellation and the dispatch deadline release that driver after their commit, and the record forgets it", () => {
+  it("a rider's cancellation and the dispatch deadline release that driver first, and the record forgets it", () => {
     for (const command of [COMMANDS.cancel, COMMANDS.dispatchTimeout]) {
       const d = decide(leftBehind(), command, NOW);
       if (d.kind !== "applied") throw new Error(`${command.type}: ${d.kind}`);
-      expect(d.effects).toEqual([]);
-      expect(releaseAfterCommit(leftBehind(), d.record)).toEqual([{ type: "releaseDriver", driverId: "d9" }]);
+      expect(d.effects).toEqual([{ type: "releaseDriver", driverId: "d9" }]);
+      expect(releaseAfterCommit(leftBehind(), d.record)).toEqual([]);
       expect(d.record.ride.status).toBe("cancelled");
       expect(d.record.reserving).toBeUndefined();
       // The ride never showed the driver: its timeline says nothing of them.
@@ -42,7 +42,8 @@ describe("a reservation written ahead and never committed", () => {
     const offering = { ...record("dispatching", "authorized", { offer: true }), reserving: "d9" };
     const withOffer = decide(offering, COMMANDS.cancel, NOW);
     if (withOffer.kind !== "applied") throw new Error(withOffer.kind);
-    expect(releaseAfterCommit(offering, withOffer.record)).toEqual([{ type: "releaseDriver", driverId: "d1" }]);
+    expect(withOffer.effects).toEqual([{ type: "releaseDriver", driverId: "d1" }]);
+    expect(releaseAfterCommit(offering, withOffer.record)).toEqual([]);
   });
 
   it("without one, a dispatching ride's cancellation releases nobody", () => {

@@ -67,6 +67,20 @@ export function claimedDriver(record: RideRecord): string | null {
   return mayHoldDriver(record.ride.status) ? heldOrReserving(record) : null;
 }
 
+/**
+ * Before the commit: the driver offered the ride, or the one a round was reserving, when no
+ * driver is assigned (an assigned one is released after the commit: plan.ts,
+ * `releaseAfterCommit`). An offer has a timer of its own on the ride (`offer`), so a process
+ * killed between this release and the commit is healed there within `OFFER_TIMEOUT_S`, and a
+ * failed release fails the command, which its caller (the driver's app, the ride's timer)
+ * sends again; released after the commit, a lost release would leave the driver `offered`
+ * until their `silent` check (`DRIVER_OFFLINE_AFTER_S`), refused by every other ride.
+ */
+export const releaseOffered = (record: RideRecord): RideEffect[] => {
+  const driverId = record.ride.driver ? null : heldOrReserving(record);
+  return driverId ? [{ type: "releaseDriver", driverId }] : [];
+};
+
 export const offeredTo = (record: RideRecord, command: { driverId: string }) =>
   record.offer?.driverId === command.driverId ? null : refuse("offer_not_available", "no offer to this driver");
 

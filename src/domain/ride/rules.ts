@@ -8,7 +8,7 @@
 import type { EventDraft } from "./types";
 import { PAYMENT_RULES } from "./payment-rules";
 import { handoverRefusal } from "./parcel";
-import { addDues, BEFORE_BOARDING, cancel, DRIVER_STEP_DONE, dropOffer, endUnpaid, offeredTo, ownDriver, refuse, type Rules } from "./rule-kit";
+import { addDues, BEFORE_BOARDING, cancel, DRIVER_STEP_DONE, dropOffer, endUnpaid, offeredTo, ownDriver, refuse, releaseOffered, type Rules } from "./rule-kit";
 
 export { claimedDriver, heldDriver, type Rule, type Rules } from "./rule-kit";
 
@@ -34,18 +34,21 @@ export const RULES: Rules = {
     from: ["dispatching"],
     to: "same",
     guard: offeredTo,
+    before: releaseOffered,
     apply: (next, c) => (dropOffer(next, c.driverId), [{ type: "OfferDeclined", data: { driverId: c.driverId } }]),
   },
   expireOffer: {
     from: ["dispatching"],
     to: "same",
     guard: offeredTo,
+    before: releaseOffered,
     apply: (next, c) => (dropOffer(next, c.driverId), [{ type: "OfferExpired", data: { driverId: c.driverId } }]),
   },
   withdrawOffer: {
     from: ["dispatching"],
     to: "same",
     guard: offeredTo,
+    before: releaseOffered,
     apply: (next, c) => (dropOffer(next, c.driverId), [{ type: "OfferWithdrawn", data: { driverId: c.driverId, reason: c.reason } }]),
   },
   assignDriver: {
@@ -159,12 +162,14 @@ export const RULES: Rules = {
   cancel: {
     from: BEFORE_BOARDING,
     to: "cancelled",
+    before: releaseOffered,
     repeat: (r) => r.ride.status === "cancelled",
     apply: (next, c) => cancel(next, { by: c.by, reason: c.reason }),
   },
   dispatchTimeout: {
     from: ["requested", "dispatching"],
     to: "cancelled",
+    before: releaseOffered,
     repeat: (r) => r.ride.status === "cancelled",
     apply: (next) => cancel(next, { by: "system", reason: "no_driver_available" }),
   },
