@@ -178,6 +178,11 @@ export async function pinnedDestination(d1: D1Database, payoutId: string, driver
   return row?.destination ?? null;
 }
 
+/** Forgets the account payout `payoutId` was pinned to: the provider made no payout under its key, which it has forgotten. */
+export async function unpinDestination(d1: D1Database, payoutId: string): Promise<void> {
+  await d1.prepare("UPDATE payouts SET destination = NULL WHERE id = ?1").bind(payoutId).run();
+}
+
 /**
  * Sets (or replaces) the connected account a driver's payouts are sent to (Stripe `acct_…`).
  *

@@ -23,7 +23,7 @@
 import { payoutId, payoutRunId, payoutsDue } from "../../src/payments/payout";
 import { guarded, type GuardedDeps } from "./handler";
 import { advanceEarningsCheckpoint, EARNINGS_SETTLED_MS, earnedUpTo } from "./earnings-checkpoint";
-import { answerPayout, claimPayout, pinnedDestination, recordRun, unansweredPayouts } from "./payout-store";
+import { answerPayout, claimPayout, pinnedDestination, recordRun, unansweredPayouts, unpinDestination } from "./payout-store";
 import { foldFinalPayouts, payoutTotals } from "./payout-totals";
 
 /** At most this many payouts are sent per call; `more` says to run the same cut-off again for the rest. */
@@ -144,7 +144,11 @@ async function findOrSendPayout(deps: PayoutDeps, send: Send): Promise<boolean> 
     console.warn(JSON.stringify({ msg: "payout lookup failed", payoutId: send.id, driverId: send.driverId }));
     return false;
   }
-  if (!found) return sendPayout(deps, send);
+  // None made: sent afresh (the key forgotten), to the account on file now, not the one an earlier send pinned.
+  if (!found) {
+    await unpinDestination(deps.db, send.id);
+    return sendPayout(deps, send);
+  }
   await answerPayout(deps.db, send.id, { status: "succeeded", retryable: false, providerRef: found.ref, detail: null, now: nowIso(deps) });
   return true;
 }
@@ -155,11 +159,12 @@ const nowIso = (deps: PayoutDeps) => (deps.now ?? (() => new Date()))().toISOStr
 async function sendPayout(deps: PayoutDeps, send: Send): Promise<boolean> {
   const at = () => nowIso(deps);
   try {
-    // The account of its first send: an operator may have changed the driver's since, and a key reused with another account is refused.
-    const destination = await pinnedDestination(deps.db, send.id, send.driverId);
-    const outcome = await guarded(deps, () =>
-      deps.provider.payout({ amount: { amount: send.amount, currency: "KRW" }, destination, reference: send.driverId }, send.id),
-    );
+    // The account of its first send: an operator may have changed the driver's since, and a key reused with another
+    // account is refused. Pinned only once the breaker lets the request out: a send it held back sent nothing.
+    const outcome = await guarded(deps, async () => {
+      const destination = await pinnedDestination(deps.db, send.id, send.driverId);
+      return deps.provider.payout({ amount: { amount: send.amount, currency: "KRW" }, destination, reference: send.driverId }, send.id);
+    });
     if (outcome.outcome === "succeeded") {
       await answerPayout(deps.db, send.id, { status: "succeeded", retryable: false, providerRef: outcome.ref, detail: null, now: at() });
       return true;

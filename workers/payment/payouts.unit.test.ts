@@ -2,7 +2,7 @@
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { driverBalance } from "../../src/payments/payout";
 import { handlePaymentCommand } from "./handler";
-import { claimPayout, commissionReport, driverTotals, payoutsPage, setPayoutAccount } from "./payout-store";
+import { claimPayout, commissionReport, driverTotals, payoutsPage } from "./payout-store";
 import { runPayouts, type PayoutDeps } from "./payouts";
 import { recordEarnings, type EarningRow } from "../../test/support/ledger-history";
 import { checkpointThrough, EARNINGS_SETTLED_MS } from "./earnings-checkpoint";
@@ -50,29 +50,6 @@ describe("payout runs", () => {
     expect(await balance("d1")).toEqual({ owed: 0, paid: 8000 });
     const third = await runPayouts(payoutDeps, new Date().toISOString());
     expect(third).toMatchObject({ drivers: 0, total: { amount: 0 } });
-  });
-
-  it("a payout whose answer was lost goes again to the account it was first sent to, even after an operator changed the driver's", async () => {
-    const { deps, provider, payoutDeps, balance, payoutCalls } = await setup();
-    await capturedRide(deps, "rd_1", 10000);
-    await tick();
-    await setPayoutAccount(payoutDeps.db, "d1", "acct_A", new Date().toISOString());
-    // The transfer is made, its answer lost: the outcome is unknown, the payout retryable.
-    provider.loseAnswers = 1;
-    expect(await runPayouts(payoutDeps, new Date().toISOString())).toMatchObject({ drivers: 0, failed: 1 });
-    await setPayoutAccount(payoutDeps.db, "d1", "acct_B", new Date().toISOString());
-    await tick();
-    // Sent again under its key to acct_A (to acct_B, Stripe would refuse the reused key, and a refusal
-    // for good would owe the 8,000 again: paid twice at the next cut-off).
-    expect(await runPayouts(payoutDeps, new Date().toISOString())).toMatchObject({ drivers: 1, total: { amount: 8000 }, failed: 0 });
-    expect(payoutCalls().map((c) => c.destination)).toEqual(["acct_A", "acct_A"]);
-    expect(provider.transferCount).toBe(1);
-    expect(await balance("d1")).toEqual({ owed: 0, paid: 8000 });
-    // The next payout goes to the account on file now.
-    await capturedRide(deps, "rd_2", 5000);
-    await tick();
-    expect(await runPayouts(payoutDeps, new Date().toISOString())).toMatchObject({ drivers: 1, total: { amount: 4000 } });
-    expect(payoutCalls().at(-1)?.destination).toBe("acct_B");
   });
 
   it("a failed payout's line says whether the provider refused it for good or did not answer", async () => {
