@@ -35,3 +35,18 @@ export function driverRecord(now: Date, patch: Partial<Driver> = {}, offer: Driv
     indexedVersion: driver.version,
   };
 }
+
+/**
+ * An offer of ride `rideId` (standard, 9,800 KRW, near Seoul City Hall) expiring at `expiresAt`.
+ *
+ * @example
+ * driverRecord(now, { status: "offered", currentRideId: "rd_1" }, testOffer("rd_1"));
+ */
+export const testOffer = (rideId: string, expiresAt = "2026-11-21T10:00:15Z"): DriverOffer => ({
+  rideId,
+  pickup: { lat: 37.5, lng: 127 },
+  dropoff: { lat: 37.51, lng: 127.01 },
+  product: "standard",
+  quote: { amount: 9800, currency: "KRW" },
+  expiresAt,
+});

@@ -2,19 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { Driver } from "../domain/events";
 import { indexWrite } from "./driver-rules";
 import { decideDriver, openOffers, planDriver } from "./machine";
-import { driverRecord } from "./fixtures";
+import { driverRecord, testOffer } from "./fixtures";
 import type { DriverCommand, DriverRecord } from "./types";
 
 const NOW = new Date("2026-11-21T10:00:00Z");
 const LATER = "2026-11-21T10:00:15Z";
-const offer = (rideId: string) => ({
-  rideId,
-  pickup: { lat: 37.5, lng: 127 },
-  dropoff: { lat: 37.51, lng: 127.01 },
-  product: "standard" as const,
-  quote: { amount: 9800, currency: "KRW" as const },
-  expiresAt: LATER,
-});
+const offer = (rideId: string) => testOffer(rideId);
 
 const rec = (patch: Partial<Driver> = {}, held = false): DriverRecord => driverRecord(NOW, patch, held ? offer("rd_1") : null);
 

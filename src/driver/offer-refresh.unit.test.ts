@@ -5,20 +5,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { refreshesOffer } from "./driver-rules";
-import { driverRecord } from "./fixtures";
+import { driverRecord, testOffer } from "./fixtures";
 import { decideDriver, openOffers, planDriver } from "./machine";
 import type { DriverCommand } from "./types";
 
 const NOW = new Date("2026-11-21T10:00:00Z");
 const LATER = "2026-11-21T10:00:15Z";
-const offer = (rideId: string) => ({
-  rideId,
-  pickup: { lat: 37.5, lng: 127 },
-  dropoff: { lat: 37.51, lng: 127.01 },
-  product: "standard" as const,
-  quote: { amount: 9800, currency: "KRW" as const },
-  expiresAt: LATER,
-});
+const offer = (rideId: string) => testOffer(rideId);
 const ctx = {
   listing: { cellRefreshS: 60, driverFreshnessS: 30 },
   silence: { driverOfflineAfterS: 600, driverPickupSilentS: 180 },

@@ -24,22 +24,22 @@ const dispatchDueNow = (stub: RideStub) =>
     state.storage.sql.exec("INSERT INTO timers (name, due_at, payload) VALUES ('dispatch', ?, NULL)", Date.now() - 1);
   });
 
+/** Runs the ride's next round (its `dispatch` timer due now) and answers the record once it holds an offer. */
+async function nextRoundOffers(stub: RideStub): Promise<RideRecord> {
+  await dispatchDueNow(stub);
+  await runDurableObjectAlarm(stub);
+  const record = () =>
+    runInDurableObject(
+      stub,
+      (_i: RideDurableObject, state) => JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as RideRecord,
+    );
+  return until(async () => ((await record()).offer ? record() : undefined), "the offer", 3000);
+}
+
 describe("Ride DO: an instance dying between the reservation and its commit", () => {
   it("the next round takes the driver written ahead, who holds the ride: the offer is theirs, and they can accept it", async () => {
     const { stub, ride, driver } = await leftBehind();
-    await dispatchDueNow(stub);
-    await runDurableObjectAlarm(stub);
-    const record = await until(
-      async () => {
-        const now = await runInDurableObject(
-          stub,
-          (_i: RideDurableObject, state) => JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as RideRecord,
-        );
-        return now.offer ? now : undefined;
-      },
-      "the offer",
-      3000,
-    );
+    const record = await nextRoundOffers(stub);
     expect(record.offer?.driverId).toBe(driver.id);
     expect(record.reserving).toBeUndefined();
     const accepted = unwrap(await stub.accept(driver.id, "req-accept"));
@@ -50,19 +50,7 @@ describe("Ride DO: an instance dying between the reservation and its commit", ()
   it("a round long after the crash (the first offer expired) shows the driver the offer the ride committed, until its expiry", async () => {
     const { stub, ride, driver } = await reservedBehindRide(true, Date.now() - 1000);
     expect(await driver.stub.offers()).toEqual([]);
-    await dispatchDueNow(stub);
-    await runDurableObjectAlarm(stub);
-    const record = await until(
-      async () => {
-        const now = await runInDurableObject(
-          stub,
-          (_i: RideDurableObject, state) => JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as RideRecord,
-        );
-        return now.offer ? now : undefined;
-      },
-      "the offer",
-      3000,
-    );
+    const record = await nextRoundOffers(stub);
     expect(record.offer?.driverId).toBe(driver.id);
     expect(await driver.stub.offers()).toEqual([expect.objectContaining({ rideId: ride.id, expiresAt: record.offer!.expiresAt })]);
   });

@@ -47,6 +47,18 @@ async function watchDeclines(rideId: string): Promise<Promise<Outcome<unknown>>[
   return answers;
 }
 
+/** Makes the ride's releases of its driver fail, as a Driver DO down would: `tried` counts them, `down = false` lets them through. */
+async function failReleases(stub: Awaited<ReturnType<typeof createRide>>["stub"]) {
+  const releases = { tried: 0, down: true };
+  await runInDurableObject(stub, (instance: RideDurableObject) => {
+    const self = instance as unknown as { perform: (effect: RideCall) => Promise<Outcome<unknown>> };
+    const perform = self.perform.bind(instance);
+    self.perform = async (effect) =>
+      effect.type === "releaseDriver" && releases.down ? (releases.tried++, fail("unavailable", "driver object down")) : perform(effect);
+  });
+  return releases;
+}
+
 /** Makes the `silent` timer due now, as time would have. */
 const silentDueNow = (stub: DriverStub) =>
   runInDurableObject(
@@ -244,15 +256,10 @@ describe("Driver DO: held by a ride that no longer claims them (a release lost t
   it("a trip's end whose release is lost: the ride ends at once, and the driver lets go of it at the silent timer", async () => {
     const { stub, ride, driver } = await rideInProgress();
     // The release after the commit fails, as a process killed right after the commit would lose it.
-    let releases = 0;
-    await runInDurableObject(stub, (instance: RideDurableObject) => {
-      const self = instance as unknown as { perform: (effect: RideCall) => Promise<Outcome<unknown>> };
-      const perform = self.perform.bind(instance);
-      self.perform = async (effect) => (effect.type === "releaseDriver" ? (releases++, fail("unavailable", "driver object down")) : perform(effect));
-    });
+    const releases = await failReleases(stub);
     const ended = unwrap(await stub.advance(driver.id, "complete", {}, "req-complete"));
     expect(ended.status).not.toBe("in_progress");
-    expect(releases).toBe(1);
+    expect(releases.tried).toBe(1);
     // The driver still thinks they are on the trip; the ride no longer claims them.
     expect(await driver.stub.get()).toMatchObject({ status: "on_trip", currentRideId: ride.id });
     expect(await stub.claims(driver.id)).toBe(false);
@@ -264,11 +271,7 @@ describe("Driver DO: held by a ride that no longer claims them (a release lost t
 
   it("a trip's end whose release is lost: the ride's next commit pushes it to the driver, who lets go of it then, not at the silent timer", async () => {
     const { stub, ride, driver } = await rideInProgress();
-    await runInDurableObject(stub, (instance: RideDurableObject) => {
-      const self = instance as unknown as { perform: (effect: RideCall) => Promise<Outcome<unknown>> };
-      const perform = self.perform.bind(instance);
-      self.perform = async (effect) => (effect.type === "releaseDriver" ? fail("unavailable", "driver object down") : perform(effect));
-    });
+    await failReleases(stub);
     expect(unwrap(await stub.advance(driver.id, "complete", {}, "req-complete")).status).toBe("payment_pending");
     expect(await driver.stub.get()).toMatchObject({ status: "on_trip", currentRideId: ride.id });
     const silentBefore = (await tables(driver.stub)).timers;
@@ -295,18 +298,13 @@ describe("Driver DO: held by a ride that no longer claims them (a release lost t
     unwrap(await stub.accept(driver.id, "req"));
     // The release fails, as a process killed right after the take-off's commit would lose it (before, the ride released first:
     // killed then, it kept a driver who no longer held it, and nobody asked again for two hours).
-    let releases = 0;
-    await runInDurableObject(stub, (instance: RideDurableObject) => {
-      const self = instance as unknown as { perform: (effect: RideCall) => Promise<Outcome<unknown>> };
-      const perform = self.perform.bind(instance);
-      self.perform = async (effect) => (effect.type === "releaseDriver" ? (releases++, fail("unavailable", "driver object down")) : perform(effect));
-    });
+    const releases = await failReleases(stub);
     await age(driver.stub, (r) => ({ ...r, driver: { ...r.driver, locationAt: new Date(Date.now() - PICKUP_MS - 1000).toISOString() } }));
     await silentDueNow(driver.stub);
     expect(await runDurableObjectAlarm(driver.stub)).toBe(true);
 
     expect((await dispatchingAgain(stub)).driver).toBeNull();
-    await until(async () => (releases > 0 ? true : undefined), "the release tried");
+    await until(async () => (releases.tried > 0 ? true : undefined), "the release tried");
     expect(await stub.claims(driver.id)).toBe(false);
     expect(await driver.stub.get()).toMatchObject({ status: "on_trip", currentRideId: ride.id });
     // The next check (a pickup limit on) asks the ride, which no longer claims them.
@@ -319,15 +317,10 @@ describe("Driver DO: held by a ride that no longer claims them (a release lost t
   it("a rider's cancel whose release fails is made all the same (not a 503), and its push to the driver frees them", async () => {
     const { stub, ride, input, driver } = await offeredRide();
     unwrap(await stub.accept(driver.id, "req"));
-    let releases = 0;
-    await runInDurableObject(stub, (instance: RideDurableObject) => {
-      const self = instance as unknown as { perform: (effect: RideCall) => Promise<Outcome<unknown>> };
-      const perform = self.perform.bind(instance);
-      self.perform = async (effect) => (effect.type === "releaseDriver" ? (releases++, fail("unavailable", "driver object down")) : perform(effect));
-    });
+    const releases = await failReleases(stub);
     // Released first, a driver's object that could not be reached made the cancel fail; the rider's cancel no longer waits on it.
     expect(unwrap(await stub.cancel({ id: input.riderId, role: "rider" }, "changed plans", "req-cancel")).status).toBe("cancelled");
-    expect(releases).toBe(1);
+    expect(releases.tried).toBe(1);
     expect(await stub.claims(driver.id)).toBe(false);
     const freed = await until(async () => ((await driver.stub.get())?.status === "available" ? await driver.stub.get() : undefined), "the driver let go");
     expect(freed).toMatchObject({ status: "available", currentRideId: null });
@@ -336,17 +329,12 @@ describe("Driver DO: held by a ride that no longer claims them (a release lost t
 
   it("a declined offer whose release fails changes nothing (503): the offer stays, and the decline sent again frees the driver", async () => {
     const { stub, ride, driver } = await offeredRide();
-    let down = true;
-    await runInDurableObject(stub, (instance: RideDurableObject) => {
-      const self = instance as unknown as { perform: (effect: RideCall) => Promise<Outcome<unknown>> };
-      const perform = self.perform.bind(instance);
-      self.perform = async (effect) => (effect.type === "releaseDriver" && down ? fail("unavailable", "driver object down") : perform(effect));
-    });
+    const releases = await failReleases(stub);
     // Released after the commit, a lost release would leave the driver offered, refused by every other ride, for ten minutes.
     expect(await stub.decline(driver.id, "req-decline")).toMatchObject({ ok: false, problem: { code: "unavailable" } });
     expect(await stub.claims(driver.id)).toBe(true);
     expect(await driver.stub.get()).toMatchObject({ status: "offered", currentRideId: ride.id });
-    down = false;
+    releases.down = false;
     expect((await stub.decline(driver.id, "req-decline-2")).ok).toBe(true);
     expect(await stub.claims(driver.id)).toBe(false);
     expect(await driver.stub.get()).toMatchObject({ status: "available", currentRideId: null });

@@ -5,27 +5,14 @@
  * key it has forgotten. Over the real ledger migrations (Node's SQLite) and an in-memory provider.
  */
 import { describe, expect, it } from "vitest";
-import { driverBalance } from "../../src/payments/payout";
-import { handlePaymentCommand } from "./handler";
-import { claimPayout, driverTotals, pinnedDestination, setPayoutAccount } from "./payout-store";
-import { runPayouts, type PayoutDeps } from "./payouts";
-import { step, unitDeps } from "./test-fixtures";
-
-async function capturedRide(deps: Awaited<ReturnType<typeof unitDeps>>["deps"], rideId: string, fare: number) {
-  await handlePaymentCommand(step(rideId, "authorize", fare, { driverId: "d1" }), deps);
-  await handlePaymentCommand(step(rideId, "capture", fare, { driverId: "d1" }), deps);
-}
+import { claimPayout, pinnedDestination, setPayoutAccount } from "./payout-store";
+import { runPayouts } from "./payouts";
+import { capturedRide, payoutUnit } from "./test-fixtures";
 
 async function setup() {
-  const unit = await unitDeps();
-  const payoutDeps: PayoutDeps = { db: unit.d1, provider: unit.provider, breaker: unit.deps.breaker, timeoutMs: 1000 };
-  const balance = async (driverId: string) => {
-    const totals = await driverTotals(unit.d1, driverId);
-    return driverBalance(totals.earned, totals.payouts);
-  };
-  const payoutCalls = () => unit.provider.calls.filter((c) => c.op === "payout");
+  const unit = await payoutUnit();
   const account = (id: string) => setPayoutAccount(unit.d1, "d1", id, new Date().toISOString());
-  return { ...unit, payoutDeps, balance, payoutCalls, account };
+  return { ...unit, account };
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 5));

@@ -1,31 +1,15 @@
 /** Payout runs over the real ledger migrations (Node's SQLite) and an in-memory provider. */
 import { describe, expect, it, onTestFinished, vi } from "vitest";
-import { driverBalance } from "../../src/payments/payout";
 import { handlePaymentCommand } from "./handler";
 import { claimPayout, commissionReport, driverTotals, payoutsPage } from "./payout-store";
-import { runPayouts, type PayoutDeps } from "./payouts";
+import { runPayouts } from "./payouts";
 import { recordEarnings, type EarningRow } from "../../test/support/ledger-history";
 import { checkpointThrough, EARNINGS_SETTLED_MS } from "./earnings-checkpoint";
-import { step, unitDeps } from "./test-fixtures";
+import { capturedRide, payoutUnit, step } from "./test-fixtures";
 
 const DAY = 86_400_000;
 
-/** A ride of `driverId` captured for `fare` (commission 20 %). */
-async function capturedRide(deps: Awaited<ReturnType<typeof unitDeps>>["deps"], rideId: string, fare: number, driverId = "d1") {
-  await handlePaymentCommand(step(rideId, "authorize", fare, { driverId }), deps);
-  await handlePaymentCommand(step(rideId, "capture", fare, { driverId }), deps);
-}
-
-async function setup() {
-  const unit = await unitDeps();
-  const payoutDeps: PayoutDeps = { db: unit.d1, provider: unit.provider, breaker: unit.deps.breaker, timeoutMs: 1000 };
-  const balance = async (driverId: string) => {
-    const totals = await driverTotals(unit.d1, driverId);
-    return driverBalance(totals.earned, totals.payouts);
-  };
-  const payoutCalls = () => unit.provider.calls.filter((c) => c.op === "payout");
-  return { ...unit, payoutDeps, balance, payoutCalls };
-}
+const setup = payoutUnit;
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 

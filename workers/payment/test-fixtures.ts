@@ -8,8 +8,11 @@ import type { Ride } from "../../src/domain/types";
 import { ok } from "../../src/lib/problem";
 import { FakePaymentProvider } from "../../test/support/fake-payment-provider";
 import { sqliteD1 } from "../../test/support/sqlite-d1";
-import type { PaymentDeps } from "./handler";
+import { handlePaymentCommand, type PaymentDeps } from "./handler";
 import { Ledger } from "./ledger";
+import { driverTotals } from "./payout-store";
+import type { PayoutDeps } from "./payouts";
+import { driverBalance } from "../../src/payments/payout";
 
 export const krw = (amount: number) => ({ amount, currency: "KRW" as const });
 
@@ -65,4 +68,27 @@ export function step(
 /** A ride as the reconciliation's lookup returns it: only its status (and payment) matter there. */
 export function rideIn(status: Ride["status"]): Ride {
   return { status, payment: { status: "authorized" }, driver: null, fare: null } as unknown as Ride;
+}
+
+/** A ride of `driverId` captured for `fare` (commission 20 %), through the payment handler. */
+export async function capturedRide(deps: PaymentDeps, rideId: string, fare: number, driverId = "d1"): Promise<void> {
+  await handlePaymentCommand(step(rideId, "authorize", fare, { driverId }), deps);
+  await handlePaymentCommand(step(rideId, "capture", fare, { driverId }), deps);
+}
+
+/**
+ * The payout runs' dependencies over `unitDeps`, a driver's balance and the provider's payout calls.
+ *
+ * @example
+ * const { deps, payoutDeps, balance } = await payoutUnit(); await capturedRide(deps, "rd_1", 10000);
+ */
+export async function payoutUnit() {
+  const unit = await unitDeps();
+  const payoutDeps: PayoutDeps = { db: unit.d1, provider: unit.provider, breaker: unit.deps.breaker, timeoutMs: 1000 };
+  const balance = async (driverId: string) => {
+    const totals = await driverTotals(unit.d1, driverId);
+    return driverBalance(totals.earned, totals.payouts);
+  };
+  const payoutCalls = () => unit.provider.calls.filter((c) => c.op === "payout");
+  return { ...unit, payoutDeps, balance, payoutCalls };
 }
