@@ -2,7 +2,8 @@
  * The rental machine as one table (read by `decideByTable`, src/kernel/table.ts): per
  * command, the states it is allowed from, the state it goes to, its repeat, its guard,
  * what it applies (a change that lets go of the vehicle says so by its `VehicleReleased`,
- * and the vehicle is freed after the commit: machine.ts, `vehicleReleaseAfterCommit`). A rental is `requested` while it is charged, `confirmed` once paid (its key
+ * and the vehicle is freed after the commit: machine.ts, `vehicleReleaseAfterCommit`). A
+ * rental is `requested` while it is charged, `confirmed` once paid (its key
  * arrives whenever the key service answers), and ends `completed` (unlocked, then returned
  * or its time is up), `cancelled` (never unlocked: by its rider or ops before its end, or
  * by the system at its end, `never_unlocked`; the key invalidated, then the whole price

@@ -137,8 +137,8 @@ export const RULES: Rules = {
   },
   complete: {
     // The trip is over for the driver whatever the payment does (released after the commit,
-    // as every driver a change lets go of: plan.ts, `releaseAfterCommit`). A hold declined
-    // during the trip ends the ride at once, unpaid, the fare the rider's dues.
+    // as every assigned driver a change lets go of: plan.ts, `releaseAfterCommit`). A hold
+    // declined during the trip ends the ride at once, unpaid, the fare the rider's dues.
     from: ["in_progress"],
     to: "payment_pending",
     repeat: DRIVER_STEP_DONE.complete,
