@@ -110,7 +110,7 @@ describe("a ride's timer whose call to another object fails", () => {
       reachable.perform = async (effect) =>
         effect.type === "addDues" ? { ok: false, problem: { code: "unavailable", detail: "rider object down" } } : original(effect);
       const captureAt = () => dueAtOf(state, "capture");
-      const ride = () =>
+      const current = () =>
         (
           JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as {
             ride: { status: string; payment: { status: string } };
@@ -119,10 +119,10 @@ describe("a ride's timer whose call to another object fails", () => {
       const fire = () => alarmAt(instance, captureAt());
       const windowEndsAt = captureAt();
       await fire();
-      const afterFailure = { status: ride().status, captureAt: captureAt() };
+      const afterFailure = { status: current().status, captureAt: captureAt() };
       reachable.perform = original;
       await fire();
-      return { windowEndsAt, afterFailure, afterRecovery: { status: ride().status, payment: ride().payment.status, captureAt: captureAt() } };
+      return { windowEndsAt, afterFailure, afterRecovery: { status: current().status, payment: current().payment.status, captureAt: captureAt() } };
     });
     expect(seen.windowEndsAt).not.toBeNull();
     // Failed: nothing changed, and the timer is still there, due again about 1 s after the failed run.
