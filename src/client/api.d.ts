@@ -681,7 +681,7 @@ export interface paths {
     put?: never;
     /**
      * Refund a ride
-     * @description Refunds all or part of a captured fare (a completed ride's, or a cancelled ride's no-show fee) through the payment provider. The same request again (same Idempotency-Key, or the same amount and reason) refunds once.
+     * @description Refunds all or part of a captured fare (a completed ride's, or a cancelled ride's no-show fee) through the payment provider. The same request again (same Idempotency-Key, or the same amount and reason) refunds once; once the provider declined it, the same request answers 409 and a new Idempotency-Key asks again.
      */
     post: operations["refundRide"];
     delete?: never;
@@ -6242,7 +6242,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description invalid_transition: nothing captured, or more than what is left of the captured fare; idempotency_conflict: the Idempotency-Key was used for a refund of another amount or reason */
+      /** @description invalid_transition: nothing captured, more than what is left of the captured fare, or the same refund again after the provider declined it; idempotency_conflict: the Idempotency-Key was used for a refund of another amount or reason */
       409: {
         headers: {
           [name: string]: unknown;

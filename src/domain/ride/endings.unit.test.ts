@@ -47,6 +47,23 @@ describe("ride state machine: every ride ends", () => {
     expect(decide(once.record, { type: "paymentRefunded", key: "zz", adjustment: null }, NOW)).toMatchObject({ kind: "refused", code: "not_found" });
   });
 
+  it("refunds: a declined refund's repeat is refused with a way out, not answered as done; a new key asks again", () => {
+    const completed = record("completed", "captured", { driver: true });
+    const whole = { type: "refund", key: "a", amount: null, reason: "refund by operator" } as const;
+    const asked = decide(completed, whole, NOW);
+    if (asked.kind !== "applied") throw new Error("refund refused");
+    const declined = decide(asked.record, { type: "paymentRefundDeclined", key: "a", detail: "card closed" }, NOW);
+    if (declined.kind !== "applied") throw new Error("decline not taken");
+    const again = decide(declined.record, whole, NOW);
+    expect(again).toMatchObject({ kind: "refused", code: "invalid_transition" });
+    expect(again.kind === "refused" && again.detail).toContain("new Idempotency-Key");
+    // Another body under the declined key is still a conflict; a new key is a new refund of the whole fare.
+    expect(decide(declined.record, { ...whole, reason: "other" }, NOW)).toMatchObject({ kind: "refused", code: "idempotency_conflict" });
+    const anew = decide(declined.record, { ...whole, key: "b" }, NOW);
+    expect(anew.kind === "applied" && anew.events.map((e) => e.type)).toEqual(["RefundRequested"]);
+    expect(anew.kind === "applied" && anew.record.refunds?.find((r) => r.key === "b")?.amount.amount).toBe(FARE.amount);
+  });
+
   it("a captured no-show fee can be refunded, no more than the fee; a cancel that captured nothing cannot", () => {
     const arrived = record("driver_arrived", "authorized", { driver: true });
     const fee = { amount: 3000, currency: "KRW" } as const;

@@ -132,9 +132,14 @@ export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
     from: REFUNDABLE,
     to: "same",
     // The same request again (same key, same body) does nothing twice; the key with another body is a conflict (guard).
-    repeat: (r, c) => sameRefund(refundOf(r, c.key), c),
+    // A declined refund's repeat is refused, not answered as done: the ledger answers its key with the decline for
+    // good, so asking again takes a new key (an operator who got 202 again would think the money went back).
+    repeat: (r, c) => sameRefund(refundOf(r, c.key), c) && refundOf(r, c.key)?.status !== "declined",
     guard: (r, c) => {
-      if (refundOf(r, c.key)) return refuse("idempotency_conflict", "this Idempotency-Key was used for a different refund");
+      const kept = refundOf(r, c.key);
+      if (kept?.status === "declined" && sameRefund(kept, c))
+        return refuse("invalid_transition", "the provider declined this refund; to ask again, send it with a new Idempotency-Key (or another reason)");
+      if (kept) return refuse("idempotency_conflict", "this Idempotency-Key was used for a different refund");
       if (!captured(r)) return refuse("invalid_transition", `nothing captured to refund (payment ${r.ride.payment.status})`);
       const left = refundable(r);
       const amount = c.amount?.amount ?? left;

@@ -1,15 +1,14 @@
 /**
  * One ride: the ride itself, its timeline, payment ledger and notifications, and the operator's
- * actions where the contract allows them (cancel before in_progress, retry a payment_pending
- * capture, refund a captured fare). A change heard on the socket loads the page again.
+ * actions where the contract allows them (cancel before in_progress, retry a refused
+ * capture, refund what is left of a captured fare: ../actions.ts). A change heard on the socket loads the page again.
  */
 import { useState } from "preact/hooks";
 import { errorText, get, post, query } from "../api";
+import { REASON_MAX, rideActions } from "../actions";
 import { useLive, useLoad } from "../hooks";
 import type { Delivery, LedgerEntry, Page, Ride, TimelineItem } from "../types";
 import { dateTime, Link, Problem, Status, time, won } from "../ui";
-
-const CANCELLABLE = ["requested", "dispatching", "driver_assigned", "driver_arrived"];
 
 async function loadRide(id: string) {
   const path = encodeURIComponent(id);
@@ -42,15 +41,13 @@ function Actions(props: { ride: Ride; done: () => void }) {
   };
   const path = `/v1/rides/${encodeURIComponent(ride.id)}`;
   const ops = `/v1/ops/rides/${encodeURIComponent(ride.id)}`;
-  const canCancel = CANCELLABLE.includes(ride.status);
-  const canRetry = ride.status === "payment_pending";
-  const canRefund = ride.payment.status === "captured";
+  const { cancel: canCancel, retry: canRetry, refund: canRefund } = rideActions(ride);
   if (!canCancel && !canRetry && !canRefund) return <p class="sub">No operator action applies to a ride {ride.status.replace(/_/g, " ")}.</p>;
   return (
     <form class="actions" onSubmit={(e) => e.preventDefault()} aria-label="Operator actions">
       <label>
         Reason
-        <input value={reason} onInput={(e) => setReason(e.currentTarget.value)} placeholder="why (shown in the ride's history)" maxLength={500} />
+        <input value={reason} onInput={(e) => setReason(e.currentTarget.value)} placeholder="why (shown in the ride's history)" maxLength={REASON_MAX} />
       </label>
       {canRefund ? (
         <label>

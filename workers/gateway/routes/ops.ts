@@ -81,11 +81,11 @@ const refund = route({
     ),
   },
   description:
-    "Refunds all or part of a captured fare (a completed ride's, or a cancelled ride's no-show fee) through the payment provider. The same request again (same Idempotency-Key, or the same amount and reason) refunds once.",
+    "Refunds all or part of a captured fare (a completed ride's, or a cancelled ride's no-show fee) through the payment provider. The same request again (same Idempotency-Key, or the same amount and reason) refunds once; once the provider declined it, the same request answers 409 and a new Idempotency-Key asks again.",
   responses: {
     202: jsonResponse(RideSchema, "The refund is on its way (payment becomes refunded once the provider confirms)"),
     ...authedProblems(
-      ["invalid_transition", "nothing captured, or more than what is left of the captured fare"],
+      ["invalid_transition", "nothing captured, more than what is left of the captured fare, or the same refund again after the provider declined it"],
       ["idempotency_conflict", "the Idempotency-Key was used for a refund of another amount or reason"],
     ),
   },

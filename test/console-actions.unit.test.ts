@@ -1,0 +1,44 @@
+/** The console offers exactly the operator actions the server takes on a ride (web/console/actions.ts). */
+import { describe, expect, it } from "vitest";
+import { REASON_MAX, refundLeft, rideActions } from "../web/console/actions";
+import { CancelRequestSchema } from "../workers/gateway/schemas";
+import type { Ride } from "../web/console/types";
+
+const won = (amount: number) => ({ amount, currency: "KRW" });
+const ride = (status: Ride["status"], payment: Ride["payment"], fare: number | null = 9900): Pick<Ride, "status" | "fare" | "payment"> => ({
+  status,
+  payment,
+  fare: fare === null ? null : won(fare),
+});
+
+describe("the console's operator actions", () => {
+  it("refund: offered while some of a captured fare is left, a partly refunded ride too; not once all went back", () => {
+    expect(rideActions(ride("completed", { status: "captured" })).refund).toBe(true);
+    const partly = ride("completed", { status: "refunded", refundedAmount: won(4000) });
+    expect(rideActions(partly).refund).toBe(true);
+    expect(refundLeft(partly)).toBe(5900);
+    expect(rideActions(ride("completed", { status: "refunded", refundedAmount: won(9900) })).refund).toBe(false);
+    expect(rideActions(ride("cancelled", { status: "voided" })).refund).toBe(false);
+    expect(rideActions(ride("completed", { status: "failed" })).refund).toBe(false);
+  });
+
+  it("retry payment: only a capture the provider refused (the server answers 409 to any other)", () => {
+    expect(rideActions(ride("payment_pending", { status: "failed" })).retry).toBe(true);
+    expect(rideActions(ride("payment_pending", { status: "authorized" })).retry).toBe(false);
+    expect(rideActions(ride("completed", { status: "failed" })).retry).toBe(false);
+  });
+
+  it("cancel: before the trip starts only", () => {
+    expect(
+      (["requested", "dispatching", "driver_assigned", "driver_arrived", "in_progress", "completed"] as const).filter(
+        (s) => rideActions(ride(s, { status: "authorized" })).cancel,
+      ),
+    ).toEqual(["requested", "dispatching", "driver_assigned", "driver_arrived"]);
+  });
+
+  it("the reason field takes no more than a cancel accepts (the shorter of the two requests it goes into)", () => {
+    const longest = "x".repeat(REASON_MAX);
+    expect(CancelRequestSchema.safeParse({ reason: longest }).success).toBe(true);
+    expect(CancelRequestSchema.safeParse({ reason: `${longest}x` }).success).toBe(false);
+  });
+});
