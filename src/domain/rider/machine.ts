@@ -11,8 +11,11 @@ import { stamp, type Decision, type Plan } from "../../kernel/machine";
 
 export interface RiderRecord {
   account: RiderAccount;
-  /** Dues payments, by idempotency key: a repeated payment records nothing twice. */
-  payments: { key: string; amount: Money; providerRef: string | null; at: string }[];
+  /**
+   * Dues payments, by idempotency key: a repeated payment records nothing twice. Each names the
+   * rides it paid (absent on payments recorded before it did), so a ride paid for is never owed again.
+   */
+  payments: { key: string; amount: Money; providerRef: string | null; at: string; rideIds?: string[] }[];
   /** Charges declined since the dues last changed: each new attempt goes out under a new key. */
   declinedAttempts?: number;
   /**
@@ -47,8 +50,8 @@ export function newRider(riderId: string, now: Date): RiderRecord {
 }
 
 /**
- * Decides a command. Incurring the dues of a ride already counted (a retried commit) and
- * a payment already recorded (a retried request) change nothing.
+ * Decides a command. Incurring the dues of a ride already counted or already paid (a retried
+ * commit) and a payment already recorded (a retried request) change nothing.
  *
  * @example
  * decideRider(newRider("r1", now), { type: "incurDues", rideId: "rd_1", amount: krw(9800) }, now);
@@ -58,7 +61,10 @@ export function decideRider(record: RiderRecord, command: RiderCommand, now: Dat
   const account = next.account;
   let event: RiderEventDraft;
   if (command.type === "incurDues") {
-    if (account.items.some((i) => i.rideId === command.rideId)) return { kind: "unchanged", record };
+    // Owed already, or paid already: a ride's commit that timed out waiting for this object (the
+    // rider was paying) runs again later, after the rider may have paid the dues it added.
+    const counted = account.items.some((i) => i.rideId === command.rideId) || next.payments.some((p) => p.rideIds?.includes(command.rideId));
+    if (counted) return { kind: "unchanged", record };
     account.items.push({ rideId: command.rideId, amount: command.amount, createdAt: now.toISOString() });
     event = { type: "DuesIncurred", data: { rideId: command.rideId, amount: command.amount } };
   } else {
@@ -69,7 +75,13 @@ export function decideRider(record: RiderRecord, command: RiderCommand, now: Dat
     if (command.amount.amount !== owed) {
       return { kind: "refused", code: "invalid_transition", detail: `the dues changed (${owed} KRW owed, ${command.amount.amount} KRW paid)` };
     }
-    next.payments.push({ key: command.key, amount: command.amount, providerRef: command.providerRef, at: now.toISOString() });
+    next.payments.push({
+      key: command.key,
+      amount: command.amount,
+      providerRef: command.providerRef,
+      at: now.toISOString(),
+      rideIds: paid.map((i) => i.rideId),
+    });
     account.items = account.items.filter((i) => !paid.includes(i));
     if (next.chargeInFlight?.key === command.key) delete next.chargeInFlight;
     next.declinedAttempts = 0;

@@ -18,6 +18,17 @@ describe("rider machine: dues", () => {
     expect(applied(once, { type: "incurDues", rideId: "rd_2", amount: krw(200) }).account.dues).toEqual(krw(10_000));
   });
 
+  it("a ride paid for is never owed again: its commit, timed out while the rider paid, runs again after the payment", () => {
+    const owing = applied(newRider("r1", NOW), { type: "incurDues", rideId: "rd_1", amount: krw(9800) });
+    const paid = applied(owing, { type: "duesPaid", key: duesPaymentKey(owing), amount: krw(9800), providerRef: "pi_1" });
+    expect(paid.payments[0]?.rideIds).toEqual(["rd_1"]);
+    expect(decideRider(paid, { type: "incurDues", rideId: "rd_1", amount: krw(9800) }, NOW).kind).toBe("unchanged");
+    // Another ride is owed as ever; a payment recorded before payments named their rides blocks none.
+    expect(applied(paid, { type: "incurDues", rideId: "rd_2", amount: krw(500) }).account.dues).toEqual(krw(500));
+    const older = { ...paid, payments: paid.payments.map(({ rideIds: _named, ...p }) => p) };
+    expect(decideRider(older, { type: "incurDues", rideId: "rd_1", amount: krw(9800) }, NOW).kind).toBe("applied");
+  });
+
   it("paying clears the dues once; a payment for other dues than those owed is refused", () => {
     const owing = applied(newRider("r1", NOW), { type: "incurDues", rideId: "rd_1", amount: krw(9800) });
     const key = duesPaymentKey(owing);
