@@ -47,6 +47,26 @@ describe("Stripe adapter", () => {
     expect(fake.calls.at(-1)).toMatchObject({ path: `/v1/payment_intents/${other.ref}/cancel`, idempotencyKey: "rd_3:void" });
   });
 
+  it("a capture or void sent again once Stripe forgot its key is the one made, not a refusal; another amount is still refused", async () => {
+    const hold = await stripe.authorize({ amount: krw(9800), paymentMethod: "pm_card_visa", reference: "r1:dues:1:0" }, "r1:dues:1:0:authorize");
+    const ref = hold.ref!;
+    expect(await stripe.capture({ holdRef: ref, amount: krw(9800) }, "r1:dues:1:0:capture")).toEqual({ outcome: "succeeded", ref });
+    // The answer was lost and the rider pays again a day later: Stripe no longer replays the key.
+    fake.forget("r1:dues:1:0:capture");
+    expect(await stripe.capture({ holdRef: ref, amount: krw(9800) }, "r1:dues:1:0:capture")).toEqual({ outcome: "succeeded", ref });
+    expect(fake.intents.get(ref)).toMatchObject({ status: "succeeded", amount_received: 9800 });
+    expect(await stripe.capture({ holdRef: ref, amount: krw(5000) }, "other:capture")).toMatchObject({
+      outcome: "declined",
+      detail: "payment_intent_unexpected_state",
+    });
+    // A void of a captured payment is refused as ever (the money was taken); one of a cancelled hold is done.
+    expect(await stripe.void({ holdRef: ref }, "r1:void")).toMatchObject({ outcome: "declined" });
+    const other = await stripe.authorize({ amount: krw(5000), paymentMethod: "pm_card_visa", reference: "rd_30" }, "rd_30:authorize");
+    expect(await stripe.void({ holdRef: other.ref! }, "rd_30:void")).toEqual({ outcome: "succeeded", ref: other.ref });
+    fake.forget("rd_30:void");
+    expect(await stripe.void({ holdRef: other.ref! }, "rd_30:void")).toEqual({ outcome: "succeeded", ref: other.ref });
+  });
+
   it("refunds a captured payment", async () => {
     const hold = await stripe.authorize({ amount: krw(8000), paymentMethod: "pm_card_visa", reference: "rd_4" }, "rd_4:authorize");
     await stripe.capture({ holdRef: hold.ref!, amount: krw(8000) }, "rd_4:capture");

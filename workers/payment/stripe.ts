@@ -39,8 +39,17 @@ interface StripeSearchPage {
 }
 
 interface StripeError {
-  error?: { type?: string; code?: string; decline_code?: string; message?: string; payment_intent?: { id?: string } };
+  error?: {
+    type?: string;
+    code?: string;
+    decline_code?: string;
+    message?: string;
+    payment_intent?: { id?: string; status?: string; amount_received?: number };
+  };
 }
+
+/** The payment intent a refusal names, as it stands at Stripe. */
+type StripeIntentState = NonNullable<NonNullable<StripeError["error"]>["payment_intent"]>;
 
 /** The error code of a Stripe error body, for logs; never throws. */
 function stripeErrorCode(text: string): string {
@@ -76,7 +85,7 @@ export class StripeProvider implements PaymentProvider {
     path: string,
     form: Record<string, string>,
     idempotencyKey: string,
-  ): Promise<{ ok: true; body: { id: string; status: string } } | { ok: false; outcome: ProviderOutcome }> {
+  ): Promise<{ ok: true; body: { id: string; status: string } } | { ok: false; outcome: ProviderOutcome; intent?: StripeIntentState }> {
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
@@ -116,6 +125,7 @@ export class StripeProvider implements PaymentProvider {
         ref: error.payment_intent?.id ?? null,
         detail: error.decline_code ?? error.code ?? error.type ?? `http_${response.status}`,
       },
+      ...(error.payment_intent ? { intent: error.payment_intent } : {}),
     };
   }
 
@@ -166,6 +176,10 @@ export class StripeProvider implements PaymentProvider {
 
   async capture(input: { holdRef: string; amount: Money }, key: string): Promise<ProviderOutcome> {
     const result = await this.post(`/v1/payment_intents/${encodeURIComponent(input.holdRef)}/capture`, { amount_to_capture: String(input.amount.amount) }, key);
+    // Captured already, for this amount: the same capture sent again once Stripe forgot its key (a lost answer
+    // resent more than 24 h later, as a rider's dues may be), not a refusal (which would charge them again).
+    if (!result.ok && result.intent?.status === "succeeded" && result.intent.amount_received === input.amount.amount)
+      return { outcome: "succeeded", ref: result.intent.id ?? input.holdRef };
     if (!result.ok) return result.outcome;
     return result.body.status === "succeeded"
       ? { outcome: "succeeded", ref: result.body.id }
@@ -174,6 +188,8 @@ export class StripeProvider implements PaymentProvider {
 
   async void(input: { holdRef: string }, key: string): Promise<ProviderOutcome> {
     const result = await this.post(`/v1/payment_intents/${encodeURIComponent(input.holdRef)}/cancel`, { cancellation_reason: "abandoned" }, key);
+    // Cancelled already: the same void sent again once Stripe forgot its key; the hold is gone either way.
+    if (!result.ok && result.intent?.status === "canceled") return { outcome: "succeeded", ref: result.intent.id ?? input.holdRef };
     if (!result.ok) return result.outcome;
     return result.body.status === "canceled"
       ? { outcome: "succeeded", ref: result.body.id }
