@@ -12,7 +12,7 @@ interface WorkerConfig {
   vars: Record<string, unknown>;
   services?: { binding: string }[];
   durable_objects: { bindings: { name: string }[] };
-  queues: { producers?: { binding: string; queue: string }[]; consumers?: { queue: string; dead_letter_queue?: string }[] };
+  queues: { producers?: { binding: string; queue: string }[]; consumers?: { queue: string; dead_letter_queue?: string; max_retries?: number }[] };
   d1_databases: { binding: string; database_id?: string }[];
 }
 const read = (config: string) => unstable_readConfig({ config }) as unknown as WorkerConfig;
@@ -63,6 +63,19 @@ describe("wrangler configs", () => {
     const produced = new Set(REAL.flatMap(({ config }) => (config.queues.producers ?? []).map((q) => q.queue)));
     expect(consumers.map((q) => q.queue).sort()).toEqual([...new Set([...produced, ...deadLetters])].sort());
     expect(produced).toContain("ride-payment-results");
+  });
+
+  it("every dead-letter queue's consumer retries a letter it could not keep, in production and staging (the default, 3, then deletes it)", () => {
+    for (const env of [undefined, "staging"]) {
+      for (const path of REAL.map((w) => w.path)) {
+        const config = unstable_readConfig({ config: path, env }) as unknown as WorkerConfig;
+        for (const consumer of (config.queues.consumers ?? []).filter((q) => q.queue.includes("-dlq"))) {
+          expect(consumer.max_retries ?? 3, `${path} ${env ?? "production"}: ${consumer.queue}`).toBeGreaterThanOrEqual(10);
+        }
+      }
+    }
+    const dlqConsumers = REAL.flatMap(({ config }) => (config.queues.consumers ?? []).filter((q) => q.queue.includes("-dlq")));
+    expect(dlqConsumers.map((q) => q.queue).sort()).toEqual(["ride-events-dlq", "ride-notifications-dlq", "ride-payment-results-dlq", "ride-payments-dlq"]);
   });
 
   it("workers that share the views database name the same one", () => {

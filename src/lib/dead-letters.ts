@@ -1,6 +1,7 @@
 import { and, eq, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { retryDelaySeconds } from "./backoff";
 
 /**
  * Dead-letter queues are named `<queue>-dlq`, with the environment's suffix after it
@@ -12,6 +13,29 @@ import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
  */
 export function isDeadLetterQueue(queue: string): boolean {
   return /-dlq(?:-[a-z0-9]+)?$/.test(queue);
+}
+
+/**
+ * Keeps each message of a dead-letter batch (`keep`: in the worker's database, for an
+ * operator's replay), acking it once kept. One that could not be kept (the database down, a
+ * body `keep` cannot read) is retried alone with back-off, its batch-mates acked as kept: a dead
+ * letter is the last copy of its message, and a consumer that threw instead would have the
+ * queue retry the whole batch at once and then delete it (every DLQ consumer sets
+ * `max_retries`, test/config.unit.test.ts).
+ *
+ * @example
+ * if (isDeadLetterQueue(batch.queue)) return keepEachLetter(batch, (m) => ledger.deadLetter({ id: m.id, body: m.body }));
+ */
+export async function keepEachLetter<T>(batch: MessageBatch<T>, keep: (message: Message<T>) => Promise<void>): Promise<void> {
+  for (const message of batch.messages) {
+    try {
+      await keep(message);
+      message.ack();
+    } catch (error) {
+      console.error(JSON.stringify({ msg: "dead letter not stored; will retry", queue: batch.queue, id: message.id, error: String(error) }));
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    }
+  }
 }
 
 /** Where an operators' list of dead letters stopped: the last item's receipt time and id. */

@@ -18,7 +18,7 @@ import type { PaymentResult } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
 import type { Rental } from "../../src/domain/rental/types";
 import { retryDelaySeconds } from "../../src/lib/backoff";
-import { isDeadLetterQueue } from "../../src/lib/dead-letters";
+import { isDeadLetterQueue, keepEachLetter } from "../../src/lib/dead-letters";
 import { RENTAL_ID } from "../../src/lib/ids";
 import { fail, type Outcome } from "../../src/lib/problem";
 import { afterReport } from "../../src/payments/result-delivery";
@@ -41,12 +41,10 @@ export interface PaymentResultDeps {
  */
 export async function consumePaymentResults(batch: MessageBatch<PaymentResult>, deps: PaymentResultDeps): Promise<void> {
   if (isDeadLetterQueue(batch.queue)) {
-    for (const message of batch.messages) {
+    return keepEachLetter(batch, async (message) => {
       await deps.deadLetter({ id: message.id, queue: batch.queue, body: message.body, attempts: message.attempts });
-      console.error(JSON.stringify({ msg: "payment result dead-lettered", id: message.id, rideId: message.body.rideId, key: message.body.idempotencyKey }));
-      message.ack();
-    }
-    return;
+      console.error(JSON.stringify({ msg: "payment result dead-lettered", id: message.id, rideId: message.body?.rideId, key: message.body?.idempotencyKey }));
+    });
   }
   for (const message of batch.messages) {
     const result = message.body;

@@ -131,7 +131,8 @@ type Pending = { index: number; base: Notice; channel: Channel; delivery: Planne
 
 /**
  * Delivers the notices of a consumer run's messages: every delivery looked up in one read,
- * each sent unless already sent or failed for good, every outcome recorded in one batch.
+ * each sent unless already sent or failed for good, those given up on dead-lettered, then every
+ * outcome recorded in one batch.
  * Answers each message's summary, in order; throws only when the log itself failed (then
  * every message is retried, and what was sent is not found `sent` and is sent again, as a
  * send whose mark was lost always was).
@@ -143,17 +144,19 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
   const summaries: NotifySummary[] = messages.map(() => ({ sent: 0, duplicate: 0, failed: 0, retrying: 0 }));
   const pending: Pending[] = [];
   for (const [index, message] of messages.entries()) {
-    const { event } = message;
-    if (!KNOWN_KINDS.has(message.kind)) {
+    if (!message?.event || !KNOWN_KINDS.has(message.kind)) {
       // Sent by a newer version than this one (during a deploy, or after a rollback of this
       // worker): retried, so the newer worker delivers it, never acked as told to nobody.
-      summaries[index] = { ...summaries[index]!, retrying: 1, lastError: `unknown message kind ${String(message.kind)}` };
+      summaries[index] = { ...summaries[index]!, retrying: 1, lastError: `unknown message kind ${String(message?.kind)}` };
       continue;
     }
+    const { event } = message;
     for (const base of noticesOf(message, deps.render)) {
       const { audience, recipient, rideId } = base;
       for (const channel of deps.channels) {
-        if (!(await channel.accepts(base))) continue;
+        // A check that cannot answer (KakaoTalk's phone lookup with the views database down) plans the
+        // delivery anyway: its send then fails and it alone retries, not every channel of the batch.
+        if (!(await channel.accepts(base).catch(() => true))) continue;
         const delivery: PlannedDelivery = { eventId: event.id, channel: channel.name, recipient, audience, rideId, event: event.type };
         pending.push({ index, base, channel, delivery });
       }
@@ -190,7 +193,10 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
       if (final) givenUp.push({ index, reason: `${channel.name} to ${base.audience}: ${String(error)} after ${row.attempts + 1} attempts` });
     }
   }
-  await deps.log.recordAll(outcomes);
+  // The letters first, then the marks: a delivery marked failed is never tried again, so a letter
+  // lost after its mark (the queue refusing it, the worker dying in between) would leave nothing to
+  // replay. A mark lost after its letter only sends the delivery once more.
   for (const { index, reason } of givenUp) await deps.deadLetter(messages[index]!, reason);
+  await deps.log.recordAll(outcomes);
   return summaries;
 }

@@ -97,6 +97,40 @@ describe("a consumer run's notifications", () => {
     expect(dead).toEqual([expect.stringMatching(/after 3 attempts/)]);
   });
 
+  it("a delivery given up on is dead-lettered before it is marked failed: a letter the queue refused leaves it to try again", async () => {
+    const { log, recorded } = memoryLog({ ev_last: { status: "retrying", attempts: 2 } });
+    const down = { ...depsWith(log, async () => Promise.reject(new Error("sink down"))), deadLetter: async () => Promise.reject(new Error("queue down")) };
+    await expect(handleNotifications([keyIssued("last")], down)).rejects.toThrow("queue down");
+    expect(recorded).toEqual([]); // not marked failed: the run's retry finds it retrying and gives it up again
+    const dead: string[] = [];
+    const summaries = await handleNotifications(
+      [keyIssued("last")],
+      depsWith(log, async () => Promise.reject(new Error("sink down")), dead),
+    );
+    expect(summaries[0]).toMatchObject({ failed: 1 });
+    expect(dead).toHaveLength(1);
+    expect(recorded.map((o) => !o.sent && o.final)).toEqual([true]);
+  });
+
+  it("a channel whose check cannot answer is still planned: its send fails and it alone retries, the others go out", async () => {
+    const { log, recorded } = memoryLog();
+    const sent: string[] = [];
+    const deps = {
+      ...depsWith(log, async () => void sent.push("webhook")),
+      channels: [
+        { name: "kakao", accepts: async () => Promise.reject(new Error("views database down")), send: async () => Promise.reject(new Error("no phone")) },
+        { name: "webhook", accepts: async () => true, send: async () => void sent.push("webhook") },
+      ] satisfies Channel[],
+    };
+    const summaries = await handleNotifications([keyIssued("a")], deps);
+    expect(sent).toEqual(["webhook"]);
+    expect(summaries[0]).toMatchObject({ sent: 1, retrying: 1 });
+    expect(recorded.map((o) => [o.delivery.channel, o.sent])).toEqual([
+      ["kakao", false],
+      ["webhook", true],
+    ]);
+  });
+
   it("a delivery log that cannot be reached fails the run (every message is retried), having sent nothing", async () => {
     const log = { lookUp: async () => Promise.reject(new Error("D1 down")), recordAll: async () => undefined } as unknown as DeliveryLog;
     const sent: Delivery[] = [];

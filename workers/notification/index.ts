@@ -4,7 +4,7 @@ import { logMetrics, meterBatch } from "../../src/lib/metering";
 import { drizzle } from "drizzle-orm/d1";
 import { retryDelaySeconds } from "../../src/lib/backoff";
 import { RunLog } from "../../src/lib/run-log";
-import { isDeadLetterQueue } from "../../src/lib/dead-letters";
+import { isDeadLetterQueue, keepEachLetter } from "../../src/lib/dead-letters";
 import { notificationDeadLetters, notificationDeliveries } from "../../src/notifications/schema";
 import { and, eq, ne } from "drizzle-orm";
 import { notifyDeps } from "./deps";
@@ -22,9 +22,11 @@ export default {
     if (isDeadLetterQueue(batch.queue)) {
       // Given up on (or poisoned): kept for an operator, and its unsent deliveries marked failed.
       const db = drizzle(env.NOTIFICATIONS_DB);
-      for (const message of batch.messages) {
-        const body = message.body;
+      return keepEachLetter(batch, async (message) => {
+        const body: Partial<Incoming> = message.body ?? {};
         const eventId = body.event?.id ?? message.id;
+        const subjectId = subjectIdOf(body as Incoming);
+        const reason = body.deadLetterReason ?? "retries exhausted";
         // One transaction, the deliveries marked failed before the letter is there: a replay that
         // finds the letter finds its deliveries failed already (a later letter of the same event may
         // still fail them again under a replay; that letter then shows it).
@@ -32,27 +34,14 @@ export default {
           db
             .update(notificationDeliveries)
             .set({ status: "failed", updatedAt: new Date() })
-            .where(
-              and(eq(notificationDeliveries.rideId, subjectIdOf(body)), eq(notificationDeliveries.eventId, eventId), ne(notificationDeliveries.status, "sent")),
-            ),
+            .where(and(eq(notificationDeliveries.rideId, subjectId), eq(notificationDeliveries.eventId, eventId), ne(notificationDeliveries.status, "sent"))),
           db
             .insert(notificationDeadLetters)
-            .values({
-              id: message.id,
-              eventId,
-              rideId: subjectIdOf(body),
-              body: JSON.stringify(body),
-              reason: body.deadLetterReason ?? "retries exhausted",
-              receivedAt: new Date().toISOString(),
-            })
+            .values({ id: message.id, eventId, rideId: subjectId, body: JSON.stringify(message.body), reason, receivedAt: new Date().toISOString() })
             .onConflictDoNothing(),
         ]);
-        console.error(
-          JSON.stringify({ msg: "notification dead-lettered", eventId, rideId: subjectIdOf(body), reason: body.deadLetterReason ?? "retries exhausted" }),
-        );
-        message.ack();
-      }
-      return;
+        console.error(JSON.stringify({ msg: "notification dead-lettered", eventId, rideId: subjectId, reason }));
+      });
     }
     const deps = await notifyDeps(env);
     let summaries: NotifySummary[] | null = null;
@@ -68,8 +57,9 @@ export default {
     // The delivered ones on one line for the run (each line is a log event to carry and store); a retry gets its own warning.
     const delivered = new RunLog<Record<string, unknown>>("notifications");
     for (const [i, message] of batch.messages.entries()) {
-      const { event } = message.body;
-      const rideId = subjectIdOf(message.body);
+      // A body this worker cannot read (no event: a newer kind, or none at all) is retried alone, to its dead letters.
+      const event: Partial<IncomingNotification["event"]> = message.body?.event ?? {};
+      const rideId = message.body ? subjectIdOf(message.body) : "";
       const summary = summaries?.[i];
       if (summary && summary.retrying === 0) {
         delivered.add({ event: event.type, rideId, ...summary, correlationId: event.correlationId });

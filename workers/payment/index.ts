@@ -10,7 +10,7 @@ import { meterBatch } from "../../src/lib/metering";
 import type { PaymentCommandMessage } from "../../src/domain/events";
 import { retryDelaySeconds } from "../../src/lib/backoff";
 import { RunLog } from "../../src/lib/run-log";
-import { isDeadLetterQueue } from "../../src/lib/dead-letters";
+import { isDeadLetterQueue, keepEachLetter } from "../../src/lib/dead-letters";
 import { paymentDeps } from "./deps";
 import { BreakerOpen, handlePaymentCommand } from "./handler";
 import { Ledger } from "./ledger";
@@ -32,12 +32,10 @@ export default {
     if (isDeadLetterQueue(batch.queue)) {
       // Poison messages: kept in the ledger's dead_letters for an operator, never dropped.
       const ledger = new Ledger(env.LEDGER_DB);
-      for (const message of batch.messages) {
+      return keepEachLetter(batch, async (message) => {
         await ledger.deadLetter({ id: message.id, queue: batch.queue, body: message.body, attempts: message.attempts });
         console.error(JSON.stringify({ msg: "payment message dead-lettered", id: message.id, ...letterAbout(message.body) }));
-        message.ack();
-      }
-      return;
+      });
     }
     const deps = paymentDeps(env);
     const crashRate = env.ENVIRONMENT === "development" ? Number(env.CHAOS_CONSUMER_CRASH_RATE) || 0 : 0;

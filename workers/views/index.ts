@@ -6,7 +6,7 @@ import { consumerFetch } from "../../src/lib/readiness";
 import { logMetrics, meterBatch } from "../../src/lib/metering";
 import type { ViewsMessage } from "../../src/domain/events";
 import { retryDelaySeconds } from "../../src/lib/backoff";
-import { isDeadLetterQueue } from "../../src/lib/dead-letters";
+import { isDeadLetterQueue, keepEachLetter } from "../../src/lib/dead-letters";
 import { keepDeadLetter } from "../../src/views/dead-letters";
 import { viewsFault } from "../../src/views/faults";
 import { publishToOps } from "./ops-feed";
@@ -18,17 +18,11 @@ async function faultDown(env: ViewsEnv): Promise<boolean> {
 }
 
 /** Keeps each dead letter; acked once stored (a failed store retries the DLQ message). */
-async function keepDeadLetters(batch: MessageBatch<unknown>, env: ViewsEnv): Promise<void> {
-  for (const message of batch.messages) {
-    try {
-      await keepDeadLetter(env.VIEWS_DB, { id: message.id, body: message.body, reason: "projection failed on every retry", attempts: message.attempts });
-      console.error(JSON.stringify({ msg: "views message dead-lettered", id: message.id, kind: (message.body as { kind?: unknown } | null)?.kind }));
-      message.ack();
-    } catch (error) {
-      console.error(JSON.stringify({ msg: "dead letter not stored; will retry", id: message.id, error: String(error) }));
-      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-    }
-  }
+function keepDeadLetters(batch: MessageBatch<unknown>, env: ViewsEnv): Promise<void> {
+  return keepEachLetter(batch, async (message) => {
+    await keepDeadLetter(env.VIEWS_DB, { id: message.id, body: message.body, reason: "projection failed on every retry", attempts: message.attempts });
+    console.error(JSON.stringify({ msg: "views message dead-lettered", id: message.id, kind: (message.body as { kind?: unknown } | null)?.kind }));
+  });
 }
 
 /**
