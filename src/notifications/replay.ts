@@ -8,8 +8,9 @@
  *   attempt before sending the message again. A `sent` row is never touched: what went out
  *   does not go out twice.
  * - That holds only while the log still has the event's rows: the retention deletes them
- *   (`DELIVERY_LOG_RETENTION_DAYS`). A letter older than the retention allows (with an hour's
- *   margin for the retries before it was given up) is not sent again, and is named `tooOld`.
+ *   (`DELIVERY_LOG_RETENTION_DAYS`). A letter whose event is older than the retention allows (with an
+ *   hour's margin) is not sent again, and is named `tooOld`: the event's age, not the letter's, as a
+ *   replay that failed again leaves a new letter while the event's rows keep their age.
  * - One message per event, however many of its deliveries were given up on (each leaves a
  *   letter): copies of one event in different consumer runs could each send it.
  * - Letters are claimed first (`replaying_until`, a minute's lease in one statement), so two
@@ -31,7 +32,7 @@ import { notificationDeadLetters, notificationDeliveries } from "./schema";
 export const REPLAY_MAX = 50;
 /** How long a replay's claim on its letters holds. */
 export const REPLAY_LEASE_MS = 60_000;
-/** Letters given up on this close to the retention's cut-off are too old: their first delivery was made before the letter (by up to NOTIFY_MAX_ATTEMPTS back-offs). */
+/** Events this close to the retention's cut-off are too old: their first delivery may have been made a little after the event (a queue's backlog). */
 export const RETENTION_MARGIN_MS = 3_600_000;
 /** A queue batch carries at most 256 KB and 100 messages; bodies are kept whole, so batches are cut well under it. */
 const BATCH_BYTES = 200_000;
@@ -98,9 +99,12 @@ export async function replayNotificationDeadLetters(
   const ids = options.ids ? [...new Set(options.ids)].slice(0, REPLAY_MAX) : null;
   const free = and(isNull(t.replayedAt), or(isNull(t.replayingUntil), lt(t.replayingUntil, nowIso)));
   // Named letters are all looked at (and any that cannot go, said why); the oldest-first pass only takes those that can.
-  const sendable = sql`${t.receivedAt} >= ${oldest} AND json_valid(${t.body}) AND json_type(${t.body}, '$.kind') = 'text' AND json_type(${t.body}, '$.event.id') = 'text' AND json_type(${t.body}, '$.event.type') = 'text'`;
+  // The event's age, not the letter's: a replay that failed again makes a new letter, while the event's
+  // delivery rows (which the retention prunes by their first attempt) keep their age.
+  const age = sql`coalesce(CASE WHEN json_valid(${t.body}) AND json_type(${t.body}, '$.event.occurredAt') = 'text' THEN json_extract(${t.body}, '$.event.occurredAt') END, ${t.receivedAt})`;
+  const sendable = sql`${age} >= ${oldest} AND json_valid(${t.body}) AND json_type(${t.body}, '$.kind') = 'text' AND json_type(${t.body}, '$.event.id') = 'text' AND json_type(${t.body}, '$.event.type') = 'text'`;
   const rows = await db
-    .select({ id: t.id, eventId: t.eventId, rideId: t.rideId, body: t.body, receivedAt: t.receivedAt })
+    .select({ id: t.id, eventId: t.eventId, rideId: t.rideId, body: t.body, age: sql<string>`${age}` })
     .from(t)
     .where(and(free, ids ? inArray(t.id, ids) : sendable))
     .orderBy(asc(t.receivedAt), asc(t.id))
@@ -110,7 +114,7 @@ export async function replayNotificationDeadLetters(
   const candidates = new Map<string, { eventKey: string; body: Readable }>();
   for (const row of page) {
     const body = parseLetterBody(row.body);
-    if (row.receivedAt < oldest) report.tooOld.push(row.id);
+    if (row.age < oldest) report.tooOld.push(row.id);
     else if (!readableMessage(body)) report.unreadable.push(row.id);
     else candidates.set(row.id, { eventKey: JSON.stringify([row.rideId, row.eventId]), body });
   }

@@ -110,6 +110,18 @@ describe("replaying notification dead letters: what must not happen", () => {
     expect(await replayNotificationDeadLetters(db, send, { now: NOW, retentionDays: 1, ids: ["two-days"] })).toMatchObject({ tooOld: ["two-days"] });
   });
 
+  it("too old is the event's age, not its letter's: a replay that failed again, whose new letter is recent, is not sent once its sent rows may be gone", async () => {
+    const event = (eventId: string, minutesBefore: number) => ({ id: eventId, type: "DriverAssigned", occurredAt: at(minutesBefore) });
+    // Given up on 20 h ago; replayed, failed again: the new letter is 1 h old, the event 45 h (retention a day).
+    await letter("again", "rd_1", "ev_1", at(60), message("rd_1", "ev_1", { event: event("ev_1", 45 * 60) }));
+    await letter("fresh", "rd_2", "ev_2", at(60), message("rd_2", "ev_2", { event: event("ev_2", 70) }));
+    const report = await replayNotificationDeadLetters(db, send, { now: NOW, retentionDays: 1 });
+    expect(report).toMatchObject({ replayed: 1, tooOld: [] });
+    expect(sent.flat()).toEqual([message("rd_2", "ev_2", { event: event("ev_2", 70) })]);
+    expect(await replayNotificationDeadLetters(db, send, { now: NOW, retentionDays: 1, ids: ["again"] })).toMatchObject({ tooOld: ["again"] });
+    expect(await replayedAt("again")).toBeNull();
+  });
+
   it("a body the worker could not read is left open and named, and never clogs the oldest-first replay", async () => {
     await letter("bad", "rd_1", "ev_1", at(50), "{not json");
     await letter("empty", "rd_1", "ev_9", at(40), {});
