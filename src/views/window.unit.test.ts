@@ -108,4 +108,21 @@ describe("the views' window over SQLite", () => {
       handOverWrites(asD1(db), owners(["rider:r1"]).keepers, [{ kind: "ride", event, ride: ride("rd_old", 9, at(3)), dispatchMs: null }], BEFORE),
     ).rejects.toThrow("not kept");
   });
+
+  it("the repair's writes: a ride past the window whose older row came back (a replayed event) is kept by its owners and its row goes", async () => {
+    const db = await sqliteD1("migrations/views");
+    await ride(db, "rd_back", "r1", null, at(3), "pending", "requested"); // v9 here: the replayed, unsettled row
+    await ride(db, "rd_newer", "r2", null, at(3), "pending", "requested");
+    await db.prepare("UPDATE rides SET version = 30 WHERE id = 'rd_newer'").run();
+    const settled = (id: string, version: number) =>
+      ({ id, riderId: id === "rd_back" ? "r1" : "r2", driver: null, status: "completed", version, createdAt: at(3), payment: { status: "captured" } }) as never;
+    const writes = [
+      { kind: "ride" as const, event: {} as never, ride: settled("rd_back", 12), dispatchMs: null },
+      { kind: "ride" as const, event: {} as never, ride: settled("rd_newer", 12), dispatchMs: null },
+    ];
+    const rest = await handOverWrites(asD1(db), owners().keepers, writes, BEFORE);
+    expect(rest).toEqual([]);
+    // The older row is gone; a row newer than what was kept (not expected, but never lost) stays.
+    expect(await left(db)).toEqual(["rd_newer"]);
+  });
 });
