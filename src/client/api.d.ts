@@ -7566,6 +7566,8 @@ export interface operations {
             rentals: {
               rentals: number;
               vehicles: number;
+              /** @description Rows whose object could not be read (`id: error`), asked again at a later run */
+              failed: string[];
             };
           };
         };

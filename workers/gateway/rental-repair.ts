@@ -18,7 +18,12 @@ import { rentals, rentalVehicles } from "../../src/views/schema";
 const lastSeen = (updatedAt: AnyColumn, checkedAt: AnyColumn) => sql<string>`max(${updatedAt}, coalesce(${checkedAt}, ''))`;
 const REPAIRER = { id: "views-repair", role: "ops" } as const;
 
-/** Finds stale rows of one table, asks each object, projects what it answers and marks the rows checked. */
+/**
+ * Finds stale rows of one table, asks each object, projects what it answers and marks the rows
+ * checked: a row whose object failed too (named in `failed`), so it comes back after `afterS`
+ * instead of holding the front of the line, and the rows behind it (and the vehicles' sweep
+ * after the rentals') still heal.
+ */
 async function sweep(
   d1: D1Database,
   table: typeof rentals | typeof rentalVehicles,
@@ -26,6 +31,7 @@ async function sweep(
   before: string,
   limit: number,
   read: (id: string) => Promise<ViewWrite | null>,
+  failed: string[],
 ): Promise<number> {
   const db = drizzle(d1);
   const seen = lastSeen(table.updatedAt, table.checkedAt);
@@ -36,7 +42,11 @@ async function sweep(
     .orderBy(asc(seen))
     .limit(limit);
   const ids = rows.map((r) => r.id);
-  const writes = (await Promise.all(ids.map(read))).filter((w): w is ViewWrite => w !== null);
+  const outcomes = await Promise.allSettled(ids.map(read));
+  outcomes.forEach((o, i) => {
+    if (o.status === "rejected") failed.push(`${ids[i]}: ${String(o.reason)}`);
+  });
+  const writes = outcomes.flatMap((o) => (o.status === "fulfilled" && o.value ? [o.value] : []));
   await applyWrites(d1, writes);
   if (ids.length > 0) await db.update(table).set({ checkedAt: new Date().toISOString() }).where(inArray(table.id, ids));
   return writes.length;
@@ -47,7 +57,7 @@ async function sweep(
  * rental id, so a vehicle reserved again meanwhile is left alone); one reserved less
  * than `afterS` ago is left to its rental's creation.
  */
-async function releaseOrphan(env: Env, vehicle: ReturnType<typeof rentalVehicleStub>, before: string): Promise<void> {
+async function releaseOrphan(env: Pick<Env, "RENTAL">, vehicle: ReturnType<typeof rentalVehicleStub>, before: string): Promise<void> {
   const holder = await vehicle.heldBy();
   // Reserved only just (the object's own time, not the view's): its rental may be committing now.
   if (!holder || ((await vehicle.get())?.updatedAt ?? "") >= before) return;
@@ -87,7 +97,11 @@ export async function vehicleWrites(env: Pick<Env, "RENTAL_VEHICLE">, vehicleId:
  * @example
  * const report = await repairRentalViews(env, { afterS: 120, maxRows: 25 });
  */
-export async function repairRentalViews(env: Env, options: { afterS: number; maxRows: number }): Promise<{ rentals: number; vehicles: number }> {
+export async function repairRentalViews(
+  env: Pick<Env, "VIEWS_DB" | "RENTAL" | "RENTAL_VEHICLE">,
+  options: { afterS: number; maxRows: number },
+): Promise<{ rentals: number; vehicles: number; failed: string[] }> {
+  const failed: string[] = [];
   const before = new Date(Date.now() - options.afterS * 1000).toISOString();
   const liveRental = or(
     inArray(rentals.status, ["requested", "confirmed"]),
@@ -98,15 +112,31 @@ export async function repairRentalViews(env: Env, options: { afterS: number; max
       sql`json_extract(${rentals.snapshot}, '$.payment.status') IN ('pending', 'authorized', 'captured')`,
     ),
   );
-  const repairedRentals = await sweep(env.VIEWS_DB, rentals, liveRental, before, options.maxRows, async (id) => {
-    const outcome = await rentalStub(env, id).get(REPAIRER);
-    return outcome.ok ? { kind: "rental", rental: outcome.value } : null;
-  });
-  const repairedVehicles = await sweep(env.VIEWS_DB, rentalVehicles, or(eq(rentalVehicles.status, "rented")), before, options.maxRows, async (id) => {
-    const stub = rentalVehicleStub(env, id);
-    await releaseOrphan(env, stub, before);
-    const vehicle = await stub.get();
-    return vehicle ? { kind: "rentalVehicle", vehicle } : null;
-  });
-  return { rentals: repairedRentals, vehicles: repairedVehicles };
+  const repairedRentals = await sweep(
+    env.VIEWS_DB,
+    rentals,
+    liveRental,
+    before,
+    options.maxRows,
+    async (id) => {
+      const outcome = await rentalStub(env, id).get(REPAIRER);
+      return outcome.ok ? { kind: "rental", rental: outcome.value } : null;
+    },
+    failed,
+  );
+  const repairedVehicles = await sweep(
+    env.VIEWS_DB,
+    rentalVehicles,
+    or(eq(rentalVehicles.status, "rented")),
+    before,
+    options.maxRows,
+    async (id) => {
+      const stub = rentalVehicleStub(env, id);
+      await releaseOrphan(env, stub, before);
+      const vehicle = await stub.get();
+      return vehicle ? { kind: "rentalVehicle", vehicle } : null;
+    },
+    failed,
+  );
+  return { rentals: repairedRentals, vehicles: repairedVehicles, failed };
 }

@@ -101,7 +101,13 @@ const repairNow = route({
         riders: RowsReportSchema.describe("Riders' dues rows re-read from their objects: open dues gone quiet, and the riders of rides that ended unpaid"),
         earnings: LedgerPassSchema,
         lost: LedgerPassSchema.describe("Rides and rentals the ledger knows that the views had no row for (inserted: projected from their objects)"),
-        rentals: z.object({ rentals: z.number().int(), vehicles: z.number().int() }).describe("Stale rental and rented-vehicle rows projected again"),
+        rentals: z
+          .object({
+            rentals: z.number().int(),
+            vehicles: z.number().int(),
+            failed: z.array(z.string()).describe("Rows whose object could not be read (`id: error`), asked again at a later run"),
+          })
+          .describe("Stale rental and rented-vehicle rows projected again"),
       }),
       "What the sweep looked at",
     ),
