@@ -20,8 +20,6 @@ import {
   DEFAULT_TOPICS,
   driverMarker,
   isOpenRide,
-  mergeDriver,
-  mergeSnapshot,
   parseClientMessage,
   pushIntervalMs,
   rideMarker,
@@ -31,7 +29,8 @@ import {
   type RideMarker,
   type Topic,
 } from "../ops-feed/feed";
-import { driversOnDuty, openRides } from "../views/ops-map";
+import { driverVersions, driversOnDuty, openRides } from "../views/ops-map";
+import { DriverBoard } from "../ops-feed/driver-board";
 import { opsStats } from "../views/stats";
 import { acceptLive, actorFromHeaders, onLiveClose, onLiveMessage, openSockets } from "./live";
 import { StoredObject } from "./stored-object";
@@ -46,7 +45,7 @@ type PaymentsHealth = { health(): Promise<unknown> };
 
 export class OpsFeedDurableObject extends StoredObject<Env> {
   /** Every driver on duty the feed heard of: status from the views, position from the Driver DO's pushes. */
-  private readonly drivers = new Map<string, DriverMarker>();
+  private readonly drivers = new DriverBoard();
   private readonly rideVersions = new Map<string, number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -126,11 +125,8 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
   }
 
   private takeDriver(incoming: DriverMarker, watchers: WebSocket[]): number {
-    const merged = mergeDriver(this.drivers.get(incoming.id), incoming);
-    if (!merged) return 0;
-    if (merged.status === "offline") this.drivers.delete(merged.id);
-    else this.drivers.set(merged.id, merged);
-    return send(watchers, JSON.stringify({ type: "driver", driver: merged }));
+    const merged = this.drivers.take(incoming);
+    return merged ? send(watchers, JSON.stringify({ type: "driver", driver: merged })) : 0;
   }
 
   /** The open sockets subscribed to `topic` (those past their token are closed here). */
@@ -142,7 +138,8 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     const db = this.env.VIEWS_DB;
     const [rides, drivers] = await Promise.all([topics.includes("rides") ? openRides(db) : [], topics.includes("drivers") ? driversOnDuty(db) : []]);
     const rideMarkers = rides.map(rideMarker).filter((r) => isOpenRide(r.status) && (this.rideVersions.get(r.id) ?? 0) <= r.version);
-    const driverMarkers = topics.includes("drivers") ? mergeSnapshot(drivers.map(driverMarker), this.drivers) : [];
+    const onDuty = drivers.map(driverMarker);
+    const driverMarkers = topics.includes("drivers") ? this.drivers.snapshot(onDuty, await driverVersions(db, this.drivers.unknownTo(onDuty))) : [];
     return snapshotFrame(topics, rideMarkers, driverMarkers, new Date());
   }
 
