@@ -38,7 +38,10 @@ export async function staleRideIds(d1: D1Database, before: string, limit: number
 }
 
 /**
- * Drivers not offline unchanged and unchecked since `before`, oldest first.
+ * Drivers not offline, and offline drivers waiting for an operator's decision, unchanged and
+ * unchecked since `before`, oldest first. The waiting ones: a lost approval or rejection would
+ * otherwise leave them on the operators' pending list for ever (a repeated decision records
+ * nothing new), and a driver never approved cannot go online to be looked at.
  *
  * @example
  * const ids = await staleDriverIds(env.VIEWS_DB, "2026-11-21T10:00:00.000Z", 25);
@@ -48,7 +51,12 @@ export async function staleDriverIds(d1: D1Database, before: string, limit: numb
   const rows = await drizzle(d1)
     .select({ id: drivers.id })
     .from(drivers)
-    .where(and(inArray(drivers.status, ["available", "offered", "on_trip"]), lt(seen, before)))
+    .where(
+      and(
+        or(inArray(drivers.status, ["available", "offered", "on_trip"]), and(eq(drivers.status, "offline"), eq(drivers.approval, "pending"))),
+        lt(seen, before),
+      ),
+    )
     .orderBy(asc(seen))
     .limit(limit);
   return rows.map((r) => r.id);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { sqliteD1, type D1Like } from "../../test/support/sqlite-d1";
-import { markChecked, STALE_RIDERS, staleRiderIds } from "./repair-store";
+import { markChecked, STALE_RIDERS, staleDriverIds, staleRiderIds } from "./repair-store";
 
 const NOW = "2026-12-05T10:00:00.000Z";
 /** `minutes` before NOW. */
@@ -71,5 +71,30 @@ describe("staleRiderIds", () => {
     expect(await staleRiderIds(asD1(db), BEFORE, 25)).toEqual([]);
     const hourOn = new Date(Date.parse(NOW) + 61 * 60_000 + 2 * 60_000).toISOString(); // the threshold, an hour and a minute on
     expect(await staleRiderIds(asD1(db), hourOn, 25), "open dues are looked at again").toEqual(["r1"]);
+  });
+});
+
+describe("staleDriverIds", () => {
+  async function driver(db: D1Like, id: string, status: string, approval: string, updatedAt: string) {
+    await db
+      .prepare(`INSERT INTO drivers (id, name, status, approval, product, version, updated_at, snapshot) VALUES (?1, ?1, ?2, ?3, 'standard', 1, ?4, '{}')`)
+      .bind(id, status, approval, updatedAt)
+      .run();
+  }
+
+  it("drivers on duty and offline drivers waiting for a decision, quiet past the threshold, oldest first; not other offline drivers", async () => {
+    const db = await sqliteD1("migrations/views");
+    await driver(db, "d_on", "available", "approved", ago(30));
+    await driver(db, "d_waiting", "offline", "pending", ago(60)); // their approval's message lost: still "pending" here
+    await driver(db, "d_off", "offline", "approved", ago(90));
+    await driver(db, "d_rejected", "offline", "rejected", ago(90));
+    await driver(db, "d_fresh", "offline", "pending", ago(1));
+    expect(await staleDriverIds(asD1(db), BEFORE, 25)).toEqual(["d_waiting", "d_on"]);
+    const plan = await db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT id FROM drivers WHERE (status IN ('available', 'offered', 'on_trip') OR (status = 'offline' AND approval = 'pending'))",
+      )
+      .all<{ detail: string }>();
+    expect(plan.results.map((r) => r.detail).join("\n")).toContain("drivers_by_status");
   });
 });
