@@ -7,7 +7,16 @@
  */
 import type { RiderAccount } from "../domain/events";
 import type { Money } from "../domain/types";
-import { decideRider, newRider, nextDuesCharge, planRider, type RiderCommand, type RiderEffect, type RiderRecord } from "../domain/rider/machine";
+import {
+  decideRider,
+  duesPaymentKey,
+  newRider,
+  nextDuesCharge,
+  planRider,
+  type RiderCommand,
+  type RiderEffect,
+  type RiderRecord,
+} from "../domain/rider/machine";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { RideOwnerObject, type Welcome } from "./owner";
 
@@ -73,24 +82,30 @@ export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect
     const record = this.load() ?? newRider(riderId, new Date());
     const dues = record.account.dues;
     if (dues.amount === 0) return ok(record.account);
-    const { earlier, ...charge } = nextDuesCharge(record);
+    const { earlier, ...charge } = nextDuesCharge(record, paymentMethod);
     if (this.load()) this.store({ ...record, chargeInFlight: charge }); // written ahead: see RiderRecord.chargeInFlight
     let answer: Awaited<ReturnType<DuesCharger["chargeDues"]>>;
     try {
       const payments = this.env.PAYMENTS as unknown as DuesCharger;
-      answer = await payments.chargeDues({ riderId, amount: charge.amount, paymentMethod, idempotencyKey: charge.key, correlationId });
+      answer = await payments.chargeDues({ riderId, amount: charge.amount, paymentMethod: charge.paymentMethod, idempotencyKey: charge.key, correlationId });
     } catch (error) {
       // The error stays in our log: it may carry the ledger's SQL and its values, not for a rider's eyes.
       console.warn(JSON.stringify({ msg: "dues charge failed", riderId, correlationId, error: String(error) }));
       return fail("unavailable", "the payment service could not be reached; try again shortly", { retryAfterSeconds: 5 });
     }
     if (answer.outcome === "declined") {
-      // Bookkeeping, not a change of the account: the next attempt needs a key of its own (an earlier charge's does not count).
+      // Bookkeeping, not a change of the account: the next attempt needs a key of its own (a lost charge of dues
+      // that changed since had a key of its own; one to another card had this one).
       const latest = this.load();
-      if (latest) this.store({ ...latest, chargeInFlight: undefined, declinedAttempts: (latest.declinedAttempts ?? 0) + (earlier ? 0 : 1) });
+      const keyUsed = latest !== null && charge.key === duesPaymentKey(latest);
+      if (latest) this.store({ ...latest, chargeInFlight: undefined, declinedAttempts: (latest.declinedAttempts ?? 0) + (keyUsed ? 1 : 0) });
       return earlier ? EARLIER_SETTLED : fail("payment_required", `the charge was declined: ${answer.detail ?? "declined"}`, { dues });
     }
-    const paid = await this.apply(riderId, { type: "duesPaid", ...charge, providerRef: answer.providerRef }, correlationId);
+    const paid = await this.apply(
+      riderId,
+      { type: "duesPaid", key: charge.key, amount: charge.amount, rideIds: charge.rideIds, providerRef: answer.providerRef },
+      correlationId,
+    );
     return paid.ok && earlier ? EARLIER_SETTLED : paid;
   }
 

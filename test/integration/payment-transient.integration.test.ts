@@ -160,4 +160,42 @@ describe("the payment service failing under a rider paying their dues", () => {
       .all<{ amount: number }>();
     expect(results.map((r) => r.amount)).toEqual([5000, 3000]); // not 5000 and then 8000
   });
+
+  it("a lost charge to a card that declined, then the rider pays with another: the lost one is settled on its own card, the new card charged at once", async () => {
+    const riderId = uniqueId("r");
+    const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));
+    unwrap(await stub.incurDues(riderId, "rd_dues_card", { amount: 4000, currency: "KRW" }, "req-dues"));
+    const sent: { paymentMethod: string; idempotencyKey: string }[] = [];
+    /** Pays through the real payment service, recording each charge; `lose`: its answer never comes back. */
+    const pay = (card: string, lose: boolean) =>
+      runInDurableObject(stub, async (instance: RiderDurableObject) => {
+        const own = instance as unknown as { env: Env };
+        const real = own.env;
+        const payments = real.PAYMENTS as unknown as DuesCharger;
+        const chargeDues: DuesCharger["chargeDues"] = async (input) => {
+          sent.push({ paymentMethod: input.paymentMethod, idempotencyKey: input.idempotencyKey });
+          const answer = await payments.chargeDues(input);
+          if (lose) throw new Error("connection reset");
+          return answer;
+        };
+        own.env = { ...real, PAYMENTS: { chargeDues } as unknown as Fetcher };
+        try {
+          return await instance.payDues(riderId, card, `req-${card}`);
+        } finally {
+          own.env = real;
+        }
+      });
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      expect(await pay("pm_card_chargeDeclined", true)).toMatchObject({ ok: false, problem: { code: "unavailable" } });
+    } finally {
+      warnings.mockRestore();
+    }
+    const paid = await pay("pm_card_visa", false);
+    expect(paid).toMatchObject({ ok: true, value: { dues: { amount: 0, currency: "KRW" } } });
+    // The lost charge again, under its key and to its own card; then the new card under a key of its own.
+    expect(sent.map((s) => s.paymentMethod)).toEqual(["pm_card_chargeDeclined", "pm_card_chargeDeclined", "pm_card_visa"]);
+    expect(sent[1]!.idempotencyKey).toBe(sent[0]!.idempotencyKey);
+    expect(sent[2]!.idempotencyKey).not.toBe(sent[0]!.idempotencyKey);
+  });
 });

@@ -26,8 +26,12 @@ export interface RiderRecord {
   chargeInFlight?: DuesCharge;
 }
 
-/** A charge of dues: its key, its amount, and the unpaid rides it pays. */
-export type DuesCharge = { key: string; amount: Money; rideIds: string[] };
+/**
+ * A charge of dues: its key, its amount, the unpaid rides it pays, and the card it went to
+ * (absent on charges written before it was kept): a lost charge is sent again to that card,
+ * as the provider refuses a key sent again with other parameters.
+ */
+export type DuesCharge = { key: string; amount: Money; rideIds: string[]; paymentMethod?: string };
 
 export type RiderCommand =
   { type: "incurDues"; rideId: string; amount: Money } | { type: "duesPaid"; key: string; amount: Money; providerRef: string | null; rideIds?: string[] };
@@ -107,18 +111,20 @@ export function duesPaymentKey(record: RiderRecord): string {
 }
 
 /**
- * What a payment of the dues charges next: a charge sent before and never answered, whose
- * dues have changed since (`earlier`: sent again under its key first, so its rides are not
- * charged twice), else all the dues now under `duesPaymentKey`.
+ * What a payment of the dues to `paymentMethod` charges next: a charge sent before and never
+ * answered, whose dues have changed since or that went to another card (`earlier`: sent again
+ * first, under its key and to its card, so its rides are not charged twice and the provider
+ * does not refuse the key), else all the dues now under `duesPaymentKey`, to `paymentMethod`.
  *
  * @example
- * const { key, amount, rideIds, earlier } = nextDuesCharge(record);
+ * const { key, amount, rideIds, paymentMethod, earlier } = nextDuesCharge(record, "pm_card_visa");
  */
-export function nextDuesCharge(record: RiderRecord): DuesCharge & { earlier: boolean } {
+export function nextDuesCharge(record: RiderRecord, paymentMethod: string): Required<DuesCharge> & { earlier: boolean } {
   const key = duesPaymentKey(record);
   const inFlight = record.chargeInFlight;
-  if (inFlight && inFlight.key !== key) return { ...inFlight, earlier: true };
-  return { key, amount: record.account.dues, rideIds: record.account.items.map((i) => i.rideId), earlier: false };
+  const otherCard = inFlight?.paymentMethod !== undefined && inFlight.paymentMethod !== paymentMethod;
+  if (inFlight && (inFlight.key !== key || otherCard)) return { ...inFlight, paymentMethod: inFlight.paymentMethod ?? paymentMethod, earlier: true };
+  return { key, amount: record.account.dues, rideIds: record.account.items.map((i) => i.rideId), paymentMethod, earlier: false };
 }
 
 /**

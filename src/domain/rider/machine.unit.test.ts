@@ -50,20 +50,39 @@ describe("rider machine: dues", () => {
 
   it("a charge sent before the dues changed is sent again first, under its key, and pays only its rides", () => {
     const owing = applied(newRider("r1", NOW), { type: "incurDues", rideId: "rd_1", amount: krw(5000) });
-    const first = { key: duesPaymentKey(owing), amount: krw(5000), rideIds: ["rd_1"] };
-    expect(nextDuesCharge(owing)).toEqual({ ...first, earlier: false });
-    // Sent, and its answer lost: the same dues again are the same charge (same key).
+    const first = { key: duesPaymentKey(owing), amount: krw(5000), rideIds: ["rd_1"], paymentMethod: "pm_a" };
+    expect(nextDuesCharge(owing, "pm_a")).toEqual({ ...first, earlier: false });
+    // Sent, and its answer lost: the same dues again to the same card are the same charge (same key).
     const sent = { ...owing, chargeInFlight: first };
-    expect(nextDuesCharge(sent)).toEqual({ ...first, earlier: false });
+    expect(nextDuesCharge(sent, "pm_a")).toEqual({ ...first, earlier: false });
     // More dues meanwhile: the lost charge goes first, as it was.
     const more = applied(sent, { type: "incurDues", rideId: "rd_2", amount: krw(3000) });
-    expect(nextDuesCharge(more)).toEqual({ ...first, earlier: true });
-    const partly = applied(more, { type: "duesPaid", ...first, providerRef: "pi_1" });
+    expect(nextDuesCharge(more, "pm_a")).toEqual({ ...first, earlier: true });
+    const { paymentMethod: _card, ...paying } = first;
+    const partly = applied(more, { type: "duesPaid", ...paying, providerRef: "pi_1" });
     expect(partly.account).toMatchObject({ dues: krw(3000), items: [{ rideId: "rd_2" }] });
     expect(partly.chargeInFlight).toBeUndefined();
-    expect(nextDuesCharge(partly)).toEqual({ key: duesPaymentKey(partly), amount: krw(3000), rideIds: ["rd_2"], earlier: false });
+    expect(nextDuesCharge(partly, "pm_a")).toEqual({
+      key: duesPaymentKey(partly),
+      amount: krw(3000),
+      rideIds: ["rd_2"],
+      paymentMethod: "pm_a",
+      earlier: false,
+    });
     // A charge of named rides for another amount than theirs is refused.
-    expect(decideRider(more, { type: "duesPaid", ...first, amount: krw(8000), providerRef: "pi_1" }, NOW).kind).toBe("refused");
+    expect(decideRider(more, { type: "duesPaid", ...paying, amount: krw(8000), providerRef: "pi_1" }, NOW).kind).toBe("refused");
+  });
+
+  it("a lost charge is sent again to its own card, first, when the rider pays with another (the provider refuses a key with other parameters)", () => {
+    const owing = applied(newRider("r1", NOW), { type: "incurDues", rideId: "rd_1", amount: krw(5000) });
+    const lost = { key: duesPaymentKey(owing), amount: krw(5000), rideIds: ["rd_1"], paymentMethod: "pm_a" };
+    expect(nextDuesCharge({ ...owing, chargeInFlight: lost }, "pm_b")).toEqual({ ...lost, earlier: true });
+    // Settled (declined, say): what is owed goes to the new card, under a new key once the decline is counted.
+    const after = { ...owing, declinedAttempts: 1 };
+    expect(nextDuesCharge(after, "pm_b")).toEqual({ key: "r1:dues:1:1", amount: krw(5000), rideIds: ["rd_1"], paymentMethod: "pm_b", earlier: false });
+    // A charge written before the card was kept goes again to the card asked for now, as before.
+    const { paymentMethod: _unknown, ...older } = lost;
+    expect(nextDuesCharge({ ...owing, chargeInFlight: older }, "pm_b")).toEqual({ ...older, paymentMethod: "pm_b", earlier: false });
   });
 
   it("every change sends the account to the views", () => {
