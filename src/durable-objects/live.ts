@@ -72,12 +72,16 @@ export function actorFromHeaders(request: Request): LiveActor | null {
 /**
  * The internal request that hands a WebSocket upgrade to a Durable Object; `until` is when the
  * actor's token expires (ms since the epoch): the socket is closed at its first frame after.
+ * Its URL carries no query: a browser's `access_token` would otherwise be written again in the
+ * object's own request log (the object reads the actor from the headers, nothing from the URL).
  *
  * @example
  * await stub.fetch(liveRequest(c.req.url, c.var.actor, c.var.tokenExpiresAt));
  */
 export function liveRequest(url: string, actor: Actor, until: number): Request {
-  return new Request(url, { headers: { upgrade: "websocket", "x-actor-id": actor.id, "x-actor-role": actor.role, "x-actor-until": String(until) } });
+  const bare = new URL(url);
+  bare.search = "";
+  return new Request(bare, { headers: { upgrade: "websocket", "x-actor-id": actor.id, "x-actor-role": actor.role, "x-actor-until": String(until) } });
 }
 
 /**

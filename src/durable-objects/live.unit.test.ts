@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { broadcast, NO_LONGER_YOURS, onLiveMessage, RECONNECT, TOKEN_EXPIRED } from "./live";
+import { actorFromHeaders, broadcast, liveRequest, NO_LONGER_YOURS, onLiveMessage, RECONNECT, TOKEN_EXPIRED } from "./live";
 
 /** A socket as the runtime hands it back: its attachment (who opened it, until when) and what was sent on it, and how it was closed. */
 function socket(role: string, actorId: string, until: number | null = Date.now() + 60_000) {
@@ -70,5 +70,15 @@ describe("a socket lives no longer than its token, nor than its actor's right to
     onLiveMessage(expired.ws, "ping");
     expect([current.sent, expired.sent]).toEqual([["pong"], []]);
     expect(expired.closed).toEqual([TOKEN_EXPIRED]);
+  });
+});
+
+describe("the upgrade handed to an object", () => {
+  it("carries the actor in its headers and no query: a browser's access_token is not logged a second time by the object", () => {
+    const request = liveRequest("https://rides.example/v1/ops/live?access_token=eyJ.secret.sig&x=1", { id: "ops_1", role: "ops" }, 1_700_000_000_000);
+    expect(request.url).toBe("https://rides.example/v1/ops/live");
+    expect(request.url).not.toContain("secret");
+    expect(actorFromHeaders(request)).toEqual({ id: "ops_1", role: "ops", until: 1_700_000_000_000 });
+    expect(request.headers.get("upgrade")).toBe("websocket");
   });
 });
