@@ -1,11 +1,10 @@
-/**
- * Driver Durable Object: the single writer of one driver's status, location and reservation (one offer or trip: a second is refused
- * here, atomically, whatever the dispatch index believed). The RPC surface over src/driver/machine.ts plus `perform`; the rest is the base's.
- */
+/** Driver Durable Object: the single writer of one driver's status, location and reservation (one offer or trip: a second is refused
+ * here, atomically, whatever the dispatch index believed). The RPC surface over src/driver/machine.ts plus `perform`; the rest is the base's. */
 import type { Driver } from "../domain/events";
 import type { Actor, LatLng, Ride } from "../domain/types";
 import { indexWrite } from "../driver/driver-rules";
 import { decideDriver, driverState, openOffers, planDriver } from "../driver/machine";
+import { PushOrder } from "../driver/push-order";
 import { releaseForPush, silenceStep, SILENT_TIMER, stillSilent } from "../driver/silence";
 import type { DriverCommand, DriverEffect, DriverOffer, DriverProfile, DriverRecord, Reservation } from "../driver/types";
 import { ok, unwrap, type Outcome } from "../lib/problem";
@@ -19,6 +18,7 @@ export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEff
   private readonly indexUpdates = new SerialQueue();
   /** The operators' map: the position pushed now and then, never on the report's path (ops-push.ts). */
   private readonly opsPush = new OpsPositionPush(this.ctx, this.env);
+  private readonly pushes = new PushOrder();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, "driver");
@@ -49,10 +49,8 @@ export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEff
     return this.load()?.driver ?? null;
   }
 
-  /**
-   * An operator approves or rejects the driver. A rejected driver goes offline and loses its open offer at once (the ride is told to move
-   * on once this command has left the queue: the Ride DO calls this DO while holding its own); a trip under way ends first, then offline (`release`).
-   */
+  /** An operator approves or rejects the driver. A rejected driver goes offline and loses its open offer at once (the ride is told to move
+   * on once this command has left the queue: the Ride DO calls this DO while holding its own); a trip under way ends first, then offline (`release`). */
   setApproval(approval: "approved" | "rejected", correlationId: string, reason?: string): Promise<Outcome<Driver>> {
     return this.run({ type: approval === "approved" ? "approve" : "reject", ...(reason ? { reason } : {}) }, correlationId);
   }
@@ -92,11 +90,12 @@ export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEff
     return this.broadcast(JSON.stringify(payload));
   }
 
-  /** A ride this driver is offered or driving changed: pushed to their sockets; one that let go of them (a release lost) is let go of (`releaseForPush`). */
+  /** A ride this driver is offered or driving changed: pushed to their sockets unless older than one sent (`PushOrder`); one that let go of them (a release lost) is let go of (`releaseForPush`). */
   async rideChanged(ride: Ride): Promise<number> {
+    if (!this.pushes.take(ride)) return 0;
     const release = releaseForPush(this.load(), ride);
     if (release) await this.run(release, `push-${ride.id}`);
-    return this.broadcast(JSON.stringify({ type: "ride", ride }));
+    return this.pushes.isNewest(ride) ? this.broadcast(JSON.stringify({ type: "ride", ride })) : 0;
   }
 
   /** The open offer, if any and not expired. */

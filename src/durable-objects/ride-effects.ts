@@ -82,7 +82,8 @@ export async function performRide(p: RidePeers, effect: RideCall): Promise<Outco
           "add dues",
         );
       case "pushToDriver":
-        // Best effort, in commit order: a live client that missed something gets the current state when it reconnects.
+        // Best effort, unawaited (so not ordered: the Driver DO drops a push older than one it sent, src/driver/push-order.ts);
+        // a live client that missed something gets the current state when it reconnects.
         ctx.waitUntil(
           driverStub(env, effect.driverId)
             .rideChanged(effect.ride)
