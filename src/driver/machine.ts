@@ -272,8 +272,10 @@ export function planDriver(
   // The driver's app hears of the offer at once, with its expiry.
   if (command.type === "reserve" && after.offer) result.after.push({ type: "broadcast", message: JSON.stringify({ type: "offer", offer: after.offer }) });
   // The driver's app sees every change of approval at once (an operator's decision, a vehicle sent back to review),
-  // and being taken offline for silence (if the app is still there to hear it).
-  const changedForThem = told !== null || drafts.some((d) => d.data.approval === "pending");
+  // and being taken offline for silence (if the app is still there to hear it); and being let go of, with the offers
+  // left (none): an offer whose ride never committed it (its round failed after the reservation) is pushed no ride.
+  const released = command.type === "release" && drafts.length > 0;
+  const changedForThem = told !== null || released || drafts.some((d) => d.data.approval === "pending");
   if (changedForThem) result.after.push({ type: "broadcast", message: driverState(after, ctx.now) });
   const withdrawing = drafts.find((d) => typeof d.data.withdrawnOfferRideId === "string");
   if (withdrawing) {

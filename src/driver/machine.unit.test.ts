@@ -256,6 +256,18 @@ describe("driver machine: details", () => {
     expect(openOffers(d.record, new Date(LATER))).toEqual([]);
   });
 
+  it("a release pushes the driver's state, with no offer left: an offer whose ride never committed it leaves the app at once", () => {
+    const d = decideDriver(FIXTURES.offered!(), COMMANDS.release!, NOW);
+    if (d.kind !== "applied") throw new Error(d.kind);
+    const p = planDriver(COMMANDS.release!, d.record, d.events, ctx);
+    const pushed = p.after
+      .filter((e) => e.type === "broadcast")
+      .map((e) => JSON.parse((e as { message: string }).message) as { type: string; offers: unknown[] });
+    expect(pushed).toEqual([expect.objectContaining({ type: "driver", offers: [] })]);
+    // A repeat (the ride no longer held) changes nothing and pushes nothing.
+    expect(decideDriver(d.record, COMMANDS.release!, NOW).kind).toBe("unchanged");
+  });
+
   it("a location report moves the driver without an event", () => {
     const d = decideDriver(rec(), COMMANDS.locate!, NOW);
     expect(d.kind === "applied" && d.record.driver).toMatchObject({ location: { lat: 37.52, lng: 127 }, locationAt: NOW.toISOString(), version: 4 });
