@@ -72,7 +72,8 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
         await this.compensate(input);
         return outcome;
       } catch (error) {
-        await this.compensate(input);
+        // Thrown after its commit (arming the alarm): the rental stands and holds the vehicle, which is not freed.
+        if (!this.load()) await this.compensate(input);
         throw error;
       }
     });

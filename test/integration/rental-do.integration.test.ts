@@ -71,6 +71,30 @@ describe("Rental DO: creation", () => {
     expect(await stub.create({ ...i, requestHash: "h2" })).toMatchObject({ ok: false, problem: { code: "idempotency_conflict" } });
     expect(await outstandingStep(await recordOf(stub))).toBe("authorize");
   });
+
+  it("a creation that throws after its commit (arming the alarm) keeps its vehicle: never one vehicle in two live rentals", async () => {
+    const vehicleId = await newVehicle();
+    const i = input(vehicleId);
+    const stub = rentalStub(testEnv, i.rentalId);
+    const thrown = await runInDurableObject(stub, async (instance: RentalDurableObject) => {
+      const alarm = (instance as unknown as { oneAlarm: { arm: (at: number | null) => Promise<void> } }).oneAlarm;
+      const arm = alarm.arm.bind(alarm);
+      alarm.arm = () => Promise.reject(new Error("setAlarm failed"));
+      try {
+        return await instance.create(i).then(
+          () => null,
+          (error: unknown) => String(error),
+        );
+      } finally {
+        alarm.arm = arm;
+      }
+    });
+    expect(thrown).toContain("setAlarm failed");
+    expect(unwrap(await stub.get(ops))).toMatchObject({ id: i.rentalId, status: "requested" });
+    expect(await rentalVehicleStub(testEnv, vehicleId).heldBy()).toBe(i.rentalId);
+    const other = input(vehicleId);
+    expect(await rentalStub(testEnv, other.rentalId).create(other)).toMatchObject({ ok: false, problem: { code: "vehicle_unavailable" } });
+  });
 });
 
 describe("Rental DO: payment results", () => {
