@@ -23,9 +23,12 @@ const b64 = (s: string) =>
     .replace(/=+$/, "");
 const unb64 = (s: string) => decodeURIComponent(escape(atob(s.replace(/-/g, "+").replace(/_/g, "/"))));
 
+/** A point as a quote keeps it: its coordinates, not the address given with them (200 Hangul characters each would outgrow the quoteId a ride request takes). */
+const point = (p: LatLng): LatLng => ({ lat: p.lat, lng: p.lng });
+
 /** @example const quoteId = await signQuote(secret, payload); // "qt_<payload>.<mac>" */
 export async function signQuote(secret: string, payload: QuotePayload): Promise<string> {
-  const body = b64(JSON.stringify(payload));
+  const body = b64(JSON.stringify({ ...payload, pickup: point(payload.pickup), dropoff: point(payload.dropoff) }));
   return `qt_${body}.${await hmacSha256Hex(secret, body)}`;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { signQuote, verifyQuote, type QuotePayload } from "./quote-token";
+import { RideRequestSchema } from "./schemas";
 
 const payload: QuotePayload = {
   riderId: "r1",
@@ -27,5 +28,15 @@ describe("signed quotes", () => {
     expect(await verifyQuote("s".repeat(32), tampered, before)).toBeNull();
     expect(await verifyQuote("s".repeat(32), `qt_${body}.nothex`, before)).toBeNull();
     expect(await verifyQuote("s".repeat(32), id, Date.parse("2026-11-21T10:05:01Z"))).toBeNull();
+  });
+
+  it("keeps the coordinates, not the addresses: a quote for two 200-character Hangul addresses is still a quoteId a ride request takes", async () => {
+    const address = "서울특별시 영등포구 여의대로 ".repeat(20).slice(0, 200);
+    const pickup = { lat: 37.5, lng: 127, address };
+    const dropoff = { lat: 37.6, lng: 127.1, address };
+    const id = await signQuote("s".repeat(32), { ...payload, pickup, dropoff });
+    expect(await verifyQuote("s".repeat(32), id, Date.parse("2026-11-21T10:00:00Z"))).toEqual(payload);
+    const request = RideRequestSchema.safeParse({ pickup, dropoff, product: "standard", paymentMethod: "pm_card_visa", quoteId: id });
+    expect(request.success, JSON.stringify(request.error?.issues)).toBe(true);
   });
 });
