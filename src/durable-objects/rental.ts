@@ -22,6 +22,7 @@ import type { Rental, RentalEventDraft, RentalRecord } from "../domain/rental/ty
 import type { Actor, LatLng } from "../domain/types";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { AggregateObject, type TimelineItem, type Welcome } from "./aggregate";
+import { madeBefore } from "./made-before";
 import { rentalVehicleStub } from "./stubs";
 
 const NO_SUCH_RENTAL = "no such rental";
@@ -55,16 +56,17 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
       planRental(before, after, events, { now: new Date(), causationId, newId: this.newId, paymentWatchdogS });
   }
 
+  /** The rental this rider's request already made under its key (`madeBefore`): null when none. */
+  made(riderId: string, requestHash: string): Outcome<Rental> | null {
+    const made = madeBefore<RentalRecord>(this.sql, "rental", (r) => r.rental.riderId, riderId, requestHash);
+    return made?.ok ? ok(made.value.rental) : made;
+  }
+
   /** Creates the rental (the vehicle reserved first), or answers the one this key already made. */
   create(input: CreateRentalInput & { requestHash: string }): Promise<Outcome<{ rental: Rental; created: boolean }>> {
     return this.exclusive(async () => {
-      const existing = this.sql.exec<{ record: string; request_hash: string }>("SELECT record, request_hash FROM rental LIMIT 1").toArray()[0];
-      if (existing) {
-        const { rental } = JSON.parse(existing.record) as RentalRecord;
-        if (rental.riderId !== input.riderId) return fail("idempotency_conflict", "this rental id belongs to another rider");
-        if (existing.request_hash !== input.requestHash) return fail("idempotency_conflict", "the Idempotency-Key was used for another rental request");
-        return ok({ rental, created: false });
-      }
+      const made = this.made(input.riderId, input.requestHash);
+      if (made) return made.ok ? ok({ rental: made.value, created: false }) : made;
       const { requestHash, ...rest } = input;
       try {
         const outcome = await this.enact(createRental(rest, new Date()), this.planFrom(null, input.correlationId), { request_hash: requestHash });

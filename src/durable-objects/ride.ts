@@ -1,10 +1,8 @@
 /**
- * Ride Durable Object: the single writer of one ride. The RPC surface over the ride
- * machine (src/domain/ride) plus `perform` (ride-effects.ts); storage, timers, the
- * outbox and sockets are the aggregate base's. A command is decided, its pre-commit
- * effects (releasing the driver) performed, then committed with its events, messages
- * and timers in one transaction: a refused command changes nothing anywhere.
- */
+ * Ride Durable Object: the single writer of one ride. The RPC surface over the ride machine (src/domain/ride) plus `perform`
+ * (ride-effects.ts); storage, timers, the outbox and sockets are the aggregate base's. A command is decided, its pre-commit
+ * effects (releasing an offered driver) performed, then committed with its events, messages and timers in one transaction:
+ * a refused command changes nothing anywhere. */
 import type { Driver, PaymentResult } from "../domain/events";
 import { cancelledReason, timelineFor } from "../domain/ride/audience";
 import { decide, decideAll, isSettled, plan, watchdogPlan, withMissedHandover } from "../domain/ride-machine";
@@ -16,6 +14,7 @@ import type { CommandOf, DriverStep, OpsCommand, Trip } from "../ride/commands";
 import { awaitsDriver, claimsDriver, dispatchRound, wakeAnswer, type Wake } from "../ride/dispatch";
 import { canView, openRide, refundToPin, viewFor, wantsDriverPositions, type CreateRideInput } from "../ride/ride-record";
 import { RideLedgerObject, type TimelineItem, type Welcome } from "./ride-ledger";
+import { madeBefore } from "./made-before";
 import { dispatchPeers, performRide, type DriverCall, type RideCall, type RidePeers } from "./ride-effects";
 
 export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
@@ -53,19 +52,20 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
     });
   }
 
+  /** The ride this rider's request already made under its key (`madeBefore`): null when none. */
+  made(riderId: string, requestHash: string): Outcome<Ride> | null {
+    const made = madeBefore<RideRecord>(this.sql, "ride", (r) => r.ride.riderId, riderId, requestHash);
+    return made?.ok ? ok(viewFor(made.value, { id: riderId, role: "rider" })) : made;
+  }
+
   /** Creates the ride, or answers the one this idempotency key already made. */
   create(input: CreateRideInput): Promise<Outcome<{ ride: Ride; created: boolean }>> {
-    const rider: Actor = { id: input.riderId, role: "rider" };
     return this.exclusive(async () => {
-      const existing = this.sql.exec<{ record: string; request_hash: string }>("SELECT record, request_hash FROM ride LIMIT 1").toArray()[0];
-      if (existing) {
-        const stored = JSON.parse(existing.record) as RideRecord;
-        if (stored.ride.riderId === input.riderId && existing.request_hash === input.requestHash) return ok({ ride: viewFor(stored, rider), created: false });
-        return fail("idempotency_conflict", "this Idempotency-Key was used for a different ride request");
-      }
+      const made = this.made(input.riderId, input.requestHash);
+      if (made) return made.ok ? ok({ ride: made.value, created: false }) : made;
       const { record, events } = openRide(input, new Date(), this.config.dispatchTimeoutS);
       await this.commit(this.planFrom(null, input.correlationId)(record, events), record, { request_hash: input.requestHash });
-      return ok({ ride: viewFor(record, rider), created: true });
+      return ok({ ride: viewFor(record, { id: input.riderId, role: "rider" }), created: true });
     });
   }
 

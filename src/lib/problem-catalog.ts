@@ -105,7 +105,7 @@ const CATALOG: Record<ProblemCode, ProblemText> = {
     retry: "after-retry-after",
   },
   unavailable: {
-    when: "A service this request needs could not be reached (the payment provider, a vehicle, the ride's effects), is not configured (JWT_SECRET), or the platform under it asked to be tried again (a Durable Object restarting or overloaded, the database's connection lost, one of our services not answering in time). The request may have gone through before the failure: sending the same request again never charges twice.",
+    when: "A service this request needs could not be reached (the payment provider, a vehicle, the ride's effects), is not configured (JWT_SECRET), or the platform under it asked to be tried again (a Durable Object restarting or overloaded, the database's connection lost, one of our services not answering in time). The request may have gone through before the failure: sending the same request again, with the same Idempotency-Key where it takes one, never charges twice.",
     action:
       "Retry after the seconds of the Retry-After header when it is given, else with backoff, with the same Idempotency-Key where the request takes one (a ride requested again without one may be made twice). A 409 on a retried step of a ride may mean the first attempt went through: read the ride.",
     retry: "after-retry-after",

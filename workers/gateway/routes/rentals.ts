@@ -223,11 +223,13 @@ export function rentalRoutes() {
     const rentalId = key ? await rentalIdFor(rider.id, key) : newId("rn");
     const stub = rentalStub(c.env, rentalId);
     const [vehicle, dues] = await Promise.all([rentalVehicleStub(c.env, body.vehicleId).get(), openDues(c.env, rider.id)]);
+    const hash = await sha256Hex(JSON.stringify(body));
     if (dues) {
-      // A retry of a rental accepted before the dues existed still gets its rental back.
-      const existing = key ? await stub.get(rider) : null;
-      if (existing?.ok) return c.json(existing.value, 202);
-      throw duesRequired(dues);
+      // A retry of this very request, made before the dues existed, still gets its rental back (`made` compares the body).
+      const made = key ? await stub.made(rider.id, hash) : null;
+      if (!made) throw duesRequired(dues);
+      c.header("location", `/v1/rentals/${rentalId}`);
+      return c.json(unwrap(made), 202);
     }
     if (!vehicle) throw new AppError("not_found", "no such vehicle");
     const result = unwrap(
@@ -240,7 +242,7 @@ export function rentalRoutes() {
         paymentMethod: body.paymentMethod,
         locale: localeFrom(c.req.header("accept-language")),
         correlationId: c.get("requestId"),
-        requestHash: await sha256Hex(JSON.stringify(body)),
+        requestHash: hash,
       }),
     );
     c.header("location", `/v1/rentals/${rentalId}`);

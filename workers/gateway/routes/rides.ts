@@ -179,6 +179,18 @@ export function rideRoutes() {
     const config = readConfig(c.env);
     const parcel = await parcelInput(c.env, body.product, body.parcel, config);
     const price = priceTrip(config, body.product, body.pickup, body.dropoff);
+    const rideId = key ? await rideIdFor(rider.id, key) : newId("rd");
+    // Ids we make are always in format; failing here means newId and the check disagree.
+    const stub = resolveRide(c.env, rideId, () => new AppError("internal", "ride id out of format"));
+    const hash = await requestHash(c.env, body);
+    // Refused for what may have come up since this key's request was made (its quote expired, dues, a cell gone
+    // empty): a retry after a lost answer gets its ride back, this very request only (`made` compares the body).
+    const refuse = async (error: AppError) => {
+      const made = key ? await stub.made(rider.id, hash) : null;
+      if (!made) throw error;
+      c.header("location", `/v1/rides/${rideId}`);
+      return c.json(unwrap(made), 202);
+    };
     let quote = price.fare;
     if (body.quoteId) {
       const quoted = await verifyQuote(c.env.JWT_SECRET, body.quoteId);
@@ -189,27 +201,17 @@ export function rideRoutes() {
         !samePoint(quoted.pickup, body.pickup) ||
         !samePoint(quoted.dropoff, body.dropoff)
       ) {
-        throw new AppError("invalid_request", "quoteId: expired, or not a quote for this rider, product and route");
+        return refuse(new AppError("invalid_request", "quoteId: expired, or not a quote for this rider, product and route"));
       }
       quote = quoted.fare;
     }
-    const rideId = key ? await rideIdFor(rider.id, key) : newId("rd");
-    // Ids we make are always in format; failing here means newId and the check disagree.
-    const stub = resolveRide(c.env, rideId, () => new AppError("internal", "ride id out of format"));
     const [closedUntil, dues] = await Promise.all([noSupplyUntil(c.env, body.pickup, body.product, config.searchRadiusM), openDues(c.env, rider.id)]);
-    if (dues) {
-      // A retry of a ride accepted before the dues existed still gets its ride back.
-      const existing = key ? await stub.get(rider) : null;
-      if (existing?.ok) return c.json(existing.value, 202);
-      throw duesRequired(dues);
-    }
+    if (dues) return refuse(duesRequired(dues));
     if (closedUntil !== null) {
-      // A retry of a ride made before the window opened still gets its ride back.
-      const existing = key ? await stub.get(rider) : null;
-      if (existing?.ok) return c.json(existing.value, 202);
-      throw new AppError("no_drivers_nearby", "no drivers are free near the pickup right now; please try again in a little while", {
-        retryAfterSeconds: Math.max(1, Math.ceil((closedUntil - Date.now()) / 1000)),
-      });
+      const retryAfterSeconds = Math.max(1, Math.ceil((closedUntil - Date.now()) / 1000));
+      return refuse(
+        new AppError("no_drivers_nearby", "no drivers are free near the pickup right now; please try again in a little while", { retryAfterSeconds }),
+      );
     }
     const result = unwrap(
       await stub.create({
@@ -224,7 +226,7 @@ export function rideRoutes() {
         durationSeconds: price.durationSeconds,
         locale: localeFrom(c.req.header("accept-language")),
         correlationId: c.get("requestId"),
-        requestHash: await requestHash(c.env, body),
+        requestHash: hash,
         ...(parcel ? { parcel } : {}),
       }),
     );
