@@ -1,6 +1,7 @@
-/** The console offers exactly the operator actions the server takes on a ride (web/console/actions.ts). */
+/** The console offers exactly the operator actions the server takes on a ride (web/console/actions.ts), and stops at an expired token (token.ts). */
 import { describe, expect, it } from "vitest";
 import { REASON_MAX, refundLeft, rideActions } from "../web/console/actions";
+import { tokenExpired } from "../web/console/token";
 import { CancelRequestSchema } from "../workers/gateway/schemas";
 import type { Ride } from "../web/console/types";
 
@@ -40,5 +41,22 @@ describe("the console's operator actions", () => {
     const longest = "x".repeat(REASON_MAX);
     expect(CancelRequestSchema.safeParse({ reason: longest }).success).toBe(true);
     expect(CancelRequestSchema.safeParse({ reason: `${longest}x` }).success).toBe(false);
+  });
+});
+
+describe("the console's token", () => {
+  const jwt = (payload: unknown) => `h.${btoa(JSON.stringify(payload)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_")}.s`;
+
+  it("is expired from its exp on, so the socket stops reconnecting and the sign-in page comes back", () => {
+    const now = Date.UTC(2026, 11, 5, 10);
+    expect(tokenExpired(jwt({ sub: "ops", exp: now / 1000 - 1 }), now)).toBe(true);
+    expect(tokenExpired(jwt({ sub: "ops", exp: now / 1000 }), now)).toBe(true);
+    expect(tokenExpired(jwt({ sub: "ops", exp: now / 1000 + 60 }), now)).toBe(false);
+  });
+
+  it("one it cannot read is taken as live (the server decides)", () => {
+    expect(tokenExpired("not-a-jwt", 0)).toBe(false);
+    expect(tokenExpired("h.%%%.s", 0)).toBe(false);
+    expect(tokenExpired(jwt({ sub: "ops" }), Date.now())).toBe(false);
   });
 });

@@ -4,6 +4,7 @@
  * growing pause when the connection drops, and pings so idle proxies keep it open.
  */
 import { setToken } from "./api";
+import { tokenExpired } from "./token";
 import { apply, EMPTY, parseMessage, type LiveState } from "./live-state";
 
 /** The feed closes a socket whose token expired with this code (src/durable-objects/live.ts, TOKEN_EXPIRED): sign in again. */
@@ -54,6 +55,8 @@ export class LiveSocket {
   private open() {
     const token = this.token;
     if (!token) return;
+    // Expired while the socket was down: the upgrade would be refused at every try (token.ts).
+    if (tokenExpired(token, Date.now())) return setToken(null);
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     const socket = new WebSocket(`${scheme}//${location.host}/v1/ops/live?access_token=${encodeURIComponent(token)}`);
     this.socket = socket;
