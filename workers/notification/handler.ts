@@ -9,6 +9,7 @@ import type { DriverNotificationMessage, NotificationMessage, PayoutNotification
 import { driverView } from "../../src/domain/ride/audience";
 import { deliveryId } from "../../src/notifications/delivery-id";
 import type { Channel, Delivery } from "./channels";
+import { tooLate } from "./moments";
 import { keyOf, type DeliveryLog, type DeliveryOutcome, type PlannedDelivery } from "./delivery-log";
 import { ACCOUNT_TEMPLATES, PAYOUT_TEMPLATES } from "./account-templates";
 import { renderRental, RENTAL_TEMPLATE_CODES } from "./rental-templates";
@@ -25,6 +26,8 @@ export interface NotifyDeps {
   render: RenderContext;
   /** Hands a notification given up on to the dead-letter queue. */
   deadLetter: (message: IncomingNotification, reason: string) => Promise<void>;
+  /** The clock (ms) that says whether a moment's notice is still news (`tooLate`). */
+  now?: () => number;
 }
 
 export interface NotifySummary {
@@ -179,6 +182,12 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
     handled.add(key);
     if (row.status === "sent" || row.status === "failed") {
       summary[row.status === "sent" ? "duplicate" : "failed"] += 1;
+      continue;
+    }
+    const late = tooLate(messages[index]!.event, (deps.now ?? Date.now)());
+    if (late) {
+      outcomes.push({ delivery, sent: false, error: `too late: ${late}`, final: true });
+      summary.failed += 1;
       continue;
     }
     try {

@@ -131,6 +131,28 @@ describe("a consumer run's notifications", () => {
     ]);
   });
 
+  it("a moment's notice that is no longer news (an arrival an hour old, sent again after an outage) is failed as too late: not sent, no letter", async () => {
+    const { log, recorded } = memoryLog();
+    const sent: Delivery[] = [];
+    const dead: string[] = [];
+    const arrived = (id: string, occurredAt: string) => ({
+      kind: "ride.notification" as const,
+      event: { id, type: "DriverArrived", version: 4, occurredAt, correlationId: "c", causationId: null, data: {}, rideId: "rd_test" } as DomainEvent,
+      ride: record("driver_arrived", "authorized", { driver: true }).ride,
+      locale: "en" as const,
+    });
+    const now = Date.parse("2026-12-05T11:00:00Z");
+    const deps = { ...depsWith(log, async (d) => void sent.push(d), dead), now: () => now };
+    const summaries = await handleNotifications([arrived("ev_old", "2026-12-05T10:00:00Z"), arrived("ev_new", "2026-12-05T10:59:00Z")], deps);
+    expect(summaries.map((s) => [s.sent, s.failed, s.retrying])).toEqual([
+      [0, 1, 0],
+      [1, 0, 0],
+    ]);
+    expect(sent.map((d) => d.eventId)).toEqual(["ev_new"]);
+    expect(dead).toEqual([]);
+    expect(recorded.filter((o) => !o.sent).map((o) => !o.sent && o.error)).toEqual([expect.stringMatching(/^too late: a DriverArrived/)]);
+  });
+
   it("a delivery log that cannot be reached fails the run (every message is retried), having sent nothing", async () => {
     const log = { lookUp: async () => Promise.reject(new Error("D1 down")), recordAll: async () => undefined } as unknown as DeliveryLog;
     const sent: Delivery[] = [];
