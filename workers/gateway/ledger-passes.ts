@@ -41,7 +41,7 @@ export interface PageStep {
 }
 
 /**
- * Reads up to `options.earningsPages` pages of a ledger list from the saved cursor, hands
+ * Reads up to `options.earningsPages` pages (and for no longer than `budgetMs`) of a ledger list from the saved cursor, hands
  * each page to `apply` and saves where it stopped. At the end the cursor stays before the
  * last page read: the next run reads the tail again, and what was added since.
  */
@@ -53,8 +53,9 @@ export async function ledgerPass<T>(
 ): Promise<LedgerPassReport> {
   const report: LedgerPassReport = { scanned: 0, inserted: 0, error: null };
   let cursor = await cursorStore.read();
+  const until = Date.now() + (options.budgetMs ?? Infinity);
   try {
-    for (let i = 0; i < options.earningsPages; i++) {
+    for (let i = 0; i < options.earningsPages && Date.now() < until; i++) {
       const current = await page(cursor, options.pageSize);
       report.scanned += current.items.length;
       const step = await apply(current.items);
