@@ -29,7 +29,7 @@ export interface paths {
     };
     /**
      * Watch a ride live (WebSocket)
-     * @description WebSocket. Sends the Ride JSON at once (the current state), then on every change. Closed with 1000 once the ride is settled, with 4401 at the first frame or ping after the token expires, with 4403 at the first change after a driver may no longer watch the ride (an offer declined, expired, withdrawn or cancelled with the ride; backed out), and with 1012 when it must reconnect.
+     * @description WebSocket. Sends the Ride JSON at once (the current state), then on every change. Closed with 1000 once the ride is settled, with 4401 at the first frame or ping after the token expires, with 4403 at the first change after a driver may no longer watch the ride (an offer declined, expired, withdrawn or cancelled with the ride; backed out), and with 1012 when it must reconnect. A fifth socket of the same user on it closes their oldest with 1008 (a client should not reconnect that one).
      */
     get: operations["watchRide"];
     put?: never;
@@ -49,7 +49,7 @@ export interface paths {
     };
     /**
      * Watch the driver's offers and rides live (WebSocket)
-     * @description WebSocket. Closed with 4401 at the first frame or ping after the token expires. Sends {"type":"driver",driver,offers} at once, then {"type":"offer",offer} the moment an offer is made and {"type":"ride",ride} on every change of the driver's ride that the driver did not ask for (the answer to an accept, arrive, start or complete carries the ride already). {"type":"driver",driver,offers} again after an operator's decision and when the driver is taken offline for silence.
+     * @description WebSocket. Closed with 4401 at the first frame or ping after the token expires. Sends {"type":"driver",driver,offers} at once, then {"type":"offer",offer} the moment an offer is made and {"type":"ride",ride} on every change of the driver's ride that the driver did not ask for (the answer to an accept, arrive, start or complete carries the ride already). {"type":"driver",driver,offers} again after an operator's decision, when the driver is taken offline for silence, and when they are let go of (no offer left). A fifth socket of the same user on it closes their oldest with 1008 (a client should not reconnect that one).
      */
     get: operations["watchMyDriverFeed"];
     put?: never;
@@ -69,7 +69,7 @@ export interface paths {
     };
     /**
      * The operators' live feed (WebSocket)
-     * @description WebSocket, one per console, filtered server side; closed with 4401 at the first frame or ping after the token expires. Sends {"type":"snapshot",at,rides,drivers} at once (open rides, drivers not offline), then {"type":"ride",ride} on every change of a ride (its last one included) and {"type":"driver",driver} on a driver's change of status and, throttled, of position. The client sends `ping` (answered `pong`) or {"type":"subscribe","topics":["rides","drivers","stats"]} (any subset; default rides and drivers), answered with a fresh snapshot; while subscribed to stats, {"type":"stats",at,stats} (the body of GET /v1/ops/stats) at once and every 5 s.
+     * @description WebSocket, one per console, filtered server side; closed with 4401 at the first frame or ping after the token expires. Sends {"type":"snapshot",at,rides,drivers} at once (open rides, drivers not offline), then {"type":"ride",ride} on every change of a ride (its last one included) and {"type":"driver",driver} on a driver's change of status and, throttled, of position. The client sends `ping` (answered `pong`) or {"type":"subscribe","topics":["rides","drivers","stats"]} (any subset; default rides and drivers), answered with a fresh snapshot; while subscribed to stats, {"type":"stats",at,stats} (the body of GET /v1/ops/stats) at once and every 5 s. A fifth socket of the same user on it closes their oldest with 1008 (a client should not reconnect that one).
      */
     get: operations["opsLive"];
     put?: never;

@@ -19,6 +19,15 @@ export const TOKEN_EXPIRED = { code: 4401, reason: "token expired" } as const;
 export const NO_LONGER_YOURS = { code: 4403, reason: "no longer yours to watch" } as const;
 /** 1012, service restart: connect again (the console and the apps do, with their token). */
 export const RECONNECT = { code: 1012, reason: "reconnect" } as const;
+/** 1008, policy: the actor opened a newer socket past `SOCKETS_PER_ACTOR`; this, their oldest, ends. */
+export const REPLACED = { code: 1008, reason: "replaced by a newer socket" } as const;
+
+/**
+ * How many sockets one actor keeps open on one object (a phone and a tablet, a console in a few
+ * tabs). An app whose reconnect loop leaks sockets, or a token used to open thousands, would
+ * otherwise make every commit walk them all: a new one past the limit closes that actor's oldest.
+ */
+export const SOCKETS_PER_ACTOR = 4;
 
 /** What `acceptLive` attaches to a socket (it survives hibernation). */
 interface Attached {
@@ -96,7 +105,20 @@ export function acceptLive(ctx: DurableObjectState, actor: LiveActor, first: str
   ctx.acceptWebSocket(server, [actor.id]);
   server.serializeAttachment({ actorId: actor.id, role: actor.role, since: Date.now(), until: actor.until });
   server.send(first);
+  for (const old of oldestBeyond(ctx.getWebSockets(actor.id), SOCKETS_PER_ACTOR)) closeWith(old, REPLACED);
   return new Response(null, { status: 101, webSocket: client });
+}
+
+/**
+ * The sockets of one actor beyond the newest `max`, oldest first (by when each was opened,
+ * `since`; one with no time counts as oldest): those a new socket replaces.
+ *
+ * @example
+ * for (const old of oldestBeyond(ctx.getWebSockets(actor.id), SOCKETS_PER_ACTOR)) old.close(1008, "replaced");
+ */
+export function oldestBeyond(sockets: readonly WebSocket[], max: number): WebSocket[] {
+  const since = (ws: WebSocket) => (ws.deserializeAttachment() as { since?: number } | null)?.since ?? 0;
+  return [...sockets].sort((a, b) => since(a) - since(b)).slice(0, Math.max(0, sockets.length - max));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actorFromHeaders, broadcast, liveRequest, NO_LONGER_YOURS, onLiveMessage, RECONNECT, TOKEN_EXPIRED } from "./live";
+import { actorFromHeaders, broadcast, liveRequest, NO_LONGER_YOURS, oldestBeyond, onLiveMessage, RECONNECT, SOCKETS_PER_ACTOR, TOKEN_EXPIRED } from "./live";
 
 /** A socket as the runtime hands it back: its attachment (who opened it, until when) and what was sent on it, and how it was closed. */
 function socket(role: string, actorId: string, until: number | null = Date.now() + 60_000) {
@@ -80,5 +80,38 @@ describe("the upgrade handed to an object", () => {
     expect(request.url).not.toContain("secret");
     expect(actorFromHeaders(request)).toEqual({ id: "ops_1", role: "ops", until: 1_700_000_000_000 });
     expect(request.headers.get("upgrade")).toBe("websocket");
+  });
+});
+
+describe("sockets per actor", () => {
+  const opened = (since: number | undefined) => ({
+    since,
+    ws: { deserializeAttachment: () => (since === undefined ? {} : { since }) } as unknown as WebSocket,
+  });
+
+  it("a new socket past SOCKETS_PER_ACTOR replaces the actor's oldest; within it, none", () => {
+    const sockets = [opened(30), opened(10), opened(50), opened(20), opened(40)];
+    expect(SOCKETS_PER_ACTOR).toBe(4);
+    expect(
+      oldestBeyond(
+        sockets.map((s) => s.ws),
+        SOCKETS_PER_ACTOR,
+      ),
+    ).toEqual([sockets[1]!.ws]);
+    expect(
+      oldestBeyond(
+        sockets.slice(0, 4).map((s) => s.ws),
+        SOCKETS_PER_ACTOR,
+      ),
+    ).toEqual([]);
+    // A leaking app's thousand: all but the newest four, an untimed one (an older code's) first.
+    const many = [opened(undefined), ...Array.from({ length: 999 }, (_, i) => opened(i + 1))];
+    const closed = oldestBeyond(
+      many.map((s) => s.ws),
+      SOCKETS_PER_ACTOR,
+    );
+    expect(closed).toHaveLength(996);
+    expect(closed[0]).toBe(many[0]!.ws);
+    expect(closed).not.toContain(many[999]!.ws);
   });
 });

@@ -9,6 +9,8 @@ import { apply, EMPTY, parseMessage, type LiveState } from "./live-state";
 
 /** The feed closes a socket whose token expired with this code (src/durable-objects/live.ts, TOKEN_EXPIRED): sign in again. */
 const TOKEN_EXPIRED = 4401;
+/** …and this one when the operator opened more sockets than it keeps (REPLACED): this tab stays closed. */
+const REPLACED = 1008;
 
 export type Connection = "connecting" | "open" | "closed";
 export interface LiveView {
@@ -79,6 +81,8 @@ export class LiveSocket {
       this.set({ ...this.view, connection: "closed" });
       // The session is over, as a REST call's 401 ends it: the sign-in page comes back (and `use(null)` closes this).
       if (event.code === TOKEN_EXPIRED) return setToken(null);
+      // Replaced by a newer socket of this operator (another tab, past the feed's limit): reconnecting would replace that one in turn.
+      if (event.code === REPLACED) return;
       const wait = Math.min(30_000, 500 * 2 ** this.retry++);
       this.timer = window.setTimeout(() => this.open(), wait);
     };
