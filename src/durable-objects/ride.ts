@@ -144,7 +144,7 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
 
   /** A result from the payment worker. Idempotent: a repeated result changes nothing. */
   applyPaymentResult(result: PaymentResult): Promise<Outcome<Ride>> {
-    return this.command(result.idempotencyKey, (record) => (record ? (commandForResult(result) ?? ok(record.ride)) : fail("not_found", "no such ride")));
+    return this.command(result.idempotencyKey, (r) => (r ? (commandForResult(result, r) ?? ok(r.ride)) : fail("not_found", "no such ride")));
   }
 
   /** The ride as the actor may see it; a settled ride sends its final state and ends the socket at once. */

@@ -6,7 +6,7 @@ import type { Config } from "../config";
 import type { Driver, PaymentResult } from "../domain/events";
 import { finalFare } from "../domain/fare";
 import { distanceMeters, estimateDrive } from "../domain/geo";
-import { can, type RideCommand, type RideRecord, type SilentAsk } from "../domain/ride-machine";
+import { can, outstandingPaymentStep, type RideCommand, type RideRecord, type SilentAsk } from "../domain/ride-machine";
 import type { LatLng, RideDriver } from "../domain/types";
 import type { Refusal } from "../kernel/machine";
 import { fail, type Outcome } from "../lib/problem";
@@ -185,20 +185,24 @@ export function timerCommand(name: string, record: RideRecord | null, now: Date,
 }
 
 /**
- * The command a payment worker's result means (null: nothing to do).
+ * The command a payment worker's result means (null: nothing to do). A refused capture counts
+ * only as the answer to the capture the ride waits for (`record`'s outstanding step): a late
+ * copy of an earlier attempt's refusal, after an operator's retry sent the next, would mark the
+ * payment failed while the retry is out, and stop the watchdog that sends it again. A capture
+ * made counts whichever attempt it was: the money was taken.
  *
  * @example
- * commandForResult({ action: "capture", outcome: "succeeded", ... }); // { type: "paymentCaptured", ... }
+ * commandForResult({ action: "capture", outcome: "succeeded", ... }, record); // { type: "paymentCaptured", ... }
  */
-export function commandForResult(result: PaymentResult): RideCommand | null {
+export function commandForResult(result: PaymentResult, record?: RideRecord): RideCommand | null {
   const succeeded = result.outcome === "succeeded";
   switch (result.action) {
     case "authorize":
       return succeeded ? { type: "paymentAuthorized" } : { type: "paymentDeclined" };
     case "capture":
-      return succeeded
-        ? { type: "paymentCaptured", settlement: result.settlement ?? null }
-        : { type: "paymentCaptureFailed", reason: result.detail ?? "declined" };
+      if (succeeded) return { type: "paymentCaptured", settlement: result.settlement ?? null };
+      if (record && outstandingPaymentStep(record)?.idempotencyKey !== result.idempotencyKey) return null;
+      return { type: "paymentCaptureFailed", reason: result.detail ?? "declined" };
     case "void":
       // A void the provider refuses finds no hold to release (it lapsed, or was released
       // already), and sending it again gets the same answer for ever: the ride's payment is

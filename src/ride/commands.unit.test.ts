@@ -123,6 +123,18 @@ describe("payment results as commands", () => {
     const captured = decide(owingFee, { type: "paymentCaptured", settlement: null }, NOW);
     expect(captured.kind === "applied" && captured.record.ride.payment.status).toBe("captured");
   });
+  it("a refused capture counts only as the answer to the capture the ride waits for: a late copy of attempt 1's is no news while attempt 2 is out", () => {
+    const refused: PaymentResult = { ...base, action: "capture", idempotencyKey: "rd_test:capture", outcome: "declined", detail: "card_declined" };
+    const waiting = record("payment_pending", "authorized");
+    expect(outstandingPaymentStep(waiting)?.idempotencyKey).toBe("rd_test:capture");
+    expect(commandForResult(refused, waiting)).toEqual({ type: "paymentCaptureFailed", reason: "card_declined" });
+    const retried = { ...waiting, captureAttempt: 2 };
+    expect(commandForResult(refused, retried)).toBeNull();
+    expect(commandForResult({ ...refused, idempotencyKey: "rd_test:capture:2" }, retried)).toEqual({ type: "paymentCaptureFailed", reason: "card_declined" });
+    // A capture made counts whichever attempt it was.
+    expect(commandForResult({ ...refused, outcome: "succeeded" }, retried)).toEqual({ type: "paymentCaptured", settlement: null });
+  });
+
   it("a settle's result carries the driver's share", () => {
     const settlement = {
       driverId: "d1",
