@@ -67,6 +67,18 @@ describe("Stripe adapter", () => {
     expect(await stripe.void({ holdRef: other.ref! }, "rd_30:void")).toEqual({ outcome: "succeeded", ref: other.ref });
   });
 
+  it("a refund sent again once Stripe forgot its key is found by its key, not made twice; another key is a refund of its own", async () => {
+    const hold = await stripe.authorize({ amount: krw(8000), paymentMethod: "pm_card_visa", reference: "rd_31" }, "rd_31:authorize");
+    await stripe.capture({ holdRef: hold.ref!, amount: krw(8000) }, "rd_31:capture");
+    const first = await stripe.refund({ holdRef: hold.ref!, amount: krw(3000) }, "rd_31:refund:a");
+    expect(first.outcome).toBe("succeeded");
+    fake.forget("rd_31:refund:a");
+    expect(await stripe.refund({ holdRef: hold.ref!, amount: krw(3000) }, "rd_31:refund:a")).toEqual(first);
+    expect(fake.intents.get(hold.ref!)).toMatchObject({ amount_refunded: 3000 });
+    expect((await stripe.refund({ holdRef: hold.ref!, amount: krw(2000) }, "rd_31:refund:b")).ref).not.toBe(first.ref);
+    expect(fake.intents.get(hold.ref!)).toMatchObject({ amount_refunded: 5000 });
+  });
+
   it("refunds a captured payment", async () => {
     const hold = await stripe.authorize({ amount: krw(8000), paymentMethod: "pm_card_visa", reference: "rd_4" }, "rd_4:authorize");
     await stripe.capture({ holdRef: hold.ref!, amount: krw(8000) }, "rd_4:capture");

@@ -56,6 +56,7 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
   const calls: RecordedCall[] = [];
   const intents = new Map<string, Intent>();
   const transfers = new Map<string, { id: string; amount: number; destination: string; transfer_group: string | null }>();
+  const refunds: { id: string; object: "refund"; amount: number; payment_intent: string; status: string; metadata: Record<string, string> }[] = [];
   /** First answers by idempotency key, with the parameters they were for (a key reused with others is refused, as Stripe does). */
   const replays = new Map<string, { status: number; body: string; params: string }>();
   const inFlight = new Set<string>();
@@ -151,16 +152,28 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
           body: { error: { type: "invalid_request_error", code: "amount_too_large", message: "Refund amount is greater than unrefunded amount" } },
         };
       intent.amount_refunded += amount;
-      return {
-        status: 200,
-        body: {
-          id: `re_${(++n).toString().padStart(6, "0")}`,
-          object: "refund",
-          amount,
-          payment_intent: intent.id,
-          status: "succeeded",
-        },
+      const metadata = Object.fromEntries(
+        Object.entries(form).flatMap(([k, v]) => {
+          const m = /^metadata\[(.+)\]$/.exec(k);
+          return m ? [[m[1]!, v]] : [];
+        }),
+      );
+      const refund = {
+        id: `re_${(++n).toString().padStart(6, "0")}`,
+        object: "refund" as const,
+        amount,
+        payment_intent: intent.id,
+        status: "succeeded",
+        metadata,
       };
+      refunds.push(refund);
+      return { status: 200, body: refund };
+    }
+    if (method === "GET" && path === "/v1/refunds") {
+      // Newest first, filtered by payment_intent when given, as Stripe lists them.
+      const data = [...refunds].reverse().filter((r) => form.payment_intent === undefined || r.payment_intent === form.payment_intent);
+      const limit = Number(form.limit ?? 10);
+      return { status: 200, body: { object: "list", url: "/v1/refunds", has_more: data.length > limit, data: data.slice(0, limit) } };
     }
     if (method === "POST" && path === "/v1/transfers") {
       const destination = form.destination ?? "";

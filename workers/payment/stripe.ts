@@ -196,8 +196,20 @@ export class StripeProvider implements PaymentProvider {
       : { outcome: "declined", ref: result.body.id, detail: `payment intent is ${result.body.status}` };
   }
 
+  /**
+   * A refund, tagged with its key. Looked up by that key first: sent again once Stripe has
+   * forgotten the key (a lost answer, sent again a day later), a second refund would be made.
+   */
   async refund(input: { holdRef: string; amount: Money }, key: string): Promise<ProviderOutcome> {
-    const result = await this.post("/v1/refunds", { payment_intent: input.holdRef, amount: String(input.amount.amount) }, key);
+    const made = await this.findRefund(input.holdRef, key);
+    if (made) return { outcome: "succeeded", ref: made };
+    const form = {
+      payment_intent: input.holdRef,
+      amount: String(input.amount.amount),
+      "metadata[idempotency_key]": key,
+      "metadata[platform]": STRIPE_PLATFORM_TAG,
+    };
+    const result = await this.post("/v1/refunds", form, key);
     if (!result.ok) return result.outcome;
     return result.body.status === "succeeded" || result.body.status === "pending"
       ? { outcome: "succeeded", ref: result.body.id }
@@ -229,6 +241,14 @@ export class StripeProvider implements PaymentProvider {
       key,
     );
     return result.ok ? { outcome: "succeeded", ref: result.body.id } : result.outcome;
+  }
+
+  /** The refund of `holdRef` made under `key` (its metadata), not failed or cancelled; null when none (`GET /v1/refunds`). */
+  private async findRefund(holdRef: string, key: string): Promise<string | null> {
+    type Listed = { id: string; status?: string; metadata?: Record<string, string> };
+    const body = await this.get<{ data?: Listed[] }>("/v1/refunds", { payment_intent: holdRef, limit: "100" });
+    const made = body.data?.find((r) => r.metadata?.idempotency_key === key && r.status !== "failed" && r.status !== "canceled");
+    return made?.id ?? null;
   }
 
   /** The transfer whose `transfer_group` is the payout's key (`GET /v1/transfers?transfer_group=`), null when none. */
