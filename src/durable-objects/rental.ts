@@ -91,6 +91,11 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
     if (!done.ok) console.warn(JSON.stringify({ msg: "compensating release failed", rentalId: input.rentalId, error: done.problem.code }));
   }
 
+  /** Where the rider returned the vehicle, if the return gave a place (the repair sweep frees a vehicle there). */
+  returnedAt(): LatLng | null {
+    return this.load()?.returnedAt ?? null;
+  }
+
   get(actor: Actor): Outcome<Rental> {
     const record = this.load();
     const shown = record && shownTo(actor, record.rental);

@@ -325,6 +325,26 @@ describe("the repair sweep frees a vehicle no live rental holds", () => {
     expect(await vehicleStatus(vehicleId)).toBe("available");
   });
 
+  it("a return whose vehicle release is lost: the sweep frees the vehicle where the rider left it, not where it was", async () => {
+    const { stub, rider, vehicleId } = await confirmed();
+    unwrap(await stub.keyIssued("4821", "k"));
+    unwrap(await stub.unlock(rider, "4821", "req"));
+    await runInDurableObject(stub, (instance: RentalDurableObject) => {
+      const self = instance as unknown as { perform: (effect: { type: string }) => Promise<Outcome<unknown>> };
+      const perform = self.perform.bind(instance);
+      self.perform = async (effect) =>
+        effect.type === "releaseVehicle" ? { ok: false, problem: { code: "unavailable", detail: "vehicle down" } } : perform(effect);
+    });
+    const leftAt = { lat: 37.55, lng: 127.04 };
+    expect(unwrap(await stub.returnVehicle(rider, "req", leftAt))).toMatchObject({ status: "completed" });
+    expect(await vehicleStatus(vehicleId)).toBe("rented");
+    const row = { ...(await rentalVehicleStub(testEnv, vehicleId).get())!, updatedAt: "2026-01-01T00:00:00.000Z" };
+    await applyWrites(testEnv.VIEWS_DB, [{ kind: "rentalVehicle", vehicle: row }]);
+    await new Promise((r) => setTimeout(r, 5));
+    await repairRentalViews(testEnv, { afterS: 0, maxRows: 500 });
+    expect(await rentalVehicleStub(testEnv, vehicleId).get()).toMatchObject({ status: "available", location: leftAt });
+  });
+
   it("held by a rental that was never made (its creation died after the reserve), or that ended: released; a live one's kept", async () => {
     const orphan = await newVehicle();
     unwrap(await rentalVehicleStub(testEnv, orphan).reserve(idOf("rn"), "lost"));

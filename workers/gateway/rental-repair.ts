@@ -64,7 +64,9 @@ async function releaseOrphan(env: Pick<Env, "RENTAL">, vehicle: ReturnType<typeo
   const rental = await rentalStub(env, holder).get(REPAIRER);
   if (!rental.ok && rental.problem.code !== "not_found") return;
   if (rental.ok && (rental.value.status === "requested" || rental.value.status === "confirmed")) return;
-  const released = await vehicle.release(holder, `repair:${holder}`);
+  // Where its rider left it, for a return whose release was lost; else where it was.
+  const at = rental.ok ? await rentalStub(env, holder).returnedAt() : null;
+  const released = await vehicle.release(holder, `repair:${holder}`, at ?? undefined);
   if (!released.ok) console.warn(JSON.stringify({ msg: "orphan vehicle release failed", rentalId: holder, error: released.problem.code }));
 }
 

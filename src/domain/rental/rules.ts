@@ -58,11 +58,15 @@ function invalidateKey(next: RentalRecord): RentalEventDraft[] {
 /** The rental's time is up (its end timer may not have fired yet). */
 const over = (r: RentalRecord, now: Date): boolean => r.rental.endsAt !== null && Date.parse(r.rental.endsAt) <= now.getTime();
 
-const ended = (next: RentalRecord, by: "rider" | "system", at?: LatLng): RentalEventDraft[] => [
-  ...invalidateKey(next),
-  { type: "VehicleReleased", data: { vehicleId: next.rental.vehicleId, ...(at ? { location: at } : {}) } },
-  { type: "RentalCompleted", data: { by } },
-];
+/** The rental ends ridden: the key dies, the vehicle is freed (where its rider left it, kept for a release lost: `returnedAt`). */
+function ended(next: RentalRecord, by: "rider" | "system", at?: LatLng): RentalEventDraft[] {
+  if (at) next.returnedAt = at;
+  return [
+    ...invalidateKey(next),
+    { type: "VehicleReleased", data: { vehicleId: next.rental.vehicleId, ...(at ? { location: at } : {}) } },
+    { type: "RentalCompleted", data: { by } },
+  ];
+}
 
 /**
  * A confirmed rental ends unused, whoever ends it (its rider, ops, or the system at its end):

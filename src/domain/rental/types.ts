@@ -62,6 +62,8 @@ export interface RentalRecord {
   captureSent?: boolean;
   /** The key was invalidated (cancelled or ended): a key issued later is dropped. */
   keyInvalidated?: boolean;
+  /** Where its rider returned the vehicle (a return that gave a place): a release lost is made again there by the repair sweep. */
+  returnedAt?: LatLng;
 }
 
 /** One event as the machine drafts it. */
