@@ -20,6 +20,8 @@ import {
   DEFAULT_TOPICS,
   driverMarker,
   isOpenRide,
+  mergeDriver,
+  newerRide,
   parseClientMessage,
   pushIntervalMs,
   rideMarker,
@@ -29,24 +31,23 @@ import {
   type RideMarker,
   type Topic,
 } from "../ops-feed/feed";
-import { driverVersions, driversOnDuty, openRides } from "../views/ops-map";
-import { DriverBoard } from "../ops-feed/driver-board";
+import { driversOnDuty, openRides, versionsIn } from "../views/ops-map";
+import { MarkerBoard } from "../ops-feed/marker-board";
 import { opsStats } from "../views/stats";
 import { acceptLive, actorFromHeaders, onLiveClose, onLiveMessage, openSockets } from "./live";
 import { StoredObject } from "./stored-object";
 
 /** How often a socket watching `stats` gets them. */
 export const STATS_EVERY_MS = 5_000;
-/** Rides whose last version sent is remembered (a late, older batch never moves a ride back); past it the memory starts over. */
-const RIDES_REMEMBERED = 50_000;
 
 /** The payment worker's health, through the gateway's service binding (its class lives in workers/, which objects may not import). */
 type PaymentsHealth = { health(): Promise<unknown> };
 
 export class OpsFeedDurableObject extends StoredObject<Env> {
   /** Every driver on duty the feed heard of: status from the views, position from the Driver DO's pushes. */
-  private readonly drivers = new DriverBoard();
-  private readonly rideVersions = new Map<string, number>();
+  private readonly drivers = new MarkerBoard<DriverMarker>((d) => d.status !== "offline", mergeDriver);
+  /** Every open ride the feed heard of, and the version each ended at (a late, older batch never moves a ride back). */
+  private readonly rides = new MarkerBoard<RideMarker>((r) => isOpenRide(r.status), newerRide);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, []);
@@ -92,10 +93,8 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     let sent = 0;
     const rideWatchers = this.watching("rides");
     for (const ride of rides) {
-      if ((this.rideVersions.get(ride.id) ?? 0) >= ride.version) continue;
-      if (this.rideVersions.size >= RIDES_REMEMBERED) this.rideVersions.clear();
-      this.rideVersions.set(ride.id, ride.version);
-      sent += send(rideWatchers, JSON.stringify({ type: "ride", ride }));
+      // Its last change too (a ride that ended: the console takes it off the map).
+      if (this.rides.take(ride)) sent += send(rideWatchers, JSON.stringify({ type: "ride", ride }));
     }
     const driverWatchers = drivers.length > 0 ? this.watching("drivers") : [];
     for (const driver of drivers) sent += this.takeDriver(driver, driverWatchers);
@@ -137,9 +136,14 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
   private async snapshot(topics: readonly Topic[]): Promise<string> {
     const db = this.env.VIEWS_DB;
     const [rides, drivers] = await Promise.all([topics.includes("rides") ? openRides(db) : [], topics.includes("drivers") ? driversOnDuty(db) : []]);
-    const rideMarkers = rides.map(rideMarker).filter((r) => isOpenRide(r.status) && (this.rideVersions.get(r.id) ?? 0) <= r.version);
+    const open = rides.map(rideMarker);
     const onDuty = drivers.map(driverMarker);
-    const driverMarkers = topics.includes("drivers") ? this.drivers.snapshot(onDuty, await driverVersions(db, this.drivers.unknownTo(onDuty))) : [];
+    const [rideVersions, driverVersions] = await Promise.all([
+      topics.includes("rides") ? versionsIn(db, "rides", this.rides.unknownTo(open)) : new Map<string, number>(),
+      topics.includes("drivers") ? versionsIn(db, "drivers", this.drivers.unknownTo(onDuty)) : new Map<string, number>(),
+    ]);
+    const rideMarkers = topics.includes("rides") ? this.rides.snapshot(open, rideVersions) : [];
+    const driverMarkers = topics.includes("drivers") ? this.drivers.snapshot(onDuty, driverVersions) : [];
     return snapshotFrame(topics, rideMarkers, driverMarkers, new Date());
   }
 

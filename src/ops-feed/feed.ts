@@ -144,21 +144,13 @@ export function mergeDriver(known: DriverMarker | undefined, incoming: DriverMar
 }
 
 /**
- * The snapshot's drivers: the views' drivers merged with what the feed holds in memory
- * (fresher positions: a position push changes no view row; and drivers whose change the
- * views have not written yet). Offline drivers are left out.
+ * What the feed knows of a ride after `incoming`: the newer marker, or null when it is not newer.
  *
  * @example
- * mergeSnapshot(viewDrivers.map(driverMarker), known);
+ * newerRide(v4, v3); // null
  */
-export function mergeSnapshot(fromViews: DriverMarker[], known: ReadonlyMap<string, DriverMarker>): DriverMarker[] {
-  const merged = new Map(fromViews.map((d) => [d.id, d]));
-  for (const [id, memory] of known) {
-    const view = merged.get(id);
-    merged.set(id, view ? (mergeDriver(view, memory) ?? view) : memory);
-  }
-  return [...merged.values()].filter((d) => d.status !== "offline");
-}
+export const newerRide = (known: RideMarker | undefined, incoming: RideMarker): RideMarker | null =>
+  known && known.version >= incoming.version ? null : incoming;
 
 /**
  * Each version once, oldest first (a batch may carry several changes of one ride, and

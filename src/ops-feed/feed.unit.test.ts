@@ -7,7 +7,6 @@ import {
   inVersionOrder,
   markersOf,
   mergeDriver,
-  mergeSnapshot,
   parseClientMessage,
   pushIntervalMs,
   rideMarker,
@@ -181,20 +180,6 @@ describe("merging a driver", () => {
     const known = marker({ version: 4, status: "offered", currentRideId: "rd_1" });
     const push = marker({ version: 3, location: { lat: 37.7, lng: 127.2 }, locationAt: at(40) });
     expect(mergeDriver(known, push)).toEqual({ ...known, location: { lat: 37.7, lng: 127.2 }, locationAt: at(40) });
-  });
-
-  it("the snapshot takes the views' drivers with the fresher positions in memory, adds drivers only memory knows, and leaves out the offline", () => {
-    const fromViews = [marker({ id: "d1" }), marker({ id: "d2" }), marker({ id: "d3", version: 3 })];
-    const known = new Map<string, DriverMarker>([
-      ["d1", marker({ id: "d1", location: { lat: 37.55, lng: 127.05 }, locationAt: at(50) })],
-      ["d3", marker({ id: "d3", version: 4, status: "offline" })],
-      ["d4", marker({ id: "d4", status: "on_trip" })],
-    ]);
-    const merged = mergeSnapshot(fromViews, known);
-    expect(merged.map((d) => d.id)).toEqual(["d1", "d2", "d4"]);
-    expect(merged[0]!.location).toEqual({ lat: 37.55, lng: 127.05 });
-    expect(merged[1]).toEqual(marker({ id: "d2" }));
-    expect(mergeSnapshot([marker({ status: "offline" })], new Map())).toEqual([]);
   });
 });
 

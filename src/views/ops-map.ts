@@ -43,17 +43,17 @@ export async function driversOnDuty(db: D1Database, limit = MAP_LIMIT): Promise<
 }
 
 /**
- * The views' versions of the drivers `ids` (any status): what the feed checks the drivers only
- * its memory knows against. No query for none.
+ * The views' versions of the rides or drivers `ids` (any status): what the feed checks the ones
+ * only its memory holds against. No query for none.
  *
  * @example
- * const versions = await driverVersions(env.VIEWS_DB, ["d1"]); // Map { "d1" => 7 }
+ * const versions = await versionsIn(env.VIEWS_DB, "drivers", ["d1"]); // Map { "d1" => 7 }
  */
-export async function driverVersions(db: D1Database, ids: string[]): Promise<Map<string, number>> {
+export async function versionsIn(db: D1Database, table: "rides" | "drivers", ids: string[]): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map();
   // One bound list (json_each), not a parameter an id: D1 binds at most 100 a statement.
   const { results } = await db
-    .prepare("SELECT id, version FROM drivers WHERE id IN (SELECT value FROM json_each(?1))")
+    .prepare(`SELECT id, version FROM ${table} WHERE id IN (SELECT value FROM json_each(?1))`)
     .bind(JSON.stringify(ids.slice(0, MAP_LIMIT)))
     .all<{ id: string; version: number }>();
   return new Map(results.map((r) => [r.id, r.version]));

@@ -1,0 +1,102 @@
+/** The feed's rides and drivers in memory (src/ops-feed/marker-board.ts): no ghost on the operators' map, and no change lost to a snapshot. */
+import { describe, expect, it } from "vitest";
+import { MarkerBoard } from "./marker-board";
+import { isOpenRide, mergeDriver, newerRide, type DriverMarker, type RideMarker } from "./feed";
+
+const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+const driver = (over: Partial<DriverMarker> = {}): DriverMarker => ({
+  id: "d1",
+  name: "Driver d1",
+  status: "available",
+  approval: "approved",
+  product: "standard",
+  location: { lat: 37.56, lng: 126.97 },
+  locationAt: at(1),
+  currentRideId: null,
+  updatedAt: at(1),
+  version: 3,
+  ...over,
+});
+const ride = (over: Partial<RideMarker> = {}): RideMarker => ({
+  id: "rd_1",
+  status: "dispatching",
+  product: "standard",
+  riderId: "r1",
+  driverId: null,
+  pickup: { lat: 37.55, lng: 126.98 },
+  dropoff: { lat: 37.5, lng: 127.02 },
+  createdAt: at(1),
+  updatedAt: at(1),
+  version: 4,
+  ...over,
+});
+const drivers = () => new MarkerBoard<DriverMarker>((d) => d.status !== "offline", mergeDriver);
+const rides = () => new MarkerBoard<RideMarker>((r) => isOpenRide(r.status), newerRide);
+
+describe("the feed's drivers in memory", () => {
+  it("a position push that went offline's way after it (a lower version, overtaken) does not bring the driver back", () => {
+    const board = drivers();
+    expect(board.take(driver({ version: 3 }))).not.toBeNull();
+    expect(board.take(driver({ version: 4, status: "offline" }))).toMatchObject({ status: "offline" });
+    expect(board.take(driver({ version: 3, location: { lat: 37.6, lng: 127 }, locationAt: at(9) }))).toBeNull();
+    expect(board.size).toBe(0);
+    expect(board.snapshot([], new Map())).toEqual([]);
+    // The views, a batch behind, still list them on duty at 3: left out too.
+    expect(board.snapshot([driver({ version: 3 })], new Map())).toEqual([]);
+    // Back online: a newer version is taken.
+    expect(board.take(driver({ version: 5 }))).toMatchObject({ status: "available", version: 5 });
+    expect(board.snapshot([], new Map()).map((d) => d.id)).toEqual(["d1"]);
+  });
+
+  it("a driver whose offline publish was lost is left out once the views hold them at that version or newer, and forgotten", () => {
+    const board = drivers();
+    board.take(driver({ id: "d1", version: 3 }));
+    board.take(driver({ id: "d2", version: 6 }));
+    board.take(driver({ id: "d3", version: 2 }));
+    expect(board.unknownTo([driver({ id: "d3", version: 2 })])).toEqual(["d1", "d2"]);
+    // The views: d1 offline at 4 (the lost publish), d2 only at 5 (its going on duty not written yet).
+    const shown = board.snapshot(
+      [driver({ id: "d3", version: 2 })],
+      new Map([
+        ["d1", 4],
+        ["d2", 5],
+      ]),
+    );
+    expect(shown.map((d) => d.id).sort()).toEqual(["d2", "d3"]);
+    expect(board.size).toBe(2);
+    expect(board.take(driver({ id: "d1", version: 4, locationAt: at(20) }))).toBeNull(); // a late push of the ghost
+  });
+
+  it("the snapshot takes the views' drivers with the fresher positions in memory, and leaves out the offline", () => {
+    const board = drivers();
+    board.take(driver({ id: "d1", location: { lat: 37.55, lng: 127.05 }, locationAt: at(50) }));
+    const shown = board.snapshot([driver({ id: "d1" }), driver({ id: "d2" }), driver({ id: "d9", status: "offline" })], new Map());
+    expect(shown.map((d) => [d.id, d.location])).toEqual([
+      ["d1", { lat: 37.55, lng: 127.05 }],
+      ["d2", { lat: 37.56, lng: 126.97 }],
+    ]);
+  });
+});
+
+describe("the feed's rides in memory", () => {
+  it("a change published while the snapshot read the views is in the snapshot, not dropped from it", () => {
+    const board = rides();
+    expect(board.take(ride({ version: 5, status: "driver_assigned" }))).not.toBeNull();
+    // The snapshot's read saw version 4; the publish of 5 landed during it.
+    expect(board.snapshot([ride({ version: 4 })], new Map())).toEqual([ride({ version: 5, status: "driver_assigned" })]);
+    // A new ride published before its row was read: in the snapshot too (the views hold nothing of it).
+    board.take(ride({ id: "rd_new", version: 1 }));
+    expect(board.snapshot([ride({ version: 5, status: "driver_assigned" })], new Map()).map((r) => r.id)).toEqual(["rd_1", "rd_new"]);
+  });
+
+  it("a ride that ended leaves the map: older changes are dropped, a stale open row is left out, and one whose end was not heard goes once the views hold it", () => {
+    const board = rides();
+    board.take(ride({ version: 5 }));
+    expect(board.take(ride({ version: 9, status: "completed" }))).toMatchObject({ status: "completed" });
+    expect(board.take(ride({ version: 8, status: "in_progress" }))).toBeNull();
+    expect(board.snapshot([ride({ version: 8, status: "in_progress" })], new Map())).toEqual([]);
+    board.take(ride({ id: "rd_lost", version: 3 }));
+    expect(board.snapshot([], new Map([["rd_lost", 7]]))).toEqual([]);
+    expect(board.size).toBe(0);
+  });
+});
