@@ -149,6 +149,20 @@ describe("rate limits", () => {
     expect(ipLimiter.limit).not.toHaveBeenCalled();
   });
 
+  it("a token of ours that lapsed is a 401 to sign in again, not counted against its address; a forged one, expired or not, is", async () => {
+    const ipLimiter = limiter(0);
+    const env = testEnv({ IP_LIMITER: ipLimiter });
+    const from = { "cf-connecting-ip": "203.0.113.9" };
+    const exp = Math.floor(Date.now() / 1000) - 60;
+    const lapsed = await sign({ sub: "r9", role: "rider", exp }, SECRET, "HS256");
+    const answer = await call("/v1/rides", { method: "POST", body: "{}", token: lapsed, headers: from }, env);
+    expect([answer.status, answer.body.detail]).toEqual([401, "token expired: sign in again"]);
+    expect(ipLimiter.limit).not.toHaveBeenCalled();
+    const forged = await sign({ sub: "r9", role: "rider", exp }, "not-our-secret-0123456789abcdef0", "HS256");
+    expect((await call("/v1/rides", { method: "POST", body: "{}", token: forged, headers: from }, env)).status).toBe(429);
+    expect((await call("/v1/rides", { method: "POST", body: "{}", token: "junk", headers: from }, env)).status).toBe(429);
+  });
+
   it("with RATE_LIMITS off nothing is limited", async () => {
     const env = testEnv({ RATE_LIMITS: "off", IP_LIMITER: limiter(0) });
     expect((await call("/openapi.json", {}, env)).status).toBe(200);

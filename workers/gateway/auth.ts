@@ -45,6 +45,9 @@ export interface AuthContext {
   env: Pick<Env, "JWT_SECRET">;
 }
 
+/** The refusal of a token we signed that has expired: the caller signs in again (and is not counted as anonymous traffic). */
+export const TOKEN_LAPSED = "token expired: sign in again";
+
 function tokenOf(c: AuthContext, sources: TokenSources): string {
   const query = c.req.query("access_token");
   if (query !== undefined && !sources.queryToken) {
@@ -73,7 +76,11 @@ export async function authenticate(c: AuthContext, roles: readonly Role[], sourc
   try {
     payload = (await verify(token, secret, "HS256")) as Record<string, unknown>;
   } catch {
-    throw new AppError("unauthorized", "invalid or expired token");
+    const lapsed = await verify(token, secret, { alg: "HS256", exp: false }).then(
+      () => true,
+      () => false,
+    );
+    throw new AppError("unauthorized", lapsed ? TOKEN_LAPSED : "invalid or expired token");
   }
   const sub = payload.sub;
   const role = payload.role;
@@ -93,8 +100,9 @@ function roleMiddleware(roles: readonly Role[], sources: TokenSources): Middlewa
     try {
       authenticated = await authenticate(c, roles, sources);
     } catch (error) {
-      // Refused callers are anonymous: they count against their address's limit.
-      if (error instanceof AppError && error.code === "unauthorized") await enforceLimit(c.env, "ip", clientIp(c));
+      // Refused callers are anonymous: they count against their address's limit; but one whose own token (ours, signed) just
+      // lapsed is a user to send back to sign in, not a 429 because others behind the same carrier's address sent junk.
+      if (error instanceof AppError && error.code === "unauthorized" && error.message !== TOKEN_LAPSED) await enforceLimit(c.env, "ip", clientIp(c));
       throw error;
     }
     c.set("actor", authenticated.actor);
