@@ -75,3 +75,20 @@ export async function pruneDeliveries(db: PrunedDatabase, before: Date, maxRows:
   }
   return pruned;
 }
+
+/**
+ * Deletes the dead letters received before `before`, at most `maxRows`: their deliveries are
+ * pruned by then, so a replay would refuse them as too old (src/notifications/replay.ts), and
+ * an operator could never close them; kept, they would count as open for ever and the table,
+ * which holds whole message bodies, would only grow. Answers how many went.
+ *
+ * @example
+ * const gone = await pruneLetters(env.NOTIFICATIONS_DB, deliveryCutoff(new Date()), PRUNE_CHUNK);
+ */
+export async function pruneLetters(db: PrunedDatabase, before: Date, maxRows: number): Promise<number> {
+  const result = await db
+    .prepare("DELETE FROM notification_dead_letters WHERE id IN (SELECT id FROM notification_dead_letters WHERE received_at < ?1 LIMIT ?2)")
+    .bind(before.toISOString(), maxRows)
+    .run();
+  return result.meta.changes ?? 0;
+}

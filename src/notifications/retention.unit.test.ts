@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { sqliteD1 } from "../../test/support/sqlite-d1";
-import { deliveryCutoff, PRUNE_CHUNK, pruneDeliveries } from "./retention";
+import { deliveryCutoff, PRUNE_CHUNK, pruneDeliveries, pruneLetters } from "./retention";
+import { keepLetter } from "./dead-letters.fixture";
 
 let db: D1Database;
 const day = (d: number) => new Date(Date.UTC(2026, 10, 1 + d));
@@ -65,5 +66,19 @@ describe("the delivery log's retention", () => {
     await db.prepare("DELETE FROM notification_deliveries WHERE event_id LIKE 'new-%'").run();
     expect(await pruneDeliveries(db, day(10), 10_000)).toBe(1);
     expect(await left()).toEqual([]);
+  });
+});
+
+describe("the dead letters' retention", () => {
+  it("deletes the letters received before the cut-off (too old to replay), open or replayed, at most the bound; later ones stay", async () => {
+    await keepLetter(db, { id: "old-open", rideId: "rd_1", eventId: "ev_1", receivedAt: day(1).toISOString() });
+    await keepLetter(db, { id: "old-replayed", rideId: "rd_2", eventId: "ev_2", receivedAt: day(2).toISOString() });
+    await keepLetter(db, { id: "old-third", rideId: "rd_3", eventId: "ev_3", receivedAt: day(3).toISOString() });
+    await keepLetter(db, { id: "at-cutoff", rideId: "rd_4", eventId: "ev_4", receivedAt: day(10).toISOString() });
+    await db.prepare("UPDATE notification_dead_letters SET replayed_at = ?1 WHERE id = 'old-replayed'").bind(day(2).toISOString()).run();
+    expect(await pruneLetters(db, day(10), 2)).toBe(2);
+    expect(await pruneLetters(db, day(10), 2)).toBe(1);
+    const ids = (await db.prepare("SELECT id FROM notification_dead_letters").all<{ id: string }>()).results.map((r) => r.id);
+    expect(ids).toEqual(["at-cutoff"]);
   });
 });

@@ -15,7 +15,7 @@
  */
 import { readConfig } from "../../src/config";
 import { databaseSize, sizeAlert } from "../../src/views/database-size";
-import { deliveryCutoff, pruneDeliveries } from "../../src/notifications/retention";
+import { deliveryCutoff, PRUNE_CHUNK, pruneDeliveries, pruneLetters } from "../../src/notifications/retention";
 import { retireViewsLog } from "../../src/notifications/views-log";
 import { letGoOfHistory } from "../../src/views/window";
 import { durableKeepers } from "./window-keepers";
@@ -117,7 +117,9 @@ export async function everyMinute(env: Env, tasks: Promise<unknown>[] = []): Pro
   const before = cutoff(env);
   await allOnTheirOwn([
     ...tasks,
-    pruneDeliveries(env.NOTIFICATIONS_DB, before, PRUNE_MAX_ROWS).then((pruned) => pruned > 0 && log({ msg: "delivery log pruned", pruned, before })),
+    pruneDeliveries(env.NOTIFICATIONS_DB, before, PRUNE_MAX_ROWS)
+      .then(async (pruned) => ({ pruned, letters: await pruneLetters(env.NOTIFICATIONS_DB, before, PRUNE_CHUNK) }))
+      .then(({ pruned, letters }) => (pruned > 0 || letters > 0) && log({ msg: "delivery log pruned", pruned, letters, before })),
     keepWindow(env),
     keepLedgerWindow(env),
   ]);
