@@ -18,13 +18,26 @@ export async function sinkFault(env: NotificationEnv): Promise<SinkFault> {
   return row ? (JSON.parse(row.fault) as SinkFault) : { mode: "ok" };
 }
 
-/** The recipient's phone, opened from its sealed form; null when none is on file. */
-function phoneLookup(env: NotificationEnv) {
+/**
+ * The recipient's phone, opened from its sealed form; null when none is on file. A number on
+ * file that cannot be opened (`CONTACT_KEY` missing, or rotated without sealing the numbers
+ * again) silences KakaoTalk for everyone: said once per lookup (a consumer run), never with the number.
+ *
+ * @example
+ * const phoneOf = phoneLookup(env); await phoneOf("r1"); // "+821012345678"
+ */
+export function phoneLookup(env: Pick<NotificationEnv, "VIEWS_DB" | "CONTACT_KEY">) {
   const cache = new Map<string, string | null>();
+  let warned = false;
   return async (userId: string): Promise<string | null> => {
     if (cache.has(userId)) return cache.get(userId)!;
     const row = (await drizzle(env.VIEWS_DB).select().from(contacts).where(eq(contacts.userId, userId)).limit(1))[0];
-    const phone = row && env.CONTACT_KEY ? await openPhone(env.CONTACT_KEY, row.phoneSealed).catch(() => null) : null;
+    const key = env.CONTACT_KEY;
+    const phone = row && key ? await openPhone(key, row.phoneSealed).catch(() => null) : null;
+    if (row && phone === null && !warned) {
+      warned = true;
+      console.warn(JSON.stringify({ msg: "contact could not be opened", keySet: Boolean(key) }));
+    }
     cache.set(userId, phone);
     return phone;
   };
