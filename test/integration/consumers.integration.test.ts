@@ -121,7 +121,8 @@ describe("notification consumer", () => {
       type: "DriverAssigned",
       rideId: id,
       version: 4,
-      occurredAt: ride.updatedAt,
+      // Now: a notice of a moment is sent only while it is news (workers/notification/moments.ts).
+      occurredAt: new Date().toISOString(),
       correlationId: "corr-9",
       causationId: null,
       data: {},

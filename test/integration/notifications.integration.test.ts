@@ -56,7 +56,8 @@ function message(type: string, patch: Partial<Ride> = {}, data: Record<string, u
     type,
     rideId: id,
     version: 4,
-    occurredAt: "2026-11-21T10:00:00.000Z",
+    // Now: a notice of a moment is sent only while it is news (workers/notification/moments.ts).
+    occurredAt: new Date().toISOString(),
     correlationId: "corr-n",
     causationId: null,
     data,
@@ -151,7 +152,7 @@ describe("live channel", () => {
     const got: string[] = [];
     ws.accept();
     ws.addEventListener("message", (e) => got.push(String(e.data)));
-    const m = message("DriverOffered", {}, { driverId: driver.id, expiresAt: "2026-11-21T10:00:15.000Z" });
+    const m = message("DriverOffered", {}, { driverId: driver.id, expiresAt: new Date(Date.now() + 15_000).toISOString() });
     await deliver([m]);
     const deadline = Date.now() + 3000;
     while (!got.some((g) => g.includes('"type":"notification"')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

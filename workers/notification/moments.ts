@@ -1,7 +1,8 @@
 /**
  * Notices of a moment: true only for a while. An offer is gone once it expires; "your driver is
- * on the way", "has arrived", "the trip started" are news for minutes. Sent later (a retry after a
- * long outage, an operator's replay of the next day's dead letters) they would only mislead the
+ * on the way", "has arrived", "the trip started" are news for minutes. Sent later (a first delivery
+ * behind a queue's backlog, a retry after a long outage, an operator's replay of the next day's
+ * dead letters) they would only mislead the
  * rider or driver, and each AlimTalk message is paid for: such a notice is not sent, its delivery
  * failed for good as too late (no letter: there is nothing to replay). Receipts, cancellations,
  * refunds, payouts and account decisions stay true, and have no limit.
