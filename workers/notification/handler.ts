@@ -167,7 +167,7 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
   }
   const rows = await deps.log.lookUp(pending.map((p) => p.delivery));
   const outcomes: DeliveryOutcome[] = [];
-  const givenUp: { index: number; reason: string }[] = [];
+  const givenUp: { index: number; outcome: number; reason: string }[] = [];
   // The same event twice in one run (a redelivery beside the first): the first one delivers.
   const handled = new Set<string>();
   for (const { index, base, channel, delivery } of pending) {
@@ -199,13 +199,30 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
       if (!final) summary.lastError = `${channel.name}: ${String(error)}`;
       outcomes.push({ delivery, sent: false, error: String(error), final });
       summary[final ? "failed" : "retrying"] += 1;
-      if (final) givenUp.push({ index, reason: `${channel.name} to ${base.audience}: ${String(error)} after ${row.attempts + 1} attempts` });
+      if (final)
+        givenUp.push({
+          index,
+          outcome: outcomes.length - 1,
+          reason: `${channel.name} to ${base.audience}: ${String(error)} after ${row.attempts + 1} attempts`,
+        });
     }
   }
   // The letters first, then the marks: a delivery marked failed is never tried again, so a letter
-  // lost after its mark (the queue refusing it, the worker dying in between) would leave nothing to
-  // replay. A mark lost after its letter only sends the delivery once more.
-  for (const { index, reason } of givenUp) await deps.deadLetter(messages[index]!, reason);
+  // lost after its mark (the worker dying in between) would leave nothing to replay; a mark lost
+  // after its letter only sends the delivery once more. A letter the queue refuses leaves its
+  // delivery retrying (its message comes back, and gives it up again), not the whole run to retry,
+  // which would send again what this run sent.
+  for (const { index, outcome, reason } of givenUp) {
+    try {
+      await deps.deadLetter(messages[index]!, reason);
+    } catch (error) {
+      outcomes[outcome] = { ...(outcomes[outcome] as DeliveryOutcome & { sent: false }), final: false };
+      const summary = summaries[index]!;
+      summary.failed -= 1;
+      summary.retrying += 1;
+      summary.lastError = `dead letter not sent: ${String(error)}`;
+    }
+  }
   await deps.log.recordAll(outcomes);
   return summaries;
 }
