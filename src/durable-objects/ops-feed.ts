@@ -31,7 +31,7 @@ import {
   type RideMarker,
   type Topic,
 } from "../ops-feed/feed";
-import { driversOnDuty, openRides, versionsIn } from "../views/ops-map";
+import { driversOnDuty, openRides, statesIn } from "../views/ops-map";
 import { MarkerBoard } from "../ops-feed/marker-board";
 import { opsStats } from "../views/stats";
 import { acceptLive, actorFromHeaders, onLiveClose, onLiveMessage, openSockets } from "./live";
@@ -138,12 +138,13 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     const [rides, drivers] = await Promise.all([topics.includes("rides") ? openRides(db) : [], topics.includes("drivers") ? driversOnDuty(db) : []]);
     const open = rides.map(rideMarker);
     const onDuty = drivers.map(driverMarker);
-    const [rideVersions, driverVersions] = await Promise.all([
-      topics.includes("rides") ? versionsIn(db, "rides", this.rides.unknownTo(open)) : new Map<string, number>(),
-      topics.includes("drivers") ? versionsIn(db, "drivers", this.drivers.unknownTo(onDuty)) : new Map<string, number>(),
+    const none = new Map<string, { version: number; onMap: boolean }>();
+    const [rideStates, driverStates] = await Promise.all([
+      topics.includes("rides") ? statesIn(db, "rides", this.rides.unknownTo(open)) : none,
+      topics.includes("drivers") ? statesIn(db, "drivers", this.drivers.unknownTo(onDuty)) : none,
     ]);
-    const rideMarkers = topics.includes("rides") ? this.rides.snapshot(open, rideVersions) : [];
-    const driverMarkers = topics.includes("drivers") ? this.drivers.snapshot(onDuty, driverVersions) : [];
+    const rideMarkers = topics.includes("rides") ? this.rides.snapshot(open, rideStates) : [];
+    const driverMarkers = topics.includes("drivers") ? this.drivers.snapshot(onDuty, driverStates) : [];
     return snapshotFrame(topics, rideMarkers, driverMarkers, new Date());
   }
 

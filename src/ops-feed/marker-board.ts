@@ -8,9 +8,10 @@
  *   dropped (a position push overtaken by the driver's going offline put them back on the map);
  * - a snapshot takes the newer of the views' row and memory (a change published while the
  *   snapshot read the views was dropped from the new socket's map);
- * - one only memory holds, whom the views hold at that version or newer and not on the map
- *   (its leaving's publish lost), is left out and forgotten (else a ghost on every console for
- *   as long as the object lived).
+ * - one only memory holds, whom the views hold at that version or newer and off the map (its
+ *   leaving's publish lost), is left out and forgotten (else a ghost on every console for as long
+ *   as the object lived); one the views hold on the map (past the snapshot's list, or written
+ *   while the snapshot read it) stays.
  * The OpsFeed Durable Object only wires it.
  */
 
@@ -62,12 +63,12 @@ export class MarkerBoard<M extends { id: string; version: number }> {
   /**
    * The snapshot: the views' markers, each the newer of its row and memory (none when memory
    * saw it leave at that version or later), and those only memory holds unless the views hold
-   * them at that version or newer (`viewVersions`: then they left unheard, and are forgotten).
+   * them off the map at that version or newer (`viewStates`: they left unheard, and are forgotten).
    *
    * @example
-   * board.snapshot(fromViews, await versionsIn(db, "drivers", board.unknownTo(fromViews)));
+   * board.snapshot(fromViews, await statesIn(db, "drivers", board.unknownTo(fromViews)));
    */
-  snapshot(fromViews: readonly M[], viewVersions: ReadonlyMap<string, number>): M[] {
+  snapshot(fromViews: readonly M[], viewStates: ReadonlyMap<string, { version: number; onMap: boolean }>): M[] {
     const out: M[] = [];
     for (const view of fromViews) {
       if (view.version <= (this.gone.get(view.id) ?? -1)) continue;
@@ -76,8 +77,8 @@ export class MarkerBoard<M extends { id: string; version: number }> {
     }
     for (const id of this.unknownTo(fromViews)) {
       const memory = this.onMap.get(id)!;
-      const seen = viewVersions.get(id);
-      if (seen !== undefined && seen >= memory.version) this.leave(id, seen);
+      const seen = viewStates.get(id);
+      if (seen && !seen.onMap && seen.version >= memory.version) this.leave(id, seen.version);
       else out.push(memory);
     }
     return out.filter(this.shown);

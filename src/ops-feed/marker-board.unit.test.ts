@@ -58,13 +58,21 @@ describe("the feed's drivers in memory", () => {
     const shown = board.snapshot(
       [driver({ id: "d3", version: 2 })],
       new Map([
-        ["d1", 4],
-        ["d2", 5],
+        ["d1", { version: 4, onMap: false }],
+        ["d2", { version: 5, onMap: true }],
       ]),
     );
     expect(shown.map((d) => d.id).sort()).toEqual(["d2", "d3"]);
     expect(board.size).toBe(2);
     expect(board.take(driver({ id: "d1", version: 4, locationAt: at(20) }))).toBeNull(); // a late push of the ghost
+  });
+
+  it("one the views hold on the map at its version (written while the snapshot read the list, or past its limit) stays, and its pushes too", () => {
+    const board = drivers();
+    board.take(driver({ id: "d11", version: 11 }));
+    const shown = board.snapshot([], new Map([["d11", { version: 11, onMap: true }]]));
+    expect(shown.map((d) => d.id)).toEqual(["d11"]);
+    expect(board.take(driver({ id: "d11", version: 11, location: { lat: 37.6, lng: 127 }, locationAt: at(30) }))).not.toBeNull();
   });
 
   it("the snapshot takes the views' drivers with the fresher positions in memory, and leaves out the offline", () => {
@@ -96,7 +104,7 @@ describe("the feed's rides in memory", () => {
     expect(board.take(ride({ version: 8, status: "in_progress" }))).toBeNull();
     expect(board.snapshot([ride({ version: 8, status: "in_progress" })], new Map())).toEqual([]);
     board.take(ride({ id: "rd_lost", version: 3 }));
-    expect(board.snapshot([], new Map([["rd_lost", 7]]))).toEqual([]);
+    expect(board.snapshot([], new Map([["rd_lost", { version: 7, onMap: false }]]))).toEqual([]);
     expect(board.size).toBe(0);
   });
 });

@@ -43,18 +43,20 @@ export async function driversOnDuty(db: D1Database, limit = MAP_LIMIT): Promise<
 }
 
 /**
- * The views' versions of the rides or drivers `ids` (any status): what the feed checks the ones
- * only its memory holds against. No query for none.
+ * The views' version of each of the rides or drivers `ids`, and whether it is on the map there
+ * (a ride open, a driver not offline): what the feed checks the ones only its memory holds
+ * against. No query for none.
  *
  * @example
- * const versions = await versionsIn(env.VIEWS_DB, "drivers", ["d1"]); // Map { "d1" => 7 }
+ * const states = await statesIn(env.VIEWS_DB, "drivers", ["d1"]); // Map { "d1" => { version: 7, onMap: false } }
  */
-export async function versionsIn(db: D1Database, table: "rides" | "drivers", ids: string[]): Promise<Map<string, number>> {
+export async function statesIn(db: D1Database, table: "rides" | "drivers", ids: string[]): Promise<Map<string, { version: number; onMap: boolean }>> {
   if (ids.length === 0) return new Map();
+  const off = table === "rides" ? "('completed', 'cancelled')" : "('offline')";
   // One bound list (json_each), not a parameter an id: D1 binds at most 100 a statement.
   const { results } = await db
-    .prepare(`SELECT id, version FROM ${table} WHERE id IN (SELECT value FROM json_each(?1))`)
+    .prepare(`SELECT id, version, status NOT IN ${off} AS on_map FROM ${table} WHERE id IN (SELECT value FROM json_each(?1))`)
     .bind(JSON.stringify(ids.slice(0, MAP_LIMIT)))
-    .all<{ id: string; version: number }>();
-  return new Map(results.map((r) => [r.id, r.version]));
+    .all<{ id: string; version: number; on_map: number }>();
+  return new Map(results.map((r) => [r.id, { version: r.version, onMap: r.on_map === 1 }]));
 }
