@@ -95,17 +95,31 @@ export async function objectWrites(deps: Pick<RepairDeps, "rideSnapshot" | "rent
   return { writes: rideWrites(snapshot), driverId: ride.driver?.id ?? null, ...(unpaid ? { owingRiderId: ride.riderId } : {}) };
 }
 
-/** Projects the rides and rentals (the ledger's ids are both) the views never heard of from their objects; answers how many were found. */
-export async function restoreLost(deps: RepairDeps, ids: string[]): Promise<PageStep> {
+/**
+ * The objects a pass may still read this run, shared by its pages: a run reads up to 60 pages,
+ * and every object read is two calls of the invocation's 10,000 (after a views outage a page may
+ * lack all its rows).
+ */
+export type ObjectBudget = { left: number };
+
+/**
+ * Projects the rides and rentals (the ledger's ids are both) the views never heard of from their
+ * objects, as many as `budget` lets (the pass then stops at this page, read again next run);
+ * answers how many were found.
+ */
+export async function restoreLost(deps: RepairDeps, ids: string[], budget: ObjectBudget): Promise<PageStep> {
   const [lostRides, lostRentals] = await Promise.all([deps.missingRides(ids.filter((id) => !isRental(id))), deps.missingRentals(ids.filter(isRental))]);
+  const lost = [...lostRides, ...lostRentals];
+  const chosen = lost.slice(0, Math.max(0, budget.left));
+  budget.left -= chosen.length;
   const restored = await Promise.all(
-    [...lostRides, ...lostRentals].map(async (id) => {
+    chosen.map(async (id) => {
       const found = await objectWrites(deps, id);
       if (found) await deps.project(found.writes);
       return found ? 1 : 0;
     }),
   );
-  return { added: restored.reduce<number>((sum, n) => sum + n, 0) };
+  return { added: restored.reduce<number>((sum, n) => sum + n, 0), stop: chosen.length < lost.length };
 }
 
 /**
@@ -116,18 +130,20 @@ export async function restoreLost(deps: RepairDeps, ids: string[]): Promise<Page
  *
  * Bounded: rows younger than `before` are left to the views worker, whose message is likely
  * on its way (the page's rows are in time order, so the rest of the ledger is younger too: the
- * pass stops here); at most `maxRides` rides are read a run (the rest wait for the next). A
+ * pass stops here); at most `budget` rides are read a run, all pages together (the rest wait for the next). A
  * ride that cannot be read keeps its rows out, and the pass stops at its page: the next run
  * tries it again. Answers the rows added (the projection may write them first).
  *
  * @example
- * await ledgerPass(cursor, deps.earningsPage, (rows) => copyEarnings(deps, rows, { before, maxRides: 25 }), options);
+ * const budget = { left: 25 };
+ * await ledgerPass(cursor, deps.earningsPage, (rows) => copyEarnings(deps, rows, { before, budget }), options);
  */
-export async function copyEarnings(deps: RepairDeps, rows: EarningRow[], limits: { before: string; maxRides: number }): Promise<PageStep> {
+export async function copyEarnings(deps: RepairDeps, rows: EarningRow[], limits: { before: string; budget: ObjectBudget }): Promise<PageStep> {
   const settled = rows.filter((row) => row.createdAt <= limits.before);
   const lacking = await deps.missingEarnings(settled);
   const rideIds = [...new Set(lacking.map((row) => row.rideId))];
-  const chosen = rideIds.slice(0, limits.maxRides);
+  const chosen = rideIds.slice(0, Math.max(0, limits.budget.left));
+  limits.budget.left -= chosen.length;
   const failed: string[] = [];
   const read = new Set<string>();
   await Promise.all(

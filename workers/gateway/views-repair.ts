@@ -83,6 +83,9 @@ export const VIEWS_REPAIR_CRON = "* * * * *";
  * ledger's window, and the healing stopped. A pass at the tail stops at its last page; each page
  * is one call and one D1 read, and objects are asked only for what the views lack.
  */
+/** Rides and rentals the lost pass projects from their objects in a run, at most (two calls each). */
+export const LOST_PER_RUN = 200;
+
 export const DEFAULT_REPAIR: RepairOptions = { afterS: 120, maxRows: 25, earningsPages: 60, pageSize: 100, budgetMs: 10_000 };
 
 interface RowsReport {
@@ -164,13 +167,21 @@ export async function repairViews(deps: RepairDeps, options: RepairOptions = DEF
     (ids) => deps.markChecked("riders", ids, at),
     false,
   );
+  // Objects each pass may read this run, all its pages together (two calls each).
+  const earningsBudget = { left: options.maxRows };
+  const lostBudget = { left: LOST_PER_RUN };
   const earnings = await ledgerPass(
     { read: deps.earningsCursor, save: deps.saveEarningsCursor },
     deps.earningsPage,
-    (rows) => copyEarnings(deps, rows, { before, maxRides: options.maxRows }),
+    (rows) => copyEarnings(deps, rows, { before, budget: earningsBudget }),
     options,
   );
-  const lost = await ledgerPass({ read: deps.heldRidesCursor, save: deps.saveHeldRidesCursor }, deps.heldRidesPage, (ids) => restoreLost(deps, ids), options);
+  const lost = await ledgerPass(
+    { read: deps.heldRidesCursor, save: deps.saveHeldRidesCursor },
+    deps.heldRidesPage,
+    (ids) => restoreLost(deps, ids, lostBudget),
+    options,
+  );
   return { rides, drivers, riders, earnings, lost };
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Driver, RiderAccount } from "../../src/domain/events";
 import type { EarningRow, ViewWrite } from "../../src/views/projection";
 import { earning, rentalWritesOf, rn, snapshotOf } from "./repair-fixtures";
-import { DEFAULT_REPAIR, repairOptions, repairViews, type RepairDeps } from "./views-repair";
+import { DEFAULT_REPAIR, LOST_PER_RUN, repairOptions, repairViews, type RepairDeps } from "./views-repair";
 
 const NOW = new Date("2026-11-21T10:10:00.000Z");
 
@@ -222,6 +222,28 @@ describe("repairViews", () => {
       await repairViews(f.deps);
       expect(ledger.length - 1 - Number(f.cursor() ?? 0), `minute ${minute}`).toBeLessThanOrEqual(1);
     }
+  });
+
+  it("after a views outage (every row lacking), a run reads at most its budget of objects over all its pages, and the next run goes on", async () => {
+    const ledger: EarningRow[][] = Array.from({ length: 60 }, (_, p) => Array.from({ length: 100 }, (_, i) => earning(`rd_${p}_${i}`)));
+    const lostPages = Array.from({ length: 60 }, (_, p) => Array.from({ length: 100 }, (_, i) => `rd_lost_${p}_${i}`));
+    let heldCursor: string | null = null;
+    let asked = 0;
+    const f = fakeDeps({
+      ledger,
+      rideSnapshot: async (id) => (asked++, snapshotOf(id)),
+      heldRidesCursor: async () => heldCursor,
+      saveHeldRidesCursor: async (c) => void (heldCursor = c),
+      heldRidesPage: async (after) => {
+        const i = after === null ? 0 : Number(after);
+        return { items: lostPages[i] ?? [], next: i + 1 < lostPages.length ? String(i + 1) : null };
+      },
+      missingRides: async (ids) => ids,
+    });
+    const report = await repairViews(f.deps);
+    expect(asked).toBe(DEFAULT_REPAIR.maxRows + LOST_PER_RUN);
+    expect(report.lost.inserted).toBe(LOST_PER_RUN);
+    expect(heldCursor, "stopped before the page it could not finish (two pages of 100 done)").toBe("2");
   });
 
   it("a pass stops reading once its time budget is spent; the next run goes on from there", async () => {
