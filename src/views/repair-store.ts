@@ -37,29 +37,40 @@ export async function staleRideIds(d1: D1Database, before: string, limit: number
   return rows.map((r) => r.id);
 }
 
+/** Offline drivers waiting for a decision looked at a run, at most, and how long each rests between looks. */
+export const PENDING_PER_RUN = 5;
+export const PENDING_QUIET_MS = 3600_000;
+
 /**
- * Drivers not offline, and offline drivers waiting for an operator's decision, unchanged and
- * unchecked since `before`, oldest first. The waiting ones: a lost approval or rejection would
- * otherwise leave them on the operators' pending list for ever (a repeated decision records
- * nothing new), and a driver never approved cannot go online to be looked at.
+ * Drivers not offline unchanged and unchecked since `before`, oldest first (up to `limit`); then
+ * offline drivers waiting for an operator's decision quiet for `PENDING_QUIET_MS` more (up to
+ * `PENDING_PER_RUN`, apart: abandoned sign-ups never leave, and would crowd out drivers on duty).
+ * The waiting ones: a lost approval or rejection would otherwise leave them on the operators'
+ * pending list for ever (a repeated decision records nothing new), and a driver never approved
+ * cannot go online to be looked at.
  *
  * @example
  * const ids = await staleDriverIds(env.VIEWS_DB, "2026-11-21T10:00:00.000Z", 25);
  */
 export async function staleDriverIds(d1: D1Database, before: string, limit: number): Promise<string[]> {
   const seen = lastSeen(drivers.updatedAt, drivers.checkedAt);
-  const rows = await drizzle(d1)
-    .select({ id: drivers.id })
-    .from(drivers)
-    .where(
-      and(
-        or(inArray(drivers.status, ["available", "offered", "on_trip"]), and(eq(drivers.status, "offline"), eq(drivers.approval, "pending"))),
-        lt(seen, before),
-      ),
-    )
-    .orderBy(asc(seen))
-    .limit(limit);
-  return rows.map((r) => r.id);
+  const db = drizzle(d1);
+  const pendingBefore = new Date(Date.parse(before) - PENDING_QUIET_MS).toISOString();
+  const [onDuty, waiting] = await Promise.all([
+    db
+      .select({ id: drivers.id })
+      .from(drivers)
+      .where(and(inArray(drivers.status, ["available", "offered", "on_trip"]), lt(seen, before)))
+      .orderBy(asc(seen))
+      .limit(limit),
+    db
+      .select({ id: drivers.id })
+      .from(drivers)
+      .where(and(eq(drivers.status, "offline"), eq(drivers.approval, "pending"), lt(seen, pendingBefore)))
+      .orderBy(asc(seen))
+      .limit(PENDING_PER_RUN),
+  ]);
+  return [...onDuty, ...waiting].map((r) => r.id);
 }
 
 /** How far back the sweep looks for rides that ended unpaid; older ones are the rebuild's (the sweep stopped for a day). */

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { sqliteD1, type D1Like } from "../../test/support/sqlite-d1";
-import { markChecked, STALE_RIDERS, staleDriverIds, staleRiderIds } from "./repair-store";
+import { markChecked, PENDING_PER_RUN, STALE_RIDERS, staleDriverIds, staleRiderIds } from "./repair-store";
 
 const NOW = "2026-12-05T10:00:00.000Z";
 /** `minutes` before NOW. */
@@ -82,19 +82,24 @@ describe("staleDriverIds", () => {
       .run();
   }
 
-  it("drivers on duty and offline drivers waiting for a decision, quiet past the threshold, oldest first; not other offline drivers", async () => {
+  it("drivers on duty quiet past the threshold first, oldest first; then a few offline drivers waiting for a decision, quiet an hour more", async () => {
     const db = await sqliteD1("migrations/views");
     await driver(db, "d_on", "available", "approved", ago(30));
-    await driver(db, "d_waiting", "offline", "pending", ago(60)); // their approval's message lost: still "pending" here
+    await driver(db, "d_waiting", "offline", "pending", ago(2 * 60)); // their approval's message lost: still "pending" here
+    await driver(db, "d_waiting_fresh", "offline", "pending", ago(30)); // looked at not an hour ago
     await driver(db, "d_off", "offline", "approved", ago(90));
     await driver(db, "d_rejected", "offline", "rejected", ago(90));
-    await driver(db, "d_fresh", "offline", "pending", ago(1));
-    expect(await staleDriverIds(asD1(db), BEFORE, 25)).toEqual(["d_waiting", "d_on"]);
-    const plan = await db
-      .prepare(
-        "EXPLAIN QUERY PLAN SELECT id FROM drivers WHERE (status IN ('available', 'offered', 'on_trip') OR (status = 'offline' AND approval = 'pending'))",
-      )
-      .all<{ detail: string }>();
+    expect(await staleDriverIds(asD1(db), BEFORE, 25)).toEqual(["d_on", "d_waiting"]);
+    const plan = await db.prepare("EXPLAIN QUERY PLAN SELECT id FROM drivers WHERE status = 'offline' AND approval = 'pending'").all<{ detail: string }>();
     expect(plan.results.map((r) => r.detail).join("\n")).toContain("drivers_by_status");
+  });
+
+  it("abandoned sign-ups never crowd out drivers on duty: at most PENDING_PER_RUN of them a run, beside the on-duty limit", async () => {
+    const db = await sqliteD1("migrations/views");
+    for (let i = 0; i < 40; i++) await driver(db, `d_signup_${String(i).padStart(2, "0")}`, "offline", "pending", ago(10 * 24 * 60));
+    for (let i = 0; i < 3; i++) await driver(db, `d_on_${i}`, "on_trip", "approved", ago(5));
+    const ids = await staleDriverIds(asD1(db), BEFORE, 25);
+    expect(ids.filter((id) => id.startsWith("d_on_"))).toHaveLength(3);
+    expect(ids.filter((id) => id.startsWith("d_signup_"))).toHaveLength(PENDING_PER_RUN);
   });
 });
