@@ -187,6 +187,11 @@ describe("operator console", () => {
     await untilShown('button:text-is("Refund")');
     expect(await page.getByRole("button", { name: "Cancel ride" }).count()).toBe(0);
     await shot("console-ride.png");
+    // A part refund from the page: it goes out under the page's own key, and the ride shows it once the provider confirms.
+    await page.getByLabel(/Refund amount/).fill("1000");
+    await page.getByRole("button", { name: "Refund" }).click();
+    const refunded = async () => ((await rideOf(api, ops, a)).payment as { status: string; refundedAmount?: { amount: number } }).refundedAmount?.amount;
+    await eventually(async () => ((await refunded()) === 1000 ? true : undefined), "the refund confirmed");
 
     // The cancel, from the second ride's page.
     await page.goto(`${system.baseUrl}/console/rides/${b}`);

@@ -27,6 +27,9 @@ function Actions(props: { ride: Ride; done: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [reason, setReason] = useState("");
   const [amount, setAmount] = useState("");
+  // One key a refund asked for: a click sent again after an error (its answer lost) is the same refund;
+  // the next click after one went out is a new one (a refund the provider declined is asked again so).
+  const [refundKey, setRefundKey] = useState(() => crypto.randomUUID());
   const run = async (what: () => Promise<unknown>) => {
     setBusy(true);
     setError(null);
@@ -70,7 +73,13 @@ function Actions(props: { ride: Ride; done: () => void }) {
           <button
             type="button"
             disabled={busy}
-            onClick={() => run(() => post(`${ops}/refund`, { reason: reason || "refund by operator", ...(amount ? { amount: Number(amount) } : {}) }))}
+            onClick={() =>
+              run(async () => {
+                const body = { reason: reason || "refund by operator", ...(amount ? { amount: Number(amount) } : {}) };
+                await post(`${ops}/refund`, body, { "idempotency-key": refundKey });
+                setRefundKey(crypto.randomUUID());
+              })
+            }
           >
             Refund
           </button>
