@@ -80,6 +80,28 @@ describe("live sockets", () => {
     await driverLive.close();
   });
 
+  it("a fifth socket of one rider on a ride closes their oldest with 1008; the four newest stay", async () => {
+    const rider = await api.token(uid("r"), "rider");
+    const created = await api.request<Ride>("POST", "/v1/rides", {
+      token: rider,
+      body: { pickup: { lat: 34.6, lng: 128.6 }, dropoff: { lat: 34.62, lng: 128.62 }, product: "standard", paymentMethod: "pm_card_visa" },
+    });
+    const url = `${ws}/v1/rides/${created.body.id}/live?access_token=${rider}`;
+    const sockets = [];
+    for (let i = 0; i < 5; i++) {
+      sockets.push(await openLive(url));
+      await new Promise((r) => setTimeout(r, 20)); // each opened at a later time than the last
+    }
+    expect(await sockets[0]!.closed).toEqual({ code: 1008, reason: "replaced by a newer socket" });
+    for (const live of sockets.slice(1)) expect((await live.waitFor<Ride>(() => true, "the snapshot")).message).toMatchObject({ id: created.body.id });
+    const stillOpen = await Promise.race([
+      Promise.any(sockets.slice(1).map((s) => s.closed)).then(() => false),
+      new Promise((r) => setTimeout(() => r(true), 500)),
+    ]);
+    expect(stillOpen, "none of the four newest closed").toBe(true);
+    await Promise.all(sockets.slice(1).map((s) => s.close()));
+  });
+
   it("refuses a stranger, a missing token and a plain GET", async () => {
     const rider = await api.token(uid("r"), "rider");
     const created = await api.request<Ride>("POST", "/v1/rides", {
