@@ -1,53 +1,14 @@
 /**
  * The gateway's order of checks, with `app.request()` and no Durable Object behind it:
- * body limit, then authentication and role, then rate limits, then validation. Every
+ * body limit, then authentication and role, then rate limits (./rate-limits.unit.test.ts), then validation. Every
  * request here is answered before any binding but the rate limiters would be touched
  * (they are absent: reaching one would be a 500), except in the last part: a view or a
  * ride object that fails the way the platform fails, and the answer that makes.
  */
-import { sign } from "hono/jwt";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Role } from "../../src/domain/types";
-import { createApp, SLOW_REQUEST_MS, worthALook } from "./app";
+import { SLOW_REQUEST_MS, worthALook } from "./app";
+import { call, testEnv, token } from "./app-fixtures";
 import { MAX_BODY_BYTES } from "./security";
-
-const SECRET = "unit-test-secret-0123456789abcdef";
-const app = createApp();
-
-function limiter(allowed: number) {
-  let n = 0;
-  return { limit: vi.fn(async (_: RateLimitOptions): Promise<RateLimitOutcome> => ({ success: ++n <= allowed })) };
-}
-
-function testEnv(patch: Record<string, unknown> = {}): Env {
-  return {
-    ENVIRONMENT: "development",
-    JWT_SECRET: SECRET,
-    RATE_LIMITS: "on",
-    ALLOWED_ORIGINS: "https://console.example.test",
-    RIDER_LIMITER: limiter(100),
-    LOCATION_LIMITER: limiter(100),
-    IP_LIMITER: limiter(100),
-    ...patch,
-  } as unknown as Env;
-}
-
-const token = (sub: string, role: Role) => sign({ sub, role, exp: Math.floor(Date.now() / 1000) + 600 }, SECRET, "HS256");
-
-async function call(path: string, init: RequestInit & { token?: string } = {}, env = testEnv()) {
-  const headers = new Headers(init.headers);
-  if (init.token) headers.set("authorization", `Bearer ${init.token}`);
-  if (init.body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
-  const res = await app.request(path, { ...init, headers }, env);
-  const text = await res.text();
-  let body: { code?: string; detail?: string } = {};
-  try {
-    body = JSON.parse(text) as typeof body;
-  } catch {
-    // not JSON (the /docs page)
-  }
-  return { status: res.status, headers: res.headers, body, text };
-}
 
 describe("authentication and role before validation", () => {
   it("an unauthenticated bad body is 401, a wrong role 403, the right role 400", async () => {
@@ -106,69 +67,6 @@ describe("the body limit", () => {
     expect(res.body.code).toBe("payload_too_large");
     expect(res.headers.get("content-type")).toContain("application/problem+json");
     expect(res.headers.get("x-request-id")).toBeTruthy();
-  });
-});
-
-describe("rate limits", () => {
-  it("a rider over the limit gets 429 with Retry-After before the body is read or any object called", async () => {
-    const riderLimiter = limiter(0);
-    const env = testEnv({ RIDER_LIMITER: riderLimiter });
-    const res = await call("/v1/rides", { method: "POST", body: "{", token: await token("r7", "rider") }, env);
-    expect(res.status).toBe(429);
-    expect(res.body.code).toBe("rate_limited");
-    expect(res.headers.get("retry-after")).toBe("60");
-    expect(riderLimiter.limit).toHaveBeenCalledWith({ key: "r7" });
-    expect((await call("/v1/quotes", { method: "POST", body: "{}", token: await token("r7", "rider") }, env)).status).toBe(429);
-    // Paying dues too: each declined charge reaches the provider, so unlimited it would test card after card.
-    expect((await call("/v1/me/dues/pay", { method: "POST", body: "{}", token: await token("r7", "rider") }, env)).status).toBe(429);
-  });
-
-  it("a driver's location reports are limited per driver", async () => {
-    const env = testEnv({ LOCATION_LIMITER: limiter(0) });
-    const res = await call("/v1/drivers/me/location", { method: "PUT", body: JSON.stringify({ lat: 1, lng: 2 }), token: await token("d7", "driver") }, env);
-    expect(res.status).toBe(429);
-    expect(res.headers.get("retry-after")).toBe("10");
-  });
-
-  it("unauthenticated endpoints and refused tokens are limited per IP; health checks never", async () => {
-    const ipLimiter = limiter(0);
-    const env = testEnv({ IP_LIMITER: ipLimiter });
-    const from = { "cf-connecting-ip": "203.0.113.7" };
-    expect((await call("/openapi.json", { headers: from }, env)).status).toBe(429);
-    expect((await call("/docs", { headers: from }, env)).status).toBe(429);
-    expect((await call("/docs/swagger-ui.css", { headers: from }, env)).status).toBe(429);
-    expect((await call("/console/rides", { headers: from }, env)).status).toBe(429);
-    expect((await call("/v1/dev/tokens", { method: "POST", body: "{}", headers: from }, env)).status).toBe(429);
-    expect((await call("/v1/ops/rides", { headers: from }, env)).status).toBe(429);
-    expect((await call("/no/such/path", { headers: from }, env)).status).toBe(429);
-    expect(ipLimiter.limit).toHaveBeenCalledWith({ key: "203.0.113.7" });
-    expect((await call("/healthz", { headers: from }, env)).status).toBe(200);
-    // An authenticated call is not counted against its address.
-    ipLimiter.limit.mockClear();
-    expect((await call("/v1/rides", { method: "POST", body: "{", token: await token("r8", "rider"), headers: from }, env)).status).toBe(400);
-    expect(ipLimiter.limit).not.toHaveBeenCalled();
-  });
-
-  it("a token of ours that lapsed lately is a 401 to sign in again, not counted against its address; a forged one or one long expired is", async () => {
-    const ipLimiter = limiter(0);
-    const env = testEnv({ IP_LIMITER: ipLimiter });
-    const from = { "cf-connecting-ip": "203.0.113.9" };
-    const exp = Math.floor(Date.now() / 1000) - 60;
-    const lapsed = await sign({ sub: "r9", role: "rider", exp }, SECRET, "HS256");
-    const answer = await call("/v1/rides", { method: "POST", body: "{}", token: lapsed, headers: from }, env);
-    expect([answer.status, answer.body.detail]).toEqual([401, "token expired: sign in again"]);
-    expect(ipLimiter.limit).not.toHaveBeenCalled();
-    // Ours but long expired (found in an old log, say): counted, as anonymous.
-    const old = await sign({ sub: "r9", role: "rider", exp: exp - 2 * 86_400 }, SECRET, "HS256");
-    expect((await call("/v1/rides", { method: "POST", body: "{}", token: old, headers: from }, env)).status).toBe(429);
-    const forged = await sign({ sub: "r9", role: "rider", exp }, "not-our-secret-0123456789abcdef0", "HS256");
-    expect((await call("/v1/rides", { method: "POST", body: "{}", token: forged, headers: from }, env)).status).toBe(429);
-    expect((await call("/v1/rides", { method: "POST", body: "{}", token: "junk", headers: from }, env)).status).toBe(429);
-  });
-
-  it("with RATE_LIMITS off nothing is limited", async () => {
-    const env = testEnv({ RATE_LIMITS: "off", IP_LIMITER: limiter(0) });
-    expect((await call("/openapi.json", {}, env)).status).toBe(200);
   });
 });
 
