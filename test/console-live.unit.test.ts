@@ -3,35 +3,11 @@ import { describe, expect, it } from "vitest";
 import { apply, EMPTY, mergeRides, parseMessage, rowOf, SEEN_LIMIT, STATS_SAMPLES, type LiveState } from "../web/console/live-state";
 import { BOUNDS, grid, HEIGHT, inArea, OUTLINE, project, RIVER, WIDTH } from "../web/console/geo";
 import { parseRoute } from "../web/console/router";
-import type { DriverMarker, RideMarker, Stats } from "../web/console/types";
+import type { Stats } from "../web/console/types";
+import { at, testDriver, testRide } from "../src/ops-feed/fixtures";
 
-const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
-const ride = (id: string, over: Partial<RideMarker> = {}): RideMarker => ({
-  id,
-  status: "dispatching",
-  product: "standard",
-  riderId: "r1",
-  driverId: null,
-  pickup: { lat: 37.55, lng: 126.98 },
-  dropoff: { lat: 37.5, lng: 127.02 },
-  createdAt: at(1),
-  updatedAt: at(1),
-  version: 1,
-  ...over,
-});
-const driver = (id: string, over: Partial<DriverMarker> = {}): DriverMarker => ({
-  id,
-  name: `Driver ${id}`,
-  status: "available",
-  approval: "approved",
-  product: "standard",
-  location: { lat: 37.56, lng: 126.97 },
-  locationAt: at(1),
-  currentRideId: null,
-  updatedAt: at(1),
-  version: 1,
-  ...over,
-});
+const ride = testRide;
+const driver = testDriver;
 const stats = (open: number): Stats => ({
   ridesByStatus: { dispatching: open },
   dispatchTimeMs: { count: 1, p50: 100, p90: 200, p99: 300 },

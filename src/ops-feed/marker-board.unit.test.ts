@@ -2,34 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { MarkerBoard } from "./marker-board";
 import { isOpenRide, mergeDriver, newerRide, type DriverMarker, type RideMarker } from "./feed";
+import { at, testDriver, testRide } from "./fixtures";
 
-const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
-const driver = (over: Partial<DriverMarker> = {}): DriverMarker => ({
-  id: "d1",
-  name: "Driver d1",
-  status: "available",
-  approval: "approved",
-  product: "standard",
-  location: { lat: 37.56, lng: 126.97 },
-  locationAt: at(1),
-  currentRideId: null,
-  updatedAt: at(1),
-  version: 3,
-  ...over,
-});
-const ride = (over: Partial<RideMarker> = {}): RideMarker => ({
-  id: "rd_1",
-  status: "dispatching",
-  product: "standard",
-  riderId: "r1",
-  driverId: null,
-  pickup: { lat: 37.55, lng: 126.98 },
-  dropoff: { lat: 37.5, lng: 127.02 },
-  createdAt: at(1),
-  updatedAt: at(1),
-  version: 4,
-  ...over,
-});
+const driver = (over: Partial<DriverMarker> = {}) => testDriver(over.id ?? "d1", { version: 3, ...over });
+const ride = (over: Partial<RideMarker> = {}) => testRide(over.id ?? "rd_1", { version: 4, ...over });
 const drivers = () => new MarkerBoard<DriverMarker>((d) => d.status !== "offline", mergeDriver);
 const rides = () => new MarkerBoard<RideMarker>((r) => isOpenRide(r.status), newerRide);
 
