@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { DriverDurableObject } from "../../src/durable-objects/driver";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
 import type { RideRecord } from "../../src/domain/ride-machine";
+import type { Ride } from "../../src/domain/types";
 import { createRide, offerOf, onlineDriver as onlineAt, testEnv, uniqueId, until } from "./helpers";
 
 async function onlineDriver() {
@@ -55,6 +56,26 @@ describe("Driver DO: one ride at a time", () => {
     const { stub } = await onlineDriver();
     const stale = await stub.reserve({ kind: "assign", rideId: "rd_s" }, 0.001, "c");
     expect(stale.ok).toBe(false);
+  });
+});
+
+describe("Driver DO: a ride's pushes to the driver's sockets", () => {
+  it("a push older than one already sent is dropped; each newer one goes out (the ride's pushes are not ordered on the way)", async () => {
+    const { stub } = await onlineDriver();
+    const sent: number[] = [];
+    await runInDurableObject(stub, (instance: DriverDurableObject) => {
+      // The sockets, as the broadcast sees them: what went out to them.
+      (instance as unknown as { broadcast: (message: string) => number }).broadcast = (message) => {
+        sent.push((JSON.parse(message) as { ride: Ride }).ride.version);
+        return 1;
+      };
+    });
+    const ride = (version: number, status: Ride["status"]) => ({ id: "rd_pushed", version, status }) as Ride;
+    expect(await stub.rideChanged(ride(6, "cancelled"))).toBe(1); // the cancel, arriving first
+    expect(await stub.rideChanged(ride(5, "driver_assigned"))).toBe(0); // the ETA change before it, overtaken
+    expect(await stub.rideChanged(ride(6, "cancelled"))).toBe(0);
+    expect(await stub.rideChanged(ride(7, "cancelled"))).toBe(1);
+    expect(sent).toEqual([6, 7]);
   });
 });
 
