@@ -4,7 +4,7 @@
  * capture, refund what is left of a captured fare: ../actions.ts). A change heard on the socket loads the page again.
  */
 import { useState } from "preact/hooks";
-import { errorText, get, post, query } from "../api";
+import { errorText, get, post, ProblemError, query } from "../api";
 import { REASON_MAX, rideActions } from "../actions";
 import { useLive, useLoad } from "../hooks";
 import type { Delivery, LedgerEntry, Page, Ride, TimelineItem } from "../types";
@@ -76,8 +76,15 @@ function Actions(props: { ride: Ride; done: () => void }) {
             onClick={() =>
               run(async () => {
                 const body = { reason: reason || "refund by operator", ...(amount ? { amount: Number(amount) } : {}) };
-                await post(`${ops}/refund`, body, { "idempotency-key": refundKey });
-                setRefundKey(crypto.randomUUID());
+                try {
+                  await post(`${ops}/refund`, body, { "idempotency-key": refundKey });
+                  setRefundKey(crypto.randomUUID());
+                } catch (error) {
+                  // A definite refusal (a 409 for a refund the provider declined, say) takes a new key next time; a lost
+                  // answer or a 5xx keeps it, so the same click again is the same refund.
+                  if (error instanceof ProblemError && error.status < 500) setRefundKey(crypto.randomUUID());
+                  throw error;
+                }
               })
             }
           >
