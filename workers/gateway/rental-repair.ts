@@ -64,8 +64,9 @@ async function releaseOrphan(env: Pick<Env, "RENTAL">, vehicle: ReturnType<typeo
   const rental = await rentalStub(env, holder).get(REPAIRER);
   if (!rental.ok && rental.problem.code !== "not_found") return;
   if (rental.ok && (rental.value.status === "requested" || rental.value.status === "confirmed")) return;
-  // Where its rider left it, for a return whose release was lost; else where it was.
-  const at = rental.ok ? await rentalStub(env, holder).returnedAt() : null;
+  // Where its rider left it, for a return whose release was lost (only a completed rental was returned:
+  // no second call for the others); else where it was.
+  const at = rental.ok && rental.value.status === "completed" ? await rentalStub(env, holder).returnedAt() : null;
   const released = await vehicle.release(holder, `repair:${holder}`, at ?? undefined);
   if (!released.ok) console.warn(JSON.stringify({ msg: "orphan vehicle release failed", rentalId: holder, error: released.problem.code }));
 }
