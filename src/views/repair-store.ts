@@ -87,10 +87,12 @@ const seen = (t: string) => `max(${t}.updated_at, coalesce(${t}.checked_at, ''))
  * open dues gone quiet (1: a check, which finds them right almost always). UNPAID_RIDE's
  * columns are the rides' alone (rider_dues has none of them), so its text matches
  * `rides_unpaid`'s; INDEXED BY, since SQLite would rather take rides_by_payment's two
- * equalities and read every unpaid ride ever kept.
+ * equalities and read every unpaid ride ever kept. The open dues are read by `rider_dues_open`,
+ * oldest look first and no more than the limit: debtors only accumulate, and a minute's read
+ * must not grow with them.
  */
 export const STALE_RIDERS = `SELECT id, min(rank) AS rank, min(at) AS at FROM (
-  SELECT rider_id AS id, 1 AS rank, ${seen("d")} AS at FROM rider_dues d WHERE d.amount > 0 AND ${seen("d")} < ?4
+  SELECT * FROM (SELECT rider_id AS id, 1 AS rank, ${seen("d")} AS at FROM rider_dues d WHERE d.amount > 0 AND ${seen("d")} < ?4 ORDER BY at LIMIT ?3)
   UNION ALL
   SELECT rides.rider_id AS id, 0 AS rank, rides.updated_at AS at FROM rides INDEXED BY rides_unpaid LEFT JOIN rider_dues d ON d.rider_id = rides.rider_id
   WHERE ${UNPAID_RIDE} AND rides.updated_at >= ?2 AND rides.updated_at < ?1 AND rides.updated_at > coalesce(${seen("d")}, '')

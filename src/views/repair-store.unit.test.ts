@@ -39,7 +39,7 @@ describe("staleRiderIds", () => {
       .all<{ detail: string }>();
     const details = plan.results.map((r) => r.detail).join("\n");
     expect(details).toMatch(/SEARCH rides USING INDEX rides_unpaid \(updated_at>\? AND updated_at<\?\)/);
-    expect(details).toMatch(/SEARCH d USING INDEX rider_dues_by_amount/);
+    expect(details).toMatch(/SEARCH d USING INDEX rider_dues_open \(<expr><\?\)/);
     expect(details).not.toMatch(/SCAN (rides|d)\b/);
   });
 
@@ -71,6 +71,31 @@ describe("staleRiderIds", () => {
     expect(await staleRiderIds(asD1(db), BEFORE, 25)).toEqual([]);
     const hourOn = new Date(Date.parse(NOW) + 61 * 60_000 + 2 * 60_000).toISOString(); // the threshold, an hour and a minute on
     expect(await staleRiderIds(asD1(db), hourOn, 25), "open dues are looked at again").toEqual(["r1"]);
+  });
+  it("a minute reads no more open dues than its limit, quiet longest first, however many debtors there are", async () => {
+    const db = await sqliteD1("migrations/views");
+    const plan = await db
+      .prepare(`EXPLAIN QUERY PLAN ${STALE_RIDERS}`)
+      .bind(BEFORE, ago(24 * 60), 25, ago(62))
+      .all<{ id: number; parent: number; detail: string }>();
+    const duesRead = plan.results.find((r) => r.detail.includes("rider_dues_open"));
+    const sorts = plan.results.filter((r) => r.detail.includes("TEMP B-TREE"));
+    expect(
+      sorts.map((r) => r.parent),
+      "only the outer query sorts: the dues come in the index's order",
+    ).toEqual([0, 0]);
+    expect(duesRead?.parent).toBeGreaterThan(0);
+    // The bytecode: a LIMIT read in order stops with DecrJumpZero (the outer LIMIT, after its sort, counts otherwise).
+    const steps = await db
+      .prepare(`EXPLAIN ${STALE_RIDERS}`)
+      .bind(BEFORE, ago(24 * 60), 25, ago(62))
+      .all<{ opcode: string }>();
+    expect(
+      steps.results.filter((s) => s.opcode === "DecrJumpZero"),
+      "the dues' read stops at its limit",
+    ).toHaveLength(1);
+    for (let i = 0; i < 60; i++) await dues(db, `r${String(i).padStart(3, "0")}`, 9900, ago(120 + i));
+    expect(await staleRiderIds(asD1(db), BEFORE, 3)).toEqual(["r059", "r058", "r057"]);
   });
 });
 

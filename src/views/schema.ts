@@ -37,6 +37,16 @@ export const SETTLED_RIDE = `status IN ('completed', 'cancelled') AND (payment_s
 /** A ride that ended unpaid: its fare became the rider's dues (`rides_unpaid` indexes exactly these rows). */
 export const UNPAID_RIDE = `status = 'completed' AND payment_status = 'failed'`;
 
+/** When the repair sweep last knew a row right: its last change or its last check, the later (an index expression: keep the text). */
+export const LAST_SEEN = `max(updated_at, coalesce(checked_at, ''))`;
+
+/**
+ * A rental the repair sweep watches (`rentals_in_play` indexes exactly these rows): live, or
+ * cancelled or declined at its deadline with money still in play (a hold, a charge to refund,
+ * an answer awaited; not voided, declined or refunded: over).
+ */
+export const LIVE_RENTAL = `(status IN ('requested', 'confirmed') OR (status IN ('cancelled', 'declined') AND json_extract(snapshot, '$.payment.status') IN ('pending', 'authorized', 'captured')))`;
+
 /** One row per ride: the newest snapshot the projection has seen (by version). */
 export const rides = sqliteTable(
   "rides",
@@ -116,7 +126,11 @@ export const riderDues = sqliteTable(
     /** When the repair sweep last asked the Rider DO (open dues change only when paid or added to). */
     checkedAt: text("checked_at"),
   },
-  (t) => [index("rider_dues_by_amount").on(t.amount)],
+  (t) => [
+    index("rider_dues_by_amount").on(t.amount),
+    // The repair sweep's open dues gone quiet, oldest look first (src/views/repair-store.ts): only the debtors, by when last seen.
+    index("rider_dues_open").on(sql.raw(LAST_SEEN)).where(sql.raw("amount > 0")),
+  ],
 );
 
 /**
@@ -182,6 +196,8 @@ export const rentals = sqliteTable(
     index("rentals_by_rider").on(t.riderId, t.createdAt, t.id),
     index("rentals_by_status").on(t.status, t.createdAt, t.id),
     index("rentals_by_created").on(t.createdAt, t.id),
+    // The repair sweep's rentals (workers/gateway/rental-repair.ts): the few still live, by when last seen, never the history.
+    index("rentals_in_play").on(sql.raw(LAST_SEEN)).where(sql.raw(LIVE_RENTAL)),
   ],
 );
 

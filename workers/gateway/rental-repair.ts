@@ -9,13 +9,37 @@
  * (every message of it lost) has no row to fall behind: the rides' sweep finds it in the
  * ledger, and projects it with `rentalWrites`.
  */
-import { and, asc, inArray, lt, or, sql, eq, type AnyColumn } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { rentalStub, rentalVehicleStub } from "../../src/durable-objects/stubs";
 import { applyWrites, type ViewWrite } from "../../src/views/projection";
-import { rentals, rentalVehicles } from "../../src/views/schema";
+import { LAST_SEEN, LIVE_RENTAL, rentals, rentalVehicles } from "../../src/views/schema";
 
-const lastSeen = (updatedAt: AnyColumn, checkedAt: AnyColumn) => sql<string>`max(${updatedAt}, coalesce(${checkedAt}, ''))`;
+/** What each sweep reads: its table's live rows (literal SQL, matched to a partial index's text), by which index. */
+export const SWEPT = {
+  // `rentals_in_play` indexes exactly LIVE_RENTAL: the live rentals, never the history of ended ones. INDEXED BY,
+  // since SQLite would rather take rentals_by_status's equalities and sort every cancelled rental ever kept.
+  rentals: { table: "rentals", live: LIVE_RENTAL, index: "rentals_in_play", columns: rentals },
+  // Rented vehicles, by rental_vehicles_by_place: as many as the fleet.
+  vehicles: { table: "rental_vehicles", live: "status = 'rented'", index: "rental_vehicles_by_place", columns: rentalVehicles },
+} as const;
+type Swept = (typeof SWEPT)[keyof typeof SWEPT];
+
+/**
+ * The ids of `swept`'s rows unchanged and unchecked since `before`, oldest look first.
+ *
+ * @example
+ * const ids = await staleIds(env.VIEWS_DB, SWEPT.rentals, before, 25);
+ */
+export async function staleIds(d1: D1Database, swept: Swept, before: string, limit: number): Promise<string[]> {
+  const { results } = await d1.prepare(staleQuery(swept)).bind(before, limit).all<{ id: string }>();
+  return results.map((r) => r.id);
+}
+
+/** `staleIds`'s query (?1 before, ?2 the limit). */
+export const staleQuery = ({ table, live, index }: Swept) =>
+  `SELECT id FROM ${table} INDEXED BY ${index} WHERE ${live} AND ${LAST_SEEN} < ?1 ORDER BY ${LAST_SEEN} LIMIT ?2`;
+
 const REPAIRER = { id: "views-repair", role: "ops" } as const;
 
 /**
@@ -26,29 +50,21 @@ const REPAIRER = { id: "views-repair", role: "ops" } as const;
  */
 async function sweep(
   d1: D1Database,
-  table: typeof rentals | typeof rentalVehicles,
-  live: ReturnType<typeof or>,
+  swept: Swept,
   before: string,
   limit: number,
   read: (id: string) => Promise<ViewWrite | null>,
   failed: string[],
 ): Promise<number> {
   const db = drizzle(d1);
-  const seen = lastSeen(table.updatedAt, table.checkedAt);
-  const rows = await db
-    .select({ id: table.id })
-    .from(table)
-    .where(and(live, lt(seen, before)))
-    .orderBy(asc(seen))
-    .limit(limit);
-  const ids = rows.map((r) => r.id);
+  const ids = await staleIds(d1, swept, before, limit);
   const outcomes = await Promise.allSettled(ids.map(read));
   outcomes.forEach((o, i) => {
     if (o.status === "rejected") failed.push(`${ids[i]}: ${String(o.reason)}`);
   });
   const writes = outcomes.flatMap((o) => (o.status === "fulfilled" && o.value ? [o.value] : []));
   await applyWrites(d1, writes);
-  if (ids.length > 0) await db.update(table).set({ checkedAt: new Date().toISOString() }).where(inArray(table.id, ids));
+  if (ids.length > 0) await db.update(swept.columns).set({ checkedAt: new Date().toISOString() }).where(inArray(swept.columns.id, ids));
   return writes.length;
 }
 
@@ -106,19 +122,9 @@ export async function repairRentalViews(
 ): Promise<{ rentals: number; vehicles: number; failed: string[] }> {
   const failed: string[] = [];
   const before = new Date(Date.now() - options.afterS * 1000).toISOString();
-  const liveRental = or(
-    inArray(rentals.status, ["requested", "confirmed"]),
-    // Cancelled, or declined at its deadline, with money still in play: a hold, a charge to refund, an answer awaited (not
-    // voided, declined or refunded: over).
-    and(
-      inArray(rentals.status, ["cancelled", "declined"]),
-      sql`json_extract(${rentals.snapshot}, '$.payment.status') IN ('pending', 'authorized', 'captured')`,
-    ),
-  );
   const repairedRentals = await sweep(
     env.VIEWS_DB,
-    rentals,
-    liveRental,
+    SWEPT.rentals,
     before,
     options.maxRows,
     async (id) => {
@@ -129,8 +135,7 @@ export async function repairRentalViews(
   );
   const repairedVehicles = await sweep(
     env.VIEWS_DB,
-    rentalVehicles,
-    or(eq(rentalVehicles.status, "rented")),
+    SWEPT.vehicles,
     before,
     options.maxRows,
     async (id) => {

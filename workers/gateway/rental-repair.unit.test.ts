@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { sqliteD1 } from "../../test/support/sqlite-d1";
-import { repairRentalViews } from "./rental-repair";
+import { repairRentalViews, staleIds, staleQuery, SWEPT } from "./rental-repair";
 
 const OLD = "2026-12-01T00:00:00.000Z";
 
@@ -69,5 +69,32 @@ describe("the rentals' repair sweep", () => {
       ["rn_ok", "completed", true],
     ]);
     expect(await db.prepare("SELECT status FROM rental_vehicles WHERE id = 'rv_1'").first<string>("status")).toBe("available");
+  });
+
+  it("reads the rentals still in play by their partial index, never the history of ended ones", async () => {
+    const db = await sqliteD1("migrations/views");
+    const put = (id: string, status: string, payment: string) =>
+      db
+        .prepare(
+          "INSERT INTO rentals (id, rider_id, vehicle_id, status, version, created_at, updated_at, snapshot) VALUES (?1, 'r1', 'rv_1', ?2, 1, ?3, ?3, ?4)",
+        )
+        .bind(id, status, OLD, JSON.stringify({ payment: { status: payment } }))
+        .run();
+    await put("rn_requested", "requested", "pending");
+    await put("rn_confirmed", "confirmed", "authorized");
+    await put("rn_hold", "cancelled", "authorized"); // a hold still to void
+    await put("rn_refund", "declined", "captured"); // a charge still to refund
+    await put("rn_voided", "cancelled", "voided");
+    await put("rn_refunded", "cancelled", "refunded");
+    await put("rn_completed", "completed", "captured");
+    const d1 = db as unknown as D1Database;
+    expect((await staleIds(d1, SWEPT.rentals, "2026-12-02T00:00:00.000Z", 25)).sort()).toEqual(["rn_confirmed", "rn_hold", "rn_refund", "rn_requested"]);
+    const plan = await db
+      .prepare(`EXPLAIN QUERY PLAN ${staleQuery(SWEPT.rentals)}`)
+      .bind("2026-12-02T00:00:00.000Z", 25)
+      .all<{ detail: string }>();
+    const details = plan.results.map((r) => r.detail).join("\n");
+    expect(details).toMatch(/SEARCH rentals USING INDEX rentals_in_play \(<expr><\?\)/);
+    expect(details, "in the index's order: no sort of every candidate").not.toMatch(/SCAN|TEMP B-TREE/);
   });
 });
