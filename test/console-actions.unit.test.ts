@@ -1,6 +1,7 @@
 /** The console offers exactly the operator actions the server takes on a ride (web/console/actions.ts), and stops at an expired token (token.ts). */
 import { describe, expect, it } from "vitest";
-import { REASON_MAX, refundLeft, rideActions } from "../web/console/actions";
+import { keyAfterRefund, REASON_MAX, refundLeft, rideActions } from "../web/console/actions";
+import { ProblemError } from "../web/console/api";
 import { tokenExpired } from "../web/console/token";
 import { CancelRequestSchema } from "../workers/gateway/schemas";
 import type { Ride } from "../web/console/types";
@@ -13,6 +14,17 @@ const ride = (status: Ride["status"], payment: Ride["payment"], fare: number | n
 });
 
 describe("the console's operator actions", () => {
+  it("refund key: new after a refund sent or refused outright; the same after a lost answer or a 5xx, so a click again is the same refund", () => {
+    const fresh = () => "k2";
+    expect(keyAfterRefund(null, "k1", fresh)).toBe("k2");
+    expect(keyAfterRefund(new ProblemError(409, { code: "invalid_transition" }), "k1", fresh), "the provider declined it: ask again").toBe("k2");
+    expect(keyAfterRefund(new ProblemError(401, { code: "unauthorized" }), "k1", fresh)).toBe("k2");
+    expect(keyAfterRefund(new ProblemError(503, { code: "unavailable" }), "k1", fresh), "maybe made").toBe("k1");
+    expect(keyAfterRefund(new ProblemError(500, null), "k1", fresh)).toBe("k1");
+    expect(keyAfterRefund(new TypeError("Failed to fetch"), "k1", fresh), "the answer lost").toBe("k1");
+    expect(keyAfterRefund(null, "k1")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it("refund: offered while some of a captured fare is left, a partly refunded ride too; not once all went back", () => {
     expect(rideActions(ride("completed", { status: "captured" })).refund).toBe(true);
     const partly = ride("completed", { status: "refunded", refundedAmount: won(4000) });

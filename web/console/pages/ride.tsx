@@ -4,8 +4,8 @@
  * capture, refund what is left of a captured fare: ../actions.ts). A change heard on the socket loads the page again.
  */
 import { useState } from "preact/hooks";
-import { errorText, get, post, ProblemError, query } from "../api";
-import { REASON_MAX, rideActions } from "../actions";
+import { errorText, get, post, query } from "../api";
+import { keyAfterRefund, REASON_MAX, rideActions } from "../actions";
 import { useLive, useLoad } from "../hooks";
 import type { Delivery, LedgerEntry, Page, Ride, TimelineItem } from "../types";
 import { dateTime, Link, Problem, Status, time, won } from "../ui";
@@ -29,7 +29,7 @@ function Actions(props: { ride: Ride; done: () => void }) {
   const [amount, setAmount] = useState("");
   // One key a refund asked for: a click sent again after an error (its answer lost) is the same refund;
   // the next click after one went out is a new one (a refund the provider declined is asked again so).
-  const [refundKey, setRefundKey] = useState(() => crypto.randomUUID());
+  const [refundKey, setRefundKey] = useState<string>(() => crypto.randomUUID());
   const run = async (what: () => Promise<unknown>) => {
     setBusy(true);
     setError(null);
@@ -78,11 +78,9 @@ function Actions(props: { ride: Ride; done: () => void }) {
                 const body = { reason: reason || "refund by operator", ...(amount ? { amount: Number(amount) } : {}) };
                 try {
                   await post(`${ops}/refund`, body, { "idempotency-key": refundKey });
-                  setRefundKey(crypto.randomUUID());
+                  setRefundKey(keyAfterRefund(null, refundKey));
                 } catch (error) {
-                  // A definite refusal (a 409 for a refund the provider declined, say) takes a new key next time; a lost
-                  // answer or a 5xx keeps it, so the same click again is the same refund.
-                  if (error instanceof ProblemError && error.status < 500) setRefundKey(crypto.randomUUID());
+                  setRefundKey(keyAfterRefund(error, refundKey));
                   throw error;
                 }
               })
