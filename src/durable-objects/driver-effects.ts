@@ -138,13 +138,20 @@ export const WAKE_PASSES = 3;
 export async function wakeWaiting(env: Pick<Env, "DISPATCH_CELL" | "RIDE">, driverId: string, waiting: { cell: string; rideIds: string[] }): Promise<void> {
   const asked = new Set<string>();
   let page = waiting.rideIds;
+  // One ride that cannot answer (reset by a deploy, overloaded) is passed over like one whose round is on its way: it
+  // stays registered, and the rides behind it are still woken.
+  const wake = (rideId: string) =>
+    within(PEER_CALL_MS, Promise.resolve(rideStub(env, rideId).wake(driverId)), "wake ride").catch((error: unknown) => {
+      console.warn(JSON.stringify({ msg: "waking waiting rides failed", cell: waiting.cell, rideId, error: String(error) }));
+      return "queued" as const;
+    });
   try {
     for (let pass = 0; page.length > 0; pass++) {
       const gone: string[] = [];
       let taken = false;
       for (const rideId of page) {
         asked.add(rideId);
-        const answer = await within(PEER_CALL_MS, Promise.resolve(rideStub(env, rideId).wake(driverId)), "wake ride");
+        const answer = await wake(rideId);
         if (answer === "not_waiting") gone.push(rideId);
         if (answer === "dispatching") {
           taken = true;

@@ -24,7 +24,13 @@ function city(waiting: string[], answers: Record<string, Wake>) {
   };
   const namespace = (make: (name: string) => object) => ({ idFromName: (name: string) => name, get: (id: string) => make(id) });
   const env = {
-    RIDE: namespace((id) => ({ wake: async () => (woken.push(id), answers[id] ?? "dispatching") })),
+    RIDE: namespace((id) => ({
+      wake: async () => {
+        woken.push(id);
+        if (id.startsWith("broken")) throw new Error("Durable Object reset because its code was updated");
+        return answers[id] ?? "dispatching";
+      },
+    })),
     DISPATCH_CELL: namespace(() => cell),
   } as unknown as Parameters<typeof wakeWaiting>[0];
   const first = { cell: "wydm2", rideIds: waiting.slice(0, WAKE_CANDIDATES) };
@@ -55,6 +61,13 @@ describe("wakeWaiting", () => {
     await wakeWaiting(c.env, "d1", c.first);
     expect(c.woken).toEqual([...declined, "waiting"]);
     expect(c.registered()).toEqual([...declined, "waiting"]);
+  });
+
+  it("a ride that cannot answer is passed over and stays registered: the rides behind it are still woken", async () => {
+    const c = city(["gone", "broken", "waiting"], { gone: "not_waiting" });
+    await wakeWaiting(c.env, "d1", c.first);
+    expect(c.woken).toEqual(["gone", "broken", "waiting"]);
+    expect(c.registered()).toEqual(["broken", "waiting"]);
   });
 
   it("stops at the first ride that takes the wake, and asks the cell for no more", async () => {
