@@ -158,7 +158,11 @@ export function dispatchPeers(p: RidePeers, reserving: DispatchPeers["reserving"
     supply: async (cells, waiter) => unwrapOr(await performRide(p, { type: "findSupply", cells, waiter }), { listing: cells, waitingIn: [] }),
     waitForSupply: async (cells, waiter) => unwrapOr(await performRide(p, { type: "waitForSupply", cells, waiter }), none),
     query: async (cells, waiter) => unwrapOr(await performRide(p, { type: "findDrivers", cells, waiter }), none),
-    reserve: async (driverId, reservation) => unwrapOr(await performRide(p, { type: "reserveDriver", driverId, reservation }), null),
+    reserve: async (driverId, reservation) => {
+      const outcome = await performRide(p, { type: "reserveDriver", driverId, reservation });
+      // A refusal is the driver's answer; a failed call is not (performRide's own `unavailable`): the round searches again.
+      return outcome.ok ? outcome.value : outcome.problem.code === "unavailable" ? "unavailable" : null;
+    },
     reserving,
     wait: async (cells, waiter) => unwrapOr(await performRide(p, { type: "waitInCells", cells, waiter }), none),
   };

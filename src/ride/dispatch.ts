@@ -88,8 +88,12 @@ export async function* candidates(query: CellQuery, record: RideRecord, config: 
   }
 }
 
-/** Reserves a driver for the ride; null when that driver cannot be had (busy, stale, unreachable). */
-export type Reserve = (driverId: string, reservation: Reservation) => Promise<Driver | null>;
+/**
+ * Reserves a driver for the ride; null when the driver refused (busy, stale), `unavailable`
+ * when the call failed (its answer lost, the object reset): the driver may be free, and no
+ * listing of theirs will wake the ride, so the round searches again.
+ */
+export type Reserve = (driverId: string, reservation: Reservation) => Promise<Driver | null | "unavailable">;
 
 /** A ride waiting for a driver near its pickup, until its dispatch deadline (what a DispatchCell holds). */
 export interface Waiter {
@@ -161,7 +165,7 @@ export interface DispatchRound {
  * the district in that same call. When nobody could be had the ride waits: in every
  * cell it searched (by the search itself where a cell listed nobody, by one more call in
  * the others) and with the districts of the cells it did not search. It searches again
- * only when woken, or after `DISPATCH_RETRY_S` when a cell or district could not be
+ * only when woken, or after `DISPATCH_RETRY_S` when a cell, district or driver could not be
  * asked, or when a driver (or a cell's supply) it did not try appeared between its
  * search and its registration, so none is ever missed. Its cost no longer grows with
  * the deadline. A ride served from one cell may stay registered in the empty cells it
@@ -188,6 +192,7 @@ export async function dispatchRound(record: RideRecord, config: Config, now: Dat
   // A refusal is not forgotten at once: the next candidate's write replaces it, and a round that ends with
   // nobody forgets it once (as it does a driver an earlier round left there and this one did not ask).
   let wroteAhead = false;
+  let failed = false;
   const reserve = async (driverId: string): Promise<DispatchRound | null> => {
     tried.add(driverId);
     peers.reserving(driverId);
@@ -195,7 +200,8 @@ export async function dispatchRound(record: RideRecord, config: Config, now: Dat
     // From now, not from the round's start: slow peers before this reservation (up to PEER_CALL_MS each) must not eat the driver's time to answer.
     const expiresAt = new Date(clock() + config.offerTimeoutS * 1000).toISOString();
     const reserved = await peers.reserve(driverId, reservationUntil(expiresAt));
-    if (!reserved) return null;
+    failed ||= reserved === "unavailable";
+    if (!reserved || reserved === "unavailable") return null;
     const driver = toRideDriver(reserved);
     const step: RideCommand = auto
       ? { type: "assignDriver", driver, etaSeconds: etaSeconds(driver, record, config.road) }
@@ -207,7 +213,6 @@ export async function dispatchRound(record: RideRecord, config: Config, now: Dat
   if (left) return left;
   const supply = await peers.supply(radius, waiter);
   const listing = new Set(supply.listing);
-  let failed = false;
   const waitingIn = new Set(supply.waitingIn);
   const query: CellQuery = async (cells) => {
     const asked = cells.filter((cell) => listing.has(cell));

@@ -185,6 +185,12 @@ describe("a dispatch round that finds nobody waits instead of polling", () => {
     expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBeNull();
   });
 
+  it("searches again after DISPATCH_RETRY_S when a driver's reservation could not be asked (the driver may be free, and listed already)", async () => {
+    const { peers } = peersOver([north("unreachable", 100)], []);
+    peers.reserve = async () => "unavailable";
+    expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBe(now.getTime() + 2000);
+  });
+
   it("searches again after DISPATCH_RETRY_S when a cell could not be asked", async () => {
     // The district lists the cell; the cell does not answer.
     const { peers } = peersOver([north("busy", 100)], [], { failing: true });
