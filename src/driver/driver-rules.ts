@@ -38,6 +38,18 @@ export function refreshesOffer(record: DriverRecord, reservation: Reservation): 
 }
 
 /**
+ * May the offer the driver holds be refreshed (`refreshesOffer`)? Only while they still report:
+ * a recovery long after the crash must not offer the ride again, with a new expiry, to an app
+ * gone silent (the ride would wait that out; the silent driver is taken offline by their timer).
+ *
+ * @example
+ * canRefreshOffer(offeredButSilent40s, new Date(), 30); // { ok: false, code: "offer_not_available", ... }
+ */
+export function canRefreshOffer(record: DriverRecord, now: Date, freshnessS: number): RuleResult {
+  return isFresh(record.driver, now, freshnessS) ? { ok: true } : refuse("offer_not_available", "driver location is stale");
+}
+
+/**
  * May this driver be reserved for a ride? Only an approved, available driver with a
  * fresh location; a second reservation while one is held is refused.
  *

@@ -6,7 +6,8 @@
 import { type Driver, type DriverApproval, type DriverEventMessage, type DriverNotificationMessage } from "../domain/events";
 import { stamp, type Plan } from "../kernel/machine";
 import type { ProblemCode } from "../lib/problem";
-import { approvalEffect, canGoOffline, canGoOnline, canReserve, indexWrite, refreshesOffer, type ListingConfig, type RuleResult } from "./driver-rules";
+import { approvalEffect, canGoOffline, canGoOnline, canRefreshOffer, canReserve, indexWrite, refreshesOffer } from "./driver-rules";
+import type { ListingConfig, RuleResult } from "./driver-rules";
 import type { DriverCommand, DriverCommandType, DriverDecision, DriverEffect, DriverEventDraft, DriverEventType, DriverRecord, DriverOffer } from "./types";
 import { silentTimer, type SilenceLimits } from "./silence";
 import { needsReview, withProducts } from "./vehicle";
@@ -101,7 +102,7 @@ export const DRIVER_RULES: { [K in DriverCommandType]: DriverRule<K> } = {
     missing: NO_DRIVER,
     // A later offer for the ride the driver is offered already replaces the first (`refreshesOffer`).
     repeat: (r, c) => r.driver.currentRideId === rideOf(c) && !refreshesOffer(r, c.reservation),
-    guard: (r, c, now) => (refreshesOffer(r, c.reservation) ? null : asRefused(canReserve(r, now, c.freshnessS, productOf(c)))),
+    guard: (r, c, now) => asRefused(refreshesOffer(r, c.reservation) ? canRefreshOffer(r, now, c.freshnessS) : canReserve(r, now, c.freshnessS, productOf(c))),
     apply: (next, c) => {
       const rideId = rideOf(c);
       next.driver.currentRideId = rideId;

@@ -48,6 +48,19 @@ describe("driver machine: an offer reserved again", () => {
     expect(decideDriver(driverRecord(NOW, { status: "on_trip", currentRideId: "rd_1" }), again(at(35)), at(20)).kind).toBe("unchanged");
   });
 
+  it("a driver gone silent past the freshness limit is not offered the ride again by the recovery's round: refused, the first offer left to expire", () => {
+    const at = (s: number) => new Date(NOW.getTime() + s * 1000);
+    const offered = driverRecord(NOW, { status: "offered", currentRideId: "rd_1" }, offer("rd_1"));
+    const again: DriverCommand = {
+      type: "reserve",
+      reservation: { kind: "offer", offer: { ...offer("rd_1"), expiresAt: at(55).toISOString() } },
+      freshnessS: 30,
+    };
+    expect(offered.driver.locationAt, "last reported 5 s before NOW").toBe(at(-5).toISOString());
+    expect(decideDriver(offered, again, at(20)).kind, "still reporting").toBe("applied");
+    expect(decideDriver(offered, again, at(40))).toMatchObject({ kind: "refused", code: "offer_not_available", detail: "driver location is stale" });
+  });
+
   it("refreshesOffer: only an offer, for the ride offered, expiring later", () => {
     const offered = driverRecord(NOW, { status: "offered", currentRideId: "rd_1" }, offer("rd_1"));
     const later = { ...offer("rd_1"), expiresAt: "2026-11-21T10:00:40Z" };
