@@ -114,11 +114,11 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
     return this.exclusive(async () => {
       const record = this.load();
       if (!record || (actor && !shownTo(actor, record.rental))) return fail("not_found", NO_SUCH_RENTAL);
+      const seen = (rental: Rental) => (actor ? (shownTo(actor, rental) ?? keyless(rental)) : keyless(rental));
       const command = commandOf(record);
-      if (!command) return ok(record.rental);
+      if (!command) return ok(seen(record.rental));
       const outcome = await this.enact(decideRental(record, command, new Date()), this.planFrom(record, causationId));
-      if (!outcome.ok) return outcome;
-      return ok(actor ? (shownTo(actor, outcome.value.rental) ?? keyless(outcome.value.rental)) : keyless(outcome.value.rental));
+      return outcome.ok ? ok(seen(outcome.value.rental)) : outcome;
     });
   }
 

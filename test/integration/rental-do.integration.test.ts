@@ -98,6 +98,15 @@ describe("Rental DO: creation", () => {
 });
 
 describe("Rental DO: payment results", () => {
+  it("answer the system without the unlock key, a result the rental never asks (a settle) and a repeat too", async () => {
+    const { stub, i } = await confirmed();
+    expect(unwrap(await stub.keyIssued("4821", "c")).unlockKey).toBeNull();
+    const rider = { id: i.riderId, role: "rider" as const };
+    expect(unwrap((await stub.get(rider)) as Outcome<Rental>).unlockKey, "the rider's own view has it").toBe("4821");
+    expect(unwrap(await stub.applyPaymentResult(result(i.rentalId, "settle"))).unlockKey).toBeNull();
+    expect(unwrap(await stub.applyPaymentResult(result(i.rentalId, "capture"))).unlockKey).toBeNull();
+  });
+
   it("in any order and twice: confirmed once, the version unmoved by repeats", async () => {
     const { stub, i } = await created();
     unwrap(await stub.applyPaymentResult(result(i.rentalId, "capture")));
