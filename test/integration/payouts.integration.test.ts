@@ -17,7 +17,16 @@ import { testEnv, uniqueId } from "./helpers";
 
 const payments = testEnv.PAYMENTS as unknown as Service<PaymentService>;
 const simulator = () => testEnv.PAYMENT_SIMULATOR.get(testEnv.PAYMENT_SIMULATOR.idFromName("default"));
-const breaker = () => testEnv.PAYMENT_BREAKER.get(testEnv.PAYMENT_BREAKER.idFromName("simulated"));
+/** The riders' payments' breaker and the payouts' own. */
+const breakers = () => ["simulated", "simulated:payouts"].map((name) => testEnv.PAYMENT_BREAKER.get(testEnv.PAYMENT_BREAKER.idFromName(name)));
+const closeBreakers = () =>
+  Promise.all(
+    breakers().map((b) =>
+      runInDurableObject(b, (instance) => {
+        (instance as unknown as { state: unknown }).state = { mode: "closed", failures: 0, openedAt: null, probeStartedAt: null };
+      }),
+    ),
+  );
 const deps = { ...paymentDeps(testEnv), report: async (result: unknown) => ok(result) };
 
 /** A ride of `driverId` authorised and captured for `fare` through the payment worker's handler. */
@@ -44,9 +53,7 @@ const tick = () => new Promise((r) => setTimeout(r, 5));
 
 beforeEach(async () => {
   await simulator().setFaults({ mode: "ok" });
-  await runInDurableObject(breaker(), (instance) => {
-    (instance as unknown as { state: unknown }).state = { mode: "closed", failures: 0, openedAt: null, probeStartedAt: null };
-  });
+  await closeBreakers();
 });
 
 /** A driver owed 8000 whose payout a run sent while the simulator was down: failed, its answer unknown. The simulator stays down. */
@@ -78,6 +85,13 @@ describe("payout runs through the payment service", () => {
     expect(await payments.driverBalance(driver)).toMatchObject({ owed: { amount: 0 }, paid: { amount: 8000 } });
     const transfers = (await simulator().transfers()).filter((t) => t.reference === driver);
     expect(transfers).toEqual([expect.objectContaining({ amount: 8000, idempotencyKey: failed!.id })]);
+  });
+
+  it("payouts fail on a breaker of their own: the riders' payments' breaker counts none of their failures", async () => {
+    await payoutFailedWithProviderDown();
+    const health = await payments.health();
+    expect(health.payoutBreaker.failures).toBeGreaterThan(0);
+    expect(health.breaker).toMatchObject({ mode: "closed", failures: 0 });
   });
 
   it("a payout whose answer never came is sent again by the ten-minute cron, not only by an operator's next run; once", async () => {
@@ -222,9 +236,7 @@ describe("drivers told of their payouts", () => {
     expect((await payoutsCall(env)).status).toBe(202);
     expect(ofDriver(queue.sent, laterDriver)).toEqual([]);
     await simulator().setFaults({ mode: "ok" });
-    await runInDurableObject(breaker(), (instance) => {
-      (instance as unknown as { state: unknown }).state = { mode: "closed", failures: 0, openedAt: null, probeStartedAt: null };
-    });
+    await closeBreakers();
     expect((await payoutsCall(env)).status).toBe(202);
     expect(ofDriver(queue.sent, laterDriver)).toMatchObject([{ event: { type: "PayoutSent" }, payout: { amount: { amount: 4000 } } }]);
     expect(ofDriver(queue.sent, paidDriver)).toHaveLength(1);

@@ -26,18 +26,20 @@ export function providerFor(env: PaymentEnv): PaymentProvider {
   return new SimulatedProvider(env.PAYMENT_SIMULATOR);
 }
 
-export function breakerStub(env: PaymentEnv, provider: PaymentProvider) {
-  return stubFor(env.PAYMENT_BREAKER, provider.name);
+/** The breaker of the riders' payments at `provider`, or of its payouts (`payoutBreaker`). */
+export function breakerStub(env: PaymentEnv, provider: PaymentProvider, of: "payments" | "payouts" = "payments") {
+  return stubFor(env.PAYMENT_BREAKER, of === "payouts" ? `${provider.name}:payouts` : provider.name);
 }
 
-/** This isolate's view of each provider's breaker, kept across queue runs (src/payments/breaker-view.ts). */
+/** This isolate's view of each breaker, kept across queue runs (src/payments/breaker-view.ts). */
 const breakerViews = new Map<string, BreakerView>();
 
-function viewOf(env: PaymentEnv, provider: PaymentProvider): PaymentDeps["breaker"] {
-  const stub = breakerStub(env, provider);
+function viewOf(env: PaymentEnv, provider: PaymentProvider, of: "payments" | "payouts"): PaymentDeps["breaker"] {
+  const stub = breakerStub(env, provider, of);
   const remote = { acquire: () => stub.acquire(), record: (success: boolean) => stub.record(success) };
-  let view = breakerViews.get(provider.name);
-  if (!view) breakerViews.set(provider.name, (view = new BreakerView()));
+  const name = `${provider.name}:${of}`;
+  let view = breakerViews.get(name);
+  if (!view) breakerViews.set(name, (view = new BreakerView()));
   const kept = view;
   return { acquire: () => kept.acquire(remote), record: (success) => kept.record(remote, success) };
 }
@@ -49,7 +51,7 @@ function viewOf(env: PaymentEnv, provider: PaymentProvider): PaymentDeps["breake
  */
 export function paymentDeps(env: PaymentEnv): PaymentDeps {
   const provider = providerFor(env);
-  const breaker = viewOf(env, provider);
+  const breaker = viewOf(env, provider, "payments");
   return {
     ledger: new Ledger(env.LEDGER_DB),
     provider,
@@ -63,4 +65,16 @@ export function paymentDeps(env: PaymentEnv): PaymentDeps {
       return ok(result);
     },
   };
+}
+
+/**
+ * The breaker payouts go through: the provider's, but a breaker of its own, so that payouts
+ * failing (a transfer endpoint down, or a few 5xx the provider replays under their keys for a
+ * day) never turn the riders' authorisations and captures away, nor these them.
+ *
+ * @example
+ * const breaker = payoutBreaker(env, providerFor(env));
+ */
+export function payoutBreaker(env: PaymentEnv, provider: PaymentProvider): PaymentDeps["breaker"] {
+  return viewOf(env, provider, "payouts");
 }

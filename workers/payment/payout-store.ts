@@ -76,12 +76,15 @@ export async function claimPayout(
   return (result.meta.changes ?? 0) === 1;
 }
 
-/** Payouts whose outcome is unknown: failed without an answer, or claimed and left (a run that died) before `staleBefore`. */
+/**
+ * Payouts whose outcome is unknown: failed without an answer, or claimed and left (a run that died) before `staleBefore`;
+ * the longest untouched first, so one that keeps failing (a 5xx replayed under its key for a day) goes behind the others.
+ */
 export async function unansweredPayouts(d1: D1Database, staleBefore: string, limit: number): Promise<PayoutItem[]> {
   const { results } = await d1
     .prepare(
       `SELECT * FROM payouts WHERE (status = 'failed' AND retryable = 1) OR (status = 'pending' AND updated_at < ?1)
-       ORDER BY created_at, id LIMIT ?2`,
+       ORDER BY updated_at, id LIMIT ?2`,
     )
     .bind(staleBefore, limit)
     .all<PayoutRow>();
@@ -176,6 +179,12 @@ export async function pinnedDestination(d1: D1Database, payoutId: string, driver
     .bind(payoutId, driverId)
     .first<{ destination: string | null }>();
   return row?.destination ?? null;
+}
+
+/** Marks claims the breaker held back (never sent) failed and retryable, their last change kept: they keep their place in the line. */
+export async function holdBack(d1: D1Database, ids: readonly string[], detail: string): Promise<void> {
+  const held = d1.prepare("UPDATE payouts SET status = 'failed', retryable = 1, detail = ?2 WHERE id = ?1 AND status = 'pending'");
+  if (ids.length > 0) await d1.batch(ids.map((id) => held.bind(id, detail)));
 }
 
 /** Forgets the account payout `payoutId` was pinned to: the provider made no payout under its key, which it has forgotten. */

@@ -21,9 +21,9 @@
  * found; sent again only when none was made.
  */
 import { payoutId, payoutRunId, payoutsDue } from "../../src/payments/payout";
-import { guarded, type GuardedDeps } from "./handler";
+import { BreakerOpen, guarded, type GuardedDeps } from "./handler";
 import { advanceEarningsCheckpoint, EARNINGS_SETTLED_MS, earnedUpTo } from "./earnings-checkpoint";
-import { answerPayout, claimPayout, pinnedDestination, recordRun, unansweredPayouts, unpinDestination } from "./payout-store";
+import { answerPayout, claimPayout, holdBack, pinnedDestination, recordRun, unansweredPayouts, unpinDestination } from "./payout-store";
 import { foldFinalPayouts, payoutTotals } from "./payout-totals";
 
 /** At most this many payouts are sent per call; `more` says to run the same cut-off again for the rest. */
@@ -114,14 +114,31 @@ async function unansweredSends(deps: PayoutDeps, now: Date): Promise<{ sends: Se
   return { sends, more: unknown.length > PAYOUTS_PER_CALL };
 }
 
-/** Sends each payout, one at a time (a key the provider may have forgotten is looked up first); counts what was paid. */
+/**
+ * Sends each payout, one at a time (a key the provider may have forgotten is looked up first);
+ * counts what was paid. Stops at the first the breaker holds back: it and the rest are marked
+ * failed and retryable where they stand (`holdBack`). Sent one by one into an open breaker,
+ * each would be marked after the payouts that opened it and move behind them (the line is by
+ * last change), and a few whose failure the provider replays under their keys for a day would
+ * come first at every pass and hold back every payout behind them.
+ */
 async function sendAll(deps: PayoutDeps, sends: Send[], now: Date): Promise<{ drivers: number; total: number; failed: number }> {
   let drivers = 0;
   let total = 0;
   let failed = 0;
   const keysForgottenBefore = new Date(now.getTime() - KEY_MEMORY_MS).toISOString();
-  for (const send of sends) {
+  for (const [i, send] of sends.entries()) {
     const paid = send.claimedAt < keysForgottenBefore ? await findOrSendPayout(deps, send) : await sendPayout(deps, send);
+    if (paid === "held") {
+      const rest = sends.slice(i);
+      await holdBack(
+        deps.db,
+        rest.map((s) => s.id),
+        "held back: the payouts' circuit breaker is open",
+      );
+      console.warn(JSON.stringify({ msg: "payouts held back", payoutId: send.id, left: rest.length }));
+      return { drivers, total, failed: failed + rest.length };
+    }
     if (paid) {
       drivers += 1;
       total += send.amount;
@@ -135,11 +152,12 @@ async function sendAll(deps: PayoutDeps, sends: Send[], now: Date): Promise<{ dr
  * the provider made it, sent again only when it did not; when the lookup gets no answer
  * nothing is sent (it stays retryable). True when it was paid.
  */
-async function findOrSendPayout(deps: PayoutDeps, send: Send): Promise<boolean> {
+async function findOrSendPayout(deps: PayoutDeps, send: Send): Promise<boolean | "held"> {
   let found: { ref: string } | null;
   try {
     found = await guarded(deps, () => deps.provider.findPayout(send.id));
   } catch (error) {
+    if (error instanceof BreakerOpen) return "held";
     await answerPayout(deps.db, send.id, { status: "failed", retryable: true, providerRef: null, detail: String(error).slice(0, 500), now: nowIso(deps) });
     console.warn(JSON.stringify({ msg: "payout lookup failed", payoutId: send.id, driverId: send.driverId }));
     return false;
@@ -155,8 +173,8 @@ async function findOrSendPayout(deps: PayoutDeps, send: Send): Promise<boolean> 
 
 const nowIso = (deps: PayoutDeps) => (deps.now ?? (() => new Date()))().toISOString();
 
-/** Asks the provider to pay one payout and records the answer; true when it was paid. */
-async function sendPayout(deps: PayoutDeps, send: Send): Promise<boolean> {
+/** Asks the provider to pay one payout and records the answer; true when it was paid, `held` when the breaker sent nothing (recorded by the caller). */
+async function sendPayout(deps: PayoutDeps, send: Send): Promise<boolean | "held"> {
   const at = () => nowIso(deps);
   try {
     // The account of its first send: an operator may have changed the driver's since, and a key reused with another
@@ -173,7 +191,8 @@ async function sendPayout(deps: PayoutDeps, send: Send): Promise<boolean> {
     // Refused for good: the amount is owed again, and only a later cut-off pays it (a wrong payout account, say).
     payoutFailed(send, "refused", outcome.detail);
   } catch (error) {
-    // Unavailable, timed out or the breaker is open: the outcome is unknown, the next run asks again under the same key.
+    if (error instanceof BreakerOpen) return "held";
+    // Unavailable or timed out: the outcome is unknown, the next run asks again under the same key.
     await answerPayout(deps.db, send.id, { status: "failed", retryable: true, providerRef: null, detail: String(error).slice(0, 500), now: at() });
     payoutFailed(send, "unknown", String(error).slice(0, 200));
   }

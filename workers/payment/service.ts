@@ -13,7 +13,7 @@ import { meterEnv, metrics, metricsOn, type MetricsSnapshot } from "../../src/li
 import type { Money } from "../../src/domain/types";
 import type { BreakerState } from "../../src/payments/breaker";
 import { databaseSize, type DatabaseSize } from "../../src/views/database-size";
-import { breakerStub, paymentDeps, providerFor } from "./deps";
+import { breakerStub, paymentDeps, payoutBreaker, providerFor } from "./deps";
 import { chargeDues } from "./dues";
 import type { LedgerEntry } from "./ledger";
 import { earningsPage, heldRidesPage, rideIdsPage, type EarningsItem } from "./pages";
@@ -39,8 +39,8 @@ import { letGoBefore, letGoOfLedger, ledgerPastWindow, restoreLedger, type Ledge
 
 /** What a payout run and the cron's resend send through: the provider behind its breaker, over the ledger. */
 function payoutDeps(env: PaymentEnv): PayoutDeps {
-  const { provider, breaker, timeoutMs } = paymentDeps(env);
-  return { db: env.LEDGER_DB, provider, breaker, timeoutMs };
+  const { provider, timeoutMs } = paymentDeps(env);
+  return { db: env.LEDGER_DB, provider, breaker: payoutBreaker(env, provider), timeoutMs };
 }
 
 export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
@@ -72,13 +72,14 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
     return databaseSize(this.env.LEDGER_DB);
   }
 
-  /** The provider's breaker, the dead letters, and how full the ledger database is. */
-  async health(): Promise<{ provider: string; breaker: BreakerState; deadLetters: number; ledger: DatabaseSize }> {
+  /** The provider's breakers (the riders' payments', the payouts'), the dead letters, and how full the ledger database is. */
+  async health(): Promise<{ provider: string; breaker: BreakerState; payoutBreaker: BreakerState; deadLetters: number; ledger: DatabaseSize }> {
     const provider = providerFor(this.env);
     const deps = paymentDeps(this.env);
     return {
       provider: provider.name,
       breaker: await breakerStub(this.env, provider).status(),
+      payoutBreaker: await breakerStub(this.env, provider, "payouts").status(),
       deadLetters: await deps.ledger.deadLetterCount(),
       ledger: await databaseSize(this.env.LEDGER_DB),
     };

@@ -9,6 +9,8 @@ import { Link, Problem, seconds, time, won } from "../ui";
 interface PaymentHealth {
   provider?: string;
   breaker?: { mode?: string; failures?: number; openedAt?: number | null };
+  /** The payouts' own breaker (a failing transfer endpoint never turns riders' payments away). */
+  payoutBreaker?: { mode?: string; failures?: number };
   deadLetters?: number;
   ledger?: DatabaseSize;
   error?: string;
@@ -90,6 +92,11 @@ export function HealthPage() {
           <div class="value">{mode.replace("_", " ")}</div>
           {payments.breaker?.failures ? <div class="sub">{payments.breaker.failures} failures in a row</div> : null}
           {payments.error ? <div class="sub">{payments.error}</div> : null}
+          {payments.payoutBreaker?.mode && payments.payoutBreaker.mode !== "closed" ? (
+            <div class="sub" data-figure="payout-breaker">
+              payouts: {payments.payoutBreaker.mode.replace("_", " ")}
+            </div>
+          ) : null}
         </div>
       </div>
       <h2>Rides by status</h2>
