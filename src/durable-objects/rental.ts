@@ -91,6 +91,20 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
     if (!done.ok) console.warn(JSON.stringify({ msg: "compensating release failed", rentalId: input.rentalId, error: done.problem.code }));
   }
 
+  /**
+   * Frees `vehicleId`, held for this rental, when the rental was never made (the repair sweep's
+   * orphan: a creation that died after its reserve). In the command queue: a creation sent again
+   * under its key and committing right now (its reserve a repeat, which leaves the vehicle's time
+   * as it was) is waited for, and then found, never undone. True when released.
+   */
+  releaseUnmade(rentalId: string, vehicleId: string): Promise<Outcome<boolean>> {
+    return this.exclusive(async () => {
+      if (this.load()) return ok(false);
+      const done = await this.perform({ type: "releaseVehicle", vehicleId, rentalId, correlationId: `repair:${rentalId}` });
+      return done.ok ? ok(true) : done;
+    });
+  }
+
   /** Where the rider returned the vehicle, if the return gave a place (the repair sweep frees a vehicle there). */
   returnedAt(): LatLng | null {
     return this.load()?.returnedAt ?? null;

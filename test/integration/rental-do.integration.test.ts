@@ -354,6 +354,25 @@ describe("the repair sweep frees a vehicle no live rental holds", () => {
     expect(await rentalVehicleStub(testEnv, vehicleId).get()).toMatchObject({ status: "available", location: leftAt });
   });
 
+  it("an orphan's release waits in its Rental object's queue: a creation sent again under its key and committing then keeps the vehicle", async () => {
+    const vehicleId = await newVehicle();
+    const i = input(vehicleId);
+    // The first creation died after its reserve: the vehicle is held for a rental that was never made.
+    unwrap(await rentalVehicleStub(testEnv, vehicleId).reserve(i.rentalId, "lost"));
+    const stub = rentalStub(testEnv, i.rentalId);
+    // The rider's retry (its reserve a repeat) and the sweep's release, at once: the release comes second in the queue.
+    const [made, released] = await Promise.all([stub.create(i), stub.releaseUnmade(i.rentalId, vehicleId)]);
+    expect(unwrap(made)).toMatchObject({ created: true, rental: { status: "requested" } });
+    expect(unwrap(released)).toBe(false);
+    expect(await rentalVehicleStub(testEnv, vehicleId).heldBy()).toBe(i.rentalId);
+    // Never made at all: released.
+    const lost = await newVehicle();
+    const never = idOf("rn");
+    unwrap(await rentalVehicleStub(testEnv, lost).reserve(never, "lost"));
+    expect(unwrap(await rentalStub(testEnv, never).releaseUnmade(never, lost))).toBe(true);
+    expect(await vehicleStatus(lost)).toBe("available");
+  });
+
   it("held by a rental that was never made (its creation died after the reserve), or that ended: released; a live one's kept", async () => {
     const orphan = await newVehicle();
     unwrap(await rentalVehicleStub(testEnv, orphan).reserve(idOf("rn"), "lost"));

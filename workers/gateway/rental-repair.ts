@@ -73,16 +73,23 @@ async function sweep(
  * rental id, so a vehicle reserved again meanwhile is left alone); one reserved less
  * than `afterS` ago is left to its rental's creation.
  */
-async function releaseOrphan(env: Pick<Env, "RENTAL">, vehicle: ReturnType<typeof rentalVehicleStub>, before: string): Promise<void> {
+async function releaseOrphan(env: Pick<Env, "RENTAL">, vehicle: ReturnType<typeof rentalVehicleStub>, vehicleId: string, before: string): Promise<void> {
   const holder = await vehicle.heldBy();
   // Reserved only just (the object's own time, not the view's): its rental may be committing now.
   if (!holder || ((await vehicle.get())?.updatedAt ?? "") >= before) return;
   const rental = await rentalStub(env, holder).get(REPAIRER);
   if (!rental.ok && rental.problem.code !== "not_found") return;
-  if (rental.ok && (rental.value.status === "requested" || rental.value.status === "confirmed")) return;
-  // Where its rider left it, for a return whose release was lost (only a completed rental was returned:
-  // no second call for the others); else where it was.
-  const at = rental.ok && rental.value.status === "completed" ? await rentalStub(env, holder).returnedAt() : null;
+  if (!rental.ok) {
+    // Never made, as far as a read outside its queue can tell: the Rental object decides in its queue, behind a
+    // creation sent again under its key that may be committing now (its repeated reserve left the vehicle's time old).
+    const released = await rentalStub(env, holder).releaseUnmade(holder, vehicleId);
+    if (!released.ok) console.warn(JSON.stringify({ msg: "orphan vehicle release failed", rentalId: holder, error: released.problem.code }));
+    return;
+  }
+  if (rental.value.status === "requested" || rental.value.status === "confirmed") return;
+  // Ended, never live again. Where its rider left it, for a return whose release was lost (only a completed rental
+  // was returned: no second call for the others); else where it was.
+  const at = rental.value.status === "completed" ? await rentalStub(env, holder).returnedAt() : null;
   const released = await vehicle.release(holder, `repair:${holder}`, at ?? undefined);
   if (!released.ok) console.warn(JSON.stringify({ msg: "orphan vehicle release failed", rentalId: holder, error: released.problem.code }));
 }
@@ -140,7 +147,7 @@ export async function repairRentalViews(
     options.maxRows,
     async (id) => {
       const stub = rentalVehicleStub(env, id);
-      await releaseOrphan(env, stub, before);
+      await releaseOrphan(env, stub, id, before);
       const vehicle = await stub.get();
       return vehicle ? { kind: "rentalVehicle", vehicle } : null;
     },
