@@ -772,7 +772,7 @@ export interface paths {
     put?: never;
     /**
      * Approve a driver
-     * @description The reason is kept on the driver (approvalReason); the driver is notified of the decision.
+     * @description The reason is kept on the driver (approvalReason); the driver is notified of the decision. With the vehicle reviewed, a driver who changed it since (plate or products) is not approved: 409.
      */
     post: operations["approveDriver"];
     delete?: never;
@@ -1466,6 +1466,7 @@ export interface components {
     };
     DriverDecision: {
       reason?: string;
+      vehicle?: components["schemas"]["Vehicle"] & unknown;
     };
     Balance: {
       owed: components["schemas"]["Money"] & unknown;
@@ -6810,6 +6811,15 @@ export interface operations {
       };
       /** @description not_found: Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description invalid_transition: the driver changed their vehicle since it was reviewed */
+      409: {
         headers: {
           [name: string]: unknown;
         };

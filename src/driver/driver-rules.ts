@@ -6,8 +6,8 @@
 import type { Config } from "../config";
 import type { Driver, DriverApproval, DriverStatus } from "../domain/events";
 import { dispatchCell } from "../domain/geo";
-import type { LatLng, Product } from "../domain/types";
-import { serves } from "./vehicle";
+import type { LatLng, Product, Vehicle } from "../domain/types";
+import { needsReview, serves } from "./vehicle";
 import type { DriverOffer, DriverRecord, Reservation } from "./types";
 
 export type { DriverOffer, DriverRecord, Reservation } from "./types";
@@ -47,6 +47,30 @@ export function refreshesOffer(record: DriverRecord, reservation: Reservation): 
  */
 export function canRefreshOffer(record: DriverRecord, now: Date, freshnessS: number): RuleResult {
   return isFresh(record.driver, now, freshnessS) ? { ok: true } : refuse("offer_not_available", "driver location is stale");
+}
+
+/**
+ * May `reservation` be had of this driver: a refresh of the offer they hold (`refreshesOffer`)
+ * while they still report, else a reservation of a free driver (`canReserve`).
+ *
+ * @example
+ * mayReserve(record, { kind: "assign", rideId: "rd_1", product: "standard" }, new Date(), 30);
+ */
+export function mayReserve(record: DriverRecord, reservation: Reservation, now: Date, freshnessS: number, product?: Product): RuleResult {
+  return refreshesOffer(record, reservation) ? canRefreshOffer(record, now, freshnessS) : canReserve(record, now, freshnessS, product);
+}
+
+/**
+ * May the driver be approved, with the vehicle the operator `reviewed` (none named: yes)? Not
+ * when theirs changed since in what needs a review (plate or products): it is looked at again.
+ *
+ * @example
+ * canApprove(pendingWithPlate2, { ...vehicle, plate: "1" }); // { ok: false, code: "invalid_transition", ... }
+ */
+export function canApprove(record: DriverRecord, reviewed?: Vehicle): RuleResult {
+  if (reviewed && needsReview(reviewed, record.driver.vehicle))
+    return refuse("invalid_transition", "the driver changed their vehicle since it was reviewed: review it again");
+  return { ok: true };
 }
 
 /**

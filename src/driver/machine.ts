@@ -6,7 +6,7 @@
 import { type Driver, type DriverApproval, type DriverEventMessage, type DriverNotificationMessage } from "../domain/events";
 import { stamp, type Plan } from "../kernel/machine";
 import type { ProblemCode } from "../lib/problem";
-import { approvalEffect, canGoOffline, canGoOnline, canRefreshOffer, canReserve, indexWrite, refreshesOffer } from "./driver-rules";
+import { approvalEffect, canApprove, canGoOffline, canGoOnline, indexWrite, mayReserve, refreshesOffer } from "./driver-rules";
 import type { ListingConfig, RuleResult } from "./driver-rules";
 import type { DriverCommand, DriverCommandType, DriverDecision, DriverEffect, DriverEventDraft, DriverEventType, DriverRecord, DriverOffer } from "./types";
 import { silentTimer, type SilenceLimits } from "./silence";
@@ -66,6 +66,8 @@ export const DRIVER_RULES: { [K in DriverCommandType]: DriverRule<K> } = {
   approve: {
     missing: NO_DRIVER,
     repeat: (r) => r.driver.approval === "approved",
+    // The vehicle approved is the one reviewed: a driver who changed plate or products meanwhile is looked at again.
+    guard: (r, c) => asRefused(canApprove(r, c.reviewed)),
     apply: (next, c) => ({ event: "DriverApproved", data: setApproval(next, "approved", c.reason ?? null) }),
   },
   reject: {
@@ -102,7 +104,7 @@ export const DRIVER_RULES: { [K in DriverCommandType]: DriverRule<K> } = {
     missing: NO_DRIVER,
     // A later offer for the ride the driver is offered already replaces the first (`refreshesOffer`).
     repeat: (r, c) => r.driver.currentRideId === rideOf(c) && !refreshesOffer(r, c.reservation),
-    guard: (r, c, now) => asRefused(refreshesOffer(r, c.reservation) ? canRefreshOffer(r, now, c.freshnessS) : canReserve(r, now, c.freshnessS, productOf(c))),
+    guard: (r, c, now) => asRefused(mayReserve(r, c.reservation, now, c.freshnessS, productOf(c))),
     apply: (next, c) => {
       const rideId = rideOf(c);
       next.driver.currentRideId = rideId;

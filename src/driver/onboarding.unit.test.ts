@@ -22,6 +22,22 @@ const ctx = {
 };
 
 describe("driver machine: onboarding", () => {
+  it("an approval names the vehicle reviewed: a driver whose plate or products changed since is refused, nothing changed; a new model alone is approved", () => {
+    const pending = rec({ approval: "pending", status: "offline" });
+    const seen = pending.driver.vehicle;
+    const approve = (reviewed: typeof seen): DriverCommand => ({ type: "approve", reason: "documents checked", reviewed });
+    expect(decideDriver(pending, approve({ ...seen, plate: "99허9999" }), NOW)).toMatchObject({
+      kind: "refused",
+      code: "invalid_transition",
+      detail: "the driver changed their vehicle since it was reviewed: review it again",
+    });
+    expect(decideDriver(pending, approve({ ...seen, products: ["standard", "parcel_large"] }), NOW)).toMatchObject({ kind: "refused" });
+    const approved = decideDriver(pending, approve({ ...seen, model: "another model" }), NOW);
+    expect(approved.kind === "applied" && approved.record.driver).toMatchObject({ approval: "approved", approvalReason: "documents checked" });
+    const unnamed = decideDriver(pending, { type: "approve" }, NOW);
+    expect(unnamed.kind === "applied" && unnamed.record.driver.approval, "no vehicle named: as before").toBe("approved");
+  });
+
   const products = (list: ("standard" | "parcel_small" | "parcel_large")[]): DriverCommand => ({
     type: "register",
     driverId: "d1",

@@ -27,7 +27,8 @@ export interface DriverProfile {
 export type DriverCommand =
   /** Registers the driver, or updates name and vehicle. */
   | { type: "register"; driverId: string; profile: DriverProfile; autoApprove: boolean }
-  | { type: "approve"; reason?: string }
+  /** `reviewed`: the vehicle the operator looked at; approving is refused when the driver's is another since (`needsReview`). */
+  | { type: "approve"; reason?: string; reviewed?: Vehicle }
   | { type: "reject"; reason?: string }
   | { type: "online"; location: LatLng }
   /** `reason` "silent": the `silent` timer, for a driver who stopped reporting (src/driver/silence.ts). */

@@ -51,8 +51,8 @@ export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEff
 
   /** An operator approves or rejects the driver. A rejected driver goes offline and loses its open offer at once (the ride is told to move
    * on once this command has left the queue: the Ride DO calls this DO while holding its own); a trip under way ends first, then offline (`release`). */
-  setApproval(approval: "approved" | "rejected", correlationId: string, reason?: string): Promise<Outcome<Driver>> {
-    return this.run({ type: approval === "approved" ? "approve" : "reject", ...(reason ? { reason } : {}) }, correlationId);
+  setApproval(decision: Extract<DriverCommand, { type: "approve" | "reject" }>, correlationId: string): Promise<Outcome<Driver>> {
+    return this.run(decision, correlationId);
   }
 
   goOnline(location: LatLng, correlationId: string): Promise<Outcome<Driver>> {

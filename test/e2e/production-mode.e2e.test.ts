@@ -52,7 +52,16 @@ describe("a system in production mode", () => {
     const online = await api.request<{ code: string }>("POST", "/v1/drivers/me/online", { token: driver, body: { location: { lat: 37.5, lng: 127 } } });
     expect(online.status).toBe(403);
     expect(online.body.code).toBe("driver_not_approved");
-    const approved = await api.request<{ approval: string }>("POST", `/v1/ops/drivers/${id}/approve`, { token: await token("ops-1", "ops"), body: {} });
+    const ops = await token("ops-1", "ops");
+    // The operator reviewed another plate than the driver's now (changed meanwhile): refused, still pending.
+    const reviewed = { plate: "11가1111", model: "Sonata", product: "standard" };
+    const stale = await api.request<{ code: string }>("POST", `/v1/ops/drivers/${id}/approve`, { token: ops, body: { vehicle: reviewed } });
+    expect(stale.status).toBe(409);
+    expect(stale.body.code).toBe("invalid_transition");
+    const approved = await api.request<{ approval: string }>("POST", `/v1/ops/drivers/${id}/approve`, {
+      token: ops,
+      body: { vehicle: { ...reviewed, plate: "30우8281" } },
+    });
     expect(approved.status).toBe(200);
     expect(approved.body.approval).toBe("approved");
     const again = await api.request<{ status: string }>("POST", "/v1/drivers/me/online", { token: driver, body: { location: { lat: 37.5, lng: 127 } } });

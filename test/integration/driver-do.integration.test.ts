@@ -102,7 +102,7 @@ describe("Driver DO: rejection by ops", () => {
     const { stub: ride, ride: created } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
     await until(async () => ((await a.stub.offers()).some((o) => o.rideId === created.id) ? true : undefined), "the offer to a");
 
-    const rejected = await a.stub.setApproval("rejected", "ops-req");
+    const rejected = await a.stub.setApproval({ type: "reject" }, "ops-req");
     expect(rejected.ok && rejected.value).toMatchObject({ approval: "rejected", status: "offline", currentRideId: null });
     expect(await a.stub.offers()).toEqual([]);
     const record = await runInDurableObject(ride, (_i: RideDurableObject, state) => {
@@ -130,7 +130,7 @@ describe("Driver DO: rejection by ops", () => {
     const { stub } = await onlineDriver();
     expect((await stub.reserve(offerOf("rd_raced"), 30, "c")).ok).toBe(true);
     // No such Ride DO holds this offer: the withdrawal finds nothing to do, the driver is still refused.
-    await stub.setApproval("rejected", "c");
+    await stub.setApproval({ type: "reject" }, "c");
     const confirmed = await stub.confirm("rd_raced", "c");
     expect(!confirmed.ok && confirmed.problem.code).toBe("driver_not_approved");
   });
@@ -138,7 +138,7 @@ describe("Driver DO: rejection by ops", () => {
   it("a driver rejected on a trip finishes it, then goes offline rather than available", async () => {
     const { stub } = await onlineDriver();
     expect((await stub.reserve({ kind: "assign", rideId: "rd_trip" }, 30, "c")).ok).toBe(true);
-    const rejected = await stub.setApproval("rejected", "c");
+    const rejected = await stub.setApproval({ type: "reject" }, "c");
     expect(rejected.ok && rejected.value).toMatchObject({ status: "on_trip", currentRideId: "rd_trip" });
     expect((await stub.release("rd_trip", "c"))?.status).toBe("offline");
     expect((await stub.goOnline({ lat: 37.5, lng: 127 }, "c")).ok).toBe(false);

@@ -179,7 +179,13 @@ export const DriverSchema = z
   .openapi("Driver");
 
 export const DriverDecisionSchema = z
-  .object({ reason: z.string().min(1).max(500).optional() })
+  .object({
+    reason: z.string().min(1).max(500).optional(),
+    vehicle: VehicleSchema.optional().openapi({
+      description:
+        "Approve only: the vehicle the operator reviewed. When the driver's differs since (plate or products), 409 invalid_transition and nothing changes: review it again.",
+    }),
+  })
   .strict()
   .openapi("DriverDecision");
 

@@ -14,7 +14,9 @@ function DriverRow(props: { driver: Driver; onChange: (d: Driver) => void }) {
     setBusy(true);
     setError(null);
     try {
-      props.onChange(await post<Driver>(`/v1/ops/drivers/${encodeURIComponent(driver.id)}/${verb}`, reason ? { reason } : {}));
+      // An approval names the vehicle on screen: a driver who changed it meanwhile is refused (409), to be reviewed again.
+      const body = { ...(reason ? { reason } : {}), ...(verb === "approve" ? { vehicle: driver.vehicle } : {}) };
+      props.onChange(await post<Driver>(`/v1/ops/drivers/${encodeURIComponent(driver.id)}/${verb}`, body));
       setReason("");
     } catch (e) {
       setError(errorText(e));

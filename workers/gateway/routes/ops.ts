@@ -48,8 +48,13 @@ const decide = (verb: "approve" | "reject") =>
     description:
       (verb === "reject"
         ? "A rejected driver is taken offline (after a trip under way), loses its open offer (the ride moves on to the next driver) and gets 403 driver_not_approved on online and accept. "
-        : "") + "The reason is kept on the driver (approvalReason); the driver is notified of the decision.",
-    responses: { 200: jsonResponse(DriverSchema, `The driver, ${verb}d`), ...commonProblems },
+        : "") +
+      "The reason is kept on the driver (approvalReason); the driver is notified of the decision." +
+      (verb === "approve" ? " With the vehicle reviewed, a driver who changed it since (plate or products) is not approved: 409." : ""),
+    responses: {
+      200: jsonResponse(DriverSchema, `The driver, ${verb}d`),
+      ...(verb === "approve" ? authedProblems(["invalid_transition", "the driver changed their vehicle since it was reviewed"]) : commonProblems),
+    },
   });
 
 const retryPayment = route({
@@ -253,7 +258,9 @@ export function opsRoutes() {
     app.openapi(decide(verb), async (c) => {
       const { id } = c.req.valid("param");
       const body = c.req.valid("json");
-      const outcome = await driverStub(c.env, id).setApproval(verb === "approve" ? "approved" : "rejected", c.get("requestId"), body.reason);
+      const reason = body.reason ? { reason: body.reason } : {};
+      const decision = verb === "approve" ? { type: verb, ...reason, ...(body.vehicle ? { reviewed: body.vehicle } : {}) } : { type: verb, ...reason };
+      const outcome = await driverStub(c.env, id).setApproval(decision, c.get("requestId"));
       return c.json(publicDriver(unwrap(outcome)), 200);
     });
   }
