@@ -1501,6 +1501,8 @@ export interface components {
       failed: number;
       /** @description More drivers are owed than one call pays: run the same cut-off again */
       more: boolean;
+      /** @description Drivers owed something with no payout account on file (where the provider needs one): not paid, their balance waits for PUT /v1/ops/drivers/{id}/payout-account */
+      waitingForAccount: number;
     };
     PayoutRunRequest: {
       /**

@@ -10,6 +10,8 @@ type Hold = OpenHold & { status: "requires_capture" | "succeeded" | "canceled"; 
 
 export class FakePaymentProvider implements PaymentProvider {
   readonly name = "fake";
+  /** As Stripe when true: drivers with no payout account on file are not claimed. */
+  payoutAccountRequired = false;
   /** While true every call fails as "unavailable" (a 5xx). */
   down = false;
   /** Every call; a payout's with the account it was sent to. */

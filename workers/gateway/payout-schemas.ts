@@ -72,6 +72,10 @@ export const PayoutRunSchema = z
     total: MoneySchema.openapi({ description: "What this call paid" }),
     failed: z.number().int().openapi({ description: "Payouts that failed in this call (see GET /v1/ops/payouts)" }),
     more: z.boolean().openapi({ description: "More drivers are owed than one call pays: run the same cut-off again" }),
+    waitingForAccount: z.number().int().openapi({
+      description:
+        "Drivers owed something with no payout account on file (where the provider needs one): not paid, their balance waits for PUT /v1/ops/drivers/{id}/payout-account",
+    }),
   })
   .openapi("PayoutRun");
 

@@ -5,7 +5,8 @@
  * key it has forgotten. Over the real ledger migrations (Node's SQLite) and an in-memory provider.
  */
 import { describe, expect, it } from "vitest";
-import { claimPayout, pinnedDestination, setPayoutAccount } from "./payout-store";
+import { setPayoutAccount } from "./payout-accounts";
+import { claimPayout, payoutsPage, pinnedDestination } from "./payout-store";
 import { runPayouts } from "./payouts";
 import { capturedRide, payoutUnit } from "./test-fixtures";
 
@@ -39,6 +40,23 @@ describe("a payout's account", () => {
     await tick();
     expect(await runPayouts(payoutDeps, new Date().toISOString())).toMatchObject({ drivers: 1, total: { amount: 4000 } });
     expect(payoutCalls().at(-1)?.destination).toBe("acct_B");
+  });
+
+  it("where the provider needs an account, a driver with none is not claimed (no refused payout, no notice): their balance waits for one", async () => {
+    const { deps, provider, payoutDeps, payoutCalls, balance, d1 } = await setup();
+    provider.payoutAccountRequired = true;
+    await capturedRide(deps, "rd_1", 10000); // d1, no account
+    await capturedRide(deps, "rd_2", 10000, "d2");
+    await setPayoutAccount(d1, "d2", "acct_2", new Date().toISOString());
+    await tick();
+    expect(await runPayouts(payoutDeps, new Date().toISOString())).toMatchObject({ drivers: 1, failed: 0, waitingForAccount: 1 });
+    expect(payoutCalls().map((c) => c.destination)).toEqual(["acct_2"]);
+    expect((await payoutsPage(d1, { driverId: "d1", after: null, limit: 10 })).items, "no payout row for d1").toEqual([]);
+    expect(await balance("d1")).toEqual({ owed: 8000, paid: 0 });
+    await setPayoutAccount(d1, "d1", "acct_1", new Date().toISOString());
+    await tick();
+    expect(await runPayouts(payoutDeps, new Date().toISOString())).toMatchObject({ drivers: 1, total: { amount: 8000 }, waitingForAccount: 0 });
+    expect(await balance("d1")).toEqual({ owed: 0, paid: 8000 });
   });
 
   it("is not pinned by a send the breaker held back: nothing left, the next send goes to the account on file then", async () => {

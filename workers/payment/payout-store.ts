@@ -193,22 +193,6 @@ export async function unpinDestination(d1: D1Database, payoutId: string): Promis
 }
 
 /**
- * Sets (or replaces) the connected account a driver's payouts are sent to (Stripe `acct_…`).
- *
- * @example
- * await setPayoutAccount(env.LEDGER_DB, "d1", "acct_1Nv0FGQ9RKHgCVdK", new Date().toISOString());
- */
-export async function setPayoutAccount(d1: D1Database, driverId: string, accountId: string, now: string): Promise<void> {
-  await d1
-    .prepare(
-      `INSERT INTO payout_accounts (driver_id, account_id, updated_at) VALUES (?1, ?2, ?3)
-       ON CONFLICT(driver_id) DO UPDATE SET account_id = excluded.account_id, updated_at = excluded.updated_at`,
-    )
-    .bind(driverId, accountId, now)
-    .run();
-}
-
-/**
  * A driver's total earnings (settlements and adjustments) and payouts by status. Earnings are the
  * checkpoint's sum plus what was recorded after it: the rows before it may have been let go by
  * the ledger's window (./ledger-window.ts), and a row put back by a refund is already in the sum.

@@ -24,6 +24,7 @@ import { payoutId, payoutRunId, payoutsDue } from "../../src/payments/payout";
 import { BreakerOpen, guarded, type GuardedDeps } from "./handler";
 import { advanceEarningsCheckpoint, EARNINGS_SETTLED_MS, earnedUpTo } from "./earnings-checkpoint";
 import { answerPayout, claimPayout, holdBack, pinnedDestination, recordRun, unansweredPayouts, unpinDestination } from "./payout-store";
+import { driversWithAccount } from "./payout-accounts";
 import { foldFinalPayouts, payoutTotals } from "./payout-totals";
 
 /** At most this many payouts are sent per call; `more` says to run the same cut-off again for the rest. */
@@ -48,6 +49,8 @@ export interface PayoutRunReport {
   total: { amount: number; currency: "KRW" };
   failed: number;
   more: boolean;
+  /** Drivers owed something with no payout account on file (where the provider needs one): not claimed, their balance waits. */
+  waitingForAccount: number;
 }
 
 /** One payout to send; `claimedAt` is when it was first claimed (ISO 8601). */
@@ -76,7 +79,18 @@ export async function runPayouts(deps: PayoutDeps, cutoff: string): Promise<Payo
   const settled = new Date(now.getTime() - EARNINGS_SETTLED_MS).toISOString();
   await Promise.all([advanceEarningsCheckpoint(deps.db, settled < cutoff ? settled : cutoff), foldFinalPayouts(deps.db)]);
   const [earned, totals] = await Promise.all([earnedUpTo(deps.db, cutoff), payoutTotals(deps.db, cutoff)]);
-  const due = payoutsDue(cutoff, earned, totals.records);
+  const owed = payoutsDue(cutoff, earned, totals.records);
+  // A driver with no account to pay into is not claimed (a refused payout at every run, and a notice they cannot act on):
+  // their balance waits, and the first run after an operator sets the account pays it.
+  const payable = deps.provider.payoutAccountRequired
+    ? await driversWithAccount(
+        deps.db,
+        owed.map((d) => d.driverId),
+      )
+    : null;
+  const due = payable ? owed.filter((d) => payable.has(d.driverId)) : owed;
+  const waitingForAccount = owed.length - due.length;
+  if (waitingForAccount > 0) console.warn(JSON.stringify({ msg: "payouts waiting for an account", runId, cutoff, drivers: waitingForAccount }));
   for (const { driverId, amount } of due) {
     if (sends.length >= PAYOUTS_PER_CALL) {
       more = true;
@@ -88,8 +102,8 @@ export async function runPayouts(deps: PayoutDeps, cutoff: string): Promise<Payo
   }
 
   const { drivers, total, failed } = await sendAll(deps, sends, now);
-  console.log(JSON.stringify({ msg: "payout run", runId, cutoff, drivers, total, failed, more }));
-  return { id: runId, cutoff, drivers, total: { amount: total, currency: "KRW" }, failed, more };
+  console.log(JSON.stringify({ msg: "payout run", runId, cutoff, drivers, total, failed, more, waitingForAccount }));
+  return { id: runId, cutoff, drivers, total: { amount: total, currency: "KRW" }, failed, more, waitingForAccount };
 }
 
 /**

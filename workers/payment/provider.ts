@@ -32,6 +32,8 @@ export interface OpenHold {
 
 export interface PaymentProvider {
   readonly name: string;
+  /** Whether a payout needs the driver's account on file (Stripe's transfers do): a driver with none is not claimed. */
+  readonly payoutAccountRequired: boolean;
   /** Places a hold (authorisation with manual capture). */
   authorize(input: { amount: Money; paymentMethod: string; reference: string }, idempotencyKey: string): Promise<ProviderOutcome>;
   /** Captures `amount` (≤ the hold) of the hold `holdRef`. */

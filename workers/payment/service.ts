@@ -22,16 +22,8 @@ import type { FaultMode } from "./simulator";
 import { driverBalance, normalizeCutoff } from "../../src/payments/payout";
 import { fail, ok, type Outcome } from "../../src/lib/problem";
 import { markTransientErrors } from "../../src/lib/transient";
-import {
-  commissionReport,
-  driverTotals,
-  markPayoutsTold,
-  payoutsPage,
-  setPayoutAccount,
-  untoldPayouts,
-  type PayoutItem,
-  type UntoldPayout,
-} from "./payout-store";
+import { commissionReport, driverTotals, markPayoutsTold, payoutsPage, untoldPayouts, type PayoutItem, type UntoldPayout } from "./payout-store";
+import { setPayoutAccount } from "./payout-accounts";
 import { resendUnansweredPayouts, runPayouts, type PayoutDeps, type PayoutRunReport } from "./payouts";
 import { advanceEarningsCheckpoint, EARNINGS_SETTLED_MS } from "./earnings-checkpoint";
 import { foldFinalPayouts } from "./payout-totals";

@@ -205,6 +205,7 @@ export class PaymentSimulatorDurableObject extends StoredObject<PaymentEnv> {
  * await provider.authorize({ amount, paymentMethod: "pm_card_visa", reference: rideId }, `${rideId}:authorize`);
  */
 export class SimulatedProvider implements PaymentProvider {
+  readonly payoutAccountRequired = false;
   readonly name = "simulated";
   constructor(private readonly ns: DurableObjectNamespace<PaymentSimulatorDurableObject>) {}
 

@@ -62,6 +62,7 @@ function stripeErrorCode(text: string): string {
 }
 
 export class StripeProvider implements PaymentProvider {
+  readonly payoutAccountRequired = true;
   readonly name = "stripe";
   private readonly apiKey: string;
   private readonly baseUrl: string;

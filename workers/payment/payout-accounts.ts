@@ -1,0 +1,40 @@
+/**
+ * The connected accounts drivers' payouts are sent to (Stripe `acct_…`, the ledger's
+ * `payout_accounts`), set by an operator once the driver's Connect account exists.
+ */
+
+/** D1 binds at most 100 values to one statement. */
+const CHUNK = 100;
+
+/**
+ * Sets (or replaces) the connected account a driver's payouts are sent to.
+ *
+ * @example
+ * await setPayoutAccount(env.LEDGER_DB, "d1", "acct_1Nv0FGQ9RKHgCVdK", new Date().toISOString());
+ */
+export async function setPayoutAccount(d1: D1Database, driverId: string, accountId: string, now: string): Promise<void> {
+  await d1
+    .prepare(
+      `INSERT INTO payout_accounts (driver_id, account_id, updated_at) VALUES (?1, ?2, ?3)
+       ON CONFLICT(driver_id) DO UPDATE SET account_id = excluded.account_id, updated_at = excluded.updated_at`,
+    )
+    .bind(driverId, accountId, now)
+    .run();
+}
+
+/**
+ * Which of `driverIds` have an account on file: one batch, a hundred ids a statement.
+ *
+ * @example
+ * const payable = await driversWithAccount(env.LEDGER_DB, ["d1", "d2"]); // Set { "d1" }
+ */
+export async function driversWithAccount(d1: D1Database, driverIds: readonly string[]): Promise<Set<string>> {
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < driverIds.length; i += CHUNK) {
+    const chunk = driverIds.slice(i, i + CHUNK);
+    statements.push(d1.prepare(`SELECT driver_id FROM payout_accounts WHERE driver_id IN (${chunk.map(() => "?").join(", ")})`).bind(...chunk));
+  }
+  if (statements.length === 0) return new Set();
+  const answers = await d1.batch<{ driver_id: string }>(statements);
+  return new Set(answers.flatMap((a) => a.results.map((r) => r.driver_id)));
+}
