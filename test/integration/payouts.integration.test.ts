@@ -5,7 +5,7 @@
  */
 import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { PaymentCommandMessage, PayoutNotificationMessage } from "../../src/domain/events";
+import type { DriverNotificationMessage, PaymentCommandMessage, PayoutNotificationMessage } from "../../src/domain/events";
 import { createApp } from "../../workers/gateway/app";
 import { issueToken } from "../../workers/gateway/auth";
 import gateway from "../../workers/gateway/index";
@@ -159,6 +159,48 @@ describe("a driver's payout account", () => {
     await stub.register(driver, { name: "Kim", vehicle: { plate: "30우8281", model: "Sonata", product: "standard" } }, true, "c");
     const set = await put(driver);
     expect([set.status, await set.json()]).toEqual([200, { accountId: "acct_1Payee" }]);
+  });
+
+  it("a change is told to its driver, the account masked, and logged with who made it; the same account again tells nobody", async () => {
+    const sent: { body: DriverNotificationMessage }[] = [];
+    const queue = { sendBatch: async (batch: { body: DriverNotificationMessage }[]) => void sent.push(...batch) };
+    const env = { ...testEnv, NOTIFICATIONS_QUEUE: queue as unknown as Queue };
+    const driver = uniqueId("d");
+    await testEnv.DRIVER.get(testEnv.DRIVER.idFromName(driver)).register(
+      driver,
+      { name: "Kim", vehicle: { plate: "30우8281", model: "Sonata", product: "standard" } },
+      true,
+      "c",
+    );
+    const token = await issueToken(testEnv, { id: "ops_mover", role: "ops" });
+    const logged = vi.spyOn(console, "log");
+    const put = async (accountId: string) => {
+      const ctx = createExecutionContext();
+      const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+      const res = await createApp().request(
+        `/v1/ops/drivers/${driver}/payout-account`,
+        { method: "PUT", headers, body: JSON.stringify({ accountId }) },
+        env,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      return res.status;
+    };
+    expect(await put("acct_1Nv0FGQ9RKHgCVdK")).toBe(200);
+    expect(await put("acct_1Nv0FGQ9RKHgZZZZ")).toBe(200);
+    expect(await put("acct_1Nv0FGQ9RKHgZZZZ")).toBe(200);
+    expect(sent.map((m) => [m.body.kind, m.body.event.type, m.body.event.data.account, m.body.driver.id])).toEqual([
+      ["driver.notification", "PayoutAccountChanged", "…CVdK", driver],
+      ["driver.notification", "PayoutAccountChanged", "…ZZZZ", driver],
+    ]);
+    const lines = logged.mock.calls.map(([line]) => String(line)).filter((line) => line.includes("payout account set"));
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toMatchObject([
+      { driverId: driver, by: "ops_mover", previous: null, account: "…CVdK" },
+      { driverId: driver, by: "ops_mover", previous: "…CVdK", account: "…ZZZZ" },
+      { driverId: driver, by: "ops_mover", previous: "…ZZZZ", account: "…ZZZZ" },
+    ]);
+    expect(lines.join(), "never the whole account").not.toContain("acct_1Nv0");
+    logged.mockRestore();
   });
 });
 

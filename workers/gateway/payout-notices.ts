@@ -12,10 +12,11 @@
  * that comes after the first was recorded. Two copies handled at the same moment by two
  * consumer runs can both go out, as any event's can; the webhook's receiver dedupes on the
  * notification id. The payouts call tells what it paid at once; the ten-minute cron tells
- * whatever a failed call left.
+ * whatever a failed call left. A change of a driver's payout account is told to them too.
  */
-import type { PayoutNotificationMessage } from "../../src/domain/events";
+import type { Driver, DriverNotificationMessage, PayoutNotificationMessage } from "../../src/domain/events";
 import { queueSender } from "../../src/durable-objects/queues";
+import { newId } from "../../src/lib/ids";
 import type { UntoldPayout } from "../payment/payout-store";
 import { paymentService } from "./stubs";
 
@@ -104,5 +105,50 @@ export async function tellPayoutsAfterRun(env: Env, correlationId: string): Prom
     await tellPayouts(payoutNoticeDeps(env), correlationId, 2);
   } catch (error) {
     console.warn(JSON.stringify({ msg: "payout notices not sent; the ten-minute cron sends them", correlationId, error: String(error) }));
+  }
+}
+
+/**
+ * An account as logs and notices show it: its last four characters only.
+ *
+ * @example
+ * maskedAccount("acct_1Nv0FGQ9RKHgCVdK"); // "…CVdK"
+ */
+export const maskedAccount = (accountId: string | null): string | null => (accountId === null ? null : `…${accountId.slice(-4)}`);
+
+/**
+ * The notice to a driver that the account their payouts go to was set (`PayoutAccountChanged`,
+ * the account masked): a change they did not ask for (an operator's token misused) is seen by
+ * the one it robs. Its event id is new: each change is its own notice.
+ *
+ * @example
+ * accountNotice(driver, "acct_1Nv0FGQ9RKHgCVdK", "req-1", new Date()); // { kind: "driver.notification", event: { type: "PayoutAccountChanged", … } }
+ */
+export function accountNotice(driver: Driver, accountId: string, correlationId: string, now: Date): DriverNotificationMessage {
+  const event = {
+    id: newId("ev", now.getTime()),
+    type: "PayoutAccountChanged",
+    driverId: driver.id,
+    version: driver.version,
+    occurredAt: now.toISOString(),
+    correlationId,
+    causationId: null,
+    data: { account: maskedAccount(accountId) },
+  };
+  return { kind: "driver.notification", event, driver };
+}
+
+/**
+ * Tells the driver their payout account was set. Best effort, never throws: a notice lost with a
+ * queue that is down is logged (the change itself is in the `payout account set` line).
+ *
+ * @example
+ * c.executionCtx.waitUntil(tellAccountChanged(c.env, driver, accountId, c.get("requestId")));
+ */
+export async function tellAccountChanged(env: Env, driver: Driver, accountId: string, correlationId: string): Promise<void> {
+  try {
+    await queueSender(env)("notifications", [accountNotice(driver, accountId, correlationId, new Date())]);
+  } catch (error) {
+    console.warn(JSON.stringify({ msg: "payout account notice not sent", driverId: driver.id, correlationId, error: String(error) }));
   }
 }

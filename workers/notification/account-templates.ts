@@ -22,6 +22,11 @@ export const ACCOUNT_TEMPLATES: Record<string, Record<Locale, AccountRender>> = 
     ko: (d) => `기사 등록이 거절되었습니다. 운행을 시작할 수 없습니다.${because(d, "ko")}`,
     en: (d) => `Your driver registration was rejected; you cannot go online.${because(d, "en")}`,
   },
+  // Where their payouts go was set by an operator: one they did not ask for is theirs to report.
+  PayoutAccountChanged: {
+    ko: (_d, data) => `정산 받을 계좌가 ${String(data.account ?? "")}(으)로 설정되었습니다. 요청하신 적이 없다면 고객센터에 바로 알려 주세요.`,
+    en: (_d, data) => `Your payouts now go to the account ending ${String(data.account ?? "")}. If you did not ask for this, tell us at once.`,
+  },
   // Only the silent timer's offline is told (a driver's own offline is their own doing).
   DriverWentOffline: {
     ko: silent("앱에서 한동안 위치가 오지 않아 운행을 오프라인으로 바꿨습니다. 다시 운행하려면 앱에서 운행을 시작해 주세요."),

@@ -176,6 +176,7 @@ export const TEMPLATE_CODES: Record<Audience, Record<string, string>> = {
     DriverApproved: "DRIVER_APPROVED_01",
     DriverRejected: "DRIVER_REJECTED_01",
     DriverWentOffline: "DRIVER_OFFLINE_SILENT_01",
+    PayoutAccountChanged: "DRIVER_PAYOUT_ACCOUNT_01",
     PayoutSent: "DRIVER_PAYOUT_SENT_01",
     PayoutFailed: "DRIVER_PAYOUT_FAILED_01",
   },

@@ -233,7 +233,15 @@ describe("a driver told of an operator's decision", () => {
     const [approved] = noticesOf(message("DriverApproved", { ...driver, approval: "approved", approvalReason: null }), ctx);
     expect(approved!.texts).toMatchObject({ ko: expect.stringContaining("승인") as string, en: expect.stringContaining("approved") as string });
     expect(noticesOf(message("DriverWentOnline", driver), ctx)).toEqual([]);
-    expect(Object.keys(ACCOUNT_TEMPLATES).sort()).toEqual(["DriverApproved", "DriverRejected", "DriverWentOffline"]);
+    expect(Object.keys(ACCOUNT_TEMPLATES).sort()).toEqual(["DriverApproved", "DriverRejected", "DriverWentOffline", "PayoutAccountChanged"]);
+  });
+
+  it("a payout account set: the driver is told, the account masked, to say so if they did not ask", () => {
+    const changed = { ...message("PayoutAccountChanged", driver), event: { ...message("PayoutAccountChanged", driver).event, data: { account: "…CVdK" } } };
+    const [notice] = noticesOf(changed, ctx);
+    expect(notice).toMatchObject({ audience: "driver", recipient: "d9", templateCode: "DRIVER_PAYOUT_ACCOUNT_01" });
+    expect(notice!.texts.en).toBe("Your payouts now go to the account ending …CVdK. If you did not ask for this, tell us at once.");
+    expect(notice!.texts.ko).toContain("…CVdK");
   });
 
   it("taken offline for silence, in ko and en, to the driver alone; a driver's own offline is not told", () => {

@@ -7,19 +7,23 @@
 const CHUNK = 100;
 
 /**
- * Sets (or replaces) the connected account a driver's payouts are sent to.
+ * Sets (or replaces) the connected account a driver's payouts are sent to; answers the one it
+ * replaced (null: none), read in the same batch.
  *
  * @example
- * await setPayoutAccount(env.LEDGER_DB, "d1", "acct_1Nv0FGQ9RKHgCVdK", new Date().toISOString());
+ * const previous = await setPayoutAccount(env.LEDGER_DB, "d1", "acct_1Nv0FGQ9RKHgCVdK", new Date().toISOString());
  */
-export async function setPayoutAccount(d1: D1Database, driverId: string, accountId: string, now: string): Promise<void> {
-  await d1
-    .prepare(
-      `INSERT INTO payout_accounts (driver_id, account_id, updated_at) VALUES (?1, ?2, ?3)
-       ON CONFLICT(driver_id) DO UPDATE SET account_id = excluded.account_id, updated_at = excluded.updated_at`,
-    )
-    .bind(driverId, accountId, now)
-    .run();
+export async function setPayoutAccount(d1: D1Database, driverId: string, accountId: string, now: string): Promise<string | null> {
+  const [before] = await d1.batch<{ account_id: string }>([
+    d1.prepare("SELECT account_id FROM payout_accounts WHERE driver_id = ?1").bind(driverId),
+    d1
+      .prepare(
+        `INSERT INTO payout_accounts (driver_id, account_id, updated_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT(driver_id) DO UPDATE SET account_id = excluded.account_id, updated_at = excluded.updated_at`,
+      )
+      .bind(driverId, accountId, now),
+  ]);
+  return before?.results[0]?.account_id ?? null;
 }
 
 /**

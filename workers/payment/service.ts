@@ -255,9 +255,9 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
     }
   }
 
-  /** Sets the connected account (Stripe `acct_…`) a driver's payouts go to. */
-  async setPayoutAccount(driverId: string, accountId: string): Promise<void> {
-    await setPayoutAccount(this.env.LEDGER_DB, driverId, accountId, new Date().toISOString());
+  /** Sets the connected account (Stripe `acct_…`) a driver's payouts go to; answers the one it replaced (null: none). */
+  async setPayoutAccount(driverId: string, accountId: string): Promise<string | null> {
+    return setPayoutAccount(this.env.LEDGER_DB, driverId, accountId, new Date().toISOString());
   }
 
   /** Fares, commission and earnings of the captured rides over [from, to) (ISO 8601), how many, and apart what the platform settled uncaptured. */

@@ -5,7 +5,7 @@
 import { createRoute, type z } from "@hono/zod-openapi";
 import { AppError, unwrap } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
-import { tellPayoutsAfterRun } from "../payout-notices";
+import { maskedAccount, tellAccountChanged, tellPayoutsAfterRun } from "../payout-notices";
 import { newRouter } from "../router";
 import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import {
@@ -126,8 +126,13 @@ export function payoutRoutes() {
     const { accountId } = c.req.valid("json");
     const id = c.req.valid("param").id;
     // A typo must not store an account nobody is paid to while the driver's payouts stay refused.
-    if (!(await driverStub(c.env, id).get())) throw new AppError("not_found", "no driver with this id");
-    await paymentService(c.env).setPayoutAccount(id, accountId);
+    const driver = await driverStub(c.env, id).get();
+    if (!driver) throw new AppError("not_found", "no driver with this id");
+    const previous = await paymentService(c.env).setPayoutAccount(id, accountId);
+    // Who moved where a driver is paid, and the driver told: a misused operator token must not move payouts unseen.
+    const change = { driverId: id, by: c.var.actor.id, previous: maskedAccount(previous), account: maskedAccount(accountId), requestId: c.get("requestId") };
+    console.log(JSON.stringify({ msg: "payout account set", ...change }));
+    if (previous !== accountId) c.executionCtx.waitUntil(tellAccountChanged(c.env, driver, accountId, c.get("requestId")));
     return c.json({ accountId }, 200);
   });
   app.openapi(commission, async (c) => {
