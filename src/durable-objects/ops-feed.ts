@@ -33,7 +33,7 @@ import {
 } from "../ops-feed/feed";
 import { driversOnDuty, openRides, statesIn } from "../views/ops-map";
 import { MarkerBoard } from "../ops-feed/marker-board";
-import { opsStats } from "../views/stats";
+import { countEnded, ENDED_COUNTS_EVERY_MS, opsStats, type RideCounts } from "../views/stats";
 import { acceptLive, actorFromHeaders, onLiveClose, onLiveMessage, openSockets } from "./live";
 import { StoredObject } from "./stored-object";
 
@@ -48,6 +48,8 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
   private readonly drivers = new MarkerBoard<DriverMarker>((d) => d.status !== "offline", mergeDriver);
   /** Every open ride the feed heard of, and the version each ended at (a late, older batch never moves a ride back). */
   private readonly rides = new MarkerBoard<RideMarker>((r) => isOpenRide(r.status), newerRide);
+  /** The ended rides' counts and when they were read (`endedCounts`). */
+  private ended: { at: number; counts: Promise<RideCounts> } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, []);
@@ -111,6 +113,19 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     return pushIntervalMs(watchers.length, this.drivers.size);
   }
 
+  /** The ended rides' counts, read once in ENDED_COUNTS_EVERY_MS (a walk of every ended ride kept); a failed read is not kept. */
+  private endedCounts(): Promise<RideCounts> {
+    const now = Date.now();
+    if (this.ended && now - this.ended.at < ENDED_COUNTS_EVERY_MS) return this.ended.counts;
+    const counts = countEnded(this.env.VIEWS_DB);
+    const kept = { at: now, counts };
+    this.ended = kept;
+    counts.catch(() => {
+      if (this.ended === kept) this.ended = null;
+    });
+    return counts;
+  }
+
   /** The stats frame every `STATS_EVERY_MS` while a socket watches stats; no alarm again once nobody does. */
   override async alarm(): Promise<void> {
     const watchers = this.watching("stats");
@@ -150,7 +165,11 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
 
   private async statsFrame(): Promise<string> {
     const payments = this.env.PAYMENTS as unknown as PaymentsHealth;
-    const stats = await opsStats(this.env, () => payments.health());
+    const stats = await opsStats(
+      this.env,
+      () => payments.health(),
+      () => this.endedCounts(),
+    );
     return JSON.stringify({ type: "stats", at: new Date().toISOString(), stats });
   }
 }

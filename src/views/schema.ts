@@ -34,6 +34,9 @@ export const SETTLED_PAYMENTS = ["captured", "voided", "refunded", "declined"] a
  */
 export const SETTLED_RIDE = `status IN ('completed', 'cancelled') AND (payment_status IS NULL OR payment_status IN (${SETTLED_PAYMENTS.map((p) => `'${p}'`).join(", ")}))`;
 
+/** A ride not ended (`rides_open` indexes exactly these rows): what the live map shows and the 5 s figures count. */
+export const OPEN_RIDE = `status NOT IN ('completed', 'cancelled')`;
+
 /** A ride that ended unpaid: its fare became the rider's dues (`rides_unpaid` indexes exactly these rows). */
 export const UNPAID_RIDE = `status = 'completed' AND payment_status = 'failed'`;
 
@@ -79,6 +82,8 @@ export const rides = sqliteTable(
     index("rides_settled").on(t.createdAt, t.id).where(sql.raw(SETTLED_RIDE)),
     // The repair sweep's riders to look at (src/views/repair-store.ts, `staleRiderIds`): rides that ended unpaid, by time.
     index("rides_unpaid").on(t.updatedAt).where(sql.raw(UNPAID_RIDE)),
+    // The live map's open rides, newest first, and their counts by status (src/views/ops-map.ts, stats.ts): never the ended ones.
+    index("rides_open").on(t.createdAt, t.status).where(sql.raw(OPEN_RIDE)),
   ],
 );
 

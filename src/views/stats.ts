@@ -7,7 +7,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { databaseSize } from "./database-size";
 import { countOpenDeadLetters } from "./dead-letters";
 import { countOpenNotificationDeadLetters } from "../notifications/dead-letters";
-import { riderDues, rides } from "./schema";
+import { OPEN_RIDE, riderDues, rides } from "./schema";
 
 function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
@@ -38,14 +38,11 @@ async function notificationFigures(notifications: D1Database) {
  * answer, its two figures are null and `errors.notifications` says why; the views' figures
  * still fail the answer (they are the page).
  */
-export async function rideStats({ VIEWS_DB: db, NOTIFICATIONS_DB: notifications }: StatsDatabases) {
+export async function rideStats({ VIEWS_DB: db, NOTIFICATIONS_DB: notifications }: StatsDatabases, ended: () => Promise<RideCounts> = () => countEnded(db)) {
   // Asked at once beside the views' queries: another database, no reason to wait.
   const notificationsAsked = notificationFigures(notifications);
   const d = drizzle(db);
-  const counts = await d
-    .select({ status: rides.status, n: sql<number>`count(*)` })
-    .from(rides)
-    .groupBy(rides.status);
+  const counts = [...(await countOpen(db)), ...(await ended())];
   const recent = await d
     .select({ ms: rides.dispatchMs })
     .from(rides)
@@ -79,18 +76,45 @@ export async function rideStats({ VIEWS_DB: db, NOTIFICATIONS_DB: notifications 
   };
 }
 
+/** Rides counted by status. */
+export type RideCounts = { status: string; n: number }[];
+
+/** `countOpen`'s query: by `rides_open` alone (literal OPEN_RIDE, its text), so the count follows the rides under way, never all kept. */
+export const OPEN_COUNTS = `SELECT status, count(*) AS n FROM rides INDEXED BY rides_open WHERE ${OPEN_RIDE} GROUP BY status`;
+
+/** The rides not ended, by status. */
+export async function countOpen(db: D1Database): Promise<RideCounts> {
+  return (await db.prepare(OPEN_COUNTS).all<{ status: string; n: number }>()).results;
+}
+
+/**
+ * The rides ended (completed, cancelled), by status: a walk of every one the views keep, so the
+ * live feed asks it once in ENDED_COUNTS_EVERY_MS, not in every 5 s frame.
+ *
+ * @example
+ * const ended = await countEnded(env.VIEWS_DB); // [{ status: "completed", n: 120394 }, …]
+ */
+export async function countEnded(db: D1Database): Promise<RideCounts> {
+  const query = "SELECT status, count(*) AS n FROM rides WHERE status IN ('completed', 'cancelled') GROUP BY status";
+  return (await db.prepare(query).all<{ status: string; n: number }>()).results;
+}
+
+/** How long the live feed's stats frames reuse the ended rides' counts (`countEnded`). */
+export const ENDED_COUNTS_EVERY_MS = 10 * 60_000;
+
 /** The body of GET /v1/ops/stats. */
 export type OpsStats = Awaited<ReturnType<typeof rideStats>> & { payments: unknown };
 
 /**
  * The whole GET /v1/ops/stats body: the views' figures and the payment worker's health
  * (`paymentsHealth`, its service binding's `health()`). The payment side is reported as
- * an error rather than failing the whole answer.
+ * an error rather than failing the whole answer. `ended`: the ended rides' counts (default:
+ * read now; the live feed passes ones it read at most ENDED_COUNTS_EVERY_MS ago).
  *
  * @example
  * const stats = await opsStats(env, () => paymentService(env).health());
  */
-export async function opsStats(databases: StatsDatabases, paymentsHealth: () => Promise<unknown>): Promise<OpsStats> {
+export async function opsStats(databases: StatsDatabases, paymentsHealth: () => Promise<unknown>, ended?: () => Promise<RideCounts>): Promise<OpsStats> {
   const payments = await paymentsHealth().catch((error: unknown) => ({ error: String(error) }));
-  return { ...(await rideStats(databases)), payments };
+  return { ...(await rideStats(databases, ended)), payments };
 }

@@ -14,6 +14,7 @@ import type { OpsFeedDurableObject } from "../../src/durable-objects/ops-feed";
 import { driverMarker, UNWATCHED_PUSH_MS, WATCHED_PUSH_MS } from "../../src/ops-feed/feed";
 import viewsWorker from "../../workers/views/index";
 import { onlineDriver, testEnv, uniqueId, until } from "./helpers";
+import { countEnded } from "../../src/views/stats";
 
 const ops = { id: "ops-1", role: "ops" as const };
 /** The deployment's one feed, which the views worker and the Driver DOs talk to. */
@@ -188,6 +189,22 @@ describe("OpsFeed", () => {
     const moved = await map.waitFor((f) => f.type === "driver" && f.driver?.id === driver.id, "the driver's position");
     expect(moved.driver).toMatchObject({ status: "available", location: { lat: 37.56, lng: 126.98 } });
     map.ws.close();
+  });
+
+  it("stats frames count the rides under way afresh each time, and the ended ones (a walk of every one kept) once in ten minutes", async () => {
+    const feed = ownFeed();
+    const watcher = await connect(feed);
+    watcher.ws.send(JSON.stringify({ type: "subscribe", topics: ["stats"] }));
+    const first = await watcher.waitFor((f) => f.type === "stats", "stats at once");
+    const counts = (frame: Frame) => (frame.stats as { ridesByStatus: Record<string, number> }).ridesByStatus;
+    await viewsBatch([rideMessage(uniqueId("rd"), 1, "requested"), rideMessage(uniqueId("rd"), 1, "completed")]);
+    await runDurableObjectAlarm(feed);
+    const second = await until(async () => watcher.frames.filter((f) => f.type === "stats")[1], "the next stats");
+    expect((counts(second).requested ?? 0) - (counts(first).requested ?? 0)).toBe(1);
+    expect(counts(second).completed ?? 0, "the ended counts are the ones read ten minutes at most ago").toBe(counts(first).completed ?? 0);
+    const fresh = await countEnded(testEnv.VIEWS_DB);
+    expect(fresh.find((c) => c.status === "completed")?.n).toBe((counts(first).completed ?? 0) + 1);
+    watcher.ws.close();
   });
 
   it("sends stats every few seconds while a socket watches them, and stops its alarm once none does", async () => {

@@ -1,0 +1,1 @@
+CREATE INDEX `rides_open` ON `rides` (`created_at`,`status`) WHERE status NOT IN ('completed', 'cancelled');
