@@ -12,7 +12,7 @@ import type { LatLng } from "../../src/domain/types";
 import { rentalStub } from "../../src/durable-objects/stubs";
 import { rentals, rentalVehicles } from "../../src/views/schema";
 import { withOwnerSecrets } from "./owner-secrets";
-import { decodeCursor, encodeCursor, type Page } from "./queries";
+import { decodeCursor, encodeCursor, statusIs, type Page } from "./queries";
 
 type Table = typeof rentals | typeof rentalVehicles;
 
@@ -44,7 +44,7 @@ async function pageOf<T>(d1: D1Database, table: Table, conditions: (SQL | undefi
 export function listRentals(d1: D1Database, filter: RentalFilter): Promise<Page<Rental>> {
   const conditions = [
     filter.riderId ? eq(rentals.riderId, filter.riderId) : undefined,
-    filter.status ? eq(rentals.status, filter.status) : undefined,
+    filter.status ? statusIs(rentals.status, filter.status, !!filter.riderId) : undefined,
     // Read from the snapshot: an operator's occasional look (cancelled rentals still captured), not a hot path.
     filter.payment ? sql`json_extract(${rentals.snapshot}, '$.payment.status') = ${filter.payment}` : undefined,
   ];
