@@ -226,11 +226,10 @@ export async function driverTotals(d1: D1Database, driverId: string): Promise<{ 
 export async function payoutsPage(d1: D1Database, filter: { driverId: string | null; after: string | null; limit: number }): Promise<Page<PayoutItem>> {
   const size = pageLimit(filter.limit, 100);
   const [beforeAt = "\uffff", beforeId = ""] = filter.after === null ? [] : decodeCursor(filter.after, 2);
+  // A driver's by payouts_by_driver, everyone's by payouts_by_time: one `?1 IS NULL OR` query hid the driver from the planner.
+  const owner = filter.driverId === null ? "" : "driver_id = ?1 AND ";
   const { results } = await d1
-    .prepare(
-      `SELECT * FROM payouts WHERE (?1 IS NULL OR driver_id = ?1) AND (created_at < ?2 OR (created_at = ?2 AND id < ?3))
-       ORDER BY created_at DESC, id DESC LIMIT ?4`,
-    )
+    .prepare(`SELECT * FROM payouts WHERE ${owner}(created_at < ?2 OR (created_at = ?2 AND id < ?3)) ORDER BY created_at DESC, id DESC LIMIT ?4`)
     .bind(filter.driverId, beforeAt, beforeId, size + 1)
     .all<PayoutRow>();
   const items = results.slice(0, size).map(asItem);
