@@ -19,9 +19,8 @@
  *   path); retried with back-off when a queue fails. Should the object die before it
  *   ends, the object's next start relays what is left (the constructor), and a start is
  *   never far: any timer of the object starts it, so a commit writes the `outbox` timer
- *   as the fallback only when the object has no other timer (`needsRelayFallback`). The
- *   fallback on every commit moved the alarm twice a commit (there and back), 14 of a
- *   served ride's 17 alarm writes, each a storage write of its own;
+ *   as the fallback only when the object has no other timer (`needsRelayFallback`; on every
+ *   commit it moved the alarm there and back: 14 of a served ride's 17 alarm writes);
  * - live sockets (hibernatable), and the effects around a commit: before it (must all
  *   succeed, or nothing is committed), right after it, and after the command left the
  *   queue (calls to objects that may call back while holding their own queue).
@@ -250,13 +249,14 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     });
   }
 
-  /** Runs one timer, then clears it unless set again (an instance dying mid-run leaves it due); a failed one is put back later, longer each failure in a row (`TimerRetries`). */
+  /** Runs one timer, then clears it unless its handler set it again, to any time (`writes`; dying mid-run leaves it due); a failed one is put back later (`TimerRetries`). */
   private async runTimer(name: string): Promise<void> {
     const dueAt = this.timers.dueAt(name);
+    const writes = this.timers.writes(name);
     try {
       if (name === "outbox") await this.relay();
       else await this.onTimer(name);
-      if (dueAt !== null && this.timers.dueAt(name) === dueAt) this.timers.clear(name);
+      if (dueAt !== null && this.timers.writes(name) === writes) this.timers.clear(name);
       this.retries.succeeded(name);
     } catch (error) {
       const { failures, at } = this.retries.failed(name, dueAt, this.timers.dueAt(name), Date.now());

@@ -68,18 +68,31 @@ export class TimerRetries {
  * await ctx.storage.setAlarm(timers.nextDueAt()!);
  */
 export class SqliteTimers {
+  /** How many times each timer was set by this instance (`writes`): a timer set again to the very time it had is still set again. */
+  private readonly written = new Map<string, number>();
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec("CREATE TABLE IF NOT EXISTS timers (name TEXT PRIMARY KEY, due_at INTEGER NOT NULL, payload TEXT)");
   }
 
   /** Sets (or moves) a timer. */
   set(name: string, dueAt: number, payload: string | null = null): void {
+    this.written.set(name, this.writes(name) + 1);
     this.sql.exec(
       "INSERT INTO timers (name, due_at, payload) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload",
       name,
       dueAt,
       payload,
     );
+  }
+
+  /**
+   * How many times this instance set `name`: a handler that ran it compares the count before and
+   * after to tell "set again" (keep it) from "left as it was" (clear it), even when set again to
+   * the same time (a retry computed from a clock that had not moved: Workers advance it on I/O).
+   */
+  writes(name: string): number {
+    return this.written.get(name) ?? 0;
   }
 
   /** When `name` is due, or null when it is not set. */

@@ -136,3 +136,28 @@ describe("a ride's timer whose call to another object fails", () => {
     expect(seen.afterRecovery).toEqual({ status: "completed", payment: "failed", captureAt: null });
   });
 });
+
+describe("a timer its handler sets again", () => {
+  it("stays set, even at the very time it had (a woken round's retry from a clock that had not moved); one left as it was is cleared", async () => {
+    const input = rideInput();
+    const stub = rideStub(input.rideId);
+    unwrap(await stub.create(input));
+    const seen = await runInDurableObject(stub, async (instance: RideDurableObject, state) => {
+      const base = instance as unknown as Reachable;
+      const original = base.onTimer.bind(instance);
+      const at = Date.now() - 1;
+      base.onTimer = async (name) => {
+        if (name === "again") base.schedule("again", at);
+        else if (name !== "once") await original(name);
+      };
+      base.schedule("again", at);
+      base.schedule("once", at);
+      await alarmAt(instance, at);
+      const after = { again: dueAtOf(state, "again"), once: dueAtOf(state, "once") };
+      base.onTimer = original;
+      state.storage.sql.exec("DELETE FROM timers WHERE name = 'again'");
+      return { at, after };
+    });
+    expect(seen.after).toEqual({ again: seen.at, once: null });
+  });
+});
