@@ -122,9 +122,22 @@ export async function listDriver(env: Pick<Env, "DISPATCH_CELL">, record: Driver
 export const WAKE_PASSES = 3;
 
 /**
+ * How long a driver whose wake a ride took waits before looking whether that ride's round took
+ * them; still free (another driver freed a moment before won that round), they wake on, at
+ * most WAKE_SETTLES times a listing.
+ */
+export const WAKE_SETTLE_MS = 3_000;
+export const WAKE_SETTLES = 3;
+
+/** How a wake goes on after a ride took it: whether this driver is still free, and how long to wait before asking. */
+export type StillFree = { ask: () => boolean | Promise<boolean>; afterMs: number };
+
+/**
  * Wakes the rides waiting near a newly listed driver, oldest first, until one takes the
  * wake (it then runs a dispatch round at once and reserves the driver, or the next
- * one). One that excluded this driver (declined them), or whose round is already on its way
+ * one). Should the driver still be free a moment later (`stillFree`: two drivers listed a
+ * moment apart both woke the oldest ride, whose one round took the other), they go on to
+ * the next ride: else one of them would stay idle while a ride only they reach waits. One that excluded this driver (declined them), or whose round is already on its way
  * (`queued`: another driver woke it a moment ago), is passed over; rides that no longer wait
  * are forgotten by the cell. When none of a page took the wake, the cell is asked for the
  * next page (`nextWaiting`), a bounded number of times: rides served elsewhere or cancelled
@@ -135,9 +148,21 @@ export const WAKE_PASSES = 3;
  * @example
  * ctx.waitUntil(wakeWaiting(env, "d_1", { cell: "wydm2", rideIds: ["rd_1"] }));
  */
-export async function wakeWaiting(env: Pick<Env, "DISPATCH_CELL" | "RIDE">, driverId: string, waiting: { cell: string; rideIds: string[] }): Promise<void> {
+export async function wakeWaiting(
+  env: Pick<Env, "DISPATCH_CELL" | "RIDE">,
+  driverId: string,
+  waiting: { cell: string; rideIds: string[] },
+  stillFree?: StillFree,
+): Promise<void> {
   const asked = new Set<string>();
   let page = waiting.rideIds;
+  let settles = 0;
+  const takenFor = async () => {
+    if (!stillFree || settles >= WAKE_SETTLES) return true;
+    settles += 1;
+    await new Promise((resolve) => setTimeout(resolve, stillFree.afterMs));
+    return !(await stillFree.ask());
+  };
   // One ride that cannot answer (reset by a deploy, overloaded) is passed over like one whose round is on its way: it
   // stays registered, and the rides behind it are still woken.
   const wake = (rideId: string) =>
@@ -153,7 +178,7 @@ export async function wakeWaiting(env: Pick<Env, "DISPATCH_CELL" | "RIDE">, driv
         asked.add(rideId);
         const answer = await wake(rideId);
         if (answer === "not_waiting") gone.push(rideId);
-        if (answer === "dispatching") {
+        if (answer === "dispatching" && (await takenFor())) {
           taken = true;
           break;
         }

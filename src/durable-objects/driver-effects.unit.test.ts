@@ -8,7 +8,7 @@ import { driverRecord } from "../driver/fixtures";
 import { PEER_CALL_MS } from "../lib/timeout";
 import type { Wake } from "../ride/dispatch";
 import { WAKE_CANDIDATES } from "./waiters";
-import { listDriver, WAKE_PASSES, wakeWaiting } from "./driver-effects";
+import { listDriver, WAKE_PASSES, WAKE_SETTLES, wakeWaiting } from "./driver-effects";
 
 /** A cell holding `waiting` (oldest first) and rides answering `answers` (unnamed: dispatching); what was woken and forgotten is recorded. */
 function city(waiting: string[], answers: Record<string, Wake>) {
@@ -68,6 +68,19 @@ describe("wakeWaiting", () => {
     await wakeWaiting(c.env, "d1", c.first);
     expect(c.woken).toEqual(["gone", "broken", "waiting"]);
     expect(c.registered()).toEqual(["broken", "waiting"]);
+  });
+
+  it("a driver still free after a ride took the wake (another driver's listing won its round) wakes the next; one reserved stops", async () => {
+    const c = city(["oldest", "next", "last"], {});
+    const answers = [true, false];
+    await wakeWaiting(c.env, "d1", c.first, { ask: () => answers.shift() ?? false, afterMs: 0 });
+    expect(c.woken).toEqual(["oldest", "next"]);
+  });
+
+  it("goes on so at most WAKE_SETTLES times a listing, however long it stays free", async () => {
+    const c = city(ids("r", 10), {});
+    await wakeWaiting(c.env, "d1", c.first, { ask: () => true, afterMs: 0 });
+    expect(c.woken).toHaveLength(WAKE_SETTLES + 1);
   });
 
   it("stops at the first ride that takes the wake, and asks the cell for no more", async () => {

@@ -10,7 +10,7 @@ import type { DriverCommand, DriverEffect, DriverOffer, DriverProfile, DriverRec
 import { ok, unwrap, type Outcome } from "../lib/problem";
 import { SerialQueue } from "../lib/timers";
 import { RideOwnerObject, type Welcome } from "./owner";
-import { listDriver, rideClaims, takeOffSilent, tellRide, wakeWaiting } from "./driver-effects";
+import { listDriver, rideClaims, takeOffSilent, tellRide, WAKE_SETTLE_MS, wakeWaiting } from "./driver-effects";
 import { OpsPositionPush } from "./ops-push";
 
 export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEffect> {
@@ -141,7 +141,8 @@ export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEff
       const { listed, waiting } = await listDriver(this.env, record, now, this.config);
       const current = this.load();
       if (current) this.store({ ...current, ...listed });
-      if (waiting) this.ctx.waitUntil(wakeWaiting(this.env, record.driver.id, waiting));
+      const free = { ask: () => this.load()?.driver.status === "available", afterMs: WAKE_SETTLE_MS };
+      if (waiting) this.ctx.waitUntil(wakeWaiting(this.env, record.driver.id, waiting, free));
     } catch (error) {
       console.warn(JSON.stringify({ msg: "dispatch index update failed", driverId: record?.driver.id, error: String(error) }));
     }
