@@ -5,7 +5,8 @@
  * letters) and, in development, the gateway (the sinks' faults); read by the gateway's
  * operators' list and figures, and emptied of old deliveries by its ten-minute cron.
  */
-import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * The notification delivery log. The key (ride, event, channel, recipient) is also the
@@ -18,6 +19,9 @@ import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core
  * first, with no index on time. One index a row, where there were four: D1 bills every index
  * entry a write makes as a row written.
  */
+/** A delivery not sent (`deliveries_unsent` indexes exactly these rows; literal SQL, so that SQLite matches it). */
+export const UNSENT_DELIVERY = "status <> 'sent'";
+
 export const notificationDeliveries = sqliteTable(
   "notification_deliveries",
   {
@@ -34,8 +38,12 @@ export const notificationDeliveries = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
-  // The ride first: the one index is both the claim's key and the ride's deliveries.
-  (t) => [uniqueIndex("deliveries_by_ride").on(t.rideId, t.eventId, t.channel, t.recipient)],
+  // The ride first: the one index is both the claim's key and the ride's deliveries. The deliveries not sent (failed,
+  // retrying: what on-call lists) have their own partial index, which a delivery recorded sent never writes.
+  (t) => [
+    uniqueIndex("deliveries_by_ride").on(t.rideId, t.eventId, t.channel, t.recipient),
+    index("deliveries_unsent").on(t.status, t.seq).where(sql.raw(UNSENT_DELIVERY)),
+  ],
 );
 
 /** Development only: faults injected into the notification sinks (one row). */

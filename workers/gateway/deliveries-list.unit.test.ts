@@ -84,4 +84,16 @@ describe("the delivery log list", () => {
       await expect(listDeliveries(db, { limit: 2, cursor })).rejects.toBeInstanceOf(AppError);
     }
   });
+
+  it("the deliveries not sent are read by their partial index, never a walk of the whole log; sent ones by the log", async () => {
+    const prepared: string[] = [];
+    const spy = { ...(db as unknown as object), prepare: (q: string) => (prepared.push(q), db.prepare(q)) } as unknown as D1Database;
+    expect((await listDeliveries(spy, { status: "retrying", limit: 10 })).items.map((d) => d.id)).toEqual(["nt_ev_3_webhook_rider"]);
+    const plan = await db
+      .prepare(`EXPLAIN QUERY PLAN ${prepared.at(-1)!}`)
+      .bind("retrying", 11)
+      .all<{ detail: string }>();
+    expect(plan.results.map((r) => r.detail).join("\n")).toMatch(/SEARCH notification_deliveries USING INDEX deliveries_unsent \(status=\?\)/);
+    expect((await listDeliveries(db, { status: "sent", limit: 10 })).items).toHaveLength(3);
+  });
 });

@@ -8,7 +8,7 @@ import type { Driver } from "../../src/domain/events";
 import type { Ride, RideStatus } from "../../src/domain/types";
 import { AppError } from "../../src/lib/problem";
 import { deliveryId } from "../../src/notifications/delivery-id";
-import { notificationDeliveries } from "../../src/notifications/schema";
+import { notificationDeliveries, UNSENT_DELIVERY } from "../../src/notifications/schema";
 import { drivers, rides } from "../../src/views/schema";
 
 type DeliveryStatus = (typeof notificationDeliveries.$inferSelect)["status"];
@@ -136,6 +136,8 @@ export async function listDeliveries(db: D1Database, filter: { rideId?: string; 
         filter.rideId ? eq(notificationDeliveries.rideId, filter.rideId) : undefined,
         filter.recipient ? eq(notificationDeliveries.recipient, filter.recipient) : undefined,
         filter.status ? eq(notificationDeliveries.status, filter.status) : undefined,
+        // Failed or retrying: by `deliveries_unsent` (its own text, literal), not a walk of the whole log for a few.
+        filter.status && filter.status !== "sent" ? sql.raw(UNSENT_DELIVERY) : undefined,
         afterSeq !== null ? lt(notificationDeliveries.seq, afterSeq) : undefined,
       ),
     )

@@ -1,0 +1,1 @@
+CREATE INDEX `deliveries_unsent` ON `notification_deliveries` (`status`,`seq`) WHERE status <> 'sent';
