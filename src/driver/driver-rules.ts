@@ -40,7 +40,7 @@ export function refreshesOffer(record: DriverRecord, reservation: Reservation): 
 /**
  * May the offer the driver holds be refreshed (`refreshesOffer`)? Only while they still report:
  * a recovery long after the crash must not offer the ride again, with a new expiry, to an app
- * gone silent (the ride would wait that out; the silent driver is taken offline by their timer).
+ * gone silent (the ride would wait that out). Refused, the round lets the driver go for that ride.
  *
  * @example
  * canRefreshOffer(offeredButSilent40s, new Date(), 30); // { ok: false, code: "offer_not_available", ... }

@@ -48,7 +48,7 @@ describe("driver machine: an offer reserved again", () => {
     expect(decideDriver(driverRecord(NOW, { status: "on_trip", currentRideId: "rd_1" }), again(at(35)), at(20)).kind).toBe("unchanged");
   });
 
-  it("a driver gone silent past the freshness limit is not offered the ride again by the recovery's round: refused, the first offer left to expire", () => {
+  it("a driver gone silent past the freshness limit is not offered the ride again by the recovery's round: refused (the round then lets the driver go for that ride)", () => {
     const at = (s: number) => new Date(NOW.getTime() + s * 1000);
     const offered = driverRecord(NOW, { status: "offered", currentRideId: "rd_1" }, offer("rd_1"));
     const again: DriverCommand = {

@@ -164,6 +164,7 @@ export function dispatchPeers(p: RidePeers, reserving: DispatchPeers["reserving"
       return outcome.ok ? outcome.value : outcome.problem.code === "unavailable" ? "unavailable" : null;
     },
     reserving,
+    release: async (driverId) => void (await performRide(p, { type: "releaseDriver", driverId })),
     wait: async (cells, waiter) => unwrapOr(await performRide(p, { type: "waitInCells", cells, waiter }), none),
   };
 }

@@ -29,6 +29,7 @@ describe("a dispatch round", () => {
         query: async (cells: string[]) => ({ entries: await idx.query(cells), failed: false, waitingIn: [] }),
         reserve,
         reserving: () => undefined,
+        release: async () => undefined,
         wait: async () => ({ listed: [], failed: false }),
         waitForSupply: async () => ({ listing: [], failed: false }),
       };
@@ -63,6 +64,7 @@ describe("a dispatch round", () => {
         return { id, name: "Kim", vehicle: { plate: "p", model: "m", product: "standard" }, location: pickup, locationAt: null } as never;
       },
       reserving: () => undefined,
+      release: async () => undefined,
       wait: async () => ({ listed: [], failed: false }),
       waitForSupply: async () => ({ listing: [], failed: false }),
       clock: () => clock,

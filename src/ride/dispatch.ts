@@ -138,6 +138,8 @@ export interface DispatchPeers {
   reserve: Reserve;
   /** Writes ahead the driver about to be reserved (null: none), stored before the reservation leaves (`RideRecord.reserving`). */
   reserving: (driverId: string | null) => void;
+  /** Lets go of `driverId` for this ride, best effort (a driver another ride holds is left alone). */
+  release: (driverId: string) => Promise<void>;
   /** Registers the ride as waiting in `cells`; answers the drivers they list for it now, and whether some cell failed. */
   wait: (cells: string[], waiter: Waiter) => Promise<{ listed: string[]; failed: boolean }>;
   /** Registers the ride with the districts of `cells` (cells that listed nobody); answers those of them listing drivers for it now, and whether some district failed. */
@@ -209,8 +211,12 @@ export async function dispatchRound(record: RideRecord, config: Config, now: Dat
     return { commands: [...start, step], driverId: driver.id, retryAt: null };
   };
   // A driver an earlier round reserved and never committed (its instance died in between) holds the ride: taken first.
-  const left = record.reserving && !tried.has(record.reserving) ? await reserve(record.reserving) : null;
+  const held = record.reserving && !tried.has(record.reserving) ? record.reserving : null;
+  const left = held ? await reserve(held) : null;
   if (left) return left;
+  // Refused (gone silent since: its offer is not refreshed), it may still hold this ride's offer, which nothing else
+  // would end once the round forgets it: let it go (by this ride's id: a driver another ride holds is left alone).
+  if (held) await peers.release(held);
   const supply = await peers.supply(radius, waiter);
   const listing = new Set(supply.listing);
   const waitingIn = new Set(supply.waitingIn);

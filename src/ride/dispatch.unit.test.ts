@@ -92,6 +92,7 @@ function peersOver(entries: CellEntryLike[], reservable: string[], opts: { faili
       return { entries: found, failed: !!opts.failing, waitingIn };
     },
     reserving: (driverId) => void log.push(`ahead ${driverId ?? "none"}`),
+    release: async (driverId) => void log.push(`release ${driverId}`),
     reserve: async (driverId) => {
       reserved.push(driverId);
       log.push(`reserve ${driverId}`);
@@ -251,10 +252,10 @@ describe("a round writes its reservation ahead (an instance dying between the re
     expect(supplyCalls).toHaveLength(0);
   });
 
-  it("searches as usual when that driver cannot be had, and does not ask them twice", async () => {
+  it("searches as usual when that driver cannot be had (let go for this ride: they may hold its offer, gone silent since), and does not ask them twice", async () => {
     const { peers, log } = peersOver([north("near", 100), north("gone", 200)], ["near"]);
     const round = await dispatchRound({ ...dispatching, reserving: "gone" }, config, now, peers);
     expect(round.driverId).toBe("near");
-    expect(log).toEqual(["ahead gone", "reserve gone", "ahead near", "reserve near"]);
+    expect(log).toEqual(["ahead gone", "reserve gone", "release gone", "ahead near", "reserve near"]);
   });
 });

@@ -55,6 +55,33 @@ describe("Ride DO: an instance dying between the reservation and its commit", ()
     expect(await driver.stub.offers()).toEqual([expect.objectContaining({ rideId: ride.id, expiresAt: record.offer!.expiresAt })]);
   });
 
+  it("a round long after the crash, the driver silent since, offers them nothing and lets them go: never left offered to a ride that forgot them", async () => {
+    const { stub, ride, driver } = await reservedBehindRide(true, Date.now() - 1000);
+    await runInDurableObject(driver.stub, (_i: DriverDurableObject, state) => {
+      const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM driver").one().record) as { driver: { locationAt: string } };
+      record.driver.locationAt = new Date(Date.now() - 60_000).toISOString();
+      state.storage.sql.exec("UPDATE driver SET record = ?", JSON.stringify(record));
+    });
+    await dispatchDueNow(stub);
+    await runDurableObjectAlarm(stub);
+    const released = await until(
+      async () => {
+        const d = await driver.stub.get();
+        return d && d.currentRideId === null ? d : undefined;
+      },
+      "the driver let go",
+      3000,
+    );
+    expect(released.status).not.toBe("offered");
+    const record = await runInDurableObject(
+      stub,
+      (_i: RideDurableObject, state) => JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as RideRecord,
+    );
+    expect(record.ride).toMatchObject({ id: ride.id, status: "dispatching" });
+    expect(record.offer ?? null).toBeNull();
+    expect(record.reserving).toBeUndefined();
+  });
+
   it("a cancellation before that round releases the driver written ahead", async () => {
     const { stub, input, driver } = await leftBehind();
     const cancelled = unwrap(await stub.cancel({ id: input.riderId, role: "rider" }, "changed plans", "req-cancel"));
