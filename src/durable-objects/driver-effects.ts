@@ -124,10 +124,14 @@ export const WAKE_PASSES = 3;
 /**
  * How long a driver whose wake a ride took waits before looking whether that ride's round took
  * them; still free (another driver freed a moment before won that round), they wake on, at
- * most WAKE_SETTLES times a listing.
+ * most WAKE_SETTLES times a listing. As long as one call between objects may take: a round
+ * that is only slow must not see a newer ride take its driver first.
  */
-export const WAKE_SETTLE_MS = 3_000;
+export const WAKE_SETTLE_MS = PEER_CALL_MS;
 export const WAKE_SETTLES = 3;
+
+/** Waiting rides in a row that did not answer their wake after which a driver stops waking (each may have taken PEER_CALL_MS). */
+export const WAKE_FAILURES = 3;
 
 /** How a wake goes on after a ride took it: whether this driver is still free, and how long to wait before asking. */
 export type StillFree = { ask: () => boolean | Promise<boolean>; afterMs: number };
@@ -164,12 +168,17 @@ export async function wakeWaiting(
     return !(await stillFree.ask());
   };
   // One ride that cannot answer (reset by a deploy, overloaded) is passed over like one whose round is on its way: it
-  // stays registered, and the rides behind it are still woken.
+  // stays registered, and the rides behind it are still woken; a few in a row, and Ride objects are in trouble: stop.
+  let failures = 0;
   const wake = (rideId: string) =>
-    within(PEER_CALL_MS, Promise.resolve(rideStub(env, rideId).wake(driverId)), "wake ride").catch((error: unknown) => {
-      console.warn(JSON.stringify({ msg: "waking waiting rides failed", cell: waiting.cell, rideId, error: String(error) }));
-      return "queued" as const;
-    });
+    within(PEER_CALL_MS, Promise.resolve(rideStub(env, rideId).wake(driverId)), "wake ride").then(
+      (answer) => ((failures = 0), answer),
+      (error: unknown) => {
+        console.warn(JSON.stringify({ msg: "waking waiting rides failed", cell: waiting.cell, rideId, error: String(error) }));
+        if (++failures >= WAKE_FAILURES) throw new Error(`${failures} waiting rides in a row did not answer`);
+        return "queued" as const;
+      },
+    );
   try {
     for (let pass = 0; page.length > 0; pass++) {
       const gone: string[] = [];

@@ -8,7 +8,7 @@ import { driverRecord } from "../driver/fixtures";
 import { PEER_CALL_MS } from "../lib/timeout";
 import type { Wake } from "../ride/dispatch";
 import { WAKE_CANDIDATES } from "./waiters";
-import { listDriver, WAKE_PASSES, WAKE_SETTLES, wakeWaiting } from "./driver-effects";
+import { listDriver, WAKE_FAILURES, WAKE_PASSES, WAKE_SETTLES, wakeWaiting } from "./driver-effects";
 
 /** A cell holding `waiting` (oldest first) and rides answering `answers` (unnamed: dispatching); what was woken and forgotten is recorded. */
 function city(waiting: string[], answers: Record<string, Wake>) {
@@ -75,6 +75,13 @@ describe("wakeWaiting", () => {
     const answers = [true, false];
     await wakeWaiting(c.env, "d1", c.first, { ask: () => answers.shift() ?? false, afterMs: 0 });
     expect(c.woken).toEqual(["oldest", "next"]);
+  });
+
+  it("stops after WAKE_FAILURES waiting rides in a row did not answer (Ride objects in trouble): the rest keep to their deadline", async () => {
+    const broken = ids("broken", WAKE_FAILURES + 2);
+    const c = city([...broken], {});
+    await wakeWaiting(c.env, "d1", c.first);
+    expect(c.woken).toEqual(broken.slice(0, WAKE_FAILURES));
   });
 
   it("goes on so at most WAKE_SETTLES times a listing, however long it stays free", async () => {

@@ -95,5 +95,11 @@ describe("the delivery log list", () => {
       .all<{ detail: string }>();
     expect(plan.results.map((r) => r.detail).join("\n")).toMatch(/SEARCH notification_deliveries USING INDEX deliveries_unsent \(status=\?\)/);
     expect((await listDeliveries(db, { status: "sent", limit: 10 })).items).toHaveLength(3);
+    expect((await listDeliveries(spy, { rideId: "rd_a", status: "failed", limit: 10 })).items.map((d) => d.id)).toEqual(["nt_ev_4_webhook_rider"]);
+    const ridePlan = await db
+      .prepare(`EXPLAIN QUERY PLAN ${prepared.at(-1)!}`)
+      .bind("rd_a", "failed", 11)
+      .all<{ detail: string }>();
+    expect(ridePlan.results.map((r) => r.detail).join("\n"), "one ride's: by the ride").toMatch(/USING INDEX deliveries_by_ride \(ride_id=\?\)/);
   });
 });

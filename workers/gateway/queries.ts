@@ -136,8 +136,9 @@ export async function listDeliveries(db: D1Database, filter: { rideId?: string; 
         filter.rideId ? eq(notificationDeliveries.rideId, filter.rideId) : undefined,
         filter.recipient ? eq(notificationDeliveries.recipient, filter.recipient) : undefined,
         filter.status ? eq(notificationDeliveries.status, filter.status) : undefined,
-        // Failed or retrying: by `deliveries_unsent` (its own text, literal), not a walk of the whole log for a few.
-        filter.status && filter.status !== "sent" ? sql.raw(UNSENT_DELIVERY) : undefined,
+        // Failed or retrying, of no one ride: by `deliveries_unsent` (its own text, literal), not a walk of the whole log for a
+        // few. A ride's: by the ride's index, its few rows (the literal would turn the planner to every unsent delivery).
+        filter.status && filter.status !== "sent" && !filter.rideId ? sql.raw(UNSENT_DELIVERY) : undefined,
         afterSeq !== null ? lt(notificationDeliveries.seq, afterSeq) : undefined,
       ),
     )
