@@ -62,6 +62,8 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
       this.sql.exec("UPDATE drivers SET listed_until = reported_at + ?", LEGACY_LEASE_MS);
     // How many times each entry was written since it was listed here (what the lease saves is visible).
     addColumn(this.sql, "drivers", "writes", "INTEGER NOT NULL DEFAULT 0");
+    // When each driver was last listed anew (became available, moved in, changed): not a lease renewal (`wait`'s `relisted`).
+    addColumn(this.sql, "drivers", "listed_at", "INTEGER NOT NULL DEFAULT 0");
   }
 
   /**
@@ -99,9 +101,9 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
       for (const product of products) this.sql.exec("INSERT INTO driver_products (driver_id, product) VALUES (?, ?)", entry.driverId, product);
     }
     this.sql.exec(
-      `INSERT INTO drivers (driver_id, lat, lng, product, reported_at, listed_until, writes) VALUES (?, ?, ?, ?, ?, ?, 1)
+      `INSERT INTO drivers (driver_id, lat, lng, product, reported_at, listed_until, writes, listed_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?)
        ON CONFLICT(driver_id) DO UPDATE SET lat = excluded.lat, lng = excluded.lng, product = excluded.product, reported_at = excluded.reported_at,
-         listed_until = excluded.listed_until, writes = drivers.writes + 1
+         listed_until = excluded.listed_until, writes = drivers.writes + 1, listed_at = CASE WHEN ? THEN excluded.listed_at ELSE drivers.listed_at END
        WHERE excluded.reported_at >= drivers.reported_at`,
       entry.driverId,
       entry.lat,
@@ -109,6 +111,8 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
       entry.product,
       entry.reportedAt,
       entry.listedUntil,
+      Date.now(),
+      relisted ? 1 : 0,
     );
     // Tell the district before answering, so a ride that waits with it is woken by this driver.
     // The cell is its own name (`ctx.id.name`, from `idFromName`); a driver is listed in the cell of their position.
@@ -153,15 +157,25 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
 
   /**
    * Registers a ride as waiting here (again: its first registration keeps its place in
-   * line) and answers the drivers listed here for it now. A driver listed between the
-   * ride's search and this registration is in that answer, so the ride never misses one.
+   * line) and answers the drivers listed here for it now, and which of them were listed anew
+   * since `since`. A driver listed between the ride's search and this registration is in that
+   * answer, so the ride never misses one.
    *
    * @example
    * const { listed } = await cellStub(env, cell).wait({ rideId, product, pickup, radiusM: 5000, until: deadline }, Date.now());
    */
-  wait(waiter: Waiter, now: number): { listed: string[] } {
+  wait(waiter: Waiter, now: number, since = now): { listed: string[]; relisted: string[] } {
     registerWaiter(this.sql, waiter, now);
-    return { listed: this.nearby(waiter.pickup, waiter.radiusM, waiter.product, now).map((e) => e.driverId) };
+    const listed = this.nearby(waiter.pickup, waiter.radiusM, waiter.product, now).map((e) => e.driverId);
+    // Of those, the ones listed anew since `since` (the round's start): a driver the round tried and found busy, freed
+    // and listed again before this registration, woke nobody, and is worth another round.
+    const anew = new Set(
+      this.sql
+        .exec<{ driver_id: string }>("SELECT driver_id FROM drivers WHERE listed_at >= ?", since)
+        .toArray()
+        .map((r) => r.driver_id),
+    );
+    return { listed, relisted: listed.filter((id) => anew.has(id)) };
   }
 
   /**

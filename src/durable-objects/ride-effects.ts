@@ -15,7 +15,7 @@ import { cellOf, cellStub, districtStub, driverStub, riderStub } from "./stubs";
 /** The dispatcher's look-up of the drivers of a product listed in some cells; the ride waits in those that list nobody. */
 export type FindDrivers = { type: "findDrivers"; cells: string[]; waiter: Waiter };
 /** The dispatcher found nobody: the ride waits in these cells to be woken. */
-export type WaitInCells = { type: "waitInCells"; cells: string[]; waiter: Waiter };
+export type WaitInCells = { type: "waitInCells"; cells: string[]; waiter: Waiter; since: number };
 /** The dispatcher's first question, to the districts of its cells: which list anyone; the ride waits with a district none of whose cells do. */
 export type FindSupply = { type: "findSupply"; cells: string[]; waiter: Waiter };
 /** The dispatcher found nobody: the ride waits with the districts of these cells (which listed nobody) to be woken. */
@@ -53,7 +53,7 @@ const log = (msg: string, fields: Record<string, unknown>) => (error: unknown) =
  */
 export function performRide(p: RidePeers, effect: DriverCall): Promise<Outcome<Driver>>;
 export function performRide(p: RidePeers, effect: FindDrivers): Promise<Outcome<CellAnswer>>;
-export function performRide(p: RidePeers, effect: WaitInCells): Promise<Outcome<{ listed: string[]; failed: boolean }>>;
+export function performRide(p: RidePeers, effect: WaitInCells): Promise<Outcome<{ listed: string[]; relisted: string[]; failed: boolean }>>;
 export function performRide(p: RidePeers, effect: FindSupply): Promise<Outcome<SupplyAnswer>>;
 export function performRide(p: RidePeers, effect: WaitForSupply): Promise<Outcome<{ listing: string[]; failed: boolean }>>;
 export function performRide(p: RidePeers, effect: RideCall): Promise<Outcome<unknown>>;
@@ -104,8 +104,12 @@ export async function performRide(p: RidePeers, effect: RideCall): Promise<Outco
       }
       case "waitInCells": {
         const now = Date.now();
-        const answers = await Promise.all(effect.cells.map((cell) => askDispatch(`cell ${cell}`, () => cellStub(env, cell).wait(effect.waiter, now))));
-        return ok({ listed: answers.flatMap((a) => a?.listed ?? []), failed: answers.includes(null) });
+        const answers = await Promise.all(
+          effect.cells.map((cell) => askDispatch(`cell ${cell}`, () => cellStub(env, cell).wait(effect.waiter, now, effect.since))),
+        );
+        // A cell of an older code answers no `relisted`: none then, as before.
+        const relisted = answers.flatMap((a) => (a && "relisted" in a ? a.relisted : []));
+        return ok({ listed: answers.flatMap((a) => a?.listed ?? []), relisted, failed: answers.includes(null) });
       }
       case "findSupply": {
         // A district that cannot be asked hides nothing: its cells are all searched, as before districts.
@@ -152,7 +156,7 @@ const unwrapOr = <T, F>(outcome: Outcome<T>, fallback: F): T | F => (outcome.ok 
  * const round = await dispatchRound(record, config, new Date(), dispatchPeers(peers, (driverId) => store({ ...record, reserving: driverId ?? undefined })));
  */
 export function dispatchPeers(p: RidePeers, reserving: DispatchPeers["reserving"]): DispatchPeers {
-  const none = { entries: [], listed: [], listing: [], waitingIn: [], failed: true };
+  const none = { entries: [], listed: [], relisted: [], listing: [], waitingIn: [], failed: true };
   return {
     // Should the effect itself fail, every cell is searched (and the ride waits in them), as before districts.
     supply: async (cells, waiter) => unwrapOr(await performRide(p, { type: "findSupply", cells, waiter }), { listing: cells, waitingIn: [] }),
@@ -165,6 +169,6 @@ export function dispatchPeers(p: RidePeers, reserving: DispatchPeers["reserving"
     },
     reserving,
     release: async (driverId) => void (await performRide(p, { type: "releaseDriver", driverId })),
-    wait: async (cells, waiter) => unwrapOr(await performRide(p, { type: "waitInCells", cells, waiter }), none),
+    wait: async (cells, waiter, since) => unwrapOr(await performRide(p, { type: "waitInCells", cells, waiter, since }), none),
   };
 }

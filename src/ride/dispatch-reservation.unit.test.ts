@@ -30,7 +30,7 @@ describe("a dispatch round", () => {
         reserve,
         reserving: () => undefined,
         release: async () => undefined,
-        wait: async () => ({ listed: [], failed: false }),
+        wait: async () => ({ listed: [], relisted: [], failed: false }),
         waitForSupply: async () => ({ listing: [], failed: false }),
       };
       await dispatchRound(
@@ -65,7 +65,7 @@ describe("a dispatch round", () => {
       },
       reserving: () => undefined,
       release: async () => undefined,
-      wait: async () => ({ listed: [], failed: false }),
+      wait: async () => ({ listed: [], relisted: [], failed: false }),
       waitForSupply: async () => ({ listing: [], failed: false }),
       clock: () => clock,
     };

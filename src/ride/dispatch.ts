@@ -140,8 +140,11 @@ export interface DispatchPeers {
   reserving: (driverId: string | null) => void;
   /** Lets go of `driverId` for this ride, best effort (a driver another ride holds is left alone). */
   release: (driverId: string) => Promise<void>;
-  /** Registers the ride as waiting in `cells`; answers the drivers they list for it now, and whether some cell failed. */
-  wait: (cells: string[], waiter: Waiter) => Promise<{ listed: string[]; failed: boolean }>;
+  /**
+   * Registers the ride as waiting in `cells`; answers the drivers they list for it now, those of them listed anew since
+   * `since` (epoch ms, the round's start), and whether some cell failed.
+   */
+  wait: (cells: string[], waiter: Waiter, since: number) => Promise<{ listed: string[]; relisted: string[]; failed: boolean }>;
   /** Registers the ride with the districts of `cells` (cells that listed nobody); answers those of them listing drivers for it now, and whether some district failed. */
   waitForSupply: (cells: string[], waiter: Waiter) => Promise<{ listing: string[]; failed: boolean }>;
   /** Epoch ms now (default: the round's `now` plus the time it has taken): an offer's time counts from its reservation. */
@@ -236,12 +239,15 @@ export async function dispatchRound(record: RideRecord, config: Config, now: Dat
   const rest = radius.filter((cell) => !waitingIn.has(cell));
   const searched = rest.filter((cell) => listing.has(cell));
   const unlisted = rest.filter((cell) => !listing.has(cell));
-  const none = { listed: [], listing: [], failed: false };
+  const none = { listed: [], relisted: [], listing: [], failed: false };
   const [waited, districts] = await Promise.all([
-    searched.length > 0 ? peers.wait(searched, waiter) : none,
+    searched.length > 0 ? peers.wait(searched, waiter, startedAt) : none,
     unlisted.length > 0 ? peers.waitForSupply(unlisted, waiter) : none,
   ]);
-  const missed = waited.listed.some((id) => !tried.has(id)) || districts.listing.length > 0;
+  // Missed: a driver not tried, or one tried (busy then) and listed anew since the round began: freed before this
+  // registration, their listing woke nobody.
+  const excluded = new Set(record.excludedDriverIds);
+  const missed = waited.listed.some((id) => !tried.has(id)) || waited.relisted.some((id) => !excluded.has(id)) || districts.listing.length > 0;
   const retryAt = failed || waited.failed || districts.failed || missed ? now.getTime() + config.dispatchRetryS * 1000 : null;
   return { commands: start, driverId: null, retryAt };
 }

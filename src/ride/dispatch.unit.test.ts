@@ -65,7 +65,11 @@ describe("ring search", () => {
  * be had; `listedLater` appear in the cells only after the search; `failing` cells
  * answer nothing; `districtDown` districts answer nothing (every cell is searched).
  */
-function peersOver(entries: CellEntryLike[], reservable: string[], opts: { failing?: boolean; listedLater?: CellEntryLike[]; districtDown?: boolean } = {}) {
+function peersOver(
+  entries: CellEntryLike[],
+  reservable: string[],
+  opts: { failing?: boolean; listedLater?: CellEntryLike[]; districtDown?: boolean; relisted?: string[] } = {},
+) {
   const idx = index(entries);
   const waits: { cells: string[]; waiter: Waiter }[] = [];
   const registered = new Map<string, Waiter>();
@@ -102,7 +106,8 @@ function peersOver(entries: CellEntryLike[], reservable: string[], opts: { faili
       waits.push({ cells, waiter });
       for (const cell of cells) registered.set(cell, waiter);
       const all = [...entries, ...(opts.listedLater ?? [])];
-      return { listed: all.filter((e) => cells.includes(cellOf(e))).map((e) => e.driverId), failed: false };
+      const listed = all.filter((e) => cells.includes(cellOf(e))).map((e) => e.driverId);
+      return { listed, relisted: listed.filter((id) => opts.relisted?.includes(id)), failed: false };
     },
     waitForSupply: async (cells, waiter) => {
       for (const cell of cells) withDistrict.set(cell, waiter);
@@ -179,6 +184,13 @@ describe("a dispatch round that finds nobody waits instead of polling", () => {
   it("searches again after DISPATCH_RETRY_S when a driver it did not try was listed between its search and its registration", async () => {
     const { peers } = peersOver([north("busy", 100)], [], { listedLater: [north("late", 400)] });
     expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBe(now.getTime() + 2000);
+  });
+
+  it("searches again after DISPATCH_RETRY_S when a driver it tried (busy then) was listed anew since the round began: freed before its registration", async () => {
+    const { peers } = peersOver([north("busy", 100)], [], { relisted: ["busy"] });
+    expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBe(now.getTime() + 2000);
+    const declined = peersOver([north("dX", 100)], [], { relisted: ["dX"] });
+    expect((await dispatchRound(waiting, config, now, declined.peers)).retryAt, "not one who declined this ride").toBeNull();
   });
 
   it("does not search again for drivers it tried or excluded (they are listed but cannot be had)", async () => {

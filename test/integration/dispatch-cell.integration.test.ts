@@ -89,3 +89,20 @@ describe("DispatchCell: leases", () => {
     expect(await cell.nearby(at, 5000, "standard", reportedAt + 30_001)).toEqual([]);
   });
 });
+
+describe("DispatchCell: who was listed anew", () => {
+  it("wait answers which listed drivers were listed anew since the round began; a lease renewal is not one", async () => {
+    const cell = cellStub(testEnv, uniqueId("cell"));
+    const now = Date.now();
+    const listedUntil = now + 60_000;
+    const waiter = { rideId: uniqueId("rd"), product: "standard" as const, pickup: at, radiusM: 5000, until: now + 60_000 };
+    await cell.upsert({ driverId: "renewed", ...at, product: "standard", reportedAt: now - 2, listedUntil }, true);
+    await new Promise((r) => setTimeout(r, 5));
+    const roundStart = Date.now();
+    await cell.upsert({ driverId: "renewed", ...at, product: "standard", reportedAt: now - 1, listedUntil }, false);
+    await cell.upsert({ driverId: "freed", ...at, product: "standard", reportedAt: now, listedUntil }, true);
+    const answer = await cell.wait(waiter, Date.now(), roundStart);
+    expect([...answer.listed].sort()).toEqual(["freed", "renewed"]);
+    expect(answer.relisted).toEqual(["freed"]);
+  });
+});
