@@ -4,7 +4,7 @@
  * follows the rides under way, never every ride the views keep.
  */
 import { describe, expect, it } from "vitest";
-import { sqliteD1, type D1Like } from "../../test/support/sqlite-d1";
+import { queryPlan, sqliteD1, type D1Like } from "../../test/support/sqlite-d1";
 import { OPEN_RIDES, openRides } from "./ops-map";
 import { countEnded, countOpen, OPEN_COUNTS } from "./stats";
 
@@ -16,16 +16,6 @@ async function ride(db: D1Like, id: string, status: string, createdAt: string) {
     .bind(id, status, createdAt, JSON.stringify({ id, status }))
     .run();
 }
-
-const planOf = async (db: D1Like, query: string, ...params: unknown[]) =>
-  (
-    await db
-      .prepare(`EXPLAIN QUERY PLAN ${query}`)
-      .bind(...params)
-      .all<{ detail: string }>()
-  ).results
-    .map((r) => r.detail)
-    .join("\n");
 
 describe("the rides under way", () => {
   it("are listed newest first and counted by status, the ended ones apart", async () => {
@@ -48,7 +38,7 @@ describe("the rides under way", () => {
       [OPEN_RIDES, [5000]],
       [OPEN_COUNTS, []],
     ] as const) {
-      const plan = await planOf(db, query, ...params);
+      const plan = await queryPlan(db, query, [...params]);
       expect(plan).toMatch(/(SCAN|SEARCH) rides USING (COVERING )?INDEX rides_open/);
       expect(plan).not.toMatch(/rides_by_created|rides_by_status|SCAN rides\n|SCAN rides$/);
     }

@@ -136,3 +136,18 @@ export async function applyMigration(d1: D1Like, migrationsDir: string, file: st
   const fs = (await import(/* @vite-ignore */ fsModule)) as { readFileSync(path: string, encoding: "utf8"): string };
   for (const part of statementsOf(fs.readFileSync(`${migrationsDir}/${file}`, "utf8"))) await d1.exec(part);
 }
+
+/**
+ * SQLite's plan for `query` with `params` bound: its steps' details, one a line (to assert which
+ * index a query reads by, and that it walks no growing table).
+ *
+ * @example
+ * expect(await queryPlan(db, OPEN_RIDES, [5000])).toMatch(/USING INDEX rides_open/);
+ */
+export async function queryPlan(db: D1Like, query: string, params: unknown[] = []): Promise<string> {
+  const { results } = await db
+    .prepare(`EXPLAIN QUERY PLAN ${query}`)
+    .bind(...params)
+    .all<{ detail: string }>();
+  return results.map((r) => r.detail).join("\n");
+}

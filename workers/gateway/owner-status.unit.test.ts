@@ -5,7 +5,7 @@
  */
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
-import { sqliteD1, type D1Like } from "../../test/support/sqlite-d1";
+import { queryPlan, sqliteD1, type D1Like } from "../../test/support/sqlite-d1";
 import { ridesAfter } from "./queries";
 import { listRentals } from "./rental-queries";
 
@@ -16,16 +16,6 @@ async function recorded() {
   const spy = { ...db, prepare: (query: string) => (prepared.push(query), db.prepare(query)) } as D1Like;
   return { db, spy: spy as unknown as D1Database, prepared };
 }
-
-const planOf = async (db: D1Like, query: string, params: unknown[]) =>
-  (
-    await db
-      .prepare(`EXPLAIN QUERY PLAN ${query}`)
-      .bind(...params)
-      .all<{ detail: string }>()
-  ).results
-    .map((r) => r.detail)
-    .join("\n");
 
 describe("an owner's list filtered by status", () => {
   it("a rider's rides: by rides_by_rider, the rider's rows alone, and only those of the status", async () => {
@@ -44,11 +34,11 @@ describe("an owner's list filtered by status", () => {
     const query = ridesAfter(drizzle(spy), { riderId: "r1", status: "completed", limit: 20 });
     expect((await query).map((r) => r.id)).toEqual(["rd_1"]);
     const { sql, params } = query.toSQL();
-    const plan = await planOf(db, sql, params);
+    const plan = await queryPlan(db, sql, params);
     expect(plan).toMatch(/SEARCH rides USING INDEX rides_by_rider \(rider_id=\?/);
     expect(plan).not.toMatch(/rides_by_status/);
     const all = ridesAfter(drizzle(spy), { status: "completed", limit: 20 }).toSQL();
-    expect(await planOf(db, all.sql, all.params), "the operators' list, no owner: by status").toMatch(/rides_by_status/);
+    expect(await queryPlan(db, all.sql, all.params), "the operators' list, no owner: by status").toMatch(/rides_by_status/);
   });
 
   it("a rider's rentals: by rentals_by_rider", async () => {
@@ -59,7 +49,7 @@ describe("an owner's list filtered by status", () => {
       )
       .run();
     expect((await listRentals(spy, { riderId: "r1", status: "completed", limit: 20 })).items).toHaveLength(1);
-    const plan = await planOf(db, prepared.at(-1)!, ["r1", "completed", 21]);
+    const plan = await queryPlan(db, prepared.at(-1)!, ["r1", "completed", 21]);
     expect(plan).toMatch(/SEARCH rentals USING INDEX rentals_by_rider \(rider_id=\?/);
     expect(plan).not.toMatch(/rentals_by_status/);
   });
