@@ -243,7 +243,8 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     await this.exclusive(async () => {
       // The aggregate's own timers first: the outbox relay must not delay an assignment.
       const due = this.timers.due(Date.now()).sort((a, b) => Number(a.name === "outbox") - Number(b.name === "outbox"));
-      for (const timer of due) await this.runTimer(timer.name);
+      // One an earlier handler of this pass cleared or moved later (its commit's plan) keeps to its own time.
+      for (const timer of due) if ((this.timers.dueAt(timer.name) ?? Infinity) <= Date.now()) await this.runTimer(timer.name);
       this.oneAlarm.ended();
       await this.armAlarm();
     });

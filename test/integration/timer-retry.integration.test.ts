@@ -161,3 +161,34 @@ describe("a timer its handler sets again", () => {
     expect(seen.after).toEqual({ again: seen.at, once: null });
   });
 });
+
+describe("an alarm's pass over its due timers", () => {
+  it("does not run one an earlier handler of the pass moved later: it keeps to its new time", async () => {
+    const input = rideInput();
+    const stub = rideStub(input.rideId);
+    unwrap(await stub.create(input));
+    const seen = await runInDurableObject(stub, async (instance: RideDurableObject, state) => {
+      const base = instance as unknown as Reachable;
+      const original = base.onTimer.bind(instance);
+      const ran: string[] = [];
+      const at = Date.now() - 10;
+      const later = Date.now() + 60_000;
+      base.onTimer = async (name) => {
+        if (name === "a-first") {
+          ran.push(name);
+          base.schedule("b-moved", later);
+        } else if (name === "b-moved") ran.push(name);
+        else await original(name);
+      };
+      base.schedule("a-first", at - 1);
+      base.schedule("b-moved", at);
+      await alarmAt(instance, at);
+      base.onTimer = original;
+      const moved = dueAtOf(state, "b-moved");
+      state.storage.sql.exec("DELETE FROM timers WHERE name IN ('a-first', 'b-moved')");
+      return { ran, moved, later };
+    });
+    expect(seen.ran).toEqual(["a-first"]);
+    expect(seen.moved).toBe(seen.later);
+  });
+});
