@@ -137,14 +137,25 @@ describe("a ride's timer whose call to another object fails", () => {
   });
 });
 
+/** Runs `body` inside a new ride's object, given its timer hook to replace; the real hook is put back after. */
+async function insideNewRide<T>(body: (instance: RideDurableObject, state: DurableObjectState, base: Reachable, original: Reachable["onTimer"]) => Promise<T>) {
+  const input = rideInput();
+  const stub = rideStub(input.rideId);
+  unwrap(await stub.create(input));
+  return runInDurableObject(stub, async (instance: RideDurableObject, state) => {
+    const base = instance as unknown as Reachable;
+    const original = base.onTimer.bind(instance);
+    try {
+      return await body(instance, state, base, original);
+    } finally {
+      base.onTimer = original;
+    }
+  });
+}
+
 describe("a timer its handler sets again", () => {
   it("stays set, even at the very time it had (a woken round's retry from a clock that had not moved); one left as it was is cleared", async () => {
-    const input = rideInput();
-    const stub = rideStub(input.rideId);
-    unwrap(await stub.create(input));
-    const seen = await runInDurableObject(stub, async (instance: RideDurableObject, state) => {
-      const base = instance as unknown as Reachable;
-      const original = base.onTimer.bind(instance);
+    const seen = await insideNewRide(async (instance, state, base, original) => {
       const at = Date.now() - 1;
       base.onTimer = async (name) => {
         if (name === "again") base.schedule("again", at);
@@ -154,7 +165,6 @@ describe("a timer its handler sets again", () => {
       base.schedule("once", at);
       await alarmAt(instance, at);
       const after = { again: dueAtOf(state, "again"), once: dueAtOf(state, "once") };
-      base.onTimer = original;
       state.storage.sql.exec("DELETE FROM timers WHERE name = 'again'");
       return { at, after };
     });
@@ -164,12 +174,7 @@ describe("a timer its handler sets again", () => {
 
 describe("an alarm's pass over its due timers", () => {
   it("does not run one an earlier handler of the pass moved later: it keeps to its new time", async () => {
-    const input = rideInput();
-    const stub = rideStub(input.rideId);
-    unwrap(await stub.create(input));
-    const seen = await runInDurableObject(stub, async (instance: RideDurableObject, state) => {
-      const base = instance as unknown as Reachable;
-      const original = base.onTimer.bind(instance);
+    const seen = await insideNewRide(async (instance, state, base, original) => {
       const ran: string[] = [];
       const at = Date.now() - 10;
       const later = Date.now() + 60_000;
@@ -183,7 +188,6 @@ describe("an alarm's pass over its due timers", () => {
       base.schedule("a-first", at - 1);
       base.schedule("b-moved", at);
       await alarmAt(instance, at);
-      base.onTimer = original;
       const moved = dueAtOf(state, "b-moved");
       state.storage.sql.exec("DELETE FROM timers WHERE name IN ('a-first', 'b-moved')");
       return { ran, moved, later };
