@@ -20,7 +20,7 @@ import type { Waiter } from "../ride/dispatch";
 import { within } from "../lib/timeout";
 import { addColumn, StoredObject } from "./stored-object";
 import { districtStub } from "./stubs";
-import { registerWaiter, WAKE_CANDIDATES, waitersFor, WAITERS_SCHEMA } from "./waiters";
+import { forgetAnswered, registerWaiter, WAKE_CANDIDATES, waitersFor, WAITERS_REGISTERED_AT, WAITERS_SCHEMA } from "./waiters";
 
 export interface CellEntry {
   driverId: string;
@@ -34,6 +34,9 @@ export interface CellEntry {
   /** Epoch ms until which the entry is listed (the Driver DO renews it before then while the driver reports). */
   listedUntil: number;
 }
+
+/** Rides waiting here for a driver to wake, oldest first, and when (this cell's clock) the list was answered: what `forget` compares registrations with. */
+export type Waking = { waiting: string[]; at: number };
 
 /**
  * The bound on telling the district: a driver's location report (or going online) waits
@@ -64,6 +67,7 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
     addColumn(this.sql, "drivers", "writes", "INTEGER NOT NULL DEFAULT 0");
     // When each driver was last listed anew (became available, moved in, changed): not a lease renewal (`wait`'s `relisted`).
     addColumn(this.sql, "drivers", "listed_at", "INTEGER NOT NULL DEFAULT 0");
+    addColumn(this.sql, ...WAITERS_REGISTERED_AT);
   }
 
   /**
@@ -91,7 +95,7 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
    * then the answer names the rides waiting here that the driver could serve, oldest
    * first, for the Driver DO to wake.
    */
-  async upsert(entry: CellEntry, relisted = false): Promise<{ waiting: string[] }> {
+  async upsert(entry: CellEntry, relisted = false): Promise<Waking> {
     const products = [...new Set([entry.product, ...(entry.products ?? [])])];
     for (const product of products) this.sql.exec("DELETE FROM supply WHERE product = ?", product);
     this.dropLapsed(Date.now());
@@ -118,7 +122,7 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
     // The cell is its own name (`ctx.id.name`, from `idFromName`); a driver is listed in the cell of their position.
     const cell = this.ctx.id.name ?? dispatchCell(entry);
     const handed = await this.tellDistrict(cell, products, entry.listedUntil, Date.now());
-    return { waiting: relisted || handed > 0 ? this.waitingFor(entry, products, Date.now()) : [] };
+    return { waiting: relisted || handed > 0 ? this.waitingFor(entry, products, Date.now()) : [], at: Date.now() };
   }
 
   /**
@@ -196,13 +200,17 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
     return { entries, waiting: true };
   }
 
-  /** Forgets rides that no longer wait (woken and served elsewhere, cancelled). */
-  forget(rideIds: string[]): void {
-    for (const rideId of rideIds) this.sql.exec("DELETE FROM waiters WHERE ride_id = ?", rideId);
+  /**
+   * Forgets rides that no longer wait (woken and served elsewhere, cancelled), but not one
+   * registered again since the list they were answered in (`answeredAt`, see `forgetAnswered`).
+   */
+  forget(rideIds: string[], answeredAt?: number): void {
+    forgetAnswered(this.sql, rideIds, answeredAt);
   }
 
   /**
-   * Forgets `gone` (rides that answered they no longer wait) and answers the next rides waiting
+   * Forgets `gone` (rides that answered they no longer wait, from the list answered at
+   * `goneAt`) and answers the next rides waiting
    * here that listed driver `driverId` could serve, oldest first, past `skip` (rides already
    * asked: they declined this driver, or a round of theirs is on its way). None once the driver
    * is no longer listed here (reserved meanwhile, or moved). A ride registered here stays until
@@ -210,17 +218,17 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
    * driver is answered may all be such: the driver asks for the next ones.
    *
    * @example
-   * const next = await cellStub(env, cell).nextWaiting("d1", ["rd_gone"], ["rd_declined"]);
+   * const next = await cellStub(env, cell).nextWaiting("d1", ["rd_gone"], ["rd_declined"], page.at);
    */
-  nextWaiting(driverId: string, gone: string[], skip: string[]): string[] {
-    this.forget(gone);
+  nextWaiting(driverId: string, gone: string[], skip: string[], goneAt?: number): Waking {
+    this.forget(gone, goneAt);
     const entry = this.sql
       .exec<{ lat: number; lng: number; product: Product }>("SELECT lat, lng, product FROM drivers WHERE driver_id = ?", driverId)
       .toArray()[0];
-    if (!entry) return [];
+    if (!entry) return { waiting: [], at: Date.now() };
     const listed = this.sql.exec<{ product: Product }>("SELECT product FROM driver_products WHERE driver_id = ?", driverId).toArray();
     const products = listed.length > 0 ? listed.map((r) => r.product) : [entry.product];
-    return this.waitingFor(entry, products, Date.now(), new Set(skip));
+    return { waiting: this.waitingFor(entry, products, Date.now(), new Set(skip)), at: Date.now() };
   }
 
   /** The rides waiting here that a driver at `at` could serve, oldest first, but those in `skip`. */

@@ -20,8 +20,8 @@
 import { CELL_PRECISION, cellsCovering } from "../domain/geo";
 import type { Product } from "../domain/types";
 import type { Waiter } from "../ride/dispatch";
-import { StoredObject } from "./stored-object";
-import { registerWaiter, waitersFor, WAITERS_SCHEMA, type WaiterRow } from "./waiters";
+import { addColumn, StoredObject } from "./stored-object";
+import { registerWaiter, waitersFor, WAITERS_REGISTERED_AT, WAITERS_SCHEMA, type WaiterRow } from "./waiters";
 
 /** At most this many waiting rides are handed to a cell at once (the oldest). */
 export const HANDOVER_LIMIT = 100;
@@ -32,6 +32,7 @@ export class DispatchDistrictDurableObject extends StoredObject<Env> {
       "CREATE TABLE IF NOT EXISTS supply (cell TEXT NOT NULL, product TEXT NOT NULL, listed_until INTEGER NOT NULL, PRIMARY KEY (cell, product))",
       WAITERS_SCHEMA,
     ]);
+    addColumn(this.sql, ...WAITERS_REGISTERED_AT);
   }
 
   /**

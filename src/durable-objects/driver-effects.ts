@@ -79,7 +79,10 @@ export async function takeOffSilent(
 export type Listed = Pick<DriverRecord, "indexedCell" | "indexedAt" | "indexedVersion">;
 
 /** The listing, and the rides waiting near the driver to wake (oldest first): only when the driver was newly listed. */
-export type ListedWithWaiting = { listed: Listed; waiting: { cell: string; rideIds: string[] } | null };
+export type ListedWithWaiting = { listed: Listed; waiting: Waiting | null };
+
+/** Rides waiting in `cell` for a driver to wake, oldest first, as the cell answered them at `at` (its clock; absent from a cell of before). */
+export type Waiting = { cell: string; rideIds: string[]; at?: number };
 
 /**
  * Lists the driver in the cell of their position while dispatchable (with a lease, see
@@ -113,7 +116,7 @@ export async function listDriver(env: Pick<Env, "DISPATCH_CELL">, record: Driver
     };
     const relisted = previous !== cell || record.indexedVersion !== driver.version;
     const answer = await within(PEER_CALL_MS, Promise.resolve(cellStub(env, cell).upsert(entry, relisted)), "list the driver");
-    if (answer.waiting.length > 0) waiting = { cell, rideIds: answer.waiting };
+    if (answer.waiting.length > 0) waiting = { cell, rideIds: answer.waiting, at: answer.at };
   }
   return { listed: { indexedCell: cell, indexedAt: now.getTime(), indexedVersion: driver.version }, waiting };
 }
@@ -150,16 +153,12 @@ export type StillFree = { ask: () => boolean | Promise<boolean>; afterMs: number
  * has left its queue: the woken ride calls this driver back to reserve it.
  *
  * @example
- * ctx.waitUntil(wakeWaiting(env, "d_1", { cell: "wydm2", rideIds: ["rd_1"] }));
+ * ctx.waitUntil(wakeWaiting(env, "d_1", { cell: "wydm2", rideIds: ["rd_1"], at: answeredAt }));
  */
-export async function wakeWaiting(
-  env: Pick<Env, "DISPATCH_CELL" | "RIDE">,
-  driverId: string,
-  waiting: { cell: string; rideIds: string[] },
-  stillFree?: StillFree,
-): Promise<void> {
+export async function wakeWaiting(env: Pick<Env, "DISPATCH_CELL" | "RIDE">, driverId: string, waiting: Waiting, stillFree?: StillFree): Promise<void> {
   const asked = new Set<string>();
-  let page = waiting.rideIds;
+  // Each page with when the cell answered it: a ride gone from it is forgotten only if it did not register again since.
+  let page = { rideIds: waiting.rideIds, at: waiting.at };
   let settles = 0;
   const takenFor = async () => {
     if (!stillFree || settles >= WAKE_SETTLES) return true;
@@ -180,10 +179,10 @@ export async function wakeWaiting(
       },
     );
   try {
-    for (let pass = 0; page.length > 0; pass++) {
+    for (let pass = 0; page.rideIds.length > 0; pass++) {
       const gone: string[] = [];
       let taken = false;
-      for (const rideId of page) {
+      for (const rideId of page.rideIds) {
         asked.add(rideId);
         const answer = await wake(rideId);
         if (answer === "not_waiting") gone.push(rideId);
@@ -193,10 +192,11 @@ export async function wakeWaiting(
         }
       }
       if (taken || pass >= WAKE_PASSES) {
-        if (gone.length > 0) await cellStub(env, waiting.cell).forget(gone);
+        if (gone.length > 0) await cellStub(env, waiting.cell).forget(gone, page.at);
         return;
       }
-      page = await cellStub(env, waiting.cell).nextWaiting(driverId, gone, [...asked]);
+      const next = await cellStub(env, waiting.cell).nextWaiting(driverId, gone, [...asked], page.at);
+      page = { rideIds: next.waiting, at: next.at };
     }
   } catch (error) {
     console.warn(JSON.stringify({ msg: "waking waiting rides failed", cell: waiting.cell, error: String(error) }));

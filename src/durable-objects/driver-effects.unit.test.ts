@@ -15,11 +15,15 @@ function city(waiting: string[], answers: Record<string, Wake>) {
   const woken: string[] = [];
   let registered = [...waiting];
   const forget = (ids: string[]) => void (registered = registered.filter((id) => !ids.includes(id)));
+  // The times the cell answered its pages at, and the one each forget named: a page's gone rides are forgotten as of that page's answer.
+  let clock = 1000;
+  const forgotAt: (number | undefined)[] = [];
   const cell = {
-    forget: async (ids: string[]) => forget(ids),
-    nextWaiting: async (_driverId: string, gone: string[], skip: string[]) => {
+    forget: async (ids: string[], at?: number) => (forgotAt.push(at), forget(ids)),
+    nextWaiting: async (_driverId: string, gone: string[], skip: string[], goneAt?: number) => {
+      if (gone.length > 0) forgotAt.push(goneAt);
       forget(gone);
-      return registered.filter((id) => !skip.includes(id)).slice(0, WAKE_CANDIDATES);
+      return { waiting: registered.filter((id) => !skip.includes(id)).slice(0, WAKE_CANDIDATES), at: ++clock };
     },
   };
   const namespace = (make: (name: string) => object) => ({ idFromName: (name: string) => name, get: (id: string) => make(id) });
@@ -33,8 +37,8 @@ function city(waiting: string[], answers: Record<string, Wake>) {
     })),
     DISPATCH_CELL: namespace(() => cell),
   } as unknown as Parameters<typeof wakeWaiting>[0];
-  const first = { cell: "wydm2", rideIds: waiting.slice(0, WAKE_CANDIDATES) };
-  return { env, first, woken, registered: () => registered };
+  const first = { cell: "wydm2", rideIds: waiting.slice(0, WAKE_CANDIDATES), at: clock };
+  return { env, first, woken, registered: () => registered, forgotAt };
 }
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
@@ -46,6 +50,8 @@ describe("wakeWaiting", () => {
     await wakeWaiting(c.env, "d1", c.first);
     expect(c.woken).toEqual([...served, "waiting"]);
     expect(c.registered()).toEqual(["waiting"]);
+    // Each page's gone rides are forgotten as of when the cell answered that page (a ride registered again since is kept).
+    expect(c.forgotAt).toEqual([c.first.at, c.first.at + 1]);
   });
 
   it("a ride whose round is on its way (another driver woke it a moment ago) is passed over, not forgotten: the next ride is woken", async () => {

@@ -13,7 +13,14 @@ export const WAKE_CANDIDATES = 5;
 /** The table (created by the object's schema). */
 export const WAITERS_SCHEMA = `CREATE TABLE IF NOT EXISTS waiters (
   ride_id TEXT PRIMARY KEY, product TEXT NOT NULL, lat REAL NOT NULL, lng REAL NOT NULL, radius_m REAL NOT NULL,
-  until INTEGER NOT NULL, since INTEGER NOT NULL)`;
+  until INTEGER NOT NULL, since INTEGER NOT NULL, registered_at INTEGER NOT NULL DEFAULT 0)`;
+
+/**
+ * The column a waiters table made before it lacks (tables keep their first shape), for
+ * `addColumn(this.sql, ...WAITERS_REGISTERED_AT)`: its rows read as registered at 0, so a
+ * `forget` of them acts as it always did.
+ */
+export const WAITERS_REGISTERED_AT = ["waiters", "registered_at", "INTEGER NOT NULL DEFAULT 0"] as const;
 
 /** A waiting ride with its place in line (epoch ms it started waiting). */
 export type WaiterRow = Waiter & { since: number };
@@ -21,7 +28,9 @@ export type WaiterRow = Waiter & { since: number };
 /**
  * Registers a ride as waiting since `since` (epoch ms), dropping rides whose deadline
  * passed. A ride registered again keeps the earlier of its two places in line and the
- * new deadline.
+ * new deadline. `registered_at` is this object's own clock at the registration, not the
+ * caller's `now`: it is compared with the times this object answers its waiters at
+ * (`forgetAnswered`), never with another object's clock.
  *
  * @example
  * registerWaiter(this.sql, waiter, Date.now());
@@ -29,8 +38,8 @@ export type WaiterRow = Waiter & { since: number };
 export function registerWaiter(sql: SqlStorage, waiter: Waiter, since: number, now = since): void {
   sql.exec("DELETE FROM waiters WHERE until < ?", now);
   sql.exec(
-    `INSERT INTO waiters (ride_id, product, lat, lng, radius_m, until, since) VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT(ride_id) DO UPDATE SET until = excluded.until, since = min(since, excluded.since)`,
+    `INSERT INTO waiters (ride_id, product, lat, lng, radius_m, until, since, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(ride_id) DO UPDATE SET until = excluded.until, since = min(since, excluded.since), registered_at = excluded.registered_at`,
     waiter.rideId,
     waiter.product,
     waiter.pickup.lat,
@@ -38,7 +47,28 @@ export function registerWaiter(sql: SqlStorage, waiter: Waiter, since: number, n
     waiter.radiusM,
     waiter.until,
     since,
+    Date.now(),
   );
+}
+
+/**
+ * Forgets rides that answered they no longer wait, but not one registered again after the
+ * list it was woken from was answered (`answeredAt`, this object's clock): such a ride
+ * answered `not_waiting` with an offer out, then the offer ended and it waits here again
+ * (forgetting it would leave it waiting for its deadline while drivers are listed here).
+ * A registration in the very millisecond of the answer counts as before it: rides a district
+ * hands over are registered in the call that answers them, on the same clock reading, while a
+ * ride's registering again comes after its wake, its offer and that offer's end, each a call
+ * between objects later.
+ * No `answeredAt` (a caller of before): forgets them whenever they registered.
+ *
+ * @example
+ * forgetAnswered(this.sql, ["rd_1"], answeredAt);
+ */
+export function forgetAnswered(sql: SqlStorage, rideIds: string[], answeredAt?: number): void {
+  for (const rideId of rideIds)
+    if (answeredAt === undefined) sql.exec("DELETE FROM waiters WHERE ride_id = ?", rideId);
+    else sql.exec("DELETE FROM waiters WHERE ride_id = ? AND registered_at <= ?", rideId, answeredAt);
 }
 
 /**

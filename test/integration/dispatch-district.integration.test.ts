@@ -116,7 +116,7 @@ describe("DispatchCell and its district", () => {
     expect((await district.supply(radius, waiterAt("first", p), now - 2000)).waiting).toBe(true);
     expect((await district.supply(radius, waiterAt("second", north(p, 300)), now - 1000)).waiting).toBe(true);
     const cell = cellStub(testEnv, cellName);
-    expect(await cell.upsert(entry("d1", north(p, 100)), false)).toEqual({ waiting: ["first", "second"] });
+    expect((await cell.upsert(entry("d1", north(p, 100)), false)).waiting).toEqual(["first", "second"]);
     const held = await runInDurableObject(cell, (_i: DispatchCellDurableObject, state) =>
       state.storage.sql.exec<{ ride_id: string; since: number }>("SELECT ride_id, since FROM waiters ORDER BY since").toArray(),
     );

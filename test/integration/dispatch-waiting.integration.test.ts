@@ -25,8 +25,8 @@ let places = 0;
 const somewhere = (): Point => ({ lat: 34.0 + places++ * 0.4 + Math.random() * 0.05, lng: 127.5 + Math.random() * 0.05 });
 const north = (p: Point, m: number): Point => ({ lat: p.lat + m / 111_320, lng: p.lng });
 
-const waitersIn = (point: Point) =>
-  runInDurableObject(cellStub(testEnv, cellOf(point)), (_i: DispatchCellDurableObject, state) =>
+const waitersIn = (point: Point, cell = cellStub(testEnv, cellOf(point))) =>
+  runInDurableObject(cell, (_i: DispatchCellDurableObject, state) =>
     state.storage.sql
       .exec<{ ride_id: string }>("SELECT ride_id FROM waiters ORDER BY since")
       .toArray()
@@ -69,13 +69,35 @@ describe("DispatchCell: waiting demand", () => {
     await cell.wait({ rideId: "young", product: "standard", pickup: at, radiusM: 5000, until }, Date.now() - 1000);
     await cell.wait({ rideId: "near-only", product: "standard", pickup: north(at, 3000), radiusM: 1000, until }, Date.now() - 3000);
     await cell.wait({ rideId: "lapsed", product: "standard", pickup: at, radiusM: 5000, until: Date.now() - 1 }, Date.now() - 4000);
-    expect(await cell.upsert(entry("d1", at), true)).toEqual({ waiting: ["old", "young"] });
-    expect(await cell.upsert(entry("d1", at), false)).toEqual({ waiting: [] });
+    expect((await cell.upsert(entry("d1", at), true)).waiting).toEqual(["old", "young"]);
+    expect((await cell.upsert(entry("d1", at), false)).waiting).toEqual([]);
     // Registering again keeps a ride's place in line.
     await cell.wait({ rideId: "old", product: "standard", pickup: at, radiusM: 5000, until }, Date.now());
     expect((await cell.upsert(entry("d2", at), true)).waiting[0]).toBe("old");
     await cell.forget(["old"]);
-    expect(await cell.upsert(entry("d3", at, ["standard", "parcel_small"]), true)).toEqual({ waiting: ["parcel", "young"] });
+    expect((await cell.upsert(entry("d3", at, ["standard", "parcel_small"]), true)).waiting).toEqual(["parcel", "young"]);
+  });
+
+  it("a ride gone from a list is forgotten as of that list's answer: one that registered again since stays", async () => {
+    const cell = cellStub(testEnv, uniqueId("cell"));
+    const until = Date.now() + 60_000;
+    const waiter = (rideId: string) => ({ rideId, product: "standard" as const, pickup: at, radiusM: 5000, until });
+    await cell.wait(waiter("served"), Date.now());
+    await cell.wait(waiter("back"), Date.now());
+    const page = await cell.upsert(entry("d1", at), true);
+    expect(page.waiting).toEqual(["served", "back"]);
+    // "back" answered its wake not_waiting (its offer out); the offer ended and it registered again before the forget came.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await cell.wait(waiter("back"), Date.now());
+    await cell.forget(["served", "back"], page.at);
+    expect(await waitersIn(at, cell)).toEqual(["back"]);
+    // The same through nextWaiting, which forgets a page's gone rides before answering the next.
+    await cell.wait(waiter("gone"), Date.now());
+    const next = await cell.upsert(entry("d2", at), true);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await cell.wait(waiter("back"), Date.now());
+    expect((await cell.nextWaiting("d2", ["back", "gone"], [], next.at)).waiting).toEqual(["back"]);
+    expect(await waitersIn(at, cell)).toEqual(["back"]);
   });
 
   it("registering answers the drivers listed for the ride now, so one listed meanwhile is not missed", async () => {
@@ -93,14 +115,14 @@ describe("DispatchCell: waiting demand", () => {
     await empty.upsert(entry("courier", at, ["parcel_small"]), true);
     await empty.upsert(entry("far", north(at, 7000)), true);
     expect(await empty.search(waiter, Date.now())).toEqual({ entries: [], waiting: true });
-    expect(await empty.upsert(entry("d1", at), true)).toEqual({ waiting: ["r1"] });
+    expect((await empty.upsert(entry("d1", at), true)).waiting).toEqual(["r1"]);
 
     const listed = cellStub(testEnv, uniqueId("cell"));
     await listed.upsert(entry("d2", at), true);
     const found = await listed.search(waiter, Date.now());
     expect(found.waiting).toBe(false);
     expect(found.entries.map((e) => e.driverId)).toEqual(["d2"]);
-    expect(await listed.upsert(entry("d3", at), true)).toEqual({ waiting: [] });
+    expect((await listed.upsert(entry("d3", at), true)).waiting).toEqual([]);
   });
 });
 
