@@ -205,16 +205,22 @@ export const MAX_PUSHES_PER_S = 200;
 
 /**
  * How long a driver waits before pushing its position again: long while no socket
- * watches drivers; while watched, short, growing with the drivers the feed knows so
- * that all of them together push at most `MAX_PUSHES_PER_S`.
+ * watches drivers, short while watched, and in both cases growing with the drivers the
+ * feed knows so that all of them together push at most `MAX_PUSHES_PER_S` (past 12,000
+ * drivers the unwatched minute alone would not keep them under it).
+ *
+ * The feed's count lives in memory: a feed object started again knows nobody and answers
+ * its first pushes the floor interval. The drivers' own schedules are spread over the old
+ * interval, so the rate climbs back under the bound within one of them: at most about
+ * twice the bound meanwhile (the pushes answered early come back while the rest arrive).
  *
  * @example
  * pushIntervalMs(0, 50); // 60000
+ * pushIntervalMs(0, 70_000); // 350000
  * pushIntervalMs(1, 2000); // 10000
  */
 export function pushIntervalMs(watchers: number, driversKnown: number): number {
-  if (watchers <= 0) return UNWATCHED_PUSH_MS;
-  return Math.max(WATCHED_PUSH_MS, Math.ceil((driversKnown / MAX_PUSHES_PER_S) * 1000));
+  return Math.max(watchers > 0 ? WATCHED_PUSH_MS : UNWATCHED_PUSH_MS, Math.ceil((driversKnown / MAX_PUSHES_PER_S) * 1000));
 }
 
 /**
