@@ -72,12 +72,12 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     if (parsed.type === "ping") return onLiveMessage(ws, message);
     if (openSockets([ws], Date.now()).length === 0) return;
     ws.serializeAttachment({ ...(ws.deserializeAttachment() as object | null), topics: parsed.topics });
+    // The stats alarm first, before any read that may fail: a subscription whose first answer failed
+    // (the views down a moment) still gets its stats every few seconds from then on.
+    if (parsed.topics.includes("stats") && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + STATS_EVERY_MS);
     try {
       ws.send(await this.snapshot(parsed.topics));
-      if (parsed.topics.includes("stats")) {
-        ws.send(await this.statsFrame());
-        if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + STATS_EVERY_MS);
-      }
+      if (parsed.topics.includes("stats")) ws.send(await this.statsFrame());
     } catch (error) {
       console.warn(JSON.stringify({ msg: "ops feed: subscription answer failed", error: String(error) }));
     }

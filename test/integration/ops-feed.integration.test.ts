@@ -207,6 +207,32 @@ describe("OpsFeed", () => {
     watcher.ws.close();
   });
 
+  it("a stats subscription whose first answer failed (the views down) still gets stats from the alarm once they are back", async () => {
+    const feed = ownFeed();
+    const watcher = await connect(feed);
+    const down = { prepare: () => ({ bind: () => down.prepare(), all: () => Promise.reject(new Error("D1_ERROR: Network connection lost.")) }) };
+    const views = await runInDurableObject(feed, (instance: OpsFeedDurableObject) => {
+      const env = (instance as unknown as { env: Env }).env;
+      const kept = env.VIEWS_DB;
+      env.VIEWS_DB = down as unknown as D1Database;
+      return kept;
+    });
+    try {
+      watcher.ws.send(JSON.stringify({ type: "subscribe", topics: ["stats"] }));
+      await until(
+        async () => ((await runInDurableObject(feed, (_i: OpsFeedDurableObject, state) => state.storage.getAlarm())) !== null ? true : undefined),
+        "the stats alarm",
+      );
+      expect(watcher.frames.filter((f) => f.type === "stats")).toHaveLength(0);
+    } finally {
+      await runInDurableObject(feed, (instance: OpsFeedDurableObject) => void ((instance as unknown as { env: Env }).env.VIEWS_DB = views));
+    }
+    expect(await runDurableObjectAlarm(feed)).toBe(true);
+    const stats = await watcher.waitFor((f) => f.type === "stats", "stats from the alarm");
+    expect(stats.stats).toHaveProperty("ridesByStatus");
+    watcher.ws.close();
+  });
+
   it("sends stats every few seconds while a socket watches them, and stops its alarm once none does", async () => {
     const feed = ownFeed();
     const watcher = await connect(feed);
