@@ -1,6 +1,6 @@
 /** Charging a rider's dues, in Node: the real ledger on Node's SQLite, an in-memory provider. */
 import { describe, expect, it } from "vitest";
-import { chargeDues } from "./dues";
+import { chargeDues, DUES_HOLDS_PER_CHARGE } from "./dues";
 import { ProviderUnavailable } from "./provider";
 import { DUES_CHARGE_MAX_MS, reconcile } from "./reconcile";
 import { krw, unitDeps } from "./test-fixtures";
@@ -79,6 +79,47 @@ describe("reconciliation of dues", () => {
     expect(statuses).toEqual(["canceled", "succeeded"]);
     // done: the next run finds nothing open
     expect((await reconcile({ ...deps, ride: async () => null }, later)).holdsVoided).toEqual([]);
+    // The rider tries again with the same card under the same key: the voided hold is placed anew and captured, not declined.
+    const again = await chargeDues(deps, input({ key: "r1:dues:2" }));
+    expect(again.outcome).toBe("succeeded");
+    expect(provider.calls.slice(-2).map((c) => `${c.op} ${c.key}`)).toEqual(["authorize r1:dues:2:authorize:2", "capture r1:dues:2:capture:2"]);
+    expect(await chargeDues(deps, input({ key: "r1:dues:2" }))).toEqual(again);
+    expect((await reconcile({ ...deps, ride: async () => null }, later)).holdsVoided).toEqual([]);
+  });
+
+  it("a hold whose void the provider refused (it may have been captured after all) is captured again under its key, never held twice", async () => {
+    const { deps, provider } = await unitDeps();
+    const capture = provider.capture.bind(provider);
+    provider.capture = () => Promise.reject(new ProviderUnavailable("gone"));
+    await expect(chargeDues(deps, input({ key: "r1:dues:5" }))).rejects.toThrow("gone");
+    provider.capture = capture;
+    const hold = (await deps.ledger.find("r1:dues:5:authorize"))!;
+    await deps.ledger.record(
+      { action: "void", rideId: "dues:r1", amount: krw(9800), idempotencyKey: "r1:dues:5:void", correlationId: "c" },
+      { outcome: "declined", ref: hold.providerRef, detail: "payment_intent_unexpected_state" },
+      "sim",
+    );
+    expect((await chargeDues(deps, input({ key: "r1:dues:5" }))).outcome).toBe("succeeded");
+    expect(provider.calls.filter((c) => c.op === "authorize").map((c) => c.key)).toEqual(["r1:dues:5:authorize"]);
+  });
+
+  it("a charge whose every hold was voided before its capture stops at DUES_HOLDS_PER_CHARGE and answers it cannot charge now", async () => {
+    const { deps, provider } = await unitDeps();
+    const capture = provider.capture.bind(provider);
+    provider.capture = () => Promise.reject(new ProviderUnavailable("gone"));
+    const later = { minAgeMs: 0, now: Date.now() + DUES_CHARGE_MAX_MS + 1000 };
+    for (let n = 1; n <= DUES_HOLDS_PER_CHARGE; n++) {
+      await expect(chargeDues(deps, input({ key: "r1:dues:6" }))).rejects.toThrow("gone");
+      expect((await reconcile({ ...deps, ride: async () => null }, later)).holdsVoided).toEqual(["dues:r1"]);
+    }
+    provider.capture = capture;
+    await expect(chargeDues(deps, input({ key: "r1:dues:6" }))).rejects.toThrow("voided before their capture");
+    expect(provider.calls.filter((c) => c.op === "authorize" && c.key.startsWith("r1:dues:6:")).map((c) => c.key)).toEqual([
+      "r1:dues:6:authorize",
+      "r1:dues:6:authorize:2",
+      "r1:dues:6:authorize:3",
+    ]);
+    expect(provider.calls.filter((c) => c.op === "capture" && c.key.startsWith("r1:dues:6:"))).toEqual([]);
   });
 
   it("a dues hold the provider placed and the ledger has not recorded yet is left alone while young, even by 'reconcile now'; voided once old", async () => {

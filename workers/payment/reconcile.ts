@@ -10,6 +10,7 @@ import type { PaymentCommandMessage } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
 import { isDuesAccount } from "../../src/payments/dues";
 import { holdIsOwedAVoid, isOrphanCandidate } from "../../src/payments/orphans";
+import { duesVoidKey } from "./dues";
 import { guarded, handlePaymentCommand, type PaymentDeps } from "./handler";
 import { WALK_SCAN } from "./hold-walk";
 import type { LedgerEntry } from "./ledger";
@@ -71,11 +72,6 @@ async function voidHold(
  * would answer the rider's good card 402.
  */
 export const DUES_CHARGE_MAX_MS = 5 * 60_000;
-
-/** A dues hold's void key: the charge's own key with `:void` for `:authorize`. */
-function duesVoidKey(authorizeKey: string): string {
-  return `${authorizeKey.replace(/:authorize$/, "")}:void`;
-}
 
 /** The key of an orphan hold's void: `<rideId>:void:orphan`; a dues account's is per charge. */
 function orphanVoidKey(hold: OpenHold): string {
