@@ -96,6 +96,14 @@ describe("payment steps the saga derives from state", () => {
     expect(decide(refused, COMMANDS.paymentCaptureFailed, NOW).kind, "the refusal again changes nothing").toBe("unchanged");
   });
 
+  it("a no-show fee above the hold is capped at the hold (a capture above it would be refused, and the fee lost)", () => {
+    const arrived = record("driver_arrived", "authorized", { driver: true });
+    const fee = { amount: arrived.holdAmount.amount + 5000, currency: "KRW" as const };
+    const withFee = apply(arrived, { type: "noShow", by: "driver", driverId: "d1", waitS: 300, fee });
+    expect(withFee.ride.fare).toEqual(arrived.holdAmount);
+    expect(paymentStepAfter(arrived, withFee)).toEqual({ action: "capture", idempotencyKey: "rd_test:capture", amount: arrived.holdAmount });
+  });
+
   it("an unpaid fare settles the driver's share once, after the ride ended", () => {
     const unpaid = record("completed", "failed", { driver: true });
     expect(outstandingPaymentStep(unpaid)).toEqual({ action: "settle", idempotencyKey: "rd_test:settle", amount: FARE });

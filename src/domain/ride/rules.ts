@@ -121,9 +121,11 @@ export const RULES: Rules = {
     },
     apply: (next, c) => {
       // The fee is the ride's final charge; the capture takes it from the hold and the provider releases the rest.
+      // No more than the hold: a capture above it is refused, and the driver would get no fee at all.
       if (c.fee.amount > 0) {
-        next.noShowFee = c.fee;
-        next.ride.fare = c.fee;
+        const fee = { ...c.fee, amount: Math.min(c.fee.amount, next.holdAmount.amount) };
+        next.noShowFee = fee;
+        next.ride.fare = fee;
       }
       return cancel(next, { by: c.by, reason: "rider_no_show" });
     },
