@@ -13,6 +13,7 @@ import {
   newRider,
   nextDuesCharge,
   planRider,
+  type DuesCharge,
   type RiderCommand,
   type RiderEffect,
   type RiderRecord,
@@ -20,19 +21,23 @@ import {
 import { fail, ok, type Outcome } from "../lib/problem";
 import { RideOwnerObject, type Welcome } from "./owner";
 
+/** A dues charge's answer. */
+type DuesAnswer = { outcome: "succeeded" | "declined"; providerRef: string | null; detail: string | null };
+
 /** The payment worker's dues charge (its PaymentService, through the gateway's service binding). */
 export interface DuesCharger {
-  chargeDues(input: {
-    riderId: string;
-    amount: Money;
-    paymentMethod: string;
-    idempotencyKey: string;
-    correlationId: string;
-  }): Promise<{ outcome: "succeeded" | "declined"; providerRef: string | null; detail: string | null }>;
+  chargeDues(input: { riderId: string; amount: Money; paymentMethod: string; idempotencyKey: string; correlationId: string }): Promise<DuesAnswer>;
+  /** The charge's answer as the ledger recorded it (no provider call), or null while nothing is settled. */
+  duesChargeOutcome(idempotencyKey: string): Promise<DuesAnswer | null>;
 }
 
 /** A lost charge sent again was answered: what is owed now is charged next. */
 const EARLIER_SETTLED = "earlier settled";
+
+/** The timer that reads the ledger for a charge whose answer was lost (`chargeInFlight`). */
+export const DUES_CHECK = "duesCheck";
+/** How long after a charge went out its answer is read from the ledger, should it not have come back: past any charge's own time. */
+export const DUES_CHECK_MS = 60_000;
 
 export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -83,16 +88,40 @@ export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect
     const dues = record.account.dues;
     if (dues.amount === 0) return ok(record.account);
     const { earlier, ...charge } = nextDuesCharge(record, paymentMethod);
-    if (this.load()) this.store({ ...record, chargeInFlight: charge }); // written ahead: see RiderRecord.chargeInFlight
-    let answer: Awaited<ReturnType<DuesCharger["chargeDues"]>>;
+    if (this.load()) {
+      // Written ahead (see RiderRecord.chargeInFlight), with a timer: an answer lost after the charge was made is
+      // read from the ledger then, so a rider who paid is not told they owe until they pay again.
+      this.store({ ...record, chargeInFlight: charge });
+      this.schedule(DUES_CHECK, Date.now() + DUES_CHECK_MS);
+      await this.armAlarm();
+    }
+    let answer: DuesAnswer;
     try {
-      const payments = this.env.PAYMENTS as unknown as DuesCharger;
-      answer = await payments.chargeDues({ riderId, amount: charge.amount, paymentMethod: charge.paymentMethod, idempotencyKey: charge.key, correlationId });
+      answer = await this.payments().chargeDues({
+        riderId,
+        amount: charge.amount,
+        paymentMethod: charge.paymentMethod,
+        idempotencyKey: charge.key,
+        correlationId,
+      });
     } catch (error) {
       // The error stays in our log: it may carry the ledger's SQL and its values, not for a rider's eyes.
       console.warn(JSON.stringify({ msg: "dues charge failed", riderId, correlationId, error: String(error) }));
       return fail("unavailable", "the payment service could not be reached; try again shortly", { retryAfterSeconds: 5 });
     }
+    this.timers.clear(DUES_CHECK);
+    return this.settle(riderId, charge, answer, correlationId, earlier);
+  }
+
+  /** Records a charge's answer: declined, its bookkeeping (the next attempt's key); paid, the payment. */
+  private async settle(
+    riderId: string,
+    charge: DuesCharge,
+    answer: DuesAnswer,
+    correlationId: string,
+    earlier: boolean,
+  ): Promise<Outcome<RiderAccount> | typeof EARLIER_SETTLED> {
+    const dues = this.account(riderId).dues;
     if (answer.outcome === "declined") {
       // Bookkeeping, not a change of the account: the next attempt needs a key of its own (a lost charge of dues
       // that changed since had a key of its own; one to another card had this one).
@@ -113,8 +142,26 @@ export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect
     return new Response("riders have no live socket", { status: 404 });
   }
 
-  protected onTimer(): Promise<void> {
-    return Promise.resolve();
+  /**
+   * `DUES_CHECK`: a charge whose answer never came back (the payment worker reset, a deploy) is
+   * read from the ledger: paid or declined there, it is settled here as if answered; nothing
+   * settled, it stays in flight for the rider's next payment to send again. Fails (and is tried
+   * again later) while the payment worker cannot answer.
+   */
+  protected async onTimer(name: string): Promise<void> {
+    const record = this.load();
+    const charge = record?.chargeInFlight;
+    if (name !== DUES_CHECK || !record || !charge) return;
+    const answer = await this.payments().duesChargeOutcome(charge.key);
+    if (!answer) return;
+    const settled = await this.settle(record.account.id, charge, answer, `dues-check:${charge.key}`, false);
+    // Refused (the dues changed so that the rides it paid no longer add up): left in flight, as a payment would.
+    if (typeof settled === "object" && !settled.ok && settled.problem.code !== "payment_required")
+      console.warn(JSON.stringify({ msg: "dues check not recorded", riderId: record.account.id, key: charge.key, problem: settled.problem.detail }));
+  }
+
+  private payments(): DuesCharger {
+    return this.env.PAYMENTS as unknown as DuesCharger;
   }
 
   protected perform(effect: RiderEffect): Promise<Outcome<unknown>> {

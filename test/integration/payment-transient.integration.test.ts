@@ -5,8 +5,8 @@
  * the gateway reads the mark. The ledger here is the real one, with every statement
  * failing as D1's fail (when run, so that drizzle wraps them).
  */
-import { createExecutionContext, runInDurableObject } from "cloudflare:test";
-import type { DuesCharger, RiderDurableObject } from "../../src/durable-objects/rider";
+import { createExecutionContext, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { DUES_CHECK, DUES_CHECK_MS, type DuesCharger, type RiderDurableObject } from "../../src/durable-objects/rider";
 import { unwrap } from "../../src/lib/problem";
 import { describe, expect, it, vi } from "vitest";
 import { transientOf } from "../../src/lib/transient";
@@ -159,6 +159,87 @@ describe("the payment service failing under a rider paying their dues", () => {
       .bind(`dues:${riderId}`)
       .all<{ amount: number }>();
     expect(results.map((r) => r.amount)).toEqual([5000, 3000]); // not 5000 and then 8000
+  });
+
+  it("a charge made whose answer was lost clears the dues at the Rider DO's check of the ledger, without the rider paying again", async () => {
+    const riderId = uniqueId("r");
+    const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));
+    unwrap(await stub.incurDues(riderId, "rd_dues_checked", { amount: 6000, currency: "KRW" }, "req-dues"));
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const lost = await runInDurableObject(stub, async (instance: RiderDurableObject) => {
+        const own = instance as unknown as { env: Env };
+        const real = own.env;
+        const payments = real.PAYMENTS as unknown as DuesCharger;
+        const chargeDues: DuesCharger["chargeDues"] = async (input) => {
+          await payments.chargeDues(input);
+          throw new Error("connection reset");
+        };
+        own.env = { ...real, PAYMENTS: { chargeDues } as unknown as Fetcher };
+        try {
+          return await instance.payDues(riderId, "pm_card_visa", "req-pay-lost");
+        } finally {
+          own.env = real;
+        }
+      });
+      expect(lost).toMatchObject({ ok: false, problem: { code: "unavailable" } });
+    } finally {
+      warnings.mockRestore();
+    }
+    expect((await stub.account(riderId)).dues.amount, "owed until the check").toBe(6000);
+    const due = await runInDurableObject(stub, (_i: RiderDurableObject, state) => {
+      const at = state.storage.sql.exec<{ due_at: number }>("SELECT due_at FROM timers WHERE name = ?", DUES_CHECK).toArray()[0]?.due_at;
+      state.storage.sql.exec("UPDATE timers SET due_at = ? WHERE name = ?", Date.now() - 1, DUES_CHECK);
+      return at;
+    });
+    expect(due).toBeGreaterThan(Date.now() + DUES_CHECK_MS / 2);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await stub.account(riderId)).dues).toEqual({ amount: 0, currency: "KRW" });
+    // Paying again now answers nothing owed, and charges nothing more.
+    unwrap(await stub.payDues(riderId, "pm_card_visa", "req-pay-again"));
+    const { results } = await testEnv.LEDGER_DB.prepare(
+      "SELECT amount FROM payment_operations WHERE ride_id = ? AND kind = 'capture' AND outcome = 'succeeded'",
+    )
+      .bind(`dues:${riderId}`)
+      .all<{ amount: number }>();
+    expect(results.map((r) => r.amount)).toEqual([6000]);
+  });
+
+  it("a charge paid as answered leaves no check behind; one with nothing in the ledger stays in flight after its check", async () => {
+    const riderId = uniqueId("r");
+    const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));
+    unwrap(await stub.incurDues(riderId, "rd_dues_nocheck", { amount: 2000, currency: "KRW" }, "req-dues"));
+    unwrap(await stub.payDues(riderId, "pm_card_visa", "req-pay"));
+    const timers = () =>
+      runInDurableObject(stub, (_i: RiderDurableObject, state) =>
+        state.storage.sql
+          .exec<{ name: string }>("SELECT name FROM timers")
+          .toArray()
+          .map((t) => t.name),
+      );
+    expect(await timers()).not.toContain(DUES_CHECK);
+
+    unwrap(await stub.incurDues(riderId, "rd_dues_unmade", { amount: 3000, currency: "KRW" }, "req-dues-2"));
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      await runInDurableObject(stub, async (instance: RiderDurableObject, state) => {
+        const own = instance as unknown as { env: Env };
+        const real = own.env;
+        own.env = { ...real, PAYMENTS: { chargeDues: () => Promise.reject(new Error("connection reset")) } as unknown as Fetcher };
+        try {
+          await instance.payDues(riderId, "pm_card_visa", "req-pay-unmade");
+        } finally {
+          own.env = real;
+        }
+        state.storage.sql.exec("UPDATE timers SET due_at = ? WHERE name = ?", Date.now() - 1, DUES_CHECK);
+      });
+    } finally {
+      warnings.mockRestore();
+    }
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await stub.account(riderId)).dues.amount).toBe(3000);
+    expect(await timers()).not.toContain(DUES_CHECK);
+    expect(unwrap(await stub.payDues(riderId, "pm_card_visa", "req-pay-later")).dues.amount).toBe(0);
   });
 
   it("a lost charge to a card that declined, then the rider pays with another: the lost one is settled on its own card, the new card charged at once", async () => {

@@ -51,18 +51,52 @@ export function duesVoidKey(authorizeKey: string): string {
   return authorizeKey.replace(/:authorize(:\d+)?$/, ":void$1");
 }
 
-/** Whether reconciliation voided this hold (a void the provider refused leaves it as it was: it may have been captured). */
-async function voided(deps: DuesDeps, holdKey: string): Promise<boolean> {
-  const voids = await Promise.all([deps.ledger.find(duesVoidKey(holdKey)), deps.ledger.find(`${duesVoidKey(holdKey)}:orphan`)]);
-  return voids.some((v) => v?.outcome === "succeeded");
-}
-
 function answer(entry: LedgerEntry): DuesChargeOutcome {
   return { outcome: entry.outcome === "succeeded" ? "succeeded" : "declined", providerRef: entry.providerRef, detail: entry.detail };
 }
 
+/** Whether reconciliation voided this hold (a void the provider refused leaves it as it was: it may have been captured). */
+async function voided(ledger: DuesDeps["ledger"], holdKey: string): Promise<boolean> {
+  const voids = await Promise.all([ledger.find(duesVoidKey(holdKey)), ledger.find(`${duesVoidKey(holdKey)}:orphan`)]);
+  return voids.some((v) => v?.outcome === "succeeded");
+}
+
+/** What the ledger holds of a charge: its answer (a capture, a declined hold), a hold to capture, the next hold to place, or every hold voided. */
+type Recorded = { answer: DuesChargeOutcome } | { capture: number; holdRef: string } | { place: number } | { exhausted: number };
+
 /**
- * Charges the dues: the recorded capture if this charge was made before; else the hold
+ * Reads a charge's steps in the ledger, hold after hold. Each hold has its capture key (a
+ * provider keeps a key to the request first made under it). A hold reconciliation voided
+ * (the charge's capture lost, and the rider tries again later) can no longer be captured:
+ * the next one is to be placed instead, or a good card would be answered declined.
+ */
+async function recordedCharge(ledger: DuesDeps["ledger"], chargeKey: string): Promise<Recorded> {
+  for (let n = 1; n <= DUES_HOLDS_PER_CHARGE; n++) {
+    const captured = await ledger.find(stepKey(chargeKey, "capture", n));
+    if (captured) return { answer: answer(captured) };
+    const hold = await ledger.find(stepKey(chargeKey, "authorize", n));
+    if (!hold) return { place: n };
+    if (hold.outcome !== "succeeded" || !hold.providerRef) return { answer: answer(hold) };
+    if (!(await voided(ledger, hold.idempotencyKey))) return { capture: n, holdRef: hold.providerRef };
+  }
+  return { exhausted: DUES_HOLDS_PER_CHARGE };
+}
+
+/**
+ * A charge's answer as the ledger recorded it, with no provider call: the Rider DO's check of
+ * a charge whose answer it lost (`chargeInFlight`). Null while nothing is settled (no hold,
+ * a hold not yet captured, every hold voided): the rider's next payment sends it again.
+ *
+ * @example
+ * const settled = await duesChargeOutcome(ledger, "r1:dues:3:0"); // { outcome: "succeeded", … } | null
+ */
+export async function duesChargeOutcome(ledger: DuesDeps["ledger"], chargeKey: string): Promise<DuesChargeOutcome | null> {
+  const found = await recordedCharge(ledger, chargeKey);
+  return "answer" in found ? found.answer : null;
+}
+
+/**
+ * Charges the dues: the recorded answer if this charge was settled before; else the hold
  * (recorded, or placed now), and a declined hold answers declined; else the capture.
  * Throws when the provider cannot answer (ProviderUnavailable, BreakerOpen): the caller
  * answers 503 and the rider may try again with the same key.
@@ -83,29 +117,22 @@ export async function chargeDues(deps: DuesDeps, input: DuesChargeInput): Promis
     idempotencyKey: stepKey(input.idempotencyKey, action, n),
     correlationId: input.correlationId,
   });
-  // Each hold has its capture key: a provider keeps a key to the request first made under it.
-  // A hold reconciliation voided (this charge's capture was lost, and the rider tries again later)
-  // can no longer be captured: the next hold is placed instead, or the rider's good card would be
-  // answered declined.
-  for (let n = 1; ; n++) {
-    const capture = step("capture", n);
-    const captured = await deps.ledger.find(capture.idempotencyKey);
-    if (captured) return answer(captured);
-    const authorize = step("authorize", n);
-    let hold = await deps.ledger.find(authorize.idempotencyKey);
-    if (!hold) {
-      const outcome = await guarded(deps, () =>
-        deps.provider.authorize({ amount: input.amount, paymentMethod: input.paymentMethod, reference: account }, authorize.idempotencyKey),
-      );
-      hold = await deps.ledger.record(authorize, outcome, deps.provider.name);
+  // A hold placed here is read back like any recorded one: captured, answered declined, or (an orphan
+  // reconciliation voided before it was recorded, replayed by the provider under its key) passed for the next.
+  for (;;) {
+    const found = await recordedCharge(deps.ledger, input.idempotencyKey);
+    if ("answer" in found) return found.answer;
+    if ("exhausted" in found) throw new ProviderUnavailable(`${found.exhausted} holds of dues charge ${input.idempotencyKey} were voided before their capture`);
+    if ("capture" in found) {
+      const { holdRef } = found;
+      const capture = step("capture", found.capture);
+      const outcome = await guarded(deps, () => deps.provider.capture({ holdRef, amount: input.amount }, capture.idempotencyKey));
+      return answer(await deps.ledger.record(capture, outcome, deps.provider.name));
     }
-    const holdRef = hold.providerRef;
-    if (hold.outcome !== "succeeded" || !holdRef) return answer(hold);
-    if (await voided(deps, authorize.idempotencyKey)) {
-      if (n >= DUES_HOLDS_PER_CHARGE) throw new ProviderUnavailable(`${n} holds of dues charge ${input.idempotencyKey} were voided before their capture`);
-      continue;
-    }
-    const outcome = await guarded(deps, () => deps.provider.capture({ holdRef, amount: input.amount }, capture.idempotencyKey));
-    return answer(await deps.ledger.record(capture, outcome, deps.provider.name));
+    const authorize = step("authorize", found.place);
+    const outcome = await guarded(deps, () =>
+      deps.provider.authorize({ amount: input.amount, paymentMethod: input.paymentMethod, reference: account }, authorize.idempotencyKey),
+    );
+    await deps.ledger.record(authorize, outcome, deps.provider.name);
   }
 }

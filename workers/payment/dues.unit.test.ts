@@ -1,6 +1,6 @@
 /** Charging a rider's dues, in Node: the real ledger on Node's SQLite, an in-memory provider. */
 import { describe, expect, it } from "vitest";
-import { chargeDues, DUES_HOLDS_PER_CHARGE } from "./dues";
+import { chargeDues, duesChargeOutcome, DUES_HOLDS_PER_CHARGE } from "./dues";
 import { ProviderUnavailable } from "./provider";
 import { DUES_CHARGE_MAX_MS, reconcile } from "./reconcile";
 import { krw, unitDeps } from "./test-fixtures";
@@ -53,6 +53,24 @@ describe("chargeDues", () => {
   it("refuses to charge nothing", async () => {
     const { deps } = await unitDeps();
     await expect(chargeDues(deps, { ...input(), amount: krw(0) })).rejects.toBeInstanceOf(RangeError);
+  });
+});
+
+describe("duesChargeOutcome", () => {
+  it("reads a charge's answer from the ledger, calling no provider: paid, declined, or null while nothing is settled", async () => {
+    const { deps, provider } = await unitDeps();
+    expect(await duesChargeOutcome(deps.ledger, "r1:dues:7")).toBeNull();
+    const paid = await chargeDues(deps, input({ key: "r1:dues:7" }));
+    const declined = await chargeDues(deps, input({ key: "r1:dues:8", paymentMethod: "pm_card_chargeDeclined" }));
+    const capture = provider.capture.bind(provider);
+    provider.capture = () => Promise.reject(new ProviderUnavailable("gone"));
+    await expect(chargeDues(deps, input({ key: "r1:dues:9" }))).rejects.toThrow("gone");
+    provider.capture = capture;
+    const calls = provider.calls.length;
+    expect(await duesChargeOutcome(deps.ledger, "r1:dues:7")).toEqual(paid);
+    expect(await duesChargeOutcome(deps.ledger, "r1:dues:8")).toEqual(declined);
+    expect(await duesChargeOutcome(deps.ledger, "r1:dues:9"), "held, not captured: not settled").toBeNull();
+    expect(provider.calls).toHaveLength(calls);
   });
 });
 

@@ -14,7 +14,7 @@ import type { Money } from "../../src/domain/types";
 import type { BreakerState } from "../../src/payments/breaker";
 import { databaseSize, type DatabaseSize } from "../../src/views/database-size";
 import { breakerStub, paymentDeps, payoutBreaker, providerFor } from "./deps";
-import { chargeDues } from "./dues";
+import { chargeDues, duesChargeOutcome } from "./dues";
 import type { LedgerEntry } from "./ledger";
 import { earningsPage, heldRidesPage, rideIdsPage, type EarningsItem } from "./pages";
 import { reconcile, type ReconcileReport, type RideLookup } from "./reconcile";
@@ -103,6 +103,17 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
     correlationId: string;
   }): Promise<{ outcome: "succeeded" | "declined"; providerRef: string | null; detail: string | null }> {
     return chargeDues(paymentDeps(this.env), input);
+  }
+
+  /**
+   * A dues charge's answer as the ledger recorded it, or null while nothing is settled; no
+   * provider call (the Rider DO's check of a charge whose answer it lost).
+   *
+   * @example
+   * const settled = await env.PAYMENTS.duesChargeOutcome("r1:dues:3:0");
+   */
+  async duesChargeOutcome(idempotencyKey: string): Promise<{ outcome: "succeeded" | "declined"; providerRef: string | null; detail: string | null } | null> {
+    return duesChargeOutcome(paymentDeps(this.env).ledger, idempotencyKey);
   }
 
   /**
