@@ -8,19 +8,18 @@
  * - the one-row record, the event log, the transactional outbox and the timers written
  *   in **one** transaction (`commit`), so no change is without its messages and no
  *   message without its change;
- * - named timers over the single alarm, re-armed in the constructor: a crash between a
- *   commit and `setAlarm` would otherwise leave due timers (and unsent messages) with
- *   no alarm until the next command. A timer a commit makes due at once still runs on the
+ * - named timers over the single alarm, re-armed in the constructor (the stored alarm read first, so
+ *   that a wake writes nothing): a crash between a commit and `setAlarm` would otherwise leave due
+ *   timers (and unsent messages) with no alarm until the next command. A timer a commit makes due at once still runs on the
  *   alarm: run right after the command, it held the caller's answer until it ended (a
  *   rider's 202 came after the first dispatch round, which a slow cell stretches to
  *   `PEER_CALL_MS`). A call that is no client's request may run one right after it
  *   instead (`runSoonAfter`: a woken ride's round);
- * - the outbox relay: right after the commit, in the background (never on the caller's
- *   path); retried with back-off when a queue fails. Should the object die before it
- *   ends, the object's next start relays what is left (the constructor), and a start is
- *   never far: any timer of the object starts it, so a commit writes the `outbox` timer
- *   as the fallback only when the object has no other timer (`needsRelayFallback`; on every
- *   commit it moved the alarm there and back: 14 of a served ride's 17 alarm writes);
+ * - the outbox relay: right after the commit, in the background (never on the caller's path); retried
+ *   with back-off when a queue fails. Should the object die before it ends, the object's next start
+ *   relays what is left (the constructor), and a start is never far: any timer of the object starts it,
+ *   so a commit writes the `outbox` timer as the fallback only when the object has no other timer
+ *   (`needsRelayFallback`; on every commit it moved the alarm there and back: 14 of a served ride's 17 alarm writes);
  * - live sockets (hibernatable), and the effects around a commit: before it (must all
  *   succeed, or nothing is committed), right after it, and after the command left the
  *   queue (calls to objects that may call back while holding their own queue).
@@ -95,6 +94,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     void ctx.blockConcurrencyWhile(async () => {
       // Messages left in the outbox with no `outbox` timer: the last instance died before its relay ended.
       if (this.outbox.size() > 0 && this.timers.dueAt("outbox") === null) this.timers.set("outbox", Date.now());
+      await this.oneAlarm.load();
       await this.armAlarm();
     });
   }

@@ -148,7 +148,15 @@ export class Alarm {
   private armedAt: number | null = null;
   /** Between `fired` and `ended`: the run arms the alarm itself at its end. */
   private running = false;
-  constructor(private readonly storage: Pick<DurableObjectStorage, "setAlarm" | "deleteAlarm">) {}
+  constructor(private readonly storage: Pick<DurableObjectStorage, "setAlarm" | "deleteAlarm" | "getAlarm">) {}
+
+  /**
+   * Takes the time the storage holds as armed (an object starting again, before its first arm):
+   * a read, so that waking an object (a socket's ping, a call) re-arms nothing that is armed already.
+   */
+  async load(): Promise<void> {
+    if (this.armedAt === null && !this.running) this.armedAt = await this.storage.getAlarm();
+  }
 
   /** Arms the alarm at `at` unless it is armed there already; null leaves it as it is. */
   async arm(at: number | null): Promise<void> {

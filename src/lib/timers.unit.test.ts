@@ -16,6 +16,10 @@ function storage() {
       writes.push(Number(at));
     },
     deleteAlarm: async () => void writes.push("deleted"),
+    stored: null as number | null,
+    getAlarm: async function () {
+      return this.stored;
+    },
   };
 }
 
@@ -28,6 +32,22 @@ describe("the one alarm, set only when it moves", () => {
     await alarm.arm(3000);
     await alarm.arm(1000);
     expect(s.writes).toEqual([1000, 3000, 1000]);
+  });
+
+  it("an object starting again takes the stored alarm as armed: waking it writes nothing unless the time moved", async () => {
+    const s = storage();
+    s.stored = 5000;
+    const alarm = new Alarm(s);
+    await alarm.load();
+    await alarm.arm(5000);
+    expect(s.writes).toEqual([]);
+    await alarm.arm(6000);
+    expect(s.writes).toEqual([6000]);
+    const none = storage();
+    const fresh = new Alarm(none);
+    await fresh.load();
+    await fresh.arm(5000);
+    expect(none.writes).toEqual([5000]);
   });
 
   it("leaves the alarm as it is when no timer is set", async () => {
