@@ -7,8 +7,8 @@ import type { Config } from "../config";
 import type { Driver, DriverApproval, DriverStatus } from "../domain/events";
 import { dispatchCell } from "../domain/geo";
 import type { LatLng, Product, Vehicle } from "../domain/types";
-import { needsReview, serves } from "./vehicle";
-import type { DriverOffer, DriverRecord, Reservation } from "./types";
+import { needsReview, sameVehicle, serves } from "./vehicle";
+import type { DriverCommand, DriverOffer, DriverRecord, Reservation } from "./types";
 
 export type { DriverOffer, DriverRecord, Reservation } from "./types";
 
@@ -181,4 +181,18 @@ export function approvalEffect(record: DriverRecord, approval: DriverApproval): 
     case "offline":
       return unchanged;
   }
+}
+
+/**
+ * Whether a registration is the profile the driver has, sent again (a retry, an app that saves
+ * it on every start): a repeat that writes nothing (no event, no version, no views write). Not
+ * while it would approve a pending driver where operators need not decide (`autoApprove`).
+ *
+ * @example
+ * registersAgain(record, { type: "register", driverId: "d1", profile: { name: "Kim", vehicle }, autoApprove: false }); // true when unchanged
+ */
+export function registersAgain(record: DriverRecord, command: Extract<DriverCommand, { type: "register" }>): boolean {
+  const { driver } = record;
+  const approving = command.autoApprove && driver.approval === "pending";
+  return !approving && driver.name === command.profile.name && sameVehicle(driver.vehicle, command.profile.vehicle);
 }

@@ -59,7 +59,32 @@ describe("driver machine: onboarding", () => {
     // The same products in another order are no change.
     const again = courier.kind === "applied" ? { ...courier.record, driver: { ...courier.record.driver, approval: "approved" as const } } : rec();
     const reordered = decideDriver(again, products(["parcel_large", "parcel_small"].reverse() as ("parcel_small" | "parcel_large")[]), NOW);
-    expect(reordered.kind === "applied" && reordered.record.driver.approval).toBe("approved");
+    expect(reordered.kind, "the same products in another order: nothing to write").toBe("unchanged");
+  });
+
+  it("the profile the driver has, sent again, is a repeat in every state: no event, no version, nothing written", () => {
+    const same = (driver: Driver) =>
+      ({ type: "register", driverId: driver.id, profile: { name: driver.name, vehicle: { ...driver.vehicle } }, autoApprove: false }) as DriverCommand;
+    const states: Partial<Driver>[] = [
+      { approval: "pending", status: "offline" },
+      { status: "offline" },
+      {},
+      { status: "on_trip", currentRideId: "rd_1" },
+      { approval: "rejected", status: "offline" },
+    ];
+    for (const patch of states) {
+      const record = rec(patch);
+      expect(decideDriver(record, same(record.driver), NOW).kind, JSON.stringify(patch)).toBe("unchanged");
+      // Another name, model or product is a change.
+      const renamed = { ...same(record.driver), profile: { name: "Park", vehicle: record.driver.vehicle } } as DriverCommand;
+      expect(decideDriver(record, renamed, NOW).kind).toBe("applied");
+      const remodelled = { ...same(record.driver), profile: { name: record.driver.name, vehicle: { ...record.driver.vehicle, model: "K8" } } } as DriverCommand;
+      expect(decideDriver(record, remodelled, NOW).kind).toBe("applied");
+    }
+    // Where operators need not decide, the same profile of a pending driver approves them, as any registration does.
+    const pending = rec({ approval: "pending", status: "offline" });
+    const approving = decideDriver(pending, { ...same(pending.driver), autoApprove: true } as DriverCommand, NOW);
+    expect(approving.kind === "applied" && approving.record.driver.approval).toBe("approved");
   });
 
   it("a new vehicle is approved again at once where operators need not decide (development)", () => {

@@ -43,3 +43,13 @@ export function needsReview(before: Vehicle, after: Vehicle): boolean {
   const b = productsOf(after).sort().join(",");
   return before.plate !== after.plate || a !== b;
 }
+
+/**
+ * Whether two vehicles are the same as the driver declares it: plate, model and products.
+ *
+ * @example
+ * sameVehicle(sedan, { ...sedan, products: ["standard"] }); // true
+ */
+export function sameVehicle(a: Vehicle, b: Vehicle): boolean {
+  return a.plate === b.plate && a.model === b.model && productsOf(a).sort().join(",") === productsOf(b).sort().join(",");
+}

@@ -22,6 +22,13 @@ describe("rate limits", () => {
     const res = await call("/v1/drivers/me/location", { method: "PUT", body: JSON.stringify({ lat: 1, lng: 2 }), token: await token("d7", "driver") }, env);
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("10");
+    // Going online carries a location too (written to the driver and, moved, to the dispatch cell): the same budget.
+    const online = await call(
+      "/v1/drivers/me/online",
+      { method: "POST", body: JSON.stringify({ location: { lat: 1, lng: 2 } }), token: await token("d7", "driver") },
+      env,
+    );
+    expect(online.status).toBe(429);
   });
 
   it("unauthenticated endpoints and refused tokens are limited per IP; health checks never", async () => {

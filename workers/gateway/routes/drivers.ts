@@ -30,13 +30,21 @@ const me = route({
   summary: "Get the driver's own profile",
   responses: driverResponse("The driver"),
 });
-const online = route({
+// Going online carries a location (sent again while online, it is a location report): the location reports' budget.
+const online = createRoute({
   method: "post",
   path: "/v1/drivers/me/online",
   operationId: "goOnline",
   summary: "Go online",
+  tags: ["driver"],
+  security: bearer,
+  middleware: [requireRole("driver"), limitLocation] as const,
   request: jsonBody(GoOnlineSchema),
-  responses: { 200: jsonResponse(DriverSchema, "The driver, available"), ...authedProblems(["driver_not_approved", "a pending or rejected driver"]) },
+  responses: {
+    200: jsonResponse(DriverSchema, "The driver, available"),
+    ...authedProblems(["driver_not_approved", "a pending or rejected driver"]),
+    ...rateLimited,
+  },
 });
 const offline = route({
   method: "post",
