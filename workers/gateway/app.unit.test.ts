@@ -41,6 +41,39 @@ describe("authentication and role before validation", () => {
   });
 });
 
+describe("the Idempotency-Key", () => {
+  it("is 1 to 255 visible ASCII characters wherever it is taken, a refund's too: empty or blank is 400, nothing reached", async () => {
+    const rider = await token("r1", "rider");
+    const ops = await token("o1", "ops");
+    for (const key of ["", " ", "a b", "x".repeat(256)]) {
+      const headers = { "idempotency-key": key };
+      const pickup = { lat: 37.5, lng: 127 };
+      const ride = await call("/v1/rides", {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ pickup, dropoff: pickup, product: "standard", paymentMethod: "pm_card_visa" }),
+        token: rider,
+      });
+      const rental = await call("/v1/rentals", {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ vehicleId: "rv_abcdefghijklmnopqrst", hours: 1, paymentMethod: "pm_card_visa" }),
+        token: rider,
+      });
+      const refund = await call("/v1/ops/rides/rd_abcdefghijklmnopqrst/refund", {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ reason: "late" }),
+        token: ops,
+      });
+      for (const res of [ride, rental, refund]) {
+        expect([res.status, res.body.code], JSON.stringify(key)).toEqual([400, "invalid_request"]);
+        expect(res.body.detail).toMatch(/^idempotency-key: /i);
+      }
+    }
+  });
+});
+
 describe("the access_token query parameter", () => {
   it("is refused outside the WebSocket upgrades, even with a valid token", async () => {
     const ops = await token("o1", "ops");

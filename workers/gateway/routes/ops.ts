@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { RIDE_STATUSES } from "../../../src/domain/types";
 import { unwrap } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
+import { idempotencyKey } from "../idempotency-key";
 import { newRouter } from "../router";
 import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import { sha256Hex } from "../../../src/lib/ids";
@@ -225,10 +226,10 @@ export function opsRoutes() {
     return c.json(unwrap(await stub.operate(c.var.actor, { type: "retryCapture" }, c.get("requestId"))), 202);
   });
   app.openapi(refund, async (c) => {
-    const stub = resolveRide(c.env, c.req.valid("param").id);
     const body = c.req.valid("json");
     // An identical request is the same refund: its key is the Idempotency-Key, else the request itself.
-    const key = (await sha256Hex(c.req.header("idempotency-key") ?? JSON.stringify([body.amount ?? null, body.reason]))).slice(0, 24);
+    const key = (await sha256Hex(idempotencyKey(c.req.header("idempotency-key")) ?? JSON.stringify([body.amount ?? null, body.reason]))).slice(0, 24);
+    const stub = resolveRide(c.env, c.req.valid("param").id);
     const amount = body.amount === undefined ? null : { amount: body.amount, currency: "KRW" as const };
     return c.json(unwrap(await stub.operate(c.var.actor, { type: "refund", key, amount, reason: body.reason }, c.get("requestId"))), 202);
   });

@@ -17,11 +17,11 @@ import { paymentService } from "../stubs";
 import { limitRider } from "../rate-limit";
 import { listOwnRentals, listRentals, listVehicles, vehiclesNear } from "../rental-queries";
 import * as S from "../rental-schemas";
+import { idempotencyKey } from "../idempotency-key";
 import { newRouter } from "../router";
 import { IdParamSchema, TimelineSchema, page } from "../schemas";
 import { localeFrom } from "./rides";
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const RentalPath = { params: IdParamSchema };
 
 /** The Rental object of a rental id from a URL, or 404 when the id cannot be one of ours. */
@@ -218,8 +218,7 @@ export function rentalRoutes() {
   app.openapi(createRental, async (c) => {
     const rider = c.var.actor;
     const body = c.req.valid("json");
-    const key = c.req.header("idempotency-key");
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new AppError("invalid_request", "Idempotency-Key: 1 to 255 visible ASCII characters");
+    const key = idempotencyKey(c.req.header("idempotency-key"));
     const rentalId = key ? await rentalIdFor(rider.id, key) : newId("rn");
     const stub = rentalStub(c.env, rentalId);
     const [vehicle, dues] = await Promise.all([rentalVehicleStub(c.env, body.vehicleId).get(), openDues(c.env, rider.id)]);

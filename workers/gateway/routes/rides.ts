@@ -12,6 +12,7 @@ import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
 import type { TimelineItem } from "../../../src/durable-objects/aggregate";
 import type { Trip } from "../../../src/ride/commands";
 import { requireRole } from "../auth";
+import { idempotencyKey } from "../idempotency-key";
 import { newRouter } from "../router";
 import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse, type ProblemUse } from "../openapi";
 import { listOwnRides } from "../own-lists";
@@ -33,8 +34,6 @@ import { priceTrip } from "./quotes";
 import { duesRequired, openDues } from "../dues";
 import { parcelInput, requestHash } from "../parcel";
 import { noSupplyUntil } from "../supply";
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** ko when the rider's app prefers Korean first, else en. */
 export function localeFrom(acceptLanguage: string | undefined): Locale {
@@ -174,8 +173,7 @@ export function rideRoutes() {
   app.openapi(createRide, async (c) => {
     const rider = c.var.actor;
     const body = c.req.valid("json");
-    const key = c.req.header("idempotency-key");
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new AppError("invalid_request", "Idempotency-Key: 1 to 255 visible ASCII characters");
+    const key = idempotencyKey(c.req.header("idempotency-key"));
     const config = readConfig(c.env);
     const parcel = await parcelInput(c.env, body.product, body.parcel, config);
     const price = priceTrip(config, body.product, body.pickup, body.dropoff);
