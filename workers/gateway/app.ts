@@ -11,6 +11,7 @@ import { transientOf } from "../../src/lib/transient";
 import { clientIp, enforceLimit, limitIp } from "./rate-limit";
 import { newRouter, problemResponse } from "./router";
 import { corsFromConfig, limitBody, secureResponseHeaders } from "./security";
+import { emptyBodyIsNoBody } from "./empty-body";
 import { driverRoutes } from "./routes/drivers";
 import { devRoutes } from "./routes/dev";
 import { notificationLetterRoutes } from "./routes/notification-letters";
@@ -71,6 +72,7 @@ export function createApp() {
   app.use("*", corsFromConfig());
   // Before anything reads the body or the token: a huge body is refused unread.
   app.use("*", limitBody());
+  app.use("*", emptyBodyIsNoBody());
   // The unauthenticated endpoints, per client IP (health checks stay unlimited for their checkers).
   for (const path of ["/v1/dev/*", "/openapi.json", "/docs", "/docs/*", "/console", "/console/*", "/problems", "/problems/*"]) app.use(path, limitIp);
 

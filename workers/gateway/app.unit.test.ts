@@ -41,6 +41,42 @@ describe("authentication and role before validation", () => {
   });
 });
 
+describe("an optional body", () => {
+  it("sent empty with a JSON content type (as generated clients do) is no body: the ride is cancelled, not refused as malformed", async () => {
+    const cancelled: unknown[][] = [];
+    const RIDE = {
+      idFromName: (name: string) => name,
+      get: () => ({
+        cancel: async (...args: unknown[]) => (cancelled.push(args), { ok: true, value: { id: "rd_abcdefghij0123456789", status: "cancelled" } }),
+      }),
+    };
+    const res = await call(
+      "/v1/rides/rd_abcdefghij0123456789/cancel",
+      { method: "POST", headers: { "content-type": "application/json" }, token: await token("r1", "rider") },
+      testEnv({ RIDE }),
+    );
+    expect([res.status, res.body.code]).toEqual([200, undefined]);
+    expect(cancelled[0]?.[1]).toBeUndefined();
+    // A body that is there is still read, and a malformed one still refused.
+    const reasoned = await call(
+      "/v1/rides/rd_abcdefghij0123456789/cancel",
+      { method: "POST", body: JSON.stringify({ reason: "plans changed" }), token: await token("r1", "rider") },
+      testEnv({ RIDE }),
+    );
+    expect(reasoned.status).toBe(200);
+    expect(cancelled[1]?.[1]).toBe("plans changed");
+    const malformed = await call(
+      "/v1/rides/rd_abcdefghij0123456789/cancel",
+      { method: "POST", body: "{", token: await token("r1", "rider") },
+      testEnv({ RIDE }),
+    );
+    expect([malformed.status, malformed.body.code]).toEqual([400, "invalid_request"]);
+    // A required body sent empty is still missing.
+    const empty = await call("/v1/rides", { method: "POST", headers: { "content-type": "application/json" }, token: await token("r1", "rider") });
+    expect([empty.status, empty.body.code]).toEqual([400, "invalid_request"]);
+  });
+});
+
 describe("the Idempotency-Key", () => {
   it("is 1 to 255 visible ASCII characters wherever it is taken, a refund's too: empty or blank is 400, nothing reached", async () => {
     const rider = await token("r1", "rider");
