@@ -1843,7 +1843,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description not_found: Not found */
+      /** @description not_found: the driver is not registered */
       404: {
         headers: {
           [name: string]: unknown;

@@ -126,6 +126,12 @@ describe("the access_token query parameter", () => {
     expect(res.body.detail).toContain("WebSocket");
     expect((await call("/v1/drivers/me/live")).status).toBe(401);
   });
+
+  it("a driver not registered yet is told to register, not that there is no such ride", async () => {
+    const DRIVER = { idFromName: (name: string) => name, get: () => ({ fetch: async () => new Response("not registered", { status: 404 }) }) };
+    const res = await call("/v1/drivers/me/live", { headers: { upgrade: "websocket" }, token: await token("d9", "driver") }, testEnv({ DRIVER }));
+    expect([res.status, res.body.code, res.body.detail]).toEqual([404, "not_found", "register first: PUT /v1/drivers/me"]);
+  });
 });
 
 describe("the body limit", () => {

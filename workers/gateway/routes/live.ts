@@ -24,10 +24,10 @@ function mustBeUpgrade(c: Context<AuthedEnv>): void {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new AppError("invalid_request", "this endpoint is a WebSocket: send Upgrade: websocket");
 }
 
-/** Hands the upgrade to the object, with when the token expires (the socket ends then); re-wraps its 101 so the middleware may add headers. */
-async function upgrade(c: Context<AuthedEnv>, stub: { fetch: (r: Request) => Promise<Response> }, actor: Actor): Promise<Response> {
+/** Hands the upgrade to the object, with when the token expires (the socket ends then); re-wraps its 101 so the middleware may add headers. A 404 is `missing`. */
+async function upgrade(c: Context<AuthedEnv>, stub: { fetch: (r: Request) => Promise<Response> }, actor: Actor, missing = "no such ride"): Promise<Response> {
   const answer = await stub.fetch(liveRequest(c.req.url, actor, c.var.tokenExpiresAt));
-  if (answer.status === 404) throw new AppError("not_found", "no such ride");
+  if (answer.status === 404) throw new AppError("not_found", missing);
   if (answer.status !== 101 || !answer.webSocket) throw new AppError("internal", `live upgrade answered ${answer.status}`);
   return new Response(null, { status: 101, webSocket: answer.webSocket });
 }
@@ -41,7 +41,7 @@ export function liveRoutes() {
   app.get("/v1/drivers/me/live", requireSocketRole("driver"), async (c) => {
     mustBeUpgrade(c);
     const driver = c.var.actor;
-    return upgrade(c, driverStub(c.env, driver.id), driver);
+    return upgrade(c, driverStub(c.env, driver.id), driver, "register first: PUT /v1/drivers/me");
   });
   app.get("/v1/ops/live", requireSocketRole("ops"), async (c) => {
     mustBeUpgrade(c);
@@ -71,7 +71,7 @@ export function liveRoutes() {
     description:
       'WebSocket. Closed with 4401 at the first frame or ping after the token expires. Sends {"type":"driver",driver,offers} at once, then {"type":"offer",offer} the moment an offer is made and {"type":"ride",ride} on every change of the driver\'s ride that the driver did not ask for (the answer to an accept, arrive, start or complete carries the ride already). {"type":"driver",driver,offers} again after an operator\'s decision, when the driver is taken offline for silence, and when they are let go of (no offer left). A fifth socket of the same user on it closes their oldest with 1008 (a client should not reconnect that one).',
     request: { query: token },
-    responses: { 101: { description: "Switching to WebSocket" }, ...authedProblems(NOT_AN_UPGRADE) },
+    responses: { 101: { description: "Switching to WebSocket" }, ...authedProblems(NOT_AN_UPGRADE, ["not_found", "the driver is not registered"]) },
   });
   app.openAPIRegistry.registerPath({
     method: "get",
