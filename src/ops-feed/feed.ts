@@ -7,6 +7,7 @@
  */
 import type { Driver, DriverApproval, DriverStatus, ViewsMessage } from "../domain/events";
 import type { LatLng, Product, Ride, RideStatus } from "../domain/types";
+import { SNAPSHOT_LIMIT } from "./marker-board";
 
 export const TOPICS = ["rides", "drivers", "stats"] as const;
 export type Topic = (typeof TOPICS)[number];
@@ -182,18 +183,16 @@ export function markersOf(messages: readonly ViewsMessage[]): { rides: RideMarke
 }
 
 /**
- * The snapshot frame: only the subscribed topics' arrays are filled.
+ * The snapshot frame: only the subscribed topics' arrays are filled; `truncated` names those
+ * cut at SNAPSHOT_LIMIT (the rest come with their next change), absent when none was.
  *
  * @example
  * ws.send(snapshotFrame(["rides"], rides, drivers, new Date())); // drivers: []
  */
 export function snapshotFrame(topics: readonly Topic[], rides: RideMarker[], drivers: DriverMarker[], now: Date): string {
-  return JSON.stringify({
-    type: "snapshot",
-    at: now.toISOString(),
-    rides: topics.includes("rides") ? rides : [],
-    drivers: topics.includes("drivers") ? drivers : [],
-  });
+  const shown = { rides: topics.includes("rides") ? rides : [], drivers: topics.includes("drivers") ? drivers : [] };
+  const truncated = (["rides", "drivers"] as const).filter((t) => shown[t].length >= SNAPSHOT_LIMIT);
+  return JSON.stringify({ type: "snapshot", at: now.toISOString(), ...shown, ...(truncated.length > 0 ? { truncated } : {}) });
 }
 
 /** While nobody watches drivers: a push now and then keeps the feed's positions warm for the next snapshot. */

@@ -15,6 +15,12 @@
  * The OpsFeed Durable Object only wires it.
  */
 
+/**
+ * The most markers a snapshot carries of each kind (the views' MAP_LIMIT): past it the console's map
+ * is cut (the frame says so, `truncated`), never a frame of tens of MB (a WebSocket message is at most 32 MiB).
+ */
+export const SNAPSHOT_LIMIT = 5000;
+
 /** Versions of what left the map remembered; past it the memory starts over (a late marker may then show once, until the next snapshot). */
 export const GONE_REMEMBERED = 50_000;
 
@@ -55,9 +61,14 @@ export class MarkerBoard<M extends { id: string; version: number }> {
   }
 
   /** The ones only memory holds on the map, beside the views' `fromViews`: the ids a snapshot asks the views' versions of. */
-  unknownTo(fromViews: readonly M[]): string[] {
+  unknownTo(fromViews: readonly M[], limit = SNAPSHOT_LIMIT): string[] {
     const inViews = new Set(fromViews.map((m) => m.id));
-    return [...this.onMap.keys()].filter((id) => !inViews.has(id));
+    const unknown: string[] = [];
+    for (const id of this.onMap.keys()) {
+      if (unknown.length >= limit) break;
+      if (!inViews.has(id)) unknown.push(id);
+    }
+    return unknown;
   }
 
   /**
@@ -68,20 +79,21 @@ export class MarkerBoard<M extends { id: string; version: number }> {
    * @example
    * board.snapshot(fromViews, await statesIn(db, "drivers", board.unknownTo(fromViews)));
    */
-  snapshot(fromViews: readonly M[], viewStates: ReadonlyMap<string, { version: number; onMap: boolean }>): M[] {
+  snapshot(fromViews: readonly M[], viewStates: ReadonlyMap<string, { version: number; onMap: boolean }>, limit = SNAPSHOT_LIMIT): M[] {
     const out: M[] = [];
     for (const view of fromViews) {
       if (view.version <= (this.gone.get(view.id) ?? -1)) continue;
       const memory = this.onMap.get(view.id);
       out.push(memory ? (this.merge(view, memory) ?? view) : view);
     }
-    for (const id of this.unknownTo(fromViews)) {
+    // Only those the views were asked about (`unknownTo`, as many as a snapshot carries): one past them is not checked.
+    for (const id of this.unknownTo(fromViews, limit)) {
       const memory = this.onMap.get(id)!;
       const seen = viewStates.get(id);
       if (seen && !seen.onMap && seen.version >= memory.version) this.leave(id, seen.version);
       else out.push(memory);
     }
-    return out.filter(this.shown);
+    return out.filter(this.shown).slice(0, limit);
   }
 
   private leave(id: string, version: number): void {

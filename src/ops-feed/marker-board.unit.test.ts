@@ -1,7 +1,7 @@
 /** The feed's rides and drivers in memory (src/ops-feed/marker-board.ts): no ghost on the operators' map, and no change lost to a snapshot. */
 import { describe, expect, it } from "vitest";
-import { MarkerBoard } from "./marker-board";
-import { isOpenRide, mergeDriver, newerRide, type DriverMarker, type RideMarker } from "./feed";
+import { MarkerBoard, SNAPSHOT_LIMIT } from "./marker-board";
+import { isOpenRide, mergeDriver, newerRide, snapshotFrame, type DriverMarker, type RideMarker } from "./feed";
 import { at, testDriver, testRide } from "./fixtures";
 
 const driver = (over: Partial<DriverMarker> = {}) => testDriver(over.id ?? "d1", { version: 3, ...over });
@@ -82,5 +82,22 @@ describe("the feed's rides in memory", () => {
     board.take(ride({ id: "rd_lost", version: 3 }));
     expect(board.snapshot([], new Map([["rd_lost", { version: 7, onMap: false }]]))).toEqual([]);
     expect(board.size).toBe(0);
+  });
+});
+
+describe("a snapshot at a city's size", () => {
+  it("carries at most SNAPSHOT_LIMIT of each, views first, and says it was cut; memory past the views' check is not sent unchecked", () => {
+    const board = drivers();
+    for (let i = 0; i < SNAPSHOT_LIMIT + 1000; i++) board.take(driver({ id: `d${i}`, version: 3 }));
+    const fromViews = [driver({ id: "dv", version: 3 })];
+    const unknown = board.unknownTo(fromViews);
+    expect(unknown).toHaveLength(SNAPSHOT_LIMIT);
+    const shown = board.snapshot(fromViews, new Map());
+    expect(shown).toHaveLength(SNAPSHOT_LIMIT);
+    expect(shown[0]?.id).toBe("dv");
+    const frame = JSON.parse(snapshotFrame(["drivers"], [], shown, new Date(at(0)))) as { drivers: unknown[]; truncated?: string[] };
+    expect([frame.drivers.length, frame.truncated]).toEqual([SNAPSHOT_LIMIT, ["drivers"]]);
+    const small = JSON.parse(snapshotFrame(["drivers"], [], shown.slice(0, 10), new Date(at(0)))) as { truncated?: string[] };
+    expect(small.truncated).toBeUndefined();
   });
 });

@@ -6,10 +6,15 @@ import { inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Driver } from "../domain/events";
 import type { Ride } from "../domain/types";
+import { SNAPSHOT_LIMIT } from "../ops-feed/marker-board";
 import { drivers, OPEN_RIDE } from "./schema";
 
-/** The most a snapshot carries of each (newest first): a city's open rides and drivers on duty fit well under it. */
-export const MAP_LIMIT = 5000;
+/**
+ * The most a snapshot carries of each (rides newest first): the feed's own cut (SNAPSHOT_LIMIT). A
+ * city at peak has more open rides and drivers on duty (Seoul's: about 100,000 and 70,000), so
+ * the console's first map is that many, and the rest come with their next change.
+ */
+export const MAP_LIMIT = SNAPSHOT_LIMIT;
 
 /**
  * `openRides`' query (?1 the limit): by `rides_open`, whose text OPEN_RIDE matches (literal SQL: with the statuses

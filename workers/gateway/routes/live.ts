@@ -81,7 +81,7 @@ export function liveRoutes() {
     summary: "The operators' live feed (WebSocket)",
     security: bearer,
     description:
-      'WebSocket, one per console, filtered server side; closed with 4401 at the first frame or ping after the token expires. Sends {"type":"snapshot",at,rides,drivers} at once (open rides, drivers not offline), ' +
+      'WebSocket, one per console, filtered server side; closed with 4401 at the first frame or ping after the token expires. Sends {"type":"snapshot",at,rides,drivers} at once (open rides, drivers not offline; at most 5,000 of each, with truncated:["rides"|"drivers"] naming those cut), ' +
       'then {"type":"ride",ride} on every change of a ride (its last one included) and {"type":"driver",driver} on a driver\'s change of status ' +
       "and, throttled, of position. The client sends `ping` (answered `pong`) or " +
       '{"type":"subscribe","topics":["rides","drivers","stats"]} (any subset; default rides and drivers), answered with a fresh snapshot; ' +
