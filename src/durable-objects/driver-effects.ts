@@ -186,7 +186,10 @@ export async function wakeWaiting(env: Pick<Env, "DISPATCH_CELL" | "RIDE">, driv
         asked.add(rideId);
         const answer = await wake(rideId);
         if (answer === "not_waiting") gone.push(rideId);
-        if (answer === "dispatching" && (await takenFor())) {
+        if (answer !== "dispatching") continue;
+        // Forgotten now, not after the settle wait: the cell answers the next driver without them meanwhile.
+        if (gone.length > 0) await cellStub(env, waiting.cell).forget(gone.splice(0), page.at);
+        if (await takenFor()) {
           taken = true;
           break;
         }

@@ -77,10 +77,14 @@ describe("wakeWaiting", () => {
   });
 
   it("a driver still free after a ride took the wake (another driver's listing won its round) wakes the next; one reserved stops", async () => {
-    const c = city(["oldest", "next", "last"], {});
+    const c = city(["gone", "oldest", "next", "last"], { gone: "not_waiting" });
     const answers = [true, false];
-    await wakeWaiting(c.env, "d1", c.first, { ask: () => answers.shift() ?? false, afterMs: 0 });
-    expect(c.woken).toEqual(["oldest", "next"]);
+    const registeredAtSettle: string[][] = [];
+    const ask = () => (registeredAtSettle.push(c.registered()), answers.shift() ?? false);
+    await wakeWaiting(c.env, "d1", c.first, { ask, afterMs: 0 });
+    expect(c.woken).toEqual(["gone", "oldest", "next"]);
+    // A ride that no longer waits is forgotten before the settle wait, not after it.
+    expect(registeredAtSettle[0]).toEqual(["oldest", "next", "last"]);
   });
 
   it("stops after WAKE_FAILURES waiting rides in a row did not answer (Ride objects in trouble): the rest keep to their deadline", async () => {
