@@ -242,6 +242,39 @@ describe("the payment service failing under a rider paying their dues", () => {
     expect(unwrap(await stub.payDues(riderId, "pm_card_visa", "req-pay-later")).dues.amount).toBe(0);
   });
 
+  it("a ride's fare added while the rider's payment waits on the provider is taken at once, and stays owed after that payment", async () => {
+    const riderId = uniqueId("r");
+    const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));
+    unwrap(await stub.incurDues(riderId, "rd_dues_paying", { amount: 4000, currency: "KRW" }, "req-dues"));
+    const result = await runInDurableObject(stub, async (instance: RiderDurableObject) => {
+      const own = instance as unknown as { env: Env };
+      const real = own.env;
+      const payments = real.PAYMENTS as unknown as DuesCharger;
+      let release = () => undefined as void;
+      let sent = () => undefined as void;
+      const provider = new Promise<void>((resolve) => (release = resolve));
+      const charging = new Promise<void>((resolve) => (sent = resolve));
+      // The provider takes its time: the charge waits until the other ride's fare was added.
+      const chargeDues: DuesCharger["chargeDues"] = async (input) => (sent(), await provider, payments.chargeDues(input));
+      own.env = { ...real, PAYMENTS: { chargeDues } as unknown as Fetcher };
+      try {
+        const paying = instance.payDues(riderId, "pm_card_visa", "req-pay-slow");
+        await charging;
+        const added = await Promise.race([
+          instance.incurDues(riderId, "rd_dues_meanwhile", { amount: 2500, currency: "KRW" }, "req-dues-2"),
+          new Promise<"queued">((resolve) => setTimeout(() => resolve("queued"), 2000)),
+        ]);
+        release();
+        return { added, paid: await paying };
+      } finally {
+        own.env = real;
+      }
+    });
+    expect(result.added, "not queued behind the payment").toMatchObject({ ok: true, value: { dues: { amount: 6500 } } });
+    expect(result.paid).toMatchObject({ ok: true, value: { dues: { amount: 2500, currency: "KRW" } } });
+    expect((await stub.account(riderId)).items.map((i) => i.rideId)).toEqual(["rd_dues_meanwhile"]);
+  });
+
   it("a lost charge to a card that declined, then the rider pays with another: the lost one is settled on its own card, the new card charged at once", async () => {
     const riderId = uniqueId("r");
     const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));
