@@ -10,7 +10,6 @@ import type { Money } from "../../src/domain/types";
 import { duesAccount } from "../../src/payments/dues";
 import { guarded, type PaymentDeps } from "./handler";
 import type { LedgerEntry } from "./ledger";
-import { ProviderUnavailable } from "./provider";
 
 export interface DuesChargeInput {
   riderId: string;
@@ -61,8 +60,8 @@ async function voided(ledger: DuesDeps["ledger"], holdKey: string): Promise<bool
   return voids.some((v) => v?.outcome === "succeeded");
 }
 
-/** What the ledger holds of a charge: its answer (a capture, a declined hold), a hold to capture, the next hold to place, or every hold voided. */
-type Recorded = { answer: DuesChargeOutcome } | { capture: number; holdRef: string } | { place: number } | { exhausted: number };
+/** What the ledger holds of a charge: its answer (a capture, a declined hold, every hold voided), a hold to capture, or the next hold to place. */
+type Recorded = { answer: DuesChargeOutcome } | { capture: number; holdRef: string } | { place: number };
 
 /**
  * Reads a charge's steps in the ledger, hold after hold. Each hold has its capture key (a
@@ -79,13 +78,15 @@ async function recordedCharge(ledger: DuesDeps["ledger"], chargeKey: string): Pr
     if (hold.outcome !== "succeeded" || !hold.providerRef) return { answer: answer(hold) };
     if (!(await voided(ledger, hold.idempotencyKey))) return { capture: n, holdRef: hold.providerRef };
   }
-  return { exhausted: DUES_HOLDS_PER_CHARGE };
+  // Every hold voided before its capture: answered declined, so that the rider's next attempt goes out under a
+  // key of its own (thrown, the same key would be sent again, and refused so, for good).
+  return { answer: { outcome: "declined", providerRef: null, detail: `${DUES_HOLDS_PER_CHARGE} holds voided before their capture` } };
 }
 
 /**
  * A charge's answer as the ledger recorded it, with no provider call: the Rider DO's check of
- * a charge whose answer it lost (`chargeInFlight`). Null while nothing is settled (no hold,
- * a hold not yet captured, every hold voided): the rider's next payment sends it again.
+ * a charge whose answer it lost (`chargeInFlight`). Null while nothing is settled (no hold, a
+ * hold not yet captured): the rider's next payment sends it again.
  *
  * @example
  * const settled = await duesChargeOutcome(ledger, "r1:dues:3:0"); // { outcome: "succeeded", … } | null
@@ -119,10 +120,10 @@ export async function chargeDues(deps: DuesDeps, input: DuesChargeInput): Promis
   });
   // A hold placed here is read back like any recorded one: captured, answered declined, or (an orphan
   // reconciliation voided before it was recorded, replayed by the provider under its key) passed for the next.
-  for (;;) {
+  // Bounded: each round but the last places a hold (at most DUES_HOLDS_PER_CHARGE), and the ledger then reads it back.
+  for (let round = 0; round <= DUES_HOLDS_PER_CHARGE; round++) {
     const found = await recordedCharge(deps.ledger, input.idempotencyKey);
     if ("answer" in found) return found.answer;
-    if ("exhausted" in found) throw new ProviderUnavailable(`${found.exhausted} holds of dues charge ${input.idempotencyKey} were voided before their capture`);
     if ("capture" in found) {
       const { holdRef } = found;
       const capture = step("capture", found.capture);
@@ -135,4 +136,5 @@ export async function chargeDues(deps: DuesDeps, input: DuesChargeInput): Promis
     );
     await deps.ledger.record(authorize, outcome, deps.provider.name);
   }
+  throw new Error(`dues charge ${input.idempotencyKey}: the ledger did not keep its holds`);
 }

@@ -121,7 +121,7 @@ describe("reconciliation of dues", () => {
     expect(provider.calls.filter((c) => c.op === "authorize").map((c) => c.key)).toEqual(["r1:dues:5:authorize"]);
   });
 
-  it("a charge whose every hold was voided before its capture stops at DUES_HOLDS_PER_CHARGE and answers it cannot charge now", async () => {
+  it("a charge whose every hold was voided before its capture stops at DUES_HOLDS_PER_CHARGE and answers declined (the next attempt gets a key of its own)", async () => {
     const { deps, provider } = await unitDeps();
     const capture = provider.capture.bind(provider);
     provider.capture = () => Promise.reject(new ProviderUnavailable("gone"));
@@ -131,7 +131,12 @@ describe("reconciliation of dues", () => {
       expect((await reconcile({ ...deps, ride: async () => null }, later)).holdsVoided).toEqual(["dues:r1"]);
     }
     provider.capture = capture;
-    await expect(chargeDues(deps, input({ key: "r1:dues:6" }))).rejects.toThrow("voided before their capture");
+    expect(await chargeDues(deps, input({ key: "r1:dues:6" }))).toEqual({
+      outcome: "declined",
+      providerRef: null,
+      detail: `${DUES_HOLDS_PER_CHARGE} holds voided before their capture`,
+    });
+    expect((await duesChargeOutcome(deps.ledger, "r1:dues:6"))?.outcome).toBe("declined");
     expect(provider.calls.filter((c) => c.op === "authorize" && c.key.startsWith("r1:dues:6:")).map((c) => c.key)).toEqual([
       "r1:dues:6:authorize",
       "r1:dues:6:authorize:2",
