@@ -59,7 +59,7 @@ describe("driver machine: onboarding", () => {
     // The same products in another order are no change.
     const again = courier.kind === "applied" ? { ...courier.record, driver: { ...courier.record.driver, approval: "approved" as const } } : rec();
     const reordered = decideDriver(again, products(["parcel_large", "parcel_small"].reverse() as ("parcel_small" | "parcel_large")[]), NOW);
-    expect(reordered.kind, "the same products in another order: nothing to write").toBe("unchanged");
+    expect(reordered.kind === "applied" && reordered.record.driver.approval, "another main product, no review").toBe("approved");
   });
 
   it("the profile the driver has, sent again, is a repeat in every state: no event, no version, nothing written", () => {
@@ -80,6 +80,13 @@ describe("driver machine: onboarding", () => {
       expect(decideDriver(record, renamed, NOW).kind).toBe("applied");
       const remodelled = { ...same(record.driver), profile: { name: record.driver.name, vehicle: { ...record.driver.vehicle, model: "K8" } } } as DriverCommand;
       expect(decideDriver(record, remodelled, NOW).kind).toBe("applied");
+      // Another main product among the same products is a change too.
+      const both = { ...record, driver: { ...record.driver, vehicle: { ...record.driver.vehicle, products: ["standard" as const, "deluxe" as const] } } };
+      const premium = {
+        ...same(both.driver),
+        profile: { name: both.driver.name, vehicle: { ...both.driver.vehicle, product: "deluxe" as const } },
+      } as DriverCommand;
+      expect(decideDriver(both, premium, NOW).kind).toBe("applied");
     }
     // Where operators need not decide, the same profile of a pending driver approves them, as any registration does.
     const pending = rec({ approval: "pending", status: "offline" });

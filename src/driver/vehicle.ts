@@ -45,11 +45,12 @@ export function needsReview(before: Vehicle, after: Vehicle): boolean {
 }
 
 /**
- * Whether two vehicles are the same as the driver declares it: plate, model and products.
+ * Whether two vehicles are the same as the driver declares it: plate, model, main product and products.
  *
  * @example
  * sameVehicle(sedan, { ...sedan, products: ["standard"] }); // true
  */
 export function sameVehicle(a: Vehicle, b: Vehicle): boolean {
-  return a.plate === b.plate && a.model === b.model && productsOf(a).sort().join(",") === productsOf(b).sort().join(",");
+  const products = (v: Vehicle) => productsOf(v).sort().join(",");
+  return a.plate === b.plate && a.model === b.model && a.product === b.product && products(a) === products(b);
 }
