@@ -31,7 +31,7 @@ import {
   type RideMarker,
   type Topic,
 } from "../ops-feed/feed";
-import { driversOnDuty, openRides, statesIn } from "../views/ops-map";
+import { driversOnDuty, MAP_LIMIT, openRides, statesIn } from "../views/ops-map";
 import { MarkerBoard } from "../ops-feed/marker-board";
 import { countEnded, ENDED_COUNTS_EVERY_MS, opsStats, type RideCounts } from "../views/stats";
 import { acceptLive, actorFromHeaders, onLiveClose, onLiveMessage, openSockets } from "./live";
@@ -74,7 +74,11 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     ws.serializeAttachment({ ...(ws.deserializeAttachment() as object | null), topics: parsed.topics });
     // The stats alarm first, before any read that may fail: a subscription whose first answer failed
     // (the views down a moment) still gets its stats every few seconds from then on.
-    if (parsed.topics.includes("stats") && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + STATS_EVERY_MS);
+    try {
+      if (parsed.topics.includes("stats") && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + STATS_EVERY_MS);
+    } catch (error) {
+      console.warn(JSON.stringify({ msg: "ops feed: subscription answer failed", error: String(error) }));
+    }
     try {
       ws.send(await this.snapshot(parsed.topics));
       if (parsed.topics.includes("stats")) ws.send(await this.statsFrame());
@@ -150,9 +154,15 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
 
   private async snapshot(topics: readonly Topic[]): Promise<string> {
     const db = this.env.VIEWS_DB;
-    const [rides, drivers] = await Promise.all([topics.includes("rides") ? openRides(db) : [], topics.includes("drivers") ? driversOnDuty(db) : []]);
-    const open = rides.map(rideMarker);
-    const onDuty = drivers.map(driverMarker);
+    // One row past the limit: whether the views hold more than a snapshot carries.
+    const read = MAP_LIMIT + 1;
+    const [rides, drivers] = await Promise.all([
+      topics.includes("rides") ? openRides(db, read) : [],
+      topics.includes("drivers") ? driversOnDuty(db, read) : [],
+    ]);
+    const viewsCut = [...(rides.length >= read ? (["rides"] as const) : []), ...(drivers.length >= read ? (["drivers"] as const) : [])];
+    const open = rides.slice(0, MAP_LIMIT).map(rideMarker);
+    const onDuty = drivers.slice(0, MAP_LIMIT).map(driverMarker);
     const none = new Map<string, { version: number; onMap: boolean }>();
     const [rideStates, driverStates] = await Promise.all([
       topics.includes("rides") ? statesIn(db, "rides", this.rides.unknownTo(open)) : none,
@@ -160,7 +170,7 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     ]);
     const rideMarkers = topics.includes("rides") ? this.rides.snapshot(open, rideStates) : [];
     const driverMarkers = topics.includes("drivers") ? this.drivers.snapshot(onDuty, driverStates) : [];
-    return snapshotFrame(topics, rideMarkers, driverMarkers, new Date());
+    return snapshotFrame(topics, rideMarkers, driverMarkers, new Date(), viewsCut);
   }
 
   private async statsFrame(): Promise<string> {

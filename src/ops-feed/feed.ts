@@ -183,15 +183,17 @@ export function markersOf(messages: readonly ViewsMessage[]): { rides: RideMarke
 }
 
 /**
- * The snapshot frame: only the subscribed topics' arrays are filled; `truncated` names those
- * cut at SNAPSHOT_LIMIT (the rest come with their next change), absent when none was.
+ * The snapshot frame: only the subscribed topics' arrays are filled, each cut at SNAPSHOT_LIMIT;
+ * `truncated` names those cut (more markers than that, or `viewsCut`: the views had more rows
+ * than were read), absent when none was. The rest reach the console with their next change.
  *
  * @example
  * ws.send(snapshotFrame(["rides"], rides, drivers, new Date())); // drivers: []
  */
-export function snapshotFrame(topics: readonly Topic[], rides: RideMarker[], drivers: DriverMarker[], now: Date): string {
-  const shown = { rides: topics.includes("rides") ? rides : [], drivers: topics.includes("drivers") ? drivers : [] };
-  const truncated = (["rides", "drivers"] as const).filter((t) => shown[t].length >= SNAPSHOT_LIMIT);
+export function snapshotFrame(topics: readonly Topic[], rides: RideMarker[], drivers: DriverMarker[], now: Date, viewsCut: readonly Topic[] = []): string {
+  const all = { rides: topics.includes("rides") ? rides : [], drivers: topics.includes("drivers") ? drivers : [] };
+  const truncated = (["rides", "drivers"] as const).filter((t) => topics.includes(t) && (all[t].length > SNAPSHOT_LIMIT || viewsCut.includes(t)));
+  const shown = { rides: all.rides.slice(0, SNAPSHOT_LIMIT), drivers: all.drivers.slice(0, SNAPSHOT_LIMIT) };
   return JSON.stringify({ type: "snapshot", at: now.toISOString(), ...shown, ...(truncated.length > 0 ? { truncated } : {}) });
 }
 

@@ -93,7 +93,8 @@ export class MarkerBoard<M extends { id: string; version: number }> {
       if (seen && !seen.onMap && seen.version >= memory.version) this.leave(id, seen.version);
       else out.push(memory);
     }
-    return out.filter(this.shown).slice(0, limit);
+    // One past the limit, so that the caller knows there were more (`snapshotFrame` cuts and says so).
+    return out.filter(this.shown).slice(0, limit + 1);
   }
 
   private leave(id: string, version: number): void {

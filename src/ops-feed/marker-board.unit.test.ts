@@ -90,14 +90,16 @@ describe("a snapshot at a city's size", () => {
     const board = drivers();
     for (let i = 0; i < SNAPSHOT_LIMIT + 1000; i++) board.take(driver({ id: `d${i}`, version: 3 }));
     const fromViews = [driver({ id: "dv", version: 3 })];
-    const unknown = board.unknownTo(fromViews);
-    expect(unknown).toHaveLength(SNAPSHOT_LIMIT);
+    expect(board.unknownTo(fromViews)).toHaveLength(SNAPSHOT_LIMIT);
     const shown = board.snapshot(fromViews, new Map());
-    expect(shown).toHaveLength(SNAPSHOT_LIMIT);
+    expect(shown, "one past the limit: there were more").toHaveLength(SNAPSHOT_LIMIT + 1);
     expect(shown[0]?.id).toBe("dv");
-    const frame = JSON.parse(snapshotFrame(["drivers"], [], shown, new Date(at(0)))) as { drivers: unknown[]; truncated?: string[] };
-    expect([frame.drivers.length, frame.truncated]).toEqual([SNAPSHOT_LIMIT, ["drivers"]]);
-    const small = JSON.parse(snapshotFrame(["drivers"], [], shown.slice(0, 10), new Date(at(0)))) as { truncated?: string[] };
-    expect(small.truncated).toBeUndefined();
+    const frame = (markers: DriverMarker[], viewsCut: ("rides" | "drivers")[] = []) =>
+      JSON.parse(snapshotFrame(["drivers"], [], markers, new Date(at(0)), viewsCut)) as { drivers: unknown[]; truncated?: string[] };
+    expect([frame(shown).drivers.length, frame(shown).truncated]).toEqual([SNAPSHOT_LIMIT, ["drivers"]]);
+    // Exactly the limit, nothing more: not cut. The views holding more than were read: cut, however many are shown.
+    expect(frame(shown.slice(0, SNAPSHOT_LIMIT)).truncated).toBeUndefined();
+    expect(frame(shown.slice(0, 10), ["drivers"]).truncated).toEqual(["drivers"]);
+    expect(frame(shown.slice(0, 10)).truncated).toBeUndefined();
   });
 });
