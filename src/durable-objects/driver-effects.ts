@@ -188,7 +188,11 @@ export async function wakeWaiting(env: Pick<Env, "DISPATCH_CELL" | "RIDE">, driv
         if (answer === "not_waiting") gone.push(rideId);
         if (answer !== "dispatching") continue;
         // Forgotten now, not after the settle wait: the cell answers the next driver without them meanwhile.
-        if (gone.length > 0) await cellStub(env, waiting.cell).forget(gone.splice(0), page.at);
+        // Best effort: a cell that fails it (it answered a moment ago) must not end the wake; they lapse at their deadline.
+        if (gone.length > 0)
+          await cellStub(env, waiting.cell)
+            .forget(gone.splice(0), page.at)
+            .catch(() => undefined);
         if (await takenFor()) {
           taken = true;
           break;
