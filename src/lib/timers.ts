@@ -136,8 +136,9 @@ export class SerialQueue {
  *
  * What this instance set is known to be pending until the alarm runs (`fired`: the runtime
  * clears it after the handler unless the handler sets it again) or is deleted (`clear`). The
- * alarm is never read back with `getAlarm()`, which may still report one that is running; a
- * new instance knows nothing and sets. A set that fails is forgotten, so the next one is made.
+ * alarm is read back with `getAlarm()` only when the instance starts (`load`), before any run of
+ * its own; after that, never (it may still report one that is running). A set that fails is
+ * forgotten, so the next one is made.
  *
  * @example
  * const alarm = new Alarm(ctx.storage);
