@@ -94,6 +94,30 @@ describe("the ledger's D1 failing behind the payment worker", () => {
   });
 });
 
+/** The rider pays through the real payment service, which charges; the answer never comes back (its warning kept out of the output). */
+async function payWithAnswerLost(stub: DurableObjectStub<RiderDurableObject>, riderId: string, requestId: string) {
+  const warnings = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+  try {
+    return await runInDurableObject(stub, async (instance: RiderDurableObject) => {
+      const own = instance as unknown as { env: Env };
+      const real = own.env;
+      const payments = real.PAYMENTS as unknown as DuesCharger;
+      const chargeDues: DuesCharger["chargeDues"] = async (input) => {
+        await payments.chargeDues(input);
+        throw new Error("connection reset");
+      };
+      own.env = { ...real, PAYMENTS: { chargeDues } as unknown as Fetcher };
+      try {
+        return await instance.payDues(riderId, "pm_card_visa", requestId);
+      } finally {
+        own.env = real;
+      }
+    });
+  } finally {
+    warnings.mockRestore();
+  }
+}
+
 describe("the payment service failing under a rider paying their dues", () => {
   it("the rider reads a plain 503, never the ledger's SQL or values; the error goes to the log", async () => {
     const riderId = uniqueId("r");
@@ -126,28 +150,7 @@ describe("the payment service failing under a rider paying their dues", () => {
     const riderId = uniqueId("r");
     const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));
     unwrap(await stub.incurDues(riderId, "rd_dues_first", { amount: 5000, currency: "KRW" }, "req-dues"));
-    const warnings = vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    try {
-      const lost = await runInDurableObject(stub, async (instance: RiderDurableObject) => {
-        const own = instance as unknown as { env: Env };
-        const real = own.env;
-        const payments = real.PAYMENTS as unknown as DuesCharger;
-        // The provider charged, and the answer never came back.
-        const chargeDues: DuesCharger["chargeDues"] = async (input) => {
-          await payments.chargeDues(input);
-          throw new Error("connection reset");
-        };
-        own.env = { ...real, PAYMENTS: { chargeDues } as unknown as Fetcher };
-        try {
-          return await instance.payDues(riderId, "pm_card_visa", "req-pay-1");
-        } finally {
-          own.env = real;
-        }
-      });
-      expect(lost).toMatchObject({ ok: false, problem: { code: "unavailable" } });
-    } finally {
-      warnings.mockRestore();
-    }
+    expect(await payWithAnswerLost(stub, riderId, "req-pay-1")).toMatchObject({ ok: false, problem: { code: "unavailable" } });
     // Another ride ends unpaid before the rider pays again: the dues change (and with them the charge's key).
     unwrap(await stub.incurDues(riderId, "rd_dues_second", { amount: 3000, currency: "KRW" }, "req-dues-2"));
     expect((await stub.account(riderId)).dues).toEqual({ amount: 8000, currency: "KRW" });
@@ -165,27 +168,7 @@ describe("the payment service failing under a rider paying their dues", () => {
     const riderId = uniqueId("r");
     const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));
     unwrap(await stub.incurDues(riderId, "rd_dues_checked", { amount: 6000, currency: "KRW" }, "req-dues"));
-    const warnings = vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    try {
-      const lost = await runInDurableObject(stub, async (instance: RiderDurableObject) => {
-        const own = instance as unknown as { env: Env };
-        const real = own.env;
-        const payments = real.PAYMENTS as unknown as DuesCharger;
-        const chargeDues: DuesCharger["chargeDues"] = async (input) => {
-          await payments.chargeDues(input);
-          throw new Error("connection reset");
-        };
-        own.env = { ...real, PAYMENTS: { chargeDues } as unknown as Fetcher };
-        try {
-          return await instance.payDues(riderId, "pm_card_visa", "req-pay-lost");
-        } finally {
-          own.env = real;
-        }
-      });
-      expect(lost).toMatchObject({ ok: false, problem: { code: "unavailable" } });
-    } finally {
-      warnings.mockRestore();
-    }
+    expect(await payWithAnswerLost(stub, riderId, "req-pay-lost")).toMatchObject({ ok: false, problem: { code: "unavailable" } });
     expect((await stub.account(riderId)).dues.amount, "owed until the check").toBe(6000);
     const due = await runInDurableObject(stub, (_i: RiderDurableObject, state) => {
       const at = state.storage.sql.exec<{ due_at: number }>("SELECT due_at FROM timers WHERE name = ?", DUES_CHECK).toArray()[0]?.due_at;
