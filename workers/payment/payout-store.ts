@@ -91,19 +91,23 @@ export async function unansweredPayouts(d1: D1Database, staleBefore: string, lim
   return results.map(asItem);
 }
 
-/** Records a provider's answer; a payout already answered for good (succeeded, or refused) is left as it is. */
+/**
+ * Records a provider's answer; a payout already answered for good (succeeded, or refused) is left
+ * as it is. True when this answer was recorded (false: another call answered it for good first).
+ */
 export async function answerPayout(
   d1: D1Database,
   id: string,
   answer: { status: "succeeded" | "failed"; retryable: boolean; providerRef: string | null; detail: string | null; now: string },
-): Promise<void> {
-  await d1
+): Promise<boolean> {
+  const result = await d1
     .prepare(
       `UPDATE payouts SET status = ?2, retryable = ?3, provider_ref = ?4, detail = ?5, updated_at = ?6
        WHERE id = ?1 AND (status = 'pending' OR (status = 'failed' AND retryable = 1))`,
     )
     .bind(id, answer.status, answer.retryable ? 1 : 0, answer.providerRef, answer.detail, answer.now)
     .run();
+  return (result.meta.changes ?? 0) > 0;
 }
 
 /** A payout answered for good (paid, or refused) whose driver was not told yet (workers/gateway/payout-notices.ts). */

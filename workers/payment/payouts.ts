@@ -153,6 +153,8 @@ async function sendAll(deps: PayoutDeps, sends: Send[], now: Date): Promise<{ dr
       console.warn(JSON.stringify({ msg: "payouts held back", payoutId: send.id, left: rest.length }));
       return { drivers, total, failed: failed + rest.length };
     }
+    // Answered for good by another call that sent it too (a stale claim two calls took): counted there, once.
+    if (paid === "answered") continue;
     if (paid) {
       drivers += 1;
       total += send.amount;
@@ -166,7 +168,7 @@ async function sendAll(deps: PayoutDeps, sends: Send[], now: Date): Promise<{ dr
  * the provider made it, sent again only when it did not; when the lookup gets no answer
  * nothing is sent (it stays retryable). True when it was paid.
  */
-async function findOrSendPayout(deps: PayoutDeps, send: Send): Promise<boolean | "held"> {
+async function findOrSendPayout(deps: PayoutDeps, send: Send): Promise<Sent> {
   let found: { ref: string } | null;
   try {
     found = await guarded(deps, () => deps.provider.findPayout(send.id));
@@ -181,14 +183,21 @@ async function findOrSendPayout(deps: PayoutDeps, send: Send): Promise<boolean |
     await unpinDestination(deps.db, send.id);
     return sendPayout(deps, send);
   }
-  await answerPayout(deps.db, send.id, { status: "succeeded", retryable: false, providerRef: found.ref, detail: null, now: nowIso(deps) });
-  return true;
+  return (
+    (await answerPayout(deps.db, send.id, { status: "succeeded", retryable: false, providerRef: found.ref, detail: null, now: nowIso(deps) })) || "answered"
+  );
 }
 
 const nowIso = (deps: PayoutDeps) => (deps.now ?? (() => new Date()))().toISOString();
 
-/** Asks the provider to pay one payout and records the answer; true when it was paid, `held` when the breaker sent nothing (recorded by the caller). */
-async function sendPayout(deps: PayoutDeps, send: Send): Promise<boolean | "held"> {
+/**
+ * What came of sending one payout: paid (true), not paid (false), held back by the breaker (`held`, recorded
+ * by the caller), or paid but recorded by another call first (`answered`: not this call's to count).
+ */
+type Sent = boolean | "held" | "answered";
+
+/** Asks the provider to pay one payout and records the answer (`Sent`). */
+async function sendPayout(deps: PayoutDeps, send: Send): Promise<Sent> {
   const at = () => nowIso(deps);
   try {
     // The account of its first send: an operator may have changed the driver's since, and a key reused with another
@@ -197,10 +206,8 @@ async function sendPayout(deps: PayoutDeps, send: Send): Promise<boolean | "held
       const destination = await pinnedDestination(deps.db, send.id, send.driverId);
       return deps.provider.payout({ amount: { amount: send.amount, currency: "KRW" }, destination, reference: send.driverId }, send.id);
     });
-    if (outcome.outcome === "succeeded") {
-      await answerPayout(deps.db, send.id, { status: "succeeded", retryable: false, providerRef: outcome.ref, detail: null, now: at() });
-      return true;
-    }
+    if (outcome.outcome === "succeeded")
+      return (await answerPayout(deps.db, send.id, { status: "succeeded", retryable: false, providerRef: outcome.ref, detail: null, now: at() })) || "answered";
     await answerPayout(deps.db, send.id, { status: "failed", retryable: false, providerRef: outcome.ref, detail: outcome.detail, now: at() });
     // Refused for good: the amount is owed again, and only a later cut-off pays it (a wrong payout account, say).
     payoutFailed(send, "refused", outcome.detail);

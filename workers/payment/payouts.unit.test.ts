@@ -2,7 +2,7 @@
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { handlePaymentCommand } from "./handler";
 import { claimPayout, commissionReport, driverTotals, payoutsPage } from "./payout-store";
-import { runPayouts } from "./payouts";
+import { resendUnansweredPayouts, runPayouts } from "./payouts";
 import { recordEarnings, type EarningRow } from "../../test/support/ledger-history";
 import { checkpointThrough, EARNINGS_SETTLED_MS } from "./earnings-checkpoint";
 import { capturedRide, payoutUnit, step } from "./test-fixtures";
@@ -149,6 +149,21 @@ describe("payout runs", () => {
     const later = { ...payoutDeps, now: () => new Date(Date.now() + 120_000) };
     expect(await runPayouts(later, cutoff)).toMatchObject({ drivers: 1, total: { amount: 8000 } });
     expect([...provider.transfers.keys()]).toEqual(["po_left"]);
+    expect(await balance("d1")).toEqual({ owed: 0, paid: 8000 });
+  });
+
+  it("a stale claim two calls send at once (the provider pays its key once) is counted in one call's report, not both", async () => {
+    const { deps, d1, provider, payoutDeps, balance } = await setup();
+    await capturedRide(deps, "rd_1", 10000);
+    const cutoff = new Date().toISOString();
+    const claim = { id: "po_twice", runId: "pr_twice", driverId: "d1", amount: 8000, cutoff, provider: "fake", now: cutoff };
+    expect(await claimPayout(d1, claim, 0)).toBe(true);
+    const later = { ...payoutDeps, now: () => new Date(Date.now() + 120_000) };
+    const reports = await Promise.all([resendUnansweredPayouts(later), resendUnansweredPayouts(later)]);
+    expect(reports.map((r) => r.drivers).sort()).toEqual([0, 1]);
+    expect(reports.reduce((sum, r) => sum + r.total, 0)).toBe(8000);
+    expect(reports.reduce((sum, r) => sum + r.failed, 0)).toBe(0);
+    expect(provider.transfers.size).toBe(1);
     expect(await balance("d1")).toEqual({ owed: 0, paid: 8000 });
   });
 
