@@ -77,6 +77,25 @@ describe("an optional body", () => {
   });
 });
 
+describe("a list's limit", () => {
+  it("left empty (?limit=) is the default, not 0 refused; out of range is still 400", async () => {
+    const limits: unknown[] = [];
+    const statement = {
+      bind: (...params: unknown[]) => (limits.push(params.at(-1)), statement),
+      all: async () => ({ results: [] }),
+      raw: async () => [],
+      run: async () => ({ results: [] }),
+      first: async () => null,
+    };
+    const VIEWS_DB = { prepare: () => statement, batch: async () => [] };
+    const ops = await token("o1", "ops");
+    const res = await call("/v1/ops/rides?limit=", { token: ops }, testEnv({ VIEWS_DB }));
+    expect([res.status, res.body]).toEqual([200, { items: [], nextCursor: null }]);
+    expect(limits).toContain(21);
+    for (const limit of ["0", "101", "x"]) expect((await call(`/v1/ops/rides?limit=${limit}`, { token: ops }, testEnv({ VIEWS_DB }))).status, limit).toBe(400);
+  });
+});
+
 describe("the Idempotency-Key", () => {
   it("is 1 to 255 visible ASCII characters wherever it is taken, a refund's too: empty or blank is 400, nothing reached", async () => {
     const rider = await token("r1", "rider");

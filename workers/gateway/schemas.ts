@@ -199,7 +199,8 @@ export const OfferSchema = z
   .openapi("Offer");
 
 export const ListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  // An empty value is left out (the default), never 0 (z.coerce.number() alone reads "" as 0).
+  limit: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).max(100).default(20)),
   cursor: z.string().max(200).optional(),
 });
 
