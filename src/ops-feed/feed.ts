@@ -7,7 +7,7 @@
  */
 import type { Driver, DriverApproval, DriverStatus, ViewsMessage } from "../domain/events";
 import type { LatLng, Product, Ride, RideStatus } from "../domain/types";
-import { SNAPSHOT_LIMIT } from "./marker-board";
+import { SNAPSHOT_LIMIT } from "./marker-board.ts";
 
 export const TOPICS = ["rides", "drivers", "stats"] as const;
 export type Topic = (typeof TOPICS)[number];

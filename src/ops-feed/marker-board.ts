@@ -24,21 +24,39 @@ export const SNAPSHOT_LIMIT = 5000;
 /** Versions of what left the map remembered; past it the memory starts over (a late marker may then show once, until the next snapshot). */
 export const GONE_REMEMBERED = 50_000;
 
+/** Full markers kept of each kind, those changed last: four snapshots' worth. */
+export const MARKERS_REMEMBERED = 20_000;
+
 export class MarkerBoard<M extends { id: string; version: number }> {
+  /** The markers changed last, oldest change first (a change moves its marker to the end). */
   private readonly onMap = new Map<string, M>();
+  /** Every id on the map as far as memory knows, kept or let go, at its version: one let go whose leaving was lost stays counted. */
+  private readonly onMapVersions = new Map<string, number>();
   private readonly gone = new Map<string, number>();
 
   /**
    * @param shown whether a marker is on the map (a ride open, a driver not offline)
    * @param merge the marker after `incoming`, or null when it changes nothing
+   * @param remembered how many full markers memory keeps (those changed last)
    */
-  constructor(
-    private readonly shown: (marker: M) => boolean,
-    private readonly merge: (known: M | undefined, incoming: M) => M | null,
-  ) {}
+  private readonly shown: (marker: M) => boolean;
+  private readonly merge: (known: M | undefined, incoming: M) => M | null;
+  private readonly remembered: number;
 
-  /** How many are on the map in memory. */
+  // Fields set by hand, not parameter properties: `node` runs this file as is (npm run bench:feed-memory).
+  constructor(shown: (marker: M) => boolean, merge: (known: M | undefined, incoming: M) => M | null, remembered = MARKERS_REMEMBERED) {
+    this.shown = shown;
+    this.merge = merge;
+    this.remembered = remembered;
+  }
+
+  /** How many are on the map as far as memory knows (their full markers kept or not). */
   get size(): number {
+    return this.onMapVersions.size;
+  }
+
+  /** How many full markers memory keeps. */
+  get kept(): number {
     return this.onMap.size;
   }
 
@@ -51,13 +69,28 @@ export class MarkerBoard<M extends { id: string; version: number }> {
    */
   take(incoming: M): M | null {
     if (incoming.version <= (this.gone.get(incoming.id) ?? -1)) return null;
+    // One let go (not kept in full) cannot be merged: an older version is dropped, as a kept one's would be.
+    if (!this.onMap.has(incoming.id) && incoming.version < (this.onMapVersions.get(incoming.id) ?? -1)) return null;
     const merged = this.merge(this.onMap.get(incoming.id), incoming);
     if (!merged) return null;
-    if (this.shown(merged)) {
-      this.onMap.set(merged.id, merged);
-      this.gone.delete(merged.id);
-    } else this.leave(merged.id, merged.version);
+    if (this.shown(merged)) this.keep(merged);
+    else this.leave(merged.id, merged.version);
     return merged;
+  }
+
+  /** Keeps `marker` as the one changed last; past `remembered`, those changed longest ago are let go (their ids stay counted). */
+  private keep(marker: M): void {
+    this.onMap.delete(marker.id);
+    this.onMap.set(marker.id, marker);
+    this.onMapVersions.set(marker.id, marker.version);
+    this.gone.delete(marker.id);
+    if (this.onMap.size <= this.remembered) return;
+    // A tenth at once, in one walk: one a time, each walk from the oldest steps over the holes the last ones left.
+    let letGo = Math.max(1, Math.floor(this.remembered / 10));
+    for (const id of this.onMap.keys()) {
+      if (letGo-- === 0) break;
+      this.onMap.delete(id);
+    }
   }
 
   /** The ones only memory holds on the map, beside the views' `fromViews`: the ids a snapshot asks the views' versions of. */
@@ -99,6 +132,7 @@ export class MarkerBoard<M extends { id: string; version: number }> {
 
   private leave(id: string, version: number): void {
     this.onMap.delete(id);
+    this.onMapVersions.delete(id);
     if (this.gone.size >= GONE_REMEMBERED) this.gone.clear();
     this.gone.set(id, version);
   }

@@ -103,3 +103,32 @@ describe("a snapshot at a city's size", () => {
     expect(frame(shown.slice(0, 10)).truncated).toBeUndefined();
   });
 });
+
+describe("memory at a city's peak", () => {
+  it("keeps the full markers of those changed last, counts every one on the map, and drops an older version of one let go", () => {
+    const board = new MarkerBoard<DriverMarker>((d) => d.status !== "offline", mergeDriver, 3);
+    for (const id of ["d1", "d2", "d3"]) board.take(driver({ id, version: 3 }));
+    board.take(driver({ id: "d1", version: 3, locationAt: at(9) })); // d1 changed last: d2 is now the oldest change
+    board.take(driver({ id: "d4", version: 3 }));
+    expect([board.size, board.kept], "four on the map, three kept in full").toEqual([4, 3]);
+    expect(board.unknownTo([]).sort()).toEqual(["d1", "d3", "d4"]);
+    // d2 was let go: an older version of it is dropped, its own version is taken (a push's new position).
+    expect(board.take(driver({ id: "d2", version: 2, locationAt: at(30) }))).toBeNull();
+    expect(board.take(driver({ id: "d2", version: 3, locationAt: at(30) }))).toMatchObject({ id: "d2", locationAt: at(30) });
+    expect([board.size, board.kept]).toEqual([4, 3]);
+    // Going offline takes one off the count, kept or let go.
+    board.take(driver({ id: "d3", version: 4, status: "offline" }));
+    expect(board.size).toBe(3);
+  });
+
+  it("a snapshot shows the views' row of one let go, and memory's of one kept", () => {
+    const board = new MarkerBoard<RideMarker>((r) => isOpenRide(r.status), newerRide, 1);
+    board.take(ride({ id: "rd_a", version: 5, status: "driver_assigned" }));
+    board.take(ride({ id: "rd_b", version: 6, status: "driver_arrived" }));
+    const shown = board.snapshot([ride({ id: "rd_a", version: 4 }), ride({ id: "rd_b", version: 4 })], new Map());
+    expect(shown.map((r) => [r.id, r.version])).toEqual([
+      ["rd_a", 4],
+      ["rd_b", 6],
+    ]);
+  });
+});
