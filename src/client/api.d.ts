@@ -2668,15 +2668,6 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description idempotency_conflict: the Idempotency-Key was used for a different ride request */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["Problem"];
-        };
-      };
       /** @description payload_too_large: The request body is too large */
       413: {
         headers: {
@@ -4160,7 +4151,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description vehicle_unavailable: the vehicle is in another rental; idempotency_conflict: the Idempotency-Key was used for another rental request */
+      /** @description vehicle_unavailable: the vehicle is in another rental */
       409: {
         headers: {
           [name: string]: unknown;

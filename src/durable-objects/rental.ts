@@ -57,15 +57,15 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
   }
 
   /** The rental this rider's request already made under its key (`madeBefore`): null when none. */
-  made(riderId: string, requestHash: string): Outcome<Rental> | null {
-    const made = madeBefore<RentalRecord>(this.sql, "rental", (r) => r.rental.riderId, riderId, requestHash);
+  made(riderId: string): Outcome<Rental> | null {
+    const made = madeBefore<RentalRecord>(this.sql, "rental", (r) => r.rental.riderId, riderId);
     return made?.ok ? ok(made.value.rental) : made;
   }
 
   /** Creates the rental (the vehicle reserved first), or answers the one this key already made. */
   create(input: CreateRentalInput & { requestHash: string }): Promise<Outcome<{ rental: Rental; created: boolean }>> {
     return this.exclusive(async () => {
-      const made = this.made(input.riderId, input.requestHash);
+      const made = this.made(input.riderId);
       if (made) return made.ok ? ok({ rental: made.value, created: false }) : made;
       const { requestHash, ...rest } = input;
       try {

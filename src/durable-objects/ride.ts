@@ -53,15 +53,15 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
   }
 
   /** The ride this rider's request already made under its key (`madeBefore`): null when none. */
-  made(riderId: string, requestHash: string): Outcome<Ride> | null {
-    const made = madeBefore<RideRecord>(this.sql, "ride", (r) => r.ride.riderId, riderId, requestHash);
+  made(riderId: string): Outcome<Ride> | null {
+    const made = madeBefore<RideRecord>(this.sql, "ride", (r) => r.ride.riderId, riderId);
     return made?.ok ? ok(viewFor(made.value, { id: riderId, role: "rider" })) : made;
   }
 
   /** Creates the ride, or answers the one this idempotency key already made. */
   create(input: CreateRideInput): Promise<Outcome<{ ride: Ride; created: boolean }>> {
     return this.exclusive(async () => {
-      const made = this.made(input.riderId, input.requestHash);
+      const made = this.made(input.riderId);
       if (made) return made.ok ? ok({ ride: made.value, created: false }) : made;
       const { record, events } = openRide(input, new Date(), this.config.dispatchTimeoutS);
       await this.commit(this.planFrom(null, input.correlationId)(record, events), record, { request_hash: input.requestHash });

@@ -66,9 +66,10 @@ describe("Rental DO: creation", () => {
     const refused = await rentalStub(testEnv, other.rentalId).create(other);
     expect(refused).toMatchObject({ ok: false, problem: { code: "vehicle_unavailable" } });
     expect(await rentalStub(testEnv, other.rentalId).get(ops)).toMatchObject({ ok: false, problem: { code: "not_found" } });
-    // The same request again is the same rental; another body under the key is a conflict.
+    // The same request again is the same rental, and so is another body under the rider's key; another rider's is a conflict.
     expect(unwrap(await stub.create(i)).created).toBe(false);
-    expect(await stub.create({ ...i, requestHash: "h2" })).toMatchObject({ ok: false, problem: { code: "idempotency_conflict" } });
+    expect(unwrap(await stub.create({ ...i, requestHash: "h2", hours: 3 }))).toMatchObject({ created: false, rental: { id: i.rentalId, hours: i.hours } });
+    expect(await stub.create({ ...i, riderId: "r_someone_else" })).toMatchObject({ ok: false, problem: { code: "idempotency_conflict" } });
     expect(await outstandingStep(await recordOf(stub))).toBe("authorize");
   });
 

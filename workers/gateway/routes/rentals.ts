@@ -76,7 +76,6 @@ const createRental = route({
       ["rate_limited", "too many requests; nothing was done"],
       ["payment_required", "the rider has unpaid dues (the body carries them)"],
       ["vehicle_unavailable", "the vehicle is in another rental"],
-      ["idempotency_conflict", "the Idempotency-Key was used for another rental request"],
     ),
   },
 });
@@ -224,8 +223,8 @@ export function rentalRoutes() {
     const [vehicle, dues] = await Promise.all([rentalVehicleStub(c.env, body.vehicleId).get(), openDues(c.env, rider.id)]);
     const hash = await sha256Hex(JSON.stringify(body));
     if (dues) {
-      // A retry of this very request, made before the dues existed, still gets its rental back (`made` compares the body).
-      const made = key ? await stub.made(rider.id, hash) : null;
+      // A retry of this rider's key, made before the dues existed, still gets its rental back (`made`).
+      const made = key ? await stub.made(rider.id) : null;
       if (!made) throw duesRequired(dues);
       c.header("location", `/v1/rentals/${rentalId}`);
       return c.json(unwrap(made), 202);

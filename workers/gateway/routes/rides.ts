@@ -56,7 +56,6 @@ const createRide = createRoute({
     ...authedProblems(
       ["rate_limited", "too many ride requests; nothing was done"],
       ["payment_required", "the rider has unpaid dues (the body carries them)"],
-      ["idempotency_conflict", "the Idempotency-Key was used for a different ride request"],
       "trip_too_long",
       ["no_drivers_nearby", "no driver was free near the pickup lately: request again after Retry-After"],
     ),
@@ -182,9 +181,9 @@ export function rideRoutes() {
     const stub = resolveRide(c.env, rideId, () => new AppError("internal", "ride id out of format"));
     const hash = await requestHash(c.env, body);
     // Refused for what may have come up since this key's request was made (its quote expired, dues, a cell gone
-    // empty): a retry after a lost answer gets its ride back, this very request only (`made` compares the body).
+    // empty): a retry after a lost answer gets its ride back (`made`: this rider's key, whatever the body).
     const refuse = async (error: AppError) => {
-      const made = key ? await stub.made(rider.id, hash) : null;
+      const made = key ? await stub.made(rider.id) : null;
       if (!made) throw error;
       c.header("location", `/v1/rides/${rideId}`);
       return c.json(unwrap(made), 202);
