@@ -90,11 +90,12 @@ export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect
 
   /** One charge (`nextDuesCharge`), written down before it goes out; `EARLIER_SETTLED` when it was a lost charge sent again. */
   private async chargeNext(riderId: string, paymentMethod: string, correlationId: string): Promise<Outcome<RiderAccount> | typeof EARLIER_SETTLED> {
-    const record = this.load() ?? newRider(riderId, new Date());
+    const stored = this.load();
+    const record = stored ?? newRider(riderId, new Date());
     const dues = record.account.dues;
     if (dues.amount === 0) return ok(record.account);
     const { earlier, ...charge } = nextDuesCharge(record, paymentMethod);
-    if (this.load()) {
+    if (stored) {
       // Written ahead (see RiderRecord.chargeInFlight), with a timer: an answer lost after the charge was made is
       // read from the ledger then, so a rider who paid is not told they owe until they pay again.
       this.store({ ...record, chargeInFlight: charge });

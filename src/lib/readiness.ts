@@ -4,6 +4,19 @@
  * missing. Everything else they answer 404: they serve queues, not HTTP.
  */
 import { missingSecrets, type WorkerName } from "../required-secrets";
+import { AppError } from "./problem";
+
+/**
+ * A worker's 503 while not ready: a problem (`unavailable`) like every error of ours, so a probe
+ * or a client reading errors reads this one too.
+ *
+ * @example
+ * return notReady("missing configuration: JWT_SECRET: not set");
+ */
+export function notReady(detail: string): Response {
+  const problem = new AppError("unavailable", detail, { retryAfterSeconds: 30 });
+  return new Response(JSON.stringify(problem.toJSON()), { status: 503, headers: { "content-type": "application/problem+json", "retry-after": "30" } });
+}
 
 /**
  * @example
@@ -12,7 +25,5 @@ import { missingSecrets, type WorkerName } from "../required-secrets";
 export function consumerFetch(worker: WorkerName, request: Request, env: object): Response {
   if (new URL(request.url).pathname !== "/readyz") return new Response(`${worker} worker: queue consumer only`, { status: 404 });
   const missing = missingSecrets(worker, env as Record<string, unknown>);
-  return missing.length === 0
-    ? Response.json({ status: "ready" })
-    : Response.json({ status: "unavailable", detail: `missing configuration: ${missing.join("; ")}` }, { status: 503 });
+  return missing.length === 0 ? Response.json({ status: "ready" }) : notReady(`missing configuration: ${missing.join("; ")}`);
 }

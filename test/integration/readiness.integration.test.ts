@@ -19,15 +19,16 @@ describe("/readyz", () => {
 
   it("the gateway without JWT_SECRET answers 503 naming it", async () => {
     const res = await app.request("/readyz", {}, { ...testEnv, JWT_SECRET: "" }, ctx);
-    expect(res.status).toBe(503);
-    const body = (await res.json()) as { detail: string };
+    expect([res.status, res.headers.get("content-type"), res.headers.get("retry-after")]).toEqual([503, "application/problem+json", "30"]);
+    const body = (await res.json()) as { detail: string; code: string; status: number };
+    expect([body.code, body.status]).toEqual(["unavailable", 503]);
     expect(body.detail).toContain("JWT_SECRET: not set");
     expect(body.detail).not.toContain(testEnv.CONTACT_KEY);
   });
 
   it("the payment worker on Stripe without its key answers 503; on the simulator it is ready", async () => {
     const stripe = paymentWorker.fetch(new Request("http://payment/readyz"), { ...testEnv, PAYMENT_PROVIDER: "stripe" });
-    expect(stripe.status).toBe(503);
+    expect([stripe.status, stripe.headers.get("content-type")]).toEqual([503, "application/problem+json"]);
     expect(((await stripe.json()) as { detail: string }).detail).toContain("STRIPE_SECRET_KEY");
     expect(paymentWorker.fetch(new Request("http://payment/readyz"), testEnv).status).toBe(200);
     expect(paymentWorker.fetch(new Request("http://payment/anything"), testEnv).status).toBe(404);

@@ -1,5 +1,6 @@
 /** Health and readiness (no auth). The API reference, /docs, is a static page: ./assets.ts. */
 import { Hono } from "hono";
+import { notReady } from "../../../src/lib/readiness";
 import { missingSecrets } from "../../../src/required-secrets";
 import type { GatewayEnv } from "../context";
 
@@ -15,7 +16,7 @@ export function serviceRoutes() {
     } catch (error) {
       problems.push(`views database: ${String(error)}`);
     }
-    if (problems.length > 0) return c.json({ status: "unavailable", detail: `not ready: ${problems.join("; ")}` }, 503);
+    if (problems.length > 0) return notReady(`not ready: ${problems.join("; ")}`);
     return c.json({ status: "ready" });
   });
   return app;
