@@ -8,8 +8,7 @@
  * - the one-row record, the event log, the transactional outbox and the timers written
  *   in **one** transaction (`commit`), so no change is without its messages and no
  *   message without its change;
- * - named timers over the single alarm, re-armed in the constructor (the stored alarm read first, so
- *   that a wake writes nothing): a crash between a commit and `setAlarm` would otherwise leave due
+ * - named timers over the single alarm, re-armed in the constructor (the stored alarm read first, so that a wake writes nothing): a crash between a commit and `setAlarm` would otherwise leave due
  *   timers (and unsent messages) with no alarm until the next command. A timer a commit makes due at once still runs on the
  *   alarm: run right after the command, it held the caller's answer until it ended (a
  *   rider's 202 came after the first dispatch round, which a slow cell stretches to
@@ -83,7 +82,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     columns = "",
   ) {
     super(ctx, env, [`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, record TEXT NOT NULL${columns ? `, ${columns}` : ""})`, EVENTS_TABLE]);
-    migrateEventLog(ctx.storage);
+    migrateEventLog({ sql: this.sql, transactionSync: (work) => ctx.storage.transactionSync(work) });
     this.config = readConfig(env);
     const send = queueSender(env);
     // Chaos testing (development only): every message goes out twice.
@@ -92,6 +91,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     this.timers = new SqliteTimers(this.sql);
     this.oneAlarm = new Alarm(ctx.storage);
     void ctx.blockConcurrencyWhile(async () => {
+      if (this.fresh) return; // never written: nothing to relay or arm (and each read would cost one)
       // Messages left in the outbox with no `outbox` timer: the last instance died before its relay ended.
       if (this.outbox.size() > 0 && this.timers.dueAt("outbox") === null) this.timers.set("outbox", Date.now());
       await this.oneAlarm.load();
@@ -109,7 +109,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
   protected abstract welcome(actor: Actor, record: R | null): Welcome;
 
   protected load(): R | null {
-    const row = this.sql.exec<{ record: string }>(`SELECT record FROM ${this.table} LIMIT 1`).toArray()[0];
+    const row = this.fresh ? undefined : this.sql.exec<{ record: string }>(`SELECT record FROM ${this.table} LIMIT 1`).toArray()[0];
     return row ? (JSON.parse(row.record) as R) : null;
   }
 

@@ -38,7 +38,7 @@ export const EVENTS_TABLE = `CREATE TABLE IF NOT EXISTS events (
  * @example
  * migrateEventLog(ctx.storage); // false: the log already has positions
  */
-export function migrateEventLog(storage: DurableObjectStorage): boolean {
+export function migrateEventLog(storage: { sql: SqlStorage; transactionSync<T>(work: () => T): T }): boolean {
   const sql = storage.sql;
   const columns = sql
     .exec<{ name: string }>("PRAGMA table_info(events)")

@@ -39,6 +39,7 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
     // A payment step outstanding with no watchdog (a rental an older code declined at its deadline with its payment in
     // flight, before such a rental asked again): it gets one when the object starts, as the repair sweep's read starts it.
     void ctx.blockConcurrencyWhile(async () => {
+      if (this.fresh) return;
       const record = this.load();
       if (!record || outstandingStep(record) === null || this.timers.dueAt("payment") !== null) return;
       this.schedule("payment", Date.now());
@@ -58,7 +59,7 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
 
   /** The rental this rider's request already made under its key (`madeBefore`): null when none. */
   made(riderId: string): Outcome<Rental> | null {
-    const made = madeBefore<RentalRecord>(this.sql, "rental", (r) => r.rental.riderId, riderId);
+    const made = this.fresh ? null : madeBefore<RentalRecord>(this.sql, "rental", (r) => r.rental.riderId, riderId);
     return made?.ok ? ok(made.value.rental) : made;
   }
 

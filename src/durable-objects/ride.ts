@@ -54,7 +54,7 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
 
   /** The ride this rider's request already made under its key (`madeBefore`): null when none. */
   made(riderId: string): Outcome<Ride> | null {
-    const made = madeBefore<RideRecord>(this.sql, "ride", (r) => r.ride.riderId, riderId);
+    const made = this.fresh ? null : madeBefore<RideRecord>(this.sql, "ride", (r) => r.ride.riderId, riderId);
     return made?.ok ? ok(viewFor(made.value, { id: riderId, role: "rider" })) : made;
   }
 

@@ -1,8 +1,9 @@
 /**
- * The one base of every Durable Object here: the object's SQLite handle and its schema,
- * created when the object starts. An object's tables live with it (there is no migration
- * step outside the object), so each class lists its `CREATE TABLE IF NOT EXISTS`
- * statements and the base runs them before any call reaches the object. Aggregates
+ * The one base of every Durable Object here: the object's SQLite handle and its schema. An
+ * object's tables live with it (there is no migration step outside the object), so each class
+ * lists its `CREATE TABLE IF NOT EXISTS` statements and the base makes them: at once when the
+ * object has tables already, else on its first write (`LazySchema`: an object named by a made-up
+ * id and only read, a GET of a ride that never was, stores nothing). Aggregates
  * (Ride, Driver) build on it through `AggregateObject`; indexes and adapters (the
  * dispatch cell, the payment simulator and circuit breaker) use it directly.
  *
@@ -14,16 +15,24 @@
  * }
  */
 import { DurableObject } from "cloudflare:workers";
+import { LazySchema } from "../kernel/lazy-schema";
 import { meterEnv } from "../lib/metrics";
 
 export abstract class StoredObject<TEnv> extends DurableObject<TEnv> {
+  /** The object's SQL: every statement goes through here, so that the tables are made on the first write. */
   protected readonly sql: SqlStorage;
+  private readonly schema: LazySchema;
 
   protected constructor(ctx: DurableObjectState, env: TEnv, schema: readonly string[]) {
     super(ctx, env);
     meterEnv(env); // development metrics: on when env is a development one
-    this.sql = ctx.storage.sql;
-    for (const statement of schema) this.sql.exec(statement);
+    this.schema = new LazySchema(ctx.storage, schema);
+    this.sql = this.schema.sql;
+  }
+
+  /** Nothing written yet: no timer, message, alarm or row of ours can exist. */
+  protected get fresh(): boolean {
+    return this.schema.isFresh;
   }
 }
 

@@ -31,6 +31,15 @@ export const resultsApplied: TestEnv = {
 };
 
 let n = 0;
+/**
+ * An object's SQL as the object runs it (through its schema, made on the first write): what a
+ * test inside `runInDurableObject` uses on an object that may not have been written yet.
+ *
+ * @example
+ * await runInDurableObject(stub, (instance) => sqlOf(instance).exec("DELETE FROM breaker"));
+ */
+export const sqlOf = (instance: unknown): SqlStorage => (instance as { sql: SqlStorage }).sql;
+
 export const uniqueId = (prefix: string) =>
   `${prefix}_${Date.now().toString(36)}${(n++).toString(36).padStart(4, "0")}${Math.random().toString(36).slice(2, 12)}`.slice(0, 30);
 

@@ -13,7 +13,7 @@ import { chargeDues } from "../../workers/payment/dues";
 import { handlePaymentCommand } from "../../workers/payment/handler";
 import { ProviderUnavailable } from "../../workers/payment/provider";
 import type { PaymentService } from "../../workers/payment/service";
-import { createRide, testEnv, uniqueId } from "./helpers";
+import { createRide, sqlOf, testEnv, uniqueId } from "./helpers";
 
 const payments = testEnv.PAYMENTS as unknown as Service<PaymentService>;
 const simulator = () => testEnv.PAYMENT_SIMULATOR.get(testEnv.PAYMENT_SIMULATOR.idFromName("default"));
@@ -50,7 +50,7 @@ function command(rideId: string, action: PaymentCommandMessage["action"], amount
 
 beforeEach(async () => {
   await simulator().setFaults({ mode: "ok" });
-  await runInDurableObject(breaker(), (_i, state) => state.storage.sql.exec("DELETE FROM breaker"));
+  await runInDurableObject(breaker(), (instance) => sqlOf(instance).exec("DELETE FROM breaker"));
   await runInDurableObject(breaker(), (instance) => {
     (instance as unknown as { state: unknown }).state = { mode: "closed", failures: 0, openedAt: null, probeStartedAt: null };
   });

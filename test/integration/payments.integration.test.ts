@@ -16,7 +16,7 @@ import { handlePaymentCommand } from "../../workers/payment/handler";
 import paymentWorker from "../../workers/payment/index";
 import { project } from "../../workers/views/projection";
 import { rideLookup } from "../../workers/gateway/payment-results";
-import { createRide, resultsApplied, rideInProgress, rideInput, rideStub, testEnv, uniqueId, until } from "./helpers";
+import { createRide, resultsApplied, rideInProgress, rideInput, rideStub, sqlOf, testEnv, uniqueId, until } from "./helpers";
 
 const ops = { id: "ops-1", role: "ops" as const };
 const payments = testEnv.PAYMENTS as unknown as Service<import("../../workers/payment/service").PaymentService>;
@@ -55,7 +55,7 @@ async function rideNow(stub: DurableObjectStub<RideDurableObject>) {
 
 beforeEach(async () => {
   await simulator().setFaults({ mode: "ok" });
-  await runInDurableObject(breaker(), (_i, state) => state.storage.sql.exec("DELETE FROM breaker"));
+  await runInDurableObject(breaker(), (instance) => sqlOf(instance).exec("DELETE FROM breaker"));
   // the breaker keeps its state in memory too: a fresh instance reads the cleared row
   await runInDurableObject(breaker(), (instance) => {
     (instance as unknown as { state: unknown }).state = { mode: "closed", failures: 0, openedAt: null, probeStartedAt: null };

@@ -10,7 +10,7 @@ import type { DriverDurableObject } from "../../src/durable-objects/driver";
 import { unwrap, type Outcome } from "../../src/lib/problem";
 import { appendEvents, readEventLog, type TimelineItem } from "../../src/durable-objects/event-log";
 import { SqliteOutbox } from "../../src/lib/outbox";
-import { createRide, onlineDriver, rideInput, rideStub, testEnv, uniqueId, until } from "./helpers";
+import { createRide, onlineDriver, rideInput, rideStub, sqlOf, testEnv, uniqueId, until } from "./helpers";
 
 const rider = { id: "r1", role: "rider" as const };
 
@@ -188,8 +188,8 @@ describe("Ride DO: the outbox relay", () => {
 
   it("the sent rows of every queue are deleted after all the sends ended, more than one statement binds among them; a failed queue's stay", async () => {
     const stub = rideStub(rideInput().rideId);
-    await runInDurableObject(stub, async (_i: RideDurableObject, state) => {
-      const outbox = new SqliteOutbox(state.storage.sql);
+    await runInDurableObject(stub, async (instance: RideDurableObject) => {
+      const outbox = new SqliteOutbox(sqlOf(instance));
       for (let n = 0; n < 150; n++) outbox.add("ride-events", { n });
       for (let n = 0; n < 30; n++) outbox.add("payments", { n });
       for (let n = 0; n < 5; n++) outbox.add("notifications", { n });
@@ -203,7 +203,7 @@ describe("Ride DO: the outbox relay", () => {
       expect(batches.every((b) => b.leftWhenSent === 185)).toBe(true);
       expect(result).toMatchObject({ sent: 180, failed: 5 });
       expect(result.retryAt).not.toBeNull();
-      const left = tables(state.storage.sql).outbox;
+      const left = tables(sqlOf(instance)).outbox;
       expect(left.map((m) => m.queue)).toEqual(Array(5).fill("notifications"));
       expect(left.every((m) => m.attempts === 1)).toBe(true);
     });
