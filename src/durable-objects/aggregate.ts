@@ -82,7 +82,7 @@ export abstract class AggregateObject<R, E extends { type: string }> extends Sto
     columns = "",
   ) {
     super(ctx, env, [`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, record TEXT NOT NULL${columns ? `, ${columns}` : ""})`, EVENTS_TABLE]);
-    migrateEventLog({ sql: this.sql, transactionSync: (work) => ctx.storage.transactionSync(work) });
+    if (!this.fresh) migrateEventLog({ sql: this.sql, transactionSync: (work) => ctx.storage.transactionSync(work) });
     this.config = readConfig(env);
     const send = queueSender(env);
     // Chaos testing (development only): every message goes out twice.

@@ -52,7 +52,8 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, [
       `CREATE TABLE IF NOT EXISTS drivers (
-      driver_id TEXT PRIMARY KEY, lat REAL NOT NULL, lng REAL NOT NULL, product TEXT NOT NULL, reported_at INTEGER NOT NULL)`,
+      driver_id TEXT PRIMARY KEY, lat REAL NOT NULL, lng REAL NOT NULL, product TEXT NOT NULL, reported_at INTEGER NOT NULL,
+      listed_until INTEGER NOT NULL DEFAULT 0, writes INTEGER NOT NULL DEFAULT 0, listed_at INTEGER NOT NULL DEFAULT 0)`,
       "CREATE TABLE IF NOT EXISTS supply (product TEXT PRIMARY KEY, no_supply_until INTEGER NOT NULL)",
       // One row per product a listed driver serves (drivers listed before products existed match on drivers.product).
       "CREATE TABLE IF NOT EXISTS driver_products (driver_id TEXT NOT NULL, product TEXT NOT NULL, PRIMARY KEY (driver_id, product))",
@@ -60,6 +61,12 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
       // Until when the district was told this cell lists each product (the district's supply map).
       "CREATE TABLE IF NOT EXISTS district_told (product TEXT PRIMARY KEY, listed_until INTEGER NOT NULL)",
     ]);
+    // The columns added since (a new cell's tables have them): only a cell made before needs them, and a fresh one would
+    // pay a read for each (its tables are made on its first write).
+    if (!this.fresh) this.addColumnsOfOldCells();
+  }
+
+  private addColumnsOfOldCells(): void {
     // Cells created before leases: their entries keep the old freshness window, then lapse unless renewed.
     if (addColumn(this.sql, "drivers", "listed_until", "INTEGER NOT NULL DEFAULT 0"))
       this.sql.exec("UPDATE drivers SET listed_until = reported_at + ?", LEGACY_LEASE_MS);

@@ -32,7 +32,7 @@ export class DispatchDistrictDurableObject extends StoredObject<Env> {
       "CREATE TABLE IF NOT EXISTS supply (cell TEXT NOT NULL, product TEXT NOT NULL, listed_until INTEGER NOT NULL, PRIMARY KEY (cell, product))",
       WAITERS_SCHEMA,
     ]);
-    addColumn(this.sql, ...WAITERS_REGISTERED_AT);
+    if (!this.fresh) addColumn(this.sql, ...WAITERS_REGISTERED_AT); // a new district's table has it
   }
 
   /**

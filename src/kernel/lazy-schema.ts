@@ -23,6 +23,7 @@ export interface SchemaStorage {
 const READ = /^\s*(SELECT|PRAGMA)\b/i;
 const CREATE_IF_MISSING = /^\s*CREATE\s+(UNIQUE\s+)?(TABLE|INDEX)\s+IF\s+NOT\s+EXISTS\b/i;
 const NO_TABLE = /no such table/i;
+const TABLE_NAME = /^\s*CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+["`]?(\w+)/i;
 
 /** Thrown to roll back a read's transaction (its rows already taken). */
 class ReadDone extends Error {}
@@ -85,9 +86,14 @@ export class LazySchema {
     return this.fresh;
   }
 
+  /**
+   * Whether a table of this schema exists: only its own count, since a part of the object may make
+   * a table of its own outside it (the kept history), and the runtime has its own (`_cf_`).
+   */
   private hasTables(): boolean {
-    // `_cf_` tables are the runtime's own (its key-value storage).
-    const found = this.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' LIMIT 1");
+    const names = this.pending.flatMap((statement) => TABLE_NAME.exec(statement)?.[1] ?? []);
+    if (names.length === 0) return false;
+    const found = this.storage.sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name IN (${names.map(() => "?").join(", ")}) LIMIT 1`, ...names);
     return found.toArray().length > 0;
   }
 

@@ -97,6 +97,23 @@ describe("LazySchema", () => {
     expect(schema.sql.exec("SELECT id FROM ride").toArray()).toEqual([{ id: "rd_2" }]);
   });
 
+  it("a table made outside the schema (the kept history) neither makes the object written nor keeps it from coming back fresh", async () => {
+    const storage = await nodeStorage();
+    storage.sql.exec("CREATE TABLE kept_rides (id TEXT PRIMARY KEY)");
+    const schema = new LazySchema(storage, [RIDE]);
+    expect(schema.isFresh).toBe(true);
+    expect(() =>
+      storage.transactionSync(() => {
+        schema.sql.exec("INSERT INTO ride VALUES (?, ?)", "rd_1", "{}");
+        throw new Error("the commit failed");
+      }),
+    ).toThrow("the commit failed");
+    // Its first write undone: its reads answer again (before, a table of anyone's counted, and every read failed).
+    expect(schema.sql.exec("SELECT record FROM ride").toArray()).toEqual([]);
+    expect([schema.isFresh, storage.tables()]).toEqual([true, ["kept_rides"]]);
+    expect(new LazySchema(storage, [RIDE]).isFresh).toBe(true);
+  });
+
   it("a read inside the caller's transaction on a fresh object leaves the transaction's own writes alone", async () => {
     const storage = await nodeStorage();
     const schema = new LazySchema(storage, [RIDE, TIMERS]);
