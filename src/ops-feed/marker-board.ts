@@ -93,13 +93,21 @@ export class MarkerBoard<M extends { id: string; version: number }> {
     }
   }
 
-  /** The ones only memory holds on the map, beside the views' `fromViews`: the ids a snapshot asks the views' versions of. */
+  /**
+   * The ones only memory holds on the map, beside the views' `fromViews`: the ids a snapshot asks
+   * the views' versions of. Those kept in full first, then those let go, longest unchecked first:
+   * only the views can tell whether one let go left the map unheard (else counted for ever).
+   */
   unknownTo(fromViews: readonly M[], limit = SNAPSHOT_LIMIT): string[] {
     const inViews = new Set(fromViews.map((m) => m.id));
     const unknown: string[] = [];
     for (const id of this.onMap.keys()) {
-      if (unknown.length >= limit) break;
+      if (unknown.length >= limit) return unknown;
       if (!inViews.has(id)) unknown.push(id);
+    }
+    for (const id of this.onMapVersions.keys()) {
+      if (unknown.length >= limit) break;
+      if (!this.onMap.has(id) && !inViews.has(id)) unknown.push(id);
     }
     return unknown;
   }
@@ -121,10 +129,16 @@ export class MarkerBoard<M extends { id: string; version: number }> {
     }
     // Only those the views were asked about (`unknownTo`, as many as a snapshot carries): one past them is not checked.
     for (const id of this.unknownTo(fromViews, limit)) {
-      const memory = this.onMap.get(id)!;
+      const memory = this.onMap.get(id);
+      const version = memory?.version ?? this.onMapVersions.get(id) ?? -1;
       const seen = viewStates.get(id);
-      if (seen && !seen.onMap && seen.version >= memory.version) this.leave(id, seen.version);
-      else out.push(memory);
+      if (seen && !seen.onMap && seen.version >= version) this.leave(id, seen.version);
+      else if (memory) out.push(memory);
+      else {
+        // Let go and still on the map as far as anyone knows: checked again after all the others.
+        this.onMapVersions.delete(id);
+        this.onMapVersions.set(id, version);
+      }
     }
     // One past the limit, so that the caller knows there were more (`snapshotFrame` cuts and says so).
     return out.filter(this.shown).slice(0, limit + 1);

@@ -111,7 +111,7 @@ describe("memory at a city's peak", () => {
     board.take(driver({ id: "d1", version: 3, locationAt: at(9) })); // d1 changed last: d2 is now the oldest change
     board.take(driver({ id: "d4", version: 3 }));
     expect([board.size, board.kept], "four on the map, three kept in full").toEqual([4, 3]);
-    expect(board.unknownTo([]).sort()).toEqual(["d1", "d3", "d4"]);
+    expect(board.unknownTo([]), "the kept first, then the one let go").toEqual(["d3", "d1", "d4", "d2"]);
     // d2 was let go: an older version of it is dropped, its own version is taken (a push's new position).
     expect(board.take(driver({ id: "d2", version: 2, locationAt: at(30) }))).toBeNull();
     expect(board.take(driver({ id: "d2", version: 3, locationAt: at(30) }))).toMatchObject({ id: "d2", locationAt: at(30) });
@@ -119,6 +119,24 @@ describe("memory at a city's peak", () => {
     // Going offline takes one off the count, kept or let go.
     board.take(driver({ id: "d3", version: 4, status: "offline" }));
     expect(board.size).toBe(3);
+  });
+
+  it("one let go whose leaving was not heard is asked about at a snapshot and forgotten; one still on the map stays counted, unshown", () => {
+    const board = new MarkerBoard<DriverMarker>((d) => d.status !== "offline", mergeDriver, 1);
+    board.take(driver({ id: "d_ghost", version: 3 }));
+    board.take(driver({ id: "d_quiet", version: 5 }));
+    board.take(driver({ id: "d_kept", version: 2 })); // the two before are let go
+    expect(board.unknownTo([])).toEqual(["d_kept", "d_ghost", "d_quiet"]);
+    const shown = board.snapshot(
+      [],
+      new Map([
+        ["d_ghost", { version: 4, onMap: false }],
+        ["d_quiet", { version: 5, onMap: true }],
+      ]),
+    );
+    expect(shown.map((d) => d.id)).toEqual(["d_kept"]);
+    expect(board.size, "the ghost forgotten").toBe(2);
+    expect(board.take(driver({ id: "d_ghost", version: 3, locationAt: at(40) }))).toBeNull();
   });
 
   it("a snapshot shows the views' row of one let go, and memory's of one kept", () => {
