@@ -64,6 +64,10 @@ describe("a keyed ride request sent again", () => {
     expect([owing.status, owing.body.id, owing.location]).toEqual([202, first.body.id, `/v1/rides/${first.body.id}`]);
     const other = await post(riderId, "k-1", { ...body, product: "deluxe" });
     expect([other.status, other.body.id, other.body.product]).toEqual([202, first.body.id, body.product]);
+    // Even a body that no longer prices (a trip too long): the ride the key made; under a new key, 422.
+    const far = { ...body, dropoff: { lat: body.pickup.lat + 3, lng: body.pickup.lng } };
+    expect((await post(riderId, "k-1", far)).body.id).toBe(first.body.id);
+    expect((await post(riderId, "k-3", far)).body.code).toBe("trip_too_long");
     expect((await post(riderId, "k-2", body)).body.code).toBe("payment_required");
   });
 });

@@ -280,6 +280,18 @@ describe("POST /v1/rentals", () => {
     const made = await post(uniqueId("r"), { vehicleId, hours: 3, paymentMethod: "pm_card_visa" }, "k1");
     expect(made).toMatchObject({ status: 202, body: { status: "requested", price: krw(6000), hours: 3 } });
   });
+
+  it("the rider's key sent again with another body gets the rental it made, even naming a vehicle that is not there; a new key does not", async () => {
+    const vehicleId = await newVehicle();
+    const riderId = uniqueId("r");
+    const first = await post(riderId, { vehicleId, hours: 2, paymentMethod: "pm_card_visa" }, "k-once");
+    expect(first.status).toBe(202);
+    const other = await post(riderId, { vehicleId, hours: 5, paymentMethod: "pm_card_mastercard" }, "k-once");
+    expect([other.status, other.body.id, other.body.hours]).toEqual([202, first.body.id, 2]);
+    const gone = await post(riderId, { vehicleId: "rv_made0up0000000000000000", hours: 2, paymentMethod: "pm_card_visa" }, "k-once");
+    expect([gone.status, gone.body.id]).toEqual([202, first.body.id]);
+    expect((await post(riderId, { vehicleId: "rv_made0up0000000000000000", hours: 2, paymentMethod: "pm_card_visa" }, "k-new")).status).toBe(404);
+  });
 });
 
 describe("the views' repair sweep for rentals", () => {

@@ -17,7 +17,7 @@ import { paymentService } from "../stubs";
 import { limitRider } from "../rate-limit";
 import { listOwnRentals, listRentals, listVehicles, vehiclesNear } from "../rental-queries";
 import * as S from "../rental-schemas";
-import { idempotencyKey } from "../idempotency-key";
+import { idempotencyKey, madeOrThrow } from "../idempotency-key";
 import { newRouter } from "../router";
 import { IdParamSchema, TimelineSchema, page } from "../schemas";
 import { localeFrom } from "./rides";
@@ -222,14 +222,13 @@ export function rentalRoutes() {
     const stub = rentalStub(c.env, rentalId);
     const [vehicle, dues] = await Promise.all([rentalVehicleStub(c.env, body.vehicleId).get(), openDues(c.env, rider.id)]);
     const hash = await sha256Hex(JSON.stringify(body));
-    if (dues) {
-      // A retry of this rider's key, made before the dues existed, still gets its rental back (`made`).
-      const made = key ? await stub.made(rider.id) : null;
-      if (!made) throw duesRequired(dues);
+    const refuse = async (error: AppError) => {
+      const made = await madeOrThrow(key ? () => stub.made(rider.id) : null, error);
       c.header("location", `/v1/rentals/${rentalId}`);
-      return c.json(unwrap(made), 202);
-    }
-    if (!vehicle) throw new AppError("not_found", "no such vehicle");
+      return c.json(made, 202);
+    };
+    if (dues) return refuse(duesRequired(dues));
+    if (!vehicle) return refuse(new AppError("not_found", "no such vehicle"));
     const result = unwrap(
       await stub.create({
         rentalId,

@@ -12,7 +12,7 @@ import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
 import type { TimelineItem } from "../../../src/durable-objects/aggregate";
 import type { Trip } from "../../../src/ride/commands";
 import { requireRole } from "../auth";
-import { idempotencyKey } from "../idempotency-key";
+import { idempotencyKey, madeOrThrow } from "../idempotency-key";
 import { newRouter } from "../router";
 import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse, type ProblemUse } from "../openapi";
 import { listOwnRides } from "../own-lists";
@@ -174,20 +174,23 @@ export function rideRoutes() {
     const body = c.req.valid("json");
     const key = idempotencyKey(c.req.header("idempotency-key"));
     const config = readConfig(c.env);
-    const parcel = await parcelInput(c.env, body.product, body.parcel, config);
-    const price = priceTrip(config, body.product, body.pickup, body.dropoff);
     const rideId = key ? await rideIdFor(rider.id, key) : newId("rd");
     // Ids we make are always in format; failing here means newId and the check disagree.
     const stub = resolveRide(c.env, rideId, () => new AppError("internal", "ride id out of format"));
-    const hash = await requestHash(c.env, body);
-    // Refused for what may have come up since this key's request was made (its quote expired, dues, a cell gone
-    // empty): a retry after a lost answer gets its ride back (`made`: this rider's key, whatever the body).
     const refuse = async (error: AppError) => {
-      const made = key ? await stub.made(rider.id) : null;
-      if (!made) throw error;
+      const made = await madeOrThrow(key ? () => stub.made(rider.id) : null, error);
       c.header("location", `/v1/rides/${rideId}`);
-      return c.json(unwrap(made), 202);
+      return c.json(made, 202);
     };
+    let trip: { parcel: Awaited<ReturnType<typeof parcelInput>>; price: ReturnType<typeof priceTrip> };
+    try {
+      trip = { parcel: await parcelInput(c.env, body.product, body.parcel, config), price: priceTrip(config, body.product, body.pickup, body.dropoff) };
+    } catch (error) {
+      if (error instanceof AppError) return refuse(error);
+      throw error;
+    }
+    const { parcel, price } = trip;
+    const hash = await requestHash(c.env, body);
     let quote = price.fare;
     if (body.quoteId) {
       const quoted = await verifyQuote(c.env.JWT_SECRET, body.quoteId);
