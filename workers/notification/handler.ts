@@ -136,9 +136,9 @@ type Pending = { index: number; base: Notice; channel: Channel; delivery: Planne
  * Delivers the notices of a consumer run's messages: every delivery looked up in one read,
  * each sent unless already sent or failed for good, those given up on dead-lettered, then every
  * outcome recorded in one batch.
- * Answers each message's summary, in order; throws only when the log itself failed (then
- * every message is retried, and what was sent is not found `sent` and is sent again, as a
- * send whose mark was lost always was).
+ * Answers each message's summary, in order; throws only when the log could not be read (before
+ * anything is sent: every message is retried). A message it cannot render is retried alone, and
+ * outcomes the log will not take are handled message by message (`recordOutcomes`).
  *
  * @example
  * const summaries = await handleNotifications(batch.messages.map((m) => m.body), deps);
@@ -154,7 +154,15 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
       continue;
     }
     const { event } = message;
-    for (const base of noticesOf(message, deps.render)) {
+    let notices: Notice[];
+    try {
+      notices = noticesOf(message, deps.render);
+    } catch (error) {
+      // A body this worker cannot render (a field missing): it alone is retried, to its dead letters; the run goes on.
+      summaries[index] = { ...summaries[index]!, retrying: 1, lastError: `unreadable message: ${String(error)}` };
+      continue;
+    }
+    for (const base of notices) {
       const { audience, recipient, rideId } = base;
       for (const channel of deps.channels) {
         // A check that cannot answer (KakaoTalk's phone lookup with the views database down) plans the
@@ -167,6 +175,9 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
   }
   const rows = await deps.log.lookUp(pending.map((p) => p.delivery));
   const outcomes: DeliveryOutcome[] = [];
+  /** The message of each outcome, by index. */
+  const owners: number[] = [];
+  const note = (index: number, outcome: DeliveryOutcome) => (owners.push(index), outcomes.push(outcome) - 1);
   const givenUp: { index: number; outcome: number; reason: string }[] = [];
   // The same event twice in one run (a redelivery beside the first): the first one delivers.
   const handled = new Set<string>();
@@ -186,23 +197,23 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
     }
     const late = tooLate(messages[index]!.event, (deps.now ?? Date.now)());
     if (late) {
-      outcomes.push({ delivery, sent: false, error: `too late: ${late}`, final: true });
+      note(index, { delivery, sent: false, error: `too late: ${late}`, final: true });
       summary.failed += 1;
       continue;
     }
     try {
       await channel.send({ ...base, id: row.id });
-      outcomes.push({ delivery, sent: true });
+      note(index, { delivery, sent: true });
       summary.sent += 1;
     } catch (error) {
       const final = row.attempts + 1 >= deps.maxAttempts;
       if (!final) summary.lastError = `${channel.name}: ${String(error)}`;
-      outcomes.push({ delivery, sent: false, error: String(error), final });
+      const outcome = note(index, { delivery, sent: false, error: String(error), final });
       summary[final ? "failed" : "retrying"] += 1;
       if (final)
         givenUp.push({
           index,
-          outcome: outcomes.length - 1,
+          outcome,
           reason: `${channel.name} to ${base.audience}: ${String(error)} after ${row.attempts + 1} attempts`,
         });
     }
@@ -223,6 +234,47 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
       summary.lastError = `dead letter not sent: ${String(error)}`;
     }
   }
-  await deps.log.recordAll(outcomes);
+  await recordOutcomes(deps.log, outcomes, owners, messages, summaries);
   return summaries;
+}
+
+/**
+ * Records a run's outcomes in one batch; should the log refuse it, message by message, so that one
+ * row it refuses, or a moment of trouble, keeps only its own message back, not the whole run (every
+ * message retried would send again all that was sent). A message with nothing left to retry is
+ * acked even when its rows could not be written: sent again at every retry, a person would be told
+ * up to NOTIFY_MAX_ATTEMPTS times. Its rows are lost (`notification sent, not logged`, an error line).
+ */
+async function recordOutcomes(
+  log: DeliveryLog,
+  outcomes: DeliveryOutcome[],
+  owners: number[],
+  messages: readonly IncomingNotification[],
+  summaries: NotifySummary[],
+): Promise<void> {
+  if (outcomes.length === 0) return;
+  try {
+    return await log.recordAll(outcomes);
+  } catch (error) {
+    console.warn(JSON.stringify({ msg: "notification outcomes not recorded in one batch", outcomes: outcomes.length, error: String(error) }));
+  }
+  for (const index of new Set(owners)) {
+    try {
+      await log.recordAll(outcomes.filter((_, i) => owners[i] === index));
+    } catch (error) {
+      const summary = summaries[index]!;
+      const { event } = messages[index]!;
+      if (summary.retrying > 0) summary.lastError = `not recorded: ${String(error)}`;
+      else
+        console.error(
+          JSON.stringify({
+            msg: "notification sent, not logged",
+            eventId: event.id,
+            rideId: subjectIdOf(messages[index]!),
+            sent: summary.sent,
+            error: String(error),
+          }),
+        );
+    }
+  }
 }
