@@ -34,6 +34,9 @@ const CANCEL_REASONS: Record<string, Record<Locale, string>> = {
   },
   payment_declined: { ko: "결제 수단이 승인되지 않았습니다.", en: "Your payment method was declined." },
   rider_no_show: { ko: "기사님이 출발지에서 기다렸으나 승객이 나타나지 않았습니다.", en: "Your driver waited at the pickup but you did not show up." },
+  // The reasons left when a rider or an operator gave none (`cancelledReason`): words, not codes, in either language.
+  rider_cancelled: { ko: "승객님의 요청으로 취소되었습니다.", en: "You cancelled it." },
+  ops_cancelled: { ko: "운영자가 취소했습니다.", en: "An operator cancelled it." },
 };
 const reasonText = (reason: string, locale: Locale) => CANCEL_REASONS[reason]?.[locale] ?? reason.replace(/_/g, " ");
 

@@ -84,6 +84,12 @@ describe("rider templates", () => {
     expect(text("rider", "RideCancelled", "en", declined)).toContain("declined");
     const byRider = { ...ride, cancellation: { by: "rider" as const, reason: "changed_my_mind" } };
     expect(text("rider", "RideCancelled", "en", byRider)).toContain("changed my mind");
+    // No reason given: words in the rider's language, not the code (before: "사유: rider cancelled").
+    for (const by of ["rider", "ops"] as const) {
+      const plain = { ...ride, cancellation: { by, reason: `${by}_cancelled` } };
+      expect(text("rider", "RideCancelled", "ko", plain)).not.toMatch(/[a-z]_?cancelled|cancelled/);
+      expect(text("rider", "RideCancelled", "en", plain)).not.toContain("_");
+    }
   });
 });
 
