@@ -4,27 +4,10 @@
  * back; nobody is told twice because another message failed.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { DomainEvent, RentalNotificationMessage } from "../../src/domain/events";
-import type { Rental } from "../../src/domain/rental/types";
 import type { Channel, Delivery } from "./channels";
 import type { DeliveryLog, DeliveryOutcome } from "./delivery-log";
+import { keyIssued } from "./fixtures";
 import { handleNotifications } from "./handler";
-
-const keyIssued = (id: string, locale = "en"): RentalNotificationMessage =>
-  ({
-    kind: "rental.notification",
-    event: {
-      id: `ev_${id}`,
-      type: "RentalKeyIssued",
-      version: 3,
-      occurredAt: "2026-12-01T10:00:00Z",
-      correlationId: "c",
-      causationId: null,
-      data: {},
-    } as DomainEvent,
-    rental: { id, riderId: `r_${id}`, hours: 2, price: { amount: 4000, currency: "KRW" }, unlockKey: null } as Rental,
-    locale,
-  }) as RentalNotificationMessage;
 
 /** A log with nothing stored that refuses any write naming `refused` (an event id), or every write while `down`. */
 function refusingLog(refused: string | null, down = { batches: 0 }) {

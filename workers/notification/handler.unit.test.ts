@@ -1,27 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { DomainEvent, RentalNotificationMessage } from "../../src/domain/events";
-import type { Rental } from "../../src/domain/rental/types";
+import type { DomainEvent } from "../../src/domain/events";
 import { deliveryId } from "../../src/notifications/delivery-id";
 import type { Channel, Delivery } from "./channels";
 import { keyOf, type DeliveryKey, type DeliveryLog, type DeliveryOutcome } from "./delivery-log";
 import { record } from "../../src/domain/ride/fixtures";
+import { keyIssued } from "./fixtures";
 import { handleNotifications, noticesOf, subjectIdOf, type IncomingNotification } from "./handler";
-
-const rental = (id: string) => ({ id, riderId: `r_${id}`, hours: 2, price: { amount: 4000, currency: "KRW" }, unlockKey: null }) as Rental;
-const keyIssued = (id: string): RentalNotificationMessage => ({
-  kind: "rental.notification",
-  event: {
-    id: `ev_${id}`,
-    type: "RentalKeyIssued",
-    version: 3,
-    occurredAt: "2026-12-01T10:00:00Z",
-    correlationId: "c",
-    causationId: null,
-    data: {},
-  } as DomainEvent,
-  rental: rental(id),
-  locale: "en",
-});
 
 /** A delivery log in memory that counts its round trips; `stored`: rows there already, by event id. */
 function memoryLog(stored: Record<string, { status: string; attempts: number }> = {}) {
