@@ -39,6 +39,11 @@ const CANCEL_REASONS: Record<string, Record<Locale, string>> = {
   ops_cancelled: { ko: "운영자가 취소했습니다.", en: "An operator cancelled it." },
 };
 const reasonText = (reason: string, locale: Locale) => CANCEL_REASONS[reason]?.[locale] ?? reason.replace(/_/g, " ");
+/** A no-show's fee (the ride's fare, taken from the hold), told with the cancellation: the rider hears of no charge otherwise. */
+const noShowFee = (r: Ride, locale: Locale) => {
+  if (r.cancellation?.reason !== "rider_no_show" || !r.fare?.amount) return "";
+  return locale === "ko" ? ` 노쇼 수수료 ${won(r.fare.amount, "ko")}이 청구됩니다.` : ` A no-show fee of ${won(r.fare.amount, "en")} is charged.`;
+};
 
 /** Why the driver's ride was cancelled, in the driver's words (an operator's own reason stays with the operators). */
 function driverCancelWhy(r: Ride, locale: Locale): string {
@@ -87,8 +92,8 @@ export const TEMPLATES: Record<Audience, Record<string, Record<Locale, Render>>>
       en: (_r, e) => `${won((e.data.amount as { amount: number } | undefined)?.amount ?? 0, "en")} has been refunded to you.`,
     },
     RideCancelled: {
-      ko: (r) => `호출이 취소되었습니다. 사유: ${reasonText(r.cancellation?.reason ?? "", "ko")}`,
-      en: (r) => `Your ride was cancelled. Reason: ${reasonText(r.cancellation?.reason ?? "", "en")}`,
+      ko: (r) => `호출이 취소되었습니다. 사유: ${reasonText(r.cancellation?.reason ?? "", "ko")}${noShowFee(r, "ko")}`,
+      en: (r) => `Your ride was cancelled. Reason: ${reasonText(r.cancellation?.reason ?? "", "en")}${noShowFee(r, "en")}`,
     },
   },
   driver: {

@@ -84,6 +84,11 @@ describe("rider templates", () => {
     expect(text("rider", "RideCancelled", "en", declined)).toContain("declined");
     const byRider = { ...ride, cancellation: { by: "rider" as const, reason: "changed_my_mind" } };
     expect(text("rider", "RideCancelled", "en", byRider)).toContain("changed my mind");
+    // A no-show: the fee the rider is charged, told with it (none: nothing said of a fee).
+    const noShow = { ...ride, cancellation: { by: "driver" as const, reason: "rider_no_show" }, fare: { amount: 3000, currency: "KRW" as const } };
+    expect(text("rider", "RideCancelled", "ko", noShow)).toContain("노쇼 수수료 3,000원");
+    expect(text("rider", "RideCancelled", "en", noShow)).toContain("A no-show fee of KRW 3,000 is charged.");
+    expect(text("rider", "RideCancelled", "en", { ...noShow, fare: null })).not.toContain("fee");
     // No reason given: words in the rider's language, not the code (before: "사유: rider cancelled").
     for (const by of ["rider", "ops"] as const) {
       const plain = { ...ride, cancellation: { by, reason: `${by}_cancelled` } };
