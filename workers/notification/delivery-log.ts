@@ -8,7 +8,7 @@
  * record leaves no row, or the row of an earlier attempt, and the redelivered message sends
  * again: at least once, as a send whose mark was lost always was.
  */
-import { and, eq, getTableColumns, or, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { deliveryId } from "../../src/notifications/delivery-id";
 import { notificationDeliveries } from "../../src/notifications/schema";
@@ -21,6 +21,9 @@ export type DeliveryKey = { rideId: string; eventId: string; channel: string; re
 export type PlannedDelivery = Pick<DeliveryRow, "eventId" | "channel" | "recipient" | "audience" | "rideId" | "event">;
 /** How one delivery went: sent, or failed (for good when `final`). */
 export type DeliveryOutcome = { delivery: PlannedDelivery } & ({ sent: true } | { sent: false; error: string; final: boolean });
+
+/** A delivery sent, by ride, recipient and event (what `sentOf` answers). */
+export const sentKey = (rideId: string, recipient: string, event: string): string => JSON.stringify([rideId, recipient, event]);
 
 /** The key of a delivery as one string (a map key). */
 export const keyOf = (k: DeliveryKey): string => JSON.stringify([k.rideId, k.eventId, k.channel, k.recipient]);
@@ -65,6 +68,29 @@ export class DeliveryLog {
     const results = rest.length > 0 ? await this.db.batch([first, ...rest]) : [await first];
     for (const row of results.flat()) stored.set(keyOf(row), { ...row, id: deliveryId(row) });
     return stored;
+  }
+
+  /**
+   * Which of `rideIds` have a delivery of one of `events` sent, as `[rideId, recipient, event]`
+   * strings (`sentKey`); one read for up to 90 rides (the ride-first index).
+   */
+  async sentOf(rideIds: readonly string[], events: readonly string[]): Promise<Set<string>> {
+    const sent = new Set<string>();
+    const perRead = Math.max(1, 99 - events.length);
+    for (let i = 0; i < rideIds.length; i += perRead) {
+      const rows = await this.db
+        .select({ rideId: notificationDeliveries.rideId, recipient: notificationDeliveries.recipient, event: notificationDeliveries.event })
+        .from(notificationDeliveries)
+        .where(
+          and(
+            inArray(notificationDeliveries.rideId, rideIds.slice(i, i + perRead)),
+            inArray(notificationDeliveries.event, [...events]),
+            eq(notificationDeliveries.status, "sent"),
+          ),
+        );
+      for (const row of rows) sent.add(sentKey(row.rideId, row.recipient, row.event));
+    }
+    return sent;
   }
 
   /** Writes how each delivery went: a new row (`attempts` 1), or one more attempt on the row there; one batch. */

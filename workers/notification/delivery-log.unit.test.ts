@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import { sqliteD1, type D1Like } from "../../test/support/sqlite-d1";
-import { DeliveryLog, keyOf, type PlannedDelivery } from "./delivery-log";
+import { DeliveryLog, keyOf, sentKey, type PlannedDelivery } from "./delivery-log";
 
 let d1: D1Like;
 let log: DeliveryLog;
@@ -69,5 +69,32 @@ describe("the delivery log", () => {
     const details = plan.results.map((r) => r.detail).join("\n");
     expect(details).toMatch(/USING INDEX deliveries_by_ride/);
     expect(details).not.toMatch(/^SCAN notification_deliveries$/m);
+  });
+
+  it("answers which rides had a later step told, sent only, by ride, recipient and event, through the ride's index; past one read's binds too", async () => {
+    const done = planned(1, { eventId: "ev_done", event: "RideCompleted" });
+    const failed = planned(2, { eventId: "ev_fail", event: "RideCompleted" });
+    const other = planned(3, { eventId: "ev_arr", event: "DriverArrived" });
+    const many = Array.from({ length: 120 }, (_, i) => planned(100 + i, { eventId: `ev_c${i}`, event: "RideCancelled" }));
+    await log.recordAll([
+      { delivery: done, sent: true },
+      { delivery: failed, sent: false, error: "sink down", final: true },
+      { delivery: other, sent: true },
+      ...many.map((delivery) => ({ delivery, sent: true as const })),
+    ]);
+    const told = await log.sentOf(["rd_1", "rd_2", "rd_3", ...many.map((d) => d.rideId)], ["TripStarted", "RideCompleted", "RideCancelled"]);
+    expect(told.has(sentKey("rd_1", "r_1", "RideCompleted"))).toBe(true);
+    expect(told.has(sentKey("rd_2", "r_2", "RideCompleted")), "failed, not told").toBe(false);
+    expect(told.has(sentKey("rd_3", "r_3", "DriverArrived")), "not asked about").toBe(false);
+    expect(told.size).toBe(121);
+    const prepared: string[] = [];
+    const watching = { ...d1, prepare: (query: string) => (prepared.push(query), d1.prepare(query)) };
+    await new DeliveryLog(watching as unknown as D1Database).sentOf(["rd_1", "rd_2"], ["TripStarted", "RideCompleted", "RideCancelled"]);
+    expect(prepared).toHaveLength(1);
+    const plan = await d1
+      .prepare(`EXPLAIN QUERY PLAN ${prepared[0]}`)
+      .bind(...Array.from({ length: 6 }, (_, i) => `v${i}`))
+      .all<{ detail: string }>();
+    expect(plan.results.map((r) => r.detail).join("\n")).toMatch(/USING INDEX deliveries_by_ride/);
   });
 });

@@ -9,8 +9,8 @@ import type { DriverNotificationMessage, NotificationMessage, PayoutNotification
 import { driverView } from "../../src/domain/ride/audience";
 import { deliveryId } from "../../src/notifications/delivery-id";
 import type { Channel, Delivery } from "./channels";
-import { tooLate } from "./moments";
-import { keyOf, type DeliveryLog, type DeliveryOutcome, type PlannedDelivery } from "./delivery-log";
+import { laterNews, LATER_NEWS_TYPES, tooLate } from "./moments";
+import { keyOf, sentKey, type DeliveryLog, type DeliveryOutcome, type PlannedDelivery } from "./delivery-log";
 import { ACCOUNT_TEMPLATES, PAYOUT_TEMPLATES } from "./account-templates";
 import { renderRental, RENTAL_TEMPLATE_CODES } from "./rental-templates";
 import { recipientsOf, render, templateCode, type RenderContext } from "./templates";
@@ -174,6 +174,11 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
     }
   }
   const rows = await deps.log.lookUp(pending.map((p) => p.delivery));
+  const now = (deps.now ?? Date.now)();
+  // A moment's notice old enough to be out of order: was a later step of its ride told already? (A second read, then only.)
+  const askLater = (p: Pending) => !tooLate(messages[p.index]!.event, now) && laterNews(messages[p.index]!.event, now).length > 0;
+  const laterAsked = [...new Set(pending.filter(askLater).map((p) => p.delivery.rideId))];
+  const sentLater = laterAsked.length > 0 ? await deps.log.sentOf(laterAsked, LATER_NEWS_TYPES) : new Set<string>();
   const outcomes: DeliveryOutcome[] = [];
   /** The message of each outcome, by index. */
   const owners: number[] = [];
@@ -195,7 +200,9 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
       summary[row.status === "sent" ? "duplicate" : "failed"] += 1;
       continue;
     }
-    const late = tooLate(messages[index]!.event, (deps.now ?? Date.now)());
+    const event = messages[index]!.event;
+    const told = laterNews(event, now).find((later) => sentLater.has(sentKey(delivery.rideId, delivery.recipient, later)));
+    const late = tooLate(event, now) ?? (told ? `${told} was told already` : null);
     if (late) {
       note(index, { delivery, sent: false, error: `too late: ${late}`, final: true });
       summary.failed += 1;

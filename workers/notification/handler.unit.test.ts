@@ -2,14 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { DomainEvent } from "../../src/domain/events";
 import { deliveryId } from "../../src/notifications/delivery-id";
 import type { Channel, Delivery } from "./channels";
-import { keyOf, type DeliveryKey, type DeliveryLog, type DeliveryOutcome } from "./delivery-log";
+import { keyOf, sentKey, type DeliveryKey, type DeliveryLog, type DeliveryOutcome } from "./delivery-log";
 import { record } from "../../src/domain/ride/fixtures";
 import { keyIssued } from "./fixtures";
 import { handleNotifications, noticesOf, subjectIdOf, type IncomingNotification } from "./handler";
 
-/** A delivery log in memory that counts its round trips; `stored`: rows there already, by event id. */
-function memoryLog(stored: Record<string, { status: string; attempts: number }> = {}) {
-  const calls = { lookUp: 0, recordAll: 0 };
+/** A delivery log in memory that counts its round trips; `stored`: rows there already, by event id; `told`: `sentKey`s of later news sent. */
+function memoryLog(stored: Record<string, { status: string; attempts: number }> = {}, told: string[] = []) {
+  const calls = { lookUp: 0, recordAll: 0, sentOf: 0 };
   const recorded: DeliveryOutcome[] = [];
   const log = {
     lookUp: async (keys: DeliveryKey[]) => {
@@ -19,6 +19,10 @@ function memoryLog(stored: Record<string, { status: string; attempts: number }> 
     recordAll: async (outcomes: DeliveryOutcome[]) => {
       calls.recordAll += 1;
       recorded.push(...outcomes);
+    },
+    sentOf: async () => {
+      calls.sentOf += 1;
+      return new Set(told);
     },
   } as unknown as DeliveryLog;
   return { log, calls, recorded };
@@ -40,7 +44,7 @@ describe("a consumer run's notifications", () => {
       [keyIssued("a"), keyIssued("b"), keyIssued("c")],
       depsWith(log, async (d) => void sent.push(d)),
     );
-    expect(calls).toEqual({ lookUp: 1, recordAll: 1 });
+    expect(calls).toEqual({ lookUp: 1, recordAll: 1, sentOf: 0 });
     expect(summaries.map((s) => s.sent)).toEqual([1, 1, 1]);
     expect(sent.map((d) => d.rideId)).toEqual(["a", "b", "c"]);
     // The id each channel sends with is the one the log's list shows for the delivery.
@@ -151,6 +155,26 @@ describe("a consumer run's notifications", () => {
     expect(sent.map((d) => d.eventId)).toEqual(["ev_new"]);
     expect(dead).toEqual([]);
     expect(recorded.filter((o) => !o.sent).map((o) => !o.sent && o.error)).toEqual([expect.stringMatching(/^too late: a DriverArrived/)]);
+  });
+
+  it("an arrival's notice retried after the ride's end was told is old news: not sent; a young one is sent without asking the log", async () => {
+    const ride = record("driver_arrived", "authorized", { driver: true }).ride;
+    const { log, calls, recorded } = memoryLog({}, [sentKey(ride.id, ride.riderId, "RideCompleted")]);
+    const sent: Delivery[] = [];
+    const arrived = (id: string, occurredAt: string) => ({
+      kind: "ride.notification" as const,
+      event: { id, type: "DriverArrived", version: 4, occurredAt, correlationId: "c", causationId: null, data: {} } as DomainEvent,
+      ride,
+      locale: "en" as const,
+    });
+    const now = Date.parse("2026-12-05T11:00:00Z");
+    const deps = { ...depsWith(log, async (d) => void sent.push(d)), now: () => now };
+    expect((await handleNotifications([arrived("ev_young", "2026-12-05T10:59:55Z")], deps))[0]).toMatchObject({ sent: 1 });
+    expect(calls.sentOf, "in order: no second read").toBe(0);
+    const summaries = await handleNotifications([arrived("ev_retried", "2026-12-05T10:58:00Z")], deps);
+    expect([summaries[0]?.sent, summaries[0]?.failed, calls.sentOf]).toEqual([0, 1, 1]);
+    expect(sent.map((d) => d.eventId)).toEqual(["ev_young"]);
+    expect(recorded.filter((o) => !o.sent).map((o) => !o.sent && o.error)).toEqual(["too late: RideCompleted was told already"]);
   });
 
   it("a delivery log that cannot be reached fails the run (every message is retried), having sent nothing", async () => {

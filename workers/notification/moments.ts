@@ -28,3 +28,37 @@ export function tooLate(event: { type: string; occurredAt?: string; data?: Recor
   const at = Date.parse(event.occurredAt);
   return at + MOMENT_MAX_AGE_MS <= now ? `a ${event.type} of ${event.occurredAt}, no longer news` : null;
 }
+
+/**
+ * What makes a moment's notice old news however young it is: a later step of the same ride already
+ * told to the same person. A notice retried (a channel refused it a moment) or delivered out of
+ * order would otherwise say "your driver has arrived" after the receipt or the cancellation.
+ */
+const LATER_NEWS: Record<string, readonly string[]> = {
+  DriverAssigned: ["TripStarted", "RideCompleted", "RideCancelled"],
+  DriverUnassigned: ["TripStarted", "RideCompleted", "RideCancelled"],
+  DriverArrived: ["TripStarted", "RideCompleted", "RideCancelled"],
+  TripStarted: ["RideCompleted"],
+};
+
+/** Every event type some moment's notice gives way to (what the log is asked about). */
+export const LATER_NEWS_TYPES: readonly string[] = [...new Set(Object.values(LATER_NEWS).flat())];
+
+/**
+ * A moment's notice younger than this is taken to be in order and is sent without asking the log
+ * what came after: the common case pays no read. Older (a retry, a backlog), the log is asked.
+ */
+export const IN_ORDER_WITHIN_MS = 10_000;
+
+/**
+ * The later steps whose notice, already sent to the same person, makes the notice of `event` old
+ * news; none when it is young enough to be in order, or not a moment.
+ *
+ * @example
+ * laterNews({ type: "DriverArrived", occurredAt: "2026-12-05T09:59:00Z" }, Date.parse("2026-12-05T10:00:00Z")); // ["TripStarted", "RideCompleted", "RideCancelled"]
+ */
+export function laterNews(event: { type: string; occurredAt?: string }, now: number): readonly string[] {
+  const later = LATER_NEWS[event.type];
+  if (!later || !event.occurredAt || Date.parse(event.occurredAt) + IN_ORDER_WITHIN_MS > now) return [];
+  return later;
+}
