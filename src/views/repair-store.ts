@@ -6,7 +6,7 @@
 import { and, asc, eq, gt, inArray, lt, or, sql, type AnyColumn } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { RIDE_STATUSES } from "../domain/types";
-import { drivers, riderDues, rides, UNPAID_RIDE, viewCursors, type earnings, type rentals, type rentalVehicles } from "./schema";
+import { drivers, LAST_SEEN, OFF_DUTY_DRIVER, riderDues, rides, UNPAID_RIDE, viewCursors, type earnings, type rentals, type rentalVehicles } from "./schema";
 
 /** Statuses after which a ride changes no more (a cancelled one still may: its hold is voided after). */
 const NOT_FINAL = RIDE_STATUSES.filter((s) => s !== "completed" && s !== "cancelled");
@@ -40,6 +40,16 @@ export async function staleRideIds(d1: D1Database, before: string, limit: number
 /** Offline drivers waiting for a decision looked at a run, at most, and how long each rests between looks. */
 export const PENDING_PER_RUN = 5;
 export const PENDING_QUIET_MS = 3600_000;
+/** Approved drivers off duty looked at a run, at most, and how long each rests between looks (they are many, and rarely wrong). */
+export const OFF_DUTY_PER_RUN = 5;
+export const OFF_DUTY_QUIET_MS = 24 * 3600_000;
+
+/**
+ * `staleDriverIds`'s read of approved drivers off duty (?1 before, ?2 the limit): by
+ * `drivers_off_duty`, longest unseen first, never a walk of them all (INDEXED BY, and literal
+ * SQL, so that the text matches the index's).
+ */
+export const STALE_OFF_DUTY = `SELECT id FROM drivers INDEXED BY drivers_off_duty WHERE ${OFF_DUTY_DRIVER} AND ${LAST_SEEN} < ?1 ORDER BY ${LAST_SEEN} LIMIT ?2`;
 
 /**
  * Drivers not offline unchanged and unchecked since `before`, oldest first (up to `limit`); then
@@ -47,7 +57,9 @@ export const PENDING_QUIET_MS = 3600_000;
  * `PENDING_PER_RUN`, apart: abandoned sign-ups never leave, and would crowd out drivers on duty).
  * The waiting ones: a lost approval or rejection would otherwise leave them on the operators'
  * pending list for ever (a repeated decision records nothing new), and a driver never approved
- * cannot go online to be looked at.
+ * cannot go online to be looked at. Last, a few approved drivers off duty quiet for a day more
+ * (`OFF_DUTY_PER_RUN`): one sent back to waiting (a new vehicle) or rejected whose message was
+ * lost shows approved here, off every operator's pending list, and cannot go online to be seen.
  *
  * @example
  * const ids = await staleDriverIds(env.VIEWS_DB, "2026-11-21T10:00:00.000Z", 25);
@@ -56,7 +68,8 @@ export async function staleDriverIds(d1: D1Database, before: string, limit: numb
   const seen = lastSeen(drivers.updatedAt, drivers.checkedAt);
   const db = drizzle(d1);
   const pendingBefore = new Date(Date.parse(before) - PENDING_QUIET_MS).toISOString();
-  const [onDuty, waiting] = await Promise.all([
+  const offDutyBefore = new Date(Date.parse(before) - OFF_DUTY_QUIET_MS).toISOString();
+  const [onDuty, waiting, { results: offDuty }] = await Promise.all([
     db
       .select({ id: drivers.id })
       .from(drivers)
@@ -69,8 +82,9 @@ export async function staleDriverIds(d1: D1Database, before: string, limit: numb
       .where(and(eq(drivers.status, "offline"), eq(drivers.approval, "pending"), lt(seen, pendingBefore)))
       .orderBy(asc(seen))
       .limit(PENDING_PER_RUN),
+    d1.prepare(STALE_OFF_DUTY).bind(offDutyBefore, OFF_DUTY_PER_RUN).all<{ id: string }>(),
   ]);
-  return [...onDuty, ...waiting].map((r) => r.id);
+  return [...onDuty, ...waiting, ...offDuty].map((r) => r.id);
 }
 
 /** How far back the sweep looks for rides that ended unpaid; older ones are the rebuild's (the sweep stopped for a day). */

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { sqliteD1, type D1Like } from "../../test/support/sqlite-d1";
-import { markChecked, PENDING_PER_RUN, STALE_RIDERS, staleDriverIds, staleRiderIds } from "./repair-store";
+import { markChecked, OFF_DUTY_PER_RUN, PENDING_PER_RUN, STALE_OFF_DUTY, STALE_RIDERS, staleDriverIds, staleRiderIds } from "./repair-store";
 
 const NOW = "2026-12-05T10:00:00.000Z";
 /** `minutes` before NOW. */
@@ -126,5 +126,21 @@ describe("staleDriverIds", () => {
     const ids = await staleDriverIds(asD1(db), BEFORE, 25);
     expect(ids.filter((id) => id.startsWith("d_on_"))).toHaveLength(3);
     expect(ids.filter((id) => id.startsWith("d_signup_"))).toHaveLength(PENDING_PER_RUN);
+  });
+
+  it("last, a few approved drivers off duty quiet a day more (one sent back to waiting whose message was lost), by their own index", async () => {
+    const db = await sqliteD1("migrations/views");
+    for (let i = 0; i < 8; i++) await driver(db, `d_off_${i}`, "offline", "approved", ago(2 * 24 * 60 + i));
+    await driver(db, "d_off_recent", "offline", "approved", ago(12 * 60));
+    await driver(db, "d_on", "available", "approved", ago(30));
+    const ids = await staleDriverIds(asD1(db), BEFORE, 25);
+    expect(ids[0]).toBe("d_on");
+    expect(ids.slice(1), "longest unseen first, a day's rest kept").toEqual(["d_off_7", "d_off_6", "d_off_5", "d_off_4", "d_off_3"].slice(0, OFF_DUTY_PER_RUN));
+    await markChecked(asD1(db), "drivers", ["d_off_7"], ago(1));
+    expect(await staleDriverIds(asD1(db), BEFORE, 25)).not.toContain("d_off_7");
+    const plan = await db.prepare(`EXPLAIN QUERY PLAN ${STALE_OFF_DUTY}`).bind(BEFORE, 5).all<{ detail: string }>();
+    const details = plan.results.map((r) => r.detail).join("\n");
+    expect(details).toMatch(/SEARCH drivers USING INDEX drivers_off_duty/);
+    expect(details).not.toMatch(/TEMP B-TREE/);
   });
 });

@@ -40,6 +40,9 @@ export const OPEN_RIDE = `status NOT IN ('completed', 'cancelled')`;
 /** A ride that ended unpaid: its fare became the rider's dues (`rides_unpaid` indexes exactly these rows). */
 export const UNPAID_RIDE = `status = 'completed' AND payment_status = 'failed'`;
 
+/** An approved driver off duty (`drivers_off_duty` indexes exactly these rows): a change of theirs whose message was lost shows nowhere else. */
+export const OFF_DUTY_DRIVER = `status = 'offline' AND approval = 'approved'`;
+
 /** When the repair sweep last knew a row right: its last change or its last check, the later (an index expression: keep the text). */
 export const LAST_SEEN = `max(updated_at, coalesce(checked_at, ''))`;
 
@@ -102,7 +105,11 @@ export const drivers = sqliteTable(
     /** When the repair sweep last asked the Driver DO (an idle available driver changes rarely). */
     checkedAt: text("checked_at"),
   },
-  (t) => [index("drivers_by_status").on(t.status, t.approval)],
+  (t) => [
+    index("drivers_by_status").on(t.status, t.approval),
+    // The repair sweep's few looks at approved drivers off duty, longest unseen first (`staleDriverIds`).
+    index("drivers_off_duty").on(sql.raw(LAST_SEEN)).where(sql.raw(OFF_DUTY_DRIVER)),
+  ],
 );
 
 /**

@@ -1,0 +1,1 @@
+CREATE INDEX `drivers_off_duty` ON `drivers` (max(updated_at, coalesce(checked_at, ''))) WHERE status = 'offline' AND approval = 'approved';
