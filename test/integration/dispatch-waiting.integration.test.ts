@@ -15,7 +15,7 @@ import { WAKE_CANDIDATES } from "../../src/durable-objects/waiters";
 import { districtOf } from "../../src/domain/geo";
 import type { Product } from "../../src/domain/types";
 import { unwrap } from "../../src/lib/problem";
-import { createRide, onlineDriver, testEnv, uniqueId, until } from "./helpers";
+import { createRide, onlineDriver, sqlOf, testEnv, uniqueId, until } from "./helpers";
 
 type Point = { lat: number; lng: number };
 const RIDER = { id: "r1", role: "rider" as const };
@@ -26,16 +26,16 @@ const somewhere = (): Point => ({ lat: 34.0 + places++ * 0.4 + Math.random() * 0
 const north = (p: Point, m: number): Point => ({ lat: p.lat + m / 111_320, lng: p.lng });
 
 const waitersIn = (point: Point, cell = cellStub(testEnv, cellOf(point))) =>
-  runInDurableObject(cell, (_i: DispatchCellDurableObject, state) =>
-    state.storage.sql
+  runInDurableObject(cell, (instance: DispatchCellDurableObject) =>
+    sqlOf(instance)
       .exec<{ ride_id: string }>("SELECT ride_id FROM waiters ORDER BY since")
       .toArray()
       .map((r) => r.ride_id),
   );
 /** The rides waiting near `point`: in its cell, or with its district (for a cell that lists nobody). */
 const waitingNear = async (point: Point) => {
-  const withDistrict = await runInDurableObject(districtStub(testEnv, districtOf(cellOf(point))), (_i: DispatchDistrictDurableObject, state) =>
-    state.storage.sql
+  const withDistrict = await runInDurableObject(districtStub(testEnv, districtOf(cellOf(point))), (instance: DispatchDistrictDurableObject) =>
+    sqlOf(instance)
       .exec<{ ride_id: string }>("SELECT ride_id FROM waiters ORDER BY since")
       .toArray()
       .map((r) => r.ride_id),
