@@ -19,6 +19,12 @@ import { clientIp, enforceLimit } from "./rate-limit";
 
 const ROLES = new Set<Role>(["rider", "driver", "ops"]);
 
+/**
+ * How far ahead of our clock a token's `iat` or `nbf` may be: tokens come from an identity service
+ * whose clock is not ours, and one a second ahead would sign a user out just after they signed in.
+ */
+export const CLOCK_SKEW_S = 60;
+
 /** Shorter keys are refused too: HS256 with a guessable key is no authentication. */
 const MIN_SECRET_LENGTH = 16;
 
@@ -75,7 +81,8 @@ export async function authenticate(c: AuthContext, roles: readonly Role[], sourc
   const secret = secretOf(c.env);
   let payload: Record<string, unknown>;
   try {
-    payload = (await verify(token, secret, "HS256")) as Record<string, unknown>;
+    // `iat` and `nbf` are checked below, with the clock skew allowed; the signature and `exp` here.
+    payload = (await verify(token, secret, { alg: "HS256", iat: false, nbf: false })) as Record<string, unknown>;
   } catch {
     // Ours, and lapsed lately: a signed token found in an old log does not make its sender uncounted for ever.
     const lapsed = await verify(token, secret, { alg: "HS256", exp: false }).then(
@@ -83,6 +90,11 @@ export async function authenticate(c: AuthContext, roles: readonly Role[], sourc
       () => false,
     );
     throw new AppError("unauthorized", lapsed ? TOKEN_LAPSED : "invalid or expired token");
+  }
+  const ahead = Math.floor(Date.now() / 1000) + CLOCK_SKEW_S;
+  for (const claim of ["iat", "nbf"] as const) {
+    const at = payload[claim];
+    if (at !== undefined && (typeof at !== "number" || !Number.isFinite(at) || at > ahead)) throw new AppError("unauthorized", "invalid or expired token");
   }
   const sub = payload.sub;
   const role = payload.role;

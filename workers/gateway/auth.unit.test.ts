@@ -6,6 +6,7 @@
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
 import { createApp } from "./app";
+import { CLOCK_SKEW_S } from "./auth";
 
 const SECRET = "unit-test-secret-0123456789abcdef";
 const app = createApp();
@@ -33,5 +34,30 @@ describe("a token's sub", () => {
 
   it("of letters, digits, _ and - goes on to validation (this bad body is 400)", async () => {
     for (const sub of ["d_42-x", "x".repeat(64)]) expect((await registerAs(sub)).status, sub).toBe(400);
+  });
+});
+
+describe("a token's times", () => {
+  const now = () => Math.floor(Date.now() / 1000);
+  const withTimes = (times: Record<string, unknown>) => sign({ sub: "d_1", role: "driver", exp: now() + 600, ...times }, SECRET, "HS256");
+  const status = async (times: Record<string, unknown>) =>
+    (
+      await app.request(
+        "/v1/drivers/me",
+        { method: "PUT", body: "{", headers: { authorization: `Bearer ${await withTimes(times)}`, "content-type": "application/json" } },
+        env,
+      )
+    ).status;
+
+  it("issued or valid a few seconds ahead of our clock (the issuer's clock) is taken: this bad body is 400, not 401", async () => {
+    expect(await status({ iat: now() + 2 })).toBe(400);
+    expect(await status({ nbf: now() + CLOCK_SKEW_S - 5, iat: now() })).toBe(400);
+  });
+
+  it("issued or valid further ahead than CLOCK_SKEW_S, or with a time that is not a number, is 401; an expired one too", async () => {
+    expect(await status({ iat: now() + CLOCK_SKEW_S + 30 })).toBe(401);
+    expect(await status({ nbf: now() + 3600 })).toBe(401);
+    expect(await status({ iat: "yesterday" })).toBe(401);
+    expect(await status({ exp: now() - 1 })).toBe(401);
   });
 });
