@@ -71,7 +71,7 @@ describe("parcels", () => {
     expect(await refused(request(at, "standard", { parcel: parcel(3) }))).toContain("only parcel_small and parcel_large");
     expect(await refused(request(at, "parcel_small", { parcel: { ...parcel(3), recipient: { name: "Park", phone: "12" } } }))).toContain("phone");
     expect(await refused({ pickup: at, dropoff: at, product: "parcel_small", parcel: parcel(11) }, "/v1/quotes")).toContain("parcel_large");
-    // Nothing was created under the key: the same key with a good request makes a new ride (a made one would answer 409).
+    // Nothing was created under the key: the same key with a good request makes a new ride, of this body (a made one would be answered as it was).
     const made = await api.request<ParcelRide>("POST", "/v1/rides", {
       token: rider,
       body: request(at, "parcel_small", { parcel: parcel(3) }),
