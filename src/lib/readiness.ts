@@ -6,6 +6,9 @@
 import { missingSecrets, type WorkerName } from "../required-secrets";
 import { AppError } from "./problem";
 
+/** When a probe should ask again: a missing secret or a database down is not mended in seconds. */
+const NOT_READY_RETRY_S = 30;
+
 /**
  * A worker's 503 while not ready: a problem (`unavailable`) like every error of ours, so a probe
  * or a client reading errors reads this one too.
@@ -14,8 +17,11 @@ import { AppError } from "./problem";
  * return notReady("missing configuration: JWT_SECRET: not set");
  */
 export function notReady(detail: string): Response {
-  const problem = new AppError("unavailable", detail, { retryAfterSeconds: 30 });
-  return new Response(JSON.stringify(problem.toJSON()), { status: 503, headers: { "content-type": "application/problem+json", "retry-after": "30" } });
+  const problem = new AppError("unavailable", detail, { retryAfterSeconds: NOT_READY_RETRY_S });
+  return new Response(JSON.stringify(problem.toJSON()), {
+    status: problem.status,
+    headers: { "content-type": "application/problem+json", "retry-after": String(NOT_READY_RETRY_S) },
+  });
 }
 
 /**

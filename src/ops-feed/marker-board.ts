@@ -34,16 +34,17 @@ export class MarkerBoard<M extends { id: string; version: number }> {
   private readonly onMapVersions = new Map<string, number>();
   private readonly gone = new Map<string, number>();
 
-  /**
-   * @param shown whether a marker is on the map (a ride open, a driver not offline)
-   * @param merge the marker after `incoming`, or null when it changes nothing
-   * @param remembered how many full markers memory keeps (those changed last)
-   */
   private readonly shown: (marker: M) => boolean;
   private readonly merge: (known: M | undefined, incoming: M) => M | null;
   private readonly remembered: number;
 
-  // Fields set by hand, not parameter properties: `node` runs this file as is (npm run bench:feed-memory).
+  /**
+   * Fields set by hand, not parameter properties: `node` runs this file as is (npm run bench:feed-memory).
+   *
+   * @param shown whether a marker is on the map (a ride open, a driver not offline)
+   * @param merge the marker after `incoming`, or null when it changes nothing
+   * @param remembered how many full markers memory keeps (those changed last)
+   */
   constructor(shown: (marker: M) => boolean, merge: (known: M | undefined, incoming: M) => M | null, remembered = MARKERS_REMEMBERED) {
     this.shown = shown;
     this.merge = merge;
