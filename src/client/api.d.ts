@@ -20,6 +20,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/live/tickets": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A ticket to open one live socket (browsers)
+     * @description For browsers, which cannot set headers on a WebSocket: instead of the token in the socket's URL (where request logs keep it), a ticket that opens only `path`, for 30 s, and is taken by no other endpoint. The socket it opens ends when the token it was issued under expires.
+     */
+    post: operations["issueLiveTicket"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/rides/{id}/live": {
     parameters: {
       query?: never;
@@ -1217,6 +1237,14 @@ export interface components {
       };
       note?: string;
     };
+    LiveTicket: {
+      /** @description Put it in the socket's URL as `?ticket=` */
+      ticket: string;
+      /** @example /v1/ops/live */
+      path: string;
+      /** Format: date-time */
+      expiresAt: string;
+    };
     Contact: {
       phoneHint: string | null;
       kakao: boolean;
@@ -1698,11 +1726,116 @@ export interface operations {
       };
     };
   };
+  issueLiveTicket: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @example /v1/ops/live */
+          path: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Issued */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["LiveTicket"];
+        };
+      };
+      /** @description invalid_request: The request is not valid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description unauthorized: Authentication required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description forbidden: Not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description not_found: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description payload_too_large: The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description rate_limited: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before sending the same request again (see the code's /problems page) */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description internal: Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description unavailable: Temporarily unavailable */
+      503: {
+        headers: {
+          /** @description Seconds to wait before sending the same request again (see the code's /problems page) */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
   watchRide: {
     parameters: {
       query?: {
-        /** @description The bearer token, for browsers that cannot set headers */
+        /** @description The bearer token, for browsers that cannot set headers (a `ticket` is safer: URLs are logged) */
         access_token?: string;
+        /** @description A ticket from POST /v1/live/tickets for this path */
+        ticket?: string;
       };
       header?: never;
       path: {
@@ -1800,8 +1933,10 @@ export interface operations {
   watchMyDriverFeed: {
     parameters: {
       query?: {
-        /** @description The bearer token, for browsers that cannot set headers */
+        /** @description The bearer token, for browsers that cannot set headers (a `ticket` is safer: URLs are logged) */
         access_token?: string;
+        /** @description A ticket from POST /v1/live/tickets for this path */
+        ticket?: string;
       };
       header?: never;
       path?: never;
@@ -1897,8 +2032,10 @@ export interface operations {
   opsLive: {
     parameters: {
       query?: {
-        /** @description The bearer token, for browsers that cannot set headers */
+        /** @description The bearer token, for browsers that cannot set headers (a `ticket` is safer: URLs are logged) */
         access_token?: string;
+        /** @description A ticket from POST /v1/live/tickets for this path */
+        ticket?: string;
       };
       header?: never;
       path?: never;

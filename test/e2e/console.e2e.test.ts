@@ -31,6 +31,7 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 const foreign: string[] = [];
+const socketUrls: string[] = [];
 /** Console errors other than the HTTP errors the test provokes (a 403 sign-in, the dev sign-in probe's 400): CSP violations, say. */
 const consoleErrors: string[] = [];
 const drivers: TestDriver[] = [];
@@ -54,6 +55,7 @@ beforeAll(async () => {
   });
   page.on("websocket", (ws) => {
     if (new URL(ws.url()).host !== host) foreign.push(ws.url());
+    socketUrls.push(ws.url());
   });
 });
 
@@ -269,5 +271,15 @@ describe("operator console", () => {
     expect(pageErrors).toEqual([]);
     expect(consoleErrors).toEqual([]);
     expect(foreign).toEqual([]);
+  });
+
+  it("never put a token in a socket's URL (which request logs keep): each carried a ticket of its own", () => {
+    expect(socketUrls.length).toBeGreaterThan(1);
+    for (const url of socketUrls) {
+      const query = new URL(url).searchParams;
+      expect([...query.keys()], url).toEqual(["ticket"]);
+      expect(url).not.toContain(ops);
+    }
+    expect(new Set(socketUrls).size).toBe(socketUrls.length);
   });
 });

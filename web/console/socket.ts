@@ -1,9 +1,11 @@
 /**
  * The console's one socket to GET /v1/ops/live: subscribes to rides, drivers and stats, folds
  * every message into the live state (live-state.ts) and tells the pages; reconnects with a
- * growing pause when the connection drops, and pings so idle proxies keep it open.
+ * growing pause when the connection drops, and pings so idle proxies keep it open. Each connect
+ * first asks for a ticket (POST /v1/live/tickets): the socket's URL, which request logs keep,
+ * carries that 30-second ticket, never the operator's token.
  */
-import { setToken } from "./api";
+import { post, setToken } from "./api";
 import { tokenExpired } from "./token";
 import { apply, EMPTY, parseMessage, type LiveState } from "./live-state";
 
@@ -20,6 +22,7 @@ export interface LiveView {
 type Listener = (view: LiveView) => void;
 
 const TOPICS = ["rides", "drivers", "stats"];
+const LIVE_PATH = "/v1/ops/live";
 const PING_MS = 20_000;
 
 export class LiveSocket {
@@ -59,8 +62,28 @@ export class LiveSocket {
     if (!token) return;
     // Expired while the socket was down: the upgrade would be refused at every try (token.ts).
     if (tokenExpired(token, Date.now())) return setToken(null);
+    this.set({ ...this.view, connection: "connecting" });
+    // A 401 here signs the operator out (api.ts); anything else is tried again like a dropped socket.
+    post<{ ticket: string }>("/v1/live/tickets", { path: LIVE_PATH }).then(
+      ({ ticket }) => {
+        if (this.token === token && !this.socket) this.connect(ticket);
+      },
+      () => {
+        if (this.token === token && !this.socket) this.retryLater();
+      },
+    );
+  }
+
+  private retryLater() {
+    this.set({ ...this.view, connection: "closed" });
+    const wait = Math.min(30_000, 500 * 2 ** this.retry++);
+    window.clearTimeout(this.timer);
+    this.timer = window.setTimeout(() => this.open(), wait);
+  }
+
+  private connect(ticket: string) {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const socket = new WebSocket(`${scheme}//${location.host}/v1/ops/live?access_token=${encodeURIComponent(token)}`);
+    const socket = new WebSocket(`${scheme}//${location.host}${LIVE_PATH}?ticket=${encodeURIComponent(ticket)}`);
     this.socket = socket;
     this.set({ ...this.view, connection: "connecting" });
     socket.onopen = () => {
@@ -78,13 +101,11 @@ export class LiveSocket {
       if (this.socket !== socket) return;
       this.socket = null;
       window.clearInterval(this.ping);
-      this.set({ ...this.view, connection: "closed" });
       // The session is over, as a REST call's 401 ends it: the sign-in page comes back (and `use(null)` closes this).
       if (event.code === TOKEN_EXPIRED) return setToken(null);
       // Replaced by a newer socket of this operator (another tab, past the feed's limit): reconnecting would replace that one in turn.
-      if (event.code === REPLACED) return;
-      const wait = Math.min(30_000, 500 * 2 ** this.retry++);
-      this.timer = window.setTimeout(() => this.open(), wait);
+      if (event.code === REPLACED) return this.set({ ...this.view, connection: "closed" });
+      this.retryLater();
     };
   }
 

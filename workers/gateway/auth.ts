@@ -7,7 +7,8 @@
  *
  * The token comes from the Authorization header only. The `access_token` query
  * parameter is for browsers opening a WebSocket (they cannot set headers there) and is
- * taken only by `requireSocketRole`: tokens in URLs end up in logs and histories.
+ * taken only by `requireSocketRole`: tokens in URLs end up in logs and histories, so a
+ * browser had better send a `ticket` there (live-ticket.ts), which is worthless soon after.
  */
 import type { HonoRequest, MiddlewareHandler } from "hono";
 import { sign, verify } from "hono/jwt";
@@ -15,6 +16,7 @@ import type { Actor, Role } from "../../src/domain/types";
 import { ENTITY_ID } from "../../src/lib/ids";
 import { AppError } from "../../src/lib/problem";
 import type { AuthedEnv } from "./context";
+import { redeemLiveTicket, TICKET_CLAIM } from "./live-ticket";
 import { clientIp, enforceLimit } from "./rate-limit";
 
 const ROLES = new Set<Role>(["rider", "driver", "ops"]);
@@ -70,13 +72,8 @@ function tokenOf(c: AuthContext, sources: TokenSources): string {
   throw new AppError("unauthorized", "missing bearer token");
 }
 
-/**
- * Authenticates the request and checks its role; answers the actor and when its token expires (ms).
- *
- * @example
- * const { actor, expiresAt } = await authenticate(c, ["rider", "ops"], { queryToken: true });
- */
-export async function authenticate(c: AuthContext, roles: readonly Role[], sources: TokenSources = {}): Promise<{ actor: Actor; expiresAt: number }> {
+/** A bearer token's claims, checked: signature, times (with the clock skew), and not a live ticket. */
+async function bearerClaims(c: AuthContext, sources: TokenSources): Promise<Record<string, unknown>> {
   const token = tokenOf(c, sources);
   const secret = secretOf(c.env);
   let payload: Record<string, unknown>;
@@ -96,6 +93,29 @@ export async function authenticate(c: AuthContext, roles: readonly Role[], sourc
     const at = payload[claim];
     if (at !== undefined && (typeof at !== "number" || !Number.isFinite(at) || at > ahead)) throw new AppError("unauthorized", "invalid or expired token");
   }
+  // A ticket lifted from a socket's logged URL is not a token for anything else (live-ticket.ts).
+  if (TICKET_CLAIM in payload) throw new AppError("unauthorized", "a live ticket opens only the socket it was issued for: send the token itself");
+  if (typeof payload.exp !== "number") throw new AppError("unauthorized", "token lacks exp");
+  return payload;
+}
+
+/**
+ * Authenticates the request and checks its role; answers the actor and when its token expires (ms).
+ * On a socket (`queryToken`), a `ticket` query parameter stands for the token it was issued under.
+ *
+ * @example
+ * const { actor, expiresAt } = await authenticate(c, ["rider", "ops"], { queryToken: true });
+ */
+export async function authenticate(c: AuthContext, roles: readonly Role[], sources: TokenSources = {}): Promise<{ actor: Actor; expiresAt: number }> {
+  const ticket = sources.queryToken ? c.req.query("ticket") : undefined;
+  let payload: Record<string, unknown>;
+  let expiresAt: number;
+  if (ticket !== undefined) {
+    ({ payload, tokenExpiresAt: expiresAt } = await redeemLiveTicket(secretOf(c.env), ticket, c.req.path));
+  } else {
+    payload = await bearerClaims(c, sources);
+    expiresAt = (payload.exp as number) * 1000;
+  }
   const sub = payload.sub;
   const role = payload.role;
   if (typeof sub !== "string" || sub.length === 0 || typeof role !== "string" || !ROLES.has(role as Role)) {
@@ -103,9 +123,8 @@ export async function authenticate(c: AuthContext, roles: readonly Role[], sourc
   }
   // An id no path or filter could name (a driver operators could never approve or pay): refused, with the rule.
   if (!ENTITY_ID.test(sub)) throw new AppError("unauthorized", "token's sub must be 1-64 letters, digits, '_' or '-'");
-  if (typeof payload.exp !== "number") throw new AppError("unauthorized", "token lacks exp");
   if (!roles.includes(role as Role)) throw new AppError("forbidden", `this endpoint is for ${roles.join(" or ")}`);
-  return { actor: { id: sub, role: role as Role }, expiresAt: payload.exp * 1000 };
+  return { actor: { id: sub, role: role as Role }, expiresAt };
 }
 
 function roleMiddleware(roles: readonly Role[], sources: TokenSources): MiddlewareHandler<AuthedEnv> {

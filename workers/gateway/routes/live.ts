@@ -3,18 +3,20 @@
  * GET /v1/drivers/me/live (the driver's offers and rides) and GET /v1/ops/live (the
  * operators' city map and figures, src/durable-objects/ops-feed.ts). The token comes in
  * the Authorization header or, for browsers, the `access_token` query parameter (the
- * only endpoints that take it: `requireSocketRole`). The socket itself is accepted by
+ * only endpoints that take it: `requireSocketRole`), or better a short-lived `ticket` from
+ * POST /v1/live/tickets (live-ticket.ts). The socket itself is accepted by
  * the Durable Object, which hibernates while it is idle.
  */
-import { z } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { liveRequest } from "../../../src/durable-objects/live";
 import type { Actor } from "../../../src/domain/types";
 import { AppError } from "../../../src/lib/problem";
-import { requireSocketRole } from "../auth";
+import { requireRole, requireSocketRole } from "../auth";
+import { isLivePath, issueLiveTicket, LIVE_TICKET_TTL_S } from "../live-ticket";
 import { newRouter } from "../router";
 import type { AuthedEnv } from "../context";
-import { authedProblems, bearer } from "../openapi";
+import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import { driverStub, opsFeedStub, resolveRide } from "../stubs";
 
 const NOT_AN_UPGRADE = ["invalid_request", "not a WebSocket upgrade"] as const;
@@ -32,8 +34,40 @@ async function upgrade(c: Context<AuthedEnv>, stub: { fetch: (r: Request) => Pro
   return new Response(null, { status: 101, webSocket: answer.webSocket });
 }
 
+const TicketSchema = z
+  .object({
+    ticket: z.string().openapi({ description: "Put it in the socket's URL as `?ticket=`" }),
+    path: z.string().openapi({ example: "/v1/ops/live" }),
+    expiresAt: z.string().openapi({ format: "date-time" }),
+  })
+  .openapi("LiveTicket");
+
+const issueTicket = createRoute({
+  method: "post",
+  path: "/v1/live/tickets",
+  operationId: "issueLiveTicket",
+  summary: "A ticket to open one live socket (browsers)",
+  description: `For browsers, which cannot set headers on a WebSocket: instead of the token in the socket's URL (where request logs keep it), a ticket that opens only \`path\`, for ${LIVE_TICKET_TTL_S} s, and is taken by no other endpoint. The socket it opens ends when the token it was issued under expires.`,
+  tags: ["rider", "driver", "ops"],
+  security: bearer,
+  middleware: requireRole("rider", "driver", "ops"),
+  request: jsonBody(z.object({ path: z.string().max(200).openapi({ example: "/v1/ops/live" }) }).strict()),
+  responses: { 201: jsonResponse(TicketSchema, "Issued"), ...commonProblems },
+});
+
 export function liveRoutes() {
   const app = newRouter();
+  app.openapi(issueTicket, async (c) => {
+    const { path } = c.req.valid("json");
+    if (!isLivePath(path)) {
+      throw new AppError("invalid_request", "path: one of /v1/rides/{id}/live, /v1/drivers/me/live, /v1/ops/live", {
+        errors: [{ path: "path", message: "not a live socket" }],
+      });
+    }
+    // Whether this actor may watch `path` is the socket's own check, made when it opens.
+    const { ticket, expiresAt } = await issueLiveTicket(c.env.JWT_SECRET, c.var.actor, c.var.tokenExpiresAt, path, Date.now());
+    return c.json({ ticket, path, expiresAt: new Date(expiresAt).toISOString() }, 201);
+  });
   app.get("/v1/rides/:id/live", requireSocketRole("rider", "driver", "ops"), async (c) => {
     mustBeUpgrade(c);
     return upgrade(c, resolveRide(c.env, c.req.param("id")), c.var.actor);
@@ -48,7 +82,13 @@ export function liveRoutes() {
     return upgrade(c, opsFeedStub(c.env), c.var.actor);
   });
 
-  const token = z.object({ access_token: z.string().optional().openapi({ description: "The bearer token, for browsers that cannot set headers" }) });
+  const token = z.object({
+    access_token: z
+      .string()
+      .optional()
+      .openapi({ description: "The bearer token, for browsers that cannot set headers (a `ticket` is safer: URLs are logged)" }),
+    ticket: z.string().optional().openapi({ description: "A ticket from POST /v1/live/tickets for this path" }),
+  });
   app.openAPIRegistry.registerPath({
     method: "get",
     path: "/v1/rides/{id}/live",
