@@ -1,8 +1,7 @@
 /**
- * Rental Durable Object: the single writer of one rental. The RPC surface over the
- * rental machine (src/domain/rental) plus `perform` (reserving and freeing the vehicle in
- * its RentalVehicle object, before the commit that needs it); storage, timers and the
- * outbox (payments, the key request, views, notifications) are the aggregate base's.
+ * Rental Durable Object: the single writer of one rental. The RPC surface over the rental machine (src/domain/rental) plus
+ * `perform` (reserving its vehicle in its RentalVehicle object before the commit that needs it, freeing it after the ending's
+ * commit, and again at the `release` timer until it answers); storage, timers and the outbox are the aggregate base's.
  */
 import type { PaymentResult } from "../domain/events";
 import {
@@ -13,7 +12,9 @@ import {
   keyless,
   outstandingStep,
   planRental,
+  rentalShownTo,
   retryPlan,
+  vehicleRelease,
   type CreateRentalInput,
 } from "../domain/rental/machine";
 import type { RentalCommand, RentalEffect } from "../domain/rental/machine";
@@ -26,12 +27,6 @@ import { madeBefore } from "./made-before";
 import { rentalVehicleStub } from "./stubs";
 
 const NO_SUCH_RENTAL = "no such rental";
-
-/** Its rider sees the key; an operator sees the rental without it; anyone else, nothing. */
-function shownTo(actor: Actor, rental: Rental): Rental | null {
-  if (actor.role === "ops") return keyless(rental);
-  return actor.role === "rider" && actor.id === rental.riderId ? rental : null;
-}
 
 export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEffect> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -113,14 +108,14 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
 
   get(actor: Actor): Outcome<Rental> {
     const record = this.load();
-    const shown = record && shownTo(actor, record.rental);
+    const shown = record && rentalShownTo(actor, record.rental);
     return shown ? ok(shown) : fail("not_found", NO_SUCH_RENTAL);
   }
 
   /** The rental's events, in order (the key never is in them). */
   timeline(actor: Actor): Outcome<TimelineItem[]> {
     const record = this.load();
-    if (!record || !shownTo(actor, record.rental)) return fail("not_found", NO_SUCH_RENTAL);
+    if (!record || !rentalShownTo(actor, record.rental)) return fail("not_found", NO_SUCH_RENTAL);
     return ok(this.eventLog());
   }
 
@@ -128,8 +123,8 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
   private command(actor: Actor | null, commandOf: (record: RentalRecord) => RentalCommand | null, causationId: string | null): Promise<Outcome<Rental>> {
     return this.exclusive(async () => {
       const record = this.load();
-      if (!record || (actor && !shownTo(actor, record.rental))) return fail("not_found", NO_SUCH_RENTAL);
-      const seen = (rental: Rental) => (actor ? (shownTo(actor, rental) ?? keyless(rental)) : keyless(rental));
+      if (!record || (actor && !rentalShownTo(actor, record.rental))) return fail("not_found", NO_SUCH_RENTAL);
+      const seen = (rental: Rental) => (actor ? (rentalShownTo(actor, rental) ?? keyless(rental)) : keyless(rental));
       const command = commandOf(record);
       if (!command) return ok(seen(record.rental));
       const outcome = await this.enact(decideRental(record, command, new Date()), this.planFrom(record, causationId));
@@ -176,11 +171,13 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
       // Early (a clock ahead of the record's): wait for the time itself; anything else is retried.
       if (!outcome.ok && dueAt > Date.now()) this.schedule(name, dueAt);
       else if (!outcome.ok) throw new Error(`${outcome.problem.code}: ${outcome.problem.detail}`);
-      return;
-    }
-    if (name === "payment" || name === "key") {
+    } else if (name === "payment" || name === "key") {
       const plan = retryPlan(record, name, new Date(), this.config.paymentWatchdogS);
       if (plan) await this.commit(plan);
+    } else if (name === "release") {
+      // The ending's release unanswered (the vehicle's object down, the process killed): sent until the vehicle answers.
+      const released = await this.perform(vehicleRelease(record));
+      if (!released.ok) throw new Error(`vehicle release: ${released.problem.code}`);
     }
   }
 
@@ -190,9 +187,12 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
 
   protected async perform(effect: RentalEffect): Promise<Outcome<unknown>> {
     const vehicle = rentalVehicleStub(this.env, effect.vehicleId);
-    const { rentalId, correlationId } = effect;
     try {
-      return effect.type === "reserveVehicle" ? await vehicle.reserve(rentalId, correlationId) : await vehicle.release(rentalId, correlationId, effect.at);
+      if (effect.type === "reserveVehicle") return await vehicle.reserve(effect.rentalId, effect.correlationId);
+      const released = await vehicle.release(effect.rentalId, effect.correlationId, effect.at);
+      // Answered: the ending's `release` timer (planRental) has nothing left to do.
+      if (released.ok && this.timers.dueAt("release") !== null) this.timers.clear("release");
+      return released;
     } catch (error) {
       return fail("unavailable", `the vehicle could not be reached: ${String(error)}`, { retryAfterSeconds: 1 });
     }

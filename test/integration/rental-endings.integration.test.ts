@@ -164,3 +164,40 @@ describe("a rental an older code left with its payment step and no watchdog", ()
     expect((await recordOf(stub)).rental).toMatchObject({ status: "declined", payment: { status: "pending" } });
   });
 });
+
+describe("a rental's ending whose vehicle release failed", () => {
+  it("sends the release again at its `release` timer, set in the ending's commit, until the vehicle answers: freed where the rider left it", async () => {
+    const { stub, rider, vehicleId } = await created();
+    await payThroughWorker(stub);
+    unwrap(await stub.keyIssued("4821", "k"));
+    unwrap(await stub.unlock(rider, "4821", "unlock"));
+    // The vehicle's object down: every release fails until `down` is turned off.
+    let down = true;
+    await runInDurableObject(stub, (instance: RentalDurableObject) => {
+      const self = instance as unknown as { perform: (effect: { type: string }) => Promise<Outcome<unknown>> };
+      const perform = self.perform.bind(instance);
+      self.perform = async (effect) =>
+        down && effect.type === "releaseVehicle" ? { ok: false, problem: { code: "unavailable", detail: "vehicle down" } } : perform(effect);
+    });
+    const leftAt = { lat: 37.55, lng: 127.04 };
+    expect(unwrap(await stub.returnVehicle(rider, "return", leftAt))).toMatchObject({ status: "completed" });
+    expect(await vehicleStatus(vehicleId)).toBe("rented");
+    expect(await timerDue(stub, "release")).toBeGreaterThan(Date.now());
+    // Still down at the timer: it stays, later (the base's back-off), and nothing else changes.
+    await fireTimer(stub, "release");
+    expect(await vehicleStatus(vehicleId)).toBe("rented");
+    expect(await timerDue(stub, "release")).toBeGreaterThan(Date.now());
+    down = false;
+    await fireTimer(stub, "release");
+    expect(await rentalVehicleStub(testEnv, vehicleId).get()).toMatchObject({ status: "available", location: leftAt });
+    expect(await timerDue(stub, "release")).toBeNull();
+    expect((await rentalOf(stub)).status).toBe("completed");
+  });
+
+  it("a release answered at once leaves no timer behind", async () => {
+    const { stub, vehicleId } = await created();
+    unwrap(await stub.cancel(ops, "cancel-release"));
+    expect(await vehicleStatus(vehicleId)).toBe("available");
+    expect(await timerDue(stub, "release")).toBeNull();
+  });
+});

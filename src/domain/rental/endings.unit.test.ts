@@ -116,7 +116,7 @@ describe("rental machine: the end of a confirmed rental", () => {
       expect(plan.messages.filter((m) => m.queue === "notifications").map((m) => (m.body as { event: { type: string } }).event.type)).toEqual([
         "RentalCancelled",
       ]);
-      expect(plan.timers.filter((t) => t.at !== null).map((t) => t.name)).toEqual(["payment"]);
+      expect(plan.timers.filter((t) => t.at !== null).map((t) => t.name)).toEqual(["payment", "release"]);
       // The end again, as either command, changes nothing; a key issued late is dropped.
       expect(decideRental(d.record, { type: "expireUnused" }, LATE).kind).toBe("unchanged");
       expect(decideRental(d.record, { type: "expire" }, LATE).kind).toBe("unchanged");

@@ -10,7 +10,7 @@ import { NOTIFIED_RENTAL_EVENTS } from "./notified";
 import { stamp, type Decision, type Outbound, type Plan, type TimerChange } from "../../kernel/machine";
 import { decideByTable } from "../../kernel/table";
 import type { DomainEvent, PaymentCommandMessage, PaymentResult, RentalKeyMessage } from "../events";
-import type { LatLng, Locale, Money } from "../types";
+import type { Actor, Locale, Money } from "../types";
 import { refundKey } from "./refund-key";
 import { paymentDeadline, RENTAL_ACCESS, RENTAL_RULES, type RentalCommand, type RentalEffect } from "./rules";
 import type { Rental, RentalEventDraft, RentalRecord } from "./types";
@@ -19,6 +19,13 @@ export type { RentalCommand, RentalEffect } from "./rules";
 export { endCommand, PAYMENT_DEADLINE_MS } from "./rules";
 export { refundKey } from "./refund-key";
 export type RentalDecision = Decision<RentalRecord, RentalEventDraft, RentalEffect>;
+
+/**
+ * How long after a rental's ending its vehicle's release is sent again if no answer came (the
+ * vehicle's object down, the process killed after the commit): the `release` timer, set in the
+ * ending's commit and cleared by the vehicle's answer. Until then the vehicle is not rentable.
+ */
+export const VEHICLE_RELEASE_RETRY_MS = 30_000;
 
 /** How soon a confirmed rental without its key first asks the key service again. */
 export const KEY_RETRY_MS = 20_000;
@@ -214,13 +221,21 @@ export function planRental(
   const last = events.at(-1);
   if (step && last && (before === null || outstandingStep(before) !== step)) messages.push({ queue: "payments", body: paymentCommand(after, step, last.id) });
   if (awaitsKey(after) && before?.rental.status !== "confirmed") messages.push(keyRequest(after));
-  return {
-    events,
-    messages,
-    timers: rentalTimers(before, after, ctx.now, ctx.paymentWatchdogS),
-    after: [],
-    later: vehicleReleaseAfterCommit(after, drafts),
-  };
+  const later = vehicleReleaseAfterCommit(after, drafts);
+  const timers = rentalTimers(before, after, ctx.now, ctx.paymentWatchdogS);
+  if (later.length > 0) timers.push({ name: "release", at: ctx.now.getTime() + VEHICLE_RELEASE_RETRY_MS });
+  return { events, messages, timers, after: [], later };
+}
+
+/**
+ * A rental as `actor` sees it: its rider with the key, an operator without it, anyone else not at all.
+ *
+ * @example
+ * rentalShownTo({ id: "r_other", role: "rider" }, rental); // null: answered 404, as if it did not exist
+ */
+export function rentalShownTo(actor: Actor, rental: Rental): Rental | null {
+  if (actor.role === "ops") return keyless(rental);
+  return actor.role === "rider" && actor.id === rental.riderId ? rental : null;
 }
 
 /**
@@ -229,16 +244,25 @@ export function planRental(
  * Freed before the commit instead, a release whose answer was lost (or a process killed
  * after it) left the rental live, its key unlocking, while the vehicle was free to rent
  * again: two live rentals of one vehicle. Committed first, a lost release leaves the vehicle
- * rented by an ended rental until the repair sweep frees it (workers/gateway/rental-repair.ts).
+ * rented by an ended rental until the `release` timer the same commit set sends it again.
  *
  * @example
  * vehicleReleaseAfterCommit(cancelled, [{ type: "VehicleReleased", data: { vehicleId: "rv_1" } }]); // [{ type: "releaseVehicle", … }]
  */
 export function vehicleReleaseAfterCommit(after: RentalRecord, drafts: RentalEventDraft[]): RentalEffect[] {
-  const released = drafts.find((d) => d.type === "VehicleReleased");
-  if (!released) return [];
-  const at = (released.data as { location?: LatLng }).location;
-  return [{ type: "releaseVehicle", vehicleId: after.rental.vehicleId, rentalId: after.rental.id, correlationId: after.correlationId, ...(at ? { at } : {}) }];
+  return drafts.some((d) => d.type === "VehicleReleased") ? [vehicleRelease(after)] : [];
+}
+
+/**
+ * The release of an ended rental's vehicle, where its rider left it (`returnedAt`): sent after the
+ * ending's commit, and again by the `release` timer until the vehicle answers (a repeat frees nothing).
+ *
+ * @example
+ * vehicleRelease(returned); // { type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId, at }
+ */
+export function vehicleRelease(record: RentalRecord): RentalEffect {
+  const { vehicleId, id: rentalId } = record.rental;
+  return { type: "releaseVehicle", vehicleId, rentalId, correlationId: record.correlationId, ...(record.returnedAt ? { at: record.returnedAt } : {}) };
 }
 
 /**
