@@ -50,6 +50,8 @@ function sumBy<T>(rows: readonly T[], key: (row: T) => string, value: (row: T) =
  * before the cut-off minus every payout that holds its amount; only positive amounts (a
  * refund after a payout leaves a negative balance, paid nothing until more is earned),
  * and none for a driver who already has a payout of this cut-off (its id is taken).
+ * Never more than their balance now (every earning, those after the cut-off too, minus those
+ * payouts): a run of a past cut-off does not pay again what a refund since took back.
  * Sorted by driver id.
  *
  * @example
@@ -68,10 +70,15 @@ export function payoutsDue(cutoff: string, earnings: readonly EarningEntry[], pa
     (p) => p.driverId,
     (p) => p.amount,
   );
+  const earnedNow = sumBy(
+    earnings,
+    (e) => e.driverId,
+    (e) => e.earning,
+  );
   const paidThisCutoff = new Set(payouts.filter((p) => Date.parse(p.cutoff) === at).map((p) => p.driverId));
   const due: PayoutDue[] = [];
   for (const [driverId, amount] of earned) {
-    const owed = amount - (taken.get(driverId) ?? 0);
+    const owed = Math.min(amount, earnedNow.get(driverId) ?? amount) - (taken.get(driverId) ?? 0);
     if (owed > 0 && !paidThisCutoff.has(driverId)) due.push({ driverId, amount: owed });
   }
   return due.sort((a, b) => (a.driverId < b.driverId ? -1 : a.driverId > b.driverId ? 1 : 0));

@@ -51,6 +51,17 @@ describe("payoutsDue", () => {
     expect(payoutsDue(LATER, earnings, [payout("d1", 8000, "pending", T1)])).toEqual([{ driverId: "d2", amount: 4000 }]);
   });
 
+  it("a past cut-off pays no more than the balance now: what a refund since took back is not paid out again", () => {
+    const earnings = [earn("d1", 8000, T1), earn("d1", -4000, LATER)];
+    // The later cut-off paid the 4,000 left; the earlier one, run after it, has nothing to pay.
+    expect(payoutsDue(LATER, earnings, [])).toEqual([{ driverId: "d1", amount: 4000 }]);
+    expect(payoutsDue(CUT, earnings, [payout("d1", 4000, "succeeded", LATER)])).toEqual([]);
+    // Run first, it pays the balance, not the 8,000 earned by then.
+    expect(payoutsDue(CUT, earnings, [])).toEqual([{ driverId: "d1", amount: 4000 }]);
+    // What was earned after the cut-off is still not paid by it.
+    expect(payoutsDue(CUT, [earn("d1", 8000, T1), earn("d1", 5000, LATER)], [])).toEqual([{ driverId: "d1", amount: 8000 }]);
+  });
+
   it("compares cut-offs as times, sorts by driver", () => {
     const earnings = [earn("d2", 100, T1), earn("d1", 200, T1)];
     expect(payoutsDue(CUT, earnings, [payout("d2", 50, "succeeded", "2026-01-01T22:00:00+09:00")])).toEqual([{ driverId: "d1", amount: 200 }]);

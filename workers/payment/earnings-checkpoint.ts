@@ -112,16 +112,21 @@ export async function moveCheckpoint(d1: LedgerSql, through: string, target: str
   return (moved?.meta.changes ?? 0) === 1;
 }
 
+/** Later than any row's time: the end of the range "after the cut-off". */
+export const END_OF_TIME = "9999-12-31T23:59:59.999Z";
+
 /**
  * The statement of earnedUpTo (exported for its tests); ?1 is the cut-off. Each range is
  * empty unless the cut-off is on its side of the checkpoint; drivers whose sum is zero
- * (every earning after the cut-off, say) are left out.
+ * (every earning after the cut-off, say) are left out. `later` is what was recorded after the
+ * cut-off (refunds among it): a run of a past cut-off pays no more than the driver's balance now.
  */
 export const EARNED_UP_TO = `WITH checkpoint AS (SELECT ${CHECKPOINT} AS through)
-  SELECT driver_id, sum(earning) AS earning FROM (
-    SELECT driver_id, earned AS earning FROM driver_earnings
-    UNION ALL ${earningsIn("(SELECT through FROM checkpoint)", "?1")}
-    UNION ALL SELECT driver_id, -earning FROM (${earningsIn("?1", "(SELECT through FROM checkpoint)")})
+  SELECT driver_id, sum(earning) AS earning, sum(later) AS later FROM (
+    SELECT driver_id, earned AS earning, 0 AS later FROM driver_earnings
+    UNION ALL SELECT driver_id, earning, 0 FROM (${earningsIn("(SELECT through FROM checkpoint)", "?1")})
+    UNION ALL SELECT driver_id, -earning, 0 FROM (${earningsIn("?1", "(SELECT through FROM checkpoint)")})
+    UNION ALL SELECT driver_id, 0, earning FROM (${earningsIn("?1", `'${END_OF_TIME}'`)})
   ) GROUP BY driver_id HAVING sum(earning) <> 0`;
 
 /**
@@ -129,12 +134,17 @@ export const EARNED_UP_TO = `WITH checkpoint AS (SELECT ${CHECKPOINT} AS through
  * the cut-off), in one statement (one consistent read), from the checkpoint's sums: plus
  * what was recorded after the checkpoint up to a later cut-off, or minus what was recorded
  * after an earlier cut-off up to the checkpoint (a run resumed, `more`, once the cron has
- * moved past its cut-off). Either way it reads the gap, not the history.
+ * moved past its cut-off). Either way it reads the gap, not the history. What was recorded
+ * after the cut-off comes as a second entry, dated `END_OF_TIME`: `payoutsDue` leaves it out
+ * of what the cut-off pays, but pays no more than the two together (a refund since).
  *
  * @example
  * const earned = await earnedUpTo(env.LEDGER_DB, "2026-01-01T00:00:00.000Z");
  */
 export async function earnedUpTo(d1: LedgerSql, cutoff: string): Promise<EarningEntry[]> {
-  const { results } = await d1.prepare(EARNED_UP_TO).bind(cutoff).all<{ driver_id: string; earning: number }>();
-  return results.map((r) => ({ driverId: r.driver_id, earning: Number(r.earning), createdAt: cutoff }));
+  const { results } = await d1.prepare(EARNED_UP_TO).bind(cutoff).all<{ driver_id: string; earning: number; later: number }>();
+  return results.flatMap((r) => [
+    { driverId: r.driver_id, earning: Number(r.earning), createdAt: cutoff },
+    ...(Number(r.later) !== 0 ? [{ driverId: r.driver_id, earning: Number(r.later), createdAt: END_OF_TIME }] : []),
+  ]);
 }

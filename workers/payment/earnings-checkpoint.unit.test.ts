@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { earningHistory, recordEarnings, summedUpTo, type EarningRow } from "../../test/support/ledger-history";
 import { sqliteD1 } from "../../test/support/sqlite-d1";
-import { advanceEarningsCheckpoint, checkpointThrough, EARNED_UP_TO, earnedUpTo, moveCheckpoint } from "./earnings-checkpoint";
+import { advanceEarningsCheckpoint, checkpointThrough, EARNED_UP_TO, earnedUpTo, END_OF_TIME, moveCheckpoint } from "./earnings-checkpoint";
 
 const DAY = 86_400_000;
 const FROM = Date.parse("2026-01-01T00:00:00.000Z");
@@ -14,8 +14,12 @@ async function ledgerWith(rows: readonly EarningRow[]) {
   return d1;
 }
 
-const sorted = (entries: { driverId: string; earning: number }[]) =>
-  entries.map(({ driverId, earning }) => ({ driverId, earning })).sort((a, b) => a.driverId.localeCompare(b.driverId));
+/** The entries at the cut-off (not those after it, dated END_OF_TIME), by driver. */
+const sorted = (entries: { driverId: string; earning: number; createdAt: string }[]) =>
+  entries
+    .filter((e) => e.createdAt !== END_OF_TIME)
+    .map(({ driverId, earning }) => ({ driverId, earning }))
+    .sort((a, b) => a.driverId.localeCompare(b.driverId));
 
 describe("earnings checkpoint", () => {
   it("a second run that read the checkpoint before the first moved it adds nothing: no earning counted twice", async () => {
@@ -27,6 +31,19 @@ describe("earnings checkpoint", () => {
     expect(sorted(await earnedUpTo(d1, day(5)))).toEqual(summedUpTo(rows, day(5)));
     const base = await d1.prepare("SELECT sum(earned) AS n FROM driver_earnings").first<{ n: number }>();
     expect(base?.n).toBe(summedUpTo(rows, day(2)).reduce((sum, e) => sum + e.earning, 0));
+  });
+
+  it("answers what was recorded after the cut-off apart, dated END_OF_TIME, from either side of the checkpoint", async () => {
+    const rows = earningHistory(5, { rows: 80, drivers: 3, from: FROM, spanMs: 6 * DAY });
+    const d1 = await ledgerWith(rows);
+    await advanceEarningsCheckpoint(d1, day(3));
+    for (const cutoff of [day(1), day(3), day(5)]) {
+      const entries = await earnedUpTo(d1, cutoff);
+      const all = summedUpTo(rows, END_OF_TIME);
+      const total = (driverId: string) => entries.filter((e) => e.driverId === driverId).reduce((sum, e) => sum + e.earning, 0);
+      for (const { driverId, earning } of all) if (entries.some((e) => e.driverId === driverId)) expect(total(driverId), `${cutoff} ${driverId}`).toBe(earning);
+      expect(entries.filter((e) => e.createdAt === END_OF_TIME).length, cutoff).toBeGreaterThan(0);
+    }
   });
 
   it("never moves back; a target at the checkpoint moves nothing", async () => {

@@ -89,6 +89,21 @@ describe("payout runs", () => {
     expect(await balance("d1")).toEqual({ owed: 0, paid: 12000 });
   });
 
+  it("a run of a past cut-off after a refund and a later run pays nothing more: never more than the balance", async () => {
+    const { deps, provider, payoutDeps, balance } = await setup();
+    await capturedRide(deps, "rd_1", 10000);
+    await tick();
+    const past = new Date().toISOString();
+    await tick();
+    await handlePaymentCommand(step("rd_1", "refund", 5000, { key: "rd_1:refund:a" }), deps);
+    await tick();
+    expect(await runPayouts(payoutDeps, new Date().toISOString())).toMatchObject({ drivers: 1, total: { amount: 4000 } });
+    // An operator resumes (or runs) the earlier cut-off: 8,000 was earned by then, but 4,000 of it was refunded since.
+    expect(await runPayouts(payoutDeps, past)).toMatchObject({ drivers: 0, total: { amount: 0 } });
+    expect(await balance("d1")).toEqual({ owed: 0, paid: 4000 });
+    expect([...provider.transfers.values()].reduce((sum, t) => sum + t.amount, 0)).toBe(4000);
+  });
+
   it("two runs at once with different cut-offs pay the earnings once between them", async () => {
     const { deps, provider, payoutDeps, balance } = await setup();
     await capturedRide(deps, "rd_1", 10000);
