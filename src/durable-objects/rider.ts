@@ -27,8 +27,8 @@ type DuesAnswer = { outcome: "succeeded" | "declined"; providerRef: string | nul
 /** The payment worker's dues charge (its PaymentService, through the gateway's service binding). */
 export interface DuesCharger {
   chargeDues(input: { riderId: string; amount: Money; paymentMethod: string; idempotencyKey: string; correlationId: string }): Promise<DuesAnswer>;
-  /** The charge's answer as the ledger recorded it (no provider call), or null while nothing is settled. */
-  duesChargeOutcome(idempotencyKey: string): Promise<DuesAnswer | null>;
+  /** The charge's answer as the ledger recorded it, or its standing hold's capture sent again; null while no hold stands. */
+  finishDuesCharge(idempotencyKey: string, correlationId: string): Promise<DuesAnswer | null>;
 }
 
 /** A lost charge sent again was answered: what is owed now is charged next. */
@@ -151,15 +151,18 @@ export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect
 
   /**
    * `DUES_CHECK`: a charge whose answer never came back (the payment worker reset, a deploy) is
-   * read from the ledger: paid or declined there, it is settled here as if answered; nothing
-   * settled, it stays in flight for the rider's next payment to send again. Fails (and is tried
-   * again later) while the payment worker cannot answer.
+   * read from the ledger: paid or declined there, it is settled here as if answered; a hold
+   * standing there without its capture's answer (the capture made while the worker timed out) is
+   * finished, its capture sent again under its key, and settled so (before 2026-12-06 the check
+   * gave up there, and a rider who had paid got 402 until they paid again); no hold, it stays in
+   * flight for the rider's next payment to send again. Fails (and is tried again later) while the
+   * payment worker or the provider cannot answer.
    */
   protected async onTimer(name: string): Promise<void> {
     const record = this.load();
     const charge = record?.chargeInFlight;
     if (name !== DUES_CHECK || !record || !charge) return;
-    const answer = await this.payments().duesChargeOutcome(charge.key);
+    const answer = await this.payments().finishDuesCharge(charge.key, `dues-check:${charge.key}`);
     if (!answer) return;
     const settled = await this.settle(record.account.id, charge, answer, `dues-check:${charge.key}`, false);
     // Refused (the dues changed so that the rides it paid no longer add up): left in flight, as a payment would.

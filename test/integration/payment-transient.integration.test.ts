@@ -188,6 +188,24 @@ describe("the payment service failing under a rider paying their dues", () => {
     expect(results.map((r) => r.amount)).toEqual([6000]);
   });
 
+  it("a capture the provider made while the worker timed out (its hold recorded, not the capture) is finished by the check: paid, charged once", async () => {
+    const riderId = uniqueId("r");
+    const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));
+    unwrap(await stub.incurDues(riderId, "rd_dues_capture_lost", { amount: 7000, currency: "KRW" }, "req-dues"));
+    expect(await payWithAnswerLost(stub, riderId, "req-pay-capture-lost")).toMatchObject({ ok: false, problem: { code: "unavailable" } });
+    // The provider made the capture; the ledger did not record it (the worker's guarded call timed out first).
+    await testEnv.LEDGER_DB.prepare("DELETE FROM payment_operations WHERE ride_id = ? AND kind = 'capture'").bind(`dues:${riderId}`).run();
+    await runInDurableObject(stub, (_i: RiderDurableObject, state) =>
+      state.storage.sql.exec("UPDATE timers SET due_at = ? WHERE name = ?", Date.now() - 1, DUES_CHECK),
+    );
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await stub.account(riderId)).dues).toEqual({ amount: 0, currency: "KRW" });
+    const { results } = await testEnv.LEDGER_DB.prepare("SELECT amount, outcome FROM payment_operations WHERE ride_id = ? AND kind = 'capture'")
+      .bind(`dues:${riderId}`)
+      .all<{ amount: number; outcome: string }>();
+    expect(results).toEqual([{ amount: 7000, outcome: "succeeded" }]);
+  });
+
   it("a charge paid as answered leaves no check behind; one with nothing in the ledger stays in flight after its check", async () => {
     const riderId = uniqueId("r");
     const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));

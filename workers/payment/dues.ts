@@ -61,7 +61,7 @@ async function voided(ledger: DuesDeps["ledger"], holdKey: string): Promise<bool
 }
 
 /** What the ledger holds of a charge: its answer (a capture, a declined hold, every hold voided), a hold to capture, or the next hold to place. */
-type Recorded = { answer: DuesChargeOutcome } | { capture: number; holdRef: string } | { place: number };
+type Recorded = { answer: DuesChargeOutcome } | { capture: number; holdRef: string; hold: LedgerEntry } | { place: number };
 
 /**
  * Reads a charge's steps in the ledger, hold after hold. Each hold has its capture key (a
@@ -76,7 +76,7 @@ async function recordedCharge(ledger: DuesDeps["ledger"], chargeKey: string): Pr
     const hold = await ledger.find(stepKey(chargeKey, "authorize", n));
     if (!hold) return { place: n };
     if (hold.outcome !== "succeeded" || !hold.providerRef) return { answer: answer(hold) };
-    if (!(await voided(ledger, hold.idempotencyKey))) return { capture: n, holdRef: hold.providerRef };
+    if (!(await voided(ledger, hold.idempotencyKey))) return { capture: n, holdRef: hold.providerRef, hold };
   }
   // Every hold voided before its capture: answered declined, so that the rider's next attempt goes out under a
   // key of its own (thrown, the same key would be sent again, and refused so, for good).
@@ -84,16 +84,25 @@ async function recordedCharge(ledger: DuesDeps["ledger"], chargeKey: string): Pr
 }
 
 /**
- * A charge's answer as the ledger recorded it, with no provider call: the Rider DO's check of
- * a charge whose answer it lost (`chargeInFlight`). Null while nothing is settled (no hold, a
- * hold not yet captured): the rider's next payment sends it again.
+ * The Rider DO's check of a charge whose answer it lost (`chargeInFlight`): the answer the
+ * ledger recorded; or, when a hold stands whose capture's answer is not recorded (the capture
+ * made while the worker timed out, or never sent: a crash between the two), that capture sent
+ * again under its own key, for the hold's amount: the provider answers the capture it made, or
+ * makes it, as the rider asked. Null while no hold stands (none placed, or each one voided): no
+ * hold is placed that the rider did not see asked for. Throws when the provider cannot answer.
  *
  * @example
- * const settled = await duesChargeOutcome(ledger, "r1:dues:3:0"); // { outcome: "succeeded", … } | null
+ * const settled = await finishDuesCharge(paymentDeps(env), "r1:dues:3:0", "dues-check"); // { outcome: "succeeded", … } | null
  */
-export async function duesChargeOutcome(ledger: DuesDeps["ledger"], chargeKey: string): Promise<DuesChargeOutcome | null> {
-  const found = await recordedCharge(ledger, chargeKey);
-  return "answer" in found ? found.answer : null;
+export async function finishDuesCharge(deps: DuesDeps, chargeKey: string, correlationId: string): Promise<DuesChargeOutcome | null> {
+  const found = await recordedCharge(deps.ledger, chargeKey);
+  if ("answer" in found) return found.answer;
+  if ("place" in found) return null;
+  const { hold, holdRef } = found;
+  const amount = { amount: hold.amount, currency: "KRW" as const };
+  const capture = { action: "capture" as const, rideId: hold.rideId, amount, idempotencyKey: stepKey(chargeKey, "capture", found.capture), correlationId };
+  const outcome = await guarded(deps, () => deps.provider.capture({ holdRef, amount }, capture.idempotencyKey));
+  return answer(await deps.ledger.record(capture, outcome, deps.provider.name));
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Charging a rider's dues, in Node: the real ledger on Node's SQLite, an in-memory provider. */
 import { describe, expect, it } from "vitest";
-import { chargeDues, duesChargeOutcome, DUES_HOLDS_PER_CHARGE } from "./dues";
+import { chargeDues, DUES_HOLDS_PER_CHARGE, finishDuesCharge } from "./dues";
 import { ProviderUnavailable } from "./provider";
 import { DUES_CHARGE_MAX_MS, reconcile } from "./reconcile";
 import { krw, unitDeps } from "./test-fixtures";
@@ -56,21 +56,48 @@ describe("chargeDues", () => {
   });
 });
 
-describe("duesChargeOutcome", () => {
-  it("reads a charge's answer from the ledger, calling no provider: paid, declined, or null while nothing is settled", async () => {
+describe("finishDuesCharge (the Rider DO's check of a charge whose answer it lost)", () => {
+  it("answers what the ledger recorded, calling no provider: paid, declined, or null when no hold stands", async () => {
     const { deps, provider } = await unitDeps();
-    expect(await duesChargeOutcome(deps.ledger, "r1:dues:7")).toBeNull();
+    expect(await finishDuesCharge(deps, "r1:dues:7", "check")).toBeNull();
     const paid = await chargeDues(deps, input({ key: "r1:dues:7" }));
     const declined = await chargeDues(deps, input({ key: "r1:dues:8", paymentMethod: "pm_card_chargeDeclined" }));
+    const calls = provider.calls.length;
+    expect(await finishDuesCharge(deps, "r1:dues:7", "check")).toEqual(paid);
+    expect(await finishDuesCharge(deps, "r1:dues:8", "check")).toEqual(declined);
+    expect(provider.calls).toHaveLength(calls);
+  });
+
+  it("a hold whose capture was made while the worker timed out: the capture sent again under its key answers it, charged once", async () => {
+    const { deps, provider } = await unitDeps();
+    const capture = provider.capture.bind(provider);
+    // The provider captures, and the answer is lost on the way back (the worker's timeout, a reset): nothing recorded.
+    provider.capture = async (...args: Parameters<typeof capture>) => {
+      await capture(...args);
+      throw new ProviderUnavailable("timed out");
+    };
+    await expect(chargeDues(deps, input({ key: "r1:dues:9" }))).rejects.toThrow("timed out");
+    provider.capture = capture;
+    const finished = await finishDuesCharge(deps, "r1:dues:9", "check");
+    expect(finished).toMatchObject({ outcome: "succeeded" });
+    expect(provider.calls.filter((c) => c.op === "capture").map((c) => c.key)).toEqual(["r1:dues:9:capture", "r1:dues:9:capture"]);
+    expect([...provider.holds.values()].filter((h) => h.status === "succeeded")).toHaveLength(1);
+    const captures = (await deps.ledger.forRide("dues:r1")).filter((r) => r.kind === "capture");
+    expect(captures.map((r) => `${r.outcome}:${r.amount}`)).toEqual(["succeeded:9800"]);
+    // Asked again, it reads the ledger: no further call.
+    const calls = provider.calls.length;
+    expect(await finishDuesCharge(deps, "r1:dues:9", "check")).toEqual(finished);
+    expect(provider.calls).toHaveLength(calls);
+  });
+
+  it("throws while the provider cannot answer (the check is tried again later), and places no hold of its own", async () => {
+    const { deps, provider } = await unitDeps();
     const capture = provider.capture.bind(provider);
     provider.capture = () => Promise.reject(new ProviderUnavailable("gone"));
-    await expect(chargeDues(deps, input({ key: "r1:dues:9" }))).rejects.toThrow("gone");
+    await expect(chargeDues(deps, input({ key: "r1:dues:10" }))).rejects.toThrow("gone");
+    await expect(finishDuesCharge(deps, "r1:dues:10", "check")).rejects.toThrow("gone");
     provider.capture = capture;
-    const calls = provider.calls.length;
-    expect(await duesChargeOutcome(deps.ledger, "r1:dues:7")).toEqual(paid);
-    expect(await duesChargeOutcome(deps.ledger, "r1:dues:8")).toEqual(declined);
-    expect(await duesChargeOutcome(deps.ledger, "r1:dues:9"), "held, not captured: not settled").toBeNull();
-    expect(provider.calls).toHaveLength(calls);
+    expect(provider.calls.filter((c) => c.op === "authorize")).toHaveLength(1);
   });
 });
 
@@ -136,7 +163,7 @@ describe("reconciliation of dues", () => {
       providerRef: null,
       detail: `${DUES_HOLDS_PER_CHARGE} holds voided before their capture`,
     });
-    expect((await duesChargeOutcome(deps.ledger, "r1:dues:6"))?.outcome).toBe("declined");
+    expect((await finishDuesCharge(deps, "r1:dues:6", "check"))?.outcome).toBe("declined");
     expect(provider.calls.filter((c) => c.op === "authorize" && c.key.startsWith("r1:dues:6:")).map((c) => c.key)).toEqual([
       "r1:dues:6:authorize",
       "r1:dues:6:authorize:2",

@@ -14,7 +14,7 @@ import type { Money } from "../../src/domain/types";
 import type { BreakerState } from "../../src/payments/breaker";
 import { databaseSize, type DatabaseSize } from "../../src/views/database-size";
 import { breakerStub, paymentDeps, payoutBreaker, providerFor } from "./deps";
-import { chargeDues, duesChargeOutcome } from "./dues";
+import { chargeDues, finishDuesCharge } from "./dues";
 import type { LedgerEntry } from "./ledger";
 import { earningsPage, heldRidesPage, rideIdsPage, type EarningsItem } from "./pages";
 import { reconcile, type ReconcileReport, type RideLookup } from "./reconcile";
@@ -106,14 +106,18 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
   }
 
   /**
-   * A dues charge's answer as the ledger recorded it, or null while nothing is settled; no
-   * provider call (the Rider DO's check of a charge whose answer it lost).
+   * The Rider DO's check of a dues charge whose answer it lost: the answer the ledger recorded,
+   * or a standing hold's capture sent again under its key (`finishDuesCharge`); null while no
+   * hold stands. Throws when the provider cannot answer.
    *
    * @example
-   * const settled = await env.PAYMENTS.duesChargeOutcome("r1:dues:3:0");
+   * const settled = await env.PAYMENTS.finishDuesCharge("r1:dues:3:0", "dues-check:r1:dues:3:0");
    */
-  async duesChargeOutcome(idempotencyKey: string): Promise<{ outcome: "succeeded" | "declined"; providerRef: string | null; detail: string | null } | null> {
-    return duesChargeOutcome(paymentDeps(this.env).ledger, idempotencyKey);
+  async finishDuesCharge(
+    idempotencyKey: string,
+    correlationId: string,
+  ): Promise<{ outcome: "succeeded" | "declined"; providerRef: string | null; detail: string | null } | null> {
+    return finishDuesCharge(paymentDeps(this.env), idempotencyKey, correlationId);
   }
 
   /**
