@@ -21,8 +21,8 @@ import {
 import { fail, ok, type Outcome } from "../lib/problem";
 import { RideOwnerObject, type Welcome } from "./owner";
 
-/** A dues charge's answer. */
-type DuesAnswer = { outcome: "succeeded" | "declined"; providerRef: string | null; detail: string | null };
+/** A dues charge's answer (`unsent`: held back by the payment worker's circuit breaker; nothing of it reached the provider). */
+type DuesAnswer = { outcome: "succeeded" | "declined" | "unsent"; providerRef: string | null; detail: string | null };
 
 /** The payment worker's dues charge (its PaymentService, through the gateway's service binding). */
 export interface DuesCharger {
@@ -117,6 +117,13 @@ export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect
       return fail("unavailable", "the payment service could not be reached; try again shortly", { retryAfterSeconds: 5 });
     }
     this.timers.clear(DUES_CHECK);
+    if (answer.outcome === "unsent") {
+      // Nothing went out: not in flight, so the rider's next payment goes to the card they choose then (before 2026-12-06
+      // it went to this one). A lost charge sent again (`earlier`) may have gone out the first time: it stays in flight.
+      const latest = this.load();
+      if (latest && !earlier && latest.chargeInFlight?.key === charge.key) this.store({ ...latest, chargeInFlight: undefined });
+      return fail("unavailable", "the payment service is failing; nothing was charged: try again shortly", { retryAfterSeconds: 30 });
+    }
     return this.settle(riderId, charge, answer, correlationId, earlier);
   }
 

@@ -206,6 +206,33 @@ describe("the payment service failing under a rider paying their dues", () => {
     expect(results).toEqual([{ amount: 7000, outcome: "succeeded" }]);
   });
 
+  it("a charge the payment worker's circuit breaker held back is not in flight: the rider's next payment goes to the card they choose then", async () => {
+    const riderId = uniqueId("r");
+    const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));
+    unwrap(await stub.incurDues(riderId, "rd_dues_breaker", { amount: 4000, currency: "KRW" }, "req-dues"));
+    const breaker = testEnv.PAYMENT_BREAKER.get(testEnv.PAYMENT_BREAKER.idFromName("simulated"));
+    const setBreaker = (state: object) =>
+      runInDurableObject(breaker, (instance) => {
+        (instance as unknown as { state: object }).state = state;
+      });
+    await setBreaker({ mode: "open", failures: 5, openedAt: Date.now(), probeStartedAt: null });
+    // The payment worker's isolate takes a breaker it found closed for closed a second (BreakerView).
+    await new Promise((r) => setTimeout(r, 1100));
+    try {
+      expect(await stub.payDues(riderId, "pm_card_visa", "req-pay-held")).toMatchObject({ ok: false, problem: { code: "unavailable" } });
+    } finally {
+      await setBreaker({ mode: "closed", failures: 0, openedAt: null, probeStartedAt: null });
+    }
+    const inFlight = await runInDurableObject(stub, (_i: RiderDurableObject, state) => {
+      const row = state.storage.sql.exec<{ record: string }>("SELECT record FROM rider").toArray()[0];
+      return (JSON.parse(row?.record ?? "{}") as { chargeInFlight?: unknown }).chargeInFlight ?? null;
+    });
+    expect(inFlight).toBeNull();
+    // Paid now with a card that is declined: that card is the one charged (before, the held-back charge went again to the first).
+    expect(await stub.payDues(riderId, "pm_card_chargeDeclined", "req-pay-other")).toMatchObject({ ok: false, problem: { code: "payment_required" } });
+    expect(unwrap(await stub.payDues(riderId, "pm_card_visa", "req-pay-good")).dues.amount).toBe(0);
+  });
+
   it("a charge paid as answered leaves no check behind; one with nothing in the ledger stays in flight after its check", async () => {
     const riderId = uniqueId("r");
     const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));

@@ -8,7 +8,7 @@
  */
 import type { Money } from "../../src/domain/types";
 import { duesAccount } from "../../src/payments/dues";
-import { guarded, type PaymentDeps } from "./handler";
+import { BreakerOpen, guarded, type PaymentDeps } from "./handler";
 import type { LedgerEntry } from "./ledger";
 
 export interface DuesChargeInput {
@@ -21,12 +21,15 @@ export interface DuesChargeInput {
 }
 
 export interface DuesChargeOutcome {
-  outcome: "succeeded" | "declined";
+  /** `unsent`: the circuit breaker held back the charge's hold, and nothing of it stands at the provider (no hold, or each one voided). */
+  outcome: "succeeded" | "declined" | "unsent";
   providerRef: string | null;
   detail: string | null;
 }
 
 export type DuesDeps = Pick<PaymentDeps, "ledger" | "provider" | "breaker" | "timeoutMs">;
+
+const UNSENT: unique symbol = Symbol("unsent");
 
 /**
  * How many holds one charge places at most: a hold reconciliation voided (its capture lost
@@ -108,8 +111,10 @@ export async function finishDuesCharge(deps: DuesDeps, chargeKey: string, correl
 /**
  * Charges the dues: the recorded answer if this charge was settled before; else the hold
  * (recorded, or placed now), and a declined hold answers declined; else the capture.
- * Throws when the provider cannot answer (ProviderUnavailable, BreakerOpen): the caller
- * answers 503 and the rider may try again with the same key.
+ * Answers `unsent` when the circuit breaker held back its hold (nothing of the charge stands
+ * at the provider: the rider may pay with another card). Throws when the provider cannot
+ * answer (ProviderUnavailable; BreakerOpen at a capture): the caller answers 503 and the
+ * rider may try again with the same key.
  *
  * @example
  * const paid = await chargeDues(paymentDeps(env), { riderId: "r1", amount: { amount: 9800, currency: "KRW" },
@@ -142,7 +147,12 @@ export async function chargeDues(deps: DuesDeps, input: DuesChargeInput): Promis
     const authorize = step("authorize", found.place);
     const outcome = await guarded(deps, () =>
       deps.provider.authorize({ amount: input.amount, paymentMethod: input.paymentMethod, reference: account }, authorize.idempotencyKey),
-    );
+    ).catch((error: unknown): typeof UNSENT => {
+      // Held back before it went out: the rider may pay with another card under the same key (never seen by the provider).
+      if (error instanceof BreakerOpen) return UNSENT;
+      throw error;
+    });
+    if (outcome === UNSENT) return { outcome: "unsent", providerRef: null, detail: "the payment provider is failing; nothing was sent" };
     await deps.ledger.record(authorize, outcome, deps.provider.name);
   }
   throw new Error(`dues charge ${input.idempotencyKey}: the ledger did not keep its holds`);

@@ -50,6 +50,28 @@ describe("chargeDues", () => {
     expect([...provider.holds.values()].filter((h) => h.status === "succeeded")).toHaveLength(1);
   });
 
+  it("held back by the circuit breaker before its hold went out: answers unsent, records and sends nothing; the key then charges once", async () => {
+    const { deps, provider } = await unitDeps();
+    const closed = deps.breaker;
+    const open = { acquire: async () => ({ allowed: false, probe: false, retryAfterMs: 30_000 }), record: async () => {} };
+    const held = await chargeDues({ ...deps, breaker: open as unknown as typeof closed }, input());
+    expect(held).toEqual({ outcome: "unsent", providerRef: null, detail: "the payment provider is failing; nothing was sent" });
+    expect(provider.calls).toEqual([]);
+    expect(await deps.ledger.forRide("dues:r1")).toEqual([]);
+    expect((await chargeDues(deps, input({ paymentMethod: "pm_card_mastercard" }))).outcome).toBe("succeeded");
+  });
+
+  it("held back at its capture, a hold standing: throws (the charge is in flight), never answers unsent", async () => {
+    const { deps } = await unitDeps();
+    let permits = 1;
+    const breaker = {
+      acquire: async () => (permits-- > 0 ? { allowed: true, probe: false } : { allowed: false, probe: false, retryAfterMs: 30_000 }),
+      record: async () => {},
+    };
+    await expect(chargeDues({ ...deps, breaker: breaker as unknown as typeof deps.breaker }, input())).rejects.toThrow("circuit open");
+    expect((await deps.ledger.forRide("dues:r1")).map((r) => r.kind)).toEqual(["authorize"]);
+  });
+
   it("refuses to charge nothing", async () => {
     const { deps } = await unitDeps();
     await expect(chargeDues(deps, { ...input(), amount: krw(0) })).rejects.toBeInstanceOf(RangeError);

@@ -14,7 +14,7 @@ import type { Money } from "../../src/domain/types";
 import type { BreakerState } from "../../src/payments/breaker";
 import { databaseSize, type DatabaseSize } from "../../src/views/database-size";
 import { breakerStub, paymentDeps, payoutBreaker, providerFor } from "./deps";
-import { chargeDues, finishDuesCharge } from "./dues";
+import { chargeDues, finishDuesCharge, type DuesChargeOutcome } from "./dues";
 import type { LedgerEntry } from "./ledger";
 import { earningsPage, heldRidesPage, rideIdsPage, type EarningsItem } from "./pages";
 import { reconcile, type ReconcileReport, type RideLookup } from "./reconcile";
@@ -101,7 +101,7 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
     paymentMethod: string;
     idempotencyKey: string;
     correlationId: string;
-  }): Promise<{ outcome: "succeeded" | "declined"; providerRef: string | null; detail: string | null }> {
+  }): Promise<DuesChargeOutcome> {
     return chargeDues(paymentDeps(this.env), input);
   }
 
@@ -113,10 +113,7 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
    * @example
    * const settled = await env.PAYMENTS.finishDuesCharge("r1:dues:3:0", "dues-check:r1:dues:3:0");
    */
-  async finishDuesCharge(
-    idempotencyKey: string,
-    correlationId: string,
-  ): Promise<{ outcome: "succeeded" | "declined"; providerRef: string | null; detail: string | null } | null> {
+  async finishDuesCharge(idempotencyKey: string, correlationId: string): Promise<DuesChargeOutcome | null> {
     return finishDuesCharge(paymentDeps(this.env), idempotencyKey, correlationId);
   }
 
