@@ -52,9 +52,8 @@ describe("chargeDues", () => {
 
   it("held back by the circuit breaker before its hold went out: answers unsent, records and sends nothing; the key then charges once", async () => {
     const { deps, provider } = await unitDeps();
-    const closed = deps.breaker;
     const open = { acquire: async () => ({ allowed: false, probe: false, retryAfterMs: 30_000 }), record: async () => {} };
-    const held = await chargeDues({ ...deps, breaker: open as unknown as typeof closed }, input());
+    const held = await chargeDues({ ...deps, breaker: open as unknown as typeof deps.breaker }, input());
     expect(held).toEqual({ outcome: "unsent", providerRef: null, detail: "the payment provider is failing; nothing was sent" });
     expect(provider.calls).toEqual([]);
     expect(await deps.ledger.forRide("dues:r1")).toEqual([]);
