@@ -4,13 +4,13 @@
  * effects (releasing an offered driver) performed, then committed with its events, messages and timers in one transaction:
  * a refused command changes nothing anywhere. */
 import type { Driver, PaymentResult } from "../domain/events";
-import { cancelledReason, timelineFor } from "../domain/ride/audience";
+import { timelineFor } from "../domain/ride/audience";
 import { decide, decideAll, isSettled, plan, watchdogPlan, withMissedHandover } from "../domain/ride-machine";
 import type { EventDraft, RideCommand, RideDecision, RideRecord, SilentAsk } from "../domain/ride-machine";
 import type { Actor, LatLng, Ride } from "../domain/types";
 import { fail, ok, unwrap, type Outcome } from "../lib/problem";
 import { acceptance, advanceCommand, commandForResult, declineCommand, etaCommand, etaSeconds, timerCommand, toRideDriver } from "../ride/commands";
-import type { CommandOf, DriverStep, OpsCommand, Trip } from "../ride/commands";
+import { cancelCommand, type CommandOf, type DriverStep, type OpsCommand, type Trip } from "../ride/commands";
 import { awaitsDriver, claimsDriver, dispatchRound, wakeAnswer, type Wake } from "../ride/dispatch";
 import { canView, openRide, refundToPin, viewFor, wantsDriverPositions, type CreateRideInput } from "../ride/ride-record";
 import { RideLedgerObject, type TimelineItem, type Welcome } from "./ride-ledger";
@@ -38,8 +38,8 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
     return outcome.ok ? ok(outcome.value.ride) : outcome;
   }
 
-  /** Loads the ride, asks `commandOf` what the call means (a command, or the answer), and applies it; `answeredTo` as in `planFrom`. */
-  private command<T>(causationId: string | null, commandOf: CommandOf<T>, answeredTo: string | null = null): Promise<Outcome<Ride | T>> {
+  /** Loads the ride, asks `commandOf` what the call means (a command, or the answer), and applies it; `answeredTo` as in `planFrom`; answered as `viewer` reads it. */
+  private command<T>(causationId: string | null, commandOf: CommandOf<T>, answeredTo: string | null = null, viewer?: Actor): Promise<Outcome<Ride | T>> {
     return this.exclusive(async () => {
       const record = this.load();
       const command = commandOf(record);
@@ -48,7 +48,8 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
       const decision = decide(record, command, new Date());
       const missed = withMissedHandover(record, command, decision); // counted though refused (src/domain/ride/parcel.ts)
       if (missed) this.store(missed);
-      return this.apply(record, decision, causationId, answeredTo);
+      const applied = await this.apply(record, decision, causationId, answeredTo);
+      return applied.ok && viewer ? ok(viewFor(this.load() ?? record, viewer)) : applied;
     });
   }
 
@@ -81,13 +82,9 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
     return record && canView(record, actor) ? ok(timelineFor(this.eventLog(), actor)) : fail("not_found", "no such ride");
   }
 
+  /** Its rider's or an operator's cancel, answered as they read the ride (a parcel's sender with its handover code). */
   cancel(actor: Actor, reason: string | undefined, requestId: string): Promise<Outcome<Ride>> {
-    const by = actor.role === "ops" ? "ops" : "rider";
-    return this.command(requestId, (record) => {
-      if (!record || !canView(record, actor)) return fail("not_found", "no such ride");
-      if (actor.role === "driver") return fail("forbidden", "drivers decline rides instead of cancelling them");
-      return { type: "cancel", by, reason: reason ?? cancelledReason(by) };
-    });
+    return this.command(requestId, (record) => cancelCommand(record, actor, reason), null, actor);
   }
 
   /** The offered driver accepts: checked, confirmed with the Driver DO (offered → on_trip), then assigned with their details. */

@@ -7,10 +7,11 @@ import type { Driver, PaymentResult } from "../domain/events";
 import { finalFare } from "../domain/fare";
 import { distanceMeters, estimateDrive } from "../domain/geo";
 import { can, outstandingPaymentStep, type RideCommand, type RideRecord, type SilentAsk } from "../domain/ride-machine";
-import type { LatLng, RideDriver } from "../domain/types";
+import type { Actor, LatLng, RideDriver } from "../domain/types";
+import { cancelledReason } from "../domain/ride/audience";
 import type { Refusal } from "../kernel/machine";
 import { fail, type Outcome } from "../lib/problem";
-import { etaWorthUpdating, NOT_OFFERED_TO_YOU } from "./ride-record";
+import { canView, etaWorthUpdating, NOT_OFFERED_TO_YOU } from "./ride-record";
 
 const notOffered: Refusal = { kind: "refused", code: "offer_not_available", detail: NOT_OFFERED_TO_YOU };
 
@@ -37,6 +38,20 @@ export function acceptance(record: RideRecord | null, driverId: string, now: Dat
   if (record.ride.driver?.id === driverId && record.ride.status !== "cancelled") return "accepted";
   if (record.ride.status !== "dispatching" || record.offer?.driverId !== driverId) return notOffered;
   return can(record, { type: "assignDriver", driverId }, now);
+}
+
+/**
+ * What a cancel by `actor` means: its rider's or an operator's cancel (with the reason given, or
+ * the words of who cancelled); a driver declines instead; anyone else finds no such ride.
+ *
+ * @example
+ * cancelCommand(record, { id: "r1", role: "rider" }, undefined); // { type: "cancel", by: "rider", reason: "rider cancelled" }
+ */
+export function cancelCommand(record: RideRecord | null, actor: Actor, reason: string | undefined): RideCommand | Outcome<never> {
+  if (!record || !canView(record, actor)) return fail("not_found", "no such ride");
+  if (actor.role === "driver") return fail("forbidden", "drivers decline rides instead of cancelling them");
+  const by = actor.role === "ops" ? "ops" : "rider";
+  return { type: "cancel", by, reason: reason ?? cancelledReason(by) };
 }
 
 /**

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../workers/gateway/app";
 import { issueToken } from "../../workers/gateway/auth";
 import { unwrap } from "../../src/lib/problem";
-import { rideInProgress, testEnv } from "./helpers";
+import { createRide, rideInProgress, testEnv } from "./helpers";
 
 const app = createApp();
 const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
@@ -60,5 +60,19 @@ describe("guessing a parcel's handover code", () => {
     expect(String(res.body.detail)).toMatch(/locked after 5 wrong handover codes.*operator/);
     const after = unwrap(await stub.get({ id: driver.id, role: "driver" }));
     expect({ status: after.status, version: after.version }).toEqual({ status: "in_progress", version: before.version });
+  });
+});
+
+describe("a parcel cancelled", () => {
+  it("answers its sender with the handover code, as every Ride JSON the sender reads; an operator's answer has none", async () => {
+    const { stub, ride } = await createRide({ parcel });
+    const sender = { id: ride.riderId, role: "rider" as const };
+    expect(unwrap(await stub.cancel(sender, undefined, "req-cancel"))).toMatchObject({ status: "cancelled", handoverCode: "4821" });
+    // A repeat answers alike.
+    expect(unwrap(await stub.cancel(sender, undefined, "req-cancel-again"))).toMatchObject({ status: "cancelled", handoverCode: "4821" });
+    const other = await createRide({ parcel });
+    const byOps = unwrap(await other.stub.cancel({ id: "ops-1", role: "ops" }, "test", "req-ops-cancel"));
+    expect(byOps.status).toBe("cancelled");
+    expect(byOps).not.toHaveProperty("handoverCode");
   });
 });
