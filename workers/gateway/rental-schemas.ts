@@ -35,12 +35,9 @@ export const NearbyQuerySchema = z.object({
   // An empty value is missing, never 0 (z.coerce.number() alone reads "" as 0).
   lat: z.string().trim().min(1).pipe(z.coerce.number<string>().min(-90).max(90)),
   lng: z.string().trim().min(1).pipe(z.coerce.number<string>().min(-180).max(180)),
-  radius: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_RADIUS_M)
-    .default(1000)
+  // `radius=` is the default, as `limit=` is (ListQuerySchema), not a radius of 0.
+  radius: z
+    .preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.coerce.number().int().min(1).max(MAX_RADIUS_M).default(1000))
     .openapi({ description: `metres (default 1000, at most ${MAX_RADIUS_M})` }),
 });
 

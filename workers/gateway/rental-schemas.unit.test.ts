@@ -14,4 +14,11 @@ describe("the nearby vehicles query", () => {
     expect(NearbyQuerySchema.parse({ lat: "37.5", lng: "127" })).toEqual({ lat: 37.5, lng: 127, radius: 1000 });
     expect(NearbyQuerySchema.parse({ lat: "0", lng: "0", radius: String(MAX_RADIUS_M) })).toEqual({ lat: 0, lng: 0, radius: MAX_RADIUS_M });
   });
+
+  it("an empty radius is the default, as an empty limit is; a radius of 0 or below is still refused", () => {
+    expect(NearbyQuerySchema.parse({ lat: "37.5", lng: "127", radius: "" })).toEqual({ lat: 37.5, lng: 127, radius: 1000 });
+    expect(NearbyQuerySchema.parse({ lat: "37.5", lng: "127", radius: " " })).toEqual({ lat: 37.5, lng: 127, radius: 1000 });
+    expect(NearbyQuerySchema.safeParse({ lat: "37.5", lng: "127", radius: "0" }).success).toBe(false);
+    expect(NearbyQuerySchema.safeParse({ lat: "37.5", lng: "127", radius: "-5" }).success).toBe(false);
+  });
 });
