@@ -11,6 +11,7 @@ interface __BaseEnv_Env {
 	RIDER_LIMITER: RateLimit;
 	LOCATION_LIMITER: RateLimit;
 	IP_LIMITER: RateLimit;
+	ACCOUNT_LIMITER: RateLimit;
 	ASSETS: Fetcher;
 	ENVIRONMENT: string;
 	DISPATCH_MODE: string;
@@ -71,6 +72,7 @@ declare namespace Cloudflare {
 		RIDER_LIMITER: RateLimit;
 		LOCATION_LIMITER: RateLimit;
 		IP_LIMITER: RateLimit;
+		ACCOUNT_LIMITER: RateLimit;
 		ASSETS: Fetcher;
 		ENVIRONMENT: string;
 		DISPATCH_MODE: string;

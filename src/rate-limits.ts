@@ -11,6 +11,7 @@ export const LIMITERS = {
   rider: { binding: "RIDER_LIMITER", periodS: 60, what: "ride, quote, rental and dues payment requests" },
   location: { binding: "LOCATION_LIMITER", periodS: 10, what: "location reports" },
   ip: { binding: "IP_LIMITER", periodS: 60, what: "unauthenticated requests from this address" },
+  account: { binding: "ACCOUNT_LIMITER", periodS: 60, what: "changes to this account (profile, phone number)" },
 } as const;
 
 export type LimiterName = keyof typeof LIMITERS;

@@ -2294,7 +2294,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description rate_limited: Too many requests */
+      /** @description rate_limited: too many requests; nothing was done */
       429: {
         headers: {
           /** @description Seconds to wait before sending the same request again (see the code's /problems page) */
@@ -2390,7 +2390,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description rate_limited: Too many requests */
+      /** @description rate_limited: too many requests; nothing was done */
       429: {
         headers: {
           /** @description Seconds to wait before sending the same request again (see the code's /problems page) */
@@ -5332,7 +5332,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description rate_limited: Too many requests */
+      /** @description rate_limited: too many requests; nothing was done */
       429: {
         headers: {
           /** @description Seconds to wait before sending the same request again (see the code's /problems page) */

@@ -26,6 +26,7 @@ export function testEnv(patch: Record<string, unknown> = {}): Env {
     RIDER_LIMITER: limiter(100),
     LOCATION_LIMITER: limiter(100),
     IP_LIMITER: limiter(100),
+    ACCOUNT_LIMITER: limiter(100),
     ...patch,
   } as unknown as Env;
 }

@@ -16,7 +16,7 @@ import type { AuthedEnv, GatewayEnv } from "./context";
 export { LIMITERS, type LimiterName };
 
 /** What the limiter needs of the environment. */
-export type LimiterEnv = Pick<Env, "RATE_LIMITS" | "RIDER_LIMITER" | "LOCATION_LIMITER" | "IP_LIMITER">;
+export type LimiterEnv = Pick<Env, "RATE_LIMITS" | "RIDER_LIMITER" | "LOCATION_LIMITER" | "IP_LIMITER" | "ACCOUNT_LIMITER">;
 
 /** The key of requests that carry no client address (never the case behind Cloudflare). */
 export const UNKNOWN_IP = "unknown";
@@ -74,6 +74,9 @@ export const limitRider: MiddlewareHandler<AuthedEnv> = limitBy<AuthedEnv>("ride
 
 /** Location reports, per driver (after `requireRole("driver")`). */
 export const limitLocation: MiddlewareHandler<AuthedEnv> = limitBy<AuthedEnv>("location", (c) => c.var.actor.id);
+
+/** Changes to an account (a driver's profile, a phone number), per user (after `requireRole`). */
+export const limitAccount: MiddlewareHandler<AuthedEnv> = limitBy<AuthedEnv>("account", (c) => c.var.actor.id);
 
 /** Unauthenticated endpoints, per client IP. */
 export const limitIp: MiddlewareHandler<GatewayEnv> = limitBy<GatewayEnv>("ip", clientIp);

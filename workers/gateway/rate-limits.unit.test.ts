@@ -31,6 +31,25 @@ describe("rate limits", () => {
     expect(online.status).toBe(429);
   });
 
+  it("changes to an account (a driver's profile, a phone number) are limited per user, before the body is read; reading them is not", async () => {
+    const accountLimiter = limiter(0);
+    const env = testEnv({ ACCOUNT_LIMITER: accountLimiter });
+    const driver = await token("d8", "driver");
+    const rider = await token("r9", "rider");
+    for (const [path, method, who] of [
+      ["/v1/drivers/me", "PUT", driver],
+      ["/v1/me/contact", "PUT", rider],
+      ["/v1/me/contact", "DELETE", driver],
+    ] as const) {
+      const res = await call(path, { method, body: method === "DELETE" ? undefined : "{", token: who }, env);
+      expect([res.status, res.body.code, res.headers.get("retry-after")], `${method} ${path}`).toEqual([429, "rate_limited", "60"]);
+    }
+    expect(accountLimiter.limit.mock.calls.map(([o]) => o.key)).toEqual(["d8", "r9", "d8"]);
+    // Unauthenticated, it is 401 first, and counts against the address, not an account.
+    expect((await call("/v1/drivers/me", { method: "PUT", body: "{" }, env)).status).toBe(401);
+    expect(accountLimiter.limit).toHaveBeenCalledTimes(3);
+  });
+
   it("unauthenticated endpoints and refused tokens are limited per IP; health checks never", async () => {
     const ipLimiter = limiter(0);
     const env = testEnv({ IP_LIMITER: ipLimiter });

@@ -36,7 +36,14 @@ const BUILT = {
 
 function env(files: Record<string, string> | null) {
   const limiter = { limit: async () => ({ success: true }) };
-  const base = { ENVIRONMENT: "development", RATE_LIMITS: "on", IP_LIMITER: limiter, RIDER_LIMITER: limiter, LOCATION_LIMITER: limiter };
+  const base = {
+    ENVIRONMENT: "development",
+    RATE_LIMITS: "on",
+    IP_LIMITER: limiter,
+    RIDER_LIMITER: limiter,
+    LOCATION_LIMITER: limiter,
+    ACCOUNT_LIMITER: limiter,
+  };
   return { ...base, ...(files ? { ASSETS: fakeAssets(files).fetcher } : {}) } as unknown as Env;
 }
 

@@ -7,7 +7,7 @@ import { newRouter } from "../router";
 import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse, rateLimited } from "../openapi";
 import { publicDriver } from "../presenters";
 import { listOwnEarnings, listOwnRides } from "../own-lists";
-import { limitLocation } from "../rate-limit";
+import { limitAccount, limitLocation } from "../rate-limit";
 import { DriverProfileSchema, DriverSchema, GoOnlineSchema, ListQuerySchema, LocationReportSchema, OfferSchema, RideSchema, page } from "../schemas";
 import { driverStub } from "../stubs";
 
@@ -15,13 +15,16 @@ const route = <R extends Parameters<typeof createRoute>[0]>(r: R) =>
   createRoute({ ...r, tags: ["driver"], security: bearer, middleware: requireRole("driver") });
 const driverResponse = (what: string) => ({ 200: jsonResponse(DriverSchema, what), ...commonProblems });
 
-const register = route({
+const register = createRoute({
   method: "put",
   path: "/v1/drivers/me",
+  tags: ["driver"],
+  security: bearer,
+  middleware: [requireRole("driver"), limitAccount] as const,
   operationId: "registerDriver",
   summary: "Register the driver or update the profile",
   request: jsonBody(DriverProfileSchema),
-  responses: driverResponse("The driver"),
+  responses: { ...driverResponse("The driver"), ...rateLimited },
 });
 const me = route({
   method: "get",

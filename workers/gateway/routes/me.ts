@@ -11,19 +11,23 @@ import { AppError } from "../../../src/lib/problem";
 import { contacts } from "../../../src/views/schema";
 import { requireRole } from "../auth";
 import { newRouter } from "../router";
-import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
+import { bearer, commonProblems, jsonBody, jsonResponse, rateLimited } from "../openapi";
+import { limitAccount } from "../rate-limit";
 
 const ContactSchema = z.object({ phoneHint: z.string().nullable(), kakao: z.boolean() }).openapi("Contact");
 const route = <R extends Parameters<typeof createRoute>[0]>(r: R) =>
   createRoute({ ...r, tags: ["rider", "driver"], security: bearer, middleware: requireRole("rider", "driver") });
+/** A change of the number: counted against the user's account limit (each is a views write). */
+const change = <R extends Parameters<typeof createRoute>[0]>(r: R) =>
+  createRoute({ ...r, tags: ["rider", "driver"], security: bearer, middleware: [requireRole("rider", "driver"), limitAccount] as const });
 
-const put = route({
+const put = change({
   method: "put",
   path: "/v1/me/contact",
   operationId: "setMyContact",
   summary: "Set the phone number for notifications",
   request: jsonBody(z.object({ phone: z.string().min(9).max(20).openapi({ example: "010-1234-5678" }) }).strict()),
-  responses: { 200: jsonResponse(ContactSchema, "Stored (only a masked hint is ever shown)"), ...commonProblems },
+  responses: { 200: jsonResponse(ContactSchema, "Stored (only a masked hint is ever shown)"), ...commonProblems, ...rateLimited },
 });
 const get = route({
   method: "get",
@@ -32,12 +36,12 @@ const get = route({
   summary: "Get the masked phone number",
   responses: { 200: jsonResponse(ContactSchema, "The masked hint"), ...commonProblems },
 });
-const remove = route({
+const remove = change({
   method: "delete",
   path: "/v1/me/contact",
   operationId: "deleteMyContact",
   summary: "Forget the phone number",
-  responses: { 200: jsonResponse(ContactSchema, "Forgotten"), ...commonProblems },
+  responses: { 200: jsonResponse(ContactSchema, "Forgotten"), ...commonProblems, ...rateLimited },
 });
 
 export function meRoutes() {
