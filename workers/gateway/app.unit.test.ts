@@ -41,6 +41,24 @@ describe("authentication and role before validation", () => {
   });
 });
 
+describe("a pending driver's accept", () => {
+  const pendingDriver = { idFromName: (name: string) => name, get: () => ({ get: async () => ({ approval: "pending" }) }) };
+
+  it("is 403 driver_not_approved before the ride id is read: a malformed id is no 400 for them", async () => {
+    const env = testEnv({ DRIVER: pendingDriver });
+    for (const id of ["rd_0000000000aaaaaaaaaaaaaa", "not!an!id"]) {
+      const res = await call(`/v1/rides/${id}/accept`, { method: "POST", token: await token("d5", "driver") }, env);
+      expect([res.status, res.body.code], id).toEqual([403, "driver_not_approved"]);
+    }
+  });
+
+  it("an approved driver's malformed id is still refused (no object called for it)", async () => {
+    const approved = { idFromName: (name: string) => name, get: () => ({ get: async () => ({ approval: "approved" }) }) };
+    const res = await call("/v1/rides/not!an!id/accept", { method: "POST", token: await token("d6", "driver") }, testEnv({ DRIVER: approved }));
+    expect(res.status).toBe(400);
+  });
+});
+
 describe("the access_token query parameter", () => {
   it("is refused outside the WebSocket upgrades, even with a valid token", async () => {
     const ops = await token("o1", "ops");

@@ -4,6 +4,7 @@
  * writer, which checks ownership and the state machine) or the D1 view.
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { readConfig } from "../../../src/config";
 import type { Locale } from "../../../src/domain/types";
 import { NOT_OFFERED_TO_YOU } from "../../../src/ride/ride-record";
@@ -12,6 +13,7 @@ import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
 import type { TimelineItem } from "../../../src/durable-objects/aggregate";
 import type { Trip } from "../../../src/ride/commands";
 import { requireRole } from "../auth";
+import type { AuthedEnv } from "../context";
 import { idempotencyKey, madeOrThrow } from "../idempotency-key";
 import { newRouter } from "../router";
 import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse, type ProblemUse } from "../openapi";
@@ -138,6 +140,17 @@ const STEP_CONFLICTS: Record<DriverStep, ProblemUse[]> = {
     ],
   ],
 };
+/**
+ * A pending or rejected driver takes no ride: 403 driver_not_approved, whatever the
+ * ride (the Driver DO refuses the confirmation too, should a rejection land meanwhile).
+ * An unregistered driver holds no offer and is answered by the ride like any stranger.
+ */
+const approvedDriver: MiddlewareHandler<AuthedEnv> = async (c, next) => {
+  const driver = await driverStub(c.env, c.var.actor.id).get();
+  if (driver && driver.approval !== "approved") throw new AppError("driver_not_approved", `driver approval is ${driver.approval}`);
+  await next();
+};
+
 const driverStep = (step: DriverStep) =>
   createRoute({
     method: "post",
@@ -145,7 +158,8 @@ const driverStep = (step: DriverStep) =>
     ...STEP_OPERATION[step],
     tags: ["driver"],
     security: bearer,
-    middleware: requireRole("driver"),
+    // A pending or rejected driver's accept is 403 before its ride id is read (authorised before validated).
+    middleware: step === "accept" ? ([requireRole("driver"), approvedDriver] as const) : requireRole("driver"),
     request: { params: IdParamSchema },
     responses: {
       200: jsonResponse(RideSchema, `The ride after ${step}`),
@@ -155,16 +169,6 @@ const driverStep = (step: DriverStep) =>
 
 /** complete takes a body (the trip's measures, a parcel's handover code): validated, whatever its content type, before the handler sees it. */
 const completeRide = createRoute({ ...driverStep("complete"), request: { params: IdParamSchema, ...jsonBody(CompleteRequestSchema, false) } });
-
-/**
- * A pending or rejected driver takes no ride: 403 driver_not_approved, whatever the
- * ride (the Driver DO refuses the confirmation too, should a rejection land meanwhile).
- * An unregistered driver holds no offer and is answered by the ride like any stranger.
- */
-async function mustBeApproved(env: Env, driverId: string): Promise<void> {
-  const driver = await driverStub(env, driverId).get();
-  if (driver && driver.approval !== "approved") throw new AppError("driver_not_approved", `driver approval is ${driver.approval}`);
-}
 
 export function rideRoutes() {
   const app = newRouter();
@@ -260,7 +264,6 @@ export function rideRoutes() {
   for (const step of ["accept", "decline", "no-show", "arrive", "start"] as const) {
     app.openapi(driverStep(step), async (c) => {
       const driver = c.var.actor;
-      if (step === "accept") await mustBeApproved(c.env, driver.id);
       // Never-offered and nonexistent answer alike (see NOT_OFFERED_TO_YOU), malformed ids included.
       const offerStep = step === "accept" || step === "decline";
       const stub = resolveRide(c.env, c.req.valid("param").id, offerStep ? () => new AppError("offer_not_available", NOT_OFFERED_TO_YOU) : undefined);
