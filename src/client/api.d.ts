@@ -334,7 +334,10 @@ export interface paths {
     /** List rental vehicles */
     get: operations["listRentalVehicles"];
     put?: never;
-    /** Register a rental vehicle */
+    /**
+     * Register a rental vehicle
+     * @description With an Idempotency-Key, the same operator's registration sent again (its answer lost, or the vehicle's object down after the fleet listed it) is the same vehicle, never a second one, whatever the body.
+     */
     post: operations["registerRentalVehicle"];
     delete?: never;
     options?: never;
@@ -3915,7 +3918,9 @@ export interface operations {
   registerRentalVehicle: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        "idempotency-key"?: string;
+      };
       path?: never;
       cookie?: never;
     };

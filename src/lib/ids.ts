@@ -50,6 +50,11 @@ export async function rentalIdFor(riderId: string, idempotencyKey: string): Prom
   return keyedId("rn", riderId, idempotencyKey);
 }
 
+/** A rental vehicle id derived from the operator and an Idempotency-Key: a registration sent again after a lost answer is the same vehicle. */
+export async function vehicleIdFor(operatorId: string, idempotencyKey: string): Promise<string> {
+  return keyedId("rv", operatorId, idempotencyKey);
+}
+
 async function keyedId(prefix: string, riderId: string, idempotencyKey: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${riderId}\u0000${idempotencyKey}`));
   return `${prefix}_k${encode(new Uint8Array(digest), 23)}`;

@@ -11,7 +11,7 @@ import type { PaymentCommandMessage, PaymentResult, RentalKeyMessage } from "../
 import { outstandingStep, paymentCommand } from "../../src/domain/rental/machine";
 import type { Rental, RentalRecord } from "../../src/domain/rental/types";
 import type { RentalDurableObject } from "../../src/durable-objects/rental";
-import { keyIssuerStub, rentalStub, rentalVehicleStub } from "../../src/durable-objects/stubs";
+import { fleetStub, keyIssuerStub, rentalStub, rentalVehicleStub } from "../../src/durable-objects/stubs";
 import { unwrap, type Outcome } from "../../src/lib/problem";
 import type { Actor } from "../../src/domain/types";
 import { consumeRentalKeys, rentalKeyDeps } from "../../workers/gateway/rental-keys";
@@ -268,6 +268,37 @@ describe("POST /v1/rentals", () => {
     expect(res.status).toBe(201);
     expect(res.headers.get("location")).toBeNull();
     expect(await res.json()).toMatchObject({ kind: "bike", status: "available" });
+  });
+
+  it("a registration sent again under the operator's Idempotency-Key is the same vehicle, listed once; without a key, a new one", async () => {
+    const operator = uniqueId("ops");
+    const token = await issueToken(testEnv, { id: operator, role: "ops" });
+    const register = async (body: unknown, key?: string) => {
+      const headers = { authorization: `Bearer ${token}`, "content-type": "application/json", ...(key ? { "idempotency-key": key } : {}) };
+      const res = await app.request("/v1/ops/rental-vehicles", { method: "POST", headers, body: JSON.stringify(body) }, testEnv, ctx);
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const body = { kind: "scooter", location: { lat: 37.51, lng: 127.01 }, hourlyRate: 1800 };
+    const first = await register(body, "bike-rack-7");
+    expect(first).toMatchObject({ status: 201, body: { kind: "scooter", status: "available" } });
+    const again = await register({ ...body, hourlyRate: 9999 }, "bike-rack-7");
+    expect([again.status, again.body.id, again.body.hourlyRate]).toEqual([201, first.body.id, { amount: 1800, currency: "KRW" }]);
+    const listed = await fleetStub(testEnv).page(null, 10_000);
+    expect(listed.filter((id) => id === first.body.id)).toHaveLength(1);
+    expect((await register(body)).body.id).not.toBe(first.body.id);
+    // Another operator's same key is theirs: another vehicle.
+    const other = await issueToken(testEnv, { id: uniqueId("ops"), role: "ops" });
+    const res = await app.request(
+      "/v1/ops/rental-vehicles",
+      {
+        method: "POST",
+        headers: { authorization: `Bearer ${other}`, "content-type": "application/json", "idempotency-key": "bike-rack-7" },
+        body: JSON.stringify(body),
+      },
+      testEnv,
+      ctx,
+    );
+    expect(((await res.json()) as { id: string }).id).not.toBe(first.body.id);
   });
 
   it("a rider with dues gets 402 payment_required and the vehicle stays free; the price is hours × the hourly rate", async () => {

@@ -7,7 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Rental } from "../../../src/domain/rental/types";
 import { fleetStub, rentalStub, rentalVehicleStub, type RentalStub } from "../../../src/durable-objects/stubs";
 import type { TimelineItem } from "../../../src/durable-objects/aggregate";
-import { newId, RENTAL_ID, rentalIdFor, sha256Hex } from "../../../src/lib/ids";
+import { newId, RENTAL_ID, rentalIdFor, sha256Hex, vehicleIdFor } from "../../../src/lib/ids";
 import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
 import { duesRequired, openDues } from "../dues";
@@ -37,9 +37,11 @@ const registerVehicle = route({
   path: "/v1/ops/rental-vehicles",
   operationId: "registerRentalVehicle",
   summary: "Register a rental vehicle",
+  description:
+    "With an Idempotency-Key, the same operator's registration sent again (its answer lost, or the vehicle's object down after the fleet listed it) is the same vehicle, never a second one, whatever the body.",
   tags: ["ops", "rentals"],
   middleware: requireRole("ops"),
-  request: jsonBody(S.VehicleRequestSchema),
+  request: { ...jsonBody(S.VehicleRequestSchema), headers: z.object({ "idempotency-key": z.string().optional() }) },
   responses: { 201: jsonResponse(S.RentalVehicleSchema, "The vehicle, available"), ...commonProblems },
 });
 const opsVehicles = route({
@@ -200,7 +202,8 @@ export function rentalRoutes() {
   app.openapi(registerVehicle, async (c) => {
     const body = c.req.valid("json");
     const hourlyRate = typeof body.hourlyRate === "number" ? { amount: body.hourlyRate, currency: "KRW" as const } : body.hourlyRate;
-    const id = newId("rv");
+    const key = idempotencyKey(c.req.header("idempotency-key"));
+    const id = key ? await vehicleIdFor(c.var.actor.id, key) : newId("rv");
     // Listed first: no vehicle exists that the fleet (what the views' rebuild walks) does not name.
     await fleetStub(c.env).add([id]);
     const vehicle = unwrap(await rentalVehicleStub(c.env, id).register({ id, kind: body.kind, location: body.location, hourlyRate }, c.get("requestId")));
