@@ -932,7 +932,7 @@ export interface paths {
     put?: never;
     /**
      * Run the views repair sweep now
-     * @description Runs the repair sweep now (it also runs every minute): stale rows (rides, drivers, riders' dues, rentals, rented vehicles) re-read from their objects, missing earnings copied from the ledger, rides and rentals the ledger knows and the views lack projected from their objects.
+     * @description Runs the repair sweep now (it also runs every minute): stale rows (rides, drivers, riders' dues, rentals, rented vehicles) re-read from their objects, missing earnings copied from the ledger, rides and rentals the ledger knows and the views lack projected from their objects, and a page of the fleet's drivers and vehicles checked for rows the views lack (the walk goes on where the last run stopped).
      */
     post: operations["repairViews"];
     delete?: never;
@@ -7713,6 +7713,19 @@ export interface operations {
               vehicles: number;
               /** @description Rows whose object could not be read (`id: error`), asked again at a later run */
               failed: string[];
+            };
+            /** @description The fleet's drivers and vehicles read this run, and those the views had no row for, projected from their objects */
+            roster: {
+              drivers: {
+                read: number;
+                projected: number;
+                failed: string[];
+              };
+              vehicles: {
+                read: number;
+                projected: number;
+                failed: string[];
+              };
             };
           };
         };

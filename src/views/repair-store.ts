@@ -180,7 +180,7 @@ export async function saveCursor(d1: D1Database, name: string, cursor: string | 
  */
 export async function idsAfter(
   d1: D1Database,
-  table: typeof rides | typeof rentals | typeof rentalVehicles,
+  table: typeof rides | typeof rentals | typeof rentalVehicles | typeof drivers,
   after: string | null,
   limit: number,
 ): Promise<string[]> {
@@ -199,7 +199,11 @@ export async function idsAfter(
  * @example
  * const lost = await missingIds(env.VIEWS_DB, rides, ["rd_a", "rd_b"]); // ["rd_b"]
  */
-export async function missingIds(d1: D1Database, table: typeof rides | typeof rentals | typeof earnings, ids: readonly string[]): Promise<string[]> {
+export async function missingIds(
+  d1: D1Database,
+  table: typeof rides | typeof rentals | typeof earnings | typeof drivers | typeof rentalVehicles,
+  ids: readonly string[],
+): Promise<string[]> {
   if (ids.length === 0) return [];
   const rows = await drizzle(d1)
     .select({ id: table.id })

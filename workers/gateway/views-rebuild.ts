@@ -6,10 +6,11 @@
  * their rental ids, then their vehicle ids (each listed in the fleet on the way: vehicles
  * registered before the fleet existed), then the ledger's (the rides and rentals an emptied
  * view no longer knows), then the fleet's (the vehicles it no longer knows, never rented
- * ones included).
+ * ones included), then the views' drivers (each listed in the fleet on the way), then the
+ * fleet's drivers (those it no longer knows, or never knew: a registration's message lost).
  */
 import { idsAfter } from "../../src/views/repair-store";
-import { rentals, rentalVehicles, rides } from "../../src/views/schema";
+import { drivers, rentals, rentalVehicles, rides } from "../../src/views/schema";
 import { fleetStub } from "../../src/durable-objects/stubs";
 import { vehicleWrites } from "./rental-repair";
 import { paymentService } from "./stubs";
@@ -17,8 +18,8 @@ import type { FeedNews } from "../../src/durable-objects/ops-publish";
 import { objectDeps, objectWrites, type LedgerPage, type RepairDeps } from "./views-repair";
 import type { ObjectWrites } from "./ledger-passes";
 
-/** The rebuild's sources, in the order it walks them. */
-export const REBUILD_SOURCES = ["views", "rentals", "vehicles", "ledger", "fleet"] as const;
+/** The rebuild's sources, in the order it walks them (`drivers`: the views' drivers; `roster`: the fleet's). */
+export const REBUILD_SOURCES = ["views", "rentals", "vehicles", "ledger", "fleet", "drivers", "roster"] as const;
 
 /** Where a rebuild goes on: a source and the last id done in it. */
 export interface RebuildCursor {
@@ -33,8 +34,13 @@ export interface RebuildDeps {
   /** The ledger's ride and rental ids. */
   ledgerRideIds: (after: string | null, limit: number) => Promise<LedgerPage<string>>;
   fleetIds: (after: string | null, limit: number) => Promise<string[]>;
+  viewDriverIds: (after: string | null, limit: number) => Promise<string[]>;
+  /** The fleet's drivers. */
+  rosterIds: (after: string | null, limit: number) => Promise<string[]>;
   /** Lists vehicles in the fleet (those the views know that were registered before it). */
   enroll: (vehicleIds: string[]) => Promise<void>;
+  /** Lists drivers in the fleet (those the views know that registered before it listed drivers). */
+  enrollDrivers: (driverIds: string[]) => Promise<void>;
   rideSnapshot: RepairDeps["rideSnapshot"];
   rentalWrites: RepairDeps["rentalWrites"];
   vehicleWrites: RepairDeps["rentalWrites"];
@@ -49,6 +55,12 @@ async function vehicleFound(deps: RebuildDeps, id: string): Promise<ObjectWrites
   return writes && { writes, driverId: null };
 }
 
+/** A driver's writes, from their object. */
+async function driverFound(deps: RebuildDeps, id: string): Promise<ObjectWrites | null> {
+  const driver = await deps.driverSnapshot(id);
+  return driver && { writes: [{ kind: "driver", driver }], driverId: null };
+}
+
 /** The page of ids at `cursor`, and the cursor after it. */
 async function idsAt(deps: RebuildDeps, cursor: RebuildCursor, limit: number): Promise<{ ids: string[]; next: RebuildCursor | null }> {
   const then = REBUILD_SOURCES[REBUILD_SOURCES.indexOf(cursor.source) + 1];
@@ -58,7 +70,14 @@ async function idsAt(deps: RebuildDeps, cursor: RebuildCursor, limit: number): P
     const page = await deps.ledgerRideIds(cursor.after, limit);
     return { ids: page.items, next: after("ledger", page.next) };
   }
-  const list = { views: deps.viewRideIds, rentals: deps.viewRentalIds, vehicles: deps.viewVehicleIds, fleet: deps.fleetIds }[cursor.source];
+  const list = {
+    views: deps.viewRideIds,
+    rentals: deps.viewRentalIds,
+    vehicles: deps.viewVehicleIds,
+    fleet: deps.fleetIds,
+    drivers: deps.viewDriverIds,
+    roster: deps.rosterIds,
+  }[cursor.source];
   const ids = await list(cursor.after, limit);
   return { ids, next: after(cursor.source, ids.length === limit ? ids[ids.length - 1] : null) };
 }
@@ -79,14 +98,16 @@ export async function rebuildPage(
 ): Promise<{ rebuilt: number; missing: string[]; failed: string[]; next: RebuildCursor | null }> {
   const { ids, next } = await idsAt(deps, cursor, limit);
   const vehicles = cursor.source === "vehicles" || cursor.source === "fleet";
+  const drivers = cursor.source === "drivers" || cursor.source === "roster";
   if (cursor.source === "vehicles") await deps.enroll(ids);
+  if (cursor.source === "drivers") await deps.enrollDrivers(ids);
   const missing: string[] = [];
   const failed: string[] = [];
   const driverIds = new Set<string>();
   const riderIds = new Set<string>();
   const outcomes = await Promise.allSettled(
     ids.map(async (id) => {
-      const found = vehicles ? await vehicleFound(deps, id) : await objectWrites(deps, id);
+      const found = vehicles ? await vehicleFound(deps, id) : drivers ? await driverFound(deps, id) : await objectWrites(deps, id);
       if (!found) return missing.push(id);
       await deps.project(found.writes);
       if (found.driverId) driverIds.add(found.driverId);
@@ -116,7 +137,10 @@ export function rebuildDeps(env: Env, news?: FeedNews): RebuildDeps {
     viewVehicleIds: (after, limit) => idsAfter(env.VIEWS_DB, rentalVehicles, after, limit),
     ledgerRideIds: (after, limit) => paymentService(env).rideIdsPage(after, limit),
     fleetIds: (after, limit) => fleetStub(env).page(after, limit),
+    viewDriverIds: (after, limit) => idsAfter(env.VIEWS_DB, drivers, after, limit),
+    rosterIds: (after, limit) => fleetStub(env).pageOf("drivers", after, limit),
     enroll: (ids) => fleetStub(env).add(ids),
+    enrollDrivers: (ids) => fleetStub(env).addDrivers(ids),
     vehicleWrites: (id) => vehicleWrites(env, id),
   };
 }

@@ -15,9 +15,11 @@ describe("rebuildPage", () => {
     snapshot: (id: string) => RideSnapshot | null = snapshotOf,
     viewRentals: string[] = [],
     vehicles: { views: string[]; fleet: string[] } = { views: [], fleet: [] },
+    drivers: { views: string[]; roster: string[] } = { views: [], roster: [] },
   ) {
     const written: ViewWrite[][] = [];
     const enrolled: string[] = [];
+    const enrolledDrivers: string[] = [];
     const after = (ids: string[]) => async (cursor: string | null, limit: number) => ids.filter((id) => cursor === null || id > cursor).slice(0, limit);
     const deps: RebuildDeps = {
       viewRideIds: after(viewIds),
@@ -28,15 +30,18 @@ describe("rebuildPage", () => {
         return { items: ledgerPages[i] ?? [], next: i + 1 < ledgerPages.length ? String(i + 1) : null };
       },
       fleetIds: after(vehicles.fleet),
+      viewDriverIds: after(drivers.views),
+      rosterIds: after(drivers.roster),
       enroll: async (ids) => void enrolled.push(...ids),
+      enrollDrivers: async (ids) => void enrolledDrivers.push(...ids),
       rideSnapshot: async (id) => snapshot(id),
       rentalWrites: async (id) => (id === rn("gone") ? null : rentalWritesOf(id)),
       vehicleWrites: async (id) => (id === "rv_gone" ? null : vehicleWritesOf(id)),
-      driverSnapshot: async (id) => ({ id, version: 1 }) as Driver,
+      driverSnapshot: async (id) => (id === "d_gone" ? null : ({ id, version: 1 } as Driver)),
       riderAccount: async (id) => ({ id, dues: { amount: 9900, currency: "KRW" }, items: [], version: 1, updatedAt: "2026-11-21T10:00:00.000Z" }),
       project: async (writes) => void written.push(writes),
     };
-    return { deps, written, enrolled };
+    return { deps, written, enrolled, enrolledDrivers };
   }
 
   it("walks the views' rides by id, their rentals, their vehicles, the ledger's rides and rentals, then the fleet's vehicles, to the end", async () => {
@@ -49,8 +54,9 @@ describe("rebuildPage", () => {
       pages.push(page.rebuilt);
       cursor = page.next;
     }
-    // views' rides 2 + 1, their rentals 2 then none left, their vehicle 1, the ledger 1 then 2, the fleet 2 then none left
-    expect(pages).toEqual([2, 1, 2, 0, 1, 1, 2, 2, 0]);
+    // views' rides 2 + 1, their rentals 2 then none left, their vehicle 1, the ledger 1 then 2, the fleet 2 then none left,
+    // then no drivers in the views nor in the fleet
+    expect(pages).toEqual([2, 1, 2, 0, 1, 1, 2, 2, 0, 0, 0]);
     const rides = r.written.flat().flatMap((w) => (w.kind === "ride" ? [w.ride.id] : []));
     expect([...new Set(rides)]).toEqual(["rd_a", "rd_b", "rd_c", "rd_x", "rd_y"]);
     const rentals = r.written.flat().flatMap((w) => (w.kind === "rental" ? [w.rental.id] : []));
@@ -62,12 +68,24 @@ describe("rebuildPage", () => {
     expect(r.enrolled).toEqual(["rv_a"]);
   });
 
-  it("a fleet vehicle no object knows is named missing; the fleet's last page ends the rebuild", async () => {
+  it("a fleet vehicle no object knows is named missing; the fleet's last page goes on to the drivers", async () => {
     const r = rebuild([], [], snapshotOf, [], { views: [], fleet: ["rv_gone", "rv_n"] });
     const page = await rebuildPage(r.deps, { source: "fleet", after: null }, 10);
-    expect(page).toEqual({ rebuilt: 1, missing: ["rv_gone"], failed: [], next: null });
+    expect(page).toEqual({ rebuilt: 1, missing: ["rv_gone"], failed: [], next: { source: "drivers", after: null } });
     expect(r.written).toEqual([vehicleWritesOf("rv_n")]);
     expect(r.enrolled, "the fleet's own vehicles are not listed again").toEqual([]);
+  });
+
+  it("walks the views' drivers (listing them in the fleet), then the fleet's, those never driven and never projected included; the roster's last page ends the rebuild", async () => {
+    const r = rebuild([], [], snapshotOf, [], { views: [], fleet: [] }, { views: ["d_a", "d_b"], roster: ["d_a", "d_gone", "d_new"] });
+    const first = await rebuildPage(r.deps, { source: "drivers", after: null }, 10);
+    expect(first).toEqual({ rebuilt: 2, missing: [], failed: [], next: { source: "roster", after: null } });
+    expect(r.enrolledDrivers).toEqual(["d_a", "d_b"]);
+    const second = await rebuildPage(r.deps, { source: "roster", after: null }, 10);
+    expect(second).toEqual({ rebuilt: 2, missing: ["d_gone"], failed: [], next: null });
+    const projected = r.written.flat().flatMap((w) => (w.kind === "driver" ? [w.driver.id] : []));
+    expect(projected).toEqual(["d_a", "d_b", "d_a", "d_new"]);
+    expect(r.enrolledDrivers, "the fleet's own drivers are not listed again").toEqual(["d_a", "d_b"]);
   });
 
   it("projects every event of each ride, its driver once, and names the rides no object knows", async () => {
@@ -110,7 +128,10 @@ describe("rebuildPage, rentals", () => {
       viewVehicleIds: async () => [],
       ledgerRideIds: async () => ({ items: [], next: null }),
       fleetIds: async () => [],
+      viewDriverIds: async () => [],
+      rosterIds: async () => [],
       enroll: async () => undefined,
+      enrollDrivers: async () => undefined,
       vehicleWrites: async () => null,
       rideSnapshot: async () => null,
       rentalWrites: async (id) => {

@@ -14,11 +14,12 @@
 import type { Driver, RiderAccount } from "../../src/domain/events";
 import { insertEarnings, type EarningRow, type ViewWrite } from "../../src/views/projection";
 import { markChecked, missingIds, readCursor, saveCursor, staleDriverIds, staleRideIds, staleRiderIds } from "../../src/views/repair-store";
-import { earnings as earningRows, rentals, rides } from "../../src/views/schema";
+import { drivers as driverRows, earnings as earningRows, rentals, rentalVehicles, rides } from "../../src/views/schema";
 import { insideWindow, projectOrKeep, windowStart } from "./window-keepers";
-import { rentalWrites, repairRentalViews } from "./rental-repair";
+import { rentalWrites, repairRentalViews, vehicleWrites } from "./rental-repair";
+import { repairRoster, type RosterDeps } from "./roster-repair";
 import { driverStub, paymentService } from "./stubs";
-import { riderStub } from "../../src/durable-objects/stubs";
+import { fleetStub, riderStub } from "../../src/durable-objects/stubs";
 import { FeedNews } from "../../src/durable-objects/ops-publish";
 import { rideSnapshotOf, type RideSnapshot } from "./ride-snapshot";
 import { copyEarnings, ledgerPass, objectWrites, restoreLost, rideWrites, type LedgerPage, type LedgerPassReport } from "./ledger-passes";
@@ -212,6 +213,27 @@ export function objectDeps(env: Env, news?: FeedNews): Pick<RepairDeps, "rideSna
 
 /**
  * @example
+ * const { drivers, vehicles } = await repairRoster(rosterDeps(env));
+ */
+export function rosterDeps(env: Env, news?: FeedNews): RosterDeps {
+  const db = env.VIEWS_DB;
+  const { driverSnapshot, project } = objectDeps(env, news);
+  return {
+    cursor: (kind) => readCursor(db, `roster-${kind}`),
+    saveCursor: (kind, cursor) => saveCursor(db, `roster-${kind}`, cursor),
+    page: (kind, after, limit) => fleetStub(env).pageOf(kind, after, limit),
+    missing: (kind, ids) => missingIds(db, kind === "drivers" ? driverRows : rentalVehicles, ids),
+    writes: async (kind, id) => {
+      if (kind === "vehicles") return vehicleWrites(env, id);
+      const driver = await driverSnapshot(id);
+      return driver && [{ kind: "driver", driver }];
+    },
+    project,
+  };
+}
+
+/**
+ * @example
  * const report = await repairViews(repairDeps(env), repairOptions(env));
  */
 export function repairDeps(env: Env, news?: FeedNews): RepairDeps {
@@ -248,19 +270,23 @@ export function repairDeps(env: Env, news?: FeedNews): RepairDeps {
 
 /**
  * The whole sweep, as the cron and `POST /v1/ops/views/repair` run it: rides, drivers and
- * the ledger's passes, then the rentals' and rented vehicles' stale rows. What it wrote of
+ * the ledger's passes, then the rentals' and rented vehicles' stale rows, then the roster pass
+ * (drivers and vehicles the views have no row for: roster-repair.ts). What it wrote of
  * rides and drivers is told to the operators' feed at the end, even when a step failed:
  * a ride the sweep found ended leaves the consoles' maps now, not at their next snapshot.
  *
  * @example
  * console.log(JSON.stringify({ msg: "views repair", ...(await repairAll(env)) }));
  */
-export async function repairAll(env: Env): Promise<RepairReport & { rentals: Awaited<ReturnType<typeof repairRentalViews>> }> {
+export async function repairAll(
+  env: Env,
+): Promise<RepairReport & { rentals: Awaited<ReturnType<typeof repairRentalViews>>; roster: Awaited<ReturnType<typeof repairRoster>> }> {
   const options = repairOptions(env);
   const news = new FeedNews();
   try {
     const report = await repairViews(repairDeps(env, news), options);
-    return { ...report, rentals: await repairRentalViews(env, options) };
+    const rentals = await repairRentalViews(env, options);
+    return { ...report, rentals, roster: await repairRoster(rosterDeps(env, news)) };
   } finally {
     await news.tell(env, "views repair");
   }

@@ -10,6 +10,7 @@ import { listOwnEarnings, listOwnRides } from "../own-lists";
 import { limitAccount, limitLocation } from "../rate-limit";
 import { DriverProfileSchema, DriverSchema, GoOnlineSchema, ListQuerySchema, LocationReportSchema, OfferSchema, RideSchema, page } from "../schemas";
 import { driverStub } from "../stubs";
+import { fleetStub } from "../../../src/durable-objects/stubs";
 
 const route = <R extends Parameters<typeof createRoute>[0]>(r: R) =>
   createRoute({ ...r, tags: ["driver"], security: bearer, middleware: requireRole("driver") });
@@ -111,6 +112,8 @@ export function driverRoutes() {
     const driver = c.var.actor;
     const body = c.req.valid("json");
     const autoApprove = readConfig(c.env).autoApproveDrivers;
+    // Listed first: no driver exists that the fleet (what the views' rebuild and the sweep's roster pass walk) does not name.
+    await fleetStub(c.env).addDrivers([driver.id]);
     return c.json(publicDriver(await driverStub(c.env, driver.id).register(driver.id, body, autoApprove, c.get("requestId"))), 200);
   });
   app.openapi(me, async (c) => {

@@ -85,6 +85,7 @@ const deadLetters = route({
 });
 
 const RowsReportSchema = z.object({ checked: z.number().int(), missing: z.number().int(), failed: z.array(z.string()) });
+const RosterReportSchema = z.object({ read: z.number().int(), projected: z.number().int(), failed: z.array(z.string()) });
 const LedgerPassSchema = z.object({ scanned: z.number().int(), inserted: z.number().int(), error: z.string().nullable() });
 const repairNow = route({
   method: "post",
@@ -92,7 +93,7 @@ const repairNow = route({
   operationId: "repairViews",
   summary: "Run the views repair sweep now",
   description:
-    "Runs the repair sweep now (it also runs every minute): stale rows (rides, drivers, riders' dues, rentals, rented vehicles) re-read from their objects, missing earnings copied from the ledger, rides and rentals the ledger knows and the views lack projected from their objects.",
+    "Runs the repair sweep now (it also runs every minute): stale rows (rides, drivers, riders' dues, rentals, rented vehicles) re-read from their objects, missing earnings copied from the ledger, rides and rentals the ledger knows and the views lack projected from their objects, and a page of the fleet's drivers and vehicles checked for rows the views lack (the walk goes on where the last run stopped).",
   responses: {
     200: jsonResponse(
       z.object({
@@ -108,6 +109,9 @@ const repairNow = route({
             failed: z.array(z.string()).describe("Rows whose object could not be read (`id: error`), asked again at a later run"),
           })
           .describe("Stale rental and rented-vehicle rows projected again"),
+        roster: z
+          .object({ drivers: RosterReportSchema, vehicles: RosterReportSchema })
+          .describe("The fleet's drivers and vehicles read this run, and those the views had no row for, projected from their objects"),
       }),
       "What the sweep looked at",
     ),
