@@ -55,14 +55,22 @@ describe("rental notifications", () => {
     expect(declined.ko(rental, timeout)).not.toBe(declined.ko(rental, event("RentalDeclined")));
   });
 
-  it("a rental cancelled after it was charged is refunded; one cancelled while its payment was in flight was never charged", () => {
+  it("a rental cancelled after it was charged is refunded; one cancelled before its hold was placed was never charged", () => {
     const cancelled = RENTAL_TEMPLATES.RentalCancelled!;
     expect(cancelled.en(rental, event("RentalCancelled"))).toContain("refunded");
-    for (const status of ["pending", "authorized"] as const) {
-      const inFlight = { ...rental, payment: { status } };
-      expect(cancelled.en(inFlight, event("RentalCancelled"))).toContain("Nothing is charged");
-      expect(cancelled.en(inFlight, event("RentalCancelled"))).not.toContain("refunded");
-      expect(cancelled.ko(inFlight, event("RentalCancelled"))).not.toBe(cancelled.ko(rental, event("RentalCancelled")));
-    }
+    const pending = { ...rental, payment: { status: "pending" as const } };
+    expect(cancelled.en(pending, event("RentalCancelled"))).toContain("Nothing is charged");
+    expect(cancelled.en(pending, event("RentalCancelled"))).not.toContain("refunded");
+    expect(cancelled.ko(pending, event("RentalCancelled"))).not.toBe(cancelled.ko(rental, event("RentalCancelled")));
+  });
+
+  it("one cancelled once authorised (its capture may be on its way) is not told nothing is charged: a charge made meanwhile is refunded", () => {
+    const cancelled = RENTAL_TEMPLATES.RentalCancelled!;
+    const authorized = { ...rental, payment: { status: "authorized" as const } };
+    expect(cancelled.en(authorized, event("RentalCancelled"))).not.toContain("Nothing is charged");
+    expect(cancelled.en(authorized, event("RentalCancelled"))).toContain("refunded");
+    expect(cancelled.ko(authorized, event("RentalCancelled"))).toContain("환불");
+    const timeout = { ...event("RentalDeclined"), data: { reason: "payment_timeout" } };
+    expect(RENTAL_TEMPLATES.RentalDeclined!.en(authorized, timeout)).not.toContain("Nothing is charged");
   });
 });

@@ -22,19 +22,32 @@ export const RENTAL_TEMPLATES: Record<string, Record<Locale, RentalRender>> = {
   RentalDeclined: {
     ko: (_r, e) =>
       e.data.reason === "payment_timeout"
-        ? "결제 확인이 늦어져 대여가 취소되었습니다. 결제된 금액은 청구되지 않습니다. 잠시 후 다시 시도해 주세요."
+        ? "결제 확인이 늦어져 대여가 취소되었습니다. 청구된 금액이 있다면 환불됩니다. 잠시 후 다시 시도해 주세요."
         : "결제 수단이 승인되지 않아 대여가 취소되었습니다.",
     en: (_r, e) =>
       e.data.reason === "payment_timeout"
-        ? "Your rental could not be made: the payment could not be confirmed in time. Nothing is charged; please try again shortly."
+        ? "Your rental could not be made: the payment could not be confirmed in time. Anything charged meanwhile is refunded; please try again shortly."
         : "Your rental could not be made: your payment method was declined.",
   },
   RentalCancelled: {
-    // Cancelled while its payment was in flight: nothing was charged yet (a hold is released, a late charge refunded).
+    // Cancelled while its payment was in flight: nothing was charged yet (a hold is released); once authorised, its capture
+    // may already be on its way, and if it goes through it is refunded: the rider is told so, not that nothing is charged.
     ko: (r) =>
-      `대여가 취소되었습니다. ${r.payment.status === "captured" ? "잠금 해제 키는 더 이상 사용할 수 없으며, 결제 금액은 환불됩니다." : "요금은 청구되지 않으며, 카드의 승인 금액은 해제됩니다."}`,
+      `대여가 취소되었습니다. ${
+        r.payment.status === "captured"
+          ? "잠금 해제 키는 더 이상 사용할 수 없으며, 결제 금액은 환불됩니다."
+          : r.payment.status === "authorized"
+            ? "카드의 승인 금액은 해제되며, 그 사이 청구된 금액이 있다면 환불됩니다."
+            : "요금은 청구되지 않으며, 카드의 승인 금액은 해제됩니다."
+      }`,
     en: (r) =>
-      `Your rental was cancelled. ${r.payment.status === "captured" ? "Its unlock key no longer works, and your payment is being refunded." : "Nothing is charged, and any hold on your card is released."}`,
+      `Your rental was cancelled. ${
+        r.payment.status === "captured"
+          ? "Its unlock key no longer works, and your payment is being refunded."
+          : r.payment.status === "authorized"
+            ? "Any hold on your card is released, and a charge made meanwhile is refunded."
+            : "Nothing is charged, and any hold on your card is released."
+      }`,
   },
   PaymentRefunded: {
     ko: (_r, e) => `대여 요금 ${won((e.data.amount as { amount: number } | undefined)?.amount ?? 0, "ko")}이 환불되었습니다.`,
