@@ -30,8 +30,14 @@ import { foldFinalPayouts, payoutTotals } from "./payout-totals";
 /** At most this many payouts are sent per call; `more` says to run the same cut-off again for the rest. */
 export const PAYOUTS_PER_CALL = 100;
 
-/** A claim older than this with no answer belongs to a run that died: it is sent again. */
-const STALE_CLAIM_MS = 60_000;
+/**
+ * A claim older than this with no answer belongs to a call that died: it is sent again. Longer than
+ * one call can take (its checkpoint steps, then up to PAYOUTS_PER_CALL sends at the provider's
+ * timeout each: 500 s at 5 s): at 60 s, as until 2026-12-06 (found by review), the cron or a second
+ * operator sent the claims of a call still sending, and the provider's 409s for the requests in
+ * flight under the same keys counted as failures on the payouts' breaker.
+ */
+export const STALE_CLAIM_MS = 15 * 60_000;
 
 /** How long the provider is trusted to remember an idempotency key (Stripe keeps it about 24 h; an hour to spare). */
 export const KEY_MEMORY_MS = 23 * 3_600_000;
@@ -97,7 +103,8 @@ export async function runPayouts(deps: PayoutDeps, cutoff: string): Promise<Payo
       break;
     }
     const id = await payoutId(cutoff, driverId);
-    const claim = { id, runId, driverId, amount, cutoff, provider: deps.provider.name, now: now.toISOString() };
+    // Stamped when claimed, not when the call began: its staleness counts from here.
+    const claim = { id, runId, driverId, amount, cutoff, provider: deps.provider.name, now: nowIso(deps) };
     if (await claimPayout(deps.db, claim, totals.rows.get(driverId) ?? 0)) sends.push({ id, driverId, amount, claimedAt: claim.now });
   }
 

@@ -2,7 +2,7 @@
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { handlePaymentCommand } from "./handler";
 import { claimPayout, commissionReport, driverTotals, payoutsPage } from "./payout-store";
-import { resendUnansweredPayouts, runPayouts } from "./payouts";
+import { resendUnansweredPayouts, runPayouts, STALE_CLAIM_MS } from "./payouts";
 import { recordEarnings, type EarningRow } from "../../test/support/ledger-history";
 import { checkpointThrough, EARNINGS_SETTLED_MS } from "./earnings-checkpoint";
 import { capturedRide, payoutUnit, step } from "./test-fixtures";
@@ -161,10 +161,20 @@ describe("payout runs", () => {
     const claim = { id: "po_left", runId: "pr_left", driverId: "d1", amount: 8000, cutoff, provider: "fake", now: cutoff };
     expect(await claimPayout(d1, claim, 0)).toBe(true);
     expect(await runPayouts(payoutDeps, cutoff)).toMatchObject({ drivers: 0, total: { amount: 0 } });
-    const later = { ...payoutDeps, now: () => new Date(Date.now() + 120_000) };
+    const later = { ...payoutDeps, now: () => new Date(Date.now() + STALE_CLAIM_MS + 1000) };
     expect(await runPayouts(later, cutoff)).toMatchObject({ drivers: 1, total: { amount: 8000 } });
     expect([...provider.transfers.keys()]).toEqual(["po_left"]);
     expect(await balance("d1")).toEqual({ owed: 0, paid: 8000 });
+  });
+
+  it("a claim of a call still sending (younger than a call can take) is not sent by another call, however long its call has run", async () => {
+    const { deps, d1, provider, payoutDeps } = await setup();
+    await capturedRide(deps, "rd_1", 10000);
+    const cutoff = new Date().toISOString();
+    expect(await claimPayout(d1, { id: "po_busy", runId: "pr_busy", driverId: "d1", amount: 8000, cutoff, provider: "fake", now: cutoff }, 0)).toBe(true);
+    const fiveMinutesOn = { ...payoutDeps, now: () => new Date(Date.now() + 5 * 60_000) };
+    expect(await resendUnansweredPayouts(fiveMinutesOn)).toMatchObject({ drivers: 0, failed: 0 });
+    expect(provider.transfers.size).toBe(0);
   });
 
   it("a stale claim two calls send at once (the provider pays its key once) is counted in one call's report, not both", async () => {
@@ -173,7 +183,7 @@ describe("payout runs", () => {
     const cutoff = new Date().toISOString();
     const claim = { id: "po_twice", runId: "pr_twice", driverId: "d1", amount: 8000, cutoff, provider: "fake", now: cutoff };
     expect(await claimPayout(d1, claim, 0)).toBe(true);
-    const later = { ...payoutDeps, now: () => new Date(Date.now() + 120_000) };
+    const later = { ...payoutDeps, now: () => new Date(Date.now() + STALE_CLAIM_MS + 1000) };
     const reports = await Promise.all([resendUnansweredPayouts(later), resendUnansweredPayouts(later)]);
     expect(reports.map((r) => r.drivers).sort()).toEqual([0, 1]);
     expect(reports.reduce((sum, r) => sum + r.total, 0)).toBe(8000);
