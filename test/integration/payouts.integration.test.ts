@@ -11,6 +11,7 @@ import { issueToken } from "../../workers/gateway/auth";
 import gateway from "../../workers/gateway/index";
 import { ok, unwrap } from "../../src/lib/problem";
 import { paymentDeps } from "../../workers/payment/deps";
+import { driversWithAccount } from "../../workers/payment/payout-accounts";
 import { handlePaymentCommand } from "../../workers/payment/handler";
 import type { PaymentService } from "../../workers/payment/service";
 import { testEnv, uniqueId } from "./helpers";
@@ -159,6 +160,8 @@ describe("a driver's payout account", () => {
     await stub.register(driver, { name: "Kim", vehicle: { plate: "30우8281", model: "Sonata", product: "standard" } }, true, "c");
     const set = await put(driver);
     expect([set.status, await set.json()]).toEqual([200, { accountId: "acct_1Payee" }]);
+    // What a run reads of it, in D1 itself (one JSON parameter a statement: json_each).
+    expect([...(await driversWithAccount(testEnv.LEDGER_DB, [nobody, driver, uniqueId("d")]))]).toEqual([driver]);
   });
 
   it("a change is told to its driver, the account masked, and logged with who made it; the same account again tells nobody", async () => {
