@@ -21,14 +21,16 @@ import {
 import { fail, ok, type Outcome } from "../lib/problem";
 import { RideOwnerObject, type Welcome } from "./owner";
 
-/** A dues charge's answer (`unsent`: held back by the payment worker's circuit breaker; nothing of it reached the provider). */
-type DuesAnswer = { outcome: "succeeded" | "declined" | "unsent"; providerRef: string | null; detail: string | null };
+/** A dues charge's answer, settled: paid or declined. */
+type SettledAnswer = { outcome: "succeeded" | "declined"; providerRef: string | null; detail: string | null };
+/** …or `unsent`: held back by the payment worker's circuit breaker, nothing of this try sent. */
+type DuesAnswer = SettledAnswer | { outcome: "unsent"; providerRef: null; detail: string | null };
 
 /** The payment worker's dues charge (its PaymentService, through the gateway's service binding). */
 export interface DuesCharger {
   chargeDues(input: { riderId: string; amount: Money; paymentMethod: string; idempotencyKey: string; correlationId: string }): Promise<DuesAnswer>;
   /** The charge's answer as the ledger recorded it, or its standing hold's capture sent again; null while no hold stands. */
-  finishDuesCharge(idempotencyKey: string, correlationId: string): Promise<DuesAnswer | null>;
+  finishDuesCharge(idempotencyKey: string, correlationId: string): Promise<SettledAnswer | null>;
 }
 
 /** A lost charge sent again was answered: what is owed now is charged next. */
@@ -95,6 +97,8 @@ export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect
     const dues = record.account.dues;
     if (dues.amount === 0) return ok(record.account);
     const { earlier, ...charge } = nextDuesCharge(record, paymentMethod);
+    // Sent before under this key (its answer lost): the provider may hold its hold, whatever this try's answer.
+    const triedBefore = record.chargeInFlight?.key === charge.key;
     if (stored) {
       // Written ahead (see RiderRecord.chargeInFlight), with a timer: an answer lost after the charge was made is
       // read from the ledger then, so a rider who paid is not told they owe until they pay again.
@@ -119,9 +123,10 @@ export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect
     this.timers.clear(DUES_CHECK);
     if (answer.outcome === "unsent") {
       // Nothing went out: not in flight, so the rider's next payment goes to the card they choose then (before 2026-12-06
-      // it went to this one). A lost charge sent again (`earlier`) may have gone out the first time: it stays in flight.
+      // it went to this one). A charge sent before under this key (`earlier`, or this one tried and its answer lost) may
+      // have gone out then: it stays in flight.
       const latest = this.load();
-      if (latest && !earlier && latest.chargeInFlight?.key === charge.key) this.store({ ...latest, chargeInFlight: undefined });
+      if (latest && !earlier && !triedBefore && latest.chargeInFlight?.key === charge.key) this.store({ ...latest, chargeInFlight: undefined });
       return fail("unavailable", "the payment service is failing; nothing was charged: try again shortly", { retryAfterSeconds: 30 });
     }
     return this.settle(riderId, charge, answer, correlationId, earlier);
@@ -131,7 +136,7 @@ export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect
   private async settle(
     riderId: string,
     charge: DuesCharge,
-    answer: DuesAnswer,
+    answer: SettledAnswer,
     correlationId: string,
     earlier: boolean,
   ): Promise<Outcome<RiderAccount> | typeof EARLIER_SETTLED> {

@@ -118,6 +118,30 @@ async function payWithAnswerLost(stub: DurableObjectStub<RiderDurableObject>, ri
   }
 }
 
+/** Runs `work` with the payment worker's circuit breaker open, and closes it after. */
+async function withBreakerOpen(work: () => Promise<void>): Promise<void> {
+  const breaker = testEnv.PAYMENT_BREAKER.get(testEnv.PAYMENT_BREAKER.idFromName("simulated"));
+  const setBreaker = (state: object) =>
+    runInDurableObject(breaker, (instance) => {
+      (instance as unknown as { state: object }).state = state;
+    });
+  await setBreaker({ mode: "open", failures: 5, openedAt: Date.now(), probeStartedAt: null });
+  // The payment worker's isolate takes a breaker it found closed for closed a second (BreakerView).
+  await new Promise((r) => setTimeout(r, 1100));
+  try {
+    await work();
+  } finally {
+    await setBreaker({ mode: "closed", failures: 0, openedAt: null, probeStartedAt: null });
+  }
+}
+
+/** The charge the Rider DO holds in flight, or null. */
+const chargeInFlight = (stub: DurableObjectStub<RiderDurableObject>) =>
+  runInDurableObject(stub, (_i: RiderDurableObject, state) => {
+    const row = state.storage.sql.exec<{ record: string }>("SELECT record FROM rider").toArray()[0];
+    return (JSON.parse(row?.record ?? "{}") as { chargeInFlight?: unknown }).chargeInFlight ?? null;
+  });
+
 describe("the payment service failing under a rider paying their dues", () => {
   it("the rider reads a plain 503, never the ledger's SQL or values; the error goes to the log", async () => {
     const riderId = uniqueId("r");
@@ -210,27 +234,41 @@ describe("the payment service failing under a rider paying their dues", () => {
     const riderId = uniqueId("r");
     const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));
     unwrap(await stub.incurDues(riderId, "rd_dues_breaker", { amount: 4000, currency: "KRW" }, "req-dues"));
-    const breaker = testEnv.PAYMENT_BREAKER.get(testEnv.PAYMENT_BREAKER.idFromName("simulated"));
-    const setBreaker = (state: object) =>
-      runInDurableObject(breaker, (instance) => {
-        (instance as unknown as { state: object }).state = state;
-      });
-    await setBreaker({ mode: "open", failures: 5, openedAt: Date.now(), probeStartedAt: null });
-    // The payment worker's isolate takes a breaker it found closed for closed a second (BreakerView).
-    await new Promise((r) => setTimeout(r, 1100));
-    try {
+    await withBreakerOpen(async () => {
       expect(await stub.payDues(riderId, "pm_card_visa", "req-pay-held")).toMatchObject({ ok: false, problem: { code: "unavailable" } });
-    } finally {
-      await setBreaker({ mode: "closed", failures: 0, openedAt: null, probeStartedAt: null });
-    }
-    const inFlight = await runInDurableObject(stub, (_i: RiderDurableObject, state) => {
-      const row = state.storage.sql.exec<{ record: string }>("SELECT record FROM rider").toArray()[0];
-      return (JSON.parse(row?.record ?? "{}") as { chargeInFlight?: unknown }).chargeInFlight ?? null;
     });
-    expect(inFlight).toBeNull();
+    expect(await chargeInFlight(stub)).toBeNull();
     // Paid now with a card that is declined: that card is the one charged (before, the held-back charge went again to the first).
     expect(await stub.payDues(riderId, "pm_card_chargeDeclined", "req-pay-other")).toMatchObject({ ok: false, problem: { code: "payment_required" } });
     expect(unwrap(await stub.payDues(riderId, "pm_card_visa", "req-pay-good")).dues.amount).toBe(0);
+  });
+
+  it("a charge tried before under its key, its answer lost, stays in flight when a try again is held back: its hold may stand", async () => {
+    const riderId = uniqueId("r");
+    const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));
+    unwrap(await stub.incurDues(riderId, "rd_dues_tried", { amount: 4000, currency: "KRW" }, "req-dues"));
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      // The first try's answer lost before anything was recorded (the provider may have placed its hold all the same).
+      await runInDurableObject(stub, async (instance: RiderDurableObject) => {
+        const own = instance as unknown as { env: Env };
+        const real = own.env;
+        own.env = { ...real, PAYMENTS: { chargeDues: () => Promise.reject(new Error("connection reset")) } as unknown as Fetcher };
+        try {
+          expect(await instance.payDues(riderId, "pm_card_visa", "req-pay-lost")).toMatchObject({ ok: false, problem: { code: "unavailable" } });
+        } finally {
+          own.env = real;
+        }
+      });
+    } finally {
+      warnings.mockRestore();
+    }
+    const tried = await chargeInFlight(stub);
+    expect(tried).toMatchObject({ paymentMethod: "pm_card_visa" });
+    await withBreakerOpen(async () => {
+      expect(await stub.payDues(riderId, "pm_card_visa", "req-pay-held")).toMatchObject({ ok: false, problem: { code: "unavailable" } });
+    });
+    expect(await chargeInFlight(stub)).toEqual(tried);
   });
 
   it("a charge paid as answered leaves no check behind; one with nothing in the ledger stays in flight after its check", async () => {

@@ -20,12 +20,15 @@ export interface DuesChargeInput {
   correlationId: string;
 }
 
-export interface DuesChargeOutcome {
-  /** `unsent`: the circuit breaker held back the charge's hold, and nothing of it stands at the provider (no hold, or each one voided). */
-  outcome: "succeeded" | "declined" | "unsent";
+/** A charge settled: paid, or declined. */
+export interface SettledDuesCharge {
+  outcome: "succeeded" | "declined";
   providerRef: string | null;
   detail: string | null;
 }
+
+/** …or `unsent`: the circuit breaker held back this try's hold, before it went out (none of this charge's holds stands in the ledger). */
+export type DuesChargeOutcome = SettledDuesCharge | { outcome: "unsent"; providerRef: null; detail: string };
 
 export type DuesDeps = Pick<PaymentDeps, "ledger" | "provider" | "breaker" | "timeoutMs">;
 
@@ -53,7 +56,7 @@ export function duesVoidKey(authorizeKey: string): string {
   return authorizeKey.replace(/:authorize(:\d+)?$/, ":void$1");
 }
 
-function answer(entry: LedgerEntry): DuesChargeOutcome {
+function answer(entry: LedgerEntry): SettledDuesCharge {
   return { outcome: entry.outcome === "succeeded" ? "succeeded" : "declined", providerRef: entry.providerRef, detail: entry.detail };
 }
 
@@ -64,7 +67,18 @@ async function voided(ledger: DuesDeps["ledger"], holdKey: string): Promise<bool
 }
 
 /** What the ledger holds of a charge: its answer (a capture, a declined hold, every hold voided), a hold to capture, or the next hold to place. */
-type Recorded = { answer: DuesChargeOutcome } | { capture: number; holdRef: string; hold: LedgerEntry } | { place: number };
+type Recorded = { answer: SettledDuesCharge } | StandingHold | { place: number };
+/** A hold placed and recorded, not voided, its capture's answer not recorded: the `capture`th of its charge. */
+type StandingHold = { capture: number; holdRef: string; hold: LedgerEntry };
+
+/** Captures a standing hold, for its amount, under its capture's key, and records the answer. */
+async function captureHold(deps: DuesDeps, chargeKey: string, standing: StandingHold, correlationId: string): Promise<SettledDuesCharge> {
+  const { hold, holdRef } = standing;
+  const amount = { amount: hold.amount, currency: "KRW" as const };
+  const capture = { action: "capture" as const, rideId: hold.rideId, amount, idempotencyKey: stepKey(chargeKey, "capture", standing.capture), correlationId };
+  const outcome = await guarded(deps, () => deps.provider.capture({ holdRef, amount }, capture.idempotencyKey));
+  return answer(await deps.ledger.record(capture, outcome, deps.provider.name));
+}
 
 /**
  * Reads a charge's steps in the ledger, hold after hold. Each hold has its capture key (a
@@ -97,15 +111,10 @@ async function recordedCharge(ledger: DuesDeps["ledger"], chargeKey: string): Pr
  * @example
  * const settled = await finishDuesCharge(paymentDeps(env), "r1:dues:3:0", "dues-check"); // { outcome: "succeeded", … } | null
  */
-export async function finishDuesCharge(deps: DuesDeps, chargeKey: string, correlationId: string): Promise<DuesChargeOutcome | null> {
+export async function finishDuesCharge(deps: DuesDeps, chargeKey: string, correlationId: string): Promise<SettledDuesCharge | null> {
   const found = await recordedCharge(deps.ledger, chargeKey);
   if ("answer" in found) return found.answer;
-  if ("place" in found) return null;
-  const { hold, holdRef } = found;
-  const amount = { amount: hold.amount, currency: "KRW" as const };
-  const capture = { action: "capture" as const, rideId: hold.rideId, amount, idempotencyKey: stepKey(chargeKey, "capture", found.capture), correlationId };
-  const outcome = await guarded(deps, () => deps.provider.capture({ holdRef, amount }, capture.idempotencyKey));
-  return answer(await deps.ledger.record(capture, outcome, deps.provider.name));
+  return "place" in found ? null : captureHold(deps, chargeKey, found, correlationId);
 }
 
 /**
@@ -125,7 +134,7 @@ export async function chargeDues(deps: DuesDeps, input: DuesChargeInput): Promis
   if (!Number.isInteger(input.amount.amount) || input.amount.amount <= 0)
     throw new RangeError(`dues to charge must be a positive whole amount, not ${input.amount.amount}`);
   const account = duesAccount(input.riderId);
-  const step = (action: "authorize" | "capture", n: number) => ({
+  const step = (action: "authorize", n: number) => ({
     action,
     rideId: account,
     amount: input.amount,
@@ -138,12 +147,7 @@ export async function chargeDues(deps: DuesDeps, input: DuesChargeInput): Promis
   for (let round = 0; round <= DUES_HOLDS_PER_CHARGE; round++) {
     const found = await recordedCharge(deps.ledger, input.idempotencyKey);
     if ("answer" in found) return found.answer;
-    if ("capture" in found) {
-      const { holdRef } = found;
-      const capture = step("capture", found.capture);
-      const outcome = await guarded(deps, () => deps.provider.capture({ holdRef, amount: input.amount }, capture.idempotencyKey));
-      return answer(await deps.ledger.record(capture, outcome, deps.provider.name));
-    }
+    if ("capture" in found) return captureHold(deps, input.idempotencyKey, found, input.correlationId);
     const authorize = step("authorize", found.place);
     const outcome = await guarded(deps, () =>
       deps.provider.authorize({ amount: input.amount, paymentMethod: input.paymentMethod, reference: account }, authorize.idempotencyKey),

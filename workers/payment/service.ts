@@ -14,7 +14,7 @@ import type { Money } from "../../src/domain/types";
 import type { BreakerState } from "../../src/payments/breaker";
 import { databaseSize, type DatabaseSize } from "../../src/views/database-size";
 import { breakerStub, paymentDeps, payoutBreaker, providerFor } from "./deps";
-import { chargeDues, finishDuesCharge, type DuesChargeOutcome } from "./dues";
+import { chargeDues, finishDuesCharge, type DuesChargeOutcome, type SettledDuesCharge } from "./dues";
 import type { LedgerEntry } from "./ledger";
 import { earningsPage, heldRidesPage, rideIdsPage, type EarningsItem } from "./pages";
 import { reconcile, type ReconcileReport, type RideLookup } from "./reconcile";
@@ -113,8 +113,19 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
    * @example
    * const settled = await env.PAYMENTS.finishDuesCharge("r1:dues:3:0", "dues-check:r1:dues:3:0");
    */
-  async finishDuesCharge(idempotencyKey: string, correlationId: string): Promise<DuesChargeOutcome | null> {
+  async finishDuesCharge(idempotencyKey: string, correlationId: string): Promise<SettledDuesCharge | null> {
     return finishDuesCharge(paymentDeps(this.env), idempotencyKey, correlationId);
+  }
+
+  /**
+   * `finishDuesCharge` under its former name, kept for one release: a gateway deployed before this
+   * payment worker still calls it from its Rider DOs' checks (its answer now finishes a standing hold too).
+   *
+   * @example
+   * const settled = await env.PAYMENTS.duesChargeOutcome("r1:dues:3:0");
+   */
+  async duesChargeOutcome(idempotencyKey: string): Promise<SettledDuesCharge | null> {
+    return finishDuesCharge(paymentDeps(this.env), idempotencyKey, `dues-check:${idempotencyKey}`);
   }
 
   /**
