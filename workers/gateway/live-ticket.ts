@@ -6,11 +6,13 @@
  * no other endpoint takes it. The socket it opens still ends when the token it was issued under
  * expires (`tokenExp`), as a socket opened with that token would.
  *
- * A ticket is an HS256 JWT under the same secret, told apart by its `live_path` claim: the bearer
- * check refuses any token that carries one, so a ticket is never a token.
+ * A ticket is an HS256 JWT under a key of its own, derived from JWT_SECRET (`ticketKey`): no
+ * service that checks tokens with JWT_SECRET takes one (nor this gateway's code of before). It also
+ * carries its `live_path` claim, which the bearer check refuses: a ticket is never a token.
  */
 import { sign, verify } from "hono/jwt";
 import type { Actor } from "../../src/domain/types";
+import { hmacSha256Hex } from "../../src/lib/ids";
 import { AppError } from "../../src/lib/problem";
 
 /** Long enough to open a socket over a slow mobile link; short enough that a logged URL is stale before anyone reads it. */
@@ -18,6 +20,11 @@ export const LIVE_TICKET_TTL_S = 30;
 
 /** The claim that makes a signed token a ticket (and refused as a bearer token). */
 export const TICKET_CLAIM = "live_path";
+
+/** The key tickets are signed with: JWT_SECRET's, derived for tickets alone. */
+function ticketKey(secret: string): Promise<string> {
+  return hmacSha256Hex(secret, "live-ticket/v1");
+}
 
 /** The live socket paths a ticket may be issued for. */
 const LIVE_PATHS = [/^\/v1\/rides\/[A-Za-z0-9_-]{1,64}\/live$/, /^\/v1\/drivers\/me\/live$/, /^\/v1\/ops\/live$/];
@@ -44,7 +51,11 @@ export async function issueLiveTicket(
   const tokenExp = Math.floor(tokenExpiresAt / 1000);
   const exp = Math.min(Math.floor(now / 1000) + LIVE_TICKET_TTL_S, tokenExp);
   // `jti`: two tickets are never the same string, so one in a log names one socket opening.
-  const ticket = await sign({ sub: actor.id, role: actor.role, [TICKET_CLAIM]: path, tokenExp, exp, jti: crypto.randomUUID() }, secret, "HS256");
+  const ticket = await sign(
+    { sub: actor.id, role: actor.role, [TICKET_CLAIM]: path, tokenExp, exp, jti: crypto.randomUUID() },
+    await ticketKey(secret),
+    "HS256",
+  );
   return { ticket, expiresAt: exp * 1000 };
 }
 
@@ -58,7 +69,7 @@ export async function issueLiveTicket(
 export async function redeemLiveTicket(secret: string, ticket: string, path: string): Promise<{ payload: Record<string, unknown>; tokenExpiresAt: number }> {
   let payload: Record<string, unknown>;
   try {
-    payload = (await verify(ticket, secret, "HS256")) as Record<string, unknown>;
+    payload = (await verify(ticket, await ticketKey(secret), "HS256")) as Record<string, unknown>;
   } catch {
     throw new AppError("unauthorized", "invalid or expired ticket: ask POST /v1/live/tickets for another");
   }

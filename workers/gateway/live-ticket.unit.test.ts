@@ -3,7 +3,8 @@
  * upgrade that passed authentication answers 400 (no Upgrade header) or reaches the object; one
  * that did not answers 401 or 403. A ticket opens only its own socket, briefly, and is never a token.
  */
-import { sign } from "hono/jwt";
+import { sign, verify } from "hono/jwt";
+import { hmacSha256Hex } from "../../src/lib/ids";
 import { describe, expect, it } from "vitest";
 import { call, SECRET, testEnv, token } from "./app-fixtures";
 import { LIVE_TICKET_TTL_S, redeemLiveTicket } from "./live-ticket";
@@ -69,16 +70,29 @@ describe("a ticket", () => {
   it("is not a token: any REST endpoint refuses it as a bearer, and ignores it in the query", async () => {
     const ticket = (await ticketFor(await token("o1", "ops"), "/v1/ops/live")).body.ticket ?? "";
     const asBearer = await call("/v1/ops/rides", { token: ticket });
-    expect([asBearer.status, asBearer.body.detail]).toEqual([401, "a live ticket opens only the socket it was issued for: send the token itself"]);
+    expect([asBearer.status, asBearer.body.code]).toEqual([401, "unauthorized"]);
+    // Nor one signed with the tokens' own key (a ticket of the code before its key was its own): its claim is refused.
+    const underTheTokensKey = await sign({ sub: "o1", role: "ops", live_path: "/v1/ops/live", exp: now() + 30 }, SECRET, "HS256");
+    const claimRefused = await call("/v1/ops/rides", { token: underTheTokensKey });
+    expect([claimRefused.status, claimRefused.body.detail]).toEqual([401, "a live ticket opens only the socket it was issued for: send the token itself"]);
     expect((await call(`/v1/ops/rides?ticket=${ticket}`)).status).toBe(401);
     // Nor a token for issuing further tickets, which would keep one alive for ever.
     expect((await ticketFor(ticket, "/v1/ops/live")).status).toBe(401);
   });
 
+  it("is signed with a key of its own: no check of tokens under JWT_SECRET takes it, and a ticket signed with JWT_SECRET is no ticket", async () => {
+    const ticket = (await ticketFor(await token("o1", "ops"), "/v1/ops/live")).body.ticket ?? "";
+    await expect(verify(ticket, SECRET, "HS256")).rejects.toThrow();
+    const underTheTokensKey = await sign({ sub: "o1", role: "ops", live_path: "/v1/ops/live", tokenExp: now() + 600, exp: now() + 30 }, SECRET, "HS256");
+    expect((await call(`/v1/ops/live?ticket=${underTheTokensKey}`)).status).toBe(401);
+  });
+
   it("expired, or signed with another key, is 401", async () => {
     const claims = { sub: "o1", role: "ops", live_path: "/v1/ops/live", tokenExp: now() + 600 };
-    const expired = await sign({ ...claims, exp: now() - 1 }, SECRET, "HS256");
+    const key = await hmacSha256Hex(SECRET, "live-ticket/v1");
+    const expired = await sign({ ...claims, exp: now() - 1 }, key, "HS256");
     const forged = await sign({ ...claims, exp: now() + 30 }, "another-secret-0123456789abcdef", "HS256");
+    expect((await call(`/v1/ops/live?ticket=${await sign({ ...claims, exp: now() + 30 }, key, "HS256")}`)).status, "the same claims, fresh").toBe(400);
     for (const t of [expired, forged, "not.a.ticket"]) {
       const res = await call(`/v1/ops/live?ticket=${t}`, {}, testEnv());
       expect([res.status, res.body.code], t).toEqual([401, "unauthorized"]);
