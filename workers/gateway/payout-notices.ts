@@ -17,7 +17,7 @@
 import type { Driver, DriverNotificationMessage, PayoutNotificationMessage } from "../../src/domain/events";
 import { queueSender } from "../../src/durable-objects/queues";
 import { newId } from "../../src/lib/ids";
-import type { UntoldPayout } from "../payment/payout-store";
+import type { UntoldPayout } from "../payment/payout-told";
 import { paymentService } from "./stubs";
 
 export interface PayoutNoticeDeps {

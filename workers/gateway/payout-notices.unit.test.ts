@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PayoutNotificationMessage } from "../../src/domain/events";
-import type { UntoldPayout } from "../payment/payout-store";
+import type { UntoldPayout } from "../payment/payout-told";
 import { PAYOUT_NOTICES_PER_PAGE, payoutNotice, tellPayouts, type PayoutNoticeDeps } from "./payout-notices";
 
 const payout = (i: number, status: UntoldPayout["status"] = "succeeded"): UntoldPayout => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PayoutNotificationMessage } from "../../src/domain/events";
 import { payoutNotice } from "../gateway/payout-notices";
-import type { UntoldPayout } from "../payment/payout-store";
+import type { UntoldPayout } from "../payment/payout-told";
 import type { Channel, Delivery } from "./channels";
 import type { DeliveryLog } from "./delivery-log";
 import { handleNotifications } from "./handler";

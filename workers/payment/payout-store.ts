@@ -7,7 +7,6 @@
 import { capturedRide, splitsWhere } from "./splits-sql";
 import { CHECKPOINT } from "./earnings-checkpoint";
 import { decodeCursor, encodeCursor, pageLimit } from "../../src/payments/page-cursor";
-import type { PayoutNotificationMessage } from "../../src/domain/events";
 import type { PayoutStatus } from "../../src/payments/payout";
 import type { Page } from "./pages";
 
@@ -25,7 +24,7 @@ export interface PayoutItem {
   updatedAt: string;
 }
 
-type PayoutRow = {
+export type PayoutRow = {
   id: string;
   run_id: string;
   driver_id: string;
@@ -77,6 +76,23 @@ export async function claimPayout(
 }
 
 /**
+ * Takes a payout for one call to send: as it was seen (`seenAt`, its `updated_at` when read), still
+ * unanswered, now `pending` and touched. False when another call took it first, or it was answered:
+ * two calls that read the same payout (the cron's resend and an operator's run) send it once, and a
+ * payout waiting its turn behind others in a long call is not taken for a dead call's claim.
+ */
+export async function takePayout(d1: D1Database, id: string, seenAt: string, now: string): Promise<boolean> {
+  const result = await d1
+    .prepare(
+      `UPDATE payouts SET status = 'pending', retryable = 0, updated_at = ?3
+       WHERE id = ?1 AND updated_at = ?2 AND (status = 'pending' OR (status = 'failed' AND retryable = 1))`,
+    )
+    .bind(id, seenAt, now)
+    .run();
+  return (result.meta.changes ?? 0) === 1;
+}
+
+/**
  * Payouts whose outcome is unknown: failed without an answer, or claimed and left (a run that died) before `staleBefore`;
  * the longest untouched first, so one that keeps failing (a 5xx replayed under its key for a day) goes behind the others.
  */
@@ -110,52 +126,6 @@ export async function answerPayout(
   return (result.meta.changes ?? 0) > 0;
 }
 
-/** A payout answered for good (paid, or refused) whose driver was not told yet (workers/gateway/payout-notices.ts). */
-export type UntoldPayout = PayoutNotificationMessage["payout"];
-
-/**
- * The untold payouts answered for good (the same condition as `FINAL` in ./payout-totals.ts
- * and ledger migration 0007). The unary `+` keeps SQLite off `payouts_by_status`:
- * given the choice, it reads every payout ever paid by that index and filters them, where
- * the partial index `payouts_untold` holds only the few not told yet.
- */
-export const UNTOLD_PAYOUTS_SQL = `SELECT id, driver_id, amount, cutoff, status, updated_at FROM payouts
-  WHERE told_at IS NULL AND (+status = 'succeeded' OR (+status = 'failed' AND +retryable = 0))
-  ORDER BY updated_at, id LIMIT ?1`;
-
-/**
- * The oldest payouts answered for good whose drivers were not told, at most `limit` (over the
- * partial index of the untold: pending and unknown ones are there too, and skipped).
- *
- * @example
- * const untold = await untoldPayouts(env.LEDGER_DB, 100);
- */
-export async function untoldPayouts(d1: D1Database, limit: number): Promise<UntoldPayout[]> {
-  const { results } = await d1
-    .prepare(UNTOLD_PAYOUTS_SQL)
-    .bind(limit)
-    .all<Pick<PayoutRow, "id" | "driver_id" | "amount" | "cutoff" | "status" | "updated_at">>();
-  return results.map((r) => ({
-    id: r.id,
-    driverId: r.driver_id,
-    amount: { amount: r.amount, currency: "KRW" },
-    cutoff: r.cutoff,
-    status: r.status === "succeeded" ? "succeeded" : "failed",
-    answeredAt: r.updated_at,
-  }));
-}
-
-/**
- * Marks payouts told (their ids as one JSON array: D1 binds at most 100 values a statement).
- *
- * @example
- * await markPayoutsTold(env.LEDGER_DB, untold.map((p) => p.id), new Date().toISOString());
- */
-export async function markPayoutsTold(d1: D1Database, ids: string[], now: string): Promise<void> {
-  if (ids.length === 0) return;
-  await d1.prepare(`UPDATE payouts SET told_at = ?2 WHERE told_at IS NULL AND id IN (SELECT value FROM json_each(?1))`).bind(JSON.stringify(ids), now).run();
-}
-
 /**
  * Records a payout run (its id derives from the cut-off); a run of the same cut-off
  * already recorded is left as it is, so resuming a run records nothing new.
@@ -185,10 +155,16 @@ export async function pinnedDestination(d1: D1Database, payoutId: string, driver
   return row?.destination ?? null;
 }
 
-/** Marks claims the breaker held back (never sent) failed and retryable, their last change kept: they keep their place in the line. */
-export async function holdBack(d1: D1Database, ids: readonly string[], detail: string): Promise<void> {
-  const held = d1.prepare("UPDATE payouts SET status = 'failed', retryable = 1, detail = ?2 WHERE id = ?1 AND status = 'pending'");
-  if (ids.length > 0) await d1.batch(ids.map((id) => held.bind(id, detail)));
+/**
+ * Marks payouts the breaker held back (never sent) failed and retryable, their last change as read
+ * (`seenAt`): they keep their place in the line. Only those pending as this call left them (`at`):
+ * one another call took since is that call's.
+ */
+export async function holdBack(d1: D1Database, held: readonly { id: string; at: string; seenAt: string }[], detail: string): Promise<void> {
+  const hold = d1.prepare(
+    "UPDATE payouts SET status = 'failed', retryable = 1, detail = ?2, updated_at = ?4 WHERE id = ?1 AND status = 'pending' AND updated_at = ?3",
+  );
+  if (held.length > 0) await d1.batch(held.map((h) => hold.bind(h.id, detail, h.at, h.seenAt)));
 }
 
 /** Forgets the account payout `payoutId` was pinned to: the provider made no payout under its key, which it has forgotten. */

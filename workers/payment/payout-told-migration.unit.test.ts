@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { applyMigration, sqliteD1 } from "../../test/support/sqlite-d1";
-import { answerPayout, claimPayout, UNTOLD_PAYOUTS_SQL, untoldPayouts } from "./payout-store";
+import { answerPayout, claimPayout } from "./payout-store";
+import { UNTOLD_PAYOUTS_SQL, untoldPayouts } from "./payout-told";
 
 const MIGRATION = "0007_payout_told.sql";
 const cutoff = "2026-12-01T00:00:00.000Z";

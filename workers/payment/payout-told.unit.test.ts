@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { sqliteD1 } from "../../test/support/sqlite-d1";
-import { answerPayout, claimPayout, markPayoutsTold, untoldPayouts } from "./payout-store";
+import { answerPayout, claimPayout } from "./payout-store";
+import { markPayoutsTold, untoldPayouts } from "./payout-told";
 
 const cutoff = "2026-12-01T00:00:00.000Z";
 

@@ -23,7 +23,7 @@
 import { payoutId, payoutRunId, payoutsDue } from "../../src/payments/payout";
 import { BreakerOpen, guarded, type GuardedDeps } from "./handler";
 import { advanceEarningsCheckpoint, EARNINGS_SETTLED_MS, earnedUpTo } from "./earnings-checkpoint";
-import { answerPayout, claimPayout, holdBack, pinnedDestination, recordRun, unansweredPayouts, unpinDestination } from "./payout-store";
+import { answerPayout, claimPayout, holdBack, pinnedDestination, recordRun, takePayout, unansweredPayouts, unpinDestination } from "./payout-store";
 import { driversWithAccount } from "./payout-accounts";
 import { foldFinalPayouts, payoutTotals } from "./payout-totals";
 
@@ -31,11 +31,12 @@ import { foldFinalPayouts, payoutTotals } from "./payout-totals";
 export const PAYOUTS_PER_CALL = 100;
 
 /**
- * A claim older than this with no answer belongs to a call that died: it is sent again. Longer than
- * one call can take (its checkpoint steps, then up to PAYOUTS_PER_CALL sends at the provider's
- * timeout each: 500 s at 5 s): at 60 s, as until 2026-12-06 (found by review), the cron or a second
- * operator sent the claims of a call still sending, and the provider's 409s for the requests in
- * flight under the same keys counted as failures on the payouts' breaker.
+ * A claim (or a payout taken for sending) older than this with no answer belongs to a call that
+ * died: it is sent again. Each payout is taken just before its send (`takePayout`), so this need
+ * only outlast one send (a lookup and a payout at the provider's timeout each). At 60 s, as until
+ * 2026-12-06 (found by review), with nothing taken, the cron or a second operator sent the claims
+ * of a call still sending, and the provider's 409s for the requests in flight under the same keys
+ * counted as failures on the payouts' breaker.
  */
 export const STALE_CLAIM_MS = 15 * 60_000;
 
@@ -59,8 +60,8 @@ export interface PayoutRunReport {
   waitingForAccount: number;
 }
 
-/** One payout to send; `claimedAt` is when it was first claimed (ISO 8601). */
-type Send = { id: string; driverId: string; amount: number; claimedAt: string };
+/** One payout to send; `claimedAt` is when it was first claimed, `seenAt` its last change as read (ISO 8601). */
+type Send = { id: string; driverId: string; amount: number; claimedAt: string; seenAt: string };
 
 /**
  * Runs (or resumes) the payout run of `cutoff` (ISO 8601, normalized, not in the future).
@@ -105,7 +106,7 @@ export async function runPayouts(deps: PayoutDeps, cutoff: string): Promise<Payo
     const id = await payoutId(cutoff, driverId);
     // Stamped when claimed, not when the call began: its staleness counts from here.
     const claim = { id, runId, driverId, amount, cutoff, provider: deps.provider.name, now: nowIso(deps) };
-    if (await claimPayout(deps.db, claim, totals.rows.get(driverId) ?? 0)) sends.push({ id, driverId, amount, claimedAt: claim.now });
+    if (await claimPayout(deps.db, claim, totals.rows.get(driverId) ?? 0)) sends.push({ id, driverId, amount, claimedAt: claim.now, seenAt: claim.now });
   }
 
   const { drivers, total, failed } = await sendAll(deps, sends, now);
@@ -131,7 +132,9 @@ export async function resendUnansweredPayouts(deps: PayoutDeps): Promise<{ drive
 /** The payouts whose outcome is unknown, as sends (at most PAYOUTS_PER_CALL; `more` when there are others). */
 async function unansweredSends(deps: PayoutDeps, now: Date): Promise<{ sends: Send[]; more: boolean }> {
   const unknown = await unansweredPayouts(deps.db, new Date(now.getTime() - STALE_CLAIM_MS).toISOString(), PAYOUTS_PER_CALL + 1);
-  const sends = unknown.slice(0, PAYOUTS_PER_CALL).map((p) => ({ id: p.id, driverId: p.driverId, amount: p.amount.amount, claimedAt: p.createdAt }));
+  const sends = unknown
+    .slice(0, PAYOUTS_PER_CALL)
+    .map((p) => ({ id: p.id, driverId: p.driverId, amount: p.amount.amount, claimedAt: p.createdAt, seenAt: p.updatedAt }));
   return { sends, more: unknown.length > PAYOUTS_PER_CALL };
 }
 
@@ -149,12 +152,15 @@ async function sendAll(deps: PayoutDeps, sends: Send[], now: Date): Promise<{ dr
   let failed = 0;
   const keysForgottenBefore = new Date(now.getTime() - KEY_MEMORY_MS).toISOString();
   for (const [i, send] of sends.entries()) {
+    // Taken first (`takePayout`): another call that read it too, or found it stale while it waited here, does not send it as well.
+    const takenAt = nowIso(deps);
+    if (!(await takePayout(deps.db, send.id, send.seenAt, takenAt))) continue;
     const paid = send.claimedAt < keysForgottenBefore ? await findOrSendPayout(deps, send) : await sendPayout(deps, send);
     if (paid === "held") {
       const rest = sends.slice(i);
       await holdBack(
         deps.db,
-        rest.map((s) => s.id),
+        rest.map((s, j) => ({ id: s.id, at: j === 0 ? takenAt : s.seenAt, seenAt: s.seenAt })),
         "held back: the payouts' circuit breaker is open",
       );
       console.warn(JSON.stringify({ msg: "payouts held back", payoutId: send.id, left: rest.length }));

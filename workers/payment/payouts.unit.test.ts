@@ -177,6 +177,19 @@ describe("payout runs", () => {
     expect(provider.transfers.size).toBe(0);
   });
 
+  it("an unanswered payout two calls read at once (the cron's resend, an operator's run) is sent by one of them only", async () => {
+    const { deps, provider, payoutDeps, payoutCalls } = await setup();
+    await capturedRide(deps, "rd_1", 10000);
+    await tick();
+    provider.down = true;
+    expect(await runPayouts(payoutDeps, new Date().toISOString())).toMatchObject({ failed: 1 });
+    provider.down = false;
+    const before = payoutCalls().length;
+    const reports = await Promise.all([resendUnansweredPayouts(payoutDeps), resendUnansweredPayouts(payoutDeps)]);
+    expect(payoutCalls().length - before, "one send, not two under the same key").toBe(1);
+    expect(reports.map((r) => r.drivers).sort()).toEqual([0, 1]);
+  });
+
   it("a stale claim two calls send at once (the provider pays its key once) is counted in one call's report, not both", async () => {
     const { deps, d1, provider, payoutDeps, balance } = await setup();
     await capturedRide(deps, "rd_1", 10000);
