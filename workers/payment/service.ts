@@ -119,17 +119,6 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
   }
 
   /**
-   * `finishDuesCharge` under its former name, kept for one release: a gateway deployed before this
-   * payment worker still calls it from its Rider DOs' checks (its answer now finishes a standing hold too).
-   *
-   * @example
-   * const settled = await env.PAYMENTS.duesChargeOutcome("r1:dues:3:0");
-   */
-  async duesChargeOutcome(idempotencyKey: string): Promise<SettledDuesCharge | null> {
-    return finishDuesCharge(paymentDeps(this.env), idempotencyKey, `dues-check:${idempotencyKey}`);
-  }
-
-  /**
    * Settlements (id = ride id) and refund adjustments (id = the refund's key), in
    * (createdAt, id) order; `next` is the opaque cursor of the page after, null at the end.
    *
