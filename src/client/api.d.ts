@@ -6326,8 +6326,20 @@ export interface operations {
     requestBody: {
       content: {
         "application/json": {
-          /** @description KRW; all that is left of the captured fare when left out */
-          amount?: number;
+          /**
+           * @description Money, or a whole number of KRW; all that is left of the captured fare when left out
+           * @example {
+           *       "amount": 3000,
+           *       "currency": "KRW"
+           *     }
+           */
+          amount?:
+            | number
+            | {
+                amount: number;
+                /** @enum {string} */
+                currency: "KRW";
+              };
           reason: string;
         };
       };

@@ -80,7 +80,15 @@ const refund = route({
     ...jsonBody(
       z
         .object({
-          amount: z.number().int().positive().optional().openapi({ description: "KRW; all that is left of the captured fare when left out" }),
+          // Money, as everywhere in the contract, or a whole number of KRW (as the rental vehicles' rate): one refund either way.
+          amount: z
+            .union([z.number().int().positive(), z.object({ amount: z.number().int().positive(), currency: z.literal("KRW") }).strict()])
+            .transform((a) => (typeof a === "number" ? a : a.amount))
+            .optional()
+            .openapi({
+              description: "Money, or a whole number of KRW; all that is left of the captured fare when left out",
+              example: { amount: 3000, currency: "KRW" },
+            }),
           reason: z.string().min(1).max(500),
         })
         .strict(),
