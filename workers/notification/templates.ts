@@ -42,7 +42,7 @@ const reasonText = (reason: string, locale: Locale) => CANCEL_REASONS[reason]?.[
 /** A no-show's fee (the ride's fare, taken from the hold), told with the cancellation: the rider hears of no charge otherwise. */
 const noShowFee = (r: Ride, locale: Locale) => {
   if (r.cancellation?.reason !== "rider_no_show" || !r.fare?.amount) return "";
-  return locale === "ko" ? ` 노쇼 수수료 ${won(r.fare.amount, "ko")}이 청구됩니다.` : ` A no-show fee of ${won(r.fare.amount, "en")} is charged.`;
+  return locale === "ko" ? ` 노쇼 수수료 ${won(r.fare.amount, "ko")}이 청구됩니다.` : ` A no-show fee of ${won(r.fare.amount, "en")} will be charged.`;
 };
 
 /** Why the driver's ride was cancelled, in the driver's words (an operator's own reason stays with the operators). */

@@ -87,7 +87,7 @@ describe("rider templates", () => {
     // A no-show: the fee the rider is charged, told with it (none: nothing said of a fee).
     const noShow = { ...ride, cancellation: { by: "driver" as const, reason: "rider_no_show" }, fare: { amount: 3000, currency: "KRW" as const } };
     expect(text("rider", "RideCancelled", "ko", noShow)).toContain("노쇼 수수료 3,000원");
-    expect(text("rider", "RideCancelled", "en", noShow)).toContain("A no-show fee of KRW 3,000 is charged.");
+    expect(text("rider", "RideCancelled", "en", noShow)).toContain("A no-show fee of KRW 3,000 will be charged.");
     expect(text("rider", "RideCancelled", "en", { ...noShow, fare: null })).not.toContain("fee");
     // No reason given: words in the rider's language, not the code (before: "사유: rider cancelled").
     for (const by of ["rider", "ops"] as const) {
