@@ -6216,7 +6216,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description A new capture is on its way */
+      /** @description A new capture is on its way (sent again while that capture is on its way: the same retry) */
       202: {
         headers: {
           [name: string]: unknown;

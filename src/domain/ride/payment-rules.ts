@@ -173,6 +173,8 @@ export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
   retryCapture: {
     from: ["payment_pending"],
     to: "same",
+    // An operator's retry sent twice (a double click, a network retry) while its capture is on its way: the same retry.
+    repeat: (r) => r.ride.payment.status === "authorized" && (r.captureAttempt ?? 1) > 1,
     guard: (r) => (r.ride.payment.status === "failed" ? null : refuse("invalid_transition", `nothing to retry (payment ${r.ride.payment.status})`)),
     apply: (next) => {
       // The hold is still there; the next capture goes out under a new idempotency key.

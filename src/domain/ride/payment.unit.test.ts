@@ -47,6 +47,20 @@ describe("payment steps the saga derives from state", () => {
     expect(retried.ride.payment.status).toBe("authorized");
   });
 
+  it("the same retry sent again while its capture is on its way is the same retry (unchanged), not a 409; one more after that capture is refused is a new one", () => {
+    const retried = apply(record("payment_pending", "failed", { driver: true }), COMMANDS.retryCapture);
+    expect(decide(retried, COMMANDS.retryCapture, NOW).kind).toBe("unchanged");
+    // A hold never retried (the first capture on its way) has nothing to retry.
+    expect(decide(record("payment_pending", "authorized", { driver: true }), COMMANDS.retryCapture, NOW)).toMatchObject({
+      kind: "refused",
+      code: "invalid_transition",
+    });
+    const refusedAgain = apply(retried, COMMANDS.paymentCaptureFailed);
+    expect(refusedAgain.ride.payment.status).toBe("failed");
+    const third = apply(refusedAgain, COMMANDS.retryCapture);
+    expect(third.captureAttempt).toBe(3);
+  });
+
   it("is settled only when no change can follow (live sockets close then)", () => {
     expect(isSettled(record("completed", "captured", { driver: true }).ride)).toBe(true);
     expect(isSettled(record("cancelled", "voided").ride)).toBe(true);

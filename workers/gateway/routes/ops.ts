@@ -65,7 +65,7 @@ const retryPayment = route({
   summary: "Retry a ride's failed capture",
   request: { params: IdParamSchema },
   responses: {
-    202: jsonResponse(RideSchema, "A new capture is on its way"),
+    202: jsonResponse(RideSchema, "A new capture is on its way (sent again while that capture is on its way: the same retry)"),
     ...authedProblems(["invalid_transition", "no failed capture to retry"]),
   },
 });
