@@ -105,7 +105,12 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
   async upsert(entry: CellEntry, relisted = false): Promise<Waking> {
     const products = [...new Set([entry.product, ...(entry.products ?? [])])];
     for (const product of products) this.sql.exec("DELETE FROM supply WHERE product = ?", product);
-    this.dropLapsed(Date.now());
+    // Back after its lease ran out (silent a while, its renewals failed): new here as far as waiting rides go, though its
+    // own record names this cell and version still (before 2026-12-06 such a return woke nobody, found by review).
+    const now = Date.now();
+    const wasLive = this.sql.exec("SELECT 1 FROM drivers WHERE driver_id = ? AND listed_until >= ?", entry.driverId, now).toArray().length > 0;
+    relisted ||= !wasLive;
+    this.dropLapsed(now);
     const listed = this.sql.exec<{ product: string }>("SELECT product FROM driver_products WHERE driver_id = ? ORDER BY product", entry.driverId).toArray();
     if (listed.map((r) => r.product).join() !== [...products].sort().join()) {
       this.sql.exec("DELETE FROM driver_products WHERE driver_id = ?", entry.driverId);

@@ -91,7 +91,10 @@ export async function performRide(p: RidePeers, effect: RideCall): Promise<Outco
         );
         return ok(null);
       case "markNoSupply":
-        return ok(await cellStub(env, cellOf(effect.pickup)).markNoSupply(effect.product, effect.until));
+        // Bounded as every call here: it runs after the deadline's commit, in the ride's queue (a cell that hangs held the ride's next commands).
+        return ok(
+          await within(PEER_CALL_MS, Promise.resolve(cellStub(env, cellOf(effect.pickup)).markNoSupply(effect.product, effect.until)), "mark no supply"),
+        );
       case "findDrivers": {
         // The drivers listed now; a silent one still within its lease is refused by its own Driver DO.
         const now = Date.now();

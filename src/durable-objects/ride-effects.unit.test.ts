@@ -2,10 +2,11 @@
  * The dispatch round's reservation through the Ride DO's `perform` (`dispatchPeers`): a driver's
  * refusal is an answer, a call that failed is not (the round then searches again).
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { readConfig } from "../config";
 import { fail } from "../lib/problem";
-import { dispatchPeers, type RidePeers } from "./ride-effects";
+import { PEER_CALL_MS } from "../lib/timeout";
+import { dispatchPeers, performRide, type RidePeers } from "./ride-effects";
 
 /** Ride peers whose Driver objects answer `reserve` with `answer`; what the ride let go of afterwards is recorded. */
 function peersWith(answer: () => unknown) {
@@ -35,5 +36,30 @@ describe("dispatchPeers' reserve", () => {
     expect(await p.reserve("d1", offer)).toBe("unavailable");
     await p.settled();
     expect(p.released).toEqual(["rd_1"]);
+  });
+});
+
+describe("the no-supply mark after a deadline's cancel", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("is bounded as every call to another object: a cell that never answers fails it after PEER_CALL_MS, not holds the ride's queue", async () => {
+    vi.useFakeTimers();
+    const cell = { markNoSupply: () => new Promise(() => undefined) };
+    const env = { DISPATCH_CELL: { idFromName: (name: string) => name, get: () => cell } } as unknown as Env;
+    const peers: RidePeers = {
+      env,
+      ctx: { waitUntil: () => undefined } as unknown as DurableObjectState,
+      config: readConfig({}),
+      rideId: "rd_1",
+      correlationId: "c",
+    };
+    let answer: unknown;
+    void performRide(peers, { type: "markNoSupply", pickup: { lat: 37.5, lng: 127 }, product: "standard", until: Date.now() + 30_000 }).then(
+      (a) => (answer = a),
+    );
+    await vi.advanceTimersByTimeAsync(PEER_CALL_MS - 1);
+    expect(answer).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(2);
+    expect(answer).toMatchObject({ ok: false, problem: { code: "unavailable" } });
   });
 });

@@ -82,6 +82,35 @@ describe("Ride DO: an instance dying between the reservation and its commit", ()
     expect(record.reserving).toBeUndefined();
   });
 
+  it("a first round that died (the ride still requested) and whose driver then refuses: the round's commit does not bring the driver back", async () => {
+    const { stub, ride, driver } = await reservedBehindRide(true, Date.now() - 1000);
+    await runInDurableObject(driver.stub, (_i: DriverDurableObject, state) => {
+      const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM driver").one().record) as { driver: { locationAt: string } };
+      record.driver.locationAt = new Date(Date.now() - 60_000).toISOString();
+      state.storage.sql.exec("UPDATE driver SET record = ?", JSON.stringify(record));
+    });
+    // What the first round's death leaves: the ride not yet dispatching, the driver written ahead.
+    await runInDurableObject(stub, (_i: RideDurableObject, state) => {
+      const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as RideRecord;
+      state.storage.sql.exec("UPDATE ride SET record = ?", JSON.stringify({ ...record, ride: { ...record.ride, status: "requested" } }));
+    });
+    await dispatchDueNow(stub);
+    await runDurableObjectAlarm(stub);
+    const record = await until(
+      async () => {
+        const r = await runInDurableObject(
+          stub,
+          (_i: RideDurableObject, state) => JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as RideRecord,
+        );
+        return r.ride.status === "dispatching" ? r : undefined;
+      },
+      "the round's commit",
+      3000,
+    );
+    expect(record.ride.id).toBe(ride.id);
+    expect(record.reserving).toBeUndefined();
+  });
+
   it("a cancellation before that round releases the driver written ahead", async () => {
     const { stub, input, driver } = await leftBehind();
     const cancelled = unwrap(await stub.cancel({ id: input.riderId, role: "rider" }, "changed plans", "req-cancel"));

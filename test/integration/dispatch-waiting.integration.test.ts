@@ -78,6 +78,18 @@ describe("DispatchCell: waiting demand", () => {
     expect((await cell.upsert(entry("d3", at, ["standard", "parcel_small"]), true)).waiting).toEqual(["parcel", "young"]);
   });
 
+  it("a driver back after their listing lapsed (silent past its lease, or its renewals failed) wakes the rides waiting, though their own record names this cell still", async () => {
+    const cell = cellStub(testEnv, uniqueId("cell"));
+    const now = Date.now();
+    // Listed once, the lease long run out: the driver went silent, and no ride tried them meanwhile.
+    await cell.upsert({ ...entry("d_back", at), reportedAt: now - 300_000, listedUntil: now - 1 }, true);
+    await cell.wait({ rideId: "waiting", product: "standard", pickup: at, radiusM: 5000, until: now + 60_000 }, now);
+    // Their next report is a renewal to their Driver DO (same cell, same version), but new here.
+    expect((await cell.upsert(entry("d_back", at), false)).waiting).toEqual(["waiting"]);
+    // A renewal of a listing still live answers none.
+    expect((await cell.upsert(entry("d_back", at), false)).waiting).toEqual([]);
+  });
+
   it("a ride gone from a list is forgotten as of that list's answer: one that registered again since stays", async () => {
     const cell = cellStub(testEnv, uniqueId("cell"));
     const until = Date.now() + 60_000;
