@@ -24,6 +24,14 @@ const dispatchDueNow = (stub: RideStub) =>
     state.storage.sql.exec("INSERT INTO timers (name, due_at, payload) VALUES ('dispatch', ?, NULL)", Date.now() - 1);
   });
 
+/** The driver heard from last a minute ago: silent past the freshness rule, so their own Driver DO refuses a reservation. */
+const silenceOf = (driver: DurableObjectStub<DriverDurableObject>) =>
+  runInDurableObject(driver, (_i: DriverDurableObject, state) => {
+    const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM driver").one().record) as { driver: { locationAt: string } };
+    record.driver.locationAt = new Date(Date.now() - 60_000).toISOString();
+    state.storage.sql.exec("UPDATE driver SET record = ?", JSON.stringify(record));
+  });
+
 /** Runs the ride's next round (its `dispatch` timer due now) and answers the record once it holds an offer. */
 async function nextRoundOffers(stub: RideStub): Promise<RideRecord> {
   await dispatchDueNow(stub);
@@ -57,11 +65,7 @@ describe("Ride DO: an instance dying between the reservation and its commit", ()
 
   it("a round long after the crash, the driver silent since, offers them nothing and lets them go: never left offered to a ride that forgot them", async () => {
     const { stub, ride, driver } = await reservedBehindRide(true, Date.now() - 1000);
-    await runInDurableObject(driver.stub, (_i: DriverDurableObject, state) => {
-      const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM driver").one().record) as { driver: { locationAt: string } };
-      record.driver.locationAt = new Date(Date.now() - 60_000).toISOString();
-      state.storage.sql.exec("UPDATE driver SET record = ?", JSON.stringify(record));
-    });
+    await silenceOf(driver.stub);
     await dispatchDueNow(stub);
     await runDurableObjectAlarm(stub);
     const released = await until(
@@ -84,11 +88,7 @@ describe("Ride DO: an instance dying between the reservation and its commit", ()
 
   it("a first round that died (the ride still requested) and whose driver then refuses: the round's commit does not bring the driver back", async () => {
     const { stub, ride, driver } = await reservedBehindRide(true, Date.now() - 1000);
-    await runInDurableObject(driver.stub, (_i: DriverDurableObject, state) => {
-      const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM driver").one().record) as { driver: { locationAt: string } };
-      record.driver.locationAt = new Date(Date.now() - 60_000).toISOString();
-      state.storage.sql.exec("UPDATE driver SET record = ?", JSON.stringify(record));
-    });
+    await silenceOf(driver.stub);
     // What the first round's death leaves: the ride not yet dispatching, the driver written ahead.
     await runInDurableObject(stub, (_i: RideDurableObject, state) => {
       const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM ride").one().record) as RideRecord;
