@@ -181,8 +181,8 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
     const ahead = (reserving: string | null) => this.store({ ...(this.load() ?? record), reserving: reserving ?? undefined });
     const round = await dispatchRound(record, this.config, new Date(), dispatchPeers(this.peers(record), ahead));
     // Decided on the record as the round left it: a reservation it wrote ahead and settled is not brought back.
-    const now = this.load() ?? record;
-    const outcome = round.commands.length > 0 ? await this.apply(now, decideAll(now, round.commands, new Date()), null) : ok(null);
+    const current = this.load() ?? record;
+    const outcome = round.commands.length > 0 ? await this.apply(current, decideAll(current, round.commands, new Date()), null) : ok(null);
     if (!outcome.ok && round.driverId) await this.perform({ type: "releaseDriver", driverId: round.driverId });
     if (round.retryAt !== null) this.schedule("dispatch", round.retryAt);
   }
