@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
+import { retryDelaySeconds } from "../src/lib/backoff";
 
 /** The parts of a resolved wrangler config these checks read. */
 interface WorkerConfig {
@@ -76,6 +77,20 @@ describe("wrangler configs", () => {
     }
     const dlqConsumers = REAL.flatMap(({ config }) => (config.queues.consumers ?? []).filter((q) => q.queue.includes("-dlq")));
     expect(dlqConsumers.map((q) => q.queue).sort()).toEqual(["ride-events-dlq", "ride-notifications-dlq", "ride-payment-results-dlq", "ride-payments-dlq"]);
+  });
+
+  it("a notice's deliveries outlast a sink down for ten minutes, and give up before its queue dead-letters the message", () => {
+    // NOTIFY_MAX_ATTEMPTS tries of a delivery, the message retried with retryDelaySeconds between them: at 5 tries
+    // that was 30 s, so any outage of the webhook or KakaoTalk longer than half a minute dead-lettered every notice in flight.
+    for (const env of [undefined, "staging"]) {
+      const config = unstable_readConfig({ config: "workers/notification/wrangler.toml", env }) as unknown as WorkerConfig;
+      const attempts = Number(config.vars.NOTIFY_MAX_ATTEMPTS);
+      const waitedS = Array.from({ length: attempts - 1 }, (_, i) => retryDelaySeconds(i + 1)).reduce((a, b) => a + b, 0);
+      expect(waitedS, `${env ?? "production"}: seconds between the first try and the last`).toBeGreaterThanOrEqual(600);
+      const consumer = (config.queues.consumers ?? []).find((q) => !q.queue.includes("-dlq"));
+      // The queue delivers a message 1 + max_retries times: the worker must give up (and dead-letter it itself) by then.
+      expect(attempts, `${env ?? "production"}: ${consumer?.queue}`).toBeLessThanOrEqual((consumer?.max_retries ?? 3) + 1);
+    }
   });
 
   it("workers that share the views database name the same one", () => {

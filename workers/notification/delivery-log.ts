@@ -8,7 +8,7 @@
  * record leaves no row, or the row of an earlier attempt, and the redelivered message sends
  * again: at least once, as a send whose mark was lost always was.
  */
-import { and, eq, getTableColumns, inArray, or, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, ne, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { deliveryId } from "../../src/notifications/delivery-id";
 import { notificationDeliveries } from "../../src/notifications/schema";
@@ -93,7 +93,12 @@ export class DeliveryLog {
     return sent;
   }
 
-  /** Writes how each delivery went: a new row (`attempts` 1), or one more attempt on the row there; one batch. */
+  /**
+   * Writes how each delivery went: a new row (`attempts` 1), or one more attempt on the row there; one batch.
+   * A row `sent` stays sent: two copies of one event in two runs (an outbox's resend, two payout tellers)
+   * both read no row, and the one whose send failed must not mark a delivered notice `retrying` or
+   * `failed` (it would be sent again, dead-lettered and replayed, and listed as failed to the operators).
+   */
   async recordAll(outcomes: readonly DeliveryOutcome[]): Promise<void> {
     const now = new Date();
     const writes = outcomes.map((o) => {
@@ -105,6 +110,7 @@ export class DeliveryLog {
         .onConflictDoUpdate({
           target: [notificationDeliveries.rideId, notificationDeliveries.eventId, notificationDeliveries.channel, notificationDeliveries.recipient],
           set: { status, attempts: sql`${notificationDeliveries.attempts} + 1`, lastError, updatedAt: now },
+          setWhere: ne(notificationDeliveries.status, "sent"),
         });
     });
     const [first, ...rest] = writes;

@@ -36,6 +36,14 @@ describe("the delivery log", () => {
     expect(count?.n).toBe(1);
   });
 
+  it("keeps a delivery sent when another copy of its event failed to send it afterwards", async () => {
+    const d = planned(2);
+    await log.recordAll([{ delivery: d, sent: true }]);
+    await log.recordAll([{ delivery: d, sent: false, error: "sink down", final: false }]);
+    await log.recordAll([{ delivery: d, sent: false, error: "sink down", final: true }]);
+    expect((await log.lookUp([d])).get(keyOf(d))).toEqual(expect.objectContaining({ status: "sent", attempts: 1, lastError: null }));
+  });
+
   it("finds each of more deliveries than one statement can bind, and only those recorded", async () => {
     const all = Array.from({ length: 60 }, (_, i) => planned(i));
     await log.recordAll(all.filter((_, i) => i % 2 === 0).map((delivery) => ({ delivery, sent: true as const })));

@@ -66,7 +66,7 @@ export async function notifyDeps(env: NotificationEnv): Promise<NotifyDeps> {
   return {
     log: new DeliveryLog(env.NOTIFICATIONS_DB),
     channels,
-    maxAttempts: Number(env.NOTIFY_MAX_ATTEMPTS) || 5,
+    maxAttempts: Number(env.NOTIFY_MAX_ATTEMPTS) || 10,
     render: { receiptUrl: (rideId) => `${base}${rideId}` },
     deadLetter: async (message: IncomingNotification, reason: string) => {
       await env.NOTIFICATIONS_DLQ.send({ ...message, deadLetterReason: reason }, { contentType: "json" });
