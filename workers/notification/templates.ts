@@ -151,8 +151,9 @@ export const PARCEL_TEMPLATES: Record<Audience, Record<string, Record<Locale, Re
           : `Your parcel was delivered to ${recipientName(r)}. The fare of ${won(r.fare?.amount ?? 0, "en")} has been charged. Receipt: ${c.receiptUrl(r.id)}`,
     },
     RideCancelled: {
-      ko: (r) => `배송 요청이 취소되었습니다. 사유: ${reasonText(r.cancellation?.reason ?? "", "ko")}`,
-      en: (r) => `Your parcel delivery was cancelled. Reason: ${reasonText(r.cancellation?.reason ?? "", "en")}`,
+      // A parcel's sender who did not hand it over is a no-show as a rider is, and charged the same fee.
+      ko: (r) => `배송 요청이 취소되었습니다. 사유: ${reasonText(r.cancellation?.reason ?? "", "ko")}${noShowFee(r, "ko")}`,
+      en: (r) => `Your parcel delivery was cancelled. Reason: ${reasonText(r.cancellation?.reason ?? "", "en")}${noShowFee(r, "en")}`,
     },
   },
   driver: {

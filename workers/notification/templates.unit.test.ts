@@ -208,6 +208,10 @@ describe("parcels", () => {
     expect(text("rider", "RideCompleted", "en"), "a ride keeps its own words").not.toContain("parcel");
     expect(templateCode(parcel, "rider", "RideCompleted")).toBe("PARCEL_DELIVERED_01");
     expect(templateCode(ride, "rider", "RideCompleted")).toBe("RIDER_COMPLETED_01");
+    // A sender who did not hand the parcel over is charged the no-show fee, and told so as a rider is.
+    const noShow = { ...parcel, cancellation: { by: "driver" as const, reason: "rider_no_show" }, fare: krw(3000) };
+    expect(text("rider", "RideCancelled", "en", noShow)).toContain("A no-show fee of KRW 3,000 will be charged.");
+    expect(text("rider", "RideCancelled", "ko", noShow)).toContain("노쇼 수수료 3,000원");
   });
 
   it("the courier's offer says it is a parcel and its weight; events without parcel words use the ride's", () => {
