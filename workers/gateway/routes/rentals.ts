@@ -20,7 +20,7 @@ import * as S from "../rental-schemas";
 import { idempotencyKey, madeOrThrow } from "../idempotency-key";
 import { newRouter } from "../router";
 import { IdParamSchema, TimelineSchema, page } from "../schemas";
-import { localeFrom } from "./rides";
+import { localeFrom } from "../locale";
 
 const RentalPath = { params: IdParamSchema };
 

@@ -6,7 +6,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { readConfig } from "../../../src/config";
-import type { Locale } from "../../../src/domain/types";
 import { NOT_OFFERED_TO_YOU } from "../../../src/ride/ride-record";
 import { newId, rideIdFor } from "../../../src/lib/ids";
 import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
@@ -34,15 +33,9 @@ import { publicTimelineItem } from "../presenters";
 import { driverStub, resolveRide } from "../stubs";
 import { priceTrip } from "./quotes";
 import { duesRequired, openDues } from "../dues";
+import { localeFrom } from "../locale";
 import { parcelInput, requestHash } from "../parcel";
 import { noSupplyUntil } from "../supply";
-
-/** ko when the rider's app prefers Korean first, else en. */
-export function localeFrom(acceptLanguage: string | undefined): Locale {
-  if (!acceptLanguage) return "ko";
-  const first = acceptLanguage.split(",")[0]?.trim().toLowerCase() ?? "";
-  return first.startsWith("en") ? "en" : "ko";
-}
 
 const createRide = createRoute({
   method: "post",
