@@ -146,6 +146,7 @@ type Pending = { index: number; base: Notice; channel: Channel; delivery: Planne
 export async function handleNotifications(messages: readonly IncomingNotification[], deps: NotifyDeps): Promise<NotifySummary[]> {
   const summaries: NotifySummary[] = messages.map(() => ({ sent: 0, duplicate: 0, failed: 0, retrying: 0 }));
   const pending: Pending[] = [];
+  const sentAt = (deps.now ?? Date.now)();
   for (const [index, message] of messages.entries()) {
     if (!message?.event || !KNOWN_KINDS.has(message.kind)) {
       // Sent by a newer version than this one (during a deploy, or after a rollback of this
@@ -156,7 +157,7 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
     const { event } = message;
     let notices: Notice[];
     try {
-      notices = noticesOf(message, deps.render);
+      notices = noticesOf(message, { ...deps.render, now: sentAt });
     } catch (error) {
       // A body this worker cannot render (a field missing): it alone is retried, to its dead letters; the run goes on.
       summaries[index] = { ...summaries[index]!, retrying: 1, lastError: `unreadable message: ${String(error)}` };
@@ -174,7 +175,7 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
     }
   }
   const rows = await deps.log.lookUp(pending.map((p) => p.delivery));
-  const now = (deps.now ?? Date.now)();
+  const now = sentAt;
   // A moment's notice old enough to be out of order: was a later step of its ride told already? (A second read, then only.)
   const askLater = (p: Pending) => !tooLate(messages[p.index]!.event, now) && laterNews(messages[p.index]!.event, now).length > 0;
   const laterAsked = [...new Set(pending.filter(askLater).map((p) => p.delivery.rideId))];

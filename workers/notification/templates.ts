@@ -13,6 +13,8 @@ export type Audience = "rider" | "driver";
 export interface RenderContext {
   /** Where a rider finds the receipt of a completed ride. */
   receiptUrl: (rideId: string) => string;
+  /** When the notice goes out (ms; default: when its event happened): an offer's countdown is what is left of it then. */
+  now?: number;
 }
 
 type Render = (ride: Ride, event: DomainEvent, ctx: RenderContext) => string;
@@ -22,9 +24,10 @@ export const won = (amount: number, locale: Locale) => (locale === "ko" ? `${amo
 const minutes = (seconds: number | null) => Math.max(1, Math.round((seconds ?? 0) / 60));
 const place = (p: Place) => p.address ?? `${p.lat.toFixed(4)}, ${p.lng.toFixed(4)}`;
 const settlementOf = (event: DomainEvent) => event.data.settlement as Settlement | undefined;
-const expiry = (event: DomainEvent) => {
+/** The seconds an offer has left when its notice goes out: a retried notice does not promise the whole window again. */
+const expiry = (event: DomainEvent, ctx: RenderContext) => {
   const at = typeof event.data.expiresAt === "string" ? Date.parse(event.data.expiresAt) : NaN;
-  return Number.isFinite(at) ? Math.max(1, Math.round((at - Date.parse(event.occurredAt)) / 1000)) : 15;
+  return Number.isFinite(at) ? Math.max(1, Math.round((at - (ctx.now ?? Date.parse(event.occurredAt))) / 1000)) : 15;
 };
 
 const CANCEL_REASONS: Record<string, Record<Locale, string>> = {
@@ -98,8 +101,8 @@ export const TEMPLATES: Record<Audience, Record<string, Record<Locale, Render>>>
   },
   driver: {
     DriverOffered: {
-      ko: (r, e) => `새 호출: ${place(r.pickup)} → ${place(r.dropoff)}, 예상 요금 ${won(r.quote.amount, "ko")}. ${expiry(e)}초 안에 수락해 주세요.`,
-      en: (r, e) => `New ride: ${place(r.pickup)} → ${place(r.dropoff)}, about ${won(r.quote.amount, "en")}. Accept within ${expiry(e)} s.`,
+      ko: (r, e, c) => `새 호출: ${place(r.pickup)} → ${place(r.dropoff)}, 예상 요금 ${won(r.quote.amount, "ko")}. ${expiry(e, c)}초 안에 수락해 주세요.`,
+      en: (r, e, c) => `New ride: ${place(r.pickup)} → ${place(r.dropoff)}, about ${won(r.quote.amount, "en")}. Accept within ${expiry(e, c)} s.`,
     },
     RideCancelled: {
       ko: (r) => `${driverCancelWhy(r, "ko")} (${place(r.pickup)}). 다음 호출을 기다려 주세요.`,
@@ -158,9 +161,10 @@ export const PARCEL_TEMPLATES: Record<Audience, Record<string, Record<Locale, Re
   },
   driver: {
     DriverOffered: {
-      ko: (r, e) => `새 배송: ${place(r.pickup)} → ${place(r.dropoff)}, ${kg(r)}, 예상 요금 ${won(r.quote.amount, "ko")}. ${expiry(e)}초 안에 수락해 주세요.`,
-      en: (r, e) =>
-        `New parcel delivery: ${place(r.pickup)} → ${place(r.dropoff)}, ${kg(r)}, about ${won(r.quote.amount, "en")}. Accept within ${expiry(e)} s.`,
+      ko: (r, e, c) =>
+        `새 배송: ${place(r.pickup)} → ${place(r.dropoff)}, ${kg(r)}, 예상 요금 ${won(r.quote.amount, "ko")}. ${expiry(e, c)}초 안에 수락해 주세요.`,
+      en: (r, e, c) =>
+        `New parcel delivery: ${place(r.pickup)} → ${place(r.dropoff)}, ${kg(r)}, about ${won(r.quote.amount, "en")}. Accept within ${expiry(e, c)} s.`,
     },
   },
 };

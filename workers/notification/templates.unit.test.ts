@@ -105,6 +105,10 @@ describe("driver templates", () => {
     expect(text("driver", "DriverOffered", "ko", ride, offered)).toContain("9,800원");
     expect(text("driver", "DriverOffered", "ko", ride, offered)).toContain("15초");
     expect(text("driver", "DriverOffered", "en", ride, offered)).toContain("Accept within 15 s");
+    // Sent again 12 s after the offer (a retry): what is left of it, not the whole window.
+    const later = { ...ctx, now: Date.parse("2026-11-21T10:00:12.000Z") };
+    expect(render(ride, event("DriverOffered", offered), "driver", "en", later)).toContain("Accept within 3 s");
+    expect(render({ ...ride, product: "parcel_small" }, event("DriverOffered", offered), "driver", "ko", later)).toContain("3초");
   });
 
   it("RideCancelled: who cancelled, or why the system did, in the driver's words; its own AlimTalk template unless the rider did", () => {
