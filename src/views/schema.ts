@@ -107,6 +107,8 @@ export const drivers = sqliteTable(
   },
   (t) => [
     index("drivers_by_status").on(t.status, t.approval),
+    // The operators' approval filter alone (the console's pending drivers), in id order: without it, every driver is walked.
+    index("drivers_by_approval").on(t.approval, t.id),
     // The repair sweep's few looks at approved drivers off duty, longest unseen first (`staleDriverIds`).
     index("drivers_off_duty").on(sql.raw(LAST_SEEN)).where(sql.raw(OFF_DUTY_DRIVER)),
   ],

@@ -1,0 +1,1 @@
+CREATE INDEX `drivers_by_approval` ON `drivers` (`approval`,`id`);
