@@ -1,7 +1,7 @@
 /** Schemas of drivers' balances and payouts and the commission report (validation and /openapi.json). */
 import { z } from "@hono/zod-openapi";
 import { ENTITY_ID } from "../../src/lib/ids";
-import { ListQuerySchema, MoneySchema, page } from "./schemas";
+import { emptyIsUnset, ListQuerySchema, MoneySchema, page } from "./schemas";
 
 /**
  * Whether `s` starts with a day the calendar has: the runtime's `Date.parse` takes 2026-02-30
@@ -56,7 +56,7 @@ export const OpsPayoutPageSchema = page(OpsPayoutSchema).openapi("OpsPayoutPage"
 
 export const PayoutListQuerySchema = ListQuerySchema;
 export const OpsPayoutListQuerySchema = ListQuerySchema.extend({
-  driverId: z.string().regex(ENTITY_ID).optional(),
+  driverId: emptyIsUnset(z.string().regex(ENTITY_ID)),
 });
 
 export const PayoutRunRequestSchema = z

@@ -1,7 +1,7 @@
 /** The zod schemas of the rental endpoints: validation and `/openapi.json` from one source. */
 import { z } from "@hono/zod-openapi";
 import { RENTAL_PAYMENT_STATUSES, RENTAL_STATUSES, VEHICLE_KINDS } from "../../src/domain/rental/types";
-import { LatLngSchema, LedgerEntrySchema, ListQuerySchema, MoneySchema, PaymentMethodSchema } from "./schemas";
+import { emptyIsUnset, LatLngSchema, LedgerEntrySchema, ListQuerySchema, MoneySchema, PaymentMethodSchema } from "./schemas";
 
 export { LedgerEntrySchema };
 
@@ -41,7 +41,7 @@ export const NearbyQuerySchema = z.object({
     .openapi({ description: `metres (default 1000, at most ${MAX_RADIUS_M})` }),
 });
 
-export const VehicleListQuerySchema = ListQuerySchema.extend({ status: z.enum(["available", "rented"]).optional() });
+export const VehicleListQuerySchema = ListQuerySchema.extend({ status: emptyIsUnset(z.enum(["available", "rented"])) });
 
 export const RentalRequestSchema = z
   .object({
@@ -91,6 +91,6 @@ export const ReturnRequestSchema = z
 
 /** `payment`: by the rental's payment status (`status=cancelled&payment=captured`: the cancelled rentals whose money has not gone back). */
 export const RentalListQuerySchema = ListQuerySchema.extend({
-  status: z.enum(RENTAL_STATUSES).optional(),
-  payment: z.enum(RENTAL_PAYMENT_STATUSES).optional(),
+  status: emptyIsUnset(z.enum(RENTAL_STATUSES)),
+  payment: emptyIsUnset(z.enum(RENTAL_PAYMENT_STATUSES)),
 });

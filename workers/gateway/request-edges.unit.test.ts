@@ -61,6 +61,46 @@ describe("a list's limit", () => {
   });
 });
 
+describe("a list's filters", () => {
+  it("sent empty, as the contract writes its URLs (?status=&approval=&limit=&cursor=), are left out; a filter of no such value is still 400", async () => {
+    const bound: unknown[][] = [];
+    const statement = {
+      bind: (...params: unknown[]) => (bound.push(params), statement),
+      all: async () => ({ results: [] }),
+      raw: async () => [],
+      run: async () => ({ results: [] }),
+      first: async () => null,
+    };
+    const VIEWS_DB = { prepare: () => statement, batch: async (statements: unknown[]) => statements.map(() => ({ results: [] })) };
+    // The payouts are the payment worker's: what it was asked for is recorded as bound.
+    const PAYMENTS = { payouts: async (...args: unknown[]) => (bound.push(args), { ok: true, value: { items: [], next: null } }) };
+    const env = () => testEnv({ VIEWS_DB, NOTIFICATIONS_DB: VIEWS_DB, PAYMENTS });
+    const ops = await token("o1", "ops");
+    const lists = [
+      "/v1/ops/rides?status=&limit=&cursor=",
+      "/v1/ops/drivers?status=&approval=&limit=&cursor=",
+      "/v1/ops/rentals?status=&payment=&limit=&cursor=",
+      "/v1/ops/payouts?driverId=&limit=&cursor=",
+      "/v1/ops/notifications?rideId=&status=&limit=&cursor=",
+      "/v1/ops/rental-vehicles?status=&limit=",
+    ];
+    for (const path of lists) {
+      bound.length = 0;
+      const res = await call(path, { token: ops }, env());
+      expect([res.status, res.body.code], path).toEqual([200, undefined]);
+      // Unfiltered: no empty status or id compared.
+      expect(
+        bound.flat().filter((v) => v === ""),
+        path,
+      ).toEqual([]);
+      const bad = path.includes("status=&") ? path.replace("status=&", "status=nope&") : path.replace("driverId=&", "driverId=nope!&");
+      expect((await call(bad, { token: ops }, env())).status, bad).toBe(400);
+    }
+    const rider = await call("/v1/rides?status=&limit=", { token: await token("r1", "rider") }, testEnv({ VIEWS_DB }));
+    expect(rider.status).toBe(200);
+  });
+});
+
 describe("the Idempotency-Key", () => {
   it("is 1 to 255 visible ASCII characters wherever it is taken, a refund's too: empty or blank is 400, nothing reached", async () => {
     const rider = await token("r1", "rider");

@@ -198,13 +198,22 @@ export const OfferSchema = z
   .object({ rideId: z.string(), pickup: PlaceSchema, dropoff: PlaceSchema, product: ProductSchema, quote: MoneySchema, expiresAt: z.string() })
   .openapi("Offer");
 
+/**
+ * An optional filter sent empty (`?status=&limit=`, as the contract writes its URLs, and as a client
+ * filling in that template sends it) is left out, as `limit=` is: the list unfiltered, not a 400.
+ *
+ * @example
+ * z.object({ status: emptyIsUnset(z.enum(["a", "b"])) }).parse({ status: "" }); // {}
+ */
+export const emptyIsUnset = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
 export const ListQuerySchema = z.object({
   // An empty value is left out (the default), never 0 (z.coerce.number() alone reads "" as 0).
   limit: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).max(100).default(20)),
-  cursor: z.string().max(200).optional(),
+  cursor: emptyIsUnset(z.string().max(200)),
 });
 
-export const RideListQuerySchema = ListQuerySchema.extend({ status: z.enum(RIDE_STATUSES).optional() });
+export const RideListQuerySchema = ListQuerySchema.extend({ status: emptyIsUnset(z.enum(RIDE_STATUSES)) });
 
 export const IdParamSchema = z.object({
   id: z

@@ -10,7 +10,7 @@ import { sha256Hex } from "../../../src/lib/ids";
 import { listDeliveries, listDrivers, listRides } from "../queries";
 import { DELIVERY_LOG_RETENTION_DAYS } from "../../../src/notifications/retention";
 import { opsStats } from "../../../src/views/stats";
-import { DriverDecisionSchema, DriverSchema, IdParamSchema, LedgerEntrySchema, ListQuerySchema, RideSchema, page } from "../schemas";
+import { DriverDecisionSchema, DriverSchema, emptyIsUnset, IdParamSchema, LedgerEntrySchema, ListQuerySchema, RideSchema, page } from "../schemas";
 import { publicDelivery, publicDriver, publicLedgerEntry } from "../presenters";
 import { driverStub, paymentService, resolveRide, rideStubIfValid } from "../stubs";
 import { keptEntries } from "../../../src/payments/kept-ledger";
@@ -23,7 +23,7 @@ const rides = route({
   path: "/v1/ops/rides",
   operationId: "listOpsRides",
   summary: "List all rides",
-  request: { query: ListQuerySchema.extend({ status: z.enum(RIDE_STATUSES).optional() }) },
+  request: { query: ListQuerySchema.extend({ status: emptyIsUnset(z.enum(RIDE_STATUSES)) }) },
   responses: { 200: jsonResponse(page(RideSchema), "All rides, newest first"), ...commonProblems },
 });
 const drivers = route({
@@ -33,8 +33,8 @@ const drivers = route({
   summary: "List drivers",
   request: {
     query: ListQuerySchema.extend({
-      status: z.enum(["offline", "available", "offered", "on_trip"]).optional(),
-      approval: z.enum(["pending", "approved", "rejected"]).optional(),
+      status: emptyIsUnset(z.enum(["offline", "available", "offered", "on_trip"])),
+      approval: emptyIsUnset(z.enum(["pending", "approved", "rejected"])),
     }),
   },
   responses: { 200: jsonResponse(page(DriverSchema), "All drivers, in id order; nextCursor pages on"), ...commonProblems },
@@ -193,7 +193,7 @@ const notifications = route({
         .max(64)
         .optional()
         .openapi({ description: "One person's deliveries (an operator's decision about a driver is filed under no ride: find it by its driver)" }),
-      status: z.enum(["sent", "failed", "retrying"]).optional(),
+      status: emptyIsUnset(z.enum(["sent", "failed", "retrying"])),
     }),
   },
   responses: {
