@@ -525,7 +525,10 @@ export interface paths {
     };
     /** Get the driver's own profile */
     get: operations["getMyDriver"];
-    /** Register the driver or update the profile */
+    /**
+     * Register the driver or update the profile
+     * @description Changing the plate or the products sends an approved driver back to `pending`; while the driver has a ride, that change is refused (409).
+     */
     put: operations["registerDriver"];
     post?: never;
     delete?: never;
@@ -5321,6 +5324,15 @@ export interface operations {
       };
       /** @description not_found: Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description invalid_transition: a new plate or other products while the driver has a ride */
+      409: {
         headers: {
           [name: string]: unknown;
         };

@@ -95,6 +95,20 @@ export function canGoOnline(record: DriverRecord): RuleResult {
   return { ok: true };
 }
 
+/**
+ * A new plate or other products wait while the driver has a ride: the rider was told the car
+ * that comes (its plate in the Ride they read), and an approved driver would go back to
+ * `pending` with a ride under way. A new name or model is taken.
+ *
+ * @example
+ * canChangeVehicle(onTrip, { plate: "other", model: "K5", product: "standard" }); // refused: invalid_transition
+ */
+export function canChangeVehicle(record: DriverRecord, vehicle: Vehicle): RuleResult {
+  if (record.driver.status === "on_trip" && needsReview(record.driver.vehicle, vehicle))
+    return refuse("invalid_transition", "finish or decline your ride before changing your plate or products");
+  return { ok: true };
+}
+
 export function canGoOffline(record: DriverRecord): RuleResult {
   const s = record.driver.status;
   if (s === "on_trip") return refuse("invalid_transition", "cannot go offline while on a trip");

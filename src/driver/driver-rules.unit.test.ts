@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Driver } from "../domain/events";
-import { approvalEffect, canGoOffline, canGoOnline, canReserve, indexPoint, type DriverRecord } from "./driver-rules";
+import { approvalEffect, canChangeVehicle, canGoOffline, canGoOnline, canReserve, indexPoint, type DriverRecord } from "./driver-rules";
 import { driverRecord } from "./fixtures";
 
 const now = new Date("2026-11-21T10:00:00Z");
@@ -23,6 +23,16 @@ describe("driver availability rules", () => {
     expect(canGoOffline(rec())).toEqual({ ok: true });
     // An open offer is let go on the way out (DriverWentOffline withdraws it), not a reason to refuse.
     expect(canGoOffline(rec({ status: "offered" }))).toEqual({ ok: true });
+  });
+
+  it("keeps the plate and products a rider was told while the driver has a ride; a new name or model is taken", () => {
+    const onTrip = rec({ status: "on_trip", currentRideId: "rd_1" });
+    const vehicle = onTrip.driver.vehicle;
+    expect(canChangeVehicle(onTrip, { ...vehicle, plate: `${vehicle.plate}9` })).toMatchObject({ ok: false, code: "invalid_transition" });
+    expect(canChangeVehicle(onTrip, { ...vehicle, products: ["standard", "deluxe"] })).toMatchObject({ ok: false, code: "invalid_transition" });
+    expect(canChangeVehicle(onTrip, { ...vehicle, model: "Other" })).toEqual({ ok: true });
+    for (const status of ["offline", "available", "offered"] as const)
+      expect(canChangeVehicle(rec({ status }), { ...vehicle, plate: `${vehicle.plate}9` }), status).toEqual({ ok: true });
   });
 
   it("lists only available, approved drivers in the dispatch index", () => {

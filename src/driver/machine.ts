@@ -7,6 +7,7 @@ import { type Driver, type DriverApproval, type DriverEventMessage, type DriverN
 import { stamp, type Plan } from "../kernel/machine";
 import type { ProblemCode } from "../lib/problem";
 import { approvalEffect, canApprove, canGoOffline, canGoOnline, indexWrite, mayReserve, refreshesOffer, registersAgain } from "./driver-rules";
+import { canChangeVehicle } from "./driver-rules";
 import type { ListingConfig, RuleResult } from "./driver-rules";
 import type { DriverCommand, DriverCommandType, DriverDecision, DriverEffect, DriverEventDraft, DriverEventType, DriverRecord, DriverOffer } from "./types";
 import { silentTimer, type SilenceLimits } from "./silence";
@@ -62,7 +63,7 @@ function locate(next: DriverRecord, location: { lat: number; lng: number }, now:
  * DRIVER_RULES.offline.missing; // { code: "not_found", detail: "register first: PUT /v1/drivers/me" }
  */
 export const DRIVER_RULES: { [K in DriverCommandType]: DriverRule<K> } = {
-  register: { missing: NO_DRIVER, repeat: registersAgain, apply: register },
+  register: { missing: NO_DRIVER, repeat: registersAgain, guard: (r, c) => asRefused(canChangeVehicle(r, c.profile.vehicle)), apply: register },
   approve: {
     missing: NO_DRIVER,
     repeat: (r) => r.driver.approval === "approved",

@@ -111,7 +111,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
   },
   on_trip: {
     register: "on_trip:DriverUpdated",
-    registerPlate: "on_trip:DriverUpdated",
+    registerPlate: "x:invalid_transition",
     approve: "=",
     reject: "on_trip:DriverRejected",
     online: "on_trip:-",
@@ -137,7 +137,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
   },
   rejected_on_trip: {
     register: "on_trip:DriverUpdated",
-    registerPlate: "on_trip:DriverUpdated",
+    registerPlate: "x:invalid_transition",
     approve: "on_trip:DriverApproved",
     reject: "=",
     online: "x:driver_not_approved",

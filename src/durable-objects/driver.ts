@@ -7,7 +7,7 @@ import { decideDriver, driverState, openOffers, planDriver } from "../driver/mac
 import { PushOrder } from "../driver/push-order";
 import { releaseForPush, silenceStep, SILENT_TIMER, stillSilent } from "../driver/silence";
 import type { DriverCommand, DriverEffect, DriverOffer, DriverProfile, DriverRecord, Reservation } from "../driver/types";
-import { ok, unwrap, type Outcome } from "../lib/problem";
+import { ok, type Outcome } from "../lib/problem";
 import { SerialQueue } from "../lib/timers";
 import { RideOwnerObject, type Welcome } from "./owner";
 import { listDriver, rideClaims, takeOffSilent, tellRide, WAKE_SETTLE_MS, wakeWaiting } from "./driver-effects";
@@ -40,9 +40,9 @@ export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEff
     return outcome.ok ? ok(outcome.value.driver) : outcome;
   }
 
-  /** Registers the driver, or updates name and vehicle. */
-  async register(driverId: string, profile: DriverProfile, autoApprove: boolean, correlationId: string): Promise<Driver> {
-    return unwrap(await this.run({ type: "register", driverId, profile, autoApprove }, correlationId));
+  /** Registers the driver or changes the profile; a new plate or other products while the driver has a ride is refused (`canChangeVehicle`). */
+  register(driverId: string, profile: DriverProfile, autoApprove: boolean, correlationId: string): Promise<Outcome<Driver>> {
+    return this.run({ type: "register", driverId, profile, autoApprove }, correlationId);
   }
 
   get(): Driver | null {

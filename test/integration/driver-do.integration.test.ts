@@ -143,6 +143,18 @@ describe("Driver DO: rejection by ops", () => {
     expect((await stub.release("rd_trip", "c"))?.status).toBe("offline");
     expect((await stub.goOnline({ lat: 37.5, lng: 127 }, "c")).ok).toBe(false);
   });
+
+  it("a driver with a ride keeps the plate the rider was told (409) and stays approved; freed, the new plate waits for an operator", async () => {
+    const { stub, id } = await onlineDriver();
+    expect((await stub.reserve({ kind: "assign", rideId: "rd_plate" }, 30, "c")).ok).toBe(true);
+    const newPlate = { name: "Kim", vehicle: { plate: "12가3456", model: "Sonata", product: "standard" as const } };
+    const refused = await stub.register(id, newPlate, false, "c");
+    expect(!refused.ok && refused.problem.code).toBe("invalid_transition");
+    expect(await stub.get()).toMatchObject({ status: "on_trip", currentRideId: "rd_plate", approval: "approved", vehicle: { plate: "30우8281" } });
+    expect((await stub.release("rd_plate", "c"))?.status).toBe("available");
+    const changed = await stub.register(id, newPlate, false, "c");
+    expect(changed.ok && changed.value).toMatchObject({ approval: "pending", status: "offline", vehicle: { plate: "12가3456" } });
+  });
 });
 
 describe("Ride DO: timers run twice do nothing twice", () => {

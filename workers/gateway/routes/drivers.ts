@@ -24,8 +24,13 @@ const register = createRoute({
   middleware: [requireRole("driver"), limitAccount] as const,
   operationId: "registerDriver",
   summary: "Register the driver or update the profile",
+  description: "Changing the plate or the products sends an approved driver back to `pending`; while the driver has a ride, that change is refused (409).",
   request: jsonBody(DriverProfileSchema),
-  responses: { ...driverResponse("The driver"), ...rateLimited },
+  responses: {
+    200: jsonResponse(DriverSchema, "The driver"),
+    ...authedProblems(["invalid_transition", "a new plate or other products while the driver has a ride"]),
+    ...rateLimited,
+  },
 });
 const me = route({
   method: "get",
@@ -114,7 +119,7 @@ export function driverRoutes() {
     const autoApprove = readConfig(c.env).autoApproveDrivers;
     // Listed first: no driver exists that the fleet (what the views' rebuild and the sweep's roster pass walk) does not name.
     await fleetStub(c.env).addDrivers([driver.id]);
-    return c.json(publicDriver(await driverStub(c.env, driver.id).register(driver.id, body, autoApprove, c.get("requestId"))), 200);
+    return c.json(publicDriver(unwrap(await driverStub(c.env, driver.id).register(driver.id, body, autoApprove, c.get("requestId")))), 200);
   });
   app.openapi(me, async (c) => {
     const driver = c.var.actor;
