@@ -31,18 +31,14 @@ export function pastWindow(ride: { status: string; createdAt: string; payment: {
 /**
  * The repair sweep's ledger passes read the ledger's newest page again every run; in a quiet
  * deployment that page reaches past the window, and the sweep would bring back, every minute,
- * what the window handed over. So it looks again only at the lost rides (`ids`, which the views
- * have no row for) that are not past the window, and copies only the earnings rows inside it.
- * A ride past the window that the views never had goes to its owners when the rebuild meets it
- * (./window.ts, `projectOrKeep`).
+ * what the window handed over. So it restores only the lost rides not past the window
+ * (`pastWindow`, on the object's ride it reads: workers/gateway/ledger-passes.ts, `restoreLost`),
+ * and copies only the earnings rows inside it. A ride past the window that the views never had
+ * goes to its owners when the rebuild meets it (./window.ts, `projectOrKeep`).
  *
  * @example
- * const lost = await insideWindow.rides(ids, (id) => rideSnapshotOf(env, id), windowStart(env));
+ * await insertEarnings(db, insideWindow.earnings(rows, windowStart(env)));
  */
 export const insideWindow = {
-  async rides(ids: string[], snapshotOf: (id: string) => Promise<{ ride: Parameters<typeof pastWindow>[0] } | null>, before: Date): Promise<string[]> {
-    const found = await Promise.all(ids.map(async (id) => ({ id, snapshot: await snapshotOf(id) })));
-    return found.filter(({ snapshot }) => snapshot === null || !pastWindow(snapshot.ride, before)).map(({ id }) => id);
-  },
   earnings: <R extends { createdAt: string }>(rows: R[], before: Date): R[] => rows.filter((r) => r.createdAt >= before.toISOString()),
 };

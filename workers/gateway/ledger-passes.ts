@@ -83,13 +83,17 @@ export type ObjectWrites = { writes: ViewWrite[]; driverId: string | null; owing
  * @example
  * const found = await objectWrites(deps, "rn_…"); // { writes: [rental, vehicle], driverId: null }
  */
-export async function objectWrites(deps: Pick<RepairDeps, "rideSnapshot" | "rentalWrites">, id: string): Promise<ObjectWrites | null> {
+export async function objectWrites(
+  deps: Pick<RepairDeps, "rideSnapshot" | "rentalWrites">,
+  id: string,
+  skip: (ride: RideSnapshot["ride"]) => boolean = () => false,
+): Promise<ObjectWrites | null> {
   if (isRental(id)) {
     const writes = await deps.rentalWrites(id);
     return writes && { writes, driverId: null };
   }
   const snapshot = await deps.rideSnapshot(id);
-  if (!snapshot) return null;
+  if (!snapshot || skip(snapshot.ride)) return null;
   const { ride } = snapshot;
   const unpaid = ride.status === "completed" && ride.payment.status === "failed";
   return { writes: rideWrites(snapshot), driverId: ride.driver?.id ?? null, ...(unpaid ? { owingRiderId: ride.riderId } : {}) };
@@ -105,7 +109,11 @@ export type ObjectBudget = { left: number };
 /**
  * Projects the rides and rentals (the ledger's ids are both) the views never heard of from their
  * objects, as many as `budget` lets (the pass then stops at this page, read again next run);
- * answers how many were found.
+ * answers how many were found. A ride past the views' window (`deps.pastWindow`: handed over to
+ * its owners) is read and left: that read is the budget's too, so a pass that starts again from
+ * the ledger's first page (an emptied views database) reads a few pages a run, not 60 pages of
+ * rides (12,000 calls, more than an invocation may make, which would fail the run before its
+ * cursor is saved, every run).
  */
 export async function restoreLost(deps: RepairDeps, ids: string[], budget: ObjectBudget): Promise<PageStep> {
   const [lostRides, lostRentals] = await Promise.all([deps.missingRides(ids.filter((id) => !isRental(id))), deps.missingRentals(ids.filter(isRental))]);
@@ -114,7 +122,7 @@ export async function restoreLost(deps: RepairDeps, ids: string[], budget: Objec
   budget.left -= chosen.length;
   const restored = await Promise.all(
     chosen.map(async (id) => {
-      const found = await objectWrites(deps, id);
+      const found = await objectWrites(deps, id, deps.pastWindow);
       if (found) await deps.project(found.writes);
       return found ? 1 : 0;
     }),
@@ -149,7 +157,7 @@ export async function copyEarnings(deps: RepairDeps, rows: EarningRow[], limits:
   await Promise.all(
     chosen.map(async (id) => {
       try {
-        const found = await objectWrites(deps, id);
+        const found = await objectWrites(deps, id, deps.pastWindow);
         if (found) await deps.project(found.writes);
         read.add(id);
       } catch (error) {

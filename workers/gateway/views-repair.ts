@@ -15,7 +15,7 @@ import type { Driver, RiderAccount } from "../../src/domain/events";
 import { insertEarnings, type EarningRow, type ViewWrite } from "../../src/views/projection";
 import { markChecked, missingIds, readCursor, saveCursor, staleDriverIds, staleRideIds, staleRiderIds } from "../../src/views/repair-store";
 import { drivers as driverRows, earnings as earningRows, rentals, rentalVehicles, rides } from "../../src/views/schema";
-import { insideWindow, projectOrKeep, windowStart } from "./window-keepers";
+import { insideWindow, pastWindow, projectOrKeep, windowStart } from "./window-keepers";
 import { rentalWrites, repairRentalViews, vehicleWrites } from "./rental-repair";
 import { repairRoster, type RosterDeps } from "./roster-repair";
 import { driverStub, paymentService } from "./stubs";
@@ -56,8 +56,9 @@ export interface RepairDeps {
   saveHeldRidesCursor: (cursor: string | null) => Promise<void>;
   /** The rides and rentals the ledger holds an authorisation of, in the order it recorded them. */
   heldRidesPage: (after: string | null, limit: number) => Promise<LedgerPage<string>>;
-  /** Which of these rides the views have no row for. */
+  /** Which of these rides the views have no row for; and whether one is past the views' window (its owners keep it). */
   missingRides: (ids: string[]) => Promise<string[]>;
+  pastWindow: (ride: RideSnapshot["ride"]) => boolean;
   /** Which of these rentals the views have no row for. */
   missingRentals: (ids: string[]) => Promise<string[]>;
 }
@@ -263,7 +264,8 @@ export function repairDeps(env: Env, news?: FeedNews): RepairDeps {
     heldRidesCursor: () => readCursor(db, "held-rides"),
     saveHeldRidesCursor: (cursor) => saveCursor(db, "held-rides", cursor),
     heldRidesPage: (after, limit) => paymentService(env).heldRidesPage(after, limit),
-    missingRides: async (ids) => insideWindow.rides(await missingIds(db, rides, ids), (id) => rideSnapshotOf(env, id), windowStart(env)),
+    missingRides: (ids) => missingIds(db, rides, ids),
+    pastWindow: (ride) => pastWindow(ride, windowStart(env)),
     missingRentals: (ids) => missingIds(db, rentals, ids),
   };
 }

@@ -41,6 +41,7 @@ function fakeDeps(over: Partial<RepairDeps> & { ledger?: EarningRow[][] } = {}) 
     saveHeldRidesCursor: async () => undefined,
     heldRidesPage: async () => ({ items: [], next: null }),
     missingRides: async () => [],
+    pastWindow: () => false,
     missingRentals: async () => [],
     ...over,
   };
@@ -244,6 +245,26 @@ describe("repairViews", () => {
     expect(asked).toBe(DEFAULT_REPAIR.maxRows + LOST_PER_RUN);
     expect(report.lost.inserted).toBe(LOST_PER_RUN);
     expect(heldCursor, "stopped before the page it could not finish (two pages of 100 done)").toBe("2");
+  });
+
+  it("a lost ride past the views' window is read and left to its owners; those reads are the run's budget too, so a pass from the ledger's first page goes on", async () => {
+    const lostPages = Array.from({ length: 60 }, (_, p) => Array.from({ length: 100 }, (_, i) => `rd_old_${p}_${i}`));
+    let heldCursor: string | null = null;
+    let asked = 0;
+    const f = fakeDeps({
+      rideSnapshot: async (id) => (asked++, snapshotOf(id)),
+      heldRidesCursor: async () => heldCursor,
+      saveHeldRidesCursor: async (c) => void (heldCursor = c),
+      heldRidesPage: async (after) => ({ items: lostPages[Number(after ?? 0)] ?? [], next: String(Number(after ?? 0) + 1) }),
+      missingRides: async (ids) => ids,
+      pastWindow: (ride) => ride.id.startsWith("rd_old_"),
+    });
+    expect((await repairViews(f.deps)).lost.inserted).toBe(0);
+    expect(asked).toBeLessThanOrEqual(DEFAULT_REPAIR.maxRows + LOST_PER_RUN);
+    expect(f.written).toEqual([]);
+    expect(heldCursor).toBe("2");
+    await repairViews(f.deps);
+    expect(heldCursor).toBe("4");
   });
 
   it("a pass stops reading once its time budget is spent; the next run goes on from there", async () => {

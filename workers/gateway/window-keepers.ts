@@ -9,7 +9,7 @@ import { handOverWrites, type HistoryKeepers } from "../../src/views/window";
 import { windowStart } from "../../src/views/window-rules";
 
 /** What the repair sweep needs of the window besides `projectOrKeep`, from this one module. */
-export { insideWindow, windowStart } from "../../src/views/window-rules";
+export { insideWindow, pastWindow, windowStart } from "../../src/views/window-rules";
 
 /**
  * The rider's and the driver's objects.
