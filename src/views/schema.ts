@@ -40,8 +40,11 @@ export const OPEN_RIDE = `status NOT IN ('completed', 'cancelled')`;
 /** A ride that ended unpaid: its fare became the rider's dues (`rides_unpaid` indexes exactly these rows). */
 export const UNPAID_RIDE = `status = 'completed' AND payment_status = 'failed'`;
 
-/** An approved driver off duty (`drivers_off_duty` indexes exactly these rows): a change of theirs whose message was lost shows nowhere else. */
-export const OFF_DUTY_DRIVER = `status = 'offline' AND approval = 'approved'`;
+/**
+ * A decided driver off duty, approved or rejected (`drivers_off_duty` indexes exactly these rows): a change of theirs whose
+ * message was lost shows nowhere else (a rejected driver approved after all, who cannot go online until the row says so).
+ */
+export const OFF_DUTY_DRIVER = `status = 'offline' AND approval IN ('approved', 'rejected')`;
 
 /** When the repair sweep last knew a row right: its last change or its last check, the later (an index expression: keep the text). */
 export const LAST_SEEN = `max(updated_at, coalesce(checked_at, ''))`;

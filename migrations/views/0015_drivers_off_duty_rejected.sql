@@ -1,0 +1,2 @@
+DROP INDEX `drivers_off_duty`;--> statement-breakpoint
+CREATE INDEX `drivers_off_duty` ON `drivers` (max(updated_at, coalesce(checked_at, ''))) WHERE status = 'offline' AND approval IN ('approved', 'rejected');
