@@ -2,7 +2,8 @@
  * The views' repair sweep for rentals (run with the rides' sweep, on the same cron):
  * rental rows still live (requested, confirmed, or cancelled and not yet refunded: the
  * refund unanswered or declined) and vehicle rows rented, unchanged and unchecked for
- * `afterS`, are compared with their object and projected again. A rented vehicle whose
+ * `afterS`, are compared with their object and projected again (a rental with its vehicle, whose
+ * `rented` may be the message that was lost). A rented vehicle whose
  * rental does not exist (its creation failed after the reserve) or has ended is released.
  * A row is marked checked, so one that rightly stands still for hours (a long rental)
  * waits its turn instead of being asked every run. A rental the views never heard of
@@ -53,7 +54,7 @@ async function sweep(
   swept: Swept,
   before: string,
   limit: number,
-  read: (id: string) => Promise<ViewWrite | null>,
+  read: (id: string) => Promise<ViewWrite[] | null>,
   failed: string[],
 ): Promise<number> {
   const db = drizzle(d1);
@@ -62,10 +63,10 @@ async function sweep(
   outcomes.forEach((o, i) => {
     if (o.status === "rejected") failed.push(`${ids[i]}: ${String(o.reason)}`);
   });
-  const writes = outcomes.flatMap((o) => (o.status === "fulfilled" && o.value ? [o.value] : []));
-  await applyWrites(d1, writes);
+  const found = outcomes.flatMap((o) => (o.status === "fulfilled" && o.value ? [o.value] : []));
+  await applyWrites(d1, found.flat());
   if (ids.length > 0) await db.update(swept.columns).set({ checkedAt: new Date().toISOString() }).where(inArray(swept.columns.id, ids));
-  return writes.length;
+  return found.length;
 }
 
 /**
@@ -134,10 +135,8 @@ export async function repairRentalViews(
     SWEPT.rentals,
     before,
     options.maxRows,
-    async (id) => {
-      const outcome = await rentalStub(env, id).get(REPAIRER);
-      return outcome.ok ? { kind: "rental", rental: outcome.value } : null;
-    },
+    // With its vehicle: a vehicle whose `rented` was lost shows available, in every rider's search, for the whole rental.
+    (id) => rentalWrites(env, id),
     failed,
   );
   const repairedVehicles = await sweep(
@@ -149,7 +148,7 @@ export async function repairRentalViews(
       const stub = rentalVehicleStub(env, id);
       await releaseOrphan(env, stub, id, before);
       const vehicle = await stub.get();
-      return vehicle ? { kind: "rentalVehicle", vehicle } : null;
+      return vehicle ? [{ kind: "rentalVehicle", vehicle }] : null;
     },
     failed,
   );

@@ -71,6 +71,30 @@ describe("the rentals' repair sweep", () => {
     expect(await db.prepare("SELECT status FROM rental_vehicles WHERE id = 'rv_1'").first<string>("status")).toBe("available");
   });
 
+  it("a live rental's vehicle comes along: one whose `rented` was lost no longer shows available for the whole rental", async () => {
+    const db = await sqliteD1("migrations/views");
+    await db
+      .prepare(
+        "INSERT INTO rentals (id, rider_id, vehicle_id, status, version, created_at, updated_at, snapshot) VALUES ('rn_live', 'r1', 'rv_rn_live', 'confirmed', 2, ?1, ?1, '{}')",
+      )
+      .bind(OLD)
+      .run();
+    await db
+      .prepare(
+        "INSERT INTO rental_vehicles (id, kind, status, lat, lng, version, created_at, updated_at, snapshot) VALUES ('rv_rn_live', 'scooter', 'available', 37.5, 127, 1, ?1, ?1, '{}')",
+      )
+      .bind(OLD)
+      .run();
+    const vehicle = { id: "rv_rn_live", kind: "scooter", status: "rented", location: { lat: 37.5, lng: 127 }, version: 2, createdAt: OLD, updatedAt: OLD };
+    const env = {
+      VIEWS_DB: db as unknown as D1Database,
+      RENTAL: namespace((id) => ({ get: async () => ({ ok: true, value: rental(id, "confirmed", 2) }) })),
+      RENTAL_VEHICLE: namespace(() => ({ heldBy: async () => "rn_live", get: async () => vehicle })),
+    } as unknown as Parameters<typeof repairRentalViews>[0];
+    expect(await repairRentalViews(env, { afterS: 0, maxRows: 25 })).toMatchObject({ rentals: 1, failed: [] });
+    expect(await db.prepare("SELECT status FROM rental_vehicles WHERE id = 'rv_rn_live'").first<string>("status")).toBe("rented");
+  });
+
   it("reads the rentals still in play by their partial index, never the history of ended ones", async () => {
     const db = await sqliteD1("migrations/views");
     const put = (id: string, status: string, payment: string) =>
