@@ -137,7 +137,9 @@ describe("staleDriverIds", () => {
     await driver(db, "d_rejected", "offline", "rejected", ago(2 * 24 * 60 + 6.5));
     const ids = await staleDriverIds(asD1(db), BEFORE, 25);
     expect(ids[0]).toBe("d_on");
-    expect(ids.slice(1), "longest unseen first, a day's rest kept").toEqual(["d_off_7", "d_rejected", "d_off_6", "d_off_5", "d_off_4"].slice(0, OFF_DUTY_PER_RUN));
+    expect(ids.slice(1), "longest unseen first, a day's rest kept").toEqual(
+      ["d_off_7", "d_rejected", "d_off_6", "d_off_5", "d_off_4"].slice(0, OFF_DUTY_PER_RUN),
+    );
     await markChecked(asD1(db), "drivers", ["d_off_7"], ago(1));
     expect(await staleDriverIds(asD1(db), BEFORE, 25)).not.toContain("d_off_7");
     const plan = await db.prepare(`EXPLAIN QUERY PLAN ${STALE_OFF_DUTY}`).bind(BEFORE, 5).all<{ detail: string }>();
