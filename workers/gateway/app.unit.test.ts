@@ -57,6 +57,29 @@ describe("a pending driver's accept", () => {
     const res = await call("/v1/rides/not!an!id/accept", { method: "POST", token: await token("d6", "driver") }, testEnv({ DRIVER: approved }));
     expect(res.status).toBe(400);
   });
+
+  it("going online: a pending or rejected driver's malformed body is 403 too; an approved driver's is 400, and a valid body reads the driver once", async () => {
+    for (const approval of ["pending", "rejected"]) {
+      const driver = { idFromName: (name: string) => name, get: () => ({ get: async () => ({ approval }) }) };
+      const res = await call("/v1/drivers/me/online", { method: "POST", body: "{}", token: await token("d7", "driver") }, testEnv({ DRIVER: driver }));
+      expect([res.status, res.body.code], approval).toEqual([403, "driver_not_approved"]);
+    }
+    const calls: string[] = [];
+    const approved = {
+      idFromName: (name: string) => name,
+      get: () => ({
+        get: async () => (calls.push("get"), { approval: "approved" }),
+        goOnline: async () => (calls.push("goOnline"), { ok: false, problem: { code: "driver_not_approved", detail: "x" } }),
+      }),
+    };
+    const bad = await call("/v1/drivers/me/online", { method: "POST", body: "{}", token: await token("d8", "driver") }, testEnv({ DRIVER: approved }));
+    expect([bad.status, bad.body.code]).toEqual([400, "invalid_request"]);
+    expect(calls).toEqual(["get"]);
+    calls.length = 0;
+    const body = JSON.stringify({ location: { lat: 37.5, lng: 127 } });
+    await call("/v1/drivers/me/online", { method: "POST", body, token: await token("d8", "driver") }, testEnv({ DRIVER: approved }));
+    expect(calls, "a valid body: the Driver DO decides, no read before it").toEqual(["goOnline"]);
+  });
 });
 
 describe("the access_token query parameter", () => {

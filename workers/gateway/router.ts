@@ -3,7 +3,7 @@
  * (which build routers) and the app (which mounts the routes) import it, not each other:
  * app.ts → routes/* → router.ts, never back (test/lint.unit.test.ts checks for cycles).
  */
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import { AppError } from "../../src/lib/problem";
 import type { GatewayEnv } from "./context";
 
@@ -18,12 +18,20 @@ import type { GatewayEnv } from "./context";
 export function newRouter(): OpenAPIHono<GatewayEnv> {
   return new OpenAPIHono<GatewayEnv>({
     defaultHook: (result) => {
-      if (!result.success) {
-        const errors = result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-        throw new AppError("invalid_request", errors.map((e) => `${e.path || "body"}: ${e.message}`).join("; "), { errors });
-      }
+      if (!result.success) throw invalidRequest(result.error);
     },
   });
+}
+
+/**
+ * 400 invalid_request listing each failing path of a validation.
+ *
+ * @example
+ * if (!result.success) throw invalidRequest(result.error);
+ */
+export function invalidRequest(error: z.ZodError): AppError {
+  const errors = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+  return new AppError("invalid_request", errors.map((e) => `${e.path || "body"}: ${e.message}`).join("; "), { errors });
 }
 
 /**

@@ -3,7 +3,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { readConfig } from "../../../src/config";
 import { AppError, unwrap } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
-import { newRouter } from "../router";
+import { invalidRequest, newRouter } from "../router";
+import { refuseUnapprovedDriver } from "../approved-driver";
 import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse, rateLimited } from "../openapi";
 import { publicDriver } from "../presenters";
 import { listOwnEarnings, listOwnRides } from "../own-lists";
@@ -111,6 +112,12 @@ const myRides = route({
   responses: { 200: jsonResponse(page(RideSchema), "The driver's trips"), ...commonProblems },
 });
 
+/** 403 for a driver not approved, else 400 for what failed validation. */
+async function refuseOrInvalid(env: Env, actor: { id: string } | undefined, error: Parameters<typeof invalidRequest>[0]): Promise<never> {
+  if (actor) await refuseUnapprovedDriver(env, actor.id);
+  throw invalidRequest(error);
+}
+
 export function driverRoutes() {
   const app = newRouter();
   app.openapi(register, async (c) => {
@@ -127,10 +134,16 @@ export function driverRoutes() {
     if (!found) throw new AppError("not_found", "not registered yet: PUT /v1/drivers/me");
     return c.json(publicDriver(found), 200);
   });
-  app.openapi(online, async (c) => {
-    const driver = c.var.actor;
-    return c.json(publicDriver(unwrap(await driverStub(c.env, driver.id).goOnline(c.req.valid("json").location, c.get("requestId")))), 200);
-  });
+  app.openapi(
+    online,
+    async (c) => {
+      const driver = c.var.actor;
+      return c.json(publicDriver(unwrap(await driverStub(c.env, driver.id).goOnline(c.req.valid("json").location, c.get("requestId")))), 200);
+    },
+    // A valid body is refused by the Driver DO when the driver is not approved; a malformed one is read as that refusal
+    // first (authorised before validated), at the cost of one read on bad input only: online is also a location report.
+    (result, c) => (result.success ? undefined : refuseOrInvalid(c.env, c.var.actor, result.error)),
+  );
   app.openapi(offline, async (c) => {
     const driver = c.var.actor;
     return c.json(publicDriver(unwrap(await driverStub(c.env, driver.id).goOffline(c.get("requestId")))), 200);

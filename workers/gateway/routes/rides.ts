@@ -4,7 +4,6 @@
  * writer, which checks ownership and the state machine) or the D1 view.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
 import { readConfig } from "../../../src/config";
 import { NOT_OFFERED_TO_YOU } from "../../../src/ride/ride-record";
 import { newId, rideIdFor } from "../../../src/lib/ids";
@@ -12,7 +11,6 @@ import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
 import type { TimelineItem } from "../../../src/durable-objects/aggregate";
 import type { Trip } from "../../../src/ride/commands";
 import { requireRole } from "../auth";
-import type { AuthedEnv } from "../context";
 import { idempotencyKey, madeOrThrow } from "../idempotency-key";
 import { newRouter } from "../router";
 import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse, type ProblemUse } from "../openapi";
@@ -30,11 +28,12 @@ import {
   page,
 } from "../schemas";
 import { publicTimelineItem } from "../presenters";
-import { driverStub, resolveRide } from "../stubs";
+import { resolveRide } from "../stubs";
 import { priceTrip } from "./quotes";
 import { duesRequired, openDues } from "../dues";
 import { localeFrom } from "../locale";
 import { parcelInput, requestHash } from "../parcel";
+import { approvedDriver } from "../approved-driver";
 import { noSupplyUntil } from "../supply";
 
 const createRide = createRoute({
@@ -133,17 +132,6 @@ const STEP_CONFLICTS: Record<DriverStep, ProblemUse[]> = {
     ],
   ],
 };
-/**
- * A pending or rejected driver takes no ride: 403 driver_not_approved, whatever the
- * ride (the Driver DO refuses the confirmation too, should a rejection land meanwhile).
- * An unregistered driver holds no offer and is answered by the ride like any stranger.
- */
-const approvedDriver: MiddlewareHandler<AuthedEnv> = async (c, next) => {
-  const driver = await driverStub(c.env, c.var.actor.id).get();
-  if (driver && driver.approval !== "approved") throw new AppError("driver_not_approved", `driver approval is ${driver.approval}`);
-  await next();
-};
-
 const driverStep = (step: DriverStep) =>
   createRoute({
     method: "post",
@@ -151,7 +139,8 @@ const driverStep = (step: DriverStep) =>
     ...STEP_OPERATION[step],
     tags: ["driver"],
     security: bearer,
-    // A pending or rejected driver's accept is 403 before its ride id is read (authorised before validated).
+    // A pending or rejected driver takes no ride, 403 before its ride id is read (the Driver DO refuses the confirmation
+    // too, should a rejection land meanwhile). An unregistered driver holds no offer: the ride answers them as a stranger.
     middleware: step === "accept" ? ([requireRole("driver"), approvedDriver] as const) : requireRole("driver"),
     request: { params: IdParamSchema },
     responses: {
