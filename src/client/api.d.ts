@@ -3,6 +3,40 @@
  * Do not edit: change the routes or schemas and run it again (CI runs it with --check).
  */
 export interface paths {
+  "/healthz": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whether the gateway answers */
+    get: operations["health"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/readyz": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whether the gateway can serve: its secrets set, its storage answering */
+    get: operations["readiness"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/quotes": {
     parameters: {
       query?: never;
@@ -1151,23 +1185,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
-    Quote: {
-      quoteId: string;
-      /**
-       * @example standard
-       * @enum {string}
-       */
-      product: "standard" | "deluxe" | "van" | "parcel_small" | "parcel_large";
-      distanceMeters: number;
-      durationSeconds: number;
-      fare: components["schemas"]["Money"];
-      expiresAt: string;
-    };
-    Money: {
-      amount: number;
-      /** @enum {string} */
-      currency: "KRW";
-    };
     /** @description RFC 9457 problem details; `code` is the stable machine code */
     Problem: {
       /**
@@ -1204,7 +1221,25 @@ export interface components {
         path: string;
         message: string;
       }[];
-      dues?: components["schemas"]["Money"] & unknown;
+      dues?: components["schemas"]["Money"];
+    };
+    /** @description With payment_required: what the caller still owes */
+    Money: {
+      amount: number;
+      /** @enum {string} */
+      currency: "KRW";
+    };
+    Quote: {
+      quoteId: string;
+      /**
+       * @example standard
+       * @enum {string}
+       */
+      product: "standard" | "deluxe" | "van" | "parcel_small" | "parcel_large";
+      distanceMeters: number;
+      durationSeconds: number;
+      fare: components["schemas"]["Money"];
+      expiresAt: string;
     };
     QuoteRequest: {
       pickup: components["schemas"]["Place"];
@@ -1623,6 +1658,63 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  health: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The gateway runs */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            status: "ok";
+          };
+        };
+      };
+    };
+  };
+  readiness: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Ready */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            status: "ready";
+          };
+        };
+      };
+      /** @description unavailable: a required secret missing, or the views database not answering (the detail names which) */
+      503: {
+        headers: {
+          /** @description Seconds to wait before sending the same request again (see the code's /problems page) */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
   createQuote: {
     parameters: {
       query?: never;

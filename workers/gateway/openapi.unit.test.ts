@@ -110,6 +110,14 @@ describe("the OpenAPI document", () => {
       expect(ids).toContain(id);
   });
 
+  it("lists the contract's probes, /healthz and /readyz (its 503 a problem with Retry-After), as it lists every other endpoint", async () => {
+    const ops = operationsOf(await servedDocument());
+    const probe = (path: string) => ops.find((o) => o.method === "get" && o.path === path)?.operation;
+    expect(probe("/healthz")?.operationId).toBe("health");
+    expect(probe("/readyz")?.operationId).toBe("readiness");
+    expect(JSON.stringify(probe("/readyz")?.responses)).toContain("Retry-After");
+  });
+
   it("every problem code the document names has its page at /problems/{code}", async () => {
     const doc = await servedDocument();
     const used = new Set(declaredProblems(doc).flatMap((d) => d.codes));
