@@ -41,11 +41,12 @@ function rideStatements(db: DrizzleD1Database, { ride: r, dispatchMs }: Coalesce
       }),
   ];
   if (dispatchMs !== null) {
-    // The first assignment's time is kept: a re-dispatch does not rewrite it.
+    // The first assignment's time is kept: a re-dispatch does not rewrite it, whichever message came first (a later
+    // assignment is later after the request, so the first is the least).
     statements.push(
       db
         .update(rides)
-        .set({ dispatchMs: sql`coalesce(${rides.dispatchMs}, ${dispatchMs})` })
+        .set({ dispatchMs: sql`min(coalesce(${rides.dispatchMs}, ${dispatchMs}), ${dispatchMs})` })
         .where(sql`${rides.id} = ${r.id}`),
     );
   }
