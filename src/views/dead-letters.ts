@@ -3,7 +3,7 @@
  * views worker again from ride-events-dlq), kept in `view_dead_letters` for an operator,
  * listed by GET /v1/ops/views/dead-letters and projected again by POST /v1/ops/views/replay.
  */
-import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, not, sql } from "drizzle-orm";
 import { countOpenLetters, newestFirstAfter, parseLetterBody, type LetterCursor } from "../lib/dead-letters";
 import { drizzle } from "drizzle-orm/d1";
 import type { ViewsMessage } from "../domain/events";
@@ -107,11 +107,16 @@ export interface ReplayReport {
   more: boolean;
 }
 
+/** What a letter's reason starts with once a replay of it failed. */
+const REPLAY_FAILED = "replay failed: ";
+
 /**
  * Projects every open dead letter (at most `max` per call), one at a time so that one
  * still failing does not hold the others back, and marks each projected one replayed.
- * A letter that fails again stays open with the new reason. Safe to repeat: the
- * projection is idempotent, so a letter projected but not yet marked only projects again.
+ * A letter that fails again stays open with the new reason. Letters no replay has failed yet go
+ * first: else `max` letters that keep failing, first in id order, would take every call, and the
+ * letters behind them would never be tried. Safe to repeat: the projection is idempotent, so a
+ * letter projected but not yet marked only projects again.
  *
  * @example
  * const { replayed, failed } = await replayDeadLetters(env.VIEWS_DB);
@@ -119,32 +124,39 @@ export interface ReplayReport {
 export async function replayDeadLetters(d1: D1Database, max = 500, heard: (message: ViewsMessage) => void = () => undefined): Promise<ReplayReport> {
   const db = drizzle(d1);
   const report: ReplayReport = { replayed: 0, failed: 0, more: false };
-  let after = "";
-  for (;;) {
-    const room = max - report.replayed - report.failed;
-    const rows = await db
-      .select({ id: viewDeadLetters.id, body: viewDeadLetters.body })
-      .from(viewDeadLetters)
-      .where(and(isNull(viewDeadLetters.replayedAt), gt(viewDeadLetters.id, after)))
-      .orderBy(viewDeadLetters.id)
-      .limit(Math.min(100, room + 1));
-    if (rows.length === 0) return report;
-    if (room <= 0) return { ...report, more: true };
-    for (const row of rows.slice(0, room)) {
-      try {
-        const message = JSON.parse(row.body) as ViewsMessage;
-        await project(d1, [message]);
-        heard(message);
-        await db.update(viewDeadLetters).set({ replayedAt: new Date().toISOString() }).where(eq(viewDeadLetters.id, row.id));
-        report.replayed += 1;
-      } catch (error) {
-        await db
-          .update(viewDeadLetters)
-          .set({ reason: `replay failed: ${String(error)}`.slice(0, 1000) })
-          .where(eq(viewDeadLetters.id, row.id));
-        report.failed += 1;
+  const failedNow = new Set<string>();
+  for (const failedBefore of [false, true]) {
+    const tried = sql`substr(${viewDeadLetters.reason}, 1, ${REPLAY_FAILED.length}) = ${REPLAY_FAILED}`;
+    let after = "";
+    for (;;) {
+      const room = max - report.replayed - report.failed;
+      const rows = await db
+        .select({ id: viewDeadLetters.id, body: viewDeadLetters.body })
+        .from(viewDeadLetters)
+        .where(and(isNull(viewDeadLetters.replayedAt), gt(viewDeadLetters.id, after), failedBefore ? tried : not(tried)))
+        .orderBy(viewDeadLetters.id)
+        .limit(Math.min(100, room + 1));
+      if (rows.length === 0) break;
+      if (room <= 0) return { ...report, more: true };
+      for (const row of rows.slice(0, room)) {
+        if (failedNow.has(row.id)) continue; // tried once this call already
+        try {
+          const message = JSON.parse(row.body) as ViewsMessage;
+          await project(d1, [message]);
+          heard(message);
+          await db.update(viewDeadLetters).set({ replayedAt: new Date().toISOString() }).where(eq(viewDeadLetters.id, row.id));
+          report.replayed += 1;
+        } catch (error) {
+          await db
+            .update(viewDeadLetters)
+            .set({ reason: `${REPLAY_FAILED}${String(error)}`.slice(0, 1000) })
+            .where(eq(viewDeadLetters.id, row.id));
+          failedNow.add(row.id);
+          report.failed += 1;
+        }
       }
+      after = rows[Math.min(rows.length, room) - 1]!.id;
     }
-    after = rows[Math.min(rows.length, room) - 1]!.id;
   }
+  return report;
 }
