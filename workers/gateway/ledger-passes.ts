@@ -41,9 +41,26 @@ export interface PageStep {
 }
 
 /**
+ * How long a pass may keep failing at one page (an object that cannot be read, run after run)
+ * before it leaves what failed there behind, logged, and goes on: one object broken for good
+ * must not stop the healing of every row after it.
+ */
+export const STUCK_LIMIT_MS = 3600_000;
+/** Base64 cursors hold no space: the saved position is the cursor, and since when the pass has failed there. */
+const STUCK = " stuck-since ";
+const readPosition = (saved: string | null): { cursor: string | null; stuckSince: number | null } => {
+  const at = saved?.indexOf(STUCK) ?? -1;
+  if (saved === null || at < 0) return { cursor: saved, stuckSince: null };
+  return { cursor: saved.slice(0, at) || null, stuckSince: Number(saved.slice(at + STUCK.length)) || null };
+};
+const savedPosition = (cursor: string | null, stuckSince: number | null) => (stuckSince === null ? cursor : `${cursor ?? ""}${STUCK}${stuckSince}`);
+
+/**
  * Reads up to `options.earningsPages` pages (and for no longer than `budgetMs`) of a ledger list from the saved cursor, hands
  * each page to `apply` and saves where it stopped. At the end the cursor stays before the
- * last page read: the next run reads the tail again, and what was added since.
+ * last page read: the next run reads the tail again, and what was added since. A page whose
+ * objects fail stops the pass there (the next run tries them again) for `STUCK_LIMIT_MS`; then
+ * the pass goes past it (`views repair left a page behind`, an error line naming what failed).
  */
 export async function ledgerPass<T>(
   cursorStore: { read: () => Promise<string | null>; save: (cursor: string | null) => Promise<void> },
@@ -52,8 +69,9 @@ export async function ledgerPass<T>(
   options: RepairOptions,
 ): Promise<LedgerPassReport> {
   const report: LedgerPassReport = { scanned: 0, inserted: 0, error: null };
-  let cursor = await cursorStore.read();
-  const until = Date.now() + (options.budgetMs ?? Infinity);
+  let { cursor, stuckSince } = readPosition(await cursorStore.read());
+  const now = Date.now();
+  const until = now + (options.budgetMs ?? Infinity);
   try {
     for (let i = 0; i < options.earningsPages && Date.now() < until; i++) {
       const current = await page(cursor, options.pageSize);
@@ -61,13 +79,20 @@ export async function ledgerPass<T>(
       const step = await apply(current.items);
       report.inserted += step.added;
       report.error = step.error ?? null;
-      if (step.stop || step.error || current.next === null) break;
+      if (step.error) {
+        stuckSince ??= now;
+        // Not yet an hour, or the page not wholly read this run (its budget spent), or nothing after it: tried again next run.
+        if (now - stuckSince < STUCK_LIMIT_MS || step.stop || current.next === null) break;
+        console.error(JSON.stringify({ msg: "views repair left a page behind", since: new Date(stuckSince).toISOString(), error: step.error }));
+      }
+      stuckSince = null;
+      if (step.stop || current.next === null) break;
       cursor = current.next;
     }
   } catch (error) {
     report.error = String(error);
   }
-  await cursorStore.save(cursor);
+  await cursorStore.save(savedPosition(cursor, stuckSince));
   return report;
 }
 
@@ -120,14 +145,21 @@ export async function restoreLost(deps: RepairDeps, ids: string[], budget: Objec
   const lost = [...lostRides, ...lostRentals];
   const chosen = lost.slice(0, Math.max(0, budget.left));
   budget.left -= chosen.length;
+  const failed: string[] = [];
   const restored = await Promise.all(
     chosen.map(async (id) => {
-      const found = await objectWrites(deps, id, deps.pastWindow);
-      if (found) await deps.project(found.writes);
-      return found ? 1 : 0;
+      try {
+        const found = await objectWrites(deps, id, deps.pastWindow);
+        if (found) await deps.project(found.writes);
+        return found ? 1 : 0;
+      } catch (error) {
+        failed.push(`${id}: ${String(error)}`);
+        return 0;
+      }
     }),
   );
-  return { added: restored.reduce<number>((sum, n) => sum + n, 0), stop: chosen.length < lost.length };
+  const added = restored.reduce<number>((sum, n) => sum + n, 0);
+  return { added, stop: chosen.length < lost.length, ...(failed.length ? { error: failed.join("; ") } : {}) };
 }
 
 /**
