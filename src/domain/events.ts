@@ -96,7 +96,8 @@ export interface DriverNotificationMessage {
 export interface PayoutNotificationMessage {
   kind: "payout.notification";
   event: DomainEvent;
-  payout: { id: string; driverId: string; amount: Money; cutoff: string; status: "succeeded" | "failed"; answeredAt: string };
+  /** `onOurSide`: refused for a reason of the platform's own (its balance short), not the driver's account. */
+  payout: { id: string; driverId: string; amount: Money; cutoff: string; status: "succeeded" | "failed"; answeredAt: string; onOurSide?: true };
 }
 
 /** A rental's change, with the rental as ops may see it (never its key). */

@@ -120,3 +120,19 @@ export async function payoutRunId(cutoff: string): Promise<string> {
 export async function payoutId(cutoff: string, driverId: string): Promise<string> {
   return `po_${(await sha256Hex(`payout|${cutoff}|${driverId}`)).slice(0, 24)}`;
 }
+
+/**
+ * The provider's refusals of a payout that are the platform's side, not the driver's account
+ * (Stripe's `balance_insufficient`: the platform's balance cannot cover the transfer). The driver
+ * is not asked to check their account; the on-call tops the balance up.
+ */
+const REFUSED_ON_OUR_SIDE: ReadonlySet<string> = new Set(["balance_insufficient"]);
+
+/**
+ * @example
+ * refusedOnOurSide("balance_insufficient"); // true
+ * refusedOnOurSide("no_payout_account"); // false
+ */
+export function refusedOnOurSide(detail: string | null | undefined): boolean {
+  return detail != null && REFUSED_ON_OUR_SIDE.has(detail);
+}

@@ -48,9 +48,12 @@ export const PAYOUT_TEMPLATES: Record<string, Record<Locale, PayoutRender>> = {
     ko: (p) => `정산금 ${won(p.amount.amount, "ko")}이 지급되었습니다.`,
     en: (p) => `Your payout of ${won(p.amount.amount, "en")} was sent.`,
   },
-  // Refused for good (a closed or wrong account, usually): the amount is owed again, and the next run pays it.
+  // Refused for good (a closed or wrong account, usually): the amount is owed again, and the next run pays it. Refused for a
+  // reason of the platform's own (its balance short), the driver has nothing to check.
   PayoutFailed: {
-    ko: (p) => `정산금 ${won(p.amount.amount, "ko")}을 지급하지 못했습니다. 다음 정산 때 함께 지급됩니다. 정산 계좌를 확인해 주세요.`,
-    en: (p) => `Your payout of ${won(p.amount.amount, "en")} could not be made; it will be paid with your next payout. Please check your payout account.`,
+    ko: (p) =>
+      `정산금 ${won(p.amount.amount, "ko")}을 지급하지 못했습니다. 다음 정산 때 함께 지급됩니다. ${p.onOurSide ? "당사 측 문제로, 기사님께서 하실 일은 없습니다." : "정산 계좌를 확인해 주세요."}`,
+    en: (p) =>
+      `Your payout of ${won(p.amount.amount, "en")} could not be made; it will be paid with your next payout. ${p.onOurSide ? "The problem was on our side: there is nothing you need to do." : "Please check your payout account."}`,
   },
 };

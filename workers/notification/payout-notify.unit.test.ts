@@ -59,6 +59,15 @@ describe("payout notifications", () => {
     expect(sent[0]!.texts.en).toMatch(/account/);
   });
 
+  it("a payout refused on the platform's side (its balance short) tells the driver it comes with the next one, and asks nothing of them", async () => {
+    const sent: Delivery[] = [];
+    await handleNotifications([payoutNotice({ ...payout("failed"), onOurSide: true }, "req-3")], deps(sent));
+    expect(sent[0]!.texts.en).toMatch(/next payout/);
+    expect(sent[0]!.texts.en).toMatch(/nothing you need to do/);
+    expect(sent[0]!.texts.en).not.toMatch(/account/);
+    expect(sent[0]!.texts.ko).not.toContain("계좌");
+  });
+
   it("both payout texts exist in both languages", () => {
     for (const [type, texts] of Object.entries(PAYOUT_TEMPLATES)) {
       expect(texts.ko(payout("succeeded")).length, type).toBeGreaterThan(5);

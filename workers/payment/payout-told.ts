@@ -3,6 +3,7 @@
  * and the mark that they were (workers/gateway/payout-notices.ts sends the news).
  */
 import type { PayoutNotificationMessage } from "../../src/domain/events";
+import { refusedOnOurSide } from "../../src/payments/payout";
 import type { PayoutRow } from "./payout-store";
 
 /** A payout answered for good (paid, or refused) whose driver was not told yet (workers/gateway/payout-notices.ts). */
@@ -14,7 +15,7 @@ export type UntoldPayout = PayoutNotificationMessage["payout"];
  * given the choice, it reads every payout ever paid by that index and filters them, where
  * the partial index `payouts_untold` holds only the few not told yet.
  */
-export const UNTOLD_PAYOUTS_SQL = `SELECT id, driver_id, amount, cutoff, status, updated_at FROM payouts
+export const UNTOLD_PAYOUTS_SQL = `SELECT id, driver_id, amount, cutoff, status, detail, updated_at FROM payouts
   WHERE told_at IS NULL AND (+status = 'succeeded' OR (+status = 'failed' AND +retryable = 0))
   ORDER BY updated_at, id LIMIT ?1`;
 
@@ -29,7 +30,7 @@ export async function untoldPayouts(d1: D1Database, limit: number): Promise<Unto
   const { results } = await d1
     .prepare(UNTOLD_PAYOUTS_SQL)
     .bind(limit)
-    .all<Pick<PayoutRow, "id" | "driver_id" | "amount" | "cutoff" | "status" | "updated_at">>();
+    .all<Pick<PayoutRow, "id" | "driver_id" | "amount" | "cutoff" | "status" | "detail" | "updated_at">>();
   return results.map((r) => ({
     id: r.id,
     driverId: r.driver_id,
@@ -37,6 +38,7 @@ export async function untoldPayouts(d1: D1Database, limit: number): Promise<Unto
     cutoff: r.cutoff,
     status: r.status === "succeeded" ? "succeeded" : "failed",
     answeredAt: r.updated_at,
+    ...(r.status !== "succeeded" && refusedOnOurSide(r.detail) ? { onOurSide: true as const } : {}),
   }));
 }
 

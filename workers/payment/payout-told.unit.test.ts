@@ -38,6 +38,18 @@ describe("the payouts their drivers are told of", () => {
     expect((await untoldPayouts(d1, 10)).map((p) => p.id)).toEqual(["po_refused", "po_unknown"]);
   });
 
+  it("a payout refused for a reason of the platform's own (balance_insufficient) is told as such; another refusal is not", async () => {
+    const d1 = (await sqliteD1("migrations/payments")) as unknown as D1Database;
+    await claimed(d1 as never, "po_short", "d1", "2026-12-01T00:01:00.000Z");
+    await claimed(d1 as never, "po_closed", "d2", "2026-12-01T00:01:00.000Z");
+    await answerPayout(d1, "po_short", { ...answer("failed", false, "2026-12-01T00:02:00.000Z"), detail: "balance_insufficient" });
+    await answerPayout(d1, "po_closed", { ...answer("failed", false, "2026-12-01T00:03:00.000Z"), detail: "account_closed" });
+    expect((await untoldPayouts(d1, 10)).map((p) => [p.id, p.onOurSide ?? false])).toEqual([
+      ["po_short", true],
+      ["po_closed", false],
+    ]);
+  });
+
   it("marks a page of 150 told in one statement (more ids than D1 binds values), and only those", async () => {
     const d1 = (await sqliteD1("migrations/payments")) as unknown as D1Database;
     for (let i = 0; i < 160; i++) {

@@ -20,7 +20,7 @@
  * what the transfer carries (its `transfer_group`, the payout id), and recorded paid when
  * found; sent again only when none was made.
  */
-import { payoutId, payoutRunId, payoutsDue } from "../../src/payments/payout";
+import { payoutId, payoutRunId, payoutsDue, refusedOnOurSide } from "../../src/payments/payout";
 import { BreakerOpen, guarded, type GuardedDeps } from "./handler";
 import { advanceEarningsCheckpoint, EARNINGS_SETTLED_MS, earnedUpTo } from "./earnings-checkpoint";
 import { answerPayout, claimPayout, holdBack, pinnedDestination, recordRun, takePayout, unansweredPayouts, unpinDestination } from "./payout-store";
@@ -233,7 +233,12 @@ async function sendPayout(deps: PayoutDeps, send: Send): Promise<Sent> {
   return false;
 }
 
-/** The line on-call reads: `refused` (the provider said no, for good) or `unknown` (no answer; the next run asks again). */
+/**
+ * The line on-call reads: `refused` (the provider said no, for good) or `unknown` (no answer; the next run asks again).
+ * A refusal on the platform's side (its balance short) is an error of its own: every payout after it meets it too.
+ */
 function payoutFailed(send: Send, outcome: "refused" | "unknown", detail: string | null): void {
-  console.warn(JSON.stringify({ msg: "payout failed", payoutId: send.id, driverId: send.driverId, outcome, detail }));
+  const line = { payoutId: send.id, driverId: send.driverId, outcome, detail };
+  if (outcome === "refused" && refusedOnOurSide(detail)) console.error(JSON.stringify({ msg: "payout refused on our side", ...line }));
+  else console.warn(JSON.stringify({ msg: "payout failed", ...line }));
 }

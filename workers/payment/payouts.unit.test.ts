@@ -54,6 +54,18 @@ describe("payout runs", () => {
     onTestFinished(() => refuse.mockRestore());
     await runPayouts(payoutDeps, new Date().toISOString());
     expect(failedLines().filter((l) => l.driverId === "d2")).toMatchObject([{ outcome: "refused", detail: "account_closed" }]);
+
+    // The platform's balance short: an error of its own, for the on-call to top it up (the driver is told it is not theirs).
+    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    onTestFinished(() => error.mockRestore());
+    await capturedRide(deps, "rd_3", 10000, "d3");
+    await tick();
+    refuse.mockResolvedValue({ outcome: "declined", ref: null, detail: "balance_insufficient" });
+    await runPayouts(payoutDeps, new Date().toISOString());
+    const errors = error.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>);
+    const ours = errors.filter((l) => l.msg === "payout refused on our side");
+    expect(ours.filter((l) => l.driverId === "d3")).toMatchObject([{ outcome: "refused", detail: "balance_insufficient" }]);
+    expect(failedLines().filter((l) => l.driverId === "d3")).toEqual([]);
   });
 
   it("pays each driver the sum of their earnings up to the cut-off; the same cut-off again pays nobody", async () => {
