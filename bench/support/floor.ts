@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePort, stopProcessGroup } from "../../test/support/system.ts";
+import { reapWithProcess } from "../../test/support/reaper.ts";
 import { localWranglerEnv } from "../../scripts/wrangler-env.mjs";
 
 export interface FloorWorker {
@@ -54,8 +55,11 @@ export async function startFloor(): Promise<FloorWorker> {
   child.stderr?.on("data", (b: Buffer) => output.push(b.toString()));
   let exited = false;
   child.on("exit", () => (exited = true));
+  // Ended with this process however it ends (an error, Ctrl-C), not only by stop().
+  const forget = child.pid ? reapWithProcess(child.pid) : () => {};
   const stop = async () => {
     if (child.pid) await stopProcessGroup(child.pid);
+    forget();
     rmSync(state, { recursive: true, force: true });
   };
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -60,9 +60,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await beat?.stop();
-  await browser?.close();
-  await system?.stop();
+  try {
+    await beat?.stop();
+    await browser?.close();
+  } finally {
+    await system?.stop();
+  }
 });
 
 /** A registered driver, still pending approval. */

@@ -20,8 +20,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await system?.stop();
+  try {
+    await browser?.close();
+  } finally {
+    await system?.stop();
+  }
 });
 
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);

@@ -17,6 +17,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { reapWithProcess } from "./reaper.ts";
 
 export interface ReceivedWebhook {
   body: string;
@@ -202,8 +203,8 @@ export async function startSystem(vars: Record<string, string> = {}, timeoutMs =
   // The current process group; a restart replaces it.
   let child: ChildProcess;
   let exited = false;
-  // If this process ends without stop() (a crash, a timed-out hook), the group must not live on.
-  let killOnExit = () => {};
+  // If this process ends without stop() (a crash, a timed-out hook, Ctrl-C, vitest's SIGTERM), the group must not live on.
+  let forget = () => {};
   const launch = () => {
     const started = spawn(process.execPath, [resolve(root, "scripts/dev.mjs")], {
       cwd: root,
@@ -217,15 +218,8 @@ export async function startSystem(vars: Record<string, string> = {}, timeoutMs =
     started.on("exit", () => {
       if (started === child) exited = true;
     });
-    process.off("exit", killOnExit);
-    killOnExit = () => {
-      try {
-        process.kill(-started.pid!, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    };
-    if (started.pid) process.once("exit", killOnExit);
+    forget();
+    forget = started.pid ? reapWithProcess(started.pid) : () => {};
     child = started;
   };
   launch();
@@ -242,12 +236,12 @@ export async function startSystem(vars: Record<string, string> = {}, timeoutMs =
     while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     // A signal the group ignored (or a process that outlived the deadline) ends as stop() would.
     await stopProcessGroup(pgid);
-    process.off("exit", killOnExit);
+    forget();
   };
 
   const stop = async () => {
     if (child.pid) await stopProcessGroup(child.pid);
-    process.off("exit", killOnExit);
+    forget();
     receiver.server.closeAllConnections();
     await new Promise<void>((r) => receiver.server.close(() => r()));
     if (ownState) rmSync(persistDir, { recursive: true, force: true });
