@@ -140,7 +140,10 @@ for (const [binding, config] of [
 }
 console.log(`dev: migrations applied (${persistTo})`);
 
-const args = [wranglerJs, "dev", ...CONFIGS.flatMap((c) => ["-c", c]), "--port", port, "--ip", process.env.HOST ?? "127.0.0.1", "--persist-to", persistTo];
+// DEV_HOST, not HOST: shells set HOST to the machine's name (tcsh), which would put the development
+// system, and its /v1/dev/tokens that mint any role's token, on the network.
+const host = process.env.DEV_HOST || "127.0.0.1";
+const args = [wranglerJs, "dev", ...CONFIGS.flatMap((c) => ["-c", c]), "--port", port, "--ip", host, "--persist-to", persistTo];
 // Without a terminal (a test harness, a pipe) there is nobody to press keys.
 if (!process.stdin.isTTY) args.push("--show-interactive-dev-session=false");
 // wrangler's default devtools port is the first free one from 9229 (what `d` opens); systems
@@ -149,7 +152,7 @@ if (process.env.INSPECTOR_PORT) args.push("--inspector-port", process.env.INSPEC
 // Without wrangler's local observability collector unless asked for (wrangler-env.mjs).
 const child = spawn(nodeBin, args, { cwd: root, stdio: "inherit", env: localWranglerEnv() });
 // Cloudflare runs the gateway's crons (reconciliation, the views' repair); wrangler dev does not.
-startCronTicker(`http://${process.env.HOST ?? "127.0.0.1"}:${port}`, resolve(root, "wrangler.toml"), { ...values, ...process.env });
+startCronTicker(`http://${host}:${port}`, resolve(root, "wrangler.toml"), { ...values, ...process.env });
 const stop = (signal) => child.kill(signal);
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);

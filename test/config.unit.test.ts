@@ -98,6 +98,13 @@ describe("wrangler configs", () => {
     expect(new Set(ids).size).toBe(1);
   });
 
+  it("npm run dev listens on 127.0.0.1 unless DEV_HOST says otherwise, never on a HOST the shell set (its dev tokens mint any role)", () => {
+    const dev = readFileSync("scripts/dev.mjs", "utf8");
+    expect(dev).not.toMatch(/process\.env\.HOST\b/);
+    expect(dev).toMatch(/const host = process\.env\.DEV_HOST \|\| "127\.0\.0\.1";/);
+    expect(dev).toMatch(/"--ip", host/);
+  });
+
   it("npm run dev forwards every var of every worker from the environment", () => {
     const dev = readFileSync("scripts/dev.mjs", "utf8");
     for (const { config } of REAL) for (const name of Object.keys(config.vars)) expect(dev, name).toContain(`"${name}"`);
