@@ -228,8 +228,7 @@ class FloorMeter {
 
   /** Once the consumer has acked the `n` operations sent since `consumed` was `before`: the span's CPU (less the idle rate) per operation, in ms; in all and the runtime's part. */
   private async perOperation(span: Span, before: number, n: number): Promise<{ ms: number; runtimeMs: number }> {
-    const deadline = Date.now() + 60_000;
-    while ((await consumedOf(this.floor)) < before + n && Date.now() < deadline) await sleep(100);
+    await untilConsumed(this.floor, before + n);
     const { cpuS, rawByRole, wallS } = endSpan(span, this.idle.rate);
     return { ms: (cpuS * 1000) / n, runtimeMs: runtimeOf(perEachMs(rawByRole, this.idle.byRole, wallS, n)) };
   }
@@ -337,10 +336,25 @@ async function phase(
   };
 }
 
+/**
+ * Waits until the floor's consumer has acked `count` operations in all, for a minute at most: a
+ * queue that stops delivering ends the run (divided by operations it never took, the unit would
+ * read too low and every figure too high).
+ */
+async function untilConsumed(floor: FloorWorker, count: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let consumed = await consumedOf(floor);
+  while (consumed < count && Date.now() < deadline) {
+    await sleep(100);
+    consumed = await consumedOf(floor);
+  }
+  if (consumed < count) throw new Error(`the floor's consumer took ${consumed} of ${count} operations in a minute: no unit to measure by`);
+}
+
 /** The floor worker warmed up, its idle rate, and its first reading. */
 async function floorMeterOf(floor: FloorWorker): Promise<FloorMeter> {
   for (let i = 0; i < 20; i++) await floorOp(floor, `warm-${i}-${rand()}`);
-  while ((await consumedOf(floor)) < 20) await sleep(100);
+  await untilConsumed(floor, 20);
   const idle = await idleRate(floor.pid, IDLE_S);
   console.log(`floor: ${K} operations at a time (idle ${(idle.rate * 1000).toFixed(1)} ms/s taken off) …`);
   const meter = new FloorMeter(floor, idle);
