@@ -137,9 +137,13 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-/** Tokens for `subs`, minted at the pace the IP limiter allows (a 429 waits its Retry-After). */
+/** How long minting may wait on the IP limiter in all before the run gives up (5,000 drivers took some 40 minutes). */
+const MINT_WAIT_LIMIT_MS = 5 * 60_000;
+
+/** Tokens for `subs`, minted at the pace the IP limiter allows (a 429 waits its Retry-After, `MINT_WAIT_LIMIT_MS` in all). */
 async function mint(api: Api, subs: string[], role: "driver" | "rider"): Promise<string[]> {
   const tokens: string[] = [];
+  let waitedMs = 0;
   for (let i = 0; i < subs.length && !interrupted;) {
     const res = await api.request<{ token: string }>("POST", "/v1/dev/tokens", { body: { sub: subs[i], role } });
     if (res.status === 200) {
@@ -147,6 +151,11 @@ async function mint(api: Api, subs: string[], role: "driver" | "rider"): Promise
       i++;
     } else if (res.status === 429) {
       const wait = Number(res.headers.get("retry-after") ?? 60);
+      waitedMs += wait * 1000;
+      if (waitedMs > MINT_WAIT_LIMIT_MS)
+        throw new Error(
+          `${tokens.length} of ${subs.length} ${role} tokens after ${MINT_WAIT_LIMIT_MS / 60_000} minutes of the token limit: run against RATE_LIMITS=off npm run dev`,
+        );
       say(`token limit reached (${tokens.length} ${role} tokens so far): waiting ${wait} s (RATE_LIMITS=off npm run dev avoids it)`);
       await sleep(wait * 1000);
     } else throw new Error(`POST /v1/dev/tokens: ${res.status} ${JSON.stringify(res.body)}`);
@@ -216,6 +225,8 @@ async function main(): Promise<number> {
     Array.from({ length: s.riders }, (_, i) => `sim-${runId}-r${i}`),
     "rider",
   );
+  // The counters run from the system's start: this run's cell writes are those after here, before any driver reports.
+  const atStart = await metricsSnapshot(api);
   const drivers = schedule.drivers.slice(0, driverTokens.length).map((d, i) => new DriverApp(ctx, d, `sim-${runId}-d${d.index}`, driverTokens[i]!));
   console.log(`registering the drivers and taking them online …`);
   const up: DriverApp[] = [];
@@ -250,6 +261,8 @@ async function main(): Promise<number> {
   const drainUntil = Date.now() + drainS * 1000;
   while (!interrupted && Date.now() < drainUntil && (tally.unsettled() > 0 || tally.sent > tally.sentAt.size + tally.refusedTotal())) await sleep(250);
   stopped = true;
+  // The reports (and the rides) stopped here: the teardown after it is not the run's time.
+  const stoppedAt = Date.now();
   clearInterval(progress);
   // Every write the densest cell took, from the system's start until the reports stopped (before the drivers go offline).
   const final = await metricsSnapshot(api);
@@ -288,7 +301,7 @@ async function main(): Promise<number> {
     baseUrl,
     startedAt: new Date(startedAt).toISOString(),
     requestWindow: { fromMs: startedAt, toMs: requestEnd },
-    drainS: Math.round((Date.now() - requestEnd) / 100) / 10,
+    drainS: Math.round((stoppedAt - requestEnd) / 100) / 10,
     scheduled: schedule.rides.length,
     sent: tally.sent,
     refused: tally.refused,
@@ -299,7 +312,7 @@ async function main(): Promise<number> {
     viewLagTimeouts: tally.viewLagTimeouts,
     reports: tally.reports,
     reportsByCell: Object.fromEntries(tally.reportsByCell),
-    cellWrites: cellWritesOf(final),
+    cellWrites: cellWritesOf(final, atStart),
     drivers: {
       count: drivers.length,
       online: up.length,

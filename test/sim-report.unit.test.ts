@@ -188,6 +188,12 @@ describe("the densest cell against its writes", () => {
     expect(cellWritesOf(null)).toEqual({});
   });
 
+  it("counts this run's writes alone: the counters run from the system's start, and another run may have gone before", () => {
+    const before = { gateway: { totals: { "cell-writes:wydm2": 400 } } };
+    const after = { gateway: { totals: { "cell-writes:wydm2": 450, "cell-writes:wydm3": 9 } } };
+    expect(cellWritesOf(after, before)).toEqual({ wydm2: 50, wydm3: 9 });
+  });
+
   it("takes the cell with the most reports made in it and sets its writes against them", () => {
     expect(densestCellLoad({ wydm2: 2400, wydm3: 10 }, { wydm2: 120, wydm3: 50 })).toEqual({ cell: "wydm2", reports: 2400, writes: 120, reportsPerWrite: 20 });
   });

@@ -83,15 +83,21 @@ export function summarizeMetrics(before: unknown, after: unknown, seconds: numbe
 
 /**
  * Every dispatch cell's writes (listing, moving, renewing, removing a driver: the
- * `cell-writes:NAME` counters of the gateway) in one snapshot; empty without them.
+ * `cell-writes:NAME` counters of the gateway) in one snapshot, less those already counted in
+ * `before` (the counters run from the system's start: a second run against one `npm run dev`
+ * would count the first run's writes too); empty without them.
  *
  * @example
- * cellWritesOf(await (await fetch(`${base}/v1/dev/metrics`)).json()); // { wydm2: 31, … }
+ * cellWritesOf(await snapshot(), startOfRun); // { wydm2: 31, … }
  */
-export function cellWritesOf(snapshot: unknown): Record<string, number> {
-  const gateway = isRecord(snapshot) && isRecord(snapshot.gateway) ? snapshot.gateway : null;
-  const totals = gateway && isRecord(gateway.totals) ? gateway.totals : {};
-  const out: Record<string, number> = {};
-  for (const [key, n] of Object.entries(totals)) if (key.startsWith("cell-writes:") && typeof n === "number") out[key.slice(12)] = n;
-  return out;
+export function cellWritesOf(snapshot: unknown, before: unknown = null): Record<string, number> {
+  const writes = (s: unknown) => {
+    const gateway = isRecord(s) && isRecord(s.gateway) ? s.gateway : null;
+    const totals = gateway && isRecord(gateway.totals) ? gateway.totals : {};
+    const out: Record<string, number> = {};
+    for (const [key, n] of Object.entries(totals)) if (key.startsWith("cell-writes:") && typeof n === "number") out[key.slice(12)] = n;
+    return out;
+  };
+  const earlier = writes(before);
+  return Object.fromEntries(Object.entries(writes(snapshot)).map(([cell, n]) => [cell, n - (earlier[cell] ?? 0)]));
 }
