@@ -4,22 +4,12 @@
  * capture, refund what is left of a captured fare: ../actions.ts). A change heard on the socket loads the page again.
  */
 import { useState } from "preact/hooks";
-import { errorText, get, post, query } from "../api";
+import { errorText, post } from "../api";
 import { keyAfterRefund, REASON_MAX, rideActions } from "../actions";
 import { useLive, useLoad } from "../hooks";
-import type { Delivery, LedgerEntry, Page, Ride, TimelineItem } from "../types";
+import { loadRide } from "../ride-load";
+import type { Ride } from "../types";
 import { dateTime, Link, Problem, Status, time, won } from "../ui";
-
-async function loadRide(id: string) {
-  const path = encodeURIComponent(id);
-  const [ride, events, payments, notifications] = await Promise.all([
-    get<Ride>(`/v1/rides/${path}`),
-    get<{ items: TimelineItem[] }>(`/v1/rides/${path}/events`),
-    get<{ items: LedgerEntry[] }>(`/v1/ops/rides/${path}/payments`),
-    get<Page<Delivery>>(`/v1/ops/notifications${query({ rideId: id, limit: 50 })}`),
-  ]);
-  return { ride, events: events.items, payments: payments.items, notifications: notifications.items };
-}
 
 function Actions(props: { ride: Ride; done: () => void }) {
   const { ride } = props;
@@ -155,7 +145,8 @@ export function RidePage(props: { id: string }) {
             ))}
           </ol>
           <h2>Payment ledger</h2>
-          <table>
+          <Problem error={data.payments.error} />
+          <table hidden={data.payments.items === null}>
             <thead>
               <tr>
                 <th scope="col">When</th>
@@ -167,12 +158,12 @@ export function RidePage(props: { id: string }) {
               </tr>
             </thead>
             <tbody>
-              {data.payments.length === 0 ? (
+              {data.payments.items?.length === 0 ? (
                 <tr>
                   <td colSpan={6}>No payment operations yet.</td>
                 </tr>
               ) : null}
-              {data.payments.map((p, i) => (
+              {(data.payments.items ?? []).map((p, i) => (
                 <tr key={`${p.idempotencyKey}-${i}`}>
                   <td>{time(p.createdAt)}</td>
                   <td>{p.kind}</td>
@@ -185,7 +176,8 @@ export function RidePage(props: { id: string }) {
             </tbody>
           </table>
           <h2>Notifications</h2>
-          <table>
+          <Problem error={data.notifications.error} />
+          <table hidden={data.notifications.items === null}>
             <thead>
               <tr>
                 <th scope="col">When</th>
@@ -197,12 +189,12 @@ export function RidePage(props: { id: string }) {
               </tr>
             </thead>
             <tbody>
-              {data.notifications.length === 0 ? (
+              {data.notifications.items?.length === 0 ? (
                 <tr>
                   <td colSpan={6}>No notifications yet.</td>
                 </tr>
               ) : null}
-              {data.notifications.map((n) => (
+              {(data.notifications.items ?? []).map((n) => (
                 <tr key={n.id}>
                   <td>{time(n.createdAt)}</td>
                   <td>{n.event}</td>
