@@ -139,5 +139,8 @@ describe("console routes", () => {
     expect(parseRoute("/console/rides/rd_1")).toEqual({ page: "ride", id: "rd_1" });
     expect(parseRoute("/console/health")).toEqual({ page: "health" });
     expect(parseRoute("/console/drivers/x")).toEqual({ page: "not-found", path: "/console/drivers/x" });
+    // A mangled link is a page not found, not a throw on the first render (which blanked the whole console).
+    expect(parseRoute("/console/rides/%E0%A4%A")).toEqual({ page: "not-found", path: "/console/rides/%E0%A4%A" });
+    expect(parseRoute("/console/rides/rd%5F1")).toEqual({ page: "ride", id: "rd_1" });
   });
 });
