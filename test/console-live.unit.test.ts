@@ -1,6 +1,6 @@
 /** The console's pure parts: the live state folded from socket messages, the table merge, the map's projection, the routes. */
 import { describe, expect, it } from "vitest";
-import { apply, EMPTY, mergeRides, parseMessage, rowOf, SEEN_LIMIT, STATS_SAMPLES, type LiveState } from "../web/console/live-state";
+import { apply, EMPTY, liveDriverStatus, mergeRides, parseMessage, rowOf, SEEN_LIMIT, STATS_SAMPLES, type LiveState } from "../web/console/live-state";
 import { BOUNDS, grid, HEIGHT, inArea, OUTLINE, project, RIVER, WIDTH } from "../web/console/geo";
 import { parseRoute } from "../web/console/router";
 import type { Stats } from "../web/console/types";
@@ -50,6 +50,13 @@ describe("live state", () => {
     expect(s.drivers.get("d")?.status).toBe("on_trip");
     s = apply(s, { type: "driver", driver: driver("d", { status: "offline", updatedAt: at(6) }) });
     expect(s.drivers.has("d")).toBe(false);
+    // Off the map, but a table that lists them reads them offline, not the list's older status.
+    expect(liveDriverStatus(s, "d")).toBe("offline");
+    s = apply(s, { type: "driver", driver: driver("d", { status: "available", updatedAt: at(5.5) }) });
+    expect(liveDriverStatus(s, "d"), "an older marker arriving late changes nothing").toBe("offline");
+    s = apply(s, { type: "driver", driver: driver("d", { status: "available", updatedAt: at(7) }) });
+    expect([liveDriverStatus(s, "d"), s.offline.has("d")]).toEqual(["available", false]);
+    expect(liveDriverStatus(s, "never-heard")).toBeUndefined();
   });
 
   it("replaces the map with a snapshot, leaving out closed rides and offline drivers", () => {

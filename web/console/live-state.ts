@@ -15,6 +15,8 @@ export interface LiveState {
   rides: ReadonlyMap<string, RideMarker>;
   drivers: ReadonlyMap<string, DriverMarker>;
   seen: ReadonlyMap<string, RideMarker>;
+  /** The latest marker of drivers heard going offline (off the map), so a table showing them says so; the newest SEEN_LIMIT. */
+  offline: ReadonlyMap<string, DriverMarker>;
   stats: readonly StatsSample[];
 }
 
@@ -23,7 +25,7 @@ export const STATS_SAMPLES = 60;
 /** How many rides `seen` remembers, newest changes kept. */
 export const SEEN_LIMIT = 1000;
 
-export const EMPTY: LiveState = { rides: new Map(), drivers: new Map(), seen: new Map(), stats: [] };
+export const EMPTY: LiveState = { rides: new Map(), drivers: new Map(), seen: new Map(), offline: new Map(), stats: [] };
 
 export const isOpen = (status: string) => status !== "completed" && status !== "cancelled";
 
@@ -48,13 +50,27 @@ function withRide(state: LiveState, ride: RideMarker): LiveState {
 }
 
 function withDriver(state: LiveState, driver: DriverMarker): LiveState {
-  const known = state.drivers.get(driver.id);
+  const known = state.drivers.get(driver.id) ?? state.offline.get(driver.id);
   if (known && known.updatedAt > driver.updatedAt) return state;
   const drivers = new Map(state.drivers);
-  if (driver.status === "offline") drivers.delete(driver.id);
-  else drivers.set(driver.id, driver);
-  return { ...state, drivers };
+  const offline = new Map(state.offline);
+  offline.delete(driver.id);
+  if (driver.status === "offline") {
+    drivers.delete(driver.id);
+    offline.set(driver.id, driver);
+    if (offline.size > SEEN_LIMIT) offline.delete(offline.keys().next().value as string);
+  } else drivers.set(driver.id, driver);
+  return { ...state, drivers, offline };
 }
+
+/**
+ * A driver's latest status as the socket told it (on the map, or gone offline since), for a
+ * table row read from a list; undefined when the socket said nothing of them.
+ *
+ * @example
+ * const status = liveDriverStatus(state, "d_1") ?? row.status;
+ */
+export const liveDriverStatus = (state: LiveState, driverId: string) => (state.drivers.get(driverId) ?? state.offline.get(driverId))?.status;
 
 /** The state after one message from the socket; anything unknown leaves it as it was. */
 export function apply(state: LiveState, message: LiveMessage): LiveState {
@@ -66,6 +82,8 @@ export function apply(state: LiveState, message: LiveMessage): LiveState {
         ...state,
         rides: new Map(message.rides.filter((r) => isOpen(r.status)).map((r) => [r.id, r])),
         drivers: new Map(message.drivers.filter((d) => d.status !== "offline").map((d) => [d.id, d])),
+        // Those the snapshot lists are on duty now, whatever was heard of them before.
+        offline: new Map([...state.offline].filter(([id]) => !message.drivers.some((d) => d.id === id))),
         seen,
       };
     }

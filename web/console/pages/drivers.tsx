@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import { errorText, get, post, query } from "../api";
 import { useLive, useLoad } from "../hooks";
+import { liveDriverStatus } from "../live-state";
 import { APPROVALS, DRIVER_STATUSES, type Driver, type Page } from "../types";
 import { Filter, Pager, Problem, Status } from "../ui";
 
@@ -75,9 +76,9 @@ export function DriversPage() {
   const list = useLoad(() => get<Page<Driver>>(`/v1/ops/drivers${query({ approval, status, limit: 20, cursor })}`), [approval, status, cursor]);
   const rows = (list.data?.items ?? []).map((d) => {
     const own = changed[d.id] ?? d;
-    const marker = state.drivers.get(d.id);
-    // The socket tells the status as it changes; the approval comes from the list or a decision made here.
-    return marker ? { ...own, status: marker.status } : own;
+    // The socket tells the status as it changes (offline too); the approval comes from the list or a decision made here.
+    const status = liveDriverStatus(state, d.id);
+    return status ? { ...own, status } : own;
   });
   const reset = (set: (v: string) => void) => (v: string) => {
     set(v);
@@ -107,7 +108,8 @@ export function DriversPage() {
         </thead>
         <tbody>
           {rows.map((d) => (
-            <DriverRow key={d.id} driver={d} onChange={(next) => setChanged({ ...changed, [next.id]: next })} />
+            // Functional: two decisions answered close together both stay (the second no longer writes over the first).
+            <DriverRow key={d.id} driver={d} onChange={(next) => setChanged((now) => ({ ...now, [next.id]: next }))} />
           ))}
           {rows.length === 0 && !list.loading ? (
             <tr>
