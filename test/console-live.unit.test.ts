@@ -1,6 +1,17 @@
 /** The console's pure parts: the live state folded from socket messages, the table merge, the map's projection, the routes. */
 import { describe, expect, it } from "vitest";
-import { apply, EMPTY, liveDriverStatus, mergeRides, parseMessage, rowOf, SEEN_LIMIT, STATS_SAMPLES, type LiveState } from "../web/console/live-state";
+import {
+  apply,
+  applyAll,
+  EMPTY,
+  liveDriverStatus,
+  mergeRides,
+  parseMessage,
+  rowOf,
+  SEEN_LIMIT,
+  STATS_SAMPLES,
+  type LiveState,
+} from "../web/console/live-state";
 import { BOUNDS, grid, HEIGHT, inArea, OUTLINE, project, RIVER, WIDTH } from "../web/console/geo";
 import { parseRoute } from "../web/console/router";
 import type { Stats } from "../web/console/types";
@@ -42,6 +53,22 @@ describe("live state", () => {
     // A late "open" message of an older version does not bring it back.
     s = apply(s, { type: "ride", ride: ride("a", { version: 1 }) });
     expect(s.rides.has("a")).toBe(false);
+  });
+
+  it("a batch folds as its messages one by one would, in order, and a batch of nothing known is the same state", () => {
+    const batch = [
+      { type: "snapshot" as const, rides: [ride("a", { version: 1 })], drivers: [driver("d1"), driver("d2", { status: "offline" })], at: at(0) },
+      { type: "ride" as const, ride: ride("a", { status: "driver_assigned", version: 2 }) },
+      { type: "ride" as const, ride: ride("a", { version: 1 }) },
+      { type: "driver" as const, driver: driver("d1", { status: "offline", updatedAt: at(9) }) },
+      { type: "stats" as const, at: at(3), stats: stats(1) },
+      { type: "ride" as const, ride: ride("b", { status: "cancelled", version: 4 }) },
+    ];
+    const oneByOne = batch.reduce<LiveState>((s, m) => apply(s, m), EMPTY);
+    expect(applyAll(EMPTY, batch)).toEqual(oneByOne);
+    expect(oneByOne.rides.get("a")?.status).toBe("driver_assigned");
+    expect(liveDriverStatus(oneByOne, "d1")).toBe("offline");
+    expect(applyAll(oneByOne, [])).toBe(oneByOne);
   });
 
   it("drops an offline driver and keeps a driver's newest marker", () => {

@@ -7,7 +7,8 @@
  */
 import { post, setToken } from "./api";
 import { tokenExpired } from "./token";
-import { apply, EMPTY, parseMessage, type LiveState } from "./live-state";
+import { applyAll, EMPTY, parseMessage, type LiveState } from "./live-state";
+import type { LiveMessage } from "./types";
 
 /** The feed closes a socket whose token expired with this code (src/durable-objects/live.ts, TOKEN_EXPIRED): sign in again. */
 const TOKEN_EXPIRED = 4401;
@@ -24,6 +25,8 @@ type Listener = (view: LiveView) => void;
 const TOPICS = ["rides", "drivers", "stats"];
 const LIVE_PATH = "/v1/ops/live";
 const PING_MS = 20_000;
+/** Messages are folded and the pages told at most this often: at a city's peak some 200 frames a second arrive. */
+const FOLD_MS = 100;
 
 export class LiveSocket {
   private view: LiveView = { state: EMPTY, connection: "closed" };
@@ -33,6 +36,8 @@ export class LiveSocket {
   private timer: number | undefined;
   private ping: number | undefined;
   private token: string | null = null;
+  private heard: LiveMessage[] = [];
+  private folding: number | undefined;
 
   get current(): LiveView {
     return this.view;
@@ -95,7 +100,9 @@ export class LiveSocket {
     socket.onmessage = (event: MessageEvent) => {
       if (typeof event.data !== "string") return;
       const message = parseMessage(event.data);
-      if (message) this.set({ ...this.view, state: apply(this.view.state, message) });
+      if (!message) return;
+      this.heard.push(message);
+      this.folding ??= window.setTimeout(() => this.fold(), FOLD_MS);
     };
     socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return;
@@ -109,9 +116,19 @@ export class LiveSocket {
     };
   }
 
+  /** Folds what was heard since the last fold, in order, and tells the pages once. */
+  private fold() {
+    this.folding = undefined;
+    this.set({ ...this.view, state: applyAll(this.view.state, this.heard.splice(0)) });
+  }
+
   private close() {
     window.clearTimeout(this.timer);
     window.clearInterval(this.ping);
+    // What the closed socket said and was not folded yet is another session's (a sign-out, a new token): dropped.
+    window.clearTimeout(this.folding);
+    this.folding = undefined;
+    this.heard = [];
     const socket = this.socket;
     this.socket = null;
     socket?.close();
