@@ -71,6 +71,13 @@ describe("live state", () => {
     expect(applyAll(oneByOne, [])).toBe(oneByOne);
   });
 
+  it("keeps what the last snapshot cut, so the map's counts read as a part, not a total", () => {
+    const cut = apply(EMPTY, { type: "snapshot", at: at(0), rides: [], drivers: [driver("d1")], truncated: ["drivers"] });
+    expect(cut.truncated).toEqual(["drivers"]);
+    expect(apply(cut, { type: "driver", driver: driver("d2") }).truncated, "a delta keeps it").toEqual(["drivers"]);
+    expect(apply(cut, { type: "snapshot", at: at(1), rides: [], drivers: [] }).truncated).toEqual([]);
+  });
+
   it("drops an offline driver and keeps a driver's newest marker", () => {
     let s = apply(EMPTY, { type: "driver", driver: driver("d", { status: "on_trip", updatedAt: at(5) }) });
     s = apply(s, { type: "driver", driver: driver("d", { status: "available", updatedAt: at(4) }) });

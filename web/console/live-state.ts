@@ -17,6 +17,8 @@ export interface LiveState {
   seen: ReadonlyMap<string, RideMarker>;
   /** The latest marker of drivers heard going offline (off the map), so a table showing them says so; the newest SEEN_LIMIT. */
   offline: ReadonlyMap<string, DriverMarker>;
+  /** What the last snapshot cut (more markers than a frame carries): the map shows a part of them, not a total. */
+  truncated: readonly ("rides" | "drivers")[];
   stats: readonly StatsSample[];
 }
 
@@ -25,7 +27,7 @@ export const STATS_SAMPLES = 60;
 /** How many rides `seen` remembers, newest changes kept. */
 export const SEEN_LIMIT = 1000;
 
-export const EMPTY: LiveState = { rides: new Map(), drivers: new Map(), seen: new Map(), offline: new Map(), stats: [] };
+export const EMPTY: LiveState = { rides: new Map(), drivers: new Map(), seen: new Map(), offline: new Map(), truncated: [], stats: [] };
 
 export const isOpen = (status: string) => status !== "completed" && status !== "cancelled";
 
@@ -37,6 +39,7 @@ interface Draft {
   drivers: Map<string, DriverMarker>;
   seen: Map<string, RideMarker>;
   offline: Map<string, DriverMarker>;
+  truncated: readonly ("rides" | "drivers")[];
   stats: StatsSample[];
 }
 
@@ -57,6 +60,7 @@ function fold(d: Draft, message: LiveMessage): void {
       d.drivers = new Map(message.drivers.filter((r) => r.status !== "offline").map((r) => [r.id, r]));
       // Those the snapshot lists on duty are on duty now, whatever was heard of them before.
       for (const driver of d.drivers.values()) d.offline.delete(driver.id);
+      d.truncated = message.truncated ?? [];
       return;
     }
     case "ride": {
@@ -103,6 +107,7 @@ export function applyAll(state: LiveState, messages: readonly LiveMessage[]): Li
     drivers: new Map(state.drivers),
     seen: new Map(state.seen),
     offline: new Map(state.offline),
+    truncated: state.truncated,
     stats: [...state.stats],
   };
   for (const message of known) fold(d, message);

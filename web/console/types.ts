@@ -104,7 +104,7 @@ export interface DatabaseSize {
 
 /** What the server sends over the live socket. */
 export type LiveMessage =
-  | { type: "snapshot"; at: string; rides: RideMarker[]; drivers: DriverMarker[] }
+  | { type: "snapshot"; at: string; rides: RideMarker[]; drivers: DriverMarker[]; truncated?: ("rides" | "drivers")[] }
   | { type: "ride"; ride: RideMarker }
   | { type: "driver"; driver: DriverMarker }
   | { type: "stats"; at: string; stats: Stats };

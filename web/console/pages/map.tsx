@@ -54,7 +54,10 @@ export function MapPage() {
     <section aria-labelledby="map-title">
       <h1 id="map-title">Live map</h1>
       <p class="sub">
-        {rides.length} open rides · {drivers.length} drivers on duty · socket {connection}
+        {/* A cut snapshot: the map shows part of them, so the counts are "at least". */}
+        {state.truncated.includes("rides") ? "at least " : ""}
+        {rides.length} open rides · {state.truncated.includes("drivers") ? "at least " : ""}
+        {drivers.length} drivers on duty · socket {connection}
       </p>
       <div class="map-wrap">
         <svg class="map" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label="Map of Seoul with drivers and open rides">
