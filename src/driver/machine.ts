@@ -7,8 +7,7 @@ import { type Driver, type DriverApproval, type DriverEventMessage, type DriverN
 import { stamp, type Plan } from "../kernel/machine";
 import type { ProblemCode } from "../lib/problem";
 import { approvalEffect, canApprove, canGoOffline, canGoOnline, indexWrite, mayReserve, refreshesOffer, registersAgain } from "./driver-rules";
-import { canChangeVehicle } from "./driver-rules";
-import type { ListingConfig, RuleResult } from "./driver-rules";
+import { canChangeVehicle, type ListingConfig, type RuleResult } from "./driver-rules";
 import type { DriverCommand, DriverCommandType, DriverDecision, DriverEffect, DriverEventDraft, DriverEventType, DriverRecord, DriverOffer } from "./types";
 import { silentTimer, type SilenceLimits } from "./silence";
 import { needsReview, withProducts } from "./vehicle";

@@ -189,7 +189,7 @@ export async function copyEarnings(deps: RepairDeps, rows: EarningRow[], limits:
   await Promise.all(
     chosen.map(async (id) => {
       try {
-        const found = await objectWrites(deps, id, deps.pastWindow);
+        const found = await objectWrites(deps, id);
         if (found) await deps.project(found.writes);
         read.add(id);
       } catch (error) {
