@@ -4,8 +4,9 @@
  * left behind, logged, and the rows after it heal.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { DEFAULT_REPAIR } from "./views-repair";
-import { ledgerPass, STUCK_LIMIT_MS, type PageStep } from "./ledger-passes";
+import { DEFAULT_REPAIR, type RepairDeps } from "./views-repair";
+import { copyEarnings, ledgerPass, restoreLost, STUCK_LIMIT_MS, type PageStep } from "./ledger-passes";
+import { earning, snapshotOf } from "./repair-fixtures";
 
 const PAGES = [["rd_1", "rd_poison"], ["rd_2"], ["rd_3"]];
 
@@ -58,5 +59,24 @@ describe("ledgerPass", () => {
     expect((await p.run()).error).toBeNull();
     expect(p.done).toEqual(new Set(["rd_1", "rd_poison", "rd_2", "rd_3"]));
     expect(p.saved()).toBe("2");
+  });
+
+  it("a ride past the views' window: the earnings pass projects it (to its owners, a refund of an old ride), the lost pass reads and leaves it", async () => {
+    const projected: string[] = [];
+    const deps = {
+      rideSnapshot: async (id: string) => snapshotOf(id),
+      rentalWrites: async () => null,
+      missingEarnings: async (rows: unknown[]) => rows,
+      insertEarnings: async (rows: unknown[]) => rows.length,
+      project: async (writes: { kind: string; ride?: { id: string } }[]) => void projected.push(...writes.flatMap((w) => (w.ride ? [w.ride.id] : []))),
+      pastWindow: () => true,
+      missingRides: async (ids: string[]) => ids,
+      missingRentals: async () => [],
+    } as unknown as RepairDeps;
+    await copyEarnings(deps, [earning("rd_refunded")], { before: "9999-12-31T00:00:00.000Z", budget: { left: 5 } });
+    expect(new Set(projected)).toEqual(new Set(["rd_refunded"]));
+    projected.length = 0;
+    expect(await restoreLost(deps, ["rd_lost"], { left: 5 })).toMatchObject({ added: 0 });
+    expect(projected).toEqual([]);
   });
 });
