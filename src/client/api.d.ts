@@ -1506,6 +1506,8 @@ export interface components {
       status: "offline" | "available" | "offered" | "on_trip";
       location: components["schemas"]["LatLng"] & (Record<string, never> | null);
       currentRideId: string | null;
+      /** @description Grows with every change of the driver: of two copies of one driver (a list's row, a decision's answer), the higher is the newer */
+      version: number;
     };
     DriverProfile: {
       name: string;

@@ -44,6 +44,7 @@ export interface Driver {
   status: DriverStatus;
   location: LatLng | null;
   currentRideId: string | null;
+  version: number;
 }
 
 export interface Page<T> {

@@ -23,6 +23,7 @@ export const publicDriver = (d: Driver) => ({
   status: d.status,
   location: d.location,
   currentRideId: d.currentRideId,
+  version: d.version,
 });
 
 /**

@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import { errorText, get, post, query } from "../api";
 import { useLive, useLoad } from "../hooks";
+import { driverRow } from "../driver-row";
 import { liveDriverStatus } from "../live-state";
 import { APPROVALS, DRIVER_STATUSES, type Driver, type Page } from "../types";
 import { Filter, Pager, Problem, Status } from "../ui";
@@ -74,12 +75,8 @@ export function DriversPage() {
   const cursor = cursors[cursors.length - 1];
   const { state } = useLive();
   const list = useLoad(() => get<Page<Driver>>(`/v1/ops/drivers${query({ approval, status, limit: 20, cursor })}`), [approval, status, cursor]);
-  const rows = (list.data?.items ?? []).map((d) => {
-    const own = changed[d.id] ?? d;
-    // The socket tells the status as it changes (offline too); the approval comes from the list or a decision made here.
-    const status = liveDriverStatus(state, d.id);
-    return status ? { ...own, status } : own;
-  });
+  // The socket tells the status as it changes (offline too); the approval comes from the list or a newer decision made here.
+  const rows = (list.data?.items ?? []).map((d) => driverRow(d, changed[d.id], liveDriverStatus(state, d.id)));
   const reset = (set: (v: string) => void) => (v: string) => {
     set(v);
     setCursors([]);
