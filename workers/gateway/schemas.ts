@@ -175,12 +175,9 @@ export const DriverSchema = z
     status: z.enum(["offline", "available", "offered", "on_trip"]),
     location: LatLngSchema.nullable(),
     currentRideId: z.string().nullable(),
-    version: z
-      .number()
-      .int()
-      .openapi({
-        description: "Grows with every change of the driver: of two copies of one driver (a list's row, a decision's answer), the higher is the newer",
-      }),
+    version: z.number().int().openapi({
+      description: "Grows with every change of the driver: of two copies of one driver (a list's row, a decision's answer), the higher is the newer",
+    }),
   })
   .openapi("Driver");
 
