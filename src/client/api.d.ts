@@ -1704,7 +1704,7 @@ export interface operations {
           };
         };
       };
-      /** @description unavailable: a required secret missing, or the views database not answering (the detail names which) */
+      /** @description unavailable: a required secret missing, or the views database not answering (the detail says which; the exact cause is in the gateway's `not ready` log line) */
       503: {
         headers: {
           /** @description Seconds to wait before sending the same request again (see the code's /problems page) */

@@ -1,7 +1,7 @@
 /** Health and readiness (no auth). The API reference, /docs, is a static page: ./assets.ts. */
 import { z } from "@hono/zod-openapi";
 import { notReady } from "../../../src/lib/readiness";
-import { missingSecrets } from "../../../src/required-secrets";
+import { gatewayUnready } from "../readiness";
 import { jsonResponse, problems } from "../openapi";
 import { newRouter } from "../router";
 
@@ -23,7 +23,10 @@ function describeProbes(app: ReturnType<typeof newRouter>): void {
     tags: ["service"],
     responses: {
       200: jsonResponse(z.object({ status: z.literal("ready") }), "Ready"),
-      ...problems(["unavailable", "a required secret missing, or the views database not answering (the detail names which)"]),
+      ...problems([
+        "unavailable",
+        "a required secret missing, or the views database not answering (the detail says which; the exact cause is in the gateway's `not ready` log line)",
+      ]),
     },
   });
 }
@@ -33,16 +36,13 @@ export function serviceRoutes() {
   describeProbes(app);
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   // Ready when its secrets are set and its storage answers. A deploy without JWT_SECRET
-  // says so here (503, naming the secret) rather than by a 500 on every call.
+  // says so here (503) rather than by a 500 on every call; which secret, or the database's
+  // error, is in the `not ready` line only: this answer is public.
   app.get("/readyz", async (c) => {
-    const missing = missingSecrets("gateway", c.env as unknown as Record<string, unknown>);
-    try {
-      await c.env.VIEWS_DB.prepare("SELECT 1").first();
-    } catch (error) {
-      missing.push(`views database: ${String(error)}`);
-    }
-    if (missing.length > 0) return notReady(`not ready: ${missing.join("; ")}`);
-    return c.json({ status: "ready" });
+    const unready = await gatewayUnready(c.env);
+    if (!unready) return c.json({ status: "ready" });
+    console.error(JSON.stringify({ msg: "not ready", detail: unready.detail }));
+    return notReady(unready.public);
   });
   return app;
 }
