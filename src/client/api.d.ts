@@ -852,7 +852,7 @@ export interface paths {
     put?: never;
     /**
      * Reject a driver
-     * @description A rejected driver is taken offline (after a trip under way), loses its open offer (the ride moves on to the next driver) and gets 403 driver_not_approved on online and accept. The reason is kept on the driver (approvalReason); the driver is notified of the decision.
+     * @description A rejected driver is taken offline (after a trip under way), loses its open offer (the ride moves on to the next driver), is taken off a ride not yet picked up (it goes to another driver; the rider is told) and gets 403 driver_not_approved on online and accept. The reason is kept on the driver (approvalReason); the driver is notified of the decision.
      */
     post: operations["rejectDriver"];
     delete?: never;

@@ -172,26 +172,32 @@ export interface ApprovalEffect {
   offer: DriverOffer | null;
   /** The ride whose open offer the driver loses, to be told to move on. */
   withdrawnRideId: string | null;
+  /** The ride the driver is assigned to, asked to go on without them (rejected: before the pickup it is dispatched again; a trip under way is theirs to finish). */
+  leftRideId: string | null;
 }
 
 /**
  * A rejected driver (or one sent back to pending by a new vehicle) goes offline and loses
- * its open offer; a trip under way is left to finish (the driver goes offline when it is
- * released). An approval changes nothing else: the driver goes online when they choose.
+ * its open offer. A rejected driver's ride is asked to go on without them (`leftRideId`):
+ * before the pickup it is dispatched again; a trip under way is left to finish (the driver
+ * goes offline when it is released). An approval changes nothing else: the driver goes
+ * online when they choose.
  *
  * @example
  * approvalEffect(offeredRecord, "rejected"); // { status: "offline", offer: null, withdrawnRideId: "rd_..." , ... }
  */
 export function approvalEffect(record: DriverRecord, approval: DriverApproval): ApprovalEffect {
   const d = record.driver;
-  const unchanged: ApprovalEffect = { status: d.status, currentRideId: d.currentRideId, offer: record.offer, withdrawnRideId: null };
+  const unchanged: ApprovalEffect = { status: d.status, currentRideId: d.currentRideId, offer: record.offer, withdrawnRideId: null, leftRideId: null };
   if (approval === "approved") return unchanged;
   switch (d.status) {
     case "offered":
-      return { status: "offline", currentRideId: null, offer: null, withdrawnRideId: d.currentRideId };
+      return { ...unchanged, status: "offline", currentRideId: null, offer: null, withdrawnRideId: d.currentRideId };
     case "available":
       return { ...unchanged, status: "offline" };
     case "on_trip":
+      // Still held until the ride releases them (then offline: `release`); a rider waiting for a rejected driver gets another.
+      return approval === "rejected" ? { ...unchanged, leftRideId: d.currentRideId } : unchanged;
     case "offline":
       return unchanged;
   }

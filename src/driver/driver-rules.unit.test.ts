@@ -41,7 +41,7 @@ describe("driver availability rules", () => {
     expect(indexPoint(rec({ approval: "pending" }).driver)).toBeNull();
   });
 
-  it("a rejection takes the driver offline and takes back its offer; a trip under way is left alone", () => {
+  it("a rejection takes the driver offline and takes back its offer; a ride they hold is asked to go on without them", () => {
     const offer = {
       rideId: "rd_1",
       pickup: { lat: 37.5, lng: 127 },
@@ -51,14 +51,17 @@ describe("driver availability rules", () => {
       expiresAt: now.toISOString(),
     };
     const offered = { ...rec({ status: "offered", currentRideId: "rd_1" }), offer };
-    expect(approvalEffect(offered, "rejected")).toEqual({ status: "offline", currentRideId: null, offer: null, withdrawnRideId: "rd_1" });
+    expect(approvalEffect(offered, "rejected")).toEqual({ status: "offline", currentRideId: null, offer: null, withdrawnRideId: "rd_1", leftRideId: null });
     expect(approvalEffect(rec(), "rejected")).toMatchObject({ status: "offline", withdrawnRideId: null });
     expect(approvalEffect(rec({ status: "on_trip", currentRideId: "rd_2" }), "rejected")).toEqual({
       status: "on_trip",
       currentRideId: "rd_2",
       offer: null,
       withdrawnRideId: null,
+      leftRideId: "rd_2",
     });
-    expect(approvalEffect(offered, "approved")).toEqual({ status: "offered", currentRideId: "rd_1", offer, withdrawnRideId: null });
+    // Sent back to pending is not a rejection: the ride is not asked (a driver with a ride cannot change vehicle).
+    expect(approvalEffect(rec({ status: "on_trip", currentRideId: "rd_2" }), "pending")).toMatchObject({ status: "on_trip", leftRideId: null });
+    expect(approvalEffect(offered, "approved")).toEqual({ status: "offered", currentRideId: "rd_1", offer, withdrawnRideId: null, leftRideId: null });
   });
 });

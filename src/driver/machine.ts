@@ -38,7 +38,8 @@ function setApproval(next: DriverRecord, approval: DriverApproval, reason: strin
   const effect = approvalEffect(next, approval);
   Object.assign(next.driver, { approval, approvalReason: reason, status: effect.status, currentRideId: effect.currentRideId });
   next.offer = effect.offer;
-  return { ...(reason ? { reason } : {}), ...(effect.withdrawnRideId ? { withdrawnOfferRideId: effect.withdrawnRideId } : {}) };
+  const left = effect.leftRideId ? { leftRideId: effect.leftRideId } : {};
+  return { ...(reason ? { reason } : {}), ...(effect.withdrawnRideId ? { withdrawnOfferRideId: effect.withdrawnRideId } : {}), ...left };
 }
 
 /** A new plate or other products send an approved driver back to pending (offline, offer withdrawn); a new name does not. */
@@ -280,10 +281,11 @@ export function planDriver(
   const released = command.type === "release" && drafts.length > 0;
   const changedForThem = told !== null || released || drafts.some((d) => d.data.approval === "pending");
   if (changedForThem) result.after.push({ type: "broadcast", message: driverState(after, ctx.now) });
-  const withdrawing = drafts.find((d) => typeof d.data.withdrawnOfferRideId === "string");
+  // The ride of an offer let go (or, rejected, of an assignment) is told to move on.
+  const withdrawing = drafts.find((d) => typeof (d.data.withdrawnOfferRideId ?? d.data.leftRideId) === "string");
   if (withdrawing) {
     const reason = withdrawing.type === "DriverRejected" ? "driver_rejected" : withdrawing.type === "DriverWentOffline" ? "driver_offline" : VEHICLE_CHANGED;
-    const rideId = String(withdrawing.data.withdrawnOfferRideId);
+    const rideId = String(withdrawing.data.withdrawnOfferRideId ?? withdrawing.data.leftRideId);
     result.later.push({ type: "withdrawOffer", rideId, driverId: after.driver.id, reason, correlationId: ctx.correlationId });
   }
   const { status, currentRideId, location } = after.driver;

@@ -150,9 +150,10 @@ const EXPECTED: Record<string, Record<string, string>> = {
   },
 };
 
-/** The calls to a ride made after the command (state × command → effect type); none elsewhere. */
+/** The calls to a ride made after the command (state × command → effect type; a rejected driver's ride goes on without them); none elsewhere. */
 const LATER_EFFECTS: Record<string, string> = {
   "offered×reject": "withdrawOffer",
+  "on_trip×reject": "withdrawOffer",
   "offered×offline": "withdrawOffer",
   "offered×registerPlate": "withdrawOffer",
   "on_trip×locate": "driverMoved",

@@ -120,6 +120,23 @@ describe("driver machine: onboarding", () => {
     expect(approved.kind === "applied" && approved.record.driver).toMatchObject({ approval: "approved", approvalReason: null });
   });
 
+  it("a rejection on a trip keeps the driver held and asks the ride to go on without them (before the pickup it finds another driver)", () => {
+    const d = decideDriver(rec({ status: "on_trip", currentRideId: "rd_9" }), { type: "reject", reason: "licence revoked" }, NOW);
+    if (d.kind !== "applied") throw new Error(d.kind);
+    // Held until the ride releases them (then offline): nobody else may reserve them meanwhile.
+    expect(d.record.driver).toMatchObject({ approval: "rejected", status: "on_trip", currentRideId: "rd_9" });
+    expect(d.events[0]).toMatchObject({ type: "DriverRejected", data: { reason: "licence revoked", leftRideId: "rd_9" } });
+    const p = planDriver({ type: "reject", reason: "licence revoked" }, d.record, d.events, ctx);
+    expect(p.later).toEqual([{ type: "withdrawOffer", rideId: "rd_9", driverId: "d1", reason: "driver_rejected", correlationId: "req-1" }]);
+    // An approval, or a rejection of a driver with no ride, asks no ride anything.
+    const approved = decideDriver(rec({ status: "on_trip", currentRideId: "rd_9", approval: "pending" }), { type: "approve" }, NOW);
+    if (approved.kind !== "applied") throw new Error(approved.kind);
+    expect(planDriver({ type: "approve" }, approved.record, approved.events, ctx).later).toEqual([]);
+    const idle = decideDriver(rec(), { type: "reject" }, NOW);
+    if (idle.kind !== "applied") throw new Error(idle.kind);
+    expect(planDriver({ type: "reject" }, idle.record, idle.events, ctx).later).toEqual([]);
+  });
+
   it("going offline with an open offer lets it go and tells the ride after the command (driver_offline); the driver is free of it", () => {
     const d = decideDriver(FIXTURES.offered!(), { type: "offline" }, NOW);
     if (d.kind !== "applied") throw new Error(d.kind);

@@ -49,8 +49,8 @@ export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEff
     return this.load()?.driver ?? null;
   }
 
-  /** An operator approves or rejects the driver. A rejected driver goes offline and loses its open offer at once (the ride is told to move
-   * on once this command has left the queue: the Ride DO calls this DO while holding its own); a trip under way ends first, then offline (`release`). */
+  /** An operator approves or rejects the driver. A rejected driver goes offline and loses its open offer at once, or its ride not yet picked up
+   * (the ride is told once this command has left the queue: the Ride DO calls this DO while holding its own); a trip under way ends first, then offline. */
   setApproval(decision: Extract<DriverCommand, { type: "approve" | "reject" }>, correlationId: string): Promise<Outcome<Driver>> {
     return this.run(decision, correlationId);
   }

@@ -10,7 +10,7 @@ import type { EventDraft, RideCommand, RideDecision, RideRecord, SilentAsk } fro
 import type { Actor, LatLng, Ride } from "../domain/types";
 import { fail, ok, unwrap, type Outcome } from "../lib/problem";
 import { acceptance, advanceCommand, commandForResult, declineCommand, etaCommand, etaSeconds, timerCommand, toRideDriver } from "../ride/commands";
-import { cancelCommand, type CommandOf, type DriverStep, type OpsCommand, type Trip } from "../ride/commands";
+import { cancelCommand, withdrawalCommand, type CommandOf, type DriverStep, type OpsCommand, type Trip } from "../ride/commands";
 import { awaitsDriver, claimsDriver, dispatchRound, wakeAnswer, type Wake } from "../ride/dispatch";
 import { canView, openRide, refundToPin, viewFor, wantsDriverPositions, type CreateRideInput } from "../ride/ride-record";
 import { RideLedgerObject, type TimelineItem, type Welcome } from "./ride-ledger";
@@ -109,11 +109,9 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
     return this.command(requestId, (record) => declineCommand(record, driverId, new Date(), this.config.redispatchTimeoutS, why), why ? null : driverId);
   }
 
-  /** The Driver DO took its offer back (an operator rejected them): on to the next driver, as after a decline. Idempotent; if lost, the offer timer ends it. */
+  /** The Driver DO let go: its offer taken back, or (rejected before the pickup) its assignment (`withdrawalCommand`). Idempotent; if lost, the offer timer ends an offer. */
   async withdrawOffer(driverId: string, reason: string, correlationId: string): Promise<Outcome<null>> {
-    const outcome = await this.command(correlationId, (r) =>
-      r?.ride.status === "dispatching" && r.offer?.driverId === driverId ? { type: "withdrawOffer", driverId, reason } : ok(null),
-    );
+    const outcome = await this.command(correlationId, (r) => withdrawalCommand(r, driverId, reason, new Date(), this.config.redispatchTimeoutS));
     return outcome.ok ? ok(null) : outcome;
   }
 

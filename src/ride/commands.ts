@@ -10,7 +10,7 @@ import { can, outstandingPaymentStep, type RideCommand, type RideRecord, type Si
 import type { Actor, LatLng, RideDriver } from "../domain/types";
 import { cancelledReason } from "../domain/ride/audience";
 import type { Refusal } from "../kernel/machine";
-import { fail, type Outcome } from "../lib/problem";
+import { fail, ok, type Outcome } from "../lib/problem";
 import { canView, etaWorthUpdating, NOT_OFFERED_TO_YOU } from "./ride-record";
 
 const notOffered: Refusal = { kind: "refused", code: "offer_not_available", detail: NOT_OFFERED_TO_YOU };
@@ -79,6 +79,32 @@ export function declineCommand(
     return { type: "backOut", driverId, deadlineAt: new Date(now.getTime() + redispatchTimeoutS * 1000).toISOString(), ...(why ? { why: "silent" } : {}) };
   }
   return fail(notOffered.code, notOffered.detail);
+}
+
+/**
+ * What the Driver DO's letting go of the ride means (`withdrawOffer`): its open offer to the
+ * driver is withdrawn (they went offline, changed vehicle, or were rejected); and a driver an
+ * operator rejected before the pickup is taken off (`backOut`, why `rejected`: dispatched again
+ * without them, the rider told). A trip under way is the driver's to finish; anything else
+ * (a repeat, a ride that moved on) changes nothing.
+ *
+ * @example
+ * withdrawalCommand(assigned, "d1", "driver_rejected", new Date(), 60); // { type: "backOut", driverId: "d1", why: "rejected", ... }
+ */
+export function withdrawalCommand(
+  record: RideRecord | null,
+  driverId: string,
+  reason: string,
+  now: Date,
+  redispatchTimeoutS: number,
+): RideCommand | Outcome<null> {
+  if (record?.ride.status === "dispatching" && record.offer?.driverId === driverId) return { type: "withdrawOffer", driverId, reason };
+  const status = record?.ride.status;
+  const beforePickup = status === "driver_assigned" || status === "driver_arrived";
+  if (reason === "driver_rejected" && beforePickup && record?.ride.driver?.id === driverId) {
+    return { type: "backOut", driverId, deadlineAt: new Date(now.getTime() + redispatchTimeoutS * 1000).toISOString(), why: "rejected" };
+  }
+  return ok(null);
 }
 
 /** What a driver reports at drop-off (the estimate's figures when left out). */

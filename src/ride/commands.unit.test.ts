@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ARRIVED_AT, NOW, record } from "../domain/ride/fixtures";
-import { commandForResult, declineCommand, timerCommand } from "./commands";
+import { commandForResult, declineCommand, timerCommand, withdrawalCommand } from "./commands";
+import { messagesFor } from "../domain/ride/plan";
 import type { PaymentResult } from "../domain/events";
 import { decide } from "../domain/ride/decide";
 import type { RideCommand } from "../domain/ride/types";
@@ -48,6 +49,54 @@ describe("what timers do, so that no state waits for ever", () => {
   it("capture: a refused capture nobody retried ends the ride unpaid; anything else is left alone", () => {
     expect(timerCommand("capture", record("payment_pending", "failed", { driver: true }), NOW, config)).toEqual({ type: "abandonCapture" });
     expect(timerCommand("capture", record("payment_pending", "authorized", { driver: true }), NOW, config)).toBeNull();
+  });
+});
+
+describe("the Driver DO letting go of the ride", () => {
+  const arrived = () => ({ ...record("driver_arrived", "authorized", { driver: true }), arrivedAt: ARRIVED_AT });
+  const nothing = { ok: true, value: null };
+
+  it("withdraws an open offer to the driver, whatever the reason", () => {
+    for (const reason of ["driver_rejected", "driver_offline", "vehicle_changed"]) {
+      expect(withdrawalCommand(record("dispatching", "authorized", { offer: true }), "d1", reason, NOW, 60)).toEqual({
+        type: "withdrawOffer",
+        driverId: "d1",
+        reason,
+      });
+    }
+    expect(withdrawalCommand(record("dispatching", "authorized", { offer: true }), "d2", "driver_rejected", NOW, 60)).toEqual(nothing);
+  });
+
+  it("takes a rejected driver off before the pickup (the rider is told and another driver sought); a trip under way is theirs to finish", () => {
+    const assigned = record("driver_assigned", "authorized", { driver: true });
+    for (const held of [assigned, arrived()]) {
+      const command = withdrawalCommand(held, "d1", "driver_rejected", NOW, 60);
+      expect(command, held.ride.status).toEqual({ type: "backOut", driverId: "d1", deadlineAt: later(60).toISOString(), why: "rejected" });
+      const taken = decide(held, command as RideCommand, NOW);
+      if (taken.kind !== "applied") throw new Error(taken.kind);
+      expect(taken.record.ride).toMatchObject({ status: "dispatching", driver: null });
+      expect(taken.record.excludedDriverIds).toContain("d1");
+      const events = taken.events.map((e, i) => ({
+        ...e,
+        id: `ev_${i}`,
+        version: i,
+        occurredAt: NOW.toISOString(),
+        correlationId: "c",
+        causationId: null,
+        rideId: "rd_1",
+      }));
+      const notices = messagesFor(held, taken.record, events).filter((m) => m.queue === "notifications");
+      expect(notices.map((m) => (m.body as { event: { type: string; data: unknown } }).event)).toMatchObject([
+        { type: "DriverUnassigned", data: { driverId: "d1", why: "rejected" } },
+      ]);
+    }
+    for (const status of ["in_progress", "payment_pending", "completed", "cancelled"] as const) {
+      expect(withdrawalCommand(record(status, "authorized", { driver: true }), "d1", "driver_rejected", NOW, 60), status).toEqual(nothing);
+    }
+    // Only a rejection takes an assigned driver off; another driver, or no ride, is nothing to do.
+    expect(withdrawalCommand(assigned, "d1", "driver_offline", NOW, 60)).toEqual(nothing);
+    expect(withdrawalCommand(assigned, "d2", "driver_rejected", NOW, 60)).toEqual(nothing);
+    expect(withdrawalCommand(null, "d1", "driver_rejected", NOW, 60)).toEqual(nothing);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The Driver DO as the lock on a driver: of two reservations racing for one driver,
  * exactly one wins; releases are idempotent and only free the ride that holds it. A
- * driver rejected by ops loses its offer (the ride moves on) and can confirm nothing.
+ * driver rejected by ops loses its offer (the ride moves on) and can confirm nothing; a ride
+ * they were assigned goes to another driver before the pickup, and is theirs to finish after.
  * And the Ride DO's timers are safe to run twice.
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
@@ -11,6 +12,12 @@ import type { RideDurableObject } from "../../src/durable-objects/ride";
 import type { RideRecord } from "../../src/domain/ride-machine";
 import type { Ride } from "../../src/domain/types";
 import { createRide, offerOf, onlineDriver as onlineAt, testEnv, uniqueId, until } from "./helpers";
+
+/** The ride as an operator reads it. */
+async function rideNow(ride: DurableObjectStub<RideDurableObject>): Promise<Ride | null> {
+  const read = await ride.get({ id: "ops", role: "ops" });
+  return read.ok ? read.value : null;
+}
 
 async function onlineDriver() {
   const id = uniqueId("d");
@@ -124,6 +131,54 @@ describe("Driver DO: rejection by ops", () => {
     await until(async () => ((await b.stub.offers()).some((o) => o.rideId === created.id) ? true : undefined), "the offer to b");
     const taken = await ride.accept(b.id, "req");
     expect(taken.ok && taken.value.driver?.id).toBe(b.id);
+  });
+
+  it("takes a rejected driver off a ride before the pickup: it goes to another driver, the rider is told, the rejected driver is freed and offline", async () => {
+    const pickup = { lat: 33.2 + Math.random() * 0.05, lng: 126.3 + Math.random() * 0.05 };
+    const a = await onlineAt(pickup);
+    const { stub: ride, ride: created } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
+    await until(async () => ((await a.stub.offers()).some((o) => o.rideId === created.id) ? true : undefined), "the offer to a");
+    expect((await ride.accept(a.id, "req")).ok).toBe(true);
+    expect((await ride.advance(a.id, "arrive", {}, "arrive")).ok).toBe(true);
+
+    const rejected = await a.stub.setApproval({ type: "reject", reason: "licence revoked" }, "ops-reject");
+    expect(rejected.ok && rejected.value).toMatchObject({ approval: "rejected" });
+    // The ride lets go of them once the rejection has left the driver's queue, then releases them: offline, not available.
+    await until(async () => ((await rideNow(ride))?.status === "dispatching" ? true : undefined), "the ride dispatching again");
+    await until(async () => ((await a.stub.get())?.currentRideId === null ? true : undefined), "a released");
+    expect(await a.stub.get()).toMatchObject({ status: "offline", currentRideId: null });
+    const events = await runInDurableObject(ride, (_i: RideDurableObject, state) =>
+      state.storage.sql.exec<{ type: string; data: string }>("SELECT type, data FROM events ORDER BY version").toArray(),
+    );
+    expect(events.map((e) => e.type).slice(-2)).toEqual(["DriverUnassigned", "DriverReleased"]);
+    expect(JSON.parse(events.at(-2)!.data)).toEqual({ driverId: a.id, why: "rejected" });
+    expect((await rideNow(ride))?.driver).toBeNull();
+
+    // The next driver gets the ride; the rejected one is never offered it again.
+    const b = await onlineAt({ lat: pickup.lat + 0.001, lng: pickup.lng });
+    await until(async () => ((await b.stub.offers()).some((o) => o.rideId === created.id) ? true : undefined), "the offer to b");
+    expect((await ride.accept(b.id, "req-b")).ok).toBe(true);
+    const again = await ride.accept(a.id, "late");
+    expect(!again.ok && again.problem.code).toBe("offer_not_available");
+  });
+
+  it("leaves a trip under way to its rejected driver, who goes offline at its end", async () => {
+    const pickup = { lat: 33.3 + Math.random() * 0.05, lng: 126.4 + Math.random() * 0.05 };
+    const a = await onlineAt(pickup);
+    const { stub: ride, ride: created } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
+    await until(async () => ((await a.stub.offers()).some((o) => o.rideId === created.id) ? true : undefined), "the offer to a");
+    expect((await ride.accept(a.id, "req")).ok).toBe(true);
+    expect((await ride.advance(a.id, "arrive", {}, "arrive")).ok).toBe(true);
+    expect((await ride.advance(a.id, "start", {}, "start")).ok).toBe(true);
+
+    expect((await a.stub.setApproval({ type: "reject" }, "ops-reject")).ok).toBe(true);
+    // The withdrawal the rejection sends changes nothing on a trip under way (sent again here: it is idempotent).
+    expect(await ride.withdrawOffer(a.id, "driver_rejected", "ops-reject-2")).toEqual({ ok: true, value: null });
+    expect(await rideNow(ride)).toMatchObject({ status: "in_progress", driver: { id: a.id } });
+    expect(await a.stub.get()).toMatchObject({ status: "on_trip", currentRideId: created.id });
+    expect((await ride.advance(a.id, "complete", {}, "complete")).ok).toBe(true);
+    await until(async () => ((await a.stub.get())?.currentRideId === null ? true : undefined), "a released");
+    expect(await a.stub.get()).toMatchObject({ status: "offline", approval: "rejected" });
   });
 
   it("a rejected driver confirms nothing, even an offer the ride still shows (the rejection raced the accept)", async () => {

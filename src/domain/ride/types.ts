@@ -69,8 +69,8 @@ export type RideCommand =
   | { type: "withdrawOffer"; driverId: string; reason: string }
   | { type: "assignDriver"; driver: RideDriver; etaSeconds: number }
   /** The assigned driver backs out before pickup: dispatch again, until the new deadline. */
-  /** `why`: the stale timer took them off (`stale`), or their Driver DO because they went silent (`silent`); absent, they backed out. */
-  | { type: "backOut"; driverId: string; deadlineAt: string; why?: "stale" | "silent" }
+  /** `why`: the stale timer took them off (`stale`), their Driver DO because they went silent (`silent`) or an operator rejected them (`rejected`); absent, they backed out. */
+  | { type: "backOut"; driverId: string; deadlineAt: string; why?: "stale" | "silent" | "rejected" }
   /** The rider did not show up within the wait: the ride is cancelled and the fee kept from the hold. */
   | { type: "noShow"; by: "driver" | "system"; driverId: string; waitS: number; fee: Money }
   | { type: "updateEta"; driverId: string; location: LatLng; etaSeconds: number }

@@ -48,7 +48,7 @@ const decide = (verb: "approve" | "reject") =>
     request: { params: IdParamSchema, ...jsonBody(DriverDecisionSchema, false) },
     description:
       (verb === "reject"
-        ? "A rejected driver is taken offline (after a trip under way), loses its open offer (the ride moves on to the next driver) and gets 403 driver_not_approved on online and accept. "
+        ? "A rejected driver is taken offline (after a trip under way), loses its open offer (the ride moves on to the next driver), is taken off a ride not yet picked up (it goes to another driver; the rider is told) and gets 403 driver_not_approved on online and accept. "
         : "") +
       "The reason is kept on the driver (approvalReason); the driver is notified of the decision." +
       (verb === "approve" ? " With the vehicle reviewed, a driver who changed it since (plate or products) is not approved: 409." : ""),
