@@ -65,7 +65,7 @@ export interface paths {
     put?: never;
     /**
      * A ticket to open one live socket (browsers)
-     * @description For browsers, which cannot set headers on a WebSocket: instead of the token in the socket's URL (where request logs keep it), a ticket that opens only `path`, for 30 s, and is taken by no other endpoint. The socket it opens ends when the token it was issued under expires.
+     * @description For browsers, which cannot set headers on a WebSocket: instead of the token in the socket's URL (where request logs keep it), a ticket that opens only `path`, once, within 30 s, and is taken by no other endpoint (a second opening is 401). The socket it opens ends when the token it was issued under expires.
      */
     post: operations["issueLiveTicket"];
     delete?: never;
@@ -1934,7 +1934,7 @@ export interface operations {
       query?: {
         /** @description The bearer token, for browsers that cannot set headers (a `ticket` is safer: URLs are logged) */
         access_token?: string;
-        /** @description A ticket from POST /v1/live/tickets for this path */
+        /** @description A ticket from POST /v1/live/tickets for this path (it opens one socket: a second opening with it is 401) */
         ticket?: string;
       };
       header?: never;
@@ -2035,7 +2035,7 @@ export interface operations {
       query?: {
         /** @description The bearer token, for browsers that cannot set headers (a `ticket` is safer: URLs are logged) */
         access_token?: string;
-        /** @description A ticket from POST /v1/live/tickets for this path */
+        /** @description A ticket from POST /v1/live/tickets for this path (it opens one socket: a second opening with it is 401) */
         ticket?: string;
       };
       header?: never;
@@ -2134,7 +2134,7 @@ export interface operations {
       query?: {
         /** @description The bearer token, for browsers that cannot set headers (a `ticket` is safer: URLs are logged) */
         access_token?: string;
-        /** @description A ticket from POST /v1/live/tickets for this path */
+        /** @description A ticket from POST /v1/live/tickets for this path (it opens one socket: a second opening with it is 401) */
         ticket?: string;
       };
       header?: never;

@@ -13,6 +13,7 @@
  */
 import type { Actor, Role } from "../domain/types";
 import type { LiveView, LiveWatchers as Watchers } from "../kernel/machine";
+import { spendTicket } from "./spent-tickets";
 
 /** Close codes a client can act on: sign in again, or stop watching. */
 export const TOKEN_EXPIRED = { code: 4401, reason: "token expired" } as const;
@@ -67,15 +68,17 @@ function refusal(attached: Attached, now: number, watchers?: Watchers): { code: 
 
 const ROLES = new Set<Role>(["rider", "driver", "ops"]);
 
-/** The actor the gateway authenticated, and when its token expires. */
-export type LiveActor = Actor & { until: number };
+/** The actor the gateway authenticated, when its token expires, and the live ticket it came with, if any (spent here: spent-tickets.ts). */
+export type LiveActor = Actor & { until: number; ticketId?: string };
 
 /** The actor the gateway authenticated, from the internal request it forwards; null without one, or without its token's expiry. */
 export function actorFromHeaders(request: Request): LiveActor | null {
   const id = request.headers.get("x-actor-id");
   const role = request.headers.get("x-actor-role") as Role | null;
   const until = Number(request.headers.get("x-actor-until"));
-  return id && role && ROLES.has(role) && Number.isFinite(until) && until > 0 ? { id, role, until } : null;
+  const ticketId = request.headers.get("x-live-ticket");
+  if (!id || !role || !ROLES.has(role) || !Number.isFinite(until) || until <= 0) return null;
+  return ticketId ? { id, role, until, ticketId } : { id, role, until };
 }
 
 /**
@@ -84,22 +87,29 @@ export function actorFromHeaders(request: Request): LiveActor | null {
  * Its URL carries no query: a browser's `access_token` would otherwise be written again in the
  * object's own request log (the object reads the actor from the headers, nothing from the URL).
  *
+ * `ticketId`: the live ticket the socket is opened with (its `jti`), which the object spends.
+ *
  * @example
  * await stub.fetch(liveRequest(c.req.url, c.var.actor, c.var.tokenExpiresAt));
  */
-export function liveRequest(url: string, actor: Actor, until: number): Request {
+export function liveRequest(url: string, actor: Actor, until: number, ticketId?: string): Request {
   const bare = new URL(url);
   bare.search = "";
-  return new Request(bare, { headers: { upgrade: "websocket", "x-actor-id": actor.id, "x-actor-role": actor.role, "x-actor-until": String(until) } });
+  const headers: Record<string, string> = { upgrade: "websocket", "x-actor-id": actor.id, "x-actor-role": actor.role, "x-actor-until": String(until) };
+  if (ticketId) headers["x-live-ticket"] = ticketId;
+  return new Request(bare, { headers });
 }
 
 /**
- * Accepts a hibernatable socket, sends `first` on it, and answers 101.
+ * Accepts a hibernatable socket, sends `first` on it, and answers 101; a live ticket opened a
+ * socket here before is refused 401 (the gateway says so to the client). Called once the object
+ * knows it exists and the actor may watch it: spending a ticket writes.
  *
  * @example
  * return acceptLive(this.ctx, actor, JSON.stringify(ride));
  */
 export function acceptLive(ctx: DurableObjectState, actor: LiveActor, first: string): Response {
+  if (actor.ticketId && !spendTicket(ctx.storage.sql, actor.ticketId, Date.now())) return new Response("ticket used already", { status: 401 });
   const pair = new WebSocketPair();
   const [client, server] = [pair[0], pair[1]];
   ctx.acceptWebSocket(server, [actor.id]);

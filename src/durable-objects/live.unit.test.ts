@@ -81,6 +81,13 @@ describe("the upgrade handed to an object", () => {
     expect(actorFromHeaders(request)).toEqual({ id: "ops_1", role: "ops", until: 1_700_000_000_000 });
     expect(request.headers.get("upgrade")).toBe("websocket");
   });
+
+  it("carries the live ticket's id, for the object to spend; none without a ticket", () => {
+    const withTicket = liveRequest("https://rides.example/v1/ops/live?ticket=eyJ.t.sig", { id: "ops_1", role: "ops" }, 1_700_000_000_000, "jti-1");
+    expect(withTicket.url).toBe("https://rides.example/v1/ops/live");
+    expect(actorFromHeaders(withTicket)).toEqual({ id: "ops_1", role: "ops", until: 1_700_000_000_000, ticketId: "jti-1" });
+    expect(liveRequest("https://rides.example/v1/ops/live", { id: "ops_1", role: "ops" }, 1).headers.has("x-live-ticket")).toBe(false);
+  });
 });
 
 describe("sockets per actor", () => {

@@ -106,12 +106,17 @@ async function bearerClaims(c: AuthContext, sources: TokenSources): Promise<Reco
  * @example
  * const { actor, expiresAt } = await authenticate(c, ["rider", "ops"], { queryToken: true });
  */
-export async function authenticate(c: AuthContext, roles: readonly Role[], sources: TokenSources = {}): Promise<{ actor: Actor; expiresAt: number }> {
+export async function authenticate(
+  c: AuthContext,
+  roles: readonly Role[],
+  sources: TokenSources = {},
+): Promise<{ actor: Actor; expiresAt: number; ticketId?: string }> {
   const ticket = sources.queryToken ? c.req.query("ticket") : undefined;
   let payload: Record<string, unknown>;
   let expiresAt: number;
+  let ticketId: string | undefined;
   if (ticket !== undefined) {
-    ({ payload, tokenExpiresAt: expiresAt } = await redeemLiveTicket(secretOf(c.env), ticket, c.req.path));
+    ({ payload, tokenExpiresAt: expiresAt, ticketId } = await redeemLiveTicket(secretOf(c.env), ticket, c.req.path));
   } else {
     payload = await bearerClaims(c, sources);
     expiresAt = (payload.exp as number) * 1000;
@@ -124,7 +129,7 @@ export async function authenticate(c: AuthContext, roles: readonly Role[], sourc
   // An id no path or filter could name (a driver operators could never approve or pay): refused, with the rule.
   if (!ENTITY_ID.test(sub)) throw new AppError("unauthorized", "token's sub must be 1-64 letters, digits, '_' or '-'");
   if (!roles.includes(role as Role)) throw new AppError("forbidden", `this endpoint is for ${roles.join(" or ")}`);
-  return { actor: { id: sub, role: role as Role }, expiresAt };
+  return { actor: { id: sub, role: role as Role }, expiresAt, ...(ticketId ? { ticketId } : {}) };
 }
 
 function roleMiddleware(roles: readonly Role[], sources: TokenSources): MiddlewareHandler<AuthedEnv> {
@@ -140,6 +145,7 @@ function roleMiddleware(roles: readonly Role[], sources: TokenSources): Middlewa
     }
     c.set("actor", authenticated.actor);
     c.set("tokenExpiresAt", authenticated.expiresAt);
+    if (authenticated.ticketId) c.set("liveTicketId", authenticated.ticketId);
     await next();
   };
 }

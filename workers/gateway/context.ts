@@ -9,11 +9,13 @@ export interface GatewayEnv {
     actor?: Actor;
     /** When the caller's token expires (ms since the epoch): a live socket is closed then (src/durable-objects/live.ts). */
     tokenExpiresAt?: number;
+    /** The live ticket a socket was opened with (`requireSocketRole`): the object spends it. */
+    liveTicketId?: string;
   };
 }
 
 /** The environment of a route behind `requireRole`: the actor is always there. */
 export interface AuthedEnv {
   Bindings: Env;
-  Variables: { requestId: string; actor: Actor; tokenExpiresAt: number };
+  Variables: { requestId: string; actor: Actor; tokenExpiresAt: number; liveTicketId?: string };
 }

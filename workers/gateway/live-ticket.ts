@@ -2,8 +2,8 @@
  * Live tickets: what a browser puts in a live socket's URL instead of its token. A browser cannot
  * set headers on a WebSocket, so its credential goes in the query string, and URLs are written to
  * request logs (the platform's, a proxy's, a browser's history). A ticket found there later is
- * worth nothing: it opens only the one socket path it was issued for, for `LIVE_TICKET_TTL_S`, and
- * no other endpoint takes it. The socket it opens still ends when the token it was issued under
+ * worth nothing: it opens only the one socket path it was issued for, once, within
+ * `LIVE_TICKET_TTL_S`, and no other endpoint takes it. The socket it opens still ends when the token it was issued under
  * expires (`tokenExp`), as a socket opened with that token would.
  *
  * A ticket is an HS256 JWT under a key of its own, derived from JWT_SECRET (`ticketKey`): no
@@ -60,13 +60,19 @@ export async function issueLiveTicket(
 }
 
 /**
- * The claims of a ticket for `path`: who, and when the token it stands for expires (ms). A ticket
- * expired, forged, or issued for another path is 401.
+ * The claims of a ticket for `path`: who, when the token it stands for expires (ms), and its id
+ * (`jti`), which the object the socket opens on spends (a second opening is refused there:
+ * src/durable-objects/spent-tickets.ts). A ticket expired, forged, issued for another path, or
+ * without an id is 401.
  *
  * @example
- * const { payload, tokenExpiresAt } = await redeemLiveTicket(secret, c.req.query("ticket"), c.req.path);
+ * const { payload, tokenExpiresAt, ticketId } = await redeemLiveTicket(secret, c.req.query("ticket"), c.req.path);
  */
-export async function redeemLiveTicket(secret: string, ticket: string, path: string): Promise<{ payload: Record<string, unknown>; tokenExpiresAt: number }> {
+export async function redeemLiveTicket(
+  secret: string,
+  ticket: string,
+  path: string,
+): Promise<{ payload: Record<string, unknown>; tokenExpiresAt: number; ticketId: string }> {
   let payload: Record<string, unknown>;
   try {
     payload = (await verify(ticket, await ticketKey(secret), "HS256")) as Record<string, unknown>;
@@ -74,6 +80,8 @@ export async function redeemLiveTicket(secret: string, ticket: string, path: str
     throw new AppError("unauthorized", "invalid or expired ticket: ask POST /v1/live/tickets for another");
   }
   if (payload[TICKET_CLAIM] !== path) throw new AppError("unauthorized", "this ticket is for another socket");
-  if (typeof payload.tokenExp !== "number") throw new AppError("unauthorized", "invalid or expired ticket: ask POST /v1/live/tickets for another");
-  return { payload, tokenExpiresAt: payload.tokenExp * 1000 };
+  if (typeof payload.tokenExp !== "number" || typeof payload.jti !== "string" || payload.jti === "") {
+    throw new AppError("unauthorized", "invalid or expired ticket: ask POST /v1/live/tickets for another");
+  }
+  return { payload, tokenExpiresAt: payload.tokenExp * 1000, ticketId: payload.jti };
 }

@@ -57,6 +57,17 @@ describe("a ticket", () => {
     expect((await redeemLiveTicket(SECRET, ticket, "/v1/ops/live")).tokenExpiresAt).toBe(tokenExp * 1000);
   });
 
+  it("names itself (jti) for the object to spend it; a ticket without one is refused", async () => {
+    const ops = await token("o1", "ops");
+    const [a, b] = [(await ticketFor(ops, "/v1/ops/live")).body.ticket ?? "", (await ticketFor(ops, "/v1/ops/live")).body.ticket ?? ""];
+    const [idA, idB] = [(await redeemLiveTicket(SECRET, a, "/v1/ops/live")).ticketId, (await redeemLiveTicket(SECRET, b, "/v1/ops/live")).ticketId];
+    expect(idA).toMatch(/^[0-9a-f-]{36}$/);
+    expect(idA).not.toBe(idB);
+    const key = await hmacSha256Hex(SECRET, "live-ticket/v1");
+    const unnamed = await sign({ sub: "o1", role: "ops", live_path: "/v1/ops/live", tokenExp: now() + 3600, exp: now() + 30 }, key, "HS256");
+    await expect(redeemLiveTicket(SECRET, unnamed, "/v1/ops/live")).rejects.toMatchObject({ code: "unauthorized" });
+  });
+
   it("does not open another socket: another ride's, another kind, or one its role may not open (403)", async () => {
     const rider = await token("r1", "rider");
     const ticket = (await ticketFor(rider, `/v1/rides/${RIDE}/live`)).body.ticket;
@@ -88,7 +99,7 @@ describe("a ticket", () => {
   });
 
   it("expired, or signed with another key, is 401", async () => {
-    const claims = { sub: "o1", role: "ops", live_path: "/v1/ops/live", tokenExp: now() + 600 };
+    const claims = { sub: "o1", role: "ops", live_path: "/v1/ops/live", tokenExp: now() + 600, jti: "t-1" };
     const key = await hmacSha256Hex(SECRET, "live-ticket/v1");
     const expired = await sign({ ...claims, exp: now() - 1 }, key, "HS256");
     const forged = await sign({ ...claims, exp: now() + 30 }, "another-secret-0123456789abcdef", "HS256");

@@ -26,10 +26,15 @@ function mustBeUpgrade(c: Context<AuthedEnv>): void {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new AppError("invalid_request", "this endpoint is a WebSocket: send Upgrade: websocket");
 }
 
-/** Hands the upgrade to the object, with when the token expires (the socket ends then); re-wraps its 101 so the middleware may add headers. A 404 is `missing`. */
+/**
+ * Hands the upgrade to the object, with when the token expires (the socket ends then) and the
+ * ticket it came with (the object spends it); re-wraps its 101 so the middleware may add headers.
+ * A 404 is `missing`; a 401, a ticket that opened a socket already.
+ */
 async function upgrade(c: Context<AuthedEnv>, stub: { fetch: (r: Request) => Promise<Response> }, actor: Actor, missing = "no such ride"): Promise<Response> {
-  const answer = await stub.fetch(liveRequest(c.req.url, actor, c.var.tokenExpiresAt));
+  const answer = await stub.fetch(liveRequest(c.req.url, actor, c.var.tokenExpiresAt, c.var.liveTicketId));
   if (answer.status === 404) throw new AppError("not_found", missing);
+  if (answer.status === 401) throw new AppError("unauthorized", "this ticket opened a socket already: ask POST /v1/live/tickets for another");
   if (answer.status !== 101 || !answer.webSocket) throw new AppError("internal", `live upgrade answered ${answer.status}`);
   return new Response(null, { status: 101, webSocket: answer.webSocket });
 }
@@ -47,7 +52,7 @@ const issueTicket = createRoute({
   path: "/v1/live/tickets",
   operationId: "issueLiveTicket",
   summary: "A ticket to open one live socket (browsers)",
-  description: `For browsers, which cannot set headers on a WebSocket: instead of the token in the socket's URL (where request logs keep it), a ticket that opens only \`path\`, for ${LIVE_TICKET_TTL_S} s, and is taken by no other endpoint. The socket it opens ends when the token it was issued under expires.`,
+  description: `For browsers, which cannot set headers on a WebSocket: instead of the token in the socket's URL (where request logs keep it), a ticket that opens only \`path\`, once, within ${LIVE_TICKET_TTL_S} s, and is taken by no other endpoint (a second opening is 401). The socket it opens ends when the token it was issued under expires.`,
   tags: ["rider", "driver", "ops"],
   security: bearer,
   middleware: requireRole("rider", "driver", "ops"),
@@ -87,7 +92,10 @@ export function liveRoutes() {
       .string()
       .optional()
       .openapi({ description: "The bearer token, for browsers that cannot set headers (a `ticket` is safer: URLs are logged)" }),
-    ticket: z.string().optional().openapi({ description: "A ticket from POST /v1/live/tickets for this path" }),
+    ticket: z
+      .string()
+      .optional()
+      .openapi({ description: "A ticket from POST /v1/live/tickets for this path (it opens one socket: a second opening with it is 401)" }),
   });
   app.openAPIRegistry.registerPath({
     method: "get",
