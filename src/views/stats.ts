@@ -8,6 +8,7 @@ import { databaseSize } from "./database-size";
 import { countOpenDeadLetters } from "./dead-letters";
 import { countOpenNotificationDeadLetters } from "../notifications/dead-letters";
 import { OPEN_RIDE, riderDues, rides } from "./schema";
+import { within } from "../lib/timeout";
 
 function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
@@ -106,15 +107,22 @@ export const ENDED_COUNTS_EVERY_MS = 10 * 60_000;
 export type OpsStats = Awaited<ReturnType<typeof rideStats>> & { payments: unknown };
 
 /**
+ * How long the stats wait for the payment worker's health: a payment worker that hangs (its
+ * ledger database stuck) must not hold the operators' stats, nor the Health page's frame every
+ * 5 s, which are most wanted just then.
+ */
+export const PAYMENTS_HEALTH_MS = 3_000;
+
+/**
  * The whole GET /v1/ops/stats body: the views' figures and the payment worker's health
- * (`paymentsHealth`, its service binding's `health()`). The payment side is reported as
- * an error rather than failing the whole answer. `ended`: the ended rides' counts (default:
+ * (`paymentsHealth`, its service binding's `health()`, waited for at most `PAYMENTS_HEALTH_MS`).
+ * The payment side is reported as an error rather than failing or holding the whole answer. `ended`: the ended rides' counts (default:
  * read now; the live feed passes ones it read at most ENDED_COUNTS_EVERY_MS ago).
  *
  * @example
  * const stats = await opsStats(env, () => paymentService(env).health());
  */
 export async function opsStats(databases: StatsDatabases, paymentsHealth: () => Promise<unknown>, ended?: () => Promise<RideCounts>): Promise<OpsStats> {
-  const payments = await paymentsHealth().catch((error: unknown) => ({ error: String(error) }));
+  const payments = await within(PAYMENTS_HEALTH_MS, paymentsHealth(), "payment worker health").catch((error: unknown) => ({ error: String(error) }));
   return { ...(await rideStats(databases, ended)), payments };
 }

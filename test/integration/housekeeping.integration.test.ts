@@ -11,6 +11,7 @@ import { createApp } from "../../workers/gateway/app";
 import { issueToken } from "../../workers/gateway/auth";
 import gateway from "../../workers/gateway/index";
 import { sizeOf } from "../../src/views/database-size";
+import { PAYMENTS_HEALTH_MS } from "../../src/views/stats";
 import { DELIVERY_LOG_RETENTION_DAYS } from "../../src/notifications/retention";
 import { VIEWS_REPAIR_CRON } from "../../workers/gateway/views-repair";
 import { testEnv, uniqueId } from "./helpers";
@@ -173,6 +174,18 @@ describe("the databases' size", () => {
     expect(body.storage.views.share).toBeCloseTo(body.storage.views.bytes / 10e9);
     expect(body.storage.notifications).toEqual({ bytes: 3e9, limitBytes: 10e9, share: 0.3 });
     expect(body.payments.ledger.bytes).toBeGreaterThan(0);
+  });
+
+  it("a payment worker that does not answer is reported as such within a few seconds; the views' figures are there", async () => {
+    const token = await issueToken(testEnv, { id: "ops-1", role: "ops" });
+    const env = { ...testEnv, PAYMENTS: paymentsWith({ health: () => new Promise(() => undefined) }) } as Env;
+    const started = Date.now();
+    const res = await createApp().request("/v1/ops/stats", { headers: { authorization: `Bearer ${token}` } }, env, createExecutionContext());
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(PAYMENTS_HEALTH_MS + 2_000);
+    const body = (await res.json()) as { payments: { error: string }; storage: { views: { bytes: number } } };
+    expect(body.payments.error).toContain("payment worker health: no answer within 3000 ms");
+    expect(body.storage.views.bytes).toBeGreaterThan(0);
   });
 
   it("a notification database that does not answer leaves its two figures null and says why; the views' figures and the payments' are still there", async () => {
