@@ -6,6 +6,6 @@
 export * from "./ride/types";
 export { RULES, claimedDriver, heldDriver, type Rule } from "./ride/rules";
 export { can, decide, decideAll } from "./ride/decide";
-export { plan, messagesFor, timersFor, watchdogPlan, type PlanContext } from "./ride/plan";
+export { causeIds, plan, messagesFor, timersFor, watchdogPlan, type Cause, type PlanContext } from "./ride/plan";
 export { isSettled, outstandingPaymentStep, paymentCommand, paymentStepAfter } from "./ride/payment";
 export { HANDOVER_ATTEMPTS, withMissedHandover } from "./ride/parcel";

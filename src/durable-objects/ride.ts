@@ -5,7 +5,7 @@
  * a refused command changes nothing anywhere. */
 import type { Driver, PaymentResult } from "../domain/events";
 import { timelineFor } from "../domain/ride/audience";
-import { decide, decideAll, isSettled, plan, watchdogPlan, withMissedHandover } from "../domain/ride-machine";
+import { causeIds, decide, decideAll, isSettled, plan, watchdogPlan, withMissedHandover, type Cause } from "../domain/ride-machine";
 import type { EventDraft, RideCommand, RideDecision, RideRecord, SilentAsk } from "../domain/ride-machine";
 import type { Actor, LatLng, Ride } from "../domain/types";
 import { fail, ok, unwrap, type Outcome } from "../lib/problem";
@@ -27,19 +27,19 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
   }
 
   /** The plan of a change from `before`, with this object's clock, ids and settings; `answeredTo`: who gets the ride in the answer. */
-  private planFrom(before: RideRecord | null, causationId: string | null, answeredTo: string | null = null) {
+  private planFrom(before: RideRecord | null, cause: Cause, answeredTo: string | null = null) {
     const { paymentWatchdogS, noSupplyWindowS, captureRetryWindowS, staleRideS } = this.config;
-    const context = { causationId, answeredTo, newId: this.newId, paymentWatchdogS, noSupplyWindowS, captureRetryWindowS, staleRideS };
+    const context = { ...causeIds(cause), answeredTo, newId: this.newId, paymentWatchdogS, noSupplyWindowS, captureRetryWindowS, staleRideS };
     return (after: RideRecord, events: EventDraft[]) => plan(before, after, events, { ...context, now: new Date() });
   }
 
-  private async apply(record: RideRecord, decision: RideDecision, causationId: string | null, answeredTo: string | null = null): Promise<Outcome<Ride>> {
-    const outcome = await this.enact(decision, this.planFrom(record, causationId, answeredTo));
+  private async apply(record: RideRecord, decision: RideDecision, cause: Cause, answeredTo: string | null = null): Promise<Outcome<Ride>> {
+    const outcome = await this.enact(decision, this.planFrom(record, cause, answeredTo));
     return outcome.ok ? ok(outcome.value.ride) : outcome;
   }
 
   /** Loads the ride, asks `commandOf` what the call means (a command, or the answer), and applies it; `answeredTo` as in `planFrom`; answered as `viewer` reads it. */
-  private command<T>(causationId: string | null, commandOf: CommandOf<T>, answeredTo: string | null = null, viewer?: Actor): Promise<Outcome<Ride | T>> {
+  private command<T>(cause: Cause, commandOf: CommandOf<T>, answeredTo: string | null = null, viewer?: Actor): Promise<Outcome<Ride | T>> {
     return this.exclusive(async () => {
       const record = this.load();
       const command = commandOf(record);
@@ -48,7 +48,7 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
       const decision = decide(record, command, new Date());
       const missed = withMissedHandover(record, command, decision); // counted though refused (src/domain/ride/parcel.ts)
       if (missed) this.store(missed);
-      const applied = await this.apply(record, decision, causationId, answeredTo);
+      const applied = await this.apply(record, decision, cause, answeredTo);
       return applied.ok && viewer ? ok(viewFor(this.load() ?? record, viewer)) : applied;
     });
   }
@@ -106,7 +106,8 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
 
   /** The driver turns the offer down or backs out before pickup; `silent`: their Driver DO takes them off, heard from by nobody for too long. */
   decline(driverId: string, requestId: string, why?: SilentAsk): Promise<Outcome<Ride>> {
-    return this.command(requestId, (record) => declineCommand(record, driverId, new Date(), this.config.redispatchTimeoutS, why), why ? null : driverId);
+    const cause: Cause = why ? { notARequest: requestId } : requestId;
+    return this.command(cause, (record) => declineCommand(record, driverId, new Date(), this.config.redispatchTimeoutS, why), why ? null : driverId);
   }
 
   /** The Driver DO let go: its offer taken back, or (rejected before the pickup) its assignment (`withdrawalCommand`). Idempotent; if lost, the offer timer ends an offer. */
@@ -139,7 +140,7 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
 
   /** A result from the payment worker. Idempotent: a repeated result changes nothing. */
   applyPaymentResult(result: PaymentResult): Promise<Outcome<Ride>> {
-    return this.command(result.idempotencyKey, (r) => (r ? (commandForResult(result, r) ?? ok(r.ride)) : fail("not_found", "no such ride")));
+    return this.command({ notARequest: result.idempotencyKey }, (r) => (r ? (commandForResult(result, r) ?? ok(r.ride)) : fail("not_found", "no such ride")));
   }
 
   /** The ride as the actor may see it; a settled ride sends its final state and ends the socket at once. */

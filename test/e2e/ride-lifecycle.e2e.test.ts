@@ -286,8 +286,14 @@ describe("cancellation saga", () => {
   it("cancel after assignment: ride cancelled, driver available again, hold voided; cancelling twice answers the same", async () => {
     const { rider, driver, ride } = await assignedRide();
     await eventually(async () => ((await rideOf(rider, ride.id)).payment.status === "authorized" ? true : undefined), "the hold");
-    const cancelled = await api.request<Ride>("POST", `/v1/rides/${ride.id}/cancel`, { token: rider, body: { reason: "changed my mind" } });
+    const trace = `trace-cancel-${uid("t")}`;
+    const cancelled = await api.request<Ride>("POST", `/v1/rides/${ride.id}/cancel`, {
+      token: rider,
+      body: { reason: "changed my mind" },
+      headers: { "x-request-id": trace },
+    });
     expect(cancelled.status).toBe(200);
+    expect(cancelled.headers.get("x-request-id")).toBe(trace);
     expect(cancelled.body.status).toBe("cancelled");
     expect(cancelled.body.cancellation).toEqual({ by: "rider", reason: "changed my mind" });
     // The rider's words are for the platform: their driver reads who cancelled, not why.
@@ -311,6 +317,13 @@ describe("cancellation saga", () => {
       "the cancellation webhook",
     );
     expect(hook.json.text.length).toBeGreaterThan(0);
+    // The cancel's x-request-id is the correlation id of what it caused, its notices included (the contract); the
+    // assignment's notice carries the accept's.
+    const cancelNotices = system.webhooks.filter((h) => h.json.rideId === ride.id && h.json.event === "RideCancelled");
+    expect(cancelNotices.map((h) => h.correlationId)).toEqual(cancelNotices.map(() => trace));
+    const assigned = system.webhooks.find((h) => h.json.rideId === ride.id && h.json.event === "DriverAssigned");
+    expect(assigned?.correlationId).toBeTruthy();
+    expect(assigned?.correlationId).not.toBe(trace);
   });
 
   it("cancel after the trip started is refused 409 invalid_transition and changes nothing", async () => {

@@ -13,6 +13,7 @@ import type { RideDurableObject } from "../../src/durable-objects/ride";
 import type { RideCall } from "../../src/durable-objects/ride-effects";
 import type { TimelineItem } from "../../src/durable-objects/ride-ledger";
 import type { PaymentResult } from "../../src/domain/events";
+import { causeIds, type Cause } from "../../src/domain/ride-machine";
 import { fail, unwrap, type Outcome } from "../../src/lib/problem";
 import { cellOf, cellStub } from "../../src/durable-objects/stubs";
 import { age, apart, createRide, driverRecordOf, offerOf, rideStub, onlineDriver, reservedBehindRide, rideInProgress, testEnv, until } from "./helpers";
@@ -31,16 +32,16 @@ const tables = (stub: DriverStub) =>
     alarm: await state.storage.getAlarm(),
   }));
 
-/** The answers of the ride's commands asked by a Driver DO taking a silent driver off (causation `silent-…`), from here on. */
+/** The answers of the ride's commands asked by a Driver DO taking a silent driver off (caused by `silent-…`, no request), from here on. */
 async function watchDeclines(rideId: string): Promise<Promise<Outcome<unknown>>[]> {
   const answers: Promise<Outcome<unknown>>[] = [];
   await runInDurableObject(rideStub(rideId), (instance: RideDurableObject) => {
-    type Command = (causationId: string | null, ...rest: unknown[]) => Promise<Outcome<unknown>>;
+    type Command = (cause: Cause, ...rest: unknown[]) => Promise<Outcome<unknown>>;
     const self = instance as unknown as { command: Command };
     const command = self.command.bind(instance);
-    self.command = (causationId, ...rest) => {
-      const answer = command(causationId, ...rest);
-      if (causationId?.startsWith("silent-")) answers.push(answer);
+    self.command = (cause, ...rest) => {
+      const answer = command(cause, ...rest);
+      if (causeIds(cause).causationId?.startsWith("silent-")) answers.push(answer);
       return answer;
     };
   });

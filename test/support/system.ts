@@ -22,6 +22,8 @@ import { reapWithProcess } from "./reaper.ts";
 export interface ReceivedWebhook {
   body: string;
   signature: string | undefined;
+  /** The `x-correlation-id` header: the id of the request that caused the notice. */
+  correlationId: string | undefined;
   json: {
     id: string;
     event: string;
@@ -102,7 +104,12 @@ function startWebhookReceiver(webhooks: ReceivedWebhook[], failing: { now: boole
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
       try {
-        webhooks.push({ body, signature: req.headers["x-signature"] as string | undefined, json: JSON.parse(body) as ReceivedWebhook["json"] });
+        webhooks.push({
+          body,
+          signature: req.headers["x-signature"] as string | undefined,
+          correlationId: req.headers["x-correlation-id"] as string | undefined,
+          json: JSON.parse(body) as ReceivedWebhook["json"],
+        });
         res.writeHead(204).end();
       } catch {
         res.writeHead(400).end();

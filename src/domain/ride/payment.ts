@@ -68,12 +68,13 @@ export function isSettled(ride: Pick<Ride, "status" | "payment">): boolean {
 
 /**
  * The command for the outstanding payment step. Sending it again, as the watchdog
- * does, can never charge twice: the idempotency key is the step's.
+ * does, can never charge twice: the idempotency key is the step's. Its correlation id is
+ * the change's that asked for it (a rider's cancel: that request's), else the ride's.
  *
  * @example
  * paymentCommand(record, outstandingPaymentStep(record)!, event.id).idempotencyKey; // "rd_…:capture"
  */
-export function paymentCommand(record: RideRecord, step: PaymentStep, causationId: string): PaymentCommandMessage {
+export function paymentCommand(record: RideRecord, step: PaymentStep, causationId: string, correlationId = record.correlationId): PaymentCommandMessage {
   const ride = record.ride;
   return {
     kind: "payment.command",
@@ -84,7 +85,7 @@ export function paymentCommand(record: RideRecord, step: PaymentStep, causationI
     product: ride.product,
     driverId: ride.driver?.id ?? null,
     idempotencyKey: step.idempotencyKey,
-    correlationId: record.correlationId,
+    correlationId,
     causationId,
   };
 }

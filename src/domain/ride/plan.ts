@@ -17,6 +17,13 @@ import type { EventDraft, RideEffect, RideRecord } from "./types";
 export interface PlanContext {
   now: Date;
   causationId: string | null;
+  /**
+   * The `x-request-id` of the request that made this change, the correlation id of everything
+   * it causes (its events, payment step and notifications), as the contract says; absent or null
+   * for a change no request made (a timer, a payment result, a dispatch round): the ride's own
+   * (its creating request's).
+   */
+  correlationId?: string | null;
   newId: () => string;
   /** How long a payment step may go unanswered before the watchdog sends it again. */
   paymentWatchdogS: number;
@@ -31,6 +38,24 @@ export interface PlanContext {
    * accept, arrive, start, complete): their own live socket is not sent it a second time.
    */
   answeredTo?: string | null;
+}
+
+/**
+ * What made a change: a request's id (the correlation id of all it causes, too), the id of
+ * something no request made (`{ notARequest }`: a payment result, a driver's silence), or
+ * nothing (a timer, a dispatch round).
+ */
+export type Cause = string | null | { notARequest: string };
+
+/**
+ * The causation and correlation ids of a change made by `cause` (correlation null: the ride's own).
+ *
+ * @example
+ * causeIds("req-7"); // { causationId: "req-7", correlationId: "req-7" }
+ * causeIds({ notARequest: "rd_1:capture" }); // { causationId: "rd_1:capture", correlationId: null }
+ */
+export function causeIds(cause: Cause): Pick<PlanContext, "causationId" | "correlationId"> {
+  return typeof cause === "object" && cause !== null ? { causationId: cause.notARequest, correlationId: null } : { causationId: cause, correlationId: cause };
 }
 
 /** The timer settings `timersFor` needs. */
@@ -103,7 +128,7 @@ export function messagesFor(before: RideRecord | null, after: RideRecord, events
   }
   const step = paymentStepAfter(before, after);
   const last = events[events.length - 1];
-  if (step && last) out.push({ queue: "payments", body: paymentCommand(after, step, last.id) });
+  if (step && last) out.push({ queue: "payments", body: paymentCommand(after, step, last.id, last.correlationId) });
   return out;
 }
 
@@ -142,7 +167,7 @@ function afterCommit(before: RideRecord | null, after: RideRecord, events: Event
  * const p = plan(record, decision.record, decision.events, { now, causationId: "req-1", newId, paymentWatchdogS: 120, noSupplyWindowS: 30, captureRetryWindowS: 86400, staleRideS: 7200 });
  */
 export function plan(before: RideRecord | null, after: RideRecord, drafts: EventDraft[], ctx: PlanContext): Plan<RideEffect> {
-  const stamped = stamp(drafts, after.ride.version, ctx.now, after.correlationId, ctx.causationId, ctx.newId, "per change");
+  const stamped = stamp(drafts, after.ride.version, ctx.now, ctx.correlationId ?? after.correlationId, ctx.causationId, ctx.newId, "per change");
   const events: DomainEvent[] = stamped.map((e) => ({ ...e, rideId: after.ride.id }));
   return {
     events,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "./decide";
 import { COMMANDS, FIXTURES, NOW, PLAN_CONTEXT, record } from "./fixtures";
-import { plan, releaseAfterCommit, watchdogPlan } from "./plan";
+import { causeIds, plan, releaseAfterCommit, watchdogPlan } from "./plan";
 import type { RideCommand, RideRecord } from "./types";
 
 const T = NOW.getTime();
@@ -33,6 +33,25 @@ describe("ride plan", () => {
     expect(timer(p, "dispatch")).toEqual({ name: "dispatch", at: T });
     expect(timer(p, "payment")).toEqual({ name: "payment", at: T + 120_000, ifUnset: false });
     expect(p.after).toEqual([{ type: "broadcast", message: JSON.stringify(r.ride), watchers: { role: "driver", actorIds: [] } }]);
+  });
+
+  it("a later request's id is the correlation id of all it causes: its events, its payment step, its notices; a change no request made keeps the ride's", () => {
+    const searching = { ...requested(), ride: { ...requested().ride, status: "dispatching" as const, payment: { status: "authorized" as const } } };
+    const cancel = decide(searching, { type: "cancel", by: "rider", reason: "changed my mind" }, NOW);
+    if (cancel.kind !== "applied") throw new Error(cancel.kind);
+    const byRequest = plan(searching, cancel.record, cancel.events, { ...ctx, ...causeIds("req-cancel") });
+    expect(byRequest.events.map((e) => [e.correlationId, e.causationId])).toEqual(byRequest.events.map(() => ["req-cancel", "req-cancel"]));
+    const bodies = byRequest.messages.map((m) => m.body as { correlationId?: string; events?: { correlationId: string }[]; event?: { correlationId: string } });
+    expect(byRequest.messages.map((m) => m.queue)).toEqual(["ride-events", "notifications", "payments"]);
+    expect(bodies[0]!.events!.map((e) => e.correlationId)).toEqual(["req-cancel"]);
+    expect(bodies[1]!.event!.correlationId).toBe("req-cancel");
+    expect(bodies[2]).toMatchObject({ action: "void", correlationId: "req-cancel", causationId: byRequest.events[0]!.id });
+    // A payment result (or a driver's silence) causes, but is no request: the ride's own correlation id.
+    const fromResult = plan(searching, cancel.record, cancel.events, { ...ctx, ...causeIds({ notARequest: "rd_1:void" }) });
+    expect(fromResult.events.map((e) => [e.correlationId, e.causationId])).toEqual([["c1", "rd_1:void"]]);
+    expect(fromResult.messages.find((m) => m.queue === "payments")!.body).toMatchObject({ correlationId: "c1" });
+    // A timer: no cause at all.
+    expect(plan(searching, cancel.record, cancel.events, { ...ctx, ...causeIds(null) }).events[0]).toMatchObject({ correlationId: "c1", causationId: null });
   });
 
   it("the ride's push names the drivers who may still watch it: the one offered or assigned; not one who declined, was let go or backed out", () => {
