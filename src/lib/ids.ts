@@ -39,11 +39,15 @@ export const RENTAL_ID = /^rn_[a-z0-9]{20,30}$/;
 /**
  * What an id in a path or a query may be (a ride's, a driver's, a rider's): and so what a
  * token's `sub` must be, or an operator could never name that driver (approve, pay) or rider.
+ * Identity providers' subjects pass: Auth0's `auth0|65f0…` and `google-oauth2|1049…` (sent
+ * as `%7C` in a path), Sign in with Apple's `001234.5f0c….0123`, UUIDs. Not an e-mail (`@`: a
+ * person's address would be written into every log line and view that names the user), not
+ * `:` (ids are joined with it into keys), and not dots alone (`..` in a path is its parent).
  *
  * @example
- * ENTITY_ID.test("d_42"); // true; "auth0|65f0" is not
+ * ENTITY_ID.test("d_42"); // true; so is "auth0|65f0"; "kim@example.com" and ".." are not
  */
-export const ENTITY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+export const ENTITY_ID = /^(?!\.+$)[A-Za-z0-9_.|-]{1,128}$/;
 
 /** A rental id derived from the rider and an Idempotency-Key, as `rideIdFor` does for rides. */
 export async function rentalIdFor(riderId: string, idempotencyKey: string): Promise<string> {

@@ -127,7 +127,7 @@ export async function authenticate(
     throw new AppError("unauthorized", "token lacks sub or role");
   }
   // An id no path or filter could name (a driver operators could never approve or pay): refused, with the rule.
-  if (!ENTITY_ID.test(sub)) throw new AppError("unauthorized", "token's sub must be 1-64 letters, digits, '_' or '-'");
+  if (!ENTITY_ID.test(sub)) throw new AppError("unauthorized", "token's sub must be 1-128 letters, digits, '_', '-', '.' or '|' (not dots alone)");
   if (!roles.includes(role as Role)) throw new AppError("forbidden", `this endpoint is for ${roles.join(" or ")}`);
   return { actor: { id: sub, role: role as Role }, expiresAt, ...(ticketId ? { ticketId } : {}) };
 }
