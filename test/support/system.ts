@@ -24,6 +24,8 @@ export interface ReceivedWebhook {
   signature: string | undefined;
   /** The `x-correlation-id` header: the id of the request that caused the notice. */
   correlationId: string | undefined;
+  /** The `x-webhook-signature` header: `t=<unix s>,sha256=<HMAC of "<t>.<body>">`. */
+  timestampedSignature: string | undefined;
   json: {
     id: string;
     event: string;
@@ -108,6 +110,7 @@ function startWebhookReceiver(webhooks: ReceivedWebhook[], failing: { now: boole
           body,
           signature: req.headers["x-signature"] as string | undefined,
           correlationId: req.headers["x-correlation-id"] as string | undefined,
+          timestampedSignature: req.headers["x-webhook-signature"] as string | undefined,
           json: JSON.parse(body) as ReceivedWebhook["json"],
         });
         res.writeHead(204).end();
@@ -121,7 +124,11 @@ function startWebhookReceiver(webhooks: ReceivedWebhook[], failing: { now: boole
 
 /** True when the HMAC-SHA256 signature header matches the raw body. */
 export function signatureValid(hook: ReceivedWebhook, secret: string): boolean {
-  return hook.signature === `sha256=${createHmac("sha256", secret).update(hook.body).digest("hex")}`;
+  const hmac = (text: string) => createHmac("sha256", secret).update(text).digest("hex");
+  // Both signatures: the contract's, of the body; and the one with the send time, within the last 5 minutes.
+  const timed = /^t=(\d+),sha256=([0-9a-f]{64})$/.exec(hook.timestampedSignature ?? "");
+  const fresh = timed !== null && Math.abs(Date.now() / 1000 - Number(timed[1])) <= 300 && timed[2] === hmac(`${timed[1]}.${hook.body}`);
+  return fresh && hook.signature === `sha256=${hmac(hook.body)}`;
 }
 
 /** True while any process of the group `pgid` is alive (zombies, waiting to be reaped, do not count). */
