@@ -19,6 +19,16 @@ async function rideNow(ride: DurableObjectStub<RideDurableObject>): Promise<Ride
   return read.ok ? read.value : null;
 }
 
+/** A driver online at `pickup` who took the offer of a ride requested there and arrived at the pickup. */
+async function arrivedAt(pickup: { lat: number; lng: number }) {
+  const a = await onlineAt(pickup);
+  const { stub: ride, ride: created } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
+  await until(async () => ((await a.stub.offers()).some((o) => o.rideId === created.id) ? true : undefined), "the offer to a");
+  expect((await ride.accept(a.id, "req")).ok).toBe(true);
+  expect((await ride.advance(a.id, "arrive", {}, "arrive")).ok).toBe(true);
+  return { pickup, a, ride, created };
+}
+
 async function onlineDriver() {
   const id = uniqueId("d");
   const stub = testEnv.DRIVER.get(testEnv.DRIVER.idFromName(id));
@@ -134,12 +144,7 @@ describe("Driver DO: rejection by ops", () => {
   });
 
   it("takes a rejected driver off a ride before the pickup: it goes to another driver, the rider is told, the rejected driver is freed and offline", async () => {
-    const pickup = { lat: 33.2 + Math.random() * 0.05, lng: 126.3 + Math.random() * 0.05 };
-    const a = await onlineAt(pickup);
-    const { stub: ride, ride: created } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
-    await until(async () => ((await a.stub.offers()).some((o) => o.rideId === created.id) ? true : undefined), "the offer to a");
-    expect((await ride.accept(a.id, "req")).ok).toBe(true);
-    expect((await ride.advance(a.id, "arrive", {}, "arrive")).ok).toBe(true);
+    const { pickup, a, ride, created } = await arrivedAt({ lat: 33.2 + Math.random() * 0.05, lng: 126.3 + Math.random() * 0.05 });
 
     const rejected = await a.stub.setApproval({ type: "reject", reason: "licence revoked" }, "ops-reject");
     expect(rejected.ok && rejected.value).toMatchObject({ approval: "rejected" });
@@ -163,12 +168,7 @@ describe("Driver DO: rejection by ops", () => {
   });
 
   it("leaves a trip under way to its rejected driver, who goes offline at its end", async () => {
-    const pickup = { lat: 33.3 + Math.random() * 0.05, lng: 126.4 + Math.random() * 0.05 };
-    const a = await onlineAt(pickup);
-    const { stub: ride, ride: created } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
-    await until(async () => ((await a.stub.offers()).some((o) => o.rideId === created.id) ? true : undefined), "the offer to a");
-    expect((await ride.accept(a.id, "req")).ok).toBe(true);
-    expect((await ride.advance(a.id, "arrive", {}, "arrive")).ok).toBe(true);
+    const { a, ride, created } = await arrivedAt({ lat: 33.3 + Math.random() * 0.05, lng: 126.4 + Math.random() * 0.05 });
     expect((await ride.advance(a.id, "start", {}, "start")).ok).toBe(true);
 
     expect((await a.stub.setApproval({ type: "reject" }, "ops-reject")).ok).toBe(true);
