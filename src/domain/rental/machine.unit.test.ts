@@ -60,7 +60,7 @@ const MATRIX: Record<RentalStatus, Record<RentalCommand["type"], string>> = {
     paymentDeclinedLate: "unchanged",
     voided: "unchanged",
     refundSettled: "unchanged",
-    keyIssued: "applied",
+    keyIssued: "unchanged",
     unlock: "forbidden",
     cancel: "invalid_transition",
     return: "invalid_transition",

@@ -221,8 +221,9 @@ export const RENTAL_RULES: Rules = {
   keyIssued: {
     from: ["confirmed"],
     to: "same",
-    // A key for a rental that has one, or that ended meanwhile, is dropped: it must never unlock.
-    repeat: (r) => r.rental.unlockKey !== null || r.keyInvalidated === true || r.rental.status !== "confirmed",
+    // A key for a rental that has one, or that ended meanwhile, is dropped: it must never unlock. So is one
+    // that comes past the rental's end with its timer not yet run: the rider is not told to unlock what would be refused.
+    repeat: (r, _c, now) => r.rental.unlockKey !== null || r.keyInvalidated === true || r.rental.status !== "confirmed" || over(r, now),
     guard: (_r, c) => (/^\d{4}$/.test(c.key) ? null : refuse("invalid_request", "an unlock key is 4 digits")),
     apply: (next, c) => ((next.rental.unlockKey = c.key), [{ type: "RentalKeyIssued", data: {} }]),
   },

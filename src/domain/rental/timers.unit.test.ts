@@ -58,3 +58,16 @@ describe("rental machine: an ending's vehicle release outlives a lost answer", (
     expect(vehicleRelease(returned.record)).toMatchObject({ type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1", at: { lat: 37.5, lng: 127 } });
   });
 });
+
+describe("rental machine: a key issued late", () => {
+  it("is taken until the rental's end; past it (the end timer not yet run) it is dropped and nobody is told to unlock", () => {
+    const confirmed = inState("confirmed");
+    const endsAt = Date.parse(confirmed.rental.endsAt ?? "");
+    const before = decideRental(confirmed, { type: "keyIssued", key: "4821" }, new Date(endsAt - 1000));
+    if (before.kind !== "applied") throw new Error(before.kind);
+    const told = planRental(confirmed, before.record, before.events, { ...ctx, now: new Date(endsAt - 1000) }).messages;
+    expect(told.map((m) => m.queue)).toContain("notifications");
+    expect(decideRental(confirmed, { type: "keyIssued", key: "4821" }, new Date(endsAt)).kind).toBe("unchanged");
+    expect(decideRental(confirmed, { type: "keyIssued", key: "4821" }, new Date(endsAt + 60_000)).kind).toBe("unchanged");
+  });
+});
