@@ -153,7 +153,9 @@ function afterCommit(before: RideRecord | null, after: RideRecord, events: Event
   if (driverId && driverId !== ctx.answeredTo) effects.push({ type: "pushToDriver", driverId, ride: forDriver });
   const letGo = before ? heldDriver(before) : null;
   if (letGo && letGo !== driverId && letGo !== ctx.answeredTo) effects.push({ type: "pushToDriver", driverId: letGo, ride: forDriver });
-  const nobody = events.some((e) => e.type === "RideCancelled" && e.data.reason === "no_driver_available");
+  // Only dispatch's own finding counts: a rider's or an operator's cancel in the same words (the reason is theirs
+  // to write) must not turn away the area's next riders.
+  const nobody = events.some((e) => e.type === "RideCancelled" && e.data.by === "system" && e.data.reason === "no_driver_available");
   if (nobody && ctx.noSupplyWindowS > 0) {
     effects.push({ type: "markNoSupply", pickup: after.ride.pickup, product: after.ride.product, until: ctx.now.getTime() + ctx.noSupplyWindowS * 1000 });
   }

@@ -174,6 +174,16 @@ describe("ride plan", () => {
     expect(voided.after).toContainEqual({ type: "closeLive", reason: "ride ended" });
   });
 
+  it("a rider's or an operator's cancel in dispatch's words marks no cell: only the deadline knows the area had nobody", () => {
+    for (const by of ["rider", "ops"] as const) {
+      const { p } = step(requested(), { type: "cancel", by, reason: "no_driver_available" });
+      expect(
+        p.after.filter((e) => e.type === "markNoSupply"),
+        by,
+      ).toEqual([]);
+    }
+  });
+
   it("a trip's end frees its driver after the commit, paid or not, by the driver or the stale timer", () => {
     for (const start of [FIXTURES.in_progress!(), FIXTURES.in_progress_declined!()]) {
       const { after, p } = step(start, COMMANDS.complete);
