@@ -12,6 +12,7 @@ import {
   duesPaymentKey,
   newRider,
   nextDuesCharge,
+  partlyPaid,
   planRider,
   type DuesCharge,
   type RiderCommand,
@@ -86,7 +87,9 @@ export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect
       // first charge can be an earlier one: settling it clears `chargeInFlight`.
       const first = await this.chargeNext(riderId, paymentMethod, correlationId);
       const last = first === EARLIER_SETTLED ? await this.chargeNext(riderId, paymentMethod, correlationId) : first;
-      return last === EARLIER_SETTLED ? ok(this.account(riderId)) : last;
+      if (last === EARLIER_SETTLED) return ok(this.account(riderId));
+      // The rest refused after an earlier charge went through: the answer says so, and what is owed now.
+      return first === EARLIER_SETTLED && !last.ok ? partlyPaid(last.problem, this.account(riderId).dues) : last;
     });
   }
 

@@ -188,6 +188,20 @@ describe("the payment service failing under a rider paying their dues", () => {
     expect(results.map((r) => r.amount)).toEqual([5000, 3000]); // not 5000 and then 8000
   });
 
+  it("a lost charge sent again and paid, the rest declined: the 402 says the earlier payment went through and what is owed now", async () => {
+    const riderId = uniqueId("r");
+    const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));
+    unwrap(await stub.incurDues(riderId, "rd_dues_part1", { amount: 5000, currency: "KRW" }, "req-dues"));
+    expect(await payWithAnswerLost(stub, riderId, "req-pay-1")).toMatchObject({ ok: false, problem: { code: "unavailable" } });
+    unwrap(await stub.incurDues(riderId, "rd_dues_part2", { amount: 3000, currency: "KRW" }, "req-dues-2"));
+    const refused = await stub.payDues(riderId, "pm_card_chargeDeclined", "req-pay-2");
+    expect(refused).toMatchObject({ ok: false, problem: { code: "payment_required", dues: { amount: 3000, currency: "KRW" } } });
+    const detail = refused.ok ? "" : refused.problem.detail;
+    expect(detail).toContain("an earlier payment of your dues went through");
+    expect(detail).not.toContain("nothing was charged");
+    expect((await stub.account(riderId)).dues).toEqual({ amount: 3000, currency: "KRW" });
+  });
+
   it("a charge made whose answer was lost clears the dues at the Rider DO's check of the ledger, without the rider paying again", async () => {
     const riderId = uniqueId("r");
     const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));

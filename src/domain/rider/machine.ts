@@ -8,6 +8,7 @@
 import type { RiderAccount, RiderEventMessage } from "../events";
 import type { Money } from "../types";
 import { stamp, type Decision, type Plan } from "../../kernel/machine";
+import { fail, type Outcome, type Problem } from "../../lib/problem";
 
 export interface RiderRecord {
   account: RiderAccount;
@@ -146,4 +147,19 @@ export function planRider(
     body: { kind: "rider.event", event, rider: after.account } satisfies RiderEventMessage,
   }));
   return { events, messages, timers: [], after: [], later: [] };
+}
+
+/**
+ * A refusal of the rest of a payment whose earlier charge (its answer lost before) went through:
+ * not "nothing was charged", and with the dues owed now.
+ *
+ * @example
+ * partlyPaid({ code: "unavailable", detail: "the payment service is failing; nothing was charged: try again shortly" }, dues);
+ */
+export function partlyPaid(problem: Problem, dues: Money): Outcome<never> {
+  const rest = problem.detail.replace("; nothing was charged", "");
+  return fail(problem.code, `an earlier payment of your dues went through; the rest (${dues.amount} ${dues.currency}) was not charged: ${rest}`, {
+    ...(problem.retryAfterSeconds !== undefined ? { retryAfterSeconds: problem.retryAfterSeconds } : {}),
+    dues,
+  });
 }

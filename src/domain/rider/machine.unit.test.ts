@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideRider, duesPaymentKey, nextDuesCharge, newRider, planRider, type RiderRecord } from "./machine";
+import { decideRider, duesPaymentKey, nextDuesCharge, newRider, partlyPaid, planRider, type RiderRecord } from "./machine";
 
 const NOW = new Date("2026-11-30T10:00:00Z");
 const krw = (amount: number) => ({ amount, currency: "KRW" as const });
@@ -92,5 +92,27 @@ describe("rider machine: dues", () => {
     const plan = planRider(before, d.record, d.events, { now: NOW, correlationId: "c1", newId: () => "ev_1" });
     expect(plan.messages).toEqual([{ queue: "ride-events", body: { kind: "rider.event", event: plan.events[0], rider: d.record.account } }]);
     expect(plan.events[0]).toMatchObject({ type: "DuesIncurred", version: 1, correlationId: "c1" });
+  });
+});
+
+describe("partlyPaid: the rest of a payment refused after an earlier charge went through", () => {
+  it("no longer says nothing was charged, keeps the code and the wait, and names what is owed now", () => {
+    const dues = { amount: 3000, currency: "KRW" as const };
+    const held = partlyPaid(
+      { code: "unavailable", detail: "the payment service is failing; nothing was charged: try again shortly", retryAfterSeconds: 30 },
+      dues,
+    );
+    expect(held).toEqual({
+      ok: false,
+      problem: {
+        code: "unavailable",
+        detail: "an earlier payment of your dues went through; the rest (3000 KRW) was not charged: the payment service is failing: try again shortly",
+        retryAfterSeconds: 30,
+        dues,
+      },
+    });
+    const declined = partlyPaid({ code: "payment_required", detail: "the charge was declined: card_declined", dues: { amount: 8000, currency: "KRW" } }, dues);
+    expect(declined).toMatchObject({ ok: false, problem: { code: "payment_required", dues } });
+    expect(declined.ok ? null : declined.problem).not.toHaveProperty("retryAfterSeconds");
   });
 });
