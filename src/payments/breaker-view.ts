@@ -23,7 +23,8 @@ import type { Permit } from "./breaker";
 /** The shared breaker object's calls (its `acquire` answers its failure count when it allows a call). */
 export interface BreakerRemote {
   acquire(): Promise<Permit & { failures?: number }>;
-  record(success: boolean): Promise<void>;
+  /** `probe`: the call was the probe its permit named (only the probe's answer moves an open breaker). */
+  record(success: boolean, probe?: boolean): Promise<void>;
 }
 
 /**
@@ -57,13 +58,13 @@ export class BreakerView {
     return permit.allowed ? { allowed: true, probe: permit.probe } : permit;
   }
 
-  async record(remote: BreakerRemote, success: boolean): Promise<void> {
-    if (success && !this.failuresKnown) return;
+  async record(remote: BreakerRemote, success: boolean, probe = false): Promise<void> {
+    if (success && !this.failuresKnown && !probe) return;
     if (!success) {
       this.closedUntil = 0;
       this.failuresKnown = true;
     }
-    await remote.record(success);
+    await remote.record(success, probe);
     if (success) this.failuresKnown = false;
   }
 }

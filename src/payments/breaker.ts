@@ -4,6 +4,11 @@
  * failures or timeouts in a row it opens and sheds calls; after `cooldownMs` it lets
  * one probe through (half-open); the probe's success closes it, its failure opens it
  * again. A probe that never reports back is replaced after `probeTimeoutMs`.
+ *
+ * Only the probe's answer moves a breaker that is not closed. Hundreds of calls may be in flight
+ * when it opens (each with its own timeout), and their late answers say nothing about the
+ * provider now: a late success that closed it would send full traffic back to a provider that
+ * is partly down (say 70 % of calls timing out) within milliseconds of opening, again and again.
  */
 
 export type BreakerMode = "closed" | "open" | "half_open";
@@ -51,17 +56,24 @@ export function acquire(current: BreakerState, now: number, s: BreakerSettings):
   }
 }
 
-/** Records how a call went. */
-export function record(current: BreakerState, success: boolean, now: number, s: BreakerSettings): BreakerState {
-  if (success) return CLOSED;
+/**
+ * Records how a call went; `probe`: the call was let through as the probe (its permit said so).
+ *
+ * @example
+ * record(halfOpen, true, Date.now(), settings, permit.probe); // closed if that was the probe, else unchanged
+ */
+export function record(current: BreakerState, success: boolean, now: number, s: BreakerSettings, probe = false): BreakerState {
   switch (current.mode) {
     case "closed": {
+      if (success) return current.failures === 0 ? current : CLOSED;
       const failures = current.failures + 1;
       return failures >= s.failureThreshold ? { mode: "open", failures, openedAt: now, probeStartedAt: null } : { ...current, failures };
     }
     case "half_open":
-      return { mode: "open", failures: current.failures, openedAt: now, probeStartedAt: null };
+      // A call let through before the breaker opened answers late: only the probe's answer counts.
+      if (!probe) return current;
+      return success ? CLOSED : { mode: "open", failures: current.failures, openedAt: now, probeStartedAt: null };
     case "open":
-      return current; // a call that started before the breaker opened
+      return current; // a call that started before the breaker opened (or a probe replaced, answering late)
   }
 }

@@ -37,8 +37,8 @@ describe("circuit breaker", () => {
 
   it("closes when the probe succeeds, reopens when it fails", () => {
     const probing = acquire(failTimes(CLOSED, 3, 0), 10_000, s).state;
-    expect(record(probing, true, 10_100, s)).toEqual(CLOSED);
-    const reopened = record(probing, false, 10_100, s);
+    expect(record(probing, true, 10_100, s, true)).toEqual(CLOSED);
+    const reopened = record(probing, false, 10_100, s, true);
     expect(reopened).toMatchObject({ mode: "open", openedAt: 10_100 });
     expect(acquire(reopened, 10_200, s).permit.allowed).toBe(false);
   });
@@ -52,5 +52,17 @@ describe("circuit breaker", () => {
   it("ignores a late failure while already open", () => {
     const open = failTimes(CLOSED, 3, 0);
     expect(record(open, false, 5000, s)).toBe(open);
+  });
+
+  it("ignores a late success while open or probing: only the probe's answer moves it (a partly-down provider stays shed)", () => {
+    const open = failTimes(CLOSED, 3, 1000);
+    // A call let through before it opened succeeds late: still open, still shedding until the cooldown.
+    expect(record(open, true, 1200, s)).toBe(open);
+    expect(acquire(record(open, true, 1200, s), 1300, s).permit.allowed).toBe(false);
+    // While the probe is out, another late answer (success or failure) changes nothing; the probe's does.
+    const probing = acquire(open, 11_000, s).state;
+    expect(record(probing, true, 11_100, s)).toBe(probing);
+    expect(record(probing, false, 11_100, s)).toBe(probing);
+    expect(record(probing, true, 11_200, s, true)).toEqual(CLOSED);
   });
 });

@@ -41,8 +41,8 @@ export class CircuitBreakerDurableObject extends StoredObject<PaymentEnv> {
     return permit.allowed ? { ...permit, failures: state.failures } : permit;
   }
 
-  record(success: boolean): void {
-    this.save(record(this.state, success, Date.now(), this.settings));
+  record(success: boolean, probe = false): void {
+    this.save(record(this.state, success, Date.now(), this.settings, probe));
   }
 
   status(): BreakerState {

@@ -36,12 +36,12 @@ const breakerViews = new Map<string, BreakerView>();
 
 function viewOf(env: PaymentEnv, provider: PaymentProvider, of: "payments" | "payouts"): PaymentDeps["breaker"] {
   const stub = breakerStub(env, provider, of);
-  const remote = { acquire: () => stub.acquire(), record: (success: boolean) => stub.record(success) };
+  const remote = { acquire: () => stub.acquire(), record: (success: boolean, probe?: boolean) => stub.record(success, probe) };
   const name = `${provider.name}:${of}`;
   let view = breakerViews.get(name);
   if (!view) breakerViews.set(name, (view = new BreakerView()));
   const kept = view;
-  return { acquire: () => kept.acquire(remote), record: (success) => kept.record(remote, success) };
+  return { acquire: () => kept.acquire(remote), record: (success, probe) => kept.record(remote, success, probe) };
 }
 
 /**

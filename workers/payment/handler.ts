@@ -27,7 +27,7 @@ export interface PaymentDeps {
   ledger: Ledger;
   provider: PaymentProvider;
   /** The shared circuit breaker. */
-  breaker: { acquire(): Promise<Permit>; record(success: boolean): Promise<void> };
+  breaker: { acquire(): Promise<Permit>; record(success: boolean, probe?: boolean): Promise<void> };
   /** A provider call slower than this is a failure. */
   timeoutMs: number;
   commissionRate: number;
@@ -80,10 +80,10 @@ export async function guarded<T = ProviderOutcome>(deps: GuardedDeps, call: () =
       timer = setTimeout(() => reject(new ProviderUnavailable(`no answer within ${deps.timeoutMs} ms`)), deps.timeoutMs);
     });
     const outcome = await Promise.race([call(), timeout]);
-    await deps.breaker.record(true);
+    await deps.breaker.record(true, permit.probe);
     return outcome;
   } catch (error) {
-    await deps.breaker.record(false);
+    await deps.breaker.record(false, permit.probe);
     throw error instanceof ProviderUnavailable ? error : new ProviderUnavailable(String(error));
   } finally {
     if (timer !== undefined) clearTimeout(timer);

@@ -25,7 +25,7 @@ describe("payouts behind an opening breaker", () => {
         state = r.state;
         return r.permit;
       },
-      record: async (ok: boolean) => void (state = record(state, ok, Date.now(), SETTINGS)),
+      record: async (ok: boolean, probe?: boolean) => void (state = record(state, ok, Date.now(), SETTINGS, probe)),
     };
     const pd = { ...payoutDeps, breaker };
     for (let i = 1; i <= 5; i++) await capturedRide(deps, `rd_${i}`, 10000, `d${i}`);
