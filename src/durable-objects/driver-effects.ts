@@ -20,7 +20,12 @@ import { cellOf, cellStub, rideStub } from "./stubs";
  */
 export async function tellRide(env: Pick<Env, "RIDE">, effect: Exclude<DriverEffect, { type: "syncIndex" }>): Promise<Outcome<{ more: boolean } | null>> {
   const ride = rideStub(env, effect.rideId);
-  if (effect.type === "driverMoved") return (await ride.driverMoved(effect.driverId, effect.location)) as Outcome<{ more: boolean }>;
+  // Bounded, as every call between our objects: the location report that caused it waits for it.
+  if (effect.type === "driverMoved") {
+    return (await within(PEER_CALL_MS, Promise.resolve(ride.driverMoved(effect.driverId, effect.location)), "tell the ride its driver moved")) as Outcome<{
+      more: boolean;
+    }>;
+  }
   return (await within(
     PEER_CALL_MS,
     Promise.resolve(ride.withdrawOffer(effect.driverId, effect.reason, effect.correlationId)),
@@ -169,6 +174,9 @@ export async function wakeWaiting(env: Pick<Env, "DISPATCH_CELL" | "RIDE">, driv
   // One ride that cannot answer (reset by a deploy, overloaded) is passed over like one whose round is on its way: it
   // stays registered, and the rides behind it are still woken; a few in a row, and Ride objects are in trouble: stop.
   let failures = 0;
+  // The cell's calls are bounded too: a cell that hangs ends this wake (caught below), not holds it for good.
+  const cell = cellStub(env, waiting.cell);
+  const forget = (rideIds: string[], at?: number) => within(PEER_CALL_MS, Promise.resolve(cell.forget(rideIds, at)), "forget waiting rides");
   const wake = (rideId: string) =>
     within(PEER_CALL_MS, Promise.resolve(rideStub(env, rideId).wake(driverId)), "wake ride").then(
       (answer) => ((failures = 0), answer),
@@ -189,20 +197,17 @@ export async function wakeWaiting(env: Pick<Env, "DISPATCH_CELL" | "RIDE">, driv
         if (answer !== "dispatching") continue;
         // Forgotten now, not after the settle wait: the cell answers the next driver without them meanwhile.
         // Best effort: a cell that fails it (it answered a moment ago) must not end the wake; they lapse at their deadline.
-        if (gone.length > 0)
-          await cellStub(env, waiting.cell)
-            .forget(gone.splice(0), page.at)
-            .catch(() => undefined);
+        if (gone.length > 0) await forget(gone.splice(0), page.at).catch(() => undefined);
         if (await takenFor()) {
           taken = true;
           break;
         }
       }
       if (taken || pass >= WAKE_PASSES) {
-        if (gone.length > 0) await cellStub(env, waiting.cell).forget(gone, page.at);
+        if (gone.length > 0) await forget(gone, page.at);
         return;
       }
-      const next = await cellStub(env, waiting.cell).nextWaiting(driverId, gone, [...asked], page.at);
+      const next = await within(PEER_CALL_MS, Promise.resolve(cell.nextWaiting(driverId, gone, [...asked], page.at)), "next waiting rides");
       page = { rideIds: next.waiting, at: next.at };
     }
   } catch (error) {

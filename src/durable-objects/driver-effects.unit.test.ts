@@ -8,7 +8,7 @@ import { driverRecord } from "../driver/fixtures";
 import { PEER_CALL_MS } from "../lib/timeout";
 import type { Wake } from "../ride/dispatch";
 import { WAKE_CANDIDATES } from "./waiters";
-import { listDriver, WAKE_FAILURES, WAKE_PASSES, WAKE_SETTLES, wakeWaiting } from "./driver-effects";
+import { listDriver, tellRide, WAKE_FAILURES, WAKE_PASSES, WAKE_SETTLES, wakeWaiting } from "./driver-effects";
 
 /** A cell holding `waiting` (oldest first) and rides answering `answers` (unnamed: dispatching); what was woken and forgotten is recorded. */
 function city(waiting: string[], answers: Record<string, Wake>) {
@@ -136,6 +136,49 @@ describe("listDriver", () => {
       await vi.advanceTimersByTimeAsync(PEER_CALL_MS);
       expect(await renewal).toMatch(/list the driver: no answer within 10000 ms/);
     } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe("calls to objects that never answer", () => {
+  const never = () => new Promise<never>(() => undefined);
+  const namespace = (object: object) => ({ idFromName: (name: string) => name, get: () => object });
+
+  it("a ride told its driver moved gives up after PEER_CALL_MS: the location report waiting on it answers", async () => {
+    vi.useFakeTimers();
+    try {
+      const env = { RIDE: namespace({ driverMoved: never }) } as unknown as Parameters<typeof tellRide>[0];
+      const told = tellRide(env, { type: "driverMoved", rideId: "rd_1", driverId: "d1", location: { lat: 37.5, lng: 127 } }).catch((e: unknown) => String(e));
+      await vi.advanceTimersByTimeAsync(PEER_CALL_MS);
+      expect(await told).toMatch(/tell the ride its driver moved: no answer within 10000 ms/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("a wake whose cell stops answering (its next page, or a forget) ends after PEER_CALL_MS, logged, instead of hanging", async () => {
+    vi.useFakeTimers();
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      // First: the only ride no longer waits, and the cell never gives the next page. Then: a ride gone, the one behind it
+      // takes the wake, and the cell never answers the forget of the gone one.
+      const cases: [string[], Record<string, string>][] = [
+        [["rd_1"], { rd_1: "not_waiting" }],
+        [["rd_1", "rd_2"], { rd_1: "not_waiting", rd_2: "dispatching" }],
+      ];
+      for (const [rideIds, answers] of cases) {
+        const rides = { idFromName: (name: string) => name, get: (id: string) => ({ wake: async () => answers[id] }) };
+        const env = { RIDE: rides, DISPATCH_CELL: namespace({ nextWaiting: never, forget: never }) } as unknown as Parameters<typeof wakeWaiting>[0];
+        let settled = false;
+        const woken = wakeWaiting(env, "d1", { cell: "wydm2", rideIds, at: 1 }).then(() => (settled = true));
+        await vi.advanceTimersByTimeAsync(PEER_CALL_MS * 3);
+        expect(settled, rideIds.join()).toBe(true);
+        await woken;
+      }
+      expect(warnings.mock.calls.flat().join("\n")).toMatch(/next waiting rides: no answer within 10000 ms/);
+    } finally {
+      warnings.mockRestore();
       vi.useRealTimers();
     }
   });
