@@ -103,8 +103,8 @@ export const DRIVER_RULES: { [K in DriverCommandType]: DriverRule<K> } = {
   },
   reserve: {
     missing: NO_DRIVER,
-    // A later offer for the ride the driver is offered already replaces the first (`refreshesOffer`).
-    repeat: (r, c) => r.driver.currentRideId === rideOf(c) && !refreshesOffer(r, c.reservation),
+    // A later offer for the ride the driver is offered already replaces the first (`refreshesOffer`); a driver rejected meanwhile is refused.
+    repeat: (r, c) => r.driver.currentRideId === rideOf(c) && !refreshesOffer(r, c.reservation) && r.driver.approval === "approved",
     guard: (r, c, now) => asRefused(mayReserve(r, c.reservation, now, c.freshnessS, productOf(c))),
     apply: (next, c) => {
       const rideId = rideOf(c);

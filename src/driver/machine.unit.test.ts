@@ -143,7 +143,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
     online: "x:driver_not_approved",
     offline: "x:invalid_transition",
     reserve: "x:driver_not_approved",
-    reserveAgain: "=",
+    reserveAgain: "x:driver_not_approved",
     confirm: "x:driver_not_approved",
     release: "offline:DriverReleased",
     locate: "on_trip:-",

@@ -132,6 +132,10 @@ describe("driver machine: onboarding", () => {
     const approved = decideDriver(rec({ status: "on_trip", currentRideId: "rd_9", approval: "pending" }), { type: "approve" }, NOW);
     if (approved.kind !== "applied") throw new Error(approved.kind);
     expect(planDriver({ type: "approve" }, approved.record, approved.events, ctx).later).toEqual([]);
+    // A round started again after a crash reserves the driver it wrote ahead: not as a repeat once they are rejected.
+    const again = { type: "reserve" as const, reservation: { kind: "assign" as const, rideId: "rd_9", product: "standard" as const }, freshnessS: 30 };
+    expect(decideDriver(d.record, again, NOW)).toMatchObject({ kind: "refused", code: "driver_not_approved" });
+    expect(decideDriver(rec({ status: "on_trip", currentRideId: "rd_9" }), again, NOW).kind).toBe("unchanged");
     const idle = decideDriver(rec(), { type: "reject" }, NOW);
     if (idle.kind !== "applied") throw new Error(idle.kind);
     expect(planDriver({ type: "reject" }, idle.record, idle.events, ctx).later).toEqual([]);
