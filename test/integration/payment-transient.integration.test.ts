@@ -118,6 +118,19 @@ async function payWithAnswerLost(stub: DurableObjectStub<RiderDurableObject>, ri
   }
 }
 
+/**
+ * A rider owing 5,000 pays, the charge is made and its answer lost; then another ride ends unpaid (3,000) before they
+ * pay again: the dues change, and with them the next charge's key.
+ */
+async function lostChargeThenMore() {
+  const riderId = uniqueId("r");
+  const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));
+  unwrap(await stub.incurDues(riderId, "rd_dues_first", { amount: 5000, currency: "KRW" }, "req-dues"));
+  expect(await payWithAnswerLost(stub, riderId, "req-pay-1")).toMatchObject({ ok: false, problem: { code: "unavailable" } });
+  unwrap(await stub.incurDues(riderId, "rd_dues_second", { amount: 3000, currency: "KRW" }, "req-dues-2"));
+  return { riderId, stub };
+}
+
 /** Runs `work` with the payment worker's circuit breaker open, and closes it after. */
 async function withBreakerOpen(work: () => Promise<void>): Promise<void> {
   const breaker = testEnv.PAYMENT_BREAKER.get(testEnv.PAYMENT_BREAKER.idFromName("simulated"));
@@ -171,12 +184,7 @@ describe("the payment service failing under a rider paying their dues", () => {
   });
 
   it("a charge whose answer was lost, then more dues: paying again sends the lost charge again under its key and charges only the rest", async () => {
-    const riderId = uniqueId("r");
-    const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));
-    unwrap(await stub.incurDues(riderId, "rd_dues_first", { amount: 5000, currency: "KRW" }, "req-dues"));
-    expect(await payWithAnswerLost(stub, riderId, "req-pay-1")).toMatchObject({ ok: false, problem: { code: "unavailable" } });
-    // Another ride ends unpaid before the rider pays again: the dues change (and with them the charge's key).
-    unwrap(await stub.incurDues(riderId, "rd_dues_second", { amount: 3000, currency: "KRW" }, "req-dues-2"));
+    const { riderId, stub } = await lostChargeThenMore();
     expect((await stub.account(riderId)).dues).toEqual({ amount: 8000, currency: "KRW" });
     const paid = unwrap(await stub.payDues(riderId, "pm_card_visa", "req-pay-2"));
     expect(paid.dues).toEqual({ amount: 0, currency: "KRW" });
@@ -189,11 +197,7 @@ describe("the payment service failing under a rider paying their dues", () => {
   });
 
   it("a lost charge sent again and paid, the rest declined: the 402 says the earlier payment went through and what is owed now", async () => {
-    const riderId = uniqueId("r");
-    const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));
-    unwrap(await stub.incurDues(riderId, "rd_dues_part1", { amount: 5000, currency: "KRW" }, "req-dues"));
-    expect(await payWithAnswerLost(stub, riderId, "req-pay-1")).toMatchObject({ ok: false, problem: { code: "unavailable" } });
-    unwrap(await stub.incurDues(riderId, "rd_dues_part2", { amount: 3000, currency: "KRW" }, "req-dues-2"));
+    const { riderId, stub } = await lostChargeThenMore();
     const refused = await stub.payDues(riderId, "pm_card_chargeDeclined", "req-pay-2");
     expect(refused).toMatchObject({ ok: false, problem: { code: "payment_required", dues: { amount: 3000, currency: "KRW" } } });
     const detail = refused.ok ? "" : refused.problem.detail;
