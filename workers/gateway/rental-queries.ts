@@ -82,6 +82,30 @@ export function listVehicles(d1: D1Database, filter: { status?: VehicleStatus; l
 }
 
 /**
+ * The longitude ranges `dLng` either side of `lng` covers, split where they cross the ±180°
+ * meridian (a point at 179.999° has neighbours at -179.999°); the whole circle when `dLng`
+ * reaches round it (near a pole).
+ *
+ * @example
+ * lngRanges(179.99, 0.02); // [[179.97, 180], [-180, -179.99]]
+ */
+export function lngRanges(lng: number, dLng: number): [number, number][] {
+  if (dLng >= 180) return [[-180, 180]];
+  const [from, to] = [lng - dLng, lng + dLng];
+  if (from < -180)
+    return [
+      [from + 360, 180],
+      [-180, to],
+    ];
+  if (to > 180)
+    return [
+      [from, 180],
+      [-180, to - 360],
+    ];
+  return [[from, to]];
+}
+
+/**
  * Available vehicles within `radiusM` of `at`, nearest first (at most 100).
  *
  * @example
@@ -91,8 +115,9 @@ export async function vehiclesNear(d1: D1Database, at: LatLng, radiusM: number):
   const dLat = radiusM / 111_320;
   const cosLat = Math.max(0.01, Math.cos((at.lat * Math.PI) / 180));
   const dLng = radiusM / (111_320 * cosLat);
-  // Nearest first before the limit: an approximate squared distance (degrees, longitude scaled).
-  const nearness = sql`(${rentalVehicles.lat} - ${at.lat}) * (${rentalVehicles.lat} - ${at.lat}) + (${rentalVehicles.lng} - ${at.lng}) * (${rentalVehicles.lng} - ${at.lng}) * ${cosLat * cosLat}`;
+  // Nearest first before the limit: an approximate squared distance (degrees, longitude scaled, the short way round).
+  const dLngOf = sql`min(abs(${rentalVehicles.lng} - ${at.lng}), 360 - abs(${rentalVehicles.lng} - ${at.lng}))`;
+  const nearness = sql`(${rentalVehicles.lat} - ${at.lat}) * (${rentalVehicles.lat} - ${at.lat}) + ${dLngOf} * ${dLngOf} * ${cosLat * cosLat}`;
   const rows = await drizzle(d1)
     .select({ snapshot: rentalVehicles.snapshot })
     .from(rentalVehicles)
@@ -101,8 +126,7 @@ export async function vehiclesNear(d1: D1Database, at: LatLng, radiusM: number):
         eq(rentalVehicles.status, "available"),
         gte(rentalVehicles.lat, at.lat - dLat),
         lte(rentalVehicles.lat, at.lat + dLat),
-        gte(rentalVehicles.lng, at.lng - dLng),
-        lte(rentalVehicles.lng, at.lng + dLng),
+        or(...lngRanges(at.lng, dLng).map(([from, to]) => and(gte(rentalVehicles.lng, from), lte(rentalVehicles.lng, to)))),
       ),
     )
     .orderBy(nearness)
