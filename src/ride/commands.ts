@@ -55,6 +55,19 @@ export function cancelCommand(record: RideRecord | null, actor: Actor, reason: s
 }
 
 /**
+ * A driver taken off a ride before pickup: dispatch again without them, with a fresh deadline.
+ *
+ * @example
+ * backOut("d1", new Date(), 60, "stale"); // { type: "backOut", driverId: "d1", deadlineAt: "…+60 s", why: "stale" }
+ */
+function backOut(driverId: string, now: Date, redispatchTimeoutS: number, why?: BackOutWhy): RideCommand {
+  const deadlineAt = new Date(now.getTime() + redispatchTimeoutS * 1000).toISOString();
+  return { type: "backOut", driverId, deadlineAt, ...(why ? { why } : {}) };
+}
+
+type BackOutWhy = NonNullable<Extract<RideCommand, { type: "backOut" }>["why"]>;
+
+/**
  * What a driver's decline means: turning down the offer, or backing out before pickup
  * (dispatch again without them, with a fresh deadline; `why: "silent"` when their Driver DO
  * takes them off, heard from by nobody for too long). The answer `offer_not_available` for
@@ -76,7 +89,7 @@ export function declineCommand(
   const status = record?.ride.status;
   const beforePickup = status === "driver_assigned" || (status === "driver_arrived" && why !== "silent_on_the_way");
   if (record && beforePickup && record.ride.driver?.id === driverId) {
-    return { type: "backOut", driverId, deadlineAt: new Date(now.getTime() + redispatchTimeoutS * 1000).toISOString(), ...(why ? { why: "silent" } : {}) };
+    return backOut(driverId, now, redispatchTimeoutS, why ? "silent" : undefined);
   }
   return fail(notOffered.code, notOffered.detail);
 }
@@ -102,7 +115,7 @@ export function withdrawalCommand(
   const status = record?.ride.status;
   const beforePickup = status === "driver_assigned" || status === "driver_arrived";
   if (reason === "driver_rejected" && beforePickup && record?.ride.driver?.id === driverId) {
-    return { type: "backOut", driverId, deadlineAt: new Date(now.getTime() + redispatchTimeoutS * 1000).toISOString(), why: "rejected" };
+    return backOut(driverId, now, redispatchTimeoutS, "rejected");
   }
   return ok(null);
 }
@@ -184,7 +197,7 @@ function staleCommand(record: RideRecord, now: Date, config: TimerConfig): RideC
   if (!driverId) return null;
   switch (record.ride.status) {
     case "driver_assigned":
-      return { type: "backOut", driverId, deadlineAt: new Date(now.getTime() + config.redispatchTimeoutS * 1000).toISOString(), why: "stale" };
+      return backOut(driverId, now, config.redispatchTimeoutS, "stale");
     case "driver_arrived":
       return noShowCommand(record, driverId, "system", config);
     case "in_progress": {
