@@ -152,10 +152,12 @@ describe("Stripe adapter", () => {
     const foreign = { ...fake.intents.get(open.ref!)!, id: "pi_foreign", metadata: { platform: "someone-else", idempotency_key: "x" } };
     fake.intents.set(foreign.id, foreign);
 
-    const holds = await stripe.openHolds();
+    const nowS = Math.floor(Date.now() / 1000);
+    const { holds, complete } = await stripe.openHolds({ fromS: nowS - 60, beforeS: nowS + 1 }, 500);
+    expect(complete).toBe(true);
     const search = fake.calls.at(-1)!;
     expect(search).toMatchObject({ method: "GET", path: "/v1/payment_intents/search", status: 200, stripeVersion: STRIPE_API_VERSION });
-    expect(search.form).toMatchObject({ query: OPEN_HOLDS_QUERY, limit: "100" });
+    expect(search.form).toMatchObject({ query: `${OPEN_HOLDS_QUERY} AND created>=${nowS - 60} AND created<${nowS + 1}`, limit: "100" });
     expect(OPEN_HOLDS_QUERY).toBe("status:'requires_capture' AND metadata['platform']:'edge-rides'");
 
     const refs = holds.map((h) => h.ref);
@@ -179,19 +181,33 @@ describe("Stripe adapter", () => {
         metadata: { platform: STRIPE_PLATFORM_TAG, idempotency_key: `rd_b${i}:authorize`, reference: `rd_b${i}` },
       });
     }
+    const nowS = Math.floor(Date.now() / 1000);
+    const window = { fromS: nowS - 60, beforeS: nowS + 1 };
     const before = fake.calls.length;
-    const holds = await stripe.openHolds();
+    const { holds, complete } = await stripe.openHolds(window, 500);
+    expect(complete).toBe(true);
     expect(holds.filter((h) => h.ref.startsWith("pi_bulk_"))).toHaveLength(150);
     expect(new Set(holds.map((h) => h.ref)).size).toBe(holds.length);
     const searches = fake.calls.slice(before);
     expect(searches.length).toBeGreaterThanOrEqual(2);
     expect(searches[1]!.form.page).toBeTruthy();
+
+    // Read up to the limit and no further: the listing says it is not all there is.
+    const capped = fake.calls.length;
+    const part = await stripe.openHolds(window, 120);
+    expect(part.complete).toBe(false);
+    expect(part.holds).toHaveLength(120);
+    expect(fake.calls.slice(capped).map((c) => c.form.limit)).toEqual(["100", "20"]);
+
+    // Holds created outside the window are not listed.
+    const earlier = await stripe.openHolds({ fromS: nowS - 3600, beforeS: nowS - 600 }, 500);
+    expect(earlier).toEqual({ holds: [], complete: true });
     for (let i = 0; i < 150; i++) fake.intents.delete(`pi_bulk_${i}`);
   });
 
   it("a search Stripe cannot answer is 'unavailable'", async () => {
     fake.failNext(1);
-    await expect(stripe.openHolds()).rejects.toBeInstanceOf(ProviderUnavailable);
+    await expect(stripe.openHolds({ fromS: 0, beforeS: Date.now() / 1000 }, 500)).rejects.toBeInstanceOf(ProviderUnavailable);
   });
 
   it("refuses a refund beyond what is left of the capture", async () => {

@@ -226,3 +226,14 @@ export const reconcileWalk = sqliteTable("reconcile_walk", {
   beforeCreatedAt: text("before_created_at").notNull(),
   beforeRideId: text("before_ride_id").notNull(),
 });
+
+/**
+ * Where reconciliation's walk over the provider's open holds stands (one row, id 1; see
+ * src/payments/provider-walk.ts): the next window of creation time it reads ends at
+ * `before_s` (Unix seconds) and spans `span_s`. No row: the walk starts from the newest.
+ */
+export const providerHoldWalk = sqliteTable("provider_hold_walk", {
+  id: integer("id").primaryKey(),
+  beforeS: integer("before_s").notNull(),
+  spanS: integer("span_s").notNull(),
+});

@@ -4,7 +4,15 @@
  * provider's refusals, payouts, an open-holds listing, and an outage switch. It records every call.
  */
 import type { Money } from "../../src/domain/types";
-import { ProviderUnavailable, type OpenHold, type PaymentProvider, type ProviderOutcome } from "../../workers/payment/provider";
+import type { CreatedWindow } from "../../src/payments/provider-walk";
+import {
+  listOpenHolds,
+  ProviderUnavailable,
+  type OpenHold,
+  type OpenHoldsListing,
+  type PaymentProvider,
+  type ProviderOutcome,
+} from "../../workers/payment/provider";
 
 type Hold = OpenHold & { status: "requires_capture" | "succeeded" | "canceled"; captured: number; refunded: number };
 
@@ -131,11 +139,12 @@ export class FakePaymentProvider implements PaymentProvider {
     return transfer ? { ref: transfer.ref } : null;
   }
 
-  async openHolds(): Promise<OpenHold[]> {
+  async openHolds(window: CreatedWindow, limit: number): Promise<OpenHoldsListing> {
     this.calls.push({ op: "openHolds", key: "" });
     if (this.down) throw new ProviderUnavailable("fake provider down");
-    return [...this.holds.values()]
+    const open = [...this.holds.values()]
       .filter((h) => h.status === "requires_capture")
       .map(({ ref, idempotencyKey, reference, amount, createdAt }) => ({ ref, idempotencyKey, reference, amount, createdAt }));
+    return listOpenHolds(open, window, limit);
   }
 }

@@ -45,8 +45,10 @@ function parseSearch(query: string): ((intent: Intent) => boolean) | null {
   for (const clause of query.split(/\s+AND\s+/)) {
     const status = /^status:'([^']*)'$/.exec(clause.trim());
     const meta = /^metadata\['([^']+)'\]:'([^']*)'$/.exec(clause.trim());
+    const created = /^created(>=|<)(\d+)$/.exec(clause.trim());
     if (status) tests.push((i) => i.status === status[1]);
     else if (meta) tests.push((i) => i.metadata[meta[1]!] === meta[2]);
+    else if (created) tests.push((i) => (created[1] === ">=" ? i.created >= Number(created[2]) : i.created < Number(created[2])));
     else return null;
   }
   return (intent) => tests.every((t) => t(intent));

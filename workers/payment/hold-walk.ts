@@ -9,7 +9,8 @@
  */
 import { and, desc, eq, gte, lt, lte, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { paymentOperations as po, reconcileWalk } from "../../src/payments/ledger-schema";
+import { paymentOperations as po, providerHoldWalk, reconcileWalk } from "../../src/payments/ledger-schema";
+import type { ProviderHoldWalk } from "../../src/payments/provider-walk";
 import type { LedgerEntry } from "./ledger";
 import { DUES_PREFIX } from "../../src/payments/dues";
 
@@ -80,4 +81,27 @@ export async function walkOlderHolds(d1: D1Database, before: string, scan = WALK
       .values({ id: 1, beforeCreatedAt: last.createdAt, beforeRideId: last.rideId })
       .onConflictDoUpdate({ target: reconcileWalk.id, set: { beforeCreatedAt: last.createdAt, beforeRideId: last.rideId } });
   return open;
+}
+
+/**
+ * Where the walk over the provider's open holds stands (src/payments/provider-walk.ts), null
+ * before it starts or once it ended.
+ *
+ * @example
+ * const walk = await providerWalk(env.LEDGER_DB); // { beforeS: 1_700_000_000, spanS: 3600 } | null
+ */
+export async function providerWalk(d1: D1Database): Promise<ProviderHoldWalk | null> {
+  const row = (await drizzle(d1).select().from(providerHoldWalk).where(eq(providerHoldWalk.id, 1)).limit(1))[0];
+  return row ? { beforeS: row.beforeS, spanS: row.spanS } : null;
+}
+
+/** Keeps where the walk over the provider's open holds stands for the next run (null: start again from the newest). */
+export async function keepProviderWalk(d1: D1Database, walk: ProviderHoldWalk | null): Promise<void> {
+  const db = drizzle(d1);
+  if (!walk) await db.delete(providerHoldWalk).where(eq(providerHoldWalk.id, 1));
+  else
+    await db
+      .insert(providerHoldWalk)
+      .values({ id: 1, ...walk })
+      .onConflictDoUpdate({ target: providerHoldWalk.id, set: walk });
 }

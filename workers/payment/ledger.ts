@@ -8,7 +8,8 @@ import type { PaymentAction, Settlement } from "../../src/domain/events";
 import type { Money } from "../../src/domain/types";
 import { DUES_PREFIX } from "../../src/payments/dues";
 import { deadLetters, paymentOperations, settlementAdjustments, settlements } from "../../src/payments/ledger-schema";
-import { holdStillOpen, NEWEST_HOLDS_MS, walkOlderHolds } from "./hold-walk";
+import type { ProviderHoldWalk } from "../../src/payments/provider-walk";
+import { holdStillOpen, keepProviderWalk, NEWEST_HOLDS_MS, providerWalk, walkOlderHolds } from "./hold-walk";
 import { PIN } from "./ledger-window";
 
 export type LedgerEntry = typeof paymentOperations.$inferSelect;
@@ -240,6 +241,16 @@ export class Ledger {
   /** The next page of reconciliation's walk through the older holds: the open ones of `scan` authorisations (`walkOlderHolds`). */
   olderOpenHolds(before: string, scan: number): Promise<LedgerEntry[]> {
     return walkOlderHolds(this.d1, before, scan);
+  }
+
+  /** Where reconciliation's walk over the provider's open holds stands (`providerWalk`). */
+  providerWalk(): Promise<ProviderHoldWalk | null> {
+    return providerWalk(this.d1);
+  }
+
+  /** Keeps where the walk over the provider's open holds stands (`keepProviderWalk`). */
+  keepProviderWalk(walk: ProviderHoldWalk | null): Promise<void> {
+    return keepProviderWalk(this.d1, walk);
   }
 
   /** Successful captures of rides (not of dues), newest first. */

@@ -3,6 +3,7 @@
  * the provider answers a repeated key with the first result and never charges twice.
  */
 import type { Money } from "../../src/domain/types";
+import type { CreatedWindow } from "../../src/payments/provider-walk";
 
 export type ProviderOutcome =
   | { outcome: "succeeded"; ref: string }
@@ -30,6 +31,29 @@ export interface OpenHold {
   createdAt: string;
 }
 
+/** Open holds created within a window: at most the limit asked for, and whether that is all of them. */
+export interface OpenHoldsListing {
+  holds: OpenHold[];
+  complete: boolean;
+}
+
+/**
+ * The listing of `holds` (all a provider has open) that `openHolds` answers: those created
+ * within `window`, newest first, at most `limit`. For providers that keep their holds at hand
+ * (the simulator, test fakes).
+ *
+ * @example
+ * listOpenHolds(holds, { fromS: 0, beforeS: Date.now() / 1000 }, 500); // { holds: [...], complete: true }
+ */
+export function listOpenHolds(holds: OpenHold[], window: CreatedWindow, limit: number): OpenHoldsListing {
+  const within = holds.filter((h) => {
+    const createdS = Math.floor(Date.parse(h.createdAt) / 1000);
+    return createdS >= window.fromS && createdS < window.beforeS;
+  });
+  within.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.ref.localeCompare(a.ref));
+  return { holds: within.slice(0, limit), complete: within.length <= limit };
+}
+
 export interface PaymentProvider {
   readonly name: string;
   /** Whether a payout needs the driver's account on file (Stripe's transfers do): a driver with none is not claimed. */
@@ -44,10 +68,12 @@ export interface PaymentProvider {
   refund(input: { holdRef: string; amount: Money }, idempotencyKey: string): Promise<ProviderOutcome>;
   /**
    * Holds that are authorised and neither captured nor cancelled, placed under this
-   * platform's idempotency keys: what reconciliation compares with the ledger to find
-   * holds whose ledger record was lost. Throws ProviderUnavailable when it cannot answer.
+   * platform's idempotency keys and created within `window`: what reconciliation compares
+   * with the ledger to find holds whose ledger record was lost. At most `limit` of them;
+   * `complete` says whether they are all there were. Throws ProviderUnavailable when it
+   * cannot answer.
    */
-  openHolds(): Promise<OpenHold[]>;
+  openHolds(window: CreatedWindow, limit: number): Promise<OpenHoldsListing>;
   /**
    * Pays `amount` to a driver (`reference`: the driver id) from the platform's balance:
    * `destination` is the driver's connected account (Stripe: `acct_…`), null when none is

@@ -12,7 +12,8 @@ import { isDuesAccount } from "../../src/payments/dues";
 import { holdIsOwedAVoid, isOrphanCandidate } from "../../src/payments/orphans";
 import { duesVoidKey } from "./dues";
 import { guarded, handlePaymentCommand, type PaymentDeps } from "./handler";
-import { WALK_SCAN } from "./hold-walk";
+import { walkOn, walkWindow } from "../../src/payments/provider-walk";
+import { HOLD_LIFETIME_MS, WALK_SCAN } from "./hold-walk";
 import type { LedgerEntry } from "./ledger";
 import type { OpenHold } from "./provider";
 
@@ -155,6 +156,30 @@ export async function reconcile(deps: ReconcileDeps, options: { minAgeMs: number
   return report;
 }
 
+/** Open holds the provider lists a run, at most: the newest, then as many of the walk's window. */
+export const PROVIDER_HOLDS_LISTED = 500;
+
+/**
+ * The provider's open holds old enough to judge: the newest, and when they are more than a
+ * listing holds, the walk's next window further back (src/payments/provider-walk.ts), each once.
+ * A listing that fails leaves the walk where it was.
+ */
+async function providerOpenHolds(deps: ReconcileDeps, options: { minAgeMs: number; now: number }): Promise<OpenHold[]> {
+  // Up to the second old enough, that second included (Stripe's `created` is in seconds): the
+  // exact age is judged hold by hold (isOrphanCandidate).
+  const topS = Math.floor((options.now - options.minAgeMs) / 1000) + 1;
+  const bottomS = Math.floor((options.now - HOLD_LIFETIME_MS) / 1000);
+  const newest = await deps.provider.openHolds({ fromS: bottomS, beforeS: topS }, PROVIDER_HOLDS_LISTED);
+  if (newest.complete) return newest.holds;
+  const walk = await deps.ledger.providerWalk();
+  const window = walkWindow(walk, topS, bottomS);
+  const older = await deps.provider.openHolds(window, PROVIDER_HOLDS_LISTED);
+  const read = { listed: older.holds.length, limit: PROVIDER_HOLDS_LISTED, complete: older.complete };
+  await deps.ledger.keepProviderWalk(walkOn(window, read, bottomS));
+  const refs = new Set(newest.holds.map((h) => h.ref));
+  return [...newest.holds, ...older.holds.filter((h) => !refs.has(h.ref))];
+}
+
 /**
  * The provider's open holds the ledger does not know as placed, old enough: voided when
  * their ride is gone, cancelled or completed (or they are a dues account's). A live ride's
@@ -164,7 +189,7 @@ export async function reconcile(deps: ReconcileDeps, options: { minAgeMs: number
 async function voidOrphanHolds(deps: ReconcileDeps, options: { minAgeMs: number; now: number }, report: ReconcileReport): Promise<void> {
   let holds: OpenHold[];
   try {
-    holds = await deps.provider.openHolds();
+    holds = await providerOpenHolds(deps, options);
   } catch (error) {
     report.failures.push({ rideId: "", error: `listing the provider's open holds failed: ${String(error)}` });
     return;

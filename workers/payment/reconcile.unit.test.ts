@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { Ride } from "../../src/domain/types";
 import { handlePaymentCommand } from "./handler";
-import { reconcile } from "./reconcile";
+import { PROVIDER_HOLDS_LISTED, reconcile } from "./reconcile";
 import { rideIn, step, unitDeps } from "./test-fixtures";
 
 const HOUR = 3_600_000;
@@ -73,6 +73,40 @@ describe("orphan holds", () => {
     const report = await reconcile(reconcileDeps, { minAgeMs: 0 });
     expect(report.orphanHoldsVoided).toEqual([]);
     expect(report.failures).toEqual([{ rideId: "", error: expect.stringContaining("open holds") }]);
+  });
+});
+
+describe("orphan holds at volume: the walk over the provider's holds", () => {
+  it("reaches an orphan two days back though more live holds than a listing, all old enough, are newer; a run lists at most two listings", async () => {
+    const rides: Record<string, Ride | null> = { rd_orphan: rideIn("cancelled") };
+    const { provider, reconcileDeps } = await withRides(rides);
+    const orphan = provider.placeHold({ reference: "rd_orphan", amount: 9800, key: "rd_orphan:authorize", ageMs: 48 * HOUR });
+    // Trips in progress, placed 6 to 7 minutes ago: more than one listing holds.
+    for (let i = 0; i < 2 * PROVIDER_HOLDS_LISTED; i++) {
+      rides[`rd_live${i}`] = rideIn("in_progress");
+      provider.placeHold({ reference: `rd_live${i}`, amount: 5000, key: `rd_live${i}:authorize`, ageMs: 6 * 60_000 + i * 60 });
+    }
+    let runs = 0;
+    while (provider.holds.get(orphan)?.status === "requires_capture" && runs < 40) {
+      const listed = provider.calls.filter((c) => c.op === "openHolds").length;
+      const report = await reconcile(reconcileDeps, { minAgeMs: 5 * 60_000 });
+      expect(report.failures).toEqual([]);
+      expect(provider.calls.filter((c) => c.op === "openHolds").length - listed).toBe(2); // the newest, and the walk's window
+      runs += 1;
+    }
+    expect(provider.holds.get(orphan)?.status).toBe("canceled");
+    expect(runs).toBeGreaterThan(1);
+    expect(runs).toBeLessThanOrEqual(30); // five hours of the ten-minute cron
+    expect([...provider.holds.values()].filter((h) => h.status === "canceled")).toHaveLength(1);
+  });
+
+  it("a quiet provider is listed once a run, the newest only, and the walk is not kept", async () => {
+    const { d1, provider, reconcileDeps } = await withRides({ rd_cancelled: rideIn("cancelled") });
+    provider.placeHold({ reference: "rd_cancelled", amount: 9800, key: "rd_cancelled:authorize", ageMs: 72 * HOUR });
+    const report = await reconcile(reconcileDeps, { minAgeMs: 5 * 60_000 });
+    expect(report.orphanHoldsVoided).toEqual(["rd_cancelled"]);
+    expect(provider.calls.filter((c) => c.op === "openHolds")).toHaveLength(1);
+    expect(await d1.prepare("SELECT COUNT(*) AS n FROM provider_hold_walk").first("n")).toBe(0);
   });
 });
 

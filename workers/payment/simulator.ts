@@ -10,8 +10,9 @@ import type { Money } from "../../src/domain/types";
 import { StoredObject } from "../../src/durable-objects/stored-object";
 import { stubFor } from "../../src/durable-objects/stubs";
 import { newId } from "../../src/lib/ids";
-import type { OpenHold, PaymentProvider, ProviderOutcome } from "./provider";
-import { ProviderUnavailable } from "./provider";
+import type { CreatedWindow } from "../../src/payments/provider-walk";
+import type { OpenHold, OpenHoldsListing, PaymentProvider, ProviderOutcome } from "./provider";
+import { listOpenHolds, ProviderUnavailable } from "./provider";
 
 /**
  * Fault injection (PUT /v1/dev/faults): `down` fails every call, `slow` answers after
@@ -115,8 +116,8 @@ export class PaymentSimulatorDurableObject extends StoredObject<PaymentEnv> {
     this.sql.exec("INSERT INTO intents (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body", intent.id, JSON.stringify(intent));
   }
 
-  /** Open holds (authorised, neither captured nor cancelled), as a provider's search lists them. */
-  async openHolds(): Promise<OpenHold[] | { unavailable: string }> {
+  /** Open holds (authorised, neither captured nor cancelled) created within `window`, as a provider's search lists them. */
+  async openHolds(window: CreatedWindow, limit: number): Promise<OpenHoldsListing | { unavailable: string }> {
     const fault = await this.injectFault();
     if (fault) return { unavailable: fault };
     const holds: OpenHold[] = [];
@@ -132,7 +133,7 @@ export class PaymentSimulatorDurableObject extends StoredObject<PaymentEnv> {
         createdAt: intent.createdAt,
       });
     }
-    return holds;
+    return listOpenHolds(holds, window, limit);
   }
 
   /** The payouts made (transfers to drivers), oldest first: what a test or an operator can check. */
@@ -247,10 +248,10 @@ export class SimulatedProvider implements PaymentProvider {
     return answer;
   }
 
-  async openHolds(): Promise<OpenHold[]> {
-    let answer: OpenHold[] | { unavailable: string };
+  async openHolds(window: CreatedWindow, limit: number): Promise<OpenHoldsListing> {
+    let answer: OpenHoldsListing | { unavailable: string };
     try {
-      answer = await stubFor(this.ns, "default").openHolds();
+      answer = await stubFor(this.ns, "default").openHolds(window, limit);
     } catch (error) {
       throw new ProviderUnavailable(String(error));
     }

@@ -10,7 +10,8 @@
  * STRIPE_SECRET_KEY secret; STRIPE_API_BASE points it elsewhere (a test server).
  */
 import type { Money } from "../../src/domain/types";
-import { ProviderUnavailable, type OpenHold, type PaymentProvider, type ProviderOutcome } from "./provider";
+import type { CreatedWindow } from "../../src/payments/provider-walk";
+import { ProviderUnavailable, type OpenHold, type OpenHoldsListing, type PaymentProvider, type ProviderOutcome } from "./provider";
 
 /**
  * The Stripe API version the request and answer shapes below follow (PaymentIntents with
@@ -25,12 +26,8 @@ export const STRIPE_PLATFORM_TAG = "edge-rides";
 /** The search for this platform's open holds (Stripe's search query language). */
 export const OPEN_HOLDS_QUERY = `status:'requires_capture' AND metadata['platform']:'${STRIPE_PLATFORM_TAG}'`;
 
-/**
- * At most this many pages of 100 are read per listing: reconciliation runs every ten
- * minutes, so what is left over is read next time (the oldest holds are not favoured,
- * but a hold stays listed until it is voided).
- */
-const MAX_SEARCH_PAGES = 10;
+/** Stripe's search answers at most 100 a page. */
+const SEARCH_PAGE = 100;
 
 interface StripeSearchPage {
   data?: { id: string; amount: number; currency: string; created: number; metadata?: Record<string, string> }[];
@@ -260,17 +257,19 @@ export class StripeProvider implements PaymentProvider {
   }
 
   /**
-   * This platform's open holds, by Stripe's search (`GET /v1/payment_intents/search`),
-   * page after page. Search results may lag a write by up to a minute, which is far
-   * below the age reconciliation waits for before it acts on a hold.
+   * This platform's open holds created within `window`, by Stripe's search
+   * (`GET /v1/payment_intents/search`, `created` bounded), page after page up to `limit`.
+   * Search results may lag a write by up to a minute, which is far below the age
+   * reconciliation waits for before it acts on a hold.
    */
-  async openHolds(): Promise<OpenHold[]> {
+  async openHolds(window: CreatedWindow, limit: number): Promise<OpenHoldsListing> {
     const holds: OpenHold[] = [];
+    const query = `${OPEN_HOLDS_QUERY} AND created>=${window.fromS} AND created<${window.beforeS}`;
     let page: string | null = null;
-    for (let n = 0; n < MAX_SEARCH_PAGES; n++) {
-      const query: Record<string, string> = { query: OPEN_HOLDS_QUERY, limit: "100" };
-      if (page) query.page = page;
-      const body = await this.get<StripeSearchPage>("/v1/payment_intents/search", query);
+    for (let read = 0; read < limit; read += SEARCH_PAGE) {
+      const params: Record<string, string> = { query, limit: String(Math.min(SEARCH_PAGE, limit - read)) };
+      if (page) params.page = page;
+      const body = await this.get<StripeSearchPage>("/v1/payment_intents/search", params);
       for (const intent of body.data ?? []) {
         const key = intent.metadata?.idempotency_key;
         // Without its key an intent cannot be matched with the ledger: not one of ours to judge.
@@ -283,9 +282,9 @@ export class StripeProvider implements PaymentProvider {
           createdAt: new Date(intent.created * 1000).toISOString(),
         });
       }
-      if (!body.has_more || !body.next_page) break;
+      if (!body.has_more || !body.next_page) return { holds, complete: true };
       page = body.next_page;
     }
-    return holds;
+    return { holds, complete: false };
   }
 }
