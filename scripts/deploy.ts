@@ -9,15 +9,22 @@
  * `--dry-run` prints that plan, each wrangler command in order, and touches no account.
  */
 import { formatPlan, isPlaceholderId, planDeploy } from "./deploy/plan.ts";
-import { deployEnvFrom, readWorkers, root, wrangler } from "./deploy/wrangler.ts";
+import { deployArgs } from "./deploy/args.ts";
+import { readWorkers, root, wrangler } from "./deploy/wrangler.ts";
 import { provision } from "./provision.ts";
 
-const argv = process.argv.slice(2);
-const env = deployEnvFrom(argv);
+let args: ReturnType<typeof deployArgs>;
+try {
+  args = deployArgs(process.argv.slice(2), ["--dry-run"], process.env);
+} catch (error) {
+  console.error(`deploy: ${(error as Error).message}; nothing was deployed`);
+  process.exit(1);
+}
+const env = args.env;
 const workers = readWorkers(env);
 const steps = planDeploy(workers, env);
 
-if (argv.includes("--dry-run")) {
+if (args.flags.has("--dry-run")) {
   console.log(`deploy plan for ${env} (dry run: nothing is run)`);
   console.log(formatPlan(steps));
   process.exit(0);

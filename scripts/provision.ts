@@ -8,7 +8,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { resourcesOf, WORKERS, type DeployEnv } from "./deploy/plan.ts";
-import { deployEnvFrom, readWorkers, root, wrangler, type RunResult } from "./deploy/wrangler.ts";
+import { deployArgs } from "./deploy/args.ts";
+import { readWorkers, root, wrangler, type RunResult } from "./deploy/wrangler.ts";
 
 export interface ProvisionReport {
   created: string[];
@@ -90,7 +91,7 @@ export function provision(env: DeployEnv, options: { dir?: string; run?: typeof 
 
 if (import.meta.main) {
   try {
-    const env = deployEnvFrom(process.argv.slice(2));
+    const { env } = deployArgs(process.argv.slice(2), [], process.env);
     const report = provision(env);
     console.log(`provision (${env}): created ${report.created.length ? report.created.join(", ") : "nothing"}; already there: ${report.existing.length}`);
     if (report.configsUpdated.length) console.log(`database ids written into ${report.configsUpdated.join(", ")}: commit them`);

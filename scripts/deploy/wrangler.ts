@@ -40,11 +40,3 @@ export function readWorkers(env: DeployEnv, dir = root): PlannedWorker[] {
     return planWorker(spec, config);
   });
 }
-
-/** The environment from `--env NAME` or DEPLOY_ENV; production when neither is given. */
-export function deployEnvFrom(argv: string[]): DeployEnv {
-  const i = argv.indexOf("--env");
-  const name = i >= 0 ? argv[i + 1] : (process.env.DEPLOY_ENV ?? "production");
-  if (name !== "production" && name !== "staging") throw new Error(`unknown environment "${name}": production or staging`);
-  return name;
-}
