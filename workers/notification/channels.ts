@@ -30,6 +30,18 @@ export interface Channel {
   send(delivery: Delivery): Promise<void>;
 }
 
+/**
+ * Thrown by a channel whose recipient cannot take a delivery now, though nothing is down (a
+ * driver with no socket open): the delivery is recorded failed at once, with why, never retried
+ * nor dead-lettered. Recorded `sent`, it would say a notice reached someone it never reached.
+ */
+export class NotReachable extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = "NotReachable";
+  }
+}
+
 /** The fault injected into the external sinks (development only). */
 export interface SinkFault {
   mode: "ok" | "down" | "slow" | "flaky";

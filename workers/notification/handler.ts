@@ -8,7 +8,7 @@
 import type { DriverNotificationMessage, NotificationMessage, PayoutNotificationMessage, RentalNotificationMessage } from "../../src/domain/events";
 import { driverView } from "../../src/domain/ride/audience";
 import { deliveryId } from "../../src/notifications/delivery-id";
-import type { Channel, Delivery } from "./channels";
+import { NotReachable, type Channel, type Delivery } from "./channels";
 import { laterNews, LATER_NEWS_TYPES, tooLate } from "./moments";
 import { keyOf, sentKey, type DeliveryLog, type DeliveryOutcome, type PlannedDelivery } from "./delivery-log";
 import { ACCOUNT_TEMPLATES, PAYOUT_TEMPLATES } from "./account-templates";
@@ -214,6 +214,11 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
       note(index, { delivery, sent: true });
       summary.sent += 1;
     } catch (error) {
+      if (error instanceof NotReachable) {
+        note(index, { delivery, sent: false, error: `not delivered: ${error.message}`, final: true });
+        summary.failed += 1;
+        continue;
+      }
       const final = row.attempts + 1 >= deps.maxAttempts;
       if (!final) summary.lastError = `${channel.name}: ${String(error)}`;
       const outcome = note(index, { delivery, sent: false, error: String(error), final });
