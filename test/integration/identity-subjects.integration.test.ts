@@ -39,4 +39,13 @@ describe("identity providers' subjects", () => {
       expect(me.body).toMatchObject({ id: sub, approval: "approved" });
     });
   }
+
+  it("an operator finds the notices of a user whose id is longer than 64 characters; a malformed recipient is 400", async () => {
+    const sub = `google-oauth2|${"1".repeat(100)}`;
+    const ops = await issueToken(testEnv, { id: "ops-1", role: "ops" });
+    const found = await call<{ items: unknown[] }>("GET", `/v1/ops/notifications?recipient=${encodeURIComponent(sub)}`, ops);
+    expect([found.status, found.body.items]).toEqual([200, []]);
+    const bad = await call<{ code: string }>("GET", `/v1/ops/notifications?recipient=${encodeURIComponent("a b")}`, ops);
+    expect([bad.status, bad.body.code]).toEqual([400, "validation_failed"]);
+  });
 });

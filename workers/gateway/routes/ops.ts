@@ -6,7 +6,7 @@ import { requireRole } from "../auth";
 import { idempotencyKey } from "../idempotency-key";
 import { newRouter } from "../router";
 import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
-import { sha256Hex } from "../../../src/lib/ids";
+import { ENTITY_ID, sha256Hex } from "../../../src/lib/ids";
 import { listDeliveries, listDrivers, listRides } from "../queries";
 import { DELIVERY_LOG_RETENTION_DAYS } from "../../../src/notifications/retention";
 import { opsStats } from "../../../src/views/stats";
@@ -188,11 +188,9 @@ const notifications = route({
         .max(64)
         .optional()
         .openapi({ description: "What the news is about: a ride's id, a rental's, or a payout's (a driver told of a payout)" }),
-      recipient: z
-        .string()
-        .max(64)
-        .optional()
-        .openapi({ description: "One person's deliveries (an operator's decision about a driver is filed under no ride: find it by its driver)" }),
+      recipient: emptyIsUnset(z.string().regex(ENTITY_ID)).openapi({
+        description: "One person's deliveries (an operator's decision about a driver is filed under no ride: find it by its driver)",
+      }),
       status: emptyIsUnset(z.enum(["sent", "failed", "retrying"])),
     }),
   },
