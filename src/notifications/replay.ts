@@ -147,21 +147,32 @@ export async function replayNotificationDeadLetters(
   const [first, ...rest] = [...events.values()];
   await db.batch([reset(first!), ...rest.map(reset)]);
   const unsent = new Set(claimedIds);
+  const unsentEvents = new Set(events.values());
   try {
     for (const batch of queueBatches([...events.values()])) {
       await send(batch.map(({ body: { deadLetterReason: _reason, ...message } }) => message));
       const letters = batch.flatMap((e) => e.letters);
       await db.update(t).set({ replayedAt: nowIso, replayingUntil: null }).where(inArray(t.id, letters));
       for (const id of letters) unsent.delete(id);
+      for (const e of batch) unsentEvents.delete(e);
       report.replayed += letters.length;
     }
   } catch (error) {
-    // Released for the next replay at once, not after the lease (best effort: the lease ends anyway).
-    await db
-      .update(t)
-      .set({ replayingUntil: null })
-      .where(inArray(t.id, [...unsent]))
-      .catch(() => undefined);
+    // Released for the next replay at once, not after the lease; and the deliveries of the events
+    // not sent failed again (retrying with no message on its way, nothing would ever move them,
+    // and they would drop out of `?status=failed`). Best effort: the error is what the caller hears.
+    const failedAgain = (e: { rideId: string; eventId: string }) =>
+      db
+        .update(d)
+        .set({ status: "failed", updatedAt: now })
+        .where(and(eq(d.rideId, e.rideId), eq(d.eventId, e.eventId), eq(d.status, "retrying"), eq(d.attempts, 0)));
+    await Promise.all([
+      db
+        .update(t)
+        .set({ replayingUntil: null })
+        .where(inArray(t.id, [...unsent])),
+      ...[...unsentEvents].map(failedAgain),
+    ]).catch(() => undefined);
     throw error;
   }
   return report;

@@ -32,15 +32,26 @@ beforeEach(async () => {
 });
 
 describe("replaying notification dead letters: what must not happen", () => {
-  it("a queue that refuses leaves every letter open and free, to be sent by the next replay at once", async () => {
+  it("a queue that refuses leaves every letter open and free, its deliveries failed, to be sent by the next replay at once", async () => {
     await letter("m1", "rd_1", "ev_1");
+    await delivery("rd_1", "ev_1", "webhook", "failed");
+    await delivery("rd_1", "ev_1", "kakao", "sent", 1);
     const refusing = async () => {
       throw new Error("queue down");
     };
     await expect(replay({}, refusing)).rejects.toThrow("queue down");
     expect(await replayedAt("m1")).toBeNull();
     expect(await countOpenNotificationDeadLetters(db)).toBe(1);
+    // Its deliveries failed as they were: not retrying with nothing on its way to retry them.
+    expect((await deliveries()).map((r) => [r.channel, r.status])).toEqual([
+      ["webhook", "failed"],
+      ["kakao", "sent"],
+    ]);
     expect(await replay()).toMatchObject({ replayed: 1 });
+    expect((await deliveries()).map((r) => [r.channel, r.status, r.attempts])).toEqual([
+      ["webhook", "retrying", 0],
+      ["kakao", "sent", 1],
+    ]);
     expect(sent.flat()).toHaveLength(1);
   });
 
