@@ -9,7 +9,7 @@ import type { ViewsMessage } from "../domain/events";
 import { opsFeedStub } from "./stubs";
 import { within } from "../lib/timeout";
 import type { ViewWrite } from "../views/projection";
-import { driverMarker, inVersionOrder, markersOf, rideMarker, type DriverMarker, type RideMarker } from "../ops-feed/feed";
+import { driverMarker, inVersionOrder, isOpenRide, markersOf, rideMarker, type DriverMarker, type RideMarker } from "../ops-feed/feed";
 
 /** The bound of one publish: the next batch (or the rest of a sweep) waits for it. */
 export const PUBLISH_TIMEOUT_MS = 2_000;
@@ -63,7 +63,7 @@ export function markersOfMessages(messages: readonly ViewsMessage[]): Markers {
  * Of `markers`, those the views hold now, each at its row's version: a replayed dead letter is
  * often older than the row the sweep healed since (its write was refused by the version check),
  * and a ride past the views' window went to its owners, not to the views. The console hears
- * only what its lists show.
+ * only what its lists show, and that a ride the views let go of ended.
  */
 async function asTheViewsHoldThem(db: D1Database, markers: Markers): Promise<Markers> {
   const ask = (table: "rides" | "drivers", ids: string[]) =>
@@ -80,7 +80,11 @@ async function asTheViewsHoldThem(db: D1Database, markers: Markers): Promise<Mar
   ]);
   const held = (rows: { id: string; version: number }[] | undefined) => new Map((rows ?? []).map((r) => [r.id, r.version]));
   const [heldRides, heldDrivers] = [held(rides?.results), held(drivers?.results)];
-  return { rides: markers.rides.filter((r) => heldRides.get(r.id) === r.version), drivers: markers.drivers.filter((d) => heldDrivers.get(d.id) === d.version) };
+  // A ride ended whose row the views no longer hold went to its owners (the window, or the sweep
+  // handing over a ride a late replay had brought back open): the feed hears it ended, so that a
+  // marker it still has of the ride leaves the map. An ended ride is ended for good.
+  const rideHeld = (r: RideMarker) => heldRides.get(r.id) === r.version || (!heldRides.has(r.id) && !isOpenRide(r.status));
+  return { rides: markers.rides.filter(rideHeld), drivers: markers.drivers.filter((d) => heldDrivers.get(d.id) === d.version) };
 }
 
 /**

@@ -53,6 +53,18 @@ describe("what the views' healing tells the operators' feed", () => {
     expect(drivers).toMatchObject([{ id: "d1", version: 4 }]);
   });
 
+  it("a ride the views no longer hold is told only ended (handed to its owners): an open one is not, so no ghost is put back on the map", async () => {
+    const { env, publish } = feedOf(() => 1, {});
+    const news = new FeedNews();
+    news.heardWrites([rideWrite(5, "in_progress")]);
+    await news.tell(env, "views replay");
+    expect(publish).not.toHaveBeenCalled();
+    news.heardWrites([rideWrite(7, "completed")]);
+    await news.tell(env, "views repair");
+    expect(publish).toHaveBeenCalledTimes(1);
+    expect(publish.mock.calls[0]![0]).toMatchObject([{ id: "rd_1", version: 7, status: "completed" }]);
+  });
+
   it("tells a replay's messages like the views worker's batch; what was told is not told again, and nothing heard is no call", async () => {
     const { env, publish } = feedOf(() => 1, { rd_1: 1, d1: 1 });
     const news = new FeedNews();
