@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run deploy [-- --env staging] [-- --dry-run]` (or DEPLOY_ENV=staging):
- *  1. refuses to go on if a worker lacks a required secret (`wrangler secret list`);
+ *  1. refuses to go on if a worker lacks a required secret (`wrangler secret list`), or if a
+ *     worker does not build (`wrangler deploy --dry-run` of each);
  *  2. provisions the environment's databases and queues (idempotent, scripts/provision.ts);
  *  3. applies the D1 migrations remotely;
  *  4. deploys the workers in binding order (payment, views, gateway, notification):
@@ -48,6 +49,12 @@ for (const step of steps.filter((s) => s.phase === "secrets")) {
       missing.push(`${worker.name}: ${secret} (wrangler secret put ${secret} -c ${worker.config}${env === "production" ? "" : ` --env ${env}`})`);
 }
 if (missing.length > 0) fail(`required secrets are not set; nothing was deployed:\n  ${missing.join("\n  ")}`);
+
+// 1b. every worker builds, before anything changes
+for (const step of steps.filter((s) => s.phase === "build")) {
+  console.log(`\n$ wrangler ${step.args.join(" ")}`);
+  if (wrangler(step.args, root, true).status !== 0) fail(`the ${step.worker} worker does not build; nothing was deployed`);
+}
 
 // 2. resources; then the configs again, since provisioning may have written database ids
 const report = provision(env);

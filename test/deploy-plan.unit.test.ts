@@ -55,6 +55,14 @@ describe.each(DEPLOY_ENVS)("the %s deploy plan", (env) => {
     expect(needs.notification).toContain("CONTACT_KEY");
   });
 
+  it("bundles every worker after the secrets and before anything changes", () => {
+    const builds = steps.filter((s) => s.phase === "build");
+    expect(builds.map((s) => s.worker).sort()).toEqual(["gateway", "notification", "payment", "views"]);
+    for (const b of builds) expect(b.args.slice(0, 2)).toEqual(["deploy", "--dry-run"]);
+    expect(Math.min(...index("build"))).toBeGreaterThan(Math.max(...index("secrets")));
+    expect(Math.max(...index("build"))).toBeLessThan(Math.min(...index("provision"), ...index("migrate"), ...index("deploy")));
+  });
+
   it("names this environment's own workers and resources, never the other's", () => {
     const names = [...workers.map((w) => w.name), ...resourcesOf(workers).queues, ...resourcesOf(workers).databases.map((d) => d.name)];
     for (const name of names) expect(name.endsWith("-staging"), name).toBe(env === "staging");
@@ -118,5 +126,28 @@ describe("npm run deploy without the required secrets", () => {
     const calls = (JSON.parse(readFileSync(state, "utf8")) as { calls: string[][] }).calls;
     expect(calls.length).toBeGreaterThan(0);
     expect(calls.every((c) => c[0] === "secret" && c[1] === "list")).toBe(true);
+  }, 60_000);
+});
+
+describe("npm run deploy with a worker that does not build", () => {
+  it("stops after the bundles, having provisioned, migrated and deployed nothing", () => {
+    const state = join(mkdtempSync(join(tmpdir(), "deploy-build-")), "account.json");
+    const workers = readWorkers("staging");
+    const secrets = Object.fromEntries(workers.map((w) => [`${w.config}@staging`, w.secrets]));
+    const gateway = workers.find((w) => w.worker === "gateway")!;
+    const failOn = planDeploy(workers, "staging")
+      .find((s) => s.phase === "build" && s.worker === gateway.worker)!
+      .args.join(" ");
+    writeFileSync(state, JSON.stringify({ secrets, failOn }));
+    const r = spawnSync(process.execPath, ["scripts/deploy.ts", "--env", "staging"], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, DEPLOY_ENV: "", WRANGLER_BIN: resolve(root, "test/support/fake-wrangler.mjs"), FAKE_WRANGLER_STATE: state },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("the gateway worker does not build; nothing was deployed");
+    const calls = (JSON.parse(readFileSync(state, "utf8")) as { calls: string[][] }).calls;
+    expect(calls.every((c) => (c[0] === "secret" && c[1] === "list") || (c[0] === "deploy" && c[1] === "--dry-run"))).toBe(true);
+    expect(calls.filter((c) => c[0] === "deploy").length).toBeGreaterThanOrEqual(1);
   }, 60_000);
 });

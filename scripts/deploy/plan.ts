@@ -41,7 +41,7 @@ export interface PlannedWorker {
 }
 
 export interface Step {
-  phase: "secrets" | "provision" | "migrate" | "deploy";
+  phase: "secrets" | "build" | "provision" | "migrate" | "deploy";
   /** The wrangler arguments, exactly as run. */
   args: string[];
   /** Run only when the account lacks the resource (provision), or a note on what is checked. */
@@ -133,6 +133,17 @@ export function planDeploy(workers: readonly PlannedWorker[], env: DeployEnv): S
       worker: w.worker,
       args: ["secret", "list", "-c", w.config, ...e, "--format", "json"],
       note: `needs: ${w.secrets.join(", ") || "none"}`,
+    });
+  }
+  // Every worker bundled before anything changes: one that does not build (its [build] step, a
+  // type the bundler refuses) stops the deploy with nothing migrated and nothing deployed, never
+  // halfway with the schema and the payment worker new beside the old gateway.
+  for (const w of workers) {
+    steps.push({
+      phase: "build",
+      worker: w.worker,
+      args: ["deploy", "--dry-run", "-c", w.config, ...e, "--outdir", `.wrangler/deploy-build/${env}/${w.worker}`],
+      note: "bundles it, changes nothing",
     });
   }
   steps.push({ phase: "provision", args: ["d1", "list", "--json"], note: "what exists" });

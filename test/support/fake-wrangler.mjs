@@ -57,4 +57,5 @@ if (a === "secret" && b === "list") {
     ) + "\n",
   );
 }
+if (a === "deploy" && args.includes("--dry-run")) exit(0, `Total Upload: 100.00 KiB / gzip: 20.00 KiB\n--dry-run: exiting now.\n`);
 exit(2, "", `fake wrangler: unknown command: ${args.join(" ")}\n`);
