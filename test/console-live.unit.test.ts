@@ -105,6 +105,19 @@ describe("live state", () => {
     expect([...s.drivers.keys()]).toEqual(["d1"]);
   });
 
+  it("counts the snapshots (one a reconnect), so pages showing rows the socket may have missed load them again", () => {
+    const first = apply(EMPTY, { type: "snapshot", at: at(0), rides: [ride("a")], drivers: [] });
+    const news = applyAll(first, [
+      { type: "ride", ride: ride("a", { version: 2 }) },
+      { type: "stats", at: at(1), stats: stats(1) },
+    ]);
+    expect([first.snapshots, news.snapshots]).toEqual([1, 1]);
+    // Reconnected: the ride ended meanwhile is in no snapshot, but the count moves.
+    const again = applyAll(news, [{ type: "snapshot", at: at(2), rides: [], drivers: [] }]);
+    expect(again.snapshots).toBe(2);
+    expect(again.seen.get("a")?.version).toBe(2);
+  });
+
   it("keeps the last STATS_SAMPLES stats and at most SEEN_LIMIT rides", () => {
     let s: LiveState = EMPTY;
     for (let i = 0; i < STATS_SAMPLES + 5; i++) s = apply(s, { type: "stats", at: at(i), stats: stats(i) });

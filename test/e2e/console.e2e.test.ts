@@ -10,7 +10,7 @@
  */
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../support/browser";
 import { Api, eventually, uid } from "../support/client";
@@ -252,6 +252,42 @@ describe("operator console", () => {
     expect(await page.locator("svg.bars text", { hasText: "completed" }).count()).toBe(1);
     await shot("console-health.png");
   });
+
+  it("a ride that ended while the socket was down shows ended once the socket is back (a snapshot lists no ended ride)", async () => {
+    // A second tab whose socket goes through a route that can drop the feed's news, then the socket.
+    const tab = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    let deaf = false;
+    let live: WebSocketRoute | undefined;
+    await tab.routeWebSocket(/\/v1\/ops\/live/, (ws) => {
+      live = ws;
+      const server = ws.connectToServer();
+      server.onMessage((message) => {
+        if (!deaf) ws.send(message);
+      });
+    });
+    try {
+      const { id } = await requestRide({ lat: 37.4979, lng: 127.0276 });
+      await tab.goto(`${system.baseUrl}/console/rides/${id}`);
+      await tab.getByLabel("Ops token").fill(ops);
+      await tab.getByRole("button", { name: "Sign in", exact: true }).click();
+      await tab.getByRole("heading", { name: `Ride ${id}` }).waitFor();
+      await tab.locator(".conn", { hasText: "live" }).waitFor({ timeout: 10_000 });
+      await tab.getByRole("button", { name: "Cancel ride" }).waitFor();
+
+      deaf = true; // the feed's news of the cancel never reaches the tab
+      const cancelled = await api.request<Ride>("POST", `/v1/rides/${id}/cancel`, { token: ops, body: { reason: "while the socket was down" } });
+      expect(cancelled.status).toBe(200);
+      await tab.waitForTimeout(LIVE_MS);
+      expect(await tab.locator("#ride-title .badge", { hasText: "cancelled" }).count(), "the tab heard nothing").toBe(0);
+
+      deaf = false;
+      await live!.close({ code: 1001, reason: "dropped" }); // the tab reconnects, and hears a snapshot
+      await tab.locator("#ride-title .badge", { hasText: "cancelled" }).waitFor({ timeout: 10_000 });
+      expect(await tab.getByRole("button", { name: "Cancel ride" }).count()).toBe(0);
+    } finally {
+      await tab.close();
+    }
+  }, 60_000);
 
   it("signs out: the token is gone from the tab and the sign-in page is back", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();

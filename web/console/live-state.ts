@@ -20,6 +20,12 @@ export interface LiveState {
   /** What the last snapshot cut (more markers than a frame carries): the map shows a part of them, not a total. */
   truncated: readonly ("rides" | "drivers")[];
   stats: readonly StatsSample[];
+  /**
+   * How many snapshots were heard: one comes with each (re)connect. A page that shows rows the
+   * socket may have missed news of while it was down (a ride that ended then is in no snapshot)
+   * loads them again when it changes.
+   */
+  snapshots: number;
 }
 
 /** How many stats samples the sparklines keep (every 5 s: five minutes). */
@@ -27,7 +33,7 @@ export const STATS_SAMPLES = 60;
 /** How many rides `seen` remembers, newest changes kept. */
 export const SEEN_LIMIT = 1000;
 
-export const EMPTY: LiveState = { rides: new Map(), drivers: new Map(), seen: new Map(), offline: new Map(), truncated: [], stats: [] };
+export const EMPTY: LiveState = { rides: new Map(), drivers: new Map(), seen: new Map(), offline: new Map(), truncated: [], stats: [], snapshots: 0 };
 
 export const isOpen = (status: string) => status !== "completed" && status !== "cancelled";
 
@@ -41,6 +47,7 @@ interface Draft {
   offline: Map<string, DriverMarker>;
   truncated: readonly ("rides" | "drivers")[];
   stats: StatsSample[];
+  snapshots: number;
 }
 
 /** Keeps `ride` as the newest marker of its ride, the newest SEEN_LIMIT rides. */
@@ -61,6 +68,7 @@ function fold(d: Draft, message: LiveMessage): void {
       // Those the snapshot lists on duty are on duty now, whatever was heard of them before.
       for (const driver of d.drivers.values()) d.offline.delete(driver.id);
       d.truncated = message.truncated ?? [];
+      d.snapshots += 1;
       return;
     }
     case "ride": {
@@ -109,6 +117,7 @@ export function applyAll(state: LiveState, messages: readonly LiveMessage[]): Li
     offline: new Map(state.offline),
     truncated: state.truncated,
     stats: [...state.stats],
+    snapshots: state.snapshots,
   };
   for (const message of known) fold(d, message);
   return { ...d, stats: d.stats.slice(-STATS_SAMPLES) };

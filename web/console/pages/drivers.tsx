@@ -74,7 +74,12 @@ export function DriversPage() {
   const [changed, setChanged] = useState<Record<string, Driver>>({});
   const cursor = cursors[cursors.length - 1];
   const { state } = useLive();
-  const list = useLoad(() => get<Page<Driver>>(`/v1/ops/drivers${query({ approval, status, limit: 20, cursor })}`), [approval, status, cursor]);
+  // Loaded again after a reconnect: a driver who went offline while the socket was down is in no snapshot.
+  const list = useLoad(
+    () => get<Page<Driver>>(`/v1/ops/drivers${query({ approval, status, limit: 20, cursor })}`),
+    [approval, status, cursor, state.snapshots],
+    [approval, status, cursor],
+  );
   // The socket tells the status as it changes (offline too); the approval comes from the list or a newer decision made here.
   const rows = (list.data?.items ?? []).map((d) => driverRow(d, changed[d.id], liveDriverStatus(state, d.id)));
   const reset = (set: (v: string) => void) => (v: string) => {

@@ -88,7 +88,8 @@ function Actions(props: { ride: Ride; done: () => void }) {
 export function RidePage(props: { id: string }) {
   const { state } = useLive();
   const heard = state.seen.get(props.id)?.version ?? 0;
-  const page = useLoad(() => loadRide(props.id), [props.id, heard], [props.id]);
+  // Loaded again after a reconnect too: a ride that ended while the socket was down is in no snapshot.
+  const page = useLoad(() => loadRide(props.id), [props.id, heard, state.snapshots], [props.id]);
   const data = page.data?.ride.id === props.id ? page.data : null;
   const ride = data?.ride;
   return (

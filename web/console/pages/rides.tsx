@@ -13,7 +13,8 @@ export function RidesPage() {
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
   const { state } = useLive();
-  const list = useLoad(() => get<Page<Ride>>(`/v1/ops/rides${query({ status, limit: LIMIT, cursor })}`), [status, cursor]);
+  // Loaded again after a reconnect: what changed while the socket was down reached no row.
+  const list = useLoad(() => get<Page<Ride>>(`/v1/ops/rides${query({ status, limit: LIMIT, cursor })}`), [status, cursor, state.snapshots], [status, cursor]);
   const rows = mergeRides((list.data?.items ?? []).map(rowOf), state.seen, { status: status || undefined, firstPage: cursors.length === 0 });
   return (
     <section aria-labelledby="rides-title">
