@@ -54,8 +54,8 @@ export interface RepairDeps {
   insertEarnings: (rows: EarningRow[]) => Promise<number>;
   heldRidesCursor: () => Promise<string | null>;
   saveHeldRidesCursor: (cursor: string | null) => Promise<void>;
-  /** The rides and rentals the ledger holds an authorisation of, in the order it recorded them. */
-  heldRidesPage: (after: string | null, limit: number) => Promise<LedgerPage<string>>;
+  /** The rides and rentals the ledger holds an authorisation of, in the order it recorded them, none recorded after `before`. */
+  heldRidesPage: (after: string | null, limit: number, before: string) => Promise<LedgerPage<string>>;
   /** Which of these rides the views have no row for; and whether one is past the views' window (its owners keep it). */
   missingRides: (ids: string[]) => Promise<string[]>;
   pastWindow: (ride: RideSnapshot["ride"]) => boolean;
@@ -180,7 +180,9 @@ export async function repairViews(deps: RepairDeps, options: RepairOptions = DEF
   );
   const lost = await ledgerPass(
     { read: deps.heldRidesCursor, save: deps.saveHeldRidesCursor },
-    deps.heldRidesPage,
+    // Only rows older than the sweep's threshold: a ride that young is likely still on its way to
+    // the views, and a row stamped before its insert landed is read next run, the cursor not past it.
+    (after, limit) => deps.heldRidesPage(after, limit, before),
     (ids) => restoreLost(deps, ids, lostBudget),
     options,
   );
@@ -263,7 +265,7 @@ export function repairDeps(env: Env, news?: FeedNews): RepairDeps {
     insertEarnings: (rows) => insertEarnings(db, insideWindow.earnings(rows, windowStart(env))),
     heldRidesCursor: () => readCursor(db, "held-rides"),
     saveHeldRidesCursor: (cursor) => saveCursor(db, "held-rides", cursor),
-    heldRidesPage: (after, limit) => paymentService(env).heldRidesPage(after, limit),
+    heldRidesPage: (after, limit, before) => paymentService(env).heldRidesPage(after, limit, before),
     missingRides: (ids) => missingIds(db, rides, ids),
     pastWindow: (ride) => pastWindow(ride, windowStart(env)),
     missingRentals: (ids) => missingIds(db, rentals, ids),

@@ -230,12 +230,14 @@ describe("repairViews", () => {
     const lostPages = Array.from({ length: 60 }, (_, p) => Array.from({ length: 100 }, (_, i) => `rd_lost_${p}_${i}`));
     let heldCursor: string | null = null;
     let asked = 0;
+    const befores = new Set<string>();
     const f = fakeDeps({
       ledger,
       rideSnapshot: async (id) => (asked++, snapshotOf(id)),
       heldRidesCursor: async () => heldCursor,
       saveHeldRidesCursor: async (c) => void (heldCursor = c),
-      heldRidesPage: async (after) => {
+      heldRidesPage: async (after, _limit, before) => {
+        befores.add(before);
         const i = after === null ? 0 : Number(after);
         return { items: lostPages[i] ?? [], next: i + 1 < lostPages.length ? String(i + 1) : null };
       },
@@ -245,6 +247,8 @@ describe("repairViews", () => {
     expect(asked).toBe(DEFAULT_REPAIR.maxRows + LOST_PER_RUN);
     expect(report.lost.inserted).toBe(LOST_PER_RUN);
     expect(heldCursor, "stopped before the page it could not finish (two pages of 100 done)").toBe("2");
+    const threshold = new Date(NOW.getTime() - DEFAULT_REPAIR.afterS * 1000).toISOString();
+    expect([...befores], "every page: only rides the ledger recorded before the threshold").toEqual([threshold]);
   });
 
   it("a lost ride past the views' window is read and left to its owners; those reads are the run's budget too, so a pass from the ledger's first page goes on", async () => {

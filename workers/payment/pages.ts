@@ -79,22 +79,25 @@ export async function rideIdsPage(d1: D1Database, after: string | null, limit: n
 /**
  * The rides the ledger holds a successful or refused authorisation for, in the order it
  * recorded them (created_at, ride id), `limit` after the cursor `after` (null: from the
- * start). Every ride asks for one authorisation, so this lists each ride once; the views'
- * repair reads it to find rides the views never heard of.
+ * start), none recorded after `before` when given. Every ride asks for one authorisation, so
+ * this lists each ride once; the views' repair reads it to find rides the views never heard of.
+ * `before` keeps the pass's place behind the rows still being written: each payment worker
+ * stamps `created_at` before its insert lands, so a row may land behind the newest page read,
+ * and a cursor already past it would never read it.
  *
  * @example
- * const { items, next } = await heldRidesPage(env.LEDGER_DB, null, 100);
+ * const { items, next } = await heldRidesPage(env.LEDGER_DB, null, 100, new Date(Date.now() - 120_000).toISOString());
  */
-export async function heldRidesPage(d1: D1Database, after: string | null, limit: number): Promise<Page<string>> {
+export async function heldRidesPage(d1: D1Database, after: string | null, limit: number, before?: string): Promise<Page<string>> {
   const size = pageLimit(limit);
   const [afterAt = "", afterId = ""] = after === null ? [] : decodeCursor(after, 2);
   const { results } = await d1
     .prepare(
       `SELECT ride_id, created_at FROM payment_operations
-       WHERE kind = 'authorize' AND (created_at, ride_id) > (?1, ?2) AND ride_id NOT LIKE ?3
+       WHERE kind = 'authorize' AND (created_at, ride_id) > (?1, ?2) AND ride_id NOT LIKE ?3 AND (?5 IS NULL OR created_at <= ?5)
        ORDER BY created_at, ride_id LIMIT ?4`,
     )
-    .bind(afterAt, afterId, `${DUES_PREFIX}%`, size + 1)
+    .bind(afterAt, afterId, `${DUES_PREFIX}%`, size + 1, before ?? null)
     .all<{ ride_id: string; created_at: string }>();
   const rows = results.slice(0, size);
   const last = rows.at(-1);

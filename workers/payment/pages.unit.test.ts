@@ -81,4 +81,19 @@ describe("heldRidesPage", () => {
     const pages = await all((after) => heldRidesPage(d1, after, 2));
     expect(pages).toEqual([["rd_3", "rd_1"], ["rd_2"]]);
   });
+
+  it("lists none recorded after `before`: a row that lands late, stamped before the newest, is read by a later pass, not passed by its cursor", async () => {
+    const { d1, deps } = await unitDeps();
+    for (const id of ["rd_old", "rd_young"]) await handlePaymentCommand(step(id, "authorize", 1000), deps);
+    await d1.prepare("UPDATE payment_operations SET created_at = ? WHERE ride_id = 'rd_old'").bind("2026-12-06T10:00:00.000Z").run();
+    await d1.prepare("UPDATE payment_operations SET created_at = ? WHERE ride_id = 'rd_young'").bind("2026-12-06T10:05:00.000Z").run();
+    const before = "2026-12-06T10:02:00.000Z";
+    const first = await heldRidesPage(d1, null, 10, before);
+    expect(first).toEqual({ items: ["rd_old"], next: null });
+    // Landed now, stamped a minute before the threshold and after the row the pass read.
+    await handlePaymentCommand(step("rd_late", "authorize", 1000), deps);
+    await d1.prepare("UPDATE payment_operations SET created_at = ? WHERE ride_id = 'rd_late'").bind("2026-12-06T10:01:00.000Z").run();
+    expect((await heldRidesPage(d1, null, 10, before)).items).toEqual(["rd_old", "rd_late"]);
+    expect((await heldRidesPage(d1, null, 10)).items).toEqual(["rd_old", "rd_late", "rd_young"]);
+  });
 });

@@ -142,14 +142,15 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
   }
 
   /**
-   * The rides the ledger has an authorisation of, in the order it recorded them; `next`
-   * is the opaque cursor of the page after, null at the end.
+   * The rides the ledger has an authorisation of, in the order it recorded them, none
+   * recorded after `before` when given (an older gateway gives none); `next` is the opaque
+   * cursor of the page after, null at the end.
    *
    * @example
-   * const { items, next } = await env.PAYMENTS.heldRidesPage(null, 100);
+   * const { items, next } = await env.PAYMENTS.heldRidesPage(null, 100, before);
    */
-  async heldRidesPage(after: string | null, limit: number): Promise<{ items: string[]; next: string | null }> {
-    return heldRidesPage(this.env.LEDGER_DB, after, limit);
+  async heldRidesPage(after: string | null, limit: number, before?: string): Promise<{ items: string[]; next: string | null }> {
+    return heldRidesPage(this.env.LEDGER_DB, after, limit, before);
   }
 
   /**
