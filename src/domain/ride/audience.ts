@@ -69,7 +69,8 @@ function driverOf(item: Item, held: string | null): string | null {
  * offered a ride another gave up must not read the other's trail), with a rider's or an
  * operator's cancel reason replaced and a refund's reason left out. A rider's: the drivers
  * asked and how they answered, and any driver the ride never got (released when it was
- * cancelled with an offer out), without their ids. An operator's: as stored.
+ * cancelled with an offer out), without their ids, and no fare's split (what the driver earns
+ * and the platform keeps). An operator's: as stored.
  *
  * @example
  * timelineFor(items, { id: "d2", role: "driver" }).some((e) => e.data.driverId === "d1"); // false
@@ -81,7 +82,8 @@ export function timelineFor<T extends Item>(items: T[], viewer: Pick<Actor, "id"
     const got = new Set(items.filter((i) => i.type === "DriverAssigned").map((i) => driverOf(i, null)));
     return items.map((item) => {
       const about = driverOf(item, null);
-      return about !== null && (OFFERS.has(item.type) || !got.has(about)) ? { ...item, data: withoutDriverId(item.data) } : item;
+      const shown = about !== null && (OFFERS.has(item.type) || !got.has(about)) ? { ...item, data: withoutDriverId(item.data) } : item;
+      return withoutDriversPay(shown);
     });
   }
   let held: string | null = null;
@@ -93,6 +95,17 @@ export function timelineFor<T extends Item>(items: T[], viewer: Pick<Actor, "id"
     if (about === null || about === viewer.id) out.push(forDriver(item));
   }
   return out;
+}
+
+/**
+ * An item without the fare's split (`PaymentCaptured`'s and `DriverSettled`'s settlement, a
+ * refund's adjustment): what the driver earns and the platform keeps is theirs to read, not
+ * the rider's, who reads the amount they paid or got back.
+ */
+function withoutDriversPay<T extends Item>(item: T): T {
+  if (!("settlement" in item.data) && !("adjustment" in item.data)) return item;
+  const { settlement: _split, adjustment: _givenBack, ...data } = item.data;
+  return { ...item, data };
 }
 
 function withoutDriverId(data: Record<string, unknown>): Record<string, unknown> {

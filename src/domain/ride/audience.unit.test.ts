@@ -135,4 +135,20 @@ describe("what a driver reads of a ride: no rider's or operator's words", () => 
     ];
     expect(JSON.stringify(timelineFor(offered, { id: "r1", role: "rider" }))).not.toContain("d9");
   });
+
+  it("timelineFor: a rider reads what they paid and got back, not the fare's split; the driver and ops read it", () => {
+    const krw = (amount: number) => ({ amount, currency: "KRW" });
+    const settlement = { driverId: "d1", fare: krw(10_000), commission: krw(2_000), earning: krw(8_000) };
+    const items = [
+      { type: "DriverAssigned", data: { driver: { id: "d1", name: "Kim" }, etaSeconds: 60 } },
+      { type: "PaymentCaptured", data: { amount: krw(10_000), settlement } },
+      { type: "DriverSettled", data: { settlement } },
+      { type: "PaymentRefunded", data: { amount: krw(1_000), adjustment: { driverId: "d1", fare: krw(-1_000), earning: krw(-800) } } },
+    ];
+    const rider = timelineFor(items, { id: "r1", role: "rider" });
+    expect(rider.slice(1).map((e) => e.data)).toEqual([{ amount: krw(10_000) }, {}, { amount: krw(1_000) }]);
+    expect(JSON.stringify(rider)).not.toMatch(/commission|earning|8000|"fare"/);
+    expect(timelineFor(items, { id: "d1", role: "driver" }).map((e) => e.data)).toEqual(items.map((e) => e.data));
+    expect(timelineFor(items, { id: "o1", role: "ops" })).toBe(items);
+  });
 });
