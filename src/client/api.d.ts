@@ -2840,6 +2840,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description 1 to 255 visible ASCII characters (no space) */
         "idempotency-key"?: string;
       };
       path?: never;
@@ -4016,6 +4017,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description 1 to 255 visible ASCII characters (no space) */
         "idempotency-key"?: string;
       };
       path?: never;
@@ -4325,6 +4327,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description 1 to 255 visible ASCII characters (no space) */
         "idempotency-key"?: string;
       };
       path?: never;
@@ -6422,6 +6425,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description 1 to 255 visible ASCII characters (no space) */
         "idempotency-key"?: string;
       };
       path: {

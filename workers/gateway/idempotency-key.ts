@@ -1,7 +1,22 @@
-/** The `Idempotency-Key` header, as every route that takes one reads it. */
+/** The `Idempotency-Key` header, as every route that takes one reads it and declares it. */
+import { z } from "@hono/zod-openapi";
 import { AppError, unwrap, type Outcome } from "../../src/lib/problem";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * The header as the OpenAPI document declares it, the rule `idempotencyKey` enforces written
+ * out for generated clients (the handler answers 400 `invalid_request` for one that breaks it).
+ *
+ * @example
+ * request: { ...jsonBody(RideRequestSchema), headers: IdempotencyKeyHeaders }
+ */
+export const IdempotencyKeyHeaders = z.object({
+  "idempotency-key": z
+    .string()
+    .optional()
+    .openapi({ pattern: IDEMPOTENCY_KEY.source, minLength: 1, maxLength: 255, description: "1 to 255 visible ASCII characters (no space)" }),
+});
 
 /**
  * The request's Idempotency-Key, or undefined without one; 400 `invalid_request` for one

@@ -104,6 +104,15 @@ describe("the OpenAPI document", () => {
     expect(violations(doc)).toEqual([]);
   });
 
+  it("declares the Idempotency-Key's rule (1 to 255 visible ASCII characters) wherever one is taken", async () => {
+    const keyed = operationsOf(await servedDocument()).filter((o) => JSON.stringify(o.operation.parameters ?? []).includes('"idempotency-key"'));
+    expect(keyed.map((o) => o.operation.operationId).sort()).toEqual(["createRental", "createRide", "refundRide", "registerRentalVehicle"]);
+    for (const o of keyed) {
+      const header = (o.operation.parameters as { name: string; schema: Record<string, unknown> }[]).find((p) => p.name === "idempotency-key")!;
+      expect(header.schema, String(o.operation.operationId)).toMatchObject({ minLength: 1, maxLength: 255, pattern: "^[\\x21-\\x7e]{1,255}$" });
+    }
+  });
+
   it("names the operations the typed client relies on", async () => {
     const ids = operationsOf(await servedDocument()).map((o) => o.operation.operationId);
     for (const id of ["createQuote", "createRide", "getRide", "cancelRide", "acceptRide", "completeRide", "listOpsRides", "getProblem"])

@@ -83,7 +83,15 @@ describe("a list's filters", () => {
       "/v1/ops/payouts?driverId=&limit=&cursor=",
       "/v1/ops/notifications?rideId=&status=&limit=&cursor=",
       "/v1/ops/rental-vehicles?status=&limit=",
+      "/v1/ops/views/dead-letters?open=&limit=&cursor=",
+      "/v1/ops/notifications/dead-letters?open=&limit=&cursor=",
     ];
+    const badOf = (path: string) =>
+      path.includes("status=&")
+        ? path.replace("status=&", "status=nope&")
+        : path.includes("open=&")
+          ? path.replace("open=&", "open=yes&")
+          : path.replace("driverId=&", "driverId=nope!&");
     for (const path of lists) {
       bound.length = 0;
       const res = await call(path, { token: ops }, env());
@@ -93,7 +101,7 @@ describe("a list's filters", () => {
         bound.flat().filter((v) => v === ""),
         path,
       ).toEqual([]);
-      const bad = path.includes("status=&") ? path.replace("status=&", "status=nope&") : path.replace("driverId=&", "driverId=nope!&");
+      const bad = badOf(path);
       expect((await call(bad, { token: ops }, env())).status, bad).toBe(400);
     }
     const rider = await call("/v1/rides?status=&limit=", { token: await token("r1", "rider") }, testEnv({ VIEWS_DB }));

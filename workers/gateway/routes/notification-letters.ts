@@ -11,7 +11,7 @@ import { requireRole } from "../auth";
 import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import { decodeCursor, encodeCursor } from "../queries";
 import { newRouter } from "../router";
-import { ListQuerySchema, page } from "../schemas";
+import { emptyIsUnset, ListQuerySchema, page } from "../schemas";
 
 const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags: ["ops"], security: bearer, middleware: requireRole("ops") });
 
@@ -22,7 +22,7 @@ const list = route({
   summary: "List the notifications given up on",
   description:
     "Notifications whose delivery failed every attempt (NOTIFY_MAX_ATTEMPTS), or that no notification worker could read, newest first. Their deliveries show `failed` in GET /v1/ops/notifications.",
-  request: { query: ListQuerySchema.extend({ open: z.enum(["true", "false"]).optional().describe("true: only those not replayed yet") }) },
+  request: { query: ListQuerySchema.extend({ open: emptyIsUnset(z.enum(["true", "false"])).describe("true: only those not replayed yet") }) },
   responses: {
     200: jsonResponse(
       page(

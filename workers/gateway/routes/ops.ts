@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { RIDE_STATUSES } from "../../../src/domain/types";
 import { unwrap } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
-import { idempotencyKey } from "../idempotency-key";
+import { idempotencyKey, IdempotencyKeyHeaders } from "../idempotency-key";
 import { newRouter } from "../router";
 import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import { ENTITY_ID, sha256Hex } from "../../../src/lib/ids";
@@ -76,7 +76,7 @@ const refund = route({
   summary: "Refund a ride",
   request: {
     params: IdParamSchema,
-    headers: z.object({ "idempotency-key": z.string().max(255).optional() }),
+    headers: IdempotencyKeyHeaders,
     ...jsonBody(
       z
         .object({

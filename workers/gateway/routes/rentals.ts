@@ -17,7 +17,7 @@ import { paymentService } from "../stubs";
 import { limitRider } from "../rate-limit";
 import { listOwnRentals, listRentals, listVehicles, vehiclesNear } from "../rental-queries";
 import * as S from "../rental-schemas";
-import { idempotencyKey, madeOrThrow } from "../idempotency-key";
+import { idempotencyKey, IdempotencyKeyHeaders, madeOrThrow } from "../idempotency-key";
 import { newRouter } from "../router";
 import { IdParamSchema, TimelineSchema, page } from "../schemas";
 import { localeFrom } from "../locale";
@@ -41,7 +41,7 @@ const registerVehicle = route({
     "With an Idempotency-Key, the same operator's registration sent again (its answer lost, or the vehicle's object down after the fleet listed it) is the same vehicle, never a second one, whatever the body.",
   tags: ["ops", "rentals"],
   middleware: requireRole("ops"),
-  request: { ...jsonBody(S.VehicleRequestSchema), headers: z.object({ "idempotency-key": z.string().optional() }) },
+  request: { ...jsonBody(S.VehicleRequestSchema), headers: IdempotencyKeyHeaders },
   responses: { 201: jsonResponse(S.RentalVehicleSchema, "The vehicle, available"), ...commonProblems },
 });
 const opsVehicles = route({
@@ -71,7 +71,7 @@ const createRental = route({
   summary: "Rent a vehicle",
   tags: ["rider", "rentals"],
   middleware: [requireRole("rider"), limitRider] as const,
-  request: { ...jsonBody(S.RentalRequestSchema), headers: z.object({ "idempotency-key": z.string().optional() }) },
+  request: { ...jsonBody(S.RentalRequestSchema), headers: IdempotencyKeyHeaders },
   responses: {
     202: jsonResponse(S.RentalSchema, "The rental, requested: the vehicle is held for it while it is charged"),
     ...authedProblems(

@@ -11,7 +11,7 @@ import { AppError, unwrap, type Outcome } from "../../../src/lib/problem";
 import type { TimelineItem } from "../../../src/durable-objects/aggregate";
 import type { Trip } from "../../../src/ride/commands";
 import { requireRole } from "../auth";
-import { idempotencyKey, madeOrThrow } from "../idempotency-key";
+import { idempotencyKey, IdempotencyKeyHeaders, madeOrThrow } from "../idempotency-key";
 import { newRouter } from "../router";
 import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse, type ProblemUse } from "../openapi";
 import { listOwnRides } from "../own-lists";
@@ -44,7 +44,7 @@ const createRide = createRoute({
   tags: ["rider"],
   security: bearer,
   middleware: [requireRole("rider"), limitRider] as const,
-  request: { ...jsonBody(RideRequestSchema), headers: z.object({ "idempotency-key": z.string().optional() }) },
+  request: { ...jsonBody(RideRequestSchema), headers: IdempotencyKeyHeaders },
   responses: {
     202: jsonResponse(RideSchema, "The ride, accepted"),
     ...authedProblems(

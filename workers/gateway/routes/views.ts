@@ -9,7 +9,7 @@ import { listDeadLetters, replayDeadLetters } from "../../../src/views/dead-lett
 import { requireRole } from "../auth";
 import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import { newRouter } from "../router";
-import { ListQuerySchema, page } from "../schemas";
+import { emptyIsUnset, ListQuerySchema, page } from "../schemas";
 import { repairAll } from "../views-repair";
 import { FeedNews } from "../../../src/durable-objects/ops-publish";
 import { REBUILD_SOURCES, rebuildDeps, rebuildPage, type RebuildCursor } from "../views-rebuild";
@@ -62,7 +62,7 @@ const deadLetters = route({
   path: "/v1/ops/views/dead-letters",
   operationId: "listViewDeadLetters",
   summary: "List the views' dead letters",
-  request: { query: ListQuerySchema.extend({ open: z.enum(["true", "false"]).optional().describe("true: only those not replayed yet") }) },
+  request: { query: ListQuerySchema.extend({ open: emptyIsUnset(z.enum(["true", "false"])).describe("true: only those not replayed yet") }) },
   responses: {
     200: jsonResponse(
       page(
