@@ -3,7 +3,7 @@
  * validation), rate-limit, validate, then call the ride's Durable Object (the single
  * writer, which checks ownership and the state machine) or the D1 view.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { readConfig } from "../../../src/config";
 import { NOT_OFFERED_TO_YOU } from "../../../src/ride/ride-record";
 import { newId, rideIdFor } from "../../../src/lib/ids";
