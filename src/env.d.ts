@@ -12,6 +12,7 @@ interface __BaseEnv_Env {
 	LOCATION_LIMITER: RateLimit;
 	IP_LIMITER: RateLimit;
 	ACCOUNT_LIMITER: RateLimit;
+	USER_LIMITER: RateLimit;
 	ASSETS: Fetcher;
 	ENVIRONMENT: string;
 	DISPATCH_MODE: string;
@@ -73,6 +74,7 @@ declare namespace Cloudflare {
 		LOCATION_LIMITER: RateLimit;
 		IP_LIMITER: RateLimit;
 		ACCOUNT_LIMITER: RateLimit;
+		USER_LIMITER: RateLimit;
 		ASSETS: Fetcher;
 		ENVIRONMENT: string;
 		DISPATCH_MODE: string;

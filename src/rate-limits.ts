@@ -12,6 +12,7 @@ export const LIMITERS = {
   location: { binding: "LOCATION_LIMITER", periodS: 10, what: "location reports" },
   ip: { binding: "IP_LIMITER", periodS: 60, what: "unauthenticated requests from this address" },
   account: { binding: "ACCOUNT_LIMITER", periodS: 60, what: "changes to this account (profile, phone number)" },
+  user: { binding: "USER_LIMITER", periodS: 60, what: "requests from this account" },
 } as const;
 
 export type LimiterName = keyof typeof LIMITERS;

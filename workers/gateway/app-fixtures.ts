@@ -27,6 +27,7 @@ export function testEnv(patch: Record<string, unknown> = {}): Env {
     LOCATION_LIMITER: limiter(100),
     IP_LIMITER: limiter(100),
     ACCOUNT_LIMITER: limiter(100),
+    USER_LIMITER: limiter(1000),
     ...patch,
   } as unknown as Env;
 }

@@ -143,6 +143,9 @@ function roleMiddleware(roles: readonly Role[], sources: TokenSources): Middlewa
       if (error instanceof AppError && error.code === "unauthorized" && error.message !== TOKEN_LAPSED) await enforceLimit(c.env, "ip", clientIp(c));
       throw error;
     }
+    // A ceiling on each rider's and driver's requests: every call naming a made-up ride or rental id
+    // starts a Durable Object. Operators are trusted (the console polls and replays in bulk).
+    if (authenticated.actor.role !== "ops") await enforceLimit(c.env, "user", authenticated.actor.id);
     c.set("actor", authenticated.actor);
     c.set("tokenExpiresAt", authenticated.expiresAt);
     if (authenticated.ticketId) c.set("liveTicketId", authenticated.ticketId);

@@ -1,7 +1,8 @@
 /**
  * Rate limits, with the Workers Rate Limiting bindings (they run locally too): ride and
- * quote creation per rider, location reports per driver, and unauthenticated traffic
- * (including requests refused as unauthenticated) per client IP. On only when
+ * quote creation per rider, location reports per driver, unauthenticated traffic
+ * (including requests refused as unauthenticated) per client IP, and every request of a
+ * rider or driver per user (a ceiling, counted as they are authenticated: `requireRole`). On only when
  * `RATE_LIMITS` is "on", so load tests can run without them.
  *
  * Used as route middleware, after authentication and before validation and any Durable
@@ -16,7 +17,7 @@ import type { AuthedEnv, GatewayEnv } from "./context";
 export { LIMITERS, type LimiterName };
 
 /** What the limiter needs of the environment. */
-export type LimiterEnv = Pick<Env, "RATE_LIMITS" | "RIDER_LIMITER" | "LOCATION_LIMITER" | "IP_LIMITER" | "ACCOUNT_LIMITER">;
+export type LimiterEnv = Pick<Env, "RATE_LIMITS" | "RIDER_LIMITER" | "LOCATION_LIMITER" | "IP_LIMITER" | "ACCOUNT_LIMITER" | "USER_LIMITER">;
 
 /** The key of requests that carry no client address (never the case behind Cloudflare). */
 export const UNKNOWN_IP = "unknown";

@@ -16,7 +16,15 @@ function fakeLimiter(allowed: number) {
 }
 
 function env(on: boolean, limiter = fakeLimiter(2)): LimiterEnv & { limiter: ReturnType<typeof fakeLimiter> } {
-  return { RATE_LIMITS: on ? "on" : "off", RIDER_LIMITER: limiter, LOCATION_LIMITER: limiter, IP_LIMITER: limiter, ACCOUNT_LIMITER: limiter, limiter };
+  return {
+    RATE_LIMITS: on ? "on" : "off",
+    RIDER_LIMITER: limiter,
+    LOCATION_LIMITER: limiter,
+    IP_LIMITER: limiter,
+    ACCOUNT_LIMITER: limiter,
+    USER_LIMITER: limiter,
+    limiter,
+  };
 }
 
 describe("enforceLimit", () => {
@@ -48,7 +56,11 @@ describe("enforceLimit", () => {
     const broken = { limit: vi.fn(async (): Promise<RateLimitOutcome> => Promise.reject(new Error("down"))) };
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     try {
-      await enforceLimit({ RATE_LIMITS: "on", RIDER_LIMITER: broken, LOCATION_LIMITER: broken, IP_LIMITER: broken, ACCOUNT_LIMITER: broken }, "rider", "r1");
+      await enforceLimit(
+        { RATE_LIMITS: "on", RIDER_LIMITER: broken, LOCATION_LIMITER: broken, IP_LIMITER: broken, ACCOUNT_LIMITER: broken, USER_LIMITER: broken },
+        "rider",
+        "r1",
+      );
       expect(warn).toHaveBeenCalled();
     } finally {
       warn.mockRestore();

@@ -50,6 +50,26 @@ describe("rate limits", () => {
     expect(accountLimiter.limit).toHaveBeenCalledTimes(3);
   });
 
+  it("every request of a rider or driver counts against a ceiling per user, before any object is called; an operator's never", async () => {
+    const userLimiter = limiter(0);
+    const objects: string[] = [];
+    const RIDE = { idFromName: (n: string) => n, get: (n: string) => (objects.push(n), { get: async () => ({ ok: false }) }) };
+    const env = testEnv({ USER_LIMITER: userLimiter, RIDE });
+    for (const [path, who] of [
+      ["/v1/rides/rd_abcdefghijklmnopqrstuvwx", await token("r5", "rider")],
+      ["/v1/rentals/rn_abcdefghijklmnopqrstuvwx/events", await token("r5", "rider")],
+      ["/v1/drivers/me/offers", await token("d5", "driver")],
+    ] as const) {
+      const res = await call(path, { token: who }, env);
+      expect([res.status, res.body.code, res.headers.get("retry-after")], path).toEqual([429, "rate_limited", "60"]);
+    }
+    expect(userLimiter.limit.mock.calls.map(([o]) => o.key)).toEqual(["r5", "r5", "d5"]);
+    expect(objects).toEqual([]);
+    const ops = await call("/v1/ops/rides", { token: await token("o5", "ops") }, testEnv({ USER_LIMITER: userLimiter }));
+    expect(ops.status).not.toBe(429);
+    expect(userLimiter.limit).toHaveBeenCalledTimes(3);
+  });
+
   it("unauthenticated endpoints and refused tokens are limited per IP; health checks never", async () => {
     const ipLimiter = limiter(0);
     const env = testEnv({ IP_LIMITER: ipLimiter });

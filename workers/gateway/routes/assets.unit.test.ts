@@ -43,6 +43,7 @@ function env(files: Record<string, string> | null) {
     RIDER_LIMITER: limiter,
     LOCATION_LIMITER: limiter,
     ACCOUNT_LIMITER: limiter,
+    USER_LIMITER: limiter,
   };
   return { ...base, ...(files ? { ASSETS: fakeAssets(files).fetcher } : {}) } as unknown as Env;
 }
