@@ -46,6 +46,6 @@ describe("identity providers' subjects", () => {
     const found = await call<{ items: unknown[] }>("GET", `/v1/ops/notifications?recipient=${encodeURIComponent(sub)}`, ops);
     expect([found.status, found.body.items]).toEqual([200, []]);
     const bad = await call<{ code: string }>("GET", `/v1/ops/notifications?recipient=${encodeURIComponent("a b")}`, ops);
-    expect([bad.status, bad.body.code]).toEqual([400, "validation_failed"]);
+    expect([bad.status, bad.body.code]).toEqual([400, "invalid_request"]);
   });
 });
