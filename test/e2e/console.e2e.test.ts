@@ -256,13 +256,17 @@ describe("operator console", () => {
   it("a ride that ended while the socket was down shows ended once the socket is back (a snapshot lists no ended ride)", async () => {
     // A second tab whose socket goes through a route that can drop the feed's news, then the socket.
     const tab = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    let deaf = false;
+    // The connection made deaf hears nothing more, ever; the next one (after the reconnect) hears all.
+    let deaf: WebSocketRoute | undefined;
     let live: WebSocketRoute | undefined;
+    let snapshots = 0;
     await tab.routeWebSocket(/\/v1\/ops\/live/, (ws) => {
       live = ws;
       const server = ws.connectToServer();
       server.onMessage((message) => {
-        if (!deaf) ws.send(message);
+        if (ws === deaf) return;
+        ws.send(message);
+        if (String(message).startsWith('{"type":"snapshot"')) snapshots += 1;
       });
     });
     try {
@@ -273,15 +277,18 @@ describe("operator console", () => {
       await tab.getByRole("heading", { name: `Ride ${id}` }).waitFor();
       await tab.locator(".conn", { hasText: "live" }).waitFor({ timeout: 10_000 });
       await tab.getByRole("button", { name: "Cancel ride" }).waitFor();
+      // The connection's snapshots heard, folded and the page loaded again after them: from here on the page moves only on news.
+      await expect.poll(() => snapshots, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+      await tab.waitForTimeout(1_000);
 
-      deaf = true; // the feed's news of the cancel never reaches the tab
+      deaf = live; // the feed's news of the cancel never reaches the tab
+      await tab.waitForTimeout(1_000); // a load news heard just before started is over before the cancel
       const cancelled = await api.request<Ride>("POST", `/v1/rides/${id}/cancel`, { token: ops, body: { reason: "while the socket was down" } });
       expect(cancelled.status).toBe(200);
       await tab.waitForTimeout(LIVE_MS);
       expect(await tab.locator("#ride-title .badge", { hasText: "cancelled" }).count(), "the tab heard nothing").toBe(0);
 
-      deaf = false;
-      await live!.close({ code: 1001, reason: "dropped" }); // the tab reconnects, and hears a snapshot
+      await deaf!.close({ code: 1001, reason: "dropped" }); // the tab reconnects, and hears a snapshot
       await tab.locator("#ride-title .badge", { hasText: "cancelled" }).waitFor({ timeout: 10_000 });
       expect(await tab.getByRole("button", { name: "Cancel ride" }).count()).toBe(0);
     } finally {
