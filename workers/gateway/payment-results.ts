@@ -115,7 +115,7 @@ export function rideLookup(env: Env) {
   };
 }
 
-/** Runs reconciliation: holds on ended rides voided, captures the ride never heard of reported. */
-export function reconcilePayments(env: Env, minAgeMs: number) {
-  return paymentService(env).reconcile(minAgeMs, rideLookup(env));
+/** Runs reconciliation: holds on ended rides voided, captures the ride never heard of reported; `walk` false for an operator's run. */
+export function reconcilePayments(env: Env, minAgeMs: number, walk = true) {
+  return paymentService(env).reconcile(minAgeMs, rideLookup(env), walk);
 }

@@ -12,7 +12,7 @@ import { isDuesAccount } from "../../src/payments/dues";
 import { holdIsOwedAVoid, isOrphanCandidate } from "../../src/payments/orphans";
 import { duesVoidKey } from "./dues";
 import { guarded, handlePaymentCommand, type PaymentDeps } from "./handler";
-import { walkOn, walkWindow } from "../../src/payments/provider-walk";
+import { walkOn, walkWindow, type ProviderHoldWalk } from "../../src/payments/provider-walk";
 import { HOLD_LIFETIME_MS, WALK_SCAN } from "./hold-walk";
 import type { LedgerEntry } from "./ledger";
 import type { OpenHold } from "./provider";
@@ -86,11 +86,18 @@ async function openHoldsToCheck(deps: ReconcileDeps, before: string): Promise<Le
   return [...newest, ...older.filter((h) => !keys.has(h.idempotencyKey))];
 }
 
+/** How a run goes: holds younger than `minAgeMs` are left alone; `walk` false (an operator's run) neither reads nor moves the walk. */
+export interface ReconcileOptions {
+  minAgeMs: number;
+  now?: number;
+  walk?: boolean;
+}
+
 /**
  * @example
  * const report = await reconcile(deps, { minAgeMs: 5 * 60_000 });
  */
-export async function reconcile(deps: ReconcileDeps, options: { minAgeMs: number; now?: number }): Promise<ReconcileReport> {
+export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions): Promise<ReconcileReport> {
   const now = options.now ?? Date.now();
   const report: ReconcileReport = { openHoldsChecked: 0, holdsVoided: [], capturesReported: [], orphanHoldsVoided: [], failures: [] };
   const command = (
@@ -152,32 +159,34 @@ export async function reconcile(deps: ReconcileDeps, options: { minAgeMs: number
     }
   }
 
-  await voidOrphanHolds(deps, { minAgeMs: options.minAgeMs, now }, report);
+  await voidOrphanHolds(deps, { minAgeMs: options.minAgeMs, now, walk: options.walk ?? true }, report);
   return report;
 }
 
-/** Open holds the provider lists a run, at most: the newest, then as many of the walk's window. */
+/** Open holds the provider lists a run, at most: a listing of those old enough, then as many of the walk's window. */
 export const PROVIDER_HOLDS_LISTED = 500;
 
 /**
- * The provider's open holds old enough to judge: the newest, and when they are more than a
- * listing holds, the walk's next window further back (src/payments/provider-walk.ts), each once.
- * A listing that fails leaves the walk where it was.
+ * The provider's open holds old enough to judge: up to a listing of them (in no order the
+ * provider promises), and when there are more, the walk's next window further back
+ * (src/payments/provider-walk.ts), each once; with where the walk goes next (`walked`), for
+ * the caller to keep once the window's holds are judged. None without `walk`.
  */
-async function providerOpenHolds(deps: ReconcileDeps, options: { minAgeMs: number; now: number }): Promise<OpenHold[]> {
+async function providerOpenHolds(
+  deps: ReconcileDeps,
+  options: { minAgeMs: number; now: number; walk: boolean },
+): Promise<{ holds: OpenHold[]; walked?: ProviderHoldWalk | null }> {
   // Up to the second old enough, that second included (Stripe's `created` is in seconds): the
   // exact age is judged hold by hold (isOrphanCandidate).
   const topS = Math.floor((options.now - options.minAgeMs) / 1000) + 1;
   const bottomS = Math.floor((options.now - HOLD_LIFETIME_MS) / 1000);
-  const newest = await deps.provider.openHolds({ fromS: bottomS, beforeS: topS }, PROVIDER_HOLDS_LISTED);
-  if (newest.complete) return newest.holds;
-  const walk = await deps.ledger.providerWalk();
-  const window = walkWindow(walk, topS, bottomS);
+  const first = await deps.provider.openHolds({ fromS: bottomS, beforeS: topS }, PROVIDER_HOLDS_LISTED);
+  if (first.complete || !options.walk) return { holds: first.holds };
+  const window = walkWindow(await deps.ledger.providerWalk(), topS, bottomS);
   const older = await deps.provider.openHolds(window, PROVIDER_HOLDS_LISTED);
-  const read = { listed: older.holds.length, limit: PROVIDER_HOLDS_LISTED, complete: older.complete };
-  await deps.ledger.keepProviderWalk(walkOn(window, read, bottomS));
-  const refs = new Set(newest.holds.map((h) => h.ref));
-  return [...newest.holds, ...older.holds.filter((h) => !refs.has(h.ref))];
+  const walked = walkOn(window, { listed: older.holds.length, limit: PROVIDER_HOLDS_LISTED, complete: older.complete }, bottomS);
+  const refs = new Set(first.holds.map((h) => h.ref));
+  return { holds: [...first.holds, ...older.holds.filter((h) => !refs.has(h.ref))], walked };
 }
 
 /**
@@ -186,15 +195,16 @@ async function providerOpenHolds(deps: ReconcileDeps, options: { minAgeMs: numbe
  * hold is left alone: the ride's watchdog asks for its authorisation again under the same
  * key, and the provider answers with this hold, which the ledger then records.
  */
-async function voidOrphanHolds(deps: ReconcileDeps, options: { minAgeMs: number; now: number }, report: ReconcileReport): Promise<void> {
-  let holds: OpenHold[];
+async function voidOrphanHolds(deps: ReconcileDeps, options: { minAgeMs: number; now: number; walk: boolean }, report: ReconcileReport): Promise<void> {
+  let listed: Awaited<ReturnType<typeof providerOpenHolds>>;
   try {
-    holds = await providerOpenHolds(deps, options);
+    listed = await providerOpenHolds(deps, options);
   } catch (error) {
     report.failures.push({ rideId: "", error: `listing the provider's open holds failed: ${String(error)}` });
     return;
   }
-  for (const hold of holds) {
+  const failuresBefore = report.failures.length;
+  for (const hold of listed.holds) {
     try {
       const known = await deps.ledger.find(hold.idempotencyKey);
       if (!isOrphanCandidate(hold, known, options.now, options.minAgeMs)) continue;
@@ -215,4 +225,7 @@ async function voidOrphanHolds(deps: ReconcileDeps, options: { minAgeMs: number;
       report.failures.push({ rideId: hold.reference, error: String(error) });
     }
   }
+  // The walk moves on only once its window's holds were all judged: one that failed (its ride or
+  // the provider did not answer) is read again next run, not at the next pass, days later.
+  if (listed.walked !== undefined && report.failures.length === failuresBefore) await deps.ledger.keepProviderWalk(listed.walked);
 }

@@ -100,6 +100,25 @@ describe("orphan holds at volume: the walk over the provider's holds", () => {
     expect([...provider.holds.values()].filter((h) => h.status === "canceled")).toHaveLength(1);
   });
 
+  it("the walk stays on a window one of whose holds could not be judged; an operator's run neither reads nor moves it", async () => {
+    const rides: Record<string, Ride | null> = {};
+    const { d1, provider, reconcileDeps } = await withRides(rides);
+    for (let i = 0; i <= PROVIDER_HOLDS_LISTED; i++) {
+      rides[`rd_live${i}`] = rideIn("in_progress");
+      provider.placeHold({ reference: `rd_live${i}`, amount: 5000, key: `rd_live${i}:authorize`, ageMs: 6 * 60_000 + i * 60 });
+    }
+    const walk = () => d1.prepare("SELECT before_s, span_s FROM provider_hold_walk").first();
+    const failing = { ...reconcileDeps, ride: async () => Promise.reject(new Error("ride object down")) };
+    expect((await reconcile(failing, { minAgeMs: 5 * 60_000 })).failures.length).toBeGreaterThan(0);
+    expect(await walk(), "not moved past holds it could not judge").toBeNull();
+    const listings = () => provider.calls.filter((c) => c.op === "openHolds").length;
+    const before = listings();
+    await reconcile(reconcileDeps, { minAgeMs: 0, walk: false });
+    expect([listings() - before, await walk()]).toEqual([1, null]);
+    await reconcile(reconcileDeps, { minAgeMs: 5 * 60_000 });
+    expect(await walk()).not.toBeNull();
+  });
+
   it("a quiet provider is listed once a run, the newest only, and the walk is not kept", async () => {
     const { d1, provider, reconcileDeps } = await withRides({ rd_cancelled: rideIn("cancelled") });
     provider.placeHold({ reference: "rd_cancelled", amount: 9800, key: "rd_cancelled:authorize", ageMs: 72 * HOUR });

@@ -81,10 +81,11 @@ export class PaymentService extends WorkerEntrypoint<PaymentEnv> {
   /**
    * Reconciliation of the ledger against the rides. The gateway passes `ride`, a
    * function that reads a Ride DO (an RPC callback into the gateway): the payment worker
-   * binds nothing of the gateway's, which is what lets it be deployed first.
+   * binds nothing of the gateway's, which is what lets it be deployed first. `walk` false (an
+   * operator's run): the walk over the provider's older holds is the cron's alone.
    */
-  async reconcile(minAgeMs: number, ride: RideLookup): Promise<ReconcileReport> {
-    return reconcile({ ...paymentDeps(this.env), ride }, { minAgeMs });
+  async reconcile(minAgeMs: number, ride: RideLookup, walk = true): Promise<ReconcileReport> {
+    return reconcile({ ...paymentDeps(this.env), ride }, { minAgeMs, walk });
   }
 
   /**

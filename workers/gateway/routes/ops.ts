@@ -259,7 +259,8 @@ export function opsRoutes() {
     return c.json({ ...list, items: list.items.map(publicDelivery) }, 200);
   });
   app.openapi(reconcileNow, async (c) => {
-    return c.json(await reconcilePayments(c.env, 0), 200);
+    // The walk over the provider's older holds is the cron's: a run at age 0 would restart it from now.
+    return c.json(await reconcilePayments(c.env, 0, false), 200);
   });
   for (const verb of ["approve", "reject"] as const) {
     app.openapi(decide(verb), async (c) => {
