@@ -22,7 +22,7 @@
  *   and a type): anything else would fail every run of its batch. It is named `unreadable`,
  *   and an oldest-first replay passes over it.
  */
-import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, not, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { parseLetterBody } from "../lib/dead-letters";
 import { deliveryCutoff } from "./retention";
@@ -139,21 +139,22 @@ export async function replayNotificationDeadLetters(
     events.set(eventKey, event);
   }
   const d = notificationDeliveries;
+  // Not a live push that found no socket open (`not delivered: …`): no outage failed it, and sent
+  // again now it would tell the driver old news.
+  const notReached = sql`coalesce(${d.lastError}, '') LIKE 'not delivered:%'`;
   const reset = (e: { rideId: string; eventId: string }) =>
     db
       .update(d)
       .set({ status: "retrying", attempts: 0, updatedAt: now })
-      .where(and(eq(d.rideId, e.rideId), eq(d.eventId, e.eventId), eq(d.status, "failed")));
+      .where(and(eq(d.rideId, e.rideId), eq(d.eventId, e.eventId), eq(d.status, "failed"), not(notReached)));
   const [first, ...rest] = [...events.values()];
   await db.batch([reset(first!), ...rest.map(reset)]);
-  const unsent = new Set(claimedIds);
   const unsentEvents = new Set(events.values());
   try {
     for (const batch of queueBatches([...events.values()])) {
       await send(batch.map(({ body: { deadLetterReason: _reason, ...message } }) => message));
       const letters = batch.flatMap((e) => e.letters);
       await db.update(t).set({ replayedAt: nowIso, replayingUntil: null }).where(inArray(t.id, letters));
-      for (const id of letters) unsent.delete(id);
       for (const e of batch) unsentEvents.delete(e);
       report.replayed += letters.length;
     }
@@ -170,7 +171,12 @@ export async function replayNotificationDeadLetters(
       db
         .update(t)
         .set({ replayingUntil: null })
-        .where(inArray(t.id, [...unsent])),
+        .where(
+          inArray(
+            t.id,
+            [...unsentEvents].flatMap((e) => e.letters),
+          ),
+        ),
       ...[...unsentEvents].map(failedAgain),
     ]).catch(() => undefined);
     throw error;

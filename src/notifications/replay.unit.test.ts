@@ -160,12 +160,20 @@ describe("replaying notification dead letters", () => {
     await delivery("rd_1", "ev_1", "live", "sent", 1);
     await delivery("rd_1", "ev_2", "webhook", "failed");
     await delivery("rd_9", "ev_1", "webhook", "failed");
+    // A driver's push that found no socket open failed with no outage: not sent again, old news by now.
+    await db
+      .prepare(
+        `INSERT INTO notification_deliveries (event_id, channel, recipient, audience, ride_id, event, status, attempts, last_error, created_at, updated_at)
+         VALUES ('ev_1', 'live', 'd2', 'driver', 'rd_1', 'DriverAssigned', 'failed', 1, 'not delivered: no open socket', 0, 0)`,
+      )
+      .run();
     expect(await replay()).toMatchObject({ replayed: 1 });
     expect(await deliveries()).toEqual([
       { ride_id: "rd_1", event_id: "ev_1", channel: "webhook", status: "retrying", attempts: 0 },
       { ride_id: "rd_1", event_id: "ev_1", channel: "live", status: "sent", attempts: 1 },
       { ride_id: "rd_1", event_id: "ev_2", channel: "webhook", status: "failed", attempts: 3 },
       { ride_id: "rd_9", event_id: "ev_1", channel: "webhook", status: "failed", attempts: 3 },
+      { ride_id: "rd_1", event_id: "ev_1", channel: "live", status: "failed", attempts: 1 },
     ]);
   });
 
