@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEPLOY_ENVS, envArgs, WORKERS } from "./deploy/plan.ts";
+import { bundleArgs, DEPLOY_ENVS, WORKERS } from "./deploy/plan.ts";
 import { wrangler } from "./deploy/wrangler.ts";
 
 const out = mkdtempSync(join(tmpdir(), "deploy-check-"));
@@ -17,7 +17,7 @@ console.log("environment  worker        upload      gzip");
 try {
   for (const env of DEPLOY_ENVS) {
     for (const { worker, config } of WORKERS) {
-      const r = wrangler(["deploy", "--dry-run", "-c", config, ...envArgs(env), "--outdir", join(out, env, worker)]);
+      const r = wrangler(bundleArgs(config, env, join(out, env, worker)));
       const size = /Total Upload:\s*([\d.]+ \w+)\s*\/\s*gzip:\s*([\d.]+ \w+)/.exec(r.stdout + r.stderr);
       if (r.status !== 0 || !size) {
         failed += 1;

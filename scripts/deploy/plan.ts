@@ -115,6 +115,17 @@ export function resourcesOf(workers: readonly PlannedWorker[]) {
 }
 
 /**
+ * The wrangler arguments that bundle one worker as a deploy would, into `outdir`, touching no
+ * account (`wrangler deploy --dry-run`): the deploy's build step and `npm run deploy:check`.
+ *
+ * @example
+ * wrangler(bundleArgs("wrangler.toml", "staging", "/tmp/out"));
+ */
+export function bundleArgs(config: string, env: DeployEnv, outdir: string): string[] {
+  return ["deploy", "--dry-run", "-c", config, ...envArgs(env), "--outdir", outdir];
+}
+
+/**
  * The whole deploy of one environment, in order: check every worker's secrets (before
  * anything changes), provision what is missing, apply the D1 migrations, deploy the
  * workers so that each one's bindings already exist.
@@ -142,7 +153,7 @@ export function planDeploy(workers: readonly PlannedWorker[], env: DeployEnv): S
     steps.push({
       phase: "build",
       worker: w.worker,
-      args: ["deploy", "--dry-run", "-c", w.config, ...e, "--outdir", `.wrangler/deploy-build/${env}/${w.worker}`],
+      args: bundleArgs(w.config, env, `.wrangler/deploy-build/${env}/${w.worker}`),
       note: "bundles it, changes nothing",
     });
   }

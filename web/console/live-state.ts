@@ -21,7 +21,8 @@ export interface LiveState {
   truncated: readonly ("rides" | "drivers")[];
   stats: readonly StatsSample[];
   /**
-   * How many snapshots were heard: one comes with each (re)connect. A page that shows rows the
+   * How many snapshots were heard: two come with each (re)connect (the feed's on accepting the
+   * socket, and its answer to the subscription), usually in one fold. A page that shows rows the
    * socket may have missed news of while it was down (a ride that ended then is in no snapshot)
    * loads them again when it changes.
    */
