@@ -105,6 +105,15 @@ export const payouts = sqliteTable(
      * other parameters, and the outcome of the first would stay unknown). Null until sent.
      */
     destination: text("destination"),
+    /**
+     * 1 once a request may have reached the provider under its key (set with the pinned
+     * destination, as the breaker lets the request out); 0 while none has, or after a lookup
+     * found the forgotten key made no payout. A payout at 0 is re-sized to the driver's
+     * balance before it goes out (workers/payment/payout-resize.ts): a refund since the
+     * claim does not pay out money the driver no longer has. Rows from before the column
+     * read 1: their amount is kept, as any payout the provider may have seen.
+     */
+    requested: integer("requested").notNull().default(1),
   },
   (t) => [
     // The untold ones alone (a few at any time, among every payout ever made), oldest answer first.

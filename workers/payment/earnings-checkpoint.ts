@@ -38,6 +38,15 @@ export const EARNINGS_SETTLED_MS = 10 * 60_000;
 /** Where the checkpoint stands, in SQL ('' before the first move). */
 export const CHECKPOINT = "coalesce((SELECT through FROM earnings_checkpoint WHERE id = 1), '')";
 
+/**
+ * What one driver (?1) has earned, in SQL: the checkpoint's sum plus what was recorded after
+ * it. The rows before it may have been let go by the ledger's window (./ledger-window.ts), and
+ * a row put back by a refund is already in the sum.
+ */
+export const DRIVER_EARNED = `(coalesce((SELECT earned FROM driver_earnings WHERE driver_id = ?1), 0)
+  + (SELECT coalesce(sum(earning), 0) FROM settlements WHERE driver_id = ?1 AND created_at > ${CHECKPOINT})
+  + (SELECT coalesce(sum(earning), 0) FROM settlement_adjustments WHERE driver_id = ?1 AND created_at > ${CHECKPOINT}))`;
+
 const earningsIn = (from: string, to: string) =>
   `SELECT driver_id, earning FROM settlements WHERE created_at > ${from} AND created_at <= ${to}
    UNION ALL SELECT driver_id, earning FROM settlement_adjustments WHERE created_at > ${from} AND created_at <= ${to}`;

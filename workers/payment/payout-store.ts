@@ -5,7 +5,7 @@
  * see everything they decide on; pages are keyset pages with opaque cursors.
  */
 import { capturedRide, splitsWhere } from "./splits-sql";
-import { CHECKPOINT } from "./earnings-checkpoint";
+import { DRIVER_EARNED } from "./earnings-checkpoint";
 import { decodeCursor, encodeCursor, pageLimit } from "../../src/payments/page-cursor";
 import type { PayoutStatus } from "../../src/payments/payout";
 import type { Page } from "./pages";
@@ -66,8 +66,8 @@ export async function claimPayout(
 ): Promise<boolean> {
   const result = await d1
     .prepare(
-      `INSERT OR IGNORE INTO payouts (id, run_id, driver_id, amount, currency, cutoff, status, retryable, provider, created_at, updated_at)
-       SELECT ?1, ?2, ?3, ?4, 'KRW', ?5, 'pending', 0, ?6, ?7, ?7
+      `INSERT OR IGNORE INTO payouts (id, run_id, driver_id, amount, currency, cutoff, status, retryable, provider, created_at, updated_at, requested)
+       SELECT ?1, ?2, ?3, ?4, 'KRW', ?5, 'pending', 0, ?6, ?7, ?7, 0
        WHERE (SELECT count(*) FROM payouts WHERE driver_id = ?3) = ?8`,
     )
     .bind(claim.id, claim.runId, claim.driverId, claim.amount, claim.cutoff, claim.provider, claim.now, expectedRows)
@@ -96,15 +96,15 @@ export async function takePayout(d1: D1Database, id: string, seenAt: string, now
  * Payouts whose outcome is unknown: failed without an answer, or claimed and left (a run that died) before `staleBefore`;
  * the longest untouched first, so one that keeps failing (a 5xx replayed under its key for a day) goes behind the others.
  */
-export async function unansweredPayouts(d1: D1Database, staleBefore: string, limit: number): Promise<PayoutItem[]> {
+export async function unansweredPayouts(d1: D1Database, staleBefore: string, limit: number): Promise<(PayoutItem & { requested: boolean })[]> {
   const { results } = await d1
     .prepare(
       `SELECT * FROM payouts WHERE (status = 'failed' AND retryable = 1) OR (status = 'pending' AND updated_at < ?1)
        ORDER BY updated_at, id LIMIT ?2`,
     )
     .bind(staleBefore, limit)
-    .all<PayoutRow>();
-  return results.map(asItem);
+    .all<PayoutRow & { requested: number }>();
+  return results.map((r) => ({ ...asItem(r), requested: Number(r.requested) === 1 }));
 }
 
 /**
@@ -141,6 +141,8 @@ export async function recordRun(d1: D1Database, runId: string, cutoff: string, n
  * The account payout `payoutId` goes to: the one its first send pinned, else the driver's
  * account on file now, pinned by this call (one statement: two sends of one payout at once
  * get the same). Null when neither is set (nothing is pinned; the payout is refused).
+ * Called as the request goes out, so it also marks the payout `requested`: from here on the
+ * provider may have seen its key with its amount, which is never changed again.
  *
  * @example
  * const destination = await pinnedDestination(env.LEDGER_DB, payout.id, "d1");
@@ -148,7 +150,7 @@ export async function recordRun(d1: D1Database, runId: string, cutoff: string, n
 export async function pinnedDestination(d1: D1Database, payoutId: string, driverId: string): Promise<string | null> {
   const row = await d1
     .prepare(
-      "UPDATE payouts SET destination = coalesce(destination, (SELECT account_id FROM payout_accounts WHERE driver_id = ?2)) WHERE id = ?1 RETURNING destination",
+      "UPDATE payouts SET destination = coalesce(destination, (SELECT account_id FROM payout_accounts WHERE driver_id = ?2)), requested = 1 WHERE id = ?1 RETURNING destination",
     )
     .bind(payoutId, driverId)
     .first<{ destination: string | null }>();
@@ -167,27 +169,18 @@ export async function holdBack(d1: D1Database, held: readonly { id: string; at: 
   if (held.length > 0) await d1.batch(held.map((h) => hold.bind(h.id, detail, h.at, h.seenAt)));
 }
 
-/** Forgets the account payout `payoutId` was pinned to: the provider made no payout under its key, which it has forgotten. */
+/**
+ * Forgets the account payout `payoutId` was pinned to, and that it was requested: the provider
+ * made no payout under its key, which it has forgotten, so the next request is a first one.
+ */
 export async function unpinDestination(d1: D1Database, payoutId: string): Promise<void> {
-  await d1.prepare("UPDATE payouts SET destination = NULL WHERE id = ?1").bind(payoutId).run();
+  await d1.prepare("UPDATE payouts SET destination = NULL, requested = 0 WHERE id = ?1").bind(payoutId).run();
 }
 
-/**
- * A driver's total earnings (settlements and adjustments) and payouts by status. Earnings are the
- * checkpoint's sum plus what was recorded after it: the rows before it may have been let go by
- * the ledger's window (./ledger-window.ts), and a row put back by a refund is already in the sum.
- */
+/** A driver's total earnings (settlements and adjustments: `DRIVER_EARNED`) and payouts by status. */
 export async function driverTotals(d1: D1Database, driverId: string): Promise<{ earned: number; payouts: { amount: number; status: PayoutStatus }[] }> {
   const [earned, payouts] = await Promise.all([
-    d1
-      .prepare(
-        `WITH checkpoint AS (SELECT ${CHECKPOINT} AS through)
-         SELECT coalesce((SELECT earned FROM driver_earnings WHERE driver_id = ?1), 0)
-              + (SELECT coalesce(sum(earning), 0) FROM settlements WHERE driver_id = ?1 AND created_at > (SELECT through FROM checkpoint))
-              + (SELECT coalesce(sum(earning), 0) FROM settlement_adjustments WHERE driver_id = ?1 AND created_at > (SELECT through FROM checkpoint)) AS earned`,
-      )
-      .bind(driverId)
-      .first<{ earned: number }>(),
+    d1.prepare(`SELECT ${DRIVER_EARNED} AS earned`).bind(driverId).first<{ earned: number }>(),
     d1
       .prepare("SELECT status, sum(amount) AS amount FROM payouts WHERE driver_id = ?1 GROUP BY status")
       .bind(driverId)

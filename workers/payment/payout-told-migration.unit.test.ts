@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { applyMigration, sqliteD1 } from "../../test/support/sqlite-d1";
-import { answerPayout, claimPayout } from "./payout-store";
+import { answerPayout } from "./payout-store";
 import { UNTOLD_PAYOUTS_SQL, untoldPayouts } from "./payout-told";
 
 const MIGRATION = "0007_payout_told.sql";
@@ -22,7 +22,14 @@ describe("ledger migration 0007: drivers told of their payouts", () => {
       ["po_old_unknown", "d3"],
       ["po_old_pending", "d4"],
     ] as const) {
-      expect(await claimPayout(db, { id, runId: "pr_old", driverId, amount: 5000, cutoff, provider: "fake", now: "2026-11-01T00:00:00.000Z" }, 0)).toBe(true);
+      // As a claim was written then (before ledger migration 0012's `requested`).
+      await db
+        .prepare(
+          `INSERT INTO payouts (id, run_id, driver_id, amount, currency, cutoff, status, retryable, provider, created_at, updated_at)
+           VALUES (?1, 'pr_old', ?2, 5000, 'KRW', ?3, 'pending', 0, 'fake', '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')`,
+        )
+        .bind(id, driverId, cutoff)
+        .run();
     }
     await answerPayout(d1 as unknown as D1Database, "po_old_paid", answer("succeeded", false, "2026-11-01T00:01:00.000Z"));
     await answerPayout(d1 as unknown as D1Database, "po_old_refused", answer("failed", false, "2026-11-01T00:01:00.000Z"));

@@ -19,12 +19,16 @@
  * than KEY_MEMORY_MS is not simply sent again: it is first looked up at the provider by
  * what the transfer carries (its `transfer_group`, the payout id), and recorded paid when
  * found; sent again only when none was made.
+ *
+ * A payout no request has gone out for yet is re-sized to its driver's balance just before
+ * its first request (./payout-resize.ts): a refund since its claim is not paid out.
  */
 import { payoutId, payoutRunId, payoutsDue, refusedOnOurSide } from "../../src/payments/payout";
 import { BreakerOpen, guarded, type GuardedDeps } from "./handler";
 import { advanceEarningsCheckpoint, EARNINGS_SETTLED_MS, earnedUpTo } from "./earnings-checkpoint";
 import { answerPayout, claimPayout, holdBack, pinnedDestination, recordRun, takePayout, unansweredPayouts, unpinDestination } from "./payout-store";
 import { driversWithAccount } from "./payout-accounts";
+import { resizePayout } from "./payout-resize";
 import { foldFinalPayouts, payoutTotals } from "./payout-totals";
 
 /** At most this many payouts are sent per call; `more` says to run the same cut-off again for the rest. */
@@ -60,8 +64,11 @@ export interface PayoutRunReport {
   waitingForAccount: number;
 }
 
-/** One payout to send; `claimedAt` is when it was first claimed, `seenAt` its last change as read (ISO 8601). */
-type Send = { id: string; driverId: string; amount: number; claimedAt: string; seenAt: string };
+/**
+ * One payout to send; `claimedAt` is when it was first claimed, `seenAt` its last change as read (ISO 8601);
+ * `requested` whether a request may have reached the provider under its key (then its amount is kept).
+ */
+type Send = { id: string; driverId: string; amount: number; claimedAt: string; seenAt: string; requested: boolean };
 
 /**
  * Runs (or resumes) the payout run of `cutoff` (ISO 8601, normalized, not in the future).
@@ -106,7 +113,8 @@ export async function runPayouts(deps: PayoutDeps, cutoff: string): Promise<Payo
     const id = await payoutId(cutoff, driverId);
     // Stamped when claimed, not when the call began: its staleness counts from here.
     const claim = { id, runId, driverId, amount, cutoff, provider: deps.provider.name, now: nowIso(deps) };
-    if (await claimPayout(deps.db, claim, totals.rows.get(driverId) ?? 0)) sends.push({ id, driverId, amount, claimedAt: claim.now, seenAt: claim.now });
+    if (await claimPayout(deps.db, claim, totals.rows.get(driverId) ?? 0))
+      sends.push({ id, driverId, amount, claimedAt: claim.now, seenAt: claim.now, requested: false });
   }
 
   const { drivers, total, failed } = await sendAll(deps, sends, now);
@@ -134,7 +142,7 @@ async function unansweredSends(deps: PayoutDeps, now: Date): Promise<{ sends: Se
   const unknown = await unansweredPayouts(deps.db, new Date(now.getTime() - STALE_CLAIM_MS).toISOString(), PAYOUTS_PER_CALL + 1);
   const sends = unknown
     .slice(0, PAYOUTS_PER_CALL)
-    .map((p) => ({ id: p.id, driverId: p.driverId, amount: p.amount.amount, claimedAt: p.createdAt, seenAt: p.updatedAt }));
+    .map((p) => ({ id: p.id, driverId: p.driverId, amount: p.amount.amount, claimedAt: p.createdAt, seenAt: p.updatedAt, requested: p.requested }));
   return { sends, more: unknown.length > PAYOUTS_PER_CALL };
 }
 
@@ -155,7 +163,8 @@ async function sendAll(deps: PayoutDeps, sends: Send[], now: Date): Promise<{ dr
     // Taken first (`takePayout`): another call that read it too, or found it stale while it waited here, does not send it as well.
     const takenAt = nowIso(deps);
     if (!(await takePayout(deps.db, send.id, send.seenAt, takenAt))) continue;
-    const paid = send.claimedAt < keysForgottenBefore ? await findOrSendPayout(deps, send) : await sendPayout(deps, send);
+    // Looked up only if a request may have gone out: one never requested has nothing to find.
+    const paid = send.requested && send.claimedAt < keysForgottenBefore ? await findOrSendPayout(deps, send, takenAt) : await sendPayout(deps, send, takenAt);
     if (paid === "held") {
       const rest = sends.slice(i);
       await holdBack(
@@ -167,10 +176,11 @@ async function sendAll(deps: PayoutDeps, sends: Send[], now: Date): Promise<{ dr
       return { drivers, total, failed: failed + rest.length };
     }
     // Answered for good by another call that sent it too (a stale claim two calls took): counted there, once.
-    if (paid === "answered") continue;
+    // Cancelled before it went out (nothing left to pay): neither paid nor failed.
+    if (paid === "answered" || paid === "cancelled") continue;
     if (paid) {
       drivers += 1;
-      total += send.amount;
+      total += paid.amount;
     } else failed += 1;
   }
   return { drivers, total, failed };
@@ -181,7 +191,7 @@ async function sendAll(deps: PayoutDeps, sends: Send[], now: Date): Promise<{ dr
  * the provider made it, sent again only when it did not; when the lookup gets no answer
  * nothing is sent (it stays retryable). True when it was paid.
  */
-async function findOrSendPayout(deps: PayoutDeps, send: Send): Promise<Sent> {
+async function findOrSendPayout(deps: PayoutDeps, send: Send, takenAt: string): Promise<Sent> {
   let found: { ref: string } | null;
   try {
     found = await guarded(deps, () => deps.provider.findPayout(send.id));
@@ -191,27 +201,40 @@ async function findOrSendPayout(deps: PayoutDeps, send: Send): Promise<Sent> {
     console.warn(JSON.stringify({ msg: "payout lookup failed", payoutId: send.id, driverId: send.driverId }));
     return false;
   }
-  // None made: sent afresh (the key forgotten), to the account on file now, not the one an earlier send pinned.
+  // None made: sent afresh (the key forgotten), to the account on file now, not the one an earlier send pinned,
+  // and re-sized as a first request.
   if (!found) {
     await unpinDestination(deps.db, send.id);
-    return sendPayout(deps, send);
+    return sendPayout(deps, { ...send, requested: false }, takenAt);
   }
-  return (
-    (await answerPayout(deps.db, send.id, { status: "succeeded", retryable: false, providerRef: found.ref, detail: null, now: nowIso(deps) })) || "answered"
-  );
+  const answered = await answerPayout(deps.db, send.id, { status: "succeeded", retryable: false, providerRef: found.ref, detail: null, now: nowIso(deps) });
+  return answered ? { amount: send.amount } : "answered";
 }
 
 const nowIso = (deps: PayoutDeps) => (deps.now ?? (() => new Date()))().toISOString();
 
 /**
- * What came of sending one payout: paid (true), not paid (false), held back by the breaker (`held`, recorded
- * by the caller), or paid but recorded by another call first (`answered`: not this call's to count).
+ * What came of sending one payout: paid (the amount), not paid (false), held back by the breaker (`held`,
+ * recorded by the caller), paid but recorded by another call first (`answered`: not this call's to count),
+ * or cancelled before it went out (`cancelled`: nothing left to pay).
  */
-type Sent = boolean | "held" | "answered";
+type Sent = { amount: number } | false | "held" | "answered" | "cancelled";
 
-/** Asks the provider to pay one payout and records the answer (`Sent`). */
-async function sendPayout(deps: PayoutDeps, send: Send): Promise<Sent> {
+/** Asks the provider to pay one payout (re-sized first if never requested) and records the answer (`Sent`). */
+async function sendPayout(deps: PayoutDeps, claimed: Send, takenAt: string): Promise<Sent> {
   const at = () => nowIso(deps);
+  let send = claimed;
+  if (!send.requested) {
+    const resized = await resizePayout(deps.db, send, takenAt, at());
+    if (resized === "lost") return "answered";
+    if (resized === "cancelled") {
+      console.warn(JSON.stringify({ msg: "payout cancelled", payoutId: send.id, driverId: send.driverId, claimed: send.amount }));
+      return "cancelled";
+    }
+    if (resized.amount < send.amount)
+      console.warn(JSON.stringify({ msg: "payout lowered", payoutId: send.id, driverId: send.driverId, claimed: send.amount, amount: resized.amount }));
+    send = { ...send, amount: resized.amount };
+  }
   try {
     // The account of its first send: an operator may have changed the driver's since, and a key reused with another
     // account is refused. Pinned only once the breaker lets the request out: a send it held back sent nothing.
@@ -219,8 +242,10 @@ async function sendPayout(deps: PayoutDeps, send: Send): Promise<Sent> {
       const destination = await pinnedDestination(deps.db, send.id, send.driverId);
       return deps.provider.payout({ amount: { amount: send.amount, currency: "KRW" }, destination, reference: send.driverId }, send.id);
     });
-    if (outcome.outcome === "succeeded")
-      return (await answerPayout(deps.db, send.id, { status: "succeeded", retryable: false, providerRef: outcome.ref, detail: null, now: at() })) || "answered";
+    if (outcome.outcome === "succeeded") {
+      const answered = await answerPayout(deps.db, send.id, { status: "succeeded", retryable: false, providerRef: outcome.ref, detail: null, now: at() });
+      return answered ? { amount: send.amount } : "answered";
+    }
     await answerPayout(deps.db, send.id, { status: "failed", retryable: false, providerRef: outcome.ref, detail: outcome.detail, now: at() });
     // Refused for good: the amount is owed again, and only a later cut-off pays it (a wrong payout account, say).
     payoutFailed(send, "refused", outcome.detail);

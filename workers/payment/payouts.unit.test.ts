@@ -173,6 +173,7 @@ describe("payout runs", () => {
     const claim = { id: "po_old", runId: "pr_old", driverId: "d1", amount: 8000, cutoff: new Date().toISOString(), provider: "fake", now: claimedAt };
     expect(await claimPayout(d1, claim, 0)).toBe(true);
     // The transfer was made but its answer was lost, and the provider has since forgotten the key.
+    await d1.prepare("UPDATE payouts SET requested = 1 WHERE id = 'po_old'").run();
     await provider.payout({ amount: { amount: 8000, currency: "KRW" }, destination: null, reference: "d1" }, "po_old");
     provider.forget("po_old");
     await tick();
@@ -195,6 +196,8 @@ describe("payout runs", () => {
         0,
       ),
     ).toBe(true);
+    // Its request went out once, unanswered (a payout never requested is not looked up: payout-resize.unit).
+    await d1.prepare("UPDATE payouts SET requested = 1 WHERE id = 'po_old'").run();
     await tick();
     provider.down = true;
     expect(await runPayouts(payoutDeps, new Date().toISOString())).toMatchObject({ drivers: 0, failed: 1 });

@@ -1,0 +1,1 @@
+ALTER TABLE `payouts` ADD `requested` integer DEFAULT 1 NOT NULL;
