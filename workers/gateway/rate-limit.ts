@@ -16,8 +16,8 @@ import type { AuthedEnv, GatewayEnv } from "./context";
 // The limiters' bindings and periods are data (src/rate-limits.ts, checked against the configs).
 export { LIMITERS, type LimiterName };
 
-/** What the limiter needs of the environment. */
-export type LimiterEnv = Pick<Env, "RATE_LIMITS" | "RIDER_LIMITER" | "LOCATION_LIMITER" | "IP_LIMITER" | "ACCOUNT_LIMITER" | "USER_LIMITER">;
+/** What the limiter needs of the environment: the switch and every binding LIMITERS names (a new limiter is one entry there). */
+export type LimiterEnv = Pick<Env, "RATE_LIMITS" | (typeof LIMITERS)[LimiterName]["binding"]>;
 
 /** The key of requests that carry no client address (never the case behind Cloudflare). */
 export const UNKNOWN_IP = "unknown";
