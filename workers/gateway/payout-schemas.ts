@@ -60,7 +60,7 @@ export const OpsPayoutListQuerySchema = ListQuerySchema.extend({
 });
 
 export const PayoutRunRequestSchema = z
-  .object({ cutoff: Instant("Earnings created at or before this time are paid (default: now; not in the future)").optional() })
+  .object({ cutoff: Instant("Earnings created before this time are paid (default: now; not in the future)").optional() })
   .strict()
   .openapi("PayoutRunRequest");
 

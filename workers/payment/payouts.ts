@@ -4,7 +4,7 @@
  * 1. Payouts whose outcome is unknown (the provider could not answer, or a run died
  *    between claiming and asking) are sent again under their own idempotency keys: the
  *    provider pays each key once, so a retry never pays twice.
- * 2. What each driver is owed up to the cut-off (src/payments/payout.ts) is claimed as a
+ * 2. What each driver is owed for what they earned before the cut-off (src/payments/payout.ts) is claimed as a
  *    `pending` payout whose id (and idempotency key) derives from the cut-off and the
  *    driver, guarded against a concurrent run; a second run of the same cut-off finds the
  *    ids taken and claims nothing. The earnings are summed since the last run's checkpoint
@@ -90,9 +90,13 @@ export async function runPayouts(deps: PayoutDeps, cutoff: string): Promise<Payo
   // And read the payouts in a final state as one sum a driver (./payout-totals.ts). The two
   // touch different tables: the database runs them one after the other, without a round trip
   // between.
+  // The contract pays what was earned before the cut-off: at or before its last millisecond
+  // (every time in the ledger is ISO 8601 to the millisecond), so an earning made at the cut-off
+  // itself is the next cut-off's.
+  const through = new Date(Date.parse(cutoff) - 1).toISOString();
   const settled = new Date(now.getTime() - EARNINGS_SETTLED_MS).toISOString();
-  await Promise.all([advanceEarningsCheckpoint(deps.db, settled < cutoff ? settled : cutoff), foldFinalPayouts(deps.db)]);
-  const [earned, totals] = await Promise.all([earnedUpTo(deps.db, cutoff), payoutTotals(deps.db, cutoff)]);
+  await Promise.all([advanceEarningsCheckpoint(deps.db, settled < through ? settled : through), foldFinalPayouts(deps.db)]);
+  const [earned, totals] = await Promise.all([earnedUpTo(deps.db, through), payoutTotals(deps.db, cutoff)]);
   const owed = payoutsDue(cutoff, earned, totals.records);
   // A driver with no account to pay into is not claimed (a refused payout at every run, and a notice they cannot act on):
   // their balance waits, and the first run after an operator sets the account pays it.

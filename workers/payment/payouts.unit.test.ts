@@ -137,10 +137,10 @@ describe("payout runs", () => {
       { kind: "settlement", id: "rd_b", driverId: "d2", earning: 5000, at: ago(3 * DAY) },
     ];
     await recordEarnings(d1, history);
-    // A past cut-off: the checkpoint moves to it, and holds both settlements.
+    // A past cut-off: the checkpoint moves to its last millisecond (what was earned before it), and holds both settlements.
     const first = await runPayouts(payoutDeps, ago(2 * DAY));
     expect(first).toMatchObject({ drivers: 2, total: { amount: 13000 } });
-    expect(await checkpointThrough(d1)).toBe(first.cutoff);
+    expect(await checkpointThrough(d1)).toBe(new Date(Date.parse(first.cutoff) - 1).toISOString());
 
     await recordEarnings(d1, [
       { kind: "settlement", id: "rd_c", driverId: "d1", earning: 4000, at: ago(DAY) },
@@ -208,6 +208,20 @@ describe("payout runs", () => {
     expect(provider.calls.filter((c) => c.key === "po_old").map((c) => c.op)).toEqual(["findPayout", "findPayout", "payout"]);
     expect(provider.transferCount).toBe(1);
     expect(await balance("d1")).toEqual({ owed: 0, paid: 8000 });
+  });
+
+  it("pays what was earned before the cut-off: an earning made at the cut-off itself is the next cut-off's", async () => {
+    const { d1, provider, payoutDeps } = await setup();
+    const cutoff = new Date(Date.now() - DAY).toISOString();
+    const at = (ms: number) => new Date(Date.parse(cutoff) + ms).toISOString();
+    await recordEarnings(d1, [
+      { kind: "settlement", id: "rd_before", driverId: "d1", earning: 8000, at: at(-1) },
+      { kind: "settlement", id: "rd_at", driverId: "d1", earning: 4000, at: at(0) },
+      { kind: "settlement", id: "rd_at_d2", driverId: "d2", earning: 2000, at: at(0) },
+    ]);
+    expect(await runPayouts(payoutDeps, cutoff)).toMatchObject({ drivers: 1, total: { amount: 8000 } });
+    expect(await runPayouts(payoutDeps, at(1))).toMatchObject({ drivers: 2, total: { amount: 6000 } });
+    expect([...provider.transfers.values()].map((t) => t.amount).sort((a, b) => a - b)).toEqual([2000, 4000, 8000]);
   });
 
   it("a claim steps back when another run claimed for the driver in between", async () => {
