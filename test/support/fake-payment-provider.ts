@@ -113,7 +113,16 @@ export class FakePaymentProvider implements PaymentProvider {
   readonly transfers = new Map<string, { ref: string; amount: number; destination: string | null; reference: string }>();
   transferCount = 0;
 
+  /** What each payout key was first sent with: Stripe refuses a key it remembers sent with other parameters. */
+  private readonly payoutParams = new Map<string, string>();
+
   payout(input: { amount: Money; destination: string | null; reference: string }, key: string) {
+    const params = JSON.stringify([input.amount.amount, input.destination]);
+    if (this.replies.has(key) && this.payoutParams.get(key) !== params) {
+      this.calls.push({ op: "payout", key, destination: input.destination });
+      return Promise.reject(new ProviderUnavailable("fake provider: idempotency key reused with other parameters (Stripe's idempotency_error)"));
+    }
+    this.payoutParams.set(key, params);
     return this.once(
       "payout",
       key,

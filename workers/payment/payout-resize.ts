@@ -7,7 +7,8 @@
  * what the driver earned. Sent at its claimed amount, the payout would pay money the driver no
  * longer has, and their balance would go negative by the refund.
  *
- * So a payout no request has gone out for (`requested` = 0, ledger migration 0012) is re-sized
+ * So a payout no request has gone out for (`requested` = 0 and no destination pinned, ledger
+ * migration 0012: a payment worker from before it, after a rollback, pins as it sends) is re-sized
  * just before it goes out, to the driver's balance beside every other payout that holds its
  * amount. It is lowered, or cancelled when nothing is left: failed for good, with its driver
  * not told (they never heard of it; their balance shows why). It is never raised: what was
@@ -45,8 +46,9 @@ export async function resizePayout(d1: D1Database, payout: { id: string; driverI
   const row = await d1.prepare(BALANCE_BESIDE).bind(payout.driverId, payout.id).first<{ balance: number }>();
   const balance = Number(row?.balance ?? 0);
   if (balance >= payout.amount) return { amount: payout.amount };
-  // Only while it is as this call took it, and never requested: one another call took since is that call's.
-  const ours = "id = ?1 AND status = 'pending' AND updated_at = ?2 AND requested = 0";
+  // Only while it is as this call took it, and never requested (nor pinned: a previous payment worker, after a
+  // rollback, pins as it sends without marking): one another call took or sent since is that call's.
+  const ours = "id = ?1 AND status = 'pending' AND updated_at = ?2 AND requested = 0 AND destination IS NULL";
   const changed =
     balance > 0
       ? await d1.prepare(`UPDATE payouts SET amount = ?3 WHERE ${ours}`).bind(payout.id, takenAt, balance).run()

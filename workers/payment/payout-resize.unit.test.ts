@@ -78,7 +78,7 @@ describe("a payout re-sized before its first request", () => {
     expect(await balance("d1")).toEqual({ owed: -4000, paid: 8000 });
   });
 
-  it("claimed over 23 h ago and never requested: not looked up (nothing to find), re-sized, and sent", async () => {
+  it("claimed over 23 h ago and never requested: looked up, found never made, re-sized, and sent", async () => {
     const { deps, d1, provider, payoutDeps } = await payoutUnit();
     vi.spyOn(console, "warn").mockImplementation(() => undefined);
     onTestFinished(() => void vi.restoreAllMocks());
@@ -89,8 +89,42 @@ describe("a payout re-sized before its first request", () => {
     await handlePaymentCommand(step("rd_1", "refund", 5000, { key: "rd_1:refund:a" }), deps);
     await tick();
     expect(await resendUnansweredPayouts(payoutDeps)).toMatchObject({ drivers: 1, total: 4000 });
-    expect(provider.calls.filter((c) => c.key === "po_old").map((c) => c.op)).toEqual(["payout"]);
+    expect(provider.calls.filter((c) => c.key === "po_old").map((c) => c.op)).toEqual(["findPayout", "payout"]);
     expect(provider.transfers.get("po_old")).toMatchObject({ amount: 4000 });
+  });
+
+  describe("after a rollback: a payment worker from before ledger migration 0012 sent a claim of this one's without marking it", () => {
+    /** d1 earned 8,000; payout po_1 claimed `claimedAgoMs` ago by this version, then sent by the previous one (it pins the account, not `requested`), the answer lost; then a refund of 4,000. */
+    async function sentByThePreviousWorker(claimedAgoMs: number) {
+      const unit = await payoutUnit();
+      vi.spyOn(console, "warn").mockImplementation(() => undefined);
+      onTestFinished(() => void vi.restoreAllMocks());
+      await capturedRide(unit.deps, "rd_1", 10000);
+      const claimedAt = new Date(Date.now() - claimedAgoMs).toISOString();
+      const claim = { id: "po_1", runId: "pr_1", driverId: "d1", amount: 8000, cutoff: claimedAt, provider: "fake", now: claimedAt };
+      expect(await claimPayout(unit.d1, claim, 0)).toBe(true);
+      await unit.d1.prepare("UPDATE payouts SET destination = 'acct_A', status = 'failed', retryable = 1 WHERE id = 'po_1'").run();
+      await unit.provider.payout({ amount: { amount: 8000, currency: "KRW" }, destination: "acct_A", reference: "d1" }, "po_1");
+      await handlePaymentCommand(step("rd_1", "refund", 5000, { key: "rd_1:refund:a" }), unit.deps);
+      await tick();
+      return unit;
+    }
+
+    it("within a day: sent again at its amount under its key, so the provider answers the first transfer; paid once", async () => {
+      const { provider, payoutDeps, balance } = await sentByThePreviousWorker(60 * 60_000);
+      expect(await resendUnansweredPayouts(payoutDeps)).toMatchObject({ drivers: 1, total: 8000, failed: 0 });
+      expect(provider.transferCount).toBe(1);
+      expect(await balance("d1")).toEqual({ owed: -4000, paid: 8000 });
+    });
+
+    it("past 23 h, its key forgotten: looked up, found, recorded paid; paid once", async () => {
+      const { provider, payoutDeps, balance } = await sentByThePreviousWorker(25 * 3_600_000);
+      provider.forget("po_1");
+      expect(await resendUnansweredPayouts(payoutDeps)).toMatchObject({ drivers: 1, total: 8000, failed: 0 });
+      expect(provider.calls.filter((c) => c.key === "po_1").map((c) => c.op)).toEqual(["payout", "findPayout"]);
+      expect(provider.transferCount).toBe(1);
+      expect(await balance("d1")).toEqual({ owed: -4000, paid: 8000 });
+    });
   });
 
   it("claimed over 23 h ago, requested, and found never made: sent afresh at the balance left", async () => {

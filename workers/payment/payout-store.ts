@@ -103,8 +103,9 @@ export async function unansweredPayouts(d1: D1Database, staleBefore: string, lim
        ORDER BY updated_at, id LIMIT ?2`,
     )
     .bind(staleBefore, limit)
-    .all<PayoutRow & { requested: number }>();
-  return results.map((r) => ({ ...asItem(r), requested: Number(r.requested) === 1 }));
+    .all<PayoutRow & { requested: number; destination: string | null }>();
+  // A destination pinned is a request too: a previous payment worker (a rollback) pins it as it sends, without marking.
+  return results.map((r) => ({ ...asItem(r), requested: Number(r.requested) === 1 || r.destination !== null }));
 }
 
 /**

@@ -167,8 +167,8 @@ async function sendAll(deps: PayoutDeps, sends: Send[], now: Date): Promise<{ dr
     // Taken first (`takePayout`): another call that read it too, or found it stale while it waited here, does not send it as well.
     const takenAt = nowIso(deps);
     if (!(await takePayout(deps.db, send.id, send.seenAt, takenAt))) continue;
-    // Looked up only if a request may have gone out: one never requested has nothing to find.
-    const paid = send.requested && send.claimedAt < keysForgottenBefore ? await findOrSendPayout(deps, send, takenAt) : await sendPayout(deps, send, takenAt);
+    // Looked up even when never requested by this version: a previous one (a rollback) may have sent it without marking it.
+    const paid = send.claimedAt < keysForgottenBefore ? await findOrSendPayout(deps, send, takenAt) : await sendPayout(deps, send, takenAt);
     if (paid === "held") {
       const rest = sends.slice(i);
       await holdBack(

@@ -50,7 +50,7 @@ const runPayouts = route("ops", {
   summary: "Pay the drivers' balances",
   request: jsonBody(PayoutRunRequestSchema, false),
   description:
-    "Pays every driver's positive balance of earnings created before the cut-off. Idempotent per cut-off: the same cut-off again pays nobody twice. A payout the provider could not answer is sent again (same idempotency key) by the next run. Each driver is notified of a payout once it is paid or refused for good (event PayoutSent or PayoutFailed; the delivery log files it under the payout's id).",
+    "Pays every driver's positive balance of earnings created before the cut-off. Idempotent per cut-off: the same cut-off again pays nobody twice. A payout the provider could not answer is sent again (same idempotency key) by the next run. Each driver is notified of a payout once it is paid or refused for good (event PayoutSent or PayoutFailed; the delivery log files it under the payout's id); a payout cancelled before it was sent, because refunds since its claim left nothing to pay, is not notified.",
   responses: { 202: jsonResponse(PayoutRunSchema, "What this call paid"), ...commonProblems },
 });
 const opsPayouts = route("ops", {
