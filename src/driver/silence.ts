@@ -92,11 +92,14 @@ export function checkSilence(record: DriverRecord | null, now: Date, limits: Sil
   return { type: "offline" };
 }
 
+/** Why a ride is asked to take its driver off: silent past a limit, or rejected by an operator (asked again). */
+export type TakeOffWhy = SilentAsk | "rejected";
+
 /**
  * What the due `silent` timer leads to: the timer set again (`again`), a command to run
  * (`command`), and a ride to ask to take the driver off (`takeOff`).
  */
-export type SilenceStep = { again?: number; command?: DriverCommand; takeOff?: { rideId: string; driverId: string; why: SilentAsk } } | null;
+export type SilenceStep = { again?: number; command?: DriverCommand; takeOff?: { rideId: string; driverId: string; why: TakeOffWhy } } | null;
 
 /**
  * The due `silent` timer, whole: `checkSilence`, and for a driver held by a ride (offered, on
@@ -113,6 +116,11 @@ export type SilenceStep = { again?: number; command?: DriverCommand; takeOff?: {
  * is the driver's to end and the ride says no. The ask must be made once the timer has left
  * the command queue: the ride releases the driver once its change is committed, a call back into it
  * (and a release lost then is the one above: the ride no longer claims them).
+ *
+ * A rejected driver that a ride still claims is asked off it again (why `rejected`): the
+ * rejection's one call to the ride (`withdrawOffer`, after the command) may have been lost,
+ * and nothing else would send it again. Before the pickup the ride dispatches again without
+ * them; past it the trip is theirs to finish, and the ask changes nothing.
  *
  * @example
  * await silenceStep(record, new Date(), config, rideClaims(env));
@@ -131,6 +139,7 @@ export async function silenceStep(
   if (rideId === null) return { again: check.at };
   const claimed = await claims(rideId, record.driver.id);
   if (claimed === false) return { again: check.at, command: { type: "release", rideId, reason: "unclaimed" } };
+  if (claimed && record.driver.approval === "rejected") return { again: check.at, takeOff: { rideId, driverId: record.driver.id, why: "rejected" } };
   if (!claimed || !stillSilent(record, now, limits)) return { again: check.at };
   // Past the pickup limit only: the ride, if the driver arrived (this object hears of it at their next report), leaves them on.
   const why = silentFor(record, now, limits.driverOfflineAfterS) ? "silent" : "silent_on_the_way";

@@ -3,7 +3,7 @@ import { driverRecord } from "./fixtures";
 import { decideDriver, planDriver } from "./machine";
 import { RIDE_STATUSES } from "../domain/types";
 import { checkSilence, limitS, releaseForPush, silenceStep, silentTimer, SILENT_TIMER, stillSilent } from "./silence";
-import type { DriverCommand } from "./types";
+import type { DriverCommand, DriverRecord } from "./types";
 
 const NOW = new Date("2026-12-02T09:00:00Z");
 const LIMIT_S = 600;
@@ -104,6 +104,31 @@ describe("the silent timer and a ride that no longer claims its driver (a releas
     if (released.kind !== "applied") throw new Error("not applied");
     expect(released.record.driver).toMatchObject({ status: "available", currentRideId: null });
     expect(released.events.map((e) => [e.type, e.data])).toEqual([["DriverReleased", { rideId: "r1", reason: "unclaimed" }]]);
+  });
+
+  it("a rejected driver a ride still claims is asked off it again (the rejection's one call may have been lost), silent or not", async () => {
+    const rejected = (record: DriverRecord): DriverRecord => ({ ...record, driver: { ...record.driver, approval: "rejected" } });
+    for (const record of [
+      rejected(heldBy("on_trip", 5)),
+      rejected(heldBy("offered", LIMIT_S)),
+      rejected(driverRecord(NOW, { status: "on_trip", currentRideId: "r1" })),
+    ]) {
+      expect((await silenceStep(record, NOW, LIMITS, answering(true)))?.takeOff, record.driver.status).toEqual({
+        rideId: "r1",
+        driverId: "d1",
+        why: "rejected",
+      });
+    }
+    // A ride with no claim on them is let go of as for anyone; one that cannot be asked is asked next time.
+    expect((await silenceStep(rejected(held), NOW, LIMITS, answering(false)))?.command).toEqual({ type: "release", rideId: "r1", reason: "unclaimed" });
+    expect(await silenceStep(rejected(held), NOW, LIMITS, answering(null))).toEqual({ again: NOW.getTime() + (LIMIT_S - 5) * 1000 });
+    // The rejection of a driver on the way to a pickup sets the timer at the pickup limit: the ask again comes within it.
+    const toPickup = driverRecord(NOW, { status: "on_trip", currentRideId: "r1" });
+    const decided = decideDriver(toPickup, { type: "reject", reason: "documents" }, NOW);
+    if (decided.kind !== "applied") throw new Error(`not applied: ${decided.kind}`);
+    expect(planDriver({ type: "reject", reason: "documents" }, decided.record, decided.events, ctx).timers).toEqual([
+      { name: SILENT_TIMER, at: NOW.getTime() + (PICKUP_S - 5) * 1000, ifEarlier: true },
+    ]);
   });
 
   it("a ride that claims them, or cannot be asked, leaves them held: the timer alone is set again", async () => {

@@ -2,7 +2,7 @@
  * The Driver DO's calls to other objects: the rides it is offered or driving, and the
  * dispatch cells that list it. Only the Driver DO's `perform` calls these.
  */
-import type { SilentAsk } from "../domain/ride/types";
+import type { TakeOffWhy } from "../driver/silence";
 import type { DriverEffect, DriverRecord } from "../driver/types";
 import { indexPoint, leaseMs, type ListingConfig } from "../driver/driver-rules";
 import { productsOf } from "../driver/vehicle";
@@ -61,17 +61,26 @@ export const rideClaims =
  * the next `silent` check asks again.
  * A ride past the pickup refuses: the trip is the driver's to end; so does one at the pickup
  * asked `silent_on_the_way` (silent past the pickup limit only: this object may not know yet
- * that the driver arrived).
+ * that the driver arrived). A rejected driver (why `rejected`) is asked off as the rejection
+ * asked (`withdrawOffer`, reason `driver_rejected`), silent or not: a repeat changes nothing.
  *
  * @example
- * ctx.waitUntil(takeOffSilent(env, { rideId: "rd_1", driverId: "d1", why: "silent" }, async () => true));
+ * ctx.waitUntil(takeOffDriver(env, { rideId: "rd_1", driverId: "d1", why: "silent" }, async () => true));
  */
-export async function takeOffSilent(
+export async function takeOffDriver(
   env: Pick<Env, "RIDE">,
-  { rideId, driverId, why }: { rideId: string; driverId: string; why: SilentAsk },
+  { rideId, driverId, why }: { rideId: string; driverId: string; why: TakeOffWhy },
   stillSilent: () => Promise<boolean>,
 ): Promise<void> {
   try {
+    if (why === "rejected") {
+      await within(
+        PEER_CALL_MS,
+        Promise.resolve(rideStub(env, rideId).withdrawOffer(driverId, "driver_rejected", `rejected-${driverId}`)),
+        "take a rejected driver off",
+      );
+      return;
+    }
     if (!(await stillSilent())) return;
     const answer = await within(PEER_CALL_MS, Promise.resolve(rideStub(env, rideId).decline(driverId, `silent-${driverId}`, why)), "take a silent driver off");
     if (answer.ok) console.warn(JSON.stringify({ msg: "a silent driver was taken off their ride", rideId, driverId }));

@@ -8,7 +8,7 @@ import { driverRecord } from "../driver/fixtures";
 import { PEER_CALL_MS } from "../lib/timeout";
 import type { Wake } from "../ride/dispatch";
 import { WAKE_CANDIDATES } from "./waiters";
-import { listDriver, tellRide, WAKE_FAILURES, WAKE_PASSES, WAKE_SETTLES, wakeWaiting } from "./driver-effects";
+import { listDriver, takeOffDriver, tellRide, WAKE_FAILURES, WAKE_PASSES, WAKE_SETTLES, wakeWaiting } from "./driver-effects";
 
 /** A cell holding `waiting` (oldest first) and rides answering `answers` (unnamed: dispatching); what was woken and forgotten is recorded. */
 function city(waiting: string[], answers: Record<string, Wake>) {
@@ -181,5 +181,33 @@ describe("calls to objects that never answer", () => {
       warnings.mockRestore();
       vi.useRealTimers();
     }
+  });
+});
+
+describe("takeOffDriver", () => {
+  /** A ride that records what it was asked. */
+  function ride() {
+    const asked: string[] = [];
+    const stub = {
+      decline: async (driverId: string, _requestId: string, why: string) => (asked.push(`decline ${driverId} ${why}`), { ok: true, value: null }),
+      withdrawOffer: async (driverId: string, reason: string) => (asked.push(`withdrawOffer ${driverId} ${reason}`), { ok: true, value: null }),
+    };
+    const env = { RIDE: { idFromName: (name: string) => name, get: () => stub } } as unknown as Parameters<typeof takeOffDriver>[0];
+    return { env, asked };
+  }
+
+  it("a rejected driver is asked off as the rejection asks (withdrawOffer, driver_rejected), whether they are silent or not", async () => {
+    const { env, asked } = ride();
+    await takeOffDriver(env, { rideId: "rd_1", driverId: "d1", why: "rejected" }, async () => false);
+    expect(asked).toEqual(["withdrawOffer d1 driver_rejected"]);
+  });
+
+  it("a silent driver is declined off the ride only while still silent", async () => {
+    const { env, asked } = ride();
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    await takeOffDriver(env, { rideId: "rd_1", driverId: "d1", why: "silent" }, async () => false);
+    expect(asked).toEqual([]);
+    await takeOffDriver(env, { rideId: "rd_1", driverId: "d1", why: "silent_on_the_way" }, async () => true);
+    expect(asked).toEqual(["decline d1 silent_on_the_way"]);
   });
 });

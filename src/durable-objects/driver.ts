@@ -10,7 +10,7 @@ import type { DriverCommand, DriverEffect, DriverOffer, DriverProfile, DriverRec
 import { ok, type Outcome } from "../lib/problem";
 import { SerialQueue } from "../lib/timers";
 import { RideOwnerObject, type Welcome } from "./owner";
-import { listDriver, rideClaims, takeOffSilent, tellRide, WAKE_SETTLE_MS, wakeWaiting } from "./driver-effects";
+import { listDriver, rideClaims, takeOffDriver, tellRide, WAKE_SETTLE_MS, wakeWaiting } from "./driver-effects";
 import { OpsPositionPush } from "./ops-push";
 
 export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEffect> {
@@ -116,7 +116,7 @@ export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEff
     if (step?.again) this.schedule(SILENT_TIMER, step.again);
     if (step?.command) await this.run(step.command, `silent-${this.newId()}`, true);
     const silent = () => this.exclusive(async () => stillSilent(this.load(), new Date(), this.config));
-    if (step?.takeOff) this.ctx.waitUntil(takeOffSilent(this.env, step.takeOff, silent));
+    if (step?.takeOff) this.ctx.waitUntil(takeOffDriver(this.env, step.takeOff, silent));
   }
 
   /** The only place the driver talks to other objects (driver-effects.ts). A ride past the pickup gets no more positions. */
