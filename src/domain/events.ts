@@ -201,3 +201,15 @@ export const NOTIFIED_EVENTS = new Set([
   "PaymentRefunded",
   "DriverSettled",
 ]);
+
+/**
+ * Whether someone is told of `event`: a type of NOTIFIED_EVENTS, or a no-show fee dropped (a
+ * `PaymentFailed` with `fee: "dropped"`: the rider was told it would be charged). A capture
+ * refused after drop-off is told with the ride's completion instead.
+ *
+ * @example
+ * isNotified({ type: "PaymentFailed", data: { reason: "card_declined", fee: "dropped" } }); // true
+ */
+export function isNotified(event: Pick<DomainEvent, "type" | "data">): boolean {
+  return NOTIFIED_EVENTS.has(event.type) || (event.type === "PaymentFailed" && event.data.fee === "dropped");
+}

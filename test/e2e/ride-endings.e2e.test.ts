@@ -2,7 +2,8 @@
  * Every ride ends, over HTTP against the local system: a hold declined after boarding
  * (the provider down until the trip started) ends the ride unpaid with dues that the
  * next request is refused for (402) until they are paid; a no-show is refused before
- * NO_SHOW_WAIT_S and cancels after it with the fee captured (an operator can refund the fee); an operator refunds part of
+ * NO_SHOW_WAIT_S and cancels after it with the fee captured (an operator can refund the fee; a fee the provider
+ * refuses is dropped, and the rider told so); an operator refunds part of
  * a fare, the same request twice refunds once, and too much is 409.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -102,6 +103,35 @@ describe("every ride ends", () => {
     const refunded = await waitForRide(api, rider, id, (r) => r.payment.status === "refunded", "the fee's refund");
     expect(refunded).toMatchObject({ status: "cancelled", payment: { status: "refunded", refundedAmount: { amount: 3000, currency: "KRW" } } });
     expect((await ledgerOf(id)).filter((e) => e.startsWith("refund:"))).toEqual(["refund:succeeded:3000"]);
+  }, 120_000);
+
+  it("a no-show whose fee the provider refuses: the fee is dropped, the hold released, and the rider, told of the fee, is told it is not charged", async () => {
+    const at = { lat: 37.46, lng: 126.71 };
+    const driver = await onlineDriver(api, at);
+    const { id, rider } = await requestAndAccept(api, driver, at);
+    await waitForRide(api, rider, id, (r) => r.payment.status === "authorized", "the hold");
+    expect((await api.request("POST", `/v1/rides/${id}/arrive`, { token: driver.token })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 2100));
+    expect((await api.request("PUT", "/v1/dev/faults", { body: { payment: { mode: "ok", declineCaptures: true } } })).status).toBe(200);
+    try {
+      const noShow = await api.request<Ride>("POST", `/v1/rides/${id}/no-show`, { token: driver.token });
+      expect(noShow.body).toMatchObject({ status: "cancelled", fare: { amount: 3000 } });
+      const dropped = await waitForRide(api, rider, id, (r) => r.payment.status === "voided", "the fee dropped and the hold released", 30_000);
+      expect(dropped.fare).toBeNull();
+    } finally {
+      await setPaymentFault("ok");
+    }
+    type Delivery = { event: string; recipient: string; status: string };
+    const told = await eventually(
+      async () => {
+        const log = (await api.request<{ items: Delivery[] }>("GET", `/v1/ops/notifications?rideId=${id}&limit=100`, { token: ops })).body.items;
+        const sent = log.filter((d) => d.status === "sent").map((d) => d.event);
+        return sent.includes("RideCancelled") && sent.includes("PaymentFailed") ? log : undefined;
+      },
+      "the rider told of the cancellation, then of the fee dropped",
+      30_000,
+    );
+    expect(told.filter((d) => d.event === "PaymentFailed").map((d) => d.status)).toEqual(["sent"]);
   }, 120_000);
 
   it("refunds: part, the same request again once, too much 409, then the rest; the driver's earnings get negative rows", async () => {

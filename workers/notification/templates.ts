@@ -4,7 +4,7 @@
  * ride, their account and payouts, is written in ./account-templates.ts). Pure: the ride
  * snapshot and the event in, the text out.
  */
-import type { DomainEvent, Settlement } from "../../src/domain/events";
+import { isNotified, type DomainEvent, type Settlement } from "../../src/domain/events";
 import { isParcel } from "../../src/domain/ride/parcel";
 import type { Locale, Place, Ride } from "../../src/domain/types";
 
@@ -98,6 +98,11 @@ export const TEMPLATES: Record<Audience, Record<string, Record<Locale, Render>>>
       ko: (r) => `호출이 취소되었습니다. 사유: ${reasonText(r.cancellation?.reason ?? "", "ko")}${noShowFee(r, "ko")}`,
       en: (r) => `Your ride was cancelled. Reason: ${reasonText(r.cancellation?.reason ?? "", "en")}${noShowFee(r, "en")}`,
     },
+    // Only a no-show fee dropped (the provider refused it) is told (`recipientsOf`): the cancellation said it would be charged.
+    PaymentFailed: {
+      ko: () => "노쇼 수수료가 결제되지 않아 청구되지 않습니다. 추가로 하실 일은 없습니다.",
+      en: () => "The no-show fee could not be charged and will not be: there is nothing you need to do.",
+    },
   },
   driver: {
     DriverOffered: {
@@ -179,6 +184,7 @@ export const TEMPLATE_CODES: Record<Audience, Record<string, string>> = {
     RideCompleted: "RIDER_COMPLETED_01",
     RideCancelled: "RIDER_CANCELLED_01",
     PaymentRefunded: "RIDER_REFUNDED_01",
+    PaymentFailed: "RIDER_NO_SHOW_FEE_DROPPED_01",
   },
   driver: {
     DriverOffered: "DRIVER_OFFER_01",
@@ -235,7 +241,7 @@ export function render(ride: Ride, event: DomainEvent, audience: Audience, local
 /** Who hears of an event: the rider for rider-facing ones, the driver concerned for driver-facing ones. */
 export function recipientsOf(ride: Ride, event: DomainEvent): { audience: Audience; recipient: string }[] {
   const out: { audience: Audience; recipient: string }[] = [];
-  if (TEMPLATES.rider[event.type]) out.push({ audience: "rider", recipient: ride.riderId });
+  if (TEMPLATES.rider[event.type] && isNotified(event)) out.push({ audience: "rider", recipient: ride.riderId });
   if (TEMPLATES.driver[event.type]) {
     const driverId =
       event.type === "DriverOffered"

@@ -5,7 +5,7 @@
  * the next dispatch round, the payment watchdog) and the effects after the commit
  * (live pushes, the no-supply mark). Pure: the Ride DO writes it in one transaction.
  */
-import { NOTIFIED_EVENTS, type DomainEvent, type RideEventsMessage } from "../events";
+import { isNotified, type DomainEvent, type RideEventsMessage } from "../events";
 import { stamp, type LiveView, type Outbound, type Plan, type TimerChange } from "../../kernel/machine";
 import { isSettled, outstandingPaymentStep, paymentCommand, paymentStepAfter } from "./payment";
 import { heldDriver } from "./rules";
@@ -122,7 +122,7 @@ export function messagesFor(before: RideRecord | null, after: RideRecord, events
   const out: Outbound[] =
     events.length > 0 ? [{ queue: "ride-events", body: { kind: "ride.events", events, ride: after.ride } satisfies RideEventsMessage }] : [];
   for (const event of events) {
-    if (NOTIFIED_EVENTS.has(event.type)) {
+    if (isNotified(event)) {
       out.push({ queue: "notifications", body: { kind: "ride.notification", event, ride: after.ride, locale: after.ride.locale } });
     }
   }

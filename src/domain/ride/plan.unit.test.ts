@@ -21,6 +21,19 @@ function step(record: RideRecord, command: RideCommand) {
 
 const timer = (p: ReturnType<typeof plan>, name: string) => p.timers.find((t) => t.name === name);
 
+describe("ride plan: who is told of a payment that failed", () => {
+  it("a no-show fee the provider refused is told (the rider was told it would be charged); a capture refused after drop-off is not", () => {
+    const arrived = { ...record("driver_arrived", "authorized", { driver: true }), arrivedAt: new Date(T - 600_000).toISOString() };
+    const noShow = step(arrived, { type: "noShow", by: "driver", driverId: "d1", waitS: 300, fee: { amount: 3000, currency: "KRW" } });
+    const dropped = step(noShow.after, COMMANDS.paymentCaptureFailed);
+    expect(dropped.p.events.map((e) => [e.type, e.data])).toEqual([["PaymentFailed", { reason: "card_declined", fee: "dropped" }]]);
+    expect(dropped.p.messages.map((m) => m.queue)).toContain("notifications");
+    const unpaid = step(record("payment_pending", "authorized", { driver: true }), COMMANDS.paymentCaptureFailed);
+    expect(unpaid.p.events.map((e) => e.type)).toEqual(["PaymentFailed"]);
+    expect(unpaid.p.messages.map((m) => m.queue)).not.toContain("notifications");
+  });
+});
+
 describe("ride plan", () => {
   it("a new ride: its event to the views, the hold, the deadline, a dispatch round now and the payment watchdog", () => {
     const r = requested();
