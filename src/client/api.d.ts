@@ -6676,10 +6676,12 @@ export interface operations {
               p90: number | null;
               p99: number | null;
             };
+            /** @description A capture refused for good (payment_pending, waiting for a retry), or a refund declined with none made since; newest first, at most 100 */
             openPaymentProblems: {
               rideId: string;
               since: string;
-              problem: string;
+              /** @enum {string} */
+              problem: "capture_failed" | "refund_declined";
             }[];
             /** @description What riders owe, from the views */
             openDues: {

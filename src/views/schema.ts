@@ -37,6 +37,13 @@ export const SETTLED_RIDE = `status IN ('completed', 'cancelled') AND (payment_s
 /** A ride not ended (`rides_open` indexes exactly these rows): what the live map shows and the 5 s figures count. */
 export const OPEN_RIDE = `status NOT IN ('completed', 'cancelled')`;
 
+/**
+ * A ride with a refund the provider declined and none made since (an operator's promise to the
+ * rider not kept): an open payment problem. `rides_refund_declined` indexes every ride with a
+ * declined refund (a few), and the stats' query repeats its condition.
+ */
+export const REFUND_DECLINED = `refund_declined_version IS NOT NULL AND refund_declined_version > coalesce(refund_made_version, 0)`;
+
 /** A ride that ended unpaid: its fare became the rider's dues (`rides_unpaid` indexes exactly these rows). */
 export const UNPAID_RIDE = `status = 'completed' AND payment_status = 'failed'`;
 
@@ -78,6 +85,10 @@ export const rides = sqliteTable(
      * unchanged for long (a long trip) then waits its turn instead of being asked every run.
      */
     checkedAt: text("checked_at"),
+    /** The version of the ride's last refund the provider declined (`RefundDeclined`); null when none was. */
+    refundDeclinedVersion: integer("refund_declined_version"),
+    /** The version of the ride's last refund made (`PaymentRefunded`): one after the declined one settles the problem. */
+    refundMadeVersion: integer("refund_made_version"),
   },
   (t) => [
     index("rides_by_rider").on(t.riderId, t.createdAt, t.id),
@@ -90,6 +101,8 @@ export const rides = sqliteTable(
     index("rides_unpaid").on(t.updatedAt).where(sql.raw(UNPAID_RIDE)),
     // The live map's open rides, newest first, and their counts by status (src/views/ops-map.ts, stats.ts): never the ended ones.
     index("rides_open").on(t.createdAt, t.status).where(sql.raw(OPEN_RIDE)),
+    // The operators' open refund problems (src/views/stats.ts): the few rides with a declined refund, newest change first.
+    index("rides_refund_declined").on(t.updatedAt).where(sql.raw("refund_declined_version IS NOT NULL")),
   ],
 );
 

@@ -65,6 +65,18 @@ function statementsOf(
   switch (w.kind) {
     case "earning":
       return [earningStatement(db, w.row)];
+    // After the ride's own row in the batch (`applyWrites`); the later version of each outcome is kept.
+    case "refund":
+      return [
+        db
+          .update(rides)
+          .set(
+            w.declined
+              ? { refundDeclinedVersion: sql`max(coalesce(${rides.refundDeclinedVersion}, 0), ${w.version})` }
+              : { refundMadeVersion: sql`max(coalesce(${rides.refundMadeVersion}, 0), ${w.version})` },
+          )
+          .where(sql`${rides.id} = ${w.rideId}`),
+      ];
     case "rental":
       return [rentalStatement(db, w.rental)];
     case "rentalVehicle":

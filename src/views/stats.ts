@@ -7,7 +7,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { databaseSize } from "./database-size";
 import { countOpenDeadLetters } from "./dead-letters";
 import { countOpenNotificationDeadLetters } from "../notifications/dead-letters";
-import { OPEN_RIDE, riderDues, rides } from "./schema";
+import { OPEN_RIDE, REFUND_DECLINED, riderDues, rides } from "./schema";
 import { within } from "../lib/timeout";
 
 function percentile(sorted: number[], p: number): number | null {
@@ -34,7 +34,7 @@ async function notificationFigures(notifications: D1Database) {
 
 /**
  * Counts by status, dispatch-time percentiles over the last 1,000 assignments, open
- * payment problems, what riders owe, the views' and notifications' dead letters, and how
+ * payment problems (a capture refused for good, a refund declined; the newest 100), what riders owe, the views' and notifications' dead letters, and how
  * full the views and the notification databases are. Should the notification database not
  * answer, its two figures are null and `errors.notifications` says why; the views' figures
  * still fail the answer (they are the page).
@@ -51,12 +51,7 @@ export async function rideStats({ VIEWS_DB: db, NOTIFICATIONS_DB: notifications 
     .orderBy(desc(rides.createdAt))
     .limit(1000);
   const sorted = recent.map((r) => r.ms ?? 0).sort((a, b) => a - b);
-  const problems = await d
-    .select({ id: rides.id, updatedAt: rides.updatedAt })
-    .from(rides)
-    .where(and(eq(rides.status, "payment_pending"), eq(rides.paymentStatus, "failed")))
-    .orderBy(desc(rides.updatedAt))
-    .limit(100);
+  const problems = await openPaymentProblems(db);
   const [dues] = await d
     .select({
       amount: sql<number>`coalesce(sum(${riderDues.amount}), 0)`,
@@ -69,12 +64,46 @@ export async function rideStats({ VIEWS_DB: db, NOTIFICATIONS_DB: notifications 
   return {
     ridesByStatus: Object.fromEntries(counts.map((c) => [c.status, c.n])),
     dispatchTimeMs: { count: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99) },
-    openPaymentProblems: problems.map((p) => ({ rideId: p.id, since: p.updatedAt, problem: "capture_failed" })),
+    openPaymentProblems: problems,
     openDues: { amount: dues?.amount ?? 0, currency: dues?.currency ?? "KRW", riders: dues?.riders ?? 0 },
     deadLetters: { views: await countOpenDeadLetters(db), notifications: notificationsAnswered.deadLetters },
     storage: { views: await databaseSize(db), notifications: notificationsAnswered.size },
     errors: notificationsAnswered.error === null ? {} : { notifications: notificationsAnswered.error },
   };
+}
+
+/**
+ * The rides whose refund the provider declined, none made since, newest change first: by the
+ * partial index `rides_refund_declined` (its condition repeated), never a walk of every ride.
+ */
+export const REFUND_PROBLEMS = `SELECT id, updated_at FROM rides INDEXED BY rides_refund_declined
+  WHERE ${REFUND_DECLINED} ORDER BY updated_at DESC LIMIT 100`;
+
+/** An open payment problem: a capture refused for good, or a refund the provider declined (none made since). */
+export type PaymentProblem = { rideId: string; since: string; problem: "capture_failed" | "refund_declined" };
+
+/**
+ * The open payment problems, newest first, at most 100: the rides waiting for an operator's retry of
+ * their capture, and those whose refund was declined.
+ *
+ * @example
+ * const problems = await openPaymentProblems(env.VIEWS_DB); // [{ rideId: "rd_1", since, problem: "refund_declined" }]
+ */
+export async function openPaymentProblems(db: D1Database): Promise<PaymentProblem[]> {
+  const d = drizzle(db);
+  const captures = await d
+    .select({ id: rides.id, updatedAt: rides.updatedAt })
+    .from(rides)
+    .where(and(eq(rides.status, "payment_pending"), eq(rides.paymentStatus, "failed")))
+    .orderBy(desc(rides.updatedAt))
+    .limit(100);
+  const refunds = (await db.prepare(REFUND_PROBLEMS).all<{ id: string; updated_at: string }>()).results;
+  return [
+    ...captures.map((p) => ({ rideId: p.id, since: p.updatedAt, problem: "capture_failed" as const })),
+    ...refunds.map((p) => ({ rideId: p.id, since: p.updated_at, problem: "refund_declined" as const })),
+  ]
+    .sort((a, b) => (a.since < b.since ? 1 : a.since > b.since ? -1 : 0))
+    .slice(0, 100);
 }
 
 /** Rides counted by status. */

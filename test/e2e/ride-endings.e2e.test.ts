@@ -173,4 +173,29 @@ describe("every ride ends", () => {
     );
     expect(total, "refunding the whole fare in pieces takes back exactly the driver's earning").toBe(0);
   }, 120_000);
+
+  it("a refund the provider declines is an open payment problem for the operators until a refund of the ride is made", async () => {
+    const at = { lat: 37.61, lng: 126.81 };
+    const driver = await onlineDriver(api, at);
+    const { id, rider } = await requestAndAccept(api, driver, at);
+    await drive(api, driver, id);
+    await waitForRide(api, rider, id, (r) => r.payment.status === "captured", "the capture");
+    type Stats = { openPaymentProblems: { rideId: string; problem: string }[] };
+    const problemsOf = async () =>
+      (await api.request<Stats>("GET", "/v1/ops/stats", { token: ops })).body.openPaymentProblems.filter((p) => p.rideId === id).map((p) => p.problem);
+    expect(await problemsOf()).toEqual([]);
+    const refund = (reason: string) =>
+      api.request("POST", `/v1/ops/rides/${id}/refund`, { token: ops, body: { amount: 1000, reason }, headers: { "idempotency-key": uid("refund") } });
+    expect((await api.request("PUT", "/v1/dev/faults", { body: { payment: { mode: "ok", declineRefunds: true } } })).status).toBe(200);
+    try {
+      expect((await refund("detour")).status).toBe(202);
+      await eventually(async () => ((await problemsOf()).includes("refund_declined") ? true : undefined), "the declined refund listed", 30_000);
+    } finally {
+      await setPaymentFault("ok");
+    }
+    expect((await rideOf(api, rider, id)).payment.status, "the rider's fare stays captured").toBe("captured");
+    expect((await refund("detour, again")).status).toBe(202);
+    await waitForRide(api, rider, id, (r) => r.payment.status === "refunded", "the refund made");
+    await eventually(async () => ((await problemsOf()).length === 0 ? true : undefined), "the problem settled", 30_000);
+  }, 120_000);
 });

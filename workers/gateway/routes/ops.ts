@@ -130,7 +130,9 @@ const stats = route({
       z.object({
         ridesByStatus: z.record(z.string(), z.number()),
         dispatchTimeMs: z.object({ count: z.number(), p50: z.number().nullable(), p90: z.number().nullable(), p99: z.number().nullable() }),
-        openPaymentProblems: z.array(z.object({ rideId: z.string(), since: z.string(), problem: z.string() })),
+        openPaymentProblems: z
+          .array(z.object({ rideId: z.string(), since: z.string(), problem: z.enum(["capture_failed", "refund_declined"]) }))
+          .describe("A capture refused for good (payment_pending, waiting for a retry), or a refund declined with none made since; newest first, at most 100"),
         openDues: z.object({ amount: z.number().int(), currency: z.string(), riders: z.number().int() }).describe("What riders owe, from the views"),
         deadLetters: z
           .object({ views: z.number().int(), notifications: z.number().int().nullable() })
