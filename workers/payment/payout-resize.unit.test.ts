@@ -31,6 +31,26 @@ async function heldBack() {
   return { ...unit, held: held!, lines };
 }
 
+/**
+ * A driver d1 with one ride captured (8,000 earned) and payout `po_1` claimed `agoMs` ago for 8,000 and left unanswered;
+ * `sent` (the send that went out, before the refund) runs next; then a refund of 4,000.
+ */
+async function claimedThenRefunded(agoMs: number, sent: (unit: Awaited<ReturnType<typeof payoutUnit>>) => Promise<unknown> = async () => undefined) {
+  const unit = await payoutUnit();
+  vi.spyOn(console, "warn").mockImplementation(() => undefined);
+  onTestFinished(() => void vi.restoreAllMocks());
+  await capturedRide(unit.deps, "rd_1", 10000);
+  const claimedAt = new Date(Date.now() - agoMs).toISOString();
+  const claim = { id: "po_1", runId: "pr_1", driverId: "d1", amount: 8000, cutoff: claimedAt, provider: "fake", now: claimedAt };
+  expect(await claimPayout(unit.d1, claim, 0)).toBe(true);
+  await sent(unit);
+  await handlePaymentCommand(step("rd_1", "refund", 5000, { key: "rd_1:refund:a" }), unit.deps);
+  await tick();
+  return unit;
+}
+
+const A_DAY_AGO = 25 * 3_600_000;
+
 describe("a payout re-sized before its first request", () => {
   it("held back by the breaker, then a refund: it pays the balance left, and the driver's balance does not go negative", async () => {
     const { deps, d1, provider, payoutDeps, balance, held, lines } = await heldBack();
@@ -79,36 +99,19 @@ describe("a payout re-sized before its first request", () => {
   });
 
   it("claimed over 23 h ago and never requested: looked up, found never made, re-sized, and sent", async () => {
-    const { deps, d1, provider, payoutDeps } = await payoutUnit();
-    vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    onTestFinished(() => void vi.restoreAllMocks());
-    await capturedRide(deps, "rd_1", 10000);
-    const claimedAt = new Date(Date.now() - 25 * 3_600_000).toISOString();
-    const claim = { id: "po_old", runId: "pr_old", driverId: "d1", amount: 8000, cutoff: new Date().toISOString(), provider: "fake", now: claimedAt };
-    expect(await claimPayout(d1, claim, 0)).toBe(true);
-    await handlePaymentCommand(step("rd_1", "refund", 5000, { key: "rd_1:refund:a" }), deps);
-    await tick();
+    const { provider, payoutDeps } = await claimedThenRefunded(A_DAY_AGO);
     expect(await resendUnansweredPayouts(payoutDeps)).toMatchObject({ drivers: 1, total: 4000 });
-    expect(provider.calls.filter((c) => c.key === "po_old").map((c) => c.op)).toEqual(["findPayout", "payout"]);
-    expect(provider.transfers.get("po_old")).toMatchObject({ amount: 4000 });
+    expect(provider.calls.filter((c) => c.key === "po_1").map((c) => c.op)).toEqual(["findPayout", "payout"]);
+    expect(provider.transfers.get("po_1")).toMatchObject({ amount: 4000 });
   });
 
   describe("after a rollback: a payment worker from before ledger migration 0012 sent a claim of this one's without marking it", () => {
-    /** d1 earned 8,000; payout po_1 claimed `claimedAgoMs` ago by this version, then sent by the previous one (it pins the account, not `requested`), the answer lost; then a refund of 4,000. */
-    async function sentByThePreviousWorker(claimedAgoMs: number) {
-      const unit = await payoutUnit();
-      vi.spyOn(console, "warn").mockImplementation(() => undefined);
-      onTestFinished(() => void vi.restoreAllMocks());
-      await capturedRide(unit.deps, "rd_1", 10000);
-      const claimedAt = new Date(Date.now() - claimedAgoMs).toISOString();
-      const claim = { id: "po_1", runId: "pr_1", driverId: "d1", amount: 8000, cutoff: claimedAt, provider: "fake", now: claimedAt };
-      expect(await claimPayout(unit.d1, claim, 0)).toBe(true);
-      await unit.d1.prepare("UPDATE payouts SET destination = 'acct_A', status = 'failed', retryable = 1 WHERE id = 'po_1'").run();
-      await unit.provider.payout({ amount: { amount: 8000, currency: "KRW" }, destination: "acct_A", reference: "d1" }, "po_1");
-      await handlePaymentCommand(step("rd_1", "refund", 5000, { key: "rd_1:refund:a" }), unit.deps);
-      await tick();
-      return unit;
-    }
+    /** Sent by the previous worker (it pins the account, not `requested`), its answer lost, before the refund. */
+    const sentByThePreviousWorker = (agoMs: number) =>
+      claimedThenRefunded(agoMs, async ({ d1, provider }) => {
+        await d1.prepare("UPDATE payouts SET destination = 'acct_A', status = 'failed', retryable = 1 WHERE id = 'po_1'").run();
+        await provider.payout({ amount: { amount: 8000, currency: "KRW" }, destination: "acct_A", reference: "d1" }, "po_1");
+      });
 
     it("within a day: sent again at its amount under its key, so the provider answers the first transfer; paid once", async () => {
       const { provider, payoutDeps, balance } = await sentByThePreviousWorker(60 * 60_000);
@@ -118,7 +121,7 @@ describe("a payout re-sized before its first request", () => {
     });
 
     it("past 23 h, its key forgotten: looked up, found, recorded paid; paid once", async () => {
-      const { provider, payoutDeps, balance } = await sentByThePreviousWorker(25 * 3_600_000);
+      const { provider, payoutDeps, balance } = await sentByThePreviousWorker(A_DAY_AGO);
       provider.forget("po_1");
       expect(await resendUnansweredPayouts(payoutDeps)).toMatchObject({ drivers: 1, total: 8000, failed: 0 });
       expect(provider.calls.filter((c) => c.key === "po_1").map((c) => c.op)).toEqual(["payout", "findPayout"]);
@@ -128,19 +131,12 @@ describe("a payout re-sized before its first request", () => {
   });
 
   it("claimed over 23 h ago, requested, and found never made: sent afresh at the balance left", async () => {
-    const { deps, d1, provider, payoutDeps, balance } = await payoutUnit();
-    vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    onTestFinished(() => void vi.restoreAllMocks());
-    await capturedRide(deps, "rd_1", 10000);
-    const claimedAt = new Date(Date.now() - 25 * 3_600_000).toISOString();
-    const claim = { id: "po_old", runId: "pr_old", driverId: "d1", amount: 8000, cutoff: new Date().toISOString(), provider: "fake", now: claimedAt };
-    expect(await claimPayout(d1, claim, 0)).toBe(true);
-    await d1.prepare("UPDATE payouts SET requested = 1 WHERE id = 'po_old'").run();
-    await handlePaymentCommand(step("rd_1", "refund", 5000, { key: "rd_1:refund:a" }), deps);
-    await tick();
+    const { provider, payoutDeps, balance } = await claimedThenRefunded(A_DAY_AGO, ({ d1 }) =>
+      d1.prepare("UPDATE payouts SET requested = 1 WHERE id = 'po_1'").run(),
+    );
     expect(await resendUnansweredPayouts(payoutDeps)).toMatchObject({ drivers: 1, total: 4000 });
-    expect(provider.calls.filter((c) => c.key === "po_old").map((c) => c.op)).toEqual(["findPayout", "payout"]);
-    expect(provider.transfers.get("po_old")).toMatchObject({ amount: 4000 });
+    expect(provider.calls.filter((c) => c.key === "po_1").map((c) => c.op)).toEqual(["findPayout", "payout"]);
+    expect(provider.transfers.get("po_1")).toMatchObject({ amount: 4000 });
     expect(await balance("d1")).toEqual({ owed: 0, paid: 4000 });
   });
 
