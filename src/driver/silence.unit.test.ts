@@ -108,9 +108,11 @@ describe("the silent timer and a ride that no longer claims its driver (a releas
 
   it("a rejected driver a ride still claims is asked off it again (the rejection's one call may have been lost), silent or not", async () => {
     const rejected = (record: DriverRecord): DriverRecord => ({ ...record, driver: { ...record.driver, approval: "rejected" } });
+    // Past the pickup (heard from, or silent past the limit), and on the way to it. (An offered driver is no case: the
+    // rejection takes them offline, their offer withdrawn, and the ride's offer timer ends a withdrawal lost.)
     for (const record of [
       rejected(heldBy("on_trip", 5)),
-      rejected(heldBy("offered", LIMIT_S)),
+      rejected(heldBy("on_trip", LIMIT_S)),
       rejected(driverRecord(NOW, { status: "on_trip", currentRideId: "r1" })),
     ]) {
       expect((await silenceStep(record, NOW, LIMITS, answering(true)))?.takeOff, record.driver.status).toEqual({

@@ -22,7 +22,7 @@
  */
 import type { KeptEarning, KeptRide } from "../history/kept-history";
 import type { ViewWrite } from "./projection";
-import { SETTLED_RIDE } from "./schema";
+import { REFUND_DECLINED, SETTLED_RIDE } from "./schema";
 import { KEPT_BEFORE, pastWindow } from "./window-rules";
 import { failedOf } from "../lib/at-once";
 
@@ -99,13 +99,15 @@ type EarningRow = { id: string; ride_id: string; driver_id: string; fare: number
 type Chunk = { read: number; moved: number; notKept: string[] };
 
 /**
- * The settled rides past the cut-off, oldest first, passing over `?2` (a JSON list of ids).
+ * The settled rides past the cut-off, oldest first, passing over `?2` (a JSON list of ids), and
+ * over a ride whose refund was declined with none made since (`REFUND_DECLINED`: an operator must
+ * still find it in the stats; the few such rows are read past).
  * `INDEXED BY` the partial index: left to itself the planner may take `rides_by_status`, which
  * walks the rides that never go and sorts; and a query that no longer matches the index's
  * condition fails instead of scanning.
  */
 export const RIDES_PAST_WINDOW = `SELECT id, rider_id, driver_id, status, version, created_at, snapshot FROM rides INDEXED BY rides_settled
-  WHERE ${SETTLED_RIDE} AND created_at < ?1 AND id NOT IN (SELECT value FROM json_each(?2))
+  WHERE ${SETTLED_RIDE} AND created_at < ?1 AND id NOT IN (SELECT value FROM json_each(?2)) AND NOT (${REFUND_DECLINED})
   ORDER BY created_at, id LIMIT ?3`;
 
 /** One chunk of settled rides past the cut-off: kept by rider and driver, then deleted. */

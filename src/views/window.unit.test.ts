@@ -66,6 +66,20 @@ describe("the views' window over SQLite", () => {
     expect(new Set(keptByRiders).size).toBe(n);
   });
 
+  it("a ride whose refund was declined, none made since, stays for the operators' stats; once a refund is made it goes", async () => {
+    const db = await sqliteD1("migrations/views");
+    await ride(db, "rd_declined", "r1", "d1", at(1));
+    await ride(db, "rd_settled", "r2", "d1", at(2));
+    await ride(db, "rd_plain", "r3", "d1", at(3));
+    await db.prepare("UPDATE rides SET refund_declined_version = 12 WHERE id IN ('rd_declined', 'rd_settled')").run();
+    await db.prepare("UPDATE rides SET refund_made_version = 14 WHERE id = 'rd_settled'").run();
+    expect(await letGoOfHistory(asD1(db), owners().keepers, BEFORE, 1_000)).toMatchObject({ rides: 2 });
+    expect(await left(db)).toEqual(["rd_declined"]);
+    await db.prepare("UPDATE rides SET refund_made_version = 15 WHERE id = 'rd_declined'").run();
+    expect(await letGoOfHistory(asD1(db), owners().keepers, BEFORE, 1_000)).toMatchObject({ rides: 1 });
+    expect(await left(db)).toEqual([]);
+  });
+
   it("an owner that fails keeps its rows here; the run passes them over and still moves the others", async () => {
     const db = await sqliteD1("migrations/views");
     // The failing driver's rides are the oldest: they come first in every read.
