@@ -27,6 +27,15 @@ type Ledger = { items: { kind: string; outcome: string; amount: number }[] };
 const ledgerOf = async (id: string) =>
   (await api.request<Ledger>("GET", `/v1/ops/rides/${id}/payments`, { token: ops })).body.items.map((e) => `${e.kind}:${e.outcome}:${e.amount}`).sort();
 
+/** A ride requested at `at`, accepted, its hold placed, and its driver arrived at the pickup. */
+async function arrivedAt(at: { lat: number; lng: number }) {
+  const driver = await onlineDriver(api, at);
+  const { id, rider } = await requestAndAccept(api, driver, at);
+  await waitForRide(api, rider, id, (r) => r.payment.status === "authorized", "the hold");
+  expect((await api.request("POST", `/v1/rides/${id}/arrive`, { token: driver.token })).status).toBe(200);
+  return { driver, id, rider };
+}
+
 describe("every ride ends", () => {
   it("the reference lists the new endpoints of the contract", async () => {
     const doc = await api.request<{ paths: Record<string, unknown> }>("GET", "/openapi.json");
@@ -77,10 +86,7 @@ describe("every ride ends", () => {
 
   it("a no-show: 409 before the wait; after it cancelled by the driver, the fee captured and the rest released", async () => {
     const at = { lat: 37.45, lng: 126.7 };
-    const driver = await onlineDriver(api, at);
-    const { id, rider } = await requestAndAccept(api, driver, at);
-    await waitForRide(api, rider, id, (r) => r.payment.status === "authorized", "the hold");
-    expect((await api.request("POST", `/v1/rides/${id}/arrive`, { token: driver.token })).status).toBe(200);
+    const { driver, id, rider } = await arrivedAt(at);
     const early = await api.request<{ code: string }>("POST", `/v1/rides/${id}/no-show`, { token: driver.token });
     expect(early.status).toBe(409);
     expect(early.body.code).toBe("invalid_transition");
@@ -107,10 +113,7 @@ describe("every ride ends", () => {
 
   it("a no-show whose fee the provider refuses: the fee is dropped, the hold released, and the rider, told of the fee, is told it is not charged", async () => {
     const at = { lat: 37.46, lng: 126.71 };
-    const driver = await onlineDriver(api, at);
-    const { id, rider } = await requestAndAccept(api, driver, at);
-    await waitForRide(api, rider, id, (r) => r.payment.status === "authorized", "the hold");
-    expect((await api.request("POST", `/v1/rides/${id}/arrive`, { token: driver.token })).status).toBe(200);
+    const { driver, id, rider } = await arrivedAt(at);
     await new Promise((r) => setTimeout(r, 2100));
     expect((await api.request("PUT", "/v1/dev/faults", { body: { payment: { mode: "ok", declineCaptures: true } } })).status).toBe(200);
     try {
