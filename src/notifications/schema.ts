@@ -32,6 +32,12 @@ export const notificationDeliveries = sqliteTable(
     audience: text("audience", { enum: ["rider", "driver"] }).notNull(),
     rideId: text("ride_id").notNull(),
     event: text("event").notNull(),
+    /**
+     * The version of the event's aggregate (`DomainEvent.version`): which of two notices of a ride
+     * told the later step (a driver unassigned after an assignment). Null in rows written before
+     * it was kept (notifications migration 0004), and by a worker rolled back to before it.
+     */
+    version: integer("version"),
     status: text("status", { enum: ["sent", "failed", "retrying"] }).notNull(),
     attempts: integer("attempts").notNull(),
     lastError: text("last_error"),

@@ -18,11 +18,11 @@ export type DeliveryRow = Omit<typeof notificationDeliveries.$inferSelect, "seq"
 /** A delivery's key: its ride first (the log's one index serves the claim and the ride's list). A driver's account notice has ride "". */
 export type DeliveryKey = { rideId: string; eventId: string; channel: string; recipient: string };
 /** A delivery as the log keeps it, before any attempt: its key, audience, ride and event. */
-export type PlannedDelivery = Pick<DeliveryRow, "eventId" | "channel" | "recipient" | "audience" | "rideId" | "event">;
+export type PlannedDelivery = Pick<DeliveryRow, "eventId" | "channel" | "recipient" | "audience" | "rideId" | "event" | "version">;
 /** How one delivery went: sent, or failed (for good when `final`). */
 export type DeliveryOutcome = { delivery: PlannedDelivery } & ({ sent: true } | { sent: false; error: string; final: boolean });
 
-/** A delivery sent, by ride, recipient and event (what `sentOf` answers). */
+/** A delivery sent, by ride, recipient and event (the key of what `sentOf` answers). */
 export const sentKey = (rideId: string, recipient: string, event: string): string => JSON.stringify([rideId, recipient, event]);
 
 /** The key of a delivery as one string (a map key). */
@@ -71,24 +71,21 @@ export class DeliveryLog {
   }
 
   /**
-   * Which of `rideIds` have a delivery of one of `events` sent, as `[rideId, recipient, event]`
-   * strings (`sentKey`); one read for up to 90 rides (the ride-first index).
+   * Which of `rideIds` have a delivery of one of `events` sent, by `sentKey` (`[rideId, recipient,
+   * event]`), each with the newest version told (null: only rows from before versions were kept);
+   * one read for up to 90 rides (the ride-first index).
    */
-  async sentOf(rideIds: readonly string[], events: readonly string[]): Promise<Set<string>> {
-    const sent = new Set<string>();
+  async sentOf(rideIds: readonly string[], events: readonly string[]): Promise<Map<string, number | null>> {
+    const sent = new Map<string, number | null>();
     const perRead = Math.max(1, 99 - events.length);
+    const d = notificationDeliveries;
     for (let i = 0; i < rideIds.length; i += perRead) {
       const rows = await this.db
-        .select({ rideId: notificationDeliveries.rideId, recipient: notificationDeliveries.recipient, event: notificationDeliveries.event })
-        .from(notificationDeliveries)
-        .where(
-          and(
-            inArray(notificationDeliveries.rideId, rideIds.slice(i, i + perRead)),
-            inArray(notificationDeliveries.event, [...events]),
-            eq(notificationDeliveries.status, "sent"),
-          ),
-        );
-      for (const row of rows) sent.add(sentKey(row.rideId, row.recipient, row.event));
+        .select({ rideId: d.rideId, recipient: d.recipient, event: d.event, version: sql<number | null>`max(${d.version})` })
+        .from(d)
+        .where(and(inArray(d.rideId, rideIds.slice(i, i + perRead)), inArray(d.event, [...events]), eq(d.status, "sent")))
+        .groupBy(d.rideId, d.recipient, d.event);
+      for (const row of rows) sent.set(sentKey(row.rideId, row.recipient, row.event), row.version);
     }
     return sent;
   }

@@ -16,6 +16,7 @@ const planned = (i: number, over: Partial<PlannedDelivery> = {}): PlannedDeliver
   recipient: `r_${i}`,
   audience: "rider",
   event: "DriverAssigned",
+  version: i,
   ...over,
 });
 
@@ -79,22 +80,35 @@ describe("the delivery log", () => {
     expect(details).not.toMatch(/^SCAN notification_deliveries$/m);
   });
 
-  it("answers which rides had a later step told, sent only, by ride, recipient and event, through the ride's index; past one read's binds too", async () => {
+  it("answers which rides had a later step told, sent only, by ride, recipient and event, with the newest version told, through the ride's index; past one read's binds too", async () => {
     const done = planned(1, { eventId: "ev_done", event: "RideCompleted" });
     const failed = planned(2, { eventId: "ev_fail", event: "RideCompleted" });
     const other = planned(3, { eventId: "ev_arr", event: "DriverArrived" });
+    // Two drivers assigned to ride 4 in turn, the second (version 9) not sent; and a row from before versions were kept.
+    const first = planned(4, { eventId: "ev_a1", event: "DriverAssigned", version: 5 });
+    const second = planned(4, { eventId: "ev_a2", event: "DriverAssigned", version: 7 });
+    const unsent = planned(4, { eventId: "ev_a3", event: "DriverAssigned", version: 9 });
+    const old = planned(5, { eventId: "ev_old", event: "DriverUnassigned", version: null });
     const many = Array.from({ length: 120 }, (_, i) => planned(100 + i, { eventId: `ev_c${i}`, event: "RideCancelled" }));
     await log.recordAll([
       { delivery: done, sent: true },
       { delivery: failed, sent: false, error: "sink down", final: true },
       { delivery: other, sent: true },
+      { delivery: second, sent: true },
+      { delivery: first, sent: true },
+      { delivery: unsent, sent: false, error: "sink down", final: false },
+      { delivery: old, sent: true },
       ...many.map((delivery) => ({ delivery, sent: true as const })),
     ]);
-    const told = await log.sentOf(["rd_1", "rd_2", "rd_3", ...many.map((d) => d.rideId)], ["TripStarted", "RideCompleted", "RideCancelled"]);
-    expect(told.has(sentKey("rd_1", "r_1", "RideCompleted"))).toBe(true);
+    const asked = ["TripStarted", "RideCompleted", "RideCancelled", "DriverAssigned", "DriverUnassigned"];
+    const told = await log.sentOf(["rd_1", "rd_2", "rd_3", "rd_4", "rd_5", ...many.map((d) => d.rideId)], asked);
+    expect(told.get(sentKey("rd_1", "r_1", "RideCompleted"))).toBe(1);
     expect(told.has(sentKey("rd_2", "r_2", "RideCompleted")), "failed, not told").toBe(false);
     expect(told.has(sentKey("rd_3", "r_3", "DriverArrived")), "not asked about").toBe(false);
-    expect(told.size).toBe(121);
+    expect(told.get(sentKey("rd_4", "r_4", "DriverAssigned")), "the newest sent").toBe(7);
+    expect(told.get(sentKey("rd_5", "r_5", "DriverUnassigned")), "told, version unknown").toBeNull();
+    expect(told.get(sentKey("rd_100", "r_100", "RideCancelled"))).toBe(100);
+    expect(told.size).toBe(123);
     const prepared: string[] = [];
     const watching = { ...d1, prepare: (query: string) => (prepared.push(query), d1.prepare(query)) };
     await new DeliveryLog(watching as unknown as D1Database).sentOf(["rd_1", "rd_2"], ["TripStarted", "RideCompleted", "RideCancelled"]);

@@ -9,7 +9,7 @@ import type { DriverNotificationMessage, NotificationMessage, PayoutNotification
 import { driverView } from "../../src/domain/ride/audience";
 import { deliveryId } from "../../src/notifications/delivery-id";
 import { NotReachable, type Channel, type Delivery } from "./channels";
-import { laterNews, LATER_NEWS_TYPES, tooLate } from "./moments";
+import { laterNews, LATER_NEWS_TYPES, tooLate, toldLater } from "./moments";
 import { keyOf, sentKey, type DeliveryLog, type DeliveryOutcome, type PlannedDelivery } from "./delivery-log";
 import { ACCOUNT_TEMPLATES, PAYOUT_TEMPLATES } from "./account-templates";
 import { renderRental, RENTAL_TEMPLATE_CODES } from "./rental-templates";
@@ -169,7 +169,7 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
         // A check that cannot answer (KakaoTalk's phone lookup with the views database down) plans the
         // delivery anyway: its send then fails and it alone retries, not every channel of the batch.
         if (!(await channel.accepts(base).catch(() => true))) continue;
-        const delivery: PlannedDelivery = { eventId: event.id, channel: channel.name, recipient, audience, rideId, event: event.type };
+        const delivery: PlannedDelivery = { eventId: event.id, channel: channel.name, recipient, audience, rideId, event: event.type, version: event.version };
         pending.push({ index, base, channel, delivery });
       }
     }
@@ -179,7 +179,7 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
   // A moment's notice old enough to be out of order: was a later step of its ride told already? (A second read, then only.)
   const askLater = (p: Pending) => !tooLate(messages[p.index]!.event, now) && laterNews(messages[p.index]!.event, now).length > 0;
   const laterAsked = [...new Set(pending.filter(askLater).map((p) => p.delivery.rideId))];
-  const sentLater = laterAsked.length > 0 ? await deps.log.sentOf(laterAsked, LATER_NEWS_TYPES) : new Set<string>();
+  const sentLater = laterAsked.length > 0 ? await deps.log.sentOf(laterAsked, LATER_NEWS_TYPES) : new Map<string, number | null>();
   const outcomes: DeliveryOutcome[] = [];
   /** The message of each outcome, by index. */
   const owners: number[] = [];
@@ -202,7 +202,7 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
       continue;
     }
     const event = messages[index]!.event;
-    const told = laterNews(event, now).find((later) => sentLater.has(sentKey(delivery.rideId, delivery.recipient, later)));
+    const told = toldLater(event, now, (later) => sentLater.get(sentKey(delivery.rideId, delivery.recipient, later)));
     const late = tooLate(event, now) ?? (told ? `${told} was told already` : null);
     if (late) {
       note(index, { delivery, sent: false, error: `too late: ${late}`, final: true });

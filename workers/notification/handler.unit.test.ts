@@ -7,8 +7,8 @@ import { record } from "../../src/domain/ride/fixtures";
 import { keyIssued } from "./fixtures";
 import { handleNotifications, noticesOf, subjectIdOf, type IncomingNotification } from "./handler";
 
-/** A delivery log in memory that counts its round trips; `stored`: rows there already, by event id; `told`: `sentKey`s of later news sent. */
-function memoryLog(stored: Record<string, { status: string; attempts: number }> = {}, told: string[] = []) {
+/** A delivery log in memory that counts its round trips; `stored`: rows there already, by event id; `told`: the newest version of later news sent, by `sentKey`. */
+function memoryLog(stored: Record<string, { status: string; attempts: number }> = {}, told: Record<string, number | null> = {}) {
   const calls = { lookUp: 0, recordAll: 0, sentOf: 0 };
   const recorded: DeliveryOutcome[] = [];
   const log = {
@@ -22,7 +22,7 @@ function memoryLog(stored: Record<string, { status: string; attempts: number }> 
     },
     sentOf: async () => {
       calls.sentOf += 1;
-      return new Set(told);
+      return new Map(Object.entries(told));
     },
   } as unknown as DeliveryLog;
   return { log, calls, recorded };
@@ -159,7 +159,7 @@ describe("a consumer run's notifications", () => {
 
   it("an arrival's notice retried after the ride's end was told is old news: not sent; a young one is sent without asking the log", async () => {
     const ride = record("driver_arrived", "authorized", { driver: true }).ride;
-    const { log, calls, recorded } = memoryLog({}, [sentKey(ride.id, ride.riderId, "RideCompleted")]);
+    const { log, calls, recorded } = memoryLog({}, { [sentKey(ride.id, ride.riderId, "RideCompleted")]: null });
     const sent: Delivery[] = [];
     const arrived = (id: string, occurredAt: string) => ({
       kind: "ride.notification" as const,

@@ -32,14 +32,22 @@ export function tooLate(event: { type: string; occurredAt?: string; data?: Recor
 /**
  * What makes a moment's notice old news however young it is: a later step of the same ride already
  * told to the same person. A notice retried (a channel refused it a moment) or delivered out of
- * order would otherwise say "your driver has arrived" after the receipt or the cancellation.
+ * order would otherwise say "your driver has arrived" after the receipt or the cancellation, or
+ * "Kim is on the way" after "Kim backed out, Lee is on the way".
  */
 const LATER_NEWS: Record<string, readonly string[]> = {
-  DriverAssigned: ["TripStarted", "RideCompleted", "RideCancelled"],
-  DriverUnassigned: ["TripStarted", "RideCompleted", "RideCancelled"],
-  DriverArrived: ["TripStarted", "RideCompleted", "RideCancelled"],
+  DriverAssigned: ["DriverAssigned", "DriverUnassigned", "DriverArrived", "TripStarted", "RideCompleted", "RideCancelled"],
+  DriverUnassigned: ["DriverAssigned", "DriverUnassigned", "TripStarted", "RideCompleted", "RideCancelled"],
+  DriverArrived: ["DriverAssigned", "DriverUnassigned", "TripStarted", "RideCompleted", "RideCancelled"],
   TripStarted: ["RideCompleted"],
 };
+
+/**
+ * The steps that come after every moment of their ride: told at all, they are later news. A
+ * moment can come again (a second driver assigned after the first backed out): told, it is later
+ * news only with a higher version than the notice's event.
+ */
+const STEPS = new Set(["TripStarted", "RideCompleted", "RideCancelled"]);
 
 /** Every event type some moment's notice gives way to (what the log is asked about). */
 export const LATER_NEWS_TYPES: readonly string[] = [...new Set(Object.values(LATER_NEWS).flat())];
@@ -51,14 +59,38 @@ export const LATER_NEWS_TYPES: readonly string[] = [...new Set(Object.values(LAT
 export const IN_ORDER_WITHIN_MS = 10_000;
 
 /**
- * The later steps whose notice, already sent to the same person, makes the notice of `event` old
- * news; none when it is young enough to be in order, or not a moment.
+ * The later steps whose notice, already sent to the same person, may make the notice of `event`
+ * old news (`toldLater` decides); none when it is young enough to be in order, or not a moment.
  *
  * @example
- * laterNews({ type: "DriverArrived", occurredAt: "2026-12-05T09:59:00Z" }, Date.parse("2026-12-05T10:00:00Z")); // ["TripStarted", "RideCompleted", "RideCancelled"]
+ * laterNews({ type: "TripStarted", occurredAt: "2026-12-05T09:59:00Z" }, Date.parse("2026-12-05T10:00:00Z")); // ["RideCompleted"]
  */
 export function laterNews(event: { type: string; occurredAt?: string }, now: number): readonly string[] {
   const later = LATER_NEWS[event.type];
   if (!later || !event.occurredAt || Date.parse(event.occurredAt) + IN_ORDER_WITHIN_MS > now) return [];
   return later;
+}
+
+/**
+ * Which later step, told to the person already, makes the notice of `event` old news ("RideCompleted",
+ * "DriverAssigned of version 8"), or null. `told(type)` is the newest version of a `type` told to
+ * them (null: told, by a row that kept no version; undefined: never told). A moment told with no
+ * version is not taken as later: it may be the one before.
+ *
+ * @example
+ * const told = (type: string) => (type === "DriverUnassigned" ? 7 : undefined);
+ * toldLater({ type: "DriverAssigned", version: 5, occurredAt: "2026-12-05T09:59:00Z" }, Date.parse("2026-12-05T10:00:00Z"), told); // "DriverUnassigned of version 7"
+ */
+export function toldLater(
+  event: { type: string; version: number; occurredAt?: string },
+  now: number,
+  told: (type: string) => number | null | undefined,
+): string | null {
+  for (const later of laterNews(event, now)) {
+    const version = told(later);
+    if (version === undefined) continue;
+    if (STEPS.has(later)) return later;
+    if (version !== null && version > event.version) return `${later} of version ${version}`;
+  }
+  return null;
 }

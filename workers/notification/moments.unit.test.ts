@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MOMENT_MAX_AGE_MS, tooLate } from "./moments";
+import { IN_ORDER_WITHIN_MS, MOMENT_MAX_AGE_MS, tooLate, toldLater } from "./moments";
 
 const NOW = Date.parse("2026-12-05T10:00:00Z");
 const ago = (ms: number) => new Date(NOW - ms).toISOString();
@@ -22,5 +22,31 @@ describe("notices of a moment", () => {
       expect(tooLate({ type, occurredAt: ago(7 * 24 * 3600_000) }, NOW), type).toBeNull();
     }
     expect(tooLate({ type: "DriverArrived" }, NOW)).toBeNull();
+  });
+});
+
+describe("toldLater", () => {
+  const event = { type: "DriverAssigned", version: 5, occurredAt: ago(60_000) };
+  const told =
+    (versions: Record<string, number | null>) =>
+    (type: string): number | null | undefined =>
+      versions[type];
+
+  it("a later step told makes a moment old news, whatever version its row kept", () => {
+    expect(toldLater(event, NOW, told({ RideCancelled: null }))).toBe("RideCancelled");
+    expect(toldLater({ type: "TripStarted", version: 9, occurredAt: ago(60_000) }, NOW, told({ RideCompleted: 12 }))).toBe("RideCompleted");
+  });
+
+  it("a moment told again makes it old news only with a higher version; one with no version (an older row) does not", () => {
+    expect(toldLater(event, NOW, told({ DriverUnassigned: 6 }))).toBe("DriverUnassigned of version 6");
+    expect(toldLater(event, NOW, told({ DriverAssigned: 8 }))).toBe("DriverAssigned of version 8");
+    expect(toldLater(event, NOW, told({ DriverAssigned: 5, DriverArrived: 4 }))).toBeNull();
+    expect(toldLater(event, NOW, told({ DriverUnassigned: null }))).toBeNull();
+    expect(toldLater({ type: "DriverArrived", version: 6, occurredAt: ago(60_000) }, NOW, told({ DriverUnassigned: 7 }))).toBe("DriverUnassigned of version 7");
+  });
+
+  it("a young notice is taken to be in order, and a notice not of a moment is never old news", () => {
+    expect(toldLater({ ...event, occurredAt: ago(IN_ORDER_WITHIN_MS - 1) }, NOW, told({ DriverAssigned: 8 }))).toBeNull();
+    expect(toldLater({ type: "RideCancelled", version: 5, occurredAt: ago(60_000) }, NOW, told({ RideCompleted: 8 }))).toBeNull();
   });
 });
