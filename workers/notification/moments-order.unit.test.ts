@@ -15,16 +15,18 @@ const T0 = Date.parse("2026-12-06T10:00:00Z");
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
 const ride = record("driver_assigned", "authorized", { driver: true }).ride;
 
-/** The rider's notice of `type` at `version`, the event made `s` seconds after T0. */
-const notice = (type: string, version: number, s: number): NotificationMessage => ({
+/** The rider's notice of `type` at `version`, the event made `s` seconds after T0, of `about` (the ride, assigned). */
+const notice = (type: string, version: number, s: number, about = ride, data: Record<string, unknown> = {}): NotificationMessage => ({
   kind: "ride.notification",
-  event: { id: `ev_${type}_${version}`, type, version, occurredAt: at(s), correlationId: "c", causationId: null, data: {}, rideId: ride.id } as DomainEvent,
-  ride,
+  event: { id: `ev_${type}_${version}`, type, version, occurredAt: at(s), correlationId: "c", causationId: null, data, rideId: about.id } as DomainEvent,
+  ride: about,
   locale: "en",
 });
 
 let log: DeliveryLog;
 let sent: string[];
+/** The texts sent, in order. */
+let texts: string[];
 /** The webhook: down while `down` holds. */
 let down: boolean;
 const run = (messages: NotificationMessage[], s: number) =>
@@ -37,6 +39,7 @@ const run = (messages: NotificationMessage[], s: number) =>
         send: async (d) => {
           if (down) throw new Error("webhook down");
           sent.push(d.eventId);
+          texts.push(d.texts.en);
         },
       } satisfies Channel,
     ],
@@ -49,6 +52,7 @@ const run = (messages: NotificationMessage[], s: number) =>
 beforeEach(async () => {
   log = new DeliveryLog((await sqliteD1("migrations/notifications")) as unknown as D1Database);
   sent = [];
+  texts = [];
   down = false;
 });
 
@@ -79,5 +83,29 @@ describe("a moment's notice retried after a later moment was told", () => {
     down = false;
     expect((await run([notice("DriverAssigned", 8, 25)], 60))[0]).toMatchObject({ sent: 1 });
     expect(sent).toEqual(["ev_DriverAssigned_5", "ev_DriverUnassigned_6", "ev_DriverAssigned_8"]);
+  });
+});
+
+describe("a cancellation retried after its no-show fee was dropped", () => {
+  const noShow = {
+    ...record("cancelled", "failed").ride,
+    cancellation: { by: "driver" as const, reason: "rider_no_show" },
+    fare: { amount: 3000, currency: "KRW" as const },
+  };
+
+  it("is not sent: the rider's last word is that the fee is dropped, which told the cancellation again", async () => {
+    down = true;
+    await run([notice("RideCancelled", 9, 0, noShow)], 1);
+    down = false;
+    await run([notice("PaymentFailed", 11, 15, noShow, { reason: "card_declined", fee: "dropped" })], 16);
+    const [retried] = await run([notice("RideCancelled", 9, 0, noShow)], 45);
+    expect(retried).toMatchObject({ sent: 0, failed: 1 });
+    expect(texts).toEqual([expect.stringMatching(/^Your ride was cancelled\. .* The no-show fee could not be charged and will not be/)]);
+  });
+
+  it("sent before the drop, both go out, in order", async () => {
+    await run([notice("RideCancelled", 9, 0, noShow)], 1);
+    await run([notice("PaymentFailed", 11, 15, noShow, { reason: "card_declined", fee: "dropped" })], 16);
+    expect(texts).toEqual([expect.stringContaining("A no-show fee of KRW 3,000 will be charged."), expect.stringContaining("will not be")]);
   });
 });

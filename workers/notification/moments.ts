@@ -40,6 +40,10 @@ const LATER_NEWS: Record<string, readonly string[]> = {
   DriverUnassigned: ["DriverAssigned", "DriverUnassigned", "TripStarted", "RideCompleted", "RideCancelled"],
   DriverArrived: ["DriverAssigned", "DriverUnassigned", "TripStarted", "RideCompleted", "RideCancelled"],
   TripStarted: ["RideCompleted"],
+  // Not a moment: a cancellation stays true. But the notice of its no-show fee dropped tells the
+  // cancellation again, without the fee (templates.ts): told already, it is the later news, and
+  // the cancellation's own notice would say last that the fee will be charged.
+  RideCancelled: ["PaymentFailed"],
 };
 
 /**
@@ -60,7 +64,8 @@ export const IN_ORDER_WITHIN_MS = 10_000;
 
 /**
  * The later steps whose notice, already sent to the same person, may make the notice of `event`
- * old news (`toldLater` decides); none when it is young enough to be in order, or not a moment.
+ * old news (`toldLater` decides); none when it is young enough to be in order, or when nothing
+ * later stands for it.
  *
  * @example
  * laterNews({ type: "TripStarted", occurredAt: "2026-12-05T09:59:00Z" }, Date.parse("2026-12-05T10:00:00Z")); // ["RideCompleted"]

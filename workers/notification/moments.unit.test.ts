@@ -45,8 +45,15 @@ describe("toldLater", () => {
     expect(toldLater({ type: "DriverArrived", version: 6, occurredAt: ago(60_000) }, NOW, told({ DriverUnassigned: 7 }))).toBe("DriverUnassigned of version 7");
   });
 
-  it("a young notice is taken to be in order, and a notice not of a moment is never old news", () => {
+  it("a young notice is taken to be in order, and a receipt is never old news", () => {
     expect(toldLater({ ...event, occurredAt: ago(IN_ORDER_WITHIN_MS - 1) }, NOW, told({ DriverAssigned: 8 }))).toBeNull();
-    expect(toldLater({ type: "RideCancelled", version: 5, occurredAt: ago(60_000) }, NOW, told({ RideCompleted: 8 }))).toBeNull();
+    expect(toldLater({ type: "RideCompleted", version: 5, occurredAt: ago(60_000) }, NOW, told({ PaymentFailed: 8, RideCancelled: 9 }))).toBeNull();
+  });
+
+  it("a cancellation gives way only to its no-show fee's drop told after it, which tells the cancellation again", () => {
+    const cancelled = { type: "RideCancelled", version: 5, occurredAt: ago(60_000) };
+    expect(toldLater(cancelled, NOW, told({ PaymentFailed: 6 }))).toBe("PaymentFailed of version 6");
+    expect(toldLater(cancelled, NOW, told({ PaymentFailed: 4 }))).toBeNull();
+    expect(toldLater(cancelled, NOW, told({ PaymentFailed: null }))).toBeNull();
   });
 });

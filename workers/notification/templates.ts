@@ -42,11 +42,32 @@ const CANCEL_REASONS: Record<string, Record<Locale, string>> = {
   ops_cancelled: { ko: "운영자가 취소했습니다.", en: "An operator cancelled it." },
 };
 const reasonText = (reason: string, locale: Locale) => CANCEL_REASONS[reason]?.[locale] ?? reason.replace(/_/g, " ");
+
 /** A no-show's fee (the ride's fare, taken from the hold), told with the cancellation: the rider hears of no charge otherwise. */
 const noShowFee = (r: Ride, locale: Locale) => {
   if (r.cancellation?.reason !== "rider_no_show" || !r.fare?.amount) return "";
   return locale === "ko" ? ` 노쇼 수수료 ${won(r.fare.amount, "ko")}이 청구됩니다.` : ` A no-show fee of ${won(r.fare.amount, "en")} will be charged.`;
 };
+
+/** A rider's ride cancelled, and why (a no-show's fee with it). */
+const RIDER_CANCELLED: Record<Locale, Render> = {
+  ko: (r) => `호출이 취소되었습니다. 사유: ${reasonText(r.cancellation?.reason ?? "", "ko")}${noShowFee(r, "ko")}`,
+  en: (r) => `Your ride was cancelled. Reason: ${reasonText(r.cancellation?.reason ?? "", "en")}${noShowFee(r, "en")}`,
+};
+/** A sender's parcel delivery cancelled: a sender who did not hand it over is a no-show as a rider is, and charged the same fee. */
+const PARCEL_CANCELLED: Record<Locale, Render> = {
+  ko: (r) => `배송 요청이 취소되었습니다. 사유: ${reasonText(r.cancellation?.reason ?? "", "ko")}${noShowFee(r, "ko")}`,
+  en: (r) => `Your parcel delivery was cancelled. Reason: ${reasonText(r.cancellation?.reason ?? "", "en")}${noShowFee(r, "en")}`,
+};
+/**
+ * A no-show's fee the provider refused, dropped: the cancellation told again, without its fee,
+ * and that the fee is dropped. It stands for the cancellation's notice, should that one be retried
+ * or replayed after it (`moments.ts`): the rider is never told last that the fee will be charged.
+ */
+const feeDropped = (cancelled: Record<Locale, Render>): Record<Locale, Render> => ({
+  ko: (r, e, c) => `${cancelled.ko({ ...r, fare: null }, e, c)} 노쇼 수수료는 결제되지 않아 청구되지 않습니다. 추가로 하실 일은 없습니다.`,
+  en: (r, e, c) => `${cancelled.en({ ...r, fare: null }, e, c)} The no-show fee could not be charged and will not be: there is nothing you need to do.`,
+});
 
 /** Why the driver's ride was cancelled, in the driver's words (an operator's own reason stays with the operators). */
 function driverCancelWhy(r: Ride, locale: Locale): string {
@@ -94,15 +115,9 @@ export const TEMPLATES: Record<Audience, Record<string, Record<Locale, Render>>>
       ko: (_r, e) => `${won((e.data.amount as { amount: number } | undefined)?.amount ?? 0, "ko")}이 환불되었습니다.`,
       en: (_r, e) => `${won((e.data.amount as { amount: number } | undefined)?.amount ?? 0, "en")} has been refunded to you.`,
     },
-    RideCancelled: {
-      ko: (r) => `호출이 취소되었습니다. 사유: ${reasonText(r.cancellation?.reason ?? "", "ko")}${noShowFee(r, "ko")}`,
-      en: (r) => `Your ride was cancelled. Reason: ${reasonText(r.cancellation?.reason ?? "", "en")}${noShowFee(r, "en")}`,
-    },
+    RideCancelled: RIDER_CANCELLED,
     // Only a no-show fee dropped (the provider refused it) is told (`recipientsOf`): the cancellation said it would be charged.
-    PaymentFailed: {
-      ko: () => "노쇼 수수료가 결제되지 않아 청구되지 않습니다. 추가로 하실 일은 없습니다.",
-      en: () => "The no-show fee could not be charged and will not be: there is nothing you need to do.",
-    },
+    PaymentFailed: feeDropped(RIDER_CANCELLED),
   },
   driver: {
     DriverOffered: {
@@ -158,11 +173,8 @@ export const PARCEL_TEMPLATES: Record<Audience, Record<string, Record<Locale, Re
           ? `Your parcel was delivered to ${recipientName(r)}, but the fare of ${won(r.fare?.amount ?? 0, "en")} could not be charged. Please pay your dues.`
           : `Your parcel was delivered to ${recipientName(r)}. The fare of ${won(r.fare?.amount ?? 0, "en")} has been charged. Receipt: ${c.receiptUrl(r.id)}`,
     },
-    RideCancelled: {
-      // A parcel's sender who did not hand it over is a no-show as a rider is, and charged the same fee.
-      ko: (r) => `배송 요청이 취소되었습니다. 사유: ${reasonText(r.cancellation?.reason ?? "", "ko")}${noShowFee(r, "ko")}`,
-      en: (r) => `Your parcel delivery was cancelled. Reason: ${reasonText(r.cancellation?.reason ?? "", "en")}${noShowFee(r, "en")}`,
-    },
+    RideCancelled: PARCEL_CANCELLED,
+    PaymentFailed: feeDropped(PARCEL_CANCELLED),
   },
   driver: {
     DriverOffered: {
@@ -208,6 +220,7 @@ export const PARCEL_TEMPLATE_CODES: Record<Audience, Record<string, string>> = {
     TripStarted: "PARCEL_PICKED_UP_01",
     RideCompleted: "PARCEL_DELIVERED_01",
     RideCancelled: "PARCEL_CANCELLED_01",
+    PaymentFailed: "PARCEL_NO_SHOW_FEE_DROPPED_01",
   },
   driver: { DriverOffered: "PARCEL_OFFER_01" },
 };

@@ -144,19 +144,6 @@ describe("driver templates", () => {
   });
 });
 
-describe("a no-show fee dropped", () => {
-  it("the rider, told at the cancellation that the fee would be charged, is told it will not be; a capture refused after drop-off tells nobody", () => {
-    const noShow = { ...ride, status: "cancelled" as const, cancellation: { by: "driver" as const, reason: "rider_no_show" }, fare: null };
-    const dropped = event("PaymentFailed", { reason: "card_declined", fee: "dropped" });
-    expect(recipientsOf(noShow, dropped)).toEqual([{ audience: "rider", recipient: "r1" }]);
-    expect(render(noShow, dropped, "rider", "ko", ctx)).toContain("노쇼 수수료");
-    expect(render(noShow, dropped, "rider", "en", ctx)).toContain("no-show fee could not be charged and will not be");
-    english(render(noShow, dropped, "rider", "en", ctx)!);
-    expect(templateCode(noShow, "rider", "PaymentFailed")).toBe("RIDER_NO_SHOW_FEE_DROPPED_01");
-    expect(recipientsOf({ ...ride, status: "payment_pending" }, event("PaymentFailed", { reason: "card_declined" }))).toEqual([]);
-  });
-});
-
 describe("who is told", () => {
   it("riders of their ride's changes, drivers of their offers, cancellations by riders and settlements", () => {
     expect(recipientsOf(ride, event("DriverAssigned"))).toEqual([{ audience: "rider", recipient: "r1" }]);
