@@ -6683,6 +6683,13 @@ export interface operations {
               /** @enum {string} */
               problem: "capture_failed" | "refund_declined";
             }[];
+            /** @description Rentals whose refund was declined with none made since (POST /v1/ops/rentals/{id}/refund sends it again); newest first, at most 100 */
+            openRentalProblems: {
+              rentalId: string;
+              since: string;
+              /** @enum {string} */
+              problem: "refund_declined";
+            }[];
             /** @description What riders owe, from the views */
             openDues: {
               amount: number;

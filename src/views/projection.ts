@@ -31,7 +31,7 @@ export type ViewWrite =
   | { kind: "driver"; driver: Driver }
   | { kind: "rider"; rider: RiderAccount }
   | { kind: "earning"; row: EarningRow }
-  | { kind: "refund"; rideId: string; version: number; declined: boolean }
+  | { kind: "refund"; of: "ride" | "rental"; id: string; version: number; declined: boolean }
   | { kind: "rental"; rental: Rental }
   | { kind: "rentalVehicle"; vehicle: RentalVehicle };
 
@@ -86,15 +86,15 @@ export function earningOf(event: DomainEvent, rideId: string): EarningRow | null
 
 /**
  * A refund's outcome as the views keep it (the operators' open refund problems, src/views/stats.ts):
- * declined, or made. The ride's snapshot does not say a refund was declined (its payment stays
- * `captured`), so the event does; by version, so any order (and a replay of the timeline) converges.
+ * declined, or made. A ride's or rental's snapshot does not say a refund was declined (its payment
+ * stays `captured`), so the event does; by version, so any order (and a replay of the timeline) converges.
  *
  * @example
- * refundOf({ type: "RefundDeclined", version: 9, ... }, "rd_1"); // [{ kind: "refund", rideId: "rd_1", version: 9, declined: true }]
+ * refundOf({ type: "RefundDeclined", version: 9, ... }, "ride", "rd_1"); // [{ kind: "refund", of: "ride", id: "rd_1", version: 9, declined: true }]
  */
-export function refundOf(event: Pick<DomainEvent, "type" | "version">, rideId: string): ViewWrite[] {
+export function refundOf(event: Pick<DomainEvent, "type" | "version">, of: "ride" | "rental", id: string): ViewWrite[] {
   if (event.type !== "RefundDeclined" && event.type !== "PaymentRefunded") return [];
-  return [{ kind: "refund", rideId, version: event.version, declined: event.type === "RefundDeclined" }];
+  return [{ kind: "refund", of, id, version: event.version, declined: event.type === "RefundDeclined" }];
 }
 
 /**
@@ -111,7 +111,7 @@ export function writesOf(message: ViewsMessage): ViewWrite[] {
       if (!ride?.id || !event?.id) throw new Error("ride.event without a ride or an event");
       const dispatchMs = event.type === "DriverAssigned" ? Date.parse(event.occurredAt) - Date.parse(ride.createdAt) : null;
       const earning = earningOf(event, ride.id);
-      return [{ kind: "ride", event, ride, dispatchMs }, ...(earning ? [{ kind: "earning" as const, row: earning }] : []), ...refundOf(event, ride.id)];
+      return [{ kind: "ride", event, ride, dispatchMs }, ...(earning ? [{ kind: "earning" as const, row: earning }] : []), ...refundOf(event, "ride", ride.id)];
     }
     case "ride.events": {
       const { events, ride } = message;
@@ -126,7 +126,7 @@ export function writesOf(message: ViewsMessage): ViewWrite[] {
       return [{ kind: "rider", rider: message.rider }];
     case "rental.event":
       if (!message.rental?.id) throw new Error("rental.event without a rental");
-      return [{ kind: "rental", rental: message.rental }];
+      return [{ kind: "rental", rental: message.rental }, ...(message.event ? refundOf(message.event, "rental", message.rental.id) : [])];
     case "rental-vehicle.event":
       if (!message.vehicle?.id) throw new Error("rental-vehicle.event without a vehicle");
       return [{ kind: "rentalVehicle", vehicle: message.vehicle }];

@@ -38,9 +38,10 @@ export const SETTLED_RIDE = `status IN ('completed', 'cancelled') AND (payment_s
 export const OPEN_RIDE = `status NOT IN ('completed', 'cancelled')`;
 
 /**
- * A ride with a refund the provider declined and none made since (an operator's promise to the
- * rider not kept): an open payment problem. `rides_refund_declined` indexes every ride with a
- * declined refund (a few), and the stats' query repeats its condition.
+ * A ride or rental with a refund the provider declined and none made since (an operator's promise
+ * to the rider not kept): an open payment problem. `rides_refund_declined` and
+ * `rentals_refund_declined` index every row with a declined refund (a few), and the stats' queries
+ * repeat its condition.
  */
 export const REFUND_DECLINED = `refund_declined_version IS NOT NULL AND refund_declined_version > coalesce(refund_made_version, 0)`;
 
@@ -221,6 +222,10 @@ export const rentals = sqliteTable(
     snapshot: text("snapshot").notNull(),
     /** When the repair sweep last asked the Rental DO about this row (a confirmed rental may rightly stand still for hours). */
     checkedAt: text("checked_at"),
+    /** The version of the rental's last refund the provider declined (`RefundDeclined`); null when none was (as a ride's). */
+    refundDeclinedVersion: integer("refund_declined_version"),
+    /** The version of the rental's last refund made (`PaymentRefunded`); null when none was. */
+    refundMadeVersion: integer("refund_made_version"),
   },
   (t) => [
     index("rentals_by_rider").on(t.riderId, t.createdAt, t.id),
@@ -228,6 +233,8 @@ export const rentals = sqliteTable(
     index("rentals_by_created").on(t.createdAt, t.id),
     // The repair sweep's rentals (workers/gateway/rental-repair.ts): the few still live, by when last seen, never the history.
     index("rentals_in_play").on(sql.raw(LAST_SEEN)).where(sql.raw(LIVE_RENTAL)),
+    // The operators' open refund problems of rentals (src/views/stats.ts), as the rides'.
+    index("rentals_refund_declined").on(t.updatedAt).where(sql.raw("refund_declined_version IS NOT NULL")),
   ],
 );
 

@@ -8,7 +8,7 @@ import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { Driver, RiderAccount } from "../domain/events";
 import { coalesceWrites, type CoalescedWrites } from "./coalesce";
 import type { EarningRow, ViewWrite } from "./projection";
-import { drivers, earnings, riderDues, rides } from "./schema";
+import { drivers, earnings, rentals, riderDues, rides } from "./schema";
 import { rentalStatement, vehicleStatement } from "./rental-statements";
 
 function rideStatements(db: DrizzleD1Database, { ride: r, dispatchMs }: CoalescedWrites["rides"][number]): BatchItem<"sqlite">[] {
@@ -65,18 +65,20 @@ function statementsOf(
   switch (w.kind) {
     case "earning":
       return [earningStatement(db, w.row)];
-    // After the ride's own row in the batch (`applyWrites`); the later version of each outcome is kept.
-    case "refund":
+    // After the ride's own row in the batch (`applyWrites`), or the rental's (before it in `others`); the later version of each outcome is kept.
+    case "refund": {
+      const t = w.of === "ride" ? rides : rentals;
       return [
         db
-          .update(rides)
+          .update(t)
           .set(
             w.declined
-              ? { refundDeclinedVersion: sql`max(coalesce(${rides.refundDeclinedVersion}, 0), ${w.version})` }
-              : { refundMadeVersion: sql`max(coalesce(${rides.refundMadeVersion}, 0), ${w.version})` },
+              ? { refundDeclinedVersion: sql`max(coalesce(${t.refundDeclinedVersion}, 0), ${w.version})` }
+              : { refundMadeVersion: sql`max(coalesce(${t.refundMadeVersion}, 0), ${w.version})` },
           )
-          .where(sql`${rides.id} = ${w.rideId}`),
+          .where(sql`${t.id} = ${w.id}`),
       ];
+    }
     case "rental":
       return [rentalStatement(db, w.rental)];
     case "rentalVehicle":

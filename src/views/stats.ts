@@ -34,7 +34,7 @@ async function notificationFigures(notifications: D1Database) {
 
 /**
  * Counts by status, dispatch-time percentiles over the last 1,000 assignments, open
- * payment problems (a capture refused for good, a refund declined; the newest 100), what riders owe, the views' and notifications' dead letters, and how
+ * payment problems (a capture refused for good, a refund declined; the newest 100; and the rentals' declined refunds), what riders owe, the views' and notifications' dead letters, and how
  * full the views and the notification databases are. Should the notification database not
  * answer, its two figures are null and `errors.notifications` says why; the views' figures
  * still fail the answer (they are the page).
@@ -65,6 +65,7 @@ export async function rideStats({ VIEWS_DB: db, NOTIFICATIONS_DB: notifications 
     ridesByStatus: Object.fromEntries(counts.map((c) => [c.status, c.n])),
     dispatchTimeMs: { count: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99) },
     openPaymentProblems: problems,
+    openRentalProblems: await openRentalProblems(db),
     openDues: { amount: dues?.amount ?? 0, currency: dues?.currency ?? "KRW", riders: dues?.riders ?? 0 },
     deadLetters: { views: await countOpenDeadLetters(db), notifications: notificationsAnswered.deadLetters },
     storage: { views: await databaseSize(db), notifications: notificationsAnswered.size },
@@ -73,11 +74,29 @@ export async function rideStats({ VIEWS_DB: db, NOTIFICATIONS_DB: notifications 
 }
 
 /**
- * The rides whose refund the provider declined, none made since, newest change first: by the
- * partial index `rides_refund_declined` (its condition repeated), never a walk of every ride.
+ * The rides (or rentals) whose refund the provider declined, none made since, newest change first:
+ * by the partial index `rides_refund_declined` (`rentals_refund_declined`; its condition
+ * repeated), never a walk of every row.
  */
-export const REFUND_PROBLEMS = `SELECT id, updated_at FROM rides INDEXED BY rides_refund_declined
+const refundProblems = (table: "rides" | "rentals") => `SELECT id, updated_at FROM ${table} INDEXED BY ${table}_refund_declined
   WHERE ${REFUND_DECLINED} ORDER BY updated_at DESC LIMIT 100`;
+export const REFUND_PROBLEMS = refundProblems("rides");
+export const RENTAL_REFUND_PROBLEMS = refundProblems("rentals");
+
+/** A rental's open payment problem: a refund the provider declined, none made since. */
+export type RentalPaymentProblem = { rentalId: string; since: string; problem: "refund_declined" };
+
+/**
+ * The rentals whose refund was declined, none made since, newest first, at most 100: each waits for
+ * an operator's `POST /v1/ops/rentals/{id}/refund`.
+ *
+ * @example
+ * const problems = await openRentalProblems(env.VIEWS_DB); // [{ rentalId: "rn_1", since, problem: "refund_declined" }]
+ */
+export async function openRentalProblems(db: D1Database): Promise<RentalPaymentProblem[]> {
+  const rows = (await db.prepare(RENTAL_REFUND_PROBLEMS).all<{ id: string; updated_at: string }>()).results;
+  return rows.map((r) => ({ rentalId: r.id, since: r.updated_at, problem: "refund_declined" as const }));
+}
 
 /** An open payment problem: a capture refused for good, or a refund the provider declined (none made since). */
 export type PaymentProblem = { rideId: string; since: string; problem: "capture_failed" | "refund_declined" };

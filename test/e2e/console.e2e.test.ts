@@ -238,7 +238,8 @@ describe("operator console", () => {
     await row.locator(".badge", { hasText: "available" }).waitFor({ timeout: 10_000 });
   });
 
-  it("shows the health figures, live", async () => {
+  it("shows the health figures, live, and a rental whose refund was declined among the open payment problems", async () => {
+    const rentalId = await rentalWithRefundDeclined();
     await nav("Health");
     await page.getByText(/^Live, last sample/).waitFor({ timeout: 10_000 });
     const open = await page.locator('[data-figure="open-rides"] .value').textContent();
@@ -250,6 +251,10 @@ describe("operator console", () => {
     expect(await page.locator('[data-figure="storage"] .label').textContent()).toContain("of 10 GB each");
     await page.getByRole("img", { name: "Rides by status" }).waitFor();
     expect(await page.locator("svg.bars text", { hasText: "completed" }).count()).toBe(1);
+    const problem = page.locator(`li[data-rental="${rentalId}"]`);
+    await problem.waitFor({ timeout: 15_000 });
+    expect(await problem.textContent()).toMatch(new RegExp(`^rental ${rentalId}: refund declined since `));
+    expect(Number(await page.locator('[data-figure="payment-problems"] .value').textContent())).toBeGreaterThanOrEqual(1);
     await shot("console-health.png");
   });
 
@@ -329,3 +334,31 @@ describe("operator console", () => {
     expect(new Set(socketUrls).size).toBe(socketUrls.length);
   });
 });
+
+/** A rental cancelled while the payment simulator declines refunds: its refund declined, an open payment problem. */
+async function rentalWithRefundDeclined(): Promise<string> {
+  const vehicle = await api.request<{ id: string }>("POST", "/v1/ops/rental-vehicles", {
+    token: ops,
+    body: { kind: "scooter", location: { lat: 37.45, lng: 126.85 }, hourlyRate: { amount: 2500, currency: "KRW" } },
+  });
+  expect(vehicle.status).toBe(201);
+  const rider = await api.token(uid("r-console"), "rider");
+  const rental = await api.request<{ id: string }>("POST", "/v1/rentals", {
+    token: rider,
+    body: { vehicleId: vehicle.body.id, hours: 2, paymentMethod: "pm_card_visa" },
+    headers: { "idempotency-key": uid("rent") },
+  });
+  expect(rental.status).toBe(202);
+  const id = rental.body.id;
+  const events = async () =>
+    (await api.request<{ items: { type: string }[] }>("GET", `/v1/rentals/${id}/events`, { token: ops })).body.items.map((e) => e.type);
+  await eventually(async () => ((await events()).includes("RentalConfirmed") ? true : undefined), "the rental confirmed", 30_000);
+  expect((await api.request("PUT", "/v1/dev/faults", { body: { payment: { mode: "ok", declineRefunds: true } } })).status).toBe(200);
+  try {
+    expect((await api.request("POST", `/v1/rentals/${id}/cancel`, { token: rider })).status).toBe(200);
+    await eventually(async () => ((await events()).includes("RefundDeclined") ? true : undefined), "the refund declined", 30_000);
+  } finally {
+    await api.request("PUT", "/v1/dev/faults", { body: { payment: { mode: "ok" } } });
+  }
+  return id;
+}

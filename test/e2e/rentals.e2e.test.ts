@@ -298,6 +298,17 @@ describe("rentals", () => {
         what,
         30_000,
       );
+    const problemListed = (listed: boolean, what: string) =>
+      eventually(
+        async () => {
+          const stats = await api.request<{ openRentalProblems: { rentalId: string; problem: string }[] }>("GET", "/v1/ops/stats", { token: ops });
+          expect(stats.status).toBe(200);
+          const mine = stats.body.openRentalProblems.filter((p) => p.rentalId === id);
+          return mine.length === (listed ? 1 : 0) && mine.every((p) => p.problem === "refund_declined") ? true : undefined;
+        },
+        what,
+        30_000,
+      );
     const declinedTimes = (n: number) =>
       eventually(async () => ((await events()).filter((t) => t === "RefundDeclined").length === n ? true : undefined), `decline ${n}`);
     // Authenticated and authorised first; nothing declined yet, nothing to retry.
@@ -317,6 +328,8 @@ describe("rentals", () => {
       await declinedTimes(2);
       // Operators find it: the cancelled rentals whose money has not gone back.
       await owedListed(true, "listed as cancelled and still captured");
+      // And in the operators' figures, as an open payment problem (the console's Health page).
+      await problemListed(true, "an open rental problem in the stats");
     } finally {
       await setPayment({ mode: "ok" });
     }
@@ -329,6 +342,7 @@ describe("rentals", () => {
     expect(timeline.filter((t) => t === "PaymentRefunded")).toHaveLength(1);
     expect(await retry(ops)).toMatchObject({ status: 409, body: { code: "invalid_transition", detail: "the rental was refunded already" } });
     await owedListed(false, "no longer listed once refunded");
+    await problemListed(false, "no longer an open problem once refunded");
     // The rider's list shows it refunded too.
     await eventually(
       async () => {

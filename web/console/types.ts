@@ -87,6 +87,8 @@ export interface Stats {
   ridesByStatus: Record<string, number>;
   dispatchTimeMs: { count: number; p50: number | null; p90: number | null; p99: number | null };
   openPaymentProblems: { rideId: string; since: string; problem: string }[];
+  /** Absent from a gateway of before it (a deploy under way). */
+  openRentalProblems?: { rentalId: string; since: string; problem: string }[];
   openDues: { amount: number; currency: string; riders: number };
   /** `notifications` is null while the notification database does not answer (`errors.notifications` says why). */
   deadLetters: { views: number; notifications: number | null };

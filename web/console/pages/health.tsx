@@ -21,6 +21,8 @@ const paymentsOf = (stats: Stats): PaymentHealth => (typeof stats.payments === "
 const sizeOf = (size?: DatabaseSize | null) =>
   size ? (size.bytes < 1e9 ? `${(size.bytes / 1e6).toFixed(1)} MB` : `${(size.bytes / 1e9).toFixed(2)} GB`) : "–";
 const openRides = (s: Stats) => Object.entries(s.ridesByStatus).reduce((n, [status, count]) => (isOpen(status) ? n + count : n), 0);
+/** The rides' payment problems and the rentals' declined refunds. */
+const problemCount = (s: Stats) => s.openPaymentProblems.length + (s.openRentalProblems?.length ?? 0);
 
 function Figure(props: { label: string; value: string | number; spark?: (number | null)[]; id?: string }) {
   return (
@@ -51,6 +53,7 @@ export function HealthPage() {
   const payments = paymentsOf(latest);
   const mode = payments.breaker?.mode ?? (payments.error ? "unknown" : "–");
   const byStatus = RIDE_STATUSES.map((s) => [s, latest.ridesByStatus[s] ?? 0] as [string, number]);
+  const rentalProblems = latest.openRentalProblems ?? [];
   return (
     <section aria-labelledby="health-title">
       <h1 id="health-title">Health</h1>
@@ -61,12 +64,7 @@ export function HealthPage() {
         <Figure id="dispatch-p90" label="Dispatch time p90" value={seconds(latest.dispatchTimeMs.p90)} spark={samples.map((s) => s.dispatchTimeMs.p90)} />
         <Figure id="dispatch-p99" label="Dispatch time p99" value={seconds(latest.dispatchTimeMs.p99)} />
         <Figure id="dispatched" label="Rides dispatched (sample)" value={latest.dispatchTimeMs.count} />
-        <Figure
-          id="payment-problems"
-          label="Open payment problems"
-          value={latest.openPaymentProblems.length}
-          spark={samples.map((s) => s.openPaymentProblems.length)}
-        />
+        <Figure id="payment-problems" label="Open payment problems" value={problemCount(latest)} spark={samples.map(problemCount)} />
         <Figure id="dues" label={`Open dues (${latest.openDues.riders} riders)`} value={won(latest.openDues.amount, latest.openDues.currency)} />
         <Figure
           id="dead-letters"
@@ -102,11 +100,17 @@ export function HealthPage() {
       <h2>Rides by status</h2>
       <Bars entries={byStatus} label="Rides by status" />
       <h2>Open payment problems</h2>
-      {latest.openPaymentProblems.length === 0 ? <p>None.</p> : null}
+      {latest.openPaymentProblems.length === 0 && rentalProblems.length === 0 ? <p>None.</p> : null}
       <ul>
         {latest.openPaymentProblems.map((p) => (
           <li key={p.rideId}>
             <Link to={`/rides/${p.rideId}`}>{p.rideId}</Link>: {p.problem.replace(/_/g, " ")} since {time(p.since)}
+          </li>
+        ))}
+        {/* A rental has no page of its own: its id is what POST /v1/ops/rentals/{id}/refund takes. */}
+        {rentalProblems.map((p) => (
+          <li key={p.rentalId} data-rental={p.rentalId}>
+            rental {p.rentalId}: {p.problem.replace(/_/g, " ")} since {time(p.since)}
           </li>
         ))}
       </ul>

@@ -133,6 +133,9 @@ const stats = route({
         openPaymentProblems: z
           .array(z.object({ rideId: z.string(), since: z.string(), problem: z.enum(["capture_failed", "refund_declined"]) }))
           .describe("A capture refused for good (payment_pending, waiting for a retry), or a refund declined with none made since; newest first, at most 100"),
+        openRentalProblems: z
+          .array(z.object({ rentalId: z.string(), since: z.string(), problem: z.enum(["refund_declined"]) }))
+          .describe("Rentals whose refund was declined with none made since (POST /v1/ops/rentals/{id}/refund sends it again); newest first, at most 100"),
         openDues: z.object({ amount: z.number().int(), currency: z.string(), riders: z.number().int() }).describe("What riders owe, from the views"),
         deadLetters: z
           .object({ views: z.number().int(), notifications: z.number().int().nullable() })
