@@ -22,8 +22,12 @@ export type PlannedDelivery = Pick<DeliveryRow, "eventId" | "channel" | "recipie
 /** How one delivery went: sent, or failed (for good when `final`). */
 export type DeliveryOutcome = { delivery: PlannedDelivery } & ({ sent: true } | { sent: false; error: string; final: boolean });
 
-/** A delivery sent, by ride, recipient and event (the key of what `sentOf` answers). */
-export const sentKey = (rideId: string, recipient: string, event: string): string => JSON.stringify([rideId, recipient, event]);
+/** A delivery sent, by ride, recipient, event and channel (none: on any channel): the key of what `sentOf` answers. */
+export const sentKey = (rideId: string, recipient: string, event: string, channel?: string): string =>
+  JSON.stringify([rideId, recipient, event, channel ?? null]);
+
+/** The newer of two versions told: a number over null (a row that kept none), null over never told. */
+const newer = (a: number | null | undefined, b: number | null): number | null => (a === undefined || a === null ? b : b === null ? a : Math.max(a, b));
 
 /** The key of a delivery as one string (a map key). */
 export const keyOf = (k: DeliveryKey): string => JSON.stringify([k.rideId, k.eventId, k.channel, k.recipient]);
@@ -72,8 +76,9 @@ export class DeliveryLog {
 
   /**
    * Which of `rideIds` have a delivery of one of `events` sent, by `sentKey` (`[rideId, recipient,
-   * event]`), each with the newest version told (null: only rows from before versions were kept);
-   * one read for up to 90 rides (the ride-first index).
+   * event, channel]`, and with no channel: on any), each with the newest version told (null: only
+   * rows that kept none, from before versions were kept); one read for up to 90 rides (the
+   * ride-first index).
    */
   async sentOf(rideIds: readonly string[], events: readonly string[]): Promise<Map<string, number | null>> {
     const sent = new Map<string, number | null>();
@@ -81,11 +86,15 @@ export class DeliveryLog {
     const d = notificationDeliveries;
     for (let i = 0; i < rideIds.length; i += perRead) {
       const rows = await this.db
-        .select({ rideId: d.rideId, recipient: d.recipient, event: d.event, version: sql<number | null>`max(${d.version})` })
+        .select({ rideId: d.rideId, recipient: d.recipient, event: d.event, channel: d.channel, version: sql<number | null>`max(${d.version})` })
         .from(d)
         .where(and(inArray(d.rideId, rideIds.slice(i, i + perRead)), inArray(d.event, [...events]), eq(d.status, "sent")))
-        .groupBy(d.rideId, d.recipient, d.event);
-      for (const row of rows) sent.set(sentKey(row.rideId, row.recipient, row.event), row.version);
+        .groupBy(d.rideId, d.recipient, d.event, d.channel);
+      for (const row of rows) {
+        sent.set(sentKey(row.rideId, row.recipient, row.event, row.channel), row.version);
+        const any = sentKey(row.rideId, row.recipient, row.event);
+        sent.set(any, newer(sent.get(any), row.version));
+      }
     }
     return sent;
   }
@@ -106,7 +115,14 @@ export class DeliveryLog {
         .values({ ...o.delivery, status, attempts: 1, lastError, createdAt: now, updatedAt: now })
         .onConflictDoUpdate({
           target: [notificationDeliveries.rideId, notificationDeliveries.eventId, notificationDeliveries.channel, notificationDeliveries.recipient],
-          set: { status, attempts: sql`${notificationDeliveries.attempts} + 1`, lastError, updatedAt: now },
+          // The version too, should the row be a previous worker's (no version kept): its event's, the same.
+          set: {
+            status,
+            attempts: sql`${notificationDeliveries.attempts} + 1`,
+            lastError,
+            updatedAt: now,
+            version: sql`coalesce(${notificationDeliveries.version}, excluded.version)`,
+          },
           setWhere: ne(notificationDeliveries.status, "sent"),
         });
     });

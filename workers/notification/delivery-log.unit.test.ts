@@ -108,7 +108,10 @@ describe("the delivery log", () => {
     expect(told.get(sentKey("rd_4", "r_4", "DriverAssigned")), "the newest sent").toBe(7);
     expect(told.get(sentKey("rd_5", "r_5", "DriverUnassigned")), "told, version unknown").toBeNull();
     expect(told.get(sentKey("rd_100", "r_100", "RideCancelled"))).toBe(100);
-    expect(told.size).toBe(123);
+    // Each also by its channel.
+    expect(told.get(sentKey("rd_4", "r_4", "DriverAssigned", "webhook"))).toBe(7);
+    expect(told.has(sentKey("rd_4", "r_4", "DriverAssigned", "kakao"))).toBe(false);
+    expect(told.size).toBe(2 * 123);
     const prepared: string[] = [];
     const watching = { ...d1, prepare: (query: string) => (prepared.push(query), d1.prepare(query)) };
     await new DeliveryLog(watching as unknown as D1Database).sentOf(["rd_1", "rd_2"], ["TripStarted", "RideCompleted", "RideCancelled"]);
@@ -118,5 +121,24 @@ describe("the delivery log", () => {
       .bind(...Array.from({ length: 6 }, (_, i) => `v${i}`))
       .all<{ detail: string }>();
     expect(plan.results.map((r) => r.detail).join("\n")).toMatch(/USING INDEX deliveries_by_ride/);
+  });
+
+  it("by any channel, the newest version told on any of them; a row that kept none gives way to one that did", async () => {
+    const onKakao = planned(7, { eventId: "ev_k", channel: "kakao", event: "DriverAssigned", version: 9 });
+    const onWebhook = planned(7, { eventId: "ev_w", channel: "webhook", event: "DriverAssigned", version: null });
+    await log.recordAll([
+      { delivery: onWebhook, sent: true },
+      { delivery: onKakao, sent: true },
+    ]);
+    const told = await log.sentOf(["rd_7"], ["DriverAssigned"]);
+    expect(told.get(sentKey("rd_7", "r_7", "DriverAssigned"))).toBe(9);
+    expect(told.get(sentKey("rd_7", "r_7", "DriverAssigned", "webhook"))).toBeNull();
+  });
+
+  it("a row a previous worker began (no version) takes its event's version when this one records its next attempt", async () => {
+    const d = planned(8, { version: null });
+    await log.recordAll([{ delivery: d, sent: false, error: "sink down", final: false }]);
+    await log.recordAll([{ delivery: { ...d, version: 12 }, sent: true }]);
+    expect((await log.lookUp([d])).get(keyOf(d))).toMatchObject({ status: "sent", attempts: 2, version: 12 });
   });
 });

@@ -41,9 +41,11 @@ describe("a no-show fee dropped", () => {
     expect(render(charged, dropped, "rider", "ko", ctx)).toMatch(/^호출이 취소되었습니다\. .* 노쇼 수수료는 결제되지 않아 청구되지 않습니다/);
     expect(render(charged, dropped, "rider", "ko", ctx)).not.toContain("청구됩니다");
     const parcel = { ...charged, product: "parcel_small" as const };
-    expect(render(parcel, dropped, "rider", "en", ctx)).toMatch(
-      /^Your parcel delivery was cancelled\. .* The no-show fee could not be charged and will not be/,
+    expect(render(parcel, dropped, "rider", "en", ctx)).toBe(
+      "Your parcel delivery was cancelled. Reason: Your courier waited at the pickup but the parcel was not handed over. The no-show fee could not be charged and will not be: there is nothing you need to do.",
     );
+    expect(render(parcel, dropped, "rider", "ko", ctx)).toContain("물품을 전달받지 못했습니다");
+    expect(render(parcel, dropped, "rider", "ko", ctx)).not.toContain("승객");
     expect(templateCode(parcel, "rider", "PaymentFailed")).toBe("PARCEL_NO_SHOW_FEE_DROPPED_01");
   });
 });

@@ -13,7 +13,7 @@ import { laterNews, LATER_NEWS_TYPES, tooLate, toldLater } from "./moments";
 import { keyOf, sentKey, type DeliveryLog, type DeliveryOutcome, type PlannedDelivery } from "./delivery-log";
 import { ACCOUNT_TEMPLATES, PAYOUT_TEMPLATES } from "./account-templates";
 import { renderRental, RENTAL_TEMPLATE_CODES } from "./rental-templates";
-import { recipientsOf, render, templateCode, type RenderContext } from "./templates";
+import { recipientsOf, render, templateCode, toldNoShowFee, type RenderContext } from "./templates";
 
 /** What the notifications queue carries: a ride's event, a rental's, a decision about a driver, or a driver's payout. */
 export type IncomingNotification = NotificationMessage | DriverNotificationMessage | RentalNotificationMessage | PayoutNotificationMessage;
@@ -130,7 +130,8 @@ export function noticesOf(message: IncomingNotification, ctx: RenderContext): No
   return notices;
 }
 
-type Pending = { index: number; base: Notice; channel: Channel; delivery: PlannedDelivery };
+/** A delivery to make; `feeTold`: a cancellation's that tells the rider a no-show fee (moments.ts). */
+type Pending = { index: number; base: Notice; channel: Channel; delivery: PlannedDelivery; feeTold: boolean };
 
 /**
  * Delivers the notices of a consumer run's messages: every delivery looked up in one read,
@@ -165,19 +166,21 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
     }
     for (const base of notices) {
       const { audience, recipient, rideId } = base;
+      const feeTold = message.kind === "ride.notification" && audience === "rider" && toldNoShowFee(message.ride);
       for (const channel of deps.channels) {
         // A check that cannot answer (KakaoTalk's phone lookup with the views database down) plans the
         // delivery anyway: its send then fails and it alone retries, not every channel of the batch.
         if (!(await channel.accepts(base).catch(() => true))) continue;
         const delivery: PlannedDelivery = { eventId: event.id, channel: channel.name, recipient, audience, rideId, event: event.type, version: event.version };
-        pending.push({ index, base, channel, delivery });
+        pending.push({ index, base, channel, delivery, feeTold });
       }
     }
   }
   const rows = await deps.log.lookUp(pending.map((p) => p.delivery));
   const now = sentAt;
-  // A moment's notice old enough to be out of order: was a later step of its ride told already? (A second read, then only.)
-  const askLater = (p: Pending) => !tooLate(messages[p.index]!.event, now) && laterNews(messages[p.index]!.event, now).length > 0;
+  // A moment's notice old enough to be out of order, or a cancellation telling a no-show fee: was a later step of its
+  // ride told already? (A second read, then only.)
+  const askLater = (p: Pending) => !tooLate(messages[p.index]!.event, now) && laterNews(messages[p.index]!.event, now, p.feeTold).length > 0;
   const laterAsked = [...new Set(pending.filter(askLater).map((p) => p.delivery.rideId))];
   const sentLater = laterAsked.length > 0 ? await deps.log.sentOf(laterAsked, LATER_NEWS_TYPES) : new Map<string, number | null>();
   const outcomes: DeliveryOutcome[] = [];
@@ -187,7 +190,7 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
   const givenUp: { index: number; outcome: number; reason: string }[] = [];
   // The same event twice in one run (a redelivery beside the first): the first one delivers.
   const handled = new Set<string>();
-  for (const { index, base, channel, delivery } of pending) {
+  for (const { index, base, channel, delivery, feeTold } of pending) {
     const key = keyOf(delivery);
     // Never attempted: as a row retrying with no attempt yet.
     const row = rows.get(key) ?? { id: deliveryId(delivery), status: "retrying", attempts: 0 };
@@ -202,7 +205,11 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
       continue;
     }
     const event = messages[index]!.event;
-    const told = toldLater(event, now, (later) => sentLater.get(sentKey(delivery.rideId, delivery.recipient, later)));
+    const told = toldLater(event, now, {
+      told: (later, channel) => sentLater.get(sentKey(delivery.rideId, delivery.recipient, later, channel)),
+      channel: delivery.channel,
+      feeTold,
+    });
     const late = tooLate(event, now) ?? (told ? `${told} was told already` : null);
     if (late) {
       note(index, { delivery, sent: false, error: `too late: ${late}`, final: true });

@@ -24,25 +24,26 @@ const notice = (type: string, version: number, s: number, about = ride, data: Re
 });
 
 let log: DeliveryLog;
+/** The event ids sent, in order (a KakaoTalk send as `kakao:<id>`). */
 let sent: string[];
 /** The texts sent, in order. */
 let texts: string[];
-/** The webhook: down while `down` holds. */
-let down: boolean;
-const run = (messages: NotificationMessage[], s: number) =>
+/** The channels down. */
+let down: Set<string>;
+/** A channel that fails while `down` has it. */
+const channel = (name: "webhook" | "kakao"): Channel => ({
+  name,
+  accepts: async () => true,
+  send: async (d) => {
+    if (down.has(name)) throw new Error(`${name} down`);
+    sent.push(name === "webhook" ? d.eventId : `${name}:${d.eventId}`);
+    texts.push(d.texts.en);
+  },
+});
+const run = (messages: NotificationMessage[], s: number, channels: ("webhook" | "kakao")[] = ["webhook"]) =>
   handleNotifications(messages, {
     log,
-    channels: [
-      {
-        name: "webhook",
-        accepts: async () => true,
-        send: async (d) => {
-          if (down) throw new Error("webhook down");
-          sent.push(d.eventId);
-          texts.push(d.texts.en);
-        },
-      } satisfies Channel,
-    ],
+    channels: channels.map(channel),
     maxAttempts: 5,
     render: { receiptUrl: (id: string) => id },
     deadLetter: async () => undefined,
@@ -53,14 +54,14 @@ beforeEach(async () => {
   log = new DeliveryLog((await sqliteD1("migrations/notifications")) as unknown as D1Database);
   sent = [];
   texts = [];
-  down = false;
+  down = new Set();
 });
 
 describe("a moment's notice retried after a later moment was told", () => {
   it("Kim's assignment, retried after Kim backed out and Lee was assigned, is not sent: Lee's was the later news", async () => {
-    down = true;
+    down.add("webhook");
     expect((await run([notice("DriverAssigned", 5, 0)], 1))[0]).toMatchObject({ retrying: 1 });
-    down = false;
+    down.delete("webhook");
     await run([notice("DriverUnassigned", 6, 20), notice("DriverAssigned", 8, 25)], 26);
     const [retried] = await run([notice("DriverAssigned", 5, 0)], 40);
     expect(retried).toMatchObject({ sent: 0, failed: 1 });
@@ -68,9 +69,9 @@ describe("a moment's notice retried after a later moment was told", () => {
   });
 
   it("'another driver is being found', retried after the next driver's assignment was told, is not sent", async () => {
-    down = true;
+    down.add("webhook");
     await run([notice("DriverUnassigned", 6, 0)], 1);
-    down = false;
+    down.delete("webhook");
     await run([notice("DriverAssigned", 8, 5)], 6);
     expect((await run([notice("DriverUnassigned", 6, 0)], 30))[0]).toMatchObject({ sent: 0, failed: 1 });
     expect(sent).toEqual(["ev_DriverAssigned_8"]);
@@ -78,9 +79,9 @@ describe("a moment's notice retried after a later moment was told", () => {
 
   it("an earlier moment told does not stop a later one retried: Lee's assignment still goes out after Kim's", async () => {
     await run([notice("DriverAssigned", 5, 0), notice("DriverUnassigned", 6, 20)], 21);
-    down = true;
+    down.add("webhook");
     await run([notice("DriverAssigned", 8, 25)], 26);
-    down = false;
+    down.delete("webhook");
     expect((await run([notice("DriverAssigned", 8, 25)], 60))[0]).toMatchObject({ sent: 1 });
     expect(sent).toEqual(["ev_DriverAssigned_5", "ev_DriverUnassigned_6", "ev_DriverAssigned_8"]);
   });
@@ -94,13 +95,33 @@ describe("a cancellation retried after its no-show fee was dropped", () => {
   };
 
   it("is not sent: the rider's last word is that the fee is dropped, which told the cancellation again", async () => {
-    down = true;
+    down.add("webhook");
     await run([notice("RideCancelled", 9, 0, noShow)], 1);
-    down = false;
+    down.delete("webhook");
     await run([notice("PaymentFailed", 11, 15, noShow, { reason: "card_declined", fee: "dropped" })], 16);
     const [retried] = await run([notice("RideCancelled", 9, 0, noShow)], 45);
     expect(retried).toMatchObject({ sent: 0, failed: 1 });
     expect(texts).toEqual([expect.stringMatching(/^Your ride was cancelled\. .* The no-show fee could not be charged and will not be/)]);
+  });
+
+  it("retried within seconds, as a refused send is (2 s, then 4 s), after the drop went out: not sent either", async () => {
+    down.add("webhook");
+    await run([notice("RideCancelled", 9, 0, noShow)], 0);
+    down.delete("webhook");
+    await run([notice("PaymentFailed", 11, 1, noShow, { reason: "card_declined", fee: "dropped" })], 1);
+    expect((await run([notice("RideCancelled", 9, 0, noShow)], 2))[0]).toMatchObject({ sent: 0, failed: 1 });
+    expect(texts).toEqual([expect.stringContaining("will not be")]);
+  });
+
+  it("the drop sent on one channel does not stop the cancellation on another, which did not carry the drop", async () => {
+    down.add("kakao");
+    await run([notice("RideCancelled", 9, 0, noShow)], 1, ["webhook", "kakao"]);
+    // The webhook got the cancellation and then the drop; KakaoTalk got neither, and its drop is still retrying.
+    await run([notice("PaymentFailed", 11, 15, noShow, { reason: "card_declined", fee: "dropped" })], 16, ["webhook", "kakao"]);
+    down.delete("kakao");
+    const [retried] = await run([notice("RideCancelled", 9, 0, noShow)], 45, ["webhook", "kakao"]);
+    expect(retried).toMatchObject({ sent: 1, duplicate: 1 });
+    expect(sent).toEqual(["ev_RideCancelled_9", "ev_PaymentFailed_11", "kakao:ev_RideCancelled_9"]);
   });
 
   it("sent before the drop, both go out, in order", async () => {

@@ -37,14 +37,19 @@ export function tooLate(event: { type: string; occurredAt?: string; data?: Recor
  */
 const LATER_NEWS: Record<string, readonly string[]> = {
   DriverAssigned: ["DriverAssigned", "DriverUnassigned", "DriverArrived", "TripStarted", "RideCompleted", "RideCancelled"],
-  DriverUnassigned: ["DriverAssigned", "DriverUnassigned", "TripStarted", "RideCompleted", "RideCancelled"],
+  DriverUnassigned: ["DriverAssigned", "DriverUnassigned", "DriverArrived", "TripStarted", "RideCompleted", "RideCancelled"],
   DriverArrived: ["DriverAssigned", "DriverUnassigned", "TripStarted", "RideCompleted", "RideCancelled"],
   TripStarted: ["RideCompleted"],
-  // Not a moment: a cancellation stays true. But the notice of its no-show fee dropped tells the
-  // cancellation again, without the fee (templates.ts): told already, it is the later news, and
-  // the cancellation's own notice would say last that the fee will be charged.
-  RideCancelled: ["PaymentFailed"],
 };
+
+/**
+ * Not a moment: a cancellation stays true. But the notice of a no-show fee dropped tells the
+ * cancellation again, without the fee (templates.ts): sent already on the same channel, it is
+ * the later news, and the cancellation's own notice, saying the fee will be charged, would be the
+ * rider's last word. Asked whatever the notice's age (the drop comes a second or two after the
+ * cancellation, and a retry two seconds after a refusal), for a notice that tells a fee only.
+ */
+const FEE_DROPPED = "PaymentFailed";
 
 /**
  * The steps that come after every moment of their ride: told at all, they are later news. A
@@ -53,8 +58,8 @@ const LATER_NEWS: Record<string, readonly string[]> = {
  */
 const STEPS = new Set(["TripStarted", "RideCompleted", "RideCancelled"]);
 
-/** Every event type some moment's notice gives way to (what the log is asked about). */
-export const LATER_NEWS_TYPES: readonly string[] = [...new Set(Object.values(LATER_NEWS).flat())];
+/** Every event type some notice gives way to (what the log is asked about). */
+export const LATER_NEWS_TYPES: readonly string[] = [...new Set([...Object.values(LATER_NEWS).flat(), FEE_DROPPED])];
 
 /**
  * A moment's notice younger than this is taken to be in order and is sent without asking the log
@@ -64,35 +69,40 @@ export const IN_ORDER_WITHIN_MS = 10_000;
 
 /**
  * The later steps whose notice, already sent to the same person, may make the notice of `event`
- * old news (`toldLater` decides); none when it is young enough to be in order, or when nothing
- * later stands for it.
+ * old news (`toldLater` decides): none for a moment young enough to be in order, nor for a
+ * notice nothing later stands for. `feeTold`: the notice is a cancellation that tells the rider a
+ * no-show fee.
  *
  * @example
  * laterNews({ type: "TripStarted", occurredAt: "2026-12-05T09:59:00Z" }, Date.parse("2026-12-05T10:00:00Z")); // ["RideCompleted"]
  */
-export function laterNews(event: { type: string; occurredAt?: string }, now: number): readonly string[] {
+export function laterNews(event: { type: string; occurredAt?: string }, now: number, feeTold = false): readonly string[] {
+  if (event.type === "RideCancelled") return feeTold ? [FEE_DROPPED] : [];
   const later = LATER_NEWS[event.type];
   if (!later || !event.occurredAt || Date.parse(event.occurredAt) + IN_ORDER_WITHIN_MS > now) return [];
   return later;
 }
 
+/** The newest version of a `type` told to the notice's person (on `channel` only, when given): null when told by rows that kept no version, undefined when never told. */
+export type Told = (type: string, channel?: string) => number | null | undefined;
+
 /**
  * Which later step, told to the person already, makes the notice of `event` old news ("RideCompleted",
- * "DriverAssigned of version 8"), or null. `told(type)` is the newest version of a `type` told to
- * them (null: told, by a row that kept no version; undefined: never told). A moment told with no
- * version is not taken as later: it may be the one before.
+ * "DriverAssigned of version 8"), or null. A moment gives way to a step told on any channel; told
+ * with no version, a moment is not taken as later: it may be the one before. A cancellation gives
+ * way only to its fee's drop sent on its own channel: on another, it may not have reached them.
  *
  * @example
  * const told = (type: string) => (type === "DriverUnassigned" ? 7 : undefined);
- * toldLater({ type: "DriverAssigned", version: 5, occurredAt: "2026-12-05T09:59:00Z" }, Date.parse("2026-12-05T10:00:00Z"), told); // "DriverUnassigned of version 7"
+ * toldLater({ type: "DriverAssigned", version: 5, occurredAt: "2026-12-05T09:59:00Z" }, Date.parse("2026-12-05T10:00:00Z"), { told, channel: "webhook" }); // "DriverUnassigned of version 7"
  */
 export function toldLater(
   event: { type: string; version: number; occurredAt?: string },
   now: number,
-  told: (type: string) => number | null | undefined,
+  notice: { told: Told; channel: string; feeTold?: boolean },
 ): string | null {
-  for (const later of laterNews(event, now)) {
-    const version = told(later);
+  for (const later of laterNews(event, now, notice.feeTold)) {
+    const version = later === FEE_DROPPED ? notice.told(later, notice.channel) : notice.told(later);
     if (version === undefined) continue;
     if (STEPS.has(later)) return later;
     if (version !== null && version > event.version) return `${later} of version ${version}`;

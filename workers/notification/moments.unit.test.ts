@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IN_ORDER_WITHIN_MS, MOMENT_MAX_AGE_MS, tooLate, toldLater } from "./moments";
+import { IN_ORDER_WITHIN_MS, laterNews, MOMENT_MAX_AGE_MS, tooLate, toldLater } from "./moments";
 
 const NOW = Date.parse("2026-12-05T10:00:00Z");
 const ago = (ms: number) => new Date(NOW - ms).toISOString();
@@ -27,10 +27,12 @@ describe("notices of a moment", () => {
 
 describe("toldLater", () => {
   const event = { type: "DriverAssigned", version: 5, occurredAt: ago(60_000) };
-  const told =
-    (versions: Record<string, number | null>) =>
-    (type: string): number | null | undefined =>
-      versions[type];
+  /** What was told, by type; `:channel` after the type when told on that channel (the any-channel figure is what a moment asks). */
+  const told = (versions: Record<string, number | null>, feeTold = false) => ({
+    told: (type: string, channel?: string): number | null | undefined => versions[channel ? `${type}:${channel}` : type],
+    channel: "kakao",
+    feeTold,
+  });
 
   it("a later step told makes a moment old news, whatever version its row kept", () => {
     expect(toldLater(event, NOW, told({ RideCancelled: null }))).toBe("RideCancelled");
@@ -43,17 +45,25 @@ describe("toldLater", () => {
     expect(toldLater(event, NOW, told({ DriverAssigned: 5, DriverArrived: 4 }))).toBeNull();
     expect(toldLater(event, NOW, told({ DriverUnassigned: null }))).toBeNull();
     expect(toldLater({ type: "DriverArrived", version: 6, occurredAt: ago(60_000) }, NOW, told({ DriverUnassigned: 7 }))).toBe("DriverUnassigned of version 7");
+    // "Finding another car", retried after the next driver arrived (their assignment's notice never sent).
+    expect(toldLater({ type: "DriverUnassigned", version: 6, occurredAt: ago(60_000) }, NOW, told({ DriverArrived: 9 }))).toBe("DriverArrived of version 9");
   });
 
-  it("a young notice is taken to be in order, and a receipt is never old news", () => {
+  it("a young moment is taken to be in order, and a receipt is never old news", () => {
     expect(toldLater({ ...event, occurredAt: ago(IN_ORDER_WITHIN_MS - 1) }, NOW, told({ DriverAssigned: 8 }))).toBeNull();
     expect(toldLater({ type: "RideCompleted", version: 5, occurredAt: ago(60_000) }, NOW, told({ PaymentFailed: 8, RideCancelled: 9 }))).toBeNull();
   });
 
-  it("a cancellation gives way only to its no-show fee's drop told after it, which tells the cancellation again", () => {
-    const cancelled = { type: "RideCancelled", version: 5, occurredAt: ago(60_000) };
-    expect(toldLater(cancelled, NOW, told({ PaymentFailed: 6 }))).toBe("PaymentFailed of version 6");
-    expect(toldLater(cancelled, NOW, told({ PaymentFailed: 4 }))).toBeNull();
-    expect(toldLater(cancelled, NOW, told({ PaymentFailed: null }))).toBeNull();
+  it("a cancellation telling a no-show fee gives way to the fee's drop sent after it on its own channel, however young", () => {
+    const cancelled = { type: "RideCancelled", version: 5, occurredAt: ago(3_000) };
+    expect(toldLater(cancelled, NOW, told({ "PaymentFailed:kakao": 6 }, true))).toBe("PaymentFailed of version 6");
+    expect(laterNews(cancelled, NOW, true)).toEqual(["PaymentFailed"]);
+    // Sent on another channel only: this channel's rider has not heard of the cancellation.
+    expect(toldLater(cancelled, NOW, told({ PaymentFailed: 6, "PaymentFailed:webhook": 6 }, true))).toBeNull();
+    expect(toldLater(cancelled, NOW, told({ "PaymentFailed:kakao": 4 }, true))).toBeNull();
+    expect(toldLater(cancelled, NOW, told({ "PaymentFailed:kakao": null }, true))).toBeNull();
+    // One that told no fee (another reason, the driver's copy) asks nothing.
+    expect(laterNews(cancelled, NOW, false)).toEqual([]);
+    expect(toldLater(cancelled, NOW, told({ "PaymentFailed:kakao": 6 }, false))).toBeNull();
   });
 });

@@ -43,9 +43,15 @@ const CANCEL_REASONS: Record<string, Record<Locale, string>> = {
 };
 const reasonText = (reason: string, locale: Locale) => CANCEL_REASONS[reason]?.[locale] ?? reason.replace(/_/g, " ");
 
-/** A no-show's fee (the ride's fare, taken from the hold), told with the cancellation: the rider hears of no charge otherwise. */
+/**
+ * Whether a cancellation's notice tells the rider a no-show fee will be charged (the ride's fare,
+ * taken from the hold): a later notice of the fee's drop then stands for it (moments.ts).
+ */
+export const toldNoShowFee = (r: Ride): boolean => r.cancellation?.reason === "rider_no_show" && (r.fare?.amount ?? 0) > 0;
+
+/** A no-show's fee, told with the cancellation: the rider hears of no charge otherwise. */
 const noShowFee = (r: Ride, locale: Locale) => {
-  if (r.cancellation?.reason !== "rider_no_show" || !r.fare?.amount) return "";
+  if (!toldNoShowFee(r) || !r.fare) return "";
   return locale === "ko" ? ` 노쇼 수수료 ${won(r.fare.amount, "ko")}이 청구됩니다.` : ` A no-show fee of ${won(r.fare.amount, "en")} will be charged.`;
 };
 
@@ -54,10 +60,17 @@ const RIDER_CANCELLED: Record<Locale, Render> = {
   ko: (r) => `호출이 취소되었습니다. 사유: ${reasonText(r.cancellation?.reason ?? "", "ko")}${noShowFee(r, "ko")}`,
   en: (r) => `Your ride was cancelled. Reason: ${reasonText(r.cancellation?.reason ?? "", "en")}${noShowFee(r, "en")}`,
 };
+/** A sender who did not hand the parcel over, in a sender's words (a rider's speak of a passenger). */
+const PARCEL_NO_SHOW: Record<Locale, string> = {
+  ko: "기사님이 출발지에서 기다렸으나 물품을 전달받지 못했습니다.",
+  en: "Your courier waited at the pickup but the parcel was not handed over.",
+};
+const parcelReason = (r: Ride, locale: Locale) =>
+  r.cancellation?.reason === "rider_no_show" ? PARCEL_NO_SHOW[locale] : reasonText(r.cancellation?.reason ?? "", locale);
 /** A sender's parcel delivery cancelled: a sender who did not hand it over is a no-show as a rider is, and charged the same fee. */
 const PARCEL_CANCELLED: Record<Locale, Render> = {
-  ko: (r) => `배송 요청이 취소되었습니다. 사유: ${reasonText(r.cancellation?.reason ?? "", "ko")}${noShowFee(r, "ko")}`,
-  en: (r) => `Your parcel delivery was cancelled. Reason: ${reasonText(r.cancellation?.reason ?? "", "en")}${noShowFee(r, "en")}`,
+  ko: (r) => `배송 요청이 취소되었습니다. 사유: ${parcelReason(r, "ko")}${noShowFee(r, "ko")}`,
+  en: (r) => `Your parcel delivery was cancelled. Reason: ${parcelReason(r, "en")}${noShowFee(r, "en")}`,
 };
 /**
  * A no-show's fee the provider refused, dropped: the cancellation told again, without its fee,
