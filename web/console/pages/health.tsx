@@ -101,7 +101,7 @@ export function HealthPage() {
       <Bars entries={byStatus} label="Rides by status" />
       <h2>Open payment problems</h2>
       {latest.openPaymentProblems.length === 0 && rentalProblems.length === 0 ? <p>None.</p> : null}
-      <ul>
+      <ul aria-label="Open payment problems">
         {latest.openPaymentProblems.map((p) => (
           <li key={p.rideId}>
             <Link to={`/rides/${p.rideId}`}>{p.rideId}</Link>: {p.problem.replace(/_/g, " ")} since {time(p.since)}
