@@ -3,10 +3,19 @@
  * it hands out the 4-digit unlock key of a rental, the same key for the same rental
  * however often it is asked. Faults (PUT /v1/dev/faults `keys`): `down` refuses every
  * request, `slow` answers after a few seconds. One object, named "keys".
+ *
+ * A key is kept, in clear (it must be answered again, the same), only while its rental can still
+ * ask for it: `KEY_MEMORY_MS` after it was issued (the longest rental, and a day), then the alarm
+ * forgets it. Asked later, a rental would get a new key, which its Rental DO drops: a rental
+ * that has ended takes no key.
  */
 import { newHandoverCode } from "../domain/ride/parcel";
+import { MAX_RENTAL_HOURS } from "../domain/rental/types";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { StoredObject } from "./stored-object";
+
+/** How long an issued key is kept: the longest rental (`MAX_RENTAL_HOURS`) and a day for the last asks of one ended. */
+export const KEY_MEMORY_MS = (MAX_RENTAL_HOURS + 24) * 3_600_000;
 
 /** The key service's injected fault: `down` refuses every request, `slow` answers after `latencyMs` (default 3000). */
 export type KeyFault = { mode: "ok" | "down" | "slow"; latencyMs?: number };
@@ -39,6 +48,15 @@ export class KeyIssuerDurableObject extends StoredObject<Env> {
     // Uniform over 0000-9999 (a Uint16 `% 10_000` favours 0000-5535).
     const key = newHandoverCode();
     this.sql.exec("INSERT INTO keys (rental_id, key, issued_at) VALUES (?, ?, ?)", rentalId, key, new Date().toISOString());
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + KEY_MEMORY_MS);
     return ok(key);
+  }
+
+  /** Forgets the keys issued more than `KEY_MEMORY_MS` ago, and wakes again when the oldest left is due. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    this.sql.exec("DELETE FROM keys WHERE issued_at <= ?", new Date(now - KEY_MEMORY_MS).toISOString());
+    const oldest = this.sql.exec<{ at: string | null }>("SELECT min(issued_at) AS at FROM keys").toArray()[0]?.at;
+    if (oldest) await this.ctx.storage.setAlarm(Math.max(now + 1_000, Date.parse(oldest) + KEY_MEMORY_MS));
   }
 }

@@ -1,6 +1,6 @@
 /** The zod schemas of the rental endpoints: validation and `/openapi.json` from one source. */
 import { z } from "@hono/zod-openapi";
-import { RENTAL_PAYMENT_STATUSES, RENTAL_STATUSES, VEHICLE_KINDS } from "../../src/domain/rental/types";
+import { MAX_RENTAL_HOURS, RENTAL_PAYMENT_STATUSES, RENTAL_STATUSES, VEHICLE_KINDS } from "../../src/domain/rental/types";
 import { emptyIsUnset, LatLngSchema, LedgerEntrySchema, ListQuerySchema, MoneySchema, PaymentMethodSchema } from "./schemas";
 
 export { LedgerEntrySchema };
@@ -46,7 +46,7 @@ export const VehicleListQuerySchema = ListQuerySchema.extend({ status: emptyIsUn
 export const RentalRequestSchema = z
   .object({
     vehicleId: z.string().regex(/^rv_[a-z0-9]{20,30}$/, "a vehicle id"),
-    hours: z.number().int().min(1).max(72),
+    hours: z.number().int().min(1).max(MAX_RENTAL_HOURS),
     paymentMethod: PaymentMethodSchema,
   })
   .strict()

@@ -27,6 +27,9 @@ export const RENTAL_PAYMENT_STATUSES = ["pending", "authorized", "captured", "de
 export type RentalPaymentStatus = (typeof RENTAL_PAYMENT_STATUSES)[number];
 
 /** The Rental JSON of the contract (`unlockKey` only for its rider, only while it unlocks). */
+/** The longest rental a rider may ask for, in hours. */
+export const MAX_RENTAL_HOURS = 72;
+
 export interface Rental {
   id: string;
   vehicleId: string;
