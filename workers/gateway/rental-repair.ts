@@ -12,8 +12,10 @@
  */
 import { inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import type { TimelineItem } from "../../src/durable-objects/aggregate";
 import { rentalStub, rentalVehicleStub } from "../../src/durable-objects/stubs";
-import { applyWrites, type ViewWrite } from "../../src/views/projection";
+import type { Outcome } from "../../src/lib/problem";
+import { applyWrites, refundOf, type ViewWrite } from "../../src/views/projection";
 import { LAST_SEEN, LIVE_RENTAL, rentals, rentalVehicles } from "../../src/views/schema";
 
 /** What each sweep reads: its table's live rows (literal SQL, matched to a partial index's text), by which index. */
@@ -98,15 +100,24 @@ async function releaseOrphan(env: Pick<Env, "RENTAL">, vehicle: ReturnType<typeo
 /**
  * The writes that bring a rental's row, and its vehicle's, up to their objects; null when
  * no Rental object knows the rental. The vehicle comes along because the messages that
- * lost the rental lost its `rented` too.
+ * lost the rental lost its `rented` too. So do a cancelled or declined rental's refund outcomes
+ * (the open refund problems, `refundOf`), which its snapshot does not say: read from its events,
+ * one more call, for those rentals only (no other rental is refunded).
  *
  * @example
  * const writes = await rentalWrites(env, "rn_…"); // [{ kind: "rental", … }, { kind: "rentalVehicle", … }]
  */
 export async function rentalWrites(env: Pick<Env, "RENTAL" | "RENTAL_VEHICLE">, rentalId: string): Promise<ViewWrite[] | null> {
-  const outcome = await rentalStub(env, rentalId).get(REPAIRER);
+  const stub = rentalStub(env, rentalId);
+  const outcome = await stub.get(REPAIRER);
   if (!outcome.ok) return null;
-  return [{ kind: "rental", rental: outcome.value }, ...((await vehicleWrites(env, outcome.value.vehicleId)) ?? [])];
+  const rental = outcome.value;
+  const refunds: ViewWrite[] = [];
+  if (rental.status === "cancelled" || rental.status === "declined") {
+    const events = (await stub.timeline(REPAIRER)) as Outcome<TimelineItem[]>;
+    if (events.ok) refunds.push(...events.value.flatMap((e) => refundOf(e, "rental", rental.id)));
+  }
+  return [{ kind: "rental", rental }, ...refunds, ...((await vehicleWrites(env, rental.vehicleId)) ?? [])];
 }
 
 /**
