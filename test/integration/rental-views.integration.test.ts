@@ -15,6 +15,7 @@ import { unwrap, type Outcome } from "../../src/lib/problem";
 import { createApp } from "../../workers/gateway/app";
 import { issueToken } from "../../workers/gateway/auth";
 import gateway from "../../workers/gateway/index";
+import { repairRentalViews } from "../../workers/gateway/rental-repair";
 import { VIEWS_REPAIR_CRON } from "../../workers/gateway/views-repair";
 import { testEnv } from "./helpers";
 import { created, newVehicle, payThroughWorker } from "./rentals";
@@ -134,5 +135,35 @@ describe("the rebuild's cursor", () => {
     }
     const rentals = await asOps<{ nextCursor: string | null }>("/v1/ops/views/rebuild", { cursor: btoa('{"source":"rentals","after":null}'), limit: 50 });
     expect(rentals.status).toBe(200);
+  });
+
+  it("a vehicle the views show free while its object is held (its `rented` lost): the first rental refused heals its row, which the sweep then frees", async () => {
+    const vehicleId = await newVehicle();
+    await applyWrites(testEnv.VIEWS_DB, [{ kind: "rentalVehicle", vehicle: (await rentalVehicleStub(testEnv, vehicleId).get())! }]);
+    // Held by a rental whose creation failed; its `rented` reached no view (no consumer here).
+    unwrap(await rentalVehicleStub(testEnv, vehicleId).reserve("rn_ghost00000000000000000000", "c"));
+    expect((await vehicleRow(vehicleId))?.status).toBe("available");
+    const waits: Promise<unknown>[] = [];
+    const collecting = { ...ctx, waitUntil: (p: Promise<unknown>) => void waits.push(p) } as unknown as ExecutionContext;
+    const rider = await issueToken(testEnv, { id: "r-rental-views-heal", role: "rider" });
+    const res = await app.request(
+      "/v1/rentals",
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${rider}` },
+        body: JSON.stringify({ vehicleId, hours: 1, paymentMethod: "pm_card_visa" }),
+      },
+      testEnv,
+      collecting,
+    );
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ code: "vehicle_unavailable" });
+    await Promise.all(waits);
+    expect((await vehicleRow(vehicleId))?.status, "no longer in riders' search").toBe("rented");
+    // A rented row is the sweep's: its rental does not exist, so the vehicle is freed, and shown free.
+    const report = await repairRentalViews(testEnv, { afterS: 0, maxRows: 1_000 });
+    expect(report.failed).toEqual([]);
+    expect(await rentalVehicleStub(testEnv, vehicleId).heldBy()).toBeNull();
+    expect((await vehicleRow(vehicleId))?.status).toBe("available");
   });
 });

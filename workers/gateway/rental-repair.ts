@@ -132,6 +132,23 @@ export async function vehicleWrites(env: Pick<Env, "RENTAL_VEHICLE">, vehicleId:
 }
 
 /**
+ * Writes a vehicle's row from its object, now: a rental of it was refused `vehicle_unavailable`,
+ * so the views may show it free where its `rented` was lost (dead-lettered); the sweep reads rented
+ * rows only, so it would stay in every rider's search until a replay. Written `rented`, its row is
+ * then the sweep's, which frees it should its rental not exist. Never throws (after the answer).
+ *
+ * @example
+ * c.executionCtx.waitUntil(vehicleRowHealed(c.env, body.vehicleId));
+ */
+export async function vehicleRowHealed(env: Pick<Env, "VIEWS_DB" | "RENTAL_VEHICLE">, vehicleId: string): Promise<void> {
+  try {
+    await applyWrites(env.VIEWS_DB, (await vehicleWrites(env, vehicleId)) ?? []);
+  } catch (error) {
+    console.warn(JSON.stringify({ msg: "vehicle row not healed", vehicleId, error: String(error) }));
+  }
+}
+
+/**
  * @example
  * const report = await repairRentalViews(env, { afterS: 120, maxRows: 25 });
  */

@@ -16,6 +16,7 @@ import { publicLedgerEntry, publicTimelineItem } from "../presenters";
 import { paymentService } from "../stubs";
 import { limitRider } from "../rate-limit";
 import { listOwnRentals, listRentals, listVehicles, vehiclesNear } from "../rental-queries";
+import { vehicleRowHealed } from "../rental-repair";
 import * as S from "../rental-schemas";
 import { idempotencyKey, IdempotencyKeyHeaders, madeOrThrow } from "../idempotency-key";
 import { newRouter } from "../router";
@@ -232,19 +233,20 @@ export function rentalRoutes() {
     };
     if (dues) return refuse(duesRequired(dues));
     if (!vehicle) return refuse(new AppError("not_found", "no such vehicle"));
-    const result = unwrap(
-      await stub.create({
-        rentalId,
-        riderId: rider.id,
-        vehicleId: body.vehicleId,
-        hours: body.hours,
-        price: { amount: body.hours * vehicle.hourlyRate.amount, currency: vehicle.hourlyRate.currency },
-        paymentMethod: body.paymentMethod,
-        locale: localeFrom(c.req.header("accept-language")),
-        correlationId: c.get("requestId"),
-        requestHash: hash,
-      }),
-    );
+    const created = await stub.create({
+      rentalId,
+      riderId: rider.id,
+      vehicleId: body.vehicleId,
+      hours: body.hours,
+      price: { amount: body.hours * vehicle.hourlyRate.amount, currency: vehicle.hourlyRate.currency },
+      paymentMethod: body.paymentMethod,
+      locale: localeFrom(c.req.header("accept-language")),
+      correlationId: c.get("requestId"),
+      requestHash: hash,
+    });
+    // Refused for a vehicle the views may still show free (its `rented` lost): its row heals now.
+    if (!created.ok && created.problem.code === "vehicle_unavailable") c.executionCtx.waitUntil(vehicleRowHealed(c.env, body.vehicleId));
+    const result = unwrap(created);
     c.header("location", `/v1/rentals/${rentalId}`);
     return c.json(result.rental, 202);
   });
