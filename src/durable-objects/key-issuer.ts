@@ -16,6 +16,8 @@ import { StoredObject } from "./stored-object";
 
 /** How long an issued key is kept: the longest rental (`MAX_RENTAL_HOURS`) and a day for the last asks of one ended. */
 export const KEY_MEMORY_MS = (MAX_RENTAL_HOURS + 24) * 3_600_000;
+/** The least time between two of the alarm's runs. */
+export const KEY_SWEEP_EVERY_MS = 3_600_000;
 
 /** The key service's injected fault: `down` refuses every request, `slow` answers after `latencyMs` (default 3000). */
 export type KeyFault = { mode: "ok" | "down" | "slow"; latencyMs?: number };
@@ -24,6 +26,8 @@ export class KeyIssuerDurableObject extends StoredObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, [
       "CREATE TABLE IF NOT EXISTS keys (rental_id TEXT PRIMARY KEY, key TEXT NOT NULL, issued_at TEXT NOT NULL)",
+      // The alarm's deletes and its next time read keys by age, never the whole table.
+      "CREATE INDEX IF NOT EXISTS keys_by_issued ON keys (issued_at)",
       "CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ]);
   }
@@ -57,6 +61,7 @@ export class KeyIssuerDurableObject extends StoredObject<Env> {
     const now = Date.now();
     this.sql.exec("DELETE FROM keys WHERE issued_at <= ?", new Date(now - KEY_MEMORY_MS).toISOString());
     const oldest = this.sql.exec<{ at: string | null }>("SELECT min(issued_at) AS at FROM keys").toArray()[0]?.at;
-    if (oldest) await this.ctx.storage.setAlarm(Math.max(now + 1_000, Date.parse(oldest) + KEY_MEMORY_MS));
+    // At most once an hour, whatever the rate of keys: a key kept an hour past its time is still a day past its rental's end.
+    if (oldest) await this.ctx.storage.setAlarm(Math.max(now + KEY_SWEEP_EVERY_MS, Date.parse(oldest) + KEY_MEMORY_MS));
   }
 }

@@ -5,7 +5,7 @@
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { KEY_MEMORY_MS, type KeyIssuerDurableObject } from "../../src/durable-objects/key-issuer";
+import { KEY_MEMORY_MS, KEY_SWEEP_EVERY_MS, type KeyIssuerDurableObject } from "../../src/durable-objects/key-issuer";
 import { keyIssuerStub } from "../../src/durable-objects/stubs";
 import { unwrap } from "../../src/lib/problem";
 import { testEnv } from "./helpers";
@@ -38,8 +38,15 @@ describe("the simulated key service", () => {
     unwrap(await stub().issue("rn_young"));
     expect(await runDurableObjectAlarm(stub())).toBe(true);
     expect(await kept()).toEqual(["rn_young"]);
-    // It wakes again when the young key is due, not before.
+    // It wakes again when the young key is due, not before; and never sooner than an hour.
     expect(await alarmAt()).toBeGreaterThanOrEqual(young + KEY_MEMORY_MS);
+    await runInDurableObject(stub(), (_i: KeyIssuerDurableObject, s) =>
+      s.storage.sql.exec("UPDATE keys SET issued_at = ?", new Date(Date.now() - KEY_MEMORY_MS + 60_000).toISOString()),
+    );
+    const run = Date.now();
+    expect(await runDurableObjectAlarm(stub())).toBe(true);
+    expect(await kept()).toEqual(["rn_young"]);
+    expect(await alarmAt()).toBeGreaterThanOrEqual(run + KEY_SWEEP_EVERY_MS);
     // With every key gone, no alarm is left.
     await runInDurableObject(stub(), (_i: KeyIssuerDurableObject, s) =>
       s.storage.sql.exec("UPDATE keys SET issued_at = ?", new Date(Date.now() - KEY_MEMORY_MS - 1_000).toISOString()),

@@ -102,7 +102,7 @@ async function releaseOrphan(env: Pick<Env, "RENTAL">, vehicle: ReturnType<typeo
  * no Rental object knows the rental. The vehicle comes along because the messages that
  * lost the rental lost its `rented` too. So do a cancelled or declined rental's refund outcomes
  * (the open refund problems, `refundOf`), which its snapshot does not say: read from its events,
- * one more call, for those rentals only (no other rental is refunded).
+ * one more call, for a rental whose money was taken only (no other is refunded).
  *
  * @example
  * const writes = await rentalWrites(env, "rn_…"); // [{ kind: "rental", … }, { kind: "rentalVehicle", … }]
@@ -113,7 +113,8 @@ export async function rentalWrites(env: Pick<Env, "RENTAL" | "RENTAL_VEHICLE">, 
   if (!outcome.ok) return null;
   const rental = outcome.value;
   const refunds: ViewWrite[] = [];
-  if (rental.status === "cancelled" || rental.status === "declined") {
+  // Refunded, or still captured (a refund declined, or on its way): the only rentals a refund was asked for.
+  if ((rental.status === "cancelled" || rental.status === "declined") && (rental.payment.status === "captured" || rental.payment.status === "refunded")) {
     const events = (await stub.timeline(REPAIRER)) as Outcome<TimelineItem[]>;
     if (events.ok) refunds.push(...events.value.flatMap((e) => refundOf(e, "rental", rental.id)));
   }

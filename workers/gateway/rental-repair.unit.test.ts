@@ -129,7 +129,13 @@ describe("the rentals' repair sweep", () => {
     const event = (type: string, version: number) => ({ id: `ev${version}`, type, version, occurredAt: OLD, correlationId: "c", data: {} });
     const env = {
       RENTAL: namespace((id) => ({
-        get: async () => ({ ok: true, value: rental(id, id === "rn_declined" ? "cancelled" : "completed", 7) }),
+        get: async () => ({
+          ok: true,
+          value:
+            id === "rn_voided"
+              ? { ...rental(id, "cancelled", 7), payment: { status: "voided" } }
+              : rental(id, id === "rn_declined" ? "cancelled" : "completed", 7),
+        }),
         timeline: async () => {
           timelines.push(id);
           return { ok: true, value: [event("RentalCancelled", 5), event("RefundDeclined", 6), event("RefundRetried", 7)] };
@@ -143,6 +149,8 @@ describe("the rentals' repair sweep", () => {
       { kind: "refund", of: "rental", id: "rn_declined", version: 6, declined: true },
     ]);
     expect((await rentalWrites(env, "rn_done"))!.map((w) => w.kind)).toEqual(["rental"]);
+    // Cancelled before any money was taken: nothing to refund, its events not asked.
+    expect((await rentalWrites(env, "rn_voided"))!.map((w) => w.kind)).toEqual(["rental"]);
     expect(timelines).toEqual(["rn_declined"]);
     // Written to views emptied by a rebuild: an open problem again.
     const db = await sqliteD1("migrations/views");

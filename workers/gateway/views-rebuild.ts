@@ -2,7 +2,8 @@
  * The rebuild (POST /v1/ops/views/rebuild, driven page by page by `npm run views:rebuild`):
  * every ride, rental and rental vehicle the views, the ledger or the fleet know of is
  * projected again from its object (a ride from its event log, with its driver; a rental from
- * its snapshot, with its vehicle; a vehicle from its own). The views' ride ids first, then
+ * its snapshot, with its vehicle, and, cancelled or declined with its money taken, its refund
+ * outcomes from its events; a vehicle from its own). The views' ride ids first, then
  * their rental ids, then their vehicle ids (each listed in the fleet on the way: vehicles
  * registered before the fleet existed), then the ledger's (the rides and rentals an emptied
  * view no longer knows), then the fleet's (the vehicles it no longer knows, never rented

@@ -26,10 +26,10 @@ export type RentalStatus = (typeof RENTAL_STATUSES)[number];
 export const RENTAL_PAYMENT_STATUSES = ["pending", "authorized", "captured", "declined", "voided", "refunded"] as const;
 export type RentalPaymentStatus = (typeof RENTAL_PAYMENT_STATUSES)[number];
 
-/** The Rental JSON of the contract (`unlockKey` only for its rider, only while it unlocks). */
 /** The longest rental a rider may ask for, in hours. */
 export const MAX_RENTAL_HOURS = 72;
 
+/** The Rental JSON of the contract (`unlockKey` only for its rider, only while it unlocks). */
 export interface Rental {
   id: string;
   vehicleId: string;
