@@ -136,7 +136,9 @@ describe("the rebuild's cursor", () => {
     const rentals = await asOps<{ nextCursor: string | null }>("/v1/ops/views/rebuild", { cursor: btoa('{"source":"rentals","after":null}'), limit: 50 });
     expect(rentals.status).toBe(200);
   });
+});
 
+describe("a vehicle's row healed by a refusal", () => {
   it("a vehicle the views show free while its object is held (its `rented` lost): the first rental refused heals its row, which the sweep then frees", async () => {
     const vehicleId = await newVehicle();
     await applyWrites(testEnv.VIEWS_DB, [{ kind: "rentalVehicle", vehicle: (await rentalVehicleStub(testEnv, vehicleId).get())! }]);
