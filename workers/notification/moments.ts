@@ -30,15 +30,22 @@ export function tooLate(event: { type: string; occurredAt?: string; data?: Recor
 }
 
 /**
+ * The moments of a ride's assignment. Each can come again (a second driver assigned after the
+ * first backed out): told, one is later news only with a higher version than the notice's event.
+ */
+const ASSIGNMENT_MOMENTS = ["DriverAssigned", "DriverUnassigned", "DriverArrived"];
+
+/** The steps that come after every moment of their ride: told at all, they are later news. */
+const STEPS = new Set(["TripStarted", "RideCompleted", "RideCancelled"]);
+
+/**
  * What makes a moment's notice old news however young it is: a later step of the same ride already
  * told to the same person. A notice retried (a channel refused it a moment) or delivered out of
  * order would otherwise say "your driver has arrived" after the receipt or the cancellation, or
  * "Kim is on the way" after "Kim backed out, Lee is on the way".
  */
 const LATER_NEWS: Record<string, readonly string[]> = {
-  DriverAssigned: ["DriverAssigned", "DriverUnassigned", "DriverArrived", "TripStarted", "RideCompleted", "RideCancelled"],
-  DriverUnassigned: ["DriverAssigned", "DriverUnassigned", "DriverArrived", "TripStarted", "RideCompleted", "RideCancelled"],
-  DriverArrived: ["DriverAssigned", "DriverUnassigned", "TripStarted", "RideCompleted", "RideCancelled"],
+  ...Object.fromEntries(ASSIGNMENT_MOMENTS.map((moment) => [moment, [...ASSIGNMENT_MOMENTS, ...STEPS]])),
   TripStarted: ["RideCompleted"],
 };
 
@@ -50,13 +57,6 @@ const LATER_NEWS: Record<string, readonly string[]> = {
  * cancellation, and a retry two seconds after a refusal), for a notice that tells a fee only.
  */
 const FEE_DROPPED = "PaymentFailed";
-
-/**
- * The steps that come after every moment of their ride: told at all, they are later news. A
- * moment can come again (a second driver assigned after the first backed out): told, it is later
- * news only with a higher version than the notice's event.
- */
-const STEPS = new Set(["TripStarted", "RideCompleted", "RideCancelled"]);
 
 /** Every event type some notice gives way to (what the log is asked about). */
 export const LATER_NEWS_TYPES: readonly string[] = [...new Set([...Object.values(LATER_NEWS).flat(), FEE_DROPPED])];

@@ -45,6 +45,8 @@ describe("toldLater", () => {
     expect(toldLater(event, NOW, told({ DriverAssigned: 5, DriverArrived: 4 }))).toBeNull();
     expect(toldLater(event, NOW, told({ DriverUnassigned: null }))).toBeNull();
     expect(toldLater({ type: "DriverArrived", version: 6, occurredAt: ago(60_000) }, NOW, told({ DriverUnassigned: 7 }))).toBe("DriverUnassigned of version 7");
+    // Kim's arrival, retried after Lee arrived (Lee's assignment's notice never sent).
+    expect(toldLater({ type: "DriverArrived", version: 6, occurredAt: ago(60_000) }, NOW, told({ DriverArrived: 10 }))).toBe("DriverArrived of version 10");
     // "Finding another car", retried after the next driver arrived (their assignment's notice never sent).
     expect(toldLater({ type: "DriverUnassigned", version: 6, occurredAt: ago(60_000) }, NOW, told({ DriverArrived: 9 }))).toBe("DriverArrived of version 9");
   });
