@@ -204,7 +204,8 @@ export const NOTIFIED_EVENTS = new Set([
 
 /**
  * Whether someone is told of `event`: a type of NOTIFIED_EVENTS, or a no-show fee dropped (a
- * `PaymentFailed` with `fee: "dropped"`: the rider was told it would be charged). A capture
+ * `PaymentFailed` with `fee: "dropped"`, its capture refused or its hold declined: the rider was
+ * told it would be charged). A capture
  * refused after drop-off is told with the ride's completion instead.
  *
  * @example

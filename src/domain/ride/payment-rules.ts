@@ -9,6 +9,7 @@ import {
   BEFORE_BOARDING,
   cancel,
   captured,
+  dropFee,
   endUnpaid,
   holdToCapture,
   knownRefund,
@@ -68,6 +69,9 @@ export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
       const declined: EventDraft = { type: "PaymentDeclined", data: {} };
       if (BEFORE_BOARDING.includes(status)) return [declined, ...cancel(next, { by: "system", reason: "payment_declined" })];
       if (status === "payment_pending") return [declined, ...endUnpaid(next, "hold declined")];
+      // A no-show reported before the hold's answer: with no hold there is no fee to take. It is
+      // dropped as a refused capture drops it, and the rider, told it would be charged, is told not.
+      if (hasFee(next)) return [declined, ...dropFee(next, "hold_declined")];
       return [declined];
     },
   },
@@ -95,11 +99,7 @@ export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
     // A repeated result: the capture is marked failed, or the fee already dropped.
     repeat: (r) => r.ride.payment.status === "failed" || (r.ride.status === "cancelled" && !r.noShowFee),
     apply: (next, c) => {
-      if (next.ride.status === "cancelled") {
-        delete next.noShowFee;
-        next.ride.fare = null;
-        return [{ type: "PaymentFailed", data: { reason: c.reason, fee: "dropped" } }];
-      }
+      if (next.ride.status === "cancelled") return dropFee(next, c.reason);
       next.ride.payment = { status: "failed" };
       return [{ type: "PaymentFailed", data: { reason: c.reason } }];
     },

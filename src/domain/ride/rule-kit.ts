@@ -132,6 +132,16 @@ export function endUnpaid(next: RideRecord, reason: string): EventDraft[] {
   ];
 }
 
+/**
+ * A no-show's fee that cannot be taken (its capture refused, or the hold declined): dropped, the
+ * ride's fare with it, and the rider (told at the cancellation that it would be charged) told not.
+ */
+export function dropFee(next: RideRecord, reason: string): EventDraft[] {
+  delete next.noShowFee;
+  next.ride.fare = null;
+  return [{ type: "PaymentFailed", data: { reason, fee: "dropped" } }];
+}
+
 export const captured = (r: RideRecord) => r.ride.payment.status === "captured" || r.ride.payment.status === "refunded";
 
 /** What of the captured fare can still be refunded (refunds asked and not declined count). */
