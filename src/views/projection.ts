@@ -88,12 +88,15 @@ export function earningOf(event: DomainEvent, rideId: string): EarningRow | null
  * A refund's outcome as the views keep it (the operators' open refund problems, src/views/stats.ts):
  * declined, or made. A ride's or rental's snapshot does not say a refund was declined (its payment
  * stays `captured`), so the event does; by version, so any order (and a replay of the timeline) converges.
+ * A refund made settles the declines before it only when its event says none is left (`declinedLeft`).
  *
  * @example
  * refundOf({ type: "RefundDeclined", version: 9, ... }, "ride", "rd_1"); // [{ kind: "refund", of: "ride", id: "rd_1", version: 9, declined: true }]
  */
-export function refundOf(event: Pick<DomainEvent, "type" | "version">, of: "ride" | "rental", id: string): ViewWrite[] {
+export function refundOf(event: Pick<DomainEvent, "type" | "version" | "data">, of: "ride" | "rental", id: string): ViewWrite[] {
   if (event.type !== "RefundDeclined" && event.type !== "PaymentRefunded") return [];
+  // A refund made that leaves a decline open (a smaller one, or one asked before it) settles nothing.
+  if (event.type === "PaymentRefunded" && event.data.declinedLeft) return [];
   return [{ kind: "refund", of, id, version: event.version, declined: event.type === "RefundDeclined" }];
 }
 

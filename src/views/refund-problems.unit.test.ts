@@ -53,11 +53,15 @@ const rentalDeclined = (id: string, version: number) => rentalMessage(id, "Refun
 
 describe("a declined refund as an open payment problem", () => {
   it("only a refund's outcomes are written apart from the snapshot: declined, or made", () => {
-    expect(refundOf({ type: "RefundDeclined", version: 9 }, "ride", "rd_1")).toEqual([{ kind: "refund", of: "ride", id: "rd_1", version: 9, declined: true }]);
-    expect(refundOf({ type: "PaymentRefunded", version: 11 }, "ride", "rd_1")).toEqual([
+    expect(refundOf({ type: "RefundDeclined", version: 9, data: {} }, "ride", "rd_1")).toEqual([
+      { kind: "refund", of: "ride", id: "rd_1", version: 9, declined: true },
+    ]);
+    expect(refundOf({ type: "PaymentRefunded", version: 11, data: {} }, "ride", "rd_1")).toEqual([
       { kind: "refund", of: "ride", id: "rd_1", version: 11, declined: false },
     ]);
-    expect(refundOf({ type: "PaymentCaptured", version: 8 }, "ride", "rd_1")).toEqual([]);
+    expect(refundOf({ type: "PaymentCaptured", version: 8, data: {} }, "ride", "rd_1")).toEqual([]);
+    // A refund made that leaves a decline open (smaller than it, or asked before it) settles nothing.
+    expect(refundOf({ type: "PaymentRefunded", version: 11, data: { declinedLeft: { amount: 4000, currency: "KRW" } } }, "ride", "rd_1")).toEqual([]);
     expect(writesOf(declined("rd_1", 9)).map((w) => w.kind)).toEqual(["ride", "refund"]);
     expect(writesOf(rentalDeclined("rn_1", 6)).map((w) => w.kind)).toEqual(["rental", "refund"]);
   });
@@ -79,6 +83,11 @@ describe("a declined refund as an open payment problem", () => {
     expect(await listed()).toEqual([]);
     // A decline after the refund made (a second refund asked, and declined) is a problem again.
     await project(asD1(db), [declined("rd_1", 12)]);
+    expect(await listed()).toEqual(["rd_1 refund_declined"]);
+    // A refund made after a decline that leaves part of it open (a smaller one) keeps it listed.
+    await project(asD1(db), [
+      message("rd_1", "PaymentRefunded", 14, { key: "k14", amount: { amount: 600, currency: "KRW" }, declinedLeft: { amount: 400, currency: "KRW" } }),
+    ]);
     expect(await listed()).toEqual(["rd_1 refund_declined"]);
     // Out of order from the start: the refund made (v5) lands before the decline it came after (v3).
     await project(asD1(db), [refunded("rd_2", 5)]);

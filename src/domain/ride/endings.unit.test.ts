@@ -64,6 +64,27 @@ describe("ride state machine: every ride ends", () => {
     expect(anew.kind === "applied" && anew.record.refunds?.find((r) => r.key === "b")?.amount.amount).toBe(FARE.amount);
   });
 
+  it("refunds: a refund made settles the declines asked before it only once it gives them back; its event says what is left", () => {
+    let r = record("completed", "captured", { driver: true });
+    const run = (command: RideCommand) => {
+      const d = decide(r, command, NOW);
+      if (d.kind !== "applied") throw new Error(`${command.type} ${d.kind}`);
+      r = d.record;
+      return d.events.map((e) => [e.type, e.data.declinedLeft]);
+    };
+    const refunded = (key: string): RideCommand => ({ type: "paymentRefunded", key, adjustment: null });
+    // 2,000 asked before the decline and made after it does not settle the decline.
+    run({ type: "refund", key: "early", amount: { amount: 2000, currency: "KRW" }, reason: "detour" });
+    run({ type: "refund", key: "a", amount: { amount: 6000, currency: "KRW" }, reason: "overcharged" });
+    run({ type: "paymentRefundDeclined", key: "a", detail: "card closed" });
+    expect(run(refunded("early"))).toEqual([["PaymentRefunded", { amount: 6000, currency: "KRW" }]]);
+    // A smaller refund after it leaves the rest open; the rest settles it.
+    run({ type: "refund", key: "b", amount: { amount: 4000, currency: "KRW" }, reason: "overcharged" });
+    expect(run(refunded("b"))).toEqual([["PaymentRefunded", { amount: 2000, currency: "KRW" }]]);
+    run({ type: "refund", key: "c", amount: null, reason: "overcharged" });
+    expect(run(refunded("c"))).toEqual([["PaymentRefunded", undefined]]);
+  });
+
   it("a captured no-show fee can be refunded, no more than the fee; a cancel that captured nothing cannot", () => {
     const arrived = record("driver_arrived", "authorized", { driver: true });
     const fee = { amount: 3000, currency: "KRW" } as const;

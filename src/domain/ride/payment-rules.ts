@@ -9,6 +9,7 @@ import {
   BEFORE_BOARDING,
   cancel,
   captured,
+  declinedLeft,
   dropFee,
   endUnpaid,
   holdToCapture,
@@ -159,7 +160,10 @@ export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
       refund.status = "succeeded";
       const refunded = (next.refunds ?? []).filter((r) => r.status === "succeeded").reduce((sum, r) => sum + r.amount.amount, 0);
       next.ride.payment = { status: "refunded", refundedAmount: { amount: refunded, currency: "KRW" } };
-      return [{ type: "PaymentRefunded", data: { key: c.key, amount: refund.amount, adjustment: c.adjustment } }];
+      // A decline this refund leaves open stays the operators' problem (the views keep it listed).
+      const left = declinedLeft(next);
+      const open = left > 0 ? { declinedLeft: { amount: left, currency: "KRW" } } : {};
+      return [{ type: "PaymentRefunded", data: { key: c.key, amount: refund.amount, adjustment: c.adjustment, ...open } }];
     },
   },
   paymentRefundDeclined: {

@@ -150,6 +150,24 @@ export function refundable(record: RideRecord): number {
   return fare - (record.refunds ?? []).filter((r) => r.status !== "declined").reduce((sum, r) => sum + r.amount.amount, 0);
 }
 
+/**
+ * What of the refunds the provider declined no refund made after it has given back, and is still
+ * left to refund: an operator's open problem until it is nothing (the views read it off each
+ * `PaymentRefunded`). A refund made counts against the declines asked before it, so a smaller
+ * refund, or one asked before the decline, does not settle it.
+ *
+ * @example
+ * declinedLeft(rideWith10000DeclinedThen6000Made); // 4000
+ */
+export function declinedLeft(record: RideRecord): number {
+  let open = 0;
+  for (const r of record.refunds ?? []) {
+    if (r.status === "declined") open += r.amount.amount;
+    else if (r.status === "succeeded") open = Math.max(0, open - r.amount.amount);
+  }
+  return Math.min(open, Math.max(0, refundable(record)));
+}
+
 export const refundOf = (record: RideRecord, key: string) => record.refunds?.find((r) => r.key === key);
 
 /**
