@@ -5,19 +5,12 @@
  * with the message (back-off), up to NOTIFY_MAX_ATTEMPTS per delivery; then it is
  * marked failed and the event goes to the dead-letter queue.
  */
-import type { DriverNotificationMessage, NotificationMessage, PayoutNotificationMessage, RentalNotificationMessage } from "../../src/domain/events";
-import { driverView } from "../../src/domain/ride/audience";
 import { deliveryId } from "../../src/notifications/delivery-id";
-import { NotReachable, type Channel, type Delivery } from "./channels";
-import { laterNews, LATER_NEWS_TYPES, tooLate, toldLater } from "./moments";
-import { keyOf, sentKey, type DeliveryLog, type DeliveryOutcome, type PlannedDelivery } from "./delivery-log";
-import { ACCOUNT_TEMPLATES, PAYOUT_TEMPLATES } from "./account-templates";
-import { renderRental, RENTAL_TEMPLATE_CODES } from "./rental-templates";
-import { recipientsOf, render, templateCode, toldNoShowFee, type RenderContext } from "./templates";
-
-/** What the notifications queue carries: a ride's event, a rental's, a decision about a driver, or a driver's payout. */
-export type IncomingNotification = NotificationMessage | DriverNotificationMessage | RentalNotificationMessage | PayoutNotificationMessage;
-type Notice = Omit<Delivery, "id">;
+import { NotReachable, type Channel } from "./channels";
+import { keyOf, type DeliveryLog, type DeliveryOutcome, type PlannedDelivery } from "./delivery-log";
+import { latenessOf } from "./lateness";
+import { KNOWN_KINDS, noticesOf, subjectIdOf, type IncomingNotification, type Notice } from "./notices";
+import { toldNoShowFee, type RenderContext } from "./templates";
 
 export interface NotifyDeps {
   log: DeliveryLog;
@@ -37,97 +30,6 @@ export interface NotifySummary {
   retrying: number;
   /** Why the last delivery that will be retried failed. */
   lastError?: string;
-}
-
-/** The message kinds this worker knows; a newer sender's other kinds wait for a newer worker. */
-const KNOWN_KINDS: ReadonlySet<string> = new Set<IncomingNotification["kind"]>([
-  "ride.notification",
-  "driver.notification",
-  "rental.notification",
-  "payout.notification",
-]);
-
-/**
- * What a message is about: the ride, rental or payout its deliveries and dead letters are
- * filed under, or "" for a decision about a driver and for a kind this worker does not know
- * (a newer sender's message can still reach the dead-letter queue).
- *
- * @example
- * subjectIdOf({ kind: "payout.notification", event, payout }); // payout.id
- */
-export function subjectIdOf(message: IncomingNotification): string {
-  switch (message.kind) {
-    case "ride.notification":
-      return message.ride?.id ?? "";
-    case "rental.notification":
-      return message.rental?.id ?? "";
-    case "payout.notification":
-      return message.payout?.id ?? "";
-    default:
-      return "";
-  }
-}
-
-/**
- * Who is told what of one message, each in both languages: the rider and driver of a
- * ride's event, the rider of a rental's, the driver an operator decided about, or the
- * driver of a payout (filed under the payout's id).
- *
- * @example
- * noticesOf({ kind: "driver.notification", event, driver }, ctx); // [{ audience: "driver", recipient: driver.id, text: "기사 등록이 승인되었습니다. …", … }]
- */
-export function noticesOf(message: IncomingNotification, ctx: RenderContext): Notice[] {
-  const { event } = message;
-  const common = { eventId: event.id, event: event.type, correlationId: event.correlationId };
-  if (message.kind === "driver.notification") {
-    const texts = ACCOUNT_TEMPLATES[event.type];
-    const ko = texts?.ko(message.driver, event.data);
-    const en = texts?.en(message.driver, event.data);
-    if (!ko || !en) return [];
-    const notice = { ...common, rideId: subjectIdOf(message), audience: "driver" as const, recipient: message.driver.id, locale: "ko" as const, text: ko };
-    return [{ ...notice, texts: { ko, en }, templateCode: templateCode(null, "driver", event.type) }];
-  }
-  if (message.kind === "payout.notification") {
-    // The driver's, in Korean with the English beside it (a driver's app is Korean by default);
-    // filed under the payout's id where a ride's news is filed under the ride's.
-    const { payout } = message;
-    const texts = PAYOUT_TEMPLATES[event.type];
-    if (!texts) return [];
-    const ko = texts.ko(payout);
-    const notice = { ...common, rideId: subjectIdOf(message), audience: "driver" as const, recipient: payout.driverId, locale: "ko" as const, text: ko };
-    return [{ ...notice, texts: { ko, en: texts.en(payout) }, templateCode: templateCode(null, "driver", event.type) }];
-  }
-  if (message.kind === "rental.notification") {
-    // A rental's news goes to its rider only, in the language their app asked in.
-    const { rental, locale } = message;
-    const text = renderRental(rental, event, locale);
-    if (!text) return [];
-    const texts = { ko: renderRental(rental, event, "ko") ?? text, en: renderRental(rental, event, "en") ?? text };
-    const code = RENTAL_TEMPLATE_CODES[event.type] ?? "GENERIC_01";
-    return [{ ...common, rideId: subjectIdOf(message), audience: "rider", recipient: rental.riderId, locale, text, texts, templateCode: code, ride: rental }];
-  }
-  const ride = message.ride;
-  const notices: Notice[] = [];
-  for (const { audience, recipient } of recipientsOf(ride, event)) {
-    // A rider's language is the one their app asked in; drivers' apps are Korean by default.
-    const locale = audience === "rider" ? message.locale : "ko";
-    const text = render(ride, event, audience, locale, ctx);
-    if (!text) continue;
-    const texts = { ko: render(ride, event, audience, "ko", ctx) ?? text, en: render(ride, event, audience, "en", ctx) ?? text };
-    notices.push({
-      ...common,
-      rideId: subjectIdOf(message),
-      audience,
-      recipient,
-      locale,
-      text,
-      texts,
-      templateCode: templateCode(ride, audience, event.type),
-      // A driver's copy of the ride carries no rider's or operator's words (src/domain/ride/audience.ts).
-      ride: audience === "driver" ? driverView(ride) : ride,
-    });
-  }
-  return notices;
 }
 
 /** A delivery to make; `feeTold`: a cancellation's that tells the rider a no-show fee (moments.ts). */
@@ -177,12 +79,10 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
     }
   }
   const rows = await deps.log.lookUp(pending.map((p) => p.delivery));
-  const now = sentAt;
   // A moment's notice old enough to be out of order, or a cancellation telling a no-show fee: was a later step of its
   // ride told already? (A second read, then only.)
-  const askLater = (p: Pending) => !tooLate(messages[p.index]!.event, now) && laterNews(messages[p.index]!.event, now, p.feeTold).length > 0;
-  const laterAsked = [...new Set(pending.filter(askLater).map((p) => p.delivery.rideId))];
-  const sentLater = laterAsked.length > 0 ? await deps.log.sentOf(laterAsked, LATER_NEWS_TYPES) : new Map<string, number | null>();
+  const timed = (p: Pending) => ({ ...p.delivery, event: messages[p.index]!.event, feeTold: p.feeTold });
+  const lateness = await latenessOf(pending.map(timed), sentAt, (rideIds, events) => deps.log.sentOf(rideIds, events));
   const outcomes: DeliveryOutcome[] = [];
   /** The message of each outcome, by index. */
   const owners: number[] = [];
@@ -190,7 +90,8 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
   const givenUp: { index: number; outcome: number; reason: string }[] = [];
   // The same event twice in one run (a redelivery beside the first): the first one delivers.
   const handled = new Set<string>();
-  for (const { index, base, channel, delivery, feeTold } of pending) {
+  for (const p of pending) {
+    const { index, base, channel, delivery } = p;
     const key = keyOf(delivery);
     // Never attempted: as a row retrying with no attempt yet.
     const row = rows.get(key) ?? { id: deliveryId(delivery), status: "retrying", attempts: 0 };
@@ -204,13 +105,7 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
       summary[row.status === "sent" ? "duplicate" : "failed"] += 1;
       continue;
     }
-    const event = messages[index]!.event;
-    const told = toldLater(event, now, {
-      told: (later, channel) => sentLater.get(sentKey(delivery.rideId, delivery.recipient, later, channel)),
-      channel: delivery.channel,
-      feeTold,
-    });
-    const late = tooLate(event, now) ?? (told ? `${told} was told already` : null);
+    const late = lateness(timed(p));
     if (late) {
       note(index, { delivery, sent: false, error: `too late: ${late}`, final: true });
       summary.failed += 1;

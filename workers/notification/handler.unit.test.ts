@@ -5,7 +5,8 @@ import type { Channel, Delivery } from "./channels";
 import { keyOf, sentKey, type DeliveryKey, type DeliveryLog, type DeliveryOutcome } from "./delivery-log";
 import { record } from "../../src/domain/ride/fixtures";
 import { keyIssued } from "./fixtures";
-import { handleNotifications, noticesOf, subjectIdOf, type IncomingNotification } from "./handler";
+import { handleNotifications } from "./handler";
+import { noticesOf, subjectIdOf, type IncomingNotification } from "./notices";
 
 /** A delivery log in memory that counts its round trips; `stored`: rows there already, by event id; `told`: the newest version of later news sent, by `sentKey`. */
 function memoryLog(stored: Record<string, { status: string; attempts: number }> = {}, told: Record<string, number | null> = {}) {

@@ -8,7 +8,8 @@ import { isDeadLetterQueue, keepEachLetter } from "../../src/lib/dead-letters";
 import { notificationDeadLetters, notificationDeliveries } from "../../src/notifications/schema";
 import { and, eq, ne } from "drizzle-orm";
 import { notifyDeps } from "./deps";
-import { handleNotifications, subjectIdOf, type IncomingNotification, type NotifySummary } from "./handler";
+import { handleNotifications, type NotifySummary } from "./handler";
+import { subjectIdOf, type IncomingNotification } from "./notices";
 
 type Incoming = IncomingNotification & { deadLetterReason?: string };
 

@@ -3,7 +3,7 @@ import type { DomainEvent } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
 import { ACCOUNT_TEMPLATES } from "./account-templates";
 import { PARCEL_TEMPLATE_CODES, PARCEL_TEMPLATES, recipientsOf, render, TEMPLATE_CODES, TEMPLATES, templateCode, type Audience } from "./templates";
-import { noticesOf } from "./handler";
+import { noticesOf } from "./notices";
 import type { Driver } from "../../src/domain/events";
 
 const ride: Ride = {
