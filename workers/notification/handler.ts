@@ -49,6 +49,8 @@ type Pending = { index: number; base: Notice; channel: Channel; delivery: Planne
 export async function handleNotifications(messages: readonly IncomingNotification[], deps: NotifyDeps): Promise<NotifySummary[]> {
   const summaries: NotifySummary[] = messages.map(() => ({ sent: 0, duplicate: 0, failed: 0, retrying: 0 }));
   const pending: Pending[] = [];
+  /** Deliveries a channel no longer takes: an earlier try may have left them `retrying` (below). */
+  const unreached: { index: number; delivery: PlannedDelivery }[] = [];
   const sentAt = (deps.now ?? Date.now)();
   for (const [index, message] of messages.entries()) {
     if (!message?.event || !KNOWN_KINDS.has(message.kind)) {
@@ -72,13 +74,14 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
       for (const channel of deps.channels) {
         // A check that cannot answer (KakaoTalk's phone lookup with the views database down) plans the
         // delivery anyway: its send then fails and it alone retries, not every channel of the batch.
-        if (!(await channel.accepts(base).catch(() => true))) continue;
+        const accepted = await channel.accepts(base).catch(() => true);
         const delivery: PlannedDelivery = { eventId: event.id, channel: channel.name, recipient, audience, rideId, event: event.type, version: event.version };
-        pending.push({ index, base, channel, delivery, feeTold });
+        if (accepted) pending.push({ index, base, channel, delivery, feeTold });
+        else unreached.push({ index, delivery });
       }
     }
   }
-  const rows = await deps.log.lookUp(pending.map((p) => p.delivery));
+  const rows = await deps.log.lookUp([...pending, ...unreached].map((p) => p.delivery));
   // A moment's notice old enough to be out of order, or a cancellation telling a no-show fee: was a later step of its
   // ride told already? (A second read, then only.)
   const timed = (p: Pending) => ({ ...p.delivery, event: messages[p.index]!.event, feeTold: p.feeTold });
@@ -132,6 +135,16 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
           reason: `${channel.name} to ${base.audience}: ${String(error)} after ${row.attempts + 1} attempts`,
         });
     }
+  }
+  // Planned by an earlier try whose check could not answer (KakaoTalk's phone lookup, the views database
+  // down) and known now not to reach them (no phone on file): failed for good, with why, not left
+  // `retrying` with nothing on its way. Never planned: nothing to record.
+  for (const { index, delivery } of unreached) {
+    const key = keyOf(delivery);
+    if (rows.get(key)?.status !== "retrying" || handled.has(key)) continue;
+    handled.add(key);
+    note(index, { delivery, sent: false, error: `not delivered: ${delivery.channel} does not reach this ${delivery.audience}`, final: true });
+    summaries[index]!.failed += 1;
   }
   // The letters first, then the marks: a delivery marked failed is never tried again, so a letter
   // lost after its mark (the worker dying in between) would leave nothing to replay; a mark lost
