@@ -175,6 +175,12 @@ export interface PaymentResult {
   /** The amount the operation was for (a refund's amount). */
   amount?: Money;
   /**
+   * The correlation id of the step's command (the request whose change asked for it, else the
+   * ride's): the events the result makes carry it. Absent from a result reconciliation found, or
+   * from a worker before it: the ride's own then.
+   */
+  correlationId?: string;
+  /**
    * The ledger holds nothing of the ride (its window let the rows go to the Ride DO): nothing
    * was recorded or paid, and the gateway brings the rows back instead of applying this.
    */

@@ -138,9 +138,10 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
     return back.ok ? this.command(requestId, (record) => (record && actor.role === "ops" ? command : fail("not_found", "no such ride"))) : back;
   }
 
-  /** A result from the payment worker. Idempotent: a repeated result changes nothing. */
+  /** A result from the payment worker, its events under the correlation id of the request that asked for the step. Idempotent. */
   applyPaymentResult(result: PaymentResult): Promise<Outcome<Ride>> {
-    return this.command({ notARequest: result.idempotencyKey }, (r) => (r ? (commandForResult(result, r) ?? ok(r.ride)) : fail("not_found", "no such ride")));
+    const cause = { notARequest: result.idempotencyKey, correlationId: result.correlationId };
+    return this.command(cause, (r) => (r ? (commandForResult(result, r) ?? ok(r.ride)) : fail("not_found", "no such ride")));
   }
 
   /** The ride as the actor may see it; a settled ride sends its final state and ends the socket at once. */

@@ -377,3 +377,24 @@ describe("Aggregates: the relay right after a commit", () => {
     expect(settled.alarm).toBe(settled.timers[0]!.due_at);
   });
 });
+
+describe("Ride DO: a payment result's events", () => {
+  it("carry the correlation id of the request that asked for the step; a result without one (reconciliation's, an older worker's), the ride's", async () => {
+    const correlationOf = async (rideId: string, type: string) =>
+      runInDurableObject(
+        rideStub(rideId),
+        (_instance: RideDurableObject, state) =>
+          state.storage.sql.exec<{ correlation_id: string }>("SELECT correlation_id FROM events WHERE type = ?", type).one().correlation_id,
+      );
+    const held = (rideId: string) =>
+      ({ rideId, action: "authorize", outcome: "succeeded", idempotencyKey: `${rideId}:authorize`, providerRef: "pi_1", detail: null }) as const;
+    const asked = rideInput();
+    await rideStub(asked.rideId).create(asked);
+    expect((await rideStub(asked.rideId).applyPaymentResult({ ...held(asked.rideId), correlationId: "req-asked-the-hold" })).ok).toBe(true);
+    expect(await correlationOf(asked.rideId, "PaymentAuthorized")).toBe("req-asked-the-hold");
+    const found = rideInput();
+    await rideStub(found.rideId).create(found);
+    expect((await rideStub(found.rideId).applyPaymentResult(held(found.rideId))).ok).toBe(true);
+    expect(await correlationOf(found.rideId, "PaymentAuthorized")).toBe(found.correlationId);
+  });
+});

@@ -243,7 +243,7 @@ function stepFor(action: PaymentCommandMessage["action"]): (command: PaymentComm
  * message.ack();
  */
 export async function handlePaymentCommand(command: PaymentCommandMessage, deps: PaymentDeps): Promise<PaymentResult> {
-  const result = await stepFor(command.action)(command, deps);
+  const result = { ...(await stepFor(command.action)(command, deps)), correlationId: command.correlationId };
   const reported = await deps.report(result);
   const next = afterReport(reported);
   if (next === "drop") console.error(JSON.stringify({ msg: "payment result for unknown ride", rideId: command.rideId, key: command.idempotencyKey }));

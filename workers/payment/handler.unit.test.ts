@@ -175,3 +175,13 @@ describe("settle", () => {
     });
   });
 });
+
+describe("a step's result", () => {
+  it("carries its command's correlation id to the ride, answered from the ledger too (a repeat under another request's)", async () => {
+    const { deps, reported, rideId } = await capturedRide(10000);
+    const command = { ...step(rideId, "refund", 1000, { key: `${rideId}:refund:c` }), correlationId: "req-refund" };
+    expect(await handlePaymentCommand(command, deps)).toMatchObject({ outcome: "succeeded", correlationId: "req-refund" });
+    expect(reported.at(-1)).toMatchObject({ correlationId: "req-refund" });
+    expect(await handlePaymentCommand({ ...command, correlationId: "req-watchdog" }, deps)).toMatchObject({ correlationId: "req-watchdog" });
+  });
+});

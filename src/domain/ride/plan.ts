@@ -45,7 +45,7 @@ export interface PlanContext {
  * something no request made (`{ notARequest }`: a payment result, a driver's silence), or
  * nothing (a timer, a dispatch round).
  */
-export type Cause = string | null | { notARequest: string };
+export type Cause = string | null | { notARequest: string; correlationId?: string };
 
 /**
  * The causation and correlation ids of a change made by `cause` (correlation null: the ride's own).
@@ -53,9 +53,11 @@ export type Cause = string | null | { notARequest: string };
  * @example
  * causeIds("req-7"); // { causationId: "req-7", correlationId: "req-7" }
  * causeIds({ notARequest: "rd_1:capture" }); // { causationId: "rd_1:capture", correlationId: null }
+ * causeIds({ notARequest: "rd_1:capture", correlationId: "req-9" }); // { causationId: "rd_1:capture", correlationId: "req-9" }
  */
 export function causeIds(cause: Cause): Pick<PlanContext, "causationId" | "correlationId"> {
-  return typeof cause === "object" && cause !== null ? { causationId: cause.notARequest, correlationId: null } : { causationId: cause, correlationId: cause };
+  if (typeof cause === "object" && cause !== null) return { causationId: cause.notARequest, correlationId: cause.correlationId ?? null };
+  return { causationId: cause, correlationId: cause };
 }
 
 /** The timer settings `timersFor` needs. */

@@ -82,6 +82,9 @@ describe("ride plan", () => {
     const fromResult = plan(searching, cancel.record, cancel.events, { ...ctx, ...causeIds({ notARequest: "rd_1:void" }) });
     expect(fromResult.events.map((e) => [e.correlationId, e.causationId])).toEqual([["c1", "rd_1:void"]]);
     expect(fromResult.messages.find((m) => m.queue === "payments")!.body).toMatchObject({ correlationId: "c1" });
+    // A payment result that says which request asked for its step: that request's, for all it causes.
+    const asked = plan(searching, cancel.record, cancel.events, { ...ctx, ...causeIds({ notARequest: "rd_1:void", correlationId: "req-complete" }) });
+    expect(asked.events.map((e) => [e.correlationId, e.causationId])).toEqual([["req-complete", "rd_1:void"]]);
     // A timer: no cause at all.
     expect(plan(searching, cancel.record, cancel.events, { ...ctx, ...causeIds(null) }).events[0]).toMatchObject({ correlationId: "c1", causationId: null });
   });
