@@ -38,7 +38,7 @@ export const SETTLED_RIDE = `status IN ('completed', 'cancelled') AND (payment_s
 export const OPEN_RIDE = `status NOT IN ('completed', 'cancelled')`;
 
 /**
- * A ride or rental with a refund the provider declined and none made since (an operator's promise
+ * A ride or rental with a refund the provider declined and not made good since (an operator's promise
  * to the rider not kept): an open payment problem. `rides_refund_declined` and
  * `rentals_refund_declined` index every row with a declined refund (a few), and the stats' queries
  * repeat its condition.
@@ -88,7 +88,7 @@ export const rides = sqliteTable(
     checkedAt: text("checked_at"),
     /** The version of the ride's last refund the provider declined (`RefundDeclined`); null when none was. */
     refundDeclinedVersion: integer("refund_declined_version"),
-    /** The version of the ride's last refund made (`PaymentRefunded`): one after the declined one settles the problem. */
+    /** The version of the ride's last refund made that left no decline open (`PaymentRefunded` without `declinedLeft`): one after the declined one settles the problem. */
     refundMadeVersion: integer("refund_made_version"),
   },
   (t) => [

@@ -74,7 +74,7 @@ export async function rideStats({ VIEWS_DB: db, NOTIFICATIONS_DB: notifications 
 }
 
 /**
- * The rides (or rentals) whose refund the provider declined, none made since, newest change first:
+ * The rides (or rentals) whose refund the provider declined, not made good since, newest change first:
  * by the partial index `rides_refund_declined` (`rentals_refund_declined`; its condition
  * repeated), never a walk of every row.
  */
@@ -98,7 +98,7 @@ export async function openRentalProblems(db: D1Database): Promise<RentalPaymentP
   return rows.map((r) => ({ rentalId: r.id, since: r.updated_at, problem: "refund_declined" as const }));
 }
 
-/** An open payment problem: a capture refused for good, or a refund the provider declined (none made since). */
+/** An open payment problem: a capture refused for good, or a refund the provider declined (not made good since). */
 export type PaymentProblem = { rideId: string; since: string; problem: "capture_failed" | "refund_declined" };
 
 /**

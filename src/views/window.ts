@@ -100,7 +100,7 @@ type Chunk = { read: number; moved: number; notKept: string[] };
 
 /**
  * The settled rides past the cut-off, oldest first, passing over `?2` (a JSON list of ids), and
- * over a ride whose refund was declined with none made since (`REFUND_DECLINED`: an operator must
+ * over a ride whose refund was declined and not made good since (`REFUND_DECLINED`: an operator must
  * still find it in the stats; the few such rows are read past).
  * `INDEXED BY` the partial index: left to itself the planner may take `rides_by_status`, which
  * walks the rides that never go and sorts; and a query that no longer matches the index's

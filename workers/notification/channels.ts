@@ -26,6 +26,11 @@ export interface Delivery {
 
 export interface Channel {
   readonly name: "webhook" | "kakao" | "live";
+  /**
+   * Whether `accepts` reads what can change or fail to answer (a phone on file, read from a
+   * database): a delivery it refuses now may have been planned by an earlier try (handler.ts).
+   */
+  readonly reachMayChange?: boolean;
   accepts(delivery: Omit<Delivery, "id">): Promise<boolean>;
   send(delivery: Delivery): Promise<void>;
 }
@@ -54,6 +59,7 @@ export function withFault(channel: Channel, fault: SinkFault): Channel {
   if (fault.mode === "ok") return channel;
   return {
     name: channel.name,
+    ...(channel.reachMayChange ? { reachMayChange: true } : {}),
     accepts: (d) => channel.accepts(d),
     async send(d) {
       if (fault.mode === "down") throw new Error(`${channel.name}: sink down (injected)`);

@@ -30,6 +30,11 @@ describe("a no-show fee dropped", () => {
     expect(render(noShow, dropped, "rider", "en", ctx)).toMatch(/^[\x20-\x7e]+$/);
     expect(templateCode(noShow, "rider", "PaymentFailed")).toBe("RIDER_NO_SHOW_FEE_DROPPED_01");
     expect(recipientsOf({ ...ride, status: "payment_pending" }, event("PaymentFailed", { reason: "card_declined" }))).toEqual([]);
+    // The hold declined after the no-show (src/domain/ride/payment-rules.ts): the same notice, whatever the reason.
+    const holdDeclined = event("PaymentFailed", { reason: "hold declined", fee: "dropped" });
+    const declinedRide = { ...noShow, payment: { status: "declined" as const } };
+    expect(recipientsOf(declinedRide, holdDeclined)).toEqual([{ audience: "rider", recipient: ride.riderId }]);
+    expect(render(declinedRide, holdDeclined, "rider", "en", ctx)).toBe(render(noShow, dropped, "rider", "en", ctx));
   });
 
   it("tells the cancellation again, without the fee the ride still holds as its fare; a parcel's sender in parcel words, under its own template", () => {

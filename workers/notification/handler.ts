@@ -77,7 +77,7 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
         const accepted = await channel.accepts(base).catch(() => true);
         const delivery: PlannedDelivery = { eventId: event.id, channel: channel.name, recipient, audience, rideId, event: event.type, version: event.version };
         if (accepted) pending.push({ index, base, channel, delivery, feeTold });
-        else unreached.push({ index, delivery });
+        else if (channel.reachMayChange) unreached.push({ index, delivery });
       }
     }
   }

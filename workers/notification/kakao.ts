@@ -29,6 +29,7 @@ export const recipientNo = (e164: string) => (e164.startsWith("+82") ? `0${e164.
 export function alimTalkChannel(config: AlimTalkConfig): Channel {
   return {
     name: "kakao",
+    reachMayChange: true,
     accepts: async (d) => (await config.phoneOf(d.recipient)) !== null,
     async send(d: Delivery) {
       const phone = await config.phoneOf(d.recipient);

@@ -73,7 +73,7 @@ const PARCEL_CANCELLED: Record<Locale, Render> = {
   en: (r) => `Your parcel delivery was cancelled. Reason: ${parcelReason(r, "en")}${noShowFee(r, "en")}`,
 };
 /**
- * A no-show's fee the provider refused, dropped: the cancellation told again, without its fee,
+ * A no-show's fee the provider refused, or whose hold it declined, dropped: the cancellation told again, without its fee,
  * and that the fee is dropped. It stands for the cancellation's notice, should that one be retried
  * or replayed after it (`moments.ts`): the rider is never told last that the fee will be charged.
  */
@@ -129,7 +129,7 @@ export const TEMPLATES: Record<Audience, Record<string, Record<Locale, Render>>>
       en: (_r, e) => `${won((e.data.amount as { amount: number } | undefined)?.amount ?? 0, "en")} has been refunded to you.`,
     },
     RideCancelled: RIDER_CANCELLED,
-    // Only a no-show fee dropped (the provider refused it) is told (`recipientsOf`): the cancellation said it would be charged.
+    // Only a no-show fee dropped (its capture refused, or its hold declined) is told (`recipientsOf`): the cancellation said it would be charged.
     PaymentFailed: feeDropped(RIDER_CANCELLED),
   },
   driver: {

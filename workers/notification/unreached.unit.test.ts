@@ -4,11 +4,11 @@
  * real delivery log (Node's SQLite), the row is failed for good with why, not left `retrying` with
  * nothing on its way.
  */
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { DomainEvent, NotificationMessage } from "../../src/domain/events";
 import { record } from "../../src/domain/ride/fixtures";
 import { sqliteD1 } from "../../test/support/sqlite-d1";
-import type { Channel } from "./channels";
+import { withFault, type Channel } from "./channels";
 import { DeliveryLog, keyOf, type PlannedDelivery } from "./delivery-log";
 import { handleNotifications } from "./handler";
 
@@ -44,6 +44,7 @@ let phone: "on file" | "none" | "down";
 let sent: string[];
 const kakao: Channel = {
   name: "kakao",
+  reachMayChange: true,
   accepts: async () => {
     if (phone === "down") throw new Error("D1_ERROR: views unavailable");
     return phone === "on file";
@@ -89,5 +90,24 @@ describe("a delivery planned while its channel's check could not answer", () => 
     expect(await run()).toEqual([expect.objectContaining({ sent: 1, duplicate: 1 })]);
     expect(await kakaoStatus()).toMatchObject({ status: "sent" });
     expect(sent).toEqual(["ev_done", "kakao:ev_done"]);
+  });
+});
+
+describe("which refused deliveries are looked up", () => {
+  it("only a channel whose reach may change (KakaoTalk's phone) is asked about what it refuses; the live channel, never a rider's, is not", async () => {
+    const live: Channel = { name: "live", accepts: async () => false, send: async () => undefined };
+    const lookUp = vi.spyOn(log, "lookUp");
+    phone = "none";
+    await handleNotifications([completed], {
+      log,
+      channels: [webhook, kakao, live],
+      maxAttempts: 5,
+      render: { receiptUrl: (id) => id },
+      deadLetter: async () => undefined,
+    });
+    expect(lookUp.mock.calls[0]![0].map((k) => k.channel)).toEqual(["webhook", "kakao"]);
+    // A fault injected around a channel keeps what it says of its reach.
+    expect(withFault(kakao, { mode: "down" }).reachMayChange).toBe(true);
+    expect(withFault(webhook, { mode: "down" }).reachMayChange).toBeUndefined();
   });
 });

@@ -83,7 +83,7 @@ export function timelineFor<T extends Item>(items: T[], viewer: Pick<Actor, "id"
     return items.map((item) => {
       const about = driverOf(item, null);
       const shown = about !== null && (OFFERS.has(item.type) || !got.has(about)) ? { ...item, data: withoutDriverId(item.data) } : item;
-      return withoutDriversPay(shown);
+      return withoutDriversPay(withoutOpenDeclines(shown));
     });
   }
   let held: string | null = null;
@@ -92,7 +92,7 @@ export function timelineFor<T extends Item>(items: T[], viewer: Pick<Actor, "id"
     const about = driverOf(item, held);
     if (item.type === "DriverAssigned") held = about;
     else if ((item.type === "DriverUnassigned" || item.type === "DriverReleased") && about === held) held = null;
-    if (about === null || about === viewer.id) out.push(forDriver(item));
+    if (about === null || about === viewer.id) out.push(forDriver(withoutOpenDeclines(item)));
   }
   return out;
 }
@@ -105,6 +105,13 @@ export function timelineFor<T extends Item>(items: T[], viewer: Pick<Actor, "id"
 function withoutDriversPay<T extends Item>(item: T): T {
   if (!("settlement" in item.data) && !("adjustment" in item.data)) return item;
   const { settlement: _split, adjustment: _givenBack, ...data } = item.data;
+  return { ...item, data };
+}
+
+/** An item without what of the declined refunds is still open (`PaymentRefunded`'s `declinedLeft`): the operators' to-do. */
+function withoutOpenDeclines<T extends Item>(item: T): T {
+  if (!("declinedLeft" in item.data)) return item;
+  const { declinedLeft: _operatorsToDo, ...data } = item.data;
   return { ...item, data };
 }
 

@@ -151,4 +151,18 @@ describe("what a driver reads of a ride: no rider's or operator's words", () => 
     expect(timelineFor(items, { id: "d1", role: "driver" }).map((e) => e.data)).toEqual(items.map((e) => e.data));
     expect(timelineFor(items, { id: "o1", role: "ops" })).toBe(items);
   });
+
+  it("timelineFor: what of a declined refund is still open is the operators' to read, not the rider's or the driver's", () => {
+    const refunded = { type: "PaymentRefunded", data: { amount: { amount: 600, currency: "KRW" }, declinedLeft: { amount: 400, currency: "KRW" } } };
+    for (const viewer of [
+      { id: "r1", role: "rider" as const },
+      { id: "d1", role: "driver" as const },
+    ]) {
+      expect(
+        timelineFor([refunded], viewer).map((e) => e.data),
+        viewer.role,
+      ).toEqual([{ amount: { amount: 600, currency: "KRW" } }]);
+    }
+    expect(timelineFor([refunded], { id: "o1", role: "ops" })[0]!.data).toHaveProperty("declinedLeft");
+  });
 });

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "./decide";
 import { COMMANDS, FARE, NOW, record } from "./fixtures";
+import { declinedLeft } from "./rule-kit";
 import type { RideCommand } from "./types";
 
 describe("ride state machine: every ride ends", () => {
@@ -83,6 +84,38 @@ describe("ride state machine: every ride ends", () => {
     expect(run(refunded("b"))).toEqual([["PaymentRefunded", { amount: 2000, currency: "KRW" }]]);
     run({ type: "refund", key: "c", amount: null, reason: "overcharged" });
     expect(run(refunded("c"))).toEqual([["PaymentRefunded", undefined]]);
+  });
+
+  it("refunds: a retry declined again counts once; a refund asked before the decline, or one still on its way, settles nothing", () => {
+    const run = (from: RideCommand[]) => {
+      let r = record("completed", "captured", { driver: true });
+      for (const command of from) {
+        const d = decide(r, command, NOW);
+        if (d.kind !== "applied") throw new Error(`${command.type} ${d.kind}`);
+        r = d.record;
+      }
+      return declinedLeft(r);
+    };
+    const ask = (key: string, amount: number): RideCommand => ({ type: "refund", key, amount: { amount, currency: "KRW" }, reason: key });
+    const made = (key: string): RideCommand => ({ type: "paymentRefunded", key, adjustment: null });
+    const declined = (key: string): RideCommand => ({ type: "paymentRefundDeclined", key, detail: "card closed" });
+    // Asked again with a new key, declined again, asked a third time and made: settled.
+    expect(run([ask("a", 3000), declined("a"), ask("a2", 3000), declined("a2"), ask("a3", 3000), made("a3")])).toBe(0);
+    expect(run([ask("a", 3000), declined("a"), ask("a2", 3000), declined("a2")])).toBe(3000);
+    // Two refunds asked, the first declined, the other (asked before the decline: no retry of it) made: still open.
+    expect(run([ask("a", 4000), ask("b", 4000), declined("a"), made("b")])).toBe(4000);
+    // Its retry still on its way when an earlier refund is made: still open.
+    expect(run([ask("early", 2970), ask("a", 6930), declined("a"), ask("b", 6930), made("early")])).toBe(6930);
+    // A refund kept before `retries` was (an older object's), made: settles what it can, as before.
+    let older = record("completed", "captured", { driver: true });
+    older = {
+      ...older,
+      refunds: [
+        { key: "a", amount: { amount: 3000, currency: "KRW" }, reason: "x", status: "declined" },
+        { key: "b", amount: { amount: 3000, currency: "KRW" }, reason: "y", status: "succeeded" },
+      ],
+    };
+    expect(declinedLeft(older)).toBe(0);
   });
 
   it("a captured no-show fee can be refunded, no more than the fee; a cancel that captured nothing cannot", () => {

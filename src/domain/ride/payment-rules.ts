@@ -20,6 +20,7 @@ import {
   sameRefund,
   refuse,
   releaseOffered,
+  retriedBy,
   settledRefund,
   type Rule,
 } from "./rule-kit";
@@ -72,7 +73,7 @@ export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
       if (status === "payment_pending") return [declined, ...endUnpaid(next, "hold declined")];
       // A no-show reported before the hold's answer: with no hold there is no fee to take. It is
       // dropped as a refused capture drops it, and the rider, told it would be charged, is told not.
-      if (hasFee(next)) return [declined, ...dropFee(next, "hold_declined")];
+      if (hasFee(next)) return [declined, ...dropFee(next, "hold declined")];
       return [declined];
     },
   },
@@ -149,7 +150,8 @@ export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
     },
     apply: (next, c) => {
       const amount = c.amount ?? { amount: refundable(next), currency: "KRW" };
-      next.refunds = [...(next.refunds ?? []), { key: c.key, amount, asked: c.amount?.amount ?? null, reason: c.reason, status: "pending" }];
+      const retries = retriedBy(next, amount.amount);
+      next.refunds = [...(next.refunds ?? []), { key: c.key, amount, asked: c.amount?.amount ?? null, reason: c.reason, retries, status: "pending" }];
       return [{ type: "RefundRequested", data: { key: c.key, amount, reason: c.reason } }];
     },
   },

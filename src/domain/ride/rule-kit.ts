@@ -151,21 +151,35 @@ export function refundable(record: RideRecord): number {
 }
 
 /**
- * What of the refunds the provider declined no refund made after it has given back, and is still
- * left to refund: an operator's open problem until it is nothing (the views read it off each
- * `PaymentRefunded`). A refund made counts against the declines asked before it, so a smaller
- * refund, or one asked before the decline, does not settle it.
+ * What of the refunds the provider declined no refund asked after it has given back: an operator's
+ * open problem until it is nothing (the views read it off each `PaymentRefunded`). A refund asked
+ * while a decline is open is taken as its retry, up to its amount (`Refund.retries`): made, it
+ * closes that much of it; declined, only the rest of it is a new promise broken. So a smaller
+ * refund, or one asked before the decline, does not settle it, and a retry declined again does not
+ * count it twice. Never more than is left of the fare after the refunds made.
  *
  * @example
  * declinedLeft(rideWith10000DeclinedThen6000Made); // 4000
  */
 export function declinedLeft(record: RideRecord): number {
   let open = 0;
+  let made = 0;
   for (const r of record.refunds ?? []) {
-    if (r.status === "declined") open += r.amount.amount;
-    else if (r.status === "succeeded") open = Math.max(0, open - r.amount.amount);
+    // A refund asked before `retries` was kept: as the rule before it (a refund made settled what it could).
+    const retries = r.retries ?? (r.status === "succeeded" ? r.amount.amount : 0);
+    if (r.status === "declined") open += r.amount.amount - retries;
+    if (r.status === "succeeded") {
+      open -= retries;
+      made += r.amount.amount;
+    }
   }
-  return Math.min(open, Math.max(0, refundable(record)));
+  return Math.max(0, Math.min(open, (record.ride.fare?.amount ?? 0) - made));
+}
+
+/** What of the open declines a refund asked now retries: up to its amount, of what no pending refund retries already. */
+export function retriedBy(record: RideRecord, amount: number): number {
+  const retrying = (record.refunds ?? []).filter((r) => r.status === "pending").reduce((sum, r) => sum + (r.retries ?? 0), 0);
+  return Math.max(0, Math.min(amount, declinedLeft(record) - retrying));
 }
 
 export const refundOf = (record: RideRecord, key: string) => record.refunds?.find((r) => r.key === key);

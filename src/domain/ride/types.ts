@@ -50,6 +50,8 @@ export interface Refund {
   /** The amount the request named (null: all that was left); absent on refunds asked for before it was kept. */
   asked?: number | null;
   reason: string;
+  /** What of the refunds declined before it was asked it retries (`retriedBy`); absent on refunds asked before it was kept. */
+  retries?: number;
   status: "pending" | "succeeded" | "declined";
 }
 
