@@ -118,14 +118,27 @@ async function refuseOrInvalid(env: Env, actor: { id: string } | undefined, erro
   throw invalidRequest(error);
 }
 
+/**
+ * Lists the driver in the fleet before their object registers them: no driver exists that the fleet
+ * (what the views' rebuild and the sweep's roster pass walk) does not name. A fleet that cannot
+ * answer stops only a first registration: a driver registered already was listed by it, and may
+ * change their profile meanwhile (one more call, then only).
+ */
+async function listInFleet(env: Env, driverId: string): Promise<void> {
+  try {
+    await fleetStub(env).addDrivers([driverId]);
+  } catch (error) {
+    if (!(await driverStub(env, driverId).get())) throw error;
+  }
+}
+
 export function driverRoutes() {
   const app = newRouter();
   app.openapi(register, async (c) => {
     const driver = c.var.actor;
     const body = c.req.valid("json");
     const autoApprove = readConfig(c.env).autoApproveDrivers;
-    // Listed first: no driver exists that the fleet (what the views' rebuild and the sweep's roster pass walk) does not name.
-    await fleetStub(c.env).addDrivers([driver.id]);
+    await listInFleet(c.env, driver.id);
     return c.json(publicDriver(unwrap(await driverStub(c.env, driver.id).register(driver.id, body, autoApprove, c.get("requestId")))), 200);
   });
   app.openapi(me, async (c) => {
