@@ -175,9 +175,9 @@ export interface PaymentResult {
   /** The amount the operation was for (a refund's amount). */
   amount?: Money;
   /**
-   * The correlation id of the step's command (the request whose change asked for it, else the
-   * ride's): the events the result makes carry it. Absent from a result reconciliation found, or
-   * from a worker before it: the ride's own then.
+   * The correlation id of the step's first command, kept with the step in the ledger (the request
+   * whose change asked for it, else the ride's): the events the result makes carry it, whoever sent
+   * the step again. Absent from a worker before it: the ride's own then.
    */
   correlationId?: string;
   /**

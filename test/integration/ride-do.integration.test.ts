@@ -379,7 +379,7 @@ describe("Aggregates: the relay right after a commit", () => {
 });
 
 describe("Ride DO: a payment result's events", () => {
-  it("carry the correlation id of the request that asked for the step; a result without one (reconciliation's, an older worker's), the ride's", async () => {
+  it("carry the correlation id of the request that asked for the step; a result without one (an older worker's), the ride's", async () => {
     const correlationOf = async (rideId: string, type: string) =>
       runInDurableObject(
         rideStub(rideId),

@@ -58,6 +58,8 @@ function resultOf(entry: LedgerEntry, extra: Pick<PaymentResult, "settlement" | 
     idempotencyKey: entry.idempotencyKey,
     providerRef: entry.providerRef,
     detail: entry.detail,
+    // The first command's, kept with the step: a step the watchdog sent again is answered under it too.
+    correlationId: entry.correlationId,
     ...extra,
   };
 }
@@ -150,7 +152,8 @@ async function letGone(command: PaymentCommandMessage, deps: PaymentDeps): Promi
 function letGoResult(command: PaymentCommandMessage): PaymentResult {
   const { rideId, action, idempotencyKey: key } = command;
   console.warn(JSON.stringify({ msg: "payment step for a ride let go: its rows are asked back", rideId, key }));
-  return { rideId, action, outcome: "declined", idempotencyKey: key, providerRef: null, detail: "the ride's ledger rows were let go", letGo: true };
+  const detail = "the ride's ledger rows were let go";
+  return { rideId, action, outcome: "declined", idempotencyKey: key, providerRef: null, detail, letGo: true, correlationId: command.correlationId };
 }
 
 /**
@@ -243,7 +246,7 @@ function stepFor(action: PaymentCommandMessage["action"]): (command: PaymentComm
  * message.ack();
  */
 export async function handlePaymentCommand(command: PaymentCommandMessage, deps: PaymentDeps): Promise<PaymentResult> {
-  const result = { ...(await stepFor(command.action)(command, deps)), correlationId: command.correlationId };
+  const result = await stepFor(command.action)(command, deps);
   const reported = await deps.report(result);
   const next = afterReport(reported);
   if (next === "drop") console.error(JSON.stringify({ msg: "payment result for unknown ride", rideId: command.rideId, key: command.idempotencyKey }));

@@ -177,11 +177,14 @@ describe("settle", () => {
 });
 
 describe("a step's result", () => {
-  it("carries its command's correlation id to the ride, answered from the ledger too (a repeat under another request's)", async () => {
+  it("carries the correlation id of the command that made the step; a repeat (the watchdog's, under the ride's) is answered with the first's", async () => {
     const { deps, reported, rideId } = await capturedRide(10000);
     const command = { ...step(rideId, "refund", 1000, { key: `${rideId}:refund:c` }), correlationId: "req-refund" };
     expect(await handlePaymentCommand(command, deps)).toMatchObject({ outcome: "succeeded", correlationId: "req-refund" });
     expect(reported.at(-1)).toMatchObject({ correlationId: "req-refund" });
-    expect(await handlePaymentCommand({ ...command, correlationId: "req-watchdog" }, deps)).toMatchObject({ correlationId: "req-watchdog" });
+    expect(await handlePaymentCommand({ ...command, correlationId: "ride-own" }, deps)).toMatchObject({ correlationId: "req-refund" });
+    // A step the platform answers itself (a settle) keeps its command's too.
+    const settle = { ...step(`${rideId}x`, "settle", 5000), correlationId: "req-complete" };
+    expect(await handlePaymentCommand(settle, deps)).toMatchObject({ correlationId: "req-complete" });
   });
 });

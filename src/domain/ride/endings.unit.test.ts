@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { decide } from "./decide";
 import { COMMANDS, FARE, NOW, record } from "./fixtures";
 import { declinedLeft } from "./rule-kit";
-import type { RideCommand } from "./types";
+import type { RideCommand, RideRecord } from "./types";
 
 describe("ride state machine: every ride ends", () => {
   it("a no-show before the wait is over is refused, saying how long is left; after it, allowed", () => {
@@ -116,6 +116,15 @@ describe("ride state machine: every ride ends", () => {
       ],
     };
     expect(declinedLeft(older)).toBe(0);
+    // An older refund made before any decline does not hide the declines after it.
+    const made3000 = { key: "old", amount: { amount: 3000, currency: "KRW" as const }, reason: "x", status: "succeeded" as const };
+    let after: RideRecord = { ...record("completed", "captured", { driver: true }), refunds: [made3000] };
+    for (const command of [ask("b", 3000), declined("b"), ask("c", 1000), made("c")]) {
+      const d = decide(after, command, NOW);
+      if (d.kind !== "applied") throw new Error(d.kind);
+      after = d.record;
+    }
+    expect(declinedLeft(after)).toBe(2000);
   });
 
   it("a captured no-show fee can be refunded, no more than the fee; a cancel that captured nothing cannot", () => {

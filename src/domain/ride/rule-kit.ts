@@ -169,7 +169,8 @@ export function declinedLeft(record: RideRecord): number {
     const retries = r.retries ?? (r.status === "succeeded" ? r.amount.amount : 0);
     if (r.status === "declined") open += r.amount.amount - retries;
     if (r.status === "succeeded") {
-      open -= retries;
+      // Never below nothing: an older refund made before any decline would otherwise hide the declines after it.
+      open = Math.max(0, open - retries);
       made += r.amount.amount;
     }
   }
