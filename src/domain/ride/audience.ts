@@ -108,10 +108,13 @@ function withoutDriversPay<T extends Item>(item: T): T {
   return { ...item, data };
 }
 
-/** An item without what of the declined refunds is still open (`PaymentRefunded`'s `declinedLeft`): the operators' to-do. */
+/**
+ * An item without the operators' account of declined refunds: what of them is still open
+ * (`PaymentRefunded`'s `declinedLeft`) and what a refund asked retries (`RefundRequested`'s `retries`).
+ */
 function withoutOpenDeclines<T extends Item>(item: T): T {
-  if (!("declinedLeft" in item.data)) return item;
-  const { declinedLeft: _operatorsToDo, ...data } = item.data;
+  if (!("declinedLeft" in item.data) && !("retries" in item.data)) return item;
+  const { declinedLeft: _operatorsToDo, retries: _retried, ...data } = item.data;
   return { ...item, data };
 }
 

@@ -152,17 +152,19 @@ describe("what a driver reads of a ride: no rider's or operator's words", () => 
     expect(timelineFor(items, { id: "o1", role: "ops" })).toBe(items);
   });
 
-  it("timelineFor: what of a declined refund is still open is the operators' to read, not the rider's or the driver's", () => {
-    const refunded = { type: "PaymentRefunded", data: { amount: { amount: 600, currency: "KRW" }, declinedLeft: { amount: 400, currency: "KRW" } } };
+  it("timelineFor: what of a declined refund is still open, and what a refund retries, are the operators' to read, not the rider's or the driver's", () => {
+    const krw = (amount: number) => ({ amount, currency: "KRW" });
+    const asked = { type: "RefundRequested", data: { key: "k2", amount: krw(600), retries: krw(600) } };
+    const refunded = { type: "PaymentRefunded", data: { amount: krw(600), declinedLeft: krw(400) } };
     for (const viewer of [
       { id: "r1", role: "rider" as const },
       { id: "d1", role: "driver" as const },
     ]) {
       expect(
-        timelineFor([refunded], viewer).map((e) => e.data),
+        timelineFor([asked, refunded], viewer).map((e) => e.data),
         viewer.role,
-      ).toEqual([{ amount: { amount: 600, currency: "KRW" } }]);
+      ).toEqual([{ key: "k2", amount: krw(600) }, { amount: krw(600) }]);
     }
-    expect(timelineFor([refunded], { id: "o1", role: "ops" })[0]!.data).toHaveProperty("declinedLeft");
+    expect(timelineFor([asked, refunded], { id: "o1", role: "ops" }).map((e) => e.data)).toEqual([asked.data, refunded.data]);
   });
 });

@@ -102,6 +102,14 @@ describe("ride state machine: every ride ends", () => {
     // Asked again with a new key, declined again, asked a third time and made: settled.
     expect(run([ask("a", 3000), declined("a"), ask("a2", 3000), declined("a2"), ask("a3", 3000), made("a3")])).toBe(0);
     expect(run([ask("a", 3000), declined("a"), ask("a2", 3000), declined("a2")])).toBe(3000);
+    // The operators read in the timeline what a refund asked retries.
+    const first = decide(record("completed", "captured", { driver: true }), ask("a", 3000), NOW);
+    if (first.kind !== "applied") throw new Error(first.kind);
+    expect(first.events[0]!.data).not.toHaveProperty("retries");
+    const afterDecline = decide(first.record, declined("a"), NOW);
+    if (afterDecline.kind !== "applied") throw new Error(afterDecline.kind);
+    const again = decide(afterDecline.record, ask("a2", 5000), NOW);
+    expect(again.kind === "applied" && again.events[0]!.data.retries).toEqual({ amount: 3000, currency: "KRW" });
     // Two refunds asked, the first declined, the other (asked before the decline: no retry of it) made: still open.
     expect(run([ask("a", 4000), ask("b", 4000), declined("a"), made("b")])).toBe(4000);
     // Its retry still on its way when an earlier refund is made: still open.

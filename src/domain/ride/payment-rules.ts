@@ -152,7 +152,10 @@ export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
       const amount = c.amount ?? { amount: refundable(next), currency: "KRW" };
       const retries = retriedBy(next, amount.amount);
       next.refunds = [...(next.refunds ?? []), { key: c.key, amount, asked: c.amount?.amount ?? null, reason: c.reason, retries, status: "pending" }];
-      return [{ type: "RefundRequested", data: { key: c.key, amount, reason: c.reason } }];
+      // What of a declined refund it retries, for the operators' timeline (left out of the rider's and driver's).
+      return [
+        { type: "RefundRequested", data: { key: c.key, amount, reason: c.reason, ...(retries > 0 ? { retries: { amount: retries, currency: "KRW" } } : {}) } },
+      ];
     },
   },
   paymentRefunded: {
