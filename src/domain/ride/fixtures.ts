@@ -1,5 +1,6 @@
 /** Test fixtures for the ride machine's unit tests: a ride in any state, and one command of each kind. */
-import type { PlanContext } from "./plan";
+import { decide } from "./decide";
+import { plan, type PlanContext } from "./plan";
 import type { RideCommand, RideCommandType, RideRecord } from "./types";
 import type { PaymentStatus, RideDriver, RideStatus } from "../types";
 
@@ -109,3 +110,15 @@ export const COMMANDS: Record<RideCommandType, RideCommand> = {
   paymentRefunded: { type: "paymentRefunded", key: "k1", adjustment: null },
   paymentRefundDeclined: { type: "paymentRefundDeclined", key: "k1", detail: "refused" },
 };
+
+/**
+ * One command applied to `before` and planned with PLAN_CONTEXT (`ctx` to change it); throws when it is not applied.
+ *
+ * @example
+ * const { after, p } = planStep(record("cancelled", "pending"), COMMANDS.paymentDeclined);
+ */
+export function planStep(before: RideRecord, command: RideCommand, ctx: PlanContext = PLAN_CONTEXT) {
+  const d = decide(before, command, NOW);
+  if (d.kind !== "applied") throw new Error(d.kind);
+  return { after: d.record, p: plan(before, d.record, d.events, ctx) };
+}

@@ -5,17 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { decide } from "./decide";
-import { COMMANDS, NOW, PLAN_CONTEXT, record } from "./fixtures";
-import { plan } from "./plan";
-import type { RideCommand, RideRecord } from "./types";
+import { COMMANDS, NOW, planStep, record } from "./fixtures";
 
 const T = NOW.getTime();
 
-function step(before: RideRecord, command: RideCommand) {
-  const d = decide(before, command, NOW);
-  if (d.kind !== "applied") throw new Error(d.kind);
-  return { after: d.record, p: plan(before, d.record, d.events, PLAN_CONTEXT) };
-}
+const step = planStep;
 
 describe("ride plan: who is told of a payment that failed", () => {
   it("a no-show fee the provider refused is told (the rider was told it would be charged); a capture refused after drop-off is not", () => {

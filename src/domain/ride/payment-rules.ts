@@ -18,6 +18,7 @@ import {
   refundable,
   refundOf,
   sameRefund,
+  refundedSoFar,
   refuse,
   releaseOffered,
   retriedBy,
@@ -163,8 +164,7 @@ export const PAYMENT_RULES: { [K in PaymentCommandType]: Rule<K> } = {
     apply: (next, c) => {
       const refund = refundOf(next, c.key)!;
       refund.status = "succeeded";
-      const refunded = (next.refunds ?? []).filter((r) => r.status === "succeeded").reduce((sum, r) => sum + r.amount.amount, 0);
-      next.ride.payment = { status: "refunded", refundedAmount: { amount: refunded, currency: "KRW" } };
+      next.ride.payment = { status: "refunded", refundedAmount: { amount: refundedSoFar(next), currency: "KRW" } };
       // A decline this refund leaves open stays the operators' problem (the views keep it listed).
       const left = declinedLeft(next);
       const open = left > 0 ? { declinedLeft: { amount: left, currency: "KRW" } } : {};

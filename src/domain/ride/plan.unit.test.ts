@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "./decide";
-import { COMMANDS, FIXTURES, NOW, PLAN_CONTEXT, record } from "./fixtures";
+import { COMMANDS, FIXTURES, NOW, PLAN_CONTEXT, planStep, record } from "./fixtures";
 import { causeIds, plan, releaseAfterCommit, watchdogPlan } from "./plan";
 import type { RideCommand, RideRecord } from "./types";
 
@@ -13,11 +13,7 @@ function requested(): RideRecord {
   return { ...base, ride: { ...base.ride, id: "rd_1", version: 1 }, correlationId: "c1", dispatchDeadlineAt: new Date(T + 60_000).toISOString() };
 }
 
-function step(record: RideRecord, command: RideCommand) {
-  const d = decide(record, command, NOW);
-  if (d.kind !== "applied") throw new Error(d.kind);
-  return { after: d.record, p: plan(record, d.record, d.events, ctx) };
-}
+const step = (record: RideRecord, command: RideCommand) => planStep(record, command, ctx);
 
 const timer = (p: ReturnType<typeof plan>, name: string) => p.timers.find((t) => t.name === name);
 

@@ -163,18 +163,14 @@ export function refundable(record: RideRecord): number {
  */
 export function declinedLeft(record: RideRecord): number {
   let open = 0;
-  let made = 0;
   for (const r of record.refunds ?? []) {
     // A refund asked before `retries` was kept: as the rule before it (a refund made settled what it could).
     const retries = r.retries ?? (r.status === "succeeded" ? r.amount.amount : 0);
     if (r.status === "declined") open += r.amount.amount - retries;
-    if (r.status === "succeeded") {
-      // Never below nothing: an older refund made before any decline would otherwise hide the declines after it.
-      open = Math.max(0, open - retries);
-      made += r.amount.amount;
-    }
+    // Never below nothing: an older refund made before any decline would otherwise hide the declines after it.
+    if (r.status === "succeeded") open = Math.max(0, open - retries);
   }
-  return Math.max(0, Math.min(open, (record.ride.fare?.amount ?? 0) - made));
+  return Math.max(0, Math.min(open, (record.ride.fare?.amount ?? 0) - refundedSoFar(record)));
 }
 
 /** What of the open declines a refund asked now retries: up to its amount, of what no pending refund retries already. */
@@ -182,6 +178,10 @@ export function retriedBy(record: RideRecord, amount: number): number {
   const retrying = (record.refunds ?? []).filter((r) => r.status === "pending").reduce((sum, r) => sum + (r.retries ?? 0), 0);
   return Math.max(0, Math.min(amount, declinedLeft(record) - retrying));
 }
+
+/** What the refunds made so far gave back. */
+export const refundedSoFar = (record: RideRecord): number =>
+  (record.refunds ?? []).filter((r) => r.status === "succeeded").reduce((sum, r) => sum + r.amount.amount, 0);
 
 export const refundOf = (record: RideRecord, key: string) => record.refunds?.find((r) => r.key === key);
 
