@@ -216,3 +216,17 @@ export function registersAgain(record: DriverRecord, command: Extract<DriverComm
   const approving = command.autoApprove && driver.approval === "pending";
   return !approving && driver.name === command.profile.name && sameVehicle(driver.vehicle, command.profile.vehicle);
 }
+
+/**
+ * The event of a command the driver is told of through the notification worker (KakaoTalk,
+ * webhook), as of an offer: an operator's decision (not an automatic approval), and being
+ * taken offline for silence (the app that stopped reporting may not be there to hear it).
+ *
+ * @example
+ * toldOf({ type: "offline", reason: "silent" }); // "DriverWentOffline"
+ */
+export function toldOf(command: DriverCommand): string | null {
+  if (command.type === "approve") return "DriverApproved";
+  if (command.type === "reject") return "DriverRejected";
+  return command.type === "offline" && command.reason === "silent" ? "DriverWentOffline" : null;
+}

@@ -7,7 +7,7 @@ import { type Driver, type DriverApproval, type DriverEventMessage, type DriverN
 import { stamp, type Plan } from "../kernel/machine";
 import type { ProblemCode } from "../lib/problem";
 import { approvalEffect, canApprove, canGoOffline, canGoOnline, indexWrite, mayReserve, refreshesOffer, registersAgain } from "./driver-rules";
-import { canChangeVehicle, type ListingConfig, type RuleResult } from "./driver-rules";
+import { canChangeVehicle, toldOf, type ListingConfig, type RuleResult } from "./driver-rules";
 import type { DriverCommand, DriverCommandType, DriverDecision, DriverEffect, DriverEventDraft, DriverEventType, DriverRecord, DriverOffer } from "./types";
 import { silentTimer, type SilenceLimits } from "./silence";
 import { needsReview, withProducts } from "./vehicle";
@@ -195,13 +195,20 @@ export function decideDriver(record: DriverRecord | null, command: DriverCommand
   else {
     const created = newDriver(command, now);
     created.driver.version = 1;
-    registered = { kind: "applied", record: created, events: [{ type: "DriverRegistered", data: {}, driver: structuredClone(created.driver) }], effects: [] };
+    // Listed before the commit (an effect that fails leaves no driver): a registered driver's profile changes never call the one fleet object.
+    const listed: DriverEffect[] = [{ type: "listInFleet", driverId: created.driver.id }];
+    registered = {
+      kind: "applied",
+      record: created,
+      events: [{ type: "DriverRegistered", data: {}, driver: structuredClone(created.driver) }],
+      effects: listed,
+    };
   }
   // Where operators need not decide (development), a new or changed vehicle is approved at once.
   if (!command.autoApprove || registered.kind !== "applied" || registered.record.driver.approval !== "pending") return registered;
   const approved = decideOne(registered.record, { type: "approve" }, now);
   if (approved.kind !== "applied") return approved;
-  return { ...approved, events: [...registered.events, ...approved.events] };
+  return { ...approved, events: [...registered.events, ...approved.events], effects: [...registered.effects, ...approved.effects] };
 }
 
 /**
@@ -223,20 +230,6 @@ export function openOffers(record: DriverRecord | null, now: Date): DriverOffer[
  */
 export function driverState(record: DriverRecord, now: Date): string {
   return JSON.stringify({ type: "driver", driver: record.driver, offers: openOffers(record, now) });
-}
-
-/**
- * The event of a command the driver is told of through the notification worker (KakaoTalk,
- * webhook), as of an offer: an operator's decision (not an automatic approval), and being
- * taken offline for silence (the app that stopped reporting may not be there to hear it).
- *
- * @example
- * toldOf({ type: "offline", reason: "silent" }); // "DriverWentOffline"
- */
-export function toldOf(command: DriverCommand): string | null {
-  if (command.type === "approve") return "DriverApproved";
-  if (command.type === "reject") return "DriverRejected";
-  return command.type === "offline" && command.reason === "silent" ? "DriverWentOffline" : null;
 }
 
 /**

@@ -94,6 +94,25 @@ describe("driver machine: onboarding", () => {
     expect(approving.kind === "applied" && approving.record.driver.approval).toBe("approved");
   });
 
+  it("a new driver is listed in the fleet before their first commit, approved at once or not; a registered driver's changes ask no fleet", () => {
+    const listed = [{ type: "listInFleet", driverId: "d1" }];
+    for (const autoApprove of [false, true]) {
+      const first = decideDriver(null, { ...COMMANDS.register!, autoApprove } as DriverCommand, NOW);
+      expect(first.kind === "applied" && first.effects, `autoApprove ${autoApprove}`).toEqual(listed);
+    }
+    const renamed = decideDriver(
+      rec(),
+      { ...COMMANDS.register!, profile: { name: "Park", vehicle: { plate: "1", model: "m", product: "standard" } } } as DriverCommand,
+      NOW,
+    );
+    expect(renamed.kind === "applied" && renamed.effects).toEqual([]);
+    const replated = decideDriver(rec(), { ...COMMANDS.registerPlate!, autoApprove: true } as DriverCommand, NOW);
+    expect(replated.kind === "applied" && replated.effects).toEqual([]);
+    expect(decideDriver(rec(), { ...COMMANDS.register!, profile: { ...rec().driver, vehicle: rec().driver.vehicle } } as DriverCommand, NOW).kind).toBe(
+      "unchanged",
+    );
+  });
+
   it("a new vehicle is approved again at once where operators need not decide (development)", () => {
     const d = decideDriver(rec(), { ...COMMANDS.registerPlate!, autoApprove: true } as DriverCommand, NOW);
     if (d.kind !== "applied") throw new Error(d.kind);

@@ -69,6 +69,8 @@ export type DriverEffect =
   /** Tell the ride its offer to this driver is gone (best effort: the offer timer is the fallback). */
   | { type: "withdrawOffer"; rideId: string; driverId: string; reason: string; correlationId: string }
   /** Tell the ride its driver moved (ETA refresh). */
-  | { type: "driverMoved"; rideId: string; driverId: string; location: LatLng };
+  | { type: "driverMoved"; rideId: string; driverId: string; location: LatLng }
+  /** List a new driver in the fleet, before their first commit: no driver exists that the fleet (the rebuild's and the roster pass's walk) does not name. */
+  | { type: "listInFleet"; driverId: string };
 
 export type DriverDecision = Decision<DriverRecord, DriverEventDraft, DriverEffect>;

@@ -6,9 +6,10 @@ import type { TakeOffWhy } from "../driver/silence";
 import type { DriverEffect, DriverRecord } from "../driver/types";
 import { indexPoint, leaseMs, type ListingConfig } from "../driver/driver-rules";
 import { productsOf } from "../driver/vehicle";
-import type { Outcome } from "../lib/problem";
+import { fail, ok, type Outcome } from "../lib/problem";
 import { PEER_CALL_MS, within } from "../lib/timeout";
-import { cellOf, cellStub, rideStub } from "./stubs";
+import { transientOf } from "../lib/transient";
+import { cellOf, cellStub, fleetStub, rideStub } from "./stubs";
 
 /**
  * Tells a ride about its driver. Best effort: a lost withdrawal is ended by the ride's
@@ -18,7 +19,10 @@ import { cellOf, cellStub, rideStub } from "./stubs";
  * @example
  * await tellRide(env, { type: "driverMoved", rideId, driverId, location });
  */
-export async function tellRide(env: Pick<Env, "RIDE">, effect: Exclude<DriverEffect, { type: "syncIndex" }>): Promise<Outcome<{ more: boolean } | null>> {
+export async function tellRide(
+  env: Pick<Env, "RIDE">,
+  effect: Exclude<DriverEffect, { type: "syncIndex" | "listInFleet" }>,
+): Promise<Outcome<{ more: boolean } | null>> {
   const ride = rideStub(env, effect.rideId);
   // Bounded, as every call between our objects: the location report that caused it waits for it.
   if (effect.type === "driverMoved") {
@@ -31,6 +35,40 @@ export async function tellRide(env: Pick<Env, "RIDE">, effect: Exclude<DriverEff
     Promise.resolve(ride.withdrawOffer(effect.driverId, effect.reason, effect.correlationId)),
     "withdraw offer",
   )) as Outcome<null>;
+}
+
+/**
+ * Lists a new driver in the one fleet object, bounded: the effect before their first commit
+ * (the fleet names every driver the rebuild and the roster pass must find). A fleet that
+ * cannot answer for a moment is a 503 to retry, with nothing registered; any other error is a
+ * bug of ours, thrown (a 500). A registered driver's profile changes never come here.
+ *
+ * @example
+ * const listed = await listInFleet(env, "d1"); // ok(null), or unavailable with retryAfterSeconds
+ */
+export async function listInFleet(env: Pick<Env, "FLEET">, driverId: string): Promise<Outcome<null>> {
+  try {
+    await within(PEER_CALL_MS, Promise.resolve(fleetStub(env).addDrivers([driverId])), "list the driver in the fleet");
+    return ok(null);
+  } catch (error) {
+    const transient = transientOf(error);
+    if (!transient) throw error;
+    console.warn(JSON.stringify({ msg: "fleet unavailable, driver not registered", driverId, error: String(error) }));
+    return fail("unavailable", "the driver list could not be written; nothing was registered: try again shortly", {
+      retryAfterSeconds: transient.retryAfterSeconds,
+    });
+  }
+}
+
+/**
+ * Carries out an effect that calls another object: the fleet for a new driver (`listInFleet`),
+ * else the ride (`tellRide`).
+ *
+ * @example
+ * const done = await tellPeer(env, { type: "listInFleet", driverId: "d1" });
+ */
+export function tellPeer(env: Pick<Env, "RIDE" | "FLEET">, effect: Exclude<DriverEffect, { type: "syncIndex" }>): Promise<Outcome<{ more: boolean } | null>> {
+  return effect.type === "listInFleet" ? listInFleet(env, effect.driverId) : tellRide(env, effect);
 }
 
 /**

@@ -8,7 +8,7 @@ import { driverRecord } from "../driver/fixtures";
 import { PEER_CALL_MS } from "../lib/timeout";
 import type { Wake } from "../ride/dispatch";
 import { WAKE_CANDIDATES } from "./waiters";
-import { listDriver, takeOffDriver, tellRide, WAKE_FAILURES, WAKE_PASSES, WAKE_SETTLES, wakeWaiting } from "./driver-effects";
+import { listDriver, listInFleet, takeOffDriver, tellRide, WAKE_FAILURES, WAKE_PASSES, WAKE_SETTLES, wakeWaiting } from "./driver-effects";
 
 /** A cell holding `waiting` (oldest first) and rides answering `answers` (unnamed: dispatching); what was woken and forgotten is recorded. */
 function city(waiting: string[], answers: Record<string, Wake>) {
@@ -209,5 +209,50 @@ describe("takeOffDriver", () => {
     expect(asked).toEqual([]);
     await takeOffDriver(env, { rideId: "rd_1", driverId: "d1", why: "silent_on_the_way" }, async () => true);
     expect(asked).toEqual(["decline d1 silent_on_the_way"]);
+  });
+});
+
+describe("listInFleet: a new driver's first commit waits for the fleet", () => {
+  /** A Fleet binding that answers as `fleet` says, recording the ids it was asked to list. */
+  const fleetEnv = (fleet: () => Promise<void>) => {
+    const listed: string[][] = [];
+    const FLEET = { idFromName: (name: string) => name, get: () => ({ addDrivers: (ids: string[]) => (listed.push(ids), fleet()) }) };
+    return { env: { FLEET } as unknown as Parameters<typeof listInFleet>[0], listed };
+  };
+
+  it("listed: ok, the driver's id asked once", async () => {
+    const { env, listed } = fleetEnv(async () => undefined);
+    expect(await listInFleet(env, "d1")).toEqual({ ok: true, value: null });
+    expect(listed).toEqual([["d1"]]);
+  });
+
+  it("a fleet overloaded for a moment: unavailable with the wait it asks, told to the on-call", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const overloaded = Object.assign(new Error("Durable Object is overloaded. Too many requests queued."), { overloaded: true });
+    const { env } = fleetEnv(async () => Promise.reject(overloaded));
+    const outcome = await listInFleet(env, "d1");
+    expect(outcome).toMatchObject({ ok: false, problem: { code: "unavailable" } });
+    expect(!outcome.ok && outcome.problem.retryAfterSeconds).toBeGreaterThan(0);
+    expect(warn.mock.calls.map((c) => JSON.parse(String(c[0]))).map((l) => [l.msg, l.driverId])).toEqual([["fleet unavailable, driver not registered", "d1"]]);
+    warn.mockRestore();
+  });
+
+  it("a fleet that does not answer within the peers' bound: unavailable", async () => {
+    vi.useFakeTimers();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const { env } = fleetEnv(() => new Promise<void>(() => undefined));
+      const pending = listInFleet(env, "d1");
+      await vi.advanceTimersByTimeAsync(PEER_CALL_MS + 1);
+      expect(await pending).toMatchObject({ ok: false, problem: { code: "unavailable" } });
+    } finally {
+      vi.useRealTimers();
+      warn.mockRestore();
+    }
+  });
+
+  it("an error of our own (a bug) is thrown, not taken for a moment's trouble", async () => {
+    const { env } = fleetEnv(async () => Promise.reject(new TypeError("cannot read properties of undefined")));
+    await expect(listInFleet(env, "d1")).rejects.toThrow(TypeError);
   });
 });

@@ -10,7 +10,7 @@ import type { DriverCommand, DriverEffect, DriverOffer, DriverProfile, DriverRec
 import { ok, type Outcome } from "../lib/problem";
 import { SerialQueue } from "../lib/timers";
 import { RideOwnerObject, type Welcome } from "./owner";
-import { listDriver, rideClaims, takeOffDriver, tellRide, WAKE_SETTLE_MS, wakeWaiting } from "./driver-effects";
+import { listDriver, rideClaims, takeOffDriver, tellPeer, WAKE_SETTLE_MS, wakeWaiting } from "./driver-effects";
 import { OpsPositionPush } from "./ops-push";
 
 export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEffect> {
@@ -40,7 +40,7 @@ export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEff
     return outcome.ok ? ok(outcome.value.driver) : outcome;
   }
 
-  /** Registers the driver or changes the profile; a new plate or other products while the driver has a ride is refused (`canChangeVehicle`). */
+  /** Registers the driver (listed in the fleet first) or changes the profile; a new plate or other products while the driver has a ride is refused. */
   register(driverId: string, profile: DriverProfile, autoApprove: boolean, correlationId: string): Promise<Outcome<Driver>> {
     return this.run({ type: "register", driverId, profile, autoApprove }, correlationId);
   }
@@ -126,9 +126,9 @@ export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEff
       if (effect.background) this.ctx.waitUntil(update);
       return ok(effect.background ? null : await update);
     }
-    const told = await tellRide(this.env, effect);
+    const told = await tellPeer(this.env, effect);
     const current = told.ok && told.value?.more === false && effect.type === "driverMoved" ? this.load() : null;
-    if (current?.driver.currentRideId === effect.rideId) this.store({ ...current, etaDoneRideId: effect.rideId });
+    if (effect.type === "driverMoved" && current?.driver.currentRideId === effect.rideId) this.store({ ...current, etaDoneRideId: effect.rideId });
     return told;
   }
 

@@ -1,7 +1,7 @@
 /**
  * The fleet: the one list of every rental vehicle and every driver registered, kept outside the
- * views (one object, named "fleet"). A vehicle or a driver is added here before its own object is
- * made or changed, so none exists that the list does not name. The views' rebuild walks it to
+ * views (one object, named "fleet"). A vehicle is added here before its own object is made, a
+ * driver by their own object before its first commit, so none exists that the list does not name. The views' rebuild walks it to
  * project each from its object, those never rented or never driven included (an emptied view
  * knows none of them, and nothing else names them), and the repair sweep walks it a page a run
  * to project those whose first message was lost (workers/gateway/roster-repair.ts). Written once

@@ -8,6 +8,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { DriverDurableObject } from "../../src/durable-objects/driver";
+import { fleetStub } from "../../src/durable-objects/stubs";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
 import type { RideRecord } from "../../src/domain/ride-machine";
 import type { Ride } from "../../src/domain/types";
@@ -237,5 +238,42 @@ describe("Ride DO: timers run twice do nothing twice", () => {
     expect(events.filter((t) => t === "RideCancelled")).toHaveLength(1);
     const now = await stub.get({ id: ride.riderId, role: "rider" });
     expect(now.ok && now.value.cancellation).toEqual({ by: "system", reason: "no_driver_available" });
+  });
+});
+
+describe("Driver DO: a new driver listed in the fleet", () => {
+  const profile = { name: "Kim", vehicle: { plate: "30우8281", model: "Sonata", product: "standard" as const } };
+  const listedDrivers = () => fleetStub(testEnv).pageOf("drivers", null, 100_000);
+
+  it("a first registration the fleet cannot take registers nothing (503 to retry); taken again, the driver is listed, and a profile change asks no fleet", async () => {
+    const id = uniqueId("d");
+    const stub = testEnv.DRIVER.get(testEnv.DRIVER.idFromName(id));
+    let fleetAsked = 0;
+    const overloaded = () => Object.assign(new Error("Durable Object is overloaded. Too many requests queued."), { overloaded: true });
+    const downFleet = { idFromName: (name: string) => name, get: () => ({ addDrivers: async () => (fleetAsked++, Promise.reject(overloaded())) }) };
+    await runInDurableObject(stub, async (_instance: DriverDurableObject, state) => {
+      // The same object's storage, with a fleet that cannot answer.
+      const object = new DriverDurableObject(state, { ...testEnv, FLEET: downFleet } as unknown as Env);
+      const refused = await object.register(id, profile, false, "c1");
+      expect(refused).toMatchObject({ ok: false, problem: { code: "unavailable" } });
+      expect(fleetAsked).toBe(1);
+      expect(object.get()).toBeNull();
+      // Nothing written: an object never committed to has not even its tables.
+      const tables = state.storage.sql.exec<{ name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'",
+      );
+      expect(tables.toArray()).toEqual([]);
+    });
+    expect(await stub.get()).toBeNull();
+    expect(await listedDrivers()).not.toContain(id);
+
+    expect((await stub.register(id, profile, false, "c2")).ok).toBe(true);
+    expect(await listedDrivers()).toContain(id);
+    await runInDurableObject(stub, async (_instance: DriverDurableObject, state) => {
+      const object = new DriverDurableObject(state, { ...testEnv, FLEET: downFleet } as unknown as Env);
+      const renamed = await object.register(id, { ...profile, name: "Park" }, false, "c3");
+      expect(renamed.ok && renamed.value.name).toBe("Park");
+      expect(fleetAsked, "a registered driver's change never calls the fleet").toBe(1);
+    });
   });
 });

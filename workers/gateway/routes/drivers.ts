@@ -11,8 +11,6 @@ import { listOwnEarnings, listOwnRides } from "../own-lists";
 import { limitAccount, limitLocation } from "../rate-limit";
 import { DriverProfileSchema, DriverSchema, GoOnlineSchema, ListQuerySchema, LocationReportSchema, OfferSchema, RideSchema, page } from "../schemas";
 import { driverStub } from "../stubs";
-import { fleetStub } from "../../../src/durable-objects/stubs";
-import { transientOf } from "../../../src/lib/transient";
 
 const route = <R extends Parameters<typeof createRoute>[0]>(r: R) =>
   createRoute({ ...r, tags: ["driver"], security: bearer, middleware: requireRole("driver") });
@@ -119,35 +117,12 @@ async function refuseOrInvalid(env: Env, actor: { id: string } | undefined, erro
   throw invalidRequest(error);
 }
 
-/**
- * Lists the driver in the fleet before their object registers them: no driver exists that the fleet
- * (what the views' rebuild and the sweep's roster pass walk) does not name. A fleet that cannot
- * answer for a moment (a transient error) stops only a first registration: a driver registered
- * already was listed by it (or by the rebuild's walk, for one registered before the fleet listed
- * drivers), and may change their profile meanwhile (one more call, then only). Any other error, or
- * a driver's object that cannot say either, answers as the fleet's error.
- */
-async function listInFleet(env: Env, driverId: string): Promise<void> {
-  try {
-    await fleetStub(env).addDrivers([driverId]);
-  } catch (error) {
-    const registered = transientOf(error)
-      ? await driverStub(env, driverId)
-          .get()
-          .catch(() => null)
-      : null;
-    if (!registered) throw error;
-    console.warn(JSON.stringify({ msg: "fleet unavailable, registered driver let through", driverId, error: String(error) }));
-  }
-}
-
 export function driverRoutes() {
   const app = newRouter();
   app.openapi(register, async (c) => {
     const driver = c.var.actor;
     const body = c.req.valid("json");
     const autoApprove = readConfig(c.env).autoApproveDrivers;
-    await listInFleet(c.env, driver.id);
     return c.json(publicDriver(unwrap(await driverStub(c.env, driver.id).register(driver.id, body, autoApprove, c.get("requestId")))), 200);
   });
   app.openapi(me, async (c) => {
