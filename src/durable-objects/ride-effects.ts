@@ -62,7 +62,7 @@ export async function performRide(p: RidePeers, effect: RideCall): Promise<Outco
   try {
     switch (effect.type) {
       case "releaseDriver":
-        return ok(await within(PEER_CALL_MS, driverStub(env, effect.driverId).release(rideId, correlationId), "release driver"));
+        return ok(await within(PEER_CALL_MS, driverStub(env, effect.driverId).release(rideId, effect.correlationId ?? correlationId), "release driver"));
       case "confirmDriver":
         return (await within(
           PEER_CALL_MS,

@@ -1,8 +1,6 @@
-/**
- * Ride Durable Object: the single writer of one ride. The RPC surface over the ride machine (src/domain/ride) plus `perform`
- * (ride-effects.ts); storage, timers, the outbox and sockets are the aggregate base's. A command is decided, its pre-commit
- * effects (releasing an offered driver) performed, then committed with its events, messages and timers in one transaction:
- * a refused command changes nothing anywhere. */
+/** Ride Durable Object: the single writer of one ride. The RPC surface over the ride machine (src/domain/ride) plus `perform` (ride-effects.ts);
+ * storage, timers, the outbox and sockets are the aggregate base's. A command is decided, its pre-commit effects (releasing an offered driver)
+ * performed, then committed with its events, messages and timers in one transaction: a refused command changes nothing anywhere. */
 import type { Driver, PaymentResult } from "../domain/events";
 import { timelineFor } from "../domain/ride/audience";
 import { causeIds, decide, decideAll, isSettled, plan, watchdogPlan, withMissedHandover, type Cause } from "../domain/ride-machine";
@@ -15,7 +13,7 @@ import { awaitsDriver, claimsDriver, dispatchRound, wakeAnswer, type Wake } from
 import { canView, openRide, refundToPin, viewFor, wantsDriverPositions, type CreateRideInput } from "../ride/ride-record";
 import { RideLedgerObject, type TimelineItem, type Welcome } from "./ride-ledger";
 import { madeBefore } from "./made-before";
-import { dispatchPeers, performRide, type DriverCall, type RideCall, type RidePeers } from "./ride-effects";
+import { dispatchPeers, performRide, type RideCall, type RidePeers } from "./ride-effects";
 
 export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -33,8 +31,12 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
     return (after: RideRecord, events: EventDraft[]) => plan(before, after, events, { ...context, now: new Date() });
   }
 
+  /** The correlation id of the change being applied (none: the ride's own), given to its calls to other objects (`peers`). */
+  private causing: string | null = null;
+
   private async apply(record: RideRecord, decision: RideDecision, cause: Cause, answeredTo: string | null = null): Promise<Outcome<Ride>> {
-    const outcome = await this.enact(decision, this.planFrom(record, cause, answeredTo));
+    this.causing = causeIds(cause).correlationId ?? null;
+    const outcome = await this.enact(decision, this.planFrom(record, cause, answeredTo)).finally(() => (this.causing = null));
     return outcome.ok ? ok(outcome.value.ride) : outcome;
   }
 
@@ -94,7 +96,7 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
       const check = acceptance(record, driverId, new Date());
       if (check && check !== "accepted") return fail(check.code, check.detail);
       if (!record || check === "accepted") return record ? ok(record.ride) : fail("not_found", "no such ride");
-      const confirmed = await this.perform({ type: "confirmDriver", driverId });
+      const confirmed = (await this.perform({ type: "confirmDriver", driverId })) as Outcome<Driver>;
       if (!confirmed.ok) return confirmed;
       const driver = toRideDriver(confirmed.value);
       const assign: RideCommand = { type: "assignDriver", driver, etaSeconds: etaSeconds(driver, record, this.config.road) };
@@ -187,13 +189,11 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
     if (round.retryAt !== null) this.schedule("dispatch", round.retryAt);
   }
 
-  protected perform(effect: DriverCall): Promise<Outcome<Driver>>;
-  protected perform(effect: RideCall): Promise<Outcome<unknown>>;
   protected perform(effect: RideCall): Promise<Outcome<unknown>> {
     return performRide(this.peers(), effect);
   }
 
   private peers(record = this.load()): RidePeers {
-    return { env: this.env, ctx: this.ctx, config: this.config, rideId: record?.ride.id ?? "", correlationId: record?.correlationId ?? "" };
+    return { env: this.env, ctx: this.ctx, config: this.config, rideId: record?.ride.id ?? "", correlationId: this.causing ?? record?.correlationId ?? "" };
   }
 }

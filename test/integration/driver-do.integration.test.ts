@@ -12,7 +12,7 @@ import { fleetStub } from "../../src/durable-objects/stubs";
 import type { RideDurableObject } from "../../src/durable-objects/ride";
 import type { RideRecord } from "../../src/domain/ride-machine";
 import type { Ride } from "../../src/domain/types";
-import { createRide, offerOf, onlineDriver as onlineAt, testEnv, uniqueId, until } from "./helpers";
+import { apart, createRide, offerOf, onlineDriver as onlineAt, rideInProgress, testEnv, uniqueId, until } from "./helpers";
 
 /** The ride as an operator reads it. */
 async function rideNow(ride: DurableObjectStub<RideDurableObject>): Promise<Ride | null> {
@@ -275,5 +275,32 @@ describe("Driver DO: a new driver listed in the fleet", () => {
       expect(renamed.ok && renamed.value.name).toBe("Park");
       expect(fleetAsked, "a registered driver's change never calls the fleet").toBe(1);
     });
+  });
+});
+
+describe("Driver DO: a ride's calls carry the change's correlation id", () => {
+  /** The correlation ids of the driver's `DriverReleased` events, oldest first. */
+  const releasedUnder = (stub: DurableObjectStub<DriverDurableObject>) =>
+    runInDurableObject(stub, (_i: DriverDurableObject, state) =>
+      state.storage.sql
+        .exec<{ correlation_id: string }>("SELECT correlation_id FROM events WHERE type = 'DriverReleased' ORDER BY position")
+        .toArray()
+        .map((r) => r.correlation_id),
+    );
+
+  it("an offered driver freed before the rider's cancel commits: the cancel's request id, not the ride's", async () => {
+    const pickup = apart();
+    const a = await onlineAt(pickup);
+    const { stub: ride, ride: created, input } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
+    await until(async () => ((await a.stub.offers()).some((o) => o.rideId === created.id) ? true : undefined), "the offer to a");
+    expect((await ride.cancel({ id: input.riderId, role: "rider" }, undefined, "req-cancel")).ok).toBe(true);
+    expect(await releasedUnder(a.stub)).toEqual(["req-cancel"]);
+  });
+
+  it("a driver freed after the trip's end commits: the complete's request id", async () => {
+    const { stub: ride, driver } = await rideInProgress();
+    expect((await ride.advance(driver.id, "complete", {}, "req-complete")).ok).toBe(true);
+    const stub = testEnv.DRIVER.get(testEnv.DRIVER.idFromName(driver.id));
+    expect(await until(async () => ((await releasedUnder(stub)).length > 0 ? releasedUnder(stub) : undefined), "the release")).toEqual(["req-complete"]);
   });
 });

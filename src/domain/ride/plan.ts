@@ -178,7 +178,7 @@ export function plan(before: RideRecord | null, after: RideRecord, drafts: Event
     messages: messagesFor(before, after, events),
     timers: timersFor(before, after, drafts, ctx.now, ctx),
     after: afterCommit(before, after, drafts, ctx),
-    later: releaseAfterCommit(before, after),
+    later: releaseAfterCommit(before, after, ctx.correlationId),
   };
 }
 
@@ -197,12 +197,17 @@ export function plan(before: RideRecord | null, after: RideRecord, drafts: Event
  * the offer's own timer heals that side sooner.
  *
  * @example
- * releaseAfterCommit(inProgress, paymentPending); // [{ type: "releaseDriver", driverId: "d1" }]
+ * It carries the change's correlation id (`correlationId`, null: the ride's own), so the driver's
+ * `DriverReleased` traces to the request that ended the trip.
+ *
+ * @example
+ * releaseAfterCommit(inProgress, paymentPending, "req-9"); // [{ type: "releaseDriver", driverId: "d1", correlationId: "req-9" }]
  */
-export function releaseAfterCommit(before: RideRecord | null, after: RideRecord): RideEffect[] {
+export function releaseAfterCommit(before: RideRecord | null, after: RideRecord, correlationId: string | null = null): RideEffect[] {
   // Assigned and claimed: a ride past its trip keeps its driver's name but claims them no more.
   const assigned = before?.ride.driver ? claimedDriver(before) : null;
-  return assigned && assigned !== claimedDriver(after) ? [{ type: "releaseDriver", driverId: assigned }] : [];
+  if (!assigned || assigned === claimedDriver(after)) return [];
+  return [{ type: "releaseDriver", driverId: assigned, ...(correlationId ? { correlationId } : {}) }];
 }
 
 /**

@@ -201,6 +201,13 @@ describe("ride plan", () => {
     expect(releaseAfterCommit(null, FIXTURES.payment_pending!())).toEqual([]);
   });
 
+  it("a driver freed after the commit is released under the change's correlation id; under a timer's, the Ride DO's own", () => {
+    const byRequest = planStep(FIXTURES.in_progress!(), COMMANDS.complete, { ...ctx, ...causeIds("req-complete") });
+    expect(byRequest.p.later).toEqual([{ type: "releaseDriver", driverId: "d1", correlationId: "req-complete" }]);
+    const byTimer = planStep(FIXTURES.driver_assigned!(), { ...COMMANDS.backOut, why: "stale" } as RideCommand, { ...ctx, ...causeIds(null) });
+    expect(byTimer.p.later).toEqual([{ type: "releaseDriver", driverId: "d1" }]);
+  });
+
   it("a driver taken off before the pickup (backing out, silent, stale) is freed after the commit, not before it", () => {
     const silent = { ...COMMANDS.backOut, why: "silent" } as RideCommand;
     const stale = { ...COMMANDS.backOut, why: "stale" } as RideCommand;
