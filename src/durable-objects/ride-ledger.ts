@@ -5,16 +5,30 @@
  * the ride's payments reads them (`keptLedger`), and a refund pins the ride and puts them back
  * into the ledger before it is sent (`ledgerBack`), since the payment worker refunds from the
  * capture it records; a payment step that found them let go asks for them back the same way.
- * None of it touches the aggregate's record, outbox or timers.
+ * None of it touches the aggregate's record, outbox or timers. And the correlation id of the
+ * request whose command runs now (`exclusiveUnder`, `causingNow`), for the calls it makes to
+ * other objects: the base performs an effect with no word of its cause.
  */
 import { fail, ok, type Outcome } from "../lib/problem";
 import { bringLedgerBack, KeptLedger, type LedgerRestorer, type RideLedger } from "../payments/kept-ledger";
 import { AggregateObject } from "./aggregate";
+import { Causing } from "../kernel/causing";
 
 export type { TimelineItem, Welcome } from "./aggregate";
 
 export abstract class RideLedgerObject<R, E extends { type: string }> extends AggregateObject<R, E> {
   private readonly ledgerCopy = new KeptLedger(this.ctx.storage.sql);
+  private readonly causing = new Causing();
+
+  /** Runs `work` alone (`exclusive`), its calls to other objects under `correlationId` (none: the ride's own). */
+  protected exclusiveUnder<T>(correlationId: string | null | undefined, work: () => Promise<T>): Promise<T> {
+    return this.exclusive(() => this.causing.under(correlationId, work));
+  }
+
+  /** The correlation id of the command running now; null outside one, or for one no request made (a timer, a dispatch round). */
+  protected get causingNow(): string | null {
+    return this.causing.now;
+  }
 
   /** Keeps the ride's ledger rows the ledger's window lets go; a second keep replaces the first. */
   keepLedger(ledger: RideLedger): void {

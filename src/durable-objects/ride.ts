@@ -1,7 +1,7 @@
 /** Ride Durable Object: the single writer of one ride. The RPC surface over the ride machine (src/domain/ride) plus `perform` (ride-effects.ts);
  * storage, timers, the outbox and sockets are the aggregate base's. A command is decided, its pre-commit effects (releasing an offered driver)
  * performed, then committed with its events, messages and timers in one transaction: a refused command changes nothing anywhere. */
-import type { Driver, PaymentResult } from "../domain/events";
+import type { PaymentResult } from "../domain/events";
 import { timelineFor } from "../domain/ride/audience";
 import { causeIds, decide, decideAll, isSettled, plan, watchdogPlan, withMissedHandover, type Cause } from "../domain/ride-machine";
 import type { EventDraft, RideCommand, RideDecision, RideRecord, SilentAsk } from "../domain/ride-machine";
@@ -31,18 +31,14 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
     return (after: RideRecord, events: EventDraft[]) => plan(before, after, events, { ...context, now: new Date() });
   }
 
-  /** The correlation id of the change being applied (none: the ride's own), given to its calls to other objects (`peers`). */
-  private causing: string | null = null;
-
   private async apply(record: RideRecord, decision: RideDecision, cause: Cause, answeredTo: string | null = null): Promise<Outcome<Ride>> {
-    this.causing = causeIds(cause).correlationId ?? null;
-    const outcome = await this.enact(decision, this.planFrom(record, cause, answeredTo)).finally(() => (this.causing = null));
+    const outcome = await this.enact(decision, this.planFrom(record, cause, answeredTo));
     return outcome.ok ? ok(outcome.value.ride) : outcome;
   }
 
   /** Loads the ride, asks `commandOf` what the call means (a command, or the answer), and applies it; `answeredTo` as in `planFrom`; answered as `viewer` reads it. */
   private command<T>(cause: Cause, commandOf: CommandOf<T>, answeredTo: string | null = null, viewer?: Actor): Promise<Outcome<Ride | T>> {
-    return this.exclusive(async () => {
+    return this.exclusiveUnder(causeIds(cause).correlationId, async () => {
       const record = this.load();
       const command = commandOf(record);
       if ("ok" in command) return command;
@@ -91,12 +87,12 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
 
   /** The offered driver accepts: checked, confirmed with the Driver DO (offered → on_trip), then assigned with their details. */
   accept(driverId: string, requestId: string): Promise<Outcome<Ride>> {
-    return this.exclusive(async () => {
+    return this.exclusiveUnder(requestId, async () => {
       const record = this.load();
       const check = acceptance(record, driverId, new Date());
       if (check && check !== "accepted") return fail(check.code, check.detail);
       if (!record || check === "accepted") return record ? ok(record.ride) : fail("not_found", "no such ride");
-      const confirmed = (await this.perform({ type: "confirmDriver", driverId })) as Outcome<Driver>;
+      const confirmed = await performRide(this.peers(), { type: "confirmDriver", driverId });
       if (!confirmed.ok) return confirmed;
       const driver = toRideDriver(confirmed.value);
       const assign: RideCommand = { type: "assignDriver", driver, etaSeconds: etaSeconds(driver, record, this.config.road) };
@@ -194,6 +190,6 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
   }
 
   private peers(record = this.load()): RidePeers {
-    return { env: this.env, ctx: this.ctx, config: this.config, rideId: record?.ride.id ?? "", correlationId: this.causing ?? record?.correlationId ?? "" };
+    return { env: this.env, ctx: this.ctx, config: this.config, rideId: record?.ride.id ?? "", correlationId: this.causingNow ?? record?.correlationId ?? "" };
   }
 }

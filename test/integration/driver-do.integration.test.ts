@@ -279,14 +279,34 @@ describe("Driver DO: a new driver listed in the fleet", () => {
 });
 
 describe("Driver DO: a ride's calls carry the change's correlation id", () => {
-  /** The correlation ids of the driver's `DriverReleased` events, oldest first. */
-  const releasedUnder = (stub: DurableObjectStub<DriverDurableObject>) =>
-    runInDurableObject(stub, (_i: DriverDurableObject, state) =>
+  /** The correlation ids of an object's events of `type`, oldest first. */
+  const under = <T extends Rpc.DurableObjectBranded>(stub: DurableObjectStub<T>, type: string) =>
+    runInDurableObject(stub, (_i: T, state) =>
       state.storage.sql
-        .exec<{ correlation_id: string }>("SELECT correlation_id FROM events WHERE type = 'DriverReleased' ORDER BY position")
+        .exec<{ correlation_id: string }>("SELECT correlation_id FROM events WHERE type = ? ORDER BY position", type)
         .toArray()
         .map((r) => r.correlation_id),
     );
+  const releasedUnder = (stub: DurableObjectStub<DriverDurableObject>) => under(stub, "DriverReleased");
+
+  it("a driver's accept: the driver confirmed under the accept's request id", async () => {
+    const pickup = apart();
+    const a = await onlineAt(pickup);
+    const { stub: ride, ride: created } = await createRide({ pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng + 0.02 } });
+    await until(async () => ((await a.stub.offers()).some((o) => o.rideId === created.id) ? true : undefined), "the offer to a");
+    expect((await ride.accept(a.id, "req-accept")).ok).toBe(true);
+    expect(await under(a.stub, "DriverReserved")).toEqual(["req-accept"]);
+  });
+
+  it("a trip's end whose hold was declined on the way: the fare added to the rider's dues under the complete's request id", async () => {
+    const { stub: ride, ride: created, input, driver } = await rideInProgress();
+    const declined = { rideId: created.id, action: "authorize" as const, outcome: "declined" as const, idempotencyKey: `${created.id}:authorize` };
+    expect((await ride.applyPaymentResult({ ...declined, providerRef: null, detail: "card_declined", amount: created.quote })).ok).toBe(true);
+    const requestId = uniqueId("req");
+    const ended = await ride.advance(driver.id, "complete", {}, requestId);
+    expect(ended.ok && ended.value.payment.status).toBe("failed");
+    expect(await under(testEnv.RIDER.get(testEnv.RIDER.idFromName(input.riderId)), "DuesIncurred")).toContain(requestId);
+  });
 
   it("an offered driver freed before the rider's cancel commits: the cancel's request id, not the ride's", async () => {
     const pickup = apart();

@@ -178,7 +178,8 @@ export function plan(before: RideRecord | null, after: RideRecord, drafts: Event
     messages: messagesFor(before, after, events),
     timers: timersFor(before, after, drafts, ctx.now, ctx),
     after: afterCommit(before, after, drafts, ctx),
-    later: releaseAfterCommit(before, after, ctx.correlationId),
+    // Its own id, always: it runs once the command has left the ride's queue, where the next one may be running.
+    later: releaseAfterCommit(before, after, ctx.correlationId || after.correlationId),
   };
 }
 
@@ -194,11 +195,9 @@ export function plan(before: RideRecord | null, after: RideRecord, drafts: Event
  * which only its 2-hour `stale` timer undoes (a trip's end: a driver who could not end it; a
  * silent driver's take-off: nobody asked again), and a rider's cancel would fail while the
  * driver's object is down. An offered driver is released before the commit (`releaseOffered`):
- * the offer's own timer heals that side sooner.
- *
- * @example
- * It carries the change's correlation id (`correlationId`, null: the ride's own), so the driver's
- * `DriverReleased` traces to the request that ended the trip.
+ * the offer's own timer heals that side sooner. It carries the change's correlation id
+ * (`correlationId`; the plan gives the ride's own for a change no request made), so the
+ * driver's `DriverReleased` traces to the request that ended the trip.
  *
  * @example
  * releaseAfterCommit(inProgress, paymentPending, "req-9"); // [{ type: "releaseDriver", driverId: "d1", correlationId: "req-9" }]

@@ -187,13 +187,13 @@ describe("ride plan", () => {
     for (const start of [FIXTURES.in_progress!(), FIXTURES.in_progress_declined!()]) {
       const { after, p } = step(start, COMMANDS.complete);
       expect(after.ride.status).not.toBe("in_progress");
-      expect(p.later).toEqual([{ type: "releaseDriver", driverId: "d1" }]);
+      expect(p.later).toEqual([{ type: "releaseDriver", driverId: "d1", correlationId: "req-1" }]);
       // Not before it: the decision's own effects no longer hold the release.
       const d = decide(start, COMMANDS.complete, NOW);
       expect(d.kind === "applied" && d.effects.filter((e) => e.type === "releaseDriver")).toEqual([]);
     }
     const bySystem = step(FIXTURES.in_progress!(), { ...COMMANDS.complete, type: "complete", driverId: "d1", bySystem: true } as RideCommand);
-    expect(bySystem.p.later).toEqual([{ type: "releaseDriver", driverId: "d1" }]);
+    expect(bySystem.p.later).toEqual([{ type: "releaseDriver", driverId: "d1", correlationId: "req-1" }]);
     // A trip that goes on frees nobody (every state × command: ride-machine.unit.test.ts, RELEASED_AFTER).
     expect(step(FIXTURES.driver_arrived!(), COMMANDS.start).p.later).toEqual([]);
     expect(step(FIXTURES.driver_assigned!(), COMMANDS.arrive).p.later).toEqual([]);
@@ -204,8 +204,11 @@ describe("ride plan", () => {
   it("a driver freed after the commit is released under the change's correlation id; under a timer's, the Ride DO's own", () => {
     const byRequest = planStep(FIXTURES.in_progress!(), COMMANDS.complete, { ...ctx, ...causeIds("req-complete") });
     expect(byRequest.p.later).toEqual([{ type: "releaseDriver", driverId: "d1", correlationId: "req-complete" }]);
-    const byTimer = planStep(FIXTURES.driver_assigned!(), { ...COMMANDS.backOut, why: "stale" } as RideCommand, { ...ctx, ...causeIds(null) });
-    expect(byTimer.p.later).toEqual([{ type: "releaseDriver", driverId: "d1" }]);
+    // Named, not left to the Ride DO: the release runs once the command has left the queue, where the next may be running under its own.
+    const assigned = FIXTURES.driver_assigned!();
+    const byTimer = planStep(assigned, { ...COMMANDS.backOut, why: "stale" } as RideCommand, { ...ctx, ...causeIds(null) });
+    expect(byTimer.p.later).toEqual([{ type: "releaseDriver", driverId: "d1", correlationId: assigned.correlationId }]);
+    expect(assigned.correlationId).toBeTruthy();
   });
 
   it("a driver taken off before the pickup (backing out, silent, stale) is freed after the commit, not before it", () => {
@@ -216,7 +219,7 @@ describe("ride plan", () => {
         const { after, p } = step(start, command);
         expect(after.ride.status).toBe("dispatching");
         expect(after.ride.driver).toBeNull();
-        expect(p.later).toEqual([{ type: "releaseDriver", driverId: "d1" }]);
+        expect(p.later).toEqual([{ type: "releaseDriver", driverId: "d1", correlationId: "req-1" }]);
         // A process killed between a release and the commit would leave the ride claiming a driver who no longer holds it.
         const d = decide(start, command, NOW);
         expect(d.kind === "applied" && d.effects).toEqual([]);

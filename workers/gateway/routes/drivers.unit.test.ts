@@ -4,14 +4,14 @@
  * change never waits on the fleet, and the object's refusal while the fleet cannot answer is the
  * client's 503 with Retry-After.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { fail, ok } from "../../../src/lib/problem";
 import { call, testEnv, token } from "../app-fixtures";
 
 const profile = { name: "Kim", vehicle: { plate: "30우8281", model: "Sonata", product: "standard" } };
 
 /** A fleet that records any call, and Driver DOs that answer `answer` to a registration and record it. */
-function bindings(answer: "registered" | "fleet down") {
+function bindings(answer: "registered" | "fleet down" | "bug") {
   const asked: string[] = [];
   const FLEET = { idFromName: (name: string) => name, get: () => ({ addDrivers: async (ids: string[]) => void asked.push(`fleet ${ids.join(",")}`) }) };
   const DRIVER = {
@@ -19,6 +19,7 @@ function bindings(answer: "registered" | "fleet down") {
     get: (id: string) => ({
       register: async (driverId: string) => {
         asked.push(`register ${id}`);
+        if (answer === "bug") throw new TypeError("cannot read properties of undefined");
         if (answer === "fleet down") return fail("unavailable", "the driver list could not be written; nothing was registered", { retryAfterSeconds: 2 });
         return ok({ id: driverId, name: "Kim", approval: "pending", status: "offline", vehicle: profile.vehicle });
       },
@@ -43,5 +44,14 @@ describe("PUT /v1/drivers/me", () => {
     expect([res.status, res.body.code]).toEqual([503, "unavailable"]);
     expect(res.headers.get("retry-after")).toBe("2");
     expect(asked).toEqual(["register d2"]);
+  });
+
+  it("an error of our own in the driver's object (a bug, the fleet's included: thrown, not answered) is a 500", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const { env } = bindings("bug");
+    const res = await put("d3", env);
+    expect([res.status, res.body.code]).toEqual([500, "internal"]);
+    expect(logged).toHaveBeenCalled();
+    logged.mockRestore();
   });
 });
