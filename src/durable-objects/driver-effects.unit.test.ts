@@ -3,7 +3,7 @@
  * rides that answer from tables: rides served elsewhere or cancelled stay registered until
  * their deadline, and must not hide a ride still waiting behind them.
  */
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { driverRecord } from "../driver/fixtures";
 import { PEER_CALL_MS } from "../lib/timeout";
 import type { Wake } from "../ride/dispatch";
@@ -228,13 +228,13 @@ describe("listInFleet: a new driver's first commit waits for the fleet", () => {
 
   it("a fleet overloaded for a moment: unavailable with the wait it asks, told to the on-call", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    onTestFinished(() => warn.mockRestore());
     const overloaded = Object.assign(new Error("Durable Object is overloaded. Too many requests queued."), { overloaded: true });
     const { env } = fleetEnv(async () => Promise.reject(overloaded));
     const outcome = await listInFleet(env, "d1");
     expect(outcome).toMatchObject({ ok: false, problem: { code: "unavailable" } });
     expect(!outcome.ok && outcome.problem.retryAfterSeconds).toBeGreaterThan(0);
     expect(warn.mock.calls.map((c) => JSON.parse(String(c[0]))).map((l) => [l.msg, l.driverId])).toEqual([["fleet unavailable, driver not registered", "d1"]]);
-    warn.mockRestore();
   });
 
   it("a fleet that does not answer within the peers' bound: unavailable", async () => {

@@ -3,7 +3,9 @@
  * exactly one wins; releases are idempotent and only free the ride that holds it. A
  * driver rejected by ops loses its offer (the ride moves on) and can confirm nothing; a ride
  * they were assigned goes to another driver before the pickup, and is theirs to finish after.
- * And the Ride DO's timers are safe to run twice.
+ * And the Ride DO's timers are safe to run twice. A new driver is listed in the fleet before
+ * their first commit (none registered while it cannot answer), and a ride's calls to the
+ * driver's and the rider's objects carry the correlation id of the request behind them.
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
@@ -251,9 +253,19 @@ describe("Driver DO: a new driver listed in the fleet", () => {
     let fleetAsked = 0;
     const overloaded = () => Object.assign(new Error("Durable Object is overloaded. Too many requests queued."), { overloaded: true });
     const downFleet = { idFromName: (name: string) => name, get: () => ({ addDrivers: async () => (fleetAsked++, Promise.reject(overloaded())) }) };
-    await runInDurableObject(stub, async (_instance: DriverDurableObject, state) => {
-      // The same object's storage, with a fleet that cannot answer.
-      const object = new DriverDurableObject(state, { ...testEnv, FLEET: downFleet } as unknown as Env);
+    /** Runs `body` on the live object with a fleet that cannot answer; its own fleet put back after. */
+    const whileFleetDown = <T>(body: (object: DriverDurableObject, state: DurableObjectState) => Promise<T>) =>
+      runInDurableObject(stub, async (instance: DriverDurableObject, state) => {
+        const wired = instance as unknown as { env: Env };
+        const own = wired.env;
+        wired.env = { ...own, FLEET: downFleet } as unknown as Env;
+        try {
+          return await body(instance, state);
+        } finally {
+          wired.env = own;
+        }
+      });
+    await whileFleetDown(async (object, state) => {
       const refused = await object.register(id, profile, false, "c1");
       expect(refused).toMatchObject({ ok: false, problem: { code: "unavailable" } });
       expect(fleetAsked).toBe(1);
@@ -265,12 +277,10 @@ describe("Driver DO: a new driver listed in the fleet", () => {
       expect(tables.toArray()).toEqual([]);
     });
     expect(await stub.get()).toBeNull();
-    expect(await listedDrivers()).not.toContain(id);
 
     expect((await stub.register(id, profile, false, "c2")).ok).toBe(true);
     expect(await listedDrivers()).toContain(id);
-    await runInDurableObject(stub, async (_instance: DriverDurableObject, state) => {
-      const object = new DriverDurableObject(state, { ...testEnv, FLEET: downFleet } as unknown as Env);
+    await whileFleetDown(async (object) => {
       const renamed = await object.register(id, { ...profile, name: "Park" }, false, "c3");
       expect(renamed.ok && renamed.value.name).toBe("Park");
       expect(fleetAsked, "a registered driver's change never calls the fleet").toBe(1);
@@ -278,7 +288,7 @@ describe("Driver DO: a new driver listed in the fleet", () => {
   });
 });
 
-describe("Driver DO: a ride's calls carry the change's correlation id", () => {
+describe("Ride DO: its calls to a driver's and a rider's objects carry the request's correlation id", () => {
   /** The correlation ids of an object's events of `type`, oldest first. */
   const under = <T extends Rpc.DurableObjectBranded>(stub: DurableObjectStub<T>, type: string) =>
     runInDurableObject(stub, (_i: T, state) =>
@@ -299,13 +309,13 @@ describe("Driver DO: a ride's calls carry the change's correlation id", () => {
   });
 
   it("a trip's end whose hold was declined on the way: the fare added to the rider's dues under the complete's request id", async () => {
-    const { stub: ride, ride: created, input, driver } = await rideInProgress();
+    const { stub: ride, ride: created, input, driver } = await rideInProgress({ riderId: uniqueId("r") });
     const declined = { rideId: created.id, action: "authorize" as const, outcome: "declined" as const, idempotencyKey: `${created.id}:authorize` };
     expect((await ride.applyPaymentResult({ ...declined, providerRef: null, detail: "card_declined", amount: created.quote })).ok).toBe(true);
     const requestId = uniqueId("req");
     const ended = await ride.advance(driver.id, "complete", {}, requestId);
     expect(ended.ok && ended.value.payment.status).toBe("failed");
-    expect(await under(testEnv.RIDER.get(testEnv.RIDER.idFromName(input.riderId)), "DuesIncurred")).toContain(requestId);
+    expect(await under(testEnv.RIDER.get(testEnv.RIDER.idFromName(input.riderId)), "DuesIncurred")).toEqual([requestId]);
   });
 
   it("an offered driver freed before the rider's cancel commits: the cancel's request id, not the ride's", async () => {
@@ -320,7 +330,7 @@ describe("Driver DO: a ride's calls carry the change's correlation id", () => {
   it("a driver freed after the trip's end commits: the complete's request id", async () => {
     const { stub: ride, driver } = await rideInProgress();
     expect((await ride.advance(driver.id, "complete", {}, "req-complete")).ok).toBe(true);
-    const stub = testEnv.DRIVER.get(testEnv.DRIVER.idFromName(driver.id));
-    expect(await until(async () => ((await releasedUnder(stub)).length > 0 ? releasedUnder(stub) : undefined), "the release")).toEqual(["req-complete"]);
+    // Freed after the commit, before `advance` answers (its deferred calls run once it left the queue).
+    expect(await releasedUnder(testEnv.DRIVER.get(testEnv.DRIVER.idFromName(driver.id)))).toEqual(["req-complete"]);
   });
 });

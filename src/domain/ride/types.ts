@@ -157,7 +157,7 @@ export type Reservation = { kind: "offer"; offer: DriverOffer } | { kind: "assig
  * the dispatcher.
  */
 export type RideEffect =
-  /** `correlationId`: the change's, for a release run once the command has left the ride's queue (else the Ride DO's own). */
+  /** `correlationId`: the change's, named by the plan for a release run once the command has left the ride's queue (without it: the running command's, or the ride's own). */
   | { type: "releaseDriver"; driverId: string; correlationId?: string }
   /** The fare the rider did not pay, added to their dues (before the commit that ends the ride). */
   | { type: "addDues"; riderId: string; rideId: string; amount: Money }

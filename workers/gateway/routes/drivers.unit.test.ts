@@ -4,7 +4,7 @@
  * change never waits on the fleet, and the object's refusal while the fleet cannot answer is the
  * client's 503 with Retry-After.
  */
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { fail, ok } from "../../../src/lib/problem";
 import { call, testEnv, token } from "../app-fixtures";
 
@@ -48,10 +48,10 @@ describe("PUT /v1/drivers/me", () => {
 
   it("an error of our own in the driver's object (a bug, the fleet's included: thrown, not answered) is a 500", async () => {
     const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    onTestFinished(() => logged.mockRestore());
     const { env } = bindings("bug");
     const res = await put("d3", env);
     expect([res.status, res.body.code]).toEqual([500, "internal"]);
     expect(logged).toHaveBeenCalled();
-    logged.mockRestore();
   });
 });
