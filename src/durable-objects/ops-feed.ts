@@ -11,6 +11,10 @@
  * - the GET /v1/ops/stats figures every 5 s, from an alarm that runs only while a socket
  *   watches `stats`.
  *
+ * While a socket watches rides or drivers it keeps a lease in the views database ahead
+ * (src/views/ops-watch.ts): the views worker publishes only while it is, so a city nobody
+ * watches costs no call per batch. The same alarm renews it (src/ops-feed/wake.ts).
+ *
  * A snapshot (open rides, drivers on duty) comes from the D1 views, with the fresher
  * positions held here. The rules are pure, in src/ops-feed/feed.ts; this class only wires.
  * What it holds in memory (positions, versions sent) is lost on eviction and rebuilt by
@@ -34,11 +38,12 @@ import {
 import { driversOnDuty, MAP_LIMIT, openRides, statesIn } from "../views/ops-map";
 import { MarkerBoard } from "../ops-feed/marker-board";
 import { countEnded, ENDED_COUNTS_EVERY_MS, opsStats, type RideCounts } from "../views/stats";
-import { acceptLive, actorFromHeaders, onLiveClose, onLiveMessage, openSockets } from "./live";
+import { acceptLive, actorFromHeaders, onLiveClose, onLiveMessage, openSockets, RECONNECT } from "./live";
 import { StoredObject } from "./stored-object";
+import { renewWatch } from "../views/ops-watch";
+import { nextWake, renewAfter, renewDue, type Watching } from "../ops-feed/wake";
 
-/** How often a socket watching `stats` gets them. */
-export const STATS_EVERY_MS = 5_000;
+export { STATS_EVERY_MS } from "../ops-feed/wake";
 
 /** The payment worker's health, through the gateway's service binding (its class lives in workers/, which objects may not import). */
 type PaymentsHealth = { health(): Promise<unknown> };
@@ -50,6 +55,8 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
   private readonly rides = new MarkerBoard<RideMarker>((r) => isOpenRide(r.status), newerRide);
   /** The ended rides' counts and when they were read (`endedCounts`). */
   private ended: { at: number; counts: Promise<RideCounts> } | null = null;
+  /** When the watch lease wants renewing next. Memory only: 0 after a wake, so the first alarm renews it. */
+  private renewAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, []);
@@ -61,7 +68,11 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     if (!actor || request.headers.get("upgrade")?.toLowerCase() !== "websocket")
       return new Response("expected an authenticated WebSocket upgrade", { status: 400 });
     if (actor.role !== "ops") return new Response("operators only", { status: 403 });
-    return acceptLive(this.ctx, actor, await this.snapshot(DEFAULT_TOPICS));
+    // The lease before the snapshot: a batch that saw no lease is in what the snapshot reads.
+    await this.holdWatch();
+    const response = acceptLive(this.ctx, actor, await this.snapshot(DEFAULT_TOPICS));
+    await this.armAlarm();
+    return response;
   }
 
   /** `ping`, or a subscription (answered with a fresh snapshot, and stats at once); anything else is ignored. A socket past its token is closed instead. */
@@ -72,14 +83,15 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     if (parsed.type === "ping") return onLiveMessage(ws, message);
     if (openSockets([ws], Date.now()).length === 0) return;
     ws.serializeAttachment({ ...(ws.deserializeAttachment() as object | null), topics: parsed.topics });
-    // The stats alarm first, before any read that may fail: a subscription whose first answer failed
-    // (the views down a moment) still gets its stats every few seconds from then on.
+    // The alarm first, before any read that may fail: a subscription whose first answer failed
+    // (the views down a moment) still gets its stats every few seconds from then on, and its lease renewed.
     try {
-      if (parsed.topics.includes("stats") && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + STATS_EVERY_MS);
+      await this.armAlarm();
     } catch (error) {
       console.warn(JSON.stringify({ msg: "ops feed: subscription answer failed", error: String(error) }));
     }
     try {
+      if (parsed.topics.includes("rides") || parsed.topics.includes("drivers")) await this.holdWatch(ws);
       ws.send(await this.snapshot(parsed.topics));
       if (parsed.topics.includes("stats")) ws.send(await this.statsFrame());
     } catch (error) {
@@ -130,16 +142,68 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     return counts;
   }
 
-  /** The stats frame every `STATS_EVERY_MS` while a socket watches stats; no alarm again once nobody does. */
+  /** The stats frame while a socket watches stats, the lease renewed while one watches the map; no alarm again once nobody watches either. */
   override async alarm(): Promise<void> {
     const watchers = this.watching("stats");
-    if (watchers.length === 0) return;
-    try {
-      send(watchers, await this.statsFrame());
-    } catch (error) {
-      console.warn(JSON.stringify({ msg: "ops feed: stats failed", error: String(error) }));
+    if (watchers.length > 0) {
+      try {
+        send(watchers, await this.statsFrame());
+      } catch (error) {
+        console.warn(JSON.stringify({ msg: "ops feed: stats failed", error: String(error) }));
+      }
     }
-    await this.ctx.storage.setAlarm(Date.now() + STATS_EVERY_MS);
+    if (renewDue(Date.now(), this.watchingNow())) await this.holdWatch();
+    const next = nextWake(Date.now(), this.watchingNow());
+    if (next !== null) await this.ctx.storage.setAlarm(next);
+  }
+
+  /** Sets the alarm for what the sockets watch now, unless it is set sooner already. */
+  private async armAlarm(): Promise<void> {
+    const next = nextWake(Date.now(), this.watchingNow());
+    if (next === null) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > next) await this.ctx.storage.setAlarm(next);
+  }
+
+  private watchingNow(): Watching {
+    const topics = new Set(openSockets(this.ctx.getWebSockets(), Date.now()).flatMap((ws) => topicsOf(ws.deserializeAttachment())));
+    return { stats: topics.has("stats"), markers: topics.has("rides") || topics.has("drivers"), renewAt: this.renewAt };
+  }
+
+  /**
+   * Renews the watch lease; never throws (a failure is tried again soon, and the lease holds
+   * for two more). Should it have run out, the views worker told nobody of the batches written
+   * meanwhile: every console watching the map but `except` (about to read its own) gets a fresh
+   * snapshot, read now that the lease is back.
+   */
+  private async holdWatch(except?: WebSocket): Promise<void> {
+    let lapsed: boolean;
+    try {
+      lapsed = (await renewWatch(this.env.VIEWS_DB)).lapsed;
+      this.renewAt = renewAfter(Date.now(), true);
+    } catch (error) {
+      this.renewAt = renewAfter(Date.now(), false);
+      return void console.warn(JSON.stringify({ msg: "ops feed: watch lease not renewed", error: String(error) }));
+    }
+    if (!lapsed) return;
+    const behind = openSockets(this.ctx.getWebSockets(), Date.now()).filter(
+      (ws) => ws !== except && topicsOf(ws.deserializeAttachment()).some((t) => t !== "stats"),
+    );
+    if (behind.length === 0) return;
+    console.warn(JSON.stringify({ msg: "ops feed: watch lease had run out; consoles sent a fresh snapshot", consoles: behind.length }));
+    const snapshots = new Map<string, Promise<string>>();
+    try {
+      for (const ws of behind) {
+        const topics = topicsOf(ws.deserializeAttachment());
+        const snapshot = snapshots.get(topics.join(",")) ?? this.snapshot(topics);
+        snapshots.set(topics.join(","), snapshot);
+        send([ws], await snapshot);
+      }
+    } catch (error) {
+      // The views cannot be read now: those consoles connect again, and read their snapshot then.
+      console.warn(JSON.stringify({ msg: "ops feed: catch-up snapshot failed; consoles told to reconnect", error: String(error) }));
+      for (const ws of behind) closeQuietly(ws);
+    }
   }
 
   private takeDriver(incoming: DriverMarker, watchers: WebSocket[]): number {
@@ -196,4 +260,13 @@ function send(sockets: WebSocket[], frame: string): number {
     }
   }
   return sent;
+}
+
+/** Closes `ws` to be opened again; one closing under us already is left to the runtime. */
+function closeQuietly(ws: WebSocket): void {
+  try {
+    ws.close(RECONNECT.code, RECONNECT.reason);
+  } catch {
+    // closing
+  }
 }

@@ -12,7 +12,7 @@
 import type { DomainEvent, Driver, RideEventMessage, RiderAccount, Settlement, ViewsMessage } from "../domain/events";
 import type { Money, Ride } from "../domain/types";
 import type { Rental, RentalVehicle } from "../domain/rental/types";
-import { applyWrites } from "./statements";
+import { applyWrites, applyWritesAskingWatched } from "./statements";
 import type { EarningRow } from "../payments/settlement-columns";
 
 export { applyWrites, insertEarnings } from "./statements";
@@ -162,4 +162,15 @@ export function rideMessages(ride: Ride, timeline: readonly TimelineEntry[]): Ri
  */
 export async function project(d1: D1Database, messages: readonly ViewsMessage[]): Promise<void> {
   await applyWrites(d1, messages.flatMap(writesOf));
+}
+
+/**
+ * Projects as `project` does, and answers whether a console watches the live map (read in the
+ * same transaction: src/views/ops-watch.ts). The views worker's path; healing tells the feed anyway.
+ *
+ * @example
+ * if (await projectAskingWatched(env.VIEWS_DB, bodies)) await publishToOps(env, bodies);
+ */
+export function projectAskingWatched(d1: D1Database, messages: readonly ViewsMessage[]): Promise<boolean> {
+  return applyWritesAskingWatched(d1, messages.flatMap(writesOf));
 }

@@ -197,6 +197,17 @@ export const viewCursors = sqliteTable("view_cursors", {
 });
 
 /**
+ * Whether a console watches the operators' live map (rides or drivers): one row, `markers`,
+ * whose `until` (unix seconds, D1's own clock) the OpsFeed object keeps ahead while one does
+ * (src/views/ops-watch.ts). The views worker reads it in the batch that writes its rows and
+ * tells the feed only while it is ahead.
+ */
+export const opsWatch = sqliteTable("ops_watch", {
+  name: text("name").primaryKey(),
+  until: integer("until").notNull(),
+});
+
+/**
  * How to reach a user outside the app (KakaoTalk): the phone number sealed with the
  * CONTACT_KEY secret, and a masked hint. Written by the gateway (PUT /v1/me/contact).
  */

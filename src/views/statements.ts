@@ -8,6 +8,7 @@ import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { Driver, RiderAccount } from "../domain/events";
 import { coalesceWrites, type CoalescedWrites } from "./coalesce";
 import type { EarningRow, ViewWrite } from "./projection";
+import { runOutQuery } from "./ops-watch";
 import { drivers, earnings, rentals, riderDues, rides } from "./schema";
 import { rentalStatement, vehicleStatement } from "./rental-statements";
 
@@ -153,14 +154,36 @@ function statementsOf(
  */
 export async function applyWrites(d1: D1Database, writes: readonly ViewWrite[]): Promise<void> {
   const db = drizzle(d1);
+  const [first, ...rest] = writeStatements(db, writes);
+  if (first) await db.batch([first, ...rest]);
+}
+
+/**
+ * Applies writes as `applyWrites` does, and answers whether the operators' live map is watched,
+ * read in the same transaction after them (src/views/ops-watch.ts says why that ordering loses
+ * no change): false only once its lease ran out. No writes: nothing is asked, and the answer is
+ * `true` (tell, as before the lease).
+ *
+ * @example
+ * if (await applyWritesAskingWatched(env.VIEWS_DB, writes)) await publishToOps(env, bodies);
+ */
+export async function applyWritesAskingWatched(d1: D1Database, writes: readonly ViewWrite[]): Promise<boolean> {
+  const db = drizzle(d1);
+  const [first, ...rest] = writeStatements(db, writes);
+  if (!first) return true;
+  const results = await db.batch([first, ...rest, runOutQuery(db)]);
+  const [runOut] = results[results.length - 1] as { n: number }[];
+  return runOut?.n !== 1;
+}
+
+function writeStatements(db: DrizzleD1Database, writes: readonly ViewWrite[]) {
   const c = coalesceWrites(writes);
-  const [first, ...rest] = [
+  return [
     ...c.rides.flatMap((r) => rideStatements(db, r)),
     ...c.drivers.flatMap((driver) => statementsOf(db, { kind: "driver", driver })),
     ...c.riders.flatMap((rider) => statementsOf(db, { kind: "rider", rider })),
     ...c.others.flatMap((w) => statementsOf(db, w)),
   ];
-  if (first) await db.batch([first, ...rest]);
 }
 
 /**

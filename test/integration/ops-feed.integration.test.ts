@@ -73,16 +73,39 @@ function rideMessage(rideId: string, version: number, status: Ride["status"]): R
   return { kind: "ride.event", ride, event };
 }
 
-/** Runs the views worker on `bodies` as one batch (it writes D1, then publishes to the city feed). */
-async function viewsBatch(bodies: ViewsMessage[]) {
+/** Runs the views worker on `bodies` as one batch (it writes D1, then publishes to the city feed while a console watches). */
+async function viewsBatch(bodies: ViewsMessage[], env: Env = testEnv) {
   const batch = createMessageBatch<ViewsMessage>(
     "ride-events",
     bodies.map((body, i) => ({ id: uniqueId(`m${i}`), timestamp: Date.now(), attempts: 1, body })),
   );
   const ctx = createExecutionContext();
-  await viewsWorker.queue(batch, testEnv);
+  await viewsWorker.queue(batch, env);
   return getQueueResult(batch, ctx);
 }
+
+/** The test env, with every stub the views worker takes of the feed counted. */
+function countingFeedCalls() {
+  const counted = { stubs: 0 };
+  const feeds = testEnv.OPS_FEED;
+  const OPS_FEED = {
+    idFromName: (name: string) => feeds.idFromName(name),
+    get: (id: DurableObjectId) => {
+      counted.stubs += 1;
+      return feeds.get(id);
+    },
+  } as unknown as Env["OPS_FEED"];
+  return { env: { ...testEnv, OPS_FEED }, counted };
+}
+
+/** Sets the watch lease's `until` to `secondsFromNow` of D1's clock (negative: run out). */
+const leaseAt = (secondsFromNow: number) =>
+  testEnv.VIEWS_DB.prepare("INSERT INTO ops_watch (name, until) VALUES ('markers', unixepoch() + ?1) ON CONFLICT (name) DO UPDATE SET until = excluded.until")
+    .bind(secondsFromNow)
+    .run();
+const leaseAhead = async () =>
+  (await testEnv.VIEWS_DB.prepare("SELECT count(*) AS n FROM ops_watch WHERE until > unixepoch()").first<{ n: number }>())?.n === 1;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("OpsFeed", () => {
   it("refuses anyone but an operator, and a request that is not an upgrade", async () => {
@@ -91,8 +114,86 @@ describe("OpsFeed", () => {
     expect((await ownFeed().fetch(new Request("http://gateway/v1/ops/live", { headers: { upgrade: "websocket" } }))).status).toBe(400);
   });
 
+  it("with no console watching the map, the views worker writes its batch and calls no feed; once one watches, it tells it", async () => {
+    const { env, counted } = countingFeedCalls();
+    // no lease ever kept (a gateway not yet deployed with it): told, as before
+    await testEnv.VIEWS_DB.prepare("DELETE FROM ops_watch").run();
+    await viewsBatch([rideMessage(uniqueId("rd"), 1, "requested")], env);
+    expect(counted.stubs).toBe(1);
+    counted.stubs = 0;
+
+    await leaseAt(-1);
+    const unseen = uniqueId("rd");
+    expect((await viewsBatch([rideMessage(unseen, 1, "requested")], env)).ackAll).toBe(true);
+    expect(counted.stubs).toBe(0);
+    const row = await testEnv.VIEWS_DB.prepare("SELECT status FROM rides WHERE id = ?1").bind(unseen).first<{ status: string }>();
+    expect(row?.status).toBe("requested");
+
+    // a stats-only console does not watch the map
+    const stats = await connect(ownFeed());
+    stats.ws.send(JSON.stringify({ type: "subscribe", topics: ["stats"] }));
+    await stats.waitFor((f) => f.type === "stats", "stats");
+    await leaseAt(-1);
+    await viewsBatch([rideMessage(unseen, 2, "dispatching")], env);
+    expect(counted.stubs).toBe(0);
+
+    const map = await connect(city());
+    const snapshot = await map.waitFor((f) => f.type === "snapshot", "the snapshot");
+    expect(snapshot.rides).toContainEqual(expect.objectContaining({ id: unseen, version: 2 }));
+    expect(await leaseAhead()).toBe(true);
+    await viewsBatch([rideMessage(unseen, 3, "driver_assigned")], env);
+    expect(counted.stubs).toBe(1);
+    await map.waitFor((f) => f.type === "ride" && f.ride?.id === unseen && f.ride.version === 3, "the change, told");
+
+    // the lease compared with D1's own clock: one a second past is over
+    await leaseAt(-1);
+    await viewsBatch([rideMessage(unseen, 4, "cancelled")], env);
+    expect(counted.stubs).toBe(1);
+    map.ws.close();
+    stats.ws.close();
+  });
+
+  it("a console's connect takes the lease itself, before its snapshot, not at the alarm's next renewal", async () => {
+    const feed = ownFeed();
+    await runInDurableObject(feed, (instance: OpsFeedDurableObject) => void ((instance as unknown as { renewAt: number }).renewAt = Date.now() + 3_600_000));
+    await testEnv.VIEWS_DB.prepare("DELETE FROM ops_watch").run();
+    const map = await connect(feed);
+    expect(await leaseAhead()).toBe(true);
+    const renewal = await runInDurableObject(feed, (_i: OpsFeedDurableObject, state) => state.storage.getAlarm());
+    expect(renewal).toBeGreaterThan(Date.now() + 30_000);
+    map.ws.close();
+  });
+
+  it("a lease that ran out while a console watched: its next renewal sends that console a fresh snapshot with what nobody told it, not a stats-only one", async () => {
+    const map = await connect(city());
+    await map.waitFor((f) => f.type === "snapshot", "the snapshot");
+    const quiet = await connect(city());
+    quiet.ws.send(JSON.stringify({ type: "subscribe", topics: ["stats"] }));
+    await quiet.waitFor((f) => f.type === "stats", "stats");
+    await leaseAt(-1);
+    const missed = uniqueId("rd");
+    await viewsBatch([rideMessage(missed, 1, "requested")]);
+    await sleep(200);
+    expect(map.frames.some((f) => f.ride?.id === missed)).toBe(false);
+
+    // the renewal is due (as after a wake: memory new), and the alarm runs
+    await runInDurableObject(city(), (instance: OpsFeedDurableObject) => void ((instance as unknown as { renewAt: number }).renewAt = 0));
+    expect(await runDurableObjectAlarm(city())).toBe(true);
+    const fresh = await map.waitFor((f) => f.type === "snapshot" && map.frames.indexOf(f) > 0, "the fresh snapshot");
+    expect(fresh.rides).toContainEqual(expect.objectContaining({ id: missed, version: 1 }));
+    expect(await leaseAhead()).toBe(true);
+    expect(quiet.frames.filter((f) => f.type === "snapshot")).toHaveLength(2); // its connect's and its subscription's only
+
+    // a renewal that finds the lease still ahead sends nothing again
+    await runInDurableObject(city(), (instance: OpsFeedDurableObject) => void ((instance as unknown as { renewAt: number }).renewAt = 0));
+    await runDurableObjectAlarm(city());
+    await sleep(200);
+    expect(map.frames.filter((f) => f.type === "snapshot")).toHaveLength(2);
+    map.ws.close();
+    quiet.ws.close();
+  });
+
   it("a console whose token expired is closed (4401) at its next frame instead of being sent it, and at its next ping", async () => {
-    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     const current = await connect(city());
     const expiring = await connect(city(), ops, Date.now() + 400);
     const pinging = await connect(ownFeed(), ops, Date.now() + 400); // a feed nothing publishes to: only its ping can close it
@@ -246,10 +347,22 @@ describe("OpsFeed", () => {
     await until(async () => (watcher.frames.filter((f) => f.type === "stats").length >= 2 ? true : undefined), "stats from the alarm");
     expect(await runInDurableObject(feed, (_i: OpsFeedDurableObject, state) => state.storage.getAlarm())).not.toBeNull();
 
+    // rides only: the alarm is the lease's renewal, a minute on, not the stats'
     watcher.ws.send(JSON.stringify({ type: "subscribe", topics: ["rides"] }));
     await until(async () => (watcher.frames.filter((f) => f.type === "snapshot").length === 3 ? true : undefined), "the new snapshot");
+    const stats = watcher.frames.filter((f) => f.type === "stats").length;
+    await runDurableObjectAlarm(feed);
+    const renewal = await runInDurableObject(feed, (_i: OpsFeedDurableObject, state) => state.storage.getAlarm());
+    expect(renewal).toBeGreaterThan(Date.now() + 30_000);
+    expect(watcher.frames.filter((f) => f.type === "stats")).toHaveLength(stats);
+
+    // nobody watching anything: the alarm runs once more and sets none
+    watcher.ws.close();
+    await until(
+      async () => ((await runInDurableObject(feed, (_i: OpsFeedDurableObject, state) => state.getWebSockets().length)) === 0 ? true : undefined),
+      "the socket gone",
+    );
     await runDurableObjectAlarm(feed);
     expect(await runInDurableObject(feed, (_i: OpsFeedDurableObject, state) => state.storage.getAlarm())).toBeNull();
-    watcher.ws.close();
   });
 });

@@ -10,7 +10,7 @@ import { isDeadLetterQueue, keepEachLetter } from "../../src/lib/dead-letters";
 import { keepDeadLetter } from "../../src/views/dead-letters";
 import { viewsFault } from "../../src/views/faults";
 import { publishToOps } from "./ops-feed";
-import { project } from "./projection";
+import { project, projectAskingWatched } from "./projection";
 
 /** The development fault (PUT /v1/dev/faults {views}), read only where it can be set. */
 async function faultDown(env: ViewsEnv): Promise<boolean> {
@@ -28,7 +28,8 @@ function keepDeadLetters(batch: MessageBatch<unknown>, env: ViewsEnv): Promise<v
 /**
  * Projects the batch as one D1 batch; if that fails, each message on its own, so a
  * poison message is retried (and ends in the dead-letter queue) alone, not with the
- * good messages it arrived with. Then the operators' live map hears of what was written.
+ * good messages it arrived with. Then the operators' live map hears of what was written, while
+ * a console watches it (src/views/ops-watch.ts); one by one, it hears of it whatever.
  */
 async function projectBatch(batch: MessageBatch<ViewsMessage>, env: ViewsEnv): Promise<void> {
   if (await faultDown(env)) {
@@ -39,15 +40,17 @@ async function projectBatch(batch: MessageBatch<ViewsMessage>, env: ViewsEnv): P
     return;
   }
   const bodies = batch.messages.map((m) => m.body);
+  let watched: boolean;
   try {
-    await project(env.VIEWS_DB, bodies);
+    watched = await projectAskingWatched(env.VIEWS_DB, bodies);
     batch.ackAll();
   } catch (error) {
     // The batch is one D1 transaction: nothing of it was applied.
     console.warn(JSON.stringify({ msg: "batch projection failed; projecting one by one", size: batch.messages.length, error: String(error) }));
     return projectOneByOne(batch, env);
   }
-  await publishToOps(env, bodies);
+  // No console watching: a console that connects later reads these rows in its snapshot.
+  if (watched) await publishToOps(env, bodies);
 }
 
 async function projectOneByOne(batch: MessageBatch<ViewsMessage>, env: ViewsEnv): Promise<void> {

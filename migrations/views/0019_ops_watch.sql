@@ -1,0 +1,4 @@
+CREATE TABLE `ops_watch` (
+	`name` text PRIMARY KEY NOT NULL,
+	`until` integer NOT NULL
+);
