@@ -11,8 +11,9 @@
  * Only a lease that ran out while a console still watched (the feed's renewals failing for two
  * minutes) leaves a gap, which the feed closes with a fresh snapshot once it renews.
  *
- * No row at all means a feed that never kept a lease (the views worker is deployed before the
- * gateway, whose object keeps it): the views worker then tells the feed, as it always did.
+ * No row is no console: the views worker is deployed before the gateway, whose object keeps the
+ * lease, and tells nobody meanwhile; deploying the gateway restarts the feed object, whose
+ * consoles connect again and read their snapshot under the new feed's lease.
  */
 import { sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
@@ -29,35 +30,34 @@ export const WATCH_LEASE_S = 180;
 export const WATCH_RENEW_EVERY_MS = 60_000;
 
 /**
- * The query a batch ends with: how many leases ran out by D1's clock (one row, `n` 0 or 1).
- * 0 is a lease ahead, or none ever kept: tell the feed.
+ * The query a batch ends with: one row while the lease is ahead of D1's clock, none otherwise.
  *
  * @example
- * const [...written, [runOut]] = await db.batch([...statements, runOutQuery(db)]);
- * const tell = runOut?.n === 0;
+ * const results = await db.batch([...statements, watchedQuery(db)]);
+ * const tell = results[results.length - 1].length > 0;
  */
-export function runOutQuery(db: DrizzleD1Database) {
+export function watchedQuery(db: DrizzleD1Database) {
   return db
-    .select({ n: sql<number>`count(*)` })
+    .select({ until: opsWatch.until })
     .from(opsWatch)
-    .where(sql`${opsWatch.name} = ${MARKERS} AND ${opsWatch.until} <= unixepoch()`);
+    .where(sql`${opsWatch.name} = ${MARKERS} AND ${opsWatch.until} > unixepoch()`);
 }
 
 /**
- * Pushes the lease `WATCH_LEASE_S` past D1's clock. Answers whether it had run out: a console
- * that watched meanwhile may have missed changes (none kept yet: the views worker told the feed).
+ * Pushes the lease `WATCH_LEASE_S` past D1's clock. Answers whether it had run out (or was never
+ * kept): a console that watched meanwhile may have missed changes.
  *
  * @example
  * const { lapsed } = await renewWatch(env.VIEWS_DB);
  */
 export async function renewWatch(d1: D1Database): Promise<{ lapsed: boolean }> {
   const db = drizzle(d1);
-  const [[runOut]] = await db.batch([
-    runOutQuery(db),
+  const [ahead] = await db.batch([
+    watchedQuery(db),
     db
       .insert(opsWatch)
       .values({ name: MARKERS, until: sql`unixepoch() + ${WATCH_LEASE_S}` })
       .onConflictDoUpdate({ target: opsWatch.name, set: { until: sql`unixepoch() + ${WATCH_LEASE_S}` } }),
   ]);
-  return { lapsed: runOut?.n === 1 };
+  return { lapsed: ahead.length === 0 };
 }

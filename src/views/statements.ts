@@ -8,7 +8,7 @@ import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { Driver, RiderAccount } from "../domain/events";
 import { coalesceWrites, type CoalescedWrites } from "./coalesce";
 import type { EarningRow, ViewWrite } from "./projection";
-import { runOutQuery } from "./ops-watch";
+import { watchedQuery } from "./ops-watch";
 import { drivers, earnings, rentals, riderDues, rides } from "./schema";
 import { rentalStatement, vehicleStatement } from "./rental-statements";
 
@@ -161,8 +161,7 @@ export async function applyWrites(d1: D1Database, writes: readonly ViewWrite[]):
 /**
  * Applies writes as `applyWrites` does, and answers whether the operators' live map is watched,
  * read in the same transaction after them (src/views/ops-watch.ts says why that ordering loses
- * no change): false only once its lease ran out. No writes: nothing is asked, and the answer is
- * `true` (tell, as before the lease).
+ * no change). No writes: nothing is asked, and the answer is `true` (tell, as before the lease).
  *
  * @example
  * if (await applyWritesAskingWatched(env.VIEWS_DB, writes)) await publishToOps(env, bodies);
@@ -171,9 +170,8 @@ export async function applyWritesAskingWatched(d1: D1Database, writes: readonly 
   const db = drizzle(d1);
   const [first, ...rest] = writeStatements(db, writes);
   if (!first) return true;
-  const results = await db.batch([first, ...rest, runOutQuery(db)]);
-  const [runOut] = results[results.length - 1] as { n: number }[];
-  return runOut?.n !== 1;
+  const results = await db.batch([first, ...rest, watchedQuery(db)]);
+  return (results[results.length - 1] as unknown[]).length > 0;
 }
 
 function writeStatements(db: DrizzleD1Database, writes: readonly ViewWrite[]) {
