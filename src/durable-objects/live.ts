@@ -45,8 +45,13 @@ function viewOf(attached: Attached, views: readonly LiveView[]): LiveView | unde
   return views.find((v) => attached.role === v.role && (v.actorId === undefined || attached.actorId === v.actorId));
 }
 
-/** Closes `ws` with `why`; a socket already closing is left to the runtime. */
-function closeWith(ws: WebSocket, why: { code: number; reason: string }): void {
+/**
+ * Closes `ws` with `why`; a socket already closing is left to the runtime.
+ *
+ * @example
+ * closeWith(ws, RECONNECT);
+ */
+export function closeWith(ws: WebSocket, why: { code: number; reason: string }): void {
   try {
     ws.close(why.code, why.reason);
   } catch {

@@ -8,12 +8,11 @@
  *   call per batch or run, ./ops-publish.ts);
  * - drivers' positions, pushed by the Driver DOs, throttled on their side by the interval
  *   this object answers (`driverMoved`);
- * - the GET /v1/ops/stats figures every 5 s, from an alarm that runs only while a socket
- *   watches `stats`.
+ * - the GET /v1/ops/stats figures every 5 s, from its alarm while a socket watches `stats`.
  *
- * While a socket watches rides or drivers it keeps a lease in the views database ahead
- * (src/views/ops-watch.ts): the views worker publishes only while it is, so a city nobody
- * watches costs no call per batch. The same alarm renews it (src/ops-feed/wake.ts).
+ * While a socket watches the map (rides or drivers) it keeps a lease in the views database
+ * ahead (src/views/ops-watch.ts): the views worker publishes only while it is, so a city nobody
+ * watches costs no call per batch. The same alarm renews it every minute (src/ops-feed/wake.ts).
  *
  * A snapshot (open rides, drivers on duty) comes from the D1 views, with the fresher
  * positions held here. The rules are pure, in src/ops-feed/feed.ts; this class only wires.
@@ -31,6 +30,8 @@ import {
   rideMarker,
   snapshotFrame,
   topicsOf,
+  watchesMap,
+  mapTopicsOf,
   type DriverMarker,
   type RideMarker,
   type Topic,
@@ -38,9 +39,9 @@ import {
 import { driversOnDuty, MAP_LIMIT, openRides, statesIn } from "../views/ops-map";
 import { MarkerBoard } from "../ops-feed/marker-board";
 import { countEnded, ENDED_COUNTS_EVERY_MS, opsStats, type RideCounts } from "../views/stats";
-import { acceptLive, actorFromHeaders, onLiveClose, onLiveMessage, openSockets, RECONNECT } from "./live";
+import { acceptLive, actorFromHeaders, closeWith, onLiveClose, onLiveMessage, openSockets, RECONNECT } from "./live";
 import { StoredObject } from "./stored-object";
-import { renewWatch } from "../views/ops-watch";
+import { renewWatch, WATCH_LEASE_S } from "../views/ops-watch";
 import { nextWake, renewAfter, renewDue, type Watching } from "../ops-feed/wake";
 
 export { STATS_EVERY_MS } from "../ops-feed/wake";
@@ -57,6 +58,8 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
   private ended: { at: number; counts: Promise<RideCounts> } | null = null;
   /** When the watch lease wants renewing next. Memory only: 0 after a wake, so the first alarm renews it. */
   private renewAt = 0;
+  /** When a renewal last succeeded (0: not since a wake). One longer ago than the lease is a gap, whatever D1 answers. */
+  private renewedAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, []);
@@ -70,9 +73,11 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     if (actor.role !== "ops") return new Response("operators only", { status: 403 });
     // The lease before the snapshot: a batch that saw no lease is in what the snapshot reads.
     await this.holdWatch();
-    const response = acceptLive(this.ctx, actor, await this.snapshot(DEFAULT_TOPICS));
-    await this.armAlarm();
-    return response;
+    const snapshot = await this.snapshot(DEFAULT_TOPICS);
+    // The alarm before the socket is accepted, for the map it will watch: a failure is this
+    // request's 500, never a socket no alarm keeps the lease of.
+    await this.armAlarm({ markers: true });
+    return acceptLive(this.ctx, actor, snapshot);
   }
 
   /** `ping`, or a subscription (answered with a fresh snapshot, and stats at once); anything else is ignored. A socket past its token is closed instead. */
@@ -80,22 +85,24 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     const parsed = typeof message === "string" ? parseClientMessage(message) : null;
     if (!parsed) return;
     // A ping is onLiveMessage's (it closes a socket past its token); a subscription is checked here.
-    if (parsed.type === "ping") return onLiveMessage(ws, message);
+    if (parsed.type === "ping") {
+      onLiveMessage(ws, message);
+      return this.alarmKept();
+    }
     if (openSockets([ws], Date.now()).length === 0) return;
     ws.serializeAttachment({ ...(ws.deserializeAttachment() as object | null), topics: parsed.topics });
-    // The alarm first, before any read that may fail: a subscription whose first answer failed
-    // (the views down a moment) still gets its stats every few seconds from then on, and its lease renewed.
+    const map = watchesMap(parsed.topics);
+    // The lease (which never throws) and the alarm before any read that may fail: a subscription whose
+    // first answer failed (the views down a moment) still gets its stats every few seconds from then on.
+    if (map) await this.holdWatch(ws);
     try {
       await this.armAlarm();
-    } catch (error) {
-      console.warn(JSON.stringify({ msg: "ops feed: subscription answer failed", error: String(error) }));
-    }
-    try {
-      if (parsed.topics.includes("rides") || parsed.topics.includes("drivers")) await this.holdWatch(ws);
       ws.send(await this.snapshot(parsed.topics));
       if (parsed.topics.includes("stats")) ws.send(await this.statsFrame());
     } catch (error) {
       console.warn(JSON.stringify({ msg: "ops feed: subscription answer failed", error: String(error) }));
+      // A map it did not get, maybe after a gap (holdWatch left it out of the catch-up): it connects again, and reads its snapshot then.
+      if (map) closeWith(ws, RECONNECT);
     }
   }
 
@@ -157,52 +164,67 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     if (next !== null) await this.ctx.storage.setAlarm(next);
   }
 
-  /** Sets the alarm for what the sockets watch now, unless it is set sooner already. */
-  private async armAlarm(): Promise<void> {
-    const next = nextWake(Date.now(), this.watchingNow());
+  /** Sets the alarm for what the sockets watch now (and `also`), unless it is set sooner already. */
+  private async armAlarm(also: { markers?: boolean } = {}): Promise<void> {
+    const watching = this.watchingNow();
+    const next = nextWake(Date.now(), { ...watching, markers: watching.markers || also.markers === true });
     if (next === null) return;
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > next) await this.ctx.storage.setAlarm(next);
   }
 
+  /** At a console's ping: an alarm lost (its retries given up) is set again, so that the lease is renewed. Never throws. */
+  private async alarmKept(): Promise<void> {
+    try {
+      if ((await this.ctx.storage.getAlarm()) === null) await this.armAlarm();
+    } catch (error) {
+      console.warn(JSON.stringify({ msg: "ops feed: watch lease not renewed", error: String(error) }));
+    }
+  }
+
   private watchingNow(): Watching {
-    const topics = new Set(openSockets(this.ctx.getWebSockets(), Date.now()).flatMap((ws) => topicsOf(ws.deserializeAttachment())));
-    return { stats: topics.has("stats"), markers: topics.has("rides") || topics.has("drivers"), renewAt: this.renewAt };
+    const topics = openSockets(this.ctx.getWebSockets(), Date.now()).flatMap((ws) => topicsOf(ws.deserializeAttachment()));
+    return { stats: topics.includes("stats"), markers: watchesMap(topics), renewAt: this.renewAt };
   }
 
   /**
    * Renews the watch lease; never throws (a failure is tried again soon, and the lease holds
    * for two more). Should it have run out, the views worker told nobody of the batches written
-   * meanwhile: every console watching the map but `except` (about to read its own) gets a fresh
-   * snapshot, read now that the lease is back.
+   * meanwhile: memory is checked against the views, all of it (`forgetLeft`), and every console
+   * watching the map but `except` (about to read its own) gets a fresh snapshot, read now that
+   * the lease is back; should the views not answer, those consoles connect again instead.
    */
   private async holdWatch(except?: WebSocket): Promise<void> {
     let lapsed: boolean;
     try {
       lapsed = (await renewWatch(this.env.VIEWS_DB)).lapsed;
-      this.renewAt = renewAfter(Date.now(), true);
+      const now = Date.now();
+      // A renewal that committed but answered an error is no gap to D1 next time: counted by time too.
+      lapsed ||= this.renewedAt > 0 && now - this.renewedAt >= WATCH_LEASE_S * 1000;
+      [this.renewedAt, this.renewAt] = [now, renewAfter(now, true)];
     } catch (error) {
       this.renewAt = renewAfter(Date.now(), false);
       return void console.warn(JSON.stringify({ msg: "ops feed: watch lease not renewed", error: String(error) }));
     }
     if (!lapsed) return;
-    const behind = openSockets(this.ctx.getWebSockets(), Date.now()).filter(
-      (ws) => ws !== except && topicsOf(ws.deserializeAttachment()).some((t) => t !== "stats"),
-    );
-    if (behind.length === 0) return;
-    console.warn(JSON.stringify({ msg: "ops feed: watch lease had run out; consoles sent a fresh snapshot", consoles: behind.length }));
-    const snapshots = new Map<string, Promise<string>>();
+    const behind = openSockets(this.ctx.getWebSockets(), Date.now()).filter((ws) => ws !== except && watchesMap(topicsOf(ws.deserializeAttachment())));
     try {
+      // Memory checked against the views, all of it: no leaving was told it meanwhile.
+      await forgetLeft(this.env.VIEWS_DB, this.rides, "rides");
+      await forgetLeft(this.env.VIEWS_DB, this.drivers, "drivers");
+      if (behind.length === 0) return;
+      console.warn(JSON.stringify({ msg: "ops feed: watch lease had run out; consoles sent a fresh snapshot", consoles: behind.length }));
+      // By the map's topics, each group sent its snapshot as soon as it is read: a change published
+      // while a later group's snapshot is read then reaches the earlier group after its snapshot, never before.
+      const groups = new Map<string, WebSocket[]>();
       for (const ws of behind) {
-        const topics = topicsOf(ws.deserializeAttachment());
-        const snapshot = snapshots.get(topics.join(",")) ?? this.snapshot(topics);
-        snapshots.set(topics.join(","), snapshot);
-        send([ws], await snapshot);
+        const key = mapTopicsOf(topicsOf(ws.deserializeAttachment())).join(",");
+        groups.set(key, [...(groups.get(key) ?? []), ws]);
       }
+      for (const sockets of groups.values()) send(sockets, await this.snapshot(mapTopicsOf(topicsOf(sockets[0]!.deserializeAttachment()))));
     } catch (error) {
-      // The views cannot be read now: those consoles connect again, and read their snapshot then.
       console.warn(JSON.stringify({ msg: "ops feed: catch-up snapshot failed; consoles told to reconnect", error: String(error) }));
-      for (const ws of behind) closeQuietly(ws);
+      for (const ws of behind) closeWith(ws, RECONNECT);
     }
   }
 
@@ -262,11 +284,11 @@ function send(sockets: WebSocket[], frame: string): number {
   return sent;
 }
 
-/** Closes `ws` to be opened again; one closing under us already is left to the runtime. */
-function closeQuietly(ws: WebSocket): void {
-  try {
-    ws.close(RECONNECT.code, RECONNECT.reason);
-  } catch {
-    // closing
+/** What memory holds of `table` on the map, checked against the views: a ride they no longer hold was handed over, ended. */
+async function forgetLeft<M extends { id: string; version: number }>(db: D1Database, board: MarkerBoard<M>, table: "rides" | "drivers"): Promise<void> {
+  const ids = board.ids();
+  for (let at = 0; at < ids.length; at += MAP_LIMIT) {
+    const page = ids.slice(at, at + MAP_LIMIT);
+    board.forgetLeft(page, await statesIn(db, table, page), table === "rides");
   }
 }

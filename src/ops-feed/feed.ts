@@ -124,6 +124,26 @@ export function topicsOf(attachment: unknown): readonly Topic[] {
   return Array.isArray(topics) ? TOPICS.filter((t) => topics.includes(t)) : DEFAULT_TOPICS;
 }
 
+/**
+ * Whether `topics` watch the map (rides or drivers): what the watch lease is kept for.
+ *
+ * @example
+ * watchesMap(["stats"]); // false
+ */
+export function watchesMap(topics: readonly Topic[]): boolean {
+  return mapTopicsOf(topics).length > 0;
+}
+
+/**
+ * The map's topics among `topics` (what a snapshot frame carries; stats come in frames of their own).
+ *
+ * @example
+ * mapTopicsOf(["rides", "stats"]); // ["rides"]
+ */
+export function mapTopicsOf(topics: readonly Topic[]): Topic[] {
+  return topics.filter((t) => t !== "stats");
+}
+
 const newer = (a: string | null, b: string | null) => (a ?? "") > (b ?? "");
 
 /**

@@ -132,9 +132,8 @@ export class MarkerBoard<M extends { id: string; version: number }> {
     for (const id of this.unknownTo(fromViews, limit)) {
       const memory = this.onMap.get(id);
       const version = memory?.version ?? this.onMapVersions.get(id) ?? -1;
-      const seen = viewStates.get(id);
-      if (seen && !seen.onMap && seen.version >= version) this.leave(id, seen.version);
-      else if (memory) out.push(memory);
+      if (this.leftUnheard(id, version, viewStates.get(id))) continue;
+      if (memory) out.push(memory);
       else {
         // Let go and still on the map as far as anyone knows: checked again after all the others.
         this.onMapVersions.delete(id);
@@ -143,6 +142,40 @@ export class MarkerBoard<M extends { id: string; version: number }> {
     }
     // One past the limit, so that the caller knows there were more (`snapshotFrame` cuts and says so).
     return out.filter(this.shown).slice(0, limit + 1);
+  }
+
+  /** Every id memory holds on the map, kept in full or let go: what a full check asks the views about (`forgetLeft`). */
+  ids(): string[] {
+    return [...this.onMapVersions.keys()];
+  }
+
+  /**
+   * Forgets those of `checked` that left the map unheard: the views hold them off it at memory's
+   * version or newer, or (`absentIsGone`) do not hold them at all. The full check after a time no
+   * console watched, when nobody told the feed of the changes (src/views/ops-watch.ts): else every
+   * driver on duty since would stay counted, lengthening the push interval, and a ride the views'
+   * window handed over since, ended, would stay open in memory. Answers how many were forgotten.
+   *
+   * @example
+   * const ids = board.ids().slice(0, 5000);
+   * board.forgetLeft(ids, await statesIn(db, "rides", ids), true);
+   */
+  forgetLeft(checked: readonly string[], viewStates: ReadonlyMap<string, { version: number; onMap: boolean }>, absentIsGone: boolean): number {
+    let forgotten = 0;
+    for (const id of checked) {
+      const version = this.onMapVersions.get(id);
+      if (version === undefined) continue;
+      const seen = viewStates.get(id) ?? (absentIsGone ? { version, onMap: false } : undefined);
+      if (this.leftUnheard(id, version, seen)) forgotten += 1;
+    }
+    return forgotten;
+  }
+
+  /** Leaves the map when the views hold `id` off it at `version` or newer; answers whether it did. */
+  private leftUnheard(id: string, version: number, seen: { version: number; onMap: boolean } | undefined): boolean {
+    if (!seen || seen.onMap || seen.version < version) return false;
+    this.leave(id, seen.version);
+    return true;
   }
 
   private leave(id: string, version: number): void {

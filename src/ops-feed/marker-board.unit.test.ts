@@ -150,3 +150,38 @@ describe("memory at a city's peak", () => {
     ]);
   });
 });
+
+describe("the full check after a time nobody watched (forgetLeft)", () => {
+  it("forgets a driver the views hold off duty at memory's version or newer; keeps one on duty, one newer in memory, and one the views do not hold", () => {
+    const board = drivers();
+    for (const [id, version] of [
+      ["off", 3],
+      ["on", 3],
+      ["newer", 7],
+      ["unknown", 2],
+    ] as const)
+      board.take(driver({ id, version }));
+    expect(board.ids().sort()).toEqual(["newer", "off", "on", "unknown"]);
+    const states = new Map([
+      ["off", { version: 4, onMap: false }],
+      ["on", { version: 5, onMap: true }],
+      ["newer", { version: 6, onMap: false }],
+    ]);
+    expect(board.forgetLeft(board.ids(), states, false)).toBe(1);
+    expect(board.ids().sort()).toEqual(["newer", "on", "unknown"]);
+    expect(board.size).toBe(3);
+    // what left is remembered: its older push does not bring it back
+    expect(board.take(driver({ id: "off", version: 3, locationAt: at(9) }))).toBeNull();
+  });
+
+  it("forgets a ride the views no longer hold (handed over, ended) when told absence is leaving; only those asked about", () => {
+    const board = rides();
+    board.take(ride({ id: "gone", version: 4 }));
+    board.take(ride({ id: "open", version: 4 }));
+    board.take(ride({ id: "unasked", version: 4 }));
+    expect(board.forgetLeft(["gone", "open"], new Map([["open", { version: 4, onMap: true }]]), false)).toBe(0);
+    expect(board.forgetLeft(["gone", "open", "never-held"], new Map([["open", { version: 4, onMap: true }]]), true)).toBe(1);
+    expect(board.ids().sort()).toEqual(["open", "unasked"]);
+    expect(board.snapshot([], new Map()).map((r) => r.id)).not.toContain("gone");
+  });
+});

@@ -11,9 +11,12 @@
  * Only a lease that ran out while a console still watched (the feed's renewals failing for two
  * minutes) leaves a gap, which the feed closes with a fresh snapshot once it renews.
  *
- * No row is no console: the views worker is deployed before the gateway, whose object keeps the
- * lease, and tells nobody meanwhile; deploying the gateway restarts the feed object, whose
- * consoles connect again and read their snapshot under the new feed's lease.
+ * No row is no console, as in a fresh deployment. The gateway, whose object keeps the lease, is
+ * deployed before the views worker (which binds it): an old views worker tells the feed always.
+ *
+ * The argument needs every read on the primary, in commit order: the snapshot's reads and the
+ * views worker's batch go there (no read replicas, no `withSession`); reading the snapshot from a
+ * replica would need the lease's bookmark first.
  */
 import { sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";

@@ -9,9 +9,9 @@ import { createExecutionContext, createMessageBatch, getQueueResult, runDurableO
 import { describe, expect, it } from "vitest";
 import type { RideEventMessage, ViewsMessage } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
-import { liveRequest, TOKEN_EXPIRED } from "../../src/durable-objects/live";
+import { liveRequest, RECONNECT, TOKEN_EXPIRED } from "../../src/durable-objects/live";
 import type { OpsFeedDurableObject } from "../../src/durable-objects/ops-feed";
-import { driverMarker, UNWATCHED_PUSH_MS, WATCHED_PUSH_MS } from "../../src/ops-feed/feed";
+import { driverMarker, rideMarker, UNWATCHED_PUSH_MS, WATCHED_PUSH_MS } from "../../src/ops-feed/feed";
 import viewsWorker from "../../workers/views/index";
 import { onlineDriver, testEnv, uniqueId, until } from "./helpers";
 import { countEnded } from "../../src/views/stats";
@@ -125,12 +125,16 @@ describe("OpsFeed", () => {
     expect(row?.status).toBe("requested");
 
     // a stats-only console does not watch the map
-    const stats = await connect(ownFeed());
+    const statsFeed = ownFeed();
+    const stats = await connect(statsFeed);
     stats.ws.send(JSON.stringify({ type: "subscribe", topics: ["stats"] }));
     await stats.waitFor((f) => f.type === "stats", "stats");
     await leaseAt(-1);
     await viewsBatch([rideMessage(unseen, 2, "dispatching")], env);
     expect(counted.stubs).toBe(0);
+    await runInDurableObject(statsFeed, (instance: OpsFeedDurableObject) => void ((instance as unknown as { renewAt: number }).renewAt = 0));
+    expect(await runDurableObjectAlarm(statsFeed)).toBe(true);
+    expect(await leaseAhead(), "its alarm renews no lease").toBe(false);
 
     const map = await connect(city());
     const snapshot = await map.waitFor((f) => f.type === "snapshot", "the snapshot");
@@ -140,8 +144,8 @@ describe("OpsFeed", () => {
     expect(counted.stubs).toBe(1);
     await map.waitFor((f) => f.type === "ride" && f.ride?.id === unseen && f.ride.version === 3, "the change, told");
 
-    // the lease compared with D1's own clock: one a second past is over
-    await leaseAt(-1);
+    // the lease compared with D1's own clock: one ending this second is over
+    await leaseAt(0);
     await viewsBatch([rideMessage(unseen, 4, "cancelled")], env);
     expect(counted.stubs).toBe(1);
     map.ws.close();
@@ -184,8 +188,108 @@ describe("OpsFeed", () => {
     await runDurableObjectAlarm(city());
     await sleep(200);
     expect(map.frames.filter((f) => f.type === "snapshot")).toHaveLength(2);
+
+    // one whose last success is longer ago than the lease is a gap, whatever D1 answers (a renewal that committed but answered an error)
+    await runInDurableObject(city(), (instance: OpsFeedDurableObject) => {
+      const inside = instance as unknown as { renewAt: number; renewedAt: number };
+      [inside.renewAt, inside.renewedAt] = [0, Date.now() - 181_000];
+    });
+    await runDurableObjectAlarm(city());
+    await until(async () => (map.frames.filter((f) => f.type === "snapshot").length === 3 ? true : undefined), "a third snapshot");
+
+    // an alarm lost is set again at the console's next ping
+    await runInDurableObject(city(), (_i: OpsFeedDurableObject, state) => state.storage.deleteAlarm());
+    map.ws.send("ping");
+    await map.waitFor((f) => f.type === "pong", "pong");
+    await until(
+      async () => ((await runInDurableObject(city(), (_i: OpsFeedDurableObject, state) => state.storage.getAlarm())) !== null ? true : undefined),
+      "the alarm again",
+    );
     map.ws.close();
     quiet.ws.close();
+  });
+
+  it("the views down as a run-out lease is renewed: the consoles watching the map connect again (1012); a subscription whose map could not be read too", async () => {
+    const map = await connect(city());
+    await map.waitFor((f) => f.type === "snapshot", "the snapshot");
+    const quiet = await connect(city());
+    quiet.ws.send(JSON.stringify({ type: "subscribe", topics: ["stats"] }));
+    await quiet.waitFor((f) => f.type === "stats", "stats");
+    const snapshotFails = (feed: DurableObjectStub<OpsFeedDurableObject>) =>
+      runInDurableObject(feed, (instance: OpsFeedDurableObject) => {
+        const inside = instance as unknown as { snapshot: () => Promise<string>; renewAt: number };
+        const kept = inside.snapshot;
+        inside.snapshot = () => Promise.reject(new Error("D1_ERROR: Network connection lost."));
+        inside.renewAt = 0;
+        return () => runInDurableObject(feed, (again: OpsFeedDurableObject) => void ((again as unknown as { snapshot: unknown }).snapshot = kept));
+      });
+    await leaseAt(-1);
+    const restore = await snapshotFails(city());
+    try {
+      await runDurableObjectAlarm(city());
+      expect(await map.closedWith()).toBe(RECONNECT.code);
+      await sleep(100);
+      expect(quiet.frames.filter((f) => f.type === "snapshot")).toHaveLength(2);
+    } finally {
+      await restore();
+    }
+
+    const feed = ownFeed();
+    const console2 = await connect(feed);
+    const restoreOwn = await snapshotFails(feed);
+    try {
+      console2.ws.send(JSON.stringify({ type: "subscribe", topics: ["rides"] }));
+      expect(await console2.closedWith()).toBe(RECONNECT.code);
+    } finally {
+      await restoreOwn();
+    }
+    quiet.ws.close();
+  });
+
+  it("after a time nobody watched, the first console's connect checks memory against the views: a driver gone off duty unheard and a ride handed over are forgotten", async () => {
+    const feed = ownFeed();
+    const offline = uniqueId("d");
+    const onDuty = uniqueId("d");
+    const driver = (id: string, version: number, status: "available" | "offline" = "available") => ({
+      id,
+      name: "Kim",
+      vehicle: { plate: "1", model: "m", product: "standard" as const },
+      approval: "approved" as const,
+      status,
+      location: { lat: 37.5, lng: 127 },
+      locationAt: "2026-12-01T05:00:00.000Z",
+      currentRideId: null,
+      version,
+      createdAt: "2026-12-01T04:00:00.000Z",
+      updatedAt: "2026-12-01T04:00:00.000Z",
+    });
+    const marker = (id: string, version: number) => driverMarker(driver(id, version));
+    // nobody watching: pushes and a ride the feed heard of while a console watched, before the lease ran out
+    await feed.driverMoved(marker(offline, 3));
+    await feed.driverMoved(marker(onDuty, 3));
+    const handedOver = uniqueId("rd");
+    await runInDurableObject(feed, (instance: OpsFeedDurableObject) => void instance.publish([rideMarker(rideMessage(handedOver, 1, "requested").ride)], []));
+    const sizes = () =>
+      runInDurableObject(feed, (instance: OpsFeedDurableObject) => {
+        const inside = instance as unknown as { drivers: { ids(): string[] }; rides: { ids(): string[] } };
+        return { drivers: inside.drivers.ids().sort(), rides: inside.rides.ids() };
+      });
+    expect((await sizes()).rides).toEqual([handedOver]);
+    // the views: one went off duty at 4 (told nobody), the other is on duty; the ride is not theirs any more
+    const row = (id: string, status: "available" | "offline", version: number) =>
+      testEnv.VIEWS_DB.prepare(
+        "INSERT INTO drivers (id, name, status, approval, product, version, updated_at, snapshot) VALUES (?1, 'Kim', ?2, 'approved', 'standard', ?3, ?4, ?5)",
+      )
+        .bind(id, status, version, new Date().toISOString(), JSON.stringify(driver(id, version, status)))
+        .run();
+    await row(offline, "offline", 4);
+    await row(onDuty, "available", 3);
+    await leaseAt(-1);
+
+    const map = await connect(feed);
+    await map.waitFor((f) => f.type === "snapshot", "the snapshot");
+    expect(await sizes()).toEqual({ drivers: [onDuty], rides: [] });
+    map.ws.close();
   });
 
   it("a console whose token expired is closed (4401) at its next frame instead of being sent it, and at its next ping", async () => {
