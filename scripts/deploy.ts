@@ -5,7 +5,7 @@
  *     worker does not build (`wrangler deploy --dry-run` of each);
  *  2. provisions the environment's databases and queues (idempotent, scripts/provision.ts);
  *  3. applies the D1 migrations remotely;
- *  4. deploys the workers in binding order (payment, views, gateway, notification):
+ *  4. deploys the workers in binding order (payment, gateway, notification, views):
  *     no worker is deployed before a worker it binds.
  * `--dry-run` prints that plan, each wrangler command in order, and touches no account.
  */

@@ -123,7 +123,7 @@ export interface paths {
     };
     /**
      * The operators' live feed (WebSocket)
-     * @description WebSocket, one per console, filtered server side; closed with 4401 at the first frame or ping after the token expires. Sends {"type":"snapshot",at,rides,drivers} at once (open rides, drivers not offline; at most 5,000 of each, with truncated:["rides"|"drivers"] naming those cut), then {"type":"ride",ride} on every change of a ride (its last one included) and {"type":"driver",driver} on a driver's change of status and, throttled, of position. The client sends `ping` (answered `pong`) or {"type":"subscribe","topics":["rides","drivers","stats"]} (any subset; default rides and drivers), answered with a fresh snapshot; while subscribed to stats, {"type":"stats",at,stats} (the body of GET /v1/ops/stats) at once and every 5 s. A fifth socket of the same user on it closes their oldest with 1008 (a client should not reconnect that one).
+     * @description WebSocket, one per console, filtered server side; closed with 4401 at the first frame or ping after the token expires. Sends {"type":"snapshot",at,rides,drivers} at once (open rides, drivers not offline; at most 5,000 of each, with truncated:["rides"|"drivers"] naming those cut), then {"type":"ride",ride} on every change of a ride (its last one included) and {"type":"driver",driver} on a driver's change of status and, throttled, of position. The client sends `ping` (answered `pong`) or {"type":"subscribe","topics":["rides","drivers","stats"]} (any subset; default rides and drivers), answered with a fresh snapshot; `?topics=rides,drivers,stats` (any subset; an empty one is none) subscribes from the start, saving that second snapshot; while subscribed to stats, {"type":"stats",at,stats} (the body of GET /v1/ops/stats) at once and every 5 s. A fifth socket of the same user on it closes their oldest with 1008 (a client should not reconnect that one).
      */
     get: operations["opsLive"];
     put?: never;
@@ -2136,6 +2136,8 @@ export interface operations {
         access_token?: string;
         /** @description A ticket from POST /v1/live/tickets for this path (it opens one socket: a second opening with it is 401) */
         ticket?: string;
+        /** @description What to watch from the start: a comma-separated subset of rides, drivers, stats (default rides,drivers) */
+        topics?: string;
       };
       header?: never;
       path?: never;
@@ -2215,7 +2217,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description unavailable: Temporarily unavailable */
+      /** @description unavailable: the views database is not answering: connect again shortly */
       503: {
         headers: {
           /** @description Seconds to wait before sending the same request again (see the code's /problems page) */

@@ -106,20 +106,21 @@ export function liveRequest(url: string, actor: Actor, until: number, ticketId?:
 }
 
 /**
- * Accepts a hibernatable socket, sends `first` on it, and answers 101; a live ticket opened a
- * socket here before is refused 401 (the gateway says so to the client). Called once the object
- * knows it exists and the actor may watch it: spending a ticket writes.
+ * Accepts a hibernatable socket, sends `first` on it (a frame, or several in order), and answers
+ * 101; a live ticket opened a socket here before is refused 401 (the gateway says so to the
+ * client). Called once the object knows it exists and the actor may watch it: spending a ticket
+ * writes. `attach`: what the object keeps on the socket beside the actor (the feed's topics).
  *
  * @example
  * return acceptLive(this.ctx, actor, JSON.stringify(ride));
  */
-export function acceptLive(ctx: DurableObjectState, actor: LiveActor, first: string): Response {
+export function acceptLive(ctx: DurableObjectState, actor: LiveActor, first: string | readonly string[], attach: object = {}): Response {
   if (actor.ticketId && !spendTicket(ctx.storage.sql, actor.ticketId, Date.now())) return new Response("ticket used already", { status: 401 });
   const pair = new WebSocketPair();
   const [client, server] = [pair[0], pair[1]];
   ctx.acceptWebSocket(server, [actor.id]);
-  server.serializeAttachment({ actorId: actor.id, role: actor.role, since: Date.now(), until: actor.until });
-  server.send(first);
+  server.serializeAttachment({ ...attach, actorId: actor.id, role: actor.role, since: Date.now(), until: actor.until });
+  for (const frame of typeof first === "string" ? [first] : first) server.send(frame);
   for (const old of oldestBeyond(ctx.getWebSockets(actor.id), SOCKETS_PER_ACTOR)) closeWith(old, REPLACED);
   return new Response(null, { status: 101, webSocket: client });
 }

@@ -30,19 +30,22 @@ import {
   rideMarker,
   snapshotFrame,
   topicsOf,
+  topicsParam,
+  TOPICS_HEADER,
   watchesMap,
   mapTopicsOf,
   type DriverMarker,
   type RideMarker,
   type Topic,
 } from "../ops-feed/feed";
-import { driversOnDuty, MAP_LIMIT, openRides, statesIn } from "../views/ops-map";
+import { checkDrivers, driversOnDuty, MAP_LIMIT, openRides, statesIn } from "../views/ops-map";
 import { MarkerBoard } from "../ops-feed/marker-board";
 import { countEnded, ENDED_COUNTS_EVERY_MS, opsStats, type RideCounts } from "../views/stats";
 import { acceptLive, actorFromHeaders, closeWith, onLiveClose, onLiveMessage, openSockets, RECONNECT } from "./live";
 import { StoredObject } from "./stored-object";
-import { renewWatch, WATCH_LEASE_S } from "../views/ops-watch";
-import { nextWake, renewAfter, renewDue, type Watching } from "../ops-feed/wake";
+import { renewWatch } from "../views/ops-watch";
+import { nextWake, renewDue, type Watching } from "../ops-feed/wake";
+import { LeaseKeeper, type Hold } from "../ops-feed/lease-keeper";
 
 export { STATS_EVERY_MS } from "../ops-feed/wake";
 
@@ -56,10 +59,8 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
   private readonly rides = new MarkerBoard<RideMarker>((r) => isOpenRide(r.status), newerRide);
   /** The ended rides' counts and when they were read (`endedCounts`). */
   private ended: { at: number; counts: Promise<RideCounts> } | null = null;
-  /** When the watch lease wants renewing next. Memory only: 0 after a wake, so the first alarm renews it. */
-  private renewAt = 0;
-  /** When a renewal last succeeded (0: not since a wake). One longer ago than the lease is a gap, whatever D1 answers. */
-  private renewedAt = 0;
+  /** The watch lease: when to renew it, and whether consoles may have missed changes (memory only: new after a wake). */
+  private readonly lease = new LeaseKeeper(() => renewWatch(this.env.VIEWS_DB));
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, []);
@@ -71,13 +72,16 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     if (!actor || request.headers.get("upgrade")?.toLowerCase() !== "websocket")
       return new Response("expected an authenticated WebSocket upgrade", { status: 400 });
     if (actor.role !== "ops") return new Response("operators only", { status: 403 });
-    // The lease before the snapshot: a batch that saw no lease is in what the snapshot reads.
-    await this.holdWatch();
-    const snapshot = await this.snapshot(DEFAULT_TOPICS);
-    // The alarm before the socket is accepted, for the map it will watch: a failure is this
-    // request's 500, never a socket no alarm keeps the lease of.
-    await this.armAlarm({ markers: true });
-    return acceptLive(this.ctx, actor, snapshot);
+    // The topics the console named (`?topics=`, checked by the gateway), else the default.
+    const topics = topicsParam(request.headers.get(TOPICS_HEADER)) ?? DEFAULT_TOPICS;
+    // The lease before the snapshot: a batch that saw no lease is in what the snapshot reads. No
+    // lease, no snapshot: one read without it could miss a batch for good.
+    if (watchesMap(topics) && (await this.holdWatch()) === "failed") return new Response("the views database is not answering", { status: 503 });
+    const first = [await this.snapshot(topics), ...(topics.includes("stats") ? [await this.statsFrameOrNone()] : [])].filter((f) => f !== null);
+    // The alarm before the socket is accepted, for what it will watch: a failure is this
+    // request's 500, never a socket no alarm keeps the lease of or sends stats.
+    await this.armAlarm({ markers: watchesMap(topics), stats: topics.includes("stats") });
+    return acceptLive(this.ctx, actor, first, { topics });
   }
 
   /** `ping`, or a subscription (answered with a fresh snapshot, and stats at once); anything else is ignored. A socket past its token is closed instead. */
@@ -94,7 +98,8 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     const map = watchesMap(parsed.topics);
     // The lease (which never throws) and the alarm before any read that may fail: a subscription whose
     // first answer failed (the views down a moment) still gets its stats every few seconds from then on.
-    if (map) await this.holdWatch(ws);
+    // A map with no lease connects again (its snapshot could miss a batch for good).
+    if (map && (await this.holdWatch(ws)) === "failed") return closeWith(ws, RECONNECT);
     try {
       await this.armAlarm();
       ws.send(await this.snapshot(parsed.topics));
@@ -165,9 +170,9 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
   }
 
   /** Sets the alarm for what the sockets watch now (and `also`), unless it is set sooner already. */
-  private async armAlarm(also: { markers?: boolean } = {}): Promise<void> {
+  private async armAlarm(also: { markers?: boolean; stats?: boolean } = {}): Promise<void> {
     const watching = this.watchingNow();
-    const next = nextWake(Date.now(), { ...watching, markers: watching.markers || also.markers === true });
+    const next = nextWake(Date.now(), { ...watching, markers: watching.markers || also.markers === true, stats: watching.stats || also.stats === true });
     if (next === null) return;
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > next) await this.ctx.storage.setAlarm(next);
@@ -178,42 +183,35 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     try {
       if ((await this.ctx.storage.getAlarm()) === null) await this.armAlarm();
     } catch (error) {
-      console.warn(JSON.stringify({ msg: "ops feed: watch lease not renewed", error: String(error) }));
+      console.warn(JSON.stringify({ msg: "ops feed: alarm not set again", error: String(error) }));
     }
   }
 
   private watchingNow(): Watching {
     const topics = openSockets(this.ctx.getWebSockets(), Date.now()).flatMap((ws) => topicsOf(ws.deserializeAttachment()));
-    return { stats: topics.includes("stats"), markers: watchesMap(topics), renewAt: this.renewAt };
+    return { stats: topics.includes("stats"), markers: watchesMap(topics), renewAt: this.lease.renewAt };
   }
 
   /**
-   * Renews the watch lease; never throws (a failure is tried again soon, and the lease holds
-   * for two more). Should it have run out, the views worker told nobody of the batches written
-   * meanwhile: memory is checked against the views, all of it (`forgetLeft`), and every console
-   * watching the map but `except` (about to read its own) gets a fresh snapshot, read now that
-   * the lease is back; should the views not answer, those consoles connect again instead.
+   * Renews the watch lease (`LeaseKeeper`, which never throws) and answers what it found. After a
+   * gap the views worker told nobody of the batches written meanwhile: the rides in memory are
+   * dropped (the views hold every open one), the drivers checked against the views in the
+   * background (they count for the push interval; a snapshot checks whom it shows), and every
+   * console watching the map but `except` (about to read its own) gets a fresh snapshot read now;
+   * should the views not answer, those consoles connect again instead.
    */
-  private async holdWatch(except?: WebSocket): Promise<void> {
-    let lapsed: boolean;
-    try {
-      lapsed = (await renewWatch(this.env.VIEWS_DB)).lapsed;
-      const now = Date.now();
-      // A renewal that committed but answered an error is no gap to D1 next time: counted by time too.
-      lapsed ||= this.renewedAt > 0 && now - this.renewedAt >= WATCH_LEASE_S * 1000;
-      [this.renewedAt, this.renewAt] = [now, renewAfter(now, true)];
-    } catch (error) {
-      this.renewAt = renewAfter(Date.now(), false);
-      return void console.warn(JSON.stringify({ msg: "ops feed: watch lease not renewed", error: String(error) }));
-    }
-    if (!lapsed) return;
+  private async holdWatch(except?: WebSocket): Promise<Hold> {
+    const hold = await this.lease.hold();
+    if (hold !== "gap") return hold;
+    this.rides.forgetAll();
+    const checking = checkDrivers(this.env.VIEWS_DB, this.drivers).catch((error: unknown) => {
+      console.warn(JSON.stringify({ msg: "ops feed: drivers not checked", error: String(error) }));
+    });
+    this.ctx.waitUntil(checking);
     const behind = openSockets(this.ctx.getWebSockets(), Date.now()).filter((ws) => ws !== except && watchesMap(topicsOf(ws.deserializeAttachment())));
+    if (behind.length === 0) return hold;
+    console.warn(JSON.stringify({ msg: "ops feed: watch lease had run out; consoles sent a fresh snapshot", consoles: behind.length }));
     try {
-      // Memory checked against the views, all of it: no leaving was told it meanwhile.
-      await forgetLeft(this.env.VIEWS_DB, this.rides, "rides");
-      await forgetLeft(this.env.VIEWS_DB, this.drivers, "drivers");
-      if (behind.length === 0) return;
-      console.warn(JSON.stringify({ msg: "ops feed: watch lease had run out; consoles sent a fresh snapshot", consoles: behind.length }));
       // By the map's topics, each group sent its snapshot as soon as it is read: a change published
       // while a later group's snapshot is read then reaches the earlier group after its snapshot, never before.
       const groups = new Map<string, WebSocket[]>();
@@ -226,6 +224,7 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
       console.warn(JSON.stringify({ msg: "ops feed: catch-up snapshot failed; consoles told to reconnect", error: String(error) }));
       for (const ws of behind) closeWith(ws, RECONNECT);
     }
+    return hold;
   }
 
   private takeDriver(incoming: DriverMarker, watchers: WebSocket[]): number {
@@ -259,6 +258,16 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     return snapshotFrame(topics, rideMarkers, driverMarkers, new Date(), viewsCut);
   }
 
+  /** The stats frame, or none when it cannot be built now (the alarm's next one comes in 5 s). */
+  private async statsFrameOrNone(): Promise<string | null> {
+    try {
+      return await this.statsFrame();
+    } catch (error) {
+      console.warn(JSON.stringify({ msg: "ops feed: stats failed", error: String(error) }));
+      return null;
+    }
+  }
+
   private async statsFrame(): Promise<string> {
     const payments = this.env.PAYMENTS as unknown as PaymentsHealth;
     const stats = await opsStats(
@@ -282,13 +291,4 @@ function send(sockets: WebSocket[], frame: string): number {
     }
   }
   return sent;
-}
-
-/** What memory holds of `table` on the map, checked against the views: a ride they no longer hold was handed over, ended. */
-async function forgetLeft<M extends { id: string; version: number }>(db: D1Database, board: MarkerBoard<M>, table: "rides" | "drivers"): Promise<void> {
-  const ids = board.ids();
-  for (let at = 0; at < ids.length; at += MAP_LIMIT) {
-    const page = ids.slice(at, at + MAP_LIMIT);
-    board.forgetLeft(page, await statesIn(db, table, page), table === "rides");
-  }
 }

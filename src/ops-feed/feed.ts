@@ -124,6 +124,25 @@ export function topicsOf(attachment: unknown): readonly Topic[] {
   return Array.isArray(topics) ? TOPICS.filter((t) => topics.includes(t)) : DEFAULT_TOPICS;
 }
 
+/** The header the gateway hands a console's `?topics=` to the feed in (the socket's request carries no query). */
+export const TOPICS_HEADER = "x-live-topics";
+
+/**
+ * The topics a console names as it connects (`GET /v1/ops/live?topics=rides,drivers,stats`, any
+ * subset, in any order): none named, the default; null when one is not a topic (the gateway
+ * answers 400). Saves the subscription's second snapshot a console asking for stats made.
+ *
+ * @example
+ * topicsParam("stats,rides"); // ["rides", "stats"]
+ * topicsParam(undefined); // ["rides", "drivers"]
+ */
+export function topicsParam(value: string | null | undefined): readonly Topic[] | null {
+  if (value === null || value === undefined) return DEFAULT_TOPICS;
+  const named = value.split(",").filter((t) => t !== "");
+  if (named.some((t) => !(TOPICS as readonly string[]).includes(t))) return null;
+  return TOPICS.filter((t) => named.includes(t));
+}
+
 /**
  * Whether `topics` watch the map (rides or drivers): what the watch lease is kept for.
  *

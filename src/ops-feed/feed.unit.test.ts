@@ -12,8 +12,11 @@ import {
   rideMarker,
   shouldPush,
   snapshotFrame,
+  mapTopicsOf,
   topicsOf,
+  topicsParam,
   UNWATCHED_PUSH_MS,
+  watchesMap,
   WATCHED_PUSH_MS,
   type DriverMarker,
 } from "./feed";
@@ -78,6 +81,27 @@ describe("client messages", () => {
     expect(topicsOf({ topics: ["stats"] })).toEqual(["stats"]);
     expect(topicsOf({ topics: [] })).toEqual([]);
     expect(topicsOf({ topics: ["nope"] })).toEqual([]);
+  });
+});
+
+describe("topics named at connect (?topics=)", () => {
+  it("none named is the default; an empty list is none; a subset in a fixed order, repeats once", () => {
+    expect(topicsParam(undefined)).toEqual(DEFAULT_TOPICS);
+    expect(topicsParam(null)).toEqual(DEFAULT_TOPICS);
+    expect(topicsParam("")).toEqual([]);
+    expect(topicsParam("stats,rides,stats")).toEqual(["rides", "stats"]);
+    expect(topicsParam("rides,drivers,stats")).toEqual(["rides", "drivers", "stats"]);
+  });
+
+  it("one that is not a topic refuses the whole list (the gateway answers 400), rather than a socket watching less than asked", () => {
+    for (const value of ["bogus", "rides,bogus", "Rides", "rides, drivers", "rides;drivers"]) expect(topicsParam(value), value).toBeNull();
+  });
+
+  it("the map is rides or drivers; stats are not on it", () => {
+    expect(watchesMap(["stats"])).toBe(false);
+    expect(watchesMap([])).toBe(false);
+    expect(watchesMap(["drivers", "stats"])).toBe(true);
+    expect(mapTopicsOf(["rides", "drivers", "stats"])).toEqual(["rides", "drivers"]);
   });
 });
 

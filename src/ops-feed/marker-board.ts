@@ -151,24 +151,34 @@ export class MarkerBoard<M extends { id: string; version: number }> {
 
   /**
    * Forgets those of `checked` that left the map unheard: the views hold them off it at memory's
-   * version or newer, or (`absentIsGone`) do not hold them at all. The full check after a time no
-   * console watched, when nobody told the feed of the changes (src/views/ops-watch.ts): else every
-   * driver on duty since would stay counted, lengthening the push interval, and a ride the views'
-   * window handed over since, ended, would stay open in memory. Answers how many were forgotten.
+   * version or newer. The drivers' full check after a time no console watched, when nobody told
+   * the feed of the changes (src/views/ops-watch.ts): else every driver on duty since would stay
+   * counted, lengthening the push interval. Answers how many were forgotten.
    *
    * @example
    * const ids = board.ids().slice(0, 5000);
-   * board.forgetLeft(ids, await statesIn(db, "rides", ids), true);
+   * board.forgetLeft(ids, await statesIn(db, "drivers", ids));
    */
-  forgetLeft(checked: readonly string[], viewStates: ReadonlyMap<string, { version: number; onMap: boolean }>, absentIsGone: boolean): number {
+  forgetLeft(checked: readonly string[], viewStates: ReadonlyMap<string, { version: number; onMap: boolean }>): number {
     let forgotten = 0;
     for (const id of checked) {
       const version = this.onMapVersions.get(id);
-      if (version === undefined) continue;
-      const seen = viewStates.get(id) ?? (absentIsGone ? { version, onMap: false } : undefined);
-      if (this.leftUnheard(id, version, seen)) forgotten += 1;
+      if (version !== undefined && this.leftUnheard(id, version, viewStates.get(id))) forgotten += 1;
     }
     return forgotten;
+  }
+
+  /**
+   * Forgets every one on the map, keeping the versions of those that left: the rides' reset after
+   * a time no console watched (a ride the views' window handed over meanwhile would else stay open
+   * in memory; the views hold every open one, and the next snapshot reads them).
+   *
+   * @example
+   * rides.forgetAll();
+   */
+  forgetAll(): void {
+    this.onMap.clear();
+    this.onMapVersions.clear();
   }
 
   /** Leaves the map when the views hold `id` off it at `version` or newer; answers whether it did. */

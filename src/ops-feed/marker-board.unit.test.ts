@@ -167,21 +167,22 @@ describe("the full check after a time nobody watched (forgetLeft)", () => {
       ["on", { version: 5, onMap: true }],
       ["newer", { version: 6, onMap: false }],
     ]);
-    expect(board.forgetLeft(board.ids(), states, false)).toBe(1);
+    expect(board.forgetLeft(board.ids(), states)).toBe(1);
     expect(board.ids().sort()).toEqual(["newer", "on", "unknown"]);
     expect(board.size).toBe(3);
     // what left is remembered: its older push does not bring it back
     expect(board.take(driver({ id: "off", version: 3, locationAt: at(9) }))).toBeNull();
   });
 
-  it("forgets a ride the views no longer hold (handed over, ended) when told absence is leaving; only those asked about", () => {
+  it("forgetting every ride (the reset after a time nobody watched) keeps what left the map: an older change of one that ended does not come back", () => {
     const board = rides();
-    board.take(ride({ id: "gone", version: 4 }));
     board.take(ride({ id: "open", version: 4 }));
-    board.take(ride({ id: "unasked", version: 4 }));
-    expect(board.forgetLeft(["gone", "open"], new Map([["open", { version: 4, onMap: true }]]), false)).toBe(0);
-    expect(board.forgetLeft(["gone", "open", "never-held"], new Map([["open", { version: 4, onMap: true }]]), true)).toBe(1);
-    expect(board.ids().sort()).toEqual(["open", "unasked"]);
-    expect(board.snapshot([], new Map()).map((r) => r.id)).not.toContain("gone");
+    board.take(ride({ id: "ended", version: 4 }));
+    board.take(ride({ id: "ended", version: 5, status: "cancelled" }));
+    board.forgetAll();
+    expect([board.ids(), board.size]).toEqual([[], 0]);
+    expect(board.snapshot([], new Map())).toEqual([]);
+    expect(board.take(ride({ id: "ended", version: 4 }))).toBeNull();
+    expect(board.take(ride({ id: "open", version: 4 }))).toMatchObject({ id: "open" });
   });
 });

@@ -6,7 +6,7 @@ import { inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Driver } from "../domain/events";
 import type { Ride } from "../domain/types";
-import { SNAPSHOT_LIMIT } from "../ops-feed/marker-board";
+import { SNAPSHOT_LIMIT, type MarkerBoard } from "../ops-feed/marker-board";
 import { drivers, OPEN_RIDE } from "./schema";
 
 /**
@@ -65,4 +65,19 @@ export async function statesIn(db: D1Database, table: "rides" | "drivers", ids: 
     .bind(JSON.stringify(ids.slice(0, MAP_LIMIT)))
     .all<{ id: string; version: number; on_map: number }>();
   return new Map(results.map((r) => [r.id, { version: r.version, onMap: r.on_map === 1 }]));
+}
+
+/**
+ * Checks every driver `board` holds on the map against the views, a page of MAP_LIMIT ids a read
+ * (`MarkerBoard.forgetLeft`): the feed's full check after a time nobody told it of changes.
+ *
+ * @example
+ * await checkDrivers(env.VIEWS_DB, drivers);
+ */
+export async function checkDrivers<M extends { id: string; version: number }>(db: D1Database, board: MarkerBoard<M>): Promise<void> {
+  const ids = board.ids();
+  for (let at = 0; at < ids.length; at += MAP_LIMIT) {
+    const page = ids.slice(at, at + MAP_LIMIT);
+    board.forgetLeft(page, await statesIn(db, "drivers", page));
+  }
 }

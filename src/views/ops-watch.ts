@@ -9,7 +9,8 @@
  * time: a batch that read no lease committed before the lease was written, so before the
  * snapshot a new console reads after writing it, and that snapshot holds the batch's rows.
  * Only a lease that ran out while a console still watched (the feed's renewals failing for two
- * minutes) leaves a gap, which the feed closes with a fresh snapshot once it renews.
+ * minutes, the lease holding three from the last one) leaves a gap, which the feed closes with a
+ * fresh snapshot once it renews (src/ops-feed/lease-keeper.ts).
  *
  * No row is no console, as in a fresh deployment. The gateway, whose object keeps the lease, is
  * deployed before the views worker (which binds it): an old views worker tells the feed always.

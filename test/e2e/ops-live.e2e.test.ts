@@ -45,6 +45,8 @@ describe("operators' live feed", () => {
     expect(await upgradeStatus(`${system.baseUrl}/v1/ops/live`, driver)).toBe(403);
     expect(await upgradeStatus(`${system.baseUrl}/v1/ops/live`)).toBe(401);
     expect(await upgradeStatus(`${system.baseUrl}/v1/ops/live`, ops)).toBe(101);
+    expect(await upgradeStatus(`${system.baseUrl}/v1/ops/live?topics=rides,bogus`, ops)).toBe(400);
+    expect(await upgradeStatus(`${system.baseUrl}/v1/ops/live?topics=rides,bogus`, rider), "authorised before validated").toBe(403);
     const plain = await api.request<{ code: string }>("GET", "/v1/ops/live", { token: ops });
     expect([plain.status, plain.body.code]).toEqual([400, "invalid_request"]);
   });
@@ -61,6 +63,12 @@ describe("operators' live feed", () => {
     const quiet = await statsOnly.waitFor<Frame>((f) => f.type === "snapshot" && statsOnly.messages.indexOf(f) > 0, "the stats-only snapshot");
     expect(quiet.message).toMatchObject({ rides: [], drivers: [] });
     const firstStats = await statsOnly.waitFor<Frame>((f) => f.type === "stats", "stats at once", 5_000);
+    // the same named in the URL, as the console does: the snapshot and the stats are its first two frames
+    const named = await openLive(`${ws}/v1/ops/live?access_token=${ops}&topics=stats`);
+    const namedStats = await named.waitFor<Frame>((f) => f.type === "stats", "stats at once", 5_000);
+    expect(namedStats.index).toBe(1);
+    expect(named.messages[0]).toMatchObject({ type: "snapshot", rides: [], drivers: [] });
+    await named.close();
     expect(firstStats.message).toMatchObject({ stats: { ridesByStatus: expect.any(Object), dispatchTimeMs: expect.any(Object), payments: expect.anything() } });
 
     // The driver goes online (an event, through the views) and moves (a push from the Driver DO, no event).

@@ -11,10 +11,11 @@ import type { RideEventMessage, ViewsMessage } from "../../src/domain/events";
 import type { Ride } from "../../src/domain/types";
 import { liveRequest, RECONNECT, TOKEN_EXPIRED } from "../../src/durable-objects/live";
 import type { OpsFeedDurableObject } from "../../src/durable-objects/ops-feed";
-import { driverMarker, rideMarker, UNWATCHED_PUSH_MS, WATCHED_PUSH_MS } from "../../src/ops-feed/feed";
+import { driverMarker, rideMarker, TOPICS_HEADER, UNWATCHED_PUSH_MS, WATCHED_PUSH_MS } from "../../src/ops-feed/feed";
 import viewsWorker from "../../workers/views/index";
 import { onlineDriver, testEnv, uniqueId, until } from "./helpers";
 import { countEnded } from "../../src/views/stats";
+import type { LeaseKeeper } from "../../src/ops-feed/lease-keeper";
 
 const ops = { id: "ops-1", role: "ops" as const };
 /** The deployment's one feed, which the views worker and the Driver DOs talk to. */
@@ -31,8 +32,10 @@ type Frame = {
   stats?: Record<string, unknown>;
 };
 
-async function connect(feed: DurableObjectStub<OpsFeedDurableObject>, actor = ops, expiresAt = Date.now() + 3_600_000) {
-  const response = await feed.fetch(liveRequest("http://gateway/v1/ops/live", actor, expiresAt));
+async function connect(feed: DurableObjectStub<OpsFeedDurableObject>, actor = ops, expiresAt = Date.now() + 3_600_000, topics?: string) {
+  const request = liveRequest("http://gateway/v1/ops/live", actor, expiresAt);
+  if (topics !== undefined) request.headers.set(TOPICS_HEADER, topics);
+  const response = await feed.fetch(request);
   expect(response.status).toBe(101);
   const ws = response.webSocket!;
   const frames: Frame[] = [];
@@ -106,6 +109,24 @@ const leaseAt = (secondsFromNow: number) =>
 const leaseAhead = async () =>
   (await testEnv.VIEWS_DB.prepare("SELECT count(*) AS n FROM ops_watch WHERE until > unixepoch()").first<{ n: number }>())?.n === 1;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The feed's hold on the lease (its renewal time set by hand: due now, as after a wake, or not for an hour). */
+const leaseOf = (instance: OpsFeedDurableObject) => (instance as unknown as { lease: LeaseKeeper }).lease;
+/** A views database that answers nothing (the feed's own binding swapped for it, then back). */
+const down = {
+  prepare: () => ({ bind: () => down.prepare(), all: () => Promise.reject(new Error("D1_ERROR: Network connection lost.")) }),
+  batch: () => Promise.reject(new Error("D1_ERROR: Network connection lost.")),
+};
+/** `leaseOnly`: only batches fail (the lease's renewal); the snapshot's reads go through. */
+async function viewsDown(feed: DurableObjectStub<OpsFeedDurableObject>, leaseOnly = false): Promise<() => Promise<void>> {
+  const kept = await runInDurableObject(feed, (instance: OpsFeedDurableObject) => {
+    const env = (instance as unknown as { env: Env }).env;
+    const views = env.VIEWS_DB;
+    const noBatch = { prepare: (sql: string) => views.prepare(sql), batch: down.batch };
+    env.VIEWS_DB = (leaseOnly ? noBatch : down) as unknown as D1Database;
+    return views;
+  });
+  return () => runInDurableObject(feed, (instance: OpsFeedDurableObject) => void ((instance as unknown as { env: Env }).env.VIEWS_DB = kept));
+}
 
 describe("OpsFeed", () => {
   it("refuses anyone but an operator, and a request that is not an upgrade", async () => {
@@ -132,7 +153,7 @@ describe("OpsFeed", () => {
     await leaseAt(-1);
     await viewsBatch([rideMessage(unseen, 2, "dispatching")], env);
     expect(counted.stubs).toBe(0);
-    await runInDurableObject(statsFeed, (instance: OpsFeedDurableObject) => void ((instance as unknown as { renewAt: number }).renewAt = 0));
+    await runInDurableObject(statsFeed, (instance: OpsFeedDurableObject) => void (leaseOf(instance).renewAt = 0));
     expect(await runDurableObjectAlarm(statsFeed)).toBe(true);
     expect(await leaseAhead(), "its alarm renews no lease").toBe(false);
 
@@ -154,7 +175,7 @@ describe("OpsFeed", () => {
 
   it("a console's connect takes the lease itself, before its snapshot, not at the alarm's next renewal", async () => {
     const feed = ownFeed();
-    await runInDurableObject(feed, (instance: OpsFeedDurableObject) => void ((instance as unknown as { renewAt: number }).renewAt = Date.now() + 3_600_000));
+    await runInDurableObject(feed, (instance: OpsFeedDurableObject) => void (leaseOf(instance).renewAt = Date.now() + 3_600_000));
     await testEnv.VIEWS_DB.prepare("DELETE FROM ops_watch").run();
     const map = await connect(feed);
     expect(await leaseAhead()).toBe(true);
@@ -176,7 +197,7 @@ describe("OpsFeed", () => {
     expect(map.frames.some((f) => f.ride?.id === missed)).toBe(false);
 
     // the renewal is due (as after a wake: memory new), and the alarm runs
-    await runInDurableObject(city(), (instance: OpsFeedDurableObject) => void ((instance as unknown as { renewAt: number }).renewAt = 0));
+    await runInDurableObject(city(), (instance: OpsFeedDurableObject) => void (leaseOf(instance).renewAt = 0));
     expect(await runDurableObjectAlarm(city())).toBe(true);
     const fresh = await map.waitFor((f) => f.type === "snapshot" && map.frames.indexOf(f) > 0, "the fresh snapshot");
     expect(fresh.rides).toContainEqual(expect.objectContaining({ id: missed, version: 1 }));
@@ -184,15 +205,15 @@ describe("OpsFeed", () => {
     expect(quiet.frames.filter((f) => f.type === "snapshot")).toHaveLength(2); // its connect's and its subscription's only
 
     // a renewal that finds the lease still ahead sends nothing again
-    await runInDurableObject(city(), (instance: OpsFeedDurableObject) => void ((instance as unknown as { renewAt: number }).renewAt = 0));
+    await runInDurableObject(city(), (instance: OpsFeedDurableObject) => void (leaseOf(instance).renewAt = 0));
     await runDurableObjectAlarm(city());
     await sleep(200);
     expect(map.frames.filter((f) => f.type === "snapshot")).toHaveLength(2);
 
     // one whose last success is longer ago than the lease is a gap, whatever D1 answers (a renewal that committed but answered an error)
     await runInDurableObject(city(), (instance: OpsFeedDurableObject) => {
-      const inside = instance as unknown as { renewAt: number; renewedAt: number };
-      [inside.renewAt, inside.renewedAt] = [0, Date.now() - 181_000];
+      const lease = leaseOf(instance) as unknown as { renewAt: number; renewedAt: number };
+      [lease.renewAt, lease.renewedAt] = [0, Date.now() - 181_000];
     });
     await runDurableObjectAlarm(city());
     await until(async () => (map.frames.filter((f) => f.type === "snapshot").length === 3 ? true : undefined), "a third snapshot");
@@ -217,10 +238,10 @@ describe("OpsFeed", () => {
     await quiet.waitFor((f) => f.type === "stats", "stats");
     const snapshotFails = (feed: DurableObjectStub<OpsFeedDurableObject>) =>
       runInDurableObject(feed, (instance: OpsFeedDurableObject) => {
-        const inside = instance as unknown as { snapshot: () => Promise<string>; renewAt: number };
+        const inside = instance as unknown as { snapshot: () => Promise<string> };
         const kept = inside.snapshot;
         inside.snapshot = () => Promise.reject(new Error("D1_ERROR: Network connection lost."));
-        inside.renewAt = 0;
+        leaseOf(instance).renewAt = 0;
         return () => runInDurableObject(feed, (again: OpsFeedDurableObject) => void ((again as unknown as { snapshot: unknown }).snapshot = kept));
       });
     await leaseAt(-1);
@@ -243,10 +264,23 @@ describe("OpsFeed", () => {
     } finally {
       await restoreOwn();
     }
+
+    // no lease, no map: a connect is refused 503 (the gateway's `unavailable`), a subscription to it connects again
+    const third = ownFeed();
+    const watcher = await connect(third, ops, Date.now() + 3_600_000, "stats");
+    const back = await viewsDown(third, true);
+    try {
+      const refused = await third.fetch(liveRequest("http://gateway/v1/ops/live", ops, Date.now() + 3_600_000));
+      expect(refused.status).toBe(503);
+      watcher.ws.send(JSON.stringify({ type: "subscribe", topics: ["drivers"] }));
+      expect(await watcher.closedWith()).toBe(RECONNECT.code);
+    } finally {
+      await back();
+    }
     quiet.ws.close();
   });
 
-  it("after a time nobody watched, the first console's connect checks memory against the views: a driver gone off duty unheard and a ride handed over are forgotten", async () => {
+  it("after a time nobody watched, the first console's connect drops the rides in memory and checks the drivers against the views: one gone off duty unheard is forgotten", async () => {
     const feed = ownFeed();
     const offline = uniqueId("d");
     const onDuty = uniqueId("d");
@@ -286,10 +320,34 @@ describe("OpsFeed", () => {
     await row(onDuty, "available", 3);
     await leaseAt(-1);
 
-    const map = await connect(feed);
+    // a console of rides only: its snapshot reads no driver, so only the check forgets one
+    const map = await connect(feed, ops, Date.now() + 3_600_000, "rides");
     await map.waitFor((f) => f.type === "snapshot", "the snapshot");
-    expect(await sizes()).toEqual({ drivers: [onDuty], rides: [] });
+    expect((await sizes()).rides).toEqual([]);
+    await until(async () => ((await sizes()).drivers.join() === onDuty ? true : undefined), "the driver gone off duty forgotten");
     map.ws.close();
+  });
+
+  it("a console that names its topics as it connects gets its snapshot and stats as its first frames, with no subscription; stats alone take no lease", async () => {
+    const feed = ownFeed();
+    await testEnv.VIEWS_DB.prepare("DELETE FROM ops_watch").run();
+    const quiet = await connect(feed, ops, Date.now() + 3_600_000, "stats");
+    await until(async () => (quiet.frames.length >= 2 ? true : undefined), "two frames");
+    expect(quiet.frames.map((f) => f.type)).toEqual(["snapshot", "stats"]);
+    expect([quiet.frames[0]!.rides, quiet.frames[0]!.drivers]).toEqual([[], []]);
+    expect(await leaseAhead()).toBe(false);
+    expect(await runInDurableObject(feed, (_i: OpsFeedDurableObject, state) => state.storage.getAlarm())).not.toBeNull();
+
+    const full = await connect(city(), ops, Date.now() + 3_600_000, "rides,drivers,stats");
+    await until(async () => (full.frames.length >= 2 ? true : undefined), "two frames");
+    expect(full.frames.map((f) => f.type)).toEqual(["snapshot", "stats"]);
+    expect(await leaseAhead()).toBe(true);
+    const rideId = uniqueId("rd");
+    await viewsBatch([rideMessage(rideId, 1, "requested")]);
+    await full.waitFor((f) => f.type === "ride" && f.ride?.id === rideId, "the ride, to a socket subscribed from the start");
+    expect(quiet.frames.some((f) => f.type === "ride")).toBe(false);
+    quiet.ws.close();
+    full.ws.close();
   });
 
   it("a console whose token expired is closed (4401) at its next frame instead of being sent it, and at its next ping", async () => {
@@ -409,14 +467,9 @@ describe("OpsFeed", () => {
 
   it("a stats subscription whose first answer failed (the views down) still gets stats from the alarm once they are back", async () => {
     const feed = ownFeed();
-    const watcher = await connect(feed);
-    const down = { prepare: () => ({ bind: () => down.prepare(), all: () => Promise.reject(new Error("D1_ERROR: Network connection lost.")) }) };
-    const views = await runInDurableObject(feed, (instance: OpsFeedDurableObject) => {
-      const env = (instance as unknown as { env: Env }).env;
-      const kept = env.VIEWS_DB;
-      env.VIEWS_DB = down as unknown as D1Database;
-      return kept;
-    });
+    const watcher = await connect(feed, ops, Date.now() + 3_600_000, ""); // watching nothing: no alarm yet
+    expect(await runInDurableObject(feed, (_i: OpsFeedDurableObject, state) => state.storage.getAlarm())).toBeNull();
+    const back = await viewsDown(feed);
     try {
       watcher.ws.send(JSON.stringify({ type: "subscribe", topics: ["stats"] }));
       await until(
@@ -425,7 +478,7 @@ describe("OpsFeed", () => {
       );
       expect(watcher.frames.filter((f) => f.type === "stats")).toHaveLength(0);
     } finally {
-      await runInDurableObject(feed, (instance: OpsFeedDurableObject) => void ((instance as unknown as { env: Env }).env.VIEWS_DB = views));
+      await back();
     }
     expect(await runDurableObjectAlarm(feed)).toBe(true);
     const stats = await watcher.waitFor((f) => f.type === "stats", "stats from the alarm");

@@ -1,5 +1,5 @@
 /**
- * The console's one socket to GET /v1/ops/live: subscribes to rides, drivers and stats, folds
+ * The console's one socket to GET /v1/ops/live: watches rides, drivers and stats (named in its URL), folds
  * every message into the live state (live-state.ts) and tells the pages; reconnects with a
  * growing pause when the connection drops, and pings so idle proxies keep it open. Each connect
  * first asks for a ticket (POST /v1/live/tickets): the socket's URL, which request logs keep,
@@ -88,12 +88,12 @@ export class LiveSocket {
 
   private connect(ticket: string) {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const socket = new WebSocket(`${scheme}//${location.host}${LIVE_PATH}?ticket=${encodeURIComponent(ticket)}`);
+    // The topics named in the URL: the feed's first frames are the snapshot and the stats, no subscription (and second snapshot) needed.
+    const socket = new WebSocket(`${scheme}//${location.host}${LIVE_PATH}?ticket=${encodeURIComponent(ticket)}&topics=${TOPICS.join(",")}`);
     this.socket = socket;
     this.set({ ...this.view, connection: "connecting" });
     socket.onopen = () => {
       this.retry = 0;
-      socket.send(JSON.stringify({ type: "subscribe", topics: TOPICS }));
       this.ping = window.setInterval(() => socket.readyState === WebSocket.OPEN && socket.send("ping"), PING_MS);
       this.set({ ...this.view, connection: "open" });
     };

@@ -12,6 +12,7 @@ import type { Context } from "hono";
 import { liveRequest } from "../../../src/durable-objects/live";
 import type { Actor } from "../../../src/domain/types";
 import { AppError } from "../../../src/lib/problem";
+import { topicsParam, TOPICS_HEADER } from "../../../src/ops-feed/feed";
 import { requireRole, requireSocketRole } from "../auth";
 import { isLivePath, issueLiveTicket, LIVE_TICKET_TTL_S } from "../live-ticket";
 import { newRouter } from "../router";
@@ -31,10 +32,19 @@ function mustBeUpgrade(c: Context<AuthedEnv>): void {
  * ticket it came with (the object spends it); re-wraps its 101 so the middleware may add headers.
  * A 404 is `missing`; a 401, a ticket that opened a socket already.
  */
-async function upgrade(c: Context<AuthedEnv>, stub: { fetch: (r: Request) => Promise<Response> }, actor: Actor, missing = "no such ride"): Promise<Response> {
-  const answer = await stub.fetch(liveRequest(c.req.url, actor, c.var.tokenExpiresAt, c.var.liveTicketId));
+async function upgrade(
+  c: Context<AuthedEnv>,
+  stub: { fetch: (r: Request) => Promise<Response> },
+  actor: Actor,
+  missing = "no such ride",
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const request = liveRequest(c.req.url, actor, c.var.tokenExpiresAt, c.var.liveTicketId);
+  for (const [name, value] of Object.entries(headers)) request.headers.set(name, value);
+  const answer = await stub.fetch(request);
   if (answer.status === 404) throw new AppError("not_found", missing);
   if (answer.status === 401) throw new AppError("unauthorized", "this ticket opened a socket already: ask POST /v1/live/tickets for another");
+  if (answer.status === 503) throw new AppError("unavailable", "the live map cannot be read now: connect again shortly");
   if (answer.status !== 101 || !answer.webSocket) throw new AppError("internal", `live upgrade answered ${answer.status}`);
   return new Response(null, { status: 101, webSocket: answer.webSocket });
 }
@@ -84,7 +94,12 @@ export function liveRoutes() {
   });
   app.get("/v1/ops/live", requireSocketRole("ops"), async (c) => {
     mustBeUpgrade(c);
-    return upgrade(c, opsFeedStub(c.env), c.var.actor);
+    const topics = topicsParam(c.req.query("topics"));
+    if (!topics)
+      throw new AppError("invalid_request", "topics: a comma-separated list of rides, drivers and stats", {
+        errors: [{ path: "topics", message: "not a topic" }],
+      });
+    return upgrade(c, opsFeedStub(c.env), c.var.actor, undefined, { [TOPICS_HEADER]: topics.join(",") });
   });
 
   const token = z.object({
@@ -133,9 +148,20 @@ export function liveRoutes() {
       'then {"type":"ride",ride} on every change of a ride (its last one included) and {"type":"driver",driver} on a driver\'s change of status ' +
       "and, throttled, of position. The client sends `ping` (answered `pong`) or " +
       '{"type":"subscribe","topics":["rides","drivers","stats"]} (any subset; default rides and drivers), answered with a fresh snapshot; ' +
+      "`?topics=rides,drivers,stats` (any subset; an empty one is none) subscribes from the start, saving that second snapshot; " +
       'while subscribed to stats, {"type":"stats",at,stats} (the body of GET /v1/ops/stats) at once and every 5 s. A fifth socket of the same user on it closes their oldest with 1008 (a client should not reconnect that one).',
-    request: { query: token },
-    responses: { 101: { description: "Switching to WebSocket" }, ...authedProblems(NOT_AN_UPGRADE, ["forbidden", "operators only"]) },
+    request: {
+      query: token.extend({
+        topics: z.string().optional().openapi({
+          description: "What to watch from the start: a comma-separated subset of rides, drivers, stats (default rides,drivers)",
+          example: "rides,drivers,stats",
+        }),
+      }),
+    },
+    responses: {
+      101: { description: "Switching to WebSocket" },
+      ...authedProblems(NOT_AN_UPGRADE, ["forbidden", "operators only"], ["unavailable", "the views database is not answering: connect again shortly"]),
+    },
   });
   return app;
 }
