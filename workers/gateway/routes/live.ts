@@ -30,7 +30,8 @@ function mustBeUpgrade(c: Context<AuthedEnv>): void {
 /**
  * Hands the upgrade to the object, with when the token expires (the socket ends then) and the
  * ticket it came with (the object spends it); re-wraps its 101 so the middleware may add headers.
- * A 404 is `missing`; a 401, a ticket that opened a socket already.
+ * A 404 is `missing`; a 401, a ticket that opened a socket already; a 503, an object that cannot
+ * answer for its data now (the feed with no watch lease): `unavailable`, connect again shortly.
  */
 async function upgrade(
   c: Context<AuthedEnv>,
