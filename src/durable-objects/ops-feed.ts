@@ -47,8 +47,6 @@ import { renewWatch } from "../views/ops-watch";
 import { nextWake, renewDue, type Watching } from "../ops-feed/wake";
 import { LeaseKeeper, type Hold } from "../ops-feed/lease-keeper";
 
-export { STATS_EVERY_MS } from "../ops-feed/wake";
-
 /** The payment worker's health, through the gateway's service binding (its class lives in workers/, which objects may not import). */
 type PaymentsHealth = { health(): Promise<unknown> };
 

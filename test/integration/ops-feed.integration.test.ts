@@ -50,6 +50,16 @@ async function connect(feed: DurableObjectStub<OpsFeedDurableObject>, actor = op
   return { ws, frames, waitFor, closedWith };
 }
 
+/** A console watching the map (its snapshot read) and a stats-only one beside it, which no catch-up or lease concerns. */
+async function mapAndStatsConsoles(feed: DurableObjectStub<OpsFeedDurableObject>) {
+  const map = await connect(feed);
+  await map.waitFor((f) => f.type === "snapshot", "the snapshot");
+  const quiet = await connect(feed);
+  quiet.ws.send(JSON.stringify({ type: "subscribe", topics: ["stats"] }));
+  await quiet.waitFor((f) => f.type === "stats", "stats");
+  return { map, quiet };
+}
+
 function rideMessage(rideId: string, version: number, status: Ride["status"]): RideEventMessage {
   const at = `2026-12-01T05:00:0${version}.000Z`;
   const ride = {
@@ -185,11 +195,7 @@ describe("OpsFeed", () => {
   });
 
   it("a lease that ran out while a console watched: its next renewal sends that console a fresh snapshot with what nobody told it, not a stats-only one", async () => {
-    const map = await connect(city());
-    await map.waitFor((f) => f.type === "snapshot", "the snapshot");
-    const quiet = await connect(city());
-    quiet.ws.send(JSON.stringify({ type: "subscribe", topics: ["stats"] }));
-    await quiet.waitFor((f) => f.type === "stats", "stats");
+    const { map, quiet } = await mapAndStatsConsoles(city());
     await leaseAt(-1);
     const missed = uniqueId("rd");
     await viewsBatch([rideMessage(missed, 1, "requested")]);
@@ -231,11 +237,7 @@ describe("OpsFeed", () => {
   });
 
   it("the views down as a run-out lease is renewed: the consoles watching the map connect again (1012); a subscription whose map could not be read too", async () => {
-    const map = await connect(city());
-    await map.waitFor((f) => f.type === "snapshot", "the snapshot");
-    const quiet = await connect(city());
-    quiet.ws.send(JSON.stringify({ type: "subscribe", topics: ["stats"] }));
-    await quiet.waitFor((f) => f.type === "stats", "stats");
+    const { map, quiet } = await mapAndStatsConsoles(city());
     const snapshotFails = (feed: DurableObjectStub<OpsFeedDurableObject>) =>
       runInDurableObject(feed, (instance: OpsFeedDurableObject) => {
         const inside = instance as unknown as { snapshot: () => Promise<string> };
