@@ -245,7 +245,7 @@ export function planDriver(
   command: DriverCommand,
   after: DriverRecord,
   drafts: DriverEventDraft[],
-  ctx: { now: Date; correlationId: string; newId: () => string; listing: ListingConfig; silence: SilenceLimits },
+  ctx: { now: Date; correlationId: string; newId: () => string; listing: ListingConfig; silence: SilenceLimits; statusBefore?: Driver["status"] },
 ): Plan<DriverEffect> {
   const first = after.driver.version - drafts.length + 1;
   const events = stamp(drafts, first, ctx.now, ctx.correlationId, ctx.correlationId, ctx.newId).map((e) => ({ ...e, driverId: after.driver.id }));
@@ -286,5 +286,9 @@ export function planDriver(
   if (command.type === "locate" && status === "on_trip" && currentRideId && location && currentRideId !== after.etaDoneRideId) {
     result.later.push({ type: "driverMoved", rideId: currentRideId, driverId: after.driver.id, location });
   }
+  // Off duty now, on it before: the feed hears of it though no console watches (the views tell it only while one does), so
+  // that the push interval it answers counts the drivers on duty, not every one since the last console left.
+  if (ctx.statusBefore !== undefined && ctx.statusBefore !== "offline" && status === "offline")
+    result.later.push({ type: "leaveOpsMap", driver: after.driver });
   return result;
 }

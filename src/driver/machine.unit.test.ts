@@ -150,14 +150,18 @@ const EXPECTED: Record<string, Record<string, string>> = {
   },
 };
 
-/** The calls to a ride made after the command (state × command → effect type; a rejected driver's ride goes on without them); none elsewhere. */
+/** The calls after the command (state × command → effects): to a ride (a rejected driver's goes on without them), to the feed going off duty. */
 const LATER_EFFECTS: Record<string, string> = {
-  "offered×reject": "withdrawOffer",
+  "offered×reject": "withdrawOffer,leaveOpsMap",
   "on_trip×reject": "withdrawOffer",
-  "offered×offline": "withdrawOffer",
-  "offered×registerPlate": "withdrawOffer",
+  "offered×offline": "withdrawOffer,leaveOpsMap",
+  "offered×registerPlate": "withdrawOffer,leaveOpsMap",
   "on_trip×locate": "driverMoved",
   "rejected_on_trip×locate": "driverMoved",
+  "available×reject": "leaveOpsMap",
+  "available×offline": "leaveOpsMap",
+  "available×registerPlate": "leaveOpsMap",
+  "rejected_on_trip×release": "leaveOpsMap",
 };
 /**
  * The commands after which the dispatch cell is written (state × command → write); none
@@ -211,7 +215,7 @@ describe("driver machine: every state × every command", () => {
         expect(decision.record.driver.status).toBe(status);
         expect(events.join(",")).toBe(event === "-" ? "" : event);
         expect(decision.record.driver.version).toBe((before?.driver.version ?? 0) + events.length);
-        const p = planDriver(command, decision.record, decision.events, ctx);
+        const p = planDriver(command, decision.record, decision.events, { ...ctx, statusBefore: before?.driver.status });
         expect(p.events.map((e) => [e.type, e.version, e.driverId])).toEqual(decision.events.map((e) => [e.type, e.driver.version, "d1"]));
         // Every event to the views; an operator's decision also to the driver (notifications).
         const notified = (type: string) => (type === "DriverApproved" || type === "DriverRejected" ? ["notifications"] : []);
@@ -283,18 +287,5 @@ describe("driver machine: details", () => {
     expect(planFor(rec(), { lat: 37.501, lng: 127 })).toEqual([]);
     expect(planFor({ ...rec(), indexedAt: NOW.getTime() - 60_000 }, { lat: 37.501, lng: 127 })).toEqual([{ type: "syncIndex", background: false }]);
     expect(planFor(rec(), { lat: 35.1, lng: 129 })).toEqual([{ type: "syncIndex", background: false }]);
-  });
-
-  it("on a trip, positions go to the ride until it said it wants no more", () => {
-    const moved = (record: DriverRecord) => {
-      const d = decideDriver(record, COMMANDS.locate!, NOW);
-      if (d.kind !== "applied") throw new Error(d.kind);
-      return planDriver(COMMANDS.locate!, d.record, d.events, ctx).later.map((e) => e.type);
-    };
-    const onTrip = rec({ status: "on_trip", currentRideId: "rd_1" });
-    expect(moved(onTrip)).toEqual(["driverMoved"]);
-    expect(moved({ ...onTrip, etaDoneRideId: "rd_1" })).toEqual([]);
-    // A later trip is fed again.
-    expect(moved({ ...rec({ status: "on_trip", currentRideId: "rd_2" }), etaDoneRideId: "rd_1" })).toEqual(["driverMoved"]);
   });
 });

@@ -71,6 +71,8 @@ export type DriverEffect =
   /** Tell the ride its driver moved (ETA refresh). */
   | { type: "driverMoved"; rideId: string; driverId: string; location: LatLng }
   /** List a new driver in the fleet, before their first commit: no driver exists that the fleet (the rebuild's and the roster pass's walk) does not name. */
-  | { type: "listInFleet"; driverId: string };
+  | { type: "listInFleet"; driverId: string }
+  /** Tell the operators' feed the driver left the map (went off duty, or was taken off it), whether or not a console watches: best effort, unawaited. */
+  | { type: "leaveOpsMap"; driver: Driver };
 
 export type DriverDecision = Decision<DriverRecord, DriverEventDraft, DriverEffect>;

@@ -10,6 +10,7 @@ import { fail, ok, type Outcome } from "../lib/problem";
 import { PEER_CALL_MS, within } from "../lib/timeout";
 import { transientOf } from "../lib/transient";
 import { cellOf, cellStub, fleetStub, rideStub } from "./stubs";
+import { pushLeaving } from "./ops-push";
 
 /**
  * Tells a ride about its driver. Best effort: a lost withdrawal is ended by the ride's
@@ -21,7 +22,7 @@ import { cellOf, cellStub, fleetStub, rideStub } from "./stubs";
  */
 export async function tellRide(
   env: Pick<Env, "RIDE">,
-  effect: Exclude<DriverEffect, { type: "syncIndex" | "listInFleet" }>,
+  effect: Exclude<DriverEffect, { type: "syncIndex" | "listInFleet" | "leaveOpsMap" }>,
 ): Promise<Outcome<{ more: boolean } | null>> {
   const ride = rideStub(env, effect.rideId);
   // Bounded, as every call between our objects: the location report that caused it waits for it.
@@ -62,12 +63,21 @@ export async function listInFleet(env: Pick<Env, "FLEET">, driverId: string): Pr
 
 /**
  * Carries out an effect that calls another object: the fleet for a new driver (`listInFleet`),
- * else the ride (`tellRide`).
+ * the operators' feed for a driver off duty (`leaveOpsMap`, handed to `background`: the
+ * driver's answer never waits for the feed), else the ride (`tellRide`).
  *
  * @example
- * const done = await tellPeer(env, { type: "listInFleet", driverId: "d1" });
+ * const done = await tellPeer(env, { type: "listInFleet", driverId: "d1" }, (work) => ctx.waitUntil(work));
  */
-export function tellPeer(env: Pick<Env, "RIDE" | "FLEET">, effect: Exclude<DriverEffect, { type: "syncIndex" }>): Promise<Outcome<{ more: boolean } | null>> {
+export function tellPeer(
+  env: Pick<Env, "RIDE" | "FLEET" | "OPS_FEED">,
+  effect: Exclude<DriverEffect, { type: "syncIndex" }>,
+  background: (work: Promise<unknown>) => void,
+): Promise<Outcome<{ more: boolean } | null>> {
+  if (effect.type === "leaveOpsMap") {
+    background(pushLeaving(env, effect.driver));
+    return Promise.resolve(ok(null));
+  }
   return effect.type === "listInFleet" ? listInFleet(env, effect.driverId) : tellRide(env, effect);
 }
 

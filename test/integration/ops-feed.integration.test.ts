@@ -451,6 +451,24 @@ describe("OpsFeed", () => {
     map.ws.close();
   });
 
+  it("a driver who goes off duty while no console watches tells the city feed itself: it stops counting them at once, not at the next console's check", async () => {
+    await testEnv.VIEWS_DB.prepare("DELETE FROM ops_watch").run();
+    const known = (id: string) =>
+      runInDurableObject(city(), (instance: OpsFeedDurableObject) => (instance as unknown as { drivers: { ids(): string[] } }).drivers.ids().includes(id));
+    const driver = await onlineDriver({ lat: 37.57, lng: 126.99 });
+    expect((await driver.stub.updateLocation({ lat: 37.571, lng: 126.99 })).ok).toBe(true);
+    await until(async () => ((await known(driver.id)) ? true : undefined), "the position pushed");
+    const offline = await driver.stub.goOffline("c");
+    expect(offline.ok && offline.value.status).toBe("offline");
+    // no views batch runs here, and no console connects: only the Driver DO's own push can take them off
+    await until(async () => ((await known(driver.id)) ? undefined : true), "the driver forgotten");
+    // going off duty again changes nothing and tells nothing; a late position push of theirs is dropped (older than their leaving)
+    expect((await driver.stub.goOffline("c")).ok).toBe(true);
+    const late = driverMarker({ ...(await driver.stub.get())!, status: "available", version: offline.ok ? offline.value.version - 1 : 0 });
+    await city().driverMoved(late);
+    expect(await known(driver.id)).toBe(false);
+  });
+
   it("stats frames count the rides under way afresh each time, and the ended ones (a walk of every one kept) once in ten minutes", async () => {
     const feed = ownFeed();
     const watcher = await connect(feed);

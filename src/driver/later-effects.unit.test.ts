@@ -1,0 +1,54 @@
+/**
+ * The calls a driver's change makes after the command has left the Driver DO's queue, beyond
+ * the state × command matrix (machine.unit.test.ts): a trip's positions to its ride, and the
+ * leaving of the map to the operators' feed.
+ */
+import { describe, expect, it } from "vitest";
+import type { Driver } from "../domain/events";
+import { driverRecord } from "./fixtures";
+import { decideDriver, planDriver } from "./machine";
+import type { DriverCommand, DriverRecord } from "./types";
+
+const NOW = new Date("2026-11-21T10:00:00Z");
+const rec = (patch: Partial<Driver> = {}): DriverRecord => driverRecord(NOW, patch);
+const ctx = {
+  listing: { cellRefreshS: 60, driverFreshnessS: 30 },
+  silence: { driverOfflineAfterS: 600, driverPickupSilentS: 180 },
+  now: NOW,
+  correlationId: "req-1",
+  newId: () => "ev_1",
+};
+const locate: DriverCommand = { type: "locate", location: { lat: 37.52, lng: 127 } };
+const offline: DriverCommand = { type: "offline" };
+const reject: DriverCommand = { type: "reject" };
+
+function applied(record: DriverRecord, command: DriverCommand) {
+  const d = decideDriver(record, command, NOW);
+  if (d.kind !== "applied") throw new Error(d.kind);
+  return d;
+}
+
+describe("driver machine: calls after the command", () => {
+  it("on a trip, positions go to the ride until it said it wants no more", () => {
+    const moved = (record: DriverRecord) => {
+      const d = applied(record, locate);
+      return planDriver(locate, d.record, d.events, ctx).later.map((e) => e.type);
+    };
+    const onTrip = rec({ status: "on_trip", currentRideId: "rd_1" });
+    expect(moved(onTrip)).toEqual(["driverMoved"]);
+    expect(moved({ ...onTrip, etaDoneRideId: "rd_1" })).toEqual([]);
+    // A later trip is fed again.
+    expect(moved({ ...rec({ status: "on_trip", currentRideId: "rd_2" }), etaDoneRideId: "rd_1" })).toEqual(["driverMoved"]);
+  });
+
+  it("going off duty tells the operators' feed the driver as they now are (offline, at the new version), once: not again, not from off duty", () => {
+    const d = applied(rec(), offline);
+    const p = planDriver(offline, d.record, d.events, { ...ctx, statusBefore: "available" });
+    expect(p.later).toEqual([{ type: "leaveOpsMap", driver: d.record.driver }]);
+    expect(d.record.driver).toMatchObject({ status: "offline", version: rec().driver.version + 1 });
+    // Already off duty (a rejection of a driver at home), or a status not known (no record before: a registration): nothing to tell.
+    const again = applied(d.record, reject);
+    expect(planDriver(reject, again.record, again.events, { ...ctx, statusBefore: "offline" }).later).toEqual([]);
+    expect(planDriver(offline, d.record, d.events, ctx).later).toEqual([]);
+  });
+});
