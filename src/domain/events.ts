@@ -58,6 +58,8 @@ export interface RideEventsMessage {
   kind: "ride.events";
   events: DomainEvent[];
   ride: Ride;
+  /** A parcel's handover code sealed for this ride (CONTACT_KEY): the views keep it beside the row, never in the snapshot, for the sender's list to open. */
+  handoverSealed?: string;
 }
 
 export interface DriverEventMessage {

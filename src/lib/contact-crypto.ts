@@ -31,14 +31,45 @@ export function phoneHint(e164: string): string {
  * const sealed = await sealPhone(env.CONTACT_KEY, "+821012345678");
  * await openPhone(env.CONTACT_KEY, sealed); // "+821012345678"
  */
-export async function sealPhone(secret: string, e164: string): Promise<string> {
+export function sealPhone(secret: string, e164: string): Promise<string> {
+  return seal(secret, e164);
+}
+
+export function openPhone(secret: string, sealed: string): Promise<string> {
+  return open(secret, sealed);
+}
+
+/**
+ * A short secret sealed for one item, such as a parcel's handover code for its ride: as a phone
+ * is, with the item's id bound in (AES-GCM's associated data), so that a sealed value copied to
+ * another item's row does not open there. `openFor` throws on a value sealed for another item,
+ * under another key, or changed.
+ *
+ * @example
+ * const sealed = await sealFor(env.CONTACT_KEY, "rd_1", "4821");
+ * await openFor(env.CONTACT_KEY, "rd_1", sealed); // "4821"
+ */
+export function sealFor(secret: string, itemId: string, text: string): Promise<string> {
+  return seal(secret, text, itemId);
+}
+
+export function openFor(secret: string, itemId: string, sealed: string): Promise<string> {
+  return open(secret, sealed, itemId);
+}
+
+/** AES-GCM's associated data: the item a value is sealed for (none for a phone, sealed before items were bound). */
+const bound = (boundTo: string | undefined) => (boundTo === undefined ? {} : { additionalData: enc.encode(boundTo) });
+
+async function seal(secret: string, text: string, boundTo?: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, await keyFrom(secret), enc.encode(e164)));
+  const params = { name: "AES-GCM", iv, ...bound(boundTo) };
+  const sealed = new Uint8Array(await crypto.subtle.encrypt(params, await keyFrom(secret), enc.encode(text)));
   return `${b64(iv)}.${b64(sealed)}`;
 }
 
-export async function openPhone(secret: string, sealed: string): Promise<string> {
+async function open(secret: string, sealed: string, boundTo?: string): Promise<string> {
   const [iv, data] = sealed.split(".");
   if (!iv || !data) throw new Error("not a sealed contact");
-  return dec.decode(await crypto.subtle.decrypt({ name: "AES-GCM", iv: unb64(iv) }, await keyFrom(secret), unb64(data)));
+  const params = { name: "AES-GCM", iv: unb64(iv), ...bound(boundTo) };
+  return dec.decode(await crypto.subtle.decrypt(params, await keyFrom(secret), unb64(data)));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeKoreanMobile, openPhone, phoneHint, sealPhone } from "./contact-crypto";
+import { normalizeKoreanMobile, openFor, openPhone, phoneHint, sealFor, sealPhone } from "./contact-crypto";
 
 describe("contact crypto", () => {
   it("normalizes Korean mobile numbers and refuses others", () => {
@@ -16,5 +16,17 @@ describe("contact crypto", () => {
     await expect(openPhone("key-two", sealed)).rejects.toThrow();
     expect(await sealPhone("key-one", "+821012345678")).not.toBe(sealed);
     expect(phoneHint("+821012345678")).toBe("***-****-5678");
+  });
+
+  it("a secret sealed for one item opens for that item only: not for another, not under another key, not as a phone", async () => {
+    const sealed = await sealFor("key-one", "rd_1", "4821");
+    expect(sealed).not.toContain("4821");
+    expect(await openFor("key-one", "rd_1", sealed)).toBe("4821");
+    await expect(openFor("key-one", "rd_2", sealed)).rejects.toThrow();
+    await expect(openFor("key-two", "rd_1", sealed)).rejects.toThrow();
+    await expect(openPhone("key-one", sealed)).rejects.toThrow();
+    const [iv, data] = sealed.split(".");
+    const flipped = `${iv}.${data!.startsWith("A") ? "B" : "A"}${data!.slice(1)}`; // the first 6 bits of the ciphertext changed
+    await expect(openFor("key-one", "rd_1", flipped)).rejects.toThrow();
   });
 });

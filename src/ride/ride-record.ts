@@ -32,8 +32,8 @@ export interface CreateRideInput {
   correlationId: string;
   /** Hash of the request body, to tell a retry from a reuse of the key for another ride. */
   requestHash: string;
-  /** Parcel rides: what the ride shows of the parcel, the code for the sender, the recipient's phone sealed. */
-  parcel?: { view: ParcelView; handoverCode: string; recipientPhoneSealed: string };
+  /** Parcel rides: what the ride shows of the parcel, the code for the sender (and sealed for this ride), the recipient's phone sealed. */
+  parcel?: { view: ParcelView; handoverCode: string; handoverSealed?: string; recipientPhoneSealed: string };
 }
 
 /** A new ride record in `requested`, version 0: nothing stored yet (its first change makes it 1). */
@@ -68,6 +68,7 @@ export function newRideRecord(input: CreateRideInput, now: Date, dispatchTimeout
     correlationId: input.correlationId,
     dispatchDeadlineAt: new Date(now.getTime() + dispatchTimeoutS * 1000).toISOString(),
     ...(input.parcel ? { handoverCode: input.parcel.handoverCode, recipientPhoneSealed: input.parcel.recipientPhoneSealed } : {}),
+    ...(input.parcel?.handoverSealed ? { handoverSealed: input.parcel.handoverSealed } : {}),
   };
 }
 

@@ -16,7 +16,12 @@ const input: CreateRideInput = {
   locale: "ko",
   correlationId: "req-1",
   requestHash: "h",
-  parcel: { view: { weightKg: 4.5, recipient: { name: "Park" }, note: null }, handoverCode: "4821", recipientPhoneSealed: "iv.sealed" },
+  parcel: {
+    view: { weightKg: 4.5, recipient: { name: "Park" }, note: null },
+    handoverCode: "4821",
+    handoverSealed: "iv.code",
+    recipientPhoneSealed: "iv.sealed",
+  },
 };
 
 describe("a parcel ride's record", () => {
@@ -24,9 +29,9 @@ describe("a parcel ride's record", () => {
 
   it("shows the parcel without the phone; keeps the code and the sealed phone beside the ride, not in it", () => {
     expect(record.ride.parcel).toEqual({ weightKg: 4.5, recipient: { name: "Park" }, note: null });
-    expect(record).toMatchObject({ handoverCode: "4821", recipientPhoneSealed: "iv.sealed" });
+    expect(record).toMatchObject({ handoverCode: "4821", handoverSealed: "iv.code", recipientPhoneSealed: "iv.sealed" });
     expect(JSON.stringify(record.ride)).not.toContain("4821");
-    expect(JSON.stringify(record.ride)).not.toContain("sealed");
+    expect(JSON.stringify(record.ride)).not.toMatch(/sealed|iv\.code/);
     expect(JSON.stringify(requestedEvent(input))).not.toMatch(/4821|sealed/);
   });
 

@@ -13,8 +13,8 @@ type RideWrite = Extract<ViewWrite, { kind: "ride" }>;
 
 /** A batch's writes, coalesced: the newest snapshot of each ride, driver and rider, and the rest in order. */
 export interface CoalescedWrites {
-  /** The newest snapshot of each ride, with the earliest dispatch time of the batch (the first assignment's). */
-  rides: { ride: Ride; dispatchMs: number | null }[];
+  /** The newest snapshot of each ride, with the earliest dispatch time of the batch (the first assignment's) and a parcel's sealed code. */
+  rides: { ride: Ride; dispatchMs: number | null; handoverSealed: string | null }[];
   drivers: Driver[];
   riders: RiderAccount[];
   others: Exclude<ViewWrite, { kind: "ride" | "driver" | "rider" }>[];
@@ -41,7 +41,13 @@ export function coalesceWrites(writes: readonly ViewWrite[]): CoalescedWrites {
     const kept = dispatchMs.get(w.ride.id);
     if (w.dispatchMs !== null && (!kept || w.event.version < kept.version)) dispatchMs.set(w.ride.id, { version: w.event.version, ms: w.dispatchMs });
   }
-  const rides = newest(rideWrites.map((w) => w.ride)).map((ride) => ({ ride, dispatchMs: dispatchMs.get(ride.id)?.ms ?? null }));
+  // A parcel's sealed code is the same in every message of its ride that carries it; the views keep any one.
+  const sealed = new Map(rideWrites.flatMap((w) => (w.handoverSealed ? [[w.ride.id, w.handoverSealed] as const] : [])));
+  const rides = newest(rideWrites.map((w) => w.ride)).map((ride) => ({
+    ride,
+    dispatchMs: dispatchMs.get(ride.id)?.ms ?? null,
+    handoverSealed: sealed.get(ride.id) ?? null,
+  }));
   const drivers = newest(writes.flatMap((w) => (w.kind === "driver" ? [w.driver] : [])));
   const riders = newest(writes.flatMap((w) => (w.kind === "rider" ? [w.rider] : [])));
   const others = writes.filter((w): w is CoalescedWrites["others"][number] => w.kind !== "ride" && w.kind !== "driver" && w.kind !== "rider");

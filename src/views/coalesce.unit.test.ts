@@ -36,7 +36,7 @@ describe("coalesceWrites", () => {
 
   it("keeps the earliest assignment's dispatch time of a ride (a re-dispatch in the same batch does not replace it)", () => {
     const c = coalesceWrites([rideWrite("a", 5, 9000), rideWrite("a", 2, 1200), rideWrite("a", 6)]);
-    expect(c.rides).toEqual([{ ride: rideAt("a", 6), dispatchMs: 1200 }]);
+    expect(c.rides).toEqual([{ ride: rideAt("a", 6), dispatchMs: 1200, handoverSealed: null }]);
   });
 
   it("keeps the newest snapshot of each driver and rider, and every other write in order", () => {

@@ -27,7 +27,7 @@ export type { EarningRow };
 
 /** What one message changes in the views. */
 export type ViewWrite =
-  | { kind: "ride"; event: DomainEvent; ride: Ride; dispatchMs: number | null }
+  | { kind: "ride"; event: DomainEvent; ride: Ride; dispatchMs: number | null; handoverSealed?: string }
   | { kind: "driver"; driver: Driver }
   | { kind: "rider"; rider: RiderAccount }
   | { kind: "earning"; row: EarningRow }
@@ -117,9 +117,10 @@ export function writesOf(message: ViewsMessage): ViewWrite[] {
       return [{ kind: "ride", event, ride, dispatchMs }, ...(earning ? [{ kind: "earning" as const, row: earning }] : []), ...refundOf(event, "ride", ride.id)];
     }
     case "ride.events": {
-      const { events, ride } = message;
+      const { events, ride, handoverSealed } = message;
       if (!ride?.id || !Array.isArray(events) || events.length === 0) throw new Error("ride.events without a ride or its events");
-      return events.flatMap((event) => writesOf({ kind: "ride.event", event, ride }));
+      const sealed = typeof handoverSealed === "string" ? { handoverSealed } : {};
+      return events.flatMap((event) => writesOf({ kind: "ride.event", event, ride }).map((w) => (w.kind === "ride" ? { ...w, ...sealed } : w)));
     }
     case "driver.event":
       if (!message.driver?.id) throw new Error("driver.event without a driver");

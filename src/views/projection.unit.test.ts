@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { DomainEvent, Driver, RiderAccount, ViewsMessage } from "../domain/events";
 import { record } from "../domain/ride/fixtures";
 import type { Rental, RentalVehicle } from "../domain/rental/types";
+import { coalesceWrites } from "./coalesce";
 import { earningOf, refundEarningId, rideMessages, writesOf } from "./projection";
 
 const ride = { ...record("completed", "captured", { driver: true }).ride, createdAt: "2026-11-21T10:00:00.000Z" };
@@ -70,6 +71,17 @@ describe("writesOf", () => {
       ["DriverAssigned", ride.version, true],
     ]);
     expect(() => writesOf({ kind: "ride.events", events: [], ride })).toThrow(/without a ride or its events/);
+  });
+
+  it("a parcel's sealed code rides on each of its ride writes, and the coalesced batch keeps it for the row", () => {
+    const events = [event("DispatchStarted", {}, 2), event("DriverAssigned", {}, 3)];
+    const writes = writesOf({ kind: "ride.events", events, ride, handoverSealed: "iv.sealed" });
+    expect(writes.map((w) => w.kind === "ride" && w.handoverSealed)).toEqual(["iv.sealed", "iv.sealed"]);
+    // With an older message of the ride that had none (the healing's), in either order.
+    const older = writesOf({ kind: "ride.event", event: event("RideRequested", {}, 1), ride: { ...ride, version: 1 } });
+    expect(coalesceWrites([...older, ...writes]).rides).toEqual([expect.objectContaining({ handoverSealed: "iv.sealed" })]);
+    expect(coalesceWrites([...writes, ...older]).rides).toEqual([expect.objectContaining({ handoverSealed: "iv.sealed" })]);
+    expect(coalesceWrites(older).rides).toEqual([expect.objectContaining({ handoverSealed: null })]);
   });
 
   it("the first assignment carries the dispatch time", () => {

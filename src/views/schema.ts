@@ -90,6 +90,11 @@ export const rides = sqliteTable(
     refundDeclinedVersion: integer("refund_declined_version"),
     /** The version of the ride's last refund made that left no decline open (`PaymentRefunded` without `declinedLeft`): one after the declined one settles the problem. */
     refundMadeVersion: integer("refund_made_version"),
+    /**
+     * A parcel's handover code sealed for this ride under CONTACT_KEY (`sealFor`), from its views messages: the sender's
+     * list opens it (workers/gateway/own-lists.ts) instead of asking the ride. Never in `snapshot`, which operators read.
+     */
+    handoverSealed: text("handover_sealed"),
   },
   (t) => [
     index("rides_by_rider").on(t.riderId, t.createdAt, t.id),

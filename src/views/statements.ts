@@ -12,7 +12,7 @@ import { watchedQuery } from "./ops-watch";
 import { drivers, earnings, rentals, riderDues, rides } from "./schema";
 import { rentalStatement, vehicleStatement } from "./rental-statements";
 
-function rideStatements(db: DrizzleD1Database, { ride: r, dispatchMs }: CoalescedWrites["rides"][number]): BatchItem<"sqlite">[] {
+function rideStatements(db: DrizzleD1Database, { ride: r, dispatchMs, handoverSealed }: CoalescedWrites["rides"][number]): BatchItem<"sqlite">[] {
   const statements: BatchItem<"sqlite">[] = [
     db
       .insert(rides)
@@ -27,6 +27,7 @@ function rideStatements(db: DrizzleD1Database, { ride: r, dispatchMs }: Coalesce
         updatedAt: r.updatedAt,
         paymentStatus: r.payment.status,
         snapshot: JSON.stringify(r),
+        handoverSealed,
       })
       .onConflictDoUpdate({
         target: rides.id,
@@ -37,6 +38,8 @@ function rideStatements(db: DrizzleD1Database, { ride: r, dispatchMs }: Coalesce
           updatedAt: sql`excluded.updated_at`,
           paymentStatus: sql`excluded.payment_status`,
           snapshot: sql`excluded.snapshot`,
+          // A message without it (the healing's, an older gateway's) keeps the one a message gave.
+          handoverSealed: sql`coalesce(excluded.handover_sealed, ${rides.handoverSealed})`,
         },
         setWhere: sql`excluded.version > ${rides.version}`,
       }),

@@ -168,9 +168,14 @@ describe("parcels", () => {
       );
       expect(delivered.json.texts.en).toContain("delivered to Park Jiwoo");
       expect(delivered.json.texts.ko).toContain("배송 완료");
-      // The sender's list carries the code, asked of the ride's object (api-contract.md: the sender's Ride has it).
+      // The sender's list carries the code (api-contract.md: the sender's Ride has it), opened from the copy the gateway sealed
+      // for the ride and the views keep: the ride's object is not asked (the development counters of object calls).
+      const rideGets = async () =>
+        (await api.request<{ gateway: { totals: Record<string, number> } }>("GET", "/v1/dev/metrics")).body.gateway.totals["do:RIDE:get"] ?? 0;
+      const getsBefore = await rideGets();
       const senderList = await api.request<{ items: ParcelRide[] }>("GET", "/v1/rides", { token: sender });
       expect(senderList.body.items.find((r) => r.id === id)).toMatchObject({ id, status: "completed", handoverCode: code });
+      expect((await rideGets()) - getsBefore, "calls to a ride's object for the sender's list").toBe(0);
       for (const digits of PHONE_DIGITS) expect(JSON.stringify(senderList.body), "the recipient's phone in the sender's list").not.toContain(digits);
       const lists = [
         await api.request("GET", "/v1/ops/rides?limit=100", { token: ops }),

@@ -14,7 +14,9 @@ import { listOwnRentals, listRentals } from "../../workers/gateway/rental-querie
 import { rentalWrites } from "../../workers/gateway/rental-repair";
 import { unwrap } from "../../src/lib/problem";
 import type { Rental } from "../../src/domain/rental/types";
-import { createRide, rideInProgress, testEnv, uniqueId } from "./helpers";
+import { createRide, rideInProgress, rideInput, testEnv, uniqueId } from "./helpers";
+import { project } from "../../src/views/projection";
+import { sealFor } from "../../src/lib/contact-crypto";
 import { created, idOf, payThroughWorker } from "./rentals";
 
 const parcel = { view: { weightKg: 2, recipient: { name: "Lee" }, note: null }, handoverCode: "5930", recipientPhoneSealed: "sealed" };
@@ -43,6 +45,47 @@ describe("a rider's list of rides", () => {
     const courier = await listOwnRides(testEnv, { kind: "driver", id: driver.id }, { limit: 20 });
     expect(courier.items.map((r) => r.id)).toContain(sent.id);
     expect(JSON.stringify(courier.items)).not.toContain("handoverCode");
+  });
+
+  it("opens the code the views keep sealed for each parcel ride, asking no ride; a row without one, or with one sealed for another ride, asks its ride", async () => {
+    const riderId = uniqueId("sender");
+    const key = testEnv.CONTACT_KEY;
+    // The request's path: the gateway seals the code for the ride it makes (workers/gateway/parcel.ts), the ride's views messages carry it.
+    const sealedIn = rideInput({ riderId });
+    const sealed = await sealFor(key, sealedIn.rideId, "5930");
+    const a = await createRide({ ...sealedIn, parcel: { ...parcel, handoverSealed: sealed } });
+    const b = await createRide({ riderId, parcel: { ...parcel, handoverCode: "7777" } }); // requested before the views kept codes
+    const c = await createRide({ riderId, parcel: { ...parcel, handoverCode: "4444" } });
+    const write = async (ride: Ride, handoverSealed?: string) => {
+      const snapshot = (await rideSnapshotOf(testEnv, ride.id))!;
+      const last = snapshot.timeline[snapshot.timeline.length - 1]!;
+      const events = [{ ...last, rideId: ride.id, causationId: null }];
+      await project(testEnv.VIEWS_DB, [{ kind: "ride.events", events, ride: snapshot.ride, ...(handoverSealed ? { handoverSealed } : {}) }]);
+    };
+    await write(a.ride, sealed);
+    await write(b.ride);
+    await write(c.ride, sealed); // a copy sealed for ride a, in ride c's row: it does not open there
+    const asked: string[] = [];
+    const rides = testEnv.RIDE;
+    const RIDE = {
+      idFromName: (name: string) => (asked.push(name), rides.idFromName(name)),
+      get: (id: DurableObjectId) => rides.get(id),
+    } as unknown as Env["RIDE"];
+
+    const list = await listOwnRides({ ...testEnv, RIDE }, { kind: "rider", id: riderId }, { limit: 20 });
+    expect(list.items.map((r) => [r.id, r.handoverCode])).toEqual([
+      [c.ride.id, "4444"],
+      [b.ride.id, "7777"],
+      [a.ride.id, "5930"],
+    ]);
+    expect(asked.sort()).toEqual([b.ride.id, c.ride.id].sort());
+    // The row keeps its copy when a newer message without one (the healing's) rewrites it.
+    unwrap(await a.stub.cancel({ id: riderId, role: "rider" }, "changed my mind", "req-cancel"));
+    expect((await projected(a.ride.id)).ride.status).toBe("cancelled");
+    asked.length = 0;
+    const after = await listOwnRides({ ...testEnv, RIDE }, { kind: "rider", id: riderId }, { limit: 20 });
+    expect(after.items.find((r) => r.id === a.ride.id)).toMatchObject({ status: "cancelled", handoverCode: "5930" });
+    expect(asked).not.toContain(a.ride.id);
   });
 
   it("lists a parcel ride whose object does not answer for it without the code, and does not fail", async () => {

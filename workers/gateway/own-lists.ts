@@ -4,7 +4,8 @@
  * is one D1 round trip (the page and the window's mark, batched) and, once anything was
  * handed over, one call to the owner's object: saved for rides on the pages the views answer
  * alone, made for earnings on every page (their total needs the kept sum). A sender's page
- * also asks each of its parcel rides for the handover code (owner-secrets.ts).
+ * opens each parcel's handover code the views keep sealed for its ride, and asks the ride only
+ * for one they do not (owner-secrets.ts).
  */
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
@@ -15,10 +16,11 @@ import type { KeptEarning, KeptRide } from "../../src/history/kept-history";
 import { mergeNewestFirst, viewsAlone } from "../../src/history/merge";
 import { earnings, viewCursors } from "../../src/views/schema";
 import { KEPT_BEFORE } from "../../src/views/window-rules";
+import { openFor } from "../../src/lib/contact-crypto";
 import { withOwnerSecrets } from "./owner-secrets";
 import { afterKey, decodeCursor, encodeCursor, ridesAfter, type Page } from "./queries";
 
-type OwnerEnv = Pick<Env, "VIEWS_DB" | "RIDER" | "DRIVER" | "RIDE">;
+type OwnerEnv = Pick<Env, "VIEWS_DB" | "RIDER" | "DRIVER" | "RIDE" | "CONTACT_KEY">;
 
 /** The window's mark: every row handed over was created before it (null: none ever was). */
 const keptBefore = (d: ReturnType<typeof drizzle>, name: string) =>
@@ -49,23 +51,38 @@ export async function listOwnRides(
   if (!viewsAlone(rows, filter.limit, mark?.cursor ?? null)) {
     const query = { before, limit: filter.limit + 1, ...(filter.status ? { status: filter.status } : {}) };
     const kept: KeptRide[] = await (owner.kind === "rider" ? riderStub(env, owner.id).keptRides(query) : driverStub(env, owner.id).keptRides(query));
-    page = mergeNewestFirst(rows, kept, filter.limit);
+    page = mergeNewestFirst(
+      rows,
+      kept.map((k) => ({ ...k, handoverSealed: null })),
+      filter.limit,
+    );
   }
   // A driver reads who cancelled, not a rider's or an operator's words (src/domain/ride/audience.ts).
+  if (owner.kind === "driver") return { items: page.items.map((r) => driverView(JSON.parse(r.snapshot) as Ride)), nextCursor: nextCursorOf(page) };
+  const sealed = new Map(page.items.flatMap((r) => (r.handoverSealed ? [[r.id, r.handoverSealed] as const] : [])));
   const items = page.items.map((r) => JSON.parse(r.snapshot) as Ride);
-  return { items: owner.kind === "driver" ? items.map(driverView) : await withHandoverCodes(env, owner.id, items), nextCursor: nextCursorOf(page) };
+  return { items: await withHandoverCodes(env, owner.id, items, sealed), nextCursor: nextCursorOf(page) };
 }
 
 /**
  * The sender's handover code on each of their parcel rides of a page, as `GET /v1/rides/{id}`
- * gives it, asked of the ride's object (owner-secrets.ts).
+ * gives it: opened from the copy the views keep sealed for the ride (`sealed`, by ride id), else
+ * asked of the ride's object (owner-secrets.ts): a ride requested before the views kept it, or
+ * whose row a message without it wrote first (the healing's), or one that does not open (the
+ * key changed since).
  */
-function withHandoverCodes(env: Pick<Env, "RIDE">, senderId: string, rides: Ride[]): Promise<Ride[]> {
+function withHandoverCodes(env: Pick<Env, "RIDE" | "CONTACT_KEY">, senderId: string, rides: Ride[], sealed: ReadonlyMap<string, string>): Promise<Ride[]> {
   const sender = { id: senderId, role: "rider" } as const;
+  const opened = async (ride: Ride) => {
+    const copy = sealed.get(ride.id);
+    return copy && env.CONTACT_KEY ? openFor(env.CONTACT_KEY, ride.id, copy).catch(() => null) : null;
+  };
   return withOwnerSecrets(
     rides,
     (ride) => Boolean(ride.parcel),
     async (ride) => {
+      const code = await opened(ride);
+      if (code) return { handoverCode: code };
       const seen = await rideStub(env, ride.id).get(sender);
       return seen.ok && seen.value.handoverCode ? { handoverCode: seen.value.handoverCode } : null;
     },

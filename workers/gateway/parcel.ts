@@ -1,12 +1,13 @@
 /**
  * A parcel request at the gateway: the class check (a 400 before anything is created),
  * the recipient's phone sealed at once (it goes no further in the clear), and the
- * sender's handover code drawn from the CSPRNG.
+ * sender's handover code drawn from the CSPRNG, with a copy sealed for the ride (the views
+ * keep that copy, so that the sender's list opens it instead of asking each ride).
  */
 import type { Config } from "../../src/config";
 import { newHandoverCode, parcelProblem, type ParcelRequest } from "../../src/domain/ride/parcel";
 import type { Product } from "../../src/domain/types";
-import { normalizeKoreanMobile, sealPhone } from "../../src/lib/contact-crypto";
+import { normalizeKoreanMobile, sealFor, sealPhone } from "../../src/lib/contact-crypto";
 import { hmacSha256Hex, sha256Hex } from "../../src/lib/ids";
 import { AppError } from "../../src/lib/problem";
 import type { CreateRideInput } from "../../src/ride/ride-record";
@@ -27,24 +28,27 @@ export function checkParcel(product: Product, parcel: ParcelRequest | undefined,
 }
 
 /**
- * What a new ride keeps of its parcel: the view, the sender's code, the sealed phone.
+ * What ride `rideId` keeps of its parcel: the view, the sender's code (and sealed for the ride), the sealed phone.
  *
  * @example
- * const parcel = await parcelInput(c.env, "parcel_small", body.parcel, config);
+ * const parcel = await parcelInput(c.env, "parcel_small", body.parcel, config, rideId);
  */
 export async function parcelInput(
   env: Pick<Env, "CONTACT_KEY">,
   product: Product,
   parcel: ParcelRequest | undefined,
   config: Pick<Config, "parcelMaxKg">,
+  rideId: string,
 ): Promise<CreateRideInput["parcel"]> {
   checkParcel(product, parcel, config);
   if (!parcel) return undefined;
   if (!env.CONTACT_KEY) throw new AppError("internal", "CONTACT_KEY is not configured");
   const phone = normalizeKoreanMobile(parcel.recipient.phone)!;
+  const handoverCode = newHandoverCode();
   return {
     view: { weightKg: parcel.weightKg, recipient: { name: parcel.recipient.name }, note: parcel.note ?? null },
-    handoverCode: newHandoverCode(),
+    handoverCode,
+    handoverSealed: await sealFor(env.CONTACT_KEY, rideId, handoverCode),
     recipientPhoneSealed: await sealPhone(env.CONTACT_KEY, phone),
   };
 }

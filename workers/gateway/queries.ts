@@ -63,7 +63,7 @@ export const afterKey = (createdAt: AnyColumn, id: AnyColumn, after: { createdAt
  */
 export function ridesAfter(d: DrizzleD1Database, filter: RideFilter, after = decodeCursor(filter.cursor)) {
   return d
-    .select({ snapshot: rides.snapshot, createdAt: rides.createdAt, id: rides.id, version: rides.version })
+    .select({ snapshot: rides.snapshot, createdAt: rides.createdAt, id: rides.id, version: rides.version, handoverSealed: rides.handoverSealed })
     .from(rides)
     .where(
       and(

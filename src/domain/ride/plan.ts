@@ -120,9 +120,11 @@ export function timersFor(before: RideRecord | null, after: RideRecord, events: 
  * messagesFor(null, newRide, events).map((m) => m.queue); // ["ride-events", "payments"]
  */
 export function messagesFor(before: RideRecord | null, after: RideRecord, events: DomainEvent[]): Outbound[] {
-  // One message per commit to the views, carrying every event of it (the consumer fans them out).
+  // One message per commit to the views, carrying every event of it (the consumer fans them out); a parcel's with its code
+  // sealed, every one of them, so that whichever message writes the row first gives the sender's list the code.
+  const sealed = after.handoverSealed ? { handoverSealed: after.handoverSealed } : {};
   const out: Outbound[] =
-    events.length > 0 ? [{ queue: "ride-events", body: { kind: "ride.events", events, ride: after.ride } satisfies RideEventsMessage }] : [];
+    events.length > 0 ? [{ queue: "ride-events", body: { kind: "ride.events", events, ride: after.ride, ...sealed } satisfies RideEventsMessage }] : [];
   for (const event of events) {
     if (isNotified(event)) {
       out.push({ queue: "notifications", body: { kind: "ride.notification", event, ride: after.ride, locale: after.ride.locale } });

@@ -133,6 +133,15 @@ describe("ride plan", () => {
     expect(effects(driverId)).toEqual(["broadcast"]);
   });
 
+  it("a parcel's views message carries its code sealed, never in the clear; a taxi ride's carries none", () => {
+    const parcel = { ...FIXTURES.in_progress_parcel!(), handoverSealed: "iv.sealed" };
+    const body = (r: RideRecord) => plan(r, r, [{ type: "EtaUpdated", data: {} }], ctx).messages.find((m) => m.queue === "ride-events")!.body;
+    expect(body(parcel)).toMatchObject({ kind: "ride.events", handoverSealed: "iv.sealed" });
+    expect(JSON.stringify(body(parcel))).not.toContain(parcel.handoverCode!);
+    const taxi = record("in_progress", "authorized", { driver: true });
+    expect(body(taxi)).not.toHaveProperty("handoverSealed");
+  });
+
   it("a commit of several events sends one message to the views carrying them all, in order", () => {
     const { after } = step(requested(), { type: "startDispatch" });
     const { after: offered } = step(after, { type: "offerDriver", driverId: "d1", expiresAt: new Date(T + 15_000).toISOString() });

@@ -37,6 +37,8 @@ export interface RideRecord {
   driverSettled?: boolean;
   /** Parcel rides: the code the courier must give to complete (shown to the sender only). */
   handoverCode?: string;
+  /** Parcel rides since 2026-12-07: the code sealed for this ride (CONTACT_KEY), which its views messages carry: the sender's list opens it without asking the ride. */
+  handoverSealed?: string;
   /** Parcel rides: wrong handover codes given so far (HANDOVER_ATTEMPTS of them lock the complete). */
   handoverMisses?: number;
   /** Parcel rides: the recipient's phone, sealed with CONTACT_KEY (never opened by the ride). */

@@ -170,7 +170,7 @@ export function rideRoutes() {
     };
     let trip: { parcel: Awaited<ReturnType<typeof parcelInput>>; price: ReturnType<typeof priceTrip> };
     try {
-      trip = { parcel: await parcelInput(c.env, body.product, body.parcel, config), price: priceTrip(config, body.product, body.pickup, body.dropoff) };
+      trip = { parcel: await parcelInput(c.env, body.product, body.parcel, config, rideId), price: priceTrip(config, body.product, body.pickup, body.dropoff) };
     } catch (error) {
       if (error instanceof AppError) return refuse(error);
       throw error;

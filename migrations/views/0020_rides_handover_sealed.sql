@@ -1,0 +1,1 @@
+ALTER TABLE `rides` ADD `handover_sealed` text;
