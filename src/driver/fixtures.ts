@@ -5,7 +5,7 @@
  * @example
  * const record = driverRecord(new Date(), { status: "offered" });
  */
-import type { Driver } from "../domain/events";
+import type { Driver, DriverStatus } from "../domain/events";
 import { dispatchCell } from "../domain/geo";
 import { indexPoint } from "./driver-rules";
 import type { DriverOffer, DriverRecord } from "./types";
@@ -50,3 +50,6 @@ export const testOffer = (rideId: string, expiresAt = "2026-11-21T10:00:15Z"): D
   quote: { amount: 9800, currency: "KRW" },
   expiresAt,
 });
+
+/** The status before the command the driver-machine tests plan with (`planDriver`'s `statusBefore`), unless a test says otherwise. */
+export const ON_DUTY: DriverStatus | null = "available";

@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Driver } from "../domain/events";
-import { driverRecord } from "./fixtures";
+import { driverRecord, ON_DUTY } from "./fixtures";
 import { decideDriver, planDriver } from "./machine";
+import { silenceStep } from "./silence";
 import type { DriverCommand, DriverRecord } from "./types";
 
 const NOW = new Date("2026-11-21T10:00:00Z");
@@ -17,6 +18,7 @@ const ctx = {
   now: NOW,
   correlationId: "req-1",
   newId: () => "ev_1",
+  statusBefore: ON_DUTY,
 };
 const locate: DriverCommand = { type: "locate", location: { lat: 37.52, lng: 127 } };
 const offline: DriverCommand = { type: "offline" };
@@ -49,6 +51,22 @@ describe("driver machine: calls after the command", () => {
     // Already off duty (a rejection of a driver at home), or a status not known (no record before: a registration): nothing to tell.
     const again = applied(d.record, reject);
     expect(planDriver(reject, again.record, again.events, { ...ctx, statusBefore: "offline" }).later).toEqual([]);
-    expect(planDriver(offline, d.record, d.events, ctx).later).toEqual([]);
+    expect(planDriver(offline, d.record, d.events, { ...ctx, statusBefore: null }).later).toEqual([]);
+  });
+
+  it("taken off duty for silence (the silent timer's command) tells the feed as going offline does; a release back to duty does not", async () => {
+    const silent = rec({ locationAt: new Date(NOW.getTime() - 601_000).toISOString() });
+    const step = await silenceStep(silent, NOW, ctx.silence, async () => true);
+    const command = step?.command;
+    expect(command).toEqual({ type: "offline", reason: "silent" });
+    const d = applied(silent, command!);
+    expect(planDriver(command!, d.record, d.events, { ...ctx, statusBefore: silent.driver.status }).later).toEqual([
+      { type: "leaveOpsMap", driver: d.record.driver },
+    ]);
+    const onTrip = rec({ status: "on_trip", currentRideId: "rd_1" });
+    const release: DriverCommand = { type: "release", rideId: "rd_1" };
+    const freed = applied(onTrip, release);
+    expect(freed.record.driver.status).toBe("available");
+    expect(planDriver(release, freed.record, freed.events, { ...ctx, statusBefore: "on_trip" }).later).toEqual([]);
   });
 });

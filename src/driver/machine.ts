@@ -3,7 +3,7 @@
  * Driver DO is the single writer of a driver; it applies the decision in one
  * transaction, so a driver can never hold two rides at once.
  */
-import { type Driver, type DriverApproval, type DriverEventMessage, type DriverNotificationMessage } from "../domain/events";
+import { type Driver, type DriverApproval, type DriverStatus, type DriverEventMessage, type DriverNotificationMessage } from "../domain/events";
 import { stamp, type Plan } from "../kernel/machine";
 import type { ProblemCode } from "../lib/problem";
 import { approvalEffect, canApprove, canGoOffline, canGoOnline, indexWrite, mayReserve, refreshesOffer, registersAgain } from "./driver-rules";
@@ -236,16 +236,18 @@ export function driverState(record: DriverRecord, now: Date): string {
  * What an applied driver decision writes and causes: each event to the views (relayed
  * by the alarm, so a slow queue never delays the caller), the index update when the
  * cell needs one (`indexWrite`: most location reports need none), live pushes, and the
- * calls to a ride made once the command has left the driver's queue.
+ * calls made once the command has left the driver's queue: to a ride, and to the operators'
+ * feed when the driver goes off duty (`statusBefore`: the driver's status before the command,
+ * null for a new driver).
  *
  * @example
- * const p = planDriver(command, decision.record, decision.events, { now, correlationId, newId, listing: config, silence: config });
+ * const p = planDriver(command, decision.record, decision.events, { now, correlationId, newId, listing: config, silence: config, statusBefore: "available" });
  */
 export function planDriver(
   command: DriverCommand,
   after: DriverRecord,
   drafts: DriverEventDraft[],
-  ctx: { now: Date; correlationId: string; newId: () => string; listing: ListingConfig; silence: SilenceLimits; statusBefore?: Driver["status"] },
+  ctx: { now: Date; correlationId: string; newId: () => string; listing: ListingConfig; silence: SilenceLimits; statusBefore: DriverStatus | null },
 ): Plan<DriverEffect> {
   const first = after.driver.version - drafts.length + 1;
   const events = stamp(drafts, first, ctx.now, ctx.correlationId, ctx.correlationId, ctx.newId).map((e) => ({ ...e, driverId: after.driver.id }));
@@ -266,6 +268,10 @@ export function planDriver(
   const ensure = command.type === "locate" && after.driver.status !== "offline";
   const timers = drafts.length > 0 || ensure ? [silentTimer(after, ctx.silence)] : [];
   const result: Plan<DriverEffect> = { events, messages, timers, after: index, later: [] };
+  // Off duty now, on it before: the feed hears of it though no console watches (the views tell it only while one does), so
+  // that the push interval it answers counts the drivers on duty. First: it is handed off at once, never behind a ride's call.
+  if (ctx.statusBefore !== null && ctx.statusBefore !== "offline" && after.driver.status === "offline")
+    result.later.push({ type: "leaveOpsMap", driver: after.driver });
   // The driver's app hears of the offer at once, with its expiry.
   if (command.type === "reserve" && after.offer) result.after.push({ type: "broadcast", message: JSON.stringify({ type: "offer", offer: after.offer }) });
   // The driver's app sees every change of approval at once (an operator's decision, a vehicle sent back to review),
@@ -286,9 +292,5 @@ export function planDriver(
   if (command.type === "locate" && status === "on_trip" && currentRideId && location && currentRideId !== after.etaDoneRideId) {
     result.later.push({ type: "driverMoved", rideId: currentRideId, driverId: after.driver.id, location });
   }
-  // Off duty now, on it before: the feed hears of it though no console watches (the views tell it only while one does), so
-  // that the push interval it answers counts the drivers on duty, not every one since the last console left.
-  if (ctx.statusBefore !== undefined && ctx.statusBefore !== "offline" && status === "offline")
-    result.later.push({ type: "leaveOpsMap", driver: after.driver });
   return result;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Driver } from "../domain/events";
 import { indexWrite } from "./driver-rules";
 import { decideDriver, openOffers, planDriver } from "./machine";
-import { driverRecord, testOffer } from "./fixtures";
+import { driverRecord, testOffer, ON_DUTY } from "./fixtures";
 import type { DriverCommand, DriverRecord } from "./types";
 
 const NOW = new Date("2026-11-21T10:00:00Z");
@@ -152,10 +152,10 @@ const EXPECTED: Record<string, Record<string, string>> = {
 
 /** The calls after the command (state × command → effects): to a ride (a rejected driver's goes on without them), to the feed going off duty. */
 const LATER_EFFECTS: Record<string, string> = {
-  "offered×reject": "withdrawOffer,leaveOpsMap",
+  "offered×reject": "leaveOpsMap,withdrawOffer",
   "on_trip×reject": "withdrawOffer",
-  "offered×offline": "withdrawOffer,leaveOpsMap",
-  "offered×registerPlate": "withdrawOffer,leaveOpsMap",
+  "offered×offline": "leaveOpsMap,withdrawOffer",
+  "offered×registerPlate": "leaveOpsMap,withdrawOffer",
   "on_trip×locate": "driverMoved",
   "rejected_on_trip×locate": "driverMoved",
   "available×reject": "leaveOpsMap",
@@ -190,6 +190,7 @@ const ctx = {
     let n = 0;
     return () => `ev_${++n}`;
   })(),
+  statusBefore: ON_DUTY,
 };
 
 describe("driver machine: every state × every command", () => {
@@ -215,7 +216,7 @@ describe("driver machine: every state × every command", () => {
         expect(decision.record.driver.status).toBe(status);
         expect(events.join(",")).toBe(event === "-" ? "" : event);
         expect(decision.record.driver.version).toBe((before?.driver.version ?? 0) + events.length);
-        const p = planDriver(command, decision.record, decision.events, { ...ctx, statusBefore: before?.driver.status });
+        const p = planDriver(command, decision.record, decision.events, { ...ctx, statusBefore: before?.driver.status ?? null });
         expect(p.events.map((e) => [e.type, e.version, e.driverId])).toEqual(decision.events.map((e) => [e.type, e.driver.version, "d1"]));
         // Every event to the views; an operator's decision also to the driver (notifications).
         const notified = (type: string) => (type === "DriverApproved" || type === "DriverRejected" ? ["notifications"] : []);
@@ -245,7 +246,10 @@ describe("driver machine: details", () => {
     if (d.kind !== "applied") throw new Error(d.kind);
     expect(d.events[0]!.data).toEqual({ withdrawnOfferRideId: "rd_1" });
     const p = planDriver(COMMANDS.reject!, d.record, d.events, ctx);
-    expect(p.later).toEqual([{ type: "withdrawOffer", rideId: "rd_1", driverId: "d1", reason: "driver_rejected", correlationId: "req-1" }]);
+    expect(p.later).toEqual([
+      { type: "leaveOpsMap", driver: d.record.driver },
+      { type: "withdrawOffer", rideId: "rd_1", driverId: "d1", reason: "driver_rejected", correlationId: "req-1" },
+    ]);
     expect(p.after.map((e) => e.type)).toEqual(["broadcast"]);
   });
 

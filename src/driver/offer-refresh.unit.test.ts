@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { refreshesOffer } from "./driver-rules";
-import { driverRecord, testOffer } from "./fixtures";
+import { driverRecord, testOffer, ON_DUTY } from "./fixtures";
 import { decideDriver, openOffers, planDriver } from "./machine";
 import type { DriverCommand } from "./types";
 
@@ -18,6 +18,7 @@ const ctx = {
   now: NOW,
   correlationId: "req-1",
   newId: () => "ev_1",
+  statusBefore: ON_DUTY,
 };
 
 describe("driver machine: an offer reserved again", () => {

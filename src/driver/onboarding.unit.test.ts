@@ -1,7 +1,7 @@
 /** Onboarding in the driver machine: vehicle changes that need review, decisions with reasons, products at reservation. */
 import { describe, expect, it } from "vitest";
 import type { Driver } from "../domain/events";
-import { driverRecord, testOffer } from "./fixtures";
+import { driverRecord, testOffer, ON_DUTY } from "./fixtures";
 import { decideDriver, planDriver } from "./machine";
 import type { DriverCommand, DriverRecord } from "./types";
 
@@ -19,6 +19,7 @@ const ctx = {
   newId: () => "ev_1",
   listing: { cellRefreshS: 60, driverFreshnessS: 30 },
   silence: { driverOfflineAfterS: 600, driverPickupSilentS: 180 },
+  statusBefore: ON_DUTY,
 };
 
 describe("driver machine: onboarding", () => {
@@ -134,7 +135,7 @@ describe("driver machine: onboarding", () => {
     const p = planDriver({ type: "reject", reason: "documents expired" }, rejected.record, rejected.events, ctx);
     const notice = p.messages.find((m) => m.queue === "notifications")?.body as { kind: string; event: { type: string }; driver: { approvalReason: string } };
     expect(notice).toMatchObject({ kind: "driver.notification", event: { type: "DriverRejected" }, driver: { approvalReason: "documents expired" } });
-    expect(p.later.map((e) => e.type)).toEqual(["withdrawOffer"]);
+    expect(p.later.map((e) => e.type)).toEqual(["leaveOpsMap", "withdrawOffer"]);
     const approved = decideDriver(rejected.record, { type: "approve" }, NOW);
     expect(approved.kind === "applied" && approved.record.driver).toMatchObject({ approval: "approved", approvalReason: null });
   });
@@ -147,7 +148,7 @@ describe("driver machine: onboarding", () => {
     expect(d.events[0]).toMatchObject({ type: "DriverRejected", data: { reason: "licence revoked", leftRideId: "rd_9" } });
     const p = planDriver({ type: "reject", reason: "licence revoked" }, d.record, d.events, ctx);
     expect(p.later).toEqual([{ type: "withdrawOffer", rideId: "rd_9", driverId: "d1", reason: "driver_rejected", correlationId: "req-1" }]);
-    // An approval, or a rejection of a driver with no ride, asks no ride anything.
+    // An approval, or a rejection of a driver with no ride, asks no ride anything (the latter, off duty now, tells the feed).
     const approved = decideDriver(rec({ status: "on_trip", currentRideId: "rd_9", approval: "pending" }), { type: "approve" }, NOW);
     if (approved.kind !== "applied") throw new Error(approved.kind);
     expect(planDriver({ type: "approve" }, approved.record, approved.events, ctx).later).toEqual([]);
@@ -157,7 +158,7 @@ describe("driver machine: onboarding", () => {
     expect(decideDriver(rec({ status: "on_trip", currentRideId: "rd_9" }), again, NOW).kind).toBe("unchanged");
     const idle = decideDriver(rec(), { type: "reject" }, NOW);
     if (idle.kind !== "applied") throw new Error(idle.kind);
-    expect(planDriver({ type: "reject" }, idle.record, idle.events, ctx).later).toEqual([]);
+    expect(planDriver({ type: "reject" }, idle.record, idle.events, ctx).later).toEqual([{ type: "leaveOpsMap", driver: idle.record.driver }]);
   });
 
   it("going offline with an open offer lets it go and tells the ride after the command (driver_offline); the driver is free of it", () => {
@@ -167,7 +168,10 @@ describe("driver machine: onboarding", () => {
     expect(d.record.offer).toBeNull();
     expect(d.events[0]).toMatchObject({ type: "DriverWentOffline", data: { withdrawnOfferRideId: "rd_1" } });
     const p = planDriver({ type: "offline" }, d.record, d.events, ctx);
-    expect(p.later).toEqual([{ type: "withdrawOffer", rideId: "rd_1", driverId: "d1", reason: "driver_offline", correlationId: "req-1" }]);
+    expect(p.later).toEqual([
+      { type: "leaveOpsMap", driver: d.record.driver },
+      { type: "withdrawOffer", rideId: "rd_1", driverId: "d1", reason: "driver_offline", correlationId: "req-1" },
+    ]);
   });
 
   it("a reservation for a product the vehicle does not serve is refused, whatever the index said", () => {

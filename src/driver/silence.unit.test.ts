@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { driverRecord } from "./fixtures";
+import { driverRecord, ON_DUTY } from "./fixtures";
 import { decideDriver, planDriver } from "./machine";
 import { RIDE_STATUSES } from "../domain/types";
 import { checkSilence, limitS, releaseForPush, silenceStep, silentTimer, SILENT_TIMER, stillSilent } from "./silence";
@@ -15,7 +15,7 @@ const heldBy = (status: "offered" | "on_trip", secondsSilent: number) => ({
   ...driverRecord(NOW, { status, currentRideId: "r1", locationAt: ago(secondsSilent) }),
   etaDoneRideId: "r1",
 });
-const ctx = { now: NOW, correlationId: "c", newId: () => "ev_1", listing: { cellRefreshS: 60, driverFreshnessS: 30 }, silence: LIMITS };
+const ctx = { now: NOW, correlationId: "c", newId: () => "ev_1", listing: { cellRefreshS: 60, driverFreshnessS: 30 }, silence: LIMITS, statusBefore: ON_DUTY };
 
 describe("the silent timer: a driver who stops reporting is taken offline", () => {
   it("an available driver silent for the limit goes offline; one heard from since is looked at again at their last report + the limit", () => {

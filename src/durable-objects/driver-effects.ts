@@ -10,7 +10,7 @@ import { fail, ok, type Outcome } from "../lib/problem";
 import { PEER_CALL_MS, within } from "../lib/timeout";
 import { transientOf } from "../lib/transient";
 import { cellOf, cellStub, fleetStub, rideStub } from "./stubs";
-import { pushLeaving } from "./ops-push";
+import type { OpsPositionPush } from "./ops-push";
 
 /**
  * Tells a ride about its driver. Best effort: a lost withdrawal is ended by the ride's
@@ -63,19 +63,19 @@ export async function listInFleet(env: Pick<Env, "FLEET">, driverId: string): Pr
 
 /**
  * Carries out an effect that calls another object: the fleet for a new driver (`listInFleet`),
- * the operators' feed for a driver off duty (`leaveOpsMap`, handed to `background`: the
- * driver's answer never waits for the feed), else the ride (`tellRide`).
+ * the operators' feed for a driver off duty (`leaveOpsMap`, by the driver's `opsPush`,
+ * unawaited: the driver's answer never waits for the feed), else the ride (`tellRide`).
  *
  * @example
- * const done = await tellPeer(env, { type: "listInFleet", driverId: "d1" }, (work) => ctx.waitUntil(work));
+ * const done = await tellPeer(env, { type: "listInFleet", driverId: "d1" }, this.opsPush);
  */
 export function tellPeer(
-  env: Pick<Env, "RIDE" | "FLEET" | "OPS_FEED">,
+  env: Pick<Env, "RIDE" | "FLEET">,
   effect: Exclude<DriverEffect, { type: "syncIndex" }>,
-  background: (work: Promise<unknown>) => void,
+  opsPush: Pick<OpsPositionPush, "leaving">,
 ): Promise<Outcome<{ more: boolean } | null>> {
   if (effect.type === "leaveOpsMap") {
-    background(pushLeaving(env, effect.driver));
+    opsPush.leaving(effect.driver);
     return Promise.resolve(ok(null));
   }
   return effect.type === "listInFleet" ? listInFleet(env, effect.driverId) : tellRide(env, effect);

@@ -33,7 +33,7 @@ export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEff
     if (!queued) return this.exclusive(() => this.run(command, correlationId, true));
     const before = this.load();
     const now = new Date();
-    const ctx = { now, correlationId, newId: this.newId, listing: this.config, silence: this.config, statusBefore: before?.driver.status };
+    const ctx = { now, correlationId, newId: this.newId, listing: this.config, silence: this.config, statusBefore: before?.driver.status ?? null };
     const outcome = await this.enact(decideDriver(before, command, now), (after, events) => planDriver(command, after, events, ctx), before ? undefined : {});
     // A refusal commits nothing but may show the cell lists a driver it should not (one silent past the freshness limit): fix it after the answer.
     if (!outcome.ok && before && indexWrite(before, now, this.config) !== "none") await this.perform({ type: "syncIndex", background: true });
@@ -126,7 +126,7 @@ export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEff
       if (effect.background) this.ctx.waitUntil(update);
       return ok(effect.background ? null : await update);
     }
-    const told = await tellPeer(this.env, effect, (work) => this.ctx.waitUntil(work));
+    const told = await tellPeer(this.env, effect, this.opsPush);
     const current = told.ok && told.value?.more === false && effect.type === "driverMoved" ? this.load() : null;
     if (effect.type === "driverMoved" && current?.driver.currentRideId === effect.rideId) this.store({ ...current, etaDoneRideId: effect.rideId });
     return told;

@@ -7,7 +7,7 @@
  *   and by the views' repair, rebuild and replay once they wrote theirs (`publish`: one
  *   call per batch or run, ./ops-publish.ts);
  * - drivers' positions, pushed by the Driver DOs, throttled on their side by the interval
- *   this object answers (`driverMoved`);
+ *   this object answers (`driverMoved`), and a driver's offline marker as they go off duty;
  * - the GET /v1/ops/stats figures every 5 s, from its alarm while a socket watches `stats`.
  *
  * While a socket watches the map (rides or drivers) it keeps a lease in the views database
@@ -51,7 +51,7 @@ import { LeaseKeeper, type Hold } from "../ops-feed/lease-keeper";
 type PaymentsHealth = { health(): Promise<unknown> };
 
 export class OpsFeedDurableObject extends StoredObject<Env> {
-  /** Every driver on duty the feed heard of: status from the views, position from the Driver DO's pushes. */
+  /** Every driver on duty the feed heard of: status from the views (and a Driver DO's push on going off duty), position from its pushes. */
   private readonly drivers = new MarkerBoard<DriverMarker>((d) => d.status !== "offline", mergeDriver);
   /** Every open ride the feed heard of, and the version each ended at (a late, older batch never moves a ride back). */
   private readonly rides = new MarkerBoard<RideMarker>((r) => isOpenRide(r.status), newerRide);
@@ -130,8 +130,9 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
   }
 
   /**
-   * A driver's position (a Driver DO, after a location report). Answers in how many ms
-   * that driver should push again: long while nobody watches drivers, short while watched.
+   * A driver's position (a Driver DO, after a location report), or their offline marker as they
+   * go off duty. Answers in how many ms that driver should push again: long while nobody
+   * watches drivers, short while watched.
    */
   driverMoved(marker: DriverMarker): number {
     const watchers = this.watching("drivers");

@@ -3,7 +3,7 @@
  * frequent), so nothing reaches the views or the OpsFeed object by itself: the Driver DO
  * pushes its position here, after a report, at most once per interval that the feed
  * answers (long while no console watches drivers, a few seconds while one does), and once
- * more as they go off duty (`pushLeaving`: the offline marker, so that the feed stops counting
+ * more as they go off duty (`leaving`: the offline marker, so that the feed stops counting
  * them while nobody watches).
  *
  * Why throttled, and why fire and forget: the location report is the call every online
@@ -41,33 +41,35 @@ export class OpsPositionPush {
     if (!shouldPush(driver, now, this.nextAt)) return;
     // No second push while this one is on its way; the answer sets the real interval.
     this.nextAt = now + UNWATCHED_PUSH_MS;
-    const pushed = push(this.env, driver).then((nextMs) => {
+    const pushed = push(this.env, driver, "position").then((nextMs) => {
       if (nextMs !== null) this.nextAt = Date.now() + nextMs;
     });
     this.ctx.waitUntil(pushed);
   }
+
+  /**
+   * The driver left the map (off duty, or taken off it): the offline marker, pushed once and
+   * unawaited, whether or not a console watches. While none does, the views tell the feed
+   * nothing, and a driver it still counted would lengthen the interval it answers every other
+   * driver (`pushIntervalMs`). Bounded as a position push; a failure is logged, and the feed's
+   * check after a time unwatched forgets the driver all the same. Their first report back on
+   * duty pushes at once: the feed no longer counts them.
+   *
+   * @example
+   * this.opsPush.leaving(offlineDriver);
+   */
+  leaving(driver: Driver): void {
+    this.nextAt = 0;
+    this.ctx.waitUntil(push(this.env, driver, "leaving"));
+  }
 }
 
-/**
- * Tells the feed that a driver left the map (off duty, or taken off it): the one push of an
- * offline driver, once, whether or not a console watches. While none does, the views tell the
- * feed nothing, and a driver it still counted would lengthen the interval it answers every
- * other driver (`pushIntervalMs`). Bounded as a position push; never rejects (a failure is
- * logged, and the feed's check after a time unwatched forgets the driver all the same).
- *
- * @example
- * ctx.waitUntil(pushLeaving(env, driver));
- */
-export function pushLeaving(env: Pick<Env, "OPS_FEED">, driver: Driver): Promise<void> {
-  return push(env, driver).then(() => undefined);
-}
-
-/** One bounded push of the driver's marker: the interval the feed answers, or null when it failed (logged). */
-function push(env: Pick<Env, "OPS_FEED">, driver: Driver): Promise<number | null> {
+/** One bounded push of the driver's marker: the interval the feed answers, or null when it failed (logged, with which push). */
+function push(env: Pick<Env, "OPS_FEED">, driver: Driver, kind: "position" | "leaving"): Promise<number | null> {
   return within(PUSH_TIMEOUT_MS, Promise.resolve(opsFeedStub(env).driverMoved(driverMarker(driver))), "ops feed push").then(
     (nextMs) => nextMs,
     (error: unknown) => {
-      console.warn(JSON.stringify({ msg: "ops feed push failed", driverId: driver.id, error: String(error) }));
+      console.warn(JSON.stringify({ msg: "ops feed push failed", push: kind, driverId: driver.id, error: String(error) }));
       return null;
     },
   );
