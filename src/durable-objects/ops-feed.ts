@@ -20,6 +20,7 @@
  * the next pushes: the views stay the truth.
  */
 import {
+  byMapTopics,
   DEFAULT_TOPICS,
   driverMarker,
   isOpenRide,
@@ -33,7 +34,6 @@ import {
   topicsParam,
   TOPICS_HEADER,
   watchesMap,
-  mapTopicsOf,
   type DriverMarker,
   type RideMarker,
   type Topic,
@@ -59,6 +59,8 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
   private ended: { at: number; counts: Promise<RideCounts> } | null = null;
   /** The watch lease: when to renew it, and whether consoles may have missed changes (memory only: new after a wake). */
   private readonly lease = new LeaseKeeper(() => renewWatch(this.env.VIEWS_DB));
+  /** The renewal on its way (`holdWatch`), which a caller meanwhile joins instead of making its own. */
+  private holding: Promise<Hold> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, []);
@@ -197,9 +199,16 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
    * dropped (the views hold every open one), the drivers checked against the views in the
    * background (they count for the push interval; a snapshot checks whom it shows), and every
    * console watching the map but `except` (about to read its own) gets a fresh snapshot read now;
-   * should the views not answer, those consoles connect again instead.
+   * should the views not answer, those consoles connect again instead. One at a time: a console
+   * arriving meanwhile joins the renewal on its way (its own would find the lease ahead and could
+   * answer first, its snapshot then read before this one dropped the rides in memory).
    */
-  private async holdWatch(except?: WebSocket): Promise<Hold> {
+  private holdWatch(except?: WebSocket): Promise<Hold> {
+    this.holding ??= this.renewAndCatchUp(except).finally(() => (this.holding = null));
+    return this.holding;
+  }
+
+  private async renewAndCatchUp(except?: WebSocket): Promise<Hold> {
     const hold = await this.lease.hold();
     if (hold !== "gap") return hold;
     this.rides.forgetAll();
@@ -213,12 +222,7 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     try {
       // By the map's topics, each group sent its snapshot as soon as it is read: a change published
       // while a later group's snapshot is read then reaches the earlier group after its snapshot, never before.
-      const groups = new Map<string, WebSocket[]>();
-      for (const ws of behind) {
-        const key = mapTopicsOf(topicsOf(ws.deserializeAttachment())).join(",");
-        groups.set(key, [...(groups.get(key) ?? []), ws]);
-      }
-      for (const sockets of groups.values()) send(sockets, await this.snapshot(mapTopicsOf(topicsOf(sockets[0]!.deserializeAttachment()))));
+      for (const [topics, sockets] of byMapTopics(behind, (ws) => topicsOf(ws.deserializeAttachment()))) send(sockets, await this.snapshot(topics));
     } catch (error) {
       console.warn(JSON.stringify({ msg: "ops feed: catch-up snapshot failed; consoles told to reconnect", error: String(error) }));
       for (const ws of behind) closeWith(ws, RECONNECT);

@@ -163,6 +163,23 @@ export function mapTopicsOf(topics: readonly Topic[]): Topic[] {
   return topics.filter((t) => t !== "stats");
 }
 
+/**
+ * `items` grouped by the map's topics each watches (`topicsOfItem`): one snapshot read for each group.
+ *
+ * @example
+ * byMapTopics([a, b, c], (ws) => topicsOf(ws.deserializeAttachment())); // [[["rides", "drivers"], [a, c]], [["rides"], [b]]]
+ */
+export function byMapTopics<T>(items: readonly T[], topicsOfItem: (item: T) => readonly Topic[]): [Topic[], T[]][] {
+  const groups = new Map<string, [Topic[], T[]]>();
+  for (const item of items) {
+    const topics = mapTopicsOf(topicsOfItem(item));
+    const key = topics.join(",");
+    if (!groups.has(key)) groups.set(key, [topics, []]);
+    groups.get(key)![1].push(item);
+  }
+  return [...groups.values()];
+}
+
 const newer = (a: string | null, b: string | null) => (a ?? "") > (b ?? "");
 
 /**

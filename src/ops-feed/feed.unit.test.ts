@@ -13,12 +13,14 @@ import {
   shouldPush,
   snapshotFrame,
   mapTopicsOf,
+  byMapTopics,
   topicsOf,
   topicsParam,
   UNWATCHED_PUSH_MS,
   watchesMap,
   WATCHED_PUSH_MS,
   type DriverMarker,
+  type Topic,
 } from "./feed";
 
 const ride = (over: Partial<Ride> = {}): Ride => ({
@@ -102,6 +104,22 @@ describe("topics named at connect (?topics=)", () => {
     expect(watchesMap([])).toBe(false);
     expect(watchesMap(["drivers", "stats"])).toBe(true);
     expect(mapTopicsOf(["rides", "drivers", "stats"])).toEqual(["rides", "drivers"]);
+  });
+
+  it("consoles behind a gap are grouped by the map's topics they watch, stats aside: one snapshot read a group", () => {
+    const consoles: [string, Topic[]][] = [
+      ["a", ["rides", "drivers", "stats"]],
+      ["b", ["rides"]],
+      ["c", ["rides", "drivers"]],
+      ["d", ["rides", "stats"]],
+    ];
+    expect(byMapTopics(consoles, ([, topics]) => topics).map(([topics, group]) => [topics, group.map(([name]) => name)])).toEqual([
+      [
+        ["rides", "drivers"],
+        ["a", "c"],
+      ],
+      [["rides"], ["b", "d"]],
+    ]);
   });
 });
 

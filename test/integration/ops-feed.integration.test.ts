@@ -330,6 +330,32 @@ describe("OpsFeed", () => {
     map.ws.close();
   });
 
+  it("two consoles connecting together after a time nobody watched: the second waits for the first's renewal, so neither snapshot shows a ride memory kept from before", async () => {
+    const feed = ownFeed();
+    const stale = uniqueId("rd"); // heard of before the quiet time; the views' window handed it over since (no row)
+    await runInDurableObject(feed, (instance: OpsFeedDurableObject) => void instance.publish([rideMarker(rideMessage(stale, 1, "requested").ride)], []));
+    await leaseAt(-1);
+    // The first renewal (which finds the lease run out) answers late; a second made meanwhile would find it ahead at once.
+    const renewals = await runInDurableObject(feed, (instance: OpsFeedDurableObject) => {
+      const lease = leaseOf(instance) as unknown as { renew: () => Promise<{ lapsed: boolean }> };
+      const real = lease.renew;
+      const made = { count: 0 };
+      lease.renew = async () => {
+        const answer = await real();
+        if (++made.count === 1) await sleep(300);
+        return answer;
+      };
+      return () => runInDurableObject(feed, () => made.count);
+    });
+    const consoles = await Promise.all([connect(feed), connect(feed)]);
+    for (const c of consoles) {
+      const snapshot = await c.waitFor((f) => f.type === "snapshot", "the snapshot");
+      expect(snapshot.rides?.map((r) => r.id)).not.toContain(stale);
+    }
+    expect(await renewals()).toBe(1);
+    for (const c of consoles) c.ws.close();
+  });
+
   it("a console that names its topics as it connects gets its snapshot and stats as its first frames, with no subscription; stats alone take no lease", async () => {
     const feed = ownFeed();
     await testEnv.VIEWS_DB.prepare("DELETE FROM ops_watch").run();
