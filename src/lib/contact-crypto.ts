@@ -9,9 +9,18 @@ const dec = new TextDecoder();
 const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 const unb64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 
-async function keyFrom(secret: string): Promise<CryptoKey> {
-  const raw = await crypto.subtle.digest("SHA-256", enc.encode(secret));
-  return crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
+/** The key of each secret, made once per isolate (a list page opens up to 100 copies). */
+const keys = new Map<string, Promise<CryptoKey>>();
+
+function keyFrom(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.digest("SHA-256", enc.encode(secret)).then((raw) => crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]));
+    // A rotated secret's key is not kept beside the new one for good: few secrets, but not grown without bound.
+    if (keys.size >= 4) keys.clear();
+    keys.set(secret, key);
+  }
+  return key;
 }
 
 /** A Korean mobile number in E.164 (+8210…), or null when it is not one. */
@@ -40,21 +49,27 @@ export function openPhone(secret: string, sealed: string): Promise<string> {
 }
 
 /**
- * A short secret sealed for one item, such as a parcel's handover code for its ride: as a phone
- * is, with the item's id bound in (AES-GCM's associated data), so that a sealed value copied to
- * another item's row does not open there. `openFor` throws on a value sealed for another item,
- * under another key, or changed.
+ * A short secret sealed for one purpose of one item, such as a parcel's handover code for its
+ * ride: as a phone is, with the purpose and the item's id bound in (AES-GCM's associated data),
+ * so that a sealed value copied to another item's row, or to another purpose, does not open
+ * there. `openFor` throws on a value sealed for another item or purpose, under another key, or
+ * changed.
  *
  * @example
- * const sealed = await sealFor(env.CONTACT_KEY, "rd_1", "4821");
- * await openFor(env.CONTACT_KEY, "rd_1", sealed); // "4821"
+ * const sealed = await sealFor(env.CONTACT_KEY, "handover", "rd_1", "4821");
+ * await openFor(env.CONTACT_KEY, "handover", "rd_1", sealed); // "4821"
  */
-export function sealFor(secret: string, itemId: string, text: string): Promise<string> {
-  return seal(secret, text, itemId);
+export async function sealFor(secret: string, purpose: string, itemId: string, text: string): Promise<string> {
+  return seal(secret, text, boundTo(purpose, itemId));
 }
 
-export function openFor(secret: string, itemId: string, sealed: string): Promise<string> {
-  return open(secret, sealed, itemId);
+export async function openFor(secret: string, purpose: string, itemId: string, sealed: string): Promise<string> {
+  return open(secret, sealed, boundTo(purpose, itemId));
+}
+
+function boundTo(purpose: string, itemId: string): string {
+  if (!purpose || !itemId) throw new Error("a sealed value is bound to a purpose and an item");
+  return `${purpose}:${itemId}`;
 }
 
 /** AES-GCM's associated data: the item a value is sealed for (none for a phone, sealed before items were bound). */

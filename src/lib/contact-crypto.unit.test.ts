@@ -18,15 +18,24 @@ describe("contact crypto", () => {
     expect(phoneHint("+821012345678")).toBe("***-****-5678");
   });
 
-  it("a secret sealed for one item opens for that item only: not for another, not under another key, not as a phone", async () => {
-    const sealed = await sealFor("key-one", "rd_1", "4821");
-    expect(sealed).not.toContain("4821");
-    expect(await openFor("key-one", "rd_1", sealed)).toBe("4821");
-    await expect(openFor("key-one", "rd_2", sealed)).rejects.toThrow();
-    await expect(openFor("key-two", "rd_1", sealed)).rejects.toThrow();
+  it("a phone sealed before sealed values were bound to anything still opens (its format and key unchanged)", async () => {
+    // Sealed by sealPhone as of 675c04f, under "key-one".
+    expect(await openPhone("key-one", "UwhEbAbUJPscSdf7.5cQbyE7x5Vk/TbM1QurrUGHbO7P3rVbHfeKp5CY=")).toBe("+821012345678");
+  });
+
+  it("a secret sealed for one purpose of one item opens for those only: not another item, purpose or key, not as a phone, not changed", async () => {
+    const sealed = await sealFor("key-one", "handover", "rd_1", "4821");
+    expect(await openFor("key-one", "handover", "rd_1", sealed)).toBe("4821");
+    await expect(openFor("key-one", "handover", "rd_2", sealed)).rejects.toThrow();
+    await expect(openFor("key-one", "unlock", "rd_1", sealed)).rejects.toThrow();
+    await expect(openFor("key-two", "handover", "rd_1", sealed)).rejects.toThrow();
     await expect(openPhone("key-one", sealed)).rejects.toThrow();
+    await expect(openFor("key-one", "handover", "rd_1", await sealPhone("key-one", "4821"))).rejects.toThrow();
     const [iv, data] = sealed.split(".");
     const flipped = `${iv}.${data!.startsWith("A") ? "B" : "A"}${data!.slice(1)}`; // the first 6 bits of the ciphertext changed
-    await expect(openFor("key-one", "rd_1", flipped)).rejects.toThrow();
+    await expect(openFor("key-one", "handover", "rd_1", flipped)).rejects.toThrow();
+    // Bound to nothing is not bound: refused, never sealed as a phone would be.
+    await expect(sealFor("key-one", "handover", "", "4821")).rejects.toThrow(/bound to a purpose and an item/);
+    await expect(sealFor("key-one", "", "rd_1", "4821")).rejects.toThrow(/bound to a purpose and an item/);
   });
 });

@@ -68,6 +68,13 @@ function describe(body: unknown): Pick<ViewDeadLetter, "kind" | "eventType" | "s
  * @example
  * const page = await listDeadLetters(env.VIEWS_DB, { open: true, limit: 20 });
  */
+/** A letter's body as operators read it: a parcel's sealed handover code left out (kept in storage for the replay; nobody but the sender reads even the sealed copy). */
+function withoutSealed(body: unknown): unknown {
+  if (typeof body !== "object" || body === null || !("handoverSealed" in body)) return body;
+  const { handoverSealed: _sealed, ...rest } = body as Record<string, unknown>;
+  return rest;
+}
+
 export async function listDeadLetters(
   d1: D1Database,
   filter: { open?: boolean; limit: number; after?: LetterCursor | null },
@@ -83,7 +90,7 @@ export async function listDeadLetters(
   const last = page[page.length - 1];
   return {
     items: page.map((r) => {
-      const body = parseLetterBody(r.body);
+      const body = withoutSealed(parseLetterBody(r.body));
       return { id: r.id, ...describe(body), reason: r.reason, attempts: r.attempts, receivedAt: r.receivedAt, replayedAt: r.replayedAt, body };
     }),
     last: rows.length > filter.limit && last ? { receivedAt: last.receivedAt, id: last.id } : null,

@@ -44,6 +44,16 @@ function rideStatements(db: DrizzleD1Database, { ride: r, dispatchMs, handoverSe
         setWhere: sql`excluded.version > ${rides.version}`,
       }),
   ];
+  if (handoverSealed !== null) {
+    // The code never changes, so a copy is kept whatever the message's version: the upsert above drops a message no newer than the
+    // row (the sweep or a rebuild wrote the ride's last version first, without a copy; a replayed dead letter), and its copy with it.
+    statements.push(
+      db
+        .update(rides)
+        .set({ handoverSealed })
+        .where(sql`${rides.id} = ${r.id} AND ${rides.handoverSealed} IS NULL`),
+    );
+  }
   if (dispatchMs !== null) {
     // The first assignment's time is kept: a re-dispatch does not rewrite it, whichever message came first (a later
     // assignment is later after the request, so the first is the least).

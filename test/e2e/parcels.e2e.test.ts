@@ -172,10 +172,17 @@ describe("parcels", () => {
       // for the ride and the views keep: the ride's object is not asked (the development counters of object calls).
       const rideGets = async () =>
         (await api.request<{ gateway: { totals: Record<string, number> } }>("GET", "/v1/dev/metrics")).body.gateway.totals["do:RIDE:get"] ?? 0;
-      const getsBefore = await rideGets();
-      const senderList = await api.request<{ items: ParcelRide[] }>("GET", "/v1/rides", { token: sender });
+      // The counter is the whole gateway's: the minute's repair sweep may ask a ride meanwhile, so a list with none beside it is looked for.
+      let listed: { items: ParcelRide[] } | null = null;
+      let gets = Number.POSITIVE_INFINITY;
+      for (let tries = 0; tries < 3 && gets > 0; tries++) {
+        const getsBefore = await rideGets();
+        listed = (await api.request<{ items: ParcelRide[] }>("GET", "/v1/rides", { token: sender })).body;
+        gets = (await rideGets()) - getsBefore;
+      }
+      expect(gets, "calls to a ride's object for the sender's list").toBe(0);
+      const senderList = { body: listed! };
       expect(senderList.body.items.find((r) => r.id === id)).toMatchObject({ id, status: "completed", handoverCode: code });
-      expect((await rideGets()) - getsBefore, "calls to a ride's object for the sender's list").toBe(0);
       for (const digits of PHONE_DIGITS) expect(JSON.stringify(senderList.body), "the recipient's phone in the sender's list").not.toContain(digits);
       const lists = [
         await api.request("GET", "/v1/ops/rides?limit=100", { token: ops }),

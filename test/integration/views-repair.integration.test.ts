@@ -163,6 +163,25 @@ describe("views dead letters", () => {
     expect((await call("POST", "/v1/ops/views/replay", "rider")).status).toBe(403);
   });
 
+  it("a parcel ride's dead letter keeps its sealed handover code for the replay; the operators' list of letters does not show it", async () => {
+    const published: ViewsMessage[] = [];
+    const { ride } = await createCaptured(published, { riderId: uniqueId("r") });
+    const withCopy = published.map((m) => ({ ...m, handoverSealed: "iv.sealed-copy" })) as ViewsMessage[];
+    const dead = await deliver(viewsWorker, "ride-events-dlq", withCopy);
+    const open = await call<{ items: { id: string; subjectId: string; body: { kind: string } }[] }>(
+      "GET",
+      "/v1/ops/views/dead-letters?open=true&limit=100",
+      "ops",
+    );
+    const mine = open.body.items.filter((l) => l.subjectId === ride.id);
+    expect(mine.map((l) => l.id).sort()).toEqual([...dead.ids].sort());
+    expect(mine.every((l) => l.body.kind === "ride.events")).toBe(true);
+    expect(JSON.stringify(mine)).not.toContain("iv.sealed-copy");
+    expect((await call("POST", "/v1/ops/views/replay", "ops")).status).toBe(202);
+    const row = await testEnv.VIEWS_DB.prepare("SELECT handover_sealed AS sealed FROM rides WHERE id = ?").bind(ride.id).first<{ sealed: string }>();
+    expect(row?.sealed).toBe("iv.sealed-copy");
+  });
+
   it("one poison message in a batch is retried alone; the good ones are projected", async () => {
     const published: ViewsMessage[] = [];
     const { ride } = await createCaptured(published, { riderId: uniqueId("r") });

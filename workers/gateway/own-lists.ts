@@ -17,6 +17,7 @@ import { mergeNewestFirst, viewsAlone } from "../../src/history/merge";
 import { earnings, viewCursors } from "../../src/views/schema";
 import { KEPT_BEFORE } from "../../src/views/window-rules";
 import { openFor } from "../../src/lib/contact-crypto";
+import { HANDOVER } from "./parcel";
 import { withOwnerSecrets } from "./owner-secrets";
 import { afterKey, decodeCursor, encodeCursor, ridesAfter, type Page } from "./queries";
 
@@ -75,7 +76,7 @@ function withHandoverCodes(env: Pick<Env, "RIDE" | "CONTACT_KEY">, senderId: str
   const sender = { id: senderId, role: "rider" } as const;
   const opened = async (ride: Ride) => {
     const copy = sealed.get(ride.id);
-    return copy && env.CONTACT_KEY ? openFor(env.CONTACT_KEY, ride.id, copy).catch(() => null) : null;
+    return copy && env.CONTACT_KEY ? openFor(env.CONTACT_KEY, HANDOVER, ride.id, copy).catch(() => null) : null;
   };
   return withOwnerSecrets(
     rides,

@@ -1,8 +1,9 @@
 /**
- * What only an item's owner may read and the views never hold (operators and drivers read
- * the views too): a parcel's handover code, a rental's unlock key. A list page read from the
- * views gets it from each item's own object, asked at once, and only for the items that can
- * have it: one object call per such item, none for the others.
+ * What only an item's owner may read and the views never hold in the clear (operators and
+ * drivers read the views too): a parcel's handover code, a rental's unlock key. A list page
+ * read from the views gets it from what `read` answers: for a parcel, the copy the views keep
+ * sealed for its ride, else the ride's own object (own-lists.ts); for a rental, its object.
+ * Only the items that can have it are read, all at once, each bounded.
  */
 import { within } from "../../src/lib/timeout";
 

@@ -12,6 +12,9 @@ import { hmacSha256Hex, sha256Hex } from "../../src/lib/ids";
 import { AppError } from "../../src/lib/problem";
 import type { CreateRideInput } from "../../src/ride/ride-record";
 
+/** What a parcel's sealed handover code is bound to, with its ride's id (`sealFor`): opened by the sender's list only. */
+export const HANDOVER = "handover";
+
 /**
  * Refuses (400 invalid_request) a parcel that does not fit `product`'s class, or a
  * parcel on a product that carries none.
@@ -48,7 +51,7 @@ export async function parcelInput(
   return {
     view: { weightKg: parcel.weightKg, recipient: { name: parcel.recipient.name }, note: parcel.note ?? null },
     handoverCode,
-    handoverSealed: await sealFor(env.CONTACT_KEY, rideId, handoverCode),
+    handoverSealed: await sealFor(env.CONTACT_KEY, HANDOVER, rideId, handoverCode),
     recipientPhoneSealed: await sealPhone(env.CONTACT_KEY, phone),
   };
 }
