@@ -53,3 +53,19 @@ export const testOffer = (rideId: string, expiresAt = "2026-11-21T10:00:15Z"): D
 
 /** The status before the command the driver-machine tests plan with (`planDriver`'s `statusBefore`), unless a test says otherwise. */
 export const ON_DUTY: DriverStatus | null = "available";
+
+/**
+ * What `planDriver` plans with in the driver unit tests, at `now`: the listing and silence limits of
+ * the committed config, one event id, and an on-duty driver before the command.
+ *
+ * @example
+ * planDriver(command, d.record, d.events, planContext(NOW));
+ */
+export const planContext = (now: Date) => ({
+  listing: { cellRefreshS: 60, driverFreshnessS: 30 },
+  silence: { driverOfflineAfterS: 600, driverPickupSilentS: 180 },
+  now,
+  correlationId: "req-1",
+  newId: () => "ev_1",
+  statusBefore: ON_DUTY,
+});

@@ -5,21 +5,14 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Driver } from "../domain/events";
-import { driverRecord, ON_DUTY } from "./fixtures";
+import { driverRecord, planContext } from "./fixtures";
 import { decideDriver, planDriver } from "./machine";
 import { silenceStep } from "./silence";
 import type { DriverCommand, DriverRecord } from "./types";
 
 const NOW = new Date("2026-11-21T10:00:00Z");
 const rec = (patch: Partial<Driver> = {}): DriverRecord => driverRecord(NOW, patch);
-const ctx = {
-  listing: { cellRefreshS: 60, driverFreshnessS: 30 },
-  silence: { driverOfflineAfterS: 600, driverPickupSilentS: 180 },
-  now: NOW,
-  correlationId: "req-1",
-  newId: () => "ev_1",
-  statusBefore: ON_DUTY,
-};
+const ctx = planContext(NOW);
 const locate: DriverCommand = { type: "locate", location: { lat: 37.52, lng: 127 } };
 const offline: DriverCommand = { type: "offline" };
 const reject: DriverCommand = { type: "reject" };

@@ -5,21 +5,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { refreshesOffer } from "./driver-rules";
-import { driverRecord, testOffer, ON_DUTY } from "./fixtures";
+import { driverRecord, testOffer, planContext } from "./fixtures";
 import { decideDriver, openOffers, planDriver } from "./machine";
 import type { DriverCommand } from "./types";
 
 const NOW = new Date("2026-11-21T10:00:00Z");
 const LATER = "2026-11-21T10:00:15Z";
 const offer = (rideId: string) => testOffer(rideId);
-const ctx = {
-  listing: { cellRefreshS: 60, driverFreshnessS: 30 },
-  silence: { driverOfflineAfterS: 600, driverPickupSilentS: 180 },
-  now: NOW,
-  correlationId: "req-1",
-  newId: () => "ev_1",
-  statusBefore: ON_DUTY,
-};
+const ctx = planContext(NOW);
 
 describe("driver machine: an offer reserved again", () => {
   it("an offer for the same ride expiring later (the round after a crash) replaces the first, and is pushed; an older one is a repeat", () => {

@@ -1,7 +1,7 @@
 /** Onboarding in the driver machine: vehicle changes that need review, decisions with reasons, products at reservation. */
 import { describe, expect, it } from "vitest";
 import type { Driver } from "../domain/events";
-import { driverRecord, testOffer, ON_DUTY } from "./fixtures";
+import { driverRecord, testOffer, planContext } from "./fixtures";
 import { decideDriver, planDriver } from "./machine";
 import type { DriverCommand, DriverRecord } from "./types";
 
@@ -13,14 +13,7 @@ const COMMANDS: Record<string, DriverCommand> = {
   register: { type: "register", driverId: "d1", profile: { name: "Lee", vehicle: { plate: "1", model: "K5", product: "standard" } }, autoApprove: false },
   registerPlate: { type: "register", driverId: "d1", profile: { name: "Kim", vehicle: { plate: "2", model: "m", product: "standard" } }, autoApprove: false },
 };
-const ctx = {
-  now: NOW,
-  correlationId: "req-1",
-  newId: () => "ev_1",
-  listing: { cellRefreshS: 60, driverFreshnessS: 30 },
-  silence: { driverOfflineAfterS: 600, driverPickupSilentS: 180 },
-  statusBefore: ON_DUTY,
-};
+const ctx = planContext(NOW);
 
 describe("driver machine: onboarding", () => {
   it("an approval names the vehicle reviewed: a driver whose plate or products changed since is refused, nothing changed; a new model alone is approved", () => {
