@@ -55,8 +55,8 @@ export const testOffer = (rideId: string, expiresAt = "2026-11-21T10:00:15Z"): D
 export const ON_DUTY: DriverStatus | null = "available";
 
 /**
- * What `planDriver` plans with in the driver unit tests, at `now`: the listing and silence limits of
- * the committed config, one event id, and an on-duty driver before the command.
+ * What `planDriver` plans with in the driver unit tests, at `now`: test listing and silence limits,
+ * one event id, and an on-duty driver before the command.
  *
  * @example
  * planDriver(command, d.record, d.events, planContext(NOW));

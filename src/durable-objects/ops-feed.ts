@@ -77,11 +77,14 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     // The lease before the snapshot: a batch that saw no lease is in what the snapshot reads. No
     // lease, no snapshot: one read without it could miss a batch for good.
     if (watchesMap(topics) && (await this.holdWatch()) === "failed") return new Response("the views database is not answering", { status: 503 });
-    const first = [await this.snapshot(topics), ...(topics.includes("stats") ? [await this.statsFrameOrNone()] : [])].filter((f) => f !== null);
+    const stats = topics.includes("stats") ? await this.statsFrameOrNone() : null;
     // The alarm before the socket is accepted, for what it will watch: a failure is this
     // request's 500, never a socket no alarm keeps the lease of or sends stats.
     await this.armAlarm({ markers: watchesMap(topics), stats: topics.includes("stats") });
-    return acceptLive(this.ctx, actor, first, { topics });
+    // The snapshot last, the socket accepted as soon as it is built: a change published while anything
+    // else was awaited (the stats wait on the payments' health) is in it, never sent to no socket.
+    const snapshot = await this.snapshot(topics);
+    return acceptLive(this.ctx, actor, stats ? [snapshot, stats] : [snapshot], { topics });
   }
 
   /** `ping`, or a subscription (answered with a fresh snapshot, and stats at once); anything else is ignored. A socket past its token is closed instead. */

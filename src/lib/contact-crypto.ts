@@ -19,6 +19,9 @@ function keyFrom(secret: string): Promise<CryptoKey> {
     // A rotated secret's key is not kept beside the new one for good: few secrets, but not grown without bound.
     if (keys.size >= 4) keys.clear();
     keys.set(secret, key);
+    // A key that could not be made is not kept: the next call tries again.
+    const made = key;
+    made.catch(() => keys.get(secret) === made && keys.delete(secret));
   }
   return key;
 }

@@ -173,7 +173,7 @@ export function byMapTopics<T>(items: readonly T[], topicsOfItem: (item: T) => r
   const groups = new Map<string, [Topic[], T[]]>();
   for (const item of items) {
     const topics = mapTopicsOf(topicsOfItem(item));
-    const key = topics.join(",");
+    const key = [...topics].sort().join(",");
     if (!groups.has(key)) groups.set(key, [topics, []]);
     groups.get(key)![1].push(item);
   }

@@ -61,13 +61,6 @@ function describe(body: unknown): Pick<ViewDeadLetter, "kind" | "eventType" | "s
   };
 }
 
-/**
- * The dead letters, newest first; `open` only those not replayed yet. The cursor is
- * the last item's `received_at` and id.
- *
- * @example
- * const page = await listDeadLetters(env.VIEWS_DB, { open: true, limit: 20 });
- */
 /** A letter's body as operators read it: a parcel's sealed handover code left out (kept in storage for the replay; nobody but the sender reads even the sealed copy). */
 function withoutSealed(body: unknown): unknown {
   if (typeof body !== "object" || body === null || !("handoverSealed" in body)) return body;
@@ -75,6 +68,13 @@ function withoutSealed(body: unknown): unknown {
   return rest;
 }
 
+/**
+ * The dead letters, newest first; `open` only those not replayed yet. The cursor is
+ * the last item's `received_at` and id.
+ *
+ * @example
+ * const page = await listDeadLetters(env.VIEWS_DB, { open: true, limit: 20 });
+ */
 export async function listDeadLetters(
   d1: D1Database,
   filter: { open?: boolean; limit: number; after?: LetterCursor | null },

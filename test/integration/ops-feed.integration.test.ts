@@ -335,25 +335,52 @@ describe("OpsFeed", () => {
     const stale = uniqueId("rd"); // heard of before the quiet time; the views' window handed it over since (no row)
     await runInDurableObject(feed, (instance: OpsFeedDurableObject) => void instance.publish([rideMarker(rideMessage(stale, 1, "requested").ride)], []));
     await leaseAt(-1);
-    // The first renewal (which finds the lease run out) answers late; a second made meanwhile would find it ahead at once.
+    // The renewal that finds the lease run out answers only once the second console asked for one too (or 2 s): a second
+    // renewal made meanwhile would find the lease ahead at once.
     const renewals = await runInDurableObject(feed, (instance: OpsFeedDurableObject) => {
+      const inside = instance as unknown as { holdWatch: (except?: WebSocket) => Promise<unknown> };
       const lease = leaseOf(instance) as unknown as { renew: () => Promise<{ lapsed: boolean }> };
-      const real = lease.renew;
-      const made = { count: 0 };
+      const [realRenew, realHold] = [lease.renew, inside.holdWatch.bind(instance)];
+      const made = { renewals: 0, asked: 0 };
+      inside.holdWatch = (except) => (made.asked++, realHold(except));
       lease.renew = async () => {
-        const answer = await real();
-        if (++made.count === 1) await sleep(300);
+        made.renewals++;
+        const answer = await realRenew();
+        for (let waited = 0; answer.lapsed && made.asked < 2 && waited < 2_000; waited += 50) await sleep(50);
+        if (answer.lapsed) await sleep(300); // and then some: a second renewal of its own would answer first
         return answer;
       };
-      return () => runInDurableObject(feed, () => made.count);
+      return () => runInDurableObject(feed, () => made);
     });
     const consoles = await Promise.all([connect(feed), connect(feed)]);
     for (const c of consoles) {
       const snapshot = await c.waitFor((f) => f.type === "snapshot", "the snapshot");
       expect(snapshot.rides?.map((r) => r.id)).not.toContain(stale);
     }
-    expect(await renewals()).toBe(1);
+    expect(await renewals()).toEqual({ renewals: 1, asked: 2 });
     for (const c of consoles) c.ws.close();
+  });
+
+  it("a change published while a console's connect waits for its stats (the payments' health is slow) reaches that console", async () => {
+    const feed = ownFeed();
+    await runInDurableObject(feed, (instance: OpsFeedDurableObject) => {
+      const inside = instance as unknown as { statsFrameOrNone: () => Promise<string | null> };
+      const real = inside.statsFrameOrNone.bind(instance);
+      inside.statsFrameOrNone = async () => {
+        await sleep(400);
+        return real();
+      };
+    });
+    const changed = uniqueId("rd");
+    const connecting = connect(feed, ops, Date.now() + 3_600_000, "rides,stats");
+    await sleep(150);
+    expect(await feed.publish([rideMarker(rideMessage(changed, 1, "requested").ride)], [])).toBe(0); // no socket yet to send it to
+    const console_ = await connecting;
+    await until(
+      async () => (console_.frames.some((f) => f.ride?.id === changed || (f.type === "snapshot" && f.rides?.some((r) => r.id === changed))) ? true : undefined),
+      "the change, in the snapshot or after it",
+    );
+    console_.ws.close();
   });
 
   it("a console that names its topics as it connects gets its snapshot and stats as its first frames, with no subscription; stats alone take no lease", async () => {
