@@ -1,7 +1,9 @@
 /**
  * Phone numbers are never stored or logged in the clear: they are kept encrypted
  * (AES-256-GCM under the CONTACT_KEY secret) with only a masked hint beside them, and
- * decrypted by the notification worker at the moment of sending.
+ * decrypted by the notification worker at the moment of sending. A short secret kept
+ * outside its object (a parcel's handover code in the views) is sealed the same way,
+ * bound to its purpose and item (`sealFor`).
  */
 
 const enc = new TextEncoder();
@@ -75,19 +77,19 @@ function boundTo(purpose: string, itemId: string): string {
   return `${purpose}:${itemId}`;
 }
 
-/** AES-GCM's associated data: the item a value is sealed for (none for a phone, sealed before items were bound). */
-const bound = (boundTo: string | undefined) => (boundTo === undefined ? {} : { additionalData: enc.encode(boundTo) });
+/** AES-GCM's associated data: `purpose:item` for a value sealed for one (`boundTo`); none for a phone, sealed before values were bound. */
+const bound = (aad: string | undefined) => (aad === undefined ? {} : { additionalData: enc.encode(aad) });
 
-async function seal(secret: string, text: string, boundTo?: string): Promise<string> {
+async function seal(secret: string, text: string, aad?: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const params = { name: "AES-GCM", iv, ...bound(boundTo) };
+  const params = { name: "AES-GCM", iv, ...bound(aad) };
   const sealed = new Uint8Array(await crypto.subtle.encrypt(params, await keyFrom(secret), enc.encode(text)));
   return `${b64(iv)}.${b64(sealed)}`;
 }
 
-async function open(secret: string, sealed: string, boundTo?: string): Promise<string> {
+async function open(secret: string, sealed: string, aad?: string): Promise<string> {
   const [iv, data] = sealed.split(".");
   if (!iv || !data) throw new Error("not a sealed contact");
-  const params = { name: "AES-GCM", iv: unb64(iv), ...bound(boundTo) };
+  const params = { name: "AES-GCM", iv: unb64(iv), ...bound(aad) };
   return dec.decode(await crypto.subtle.decrypt(params, await keyFrom(secret), unb64(data)));
 }
