@@ -10,7 +10,7 @@ import { fail, ok, unwrap, type Outcome } from "../lib/problem";
 import { acceptance, advanceCommand, commandForResult, declineCommand, etaCommand, etaSeconds, timerCommand, toRideDriver } from "../ride/commands";
 import { cancelCommand, withdrawalCommand, type CommandOf, type DriverStep, type OpsCommand, type Trip } from "../ride/commands";
 import { awaitsDriver, claimsDriver, dispatchRound, wakeAnswer, type Wake } from "../ride/dispatch";
-import { canView, openRide, refundToPin, viewFor, wantsDriverPositions, type CreateRideInput } from "../ride/ride-record";
+import { canView, forViews, openRide, refundToPin, viewFor, wantsDriverPositions, type CreateRideInput, type RideForViews } from "../ride/ride-record";
 import { RideLedgerObject, type TimelineItem, type Welcome } from "./ride-ledger";
 import { madeBefore } from "./made-before";
 import { dispatchPeers, performRide, type RideCall, type RidePeers } from "./ride-effects";
@@ -78,6 +78,11 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
   timeline(actor: Actor): Outcome<TimelineItem[]> {
     const record = this.load();
     return record && canView(record, actor) ? ok(timelineFor(this.eventLog(), actor)) : fail("not_found", "no such ride");
+  }
+
+  /** What the views' healing reads, in one call (workers/gateway/ride-snapshot.ts): the ride, its whole timeline and the handover code's sealed copy. */
+  forViews(): Outcome<RideForViews<TimelineItem>> {
+    return forViews(this.load(), () => this.eventLog());
   }
 
   /** Its rider's or an operator's cancel, answered as they read the ride (a parcel's sender with its handover code). */

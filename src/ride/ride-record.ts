@@ -10,6 +10,7 @@ import type { Actor, Locale, Money, ParcelView, Place, Product, Ride } from "../
 import { driversWatching, driverView } from "../domain/ride/audience";
 import { senderView } from "../domain/ride/parcel";
 import type { OpsCommand } from "./commands";
+import { fail, ok, type Outcome } from "../lib/problem";
 
 /**
  * The one answer (409 offer_not_available) to a driver who accepts or declines a ride
@@ -158,4 +159,22 @@ export function wantsDriverPositions(record: RideRecord | null): boolean {
 export function refundToPin(record: RideRecord | null, actor: Pick<Actor, "role">, command: OpsCommand, now: Date): string | null {
   if (!record || actor.role !== "ops" || command.type !== "refund") return null;
   return can(record, command, now) ? null : record.ride.id;
+}
+
+/** A ride as the views' healing reads it from its object: the ride, its whole timeline, and a parcel's handover code sealed for the ride (never the code). */
+export interface RideForViews<T = unknown> {
+  ride: Ride;
+  timeline: T[];
+  handoverSealed?: string;
+}
+
+/**
+ * The healing's read of a ride, its timeline read only for a ride there is (`log`: the object's event log).
+ *
+ * @example
+ * forViews(record, () => eventLog()); // { ok: true, value: { ride, timeline, handoverSealed: "iv.sealed" } }
+ */
+export function forViews<T>(record: RideRecord | null, log: () => T[]): Outcome<RideForViews<T>> {
+  if (!record) return fail("not_found", "no such ride");
+  return ok({ ride: record.ride, timeline: log(), ...(record.handoverSealed ? { handoverSealed: record.handoverSealed } : {}) });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { NOW } from "../domain/ride/fixtures";
 import { decide, plan } from "../domain/ride-machine";
-import { newRideRecord, openRide, requestedEvent, viewFor, type CreateRideInput } from "./ride-record";
+import { forViews, newRideRecord, openRide, requestedEvent, viewFor, type CreateRideInput } from "./ride-record";
 
 const input: CreateRideInput = {
   rideId: "rd_p",
@@ -80,5 +80,27 @@ describe("a new ride's first commit", () => {
 
   it("leaves nothing for the first round to start: a round that finds nobody has no command to commit", () => {
     expect(decide(record, { type: "startDispatch" }, NOW)).toMatchObject({ kind: "refused", code: "invalid_transition" });
+  });
+});
+
+describe("the healing's read of a ride", () => {
+  const record = newRideRecord(input, NOW, 60);
+  const log = () => [{ id: "ev1", type: "RideRequested" }];
+
+  it("gives the ride, its timeline and the sealed handover code, never the code in clear", () => {
+    const read = forViews(record, log);
+    expect(read).toEqual({ ok: true, value: { ride: record.ride, timeline: log(), handoverSealed: "iv.code" } });
+    expect(JSON.stringify(read)).not.toContain("4821");
+  });
+
+  it("carries no copy for a ride that has none (a taxi ride, a parcel requested before codes were sealed)", () => {
+    const { handoverSealed: _none, ...older } = record;
+    expect(forViews(older, log)).toEqual({ ok: true, value: { ride: record.ride, timeline: log() } });
+  });
+
+  it("answers not found for a ride the object does not know, without reading its log", () => {
+    let read = 0;
+    expect(forViews(null, () => (read++, []))).toMatchObject({ ok: false, problem: { code: "not_found" } });
+    expect(read).toBe(0);
   });
 });

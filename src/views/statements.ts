@@ -38,7 +38,7 @@ function rideStatements(db: DrizzleD1Database, { ride: r, dispatchMs, handoverSe
           updatedAt: sql`excluded.updated_at`,
           paymentStatus: sql`excluded.payment_status`,
           snapshot: sql`excluded.snapshot`,
-          // A message without it (the healing's, an older gateway's) keeps the one a message gave.
+          // A message without it (an older gateway's, or a healing of before 2026-12-07) keeps the one a message gave.
           handoverSealed: sql`coalesce(excluded.handover_sealed, ${rides.handoverSealed})`,
         },
         setWhere: sql`excluded.version > ${rides.version}`,
@@ -46,7 +46,7 @@ function rideStatements(db: DrizzleD1Database, { ride: r, dispatchMs, handoverSe
   ];
   if (handoverSealed !== null) {
     // The code never changes, so a copy is kept whatever the message's version: the upsert above drops a message no newer than the
-    // row (the sweep or a rebuild wrote the ride's last version first, without a copy; a replayed dead letter), and its copy with it.
+    // row (a replayed dead letter after the sweep or a rebuild wrote the ride's last version, an older healing's without a copy), and its copy with it.
     statements.push(
       db
         .update(rides)

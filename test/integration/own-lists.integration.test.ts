@@ -1,8 +1,8 @@
 /**
- * A rider's lists read from the views, with what only the rider may read asked of each item's
- * object (the views hold neither): a parcel ride's handover code (`listOwnRides`; never on a
- * taxi ride, never on the courier's list) and a confirmed rental's unlock key
- * (`listOwnRentals`; never on the operators' list).
+ * A rider's lists read from the views, with what only the rider may read: a parcel ride's
+ * handover code (`listOwnRides`: opened from the copy the views keep sealed for the ride, else
+ * asked of the ride; never on a taxi ride, never on the courier's list) and a confirmed rental's
+ * unlock key (`listOwnRentals`: asked of the rental; never on the operators' list).
  */
 import { describe, expect, it } from "vitest";
 import type { Ride } from "../../src/domain/types";
@@ -48,7 +48,7 @@ describe("a rider's list of rides", () => {
     expect(JSON.stringify(courier.items)).not.toContain("handoverCode");
   });
 
-  it("opens the code the views keep sealed for each parcel ride, asking no ride; a row without one, or with one sealed for another ride, asks its ride", async () => {
+  it("opens the code the views keep sealed for each parcel ride, asking no ride, a row the healing wrote too; a row without one, or with one sealed for another ride, asks its ride", async () => {
     const riderId = uniqueId("sender");
     const key = testEnv.CONTACT_KEY;
     // The request's path: the gateway seals the code for the ride it makes (workers/gateway/parcel.ts), the ride's views messages carry it.
@@ -66,11 +66,16 @@ describe("a rider's list of rides", () => {
     await write(a.ride, sealed);
     await write(b.ride);
     await write(c.ride, sealed); // a copy sealed for ride a, in ride c's row: it does not open there
-    // The healing wrote ride d's last version first, without a copy; the message with one, no newer, still gives it.
+    // A healing of before the change wrote ride d's last version first, without a copy; the message with one, no newer, still gives it.
     const dIn = rideInput({ riderId });
     const d = await createRide({ ...dIn, parcel: { ...parcel, handoverCode: "1357", handoverSealed: await sealFor(key, HANDOVER, dIn.rideId, "1357") } });
-    await projected(d.ride.id);
+    const { handoverSealed: _dropped, ...healedWithout } = (await rideSnapshotOf(testEnv, d.ride.id))!;
+    await applyWrites(testEnv.VIEWS_DB, rideWrites(healedWithout));
     await write(d.ride, await sealFor(key, HANDOVER, dIn.rideId, "1357"));
+    // Ride e's row was written by the healing alone (every message of it lost): the healing carries its object's copy.
+    const eIn = rideInput({ riderId });
+    const e = await createRide({ ...eIn, parcel: { ...parcel, handoverCode: "8642", handoverSealed: await sealFor(key, HANDOVER, eIn.rideId, "8642") } });
+    expect((await projected(e.ride.id)).handoverSealed).toEqual(expect.any(String));
     const asked: string[] = [];
     const rides = testEnv.RIDE;
     const RIDE = {
@@ -80,6 +85,7 @@ describe("a rider's list of rides", () => {
 
     const list = await listOwnRides({ ...testEnv, RIDE }, { kind: "rider", id: riderId }, { limit: 20 });
     expect(list.items.map((r) => [r.id, r.handoverCode])).toEqual([
+      [e.ride.id, "8642"],
       [d.ride.id, "1357"],
       [c.ride.id, "4444"],
       [b.ride.id, "7777"],

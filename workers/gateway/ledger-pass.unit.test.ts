@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_REPAIR, type RepairDeps } from "./views-repair";
-import { copyEarnings, ledgerPass, restoreLost, STUCK_LIMIT_MS, type PageStep } from "./ledger-passes";
+import { copyEarnings, ledgerPass, restoreLost, rideWrites, STUCK_LIMIT_MS, type PageStep } from "./ledger-passes";
 import { earning, snapshotOf } from "./repair-fixtures";
 
 const PAGES = [["rd_1", "rd_poison"], ["rd_2"], ["rd_3"]];
@@ -78,5 +78,22 @@ describe("ledgerPass", () => {
     projected.length = 0;
     expect(await restoreLost(deps, ["rd_lost"], { left: 5 })).toMatchObject({ added: 0 });
     expect(projected).toEqual([]);
+  });
+});
+
+describe("a ride's writes from its object", () => {
+  it("carry the parcel's sealed handover code on every ride row, and on nothing else", () => {
+    const snapshot = { ...snapshotOf("rd_1", 2), handoverSealed: "iv.sealed" };
+    const money = (amount: number) => ({ amount, currency: "KRW" });
+    const settlement = { driverId: "d1", fare: money(100), commission: money(20), earning: money(80) };
+    snapshot.timeline[1] = { ...snapshot.timeline[1]!, type: "PaymentCaptured", data: { settlement } };
+    const writes = rideWrites(snapshot);
+    expect(writes.map((w) => w.kind)).toEqual(["ride", "ride", "earning"]);
+    expect(writes.map((w) => w.kind === "ride" && w.handoverSealed)).toEqual(["iv.sealed", "iv.sealed", false]);
+    expect(JSON.stringify(writes[2])).not.toContain("sealed");
+  });
+
+  it("carry no copy for a ride without one", () => {
+    expect(rideWrites(snapshotOf("rd_1", 2)).some((w) => "handoverSealed" in w)).toBe(false);
   });
 });

@@ -24,13 +24,17 @@ export interface LedgerPassReport {
 
 /**
  * The writes that bring a ride's rows up to its object: every event of its timeline
- * (the missing ones are inserted) with the current snapshot (taken if newer).
+ * (the missing ones are inserted) with the current snapshot (taken if newer), and the
+ * parcel's sealed handover code, which a row without one takes whatever its version.
  *
  * @example
  * await deps.project(rideWrites(snapshot));
  */
 export function rideWrites(snapshot: RideSnapshot): ViewWrite[] {
-  return rideMessages(snapshot.ride, snapshot.timeline).flatMap((m: ViewsMessage) => writesOf(m));
+  const sealed = snapshot.handoverSealed ? { handoverSealed: snapshot.handoverSealed } : {};
+  return rideMessages(snapshot.ride, snapshot.timeline)
+    .flatMap((m: ViewsMessage) => writesOf(m))
+    .map((w) => (w.kind === "ride" ? { ...w, ...sealed } : w));
 }
 
 /** What `apply` made of one page: rows it added; `stop`: read no further this run (the cursor stays before this page); what failed. */

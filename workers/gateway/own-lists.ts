@@ -68,9 +68,8 @@ export async function listOwnRides(
 /**
  * The sender's handover code on each of their parcel rides of a page, as `GET /v1/rides/{id}`
  * gives it: opened from the copy the views keep sealed for the ride (`sealed`, by ride id), else
- * asked of the ride's object (owner-secrets.ts): a ride requested before the views kept it, or
- * whose row a message without it wrote first (the healing's), or one that does not open (the
- * key changed since).
+ * asked of the ride's object (owner-secrets.ts): a ride requested before the views kept it
+ * (its object has no copy either), or one that does not open (the key changed since).
  */
 function withHandoverCodes(env: Pick<Env, "RIDE" | "CONTACT_KEY">, senderId: string, rides: Ride[], sealed: ReadonlyMap<string, string>): Promise<Ride[]> {
   const sender = { id: senderId, role: "rider" } as const;

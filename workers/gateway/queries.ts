@@ -62,8 +62,10 @@ export const afterKey = (createdAt: AnyColumn, id: AnyColumn, after: { createdAt
  * const rows = await ridesAfter(drizzle(env.VIEWS_DB), { riderId: "r1", limit: 20 });
  */
 export function ridesAfter(d: DrizzleD1Database, filter: RideFilter, after = decodeCursor(filter.cursor)) {
+  // Only a sender's list opens a parcel's sealed handover code (./own-lists.ts); a driver's and the operators' never read it.
+  const handoverSealed = filter.riderId ? rides.handoverSealed : sql<string | null>`NULL`;
   return d
-    .select({ snapshot: rides.snapshot, createdAt: rides.createdAt, id: rides.id, version: rides.version, handoverSealed: rides.handoverSealed })
+    .select({ snapshot: rides.snapshot, createdAt: rides.createdAt, id: rides.id, version: rides.version, handoverSealed })
     .from(rides)
     .where(
       and(

@@ -1,6 +1,7 @@
 /**
- * A ride as the views' healing reads it from its Ride DO: the snapshot and its timeline, asked
- * as an operator (the sweep and the rebuild may see every ride).
+ * A ride as the views' healing reads it from its Ride DO, in one call: the snapshot, its whole
+ * timeline (read with it, so it holds every event up to the snapshot), and a parcel's handover
+ * code sealed for the ride, which the rider's list opens without asking the ride (./own-lists.ts).
  */
 import type { Ride } from "../../src/domain/types";
 import type { Outcome } from "../../src/lib/problem";
@@ -11,14 +12,12 @@ import { rideStubIfValid } from "./stubs";
 export interface RideSnapshot {
   ride: Ride;
   timeline: TimelineEntry[];
+  /** A parcel's handover code, sealed for this ride (src/lib/contact-crypto.ts `sealFor`); absent on a taxi ride, or a parcel requested before codes were sealed. */
+  handoverSealed?: string;
 }
 
-/** Who the sweep and the rebuild are to the Ride DO: an operator may see every ride. */
-const REPAIRER = { id: "views-repair", role: "ops" } as const;
-
 /**
- * A ride's snapshot, then its timeline (read after, so it holds every event up to the
- * snapshot); null when the object does not know the ride.
+ * A ride's snapshot, timeline and sealed handover code; null when the object does not know the ride.
  *
  * @example
  * const snapshot = await rideSnapshotOf(env, "rd_…");
@@ -26,10 +25,7 @@ const REPAIRER = { id: "views-repair", role: "ops" } as const;
 export async function rideSnapshotOf(env: Pick<Env, "RIDE">, rideId: string): Promise<RideSnapshot | null> {
   const stub = rideStubIfValid(env, rideId);
   if (!stub) return null;
-  const ride = await stub.get(REPAIRER);
-  if (!ride.ok) return null;
   // RPC's serializable type of a timeline (data: Record<string, unknown>) loses the Outcome's discriminant; the value is one.
-  const timeline = (await stub.timeline(REPAIRER)) as Outcome<TimelineEntry[]>;
-  if (!timeline.ok) return null;
-  return { ride: ride.value, timeline: timeline.value };
+  const read = (await stub.forViews()) as Outcome<RideSnapshot>;
+  return read.ok ? read.value : null;
 }
