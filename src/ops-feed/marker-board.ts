@@ -21,7 +21,7 @@
  */
 export const SNAPSHOT_LIMIT = 5000;
 
-/** Versions of what left the map remembered; past it the memory starts over (a late marker may then show once, until the next snapshot). */
+/** Versions of what left the map remembered; past it the one that left longest ago is forgotten (a marker of it delivered later still may then show once, until the next snapshot). */
 export const GONE_REMEMBERED = 50_000;
 
 /** Full markers kept of each kind, those changed last: four snapshots' worth. */
@@ -191,7 +191,10 @@ export class MarkerBoard<M extends { id: string; version: number }> {
   private leave(id: string, version: number): void {
     this.onMap.delete(id);
     this.onMapVersions.delete(id);
-    if (this.gone.size >= GONE_REMEMBERED) this.gone.clear();
+    // Oldest leaving first: one leaving again moves to the end, and past the bound only the one that left longest ago is forgotten
+    // (clearing it all, as before, let any position push delivered late just after bring a driver back).
+    this.gone.delete(id);
+    if (this.gone.size >= GONE_REMEMBERED) this.gone.delete(this.gone.keys().next().value!);
     this.gone.set(id, version);
   }
 }

@@ -1,6 +1,6 @@
 /** The feed's rides and drivers in memory (src/ops-feed/marker-board.ts): no ghost on the operators' map, and no change lost to a snapshot. */
 import { describe, expect, it } from "vitest";
-import { MarkerBoard, SNAPSHOT_LIMIT } from "./marker-board";
+import { GONE_REMEMBERED, MarkerBoard, SNAPSHOT_LIMIT } from "./marker-board";
 import { isOpenRide, mergeDriver, newerRide, snapshotFrame, type DriverMarker, type RideMarker } from "./feed";
 import { at, testDriver, testRide } from "./fixtures";
 
@@ -184,5 +184,31 @@ describe("the full check after a time nobody watched (forgetLeft)", () => {
     expect(board.snapshot([], new Map())).toEqual([]);
     expect(board.take(ride({ id: "ended", version: 4 }))).toBeNull();
     expect(board.take(ride({ id: "open", version: 4 }))).toMatchObject({ id: "open" });
+  });
+});
+
+describe("memory of those that left the map, at a city's shift changes", () => {
+  const offline = (id: string) => driver({ id, version: 4, status: "offline" });
+  const late = (id: string) => driver({ id, version: 3 }); // a position push sent before the leaving, delivered after it
+
+  it("past GONE_REMEMBERED forgets only the one that left longest ago: a late push of any other is still dropped", () => {
+    const board = drivers();
+    for (let i = 0; i <= GONE_REMEMBERED; i++) board.take(offline(`d${i}`));
+    expect(board.take(late("d1"))).toBeNull();
+    expect(board.take(late(`d${GONE_REMEMBERED}`))).toBeNull();
+    expect(board.size).toBe(0);
+    // d0 left first and is forgotten: its late push shows once, until the next snapshot.
+    expect(board.take(late("d0"))).not.toBeNull();
+  });
+
+  it("one leaving again counts as the last to leave, and is kept over those that left before it", () => {
+    const board = drivers();
+    for (let i = 0; i < GONE_REMEMBERED; i++) board.take(offline(`d${i}`));
+    board.take(driver({ id: "d0", version: 5 }));
+    board.take(driver({ id: "d0", version: 6, status: "offline" }));
+    board.take(offline("d-next")); // past the bound: d1 goes now, the oldest leaving
+    expect(board.take(driver({ id: "d0", version: 5 }))).toBeNull();
+    expect(board.take(late("d2"))).toBeNull();
+    expect(board.take(late("d1"))).not.toBeNull();
   });
 });
