@@ -8,8 +8,16 @@
  * "ahead" next time and hide it); the last renewal that held is older than the lease. Memory is
  * new after the object is evicted: a failure before an eviction is then known only to D1.
  */
+import { within } from "../lib/timeout";
 import { WATCH_LEASE_S } from "../views/ops-watch";
 import { renewAfter } from "./wake";
+
+/**
+ * How long a renewal may take before it counts as failed (and the next one that holds as a gap,
+ * since it may still commit): every console connecting or subscribing meanwhile joins the renewal
+ * on its way, so one D1 call that hangs would hold them all until the runtime's own limit.
+ */
+export const RENEW_BOUND_MS = 5_000;
 
 /** What a renewal found: the lease held on, a gap is closed only once consoles catch up, or it failed (tried again soon). */
 export type Hold = "held" | "gap" | "failed";
@@ -21,25 +29,28 @@ export class LeaseKeeper {
   private failedSince = false;
   private readonly renew: () => Promise<{ lapsed: boolean }>;
   private readonly now: () => number;
+  private readonly boundMs: number;
 
   /**
    * @param renew pushes the lease forward; answers whether it had run out
    * @param now the clock
+   * @param boundMs how long a renewal may take (`RENEW_BOUND_MS`)
    */
-  constructor(renew: () => Promise<{ lapsed: boolean }>, now: () => number = Date.now) {
+  constructor(renew: () => Promise<{ lapsed: boolean }>, now: () => number = Date.now, boundMs = RENEW_BOUND_MS) {
     this.renew = renew;
     this.now = now;
+    this.boundMs = boundMs;
   }
 
   /**
-   * Renews the lease. Never throws: a failure is one warning line and a retry in RENEW_RETRY_MS.
+   * Renews the lease. Never throws: a failure, or no answer within `boundMs`, is one warning line and a retry in RENEW_RETRY_MS.
    *
    * @example
    * if ((await keeper.hold()) === "gap") await sendFreshSnapshots();
    */
   async hold(): Promise<Hold> {
     try {
-      const { lapsed } = await this.renew();
+      const { lapsed } = await within(this.boundMs, this.renew(), "watch lease renewal");
       const now = this.now();
       const gap = lapsed || this.failedSince || (this.renewedAt > 0 && now - this.renewedAt >= WATCH_LEASE_S * 1000);
       [this.renewedAt, this.renewAt, this.failedSince] = [now, renewAfter(now, true), false];

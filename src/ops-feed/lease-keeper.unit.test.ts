@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { WATCH_LEASE_S, WATCH_RENEW_EVERY_MS } from "../views/ops-watch";
-import { LeaseKeeper } from "./lease-keeper";
+import { LeaseKeeper, RENEW_BOUND_MS } from "./lease-keeper";
 import { RENEW_RETRY_MS } from "./wake";
 
 /** A keeper over a scripted D1: each renewal answers the next of `answers` (an Error throws). */
@@ -43,6 +43,27 @@ describe("the feed's hold on the watch lease", () => {
     expect(await keeper.hold()).toBe("held");
     later(WATCH_LEASE_S * 1000);
     expect(await keeper.hold()).toBe("gap");
+  });
+
+  it("a renewal that does not answer within RENEW_BOUND_MS failed (the consoles joining it are not held), and the next one that holds is a gap", async () => {
+    vi.useFakeTimers();
+    try {
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+      let calls = 0;
+      const keeper = new LeaseKeeper(() => (++calls === 1 ? new Promise<never>(() => undefined) : Promise.resolve({ lapsed: false })));
+      const hung = keeper.hold();
+      await vi.advanceTimersByTimeAsync(RENEW_BOUND_MS - 1);
+      let answered: string | null = null;
+      void hung.then((h) => (answered = h));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(answered).toBeNull();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await hung).toBe("failed");
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining("no answer within"));
+      expect(await keeper.hold(), "the hung one may commit late, after batches that saw no lease").toBe("gap");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("new memory (after a wake) renews at the first chance and trusts D1", async () => {
