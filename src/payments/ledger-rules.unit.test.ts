@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Ride } from "../domain/types";
 import { duesAccount, isDuesAccount } from "./dues";
 import { holdIsOwedAVoid, isOrphanCandidate } from "./orphans";
-import { decodeCursor, encodeCursor, pageLimit } from "./page-cursor";
+import { decodeCursor, encodeCursor, isCursor, pageLimit } from "./page-cursor";
 
 describe("dues accounts", () => {
   it("are named apart from rides", () => {
@@ -24,6 +24,8 @@ describe("page cursors", () => {
   it("refuse what they did not make", () => {
     expect(() => decodeCursor("%%%", 2)).toThrow("invalid page cursor");
     expect(() => decodeCursor(encodeCursor(["no-separator"]), 2)).toThrow("invalid page cursor");
+    expect([isCursor("%%%", 1), isCursor(btoa("\xff"), 1), isCursor(encodeCursor(["a"]), 2)]).toEqual([false, false, false]);
+    expect([isCursor(encodeCursor(["rd_1"]), 1), isCursor(encodeCursor(["a", "b"]), 2)]).toEqual([true, true]);
   });
 
   it("keep page sizes sane", () => {

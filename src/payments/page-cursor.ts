@@ -16,6 +16,22 @@ export function encodeCursor(parts: readonly string[]): string {
 }
 
 /**
+ * Whether `cursor` reads as one of `encodeCursor`'s of `count` parts: what a caller checks before
+ * handing a client's cursor to the ledger, whose pages throw on anything else.
+ *
+ * @example
+ * isCursor("%%%", 1); // false
+ */
+export function isCursor(cursor: string, count: number): boolean {
+  try {
+    decodeCursor(cursor, count);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The parts of a cursor made by `encodeCursor`. The last part may itself hold `|` (only the
  * first `count - 1` separators split). Throws on anything that is not such a cursor.
  *

@@ -51,7 +51,7 @@ function paymentsOver(ledger: D1Database): Fetcher {
 async function ridePayments(ledger: D1Database) {
   const token = await issueToken(testEnv, { id: "ops_transient", role: "ops" });
   const res = await createApp().request(
-    "/v1/ops/rides/rd_transient0123456789/payments",
+    "/v1/ops/rides/rd_transient01234567890/payments",
     { headers: { authorization: `Bearer ${token}` } },
     { ...testEnv, PAYMENTS: paymentsOver(ledger) },
     createExecutionContext(),

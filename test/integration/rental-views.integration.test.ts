@@ -128,13 +128,27 @@ describe("vehicles in the rebuild", () => {
 
 describe("the rebuild's cursor", () => {
   it("anything but a cursor the API gave out is a 400 problem, never a 500; a rentals cursor it gave out goes on from there", async () => {
-    const bad = ["not base64 %%", btoa("null"), btoa("5"), btoa("[]"), btoa('{"source":"elsewhere","after":null}'), btoa('{"source":"fleet","after":5}')];
+    const bad = [
+      "not base64 %%",
+      btoa("null"),
+      btoa("5"),
+      btoa("[]"),
+      btoa('{"source":"elsewhere","after":null}'),
+      btoa('{"source":"fleet","after":5}'),
+      btoa('{"source":"ledger","after":"%%%"}'),
+    ];
     for (const cursor of bad) {
       const page = await asOps<{ code: string; detail: string }>("/v1/ops/views/rebuild", { cursor });
       expect([page.status, page.body.code], cursor).toEqual([400, "invalid_request"]);
     }
     const rentals = await asOps<{ nextCursor: string | null }>("/v1/ops/views/rebuild", { cursor: btoa('{"source":"rentals","after":null}'), limit: 50 });
     expect(rentals.status).toBe(200);
+    // A ledger place the payment worker made reads on (the last ride id, in its own cursor).
+    const ledger = await asOps<{ nextCursor: string | null }>("/v1/ops/views/rebuild", {
+      cursor: btoa(JSON.stringify({ source: "ledger", after: btoa("rd_0") })),
+      limit: 1,
+    });
+    expect(ledger.status).toBe(200);
   });
 });
 

@@ -59,10 +59,20 @@ describe("a pending driver's accept", () => {
   });
 
   it("going online: a pending or rejected driver's malformed body is 403 too; an approved driver's is 400, and a valid body reads the driver once", async () => {
+    // Bodies a validator refuses before the route's hook (no JSON type, malformed JSON), and one the schema refuses.
+    const bodies: [string, Record<string, string>][] = [
+      ["{}", {}],
+      ["{", {}],
+      ["{}", { "content-type": "text/plain" }],
+      ['{"location":1}', { "content-type": "" }],
+    ];
     for (const approval of ["pending", "rejected"]) {
       const driver = { idFromName: (name: string) => name, get: () => ({ get: async () => ({ approval }) }) };
-      const res = await call("/v1/drivers/me/online", { method: "POST", body: "{}", token: await token("d7", "driver") }, testEnv({ DRIVER: driver }));
-      expect([res.status, res.body.code], approval).toEqual([403, "driver_not_approved"]);
+      for (const [body, headers] of bodies) {
+        const init = { method: "POST", body, headers, token: await token("d7", "driver") };
+        const res = await call("/v1/drivers/me/online", init, testEnv({ DRIVER: driver }));
+        expect([res.status, res.body.code], `${approval} ${body} ${JSON.stringify(headers)}`).toEqual([403, "driver_not_approved"]);
+      }
     }
     const calls: string[] = [];
     const approved = {
@@ -75,6 +85,9 @@ describe("a pending driver's accept", () => {
     const bad = await call("/v1/drivers/me/online", { method: "POST", body: "{}", token: await token("d8", "driver") }, testEnv({ DRIVER: approved }));
     expect([bad.status, bad.body.code]).toEqual([400, "invalid_request"]);
     expect(calls).toEqual(["get"]);
+    calls.length = 0;
+    const malformed = await call("/v1/drivers/me/online", { method: "POST", body: "{", token: await token("d8", "driver") }, testEnv({ DRIVER: approved }));
+    expect([malformed.status, malformed.body.code, calls]).toEqual([400, "invalid_request", ["get"]]);
     calls.length = 0;
     const body = JSON.stringify({ location: { lat: 37.5, lng: 127 } });
     await call("/v1/drivers/me/online", { method: "POST", body, token: await token("d8", "driver") }, testEnv({ DRIVER: approved }));

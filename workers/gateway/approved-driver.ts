@@ -2,7 +2,7 @@
  * A pending or rejected driver is refused 403 `driver_not_approved` before what they sent is
  * validated (authorised before validated): a rejected driver's malformed `online` is 403, not 400.
  */
-import type { MiddlewareHandler } from "hono";
+import type { HonoRequest, MiddlewareHandler } from "hono";
 import { AppError } from "../../src/lib/problem";
 import type { AuthedEnv } from "./context";
 import { driverStub } from "./stubs";
@@ -27,5 +27,33 @@ export async function refuseUnapprovedDriver(env: Pick<Env, "DRIVER">, driverId:
  */
 export const approvedDriver: MiddlewareHandler<AuthedEnv> = async (c, next) => {
   await refuseUnapprovedDriver(c.env, c.var.actor.id);
+  await next();
+};
+
+/** A JSON media type, as Hono's validator reads one (`application/json`, `application/problem+json` …). */
+const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
+/** Whether the body is JSON the validator would read (a JSON type, and it parses); the parsed text stays cached for it. */
+async function readsAsJson(req: HonoRequest): Promise<boolean> {
+  if (!JSON_TYPE.test((req.header("content-type") ?? "").split(";")[0]!.trim())) return false;
+  try {
+    await req.json();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * For a route whose valid body the Driver DO itself refuses to a driver not approved (online): a body
+ * the validators would refuse before the route's hook runs (another content type, none, malformed JSON)
+ * is read as that refusal first, 403 and not 400, at one read on such a body only. A body that parses
+ * but fails the schema is the hook's to refuse the same way.
+ *
+ * @example
+ * createRoute({ ..., middleware: [requireRole("driver"), approvedUnlessJson] as const });
+ */
+export const approvedUnlessJson: MiddlewareHandler<AuthedEnv> = async (c, next) => {
+  if (!(await readsAsJson(c.req))) await refuseUnapprovedDriver(c.env, c.var.actor.id);
   await next();
 };

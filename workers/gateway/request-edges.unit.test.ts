@@ -141,3 +141,20 @@ describe("the Idempotency-Key", () => {
     }
   });
 });
+
+describe("an operator's ride payments", () => {
+  it("are a ride's only: a rental's or a dues account's id is 404, the ledger not asked", async () => {
+    const asked: string[] = [];
+    const PAYMENTS = { ledgerFor: async (id: string) => (asked.push(id), []) };
+    const RIDE = { idFromName: (name: string) => name, get: () => ({ keptLedger: async () => null }) };
+    const env = testEnv({ PAYMENTS, RIDE });
+    const ops = await token("o1", "ops");
+    for (const id of ["rn_abcdefghij0123456789", "r1", "rd_short"]) {
+      const res = await call(`/v1/ops/rides/${id}/payments`, { token: ops }, env);
+      expect([res.status, res.body.code], id).toEqual([404, "not_found"]);
+    }
+    expect(asked).toEqual([]);
+    const ride = await call("/v1/ops/rides/rd_abcdefghij0123456789/payments", { token: ops }, env);
+    expect([ride.status, asked]).toEqual([200, ["rd_abcdefghij0123456789"]]);
+  });
+});

@@ -4,7 +4,7 @@ import { readConfig } from "../../../src/config";
 import { AppError, unwrap } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
 import { invalidRequest, newRouter } from "../router";
-import { refuseUnapprovedDriver } from "../approved-driver";
+import { approvedUnlessJson, refuseUnapprovedDriver } from "../approved-driver";
 import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse, rateLimited } from "../openapi";
 import { publicDriver } from "../presenters";
 import { listOwnEarnings, listOwnRides } from "../own-lists";
@@ -47,7 +47,7 @@ const online = createRoute({
   summary: "Go online",
   tags: ["driver"],
   security: bearer,
-  middleware: [requireRole("driver"), limitLocation] as const,
+  middleware: [requireRole("driver"), limitLocation, approvedUnlessJson] as const,
   request: jsonBody(GoOnlineSchema),
   responses: {
     200: jsonResponse(DriverSchema, "The driver, available"),
@@ -137,8 +137,9 @@ export function driverRoutes() {
       const driver = c.var.actor;
       return c.json(publicDriver(unwrap(await driverStub(c.env, driver.id).goOnline(c.req.valid("json").location, c.get("requestId")))), 200);
     },
-    // A valid body is refused by the Driver DO when the driver is not approved; a malformed one is read as that refusal
-    // first (authorised before validated), at the cost of one read on bad input only: online is also a location report.
+    // A valid body is refused by the Driver DO when the driver is not approved; one the schema refuses is read as that refusal
+    // first (authorised before validated), as one no validator reads was (`approvedUnlessJson`), at one read on bad input only:
+    // online is also a location report.
     (result, c) => (result.success ? undefined : refuseOrInvalid(c.env, c.var.actor, result.error)),
   );
   app.openapi(offline, async (c) => {

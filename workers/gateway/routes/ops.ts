@@ -12,7 +12,7 @@ import { DELIVERY_LOG_RETENTION_DAYS } from "../../../src/notifications/retentio
 import { opsStats } from "../../../src/views/stats";
 import { DriverDecisionSchema, DriverSchema, emptyIsUnset, IdParamSchema, LedgerEntrySchema, ListQuerySchema, RideSchema, page } from "../schemas";
 import { publicDelivery, publicDriver, publicLedgerEntry } from "../presenters";
-import { driverStub, paymentService, resolveRide, rideStubIfValid } from "../stubs";
+import { driverStub, paymentService, resolveRide } from "../stubs";
 import { keptEntries } from "../../../src/payments/kept-ledger";
 import { reconcilePayments } from "../payment-results";
 
@@ -248,8 +248,9 @@ export function opsRoutes() {
     const id = c.req.valid("param").id;
     // Past the ledger's window a ride's operations are with its own object (workers/payment/ledger-window.ts):
     // both, each once, as a late row (a reconciliation's void) may be in the ledger beside the copy.
-    const ride = rideStubIfValid(c.env, id);
-    const [entries, kept] = await Promise.all([paymentService(c.env).ledgerFor(id), ride ? ride.keptLedger() : null]);
+    // Only a ride's id: the ledger is keyed by ride, rental and dues account alike (a rental's is GET /v1/ops/rentals/{id}/payments).
+    const ride = resolveRide(c.env, id);
+    const [entries, kept] = await Promise.all([paymentService(c.env).ledgerFor(id), ride.keptLedger()]);
     const keys = new Set(entries.map((e) => e.idempotencyKey));
     const all = [...keptEntries(kept).filter((e) => !keys.has(e.idempotencyKey)), ...entries];
     return c.json({ items: all.map(publicLedgerEntry) }, 200);

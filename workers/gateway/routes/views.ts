@@ -5,6 +5,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { AppError } from "../../../src/lib/problem";
+import { isCursor } from "../../../src/payments/page-cursor";
 import { listDeadLetters, replayDeadLetters } from "../../../src/views/dead-letters";
 import { requireRole } from "../auth";
 import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
@@ -33,7 +34,9 @@ function rebuildCursor(cursor: string | undefined): RebuildCursor {
   const sources: readonly unknown[] = REBUILD_SOURCES;
   // Any JSON decodes (null, a number, an array): only an object of a known source and a string or null `after` is a cursor.
   const { source, after } = typeof c === "object" && c !== null ? (c as Partial<Record<keyof RebuildCursor, unknown>>) : {};
-  if (sources.includes(source) && (after === null || typeof after === "string")) return { source: source as RebuildCursor["source"], after };
+  // The ledger's place is the payment worker's own cursor (one part: workers/payment/pages.ts `rideIdsPage`), which it throws on.
+  const placed = after === null || (typeof after === "string" && (source !== "ledger" || isCursor(after, 1)));
+  if (sources.includes(source) && placed) return { source: source as RebuildCursor["source"], after: after as string | null };
   throw new AppError("invalid_request", "cursor: not a cursor this API gave out");
 }
 
