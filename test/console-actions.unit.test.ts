@@ -1,7 +1,7 @@
 /** The console offers exactly the operator actions the server takes on a ride (web/console/actions.ts), and stops at an expired token (token.ts). */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { keyAfterRefund, REASON_MAX, refundLeft, rideActions } from "../web/console/actions";
-import { ProblemError } from "../web/console/api";
+import { devSignInAvailable, ProblemError } from "../web/console/api";
 import { tokenExpired } from "../web/console/token";
 import { CancelRequestSchema } from "../workers/gateway/schemas";
 import type { Ride } from "../web/console/types";
@@ -70,5 +70,27 @@ describe("the console's token", () => {
     expect(tokenExpired("not-a-jwt", 0)).toBe(false);
     expect(tokenExpired("h.%%%.s", 0)).toBe(false);
     expect(tokenExpired(jwt({ sub: "ops" }), Date.now())).toBe(false);
+  });
+});
+
+describe("the development sign-in button", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("shows only where the development token route refuses an empty body (400): not on a 404, a 405, the per-IP limit's 429 or a 5xx", async () => {
+    const seen: [number, boolean][] = [];
+    for (const status of [400, 404, 405, 429, 500, 503]) {
+      vi.stubGlobal("fetch", async () => new Response("{}", { status }));
+      seen.push([status, await devSignInAvailable()]);
+    }
+    expect(seen).toEqual([
+      [400, true],
+      [404, false],
+      [405, false],
+      [429, false],
+      [500, false],
+      [503, false],
+    ]);
+    vi.stubGlobal("fetch", async () => Promise.reject(new TypeError("Failed to fetch")));
+    expect(await devSignInAvailable()).toBe(false);
   });
 });

@@ -115,7 +115,28 @@ describe("live state", () => {
     // Reconnected: the ride ended meanwhile is in no snapshot, but the count moves.
     const again = applyAll(news, [{ type: "snapshot", at: at(2), rides: [], drivers: [] }]);
     expect(again.snapshots).toBe(2);
-    expect(again.seen.get("a")?.version).toBe(2);
+  });
+
+  it("forgets an open ride a whole snapshot does not list (it ended while the socket was down), so no table shows it open; a cut snapshot forgets nothing", () => {
+    const heard = applyAll(EMPTY, [
+      { type: "snapshot", at: at(0), rides: [ride("a"), ride("b")], drivers: [] },
+      { type: "ride", ride: ride("c", { status: "completed", version: 5 }) },
+    ]);
+    const cut = apply(heard, { type: "snapshot", at: at(2), rides: [ride("b", { version: 2 })], drivers: [], truncated: ["rides"] });
+    expect([...cut.seen.keys()].sort()).toEqual(["a", "b", "c"]);
+    const again = apply(heard, { type: "snapshot", at: at(2), rides: [ride("b", { version: 2 })], drivers: [] });
+    expect([...again.seen.keys()].sort()).toEqual(["b", "c"]);
+    expect(again.seen.get("c")?.status).toBe("completed");
+    // The list, loaded again after the reconnect, has no ride dispatching any more: the table shows none either.
+    expect(mergeRides([], again.seen, { status: "dispatching", firstPage: true }).map((r) => r.id)).toEqual(["b"]);
+    // A list not loaded (failed, or on its way) is no list: the rides heard of are not shown as one.
+    expect(mergeRides(null, again.seen, { firstPage: true })).toEqual([]);
+    expect(
+      mergeRides([], heard.seen, { status: "dispatching", firstPage: true })
+        .map((r) => r.id)
+        .sort(),
+      "before the reconnect",
+    ).toEqual(["a", "b"]);
   });
 
   it("keeps the last STATS_SAMPLES stats and at most SEEN_LIMIT rides", () => {

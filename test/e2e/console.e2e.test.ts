@@ -130,6 +130,13 @@ async function step(driver: TestDriver, id: string, verb: string, onScreen: stri
 describe("operator console", () => {
   it("refuses a token that is not an operator's, then signs in with the development button", async () => {
     await page.goto(`${system.baseUrl}/console`);
+    // The token is no text for a browser to spell check (its enhanced check sends it to its vendor), complete or capitalise.
+    const field = page.getByLabel("Ops token");
+    expect(await field.evaluate((e) => [e.getAttribute("spellcheck"), e.getAttribute("autocomplete"), e.getAttribute("autocapitalize")])).toEqual([
+      "false",
+      "off",
+      "off",
+    ]);
     await page.getByLabel("Ops token").fill(await api.token("a-rider", "rider"));
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.getByRole("alert").filter({ hasText: "forbidden" }).waitFor();
@@ -304,6 +311,16 @@ describe("operator console", () => {
       await deaf!.close({ code: 1001, reason: "dropped" }); // the tab reconnects, and hears a snapshot
       await tab.locator("#ride-title .badge", { hasText: "cancelled" }).waitFor({ timeout: 10_000 });
       expect(await tab.getByRole("button", { name: "Cancel ride" }).count()).toBe(0);
+
+      // Replaced by a newer socket of the operator (another tab): this one stays closed, says why, and connects again when asked.
+      await tab.locator(".conn", { hasText: "live" }).waitFor({ timeout: 10_000 });
+      await live!.close({ code: 1008, reason: "replaced by a newer socket" });
+      await tab.locator(".conn", { hasText: "replaced by another tab" }).waitFor({ timeout: 5_000 });
+      await tab.waitForTimeout(1_500); // no retry of its own (it would replace the other tab's in turn)
+      expect(await tab.locator(".conn", { hasText: "replaced by another tab" }).count()).toBe(1);
+      await tab.getByRole("button", { name: "Reconnect" }).click();
+      await tab.locator(".conn", { hasText: "live" }).waitFor({ timeout: 10_000 });
+      expect(await tab.getByRole("button", { name: "Reconnect" }).count()).toBe(0);
     } finally {
       await tab.close();
     }

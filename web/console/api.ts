@@ -78,11 +78,14 @@ export function query(params: Record<string, string | number | undefined | null>
   return s ? `?${s}` : "";
 }
 
-/** True when POST /v1/dev/tokens exists (development): an empty body is refused as invalid there, 404 elsewhere. */
+/**
+ * True when POST /v1/dev/tokens exists (development): an empty body is refused as invalid there (400), 404 elsewhere;
+ * anything else (the per-IP limit's 429, a 5xx) says nothing of it, and shows no button that would fail.
+ */
 export async function devSignInAvailable(): Promise<boolean> {
   try {
     const res = await fetch("/v1/dev/tokens", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-    return res.status !== 404 && res.status !== 405;
+    return res.status === 400;
   } catch {
     return false;
   }

@@ -63,6 +63,12 @@ function remember(seen: Map<string, RideMarker>, ride: RideMarker): void {
 function fold(d: Draft, message: LiveMessage): void {
   switch (message.type) {
     case "snapshot": {
+      // An open ride heard of that a whole snapshot does not list ended (or left the views' window) while no frame said so (the
+      // socket down): its last status is not known here, so it is forgotten, and a table shows the list's row of it, not an old one.
+      if (!message.truncated?.includes("rides")) {
+        const listed = new Set(message.rides.map((r) => r.id));
+        for (const [id, known] of d.seen) if (isOpen(known.status) && !listed.has(id)) d.seen.delete(id);
+      }
       for (const ride of message.rides) remember(d.seen, ride);
       d.rides = new Map(message.rides.filter((r) => isOpen(r.status)).map((r) => [r.id, r]));
       d.drivers = new Map(message.drivers.filter((r) => r.status !== "offline").map((r) => [r.id, r]));
@@ -175,20 +181,27 @@ export const rowOf = (r: RideMarker | Ride): RideRow => ({
 /**
  * The rows of a rides table after live changes: a row takes a newer marker's status and driver,
  * and, on the first page, rides created since the newest row that the table does not show yet
- * come first, newest first. The table's status filter applies to the result.
+ * come first, newest first; none while the list is not loaded (`loaded` null: failed, or on its
+ * way), which would show every ride heard of as the list. The table's status filter applies to the result.
  */
-export function mergeRides(rows: readonly RideRow[], seen: ReadonlyMap<string, RideMarker>, options: { status?: string; firstPage: boolean }): RideRow[] {
+export function mergeRides(
+  loaded: readonly RideRow[] | null,
+  seen: ReadonlyMap<string, RideMarker>,
+  options: { status?: string; firstPage: boolean },
+): RideRow[] {
+  const rows = loaded ?? [];
   const shown = new Set(rows.map((r) => r.id));
   const updated = rows.map((row) => {
     const m = seen.get(row.id);
     return m && m.version > row.version ? { ...row, status: m.status, driverId: m.driverId, updatedAt: m.updatedAt, version: m.version } : row;
   });
   const since = rows[0]?.createdAt ?? "";
-  const fresh = options.firstPage
-    ? [...seen.values()]
-        .filter((m) => !shown.has(m.id) && m.createdAt >= since)
-        .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
-    : [];
+  const fresh =
+    options.firstPage && loaded
+      ? [...seen.values()]
+          .filter((m) => !shown.has(m.id) && m.createdAt >= since)
+          .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
+      : [];
   const all = [...fresh.map(rowOf), ...updated];
   return options.status ? all.filter((r) => r.status === options.status) : all;
 }

@@ -65,8 +65,13 @@ function App() {
           ))}
         </nav>
         <span class={`conn c-${connection}`} role="status" aria-live="polite">
-          {connection === "open" ? "live" : connection}
+          {connection === "open" ? "live" : connection === "replaced" ? "replaced by another tab" : connection}
         </span>
+        {connection === "replaced" ? (
+          <button type="button" class="secondary" onClick={() => live.reconnect()}>
+            Reconnect
+          </button>
+        ) : null}
         <button type="button" class="secondary" onClick={() => setToken(null)}>
           Sign out
         </button>

@@ -12,10 +12,10 @@ import type { LiveMessage } from "./types";
 
 /** The feed closes a socket whose token expired with this code (src/durable-objects/live.ts, TOKEN_EXPIRED): sign in again. */
 const TOKEN_EXPIRED = 4401;
-/** …and this one when the operator opened more sockets than it keeps (REPLACED): this tab stays closed. */
+/** …and this one when the operator opened more sockets than it keeps (REPLACED): this tab stays closed until asked (`reconnect`). */
 const REPLACED = 1008;
 
-export type Connection = "connecting" | "open" | "closed";
+export type Connection = "connecting" | "open" | "closed" | "replaced";
 export interface LiveView {
   state: LiveState;
   connection: Connection;
@@ -55,6 +55,11 @@ export class LiveSocket {
     this.close();
     if (token) this.open();
     else this.set({ state: EMPTY, connection: "closed" });
+  }
+
+  /** Opens the socket again after it was replaced by a newer one (another tab): the operator's choice, as it replaces that one in turn. */
+  reconnect(): void {
+    if (this.view.connection === "replaced" && !this.socket) this.open();
   }
 
   private set(view: LiveView) {
@@ -111,7 +116,7 @@ export class LiveSocket {
       // The session is over, as a REST call's 401 ends it: the sign-in page comes back (and `use(null)` closes this).
       if (event.code === TOKEN_EXPIRED) return setToken(null);
       // Replaced by a newer socket of this operator (another tab, past the feed's limit): reconnecting would replace that one in turn.
-      if (event.code === REPLACED) return this.set({ ...this.view, connection: "closed" });
+      if (event.code === REPLACED) return this.set({ ...this.view, connection: "replaced" });
       this.retryLater();
     };
   }

@@ -138,6 +138,15 @@ describe("the OpenAPI document", () => {
       const page = await app.request(`/problems/${code}`, {}, env);
       expect(page.status, code).toBe(200);
     }
+    // One URL, a page or JSON by Accept: a cache in between keys on it.
+    for (const path of ["/problems", "/problems/not_found"]) {
+      const [html, json] = [await app.request(path, {}, env), await app.request(path, { headers: { accept: "application/json" } }, env)];
+      expect([html.headers.get("content-type"), json.headers.get("content-type")], path).toEqual([
+        expect.stringMatching(/^text\/html/),
+        expect.stringMatching(/json/),
+      ]);
+      for (const res of [html, json]) expect(res.headers.get("vary") ?? "", path).toMatch(/\bAccept\b/i);
+    }
   });
 });
 

@@ -15,7 +15,7 @@ export function RidesPage() {
   const { state } = useLive();
   // Loaded again after a reconnect: what changed while the socket was down reached no row.
   const list = useLoad(() => get<Page<Ride>>(`/v1/ops/rides${query({ status, limit: LIMIT, cursor })}`), [status, cursor, state.snapshots], [status, cursor]);
-  const rows = mergeRides((list.data?.items ?? []).map(rowOf), state.seen, { status: status || undefined, firstPage: cursors.length === 0 });
+  const rows = mergeRides(list.data?.items.map(rowOf) ?? null, state.seen, { status: status || undefined, firstPage: cursors.length === 0 });
   return (
     <section aria-labelledby="rides-title">
       <h1 id="rides-title">Rides</h1>

@@ -36,7 +36,18 @@ export function SignIn() {
         }}
       >
         <label for="token">Ops token</label>
-        <textarea id="token" rows={4} value={token} onInput={(e) => setValue(e.currentTarget.value)} placeholder="eyJhbGciOi…" required />
+        {/* No spell check, completion or capitals: a browser's enhanced spell check sends a field's text to its vendor. */}
+        <textarea
+          id="token"
+          rows={4}
+          value={token}
+          onInput={(e) => setValue(e.currentTarget.value)}
+          placeholder="eyJhbGciOi…"
+          required
+          spellcheck={false}
+          autocomplete="off"
+          autocapitalize="off"
+        />
         <button type="submit" disabled={busy || !token.trim()}>
           Sign in
         </button>

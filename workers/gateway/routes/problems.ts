@@ -32,7 +32,9 @@ const page = (description: string, schema: z.ZodTypeAny) => ({
   content: { "text/html": { schema: z.string() }, "application/json": { schema } },
 });
 
+/** Whether the client asked for JSON over the page; the answer then varies by `Accept`, which a cache in between must key on. */
 const wantsJson = (c: Context<GatewayEnv>) => {
+  c.header("vary", "Accept", { append: true });
   const accept = c.req.header("accept") ?? "";
   return accept.includes("application/json") && !accept.includes("text/html");
 };
