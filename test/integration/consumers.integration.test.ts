@@ -78,6 +78,14 @@ describe("payment consumer", () => {
     expect(rows.results).toEqual([{ outcome: "declined" }]);
   });
 
+  it("a message with no command (a null body) is retried alone: the step after it in the batch is taken", async () => {
+    const { stub, ride } = await createRide();
+    const result = await deliver(paymentWorker, "ride-payments", [null as unknown as PaymentCommandMessage, authorize(ride.id)]);
+    expect([result.retryMessages.length, result.explicitAcks.length]).toEqual([1, 1]);
+    const now = await stub.get(rider);
+    expect(now.ok && now.value.payment.status).toBe("authorized");
+  });
+
   it("a capture before any recorded hold is retried later, not lost", async () => {
     const { ride } = await createRide();
     const capture: PaymentCommandMessage = { ...authorize(ride.id), action: "capture", idempotencyKey: `${ride.id}:capture` };

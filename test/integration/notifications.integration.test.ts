@@ -14,10 +14,10 @@ import { onlineDriver, testEnv, uniqueId } from "./helpers";
 
 type Sent = { url: string; signature: string | null; body: string };
 
-async function deliver(bodies: unknown[], queue = "ride-notifications", attempts = 1) {
+async function deliver(bodies: unknown[], queue = "ride-notifications", attempts = 1, ids: string[] = []) {
   const batch = createMessageBatch<NotificationMessage>(
     queue,
-    bodies.map((body) => ({ id: uniqueId("m"), timestamp: Date.now(), attempts, body: body as NotificationMessage })),
+    bodies.map((body, i) => ({ id: ids[i] ?? uniqueId("m"), timestamp: Date.now(), attempts, body: body as NotificationMessage })),
   );
   const ctx = createExecutionContext();
   await notificationWorker.queue(batch, testEnv);
@@ -140,6 +140,25 @@ describe("attempts and dead letters", () => {
     await deliver([{ ...m, deadLetterReason: "retries exhausted" }], "ride-notifications-dlq");
     expect((await deliveries(m.ride.id)).results[0]).toMatchObject({ status: "failed", attempts: 1 });
     expect((await deliveries(other.ride.id)).results[0]).toMatchObject({ status: "retrying", attempts: 1 });
+  });
+  it("a copy of a letter kept already (its ack lost) marks nothing: a replay made since is not undone", async () => {
+    await sink("/mode", { fail: true });
+    const m = message("TripStarted");
+    await deliver([m]);
+    await sink("/mode", { fail: false });
+    const letter = { ...m, deadLetterReason: "retries exhausted" };
+    const id = uniqueId("letter");
+    await deliver([letter], "ride-notifications-dlq", 1, [id]);
+    expect((await deliveries(m.ride.id)).results[0]).toMatchObject({ status: "failed" });
+    // What an operator's replay leaves while its message is on its way: the delivery retrying again, no attempt yet.
+    await testEnv.NOTIFICATIONS_DB.prepare("UPDATE notification_deliveries SET status = 'retrying', attempts = 0 WHERE ride_id = ?").bind(m.ride.id).run();
+    await deliver([letter], "ride-notifications-dlq", 1, [id]);
+    expect((await deliveries(m.ride.id)).results[0]).toMatchObject({ status: "retrying", attempts: 0 });
+    const letters = await testEnv.NOTIFICATIONS_DB.prepare("SELECT count(*) AS n FROM notification_dead_letters WHERE ride_id = ?").bind(m.ride.id).first();
+    expect(letters).toEqual({ n: 1 });
+    // The replayed message goes out.
+    await deliver([m]);
+    expect((await deliveries(m.ride.id)).results[0]).toMatchObject({ status: "sent" });
   });
 });
 

@@ -58,8 +58,9 @@ export async function consumePaymentResults(batch: MessageBatch<PaymentResult>, 
       console.warn(
         JSON.stringify({
           msg: "payment result will retry",
-          rideId: result.rideId,
-          key: result.idempotencyKey,
+          // A body with no result (null) is retried to its dead letters, never the end of the batch's run.
+          rideId: result?.rideId,
+          key: result?.idempotencyKey,
           attempts: message.attempts,
           delaySeconds,
           error: String(error),

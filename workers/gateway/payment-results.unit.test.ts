@@ -65,4 +65,16 @@ describe("the payment results consumer", () => {
       warn.mockRestore();
     }
   });
+
+  it("a message with no result (a null body) is retried alone; the results after it in the batch are applied", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const { deps, calls } = depsAnswering(ok(null), ok(null));
+      const { batch, acked, retried } = batchOf([null as unknown as PaymentResult, result({ rideId: "rd_2" })]);
+      await consumePaymentResults(batch, deps);
+      expect([calls, acked, retried]).toEqual([["apply rd_2"], ["m1"], ["m0"]]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
 });

@@ -29,6 +29,23 @@ export const sentKey = (rideId: string, recipient: string, event: string, channe
 /** The newer of two versions told: a number over null (a row that kept none), null over never told. */
 const newer = (a: number | null | undefined, b: number | null): number | null => (a === undefined || a === null ? b : b === null ? a : Math.max(a, b));
 
+/**
+ * Notes in `told` (by `sentKey`) that `event` of a ride was sent to `recipient` on `channel` at `version`: under its
+ * channel, and with no channel (on any), each keeping the newest version.
+ *
+ * @example
+ * noteTold(told, { rideId: "rd_1", recipient: "r_1", event: "TripStarted", channel: "webhook", version: 7 });
+ */
+export function noteTold(
+  told: Map<string, number | null>,
+  d: { rideId: string; recipient: string; event: string; channel: string; version: number | null },
+): void {
+  const own = sentKey(d.rideId, d.recipient, d.event, d.channel);
+  told.set(own, newer(told.get(own), d.version));
+  const any = sentKey(d.rideId, d.recipient, d.event);
+  told.set(any, newer(told.get(any), d.version));
+}
+
 /** The key of a delivery as one string (a map key). */
 export const keyOf = (k: DeliveryKey): string => JSON.stringify([k.rideId, k.eventId, k.channel, k.recipient]);
 
@@ -90,11 +107,7 @@ export class DeliveryLog {
         .from(d)
         .where(and(inArray(d.rideId, rideIds.slice(i, i + perRead)), inArray(d.event, [...events]), eq(d.status, "sent")))
         .groupBy(d.rideId, d.recipient, d.event, d.channel);
-      for (const row of rows) {
-        sent.set(sentKey(row.rideId, row.recipient, row.event, row.channel), row.version);
-        const any = sentKey(row.rideId, row.recipient, row.event);
-        sent.set(any, newer(sent.get(any), row.version));
-      }
+      for (const row of rows) noteTold(sent, row);
     }
     return sent;
   }

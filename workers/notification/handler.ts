@@ -108,7 +108,7 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
       summary[row.status === "sent" ? "duplicate" : "failed"] += 1;
       continue;
     }
-    const late = lateness(timed(p));
+    const late = lateness.check(timed(p));
     if (late) {
       note(index, { delivery, sent: false, error: `too late: ${late}`, final: true });
       summary.failed += 1;
@@ -116,6 +116,7 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
     }
     try {
       await channel.send({ ...base, id: row.id });
+      lateness.sent(timed(p));
       note(index, { delivery, sent: true });
       summary.sent += 1;
     } catch (error) {

@@ -6,7 +6,7 @@ import { retryDelaySeconds } from "../../src/lib/backoff";
 import { RunLog } from "../../src/lib/run-log";
 import { isDeadLetterQueue, keepEachLetter } from "../../src/lib/dead-letters";
 import { notificationDeadLetters, notificationDeliveries } from "../../src/notifications/schema";
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, ne, notExists } from "drizzle-orm";
 import { notifyDeps } from "./deps";
 import { handleNotifications, type NotifySummary } from "./handler";
 import { subjectIdOf, type IncomingNotification } from "./notices";
@@ -30,12 +30,22 @@ export default {
         const reason = body.deadLetterReason ?? "retries exhausted";
         // One transaction, the deliveries marked failed before the letter is there: a replay that
         // finds the letter finds its deliveries failed already (a later letter of the same event may
-        // still fail them again under a replay; that letter then shows it).
+        // still fail them again under a replay; that letter then shows it). A copy of a letter kept
+        // already (its ack lost) marks nothing: an operator may have replayed it since, and its
+        // deliveries, `retrying` again, would be failed with no letter left open to show it.
+        const kept = db.select({ id: notificationDeadLetters.id }).from(notificationDeadLetters).where(eq(notificationDeadLetters.id, message.id));
         await db.batch([
           db
             .update(notificationDeliveries)
             .set({ status: "failed", updatedAt: new Date() })
-            .where(and(eq(notificationDeliveries.rideId, subjectId), eq(notificationDeliveries.eventId, eventId), ne(notificationDeliveries.status, "sent"))),
+            .where(
+              and(
+                eq(notificationDeliveries.rideId, subjectId),
+                eq(notificationDeliveries.eventId, eventId),
+                ne(notificationDeliveries.status, "sent"),
+                notExists(kept),
+              ),
+            ),
           db
             .insert(notificationDeadLetters)
             .values({ id: message.id, eventId, rideId: subjectId, body: JSON.stringify(message.body), reason, receivedAt: new Date().toISOString() })

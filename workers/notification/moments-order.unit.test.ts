@@ -77,6 +77,15 @@ describe("a moment's notice retried after a later moment was told", () => {
     expect(sent).toEqual(["ev_DriverAssigned_8"]);
   });
 
+  it("retried into the same run as the later news, after it: not sent either (what the run sent counts as told)", async () => {
+    down.add("webhook");
+    await run([notice("DriverAssigned", 5, 0)], 1);
+    down.delete("webhook");
+    const [lee, kim] = await run([notice("DriverAssigned", 8, 25), notice("DriverAssigned", 5, 0)], 40);
+    expect([lee, kim]).toMatchObject([{ sent: 1 }, { sent: 0, failed: 1 }]);
+    expect(sent).toEqual(["ev_DriverAssigned_8"]);
+  });
+
   it("an earlier moment told does not stop a later one retried: Lee's assignment still goes out after Kim's", async () => {
     await run([notice("DriverAssigned", 5, 0), notice("DriverUnassigned", 6, 20)], 21);
     down.add("webhook");
@@ -122,6 +131,21 @@ describe("a cancellation retried after its no-show fee was dropped", () => {
     const [retried] = await run([notice("RideCancelled", 9, 0, noShow)], 45, ["webhook", "kakao"]);
     expect(retried).toMatchObject({ sent: 1, duplicate: 1 });
     expect(sent).toEqual(["ev_RideCancelled_9", "ev_PaymentFailed_11", "kakao:ev_RideCancelled_9"]);
+  });
+
+  it("in one run with the drop, after it: not sent; before it: both go out, in order", async () => {
+    down.add("webhook");
+    await run([notice("RideCancelled", 9, 0, noShow)], 0);
+    down.delete("webhook");
+    const drop = notice("PaymentFailed", 11, 1, noShow, { reason: "card_declined", fee: "dropped" });
+    const [dropped, cancelled] = await run([drop, notice("RideCancelled", 9, 0, noShow)], 2);
+    expect([dropped, cancelled]).toMatchObject([{ sent: 1 }, { sent: 0, failed: 1 }]);
+    expect(texts).toEqual([expect.stringContaining("will not be")]);
+
+    texts = [];
+    const other = { ...noShow, id: "rd_other0000000000000000" };
+    await run([notice("RideCancelled", 9, 0, other), notice("PaymentFailed", 11, 1, other, { reason: "card_declined", fee: "dropped" })], 2);
+    expect(texts).toEqual([expect.stringContaining("A no-show fee of KRW 3,000 will be charged."), expect.stringContaining("will not be")]);
   });
 
   it("sent before the drop, both go out, in order", async () => {

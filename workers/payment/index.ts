@@ -58,12 +58,13 @@ export default {
         console.warn(
           JSON.stringify({
             msg: "payment step will retry",
-            rideId: command.rideId,
-            action: command.action,
+            // A body with no command (null) is retried to its dead letters, never the end of the batch's run.
+            rideId: command?.rideId,
+            action: command?.action,
             attempts: message.attempts,
             delaySeconds,
             error: String(error),
-            correlationId: command.correlationId,
+            correlationId: command?.correlationId,
           }),
         );
         message.retry({ delaySeconds });
