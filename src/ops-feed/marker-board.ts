@@ -21,7 +21,7 @@
  */
 export const SNAPSHOT_LIMIT = 5000;
 
-/** Versions of what left the map remembered; past it the one that left longest ago is forgotten (a marker of it delivered later still may then show once, until the next snapshot). */
+/** Versions of what left the map remembered; past it the tenth that left longest ago is forgotten (a marker of one of them delivered later still may then show once, until the next snapshot). */
 export const GONE_REMEMBERED = 50_000;
 
 /** Full markers kept of each kind, those changed last: four snapshots' worth. */
@@ -191,10 +191,16 @@ export class MarkerBoard<M extends { id: string; version: number }> {
   private leave(id: string, version: number): void {
     this.onMap.delete(id);
     this.onMapVersions.delete(id);
-    // Oldest leaving first: one leaving again moves to the end, and past the bound only the one that left longest ago is forgotten
-    // (clearing it all, as before, let any position push delivered late just after bring a driver back).
+    // Oldest leaving first: one leaving again moves to the end, and past the bound the tenth that left longest ago is forgotten, in one
+    // walk as `keep` lets go (clearing it all, as before, let any position push delivered late just after bring a driver back).
     this.gone.delete(id);
-    if (this.gone.size >= GONE_REMEMBERED) this.gone.delete(this.gone.keys().next().value!);
+    if (this.gone.size >= GONE_REMEMBERED) {
+      let forget = GONE_REMEMBERED / 10;
+      for (const old of this.gone.keys()) {
+        if (forget-- === 0) break;
+        this.gone.delete(old);
+      }
+    }
     this.gone.set(id, version);
   }
 }

@@ -191,14 +191,16 @@ describe("memory of those that left the map, at a city's shift changes", () => {
   const offline = (id: string) => driver({ id, version: 4, status: "offline" });
   const late = (id: string) => driver({ id, version: 3 }); // a position push sent before the leaving, delivered after it
 
-  it("past GONE_REMEMBERED forgets only the one that left longest ago: a late push of any other is still dropped", () => {
+  const TENTH = GONE_REMEMBERED / 10;
+
+  it("past GONE_REMEMBERED forgets only the tenth that left longest ago: a late push of any other is still dropped", () => {
     const board = drivers();
     for (let i = 0; i <= GONE_REMEMBERED; i++) board.take(offline(`d${i}`));
-    expect(board.take(late("d1"))).toBeNull();
-    expect(board.take(late(`d${GONE_REMEMBERED}`))).toBeNull();
+    for (const kept of [TENTH, TENTH + 1, GONE_REMEMBERED - 1, GONE_REMEMBERED]) expect(board.take(late(`d${kept}`)), `d${kept}`).toBeNull();
     expect(board.size).toBe(0);
-    // d0 left first and is forgotten: its late push shows once, until the next snapshot.
+    // The oldest tenth is forgotten: a late push of one of them shows once, until the next snapshot.
     expect(board.take(late("d0"))).not.toBeNull();
+    expect(board.take(late(`d${TENTH - 1}`))).not.toBeNull();
   });
 
   it("one leaving again counts as the last to leave, and is kept over those that left before it", () => {
@@ -206,9 +208,13 @@ describe("memory of those that left the map, at a city's shift changes", () => {
     for (let i = 0; i < GONE_REMEMBERED; i++) board.take(offline(`d${i}`));
     board.take(driver({ id: "d0", version: 5 }));
     board.take(driver({ id: "d0", version: 6, status: "offline" }));
-    board.take(offline("d-next")); // past the bound: d1 goes now, the oldest leaving
+    // Gone again without coming back on the map between (a second offline marker, newer).
+    board.take(driver({ id: "d1", version: 6, status: "offline" }));
+    board.take(offline("d-next")); // past the bound: the oldest tenth goes now, d2 … d(TENTH + 1)
     expect(board.take(driver({ id: "d0", version: 5 }))).toBeNull();
-    expect(board.take(late("d2"))).toBeNull();
-    expect(board.take(late("d1"))).not.toBeNull();
+    expect(board.take(driver({ id: "d1", version: 5 }))).toBeNull();
+    expect(board.take(late(`d${TENTH + 2}`))).toBeNull();
+    expect(board.take(late("d2"))).not.toBeNull();
+    expect(board.take(late(`d${TENTH + 1}`))).not.toBeNull();
   });
 });

@@ -30,12 +30,15 @@ export const approvedDriver: MiddlewareHandler<AuthedEnv> = async (c, next) => {
   await next();
 };
 
-/** A JSON media type, as Hono's validator reads one (`application/json`, `application/problem+json` …). */
-const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
+/**
+ * A JSON content type as @hono/zod-openapi's media-type check takes one, the whole header (its `jsonRequestRegex`):
+ * the strictest of the checks before the route's hook (Hono's own validator reads only the media type).
+ */
+const JSON_REQUEST = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
 
-/** Whether the body is JSON the validator would read (a JSON type, and it parses); the parsed text stays cached for it. */
+/** Whether the body is JSON the validators would read (a JSON type, and it parses); the parsed text stays cached for them. */
 async function readsAsJson(req: HonoRequest): Promise<boolean> {
-  if (!JSON_TYPE.test((req.header("content-type") ?? "").split(";")[0]!.trim())) return false;
+  if (!JSON_REQUEST.test(req.header("content-type") ?? "")) return false;
   try {
     await req.json();
     return true;

@@ -3,8 +3,9 @@
  * or a notice a later step of its ride, told to the same person already, stands for (`toldLater`).
  * The delivery log is read for that once a run, and only when some delivery needs it: a moment old
  * enough to be out of order, or a cancellation that tells a no-show fee. What the run itself sends
- * counts as told from then on (`sent`): a retried notice that lands in the same run as the later one,
- * after it, gives way to it as it would to one the log holds.
+ * counts as told from then on (`sent`), whatever the age of a notice checked after it (no read to
+ * spare there): a retried notice that lands in the same run as the later one, after it, gives way
+ * to it as it would to one the log holds.
  */
 import { noteTold, sentKey, type DeliveryLog } from "./delivery-log";
 import { laterNews, LATER_NEWS_TYPES, tooLate, toldLater } from "./moments";
@@ -36,16 +37,20 @@ export interface Lateness {
 export async function latenessOf(deliveries: readonly TimedDelivery[], now: number, sentOf: DeliveryLog["sentOf"]): Promise<Lateness> {
   const asks = (d: TimedDelivery) => !tooLate(d.event, now) && laterNews(d.event, now, d.feeTold).length > 0;
   const rideIds = [...new Set(deliveries.filter(asks).map((d) => d.rideId))];
-  const told = rideIds.length > 0 ? await sentOf(rideIds, LATER_NEWS_TYPES) : new Map<string, number | null>();
+  const logged = rideIds.length > 0 ? await sentOf(rideIds, LATER_NEWS_TYPES) : new Map<string, number | null>();
+  const inRun = new Map<string, number | null>();
+  const toldIn = (told: Map<string, number | null>, d: TimedDelivery, anyAge: boolean) =>
+    toldLater(d.event, now, {
+      told: (type, channel) => told.get(sentKey(d.rideId, d.recipient, type, channel)),
+      channel: d.channel,
+      feeTold: d.feeTold,
+      anyAge,
+    });
   return {
     check: (d) => {
-      const later = toldLater(d.event, now, {
-        told: (type, channel) => told.get(sentKey(d.rideId, d.recipient, type, channel)),
-        channel: d.channel,
-        feeTold: d.feeTold,
-      });
+      const later = toldIn(logged, d, false) ?? toldIn(inRun, d, true);
       return tooLate(d.event, now) ?? (later ? `${later} was told already` : null);
     },
-    sent: (d) => noteTold(told, { rideId: d.rideId, recipient: d.recipient, event: d.event.type, channel: d.channel, version: d.event.version }),
+    sent: (d) => noteTold(inRun, { rideId: d.rideId, recipient: d.recipient, event: d.event.type, channel: d.channel, version: d.event.version }),
   };
 }

@@ -86,6 +86,18 @@ describe("a moment's notice retried after a later moment was told", () => {
     expect(sent).toEqual(["ev_DriverAssigned_8"]);
   });
 
+  it("retried within seconds into the same run as the later news, after it: not sent, however young", async () => {
+    down.add("webhook");
+    await run([notice("DriverAssigned", 5, 0)], 0);
+    down.delete("webhook");
+    const [lee, kim] = await run([notice("DriverAssigned", 8, 1), notice("DriverAssigned", 5, 0)], 2);
+    expect([lee, kim]).toMatchObject([{ sent: 1 }, { sent: 0, failed: 1 }]);
+    // In the other order (another ride), both go out, in order.
+    const other = { ...ride, id: "rd_other0000000000000000", riderId: "r_other" };
+    await run([notice("DriverAssigned", 5, 0, other), notice("DriverAssigned", 8, 1, other)], 2);
+    expect(sent).toEqual(["ev_DriverAssigned_8", "ev_DriverAssigned_5", "ev_DriverAssigned_8"]);
+  });
+
   it("an earlier moment told does not stop a later one retried: Lee's assignment still goes out after Kim's", async () => {
     await run([notice("DriverAssigned", 5, 0), notice("DriverUnassigned", 6, 20)], 21);
     down.add("webhook");

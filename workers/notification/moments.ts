@@ -77,11 +77,14 @@ export const IN_ORDER_WITHIN_MS = 10_000;
  * laterNews({ type: "TripStarted", occurredAt: "2026-12-05T09:59:00Z" }, Date.parse("2026-12-05T10:00:00Z")); // ["RideCompleted"]
  */
 export function laterNews(event: { type: string; occurredAt?: string }, now: number, feeTold = false): readonly string[] {
-  if (event.type === "RideCancelled") return feeTold ? [FEE_DROPPED] : [];
-  const later = LATER_NEWS[event.type];
-  if (!later || !event.occurredAt || Date.parse(event.occurredAt) + IN_ORDER_WITHIN_MS > now) return [];
-  return later;
+  const later = laterNewsAnyAge(event, feeTold);
+  if (event.type === "RideCancelled" || later.length === 0) return later;
+  return !event.occurredAt || Date.parse(event.occurredAt) + IN_ORDER_WITHIN_MS > now ? [] : later;
 }
+
+/** The later steps that may make the notice of `event` old news whatever its age: against what a run itself sent, which costs no read. */
+const laterNewsAnyAge = (event: { type: string }, feeTold: boolean): readonly string[] =>
+  event.type === "RideCancelled" ? (feeTold ? [FEE_DROPPED] : []) : (LATER_NEWS[event.type] ?? []);
 
 /** The newest version of a `type` told to the notice's person (on `channel` only, when given): null when told by rows that kept no version, undefined when never told. */
 export type Told = (type: string, channel?: string) => number | null | undefined;
@@ -99,9 +102,10 @@ export type Told = (type: string, channel?: string) => number | null | undefined
 export function toldLater(
   event: { type: string; version: number; occurredAt?: string },
   now: number,
-  notice: { told: Told; channel: string; feeTold?: boolean },
+  notice: { told: Told; channel: string; feeTold?: boolean; anyAge?: boolean },
 ): string | null {
-  for (const later of laterNews(event, now, notice.feeTold)) {
+  const news = notice.anyAge ? laterNewsAnyAge(event, notice.feeTold ?? false) : laterNews(event, now, notice.feeTold);
+  for (const later of news) {
     const version = later === FEE_DROPPED ? notice.told(later, notice.channel) : notice.told(later);
     if (version === undefined) continue;
     if (STEPS.has(later)) return later;
