@@ -195,7 +195,7 @@ export class MarkerBoard<M extends { id: string; version: number }> {
     // walk as `keep` lets go (clearing it all, as before, let any position push delivered late just after bring a driver back).
     this.gone.delete(id);
     if (this.gone.size >= GONE_REMEMBERED) {
-      let forget = GONE_REMEMBERED / 10;
+      let forget = Math.max(1, Math.floor(GONE_REMEMBERED / 10));
       for (const old of this.gone.keys()) {
         if (forget-- === 0) break;
         this.gone.delete(old);

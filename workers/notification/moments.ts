@@ -84,7 +84,8 @@ export function laterNews(event: { type: string; occurredAt?: string }, now: num
 
 /** The later steps that may make the notice of `event` old news whatever its age: against what a run itself sent, which costs no read. */
 const laterNewsAnyAge = (event: { type: string }, feeTold: boolean): readonly string[] =>
-  event.type === "RideCancelled" ? (feeTold ? [FEE_DROPPED] : []) : (LATER_NEWS[event.type] ?? []);
+  // Its own keys only: a type named like an Object method (`toString`) is no step of a ride.
+  event.type === "RideCancelled" ? (feeTold ? [FEE_DROPPED] : []) : Object.hasOwn(LATER_NEWS, event.type) ? LATER_NEWS[event.type]! : [];
 
 /** The newest version of a `type` told to the notice's person (on `channel` only, when given): null when told by rows that kept no version, undefined when never told. */
 export type Told = (type: string, channel?: string) => number | null | undefined;

@@ -68,4 +68,15 @@ describe("toldLater", () => {
     expect(laterNews(cancelled, NOW, false)).toEqual([]);
     expect(toldLater(cancelled, NOW, told({ "PaymentFailed:kakao": 6 }, false))).toBeNull();
   });
+
+  it("against what a run sent itself (anyAge), a moment of any age asks; an event type that is no step of a ride (`toString`) never does", () => {
+    const young = { type: "DriverAssigned", version: 5, occurredAt: ago(1_000) };
+    expect(laterNews(young, NOW)).toEqual([]);
+    expect(toldLater(young, NOW, told({ DriverAssigned: 8 }))).toBeNull();
+    expect(toldLater(young, NOW, { ...told({ DriverAssigned: 8 }), anyAge: true })).toBe("DriverAssigned of version 8");
+    for (const type of ["toString", "constructor", "__proto__", "RideCompleted"]) {
+      const odd = { type, version: 1, occurredAt: ago(60_000) };
+      expect([laterNews(odd, NOW), toldLater(odd, NOW, { ...told({ toString: 2 }), anyAge: true })], type).toEqual([[], null]);
+    }
+  });
 });
