@@ -27,6 +27,18 @@ export const GONE_REMEMBERED = 50_000;
 /** Full markers kept of each kind, those changed last: four snapshots' worth. */
 export const MARKERS_REMEMBERED = 20_000;
 
+/**
+ * Deletes the oldest tenth of `bound` entries of `map` (insertion order), in one walk: one at a time, each walk from the oldest
+ * steps over the holes the last deletions left at the front.
+ */
+function dropOldestTenth(map: Map<string, unknown>, bound: number): void {
+  let drop = Math.max(1, Math.floor(bound / 10));
+  for (const key of map.keys()) {
+    if (drop-- === 0) break;
+    map.delete(key);
+  }
+}
+
 export class MarkerBoard<M extends { id: string; version: number }> {
   /** The markers changed last, oldest change first (a change moves its marker to the end). */
   private readonly onMap = new Map<string, M>();
@@ -85,13 +97,7 @@ export class MarkerBoard<M extends { id: string; version: number }> {
     this.onMap.set(marker.id, marker);
     this.onMapVersions.set(marker.id, marker.version);
     this.gone.delete(marker.id);
-    if (this.onMap.size <= this.remembered) return;
-    // A tenth at once, in one walk: one a time, each walk from the oldest steps over the holes the last ones left.
-    let letGo = Math.max(1, Math.floor(this.remembered / 10));
-    for (const id of this.onMap.keys()) {
-      if (letGo-- === 0) break;
-      this.onMap.delete(id);
-    }
+    if (this.onMap.size > this.remembered) dropOldestTenth(this.onMap, this.remembered);
   }
 
   /**
@@ -191,16 +197,10 @@ export class MarkerBoard<M extends { id: string; version: number }> {
   private leave(id: string, version: number): void {
     this.onMap.delete(id);
     this.onMapVersions.delete(id);
-    // Oldest leaving first: one leaving again moves to the end, and past the bound the tenth that left longest ago is forgotten, in one
-    // walk as `keep` lets go (clearing it all, as before, let any position push delivered late just after bring a driver back).
+    // Oldest leaving first: one leaving again moves to the end, and past the bound the tenth that left longest ago is forgotten
+    // (clearing it all, as before, let any position push delivered late just after bring a driver back).
     this.gone.delete(id);
-    if (this.gone.size >= GONE_REMEMBERED) {
-      let forget = Math.max(1, Math.floor(GONE_REMEMBERED / 10));
-      for (const old of this.gone.keys()) {
-        if (forget-- === 0) break;
-        this.gone.delete(old);
-      }
-    }
+    if (this.gone.size >= GONE_REMEMBERED) dropOldestTenth(this.gone, GONE_REMEMBERED);
     this.gone.set(id, version);
   }
 }

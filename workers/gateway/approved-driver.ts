@@ -3,6 +3,7 @@
  * validated (authorised before validated): a rejected driver's malformed `online` is 403, not 400.
  */
 import type { HonoRequest, MiddlewareHandler } from "hono";
+import type { ZodType } from "zod";
 import { AppError } from "../../src/lib/problem";
 import type { AuthedEnv } from "./context";
 import { driverStub } from "./stubs";
@@ -32,16 +33,15 @@ export const approvedDriver: MiddlewareHandler<AuthedEnv> = async (c, next) => {
 
 /**
  * A JSON content type as @hono/zod-openapi's media-type check takes one, the whole header (its `jsonRequestRegex`):
- * the strictest of the checks before the route's hook (Hono's own validator reads only the media type).
+ * the strictest of the checks before the route's handler (Hono's own validator reads only the media type).
  */
 const JSON_REQUEST = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
 
-/** Whether the body is JSON the validators would read (a JSON type, and it parses); the parsed text stays cached for them. */
-async function readsAsJson(req: HonoRequest): Promise<boolean> {
+/** Whether the body is one the route's validators take: a JSON type, JSON that parses, and `schema`'s shape (the parsed text stays cached for them). */
+async function takenAs(req: HonoRequest, schema: ZodType): Promise<boolean> {
   if (!JSON_REQUEST.test(req.header("content-type") ?? "")) return false;
   try {
-    await req.json();
-    return true;
+    return schema.safeParse(await req.json()).success;
   } catch {
     return false;
   }
@@ -49,14 +49,16 @@ async function readsAsJson(req: HonoRequest): Promise<boolean> {
 
 /**
  * For a route whose valid body the Driver DO itself refuses to a driver not approved (online): a body
- * the validators would refuse before the route's hook runs (another content type, none, malformed JSON)
- * is read as that refusal first, 403 and not 400, at one read on such a body only. A body that parses
- * but fails the schema is the hook's to refuse the same way.
+ * the validators would refuse (another content type, none, malformed JSON, not `schema`'s shape) is
+ * read as that refusal first, 403 and not 400, at one read on such a body only; a valid body reads
+ * nothing first.
  *
  * @example
- * createRoute({ ..., middleware: [requireRole("driver"), approvedUnlessJson] as const });
+ * createRoute({ ..., middleware: [requireRole("driver"), approvedUnlessValid(GoOnlineSchema)] as const });
  */
-export const approvedUnlessJson: MiddlewareHandler<AuthedEnv> = async (c, next) => {
-  if (!(await readsAsJson(c.req))) await refuseUnapprovedDriver(c.env, c.var.actor.id);
-  await next();
-};
+export const approvedUnlessValid =
+  (schema: ZodType): MiddlewareHandler<AuthedEnv> =>
+  async (c, next) => {
+    if (!(await takenAs(c.req, schema))) await refuseUnapprovedDriver(c.env, c.var.actor.id);
+    await next();
+  };

@@ -3,8 +3,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { readConfig } from "../../../src/config";
 import { AppError, unwrap } from "../../../src/lib/problem";
 import { requireRole } from "../auth";
-import { invalidRequest, newRouter } from "../router";
-import { approvedUnlessJson, refuseUnapprovedDriver } from "../approved-driver";
+import { newRouter } from "../router";
+import { approvedUnlessValid } from "../approved-driver";
 import { authedProblems, bearer, commonProblems, jsonBody, jsonResponse, rateLimited } from "../openapi";
 import { publicDriver } from "../presenters";
 import { listOwnEarnings, listOwnRides } from "../own-lists";
@@ -47,7 +47,7 @@ const online = createRoute({
   summary: "Go online",
   tags: ["driver"],
   security: bearer,
-  middleware: [requireRole("driver"), limitLocation, approvedUnlessJson] as const,
+  middleware: [requireRole("driver"), limitLocation, approvedUnlessValid(GoOnlineSchema)] as const,
   request: jsonBody(GoOnlineSchema),
   responses: {
     200: jsonResponse(DriverSchema, "The driver, available"),
@@ -111,12 +111,6 @@ const myRides = route({
   responses: { 200: jsonResponse(page(RideSchema), "The driver's trips"), ...commonProblems },
 });
 
-/** 403 for a driver not approved, else 400 for what failed validation. */
-async function refuseOrInvalid(env: Env, actor: { id: string } | undefined, error: Parameters<typeof invalidRequest>[0]): Promise<never> {
-  if (actor) await refuseUnapprovedDriver(env, actor.id);
-  throw invalidRequest(error);
-}
-
 export function driverRoutes() {
   const app = newRouter();
   app.openapi(register, async (c) => {
@@ -131,17 +125,12 @@ export function driverRoutes() {
     if (!found) throw new AppError("not_found", "not registered yet: PUT /v1/drivers/me");
     return c.json(publicDriver(found), 200);
   });
-  app.openapi(
-    online,
-    async (c) => {
-      const driver = c.var.actor;
-      return c.json(publicDriver(unwrap(await driverStub(c.env, driver.id).goOnline(c.req.valid("json").location, c.get("requestId")))), 200);
-    },
-    // A valid body is refused by the Driver DO when the driver is not approved; one the schema refuses is read as that refusal
-    // first (authorised before validated), as one no validator reads was (`approvedUnlessJson`), at one read on bad input only:
-    // online is also a location report.
-    (result, c) => (result.success ? undefined : refuseOrInvalid(c.env, c.var.actor, result.error)),
-  );
+  // A valid body is refused by the Driver DO when the driver is not approved; any other is read as that refusal first
+  // (authorised before validated: `approvedUnlessValid`), at one read on bad input only: online is also a location report.
+  app.openapi(online, async (c) => {
+    const driver = c.var.actor;
+    return c.json(publicDriver(unwrap(await driverStub(c.env, driver.id).goOnline(c.req.valid("json").location, c.get("requestId")))), 200);
+  });
   app.openapi(offline, async (c) => {
     const driver = c.var.actor;
     return c.json(publicDriver(unwrap(await driverStub(c.env, driver.id).goOffline(c.get("requestId")))), 200);
