@@ -4,10 +4,10 @@
 import type { PaymentResult } from "../domain/events";
 import { timelineFor } from "../domain/ride/audience";
 import { causeIds, decide, decideAll, isSettled, plan, watchdogPlan, withMissedHandover, type Cause } from "../domain/ride-machine";
-import type { EventDraft, RideCommand, RideDecision, RideRecord, SilentAsk } from "../domain/ride-machine";
+import type { EventDraft, RideDecision, RideRecord, SilentAsk } from "../domain/ride-machine";
 import type { Actor, LatLng, Ride } from "../domain/types";
 import { fail, ok, unwrap, type Outcome } from "../lib/problem";
-import { acceptance, advanceCommand, commandForResult, declineCommand, etaCommand, etaSeconds, timerCommand, toRideDriver } from "../ride/commands";
+import { acceptOffer, advanceCommand, commandForResult, declineCommand, etaCommand, timerCommand } from "../ride/commands";
 import { cancelCommand, withdrawalCommand, type CommandOf, type DriverStep, type OpsCommand, type Trip } from "../ride/commands";
 import { awaitsDriver, claimsDriver, dispatchRound, wakeAnswer, type Wake } from "../ride/dispatch";
 import { canView, forViews, openRide, refundToPin, viewFor, wantsDriverPositions, type CreateRideInput, type RideForViews } from "../ride/ride-record";
@@ -90,18 +90,13 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
     return this.command(requestId, (record) => cancelCommand(record, actor, reason), null, actor);
   }
 
-  /** The offered driver accepts: checked, confirmed with the Driver DO (offered → on_trip), then assigned with their details. */
+  /** The offered driver accepts: checked, confirmed with the Driver DO (offered → on_trip), then assigned with their details (`acceptOffer`). */
   accept(driverId: string, requestId: string): Promise<Outcome<Ride>> {
     return this.exclusiveUnder(requestId, async () => {
-      const record = this.load();
-      const check = acceptance(record, driverId, new Date());
-      if (check && check !== "accepted") return fail(check.code, check.detail);
-      if (!record || check === "accepted") return record ? ok(record.ride) : fail("not_found", "no such ride");
-      const confirmed = await performRide(this.peers(), { type: "confirmDriver", driverId });
-      if (!confirmed.ok) return confirmed;
-      const driver = toRideDriver(confirmed.value);
-      const assign: RideCommand = { type: "assignDriver", driver, etaSeconds: etaSeconds(driver, record, this.config.road) };
-      const outcome = await this.apply(record, decide(record, assign, new Date()), requestId, driverId);
+      const confirm = (id: string) => performRide(this.peers(), { type: "confirmDriver", driverId: id });
+      const accepted = await acceptOffer(this.load(), driverId, new Date(), confirm, this.config.road);
+      if (!accepted.ok) return accepted;
+      const outcome = await this.apply(accepted.value.record, accepted.value.decision, requestId, driverId);
       if (!outcome.ok) await this.perform({ type: "releaseDriver", driverId });
       return outcome;
     });
