@@ -163,7 +163,7 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
           product,
           listedUntil,
         );
-      for (const waiter of waiters) registerWaiter(this.sql, waiter, waiter.since, now);
+      for (const waiter of waiters) registerWaiter(this.sql, waiter, now);
       return waiters.length;
     } catch (error) {
       console.warn(JSON.stringify({ msg: "telling the district failed", cell, error: String(error) }));

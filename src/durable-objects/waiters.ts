@@ -22,31 +22,35 @@ export const WAITERS_SCHEMA = `CREATE TABLE IF NOT EXISTS waiters (
  */
 export const WAITERS_REGISTERED_AT = ["waiters", "registered_at", "INTEGER NOT NULL DEFAULT 0"] as const;
 
-/** A waiting ride with its place in line (epoch ms it started waiting). */
+/** A waiting ride with its place in line (epoch ms: its request, or when it first registered). */
 export type WaiterRow = Waiter & { since: number };
 
 /**
- * Registers a ride as waiting since `since` (epoch ms), dropping rides whose deadline
- * passed. A ride registered again keeps the earlier of its two places in line and the
- * new deadline. `registered_at` is this object's own clock at the registration, not the
- * caller's `now`: it is compared with the times this object answers its waiters at
- * (`forgetAnswered`), never with another object's clock.
+ * Registers a ride as waiting, in line by `waiter.since` (or `now`, for a ride of before
+ * that names no place), dropping rides whose deadline passed. A ride registered again
+ * keeps the earlier of its two places in line and the later of its two deadlines: a
+ * deadline only ever moves later (a driver backing out gives the ride a new one), and a
+ * district's copy from before may be handed over after the ride registered anew (taking
+ * its deadline, the cell stopped waking the ride before its end). `registered_at` is this
+ * object's own clock at the registration, not the caller's `now`: it is compared with the
+ * times this object answers its waiters at (`forgetAnswered`), never with another
+ * object's clock.
  *
  * @example
  * registerWaiter(this.sql, waiter, Date.now());
  */
-export function registerWaiter(sql: SqlStorage, waiter: Waiter, since: number, now = since): void {
+export function registerWaiter(sql: SqlStorage, waiter: Waiter, now: number): void {
   sql.exec("DELETE FROM waiters WHERE until < ?", now);
   sql.exec(
     `INSERT INTO waiters (ride_id, product, lat, lng, radius_m, until, since, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT(ride_id) DO UPDATE SET until = excluded.until, since = min(since, excluded.since), registered_at = excluded.registered_at`,
+     ON CONFLICT(ride_id) DO UPDATE SET until = max(until, excluded.until), since = min(since, excluded.since), registered_at = excluded.registered_at`,
     waiter.rideId,
     waiter.product,
     waiter.pickup.lat,
     waiter.pickup.lng,
     waiter.radiusM,
     waiter.until,
-    since,
+    waiter.since ?? now,
     Date.now(),
   );
 }

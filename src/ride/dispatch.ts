@@ -103,6 +103,12 @@ export interface Waiter {
   radiusM: number;
   /** Epoch ms: the ride's dispatch deadline, after which it no longer waits. */
   until: number;
+  /**
+   * Epoch ms: its place in line, the ride's request (a ride of before has none: the time it
+   * registers). Not when it first registered with an object: a ride offered a driver of a cell
+   * registers there only once the offer ends, behind the rides that came after it.
+   */
+  since?: number;
 }
 
 /**
@@ -190,7 +196,7 @@ export async function dispatchRound(record: RideRecord, config: Config, now: Dat
   const reservationUntil = (expiresAt: string): Reservation =>
     auto ? { kind: "assign", rideId, product } : { kind: "offer", offer: { rideId, pickup, dropoff, product, quote, expiresAt } };
   const until = Date.parse(record.dispatchDeadlineAt);
-  const waiter: Waiter = { rideId, product, pickup, radiusM: config.searchRadiusM, until };
+  const waiter: Waiter = { rideId, product, pickup, radiusM: config.searchRadiusM, until, since: Date.parse(record.ride.createdAt) };
   const radius = cellsCovering(pickup, config.searchRadiusM, CELL_PRECISION);
   const tried = new Set(record.excludedDriverIds);
   // Written ahead, so that an instance dying between the reservation and its commit leaves the driver findable.

@@ -121,15 +121,23 @@ describe("a dispatch round that finds nobody waits instead of polling", () => {
   const now = new Date("2026-12-01T10:00:00Z");
   const deadline = "2026-12-01T10:01:00Z";
   const waiting = {
-    ride: { id: "rd_w", status: "requested", pickup, dropoff: pickup, product: "standard", quote: {} },
+    // Requested 30 s before this round (its first offer declined, say): its place in line is its request.
+    ride: { id: "rd_w", status: "requested", pickup, dropoff: pickup, product: "standard", quote: {}, createdAt: "2026-12-01T09:59:30Z" },
     excludedDriverIds: ["dX"],
     dispatchDeadlineAt: deadline,
   } as unknown as RideRecord;
   const config = readConfig({ DISPATCH_RETRY_S: "2" });
   const radiusCells = () => cellsCovering(pickup, config.searchRadiusM, CELL_PRECISION).sort();
-  const waiter = { rideId: "rd_w", product: "standard", pickup, radiusM: config.searchRadiusM, until: Date.parse(deadline) };
+  const waiter = {
+    rideId: "rd_w",
+    product: "standard",
+    pickup,
+    radiusM: config.searchRadiusM,
+    until: Date.parse(deadline),
+    since: Date.parse("2026-12-01T09:59:30Z"),
+  };
 
-  it("waits on every cell of its search radius until its deadline: in the cells it searched, with the district for the others; and sets no retry", async () => {
+  it("waits on every cell of its search radius until its deadline, in line from its request: in the cells it searched, with the district for the others; and sets no retry", async () => {
     const { peers, registered, withDistrict } = peersOver([north("busy", 200)], []);
     const round = await dispatchRound(waiting, config, now, peers);
     expect(round).toEqual({ commands: [{ type: "startDispatch" }], driverId: null, retryAt: null });

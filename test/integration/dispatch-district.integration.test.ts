@@ -127,4 +127,27 @@ describe("DispatchCell and its district", () => {
     // From now on the district lists the cell: a new ride searches it (and would wait there).
     expect((await district.supply(radius, waiterAt("third", p), Date.now())).listing).toEqual([cellName]);
   });
+
+  it("hands a ride over in line by its request, and its copy from before does not cut the deadline the ride registered in the cell since", async () => {
+    const p = somewhere();
+    const cellName = cellOf(p);
+    const district = districtStub(testEnv, districtOf(cellName));
+    const radius = cellsCovering(p, 5000, CELL_PRECISION);
+    const now = Date.now();
+    const oldDeadline = now + 30_000;
+    const newDeadline = now + 90_000;
+    // Registered with the district first at its old deadline, its place in line its request (20 s ago), not this call.
+    expect((await district.supply(radius, waiterAt("backed-out", p, { until: oldDeadline, since: now - 20_000 }), now)).waiting).toBe(true);
+    expect((await district.supply(radius, waiterAt("younger", p), now - 5_000)).waiting).toBe(true);
+    // A driver backed out since: the ride registered in the cell with its new, later deadline (not with the district).
+    const cell = cellStub(testEnv, cellName);
+    await cell.wait(waiterAt("backed-out", p, { until: newDeadline, since: now - 20_000 }), now);
+    // The cell starts listing: the district hands over its copies (the old deadline among them), oldest request first.
+    expect((await cell.upsert(entry("d1", p), false)).waiting).toEqual(["backed-out", "younger"]);
+    const held = await runInDurableObject(cell, (_i: DispatchCellDurableObject, state) =>
+      state.storage.sql.exec<{ ride_id: string; since: number; until: number }>("SELECT ride_id, since, until FROM waiters ORDER BY since").toArray(),
+    );
+    expect(held.map((w) => w.ride_id)).toEqual(["backed-out", "younger"]);
+    expect(held[0]).toMatchObject({ since: now - 20_000, until: newDeadline });
+  });
 });

@@ -78,6 +78,17 @@ describe("DispatchCell: waiting demand", () => {
     expect((await cell.upsert(entry("d3", at, ["standard", "parcel_small"]), true)).waiting).toEqual(["parcel", "young"]);
   });
 
+  it("a ride waits in line by its request (`since`), not by when it registered here; one of before, by its registration", async () => {
+    const cell = cellStub(testEnv, uniqueId("cell"));
+    const now = Date.now();
+    const until = now + 60_000;
+    await cell.wait({ rideId: "registered-first", product: "standard", pickup: at, radiusM: 5000, until, since: now - 5_000 }, now - 1_000);
+    // Requested before it (its first offer declined): registered here only now.
+    await cell.wait({ rideId: "requested-first", product: "standard", pickup: at, radiusM: 5000, until, since: now - 30_000 }, now);
+    await cell.wait({ rideId: "of-before", product: "standard", pickup: at, radiusM: 5000, until }, now - 10_000);
+    expect((await cell.upsert(entry("d1", at), true)).waiting).toEqual(["requested-first", "of-before", "registered-first"]);
+  });
+
   it("a driver back after their listing lapsed (silent past its lease, or its renewals failed) wakes the rides waiting, though their own record names this cell still", async () => {
     const cell = cellStub(testEnv, uniqueId("cell"));
     const now = Date.now();
