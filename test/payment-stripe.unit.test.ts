@@ -113,6 +113,27 @@ describe("Stripe adapter", () => {
     expect(gone).toMatchObject({ outcome: "declined", detail: "resource_missing" });
   });
 
+  it("a 403 (a restricted key without the endpoint's permission) or a 424 (a dependency outside Stripe failed) is 'unavailable' for every step, not a refusal kept for good", async () => {
+    for (const status of [403, 424] as const) {
+      const steps = [
+        () => stripe.authorize({ amount: krw(7000), paymentMethod: "pm_card_visa", reference: "rd_p" }, `rd_p${status}:authorize`),
+        () => stripe.capture({ holdRef: "pi_x", amount: krw(7000) }, `rd_p${status}:capture`),
+        () => stripe.void({ holdRef: "pi_x" }, `rd_p${status}:void`),
+        () => stripe.refund({ holdRef: "pi_x", amount: krw(1000) }, `rd_p${status}:refund`),
+        () => stripe.payout({ amount: krw(8000), destination: "acct_ok", reference: "d9" }, `po_p${status}`),
+      ];
+      for (const step of steps) {
+        fake.failNext(1, status);
+        await expect(step(), `${status}`).rejects.toBeInstanceOf(ProviderUnavailable);
+        expect(fake.calls.at(-1)?.status).toBe(status);
+      }
+    }
+    // Once Stripe takes the request, the same key is made as asked.
+    expect(await stripe.authorize({ amount: krw(7000), paymentMethod: "pm_card_visa", reference: "rd_p" }, "rd_p403:authorize")).toMatchObject({
+      outcome: "succeeded",
+    });
+  });
+
   it("a 409 for a request still in flight with the same key is retried, not declined; the retry gets the first result", async () => {
     const before = fake.intents.size;
     fake.setLatency(300);

@@ -6,7 +6,8 @@
  * Test cards: pm_card_visa succeeds; pm_card_chargeDeclined is declined.
  * `GET /v1/payment_intents/search` answers the query shapes the adapter sends
  * (`status:'…'` and `metadata['…']:'…'` clauses joined by AND), in pages (`limit`, `page`).
- * `failNext(n)` makes the next n requests answer 500, as during an outage.
+ * `failNext(n)` makes the next n requests answer 500, as during an outage; `failNext(n, 403)` as a restricted
+ * key without the endpoint's permission does, `failNext(n, 424)` as a failed dependency outside Stripe does.
  * `setLatency(ms)` makes every request take that long; a request arriving while another
  * with the same `Idempotency-Key` is in flight gets Stripe's 409 `idempotency_key_in_use`.
  */
@@ -54,6 +55,13 @@ function parseSearch(query: string): ((intent: Intent) => boolean) | null {
   return (intent) => tests.every((t) => t(intent));
 }
 
+/** What Stripe answers, as documented, when it fails for reasons of its own or of the platform's, not the card's. */
+const FAILURES = {
+  500: { type: "api_error", message: "Something went wrong on Stripe's end." },
+  403: { type: "invalid_request_error", message: "The provided key 'rk_test_***' does not have the required permissions for this endpoint." },
+  424: { type: "invalid_request_error", message: "The request couldn't be completed due to a failure in a dependency external to Stripe." },
+} as const;
+
 export async function startFakeStripe(apiKey = "sk_test_fake") {
   const calls: RecordedCall[] = [];
   const intents = new Map<string, Intent>();
@@ -63,6 +71,7 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
   const replays = new Map<string, { status: number; body: string; params: string }>();
   const inFlight = new Set<string>();
   let failures = 0;
+  let failureStatus: keyof typeof FAILURES = 500;
   let latencyMs = 0;
   let n = 0;
 
@@ -229,7 +238,7 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
       if (auth !== `Bearer ${apiKey}`) return reply(401, JSON.stringify({ error: { type: "invalid_request_error", message: "Invalid API Key provided" } }));
       if (failures > 0) {
         failures -= 1;
-        return reply(500, JSON.stringify({ error: { type: "api_error", message: "Something went wrong on Stripe's end." } }));
+        return reply(failureStatus, JSON.stringify({ error: FAILURES[failureStatus] }));
       }
       if (key && inFlight.has(key)) {
         return reply(
@@ -275,8 +284,9 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
     forget: (key: string) => {
       replays.delete(key);
     },
-    failNext: (count: number) => {
+    failNext: (count: number, status: keyof typeof FAILURES = 500) => {
       failures = count;
+      failureStatus = status;
     },
     setLatency: (ms: number) => {
       latencyMs = ms;

@@ -112,7 +112,12 @@ export class StripeProvider implements PaymentProvider {
     }
     if (response.ok) return { ok: true, body: body as { id: string; status: string } };
     const error = (body as StripeError).error ?? {};
+    // Refusals of the platform, not of the card or the account: a key Stripe does not take, or one without this endpoint's
+    // permission (a restricted key deployed short of one), and a dependency outside Stripe that failed. Recorded declined,
+    // each would be final under its key: every ride cancelled payment_declined, fares turned into riders' dues, payouts refused.
     if (response.status === 401) throw new ProviderUnavailable("stripe rejected the API key");
+    if (response.status === 403) throw new ProviderUnavailable(`stripe refused the API key this request (403: a permission it lacks): ${error.message ?? ""}`);
+    if (response.status === 424) throw new ProviderUnavailable(`stripe answered 424 (a dependency outside Stripe failed): ${error.message ?? ""}`);
     // A key reused with other parameters: the first request under it may have been made (a payout's account
     // changed after a lost answer), so the outcome is unknown, not a refusal (a refusal would pay a payout twice).
     if (error.type === "idempotency_error") throw new ProviderUnavailable(`stripe refused a reused idempotency key: ${error.message ?? ""}`);
