@@ -34,8 +34,11 @@ export interface DuesCharger {
   finishDuesCharge(idempotencyKey: string, correlationId: string): Promise<SettledAnswer | null>;
 }
 
-/** A lost charge sent again was answered: what is owed now is charged next. */
-const EARLIER_SETTLED = "earlier settled";
+/** A lost charge sent again was answered, paid or declined: what is owed now is charged next (told of the earlier one only if paid). */
+const EARLIER_PAID = "earlier paid";
+const EARLIER_DECLINED = "earlier declined";
+type EarlierSettled = typeof EARLIER_PAID | typeof EARLIER_DECLINED;
+const isEarlier = (answer: Outcome<RiderAccount> | EarlierSettled): answer is EarlierSettled => typeof answer === "string";
 
 /** The timer that reads the ledger for a charge whose answer was lost (`chargeInFlight`). */
 export const DUES_CHECK = "duesCheck";
@@ -86,15 +89,16 @@ export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect
       // A lost charge sent again first is settled (paid or declined); then what is owed now is charged. Only the
       // first charge can be an earlier one: settling it clears `chargeInFlight`.
       const first = await this.chargeNext(riderId, paymentMethod, correlationId);
-      const last = first === EARLIER_SETTLED ? await this.chargeNext(riderId, paymentMethod, correlationId) : first;
-      if (last === EARLIER_SETTLED) return ok(this.account(riderId));
-      // The rest refused after an earlier charge went through: the answer says so, and what is owed now.
-      return first === EARLIER_SETTLED && !last.ok ? partlyPaid(last.problem, this.account(riderId).dues) : last;
+      const last = isEarlier(first) ? await this.chargeNext(riderId, paymentMethod, correlationId) : first;
+      if (isEarlier(last)) return ok(this.account(riderId));
+      // The rest refused after an earlier charge went through: the answer says so, and what is owed now. An earlier one
+      // declined is not told: nothing was charged (before 2026-12-07 the rider read that it went through).
+      return first === EARLIER_PAID && !last.ok ? partlyPaid(last.problem, this.account(riderId).dues) : last;
     });
   }
 
-  /** One charge (`nextDuesCharge`), written down before it goes out; `EARLIER_SETTLED` when it was a lost charge sent again. */
-  private async chargeNext(riderId: string, paymentMethod: string, correlationId: string): Promise<Outcome<RiderAccount> | typeof EARLIER_SETTLED> {
+  /** One charge (`nextDuesCharge`), written down before it goes out; `EARLIER_PAID` or `EARLIER_DECLINED` when it was a lost charge sent again. */
+  private async chargeNext(riderId: string, paymentMethod: string, correlationId: string): Promise<Outcome<RiderAccount> | EarlierSettled> {
     const stored = this.load();
     const record = stored ?? newRider(riderId, new Date());
     const dues = record.account.dues;
@@ -142,7 +146,7 @@ export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect
     answer: SettledAnswer,
     correlationId: string,
     earlier: boolean,
-  ): Promise<Outcome<RiderAccount> | typeof EARLIER_SETTLED> {
+  ): Promise<Outcome<RiderAccount> | EarlierSettled> {
     const dues = this.account(riderId).dues;
     if (answer.outcome === "declined") {
       // Bookkeeping, not a change of the account: the next attempt needs a key of its own (a lost charge of dues
@@ -150,14 +154,14 @@ export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect
       const latest = this.load();
       const keyUsed = latest !== null && charge.key === duesPaymentKey(latest);
       if (latest) this.store({ ...latest, chargeInFlight: undefined, declinedAttempts: (latest.declinedAttempts ?? 0) + (keyUsed ? 1 : 0) });
-      return earlier ? EARLIER_SETTLED : fail("payment_required", `the charge was declined: ${answer.detail ?? "declined"}`, { dues });
+      return earlier ? EARLIER_DECLINED : fail("payment_required", `the charge was declined: ${answer.detail ?? "declined"}`, { dues });
     }
     const paid = await this.apply(
       riderId,
       { type: "duesPaid", key: charge.key, amount: charge.amount, rideIds: charge.rideIds, providerRef: answer.providerRef },
       correlationId,
     );
-    return paid.ok && earlier ? EARLIER_SETTLED : paid;
+    return paid.ok && earlier ? EARLIER_PAID : paid;
   }
 
   protected welcome(): Welcome {

@@ -94,8 +94,8 @@ describe("the ledger's D1 failing behind the payment worker", () => {
   });
 });
 
-/** The rider pays through the real payment service, which charges; the answer never comes back (its warning kept out of the output). */
-async function payWithAnswerLost(stub: DurableObjectStub<RiderDurableObject>, riderId: string, requestId: string) {
+/** The rider pays through the real payment service, which charges (or declines); the answer never comes back (its warning kept out of the output). */
+async function payWithAnswerLost(stub: DurableObjectStub<RiderDurableObject>, riderId: string, requestId: string, paymentMethod = "pm_card_visa") {
   const warnings = vi.spyOn(console, "warn").mockImplementation(() => undefined);
   try {
     return await runInDurableObject(stub, async (instance: RiderDurableObject) => {
@@ -108,7 +108,7 @@ async function payWithAnswerLost(stub: DurableObjectStub<RiderDurableObject>, ri
       };
       own.env = { ...real, PAYMENTS: { chargeDues } as unknown as Fetcher };
       try {
-        return await instance.payDues(riderId, "pm_card_visa", requestId);
+        return await instance.payDues(riderId, paymentMethod, requestId);
       } finally {
         own.env = real;
       }
@@ -120,13 +120,13 @@ async function payWithAnswerLost(stub: DurableObjectStub<RiderDurableObject>, ri
 
 /**
  * A rider owing 5,000 pays, the charge is made and its answer lost; then another ride ends unpaid (3,000) before they
- * pay again: the dues change, and with them the next charge's key.
+ * pay again: the dues change, and with them the next charge's key. The lost charge is to `paymentMethod`.
  */
-async function lostChargeThenMore() {
+async function lostChargeThenMore(paymentMethod = "pm_card_visa") {
   const riderId = uniqueId("r");
   const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));
   unwrap(await stub.incurDues(riderId, "rd_dues_first", { amount: 5000, currency: "KRW" }, "req-dues"));
-  expect(await payWithAnswerLost(stub, riderId, "req-pay-1")).toMatchObject({ ok: false, problem: { code: "unavailable" } });
+  expect(await payWithAnswerLost(stub, riderId, "req-pay-1", paymentMethod)).toMatchObject({ ok: false, problem: { code: "unavailable" } });
   unwrap(await stub.incurDues(riderId, "rd_dues_second", { amount: 3000, currency: "KRW" }, "req-dues-2"));
   return { riderId, stub };
 }
@@ -204,6 +204,16 @@ describe("the payment service failing under a rider paying their dues", () => {
     expect(detail).toContain("an earlier payment of your dues went through");
     expect(detail).not.toContain("nothing was charged");
     expect((await stub.account(riderId)).dues).toEqual({ amount: 3000, currency: "KRW" });
+  });
+
+  it("a lost charge sent again and declined, the rest declined too: a plain 402 for all that is owed, not that an earlier payment went through", async () => {
+    const { riderId, stub } = await lostChargeThenMore("pm_card_chargeDeclined");
+    const refused = await stub.payDues(riderId, "pm_card_chargeDeclined", "req-pay-2");
+    expect(refused).toMatchObject({ ok: false, problem: { code: "payment_required", dues: { amount: 8000, currency: "KRW" } } });
+    const detail = refused.ok ? "" : refused.problem.detail;
+    expect(detail).not.toContain("went through");
+    expect(detail).toContain("the charge was declined");
+    expect((await stub.account(riderId)).dues).toEqual({ amount: 8000, currency: "KRW" });
   });
 
   it("a charge made whose answer was lost clears the dues at the Rider DO's check of the ledger, without the rider paying again", async () => {
