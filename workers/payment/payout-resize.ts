@@ -10,8 +10,9 @@
  * So a payout no request has gone out for (`requested` = 0 and no destination pinned, ledger
  * migration 0012: a payment worker from before it, after a rollback, pins as it sends) is re-sized
  * just before it goes out, to the driver's balance beside every other payout that holds its
- * amount. It is lowered, or cancelled when nothing is left: failed for good, with its driver
- * not told (they never heard of it; their balance shows why). It is never raised: what was
+ * amount. It is lowered, or cancelled when nothing is left: failed for good at an amount of 0
+ * (what it pays: at its claim, the driver's list showed a failed payout of all they were once
+ * owed), with its driver not told (they never heard of it; their balance shows why). It is never raised: what was
  * earned since is the next cut-off's. A payout the provider may have seen keeps its amount: the
  * first request may have paid it, and a key reused with another amount is refused.
  */
@@ -53,7 +54,7 @@ export async function resizePayout(d1: D1Database, payout: { id: string; driverI
     balance > 0
       ? await d1.prepare(`UPDATE payouts SET amount = ?3 WHERE ${ours}`).bind(payout.id, takenAt, balance).run()
       : await d1
-          .prepare(`UPDATE payouts SET status = 'failed', retryable = 0, detail = ?3, told_at = ?4, updated_at = ?4 WHERE ${ours}`)
+          .prepare(`UPDATE payouts SET status = 'failed', retryable = 0, amount = 0, detail = ?3, told_at = ?4, updated_at = ?4 WHERE ${ours}`)
           .bind(payout.id, takenAt, NOTHING_LEFT, now)
           .run();
   if ((changed.meta.changes ?? 0) !== 1) return "lost";
