@@ -7,7 +7,8 @@ import { causeIds, decide, decideAll, isSettled, plan, watchdogPlan, withMissedH
 import type { EventDraft, RideDecision, RideRecord, SilentAsk } from "../domain/ride-machine";
 import type { Actor, LatLng, Ride } from "../domain/types";
 import { fail, ok, unwrap, type Outcome } from "../lib/problem";
-import { acceptOffer, advanceCommand, commandForResult, declineCommand, etaCommand, timerCommand } from "../ride/commands";
+import { acceptOffer } from "../ride/accept";
+import { advanceCommand, commandForResult, declineCommand, etaCommand, timerCommand } from "../ride/commands";
 import { cancelCommand, withdrawalCommand, type CommandOf, type DriverStep, type OpsCommand, type Trip } from "../ride/commands";
 import { awaitsDriver, claimsDriver, dispatchRound, wakeAnswer, type Wake } from "../ride/dispatch";
 import { canView, forViews, openRide, refundToPin, viewFor, wantsDriverPositions, type CreateRideInput, type RideForViews } from "../ride/ride-record";

@@ -6,14 +6,15 @@ import type { Config } from "../config";
 import type { Driver, PaymentResult } from "../domain/events";
 import { finalFare } from "../domain/fare";
 import { distanceMeters, estimateDrive } from "../domain/geo";
-import { can, decide, outstandingPaymentStep, type RideCommand, type RideDecision, type RideRecord, type SilentAsk } from "../domain/ride-machine";
+import { can, outstandingPaymentStep, type RideCommand, type RideRecord, type SilentAsk } from "../domain/ride-machine";
 import type { Actor, LatLng, RideDriver } from "../domain/types";
 import { cancelledReason } from "../domain/ride/audience";
 import type { Refusal } from "../kernel/machine";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { canView, etaWorthUpdating, NOT_OFFERED_TO_YOU } from "./ride-record";
 
-const notOffered: Refusal = { kind: "refused", code: "offer_not_available", detail: NOT_OFFERED_TO_YOU };
+/** A stranger's accept or decline, and one of an offer gone: the same refusal whether the ride exists or not. */
+export const notOffered: Refusal = { kind: "refused", code: "offer_not_available", detail: NOT_OFFERED_TO_YOU };
 
 /** The driver as the ride shows them. */
 export function toRideDriver(driver: Pick<Driver, "id" | "name" | "vehicle" | "location">): RideDriver {
@@ -23,51 +24,6 @@ export function toRideDriver(driver: Pick<Driver, "id" | "name" | "vehicle" | "l
 /** Seconds from the driver to the pickup (0 when the driver's position is unknown). */
 export function etaSeconds(driver: RideDriver, record: RideRecord, road: Config["road"]): number {
   return driver.location ? estimateDrive(driver.location, record.ride.pickup, road).durationSeconds : 0;
-}
-
-/**
- * May `driverId` accept the ride? `"accepted"` when they already have it (a repeat),
- * a refusal, or null: go ahead and confirm with the Driver DO. No such ride and not
- * yours answer alike: a stranger learns nothing of the ride.
- *
- * @example
- * const check = acceptance(record, "d1", new Date()); // null: confirm, then assign
- */
-export function acceptance(record: RideRecord | null, driverId: string, now: Date): "accepted" | Refusal | null {
-  if (!record) return notOffered;
-  if (record.ride.driver?.id === driverId && record.ride.status !== "cancelled") return "accepted";
-  if (record.ride.status !== "dispatching" || record.offer?.driverId !== driverId) return notOffered;
-  return can(record, { type: "assignDriver", driverId }, now);
-}
-
-/**
- * An accept, decided at one time (`acceptedAt`): checked (`acceptance`), confirmed with the
- * Driver DO (`confirm`: offered → on_trip), then the assignment decided at that same time. The
- * confirmation may wait up to `PEER_CALL_MS` behind the driver's other calls; an offer live when
- * its accept came in stays accepted (with the clock read again after it, the ride refused a driver
- * who had said yes in time as expired, released them, and its offer timer then excluded them).
- * Nothing else runs on the ride meanwhile: an accept is one command. A repeat answers the ride
- * unchanged.
- *
- * @example
- * const accepted = await acceptOffer(record, "d1", new Date(), (id) => confirmDriver(id), config.road);
- * if (accepted.ok) await enact(accepted.value.decision);
- */
-export async function acceptOffer(
-  record: RideRecord | null,
-  driverId: string,
-  acceptedAt: Date,
-  confirm: (driverId: string) => Promise<Outcome<Driver>>,
-  road: Config["road"],
-): Promise<Outcome<{ record: RideRecord; decision: RideDecision }>> {
-  if (!record) return fail(notOffered.code, notOffered.detail);
-  const check = acceptance(record, driverId, acceptedAt);
-  if (check === "accepted") return ok({ record, decision: { kind: "unchanged", record } });
-  if (check) return fail(check.code, check.detail);
-  const confirmed = await confirm(driverId);
-  if (!confirmed.ok) return confirmed;
-  const driver = toRideDriver(confirmed.value);
-  return ok({ record, decision: decide(record, { type: "assignDriver", driver, etaSeconds: etaSeconds(driver, record, road) }, acceptedAt) });
 }
 
 /**
