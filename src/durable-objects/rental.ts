@@ -22,6 +22,7 @@ import { paymentDeadline } from "../domain/rental/rules";
 import type { Rental, RentalEventDraft, RentalRecord } from "../domain/rental/types";
 import type { Actor, LatLng } from "../domain/types";
 import { fail, ok, type Outcome } from "../lib/problem";
+import { causeIds, type Cause } from "../kernel/causing";
 import { AggregateObject, type TimelineItem, type Welcome } from "./aggregate";
 import { madeBefore } from "./made-before";
 import { rentalVehicleStub } from "./stubs";
@@ -46,10 +47,11 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
     return record.rental.id;
   }
 
-  private planFrom(before: RentalRecord | null, causationId: string | null) {
+  /** The plan of a change from `before` made by `cause` (a request's id: the correlation of all it causes). */
+  private planFrom(before: RentalRecord | null, cause: Cause) {
     const { paymentWatchdogS } = this.config;
     return (after: RentalRecord, events: RentalEventDraft[]) =>
-      planRental(before, after, events, { now: new Date(), causationId, newId: this.newId, paymentWatchdogS });
+      planRental(before, after, events, { now: new Date(), ...causeIds(cause), newId: this.newId, paymentWatchdogS });
   }
 
   /** The rental this rider's request already made under its key (`madeBefore`): null when none. */
@@ -120,25 +122,26 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
   }
 
   /** Applies `commandOf`'s command for `actor` (null: the system), answering the rental as `actor` sees it. */
-  private command(actor: Actor | null, commandOf: (record: RentalRecord) => RentalCommand | null, causationId: string | null): Promise<Outcome<Rental>> {
+  private command(actor: Actor | null, commandOf: (record: RentalRecord) => RentalCommand | null, cause: Cause): Promise<Outcome<Rental>> {
     return this.exclusive(async () => {
       const record = this.load();
       if (!record || (actor && !rentalShownTo(actor, record.rental))) return fail("not_found", NO_SUCH_RENTAL);
       const seen = (rental: Rental) => (actor ? (rentalShownTo(actor, rental) ?? keyless(rental)) : keyless(rental));
       const command = commandOf(record);
       if (!command) return ok(seen(record.rental));
-      const outcome = await this.enact(decideRental(record, command, new Date()), this.planFrom(record, causationId));
+      const outcome = await this.enact(decideRental(record, command, new Date()), this.planFrom(record, cause));
       return outcome.ok ? ok(seen(outcome.value.rental)) : outcome;
     });
   }
 
   applyPaymentResult(result: PaymentResult): Promise<Outcome<Rental>> {
-    return this.command(null, (r) => commandOfPayment(result, r.rental), result.idempotencyKey);
+    // The step's result carries the correlation of the request that asked for it (kept with the step in the ledger).
+    return this.command(null, (r) => commandOfPayment(result, r.rental), { notARequest: result.idempotencyKey, correlationId: result.correlationId });
   }
 
-  /** The key service's answer. */
-  keyIssued(key: string, causationId: string): Promise<Outcome<Rental>> {
-    return this.command(null, () => ({ type: "keyIssued", key }), causationId);
+  /** The key service's answer to a request made under `correlationId`. */
+  keyIssued(key: string, correlationId: string): Promise<Outcome<Rental>> {
+    return this.command(null, () => ({ type: "keyIssued", key }), { notARequest: correlationId, correlationId });
   }
 
   unlock(actor: Actor, key: string, requestId: string): Promise<Outcome<Rental>> {
@@ -166,7 +169,7 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
     if (name === "end" || name === "deadline") {
       // The end completes a rental that was ridden and cancels, refunded, one never unlocked.
       const command: RentalCommand = name === "end" ? endCommand(record) : { type: "paymentOverdue" };
-      const outcome = await this.enact(decideRental(record, command, new Date()), this.planFrom(record, `timer:${name}`));
+      const outcome = await this.enact(decideRental(record, command, new Date()), this.planFrom(record, { notARequest: `timer:${name}` }));
       const dueAt = name === "end" ? Date.parse(record.rental.endsAt ?? "") : paymentDeadline(record);
       // Early (a clock ahead of the record's): wait for the time itself; anything else is retried.
       if (!outcome.ok && dueAt > Date.now()) this.schedule(name, dueAt);

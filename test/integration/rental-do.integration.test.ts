@@ -191,6 +191,23 @@ describe("Rental DO: cancel and end", () => {
     expect(await timerDue(stub, "payment")).toBeNull();
   });
 
+  it("a change carries the correlation id of the request that made it (a payment result, the one its step was asked under)", async () => {
+    const { stub, i, rider } = await confirmed();
+    unwrap(await stub.keyIssued("4821", "req-key"));
+    unwrap(await stub.cancel(rider, "req-cancel"));
+    unwrap(await stub.applyPaymentResult({ ...result(i.rentalId, "refund"), idempotencyKey: `${i.rentalId}:refund:cancel`, correlationId: "req-cancel" }));
+    const events = await runInDurableObject(stub, (_i: RentalDurableObject, s) =>
+      s.storage.sql
+        .exec<{ type: string; correlation_id: string; causation_id: string | null }>("SELECT type, correlation_id, causation_id FROM events ORDER BY position")
+        .toArray(),
+    );
+    const of = (type: string) => events.filter((e) => e.type === type).map((e) => [e.correlation_id, e.causation_id]);
+    expect(of("RentalRequested")).toEqual([[i.correlationId, i.correlationId]]);
+    expect(of("RentalKeyIssued")).toEqual([["req-key", "req-key"]]);
+    expect(of("RentalCancelled")).toEqual([["req-cancel", "req-cancel"]]);
+    expect(of("PaymentRefunded")).toEqual([["req-cancel", `${i.rentalId}:refund:cancel`]]);
+  });
+
   it("a rental unlocked and not returned by its end is completed by its timer, and the vehicle freed", async () => {
     const { stub, rider, vehicleId } = await confirmed();
     // Ridden: a rental never unlocked is cancelled and refunded at its end instead (rental-endings).

@@ -150,8 +150,8 @@ export function outstandingStep(record: RentalRecord): Step | null {
   return null;
 }
 
-/** The saga step's message; its idempotency key is the rental id and the step. */
-export function paymentCommand(record: RentalRecord, step: Step, causationId: string): PaymentCommandMessage {
+/** The saga step's message; its idempotency key is the rental id and the step. `correlationId`: the change's (default: the rental's own). */
+export function paymentCommand(record: RentalRecord, step: Step, causationId: string, correlationId = record.correlationId): PaymentCommandMessage {
   const id = record.rental.id;
   return {
     kind: "payment.command",
@@ -161,14 +161,14 @@ export function paymentCommand(record: RentalRecord, step: Step, causationId: st
     paymentMethod: record.paymentMethod,
     driverId: null,
     idempotencyKey: step === "refund" ? refundKey(record) : `${id}:${step}`,
-    correlationId: record.correlationId,
+    correlationId,
     causationId,
   };
 }
 
-const keyRequest = (record: RentalRecord): Outbound => ({
+const keyRequest = (record: RentalRecord, correlationId = record.correlationId): Outbound => ({
   queue: "rental-keys",
-  body: { kind: "rental.key", rentalId: record.rental.id, correlationId: record.correlationId } satisfies RentalKeyMessage,
+  body: { kind: "rental.key", rentalId: record.rental.id, correlationId } satisfies RentalKeyMessage,
 });
 
 const awaitsKey = (r: RentalRecord) => r.rental.status === "confirmed" && r.rental.unlockKey === null && !r.keyInvalidated;
@@ -197,7 +197,11 @@ export function rentalTimers(before: RentalRecord | null, after: RentalRecord, n
 }
 
 /**
- * What the change from `before` (null: a new rental) to `after` writes and causes.
+ * What the change from `before` (null: a new rental) to `after` writes and causes. Everything
+ * it causes (its events, payment step, key request, notifications and the vehicle's release)
+ * carries the correlation id of the request that made it (`ctx.correlationId`, as the contract
+ * says of `x-request-id`; before 2026-12-07 the creating request's, whoever cancelled); a
+ * change no request made (null: a timer, a payment result of before) carries the rental's own.
  *
  * @example
  * planRental(null, record, events, { now, causationId: null, newId, paymentWatchdogS: 120 });
@@ -206,9 +210,10 @@ export function planRental(
   before: RentalRecord | null,
   after: RentalRecord,
   drafts: RentalEventDraft[],
-  ctx: { now: Date; causationId: string | null; newId: () => string; paymentWatchdogS: number },
+  ctx: { now: Date; causationId: string | null; correlationId?: string | null; newId: () => string; paymentWatchdogS: number },
 ): Plan<RentalEffect> {
-  const events: DomainEvent[] = stamp(drafts, (before?.rental.version ?? 0) + 1, ctx.now, after.correlationId, ctx.causationId, ctx.newId);
+  const correlationId = ctx.correlationId ?? after.correlationId;
+  const events: DomainEvent[] = stamp(drafts, (before?.rental.version ?? 0) + 1, ctx.now, correlationId, ctx.causationId, ctx.newId);
   const shown = keyless(after.rental);
   const messages: Outbound[] = [];
   for (const event of events) {
@@ -219,9 +224,10 @@ export function planRental(
   }
   const step = outstandingStep(after);
   const last = events.at(-1);
-  if (step && last && (before === null || outstandingStep(before) !== step)) messages.push({ queue: "payments", body: paymentCommand(after, step, last.id) });
-  if (awaitsKey(after) && before?.rental.status !== "confirmed") messages.push(keyRequest(after));
-  const later = vehicleReleaseAfterCommit(after, drafts);
+  if (step && last && (before === null || outstandingStep(before) !== step))
+    messages.push({ queue: "payments", body: paymentCommand(after, step, last.id, correlationId) });
+  if (awaitsKey(after) && before?.rental.status !== "confirmed") messages.push(keyRequest(after, correlationId));
+  const later = vehicleReleaseAfterCommit(after, drafts, correlationId);
   const timers = rentalTimers(before, after, ctx.now, ctx.paymentWatchdogS);
   if (later.length > 0) timers.push({ name: "release", at: ctx.now.getTime() + VEHICLE_RELEASE_RETRY_MS });
   return { events, messages, timers, after: [], later };
@@ -249,8 +255,8 @@ export function rentalShownTo(actor: Actor, rental: Rental): Rental | null {
  * @example
  * vehicleReleaseAfterCommit(cancelled, [{ type: "VehicleReleased", data: { vehicleId: "rv_1" } }]); // [{ type: "releaseVehicle", … }]
  */
-export function vehicleReleaseAfterCommit(after: RentalRecord, drafts: RentalEventDraft[]): RentalEffect[] {
-  return drafts.some((d) => d.type === "VehicleReleased") ? [vehicleRelease(after)] : [];
+export function vehicleReleaseAfterCommit(after: RentalRecord, drafts: RentalEventDraft[], correlationId = after.correlationId): RentalEffect[] {
+  return drafts.some((d) => d.type === "VehicleReleased") ? [vehicleRelease(after, correlationId)] : [];
 }
 
 /**
@@ -260,9 +266,9 @@ export function vehicleReleaseAfterCommit(after: RentalRecord, drafts: RentalEve
  * @example
  * vehicleRelease(returned); // { type: "releaseVehicle", vehicleId: "rv_1", rentalId: "rn_1", correlationId, at }
  */
-export function vehicleRelease(record: RentalRecord): RentalEffect {
+export function vehicleRelease(record: RentalRecord, correlationId = record.correlationId): RentalEffect {
   const { vehicleId, id: rentalId } = record.rental;
-  return { type: "releaseVehicle", vehicleId, rentalId, correlationId: record.correlationId, ...(record.returnedAt ? { at: record.returnedAt } : {}) };
+  return { type: "releaseVehicle", vehicleId, rentalId, correlationId, ...(record.returnedAt ? { at: record.returnedAt } : {}) };
 }
 
 /**

@@ -40,25 +40,7 @@ export interface PlanContext {
   answeredTo?: string | null;
 }
 
-/**
- * What made a change: a request's id (the correlation id of all it causes, too), the id of
- * something no request made (`{ notARequest }`: a payment result, a driver's silence), or
- * nothing (a timer, a dispatch round).
- */
-export type Cause = string | null | { notARequest: string; correlationId?: string };
-
-/**
- * The causation and correlation ids of a change made by `cause` (correlation null: the ride's own).
- *
- * @example
- * causeIds("req-7"); // { causationId: "req-7", correlationId: "req-7" }
- * causeIds({ notARequest: "rd_1:capture" }); // { causationId: "rd_1:capture", correlationId: null }
- * causeIds({ notARequest: "rd_1:capture", correlationId: "req-9" }); // { causationId: "rd_1:capture", correlationId: "req-9" }
- */
-export function causeIds(cause: Cause): Pick<PlanContext, "causationId" | "correlationId"> {
-  if (typeof cause === "object" && cause !== null) return { causationId: cause.notARequest, correlationId: cause.correlationId ?? null };
-  return { causationId: cause, correlationId: cause };
-}
+export { causeIds, type Cause } from "../../kernel/causing";
 
 /** The timer settings `timersFor` needs. */
 export type TimerSettings = Pick<PlanContext, "paymentWatchdogS" | "captureRetryWindowS" | "staleRideS">;
