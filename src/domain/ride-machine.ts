@@ -8,4 +8,4 @@ export { RULES, claimedDriver, heldDriver, type Rule } from "./ride/rules";
 export { can, decide, decideAll } from "./ride/decide";
 export { causeIds, plan, messagesFor, timersFor, watchdogPlan, type Cause, type PlanContext } from "./ride/plan";
 export { isSettled, outstandingPaymentStep, paymentCommand, paymentStepAfter } from "./ride/payment";
-export { HANDOVER_ATTEMPTS, withMissedHandover } from "./ride/parcel";
+export { HANDOVER_ATTEMPTS, lockedNotice, withMissedHandover } from "./ride/parcel";

@@ -3,7 +3,7 @@
  * performed, then committed with its events, messages and timers in one transaction: a refused command changes nothing anywhere. */
 import type { PaymentResult } from "../domain/events";
 import { timelineFor } from "../domain/ride/audience";
-import { causeIds, decide, decideAll, isSettled, plan, watchdogPlan, withMissedHandover, type Cause } from "../domain/ride-machine";
+import { causeIds, decide, decideAll, isSettled, lockedNotice, plan, watchdogPlan, withMissedHandover, type Cause } from "../domain/ride-machine";
 import type { EventDraft, RideDecision, RideRecord, SilentAsk } from "../domain/ride-machine";
 import type { Actor, LatLng, Ride } from "../domain/types";
 import { fail, ok, unwrap, type Outcome } from "../lib/problem";
@@ -47,6 +47,8 @@ export class RideDurableObject extends RideLedgerObject<RideRecord, RideCall> {
       const decision = decide(record, command, new Date());
       const missed = withMissedHandover(record, command, decision); // counted though refused (src/domain/ride/parcel.ts)
       if (missed) this.store(missed);
+      const locked = missed && lockedNotice(missed, causeIds(cause).correlationId);
+      if (locked) console.warn(locked);
       const applied = await this.apply(record, decision, cause, answeredTo);
       return applied.ok && viewer ? ok(viewFor(this.load() ?? record, viewer)) : applied;
     });

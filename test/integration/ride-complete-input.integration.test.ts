@@ -3,7 +3,7 @@
  * type, a body that is not JSON or has a wrong type is 400 invalid_request and the ride
  * stays in progress; the handover code of a parcel locks after five wrong codes.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { createApp } from "../../workers/gateway/app";
 import { issueToken } from "../../workers/gateway/auth";
 import { unwrap } from "../../src/lib/problem";
@@ -44,9 +44,11 @@ describe("a complete with a body that is not valid input", () => {
 });
 
 describe("guessing a parcel's handover code", () => {
-  it("locks after five wrong codes: the right one is then refused too (409, locked), and the ride's version did not move", async () => {
+  it("locks after five wrong codes: the right one is then refused too (409, locked), the lock logged once, and the ride's version did not move", async () => {
     const { stub, ride, driver } = await rideInProgress({ parcel });
     const before = unwrap(await stub.get({ id: driver.id, role: "driver" }));
+    const warnings = vi.spyOn(console, "warn");
+    onTestFinished(() => warnings.mockRestore());
     for (const [i, code] of ["0000", "1111", "2222", "3333", "4444"].entries()) {
       const res = await complete(ride.id, driver.id, JSON.stringify({ handoverCode: code }), "application/json");
       expect({ status: res.status, code: res.body.code, detail: res.body.detail }).toEqual({
@@ -58,6 +60,8 @@ describe("guessing a parcel's handover code", () => {
     const res = await complete(ride.id, driver.id, JSON.stringify({ handoverCode: "4821" }), "application/json");
     expect({ status: res.status, code: res.body.code }).toEqual({ status: 409, code: "handover_code_mismatch" });
     expect(String(res.body.detail)).toMatch(/locked after 5 wrong handover codes.*operator/);
+    const locks = warnings.mock.calls.map((call) => String(call[0])).filter((line) => line.includes('"parcel handover locked"'));
+    expect(locks.map((line) => JSON.parse(line) as unknown)).toMatchObject([{ rideId: ride.id, driverId: driver.id }]);
     const after = unwrap(await stub.get({ id: driver.id, role: "driver" }));
     expect({ status: after.status, version: after.version }).toEqual({ status: "in_progress", version: before.version });
   });

@@ -106,6 +106,19 @@ export function handoverRefusal(r: Pick<RideRecord, "handoverCode" | "handoverMi
 }
 
 /**
+ * The log line of the parcel `missed` has just locked (its last try spent), or null. Nothing
+ * else tells the operators: the count changes no version and makes no event, and the ride
+ * stays `in_progress`, its courier on the trip, until its stale timer ends it unconfirmed.
+ *
+ * @example
+ * const line = lockedNotice(missed, "req-7"); // '{"msg":"parcel handover locked","rideId":"rd_1",…}'
+ */
+export function lockedNotice(missed: RideRecord, correlationId: string | null): string | null {
+  if (missed.handoverMisses !== HANDOVER_ATTEMPTS) return null;
+  return JSON.stringify({ msg: "parcel handover locked", rideId: missed.ride.id, driverId: missed.ride.driver?.id ?? null, correlationId });
+}
+
+/**
  * The record with one more wrong handover code counted, when `command` was refused for
  * giving a wrong one; else null. The count sits beside `ride` (not in it, no new version
  * and no event): it is stored even though the command changes nothing else.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { can, decide } from "./decide";
 import { COMMANDS, FIXTURES, NOW, record } from "./fixtures";
-import { HANDOVER_ATTEMPTS, newHandoverCode, parcelProblem, sameCode, withMissedHandover } from "./parcel";
+import { HANDOVER_ATTEMPTS, lockedNotice, newHandoverCode, parcelProblem, sameCode, withMissedHandover } from "./parcel";
 import { releaseAfterCommit } from "./plan";
 import type { RideCommand } from "./types";
 
@@ -99,6 +99,29 @@ describe("ride state machine: parcel handover", () => {
     const cancel: RideCommand = { type: "cancel", by: "ops", reason: "handover locked" };
     expect(decide(locked, cancel, NOW)).toEqual(decide(parcel(), cancel, NOW));
     expect(decide(locked, complete({ bySystem: true }), NOW).kind).toBe("applied");
+  });
+
+  it("a trip the stale timer ended says so in its TripEnded (its handover never confirmed); one its courier ended does not", () => {
+    const tripEnded = (c: RideCommand) => {
+      const d = decide(parcel(), c, NOW);
+      return d.kind === "applied" ? d.events.find((e) => e.type === "TripEnded")?.data : undefined;
+    };
+    expect(tripEnded(complete({ bySystem: true }))).toMatchObject({ bySystem: true });
+    expect(tripEnded(complete({ handoverCode: "4821" }))).not.toHaveProperty("bySystem");
+  });
+
+  it("the wrong code that spends the last try is logged, once: nothing else tells the operators", () => {
+    const wrong = complete({ handoverCode: "0000" });
+    const after = (misses: number) =>
+      withMissedHandover({ ...parcel(), handoverMisses: misses }, wrong, decide({ ...parcel(), handoverMisses: misses }, wrong, NOW));
+    expect(lockedNotice(after(HANDOVER_ATTEMPTS - 2)!, "req-4")).toBeNull();
+    expect(JSON.parse(lockedNotice(after(HANDOVER_ATTEMPTS - 1)!, "req-5") ?? "null")).toEqual({
+      msg: "parcel handover locked",
+      rideId: parcel().ride.id,
+      driverId: "d1",
+      correlationId: "req-5",
+    });
+    expect(after(HANDOVER_ATTEMPTS), "past the lock nothing is counted, so nothing is logged again").toBeNull();
   });
 
   it("counts a wrong code beside the ride (same ride, same version); not a missing code, a right one, another driver's, or past the lock", () => {

@@ -153,7 +153,8 @@ export const RULES: Rules = {
     apply: (next, c) => {
       Object.assign(next.ride, { fare: c.fare, distanceMeters: c.distanceMeters, durationSeconds: c.durationSeconds });
       if (c.bySystem) next.endedBySystem = true;
-      const ended = { distanceMeters: c.distanceMeters, durationSeconds: c.durationSeconds, fare: c.fare };
+      // Ended by the stale timer: said so in the timeline (a parcel's handover never confirmed; an operator may refund it).
+      const ended = { distanceMeters: c.distanceMeters, durationSeconds: c.durationSeconds, fare: c.fare, ...(c.bySystem ? { bySystem: true } : {}) };
       const events: EventDraft[] = [
         { type: "TripEnded", data: ended },
         { type: "DriverReleased", data: { driverId: c.driverId } },
