@@ -54,6 +54,9 @@ function locate(next: DriverRecord, location: { lat: number; lng: number }, now:
   next.driver.locationAt = now.toISOString();
 }
 
+/** An operator's decision repeats the one made (a double click) with no reason or the one kept; a new reason is kept and told (it was dropped). */
+const sameDecision = (r: DriverRecord, c: { reason?: string }): boolean => c.reason === undefined || c.reason === (r.driver.approvalReason ?? null);
+
 /**
  * The driver machine as one table: per command, the answer when the driver does not
  * exist, its repeat, its guard, and what it applies (and the event that records).
@@ -66,14 +69,14 @@ export const DRIVER_RULES: { [K in DriverCommandType]: DriverRule<K> } = {
   register: { missing: NO_DRIVER, repeat: registersAgain, guard: (r, c) => asRefused(canChangeVehicle(r, c.profile.vehicle)), apply: register },
   approve: {
     missing: NO_DRIVER,
-    repeat: (r) => r.driver.approval === "approved",
+    repeat: (r, c) => r.driver.approval === "approved" && sameDecision(r, c),
     // The vehicle approved is the one reviewed: a driver who changed plate or products meanwhile is looked at again.
     guard: (r, c) => asRefused(canApprove(r, c.reviewed)),
     apply: (next, c) => ({ event: "DriverApproved", data: setApproval(next, "approved", c.reason ?? null) }),
   },
   reject: {
     missing: NO_DRIVER,
-    repeat: (r) => r.driver.approval === "rejected",
+    repeat: (r, c) => r.driver.approval === "rejected" && sameDecision(r, c),
     apply: (next, c) => ({ event: "DriverRejected", data: setApproval(next, "rejected", c.reason ?? null) }),
   },
   online: {

@@ -133,6 +133,26 @@ describe("driver machine: onboarding", () => {
     expect(approved.kind === "applied" && approved.record.driver).toMatchObject({ approval: "approved", approvalReason: null });
   });
 
+  it("a decision again without a reason, or with the one kept, is a repeat; with a new reason it is kept and told the driver", () => {
+    const rejected = { ...rec({ approval: "rejected", approvalReason: null, status: "offline" }) };
+    for (const c of [{ type: "reject" }, { type: "reject", reason: "documents expired" }] as const) {
+      const first = decideDriver(rejected, c, NOW);
+      expect(first.kind, JSON.stringify(c)).toBe(c.reason ? "applied" : "unchanged");
+    }
+    const given = decideDriver(rejected, { type: "reject", reason: "insurance expired" }, NOW);
+    if (given.kind !== "applied") throw new Error(given.kind);
+    expect(given.record.driver).toMatchObject({ approval: "rejected", approvalReason: "insurance expired" });
+    const notice = planDriver({ type: "reject", reason: "insurance expired" }, given.record, given.events, ctx).messages.find(
+      (m) => m.queue === "notifications",
+    );
+    expect(notice?.body).toMatchObject({ event: { type: "DriverRejected" }, driver: { approvalReason: "insurance expired" } });
+    expect(decideDriver(given.record, { type: "reject", reason: "insurance expired" }, NOW).kind, "a double click").toBe("unchanged");
+    const approved = rec({ approval: "approved", approvalReason: "documents checked" });
+    expect(decideDriver(approved, { type: "approve", reason: "documents checked" }, NOW).kind).toBe("unchanged");
+    expect(decideDriver(approved, { type: "approve" }, NOW).kind).toBe("unchanged");
+    expect(decideDriver(approved, { type: "approve", reason: "re-checked in person" }, NOW).kind).toBe("applied");
+  });
+
   it("a rejection on a trip keeps the driver held and asks the ride to go on without them (before the pickup it finds another driver)", () => {
     const d = decideDriver(rec({ status: "on_trip", currentRideId: "rd_9" }), { type: "reject", reason: "licence revoked" }, NOW);
     if (d.kind !== "applied") throw new Error(d.kind);
