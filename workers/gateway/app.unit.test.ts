@@ -52,6 +52,21 @@ describe("a pending driver's accept", () => {
     }
   });
 
+  it("a rejected driver cannot move a ride on before its pickup (arrive, start, no-show: the rejection's call to the ride may be lost); decline and complete stay open", async () => {
+    const advanced: string[] = [];
+    const ride = { advance: async (_d: string, step: string) => (advanced.push(step), { ok: true, value: { id: "rd_0000000000aaaaaaaaaaaaaa" } }) };
+    const rejected = { idFromName: (name: string) => name, get: () => ({ get: async () => ({ approval: "rejected" }) }) };
+    const env = testEnv({ DRIVER: rejected, RIDE: { idFromName: (name: string) => name, get: () => ride } });
+    const driver = await token("d7", "driver");
+    for (const step of ["arrive", "start", "no-show"]) {
+      const res = await call(`/v1/rides/rd_0000000000aaaaaaaaaaaaaa/${step}`, { method: "POST", token: driver }, env);
+      expect([res.status, res.body.code], step).toEqual([403, "driver_not_approved"]);
+    }
+    expect(advanced).toEqual([]);
+    const completed = await call("/v1/rides/rd_0000000000aaaaaaaaaaaaaa/complete", { method: "POST", token: driver }, env);
+    expect(completed.status, "a trip under way is theirs to finish").not.toBe(403);
+  });
+
   it("an approved driver's malformed id is still refused (no object called for it)", async () => {
     const approved = { idFromName: (name: string) => name, get: () => ({ get: async () => ({ approval: "approved" }) }) };
     const res = await call("/v1/rides/not!an!id/accept", { method: "POST", token: await token("d6", "driver") }, testEnv({ DRIVER: approved }));

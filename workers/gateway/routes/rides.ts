@@ -121,9 +121,18 @@ const STEP_CONFLICTS: Record<DriverStep, ProblemUse[]> = {
     ["invalid_transition", "the ride is no longer waiting for this driver"],
     ["offer_not_available", "not offered to this driver (the same answer whether or not the ride exists)"],
   ],
-  "no-show": [["invalid_transition", "not at the pickup, or before NO_SHOW_WAIT_S after arriving (the detail says how long is left)"]],
-  arrive: [["invalid_transition", "not the driver's ride in its accepted state"]],
-  start: [["invalid_transition", "not at the pickup"]],
+  "no-show": [
+    ["invalid_transition", "not at the pickup, or before NO_SHOW_WAIT_S after arriving (the detail says how long is left)"],
+    ["driver_not_approved", "a rejected driver"],
+  ],
+  arrive: [
+    ["invalid_transition", "not the driver's ride in its accepted state"],
+    ["driver_not_approved", "a rejected driver"],
+  ],
+  start: [
+    ["invalid_transition", "not at the pickup"],
+    ["driver_not_approved", "a rejected driver"],
+  ],
   complete: [
     ["invalid_transition", "the trip has not started"],
     [
@@ -132,6 +141,8 @@ const STEP_CONFLICTS: Record<DriverStep, ProblemUse[]> = {
     ],
   ],
 };
+/** The steps only an approved driver takes: one taking a ride, or moving it on before the pickup. */
+const APPROVED_ONLY: ReadonlySet<DriverStep> = new Set(["accept", "arrive", "start", "no-show"]);
 const driverStep = (step: DriverStep) =>
   createRoute({
     method: "post",
@@ -141,7 +152,10 @@ const driverStep = (step: DriverStep) =>
     security: bearer,
     // A pending or rejected driver takes no ride, 403 before its ride id is read (the Driver DO refuses the confirmation
     // too, should a rejection land meanwhile). An unregistered driver holds no offer: the ride answers them as a stranger.
-    middleware: step === "accept" ? ([requireRole("driver"), approvedDriver] as const) : requireRole("driver"),
+    // Nor does a rejected one move a ride on before its pickup (arrive, start, a no-show's fee): the rejection takes them
+    // off the ride in one call, which may be lost (retried by their silent timer, minutes later). They may still decline,
+    // and complete a trip under way.
+    middleware: APPROVED_ONLY.has(step) ? ([requireRole("driver"), approvedDriver] as const) : requireRole("driver"),
     request: { params: IdParamSchema },
     responses: {
       200: jsonResponse(RideSchema, `The ride after ${step}`),
