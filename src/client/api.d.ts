@@ -3625,7 +3625,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description forbidden: Not allowed; driver_not_approved: a rejected driver */
+      /** @description forbidden: Not allowed */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3732,7 +3732,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description forbidden: Not allowed; driver_not_approved: a rejected driver */
+      /** @description forbidden: Not allowed */
       403: {
         headers: {
           [name: string]: unknown;

@@ -13,8 +13,9 @@ import { cellOf, cellStub, fleetStub, rideStub } from "./stubs";
 import type { OpsPositionPush } from "./ops-push";
 
 /**
- * Tells a ride about its driver. Best effort: a lost withdrawal is ended by the ride's
- * offer timer; a lost move by the next report. A move is answered with whether the ride
+ * Tells a ride about its driver. Best effort: a withdrawal is sent up to `WITHDRAW_ATTEMPTS`
+ * times, then left to the ride's offer timer (an offer) or the driver's silent timer (a
+ * rejected driver's ride); a lost move to the next report. A move is answered with whether the ride
  * wants more of them (`more: false` once it is past the pickup).
  *
  * @example
@@ -31,12 +32,25 @@ export async function tellRide(
       more: boolean;
     }>;
   }
-  return (await within(
-    PEER_CALL_MS,
-    Promise.resolve(ride.withdrawOffer(effect.driverId, effect.reason, effect.correlationId)),
-    "withdraw offer",
-  )) as Outcome<null>;
+  // Sent again at once when it fails (a ride busy past PEER_CALL_MS, an object reset): a repeat changes nothing, and a
+  // rejected driver's only other ask is their silent timer's, minutes later, while they could move the ride on.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await within(
+        PEER_CALL_MS,
+        Promise.resolve(ride.withdrawOffer(effect.driverId, effect.reason, effect.correlationId)),
+        "withdraw offer",
+      )) as Outcome<null>;
+    } catch (error) {
+      if (attempt >= WITHDRAW_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, WITHDRAW_RETRY_MS * attempt));
+    }
+  }
 }
+
+/** How many times a withdrawal (an offer let go, a rejected driver taken off) is sent before it is left to the timers, and the pause before a retry (times the attempt). */
+export const WITHDRAW_ATTEMPTS = 3;
+export const WITHDRAW_RETRY_MS = 1_000;
 
 /**
  * Lists a new driver in the one fleet object, bounded: the effect before their first commit

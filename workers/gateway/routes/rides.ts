@@ -125,14 +125,8 @@ const STEP_CONFLICTS: Record<DriverStep, ProblemUse[]> = {
     ["invalid_transition", "not at the pickup, or before NO_SHOW_WAIT_S after arriving (the detail says how long is left)"],
     ["driver_not_approved", "a rejected driver"],
   ],
-  arrive: [
-    ["invalid_transition", "not the driver's ride in its accepted state"],
-    ["driver_not_approved", "a rejected driver"],
-  ],
-  start: [
-    ["invalid_transition", "not at the pickup"],
-    ["driver_not_approved", "a rejected driver"],
-  ],
+  arrive: [["invalid_transition", "not the driver's ride in its accepted state"]],
+  start: [["invalid_transition", "not at the pickup"]],
   complete: [
     ["invalid_transition", "the trip has not started"],
     [
@@ -141,8 +135,8 @@ const STEP_CONFLICTS: Record<DriverStep, ProblemUse[]> = {
     ],
   ],
 };
-/** The steps only an approved driver takes: one taking a ride, or moving it on before the pickup. */
-const APPROVED_ONLY: ReadonlySet<DriverStep> = new Set(["accept", "arrive", "start", "no-show"]);
+/** The steps only an approved driver takes: taking a ride, and charging its rider a no-show's fee. */
+const APPROVED_ONLY: ReadonlySet<DriverStep> = new Set(["accept", "no-show"]);
 const driverStep = (step: DriverStep) =>
   createRoute({
     method: "post",
@@ -152,9 +146,9 @@ const driverStep = (step: DriverStep) =>
     security: bearer,
     // A pending or rejected driver takes no ride, 403 before its ride id is read (the Driver DO refuses the confirmation
     // too, should a rejection land meanwhile). An unregistered driver holds no offer: the ride answers them as a stranger.
-    // Nor does a rejected one move a ride on before its pickup (arrive, start, a no-show's fee): the rejection takes them
-    // off the ride in one call, which may be lost (retried by their silent timer, minutes later). They may still decline,
-    // and complete a trip under way.
+    // Nor does a rejected one charge a rider a no-show's fee (not on a served ride's path: a read less than arrive and
+    // start would cost, which the rejection's withdrawal, sent again should it fail, covers). They may still decline, and
+    // complete a trip under way.
     middleware: APPROVED_ONLY.has(step) ? ([requireRole("driver"), approvedDriver] as const) : requireRole("driver"),
     request: { params: IdParamSchema },
     responses: {
