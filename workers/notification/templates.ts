@@ -186,10 +186,19 @@ export const PARCEL_TEMPLATES: Record<Audience, Record<string, Record<Locale, Re
           ? `Your parcel was delivered to ${recipientName(r)}, but the fare of ${won(r.fare?.amount ?? 0, "en")} could not be charged. Please pay your dues.`
           : `Your parcel was delivered to ${recipientName(r)}. The fare of ${won(r.fare?.amount ?? 0, "en")} has been charged. Receipt: ${c.receiptUrl(r.id)}`,
     },
+    DriverUnassigned: {
+      ko: () => "배정된 배송 기사님이 취소하셨습니다. 다른 배송 기사님을 찾고 있습니다.",
+      en: () => "Your courier had to cancel. We are finding you another courier.",
+    },
     RideCancelled: PARCEL_CANCELLED,
     PaymentFailed: feeDropped(PARCEL_CANCELLED),
   },
   driver: {
+    // The sender's cancel (an operator's or the system's is DRIVER_CANCEL_OTHERS, in the ride's words).
+    RideCancelled: {
+      ko: (r) => `보내는 분이 배송을 취소했습니다 (${place(r.pickup)}). 다음 호출을 기다려 주세요.`,
+      en: (r) => `The sender cancelled the delivery (from ${place(r.pickup)}). You are free for the next one.`,
+    },
     DriverOffered: {
       ko: (r, e, c) =>
         `새 배송: ${place(r.pickup)} → ${place(r.dropoff)}, ${kg(r)}, 예상 요금 ${won(r.quote.amount, "ko")}. ${expiry(e, c)}초 안에 수락해 주세요.`,
@@ -232,10 +241,11 @@ export const PARCEL_TEMPLATE_CODES: Record<Audience, Record<string, string>> = {
     DriverArrived: "PARCEL_COURIER_ARRIVED_01",
     TripStarted: "PARCEL_PICKED_UP_01",
     RideCompleted: "PARCEL_DELIVERED_01",
+    DriverUnassigned: "PARCEL_REASSIGNING_01",
     RideCancelled: "PARCEL_CANCELLED_01",
     PaymentFailed: "PARCEL_NO_SHOW_FEE_DROPPED_01",
   },
-  driver: { DriverOffered: "PARCEL_OFFER_01" },
+  driver: { DriverOffered: "PARCEL_OFFER_01", RideCancelled: "PARCEL_SENDER_CANCELLED_01" },
 };
 
 /** The AlimTalk template of a driver's ride cancelled by an operator or by the system (its reason a variable). */
@@ -260,7 +270,7 @@ export function templateCode(ride: Ride | null, audience: Audience, type: string
  * render(ride, event, "rider", "ko", ctx); // "배차 완료: 김기사 기사님의 Sonata (30우8281) 차량이 약 4분 후 도착합니다."
  */
 export function render(ride: Ride, event: DomainEvent, audience: Audience, locale: Locale, ctx: RenderContext): string | null {
-  const parcel = isParcel(ride.product) ? PARCEL_TEMPLATES[audience][event.type] : undefined;
+  const parcel = isParcel(ride.product) && templateCode(ride, audience, event.type) !== DRIVER_CANCEL_OTHERS ? PARCEL_TEMPLATES[audience][event.type] : undefined;
   return (parcel ?? TEMPLATES[audience][event.type])?.[locale](ride, event, ctx) ?? null;
 }
 

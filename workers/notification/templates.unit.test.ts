@@ -225,6 +225,20 @@ describe("parcels", () => {
     expect(text("rider", "PaymentRefunded", "en", parcel, { amount: krw(1000) })).toContain("KRW 1,000");
   });
 
+  it("a sender whose courier backs out, and a courier whose sender cancels, hear parcel words; an operator's cancel keeps the ride's", () => {
+    expect(text("rider", "DriverUnassigned", "en", parcel)).toBe("Your courier had to cancel. We are finding you another courier.");
+    expect(text("rider", "DriverUnassigned", "ko", parcel)).toContain("배송 기사님");
+    expect(templateCode(parcel, "rider", "DriverUnassigned")).toBe("PARCEL_REASSIGNING_01");
+    const assigned = { ...parcel, driver: { id: "d1", name: "Kim", vehicle: { plate: "1", model: "m", product: "parcel_small" as const }, location: null } };
+    const bySender = { ...assigned, status: "cancelled" as const, cancellation: { by: "rider" as const, reason: "rider cancelled" } };
+    expect(text("driver", "RideCancelled", "en", bySender)).toContain("The sender cancelled the delivery");
+    expect(text("driver", "RideCancelled", "ko", bySender)).toContain("보내는 분이 배송을 취소했습니다");
+    expect(templateCode(bySender, "driver", "RideCancelled")).toBe("PARCEL_SENDER_CANCELLED_01");
+    const byOps = { ...bySender, cancellation: { by: "ops" as const, reason: "test" } };
+    expect(text("driver", "RideCancelled", "en", byOps)).toContain("An operator cancelled the ride");
+    expect(templateCode(byOps, "driver", "RideCancelled")).toBe("DRIVER_RIDE_CANCELLED_01");
+  });
+
   it("every parcel text has both languages and a template code", () => {
     for (const audience of ["rider", "driver"] as const) {
       for (const [type, byLocale] of Object.entries(PARCEL_TEMPLATES[audience])) {
