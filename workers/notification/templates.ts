@@ -270,7 +270,8 @@ export function templateCode(ride: Ride | null, audience: Audience, type: string
  * render(ride, event, "rider", "ko", ctx); // "배차 완료: 김기사 기사님의 Sonata (30우8281) 차량이 약 4분 후 도착합니다."
  */
 export function render(ride: Ride, event: DomainEvent, audience: Audience, locale: Locale, ctx: RenderContext): string | null {
-  const parcel = isParcel(ride.product) && templateCode(ride, audience, event.type) !== DRIVER_CANCEL_OTHERS ? PARCEL_TEMPLATES[audience][event.type] : undefined;
+  const parcel =
+    isParcel(ride.product) && templateCode(ride, audience, event.type) !== DRIVER_CANCEL_OTHERS ? PARCEL_TEMPLATES[audience][event.type] : undefined;
   return (parcel ?? TEMPLATES[audience][event.type])?.[locale](ride, event, ctx) ?? null;
 }
 
