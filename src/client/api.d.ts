@@ -3518,7 +3518,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description forbidden: Not allowed; driver_not_approved: a rejected driver */
+      /** @description forbidden: Not allowed; driver_not_approved: a pending or rejected driver: no fee is charged by a driver not approved */
       403: {
         headers: {
           [name: string]: unknown;

@@ -118,8 +118,8 @@ export type SilenceStep = { again?: number; command?: DriverCommand; takeOff?: {
  * (and a release lost then is the one above: the ride no longer claims them).
  *
  * A rejected driver that a ride still claims is asked off it again (why `rejected`): the
- * rejection's one call to the ride (`withdrawOffer`, after the command) may have been lost,
- * and nothing else would send it again. Before the pickup the ride dispatches again without
+ * rejection's call to the ride (`withdrawOffer`, after the command, sent again a second and two
+ * later should it fail) may have been lost, and nothing else would send it again. Before the pickup the ride dispatches again without
  * them; past it the trip is theirs to finish, and the ask changes nothing.
  *
  * @example

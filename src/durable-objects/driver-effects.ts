@@ -13,10 +13,12 @@ import { cellOf, cellStub, fleetStub, rideStub } from "./stubs";
 import type { OpsPositionPush } from "./ops-push";
 
 /**
- * Tells a ride about its driver. Best effort: a withdrawal is sent up to `WITHDRAW_ATTEMPTS`
- * times, then left to the ride's offer timer (an offer) or the driver's silent timer (a
- * rejected driver's ride); a lost move to the next report. A move is answered with whether the ride
- * wants more of them (`more: false` once it is past the pickup).
+ * Tells a ride about its driver. Best effort: a withdrawal that fails (a ride busy past
+ * `PEER_CALL_MS`, an object reset, a ride that could not release the driver) is sent again in
+ * the `background`, up to `WITHDRAW_ATTEMPTS` times in all, then left to the ride's offer timer
+ * (an offer) or the driver's silent timer (a rejected driver's ride); a lost move to the next
+ * report. A move is answered with whether the ride wants more of them (`more: false` once it
+ * is past the pickup).
  *
  * @example
  * await tellRide(env, { type: "driverMoved", rideId, driverId, location });
@@ -24,6 +26,7 @@ import type { OpsPositionPush } from "./ops-push";
 export async function tellRide(
   env: Pick<Env, "RIDE">,
   effect: Exclude<DriverEffect, { type: "syncIndex" | "listInFleet" | "leaveOpsMap" }>,
+  background?: (work: Promise<unknown>) => void,
 ): Promise<Outcome<{ more: boolean } | null>> {
   const ride = rideStub(env, effect.rideId);
   // Bounded, as every call between our objects: the location report that caused it waits for it.
@@ -32,25 +35,31 @@ export async function tellRide(
       more: boolean;
     }>;
   }
-  // Sent again at once when it fails (a ride busy past PEER_CALL_MS, an object reset): a repeat changes nothing, and a
-  // rejected driver's only other ask is their silent timer's, minutes later, while they could move the ride on.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return (await within(
-        PEER_CALL_MS,
-        Promise.resolve(ride.withdrawOffer(effect.driverId, effect.reason, effect.correlationId)),
-        "withdraw offer",
-      )) as Outcome<null>;
-    } catch (error) {
-      if (attempt >= WITHDRAW_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, WITHDRAW_RETRY_MS * attempt));
-    }
-  }
+  const withdraw = () =>
+    within(PEER_CALL_MS, Promise.resolve(ride.withdrawOffer(effect.driverId, effect.reason, effect.correlationId)), "withdraw offer") as Promise<Outcome<null>>;
+  const first = await withdraw().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  // Sent again behind the answer, never holding it (the driver's offline, an operator's reject wait for this one call):
+  // a repeat changes nothing, and a rejected driver's only other ask is their silent timer's, minutes later.
+  if (background && !answered(first)) background(withdrawAgain(withdraw));
+  if (first instanceof Error) throw first;
+  return first;
 }
 
-/** How many times a withdrawal (an offer let go, a rejected driver taken off) is sent before it is left to the timers, and the pause before a retry (times the attempt). */
+/** How many times in all a withdrawal (an offer let go, a rejected driver taken off) is sent before it is left to the timers, and the pause before a retry (times the attempt). */
 export const WITHDRAW_ATTEMPTS = 3;
 export const WITHDRAW_RETRY_MS = 1_000;
+
+/** Whether a withdrawal was answered for good: yes or no, not thrown nor `unavailable` (the ride could not release the driver). */
+const answered = (outcome: Outcome<null> | Error | null): boolean =>
+  outcome !== null && !(outcome instanceof Error) && (outcome.ok || outcome.problem.code !== "unavailable");
+
+/** Sends a failed withdrawal again, a second and then two apart, until one is answered; never throws (the timers ask after). */
+async function withdrawAgain(withdraw: () => Promise<Outcome<null>>): Promise<void> {
+  for (let attempt = 1; attempt < WITHDRAW_ATTEMPTS; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, WITHDRAW_RETRY_MS * attempt));
+    if (answered(await withdraw().catch(() => null))) return;
+  }
+}
 
 /**
  * Lists a new driver in the one fleet object, bounded: the effect before their first commit
@@ -87,12 +96,13 @@ export function tellPeer(
   env: Pick<Env, "RIDE" | "FLEET">,
   effect: Exclude<DriverEffect, { type: "syncIndex" }>,
   opsPush: Pick<OpsPositionPush, "leaving">,
+  background?: (work: Promise<unknown>) => void,
 ): Promise<Outcome<{ more: boolean } | null>> {
   if (effect.type === "leaveOpsMap") {
     opsPush.leaving(effect.driver);
     return Promise.resolve(ok(null));
   }
-  return effect.type === "listInFleet" ? listInFleet(env, effect.driverId) : tellRide(env, effect);
+  return effect.type === "listInFleet" ? listInFleet(env, effect.driverId) : tellRide(env, effect, background);
 }
 
 /**
@@ -136,11 +146,7 @@ export async function takeOffDriver(
 ): Promise<void> {
   try {
     if (why === "rejected") {
-      await within(
-        PEER_CALL_MS,
-        Promise.resolve(rideStub(env, rideId).withdrawOffer(driverId, "driver_rejected", `rejected-${driverId}`)),
-        "take a rejected driver off",
-      );
+      await tellRide(env, { type: "withdrawOffer", rideId, driverId, reason: "driver_rejected", correlationId: `rejected-${driverId}` });
       return;
     }
     if (!(await stillSilent())) return;

@@ -126,7 +126,7 @@ export class DriverDurableObject extends RideOwnerObject<DriverRecord, DriverEff
       if (effect.background) this.ctx.waitUntil(update);
       return ok(effect.background ? null : await update);
     }
-    const told = await tellPeer(this.env, effect, this.opsPush);
+    const told = await tellPeer(this.env, effect, this.opsPush, (work) => this.ctx.waitUntil(work));
     const current = told.ok && told.value?.more === false && effect.type === "driverMoved" ? this.load() : null;
     if (effect.type === "driverMoved" && current?.driver.currentRideId === effect.rideId) this.store({ ...current, etaDoneRideId: effect.rideId });
     return told;

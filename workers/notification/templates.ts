@@ -250,6 +250,9 @@ export const PARCEL_TEMPLATE_CODES: Record<Audience, Record<string, string>> = {
 
 /** The AlimTalk template of a driver's ride cancelled by an operator or by the system (its reason a variable). */
 export const DRIVER_CANCEL_OTHERS = "DRIVER_RIDE_CANCELLED_01";
+/** A driver's notice of a ride an operator or the system cancelled: one text (`DRIVER_CANCEL_OTHERS`), a parcel's too. */
+const cancelledByOthers = (ride: Ride | null, audience: Audience, type: string): boolean =>
+  audience === "driver" && type === "RideCancelled" && !!ride?.cancellation && ride.cancellation.by !== "rider";
 
 /**
  * The AlimTalk template code of a text (parcel rides have their own where their words differ).
@@ -258,7 +261,7 @@ export const DRIVER_CANCEL_OTHERS = "DRIVER_RIDE_CANCELLED_01";
  * templateCode(parcelRide, "rider", "RideCompleted"); // "PARCEL_DELIVERED_01"
  */
 export function templateCode(ride: Ride | null, audience: Audience, type: string): string {
-  if (audience === "driver" && type === "RideCancelled" && ride?.cancellation && ride.cancellation.by !== "rider") return DRIVER_CANCEL_OTHERS;
+  if (cancelledByOthers(ride, audience, type)) return DRIVER_CANCEL_OTHERS;
   const parcel = ride && isParcel(ride.product) ? PARCEL_TEMPLATE_CODES[audience][type] : undefined;
   return parcel ?? TEMPLATE_CODES[audience][type] ?? "GENERIC_01";
 }
@@ -270,8 +273,7 @@ export function templateCode(ride: Ride | null, audience: Audience, type: string
  * render(ride, event, "rider", "ko", ctx); // "배차 완료: 김기사 기사님의 Sonata (30우8281) 차량이 약 4분 후 도착합니다."
  */
 export function render(ride: Ride, event: DomainEvent, audience: Audience, locale: Locale, ctx: RenderContext): string | null {
-  const parcel =
-    isParcel(ride.product) && templateCode(ride, audience, event.type) !== DRIVER_CANCEL_OTHERS ? PARCEL_TEMPLATES[audience][event.type] : undefined;
+  const parcel = isParcel(ride.product) && !cancelledByOthers(ride, audience, event.type) ? PARCEL_TEMPLATES[audience][event.type] : undefined;
   return (parcel ?? TEMPLATES[audience][event.type])?.[locale](ride, event, ctx) ?? null;
 }
 

@@ -123,7 +123,7 @@ const STEP_CONFLICTS: Record<DriverStep, ProblemUse[]> = {
   ],
   "no-show": [
     ["invalid_transition", "not at the pickup, or before NO_SHOW_WAIT_S after arriving (the detail says how long is left)"],
-    ["driver_not_approved", "a rejected driver"],
+    ["driver_not_approved", "a pending or rejected driver: no fee is charged by a driver not approved"],
   ],
   arrive: [["invalid_transition", "not the driver's ride in its accepted state"]],
   start: [["invalid_transition", "not at the pickup"]],
