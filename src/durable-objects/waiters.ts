@@ -29,9 +29,10 @@ export type WaiterRow = Waiter & { since: number };
  * Registers a ride as waiting, in line by `waiter.since` (or `now`, for a ride of before
  * that names no place), dropping rides whose deadline passed. A ride registered again
  * keeps the earlier of its two places in line and the later of its two deadlines: a
- * deadline only ever moves later (a driver backing out gives the ride a new one), and a
- * district's copy from before may be handed over after the ride registered anew (taking
- * its deadline, the cell stopped waking the ride before its end). `registered_at` is this
+ * district's copy from before a driver backed out may be handed over after the ride
+ * registered anew with its new deadline (taking the copy's, the cell stopped waking the ride
+ * before its end). A ride kept past its deadline (a `REDISPATCH_TIMEOUT_S` shorter than
+ * `DISPATCH_TIMEOUT_S`) answers a wake `not_waiting` and is forgotten. `registered_at` is this
  * object's own clock at the registration, not the caller's `now`: it is compared with the
  * times this object answers its waiters at (`forgetAnswered`), never with another
  * object's clock.

@@ -146,9 +146,9 @@ const driverStep = (step: DriverStep) =>
     security: bearer,
     // A pending or rejected driver takes no ride, 403 before its ride id is read (the Driver DO refuses the confirmation
     // too, should a rejection land meanwhile). An unregistered driver holds no offer: the ride answers them as a stranger.
-    // Nor does a rejected one charge a rider a no-show's fee (not on a served ride's path: a read less than arrive and
-    // start would cost, which the rejection's withdrawal, sent again should it fail, covers). They may still decline, and
-    // complete a trip under way.
+    // Nor does one charge a rider a no-show's fee. Arrive and start are not checked: a read each on every served ride,
+    // where the rejection's withdrawal (sent again should it fail) takes a rejected driver off a ride not yet picked up.
+    // Anyone may decline, and complete a trip under way.
     middleware: APPROVED_ONLY.has(step) ? ([requireRole("driver"), approvedDriver] as const) : requireRole("driver"),
     request: { params: IdParamSchema },
     responses: {
