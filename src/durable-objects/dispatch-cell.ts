@@ -172,22 +172,22 @@ export class DispatchCellDurableObject extends StoredObject<Env> {
   }
 
   /**
-   * Registers a ride as waiting here (again: its first registration keeps its place in
-   * line) and answers the drivers listed here for it now, and which of them were listed anew
-   * since `since`. A driver listed between the ride's search and this registration is in that
+   * Registers a ride as waiting here, in line by its request (`waiter.since`; again: it keeps
+   * the earlier place) and answers the drivers listed here for it now, and which of them were
+   * listed anew since its round started (`roundStart`). A driver listed between the ride's search and this registration is in that
    * answer, so the ride never misses one.
    *
    * @example
    * const { listed } = await cellStub(env, cell).wait({ rideId, product, pickup, radiusM: 5000, until: deadline }, Date.now());
    */
-  wait(waiter: Waiter, now: number, since = now): { listed: string[]; relisted: string[] } {
+  wait(waiter: Waiter, now: number, roundStart = now): { listed: string[]; relisted: string[] } {
     registerWaiter(this.sql, waiter, now);
     const listed = this.nearby(waiter.pickup, waiter.radiusM, waiter.product, now).map((e) => e.driverId);
-    // Of those, the ones listed anew since `since` (the round's start): a driver the round tried and found busy, freed
+    // Of those, the ones listed anew since the round's start: a driver the round tried and found busy, freed
     // and listed again before this registration, woke nobody, and is worth another round.
     const anew = new Set(
       this.sql
-        .exec<{ driver_id: string }>("SELECT driver_id FROM drivers WHERE listed_at >= ?", since)
+        .exec<{ driver_id: string }>("SELECT driver_id FROM drivers WHERE listed_at >= ?", roundStart)
         .toArray()
         .map((r) => r.driver_id),
     );

@@ -15,7 +15,7 @@ import { cellOf, cellStub, districtStub, driverStub, riderStub } from "./stubs";
 /** The dispatcher's look-up of the drivers of a product listed in some cells; the ride waits in those that list nobody. */
 export type FindDrivers = { type: "findDrivers"; cells: string[]; waiter: Waiter };
 /** The dispatcher found nobody: the ride waits in these cells to be woken. */
-export type WaitInCells = { type: "waitInCells"; cells: string[]; waiter: Waiter; since: number };
+export type WaitInCells = { type: "waitInCells"; cells: string[]; waiter: Waiter; roundStart: number };
 /** The dispatcher's first question, to the districts of its cells: which list anyone; the ride waits with a district none of whose cells do. */
 export type FindSupply = { type: "findSupply"; cells: string[]; waiter: Waiter };
 /** The dispatcher found nobody: the ride waits with the districts of these cells (which listed nobody) to be woken. */
@@ -108,7 +108,7 @@ export async function performRide(p: RidePeers, effect: RideCall): Promise<Outco
       case "waitInCells": {
         const now = Date.now();
         const answers = await Promise.all(
-          effect.cells.map((cell) => askDispatch(`cell ${cell}`, () => cellStub(env, cell).wait(effect.waiter, now, effect.since))),
+          effect.cells.map((cell) => askDispatch(`cell ${cell}`, () => cellStub(env, cell).wait(effect.waiter, now, effect.roundStart))),
         );
         // A cell of an older code answers no `relisted`: none then, as before.
         const relisted = answers.flatMap((a) => (a && "relisted" in a ? a.relisted : []));
@@ -172,6 +172,6 @@ export function dispatchPeers(p: RidePeers, reserving: DispatchPeers["reserving"
     },
     reserving,
     release: async (driverId) => void (await performRide(p, { type: "releaseDriver", driverId })),
-    wait: async (cells, waiter, since) => unwrapOr(await performRide(p, { type: "waitInCells", cells, waiter, since }), none),
+    wait: async (cells, waiter, roundStart) => unwrapOr(await performRide(p, { type: "waitInCells", cells, waiter, roundStart }), none),
   };
 }

@@ -17,7 +17,7 @@ import { etaSeconds, notOffered, toRideDriver } from "./commands";
  * @example
  * const check = acceptance(record, "d1", new Date()); // null: confirm, then assign
  */
-export function acceptance(record: RideRecord | null, driverId: string, now: Date): "accepted" | Refusal | null {
+function acceptance(record: RideRecord | null, driverId: string, now: Date): "accepted" | Refusal | null {
   if (!record) return notOffered;
   if (record.ride.driver?.id === driverId && record.ride.status !== "cancelled") return "accepted";
   if (record.ride.status !== "dispatching" || record.offer?.driverId !== driverId) return notOffered;

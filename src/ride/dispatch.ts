@@ -148,9 +148,9 @@ export interface DispatchPeers {
   release: (driverId: string) => Promise<void>;
   /**
    * Registers the ride as waiting in `cells`; answers the drivers they list for it now, those of them listed anew since
-   * `since` (epoch ms, the round's start), and whether some cell failed.
+   * `roundStart` (epoch ms), and whether some cell failed.
    */
-  wait: (cells: string[], waiter: Waiter, since: number) => Promise<{ listed: string[]; relisted: string[]; failed: boolean }>;
+  wait: (cells: string[], waiter: Waiter, roundStart: number) => Promise<{ listed: string[]; relisted: string[]; failed: boolean }>;
   /** Registers the ride with the districts of `cells` (cells that listed nobody); answers those of them listing drivers for it now, and whether some district failed. */
   waitForSupply: (cells: string[], waiter: Waiter) => Promise<{ listing: string[]; failed: boolean }>;
   /** Epoch ms now (default: the round's `now` plus the time it has taken): an offer's time counts from its reservation. */
