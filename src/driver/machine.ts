@@ -269,7 +269,7 @@ export function planDriver(
   // report only sets it if it is missing (a driver online since before the timer existed), never moves it later: its
   // alarm is not written every 4 s.
   const ensure = command.type === "locate" && after.driver.status !== "offline";
-  const timers = drafts.length > 0 || ensure ? [silentTimer(after, ctx.silence)] : [];
+  const timers = drafts.length > 0 || ensure ? [silentTimer(after, ctx.silence, ctx.now)] : [];
   const result: Plan<DriverEffect> = { events, messages, timers, after: index, later: [] };
   // Off duty now, on it before: the feed hears of it though no console watches (the views tell it only while one does), so
   // that the push interval it answers counts the drivers on duty. First: it is handed off at once, never behind a ride's call.

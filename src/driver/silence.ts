@@ -52,13 +52,27 @@ const silentFor = (record: DriverRecord, now: Date, seconds: number): boolean =>
  * never moves it later (no alarm write every 4 s), an assignment brings it forward to the
  * pickup limit.
  *
+ * A rejected driver on the way to a pickup brings it within `REJECTED_ASK_MS`: their ride is asked off them again then.
+ *
  * @example
- * silentTimer(onlineRecord, limits); // { name: "silent", at: lastReport + 600_000, ifEarlier: true }
+ * silentTimer(onlineRecord, limits, new Date()); // { name: "silent", at: lastReport + 600_000, ifEarlier: true }
  */
-export function silentTimer(after: DriverRecord, limits: SilenceLimits): TimerChange {
+export function silentTimer(after: DriverRecord, limits: SilenceLimits, now: Date): TimerChange {
   if (after.driver.status === "offline") return { name: SILENT_TIMER, at: null };
-  return { name: SILENT_TIMER, at: lastHeard(after) + limitS(after, limits) * 1000, ifEarlier: true };
+  return { name: SILENT_TIMER, at: Math.min(lastHeard(after) + limitS(after, limits) * 1000, askOffBy(after, now)), ifEarlier: true };
 }
+
+/**
+ * How soon, at most, a ride that still claims a rejected driver on the way to its pickup is
+ * asked again to take them off. The rejection's own call (sent three times within seconds)
+ * may all be lost, and the pickup limit is minutes: meanwhile the rejected driver could
+ * pick the rider up. Asked by the `silent` timer, so a Driver DO evicted meanwhile still asks.
+ */
+export const REJECTED_ASK_MS = 10_000;
+
+/** When the `silent` timer must fire at the latest to ask a ride off a rejected driver on the way to its pickup (never, for anyone else). */
+const askOffBy = (record: DriverRecord, now: Date): number =>
+  record.driver.approval === "rejected" && toPickup(record) ? now.getTime() + REJECTED_ASK_MS : Number.POSITIVE_INFINITY;
 
 /**
  * Whether the driver is still silent past the limit (checked again once the commands queued
@@ -120,7 +134,8 @@ export type SilenceStep = { again?: number; command?: DriverCommand; takeOff?: {
  * A rejected driver that a ride still claims is asked off it again (why `rejected`): the
  * rejection's call to the ride (`withdrawOffer`, after the command, sent again a second and two
  * later should it fail) may have been lost, and nothing else would send it again. Before the pickup the ride dispatches again without
- * them; past it the trip is theirs to finish, and the ask changes nothing.
+ * them, and the ask comes again within `REJECTED_ASK_MS` until it is answered; past it the trip is theirs to finish, and the
+ * ask changes nothing.
  *
  * @example
  * await silenceStep(record, new Date(), config, rideClaims(env));
@@ -139,7 +154,9 @@ export async function silenceStep(
   if (rideId === null) return { again: check.at };
   const claimed = await claims(rideId, record.driver.id);
   if (claimed === false) return { again: check.at, command: { type: "release", rideId, reason: "unclaimed" } };
-  if (claimed && record.driver.approval === "rejected") return { again: check.at, takeOff: { rideId, driverId: record.driver.id, why: "rejected" } };
+  // Asked again within seconds while on the way to the pickup (`askOffBy`); past it the ride says no, at the usual pace.
+  if (claimed && record.driver.approval === "rejected")
+    return { again: Math.min(check.at, askOffBy(record, now)), takeOff: { rideId, driverId: record.driver.id, why: "rejected" } };
   if (!claimed || !stillSilent(record, now, limits)) return { again: check.at };
   // Past the pickup limit only: the ride, if the driver arrived (this object hears of it at their next report), leaves them on.
   const why = silentFor(record, now, limits.driverOfflineAfterS) ? "silent" : "silent_on_the_way";

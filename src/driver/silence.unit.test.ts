@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { driverRecord, ON_DUTY } from "./fixtures";
 import { decideDriver, planDriver } from "./machine";
 import { RIDE_STATUSES } from "../domain/types";
-import { checkSilence, limitS, releaseForPush, silenceStep, silentTimer, SILENT_TIMER, stillSilent } from "./silence";
+import { checkSilence, limitS, REJECTED_ASK_MS, releaseForPush, silenceStep, silentTimer, SILENT_TIMER, stillSilent } from "./silence";
 import type { DriverCommand, DriverRecord } from "./types";
 
 const NOW = new Date("2026-12-02T09:00:00Z");
@@ -36,8 +36,8 @@ describe("the silent timer: a driver who stops reporting is taken offline", () =
 
   it("is set (if sooner than where it is) from the last report while the driver is online, cleared once offline", () => {
     const online = driverRecord(NOW, { locationAt: ago(5) });
-    expect(silentTimer(online, LIMITS)).toEqual({ name: SILENT_TIMER, at: NOW.getTime() + (LIMIT_S - 5) * 1000, ifEarlier: true });
-    expect(silentTimer(driverRecord(NOW, { status: "offline" }), LIMITS)).toEqual({ name: SILENT_TIMER, at: null });
+    expect(silentTimer(online, LIMITS, NOW)).toEqual({ name: SILENT_TIMER, at: NOW.getTime() + (LIMIT_S - 5) * 1000, ifEarlier: true });
+    expect(silentTimer(driverRecord(NOW, { status: "offline" }), LIMITS, NOW)).toEqual({ name: SILENT_TIMER, at: null });
   });
 
   it("a change of the driver writes it: going online sets it, going offline clears it; a location report only sets it if missing", () => {
@@ -124,13 +124,23 @@ describe("the silent timer and a ride that no longer claims its driver (a releas
     // A ride with no claim on them is let go of as for anyone; one that cannot be asked is asked next time.
     expect((await silenceStep(rejected(held), NOW, LIMITS, answering(false)))?.command).toEqual({ type: "release", rideId: "r1", reason: "unclaimed" });
     expect(await silenceStep(rejected(held), NOW, LIMITS, answering(null))).toEqual({ again: NOW.getTime() + (LIMIT_S - 5) * 1000 });
-    // The rejection of a driver on the way to a pickup sets the timer at the pickup limit: the ask again comes within it.
+    // The rejection of a driver on the way to a pickup sets the timer within seconds, not at the pickup limit (minutes):
+    // the rejection's calls may all have been lost, and the driver could pick the rider up meanwhile.
     const toPickup = driverRecord(NOW, { status: "on_trip", currentRideId: "r1" });
     const decided = decideDriver(toPickup, { type: "reject", reason: "documents" }, NOW);
     if (decided.kind !== "applied") throw new Error(`not applied: ${decided.kind}`);
     expect(planDriver({ type: "reject", reason: "documents" }, decided.record, decided.events, ctx).timers).toEqual([
-      { name: SILENT_TIMER, at: NOW.getTime() + (PICKUP_S - 5) * 1000, ifEarlier: true },
+      { name: SILENT_TIMER, at: NOW.getTime() + REJECTED_ASK_MS, ifEarlier: true },
     ]);
+    // A report on the way does not move it later (`ifEarlier`) nor write the alarm at each report (a later time than where it is).
+    const reported = planDriver({ type: "locate", location: { lat: 37.5, lng: 127 } }, decided.record, [], { ...ctx, now: new Date(NOW.getTime() + 4000) });
+    expect(reported.timers).toEqual([{ name: SILENT_TIMER, at: NOW.getTime() + 4000 + REJECTED_ASK_MS, ifEarlier: true }]);
+    // The ride still claims them: asked again, and again within seconds while on the way; past the pickup at the usual pace.
+    const onTheWay = await silenceStep(decided.record, NOW, LIMITS, answering(true));
+    expect(onTheWay).toEqual({ again: NOW.getTime() + REJECTED_ASK_MS, takeOff: { rideId: "r1", driverId: "d1", why: "rejected" } });
+    expect((await silenceStep(rejected(heldBy("on_trip", 5)), NOW, LIMITS, answering(true)))?.again).toBe(NOW.getTime() + (LIMIT_S - 5) * 1000);
+    // An approved driver on the way is not asked sooner than the pickup limit.
+    expect(silentTimer(toPickup, LIMITS, NOW).at).toBe(NOW.getTime() + (PICKUP_S - 5) * 1000);
   });
 
   it("a ride that claims them, or cannot be asked, leaves them held: the timer alone is set again", async () => {
