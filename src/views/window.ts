@@ -188,10 +188,27 @@ export async function letGoOfHistory(db: D1Database, keepers: HistoryKeepers, be
 }
 
 /**
+ * The rides of `writes` whose refund was declined and not made good since (a decline newer than
+ * every refund made): the window's own run passes them over (`REFUND_DECLINED`), and so must a
+ * rebuild or a repair, or the row an operator must still find in the stats would go with it.
+ */
+function refundsStillDeclined(writes: ViewWrite[]): Set<string> {
+  const declined = new Map<string, number>();
+  const made = new Map<string, number>();
+  for (const w of writes) {
+    if (w.kind !== "refund" || w.of !== "ride") continue;
+    const into = w.declined ? declined : made;
+    into.set(w.id, Math.max(into.get(w.id) ?? 0, w.version));
+  }
+  return new Set([...declined].filter(([id, version]) => version > (made.get(id) ?? 0)).map(([id]) => id));
+}
+
+/**
  * Of the writes of the repair sweep and the rebuild, hands a ride past the window, and an
  * earnings row older than its cut-off, to their owners' objects instead of back into the views
  * (a rebuild would otherwise pour a year of rides into one database); answers the rest, to
- * project; a row of the ride's older version still in the views is deleted once kept. Throws
+ * project; a row of the ride's older version still in the views is deleted once kept. A ride
+ * whose refund is still declined stays in the views, as the window's run leaves it. Throws
  * when an owner did not keep its rows.
  *
  * @example
@@ -202,8 +219,9 @@ export async function handOverWrites(db: D1Database, keepers: HistoryKeepers, wr
   const newest = new Map<string, Extract<ViewWrite, { kind: "ride" }>["ride"]>();
   const earnings: (KeptEarning & { driverId: string })[] = [];
   const rest: ViewWrite[] = [];
+  const declined = refundsStillDeclined(writes);
   for (const w of writes) {
-    if (w.kind === "ride" && pastWindow(w.ride, before)) {
+    if (w.kind === "ride" && pastWindow(w.ride, before) && !declined.has(w.ride.id)) {
       if ((newest.get(w.ride.id)?.version ?? -1) < w.ride.version) newest.set(w.ride.id, w.ride);
     } else if (w.kind === "earning" && w.row.createdAt < cutoff) earnings.push(w.row);
     else rest.push(w);

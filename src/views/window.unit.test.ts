@@ -8,6 +8,10 @@ import { describe, expect, it } from "vitest";
 import type { KeptEarning, KeptRide } from "../history/kept-history";
 import { handOverWrites, letGoOfHistory, RIDES_PAST_WINDOW, WINDOW_CHUNK, type HistoryKeepers } from "./window";
 import { sqliteD1, type D1Like } from "../../test/support/sqlite-d1";
+import type { RideEventsMessage } from "../domain/events";
+import { record } from "../domain/ride/fixtures";
+import { applyWrites, writesOf } from "./projection";
+import { openPaymentProblems } from "./stats";
 
 const BEFORE = new Date("2026-11-01T00:00:00.000Z");
 const at = (day: number) => new Date(Date.UTC(2026, 9, day)).toISOString(); // October: before the cut-off
@@ -121,6 +125,41 @@ describe("the views' window over SQLite", () => {
     await expect(
       handOverWrites(asD1(db), owners(["rider:r1"]).keepers, [{ kind: "ride", event, ride: ride("rd_old", 9, at(3)), dispatchMs: null }], BEFORE),
     ).rejects.toThrow("not kept");
+  });
+
+  it("the rebuild's writes: a ride past the window whose refund is still declined stays in the views, as the window's run leaves it", async () => {
+    const db = await sqliteD1("migrations/views");
+    // The writes the rebuild makes of a ride's timeline: each refund's outcome written apart from the snapshot.
+    const writes = (id: string, outcomes: [version: number, type: "RefundDeclined" | "PaymentRefunded"][]) =>
+      outcomes.flatMap(([version, type]) => {
+        const ride = { ...record("completed", "captured", { driver: true }).ride, id, version, createdAt: at(3), updatedAt: at(4) };
+        const event = { id: `ev_${id}_${version}`, type, rideId: id, version, occurredAt: at(4), correlationId: "c", causationId: null, data: {} };
+        return writesOf({ kind: "ride.events", events: [event], ride } satisfies RideEventsMessage);
+      });
+    const { keepers, rides } = owners();
+    const rest = await handOverWrites(
+      asD1(db),
+      keepers,
+      [
+        ...writes("rd_declined", [[12, "RefundDeclined"]]),
+        // Declined, then made good: settled, it goes.
+        ...writes("rd_made", [
+          [12, "RefundDeclined"],
+          [14, "PaymentRefunded"],
+        ]),
+        // Made, then declined (a second refund): open again, it stays.
+        ...writes("rd_again", [
+          [14, "PaymentRefunded"],
+          [16, "RefundDeclined"],
+        ]),
+      ],
+      BEFORE,
+    );
+    expect([...rides.values()].flat().map((r) => r.id)).toEqual(["rd_made", "rd_made"]); // its rider and its driver
+    // Projected, they are the operators' open payment problems, as they were before the rebuild.
+    await applyWrites(asD1(db), rest);
+    expect((await openPaymentProblems(asD1(db))).map((p) => p.rideId).sort()).toEqual(["rd_again", "rd_declined"]);
+    expect(await left(db)).toEqual(["rd_again", "rd_declined"]);
   });
 
   it("the repair's writes: a ride past the window whose older row came back (a replayed event) is kept by its owners and its row goes", async () => {
