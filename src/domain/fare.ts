@@ -43,10 +43,18 @@ export function meteredFare(product: Product, distanceMeters: number, durationSe
   return { amount: roundTo100(amount), currency: "KRW" };
 }
 
-/** The final fare: metered, but never above the quote plus the margin. */
+/**
+ * The final fare: metered, but never above the quote plus the margin, in whole hundreds of won
+ * rounded down (the hold is rounded up, so capping at it would charge up to 99 won more).
+ *
+ * @example
+ * finalFare("standard", { amount: 4800, currency: "KRW" }, 200_000, 20_000); // { amount: 6200, currency: "KRW" }: 4800 × 1.3 = 6240
+ */
 export function finalFare(product: Product, quote: Money, distanceMeters: number, durationSeconds: number): Money {
   const metered = meteredFare(product, distanceMeters, durationSeconds);
-  return { amount: Math.min(metered.amount, holdAmount(quote).amount), currency: "KRW" };
+  // In whole percent, so that no binary fraction (4800 × 1.3 = 6240.000000000001) moves the cut.
+  const cap = Math.floor((quote.amount * Math.round((1 + FARE_MARGIN) * 100)) / 10_000) * 100;
+  return { amount: Math.min(metered.amount, cap), currency: "KRW" };
 }
 
 /** What is held on the card when the ride is requested: the quote plus the margin. */

@@ -26,4 +26,18 @@ describe("fares", () => {
     expect(finalFare("standard", quote, 200_000, 20_000).amount).toBe(13_000);
     expect(finalFare("standard", quote, 1000, 0).amount).toBe(4800);
   });
+
+  it("never charges more than the quote plus the margin, though the hold is rounded up to a hundred won", () => {
+    for (const amount of [4800, 5000, 7000, 9800, 12_300, 33_300]) {
+      const quote = { amount, currency: "KRW" as const };
+      const capped = finalFare("standard", quote, 200_000, 20_000).amount;
+      expect(capped, `quote ${amount}`).toBeLessThanOrEqual(amount * 1.3);
+      expect(capped, `quote ${amount}`).toBeGreaterThan(amount * 1.3 - 100);
+      expect(capped % 100).toBe(0);
+      expect(capped).toBeLessThanOrEqual(holdAmount(quote).amount);
+    }
+    // 4800 × 1.3 = 6240: the hold is 6300, the fare at most 6200.
+    expect(holdAmount({ amount: 4800, currency: "KRW" }).amount).toBe(6300);
+    expect(finalFare("standard", { amount: 4800, currency: "KRW" }, 200_000, 20_000).amount).toBe(6200);
+  });
 });
