@@ -30,7 +30,12 @@ import { payoutRoutes } from "./routes/payouts";
 import { problemRoutes } from "./routes/problems";
 import { DOCUMENT } from "./openapi";
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/**
+ * An incoming request id the gateway echoes and carries (the contract: "the incoming one echoed"):
+ * any printable ASCII but the space, up to 200 characters (a base64 id, a braced GUID). Anything
+ * else (a control character, a newline, a longer one) is replaced by a new id, never refused.
+ */
+const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * Builds the gateway.

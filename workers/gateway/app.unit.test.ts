@@ -135,6 +135,20 @@ describe("the access_token query parameter", () => {
   });
 });
 
+describe("the request id", () => {
+  it("echoes a client's id of any printable ASCII (a base64 id, a braced GUID); one with a space, a control character or too long is replaced", async () => {
+    for (const id of ["q+3/ab==", "{0f8fad5b-d9cb-469f-a165-70867728950e}", "req-1", "x".repeat(200)]) {
+      const res = await call("/healthz", { headers: { "x-request-id": id } });
+      expect(res.headers.get("x-request-id"), id).toBe(id);
+    }
+    for (const id of ["two words", "tab\there", "x".repeat(201)]) {
+      const res = await call("/healthz", { headers: { "x-request-id": id } });
+      expect(res.headers.get("x-request-id"), id).not.toBe(id);
+      expect(res.headers.get("x-request-id"), id).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+});
+
 describe("the body limit", () => {
   it("413 payload_too_large over the limit, before authentication", async () => {
     const big = JSON.stringify({ pad: "x".repeat(MAX_BODY_BYTES) });

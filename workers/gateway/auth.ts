@@ -111,7 +111,8 @@ export async function authenticate(
   roles: readonly Role[],
   sources: TokenSources = {},
 ): Promise<{ actor: Actor; expiresAt: number; ticketId?: string }> {
-  const ticket = sources.queryToken ? c.req.query("ticket") : undefined;
+  // An empty `ticket=` is none (a client that always appends it may authenticate by its header).
+  const ticket = sources.queryToken ? c.req.query("ticket") || undefined : undefined;
   let payload: Record<string, unknown>;
   let expiresAt: number;
   let ticketId: string | undefined;

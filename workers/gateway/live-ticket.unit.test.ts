@@ -50,6 +50,12 @@ describe("a ticket", () => {
     expect((await call(`/v1/rides/${RIDE}/live?ticket=${rider}`)).status).toBe(400);
   });
 
+  it("an empty ticket parameter is none: the socket's Authorization header is taken", async () => {
+    const res = await call("/v1/ops/live?ticket=", { token: await token("o1", "ops") });
+    expect([res.status, res.body.detail]).toEqual([400, "this endpoint is a WebSocket: send Upgrade: websocket"]);
+    expect((await call("/v1/ops/live?ticket=")).status, "and with no header, no token").toBe(401);
+  });
+
   it("hands the socket the expiry of the token it was issued under, not its own", async () => {
     const tokenExp = now() + 3600;
     const bearer = await sign({ sub: "o1", role: "ops", exp: tokenExp }, SECRET, "HS256");
