@@ -86,6 +86,9 @@ async function openHoldsToCheck(deps: ReconcileDeps, before: string): Promise<Le
   return [...newest, ...older.filter((h) => !keys.has(h.idempotencyKey))];
 }
 
+/** Whether a ride captured its hold (a fare or a no-show fee), refunded or not since. */
+const tookItsMoney = (ride: Pick<Ride, "payment"> | null): boolean => ride?.payment.status === "captured" || ride?.payment.status === "refunded";
+
 /** How a run goes: holds younger than `minAgeMs` are left alone; `walk` false (an operator's run) neither reads nor moves the walk. */
 export interface ReconcileOptions {
   minAgeMs: number;
@@ -138,8 +141,10 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
       }
       const ride = await deps.ride(hold.rideId);
       // A hold is owed a void when its ride is over without a capture: cancelled, gone, or
-      // completed unpaid (a capture refused for good: the fare became the rider's dues).
-      if (!holdIsOwedAVoid(hold.rideId, ride)) continue;
+      // completed unpaid (a capture refused for good: the fare became the rider's dues). A ride
+      // that took its money (captured, refunded since) captured this hold, its one, after the
+      // open holds were read: a void would be refused by the provider and logged as one.
+      if (!holdIsOwedAVoid(hold.rideId, ride) || tookItsMoney(ride)) continue;
       const result = await handlePaymentCommand(command(hold, "void", null), deps);
       if (result.outcome === "succeeded") report.holdsVoided.push(hold.rideId);
     } catch (error) {

@@ -160,6 +160,21 @@ describe("ledger holds", () => {
     expect(provider.calls.filter((c) => c.op === "void").map((c) => c.key)).toEqual(["rd_unpaid:void"]);
   });
 
+  it("leaves the hold of a ride that captured it since the open holds were read (a capture during the run): no void the provider would refuse", async () => {
+    const captured = (status: Ride["status"], payment: Ride["payment"]["status"]) => ({ ...rideIn(status), payment: { status: payment } }) as Ride;
+    const { deps, provider, reconcileDeps } = await withRides({
+      rd_paid: captured("completed", "captured"),
+      rd_refunded: captured("completed", "refunded"),
+      rd_fee: { ...captured("cancelled", "captured"), fare: { amount: 3000, currency: "KRW" } },
+      rd_unpaid: captured("completed", "failed"),
+    });
+    // The ledger read as the run began: each hold open (the capture's row not there yet).
+    for (const id of ["rd_paid", "rd_refunded", "rd_fee", "rd_unpaid"]) await handlePaymentCommand(step(id, "authorize", 5000), deps);
+    const report = await reconcile(reconcileDeps, { minAgeMs: 0 });
+    expect(report.holdsVoided).toEqual(["rd_unpaid"]);
+    expect(provider.calls.filter((c) => c.op === "void").map((c) => c.key)).toEqual(["rd_unpaid:void"]);
+  });
+
   it("reaches a hold owed a void a day back though more live holds than a page, all old enough, are newer (the walk)", async () => {
     const rides: Record<string, Ride | null> = { rd_unpaid: rideIn("completed") };
     const { d1, deps, provider, reconcileDeps } = await withRides(rides);
