@@ -234,6 +234,8 @@ export const reconcileWalk = sqliteTable("reconcile_walk", {
   id: integer("id").primaryKey(),
   beforeCreatedAt: text("before_created_at").notNull(),
   beforeRideId: text("before_ride_id").notNull(),
+  /** Since when (ms) the walk has stayed on this page, one of its holds failing (src/payments/walk-stuck.ts); null: it is not stuck. */
+  stuckSince: integer("stuck_since"),
 });
 
 /**
@@ -245,4 +247,6 @@ export const providerHoldWalk = sqliteTable("provider_hold_walk", {
   id: integer("id").primaryKey(),
   beforeS: integer("before_s").notNull(),
   spanS: integer("span_s").notNull(),
+  /** Since when (ms) the walk has stayed on this window, one of its holds failing (src/payments/walk-stuck.ts); null: it is not stuck. */
+  stuckSince: integer("stuck_since"),
 });

@@ -40,19 +40,35 @@ export const HOLD_LIFETIME_MS = 8 * 86_400_000;
 /** How far back the newest open holds are looked for: the walk reads further (a bound, so that few open holds never mean a scan of the whole ledger). */
 export const NEWEST_HOLDS_MS = 86_400_000;
 
+/** Where the walk through the older holds reads next: the holds made before this one (by time, then ride id). */
+export interface HoldWalkCursor {
+  beforeCreatedAt: string;
+  beforeRideId: string;
+}
+
+/** One run's page of the walk: its open holds, where it was read from (`at`), where the walk goes after it (`next`, null: the end). */
+export interface HoldWalkPage {
+  open: LedgerEntry[];
+  at: HoldWalkCursor;
+  next: HoldWalkCursor | null;
+  /** Since when the walk has stayed on `at`, one of its holds failing (src/payments/walk-stuck.ts). */
+  stuckSince: number | null;
+}
+
 /**
  * The open holds of the walk's next page of `scan` authorisations made before `before`, and
- * the walk moved past them.
+ * where the walk would go after it; nothing moves until `keepHoldWalk` (once they were judged).
  *
  * @example
- * const older = await walkOlderHolds(env.LEDGER_DB, new Date(Date.now() - 300_000).toISOString());
+ * const page = await walkOlderHolds(env.LEDGER_DB, new Date(Date.now() - 300_000).toISOString());
  */
-export async function walkOlderHolds(d1: D1Database, before: string, scan = WALK_SCAN): Promise<LedgerEntry[]> {
+export async function walkOlderHolds(d1: D1Database, before: string, scan = WALK_SCAN): Promise<HoldWalkPage> {
   const since = new Date(Date.parse(before) - HOLD_LIFETIME_MS).toISOString();
   const db = drizzle(d1);
   const cursor = (await db.select().from(reconcileWalk).where(eq(reconcileWalk.id, 1)).limit(1))[0];
   // A cursor not before `before` (a first run, or a wrap) starts from the newest old enough.
-  const from = cursor && cursor.beforeCreatedAt < before ? cursor : { beforeCreatedAt: before, beforeRideId: "\uffff" };
+  const resume = cursor && cursor.beforeCreatedAt < before;
+  const from: HoldWalkCursor = resume ? cursor : { beforeCreatedAt: before, beforeRideId: "\uffff" };
   const page = await db
     .select({ createdAt: po.createdAt, rideId: po.rideId })
     .from(po)
@@ -74,13 +90,32 @@ export async function walkOlderHolds(d1: D1Database, before: string, scan = WALK
           .from(po)
           .where(and(holdStillOpen, gte(po.createdAt, last.createdAt), lte(po.createdAt, first.createdAt)))
       : [];
-  if (page.length < scan || !last) await db.delete(reconcileWalk).where(eq(reconcileWalk.id, 1));
-  else
+  const next = page.length < scan || !last ? null : { beforeCreatedAt: last.createdAt, beforeRideId: last.rideId };
+  return {
+    open,
+    at: { beforeCreatedAt: from.beforeCreatedAt, beforeRideId: from.beforeRideId },
+    next,
+    stuckSince: resume ? (cursor.stuckSince ?? null) : null,
+  };
+}
+
+/**
+ * Keeps where the walk through the older holds goes next run (null: from the newest again), and
+ * since when it has been stuck there (null: it is not).
+ *
+ * @example
+ * await keepHoldWalk(env.LEDGER_DB, page.next, null);
+ */
+export async function keepHoldWalk(d1: D1Database, position: HoldWalkCursor | null, stuckSince: number | null): Promise<void> {
+  const db = drizzle(d1);
+  if (!position) await db.delete(reconcileWalk).where(eq(reconcileWalk.id, 1));
+  else {
+    const row = { beforeCreatedAt: position.beforeCreatedAt, beforeRideId: position.beforeRideId, stuckSince };
     await db
       .insert(reconcileWalk)
-      .values({ id: 1, beforeCreatedAt: last.createdAt, beforeRideId: last.rideId })
-      .onConflictDoUpdate({ target: reconcileWalk.id, set: { beforeCreatedAt: last.createdAt, beforeRideId: last.rideId } });
-  return open;
+      .values({ id: 1, ...row })
+      .onConflictDoUpdate({ target: reconcileWalk.id, set: row });
+  }
 }
 
 /**
@@ -90,18 +125,20 @@ export async function walkOlderHolds(d1: D1Database, before: string, scan = WALK
  * @example
  * const walk = await providerWalk(env.LEDGER_DB); // { beforeS: 1_700_000_000, spanS: 3600 } | null
  */
-export async function providerWalk(d1: D1Database): Promise<ProviderHoldWalk | null> {
+export async function providerWalk(d1: D1Database): Promise<(ProviderHoldWalk & { stuckSince: number | null }) | null> {
   const row = (await drizzle(d1).select().from(providerHoldWalk).where(eq(providerHoldWalk.id, 1)).limit(1))[0];
-  return row ? { beforeS: row.beforeS, spanS: row.spanS } : null;
+  return row ? { beforeS: row.beforeS, spanS: row.spanS, stuckSince: row.stuckSince ?? null } : null;
 }
 
-/** Keeps where the walk over the provider's open holds stands for the next run (null: start again from the newest). */
-export async function keepProviderWalk(d1: D1Database, walk: ProviderHoldWalk | null): Promise<void> {
+/** Keeps where the walk over the provider's open holds stands for the next run (null: start again from the newest), and since when it is stuck there. */
+export async function keepProviderWalk(d1: D1Database, walk: ProviderHoldWalk | null, stuckSince: number | null = null): Promise<void> {
   const db = drizzle(d1);
   if (!walk) await db.delete(providerHoldWalk).where(eq(providerHoldWalk.id, 1));
-  else
+  else {
+    const row = { beforeS: walk.beforeS, spanS: walk.spanS, stuckSince };
     await db
       .insert(providerHoldWalk)
-      .values({ id: 1, ...walk })
-      .onConflictDoUpdate({ target: providerHoldWalk.id, set: walk });
+      .values({ id: 1, ...row })
+      .onConflictDoUpdate({ target: providerHoldWalk.id, set: row });
+  }
 }

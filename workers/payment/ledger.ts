@@ -9,7 +9,16 @@ import type { Money } from "../../src/domain/types";
 import { DUES_PREFIX } from "../../src/payments/dues";
 import { deadLetters, paymentOperations, settlementAdjustments, settlements } from "../../src/payments/ledger-schema";
 import type { ProviderHoldWalk } from "../../src/payments/provider-walk";
-import { holdStillOpen, keepProviderWalk, NEWEST_HOLDS_MS, providerWalk, walkOlderHolds } from "./hold-walk";
+import {
+  holdStillOpen,
+  keepHoldWalk,
+  keepProviderWalk,
+  NEWEST_HOLDS_MS,
+  providerWalk,
+  walkOlderHolds,
+  type HoldWalkCursor,
+  type HoldWalkPage,
+} from "./hold-walk";
 import { PIN } from "./ledger-window";
 
 export type LedgerEntry = typeof paymentOperations.$inferSelect;
@@ -239,18 +248,23 @@ export class Ledger {
   }
 
   /** The next page of reconciliation's walk through the older holds: the open ones of `scan` authorisations (`walkOlderHolds`). */
-  olderOpenHolds(before: string, scan: number): Promise<LedgerEntry[]> {
+  olderOpenHolds(before: string, scan: number): Promise<HoldWalkPage> {
     return walkOlderHolds(this.d1, before, scan);
   }
 
+  /** Keeps where the walk through the older holds goes next (`keepHoldWalk`). */
+  keepHoldWalk(position: HoldWalkCursor | null, stuckSince: number | null): Promise<void> {
+    return keepHoldWalk(this.d1, position, stuckSince);
+  }
+
   /** Where reconciliation's walk over the provider's open holds stands (`providerWalk`). */
-  providerWalk(): Promise<ProviderHoldWalk | null> {
+  providerWalk(): Promise<(ProviderHoldWalk & { stuckSince: number | null }) | null> {
     return providerWalk(this.d1);
   }
 
   /** Keeps where the walk over the provider's open holds stands (`keepProviderWalk`). */
-  keepProviderWalk(walk: ProviderHoldWalk | null): Promise<void> {
-    return keepProviderWalk(this.d1, walk);
+  keepProviderWalk(walk: ProviderHoldWalk | null, stuckSince: number | null = null): Promise<void> {
+    return keepProviderWalk(this.d1, walk, stuckSince);
   }
 
   /** Successful captures of rides (not of dues), newest first. */

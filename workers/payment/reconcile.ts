@@ -13,7 +13,8 @@ import { holdIsOwedAVoid, isOrphanCandidate } from "../../src/payments/orphans";
 import { duesVoidKey } from "./dues";
 import { guarded, handlePaymentCommand, type PaymentDeps } from "./handler";
 import { walkOn, walkWindow, type ProviderHoldWalk } from "../../src/payments/provider-walk";
-import { HOLD_LIFETIME_MS, WALK_SCAN } from "./hold-walk";
+import { walkAfterRun, type WalkAfterRun } from "../../src/payments/walk-stuck";
+import { HOLD_LIFETIME_MS, WALK_SCAN, type HoldWalkPage } from "./hold-walk";
 import type { LedgerEntry } from "./ledger";
 import type { OpenHold } from "./provider";
 
@@ -79,11 +80,22 @@ function orphanVoidKey(hold: OpenHold): string {
   return isDuesAccount(hold.reference) ? `${duesVoidKey(hold.idempotencyKey)}:orphan` : `${hold.reference}:void:orphan`;
 }
 
-/** The newest open holds old enough, and the walk's next page of older ones (./hold-walk.ts), each once. */
-async function openHoldsToCheck(deps: ReconcileDeps, before: string): Promise<LedgerEntry[]> {
-  const [newest, older] = await Promise.all([deps.ledger.openHolds(before), deps.ledger.olderOpenHolds(before, WALK_SCAN)]);
+/** The newest open holds old enough, and the walk's next page of older ones (./hold-walk.ts), each once; with the walk's page. */
+async function openHoldsToCheck(deps: ReconcileDeps, before: string): Promise<{ holds: LedgerEntry[]; walk: HoldWalkPage }> {
+  const [newest, walk] = await Promise.all([deps.ledger.openHolds(before), deps.ledger.olderOpenHolds(before, WALK_SCAN)]);
   const keys = new Set(newest.map((h) => h.idempotencyKey));
-  return [...newest, ...older.filter((h) => !keys.has(h.idempotencyKey))];
+  return { holds: [...newest, ...walk.open.filter((h) => !keys.has(h.idempotencyKey))], walk };
+}
+
+/**
+ * Where a walk goes after a run (src/payments/walk-stuck.ts): on past its page, or, one of the
+ * page's holds failing, on it again next run; a page left behind after `WALK_STUCK_MS` is logged
+ * with the holds that failed there.
+ */
+function afterRun<P>(walk: "ledger" | "provider", run: Parameters<typeof walkAfterRun<P>>[0], failed: string[]): WalkAfterRun<P> {
+  const after = walkAfterRun(run);
+  if (after.leftBehind) console.warn(JSON.stringify({ msg: "reconciliation walk left holds behind", walk, rideIds: failed.slice(0, 20) }));
+  return after;
 }
 
 /** Whether a ride captured its hold (a fare or a no-show fee), refunded or not since. */
@@ -121,7 +133,9 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
   });
 
   const before = new Date(now - options.minAgeMs).toISOString();
-  for (const hold of await openHoldsToCheck(deps, before)) {
+  const toCheck = await openHoldsToCheck(deps, before);
+  const failed = new Set<string>();
+  for (const hold of toCheck.holds) {
     report.openHoldsChecked += 1;
     try {
       if (isDuesAccount(hold.rideId)) {
@@ -148,8 +162,16 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
       const result = await handlePaymentCommand(command(hold, "void", null), deps);
       if (result.outcome === "succeeded") report.holdsVoided.push(hold.rideId);
     } catch (error) {
+      failed.add(hold.idempotencyKey);
       report.failures.push({ rideId: hold.rideId, error: String(error) });
     }
+  }
+  // The walk moves past its page once the page's holds were all judged (an operator's run leaves it where it is).
+  if (options.walk ?? true) {
+    const { at, next, stuckSince, open } = toCheck.walk;
+    const failedHere = open.filter((h) => failed.has(h.idempotencyKey)).map((h) => h.rideId);
+    const after = afterRun("ledger", { at, next, stuckSince, failed: failedHere.length > 0, now }, failedHere);
+    await deps.ledger.keepHoldWalk(after.position, after.stuckSince);
   }
 
   for (const capture of await deps.ledger.captures()) {
@@ -180,18 +202,25 @@ export const PROVIDER_HOLDS_LISTED = 500;
 async function providerOpenHolds(
   deps: ReconcileDeps,
   options: { minAgeMs: number; now: number; walk: boolean },
-): Promise<{ holds: OpenHold[]; walked?: ProviderHoldWalk | null }> {
+): Promise<{ holds: OpenHold[]; window?: { at: ProviderHoldWalk; next: ProviderHoldWalk | null; stuckSince: number | null; refs: Set<string> } }> {
   // Up to the second old enough, that second included (Stripe's `created` is in seconds): the
   // exact age is judged hold by hold (isOrphanCandidate).
   const topS = Math.floor((options.now - options.minAgeMs) / 1000) + 1;
   const bottomS = Math.floor((options.now - HOLD_LIFETIME_MS) / 1000);
   const first = await deps.provider.openHolds({ fromS: bottomS, beforeS: topS }, PROVIDER_HOLDS_LISTED);
   if (first.complete || !options.walk) return { holds: first.holds };
-  const window = walkWindow(await deps.ledger.providerWalk(), topS, bottomS);
+  const saved = await deps.ledger.providerWalk();
+  const window = walkWindow(saved, topS, bottomS);
   const older = await deps.provider.openHolds(window, PROVIDER_HOLDS_LISTED);
-  const walked = walkOn(window, { listed: older.holds.length, limit: PROVIDER_HOLDS_LISTED, complete: older.complete }, bottomS);
+  const next = walkOn(window, { listed: older.holds.length, limit: PROVIDER_HOLDS_LISTED, complete: older.complete }, bottomS);
   const refs = new Set(first.holds.map((h) => h.ref));
-  return { holds: [...first.holds, ...older.holds.filter((h) => !refs.has(h.ref))], walked };
+  // Stuck only on the window it stayed on (a walk started again from the newest is not).
+  const stuckSince = saved?.beforeS === window.beforeS ? saved.stuckSince : null;
+  const at = { beforeS: window.beforeS, spanS: window.beforeS - window.fromS };
+  return {
+    holds: [...first.holds, ...older.holds.filter((h) => !refs.has(h.ref))],
+    window: { at, next, stuckSince, refs: new Set(older.holds.map((h) => h.ref)) },
+  };
 }
 
 /**
@@ -208,7 +237,7 @@ async function voidOrphanHolds(deps: ReconcileDeps, options: { minAgeMs: number;
     report.failures.push({ rideId: "", error: `listing the provider's open holds failed: ${String(error)}` });
     return;
   }
-  const failuresBefore = report.failures.length;
+  const failed: { ref: string; rideId: string }[] = [];
   for (const hold of listed.holds) {
     try {
       const known = await deps.ledger.find(hold.idempotencyKey);
@@ -227,10 +256,19 @@ async function voidOrphanHolds(deps: ReconcileDeps, options: { minAgeMs: number;
       });
       if (voided) report.orphanHoldsVoided.push(hold.reference);
     } catch (error) {
+      failed.push({ ref: hold.ref, rideId: hold.reference });
       report.failures.push({ rideId: hold.reference, error: String(error) });
     }
   }
   // The walk moves on only once its window's holds were all judged: one that failed (its ride or
   // the provider did not answer) is read again next run, not at the next pass, days later.
-  if (listed.walked !== undefined && report.failures.length === failuresBefore) await deps.ledger.keepProviderWalk(listed.walked);
+  const window = listed.window;
+  if (!window) return;
+  const failedHere = failed.filter((h) => window.refs.has(h.ref)).map((h) => h.rideId);
+  const after = afterRun(
+    "provider",
+    { at: window.at, next: window.next, stuckSince: window.stuckSince, failed: failedHere.length > 0, now: options.now },
+    failedHere,
+  );
+  await deps.ledger.keepProviderWalk(after.position, after.stuckSince);
 }

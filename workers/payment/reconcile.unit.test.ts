@@ -2,7 +2,9 @@
  * Reconciliation's orphan holds, in Node: holds the provider placed whose ledger record
  * was lost. The real ledger on Node's SQLite, an in-memory provider, rides by lookup.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { WALK_STUCK_MS } from "../../src/payments/walk-stuck";
+import { WALK_SCAN } from "./hold-walk";
 import type { Ride } from "../../src/domain/types";
 import { handlePaymentCommand } from "./handler";
 import { PROVIDER_HOLDS_LISTED, reconcile } from "./reconcile";
@@ -100,23 +102,54 @@ describe("orphan holds at volume: the walk over the provider's holds", () => {
     expect([...provider.holds.values()].filter((h) => h.status === "canceled")).toHaveLength(1);
   });
 
-  it("the walk stays on a window one of whose holds could not be judged; an operator's run neither reads nor moves it", async () => {
+  it("the walk stays on a window one of whose holds could not be judged, for up to WALK_STUCK_MS; an operator's run does not move it", async () => {
     const rides: Record<string, Ride | null> = {};
     const { d1, provider, reconcileDeps } = await withRides(rides);
     for (let i = 0; i <= PROVIDER_HOLDS_LISTED; i++) {
       rides[`rd_live${i}`] = rideIn("in_progress");
       provider.placeHold({ reference: `rd_live${i}`, amount: 5000, key: `rd_live${i}:authorize`, ageMs: 6 * 60_000 + i * 60 });
     }
-    const walk = () => d1.prepare("SELECT before_s, span_s FROM provider_hold_walk").first();
+    const walk = () =>
+      d1.prepare("SELECT before_s, span_s, stuck_since FROM provider_hold_walk").first<{ before_s: number; span_s: number; stuck_since: number | null }>();
     const failing = { ...reconcileDeps, ride: async () => Promise.reject(new Error("ride object down")) };
-    expect((await reconcile(failing, { minAgeMs: 5 * 60_000 })).failures.length).toBeGreaterThan(0);
-    expect(await walk(), "not moved past holds it could not judge").toBeNull();
+    const now = Date.now();
+    expect((await reconcile(failing, { minAgeMs: 5 * 60_000, now })).failures.length).toBeGreaterThan(0);
+    const stuck = await walk();
+    expect(stuck, "on the window it could not judge, since this run").toMatchObject({ stuck_since: now });
     const listings = () => provider.calls.filter((c) => c.op === "openHolds").length;
     const before = listings();
     await reconcile(reconcileDeps, { minAgeMs: 0, walk: false });
-    expect([listings() - before, await walk()]).toEqual([1, null]);
-    await reconcile(reconcileDeps, { minAgeMs: 5 * 60_000 });
-    expect(await walk()).not.toBeNull();
+    expect([listings() - before, await walk()]).toEqual([1, stuck]);
+    // Failing again, within the limit: still there, stuck since the first run.
+    await reconcile(failing, { minAgeMs: 5 * 60_000, now: now + 60_000 });
+    expect(await walk()).toEqual(stuck);
+    // Judged whole: on past it, no longer stuck.
+    await reconcile(reconcileDeps, { minAgeMs: 5 * 60_000, now: now + 120_000 });
+    // (Its 501 holds within a minute: the window read in part is read next at half the span.)
+    expect(await walk()).toEqual({ ...stuck, span_s: stuck!.span_s / 2, stuck_since: null });
+  });
+
+  it("a window whose hold fails run after run is left behind after WALK_STUCK_MS, logged, so that the holds behind it are still reached", async () => {
+    const rides: Record<string, Ride | null> = {};
+    const { d1, provider, reconcileDeps } = await withRides(rides);
+    for (let i = 0; i <= PROVIDER_HOLDS_LISTED; i++) {
+      rides[`rd_live${i}`] = rideIn("in_progress");
+      provider.placeHold({ reference: `rd_live${i}`, amount: 5000, key: `rd_live${i}:authorize`, ageMs: 6 * 60_000 + i * 60 });
+    }
+    const walk = () =>
+      d1.prepare("SELECT before_s, span_s, stuck_since FROM provider_hold_walk").first<{ before_s: number; span_s: number; stuck_since: number | null }>();
+    const failing = { ...reconcileDeps, ride: async () => Promise.reject(new Error("ride object broken for good")) };
+    const now = Date.now();
+    await reconcile(failing, { minAgeMs: 5 * 60_000, now });
+    const stuck = await walk();
+    const warned = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    await reconcile(failing, { minAgeMs: 5 * 60_000, now: now + WALK_STUCK_MS });
+    expect(await walk(), "on past it, no longer stuck").toEqual({ ...stuck, span_s: stuck!.span_s / 2, stuck_since: null });
+    const lines = warned.mock.calls.map((c) => JSON.parse(String(c[0])) as { msg: string; walk?: string; rideIds?: string[] });
+    warned.mockRestore();
+    const leftBehind = lines.find((l) => l.msg === "reconciliation walk left holds behind");
+    expect(leftBehind?.walk).toBe("provider");
+    expect(leftBehind?.rideIds?.length).toBeGreaterThan(0);
   });
 
   it("a quiet provider is listed once a run, the newest only, and the walk is not kept", async () => {
@@ -192,6 +225,34 @@ describe("ledger holds", () => {
     expect(provider.calls.filter((c) => c.op === "void").map((c) => c.key)).toEqual(["rd_unpaid:void"]);
   });
 
+  it("the walk stays on a page one of whose holds could not be judged (its ride did not answer): the next run voids it, not a pass later", async () => {
+    const rides: Record<string, Ride | null> = { rd_unpaid: rideIn("completed") };
+    const { d1, deps, provider, reconcileDeps } = await withRides(rides);
+    await handlePaymentCommand(step("rd_unpaid", "authorize", 5000), deps);
+    await d1
+      .prepare("UPDATE payment_operations SET created_at = ? WHERE ride_id = 'rd_unpaid'")
+      .bind(new Date(Date.now() - 29 * HOUR).toISOString())
+      .run();
+    // More older authorisations than the walk's page (live rides' holds, behind the newest day), so that it has somewhere to go.
+    const live = Array.from({ length: WALK_SCAN + 100 }, (_, i) => `rd_live${String(i).padStart(4, "0")}`);
+    for (const id of live) rides[id] = rideIn("in_progress");
+    await insertHolds(d1, live, Date.now() - 30 * HOUR);
+    const walk = () =>
+      d1.prepare("SELECT before_created_at, stuck_since FROM reconcile_walk").first<{ before_created_at: string; stuck_since: number | null }>();
+    const lookupDown = {
+      ...reconcileDeps,
+      ride: async (id: string) => (id === "rd_unpaid" ? Promise.reject(new Error("ride object down")) : (rides[id] ?? null)),
+    };
+    const now = Date.now();
+    const first = await reconcile(lookupDown, { minAgeMs: 5 * 60_000, now });
+    expect(first.failures.map((f) => f.rideId)).toEqual(["rd_unpaid"]);
+    expect(await walk(), "on the page it could not judge, since this run").toMatchObject({ stuck_since: now });
+    const second = await reconcile(reconcileDeps, { minAgeMs: 5 * 60_000, now: now + 60_000 });
+    expect(second.holdsVoided).toEqual(["rd_unpaid"]);
+    expect(provider.calls.filter((c) => c.op === "void" && c.key === "rd_unpaid:void")).toHaveLength(1);
+    expect((await walk())?.stuck_since ?? null).toBeNull();
+  });
+
   it("the walk reads a bounded page a run, newest first from where it stopped, and starts again from the newest at the end", async () => {
     const { d1, deps } = await unitDeps();
     const ids = Array.from({ length: 250 }, (_, i) => `rd_w${String(i).padStart(3, "0")}`);
@@ -203,7 +264,11 @@ describe("ledger holds", () => {
     const before = new Date(Date.now() - HOUR).toISOString();
     expect((await deps.ledger.openHolds(before)).map((h) => h.rideId).sort()).toEqual(ids.filter((_, i) => i % 3 !== 0));
     const runs: string[][] = [];
-    for (let i = 0; i < 4; i++) runs.push((await deps.ledger.olderOpenHolds(before, 100)).map((h) => h.rideId).sort());
+    for (let i = 0; i < 4; i++) {
+      const page = await deps.ledger.olderOpenHolds(before, 100);
+      await deps.ledger.keepHoldWalk(page.next, null);
+      runs.push(page.open.map((h) => h.rideId).sort());
+    }
     const open = ids.filter((_, i) => i % 3 !== 0);
     expect(runs.slice(0, 3).flat().sort()).toEqual(open);
     expect(runs.slice(0, 3).map((r) => r.length)).toEqual([
@@ -213,7 +278,7 @@ describe("ledger holds", () => {
     ]);
     expect(runs[3]).toEqual(runs[0]); // past the end: from the newest again
     // Nothing old enough: an empty page, and the walk stays at the start.
-    expect(await deps.ledger.olderOpenHolds(new Date(Date.now() - 3 * HOUR).toISOString(), 100)).toEqual([]);
+    expect(await deps.ledger.olderOpenHolds(new Date(Date.now() - 3 * HOUR).toISOString(), 100)).toMatchObject({ open: [], next: null });
   });
 });
 
