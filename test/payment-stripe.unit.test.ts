@@ -67,6 +67,40 @@ describe("Stripe adapter", () => {
     expect(await stripe.void({ holdRef: other.ref! }, "rd_30:void")).toEqual({ outcome: "succeeded", ref: other.ref });
   });
 
+  it("a capture answered a 500 that Stripe saved under its key is answered from the intent: done if it was made, else made under the hour's key", async () => {
+    const hold = await stripe.authorize({ amount: krw(9000), paymentMethod: "pm_card_visa", reference: "rd_40" }, "rd_40:authorize");
+    const ref = hold.ref!;
+    // The capture ran, then Stripe answered 500 and saved it: every later request under the key gets that 500.
+    fake.failSaved(1, true);
+    expect(await stripe.capture({ holdRef: ref, amount: krw(8000) }, "rd_40:capture")).toEqual({ outcome: "succeeded", ref });
+    expect(await stripe.capture({ holdRef: ref, amount: krw(8000) }, "rd_40:capture"), "sent again: the same answer").toEqual({ outcome: "succeeded", ref });
+    expect(fake.intents.get(ref)).toMatchObject({ status: "succeeded", amount_received: 8000 });
+
+    // The capture did not run before the 500: made under the hour's key, once.
+    const other = await stripe.authorize({ amount: krw(9000), paymentMethod: "pm_card_visa", reference: "rd_41" }, "rd_41:authorize");
+    fake.failSaved(1, false);
+    expect(await stripe.capture({ holdRef: other.ref!, amount: krw(7000) }, "rd_41:capture")).toEqual({ outcome: "succeeded", ref: other.ref });
+    expect(fake.intents.get(other.ref!)).toMatchObject({ status: "succeeded", amount_received: 7000 });
+    const keys = fake.calls.filter((c) => c.path.endsWith("/capture") && c.path.includes(other.ref!)).map((c) => c.idempotencyKey);
+    expect(keys).toEqual(["rd_41:capture", expect.stringMatching(/^rd_41:capture:after-5xx:\d+$/)]);
+  });
+
+  it("a void answered a saved 500 is done if the hold was cancelled, else sent under the hour's key; a 500 now (not saved) is still unavailable", async () => {
+    const hold = await stripe.authorize({ amount: krw(5000), paymentMethod: "pm_card_visa", reference: "rd_42" }, "rd_42:authorize");
+    fake.failSaved(1, true);
+    expect(await stripe.void({ holdRef: hold.ref! }, "rd_42:void")).toEqual({ outcome: "succeeded", ref: hold.ref });
+    const other = await stripe.authorize({ amount: krw(5000), paymentMethod: "pm_card_visa", reference: "rd_43" }, "rd_43:authorize");
+    fake.failSaved(1, false);
+    expect(await stripe.void({ holdRef: other.ref! }, "rd_43:void")).toEqual({ outcome: "succeeded", ref: other.ref });
+    expect(fake.intents.get(other.ref!)).toMatchObject({ status: "canceled" });
+    // Stripe down (every request 500, the read too): unavailable, for the breaker and the retries, never a decline.
+    const third = await stripe.authorize({ amount: krw(5000), paymentMethod: "pm_card_visa", reference: "rd_44" }, "rd_44:authorize");
+    fake.failNext(3);
+    await expect(stripe.void({ holdRef: third.ref! }, "rd_44:void")).rejects.toBeInstanceOf(ProviderUnavailable);
+    fake.failNext(0);
+    expect(fake.intents.get(third.ref!)).toMatchObject({ status: "requires_capture" });
+  });
+
   it("a refund sent again once Stripe forgot its key is found by its key, not made twice; another key is a refund of its own", async () => {
     const hold = await stripe.authorize({ amount: krw(8000), paymentMethod: "pm_card_visa", reference: "rd_31" }, "rd_31:authorize");
     await stripe.capture({ holdRef: hold.ref!, amount: krw(8000) }, "rd_31:capture");

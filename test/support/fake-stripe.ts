@@ -8,6 +8,8 @@
  * (`status:'…'` and `metadata['…']:'…'` clauses joined by AND), in pages (`limit`, `page`).
  * `failNext(n)` makes the next n requests answer 500, as during an outage; `failNext(n, 403)` as a restricted
  * key without the endpoint's permission does, `failNext(n, 424)` as a failed dependency outside Stripe does.
+ * `failSaved(n, acted)` makes the next n keyed POSTs answer a 500 that Stripe saves under their key
+ * (replayed until forgotten), after making their change or not. `GET /v1/payment_intents/{id}` reads one.
  * `setLatency(ms)` makes every request take that long; a request arriving while another
  * with the same `Idempotency-Key` is in flight gets Stripe's 409 `idempotency_key_in_use`.
  */
@@ -72,6 +74,8 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
   const inFlight = new Set<string>();
   let failures = 0;
   let failureStatus: keyof typeof FAILURES = 500;
+  /** The next keyed requests that fail once they began to run: 500, saved under their key (`acted`: after their change). */
+  const saved500s: { acted: boolean }[] = [];
   let latencyMs = 0;
   let n = 0;
 
@@ -211,6 +215,12 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
       const limit = Number(form.limit ?? 10);
       return { status: 200, body: { object: "list", url: "/v1/transfers", has_more: data.length > limit, data: data.slice(0, limit) } };
     }
+    const read = /^\/v1\/payment_intents\/(pi_[^/]+)$/.exec(path);
+    if (method === "GET" && read) {
+      const intent = intents.get(decodeURIComponent(read[1]!));
+      if (!intent) return { status: 404, body: { error: { type: "invalid_request_error", code: "resource_missing", message: "No such payment_intent" } } };
+      return { status: 200, body: intent };
+    }
     return { status: 404, body: { error: { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${path})` } } };
   };
 
@@ -260,6 +270,13 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
         return reply(400, JSON.stringify({ error: { type: "idempotency_error", message } }));
       }
       if (replay) return reply(replay.status, replay.body);
+      const saved500 = key && req.method === "POST" ? saved500s.shift() : undefined;
+      if (saved500 && key) {
+        if (saved500.acted) handle(req.method ?? "", path, form);
+        const body = JSON.stringify({ error: FAILURES[500] });
+        replays.set(key, { status: 500, body, params });
+        return reply(500, body);
+      }
       if (key) inFlight.add(key);
       setTimeout(() => {
         const { status, body } = handle(req.method ?? "", path, form);
@@ -283,6 +300,14 @@ export async function startFakeStripe(apiKey = "sk_test_fake") {
     /** Forgets an idempotency key, as Stripe does after about 24 h. */
     forget: (key: string) => {
       replays.delete(key);
+    },
+    /**
+     * The next `count` keyed POSTs answer 500 once they began to run, having made their change
+     * (`acted`) or not; as Stripe does, the 500 is saved under the key and answered again to every
+     * request under it until the key is forgotten.
+     */
+    failSaved: (count: number, acted: boolean) => {
+      for (let i = 0; i < count; i++) saved500s.push({ acted });
     },
     failNext: (count: number, status: keyof typeof FAILURES = 500) => {
       failures = count;

@@ -12,6 +12,7 @@
 import type { Money } from "../../src/domain/types";
 import type { CreatedWindow } from "../../src/payments/provider-walk";
 import { ProviderUnavailable, type OpenHold, type OpenHoldsListing, type PaymentProvider, type ProviderOutcome } from "./provider";
+import { stripeErrorCode, StripeServerError, surviveReplayedErrors, type StripeError, type StripeIntentState } from "./stripe-errors";
 
 /**
  * The Stripe API version the request and answer shapes below follow (PaymentIntents with
@@ -33,29 +34,6 @@ interface StripeSearchPage {
   data?: { id: string; amount: number; currency: string; created: number; metadata?: Record<string, string> }[];
   has_more?: boolean;
   next_page?: string | null;
-}
-
-interface StripeError {
-  error?: {
-    type?: string;
-    code?: string;
-    decline_code?: string;
-    message?: string;
-    payment_intent?: { id?: string; status?: string; amount_received?: number };
-  };
-}
-
-/** The payment intent a refusal names, as it stands at Stripe. */
-type StripeIntentState = NonNullable<NonNullable<StripeError["error"]>["payment_intent"]>;
-
-/** The error code of a Stripe error body, for logs; never throws. */
-function stripeErrorCode(text: string): string {
-  try {
-    const error = (JSON.parse(text) as StripeError).error;
-    return error?.code ?? error?.type ?? "no error code";
-  } catch {
-    return "no JSON";
-  }
 }
 
 export class StripeProvider implements PaymentProvider {
@@ -101,7 +79,8 @@ export class StripeProvider implements PaymentProvider {
       throw new ProviderUnavailable(`stripe unreachable: ${String(error)}`);
     }
     const text = await response.text();
-    if (response.status >= 500 || response.status === 429) throw new ProviderUnavailable(`stripe answered ${response.status}`);
+    if (response.status >= 500) throw new StripeServerError(`stripe answered ${response.status}`);
+    if (response.status === 429) throw new ProviderUnavailable(`stripe answered ${response.status}`);
     if (response.status === 409)
       throw new ProviderUnavailable(`stripe answered 409 (a request with this idempotency key is in flight): ${stripeErrorCode(text)}`);
     let body: unknown;
@@ -177,23 +156,57 @@ export class StripeProvider implements PaymentProvider {
       : { outcome: "declined", ref: result.body.id, detail: `payment intent is ${result.body.status}` };
   }
 
-  async capture(input: { holdRef: string; amount: Money }, key: string): Promise<ProviderOutcome> {
-    const result = await this.post(`/v1/payment_intents/${encodeURIComponent(input.holdRef)}/capture`, { amount_to_capture: String(input.amount.amount) }, key);
+  /** The intent as it stands (`GET /v1/payment_intents/{id}`). */
+  private intent(holdRef: string): Promise<StripeIntentState> {
+    return this.get<StripeIntentState>(`/v1/payment_intents/${encodeURIComponent(holdRef)}`, {});
+  }
+
+  /** A capture, and after a 5xx the intent looked at (./stripe-errors.ts). */
+  capture(input: { holdRef: string; amount: Money }, key: string): Promise<ProviderOutcome> {
     // Captured already, for this amount: the same capture sent again once Stripe forgot its key (a lost answer
     // resent more than 24 h later, as a rider's dues may be), not a refusal (which would charge them again).
-    if (!result.ok && result.intent?.status === "succeeded" && result.intent.amount_received === input.amount.amount)
-      return { outcome: "succeeded", ref: result.intent.id ?? input.holdRef };
-    if (!result.ok) return result.outcome;
+    const captured = (intent: StripeIntentState | undefined): ProviderOutcome | null =>
+      intent?.status === "succeeded" && intent.amount_received === input.amount.amount ? { outcome: "succeeded", ref: intent.id ?? input.holdRef } : null;
+    return surviveReplayedErrors(
+      key,
+      (k) => this.captureUnder(input, k, captured),
+      () => this.intent(input.holdRef),
+      captured,
+    );
+  }
+
+  private async captureUnder(
+    input: { holdRef: string; amount: Money },
+    key: string,
+    captured: (intent: StripeIntentState | undefined) => ProviderOutcome | null,
+  ): Promise<ProviderOutcome> {
+    const result = await this.post(`/v1/payment_intents/${encodeURIComponent(input.holdRef)}/capture`, { amount_to_capture: String(input.amount.amount) }, key);
+    if (!result.ok) return captured(result.intent) ?? result.outcome;
     return result.body.status === "succeeded"
       ? { outcome: "succeeded", ref: result.body.id }
       : { outcome: "declined", ref: result.body.id, detail: `payment intent is ${result.body.status}` };
   }
 
-  async void(input: { holdRef: string }, key: string): Promise<ProviderOutcome> {
-    const result = await this.post(`/v1/payment_intents/${encodeURIComponent(input.holdRef)}/cancel`, { cancellation_reason: "abandoned" }, key);
+  /** A void, and after a 5xx the intent looked at (./stripe-errors.ts). */
+  void(input: { holdRef: string }, key: string): Promise<ProviderOutcome> {
     // Cancelled already: the same void sent again once Stripe forgot its key; the hold is gone either way.
-    if (!result.ok && result.intent?.status === "canceled") return { outcome: "succeeded", ref: result.intent.id ?? input.holdRef };
-    if (!result.ok) return result.outcome;
+    const cancelled = (intent: StripeIntentState | undefined): ProviderOutcome | null =>
+      intent?.status === "canceled" ? { outcome: "succeeded", ref: intent.id ?? input.holdRef } : null;
+    return surviveReplayedErrors(
+      key,
+      (k) => this.voidUnder(input, k, cancelled),
+      () => this.intent(input.holdRef),
+      cancelled,
+    );
+  }
+
+  private async voidUnder(
+    input: { holdRef: string },
+    key: string,
+    cancelled: (intent: StripeIntentState | undefined) => ProviderOutcome | null,
+  ): Promise<ProviderOutcome> {
+    const result = await this.post(`/v1/payment_intents/${encodeURIComponent(input.holdRef)}/cancel`, { cancellation_reason: "abandoned" }, key);
+    if (!result.ok) return cancelled(result.intent) ?? result.outcome;
     return result.body.status === "canceled"
       ? { outcome: "succeeded", ref: result.body.id }
       : { outcome: "declined", ref: result.body.id, detail: `payment intent is ${result.body.status}` };
