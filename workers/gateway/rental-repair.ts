@@ -10,23 +10,29 @@
  * (every message of it lost) has no row to fall behind: the rides' sweep finds it in the
  * ledger, and projects it with `rentalWrites`.
  */
-import { inArray } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
 import type { TimelineItem } from "../../src/durable-objects/aggregate";
 import { rentalStub, rentalVehicleStub } from "../../src/durable-objects/stubs";
 import type { Outcome } from "../../src/lib/problem";
 import { applyWrites, refundOf, type ViewWrite } from "../../src/views/projection";
-import { LAST_SEEN, LIVE_RENTAL, rentals, rentalVehicles } from "../../src/views/schema";
+import { LAST_SEEN, LIVE_RENTAL, REFUND_DECLINED } from "../../src/views/schema";
 
-/** What each sweep reads: its table's live rows (literal SQL, matched to a partial index's text), by which index. */
+/**
+ * What each sweep reads: its table's live rows (literal SQL, matched to a partial index's text), by which index;
+ * and which of them, once checked, rest `RESTING_MS` before the next check (`resting`).
+ */
 export const SWEPT = {
   // `rentals_in_play` indexes exactly LIVE_RENTAL: the live rentals, never the history of ended ones. INDEXED BY,
   // since SQLite would rather take rentals_by_status's equalities and sort every cancelled rental ever kept.
-  rentals: { table: "rentals", live: LIVE_RENTAL, index: "rentals_in_play", columns: rentals },
+  // A rental whose refund was declined keeps its payment `captured` until an operator acts (days, maybe never):
+  // checked every run, a few hundred of them would take every slot and hold back the rows really behind.
+  rentals: { table: "rentals", live: LIVE_RENTAL, index: "rentals_in_play", resting: REFUND_DECLINED },
   // Rented vehicles, by rental_vehicles_by_place: as many as the fleet.
-  vehicles: { table: "rental_vehicles", live: "status = 'rented'", index: "rental_vehicles_by_place", columns: rentalVehicles },
+  vehicles: { table: "rental_vehicles", live: "status = 'rented'", index: "rental_vehicles_by_place", resting: "0" },
 } as const;
 type Swept = (typeof SWEPT)[keyof typeof SWEPT];
+
+/** How long a checked row that rightly stands still (`resting`: a declined refund) is left before its next check. */
+export const RESTING_MS = 86_400_000;
 
 /**
  * The ids of `swept`'s rows unchanged and unchecked since `before`, oldest look first.
@@ -59,7 +65,6 @@ async function sweep(
   read: (id: string) => Promise<ViewWrite[] | null>,
   failed: string[],
 ): Promise<number> {
-  const db = drizzle(d1);
   const ids = await staleIds(d1, swept, before, limit);
   const outcomes = await Promise.allSettled(ids.map(read));
   outcomes.forEach((o, i) => {
@@ -67,7 +72,13 @@ async function sweep(
   });
   const found = outcomes.flatMap((o) => (o.status === "fulfilled" && o.value ? [o.value] : []));
   await applyWrites(d1, found.flat());
-  if (ids.length > 0) await db.update(swept.columns).set({ checkedAt: new Date().toISOString() }).where(inArray(swept.columns.id, ids));
+  // Checked now; a resting row (as it is now, once projected) as if a day ahead: LAST_SEEN is the later of its change and its check.
+  const now = Date.now();
+  if (ids.length > 0)
+    await d1
+      .prepare(`UPDATE ${swept.table} SET checked_at = CASE WHEN ${swept.resting} THEN ?2 ELSE ?1 END WHERE id IN (SELECT value FROM json_each(?3))`)
+      .bind(new Date(now).toISOString(), new Date(now + RESTING_MS).toISOString(), JSON.stringify(ids))
+      .run();
   return found.length;
 }
 

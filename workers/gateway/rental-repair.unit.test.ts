@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { sqliteD1 } from "../../test/support/sqlite-d1";
 import { applyWrites } from "../../src/views/projection";
 import { openRentalProblems } from "../../src/views/stats";
-import { rentalWrites, repairRentalViews, staleIds, staleQuery, SWEPT } from "./rental-repair";
+import { rentalWrites, repairRentalViews, RESTING_MS, staleIds, staleQuery, SWEPT } from "./rental-repair";
 
 const OLD = "2026-12-01T00:00:00.000Z";
 
@@ -122,6 +122,45 @@ describe("the rentals' repair sweep", () => {
     const details = plan.results.map((r) => r.detail).join("\n");
     expect(details).toMatch(/SEARCH rentals USING INDEX rentals_in_play \(<expr><\?\)/);
     expect(details, "in the index's order: no sort of every candidate").not.toMatch(/SCAN|TEMP B-TREE/);
+  });
+
+  it("a rental whose refund was declined, checked, rests a day: ones waiting for an operator do not take every run's slots", async () => {
+    const db = await sqliteD1("migrations/views");
+    const insert = db.prepare(
+      `INSERT INTO rentals (id, rider_id, vehicle_id, status, version, created_at, updated_at, snapshot, refund_declined_version)
+       VALUES (?1, 'r1', ?2, ?3, 6, ?4, ?4, ?5, ?6)`,
+    );
+    const declined = Array.from({ length: 60 }, (_, i) => `rn_d${String(i).padStart(2, "0")}`);
+    // Older than the stale live one: first in line, every run, were they not left to rest.
+    for (const id of declined) await insert.bind(id, `rv_${id}`, "cancelled", OLD, JSON.stringify({ payment: { status: "captured" } }), 6).run();
+    await insert.bind("rn_live", "rv_live", "confirmed", "2026-12-01T00:00:01.000Z", JSON.stringify({ payment: { status: "captured" } }), null).run();
+    const asked: string[] = [];
+    const env = {
+      VIEWS_DB: db as unknown as D1Database,
+      RENTAL: namespace((id) => ({
+        get: async () => (asked.push(id), { ok: true, value: id === "rn_live" ? rental(id, "confirmed", 6) : rental(id, "cancelled", 6) }),
+        timeline: async () => ({ ok: true, value: [{ id: "ev6", type: "RefundDeclined", version: 6, occurredAt: OLD, correlationId: "c", data: {} }] }),
+      })),
+      RENTAL_VEHICLE: namespace(() => ({ get: async () => null, heldBy: async () => null })),
+    } as unknown as Parameters<typeof repairRentalViews>[0];
+    const runs: string[][] = [];
+    for (let run = 0; run < 3; run++) {
+      asked.length = 0;
+      await repairRentalViews(env, { afterS: 0, maxRows: 25 });
+      runs.push([...asked]);
+    }
+    // 60 declined, 25 a run: the third run reaches the live one, and no declined rental is asked twice.
+    expect(
+      runs
+        .flat()
+        .filter((id) => id !== "rn_live")
+        .sort(),
+    ).toEqual(declined);
+    expect(runs[2]).toContain("rn_live");
+    const rested = await db.prepare("SELECT checked_at FROM rentals WHERE id = 'rn_d00'").first<string>("checked_at");
+    expect(Date.parse(rested!) - Date.now()).toBeGreaterThan(RESTING_MS - 60_000);
+    // The live rental is checked as now, not rested.
+    expect(Date.parse((await db.prepare("SELECT checked_at FROM rentals WHERE id = 'rn_live'").first<string>("checked_at"))!)).toBeLessThanOrEqual(Date.now());
   });
 
   it("brings a cancelled rental's declined refund back with its row (its snapshot does not say it), asking the events of no other rental", async () => {
