@@ -406,7 +406,10 @@ export interface paths {
     /** List the rider's rentals */
     get: operations["listMyRentals"];
     put?: never;
-    /** Rent a vehicle */
+    /**
+     * Rent a vehicle
+     * @description With an Idempotency-Key, the same rider's key gets the same rental back. Without one, the same body sent again by its rider within 10 minutes (its answer lost) is answered the rental it made while that rental is live, not 409.
+     */
     post: operations["createRental"];
     delete?: never;
     options?: never;

@@ -18,6 +18,7 @@ import {
   type CreateRentalInput,
 } from "../domain/rental/machine";
 import type { RentalCommand, RentalEffect } from "../domain/rental/machine";
+import { isKeylessRetry } from "../domain/rental/keyless-retry";
 import { paymentDeadline } from "../domain/rental/rules";
 import type { Rental, RentalEventDraft, RentalRecord } from "../domain/rental/types";
 import type { Actor, LatLng } from "../domain/types";
@@ -58,6 +59,16 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
   made(riderId: string): Outcome<Rental> | null {
     const made = this.fresh ? null : madeBefore<RentalRecord>(this.sql, "rental", (r) => r.rental.riderId, riderId);
     return made?.ok ? ok(made.value.rental) : made;
+  }
+
+  /** This rental as its rider sees it, if it is what their request (`requestHash`) sent again without a key made (`isKeylessRetry`). */
+  sameRequest(riderId: string, requestHash: string): Rental | null {
+    const row = this.fresh
+      ? undefined
+      : this.sql.exec<{ record: string; request_hash: string }>("SELECT record, request_hash FROM rental LIMIT 1").toArray()[0];
+    const rental = row ? (JSON.parse(row.record) as RentalRecord).rental : null;
+    if (!row || !rental || !isKeylessRetry(rental, riderId, row.request_hash === requestHash, new Date())) return null;
+    return rentalShownTo({ id: riderId, role: "rider" }, rental);
   }
 
   /** Creates the rental (the vehicle reserved first), or answers the one this key already made. */

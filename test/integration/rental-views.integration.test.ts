@@ -183,3 +183,32 @@ describe("a vehicle's row healed by a refusal", () => {
     expect((await vehicleRow(vehicleId))?.status).toBe("available");
   });
 });
+
+describe("a rental request sent again without a key", () => {
+  const rent = async (riderId: string, body: Record<string, unknown>) => {
+    const token = await issueToken(testEnv, { id: riderId, role: "rider" });
+    const res = await app.request(
+      "/v1/rentals",
+      { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(body) },
+      testEnv,
+      ctx,
+    );
+    return { status: res.status, body: (await res.json()) as Rental & { code?: string }, location: res.headers.get("location") };
+  };
+
+  it("its 202 lost, the same body by the same rider is answered the rental its first try made, not 409 'another rental'; others are 409", async () => {
+    const vehicleId = await newVehicle();
+    const body = { vehicleId, hours: 1, paymentMethod: "pm_card_visa" };
+    const first = await rent("r-keyless-1", body);
+    expect(first.status).toBe(202);
+    const again = await rent("r-keyless-1", body);
+    expect([again.status, again.body.id, again.location]).toEqual([202, first.body.id, `/v1/rentals/${first.body.id}`]);
+    // Not the same request: another body of the same rider, or another rider with the same body.
+    const longer = await rent("r-keyless-1", { ...body, hours: 2 });
+    expect([longer.status, longer.body.code]).toEqual([409, "vehicle_unavailable"]);
+    const other = await rent("r-keyless-2", body);
+    expect([other.status, other.body.code]).toEqual([409, "vehicle_unavailable"]);
+    // One rental holds the vehicle, the first; none other was made.
+    expect(await rentalVehicleStub(testEnv, vehicleId).heldBy()).toBe(first.body.id);
+  });
+});

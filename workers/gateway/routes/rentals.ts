@@ -22,6 +22,7 @@ import { idempotencyKey, IdempotencyKeyHeaders, madeOrThrow } from "../idempoten
 import { newRouter } from "../router";
 import { IdParamSchema, TimelineSchema, page } from "../schemas";
 import { localeFrom } from "../locale";
+import { orFirstTry } from "../keyless-rental";
 
 const RentalPath = { params: IdParamSchema };
 
@@ -70,6 +71,8 @@ const createRental = route({
   path: "/v1/rentals",
   operationId: "createRental",
   summary: "Rent a vehicle",
+  description:
+    "With an Idempotency-Key, the same rider's key gets the same rental back. Without one, the same body sent again by its rider within 10 minutes (its answer lost) is answered the rental it made while that rental is live, not 409.",
   tags: ["rider", "rentals"],
   middleware: [requireRole("rider"), limitRider] as const,
   request: { ...jsonBody(S.RentalRequestSchema), headers: IdempotencyKeyHeaders },
@@ -246,8 +249,9 @@ export function rentalRoutes() {
     });
     // Refused for a vehicle the views may still show free (its `rented` lost): its row heals now.
     if (!created.ok && created.problem.code === "vehicle_unavailable") c.executionCtx.waitUntil(vehicleRowHealed(c.env, body.vehicleId));
-    const result = unwrap(created);
-    c.header("location", `/v1/rentals/${rentalId}`);
+    // Sent again without a key after its 202 was lost: the vehicle its first try holds is that rental, not "another".
+    const result = unwrap(key ? created : await orFirstTry(c.env, created, { riderId: rider.id, vehicleId: body.vehicleId, requestHash: hash }));
+    c.header("location", `/v1/rentals/${result.rental.id}`);
     return c.json(result.rental, 202);
   });
 
