@@ -9,7 +9,7 @@ import { deliveryId } from "../../src/notifications/delivery-id";
 import { NotReachable, type Channel } from "./channels";
 import { keyOf, type DeliveryLog, type DeliveryOutcome, type PlannedDelivery } from "./delivery-log";
 import { latenessOf } from "./lateness";
-import { KNOWN_KINDS, noticesOf, subjectIdOf, type IncomingNotification, type Notice } from "./notices";
+import { KNOWN_KINDS, knowsEvent, noticesOf, subjectIdOf, type IncomingNotification, type Notice } from "./notices";
 import { toldNoShowFee, type RenderContext } from "./templates";
 
 export interface NotifyDeps {
@@ -59,6 +59,10 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
       summaries[index] = { ...summaries[index]!, retrying: 1, lastError: `unknown message kind ${String(message?.kind)}` };
       continue;
     }
+    if (!knowsEvent(message)) {
+      summaries[index] = { ...summaries[index]!, retrying: 1, lastError: `unknown event type ${message.event.type}` };
+      continue;
+    }
     const { event } = message;
     let notices: Notice[];
     try {
@@ -84,7 +88,8 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
   const rows = await deps.log.lookUp([...pending, ...unreached].map((p) => p.delivery));
   // A moment's notice old enough to be out of order, or a cancellation telling a no-show fee: was a later step of its
   // ride told already? (A second read, then only.)
-  const timed = (p: Pending) => ({ ...p.delivery, event: messages[p.index]!.event, feeTold: p.feeTold });
+  const retried = (p: Pending) => (rows.get(keyOf(p.delivery))?.attempts ?? 0) > 0;
+  const timed = (p: Pending) => ({ ...p.delivery, event: messages[p.index]!.event, feeTold: p.feeTold, retried: retried(p) });
   const lateness = await latenessOf(pending.map(timed), sentAt, (rideIds, events) => deps.log.sentOf(rideIds, events));
   const outcomes: DeliveryOutcome[] = [];
   /** The message of each outcome, by index. */

@@ -17,6 +17,8 @@ export interface TimedDelivery {
   recipient: string;
   channel: string;
   feeTold: boolean;
+  /** Tried before (its row counts an attempt): checked against the log whatever its age. */
+  retried?: boolean;
 }
 
 /** The check of a run's deliveries, in the order the run sends them. */
@@ -35,7 +37,7 @@ export interface Lateness {
  * lateness.check(deliveries[0]); // "DriverUnassigned of version 7 was told already"
  */
 export async function latenessOf(deliveries: readonly TimedDelivery[], now: number, sentOf: DeliveryLog["sentOf"]): Promise<Lateness> {
-  const asks = (d: TimedDelivery) => !tooLate(d.event, now) && laterNews(d.event, now, d.feeTold).length > 0;
+  const asks = (d: TimedDelivery) => !tooLate(d.event, now) && laterNews(d.event, now, d.feeTold, d.retried).length > 0;
   const rideIds = [...new Set(deliveries.filter(asks).map((d) => d.rideId))];
   const logged = rideIds.length > 0 ? await sentOf(rideIds, LATER_NEWS_TYPES) : new Map<string, number | null>();
   const inRun = new Map<string, number | null>();
@@ -48,7 +50,7 @@ export async function latenessOf(deliveries: readonly TimedDelivery[], now: numb
     });
   return {
     check: (d) => {
-      const later = toldIn(logged, d, false) ?? toldIn(inRun, d, true);
+      const later = toldIn(logged, d, d.retried ?? false) ?? toldIn(inRun, d, true);
       return tooLate(d.event, now) ?? (later ? `${later} was told already` : null);
     },
     sent: (d) => noteTold(inRun, { rideId: d.rideId, recipient: d.recipient, event: d.event.type, channel: d.channel, version: d.event.version }),

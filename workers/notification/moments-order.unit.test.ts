@@ -77,6 +77,19 @@ describe("a moment's notice retried after a later moment was told", () => {
     expect(sent).toEqual(["ev_DriverAssigned_8"]);
   });
 
+  it("'another driver is being found', retried two seconds on (the queue's first back-off) after the next assignment went out, is not sent", async () => {
+    down.add("webhook");
+    await run([notice("DriverUnassigned", 6, 0)], 0);
+    down.delete("webhook");
+    await run([notice("DriverAssigned", 8, 1)], 1);
+    // Two seconds old: young enough to pass for in order, but tried before.
+    expect((await run([notice("DriverUnassigned", 6, 0)], 2))[0]).toMatchObject({ sent: 0, failed: 1 });
+    expect(sent).toEqual(["ev_DriverAssigned_8"]);
+    // A first try as young is still sent without asking (the common case pays no read).
+    await run([notice("DriverArrived", 9, 3)], 4);
+    expect(sent.at(-1)).toBe("ev_DriverArrived_9");
+  });
+
   it.each([
     ["40 s late: old enough to ask the log", 25, 40],
     ["within seconds: however young", 1, 2],

@@ -63,7 +63,8 @@ export const LATER_NEWS_TYPES: readonly string[] = [...new Set([...Object.values
 
 /**
  * A moment's notice younger than this is taken to be in order and is sent without asking the log
- * what came after: the common case pays no read. Older (a retry, a backlog), the log is asked.
+ * what came after: the common case pays no read. Older (a backlog), or tried before (a retry, which
+ * the queue brings back two seconds on: the later news may have gone out meanwhile), the log is asked.
  */
 export const IN_ORDER_WITHIN_MS = 10_000;
 
@@ -71,14 +72,14 @@ export const IN_ORDER_WITHIN_MS = 10_000;
  * The later steps whose notice, already sent to the same person, may make the notice of `event`
  * old news (`toldLater` decides): none for a moment young enough to be in order, nor for a
  * notice nothing later stands for. `feeTold`: the notice is a cancellation that tells the rider a
- * no-show fee.
+ * no-show fee; `retried`: it was tried before, so it may be out of order whatever its age.
  *
  * @example
  * laterNews({ type: "TripStarted", occurredAt: "2026-12-05T09:59:00Z" }, Date.parse("2026-12-05T10:00:00Z")); // ["RideCompleted"]
  */
-export function laterNews(event: { type: string; occurredAt?: string }, now: number, feeTold = false): readonly string[] {
+export function laterNews(event: { type: string; occurredAt?: string }, now: number, feeTold = false, retried = false): readonly string[] {
   const later = laterNewsAnyAge(event, feeTold);
-  if (event.type === "RideCancelled" || later.length === 0) return later;
+  if (event.type === "RideCancelled" || retried || later.length === 0) return later;
   return !event.occurredAt || Date.parse(event.occurredAt) + IN_ORDER_WITHIN_MS > now ? [] : later;
 }
 

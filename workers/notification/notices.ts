@@ -3,7 +3,14 @@
  * rental's, a decision about a driver and a driver's payout, each rendered in both languages,
  * and what each is filed under. Pure: the handler (handler.ts) delivers them.
  */
-import type { DriverNotificationMessage, NotificationMessage, PayoutNotificationMessage, RentalNotificationMessage } from "../../src/domain/events";
+import {
+  isNotified,
+  type DriverNotificationMessage,
+  type NotificationMessage,
+  type PayoutNotificationMessage,
+  type RentalNotificationMessage,
+} from "../../src/domain/events";
+import { NOTIFIED_RENTAL_EVENTS } from "../../src/domain/rental/notified";
 import { driverView } from "../../src/domain/ride/audience";
 import type { Delivery } from "./channels";
 import { ACCOUNT_TEMPLATES, PAYOUT_TEMPLATES } from "./account-templates";
@@ -22,6 +29,28 @@ export const KNOWN_KINDS: ReadonlySet<string> = new Set<IncomingNotification["ki
   "rental.notification",
   "payout.notification",
 ]);
+
+/**
+ * Whether this worker knows the event a message of a known kind tells. A newer producer's new
+ * type (the objects are deployed before this worker) is retried, to its dead letters, until a
+ * worker that can tell it takes it: never acked as told to nobody, as a kind it does not know.
+ *
+ * @example
+ * knowsEvent({ kind: "ride.notification", event: { type: "DriverAssigned", … }, … }); // true
+ */
+export function knowsEvent(message: IncomingNotification): boolean {
+  const type = message.event.type;
+  switch (message.kind) {
+    case "ride.notification":
+      return isNotified(message.event);
+    case "rental.notification":
+      return NOTIFIED_RENTAL_EVENTS.has(type);
+    case "driver.notification":
+      return Object.hasOwn(ACCOUNT_TEMPLATES, type);
+    case "payout.notification":
+      return Object.hasOwn(PAYOUT_TEMPLATES, type);
+  }
+}
 
 /**
  * What a message is about: the ride, rental or payout its deliveries and dead letters are

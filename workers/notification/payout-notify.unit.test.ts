@@ -23,13 +23,13 @@ function deps(sent: Delivery[], stored = new Map()) {
 }
 
 describe("payout notifications", () => {
-  it("an event of a kind no driver is told of sends nothing (not a blank text)", async () => {
+  it("an event of a type no driver is told of sends nothing (not a blank text): retried for a worker that knows it", async () => {
     const sent: Delivery[] = [];
     const odd: PayoutNotificationMessage = {
       ...payoutNotice(payout("succeeded"), "c"),
       event: { ...payoutNotice(payout("succeeded"), "c").event, type: "PayoutClaimed" },
     };
-    expect((await handleNotifications([odd], deps(sent)))[0]).toMatchObject({ sent: 0, failed: 0, retrying: 0 });
+    expect((await handleNotifications([odd], deps(sent)))[0]).toMatchObject({ sent: 0, failed: 0, retrying: 1 });
     expect(sent).toEqual([]);
   });
 
@@ -83,6 +83,18 @@ describe("a message kind this worker does not know (a newer sender's)", () => {
     const summaries = await handleNotifications([newer, payoutNotice(payout("succeeded"), "c")], deps(sent));
     expect(summaries[0]).toMatchObject({ sent: 0, retrying: 1, lastError: "unknown message kind wallet.notification" });
     expect(summaries[1]).toMatchObject({ sent: 1, retrying: 0 });
+    expect(sent.map((d) => d.event)).toEqual(["PayoutSent"]);
+  });
+
+  it("nor an event type of a known kind: retried to its dead letters, never acked as told to nobody", async () => {
+    const sent: Delivery[] = [];
+    const known = payoutNotice(payout("succeeded"), "c");
+    const newer = { ...known, event: { ...known.event, id: "ev_new", type: "PayoutDelayed" } } as PayoutNotificationMessage;
+    const rideNews = { kind: "ride.notification", event: { ...known.event, id: "ev_ride", type: "RideRerouted" } } as unknown as PayoutNotificationMessage;
+    const summaries = await handleNotifications([newer, rideNews, known], deps(sent));
+    expect(summaries[0]).toMatchObject({ sent: 0, retrying: 1, lastError: "unknown event type PayoutDelayed" });
+    expect(summaries[1]).toMatchObject({ sent: 0, retrying: 1, lastError: "unknown event type RideRerouted" });
+    expect(summaries[2]).toMatchObject({ sent: 1, retrying: 0 });
     expect(sent.map((d) => d.event)).toEqual(["PayoutSent"]);
   });
 });
