@@ -45,6 +45,31 @@ export function stripeErrorCode(text: string): string {
   }
 }
 
+/** What a step answers for an intent as it stands: done, or null (not done, or not by this step). */
+export type IntentDone = (intent: StripeIntentState | undefined) => ProviderOutcome | null;
+
+/**
+ * A capture of `amount` is done: the intent captured for that amount (another amount is not this capture).
+ *
+ * @example
+ * capturedFor("pi_1", 8000)({ id: "pi_1", status: "succeeded", amount_received: 8000 }); // { outcome: "succeeded", ref: "pi_1" }
+ */
+export const capturedFor =
+  (holdRef: string, amount: number): IntentDone =>
+  (intent) =>
+    intent?.status === "succeeded" && intent.amount_received === amount ? { outcome: "succeeded", ref: intent.id ?? holdRef } : null;
+
+/**
+ * A void is done: the intent cancelled, the hold gone either way.
+ *
+ * @example
+ * cancelledFor("pi_1")({ id: "pi_1", status: "canceled" }); // { outcome: "succeeded", ref: "pi_1" }
+ */
+export const cancelledFor =
+  (holdRef: string): IntentDone =>
+  (intent) =>
+    intent?.status === "canceled" ? { outcome: "succeeded", ref: intent.id ?? holdRef } : null;
+
 /** The key a step answered 5xx is sent again under, this hour. */
 export const afterServerErrorKey = (key: string, now: number): string => `${key}:after-5xx:${Math.floor(now / 3_600_000)}`;
 

@@ -12,7 +12,16 @@
 import type { Money } from "../../src/domain/types";
 import type { CreatedWindow } from "../../src/payments/provider-walk";
 import { ProviderUnavailable, type OpenHold, type OpenHoldsListing, type PaymentProvider, type ProviderOutcome } from "./provider";
-import { stripeErrorCode, StripeServerError, surviveReplayedErrors, type StripeError, type StripeIntentState } from "./stripe-errors";
+import {
+  cancelledFor,
+  capturedFor,
+  stripeErrorCode,
+  StripeServerError,
+  surviveReplayedErrors,
+  type IntentDone,
+  type StripeError,
+  type StripeIntentState,
+} from "./stripe-errors";
 
 /**
  * The Stripe API version the request and answer shapes below follow (PaymentIntents with
@@ -161,55 +170,32 @@ export class StripeProvider implements PaymentProvider {
     return this.get<StripeIntentState>(`/v1/payment_intents/${encodeURIComponent(holdRef)}`, {});
   }
 
-  /** A capture, and after a 5xx the intent looked at (./stripe-errors.ts). */
+  /** A capture; after a 5xx, the intent looked at (./stripe-errors.ts). */
   capture(input: { holdRef: string; amount: Money }, key: string): Promise<ProviderOutcome> {
-    // Captured already, for this amount: the same capture sent again once Stripe forgot its key (a lost answer
-    // resent more than 24 h later, as a rider's dues may be), not a refusal (which would charge them again).
-    const captured = (intent: StripeIntentState | undefined): ProviderOutcome | null =>
-      intent?.status === "succeeded" && intent.amount_received === input.amount.amount ? { outcome: "succeeded", ref: intent.id ?? input.holdRef } : null;
-    return surviveReplayedErrors(
-      key,
-      (k) => this.captureUnder(input, k, captured),
-      () => this.intent(input.holdRef),
-      captured,
-    );
+    const form = { amount_to_capture: String(input.amount.amount) };
+    return this.intentStep(input.holdRef, "capture", form, key, capturedFor(input.holdRef, input.amount.amount));
   }
 
-  private async captureUnder(
-    input: { holdRef: string; amount: Money },
-    key: string,
-    captured: (intent: StripeIntentState | undefined) => ProviderOutcome | null,
-  ): Promise<ProviderOutcome> {
-    const result = await this.post(`/v1/payment_intents/${encodeURIComponent(input.holdRef)}/capture`, { amount_to_capture: String(input.amount.amount) }, key);
-    if (!result.ok) return captured(result.intent) ?? result.outcome;
-    return result.body.status === "succeeded"
-      ? { outcome: "succeeded", ref: result.body.id }
-      : { outcome: "declined", ref: result.body.id, detail: `payment intent is ${result.body.status}` };
-  }
-
-  /** A void, and after a 5xx the intent looked at (./stripe-errors.ts). */
+  /** A void; after a 5xx, the intent looked at (./stripe-errors.ts). */
   void(input: { holdRef: string }, key: string): Promise<ProviderOutcome> {
-    // Cancelled already: the same void sent again once Stripe forgot its key; the hold is gone either way.
-    const cancelled = (intent: StripeIntentState | undefined): ProviderOutcome | null =>
-      intent?.status === "canceled" ? { outcome: "succeeded", ref: intent.id ?? input.holdRef } : null;
-    return surviveReplayedErrors(
-      key,
-      (k) => this.voidUnder(input, k, cancelled),
-      () => this.intent(input.holdRef),
-      cancelled,
-    );
+    return this.intentStep(input.holdRef, "cancel", { cancellation_reason: "abandoned" }, key, cancelledFor(input.holdRef));
   }
 
-  private async voidUnder(
-    input: { holdRef: string },
-    key: string,
-    cancelled: (intent: StripeIntentState | undefined) => ProviderOutcome | null,
-  ): Promise<ProviderOutcome> {
-    const result = await this.post(`/v1/payment_intents/${encodeURIComponent(input.holdRef)}/cancel`, { cancellation_reason: "abandoned" }, key);
-    if (!result.ok) return cancelled(result.intent) ?? result.outcome;
-    return result.body.status === "canceled"
-      ? { outcome: "succeeded", ref: result.body.id }
-      : { outcome: "declined", ref: result.body.id, detail: `payment intent is ${result.body.status}` };
+  /**
+   * Captures or cancels an intent under `key`; `done` answers for an intent the step already left
+   * as it wants it: a refusal of one captured for this amount, or cancelled (the same step sent
+   * again once Stripe forgot its key: a lost answer resent a day later, as a rider's dues may be),
+   * or a 5xx Stripe replays (`surviveReplayedErrors`). Never a refusal that would charge twice.
+   */
+  private intentStep(holdRef: string, action: "capture" | "cancel", form: Record<string, string>, key: string, done: IntentDone): Promise<ProviderOutcome> {
+    const send = async (k: string): Promise<ProviderOutcome> => {
+      const result = await this.post(`/v1/payment_intents/${encodeURIComponent(holdRef)}/${action}`, form, k);
+      if (!result.ok) return done(result.intent) ?? result.outcome;
+      const wanted = action === "capture" ? "succeeded" : "canceled";
+      if (result.body.status === wanted) return { outcome: "succeeded", ref: result.body.id };
+      return { outcome: "declined", ref: result.body.id, detail: `payment intent is ${result.body.status}` };
+    };
+    return surviveReplayedErrors(key, send, () => this.intent(holdRef), done);
   }
 
   /**
