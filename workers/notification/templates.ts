@@ -7,6 +7,7 @@
 import { isNotified, type DomainEvent, type Settlement } from "../../src/domain/events";
 import { isParcel } from "../../src/domain/ride/parcel";
 import type { Locale, Place, Ride } from "../../src/domain/types";
+import { driverCancelWhy, parcelReason, reasonText } from "./cancel-words";
 
 export type Audience = "rider" | "driver";
 
@@ -30,19 +31,6 @@ const expiry = (event: DomainEvent, ctx: RenderContext) => {
   return Number.isFinite(at) ? Math.max(1, Math.round((at - (ctx.now ?? Date.parse(event.occurredAt))) / 1000)) : 15;
 };
 
-const CANCEL_REASONS: Record<string, Record<Locale, string>> = {
-  no_driver_available: {
-    ko: "주변에 배차 가능한 차량이 없습니다. 잠시 후 다시 호출해 주세요.",
-    en: "No driver was available nearby. Please try again in a little while.",
-  },
-  payment_declined: { ko: "결제 수단이 승인되지 않았습니다.", en: "Your payment method was declined." },
-  rider_no_show: { ko: "기사님이 출발지에서 기다렸으나 승객이 나타나지 않았습니다.", en: "Your driver waited at the pickup but you did not show up." },
-  // The reasons left when a rider or an operator gave none (`cancelledReason`): words, not codes, in either language.
-  rider_cancelled: { ko: "승객님의 요청으로 취소되었습니다.", en: "You cancelled it." },
-  ops_cancelled: { ko: "운영자가 취소했습니다.", en: "An operator cancelled it." },
-};
-const reasonText = (reason: string, locale: Locale) => CANCEL_REASONS[reason]?.[locale] ?? reason.replace(/_/g, " ");
-
 /**
  * Whether a cancellation's notice tells the rider a no-show fee will be charged (the ride's fare,
  * taken from the hold): a later notice of the fee's drop then stands for it (moments.ts).
@@ -60,13 +48,6 @@ const RIDER_CANCELLED: Record<Locale, Render> = {
   ko: (r) => `호출이 취소되었습니다. 사유: ${reasonText(r.cancellation?.reason ?? "", "ko")}${noShowFee(r, "ko")}`,
   en: (r) => `Your ride was cancelled. Reason: ${reasonText(r.cancellation?.reason ?? "", "en")}${noShowFee(r, "en")}`,
 };
-/** A sender who did not hand the parcel over, in a sender's words (a rider's speak of a passenger). */
-const PARCEL_NO_SHOW: Record<Locale, string> = {
-  ko: "기사님이 출발지에서 기다렸으나 물품을 전달받지 못했습니다.",
-  en: "Your courier waited at the pickup but the parcel was not handed over.",
-};
-const parcelReason = (r: Ride, locale: Locale) =>
-  r.cancellation?.reason === "rider_no_show" ? PARCEL_NO_SHOW[locale] : reasonText(r.cancellation?.reason ?? "", locale);
 /** A sender's parcel delivery cancelled: a sender who did not hand it over is a no-show as a rider is, and charged the same fee. */
 const PARCEL_CANCELLED: Record<Locale, Render> = {
   ko: (r) => `배송 요청이 취소되었습니다. 사유: ${parcelReason(r, "ko")}${noShowFee(r, "ko")}`,
@@ -81,18 +62,6 @@ const feeDropped = (cancelled: Record<Locale, Render>): Record<Locale, Render> =
   ko: (r, e, c) => `${cancelled.ko({ ...r, fare: null }, e, c)} 노쇼 수수료는 결제되지 않아 청구되지 않습니다. 추가로 하실 일은 없습니다.`,
   en: (r, e, c) => `${cancelled.en({ ...r, fare: null }, e, c)} The no-show fee could not be charged and will not be: there is nothing you need to do.`,
 });
-
-/** Why the driver's ride was cancelled, in the driver's words (an operator's own reason stays with the operators). */
-function driverCancelWhy(r: Ride, locale: Locale): string {
-  const ko = locale === "ko";
-  if (r.cancellation?.by === "rider") return ko ? "승객이 호출을 취소했습니다" : "The rider cancelled the ride";
-  if (r.cancellation?.by === "ops") return ko ? "운영자가 호출을 취소했습니다" : "An operator cancelled the ride";
-  if (r.cancellation?.reason === "payment_declined")
-    return ko ? "승객의 결제가 승인되지 않아 호출이 취소되었습니다" : "The ride was cancelled: the rider's payment was declined";
-  if (r.cancellation?.reason === "rider_no_show")
-    return ko ? "승객이 나타나지 않아 호출이 취소되었습니다" : "The ride was cancelled: the rider did not show up";
-  return ko ? "호출이 취소되었습니다" : "The ride was cancelled";
-}
 
 export const TEMPLATES: Record<Audience, Record<string, Record<Locale, Render>>> = {
   rider: {

@@ -235,7 +235,8 @@ describe("parcels", () => {
     expect(text("driver", "RideCancelled", "ko", bySender)).toContain("보내는 분이 배송을 취소했습니다");
     expect(templateCode(bySender, "driver", "RideCancelled")).toBe("PARCEL_SENDER_CANCELLED_01");
     const byOps = { ...bySender, cancellation: { by: "ops" as const, reason: "test" } };
-    expect(text("driver", "RideCancelled", "en", byOps)).toContain("An operator cancelled the ride");
+    expect(text("driver", "RideCancelled", "en", byOps)).toContain("An operator cancelled the delivery");
+    expect(text("driver", "RideCancelled", "en", { ...byOps, product: "standard" })).toContain("An operator cancelled the ride");
     expect(templateCode(byOps, "driver", "RideCancelled")).toBe("DRIVER_RIDE_CANCELLED_01");
   });
 
