@@ -49,6 +49,11 @@ export class SqliteOutbox {
     this.sql.exec("INSERT INTO outbox (queue, body) VALUES (?, ?)", queue, JSON.stringify(body));
   }
 
+  /**
+   * Every row, in order. `next_attempt_at` is not read: a commit's relay sends a failing queue's
+   * rows again with its own (its messages must not pass them), so only the `outbox` timer keeps
+   * the back-off; the column says when the alarm will try, for whoever reads the table.
+   */
   pending(): OutboxRow[] {
     return this.sql
       .exec<{ seq: number; queue: QueueName; body: string; attempts: number }>("SELECT seq, queue, body, attempts FROM outbox ORDER BY seq")
@@ -95,7 +100,8 @@ export class SqliteOutbox {
             count(`queue:sent:${queue}`, chunk.length);
           } catch (error) {
             const attempts = Math.max(...chunk.map((r) => r.attempts)) + 1;
-            const at = now + retryDelayMs(attempts);
+            // From the failure, not the relay's start: a send that hung for its bound (10 s) would else be retried at once.
+            const at = Math.max(now, Date.now()) + retryDelayMs(attempts);
             this.sql.exec(
               `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE seq IN (${placeholders(chunk.length)})`,
               at,

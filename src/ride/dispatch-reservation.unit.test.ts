@@ -75,4 +75,36 @@ describe("a dispatch round", () => {
     // The driver's own offer says the same.
     expect(offered[1]).toMatchObject({ kind: "offer", offer: { expiresAt: new Date(start + 35_000).toISOString() } });
   });
+
+  it("a round that failed after a hung call searches again DISPATCH_RETRY_S after it ended, not at once (its start plus the pause, long past)", async () => {
+    const ride = {
+      ride: {
+        id: "rd_h",
+        status: "dispatching",
+        pickup,
+        dropoff: pickup,
+        product: "standard",
+        quote: { amount: 1, currency: "KRW" },
+        createdAt: "2026-12-05T09:59:00.000Z",
+      },
+      excludedDriverIds: [],
+      dispatchDeadlineAt: new Date(Date.now() + 60_000).toISOString(),
+    } as unknown as RideRecord;
+    const start = Date.parse("2026-12-05T10:00:00.000Z");
+    let clock = start;
+    const peers: DispatchPeers = {
+      supply: async (cells) => ({ listing: cells, waitingIn: [] }),
+      // A cell that answers nothing for PEER_CALL_MS: the round counts it failed.
+      query: async () => ((clock += 10_000), { entries: [], failed: true, waitingIn: [] }),
+      reserve: async () => null,
+      reserving: () => undefined,
+      release: async () => undefined,
+      wait: async () => ({ listed: [], relisted: [], failed: false }),
+      waitForSupply: async () => ({ listing: [], failed: false }),
+      clock: () => clock,
+    };
+    const round = await dispatchRound(ride, readConfig({ DISPATCH_RETRY_S: "2" }), new Date(start), peers);
+    expect(clock - start, "the hung calls took their time").toBeGreaterThanOrEqual(10_000);
+    expect(round.retryAt).toBe(clock + 2_000);
+  });
 });

@@ -254,7 +254,8 @@ export async function dispatchRound(record: RideRecord, config: Config, now: Dat
   // registration, their listing woke nobody.
   const excluded = new Set(record.excludedDriverIds);
   const missed = waited.listed.some((id) => !tried.has(id)) || waited.relisted.some((id) => !excluded.has(id)) || districts.listing.length > 0;
-  const retryAt = failed || waited.failed || districts.failed || missed ? now.getTime() + config.dispatchRetryS * 1000 : null;
+  // From the round's end: a round that waited on a hung peer (PEER_CALL_MS, 10 s) would else search again at once, back to back.
+  const retryAt = failed || waited.failed || districts.failed || missed ? clock() + config.dispatchRetryS * 1000 : null;
   return { commands: start, driverId: null, retryAt };
 }
 

@@ -177,7 +177,7 @@ describe("a dispatch round that finds nobody waits instead of polling", () => {
 
   it("searches again after DISPATCH_RETRY_S when a cell it did not search started listing between its question and its registration", async () => {
     const { peers } = peersOver([north("busy", 100)], [], { listedLater: [north("late", 4000)] });
-    expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBe(now.getTime() + 2000);
+    expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBeCloseTo(now.getTime() + 2000, -3); // its end (a moment after `now`) plus the pause
   });
 
   it("makes no extra call when a driver was reserved, and is not registered where that driver is listed", async () => {
@@ -191,12 +191,12 @@ describe("a dispatch round that finds nobody waits instead of polling", () => {
 
   it("searches again after DISPATCH_RETRY_S when a driver it did not try was listed between its search and its registration", async () => {
     const { peers } = peersOver([north("busy", 100)], [], { listedLater: [north("late", 400)] });
-    expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBe(now.getTime() + 2000);
+    expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBeCloseTo(now.getTime() + 2000, -3); // its end (a moment after `now`) plus the pause
   });
 
   it("searches again after DISPATCH_RETRY_S when a driver it tried (busy then) was listed anew since the round began: freed before its registration", async () => {
     const { peers } = peersOver([north("busy", 100)], [], { relisted: ["busy"] });
-    expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBe(now.getTime() + 2000);
+    expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBeCloseTo(now.getTime() + 2000, -3); // its end (a moment after `now`) plus the pause
     const declined = peersOver([north("dX", 100)], [], { relisted: ["dX"] });
     expect((await dispatchRound(waiting, config, now, declined.peers)).retryAt, "not one who declined this ride").toBeNull();
   });
@@ -209,19 +209,19 @@ describe("a dispatch round that finds nobody waits instead of polling", () => {
   it("searches again after DISPATCH_RETRY_S when a driver's reservation could not be asked (the driver may be free, and listed already)", async () => {
     const { peers } = peersOver([north("unreachable", 100)], []);
     peers.reserve = async () => "unavailable";
-    expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBe(now.getTime() + 2000);
+    expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBeCloseTo(now.getTime() + 2000, -3); // its end (a moment after `now`) plus the pause
   });
 
   it("searches again after DISPATCH_RETRY_S when a cell could not be asked", async () => {
     // The district lists the cell; the cell does not answer.
     const { peers } = peersOver([north("busy", 100)], [], { failing: true });
-    expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBe(now.getTime() + 2000);
+    expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBeCloseTo(now.getTime() + 2000, -3); // its end (a moment after `now`) plus the pause
   });
 
   it("searches again after DISPATCH_RETRY_S when a district could not register it", async () => {
     const { peers } = peersOver([north("busy", 100)], []);
     peers.waitForSupply = async () => ({ listing: [], failed: true });
-    expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBe(now.getTime() + 2000);
+    expect((await dispatchRound(waiting, config, now, peers)).retryAt).toBeCloseTo(now.getTime() + 2000, -3); // its end (a moment after `now`) plus the pause
   });
 });
 

@@ -209,6 +209,22 @@ describe("Ride DO: the outbox relay", () => {
     });
   });
 
+  it("a queue send that hangs before it fails is retried its back-off after the failure, not after the relay's start (at once)", async () => {
+    const stub = rideStub(rideInput().rideId);
+    await runInDurableObject(stub, async (instance: RideDurableObject) => {
+      const outbox = new SqliteOutbox(sqlOf(instance));
+      outbox.add("notifications", { n: 1 });
+      const started = Date.now();
+      const result = await outbox.relay(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 700));
+        throw new Error("notifications queue hung, then down");
+      }, started);
+      expect(result.failed).toBe(1);
+      // The first back-off is half a second: from the failure, 700 ms after the start.
+      expect(result.retryAt).toBeGreaterThanOrEqual(started + 700 + 500);
+    });
+  });
+
   it("a failed queue send stays in the outbox and is retried by the alarm until it goes through", async () => {
     const input = rideInput();
     const stub = rideStub(input.rideId);
