@@ -16,7 +16,8 @@ export const keyIssued = (id: string, locale = "en"): RentalNotificationMessage 
       id: `ev_${id}`,
       type: "RentalKeyIssued",
       version: 3,
-      occurredAt: "2026-12-01T10:00:00Z",
+      // Issued just now, as a key is when its notice goes out (an older one is checked against the rental's ending, a log read).
+      occurredAt: new Date().toISOString(),
       correlationId: "c",
       causationId: null,
       data: {},

@@ -10,6 +10,7 @@ import { sqliteD1 } from "../../test/support/sqlite-d1";
 import type { Channel } from "./channels";
 import { DeliveryLog } from "./delivery-log";
 import { handleNotifications } from "./handler";
+import type { IncomingNotification } from "./notices";
 
 const T0 = Date.parse("2026-12-06T10:00:00Z");
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -40,7 +41,7 @@ const channel = (name: "webhook" | "kakao"): Channel => ({
     texts.push(d.texts.en);
   },
 });
-const run = (messages: NotificationMessage[], s: number, channels: ("webhook" | "kakao")[] = ["webhook"]) =>
+const run = (messages: IncomingNotification[], s: number, channels: ("webhook" | "kakao")[] = ["webhook"]) =>
   handleNotifications(messages, {
     log,
     channels: channels.map(channel),
@@ -173,5 +174,36 @@ describe("a cancellation retried after its no-show fee was dropped", () => {
     await run([notice("RideCancelled", 9, 0, noShow)], 1);
     await run([notice("PaymentFailed", 11, 15, noShow, { reason: "card_declined", fee: "dropped" })], 16);
     expect(texts).toEqual([expect.stringContaining("A no-show fee of KRW 3,000 will be charged."), expect.stringContaining("will not be")]);
+  });
+});
+
+describe("a rental's notice retried after its ending was told", () => {
+  const rental = {
+    id: "rn_1",
+    riderId: "r1",
+    vehicleId: "rv_1",
+    hours: 2,
+    price: { amount: 4000, currency: "KRW" },
+    unlockKey: null,
+    payment: { status: "captured" },
+  };
+  const rentalNotice = (type: string, version: number, s: number): IncomingNotification =>
+    ({
+      kind: "rental.notification",
+      event: { id: `ev_${type}_${version}`, type, version, occurredAt: at(s), correlationId: "c", causationId: null, data: {} },
+      rental,
+      locale: "en",
+    }) as unknown as IncomingNotification;
+
+  it("the unlock key's notice, retried after the rider cancelled, is not sent: it would send them to a vehicle it no longer opens", async () => {
+    down.add("webhook");
+    expect((await run([rentalNotice("RentalKeyIssued", 4, 0)], 0))[0]).toMatchObject({ retrying: 1 });
+    down.delete("webhook");
+    await run([rentalNotice("RentalCancelled", 6, 20)], 20);
+    expect((await run([rentalNotice("RentalKeyIssued", 4, 0)], 30))[0]).toMatchObject({ sent: 0, failed: 1 });
+    expect(sent).toEqual(["ev_RentalCancelled_6"]);
+    // Another rental's key is no news to this one's ending.
+    await run([{ ...rentalNotice("RentalKeyIssued", 4, 40), rental: { ...rental, id: "rn_2" } } as IncomingNotification], 41);
+    expect(sent.at(-1)).toBe("ev_RentalKeyIssued_4");
   });
 });

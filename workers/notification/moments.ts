@@ -35,8 +35,11 @@ export function tooLate(event: { type: string; occurredAt?: string; data?: Recor
  */
 const ASSIGNMENT_MOMENTS = ["DriverAssigned", "DriverUnassigned", "DriverArrived"];
 
-/** The steps that come after every moment of their ride: told at all, they are later news. */
-const STEPS = new Set(["TripStarted", "RideCompleted", "RideCancelled"]);
+/** A rental's endings: told at all, its confirmation and its unlock key are old news (the key opens nothing now). */
+const RENTAL_ENDINGS = ["RentalCancelled", "RentalCompleted", "RentalDeclined"];
+
+/** The steps that come after every moment of their ride (or rental): told at all, they are later news. */
+const STEPS = new Set(["TripStarted", "RideCompleted", "RideCancelled", ...RENTAL_ENDINGS]);
 
 /**
  * What makes a moment's notice old news however young it is: a later step of the same ride already
@@ -47,6 +50,9 @@ const STEPS = new Set(["TripStarted", "RideCompleted", "RideCancelled"]);
 const LATER_NEWS: Record<string, readonly string[]> = {
   ...Object.fromEntries(ASSIGNMENT_MOMENTS.map((moment) => [moment, [...ASSIGNMENT_MOMENTS, ...STEPS]])),
   TripStarted: ["RideCompleted"],
+  // A key retried (or replayed) after the rider cancelled would send them to a vehicle it no longer opens.
+  RentalConfirmed: RENTAL_ENDINGS,
+  RentalKeyIssued: RENTAL_ENDINGS,
 };
 
 /**

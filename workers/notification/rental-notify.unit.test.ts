@@ -11,7 +11,7 @@ const event = (type: string): DomainEvent => ({
   id: `ev_${type}`,
   type,
   version: 3,
-  occurredAt: "2026-12-01T10:00:00Z",
+  occurredAt: new Date().toISOString(),
   correlationId: "c",
   causationId: null,
   data: {},
