@@ -25,6 +25,19 @@ async function withRides(rides: Record<string, Ride | null>) {
   return { ...ctx, reconcileDeps: deps, looked };
 }
 
+/** More live rides' holds at the provider than a listing (the walk has a window to read), and where the walk stands. */
+async function pastAListing() {
+  const rides: Record<string, Ride | null> = {};
+  const ctx = await withRides(rides);
+  for (let i = 0; i <= PROVIDER_HOLDS_LISTED; i++) {
+    rides[`rd_live${i}`] = rideIn("in_progress");
+    ctx.provider.placeHold({ reference: `rd_live${i}`, amount: 5000, key: `rd_live${i}:authorize`, ageMs: 6 * 60_000 + i * 60 });
+  }
+  const walk = () =>
+    ctx.d1.prepare("SELECT before_s, span_s, stuck_since FROM provider_hold_walk").first<{ before_s: number; span_s: number; stuck_since: number | null }>();
+  return { ...ctx, walk };
+}
+
 describe("orphan holds", () => {
   it("voids the provider's hold of a cancelled ride the ledger never heard of, and leaves a live ride's alone", async () => {
     const { d1, provider, reconcileDeps } = await withRides({ rd_cancelled: rideIn("cancelled"), rd_live: rideIn("dispatching") });
@@ -103,14 +116,7 @@ describe("orphan holds at volume: the walk over the provider's holds", () => {
   });
 
   it("the walk stays on a window one of whose holds could not be judged, for up to WALK_STUCK_MS; an operator's run does not move it", async () => {
-    const rides: Record<string, Ride | null> = {};
-    const { d1, provider, reconcileDeps } = await withRides(rides);
-    for (let i = 0; i <= PROVIDER_HOLDS_LISTED; i++) {
-      rides[`rd_live${i}`] = rideIn("in_progress");
-      provider.placeHold({ reference: `rd_live${i}`, amount: 5000, key: `rd_live${i}:authorize`, ageMs: 6 * 60_000 + i * 60 });
-    }
-    const walk = () =>
-      d1.prepare("SELECT before_s, span_s, stuck_since FROM provider_hold_walk").first<{ before_s: number; span_s: number; stuck_since: number | null }>();
+    const { provider, reconcileDeps, walk } = await pastAListing();
     const failing = { ...reconcileDeps, ride: async () => Promise.reject(new Error("ride object down")) };
     const now = Date.now();
     expect((await reconcile(failing, { minAgeMs: 5 * 60_000, now })).failures.length).toBeGreaterThan(0);
@@ -130,14 +136,7 @@ describe("orphan holds at volume: the walk over the provider's holds", () => {
   });
 
   it("a window whose hold fails run after run is left behind after WALK_STUCK_MS, logged, so that the holds behind it are still reached", async () => {
-    const rides: Record<string, Ride | null> = {};
-    const { d1, provider, reconcileDeps } = await withRides(rides);
-    for (let i = 0; i <= PROVIDER_HOLDS_LISTED; i++) {
-      rides[`rd_live${i}`] = rideIn("in_progress");
-      provider.placeHold({ reference: `rd_live${i}`, amount: 5000, key: `rd_live${i}:authorize`, ageMs: 6 * 60_000 + i * 60 });
-    }
-    const walk = () =>
-      d1.prepare("SELECT before_s, span_s, stuck_since FROM provider_hold_walk").first<{ before_s: number; span_s: number; stuck_since: number | null }>();
+    const { provider, reconcileDeps, walk } = await pastAListing();
     const failing = { ...reconcileDeps, ride: async () => Promise.reject(new Error("ride object broken for good")) };
     const now = Date.now();
     await reconcile(failing, { minAgeMs: 5 * 60_000, now });
