@@ -136,7 +136,7 @@ describe("orphan holds at volume: the walk over the provider's holds", () => {
   });
 
   it("a window whose hold fails run after run is left behind after WALK_STUCK_MS, logged, so that the holds behind it are still reached", async () => {
-    const { provider, reconcileDeps, walk } = await pastAListing();
+    const { reconcileDeps, walk } = await pastAListing();
     const failing = { ...reconcileDeps, ride: async () => Promise.reject(new Error("ride object broken for good")) };
     const now = Date.now();
     await reconcile(failing, { minAgeMs: 5 * 60_000, now });
