@@ -154,9 +154,12 @@ export async function silenceStep(
   if (rideId === null) return { again: check.at };
   const claimed = await claims(rideId, record.driver.id);
   if (claimed === false) return { again: check.at, command: { type: "release", rideId, reason: "unclaimed" } };
-  // Asked again within seconds while on the way to the pickup (`askOffBy`); past it the ride says no, at the usual pace.
-  if (claimed && record.driver.approval === "rejected")
-    return { again: Math.min(check.at, askOffBy(record, now)), takeOff: { rideId, driverId: record.driver.id, why: "rejected" } };
+  // A rejected driver on the way to the pickup: asked again within seconds (`askOffBy`), whether their ride claims them
+  // or could not be asked (a ride that cannot be reached is why the rejection's calls were lost); past it, at the usual pace.
+  if (record.driver.approval === "rejected") {
+    const again = Math.min(check.at, askOffBy(record, now));
+    return claimed ? { again, takeOff: { rideId, driverId: record.driver.id, why: "rejected" } } : { again };
+  }
   if (!claimed || !stillSilent(record, now, limits)) return { again: check.at };
   // Past the pickup limit only: the ride, if the driver arrived (this object hears of it at their next report), leaves them on.
   const why = silentFor(record, now, limits.driverOfflineAfterS) ? "silent" : "silent_on_the_way";

@@ -139,6 +139,8 @@ describe("the silent timer and a ride that no longer claims its driver (a releas
     const onTheWay = await silenceStep(decided.record, NOW, LIMITS, answering(true));
     expect(onTheWay).toEqual({ again: NOW.getTime() + REJECTED_ASK_MS, takeOff: { rideId: "r1", driverId: "d1", why: "rejected" } });
     expect((await silenceStep(rejected(heldBy("on_trip", 5)), NOW, LIMITS, answering(true)))?.again).toBe(NOW.getTime() + (LIMIT_S - 5) * 1000);
+    // A ride that cannot be asked (the reason the rejection's calls were lost, likely) is asked again as soon.
+    expect(await silenceStep(decided.record, NOW, LIMITS, answering(null))).toEqual({ again: NOW.getTime() + REJECTED_ASK_MS });
     // An approved driver on the way is not asked sooner than the pickup limit.
     expect(silentTimer(toPickup, LIMITS, NOW).at).toBe(NOW.getTime() + (PICKUP_S - 5) * 1000);
   });

@@ -11,13 +11,24 @@
 import { fail, ok, type Outcome } from "../lib/problem";
 
 /**
+ * The record the object holds and the hash of the request that made it, or null (nothing made).
+ *
+ * @example
+ * const made = storedRequest<RentalRecord>(this.sql, "rental"); // { record, requestHash }
+ */
+export function storedRequest<R>(sql: SqlStorage, table: "ride" | "rental"): { record: R; requestHash: string } | null {
+  const row = sql.exec<{ record: string; request_hash: string }>(`SELECT record, request_hash FROM ${table} LIMIT 1`).toArray()[0];
+  return row ? { record: JSON.parse(row.record) as R, requestHash: row.request_hash } : null;
+}
+
+/**
  * @example
  * const made = madeBefore<RideRecord>(this.sql, "ride", (r) => r.ride.riderId, riderId);
  */
 export function madeBefore<R>(sql: SqlStorage, table: "ride" | "rental", riderOf: (record: R) => string, riderId: string): Outcome<R> | null {
-  const existing = sql.exec<{ record: string }>(`SELECT record FROM ${table} LIMIT 1`).toArray()[0];
+  const existing = storedRequest<R>(sql, table);
   if (!existing) return null;
-  const record = JSON.parse(existing.record) as R;
+  const { record } = existing;
   // Another rider's (ids are named from the rider and the key, so only an id made up by hand gets here).
   if (riderOf(record) !== riderId) return fail("idempotency_conflict", `this Idempotency-Key was used by another rider's ${table} request`);
   return ok(record);

@@ -25,7 +25,7 @@ import type { Actor, LatLng } from "../domain/types";
 import { fail, ok, type Outcome } from "../lib/problem";
 import { causeIds, type Cause } from "../kernel/causing";
 import { AggregateObject, type TimelineItem, type Welcome } from "./aggregate";
-import { madeBefore } from "./made-before";
+import { madeBefore, storedRequest } from "./made-before";
 import { rentalVehicleStub } from "./stubs";
 
 const NO_SUCH_RENTAL = "no such rental";
@@ -61,14 +61,17 @@ export class RentalDurableObject extends AggregateObject<RentalRecord, RentalEff
     return made?.ok ? ok(made.value.rental) : made;
   }
 
-  /** This rental as its rider sees it, if it is what their request (`requestHash`) sent again without a key made (`isKeylessRetry`). */
-  sameRequest(riderId: string, requestHash: string): Rental | null {
-    const row = this.fresh
-      ? undefined
-      : this.sql.exec<{ record: string; request_hash: string }>("SELECT record, request_hash FROM rental LIMIT 1").toArray()[0];
-    const rental = row ? (JSON.parse(row.record) as RentalRecord).rental : null;
-    if (!row || !rental || !isKeylessRetry(rental, riderId, row.request_hash === requestHash, new Date())) return null;
-    return rentalShownTo({ id: riderId, role: "rider" }, rental);
+  /**
+   * This rental as its rider sees it, if it is what their request (`requestHash`) sent again without a key made
+   * (`isKeylessRetry`). In the command queue: a creation still committing (a double tap) is waited for, then found.
+   */
+  sameRequest(riderId: string, requestHash: string): Promise<Rental | null> {
+    return this.exclusive(async () => {
+      const stored = this.fresh ? null : storedRequest<RentalRecord>(this.sql, "rental");
+      const rental = stored?.record.rental;
+      if (!stored || !rental || !isKeylessRetry(rental, riderId, stored.requestHash === requestHash, new Date())) return null;
+      return rentalShownTo({ id: riderId, role: "rider" }, rental);
+    });
   }
 
   /** Creates the rental (the vehicle reserved first), or answers the one this key already made. */

@@ -31,7 +31,10 @@ export const SWEPT = {
 } as const;
 type Swept = (typeof SWEPT)[keyof typeof SWEPT];
 
-/** How long a checked row that rightly stands still (`resting`: a declined refund) is left before its next check. */
+/**
+ * How long a checked row that rightly stands still (`resting`: a declined refund) is left before its next check,
+ * unless it changed since (an operator's retry, whose outcome's message may be lost, is checked as any change).
+ */
 export const RESTING_MS = 86_400_000;
 
 /**
@@ -41,13 +44,19 @@ export const RESTING_MS = 86_400_000;
  * const ids = await staleIds(env.VIEWS_DB, SWEPT.rentals, before, 25);
  */
 export async function staleIds(d1: D1Database, swept: Swept, before: string, limit: number): Promise<string[]> {
-  const { results } = await d1.prepare(staleQuery(swept)).bind(before, limit).all<{ id: string }>();
+  const rested = new Date(Date.now() - RESTING_MS).toISOString();
+  const { results } = await d1.prepare(staleQuery(swept)).bind(before, limit, rested).all<{ id: string }>();
   return results.map((r) => r.id);
 }
 
-/** `staleIds`'s query (?1 before, ?2 the limit). */
-export const staleQuery = ({ table, live, index }: Swept) =>
-  `SELECT id FROM ${table} INDEXED BY ${index} WHERE ${live} AND ${LAST_SEEN} < ?1 ORDER BY ${LAST_SEEN} LIMIT ?2`;
+/**
+ * `staleIds`'s query (?1 before, ?2 the limit, ?3 a day ago): a resting row checked within the day
+ * and unchanged since is passed over (read past on the index, a few rows).
+ */
+export const staleQuery = ({ table, live, index, resting }: Swept) =>
+  `SELECT id FROM ${table} INDEXED BY ${index} WHERE ${live} AND ${LAST_SEEN} < ?1
+     AND NOT (${resting} AND checked_at IS NOT NULL AND checked_at >= updated_at AND checked_at > ?3)
+   ORDER BY ${LAST_SEEN} LIMIT ?2`;
 
 const REPAIRER = { id: "views-repair", role: "ops" } as const;
 
@@ -72,12 +81,10 @@ async function sweep(
   });
   const found = outcomes.flatMap((o) => (o.status === "fulfilled" && o.value ? [o.value] : []));
   await applyWrites(d1, found.flat());
-  // Checked now; a resting row (as it is now, once projected) as if a day ahead: LAST_SEEN is the later of its change and its check.
-  const now = Date.now();
   if (ids.length > 0)
     await d1
-      .prepare(`UPDATE ${swept.table} SET checked_at = CASE WHEN ${swept.resting} THEN ?2 ELSE ?1 END WHERE id IN (SELECT value FROM json_each(?3))`)
-      .bind(new Date(now).toISOString(), new Date(now + RESTING_MS).toISOString(), JSON.stringify(ids))
+      .prepare(`UPDATE ${swept.table} SET checked_at = ?1 WHERE id IN (SELECT value FROM json_each(?2))`)
+      .bind(new Date().toISOString(), JSON.stringify(ids))
       .run();
   return found.length;
 }

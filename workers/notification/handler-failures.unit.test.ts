@@ -54,6 +54,22 @@ describe("a run of notifications, part of it failing", () => {
     expect(recorded.map((o) => o.delivery.rideId)).toEqual(["a", "c"]);
   });
 
+  it("a ride's message whose event lacks its data (a PaymentFailed whose fee cannot be read) is retried alone, the run not thrown", async () => {
+    const { log } = refusingLog(null);
+    const sent: Delivery[] = [];
+    const broken = { kind: "ride.notification", event: { id: "ev_x", type: "PaymentFailed", version: 9 }, ride: { id: "rd_x" }, locale: "en" } as never;
+    const summaries = await handleNotifications(
+      [keyIssued("a"), broken],
+      deps(log, async (d) => void sent.push(d)),
+    );
+    expect(sent.map((d) => d.rideId)).toEqual(["a"]);
+    expect(summaries.map((s) => [s.sent, s.retrying])).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
+    expect(summaries[1]?.lastError).toMatch(/^unreadable message: /);
+  });
+
   it("outcomes the log refuses in one batch are recorded message by message; one it still refuses, all sent, is acked and logged, not sent again", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
     vi.spyOn(console, "warn").mockImplementation(() => undefined);

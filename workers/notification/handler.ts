@@ -59,13 +59,13 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
       summaries[index] = { ...summaries[index]!, retrying: 1, lastError: `unknown message kind ${String(message?.kind)}` };
       continue;
     }
-    if (!knowsEvent(message)) {
-      summaries[index] = { ...summaries[index]!, retrying: 1, lastError: `unknown event type ${message.event.type}` };
-      continue;
-    }
     const { event } = message;
     let notices: Notice[];
     try {
+      if (!knowsEvent(message)) {
+        summaries[index] = { ...summaries[index]!, retrying: 1, lastError: `unknown event type ${event.type}` };
+        continue;
+      }
       notices = noticesOf(message, { ...deps.render, now: sentAt });
     } catch (error) {
       // A body this worker cannot render (a field missing): it alone is retried, to its dead letters; the run goes on.

@@ -101,7 +101,7 @@ function afterRun<P>(walk: "ledger" | "provider", run: Parameters<typeof walkAft
 /** Whether a ride captured its hold (a fare or a no-show fee), refunded or not since. */
 const tookItsMoney = (ride: Pick<Ride, "payment"> | null): boolean => ride?.payment.status === "captured" || ride?.payment.status === "refunded";
 
-/** How a run goes: holds younger than `minAgeMs` are left alone; `walk` false (an operator's run) neither reads nor moves the walk. */
+/** How a run goes: holds younger than `minAgeMs` are left alone; `walk` false (an operator's run) moves neither walk, nor reads the provider's. */
 export interface ReconcileOptions {
   minAgeMs: number;
   now?: number;
@@ -216,7 +216,9 @@ async function providerOpenHolds(
   const refs = new Set(first.holds.map((h) => h.ref));
   // Stuck only on the window it stayed on (a walk started again from the newest is not).
   const stuckSince = saved?.beforeS === window.beforeS ? saved.stuckSince : null;
-  const at = { beforeS: window.beforeS, spanS: window.beforeS - window.fromS };
+  // Where it stays should a hold fail: the window, or the half it goes on to when read in part (the same end, so nothing
+  // is passed over), so that a window too full to list is still narrowed while a hold in it fails.
+  const at = next && next.beforeS === window.beforeS ? next : { beforeS: window.beforeS, spanS: window.beforeS - window.fromS };
   return {
     holds: [...first.holds, ...older.holds.filter((h) => !refs.has(h.ref))],
     window: { at, next, stuckSince, refs: new Set(older.holds.map((h) => h.ref)) },

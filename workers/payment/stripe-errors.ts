@@ -8,7 +8,7 @@
  * (or its hold held), and every retry counts a failure on the breaker all rides share.
  *
  * So after a 5xx the intent is read. The step done (captured for this amount, cancelled) is
- * answered done. Not done, it is sent again under a key of the hour (`<key>:after-5xx:<hour>`):
+ * answered done. Not done, the hold still open (`requires_capture`), it is sent again under a key of the hour (`<key>:after-5xx:<hour>`):
  * a PaymentIntent is captured or cancelled once at most, so another key can never take money
  * twice, and one of the hour lets a later hour try once more should that one be answered 5xx too.
  */
@@ -75,7 +75,8 @@ export const afterServerErrorKey = (key: string, now: number): string => `${key}
 
 /**
  * Runs `step` under `key`; answered 5xx, reads the intent (`read`) and answers the step done
- * (`done`), or runs it once more under the hour's key. Anything else is thrown as it came.
+ * (`done`), or, the hold still open, runs it once more under the hour's key; else throws the 5xx
+ * (unavailable). Anything else is thrown as it came.
  *
  * @example
  * await surviveReplayedErrors(key, (k) => post(capture, k), () => get(intent), (i) => (i.status === "succeeded" ? ok : null));
@@ -91,7 +92,13 @@ export async function surviveReplayedErrors(
     return await step(key);
   } catch (error) {
     if (!(error instanceof StripeServerError)) throw error;
-    const answered = done(await read());
-    return answered ?? step(afterServerErrorKey(key, now));
+    const intent = await read();
+    const answered = done(intent);
+    if (answered) return answered;
+    // Sent again only to a hold still open: an intent in any other state (processing, captured for another amount,
+    // cancelled for a capture) would refuse it, and that refusal recorded as a decline could be false (a capture still
+    // processing may yet go through). Left unavailable, as Stripe answered: retried, and read again.
+    if (intent.status !== "requires_capture") throw error;
+    return step(afterServerErrorKey(key, now));
   }
 }
