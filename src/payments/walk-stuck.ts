@@ -8,7 +8,7 @@
  * behind it, for good: stuck for `WALK_STUCK_MS`, the walk leaves it behind, logged, and goes on.
  */
 
-/** How long a walk may stay on a page one of whose holds keeps failing. */
+/** How long a walk may stay on a page one of whose holds keeps failing (the views' ledger passes keep it too). */
 export const WALK_STUCK_MS = 3_600_000;
 
 /** Where a walk stands after a run: its position (null: from the newest again), since when it has been stuck there. */

@@ -1,11 +1,12 @@
 /**
  * One ledger pass of the repair sweep (ledger-passes.ts, `ledgerPass`) over fake pages: a page
- * whose objects keep failing holds the pass for `STUCK_LIMIT_MS` (tried again every run), then is
+ * whose objects keep failing holds the pass for `WALK_STUCK_MS` (tried again every run), then is
  * left behind, logged, and the rows after it heal.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_REPAIR, type RepairDeps } from "./views-repair";
-import { copyEarnings, ledgerPass, restoreLost, rideWrites, STUCK_LIMIT_MS, type PageStep } from "./ledger-passes";
+import { WALK_STUCK_MS } from "../../src/payments/walk-stuck";
+import { copyEarnings, ledgerPass, restoreLost, rideWrites, type PageStep } from "./ledger-passes";
 import { earning, snapshotOf } from "./repair-fixtures";
 
 const PAGES = [["rd_1", "rd_poison"], ["rd_2"], ["rd_3"]];
@@ -39,7 +40,7 @@ describe("ledgerPass", () => {
     await p.run();
     expect(p.done.has("rd_2"), "still within the hour: the page is tried again, nothing after it").toBe(false);
     expect(logged).not.toHaveBeenCalled();
-    vi.setSystemTime(Date.parse("2026-12-06T10:00:00.000Z") + STUCK_LIMIT_MS);
+    vi.setSystemTime(Date.parse("2026-12-06T10:00:00.000Z") + WALK_STUCK_MS);
     await p.run();
     expect(p.done).toEqual(new Set(["rd_1", "rd_2", "rd_3"]));
     expect(JSON.parse(String(logged.mock.calls[0]?.[0]))).toMatchObject({

@@ -4,6 +4,7 @@
  * ledger's pages from a saved cursor and bring what is missing from the objects.
  */
 import type { ViewsMessage } from "../../src/domain/events";
+import { WALK_STUCK_MS } from "../../src/payments/walk-stuck";
 import { RENTAL_ID } from "../../src/lib/ids";
 import { rideMessages, writesOf, type EarningRow, type ViewWrite } from "../../src/views/projection";
 import type { RideSnapshot } from "./ride-snapshot";
@@ -44,12 +45,6 @@ export interface PageStep {
   error?: string;
 }
 
-/**
- * How long a pass may keep failing at one page (an object that cannot be read, run after run)
- * before it leaves what failed there behind, logged, and goes on: one object broken for good
- * must not stop the healing of every row after it.
- */
-export const STUCK_LIMIT_MS = 3600_000;
 /** Base64 cursors hold no space: the saved position is the cursor, and since when the pass has failed there. */
 const STUCK = " stuck-since ";
 const readPosition = (saved: string | null): { cursor: string | null; stuckSince: number | null } => {
@@ -63,7 +58,8 @@ const savedPosition = (cursor: string | null, stuckSince: number | null) => (stu
  * Reads up to `options.earningsPages` pages (and for no longer than `budgetMs`) of a ledger list from the saved cursor, hands
  * each page to `apply` and saves where it stopped. At the end the cursor stays before the
  * last page read: the next run reads the tail again, and what was added since. A page whose
- * objects fail stops the pass there (the next run tries them again) for `STUCK_LIMIT_MS`; then
+ * objects fail stops the pass there (the next run tries them again) for `WALK_STUCK_MS` (the limit reconciliation's walks keep too:
+ * one object broken for good must not stop the healing of every row after it); then
  * the pass goes past it (`views repair left a page behind`, an error line naming what failed).
  */
 export async function ledgerPass<T>(
@@ -86,7 +82,7 @@ export async function ledgerPass<T>(
       if (step.error) {
         stuckSince ??= now;
         // Not yet an hour, or the page not wholly read this run (its budget spent), or nothing after it: tried again next run.
-        if (now - stuckSince < STUCK_LIMIT_MS || step.stop || current.next === null) break;
+        if (now - stuckSince < WALK_STUCK_MS || step.stop || current.next === null) break;
         console.error(JSON.stringify({ msg: "views repair left a page behind", since: new Date(stuckSince).toISOString(), error: step.error }));
       }
       stuckSince = null;
