@@ -31,11 +31,11 @@ describe("replayDeadLetters", () => {
     for (let i = 0; i < 6; i++) await put(db, `a${i}`, { kind: "nonsense" });
     await put(db, "b_good", { ...driver("d1"), driver: { ...driver("d1").driver, version: 3, createdAt: "x", updatedAt: "x" } });
     const d1 = db as unknown as D1Database;
-    expect(await replayDeadLetters(d1, 5)).toEqual({ replayed: 0, failed: 5, more: true });
+    expect(await replayDeadLetters(d1, { max: 5 })).toEqual({ replayed: 0, failed: 5, more: true });
     // The next call: the letter no replay has failed yet first (a5, then b_good), then those that failed before.
-    expect(await replayDeadLetters(d1, 5)).toEqual({ replayed: 1, failed: 4, more: true });
+    expect(await replayDeadLetters(d1, { max: 5 })).toEqual({ replayed: 1, failed: 4, more: true });
     expect(await db.prepare("SELECT replayed_at FROM view_dead_letters WHERE id = 'b_good'").first<string | null>("replayed_at")).not.toBeNull();
     expect(await db.prepare("SELECT count(*) AS n FROM drivers").first<number>("n")).toBe(1);
-    expect(await replayDeadLetters(d1, 10)).toEqual({ replayed: 0, failed: 6, more: false });
+    expect(await replayDeadLetters(d1, { max: 10 })).toEqual({ replayed: 0, failed: 6, more: false });
   });
 });

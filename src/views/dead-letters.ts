@@ -114,11 +114,20 @@ export interface ReplayReport {
   more: boolean;
 }
 
+/** How a replay goes: at most `max` letters; `heard` each one projected; `projectLetter` projects one. */
+export interface ReplayOptions {
+  max?: number;
+  heard?: (message: ViewsMessage) => void;
+  projectLetter?: (message: ViewsMessage) => Promise<void>;
+}
+
 /** What a letter's reason starts with once a replay of it failed. */
 const REPLAY_FAILED = "replay failed: ";
 
 /**
- * Projects every open dead letter (at most `max` per call), one at a time so that one
+ * Projects every open dead letter (at most `max` per call; `projectLetter` projects one, by
+ * default as it is: the gateway's reads a ride the window may have let go from its object,
+ * workers/gateway/letter-replay.ts), one at a time so that one
  * still failing does not hold the others back, and marks each projected one replayed.
  * A letter that fails again stays open with the new reason. Letters no replay has failed yet go
  * first: else `max` letters that keep failing, first in id order, would take every call, and the
@@ -126,9 +135,12 @@ const REPLAY_FAILED = "replay failed: ";
  * letter projected but not yet marked only projects again.
  *
  * @example
- * const { replayed, failed } = await replayDeadLetters(env.VIEWS_DB);
+ * const { replayed, failed } = await replayDeadLetters(env.VIEWS_DB, { max: 100 });
  */
-export async function replayDeadLetters(d1: D1Database, max = 500, heard: (message: ViewsMessage) => void = () => undefined): Promise<ReplayReport> {
+export async function replayDeadLetters(
+  d1: D1Database,
+  { max = 500, heard = () => undefined, projectLetter = (message) => project(d1, [message]) }: ReplayOptions = {},
+): Promise<ReplayReport> {
   const db = drizzle(d1);
   const report: ReplayReport = { replayed: 0, failed: 0, more: false };
   const failedNow = new Set<string>();
@@ -149,7 +161,7 @@ export async function replayDeadLetters(d1: D1Database, max = 500, heard: (messa
         if (failedNow.has(row.id)) continue; // tried once this call already
         try {
           const message = JSON.parse(row.body) as ViewsMessage;
-          await project(d1, [message]);
+          await projectLetter(message);
           heard(message);
           await db.update(viewDeadLetters).set({ replayedAt: new Date().toISOString() }).where(eq(viewDeadLetters.id, row.id));
           report.replayed += 1;

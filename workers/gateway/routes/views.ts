@@ -7,6 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { AppError } from "../../../src/lib/problem";
 import { isCursor } from "../../../src/payments/page-cursor";
 import { listDeadLetters, replayDeadLetters } from "../../../src/views/dead-letters";
+import { letterReplay, replayLetterDeps } from "../letter-replay";
 import { requireRole } from "../auth";
 import { bearer, commonProblems, jsonBody, jsonResponse } from "../openapi";
 import { newRouter } from "../router";
@@ -158,7 +159,8 @@ export function viewRoutes() {
     // What a replay or a rebuild page wrote goes to the operators' feed too, even when it failed midway.
     const news = new FeedNews();
     try {
-      return c.json(await replayDeadLetters(c.env.VIEWS_DB, undefined, (message) => news.heardMessages([message])), 202);
+      const projectLetter = letterReplay(replayLetterDeps(c.env));
+      return c.json(await replayDeadLetters(c.env.VIEWS_DB, { projectLetter, heard: (message) => news.heardMessages([message]) }), 202);
     } finally {
       await news.tell(c.env, "views replay");
     }
