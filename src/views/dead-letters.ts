@@ -179,3 +179,21 @@ export async function replayDeadLetters(
   }
   return report;
 }
+
+/** `pruneReplayedLetters`'s statement (?1 the cut-off, ?2 the limit). */
+export const PRUNE_REPLAYED = "DELETE FROM view_dead_letters WHERE id IN (SELECT id FROM view_dead_letters WHERE replayed_at < ?1 LIMIT ?2)";
+
+/**
+ * Deletes the letters replayed before `before` (the views' window's cut-off: their rides may be
+ * their owners' by then), at most `maxRows`, by `view_dead_letters_open`; answers how many went. A
+ * replayed letter stays that long for an operator asking what happened; an open one stays until
+ * it is replayed, counted in the stats. Without this the table, which holds whole message
+ * bodies, only grows.
+ *
+ * @example
+ * const gone = await pruneReplayedLetters(env.VIEWS_DB, windowStart(env), 500);
+ */
+export async function pruneReplayedLetters(d1: D1Database, before: Date, maxRows: number): Promise<number> {
+  const result = await d1.prepare(PRUNE_REPLAYED).bind(before.toISOString(), maxRows).run();
+  return result.meta.changes ?? 0;
+}

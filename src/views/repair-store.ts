@@ -3,15 +3,23 @@
  * which rows fell behind, which were looked at, where the earnings pass stopped, and the
  * ride and rental ids in id order.
  */
-import { and, asc, eq, gt, inArray, lt, or, sql, type AnyColumn } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lt, sql, type AnyColumn } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { RIDE_STATUSES } from "../domain/types";
-import { drivers, LAST_SEEN, OFF_DUTY_DRIVER, riderDues, rides, UNPAID_RIDE, viewCursors, type earnings, type rentals, type rentalVehicles } from "./schema";
+import {
+  drivers,
+  LAST_SEEN,
+  OFF_DUTY_DRIVER,
+  ON_DUTY_DRIVER,
+  riderDues,
+  rides,
+  UNPAID_RIDE,
+  viewCursors,
+  WATCHED_RIDE,
+  type earnings,
+  type rentals,
+  type rentalVehicles,
+} from "./schema";
 
-/** Statuses after which a ride changes no more (a cancelled one still may: its hold is voided after). */
-const NOT_FINAL = RIDE_STATUSES.filter((s) => s !== "completed" && s !== "cancelled");
-/** Payment states of a cancelled ride still waiting for its void. */
-const OPEN_PAYMENT = ["pending", "authorized"];
 /** D1 binds at most 100 parameters per statement. */
 const CHUNK = 90;
 
@@ -19,22 +27,21 @@ const CHUNK = 90;
 const lastSeen = (updatedAt: AnyColumn, checkedAt: AnyColumn) => sql<string>`max(${updatedAt}, coalesce(${checkedAt}, ''))`;
 
 /**
+ * `staleRideIds`'s read (?1 before, ?2 the limit): by `rides_behind`, longest unseen first, never a
+ * sort of every open ride (INDEXED BY, and literal SQL, so that the text matches the index's).
+ */
+export const STALE_RIDES = `SELECT id FROM rides INDEXED BY rides_behind WHERE ${WATCHED_RIDE} AND ${LAST_SEEN} < ?1 ORDER BY ${LAST_SEEN} LIMIT ?2`;
+
+/**
  * Rides not final (not `completed`, nor `cancelled` with its payment settled) unchanged
- * and unchecked since `before`, oldest first. Reads only the non-final rows (by the
- * status indexes), never the whole table.
+ * and unchecked since `before`, oldest first.
  *
  * @example
  * const ids = await staleRideIds(env.VIEWS_DB, "2026-11-21T10:00:00.000Z", 25);
  */
 export async function staleRideIds(d1: D1Database, before: string, limit: number): Promise<string[]> {
-  const seen = lastSeen(rides.updatedAt, rides.checkedAt);
-  const rows = await drizzle(d1)
-    .select({ id: rides.id })
-    .from(rides)
-    .where(and(or(inArray(rides.status, NOT_FINAL), and(eq(rides.status, "cancelled"), inArray(rides.paymentStatus, OPEN_PAYMENT))), lt(seen, before)))
-    .orderBy(asc(seen))
-    .limit(limit);
-  return rows.map((r) => r.id);
+  const { results } = await d1.prepare(STALE_RIDES).bind(before, limit).all<{ id: string }>();
+  return results.map((r) => r.id);
 }
 
 /** Offline drivers waiting for a decision looked at a run, at most, and how long each rests between looks. */
@@ -45,10 +52,11 @@ export const OFF_DUTY_PER_RUN = 5;
 export const OFF_DUTY_QUIET_MS = 24 * 3600_000;
 
 /**
- * `staleDriverIds`'s read of approved drivers off duty (?1 before, ?2 the limit): by
- * `drivers_off_duty`, longest unseen first, never a walk of them all (INDEXED BY, and literal
- * SQL, so that the text matches the index's).
+ * `staleDriverIds`'s reads of drivers on duty and of approved drivers off duty (?1 before, ?2 the
+ * limit): by `drivers_on_duty` and `drivers_off_duty`, longest unseen first, never a walk of
+ * them all (INDEXED BY, and literal SQL, so that the text matches the index's).
  */
+export const STALE_ON_DUTY = `SELECT id FROM drivers INDEXED BY drivers_on_duty WHERE ${ON_DUTY_DRIVER} AND ${LAST_SEEN} < ?1 ORDER BY ${LAST_SEEN} LIMIT ?2`;
 export const STALE_OFF_DUTY = `SELECT id FROM drivers INDEXED BY drivers_off_duty WHERE ${OFF_DUTY_DRIVER} AND ${LAST_SEEN} < ?1 ORDER BY ${LAST_SEEN} LIMIT ?2`;
 
 /**
@@ -69,13 +77,8 @@ export async function staleDriverIds(d1: D1Database, before: string, limit: numb
   const db = drizzle(d1);
   const pendingBefore = new Date(Date.parse(before) - PENDING_QUIET_MS).toISOString();
   const offDutyBefore = new Date(Date.parse(before) - OFF_DUTY_QUIET_MS).toISOString();
-  const [onDuty, waiting, { results: offDuty }] = await Promise.all([
-    db
-      .select({ id: drivers.id })
-      .from(drivers)
-      .where(and(inArray(drivers.status, ["available", "offered", "on_trip"]), lt(seen, before)))
-      .orderBy(asc(seen))
-      .limit(limit),
+  const [{ results: onDuty }, waiting, { results: offDuty }] = await Promise.all([
+    d1.prepare(STALE_ON_DUTY).bind(before, limit).all<{ id: string }>(),
     db
       .select({ id: drivers.id })
       .from(drivers)

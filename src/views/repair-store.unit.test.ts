@@ -4,7 +4,18 @@
  */
 import { describe, expect, it } from "vitest";
 import { sqliteD1, type D1Like } from "../../test/support/sqlite-d1";
-import { markChecked, OFF_DUTY_PER_RUN, PENDING_PER_RUN, STALE_OFF_DUTY, STALE_RIDERS, staleDriverIds, staleRiderIds } from "./repair-store";
+import {
+  markChecked,
+  OFF_DUTY_PER_RUN,
+  PENDING_PER_RUN,
+  STALE_OFF_DUTY,
+  STALE_ON_DUTY,
+  STALE_RIDERS,
+  STALE_RIDES,
+  staleDriverIds,
+  staleRideIds,
+  staleRiderIds,
+} from "./repair-store";
 
 const NOW = "2026-12-05T10:00:00.000Z";
 /** `minutes` before NOW. */
@@ -145,6 +156,37 @@ describe("staleDriverIds", () => {
     const plan = await db.prepare(`EXPLAIN QUERY PLAN ${STALE_OFF_DUTY}`).bind(BEFORE, 5).all<{ detail: string }>();
     const details = plan.results.map((r) => r.detail).join("\n");
     expect(details).toMatch(/SEARCH drivers USING INDEX drivers_off_duty/);
+    expect(details).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it("reads the drivers on duty by their own index, longest unseen first: never a sort of every driver on duty", async () => {
+    const db = await sqliteD1("migrations/views");
+    for (let i = 0; i < 30; i++) await driver(db, `d_on_${String(i).padStart(2, "0")}`, i % 2 ? "available" : "on_trip", "approved", ago(10 + i));
+    await driver(db, "d_on_fresh", "offered", "approved", ago(1));
+    expect(await staleDriverIds(asD1(db), BEFORE, 3)).toEqual(["d_on_29", "d_on_28", "d_on_27"]);
+    const plan = await db.prepare(`EXPLAIN QUERY PLAN ${STALE_ON_DUTY}`).bind(BEFORE, 25).all<{ detail: string }>();
+    const details = plan.results.map((r) => r.detail).join("\n");
+    expect(details).toMatch(/SEARCH drivers USING INDEX drivers_on_duty/);
+    expect(details).not.toMatch(/TEMP B-TREE/);
+  });
+});
+
+describe("staleRideIds", () => {
+  it("rides not ended, and cancelled ones whose hold is not voided yet, quiet past the threshold, longest unseen first, by their own index", async () => {
+    const db = await sqliteD1("migrations/views");
+    await ride(db, "rd_dispatching", "r1", ago(30), "authorized", "dispatching");
+    await ride(db, "rd_on_trip", "r2", ago(40), "authorized", "in_progress");
+    await ride(db, "rd_voiding", "r3", ago(20), "authorized", "cancelled");
+    await ride(db, "rd_fresh", "r4", ago(1), "authorized", "dispatching"); // changed a minute ago
+    await ride(db, "rd_voided", "r5", ago(60), "voided", "cancelled");
+    await ride(db, "rd_completed", "r6", ago(60), "captured", "completed");
+    await ride(db, "rd_unpaid", "r7", ago(60), "failed", "completed");
+    expect(await staleRideIds(asD1(db), BEFORE, 25)).toEqual(["rd_on_trip", "rd_dispatching", "rd_voiding"]);
+    await markChecked(asD1(db), "rides", ["rd_on_trip"], ago(1));
+    expect(await staleRideIds(asD1(db), BEFORE, 2)).toEqual(["rd_dispatching", "rd_voiding"]);
+    const plan = await db.prepare(`EXPLAIN QUERY PLAN ${STALE_RIDES}`).bind(BEFORE, 25).all<{ detail: string }>();
+    const details = plan.results.map((r) => r.detail).join("\n");
+    expect(details).toMatch(/SEARCH rides USING INDEX rides_behind/);
     expect(details).not.toMatch(/TEMP B-TREE/);
   });
 });

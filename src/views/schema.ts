@@ -54,6 +54,15 @@ export const UNPAID_RIDE = `status = 'completed' AND payment_status = 'failed'`;
  */
 export const OFF_DUTY_DRIVER = `status = 'offline' AND approval IN ('approved', 'rejected')`;
 
+/**
+ * A ride the repair sweep watches (`rides_behind` indexes exactly these rows): not ended, or
+ * cancelled with its hold not yet voided (a cancelled ride still changes then).
+ */
+export const WATCHED_RIDE = `(status NOT IN ('completed', 'cancelled') OR (status = 'cancelled' AND payment_status IN ('pending', 'authorized')))`;
+
+/** A driver on duty (`drivers_on_duty` indexes exactly these rows): the repair sweep looks at them longest unseen first. */
+export const ON_DUTY_DRIVER = `status IN ('available', 'offered', 'on_trip')`;
+
 /** When the repair sweep last knew a row right: its last change or its last check, the later (an index expression: keep the text). */
 export const LAST_SEEN = `max(updated_at, coalesce(checked_at, ''))`;
 
@@ -109,6 +118,8 @@ export const rides = sqliteTable(
     index("rides_open").on(t.createdAt, t.status).where(sql.raw(OPEN_RIDE)),
     // The operators' open refund problems (src/views/stats.ts): the few rides with a declined refund, newest change first.
     index("rides_refund_declined").on(t.updatedAt).where(sql.raw("refund_declined_version IS NOT NULL")),
+    // The repair sweep's rides to look at, longest unseen first (src/views/repair-store.ts, `staleRideIds`): never a sort of every open ride.
+    index("rides_behind").on(sql.raw(LAST_SEEN)).where(sql.raw(WATCHED_RIDE)),
   ],
 );
 
@@ -133,6 +144,8 @@ export const drivers = sqliteTable(
     index("drivers_by_approval").on(t.approval, t.id),
     // The repair sweep's few looks at approved drivers off duty, longest unseen first (`staleDriverIds`).
     index("drivers_off_duty").on(sql.raw(LAST_SEEN)).where(sql.raw(OFF_DUTY_DRIVER)),
+    // ... and at the drivers on duty, longest unseen first: never a sort of every driver on duty.
+    index("drivers_on_duty").on(sql.raw(LAST_SEEN)).where(sql.raw(ON_DUTY_DRIVER)),
   ],
 );
 
@@ -184,7 +197,11 @@ export const viewDeadLetters = sqliteTable(
     receivedAt: text("received_at").notNull(),
     replayedAt: text("replayed_at"),
   },
-  (t) => [index("view_dead_letters_open").on(t.replayedAt, t.id)],
+  (t) => [
+    index("view_dead_letters_open").on(t.replayedAt, t.id),
+    // The operators' list, newest first (src/views/dead-letters.ts): never a sort of the whole table.
+    index("view_dead_letters_received").on(t.receivedAt, t.id),
+  ],
 );
 
 /** Development only: a fault that makes the views worker's projection fail (one row). */

@@ -13,6 +13,7 @@ import gateway from "../../workers/gateway/index";
 import { sizeOf } from "../../src/views/database-size";
 import { PAYMENTS_HEALTH_MS } from "../../src/views/stats";
 import { DELIVERY_LOG_RETENTION_DAYS } from "../../src/notifications/retention";
+import { VIEWS_WINDOW_DAYS } from "../../src/config";
 import { VIEWS_REPAIR_CRON } from "../../workers/gateway/views-repair";
 import { testEnv, uniqueId } from "./helpers";
 import { createExecutionContext } from "cloudflare:test";
@@ -74,6 +75,24 @@ describe("the delivery log's retention", () => {
     await delivery(recent, daysAgo(DELIVERY_LOG_RETENTION_DAYS - 1), testEnv.VIEWS_DB);
     await run(testEnv);
     expect([await kept(old, testEnv.VIEWS_DB), await kept(recent, testEnv.VIEWS_DB)]).toEqual([false, true]);
+  });
+
+  it("the views' dead letters replayed before the window go, every ten minutes; open ones stay however old", async () => {
+    const [replayedOld, replayedRecent, openOld] = [uniqueId("vl_old"), uniqueId("vl_recent"), uniqueId("vl_open")];
+    const letter = (id: string, at: number, replayed: boolean) =>
+      testEnv.VIEWS_DB.prepare(
+        "INSERT INTO view_dead_letters (id, body, reason, attempts, received_at, replayed_at) VALUES (?1, '{}', 'queue gave up', 10, ?2, ?3)",
+      )
+        .bind(id, new Date(at).toISOString(), replayed ? new Date(at + 60_000).toISOString() : null)
+        .run();
+    await letter(replayedOld, daysAgo(VIEWS_WINDOW_DAYS + 2), true);
+    await letter(replayedRecent, daysAgo(VIEWS_WINDOW_DAYS - 1), true);
+    await letter(openOld, daysAgo(VIEWS_WINDOW_DAYS + 2), false);
+    await run(testEnv);
+    const left = await testEnv.VIEWS_DB.prepare("SELECT id FROM view_dead_letters WHERE id IN (?1, ?2, ?3) ORDER BY id")
+      .bind(replayedOld, replayedRecent, openOld)
+      .all<{ id: string }>();
+    expect(left.results.map((r) => r.id).sort()).toEqual([replayedRecent, openOld].sort());
   });
 
   it("the old dead letters the views kept move to the notification database, where the operators' figures count them", async () => {

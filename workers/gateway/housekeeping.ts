@@ -6,6 +6,7 @@
  * ledger's (each settled ride's payment rows past it handed to its Ride DO:
  * workers/payment/ledger-window.ts). Every ten
  * minutes: payment reconciliation, the old log the views kept (./src/notifications/views-log.ts),
+ * the views' dead letters replayed before the window,
  * how full the three D1 databases are, the payout runs' sums (the earnings checkpoint and
  * the folded payouts, kept current so that no run reads all history), and the payouts whose
  * drivers a payouts call left untold (./payout-notices.ts). Each runs on its own: a
@@ -18,6 +19,7 @@ import { databaseSize, sizeAlert } from "../../src/views/database-size";
 import { deliveryCutoff, PRUNE_CHUNK, pruneDeliveries, pruneLetters } from "../../src/notifications/retention";
 import { retireViewsLog } from "../../src/notifications/views-log";
 import { letGoOfHistory } from "../../src/views/window";
+import { pruneReplayedLetters } from "../../src/views/dead-letters";
 import { durableKeepers } from "./window-keepers";
 import { windowStart } from "../../src/views/window-rules";
 import { reconcilePayments } from "./payment-results";
@@ -134,6 +136,9 @@ export async function everyTenMinutes(env: Env): Promise<void> {
     retireViewsLog(env, before).then((retired) => (retired.pruned > 0 || retired.moved > 0) && log({ msg: "old delivery log retired", ...retired, before })),
     // The letters too old to replay (no index on their time: a scan of a small table, every ten minutes).
     pruneLetters(env.NOTIFICATIONS_DB, before, PRUNE_CHUNK).then((letters) => letters > 0 && log({ msg: "dead letters pruned", letters, before })),
+    pruneReplayedLetters(env.VIEWS_DB, windowStart(env), PRUNE_CHUNK).then(
+      (letters) => letters > 0 && log({ msg: "views dead letters pruned", letters, before: windowStart(env) }),
+    ),
     checkSizes(env),
     paymentService(env)
       .advancePayoutSums()
