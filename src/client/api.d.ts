@@ -935,7 +935,7 @@ export interface paths {
     put?: never;
     /**
      * Replay the views' dead letters
-     * @description Projects every dead-lettered views message not replayed yet (at most 500 a call: `more` says to call again) and marks it replayed. A message that fails again stays open with the new reason.
+     * @description Projects every dead-lettered views message not replayed yet (at most 150 a call: `more` says to call again) and marks it replayed. A message that fails again stays open with the new reason.
      */
     post: operations["replayViewDeadLetters"];
     delete?: never;

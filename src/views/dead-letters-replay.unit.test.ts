@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { sqliteD1, type D1Like } from "../../test/support/sqlite-d1";
-import { replayDeadLetters } from "./dead-letters";
+import { REPLAY_PER_CALL, replayDeadLetters } from "./dead-letters";
 
 const put = (db: D1Like, id: string, body: unknown) =>
   db
@@ -37,5 +37,18 @@ describe("replayDeadLetters", () => {
     expect(await db.prepare("SELECT replayed_at FROM view_dead_letters WHERE id = 'b_good'").first<string | null>("replayed_at")).not.toBeNull();
     expect(await db.prepare("SELECT count(*) AS n FROM drivers").first<number>("n")).toBe(1);
     expect(await replayDeadLetters(d1, { max: 10 })).toEqual({ replayed: 0, failed: 6, more: false });
+  });
+
+  it("a call takes at most REPLAY_PER_CALL letters (a Worker's D1 queries are bounded) and says more are left", async () => {
+    const db = await sqliteD1("migrations/views");
+    expect(REPLAY_PER_CALL * 6 + 10).toBeLessThan(1000);
+    for (let i = 0; i < REPLAY_PER_CALL + 3; i++)
+      await put(db, `l${String(i).padStart(3, "0")}`, {
+        ...driver(`d${i}`),
+        driver: { ...driver(`d${i}`).driver, version: 1, createdAt: "x", updatedAt: "x" },
+      });
+    const d1 = db as unknown as D1Database;
+    expect(await replayDeadLetters(d1)).toEqual({ replayed: REPLAY_PER_CALL, failed: 0, more: true });
+    expect(await replayDeadLetters(d1)).toEqual({ replayed: 3, failed: 0, more: false });
   });
 });

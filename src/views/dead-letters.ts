@@ -114,7 +114,16 @@ export interface ReplayReport {
   more: boolean;
 }
 
-/** How a replay goes: at most `max` letters; `heard` each one projected; `projectLetter` projects one. */
+/**
+ * Letters one replay call takes at most. A Worker invocation may make 1,000 D1 queries, and a
+ * letter takes up to six (the gateway's ride letter: whether its row is there, the window's
+ * mark, the older row's delete, the projection's batch, the replayed mark; a failure's reason),
+ * besides a page read per 100: at 500 a call ran out of queries midway and answered 500 with its
+ * report lost, just when many letters wait.
+ */
+export const REPLAY_PER_CALL = 150;
+
+/** How a replay goes: at most `max` letters (`REPLAY_PER_CALL`); `heard` each one projected; `projectLetter` projects one. */
 export interface ReplayOptions {
   max?: number;
   heard?: (message: ViewsMessage) => void;
@@ -139,7 +148,7 @@ const REPLAY_FAILED = "replay failed: ";
  */
 export async function replayDeadLetters(
   d1: D1Database,
-  { max = 500, heard = () => undefined, projectLetter = (message) => project(d1, [message]) }: ReplayOptions = {},
+  { max = REPLAY_PER_CALL, heard = () => undefined, projectLetter = (message) => project(d1, [message]) }: ReplayOptions = {},
 ): Promise<ReplayReport> {
   const db = drizzle(d1);
   const report: ReplayReport = { replayed: 0, failed: 0, more: false };

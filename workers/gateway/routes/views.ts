@@ -54,7 +54,7 @@ const replay = route({
   operationId: "replayViewDeadLetters",
   summary: "Replay the views' dead letters",
   description:
-    "Projects every dead-lettered views message not replayed yet (at most 500 a call: `more` says to call again) and marks it replayed. A message that fails again stays open with the new reason.",
+    "Projects every dead-lettered views message not replayed yet (at most 150 a call: `more` says to call again) and marks it replayed. A message that fails again stays open with the new reason.",
   responses: {
     202: jsonResponse(z.object({ replayed: z.number().int(), failed: z.number().int(), more: z.boolean() }), "What was replayed"),
     ...commonProblems,
