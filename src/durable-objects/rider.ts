@@ -86,14 +86,24 @@ export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect
    */
   payDues(riderId: string, paymentMethod: string, correlationId: string): Promise<Outcome<RiderAccount>> {
     return this.exclusive(async () => {
-      // A lost charge sent again first is settled (paid or declined); then what is owed now is charged. Only the
-      // first charge can be an earlier one: settling it clears `chargeInFlight`.
-      const first = await this.chargeNext(riderId, paymentMethod, correlationId);
-      const last = isEarlier(first) ? await this.chargeNext(riderId, paymentMethod, correlationId) : first;
-      if (isEarlier(last)) return ok(this.account(riderId));
-      // The rest refused after an earlier charge went through: the answer says so, and what is owed now. An earlier one
-      // declined is not told: nothing was charged (before 2026-12-07 the rider read that it went through).
-      return first === EARLIER_PAID && !last.ok ? partlyPaid(last.problem, this.account(riderId).dues) : last;
+      // Up to three charges: a lost one sent again first (settling it clears `chargeInFlight`, so only the first can be
+      // an earlier one); then what is owed; then a fare added while that charge was at the provider (`incurDues` does
+      // not wait behind a payment), so that a 200 means nothing is owed (before 2026-12-07 it answered 200 with that
+      // fare owed, and the rider's next request was refused 402).
+      let paidSome = false;
+      for (let charges = 0; charges < 3; charges++) {
+        const result = await this.chargeNext(riderId, paymentMethod, correlationId);
+        if (isEarlier(result)) {
+          paidSome ||= result === EARLIER_PAID;
+          continue;
+        }
+        // The rest refused after a charge went through: the answer says so, and what is owed now. An earlier one
+        // declined is not told: nothing was charged.
+        if (!result.ok) return paidSome ? partlyPaid(result.problem, this.account(riderId).dues) : result;
+        if (result.value.dues.amount === 0) return result;
+        paidSome = true;
+      }
+      return ok(this.account(riderId));
     });
   }
 

@@ -201,7 +201,7 @@ describe("the payment service failing under a rider paying their dues", () => {
     const refused = await stub.payDues(riderId, "pm_card_chargeDeclined", "req-pay-2");
     expect(refused).toMatchObject({ ok: false, problem: { code: "payment_required", dues: { amount: 3000, currency: "KRW" } } });
     const detail = refused.ok ? "" : refused.problem.detail;
-    expect(detail).toContain("an earlier payment of your dues went through");
+    expect(detail).toContain("a payment of part of your dues went through");
     expect(detail).not.toContain("nothing was charged");
     expect((await stub.account(riderId)).dues).toEqual({ amount: 3000, currency: "KRW" });
   });
@@ -336,7 +336,8 @@ describe("the payment service failing under a rider paying their dues", () => {
     expect(unwrap(await stub.payDues(riderId, "pm_card_visa", "req-pay-later")).dues.amount).toBe(0);
   });
 
-  it("a ride's fare added while the rider's payment waits on the provider is taken at once, and stays owed after that payment", async () => {
+  /** Pays dues of 4,000 while a fare of 2,500 is added meanwhile; `second` is the card the provider sees on the next charge. */
+  async function payWhileAFareIsAdded(second: string) {
     const riderId = uniqueId("r");
     const stub = testEnv.RIDER.get(testEnv.RIDER.idFromName(riderId));
     unwrap(await stub.incurDues(riderId, "rd_dues_paying", { amount: 4000, currency: "KRW" }, "req-dues"));
@@ -348,8 +349,14 @@ describe("the payment service failing under a rider paying their dues", () => {
       let sent = () => undefined as void;
       const provider = new Promise<void>((resolve) => (release = resolve));
       const charging = new Promise<void>((resolve) => (sent = resolve));
-      // The provider takes its time: the charge waits until the other ride's fare was added.
-      const chargeDues: DuesCharger["chargeDues"] = async (input) => (sent(), await provider, payments.chargeDues(input));
+      const charged: number[] = [];
+      // The provider takes its time: the first charge waits until the other ride's fare was added.
+      const chargeDues: DuesCharger["chargeDues"] = async (input) => {
+        charged.push(input.amount.amount);
+        sent();
+        await provider;
+        return payments.chargeDues(charged.length > 1 ? { ...input, paymentMethod: second } : input);
+      };
       own.env = { ...real, PAYMENTS: { chargeDues } as unknown as Fetcher };
       try {
         const paying = instance.payDues(riderId, "pm_card_visa", "req-pay-slow");
@@ -359,14 +366,28 @@ describe("the payment service failing under a rider paying their dues", () => {
           new Promise<"queued">((resolve) => setTimeout(() => resolve("queued"), 2000)),
         ]);
         release();
-        return { added, paid: await paying };
+        return { added, paid: await paying, charged };
       } finally {
         own.env = real;
       }
     });
+    return { ...result, owed: (await stub.account(riderId)).items.map((i) => i.rideId) };
+  }
+
+  it("a ride's fare added while the rider's payment waits on the provider is taken at once, and charged by that payment too: a 200 means nothing is owed", async () => {
+    const result = await payWhileAFareIsAdded("pm_card_visa");
     expect(result.added, "not queued behind the payment").toMatchObject({ ok: true, value: { dues: { amount: 6500 } } });
-    expect(result.paid).toMatchObject({ ok: true, value: { dues: { amount: 2500, currency: "KRW" } } });
-    expect((await stub.account(riderId)).items.map((i) => i.rideId)).toEqual(["rd_dues_meanwhile"]);
+    expect(result.charged).toEqual([4000, 2500]);
+    expect(result.paid).toMatchObject({ ok: true, value: { dues: { amount: 0, currency: "KRW" } } });
+    expect(result.owed).toEqual([]);
+  });
+
+  it("... and when that fare's charge is declined, the 402 says the payment went through and what is owed now", async () => {
+    const result = await payWhileAFareIsAdded("pm_card_chargeDeclined");
+    expect(result.charged).toEqual([4000, 2500]);
+    expect(result.paid).toMatchObject({ ok: false, problem: { code: "payment_required", dues: { amount: 2500 } } });
+    expect(JSON.stringify(result.paid)).toMatch(/went through/);
+    expect(result.owed).toEqual(["rd_dues_meanwhile"]);
   });
 
   it("a lost charge to a card that declined, then the rider pays with another: the lost one is settled on its own card, the new card charged at once", async () => {

@@ -150,15 +150,16 @@ export function planRider(
 }
 
 /**
- * A refusal of the rest of a payment whose earlier charge (its answer lost before) went through:
- * not "nothing was charged", and with the dues owed now.
+ * A refusal of the rest of a payment after a charge of part of the dues went through (an earlier
+ * one whose answer was lost, or one for a fare added while it was at the provider): not "nothing
+ * was charged", and with the dues owed now.
  *
  * @example
  * partlyPaid({ code: "unavailable", detail: "the payment service is failing; nothing was charged: try again shortly" }, dues);
  */
 export function partlyPaid(problem: Problem, dues: Money): Outcome<never> {
   const rest = problem.detail.replace("; nothing was charged", "");
-  return fail(problem.code, `an earlier payment of your dues went through; the rest (${dues.amount} ${dues.currency}) was not charged: ${rest}`, {
+  return fail(problem.code, `a payment of part of your dues went through; the rest (${dues.amount} ${dues.currency}) was not charged: ${rest}`, {
     ...(problem.retryAfterSeconds !== undefined ? { retryAfterSeconds: problem.retryAfterSeconds } : {}),
     dues,
   });

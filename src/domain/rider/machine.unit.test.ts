@@ -106,7 +106,7 @@ describe("partlyPaid: the rest of a payment refused after an earlier charge went
       ok: false,
       problem: {
         code: "unavailable",
-        detail: "an earlier payment of your dues went through; the rest (3000 KRW) was not charged: the payment service is failing: try again shortly",
+        detail: "a payment of part of your dues went through; the rest (3000 KRW) was not charged: the payment service is failing: try again shortly",
         retryAfterSeconds: 30,
         dues,
       },
