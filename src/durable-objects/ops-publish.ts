@@ -60,12 +60,34 @@ export function markersOfMessages(messages: readonly ViewsMessage[]): Markers {
 }
 
 /**
- * Of `markers`, those the views hold now, each at its row's version: a replayed dead letter is
- * often older than the row the sweep healed since (its write was refused by the version check),
- * and a ride past the views' window went to its owners, not to the views. The console hears
- * only what its lists show, and that a ride the views let go of ended.
+ * Of `markers`, those the views' rows do not supersede: a ride's or a driver's markers go out
+ * unless the views hold a version newer than the newest of them. Such markers are late (a queue's
+ * retry, a relay sent again after a restart, a replayed dead letter, often older than the row the
+ * sweep healed since), and what superseded them reached the consoles by its own publish or their
+ * snapshot: told, a ride long ended would stand open on every map until the next snapshot. A ride
+ * the views no longer hold went to its owners (the window, or the sweep handing over a ride a late
+ * replay had brought back open): only that it ended is told, so that a marker of it leaves the map.
  */
-async function asTheViewsHoldThem(db: D1Database, markers: Markers): Promise<Markers> {
+export function notSuperseded(markers: Markers, held: { rides: Map<string, number>; drivers: Map<string, number> }): Markers {
+  const newestOf = (list: { id: string; version: number }[]) => {
+    const newest = new Map<string, number>();
+    for (const m of list) newest.set(m.id, Math.max(newest.get(m.id) ?? 0, m.version));
+    return newest;
+  };
+  const [rideNewest, driverNewest] = [newestOf(markers.rides), newestOf(markers.drivers)];
+  const rides = markers.rides.filter((r) => {
+    const row = held.rides.get(r.id);
+    return row === undefined ? !isOpenRide(r.status) : row <= (rideNewest.get(r.id) ?? 0);
+  });
+  const drivers = markers.drivers.filter((d) => {
+    const row = held.drivers.get(d.id);
+    return row !== undefined && row <= (driverNewest.get(d.id) ?? 0);
+  });
+  return { rides, drivers };
+}
+
+/** The versions the views hold of the markers' rides and drivers, in one D1 batch. */
+async function heldVersions(db: D1Database, markers: Markers) {
   const ask = (table: "rides" | "drivers", ids: string[]) =>
     db.prepare(`SELECT id, version FROM ${table} WHERE id IN (SELECT value FROM json_each(?1))`).bind(JSON.stringify([...new Set(ids)]));
   const [rides, drivers] = await db.batch<{ id: string; version: number }>([
@@ -79,12 +101,26 @@ async function asTheViewsHoldThem(db: D1Database, markers: Markers): Promise<Mar
     ),
   ]);
   const held = (rows: { id: string; version: number }[] | undefined) => new Map((rows ?? []).map((r) => [r.id, r.version]));
-  const [heldRides, heldDrivers] = [held(rides?.results), held(drivers?.results)];
-  // A ride ended whose row the views no longer hold went to its owners (the window, or the sweep
-  // handing over a ride a late replay had brought back open): the feed hears it ended, so that a
-  // marker it still has of the ride leaves the map. An ended ride is ended for good.
-  const rideHeld = (r: RideMarker) => heldRides.get(r.id) === r.version || (!heldRides.has(r.id) && !isOpenRide(r.status));
-  return { rides: markers.rides.filter(rideHeld), drivers: markers.drivers.filter((d) => heldDrivers.get(d.id) === d.version) };
+  return { rides: held(rides?.results), drivers: held(drivers?.results) };
+}
+
+/**
+ * Publishes what of `markers` the views' rows do not supersede (`notSuperseded`), in one call.
+ * Never throws: a failure (the views' read, or the feed) is one warning line.
+ *
+ * @example
+ * await publishUnsuperseded(env, markersOfMessages(written), "views batch");
+ */
+export async function publishUnsuperseded(env: Pick<Env, "OPS_FEED" | "VIEWS_DB">, markers: Markers, from: string): Promise<void> {
+  if (markers.rides.length + markers.drivers.length === 0) return;
+  let told: Markers;
+  try {
+    told = notSuperseded(markers, await heldVersions(env.VIEWS_DB, markers));
+  } catch (error) {
+    const { rides, drivers } = markers;
+    return void console.warn(JSON.stringify({ msg: "ops feed publish failed", from, rides: rides.length, drivers: drivers.length, error: String(error) }));
+  }
+  await publishMarkers(env, told, from);
 }
 
 /**
@@ -122,20 +158,11 @@ export class FeedNews {
     this.drivers.push(...drivers);
   }
 
-  /** Publishes what was heard since the last `tell` and the views hold, in one call; never throws. */
+  /** Publishes what was heard since the last `tell` and the views' rows do not supersede, in one call; never throws. */
   async tell(env: Pick<Env, "OPS_FEED" | "VIEWS_DB">, from: string): Promise<void> {
     const heard = { rides: inVersionOrder(this.rides), drivers: inVersionOrder(this.drivers) };
     this.rides = [];
     this.drivers = [];
-    if (heard.rides.length + heard.drivers.length === 0) return;
-    let held: Markers;
-    try {
-      held = await asTheViewsHoldThem(env.VIEWS_DB, heard);
-    } catch (error) {
-      return void console.warn(
-        JSON.stringify({ msg: "ops feed publish failed", from, rides: heard.rides.length, drivers: heard.drivers.length, error: String(error) }),
-      );
-    }
-    await publishMarkers(env, held, from);
+    await publishUnsuperseded(env, heard, from);
   }
 }

@@ -3,7 +3,7 @@ import type { ViewsMessage } from "../domain/events";
 import { driverRecord } from "../driver/fixtures";
 import type { Ride } from "../domain/types";
 import type { ViewWrite } from "../views/projection";
-import { FeedNews, markersOfMessages, PUBLISH_TIMEOUT_MS } from "./ops-publish";
+import { FeedNews, markersOfMessages, notSuperseded, PUBLISH_TIMEOUT_MS } from "./ops-publish";
 
 const at = "2026-12-01T05:00:00.000Z";
 const point = { lat: 37.5, lng: 127 };
@@ -40,7 +40,7 @@ afterEach(() => {
 });
 
 describe("what the views' healing tells the operators' feed", () => {
-  it("tells, in one call, each ride and driver heard at the version the views hold; an older one, one the views lack, a rental and an earning carry none", async () => {
+  it("tells, in one call, each ride and driver heard that no newer row supersedes, once and in order; a rental and an earning carry none", async () => {
     const { env, publish } = feedOf(() => 2);
     const news = new FeedNews();
     news.heardWrites([rideWrite(3, "cancelled"), { kind: "driver", driver: driver(4) }]);
@@ -49,7 +49,10 @@ describe("what the views' healing tells the operators' feed", () => {
     await news.tell(env, "views repair");
     expect(publish).toHaveBeenCalledTimes(1);
     const [rides, drivers] = publish.mock.calls[0]!;
-    expect(rides).toMatchObject([{ id: "rd_1", version: 3, status: "cancelled" }]);
+    expect(rides).toMatchObject([
+      { id: "rd_1", version: 2, status: "dispatching" },
+      { id: "rd_1", version: 3, status: "cancelled" },
+    ]);
     expect(drivers).toMatchObject([{ id: "d1", version: 4 }]);
   });
 
@@ -102,6 +105,30 @@ describe("what the views' healing tells the operators' feed", () => {
       from: "views repair",
       error: expect.stringMatching(/D1 down/),
     });
+  });
+
+  it("a late marker, older than the row the views hold and than every marker beside it, is not told: a ride ended long ago stays off the map", () => {
+    const markers = markersOfMessages([
+      { kind: "ride.event", event, ride: ride(3, "dispatching") },
+      { kind: "ride.event", event, ride: { ...ride(2), id: "rd_2" } },
+      { kind: "ride.event", event, ride: { ...ride(4, "driver_assigned"), id: "rd_2" } },
+      { kind: "ride.event", event, ride: { ...ride(6, "in_progress"), id: "rd_gone" } },
+      { kind: "ride.event", event, ride: { ...ride(8, "completed"), id: "rd_kept" } },
+      { kind: "driver.event", event, driver: driver(2) },
+    ]);
+    const told = notSuperseded(markers, {
+      rides: new Map([
+        ["rd_1", 9], // completed at 9 while nobody watched: its version 3 came late (a retry)
+        ["rd_2", 4], // the batch's own newest: all its changes go, in order
+      ]),
+      drivers: new Map([["d1", 5]]),
+    });
+    expect(told.rides.map((r) => [r.id, r.version])).toEqual([
+      ["rd_2", 2],
+      ["rd_2", 4],
+      ["rd_kept", 8], // not in the views (its owners keep it): told only because it ended
+    ]);
+    expect(told.drivers).toEqual([]);
   });
 
   it("a views batch's markers skip only the message no marker can be made of", () => {

@@ -183,6 +183,27 @@ describe("OpsFeed", () => {
     stats.ws.close();
   });
 
+  it("a ride's late message (a retry of a change the views have long superseded) is not told: the ride, ended while nobody watched, stays off every map", async () => {
+    const ended = uniqueId("rd");
+    const live = uniqueId("rd");
+    // It ended while no console watched: the feed never heard of it.
+    await leaseAt(-10);
+    const { env, counted } = countingFeedCalls();
+    await viewsBatch([rideMessage(ended, 1, "requested"), rideMessage(ended, 9, "completed")], env);
+    expect(counted.stubs).toBe(0);
+    const map = await connect(city());
+    const snapshot = await map.waitFor((f) => f.type === "snapshot", "the snapshot");
+    expect(snapshot.rides!.map((r) => r.id)).not.toContain(ended);
+    // Its version 3 retried late; then another ride's news, which the socket carries after whatever the first batch sent.
+    await viewsBatch([rideMessage(ended, 3, "driver_assigned")]);
+    await viewsBatch([rideMessage(live, 1, "requested")]);
+    await map.waitFor((f) => f.type === "ride" && f.ride?.id === live, "the other ride's news");
+    expect(map.frames.filter((f) => f.type === "ride" && f.ride?.id === ended)).toEqual([]);
+    const row = await testEnv.VIEWS_DB.prepare("SELECT status, version FROM rides WHERE id = ?1").bind(ended).first();
+    expect(row).toEqual({ status: "completed", version: 9 });
+    map.ws.close();
+  });
+
   it("a console's connect takes the lease itself, before its snapshot, not at the alarm's next renewal", async () => {
     const feed = ownFeed();
     await runInDurableObject(feed, (instance: OpsFeedDurableObject) => void (leaseOf(instance).renewAt = Date.now() + 3_600_000));

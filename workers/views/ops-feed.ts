@@ -6,14 +6,15 @@
  * the batch (the views are written; a console catches up at its next snapshot).
  */
 import type { ViewsMessage } from "../../src/domain/events";
-import { markersOfMessages, publishMarkers } from "../../src/durable-objects/ops-publish";
+import { markersOfMessages, publishUnsuperseded } from "../../src/durable-objects/ops-publish";
 
 /**
- * Publishes the markers of `messages` (already written) to the feed. Never throws.
+ * Publishes the markers of `messages` (already written) to the feed, but for those a newer row
+ * supersedes (a late message: its change reached the consoles already). Never throws.
  *
  * @example
  * await publishToOps(env, written);
  */
-export function publishToOps(env: Pick<ViewsEnv, "OPS_FEED">, messages: readonly ViewsMessage[]): Promise<void> {
-  return publishMarkers(env, markersOfMessages(messages), "views batch");
+export function publishToOps(env: Pick<ViewsEnv, "OPS_FEED" | "VIEWS_DB">, messages: readonly ViewsMessage[]): Promise<void> {
+  return publishUnsuperseded(env, markersOfMessages(messages), "views batch");
 }
