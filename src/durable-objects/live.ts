@@ -106,6 +106,22 @@ export function liveRequest(url: string, actor: Actor, until: number, ticketId?:
 }
 
 /**
+ * Spends the actor's live ticket, once: answers the 401 a ticket spent before gets, or the actor
+ * without its ticket (for `acceptLive`). An object with costly work before the socket (the
+ * operators' feed: its lease, stats and snapshot) spends it first, so that a replayed ticket
+ * costs it nothing.
+ *
+ * @example
+ * const spent = spendTicketOf(this.ctx, actor);
+ * if (spent instanceof Response) return spent;
+ */
+export function spendTicketOf(ctx: DurableObjectState, actor: LiveActor): Response | LiveActor {
+  const { ticketId, ...rest } = actor;
+  if (ticketId && !spendTicket(ctx.storage.sql, ticketId, Date.now())) return new Response("ticket used already", { status: 401 });
+  return rest;
+}
+
+/**
  * Accepts a hibernatable socket, sends `first` on it (a frame, or several in order), and answers
  * 101; a live ticket opened a socket here before is refused 401 (the gateway says so to the
  * client). Called once the object knows it exists and the actor may watch it: spending a ticket
@@ -115,7 +131,8 @@ export function liveRequest(url: string, actor: Actor, until: number, ticketId?:
  * return acceptLive(this.ctx, actor, JSON.stringify(ride));
  */
 export function acceptLive(ctx: DurableObjectState, actor: LiveActor, first: string | readonly string[], attach: object = {}): Response {
-  if (actor.ticketId && !spendTicket(ctx.storage.sql, actor.ticketId, Date.now())) return new Response("ticket used already", { status: 401 });
+  const spent = spendTicketOf(ctx, actor);
+  if (spent instanceof Response) return spent;
   const pair = new WebSocketPair();
   const [client, server] = [pair[0], pair[1]];
   ctx.acceptWebSocket(server, [actor.id]);

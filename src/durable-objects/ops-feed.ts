@@ -3,9 +3,8 @@
  * holds the consoles' hibernatable sockets, each with the topics it chose in its
  * attachment (so the filter survives hibernation), and forwards what reaches it:
  *
- * - ride and driver markers, published by the views worker once it has written a batch,
- *   and by the views' repair, rebuild and replay once they wrote theirs (`publish`: one
- *   call per batch or run, ./ops-publish.ts);
+ * - ride and driver markers, published by the views worker once it has written a batch, and by
+ *   the views' repair, rebuild and replay once they wrote theirs (`publish`, ./ops-publish.ts);
  * - drivers' positions, pushed by the Driver DOs, throttled on their side by the interval
  *   this object answers (`driverMoved`), and a driver's offline marker as they go off duty;
  * - the GET /v1/ops/stats figures every 5 s, from its alarm while a socket watches `stats`.
@@ -14,10 +13,9 @@
  * ahead (src/views/ops-watch.ts): the views worker publishes only while it is, so a city nobody
  * watches costs no call per batch. The same alarm renews it every minute (src/ops-feed/wake.ts).
  *
- * A snapshot (open rides, drivers on duty) comes from the D1 views, with the fresher
- * positions held here. The rules are pure, in src/ops-feed/feed.ts; this class only wires.
- * What it holds in memory (positions, versions sent) is lost on eviction and rebuilt by
- * the next pushes: the views stay the truth.
+ * A snapshot (open rides, drivers on duty) comes from the D1 views, with the fresher positions
+ * held here. The rules are pure, in src/ops-feed/feed.ts; this class only wires. Its memory
+ * (positions, versions sent) is lost on eviction, rebuilt by the next pushes: the views stay the truth.
  */
 import {
   byMapTopics,
@@ -41,7 +39,7 @@ import {
 import { checkDrivers, driversOnDuty, MAP_LIMIT, openRides, statesIn } from "../views/ops-map";
 import { MarkerBoard } from "../ops-feed/marker-board";
 import { countEnded, ENDED_COUNTS_EVERY_MS, opsStats, type RideCounts } from "../views/stats";
-import { acceptLive, actorFromHeaders, closeWith, onLiveClose, onLiveMessage, openSockets, RECONNECT } from "./live";
+import { acceptLive, actorFromHeaders, closeWith, onLiveClose, onLiveMessage, openSockets, RECONNECT, spendTicketOf } from "./live";
 import { StoredObject } from "./stored-object";
 import { renewWatch } from "../views/ops-watch";
 import { nextWake, renewDue, type Watching } from "../ops-feed/wake";
@@ -72,19 +70,21 @@ export class OpsFeedDurableObject extends StoredObject<Env> {
     if (!actor || request.headers.get("upgrade")?.toLowerCase() !== "websocket")
       return new Response("expected an authenticated WebSocket upgrade", { status: 400 });
     if (actor.role !== "ops") return new Response("operators only", { status: 403 });
+    // Spent before any work: a replayed ticket costs the city's one feed no lease, stats or snapshot.
+    const spent = spendTicketOf(this.ctx, actor);
+    if (spent instanceof Response) return spent;
     // The topics the console named (`?topics=`, checked by the gateway), else the default.
     const topics = topicsParam(request.headers.get(TOPICS_HEADER)) ?? DEFAULT_TOPICS;
     // The lease before the snapshot: a batch that saw no lease is in what the snapshot reads. No
     // lease, no snapshot: one read without it could miss a batch for good.
     if (watchesMap(topics) && (await this.holdWatch()) === "failed") return new Response("the views database is not answering", { status: 503 });
     const stats = topics.includes("stats") ? await this.statsFrameOrNone() : null;
-    // The alarm before the socket is accepted, for what it will watch: a failure is this
-    // request's 500, never a socket no alarm keeps the lease of or sends stats.
+    // The alarm before the socket, for what it watches: a failure is this request's 500, never a socket no alarm serves.
     await this.armAlarm({ markers: watchesMap(topics), stats: topics.includes("stats") });
     // The snapshot last, the socket accepted as soon as it is built: a change published while anything
     // else was awaited (the stats wait on the payments' health) is in it, never sent to no socket.
     const snapshot = await this.snapshot(topics);
-    return acceptLive(this.ctx, actor, stats ? [snapshot, stats] : [snapshot], { topics });
+    return acceptLive(this.ctx, spent, stats ? [snapshot, stats] : [snapshot], { topics });
   }
 
   /** `ping`, or a subscription (answered with a fresh snapshot, and stats at once); anything else is ignored. A socket past its token is closed instead. */

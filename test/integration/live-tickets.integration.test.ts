@@ -45,6 +45,17 @@ describe("live tickets: one socket each", () => {
     expect(await open("/v1/ops/live", await ticketFor(ops, "/v1/ops/live"))).toEqual({ status: 101 });
   });
 
+  it("the operators' feed refuses a replayed ticket before any work: it renews no watch lease and reads no snapshot", async () => {
+    const ops = await issueToken(testEnv, { id: uniqueId("ops"), role: "ops" });
+    const ticket = await ticketFor(ops, "/v1/ops/live");
+    expect(await open("/v1/ops/live", ticket)).toEqual({ status: 101 });
+    // The lease run out (nobody watched since): a replayed ticket must not take it again.
+    await testEnv.VIEWS_DB.prepare("UPDATE ops_watch SET until = unixepoch() - 10").run();
+    expect(await open("/v1/ops/live", ticket)).toEqual({ status: 401, code: "unauthorized" });
+    const ahead = await testEnv.VIEWS_DB.prepare("SELECT count(*) AS n FROM ops_watch WHERE until > unixepoch()").first<{ n: number }>();
+    expect(ahead?.n).toBe(0);
+  });
+
   it("a ride's socket: spent there; a ticket for a ride that does not exist is 404 and spends nothing there", async () => {
     const { ride } = await createRide();
     const rider = await issueToken(testEnv, { id: ride.riderId, role: "rider" });
