@@ -326,6 +326,53 @@ describe("operator console", () => {
     }
   }, 60_000);
 
+  it("a socket fallen silent (half-open: no frame, no close) is replaced within a minute, and the tab hears what it missed", async () => {
+    const tab = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await tab.clock.install();
+    // The first connection goes silent for good, its close never coming; the next ones hear all.
+    const connections: WebSocketRoute[] = [];
+    let silent: WebSocketRoute | undefined;
+    let snapshots = 0;
+    await tab.routeWebSocket(/\/v1\/ops\/live/, (ws) => {
+      connections.push(ws);
+      const server = ws.connectToServer();
+      server.onMessage((message) => {
+        if (ws === silent) return;
+        ws.send(message);
+        if (String(message).startsWith('{"type":"snapshot"')) snapshots += 1;
+      });
+      ws.onMessage((message) => ws !== silent && server.send(message));
+      // The tab's close of the silent one reaches nobody (it is half-open); the others' close as usual.
+      ws.onClose((code, reason) => ws !== silent && server.close({ code, reason }));
+    });
+    try {
+      const { id } = await requestRide({ lat: 37.4979, lng: 127.0276 });
+      await tab.goto(`${system.baseUrl}/console/rides/${id}`);
+      await tab.getByLabel("Ops token").fill(ops);
+      await tab.getByRole("button", { name: "Sign in", exact: true }).click();
+      await tab.getByRole("heading", { name: `Ride ${id}` }).waitFor();
+      await tab.locator(".conn", { hasText: "live" }).waitFor({ timeout: 10_000 });
+      expect(connections).toHaveLength(1);
+      // Its snapshot heard, folded and the page loaded again after it: from here on the page moves only on news.
+      await expect.poll(() => snapshots, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+      await tab.waitForTimeout(1_000);
+      silent = connections[0];
+      await tab.waitForTimeout(1_000); // a load news heard just before started is over before the cancel
+      const cancelled = await api.request<Ride>("POST", `/v1/rides/${id}/cancel`, { token: ops, body: { reason: "while the socket was silent" } });
+      expect(cancelled.status).toBe(200);
+      await tab.waitForTimeout(LIVE_MS);
+      expect(await tab.locator("#ride-title .badge", { hasText: "cancelled" }).count(), "the silent socket heard nothing").toBe(0);
+      expect(await tab.locator(".conn", { hasText: "live" }).count(), "and still says live").toBe(1);
+
+      await tab.clock.fastForward(70_000); // past the silence the socket allows, and the ping that finds it
+      await expect.poll(() => connections.length, { timeout: 10_000 }).toBe(2);
+      await tab.locator("#ride-title .badge", { hasText: "cancelled" }).waitFor({ timeout: 10_000 });
+      await tab.locator(".conn", { hasText: "live" }).waitFor({ timeout: 10_000 });
+    } finally {
+      await tab.close();
+    }
+  }, 60_000);
+
   it("signs out: the token is gone from the tab and the sign-in page is back", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("Ops token").waitFor();

@@ -1,7 +1,7 @@
 /**
  * The console's one socket to GET /v1/ops/live: watches rides, drivers and stats (named in its URL), folds
  * every message into the live state (live-state.ts) and tells the pages; reconnects with a
- * growing pause when the connection drops, and pings so idle proxies keep it open. Each connect
+ * growing pause when the connection drops or falls silent (`SILENT_MS`), and pings so idle proxies keep it open. Each connect
  * first asks for a ticket (POST /v1/live/tickets): the socket's URL, which request logs keep,
  * carries that 30-second ticket, never the operator's token.
  */
@@ -25,6 +25,12 @@ type Listener = (view: LiveView) => void;
 const TOPICS = ["rides", "drivers", "stats"];
 const LIVE_PATH = "/v1/ops/live";
 const PING_MS = 20_000;
+/**
+ * Silence after which the socket is taken for dead and replaced: the feed sends stats every 5 s
+ * and answers each ping, but a connection left half-open (a network change, a laptop's sleep)
+ * fires no close until TCP gives up, minutes later, while the header still says "live".
+ */
+const SILENT_MS = 45_000;
 /** Messages are folded and the pages told at most this often: at a city's peak some 200 frames a second arrive. */
 const FOLD_MS = 100;
 
@@ -35,6 +41,8 @@ export class LiveSocket {
   private retry = 0;
   private timer: number | undefined;
   private ping: number | undefined;
+  /** When the socket last heard anything (a frame, a pong). */
+  private heardAt = 0;
   private token: string | null = null;
   private heard: LiveMessage[] = [];
   private folding: number | undefined;
@@ -99,10 +107,12 @@ export class LiveSocket {
     this.set({ ...this.view, connection: "connecting" });
     socket.onopen = () => {
       this.retry = 0;
-      this.ping = window.setInterval(() => socket.readyState === WebSocket.OPEN && socket.send("ping"), PING_MS);
+      this.heardAt = Date.now();
+      this.ping = window.setInterval(() => this.keepAlive(socket), PING_MS);
       this.set({ ...this.view, connection: "open" });
     };
     socket.onmessage = (event: MessageEvent) => {
+      this.heardAt = Date.now();
       if (typeof event.data !== "string") return;
       const message = parseMessage(event.data);
       if (!message) return;
@@ -119,6 +129,18 @@ export class LiveSocket {
       if (event.code === REPLACED) return this.set({ ...this.view, connection: "replaced" });
       this.retryLater();
     };
+  }
+
+  /** Pings, or replaces a socket silent for `SILENT_MS`: its own close, when it comes, is no longer this socket's and is ignored. */
+  private keepAlive(socket: WebSocket) {
+    if (Date.now() - this.heardAt <= SILENT_MS) {
+      if (socket.readyState === WebSocket.OPEN) socket.send("ping");
+      return;
+    }
+    this.socket = null;
+    window.clearInterval(this.ping);
+    socket.close();
+    this.retryLater();
   }
 
   /** Folds what was heard since the last fold, in order, and tells the pages once. */
