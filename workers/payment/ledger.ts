@@ -2,7 +2,7 @@
  * The ledger in the payment worker's own D1: every provider operation once, by
  * idempotency key (the primary key), so a repeated message never records twice.
  */
-import { and, desc, eq, gte, lte, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gte, lt, lte, ne, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { PaymentAction, Settlement } from "../../src/domain/events";
 import type { Money } from "../../src/domain/types";
@@ -267,12 +267,16 @@ export class Ledger {
     return keepProviderWalk(this.d1, walk, stuckSince);
   }
 
-  /** Successful captures of rides (not of dues), newest first. */
-  async captures(limit = 500): Promise<LedgerEntry[]> {
+  /**
+   * Successful captures of rides (not of dues) recorded before `before`, newest first. Younger
+   * ones are left out: their results are most likely still on their way (at a city's peak the
+   * newest 500 are the last few seconds', each an object call and a result sent twice).
+   */
+  async captures(before: string, limit = 500): Promise<LedgerEntry[]> {
     return this.db
       .select()
       .from(paymentOperations)
-      .where(and(eq(paymentOperations.kind, "capture"), eq(paymentOperations.outcome, "succeeded"), notDues))
+      .where(and(eq(paymentOperations.kind, "capture"), eq(paymentOperations.outcome, "succeeded"), notDues, lt(paymentOperations.createdAt, before)))
       .orderBy(desc(paymentOperations.createdAt))
       .limit(limit);
   }

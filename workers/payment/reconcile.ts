@@ -174,7 +174,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
     await deps.ledger.keepHoldWalk(after.position, after.stuckSince);
   }
 
-  for (const capture of await deps.ledger.captures()) {
+  for (const capture of await deps.ledger.captures(before)) {
     try {
       const ride = await deps.ride(capture.rideId);
       if (!ride || ride.status !== "payment_pending" || ride.payment.status === "captured") continue;

@@ -207,6 +207,16 @@ describe("ledger holds", () => {
     expect(provider.calls.filter((c) => c.op === "void").map((c) => c.key)).toEqual(["rd_unpaid:void"]);
   });
 
+  it("reports a capture again to its ride still waiting for it only once the capture is older than minAgeMs: a younger one's result is most likely on its way", async () => {
+    const { deps, reconcileDeps, looked } = await withRides({ rd_waiting: rideIn("payment_pending") });
+    await handlePaymentCommand(step("rd_waiting", "authorize", 5000), deps);
+    await handlePaymentCommand(step("rd_waiting", "capture", 5000), deps);
+    const young = await reconcile(reconcileDeps, { minAgeMs: 5 * 60_000 });
+    expect([young.capturesReported, looked.includes("rd_waiting")]).toEqual([[], false]);
+    const later = await reconcile(reconcileDeps, { minAgeMs: 5 * 60_000, now: Date.now() + 6 * 60_000 });
+    expect(later.capturesReported).toEqual(["rd_waiting"]);
+  });
+
   it("reaches a hold owed a void a day back though more live holds than a page, all old enough, are newer (the walk)", async () => {
     const rides: Record<string, Ride | null> = { rd_unpaid: rideIn("completed") };
     const { d1, deps, provider, reconcileDeps } = await withRides(rides);
