@@ -51,7 +51,8 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
   const pending: Pending[] = [];
   /** Deliveries a channel no longer takes: an earlier try may have left them `retrying` (below). */
   const unreached: { index: number; delivery: PlannedDelivery }[] = [];
-  const sentAt = (deps.now ?? Date.now)();
+  const clock = deps.now ?? Date.now;
+  const sentAt = clock();
   for (const [index, message] of messages.entries()) {
     if (!message?.event || !KNOWN_KINDS.has(message.kind)) {
       // Sent by a newer version than this one (during a deploy, or after a rollback of this
@@ -90,7 +91,7 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
   // ride told already? (A second read, then only.)
   const retried = (p: Pending) => (rows.get(keyOf(p.delivery))?.attempts ?? 0) > 0;
   const timed = (p: Pending) => ({ ...p.delivery, event: messages[p.index]!.event, feeTold: p.feeTold, retried: retried(p) });
-  const lateness = await latenessOf(pending.map(timed), sentAt, (rideIds, events) => deps.log.sentOf(rideIds, events));
+  const lateness = await latenessOf(pending.map(timed), clock, (rideIds, events) => deps.log.sentOf(rideIds, events));
   const outcomes: DeliveryOutcome[] = [];
   /** The message of each outcome, by index. */
   const owners: number[] = [];
@@ -98,7 +99,7 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
   const givenUp: { index: number; outcome: number; reason: string }[] = [];
   // The same event twice in one run (a redelivery beside the first): the first one delivers.
   const handled = new Set<string>();
-  for (const p of pending) {
+  const deliver = async (p: Pending) => {
     const { index, base, channel, delivery } = p;
     const key = keyOf(delivery);
     // Never attempted: as a row retrying with no attempt yet.
@@ -106,18 +107,18 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
     const summary = summaries[index]!;
     if (handled.has(key)) {
       summary.duplicate += 1;
-      continue;
+      return;
     }
     handled.add(key);
     if (row.status === "sent" || row.status === "failed") {
       summary[row.status === "sent" ? "duplicate" : "failed"] += 1;
-      continue;
+      return;
     }
     const late = lateness.check(timed(p));
     if (late) {
       note(index, { delivery, sent: false, error: `too late: ${late}`, final: true });
       summary.failed += 1;
-      continue;
+      return;
     }
     try {
       await channel.send({ ...base, id: row.id });
@@ -128,7 +129,7 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
       if (error instanceof NotReachable) {
         note(index, { delivery, sent: false, error: `not delivered: ${error.message}`, final: true });
         summary.failed += 1;
-        continue;
+        return;
       }
       const final = row.attempts + 1 >= deps.maxAttempts;
       if (!final) summary.lastError = `${channel.name}: ${String(error)}`;
@@ -141,7 +142,15 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
           reason: `${channel.name} to ${base.audience}: ${String(error)} after ${row.attempts + 1} attempts`,
         });
     }
-  }
+  };
+  // Each channel's deliveries in order, the channels side by side: a webhook that hangs for its bound
+  // no longer holds an offer's push (or a KakaoTalk message) back until after its expiry. The order
+  // checks are a channel's own (`lateness`, by channel), and so is a delivery's key.
+  await Promise.all(
+    lanesOf(pending).map(async (lane) => {
+      for (const p of lane) await deliver(p);
+    }),
+  );
   // Planned by an earlier try whose check could not answer (KakaoTalk's phone lookup, the views database
   // down) and known now not to reach them (no phone on file): failed for good, with why, not left
   // `retrying` with nothing on its way. Never planned: nothing to record.
@@ -170,6 +179,17 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
   }
   await recordOutcomes(deps.log, outcomes, owners, messages, summaries);
   return summaries;
+}
+
+/** The deliveries by channel, each channel's in the run's order. */
+function lanesOf(pending: readonly Pending[]): Pending[][] {
+  const lanes = new Map<string, Pending[]>();
+  for (const p of pending) {
+    const lane = lanes.get(p.channel.name);
+    if (lane) lane.push(p);
+    else lanes.set(p.channel.name, [p]);
+  }
+  return [...lanes.values()];
 }
 
 /**

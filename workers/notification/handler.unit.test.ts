@@ -130,7 +130,7 @@ describe("a consumer run's notifications", () => {
     const summaries = await handleNotifications([keyIssued("a")], deps);
     expect(sent).toEqual(["webhook"]);
     expect(summaries[0]).toMatchObject({ sent: 1, retrying: 1 });
-    expect(recorded.map((o) => [o.delivery.channel, o.sent])).toEqual([
+    expect(recorded.map((o) => [o.delivery.channel, o.sent]).sort()).toEqual([
       ["kakao", false],
       ["webhook", true],
     ]);

@@ -33,16 +33,19 @@ export interface Lateness {
  * Reads what the run's deliveries may give way to, and answers the check of each.
  *
  * @example
- * const lateness = await latenessOf(deliveries, Date.now(), log.sentOf.bind(log));
+ * const lateness = await latenessOf(deliveries, Date.now, log.sentOf.bind(log));
  * lateness.check(deliveries[0]); // "DriverUnassigned of version 7 was told already"
  */
-export async function latenessOf(deliveries: readonly TimedDelivery[], now: number, sentOf: DeliveryLog["sentOf"]): Promise<Lateness> {
+export async function latenessOf(deliveries: readonly TimedDelivery[], clock: () => number, sentOf: DeliveryLog["sentOf"]): Promise<Lateness> {
+  // The clock is read again at each check: a delivery checked after another channel's or its own
+  // lane's slow sends is judged at the time it goes out, not when the run began.
+  const now = clock();
   const asks = (d: TimedDelivery) => !tooLate(d.event, now) && laterNews(d.event, now, d.feeTold, d.retried).length > 0;
   const rideIds = [...new Set(deliveries.filter(asks).map((d) => d.rideId))];
   const logged = rideIds.length > 0 ? await sentOf(rideIds, LATER_NEWS_TYPES) : new Map<string, number | null>();
   const inRun = new Map<string, number | null>();
-  const toldIn = (told: Map<string, number | null>, d: TimedDelivery, anyAge: boolean) =>
-    toldLater(d.event, now, {
+  const toldIn = (told: Map<string, number | null>, d: TimedDelivery, anyAge: boolean, at: number) =>
+    toldLater(d.event, at, {
       told: (type, channel) => told.get(sentKey(d.rideId, d.recipient, type, channel)),
       channel: d.channel,
       feeTold: d.feeTold,
@@ -50,8 +53,9 @@ export async function latenessOf(deliveries: readonly TimedDelivery[], now: numb
     });
   return {
     check: (d) => {
-      const later = toldIn(logged, d, d.retried ?? false) ?? toldIn(inRun, d, true);
-      return tooLate(d.event, now) ?? (later ? `${later} was told already` : null);
+      const at = clock();
+      const later = toldIn(logged, d, d.retried ?? false, at) ?? toldIn(inRun, d, true, at);
+      return tooLate(d.event, at) ?? (later ? `${later} was told already` : null);
     },
     sent: (d) => noteTold(inRun, { rideId: d.rideId, recipient: d.recipient, event: d.event.type, channel: d.channel, version: d.event.version }),
   };

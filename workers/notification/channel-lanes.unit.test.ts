@@ -1,0 +1,100 @@
+/**
+ * A consumer run's channels side by side: a webhook that hangs for its bound does not hold back
+ * the driver's push, and a delivery is judged (an offer's expiry) when it goes out, not when the
+ * run began.
+ */
+import { describe, expect, it } from "vitest";
+import type { DomainEvent } from "../../src/domain/events";
+import { record } from "../../src/domain/ride/fixtures";
+import type { Channel, Delivery } from "./channels";
+import { keyOf, type DeliveryKey, type DeliveryLog, type DeliveryOutcome } from "./delivery-log";
+import { handleNotifications } from "./handler";
+
+function memoryLog() {
+  const recorded: DeliveryOutcome[] = [];
+  const log = {
+    lookUp: async (_keys: DeliveryKey[]) => new Map<string, never>(),
+    recordAll: async (outcomes: DeliveryOutcome[]) => void recorded.push(...outcomes),
+    sentOf: async () => new Map<string, number | null>(),
+  } as unknown as DeliveryLog;
+  return { log, recorded };
+}
+
+const ride = record("dispatching", "authorized").ride;
+const offered = (id: string, expiresAt: string) => ({
+  kind: "ride.notification" as const,
+  event: {
+    id,
+    type: "DriverOffered",
+    version: 3,
+    occurredAt: "2026-12-05T10:59:50Z",
+    correlationId: "c",
+    causationId: null,
+    data: { driverId: "d1", expiresAt },
+    rideId: ride.id,
+  } as DomainEvent,
+  ride,
+  locale: "en" as const,
+});
+
+describe("a consumer run's channels", () => {
+  it("each send their own deliveries in order, side by side: a hung webhook holds back no push", async () => {
+    const { log, recorded } = memoryLog();
+    const order: string[] = [];
+    let release = () => undefined as void;
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    const channels: Channel[] = [
+      { name: "webhook", accepts: async () => true, send: async (d: Delivery) => (order.push(`webhook ${d.eventId} start`), await hung) },
+      { name: "live", accepts: async () => true, send: async (d: Delivery) => void order.push(`live ${d.eventId}`) },
+    ];
+    const now = Date.parse("2026-12-05T11:00:00Z");
+    const run = handleNotifications([offered("ev_1", "2026-12-05T11:00:10Z"), offered("ev_2", "2026-12-05T11:00:10Z")], {
+      log,
+      channels,
+      maxAttempts: 3,
+      render: { receiptUrl: (id: string) => id },
+      deadLetter: async () => undefined,
+      now: () => now,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(order, "both pushes out while the webhook hangs on its first").toEqual(["webhook ev_1 start", "live ev_1", "live ev_2"]);
+    release();
+    const summaries = await run;
+    expect(order).toEqual(["webhook ev_1 start", "live ev_1", "live ev_2", "webhook ev_2 start"]);
+    expect(summaries.map((s) => s.sent)).toEqual([2, 2]);
+    expect(recorded.filter((o) => o.sent)).toHaveLength(4);
+  });
+
+  it("judge a delivery when it goes out: an offer whose expiry passed while its lane's send before it hung is failed as too late, not pushed", async () => {
+    const { log, recorded } = memoryLog();
+    const pushed: string[] = [];
+    let now = Date.parse("2026-12-05T11:00:00Z");
+    const channels: Channel[] = [
+      {
+        name: "live",
+        accepts: async () => true,
+        send: async (d: Delivery) => {
+          pushed.push(d.eventId);
+          now += 10_000; // the send took its whole bound
+        },
+      },
+    ];
+    const summaries = await handleNotifications([offered("ev_first", "2026-12-05T11:00:30Z"), offered("ev_second", "2026-12-05T11:00:05Z")], {
+      log,
+      channels,
+      maxAttempts: 3,
+      render: { receiptUrl: (id: string) => id },
+      deadLetter: async () => undefined,
+      now: () => now,
+    });
+    expect(pushed).toEqual(["ev_first"]);
+    expect(summaries.map((s) => [s.sent, s.failed])).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
+    expect(recorded.find((o) => keyOf(o.delivery).includes("ev_second"))).toMatchObject({
+      sent: false,
+      error: expect.stringMatching(/^too late: the offer expired/),
+    });
+  });
+});
