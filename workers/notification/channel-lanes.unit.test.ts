@@ -97,4 +97,51 @@ describe("a consumer run's channels", () => {
       error: expect.stringMatching(/^too late: the offer expired/),
     });
   });
+
+  it("judge a moment against a later step of its ride ahead of it in the run on any channel, whichever lane finishes first", async () => {
+    const { log, recorded } = memoryLog();
+    const done = record("completed", "captured", { driver: true }).ride;
+    const at = "2026-12-05T10:59:00Z";
+    const event = (id: string, type: string, version: number) =>
+      ({ id, type, version, occurredAt: at, correlationId: "c", causationId: null, data: {}, rideId: done.id }) as DomainEvent;
+    const sent: string[] = [];
+    let release = () => undefined as void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const channels: Channel[] = [
+      // The completion's webhook is slow; its KakaoTalk message is refused: neither has gone out when the arrival is judged.
+      {
+        name: "webhook",
+        accepts: async () => true,
+        send: async (d: Delivery) => (d.eventId === "ev_done" ? await slow : undefined, void sent.push(`webhook ${d.eventId}`)),
+      },
+      {
+        name: "kakao",
+        accepts: async () => true,
+        send: async (d: Delivery) => (d.eventId === "ev_done" ? Promise.reject(new Error("500")) : void sent.push(`kakao ${d.eventId}`)),
+      },
+    ];
+    const run = handleNotifications(
+      [
+        { kind: "ride.notification", event: event("ev_done", "RideCompleted", 12), ride: done, locale: "en" },
+        { kind: "ride.notification", event: event("ev_arrived", "DriverArrived", 9), ride: done, locale: "en" },
+      ],
+      {
+        log,
+        channels,
+        maxAttempts: 3,
+        render: { receiptUrl: (id: string) => id },
+        deadLetter: async () => undefined,
+        now: () => Date.parse("2026-12-05T11:00:00Z"),
+      },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    await run;
+    expect(sent).toEqual(["webhook ev_done"]);
+    const arrival = recorded.filter((o) => o.delivery.eventId === "ev_arrived");
+    expect(arrival.map((o) => [o.delivery.channel, o.sent, !o.sent && o.error]).sort()).toEqual([
+      ["kakao", false, "too late: RideCompleted was told already"],
+      ["webhook", false, "too late: RideCompleted was told already"],
+    ]);
+  });
 });

@@ -97,6 +97,9 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
   const owners: number[] = [];
   const note = (index: number, outcome: DeliveryOutcome) => (owners.push(index), outcomes.push(outcome) - 1);
   const givenUp: { index: number; outcome: number; reason: string }[] = [];
+  // Whether each gives way to later news is judged first, in the run's order: a moment on one channel
+  // gives way to a later step of its ride told on any, and the lanes below finish in no set order.
+  const overtaken = new Map(pending.map((p) => [p, lateness.overtaken(timed(p))]));
   // The same event twice in one run (a redelivery beside the first): the first one delivers.
   const handled = new Set<string>();
   const deliver = async (p: Pending) => {
@@ -114,7 +117,7 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
       summary[row.status === "sent" ? "duplicate" : "failed"] += 1;
       return;
     }
-    const late = lateness.check(timed(p));
+    const late = overtaken.get(p) ?? lateness.expired(timed(p));
     if (late) {
       note(index, { delivery, sent: false, error: `too late: ${late}`, final: true });
       summary.failed += 1;
@@ -122,7 +125,6 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
     }
     try {
       await channel.send({ ...base, id: row.id });
-      lateness.sent(timed(p));
       note(index, { delivery, sent: true });
       summary.sent += 1;
     } catch (error) {
@@ -144,8 +146,8 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
     }
   };
   // Each channel's deliveries in order, the channels side by side: a webhook that hangs for its bound
-  // no longer holds an offer's push (or a KakaoTalk message) back until after its expiry. The order
-  // checks are a channel's own (`lateness`, by channel), and so is a delivery's key.
+  // no longer holds an offer's push (or a KakaoTalk message) back until after its expiry. A delivery's
+  // key is its channel's own, so a redelivery's twin is in the same lane.
   await Promise.all(
     lanesOf(pending).map(async (lane) => {
       for (const p of lane) await deliver(p);

@@ -94,7 +94,7 @@ describe("a moment's notice retried after a later moment was told", () => {
   it.each([
     ["40 s late: old enough to ask the log", 25, 40],
     ["within seconds: however young", 1, 2],
-  ])("retried into the same run as the later news, after it, %s: not sent (what the run sent counts as told)", async (_, leeAt, runAt) => {
+  ])("retried into the same run as the later news, after it, %s: not sent (what the run tells ahead of it counts as told)", async (_, leeAt, runAt) => {
     down.add("webhook");
     await run([notice("DriverAssigned", 5, 0)], 0);
     down.delete("webhook");

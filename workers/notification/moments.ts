@@ -89,7 +89,7 @@ export function laterNews(event: { type: string; occurredAt?: string }, now: num
   return !event.occurredAt || Date.parse(event.occurredAt) + IN_ORDER_WITHIN_MS > now ? [] : later;
 }
 
-/** The later steps that may make the notice of `event` old news whatever its age: against what a run itself sent, which costs no read. */
+/** The later steps that may make the notice of `event` old news whatever its age: against what a run itself tells ahead of it, which costs no read. */
 const laterNewsAnyAge = (event: { type: string }, feeTold: boolean): readonly string[] =>
   // Its own keys only: a type named like an Object method (`toString`) is no step of a ride.
   event.type === "RideCancelled" ? (feeTold ? [FEE_DROPPED] : []) : Object.hasOwn(LATER_NEWS, event.type) ? LATER_NEWS[event.type]! : [];
