@@ -69,10 +69,10 @@ export class RiderDurableObject extends RideOwnerObject<RiderRecord, RiderEffect
 
   /**
    * Adds an unpaid fare; the same ride twice counts once. Not queued behind a payment of the dues
-   * in flight, which waits on the provider (up to two charges of two calls each): the Ride DO waits
+   * in flight, which waits on the provider (up to three charges of two calls each): the Ride DO waits
    * for this before it commits the ride's end, and would time out. Safe beside one: this is one
    * synchronous read, decision and write (a rider has no effects), and a payment pays the rides it
-   * names, so a fare added meanwhile stays owed.
+   * names, so a fare added meanwhile stays owed by that charge (the payment charges it next).
    */
   incurDues(riderId: string, rideId: string, amount: Money, correlationId: string): Promise<Outcome<RiderAccount>> {
     return this.apply(riderId, { type: "incurDues", rideId, amount }, correlationId);

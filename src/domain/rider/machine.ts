@@ -158,8 +158,12 @@ export function planRider(
  * partlyPaid({ code: "unavailable", detail: "the payment service is failing; nothing was charged: try again shortly" }, dues);
  */
 export function partlyPaid(problem: Problem, dues: Money): Outcome<never> {
+  // Declined, or refused before it went out, the rest was not charged; a charge whose answer was lost (the payment
+  // service not reached) may have been: paying again with the same key never charges it twice.
+  const known = problem.code === "payment_required" || problem.detail.includes("; nothing was charged");
   const rest = problem.detail.replace("; nothing was charged", "");
-  return fail(problem.code, `a payment of part of your dues went through; the rest (${dues.amount} ${dues.currency}) was not charged: ${rest}`, {
+  const what = known ? "was not charged" : "may not have been charged";
+  return fail(problem.code, `a payment of part of your dues went through; the rest (${dues.amount} ${dues.currency}) ${what}: ${rest}`, {
     ...(problem.retryAfterSeconds !== undefined ? { retryAfterSeconds: problem.retryAfterSeconds } : {}),
     dues,
   });

@@ -112,7 +112,13 @@ describe("partlyPaid: the rest of a payment refused after an earlier charge went
       },
     });
     const declined = partlyPaid({ code: "payment_required", detail: "the charge was declined: card_declined", dues: { amount: 8000, currency: "KRW" } }, dues);
-    expect(declined).toMatchObject({ ok: false, problem: { code: "payment_required", dues } });
+    expect(declined).toMatchObject({ ok: false, problem: { code: "payment_required", dues, detail: expect.stringContaining("(3000 KRW) was not charged") } });
+    // Its answer lost: the rest may have gone through, and the rider is not told otherwise.
+    const lost = partlyPaid({ code: "unavailable", detail: "the payment service could not be reached; try again shortly", retryAfterSeconds: 5 }, dues);
+    expect(lost).toMatchObject({
+      ok: false,
+      problem: { detail: expect.stringContaining("(3000 KRW) may not have been charged: the payment service could not be reached") },
+    });
     expect(declined.ok ? null : declined.problem).not.toHaveProperty("retryAfterSeconds");
   });
 });
