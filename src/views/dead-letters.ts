@@ -123,10 +123,9 @@ export interface ReplayReport {
  */
 export const REPLAY_PER_CALL = 150;
 
-/** How a replay goes: at most `max` letters (`REPLAY_PER_CALL`); `heard` each one projected; `projectLetter` projects one. */
+/** How a replay goes: at most `max` letters (`REPLAY_PER_CALL`); `projectLetter` projects one (and tells the feed). */
 export interface ReplayOptions {
   max?: number;
-  heard?: (message: ViewsMessage) => void;
   projectLetter?: (message: ViewsMessage) => Promise<void>;
 }
 
@@ -148,7 +147,7 @@ const REPLAY_FAILED = "replay failed: ";
  */
 export async function replayDeadLetters(
   d1: D1Database,
-  { max = REPLAY_PER_CALL, heard = () => undefined, projectLetter = (message) => project(d1, [message]) }: ReplayOptions = {},
+  { max = REPLAY_PER_CALL, projectLetter = (message) => project(d1, [message]) }: ReplayOptions = {},
 ): Promise<ReplayReport> {
   const db = drizzle(d1);
   const report: ReplayReport = { replayed: 0, failed: 0, more: false };
@@ -171,7 +170,6 @@ export async function replayDeadLetters(
         try {
           const message = JSON.parse(row.body) as ViewsMessage;
           await projectLetter(message);
-          heard(message);
           await db.update(viewDeadLetters).set({ replayedAt: new Date().toISOString() }).where(eq(viewDeadLetters.id, row.id));
           report.replayed += 1;
         } catch (error) {

@@ -206,8 +206,11 @@ describe("views dead letters", () => {
     try {
       expect(await viewRow(ride.id)).toBeNull();
       await deliver(viewsWorker, "ride-events-dlq", published.slice(0, 1)); // the ride still dispatching
+      const console_ = await watchCity();
       expect((await call("POST", "/v1/ops/views/replay", "ops")).status).toBe(202);
       expect(await viewRow(ride.id)).toEqual({ status: "cancelled", version: now.version });
+      await console_.sawRide(now); // the consoles hear what was written, not the letter's old marker
+      console_.close();
     } finally {
       await setCursor(before?.cursor ?? null);
     }

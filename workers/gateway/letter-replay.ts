@@ -16,6 +16,7 @@ import { KEPT_BEFORE } from "../../src/views/window-rules";
 import { rideWrites } from "./ledger-passes";
 import { rideSnapshotOf } from "./ride-snapshot";
 import { projectOrKeep } from "./window-keepers";
+import type { FeedNews } from "../../src/durable-objects/ops-publish";
 
 /** What a replay needs; `replayLetterDeps(env)` wires them. */
 export interface LetterReplayDeps {
@@ -66,18 +67,26 @@ export function letterReplay(deps: LetterReplayDeps): (message: ViewsMessage) =>
 }
 
 /**
- * The views database, the ride's object and the window's owners.
+ * The views database, the ride's object and the window's owners; `news` hears what each letter
+ * wrote once written (the ride's current writes when it was read from its object, not the
+ * letter's old marker, which the feed would drop as superseded, telling the consoles nothing).
  *
  * @example
- * const projectLetter = letterReplay(replayLetterDeps(env));
+ * const projectLetter = letterReplay(replayLetterDeps(env, news));
  */
-export const replayLetterDeps = (env: Env): LetterReplayDeps => ({
+export const replayLetterDeps = (env: Env, news?: FeedNews): LetterReplayDeps => ({
   ridesKeptBefore: () => readCursor(env.VIEWS_DB, KEPT_BEFORE.rides),
   hasRide: async (rideId) => (await env.VIEWS_DB.prepare("SELECT 1 AS found FROM rides WHERE id = ?").bind(rideId).first()) !== null,
   rideNow: async (rideId) => {
     const snapshot = await rideSnapshotOf(env, rideId);
     return snapshot && rideWrites(snapshot);
   },
-  projectOrKeep: (writes) => projectOrKeep(env, writes),
-  project: (message) => project(env.VIEWS_DB, [message]),
+  projectOrKeep: async (writes) => {
+    await projectOrKeep(env, writes);
+    news?.heardWrites(writes);
+  },
+  project: async (message) => {
+    await project(env.VIEWS_DB, [message]);
+    news?.heardMessages([message]);
+  },
 });

@@ -159,8 +159,7 @@ export function viewRoutes() {
     // What a replay or a rebuild page wrote goes to the operators' feed too, even when it failed midway.
     const news = new FeedNews();
     try {
-      const projectLetter = letterReplay(replayLetterDeps(c.env));
-      return c.json(await replayDeadLetters(c.env.VIEWS_DB, { projectLetter, heard: (message) => news.heardMessages([message]) }), 202);
+      return c.json(await replayDeadLetters(c.env.VIEWS_DB, { projectLetter: letterReplay(replayLetterDeps(c.env, news)) }), 202);
     } finally {
       await news.tell(c.env, "views replay");
     }
