@@ -112,6 +112,17 @@ const showsStatus = (id: string, text: string) =>
   });
 
 /** Clicks the page's Refresh button until `selector` shows (a payment lands in the ledger a moment after the ride changes). */
+/** Requests a ride and signs `tab` in on its page, its socket live; answers the ride's id. */
+async function signedInOnANewRide(tab: Page): Promise<string> {
+  const { id } = await requestRide({ lat: 37.4979, lng: 127.0276 });
+  await tab.goto(`${system.baseUrl}/console/rides/${id}`);
+  await tab.getByLabel("Ops token").fill(ops);
+  await tab.getByRole("button", { name: "Sign in", exact: true }).click();
+  await tab.getByRole("heading", { name: `Ride ${id}` }).waitFor();
+  await tab.locator(".conn", { hasText: "live" }).waitFor({ timeout: 10_000 });
+  return id;
+}
+
 async function untilShown(selector: string) {
   for (let i = 0; i < 20 && (await page.locator(selector).count()) === 0; i++) {
     await page.waitForTimeout(500);
@@ -290,12 +301,7 @@ describe("operator console", () => {
       });
     });
     try {
-      const { id } = await requestRide({ lat: 37.4979, lng: 127.0276 });
-      await tab.goto(`${system.baseUrl}/console/rides/${id}`);
-      await tab.getByLabel("Ops token").fill(ops);
-      await tab.getByRole("button", { name: "Sign in", exact: true }).click();
-      await tab.getByRole("heading", { name: `Ride ${id}` }).waitFor();
-      await tab.locator(".conn", { hasText: "live" }).waitFor({ timeout: 10_000 });
+      const id = await signedInOnANewRide(tab);
       await tab.getByRole("button", { name: "Cancel ride" }).waitFor();
       // The connection's snapshot heard (one: the console names its topics as it connects), folded and the page loaded again after it: from here on the page moves only on news.
       await expect.poll(() => snapshots, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
@@ -346,12 +352,7 @@ describe("operator console", () => {
       ws.onClose((code, reason) => ws !== silent && server.close({ code, reason }));
     });
     try {
-      const { id } = await requestRide({ lat: 37.4979, lng: 127.0276 });
-      await tab.goto(`${system.baseUrl}/console/rides/${id}`);
-      await tab.getByLabel("Ops token").fill(ops);
-      await tab.getByRole("button", { name: "Sign in", exact: true }).click();
-      await tab.getByRole("heading", { name: `Ride ${id}` }).waitFor();
-      await tab.locator(".conn", { hasText: "live" }).waitFor({ timeout: 10_000 });
+      const id = await signedInOnANewRide(tab);
       expect(connections).toHaveLength(1);
       // Its snapshot heard, folded and the page loaded again after it: from here on the page moves only on news.
       await expect.poll(() => snapshots, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);

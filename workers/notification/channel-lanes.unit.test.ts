@@ -20,6 +20,16 @@ function memoryLog() {
   return { log, recorded };
 }
 
+/** A run's dependencies: `channels` and the clock, no dead letters kept. */
+const depsOf = (log: DeliveryLog, channels: Channel[], now: () => number) => ({
+  log,
+  channels,
+  maxAttempts: 3,
+  render: { receiptUrl: (id: string) => id },
+  deadLetter: async () => undefined,
+  now,
+});
+
 const ride = record("dispatching", "authorized").ride;
 const offered = (id: string, expiresAt: string) => ({
   kind: "ride.notification" as const,
@@ -48,14 +58,10 @@ describe("a consumer run's channels", () => {
       { name: "live", accepts: async () => true, send: async (d: Delivery) => void order.push(`live ${d.eventId}`) },
     ];
     const now = Date.parse("2026-12-05T11:00:00Z");
-    const run = handleNotifications([offered("ev_1", "2026-12-05T11:00:10Z"), offered("ev_2", "2026-12-05T11:00:10Z")], {
-      log,
-      channels,
-      maxAttempts: 3,
-      render: { receiptUrl: (id: string) => id },
-      deadLetter: async () => undefined,
-      now: () => now,
-    });
+    const run = handleNotifications(
+      [offered("ev_1", "2026-12-05T11:00:10Z"), offered("ev_2", "2026-12-05T11:00:10Z")],
+      depsOf(log, channels, () => now),
+    );
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(order, "both pushes out while the webhook hangs on its first").toEqual(["webhook ev_1 start", "live ev_1", "live ev_2"]);
     release();
@@ -79,14 +85,10 @@ describe("a consumer run's channels", () => {
         },
       },
     ];
-    const summaries = await handleNotifications([offered("ev_first", "2026-12-05T11:00:30Z"), offered("ev_second", "2026-12-05T11:00:05Z")], {
-      log,
-      channels,
-      maxAttempts: 3,
-      render: { receiptUrl: (id: string) => id },
-      deadLetter: async () => undefined,
-      now: () => now,
-    });
+    const summaries = await handleNotifications(
+      [offered("ev_first", "2026-12-05T11:00:30Z"), offered("ev_second", "2026-12-05T11:00:05Z")],
+      depsOf(log, channels, () => now),
+    );
     expect(pushed).toEqual(["ev_first"]);
     expect(summaries.map((s) => [s.sent, s.failed])).toEqual([
       [1, 0],
@@ -125,14 +127,7 @@ describe("a consumer run's channels", () => {
         { kind: "ride.notification", event: event("ev_done", "RideCompleted", 12), ride: done, locale: "en" },
         { kind: "ride.notification", event: event("ev_arrived", "DriverArrived", 9), ride: done, locale: "en" },
       ],
-      {
-        log,
-        channels,
-        maxAttempts: 3,
-        render: { receiptUrl: (id: string) => id },
-        deadLetter: async () => undefined,
-        now: () => Date.parse("2026-12-05T11:00:00Z"),
-      },
+      depsOf(log, channels, () => Date.parse("2026-12-05T11:00:00Z")),
     );
     await new Promise((resolve) => setTimeout(resolve, 20));
     release();
