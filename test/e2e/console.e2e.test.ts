@@ -111,7 +111,6 @@ const showsStatus = (id: string, text: string) =>
     timeout: 10_000,
   });
 
-/** Clicks the page's Refresh button until `selector` shows (a payment lands in the ledger a moment after the ride changes). */
 /** Requests a ride and signs `tab` in on its page, its socket live; answers the ride's id. */
 async function signedInOnANewRide(tab: Page): Promise<string> {
   const { id } = await requestRide({ lat: 37.4979, lng: 127.0276 });
@@ -123,6 +122,7 @@ async function signedInOnANewRide(tab: Page): Promise<string> {
   return id;
 }
 
+/** Clicks the page's Refresh button until `selector` shows (a payment lands in the ledger a moment after the ride changes). */
 async function untilShown(selector: string) {
   for (let i = 0; i < 20 && (await page.locator(selector).count()) === 0; i++) {
     await page.waitForTimeout(500);

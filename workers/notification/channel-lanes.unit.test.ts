@@ -139,4 +139,40 @@ describe("a consumer run's channels", () => {
       ["webhook", false, "too late: RideCompleted was told already"],
     ]);
   });
+
+  it("let a no-show's cancellation give way to its fee's drop only once the drop went out on its own channel: a drop refused there stops nothing", async () => {
+    const { log, recorded } = memoryLog();
+    const arrived = record("driver_arrived", "authorized", { driver: true }).ride;
+    const noShow = {
+      ...arrived,
+      status: "cancelled" as const,
+      cancellation: { by: "driver" as const, reason: "rider_no_show" },
+      fare: { amount: 3000, currency: "KRW" as const },
+    };
+    const event = (id: string, type: string, version: number, data: Record<string, unknown> = {}) =>
+      ({ id, type, version, occurredAt: "2026-12-05T10:59:58Z", correlationId: "c", causationId: null, data, rideId: noShow.id }) as DomainEvent;
+    const sent: string[] = [];
+    const channels: Channel[] = [
+      { name: "webhook", accepts: async () => true, send: async (d: Delivery) => void sent.push(`webhook ${d.eventId}`) },
+      // KakaoTalk refuses the drop's template (a retry, not "not reachable"), and takes the cancellation.
+      {
+        name: "kakao",
+        accepts: async () => true,
+        send: async (d: Delivery) => (d.eventId === "ev_drop" ? Promise.reject(new Error("template refused")) : void sent.push(`kakao ${d.eventId}`)),
+      },
+    ];
+    await handleNotifications(
+      [
+        { kind: "ride.notification", event: event("ev_drop", "PaymentFailed", 11, { reason: "card_declined", fee: "dropped" }), ride: noShow, locale: "en" },
+        { kind: "ride.notification", event: event("ev_cancel", "RideCancelled", 9), ride: noShow, locale: "en" },
+      ],
+      depsOf(log, channels, () => Date.parse("2026-12-05T11:00:00Z")),
+    );
+    expect(sent.sort()).toEqual(["kakao ev_cancel", "webhook ev_drop"]);
+    const cancellation = recorded.filter((o) => o.delivery.eventId === "ev_cancel").map((o) => [o.delivery.channel, o.sent]);
+    expect(cancellation.sort()).toEqual([
+      ["kakao", true],
+      ["webhook", false],
+    ]);
+  });
 });

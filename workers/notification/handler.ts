@@ -98,8 +98,10 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
   const note = (index: number, outcome: DeliveryOutcome) => (owners.push(index), outcomes.push(outcome) - 1);
   const givenUp: { index: number; outcome: number; reason: string }[] = [];
   // Whether each gives way to later news is judged first, in the run's order: a moment on one channel
-  // gives way to a later step of its ride told on any, and the lanes below finish in no set order.
-  const overtaken = new Map(pending.map((p) => [p, lateness.overtaken(timed(p))]));
+  // gives way to a later step of its ride told on any, and the lanes below finish in no set order. A
+  // delivery failed for good is no news on its way.
+  const toSend = pending.filter((p) => rows.get(keyOf(p.delivery))?.status !== "failed");
+  const overtaken = new Map(toSend.map((p) => [p, lateness.overtaken(timed(p))]));
   // The same event twice in one run (a redelivery beside the first): the first one delivers.
   const handled = new Set<string>();
   const deliver = async (p: Pending) => {
@@ -117,7 +119,7 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
       summary[row.status === "sent" ? "duplicate" : "failed"] += 1;
       return;
     }
-    const late = overtaken.get(p) ?? lateness.expired(timed(p));
+    const late = overtaken.get(p) ?? lateness.atSend(timed(p));
     if (late) {
       note(index, { delivery, sent: false, error: `too late: ${late}`, final: true });
       summary.failed += 1;
@@ -125,6 +127,7 @@ export async function handleNotifications(messages: readonly IncomingNotificatio
     }
     try {
       await channel.send({ ...base, id: row.id });
+      lateness.sent(timed(p));
       note(index, { delivery, sent: true });
       summary.sent += 1;
     } catch (error) {

@@ -25,14 +25,21 @@ export interface TimedDelivery {
 export interface Lateness {
   /**
    * Why `delivery` gives way to later news of its ride told to the same person: told before (the
-   * log), or ahead of it in this run (every delivery checked before it counts as told, whether its
-   * send then goes through or not: it is the later news, on its way), or null. Called once per
-   * delivery, in the run's order, before any is sent: the channels then send side by side, and a
-   * moment must not go out on one after a later step went out on another.
+   * log), or ahead of it in this run (a moment gives way to a later step on any channel, and every
+   * delivery checked before it counts, whether its send then goes through or not: it is the later
+   * news, on its way), or null. Called once per delivery still to send, in the run's order, before
+   * any is sent: the channels then send side by side, each in that order.
    */
   overtaken: (delivery: TimedDelivery) => string | null;
-  /** Why `delivery` is no longer news now ("a DriverArrived of …, no longer news", an offer past its expiry), the clock read now. */
-  expired: (delivery: TimedDelivery) => string | null;
+  /**
+   * Why `delivery` is no longer news as it goes out, or null: a moment past its age or an offer past
+   * its expiry (the clock read now), or a cancellation whose fee's drop this run sent on its channel
+   * (the drop counts on its own channel only, and only sent: on another, or refused, it may not
+   * have reached them).
+   */
+  atSend: (delivery: TimedDelivery) => string | null;
+  /** `delivery` went out in this run. */
+  sent: (delivery: TimedDelivery) => void;
 }
 
 /**
@@ -48,6 +55,7 @@ export async function latenessOf(deliveries: readonly TimedDelivery[], clock: ()
   const rideIds = [...new Set(deliveries.filter(asks).map((d) => d.rideId))];
   const logged = rideIds.length > 0 ? await sentOf(rideIds, LATER_NEWS_TYPES) : new Map<string, number | null>();
   const ahead = new Map<string, number | null>();
+  const sentHere = new Map<string, number | null>();
   const toldIn = (told: Map<string, number | null>, d: TimedDelivery, anyAge: boolean) =>
     toldLater(d.event, now, {
       told: (type, channel) => told.get(sentKey(d.rideId, d.recipient, type, channel)),
@@ -55,13 +63,20 @@ export async function latenessOf(deliveries: readonly TimedDelivery[], clock: ()
       feeTold: d.feeTold,
       anyAge,
     });
+  const note = (told: Map<string, number | null>, d: TimedDelivery) =>
+    noteTold(told, { rideId: d.rideId, recipient: d.recipient, event: d.event.type, channel: d.channel, version: d.event.version });
+  // A cancellation's only later news is its fee's drop, which counts once sent on its own channel (`atSend`).
+  const cancellation = (d: TimedDelivery) => d.event.type === "RideCancelled";
   return {
     overtaken: (d) => {
-      const later = toldIn(logged, d, d.retried ?? false) ?? toldIn(ahead, d, true);
-      noteTold(ahead, { rideId: d.rideId, recipient: d.recipient, event: d.event.type, channel: d.channel, version: d.event.version });
+      const later = toldIn(logged, d, d.retried ?? false) ?? (cancellation(d) ? null : toldIn(ahead, d, true));
+      note(ahead, d);
       return later ? `${later} was told already` : null;
     },
-    // Read when the delivery goes out: behind another's slow send in its channel, an offer may expire meanwhile.
-    expired: (d) => tooLate(d.event, clock()),
+    atSend: (d) => {
+      const dropped = cancellation(d) ? toldIn(sentHere, d, true) : null;
+      return tooLate(d.event, clock()) ?? (dropped ? `${dropped} was told already` : null);
+    },
+    sent: (d) => note(sentHere, d),
   };
 }
