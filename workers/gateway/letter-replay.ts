@@ -11,7 +11,8 @@
  */
 import type { ViewsMessage } from "../../src/domain/events";
 import { project, type ViewWrite } from "../../src/views/projection";
-import { readCursor } from "../../src/views/repair-store";
+import { missingIds, readCursor } from "../../src/views/repair-store";
+import { rides } from "../../src/views/schema";
 import { KEPT_BEFORE } from "../../src/views/window-rules";
 import { rideWrites } from "./ledger-passes";
 import { rideSnapshotOf } from "./ride-snapshot";
@@ -76,7 +77,7 @@ export function letterReplay(deps: LetterReplayDeps): (message: ViewsMessage) =>
  */
 export const replayLetterDeps = (env: Env, news?: FeedNews): LetterReplayDeps => ({
   ridesKeptBefore: () => readCursor(env.VIEWS_DB, KEPT_BEFORE.rides),
-  hasRide: async (rideId) => (await env.VIEWS_DB.prepare("SELECT 1 AS found FROM rides WHERE id = ?").bind(rideId).first()) !== null,
+  hasRide: async (rideId) => (await missingIds(env.VIEWS_DB, rides, [rideId])).length === 0,
   rideNow: async (rideId) => {
     const snapshot = await rideSnapshotOf(env, rideId);
     return snapshot && rideWrites(snapshot);
